@@ -1,0 +1,25 @@
+package org.xroadng.protocol;
+
+/** Header names of the X-Road Message Protocol for REST v1 and our extensions (DESIGN.md section 6). */
+public final class XRoadHeaders {
+
+    public static final String CLIENT = "X-Road-Client";
+    public static final String SERVICE = "X-Road-Service";
+    public static final String ID = "X-Road-Id";
+    public static final String USER_ID = "X-Road-UserId";
+    public static final String ISSUE = "X-Road-Issue";
+    public static final String SECURITY_SERVER = "X-Road-Security-Server";
+    public static final String REQUEST_ID = "X-Road-Request-Id";
+    public static final String REQUEST_HASH = "X-Road-Request-Hash";
+    public static final String ERROR = "X-Road-Error";
+    public static final String SIGNATURE = "X-Road-Signature";
+    /** Our extension: the purpose code of the query. */
+    public static final String PURPOSE = "X-Road-Purpose";
+    /** Our extension: data subjects named by the consumer IS, comma-separated. */
+    public static final String SUBJECT = "X-Road-Subject";
+    /** Our extension: data subjects named by the provider IS; recorded and stripped by its server. */
+    public static final String DATA_SUBJECT = "X-Road-Data-Subject";
+
+    private XRoadHeaders() {
+    }
+}

@@ -1,0 +1,91 @@
+package org.xroadng.protocol.error;
+
+import java.util.Arrays;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+
+/**
+ * The closed set of error types a security server puts in the {@code type} field of an error body
+ * and in the {@code X-Road-Error} header (DESIGN.md section 6).
+ *
+ * <p>{@code Client.*} means the information system's request was at fault and is answered with
+ * HTTP 400 (413 for a body over the limit); {@code Server.ClientProxy.*} arose in the consumer's
+ * security server and {@code Server.ServerProxy.*} in the provider's, both answered with HTTP 500.
+ */
+public enum ErrorType {
+
+    CLIENT_BAD_REQUEST("Client.BadRequest", 400),
+    CLIENT_INVALID_CLIENT_IDENTIFIER("Client.InvalidClientIdentifier", 400),
+    CLIENT_INVALID_SERVICE_IDENTIFIER("Client.InvalidServiceIdentifier", 400),
+    CLIENT_INVALID_SECURITY_SERVER("Client.InvalidSecurityServer", 400),
+    CLIENT_INVALID_URI("Client.InvalidUri", 400),
+    CLIENT_INVALID_HEADER("Client.InvalidHeader", 400),
+    CLIENT_REQUEST_TOO_LARGE("Client.RequestTooLarge", 413),
+    CLIENT_UNKNOWN_CLIENT("Client.UnknownClient", 400),
+    CLIENT_AUTHENTICATION_FAILED("Client.AuthenticationFailed", 400),
+
+    CLIENT_PROXY_GLOBAL_CONF_EXPIRED("Server.ClientProxy.GlobalConfExpired", 500),
+    CLIENT_PROXY_UNKNOWN_SERVICE("Server.ClientProxy.UnknownService", 500),
+    CLIENT_PROXY_NETWORK_ERROR("Server.ClientProxy.NetworkError", 500),
+    CLIENT_PROXY_SSL_AUTHENTICATION_FAILED("Server.ClientProxy.SslAuthenticationFailed", 500),
+    CLIENT_PROXY_INVALID_SIGNATURE("Server.ClientProxy.InvalidSignature", 500),
+    CLIENT_PROXY_REQUEST_HASH_MISMATCH("Server.ClientProxy.RequestHashMismatch", 500),
+    CLIENT_PROXY_CERTIFICATE_STATUS_UNAVAILABLE("Server.ClientProxy.CertificateStatusUnavailable", 500),
+    CLIENT_PROXY_SIGNING_FAILED("Server.ClientProxy.SigningFailed", 500),
+    CLIENT_PROXY_TIMESTAMPING_FAILED("Server.ClientProxy.TimestampingFailed", 500),
+    CLIENT_PROXY_INTERNAL_ERROR("Server.ClientProxy.InternalError", 500),
+
+    SERVER_PROXY_GLOBAL_CONF_EXPIRED("Server.ServerProxy.GlobalConfExpired", 500),
+    SERVER_PROXY_UNKNOWN_CLIENT("Server.ServerProxy.UnknownClient", 500),
+    SERVER_PROXY_UNKNOWN_SERVICE("Server.ServerProxy.UnknownService", 500),
+    SERVER_PROXY_SERVICE_DISABLED("Server.ServerProxy.ServiceDisabled", 500),
+    SERVER_PROXY_ACCESS_DENIED("Server.ServerProxy.AccessDenied", 500),
+    SERVER_PROXY_PURPOSE_NOT_ALLOWED("Server.ServerProxy.PurposeNotAllowed", 500),
+    SERVER_PROXY_INVALID_SIGNATURE("Server.ServerProxy.InvalidSignature", 500),
+    SERVER_PROXY_DIGEST_MISMATCH("Server.ServerProxy.DigestMismatch", 500),
+    SERVER_PROXY_SIGNER_MISMATCH("Server.ServerProxy.SignerMismatch", 500),
+    SERVER_PROXY_CERTIFICATE_INVALID("Server.ServerProxy.CertificateInvalid", 500),
+    SERVER_PROXY_CERTIFICATE_STATUS_UNAVAILABLE("Server.ServerProxy.CertificateStatusUnavailable", 500),
+    SERVER_PROXY_SERVICE_FAILED("Server.ServerProxy.ServiceFailed", 500),
+    SERVER_PROXY_SERVICE_TIMEOUT("Server.ServerProxy.ServiceTimeout", 500),
+    SERVER_PROXY_TIMESTAMPING_FAILED("Server.ServerProxy.TimestampingFailed", 500),
+    SERVER_PROXY_INTERNAL_ERROR("Server.ServerProxy.InternalError", 500);
+
+    private static final Map<String, ErrorType> BY_CODE = Arrays.stream(values())
+            .collect(Collectors.toUnmodifiableMap(ErrorType::code, Function.identity()));
+
+    private final String code;
+    private final int httpStatus;
+
+    ErrorType(String code, int httpStatus) {
+        this.code = code;
+        this.httpStatus = httpStatus;
+    }
+
+    /** The wire form, for example {@code Server.ServerProxy.AccessDenied}. */
+    public String code() {
+        return code;
+    }
+
+    /** The HTTP status a security server answers with when this error ends an exchange. */
+    public int httpStatus() {
+        return httpStatus;
+    }
+
+    /** True for errors caused by the information system's own request. */
+    public boolean isClientError() {
+        return code.startsWith("Client.");
+    }
+
+    /** The type with this wire form, if there is one. */
+    public static Optional<ErrorType> fromCode(String code) {
+        return Optional.ofNullable(BY_CODE.get(code));
+    }
+
+    @Override
+    public String toString() {
+        return code;
+    }
+}
