@@ -59,6 +59,12 @@ public final class X509Issuer {
                 List.of(), null, clock, random);
     }
 
+    /** A self-signed certificate of another kind, such as a token's placeholder before a CA certifies the key. */
+    public static X509Certificate selfSigned(X500Name name, CertificateKind kind, SigningKey key, Duration validity,
+                                             Clock clock, SecureRandom random) {
+        return build(name, name, key.publicKey(), key.publicKey(), key, kind, validity, List.of(), null, clock, random);
+    }
+
     /**
      * Issues a certificate.
      *

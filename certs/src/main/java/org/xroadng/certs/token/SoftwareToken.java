@@ -1,0 +1,263 @@
+package org.xroadng.certs.token;
+
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.GeneralSecurityException;
+import java.util.HexFormat;
+import java.security.KeyFactory;
+import java.security.KeyPair;
+import java.security.KeyStore;
+import java.security.MessageDigest;
+import java.security.PrivateKey;
+import java.security.Provider;
+import java.security.PublicKey;
+import java.security.SecureRandom;
+import java.security.UnrecoverableKeyException;
+import java.security.cert.Certificate;
+import java.security.cert.X509Certificate;
+import java.security.spec.PKCS8EncodedKeySpec;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
+import org.bouncycastle.asn1.x500.X500Name;
+import org.xroadng.certs.Keys;
+import org.xroadng.certs.ca.CertificateKind;
+import org.xroadng.certs.ca.X509Issuer;
+import org.xroadng.protocol.jws.JcaSigningKey;
+import org.xroadng.protocol.jws.SigningKey;
+
+/**
+ * A software token: ECDSA P-256 keys in one PIN-protected PKCS#12 file (RFC 7292), addressed by
+ * key id (the first 20 bytes of SHA-256 over the public key's SubjectPublicKeyInfo, in hex).
+ *
+ * <p>Guarantees: the file is only ever replaced whole (written beside it, then renamed), so a
+ * crash leaves either the old or the new token; a wrong PIN is reported as such and changes
+ * nothing; private keys never leave the token except as {@link SigningKey}s. Thread-safe.
+ */
+public final class SoftwareToken {
+
+    private static final String TYPE = "PKCS12";
+
+    private final Path file;
+    private final Pin pin;
+    private final Provider provider;
+    private final SecureRandom random;
+    private final Clock clock;
+    private final KeyStore store;
+    private final Map<String, SigningKey> signers = new ConcurrentHashMap<>();
+
+    private SoftwareToken(Path file, Pin pin, Provider provider, SecureRandom random, Clock clock, KeyStore store) {
+        this.file = file;
+        this.pin = pin;
+        this.provider = provider;
+        this.random = random;
+        this.clock = clock;
+        this.store = store;
+    }
+
+    /** Creates a new, empty token file; refuses to overwrite an existing one. */
+    public static SoftwareToken create(Path file, Pin pin, Provider provider, SecureRandom random, Clock clock)
+            throws TokenException {
+        if (Files.exists(file)) {
+            throw new TokenException("token " + file + " already exists; open it, or choose another file");
+        }
+        try {
+            KeyStore store = KeyStore.getInstance(TYPE);
+            store.load(null, null);
+            SoftwareToken token = new SoftwareToken(file, Pin.of(pin.chars()), provider, random, clock, store);
+            token.save();
+            return token;
+        } catch (GeneralSecurityException | IOException e) {
+            throw new TokenException("cannot create token " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Opens an existing token; a wrong PIN is a {@link TokenException} that says so. */
+    public static SoftwareToken open(Path file, Pin pin, Provider provider, SecureRandom random, Clock clock)
+            throws TokenException {
+        byte[] bytes;
+        try {
+            bytes = Files.readAllBytes(file);
+        } catch (NoSuchFileException e) {
+            throw new TokenException("token " + file + " does not exist");
+        } catch (IOException e) {
+            throw new TokenException("cannot read token " + file + ": " + e.getMessage(), e);
+        }
+        try {
+            KeyStore store = KeyStore.getInstance(TYPE);
+            store.load(new ByteArrayInputStream(bytes), pin.chars());
+            return new SoftwareToken(file, Pin.of(pin.chars()), provider, random, clock, store);
+        } catch (IOException e) {
+            if (e.getCause() instanceof UnrecoverableKeyException) {
+                throw new TokenException("wrong PIN for token " + file);
+            }
+            throw new TokenException("token " + file + " is not a readable PKCS#12 file: " + e.getMessage(), e);
+        } catch (GeneralSecurityException e) {
+            throw new TokenException("token " + file + " cannot be opened: " + e.getMessage(), e);
+        }
+    }
+
+    public Path file() {
+        return file;
+    }
+
+    /**
+     * Generates a P-256 key inside the token and returns its key id. Until a certificate is
+     * imported, the key carries a self-signed placeholder certificate (PKCS#12 stores keys with
+     * certificates).
+     */
+    public synchronized String generateKey() throws TokenException {
+        KeyPair pair = Keys.generateP256(provider, random);
+        String keyId = keyId(pair.getPublic());
+        SigningKey self = new JcaSigningKey(keyId, pair.getPrivate(), pair.getPublic(), provider);
+        X509Certificate placeholder = X509Issuer.selfSigned(new X500Name("CN=" + keyId + ",O=placeholder"), CertificateKind.MEMBER_SIGN,
+                self, Duration.ofDays(3650), clock, random);
+        try {
+            store.setKeyEntry(keyId, pair.getPrivate(), pin.chars(), new Certificate[] {placeholder});
+        } catch (GeneralSecurityException e) {
+            throw new TokenException("cannot store the new key: " + e.getMessage(), e);
+        }
+        save();
+        return keyId;
+    }
+
+    /** The key with this id, as a signer. */
+    public SigningKey signingKey(String keyId) throws TokenException {
+        SigningKey cached = signers.get(keyId);
+        if (cached != null) {
+            return cached;
+        }
+        synchronized (this) {
+            try {
+                if (!store.isKeyEntry(keyId)) {
+                    throw unknownKey(keyId);
+                }
+                PrivateKey stored = (PrivateKey) store.getKey(keyId, pin.chars());
+                // Re-create the key under the signing provider so every signature avoids a conversion.
+                PrivateKey key = KeyFactory.getInstance("EC", provider)
+                        .generatePrivate(new PKCS8EncodedKeySpec(stored.getEncoded()));
+                SigningKey signer = new JcaSigningKey(keyId, key, store.getCertificate(keyId).getPublicKey(), provider);
+                signers.put(keyId, signer);
+                return signer;
+            } catch (GeneralSecurityException e) {
+                throw new TokenException("cannot load key " + keyId + ": " + e.getMessage(), e);
+            }
+        }
+    }
+
+    /** Every key in the token, sorted by key id. */
+    public synchronized List<TokenKey> keys() throws TokenException {
+        try {
+            List<String> aliases = Collections.list(store.aliases());
+            Collections.sort(aliases);
+            List<TokenKey> keys = new ArrayList<>();
+            for (String alias : aliases) {
+                if (store.isKeyEntry(alias)) {
+                    keys.add(key(alias));
+                }
+            }
+            return keys;
+        } catch (GeneralSecurityException e) {
+            throw new TokenException("cannot list keys: " + e.getMessage(), e);
+        }
+    }
+
+    public synchronized TokenKey key(String keyId) throws TokenException {
+        try {
+            Certificate[] chain = store.getCertificateChain(keyId);
+            if (chain == null) {
+                throw unknownKey(keyId);
+            }
+            List<X509Certificate> certificates = new ArrayList<>();
+            for (Certificate c : chain) {
+                certificates.add((X509Certificate) c);
+            }
+            return new TokenKey(keyId, certificates.get(0).getPublicKey(), certificates);
+        } catch (GeneralSecurityException e) {
+            throw new TokenException("cannot read key " + keyId + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Replaces a key's certificate chain with one issued by a CA. The first certificate must
+     * certify this key's public key; otherwise nothing changes.
+     */
+    public synchronized void importCertificate(String keyId, List<X509Certificate> chain) throws TokenException {
+        Objects.requireNonNull(chain, "chain");
+        if (chain.isEmpty()) {
+            throw new TokenException("no certificate given for key " + keyId);
+        }
+        TokenKey existing = key(keyId);
+        if (!chain.get(0).getPublicKey().equals(existing.publicKey())) {
+            throw new TokenException("certificate " + chain.get(0).getSubjectX500Principal()
+                    + " is for another key; key " + keyId + " has a different public key");
+        }
+        try {
+            PrivateKey key = (PrivateKey) store.getKey(keyId, pin.chars());
+            store.setKeyEntry(keyId, key, pin.chars(), chain.toArray(Certificate[]::new));
+        } catch (GeneralSecurityException e) {
+            throw new TokenException("cannot store the certificate: " + e.getMessage(), e);
+        }
+        save();
+    }
+
+    /** The key id of a public key: hex of the first 20 bytes of SHA-256(SubjectPublicKeyInfo). */
+    public static String keyId(PublicKey publicKey) {
+        try {
+            byte[] digest = MessageDigest.getInstance("SHA-256").digest(publicKey.getEncoded());
+            return HexFormat.of().formatHex(digest, 0, 20);
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("SHA-256 is not available", e);
+        }
+    }
+
+    private TokenException unknownKey(String keyId) {
+        return new TokenException("token " + file + " has no key " + keyId);
+    }
+
+    private void save() throws TokenException {
+        try {
+            ByteArrayOutputStream out = new ByteArrayOutputStream();
+            store.store(out, pin.chars());
+            Path dir = file.toAbsolutePath().getParent();
+            Files.createDirectories(dir);
+            Path temp = Files.createTempFile(dir, file.getFileName().toString(), ".tmp");
+            try {
+                restrictToOwner(temp);
+                Files.write(temp, out.toByteArray());
+                try {
+                    Files.move(temp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+                } catch (AtomicMoveNotSupportedException e) {
+                    Files.move(temp, file, StandardCopyOption.REPLACE_EXISTING);
+                }
+            } finally {
+                Files.deleteIfExists(temp);
+            }
+        } catch (FileAlreadyExistsException e) {
+            throw new TokenException("cannot write token " + file + ": it was created meanwhile", e);
+        } catch (GeneralSecurityException | IOException e) {
+            throw new TokenException("cannot write token " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static void restrictToOwner(Path path) throws IOException {
+        try {
+            Files.setPosixFilePermissions(path, PosixFilePermissions.fromString("rw-------"));
+        } catch (UnsupportedOperationException e) {
+            // Not a POSIX file system: the PIN-based encryption still protects the keys.
+        }
+    }
+}

@@ -1,0 +1,114 @@
+package org.xroadng.certs.token;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.Signature;
+import java.time.Clock;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.xroadng.certs.TestPki;
+import org.xroadng.certs.ca.CertificateKind;
+import org.xroadng.protocol.jws.SigningKey;
+
+class SoftwareTokenTest {
+
+    private final TestPki pki = TestPki.create(Clock.systemUTC());
+
+    @TempDir
+    Path dir;
+
+    private SoftwareToken create(Path file, String pin) throws TokenException {
+        return SoftwareToken.create(file, Pin.of(pin), pki.bc, pki.random, pki.clock);
+    }
+
+    @Test
+    void generatedKey_signsAndSurvivesReopening() throws Exception {
+        Path file = dir.resolve("token.p12");
+        String keyId = create(file, "1234").generateKey();
+
+        SoftwareToken reopened = SoftwareToken.open(file, Pin.of("1234"), pki.bc, pki.random, pki.clock);
+        SigningKey key = reopened.signingKey(keyId);
+        byte[] signature = key.sign("data".getBytes());
+
+        Signature verifier = Signature.getInstance("SHA256withECDSA");
+        verifier.initVerify(key.publicKey());
+        verifier.update("data".getBytes());
+        assertTrue(verifier.verify(signature));
+        assertEquals(keyId, SoftwareToken.keyId(key.publicKey()));
+        assertFalse(reopened.key(keyId).hasIssuedCertificate());
+    }
+
+    @Test
+    void wrongPin_isReportedAndLeavesTheTokenUnchanged() throws Exception {
+        Path file = dir.resolve("token.p12");
+        create(file, "1234").generateKey();
+        byte[] before = Files.readAllBytes(file);
+
+        TokenException e = assertThrows(TokenException.class,
+                () -> SoftwareToken.open(file, Pin.of("9999"), pki.bc, pki.random, pki.clock));
+
+        assertTrue(e.getMessage().contains("wrong PIN"), e.getMessage());
+        assertArrayEquals(before, Files.readAllBytes(file));
+    }
+
+    @Test
+    void existingFile_isNotOverwrittenByCreate() throws Exception {
+        Path file = dir.resolve("token.p12");
+        create(file, "1234").generateKey();
+        byte[] before = Files.readAllBytes(file);
+
+        assertThrows(TokenException.class, () -> create(file, "5678"));
+        assertArrayEquals(before, Files.readAllBytes(file));
+    }
+
+    @Test
+    void unknownKeyId_isRefusedByName() throws Exception {
+        SoftwareToken token = create(dir.resolve("token.p12"), "1234");
+
+        TokenException e = assertThrows(TokenException.class, () -> token.signingKey("00ff"));
+        assertTrue(e.getMessage().contains("no key 00ff"), e.getMessage());
+    }
+
+    @Test
+    void importedCertificate_replacesThePlaceholder() throws Exception {
+        Path file = dir.resolve("token.p12");
+        SoftwareToken token = create(file, "1234");
+        String keyId = token.generateKey();
+        SigningKey key = token.signingKey(keyId);
+        var cert = pki.issuer.issue(new org.bouncycastle.asn1.x500.X500Name("CN=member"), key.publicKey(),
+                CertificateKind.MEMBER_SIGN, java.time.Duration.ofDays(1), List.of(), null);
+
+        token.importCertificate(keyId, List.of(cert, pki.ca.cert()));
+
+        TokenKey stored = SoftwareToken.open(file, Pin.of("1234"), pki.bc, pki.random, pki.clock).key(keyId);
+        assertTrue(stored.hasIssuedCertificate());
+        assertEquals(cert, stored.certificate());
+        assertEquals(2, stored.chain().size());
+    }
+
+    @Test
+    void certificateForAnotherKey_isRefused() throws Exception {
+        SoftwareToken token = create(dir.resolve("token.p12"), "1234");
+        String keyId = token.generateKey();
+        var other = pki.issue("other", CertificateKind.MEMBER_SIGN, List.of(), null);
+
+        TokenException e = assertThrows(TokenException.class,
+                () -> token.importCertificate(keyId, List.of(other.cert())));
+        assertTrue(e.getMessage().contains("another key"), e.getMessage());
+        assertFalse(token.key(keyId).hasIssuedCertificate());
+    }
+
+    @Test
+    void shortPin_isRefused() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Pin.of("12"));
+        assertTrue(e.getMessage().contains("at least 4"));
+        assertEquals("Pin[****]", Pin.of("secret-pin").toString());
+    }
+}
