@@ -1,0 +1,118 @@
+package org.xroadng.protocol.jws;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.nimbusds.jose.util.Base64URL;
+import java.math.BigInteger;
+import java.nio.charset.StandardCharsets;
+import java.security.KeyPair;
+import java.security.KeyPairGenerator;
+import java.security.Provider;
+import java.security.cert.CertificateFactory;
+import java.security.cert.X509Certificate;
+import java.security.spec.ECGenParameterSpec;
+import java.util.Date;
+import java.util.List;
+import java.util.Map;
+import org.bouncycastle.asn1.x500.X500Name;
+import org.bouncycastle.cert.jcajce.JcaX509v3CertificateBuilder;
+import org.bouncycastle.jce.provider.BouncyCastleProvider;
+import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
+import org.junit.jupiter.api.Test;
+
+class JwsTest {
+
+    private static final Provider BC = new BouncyCastleProvider();
+
+    private static KeyPair keyPair(String curve) throws Exception {
+        KeyPairGenerator generator = KeyPairGenerator.getInstance("EC", BC);
+        generator.initialize(new ECGenParameterSpec(curve));
+        return generator.generateKeyPair();
+    }
+
+    private static X509Certificate selfSigned(KeyPair keys, String algorithm) throws Exception {
+        var holder = new JcaX509v3CertificateBuilder(new X500Name("CN=signer"), BigInteger.ONE,
+                new Date(0), new Date(4_000_000_000_000L), new X500Name("CN=signer"), keys.getPublic())
+                .build(new JcaContentSignerBuilder(algorithm).setProvider(BC).build(keys.getPrivate()));
+        return (X509Certificate) CertificateFactory.getInstance("X.509")
+                .generateCertificate(new java.io.ByteArrayInputStream(holder.getEncoded()));
+    }
+
+    private final KeyPair keys;
+    private final X509Certificate cert;
+    private final JwsSigner signer;
+    private final JwsVerifier verifier = new JwsVerifier(BC);
+
+    JwsTest() throws Exception {
+        keys = keyPair("secp256r1");
+        cert = selfSigned(keys, "SHA256withECDSA");
+        signer = new JwsSigner(new JcaSigningKey("k1", keys.getPrivate(), keys.getPublic(), BC), List.of(cert));
+    }
+
+    @Test
+    void signedPayload_verifiesWithCertificateAndParams() throws Exception {
+        byte[] payload = "{\"v\":1}".getBytes(StandardCharsets.UTF_8);
+        String jws = signer.sign(payload, Map.of("ocsp", "AAEC"));
+
+        VerifiedJws verified = verifier.verify(jws);
+
+        assertArrayEquals(payload, verified.payload());
+        assertEquals(cert, verified.signer());
+        assertEquals("AAEC", verified.param("ocsp"));
+    }
+
+    @Test
+    void jdkProviderSignature_verifiesWithBouncyCastle() throws Exception {
+        JwsSigner jdk = new JwsSigner(new JcaSigningKey("k1", keys.getPrivate(), keys.getPublic(),
+                java.security.Security.getProvider("SunEC")), List.of(cert));
+        assertArrayEquals("x".getBytes(), verifier.verify(jdk.sign("x".getBytes())).payload());
+    }
+
+    @Test
+    void alteredPayload_isRefused() throws Exception {
+        String[] parts = signer.sign("{\"amount\":1}".getBytes()).split("\\.");
+        String forged = parts[0] + "." + Base64URL.encode("{\"amount\":9}") + "." + parts[2];
+
+        JwsVerificationException e = assertThrows(JwsVerificationException.class, () -> verifier.verify(forged));
+        assertTrue(e.getMessage().contains("does not verify"), e.getMessage());
+    }
+
+    @Test
+    void algNone_isRefusedBeforeAnyCrypto() {
+        String header = Base64URL.encode("{\"alg\":\"none\"}").toString();
+        String unsigned = header + "." + Base64URL.encode("{}") + ".";
+        assertThrows(JwsVerificationException.class, () -> verifier.verify(unsigned));
+    }
+
+    @Test
+    void hs256_isRefusedWithTheAlgorithmNamed() throws Exception {
+        String header = Base64URL.encode("{\"alg\":\"HS256\"}").toString();
+        String forged = header + "." + Base64URL.encode("{}") + "." + Base64URL.encode(new byte[32]);
+        JwsVerificationException e = assertThrows(JwsVerificationException.class, () -> verifier.verify(forged));
+        assertEquals("signature algorithm is HS256; expected ES256", e.getMessage());
+    }
+
+    @Test
+    void missingCertificateChain_isRefused() {
+        String header = Base64URL.encode("{\"alg\":\"ES256\"}").toString();
+        String jws = header + "." + Base64URL.encode("{}") + "." + Base64URL.encode(new byte[64]);
+        JwsVerificationException e = assertThrows(JwsVerificationException.class, () -> verifier.verify(jws));
+        assertTrue(e.getMessage().contains("no x5c"), e.getMessage());
+    }
+
+    @Test
+    void garbage_isRefusedAsNotAJws() {
+        assertThrows(JwsVerificationException.class, () -> verifier.verify("not-a-jws"));
+        assertThrows(JwsVerificationException.class, () -> verifier.verify(""));
+    }
+
+    @Test
+    void signerWithForeignCertificate_isRejectedAtConstruction() throws Exception {
+        X509Certificate other = selfSigned(keyPair("secp256r1"), "SHA256withECDSA");
+        assertThrows(IllegalArgumentException.class, () -> new JwsSigner(
+                new JcaSigningKey("k1", keys.getPrivate(), keys.getPublic(), BC), List.of(other)));
+    }
+}
