@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.Date;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import org.bouncycastle.asn1.ASN1Encoding;
 import org.bouncycastle.asn1.ASN1ObjectIdentifier;
@@ -25,7 +26,6 @@ import org.bouncycastle.asn1.cms.Attribute;
 import org.bouncycastle.asn1.cms.AttributeTable;
 import org.bouncycastle.asn1.cms.CMSAttributes;
 import org.bouncycastle.asn1.cms.Time;
-import org.bouncycastle.asn1.nist.NISTObjectIdentifiers;
 import org.bouncycastle.asn1.tsp.TimeStampReq;
 import org.bouncycastle.asn1.tsp.TimeStampResp;
 import org.bouncycastle.asn1.x509.AlgorithmIdentifier;
@@ -72,8 +72,7 @@ public final class TimeStampAuthority {
             new ASN1ObjectIdentifier("2.25.70373541887582035236375400044914308642");
 
     private static final Logger LOG = LoggerFactory.getLogger(TimeStampAuthority.class);
-    private static final ASN1ObjectIdentifier SHA256 = NISTObjectIdentifiers.id_sha256;
-    private static final int SHA256_LENGTH = 32;
+    private static final ASN1ObjectIdentifier SHA256 = TimeStampRequestCheck.SHA256;
     private static final DigestCalculatorProvider DIGESTS = new BcDigestCalculatorProvider();
 
     private final X509CertificateHolder certificate;
@@ -135,28 +134,9 @@ public final class TimeStampAuthority {
             return refuse(PKIFailureInfo.badDataFormat,
                     "the request is not a DER TimeStampReq (RFC 3161 section 2.4.1): " + e.getMessage());
         }
-        if (request.getVersion() != 1) {
-            return refuse(PKIFailureInfo.badDataFormat, "unsupported TimeStampReq version " + request.getVersion()
-                    + "; expected 1");
-        }
-        ASN1ObjectIdentifier algorithm = request.getMessageImprintAlgOID();
-        if (!SHA256.equals(algorithm)) {
-            return refuse(PKIFailureInfo.badAlg, "only SHA-256 (" + SHA256 + ") message imprints are accepted; got "
-                    + algorithm);
-        }
-        int length = request.getMessageImprintDigest().length;
-        if (length != SHA256_LENGTH) {
-            return refuse(PKIFailureInfo.badDataFormat, "a SHA-256 message imprint is " + SHA256_LENGTH
-                    + " bytes; got " + length);
-        }
-        ASN1ObjectIdentifier requested = request.getReqPolicy();
-        if (requested != null && !requested.equals(policy)) {
-            return refuse(PKIFailureInfo.unacceptedPolicy, "this TSA issues tokens only under policy " + policy
-                    + "; requested " + requested);
-        }
-        if (request.hasExtensions()) {
-            return refuse(PKIFailureInfo.unacceptedExtension, "this TSA recognises no request extensions; got "
-                    + request.getExtensionOIDs());
+        Optional<TimeStampRequestCheck.Refusal> refusal = TimeStampRequestCheck.refusal(request, policy);
+        if (refusal.isPresent()) {
+            return refuse(refusal.get().failInfo(), refusal.get().statusString());
         }
         return grant(request);
     }
