@@ -3,13 +3,23 @@ package org.xroadng.protocol.jws;
 import com.nimbusds.jose.JOSEException;
 import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.JWSObject;
-import com.nimbusds.jose.crypto.ECDSAVerifier;
+import com.nimbusds.jose.crypto.impl.ECDSA;
+import com.nimbusds.jose.util.Base64URL;
+import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
+import java.security.KeyFactory;
+import java.security.Signature;
+import java.security.spec.X509EncodedKeySpec;
+import java.security.SignatureException;
 import com.nimbusds.jose.util.X509CertChainUtils;
 import java.security.Provider;
 import java.security.cert.X509Certificate;
 import java.security.interfaces.ECPublicKey;
 import java.text.ParseException;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import com.nimbusds.jose.util.Base64;
 import java.util.Objects;
 
 /**
@@ -20,7 +30,14 @@ import java.util.Objects;
  */
 public final class JwsVerifier {
 
+    /** Parsed chains and their verifiers, by the encoded chain: peers sign with few certificates. */
+    private static final int CACHE_LIMIT = 1024;
+
+    private record Signer(List<X509Certificate> chain, ECPublicKey key) {
+    }
+
     private final Provider provider;
+    private final Map<List<Base64>, Signer> signers = new ConcurrentHashMap<>();
 
     public JwsVerifier(Provider provider) {
         this.provider = Objects.requireNonNull(provider, "provider");
@@ -43,9 +60,50 @@ public final class JwsVerifier {
         if (jws.getHeader().getX509CertChain() == null || jws.getHeader().getX509CertChain().isEmpty()) {
             throw new JwsVerificationException("signature carries no x5c certificate chain");
         }
+        Signer signer = signer(jws.getHeader().getX509CertChain());
+        if (!signatureValid(compact, signer.key())) {
+            throw new JwsVerificationException("signature does not verify with the key of "
+                    + signer.chain().get(0).getSubjectX500Principal());
+        }
+        List<X509Certificate> chain = signer.chain();
+        return new VerifiedJws(compact, jws.getHeader(), jws.getPayload().toBytes(), chain);
+    }
+
+    /**
+     * RFC 7515 section 5.2 step 8 for ES256 (RFC 7518 section 3.4): the 64-byte R || S signature
+     * over the ASCII signing input, checked through the configured provider.
+     */
+    private boolean signatureValid(String compact, ECPublicKey key) throws JwsVerificationException {
+        int lastDot = compact.lastIndexOf('.');
+        byte[] concat = new Base64URL(compact.substring(lastDot + 1)).decode();
+        if (concat.length != 64) {
+            return false;
+        }
+        try {
+            Signature signature = Signature.getInstance("SHA256withECDSA", provider);
+            signature.initVerify(key);
+            signature.update(compact.substring(0, lastDot).getBytes(StandardCharsets.US_ASCII));
+            return signature.verify(ECDSA.transcodeSignatureToDER(concat));
+        } catch (JOSEException | SignatureException e) {
+            return false;
+        } catch (GeneralSecurityException e) {
+            throw new JwsVerificationException("signature cannot be verified: " + e.getMessage(), e);
+        }
+    }
+
+    private static String curveName(ECPublicKey key) {
+        com.nimbusds.jose.jwk.Curve curve = com.nimbusds.jose.jwk.Curve.forECParameterSpec(key.getParams());
+        return curve == null ? "unknown" : curve.getStdName();
+    }
+
+    private Signer signer(List<Base64> x5c) throws JwsVerificationException {
+        Signer cached = signers.get(x5c);
+        if (cached != null) {
+            return cached;
+        }
         List<X509Certificate> chain;
         try {
-            chain = X509CertChainUtils.parse(jws.getHeader().getX509CertChain());
+            chain = X509CertChainUtils.parse(x5c);
         } catch (ParseException e) {
             throw new JwsVerificationException("x5c certificate chain is malformed: " + e.getMessage());
         }
@@ -53,16 +111,23 @@ public final class JwsVerifier {
             throw new JwsVerificationException("signer certificate key is "
                     + chain.get(0).getPublicKey().getAlgorithm() + "; expected an EC P-256 key");
         }
-        try {
-            ECDSAVerifier verifier = new ECDSAVerifier(key);
-            verifier.getJCAContext().setProvider(provider);
-            if (!jws.verify(verifier)) {
-                throw new JwsVerificationException("signature does not verify with the key of "
-                        + chain.get(0).getSubjectX500Principal());
-            }
-        } catch (JOSEException e) {
-            throw new JwsVerificationException("signature cannot be verified: " + e.getMessage(), e);
+        if (key.getParams().getOrder().bitLength() != 256 || !"secp256r1".equals(curveName(key))) {
+            throw new JwsVerificationException("signer certificate key is not on curve P-256");
         }
-        return new VerifiedJws(compact, jws.getHeader(), jws.getPayload().toBytes(), chain);
+        // Re-create the key under the verifying provider once: converting a JDK key on every
+        // verification (and validating its point) costs more than the verification itself.
+        ECPublicKey providerKey;
+        try {
+            providerKey = (ECPublicKey) KeyFactory.getInstance("EC", provider)
+                    .generatePublic(new X509EncodedKeySpec(key.getEncoded()));
+        } catch (GeneralSecurityException e) {
+            throw new JwsVerificationException("signer certificate key cannot be used: " + e.getMessage(), e);
+        }
+        Signer signer = new Signer(List.copyOf(chain), providerKey);
+        if (signers.size() >= CACHE_LIMIT) {
+            signers.clear();
+        }
+        signers.put(List.copyOf(x5c), signer);
+        return signer;
     }
 }
