@@ -14,6 +14,8 @@ import org.xroadng.certs.ca.CertificateKind;
 import org.xroadng.certs.ca.X509Issuer;
 import org.xroadng.protocol.jws.JcaSigningKey;
 import org.xroadng.protocol.jws.JwsSigner;
+import org.xroadng.protocol.jws.JwsVerificationException;
+import org.xroadng.protocol.jws.SigningException;
 import org.xroadng.protocol.jws.JwsVerifier;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -42,7 +44,7 @@ final class BenchCommand {
 
         /** One measured operation. */
         private interface Operation {
-            void run() throws GeneralSecurityException, Exception;
+            void run() throws GeneralSecurityException, SigningException, JwsVerificationException;
         }
 
         @Override
@@ -71,14 +73,14 @@ final class BenchCommand {
                     table.row(op, String.format("%,.0f", bcRate), String.format("%,.0f", jdkRate),
                             String.format("%.2fx", bcRate / jdkRate));
                 }
-            } catch (Exception e) {
+            } catch (GeneralSecurityException | SigningException | JwsVerificationException e) {
                 throw new UserError("benchmark failed: " + e.getMessage(), e);
             }
             table.print(services.out());
         }
 
         private Operation operation(String name, Provider provider, KeyPair keys, X509Certificate cert, byte[] payload)
-                throws Exception {
+                throws GeneralSecurityException, SigningException {
             Signature signer = Signature.getInstance("SHA256withECDSA", provider);
             Signature verifier = Signature.getInstance("SHA256withECDSA", provider);
             signer.initSign(keys.getPrivate());
@@ -108,7 +110,8 @@ final class BenchCommand {
         }
 
         /** Operations per second over the measuring time, after a warm-up of a third of it. */
-        private double measure(Operation operation) throws Exception {
+        private double measure(Operation operation)
+                throws GeneralSecurityException, SigningException, JwsVerificationException {
             long warmUpEnd = System.nanoTime() + (long) (seconds * 1e9 / 3);
             while (System.nanoTime() < warmUpEnd) {
                 operation.run();
