@@ -1,0 +1,126 @@
+package org.xroadng.protocol.globalconf;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import org.xroadng.protocol.id.GlobalGroupId;
+import org.xroadng.protocol.id.MemberId;
+import org.xroadng.protocol.id.SecurityServerId;
+import org.xroadng.protocol.id.SubsystemId;
+
+/**
+ * The global configuration a central registry publishes (DESIGN.md section 5): who is a member,
+ * which security servers exist and whom they host, the global groups, and which CAs and TSAs are
+ * trusted. Distributed as a JWS signed by the registry's configuration signing key; a security
+ * server acts on it only while {@link #expiresAt()} has not passed.
+ *
+ * <p>JSON form (through {@link org.xroadng.protocol.json.ProtocolJson}): the component names below,
+ * identifiers as canonical strings, times as ISO-8601, certificates as base64 DER.
+ */
+public record GlobalConfiguration(String instance, long version, Instant generatedAt, Instant expiresAt,
+                                  List<MemberClass> memberClasses, List<Member> members,
+                                  List<SecurityServer> securityServers, List<GlobalGroup> globalGroups,
+                                  List<ApprovedCa> approvedCas, List<ApprovedTsa> approvedTsas, Settings settings) {
+
+    public GlobalConfiguration {
+        Objects.requireNonNull(instance, "instance");
+        Objects.requireNonNull(generatedAt, "generatedAt");
+        Objects.requireNonNull(expiresAt, "expiresAt");
+        Objects.requireNonNull(settings, "settings");
+        if (version < 1) {
+            throw new IllegalArgumentException("version must be at least 1, not " + version);
+        }
+        if (!expiresAt.isAfter(generatedAt)) {
+            throw new IllegalArgumentException("expiresAt " + expiresAt + " is not after generatedAt " + generatedAt);
+        }
+        memberClasses = List.copyOf(memberClasses);
+        members = List.copyOf(members);
+        securityServers = List.copyOf(securityServers);
+        globalGroups = List.copyOf(globalGroups);
+        approvedCas = List.copyOf(approvedCas);
+        approvedTsas = List.copyOf(approvedTsas);
+    }
+
+    /** A member class, such as GOV or COM. */
+    public record MemberClass(String code, String description) {
+    }
+
+    /** A member with its name and the codes of its subsystems. */
+    public record Member(MemberId id, String name, List<String> subsystems) {
+        public Member {
+            subsystems = List.copyOf(subsystems);
+        }
+    }
+
+    /**
+     * A registered security server.
+     *
+     * @param address               where its server proxy is reached, {@code host:port}
+     * @param authCertificateHashes SHA-256 of each registered auth certificate's DER, lower-case hex
+     * @param clients               the subsystems it hosts
+     */
+    public record SecurityServer(SecurityServerId id, String address, List<String> authCertificateHashes,
+                                 List<SubsystemId> clients) {
+        public SecurityServer {
+            authCertificateHashes = List.copyOf(authCertificateHashes);
+            clients = List.copyOf(clients);
+        }
+    }
+
+    /** A global group; its members are member or subsystem identifiers in canonical form. */
+    public record GlobalGroup(GlobalGroupId id, String description, List<String> members) {
+        public GlobalGroup {
+            members = List.copyOf(members);
+        }
+
+        /** Whether the subsystem, or the member it belongs to, is in the group. */
+        public boolean contains(SubsystemId client) {
+            return members.contains(client.format()) || members.contains(client.member().format());
+        }
+    }
+
+    /** A trusted certification authority: its certificate (base64 DER) and its OCSP responder. */
+    public record ApprovedCa(String name, String certificate, String ocspUrl) {
+    }
+
+    /** A trusted time-stamping authority: where it answers and its certificate (base64 DER). */
+    public record ApprovedTsa(String name, String url, String certificate) {
+    }
+
+    /**
+     * Instance-wide settings.
+     *
+     * @param ocspFreshnessSeconds              an OCSP response older than this counts as missing
+     * @param acceptableTimestampFailureSeconds how long servers may go on without a working TSA
+     */
+    public record Settings(int ocspFreshnessSeconds, int acceptableTimestampFailureSeconds) {
+    }
+
+    public Optional<Member> member(MemberId id) {
+        return members.stream().filter(m -> m.id().equals(id)).findFirst();
+    }
+
+    public Optional<SecurityServer> securityServer(SecurityServerId id) {
+        return securityServers.stream().filter(s -> s.id().equals(id)).findFirst();
+    }
+
+    /** The servers that host the client, in the order the registry lists them. */
+    public List<SecurityServer> serversHosting(SubsystemId client) {
+        return securityServers.stream().filter(s -> s.clients().contains(client)).toList();
+    }
+
+    /** The server whose registered auth certificates include this SHA-256 hash (lower-case hex). */
+    public Optional<SecurityServer> serverWithAuthCertificate(String sha256Hex) {
+        return securityServers.stream().filter(s -> s.authCertificateHashes().contains(sha256Hex)).findFirst();
+    }
+
+    public Optional<GlobalGroup> globalGroup(GlobalGroupId id) {
+        return globalGroups.stream().filter(g -> g.id().equals(id)).findFirst();
+    }
+
+    /** Whether the configuration may still be acted on at {@code now}. */
+    public boolean isExpiredAt(Instant now) {
+        return !now.isBefore(expiresAt);
+    }
+}
