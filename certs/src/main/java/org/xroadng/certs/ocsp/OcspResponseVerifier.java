@@ -147,6 +147,11 @@ public final class OcspResponseVerifier {
         } catch (OCSPException | RuntimeException e) {
             throw new OcspException("response body: expected a BasicOCSPResponse; actual body does not parse");
         }
+        if (body == null) {
+            // RFC 6960 section 4.2.1: responseBytes is OPTIONAL in the syntax, but a successful
+            // response without it says nothing about any certificate.
+            throw new OcspException("response body: expected responseBytes with a BasicOCSPResponse; actual none");
+        }
         if (!(body instanceof BasicOCSPResp basic)) {
             throw new OcspException("response type: expected id-pkix-ocsp-basic; actual "
                     + response.toASN1Structure().getResponseBytes().getResponseType());

@@ -168,6 +168,16 @@ class OcspResponseVerifierTest {
     }
 
     @Test
+    void successfulStatusWithoutResponseBytes_isRefused() {
+        // OCSPResponse ::= SEQUENCE { responseStatus ENUMERATED successful(0) }, no responseBytes
+        byte[] statusOnly = {0x30, 0x03, 0x0a, 0x01, 0x00};
+
+        String message = refusal(statusOnly, f.leaf.cert(), NOW, Optional.empty());
+
+        assertEquals("response body: expected responseBytes with a BasicOCSPResponse; actual none", message);
+    }
+
+    @Test
     void bytesThatAreNoOcspResponse_areRefused() {
         String message = refusal(new byte[] {0x30, 0x03, 1, 2, 3}, f.leaf.cert(), NOW, Optional.empty());
 
