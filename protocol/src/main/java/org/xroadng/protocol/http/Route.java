@@ -8,7 +8,7 @@ import java.util.Optional;
 
 /**
  * A method and a path template: literal segments, {@code {name}} for one segment, and a final
- * {@code {name...}} for the rest of the path, raw and possibly empty. Other segments are matched on the raw
+ * {@code {name...}} for the rest of the path, raw and not empty. Other segments are matched on the raw
  * path and percent-decoded one by one, so an encoded {@code /} inside a parameter stays inside it.
  */
 record Route(String method, String template, List<String> segments, HttpEndpoint endpoint) {
@@ -27,7 +27,10 @@ record Route(String method, String template, List<String> segments, HttpEndpoint
         for (int i = 0; i < segments.size(); i++) {
             String expected = segments.get(i);
             if (expected.startsWith("{") && expected.endsWith("...}")) {
-                String rest = String.join("/", actual.subList(Math.min(i, actual.size()), actual.size()));
+                if (i >= actual.size() || actual.get(i).isEmpty()) {
+                    return Optional.empty();
+                }
+                String rest = String.join("/", actual.subList(i, actual.size()));
                 params.put(expected.substring(1, expected.length() - 4), rest);
                 return Optional.of(params);
             }

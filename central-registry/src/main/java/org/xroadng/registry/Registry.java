@@ -1,0 +1,102 @@
+package org.xroadng.registry;
+
+import java.security.Provider;
+import java.security.SecureRandom;
+import java.time.Clock;
+import org.xroadng.protocol.jws.JwsSigner;
+import org.xroadng.protocol.jws.SigningException;
+import org.xroadng.registry.globalconf.ConfigurationPublisher;
+import org.xroadng.registry.management.ManagementRequestVerifier;
+import org.xroadng.registry.store.Database;
+
+/**
+ * The central registry's operations over one database, wired together: every successful change
+ * publishes a new global configuration.
+ */
+public final class Registry {
+
+    private final String instance;
+    private final Changes changes;
+    private final Members members;
+    private final Servers servers;
+    private final Groups groups;
+    private final TrustAnchors trustAnchors;
+    private final Settings settings;
+    private final ApiKeys apiKeys;
+    private final AuditTrail auditTrail;
+    private final Requests requests;
+    private final ConfigurationPublisher publisher;
+
+    public Registry(String instance, Database database, JwsSigner configurationSigner, Provider provider,
+                    SecureRandom random, Clock clock) {
+        this.instance = instance;
+        this.changes = new Changes(database, clock);
+        this.members = new Members(changes, instance);
+        this.servers = new Servers(changes);
+        this.groups = new Groups(changes, instance);
+        this.trustAnchors = new TrustAnchors(changes);
+        this.settings = new Settings(changes);
+        this.apiKeys = new ApiKeys(changes, random);
+        this.auditTrail = new AuditTrail(database);
+        this.requests = new Requests(changes, new ManagementRequestVerifier(provider, clock), trustAnchors, members);
+        this.publisher = new ConfigurationPublisher(database, instance, configurationSigner, clock);
+        changes.setListener(this::publishQuietly);
+    }
+
+    /** Publishes a new global configuration now (at start and on the refresh schedule). */
+    public ConfigurationPublisher.Published publish() throws SigningException {
+        return publisher.publish();
+    }
+
+    private void publishQuietly() {
+        try {
+            publisher.publish();
+        } catch (SigningException e) {
+            throw new IllegalStateException("the configuration signing key failed: " + e.getMessage(), e);
+        }
+    }
+
+    public String instance() {
+        return instance;
+    }
+
+    public Changes changes() {
+        return changes;
+    }
+
+    public Members members() {
+        return members;
+    }
+
+    public Servers servers() {
+        return servers;
+    }
+
+    public Groups groups() {
+        return groups;
+    }
+
+    public TrustAnchors trustAnchors() {
+        return trustAnchors;
+    }
+
+    public Settings settings() {
+        return settings;
+    }
+
+    public ApiKeys apiKeys() {
+        return apiKeys;
+    }
+
+    public AuditTrail auditTrail() {
+        return auditTrail;
+    }
+
+    public Requests requests() {
+        return requests;
+    }
+
+    public ConfigurationPublisher publisher() {
+        return publisher;
+    }
+}

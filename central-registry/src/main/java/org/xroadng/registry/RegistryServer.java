@@ -1,0 +1,62 @@
+package org.xroadng.registry;
+
+import java.io.IOException;
+import java.net.URI;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.xroadng.protocol.http.HttpApiServer;
+import org.xroadng.protocol.jws.SigningException;
+import org.xroadng.registry.api.OperatorApi;
+import org.xroadng.registry.api.PublicEndpoints;
+
+/**
+ * The running central registry: the operator API, the management request endpoint and the global
+ * configuration on one listener, and a timer that publishes a fresh configuration every
+ * {@code refreshSeconds} so that servers never see it expire while the registry runs.
+ */
+public final class RegistryServer implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(RegistryServer.class);
+
+    private final HttpApiServer server;
+    private final ScheduledExecutorService timer;
+
+    private RegistryServer(HttpApiServer server, ScheduledExecutorService timer) {
+        this.server = server;
+        this.timer = timer;
+    }
+
+    public static RegistryServer start(Registry registry, RegistrySettings settings) throws IOException, SigningException {
+        registry.publish();
+        HttpApiServer.Builder builder = HttpApiServer.builder("registry").bind(settings.listen()).maxBodyBytes(256 * 1024);
+        new OperatorApi(registry).addTo(builder);
+        new PublicEndpoints(registry).addTo(builder);
+        HttpApiServer server = builder.start();
+        ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread thread = new Thread(r, "registry-globalconf");
+            thread.setDaemon(true);
+            return thread;
+        });
+        timer.scheduleAtFixedRate(() -> {
+            try {
+                registry.publish();
+            } catch (SigningException | RuntimeException e) {
+                LOG.error("publishing the global configuration failed", e);
+            }
+        }, settings.refreshSeconds(), settings.refreshSeconds(), TimeUnit.SECONDS);
+        return new RegistryServer(server, timer);
+    }
+
+    public URI baseUri() {
+        return server.baseUri();
+    }
+
+    @Override
+    public void close() {
+        timer.shutdownNow();
+        server.close();
+    }
+}

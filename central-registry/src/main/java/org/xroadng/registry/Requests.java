@@ -1,0 +1,247 @@
+package org.xroadng.registry;
+
+import java.nio.charset.StandardCharsets;
+import java.security.cert.CertificateEncodingException;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import org.xroadng.protocol.id.SecurityServerId;
+import org.xroadng.protocol.id.SubsystemId;
+import org.xroadng.registry.management.ManagementRequestException;
+import org.xroadng.registry.management.ManagementRequestVerifier;
+import org.xroadng.registry.management.VerifiedManagementRequest;
+import org.xroadng.registry.management.VerifiedAuthCertReg;
+import org.xroadng.registry.management.VerifiedClientReg;
+import org.xroadng.registry.store.Jdbc;
+
+/**
+ * Management requests (DESIGN.md section 5): {@code authCertReg} and {@code clientReg}, filed by
+ * security servers, self-authenticating through their signatures, then pending until an operator
+ * approves or rejects them ({@code clientReg} may be approved automatically by a setting).
+ *
+ * <p>Filing checks, before anything is stored: the signatures, certificates and OCSP responses
+ * ({@link ManagementRequestVerifier}); then the registry's state: the owner or client member
+ * exists, the server exists (clientReg), and the same registration is neither done nor pending.
+ */
+public final class Requests {
+
+    private static final String PENDING = "pending";
+    private static final String APPROVED = "approved";
+    private static final String REJECTED = "rejected";
+
+    public record RequestView(long id, String type, String status, SecurityServerId server, SubsystemId client,
+                              String address, String authCertificateSha256, Instant receivedAt, Instant decidedAt,
+                              String decidedBy, String reason) {
+    }
+
+    private final Changes changes;
+    private final ManagementRequestVerifier verifier;
+    private final TrustAnchors trustAnchors;
+    private final Members members;
+
+    public Requests(Changes changes, ManagementRequestVerifier verifier, TrustAnchors trustAnchors, Members members) {
+        this.changes = changes;
+        this.verifier = verifier;
+        this.trustAnchors = trustAnchors;
+        this.members = members;
+    }
+
+    /** Verifies and records a signed request; returns it as stored (pending, or approved when auto-approved). */
+    public RequestView file(String signedRequest) throws RegistryException {
+        String target = signedRequest == null ? null
+                : signedRequest.substring(0, Math.min(40, signedRequest.length())) + "...";
+        return changes.apply(Actor.MANAGEMENT_REQUEST, "managementRequest.file", target, c -> {
+            Settings.Values settings = Settings.read(c);
+            VerifiedManagementRequest verified;
+            try {
+                verified = verifier.verify(signedRequest == null ? "" : signedRequest.strip(),
+                        trustAnchors.caCertificates(), Duration.ofSeconds(settings.ocspFreshnessSeconds()));
+            } catch (ManagementRequestException e) {
+                throw new RegistryException(RegistryException.Kind.BAD_REQUEST,
+                        "ManagementRequest." + pascal(e.reason().name()), e.getMessage());
+            }
+            if (verified instanceof VerifiedAuthCertReg auth) {
+                return fileAuthCertReg(c, auth, signedRequest);
+            }
+            VerifiedClientReg client = (VerifiedClientReg) verified;
+            long id = fileClientReg(c, client, signedRequest);
+            if (settings.autoApproveClientRegistrations()) {
+                decide(c, id, APPROVED, Actor.AUTO_APPROVAL, null);
+            }
+            return find(c, id).orElseThrow();
+        });
+    }
+
+    public Page<RequestView> list(String status, int offset, int limit) throws RegistryException {
+        Page.check(offset, limit);
+        if (status != null && !List.of(PENDING, APPROVED, REJECTED).contains(status)) {
+            throw RegistryException.badRequest("status '" + status + "' is not pending, approved or rejected");
+        }
+        String where = status == null ? "" : " WHERE status = ?";
+        Object[] filter = status == null ? new Object[0] : new Object[] {status};
+        return changes.database().inTransaction(c -> {
+            Object[] args = status == null ? new Object[] {limit, offset} : new Object[] {status, limit, offset};
+            return new Page<>(Jdbc.query(c, "SELECT * FROM management_request" + where + " ORDER BY id LIMIT ? OFFSET ?",
+                    Requests::view, args), offset, limit,
+                    Jdbc.count(c, "SELECT COUNT(*) FROM management_request" + where, filter));
+        });
+    }
+
+    public RequestView get(long id) throws RegistryException {
+        return changes.database().<RequestView, RegistryException>inTransaction(c -> find(c, id)
+                .orElseThrow(() -> RegistryException.notFound("no management request " + id)));
+    }
+
+    public RequestView approve(Actor actor, long id) throws RegistryException {
+        return changes.apply(actor, "managementRequest.approve", String.valueOf(id), c -> {
+            decide(c, id, APPROVED, actor, null);
+            return find(c, id).orElseThrow();
+        });
+    }
+
+    public RequestView reject(Actor actor, long id, String reason) throws RegistryException {
+        return changes.apply(actor, "managementRequest.reject", String.valueOf(id), c -> {
+            String why = reason == null || reason.isBlank() ? null : Validation.text("reason", reason, 2000);
+            decide(c, id, REJECTED, actor, why);
+            return find(c, id).orElseThrow();
+        });
+    }
+
+    private RequestView fileAuthCertReg(Connection c, VerifiedAuthCertReg auth, String signed)
+            throws SQLException, RegistryException {
+        SecurityServerId server = auth.request().server();
+        Validation.sameInstance(members.instance(), server);
+        if (!Members.memberExists(c, server.owner())) {
+            throw RegistryException.badRequest("server owner " + server.owner().format()
+                    + " is not a member of this instance; an operator must add the member first");
+        }
+        String address = Servers.checkAddress(auth.request().address());
+        String hash = auth.authCertificateSha256Hex();
+        Optional<String> registeredTo = Jdbc.queryOne(c, "SELECT server_id FROM auth_certificate WHERE sha256 = ?",
+                r -> r.getString(1), hash);
+        if (registeredTo.isPresent()) {
+            throw RegistryException.conflict("this auth certificate is already registered for " + registeredTo.get());
+        }
+        Optional<Long> pending = Jdbc.queryOne(c,
+                "SELECT id FROM management_request WHERE auth_cert_sha256 = ? AND status = ?", r -> r.getLong(1), hash, PENDING);
+        if (pending.isPresent()) {
+            throw RegistryException.conflict("this auth certificate is already pending registration as request "
+                    + pending.get());
+        }
+        byte[] der;
+        try {
+            der = auth.authCertificate().getEncoded();
+        } catch (CertificateEncodingException e) {
+            throw RegistryException.badRequest("the auth certificate cannot be encoded");
+        }
+        long id = Jdbc.insert(c, "INSERT INTO management_request (type, status, server_id, address, auth_cert_sha256,"
+                        + " auth_certificate, signed_request, received_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                "authCertReg", PENDING, server.format(), address, hash, der, signed, changes.clock().instant());
+        return find(c, id).orElseThrow();
+    }
+
+    private long fileClientReg(Connection c, VerifiedClientReg client, String signed)
+            throws SQLException, RegistryException {
+        SecurityServerId server = client.request().server();
+        SubsystemId subsystem = client.request().client();
+        Validation.sameInstance(members.instance(), subsystem);
+        if (Servers.find(c, server).isEmpty()) {
+            throw RegistryException.badRequest("security server " + server.format()
+                    + " is not registered; its authCertReg must be approved first");
+        }
+        if (!Members.memberExists(c, subsystem.member())) {
+            throw RegistryException.badRequest("client's member " + subsystem.member().format()
+                    + " is not a member of this instance");
+        }
+        if (Jdbc.count(c, "SELECT COUNT(*) FROM server_client WHERE server_id = ? AND subsystem_id = ?",
+                server.format(), subsystem.format()) > 0) {
+            throw RegistryException.conflict(subsystem.format() + " is already a client of " + server.format());
+        }
+        Optional<Long> pending = Jdbc.queryOne(c, "SELECT id FROM management_request WHERE type = 'clientReg'"
+                + " AND server_id = ? AND client_id = ? AND status = ?", r -> r.getLong(1), server.format(),
+                subsystem.format(), PENDING);
+        if (pending.isPresent()) {
+            throw RegistryException.conflict("registration of " + subsystem.format() + " on " + server.format()
+                    + " is already pending as request " + pending.get());
+        }
+        return Jdbc.insert(c, "INSERT INTO management_request (type, status, server_id, client_id, signed_request,"
+                        + " received_at) VALUES (?, ?, ?, ?, ?, ?)", "clientReg", PENDING, server.format(),
+                subsystem.format(), signed, changes.clock().instant());
+    }
+
+    /** Approves (carrying out the registration) or rejects a pending request. */
+    private void decide(Connection c, long id, String status, Actor actor, String reason)
+            throws SQLException, RegistryException {
+        RequestView request = find(c, id).orElseThrow(() -> RegistryException.notFound("no management request " + id));
+        if (!request.status().equals(PENDING)) {
+            throw RegistryException.conflict("management request " + id + " is already " + request.status());
+        }
+        if (status.equals(APPROVED)) {
+            if (request.type().equals("authCertReg")) {
+                registerAuthCertificate(c, id, request);
+            } else {
+                registerClient(c, request);
+            }
+        }
+        Jdbc.update(c, "UPDATE management_request SET status = ?, decided_at = ?, decided_by = ?, decision_reason = ?"
+                + " WHERE id = ?", status, changes.clock().instant(), actor.name(), reason, id);
+    }
+
+    private void registerAuthCertificate(Connection c, long id, RequestView request) throws SQLException, RegistryException {
+        SecurityServerId server = request.server();
+        if (!Members.memberExists(c, server.owner())) {
+            throw RegistryException.conflict("server owner " + server.owner().format() + " is no longer a member");
+        }
+        if (Servers.find(c, server).isEmpty()) {
+            Jdbc.update(c, "INSERT INTO security_server (id, owner_id, address, created_at) VALUES (?, ?, ?, ?)",
+                    server.format(), server.owner().format(), request.address(), changes.clock().instant());
+        } else {
+            Jdbc.update(c, "UPDATE security_server SET address = ? WHERE id = ?", request.address(), server.format());
+        }
+        byte[] der = Jdbc.queryOne(c, "SELECT auth_certificate FROM management_request WHERE id = ?",
+                r -> r.getBytes(1), id).orElseThrow();
+        Jdbc.update(c, "INSERT INTO auth_certificate (sha256, server_id, certificate, registered_at) VALUES (?, ?, ?, ?)",
+                request.authCertificateSha256(), server.format(), der, changes.clock().instant());
+    }
+
+    private void registerClient(Connection c, RequestView request) throws SQLException, RegistryException {
+        if (Servers.find(c, request.server()).isEmpty()) {
+            throw RegistryException.conflict("security server " + request.server().format() + " is no longer registered");
+        }
+        SubsystemId client = request.client();
+        if (!Members.memberExists(c, client.member())) {
+            throw RegistryException.conflict("member " + client.member().format() + " is no longer a member");
+        }
+        if (Jdbc.count(c, "SELECT COUNT(*) FROM subsystem WHERE id = ?", client.format()) == 0) {
+            members.insertSubsystem(c, client);
+        }
+        Jdbc.update(c, "MERGE INTO server_client (server_id, subsystem_id) KEY (server_id, subsystem_id) VALUES (?, ?)",
+                request.server().format(), client.format());
+    }
+
+    private static Optional<RequestView> find(Connection c, long id) throws SQLException {
+        return Jdbc.queryOne(c, "SELECT * FROM management_request WHERE id = ?", Requests::view, id);
+    }
+
+    private static RequestView view(ResultSet r) throws SQLException {
+        String client = r.getString("client_id");
+        return new RequestView(r.getLong("id"), r.getString("type"), r.getString("status"),
+                SecurityServerId.parse(r.getString("server_id")), client == null ? null : SubsystemId.parse(client),
+                r.getString("address"), r.getString("auth_cert_sha256"), Jdbc.instant(r, "received_at"),
+                Jdbc.instant(r, "decided_at"), r.getString("decided_by"), r.getString("decision_reason"));
+    }
+
+    private static String pascal(String constant) {
+        StringBuilder out = new StringBuilder();
+        for (String word : constant.toLowerCase(Locale.ROOT).split("_")) {
+            out.append(Character.toUpperCase(word.charAt(0))).append(word.substring(1));
+        }
+        return out.toString();
+    }
+
+}

@@ -1,0 +1,126 @@
+package org.xroadng.registry.globalconf;
+
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.xroadng.protocol.globalconf.GlobalConfiguration;
+import org.xroadng.protocol.globalconf.GlobalConfigurationCodec;
+import org.xroadng.protocol.id.GlobalGroupId;
+import org.xroadng.protocol.id.MemberId;
+import org.xroadng.protocol.id.SecurityServerId;
+import org.xroadng.protocol.id.SubsystemId;
+import org.xroadng.protocol.jws.JwsSigner;
+import org.xroadng.protocol.jws.SigningException;
+import org.xroadng.registry.store.Database;
+import org.xroadng.registry.store.Jdbc;
+
+/**
+ * Generates, signs and keeps the global configuration. Each generation reads the registry in one
+ * transaction, takes the next version (never reused, also across restarts, because versions are
+ * stored), and expires {@code globalConfValiditySeconds} after it was made. Generation happens
+ * after every change and periodically, so servers always find an unexpired copy.
+ */
+public final class ConfigurationPublisher {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ConfigurationPublisher.class);
+    private static final int KEPT_VERSIONS = 20;
+
+    /** A signed configuration as served: its version (also the ETag) and the compact JWS. */
+    public record Published(long version, Instant generatedAt, Instant expiresAt, String signed) {
+        public String etag() {
+            return "\"" + version + "\"";
+        }
+    }
+
+    private final Database database;
+    private final String instance;
+    private final JwsSigner signer;
+    private final Clock clock;
+    private volatile Published latest;
+
+    public ConfigurationPublisher(Database database, String instance, JwsSigner signer, Clock clock) {
+        this.database = database;
+        this.instance = instance;
+        this.signer = signer;
+        this.clock = clock;
+        this.latest = database.inTransaction(c -> Jdbc.queryOne(c,
+                "SELECT version, generated_at, expires_at, signed FROM global_configuration ORDER BY version DESC LIMIT 1",
+                r -> new Published(r.getLong("version"), Jdbc.instant(r, "generated_at"), Jdbc.instant(r, "expires_at"),
+                        r.getString("signed")))).orElse(null);
+    }
+
+    /** The newest signed configuration, if one was ever generated. */
+    public Optional<Published> latest() {
+        return Optional.ofNullable(latest);
+    }
+
+    /** Generates, signs and stores the next version; returns it. */
+    public synchronized Published publish() throws SigningException {
+        Published published = database.<Published, SigningException>inTransaction(c -> {
+            long version = Jdbc.count(c, "SELECT COALESCE(MAX(version), 0) FROM global_configuration") + 1;
+            GlobalConfiguration configuration = read(c, version);
+            String signed = GlobalConfigurationCodec.sign(configuration, signer);
+            Jdbc.update(c, "INSERT INTO global_configuration (version, generated_at, expires_at, signed) VALUES (?, ?, ?, ?)",
+                    version, configuration.generatedAt(), configuration.expiresAt(), signed);
+            Jdbc.update(c, "DELETE FROM global_configuration WHERE version <= ?", version - KEPT_VERSIONS);
+            return new Published(version, configuration.generatedAt(), configuration.expiresAt(), signed);
+        });
+        latest = published;
+        LOG.debug("published global configuration version {}", published.version());
+        return published;
+    }
+
+    private GlobalConfiguration read(Connection c, long version) throws SQLException {
+        Instant now = clock.instant().truncatedTo(ChronoUnit.SECONDS);
+        var settings = Jdbc.query(c, "SELECT name, setting_value FROM setting", r -> java.util.Map.entry(r.getString(1), r.getString(2)))
+                .stream().collect(java.util.stream.Collectors.toMap(java.util.Map.Entry::getKey, java.util.Map.Entry::getValue));
+        int validity = Integer.parseInt(settings.get("globalConfValiditySeconds"));
+
+        List<GlobalConfiguration.MemberClass> classes = Jdbc.query(c,
+                "SELECT code, description FROM member_class ORDER BY code",
+                r -> new GlobalConfiguration.MemberClass(r.getString(1), r.getString(2)));
+        List<GlobalConfiguration.Member> members = new ArrayList<>();
+        for (var row : Jdbc.query(c, "SELECT id, name FROM member ORDER BY id",
+                r -> java.util.Map.entry(r.getString(1), r.getString(2)))) {
+            members.add(new GlobalConfiguration.Member(MemberId.parse(row.getKey()), row.getValue(),
+                    Jdbc.query(c, "SELECT id FROM subsystem WHERE member_id = ? ORDER BY id",
+                            r -> SubsystemId.parse(r.getString(1)).subsystemCode(), row.getKey())));
+        }
+        List<GlobalConfiguration.SecurityServer> servers = new ArrayList<>();
+        for (var row : Jdbc.query(c, "SELECT id, address FROM security_server ORDER BY id",
+                r -> java.util.Map.entry(r.getString(1), r.getString(2)))) {
+            servers.add(new GlobalConfiguration.SecurityServer(SecurityServerId.parse(row.getKey()), row.getValue(),
+                    Jdbc.query(c, "SELECT sha256 FROM auth_certificate WHERE server_id = ? ORDER BY sha256",
+                            r -> r.getString(1), row.getKey()),
+                    Jdbc.query(c, "SELECT subsystem_id FROM server_client WHERE server_id = ? ORDER BY subsystem_id",
+                            r -> SubsystemId.parse(r.getString(1)), row.getKey())));
+        }
+        List<GlobalConfiguration.GlobalGroup> groups = new ArrayList<>();
+        for (var row : Jdbc.query(c, "SELECT code, description FROM global_group ORDER BY code",
+                r -> java.util.Map.entry(r.getString(1), r.getString(2)))) {
+            groups.add(new GlobalConfiguration.GlobalGroup(new GlobalGroupId(instance, row.getKey()), row.getValue(),
+                    Jdbc.query(c, "SELECT member_id FROM global_group_member WHERE group_code = ? ORDER BY member_id",
+                            r -> r.getString(1), row.getKey())));
+        }
+        Base64.Encoder base64 = Base64.getEncoder();
+        List<GlobalConfiguration.ApprovedCa> cas = Jdbc.query(c,
+                "SELECT name, certificate, ocsp_url FROM approved_ca ORDER BY created_at, id",
+                r -> new GlobalConfiguration.ApprovedCa(r.getString(1), base64.encodeToString(r.getBytes(2)), r.getString(3)));
+        List<GlobalConfiguration.ApprovedTsa> tsas = Jdbc.query(c,
+                "SELECT name, url, certificate FROM approved_tsa ORDER BY id",
+                r -> new GlobalConfiguration.ApprovedTsa(r.getString(1), r.getString(2), base64.encodeToString(r.getBytes(3))));
+        return new GlobalConfiguration(instance, version, now, now.plus(Duration.ofSeconds(validity)), classes, members,
+                servers, groups, cas, tsas, new GlobalConfiguration.Settings(
+                Integer.parseInt(settings.get("ocspFreshnessSeconds")),
+                Integer.parseInt(settings.get("acceptableTimestampFailureSeconds"))));
+    }
+}

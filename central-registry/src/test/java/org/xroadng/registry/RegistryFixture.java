@@ -1,0 +1,91 @@
+package org.xroadng.registry;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.Clock;
+import org.bouncycastle.jce.provider.BouncyCastleProvider;
+import org.xroadng.certs.token.Pin;
+import org.xroadng.protocol.json.ProtocolJson;
+
+/** A registry on a free loopback port, with its admin key, and a small JSON client for its API. */
+final class RegistryFixture implements AutoCloseable {
+
+    final Path dir;
+    final RegistryHome home;
+    final RegistryServer server;
+    final String adminKey;
+    final URI base;
+    private final HttpClient http = HttpClient.newHttpClient();
+
+    /** An HTTP answer with its body parsed as JSON (null when empty). */
+    record Answer(int status, JsonNode json, HttpResponse<String> raw) {
+        String message() {
+            return json == null ? "" : json.path("message").asText();
+        }
+
+        String type() {
+            return json == null ? "" : json.path("type").asText();
+        }
+    }
+
+    RegistryFixture(Path dir, Clock clock) throws Exception {
+        this.dir = dir;
+        RegistrySettings settings = new RegistrySettings("DEMO", URI.create("http://127.0.0.1:0"),
+                new InetSocketAddress("127.0.0.1", 0), 3600);
+        RegistryHome.Initialized initialized = RegistryHome.init(dir, settings, Pin.of("registry-pin"),
+                new BouncyCastleProvider(), new SecureRandom(), clock);
+        this.home = initialized.home();
+        this.adminKey = initialized.adminKey().key();
+        this.server = RegistryServer.start(home.registry(), settings);
+        this.base = server.baseUri();
+    }
+
+    Answer call(String method, String path, String key, Object body) {
+        try {
+            HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(base + path))
+                    .method(method, body == null ? HttpRequest.BodyPublishers.noBody()
+                            : HttpRequest.BodyPublishers.ofString(body instanceof String text ? text
+                            : ProtocolJson.mapper().writeValueAsString(body)))
+                    .header("Content-Type", "application/json");
+            if (key != null) {
+                request.header("Authorization", "Bearer " + key);
+            }
+            HttpResponse<String> response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+            JsonNode json = response.body().isEmpty() || !response.headers().firstValue("Content-Type").orElse("")
+                    .startsWith("application/json") ? null : ProtocolJson.mapper().readTree(response.body());
+            return new Answer(response.statusCode(), json, response);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    Answer admin(String method, String path, Object body) {
+        return call(method, path, adminKey, body);
+    }
+
+    /** Creates a key of a role and returns it. */
+    String key(String role) {
+        Answer created = admin("POST", "/api/v1/api-keys", java.util.Map.of("role", role, "label", role + " for tests"));
+        if (created.status() != 201) {
+            throw new AssertionError("cannot create key: " + created.raw().body());
+        }
+        return created.json().path("key").asText();
+    }
+
+    @Override
+    public void close() {
+        server.close();
+        home.close();
+    }
+}

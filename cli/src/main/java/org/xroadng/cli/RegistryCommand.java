@@ -1,0 +1,171 @@
+package org.xroadng.cli;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.nio.file.Path;
+import java.util.concurrent.CountDownLatch;
+import org.xroadng.protocol.config.ConfigFile.ConfigValues;
+import org.xroadng.protocol.globalconf.AnchorFile;
+import org.xroadng.protocol.jws.SigningException;
+import org.xroadng.registry.RegistryException;
+import org.xroadng.registry.RegistryHome;
+import org.xroadng.registry.RegistryServer;
+import org.xroadng.registry.RegistrySettings;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/** {@code xroad registry ...}: run a central registry and operate it. */
+@Command(name = "registry", mixinStandardHelpOptions = true,
+        description = "Run the central registry (members, servers, trusted CAs and TSAs, signed global configuration)"
+                + " and operate it through its API.",
+        subcommands = {RegistryCommand.Init.class, RegistryCommand.Serve.class, RegistryCommand.Anchor.class,
+                RegistryOperatorCommands.MemberClass.class, RegistryOperatorCommands.Member.class,
+                RegistryOperatorCommands.Subsystem.class, RegistryOperatorCommands.Server.class,
+                RegistryOperatorCommands.Group.class, RegistryOperatorCommands.Ca.class, RegistryOperatorCommands.Tsa.class,
+                RegistryOperatorCommands.Requests.class, RegistryOperatorCommands.SettingsCommand.class,
+                RegistryOperatorCommands.Audit.class, RegistryOperatorCommands.ApiKey.class})
+final class RegistryCommand {
+
+    static final class RegistryDir {
+        @Option(names = "--dir", required = true, paramLabel = "DIR", description = "The registry's directory")
+        Path dir;
+
+        @Mixin
+        PinOptions pin;
+
+        RegistryHome open(Services services) {
+            try {
+                return RegistryHome.open(dir, pin.pin(services, "registry token"), services.provider(),
+                        services.random(), services.clock());
+            } catch (RegistryException e) {
+                throw new UserError(e.getMessage(), e);
+            }
+        }
+    }
+
+    @Command(name = "init", mixinStandardHelpOptions = true,
+            description = "Create a registry: configuration signing key and certificate in a PIN-protected token, the"
+                    + " database, and a first admin API key, shown once.")
+    static final class Init implements Runnable {
+        private final Services services;
+
+        @Mixin
+        RegistryDir registry;
+
+        @Option(names = "--instance", required = true, description = "The X-Road instance, e.g. DEMO")
+        String instance;
+
+        @Option(names = "--url", required = true, paramLabel = "URL",
+                description = "Base URL where security servers reach the registry, e.g. http://127.0.0.1:8900")
+        String url;
+
+        @Option(names = "--listen", paramLabel = "HOST:PORT", description = "Listen address (default: 127.0.0.1 and the URL's port)")
+        String listen;
+
+        @Option(names = "--refresh-seconds", defaultValue = "60",
+                description = "Publish a fresh global configuration this often (default: ${DEFAULT-VALUE})")
+        int refreshSeconds;
+
+        Init(Services services) {
+            this.services = services;
+        }
+
+        @Override
+        public void run() {
+            CaCommand.parse("--instance", () -> new org.xroadng.protocol.id.GlobalGroupId(instance, "x"));
+            URI baseUrl = CaCommand.parse("--url", () -> ConfigValues.httpUrl(url));
+            InetSocketAddress address = listen == null
+                    ? new InetSocketAddress("127.0.0.1", baseUrl.getPort() > 0 ? baseUrl.getPort() : 80)
+                    : CaCommand.parse("--listen", () -> ConfigValues.hostPort(listen));
+            RegistrySettings settings = CaCommand.parse("--refresh-seconds",
+                    () -> new RegistrySettings(instance, baseUrl, address, refreshSeconds));
+            try {
+                RegistryHome.Initialized created = RegistryHome.init(registry.dir, settings,
+                        registry.pin.pin(services, "new registry token"), services.provider(), services.random(),
+                        services.clock());
+                created.home().close();
+                services.out().printf("registry for instance %s created in %s%n", instance, registry.dir);
+                services.out().printf("admin API key (shown once; keep it safe): %s%n", created.adminKey().key());
+                services.out().printf("next: xroad registry serve --dir %s, then xroad registry anchor --dir %s --out anchor.json%n",
+                        registry.dir, registry.dir);
+            } catch (RegistryException e) {
+                throw new UserError(e.getMessage(), e);
+            }
+        }
+    }
+
+    @Command(name = "serve", mixinStandardHelpOptions = true,
+            description = "Serve the operator API (/api/v1), management requests (/management/requests) and the"
+                    + " global configuration (/globalconf) until stopped with Ctrl-C.")
+    static final class Serve implements Runnable {
+        private final Services services;
+
+        @Mixin
+        RegistryDir registry;
+
+        Serve(Services services) {
+            this.services = services;
+        }
+
+        @Override
+        public void run() {
+            CountDownLatch stopped = new CountDownLatch(1);
+            try (RegistryHome home = registry.open(services);
+                 RegistryServer server = RegistryServer.start(home.registry(), home.settings())) {
+                Thread hook = new Thread(stopped::countDown, "registry-shutdown");
+                Runtime.getRuntime().addShutdownHook(hook);
+                services.out().printf("registry of instance %s listening on %s: operator API %s/api/v1,"
+                                + " global configuration %s/globalconf (Ctrl-C stops)%n", home.settings().instance(),
+                        server.baseUri(), server.baseUri(), server.baseUri());
+                services.out().flush();
+                try {
+                    stopped.await();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                } finally {
+                    try {
+                        Runtime.getRuntime().removeShutdownHook(hook);
+                    } catch (IllegalStateException shuttingDown) {
+                        // The JVM is stopping; the hook has run.
+                    }
+                }
+            } catch (IOException e) {
+                throw new UserError("cannot start the registry: " + e.getMessage(), e);
+            } catch (SigningException e) {
+                throw new UserError("the configuration signing key failed: " + e.getMessage(), e);
+            }
+            services.out().println("registry stopped");
+            services.out().flush();
+        }
+    }
+
+    @Command(name = "anchor", mixinStandardHelpOptions = true,
+            description = "Write the anchor file that security servers are given to trust this registry, and print"
+                    + " its SHA-256 fingerprint for operators to compare.")
+    static final class Anchor implements Runnable {
+        private final Services services;
+
+        @Mixin
+        RegistryDir registry;
+
+        @Option(names = "--out", required = true, paramLabel = "FILE", description = "Where to write the anchor (JSON)")
+        Path out;
+
+        Anchor(Services services) {
+            this.services = services;
+        }
+
+        @Override
+        public void run() {
+            try (RegistryHome home = registry.open(services)) {
+                AnchorFile.write(out, home.anchor());
+                services.out().printf("anchor for instance %s written to %s%n", home.settings().instance(), out);
+                services.out().printf("SHA-256 fingerprint: %s%n", AnchorFile.fingerprint(out));
+            } catch (IOException e) {
+                throw new UserError("cannot write " + out + ": " + CaCommand.describe(e), e);
+            }
+        }
+    }
+}
