@@ -208,13 +208,40 @@ class OperatorApiTest {
     }
 
     @Test
-    void globalConf_hasIncreasingVersionsAndHonoursEtag() {
+    void everyChange_publishesAHigherConfigurationVersion() {
         Answer first = registry.call("GET", "/globalconf", null, null);
         assertEquals(200, first.status());
+        assertEquals("application/jose", first.raw().headers().firstValue("Content-Type").orElseThrow());
         String etag = first.raw().headers().firstValue("ETag").orElseThrow();
         registry.admin("POST", "/api/v1/members", Map.of("id", "DEMO/GOV/1001", "name", "X"));
-        var notModified = registry.call("GET", "/globalconf", null, null);
-        String newer = notModified.raw().headers().firstValue("ETag").orElseThrow();
+        String newer = registry.call("GET", "/globalconf", null, null).raw().headers().firstValue("ETag").orElseThrow();
         assertTrue(Long.parseLong(newer.replace("\"", "")) > Long.parseLong(etag.replace("\"", "")));
+    }
+
+    @Test
+    void restart_keepsStateAndNeverReusesAConfigurationVersion() throws Exception {
+        registry.admin("POST", "/api/v1/members", Map.of("id", "DEMO/GOV/1001", "name", "Population Registry"));
+        String before = registry.call("GET", "/globalconf", null, null).raw().headers().firstValue("ETag").orElseThrow();
+        registry.close();
+
+        registry = RegistryFixture.reopen(registry, Clock.systemUTC());
+
+        assertEquals("Population Registry", registry.admin("GET", "/api/v1/members/DEMO/GOV/1001", null)
+                .json().path("name").asText());
+        String after = registry.call("GET", "/globalconf", null, null).raw().headers().firstValue("ETag").orElseThrow();
+        assertTrue(Long.parseLong(after.replace("\"", "")) > Long.parseLong(before.replace("\"", "")), before + " " + after);
+        var notModified = registry.call("GET", "/globalconf", null, null);
+        assertEquals(200, notModified.status());
+    }
+
+    @Test
+    void ifNoneMatch_withCurrentEtag_is304() throws Exception {
+        var first = registry.call("GET", "/globalconf", null, null);
+        String etag = first.raw().headers().firstValue("ETag").orElseThrow();
+        var request = java.net.http.HttpRequest.newBuilder(java.net.URI.create(registry.base + "/globalconf"))
+                .header("If-None-Match", etag).build();
+        var response = java.net.http.HttpClient.newHttpClient().send(request, java.net.http.HttpResponse.BodyHandlers.ofString());
+        assertEquals(304, response.statusCode());
+        assertEquals(etag, response.headers().firstValue("ETag").orElseThrow());
     }
 }

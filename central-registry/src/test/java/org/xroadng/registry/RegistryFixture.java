@@ -40,13 +40,29 @@ final class RegistryFixture implements AutoCloseable {
         this.dir = dir;
         RegistrySettings settings = new RegistrySettings("DEMO", URI.create("http://127.0.0.1:0"),
                 new InetSocketAddress("127.0.0.1", 0), 3600);
-        RegistryHome.Initialized initialized = RegistryHome.init(dir, settings, Pin.of("registry-pin"),
+        RegistryHome.Initialized initialized = RegistryHome.init(dir, settings, Pin.of(PIN),
                 new BouncyCastleProvider(), new SecureRandom(), clock);
         this.home = initialized.home();
         this.adminKey = initialized.adminKey().key();
         this.server = RegistryServer.start(home.registry(), settings);
         this.base = server.baseUri();
     }
+
+    private RegistryFixture(Path dir, RegistryHome home, String adminKey) throws Exception {
+        this.dir = dir;
+        this.home = home;
+        this.adminKey = adminKey;
+        this.server = RegistryServer.start(home.registry(), home.settings());
+        this.base = server.baseUri();
+    }
+
+    /** The same registry (directory, state, keys) opened again, as after a restart, with another clock. */
+    static RegistryFixture reopen(RegistryFixture closed, Clock clock) throws Exception {
+        RegistryHome home = RegistryHome.open(closed.dir, Pin.of(PIN), new BouncyCastleProvider(), new SecureRandom(), clock);
+        return new RegistryFixture(closed.dir, home, closed.adminKey);
+    }
+
+    private static final String PIN = "registry-pin";
 
     Answer call(String method, String path, String key, Object body) {
         try {
