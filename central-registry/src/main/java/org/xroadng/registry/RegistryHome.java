@@ -110,6 +110,22 @@ public final class RegistryHome implements AutoCloseable {
 
     /** The anchor security servers are given to trust this registry. */
     public Anchor anchor() {
+        return anchor(settings, signingCertificate);
+    }
+
+    /** The anchor of the registry in {@code dir}, read from its files without opening its token or database. */
+    public static Anchor anchor(Path dir) throws RegistryException {
+        try {
+            return anchor(RegistrySettings.load(dir), Pem.readCertificate(dir.resolve(SIGNING_CERT_FILE)));
+        } catch (ConfigException e) {
+            throw RegistryException.badRequest(e.getMessage());
+        } catch (IOException | CertificateException e) {
+            throw RegistryException.badRequest("the registry in " + dir + " has no readable " + SIGNING_CERT_FILE
+                    + ": " + e.getMessage());
+        }
+    }
+
+    private static Anchor anchor(RegistrySettings settings, X509Certificate signingCertificate) {
         try {
             return new Anchor(settings.instance(), settings.globalConfUrl(),
                     Base64.getEncoder().encodeToString(signingCertificate.getEncoded()));

@@ -147,8 +147,8 @@ final class RegistryCommand {
     static final class Anchor implements Runnable {
         private final Services services;
 
-        @Mixin
-        RegistryDir registry;
+        @Option(names = "--dir", required = true, paramLabel = "DIR", description = "The registry's directory")
+        Path dir;
 
         @Option(names = "--out", required = true, paramLabel = "FILE", description = "Where to write the anchor (JSON)")
         Path out;
@@ -159,10 +159,13 @@ final class RegistryCommand {
 
         @Override
         public void run() {
-            try (RegistryHome home = registry.open(services)) {
-                AnchorFile.write(out, home.anchor());
-                services.out().printf("anchor for instance %s written to %s%n", home.settings().instance(), out);
+            try {
+                org.xroadng.protocol.globalconf.Anchor anchor = RegistryHome.anchor(dir);
+                AnchorFile.write(out, anchor);
+                services.out().printf("anchor for instance %s written to %s%n", anchor.instance(), out);
                 services.out().printf("SHA-256 fingerprint: %s%n", AnchorFile.fingerprint(out));
+            } catch (RegistryException e) {
+                throw new UserError(e.getMessage(), e);
             } catch (IOException e) {
                 throw new UserError("cannot write " + out + ": " + CaCommand.describe(e), e);
             }
