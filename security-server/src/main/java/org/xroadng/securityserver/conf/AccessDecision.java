@@ -1,0 +1,4 @@
+package org.xroadng.securityserver.conf;
+
+/** The outcome of an access check. */
+public enum AccessDecision { ALLOWED, DENIED, PURPOSE_NOT_ALLOWED }
