@@ -1,0 +1,148 @@
+package org.xroadng.securityserver;
+
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.nio.NioEventLoopGroup;
+import io.netty.util.concurrent.DefaultThreadFactory;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.security.Provider;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+import org.xroadng.certs.ocsp.HttpOcspTransport;
+import org.xroadng.certs.ocsp.OcspClient;
+import org.xroadng.protocol.globalconf.ConfigurationClient;
+import org.xroadng.securityserver.clientproxy.ClientProxy;
+import org.xroadng.securityserver.clientproxy.ClientProxyService;
+import org.xroadng.securityserver.conf.LocalConfiguration;
+import org.xroadng.securityserver.globalconf.GlobalConfHolder;
+import org.xroadng.securityserver.log.MessageLog;
+import org.xroadng.securityserver.message.MessageSigner;
+import org.xroadng.securityserver.message.MessageVerifier;
+import org.xroadng.securityserver.message.OwnOcspResponses;
+import org.xroadng.securityserver.message.ServerIdentity;
+import org.xroadng.securityserver.serverproxy.ProviderIsClient;
+import org.xroadng.securityserver.serverproxy.ServerProxy;
+import org.xroadng.securityserver.serverproxy.ServerProxyService;
+import org.xroadng.securityserver.transport.AuthCertificateTrustManager;
+import org.xroadng.securityserver.transport.PeerClient;
+
+/**
+ * A security server's message path, running: the client proxy and the server proxy on their
+ * Netty event loops, a worker pool for checks and signatures, and the schedules that keep the
+ * global configuration and the server's own OCSP responses fresh.
+ *
+ * <p>Start-up order matters: the global configuration is downloaded and the OCSP responses fetched
+ * before the listeners open, so the first message finds both ready.
+ */
+public final class DataPlane implements AutoCloseable {
+
+    /**
+     * Where and how the proxies run.
+     *
+     * @param workerThreads threads for checks, signatures and I/O completions (default: 2 per core)
+     */
+    public record Settings(InetSocketAddress clientProxy, InetSocketAddress serverProxy, int maxBodyBytes,
+                           Duration globalConfRefresh, Duration ocspRefresh, int workerThreads) {
+
+        public static Settings defaults(InetSocketAddress clientProxy, InetSocketAddress serverProxy) {
+            return new Settings(clientProxy, serverProxy, 10 * 1024 * 1024, Duration.ofSeconds(60), Duration.ofSeconds(300),
+                    2 * Runtime.getRuntime().availableProcessors());
+        }
+    }
+
+    private final EventLoopGroup boss;
+    private final EventLoopGroup loops;
+    private final ExecutorService workers;
+    private final ScheduledExecutorService timers;
+    private final GlobalConfHolder globalConf;
+    private final OwnOcspResponses ocsp;
+    private ClientProxy clientProxy;
+    private ServerProxy serverProxy;
+
+    private DataPlane(GlobalConfHolder globalConf, OwnOcspResponses ocsp, ExecutorService workers) {
+        this.globalConf = globalConf;
+        this.ocsp = ocsp;
+        this.workers = workers;
+        this.boss = new NioEventLoopGroup(1, new DefaultThreadFactory("proxy-accept", true));
+        this.loops = new NioEventLoopGroup(0, new DefaultThreadFactory("proxy-io", true));
+        this.timers = Executors.newSingleThreadScheduledExecutor(new DefaultThreadFactory("proxy-timers", true));
+    }
+
+    public static DataPlane start(Settings settings, ServerIdentity identity, Supplier<LocalConfiguration> localConf,
+                                  ConfigurationClient configurationClient, MessageLog messageLog,
+                                  ExchangeListener listener, Provider provider, SecureRandom random, Clock clock)
+            throws IOException {
+        ExecutorService workers = Executors.newFixedThreadPool(settings.workerThreads(),
+                new DefaultThreadFactory("proxy-work", true));
+        GlobalConfHolder globalConf = new GlobalConfHolder(configurationClient);
+        HttpOcspTransport ocspTransport = HttpOcspTransport.withTimeout(Duration.ofSeconds(10));
+        OwnOcspResponses ocsp = new OwnOcspResponses(identity, globalConf, ocspTransport, clock, provider, random);
+        DataPlane plane = new DataPlane(globalConf, ocsp, workers);
+        try {
+            globalConf.refresh();
+            ocsp.refresh();
+            plane.timers.scheduleWithFixedDelay(globalConf::refresh, settings.globalConfRefresh().toMillis(),
+                    settings.globalConfRefresh().toMillis(), TimeUnit.MILLISECONDS);
+            plane.timers.scheduleWithFixedDelay(ocsp::refresh, settings.ocspRefresh().toMillis(),
+                    settings.ocspRefresh().toMillis(), TimeUnit.MILLISECONDS);
+
+            int freshness = configurationClient.lastGood().map(c -> c.settings().ocspFreshnessSeconds()).orElse(3600);
+            AuthCertificateTrustManager trustManager = new AuthCertificateTrustManager(globalConf,
+                    new OcspClient(ocspTransport, clock, Duration.ofSeconds(freshness), provider, random), clock);
+            MessageSigner signer = new MessageSigner(identity, ocsp);
+            MessageVerifier verifier = new MessageVerifier(provider, clock);
+            PeerClient peers = new PeerClient(identity.authKeyManager(), trustManager, random, workers, Duration.ofSeconds(10));
+            ClientProxyService consumerSide = new ClientProxyService(localConf, globalConf, signer, verifier, peers, messageLog,
+                    listener, workers, clock);
+            ServerProxyService providerSide = new ServerProxyService(localConf, globalConf, verifier, signer,
+                    new ProviderIsClient(workers), messageLog, listener, workers, clock);
+            plane.serverProxy = ServerProxy.start(settings.serverProxy(), identity.authKeyManager(), trustManager,
+                    providerSide, globalConf, settings.maxBodyBytes(), plane.boss, plane.loops, workers);
+            plane.clientProxy = ClientProxy.start(settings.clientProxy(), consumerSide, settings.maxBodyBytes(), plane.boss,
+                    plane.loops, workers);
+            return plane;
+        } catch (IOException | RuntimeException e) {
+            plane.close();
+            throw e;
+        }
+    }
+
+    public InetSocketAddress clientProxyAddress() {
+        return clientProxy.address();
+    }
+
+    public InetSocketAddress serverProxyAddress() {
+        return serverProxy.address();
+    }
+
+    /** Downloads the global configuration and refetches OCSP responses now (for tests and admin actions). */
+    public void refreshNow() {
+        globalConf.refresh();
+        ocsp.refresh();
+    }
+
+    @Override
+    public void close() {
+        if (clientProxy != null) {
+            clientProxy.close();
+        }
+        if (serverProxy != null) {
+            serverProxy.close();
+        }
+        timers.shutdownNow();
+        boss.shutdownGracefully(0, 2, TimeUnit.SECONDS);
+        loops.shutdownGracefully(0, 2, TimeUnit.SECONDS);
+        workers.shutdown();
+        try {
+            workers.awaitTermination(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

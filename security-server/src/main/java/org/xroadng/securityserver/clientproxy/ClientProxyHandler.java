@@ -1,0 +1,69 @@
+package org.xroadng.securityserver.clientproxy;
+
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.ssl.SslHandler;
+import java.security.cert.X509Certificate;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
+import javax.net.ssl.SSLPeerUnverifiedException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.xroadng.protocol.error.ErrorType;
+import org.xroadng.securityserver.ExchangeException;
+import org.xroadng.securityserver.Responses;
+import org.xroadng.securityserver.http.IncomingRequest;
+
+/**
+ * Last handler of the client proxy pipeline ([SslHandler,] HttpServerCodec, HttpServerKeepAliveHandler,
+ * {@link LimitedAggregator}, this): refuses requests the HTTP decoder could not read, copies the
+ * request out of Netty's buffers and hands it to {@link ClientProxyService} on a worker thread.
+ */
+final class ClientProxyHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ClientProxyHandler.class);
+
+    private final ClientProxyService service;
+    private final Executor workers;
+
+    ClientProxyHandler(ClientProxyService service, Executor workers) {
+        this.service = service;
+        this.workers = workers;
+    }
+
+    @Override
+    protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest request) {
+        if (request.decoderResult().isFailure()) {
+            Responses.write(ctx, Responses.error(new ExchangeException(ErrorType.CLIENT_BAD_REQUEST,
+                    "the request is not valid HTTP/1.1: " + request.decoderResult().cause().getMessage()), null), false);
+            return;
+        }
+        IncomingRequest incoming = IncomingRequest.of(request, isCertificate(ctx));
+        try {
+            workers.execute(() -> service.handle(incoming)
+                    .thenAccept(response -> Responses.write(ctx, response, incoming.keepAlive())));
+        } catch (RejectedExecutionException e) {
+            Responses.write(ctx, Responses.error(new ExchangeException(ErrorType.CLIENT_PROXY_INTERNAL_ERROR,
+                    "the security server is shutting down"), null), false);
+        }
+    }
+
+    private static X509Certificate isCertificate(ChannelHandlerContext ctx) {
+        SslHandler tls = ctx.pipeline().get(SslHandler.class);
+        if (tls == null) {
+            return null;
+        }
+        try {
+            return (X509Certificate) tls.engine().getSession().getPeerCertificates()[0];
+        } catch (SSLPeerUnverifiedException e) {
+            return null;
+        }
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        LOG.debug("client proxy connection from {} failed: {}", ctx.channel().remoteAddress(), cause.toString());
+        ctx.close();
+    }
+}

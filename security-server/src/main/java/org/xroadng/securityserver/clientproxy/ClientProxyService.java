@@ -1,0 +1,307 @@
+package org.xroadng.securityserver.clientproxy;
+
+import io.netty.handler.codec.http.FullHttpResponse;
+import java.net.ConnectException;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.Executor;
+import java.util.function.Supplier;
+import javax.net.ssl.SSLException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.xroadng.protocol.XRoadHeaders;
+import org.xroadng.protocol.error.ErrorType;
+import org.xroadng.protocol.globalconf.GlobalConfiguration;
+import org.xroadng.securityserver.ExchangeException;
+import org.xroadng.securityserver.ExchangeListener;
+import org.xroadng.securityserver.Responses;
+import org.xroadng.securityserver.conf.LocalClient;
+import org.xroadng.securityserver.conf.LocalConfiguration;
+import org.xroadng.securityserver.globalconf.GlobalConfHolder;
+import org.xroadng.securityserver.globalconf.TrustedConfiguration;
+import org.xroadng.securityserver.http.IncomingRequest;
+import org.xroadng.securityserver.log.ExchangeRecord;
+import org.xroadng.securityserver.log.MessageLog;
+import org.xroadng.securityserver.message.HeaderFilter;
+import org.xroadng.securityserver.message.MessageHashes;
+import org.xroadng.securityserver.message.MessageSigner;
+import org.xroadng.securityserver.message.MessageVerifier;
+import org.xroadng.securityserver.message.ProtocolHeaders;
+import org.xroadng.securityserver.message.RequestDigest;
+import org.xroadng.securityserver.message.ResponseDigest;
+import org.xroadng.securityserver.message.RestPath;
+import org.xroadng.securityserver.transport.AuthCertificateTrustManager;
+import org.xroadng.securityserver.transport.PeerClient;
+
+/**
+ * The consumer side of an exchange (DESIGN.md section 6): validates the information system's
+ * request (target, protocol headers, that the client is hosted here and authenticated), signs it
+ * as the client's member, sends it to a server hosting the service (the one named in
+ * {@code X-Road-Security-Server}, else each registered host in turn until one answers), then
+ * verifies the provider's signature, its binding to this request and every digest before the
+ * answer reaches the information system with {@code X-Road-Request-Hash}.
+ */
+public final class ClientProxyService {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ClientProxyService.class);
+    private static final Duration PEER_TIMEOUT = Duration.ofSeconds(120);
+    private static final MessageVerifier.Failures FAILURES = new MessageVerifier.Failures(
+            ErrorType.CLIENT_PROXY_INVALID_SIGNATURE, ErrorType.CLIENT_PROXY_INVALID_SIGNATURE,
+            ErrorType.CLIENT_PROXY_CERTIFICATE_STATUS_UNAVAILABLE);
+
+    private final Supplier<LocalConfiguration> localConf;
+    private final GlobalConfHolder globalConf;
+    private final MessageSigner signer;
+    private final MessageVerifier verifier;
+    private final PeerClient peers;
+    private final MessageLog messageLog;
+    private final ExchangeListener listener;
+    private final Executor workers;
+    private final Clock clock;
+
+    public ClientProxyService(Supplier<LocalConfiguration> localConf, GlobalConfHolder globalConf, MessageSigner signer,
+                              MessageVerifier verifier, PeerClient peers, MessageLog messageLog,
+                              ExchangeListener listener, Executor workers, Clock clock) {
+        this.localConf = localConf;
+        this.globalConf = globalConf;
+        this.signer = signer;
+        this.verifier = verifier;
+        this.peers = peers;
+        this.messageLog = messageLog;
+        this.listener = listener;
+        this.workers = workers;
+        this.clock = clock;
+    }
+
+    /** A signed request ready to send. */
+    private record Outgoing(IncomingRequest request, RestPath target, ProtocolHeaders headers, String requestId,
+                            String signature, TrustedConfiguration trusted, List<GlobalConfiguration.SecurityServer> hosts,
+                            List<Map.Entry<String, String>> endToEnd) {
+    }
+
+    /** Answers one information system request; never completes exceptionally. */
+    public CompletableFuture<FullHttpResponse> handle(IncomingRequest request) {
+        long start = System.nanoTime();
+        listener.exchangeStarted(ExchangeListener.Side.CONSUMER);
+        Outgoing outgoing;
+        try {
+            outgoing = prepare(request);
+        } catch (ExchangeException e) {
+            return CompletableFuture.completedFuture(fail(e, request.header(XRoadHeaders.ID).orElse(null), start));
+        }
+        return send(outgoing, 0, null)
+                .thenComposeAsync(answer -> answer(outgoing, answer), workers)
+                .thenApply(response -> {
+                    listener.exchangeCompleted(ExchangeListener.Side.CONSUMER, response.status().code(),
+                            System.nanoTime() - start);
+                    return response;
+                })
+                .exceptionally(e -> fail(unwrap(e), outgoing.headers().id(), start));
+    }
+
+    private Outgoing prepare(IncomingRequest request) throws ExchangeException {
+        RestPath target = RestPath.parse(request.target());
+        ProtocolHeaders headers = ProtocolHeaders.parse(request);
+        LocalClient client = localConf.get().client(headers.client()).orElseThrow(() -> new ExchangeException(
+                ErrorType.CLIENT_UNKNOWN_CLIENT, headers.client().format() + " is not a client of this security server"));
+        authenticate(client, request);
+        TrustedConfiguration trusted = globalConf.current(ErrorType.CLIENT_PROXY_GLOBAL_CONF_EXPIRED);
+        List<GlobalConfiguration.SecurityServer> hosts = trusted.configuration().serversHosting(target.service().subsystem());
+        if (headers.securityServer().isPresent()) {
+            hosts = hosts.stream().filter(s -> s.id().equals(headers.securityServer().get())).toList();
+            if (hosts.isEmpty()) {
+                throw new ExchangeException(ErrorType.CLIENT_INVALID_SECURITY_SERVER, "security server "
+                        + headers.securityServer().get().format() + " named in " + XRoadHeaders.SECURITY_SERVER
+                        + " does not host " + target.service().subsystem().format());
+            }
+        }
+        if (hosts.isEmpty()) {
+            throw new ExchangeException(ErrorType.CLIENT_PROXY_UNKNOWN_SERVICE, "no security server in the global"
+                    + " configuration hosts " + target.service().subsystem().format());
+        }
+        List<Map.Entry<String, String>> endToEnd = HeaderFilter.endToEnd(request.headers());
+        RequestDigest digest = new RequestDigest(RequestDigest.VERSION, headers.id(), headers.client(), target.service(),
+                request.method(), target.rawPath(), target.rawQuery(), MessageHashes.headers(endToEnd),
+                MessageHashes.sha256(request.body()), headers.userId(), headers.issue(), headers.purpose(),
+                headers.subjects(), clock.instant().getEpochSecond());
+        String signature = signer.sign(headers.client().member(), digest, trusted, ErrorType.CLIENT_PROXY_SIGNING_FAILED,
+                ErrorType.CLIENT_PROXY_CERTIFICATE_STATUS_UNAVAILABLE);
+        listener.signature(ExchangeListener.Side.CONSUMER, true);
+        return new Outgoing(request, target, headers, UUID.randomUUID().toString(), signature, trusted, hosts, endToEnd);
+    }
+
+    private static void authenticate(LocalClient client, IncomingRequest request) throws ExchangeException {
+        if (client.authentication() == LocalClient.IsAuthentication.HTTP) {
+            return;
+        }
+        if (request.peerCertificate() == null) {
+            throw new ExchangeException(ErrorType.CLIENT_AUTHENTICATION_FAILED, "client " + client.id().format()
+                    + " must connect over HTTPS with its registered information system certificate");
+        }
+        if (!client.pinnedCertificateHashes().contains(AuthCertificateTrustManager.hash(request.peerCertificate()))) {
+            throw new ExchangeException(ErrorType.CLIENT_AUTHENTICATION_FAILED, "the TLS certificate "
+                    + request.peerCertificate().getSubjectX500Principal() + " is not registered for client "
+                    + client.id().format());
+        }
+    }
+
+    /** Sends to hosts[index], falling over to the next host when this one cannot be reached. */
+    private CompletableFuture<HttpResponse<byte[]>> send(Outgoing out, int index, ExchangeException previous) {
+        if (index >= out.hosts().size()) {
+            return CompletableFuture.failedFuture(previous);
+        }
+        GlobalConfiguration.SecurityServer host = out.hosts().get(index);
+        HttpRequest request;
+        try {
+            request = request(out, host);
+        } catch (ExchangeException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+        return peers.send(request).handle((response, error) -> {
+            if (error == null) {
+                return CompletableFuture.completedFuture(response);
+            }
+            ExchangeException failure = transportFailure(host, error);
+            LOG.debug("security server {} failed: {}", host.id(), failure.getMessage());
+            return send(out, index + 1, failure);
+        }).thenCompose(f -> f);
+    }
+
+    private static HttpRequest request(Outgoing out, GlobalConfiguration.SecurityServer host) throws ExchangeException {
+        HttpRequest.Builder builder = HttpRequest.newBuilder(PeerClient.uri(host.address(), out.request().target()))
+                .timeout(PEER_TIMEOUT)
+                .method(out.request().method(), out.request().body().length == 0 ? HttpRequest.BodyPublishers.noBody()
+                        : HttpRequest.BodyPublishers.ofByteArray(out.request().body()));
+        try {
+            for (Map.Entry<String, String> header : out.endToEnd()) {
+                builder.header(header.getKey(), header.getValue());
+            }
+        } catch (IllegalArgumentException e) {
+            throw new ExchangeException(ErrorType.CLIENT_INVALID_HEADER, "a request header cannot be forwarded: "
+                    + e.getMessage());
+        }
+        ProtocolHeaders h = out.headers();
+        builder.header(XRoadHeaders.CLIENT, h.client().format())
+                .header(XRoadHeaders.ID, h.id())
+                .header(XRoadHeaders.REQUEST_ID, out.requestId())
+                .header(XRoadHeaders.SIGNATURE, out.signature());
+        if (h.userId() != null) {
+            builder.header(XRoadHeaders.USER_ID, h.userId());
+        }
+        if (h.issue() != null) {
+            builder.header(XRoadHeaders.ISSUE, h.issue());
+        }
+        if (h.purpose() != null) {
+            builder.header(XRoadHeaders.PURPOSE, h.purpose());
+        }
+        if (!h.subjects().isEmpty()) {
+            builder.header(XRoadHeaders.SUBJECT, String.join(",", h.subjects()));
+        }
+        return builder.build();
+    }
+
+    private CompletableFuture<FullHttpResponse> answer(Outgoing out, HttpResponse<byte[]> response) {
+        try {
+            List<Map.Entry<String, String>> all = new ArrayList<>();
+            response.headers().map().forEach((name, values) -> values.forEach(v -> all.add(Map.entry(name, v))));
+            List<Map.Entry<String, String>> endToEnd = HeaderFilter.endToEnd(all);
+            byte[] body = response.body();
+            if (response.headers().firstValue(XRoadHeaders.ERROR).isPresent()) {
+                List<Map.Entry<String, String>> headers = new ArrayList<>(endToEnd);
+                headers.add(Map.entry(XRoadHeaders.ERROR, response.headers().firstValue(XRoadHeaders.ERROR).get()));
+                return CompletableFuture.completedFuture(Responses.of(response.statusCode(), headers, body));
+            }
+            String signature = response.headers().firstValue(XRoadHeaders.SIGNATURE).orElseThrow(() ->
+                    new ExchangeException(ErrorType.CLIENT_PROXY_INVALID_SIGNATURE, "the provider's answer carries no "
+                            + XRoadHeaders.SIGNATURE));
+            MessageVerifier.Verified<ResponseDigest> verified = verifier.verify(signature, ResponseDigest.class,
+                    out.trusted(), FAILURES);
+            listener.signature(ExchangeListener.Side.CONSUMER, false);
+            check(out, verified, response.statusCode(), endToEnd, body);
+            List<Map.Entry<String, String>> headers = new ArrayList<>(endToEnd);
+            headers.add(Map.entry(XRoadHeaders.CLIENT, out.headers().client().format()));
+            headers.add(Map.entry(XRoadHeaders.SERVICE, out.target().service().format()));
+            headers.add(Map.entry(XRoadHeaders.ID, out.headers().id()));
+            headers.add(Map.entry(XRoadHeaders.REQUEST_ID, out.requestId()));
+            headers.add(Map.entry(XRoadHeaders.REQUEST_HASH, verified.summary().requestHash()));
+            FullHttpResponse answer = Responses.of(response.statusCode(), headers, body);
+            ProtocolHeaders h = out.headers();
+            ExchangeRecord record = new ExchangeRecord("consumer", h.id(), out.requestId(), h.client(),
+                    out.target().service(), out.request().method(), out.target().path(), h.userId(), h.issue(),
+                    h.purpose(), h.subjects(), List.of(), out.signature(), out.request().body(), signature, body,
+                    response.statusCode(), clock.instant());
+            return messageLog.append(record).thenApply(done -> answer);
+        } catch (ExchangeException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+    }
+
+    private static void check(Outgoing out, MessageVerifier.Verified<ResponseDigest> verified, int status,
+                              List<Map.Entry<String, String>> endToEnd, byte[] body) throws ExchangeException {
+        ResponseDigest digest = verified.summary();
+        if (!verified.signer().equals(out.target().service().subsystem().member())) {
+            throw new ExchangeException(ErrorType.CLIENT_PROXY_INVALID_SIGNATURE, "the answer is signed by member "
+                    + verified.signer().format() + " but the service belongs to "
+                    + out.target().service().subsystem().member().format());
+        }
+        if (!digest.requestHash().equals(MessageHashes.sha256(out.signature()))) {
+            throw new ExchangeException(ErrorType.CLIENT_PROXY_REQUEST_HASH_MISMATCH, "the answer is signed for"
+                    + " another request (requestHash differs)");
+        }
+        String field = !digest.id().equals(out.headers().id()) ? "id"
+                : digest.status() != status ? "status"
+                : !digest.headersSha256().equals(MessageHashes.headers(endToEnd)) ? "headers"
+                : !digest.bodySha256().equals(MessageHashes.sha256(body)) ? "body" : null;
+        if (field != null) {
+            throw new ExchangeException(ErrorType.CLIENT_PROXY_INVALID_SIGNATURE, "the answer's " + field
+                    + " differs from what the provider signed");
+        }
+    }
+
+    private static ExchangeException transportFailure(GlobalConfiguration.SecurityServer host, Throwable error) {
+        String where = "security server " + host.id().format() + " at " + host.address();
+        for (Throwable cause = error; cause != null; cause = cause.getCause()) {
+            if (cause instanceof SSLException) {
+                return new ExchangeException(ErrorType.CLIENT_PROXY_SSL_AUTHENTICATION_FAILED, "TLS with " + where
+                        + " failed: " + cause.getMessage());
+            }
+            if (cause instanceof HttpTimeoutException) {
+                return new ExchangeException(ErrorType.CLIENT_PROXY_NETWORK_ERROR, where + " did not answer in "
+                        + PEER_TIMEOUT.toSeconds() + " s");
+            }
+            if (cause instanceof ConnectException) {
+                return new ExchangeException(ErrorType.CLIENT_PROXY_NETWORK_ERROR, where
+                        + " cannot be reached: connection refused");
+            }
+        }
+        Throwable root = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
+        return new ExchangeException(ErrorType.CLIENT_PROXY_NETWORK_ERROR, where + " failed: " + root.getMessage());
+    }
+
+    private FullHttpResponse fail(ExchangeException e, String queryId, long start) {
+        listener.exchangeFailed(ExchangeListener.Side.CONSUMER, e.type(), System.nanoTime() - start);
+        return Responses.error(e, queryId);
+    }
+
+    private static ExchangeException unwrap(Throwable e) {
+        Throwable cause = e;
+        while (cause instanceof CompletionException && cause.getCause() != null) {
+            cause = cause.getCause();
+        }
+        if (cause instanceof ExchangeException exchange) {
+            return exchange;
+        }
+        LOG.error("consumer-side exchange failed unexpectedly", cause);
+        return new ExchangeException(ErrorType.CLIENT_PROXY_INTERNAL_ERROR,
+                "the consumer's security server failed; its operator can find the cause in its log");
+    }
+}

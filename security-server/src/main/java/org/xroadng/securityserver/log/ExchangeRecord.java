@@ -1,0 +1,26 @@
+package org.xroadng.securityserver.log;
+
+import java.time.Instant;
+import java.util.List;
+import org.xroadng.protocol.id.ServiceId;
+import org.xroadng.protocol.id.SubsystemId;
+
+/**
+ * One exchange as one server saw it, for the message log and the access log: who asked whom for
+ * what, both signatures (each covers its body by digest) and the bodies, the data subjects named
+ * by either side, and the outcome.
+ *
+ * @param side         {@code consumer} or {@code provider}
+ * @param dataSubjects subjects named by the provider IS in {@code X-Road-Data-Subject}
+ */
+public record ExchangeRecord(String side, String queryId, String requestId, SubsystemId client, ServiceId service,
+                             String method, String path, String userId, String issue, String purpose,
+                             List<String> subjects, List<String> dataSubjects, String requestSignature,
+                             byte[] requestBody, String responseSignature, byte[] responseBody, int status,
+                             Instant at) {
+
+    public ExchangeRecord {
+        subjects = List.copyOf(subjects);
+        dataSubjects = List.copyOf(dataSubjects);
+    }
+}

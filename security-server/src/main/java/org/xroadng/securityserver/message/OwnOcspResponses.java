@@ -1,0 +1,105 @@
+package org.xroadng.securityserver.message;
+
+import java.security.Provider;
+import java.security.SecureRandom;
+import java.security.cert.X509Certificate;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Base64;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.xroadng.certs.ocsp.OcspClient;
+import org.xroadng.certs.ocsp.OcspException;
+import org.xroadng.certs.ocsp.OcspResult;
+import org.xroadng.certs.ocsp.OcspTransport;
+import org.xroadng.protocol.error.ErrorType;
+import org.xroadng.securityserver.ExchangeException;
+import org.xroadng.securityserver.globalconf.GlobalConfHolder;
+import org.xroadng.securityserver.globalconf.TrustedConfiguration;
+
+/**
+ * The OCSP responses for this server's own certificates, fetched from their CAs ahead of time (on
+ * a schedule, never on the message path) and carried in every signature, so that peers can check
+ * the status without asking the CA themselves. A response is replaced well before peers would find
+ * it stale: every refresh fetches anew.
+ */
+public final class OwnOcspResponses {
+
+    private static final Logger LOG = LoggerFactory.getLogger(OwnOcspResponses.class);
+
+    private final ServerIdentity identity;
+    private final GlobalConfHolder globalConf;
+    private final OcspTransport transport;
+    private final Clock clock;
+    private final Provider provider;
+    private final SecureRandom random;
+    private final Map<X509Certificate, Status> responses = new ConcurrentHashMap<>();
+
+    /** A current response, also in the form signatures carry it. */
+    private record Status(OcspResult result, String base64) {
+    }
+
+    public OwnOcspResponses(ServerIdentity identity, GlobalConfHolder globalConf, OcspTransport transport, Clock clock,
+                            Provider provider, SecureRandom random) {
+        this.identity = identity;
+        this.globalConf = globalConf;
+        this.transport = transport;
+        this.clock = clock;
+        this.provider = provider;
+        this.random = random;
+    }
+
+    /** Fetches a fresh response for every own certificate; keeps the previous one where that fails. */
+    public void refresh() {
+        TrustedConfiguration trusted;
+        try {
+            trusted = globalConf.current(ErrorType.CLIENT_PROXY_GLOBAL_CONF_EXPIRED);
+        } catch (ExchangeException e) {
+            LOG.warn("OCSP responses not refreshed: {}", e.getMessage());
+            return;
+        }
+        // A new client per round: its cache must not hand back the previous round's response.
+        OcspClient client = new OcspClient(transport, clock, trusted.ocspFreshness(), provider, random);
+        for (X509Certificate certificate : identity.ownCertificates()) {
+            Optional<X509Certificate> issuer = trusted.issuerOf(certificate);
+            if (issuer.isEmpty()) {
+                LOG.warn("certificate {} was not issued by an approved CA; no OCSP response fetched",
+                        certificate.getSubjectX500Principal());
+                continue;
+            }
+            try {
+                OcspResult result = client.check(certificate, issuer.get());
+                responses.put(certificate, new Status(result, Base64.getEncoder().encodeToString(result.encoded())));
+            } catch (OcspException e) {
+                LOG.warn("OCSP response for {} not refreshed: {}", certificate.getSubjectX500Principal(), e.getMessage());
+            }
+        }
+    }
+
+    /**
+     * The base64 DER response to carry with a signature by {@code certificate}: it must say good and
+     * be younger than the freshness peers apply.
+     */
+    public String forSignature(X509Certificate certificate, Duration freshness, ErrorType unavailableType)
+            throws ExchangeException {
+        Status status = responses.get(certificate);
+        if (status == null) {
+            throw new ExchangeException(unavailableType, "no OCSP response has been obtained yet for this server's"
+                    + " certificate " + certificate.getSubjectX500Principal() + "; is the CA's OCSP responder reachable?");
+        }
+        if (status.result().status() != OcspResult.Status.GOOD) {
+            throw new ExchangeException(unavailableType, "this server's certificate "
+                    + certificate.getSubjectX500Principal() + " is " + status.result().status().name().toLowerCase()
+                    + " according to its CA");
+        }
+        if (status.result().thisUpdate().plus(freshness).isBefore(clock.instant())) {
+            throw new ExchangeException(unavailableType, "the OCSP response for this server's certificate "
+                    + certificate.getSubjectX500Principal() + " dates from " + status.result().thisUpdate()
+                    + " and is no longer fresh; is the CA's OCSP responder reachable?");
+        }
+        return status.base64();
+    }
+}

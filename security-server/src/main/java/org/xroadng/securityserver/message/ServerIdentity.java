@@ -1,0 +1,35 @@
+package org.xroadng.securityserver.message;
+
+import java.security.cert.X509Certificate;
+import java.util.List;
+import java.util.Optional;
+import javax.net.ssl.X509KeyManager;
+import org.xroadng.protocol.id.MemberId;
+import org.xroadng.protocol.id.SecurityServerId;
+import org.xroadng.protocol.jws.SigningKey;
+
+/**
+ * What the data plane needs of a server's keys: its identity, the authentication key for TLS, and
+ * a signing key with certificate chain for each member whose subsystems it hosts. Private keys
+ * stay in the token.
+ */
+public interface ServerIdentity {
+
+    SecurityServerId serverId();
+
+    /** Presents the auth key and certificate in TLS handshakes with other servers. */
+    X509KeyManager authKeyManager();
+
+    /** The member's signing key and certificate chain (signing certificate first), if this server holds one. */
+    Optional<MemberKey> signingKey(MemberId member);
+
+    /** Every certificate this server signs or authenticates with, whose OCSP status it must keep fresh. */
+    List<X509Certificate> ownCertificates();
+
+    /** A member's signing key and its certificate chain. */
+    record MemberKey(MemberId member, SigningKey key, List<X509Certificate> chain) {
+        public MemberKey {
+            chain = List.copyOf(chain);
+        }
+    }
+}

@@ -1,0 +1,65 @@
+package org.xroadng.securityserver.serverproxy;
+
+import io.netty.channel.EventLoopGroup;
+import io.netty.handler.codec.http.HttpObjectAggregator;
+import io.netty.handler.codec.http.HttpServerCodec;
+import io.netty.handler.codec.http.HttpServerKeepAliveHandler;
+import io.netty.handler.ssl.ClientAuth;
+import io.netty.handler.ssl.SslContext;
+import io.netty.handler.ssl.SslContextBuilder;
+import io.netty.handler.ssl.SslProvider;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.util.concurrent.Executor;
+import javax.net.ssl.SSLException;
+import javax.net.ssl.X509KeyManager;
+import org.xroadng.securityserver.globalconf.GlobalConfHolder;
+import org.xroadng.securityserver.http.NettyServer;
+import org.xroadng.securityserver.transport.AuthCertificateTrustManager;
+
+/**
+ * The peer-facing listener: TLS 1.3 with mandatory client certificates (the peers' authentication
+ * certificates), HTTP/1.1 with keep-alive, bodies up to the configured limit. Certificate checks
+ * run as delegated TLS tasks on the worker executor, off the event loop.
+ */
+public final class ServerProxy implements AutoCloseable {
+
+    private final NettyServer server;
+
+    private ServerProxy(NettyServer server) {
+        this.server = server;
+    }
+
+    public static ServerProxy start(InetSocketAddress address, X509KeyManager authKeys,
+                                    AuthCertificateTrustManager trustManager, ServerProxyService service,
+                                    GlobalConfHolder globalConf, int maxBodyBytes, EventLoopGroup boss,
+                                    EventLoopGroup loops, Executor workers) throws IOException {
+        SslContext tls;
+        try {
+            tls = SslContextBuilder.forServer(authKeys)
+                    .trustManager(trustManager)
+                    .clientAuth(ClientAuth.REQUIRE)
+                    .protocols("TLSv1.3")
+                    .sslProvider(SslProvider.JDK)
+                    .build();
+        } catch (SSLException e) {
+            throw new IOException("cannot set up TLS for the server proxy: " + e.getMessage(), e);
+        }
+        NettyServer server = NettyServer.bind(address, boss, loops, ch -> ch.pipeline()
+                .addLast("tls", tls.newHandler(ch.alloc(), workers))
+                .addLast("http", new HttpServerCodec(8192, 65536, 65536))
+                .addLast("keepAlive", new HttpServerKeepAliveHandler())
+                .addLast("aggregate", new HttpObjectAggregator(maxBodyBytes))
+                .addLast("exchange", new ServerProxyHandler(service, globalConf, workers)));
+        return new ServerProxy(server);
+    }
+
+    public InetSocketAddress address() {
+        return server.address();
+    }
+
+    @Override
+    public void close() {
+        server.close();
+    }
+}

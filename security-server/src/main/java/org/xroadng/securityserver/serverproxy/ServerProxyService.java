@@ -1,0 +1,236 @@
+package org.xroadng.securityserver.serverproxy;
+
+import io.netty.handler.codec.http.FullHttpResponse;
+import java.net.http.HttpResponse;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.Executor;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.xroadng.protocol.XRoadHeaders;
+import org.xroadng.protocol.error.ErrorType;
+import org.xroadng.protocol.globalconf.GlobalConfiguration;
+import org.xroadng.protocol.id.SecurityServerId;
+import org.xroadng.protocol.id.SubsystemId;
+import org.xroadng.securityserver.ExchangeException;
+import org.xroadng.securityserver.ExchangeListener;
+import org.xroadng.securityserver.Responses;
+import org.xroadng.securityserver.conf.AccessDecision;
+import org.xroadng.securityserver.conf.LocalConfiguration;
+import org.xroadng.securityserver.conf.LocalService;
+import org.xroadng.securityserver.globalconf.GlobalConfHolder;
+import org.xroadng.securityserver.globalconf.TrustedConfiguration;
+import org.xroadng.securityserver.http.IncomingRequest;
+import org.xroadng.securityserver.log.ExchangeRecord;
+import org.xroadng.securityserver.log.MessageLog;
+import org.xroadng.securityserver.message.HeaderFilter;
+import org.xroadng.securityserver.message.MessageHashes;
+import org.xroadng.securityserver.message.MessageSigner;
+import org.xroadng.securityserver.message.MessageVerifier;
+import org.xroadng.securityserver.message.ProtocolHeaders;
+import org.xroadng.securityserver.message.RequestDigest;
+import org.xroadng.securityserver.message.ResponseDigest;
+import org.xroadng.securityserver.message.RestPath;
+
+/**
+ * The provider side of an exchange (DESIGN.md section 6). For a request from an authenticated peer
+ * server it checks, in order: a valid global configuration; the peer hosts the claimed client; the
+ * service exists here and is enabled; an access right allows the client this method, path and
+ * purpose (default deny); the consumer's signature and every digest in it. Only then does it call
+ * the provider's information system, and it signs the answer, bound to the request by its hash.
+ */
+public final class ServerProxyService {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ServerProxyService.class);
+    private static final Duration MAX_SIGNATURE_AGE = Duration.ofMinutes(5);
+    private static final MessageVerifier.Failures FAILURES = new MessageVerifier.Failures(
+            ErrorType.SERVER_PROXY_INVALID_SIGNATURE, ErrorType.SERVER_PROXY_CERTIFICATE_INVALID,
+            ErrorType.SERVER_PROXY_CERTIFICATE_STATUS_UNAVAILABLE);
+
+    private final Supplier<LocalConfiguration> localConf;
+    private final GlobalConfHolder globalConf;
+    private final MessageVerifier verifier;
+    private final MessageSigner signer;
+    private final ProviderIsClient providerIs;
+    private final MessageLog messageLog;
+    private final ExchangeListener listener;
+    private final Executor workers;
+    private final Clock clock;
+
+    public ServerProxyService(Supplier<LocalConfiguration> localConf, GlobalConfHolder globalConf, MessageVerifier verifier,
+                              MessageSigner signer, ProviderIsClient providerIs, MessageLog messageLog,
+                              ExchangeListener listener, Executor workers, Clock clock) {
+        this.localConf = localConf;
+        this.globalConf = globalConf;
+        this.verifier = verifier;
+        this.signer = signer;
+        this.providerIs = providerIs;
+        this.messageLog = messageLog;
+        this.listener = listener;
+        this.workers = workers;
+        this.clock = clock;
+    }
+
+    /** A request checked and ready to go to the provider IS. */
+    private record Accepted(IncomingRequest request, RestPath target, ProtocolHeaders headers, LocalService service,
+                            String signature, TrustedConfiguration trusted, List<Map.Entry<String, String>> endToEnd) {
+    }
+
+    /** Answers one request from peer server {@code peer}; never completes exceptionally. */
+    public CompletableFuture<FullHttpResponse> handle(IncomingRequest request, SecurityServerId peer) {
+        long start = System.nanoTime();
+        listener.exchangeStarted(ExchangeListener.Side.PROVIDER);
+        Accepted accepted;
+        try {
+            accepted = accept(request, peer);
+        } catch (ExchangeException e) {
+            return CompletableFuture.completedFuture(fail(e, request.header(XRoadHeaders.ID).orElse(null), start));
+        }
+        return providerIs.call(accepted.service(), request.method(), accepted.target().rawPathAndQuery(),
+                        accepted.endToEnd(), request.body())
+                .thenComposeAsync(answer -> respond(accepted, answer), workers)
+                .thenApply(response -> {
+                    listener.exchangeCompleted(ExchangeListener.Side.PROVIDER, response.status().code(),
+                            System.nanoTime() - start);
+                    return response;
+                })
+                .exceptionally(e -> fail(unwrap(e), accepted.headers().id(), start));
+    }
+
+    private Accepted accept(IncomingRequest request, SecurityServerId peer) throws ExchangeException {
+        TrustedConfiguration trusted = globalConf.current(ErrorType.SERVER_PROXY_GLOBAL_CONF_EXPIRED);
+        GlobalConfiguration conf = trusted.configuration();
+        RestPath target = RestPath.parse(request.target());
+        ProtocolHeaders headers = ProtocolHeaders.parse(request);
+        SubsystemId client = headers.client();
+        boolean hosted = conf.securityServer(peer).map(s -> s.clients().contains(client)).orElse(false);
+        if (!hosted) {
+            throw new ExchangeException(ErrorType.SERVER_PROXY_UNKNOWN_CLIENT, "security server " + peer.format()
+                    + " is not registered as a host of client " + client.format());
+        }
+        LocalConfiguration local = localConf.get();
+        LocalService service = local.service(target.service()).orElseThrow(() -> new ExchangeException(
+                ErrorType.SERVER_PROXY_UNKNOWN_SERVICE, "service " + target.service().format()
+                + " is not provided by this security server"));
+        if (!service.enabled()) {
+            throw new ExchangeException(ErrorType.SERVER_PROXY_SERVICE_DISABLED, "service "
+                    + target.service().format() + " is disabled");
+        }
+        AccessDecision decision = local.decide(target.service(), client, request.method(), target.path(),
+                headers.purpose(), conf);
+        if (decision == AccessDecision.DENIED) {
+            throw new ExchangeException(ErrorType.SERVER_PROXY_ACCESS_DENIED, "client " + client.format()
+                    + " has no access right to " + request.method() + " " + target.path() + " of "
+                    + target.service().format());
+        }
+        if (decision == AccessDecision.PURPOSE_NOT_ALLOWED) {
+            throw new ExchangeException(ErrorType.SERVER_PROXY_PURPOSE_NOT_ALLOWED, "client " + client.format()
+                    + " may call " + target.service().format() + " but not for purpose "
+                    + (headers.purpose() == null ? "(none given)" : "'" + headers.purpose() + "'"));
+        }
+        String signature = request.header(XRoadHeaders.SIGNATURE).orElseThrow(() -> new ExchangeException(
+                ErrorType.SERVER_PROXY_INVALID_SIGNATURE, "request carries no " + XRoadHeaders.SIGNATURE));
+        MessageVerifier.Verified<RequestDigest> verified = verifier.verify(signature, RequestDigest.class, trusted,
+                FAILURES);
+        if (!verified.signer().equals(client.member())) {
+            throw new ExchangeException(ErrorType.SERVER_PROXY_SIGNER_MISMATCH, "request is signed by member "
+                    + verified.signer().format() + " but the client belongs to " + client.member().format());
+        }
+        List<Map.Entry<String, String>> endToEnd = HeaderFilter.endToEnd(request.headers());
+        RequestDigest expected = new RequestDigest(RequestDigest.VERSION, headers.id(), client, target.service(),
+                request.method(), target.rawPath(), target.rawQuery(), MessageHashes.headers(endToEnd),
+                MessageHashes.sha256(request.body()), headers.userId(), headers.issue(), headers.purpose(),
+                headers.subjects(), verified.summary().iat());
+        compare(expected, verified.summary());
+        return new Accepted(request, target, headers, service, signature, trusted, endToEnd);
+    }
+
+    private void compare(RequestDigest expected, RequestDigest signed) throws ExchangeException {
+        String field = signed.v() != expected.v() ? "v"
+                : !signed.id().equals(expected.id()) ? "id (" + XRoadHeaders.ID + ")"
+                : !signed.client().equals(expected.client()) ? "client"
+                : !signed.service().equals(expected.service()) ? "service"
+                : !signed.method().equals(expected.method()) ? "method"
+                : !signed.path().equals(expected.path()) ? "path"
+                : !signed.query().equals(expected.query()) ? "query"
+                : !signed.headersSha256().equals(expected.headersSha256()) ? "headers"
+                : !signed.bodySha256().equals(expected.bodySha256()) ? "body"
+                : !Objects.equals(signed.userId(), expected.userId()) ? "userId"
+                : !Objects.equals(signed.issue(), expected.issue()) ? "issue"
+                : !Objects.equals(signed.purpose(), expected.purpose()) ? "purpose"
+                : !signed.subjects().equals(expected.subjects()) ? "subjects" : null;
+        if (field != null) {
+            throw new ExchangeException(ErrorType.SERVER_PROXY_DIGEST_MISMATCH, "the request's " + field
+                    + " differs from what the consumer signed: it was altered after signing");
+        }
+        long age = Math.abs(clock.instant().getEpochSecond() - signed.iat());
+        if (age > MAX_SIGNATURE_AGE.toSeconds()) {
+            throw new ExchangeException(ErrorType.SERVER_PROXY_INVALID_SIGNATURE, "the request was signed " + age
+                    + " s from now; at most " + MAX_SIGNATURE_AGE.toSeconds() + " s are accepted");
+        }
+    }
+
+    private CompletableFuture<FullHttpResponse> respond(Accepted accepted, HttpResponse<byte[]> answer) {
+        try {
+            List<Map.Entry<String, String>> all = new ArrayList<>();
+            answer.headers().map().forEach((name, values) -> {
+                if (!name.startsWith(":")) {
+                    values.forEach(value -> all.add(Map.entry(name, value)));
+                }
+            });
+            List<String> dataSubjects = new ArrayList<>();
+            for (Map.Entry<String, String> header : all) {
+                if (header.getKey().equalsIgnoreCase(XRoadHeaders.DATA_SUBJECT)) {
+                    dataSubjects.addAll(ProtocolHeaders.subjects(header.getValue(), XRoadHeaders.DATA_SUBJECT));
+                }
+            }
+            List<Map.Entry<String, String>> endToEnd = HeaderFilter.endToEnd(all);
+            byte[] body = answer.body();
+            ResponseDigest digest = new ResponseDigest(RequestDigest.VERSION, accepted.headers().id(), answer.statusCode(),
+                    MessageHashes.headers(endToEnd), MessageHashes.sha256(body),
+                    MessageHashes.sha256(accepted.signature()), clock.instant().getEpochSecond());
+            String signature = signer.sign(accepted.target().service().subsystem().member(), digest, accepted.trusted(),
+                    ErrorType.SERVER_PROXY_INTERNAL_ERROR, ErrorType.SERVER_PROXY_CERTIFICATE_STATUS_UNAVAILABLE);
+            listener.signature(ExchangeListener.Side.PROVIDER, true);
+            List<Map.Entry<String, String>> headers = new ArrayList<>(endToEnd);
+            headers.add(Map.entry(XRoadHeaders.SIGNATURE, signature));
+            headers.add(Map.entry(XRoadHeaders.ID, accepted.headers().id()));
+            accepted.request().header(XRoadHeaders.REQUEST_ID).ifPresent(id -> headers.add(Map.entry(XRoadHeaders.REQUEST_ID, id)));
+            FullHttpResponse response = Responses.of(answer.statusCode(), headers, body);
+            ProtocolHeaders h = accepted.headers();
+            ExchangeRecord record = new ExchangeRecord("provider", h.id(),
+                    accepted.request().header(XRoadHeaders.REQUEST_ID).orElse(null), h.client(),
+                    accepted.target().service(), accepted.request().method(), accepted.target().path(), h.userId(),
+                    h.issue(), h.purpose(), h.subjects(), dataSubjects, accepted.signature(), accepted.request().body(),
+                    signature, body, answer.statusCode(), clock.instant());
+            return messageLog.append(record).thenApply(done -> response);
+        } catch (ExchangeException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+    }
+
+    private FullHttpResponse fail(ExchangeException e, String queryId, long start) {
+        listener.exchangeFailed(ExchangeListener.Side.PROVIDER, e.type(), System.nanoTime() - start);
+        return Responses.error(e, queryId);
+    }
+
+    static ExchangeException unwrap(Throwable e) {
+        Throwable cause = e;
+        while (cause instanceof CompletionException && cause.getCause() != null) {
+            cause = cause.getCause();
+        }
+        if (cause instanceof ExchangeException exchange) {
+            return exchange;
+        }
+        LOG.error("provider-side exchange failed unexpectedly", cause);
+        return new ExchangeException(ErrorType.SERVER_PROXY_INTERNAL_ERROR,
+                "the provider's security server failed; its operator can find the cause in its log");
+    }
+}
