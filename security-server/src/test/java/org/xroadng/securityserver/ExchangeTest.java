@@ -1,0 +1,105 @@
+package org.xroadng.securityserver;
+
+import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
+import static com.github.tomakehurst.wiremock.client.WireMock.get;
+import static com.github.tomakehurst.wiremock.client.WireMock.getRequestedFor;
+import static com.github.tomakehurst.wiremock.client.WireMock.post;
+import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.github.tomakehurst.wiremock.verification.LoggedRequest;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Exchanges between two security servers over real TLS, signatures and OCSP, against a WireMock provider IS. */
+class ExchangeTest {
+
+    @TempDir
+    static Path dir;
+
+    static TestNetwork network;
+    private final HttpClient is = HttpClient.newHttpClient();
+
+    @BeforeAll
+    static void start() throws Exception {
+        network = new TestNetwork(dir);
+    }
+
+    @AfterAll
+    static void stop() {
+        network.close();
+    }
+
+    @BeforeEach
+    void resetProvider() {
+        network.providerIs.resetAll();
+    }
+
+    private HttpResponse<String> send(HttpRequest.Builder request) throws Exception {
+        return is.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private HttpRequest.Builder person(String pathAndQuery) {
+        return HttpRequest.newBuilder(network.consumerUri("/r1/DEMO/GOV/1001/population/person" + pathAndQuery))
+                .header("X-Road-Client", "DEMO/GOV/1002/tax")
+                .header("X-Road-Purpose", "tax-assessment");
+    }
+
+    @Test
+    void get_passesQueryAndHeadersAndReturnsSignedAnswer() throws Exception {
+        network.providerIs.stubFor(get(urlPathEqualTo("/person-api/EE38001010001"))
+                .willReturn(aResponse().withStatus(200).withHeader("Content-Type", "application/json")
+                        .withHeader("X-Custom-Answer", "yes").withBody("{\"name\":\"Mari Maasikas\"}")));
+
+        HttpResponse<String> response = send(person("/EE38001010001?fields=name&lang=et")
+                .header("Accept", "application/json").header("X-Trace", "abc 123"));
+
+        assertEquals(200, response.statusCode(), response.body());
+        assertEquals("{\"name\":\"Mari Maasikas\"}", response.body());
+        assertEquals("yes", response.headers().firstValue("X-Custom-Answer").orElse(""));
+        assertEquals("DEMO/GOV/1002/tax", response.headers().firstValue("X-Road-Client").orElse(""));
+        assertEquals("DEMO/GOV/1001/population/person", response.headers().firstValue("X-Road-Service").orElse(""));
+        assertFalse(response.headers().firstValue("X-Road-Id").orElse("").isEmpty(), "X-Road-Id is generated");
+        assertFalse(response.headers().firstValue("X-Road-Request-Id").orElse("").isEmpty());
+        assertTrue(response.headers().firstValue("X-Road-Request-Hash").orElse("").matches("[A-Za-z0-9_-]{43}"));
+        assertFalse(response.headers().firstValue("X-Road-Signature").isPresent(), "signatures stay between servers");
+
+        List<LoggedRequest> received = network.providerIs.findAll(getRequestedFor(urlPathEqualTo("/person-api/EE38001010001")));
+        assertEquals(1, received.size());
+        LoggedRequest request = received.get(0);
+        assertEquals("/person-api/EE38001010001?fields=name&lang=et", request.getUrl());
+        assertEquals("application/json", request.getHeader("Accept"));
+        assertEquals("abc 123", request.getHeader("X-Trace"));
+        assertFalse(request.containsHeader("X-Road-Signature"));
+    }
+
+    @Test
+    void post_passesBodyUnchangedAndKeepsGivenQueryId() throws Exception {
+        network.providerIs.stubFor(post(urlEqualTo("/person-api/search"))
+                .willReturn(aResponse().withStatus(201).withBody("created")));
+
+        HttpResponse<String> response = send(person("/search").header("X-Road-Id", "query-42")
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString("{\"code\":\"EE38001010001\"}")));
+
+        assertEquals(201, response.statusCode(), response.body());
+        assertEquals("created", response.body());
+        assertEquals("query-42", response.headers().firstValue("X-Road-Id").orElse(""));
+        network.providerIs.verify(postRequestedFor(urlEqualTo("/person-api/search"))
+                .withRequestBody(equalTo("{\"code\":\"EE38001010001\"}"))
+                .withHeader("Content-Type", equalTo("application/json")));
+    }
+}

@@ -1,0 +1,211 @@
+package org.xroadng.securityserver;
+
+import com.github.tomakehurst.wiremock.WireMockServer;
+import com.github.tomakehurst.wiremock.core.WireMockConfiguration;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.security.KeyPair;
+import java.security.Provider;
+import java.security.SecureRandom;
+import java.security.cert.X509Certificate;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.UnaryOperator;
+import org.bouncycastle.asn1.x500.X500Name;
+import org.bouncycastle.jce.provider.BouncyCastleProvider;
+import org.xroadng.certs.Keys;
+import org.xroadng.certs.ca.CaSettings;
+import org.xroadng.certs.ca.CertificateAuthority;
+import org.xroadng.certs.ca.CertificateKind;
+import org.xroadng.certs.ca.IssuedCertificate;
+import org.xroadng.certs.ca.X509Issuer;
+import org.xroadng.certs.token.Pin;
+import org.xroadng.certs.trust.TrustServer;
+import org.xroadng.protocol.globalconf.Anchor;
+import org.xroadng.protocol.globalconf.ConfigurationClient;
+import org.xroadng.protocol.globalconf.GlobalConfiguration;
+import org.xroadng.protocol.globalconf.GlobalConfigurationCodec;
+import org.xroadng.protocol.globalconf.HttpConfigurationSource;
+import org.xroadng.protocol.http.HttpApiServer;
+import org.xroadng.protocol.http.HttpReply;
+import org.xroadng.protocol.id.GlobalGroupId;
+import org.xroadng.protocol.id.MemberId;
+import org.xroadng.protocol.id.ServiceId;
+import org.xroadng.protocol.id.SubsystemId;
+import org.xroadng.protocol.jws.JcaSigningKey;
+import org.xroadng.protocol.jws.JwsSigner;
+import org.xroadng.securityserver.conf.AccessRight;
+import org.xroadng.securityserver.conf.LocalClient;
+import org.xroadng.securityserver.conf.LocalConfiguration;
+import org.xroadng.securityserver.conf.LocalService;
+import org.xroadng.securityserver.log.MessageLog;
+import org.xroadng.securityserver.transport.AuthCertificateTrustManager;
+
+/**
+ * Two security servers, the trust services and a global configuration in one JVM, with a WireMock
+ * provider information system (DESIGN.md section 8's cast): the tax board's and the bank's server
+ * (consumer) and the population registry's server (provider, service {@code person}).
+ */
+final class TestNetwork implements AutoCloseable {
+
+    static final MemberId POPULATION_MEMBER = MemberId.parse("DEMO/GOV/1001");
+    static final MemberId TAX_MEMBER = MemberId.parse("DEMO/GOV/1002");
+    static final MemberId BANK_MEMBER = MemberId.parse("DEMO/COM/2001");
+    static final SubsystemId POPULATION = POPULATION_MEMBER.subsystem("population");
+    static final SubsystemId TAX = TAX_MEMBER.subsystem("tax");
+    static final SubsystemId LOANS = BANK_MEMBER.subsystem("loans");
+    static final ServiceId PERSON = POPULATION.service("person");
+
+    final Provider bc = new BouncyCastleProvider();
+    final SecureRandom random = new SecureRandom();
+    final MovableClock consumerClock = new MovableClock();
+    final MovableClock providerClock = new MovableClock();
+    final CertificateAuthority ca;
+    final TrustServer trust;
+    final WireMockServer providerIs;
+    final TestServer consumer;
+    final TestServer provider;
+    final AtomicReference<LocalConfiguration> consumerConf = new AtomicReference<>();
+    final AtomicReference<LocalConfiguration> providerConf = new AtomicReference<>();
+    final IssuedCertificate taxCertificate;
+    final IssuedCertificate bankCertificate;
+    final IssuedCertificate populationCertificate;
+    private final JwsSigner confSigner;
+    private final X509Certificate confCertificate;
+    private final HttpApiServer confServer;
+    private final AtomicReference<String> published = new AtomicReference<>();
+    private final AtomicLong version = new AtomicLong();
+    private volatile UnaryOperator<GlobalConfiguration> confTweak = UnaryOperator.identity();
+    DataPlane consumerPlane;
+    DataPlane providerPlane;
+
+    TestNetwork(Path dir) throws Exception {
+        Clock clock = Clock.systemUTC();
+        int trustPort = freePort();
+        InetSocketAddress trustAddress = new InetSocketAddress("127.0.0.1", trustPort);
+        ca = CertificateAuthority.init(dir.resolve("ca"), new CaSettings("Test CA",
+                URI.create("http://127.0.0.1:" + trustPort), trustAddress, 30), Pin.of("ca-pin"), bc, random, clock);
+        trust = TrustServer.start(ca, trustAddress, clock, random);
+        providerIs = new WireMockServer(WireMockConfiguration.options().bindAddress("127.0.0.1").dynamicPort());
+        providerIs.start();
+
+        consumer = new TestServer(TAX_MEMBER.server("ss1"), ca, bc, random, address(), address());
+        taxCertificate = consumer.addMember(TAX_MEMBER, ca, bc, random);
+        bankCertificate = consumer.addMember(BANK_MEMBER, ca, bc, random);
+        provider = new TestServer(POPULATION_MEMBER.server("ss1"), ca, bc, random, address(), address());
+        populationCertificate = provider.addMember(POPULATION_MEMBER, ca, bc, random);
+
+        KeyPair confKeys = Keys.generateP256(bc, random);
+        JcaSigningKey confKey = new JcaSigningKey("conf", confKeys.getPrivate(), confKeys.getPublic(), bc);
+        confCertificate = X509Issuer.selfSigned(new X500Name("CN=DEMO configuration"), CertificateKind.CONFIGURATION_SIGN,
+                confKey, Duration.ofDays(30), clock, random);
+        confSigner = new JwsSigner(confKey, List.of(confCertificate));
+        confServer = HttpApiServer.builder("globalconf").route("GET", "/globalconf", call -> {
+            String signed = published.get();
+            return HttpReply.of(200, GlobalConfigurationCodec.MEDIA_TYPE, signed.getBytes(StandardCharsets.US_ASCII));
+        }).start();
+        publish();
+
+        consumerConf.set(new LocalConfiguration(consumer.serverId(), Map.of(
+                TAX, new LocalClient(TAX, LocalClient.IsAuthentication.HTTP, Set.of(), true),
+                LOANS, new LocalClient(LOANS, LocalClient.IsAuthentication.HTTP, Set.of(), true)),
+                Map.of(), List.of(), Map.of()));
+        providerConf.set(new LocalConfiguration(provider.serverId(), Map.of(
+                POPULATION, new LocalClient(POPULATION, LocalClient.IsAuthentication.HTTP, Set.of(), true)),
+                Map.of(PERSON, new LocalService(PERSON, URI.create(providerIs.baseUrl() + "/person-api"),
+                        Duration.ofSeconds(2), true, true)),
+                List.of(new AccessRight(PERSON, new AccessRight.SubsystemSubject(TAX), "*", "/**",
+                        Set.of("tax-assessment"))),
+                Map.of()));
+        consumerPlane = start(consumer, consumerConf, consumerClock);
+        providerPlane = start(provider, providerConf, providerClock);
+    }
+
+    private DataPlane start(TestServer server, AtomicReference<LocalConfiguration> conf, Clock clock) throws Exception {
+        Anchor anchor = anchor();
+        ConfigurationClient client = new ConfigurationClient(anchor, new HttpConfigurationSource(anchor), clock, bc, null);
+        DataPlane.Settings settings = new DataPlane.Settings(server.clientProxy(), server.serverProxy(), 64 * 1024,
+                Duration.ofHours(1), Duration.ofHours(1), 4);
+        return DataPlane.start(settings, server, conf::get, client, MessageLog.NONE, ExchangeListener.NONE, bc, random,
+                clock);
+    }
+
+    Anchor anchor() throws Exception {
+        return new Anchor("DEMO", URI.create(confServer.baseUri() + "/globalconf"),
+                Base64.getEncoder().encodeToString(confCertificate.getEncoded()));
+    }
+
+    /** Changes every configuration published from now on, then publishes and has both servers fetch it. */
+    void tweakConfiguration(UnaryOperator<GlobalConfiguration> tweak) throws Exception {
+        confTweak = tweak;
+        publish();
+        consumerPlane.refreshNow();
+        providerPlane.refreshNow();
+    }
+
+    void publish() throws Exception {
+        Instant now = Clock.systemUTC().instant().truncatedTo(ChronoUnit.SECONDS);
+        String caCert = Base64.getEncoder().encodeToString(ca.caCertificate().getEncoded());
+        GlobalConfiguration conf = new GlobalConfiguration("DEMO", version.incrementAndGet(), now, now.plus(Duration.ofMinutes(10)),
+                List.of(new GlobalConfiguration.MemberClass("GOV", "Government"), new GlobalConfiguration.MemberClass("COM", "Commercial")),
+                List.of(new GlobalConfiguration.Member(POPULATION_MEMBER, "Population Registry", List.of("population")),
+                        new GlobalConfiguration.Member(TAX_MEMBER, "Tax Board", List.of("tax")),
+                        new GlobalConfiguration.Member(BANK_MEMBER, "Bank", List.of("loans"))),
+                new ArrayList<>(List.of(
+                        new GlobalConfiguration.SecurityServer(consumer.serverId(), "127.0.0.1:" + consumer.serverProxy().getPort(),
+                                List.of(AuthCertificateTrustManager.hash(consumer.authCertificate())), List.of(TAX, LOANS)),
+                        new GlobalConfiguration.SecurityServer(provider.serverId(), "127.0.0.1:" + provider.serverProxy().getPort(),
+                                List.of(AuthCertificateTrustManager.hash(provider.authCertificate())), List.of(POPULATION)))),
+                List.of(new GlobalConfiguration.GlobalGroup(new GlobalGroupId("DEMO", "citizen-portals"), "Portals", List.of())),
+                List.of(new GlobalConfiguration.ApprovedCa("Test CA", caCert, ca.settings().ocspUrl().toString())),
+                List.of(new GlobalConfiguration.ApprovedTsa("Test TSA", ca.settings().tsaUrl().toString(),
+                        Base64.getEncoder().encodeToString(ca.tsaCertificate().getEncoded()))),
+                new GlobalConfiguration.Settings(3600, 14400));
+        published.set(GlobalConfigurationCodec.sign(confTweak.apply(conf), confSigner));
+    }
+
+    GlobalConfiguration.SecurityServer serverEntry(TestServer server, List<SubsystemId> clients) {
+        return new GlobalConfiguration.SecurityServer(server.serverId(), "127.0.0.1:" + server.serverProxy().getPort(),
+                List.of(AuthCertificateTrustManager.hash(server.authCertificate())), clients);
+    }
+
+    URI consumerUri(String pathAndQuery) {
+        return URI.create("http://127.0.0.1:" + consumerPlane.clientProxyAddress().getPort() + pathAndQuery);
+    }
+
+    private static InetSocketAddress address() throws Exception {
+        return new InetSocketAddress("127.0.0.1", freePort());
+    }
+
+    static int freePort() throws Exception {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        }
+    }
+
+    @Override
+    public void close() {
+        if (consumerPlane != null) {
+            consumerPlane.close();
+        }
+        if (providerPlane != null) {
+            providerPlane.close();
+        }
+        confServer.close();
+        providerIs.stop();
+        trust.close();
+        ca.close();
+    }
+}
