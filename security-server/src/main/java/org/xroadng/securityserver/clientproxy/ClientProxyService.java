@@ -37,6 +37,7 @@ import org.xroadng.securityserver.message.MessageSigner;
 import org.xroadng.securityserver.message.MessageVerifier;
 import org.xroadng.securityserver.message.ProtocolHeaders;
 import org.xroadng.securityserver.message.RequestDigest;
+import org.xroadng.securityserver.message.ResponseCheck;
 import org.xroadng.securityserver.message.ResponseDigest;
 import org.xroadng.securityserver.message.RestPath;
 import org.xroadng.securityserver.transport.AuthCertificateTrustManager;
@@ -99,7 +100,7 @@ public final class ClientProxyService {
             return CompletableFuture.completedFuture(fail(e, request.header(XRoadHeaders.ID).orElse(null), start));
         }
         return send(outgoing, 0, null)
-                .thenComposeAsync(answer -> answer(outgoing, answer), workers)
+                .thenComposeAsync(answered -> answer(outgoing, answered), workers)
                 .thenApply(response -> {
                     listener.exchangeCompleted(ExchangeListener.Side.CONSUMER, response.status().code(),
                             System.nanoTime() - start);
@@ -154,8 +155,12 @@ public final class ClientProxyService {
         }
     }
 
+    /** A provider server's answer and which server gave it. */
+    private record Answered(GlobalConfiguration.SecurityServer host, HttpResponse<byte[]> response) {
+    }
+
     /** Sends to hosts[index], falling over to the next host when this one cannot be reached. */
-    private CompletableFuture<HttpResponse<byte[]>> send(Outgoing out, int index, ExchangeException previous) {
+    private CompletableFuture<Answered> send(Outgoing out, int index, ExchangeException previous) {
         if (index >= out.hosts().size()) {
             return CompletableFuture.failedFuture(previous);
         }
@@ -166,9 +171,9 @@ public final class ClientProxyService {
         } catch (ExchangeException e) {
             return CompletableFuture.failedFuture(e);
         }
-        return peers.send(request).handle((response, error) -> {
+        return peers.send(request, out.trusted().peerTrustFingerprint()).handle((response, error) -> {
             if (error == null) {
-                return CompletableFuture.completedFuture(response);
+                return CompletableFuture.completedFuture(new Answered(host, response));
             }
             ExchangeException failure = transportFailure(host, error);
             LOG.debug("security server {} failed: {}", host.id(), failure.getMessage());
@@ -209,8 +214,10 @@ public final class ClientProxyService {
         return builder.build();
     }
 
-    private CompletableFuture<FullHttpResponse> answer(Outgoing out, HttpResponse<byte[]> response) {
+    private CompletableFuture<FullHttpResponse> answer(Outgoing out, Answered answered) {
+        HttpResponse<byte[]> response = answered.response();
         try {
+            checkPeer(answered, out.trusted());
             List<Map.Entry<String, String>> all = new ArrayList<>();
             response.headers().map().forEach((name, values) -> values.forEach(v -> all.add(Map.entry(name, v))));
             List<Map.Entry<String, String>> endToEnd = HeaderFilter.endToEnd(all);
@@ -226,7 +233,8 @@ public final class ClientProxyService {
             MessageVerifier.Verified<ResponseDigest> verified = verifier.verify(signature, ResponseDigest.class,
                     out.trusted(), FAILURES);
             listener.signature(ExchangeListener.Side.CONSUMER, false);
-            check(out, verified, response.statusCode(), endToEnd, body);
+            ResponseCheck.check(out.target().service().subsystem().member(), out.signature(), out.headers().id(),
+                    verified, response.statusCode(), endToEnd, body);
             List<Map.Entry<String, String>> headers = new ArrayList<>(endToEnd);
             headers.add(Map.entry(XRoadHeaders.CLIENT, out.headers().client().format()));
             headers.add(Map.entry(XRoadHeaders.SERVICE, out.target().service().format()));
@@ -245,25 +253,25 @@ public final class ClientProxyService {
         }
     }
 
-    private static void check(Outgoing out, MessageVerifier.Verified<ResponseDigest> verified, int status,
-                              List<Map.Entry<String, String>> endToEnd, byte[] body) throws ExchangeException {
-        ResponseDigest digest = verified.summary();
-        if (!verified.signer().equals(out.target().service().subsystem().member())) {
-            throw new ExchangeException(ErrorType.CLIENT_PROXY_INVALID_SIGNATURE, "the answer is signed by member "
-                    + verified.signer().format() + " but the service belongs to "
-                    + out.target().service().subsystem().member().format());
+    /**
+     * The connection may have been opened under an older configuration (connections are pooled):
+     * the server that answered must still be registered with the certificate it authenticated with.
+     */
+    private static void checkPeer(Answered answered, TrustedConfiguration trusted) throws ExchangeException {
+        GlobalConfiguration.SecurityServer host = answered.host();
+        boolean registered = false;
+        try {
+            java.security.cert.Certificate[] peer = answered.response().sslSession().orElseThrow().getPeerCertificates();
+            String hash = AuthCertificateTrustManager.hash((java.security.cert.X509Certificate) peer[0]);
+            registered = trusted.configuration().securityServer(host.id())
+                    .map(s -> s.authCertificateHashes().contains(hash)).orElse(false);
+        } catch (javax.net.ssl.SSLPeerUnverifiedException | java.util.NoSuchElementException e) {
+            registered = false;
         }
-        if (!digest.requestHash().equals(MessageHashes.sha256(out.signature()))) {
-            throw new ExchangeException(ErrorType.CLIENT_PROXY_REQUEST_HASH_MISMATCH, "the answer is signed for"
-                    + " another request (requestHash differs)");
-        }
-        String field = !digest.id().equals(out.headers().id()) ? "id"
-                : digest.status() != status ? "status"
-                : !digest.headersSha256().equals(MessageHashes.headers(endToEnd)) ? "headers"
-                : !digest.bodySha256().equals(MessageHashes.sha256(body)) ? "body" : null;
-        if (field != null) {
-            throw new ExchangeException(ErrorType.CLIENT_PROXY_INVALID_SIGNATURE, "the answer's " + field
-                    + " differs from what the provider signed");
+        if (!registered) {
+            throw new ExchangeException(ErrorType.CLIENT_PROXY_SSL_AUTHENTICATION_FAILED, "security server "
+                    + host.id().format() + " answered with an authentication certificate that is no longer registered"
+                    + " for it");
         }
     }
 

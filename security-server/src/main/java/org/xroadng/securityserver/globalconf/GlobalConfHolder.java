@@ -50,7 +50,7 @@ public final class GlobalConfHolder {
         }
         TrustedConfiguration trusted = cached;
         if (trusted == null || trusted.configuration() != configuration) {
-            trusted = new TrustedConfiguration(configuration, parse(configuration));
+            trusted = TrustedConfiguration.of(configuration, parse(configuration));
             cached = trusted;
         }
         return trusted;

@@ -23,16 +23,56 @@ import javax.net.ssl.X509KeyManager;
  */
 public final class PeerClient {
 
-    private final HttpClient client;
+    /** A connection pool and the peer-trust fingerprint its connections were authenticated under. */
+    private record Pool(String fingerprint, HttpClient client) {
+    }
+
+    private final X509KeyManager authKeyManager;
+    private final AuthCertificateTrustManager trustManager;
+    private final SecureRandom random;
+    private final Executor executor;
+    private final Duration connectTimeout;
+    private volatile Pool pool;
 
     public PeerClient(X509KeyManager authKeyManager, AuthCertificateTrustManager trustManager, SecureRandom random,
                       Executor executor, Duration connectTimeout) {
+        this.authKeyManager = authKeyManager;
+        this.trustManager = trustManager;
+        this.random = random;
+        this.executor = executor;
+        this.connectTimeout = connectTimeout;
+    }
+
+    /** Sends with the trust of the current configuration; the future fails on connection or TLS errors. */
+    public CompletableFuture<HttpResponse<byte[]>> send(HttpRequest request) {
+        return send(request, "");
+    }
+
+    /**
+     * Sends to {@code https://address/...} over a connection authenticated under {@code trustFingerprint};
+     * when the fingerprint changes, a new pool is started, so every peer is authenticated again.
+     */
+    public CompletableFuture<HttpResponse<byte[]>> send(HttpRequest request, String trustFingerprint) {
+        Pool current = pool;
+        if (current == null || !current.fingerprint().equals(trustFingerprint)) {
+            synchronized (this) {
+                current = pool;
+                if (current == null || !current.fingerprint().equals(trustFingerprint)) {
+                    current = new Pool(trustFingerprint, newClient());
+                    pool = current;
+                }
+            }
+        }
+        return current.client().sendAsync(request, HttpResponse.BodyHandlers.ofByteArray());
+    }
+
+    private HttpClient newClient() {
         try {
             SSLContext context = SSLContext.getInstance("TLSv1.3");
             context.init(new KeyManager[] {authKeyManager}, new TrustManager[] {trustManager}, random);
             SSLParameters parameters = new SSLParameters();
             parameters.setProtocols(new String[] {"TLSv1.3"});
-            this.client = HttpClient.newBuilder()
+            return HttpClient.newBuilder()
                     .sslContext(context)
                     .sslParameters(parameters)
                     .version(HttpClient.Version.HTTP_1_1)
@@ -43,11 +83,6 @@ public final class PeerClient {
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("TLS 1.3 is not available", e);
         }
-    }
-
-    /** Sends to {@code https://address/...}; the future fails on connection or TLS errors. */
-    public CompletableFuture<HttpResponse<byte[]>> send(HttpRequest request) {
-        return client.sendAsync(request, HttpResponse.BodyHandlers.ofByteArray());
     }
 
     public static URI uri(String address, String pathAndQuery) {

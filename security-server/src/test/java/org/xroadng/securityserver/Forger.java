@@ -1,0 +1,75 @@
+package org.xroadng.securityserver;
+
+import java.net.URI;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.security.cert.X509Certificate;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Executors;
+import org.xroadng.certs.ocsp.HttpOcspTransport;
+import org.xroadng.certs.ocsp.OcspClient;
+import org.xroadng.protocol.globalconf.ConfigurationClient;
+import org.xroadng.protocol.globalconf.HttpConfigurationSource;
+import org.xroadng.protocol.json.ProtocolJson;
+import org.xroadng.protocol.jws.JwsSigner;
+import org.xroadng.protocol.jws.SigningKey;
+import org.xroadng.securityserver.globalconf.GlobalConfHolder;
+import org.xroadng.securityserver.message.MessageHashes;
+import org.xroadng.securityserver.message.RequestDigest;
+import org.xroadng.securityserver.transport.AuthCertificateTrustManager;
+import org.xroadng.securityserver.transport.PeerClient;
+
+/**
+ * Plays a consumer security server by hand, so a test can send the provider's server proxy what a
+ * correct server never would: an altered body, another member's signature, a revoked certificate.
+ * Connects with the given server's real auth key, so TLS succeeds and the message checks are what
+ * is tested.
+ */
+final class Forger {
+
+    private final TestNetwork network;
+    private final PeerClient peers;
+
+    Forger(TestNetwork network, TestServer as) throws Exception {
+        this.network = network;
+        var anchor = network.anchor();
+        GlobalConfHolder holder = new GlobalConfHolder(new ConfigurationClient(anchor, new HttpConfigurationSource(anchor),
+                Clock.systemUTC(), network.bc, null));
+        holder.refresh();
+        AuthCertificateTrustManager trust = new AuthCertificateTrustManager(holder, new OcspClient(
+                HttpOcspTransport.withTimeout(Duration.ofSeconds(5)), Clock.systemUTC(), Duration.ofHours(1), network.bc,
+                network.random), Clock.systemUTC());
+        this.peers = new PeerClient(as.authKeyManager(), trust, network.random, Executors.newCachedThreadPool(),
+                Duration.ofSeconds(5));
+    }
+
+    /** The signed summary a correct consumer would make for a POST of {@code body} to person{@code path}. */
+    RequestDigest digest(String path, byte[] body) {
+        return new RequestDigest(RequestDigest.VERSION, "forged-1", TestNetwork.TAX, TestNetwork.PERSON, "POST", path, "",
+                MessageHashes.headers(List.of()), MessageHashes.sha256(body), null, null, "tax-assessment", List.of(),
+                Clock.systemUTC().instant().getEpochSecond());
+    }
+
+    String sign(RequestDigest digest, SigningKey key, X509Certificate certificate) throws Exception {
+        byte[] ocsp = new OcspClient(HttpOcspTransport.withTimeout(Duration.ofSeconds(5)), Clock.systemUTC(),
+                Duration.ofHours(1), network.bc, network.random).check(certificate, network.ca.caCertificate()).encoded();
+        return new JwsSigner(key, List.of(certificate)).sign(ProtocolJson.mapper().writeValueAsBytes(digest),
+                Map.of("ocsp", Base64.getEncoder().encodeToString(ocsp)));
+    }
+
+    HttpResponse<byte[]> send(String path, String clientHeader, String signature, byte[] body) throws Exception {
+        HttpRequest request = HttpRequest.newBuilder(URI.create("https://127.0.0.1:"
+                        + network.provider.serverProxy().getPort() + "/r1/DEMO/GOV/1001/population/person" + path))
+                .header("X-Road-Client", clientHeader)
+                .header("X-Road-Id", "forged-1")
+                .header("X-Road-Purpose", "tax-assessment")
+                .header("X-Road-Signature", signature)
+                .POST(HttpRequest.BodyPublishers.ofByteArray(body))
+                .build();
+        return peers.send(request).get();
+    }
+}
