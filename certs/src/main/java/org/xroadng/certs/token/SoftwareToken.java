@@ -32,6 +32,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
+import javax.net.ssl.KeyManager;
+import javax.net.ssl.KeyManagerFactory;
+import javax.net.ssl.X509KeyManager;
 import org.bouncycastle.asn1.x500.X500Name;
 import org.xroadng.certs.Keys;
 import org.xroadng.certs.ca.CertificateKind;
@@ -212,6 +215,33 @@ public final class SoftwareToken {
             throw new TokenException("cannot store the certificate: " + e.getMessage(), e);
         }
         save();
+    }
+
+    /**
+     * A JSSE key manager (for TLS client and server authentication) that presents this one key
+     * and its certificate chain, and nothing else in the token. It is built from an in-memory
+     * key store holding just that entry, so later changes to the token do not affect it.
+     */
+    public synchronized X509KeyManager keyManager(String keyId) throws TokenException {
+        try {
+            if (!store.isKeyEntry(keyId)) {
+                throw unknownKey(keyId);
+            }
+            char[] password = pin.chars();
+            KeyStore single = KeyStore.getInstance(TYPE);
+            single.load(null, null);
+            single.setKeyEntry(keyId, store.getKey(keyId, password), password, store.getCertificateChain(keyId));
+            KeyManagerFactory factory = KeyManagerFactory.getInstance("PKIX");
+            factory.init(single, password);
+            for (KeyManager manager : factory.getKeyManagers()) {
+                if (manager instanceof X509KeyManager x509) {
+                    return x509;
+                }
+            }
+            throw new TokenException("the JSSE provider made no X.509 key manager for key " + keyId);
+        } catch (GeneralSecurityException | IOException e) {
+            throw new TokenException("cannot make a key manager for key " + keyId + ": " + e.getMessage(), e);
+        }
     }
 
     /** The key id of a public key: hex of the first 20 bytes of SHA-256(SubjectPublicKeyInfo). */

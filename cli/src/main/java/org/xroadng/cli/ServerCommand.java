@@ -1,0 +1,514 @@
+package org.xroadng.cli;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import com.fasterxml.jackson.databind.JsonNode;
+import org.xroadng.protocol.config.ConfigFile.ConfigValues;
+import org.xroadng.protocol.id.SecurityServerId;
+import org.xroadng.securityserver.ServerException;
+import org.xroadng.securityserver.ServerHome;
+import org.xroadng.securityserver.ServerSettings;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/**
+ * {@code xroad server ...}: create a security server and operate it through its admin API (never
+ * its database). Operator commands find the API at {@code --admin URL} or {@code $XROAD_ADMIN_URL}
+ * and the key in {@code --api-key-file} or {@code $XROAD_ADMIN_KEY}.
+ */
+@Command(name = "server", mixinStandardHelpOptions = true,
+        description = "Create a security server and operate it through its admin API: keys and certificates,"
+                + " registration, clients, services, access rights, local groups.",
+        subcommands = {ServerCommand.Init.class, ServerCommand.ImportCert.class, ServerCommand.SignKey.class,
+                ServerCommand.Register.class, ServerCommand.Client.class, ServerCommand.Service.class,
+                ServerCommand.Acl.class, ServerCommand.LocalGroup.class})
+final class ServerCommand {
+
+    static final String URL_ENV = "XROAD_ADMIN_URL";
+    static final String KEY_ENV = "XROAD_ADMIN_KEY";
+
+    private ServerCommand() {
+    }
+
+    @Command(name = "init", mixinStandardHelpOptions = true,
+            description = "Create a security server: authentication and owner signing keys in a PIN-protected token,"
+                    + " their certification requests, the database, and a first admin API key, shown once.")
+    static final class Init implements Runnable {
+        private final Services services;
+
+        @Option(names = "--dir", required = true, paramLabel = "DIR", description = "The server's directory")
+        Path dir;
+
+        @Mixin
+        PinOptions pin;
+
+        @Option(names = "--server-id", required = true, paramLabel = "ID",
+                description = "The server's identifier INSTANCE/CLASS/MEMBER/SERVERCODE, e.g. DEMO/GOV/1001/ss1")
+        String serverId;
+
+        @Option(names = "--anchor", required = true, paramLabel = "FILE", description = "The registry's anchor file")
+        Path anchor;
+
+        @Option(names = "--client-proxy", paramLabel = "HOST:PORT", defaultValue = "127.0.0.1:8080",
+                description = "Where information systems reach the client proxy (default: ${DEFAULT-VALUE})")
+        String clientProxy;
+
+        @Option(names = "--server-proxy", paramLabel = "HOST:PORT", defaultValue = "0.0.0.0:5500",
+                description = "Where the server proxy listens for peers (default: ${DEFAULT-VALUE})")
+        String serverProxy;
+
+        @Option(names = "--server-address", paramLabel = "HOST:PORT",
+                description = "The address published to the registry (default: 127.0.0.1 and the server proxy port)")
+        String serverAddress;
+
+        @Option(names = "--admin", paramLabel = "HOST:PORT", defaultValue = "127.0.0.1:5588",
+                description = "Where the admin API listens (default: ${DEFAULT-VALUE})")
+        String admin;
+
+        Init(Services services) {
+            this.services = services;
+        }
+
+        @Override
+        public void run() {
+            SecurityServerId id = CaCommand.parse("--server-id", () -> SecurityServerId.parse(serverId));
+            InetSocketAddress client = CaCommand.parse("--client-proxy", () -> ConfigValues.hostPort(clientProxy));
+            InetSocketAddress server = CaCommand.parse("--server-proxy", () -> ConfigValues.hostPort(serverProxy));
+            InetSocketAddress adminAddress = CaCommand.parse("--admin", () -> ConfigValues.hostPort(admin));
+            String published = serverAddress != null ? serverAddress : "127.0.0.1:" + server.getPort();
+            CaCommand.parse("--server-address", () -> ConfigValues.hostPort(published));
+            Path anchorPath = anchor.toAbsolutePath().normalize();
+            ServerSettings settings = new ServerSettings(id, anchorPath, client, server, published, adminAddress,
+                    ServerSettings.DEFAULT_MAX_BODY_BYTES, ServerSettings.DEFAULT_GLOBAL_CONF_REFRESH_SECONDS,
+                    ServerSettings.DEFAULT_OCSP_REFRESH_SECONDS);
+            try {
+                ServerHome.Initialized created = ServerHome.init(dir, settings, pin.pin(services, "new server token"),
+                        services.provider(), services.random(), services.clock());
+                created.home().close();
+                services.out().printf("security server %s created in %s%n", id, dir);
+                services.out().printf("admin API key (shown once; keep it safe): %s%n", created.adminKey().key());
+                services.out().printf("authentication CSR: %s%n", created.authCsr());
+                services.out().printf("signing CSR for %s: %s%n", id.owner(), created.signCsr());
+                services.out().printf("next: have the CA certify both, then xroad server import-cert --cert FILE"
+                        + " and xroad server register%n");
+            } catch (ServerException e) {
+                throw new UserError(e.getMessage(), e);
+            }
+        }
+    }
+
+    /** Where the admin API is and the key to use; shared by every operator command. */
+    static final class AdminApiOptions {
+        @Option(names = "--admin", paramLabel = "URL", description = "Admin API URL (default: $" + URL_ENV + ")")
+        String url;
+
+        @Option(names = "--api-key-file", paramLabel = "FILE", description = "File holding the admin API key (default: $" + KEY_ENV + ")")
+        Path apiKeyFile;
+
+        @Option(names = "--json", description = "Print the API's JSON answer")
+        boolean json;
+
+        ApiClient client(Services services) {
+            String base = url != null ? url : services.env(URL_ENV)
+                    .orElseThrow(() -> new UserError("no admin API URL: give --admin URL or set " + URL_ENV));
+            var uri = CaCommand.parse("--admin", () -> ConfigValues.httpUrl(base));
+            String key;
+            if (apiKeyFile != null) {
+                try {
+                    key = Files.readString(apiKeyFile).strip();
+                } catch (IOException e) {
+                    throw new UserError("cannot read the API key file " + apiKeyFile + ": " + CaCommand.describe(e));
+                }
+            } else {
+                key = services.env(KEY_ENV).orElseThrow(() -> new UserError(
+                        "no admin API key: give --api-key-file FILE or set " + KEY_ENV));
+            }
+            return new ApiClient(uri, key);
+        }
+    }
+
+    /** Base of the operator commands: call the API, then print a summary or its JSON. */
+    abstract static class Operation implements Runnable {
+        final Services services;
+
+        @Mixin
+        AdminApiOptions api;
+
+        Operation(Services services) {
+            this.services = services;
+        }
+
+        @Override
+        public void run() {
+            JsonNode answer = call(api.client(services));
+            if (api.json) {
+                try {
+                    services.out().println(answer == null ? "{}" : org.xroadng.protocol.json.ProtocolJson.mapper()
+                            .writerWithDefaultPrettyPrinter().writeValueAsString(answer));
+                } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+                    throw new IllegalStateException(e);
+                }
+            } else {
+                print(answer);
+            }
+            services.out().flush();
+        }
+
+        abstract JsonNode call(ApiClient client);
+
+        abstract void print(JsonNode answer);
+
+        void table(JsonNode items, String[] headers, String... fields) {
+            Table table = new Table(headers);
+            for (JsonNode item : items) {
+                Object[] cells = new Object[fields.length];
+                for (int i = 0; i < fields.length; i++) {
+                    JsonNode value = item.path(fields[i]);
+                    cells[i] = value.isArray() ? RegistryOperatorCommands.join(value)
+                            : value.isMissingNode() || value.isNull() ? null : value.asText();
+                }
+                table.row(cells);
+            }
+            table.print(services.out());
+        }
+
+        void line(String format, Object... args) {
+            services.out().printf(format + "%n", args);
+        }
+    }
+
+    static String path(String id) {
+        return RegistryOperatorCommands.path(id);
+    }
+
+    @Command(name = "import-cert", mixinStandardHelpOptions = true,
+            description = "Import a CA-issued certificate (PEM, certificate first, then any CA certificates) for one of"
+                    + " the server's keys; the key is found by the certificate's public key.")
+    static final class ImportCert extends Operation {
+        @Option(names = "--cert", required = true, paramLabel = "FILE") Path cert;
+
+        ImportCert(Services services) {
+            super(services);
+        }
+
+        JsonNode call(ApiClient client) {
+            return client.post("/api/v1/certificates", Map.of("certificate", RegistryOperatorCommands.pem(cert)));
+        }
+
+        void print(JsonNode a) {
+            line("certificate imported for the %s key %s of %s", a.path("role").asText(), a.path("keyId").asText(),
+                    a.path("identity").asText());
+        }
+    }
+
+    @Command(name = "sign-key", mixinStandardHelpOptions = true, description = "Signing keys of hosted members.",
+            subcommands = {SignKey.Add.class})
+    static final class SignKey {
+        @Command(name = "add", mixinStandardHelpOptions = true,
+                description = "Generate a signing key for another member hosted here and write its CSR.")
+        static final class Add extends Operation {
+            @Option(names = "--member", required = true, paramLabel = "ID") String member;
+            @Option(names = "--out", required = true, paramLabel = "CSR") Path out;
+
+            Add(Services services) {
+                super(services);
+            }
+
+            JsonNode call(ApiClient client) {
+                JsonNode answer = client.post("/api/v1/sign-keys", Map.of("member", member));
+                try {
+                    Files.writeString(out, answer.path("csr").asText());
+                } catch (IOException e) {
+                    throw new UserError("cannot write the CSR to " + out + ": " + CaCommand.describe(e));
+                }
+                return answer;
+            }
+
+            void print(JsonNode a) {
+                line("signing key %s for %s; CSR written to %s", a.path("keyId").asText(), a.path("member").asText(), out);
+            }
+        }
+    }
+
+    @Command(name = "register", mixinStandardHelpOptions = true,
+            description = "File authCertReg with the registry: this server, its address and its authentication certificate.")
+    static final class Register extends Operation {
+        Register(Services services) {
+            super(services);
+        }
+
+        JsonNode call(ApiClient client) {
+            return client.post("/api/v1/registration", Map.of());
+        }
+
+        void print(JsonNode a) {
+            line("%s request %s filed: %s", a.path("type").asText(), a.path("id").asText(), a.path("status").asText());
+        }
+    }
+
+    @Command(name = "client", mixinStandardHelpOptions = true, description = "Clients (subsystems) hosted here.",
+            subcommands = {Client.Add.class, Client.RegisterClient.class, Client.ListAll.class, Client.Delete.class})
+    static final class Client {
+        @Command(name = "add", mixinStandardHelpOptions = true,
+                description = "Add a client, e.g. DEMO/GOV/1001/population; --https with --pin-cert for IS TLS authentication.")
+        static final class Add extends Operation {
+            @Parameters(paramLabel = "ID") String id;
+            @Option(names = "--https", description = "The IS authenticates over HTTPS with a pinned certificate") boolean https;
+            @Option(names = "--pin-cert", paramLabel = "FILE", description = "An IS certificate (PEM) to pin; repeatable")
+            List<Path> pinCerts = new ArrayList<>();
+
+            Add(Services services) {
+                super(services);
+            }
+
+            JsonNode call(ApiClient client) {
+                Map<String, Object> body = new LinkedHashMap<>();
+                body.put("id", id);
+                body.put("isAuthentication", https ? "https" : "http");
+                body.put("pinnedCertificates", pinCerts.stream().map(RegistryOperatorCommands::pem).toList());
+                return client.post("/api/v1/clients", body);
+            }
+
+            void print(JsonNode a) {
+                line("client %s added (IS authentication %s)", a.path("id").asText(), a.path("isAuthentication").asText());
+            }
+        }
+
+        @Command(name = "register", mixinStandardHelpOptions = true,
+                description = "File clientReg with the registry, signed by the client member's signing key.")
+        static final class RegisterClient extends Operation {
+            @Parameters(paramLabel = "ID") String id;
+
+            RegisterClient(Services services) {
+                super(services);
+            }
+
+            JsonNode call(ApiClient client) {
+                return client.post("/api/v1/client-registrations", Map.of("client", id));
+            }
+
+            void print(JsonNode a) {
+                line("%s request %s filed: %s", a.path("type").asText(), a.path("id").asText(), a.path("status").asText());
+            }
+        }
+
+        @Command(name = "list", mixinStandardHelpOptions = true, description = "List clients.")
+        static final class ListAll extends Operation {
+            ListAll(Services services) {
+                super(services);
+            }
+
+            JsonNode call(ApiClient client) {
+                return client.get("/api/v1/clients");
+            }
+
+            void print(JsonNode a) {
+                table(a, new String[] {"ID", "IS AUTH", "REGISTERED", "PINNED"}, "id", "isAuthentication", "registered",
+                        "pinnedCertificates");
+            }
+        }
+
+        @Command(name = "delete", mixinStandardHelpOptions = true, description = "Delete a client without services.")
+        static final class Delete extends Operation {
+            @Parameters(paramLabel = "ID") String id;
+
+            Delete(Services services) {
+                super(services);
+            }
+
+            JsonNode call(ApiClient client) {
+                return client.delete("/api/v1/clients/" + path(id));
+            }
+
+            void print(JsonNode a) {
+                line("client %s deleted", id);
+            }
+        }
+    }
+
+    @Command(name = "service", mixinStandardHelpOptions = true, description = "Services provided here.",
+            subcommands = {Service.Add.class, Service.ListAll.class, Service.Delete.class})
+    static final class Service {
+        @Command(name = "add", mixinStandardHelpOptions = true,
+                description = "Add a service, e.g. DEMO/GOV/1001/population/person --url http://127.0.0.1:9000/person.")
+        static final class Add extends Operation {
+            @Parameters(paramLabel = "ID") String id;
+            @Option(names = "--url", required = true, paramLabel = "URL") String url;
+            @Option(names = "--timeout", paramLabel = "SECONDS", defaultValue = "30",
+                    description = "Provider IS timeout, 1..600 (default: ${DEFAULT-VALUE})") int timeout;
+            @Option(names = "--personal-data", description = "Exchanges carry personal data (access-logged)") boolean personalData;
+
+            Add(Services services) {
+                super(services);
+            }
+
+            JsonNode call(ApiClient client) {
+                return client.post("/api/v1/services", Map.of("id", id, "url", url, "timeoutSeconds", timeout,
+                        "personalData", personalData));
+            }
+
+            void print(JsonNode a) {
+                line("service %s added -> %s", a.path("id").asText(), a.path("url").asText());
+            }
+        }
+
+        @Command(name = "list", mixinStandardHelpOptions = true, description = "List services.")
+        static final class ListAll extends Operation {
+            ListAll(Services services) {
+                super(services);
+            }
+
+            JsonNode call(ApiClient client) {
+                return client.get("/api/v1/services");
+            }
+
+            void print(JsonNode a) {
+                table(a, new String[] {"ID", "URL", "TIMEOUT", "PERSONAL", "ENABLED"}, "id", "url", "timeoutSeconds",
+                        "personalData", "enabled");
+            }
+        }
+
+        @Command(name = "delete", mixinStandardHelpOptions = true, description = "Delete a service and its access rights.")
+        static final class Delete extends Operation {
+            @Parameters(paramLabel = "ID") String id;
+
+            Delete(Services services) {
+                super(services);
+            }
+
+            JsonNode call(ApiClient client) {
+                return client.delete("/api/v1/services/" + path(id));
+            }
+
+            void print(JsonNode a) {
+                line("service %s deleted", id);
+            }
+        }
+    }
+
+    @Command(name = "acl", mixinStandardHelpOptions = true, description = "Access rights (default deny).",
+            subcommands = {Acl.Grant.class, Acl.Revoke.class, Acl.ListAll.class})
+    static final class Acl {
+        @Command(name = "grant", mixinStandardHelpOptions = true,
+                description = "Grant a subject (DEMO/GOV/1002/tax, global:DEMO/group or local:code) access to a service.")
+        static final class Grant extends Operation {
+            @Option(names = "--service", required = true, paramLabel = "ID") String service;
+            @Option(names = "--subject", required = true, paramLabel = "SUBJECT") String subject;
+            @Option(names = "--method", defaultValue = "*", description = "HTTP method or * (default: ${DEFAULT-VALUE})") String method;
+            @Option(names = "--path", defaultValue = "/**", paramLabel = "GLOB",
+                    description = "Path glob; * is one segment, ** any (default: ${DEFAULT-VALUE})") String path;
+            @Option(names = "--purpose", paramLabel = "CODE", description = "An allowed purpose; repeatable (default: any)")
+            List<String> purposes = new ArrayList<>();
+
+            Grant(Services services) {
+                super(services);
+            }
+
+            JsonNode call(ApiClient client) {
+                return client.post("/api/v1/access-rights", Map.of("service", service, "subject", subject, "method", method,
+                        "path", path, "purposes", purposes));
+            }
+
+            void print(JsonNode a) {
+                line("access right %s: %s may call %s %s of %s", a.path("id").asText(), a.path("subject").asText(),
+                        a.path("method").asText(), a.path("path").asText(), a.path("service").asText());
+            }
+        }
+
+        @Command(name = "revoke", mixinStandardHelpOptions = true, description = "Revoke an access right by id.")
+        static final class Revoke extends Operation {
+            @Parameters(paramLabel = "ID") long id;
+
+            Revoke(Services services) {
+                super(services);
+            }
+
+            JsonNode call(ApiClient client) {
+                return client.delete("/api/v1/access-rights/" + id);
+            }
+
+            void print(JsonNode a) {
+                line("access right %d revoked", id);
+            }
+        }
+
+        @Command(name = "list", mixinStandardHelpOptions = true, description = "List access rights.")
+        static final class ListAll extends Operation {
+            ListAll(Services services) {
+                super(services);
+            }
+
+            JsonNode call(ApiClient client) {
+                return client.get("/api/v1/access-rights");
+            }
+
+            void print(JsonNode a) {
+                table(a, new String[] {"ID", "SERVICE", "SUBJECT", "METHOD", "PATH", "PURPOSES"}, "id", "service", "subject",
+                        "method", "path", "purposes");
+            }
+        }
+    }
+
+    @Command(name = "local-group", mixinStandardHelpOptions = true, description = "Local groups, usable as access-right subjects.",
+            subcommands = {LocalGroup.Add.class, LocalGroup.AddMember.class, LocalGroup.ListAll.class})
+    static final class LocalGroup {
+        @Command(name = "add", mixinStandardHelpOptions = true, description = "Add a local group.")
+        static final class Add extends Operation {
+            @Parameters(paramLabel = "CODE") String code;
+            @Option(names = "--description", required = true) String description;
+
+            Add(Services services) {
+                super(services);
+            }
+
+            JsonNode call(ApiClient client) {
+                return client.post("/api/v1/local-groups", Map.of("code", code, "description", description));
+            }
+
+            void print(JsonNode a) {
+                line("local group %s added", a.path("code").asText());
+            }
+        }
+
+        @Command(name = "add-member", mixinStandardHelpOptions = true, description = "Add a subsystem to a local group.")
+        static final class AddMember extends Operation {
+            @Parameters(index = "0", paramLabel = "CODE") String code;
+            @Parameters(index = "1", paramLabel = "ID") String id;
+
+            AddMember(Services services) {
+                super(services);
+            }
+
+            JsonNode call(ApiClient client) {
+                return client.post("/api/v1/local-groups/" + path(code) + "/members", Map.of("id", id));
+            }
+
+            void print(JsonNode a) {
+                line("%s added to local group %s", id, a.path("code").asText());
+            }
+        }
+
+        @Command(name = "list", mixinStandardHelpOptions = true, description = "List local groups.")
+        static final class ListAll extends Operation {
+            ListAll(Services services) {
+                super(services);
+            }
+
+            JsonNode call(ApiClient client) {
+                return client.get("/api/v1/local-groups");
+            }
+
+            void print(JsonNode a) {
+                table(a, new String[] {"CODE", "DESCRIPTION", "MEMBERS"}, "code", "description", "members");
+            }
+        }
+    }
+}

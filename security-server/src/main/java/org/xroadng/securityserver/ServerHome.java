@@ -1,0 +1,170 @@
+package org.xroadng.securityserver;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.Provider;
+import java.security.SecureRandom;
+import java.time.Clock;
+import org.xroadng.certs.token.Pin;
+import org.xroadng.certs.token.SoftwareToken;
+import org.xroadng.certs.token.TokenException;
+import org.xroadng.protocol.config.ConfigException;
+import org.xroadng.protocol.globalconf.Anchor;
+import org.xroadng.protocol.globalconf.ConfigurationException;
+import org.xroadng.protocol.id.MemberId;
+import org.xroadng.securityserver.admin.AdminKeys;
+import org.xroadng.securityserver.conf.ServerConfStore;
+import org.xroadng.securityserver.keys.ServerKeys;
+import org.xroadng.securityserver.registration.Registrar;
+import org.xroadng.securityserver.store.Database;
+
+/**
+ * A security server's directory: {@code server.yaml}, the PIN-protected token with its keys
+ * ({@code token.p12}), the database ({@code server.mv.db}) and, after init, the certification
+ * requests {@code auth.csr} and {@code sign-<member>.csr} to take to the CA.
+ *
+ * <p>Guarantees: {@link #init} refuses a directory that already holds a server and checks the
+ * anchor before creating anything; {@link #open} refuses a wrong PIN or a bad configuration with
+ * the reason.
+ */
+public final class ServerHome implements AutoCloseable {
+
+    public static final String TOKEN_FILE = "token.p12";
+    public static final String AUTH_CSR_FILE = "auth.csr";
+    private static final String DATABASE = "server";
+
+    /** A new server, its first admin API key (shown once, never stored) and where its CSRs were written. */
+    public record Initialized(ServerHome home, AdminKeys.CreatedKey adminKey, Path authCsr, Path signCsr) {
+    }
+
+    private final Path dir;
+    private final ServerSettings settings;
+    private final Anchor anchor;
+    private final Database database;
+    private final ServerKeys keys;
+    private final ServerConfStore store;
+    private final AdminKeys adminKeys;
+    private final Provider provider;
+    private final SecureRandom random;
+    private final Clock clock;
+
+    private ServerHome(Path dir, ServerSettings settings, Anchor anchor, Database database, ServerKeys keys,
+                       Provider provider, SecureRandom random, Clock clock) {
+        this.dir = dir;
+        this.settings = settings;
+        this.anchor = anchor;
+        this.database = database;
+        this.keys = keys;
+        this.store = new ServerConfStore(database, settings.serverId(), clock);
+        this.adminKeys = new AdminKeys(database, random, clock);
+        this.provider = provider;
+        this.random = random;
+        this.clock = clock;
+    }
+
+    /** The file name of the signing CSR for {@code member}: {@code sign-INSTANCE_CLASS_CODE.csr}. */
+    public static String signCsrFile(MemberId member) {
+        return "sign-" + member.format().replace('/', '_') + ".csr";
+    }
+
+    public static Initialized init(Path dir, ServerSettings settings, Pin pin, Provider provider, SecureRandom random,
+                                   Clock clock) throws ServerException {
+        if (Files.exists(dir.resolve(ServerSettings.FILE)) || Files.exists(dir.resolve(TOKEN_FILE))) {
+            throw ServerException.conflict("a security server already exists in " + dir + "; choose an empty directory");
+        }
+        Anchor anchor = anchor(dir, settings);
+        Database database = null;
+        try {
+            Files.createDirectories(dir);
+            SoftwareToken token = SoftwareToken.create(dir.resolve(TOKEN_FILE), pin, provider, random, clock);
+            database = Database.open(dir.resolve(DATABASE));
+            ServerKeys keys = ServerKeys.create(token, database, settings.serverId(), settings.serverHost(), clock);
+            settings.save(dir);
+            Path authCsr = dir.resolve(AUTH_CSR_FILE);
+            Files.writeString(authCsr, keys.csr(keys.authKeyId()));
+            MemberId owner = settings.serverId().owner();
+            Path signCsr = dir.resolve(signCsrFile(owner));
+            Files.writeString(signCsr, keys.csr(keys.signKeyId(owner).orElseThrow()));
+            ServerHome home = new ServerHome(dir, settings, anchor, database, keys, provider, random, clock);
+            AdminKeys.CreatedKey admin = home.adminKeys.create("initial admin key");
+            return new Initialized(home, admin, authCsr, signCsr);
+        } catch (IOException | TokenException e) {
+            if (database != null) {
+                database.close();
+            }
+            throw ServerException.badRequest("cannot create the security server in " + dir + ": " + e.getMessage());
+        }
+    }
+
+    public static ServerHome open(Path dir, Pin pin, Provider provider, SecureRandom random, Clock clock)
+            throws ServerException {
+        if (!Files.exists(dir.resolve(ServerSettings.FILE))) {
+            throw ServerException.notFound("no security server in " + dir + " (no " + ServerSettings.FILE
+                    + "); create one with 'xroad server init'");
+        }
+        ServerSettings settings;
+        try {
+            settings = ServerSettings.load(dir);
+        } catch (ConfigException e) {
+            throw ServerException.badRequest(e.getMessage());
+        }
+        Anchor anchor = anchor(dir, settings);
+        try {
+            SoftwareToken token = SoftwareToken.open(dir.resolve(TOKEN_FILE), pin, provider, random, clock);
+            Database database = Database.open(dir.resolve(DATABASE));
+            try {
+                ServerKeys keys = ServerKeys.open(token, database, settings.serverId(), settings.serverHost(), clock);
+                return new ServerHome(dir, settings, anchor, database, keys, provider, random, clock);
+            } catch (TokenException | RuntimeException e) {
+                database.close();
+                throw e;
+            }
+        } catch (TokenException e) {
+            throw ServerException.badRequest(e.getMessage());
+        }
+    }
+
+    private static Anchor anchor(Path dir, ServerSettings settings) throws ServerException {
+        try {
+            return settings.readAnchor(dir);
+        } catch (ConfigurationException e) {
+            throw ServerException.badRequest(e.getMessage());
+        }
+    }
+
+    public Path dir() {
+        return dir;
+    }
+
+    public ServerSettings settings() {
+        return settings;
+    }
+
+    /** The registry anchor this server trusts, read and validated when the home was opened. */
+    public Anchor anchor() {
+        return anchor;
+    }
+
+    public ServerKeys keys() {
+        return keys;
+    }
+
+    public ServerConfStore store() {
+        return store;
+    }
+
+    public AdminKeys adminKeys() {
+        return adminKeys;
+    }
+
+    /** A registrar filing this server's management requests with the registry of its anchor. */
+    public Registrar registrar() {
+        return new Registrar(settings, anchor, keys, store, provider, random, clock);
+    }
+
+    @Override
+    public void close() {
+        database.close();
+    }
+}

@@ -1,0 +1,135 @@
+package org.xroadng.securityserver;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import org.xroadng.protocol.config.ConfigException;
+import org.xroadng.protocol.config.ConfigFile;
+import org.xroadng.protocol.globalconf.Anchor;
+import org.xroadng.protocol.globalconf.AnchorFile;
+import org.xroadng.protocol.globalconf.ConfigurationException;
+import org.xroadng.protocol.id.InvalidIdentifierException;
+import org.xroadng.protocol.id.SecurityServerId;
+
+/**
+ * A security server's start-up configuration, {@code server.yaml} in its directory (DESIGN.md
+ * sections 6 and 9), validated key by key when loaded: an unknown key, a malformed identifier or
+ * address, or a number out of range is refused with the file, key, value and what is allowed.
+ *
+ * @param anchor          the registry anchor file, relative to the server directory (or absolute)
+ * @param clientProxy     where the IS-facing client proxy listens
+ * @param serverProxy     where the peer-facing server proxy listens
+ * @param serverAddress   {@code host:port} published to the registry in authCertReg, where peers reach the server proxy
+ * @param admin           where the admin API listens
+ * @param maxBodyBytes    the largest message body accepted
+ */
+public record ServerSettings(SecurityServerId serverId, Path anchor, InetSocketAddress clientProxy,
+                             InetSocketAddress serverProxy, String serverAddress, InetSocketAddress admin,
+                             int maxBodyBytes, int globalConfRefreshSeconds, int ocspRefreshSeconds) {
+
+    public static final String FILE = "server.yaml";
+    public static final int DEFAULT_MAX_BODY_BYTES = 10 * 1024 * 1024;
+    public static final int DEFAULT_GLOBAL_CONF_REFRESH_SECONDS = 60;
+    public static final int DEFAULT_OCSP_REFRESH_SECONDS = 300;
+    private static final Set<String> KEYS = Set.of("serverId", "anchor", "clientProxy", "serverProxy", "serverAddress",
+            "admin", "maxBodyBytes", "globalConfRefreshSeconds", "ocspRefreshSeconds");
+
+    public ServerSettings {
+        Objects.requireNonNull(serverId, "serverId");
+        Objects.requireNonNull(anchor, "anchor");
+        Objects.requireNonNull(clientProxy, "clientProxy");
+        Objects.requireNonNull(serverProxy, "serverProxy");
+        Objects.requireNonNull(admin, "admin");
+        ConfigFile.ConfigValues.hostPort(Objects.requireNonNull(serverAddress, "serverAddress"));
+        requireRange("maxBodyBytes", maxBodyBytes, 1024, Integer.MAX_VALUE);
+        requireRange("globalConfRefreshSeconds", globalConfRefreshSeconds, 1, 3600);
+        requireRange("ocspRefreshSeconds", ocspRefreshSeconds, 1, 86400);
+    }
+
+    /** Settings with every default: proxies, admin API and limits as documented in {@link #load}. */
+    public static ServerSettings withDefaults(SecurityServerId serverId, Path anchor) {
+        InetSocketAddress serverProxy = new InetSocketAddress("0.0.0.0", 5500);
+        return new ServerSettings(serverId, anchor, new InetSocketAddress("127.0.0.1", 8080), serverProxy,
+                "127.0.0.1:5500", new InetSocketAddress("127.0.0.1", 5588), DEFAULT_MAX_BODY_BYTES,
+                DEFAULT_GLOBAL_CONF_REFRESH_SECONDS, DEFAULT_OCSP_REFRESH_SECONDS);
+    }
+
+    /**
+     * Reads {@code server.yaml}: {@code serverId} and {@code anchor} are required; defaults are
+     * clientProxy 127.0.0.1:8080, serverProxy 0.0.0.0:5500, serverAddress 127.0.0.1:(serverProxy
+     * port), admin 127.0.0.1:5588, maxBodyBytes 10485760, globalConfRefreshSeconds 60,
+     * ocspRefreshSeconds 300.
+     */
+    public static ServerSettings load(Path dir) throws ConfigException {
+        ConfigFile file = ConfigFile.read(dir.resolve(FILE), KEYS);
+        String idText = file.requireString("serverId");
+        SecurityServerId serverId;
+        try {
+            serverId = SecurityServerId.parse(idText);
+        } catch (InvalidIdentifierException e) {
+            throw new ConfigException(file.file() + ": key 'serverId' is '" + idText + "'; expected a security server"
+                    + " identifier INSTANCE/CLASS/MEMBER/SERVERCODE: " + e.getMessage());
+        }
+        Path anchor = Path.of(file.requireString("anchor"));
+        InetSocketAddress clientProxy = file.listenAddress("clientProxy", "127.0.0.1:8080");
+        InetSocketAddress serverProxy = file.listenAddress("serverProxy", "0.0.0.0:5500");
+        String serverAddress = file.optionalString("serverAddress").orElse("127.0.0.1:" + serverProxy.getPort());
+        try {
+            ConfigFile.ConfigValues.hostPort(serverAddress);
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException(file.file() + ": key 'serverAddress' is '" + serverAddress + "'; expected "
+                    + e.getMessage());
+        }
+        InetSocketAddress admin = file.listenAddress("admin", "127.0.0.1:5588");
+        int maxBody = file.intValue("maxBodyBytes", DEFAULT_MAX_BODY_BYTES, 1024, Integer.MAX_VALUE);
+        int refresh = file.intValue("globalConfRefreshSeconds", DEFAULT_GLOBAL_CONF_REFRESH_SECONDS, 1, 3600);
+        int ocsp = file.intValue("ocspRefreshSeconds", DEFAULT_OCSP_REFRESH_SECONDS, 1, 86400);
+        return new ServerSettings(serverId, anchor, clientProxy, serverProxy, serverAddress, admin, maxBody, refresh,
+                ocsp);
+    }
+
+    /** Writes {@code server.yaml} into {@code dir}, replacing it; {@link #load} reads back equal settings. */
+    public void save(Path dir) throws IOException {
+        Map<String, Object> values = new LinkedHashMap<>();
+        values.put("serverId", serverId.format());
+        values.put("anchor", anchor.toString());
+        values.put("clientProxy", hostPort(clientProxy));
+        values.put("serverProxy", hostPort(serverProxy));
+        values.put("serverAddress", serverAddress);
+        values.put("admin", hostPort(admin));
+        values.put("maxBodyBytes", maxBodyBytes);
+        values.put("globalConfRefreshSeconds", globalConfRefreshSeconds);
+        values.put("ocspRefreshSeconds", ocspRefreshSeconds);
+        ConfigFile.write(dir.resolve(FILE), values);
+    }
+
+    /** The anchor file's location: {@link #anchor()} resolved against the server directory. */
+    public Path anchorFile(Path dir) {
+        return dir.resolve(anchor);
+    }
+
+    /** Reads and validates the anchor file this configuration names. */
+    public Anchor readAnchor(Path dir) throws ConfigurationException {
+        return AnchorFile.read(anchorFile(dir));
+    }
+
+    /** The host part of {@link #serverAddress()}, which the auth certificate names. */
+    public String serverHost() {
+        return ConfigFile.ConfigValues.hostPort(serverAddress).getHostString();
+    }
+
+    private static String hostPort(InetSocketAddress address) {
+        String host = address.getHostString();
+        return (host.contains(":") ? "[" + host + "]" : host) + ":" + address.getPort();
+    }
+
+    private static void requireRange(String key, int value, int min, int max) {
+        if (value < min || value > max) {
+            throw new IllegalArgumentException(key + " must be " + min + ".." + max + ", not " + value);
+        }
+    }
+}

@@ -1,0 +1,302 @@
+package org.xroadng.securityserver.admin;
+
+import java.security.cert.CertificateException;
+import java.security.cert.X509Certificate;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+import org.xroadng.certs.Pem;
+import org.xroadng.certs.token.TokenException;
+import org.xroadng.protocol.http.HttpApiServer;
+import org.xroadng.protocol.http.HttpCall;
+import org.xroadng.protocol.http.HttpProblem;
+import org.xroadng.protocol.http.HttpReply;
+import org.xroadng.protocol.http.PercentDecoding;
+import org.xroadng.protocol.id.MemberId;
+import org.xroadng.protocol.id.ServiceId;
+import org.xroadng.protocol.id.SubsystemId;
+import org.xroadng.securityserver.ServerException;
+import org.xroadng.securityserver.ServerSettings;
+import org.xroadng.securityserver.conf.AccessRight;
+import org.xroadng.securityserver.conf.ConfValues;
+import org.xroadng.securityserver.conf.LocalClient;
+import org.xroadng.securityserver.conf.LocalGroup;
+import org.xroadng.securityserver.conf.LocalService;
+import org.xroadng.securityserver.conf.ServerConfStore;
+import org.xroadng.securityserver.keys.ServerKeys;
+import org.xroadng.securityserver.registration.Registration;
+import org.xroadng.securityserver.registration.RegistrationException;
+
+/**
+ * The security server's admin API under {@code /api/v1} (JSON, {@code Authorization: Bearer
+ * <admin API key>}), DESIGN.md section 6: keys and certificates, registration with the registry,
+ * clients, services, access rights and local groups.
+ *
+ * <p>Guarantees: a missing or unknown key is a 401 and nothing runs; a bad body or identifier is
+ * a 400 naming the field and what is allowed, an unknown id a 404, a duplicate a 409; a registry
+ * refusal keeps the registry's status and message. Every change goes through
+ * {@link ServerConfStore} or {@link ServerKeys}, so it is validated and written in one
+ * transaction. The API only adds routes ({@link #addTo}); whoever starts the server may add others
+ * (metrics) to the same builder.
+ */
+public final class AdminApi {
+
+    private static final String PREFIX = "/api/v1";
+
+    /** One API operation; returns the JSON value to answer, or null for 204. */
+    @FunctionalInterface
+    private interface Operation {
+        Object run(HttpCall call) throws HttpProblem, ServerException, RegistrationException, TokenException;
+    }
+
+    /** What {@code GET /status} answers. */
+    public record Status(String serverId, String serverAddress, boolean authCertificate, int keys, int clients,
+                         int services, int accessRights, int localGroups) {
+    }
+
+    /** A key as listed: never the private key. */
+    public record KeyView(String keyId, String role, String identity, boolean certified, String subject,
+                          String notAfter, String certificateSha256) {
+    }
+
+    /** A new signing key and its certification request. */
+    public record NewSignKey(String keyId, String member, String csr) {
+    }
+
+    public record ClientView(String id, String isAuthentication, List<String> pinnedCertificates, boolean registered) {
+    }
+
+    public record ServiceView(String id, String url, long timeoutSeconds, boolean personalData, boolean enabled) {
+    }
+
+    public record AccessRightView(long id, String service, String subject, String method, String path,
+                                  List<String> purposes) {
+    }
+
+    public record LocalGroupView(String code, String description, List<String> members) {
+    }
+
+    private final ServerSettings settings;
+    private final ServerKeys keys;
+    private final ServerConfStore store;
+    private final AdminKeys adminKeys;
+    private final Registration registration;
+
+    public AdminApi(ServerSettings settings, ServerKeys keys, ServerConfStore store, AdminKeys adminKeys,
+                    Registration registration) {
+        this.settings = Objects.requireNonNull(settings, "settings");
+        this.keys = Objects.requireNonNull(keys, "keys");
+        this.store = Objects.requireNonNull(store, "store");
+        this.adminKeys = Objects.requireNonNull(adminKeys, "adminKeys");
+        this.registration = Objects.requireNonNull(registration, "registration");
+    }
+
+    public HttpApiServer.Builder addTo(HttpApiServer.Builder server) {
+        route(server, "GET", "/status", 200, call -> new Status(settings.serverId().format(), settings.serverAddress(),
+                keys.authCertificate().isPresent(), keys.keys().size(), store.current().clients().size(),
+                store.current().services().size(), store.current().accessRights().size(),
+                store.current().localGroups().size()));
+
+        route(server, "GET", "/keys", 200, call -> {
+            List<KeyView> out = new ArrayList<>();
+            for (ServerKeys.KeyInfo key : keys.keys()) {
+                out.add(view(key));
+            }
+            return out;
+        });
+        route(server, "POST", "/certificates", 201, call -> {
+            String pem = JsonBody.parse(call, Set.of("certificate")).string("certificate");
+            List<X509Certificate> chain;
+            try {
+                chain = Pem.certificates(pem);
+            } catch (CertificateException | IllegalArgumentException e) {
+                throw HttpProblem.badRequest("field 'certificate' is not a PEM certificate chain: " + e.getMessage());
+            }
+            return view(keys.importCertificate(chain));
+        });
+        route(server, "POST", "/sign-keys", 201, call -> {
+            MemberId member = ConfValues.id("member", JsonBody.parse(call, Set.of("member")).string("member"),
+                    MemberId::parse);
+            String keyId = keys.addSigningKey(member);
+            return new NewSignKey(keyId, member.format(), keys.csr(keyId));
+        });
+        route(server, "POST", "/registration", 202, call -> registration.register());
+        route(server, "POST", "/client-registrations", 202, call -> registration.registerClient(ConfValues.id("client",
+                JsonBody.parse(call, Set.of("client")).string("client"), SubsystemId::parse)));
+
+        route(server, "GET", "/clients", 200, call -> store.clients().stream().map(AdminApi::view).toList());
+        route(server, "POST", "/clients", 201, call -> {
+            JsonBody body = JsonBody.parse(call, Set.of("id", "isAuthentication", "pinnedCertificates"));
+            SubsystemId id = ConfValues.id("id", body.string("id"), SubsystemId::parse);
+            String auth = Optional.ofNullable(body.optionalString("isAuthentication")).orElse("http");
+            LocalClient.IsAuthentication mode = switch (auth.toLowerCase(Locale.ROOT)) {
+                case "http" -> LocalClient.IsAuthentication.HTTP;
+                case "https" -> LocalClient.IsAuthentication.HTTPS;
+                default -> throw HttpProblem.badRequest("field 'isAuthentication' is '" + auth
+                        + "'; expected http or https");
+            };
+            List<X509Certificate> pinned = new ArrayList<>();
+            for (String pem : body.strings("pinnedCertificates")) {
+                try {
+                    pinned.addAll(Pem.certificates(pem));
+                } catch (CertificateException | IllegalArgumentException e) {
+                    throw HttpProblem.badRequest("field 'pinnedCertificates' holds something that is not a PEM"
+                            + " certificate: " + e.getMessage());
+                }
+            }
+            return view(store.addClient(id, mode, pinned));
+        });
+        route(server, "DELETE", "/clients/{id...}", 204, call -> {
+            store.deleteClient(pathId(call, "id", SubsystemId::parse));
+            return null;
+        });
+
+        route(server, "GET", "/services", 200, call -> store.services().stream().map(AdminApi::view).toList());
+        route(server, "POST", "/services", 201, call -> {
+            JsonBody body = JsonBody.parse(call, Set.of("id", "url", "timeoutSeconds", "personalData"));
+            ServiceId id = ConfValues.id("id", body.string("id"), ServiceId::parse);
+            return view(store.addService(id, ConfValues.url(body.string("url")), body.intValue("timeoutSeconds", 30),
+                    body.booleanValue("personalData", false)));
+        });
+        route(server, "PUT", "/services/{id...}", 200, call -> {
+            ServiceId id = pathId(call, "id", ServiceId::parse);
+            LocalService existing = store.current().service(id)
+                    .orElseThrow(() -> ServerException.notFound("no service " + id + " on this server"));
+            JsonBody body = JsonBody.parse(call, Set.of("url", "timeoutSeconds", "personalData", "enabled"));
+            String url = body.optionalString("url");
+            return view(store.updateService(id, url == null ? existing.url() : ConfValues.url(url),
+                    body.intValue("timeoutSeconds", (int) existing.timeout().toSeconds()),
+                    body.booleanValue("personalData", existing.personalData()),
+                    body.booleanValue("enabled", existing.enabled())));
+        });
+        route(server, "DELETE", "/services/{id...}", 204, call -> {
+            store.deleteService(pathId(call, "id", ServiceId::parse));
+            return null;
+        });
+
+        route(server, "GET", "/access-rights", 200, call -> store.accessRights().stream().map(AdminApi::view).toList());
+        route(server, "POST", "/access-rights", 201, call -> {
+            JsonBody body = JsonBody.parse(call, Set.of("service", "subject", "method", "path", "purposes"));
+            ServiceId service = ConfValues.id("service", body.string("service"), ServiceId::parse);
+            AccessRight.Subject subject = ConfValues.subject(body.string("subject"));
+            return view(store.grant(service, subject, body.optionalString("method"), body.optionalString("path"),
+                    body.strings("purposes")));
+        });
+        route(server, "DELETE", "/access-rights/{id}", 204, call -> {
+            long id;
+            try {
+                id = Long.parseLong(call.pathParam("id"));
+            } catch (NumberFormatException e) {
+                throw HttpProblem.badRequest("access right id '" + call.pathParam("id") + "' is not a number");
+            }
+            store.revoke(id);
+            return null;
+        });
+
+        route(server, "GET", "/local-groups", 200, call -> store.localGroups().stream().map(AdminApi::view).toList());
+        route(server, "POST", "/local-groups", 201, call -> {
+            JsonBody body = JsonBody.parse(call, Set.of("code", "description"));
+            return view(store.addLocalGroup(body.string("code"), body.string("description")));
+        });
+        route(server, "DELETE", "/local-groups/{code}", 204, call -> {
+            store.deleteLocalGroup(call.pathParam("code"));
+            return null;
+        });
+        route(server, "POST", "/local-groups/{code}/members", 201, call -> view(store.addLocalGroupMember(
+                call.pathParam("code"), ConfValues.id("id", JsonBody.parse(call, Set.of("id")).string("id"),
+                        SubsystemId::parse))));
+        route(server, "DELETE", "/local-groups/{code}/members/{id...}", 200, call -> view(store.removeLocalGroupMember(
+                call.pathParam("code"), pathId(call, "id", SubsystemId::parse))));
+        return server;
+    }
+
+    private void route(HttpApiServer.Builder server, String method, String path, int status, Operation operation) {
+        server.route(method, PREFIX + path, call -> {
+            authenticate(call);
+            try {
+                Object result = operation.run(call);
+                return result == null ? HttpReply.noContent() : HttpReply.json(status, result);
+            } catch (ServerException e) {
+                throw problem(e);
+            } catch (RegistrationException e) {
+                throw problem(e);
+            } catch (TokenException e) {
+                throw new HttpProblem(500, "Server.Token", "the server's token failed: " + e.getMessage());
+            }
+        });
+    }
+
+    private void authenticate(HttpCall call) throws HttpProblem {
+        Optional<String> header = call.header("Authorization");
+        String key = header.filter(h -> h.regionMatches(true, 0, "Bearer ", 0, 7)).map(h -> h.substring(7).trim())
+                .orElse(null);
+        if (key == null || !adminKeys.isValid(key)) {
+            String reason = header.isEmpty() ? "no API key" : "unknown or revoked API key";
+            throw new HttpProblem(401, "Unauthorized", reason + "; send 'Authorization: Bearer <admin API key>'");
+        }
+    }
+
+    /** Maps a refusal to its HTTP status and error type. */
+    public static HttpProblem problem(ServerException e) {
+        return switch (e.kind()) {
+            case BAD_REQUEST -> new HttpProblem(400, "BadRequest", e.getMessage());
+            case NOT_FOUND -> new HttpProblem(404, "NotFound", e.getMessage());
+            case CONFLICT -> new HttpProblem(409, "Conflict", e.getMessage());
+        };
+    }
+
+    /** Maps a registration failure: not ready 409, unavailable 502, refused with the registry's status. */
+    public static HttpProblem problem(RegistrationException e) {
+        int status = switch (e.kind()) {
+            case NOT_READY -> 409;
+            case UNAVAILABLE -> 502;
+            case REFUSED -> e.registryStatus() >= 400 && e.registryStatus() < 500 ? e.registryStatus() : 502;
+        };
+        return new HttpProblem(status, e.type(), e.getMessage());
+    }
+
+    private static <T> T pathId(HttpCall call, String name, java.util.function.Function<String, T> parse)
+            throws HttpProblem, ServerException {
+        String decoded;
+        try {
+            decoded = PercentDecoding.decode(call.pathParam(name));
+        } catch (IllegalArgumentException e) {
+            throw HttpProblem.badRequest("path is malformed: " + e.getMessage());
+        }
+        return ConfValues.id("path", decoded, parse);
+    }
+
+    private static KeyView view(ServerKeys.KeyInfo key) {
+        X509Certificate certificate = key.certificate().orElse(null);
+        return new KeyView(key.keyId(), key.role().name().toLowerCase(Locale.ROOT), key.identity().format(),
+                certificate != null, certificate == null ? null : certificate.getSubjectX500Principal().getName(),
+                certificate == null ? null : certificate.getNotAfter().toInstant().toString(),
+                certificate == null ? null : ServerConfStore.sha256(certificate));
+    }
+
+    private static ClientView view(LocalClient client) {
+        return new ClientView(client.id().format(), client.authentication().name().toLowerCase(Locale.ROOT),
+                List.copyOf(new TreeSet<>(client.pinnedCertificateHashes())), client.registered());
+    }
+
+    private static ServiceView view(LocalService service) {
+        return new ServiceView(service.id().format(), service.url().toString(), service.timeout().toSeconds(),
+                service.personalData(), service.enabled());
+    }
+
+    private static AccessRightView view(ServerConfStore.Grant grant) {
+        AccessRight right = grant.right();
+        return new AccessRightView(grant.id(), right.service().format(), right.subject().format(), right.method(),
+                right.pathGlob(), List.copyOf(new TreeSet<>(right.purposes())));
+    }
+
+    private static LocalGroupView view(LocalGroup group) {
+        return new LocalGroupView(group.code(), group.description(),
+                group.members().stream().map(SubsystemId::format).sorted().toList());
+    }
+
+}

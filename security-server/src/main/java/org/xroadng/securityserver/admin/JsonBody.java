@@ -1,0 +1,113 @@
+package org.xroadng.securityserver.admin;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.Iterator;
+import java.util.Set;
+import java.util.TreeSet;
+import org.xroadng.protocol.http.HttpCall;
+import org.xroadng.protocol.http.HttpProblem;
+import org.xroadng.protocol.json.ProtocolJson;
+
+/**
+ * A JSON object request body, checked field by field: unknown fields are refused with the list of
+ * known ones, and every missing or mistyped field is named.
+ */
+final class JsonBody {
+
+    private final ObjectNode object;
+
+    private JsonBody(ObjectNode object) {
+        this.object = object;
+    }
+
+    static JsonBody parse(HttpCall call, Set<String> fields) throws HttpProblem {
+        JsonNode node;
+        try {
+            node = call.body().length == 0 ? null : ProtocolJson.mapper().readTree(call.body());
+        } catch (JsonProcessingException e) {
+            throw HttpProblem.badRequest("request body is not valid JSON: " + e.getOriginalMessage());
+        } catch (java.io.IOException e) {
+            throw HttpProblem.badRequest("request body cannot be read: " + e.getMessage());
+        }
+        if (!(node instanceof ObjectNode object)) {
+            throw HttpProblem.badRequest("request body must be a JSON object with " + describe(fields));
+        }
+        if (!fields.isEmpty()) {
+            for (Iterator<String> names = object.fieldNames(); names.hasNext(); ) {
+                String name = names.next();
+                if (!fields.contains(name)) {
+                    throw HttpProblem.badRequest("unknown field '" + name + "'; expected " + describe(fields));
+                }
+            }
+        }
+        return new JsonBody(object);
+    }
+
+    String string(String field) throws HttpProblem {
+        String value = optionalString(field);
+        if (value == null) {
+            throw HttpProblem.badRequest("field '" + field + "' is missing");
+        }
+        return value;
+    }
+
+    String optionalString(String field) throws HttpProblem {
+        JsonNode value = object.get(field);
+        if (value == null || value.isNull()) {
+            return null;
+        }
+        if (!value.isTextual()) {
+            throw HttpProblem.badRequest("field '" + field + "' must be a string, not " + value.getNodeType().name().toLowerCase());
+        }
+        return value.asText();
+    }
+
+    /** An optional whole number; {@code defaultValue} when absent. */
+    int intValue(String field, int defaultValue) throws HttpProblem {
+        JsonNode value = object.get(field);
+        if (value == null || value.isNull()) {
+            return defaultValue;
+        }
+        if (!value.isIntegralNumber() || !value.canConvertToInt()) {
+            throw HttpProblem.badRequest("field '" + field + "' must be a whole number, not " + value);
+        }
+        return value.intValue();
+    }
+
+    /** An optional boolean; {@code defaultValue} when absent. */
+    boolean booleanValue(String field, boolean defaultValue) throws HttpProblem {
+        JsonNode value = object.get(field);
+        if (value == null || value.isNull()) {
+            return defaultValue;
+        }
+        if (!value.isBoolean()) {
+            throw HttpProblem.badRequest("field '" + field + "' must be true or false, not " + value);
+        }
+        return value.booleanValue();
+    }
+
+    /** An optional array of strings; empty when absent. */
+    java.util.List<String> strings(String field) throws HttpProblem {
+        JsonNode value = object.get(field);
+        if (value == null || value.isNull()) {
+            return java.util.List.of();
+        }
+        if (!value.isArray()) {
+            throw HttpProblem.badRequest("field '" + field + "' must be an array of strings, not " + value.getNodeType().name().toLowerCase());
+        }
+        java.util.List<String> out = new java.util.ArrayList<>();
+        for (JsonNode item : value) {
+            if (!item.isTextual()) {
+                throw HttpProblem.badRequest("field '" + field + "' must hold only strings, not " + item);
+            }
+            out.add(item.asText());
+        }
+        return out;
+    }
+
+    private static String describe(Set<String> fields) {
+        return fields.isEmpty() ? "fields" : "fields " + String.join(", ", new TreeSet<>(fields));
+    }
+}

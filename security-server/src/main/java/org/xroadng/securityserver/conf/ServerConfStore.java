@@ -1,0 +1,429 @@
+package org.xroadng.securityserver.conf;
+
+import java.net.URI;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.security.cert.CertificateEncodingException;
+import java.security.cert.X509Certificate;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.TreeSet;
+import org.xroadng.protocol.globalconf.GlobalConfiguration;
+import org.xroadng.protocol.id.GlobalGroupId;
+import org.xroadng.protocol.id.SecurityServerId;
+import org.xroadng.protocol.id.ServiceId;
+import org.xroadng.protocol.id.SubsystemId;
+import org.xroadng.securityserver.ServerException;
+import org.xroadng.securityserver.store.Database;
+import org.xroadng.securityserver.store.Jdbc;
+
+/**
+ * The stored configuration of one security server (DESIGN.md section 6): hosted clients, provided
+ * services, access rights and local groups, in its database.
+ *
+ * <p>Guarantees: every change is validated first (identifiers parsed strictly by the caller, a
+ * service's provider must be a client of this server, URL http(s), timeout 1..600 s, method,
+ * path glob and purpose codes as {@link ConfValues} allows), refused with a
+ * {@link ServerException} that names what is wrong (duplicates are conflicts, unknown ids are not
+ * found), and written in one transaction together with an audit row, so a refused change leaves
+ * nothing behind. {@link #current()} returns an immutable {@link LocalConfiguration} snapshot held
+ * in a volatile field and rebuilt after each successful change: reading it costs one volatile read.
+ * Changes are serialised, so snapshots are published in the order the changes were committed.
+ */
+public final class ServerConfStore {
+
+    /** An access right with the id that revokes it. */
+    public record Grant(long id, AccessRight right) {
+    }
+
+    /** Work that changes the database and may refuse. */
+    @FunctionalInterface
+    private interface Change<T> {
+        T run(Connection c) throws SQLException, ServerException;
+    }
+
+    private final Database database;
+    private final SecurityServerId serverId;
+    private final Clock clock;
+    private volatile LocalConfiguration current;
+    private volatile List<Grant> grants;
+
+    public ServerConfStore(Database database, SecurityServerId serverId, Clock clock) {
+        this.database = Objects.requireNonNull(database, "database");
+        this.serverId = Objects.requireNonNull(serverId, "serverId");
+        this.clock = Objects.requireNonNull(clock, "clock");
+        database.inTransaction(c -> {
+            publish(c);
+            return null;
+        });
+    }
+
+    /** The latest configuration; cheap enough for every message. */
+    public LocalConfiguration current() {
+        return current;
+    }
+
+    // clients
+
+    /**
+     * Adds a client hosted on this server. With {@code HTTPS} at least one IS certificate must be
+     * pinned; with {@code HTTP} none may be.
+     */
+    public LocalClient addClient(SubsystemId id, LocalClient.IsAuthentication authentication,
+                                 Collection<X509Certificate> pinnedCertificates) throws ServerException {
+        Objects.requireNonNull(id, "id");
+        Objects.requireNonNull(authentication, "authentication");
+        requireInstance("client", id.instance());
+        Set<String> hashes = new TreeSet<>();
+        for (X509Certificate certificate : pinnedCertificates) {
+            hashes.add(sha256(certificate));
+        }
+        if (authentication == LocalClient.IsAuthentication.HTTPS && hashes.isEmpty()) {
+            throw ServerException.badRequest("client " + id + " authenticates over HTTPS but no IS certificate is pinned;"
+                    + " expected at least one PEM certificate");
+        }
+        if (authentication == LocalClient.IsAuthentication.HTTP && !hashes.isEmpty()) {
+            throw ServerException.badRequest("client " + id + " authenticates over plain HTTP; pinned certificates are"
+                    + " only used with HTTPS");
+        }
+        return change("client.add", id.format(), c -> {
+            if (Jdbc.count(c, "SELECT COUNT(*) FROM client WHERE id = ?", id.format()) > 0) {
+                throw ServerException.conflict("client " + id + " already exists on this server");
+            }
+            Jdbc.update(c, "INSERT INTO client (id, is_auth, registered, created_at) VALUES (?, ?, FALSE, ?)",
+                    id.format(), authentication.name(), clock.instant());
+            for (String hash : hashes) {
+                Jdbc.update(c, "INSERT INTO client_pinned_cert (client_id, cert_sha256) VALUES (?, ?)", id.format(), hash);
+            }
+            return new LocalClient(id, authentication, hashes, false);
+        });
+    }
+
+    /** Deletes a client; refused while it provides services (delete them first). */
+    public void deleteClient(SubsystemId id) throws ServerException {
+        change("client.delete", id.format(), c -> {
+            requireClient(c, id);
+            List<String> services = Jdbc.query(c, "SELECT id FROM service WHERE provider = ? ORDER BY id",
+                    r -> r.getString(1), id.format());
+            if (!services.isEmpty()) {
+                throw ServerException.conflict("client " + id + " provides services " + String.join(", ", services)
+                        + "; delete them first");
+            }
+            Jdbc.update(c, "DELETE FROM client WHERE id = ?", id.format());
+            return null;
+        });
+    }
+
+    /** Records whether the registry has approved the client's registration. */
+    public LocalClient setRegistered(SubsystemId id, boolean registered) throws ServerException {
+        change("client.registered", id.format() + " " + registered, c -> {
+            requireClient(c, id);
+            Jdbc.update(c, "UPDATE client SET registered = ? WHERE id = ?", registered, id.format());
+            return null;
+        });
+        return current.client(id).orElseThrow();
+    }
+
+    /**
+     * Marks as registered exactly the clients that the global configuration lists for this
+     * server; changes nothing when they already agree.
+     */
+    public void syncRegistrations(GlobalConfiguration global) {
+        Set<SubsystemId> listed = global.securityServer(serverId)
+                .map(s -> (Set<SubsystemId>) new HashSet<>(s.clients())).orElse(Set.of());
+        for (LocalClient client : current.clients().values()) {
+            boolean registered = listed.contains(client.id());
+            if (client.registered() != registered) {
+                try {
+                    setRegistered(client.id(), registered);
+                } catch (ServerException e) {
+                    // Deleted meanwhile: nothing to mark.
+                }
+            }
+        }
+    }
+
+    /** The clients, sorted by id. */
+    public List<LocalClient> clients() {
+        return current.clients().values().stream().sorted((a, b) -> a.id().format().compareTo(b.id().format())).toList();
+    }
+
+    // services
+
+    /** Adds a service of a client of this server, enabled. */
+    public LocalService addService(ServiceId id, URI url, int timeoutSeconds, boolean personalData) throws ServerException {
+        LocalService service = new LocalService(id, ConfValues.url(url == null ? null : url.toString()),
+                Duration.ofSeconds(ConfValues.timeoutSeconds(timeoutSeconds)), personalData, true);
+        return change("service.add", id.format(), c -> {
+            if (Jdbc.count(c, "SELECT COUNT(*) FROM client WHERE id = ?", id.subsystem().format()) == 0) {
+                throw ServerException.badRequest("service " + id + " belongs to " + id.subsystem()
+                        + ", which is not a client of this server; add the client first", "a client of this server",
+                        id.subsystem().format());
+            }
+            if (Jdbc.count(c, "SELECT COUNT(*) FROM service WHERE id = ?", id.format()) > 0) {
+                throw ServerException.conflict("service " + id + " already exists on this server");
+            }
+            Jdbc.update(c, "INSERT INTO service (id, provider, url, timeout_seconds, personal_data, enabled)"
+                            + " VALUES (?, ?, ?, ?, ?, ?)", id.format(), id.subsystem().format(), service.url().toString(),
+                    timeoutSeconds, personalData, true);
+            return service;
+        });
+    }
+
+    /** Replaces a service's URL, timeout, personal-data flag and enabled flag. */
+    public LocalService updateService(ServiceId id, URI url, int timeoutSeconds, boolean personalData, boolean enabled)
+            throws ServerException {
+        LocalService service = new LocalService(id, ConfValues.url(url == null ? null : url.toString()),
+                Duration.ofSeconds(ConfValues.timeoutSeconds(timeoutSeconds)), personalData, enabled);
+        return change("service.update", id.format(), c -> {
+            if (Jdbc.update(c, "UPDATE service SET url = ?, timeout_seconds = ?, personal_data = ?, enabled = ?"
+                    + " WHERE id = ?", service.url().toString(), timeoutSeconds, personalData, enabled, id.format()) == 0) {
+                throw ServerException.notFound("no service " + id + " on this server");
+            }
+            return service;
+        });
+    }
+
+    /** Deletes a service and its access rights. */
+    public void deleteService(ServiceId id) throws ServerException {
+        change("service.delete", id.format(), c -> {
+            if (Jdbc.update(c, "DELETE FROM service WHERE id = ?", id.format()) == 0) {
+                throw ServerException.notFound("no service " + id + " on this server");
+            }
+            return null;
+        });
+    }
+
+    /** The services, sorted by id. */
+    public List<LocalService> services() {
+        return current.services().values().stream().sorted((a, b) -> a.id().format().compareTo(b.id().format())).toList();
+    }
+
+    // access rights
+
+    /**
+     * Grants {@code subject} access to {@code method path} of a service of this server, for the
+     * given purposes (empty: any). A local-group subject must name an existing local group.
+     */
+    public Grant grant(ServiceId service, AccessRight.Subject subject, String method, String pathGlob,
+                       Collection<String> purposes) throws ServerException {
+        Objects.requireNonNull(service, "service");
+        Objects.requireNonNull(subject, "subject");
+        String m = ConfValues.method(method);
+        String path = ConfValues.pathGlob(pathGlob);
+        Set<String> codes = new TreeSet<>();
+        for (String purpose : purposes) {
+            codes.add(ConfValues.code("purpose", purpose));
+        }
+        AccessRight right = new AccessRight(service, subject, m, path, codes);
+        return change("accessRight.grant", service.format() + " " + subject.format() + " " + m + " " + path, c -> {
+            if (Jdbc.count(c, "SELECT COUNT(*) FROM service WHERE id = ?", service.format()) == 0) {
+                throw ServerException.notFound("no service " + service + " on this server; add it first");
+            }
+            if (subject instanceof AccessRight.LocalGroupSubject local
+                    && Jdbc.count(c, "SELECT COUNT(*) FROM local_group WHERE code = ?", local.code()) == 0) {
+                throw ServerException.notFound("no local group " + local.code() + " on this server; add it first");
+            }
+            var existing = Jdbc.queryOne(c, "SELECT id FROM access_right WHERE service_id = ? AND subject = ?"
+                    + " AND method = ? AND path_glob = ?", r -> r.getLong(1), service.format(), subject.format(), m, path);
+            if (existing.isPresent()) {
+                throw ServerException.conflict(subject.format() + " already has access to " + m + " " + path + " of "
+                        + service + " (access right " + existing.get() + "); revoke it first to change its purposes");
+            }
+            long id = Jdbc.insert(c, "INSERT INTO access_right (service_id, subject, method, path_glob, purposes,"
+                            + " created_at) VALUES (?, ?, ?, ?, ?, ?)", service.format(), subject.format(), m, path,
+                    String.join(" ", codes), clock.instant());
+            return new Grant(id, right);
+        });
+    }
+
+    /** Revokes the access right with this id. */
+    public void revoke(long id) throws ServerException {
+        change("accessRight.revoke", Long.toString(id), c -> {
+            if (Jdbc.update(c, "DELETE FROM access_right WHERE id = ?", id) == 0) {
+                throw ServerException.notFound("no access right " + id + " on this server");
+            }
+            return null;
+        });
+    }
+
+    /** The access rights with their ids, in the order they were granted. */
+    public List<Grant> accessRights() {
+        return grants;
+    }
+
+    // local groups
+
+    public LocalGroup addLocalGroup(String code, String description) throws ServerException {
+        String c0 = ConfValues.code("local group code", code);
+        String text = description == null ? "" : description.strip();
+        if (text.isEmpty() || text.length() > 1000) {
+            throw ServerException.badRequest("description of local group " + c0 + " must be 1..1000 characters");
+        }
+        return change("localGroup.add", c0, c -> {
+            if (Jdbc.count(c, "SELECT COUNT(*) FROM local_group WHERE code = ?", c0) > 0) {
+                throw ServerException.conflict("local group " + c0 + " already exists on this server");
+            }
+            Jdbc.update(c, "INSERT INTO local_group (code, description) VALUES (?, ?)", c0, text);
+            return new LocalGroup(c0, text, Set.of());
+        });
+    }
+
+    /** Deletes a local group; refused while access rights name it (revoke them first). */
+    public void deleteLocalGroup(String code) throws ServerException {
+        change("localGroup.delete", code, c -> {
+            requireGroup(c, code);
+            List<Long> rights = Jdbc.query(c, "SELECT id FROM access_right WHERE subject = ? ORDER BY id",
+                    r -> r.getLong(1), "local:" + code);
+            if (!rights.isEmpty()) {
+                throw ServerException.conflict("local group " + code + " is the subject of access rights " + rights
+                        + "; revoke them first");
+            }
+            Jdbc.update(c, "DELETE FROM local_group WHERE code = ?", code);
+            return null;
+        });
+    }
+
+    public LocalGroup addLocalGroupMember(String code, SubsystemId member) throws ServerException {
+        change("localGroup.addMember", code + " " + member.format(), c -> {
+            requireGroup(c, code);
+            if (Jdbc.count(c, "SELECT COUNT(*) FROM local_group_member WHERE group_code = ? AND member_id = ?",
+                    code, member.format()) > 0) {
+                throw ServerException.conflict(member + " is already a member of local group " + code);
+            }
+            Jdbc.update(c, "INSERT INTO local_group_member (group_code, member_id) VALUES (?, ?)", code, member.format());
+            return null;
+        });
+        return current.localGroups().get(code);
+    }
+
+    public LocalGroup removeLocalGroupMember(String code, SubsystemId member) throws ServerException {
+        change("localGroup.removeMember", code + " " + member.format(), c -> {
+            requireGroup(c, code);
+            if (Jdbc.update(c, "DELETE FROM local_group_member WHERE group_code = ? AND member_id = ?",
+                    code, member.format()) == 0) {
+                throw ServerException.notFound(member + " is not a member of local group " + code);
+            }
+            return null;
+        });
+        return current.localGroups().get(code);
+    }
+
+    /** The local groups, sorted by code. */
+    public List<LocalGroup> localGroups() {
+        return current.localGroups().values().stream().sorted((a, b) -> a.code().compareTo(b.code())).toList();
+    }
+
+    /** SHA-256 of a certificate's DER, lower-case hex, as pinned. */
+    public static String sha256(X509Certificate certificate) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(certificate.getEncoded()));
+        } catch (NoSuchAlgorithmException | CertificateEncodingException e) {
+            throw new IllegalStateException("cannot hash certificate", e);
+        }
+    }
+
+    // machinery
+
+    private synchronized <T> T change(String action, String target, Change<T> work) throws ServerException {
+        T result = database.inTransaction(c -> {
+            T done = work.run(c);
+            Jdbc.update(c, "INSERT INTO audit (at, action, target) VALUES (?, ?, ?)", clock.instant(), action,
+                    target.length() > 2000 ? target.substring(0, 2000) : target);
+            return done;
+        });
+        database.inTransaction(c -> {
+            publish(c);
+            return null;
+        });
+        return result;
+    }
+
+    private void requireInstance(String what, String instance) throws ServerException {
+        if (!instance.equals(serverId.instance())) {
+            throw ServerException.badRequest(what + " is of instance " + instance + "; this server belongs to instance "
+                    + serverId.instance(), serverId.instance(), instance);
+        }
+    }
+
+    private static void requireClient(Connection c, SubsystemId id) throws SQLException, ServerException {
+        if (Jdbc.count(c, "SELECT COUNT(*) FROM client WHERE id = ?", id.format()) == 0) {
+            throw ServerException.notFound("no client " + id + " on this server");
+        }
+    }
+
+    private static void requireGroup(Connection c, String code) throws SQLException, ServerException {
+        if (Jdbc.count(c, "SELECT COUNT(*) FROM local_group WHERE code = ?", code) == 0) {
+            throw ServerException.notFound("no local group " + code + " on this server");
+        }
+    }
+
+    /** Reads the whole committed configuration and publishes it as the new snapshot. */
+    private void publish(Connection c) throws SQLException {
+        Map<SubsystemId, Set<String>> pins = new HashMap<>();
+        Jdbc.query(c, "SELECT client_id, cert_sha256 FROM client_pinned_cert", r -> {
+            pins.computeIfAbsent(SubsystemId.parse(r.getString(1)), k -> new HashSet<>()).add(r.getString(2));
+            return null;
+        });
+        Map<SubsystemId, LocalClient> clients = new LinkedHashMap<>();
+        for (LocalClient client : Jdbc.query(c, "SELECT id, is_auth, registered FROM client ORDER BY id", r -> {
+            SubsystemId id = SubsystemId.parse(r.getString(1));
+            return new LocalClient(id, LocalClient.IsAuthentication.valueOf(r.getString(2)),
+                    pins.getOrDefault(id, Set.of()), r.getBoolean(3));
+        })) {
+            clients.put(client.id(), client);
+        }
+        Map<ServiceId, LocalService> services = new LinkedHashMap<>();
+        for (LocalService service : Jdbc.query(c,
+                "SELECT id, url, timeout_seconds, personal_data, enabled FROM service ORDER BY id",
+                r -> new LocalService(ServiceId.parse(r.getString(1)), URI.create(r.getString(2)),
+                        Duration.ofSeconds(r.getInt(3)), r.getBoolean(4), r.getBoolean(5)))) {
+            services.put(service.id(), service);
+        }
+        Map<String, Set<SubsystemId>> members = new HashMap<>();
+        Jdbc.query(c, "SELECT group_code, member_id FROM local_group_member", r -> {
+            members.computeIfAbsent(r.getString(1), k -> new HashSet<>()).add(SubsystemId.parse(r.getString(2)));
+            return null;
+        });
+        Map<String, LocalGroup> groups = new LinkedHashMap<>();
+        for (LocalGroup group : Jdbc.query(c, "SELECT code, description FROM local_group ORDER BY code",
+                r -> new LocalGroup(r.getString(1), r.getString(2), members.getOrDefault(r.getString(1), Set.of())))) {
+            groups.put(group.code(), group);
+        }
+        List<Grant> rights = Jdbc.query(c,
+                "SELECT id, service_id, subject, method, path_glob, purposes FROM access_right ORDER BY id",
+                r -> new Grant(r.getLong(1), new AccessRight(ServiceId.parse(r.getString(2)), storedSubject(r.getString(3)),
+                        r.getString(4), r.getString(5), purposes(r.getString(6)))));
+        List<AccessRight> accessRights = new ArrayList<>();
+        rights.forEach(g -> accessRights.add(g.right()));
+        this.grants = List.copyOf(rights);
+        this.current = new LocalConfiguration(serverId, clients, services, accessRights, groups);
+    }
+
+    private static Set<String> purposes(String stored) {
+        return stored.isEmpty() ? Set.of() : new TreeSet<>(Arrays.asList(stored.split(" ")));
+    }
+
+    private static AccessRight.Subject storedSubject(String stored) {
+        if (stored.startsWith("global:")) {
+            return new AccessRight.GlobalGroupSubject(GlobalGroupId.parse(stored.substring(7)));
+        }
+        if (stored.startsWith("local:")) {
+            return new AccessRight.LocalGroupSubject(stored.substring(6));
+        }
+        return new AccessRight.SubsystemSubject(SubsystemId.parse(stored));
+    }
+}

@@ -1,0 +1,279 @@
+package org.xroadng.securityserver.keys;
+
+import java.security.cert.X509Certificate;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.regex.Pattern;
+import javax.net.ssl.X509KeyManager;
+import org.bouncycastle.asn1.x509.GeneralName;
+import org.xroadng.certs.Pem;
+import org.xroadng.certs.csr.CsrBuilder;
+import org.xroadng.certs.profile.CertificateProfile;
+import org.xroadng.certs.profile.ProfileException;
+import org.xroadng.certs.token.SoftwareToken;
+import org.xroadng.certs.token.TokenException;
+import org.xroadng.certs.token.TokenKey;
+import org.xroadng.protocol.id.MemberId;
+import org.xroadng.protocol.id.SecurityServerId;
+import org.xroadng.protocol.id.XRoadId;
+import org.xroadng.protocol.jws.SigningException;
+import org.xroadng.protocol.jws.SigningKey;
+import org.xroadng.securityserver.ServerException;
+import org.xroadng.securityserver.store.Database;
+import org.xroadng.securityserver.store.Jdbc;
+
+/**
+ * The security server's keys (DESIGN.md sections 4 and 6), held in its software token: one
+ * authentication key (TLS between security servers, certificate of the {@code auth} profile naming
+ * this server) and one signing key per member whose subsystems the server hosts (certificate of the
+ * {@code sign} profile naming that member). Which key has which role is kept in the database.
+ *
+ * <p>Guarantees: a certificate is imported only for a key of this token whose role it matches, and
+ * only when it names this server (auth) or that key's member (sign); otherwise nothing changes.
+ * {@link #signer}, {@link #authCertificate} and {@link #ownCertificates} read an immutable snapshot
+ * rebuilt after each change, so the proxies may call them for every message. Thread-safe.
+ */
+public final class ServerKeys {
+
+    private static final Pattern IPV4 = Pattern.compile("\\d{1,3}(\\.\\d{1,3}){3}");
+
+    /** What a key is for. */
+    public enum Role { AUTH, SIGN }
+
+    /**
+     * One key as the operator sees it.
+     *
+     * @param identity    this server (auth) or the member (sign)
+     * @param certificate the CA-issued certificate, when one has been imported
+     */
+    public record KeyInfo(String keyId, Role role, XRoadId identity, Optional<X509Certificate> certificate) {
+    }
+
+    /** A member's signing key with its CA-issued certificate chain, as the message signer uses it. */
+    public record MemberSigner(MemberId member, SigningKey key, List<X509Certificate> chain) {
+        public MemberSigner {
+            Objects.requireNonNull(member, "member");
+            Objects.requireNonNull(key, "key");
+            chain = List.copyOf(chain);
+        }
+    }
+
+    /** The keys and certificates the data plane reads without touching the token or database. */
+    private record Snapshot(List<KeyInfo> keys, Optional<X509Certificate> authCertificate,
+                            Map<MemberId, MemberSigner> signers, List<X509Certificate> ownCertificates) {
+    }
+
+    private final SoftwareToken token;
+    private final Database database;
+    private final SecurityServerId serverId;
+    private final String serverHost;
+    private final Clock clock;
+    private volatile Snapshot snapshot;
+
+    private ServerKeys(SoftwareToken token, Database database, SecurityServerId serverId, String serverHost,
+                       Clock clock) throws TokenException {
+        this.token = token;
+        this.database = database;
+        this.serverId = serverId;
+        this.serverHost = serverHost;
+        this.clock = clock;
+        this.snapshot = load();
+    }
+
+    /**
+     * Keys of a new server: generates its authentication key and its owner's signing key.
+     *
+     * @param serverHost the DNS name or IP address peers use, put in the auth CSR
+     */
+    public static ServerKeys create(SoftwareToken token, Database database, SecurityServerId serverId,
+                                    String serverHost, Clock clock) throws TokenException, ServerException {
+        ServerKeys keys = new ServerKeys(token, database, serverId, serverHost, clock);
+        if (!keys.keys().isEmpty()) {
+            throw ServerException.conflict("the server already has keys; open it instead of creating it");
+        }
+        keys.generate(Role.AUTH, serverId);
+        keys.generate(Role.SIGN, serverId.owner());
+        return keys;
+    }
+
+    /** The keys of an existing server, as recorded in its database. */
+    public static ServerKeys open(SoftwareToken token, Database database, SecurityServerId serverId, String serverHost,
+                                  Clock clock) throws TokenException {
+        return new ServerKeys(token, database, serverId, serverHost, clock);
+    }
+
+    public SecurityServerId serverId() {
+        return serverId;
+    }
+
+    /** Every key with its role and certificate, auth key first, then signing keys by member. */
+    public List<KeyInfo> keys() {
+        return snapshot.keys();
+    }
+
+    /** The id of the authentication key. */
+    public String authKeyId() {
+        return keys().stream().filter(k -> k.role() == Role.AUTH).findFirst().map(KeyInfo::keyId)
+                .orElseThrow(() -> new IllegalStateException("the server has no authentication key"));
+    }
+
+    /** The id of the member's signing key. */
+    public Optional<String> signKeyId(MemberId member) {
+        return keys().stream().filter(k -> k.role() == Role.SIGN && k.identity().equals(member)).findFirst()
+                .map(KeyInfo::keyId);
+    }
+
+    /**
+     * Generates a signing key for another member hosted on this server; refuses a member that
+     * already has one here.
+     */
+    public synchronized String addSigningKey(MemberId member) throws ServerException, TokenException {
+        Objects.requireNonNull(member, "member");
+        if (!member.instance().equals(serverId.instance())) {
+            throw ServerException.badRequest("member " + member + " is of instance " + member.instance()
+                    + "; this server belongs to instance " + serverId.instance(), serverId.instance(), member.instance());
+        }
+        if (signKeyId(member).isPresent()) {
+            throw ServerException.conflict("member " + member + " already has signing key " + signKeyId(member).get()
+                    + " on this server");
+        }
+        return generate(Role.SIGN, member);
+    }
+
+    /**
+     * A PEM PKCS#10 request (RFC 2986) for the key: auth profile naming this server plus its host
+     * name or IP address, or sign profile naming the key's member.
+     */
+    public String csr(String keyId) throws ServerException, TokenException {
+        KeyInfo key = keyInfo(keyId);
+        List<GeneralName> hosts = key.role() == Role.AUTH ? List.of(hostName(serverHost)) : List.of();
+        try {
+            return Pem.encode(CsrBuilder.build(token.signingKey(keyId), profile(key.role()), key.identity(), hosts));
+        } catch (SigningException e) {
+            throw new TokenException("key " + keyId + " cannot sign its certification request: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Imports a CA-issued certificate chain (certificate first). The key is found by the
+     * certificate's public key; the certificate must be of the key's profile and name its identity.
+     */
+    public synchronized KeyInfo importCertificate(List<X509Certificate> chain) throws ServerException, TokenException {
+        if (chain == null || chain.isEmpty()) {
+            throw ServerException.badRequest("no certificate given; expected a PEM certificate chain, certificate first");
+        }
+        X509Certificate certificate = chain.get(0);
+        String keyId = SoftwareToken.keyId(certificate.getPublicKey());
+        KeyInfo key = keys().stream().filter(k -> k.keyId().equals(keyId)).findFirst().orElseThrow(() ->
+                ServerException.notFound("certificate " + certificate.getSubjectX500Principal()
+                        + " is for a key this server does not have (key id " + keyId + ")"));
+        CertificateProfile profile = profile(key.role());
+        XRoadId named;
+        try {
+            named = profile.identityOf(certificate);
+        } catch (ProfileException e) {
+            throw ServerException.badRequest("certificate " + certificate.getSubjectX500Principal() + " does not fit key "
+                    + keyId + ", the " + describe(key) + ": " + e.getMessage(), profile.code() + " profile", "another profile");
+        }
+        if (!named.equals(key.identity())) {
+            throw ServerException.badRequest("certificate names " + named + " but key " + keyId + " is the "
+                    + describe(key) + "; expected a certificate naming " + key.identity(),
+                    key.identity().format(), named.format());
+        }
+        token.importCertificate(keyId, chain);
+        snapshot = load();
+        return keyInfo(keyId);
+    }
+
+    /** The authentication certificate, once a CA-issued one has been imported. */
+    public Optional<X509Certificate> authCertificate() {
+        return snapshot.authCertificate();
+    }
+
+    /** The authentication key, for signing the authCertReg proof of possession. */
+    public SigningKey authSigningKey() throws TokenException {
+        return token.signingKey(authKeyId());
+    }
+
+    /** A JSSE key manager presenting the authentication key and its certificate chain (TLS 1.3, mutual). */
+    public X509KeyManager authKeyManager() throws TokenException {
+        return token.keyManager(authKeyId());
+    }
+
+    /** The member's signing key and chain, only once a CA-issued certificate has been imported for it. */
+    public Optional<MemberSigner> signer(MemberId member) {
+        return Optional.ofNullable(snapshot.signers().get(member));
+    }
+
+    /** Every CA-issued certificate of this server's keys (auth and sign), without CA certificates. */
+    public List<X509Certificate> ownCertificates() {
+        return snapshot.ownCertificates();
+    }
+
+    private KeyInfo keyInfo(String keyId) throws ServerException {
+        return keys().stream().filter(k -> k.keyId().equals(keyId)).findFirst()
+                .orElseThrow(() -> ServerException.notFound("this server has no key " + keyId));
+    }
+
+    private String generate(Role role, XRoadId identity) throws TokenException {
+        String keyId = token.generateKey();
+        database.inTransaction(c -> Jdbc.update(c,
+                "INSERT INTO token_key (key_id, role, identity, created_at) VALUES (?, ?, ?, ?)",
+                keyId, role.name(), identity.format(), clock.instant()));
+        snapshot = load();
+        return keyId;
+    }
+
+    private Snapshot load() throws TokenException {
+        List<String[]> rows = database.inTransaction(ServerKeys::rows);
+        List<KeyInfo> keys = new ArrayList<>();
+        Map<MemberId, MemberSigner> signers = new HashMap<>();
+        List<X509Certificate> own = new ArrayList<>();
+        X509Certificate auth = null;
+        for (String[] row : rows) {
+            Role role = Role.valueOf(row[1]);
+            XRoadId identity = role == Role.AUTH ? SecurityServerId.parse(row[2]) : MemberId.parse(row[2]);
+            TokenKey tokenKey = token.key(row[0]);
+            Optional<X509Certificate> certificate = tokenKey.hasIssuedCertificate()
+                    ? Optional.of(tokenKey.certificate()) : Optional.empty();
+            keys.add(new KeyInfo(row[0], role, identity, certificate));
+            if (certificate.isPresent()) {
+                own.add(certificate.get());
+                if (role == Role.AUTH) {
+                    auth = certificate.get();
+                } else {
+                    signers.put((MemberId) identity,
+                            new MemberSigner((MemberId) identity, token.signingKey(row[0]), tokenKey.chain()));
+                }
+            }
+        }
+        return new Snapshot(List.copyOf(keys), Optional.ofNullable(auth), Map.copyOf(signers), List.copyOf(own));
+    }
+
+    private static List<String[]> rows(Connection c) throws SQLException {
+        return Jdbc.query(c, "SELECT key_id, role, identity FROM token_key ORDER BY role, identity, key_id",
+                r -> new String[] {r.getString(1), r.getString(2), r.getString(3)});
+    }
+
+    private static CertificateProfile profile(Role role) {
+        return role == Role.AUTH ? CertificateProfile.AUTH : CertificateProfile.SIGN;
+    }
+
+    private static String describe(KeyInfo key) {
+        return key.role() == Role.AUTH ? "authentication key of server " + key.identity()
+                : "signing key of member " + key.identity();
+    }
+
+    /** An IP literal becomes an iPAddress name, anything else a dNSName (RFC 5280 section 4.2.1.6). */
+    static GeneralName hostName(String host) {
+        boolean ip = IPV4.matcher(host).matches() || host.contains(":");
+        return new GeneralName(ip ? GeneralName.iPAddress : GeneralName.dNSName, host);
+    }
+}

@@ -1,0 +1,172 @@
+package org.xroadng.securityserver.admin;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.xroadng.certs.TestPki;
+import org.xroadng.certs.ca.CertificateKind;
+import org.xroadng.certs.token.Pin;
+import org.xroadng.protocol.globalconf.Anchor;
+import org.xroadng.protocol.globalconf.AnchorFile;
+import org.xroadng.protocol.http.HttpApiServer;
+import org.xroadng.protocol.id.SecurityServerId;
+import org.xroadng.protocol.id.SubsystemId;
+import org.xroadng.protocol.json.ProtocolJson;
+import org.xroadng.securityserver.ServerHome;
+import org.xroadng.securityserver.ServerSettings;
+import org.xroadng.securityserver.registration.Registration;
+import org.xroadng.securityserver.registration.RegistrationException;
+
+class AdminApiTest {
+
+    private final TestPki pki = TestPki.create(Clock.systemUTC());
+    private final HttpClient http = HttpClient.newHttpClient();
+
+    @TempDir
+    Path dir;
+
+    private ServerHome home;
+    private HttpApiServer server;
+    private String key;
+
+    /** A registration that the registry refuses, to show the refusal is passed through. */
+    private static final class RefusingRegistration implements Registration {
+        @Override
+        public Filed register() throws RegistrationException {
+            throw new RegistrationException(RegistrationException.Kind.REFUSED, 409, "Conflict", "already pending");
+        }
+
+        @Override
+        public Filed registerClient(SubsystemId client) {
+            return new Filed(7, "clientReg", "pending");
+        }
+    }
+
+    @BeforeEach
+    void start() throws Exception {
+        TestPki.Issued signing = pki.issue("conf", CertificateKind.CONFIGURATION_SIGN, List.of(), null);
+        Path anchor = dir.resolve("anchor.json");
+        AnchorFile.write(anchor, new Anchor("DEMO", URI.create("http://127.0.0.1:1/globalconf"),
+                Base64.getEncoder().encodeToString(signing.cert().getEncoded())));
+        ServerHome.Initialized created = ServerHome.init(dir.resolve("ss1"), ServerSettings.withDefaults(
+                SecurityServerId.parse("DEMO/GOV/1001/ss1"), anchor), Pin.of("1234"), pki.bc, pki.random, pki.clock);
+        home = created.home();
+        key = created.adminKey().key();
+        server = new AdminApi(home.settings(), home.keys(), home.store(), home.adminKeys(), new RefusingRegistration())
+                .addTo(HttpApiServer.builder("admin-test")).start();
+    }
+
+    @AfterEach
+    void stop() {
+        server.close();
+        home.close();
+    }
+
+    private record Answer(int status, JsonNode json) {
+        String message() {
+            return json == null ? "" : json.path("message").asText();
+        }
+    }
+
+    private Answer call(String method, String path, Object body, String apiKey) throws Exception {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(server.baseUri() + path))
+                .method(method, body == null ? HttpRequest.BodyPublishers.noBody()
+                        : HttpRequest.BodyPublishers.ofByteArray(ProtocolJson.mapper().writeValueAsBytes(body)));
+        if (apiKey != null) {
+            request.header("Authorization", "Bearer " + apiKey);
+        }
+        HttpResponse<String> response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+        return new Answer(response.statusCode(), response.body().isEmpty() ? null : ProtocolJson.mapper().readTree(response.body()));
+    }
+
+    private Answer call(String method, String path, Object body) throws Exception {
+        return call(method, path, body, key);
+    }
+
+    @Test
+    void noOrWrongKey_isUnauthorized() throws Exception {
+        assertEquals(401, call("GET", "/api/v1/status", null, null).status());
+        assertEquals(401, call("GET", "/api/v1/clients", null, "xsk_wrong").status());
+        assertEquals(401, call("POST", "/api/v1/clients", Map.of("id", "DEMO/GOV/1001/x"), "xsk_wrong").status());
+        assertEquals(0, home.store().clients().size());
+    }
+
+    @Test
+    void statusAndKeys_describeTheServer() throws Exception {
+        Answer status = call("GET", "/api/v1/status", null);
+        assertEquals("DEMO/GOV/1001/ss1", status.json().path("serverId").asText());
+        assertEquals(false, status.json().path("authCertificate").asBoolean());
+        Answer keys = call("GET", "/api/v1/keys", null);
+        assertEquals(2, keys.json().size());
+        Answer signKey = call("POST", "/api/v1/sign-keys", Map.of("member", "DEMO/GOV/1002"));
+        assertEquals(201, signKey.status());
+        assertTrue(signKey.json().path("csr").asText().startsWith("-----BEGIN CERTIFICATE REQUEST-----"));
+    }
+
+    @Test
+    void crud_clientsServicesAccessRightsAndLocalGroups() throws Exception {
+        assertEquals(201, call("POST", "/api/v1/clients", Map.of("id", "DEMO/GOV/1001/population")).status());
+        Answer service = call("POST", "/api/v1/services", Map.of("id", "DEMO/GOV/1001/population/person",
+                "url", "http://127.0.0.1:9000/person", "timeoutSeconds", 10, "personalData", true));
+        assertEquals(201, service.status(), service.message());
+        assertEquals(201, call("POST", "/api/v1/local-groups", Map.of("code", "auditors", "description", "Auditors")).status());
+        assertEquals(201, call("POST", "/api/v1/local-groups/auditors/members", Map.of("id", "DEMO/GOV/1002/tax")).status());
+        Answer right = call("POST", "/api/v1/access-rights", Map.of("service", "DEMO/GOV/1001/population/person",
+                "subject", "local:auditors", "method", "GET", "path", "/*", "purposes", List.of("audit")));
+        assertEquals(201, right.status(), right.message());
+
+        assertEquals(1, call("GET", "/api/v1/access-rights", null).json().size());
+        assertEquals(List.of("DEMO/GOV/1002/tax").toString(), "[" + call("GET", "/api/v1/local-groups", null).json()
+                .get(0).path("members").get(0).asText() + "]");
+        Answer updated = call("PUT", "/api/v1/services/DEMO/GOV/1001/population/person", Map.of("enabled", false));
+        assertEquals(false, updated.json().path("enabled").asBoolean());
+        assertEquals(10, updated.json().path("timeoutSeconds").asInt());
+        assertEquals(204, call("DELETE", "/api/v1/access-rights/" + right.json().path("id").asLong(), null).status());
+        assertEquals(200, call("DELETE", "/api/v1/local-groups/auditors/members/DEMO/GOV/1002/tax", null).status());
+        assertEquals(204, call("DELETE", "/api/v1/services/DEMO/GOV/1001/population/person", null).status());
+        assertEquals(204, call("DELETE", "/api/v1/clients/DEMO/GOV/1001/population", null).status());
+        assertEquals(0, call("GET", "/api/v1/clients", null).json().size());
+    }
+
+    @Test
+    void badRequests_sayWhatIsWrong() throws Exception {
+        Answer badId = call("POST", "/api/v1/clients", Map.of("id", "DEMO/GOV/1001"));
+        assertEquals(400, badId.status());
+        assertTrue(badId.message().contains("INSTANCE/CLASS/MEMBER/SUBSYSTEM"), badId.message());
+        Answer unknownField = call("POST", "/api/v1/clients", Map.of("id", "DEMO/GOV/1001/a", "colour", "red"));
+        assertTrue(unknownField.message().contains("unknown field 'colour'"), unknownField.message());
+        Answer badMode = call("POST", "/api/v1/clients", Map.of("id", "DEMO/GOV/1001/a", "isAuthentication", "tls"));
+        assertTrue(badMode.message().contains("expected http or https"), badMode.message());
+        Answer badSubject = call("POST", "/api/v1/access-rights", Map.of("service", "DEMO/GOV/1001/a/b", "subject", "x:y"));
+        assertEquals(400, badSubject.status());
+        Answer noService = call("POST", "/api/v1/access-rights", Map.of("service", "DEMO/GOV/1001/a/b", "subject", "local:x"));
+        assertEquals(404, noService.status(), noService.message());
+        Answer badCert = call("POST", "/api/v1/certificates", Map.of("certificate", "not pem"));
+        assertEquals(400, badCert.status());
+        assertEquals(404, call("DELETE", "/api/v1/clients/DEMO/GOV/1001/none", null).status());
+    }
+
+    @Test
+    void registration_passesTheRegistrysAnswerThrough() throws Exception {
+        Answer refused = call("POST", "/api/v1/registration", null);
+        assertEquals(409, refused.status());
+        assertEquals("already pending", refused.message());
+        Answer filed = call("POST", "/api/v1/client-registrations", Map.of("client", "DEMO/GOV/1001/population"));
+        assertEquals(202, filed.status());
+        assertEquals("pending", filed.json().path("status").asText());
+    }
+}

@@ -1,0 +1,157 @@
+package org.xroadng.securityserver.keys;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.security.cert.X509Certificate;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import org.bouncycastle.asn1.x500.X500Name;
+import org.bouncycastle.asn1.x509.GeneralName;
+import org.bouncycastle.pkcs.PKCS10CertificationRequest;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.xroadng.certs.Pem;
+import org.xroadng.certs.TestPki;
+import org.xroadng.certs.ca.CertificateKind;
+import org.xroadng.certs.profile.CertificateProfile;
+import org.xroadng.certs.token.Pin;
+import org.xroadng.certs.token.SoftwareToken;
+import org.xroadng.protocol.id.MemberId;
+import org.xroadng.protocol.id.SecurityServerId;
+import org.xroadng.protocol.id.XRoadId;
+import org.xroadng.securityserver.ServerException;
+import org.xroadng.securityserver.store.Database;
+
+class ServerKeysTest {
+
+    private static final SecurityServerId SERVER = SecurityServerId.parse("DEMO/GOV/1001/ss1");
+    private static final MemberId OTHER = MemberId.parse("DEMO/GOV/1002");
+
+    private final TestPki pki = TestPki.create(Clock.systemUTC());
+
+    @TempDir
+    Path dir;
+
+    private Database database;
+    private ServerKeys keys;
+
+    @BeforeEach
+    void create() throws Exception {
+        database = Database.open(dir.resolve("server"));
+        SoftwareToken token = SoftwareToken.create(dir.resolve("token.p12"), Pin.of("1234"), pki.bc, pki.random, pki.clock);
+        keys = ServerKeys.create(token, database, SERVER, "127.0.0.1", pki.clock);
+    }
+
+    @AfterEach
+    void close() {
+        database.close();
+    }
+
+    private X509Certificate issue(String keyId, CertificateProfile profile, XRoadId identity) throws Exception {
+        var publicKey = keys.keys().stream().filter(k -> k.keyId().equals(keyId)).findFirst().orElseThrow();
+        CertificateKind kind = profile == CertificateProfile.AUTH ? CertificateKind.SERVER_AUTH : CertificateKind.MEMBER_SIGN;
+        PKCS10CertificationRequest csr = Pem.csr(keys.csr(keyId).getBytes(StandardCharsets.US_ASCII));
+        return pki.issuer.issue(new X500Name("CN=" + identity.format()),
+                new org.bouncycastle.pkcs.jcajce.JcaPKCS10CertificationRequest(csr).getPublicKey(), kind,
+                Duration.ofDays(30), List.of(new GeneralName(GeneralName.uniformResourceIdentifier, profile.uriFor(identity))),
+                "http://127.0.0.1:1/ocsp");
+    }
+
+    @Test
+    void init_generatesAuthAndOwnerSignKeysWithoutCertificates() {
+        assertEquals(2, keys.keys().size());
+        assertTrue(keys.signKeyId(SERVER.owner()).isPresent());
+        assertTrue(keys.authCertificate().isEmpty());
+        assertTrue(keys.signer(SERVER.owner()).isEmpty());
+        assertTrue(keys.ownCertificates().isEmpty());
+    }
+
+    @Test
+    void csrs_carryTheProfileIdentity() throws Exception {
+        String auth = keys.csr(keys.authKeyId());
+        String sign = keys.csr(keys.signKeyId(SERVER.owner()).orElseThrow());
+
+        String authText = Pem.csr(auth.getBytes(StandardCharsets.US_ASCII)).getSubject().toString();
+        assertTrue(authText.contains("DEMO/GOV/1001/ss1"), authText);
+        assertTrue(Pem.csr(sign.getBytes(StandardCharsets.US_ASCII)).getSubject().toString().contains("DEMO/GOV/1001"));
+        assertTrue(auth.startsWith("-----BEGIN CERTIFICATE REQUEST-----"));
+        assertEquals(GeneralName.dNSName, ServerKeys.hostName("ss1.example.org").getTagNo());
+        assertEquals(GeneralName.iPAddress, ServerKeys.hostName("127.0.0.1").getTagNo());
+    }
+
+    @Test
+    void importedCertificates_makeSignerAndAuthKeyManagerAvailable() throws Exception {
+        X509Certificate auth = issue(keys.authKeyId(), CertificateProfile.AUTH, SERVER);
+        X509Certificate sign = issue(keys.signKeyId(SERVER.owner()).orElseThrow(), CertificateProfile.SIGN, SERVER.owner());
+
+        keys.importCertificate(List.of(auth, pki.ca.cert()));
+        keys.importCertificate(List.of(sign));
+
+        assertEquals(auth, keys.authCertificate().orElseThrow());
+        assertEquals(List.of(sign), keys.signer(SERVER.owner()).orElseThrow().chain());
+        assertEquals(2, keys.ownCertificates().size());
+        String[] aliases = keys.authKeyManager().getClientAliases("EC", null);
+        assertEquals(auth, keys.authKeyManager().getCertificateChain(aliases[0])[0]);
+    }
+
+    @Test
+    void certificateForAnotherServer_isRefused() throws Exception {
+        X509Certificate other = issue(keys.authKeyId(), CertificateProfile.AUTH, SERVER.owner().server("ss2"));
+
+        ServerException e = assertThrows(ServerException.class, () -> keys.importCertificate(List.of(other)));
+
+        assertEquals(ServerException.Kind.BAD_REQUEST, e.kind());
+        assertEquals("DEMO/GOV/1001/ss1", e.expected());
+        assertEquals("DEMO/GOV/1001/ss2", e.actual());
+        assertTrue(keys.authCertificate().isEmpty());
+    }
+
+    @Test
+    void signCertificateForAnotherMember_isRefused() throws Exception {
+        X509Certificate other = issue(keys.signKeyId(SERVER.owner()).orElseThrow(), CertificateProfile.SIGN, OTHER);
+
+        ServerException e = assertThrows(ServerException.class, () -> keys.importCertificate(List.of(other)));
+
+        assertTrue(e.getMessage().contains("names DEMO/GOV/1002"), e.getMessage());
+        assertTrue(keys.signer(SERVER.owner()).isEmpty());
+    }
+
+    @Test
+    void certificateOfTheWrongProfile_isRefused() throws Exception {
+        X509Certificate signForAuthKey = issue(keys.authKeyId(), CertificateProfile.SIGN, SERVER.owner());
+
+        ServerException e = assertThrows(ServerException.class, () -> keys.importCertificate(List.of(signForAuthKey)));
+
+        assertTrue(e.getMessage().contains("authentication key"), e.getMessage());
+        assertFalse(keys.authCertificate().isPresent());
+    }
+
+    @Test
+    void certificateForAnUnknownKey_isNotFound() {
+        TestPki.Issued stranger = pki.issue("stranger", CertificateKind.MEMBER_SIGN, List.of(), null);
+
+        ServerException e = assertThrows(ServerException.class, () -> keys.importCertificate(List.of(stranger.cert())));
+
+        assertEquals(ServerException.Kind.NOT_FOUND, e.kind());
+    }
+
+    @Test
+    void addSigningKey_forAnotherMemberOnce() throws Exception {
+        String keyId = keys.addSigningKey(OTHER);
+
+        assertEquals(keyId, keys.signKeyId(OTHER).orElseThrow());
+        assertTrue(Pem.csr(keys.csr(keyId).getBytes(StandardCharsets.US_ASCII)).getSubject().toString().contains("DEMO/GOV/1002"));
+        assertEquals(ServerException.Kind.CONFLICT,
+                assertThrows(ServerException.class, () -> keys.addSigningKey(OTHER)).kind());
+        assertEquals(ServerException.Kind.BAD_REQUEST,
+                assertThrows(ServerException.class, () -> keys.addSigningKey(MemberId.parse("OTHER/GOV/1"))).kind());
+    }
+}
