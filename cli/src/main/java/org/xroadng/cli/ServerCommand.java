@@ -27,7 +27,7 @@ import picocli.CommandLine.Parameters;
 @Command(name = "server", mixinStandardHelpOptions = true,
         description = "Create a security server and operate it through its admin API: keys and certificates,"
                 + " registration, clients, services, access rights, local groups.",
-        subcommands = {ServerCommand.Init.class, ServerCommand.ImportCert.class, ServerCommand.SignKey.class,
+        subcommands = {ServerCommand.Init.class, ServerCommand.Serve.class, ServerCommand.ImportCert.class, ServerCommand.SignKey.class,
                 ServerCommand.Register.class, ServerCommand.Client.class, ServerCommand.Service.class,
                 ServerCommand.Acl.class, ServerCommand.LocalGroup.class})
 final class ServerCommand {
@@ -102,6 +102,58 @@ final class ServerCommand {
             } catch (ServerException e) {
                 throw new UserError(e.getMessage(), e);
             }
+        }
+    }
+
+    @Command(name = "serve", mixinStandardHelpOptions = true,
+            description = "Run the security server until stopped with Ctrl-C: the admin API and metrics at once, the"
+                    + " client proxy and server proxy once the authentication certificate has been imported.")
+    static final class Serve implements Runnable {
+        private final Services services;
+
+        @Option(names = "--dir", required = true, paramLabel = "DIR", description = "The server's directory")
+        Path dir;
+
+        @Mixin
+        PinOptions pin;
+
+        Serve(Services services) {
+            this.services = services;
+        }
+
+        @Override
+        public void run() {
+            java.util.concurrent.CountDownLatch stopped = new java.util.concurrent.CountDownLatch(1);
+            try (ServerHome home = ServerHome.open(dir, pin.pin(services, "server token"), services.provider(),
+                    services.random(), services.clock());
+                 org.xroadng.securityserver.SecurityServer server = org.xroadng.securityserver.SecurityServer.start(home,
+                         org.xroadng.securityserver.log.MessageLog.NONE, services.provider(), services.random(),
+                         services.clock())) {
+                Thread hook = new Thread(stopped::countDown, "server-shutdown");
+                Runtime.getRuntime().addShutdownHook(hook);
+                services.out().printf("security server %s: admin API %s/api/v1, metrics %s/metrics; client proxy %s and"
+                                + " server proxy %s open once the authentication certificate is imported (Ctrl-C stops)%n",
+                        home.settings().serverId(), server.adminUri(), server.adminUri(), home.settings().clientProxy(),
+                        home.settings().serverProxy());
+                services.out().flush();
+                try {
+                    stopped.await();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                } finally {
+                    try {
+                        Runtime.getRuntime().removeShutdownHook(hook);
+                    } catch (IllegalStateException shuttingDown) {
+                        // The JVM is stopping; the hook has run.
+                    }
+                }
+            } catch (ServerException e) {
+                throw new UserError(e.getMessage(), e);
+            } catch (java.io.IOException e) {
+                throw new UserError("cannot start the security server: " + e.getMessage(), e);
+            }
+            services.out().println("security server stopped");
+            services.out().flush();
         }
     }
 

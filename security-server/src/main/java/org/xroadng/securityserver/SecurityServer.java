@@ -1,0 +1,190 @@
+package org.xroadng.securityserver;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.security.Provider;
+import java.security.SecureRandom;
+import java.security.cert.X509Certificate;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import javax.net.ssl.X509KeyManager;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.xroadng.certs.token.TokenException;
+import org.xroadng.protocol.globalconf.ConfigurationClient;
+import org.xroadng.protocol.globalconf.GlobalConfiguration;
+import org.xroadng.protocol.globalconf.HttpConfigurationSource;
+import org.xroadng.protocol.http.HttpApiServer;
+import org.xroadng.protocol.http.HttpReply;
+import org.xroadng.protocol.id.MemberId;
+import org.xroadng.protocol.id.SecurityServerId;
+import org.xroadng.securityserver.admin.AdminApi;
+import org.xroadng.securityserver.keys.ServerKeys;
+import org.xroadng.securityserver.log.MessageLog;
+import org.xroadng.securityserver.message.ServerIdentity;
+import org.xroadng.securityserver.metrics.MetricsListener;
+
+/**
+ * A running security server ({@code xroad server serve}): the admin API and metrics at once, and
+ * the message path ({@link DataPlane}) as soon as the server has an authentication certificate.
+ * Certificates are imported through the admin API while the server runs, so a watcher starts the
+ * data plane when the auth certificate appears and restarts it when it changes; it also records in
+ * the local configuration which clients the registry has approved.
+ */
+public final class SecurityServer implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(SecurityServer.class);
+    private static final Duration WATCH_INTERVAL = Duration.ofSeconds(2);
+
+    private final ServerHome home;
+    private final HttpApiServer admin;
+    private final ConfigurationClient configuration;
+    private final MetricsListener metrics;
+    private final MessageLog messageLog;
+    private final Provider provider;
+    private final SecureRandom random;
+    private final Clock clock;
+    private final ScheduledExecutorService watcher;
+    private volatile DataPlane plane;
+    private volatile X509Certificate planeAuthCertificate;
+    private volatile long syncedVersion;
+    private volatile String lastStartFailure;
+
+    private SecurityServer(ServerHome home, HttpApiServer admin, ConfigurationClient configuration, MetricsListener metrics,
+                           MessageLog messageLog, Provider provider, SecureRandom random, Clock clock) {
+        this.home = home;
+        this.admin = admin;
+        this.configuration = configuration;
+        this.metrics = metrics;
+        this.messageLog = messageLog;
+        this.provider = provider;
+        this.random = random;
+        this.clock = clock;
+        this.watcher = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread thread = new Thread(r, "server-watch");
+            thread.setDaemon(true);
+            return thread;
+        });
+    }
+
+    public static SecurityServer start(ServerHome home, MessageLog messageLog, Provider provider, SecureRandom random,
+                                       Clock clock) throws IOException {
+        MetricsListener metrics = new MetricsListener();
+        HttpApiServer.Builder builder = HttpApiServer.builder("admin").bind(home.settings().admin());
+        new AdminApi(home.settings(), home.keys(), home.store(), home.adminKeys(), home.registrar()).addTo(builder);
+        builder.route("GET", "/metrics", call -> HttpReply.of(200, "text/plain; version=0.0.4; charset=utf-8",
+                metrics.scrape().getBytes(StandardCharsets.UTF_8)));
+        HttpApiServer admin = builder.start();
+        ConfigurationClient configuration = new ConfigurationClient(home.anchor(), new HttpConfigurationSource(home.anchor()),
+                clock, provider, home.dir().resolve("globalconf-cache.jws"));
+        SecurityServer server = new SecurityServer(home, admin, configuration, metrics, messageLog, provider, random, clock);
+        server.watch();
+        server.watcher.scheduleWithFixedDelay(server::watch, WATCH_INTERVAL.toMillis(), WATCH_INTERVAL.toMillis(),
+                TimeUnit.MILLISECONDS);
+        return server;
+    }
+
+    /** Starts or restarts the data plane when the auth certificate appears or changes; syncs registrations. */
+    private synchronized void watch() {
+        try {
+            Optional<X509Certificate> auth = home.keys().authCertificate();
+            if (auth.isPresent() && !auth.get().equals(planeAuthCertificate)) {
+                if (plane != null) {
+                    LOG.info("authentication certificate changed; restarting the message path");
+                    plane.close();
+                    plane = null;
+                }
+                ServerSettings settings = home.settings();
+                DataPlane.Settings planeSettings = new DataPlane.Settings(settings.clientProxy(), settings.serverProxy(),
+                        settings.maxBodyBytes(), Duration.ofSeconds(settings.globalConfRefreshSeconds()),
+                        Duration.ofSeconds(settings.ocspRefreshSeconds()), 2 * Runtime.getRuntime().availableProcessors());
+                plane = DataPlane.start(planeSettings, identity(home.keys()), home.store()::current, configuration,
+                        messageLog, metrics, provider, random, clock);
+                planeAuthCertificate = auth.get();
+                lastStartFailure = null;
+                LOG.info("security server {}: client proxy on {}, server proxy on {}", home.settings().serverId(),
+                        plane.clientProxyAddress(), plane.serverProxyAddress());
+            }
+            Optional<GlobalConfiguration> conf = configuration.lastGood();
+            if (conf.isPresent() && conf.get().version() != syncedVersion) {
+                home.store().syncRegistrations(conf.get());
+                syncedVersion = conf.get().version();
+            }
+        } catch (IOException | RuntimeException e) {
+            if (!String.valueOf(e.getMessage()).equals(lastStartFailure)) {
+                LOG.error("the message path cannot start: {}", e.getMessage());
+                lastStartFailure = String.valueOf(e.getMessage());
+            }
+        }
+    }
+
+    /** The data plane's view of the server's keys. */
+    static ServerIdentity identity(ServerKeys keys) {
+        return new ServerIdentity() {
+            @Override
+            public SecurityServerId serverId() {
+                return keys.serverId();
+            }
+
+            @Override
+            public X509KeyManager authKeyManager() {
+                try {
+                    return keys.authKeyManager();
+                } catch (TokenException e) {
+                    throw new IllegalStateException("the authentication key cannot be used: " + e.getMessage(), e);
+                }
+            }
+
+            @Override
+            public Optional<MemberKey> signingKey(MemberId member) {
+                return keys.signer(member).map(s -> new MemberKey(s.member(), s.key(), s.chain()));
+            }
+
+            @Override
+            public List<X509Certificate> ownCertificates() {
+                return keys.ownCertificates();
+            }
+        };
+    }
+
+    public URI adminUri() {
+        return admin.baseUri();
+    }
+
+    /** The client proxy's address once the message path runs. */
+    public Optional<InetSocketAddress> clientProxyAddress() {
+        DataPlane current = plane;
+        return current == null ? Optional.empty() : Optional.of(current.clientProxyAddress());
+    }
+
+    public Optional<InetSocketAddress> serverProxyAddress() {
+        DataPlane current = plane;
+        return current == null ? Optional.empty() : Optional.of(current.serverProxyAddress());
+    }
+
+    /** Runs the watcher now and refreshes configuration and OCSP (after registrations, in tests and the demo). */
+    public synchronized void refreshNow() {
+        watch();
+        DataPlane current = plane;
+        if (current != null) {
+            current.refreshNow();
+        }
+        watch();
+    }
+
+    @Override
+    public synchronized void close() {
+        watcher.shutdownNow();
+        if (plane != null) {
+            plane.close();
+        }
+        admin.close();
+    }
+}

@@ -1,0 +1,60 @@
+package org.xroadng.securityserver.metrics;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import org.xroadng.protocol.error.ErrorType;
+import org.xroadng.securityserver.ExchangeListener;
+
+/**
+ * Exchange metrics in Prometheus form, for the admin port's {@code GET /metrics}:
+ * {@code xroad_exchanges_total{side,outcome}}, {@code xroad_exchange_seconds{side}} (with
+ * percentiles), {@code xroad_exchange_errors_total{side,type}} and
+ * {@code xroad_signatures_total{side,operation}}.
+ */
+public final class MetricsListener implements ExchangeListener {
+
+    private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    private final Map<String, Counter> counters = new ConcurrentHashMap<>();
+    private final Map<Side, Timer> timers = new ConcurrentHashMap<>();
+
+    @Override
+    public void exchangeCompleted(Side side, int status, long nanos) {
+        counter("xroad_exchanges_total", "side", side, "outcome", status < 400 ? "ok" : "provider-error").increment();
+        timer(side).record(nanos, TimeUnit.NANOSECONDS);
+    }
+
+    @Override
+    public void exchangeFailed(Side side, ErrorType type, long nanos) {
+        counter("xroad_exchanges_total", "side", side, "outcome", "refused").increment();
+        counter("xroad_exchange_errors_total", "side", side, "type", type.code()).increment();
+        timer(side).record(nanos, TimeUnit.NANOSECONDS);
+    }
+
+    @Override
+    public void signature(Side side, boolean made) {
+        counter("xroad_signatures_total", "side", side, "operation", made ? "sign" : "verify").increment();
+    }
+
+    /** The current metrics in the Prometheus text exposition format. */
+    public String scrape() {
+        return registry.scrape();
+    }
+
+    private Counter counter(String name, String tag1, Side side, String tag2, String value) {
+        String key = name + "|" + side + "|" + value;
+        return counters.computeIfAbsent(key, k -> Counter.builder(name)
+                .tag(tag1, side.name().toLowerCase()).tag(tag2, value).register(registry));
+    }
+
+    private Timer timer(Side side) {
+        return timers.computeIfAbsent(side, s -> Timer.builder("xroad_exchange_seconds")
+                .tag("side", s.name().toLowerCase())
+                .publishPercentiles(0.5, 0.95, 0.99)
+                .register(registry));
+    }
+}
