@@ -102,4 +102,40 @@ class ExchangeTest {
                 .withRequestBody(equalTo("{\"code\":\"EE38001010001\"}"))
                 .withHeader("Content-Type", equalTo("application/json")));
     }
+
+    @Test
+    void unreachableFirstHost_failsOverToTheNextAndNamedHostIsHonoured() throws Exception {
+        network.providerIs.stubFor(get(urlPathEqualTo("/person-api/EE1")).willReturn(aResponse().withStatus(200).withBody("ok")));
+        org.xroadng.protocol.id.SecurityServerId dead = TestNetwork.POPULATION_MEMBER.server("ss0");
+        try {
+            network.tweakConfiguration(conf -> {
+                List<org.xroadng.protocol.globalconf.GlobalConfiguration.SecurityServer> servers = new java.util.ArrayList<>();
+                servers.add(new org.xroadng.protocol.globalconf.GlobalConfiguration.SecurityServer(dead,
+                        "127.0.0.1:" + freePort(), List.of("11".repeat(32)), List.of(TestNetwork.POPULATION)));
+                servers.addAll(conf.securityServers());
+                return new org.xroadng.protocol.globalconf.GlobalConfiguration(conf.instance(), conf.version(),
+                        conf.generatedAt(), conf.expiresAt(), conf.memberClasses(), conf.members(), servers,
+                        conf.globalGroups(), conf.approvedCas(), conf.approvedTsas(), conf.settings());
+            });
+
+            HttpResponse<String> failedOver = send(person("/EE1"));
+            assertEquals(200, failedOver.statusCode(), failedOver.body());
+
+            HttpResponse<String> named = send(person("/EE1").header("X-Road-Security-Server", dead.format()));
+            assertEquals(500, named.statusCode());
+            assertEquals("Server.ClientProxy.NetworkError", named.headers().firstValue("X-Road-Error").orElse(""));
+            HttpResponse<String> notHosting = send(person("/EE1").header("X-Road-Security-Server", "DEMO/GOV/1002/ss1"));
+            assertEquals("Client.InvalidSecurityServer", notHosting.headers().firstValue("X-Road-Error").orElse(""));
+        } finally {
+            network.tweakConfiguration(conf -> conf);
+        }
+    }
+
+    private static int freePort() {
+        try {
+            return TestNetwork.freePort();
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
 }
