@@ -45,15 +45,11 @@ public final class DataPlane implements AutoCloseable {
     /**
      * Where and how the proxies run.
      *
-     * @param workerThreads threads for checks, signatures and I/O completions (default: 2 per core)
+     * @param clientProxyTls the client proxy's HTTPS listener, or null for none
+     * @param workerThreads  threads for checks, signatures and I/O completions (2 per core is a good start)
      */
-    public record Settings(InetSocketAddress clientProxy, InetSocketAddress serverProxy, int maxBodyBytes,
-                           Duration globalConfRefresh, Duration ocspRefresh, int workerThreads) {
-
-        public static Settings defaults(InetSocketAddress clientProxy, InetSocketAddress serverProxy) {
-            return new Settings(clientProxy, serverProxy, 10 * 1024 * 1024, Duration.ofSeconds(60), Duration.ofSeconds(300),
-                    2 * Runtime.getRuntime().availableProcessors());
-        }
+    public record Settings(InetSocketAddress clientProxy, InetSocketAddress clientProxyTls, InetSocketAddress serverProxy,
+                           int maxBodyBytes, Duration globalConfRefresh, Duration ocspRefresh, int workerThreads) {
     }
 
     private final EventLoopGroup boss;
@@ -104,8 +100,8 @@ public final class DataPlane implements AutoCloseable {
                     new ProviderIsClient(workers), messageLog, listener, workers, clock);
             plane.serverProxy = ServerProxy.start(settings.serverProxy(), identity.authKeyManager(), trustManager,
                     providerSide, globalConf, settings.maxBodyBytes(), plane.boss, plane.loops, workers);
-            plane.clientProxy = ClientProxy.start(settings.clientProxy(), consumerSide, settings.maxBodyBytes(), plane.boss,
-                    plane.loops, workers);
+            plane.clientProxy = ClientProxy.start(settings.clientProxy(), settings.clientProxyTls(),
+                    identity.authKeyManager(), consumerSide, settings.maxBodyBytes(), plane.boss, plane.loops, workers);
             return plane;
         } catch (IOException | RuntimeException e) {
             plane.close();
@@ -115,6 +111,10 @@ public final class DataPlane implements AutoCloseable {
 
     public InetSocketAddress clientProxyAddress() {
         return clientProxy.address();
+    }
+
+    public java.util.Optional<InetSocketAddress> clientProxyTlsAddress() {
+        return clientProxy.tlsAddress();
     }
 
     public InetSocketAddress serverProxyAddress() {

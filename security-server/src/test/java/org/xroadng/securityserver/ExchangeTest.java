@@ -131,6 +131,59 @@ class ExchangeTest {
         }
     }
 
+    @Test
+    void httpsClient_mustPresentItsPinnedCertificate() throws Exception {
+        network.providerIs.stubFor(get(urlPathEqualTo("/person-api/EE2")).willReturn(aResponse().withStatus(200).withBody("ok")));
+        var pki = org.xroadng.certs.TestPki.create(java.time.Clock.systemUTC(), "Tax Board IS");
+        var isCert = pki.issue("tax-is", org.xroadng.certs.ca.CertificateKind.SERVER_AUTH, List.of(), null);
+        var otherCert = pki.issue("other-is", org.xroadng.certs.ca.CertificateKind.SERVER_AUTH, List.of(), null);
+        var before = network.consumerConf.get();
+        var clients = new java.util.HashMap<>(before.clients());
+        clients.put(TestNetwork.TAX, new org.xroadng.securityserver.conf.LocalClient(TestNetwork.TAX,
+                org.xroadng.securityserver.conf.LocalClient.IsAuthentication.HTTPS,
+                java.util.Set.of(org.xroadng.securityserver.transport.AuthCertificateTrustManager.hash(isCert.cert())), true));
+        network.consumerConf.set(new org.xroadng.securityserver.conf.LocalConfiguration(before.serverId(), clients,
+                before.services(), before.accessRights(), before.localGroups()));
+        try {
+            int tlsPort = network.consumerPlane.clientProxyTlsAddress().orElseThrow().getPort();
+            java.net.URI uri = java.net.URI.create("https://127.0.0.1:" + tlsPort + "/r1/DEMO/GOV/1001/population/person/EE2");
+
+            HttpResponse<String> pinned = isClient(isCert).send(HttpRequest.newBuilder(uri)
+                    .header("X-Road-Client", "DEMO/GOV/1002/tax").header("X-Road-Purpose", "tax-assessment").build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertEquals(200, pinned.statusCode(), pinned.body());
+
+            HttpResponse<String> other = isClient(otherCert).send(HttpRequest.newBuilder(uri)
+                    .header("X-Road-Client", "DEMO/GOV/1002/tax").header("X-Road-Purpose", "tax-assessment").build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertEquals("Client.AuthenticationFailed", other.headers().firstValue("X-Road-Error").orElse(""), other.body());
+
+            HttpResponse<String> plain = send(person("/EE2"));
+            assertEquals(400, plain.statusCode());
+            assertEquals("Client.AuthenticationFailed", plain.headers().firstValue("X-Road-Error").orElse(""));
+        } finally {
+            network.consumerConf.set(before);
+        }
+    }
+
+    /** An IS that presents its certificate and trusts the demo CA, which issued the server's auth certificate. */
+    private HttpClient isClient(org.xroadng.certs.TestPki.Issued certificate) throws Exception {
+        java.security.KeyStore keys = java.security.KeyStore.getInstance("PKCS12");
+        keys.load(null, null);
+        keys.setKeyEntry("is", certificate.keys().getPrivate(), "pw".toCharArray(),
+                new java.security.cert.Certificate[] {certificate.cert()});
+        javax.net.ssl.KeyManagerFactory kmf = javax.net.ssl.KeyManagerFactory.getInstance("PKIX");
+        kmf.init(keys, "pw".toCharArray());
+        java.security.KeyStore trust = java.security.KeyStore.getInstance("PKCS12");
+        trust.load(null, null);
+        trust.setCertificateEntry("ca", network.ca.caCertificate());
+        javax.net.ssl.TrustManagerFactory tmf = javax.net.ssl.TrustManagerFactory.getInstance("PKIX");
+        tmf.init(trust);
+        javax.net.ssl.SSLContext context = javax.net.ssl.SSLContext.getInstance("TLS");
+        context.init(kmf.getKeyManagers(), tmf.getTrustManagers(), network.random);
+        return HttpClient.newBuilder().sslContext(context).build();
+    }
+
     private static int freePort() {
         try {
             return TestNetwork.freePort();

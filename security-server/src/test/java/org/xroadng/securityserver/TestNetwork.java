@@ -136,7 +136,7 @@ final class TestNetwork implements AutoCloseable {
     private DataPlane start(TestServer server, AtomicReference<LocalConfiguration> conf, Clock clock) throws Exception {
         Anchor anchor = anchor();
         ConfigurationClient client = new ConfigurationClient(anchor, new HttpConfigurationSource(anchor), clock, bc, null);
-        DataPlane.Settings settings = new DataPlane.Settings(server.clientProxy(), server.serverProxy(), 64 * 1024,
+        DataPlane.Settings settings = new DataPlane.Settings(server.clientProxy(), address(), server.serverProxy(), 64 * 1024,
                 Duration.ofHours(1), Duration.ofHours(1), 4);
         return DataPlane.start(settings, server, conf::get, client, MessageLog.NONE, ExchangeListener.NONE, bc, random,
                 clock);

@@ -1,6 +1,13 @@
 package org.xroadng.securityserver.clientproxy;
 
+import io.netty.channel.ChannelPipeline;
 import io.netty.channel.EventLoopGroup;
+import io.netty.handler.ssl.ClientAuth;
+import io.netty.handler.ssl.SslContext;
+import io.netty.handler.ssl.SslContextBuilder;
+import io.netty.handler.ssl.SslProvider;
+import javax.net.ssl.SSLException;
+import javax.net.ssl.X509KeyManager;
 import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.codec.http.HttpServerKeepAliveHandler;
 import java.io.IOException;
@@ -8,30 +15,75 @@ import java.net.InetSocketAddress;
 import java.util.concurrent.Executor;
 import org.xroadng.securityserver.http.NettyServer;
 
-/** The information-system-facing listener: HTTP/1.1 with keep-alive and a body limit. */
+/**
+ * The information-system-facing listeners: HTTP/1.1 with keep-alive and a body limit, and
+ * optionally the same over TLS, where an information system may present its certificate (which
+ * clients configured for HTTPS must, with a certificate they pinned). The server presents its
+ * authentication certificate.
+ */
 public final class ClientProxy implements AutoCloseable {
 
-    private final NettyServer server;
+    private final NettyServer plain;
+    private final NettyServer tls;
 
-    private ClientProxy(NettyServer server) {
-        this.server = server;
+    private ClientProxy(NettyServer plain, NettyServer tls) {
+        this.plain = plain;
+        this.tls = tls;
     }
 
-    public static ClientProxy start(InetSocketAddress address, ClientProxyService service, int maxBodyBytes,
-                                    EventLoopGroup boss, EventLoopGroup loops, Executor workers) throws IOException {
-        return new ClientProxy(NettyServer.bind(address, boss, loops, ch -> ch.pipeline()
-                .addLast("http", new HttpServerCodec(8192, 16384, 65536))
+    /** @param tlsAddress null for no HTTPS listener */
+    public static ClientProxy start(InetSocketAddress address, InetSocketAddress tlsAddress, X509KeyManager serverKeys,
+                                    ClientProxyService service, int maxBodyBytes, EventLoopGroup boss,
+                                    EventLoopGroup loops, Executor workers) throws IOException {
+        NettyServer plain = NettyServer.bind(address, boss, loops, ch -> http(ch.pipeline(), service, maxBodyBytes, workers));
+        if (tlsAddress == null) {
+            return new ClientProxy(plain, null);
+        }
+        SslContext context;
+        try {
+            context = SslContextBuilder.forServer(serverKeys)
+                    .trustManager(new IsCertificateTrustManager())
+                    .clientAuth(ClientAuth.OPTIONAL)
+                    .protocols("TLSv1.3", "TLSv1.2")
+                    .sslProvider(SslProvider.JDK)
+                    .build();
+        } catch (SSLException e) {
+            plain.close();
+            throw new IOException("cannot set up TLS for the client proxy: " + e.getMessage(), e);
+        }
+        try {
+            NettyServer tls = NettyServer.bind(tlsAddress, boss, loops, ch -> {
+                ch.pipeline().addLast("tls", context.newHandler(ch.alloc(), workers));
+                http(ch.pipeline(), service, maxBodyBytes, workers);
+            });
+            return new ClientProxy(plain, tls);
+        } catch (IOException e) {
+            plain.close();
+            throw e;
+        }
+    }
+
+    private static void http(ChannelPipeline pipeline, ClientProxyService service, int maxBodyBytes, Executor workers) {
+        pipeline.addLast("http", new HttpServerCodec(8192, 16384, 65536))
                 .addLast("keepAlive", new HttpServerKeepAliveHandler())
                 .addLast("aggregate", new LimitedAggregator(maxBodyBytes))
-                .addLast("exchange", new ClientProxyHandler(service, workers))));
+                .addLast("exchange", new ClientProxyHandler(service, workers));
     }
 
     public InetSocketAddress address() {
-        return server.address();
+        return plain.address();
+    }
+
+    /** The HTTPS listener's address, if there is one. */
+    public java.util.Optional<InetSocketAddress> tlsAddress() {
+        return tls == null ? java.util.Optional.empty() : java.util.Optional.of(tls.address());
     }
 
     @Override
     public void close() {
-        server.close();
+        plain.close();
+        if (tls != null) {
+            tls.close();
+        }
     }
 }
