@@ -11,7 +11,7 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
-import org.xroadng.registry.store.Jdbc;
+import org.xroadng.protocol.store.Jdbc;
 
 /**
  * Operator API keys. A key is 32 random bytes shown once when created; the registry keeps only its

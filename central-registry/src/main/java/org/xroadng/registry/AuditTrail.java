@@ -1,8 +1,8 @@
 package org.xroadng.registry;
 
 import java.time.Instant;
-import org.xroadng.registry.store.Database;
-import org.xroadng.registry.store.Jdbc;
+import org.xroadng.protocol.store.Database;
+import org.xroadng.protocol.store.Jdbc;
 
 /** The admin audit trail: every change and every refused attempt, newest first. */
 public final class AuditTrail {

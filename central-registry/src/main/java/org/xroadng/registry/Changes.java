@@ -3,8 +3,8 @@ package org.xroadng.registry;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Clock;
-import org.xroadng.registry.store.Database;
-import org.xroadng.registry.store.Jdbc;
+import org.xroadng.protocol.store.Database;
+import org.xroadng.protocol.store.Jdbc;
 
 /**
  * How every change to the registry is made: one at a time, in one transaction that also writes

@@ -8,7 +8,7 @@ import java.util.Optional;
 import org.xroadng.protocol.id.GlobalGroupId;
 import org.xroadng.protocol.id.MemberId;
 import org.xroadng.protocol.id.SubsystemId;
-import org.xroadng.registry.store.Jdbc;
+import org.xroadng.protocol.store.Jdbc;
 
 /** Global groups: named sets of members and subsystems that access rights can refer to. */
 public final class Groups {

@@ -5,7 +5,7 @@ import java.sql.SQLException;
 import java.util.List;
 import org.xroadng.protocol.id.MemberId;
 import org.xroadng.protocol.id.SubsystemId;
-import org.xroadng.registry.store.Jdbc;
+import org.xroadng.protocol.store.Jdbc;
 
 /** Member classes, members and their subsystems. */
 public final class Members {

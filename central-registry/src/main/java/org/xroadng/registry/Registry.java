@@ -7,7 +7,7 @@ import org.xroadng.protocol.jws.JwsSigner;
 import org.xroadng.protocol.jws.SigningException;
 import org.xroadng.registry.globalconf.ConfigurationPublisher;
 import org.xroadng.registry.management.ManagementRequestVerifier;
-import org.xroadng.registry.store.Database;
+import org.xroadng.protocol.store.Database;
 
 /**
  * The central registry's operations over one database, wired together: every successful change

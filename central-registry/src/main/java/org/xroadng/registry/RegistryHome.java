@@ -26,7 +26,7 @@ import org.xroadng.protocol.config.ConfigException;
 import org.xroadng.protocol.globalconf.Anchor;
 import org.xroadng.protocol.jws.JwsSigner;
 import org.xroadng.protocol.jws.SigningKey;
-import org.xroadng.registry.store.Database;
+import org.xroadng.protocol.store.Database;
 
 /**
  * A registry's directory: {@code registry.yaml}, the PIN-protected token with the configuration
@@ -102,7 +102,7 @@ public final class RegistryHome implements AutoCloseable {
     private static RegistryHome open(RegistrySettings settings, SoftwareToken token, X509Certificate certificate,
                                      Path dir, Provider provider, SecureRandom random, Clock clock) throws TokenException {
         SigningKey key = token.signingKey(SoftwareToken.keyId(certificate.getPublicKey()));
-        Database database = Database.open(dir.resolve(DATABASE));
+        Database database = Database.open(dir.resolve(DATABASE), "registry");
         Registry registry = new Registry(settings.instance(), database, new JwsSigner(key, List.of(certificate)),
                 provider, random, clock);
         return new RegistryHome(settings, certificate, database, registry);

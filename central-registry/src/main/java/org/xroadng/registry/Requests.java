@@ -17,7 +17,7 @@ import org.xroadng.registry.management.ManagementRequestVerifier;
 import org.xroadng.registry.management.VerifiedManagementRequest;
 import org.xroadng.registry.management.VerifiedAuthCertReg;
 import org.xroadng.registry.management.VerifiedClientReg;
-import org.xroadng.registry.store.Jdbc;
+import org.xroadng.protocol.store.Jdbc;
 
 /**
  * Management requests (DESIGN.md section 5): {@code authCertReg} and {@code clientReg}, filed by

@@ -7,7 +7,7 @@ import java.util.List;
 import java.util.Optional;
 import org.xroadng.protocol.id.SecurityServerId;
 import org.xroadng.protocol.id.SubsystemId;
-import org.xroadng.registry.store.Jdbc;
+import org.xroadng.protocol.store.Jdbc;
 
 /**
  * Registered security servers. A server comes into the registry through an approved

@@ -5,7 +5,7 @@ import java.sql.SQLException;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.TreeMap;
-import org.xroadng.registry.store.Jdbc;
+import org.xroadng.protocol.store.Jdbc;
 
 /**
  * Instance-wide settings kept in the registry and, where servers need them, published in the

@@ -12,7 +12,7 @@ import java.util.List;
 import java.util.Optional;
 import org.xroadng.certs.Pem;
 import org.xroadng.protocol.config.ConfigFile.ConfigValues;
-import org.xroadng.registry.store.Jdbc;
+import org.xroadng.protocol.store.Jdbc;
 
 /** The certification authorities and time-stamping authorities the instance trusts. */
 public final class TrustAnchors {

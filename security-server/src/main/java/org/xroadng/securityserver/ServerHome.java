@@ -17,7 +17,7 @@ import org.xroadng.securityserver.admin.AdminKeys;
 import org.xroadng.securityserver.conf.ServerConfStore;
 import org.xroadng.securityserver.keys.ServerKeys;
 import org.xroadng.securityserver.registration.Registrar;
-import org.xroadng.securityserver.store.Database;
+import org.xroadng.protocol.store.Database;
 
 /**
  * A security server's directory: {@code server.yaml}, the PIN-protected token with its keys
@@ -78,7 +78,7 @@ public final class ServerHome implements AutoCloseable {
         try {
             Files.createDirectories(dir);
             SoftwareToken token = SoftwareToken.create(dir.resolve(TOKEN_FILE), pin, provider, random, clock);
-            database = Database.open(dir.resolve(DATABASE));
+            database = Database.open(dir.resolve(DATABASE), "securityserver");
             ServerKeys keys = ServerKeys.create(token, database, settings.serverId(), settings.serverHost(), clock);
             settings.save(dir);
             Path authCsr = dir.resolve(AUTH_CSR_FILE);
@@ -112,7 +112,7 @@ public final class ServerHome implements AutoCloseable {
         Anchor anchor = anchor(dir, settings);
         try {
             SoftwareToken token = SoftwareToken.open(dir.resolve(TOKEN_FILE), pin, provider, random, clock);
-            Database database = Database.open(dir.resolve(DATABASE));
+            Database database = Database.open(dir.resolve(DATABASE), "securityserver");
             try {
                 ServerKeys keys = ServerKeys.open(token, database, settings.serverId(), settings.serverHost(), clock);
                 return new ServerHome(dir, settings, anchor, database, keys, provider, random, clock);

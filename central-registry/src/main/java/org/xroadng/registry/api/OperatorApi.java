@@ -7,6 +7,7 @@ import org.xroadng.protocol.http.HttpApiServer;
 import org.xroadng.protocol.http.HttpCall;
 import org.xroadng.protocol.http.HttpProblem;
 import org.xroadng.protocol.http.HttpReply;
+import org.xroadng.protocol.http.JsonBody;
 import org.xroadng.protocol.http.PercentDecoding;
 import org.xroadng.protocol.id.InvalidIdentifierException;
 import org.xroadng.protocol.id.MemberId;

@@ -20,8 +20,8 @@ import org.xroadng.protocol.id.SecurityServerId;
 import org.xroadng.protocol.id.SubsystemId;
 import org.xroadng.protocol.jws.JwsSigner;
 import org.xroadng.protocol.jws.SigningException;
-import org.xroadng.registry.store.Database;
-import org.xroadng.registry.store.Jdbc;
+import org.xroadng.protocol.store.Database;
+import org.xroadng.protocol.store.Jdbc;
 
 /**
  * Generates, signs and keeps the global configuration. Each generation reads the registry in one

@@ -7,8 +7,8 @@ import java.security.SecureRandom;
 import java.time.Clock;
 import java.util.Base64;
 import java.util.HexFormat;
-import org.xroadng.securityserver.store.Database;
-import org.xroadng.securityserver.store.Jdbc;
+import org.xroadng.protocol.store.Database;
+import org.xroadng.protocol.store.Jdbc;
 
 /**
  * Admin API keys (role admin). A key is 32 random bytes shown once when created; only its SHA-256

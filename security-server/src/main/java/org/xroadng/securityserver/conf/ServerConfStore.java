@@ -27,8 +27,8 @@ import org.xroadng.protocol.id.SecurityServerId;
 import org.xroadng.protocol.id.ServiceId;
 import org.xroadng.protocol.id.SubsystemId;
 import org.xroadng.securityserver.ServerException;
-import org.xroadng.securityserver.store.Database;
-import org.xroadng.securityserver.store.Jdbc;
+import org.xroadng.protocol.store.Database;
+import org.xroadng.protocol.store.Jdbc;
 
 /**
  * The stored configuration of one security server (DESIGN.md section 6): hosted clients, provided

@@ -26,8 +26,8 @@ import org.xroadng.protocol.id.XRoadId;
 import org.xroadng.protocol.jws.SigningException;
 import org.xroadng.protocol.jws.SigningKey;
 import org.xroadng.securityserver.ServerException;
-import org.xroadng.securityserver.store.Database;
-import org.xroadng.securityserver.store.Jdbc;
+import org.xroadng.protocol.store.Database;
+import org.xroadng.protocol.store.Jdbc;
 
 /**
  * The security server's keys (DESIGN.md sections 4 and 6), held in its software token: one

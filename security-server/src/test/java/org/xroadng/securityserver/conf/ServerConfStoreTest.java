@@ -23,7 +23,7 @@ import org.xroadng.protocol.id.SecurityServerId;
 import org.xroadng.protocol.id.ServiceId;
 import org.xroadng.protocol.id.SubsystemId;
 import org.xroadng.securityserver.ServerException;
-import org.xroadng.securityserver.store.Database;
+import org.xroadng.protocol.store.Database;
 
 class ServerConfStoreTest {
 
@@ -42,7 +42,7 @@ class ServerConfStoreTest {
 
     @BeforeEach
     void open() throws Exception {
-        database = Database.open(dir.resolve("server"));
+        database = Database.open(dir.resolve("server"), "securityserver");
         store = new ServerConfStore(database, SERVER, CLOCK);
         store.addClient(PROVIDER, LocalClient.IsAuthentication.HTTP, List.of());
         store.addService(PERSON, URI.create("http://127.0.0.1:9000/person"), 30, true);

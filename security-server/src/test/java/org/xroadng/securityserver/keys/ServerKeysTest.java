@@ -28,7 +28,7 @@ import org.xroadng.protocol.id.MemberId;
 import org.xroadng.protocol.id.SecurityServerId;
 import org.xroadng.protocol.id.XRoadId;
 import org.xroadng.securityserver.ServerException;
-import org.xroadng.securityserver.store.Database;
+import org.xroadng.protocol.store.Database;
 
 class ServerKeysTest {
 
@@ -45,7 +45,7 @@ class ServerKeysTest {
 
     @BeforeEach
     void create() throws Exception {
-        database = Database.open(dir.resolve("server"));
+        database = Database.open(dir.resolve("server"), "securityserver");
         SoftwareToken token = SoftwareToken.create(dir.resolve("token.p12"), Pin.of("1234"), pki.bc, pki.random, pki.clock);
         keys = ServerKeys.create(token, database, SERVER, "127.0.0.1", pki.clock);
     }

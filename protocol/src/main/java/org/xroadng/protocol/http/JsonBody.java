@@ -1,22 +1,22 @@
-package org.xroadng.registry.api;
+package org.xroadng.protocol.http;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.ArrayList;
 import java.util.Iterator;
+import java.util.List;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
-import org.xroadng.protocol.http.HttpCall;
-import org.xroadng.protocol.http.HttpProblem;
 import org.xroadng.protocol.json.ProtocolJson;
 
 /**
  * A JSON object request body, checked field by field: unknown fields are refused with the list of
  * known ones, and every missing or mistyped field is named.
  */
-final class JsonBody {
+public final class JsonBody {
 
     private final ObjectNode object;
 
@@ -24,7 +24,7 @@ final class JsonBody {
         this.object = object;
     }
 
-    static JsonBody parse(HttpCall call, Set<String> fields) throws HttpProblem {
+    public static JsonBody parse(HttpCall call, Set<String> fields) throws HttpProblem {
         JsonNode node;
         try {
             node = call.body().length == 0 ? null : ProtocolJson.mapper().readTree(call.body());
@@ -47,7 +47,7 @@ final class JsonBody {
         return new JsonBody(object);
     }
 
-    String string(String field) throws HttpProblem {
+    public String string(String field) throws HttpProblem {
         String value = optionalString(field);
         if (value == null) {
             throw HttpProblem.badRequest("field '" + field + "' is missing");
@@ -55,7 +55,7 @@ final class JsonBody {
         return value;
     }
 
-    String optionalString(String field) throws HttpProblem {
+    public String optionalString(String field) throws HttpProblem {
         JsonNode value = object.get(field);
         if (value == null || value.isNull()) {
             return null;
@@ -67,7 +67,7 @@ final class JsonBody {
     }
 
     /** Every field as a plain Java value (string, integer, boolean, ...), in order. */
-    Map<String, Object> values() throws HttpProblem {
+    public Map<String, Object> values() throws HttpProblem {
         Map<String, Object> values = new LinkedHashMap<>();
         for (Iterator<Map.Entry<String, JsonNode>> it = object.fields(); it.hasNext(); ) {
             Map.Entry<String, JsonNode> field = it.next();
@@ -77,6 +77,50 @@ final class JsonBody {
             values.put(field.getKey(), plain);
         }
         return values;
+    }
+
+    /** An optional whole number; {@code defaultValue} when absent. */
+    public int intValue(String field, int defaultValue) throws HttpProblem {
+        JsonNode value = object.get(field);
+        if (value == null || value.isNull()) {
+            return defaultValue;
+        }
+        if (!value.isIntegralNumber() || !value.canConvertToInt()) {
+            throw HttpProblem.badRequest("field '" + field + "' must be a whole number, not " + value);
+        }
+        return value.intValue();
+    }
+
+    /** An optional boolean; {@code defaultValue} when absent. */
+    public boolean booleanValue(String field, boolean defaultValue) throws HttpProblem {
+        JsonNode value = object.get(field);
+        if (value == null || value.isNull()) {
+            return defaultValue;
+        }
+        if (!value.isBoolean()) {
+            throw HttpProblem.badRequest("field '" + field + "' must be true or false, not " + value);
+        }
+        return value.booleanValue();
+    }
+
+    /** An optional array of strings; empty when absent. */
+    public List<String> strings(String field) throws HttpProblem {
+        JsonNode value = object.get(field);
+        if (value == null || value.isNull()) {
+            return List.of();
+        }
+        if (!value.isArray()) {
+            throw HttpProblem.badRequest("field '" + field + "' must be an array of strings, not "
+                    + value.getNodeType().name().toLowerCase(java.util.Locale.ROOT));
+        }
+        List<String> out = new ArrayList<>();
+        for (JsonNode item : value) {
+            if (!item.isTextual()) {
+                throw HttpProblem.badRequest("field '" + field + "' must hold only strings, not " + item);
+            }
+            out.add(item.asText());
+        }
+        return out;
     }
 
     private static String describe(Set<String> fields) {

@@ -1,6 +1,6 @@
-package org.xroadng.registry.store;
+package org.xroadng.protocol.store;
 
-/** The registry database failed (not a refusal of bad input): the operation changed nothing. */
+/** A database failed (not a refusal of bad input): the operation changed nothing. */
 public final class StoreException extends RuntimeException {
 
     public StoreException(String message, Throwable cause) {

@@ -1,4 +1,4 @@
-package org.xroadng.securityserver.store;
+package org.xroadng.protocol.store;
 
 import java.sql.Connection;
 import java.sql.PreparedStatement;

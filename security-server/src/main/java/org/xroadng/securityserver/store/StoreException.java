@@ -1,9 +1,0 @@
-package org.xroadng.securityserver.store;
-
-/** The security server database failed (not a refusal of bad input): the operation changed nothing. */
-public final class StoreException extends RuntimeException {
-
-    public StoreException(String message, Throwable cause) {
-        super(message, cause);
-    }
-}
