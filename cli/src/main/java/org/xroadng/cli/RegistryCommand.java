@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.file.Path;
-import java.util.concurrent.CountDownLatch;
 import org.xroadng.protocol.config.ConfigFile.ConfigValues;
 import org.xroadng.protocol.globalconf.AnchorFile;
 import org.xroadng.protocol.jws.SigningException;
@@ -111,26 +110,13 @@ final class RegistryCommand {
 
         @Override
         public void run() {
-            CountDownLatch stopped = new CountDownLatch(1);
             try (RegistryHome home = registry.open(services);
                  RegistryServer server = RegistryServer.start(home.registry(), home.settings())) {
-                Thread hook = new Thread(stopped::countDown, "registry-shutdown");
-                Runtime.getRuntime().addShutdownHook(hook);
                 services.out().printf("registry of instance %s listening on %s: operator API %s/api/v1,"
                                 + " global configuration %s/globalconf (Ctrl-C stops)%n", home.settings().instance(),
                         server.baseUri(), server.baseUri(), server.baseUri());
                 services.out().flush();
-                try {
-                    stopped.await();
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                } finally {
-                    try {
-                        Runtime.getRuntime().removeShutdownHook(hook);
-                    } catch (IllegalStateException shuttingDown) {
-                        // The JVM is stopping; the hook has run.
-                    }
-                }
+                Foreground.awaitStop("registry");
             } catch (IOException e) {
                 throw new UserError("cannot start the registry: " + e.getMessage(), e);
             } catch (SigningException e) {

@@ -1,19 +1,13 @@
 package org.xroadng.cli;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
-import java.io.IOException;
-import java.net.URI;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.xroadng.protocol.config.ConfigFile.ConfigValues;
-import org.xroadng.protocol.json.ProtocolJson;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -43,77 +37,32 @@ final class RegistryOperatorCommands {
         boolean json;
 
         ApiClient client(Services services) {
-            String base = url != null ? url : services.env(URL_ENV)
-                    .orElseThrow(() -> new UserError("no registry URL: give --registry URL or set " + URL_ENV));
-            URI uri = CaCommand.parse("--registry", () -> ConfigValues.httpUrl(base));
-            String key;
-            if (apiKeyFile != null) {
-                try {
-                    key = Files.readString(apiKeyFile).strip();
-                } catch (IOException e) {
-                    throw new UserError("cannot read the API key file " + apiKeyFile + ": " + CaCommand.describe(e));
-                }
-            } else {
-                key = services.env(KEY_ENV).orElseThrow(() -> new UserError(
-                        "no API key: give --api-key-file FILE or set " + KEY_ENV));
-            }
-            return new ApiClient(uri, key);
+            return ApiOperation.connect(services, url, "--registry", URL_ENV, apiKeyFile, KEY_ENV, "registry");
         }
     }
 
-    /** Base of the operator commands: the API mixin and output helpers. */
-    abstract static class Operation implements Runnable {
-        final Services services;
-
+    /** Base of the registry operator commands: the API mixin. */
+    abstract static class Operation extends ApiOperation {
         @Mixin
         Api api;
 
         Operation(Services services) {
-            this.services = services;
+            super(services);
         }
 
         @Override
-        public void run() {
-            JsonNode answer = call(api.client(services));
-            if (api.json) {
-                try {
-                    services.out().println(answer == null ? "{}"
-                            : ProtocolJson.mapper().writerWithDefaultPrettyPrinter().writeValueAsString(answer));
-                } catch (JsonProcessingException e) {
-                    throw new IllegalStateException(e);
-                }
-            } else {
-                print(answer);
-            }
-            services.out().flush();
+        ApiClient client() {
+            return api.client(services);
         }
 
-        abstract JsonNode call(ApiClient client);
-
-        abstract void print(JsonNode answer);
-
-        void table(JsonNode items, String[] headers, String... fields) {
-            Table table = new Table(headers);
-            for (JsonNode item : items) {
-                Object[] cells = new Object[fields.length];
-                for (int i = 0; i < fields.length; i++) {
-                    JsonNode value = item.path(fields[i]);
-                    cells[i] = value.isArray() ? join(value) : value.isMissingNode() || value.isNull() ? null : value.asText();
-                }
-                table.row(cells);
-            }
-            table.print(services.out());
-        }
-
-        void line(String format, Object... args) {
-            services.out().printf(format + "%n", args);
+        @Override
+        boolean json() {
+            return api.json;
         }
     }
 
     static String join(JsonNode array) {
-        List<String> parts = new ArrayList<>();
-        array.forEach(v -> parts.add(v.asText()));
-        return parts.isEmpty() ? "-" : String.join(", ", parts);
+        return ApiOperation.join(array);
     }
 
     /** An identifier as a path: its '/'-separated parts each percent-encoded. */

@@ -123,30 +123,17 @@ final class ServerCommand {
 
         @Override
         public void run() {
-            java.util.concurrent.CountDownLatch stopped = new java.util.concurrent.CountDownLatch(1);
             try (ServerHome home = ServerHome.open(dir, pin.pin(services, "server token"), services.provider(),
                     services.random(), services.clock());
                  org.xroadng.securityserver.SecurityServer server = org.xroadng.securityserver.SecurityServer.start(home,
                          org.xroadng.securityserver.log.MessageLog.NONE, services.provider(), services.random(),
                          services.clock())) {
-                Thread hook = new Thread(stopped::countDown, "server-shutdown");
-                Runtime.getRuntime().addShutdownHook(hook);
                 services.out().printf("security server %s: admin API %s/api/v1, metrics %s/metrics; client proxy %s and"
                                 + " server proxy %s open once the authentication certificate is imported (Ctrl-C stops)%n",
                         home.settings().serverId(), server.adminUri(), server.adminUri(), home.settings().clientProxy(),
                         home.settings().serverProxy());
                 services.out().flush();
-                try {
-                    stopped.await();
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                } finally {
-                    try {
-                        Runtime.getRuntime().removeShutdownHook(hook);
-                    } catch (IllegalStateException shuttingDown) {
-                        // The JVM is stopping; the hook has run.
-                    }
-                }
+                Foreground.awaitStop("server");
             } catch (ServerException e) {
                 throw new UserError(e.getMessage(), e);
             } catch (java.io.IOException e) {
@@ -169,71 +156,27 @@ final class ServerCommand {
         boolean json;
 
         ApiClient client(Services services) {
-            String base = url != null ? url : services.env(URL_ENV)
-                    .orElseThrow(() -> new UserError("no admin API URL: give --admin URL or set " + URL_ENV));
-            var uri = CaCommand.parse("--admin", () -> ConfigValues.httpUrl(base));
-            String key;
-            if (apiKeyFile != null) {
-                try {
-                    key = Files.readString(apiKeyFile).strip();
-                } catch (IOException e) {
-                    throw new UserError("cannot read the API key file " + apiKeyFile + ": " + CaCommand.describe(e));
-                }
-            } else {
-                key = services.env(KEY_ENV).orElseThrow(() -> new UserError(
-                        "no admin API key: give --api-key-file FILE or set " + KEY_ENV));
-            }
-            return new ApiClient(uri, key);
+            return ApiOperation.connect(services, url, "--admin", URL_ENV, apiKeyFile, KEY_ENV, "admin");
         }
     }
 
-    /** Base of the operator commands: call the API, then print a summary or its JSON. */
-    abstract static class Operation implements Runnable {
-        final Services services;
-
+    /** Base of the security server operator commands: the admin API mixin. */
+    abstract static class Operation extends ApiOperation {
         @Mixin
         AdminApiOptions api;
 
         Operation(Services services) {
-            this.services = services;
+            super(services);
         }
 
         @Override
-        public void run() {
-            JsonNode answer = call(api.client(services));
-            if (api.json) {
-                try {
-                    services.out().println(answer == null ? "{}" : org.xroadng.protocol.json.ProtocolJson.mapper()
-                            .writerWithDefaultPrettyPrinter().writeValueAsString(answer));
-                } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-                    throw new IllegalStateException(e);
-                }
-            } else {
-                print(answer);
-            }
-            services.out().flush();
+        ApiClient client() {
+            return api.client(services);
         }
 
-        abstract JsonNode call(ApiClient client);
-
-        abstract void print(JsonNode answer);
-
-        void table(JsonNode items, String[] headers, String... fields) {
-            Table table = new Table(headers);
-            for (JsonNode item : items) {
-                Object[] cells = new Object[fields.length];
-                for (int i = 0; i < fields.length; i++) {
-                    JsonNode value = item.path(fields[i]);
-                    cells[i] = value.isArray() ? RegistryOperatorCommands.join(value)
-                            : value.isMissingNode() || value.isNull() ? null : value.asText();
-                }
-                table.row(cells);
-            }
-            table.print(services.out());
-        }
-
-        void line(String format, Object... args) {
-            services.out().printf(format + "%n", args);
+        @Override
+        boolean json() {
+            return api.json;
         }
     }
 

@@ -1,7 +1,6 @@
 package org.xroadng.cli;
 
 import java.net.InetSocketAddress;
-import java.util.concurrent.CountDownLatch;
 import org.xroadng.certs.ca.CaException;
 import org.xroadng.certs.ca.CertificateAuthority;
 import org.xroadng.certs.trust.TrustServer;
@@ -35,28 +34,15 @@ final class TrustCommand {
 
         @Override
         public void run() {
-            CountDownLatch stopped = new CountDownLatch(1);
             try (CertificateAuthority authority = ca.open(services)) {
                 InetSocketAddress address = listen == null ? authority.settings().listen()
                         : CaCommand.parse("--listen", () -> ConfigValues.hostPort(listen));
                 try (TrustServer server = TrustServer.start(authority, address, services.clock(), services.random())) {
-                    Thread hook = new Thread(stopped::countDown, "trust-shutdown");
-                    Runtime.getRuntime().addShutdownHook(hook);
                     services.out().printf("trust services of '%s' listening on %s: OCSP %s/ocsp, TSA %s/tsa,"
                                     + " CA certificate %s/ca.pem (Ctrl-C stops)%n", authority.settings().name(),
                             server.baseUri(), server.baseUri(), server.baseUri(), server.baseUri());
                     services.out().flush();
-                    try {
-                        stopped.await();
-                    } catch (InterruptedException e) {
-                        Thread.currentThread().interrupt();
-                    } finally {
-                        try {
-                            Runtime.getRuntime().removeShutdownHook(hook);
-                        } catch (IllegalStateException shuttingDown) {
-                            // The JVM is already stopping: the hook has run.
-                        }
-                    }
+                    Foreground.awaitStop("trust");
                 }
                 services.out().println("trust services stopped");
                 services.out().flush();

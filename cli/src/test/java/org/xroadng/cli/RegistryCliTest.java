@@ -93,7 +93,7 @@ class RegistryCliTest {
         assertTrue(wrongKey.err().contains("401"), wrongKey.err());
 
         CliRunner.Run noKey = new CliRunner(Map.of(RegistryOperatorCommands.URL_ENV, url)).run("registry", "member", "list");
-        assertTrue(noKey.err().contains("no API key"), noKey.err());
+        assertTrue(noKey.err().contains("no registry API key"), noKey.err());
     }
 
     @Test
