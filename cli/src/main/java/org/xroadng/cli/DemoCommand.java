@@ -31,8 +31,9 @@ import picocli.CommandLine.Option;
                         + " server proxy and admin API, P+5/P+6/P+7 the population registry's, P+8 provider IS,"
                         + " P+9 reserved for the citizen portal (not part of the demo yet).",
                 "",
-                "A second run on the same --data-dir reuses the state and skips what is already enrolled. Tokens"
-                        + " use the development PIN '" + DemoNetwork.DEVELOPMENT_PIN + "': for demos only.",
+                "It runs until Ctrl-C, which stops every component. A second run on the same --data-dir (and the"
+                        + " same --base-port) reuses the state and skips what is already enrolled. Tokens use the"
+                        + " development PIN '" + DemoNetwork.DEVELOPMENT_PIN + "': for demos only.",
                 ""})
 final class DemoCommand implements Callable<Integer> {
 
@@ -66,15 +67,19 @@ final class DemoCommand implements Callable<Integer> {
         }, "demo-shutdown");
         Runtime.getRuntime().addShutdownHook(hook);
         boolean interrupted = false;
-        try (DemoNetwork network = DemoNetwork.start(dataDir, ports, services.provider(), services.random(),
-                services.clock(), progress)) {
-            DemoReport.present(network, progress, services.out());
-            try {
-                stop.await();
-            } catch (InterruptedException e) {
-                interrupted = true;
+        try {
+            try (DemoNetwork network = DemoNetwork.start(dataDir, ports, services.provider(), services.random(),
+                    services.clock(), progress)) {
+                DemoReport.present(network, progress, services.out());
+                try {
+                    stop.await();
+                } catch (InterruptedException e) {
+                    interrupted = true;
+                }
+                services.out().println("stopping the demo network...");
+                services.out().flush();
             }
-            services.out().println("stopping the demo network...");
+            services.out().println("demo network stopped");
             services.out().flush();
         } catch (DemoException e) {
             throw new UserError(e.getMessage(), e);
@@ -86,8 +91,6 @@ final class DemoCommand implements Callable<Integer> {
                 // The JVM is stopping: the hook is running and waits for 'stopped'.
             }
         }
-        services.out().println("demo network stopped");
-        services.out().flush();
         if (interrupted) {
             Thread.currentThread().interrupt();
         }

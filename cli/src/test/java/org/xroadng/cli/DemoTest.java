@@ -26,6 +26,8 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.xroadng.cli.demo.DemoPorts;
+import org.xroadng.cli.demo.SampleExchange;
 import org.xroadng.protocol.json.ProtocolJson;
 
 /**
@@ -92,6 +94,16 @@ class DemoTest {
         assertEquals(200, status(curl(tax)));
         JsonNode again = ProtocolJson.mapper().readTree(Files.readString(data.resolve("network.json")));
         assertEquals(apiKey, again.path("registry").path("apiKey").asText());
+    }
+
+    @Test
+    void readme_showsTheCurlCommandsTheDemoPrintsWithDefaultPorts() throws IOException {
+        String readme = Files.readString(Path.of("..", "README.md"));
+        URI clientProxy = DemoPorts.http(new DemoPorts(DemoPorts.DEFAULT_BASE).consumerClientProxy());
+
+        for (SampleExchange exchange : SampleExchange.ALL) {
+            assertTrue(readme.contains(exchange.curl(clientProxy)), "README.md lacks " + exchange.curl(clientProxy));
+        }
     }
 
     @Test
