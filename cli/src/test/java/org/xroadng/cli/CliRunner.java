@@ -30,8 +30,13 @@ final class CliRunner {
 
     /** Starts a long-running command (a server) on its own thread; interrupting the thread stops it. */
     Thread start(StringWriter out, String... args) {
+        return start(out, new StringWriter(), args);
+    }
+
+    /** As {@link #start(StringWriter, String...)}, also capturing what the command prints to stderr. */
+    Thread start(StringWriter out, StringWriter err, String... args) {
         Services services = new Services(new BouncyCastleProvider(), new SecureRandom(), Clock.systemUTC(), environment,
-                new PrintWriter(out, true), new PrintWriter(new StringWriter(), true));
+                new PrintWriter(out, true), new PrintWriter(err, true));
         Thread thread = new Thread(() -> Xroad.run(services, args), "xroad " + String.join(" ", args));
         thread.setDaemon(true);
         thread.start();

@@ -1,0 +1,74 @@
+package org.xroadng.cli.demo;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.net.http.HttpClient;
+import java.util.List;
+
+/**
+ * The order of the demo's enrolment, every step through a real interface (DESIGN.md section 8):
+ * the registry operator's set-up ({@link RegistryEnrolment}); each server's keys and certificates,
+ * after which its proxies start; authCertReg for both servers; their clients and clientReg
+ * ({@link ServerEnrolment}); the provider's service and access right ({@link ServiceSetup}); then
+ * both servers fetch the new global configuration at once, and each client must show as
+ * registered.
+ */
+final class DemoEnrolment {
+
+    private final DemoNetwork network;
+    private final HttpClient http;
+    private final Progress progress;
+
+    DemoEnrolment(DemoNetwork network, HttpClient http, Progress progress) {
+        this.network = network;
+        this.http = http;
+        this.progress = progress;
+    }
+
+    void run() throws DemoException {
+        JsonApi registry = new JsonApi("registry", network.registryUrl(), network.registryApiKey(), http);
+        new RegistryEnrolment(registry, progress).run(network.ca());
+
+        DemoServer consumer = network.consumer();
+        DemoServer provider = network.provider();
+        ServerEnrolment consumerSide = enrolment(consumer, registry);
+        ServerEnrolment providerSide = enrolment(provider, registry);
+        consumerSide.certificates(network.ca(), List.of(DemoCast.TAX_BOARD, DemoCast.BANK, DemoCast.PORTAL_AGENCY));
+        providerSide.certificates(network.ca(), List.of(DemoCast.POPULATION_REGISTRY));
+        consumer.refreshAndRequireProxies();
+        provider.refreshAndRequireProxies();
+
+        consumerSide.register();
+        providerSide.register();
+        consumerSide.clients(consumer.clients());
+        providerSide.clients(provider.clients());
+
+        ServiceSetup services = new ServiceSetup(admin(provider), progress);
+        services.service(DemoCast.PERSON, network.personServiceUrl());
+        services.accessRight(DemoCast.PERSON, DemoCast.TAX, "GET", "/**", DemoCast.TAX_PURPOSE);
+
+        consumer.refreshAndRequireProxies();
+        provider.refreshAndRequireProxies();
+        for (DemoServer server : network.servers()) {
+            requireRegistered(server);
+        }
+    }
+
+    private ServerEnrolment enrolment(DemoServer server, JsonApi registry) {
+        return new ServerEnrolment(server.id(), server.dir(), admin(server), registry, progress);
+    }
+
+    private JsonApi admin(DemoServer server) {
+        return new JsonApi(server.id().format() + " admin", server.adminUrl(), server.apiKey(), http);
+    }
+
+    /** After the refresh, each hosted client must be registered in the configuration the server holds. */
+    private void requireRegistered(DemoServer server) throws DemoException {
+        JsonNode clients = admin(server).get("/clients");
+        for (JsonNode client : clients) {
+            if (!client.path("registered").asBoolean()) {
+                throw new DemoException("security server " + server.id().format() + " does not yet see "
+                        + client.path("id").asText() + " as registered in the global configuration");
+            }
+        }
+    }
+}

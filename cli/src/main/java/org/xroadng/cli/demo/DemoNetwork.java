@@ -1,0 +1,242 @@
+package org.xroadng.cli.demo;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.Provider;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.List;
+import org.xroadng.certs.ca.CaException;
+import org.xroadng.certs.ca.CaSettings;
+import org.xroadng.certs.ca.CertificateAuthority;
+import org.xroadng.certs.token.Pin;
+import org.xroadng.certs.trust.TrustServer;
+import org.xroadng.protocol.globalconf.AnchorFile;
+import org.xroadng.protocol.id.SecurityServerId;
+import org.xroadng.protocol.id.SubsystemId;
+import org.xroadng.protocol.jws.SigningException;
+import org.xroadng.registry.RegistryException;
+import org.xroadng.registry.RegistryHome;
+import org.xroadng.registry.RegistryServer;
+import org.xroadng.registry.RegistrySettings;
+
+/**
+ * A whole demo network in one process on loopback, its state in a data directory: the trust
+ * services (CA, OCSP responder, TSA), the central registry, the tax board's and the population
+ * registry's security servers and the sample provider IS, on the ports of {@link DemoPorts}.
+ * {@link #start} opens what the directory already holds and creates the rest, then enrols
+ * everything through the components' APIs ({@link DemoEnrolment}); {@link #close} stops the
+ * components in the reverse order of their start.
+ *
+ * <p>Layout of the data directory: {@code ca/}, {@code registry/}, {@code anchor.json},
+ * {@code servers/DEMO_GOV_1002_ss1/}, {@code servers/DEMO_GOV_1001_ss1/}, {@code demo-state.json}
+ * and, once ready, {@code network.json}. Every token uses {@link #DEVELOPMENT_PIN}.
+ */
+public final class DemoNetwork implements AutoCloseable {
+
+    /** The PIN of every token the demo creates. For development only: it is printed and documented. */
+    public static final String DEVELOPMENT_PIN = "demo-development-pin";
+    public static final String ANCHOR_FILE = "anchor.json";
+
+    private final Path dir;
+    private final DemoPorts ports;
+    private final Deque<AutoCloseable> started = new ArrayDeque<>();
+    private CertificateAuthority ca;
+    private RegistryHome registryHome;
+    private String registryApiKey;
+    private SampleProviderIs providerIs;
+    private DemoServer consumer;
+    private DemoServer provider;
+
+    private DemoNetwork(Path dir, DemoPorts ports) {
+        this.dir = dir;
+        this.ports = ports;
+    }
+
+    /**
+     * Starts the network in {@code dir} on {@code ports} and enrols it; on failure everything
+     * started so far is stopped again.
+     */
+    public static DemoNetwork start(Path dir, DemoPorts ports, Provider provider, SecureRandom random, Clock clock,
+                                    Progress progress) throws DemoException {
+        ports.requireFree();
+        Path absolute = dir.toAbsolutePath().normalize();
+        DemoNetwork network = new DemoNetwork(absolute, ports);
+        try {
+            Files.createDirectories(absolute);
+            DemoState state = DemoState.load(absolute, ports);
+            network.startComponents(state, provider, random, clock, progress);
+            HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10))
+                    .followRedirects(HttpClient.Redirect.NEVER).build();
+            new DemoEnrolment(network, http, progress).run();
+            return network;
+        } catch (DemoException | RuntimeException e) {
+            network.close();
+            throw e;
+        } catch (IOException e) {
+            network.close();
+            throw new DemoException("cannot create the data directory " + absolute + ": " + e.getMessage(), e);
+        }
+    }
+
+    private void startComponents(DemoState state, Provider provider, SecureRandom random, Clock clock, Progress progress)
+            throws DemoException {
+        try {
+            Path caDir = dir.resolve("ca");
+            boolean existing = Files.exists(caDir.resolve(CaSettings.FILE));
+            ca = existing ? CertificateAuthority.open(caDir, pin(), provider, random, clock)
+                    : CertificateAuthority.init(caDir, new CaSettings("Demo CA", DemoPorts.http(ports.trust()),
+                    DemoPorts.address(ports.trust()), 365), pin(), provider, random, clock);
+            started.push(ca);
+            started.push(TrustServer.start(ca, DemoPorts.address(ports.trust()), clock, random));
+            progress.note("  " + (existing ? "opened " : "created") + " trust services (CA, OCSP, TSA) on " + trustUrl());
+        } catch (CaException e) {
+            throw new DemoException("trust services: " + e.getMessage(), e);
+        }
+        startRegistry(state, provider, random, clock, progress);
+        try {
+            providerIs = SampleProviderIs.start(DemoPorts.address(ports.providerIs()));
+            started.push(providerIs);
+            progress.note("  started sample provider IS on " + providerIs.baseUri());
+        } catch (IOException e) {
+            throw new DemoException("sample provider IS: cannot listen on port " + ports.providerIs() + ": "
+                    + e.getMessage(), e);
+        }
+        consumer = DemoServer.start(DemoCast.CONSUMER_SERVER, List.of(DemoCast.TAX, DemoCast.LOANS, DemoCast.PORTAL),
+                dir, ports.consumerClientProxy(), ports.consumerServerProxy(), ports.consumerAdmin(), state,
+                provider, random, clock, progress);
+        started.push(consumer);
+        this.provider = DemoServer.start(DemoCast.PROVIDER_SERVER, List.of(DemoCast.POPULATION), dir,
+                ports.providerClientProxy(), ports.providerServerProxy(), ports.providerAdmin(), state, provider,
+                random, clock, progress);
+        started.push(this.provider);
+    }
+
+    private void startRegistry(DemoState state, Provider provider, SecureRandom random, Clock clock, Progress progress)
+            throws DemoException {
+        Path registryDir = dir.resolve("registry");
+        try {
+            boolean existing = Files.exists(registryDir.resolve(RegistrySettings.FILE));
+            if (existing) {
+                registryHome = RegistryHome.open(registryDir, pin(), provider, random, clock);
+                started.push(registryHome);
+                registryApiKey = state.registryApiKey().orElseThrow(() -> new DemoException("the registry in "
+                        + registryDir + " exists but its admin API key is not in " + DemoState.FILE
+                        + "; remove the data directory to start afresh"));
+            } else {
+                RegistrySettings settings = new RegistrySettings(DemoCast.INSTANCE, DemoPorts.http(ports.registry()),
+                        DemoPorts.address(ports.registry()), 60);
+                RegistryHome.Initialized created = RegistryHome.init(registryDir, settings, pin(), provider, random, clock);
+                registryHome = created.home();
+                started.push(registryHome);
+                registryApiKey = created.adminKey().key();
+                state.registryApiKey(registryApiKey);
+            }
+            AnchorFile.write(anchorFile(), registryHome.anchor());
+            started.push(RegistryServer.start(registryHome.registry(), registryHome.settings()));
+            progress.note("  " + (existing ? "opened " : "created") + " central registry on " + registryUrl());
+        } catch (RegistryException e) {
+            throw new DemoException("central registry: " + e.getMessage(), e);
+        } catch (IOException e) {
+            throw new DemoException("central registry: cannot listen on port " + ports.registry() + " or write the"
+                    + " anchor: " + e.getMessage(), e);
+        } catch (SigningException e) {
+            throw new DemoException("central registry: the configuration signing key failed: " + e.getMessage(), e);
+        }
+    }
+
+    /** A fresh copy of the development PIN (a token may clear the one it is given). */
+    static Pin pin() {
+        return Pin.of(DEVELOPMENT_PIN);
+    }
+
+    public Path dir() {
+        return dir;
+    }
+
+    public DemoPorts ports() {
+        return ports;
+    }
+
+    public Path anchorFile() {
+        return dir.resolve(ANCHOR_FILE);
+    }
+
+    public URI trustUrl() {
+        return DemoPorts.http(ports.trust());
+    }
+
+    CertificateAuthority ca() {
+        return ca;
+    }
+
+    public Path caCertificateFile() {
+        return dir.resolve("ca").resolve(CertificateAuthority.CA_CERT_FILE);
+    }
+
+    public URI ocspUrl() {
+        return ca.settings().ocspUrl();
+    }
+
+    public URI tsaUrl() {
+        return ca.settings().tsaUrl();
+    }
+
+    public URI registryUrl() {
+        return DemoPorts.http(ports.registry());
+    }
+
+    public String registryApiKey() {
+        return registryApiKey;
+    }
+
+    /** Where the service {@code person} points: the sample provider IS's {@code /person}. */
+    public URI personServiceUrl() {
+        return URI.create(providerIs.baseUri() + "/person");
+    }
+
+    public URI providerIsUrl() {
+        return providerIs.baseUri();
+    }
+
+    /** The tax board's server: the consumer side, hosting the tax board, the bank and the portal. */
+    public DemoServer consumer() {
+        return consumer;
+    }
+
+    /** The population registry's server: the provider side. */
+    public DemoServer provider() {
+        return provider;
+    }
+
+    public List<DemoServer> servers() {
+        return List.of(consumer, provider);
+    }
+
+    /** Stops everything started, newest first; safe to call more than once. */
+    @Override
+    public void close() {
+        while (!started.isEmpty()) {
+            try {
+                started.pop().close();
+            } catch (Exception e) {
+                // Keep stopping the rest: one component failing to stop must not keep others running.
+            }
+        }
+    }
+
+    /** The identifiers of the subsystems a server hosts. */
+    static List<String> format(List<SubsystemId> clients) {
+        return clients.stream().map(SubsystemId::format).toList();
+    }
+
+    static String dirName(SecurityServerId server) {
+        return server.format().replace('/', '_');
+    }
+}

@@ -1,0 +1,68 @@
+package org.xroadng.cli.demo;
+
+import java.io.PrintWriter;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * What the demo prints once the network runs: the sample exchanges through the tax board's client
+ * proxy with their outcomes, the same queries as curl commands, where everything listens, then it
+ * writes {@code network.json} and prints the line containing {@code ready}.
+ */
+public final class DemoReport {
+
+    /** The last line printed once the network answers; scripts wait for it. */
+    public static final String READY = "ready: the demo network is running; Ctrl-C stops it";
+    private static final int MAX_BODY = 300;
+
+    private DemoReport() {
+    }
+
+    public static void present(DemoNetwork network, Progress progress, PrintWriter out) throws DemoException {
+        out.printf("enrolment: %d steps done now, %d found already done%n", progress.doneCount(), progress.keptCount());
+        DemoServer consumer = network.consumer();
+        URI clientProxy = consumer.clientProxyUrl();
+        HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+        List<SampleExchanges.Outcome> outcomes = new SampleExchanges(http).run(clientProxy);
+        out.printf("%nsample exchanges through the client proxy of %s (%s):%n", consumer.id().format(), clientProxy);
+        for (SampleExchanges.Outcome outcome : outcomes) {
+            SampleExchange exchange = outcome.exchange();
+            out.printf("  %s%n", exchange.title());
+            out.printf("    GET %s as %s, purpose %s%n", exchange.path(), exchange.client().format(), exchange.purpose());
+            out.printf("    -> %d%s %s%n", outcome.status(), outcome.error().isEmpty() ? "" : " " + outcome.error(),
+                    shorten(outcome.body()));
+            if (!outcome.asExpected()) {
+                out.printf("    warning: expected %d; see the log above%n", exchange.expectedStatus());
+            }
+        }
+        out.printf("%ntry it yourself (an information system talks plain HTTP to its security server):%n");
+        for (SampleExchange exchange : SampleExchange.ALL) {
+            out.printf("  %s%n", exchange.curl(clientProxy));
+        }
+        out.printf("%nwhere everything listens (ports %d..%d):%n", network.ports().base(), network.ports().last());
+        out.printf("  trust services (OCSP, TSA, CA certificate)  %s%n", network.trustUrl());
+        out.printf("  central registry                            %s/api/v1 (API key in network.json)%n",
+                network.registryUrl());
+        for (DemoServer server : network.servers()) {
+            out.printf("  security server %-20s    client proxy %s, server proxy %s, admin API %s/api/v1%n",
+                    server.id().format(), server.clientProxyUrl(), server.serverProxyUrl(), server.adminUrl());
+        }
+        out.printf("  sample provider IS                          %s/person/{personalCode}%n", network.providerIsUrl());
+        out.printf("  citizen portal                              not part of the demo yet (port %d is reserved;"
+                + " network.json has \"portal\": null)%n", network.ports().portal());
+        Path file = NetworkFile.write(network);
+        out.printf("%ntokens use the development PIN '%s' (for this demo only, never for real keys)%n",
+                DemoNetwork.DEVELOPMENT_PIN);
+        out.printf("network description: %s%n", file);
+        out.println(READY);
+        out.flush();
+    }
+
+    private static String shorten(String body) {
+        String line = body.replaceAll("\\s+", " ").strip();
+        return line.length() <= MAX_BODY ? line : line.substring(0, MAX_BODY) + "...";
+    }
+}

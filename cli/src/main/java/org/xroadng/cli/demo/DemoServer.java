@@ -1,0 +1,146 @@
+package org.xroadng.cli.demo;
+
+import java.io.IOException;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.Provider;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.util.List;
+import org.xroadng.protocol.id.SecurityServerId;
+import org.xroadng.protocol.id.SubsystemId;
+import org.xroadng.securityserver.SecurityServer;
+import org.xroadng.securityserver.ServerException;
+import org.xroadng.securityserver.ServerHome;
+import org.xroadng.securityserver.ServerSettings;
+import org.xroadng.securityserver.log.MessageLog;
+
+/**
+ * One of the demo's security servers, running: its directory ({@link ServerHome}), the runtime
+ * ({@link SecurityServer}: admin API at once, proxies once the auth certificate is imported), its
+ * admin API key and the clients it hosts. Created with {@code ServerHome.init} on the first run,
+ * opened with the development PIN afterwards.
+ */
+public final class DemoServer implements AutoCloseable {
+
+    private final SecurityServerId id;
+    private final Path dir;
+    private final List<SubsystemId> clients;
+    private final int clientProxyPort;
+    private final int serverProxyPort;
+    private final int adminPort;
+    private final String apiKey;
+    private final ServerHome home;
+    private final SecurityServer runtime;
+
+    private DemoServer(SecurityServerId id, Path dir, List<SubsystemId> clients, int clientProxyPort, int serverProxyPort,
+                       int adminPort, String apiKey, ServerHome home, SecurityServer runtime) {
+        this.id = id;
+        this.dir = dir;
+        this.clients = List.copyOf(clients);
+        this.clientProxyPort = clientProxyPort;
+        this.serverProxyPort = serverProxyPort;
+        this.adminPort = adminPort;
+        this.apiKey = apiKey;
+        this.home = home;
+        this.runtime = runtime;
+    }
+
+    static DemoServer start(SecurityServerId id, List<SubsystemId> clients, Path dataDir, int clientProxyPort,
+                            int serverProxyPort, int adminPort, DemoState state, Provider provider, SecureRandom random,
+                            Clock clock, Progress progress) throws DemoException {
+        Path dir = dataDir.resolve("servers").resolve(DemoNetwork.dirName(id));
+        boolean existing = Files.exists(dir.resolve(ServerSettings.FILE));
+        ServerHome home;
+        String apiKey;
+        try {
+            if (existing) {
+                home = ServerHome.open(dir, DemoNetwork.pin(), provider, random, clock);
+                apiKey = state.serverApiKey(id).orElse(null);
+                if (apiKey == null) {
+                    home.close();
+                    throw new DemoException("security server " + id.format() + " in " + dir + " exists but its admin"
+                            + " API key is not in " + DemoState.FILE + "; remove the data directory to start afresh");
+                }
+            } else {
+                Files.createDirectories(dir);
+                ServerSettings settings = new ServerSettings(id, dir.relativize(dataDir.resolve(DemoNetwork.ANCHOR_FILE)),
+                        DemoPorts.address(clientProxyPort), DemoPorts.address(serverProxyPort),
+                        DemoPorts.HOST + ":" + serverProxyPort, DemoPorts.address(adminPort),
+                        ServerSettings.DEFAULT_MAX_BODY_BYTES, ServerSettings.DEFAULT_GLOBAL_CONF_REFRESH_SECONDS,
+                        ServerSettings.DEFAULT_OCSP_REFRESH_SECONDS);
+                ServerHome.Initialized created = ServerHome.init(dir, settings, DemoNetwork.pin(), provider, random, clock);
+                home = created.home();
+                apiKey = created.adminKey().key();
+                state.serverApiKey(id, apiKey);
+            }
+        } catch (ServerException e) {
+            throw new DemoException("security server " + id.format() + ": " + e.getMessage(), e);
+        } catch (IOException e) {
+            throw new DemoException("security server " + id.format() + ": cannot create " + dir + ": " + e.getMessage(), e);
+        }
+        try {
+            SecurityServer runtime = SecurityServer.start(home, MessageLog.NONE, provider, random, clock);
+            progress.note("  " + (existing ? "opened " : "created") + " security server " + id.format() + ", admin API on "
+                    + runtime.adminUri());
+            return new DemoServer(id, dir, clients, clientProxyPort, serverProxyPort, adminPort, apiKey, home, runtime);
+        } catch (IOException e) {
+            home.close();
+            throw new DemoException("security server " + id.format() + ": cannot listen on admin port " + adminPort + ": "
+                    + e.getMessage(), e);
+        }
+    }
+
+    public SecurityServerId id() {
+        return id;
+    }
+
+    Path dir() {
+        return dir;
+    }
+
+    public List<SubsystemId> clients() {
+        return clients;
+    }
+
+    public URI clientProxyUrl() {
+        return DemoPorts.http(clientProxyPort);
+    }
+
+    public URI serverProxyUrl() {
+        return DemoPorts.https(serverProxyPort);
+    }
+
+    public URI adminUrl() {
+        return DemoPorts.http(adminPort);
+    }
+
+    public String apiKey() {
+        return apiKey;
+    }
+
+    /**
+     * Fetches the global configuration and OCSP responses now, starting the proxies if the auth
+     * certificate has just been imported, then checks that they run: a proxy that could not open
+     * its port is reported with the port.
+     */
+    void refreshAndRequireProxies() throws DemoException {
+        runtime.refreshNow();
+        if (runtime.clientProxyAddress().isEmpty()) {
+            throw new DemoException("security server " + id.format() + ": the message path did not start; is port "
+                    + clientProxyPort + " (client proxy) or " + serverProxyPort + " (server proxy) taken?"
+                    + " (the log above says why)");
+        }
+    }
+
+    void refresh() {
+        runtime.refreshNow();
+    }
+
+    @Override
+    public void close() {
+        runtime.close();
+        home.close();
+    }
+}

@@ -1,0 +1,55 @@
+package org.xroadng.cli.demo;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.nio.file.Path;
+import org.xroadng.protocol.json.ProtocolJson;
+
+/**
+ * {@code DIR/network.json}, the demo network described for scripts and tests in the form of
+ * DESIGN.md section 8: full URLs, absolute file paths, the API keys, and {@code "portal": null}
+ * while the citizen portal is not part of the demo.
+ */
+public final class NetworkFile {
+
+    public static final String FILE = "network.json";
+
+    private NetworkFile() {
+    }
+
+    public static Path write(DemoNetwork network) throws DemoException {
+        ObjectNode json = ProtocolJson.mapper().createObjectNode();
+        json.put("instance", DemoCast.INSTANCE);
+        json.put("anchor", network.anchorFile().toString());
+        ObjectNode trust = json.putObject("trust");
+        trust.put("url", network.trustUrl().toString());
+        trust.put("ocsp", network.ocspUrl().toString());
+        trust.put("tsa", network.tsaUrl().toString());
+        trust.put("caCertificate", network.caCertificateFile().toString());
+        ObjectNode registry = json.putObject("registry");
+        registry.put("url", network.registryUrl().toString());
+        registry.put("apiKey", network.registryApiKey());
+        ArrayNode servers = json.putArray("servers");
+        for (DemoServer server : network.servers()) {
+            ObjectNode entry = servers.addObject();
+            entry.put("id", server.id().format());
+            entry.put("clientProxy", server.clientProxyUrl().toString());
+            entry.put("serverProxy", server.serverProxyUrl().toString());
+            entry.put("admin", server.adminUrl().toString());
+            entry.put("apiKey", server.apiKey());
+            ArrayNode clients = entry.putArray("clients");
+            DemoNetwork.format(server.clients()).forEach(clients::add);
+        }
+        json.put("providerIs", network.providerIsUrl().toString());
+        json.putNull("portal");
+        json.putObject("citizen").put("personalCode", DemoCast.CITIZEN);
+        Path file = network.dir().resolve(FILE);
+        try {
+            DemoState.writeAtomically(file, ProtocolJson.mapper().writerWithDefaultPrettyPrinter().writeValueAsBytes(json));
+        } catch (IOException e) {
+            throw new DemoException("cannot write " + file + ": " + e.getMessage(), e);
+        }
+        return file;
+    }
+}

@@ -1,0 +1,67 @@
+package org.xroadng.cli.demo;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.xroadng.protocol.XRoadHeaders;
+import org.xroadng.protocol.error.ErrorBody;
+import org.xroadng.protocol.http.HttpApiServer;
+import org.xroadng.protocol.http.HttpReply;
+
+/**
+ * The population registry's information system, as small as it can be: {@code GET
+ * /person/{personalCode}} answers a sample person as JSON and names that person in
+ * {@code X-Road-Data-Subject} (DESIGN.md section 6), or a 404 JSON error for an unknown code. The
+ * people are invented; the demo citizen is {@value DemoCast#CITIZEN}.
+ */
+final class SampleProviderIs implements AutoCloseable {
+
+    /** One sample person; the record is the JSON answered. */
+    record Person(String personalCode, String givenName, String familyName, String dateOfBirth, String address) {
+    }
+
+    static final Map<String, Person> PEOPLE = people();
+
+    private final HttpApiServer server;
+
+    private SampleProviderIs(HttpApiServer server) {
+        this.server = server;
+    }
+
+    static SampleProviderIs start(InetSocketAddress listen) throws IOException {
+        HttpApiServer server = HttpApiServer.builder("provider-is").bind(listen).threads(4).route("GET",
+                "/person/{code}", call -> {
+                    String code = call.pathParam("code");
+                    Person person = PEOPLE.get(code);
+                    if (person == null) {
+                        return HttpReply.json(404, new ErrorBody("NotFound",
+                                "no person with personal code " + code + " in the population registry", null));
+                    }
+                    return HttpReply.json(200, person).withHeader(XRoadHeaders.DATA_SUBJECT, person.personalCode());
+                }).start();
+        return new SampleProviderIs(server);
+    }
+
+    /** The base URL; the service {@code person} points at {@code baseUri()/person}. */
+    URI baseUri() {
+        return server.baseUri();
+    }
+
+    @Override
+    public void close() {
+        server.close();
+    }
+
+    private static Map<String, Person> people() {
+        Map<String, Person> people = new LinkedHashMap<>();
+        for (Person p : new Person[] {
+                new Person(DemoCast.CITIZEN, "Mari", "Maasikas", "1980-01-01", "Tartu mnt 1, Tallinn"),
+                new Person("EE49002020002", "Jaan", "Tamm", "1990-02-02", "Riia 2, Tartu"),
+                new Person("EE36003030003", "Liis", "Kask", "1960-03-03", "Rüütli 3, Pärnu")}) {
+            people.put(p.personalCode(), p);
+        }
+        return Map.copyOf(people);
+    }
+}

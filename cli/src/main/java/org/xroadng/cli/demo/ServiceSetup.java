@@ -1,0 +1,53 @@
+package org.xroadng.cli.demo;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.net.URI;
+import java.util.List;
+import java.util.Map;
+import org.xroadng.protocol.id.ServiceId;
+import org.xroadng.protocol.id.SubsystemId;
+
+/**
+ * The provider's services and access rights, through its admin API: the service
+ * {@code DEMO/GOV/1001/population/person} pointing at the sample provider IS (personal data), and
+ * one access right: the tax board may {@code GET /**} with purpose {@code tax-assessment}. The bank
+ * gets none, so its query is refused. Each step is skipped when already done.
+ */
+final class ServiceSetup {
+
+    private final JsonApi admin;
+    private final Progress progress;
+
+    ServiceSetup(JsonApi admin, Progress progress) {
+        this.admin = admin;
+        this.progress = progress;
+    }
+
+    void service(ServiceId service, URI url) throws DemoException {
+        String step = "provider: service " + service.format() + " -> " + url + " (personal data)";
+        if (ServerEnrolment.hasId(admin.get("/services"), service.format())) {
+            progress.kept(step);
+            return;
+        }
+        admin.post("/services", Map.of("id", service.format(), "url", url.toString(), "timeoutSeconds", 30,
+                "personalData", true));
+        progress.done(step);
+    }
+
+    void accessRight(ServiceId service, SubsystemId subject, String method, String path, String purpose)
+            throws DemoException {
+        String step = "provider: " + subject.format() + " may " + method + " " + path + " of " + service.format()
+                + " for purpose " + purpose;
+        for (JsonNode right : admin.get("/access-rights")) {
+            if (service.format().equals(right.path("service").asText())
+                    && subject.format().equals(right.path("subject").asText())
+                    && method.equals(right.path("method").asText()) && path.equals(right.path("path").asText())) {
+                progress.kept(step);
+                return;
+            }
+        }
+        admin.post("/access-rights", Map.of("service", service.format(), "subject", subject.format(), "method", method,
+                "path", path, "purposes", List.of(purpose)));
+        progress.done(step);
+    }
+}

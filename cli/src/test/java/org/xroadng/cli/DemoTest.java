@@ -1,0 +1,246 @@
+package org.xroadng.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.IOException;
+import java.io.StringWriter;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.xroadng.cli.demo.DemoPorts;
+import org.xroadng.cli.demo.SampleExchange;
+import org.xroadng.protocol.json.ProtocolJson;
+
+/**
+ * {@code xroad demo} end to end, in-process on free loopback ports: it reaches {@code ready}, the
+ * curl commands it prints give the tax board the citizen and refuse the bank, network.json has the
+ * shape of DESIGN.md section 8, and a second run on the same data directory reaches {@code ready}
+ * again without filing anything new at the registry.
+ */
+class DemoTest {
+
+    private static final String READY = "ready";
+
+    @TempDir
+    Path dir;
+
+    private final CliRunner cli = new CliRunner(Map.of());
+    private final HttpClient http = HttpClient.newHttpClient();
+    private Thread running;
+
+    @AfterEach
+    void stopDemo() throws Exception {
+        stop();
+    }
+
+    @Test
+    void demo_enrolsAnswersCurlAndRestartsWithoutReEnrolling() throws Exception {
+        int base = freeBasePort();
+        Path data = dir.resolve("demo-data");
+
+        StringWriter first = start(base, data);
+
+        JsonNode network = ProtocolJson.mapper().readTree(Files.readString(data.resolve("network.json")));
+        assertNetworkShape(network, base, data);
+        List<String> curls = curlCommands(first.toString());
+        assertEquals(3, curls.size(), first.toString());
+        String tax = command(curls, "DEMO/GOV/1002/tax", "EE38001010001");
+        String unknown = command(curls, "DEMO/GOV/1002/tax", "EE00000000000");
+        String bank = command(curls, "DEMO/COM/2001/loans", "EE38001010001");
+        assertTrue(tax.contains("http://127.0.0.1:" + (base + 2) + "/r1/DEMO/GOV/1001/population/person/EE38001010001"), tax);
+
+        String allowed = curl(tax);
+        assertEquals(200, status(allowed), allowed);
+        assertTrue(allowed.contains("\"personalCode\":\"EE38001010001\""), allowed);
+        assertTrue(allowed.contains("Maasikas"), allowed);
+        assertEquals(404, status(curl(unknown)));
+        String refused = curl(bank);
+        assertEquals(500, status(refused), refused);
+        assertTrue(refused.toLowerCase().contains("x-road-error: server.serverproxy.accessdenied"), refused);
+        assertTrue(refused.contains("\"type\":\"Server.ServerProxy.AccessDenied\""), refused);
+
+        URI registry = URI.create(network.path("registry").path("url").asText());
+        String apiKey = network.path("registry").path("apiKey").asText();
+        long requests = managementRequests(registry, apiKey);
+        assertEquals(6, requests, "two authCertReg and four clientReg");
+
+        stop();
+        assertTrue(first.toString().contains("demo network stopped"), first.toString());
+
+        StringWriter second = start(base, data);
+
+        assertTrue(second.toString().contains("enrolment: 0 steps done now"), second.toString());
+        assertEquals(requests, managementRequests(registry, apiKey), "the second run files no management request");
+        assertEquals(curls, curlCommands(second.toString()), "same ports, same commands");
+        assertEquals(200, status(curl(tax)));
+        JsonNode again = ProtocolJson.mapper().readTree(Files.readString(data.resolve("network.json")));
+        assertEquals(apiKey, again.path("registry").path("apiKey").asText());
+    }
+
+    @Test
+    void readme_showsTheCurlCommandsTheDemoPrintsWithDefaultPorts() throws IOException {
+        String readme = Files.readString(Path.of("..", "README.md"));
+        URI clientProxy = DemoPorts.http(new DemoPorts(DemoPorts.DEFAULT_BASE).consumerClientProxy());
+
+        for (SampleExchange exchange : SampleExchange.ALL) {
+            assertTrue(readme.contains(exchange.curl(clientProxy)), "README.md lacks " + exchange.curl(clientProxy));
+        }
+    }
+
+    @Test
+    void baseWithoutRoomForTenPorts_isRefused() {
+        CliRunner.Run run = cli.run("demo", "--base-port", "65530", "--data-dir", dir.resolve("d").toString());
+
+        assertEquals(1, run.exitCode());
+        assertTrue(run.err().contains("base port 65530 leaves no room"), run.err());
+        assertFalse(Files.exists(dir.resolve("d")));
+    }
+
+    @Test
+    void takenPort_isNamedAndNothingIsCreated() throws Exception {
+        int base = freeBasePort();
+        try (ServerSocket taken = new ServerSocket()) {
+            taken.bind(new InetSocketAddress(InetAddress.getByName("127.0.0.1"), base + 1));
+
+            CliRunner.Run run = cli.run("demo", "--base-port", String.valueOf(base), "--data-dir",
+                    dir.resolve("d").toString());
+
+            assertEquals(1, run.exitCode());
+            assertTrue(run.err().contains("port " + (base + 1) + " (central registry) is not free"), run.err());
+            assertFalse(Files.exists(dir.resolve("d")));
+        }
+    }
+
+    private StringWriter start(int base, Path data) throws InterruptedException {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        running = cli.start(out, err, "demo", "--base-port", String.valueOf(base), "--data-dir", data.toString());
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(40);
+        while (!out.toString().lines().anyMatch(line -> line.startsWith(READY))) {
+            if (!running.isAlive()) {
+                fail("the demo ended before it was ready:\n" + out + "\n" + err);
+            }
+            if (System.nanoTime() > deadline) {
+                fail("the demo was not ready in 40 s:\n" + out + "\n" + err);
+            }
+            Thread.sleep(100);
+        }
+        return out;
+    }
+
+    private void stop() throws InterruptedException {
+        if (running != null) {
+            running.interrupt();
+            running.join(TimeUnit.SECONDS.toMillis(20));
+            assertFalse(running.isAlive(), "the demo stops when interrupted");
+            running = null;
+        }
+    }
+
+    private static void assertNetworkShape(JsonNode network, int base, Path data) {
+        String host = "http://127.0.0.1:";
+        assertEquals("DEMO", network.path("instance").asText());
+        assertTrue(Files.isRegularFile(Path.of(network.path("anchor").asText())), network.toString());
+        assertTrue(Path.of(network.path("anchor").asText()).startsWith(data.toAbsolutePath()), network.toString());
+        JsonNode trust = network.path("trust");
+        assertEquals(host + base, trust.path("url").asText());
+        assertEquals(host + base + "/ocsp", trust.path("ocsp").asText());
+        assertEquals(host + base + "/tsa", trust.path("tsa").asText());
+        assertTrue(Files.isRegularFile(Path.of(trust.path("caCertificate").asText())), trust.toString());
+        assertEquals(host + (base + 1), network.path("registry").path("url").asText());
+        assertTrue(network.path("registry").path("apiKey").asText().startsWith("xrk_"), network.toString());
+        JsonNode servers = network.path("servers");
+        assertEquals(2, servers.size(), servers.toString());
+        assertServer(servers.get(0), "DEMO/GOV/1002/ss1", base + 2,
+                List.of("DEMO/GOV/1002/tax", "DEMO/COM/2001/loans", "DEMO/GOV/1000/portal"));
+        assertServer(servers.get(1), "DEMO/GOV/1001/ss1", base + 5, List.of("DEMO/GOV/1001/population"));
+        assertEquals(host + (base + 8), network.path("providerIs").asText());
+        assertTrue(network.has("portal") && network.path("portal").isNull(), network.toString());
+        assertEquals("EE38001010001", network.path("citizen").path("personalCode").asText());
+    }
+
+    private static void assertServer(JsonNode server, String id, int firstPort, List<String> clients) {
+        assertEquals(id, server.path("id").asText());
+        assertEquals("http://127.0.0.1:" + firstPort, server.path("clientProxy").asText());
+        assertEquals("https://127.0.0.1:" + (firstPort + 1), server.path("serverProxy").asText());
+        assertEquals("http://127.0.0.1:" + (firstPort + 2), server.path("admin").asText());
+        assertTrue(server.path("apiKey").asText().startsWith("xsk_"), server.toString());
+        List<String> listed = new ArrayList<>();
+        server.path("clients").forEach(c -> listed.add(c.asText()));
+        assertEquals(clients, listed);
+    }
+
+    private static List<String> curlCommands(String output) {
+        return output.lines().map(String::strip).filter(line -> line.startsWith("curl ")).toList();
+    }
+
+    private static String command(List<String> curls, String client, String personalCode) {
+        return curls.stream().filter(c -> c.contains("X-Road-Client: " + client + "'") && c.endsWith("/" + personalCode))
+                .findFirst().orElseThrow(() -> new AssertionError("no curl command for " + client + " " + personalCode
+                        + " in " + curls));
+    }
+
+    /** Runs a printed command as a user would paste it into a shell; returns what curl printed. */
+    private static String curl(String command) throws IOException, InterruptedException {
+        Process process = new ProcessBuilder("sh", "-c", command).redirectError(ProcessBuilder.Redirect.DISCARD).start();
+        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(process.waitFor(20, TimeUnit.SECONDS), "curl finished");
+        assertEquals(0, process.exitValue(), "curl exit code for " + command);
+        return output;
+    }
+
+    private static int status(String curlOutput) {
+        String statusLine = curlOutput.lines().findFirst().orElse("");
+        String[] parts = statusLine.split(" ");
+        assertTrue(parts.length >= 2 && parts[0].startsWith("HTTP/"), curlOutput);
+        return Integer.parseInt(parts[1]);
+    }
+
+    private long managementRequests(URI registry, String apiKey) throws Exception {
+        HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(registry + "/api/v1/management-requests"))
+                .header("Authorization", "Bearer " + apiKey).build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, response.statusCode(), response.body());
+        return ProtocolJson.mapper().readTree(response.body()).path("total").asLong();
+    }
+
+    /** A base port whose ten ports are free now, away from the default so a running demo does not clash. */
+    private static int freeBasePort() {
+        for (int attempt = 0; attempt < 100; attempt++) {
+            int base = ThreadLocalRandom.current().nextInt(20000, 60000);
+            if (allFree(base)) {
+                return base;
+            }
+        }
+        throw new AssertionError("no ten consecutive free ports found");
+    }
+
+    private static boolean allFree(int base) {
+        for (int port = base; port < base + 10; port++) {
+            try (ServerSocket socket = new ServerSocket()) {
+                socket.bind(new InetSocketAddress(InetAddress.getByName("127.0.0.1"), port));
+            } catch (IOException e) {
+                return false;
+            }
+        }
+        return true;
+    }
+}
