@@ -23,7 +23,7 @@ import picocli.CommandLine.Option;
 /** {@code xroad bench ...}: measurements that are run by hand, never asserted in tests. */
 @Command(name = "bench", mixinStandardHelpOptions = true,
         description = "Measure the hot paths on this machine.",
-        subcommands = BenchCommand.Crypto.class)
+        subcommands = {BenchCommand.Crypto.class, BenchCommand.Exchange.class})
 final class BenchCommand {
 
     @Command(name = "crypto", mixinStandardHelpOptions = true,
@@ -126,6 +126,77 @@ final class BenchCommand {
                 now = System.nanoTime();
             } while (now < end);
             return count / ((now - start) / 1e9);
+        }
+    }
+
+    @Command(name = "exchange", mixinStandardHelpOptions = true,
+            description = "Signed, logged exchanges per second: starts the demo network in a temporary directory with a"
+                    + " trivial provider IS, drives C keep-alive clients through consumer server -> provider server ->"
+                    + " IS for N seconds, then the same load straight to the IS, and prints requests/s and latency"
+                    + " percentiles of both. Run with JAVA_OPTS=-Xmx256m to hold the servers to a 256 MB heap.")
+    static final class Exchange implements Runnable {
+        private final Services services;
+
+        @Option(names = {"-c", "--connections"}, defaultValue = "32", description = "Concurrent keep-alive clients (default: ${DEFAULT-VALUE})")
+        int connections;
+
+        @Option(names = {"-d", "--seconds"}, defaultValue = "10", description = "Measuring time per run (default: ${DEFAULT-VALUE})")
+        int seconds;
+
+        @Option(names = "--warmup", defaultValue = "5", description = "Warm-up seconds before measuring (default: ${DEFAULT-VALUE})")
+        int warmup;
+
+        @Option(names = "--rate", defaultValue = "0",
+                description = "Fixed total request rate per second, latency measured from the schedule; 0 = as fast as"
+                        + " answers come (default: ${DEFAULT-VALUE})")
+        double rate;
+
+        Exchange(Services services) {
+            this.services = services;
+        }
+
+        @Override
+        public void run() {
+            if (connections < 1 || connections > 1000 || seconds < 1 || seconds > 3600 || warmup < 0 || warmup > 600
+                    || rate < 0) {
+                throw new UserError("--connections must be 1..1000, --seconds 1..3600, --warmup 0..600, --rate >= 0");
+            }
+            services.out().printf("starting the demo network with a trivial provider IS (temporary directory)...%n");
+            services.out().flush();
+            try (org.xroadng.cli.bench.ExchangeBench bench = org.xroadng.cli.bench.ExchangeBench.start(services.provider(),
+                    services.random(), services.clock())) {
+                services.out().printf("%d connections, %s, %d s warm-up, %d s measured per run, %d cores, max heap %d MB%n",
+                        connections, rate > 0 ? String.format("%.0f requests/s", rate) : "closed loop", warmup, seconds,
+                        Runtime.getRuntime().availableProcessors(), Runtime.getRuntime().maxMemory() / (1024 * 1024));
+                var through = new org.xroadng.cli.bench.HttpLoad(bench.clientProxy(), org.xroadng.cli.bench.ExchangeBench.PATH,
+                        org.xroadng.cli.bench.ExchangeBench.HEADERS)
+                        .run(connections, rate, java.time.Duration.ofSeconds(warmup), java.time.Duration.ofSeconds(seconds));
+                var direct = new org.xroadng.cli.bench.HttpLoad(bench.providerIs(), "/EE38001010001", java.util.Map.of())
+                        .run(connections, rate, java.time.Duration.ofSeconds(Math.min(warmup, 2)),
+                                java.time.Duration.ofSeconds(seconds));
+                Table table = new Table("PATH", "REQUESTS/S", "ERRORS", "P50 ms", "P90 ms", "P99 ms", "P99.9 ms", "MAX ms");
+                row(table, "consumer SS -> provider SS -> IS", through);
+                row(table, "straight to the IS", direct);
+                table.print(services.out());
+                services.out().printf("signed exchanges run at %.1f%% of the IS's own rate (%.1fx slower)%n",
+                        100 * through.perSecond() / direct.perSecond(), direct.perSecond() / through.perSecond());
+            } catch (org.xroadng.cli.demo.DemoException | java.io.IOException e) {
+                throw new UserError("the benchmark network cannot start: " + e.getMessage(), e);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new UserError("interrupted");
+            }
+        }
+
+        private static void row(Table table, String name, org.xroadng.cli.bench.HttpLoad.Result result) {
+            var h = result.latencyMicros();
+            table.row(name, String.format("%,.0f", result.perSecond()), result.errors(), ms(h.getValueAtPercentile(50)),
+                    ms(h.getValueAtPercentile(90)), ms(h.getValueAtPercentile(99)), ms(h.getValueAtPercentile(99.9)),
+                    ms(h.getMaxValue()));
+        }
+
+        private static String ms(long micros) {
+            return String.format("%.2f", micros / 1000.0);
         }
     }
 }

@@ -60,6 +60,8 @@ public final class DataPlane implements AutoCloseable {
     private final OwnOcspResponses ocsp;
     private ClientProxy clientProxy;
     private ServerProxy serverProxy;
+    private PeerClient peers;
+    private ProviderIsClient providerIs;
 
     private DataPlane(GlobalConfHolder globalConf, OwnOcspResponses ocsp, ExecutorService workers) {
         this.globalConf = globalConf;
@@ -93,11 +95,14 @@ public final class DataPlane implements AutoCloseable {
                     new OcspClient(ocspTransport, clock, Duration.ofSeconds(freshness), provider, random), clock);
             MessageSigner signer = new MessageSigner(identity, ocsp);
             MessageVerifier verifier = new MessageVerifier(provider, clock);
-            PeerClient peers = new PeerClient(identity.authKeyManager(), trustManager, random, workers, Duration.ofSeconds(10));
+            PeerClient peers = new PeerClient(identity.authKeyManager(), trustManager, plane.loops, workers,
+                    settings.maxBodyBytes() + 64 * 1024, Duration.ofSeconds(10));
+            plane.peers = peers;
             ClientProxyService consumerSide = new ClientProxyService(localConf, globalConf, signer, verifier, peers, messageLog,
                     listener, workers, clock);
+            plane.providerIs = new ProviderIsClient(plane.loops, workers, settings.maxBodyBytes());
             ServerProxyService providerSide = new ServerProxyService(localConf, globalConf, verifier, signer,
-                    new ProviderIsClient(workers), messageLog, listener, workers, clock);
+                    plane.providerIs, messageLog, listener, workers, clock);
             plane.serverProxy = ServerProxy.start(settings.serverProxy(), identity.authKeyManager(), trustManager,
                     providerSide, globalConf, settings.maxBodyBytes(), plane.boss, plane.loops, workers);
             plane.clientProxy = ClientProxy.start(settings.clientProxy(), settings.clientProxyTls(),
@@ -134,6 +139,12 @@ public final class DataPlane implements AutoCloseable {
         }
         if (serverProxy != null) {
             serverProxy.close();
+        }
+        if (peers != null) {
+            peers.close();
+        }
+        if (providerIs != null) {
+            providerIs.close();
         }
         timers.shutdownNow();
         boss.shutdownGracefully(0, 2, TimeUnit.SECONDS);

@@ -1,8 +1,5 @@
 package org.xroadng.securityserver;
 
-import java.net.URI;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.time.Duration;
@@ -21,6 +18,7 @@ import org.xroadng.securityserver.globalconf.GlobalConfHolder;
 import org.xroadng.securityserver.message.MessageHashes;
 import org.xroadng.securityserver.message.RequestDigest;
 import org.xroadng.securityserver.transport.AuthCertificateTrustManager;
+import org.xroadng.securityserver.transport.HttpExchangeClient;
 import org.xroadng.securityserver.transport.PeerClient;
 
 /**
@@ -43,8 +41,8 @@ final class Forger {
         AuthCertificateTrustManager trust = new AuthCertificateTrustManager(holder, new OcspClient(
                 HttpOcspTransport.withTimeout(Duration.ofSeconds(5)), Clock.systemUTC(), Duration.ofHours(1), network.bc,
                 network.random), Clock.systemUTC());
-        this.peers = new PeerClient(as.authKeyManager(), trust, network.random, Executors.newCachedThreadPool(),
-                Duration.ofSeconds(5));
+        this.peers = new PeerClient(as.authKeyManager(), trust, new io.netty.channel.nio.NioEventLoopGroup(1),
+                Executors.newCachedThreadPool(), 1 << 20, Duration.ofSeconds(5));
     }
 
     /** The signed summary a correct consumer would make for a POST of {@code body} to person{@code path}. */
@@ -61,15 +59,12 @@ final class Forger {
                 Map.of("ocsp", Base64.getEncoder().encodeToString(ocsp)));
     }
 
-    HttpResponse<byte[]> send(String path, String clientHeader, String signature, byte[] body) throws Exception {
-        HttpRequest request = HttpRequest.newBuilder(URI.create("https://127.0.0.1:"
-                        + network.provider.serverProxy().getPort() + "/r1/DEMO/GOV/1001/population/person" + path))
-                .header("X-Road-Client", clientHeader)
-                .header("X-Road-Id", "forged-1")
-                .header("X-Road-Purpose", "tax-assessment")
-                .header("X-Road-Signature", signature)
-                .POST(HttpRequest.BodyPublishers.ofByteArray(body))
-                .build();
-        return peers.send(request).get();
+    HttpExchangeClient.Answer send(String path, String clientHeader, String signature, byte[] body) throws Exception {
+        HttpExchangeClient.Request request = new HttpExchangeClient.Request("POST",
+                "/r1/DEMO/GOV/1001/population/person" + path, List.of(Map.entry("X-Road-Client", clientHeader),
+                Map.entry("X-Road-Id", "forged-1"), Map.entry("X-Road-Purpose", "tax-assessment"),
+                Map.entry("X-Road-Signature", signature)), body);
+        return peers.send("127.0.0.1:" + network.provider.serverProxy().getPort(), request, Duration.ofSeconds(10),
+                "forger").get();
     }
 }

@@ -170,12 +170,12 @@ class RefusalTest {
         var key = network.consumer.signingKey(TestNetwork.TAX_MEMBER).orElseThrow();
         String signature = forger.sign(forger.digest("/x", "original".getBytes()), key.key(), key.chain().get(0));
 
-        HttpResponse<byte[]> good = forger.send("/x", "DEMO/GOV/1002/tax", signature, "original".getBytes());
-        assertEquals(200, good.statusCode(), new String(good.body()));
-        HttpResponse<byte[]> altered = forger.send("/x", "DEMO/GOV/1002/tax", signature, "altered!".getBytes());
+        var good = forger.send("/x", "DEMO/GOV/1002/tax", signature, "original".getBytes());
+        assertEquals(200, good.status(), new String(good.body()));
+        var altered = forger.send("/x", "DEMO/GOV/1002/tax", signature, "altered!".getBytes());
 
-        assertEquals(500, altered.statusCode());
-        assertEquals("Server.ServerProxy.DigestMismatch", altered.headers().firstValue("X-Road-Error").orElse(""));
+        assertEquals(500, altered.status());
+        assertEquals("Server.ServerProxy.DigestMismatch", altered.header("X-Road-Error").orElse(""));
         assertTrue(new String(altered.body()).contains("body differs"), new String(altered.body()));
         assertEquals(1, network.providerIs.findAll(anyRequestedFor(anyUrl())).size(), "only the genuine request got through");
     }
@@ -186,9 +186,9 @@ class RefusalTest {
         var bankKey = network.consumer.signingKey(TestNetwork.BANK_MEMBER).orElseThrow();
         String signature = forger.sign(forger.digest("/x", "hi".getBytes()), bankKey.key(), bankKey.chain().get(0));
 
-        HttpResponse<byte[]> response = forger.send("/x", "DEMO/GOV/1002/tax", signature, "hi".getBytes());
+        var response = forger.send("/x", "DEMO/GOV/1002/tax", signature, "hi".getBytes());
 
-        assertEquals("Server.ServerProxy.SignerMismatch", response.headers().firstValue("X-Road-Error").orElse(""),
+        assertEquals("Server.ServerProxy.SignerMismatch", response.header("X-Road-Error").orElse(""),
                 new String(response.body()));
         assertProviderIsNotCalled();
     }
@@ -205,9 +205,9 @@ class RefusalTest {
         Forger forger = new Forger(network, network.consumer);
         String signature = forger.sign(forger.digest("/x", "hi".getBytes()), key, issued.certificate());
 
-        HttpResponse<byte[]> response = forger.send("/x", "DEMO/GOV/1002/tax", signature, "hi".getBytes());
+        var response = forger.send("/x", "DEMO/GOV/1002/tax", signature, "hi".getBytes());
 
-        assertEquals("Server.ServerProxy.CertificateInvalid", response.headers().firstValue("X-Road-Error").orElse(""),
+        assertEquals("Server.ServerProxy.CertificateInvalid", response.header("X-Road-Error").orElse(""),
                 new String(response.body()));
         assertTrue(new String(response.body()).contains("revoked"), new String(response.body()));
         assertProviderIsNotCalled();
@@ -224,7 +224,8 @@ class RefusalTest {
         ExecutionException e = assertThrows(ExecutionException.class,
                 () -> forger.send("/x", "DEMO/GOV/1002/tax", signature, "hi".getBytes()));
 
-        assertTrue(e.getCause() instanceof java.io.IOException, String.valueOf(e.getCause()));
+        assertTrue(e.getCause() instanceof javax.net.ssl.SSLException || e.getCause() instanceof java.io.IOException,
+                String.valueOf(e.getCause()));
         assertProviderIsNotCalled();
     }
 

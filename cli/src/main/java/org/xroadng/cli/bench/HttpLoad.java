@@ -30,9 +30,12 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.HdrHistogram.Recorder;
 
 /**
- * A closed-loop HTTP/1.1 load generator: C keep-alive connections, each sending its next request
- * as soon as the previous answer arrives, for a fixed time after a warm-up. Latencies go into an
- * HdrHistogram; answers with a status other than 200 are counted as errors.
+ * An HTTP/1.1 load generator over C keep-alive connections, for a fixed time after a warm-up.
+ * Closed loop (rate 0): each connection sends its next request as soon as the previous answer
+ * arrives. Fixed rate: each connection sends on a schedule (rate / C per second) and latency is
+ * measured from the scheduled time, so a slow answer that delays later requests shows in the
+ * percentiles instead of hiding (no coordinated omission). Latencies go into an HdrHistogram;
+ * answers other than 200 are counted as errors.
  */
 public final class HttpLoad {
 
@@ -53,7 +56,8 @@ public final class HttpLoad {
         this.headers = Map.copyOf(headers);
     }
 
-    public Result run(int connections, Duration warmUp, Duration measure) throws InterruptedException {
+    public Result run(int connections, double ratePerSecond, Duration warmUp, Duration measure) throws InterruptedException {
+        long intervalNanos = ratePerSecond <= 0 ? 0 : (long) (1e9 * connections / ratePerSecond);
         EventLoopGroup group = new NioEventLoopGroup(1, new DefaultThreadFactory("bench-load", true));
         Recorder recorder = new Recorder(3);
         AtomicLong ok = new AtomicLong();
@@ -67,7 +71,7 @@ public final class HttpLoad {
                         @Override
                         protected void initChannel(SocketChannel ch) {
                             ch.pipeline().addLast(new HttpClientCodec(), new HttpObjectAggregator(10 * 1024 * 1024),
-                                    new LoopHandler(recorder, ok, errors, phase));
+                                    new LoopHandler(recorder, ok, errors, phase, intervalNanos));
                         }
                     });
             for (int i = 0; i < connections; i++) {
@@ -103,16 +107,36 @@ public final class HttpLoad {
         private final AtomicLong ok;
         private final AtomicLong errors;
         private final Phase phase;
+        private final long intervalNanos;
         private long sentAt;
 
-        LoopHandler(Recorder recorder, AtomicLong ok, AtomicLong errors, Phase phase) {
+        LoopHandler(Recorder recorder, AtomicLong ok, AtomicLong errors, Phase phase, long intervalNanos) {
             this.recorder = recorder;
             this.ok = ok;
             this.errors = errors;
             this.phase = phase;
+            this.intervalNanos = intervalNanos;
         }
 
         void sendNext(Channel channel) {
+            if (phase.stopped || !channel.isActive()) {
+                return;
+            }
+            if (intervalNanos == 0) {
+                send(channel, System.nanoTime());
+                return;
+            }
+            long due = sentAt == 0 ? System.nanoTime() : sentAt + intervalNanos;
+            long wait = due - System.nanoTime();
+            if (wait <= 0) {
+                send(channel, due);
+            } else {
+                channel.eventLoop().schedule(() -> send(channel, due), wait, TimeUnit.NANOSECONDS);
+            }
+        }
+
+        /** Sends one request, timed from {@code scheduledAt}. */
+        private void send(Channel channel, long scheduledAt) {
             if (phase.stopped || !channel.isActive()) {
                 return;
             }
@@ -120,7 +144,7 @@ public final class HttpLoad {
                     Unpooled.EMPTY_BUFFER);
             request.headers().set(HttpHeaderNames.HOST, target.getHostString() + ":" + target.getPort());
             headers.forEach((name, value) -> request.headers().set(name, value));
-            sentAt = System.nanoTime();
+            sentAt = scheduledAt;
             channel.writeAndFlush(request);
         }
 

@@ -16,7 +16,7 @@ import org.xroadng.protocol.json.ProtocolJson;
  * registry's operator API or a security server's admin API. A status of 400 or more is a
  * {@link DemoException} naming the call and carrying the component's own message.
  */
-final class JsonApi {
+public final class JsonApi {
 
     /** An answer: status and JSON body (a missing node when the body is empty or not JSON). */
     record Answer(int status, JsonNode json) {
@@ -32,14 +32,14 @@ final class JsonApi {
     private final String apiKey;
     private final HttpClient http;
 
-    JsonApi(String name, URI base, String apiKey, HttpClient http) {
+    public JsonApi(String name, URI base, String apiKey, HttpClient http) {
         this.name = name;
         this.base = base.toString().replaceAll("/+$", "") + "/api/v1";
         this.apiKey = apiKey;
         this.http = http;
     }
 
-    JsonNode get(String path) throws DemoException {
+    public JsonNode get(String path) throws DemoException {
         return send("GET", path, null, false).json();
     }
 
@@ -48,7 +48,7 @@ final class JsonApi {
         return send("GET", path, null, true);
     }
 
-    JsonNode post(String path, Object body) throws DemoException {
+    public JsonNode post(String path, Object body) throws DemoException {
         return send("POST", path, body, false).json();
     }
 

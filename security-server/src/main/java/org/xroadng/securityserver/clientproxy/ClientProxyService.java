@@ -2,9 +2,6 @@ package org.xroadng.securityserver.clientproxy;
 
 import io.netty.handler.codec.http.FullHttpResponse;
 import java.net.ConnectException;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.net.http.HttpTimeoutException;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -14,6 +11,7 @@ import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.Executor;
+import java.util.concurrent.TimeoutException;
 import java.util.function.Supplier;
 import javax.net.ssl.SSLException;
 import org.slf4j.Logger;
@@ -41,6 +39,7 @@ import org.xroadng.securityserver.message.ResponseCheck;
 import org.xroadng.securityserver.message.ResponseDigest;
 import org.xroadng.securityserver.message.RestPath;
 import org.xroadng.securityserver.transport.AuthCertificateTrustManager;
+import org.xroadng.securityserver.transport.HttpExchangeClient;
 import org.xroadng.securityserver.transport.PeerClient;
 
 /**
@@ -156,7 +155,7 @@ public final class ClientProxyService {
     }
 
     /** A provider server's answer and which server gave it. */
-    private record Answered(GlobalConfiguration.SecurityServer host, HttpResponse<byte[]> response) {
+    private record Answered(GlobalConfiguration.SecurityServer host, HttpExchangeClient.Answer response) {
     }
 
     /** Sends to hosts[index], falling over to the next host when this one cannot be reached. */
@@ -165,88 +164,71 @@ public final class ClientProxyService {
             return CompletableFuture.failedFuture(previous);
         }
         GlobalConfiguration.SecurityServer host = out.hosts().get(index);
-        HttpRequest request;
-        try {
-            request = request(out, host);
-        } catch (ExchangeException e) {
-            return CompletableFuture.failedFuture(e);
-        }
-        return peers.send(request, out.trusted().peerTrustFingerprint()).handle((response, error) -> {
-            if (error == null) {
-                return CompletableFuture.completedFuture(new Answered(host, response));
-            }
-            ExchangeException failure = transportFailure(host, error);
-            LOG.debug("security server {} failed: {}", host.id(), failure.getMessage());
-            return send(out, index + 1, failure);
-        }).thenCompose(f -> f);
+        return peers.send(host.address(), request(out), PEER_TIMEOUT, out.trusted().peerTrustFingerprint())
+                .handle((response, error) -> {
+                    if (error == null) {
+                        return CompletableFuture.completedFuture(new Answered(host, response));
+                    }
+                    ExchangeException failure = transportFailure(host, error);
+                    LOG.debug("security server {} failed: {}", host.id(), failure.getMessage());
+                    return send(out, index + 1, failure);
+                }).thenCompose(f -> f);
     }
 
-    private static HttpRequest request(Outgoing out, GlobalConfiguration.SecurityServer host) throws ExchangeException {
-        HttpRequest.Builder builder = HttpRequest.newBuilder(PeerClient.uri(host.address(), out.request().target()))
-                .timeout(PEER_TIMEOUT)
-                .method(out.request().method(), out.request().body().length == 0 ? HttpRequest.BodyPublishers.noBody()
-                        : HttpRequest.BodyPublishers.ofByteArray(out.request().body()));
-        try {
-            for (Map.Entry<String, String> header : out.endToEnd()) {
-                builder.header(header.getKey(), header.getValue());
-            }
-        } catch (IllegalArgumentException e) {
-            throw new ExchangeException(ErrorType.CLIENT_INVALID_HEADER, "a request header cannot be forwarded: "
-                    + e.getMessage());
-        }
+    private static HttpExchangeClient.Request request(Outgoing out) {
+        List<Map.Entry<String, String>> headers = new ArrayList<>(out.endToEnd());
         ProtocolHeaders h = out.headers();
-        builder.header(XRoadHeaders.CLIENT, h.client().format())
-                .header(XRoadHeaders.ID, h.id())
-                .header(XRoadHeaders.REQUEST_ID, out.requestId())
-                .header(XRoadHeaders.SIGNATURE, out.signature());
+        headers.add(Map.entry(XRoadHeaders.CLIENT, h.client().format()));
+        headers.add(Map.entry(XRoadHeaders.ID, h.id()));
+        headers.add(Map.entry(XRoadHeaders.REQUEST_ID, out.requestId()));
+        headers.add(Map.entry(XRoadHeaders.SIGNATURE, out.signature()));
         if (h.userId() != null) {
-            builder.header(XRoadHeaders.USER_ID, h.userId());
+            headers.add(Map.entry(XRoadHeaders.USER_ID, h.userId()));
         }
         if (h.issue() != null) {
-            builder.header(XRoadHeaders.ISSUE, h.issue());
+            headers.add(Map.entry(XRoadHeaders.ISSUE, h.issue()));
         }
         if (h.purpose() != null) {
-            builder.header(XRoadHeaders.PURPOSE, h.purpose());
+            headers.add(Map.entry(XRoadHeaders.PURPOSE, h.purpose()));
         }
         if (!h.subjects().isEmpty()) {
-            builder.header(XRoadHeaders.SUBJECT, String.join(",", h.subjects()));
+            headers.add(Map.entry(XRoadHeaders.SUBJECT, String.join(",", h.subjects())));
         }
-        return builder.build();
+        return new HttpExchangeClient.Request(out.request().method(), out.request().target(), headers,
+                out.request().body());
     }
 
     private CompletableFuture<FullHttpResponse> answer(Outgoing out, Answered answered) {
-        HttpResponse<byte[]> response = answered.response();
+        HttpExchangeClient.Answer response = answered.response();
         try {
             checkPeer(answered, out.trusted());
-            List<Map.Entry<String, String>> all = new ArrayList<>();
-            response.headers().map().forEach((name, values) -> values.forEach(v -> all.add(Map.entry(name, v))));
-            List<Map.Entry<String, String>> endToEnd = HeaderFilter.endToEnd(all);
+            List<Map.Entry<String, String>> endToEnd = HeaderFilter.endToEnd(response.headers());
             byte[] body = response.body();
-            if (response.headers().firstValue(XRoadHeaders.ERROR).isPresent()) {
+            if (response.header(XRoadHeaders.ERROR).isPresent()) {
                 List<Map.Entry<String, String>> headers = new ArrayList<>(endToEnd);
-                headers.add(Map.entry(XRoadHeaders.ERROR, response.headers().firstValue(XRoadHeaders.ERROR).get()));
-                return CompletableFuture.completedFuture(Responses.of(response.statusCode(), headers, body));
+                headers.add(Map.entry(XRoadHeaders.ERROR, response.header(XRoadHeaders.ERROR).get()));
+                return CompletableFuture.completedFuture(Responses.of(response.status(), headers, body));
             }
-            String signature = response.headers().firstValue(XRoadHeaders.SIGNATURE).orElseThrow(() ->
+            String signature = response.header(XRoadHeaders.SIGNATURE).orElseThrow(() ->
                     new ExchangeException(ErrorType.CLIENT_PROXY_INVALID_SIGNATURE, "the provider's answer carries no "
                             + XRoadHeaders.SIGNATURE));
             MessageVerifier.Verified<ResponseDigest> verified = verifier.verify(signature, ResponseDigest.class,
                     out.trusted(), FAILURES);
             listener.signature(ExchangeListener.Side.CONSUMER, false);
             ResponseCheck.check(out.target().service().subsystem().member(), out.signature(), out.headers().id(),
-                    verified, response.statusCode(), endToEnd, body);
+                    verified, response.status(), endToEnd, body);
             List<Map.Entry<String, String>> headers = new ArrayList<>(endToEnd);
             headers.add(Map.entry(XRoadHeaders.CLIENT, out.headers().client().format()));
             headers.add(Map.entry(XRoadHeaders.SERVICE, out.target().service().format()));
             headers.add(Map.entry(XRoadHeaders.ID, out.headers().id()));
             headers.add(Map.entry(XRoadHeaders.REQUEST_ID, out.requestId()));
             headers.add(Map.entry(XRoadHeaders.REQUEST_HASH, verified.summary().requestHash()));
-            FullHttpResponse answer = Responses.of(response.statusCode(), headers, body);
+            FullHttpResponse answer = Responses.of(response.status(), headers, body);
             ProtocolHeaders h = out.headers();
             ExchangeRecord record = new ExchangeRecord("consumer", h.id(), out.requestId(), h.client(),
                     out.target().service(), out.request().method(), out.target().path(), h.userId(), h.issue(),
                     h.purpose(), h.subjects(), List.of(), out.signature(), out.request().body(), signature, body,
-                    response.statusCode(), clock.instant());
+                    response.status(), clock.instant());
             return messageLog.append(record).thenApply(done -> answer);
         } catch (ExchangeException e) {
             return CompletableFuture.failedFuture(e);
@@ -259,15 +241,10 @@ public final class ClientProxyService {
      */
     private static void checkPeer(Answered answered, TrustedConfiguration trusted) throws ExchangeException {
         GlobalConfiguration.SecurityServer host = answered.host();
-        boolean registered = false;
-        try {
-            java.security.cert.Certificate[] peer = answered.response().sslSession().orElseThrow().getPeerCertificates();
-            String hash = AuthCertificateTrustManager.hash((java.security.cert.X509Certificate) peer[0]);
-            registered = trusted.configuration().securityServer(host.id())
-                    .map(s -> s.authCertificateHashes().contains(hash)).orElse(false);
-        } catch (javax.net.ssl.SSLPeerUnverifiedException | java.util.NoSuchElementException e) {
-            registered = false;
-        }
+        java.security.cert.X509Certificate peer = answered.response().peer();
+        String hash = peer == null ? "" : AuthCertificateTrustManager.hash(peer);
+        boolean registered = trusted.configuration().securityServer(host.id())
+                .map(s -> s.authCertificateHashes().contains(hash)).orElse(false);
         if (!registered) {
             throw new ExchangeException(ErrorType.CLIENT_PROXY_SSL_AUTHENTICATION_FAILED, "security server "
                     + host.id().format() + " answered with an authentication certificate that is no longer registered"
@@ -282,7 +259,7 @@ public final class ClientProxyService {
                 return new ExchangeException(ErrorType.CLIENT_PROXY_SSL_AUTHENTICATION_FAILED, "TLS with " + where
                         + " failed: " + cause.getMessage());
             }
-            if (cause instanceof HttpTimeoutException) {
+            if (cause instanceof TimeoutException) {
                 return new ExchangeException(ErrorType.CLIENT_PROXY_NETWORK_ERROR, where + " did not answer in "
                         + PEER_TIMEOUT.toSeconds() + " s");
             }

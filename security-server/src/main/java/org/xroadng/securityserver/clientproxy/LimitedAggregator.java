@@ -17,9 +17,15 @@ final class LimitedAggregator extends HttpObjectAggregator {
         this.maxBodyBytes = maxBodyBytes;
     }
 
+    /**
+     * Answers at once; on a kept-alive connection the rest of the body is read and discarded (so the
+     * client, still sending, sees the answer rather than a reset), otherwise the connection closes.
+     */
     @Override
     protected void handleOversizedMessage(ChannelHandlerContext ctx, HttpMessage oversized) {
+        boolean keepAlive = !(oversized instanceof io.netty.handler.codec.http.FullHttpMessage)
+                && io.netty.handler.codec.http.HttpUtil.isKeepAlive(oversized);
         Responses.write(ctx, Responses.error(new ExchangeException(ErrorType.CLIENT_REQUEST_TOO_LARGE,
-                "the request body is larger than this server's limit of " + maxBodyBytes + " bytes"), null), false);
+                "the request body is larger than this server's limit of " + maxBodyBytes + " bytes"), null), keepAlive);
     }
 }

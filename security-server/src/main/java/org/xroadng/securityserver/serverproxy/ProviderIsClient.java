@@ -1,69 +1,80 @@
 package org.xroadng.securityserver.serverproxy;
 
+import io.netty.channel.EventLoopGroup;
+import io.netty.handler.ssl.SslContextBuilder;
+import io.netty.handler.ssl.SslProvider;
 import java.net.ConnectException;
+import java.net.InetSocketAddress;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.net.http.HttpTimeoutException;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.Executor;
+import java.util.concurrent.TimeoutException;
+import javax.net.ssl.SSLException;
 import org.xroadng.protocol.error.ErrorType;
 import org.xroadng.securityserver.ExchangeException;
 import org.xroadng.securityserver.conf.LocalService;
+import org.xroadng.securityserver.transport.HttpExchangeClient;
 
 /**
  * Calls the provider's information system: asynchronously, over kept-alive connections, with the
- * service's timeout, never following redirects (a 3xx goes back to the consumer as it is).
+ * service's timeout, never following redirects (a 3xx goes back to the consumer as it is). An
+ * {@code https} service URL is checked against the JDK's trusted CAs and the host name.
  */
-public final class ProviderIsClient {
+public final class ProviderIsClient implements AutoCloseable {
 
-    private final HttpClient client;
+    private final HttpExchangeClient plain;
+    private final HttpExchangeClient tls;
 
-    public ProviderIsClient(Executor executor) {
-        this.client = HttpClient.newBuilder()
-                .version(HttpClient.Version.HTTP_1_1)
-                .followRedirects(HttpClient.Redirect.NEVER)
-                .connectTimeout(Duration.ofSeconds(10))
-                .executor(executor)
-                .build();
+    public ProviderIsClient(EventLoopGroup loops, Executor tlsTasks, int maxResponseBytes) {
+        this.plain = new HttpExchangeClient(loops, null, tlsTasks, false, maxResponseBytes, Duration.ofSeconds(10));
+        try {
+            this.tls = new HttpExchangeClient(loops, SslContextBuilder.forClient().sslProvider(SslProvider.JDK).build(),
+                    tlsTasks, true, maxResponseBytes, Duration.ofSeconds(10));
+        } catch (SSLException e) {
+            throw new IllegalStateException("TLS is not available: " + e.getMessage(), e);
+        }
     }
 
     /** The IS's answer; fails with an {@link ExchangeException} of ServiceTimeout or ServiceFailed. */
-    public CompletableFuture<HttpResponse<byte[]>> call(LocalService service, String method, String pathAndQuery,
-                                                         List<Map.Entry<String, String>> headers, byte[] body) {
-        URI uri = target(service.url(), pathAndQuery);
-        HttpRequest.Builder request = HttpRequest.newBuilder(uri).timeout(service.timeout())
-                .method(method, body.length == 0 ? HttpRequest.BodyPublishers.noBody()
-                        : HttpRequest.BodyPublishers.ofByteArray(body));
-        for (Map.Entry<String, String> header : headers) {
-            request.header(header.getKey(), header.getValue());
+    public CompletableFuture<HttpExchangeClient.Answer> call(LocalService service, String method, String pathAndQuery,
+                                                             List<Map.Entry<String, String>> headers, byte[] body) {
+        URI base = service.url();
+        boolean https = "https".equals(base.getScheme());
+        int port = base.getPort() > 0 ? base.getPort() : https ? 443 : 80;
+        String basePath = base.getRawPath() == null ? "" : base.getRawPath();
+        if (basePath.endsWith("/") && pathAndQuery.startsWith("/")) {
+            basePath = basePath.substring(0, basePath.length() - 1);
         }
-        return client.sendAsync(request.build(), HttpResponse.BodyHandlers.ofByteArray())
-                .exceptionallyCompose(e -> CompletableFuture.failedFuture(failure(service, uri, e)));
+        String target = basePath + pathAndQuery;
+        if (target.isEmpty() || target.startsWith("?")) {
+            target = "/" + target;
+        }
+        InetSocketAddress address = InetSocketAddress.createUnresolved(base.getHost(), port);
+        return (https ? tls : plain).send(address, new HttpExchangeClient.Request(method, target, headers, body),
+                        service.timeout())
+                .exceptionallyCompose(e -> CompletableFuture.failedFuture(failure(service, e)));
     }
 
-    private static ExchangeException failure(LocalService service, URI uri, Throwable e) {
+    private static ExchangeException failure(LocalService service, Throwable e) {
         Throwable cause = e instanceof CompletionException && e.getCause() != null ? e.getCause() : e;
-        if (cause instanceof HttpTimeoutException) {
+        if (cause instanceof TimeoutException) {
             return new ExchangeException(ErrorType.SERVER_PROXY_SERVICE_TIMEOUT, "the provider's information system"
                     + " did not answer " + service.id().format() + " within " + service.timeout().toSeconds() + " s");
         }
-        String why = cause instanceof ConnectException ? "connection refused" : cause.getClass().getSimpleName()
-                + (cause.getMessage() == null ? "" : ": " + cause.getMessage());
+        String why = cause instanceof ConnectException ? "connection refused"
+                : cause.getClass().getSimpleName() + (cause.getMessage() == null ? "" : ": " + cause.getMessage());
+        URI url = service.url();
         return new ExchangeException(ErrorType.SERVER_PROXY_SERVICE_FAILED, "the provider's information system for "
-                + service.id().format() + " at " + uri.getScheme() + "://" + uri.getAuthority() + " failed: " + why);
+                + service.id().format() + " at " + url.getScheme() + "://" + url.getAuthority() + " failed: " + why);
     }
 
-    private static URI target(URI base, String pathAndQuery) {
-        String text = base.toString();
-        if (text.endsWith("/") && pathAndQuery.startsWith("/")) {
-            text = text.substring(0, text.length() - 1);
-        }
-        return URI.create(text + pathAndQuery);
+    @Override
+    public void close() {
+        plain.close();
+        tls.close();
     }
 }

@@ -1,7 +1,6 @@
 package org.xroadng.securityserver.serverproxy;
 
 import io.netty.handler.codec.http.FullHttpResponse;
-import java.net.http.HttpResponse;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -38,6 +37,7 @@ import org.xroadng.securityserver.message.ProtocolHeaders;
 import org.xroadng.securityserver.message.RequestDigest;
 import org.xroadng.securityserver.message.ResponseDigest;
 import org.xroadng.securityserver.message.RestPath;
+import org.xroadng.securityserver.transport.HttpExchangeClient;
 
 /**
  * The provider side of an exchange (DESIGN.md section 6). For a request from an authenticated peer
@@ -177,14 +177,9 @@ public final class ServerProxyService {
         }
     }
 
-    private CompletableFuture<FullHttpResponse> respond(Accepted accepted, HttpResponse<byte[]> answer) {
+    private CompletableFuture<FullHttpResponse> respond(Accepted accepted, HttpExchangeClient.Answer answer) {
         try {
-            List<Map.Entry<String, String>> all = new ArrayList<>();
-            answer.headers().map().forEach((name, values) -> {
-                if (!name.startsWith(":")) {
-                    values.forEach(value -> all.add(Map.entry(name, value)));
-                }
-            });
+            List<Map.Entry<String, String>> all = answer.headers();
             List<String> dataSubjects = new ArrayList<>();
             for (Map.Entry<String, String> header : all) {
                 if (header.getKey().equalsIgnoreCase(XRoadHeaders.DATA_SUBJECT)) {
@@ -193,7 +188,7 @@ public final class ServerProxyService {
             }
             List<Map.Entry<String, String>> endToEnd = HeaderFilter.endToEnd(all);
             byte[] body = answer.body();
-            ResponseDigest digest = new ResponseDigest(RequestDigest.VERSION, accepted.headers().id(), answer.statusCode(),
+            ResponseDigest digest = new ResponseDigest(RequestDigest.VERSION, accepted.headers().id(), answer.status(),
                     MessageHashes.headers(endToEnd), MessageHashes.sha256(body),
                     MessageHashes.sha256(accepted.signature()), clock.instant().getEpochSecond());
             String signature = signer.sign(accepted.target().service().subsystem().member(), digest, accepted.trusted(),
@@ -203,13 +198,13 @@ public final class ServerProxyService {
             headers.add(Map.entry(XRoadHeaders.SIGNATURE, signature));
             headers.add(Map.entry(XRoadHeaders.ID, accepted.headers().id()));
             accepted.request().header(XRoadHeaders.REQUEST_ID).ifPresent(id -> headers.add(Map.entry(XRoadHeaders.REQUEST_ID, id)));
-            FullHttpResponse response = Responses.of(answer.statusCode(), headers, body);
+            FullHttpResponse response = Responses.of(answer.status(), headers, body);
             ProtocolHeaders h = accepted.headers();
             ExchangeRecord record = new ExchangeRecord("provider", h.id(),
                     accepted.request().header(XRoadHeaders.REQUEST_ID).orElse(null), h.client(),
                     accepted.target().service(), accepted.request().method(), accepted.target().path(), h.userId(),
                     h.issue(), h.purpose(), h.subjects(), dataSubjects, accepted.signature(), accepted.request().body(),
-                    signature, body, answer.statusCode(), clock.instant());
+                    signature, body, answer.status(), clock.instant());
             return messageLog.append(record).thenApply(done -> response);
         } catch (ExchangeException e) {
             return CompletableFuture.failedFuture(e);

@@ -1,91 +1,98 @@
 package org.xroadng.securityserver.transport;
 
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.security.GeneralSecurityException;
-import java.security.SecureRandom;
+import io.netty.channel.EventLoopGroup;
+import io.netty.handler.ssl.SslContext;
+import io.netty.handler.ssl.SslContextBuilder;
+import io.netty.handler.ssl.SslProvider;
+import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
-import javax.net.ssl.KeyManager;
-import javax.net.ssl.SSLContext;
-import javax.net.ssl.SSLParameters;
-import javax.net.ssl.TrustManager;
+import javax.net.ssl.SSLException;
 import javax.net.ssl.X509KeyManager;
 
 /**
- * HTTP/1.1 over mutually authenticated TLS 1.3 to other security servers' server proxies.
- * Connections are kept alive and pooled per peer address by the JDK client, so a handshake happens
- * once per connection, not per message; requests are asynchronous and never block the caller.
- * Redirects are never followed.
+ * HTTP/1.1 over mutually authenticated TLS 1.3 to other security servers' server proxies, with the
+ * server's authentication key. Connections are pooled per peer address, so a handshake happens
+ * once per connection, not per message. When the global configuration changes whom to trust (its
+ * peer-trust fingerprint), a new pool is started and the old one closed, so every peer is
+ * authenticated again under the new configuration.
  */
-public final class PeerClient {
+public final class PeerClient implements AutoCloseable {
 
     /** A connection pool and the peer-trust fingerprint its connections were authenticated under. */
-    private record Pool(String fingerprint, HttpClient client) {
+    private record Pool(String fingerprint, HttpExchangeClient client) {
     }
 
     private final X509KeyManager authKeyManager;
     private final AuthCertificateTrustManager trustManager;
-    private final SecureRandom random;
-    private final Executor executor;
+    private final EventLoopGroup loops;
+    private final Executor tlsTasks;
+    private final int maxResponseBytes;
     private final Duration connectTimeout;
     private volatile Pool pool;
 
-    public PeerClient(X509KeyManager authKeyManager, AuthCertificateTrustManager trustManager, SecureRandom random,
-                      Executor executor, Duration connectTimeout) {
+    public PeerClient(X509KeyManager authKeyManager, AuthCertificateTrustManager trustManager, EventLoopGroup loops,
+                      Executor tlsTasks, int maxResponseBytes, Duration connectTimeout) {
         this.authKeyManager = authKeyManager;
         this.trustManager = trustManager;
-        this.random = random;
-        this.executor = executor;
+        this.loops = loops;
+        this.tlsTasks = tlsTasks;
+        this.maxResponseBytes = maxResponseBytes;
         this.connectTimeout = connectTimeout;
     }
 
-    /** Sends with the trust of the current configuration; the future fails on connection or TLS errors. */
-    public CompletableFuture<HttpResponse<byte[]>> send(HttpRequest request) {
-        return send(request, "");
-    }
-
-    /**
-     * Sends to {@code https://address/...} over a connection authenticated under {@code trustFingerprint};
-     * when the fingerprint changes, a new pool is started, so every peer is authenticated again.
-     */
-    public CompletableFuture<HttpResponse<byte[]>> send(HttpRequest request, String trustFingerprint) {
+    /** Sends to the server proxy at {@code address} ({@code host:port}) over a connection trusted under {@code trustFingerprint}. */
+    public CompletableFuture<HttpExchangeClient.Answer> send(String address, HttpExchangeClient.Request request,
+                                                             Duration timeout, String trustFingerprint) {
         Pool current = pool;
         if (current == null || !current.fingerprint().equals(trustFingerprint)) {
             synchronized (this) {
                 current = pool;
                 if (current == null || !current.fingerprint().equals(trustFingerprint)) {
-                    current = new Pool(trustFingerprint, newClient());
+                    Pool old = current;
+                    current = new Pool(trustFingerprint, new HttpExchangeClient(loops, newTlsContext(), tlsTasks, false,
+                            maxResponseBytes, connectTimeout));
                     pool = current;
+                    if (old != null) {
+                        old.client().close();
+                    }
                 }
             }
         }
-        return current.client().sendAsync(request, HttpResponse.BodyHandlers.ofByteArray());
+        return current.client().send(socketAddress(address), request, timeout);
     }
 
-    private HttpClient newClient() {
+    /**
+     * A TLS context per trust epoch: its session cache must not let a new connection resume a
+     * session authenticated under the previous configuration, skipping the certificate checks.
+     */
+    private SslContext newTlsContext() {
         try {
-            SSLContext context = SSLContext.getInstance("TLSv1.3");
-            context.init(new KeyManager[] {authKeyManager}, new TrustManager[] {trustManager}, random);
-            SSLParameters parameters = new SSLParameters();
-            parameters.setProtocols(new String[] {"TLSv1.3"});
-            return HttpClient.newBuilder()
-                    .sslContext(context)
-                    .sslParameters(parameters)
-                    .version(HttpClient.Version.HTTP_1_1)
-                    .followRedirects(HttpClient.Redirect.NEVER)
-                    .connectTimeout(connectTimeout)
-                    .executor(executor)
+            return SslContextBuilder.forClient()
+                    .keyManager(authKeyManager)
+                    .trustManager(trustManager)
+                    .protocols("TLSv1.3")
+                    .sslProvider(SslProvider.JDK)
                     .build();
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("TLS 1.3 is not available", e);
+        } catch (SSLException e) {
+            throw new IllegalStateException("TLS 1.3 is not available: " + e.getMessage(), e);
         }
     }
 
-    public static URI uri(String address, String pathAndQuery) {
-        return URI.create("https://" + address + pathAndQuery);
+    static InetSocketAddress socketAddress(String address) {
+        int colon = address.lastIndexOf(':');
+        String host = address.substring(0, colon);
+        if (host.startsWith("[") && host.endsWith("]")) {
+            host = host.substring(1, host.length() - 1);
+        }
+        return InetSocketAddress.createUnresolved(host, Integer.parseInt(address.substring(colon + 1)));
+    }
+
+    @Override
+    public synchronized void close() {
+        if (pool != null) {
+            pool.client().close();
+        }
     }
 }

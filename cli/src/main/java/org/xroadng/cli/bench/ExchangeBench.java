@@ -1,0 +1,111 @@
+package org.xroadng.cli.bench;
+
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.nio.NioEventLoopGroup;
+import io.netty.util.concurrent.DefaultThreadFactory;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.Writer;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.http.HttpClient;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.Provider;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.xroadng.cli.demo.DemoException;
+import org.xroadng.cli.demo.DemoNetwork;
+import org.xroadng.cli.demo.DemoPorts;
+import org.xroadng.cli.demo.JsonApi;
+import org.xroadng.cli.demo.Progress;
+
+/**
+ * The exchange benchmark: a whole network as the demo builds it (in a temporary directory, through
+ * the real interfaces), plus a trivial provider IS registered as service {@code bench} that the tax
+ * board may call; then the same load through consumer server → provider server → IS, and straight
+ * to the IS, in one run.
+ */
+public final class ExchangeBench implements AutoCloseable {
+
+    /** The service the benchmark calls, and how. */
+    public static final String SERVICE = "DEMO/GOV/1001/population/bench";
+    public static final String PATH = "/r1/" + SERVICE + "/EE38001010001";
+    public static final Map<String, String> HEADERS = Map.of("X-Road-Client", "DEMO/GOV/1002/tax");
+
+    private final Path dir;
+    private final DemoNetwork network;
+    private final EventLoopGroup loops;
+    private final TrivialIs is;
+
+    private ExchangeBench(Path dir, DemoNetwork network, EventLoopGroup loops, TrivialIs is) {
+        this.dir = dir;
+        this.network = network;
+        this.loops = loops;
+        this.is = is;
+    }
+
+    public static ExchangeBench start(Provider provider, SecureRandom random, Clock clock)
+            throws IOException, DemoException {
+        Path dir = Files.createTempDirectory("xroad-bench");
+        DemoNetwork network = DemoNetwork.start(dir, freePorts(random), provider, random, clock,
+                new Progress(new PrintWriter(Writer.nullWriter())));
+        EventLoopGroup loops = new NioEventLoopGroup(1, new DefaultThreadFactory("bench-is", true));
+        TrivialIs is;
+        try {
+            is = TrivialIs.start(new InetSocketAddress("127.0.0.1", 0), loops);
+            JsonApi admin = new JsonApi("provider security server", network.provider().adminUrl(),
+                    network.provider().apiKey(), HttpClient.newHttpClient());
+            admin.post("/services", Map.of("id", SERVICE, "url", "http://127.0.0.1:" + is.address().getPort(),
+                    "timeoutSeconds", 30, "personalData", false));
+            admin.post("/access-rights", Map.of("service", SERVICE, "subject", "DEMO/GOV/1002/tax",
+                    "method", "GET", "path", "/**", "purposes", List.of()));
+        } catch (IOException | DemoException | RuntimeException e) {
+            network.close();
+            loops.shutdownGracefully(0, 1, TimeUnit.SECONDS);
+            throw e;
+        }
+        return new ExchangeBench(dir, network, loops, is);
+    }
+
+    public InetSocketAddress clientProxy() {
+        return new InetSocketAddress("127.0.0.1", network.ports().consumerClientProxy());
+    }
+
+    public InetSocketAddress providerIs() {
+        return is.address();
+    }
+
+    /** A base port whose ten ports are free now. */
+    private static DemoPorts freePorts(SecureRandom random) throws DemoException {
+        for (int attempt = 0; attempt < 50; attempt++) {
+            int base = 20000 + random.nextInt(40000);
+            DemoPorts ports = new DemoPorts(base);
+            try {
+                ports.requireFree();
+                try (ServerSocket probe = new ServerSocket(ports.portal(), 1, java.net.InetAddress.getLoopbackAddress())) {
+                    return ports;
+                }
+            } catch (DemoException | IOException e) {
+                // Taken: try another range.
+            }
+        }
+        throw new DemoException("no range of ten free ports found on 127.0.0.1");
+    }
+
+    @Override
+    public void close() {
+        is.close();
+        network.close();
+        loops.shutdownGracefully(0, 1, TimeUnit.SECONDS);
+        try (var files = Files.walk(dir)) {
+            files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (IOException e) {
+            // A leftover temporary directory is harmless.
+        }
+    }
+}

@@ -1,0 +1,237 @@
+package org.xroadng.securityserver.transport;
+
+import io.netty.bootstrap.Bootstrap;
+import io.netty.buffer.ByteBufUtil;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.channel.pool.AbstractChannelPoolHandler;
+import io.netty.channel.pool.ChannelHealthChecker;
+import io.netty.channel.pool.ChannelPool;
+import io.netty.channel.pool.SimpleChannelPool;
+import io.netty.channel.socket.nio.NioSocketChannel;
+import io.netty.handler.codec.http.DefaultFullHttpRequest;
+import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpClientCodec;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpObjectAggregator;
+import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.ssl.SslContext;
+import io.netty.handler.ssl.SslHandler;
+import io.netty.util.AttributeKey;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.security.cert.X509Certificate;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import javax.net.ssl.SSLPeerUnverifiedException;
+
+/**
+ * An asynchronous HTTP/1.1 client on Netty with a pool of kept-alive connections per address, over
+ * TLS when given an {@link SslContext}: one handshake per connection, not per request. Redirects
+ * are never followed. A request that gets no answer within its timeout fails with a
+ * {@link TimeoutException} and its connection is closed; a refused or broken connection fails
+ * with the cause (a {@link java.net.ConnectException}, an {@link javax.net.ssl.SSLException}).
+ * Answers complete on the connection's event loop; callers move work elsewhere.
+ */
+public final class HttpExchangeClient implements AutoCloseable {
+
+    /** A request to send: method, target (path and query), headers in order, body. */
+    public record Request(String method, String target, List<Map.Entry<String, String>> headers, byte[] body) {
+    }
+
+    /** An answer: status, headers in order, body, and the server's TLS certificate (null without TLS). */
+    public record Answer(int status, List<Map.Entry<String, String>> headers, byte[] body, X509Certificate peer) {
+
+        public java.util.Optional<String> header(String name) {
+            for (Map.Entry<String, String> header : headers) {
+                if (header.getKey().equalsIgnoreCase(name)) {
+                    return java.util.Optional.of(header.getValue());
+                }
+            }
+            return java.util.Optional.empty();
+        }
+    }
+
+    private static final AttributeKey<CompletableFuture<Answer>> PENDING = AttributeKey.valueOf("xroad.pending");
+
+    private final EventLoopGroup loops;
+    private final SslContext tls;
+    private final Executor tlsTasks;
+    private final int maxResponseBytes;
+    private final Duration connectTimeout;
+    private final boolean verifyHostname;
+    private final Map<InetSocketAddress, ChannelPool> pools = new ConcurrentHashMap<>();
+    private volatile boolean closed;
+
+    /**
+     * @param tls            null for plain HTTP
+     * @param tlsTasks       where TLS delegated tasks (certificate checks) run, off the event loop
+     * @param verifyHostname check the server certificate's name against the host (RFC 2818); off
+     *                       between security servers, which are identified by registered certificates
+     */
+    public HttpExchangeClient(EventLoopGroup loops, SslContext tls, Executor tlsTasks, boolean verifyHostname,
+                              int maxResponseBytes, Duration connectTimeout) {
+        this.loops = loops;
+        this.tls = tls;
+        this.tlsTasks = tlsTasks;
+        this.verifyHostname = verifyHostname;
+        this.maxResponseBytes = maxResponseBytes;
+        this.connectTimeout = connectTimeout;
+    }
+
+    public CompletableFuture<Answer> send(InetSocketAddress address, Request request, Duration timeout) {
+        CompletableFuture<Answer> answer = new CompletableFuture<>();
+        if (closed) {
+            answer.completeExceptionally(new IOException("client is closed"));
+            return answer;
+        }
+        ChannelPool pool = pools.computeIfAbsent(address, this::pool);
+        pool.acquire().addListener(acquired -> {
+            if (!acquired.isSuccess()) {
+                answer.completeExceptionally(acquired.cause());
+                return;
+            }
+            Channel channel = (Channel) acquired.getNow();
+            channel.attr(PENDING).set(answer);
+            var timer = channel.eventLoop().schedule(() -> {
+                if (answer.completeExceptionally(new TimeoutException("no answer within " + timeout.toMillis() + " ms"))) {
+                    channel.close();
+                }
+            }, timeout.toMillis(), TimeUnit.MILLISECONDS);
+            answer.whenComplete((a, e) -> {
+                timer.cancel(false);
+                channel.attr(PENDING).set(null);
+                if (e != null || !channel.isActive()) {
+                    channel.close();
+                }
+                pool.release(channel);
+            });
+            channel.writeAndFlush(toNetty(address, request)).addListener(written -> {
+                if (!written.isSuccess()) {
+                    answer.completeExceptionally(written.cause());
+                }
+            });
+        });
+        return answer;
+    }
+
+    private FullHttpRequest toNetty(InetSocketAddress address, Request request) {
+        FullHttpRequest out = new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.valueOf(request.method()),
+                request.target(), Unpooled.wrappedBuffer(request.body()));
+        for (Map.Entry<String, String> header : request.headers()) {
+            out.headers().add(header.getKey(), header.getValue());
+        }
+        out.headers().set(HttpHeaderNames.HOST, address.getHostString() + ":" + address.getPort());
+        HttpUtil.setContentLength(out, request.body().length);
+        return out;
+    }
+
+    private ChannelPool pool(InetSocketAddress address) {
+        Bootstrap bootstrap = new Bootstrap().group(loops).channel(NioSocketChannel.class).remoteAddress(address)
+                .option(ChannelOption.TCP_NODELAY, true)
+                .option(ChannelOption.SO_KEEPALIVE, true)
+                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) connectTimeout.toMillis());
+        return new SimpleChannelPool(bootstrap, new AbstractChannelPoolHandler() {
+            @Override
+            public void channelCreated(Channel channel) {
+                if (tls != null) {
+                    SslHandler handler = tls.newHandler(channel.alloc(), address.getHostString(), address.getPort(),
+                            tlsTasks);
+                    if (verifyHostname) {
+                        javax.net.ssl.SSLParameters parameters = handler.engine().getSSLParameters();
+                        parameters.setEndpointIdentificationAlgorithm("HTTPS");
+                        handler.engine().setSSLParameters(parameters);
+                    }
+                    channel.pipeline().addLast("tls", handler);
+                }
+                channel.pipeline()
+                        .addLast("http", new HttpClientCodec(4096, 65536, 65536))
+                        .addLast("aggregate", new HttpObjectAggregator(maxResponseBytes))
+                        .addLast("answer", new AnswerHandler());
+            }
+        }, ChannelHealthChecker.ACTIVE);
+    }
+
+    /** Completes the pending request of its connection with the aggregated response. */
+    private static final class AnswerHandler extends SimpleChannelInboundHandler<FullHttpResponse> {
+
+        @Override
+        protected void channelRead0(ChannelHandlerContext ctx, FullHttpResponse response) {
+            CompletableFuture<Answer> pending = ctx.channel().attr(PENDING).get();
+            if (pending == null) {
+                ctx.close();
+                return;
+            }
+            List<Map.Entry<String, String>> headers = new ArrayList<>(response.headers().size());
+            response.headers().forEach(h -> headers.add(Map.entry(h.getKey(), h.getValue())));
+            if (!HttpUtil.isKeepAlive(response)) {
+                ctx.close();
+            }
+            pending.complete(new Answer(response.status().code(), headers, ByteBufUtil.getBytes(response.content()),
+                    peerCertificate(ctx)));
+        }
+
+        @Override
+        public void channelInactive(ChannelHandlerContext ctx) {
+            fail(ctx, new IOException("the connection closed before an answer arrived"));
+            ctx.fireChannelInactive();
+        }
+
+        @Override
+        public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+            Throwable failure = cause instanceof io.netty.handler.codec.DecoderException && cause.getCause() != null
+                    ? cause.getCause() : cause;
+            fail(ctx, failure);
+            ctx.close();
+        }
+
+        @Override
+        public void userEventTriggered(ChannelHandlerContext ctx, Object event) {
+            if (event instanceof io.netty.handler.ssl.SslHandshakeCompletionEvent handshake && !handshake.isSuccess()) {
+                fail(ctx, handshake.cause());
+                ctx.close();
+            }
+            ctx.fireUserEventTriggered(event);
+        }
+
+        private static void fail(ChannelHandlerContext ctx, Throwable cause) {
+            CompletableFuture<Answer> pending = ctx.channel().attr(PENDING).get();
+            if (pending != null) {
+                pending.completeExceptionally(cause);
+            }
+        }
+
+        private static X509Certificate peerCertificate(ChannelHandlerContext ctx) {
+            SslHandler tls = ctx.pipeline().get(SslHandler.class);
+            if (tls == null) {
+                return null;
+            }
+            try {
+                return (X509Certificate) tls.engine().getSession().getPeerCertificates()[0];
+            } catch (SSLPeerUnverifiedException e) {
+                return null;
+            }
+        }
+    }
+
+    @Override
+    public void close() {
+        closed = true;
+        pools.values().forEach(ChannelPool::close);
+        pools.clear();
+    }
+}
