@@ -33,8 +33,9 @@ import org.xroadng.securityserver.transport.AuthCertificateTrustManager;
 import org.xroadng.securityserver.transport.PeerClient;
 
 /**
- * A security server's message path, running: the client proxy and the server proxy on their
- * Netty event loops, a worker pool for checks and signatures, and the schedules that keep the
+ * A security server's message path, running: the client proxy, the server proxy and their clients
+ * on Netty event loops (message checks and signatures run there: CPU work, no blocking I/O), a
+ * worker pool for TLS certificate checks (which may fetch OCSP), and the schedules that keep the
  * global configuration and the server's own OCSP responses fresh.
  *
  * <p>Start-up order matters: the global configuration is downloaded and the OCSP responses fetched
@@ -46,7 +47,7 @@ public final class DataPlane implements AutoCloseable {
      * Where and how the proxies run.
      *
      * @param clientProxyTls the client proxy's HTTPS listener, or null for none
-     * @param workerThreads  threads for checks, signatures and I/O completions (2 per core is a good start)
+     * @param workerThreads  threads for TLS certificate checks, which may wait for an OCSP responder
      */
     public record Settings(InetSocketAddress clientProxy, InetSocketAddress clientProxyTls, InetSocketAddress serverProxy,
                            int maxBodyBytes, Duration globalConfRefresh, Duration ocspRefresh, int workerThreads) {
@@ -68,7 +69,7 @@ public final class DataPlane implements AutoCloseable {
         this.ocsp = ocsp;
         this.workers = workers;
         this.boss = new NioEventLoopGroup(1, new DefaultThreadFactory("proxy-accept", true));
-        this.loops = new NioEventLoopGroup(0, new DefaultThreadFactory("proxy-io", true));
+        this.loops = new NioEventLoopGroup(Runtime.getRuntime().availableProcessors(), new DefaultThreadFactory("proxy-io", true));
         this.timers = Executors.newSingleThreadScheduledExecutor(new DefaultThreadFactory("proxy-timers", true));
     }
 
@@ -99,10 +100,10 @@ public final class DataPlane implements AutoCloseable {
                     settings.maxBodyBytes() + 64 * 1024, Duration.ofSeconds(10));
             plane.peers = peers;
             ClientProxyService consumerSide = new ClientProxyService(localConf, globalConf, signer, verifier, peers, messageLog,
-                    listener, workers, clock);
+                    listener, clock);
             plane.providerIs = new ProviderIsClient(plane.loops, workers, settings.maxBodyBytes());
             ServerProxyService providerSide = new ServerProxyService(localConf, globalConf, verifier, signer,
-                    plane.providerIs, messageLog, listener, workers, clock);
+                    plane.providerIs, messageLog, listener, clock);
             plane.serverProxy = ServerProxy.start(settings.serverProxy(), identity.authKeyManager(), trustManager,
                     providerSide, globalConf, settings.maxBodyBytes(), plane.boss, plane.loops, workers);
             plane.clientProxy = ClientProxy.start(settings.clientProxy(), settings.clientProxyTls(),

@@ -104,7 +104,7 @@ public final class SecurityServer implements AutoCloseable {
                 ServerSettings settings = home.settings();
                 DataPlane.Settings planeSettings = new DataPlane.Settings(settings.clientProxy(), null, settings.serverProxy(),
                         settings.maxBodyBytes(), Duration.ofSeconds(settings.globalConfRefreshSeconds()),
-                        Duration.ofSeconds(settings.ocspRefreshSeconds()), 2 * Runtime.getRuntime().availableProcessors());
+                        Duration.ofSeconds(settings.ocspRefreshSeconds()), Runtime.getRuntime().availableProcessors());
                 plane = DataPlane.start(planeSettings, identity(home.keys()), home.store()::current, configuration,
                         messageLog, metrics, provider, random, clock);
                 planeAuthCertificate = auth.get();

@@ -77,7 +77,12 @@ public final class HttpLoad {
             for (int i = 0; i < connections; i++) {
                 channels.add(bootstrap.connect(target).sync().channel());
             }
-            channels.forEach(ch -> ch.pipeline().get(LoopHandler.class).sendNext(ch));
+            // Spread the connections' schedules over one interval, so a fixed rate arrives evenly, not in bursts.
+            long start0 = System.nanoTime();
+            for (int i = 0; i < channels.size(); i++) {
+                Channel ch = channels.get(i);
+                ch.pipeline().get(LoopHandler.class).start(ch, start0 + intervalNanos * i / channels.size());
+            }
             Thread.sleep(warmUp.toMillis());
             recorder.reset();
             ok.set(0);
@@ -118,6 +123,15 @@ public final class HttpLoad {
             this.intervalNanos = intervalNanos;
         }
 
+        void start(Channel channel, long firstAt) {
+            if (intervalNanos == 0) {
+                sendNext(channel);
+                return;
+            }
+            sentAt = firstAt - intervalNanos;
+            sendNext(channel);
+        }
+
         void sendNext(Channel channel) {
             if (phase.stopped || !channel.isActive()) {
                 return;
@@ -126,7 +140,7 @@ public final class HttpLoad {
                 send(channel, System.nanoTime());
                 return;
             }
-            long due = sentAt == 0 ? System.nanoTime() : sentAt + intervalNanos;
+            long due = sentAt + intervalNanos;
             long wait = due - System.nanoTime();
             if (wait <= 0) {
                 send(channel, due);

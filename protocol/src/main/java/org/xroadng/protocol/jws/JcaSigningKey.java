@@ -1,6 +1,7 @@
 package org.xroadng.protocol.jws;
 
 import java.security.GeneralSecurityException;
+import java.security.MessageDigest;
 import java.security.PrivateKey;
 import java.security.Provider;
 import java.security.PublicKey;
@@ -35,12 +36,17 @@ public final class JcaSigningKey implements SigningKey {
         return publicKey;
     }
 
+    /**
+     * Hashes with the JDK's SHA-256 (hardware-accelerated intrinsics) and signs the hash with the
+     * provider's raw ECDSA: the same signature as SHA256withECDSA, a good deal faster on large inputs.
+     */
     @Override
     public byte[] sign(byte[] data) throws SigningException {
         try {
-            Signature signature = Signature.getInstance("SHA256withECDSA", provider);
+            byte[] hash = MessageDigest.getInstance("SHA-256").digest(data);
+            Signature signature = Signature.getInstance("NONEwithECDSA", provider);
             signature.initSign(privateKey);
-            signature.update(data);
+            signature.update(hash);
             return signature.sign();
         } catch (GeneralSecurityException e) {
             throw new SigningException("signing with key " + keyId + " failed: " + e.getMessage(), e);

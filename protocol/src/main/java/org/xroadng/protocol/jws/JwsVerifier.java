@@ -80,9 +80,13 @@ public final class JwsVerifier {
             return false;
         }
         try {
-            Signature signature = Signature.getInstance("SHA256withECDSA", provider);
+            // JDK SHA-256 (intrinsics) over the signing input, the provider's raw ECDSA over the hash:
+            // the same check as SHA256withECDSA.
+            byte[] hash = java.security.MessageDigest.getInstance("SHA-256")
+                    .digest(compact.substring(0, lastDot).getBytes(StandardCharsets.US_ASCII));
+            Signature signature = Signature.getInstance("NONEwithECDSA", provider);
             signature.initVerify(key);
-            signature.update(compact.substring(0, lastDot).getBytes(StandardCharsets.US_ASCII));
+            signature.update(hash);
             return signature.verify(ECDSA.transcodeSignatureToDER(concat));
         } catch (JOSEException | SignatureException e) {
             return false;

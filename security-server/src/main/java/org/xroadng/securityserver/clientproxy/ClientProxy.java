@@ -34,8 +34,8 @@ public final class ClientProxy implements AutoCloseable {
     /** @param tlsAddress null for no HTTPS listener */
     public static ClientProxy start(InetSocketAddress address, InetSocketAddress tlsAddress, X509KeyManager serverKeys,
                                     ClientProxyService service, int maxBodyBytes, EventLoopGroup boss,
-                                    EventLoopGroup loops, Executor workers) throws IOException {
-        NettyServer plain = NettyServer.bind(address, boss, loops, ch -> http(ch.pipeline(), service, maxBodyBytes, workers));
+                                    EventLoopGroup loops, Executor tlsTasks) throws IOException {
+        NettyServer plain = NettyServer.bind(address, boss, loops, ch -> http(ch.pipeline(), service, maxBodyBytes));
         if (tlsAddress == null) {
             return new ClientProxy(plain, null);
         }
@@ -53,8 +53,8 @@ public final class ClientProxy implements AutoCloseable {
         }
         try {
             NettyServer tls = NettyServer.bind(tlsAddress, boss, loops, ch -> {
-                ch.pipeline().addLast("tls", context.newHandler(ch.alloc(), workers));
-                http(ch.pipeline(), service, maxBodyBytes, workers);
+                ch.pipeline().addLast("tls", context.newHandler(ch.alloc(), tlsTasks));
+                http(ch.pipeline(), service, maxBodyBytes);
             });
             return new ClientProxy(plain, tls);
         } catch (IOException e) {
@@ -63,11 +63,11 @@ public final class ClientProxy implements AutoCloseable {
         }
     }
 
-    private static void http(ChannelPipeline pipeline, ClientProxyService service, int maxBodyBytes, Executor workers) {
+    private static void http(ChannelPipeline pipeline, ClientProxyService service, int maxBodyBytes) {
         pipeline.addLast("http", new HttpServerCodec(8192, 16384, 65536))
                 .addLast("keepAlive", new HttpServerKeepAliveHandler())
                 .addLast("aggregate", new LimitedAggregator(maxBodyBytes))
-                .addLast("exchange", new ClientProxyHandler(service, workers));
+                .addLast("exchange", new ClientProxyHandler(service));
     }
 
     public InetSocketAddress address() {

@@ -5,8 +5,6 @@ import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.ssl.SslHandler;
 import java.security.cert.X509Certificate;
-import java.util.concurrent.Executor;
-import java.util.concurrent.RejectedExecutionException;
 import javax.net.ssl.SSLPeerUnverifiedException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -18,18 +16,18 @@ import org.xroadng.securityserver.http.IncomingRequest;
 /**
  * Last handler of the client proxy pipeline ([SslHandler,] HttpServerCodec, HttpServerKeepAliveHandler,
  * {@link LimitedAggregator}, this): refuses requests the HTTP decoder could not read, copies the
- * request out of Netty's buffers and hands it to {@link ClientProxyService} on a worker thread.
+ * request out of Netty's buffers and hands it to {@link ClientProxyService}, which validates and
+ * signs here on the event loop (CPU work without blocking I/O; a thread hop would cost more) and
+ * completes asynchronously when the provider has answered.
  */
 final class ClientProxyHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
 
     private static final Logger LOG = LoggerFactory.getLogger(ClientProxyHandler.class);
 
     private final ClientProxyService service;
-    private final Executor workers;
 
-    ClientProxyHandler(ClientProxyService service, Executor workers) {
+    ClientProxyHandler(ClientProxyService service) {
         this.service = service;
-        this.workers = workers;
     }
 
     @Override
@@ -40,13 +38,7 @@ final class ClientProxyHandler extends SimpleChannelInboundHandler<FullHttpReque
             return;
         }
         IncomingRequest incoming = IncomingRequest.of(request, isCertificate(ctx));
-        try {
-            workers.execute(() -> service.handle(incoming)
-                    .thenAccept(response -> Responses.write(ctx, response, incoming.keepAlive())));
-        } catch (RejectedExecutionException e) {
-            Responses.write(ctx, Responses.error(new ExchangeException(ErrorType.CLIENT_PROXY_INTERNAL_ERROR,
-                    "the security server is shutting down"), null), false);
-        }
+        service.handle(incoming).thenAccept(response -> Responses.write(ctx, response, incoming.keepAlive()));
     }
 
     private static X509Certificate isCertificate(ChannelHandlerContext ctx) {

@@ -10,7 +10,6 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
-import java.util.concurrent.Executor;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Supplier;
 import javax.net.ssl.SSLException;
@@ -65,12 +64,11 @@ public final class ClientProxyService {
     private final PeerClient peers;
     private final MessageLog messageLog;
     private final ExchangeListener listener;
-    private final Executor workers;
     private final Clock clock;
 
     public ClientProxyService(Supplier<LocalConfiguration> localConf, GlobalConfHolder globalConf, MessageSigner signer,
                               MessageVerifier verifier, PeerClient peers, MessageLog messageLog,
-                              ExchangeListener listener, Executor workers, Clock clock) {
+                              ExchangeListener listener, Clock clock) {
         this.localConf = localConf;
         this.globalConf = globalConf;
         this.signer = signer;
@@ -78,7 +76,6 @@ public final class ClientProxyService {
         this.peers = peers;
         this.messageLog = messageLog;
         this.listener = listener;
-        this.workers = workers;
         this.clock = clock;
     }
 
@@ -99,7 +96,7 @@ public final class ClientProxyService {
             return CompletableFuture.completedFuture(fail(e, request.header(XRoadHeaders.ID).orElse(null), start));
         }
         return send(outgoing, 0, null)
-                .thenComposeAsync(answered -> answer(outgoing, answered), workers)
+                .thenCompose(answered -> answer(outgoing, answered))
                 .thenApply(response -> {
                     listener.exchangeCompleted(ExchangeListener.Side.CONSUMER, response.status().code(),
                             System.nanoTime() - start);

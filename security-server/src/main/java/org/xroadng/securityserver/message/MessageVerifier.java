@@ -41,6 +41,7 @@ public final class MessageVerifier {
     }
 
     private static final int CACHE_LIMIT = 4096;
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(MessageVerifier.class);
 
     private record Checked(MemberId member, Instant validUntil) {
     }
@@ -87,15 +88,15 @@ public final class MessageVerifier {
     private MemberId signer(VerifiedJws jws, String ocspBase64, TrustedConfiguration trusted, Failures failures)
             throws ExchangeException {
         X509Certificate certificate = jws.signer();
-        // Keyed also by configuration version: a CA dropped from the configuration is noticed at once.
-        String key = trusted.configuration().version() + "|"
-                + MessageHashes.sha256(jws.header().getX509CertChain().get(0).decode()) + "|"
-                + MessageHashes.sha256(ocspBase64);
+        // Keyed by the certificate and response as they travel (no hashing on the message path), and by
+        // configuration version: a CA dropped from the configuration is noticed at once.
+        String key = trusted.configuration().version() + "|" + jws.header().getX509CertChain().get(0) + "|" + ocspBase64;
         Instant now = clock.instant();
         Checked known = checked.get(key);
         if (known != null && now.isBefore(known.validUntil())) {
             return known.member();
         }
+        LOG.debug("checking certificate {} with its carried OCSP response", certificate.getSubjectX500Principal());
         byte[] ocsp;
         try {
             ocsp = Base64.getDecoder().decode(ocspBase64);

@@ -50,7 +50,7 @@ public final class ServerProxy implements AutoCloseable {
                 .addLast("http", new HttpServerCodec(8192, 65536, 65536))
                 .addLast("keepAlive", new HttpServerKeepAliveHandler())
                 .addLast("aggregate", new HttpObjectAggregator(maxBodyBytes))
-                .addLast("exchange", new ServerProxyHandler(service, globalConf, workers)));
+                .addLast("exchange", new ServerProxyHandler(service, globalConf)));
         return new ServerProxy(server);
     }
 

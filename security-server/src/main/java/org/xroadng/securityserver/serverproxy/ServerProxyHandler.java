@@ -6,8 +6,6 @@ import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.ssl.SslHandler;
 import io.netty.util.AttributeKey;
 import java.security.cert.X509Certificate;
-import java.util.concurrent.Executor;
-import java.util.concurrent.RejectedExecutionException;
 import javax.net.ssl.SSLPeerUnverifiedException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -23,9 +21,10 @@ import org.xroadng.securityserver.transport.AuthCertificateTrustManager;
 /**
  * Last handler of the server proxy pipeline (SslHandler, HttpServerCodec, HttpObjectAggregator,
  * this): names the peer server from its TLS certificate (already checked by
- * {@link AuthCertificateTrustManager} during the handshake), copies the request out of Netty's
- * buffers and hands it to {@link ServerProxyService} on a worker, so no check or signature runs
- * on the event loop.
+ * {@link AuthCertificateTrustManager} during the handshake, in a delegated task off the event loop),
+ * copies the request out of Netty's buffers and hands it to {@link ServerProxyService}. The checks
+ * and signatures are CPU work without blocking I/O, so they run here on the event loop: a hop to
+ * another thread costs more than the work itself.
  */
 final class ServerProxyHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
 
@@ -34,12 +33,9 @@ final class ServerProxyHandler extends SimpleChannelInboundHandler<FullHttpReque
 
     private final ServerProxyService service;
     private final GlobalConfHolder globalConf;
-    private final Executor workers;
-
-    ServerProxyHandler(ServerProxyService service, GlobalConfHolder globalConf, Executor workers) {
+    ServerProxyHandler(ServerProxyService service, GlobalConfHolder globalConf) {
         this.service = service;
         this.globalConf = globalConf;
-        this.workers = workers;
     }
 
     @Override
@@ -50,21 +46,32 @@ final class ServerProxyHandler extends SimpleChannelInboundHandler<FullHttpReque
             X509Certificate certificate = peerCertificate(ctx);
             incoming = IncomingRequest.of(request, certificate);
             GlobalConfiguration conf = globalConf.current(ErrorType.SERVER_PROXY_GLOBAL_CONF_EXPIRED).configuration();
-            peer = conf.serverWithAuthCertificate(AuthCertificateTrustManager.hash(certificate))
-                    .orElseThrow(() -> new ExchangeException(ErrorType.SERVER_PROXY_UNKNOWN_CLIENT,
-                            "the peer's authentication certificate is no longer registered"))
-                    .id();
+            peer = peerServer(ctx, certificate, conf);
         } catch (ExchangeException e) {
             Responses.write(ctx, Responses.error(e, null), false);
             return;
         }
-        try {
-            workers.execute(() -> service.handle(incoming, peer)
-                    .thenAccept(response -> Responses.write(ctx, response, incoming.keepAlive())));
-        } catch (RejectedExecutionException e) {
-            Responses.write(ctx, Responses.error(new ExchangeException(ErrorType.SERVER_PROXY_INTERNAL_ERROR,
-                    "the provider's security server is shutting down"), null), false);
+        service.handle(incoming, peer).thenAccept(response -> Responses.write(ctx, response, incoming.keepAlive()));
+    }
+
+    /** The peer's registered server, looked up once per connection and configuration version. */
+    private record Peer(long version, SecurityServerId id) {
+    }
+
+    private static final AttributeKey<Peer> PEER_SERVER = AttributeKey.valueOf("xroad.peerServer");
+
+    private static SecurityServerId peerServer(ChannelHandlerContext ctx, X509Certificate certificate,
+                                               GlobalConfiguration conf) throws ExchangeException {
+        Peer known = ctx.channel().attr(PEER_SERVER).get();
+        if (known != null && known.version() == conf.version()) {
+            return known.id();
         }
+        SecurityServerId id = conf.serverWithAuthCertificate(AuthCertificateTrustManager.hash(certificate))
+                .orElseThrow(() -> new ExchangeException(ErrorType.SERVER_PROXY_UNKNOWN_CLIENT,
+                        "the peer's authentication certificate is no longer registered"))
+                .id();
+        ctx.channel().attr(PEER_SERVER).set(new Peer(conf.version(), id));
+        return id;
     }
 
     private static X509Certificate peerCertificate(ChannelHandlerContext ctx) throws ExchangeException {

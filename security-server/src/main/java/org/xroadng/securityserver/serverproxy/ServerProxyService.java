@@ -9,7 +9,6 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
-import java.util.concurrent.Executor;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -61,12 +60,11 @@ public final class ServerProxyService {
     private final ProviderIsClient providerIs;
     private final MessageLog messageLog;
     private final ExchangeListener listener;
-    private final Executor workers;
     private final Clock clock;
 
     public ServerProxyService(Supplier<LocalConfiguration> localConf, GlobalConfHolder globalConf, MessageVerifier verifier,
                               MessageSigner signer, ProviderIsClient providerIs, MessageLog messageLog,
-                              ExchangeListener listener, Executor workers, Clock clock) {
+                              ExchangeListener listener, Clock clock) {
         this.localConf = localConf;
         this.globalConf = globalConf;
         this.verifier = verifier;
@@ -74,7 +72,6 @@ public final class ServerProxyService {
         this.providerIs = providerIs;
         this.messageLog = messageLog;
         this.listener = listener;
-        this.workers = workers;
         this.clock = clock;
     }
 
@@ -95,7 +92,7 @@ public final class ServerProxyService {
         }
         return providerIs.call(accepted.service(), request.method(), accepted.target().rawPathAndQuery(),
                         accepted.endToEnd(), request.body())
-                .thenComposeAsync(answer -> respond(accepted, answer), workers)
+                .thenCompose(answer -> respond(accepted, answer))
                 .thenApply(response -> {
                     listener.exchangeCompleted(ExchangeListener.Side.PROVIDER, response.status().code(),
                             System.nanoTime() - start);
