@@ -61,6 +61,11 @@ final class ServerCommand {
                 description = "Where information systems reach the client proxy (default: ${DEFAULT-VALUE})")
         String clientProxy;
 
+        @Option(names = "--client-proxy-tls", paramLabel = "HOST:PORT",
+                description = "Where information systems reach the client proxy over HTTPS (needed for clients that"
+                        + " authenticate with a pinned certificate; default: none)")
+        String clientProxyTls;
+
         @Option(names = "--server-proxy", paramLabel = "HOST:PORT", defaultValue = "0.0.0.0:5500",
                 description = "Where the server proxy listens for peers (default: ${DEFAULT-VALUE})")
         String serverProxy;
@@ -86,7 +91,9 @@ final class ServerCommand {
             String published = serverAddress != null ? serverAddress : "127.0.0.1:" + server.getPort();
             CaCommand.parse("--server-address", () -> ConfigValues.hostPort(published));
             Path anchorPath = anchor.toAbsolutePath().normalize();
-            ServerSettings settings = new ServerSettings(id, anchorPath, client, server, published, adminAddress,
+            InetSocketAddress clientTls = clientProxyTls == null ? null
+                    : CaCommand.parse("--client-proxy-tls", () -> ConfigValues.hostPort(clientProxyTls));
+            ServerSettings settings = new ServerSettings(id, anchorPath, client, clientTls, server, published, adminAddress,
                     ServerSettings.DEFAULT_MAX_BODY_BYTES, ServerSettings.DEFAULT_GLOBAL_CONF_REFRESH_SECONDS,
                     ServerSettings.DEFAULT_OCSP_REFRESH_SECONDS);
             try {

@@ -102,7 +102,7 @@ public final class SecurityServer implements AutoCloseable {
                     plane = null;
                 }
                 ServerSettings settings = home.settings();
-                DataPlane.Settings planeSettings = new DataPlane.Settings(settings.clientProxy(), null, settings.serverProxy(),
+                DataPlane.Settings planeSettings = new DataPlane.Settings(settings.clientProxy(), settings.clientProxyTls(), settings.serverProxy(),
                         settings.maxBodyBytes(), Duration.ofSeconds(settings.globalConfRefreshSeconds()),
                         Duration.ofSeconds(settings.ocspRefreshSeconds()), Runtime.getRuntime().availableProcessors());
                 plane = DataPlane.start(planeSettings, identity(home.keys()), home.store()::current, configuration,

@@ -22,20 +22,22 @@ import org.xroadng.protocol.id.SecurityServerId;
  *
  * @param anchor          the registry anchor file, relative to the server directory (or absolute)
  * @param clientProxy     where the IS-facing client proxy listens
+ * @param clientProxyTls  where the client proxy also listens over HTTPS (for clients whose IS certificate
+ *                        is pinned), or null for no HTTPS listener
  * @param serverProxy     where the peer-facing server proxy listens
  * @param serverAddress   {@code host:port} published to the registry in authCertReg, where peers reach the server proxy
  * @param admin           where the admin API listens
  * @param maxBodyBytes    the largest message body accepted
  */
 public record ServerSettings(SecurityServerId serverId, Path anchor, InetSocketAddress clientProxy,
-                             InetSocketAddress serverProxy, String serverAddress, InetSocketAddress admin,
+                             InetSocketAddress clientProxyTls, InetSocketAddress serverProxy, String serverAddress, InetSocketAddress admin,
                              int maxBodyBytes, int globalConfRefreshSeconds, int ocspRefreshSeconds) {
 
     public static final String FILE = "server.yaml";
     public static final int DEFAULT_MAX_BODY_BYTES = 10 * 1024 * 1024;
     public static final int DEFAULT_GLOBAL_CONF_REFRESH_SECONDS = 60;
     public static final int DEFAULT_OCSP_REFRESH_SECONDS = 300;
-    private static final Set<String> KEYS = Set.of("serverId", "anchor", "clientProxy", "serverProxy", "serverAddress",
+    private static final Set<String> KEYS = Set.of("serverId", "anchor", "clientProxy", "clientProxyTls", "serverProxy", "serverAddress",
             "admin", "maxBodyBytes", "globalConfRefreshSeconds", "ocspRefreshSeconds");
 
     public ServerSettings {
@@ -53,14 +55,14 @@ public record ServerSettings(SecurityServerId serverId, Path anchor, InetSocketA
     /** Settings with every default: proxies, admin API and limits as documented in {@link #load}. */
     public static ServerSettings withDefaults(SecurityServerId serverId, Path anchor) {
         InetSocketAddress serverProxy = new InetSocketAddress("0.0.0.0", 5500);
-        return new ServerSettings(serverId, anchor, new InetSocketAddress("127.0.0.1", 8080), serverProxy,
+        return new ServerSettings(serverId, anchor, new InetSocketAddress("127.0.0.1", 8080), null, serverProxy,
                 "127.0.0.1:5500", new InetSocketAddress("127.0.0.1", 5588), DEFAULT_MAX_BODY_BYTES,
                 DEFAULT_GLOBAL_CONF_REFRESH_SECONDS, DEFAULT_OCSP_REFRESH_SECONDS);
     }
 
     /**
      * Reads {@code server.yaml}: {@code serverId} and {@code anchor} are required; defaults are
-     * clientProxy 127.0.0.1:8080, serverProxy 0.0.0.0:5500, serverAddress 127.0.0.1:(serverProxy
+     * clientProxy 127.0.0.1:8080, no clientProxyTls (HTTPS for information systems), serverProxy 0.0.0.0:5500, serverAddress 127.0.0.1:(serverProxy
      * port), admin 127.0.0.1:5588, maxBodyBytes 10485760, globalConfRefreshSeconds 60,
      * ocspRefreshSeconds 300.
      */
@@ -76,6 +78,8 @@ public record ServerSettings(SecurityServerId serverId, Path anchor, InetSocketA
         }
         Path anchor = Path.of(file.requireString("anchor"));
         InetSocketAddress clientProxy = file.listenAddress("clientProxy", "127.0.0.1:8080");
+        InetSocketAddress clientProxyTls = file.optionalString("clientProxyTls").isPresent()
+                ? file.listenAddress("clientProxyTls", null) : null;
         InetSocketAddress serverProxy = file.listenAddress("serverProxy", "0.0.0.0:5500");
         String serverAddress = file.optionalString("serverAddress").orElse("127.0.0.1:" + serverProxy.getPort());
         try {
@@ -88,8 +92,8 @@ public record ServerSettings(SecurityServerId serverId, Path anchor, InetSocketA
         int maxBody = file.intValue("maxBodyBytes", DEFAULT_MAX_BODY_BYTES, 1024, Integer.MAX_VALUE);
         int refresh = file.intValue("globalConfRefreshSeconds", DEFAULT_GLOBAL_CONF_REFRESH_SECONDS, 1, 3600);
         int ocsp = file.intValue("ocspRefreshSeconds", DEFAULT_OCSP_REFRESH_SECONDS, 1, 86400);
-        return new ServerSettings(serverId, anchor, clientProxy, serverProxy, serverAddress, admin, maxBody, refresh,
-                ocsp);
+        return new ServerSettings(serverId, anchor, clientProxy, clientProxyTls, serverProxy, serverAddress, admin, maxBody,
+                refresh, ocsp);
     }
 
     /** Writes {@code server.yaml} into {@code dir}, replacing it; {@link #load} reads back equal settings. */
@@ -98,6 +102,9 @@ public record ServerSettings(SecurityServerId serverId, Path anchor, InetSocketA
         values.put("serverId", serverId.format());
         values.put("anchor", anchor.toString());
         values.put("clientProxy", hostPort(clientProxy));
+        if (clientProxyTls != null) {
+            values.put("clientProxyTls", hostPort(clientProxyTls));
+        }
         values.put("serverProxy", hostPort(serverProxy));
         values.put("serverAddress", serverAddress);
         values.put("admin", hostPort(admin));

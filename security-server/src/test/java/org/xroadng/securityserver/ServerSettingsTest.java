@@ -35,6 +35,19 @@ class ServerSettingsTest {
         assertEquals(10485760, settings.maxBodyBytes());
         assertEquals(60, settings.globalConfRefreshSeconds());
         assertEquals(300, settings.ocspRefreshSeconds());
+        assertEquals(null, settings.clientProxyTls(), "no HTTPS listener unless configured");
+    }
+
+    @Test
+    void httpsListener_isReadAndWrittenBack() throws Exception {
+        Files.writeString(dir.resolve(ServerSettings.FILE),
+                "serverId: DEMO/GOV/1001/ss1\nanchor: anchor.json\nclientProxyTls: 127.0.0.1:8443\n");
+        ServerSettings settings = ServerSettings.load(dir);
+        assertEquals(8443, settings.clientProxyTls().getPort());
+        settings.save(dir);
+        assertEquals(settings, ServerSettings.load(dir));
+        ConfigException e = refused("serverId: DEMO/GOV/1001/ss1\nanchor: a.json\nclientProxyTls: nowhere\n");
+        assertTrue(e.getMessage().contains("clientProxyTls"), e.getMessage());
     }
 
     @Test

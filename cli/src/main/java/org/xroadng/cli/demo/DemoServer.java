@@ -66,7 +66,7 @@ public final class DemoServer implements AutoCloseable {
             } else {
                 Files.createDirectories(dir);
                 ServerSettings settings = new ServerSettings(id, dir.relativize(dataDir.resolve(DemoNetwork.ANCHOR_FILE)),
-                        DemoPorts.address(clientProxyPort), DemoPorts.address(serverProxyPort),
+                        DemoPorts.address(clientProxyPort), null, DemoPorts.address(serverProxyPort),
                         DemoPorts.HOST + ":" + serverProxyPort, DemoPorts.address(adminPort),
                         ServerSettings.DEFAULT_MAX_BODY_BYTES, ServerSettings.DEFAULT_GLOBAL_CONF_REFRESH_SECONDS,
                         ServerSettings.DEFAULT_OCSP_REFRESH_SECONDS);
