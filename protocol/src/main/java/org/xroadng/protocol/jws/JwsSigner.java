@@ -47,13 +47,12 @@ public final class JwsSigner {
         this.x5c = List.copyOf(encoded);
     }
 
+    /** The last encoded protected header: it stays the same from message to message until its parameters change. */
+    private volatile Map.Entry<Map<String, Object>, String> lastHeader;
+
     /** Signs {@code payload} with the given extra protected header parameters. */
     public String sign(byte[] payload, Map<String, Object> protectedParams) throws SigningException {
-        JWSHeader header = new JWSHeader.Builder(JWSAlgorithm.ES256)
-                .x509CertChain(x5c)
-                .customParams(protectedParams.isEmpty() ? null : protectedParams)
-                .build();
-        String signingInput = header.toBase64URL() + "." + Base64URL.encode(payload);
+        String signingInput = encodedHeader(protectedParams) + "." + Base64URL.encode(payload);
         byte[] der = key.sign(signingInput.getBytes(StandardCharsets.US_ASCII));
         try {
             byte[] concat = ECDSA.transcodeSignatureToConcat(der, 64);
@@ -61,6 +60,21 @@ public final class JwsSigner {
         } catch (JOSEException e) {
             throw new SigningException("the signature made by key " + key.keyId() + " is not an ECDSA P-256 signature", e);
         }
+    }
+
+    private String encodedHeader(Map<String, Object> protectedParams) {
+        Map.Entry<Map<String, Object>, String> last = lastHeader;
+        if (last != null && last.getKey().equals(protectedParams)) {
+            return last.getValue();
+        }
+        String encoded = new JWSHeader.Builder(JWSAlgorithm.ES256)
+                .x509CertChain(x5c)
+                .customParams(protectedParams.isEmpty() ? null : protectedParams)
+                .build()
+                .toBase64URL()
+                .toString();
+        lastHeader = Map.entry(Map.copyOf(protectedParams), encoded);
+        return encoded;
     }
 
     public String sign(byte[] payload) throws SigningException {

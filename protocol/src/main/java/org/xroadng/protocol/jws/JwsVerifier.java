@@ -2,7 +2,7 @@ package org.xroadng.protocol.jws;
 
 import com.nimbusds.jose.JOSEException;
 import com.nimbusds.jose.JWSAlgorithm;
-import com.nimbusds.jose.JWSObject;
+import com.nimbusds.jose.JWSHeader;
 import com.nimbusds.jose.crypto.impl.ECDSA;
 import com.nimbusds.jose.util.Base64URL;
 import java.nio.charset.StandardCharsets;
@@ -38,6 +38,7 @@ public final class JwsVerifier {
 
     private final Provider provider;
     private final Map<List<Base64>, Signer> signers = new ConcurrentHashMap<>();
+    private final Map<String, Header> headers = new ConcurrentHashMap<>();
 
     public JwsVerifier(Provider provider) {
         this.provider = Objects.requireNonNull(provider, "provider");
@@ -47,26 +48,59 @@ public final class JwsVerifier {
         if (compact == null || compact.isBlank()) {
             throw new JwsVerificationException("signature is missing; expected a compact JWS");
         }
-        JWSObject jws;
+        int first = compact.indexOf('.');
+        int last = compact.lastIndexOf('.');
+        if (first <= 0 || last == first || compact.indexOf('.', first + 1) != last) {
+            throw new JwsVerificationException("signature is not a compact JWS: expected three base64url parts"
+                    + " separated by dots");
+        }
+        Header header = header(compact.substring(0, first));
+        if (!signatureValid(compact, header.signer().key())) {
+            throw new JwsVerificationException("signature does not verify with the key of "
+                    + header.signer().chain().get(0).getSubjectX500Principal());
+        }
+        byte[] payload = new Base64URL(compact.substring(first + 1, last)).decode();
+        return new VerifiedJws(compact, header.header(), payload, header.signer().chain());
+    }
+
+    /** A checked protected header and the signer it names. */
+    private record Header(JWSHeader header, Signer signer) {
+    }
+
+    /**
+     * The protected header, parsed and checked: ES256 only (checked before any cryptography), no
+     * critical parameters (we understand none, RFC 7515 section 4.1.11), an {@code x5c} chain with a
+     * P-256 key. Remembered by its encoded form: a signer sends the same header with every message
+     * until its OCSP response is renewed.
+     */
+    private Header header(String encoded) throws JwsVerificationException {
+        Header known = headers.get(encoded);
+        if (known != null) {
+            return known;
+        }
+        JWSHeader header;
         try {
-            jws = JWSObject.parse(compact);
+            header = JWSHeader.parse(new Base64URL(encoded));
         } catch (ParseException e) {
             throw new JwsVerificationException("signature is not a compact JWS: " + e.getMessage());
         }
-        JWSAlgorithm alg = jws.getHeader().getAlgorithm();
+        JWSAlgorithm alg = header.getAlgorithm();
         if (!JWSAlgorithm.ES256.equals(alg)) {
             throw new JwsVerificationException("signature algorithm is " + alg + "; expected ES256");
         }
-        if (jws.getHeader().getX509CertChain() == null || jws.getHeader().getX509CertChain().isEmpty()) {
+        if (header.getCriticalParams() != null && !header.getCriticalParams().isEmpty()) {
+            throw new JwsVerificationException("signature marks " + header.getCriticalParams()
+                    + " critical; no critical header parameters are understood");
+        }
+        if (header.getX509CertChain() == null || header.getX509CertChain().isEmpty()) {
             throw new JwsVerificationException("signature carries no x5c certificate chain");
         }
-        Signer signer = signer(jws.getHeader().getX509CertChain());
-        if (!signatureValid(compact, signer.key())) {
-            throw new JwsVerificationException("signature does not verify with the key of "
-                    + signer.chain().get(0).getSubjectX500Principal());
+        Header parsed = new Header(header, signer(header.getX509CertChain()));
+        if (headers.size() >= CACHE_LIMIT) {
+            headers.clear();
         }
-        List<X509Certificate> chain = signer.chain();
-        return new VerifiedJws(compact, jws.getHeader(), jws.getPayload().toBytes(), chain);
+        headers.put(encoded, parsed);
+        return parsed;
     }
 
     /**

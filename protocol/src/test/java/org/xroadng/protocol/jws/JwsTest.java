@@ -115,4 +115,29 @@ class JwsTest {
         assertThrows(IllegalArgumentException.class, () -> new JwsSigner(
                 new JcaSigningKey("k1", keys.getPrivate(), keys.getPublic(), BC), List.of(other)));
     }
+
+    @Test
+    void criticalHeaderParameter_isRefused() throws Exception {
+        String header = Base64URL.encode("{\"alg\":\"ES256\",\"crit\":[\"exp\"],\"exp\":1}").toString();
+        String jws = header + "." + Base64URL.encode("{}") + "." + Base64URL.encode(new byte[64]);
+        JwsVerificationException e = assertThrows(JwsVerificationException.class, () -> verifier.verify(jws));
+        assertTrue(e.getMessage().contains("critical"), e.getMessage());
+    }
+
+    @Test
+    void sameHeaderTwice_isEncodedOnceAndStillVerifies() throws Exception {
+        String a = signer.sign("one".getBytes(), Map.of("ocsp", "AAEC"));
+        String b = signer.sign("two".getBytes(), Map.of("ocsp", "AAEC"));
+        String c = signer.sign("two".getBytes(), Map.of("ocsp", "AAED"));
+        assertEquals(a.substring(0, a.indexOf('.')), b.substring(0, b.indexOf('.')));
+        assertEquals("AAED", verifier.verify(c).param("ocsp"));
+        assertArrayEquals("two".getBytes(), verifier.verify(b).payload());
+    }
+
+    @Test
+    void extraDotOrMissingPart_isRefused() {
+        assertThrows(JwsVerificationException.class, () -> verifier.verify("a.b"));
+        assertThrows(JwsVerificationException.class, () -> verifier.verify("a.b.c.d"));
+        assertThrows(JwsVerificationException.class, () -> verifier.verify(".b.c"));
+    }
 }
