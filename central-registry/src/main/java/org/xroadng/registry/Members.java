@@ -2,7 +2,9 @@ package org.xroadng.registry;
 
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import org.xroadng.protocol.id.MemberId;
 import org.xroadng.protocol.id.SubsystemId;
 import org.xroadng.protocol.store.Jdbc;
@@ -89,7 +91,7 @@ public final class Members {
         return changes.database().inTransaction(c -> {
             List<MemberView> items = Jdbc.query(c, "SELECT id, name FROM member ORDER BY id LIMIT ? OFFSET ?",
                     r -> new MemberView(MemberId.parse(r.getString(1)), r.getString(2), List.of()), limit, offset);
-            List<MemberView> withSubsystems = new java.util.ArrayList<>();
+            List<MemberView> withSubsystems = new ArrayList<>();
             for (MemberView m : items) {
                 withSubsystems.add(new MemberView(m.id(), m.name(), subsystemCodes(c, m.id())));
             }
@@ -153,11 +155,10 @@ public final class Members {
         String where = member == null ? "" : " WHERE member_id = ?";
         Object[] filter = member == null ? new Object[0] : new Object[] {member.format()};
         return changes.database().inTransaction(c -> {
-            Object[] args = java.util.stream.Stream.concat(java.util.Arrays.stream(filter),
-                    java.util.stream.Stream.of(limit, offset)).toArray();
+            Object[] args = member == null ? new Object[] {limit, offset} : new Object[] {member.format(), limit, offset};
             List<SubsystemId> ids = Jdbc.query(c, "SELECT id FROM subsystem" + where + " ORDER BY id LIMIT ? OFFSET ?",
                     r -> SubsystemId.parse(r.getString(1)), args);
-            List<SubsystemView> items = new java.util.ArrayList<>();
+            List<SubsystemView> items = new ArrayList<>();
             for (SubsystemId id : ids) {
                 items.add(new SubsystemView(id, serversHosting(c, id)));
             }
@@ -212,13 +213,13 @@ public final class Members {
         return Jdbc.count(c, "SELECT COUNT(*) FROM member WHERE id = ?", id.format()) > 0;
     }
 
-    private java.util.Optional<MemberView> find(Connection c, MemberId id) throws SQLException {
-        java.util.Optional<String> name = Jdbc.queryOne(c, "SELECT name FROM member WHERE id = ?", r -> r.getString(1),
+    private Optional<MemberView> find(Connection c, MemberId id) throws SQLException {
+        Optional<String> name = Jdbc.queryOne(c, "SELECT name FROM member WHERE id = ?", r -> r.getString(1),
                 id.format());
         if (name.isEmpty()) {
-            return java.util.Optional.empty();
+            return Optional.empty();
         }
-        return java.util.Optional.of(new MemberView(id, name.get(), subsystemCodes(c, id)));
+        return Optional.of(new MemberView(id, name.get(), subsystemCodes(c, id)));
     }
 
     private static List<String> subsystemCodes(Connection c, MemberId id) throws SQLException {
