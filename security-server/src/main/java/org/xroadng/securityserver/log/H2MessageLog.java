@@ -252,7 +252,12 @@ public final class H2MessageLog implements MessageLog, AutoCloseable {
             }
             batch.add(first);
             queue.drainTo(batch, settings.maxBatch() - 1);
-            write(batch);
+            try {
+                write(batch);
+            } catch (RuntimeException e) {
+                // Keep the writer alive; appends already completed are unaffected by a late failure.
+                fail(batch, new MessageLogException("message log writer failed: " + e, e));
+            }
             batch.clear();
         }
     }
