@@ -31,7 +31,10 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import javax.crypto.SecretKey;
+import javax.crypto.spec.SecretKeySpec;
 import javax.net.ssl.KeyManager;
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.X509KeyManager;
@@ -53,6 +56,7 @@ import org.xroadng.protocol.jws.SigningKey;
 public final class SoftwareToken {
 
     private static final String TYPE = "PKCS12";
+    private static final int AES_256_BYTES = 32;
 
     private final Path file;
     private final Pin pin;
@@ -145,7 +149,7 @@ public final class SoftwareToken {
         }
         synchronized (this) {
             try {
-                if (!store.isKeyEntry(keyId)) {
+                if (!store.entryInstanceOf(keyId, KeyStore.PrivateKeyEntry.class)) {
                     throw unknownKey(keyId);
                 }
                 PrivateKey stored = (PrivateKey) store.getKey(keyId, pin.chars());
@@ -168,7 +172,7 @@ public final class SoftwareToken {
             Collections.sort(aliases);
             List<TokenKey> keys = new ArrayList<>();
             for (String alias : aliases) {
-                if (store.isKeyEntry(alias)) {
+                if (store.entryInstanceOf(alias, KeyStore.PrivateKeyEntry.class)) {
                     keys.add(key(alias));
                 }
             }
@@ -224,7 +228,7 @@ public final class SoftwareToken {
      */
     public synchronized X509KeyManager keyManager(String keyId) throws TokenException {
         try {
-            if (!store.isKeyEntry(keyId)) {
+            if (!store.entryInstanceOf(keyId, KeyStore.PrivateKeyEntry.class)) {
                 throw unknownKey(keyId);
             }
             char[] password = pin.chars();
@@ -241,6 +245,47 @@ public final class SoftwareToken {
             throw new TokenException("the JSSE provider made no X.509 key manager for key " + keyId);
         } catch (GeneralSecurityException | IOException e) {
             throw new TokenException("cannot make a key manager for key " + keyId + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * The AES-256 secret key stored under {@code alias} (a PKCS#12 SecretKeyEntry protected by the
+     * PIN), or empty when the token has no secret key by that name. Secret keys are not signing
+     * keys: {@link #keys()} does not list them.
+     */
+    public synchronized Optional<SecretKey> secretKey(String alias) throws TokenException {
+        try {
+            if (!store.entryInstanceOf(alias, KeyStore.SecretKeyEntry.class)) {
+                return Optional.empty();
+            }
+            byte[] encoded = store.getKey(alias, pin.chars()).getEncoded();
+            if (encoded == null || encoded.length != AES_256_BYTES) {
+                throw new TokenException("secret key " + alias + " in token " + file + " is not an AES-256 key");
+            }
+            return Optional.of(new SecretKeySpec(encoded, "AES"));
+        } catch (GeneralSecurityException e) {
+            throw new TokenException("cannot load secret key " + alias + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Generates a fresh AES-256 key from the token's random source, stores it under
+     * {@code alias} and saves the token; refuses an alias that is already in use, so an existing
+     * key (and whatever it encrypts) is never replaced.
+     */
+    public synchronized SecretKey generateSecretKey(String alias) throws TokenException {
+        try {
+            if (store.containsAlias(alias)) {
+                throw new TokenException("token " + file + " already has an entry " + alias);
+            }
+            byte[] bytes = new byte[AES_256_BYTES];
+            random.nextBytes(bytes);
+            SecretKey key = new SecretKeySpec(bytes, "AES");
+            store.setEntry(alias, new KeyStore.SecretKeyEntry(key), new KeyStore.PasswordProtection(pin.chars()));
+            save();
+            return key;
+        } catch (GeneralSecurityException e) {
+            throw new TokenException("cannot store secret key " + alias + ": " + e.getMessage(), e);
         }
     }
 

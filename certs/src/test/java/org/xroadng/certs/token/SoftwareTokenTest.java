@@ -111,4 +111,33 @@ class SoftwareTokenTest {
         assertTrue(e.getMessage().contains("at least 4"));
         assertEquals("Pin[****]", Pin.of("secret-pin").toString());
     }
+
+    @Test
+    void secretKey_survivesReopeningAndIsNotListedAsASigningKey() throws Exception {
+        Path file = dir.resolve("token.p12");
+        SoftwareToken token = create(file, "1234");
+        String keyId = token.generateKey();
+        javax.crypto.SecretKey generated = token.generateSecretKey("messagelog");
+
+        SoftwareToken reopened = SoftwareToken.open(file, Pin.of("1234"), pki.bc, pki.random, pki.clock);
+        javax.crypto.SecretKey loaded = reopened.secretKey("messagelog").orElseThrow();
+
+        assertEquals("AES", loaded.getAlgorithm());
+        assertEquals(32, loaded.getEncoded().length);
+        assertArrayEquals(generated.getEncoded(), loaded.getEncoded());
+        assertEquals(List.of(keyId), reopened.keys().stream().map(TokenKey::keyId).toList());
+        assertThrows(TokenException.class, () -> reopened.signingKey("messagelog"));
+    }
+
+    @Test
+    void secretKeyAlias_isNeverOverwrittenAndAbsentAliasIsEmpty() throws Exception {
+        SoftwareToken token = create(dir.resolve("token.p12"), "1234");
+        byte[] first = token.generateSecretKey("messagelog").getEncoded();
+
+        TokenException e = assertThrows(TokenException.class, () -> token.generateSecretKey("messagelog"));
+
+        assertTrue(e.getMessage().contains("already has an entry messagelog"), e.getMessage());
+        assertArrayEquals(first, token.secretKey("messagelog").orElseThrow().getEncoded());
+        assertTrue(token.secretKey("other").isEmpty());
+    }
 }

@@ -1,0 +1,332 @@
+package org.xroadng.securityserver.log;
+
+import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.security.MessageDigest;
+import java.security.Provider;
+import java.security.SecureRandom;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.ReadWriteLock;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
+import org.xroadng.protocol.id.ServiceId;
+import org.xroadng.protocol.id.SubsystemId;
+import org.xroadng.protocol.store.Database;
+import org.xroadng.protocol.store.StoreException;
+
+/**
+ * The message log in an H2 database (schema db/messagelog), written by one writer thread with
+ * group commit.
+ *
+ * <p>Storage: each exchange is two rows, its request (id n) and its response (id n + 1), each
+ * with its own JWS, encrypted body ({@link RecordCipher}, the row's id and metadata as associated
+ * data) and body SHA-256. Two rows rather than one keep "one row per signed message", so each
+ * message can later be timestamped and exported as evidence on its own. Every row is hash-linked
+ * to the row before it: {@code record_hash = SHA-256(prev_hash || canonical bytes)} (see
+ * {@link LogRow}), the first row linking to 32 zero bytes.
+ *
+ * <p>Guarantees: appends are written in the order the writer takes them from its queue; all
+ * waiting appends (at most {@link MessageLogSettings#maxBatch()}) go into one transaction, so a
+ * batch is stored whole or not at all; an append's future completes only when its rows are
+ * durable as {@link MessageLogSettings#durability()} says (except {@link Durability#ASYNC}), and
+ * fails with a {@link MessageLogException} when they could not be stored. A full queue fails the
+ * future at once with {@link MessageLogFullException}; the caller is never blocked. After
+ * {@link #close()} the writer has written everything accepted before it and later appends fail.
+ */
+public final class H2MessageLog implements MessageLog, AutoCloseable {
+
+    private static final long POLL_MILLIS = 50;
+
+    private final Database db;
+    private final RecordCipher cipher;
+    private final Clock clock;
+    private final MessageLogSettings settings;
+    private final MessageLogListener listener;
+    private final BlockingQueue<Pending> queue;
+    private final ReadWriteLock closing = new ReentrantReadWriteLock();
+    private final Thread writer;
+    private volatile boolean closed;
+    // Owned by the writer thread once it runs.
+    private RecordTable.Head head;
+
+    private record Pending(ExchangeRecord record, CompletableFuture<Void> future) {
+    }
+
+    private H2MessageLog(Database db, RecordCipher cipher, Clock clock, MessageLogSettings settings,
+                         MessageLogListener listener, RecordTable.Head head) {
+        this.db = db;
+        this.cipher = cipher;
+        this.clock = clock;
+        this.settings = settings;
+        this.listener = listener;
+        this.head = head;
+        this.queue = new ArrayBlockingQueue<>(settings.queueCapacity());
+        this.writer = new Thread(this::drain, "message-log-writer");
+    }
+
+    /**
+     * Opens (creating and migrating if needed) the log in the H2 file {@code file} and starts its
+     * writer; the chain continues from the last stored record. The database runs with
+     * {@code WRITE_DELAY=0}, so a commit reaches the file at once rather than up to 0.5 s later.
+     */
+    public static H2MessageLog open(Path file, MessageLogKey key, Provider provider, SecureRandom random,
+                                    Clock clock, MessageLogSettings settings, MessageLogListener listener)
+            throws MessageLogException {
+        return open(jdbcUrl(file), key, provider, random, clock, settings, listener);
+    }
+
+    /** The JDBC URL the log uses for {@code file}, for operators' tools and tests. */
+    public static String jdbcUrl(Path file) {
+        return "jdbc:h2:file:" + file.toAbsolutePath() + ";AUTO_SERVER=TRUE;WRITE_DELAY=0";
+    }
+
+    static H2MessageLog open(String jdbcUrl, MessageLogKey key, Provider provider, SecureRandom random, Clock clock,
+                             MessageLogSettings settings, MessageLogListener listener) throws MessageLogException {
+        Database db;
+        try {
+            db = Database.open(jdbcUrl, "messagelog");
+        } catch (RuntimeException e) {
+            throw new MessageLogException("cannot open the message log database: " + e.getMessage(), e);
+        }
+        try {
+            RecordTable.Head head = db.inTransaction(RecordTable::head);
+            H2MessageLog log = new H2MessageLog(db, new RecordCipher(key, provider, random), clock, settings,
+                    Objects.requireNonNull(listener, "listener"), head);
+            log.writer.start();
+            return log;
+        } catch (StoreException e) {
+            db.close();
+            throw new MessageLogException(e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public CompletableFuture<Void> append(ExchangeRecord record) {
+        Objects.requireNonNull(record, "record");
+        if (!"consumer".equals(record.side()) && !"provider".equals(record.side())) {
+            return CompletableFuture.failedFuture(new IllegalArgumentException(
+                    "exchange side is " + record.side() + "; allowed: consumer, provider"));
+        }
+        if (record.queryId() == null || record.at() == null || record.client() == null || record.service() == null) {
+            return CompletableFuture.failedFuture(new IllegalArgumentException(
+                    "an exchange needs a query id, a client, a service and a time"));
+        }
+        Pending pending = new Pending(record, new CompletableFuture<>());
+        closing.readLock().lock();
+        try {
+            if (closed) {
+                return CompletableFuture.failedFuture(new MessageLogException("message log is closed"));
+            }
+            if (!queue.offer(pending)) {
+                return CompletableFuture.failedFuture(new MessageLogFullException(settings.queueCapacity()));
+            }
+        } finally {
+            closing.readLock().unlock();
+        }
+        return settings.durability() == Durability.ASYNC ? CompletableFuture.completedFuture(null) : pending.future();
+    }
+
+    /**
+     * The last exchange logged with this query id on this side ({@code consumer} or
+     * {@code provider}), bodies decrypted; empty when there is none.
+     *
+     * @throws RecordDecryptionException when a body fails authentication (wrong key, changed data)
+     */
+    public Optional<StoredExchange> find(String queryId, String side) throws MessageLogException {
+        Optional<List<LogRow>> rows;
+        try {
+            rows = db.inTransaction(c -> RecordTable.lastExchange(c, queryId, side));
+        } catch (StoreException e) {
+            throw new MessageLogException(e.getMessage(), e);
+        }
+        if (rows.isEmpty()) {
+            return Optional.empty();
+        }
+        LogRow request = rows.get().get(0);
+        LogRow response = rows.get().get(1);
+        byte[] requestBody = cipher.open(request.id(), request.bodySealed(), request.associatedData());
+        byte[] responseBody = cipher.open(response.id(), response.bodySealed(), response.associatedData());
+        ExchangeRecord exchange = new ExchangeRecord(request.side(), request.queryId(), request.requestId(),
+                SubsystemId.parse(request.client()), ServiceId.parse(request.service()), request.method(),
+                request.path(), request.userId(), request.issue(), request.purpose(), request.subjects(),
+                response.dataSubjects(), request.signature(), requestBody, response.signature(), responseBody,
+                response.status() == null ? 0 : response.status(), response.exchangedAt());
+        return Optional.of(new StoredExchange(request.id(), response.id(), exchange));
+    }
+
+    /**
+     * Re-computes every record's hash from its stored fields and checks each link to the record
+     * before it, in id order; reports the first record that fails. Needs no key. A removed or
+     * inserted row breaks the link of the row after it; removing the newest rows is only caught
+     * against an external anchor (the timestamps, later).
+     */
+    public ChainVerification verifyChain() throws MessageLogException {
+        try {
+            return db.inTransaction(c -> {
+                try (PreparedStatement s = c.prepareStatement("SELECT " + RecordTable.COLUMNS
+                        + " FROM message_record ORDER BY id")) {
+                    s.setFetchSize(256);
+                    try (ResultSet r = s.executeQuery()) {
+                        return verify(r);
+                    }
+                }
+            });
+        } catch (StoreException e) {
+            throw new MessageLogException(e.getMessage(), e);
+        }
+    }
+
+    private static ChainVerification verify(ResultSet r) throws SQLException {
+        HexFormat hex = HexFormat.of();
+        byte[] expectedPrev = LogRow.GENESIS;
+        long count = 0;
+        while (r.next()) {
+            LogRow row = RecordTable.row(r);
+            byte[] stored = r.getBytes("record_hash");
+            if (!MessageDigest.isEqual(expectedPrev, row.prevHash())) {
+                return new ChainVerification.Broken(row.id(), "its link to the previous record does not match",
+                        hex.formatHex(expectedPrev), hex.formatHex(row.prevHash()));
+            }
+            byte[] computed = row.recordHash();
+            if (!MessageDigest.isEqual(computed, stored)) {
+                return new ChainVerification.Broken(row.id(), "its fields do not hash to its stored record hash",
+                        hex.formatHex(stored), hex.formatHex(computed));
+            }
+            expectedPrev = stored;
+            count++;
+        }
+        return new ChainVerification.Intact(count, hex.formatHex(expectedPrev));
+    }
+
+    /** Refuses new appends, writes everything already accepted, stops the writer, closes the database. */
+    @Override
+    public void close() {
+        closing.writeLock().lock();
+        try {
+            closed = true;
+        } finally {
+            closing.writeLock().unlock();
+        }
+        boolean interrupted = false;
+        while (writer.isAlive()) {
+            try {
+                writer.join();
+            } catch (InterruptedException e) {
+                interrupted = true;
+            }
+        }
+        db.close();
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private void drain() {
+        List<Pending> batch = new ArrayList<>(settings.maxBatch());
+        while (true) {
+            Pending first;
+            try {
+                first = queue.poll(POLL_MILLIS, TimeUnit.MILLISECONDS);
+            } catch (InterruptedException e) {
+                // Nobody interrupts the writer but close's caller expects every accepted record written.
+                continue;
+            }
+            if (first == null) {
+                if (closed && queue.isEmpty()) {
+                    return;
+                }
+                continue;
+            }
+            batch.add(first);
+            queue.drainTo(batch, settings.maxBatch() - 1);
+            try {
+                write(batch);
+            } catch (RuntimeException e) {
+                // Keep the writer alive; appends already completed are unaffected by a late failure.
+                fail(batch, new MessageLogException("message log writer failed: " + e, e));
+            }
+            batch.clear();
+        }
+    }
+
+    private void write(List<Pending> batch) {
+        Instant storedAt = clock.instant();
+        List<LogRow> rows = new ArrayList<>(batch.size() * 2);
+        List<byte[]> hashes = new ArrayList<>(batch.size() * 2);
+        long id = head.id();
+        byte[] prev = head.hash();
+        try {
+            for (Pending p : batch) {
+                for (boolean request : new boolean[] {true, false}) {
+                    LogRow row = row(++id, p.record(), request, storedAt, prev);
+                    prev = row.recordHash();
+                    rows.add(row);
+                    hashes.add(prev);
+                }
+            }
+        } catch (GeneralSecurityException e) {
+            fail(batch, new MessageLogException("cannot encrypt message bodies: " + e.getMessage(), e));
+            return;
+        }
+        try {
+            db.inTransaction(c -> {
+                RecordTable.insert(c, rows, hashes);
+                return null;
+            });
+        } catch (StoreException e) {
+            fail(batch, new MessageLogException("cannot store " + batch.size() + " exchanges: " + e.getMessage(), e));
+            return;
+        }
+        head = new RecordTable.Head(id, prev);
+        if (settings.durability() == Durability.FSYNC) {
+            try {
+                db.inTransaction(c -> {
+                    try (Statement s = c.createStatement()) {
+                        s.execute("CHECKPOINT SYNC");
+                    }
+                    return null;
+                });
+            } catch (StoreException e) {
+                fail(batch, new MessageLogException("stored " + batch.size()
+                        + " exchanges but could not force them to disk: " + e.getMessage(), e));
+                return;
+            }
+        }
+        listener.batchWritten(batch.size(), rows.size());
+        for (Pending p : batch) {
+            p.future().complete(null);
+        }
+    }
+
+    private LogRow row(long id, ExchangeRecord r, boolean request, Instant storedAt, byte[] prev)
+            throws GeneralSecurityException {
+        String kind = request ? LogRow.REQUEST : LogRow.RESPONSE;
+        byte[] body = request ? r.requestBody() : r.responseBody();
+        body = body == null ? new byte[0] : body;
+        byte[] sealed = cipher.seal(body, LogRow.associatedData(id, r.side(), kind, r.queryId(), r.requestId()));
+        return new LogRow(id, r.side(), kind, r.queryId(), r.requestId(), r.client().format(), r.service().format(),
+                r.method(), r.path(), r.userId(), r.issue(), r.purpose(), r.subjects(),
+                request ? List.of() : r.dataSubjects(), request ? null : r.status(), r.at(), storedAt,
+                request ? r.requestSignature() : r.responseSignature(), LogRow.sha256().digest(body), sealed, prev);
+    }
+
+    private void fail(List<Pending> batch, MessageLogException cause) {
+        listener.batchFailed(batch.size(), cause);
+        for (Pending p : batch) {
+            p.future().completeExceptionally(cause);
+        }
+    }
+}

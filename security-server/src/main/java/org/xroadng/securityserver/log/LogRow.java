@@ -1,0 +1,144 @@
+package org.xroadng.securityserver.log;
+
+import java.io.ByteArrayOutputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Instant;
+import java.util.List;
+
+/**
+ * One stored message as its columns, and the two canonical encodings over them: the bytes the
+ * record hash covers and the associated data that binds the sealed body to its row.
+ *
+ * <p>Canonical bytes: a domain label, then every field in a fixed order; strings and byte arrays
+ * as a 4-byte length (-1 for null) and the bytes (UTF-8), lists as a count and their strings,
+ * instants as epoch seconds and nanoseconds, the status as a presence byte and an int. The sealed
+ * body enters by its SHA-256, so the chain commits to plaintext digest and ciphertext alike.
+ */
+record LogRow(long id, String side, String kind, String queryId, String requestId, String client, String service,
+              String method, String path, String userId, String issue, String purpose, List<String> subjects,
+              List<String> dataSubjects, Integer status, Instant exchangedAt, Instant storedAt, String signature,
+              byte[] bodySha256, byte[] bodySealed, byte[] prevHash) {
+
+    static final String REQUEST = "request";
+    static final String RESPONSE = "response";
+    static final byte[] GENESIS = new byte[32];
+
+    private static final String HASH_DOMAIN = "xroadng/messagelog/record/v1";
+    private static final String AAD_DOMAIN = "xroadng/messagelog/body/v1";
+
+    /** SHA-256(prevHash || canonical bytes). */
+    byte[] recordHash() {
+        MessageDigest sha = sha256();
+        sha.update(prevHash);
+        sha.update(canonicalBytes());
+        return sha.digest();
+    }
+
+    byte[] canonicalBytes() {
+        Encoder e = new Encoder();
+        e.string(HASH_DOMAIN);
+        e.longValue(id);
+        e.string(side);
+        e.string(kind);
+        e.string(queryId);
+        e.string(requestId);
+        e.string(client);
+        e.string(service);
+        e.string(method);
+        e.string(path);
+        e.string(userId);
+        e.string(issue);
+        e.string(purpose);
+        e.list(subjects);
+        e.list(dataSubjects);
+        e.status(status);
+        e.instant(exchangedAt);
+        e.instant(storedAt);
+        e.string(signature);
+        e.bytes(bodySha256);
+        e.bytes(sha256().digest(bodySealed));
+        return e.done();
+    }
+
+    /** The associated data for the body's AES-GCM: the row's identity and what it is about. */
+    static byte[] associatedData(long id, String side, String kind, String queryId, String requestId) {
+        Encoder e = new Encoder();
+        e.string(AAD_DOMAIN);
+        e.longValue(id);
+        e.string(side);
+        e.string(kind);
+        e.string(queryId);
+        e.string(requestId);
+        return e.done();
+    }
+
+    byte[] associatedData() {
+        return associatedData(id, side, kind, queryId, requestId);
+    }
+
+    static MessageDigest sha256() {
+        try {
+            return MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is not available", e);
+        }
+    }
+
+    private static final class Encoder {
+        private final ByteArrayOutputStream buffer = new ByteArrayOutputStream(512);
+        private final DataOutputStream out = new DataOutputStream(buffer);
+
+        void string(String value) {
+            bytes(value == null ? null : value.getBytes(StandardCharsets.UTF_8));
+        }
+
+        void bytes(byte[] value) {
+            try {
+                if (value == null) {
+                    out.writeInt(-1);
+                } else {
+                    out.writeInt(value.length);
+                    out.write(value);
+                }
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+
+        void list(List<String> values) {
+            longValue(values.size());
+            values.forEach(this::string);
+        }
+
+        void status(Integer value) {
+            try {
+                out.writeBoolean(value != null);
+                out.writeInt(value == null ? 0 : value);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+
+        void instant(Instant value) {
+            longValue(value.getEpochSecond());
+            longValue(value.getNano());
+        }
+
+        void longValue(long value) {
+            try {
+                out.writeLong(value);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+
+        byte[] done() {
+            return buffer.toByteArray();
+        }
+    }
+}

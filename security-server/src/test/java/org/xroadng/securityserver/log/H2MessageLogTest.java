@@ -1,0 +1,380 @@
+package org.xroadng.securityserver.log;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.security.Provider;
+import java.security.SecureRandom;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.bouncycastle.jce.provider.BouncyCastleProvider;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.xroadng.protocol.id.ServiceId;
+import org.xroadng.protocol.id.SubsystemId;
+import org.xroadng.protocol.store.Jdbc;
+
+class H2MessageLogTest {
+
+    private static final Instant AT = Instant.parse("2025-03-01T10:00:00.123456789Z");
+    private static final Clock CLOCK = Clock.fixed(Instant.parse("2025-03-01T10:00:01.5Z"), ZoneOffset.UTC);
+    private static final MessageLogKey KEY = MessageLogKey.of(filled(1));
+    private static final String SECRET = "EE38001010001 lives at Tartu mnt 1";
+
+    private final Provider bc = new BouncyCastleProvider();
+    private final SecureRandom random = new SecureRandom();
+
+    @TempDir
+    Path dir;
+
+    private static byte[] filled(int value) {
+        byte[] bytes = new byte[32];
+        Arrays.fill(bytes, (byte) value);
+        return bytes;
+    }
+
+    private static ExchangeRecord exchange(String queryId) {
+        return new ExchangeRecord("consumer", queryId, "req-" + queryId, SubsystemId.parse("DEMO/GOV/1002/tax"),
+                ServiceId.parse("DEMO/GOV/1001/population/person"), "POST", "/persons/search", "officer-7", "T-1",
+                "tax-audit", List.of("EE38001010001", "EE49002020002"), List.of("EE38001010001"),
+                "eyJhbGciOiJFUzI1NiJ9.request." + queryId, ("{\"q\":\"" + SECRET + "\"}").getBytes(StandardCharsets.UTF_8),
+                "eyJhbGciOiJFUzI1NiJ9.response." + queryId, ("{\"a\":\"" + SECRET + "\"}").getBytes(StandardCharsets.UTF_8),
+                200, AT);
+    }
+
+    private Path file() {
+        return dir.resolve("messagelog");
+    }
+
+    private H2MessageLog open(MessageLogSettings settings, MessageLogListener listener) throws MessageLogException {
+        return open(KEY, settings, listener);
+    }
+
+    private H2MessageLog open(MessageLogKey key, MessageLogSettings settings, MessageLogListener listener)
+            throws MessageLogException {
+        return H2MessageLog.open(file(), key, bc, random, CLOCK, settings, listener);
+    }
+
+    private Connection connect() throws SQLException {
+        return DriverManager.getConnection(H2MessageLog.jdbcUrl(file()), "messagelog", "");
+    }
+
+    private long rows() {
+        try (Connection c = connect()) {
+            return Jdbc.count(c, "SELECT COUNT(*) FROM message_record");
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Holds the writer inside its first batch until released; counts batches. */
+    private static final class Gate implements MessageLogListener {
+        final CountDownLatch entered = new CountDownLatch(1);
+        final CountDownLatch release = new CountDownLatch(1);
+        final AtomicInteger batches = new AtomicInteger();
+        final AtomicInteger largest = new AtomicInteger();
+
+        @Override
+        public void batchWritten(int exchanges, int rows) {
+            largest.accumulateAndGet(exchanges, Math::max);
+            if (batches.incrementAndGet() == 1) {
+                entered.countDown();
+                try {
+                    release.await(10, TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+        }
+    }
+
+    @Test
+    void append_completesOnlyWhenBothRowsAreVisibleToAnotherConnection() throws Exception {
+        try (H2MessageLog log = open(MessageLogSettings.defaults(), MessageLogListener.NONE)) {
+            // Runs on the writer the moment the future completes.
+            long seen = log.append(exchange("q-1")).thenApply(done -> rows()).get(10, TimeUnit.SECONDS);
+
+            assertEquals(2, seen);
+        }
+    }
+
+    @Test
+    void appendDuringABatch_waitsForItsOwnCommit() throws Exception {
+        Gate gate = new Gate();
+        try (H2MessageLog log = open(MessageLogSettings.defaults(), gate)) {
+            CompletableFuture<Void> first = log.append(exchange("q-1"));
+            assertTrue(gate.entered.await(10, TimeUnit.SECONDS));
+            CompletableFuture<Void> second = log.append(exchange("q-2"));
+
+            assertFalse(first.isDone());
+            assertFalse(second.isDone());
+            assertEquals(2, rows());
+            gate.release.countDown();
+            second.get(10, TimeUnit.SECONDS);
+            assertTrue(first.isDone());
+            assertEquals(4, rows());
+        }
+    }
+
+    @Test
+    void concurrentAppends_areGroupCommittedInFewerTransactions() throws Exception {
+        Gate gate = new Gate();
+        ExecutorService callers = Executors.newFixedThreadPool(8);
+        try (H2MessageLog log = open(MessageLogSettings.defaults(), gate)) {
+            List<CompletableFuture<Void>> all = new ArrayList<>();
+            all.add(log.append(exchange("q-0")));
+            assertTrue(gate.entered.await(10, TimeUnit.SECONDS));
+            List<CompletableFuture<CompletableFuture<Void>>> submitted = new ArrayList<>();
+            for (int i = 1; i < 100; i++) {
+                String queryId = "q-" + i;
+                submitted.add(CompletableFuture.supplyAsync(() -> log.append(exchange(queryId)), callers));
+            }
+            for (CompletableFuture<CompletableFuture<Void>> s : submitted) {
+                all.add(s.get(10, TimeUnit.SECONDS));
+            }
+            gate.release.countDown();
+            CompletableFuture.allOf(all.toArray(CompletableFuture[]::new)).get(10, TimeUnit.SECONDS);
+
+            assertEquals(2, gate.batches.get());
+            assertEquals(99, gate.largest.get());
+            assertEquals(200, rows());
+            assertTrue(log.verifyChain().intact());
+        } finally {
+            callers.shutdownNow();
+        }
+    }
+
+    @Test
+    void batches_areBoundedByMaxBatch() throws Exception {
+        Gate gate = new Gate();
+        try (H2MessageLog log = open(new MessageLogSettings(Durability.COMMIT, 100, 10), gate)) {
+            List<CompletableFuture<Void>> all = new ArrayList<>();
+            all.add(log.append(exchange("q-0")));
+            assertTrue(gate.entered.await(10, TimeUnit.SECONDS));
+            for (int i = 1; i < 31; i++) {
+                all.add(log.append(exchange("q-" + i)));
+            }
+            gate.release.countDown();
+            CompletableFuture.allOf(all.toArray(CompletableFuture[]::new)).get(10, TimeUnit.SECONDS);
+
+            assertEquals(4, gate.batches.get());
+            assertEquals(10, gate.largest.get());
+        }
+    }
+
+    @Test
+    void bodies_areEncryptedAtRestAndReadBackDecrypted() throws Exception {
+        ExchangeRecord sent = exchange("q-1");
+        try (H2MessageLog log = open(MessageLogSettings.defaults(), MessageLogListener.NONE)) {
+            log.append(sent).get(10, TimeUnit.SECONDS);
+
+            try (Connection c = connect()) {
+                List<byte[]> stored = Jdbc.query(c, "SELECT body_sealed FROM message_record ORDER BY id",
+                        r -> r.getBytes(1));
+                assertEquals(2, stored.size());
+                for (byte[] sealed : stored) {
+                    String text = new String(sealed, StandardCharsets.ISO_8859_1);
+                    assertFalse(text.contains("EE38001010001"), "plaintext at rest");
+                }
+            }
+            StoredExchange found = log.find("q-1", "consumer").orElseThrow();
+
+            assertEquals(1, found.requestRecordId());
+            assertEquals(2, found.responseRecordId());
+            ExchangeRecord read = found.exchange();
+            assertArrayEquals(sent.requestBody(), read.requestBody());
+            assertArrayEquals(sent.responseBody(), read.responseBody());
+            assertEquals(sent.requestSignature(), read.requestSignature());
+            assertEquals(sent.responseSignature(), read.responseSignature());
+            assertEquals(sent.client(), read.client());
+            assertEquals(sent.service(), read.service());
+            assertEquals(sent.subjects(), read.subjects());
+            assertEquals(sent.dataSubjects(), read.dataSubjects());
+            assertEquals(sent.status(), read.status());
+            assertEquals(sent.at(), read.at());
+            assertEquals(sent.requestId(), read.requestId());
+            assertTrue(log.find("q-1", "provider").isEmpty());
+            assertTrue(log.find("q-2", "consumer").isEmpty());
+        }
+    }
+
+    @Test
+    void wrongKey_failsReadingNamingTheRecord() throws Exception {
+        try (H2MessageLog log = open(MessageLogSettings.defaults(), MessageLogListener.NONE)) {
+            log.append(exchange("q-1")).get(10, TimeUnit.SECONDS);
+        }
+        try (H2MessageLog log = open(MessageLogKey.of(filled(2)), MessageLogSettings.defaults(),
+                MessageLogListener.NONE)) {
+            RecordDecryptionException e = assertThrows(RecordDecryptionException.class,
+                    () -> log.find("q-1", "consumer"));
+
+            assertEquals(1, e.recordId());
+            assertTrue(e.getMessage().contains("record 1"), e.getMessage());
+        }
+    }
+
+    @Test
+    void flippedStoredCiphertextByte_failsReadingAndBreaksTheChainAtThatRecord() throws Exception {
+        try (H2MessageLog log = open(MessageLogSettings.defaults(), MessageLogListener.NONE)) {
+            log.append(exchange("q-1")).get(10, TimeUnit.SECONDS);
+            try (Connection c = connect()) {
+                byte[] sealed = Jdbc.queryOne(c, "SELECT body_sealed FROM message_record WHERE id = 2",
+                        r -> r.getBytes(1)).orElseThrow();
+                sealed[sealed.length - 20] ^= 0x01;
+                Jdbc.update(c, "UPDATE message_record SET body_sealed = ? WHERE id = 2", sealed);
+            }
+
+            RecordDecryptionException e = assertThrows(RecordDecryptionException.class,
+                    () -> log.find("q-1", "consumer"));
+            assertEquals(2, e.recordId());
+            ChainVerification.Broken broken = assertInstanceOf(ChainVerification.Broken.class, log.verifyChain());
+            assertEquals(2, broken.recordId());
+        }
+    }
+
+    @Test
+    void intactLog_verifiesEveryRecord() throws Exception {
+        try (H2MessageLog log = open(MessageLogSettings.defaults(), MessageLogListener.NONE)) {
+            for (int i = 0; i < 3; i++) {
+                log.append(exchange("q-" + i)).get(10, TimeUnit.SECONDS);
+            }
+
+            ChainVerification.Intact intact = assertInstanceOf(ChainVerification.Intact.class, log.verifyChain());
+            assertEquals(6, intact.records());
+        }
+    }
+
+    @Test
+    void fieldChangedThroughJdbc_isNamedByVerifyChain() throws Exception {
+        try (H2MessageLog log = open(MessageLogSettings.defaults(), MessageLogListener.NONE)) {
+            for (int i = 0; i < 3; i++) {
+                log.append(exchange("q-" + i)).get(10, TimeUnit.SECONDS);
+            }
+            try (Connection c = connect()) {
+                Jdbc.update(c, "UPDATE message_record SET status = 404 WHERE id = 4");
+            }
+
+            ChainVerification.Broken broken = assertInstanceOf(ChainVerification.Broken.class, log.verifyChain());
+
+            assertEquals(4, broken.recordId());
+            assertTrue(broken.reason().contains("do not hash"), broken.reason());
+        }
+    }
+
+    @Test
+    void deletedRecord_breaksTheLinkOfTheNextOne() throws Exception {
+        try (H2MessageLog log = open(MessageLogSettings.defaults(), MessageLogListener.NONE)) {
+            for (int i = 0; i < 2; i++) {
+                log.append(exchange("q-" + i)).get(10, TimeUnit.SECONDS);
+            }
+            try (Connection c = connect()) {
+                Jdbc.update(c, "DELETE FROM message_record WHERE id = 2");
+            }
+
+            ChainVerification.Broken broken = assertInstanceOf(ChainVerification.Broken.class, log.verifyChain());
+
+            assertEquals(3, broken.recordId());
+            assertTrue(broken.reason().contains("link"), broken.reason());
+        }
+    }
+
+    @Test
+    void asyncDurability_completesAtEnqueueBeforeTheWrite() throws Exception {
+        Gate gate = new Gate();
+        try (H2MessageLog log = open(MessageLogSettings.defaults().withDurability(Durability.ASYNC), gate)) {
+            log.append(exchange("q-1"));
+            assertTrue(gate.entered.await(10, TimeUnit.SECONDS));
+
+            CompletableFuture<Void> queued = log.append(exchange("q-2"));
+
+            assertTrue(queued.isDone());
+            assertEquals(2, rows());
+            gate.release.countDown();
+        }
+        assertEquals(4, rows());
+    }
+
+    @Test
+    void fullQueue_failsTheAppendAtOnce() throws Exception {
+        Gate gate = new Gate();
+        try (H2MessageLog log = open(new MessageLogSettings(Durability.FSYNC, 3, 10), gate)) {
+            CompletableFuture<Void> first = log.append(exchange("q-0"));
+            assertTrue(gate.entered.await(10, TimeUnit.SECONDS));
+            List<CompletableFuture<Void>> waiting = new ArrayList<>();
+            for (int i = 1; i <= 3; i++) {
+                waiting.add(log.append(exchange("q-" + i)));
+            }
+
+            CompletableFuture<Void> refused = log.append(exchange("q-4"));
+
+            assertTrue(refused.isCompletedExceptionally());
+            ExecutionException e = assertThrows(ExecutionException.class, refused::get);
+            MessageLogFullException full = assertInstanceOf(MessageLogFullException.class, e.getCause());
+            assertEquals(3, full.capacity());
+            assertTrue(full.getMessage().contains("overloaded"), full.getMessage());
+            gate.release.countDown();
+            first.get(10, TimeUnit.SECONDS);
+            CompletableFuture.allOf(waiting.toArray(CompletableFuture[]::new)).get(10, TimeUnit.SECONDS);
+        }
+        assertEquals(8, rows());
+    }
+
+    @Test
+    void close_writesWhatWasAcceptedAndRefusesLaterAppends() throws Exception {
+        Gate gate = new Gate();
+        H2MessageLog log = open(MessageLogSettings.defaults(), gate);
+        log.append(exchange("q-0"));
+        assertTrue(gate.entered.await(10, TimeUnit.SECONDS));
+        CompletableFuture<Void> accepted = log.append(exchange("q-1"));
+        gate.release.countDown();
+
+        log.close();
+
+        assertTrue(accepted.isDone() && !accepted.isCompletedExceptionally());
+        ExecutionException e = assertThrows(ExecutionException.class, () -> log.append(exchange("q-2")).get());
+        assertInstanceOf(MessageLogException.class, e.getCause());
+        assertEquals(4, rows());
+    }
+
+    @Test
+    void reopenedLog_continuesTheChainFromTheLastRecord() throws Exception {
+        try (H2MessageLog log = open(MessageLogSettings.defaults(), MessageLogListener.NONE)) {
+            log.append(exchange("q-1")).get(10, TimeUnit.SECONDS);
+            log.append(exchange("q-2")).get(10, TimeUnit.SECONDS);
+        }
+        try (H2MessageLog log = open(MessageLogSettings.defaults(), MessageLogListener.NONE)) {
+            log.append(exchange("q-3")).get(10, TimeUnit.SECONDS);
+
+            try (Connection c = connect()) {
+                byte[] lastBefore = Jdbc.queryOne(c, "SELECT record_hash FROM message_record WHERE id = 4",
+                        r -> r.getBytes(1)).orElseThrow();
+                byte[] firstAfterPrev = Jdbc.queryOne(c, "SELECT prev_hash FROM message_record WHERE id = 5",
+                        r -> r.getBytes(1)).orElseThrow();
+                assertArrayEquals(lastBefore, firstAfterPrev);
+            }
+            ChainVerification.Intact intact = assertInstanceOf(ChainVerification.Intact.class, log.verifyChain());
+            assertEquals(6, intact.records());
+            assertEquals("req-q-3", log.find("q-3", "consumer").orElseThrow().exchange().requestId());
+        }
+    }
+}
