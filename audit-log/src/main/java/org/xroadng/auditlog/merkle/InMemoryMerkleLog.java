@@ -18,7 +18,7 @@ public final class InMemoryMerkleLog implements MerkleLog {
     /** levels.get(h).get(i): the complete subtree of height h at position i. */
     private final List<List<byte[]>> levels = new ArrayList<>();
     private final RightEdge edge = new RightEdge();
-    private final SubtreeSource<RuntimeException> source = (h, i) -> levels.get(h).get((int) i);
+    private final SubtreeSource<RuntimeException> source = (h, i) -> levels.get(h).get((int) i).clone();
 
     @Override
     public synchronized long append(byte[] entry) {
