@@ -21,8 +21,9 @@ public interface MerkleLog {
     long append(byte[] entry);
 
     /**
-     * Appends the entries in order, all or none, and returns the index of the first (the current
-     * size if {@code entries} is empty).
+     * Appends the entries in order with consecutive indexes and returns the index of the first (the
+     * current size if {@code entries} is empty). The logs of this library append all or none, in
+     * one transaction; this default appends one by one.
      */
     default long appendAll(List<byte[]> entries) {
         long first = -1;

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.xroadng.auditlog.merkle.Rfc6962Vectors.hex;
 
 import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -28,7 +29,7 @@ class MerkleHashesTest {
     }
 
     @Test
-    void singleLeaf_isSha256OfZeroPrefixedData() throws Exception {
+    void singleLeaf_isSha256OfZeroPrefixedData() throws NoSuchAlgorithmException {
         byte[] data = hex("00");
         byte[] expected = MessageDigest.getInstance("SHA-256").digest(new byte[] {0x00, 0x00});
         assertArrayEquals(expected, MerkleHashes.leafHash(data));
@@ -36,7 +37,7 @@ class MerkleHashesTest {
     }
 
     @Test
-    void nodeOfTwoHashes_isSha256OfOnePrefixedConcatenation() throws Exception {
+    void nodeOfTwoHashes_isSha256OfOnePrefixedConcatenation() throws NoSuchAlgorithmException {
         byte[] left = MerkleHashes.leafHash(new byte[0]);
         byte[] right = MerkleHashes.leafHash(hex("00"));
         MessageDigest sha = MessageDigest.getInstance("SHA-256");

@@ -11,6 +11,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -133,7 +134,7 @@ class H2MerkleLogTest {
     }
 
     @Test
-    void concurrentAppends_getDistinctIndexesAndOneTree() throws Exception {
+    void concurrentAppends_getDistinctIndexesAndOneTree() throws InterruptedException, ExecutionException {
         H2MerkleLog log = H2MerkleLog.open(database);
         int threads = 8;
         int perThread = 25;
