@@ -133,7 +133,8 @@ final class BenchCommand {
             description = "Signed, logged exchanges per second: starts the demo network in a temporary directory with a"
                     + " trivial provider IS, drives C keep-alive clients through consumer server -> provider server ->"
                     + " IS for N seconds, then the same load straight to the IS, and prints requests/s and latency"
-                    + " percentiles of both. Run with JAVA_OPTS=-Xmx256m to hold the servers to a 256 MB heap.")
+                    + " percentiles; with the message log on and off, in one run. Run with JAVA_OPTS=-Xmx256m to hold"
+                    + " the servers to a 256 MB heap.")
     static final class Exchange implements Runnable {
         private final Services services;
 
@@ -145,6 +146,11 @@ final class BenchCommand {
 
         @Option(names = "--warmup", defaultValue = "5", description = "Warm-up seconds before measuring (default: ${DEFAULT-VALUE})")
         int warmup;
+
+        @Option(names = "--message-log", negatable = true, defaultValue = "true",
+                description = "Also measure with the servers' message logs on (fsync durability), in the same run"
+                        + " (default: ${DEFAULT-VALUE}; --no-message-log measures only without)")
+        boolean messageLog;
 
         @Option(names = "--rate", defaultValue = "0",
                 description = "Fixed total request rate per second, latency measured from the schedule; 0 = as fast as"
@@ -161,25 +167,41 @@ final class BenchCommand {
                     || rate < 0) {
                 throw new UserError("--connections must be 1..1000, --seconds 1..3600, --warmup 0..600, --rate >= 0");
             }
-            services.out().printf("starting the demo network with a trivial provider IS (temporary directory)...%n");
+            services.out().printf("%d connections, %s, %d s warm-up, %d s measured per run, %d cores, max heap %d MB%n",
+                    connections, rate > 0 ? String.format("%.0f requests/s", rate) : "closed loop", warmup, seconds,
+                    Runtime.getRuntime().availableProcessors(), Runtime.getRuntime().maxMemory() / (1024 * 1024));
             services.out().flush();
-            try (org.xroadng.cli.bench.ExchangeBench bench = org.xroadng.cli.bench.ExchangeBench.start(services.provider(),
-                    services.random(), services.clock())) {
-                services.out().printf("%d connections, %s, %d s warm-up, %d s measured per run, %d cores, max heap %d MB%n",
-                        connections, rate > 0 ? String.format("%.0f requests/s", rate) : "closed loop", warmup, seconds,
-                        Runtime.getRuntime().availableProcessors(), Runtime.getRuntime().maxMemory() / (1024 * 1024));
-                var through = new org.xroadng.cli.bench.HttpLoad(bench.clientProxy(), org.xroadng.cli.bench.ExchangeBench.PATH,
-                        org.xroadng.cli.bench.ExchangeBench.HEADERS)
-                        .run(connections, rate, java.time.Duration.ofSeconds(warmup), java.time.Duration.ofSeconds(seconds));
-                var direct = new org.xroadng.cli.bench.HttpLoad(bench.providerIs(), "/EE38001010001", java.util.Map.of())
-                        .run(connections, rate, java.time.Duration.ofSeconds(Math.min(warmup, 2)),
-                                java.time.Duration.ofSeconds(seconds));
+            try {
                 Table table = new Table("PATH", "REQUESTS/S", "ERRORS", "P50 ms", "P90 ms", "P99 ms", "P99.9 ms", "MAX ms");
-                row(table, "consumer SS -> provider SS -> IS", through);
+                org.xroadng.cli.bench.HttpLoad.Result withLog = null;
+                org.xroadng.cli.bench.HttpLoad.Result withoutLog = null;
+                org.xroadng.cli.bench.HttpLoad.Result direct = null;
+                for (boolean log : messageLog ? new boolean[] {true, false} : new boolean[] {false}) {
+                    try (org.xroadng.cli.bench.ExchangeBench bench = org.xroadng.cli.bench.ExchangeBench.start(log,
+                            services.provider(), services.random(), services.clock())) {
+                        var result = new org.xroadng.cli.bench.HttpLoad(bench.clientProxy(),
+                                org.xroadng.cli.bench.ExchangeBench.PATH, org.xroadng.cli.bench.ExchangeBench.HEADERS)
+                                .run(connections, rate, java.time.Duration.ofSeconds(warmup), java.time.Duration.ofSeconds(seconds));
+                        row(table, "consumer SS -> provider SS -> IS, message log " + (log ? "on" : "off"), result);
+                        if (log) {
+                            withLog = result;
+                        } else {
+                            withoutLog = result;
+                            direct = new org.xroadng.cli.bench.HttpLoad(bench.providerIs(), "/EE38001010001", java.util.Map.of())
+                                    .run(connections, rate, java.time.Duration.ofSeconds(Math.min(warmup, 2)),
+                                            java.time.Duration.ofSeconds(seconds));
+                        }
+                    }
+                }
                 row(table, "straight to the IS", direct);
                 table.print(services.out());
-                services.out().printf("signed exchanges run at %.1f%% of the IS's own rate (%.1fx slower)%n",
-                        100 * through.perSecond() / direct.perSecond(), direct.perSecond() / through.perSecond());
+                services.out().printf("signed exchanges (log off) run at %.1f%% of the IS's own rate (%.1fx slower)%n",
+                        100 * withoutLog.perSecond() / direct.perSecond(), direct.perSecond() / withoutLog.perSecond());
+                if (withLog != null) {
+                    services.out().printf("the message log costs %.1f%% of the throughput (%,.0f/s with, %,.0f/s without)%n",
+                            100 * (1 - withLog.perSecond() / withoutLog.perSecond()), withLog.perSecond(),
+                            withoutLog.perSecond());
+                }
             } catch (org.xroadng.cli.demo.DemoException | java.io.IOException e) {
                 throw new UserError("the benchmark network cannot start: " + e.getMessage(), e);
             } catch (InterruptedException e) {

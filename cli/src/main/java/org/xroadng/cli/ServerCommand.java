@@ -95,7 +95,7 @@ final class ServerCommand {
                     : CaCommand.parse("--client-proxy-tls", () -> ConfigValues.hostPort(clientProxyTls));
             ServerSettings settings = new ServerSettings(id, anchorPath, client, clientTls, server, published, adminAddress,
                     ServerSettings.DEFAULT_MAX_BODY_BYTES, ServerSettings.DEFAULT_GLOBAL_CONF_REFRESH_SECONDS,
-                    ServerSettings.DEFAULT_OCSP_REFRESH_SECONDS);
+                    ServerSettings.DEFAULT_OCSP_REFRESH_SECONDS, org.xroadng.securityserver.log.Durability.FSYNC);
             try {
                 ServerHome.Initialized created = ServerHome.init(dir, settings, pin.pin(services, "new server token"),
                         services.provider(), services.random(), services.clock());
@@ -132,9 +132,9 @@ final class ServerCommand {
         public void run() {
             try (ServerHome home = ServerHome.open(dir, pin.pin(services, "server token"), services.provider(),
                     services.random(), services.clock());
+                 org.xroadng.securityserver.log.H2MessageLog messageLog = home.openMessageLog();
                  org.xroadng.securityserver.SecurityServer server = org.xroadng.securityserver.SecurityServer.start(home,
-                         org.xroadng.securityserver.log.MessageLog.NONE, services.provider(), services.random(),
-                         services.clock())) {
+                         messageLog, services.provider(), services.random(), services.clock())) {
                 services.out().printf("security server %s: admin API %s/api/v1, metrics %s/metrics; client proxy %s and"
                                 + " server proxy %s open once the authentication certificate is imported (Ctrl-C stops)%n",
                         home.settings().serverId(), server.adminUri(), server.adminUri(), home.settings().clientProxy(),

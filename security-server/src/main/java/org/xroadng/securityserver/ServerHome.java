@@ -158,6 +158,24 @@ public final class ServerHome implements AutoCloseable {
         return adminKeys;
     }
 
+    /**
+     * Opens this server's message log ({@code messagelog.mv.db} in the directory), encrypted under the
+     * token's message log key, with the configured durability. The caller closes it.
+     */
+    public org.xroadng.securityserver.log.H2MessageLog openMessageLog() throws ServerException {
+        try {
+            var logSettings = new org.xroadng.securityserver.log.MessageLogSettings(settings.messageLogDurability(),
+                    org.xroadng.securityserver.log.MessageLogSettings.DEFAULT_QUEUE_CAPACITY,
+                    org.xroadng.securityserver.log.MessageLogSettings.DEFAULT_MAX_BATCH);
+            return org.xroadng.securityserver.log.H2MessageLog.open(dir.resolve("messagelog"), keys.messageLogKey(),
+                    provider, random, clock, logSettings, org.xroadng.securityserver.log.MessageLogListener.NONE);
+        } catch (TokenException e) {
+            throw ServerException.badRequest("the message log key cannot be used: " + e.getMessage());
+        } catch (org.xroadng.securityserver.log.MessageLogException e) {
+            throw ServerException.badRequest("the message log cannot be opened: " + e.getMessage());
+        }
+    }
+
     /** A registrar filing this server's management requests with the registry of its anchor. */
     public Registrar registrar() {
         return new Registrar(settings, anchor, keys, store, provider, random, clock);

@@ -14,6 +14,7 @@ import org.xroadng.protocol.globalconf.AnchorFile;
 import org.xroadng.protocol.globalconf.ConfigurationException;
 import org.xroadng.protocol.id.InvalidIdentifierException;
 import org.xroadng.protocol.id.SecurityServerId;
+import org.xroadng.securityserver.log.Durability;
 
 /**
  * A security server's start-up configuration, {@code server.yaml} in its directory (DESIGN.md
@@ -28,17 +29,19 @@ import org.xroadng.protocol.id.SecurityServerId;
  * @param serverAddress   {@code host:port} published to the registry in authCertReg, where peers reach the server proxy
  * @param admin           where the admin API listens
  * @param maxBodyBytes    the largest message body accepted
+ * @param messageLogDurability when a logged exchange counts as durable ({@link Durability}); default fsync
  */
 public record ServerSettings(SecurityServerId serverId, Path anchor, InetSocketAddress clientProxy,
                              InetSocketAddress clientProxyTls, InetSocketAddress serverProxy, String serverAddress, InetSocketAddress admin,
-                             int maxBodyBytes, int globalConfRefreshSeconds, int ocspRefreshSeconds) {
+                             int maxBodyBytes, int globalConfRefreshSeconds, int ocspRefreshSeconds,
+                             Durability messageLogDurability) {
 
     public static final String FILE = "server.yaml";
     public static final int DEFAULT_MAX_BODY_BYTES = 10 * 1024 * 1024;
     public static final int DEFAULT_GLOBAL_CONF_REFRESH_SECONDS = 60;
     public static final int DEFAULT_OCSP_REFRESH_SECONDS = 300;
     private static final Set<String> KEYS = Set.of("serverId", "anchor", "clientProxy", "clientProxyTls", "serverProxy", "serverAddress",
-            "admin", "maxBodyBytes", "globalConfRefreshSeconds", "ocspRefreshSeconds");
+            "admin", "maxBodyBytes", "globalConfRefreshSeconds", "ocspRefreshSeconds", "messageLogDurability");
 
     public ServerSettings {
         Objects.requireNonNull(serverId, "serverId");
@@ -50,6 +53,7 @@ public record ServerSettings(SecurityServerId serverId, Path anchor, InetSocketA
         requireRange("maxBodyBytes", maxBodyBytes, 1024, Integer.MAX_VALUE);
         requireRange("globalConfRefreshSeconds", globalConfRefreshSeconds, 1, 3600);
         requireRange("ocspRefreshSeconds", ocspRefreshSeconds, 1, 86400);
+        Objects.requireNonNull(messageLogDurability, "messageLogDurability");
     }
 
     /** Settings with every default: proxies, admin API and limits as documented in {@link #load}. */
@@ -57,14 +61,14 @@ public record ServerSettings(SecurityServerId serverId, Path anchor, InetSocketA
         InetSocketAddress serverProxy = new InetSocketAddress("0.0.0.0", 5500);
         return new ServerSettings(serverId, anchor, new InetSocketAddress("127.0.0.1", 8080), null, serverProxy,
                 "127.0.0.1:5500", new InetSocketAddress("127.0.0.1", 5588), DEFAULT_MAX_BODY_BYTES,
-                DEFAULT_GLOBAL_CONF_REFRESH_SECONDS, DEFAULT_OCSP_REFRESH_SECONDS);
+                DEFAULT_GLOBAL_CONF_REFRESH_SECONDS, DEFAULT_OCSP_REFRESH_SECONDS, Durability.FSYNC);
     }
 
     /**
      * Reads {@code server.yaml}: {@code serverId} and {@code anchor} are required; defaults are
      * clientProxy 127.0.0.1:8080, no clientProxyTls (HTTPS for information systems), serverProxy 0.0.0.0:5500, serverAddress 127.0.0.1:(serverProxy
      * port), admin 127.0.0.1:5588, maxBodyBytes 10485760, globalConfRefreshSeconds 60,
-     * ocspRefreshSeconds 300.
+     * ocspRefreshSeconds 300, messageLogDurability fsync.
      */
     public static ServerSettings load(Path dir) throws ConfigException {
         ConfigFile file = ConfigFile.read(dir.resolve(FILE), KEYS);
@@ -92,8 +96,16 @@ public record ServerSettings(SecurityServerId serverId, Path anchor, InetSocketA
         int maxBody = file.intValue("maxBodyBytes", DEFAULT_MAX_BODY_BYTES, 1024, Integer.MAX_VALUE);
         int refresh = file.intValue("globalConfRefreshSeconds", DEFAULT_GLOBAL_CONF_REFRESH_SECONDS, 1, 3600);
         int ocsp = file.intValue("ocspRefreshSeconds", DEFAULT_OCSP_REFRESH_SECONDS, 1, 86400);
+        String durabilityText = file.optionalString("messageLogDurability").orElse("fsync");
+        Durability durability;
+        try {
+            durability = Durability.valueOf(durabilityText.toUpperCase(java.util.Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException(file.file() + ": key 'messageLogDurability' is '" + durabilityText
+                    + "'; expected fsync, commit or async");
+        }
         return new ServerSettings(serverId, anchor, clientProxy, clientProxyTls, serverProxy, serverAddress, admin, maxBody,
-                refresh, ocsp);
+                refresh, ocsp, durability);
     }
 
     /** Writes {@code server.yaml} into {@code dir}, replacing it; {@link #load} reads back equal settings. */
@@ -111,6 +123,7 @@ public record ServerSettings(SecurityServerId serverId, Path anchor, InetSocketA
         values.put("maxBodyBytes", maxBodyBytes);
         values.put("globalConfRefreshSeconds", globalConfRefreshSeconds);
         values.put("ocspRefreshSeconds", ocspRefreshSeconds);
+        values.put("messageLogDurability", messageLogDurability.name().toLowerCase(java.util.Locale.ROOT));
         ConfigFile.write(dir.resolve(FILE), values);
     }
 

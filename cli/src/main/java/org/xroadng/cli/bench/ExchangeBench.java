@@ -49,10 +49,11 @@ public final class ExchangeBench implements AutoCloseable {
         this.is = is;
     }
 
-    public static ExchangeBench start(Provider provider, SecureRandom random, Clock clock)
+    /** @param messageLog whether the servers keep their message logs (as they always do outside benchmarks) */
+    public static ExchangeBench start(boolean messageLog, Provider provider, SecureRandom random, Clock clock)
             throws IOException, DemoException {
         Path dir = Files.createTempDirectory("xroad-bench");
-        DemoNetwork network = DemoNetwork.start(dir, freePorts(random), provider, random, clock,
+        DemoNetwork network = DemoNetwork.start(dir, freePorts(random), messageLog, provider, random, clock,
                 new Progress(new PrintWriter(Writer.nullWriter())));
         EventLoopGroup loops = new NioEventLoopGroup(1, new DefaultThreadFactory("bench-is", true));
         TrivialIs is;

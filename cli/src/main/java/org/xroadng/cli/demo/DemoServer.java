@@ -14,6 +14,7 @@ import org.xroadng.securityserver.SecurityServer;
 import org.xroadng.securityserver.ServerException;
 import org.xroadng.securityserver.ServerHome;
 import org.xroadng.securityserver.ServerSettings;
+import org.xroadng.securityserver.log.H2MessageLog;
 import org.xroadng.securityserver.log.MessageLog;
 
 /**
@@ -32,10 +33,11 @@ public final class DemoServer implements AutoCloseable {
     private final int adminPort;
     private final String apiKey;
     private final ServerHome home;
+    private final H2MessageLog messageLog;
     private final SecurityServer runtime;
 
     private DemoServer(SecurityServerId id, Path dir, List<SubsystemId> clients, int clientProxyPort, int serverProxyPort,
-                       int adminPort, String apiKey, ServerHome home, SecurityServer runtime) {
+                       int adminPort, String apiKey, ServerHome home, H2MessageLog messageLog, SecurityServer runtime) {
         this.id = id;
         this.dir = dir;
         this.clients = List.copyOf(clients);
@@ -44,12 +46,13 @@ public final class DemoServer implements AutoCloseable {
         this.adminPort = adminPort;
         this.apiKey = apiKey;
         this.home = home;
+        this.messageLog = messageLog;
         this.runtime = runtime;
     }
 
     static DemoServer start(SecurityServerId id, List<SubsystemId> clients, Path dataDir, int clientProxyPort,
-                            int serverProxyPort, int adminPort, DemoState state, Provider provider, SecureRandom random,
-                            Clock clock, Progress progress) throws DemoException {
+                            int serverProxyPort, int adminPort, DemoState state, boolean withMessageLog,
+                            Provider provider, SecureRandom random, Clock clock, Progress progress) throws DemoException {
         Path dir = dataDir.resolve("servers").resolve(DemoNetwork.dirName(id));
         boolean existing = Files.exists(dir.resolve(ServerSettings.FILE));
         ServerHome home;
@@ -69,7 +72,7 @@ public final class DemoServer implements AutoCloseable {
                         DemoPorts.address(clientProxyPort), null, DemoPorts.address(serverProxyPort),
                         DemoPorts.HOST + ":" + serverProxyPort, DemoPorts.address(adminPort),
                         ServerSettings.DEFAULT_MAX_BODY_BYTES, ServerSettings.DEFAULT_GLOBAL_CONF_REFRESH_SECONDS,
-                        ServerSettings.DEFAULT_OCSP_REFRESH_SECONDS);
+                        ServerSettings.DEFAULT_OCSP_REFRESH_SECONDS, org.xroadng.securityserver.log.Durability.FSYNC);
                 ServerHome.Initialized created = ServerHome.init(dir, settings, DemoNetwork.pin(), provider, random, clock);
                 home = created.home();
                 apiKey = created.adminKey().key();
@@ -80,12 +83,24 @@ public final class DemoServer implements AutoCloseable {
         } catch (IOException e) {
             throw new DemoException("security server " + id.format() + ": cannot create " + dir + ": " + e.getMessage(), e);
         }
+        H2MessageLog messageLog;
         try {
-            SecurityServer runtime = SecurityServer.start(home, MessageLog.NONE, provider, random, clock);
+            messageLog = withMessageLog ? home.openMessageLog() : null;
+        } catch (ServerException e) {
+            home.close();
+            throw new DemoException("security server " + id.format() + ": " + e.getMessage(), e);
+        }
+        try {
+            SecurityServer runtime = SecurityServer.start(home, messageLog == null ? MessageLog.NONE : messageLog, provider,
+                    random, clock);
             progress.note("  " + (existing ? "opened " : "created") + " security server " + id.format() + ", admin API on "
                     + runtime.adminUri());
-            return new DemoServer(id, dir, clients, clientProxyPort, serverProxyPort, adminPort, apiKey, home, runtime);
+            return new DemoServer(id, dir, clients, clientProxyPort, serverProxyPort, adminPort, apiKey, home, messageLog,
+                    runtime);
         } catch (IOException e) {
+            if (messageLog != null) {
+                messageLog.close();
+            }
             home.close();
             throw new DemoException("security server " + id.format() + ": cannot listen on admin port " + adminPort + ": "
                     + e.getMessage(), e);
@@ -141,6 +156,9 @@ public final class DemoServer implements AutoCloseable {
     @Override
     public void close() {
         runtime.close();
+        if (messageLog != null) {
+            messageLog.close();
+        }
         home.close();
     }
 }

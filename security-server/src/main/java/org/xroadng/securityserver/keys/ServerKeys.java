@@ -276,4 +276,10 @@ public final class ServerKeys {
         boolean ip = IPV4.matcher(host).matches() || host.contains(":");
         return new GeneralName(ip ? GeneralName.iPAddress : GeneralName.dNSName, host);
     }
+
+    /** The message log's AES-256 key, created in the token on first use (never exported). */
+    public org.xroadng.securityserver.log.MessageLogKey messageLogKey() throws TokenException {
+        return org.xroadng.securityserver.log.MessageLogKey.fromToken(token,
+                org.xroadng.securityserver.log.MessageLogKey.DEFAULT_ALIAS);
+    }
 }
