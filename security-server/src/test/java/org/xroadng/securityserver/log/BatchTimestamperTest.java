@@ -27,6 +27,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterEach;
@@ -151,7 +152,8 @@ class BatchTimestamperTest {
                 clock.instant());
     }
 
-    private StoredExchange appendAndFind(String queryId) throws Exception {
+    private StoredExchange appendAndFind(String queryId)
+            throws MessageLogException, InterruptedException, ExecutionException, TimeoutException {
         guarded.append(exchange("consumer", queryId)).get(AWAIT_SECONDS, TimeUnit.SECONDS);
         return log.find(queryId, "consumer").orElseThrow();
     }
@@ -195,7 +197,9 @@ class BatchTimestamperTest {
     }
 
     @Test
-    void recordsWritten_areStampedWithinIntervalAndEachPathVerifiesAgainstTheToken() throws Exception {
+    void recordsWritten_areStampedWithinIntervalAndEachPathVerifiesAgainstTheToken()
+            throws MessageLogException, InterruptedException, ExecutionException, TimeoutException, SQLException,
+            ProofVerificationException, TimestampException {
         start();
         StoredExchange first = appendAndFind("q-1");
         StoredExchange second = appendAndFind("q-2");
@@ -220,7 +224,8 @@ class BatchTimestamperTest {
     }
 
     @Test
-    void tamperedRecordHashOrForeignTsa_failsStampVerification() throws Exception {
+    void tamperedRecordHashOrForeignTsa_failsStampVerification()
+            throws MessageLogException, InterruptedException, ExecutionException, TimeoutException {
         start();
         StoredExchange stored = appendAndFind("q-1");
         awaitStamped(2);
@@ -239,7 +244,7 @@ class BatchTimestamperTest {
 
     @Test
     void tsaDown_recordsWaitAndAppendsSucceedWithinWindow_refusedBeyondIt_backlogStampedWhenTsaIsBack()
-            throws Exception {
+            throws MessageLogException, InterruptedException, ExecutionException, TimeoutException, SQLException, ProofVerificationException, TimestampException {
         tsa1Up.set(false);
         start();
         StoredExchange a = appendAndFind("q-a");
@@ -274,7 +279,9 @@ class BatchTimestamperTest {
     }
 
     @Test
-    void firstTsaUnreachable_secondTsaInListStamps() throws Exception {
+    void firstTsaUnreachable_secondTsaInListStamps()
+            throws MessageLogException, InterruptedException, ExecutionException, TimeoutException, IOException,
+            ProofVerificationException, TimestampException {
         URI closed;
         try (ServerSocket socket = new ServerSocket(0)) {
             closed = URI.create("http://127.0.0.1:" + socket.getLocalPort() + "/tsa");
@@ -291,7 +298,8 @@ class BatchTimestamperTest {
     }
 
     @Test
-    void maxBatchRecordsWaiting_areStampedWithoutWaitingForTheInterval() throws Exception {
+    void maxBatchRecordsWaiting_areStampedWithoutWaitingForTheInterval()
+            throws MessageLogException, InterruptedException, ExecutionException, TimeoutException {
         start(new TimestampingSettings(Duration.ofHours(1), 4, Duration.ofSeconds(5)));
         appendAndFind("q-1");
         appendAndFind("q-2");
@@ -302,7 +310,8 @@ class BatchTimestamperTest {
     }
 
     @Test
-    void storedBatchToken_isAcceptedByOpenSsl() throws Exception {
+    void storedBatchToken_isAcceptedByOpenSsl()
+            throws MessageLogException, InterruptedException, ExecutionException, TimeoutException, IOException {
         start();
         StoredExchange stored = appendAndFind("q-1");
         awaitStamped(2);
@@ -330,7 +339,8 @@ class BatchTimestamperTest {
     }
 
     @Test
-    void noApprovedTsa_countsAsFailure() throws Exception {
+    void noApprovedTsa_countsAsFailure()
+            throws MessageLogException, InterruptedException, ExecutionException, TimeoutException {
         conf.set(new TimestampingConfiguration(List.of(), Duration.ZERO));
         start();
         appendAndFind("q-1");
