@@ -20,6 +20,7 @@ import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.function.IntConsumer;
 import java.util.concurrent.locks.ReadWriteLock;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 import org.xroadng.protocol.id.ServiceId;
@@ -59,6 +60,7 @@ public final class H2MessageLog implements MessageLog, AutoCloseable {
     private final ReadWriteLock closing = new ReentrantReadWriteLock();
     private final Thread writer;
     private volatile boolean closed;
+    private volatile IntConsumer rowsWritten = rows -> { };
     // Owned by the writer thread once it runs.
     private RecordTable.Head head;
 
@@ -211,6 +213,33 @@ public final class H2MessageLog implements MessageLog, AutoCloseable {
         return new ChainVerification.Intact(count, hex.formatHex(expectedPrev));
     }
 
+    /**
+     * The time-stamp evidence of record {@code recordId} (a request's or a response's row, see
+     * {@link StoredExchange}): its batch with the RFC 3161 token over the batch root, its leaf
+     * index and its inclusion path. Empty while the record is not stamped yet, or when there is no
+     * such record. Check it with {@link RecordStamp#verify}.
+     */
+    public Optional<RecordStamp> stampOf(long recordId) throws MessageLogException {
+        try {
+            return db.inTransaction(c -> StampTable.stampOf(c, recordId));
+        } catch (StoreException | IllegalArgumentException e) {
+            throw new MessageLogException("cannot read the stamp of record " + recordId + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** The database, for the {@link BatchTimestamper} of this log. */
+    Database database() {
+        return db;
+    }
+
+    /**
+     * Tells {@code observer} on the writer thread how many rows each written batch added, after
+     * the listener; for the {@link BatchTimestamper} to start a run when enough records wait.
+     */
+    void observeRowsWritten(IntConsumer observer) {
+        rowsWritten = Objects.requireNonNull(observer, "observer");
+    }
+
     /** Refuses new appends, writes everything already accepted, stops the writer, closes the database. */
     @Override
     public void close() {
@@ -306,6 +335,7 @@ public final class H2MessageLog implements MessageLog, AutoCloseable {
             }
         }
         listener.batchWritten(batch.size(), rows.size());
+        rowsWritten.accept(rows.size());
         for (Pending p : batch) {
             p.future().complete(null);
         }
