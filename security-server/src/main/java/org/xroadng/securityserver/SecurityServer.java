@@ -27,7 +27,15 @@ import org.xroadng.protocol.id.MemberId;
 import org.xroadng.protocol.id.SecurityServerId;
 import org.xroadng.securityserver.admin.AdminApi;
 import org.xroadng.securityserver.keys.ServerKeys;
+import org.xroadng.securityserver.globalconf.GlobalConfHolder;
+import org.xroadng.securityserver.log.BatchTimestamper;
+import org.xroadng.securityserver.log.H2MessageLog;
 import org.xroadng.securityserver.log.MessageLog;
+import org.xroadng.securityserver.log.TimestampGuardedLog;
+import org.xroadng.securityserver.log.TimestampHealth;
+import org.xroadng.securityserver.log.TimestampingConfigurationSource;
+import org.xroadng.securityserver.log.TimestampingListener;
+import org.xroadng.securityserver.log.TimestampingSettings;
 import org.xroadng.securityserver.message.ServerIdentity;
 import org.xroadng.securityserver.metrics.MetricsListener;
 
@@ -56,6 +64,7 @@ public final class SecurityServer implements AutoCloseable {
     private volatile X509Certificate planeAuthCertificate;
     private volatile long syncedVersion;
     private volatile String lastStartFailure;
+    private volatile BatchTimestamper timestamper;
 
     private SecurityServer(ServerHome home, HttpApiServer admin, ConfigurationClient configuration, MetricsListener metrics,
                            MessageLog messageLog, Provider provider, SecureRandom random, Clock clock) {
@@ -74,16 +83,50 @@ public final class SecurityServer implements AutoCloseable {
         });
     }
 
+    /**
+     * Starts the server with its message log: records are timestamped in batches by the approved
+     * TSAs ({@link BatchTimestamper}), and once stamping has failed for longer than the configured
+     * acceptable time, new exchanges are refused ({@link TimestampGuardedLog}). Close the server
+     * before the log.
+     */
+    public static SecurityServer start(ServerHome home, H2MessageLog messageLog, Provider provider, SecureRandom random,
+                                       Clock clock) throws IOException {
+        ConfigurationClient configuration = configurationClient(home, provider, clock);
+        TimestampHealth health = new TimestampHealth(clock, Duration.ofSeconds(configuration.lastGood()
+                .map(c -> (long) c.settings().acceptableTimestampFailureSeconds()).orElse(14_400L)));
+        BatchTimestamper timestamper = BatchTimestamper.start(messageLog,
+                TimestampingConfigurationSource.of(new GlobalConfHolder(configuration)), health,
+                TimestampingSettings.defaults(), clock, provider, random, TimestampingListener.NONE);
+        try {
+            SecurityServer server = start(home, configuration, new TimestampGuardedLog(messageLog, health), provider,
+                    random, clock);
+            server.timestamper = timestamper;
+            return server;
+        } catch (IOException | RuntimeException e) {
+            timestamper.close();
+            throw e;
+        }
+    }
+
+    /** Starts the server with the given log (for example {@link MessageLog#NONE}, to measure without one). */
     public static SecurityServer start(ServerHome home, MessageLog messageLog, Provider provider, SecureRandom random,
                                        Clock clock) throws IOException {
+        return start(home, configurationClient(home, provider, clock), messageLog, provider, random, clock);
+    }
+
+    private static ConfigurationClient configurationClient(ServerHome home, Provider provider, Clock clock) {
+        return new ConfigurationClient(home.anchor(), new HttpConfigurationSource(home.anchor()), clock, provider,
+                home.dir().resolve("globalconf-cache.jws"));
+    }
+
+    private static SecurityServer start(ServerHome home, ConfigurationClient configuration, MessageLog messageLog,
+                                        Provider provider, SecureRandom random, Clock clock) throws IOException {
         MetricsListener metrics = new MetricsListener();
         HttpApiServer.Builder builder = HttpApiServer.builder("admin").bind(home.settings().admin());
         new AdminApi(home.settings(), home.keys(), home.store(), home.adminKeys(), home.registrar()).addTo(builder);
         builder.route("GET", "/metrics", call -> HttpReply.of(200, "text/plain; version=0.0.4; charset=utf-8",
                 metrics.scrape().getBytes(StandardCharsets.UTF_8)));
         HttpApiServer admin = builder.start();
-        ConfigurationClient configuration = new ConfigurationClient(home.anchor(), new HttpConfigurationSource(home.anchor()),
-                clock, provider, home.dir().resolve("globalconf-cache.jws"));
         SecurityServer server = new SecurityServer(home, admin, configuration, metrics, messageLog, provider, random, clock);
         server.watch();
         server.watcher.scheduleWithFixedDelay(server::watch, WATCH_INTERVAL.toMillis(), WATCH_INTERVAL.toMillis(),
@@ -184,6 +227,9 @@ public final class SecurityServer implements AutoCloseable {
         watcher.shutdownNow();
         if (plane != null) {
             plane.close();
+        }
+        if (timestamper != null) {
+            timestamper.close();
         }
         admin.close();
     }

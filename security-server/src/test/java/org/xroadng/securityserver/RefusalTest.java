@@ -271,20 +271,23 @@ class RefusalTest {
     @Test
     void providerIsTimingOutOrDown_isReported() throws Exception {
         network.providerIs.stubFor(get(urlPathEqualTo("/person-api/slow"))
-                .willReturn(aResponse().withStatus(200).withFixedDelay(3000)));
-        assertRefused(send(request("/r1/DEMO/GOV/1001/population/person/slow", "DEMO/GOV/1002/tax", "tax-assessment")),
-                500, "Server.ServerProxy.ServiceTimeout");
-
+                .willReturn(aResponse().withStatus(200).withFixedDelay(2500)));
         LocalConfiguration before = network.providerConf.get();
         ServiceId down = TestNetwork.POPULATION.service("down");
+        ServiceId slow = TestNetwork.POPULATION.service("slow");
         try {
             java.util.Map<ServiceId, LocalService> services = new java.util.HashMap<>(before.services());
             services.put(down, new LocalService(down, URI.create("http://127.0.0.1:" + TestNetwork.freePort()),
                     Duration.ofSeconds(2), false, true));
+            services.put(slow, new LocalService(slow, URI.create(network.providerIs.baseUrl() + "/person-api"),
+                    Duration.ofSeconds(1), false, true));
             List<AccessRight> rights = new ArrayList<>(before.accessRights());
             rights.add(new AccessRight(down, new AccessRight.SubsystemSubject(TestNetwork.TAX), "GET", "/**", Set.of()));
+            rights.add(new AccessRight(slow, new AccessRight.SubsystemSubject(TestNetwork.TAX), "GET", "/**", Set.of()));
             network.providerConf.set(new LocalConfiguration(before.serverId(), before.clients(), services, rights,
                     before.localGroups()));
+            assertRefused(send(request("/r1/DEMO/GOV/1001/population/slow/slow", "DEMO/GOV/1002/tax", null)),
+                    500, "Server.ServerProxy.ServiceTimeout");
             HttpResponse<String> response = send(request("/r1/DEMO/GOV/1001/population/down", "DEMO/GOV/1002/tax", null));
             assertRefused(response, 500, "Server.ServerProxy.ServiceFailed");
             assertTrue(response.body().contains("connection refused"), response.body());

@@ -91,8 +91,9 @@ public final class DemoServer implements AutoCloseable {
             throw new DemoException("security server " + id.format() + ": " + e.getMessage(), e);
         }
         try {
-            SecurityServer runtime = SecurityServer.start(home, messageLog == null ? MessageLog.NONE : messageLog, provider,
-                    random, clock);
+            SecurityServer runtime = messageLog == null
+                    ? SecurityServer.start(home, MessageLog.NONE, provider, random, clock)
+                    : SecurityServer.start(home, messageLog, provider, random, clock);
             progress.note("  " + (existing ? "opened " : "created") + " security server " + id.format() + ", admin API on "
                     + runtime.adminUri());
             return new DemoServer(id, dir, clients, clientProxyPort, serverProxyPort, adminPort, apiKey, home, messageLog,

@@ -20,7 +20,7 @@ public interface TimestampingConfigurationSource {
     TimestampingConfiguration current() throws ExchangeException;
 
     /** Reads the security server's current global configuration; parses it again only when it changed. */
-    static TimestampingConfigurationSource of(GlobalConfHolder holder) {
+    public static TimestampingConfigurationSource of(GlobalConfHolder holder) {
         return new TimestampingConfigurationSource() {
             private GlobalConfiguration parsedFrom;
             private TimestampingConfiguration parsed;
