@@ -92,6 +92,11 @@ final class TestNetwork implements AutoCloseable {
     DataPlane providerPlane;
 
     TestNetwork(Path dir) throws Exception {
+        this(dir, MessageLog.NONE, MessageLog.NONE);
+    }
+
+    /** A network whose consumer and provider servers write their exchanges to the given logs. */
+    TestNetwork(Path dir, MessageLog consumerLog, MessageLog providerLog) throws Exception {
         Clock clock = Clock.systemUTC();
         int trustPort = freePort();
         InetSocketAddress trustAddress = new InetSocketAddress("127.0.0.1", trustPort);
@@ -129,22 +134,28 @@ final class TestNetwork implements AutoCloseable {
                 List.of(new AccessRight(PERSON, new AccessRight.SubsystemSubject(TAX), "*", "/**",
                         Set.of("tax-assessment"))),
                 Map.of()));
-        consumerPlane = start(consumer, consumerConf, consumerClock);
-        providerPlane = start(provider, providerConf, providerClock);
+        consumerPlane = start(consumer, consumerConf, consumerClock, consumerLog);
+        providerPlane = start(provider, providerConf, providerClock, providerLog);
     }
 
-    private DataPlane start(TestServer server, AtomicReference<LocalConfiguration> conf, Clock clock) throws Exception {
+    private DataPlane start(TestServer server, AtomicReference<LocalConfiguration> conf, Clock clock, MessageLog log)
+            throws Exception {
         Anchor anchor = anchor();
         ConfigurationClient client = new ConfigurationClient(anchor, new HttpConfigurationSource(anchor), clock, bc, null);
         DataPlane.Settings settings = new DataPlane.Settings(server.clientProxy(), address(), server.serverProxy(), 64 * 1024,
                 Duration.ofHours(1), Duration.ofHours(1), 4);
-        return DataPlane.start(settings, server, conf::get, client, MessageLog.NONE, ExchangeListener.NONE, bc, random,
+        return DataPlane.start(settings, server, conf::get, client, log, ExchangeListener.NONE, bc, random,
                 clock);
     }
 
     Anchor anchor() throws Exception {
         return new Anchor("DEMO", URI.create(confServer.baseUri() + "/globalconf"),
                 Base64.getEncoder().encodeToString(confCertificate.getEncoded()));
+    }
+
+    /** The signed global configuration (compact JWS) published now. */
+    String signedConfiguration() {
+        return published.get();
     }
 
     /** Changes every configuration published from now on, then publishes and has both servers fetch it. */

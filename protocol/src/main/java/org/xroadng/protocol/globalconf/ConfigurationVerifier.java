@@ -74,9 +74,10 @@ public final class ConfigurationVerifier {
 
     /**
      * Every check of {@link #verify} but the expiry: for a cached copy that still sets the version
-     * floor after it has expired.
+     * floor after it has expired, and for the configuration kept with old evidence, which proves
+     * what was approved when the evidence was made rather than what is approved now.
      */
-    GlobalConfiguration verifyIgnoringExpiry(String signed) throws ConfigurationException {
+    public GlobalConfiguration verifyIgnoringExpiry(String signed) throws ConfigurationException {
         // Surrounding white space (a trailing newline from a file or a server) is not part of the JWS.
         String compactJws = signed == null ? null : signed.strip();
         requireCompactForm(compactJws);

@@ -26,6 +26,7 @@ import java.util.concurrent.locks.ReentrantReadWriteLock;
 import org.xroadng.protocol.id.ServiceId;
 import org.xroadng.protocol.id.SubsystemId;
 import org.xroadng.protocol.store.Database;
+import org.xroadng.protocol.store.Jdbc;
 import org.xroadng.protocol.store.StoreException;
 
 /**
@@ -224,6 +225,21 @@ public final class H2MessageLog implements MessageLog, AutoCloseable {
             return db.inTransaction(c -> StampTable.stampOf(c, recordId));
         } catch (StoreException | IllegalArgumentException e) {
             throw new MessageLogException("cannot read the stamp of record " + recordId + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * The hashed fields of record {@code recordId} as stored, for evidence: from them and nothing
+     * else {@link RecordFields#recordHash()} recomputes the record hash. Needs no key. Empty when
+     * there is no such record.
+     */
+    public Optional<RecordFields> fieldsOf(long recordId) throws MessageLogException {
+        try {
+            return db.inTransaction(c -> Jdbc.query(c, "SELECT " + RecordTable.COLUMNS
+                    + " FROM message_record WHERE id = ?", RecordTable::row, recordId)).stream().findFirst()
+                    .map(LogRow::fields);
+        } catch (StoreException e) {
+            throw new MessageLogException("cannot read record " + recordId + ": " + e.getMessage(), e);
         }
     }
 

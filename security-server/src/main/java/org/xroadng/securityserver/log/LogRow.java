@@ -14,7 +14,7 @@ import java.util.List;
  * One stored message as its columns, and the two canonical encodings over them: the bytes the
  * record hash covers and the associated data that binds the sealed body to its row.
  *
- * <p>Canonical bytes: a domain label, then every field in a fixed order; strings and byte arrays
+ * <p>Canonical bytes ({@link RecordFields#canonicalBytes()}): a domain label, then every field in a fixed order; strings and byte arrays
  * as a 4-byte length (-1 for null) and the bytes (UTF-8), lists as a count and their strings,
  * instants as epoch seconds and nanoseconds, the status as a presence byte and an int. The sealed
  * body enters by its SHA-256, so the chain commits to plaintext digest and ciphertext alike.
@@ -28,41 +28,18 @@ record LogRow(long id, String side, String kind, String queryId, String requestI
     static final String RESPONSE = "response";
     static final byte[] GENESIS = new byte[32];
 
-    private static final String HASH_DOMAIN = "xroadng/messagelog/record/v1";
     private static final String AAD_DOMAIN = "xroadng/messagelog/body/v1";
 
-    /** SHA-256(prevHash || canonical bytes). */
+    /** SHA-256(prevHash || canonical bytes), as {@link RecordFields#recordHash()} computes it. */
     byte[] recordHash() {
-        MessageDigest sha = sha256();
-        sha.update(prevHash);
-        sha.update(canonicalBytes());
-        return sha.digest();
+        return fields().recordHash();
     }
 
-    byte[] canonicalBytes() {
-        Encoder e = new Encoder();
-        e.string(HASH_DOMAIN);
-        e.longValue(id);
-        e.string(side);
-        e.string(kind);
-        e.string(queryId);
-        e.string(requestId);
-        e.string(client);
-        e.string(service);
-        e.string(method);
-        e.string(path);
-        e.string(userId);
-        e.string(issue);
-        e.string(purpose);
-        e.list(subjects);
-        e.list(dataSubjects);
-        e.status(status);
-        e.instant(exchangedAt);
-        e.instant(storedAt);
-        e.string(signature);
-        e.bytes(bodySha256);
-        e.bytes(sha256().digest(bodySealed));
-        return e.done();
+    /** The fields the record hash covers, the sealed body by its SHA-256. */
+    RecordFields fields() {
+        return new RecordFields(id, side, kind, queryId, requestId, client, service, method, path, userId, issue,
+                purpose, subjects, dataSubjects, status, exchangedAt, storedAt, signature, bodySha256,
+                sha256().digest(bodySealed), prevHash);
     }
 
     /** The associated data for the body's AES-GCM: the row's identity and what it is about. */
@@ -89,7 +66,8 @@ record LogRow(long id, String side, String kind, String queryId, String requestI
         }
     }
 
-    private static final class Encoder {
+    /** The canonical encoding described in the class comment. */
+    static final class Encoder {
         private final ByteArrayOutputStream buffer = new ByteArrayOutputStream(512);
         private final DataOutputStream out = new DataOutputStream(buffer);
 
