@@ -36,4 +36,64 @@ class EvidenceCliTest {
         assertEquals(1, run.exitCode(), run.out() + run.err());
         assertTrue(run.err().contains("expected consumer or provider"), run.err());
     }
+
+    @Test
+    void demoExchange_isExportedAndVerifiedOfflineAndTamperingIsNamed() throws Exception {
+        java.security.SecureRandom random = new java.security.SecureRandom();
+        org.xroadng.cli.demo.DemoPorts ports = null;
+        for (int attempt = 0; attempt < 50 && ports == null; attempt++) {
+            org.xroadng.cli.demo.DemoPorts candidate = new org.xroadng.cli.demo.DemoPorts(20000 + random.nextInt(40000));
+            try {
+                candidate.requireFree();
+                ports = candidate;
+            } catch (org.xroadng.cli.demo.DemoException taken) {
+                // try another range
+            }
+        }
+        Path data = dir.resolve("demo");
+        try (var network = org.xroadng.cli.demo.DemoNetwork.start(data, ports,
+                new org.bouncycastle.jce.provider.BouncyCastleProvider(), random, java.time.Clock.systemUTC(),
+                new org.xroadng.cli.demo.Progress(new java.io.PrintWriter(java.io.Writer.nullWriter())))) {
+            var answer = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
+                            java.net.URI.create(network.consumer().clientProxyUrl()
+                                    + "/r1/DEMO/GOV/1001/population/person/EE38001010001"))
+                            .header("X-Road-Client", "DEMO/GOV/1002/tax").header("X-Road-Purpose", "tax-assessment")
+                            .header("X-Road-Id", "evidence-test-1").build(),
+                    java.net.http.HttpResponse.BodyHandlers.ofString());
+            assertEquals(200, answer.statusCode(), answer.body());
+
+            CliRunner withPin = new CliRunner(Map.of(PinOptions.ENV, org.xroadng.cli.demo.DemoNetwork.DEVELOPMENT_PIN));
+            Path serverDir = data.resolve("servers").resolve("DEMO_GOV_1002_ss1");
+            Path bundle = dir.resolve("evidence.json");
+            CliRunner.Run export = null;
+            for (int attempt = 0; attempt < 50; attempt++) {
+                export = withPin.run("evidence", "export", "--server-dir", serverDir.toString(), "--query-id",
+                        "evidence-test-1", "--side", "consumer", "--out", bundle.toString());
+                if (export.exitCode() == 0) {
+                    break;
+                }
+                Thread.sleep(200);
+            }
+            assertEquals(0, export.exitCode(), export.out() + export.err());
+
+            CliRunner.Run verified = cli.run("evidence", "verify", bundle.toString(), "--anchor",
+                    network.anchorFile().toString());
+            assertEquals(0, verified.exitCode(), verified.out() + verified.err());
+            assertTrue(verified.out().contains("evidence OK"), verified.out());
+
+            com.fasterxml.jackson.databind.node.ObjectNode json = (com.fasterxml.jackson.databind.node.ObjectNode)
+                    org.xroadng.protocol.json.ProtocolJson.mapper().readTree(bundle.toFile());
+            var response = (com.fasterxml.jackson.databind.node.ObjectNode) json.get("response");
+            byte[] body = java.util.Base64.getDecoder().decode(response.get("body").asText());
+            body[0] ^= 1;
+            response.put("body", java.util.Base64.getEncoder().encodeToString(body));
+            Path tampered = dir.resolve("tampered.json");
+            org.xroadng.protocol.json.ProtocolJson.mapper().writeValue(tampered.toFile(), json);
+
+            CliRunner.Run refused = cli.run("evidence", "verify", tampered.toString(), "--anchor",
+                    network.anchorFile().toString());
+            assertEquals(1, refused.exitCode(), refused.out() + refused.err());
+            assertTrue((refused.out() + refused.err()).contains("response.body"), refused.out() + refused.err());
+        }
+    }
 }
