@@ -99,26 +99,46 @@ public final class MessageLogArchiver {
         Instant cutoff = clock.instant().minus(olderThan);
         List<Path> written = new ArrayList<>();
         while (true) {
-            List<ArchiveTable.Candidate> candidates = read(c -> ArchiveTable.oldestBatches(c, cutoff, recordsPerFile));
-            if (candidates.isEmpty()) {
+            Optional<Written> next = writeNext(state, cutoff);
+            if (next.isEmpty()) {
                 break;
             }
-            ArchiveFile file = collect(state, candidates);
-            byte[] bytes = ArchiveCodec.encode(file);
-            Path path;
-            try {
-                path = ArchiveFiles.writeAtomically(dir, file.sequence(), bytes);
-            } catch (IOException e) {
-                throw new ArchiveException("cannot write archive file " + ArchiveFiles.name(file.sequence()) + " in "
-                        + dir + ": " + e.getMessage(), e);
-            }
-            delete(file, sha256(bytes));
-            written.add(path);
+            ArchiveFile file = next.get().file();
+            delete(file, next.get().sha256());
+            written.add(next.get().path());
             batches += file.batches().size();
             records += file.recordCount();
             state = read(ArchiveTable::state);
         }
         return new ArchiveRun(written, recovered, batches, records);
+    }
+
+    private record Written(Path path, ArchiveFile file, byte[] sha256) {
+    }
+
+    /**
+     * Writes the next archive file but leaves its records in the database: the first half of a
+     * run, as a crash between the rename and the deletion leaves it. For tests of recovery.
+     */
+    Optional<Path> writeNextFileOnly(Duration olderThan) throws ArchiveException {
+        return writeNext(read(ArchiveTable::state), clock.instant().minus(olderThan)).map(Written::path);
+    }
+
+    /** Writes the next file from the eligible batches; empty when none is eligible. */
+    private Optional<Written> writeNext(Optional<ArchiveTable.State> state, Instant cutoff) throws ArchiveException {
+        List<ArchiveTable.Candidate> candidates = read(c -> ArchiveTable.oldestBatches(c, cutoff, recordsPerFile));
+        if (candidates.isEmpty()) {
+            return Optional.empty();
+        }
+        ArchiveFile file = collect(state, candidates);
+        byte[] bytes = ArchiveCodec.encode(file);
+        try {
+            Path path = ArchiveFiles.writeAtomically(dir, file.sequence(), bytes);
+            return Optional.of(new Written(path, file, sha256(bytes)));
+        } catch (IOException e) {
+            throw new ArchiveException("cannot write archive file " + ArchiveFiles.name(file.sequence()) + " in "
+                    + dir + ": " + e.getMessage(), e);
+        }
     }
 
     /** The oldest record left in the database, to check the archive's chain into it. */
@@ -179,8 +199,37 @@ public final class MessageLogArchiver {
         } catch (ArchiveVerificationException e) {
             throw new ArchiveException("cannot finish archiving " + path + ": " + e.getMessage(), e);
         }
+        checkPending(path, file, state);
         delete(file, sha256(bytes));
         return new Recovery(path, file);
+    }
+
+    /**
+     * Checks that a file left by an interrupted run holds its records faithfully before they are
+     * deleted: it follows the last recorded file, and every record hashes to its stored hash and
+     * links to the one before it, from the last archived record on.
+     */
+    private static void checkPending(Path path, ArchiveFile file, Optional<ArchiveTable.State> state)
+            throws ArchiveException {
+        byte[] previousFile = state.map(ArchiveTable.State::fileSha256).orElse(new byte[32]);
+        if (!MessageDigest.isEqual(previousFile, file.previousFileSha256())) {
+            throw new ArchiveException("cannot finish archiving " + path + ": its previous-file digest is not the"
+                    + " last archived file's: expected " + HexFormat.of().formatHex(previousFile) + ", found "
+                    + HexFormat.of().formatHex(file.previousFileSha256()));
+        }
+        byte[] prev = state.map(ArchiveTable.State::recordHash).orElse(LogRow.GENESIS);
+        long expectedId = state.map(s -> s.recordId() + 1).orElse(1L);
+        for (ArchivedBatch batch : file.batches()) {
+            for (ArchivedRecord r : batch.records()) {
+                try {
+                    check(r, batch.batch(), expectedId, prev);
+                } catch (ArchiveException e) {
+                    throw new ArchiveException("cannot finish archiving " + path + ": " + e.getMessage(), e);
+                }
+                prev = r.recordHash();
+                expectedId++;
+            }
+        }
     }
 
     /** Reads the candidates' records and checks their chain from the last archived record. */
