@@ -62,12 +62,6 @@ final class ArchiveTable {
         return old;
     }
 
-    /** The id of the oldest record still in the database, if any. */
-    static Optional<Long> firstRecordId(Connection c) throws SQLException {
-        return Jdbc.queryOne(c, "SELECT MIN(id) FROM message_record", r -> (Long) r.getObject(1, Long.class))
-                .filter(id -> id != null);
-    }
-
     /** The oldest remaining record's id and prev hash, if any. */
     static Optional<ArchiveVerifier.FirstRecord> firstRecord(Connection c) throws SQLException {
         return Jdbc.queryOne(c, "SELECT id, prev_hash FROM message_record ORDER BY id LIMIT 1",

@@ -150,7 +150,9 @@ class MessageLogArchiverTest {
     }
 
     @Test
-    void oldStampedBatches_moveToChainedFilesAndLeaveTheDatabase() throws Exception {
+    void oldStampedBatches_moveToChainedFilesAndLeaveTheDatabase()
+            throws InterruptedException, ExecutionException, TimeoutException, IOException, SQLException,
+            MessageLogException, ArchiveException, ArchiveVerificationException {
         fill();
 
         ArchiveRun run = archiver().archive(RETENTION);
@@ -174,7 +176,9 @@ class MessageLogArchiverTest {
     }
 
     @Test
-    void recentBatchesNewestBatchAndUnstampedRecords_stayInTheDatabase() throws Exception {
+    void recentBatchesNewestBatchAndUnstampedRecords_stayInTheDatabase()
+            throws InterruptedException, ExecutionException, TimeoutException, IOException, SQLException,
+            MessageLogException, ArchiveException, ArchiveVerificationException {
         fill();
 
         archiver().archive(RETENTION);
@@ -192,7 +196,9 @@ class MessageLogArchiverTest {
     }
 
     @Test
-    void afterArchiving_databaseChainVerifiesContinuesAndArchiveVerifies() throws Exception {
+    void afterArchiving_databaseChainVerifiesContinuesAndArchiveVerifies()
+            throws InterruptedException, ExecutionException, TimeoutException, IOException, SQLException,
+            MessageLogException, ArchiveException, ArchiveVerificationException {
         fill();
         MessageLogArchiver archiver = archiver();
         archiver.archive(RETENTION);
@@ -217,7 +223,9 @@ class MessageLogArchiverTest {
         assertThrows(IllegalArgumentException.class, () -> archiver().archive(Duration.ofHours(-1)));
     }
 
-    private Path archived() throws Exception {
+    private Path archived()
+            throws InterruptedException, ExecutionException, TimeoutException, IOException, SQLException,
+            MessageLogException, ArchiveException, ArchiveVerificationException {
         fill();
         return archiver().archive(RETENTION).files().get(0).getParent();
     }
@@ -233,7 +241,9 @@ class MessageLogArchiverTest {
     }
 
     @Test
-    void changedRecordField_failsNamingFileAndRecord() throws Exception {
+    void changedRecordField_failsNamingFileAndRecord()
+            throws InterruptedException, ExecutionException, TimeoutException, IOException, SQLException,
+            MessageLogException, ArchiveException, ArchiveVerificationException {
         Path archive = archived();
         edit(archive.resolve("messagelog-000002.jsonl"), "\"queryId\":\"q-2\"", "\"queryId\":\"q-X\"");
 
@@ -245,7 +255,9 @@ class MessageLogArchiverTest {
     }
 
     @Test
-    void flippedByteInSealedBody_failsNamingFileAndRecord() throws Exception {
+    void flippedByteInSealedBody_failsNamingFileAndRecord()
+            throws InterruptedException, ExecutionException, TimeoutException, IOException, SQLException,
+            MessageLogException, ArchiveException, ArchiveVerificationException {
         Path archive = archived();
         Path file = archive.resolve("messagelog-000001.jsonl");
         String text = Files.readString(file);
@@ -260,7 +272,9 @@ class MessageLogArchiverTest {
     }
 
     @Test
-    void deletedFile_failsNamingTheMissingFile() throws Exception {
+    void deletedFile_failsNamingTheMissingFile()
+            throws InterruptedException, ExecutionException, TimeoutException, IOException, SQLException,
+            MessageLogException, ArchiveException, ArchiveVerificationException {
         Path archive = archived();
         Files.delete(archive.resolve("messagelog-000001.jsonl"));
 
@@ -271,7 +285,9 @@ class MessageLogArchiverTest {
     }
 
     @Test
-    void deletedLastFile_failsAgainstTheDatabasesFirstRecord() throws Exception {
+    void deletedLastFile_failsAgainstTheDatabasesFirstRecord()
+            throws InterruptedException, ExecutionException, TimeoutException, IOException, SQLException,
+            MessageLogException, ArchiveException, ArchiveVerificationException {
         Path archive = archived();
         Files.delete(archive.resolve("messagelog-000002.jsonl"));
 
@@ -283,7 +299,9 @@ class MessageLogArchiverTest {
     }
 
     @Test
-    void changedPreviousFileDigest_failsNamingTheFile() throws Exception {
+    void changedPreviousFileDigest_failsNamingTheFile()
+            throws InterruptedException, ExecutionException, TimeoutException, IOException, SQLException,
+            MessageLogException, ArchiveException, ArchiveVerificationException {
         Path archive = archived();
         Path second = archive.resolve("messagelog-000002.jsonl");
         String text = Files.readString(second);
@@ -298,7 +316,9 @@ class MessageLogArchiverTest {
     }
 
     @Test
-    void reorderedFiles_failNamingTheFirstFile() throws Exception {
+    void reorderedFiles_failNamingTheFirstFile()
+            throws InterruptedException, ExecutionException, TimeoutException, IOException, SQLException,
+            MessageLogException, ArchiveException, ArchiveVerificationException {
         Path archive = archived();
         Path first = archive.resolve("messagelog-000001.jsonl");
         Path second = archive.resolve("messagelog-000002.jsonl");
@@ -315,7 +335,9 @@ class MessageLogArchiverTest {
     }
 
     @Test
-    void tokenByAnotherTsa_failsNamingTheBatch() throws Exception {
+    void tokenByAnotherTsa_failsNamingTheBatch()
+            throws InterruptedException, ExecutionException, TimeoutException, IOException, SQLException,
+            MessageLogException, ArchiveException, ArchiveVerificationException {
         Path archive = archived();
 
         ArchiveVerificationException e = assertThrows(ArchiveVerificationException.class,
@@ -327,7 +349,9 @@ class MessageLogArchiverTest {
     }
 
     @Test
-    void crashAfterFileBeforeDeletion_rerunFinishesWithoutDuplicatingOrLosing() throws Exception {
+    void crashAfterFileBeforeDeletion_rerunFinishesWithoutDuplicatingOrLosing()
+            throws InterruptedException, ExecutionException, TimeoutException, IOException, SQLException,
+            MessageLogException, ArchiveException, ArchiveVerificationException {
         fill();
         MessageLogArchiver archiver = archiver();
         Path written = archiver.writeNextFileOnly(RETENTION).orElseThrow();
@@ -348,7 +372,9 @@ class MessageLogArchiverTest {
     }
 
     @Test
-    void archiveFileNotMatchingTheDatabase_isRefusedAndNothingIsDeleted() throws Exception {
+    void archiveFileNotMatchingTheDatabase_isRefusedAndNothingIsDeleted()
+            throws InterruptedException, ExecutionException, TimeoutException, IOException, SQLException,
+            MessageLogException, ArchiveException, ArchiveVerificationException {
         fill();
         MessageLogArchiver archiver = archiver();
         Path written = archiver.writeNextFileOnly(RETENTION).orElseThrow();
