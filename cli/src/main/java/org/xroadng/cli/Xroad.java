@@ -16,8 +16,8 @@ import picocli.CommandLine.Command;
 @Command(name = "xroad", mixinStandardHelpOptions = true, versionProvider = Xroad.Version.class,
         description = "A secure data exchange layer in the style of X-Road: trust services, central registry,"
                 + " security servers and the citizen portal.",
-        subcommands = {CaCommand.class, TrustCommand.class, TokenCommand.class, RegistryCommand.class, ServerCommand.class, EvidenceCommand.class,
-                BenchCommand.class, DemoCommand.class,
+        subcommands = {CaCommand.class, TrustCommand.class, TokenCommand.class, RegistryCommand.class, ServerCommand.class,
+                EvidenceCommand.class, MessageLogCommand.class, BenchCommand.class, DemoCommand.class,
                 CommandLine.HelpCommand.class})
 public final class Xroad implements Runnable {
 

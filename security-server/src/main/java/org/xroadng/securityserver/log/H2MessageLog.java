@@ -174,7 +174,9 @@ public final class H2MessageLog implements MessageLog, AutoCloseable {
      * Re-computes every record's hash from its stored fields and checks each link to the record
      * before it, in id order; reports the first record that fails. Needs no key. A removed or
      * inserted row breaks the link of the row after it; removing the newest rows is only caught
-     * against an external anchor (the timestamps, later).
+     * against an external anchor (the timestamps, later). After retention
+     * ({@link MessageLogArchiver}) the first remaining record links to the last archived record's
+     * hash, kept in {@code archive_state}, instead of the genesis.
      */
     public ChainVerification verifyChain() throws MessageLogException {
         try {
@@ -183,7 +185,7 @@ public final class H2MessageLog implements MessageLog, AutoCloseable {
                         + " FROM message_record ORDER BY id")) {
                     s.setFetchSize(256);
                     try (ResultSet r = s.executeQuery()) {
-                        return verify(r);
+                        return verify(r, ArchiveTable.chainStart(c));
                     }
                 }
             });
@@ -192,9 +194,8 @@ public final class H2MessageLog implements MessageLog, AutoCloseable {
         }
     }
 
-    private static ChainVerification verify(ResultSet r) throws SQLException {
+    private static ChainVerification verify(ResultSet r, byte[] expectedPrev) throws SQLException {
         HexFormat hex = HexFormat.of();
-        byte[] expectedPrev = LogRow.GENESIS;
         long count = 0;
         while (r.next()) {
             LogRow row = RecordTable.row(r);

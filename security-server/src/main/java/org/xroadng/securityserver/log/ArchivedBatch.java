@@ -1,0 +1,13 @@
+package org.xroadng.securityserver.log;
+
+import java.util.List;
+import java.util.Objects;
+
+/** One timestamp batch in an archive file, with its records in leaf order. */
+record ArchivedBatch(TimestampBatch batch, List<ArchivedRecord> records) {
+
+    ArchivedBatch {
+        Objects.requireNonNull(batch, "batch");
+        records = List.copyOf(records);
+    }
+}
