@@ -112,6 +112,7 @@ public final class ClientProxyService {
                 ErrorType.CLIENT_UNKNOWN_CLIENT, headers.client().format() + " is not a client of this security server"));
         authenticate(client, request);
         TrustedConfiguration trusted = globalConf.current(ErrorType.CLIENT_PROXY_GLOBAL_CONF_EXPIRED);
+        messageLog.checkAccepting(ErrorType.CLIENT_PROXY_TIMESTAMPING_FAILED);
         List<GlobalConfiguration.SecurityServer> hosts = trusted.configuration().serversHosting(target.service().subsystem());
         if (headers.securityServer().isPresent()) {
             hosts = hosts.stream().filter(s -> s.id().equals(headers.securityServer().get())).toList();

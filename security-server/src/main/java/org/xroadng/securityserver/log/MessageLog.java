@@ -14,4 +14,13 @@ public interface MessageLog {
 
     /** Stores one exchange as seen by this server; completes when it is durable. */
     CompletableFuture<Void> append(ExchangeRecord record);
+
+    /**
+     * Refuses, with {@code type}, to take new exchanges when the log could not keep them as evidence
+     * (for example while timestamping is overdue). The proxies ask before doing any work, so a
+     * refused exchange never reaches the provider's information system. Accepts by default.
+     */
+    default void checkAccepting(org.xroadng.protocol.error.ErrorType type)
+            throws org.xroadng.securityserver.ExchangeException {
+    }
 }

@@ -7,9 +7,9 @@ import org.xroadng.securityserver.ExchangeException;
 
 /**
  * A {@link MessageLog} that refuses new exchanges while timestamping is overdue (DESIGN.md section
- * 6): before passing an append on, it asks {@link TimestampHealth#check}; when that refuses, the
- * append's future fails with the {@link ExchangeException} and nothing is stored, so the proxy
- * answers with that error instead of releasing the response.
+ * 6): {@link #checkAccepting} refuses them before any work is done, and an append that arrives
+ * after stamping became overdue fails with the {@link ExchangeException}, storing nothing, so the
+ * proxy answers with that error instead of releasing the response.
  *
  * <p>The error type follows the record's side: {@code consumer} →
  * {@link ErrorType#CLIENT_PROXY_TIMESTAMPING_FAILED}, {@code provider} →
@@ -38,6 +38,11 @@ public final class TimestampGuardedLog implements MessageLog {
                     + ErrorType.CLIENT_PROXY_TIMESTAMPING_FAILED + ", " + ErrorType.SERVER_PROXY_TIMESTAMPING_FAILED);
         }
         this.fixedType = type;
+    }
+
+    @Override
+    public void checkAccepting(ErrorType type) throws ExchangeException {
+        health.check(fixedType != null ? fixedType : type);
     }
 
     @Override

@@ -103,6 +103,7 @@ public final class ServerProxyService {
 
     private Accepted accept(IncomingRequest request, SecurityServerId peer) throws ExchangeException {
         TrustedConfiguration trusted = globalConf.current(ErrorType.SERVER_PROXY_GLOBAL_CONF_EXPIRED);
+        messageLog.checkAccepting(ErrorType.SERVER_PROXY_TIMESTAMPING_FAILED);
         GlobalConfiguration conf = trusted.configuration();
         RestPath target = RestPath.parse(request.target());
         ProtocolHeaders headers = ProtocolHeaders.parse(request);

@@ -92,6 +92,20 @@ class TimestampHealthTest {
     }
 
     @Test
+    void overdueStamping_refusesNewExchangesBeforeAnyWork() throws ExchangeException {
+        TimestampGuardedLog guarded = new TimestampGuardedLog(inner, health);
+        guarded.checkAccepting(ErrorType.SERVER_PROXY_TIMESTAMPING_FAILED);
+        health.failed(START, "TSA down");
+        clock.advance(Duration.ofSeconds(31));
+
+        ExchangeException e = assertThrows(ExchangeException.class,
+                () -> guarded.checkAccepting(ErrorType.SERVER_PROXY_TIMESTAMPING_FAILED));
+
+        assertEquals(ErrorType.SERVER_PROXY_TIMESTAMPING_FAILED, e.type());
+        MessageLog.NONE.checkAccepting(ErrorType.SERVER_PROXY_TIMESTAMPING_FAILED);
+    }
+
+    @Test
     void fixedErrorType_isUsedForEitherSide() {
         TimestampGuardedLog guarded = new TimestampGuardedLog(inner, health,
                 ErrorType.SERVER_PROXY_TIMESTAMPING_FAILED);
