@@ -1,0 +1,60 @@
+package org.xroadng.auditlog.access;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.xroadng.auditlog.merkle.InMemoryMerkleLog;
+import org.xroadng.auditlog.merkle.MerkleHashes;
+import org.xroadng.auditlog.merkle.ProofVerificationException;
+import org.xroadng.protocol.id.ServiceId;
+import org.xroadng.protocol.id.SubsystemId;
+
+class AccessLogTest {
+
+    private static AccessEvent event(String userId) {
+        return new AccessEvent("6f1c0f1e-0000-4000-8000-000000000001", Instant.parse("2025-03-01T10:00:00.5Z"),
+                "consumer", SubsystemId.parse("DEMO/GOV/1002/tax"), ServiceId.parse("DEMO/GOV/1001/population/person"),
+                "GET", "/persons/38001010000", userId, null, "tax audit", List.of("EE38001010000"), "q-1", "abc",
+                "ok");
+    }
+
+    @Test
+    void event_canonicalJsonHasEveryMemberSortedWithNullsForAbsent() {
+        assertEquals("{\"client\":\"DEMO/GOV/1002/tax\",\"eventId\":\"6f1c0f1e-0000-4000-8000-000000000001\","
+                + "\"issue\":null,\"method\":\"GET\",\"outcome\":\"ok\",\"path\":\"/persons/38001010000\","
+                + "\"purpose\":\"tax audit\",\"queryId\":\"q-1\",\"requestHash\":\"abc\",\"service\":"
+                + "\"DEMO/GOV/1001/population/person\",\"side\":\"consumer\",\"subjects\":[\"EE38001010000\"],"
+                + "\"time\":\"2025-03-01T10:00:00.500Z\",\"userId\":null}",
+                new String(event(null).canonicalJson(), StandardCharsets.UTF_8));
+    }
+
+    @Test
+    void appendedEvent_leafIsCanonicalJsonAndProofVerifies() throws ProofVerificationException {
+        InMemoryMerkleLog merkle = new InMemoryMerkleLog();
+        AccessLog log = new AccessLog(merkle);
+        log.append(event("a"));
+        long index = log.append(event("b"));
+
+        assertEquals(1, index);
+        assertArrayEquals(event("b").canonicalJson(), merkle.entry(1));
+        merkle.inclusion(1, merkle.size()).verify(MerkleHashes.leafHash(event("b").canonicalJson()), merkle.root());
+    }
+
+    @Test
+    void eventWithoutSubjects_refused() {
+        assertThrows(IllegalArgumentException.class, () -> new AccessEvent("id", Instant.EPOCH, "consumer",
+                SubsystemId.parse("DEMO/GOV/1002/tax"), ServiceId.parse("DEMO/GOV/1001/population/person"), "GET",
+                "/", null, null, null, List.of(), "q", null, "ok"));
+    }
+
+    @Test
+    void statusAtOrAbove400_outcomeIsError() {
+        assertEquals("ok", AccessEvent.outcomeOf(399));
+        assertEquals("error 404", AccessEvent.outcomeOf(404));
+    }
+}

@@ -1,0 +1,94 @@
+package org.xroadng.securityserver.log;
+
+import java.security.SecureRandom;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Objects;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.Supplier;
+import org.xroadng.auditlog.access.AccessEvent;
+import org.xroadng.auditlog.access.AccessLog;
+import org.xroadng.protocol.error.ErrorType;
+import org.xroadng.securityserver.ExchangeException;
+import org.xroadng.securityserver.message.MessageHashes;
+
+/**
+ * A {@link MessageLog} that also writes the access log (DESIGN.md section 7): after the inner log
+ * has kept an exchange, an exchange that names data subjects ({@code X-Road-Subject} or, on the
+ * provider side, {@code X-Road-Data-Subject}) gets one {@link AccessEvent} naming all of them.
+ *
+ * <p>Guarantees: the returned future completes only after the inner append and the access event
+ * (if any) are both done, so a response is released only once its access is on record. If the
+ * inner append fails no event is written and the future fails with the inner failure; if writing
+ * the event fails the future fails with that error. Exchanges without subjects write nothing to
+ * the access log. The event is appended on the thread that completes the inner future.
+ * {@link #checkAccepting} is the inner log's.
+ */
+public final class AccessLoggingLog implements MessageLog {
+
+    private final MessageLog inner;
+    private final AccessLog accessLog;
+    private final Supplier<UUID> eventIds;
+
+    /** Event ids are random (version 4) UUIDs drawn from {@code random}. */
+    public AccessLoggingLog(MessageLog inner, AccessLog accessLog, SecureRandom random) {
+        this(inner, accessLog, randomUuids(Objects.requireNonNull(random, "random")));
+    }
+
+    /** Event ids come from {@code eventIds}, which must not repeat. */
+    public AccessLoggingLog(MessageLog inner, AccessLog accessLog, Supplier<UUID> eventIds) {
+        this.inner = Objects.requireNonNull(inner, "inner");
+        this.accessLog = Objects.requireNonNull(accessLog, "accessLog");
+        this.eventIds = Objects.requireNonNull(eventIds, "eventIds");
+    }
+
+    @Override
+    public void checkAccepting(ErrorType type) throws ExchangeException {
+        inner.checkAccepting(type);
+    }
+
+    @Override
+    public CompletableFuture<Void> append(ExchangeRecord record) {
+        Objects.requireNonNull(record, "record");
+        return inner.append(record).thenRun(() -> {
+            List<String> subjects = subjectsOf(record);
+            if (!subjects.isEmpty()) {
+                accessLog.append(eventOf(record, subjects, eventIds.get()));
+            }
+        });
+    }
+
+    /** The access event for an exchange that names {@code subjects} (non-empty). */
+    static AccessEvent eventOf(ExchangeRecord record, List<String> subjects, UUID eventId) {
+        String requestHash = record.requestSignature() == null ? null : MessageHashes.sha256(record.requestSignature());
+        return new AccessEvent(eventId.toString(), record.at(), record.side(), record.client(), record.service(),
+                record.method(), record.path(), record.userId(), record.issue(), record.purpose(), subjects,
+                record.queryId(), requestHash, AccessEvent.outcomeOf(record.status()));
+    }
+
+    /** {@code subjects} then {@code dataSubjects}, each named once, in the order first named. */
+    static List<String> subjectsOf(ExchangeRecord record) {
+        Set<String> union = new LinkedHashSet<>(record.subjects());
+        union.addAll(record.dataSubjects());
+        return new ArrayList<>(union);
+    }
+
+    private static Supplier<UUID> randomUuids(SecureRandom random) {
+        return () -> {
+            byte[] bytes = new byte[16];
+            random.nextBytes(bytes);
+            bytes[6] = (byte) ((bytes[6] & 0x0f) | 0x40); // version 4 (RFC 9562 section 5.4)
+            bytes[8] = (byte) ((bytes[8] & 0x3f) | 0x80); // variant 10
+            long most = 0;
+            long least = 0;
+            for (int i = 0; i < 8; i++) {
+                most = (most << 8) | (bytes[i] & 0xff);
+                least = (least << 8) | (bytes[8 + i] & 0xff);
+            }
+            return new UUID(most, least);
+        };
+    }
+}
