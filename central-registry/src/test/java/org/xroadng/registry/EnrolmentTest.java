@@ -1,5 +1,12 @@
 package org.xroadng.registry;
 
+import org.xroadng.certs.ocsp.OcspException;
+import org.xroadng.protocol.jws.SigningException;
+import org.xroadng.certs.token.TokenException;
+import org.xroadng.certs.ca.CaException;
+import java.security.cert.CertificateEncodingException;
+import java.io.IOException;
+import org.xroadng.protocol.globalconf.ConfigurationException;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -80,7 +87,7 @@ class EnrolmentTest {
     }
 
     @BeforeEach
-    void start() throws Exception {
+    void start() throws CaException, IOException, RegistryException, SigningException, TokenException {
         int port;
         try (ServerSocket socket = new ServerSocket(0)) {
             port = socket.getLocalPort();
@@ -107,7 +114,7 @@ class EnrolmentTest {
         ca.close();
     }
 
-    private Credential credential(CertificateProfile profile, org.xroadng.protocol.id.XRoadId identity) throws Exception {
+    private Credential credential(CertificateProfile profile, org.xroadng.protocol.id.XRoadId identity) throws CaException, OcspException, SigningException, TokenException {
         SigningKey key = token.signingKey(token.generateKey());
         List<GeneralName> hosts = profile == CertificateProfile.AUTH
                 ? List.of(new GeneralName(GeneralName.iPAddress, "127.0.0.1")) : List.of();
@@ -117,12 +124,12 @@ class EnrolmentTest {
         return new Credential(key, cert, ocsp(cert));
     }
 
-    private byte[] ocsp(X509Certificate cert) throws Exception {
+    private byte[] ocsp(X509Certificate cert) throws OcspException {
         return new OcspClient(HttpOcspTransport.withTimeout(Duration.ofSeconds(5)), clock, Duration.ofHours(1), bc, random)
                 .check(cert, ca.caCertificate()).encoded();
     }
 
-    private String authCertReg(Credential auth, Credential owner, SecurityServerId server) throws Exception {
+    private String authCertReg(Credential auth, Credential owner, SecurityServerId server) throws CertificateEncodingException, SigningException {
         AuthCertRegRequest request = new AuthCertRegRequest(server, "127.0.0.1:5500",
                 Base64.getEncoder().encodeToString(auth.certificate().getEncoded()), clock.instant());
         return ManagementRequests.authCertReg(request, auth.signer(), auth.ocsp(), owner.signer(), owner.ocsp());
@@ -137,7 +144,7 @@ class EnrolmentTest {
     }
 
     @Test
-    void enrolment_approvedRegistrationsAppearInVerifiedGlobalConfiguration() throws Exception {
+    void enrolment_approvedRegistrationsAppearInVerifiedGlobalConfiguration() throws CaException, CertificateEncodingException, ConfigurationException, IOException, OcspException, SigningException, TokenException {
         Credential owner = credential(CertificateProfile.SIGN, OWNER);
         Credential auth = credential(CertificateProfile.AUTH, SERVER);
 
@@ -175,7 +182,7 @@ class EnrolmentTest {
     }
 
     @Test
-    void autoApproval_approvesClientRegistrationsWhenEnabled() throws Exception {
+    void autoApproval_approvesClientRegistrationsWhenEnabled() throws CaException, CertificateEncodingException, OcspException, SigningException, TokenException {
         Credential owner = credential(CertificateProfile.SIGN, OWNER);
         Credential auth = credential(CertificateProfile.AUTH, SERVER);
         long id = file(authCertReg(auth, owner, SERVER)).json().path("id").asLong();
@@ -190,7 +197,7 @@ class EnrolmentTest {
     }
 
     @Test
-    void sameRequestTwice_isRefusedWithoutADuplicate() throws Exception {
+    void sameRequestTwice_isRefusedWithoutADuplicate() throws CaException, CertificateEncodingException, OcspException, SigningException, TokenException {
         String signed = authCertReg(credential(CertificateProfile.AUTH, SERVER), credential(CertificateProfile.SIGN, OWNER), SERVER);
         assertEquals(202, file(signed).status());
 
@@ -202,7 +209,7 @@ class EnrolmentTest {
     }
 
     @Test
-    void serverOfANonMember_isRefused() throws Exception {
+    void serverOfANonMember_isRefused() throws CaException, CertificateEncodingException, OcspException, SigningException, TokenException {
         MemberId stranger = MemberId.parse("DEMO/GOV/9999");
         SecurityServerId server = stranger.server("ss9");
         Answer answer = file(authCertReg(credential(CertificateProfile.AUTH, server), credential(CertificateProfile.SIGN, stranger),
@@ -214,7 +221,7 @@ class EnrolmentTest {
     }
 
     @Test
-    void ownerSignatureFromAnotherMember_isRefused() throws Exception {
+    void ownerSignatureFromAnotherMember_isRefused() throws CaException, CertificateEncodingException, OcspException, SigningException, TokenException {
         registry.admin("POST", "/api/v1/members", Map.of("id", "DEMO/GOV/1002", "name", "Tax Board"));
         Answer answer = file(authCertReg(credential(CertificateProfile.AUTH, SERVER),
                 credential(CertificateProfile.SIGN, MemberId.parse("DEMO/GOV/1002")), SERVER));
@@ -225,7 +232,7 @@ class EnrolmentTest {
     }
 
     @Test
-    void proofOfPossessionWithAnotherKey_isRefused() throws Exception {
+    void proofOfPossessionWithAnotherKey_isRefused() throws CaException, CertificateEncodingException, OcspException, SigningException, TokenException {
         Credential owner = credential(CertificateProfile.SIGN, OWNER);
         Credential auth = credential(CertificateProfile.AUTH, SERVER);
         Credential other = credential(CertificateProfile.AUTH, OWNER.server("ss2"));
@@ -241,7 +248,7 @@ class EnrolmentTest {
     }
 
     @Test
-    void revokedOwnerCertificate_isRefused() throws Exception {
+    void revokedOwnerCertificate_isRefused() throws CaException, CertificateEncodingException, OcspException, SigningException, TokenException {
         Credential auth = credential(CertificateProfile.AUTH, SERVER);
         SigningKey key = token.signingKey(token.generateKey());
         byte[] csr = Pem.encode(CsrBuilder.build(key, CertificateProfile.SIGN, OWNER, List.of())).getBytes(StandardCharsets.US_ASCII);
@@ -257,7 +264,7 @@ class EnrolmentTest {
     }
 
     @Test
-    void staleOcspResponse_isRefused() throws Exception {
+    void staleOcspResponse_isRefused() throws CaException, CertificateEncodingException, IOException, OcspException, RegistryException, SigningException, TokenException {
         Credential owner = credential(CertificateProfile.SIGN, OWNER);
         Credential auth = credential(CertificateProfile.AUTH, SERVER);
         String signed = authCertReg(auth, owner, SERVER);
@@ -274,7 +281,7 @@ class EnrolmentTest {
     }
 
     @Test
-    void filedRequests_areInTheAuditTrail() throws Exception {
+    void filedRequests_areInTheAuditTrail() {
         file("garbage");
         JsonNode items = registry.admin("GET", "/api/v1/audit?limit=5", null).json().path("items");
         boolean logged = false;

@@ -1,5 +1,7 @@
 package org.xroadng.registry;
 
+import java.io.IOException;
+import org.xroadng.protocol.jws.SigningException;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -22,7 +24,7 @@ class OperatorApiTest {
     private RegistryFixture registry;
 
     @BeforeEach
-    void start() throws Exception {
+    void start() throws IOException, RegistryException, SigningException {
         registry = new RegistryFixture(dir, Clock.systemUTC());
         assertEquals(201, registry.admin("POST", "/api/v1/member-classes",
                 Map.of("code", "GOV", "description", "Government")).status());
@@ -190,7 +192,7 @@ class OperatorApiTest {
     }
 
     @Test
-    void approvedCa_mustBeACaCertificate() throws Exception {
+    void approvedCa_mustBeACaCertificate() {
         var pki = org.xroadng.certs.TestPki.create(Clock.systemUTC());
         var leaf = pki.issue("leaf", org.xroadng.certs.ca.CertificateKind.MEMBER_SIGN, java.util.List.of(), null);
         Answer notCa = registry.admin("POST", "/api/v1/certification-authorities",
@@ -219,7 +221,7 @@ class OperatorApiTest {
     }
 
     @Test
-    void restart_keepsStateAndNeverReusesAConfigurationVersion() throws Exception {
+    void restart_keepsStateAndNeverReusesAConfigurationVersion() throws IOException, RegistryException, SigningException {
         registry.admin("POST", "/api/v1/members", Map.of("id", "DEMO/GOV/1001", "name", "Population Registry"));
         String before = registry.call("GET", "/globalconf", null, null).raw().headers().firstValue("ETag").orElseThrow();
         registry.close();
@@ -235,7 +237,7 @@ class OperatorApiTest {
     }
 
     @Test
-    void ifNoneMatch_withCurrentEtag_is304() throws Exception {
+    void ifNoneMatch_withCurrentEtag_is304() throws IOException, InterruptedException {
         var first = registry.call("GET", "/globalconf", null, null);
         String etag = first.raw().headers().firstValue("ETag").orElseThrow();
         var request = java.net.http.HttpRequest.newBuilder(java.net.URI.create(registry.base + "/globalconf"))

@@ -1,5 +1,6 @@
 package org.xroadng.registry;
 
+import org.xroadng.protocol.jws.SigningException;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -36,7 +37,7 @@ final class RegistryFixture implements AutoCloseable {
         }
     }
 
-    RegistryFixture(Path dir, Clock clock) throws Exception {
+    RegistryFixture(Path dir, Clock clock) throws IOException, RegistryException, SigningException {
         this.dir = dir;
         RegistrySettings settings = new RegistrySettings("DEMO", URI.create("http://127.0.0.1:0"),
                 new InetSocketAddress("127.0.0.1", 0), 3600);
@@ -48,7 +49,7 @@ final class RegistryFixture implements AutoCloseable {
         this.base = server.baseUri();
     }
 
-    private RegistryFixture(Path dir, RegistryHome home, String adminKey) throws Exception {
+    private RegistryFixture(Path dir, RegistryHome home, String adminKey) throws IOException, SigningException {
         this.dir = dir;
         this.home = home;
         this.adminKey = adminKey;
@@ -57,7 +58,7 @@ final class RegistryFixture implements AutoCloseable {
     }
 
     /** The same registry (directory, state, keys) opened again, as after a restart, with another clock. */
-    static RegistryFixture reopen(RegistryFixture closed, Clock clock) throws Exception {
+    static RegistryFixture reopen(RegistryFixture closed, Clock clock) throws IOException, RegistryException, SigningException {
         RegistryHome home = RegistryHome.open(closed.dir, Pin.of(PIN), new BouncyCastleProvider(), new SecureRandom(), clock);
         return new RegistryFixture(closed.dir, home, closed.adminKey);
     }

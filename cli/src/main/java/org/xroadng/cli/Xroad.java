@@ -68,14 +68,20 @@ public final class Xroad implements Runnable {
     /** Builds commands, handing {@link Services} to those whose constructor takes it. */
     private record Factory(Services services) implements CommandLine.IFactory {
         @Override
-        public <K> K create(Class<K> type) throws Exception {
+        public <K> K create(Class<K> type) throws ReflectiveOperationException {
             for (Constructor<?> constructor : type.getDeclaredConstructors()) {
                 if (constructor.getParameterCount() == 1 && constructor.getParameterTypes()[0] == Services.class) {
                     constructor.setAccessible(true);
                     return type.cast(constructor.newInstance(services));
                 }
             }
-            return CommandLine.defaultFactory().create(type);
+            try {
+                return CommandLine.defaultFactory().create(type);
+            } catch (ReflectiveOperationException | RuntimeException e) {
+                throw e;
+            } catch (Exception e) {
+                throw new CommandLine.InitializationException("cannot create " + type.getName() + ": " + e.getMessage(), e);
+            }
         }
     }
 

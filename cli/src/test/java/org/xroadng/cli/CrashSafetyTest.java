@@ -1,5 +1,7 @@
 package org.xroadng.cli;
 
+import org.xroadng.securityserver.log.MessageLogException;
+import org.xroadng.securityserver.ServerException;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -75,7 +77,7 @@ class CrashSafetyTest {
     }
 
     @Test
-    void killedUnderLoad_restartsAndLogsEveryAnsweredExchangeWithIntactChains() throws Exception {
+    void killedUnderLoad_restartsAndLogsEveryAnsweredExchangeWithIntactChains() throws IOException, InterruptedException, MessageLogException, ServerException {
         DemoPorts ports = freePorts();
         Path data = dir.resolve("demo-data");
 
@@ -161,7 +163,7 @@ class CrashSafetyTest {
     }
 
     /** Opens the server's message log (the demo has exited) and checks every answered exchange and the chain. */
-    private static void assertLogged(Path serverDir, String side, Set<String> answered) throws Exception {
+    private static void assertLogged(Path serverDir, String side, Set<String> answered) throws MessageLogException, ServerException {
         try (ServerHome home = ServerHome.open(serverDir, Pin.of(DemoNetwork.DEVELOPMENT_PIN), new BouncyCastleProvider(),
                 new SecureRandom(), Clock.systemUTC());
              H2MessageLog log = home.openMessageLog()) {

@@ -1,5 +1,7 @@
 package org.xroadng.cli;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import java.net.UnknownHostException;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -48,12 +50,12 @@ class DemoTest {
     private Thread running;
 
     @AfterEach
-    void stopDemo() throws Exception {
+    void stopDemo() throws InterruptedException {
         stop();
     }
 
     @Test
-    void demo_enrolsAnswersCurlAndRestartsWithoutReEnrolling() throws Exception {
+    void demo_enrolsAnswersCurlAndRestartsWithoutReEnrolling() throws IOException, InterruptedException, JsonProcessingException {
         int base = freeBasePort();
         Path data = dir.resolve("demo-data");
 
@@ -116,7 +118,7 @@ class DemoTest {
     }
 
     @Test
-    void takenPort_isNamedAndNothingIsCreated() throws Exception {
+    void takenPort_isNamedAndNothingIsCreated() throws IOException, UnknownHostException {
         int base = freeBasePort();
         try (ServerSocket taken = new ServerSocket()) {
             taken.bind(new InetSocketAddress(InetAddress.getByName("127.0.0.1"), base + 1));
@@ -215,7 +217,7 @@ class DemoTest {
         return Integer.parseInt(parts[1]);
     }
 
-    private long managementRequests(URI registry, String apiKey) throws Exception {
+    private long managementRequests(URI registry, String apiKey) throws IOException, InterruptedException, JsonProcessingException {
         HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(registry + "/api/v1/management-requests"))
                 .header("Authorization", "Bearer " + apiKey).build(), HttpResponse.BodyHandlers.ofString());
         assertEquals(200, response.statusCode(), response.body());

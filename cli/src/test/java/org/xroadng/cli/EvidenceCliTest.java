@@ -1,5 +1,7 @@
 package org.xroadng.cli;
 
+import java.io.IOException;
+import org.xroadng.cli.demo.DemoException;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -18,7 +20,7 @@ class EvidenceCliTest {
     private final CliRunner cli = new CliRunner(Map.of());
 
     @Test
-    void verifyWithAnIncompleteAnchor_exitsOneNamingTheMissingField() throws Exception {
+    void verifyWithAnIncompleteAnchor_exitsOneNamingTheMissingField() throws IOException {
         Path notBundle = Files.writeString(dir.resolve("bundle.json"), "{}");
         Path anchor = Files.writeString(dir.resolve("anchor.json"), "{}");
 
@@ -38,7 +40,7 @@ class EvidenceCliTest {
     }
 
     @Test
-    void demoExchange_isExportedAndVerifiedOfflineAndTamperingIsNamed() throws Exception {
+    void demoExchange_isExportedAndVerifiedOfflineAndTamperingIsNamed() throws DemoException, IOException, InterruptedException {
         java.security.SecureRandom random = new java.security.SecureRandom();
         org.xroadng.cli.demo.DemoPorts ports = null;
         for (int attempt = 0; attempt < 50 && ports == null; attempt++) {

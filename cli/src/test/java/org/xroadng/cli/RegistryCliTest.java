@@ -1,5 +1,7 @@
 package org.xroadng.cli;
 
+import org.xroadng.protocol.globalconf.ConfigurationException;
+import java.io.IOException;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -29,7 +31,7 @@ class RegistryCliTest {
     private String url;
 
     @BeforeEach
-    void startRegistry() throws Exception {
+    void startRegistry() throws IOException, InterruptedException {
         int port;
         try (ServerSocket socket = new ServerSocket(0)) {
             port = socket.getLocalPort();
@@ -97,7 +99,7 @@ class RegistryCliTest {
     }
 
     @Test
-    void anchor_isWrittenWithTheFingerprintPrinted() throws Exception {
+    void anchor_isWrittenWithTheFingerprintPrinted() throws ConfigurationException, IOException {
         CliRunner withPin = new CliRunner(Map.of(PinOptions.ENV, "registry-pin"));
         Path anchor = dir.resolve("anchor.json");
         CliRunner.Run run = withPin.run("registry", "anchor", "--dir", dir.resolve("registry").toString(), "--out",

@@ -1,5 +1,12 @@
 package org.xroadng.cli;
 
+import org.xroadng.protocol.jws.SigningException;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import org.xroadng.certs.token.TokenException;
+import org.xroadng.certs.ca.CaException;
+import org.xroadng.securityserver.ServerException;
+import java.io.IOException;
+import org.xroadng.registry.RegistryException;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -74,7 +81,7 @@ class ServerRegistrationTest {
     private ServerHome server;
 
     @BeforeEach
-    void start() throws Exception {
+    void start() throws CaException, IOException, InterruptedException, RegistryException, ServerException, SigningException {
         InetSocketAddress trustAddress = new InetSocketAddress("127.0.0.1", freePort());
         ca = CertificateAuthority.init(dir.resolve("ca"), new CaSettings("Demo CA",
                 URI.create("http://127.0.0.1:" + trustAddress.getPort()), trustAddress, 365), Pin.of("ca-pin"), bc, random, clock);
@@ -109,13 +116,13 @@ class ServerRegistrationTest {
         ca.close();
     }
 
-    private static int freePort() throws Exception {
+    private static int freePort() throws IOException {
         try (ServerSocket socket = new ServerSocket(0)) {
             return socket.getLocalPort();
         }
     }
 
-    private HttpResponse<String> registryApi(String method, String path, Object body) throws Exception {
+    private HttpResponse<String> registryApi(String method, String path, Object body) throws IOException, InterruptedException, JsonProcessingException {
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(registry.baseUri() + path))
                 .header("Authorization", "Bearer " + adminKey)
                 .method(method, body == null ? HttpRequest.BodyPublishers.noBody()
@@ -126,19 +133,19 @@ class ServerRegistrationTest {
         return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
     }
 
-    private JsonNode json(HttpResponse<String> response) throws Exception {
+    private JsonNode json(HttpResponse<String> response) throws JsonProcessingException {
         return ProtocolJson.mapper().readTree(response.body());
     }
 
     /** The CA certifies the CSR the server wrote, as an operator would have it do. */
-    private X509Certificate certify(Path csr, CertificateProfile profile, XRoadId identity) throws Exception {
+    private X509Certificate certify(Path csr, CertificateProfile profile, XRoadId identity) throws CaException, IOException {
         List<GeneralName> hosts = profile == CertificateProfile.AUTH
                 ? List.of(new GeneralName(GeneralName.iPAddress, "127.0.0.1")) : List.of();
         return ca.issue(new IssueRequest(Files.readAllBytes(csr), profile, identity, hosts, null)).certificate();
     }
 
     @Test
-    void registerThenRegisterClient_areFiledAndApprovedAtTheRegistry() throws Exception {
+    void registerThenRegisterClient_areFiledAndApprovedAtTheRegistry() throws CaException, IOException, InterruptedException, JsonProcessingException, RegistrationException, ServerException, TokenException {
         server.keys().importCertificate(List.of(certify(server.dir().resolve(ServerHome.AUTH_CSR_FILE),
                 CertificateProfile.AUTH, SERVER), ca.caCertificate()));
         server.keys().importCertificate(List.of(certify(server.dir().resolve(ServerHome.signCsrFile(OWNER)),
@@ -174,7 +181,7 @@ class ServerRegistrationTest {
     }
 
     @Test
-    void sameRegistrationTwice_carriesTheRegistrysRefusal() throws Exception {
+    void sameRegistrationTwice_carriesTheRegistrysRefusal() throws CaException, IOException, RegistrationException, ServerException, TokenException {
         server.keys().importCertificate(List.of(certify(server.dir().resolve(ServerHome.AUTH_CSR_FILE),
                 CertificateProfile.AUTH, SERVER)));
         server.keys().importCertificate(List.of(certify(server.dir().resolve(ServerHome.signCsrFile(OWNER)),

@@ -1,5 +1,6 @@
 package org.xroadng.cli;
 
+import java.io.FileNotFoundException;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -38,7 +39,7 @@ class TrustServicesCliTest {
     private Thread server;
 
     @BeforeEach
-    void startTrustServices() throws Exception {
+    void startTrustServices() throws IOException, InterruptedException {
         try (ServerSocket socket = new ServerSocket(0)) {
             port = socket.getLocalPort();
         }
@@ -88,7 +89,7 @@ class TrustServicesCliTest {
     }
 
     @Test
-    void openSslOcsp_reportsGoodThenRevokedAfterCaRevoke() throws Exception {
+    void openSslOcsp_reportsGoodThenRevokedAfterCaRevoke() throws IOException, InterruptedException {
         Path cert = issueMemberCertificate();
         String url = "http://127.0.0.1:" + port + "/ocsp";
 
@@ -110,7 +111,7 @@ class TrustServicesCliTest {
     }
 
     @Test
-    void issuedCertificate_passesOpenSslVerifyAgainstServedCaCertificate() throws Exception {
+    void issuedCertificate_passesOpenSslVerifyAgainstServedCaCertificate() throws IOException, InterruptedException {
         Path cert = issueMemberCertificate();
         HttpResponse<String> ca = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
                 URI.create("http://127.0.0.1:" + port + "/ca.pem")).build(), HttpResponse.BodyHandlers.ofString());
@@ -122,7 +123,7 @@ class TrustServicesCliTest {
     }
 
     @Test
-    void openSslTimestampQuery_getsReplyThatOpenSslVerifies() throws Exception {
+    void openSslTimestampQuery_getsReplyThatOpenSslVerifies() throws FileNotFoundException, IOException, InterruptedException {
         Files.writeString(dir.resolve("evidence.txt"), "an exchange worth keeping");
         openssl("ts", "-query", "-data", "evidence.txt", "-sha256", "-cert", "-out", "request.tsq");
         HttpResponse<byte[]> reply = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
@@ -138,7 +139,7 @@ class TrustServicesCliTest {
     }
 
     @Test
-    void garbageOcspRequest_isAnsweredMalformedRequestNotAnHttpError() throws Exception {
+    void garbageOcspRequest_isAnsweredMalformedRequestNotAnHttpError() throws IOException, InterruptedException {
         HttpResponse<byte[]> reply = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
                         URI.create("http://127.0.0.1:" + port + "/ocsp"))
                 .header("Content-Type", "application/ocsp-request")
@@ -152,7 +153,7 @@ class TrustServicesCliTest {
     }
 
     @Test
-    void badInput_getsOneLineErrorsAndChangesNothing() throws Exception {
+    void badInput_getsOneLineErrorsAndChangesNothing() throws IOException {
         issueMemberCertificate();
         String caDir = dir.resolve("ca").toString();
         String before = xroad.run("ca", "list", "--dir", caDir).out();

@@ -1,5 +1,16 @@
 package org.xroadng.securityserver;
 
+import org.xroadng.securityserver.log.MessageLogException;
+import java.security.KeyStoreException;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import org.xroadng.certs.ca.CaException;
+import java.security.cert.CertificateEncodingException;
+import java.security.cert.CertificateException;
+import java.io.IOException;
+import java.security.UnrecoverableKeyException;
+import java.security.NoSuchAlgorithmException;
+import org.xroadng.securityserver.evidence.EvidenceFormatException;
+import org.xroadng.protocol.jws.SigningException;
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.post;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
@@ -68,7 +79,7 @@ class EvidenceTest {
     private final EvidenceVerifier verifier = new EvidenceVerifier(network.bc, Clock.systemUTC());
 
     @BeforeAll
-    static void exchangeAndExport() throws Exception {
+    static void exchangeAndExport() throws CaException, CertificateEncodingException, CertificateException, EvidenceExportException, IOException, InterruptedException, KeyStoreException, MessageLogException, NoSuchAlgorithmException, SigningException, UnrecoverableKeyException {
         TestNetwork[] holder = new TestNetwork[1];
         java.security.Provider bc = new org.bouncycastle.jce.provider.BouncyCastleProvider();
         log = H2MessageLog.open(dir.resolve("consumer-log"), MessageLogKey.of(new byte[32]), bc,
@@ -112,12 +123,12 @@ class EvidenceTest {
         }
     }
 
-    private EvidenceVerification verify(byte[] json) throws Exception {
+    private EvidenceVerification verify(byte[] json) throws EvidenceFormatException {
         return verifier.verify(EvidenceBundle.parse(json), anchor);
     }
 
     /** The bundle with the string at {@code path} (dot-separated, array indexes as numbers) replaced. */
-    private static byte[] changed(String path, UnaryOperator<String> change) throws Exception {
+    private static byte[] changed(String path, UnaryOperator<String> change) throws IOException, JsonProcessingException {
         JsonNode root = ProtocolJson.mapper().readTree(bundleJson);
         String[] names = path.split("\\.");
         JsonNode parent = root;
@@ -157,13 +168,13 @@ class EvidenceTest {
         return parts[0] + "." + parts[1] + "." + Base64.getUrlEncoder().withoutPadding().encodeToString(signature);
     }
 
-    private void assertFailsNaming(byte[] json, String part) throws Exception {
+    private void assertFailsNaming(byte[] json, String part) throws EvidenceFormatException {
         EvidenceVerification result = verify(json);
         assertTrue(result.failedParts().contains(part), "expected a failure of " + part + "; got " + result.failures());
     }
 
     @Test
-    void exportedBundle_verifiesOffline() throws Exception {
+    void exportedBundle_verifiesOffline() throws EvidenceFormatException {
         EvidenceVerification result = verify(bundleJson);
 
         assertTrue(result.valid(), result.failures().toString());
@@ -174,17 +185,17 @@ class EvidenceTest {
     }
 
     @Test
-    void changedRequestBody_failsNamingRequestBody() throws Exception {
+    void changedRequestBody_failsNamingRequestBody() throws EvidenceFormatException, IOException, JsonProcessingException {
         assertFailsNaming(changed("request.body", base64Byte(0)), "request.body");
     }
 
     @Test
-    void changedResponseBody_failsNamingResponseBody() throws Exception {
+    void changedResponseBody_failsNamingResponseBody() throws EvidenceFormatException, IOException, JsonProcessingException {
         assertFailsNaming(changed("response.body", base64Byte(0)), "response.body");
     }
 
     @Test
-    void changedRequestSignature_failsNamingRequestSignatureAndResponseRequestHash() throws Exception {
+    void changedRequestSignature_failsNamingRequestSignatureAndResponseRequestHash() throws EvidenceFormatException, IOException, JsonProcessingException {
         byte[] json = changed("request.signature", EvidenceTest::flipJwsSignature);
 
         assertFailsNaming(json, "request.signature");
@@ -192,17 +203,17 @@ class EvidenceTest {
     }
 
     @Test
-    void changedResponseSignature_failsNamingResponseSignature() throws Exception {
+    void changedResponseSignature_failsNamingResponseSignature() throws EvidenceFormatException, IOException, JsonProcessingException {
         assertFailsNaming(changed("response.signature", EvidenceTest::flipJwsSignature), "response.signature");
     }
 
     @Test
-    void changedToken_failsNamingTimestampToken() throws Exception {
+    void changedToken_failsNamingTimestampToken() throws EvidenceFormatException, IOException, JsonProcessingException {
         assertFailsNaming(changed("request.stamp.batch.token", base64Byte(-1)), "request.timestamp.token");
     }
 
     @Test
-    void changedInclusionPathHash_failsNamingInclusionPath() throws Exception {
+    void changedInclusionPathHash_failsNamingInclusionPath() throws EvidenceFormatException, IOException, JsonProcessingException {
         byte[] json = changed("request.stamp.inclusionPath.0", EvidenceTest::flipHexByte);
 
         EvidenceVerification result = verify(json);
@@ -210,7 +221,7 @@ class EvidenceTest {
     }
 
     @Test
-    void changedBatchRoot_failsNamingTimestampRoot() throws Exception {
+    void changedBatchRoot_failsNamingTimestampRoot() throws EvidenceFormatException, IOException, JsonProcessingException {
         byte[] json = changed("request.stamp.batch.root", EvidenceTest::flipHexByte);
 
         EvidenceVerification result = verify(json);
@@ -218,12 +229,12 @@ class EvidenceTest {
     }
 
     @Test
-    void changedRecordHash_failsNamingRecordHash() throws Exception {
+    void changedRecordHash_failsNamingRecordHash() throws EvidenceFormatException, IOException, JsonProcessingException {
         assertFailsNaming(changed("request.recordHash", EvidenceTest::flipHexByte), "request.recordHash");
     }
 
     @Test
-    void changedConfiguration_failsNamingConfiguration() throws Exception {
+    void changedConfiguration_failsNamingConfiguration() throws EvidenceFormatException, IOException, JsonProcessingException {
         assertFailsNaming(changed("configuration", EvidenceTest::flipJwsSignature), "configuration");
     }
 
@@ -236,7 +247,7 @@ class EvidenceTest {
     }
 
     @Test
-    void bundledToken_isAcceptedByOpenSslForItsRoot() throws Exception {
+    void bundledToken_isAcceptedByOpenSslForItsRoot() throws EvidenceFormatException, IOException {
         EvidenceBundle bundle = EvidenceBundle.parse(bundleJson);
         EvidenceBundle.Batch batch = bundle.request().stamp().batch();
         Path work = Files.createDirectories(dir.resolve("openssl"));

@@ -1,5 +1,14 @@
 package org.xroadng.securityserver;
 
+import java.security.KeyManagementException;
+import java.security.KeyStoreException;
+import org.xroadng.certs.ca.CaException;
+import java.security.cert.CertificateEncodingException;
+import java.security.cert.CertificateException;
+import java.io.IOException;
+import java.security.UnrecoverableKeyException;
+import java.security.NoSuchAlgorithmException;
+import org.xroadng.protocol.jws.SigningException;
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
 import static com.github.tomakehurst.wiremock.client.WireMock.get;
@@ -34,7 +43,7 @@ class ExchangeTest {
     private final HttpClient is = HttpClient.newHttpClient();
 
     @BeforeAll
-    static void start() throws Exception {
+    static void start() throws CaException, CertificateEncodingException, CertificateException, IOException, KeyStoreException, NoSuchAlgorithmException, SigningException, UnrecoverableKeyException {
         network = new TestNetwork(dir);
     }
 
@@ -48,7 +57,7 @@ class ExchangeTest {
         network.providerIs.resetAll();
     }
 
-    private HttpResponse<String> send(HttpRequest.Builder request) throws Exception {
+    private HttpResponse<String> send(HttpRequest.Builder request) throws IOException, InterruptedException {
         return is.send(request.build(), HttpResponse.BodyHandlers.ofString());
     }
 
@@ -59,7 +68,7 @@ class ExchangeTest {
     }
 
     @Test
-    void get_passesQueryAndHeadersAndReturnsSignedAnswer() throws Exception {
+    void get_passesQueryAndHeadersAndReturnsSignedAnswer() throws IOException, InterruptedException {
         network.providerIs.stubFor(get(urlPathEqualTo("/person-api/EE38001010001"))
                 .willReturn(aResponse().withStatus(200).withHeader("Content-Type", "application/json")
                         .withHeader("X-Custom-Answer", "yes").withBody("{\"name\":\"Mari Maasikas\"}")));
@@ -87,7 +96,7 @@ class ExchangeTest {
     }
 
     @Test
-    void post_passesBodyUnchangedAndKeepsGivenQueryId() throws Exception {
+    void post_passesBodyUnchangedAndKeepsGivenQueryId() throws IOException, InterruptedException {
         network.providerIs.stubFor(post(urlEqualTo("/person-api/search"))
                 .willReturn(aResponse().withStatus(201).withBody("created")));
 
@@ -104,7 +113,7 @@ class ExchangeTest {
     }
 
     @Test
-    void unreachableFirstHost_failsOverToTheNextAndNamedHostIsHonoured() throws Exception {
+    void unreachableFirstHost_failsOverToTheNextAndNamedHostIsHonoured() throws CertificateEncodingException, IOException, InterruptedException, SigningException {
         network.providerIs.stubFor(get(urlPathEqualTo("/person-api/EE1")).willReturn(aResponse().withStatus(200).withBody("ok")));
         org.xroadng.protocol.id.SecurityServerId dead = TestNetwork.POPULATION_MEMBER.server("ss0");
         try {
@@ -132,7 +141,7 @@ class ExchangeTest {
     }
 
     @Test
-    void httpsClient_mustPresentItsPinnedCertificate() throws Exception {
+    void httpsClient_mustPresentItsPinnedCertificate() throws CertificateException, IOException, InterruptedException, KeyManagementException, KeyStoreException, NoSuchAlgorithmException, UnrecoverableKeyException {
         network.providerIs.stubFor(get(urlPathEqualTo("/person-api/EE2")).willReturn(aResponse().withStatus(200).withBody("ok")));
         var pki = org.xroadng.certs.TestPki.create(java.time.Clock.systemUTC(), "Tax Board IS");
         var isCert = pki.issue("tax-is", org.xroadng.certs.ca.CertificateKind.SERVER_AUTH, List.of(), null);
@@ -167,7 +176,7 @@ class ExchangeTest {
     }
 
     /** An IS that presents its certificate and trusts the demo CA, which issued the server's auth certificate. */
-    private HttpClient isClient(org.xroadng.certs.TestPki.Issued certificate) throws Exception {
+    private HttpClient isClient(org.xroadng.certs.TestPki.Issued certificate) throws CertificateException, IOException, KeyManagementException, KeyStoreException, NoSuchAlgorithmException, UnrecoverableKeyException {
         java.security.KeyStore keys = java.security.KeyStore.getInstance("PKCS12");
         keys.load(null, null);
         keys.setKeyEntry("is", certificate.keys().getPrivate(), "pw".toCharArray(),

@@ -1,5 +1,10 @@
 package org.xroadng.securityserver;
 
+import org.xroadng.certs.ocsp.OcspException;
+import org.xroadng.protocol.jws.SigningException;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import java.security.cert.CertificateEncodingException;
+import java.util.concurrent.ExecutionException;
 import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.time.Duration;
@@ -32,7 +37,7 @@ final class Forger {
     private final TestNetwork network;
     private final PeerClient peers;
 
-    Forger(TestNetwork network, TestServer as) throws Exception {
+    Forger(TestNetwork network, TestServer as) throws CertificateEncodingException {
         this.network = network;
         var anchor = network.anchor();
         GlobalConfHolder holder = new GlobalConfHolder(new ConfigurationClient(anchor, new HttpConfigurationSource(anchor),
@@ -52,14 +57,14 @@ final class Forger {
                 Clock.systemUTC().instant().getEpochSecond());
     }
 
-    String sign(RequestDigest digest, SigningKey key, X509Certificate certificate) throws Exception {
+    String sign(RequestDigest digest, SigningKey key, X509Certificate certificate) throws JsonProcessingException, OcspException, SigningException {
         byte[] ocsp = new OcspClient(HttpOcspTransport.withTimeout(Duration.ofSeconds(5)), Clock.systemUTC(),
                 Duration.ofHours(1), network.bc, network.random).check(certificate, network.ca.caCertificate()).encoded();
         return new JwsSigner(key, List.of(certificate)).sign(ProtocolJson.mapper().writeValueAsBytes(digest),
                 Map.of("ocsp", Base64.getEncoder().encodeToString(ocsp)));
     }
 
-    HttpExchangeClient.Answer send(String path, String clientHeader, String signature, byte[] body) throws Exception {
+    HttpExchangeClient.Answer send(String path, String clientHeader, String signature, byte[] body) throws ExecutionException, InterruptedException {
         HttpExchangeClient.Request request = new HttpExchangeClient.Request("POST",
                 "/r1/DEMO/GOV/1001/population/person" + path, List.of(Map.entry("X-Road-Client", clientHeader),
                 Map.entry("X-Road-Id", "forged-1"), Map.entry("X-Road-Purpose", "tax-assessment"),

@@ -1,5 +1,16 @@
 package org.xroadng.securityserver;
 
+import org.xroadng.certs.ocsp.OcspException;
+import java.security.KeyStoreException;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import org.xroadng.certs.ca.CaException;
+import java.security.cert.CertificateEncodingException;
+import java.security.cert.CertificateException;
+import java.io.IOException;
+import java.security.UnrecoverableKeyException;
+import java.security.NoSuchAlgorithmException;
+import java.net.UnknownHostException;
+import org.xroadng.protocol.jws.SigningException;
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.any;
 import static com.github.tomakehurst.wiremock.client.WireMock.anyRequestedFor;
@@ -54,7 +65,7 @@ class RefusalTest {
     private final HttpClient is = HttpClient.newHttpClient();
 
     @BeforeAll
-    static void start() throws Exception {
+    static void start() throws CaException, CertificateEncodingException, CertificateException, IOException, KeyStoreException, NoSuchAlgorithmException, SigningException, UnrecoverableKeyException {
         network = new TestNetwork(dir);
     }
 
@@ -69,7 +80,7 @@ class RefusalTest {
         network.providerIs.stubFor(any(anyUrl()).willReturn(aResponse().withStatus(200).withBody("ok")));
     }
 
-    private HttpResponse<String> send(HttpRequest.Builder request) throws Exception {
+    private HttpResponse<String> send(HttpRequest.Builder request) throws IOException, InterruptedException {
         return is.send(request.build(), HttpResponse.BodyHandlers.ofString());
     }
 
@@ -84,7 +95,7 @@ class RefusalTest {
         return builder;
     }
 
-    private static void assertRefused(HttpResponse<String> response, int status, String type) throws Exception {
+    private static void assertRefused(HttpResponse<String> response, int status, String type) throws JsonProcessingException {
         assertEquals(status, response.statusCode(), response.body());
         assertEquals(type, response.headers().firstValue("X-Road-Error").orElse(""), response.body());
         JsonNode body = ProtocolJson.mapper().readTree(response.body());
@@ -98,7 +109,7 @@ class RefusalTest {
     }
 
     @Test
-    void malformedOrMissingClient_isRefused() throws Exception {
+    void malformedOrMissingClient_isRefused() throws IOException, InterruptedException, JsonProcessingException {
         assertRefused(send(request("/r1/DEMO/GOV/1001/population/person/x", "DEMO/GOV/1002", "tax-assessment")),
                 400, "Client.InvalidClientIdentifier");
         assertRefused(send(request("/r1/DEMO/GOV/1001/population/person/x", null, "tax-assessment")),
@@ -109,7 +120,7 @@ class RefusalTest {
     }
 
     @Test
-    void clientNotHostedHere_isRefused() throws Exception {
+    void clientNotHostedHere_isRefused() throws IOException, InterruptedException, JsonProcessingException {
         HttpResponse<String> response = send(request("/r1/DEMO/GOV/1001/population/person/x", "DEMO/GOV/1001/population",
                 null));
         assertRefused(response, 400, "Client.UnknownClient");
@@ -117,7 +128,7 @@ class RefusalTest {
     }
 
     @Test
-    void pathTraversal_isRefused() throws Exception {
+    void pathTraversal_isRefused() throws IOException, InterruptedException, JsonProcessingException {
         for (String path : List.of("/r1/DEMO/GOV/1001/population/person/..%2Fadmin",
                 "/r1/DEMO/GOV/1001/population/person/%2e%2e/admin", "/r1/DEMO/GOV/1001/population/person/a%2Fb",
                 "/r1/DEMO/GOV/1001/population/person//x", "/r1/DEMO/GOV/1001/population/person/x;jsessionid=1",
@@ -130,7 +141,7 @@ class RefusalTest {
     }
 
     @Test
-    void bodyOverLimit_isRefused() throws Exception {
+    void bodyOverLimit_isRefused() throws IOException, InterruptedException, JsonProcessingException {
         HttpResponse<String> response = send(request("/r1/DEMO/GOV/1001/population/person/x", "DEMO/GOV/1002/tax",
                 "tax-assessment").POST(HttpRequest.BodyPublishers.ofByteArray(new byte[70 * 1024])));
         assertRefused(response, 413, "Client.RequestTooLarge");
@@ -138,7 +149,7 @@ class RefusalTest {
     }
 
     @Test
-    void unknownService_isRefusedByTheProvider() throws Exception {
+    void unknownService_isRefusedByTheProvider() throws IOException, InterruptedException, JsonProcessingException {
         assertRefused(send(request("/r1/DEMO/GOV/1001/population/nothing/x", "DEMO/GOV/1002/tax", "tax-assessment")),
                 500, "Server.ServerProxy.UnknownService");
         assertRefused(send(request("/r1/DEMO/GOV/9999/nowhere/person/x", "DEMO/GOV/1002/tax", null)),
@@ -147,7 +158,7 @@ class RefusalTest {
     }
 
     @Test
-    void clientWithoutAccessRight_isDenied() throws Exception {
+    void clientWithoutAccessRight_isDenied() throws IOException, InterruptedException, JsonProcessingException {
         HttpResponse<String> response = send(request("/r1/DEMO/GOV/1001/population/person/EE38001010001",
                 "DEMO/COM/2001/loans", "credit-scoring"));
         assertRefused(response, 500, "Server.ServerProxy.AccessDenied");
@@ -156,7 +167,7 @@ class RefusalTest {
     }
 
     @Test
-    void purposeNotAllowed_isRefused() throws Exception {
+    void purposeNotAllowed_isRefused() throws IOException, InterruptedException, JsonProcessingException {
         assertRefused(send(request("/r1/DEMO/GOV/1001/population/person/EE38001010001", "DEMO/GOV/1002/tax",
                 "marketing")), 500, "Server.ServerProxy.PurposeNotAllowed");
         assertRefused(send(request("/r1/DEMO/GOV/1001/population/person/EE38001010001", "DEMO/GOV/1002/tax", null)),
@@ -165,7 +176,7 @@ class RefusalTest {
     }
 
     @Test
-    void bodyAlteredAfterSigning_isRefused() throws Exception {
+    void bodyAlteredAfterSigning_isRefused() throws CertificateEncodingException, ExecutionException, InterruptedException, JsonProcessingException, OcspException, SigningException {
         Forger forger = new Forger(network, network.consumer);
         var key = network.consumer.signingKey(TestNetwork.TAX_MEMBER).orElseThrow();
         String signature = forger.sign(forger.digest("/x", "original".getBytes()), key.key(), key.chain().get(0));
@@ -181,7 +192,7 @@ class RefusalTest {
     }
 
     @Test
-    void signatureByAnotherMembersKey_isRefused() throws Exception {
+    void signatureByAnotherMembersKey_isRefused() throws CertificateEncodingException, ExecutionException, InterruptedException, JsonProcessingException, OcspException, SigningException {
         Forger forger = new Forger(network, network.consumer);
         var bankKey = network.consumer.signingKey(TestNetwork.BANK_MEMBER).orElseThrow();
         String signature = forger.sign(forger.digest("/x", "hi".getBytes()), bankKey.key(), bankKey.chain().get(0));
@@ -194,7 +205,7 @@ class RefusalTest {
     }
 
     @Test
-    void revokedSigningCertificate_isRefused() throws Exception {
+    void revokedSigningCertificate_isRefused() throws CaException, CertificateEncodingException, ExecutionException, InterruptedException, JsonProcessingException, OcspException, SigningException {
         KeyPair pair = Keys.generateP256(network.bc, network.random);
         JcaSigningKey key = new JcaSigningKey("revoked", pair.getPrivate(), pair.getPublic(), network.bc);
         var csr = org.xroadng.certs.Pem.encode(org.xroadng.certs.csr.CsrBuilder.build(key, CertificateProfile.SIGN,
@@ -214,7 +225,7 @@ class RefusalTest {
     }
 
     @Test
-    void serverWithUnregisteredAuthCertificate_isRefusedAtTls() throws Exception {
+    void serverWithUnregisteredAuthCertificate_isRefusedAtTls() throws CaException, CertificateEncodingException, CertificateException, IOException, JsonProcessingException, KeyStoreException, NoSuchAlgorithmException, OcspException, SigningException, UnrecoverableKeyException {
         TestServer rogue = new TestServer(TestNetwork.TAX_MEMBER.server("rogue"), network.ca, network.bc, network.random,
                 network.consumer.serverProxy(), network.consumer.clientProxy());
         Forger forger = new Forger(network, rogue);
@@ -230,7 +241,7 @@ class RefusalTest {
     }
 
     @Test
-    void providerWhoseCertificateIsNoLongerRegistered_isRefusedByTheConsumer() throws Exception {
+    void providerWhoseCertificateIsNoLongerRegistered_isRefusedByTheConsumer() throws CertificateEncodingException, IOException, InterruptedException, JsonProcessingException, SigningException {
         try {
             network.tweakConfiguration(conf -> withServers(conf, List.of(
                     conf.securityServers().get(0),
@@ -246,7 +257,7 @@ class RefusalTest {
     }
 
     @Test
-    void expiredGlobalConfiguration_stopsExchangesOnBothSides() throws Exception {
+    void expiredGlobalConfiguration_stopsExchangesOnBothSides() throws IOException, InterruptedException, JsonProcessingException {
         try {
             network.consumerClock.advance(Duration.ofMinutes(11));
             HttpResponse<String> consumerSide = send(request("/r1/DEMO/GOV/1001/population/person/x",
@@ -269,7 +280,7 @@ class RefusalTest {
     }
 
     @Test
-    void providerIsTimingOutOrDown_isReported() throws Exception {
+    void providerIsTimingOutOrDown_isReported() throws IOException, InterruptedException {
         network.providerIs.stubFor(get(urlPathEqualTo("/person-api/slow"))
                 .willReturn(aResponse().withStatus(200).withFixedDelay(2500)));
         LocalConfiguration before = network.providerConf.get();
@@ -297,7 +308,7 @@ class RefusalTest {
     }
 
     @Test
-    void redirect_isPassedBackNotFollowed() throws Exception {
+    void redirect_isPassedBackNotFollowed() throws IOException, InterruptedException {
         network.providerIs.stubFor(get(urlPathEqualTo("/person-api/moved"))
                 .willReturn(aResponse().withStatus(302).withHeader("Location", "http://elsewhere.example/person")));
 
@@ -310,7 +321,7 @@ class RefusalTest {
     }
 
     @Test
-    void hopByHopHeaders_areFilteredOthersPass() throws Exception {
+    void hopByHopHeaders_areFilteredOthersPass() throws IOException, UnknownHostException {
         int port = network.consumerPlane.clientProxyAddress().getPort();
         try (Socket socket = new Socket("127.0.0.1", port)) {
             OutputStream out = socket.getOutputStream();

@@ -1,5 +1,6 @@
 package org.xroadng.securityserver;
 
+import java.io.IOException;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -16,13 +17,13 @@ class ServerSettingsTest {
     @TempDir
     Path dir;
 
-    private ConfigException refused(String yaml) throws Exception {
+    private ConfigException refused(String yaml) throws IOException {
         Files.writeString(dir.resolve(ServerSettings.FILE), yaml);
         return assertThrows(ConfigException.class, () -> ServerSettings.load(dir));
     }
 
     @Test
-    void minimalFile_getsDocumentedDefaults() throws Exception {
+    void minimalFile_getsDocumentedDefaults() throws ConfigException, IOException {
         Files.writeString(dir.resolve(ServerSettings.FILE), "serverId: DEMO/GOV/1001/ss1\nanchor: anchor.json\nserverProxy: 0.0.0.0:5600\n");
 
         ServerSettings settings = ServerSettings.load(dir);
@@ -39,7 +40,7 @@ class ServerSettingsTest {
     }
 
     @Test
-    void httpsListener_isReadAndWrittenBack() throws Exception {
+    void httpsListener_isReadAndWrittenBack() throws ConfigException, IOException {
         Files.writeString(dir.resolve(ServerSettings.FILE),
                 "serverId: DEMO/GOV/1001/ss1\nanchor: anchor.json\nclientProxyTls: 127.0.0.1:8443\n");
         ServerSettings settings = ServerSettings.load(dir);
@@ -51,7 +52,7 @@ class ServerSettingsTest {
     }
 
     @Test
-    void savedSettings_loadBackEqual() throws Exception {
+    void savedSettings_loadBackEqual() throws ConfigException, IOException {
         ServerSettings settings = ServerSettings.withDefaults(SecurityServerId.parse("DEMO/GOV/1001/ss1"), Path.of("anchor.json"));
         settings.save(dir);
 
@@ -59,7 +60,7 @@ class ServerSettingsTest {
     }
 
     @Test
-    void badServerId_namesTheKeyAndForm() throws Exception {
+    void badServerId_namesTheKeyAndForm() throws IOException {
         ConfigException e = refused("serverId: DEMO/GOV/1001\nanchor: a.json\n");
 
         assertTrue(e.getMessage().contains("'serverId'") && e.getMessage().contains("INSTANCE/CLASS/MEMBER/SERVERCODE"),
@@ -67,7 +68,7 @@ class ServerSettingsTest {
     }
 
     @Test
-    void unknownKey_isRefusedWithTheAllowedKeys() throws Exception {
+    void unknownKey_isRefusedWithTheAllowedKeys() throws IOException {
         ConfigException e = refused("serverId: DEMO/GOV/1001/ss1\nanchor: a.json\nclientproxy: x\n");
 
         assertTrue(e.getMessage().contains("unknown key 'clientproxy'") && e.getMessage().contains("clientProxy"),
@@ -75,7 +76,7 @@ class ServerSettingsTest {
     }
 
     @Test
-    void outOfRangeNumberAndBadAddress_areRefused() throws Exception {
+    void outOfRangeNumberAndBadAddress_areRefused() throws IOException {
         assertTrue(refused("serverId: DEMO/GOV/1001/ss1\nanchor: a.json\nocspRefreshSeconds: 0\n").getMessage()
                 .contains("'ocspRefreshSeconds' is 0"));
         assertTrue(refused("serverId: DEMO/GOV/1001/ss1\nanchor: a.json\nadmin: localhost\n").getMessage()
@@ -85,7 +86,7 @@ class ServerSettingsTest {
     }
 
     @Test
-    void missingAnchor_isRefused() throws Exception {
+    void missingAnchor_isRefused() throws IOException {
         assertTrue(refused("serverId: DEMO/GOV/1001/ss1\n").getMessage().contains("'anchor' is missing"));
     }
 }

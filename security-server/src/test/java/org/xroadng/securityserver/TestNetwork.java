@@ -1,5 +1,13 @@
 package org.xroadng.securityserver;
 
+import java.security.KeyStoreException;
+import org.xroadng.certs.ca.CaException;
+import java.security.cert.CertificateEncodingException;
+import java.security.cert.CertificateException;
+import java.io.IOException;
+import java.security.UnrecoverableKeyException;
+import java.security.NoSuchAlgorithmException;
+import org.xroadng.protocol.jws.SigningException;
 import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.core.WireMockConfiguration;
 import java.net.InetSocketAddress;
@@ -91,12 +99,12 @@ final class TestNetwork implements AutoCloseable {
     DataPlane consumerPlane;
     DataPlane providerPlane;
 
-    TestNetwork(Path dir) throws Exception {
+    TestNetwork(Path dir) throws CaException, CertificateEncodingException, CertificateException, IOException, KeyStoreException, NoSuchAlgorithmException, SigningException, UnrecoverableKeyException {
         this(dir, MessageLog.NONE, MessageLog.NONE);
     }
 
     /** A network whose consumer and provider servers write their exchanges to the given logs. */
-    TestNetwork(Path dir, MessageLog consumerLog, MessageLog providerLog) throws Exception {
+    TestNetwork(Path dir, MessageLog consumerLog, MessageLog providerLog) throws CaException, CertificateEncodingException, CertificateException, IOException, KeyStoreException, NoSuchAlgorithmException, SigningException, UnrecoverableKeyException {
         Clock clock = Clock.systemUTC();
         int trustPort = freePort();
         InetSocketAddress trustAddress = new InetSocketAddress("127.0.0.1", trustPort);
@@ -139,7 +147,7 @@ final class TestNetwork implements AutoCloseable {
     }
 
     private DataPlane start(TestServer server, AtomicReference<LocalConfiguration> conf, Clock clock, MessageLog log)
-            throws Exception {
+ throws CertificateEncodingException, IOException {
         Anchor anchor = anchor();
         ConfigurationClient client = new ConfigurationClient(anchor, new HttpConfigurationSource(anchor), clock, bc, null);
         DataPlane.Settings settings = new DataPlane.Settings(server.clientProxy(), address(), server.serverProxy(), 64 * 1024,
@@ -148,7 +156,7 @@ final class TestNetwork implements AutoCloseable {
                 clock);
     }
 
-    Anchor anchor() throws Exception {
+    Anchor anchor() throws CertificateEncodingException {
         return new Anchor("DEMO", URI.create(confServer.baseUri() + "/globalconf"),
                 Base64.getEncoder().encodeToString(confCertificate.getEncoded()));
     }
@@ -159,14 +167,14 @@ final class TestNetwork implements AutoCloseable {
     }
 
     /** Changes every configuration published from now on, then publishes and has both servers fetch it. */
-    void tweakConfiguration(UnaryOperator<GlobalConfiguration> tweak) throws Exception {
+    void tweakConfiguration(UnaryOperator<GlobalConfiguration> tweak) throws CertificateEncodingException, SigningException {
         confTweak = tweak;
         publish();
         consumerPlane.refreshNow();
         providerPlane.refreshNow();
     }
 
-    void publish() throws Exception {
+    void publish() throws CertificateEncodingException, SigningException {
         Instant now = Clock.systemUTC().instant().truncatedTo(ChronoUnit.SECONDS);
         String caCert = Base64.getEncoder().encodeToString(ca.caCertificate().getEncoded());
         GlobalConfiguration conf = new GlobalConfiguration("DEMO", version.incrementAndGet(), now, now.plus(Duration.ofMinutes(10)),
@@ -196,11 +204,11 @@ final class TestNetwork implements AutoCloseable {
         return URI.create("http://127.0.0.1:" + consumerPlane.clientProxyAddress().getPort() + pathAndQuery);
     }
 
-    private static InetSocketAddress address() throws Exception {
+    private static InetSocketAddress address() throws IOException {
         return new InetSocketAddress("127.0.0.1", freePort());
     }
 
-    static int freePort() throws Exception {
+    static int freePort() throws IOException {
         try (ServerSocket socket = new ServerSocket(0)) {
             return socket.getLocalPort();
         }

@@ -1,5 +1,12 @@
 package org.xroadng.securityserver;
 
+import java.security.KeyStoreException;
+import org.xroadng.certs.ca.CaException;
+import java.security.cert.CertificateException;
+import java.io.IOException;
+import java.security.UnrecoverableKeyException;
+import java.security.NoSuchAlgorithmException;
+import org.xroadng.protocol.jws.SigningException;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.security.KeyPair;
@@ -40,7 +47,7 @@ final class TestServer implements ServerIdentity {
     private final InetSocketAddress clientProxy;
 
     TestServer(SecurityServerId id, CertificateAuthority ca, Provider bc, SecureRandom random,
-               InetSocketAddress serverProxy, InetSocketAddress clientProxy) throws Exception {
+               InetSocketAddress serverProxy, InetSocketAddress clientProxy) throws CaException, CertificateException, IOException, KeyStoreException, NoSuchAlgorithmException, SigningException, UnrecoverableKeyException {
         this.id = id;
         this.serverProxy = serverProxy;
         this.clientProxy = clientProxy;
@@ -57,7 +64,7 @@ final class TestServer implements ServerIdentity {
     }
 
     /** Generates a signing key for the member and has the CA certify it; returns the certificate. */
-    IssuedCertificate addMember(MemberId member, CertificateAuthority ca, Provider bc, SecureRandom random) throws Exception {
+    IssuedCertificate addMember(MemberId member, CertificateAuthority ca, Provider bc, SecureRandom random) throws CaException, SigningException {
         KeyPair pair = Keys.generateP256(bc, random);
         SigningKey key = new JcaSigningKey("sign-" + member.format(), pair.getPrivate(), pair.getPublic(), bc);
         IssuedCertificate cert = issue(ca, key, CertificateProfile.SIGN, member, List.of());
@@ -67,7 +74,7 @@ final class TestServer implements ServerIdentity {
 
     private static IssuedCertificate issue(CertificateAuthority ca, SigningKey key, CertificateProfile profile,
                                            org.xroadng.protocol.id.XRoadId identity, List<GeneralName> hosts)
-            throws Exception {
+ throws CaException, SigningException {
         byte[] csr = Pem.encode(CsrBuilder.build(key, profile, identity, hosts)).getBytes(StandardCharsets.US_ASCII);
         return ca.issue(new IssueRequest(csr, profile, identity, List.of(), null));
     }

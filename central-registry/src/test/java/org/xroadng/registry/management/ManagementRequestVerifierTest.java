@@ -1,5 +1,9 @@
 package org.xroadng.registry.management;
 
+import org.xroadng.protocol.jws.SigningException;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import java.security.cert.CertificateEncodingException;
+import java.security.NoSuchAlgorithmException;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -56,7 +60,7 @@ class ManagementRequestVerifierTest {
     }
 
     private String filed(AuthCertRegRequest request, TestPki.Issued authSigner, TestPki.Issued owner)
-            throws Exception {
+ throws SigningException {
         return ManagementRequests.authCertReg(request, ca.signer(authSigner), ca.ocsp(authSigner.cert()),
                 ca.signer(owner), ca.ocsp(owner.cert()));
     }
@@ -65,12 +69,12 @@ class ManagementRequestVerifierTest {
         return new ClientRegRequest(SERVER, OTHERS_CLIENT, clock.instant());
     }
 
-    private String filed(ClientRegRequest request, TestPki.Issued member) throws Exception {
+    private String filed(ClientRegRequest request, TestPki.Issued member) throws SigningException {
         return ManagementRequests.clientReg(request, ca.signer(member), ca.ocsp(member.cert()));
     }
 
     /** A JWS over arbitrary payload bytes, as a (possibly misbehaving) security server could make. */
-    private String signedRaw(TestPki.Issued signer, byte[] payload) throws Exception {
+    private String signedRaw(TestPki.Issued signer, byte[] payload) throws SigningException {
         return ca.signer(signer).sign(payload, ocspParam(ca.ocsp(signer.cert())));
     }
 
@@ -78,7 +82,7 @@ class ManagementRequestVerifierTest {
         return Map.of(ManagementRequests.OCSP_PARAM, Base64.getEncoder().encodeToString(der));
     }
 
-    private static byte[] json(Object request) throws Exception {
+    private static byte[] json(Object request) throws JsonProcessingException {
         return ProtocolJson.mapper().writeValueAsBytes(request);
     }
 
@@ -99,7 +103,7 @@ class ManagementRequestVerifierTest {
     // ---- accepted ----
 
     @Test
-    void goodAuthCertReg_yieldsTheServerItsCertificatesAndTheAuthHash() throws Exception {
+    void goodAuthCertReg_yieldsTheServerItsCertificatesAndTheAuthHash() throws CertificateEncodingException, ManagementRequestException, NoSuchAlgorithmException, SigningException {
         AuthCertRegRequest request = authCertReg(auth);
 
         VerifiedManagementRequest verified = verify(filed(request, auth, ownerSign));
@@ -115,7 +119,7 @@ class ManagementRequestVerifierTest {
     }
 
     @Test
-    void goodClientReg_yieldsTheClientAndItsSigningCertificate() throws Exception {
+    void goodClientReg_yieldsTheClientAndItsSigningCertificate() throws ManagementRequestException, SigningException {
         ClientRegRequest request = clientReg();
 
         VerifiedManagementRequest verified = verify(filed(request, otherSign));
@@ -128,7 +132,7 @@ class ManagementRequestVerifierTest {
     }
 
     @Test
-    void signerChainIncludingTheApprovedCa_isAccepted() throws Exception {
+    void signerChainIncludingTheApprovedCa_isAccepted() throws ManagementRequestException, SigningException {
         JwsSigner withCa = new JwsSigner(otherSign.key(), List.of(otherSign.cert(), ca.ca()));
         String body = ManagementRequests.clientReg(clientReg(), withCa, ca.ocsp(otherSign.cert()));
 
@@ -136,7 +140,7 @@ class ManagementRequestVerifierTest {
     }
 
     @Test
-    void requestedAtAtTheEdgeOfTheWindow_isAccepted() throws Exception {
+    void requestedAtAtTheEdgeOfTheWindow_isAccepted() throws ManagementRequestException, SigningException {
         ClientRegRequest request = new ClientRegRequest(SERVER, OTHERS_CLIENT,
                 NOW.minus(ManagementRequestVerifier.REQUEST_TIME_WINDOW));
 
@@ -146,7 +150,7 @@ class ManagementRequestVerifierTest {
     // ---- proof of possession and identities ----
 
     @Test
-    void proofOfPossessionSignedWithAnotherKey_isRefusedAsProofOfPossession() throws Exception {
+    void proofOfPossessionSignedWithAnotherKey_isRefusedAsProofOfPossession() throws SigningException {
         KeyPair impostor = Keys.generateP256(ca.pki.bc, ca.pki.random);
         // Claims the auth certificate's public key but signs with another private key.
         JwsSigner forged = new JwsSigner(new JcaSigningKey("impostor", impostor.getPrivate(),
@@ -160,7 +164,7 @@ class ManagementRequestVerifierTest {
     }
 
     @Test
-    void innerPayloadNamingAnotherAuthCertificate_isRefusedAsProofOfPossession() throws Exception {
+    void innerPayloadNamingAnotherAuthCertificate_isRefusedAsProofOfPossession() throws SigningException {
         TestPki.Issued otherAuth = ca.server(SERVER);
 
         ManagementRequestException e = refused(filed(authCertReg(otherAuth), auth, ownerSign),
@@ -170,14 +174,14 @@ class ManagementRequestVerifierTest {
     }
 
     @Test
-    void authCertRegAsBareJsonSignedOnlyByTheOwner_isRefusedAsProofOfPossession() throws Exception {
+    void authCertRegAsBareJsonSignedOnlyByTheOwner_isRefusedAsProofOfPossession() throws JsonProcessingException, SigningException {
         String body = signedRaw(ownerSign, json(authCertReg(auth)));
 
         refused(body, Reason.PROOF_OF_POSSESSION);
     }
 
     @Test
-    void ownerSignatureFromAnotherMember_isRefusedAsSignerMismatch() throws Exception {
+    void ownerSignatureFromAnotherMember_isRefusedAsSignerMismatch() throws SigningException {
         ManagementRequestException e = refused(filed(authCertReg(auth), auth, otherSign), Reason.SIGNER_MISMATCH);
 
         assertEquals("authCertReg signer: expected the signing certificate of DEMO/GOV/1001, the owner of"
@@ -185,7 +189,7 @@ class ManagementRequestVerifierTest {
     }
 
     @Test
-    void clientRegSignedByAnotherMembersKey_isRefusedAsSignerMismatch() throws Exception {
+    void clientRegSignedByAnotherMembersKey_isRefusedAsSignerMismatch() throws SigningException {
         ManagementRequestException e = refused(filed(clientReg(), ownerSign), Reason.SIGNER_MISMATCH);
 
         assertEquals("clientReg signer: expected the signing certificate of DEMO/COM/2002, the member of client"
@@ -193,7 +197,7 @@ class ManagementRequestVerifierTest {
     }
 
     @Test
-    void authCertificateNamingAnotherServer_isRefusedAsIdentityMismatch() throws Exception {
+    void authCertificateNamingAnotherServer_isRefusedAsIdentityMismatch() throws SigningException {
         TestPki.Issued ss2 = ca.server(OWNER.server("ss2"));
 
         ManagementRequestException e = refused(filed(authCertReg(ss2), ss2, ownerSign), Reason.IDENTITY_MISMATCH);
@@ -203,7 +207,7 @@ class ManagementRequestVerifierTest {
     }
 
     @Test
-    void memberSigningCertificateOfferedAsAuthCertificate_isRefusedAsInvalid() throws Exception {
+    void memberSigningCertificateOfferedAsAuthCertificate_isRefusedAsInvalid() throws SigningException {
         ManagementRequestException e = refused(filed(authCertReg(ownerSign), ownerSign, ownerSign),
                 Reason.CERTIFICATE_INVALID);
 
@@ -213,7 +217,7 @@ class ManagementRequestVerifierTest {
     // ---- certificates and OCSP ----
 
     @Test
-    void revokedOwnerCertificate_isRefusedAsRevoked() throws Exception {
+    void revokedOwnerCertificate_isRefusedAsRevoked() throws SigningException {
         ca.revoke(ownerSign.cert(), NOW.minus(Duration.ofDays(1)));
 
         ManagementRequestException e = refused(filed(authCertReg(auth), auth, ownerSign),
@@ -224,7 +228,7 @@ class ManagementRequestVerifierTest {
     }
 
     @Test
-    void revokedAuthCertificate_isRefusedAsRevoked() throws Exception {
+    void revokedAuthCertificate_isRefusedAsRevoked() throws SigningException {
         ca.revoke(auth.cert(), NOW.minus(Duration.ofHours(1)));
 
         ManagementRequestException e = refused(filed(authCertReg(auth), auth, ownerSign),
@@ -234,7 +238,7 @@ class ManagementRequestVerifierTest {
     }
 
     @Test
-    void ocspResponsesOlderThanTheFreshness_areRefusedAsStale() throws Exception {
+    void ocspResponsesOlderThanTheFreshness_areRefusedAsStale() throws SigningException {
         byte[] staleOcsp = ca.ocsp(otherSign.cert());
         clock.advance(FRESHNESS.plusMinutes(1));
         String body = ManagementRequests.clientReg(clientReg(), ca.signer(otherSign), staleOcsp);
@@ -245,7 +249,7 @@ class ManagementRequestVerifierTest {
     }
 
     @Test
-    void staleAuthCertificateOcspResponse_isRefusedAsStale() throws Exception {
+    void staleAuthCertificateOcspResponse_isRefusedAsStale() throws SigningException {
         byte[] staleAuthOcsp = ca.ocsp(auth.cert());
         clock.advance(FRESHNESS.plusMinutes(1));
         String body = ManagementRequests.authCertReg(authCertReg(auth), ca.signer(auth), staleAuthOcsp,
@@ -257,7 +261,7 @@ class ManagementRequestVerifierTest {
     }
 
     @Test
-    void missingOcspHeader_isRefusedAsMissing() throws Exception {
+    void missingOcspHeader_isRefusedAsMissing() throws JsonProcessingException, SigningException {
         String body = ca.signer(otherSign).sign(json(clientReg()));
 
         ManagementRequestException e = refused(body, Reason.OCSP_STALE_OR_MISSING);
@@ -267,7 +271,7 @@ class ManagementRequestVerifierTest {
     }
 
     @Test
-    void missingOcspHeaderOnTheProofOfPossession_isRefusedAsMissing() throws Exception {
+    void missingOcspHeaderOnTheProofOfPossession_isRefusedAsMissing() throws JsonProcessingException, SigningException {
         String inner = ca.signer(auth).sign(json(authCertReg(auth)));
         String body = signedRaw(ownerSign, inner.getBytes(StandardCharsets.US_ASCII));
 
@@ -277,7 +281,7 @@ class ManagementRequestVerifierTest {
     }
 
     @Test
-    void ocspResponseAboutAnotherCertificate_isRefusedAsMissing() throws Exception {
+    void ocspResponseAboutAnotherCertificate_isRefusedAsMissing() throws SigningException {
         String body = ManagementRequests.clientReg(clientReg(), ca.signer(otherSign), ca.ocsp(ownerSign.cert()));
 
         ManagementRequestException e = refused(body, Reason.OCSP_STALE_OR_MISSING);
@@ -287,14 +291,14 @@ class ManagementRequestVerifierTest {
     }
 
     @Test
-    void ocspHeaderThatIsNotBase64_isRefusedAsMalformed() throws Exception {
+    void ocspHeaderThatIsNotBase64_isRefusedAsMalformed() throws JsonProcessingException, SigningException {
         String body = ca.signer(otherSign).sign(json(clientReg()), Map.of(ManagementRequests.OCSP_PARAM, "%%%"));
 
         refused(body, Reason.MALFORMED);
     }
 
     @Test
-    void certificateFromAnUnapprovedCa_isRefusedAsInvalid() throws Exception {
+    void certificateFromAnUnapprovedCa_isRefusedAsInvalid() throws SigningException {
         ManagementPki foreign = new ManagementPki(clock, "Foreign Root CA");
         TestPki.Issued foreignMember = foreign.member(OTHER);
         String body = ManagementRequests.clientReg(clientReg(), foreign.signer(foreignMember),
@@ -306,7 +310,7 @@ class ManagementRequestVerifierTest {
     }
 
     @Test
-    void signingCertificateWithoutAnXroadName_isRefusedAsInvalid() throws Exception {
+    void signingCertificateWithoutAnXroadName_isRefusedAsInvalid() throws SigningException {
         TestPki.Issued anonymous = ca.pki.issue("anonymous", CertificateKind.MEMBER_SIGN,
                 List.of(new GeneralName(GeneralName.dNSName, "anonymous.example.org")), null);
 
@@ -316,7 +320,7 @@ class ManagementRequestVerifierTest {
     // ---- signatures and wire form ----
 
     @Test
-    void tamperedOuterPayload_isRefusedAsBadSignature() throws Exception {
+    void tamperedOuterPayload_isRefusedAsBadSignature() throws JsonProcessingException, SigningException {
         String[] parts = filed(clientReg(), otherSign).split("\\.");
         byte[] changed = json(new ClientRegRequest(SERVER, OTHER.subsystem("billing"), NOW));
         String body = parts[0] + "." + Base64.getUrlEncoder().withoutPadding().encodeToString(changed) + "."
@@ -328,7 +332,7 @@ class ManagementRequestVerifierTest {
     }
 
     @Test
-    void algorithmOtherThanEs256_isRefusedAsBadSignature() throws Exception {
+    void algorithmOtherThanEs256_isRefusedAsBadSignature() throws SigningException {
         String[] parts = filed(clientReg(), otherSign).split("\\.");
         String header = new String(Base64.getUrlDecoder().decode(parts[0]), StandardCharsets.UTF_8)
                 .replace("\"ES256\"", "\"HS256\"");
@@ -341,7 +345,7 @@ class ManagementRequestVerifierTest {
     }
 
     @Test
-    void unsignedAlgNone_isRefusedAsMalformed() throws Exception {
+    void unsignedAlgNone_isRefusedAsMalformed() throws SigningException {
         String[] parts = filed(clientReg(), otherSign).split("\\.");
         String none = Base64.getUrlEncoder().withoutPadding()
                 .encodeToString("{\"alg\":\"none\"}".getBytes(StandardCharsets.UTF_8));
@@ -366,12 +370,12 @@ class ManagementRequestVerifierTest {
     }
 
     @Test
-    void payloadThatIsNeitherJsonNorJws_isRefusedAsMalformed() throws Exception {
+    void payloadThatIsNeitherJsonNorJws_isRefusedAsMalformed() throws SigningException {
         refused(signedRaw(otherSign, "eyJhbGciOi but not a JWS".getBytes(StandardCharsets.UTF_8)), Reason.MALFORMED);
     }
 
     @Test
-    void unknownRequestType_isRefusedAsUnknownType() throws Exception {
+    void unknownRequestType_isRefusedAsUnknownType() throws SigningException {
         byte[] payload = "{\"type\":\"serverDelete\",\"server\":\"DEMO/GOV/1001/ss1\"}".getBytes(StandardCharsets.UTF_8);
 
         ManagementRequestException e = refused(signedRaw(otherSign, payload), Reason.UNKNOWN_TYPE);
@@ -380,7 +384,7 @@ class ManagementRequestVerifierTest {
     }
 
     @Test
-    void clientRegWithAnUnknownField_isRefusedAsMalformed() throws Exception {
+    void clientRegWithAnUnknownField_isRefusedAsMalformed() throws SigningException {
         String payload = "{\"type\":\"clientReg\",\"server\":\"DEMO/GOV/1001/ss1\",\"client\":\"DEMO/COM/2002/crm\","
                 + "\"requestedAt\":\"" + NOW + "\",\"approved\":\"yes\"}";
 
@@ -392,7 +396,7 @@ class ManagementRequestVerifierTest {
     }
 
     @Test
-    void clientRegWithANumericRequestedAt_isRefusedAsMalformed() throws Exception {
+    void clientRegWithANumericRequestedAt_isRefusedAsMalformed() throws SigningException {
         String payload = "{\"type\":\"clientReg\",\"server\":\"DEMO/GOV/1001/ss1\",\"client\":\"DEMO/COM/2002/crm\","
                 + "\"requestedAt\":" + NOW.getEpochSecond() + "}";
 
@@ -403,7 +407,7 @@ class ManagementRequestVerifierTest {
     }
 
     @Test
-    void clientRegWithADuplicateField_isRefusedAsMalformed() throws Exception {
+    void clientRegWithADuplicateField_isRefusedAsMalformed() throws SigningException {
         String payload = "{\"type\":\"clientReg\",\"server\":\"DEMO/GOV/1001/ss1\",\"client\":\"DEMO/COM/2002/crm\","
                 + "\"client\":\"DEMO/GOV/1001/other\",\"requestedAt\":\"" + NOW + "\"}";
 
@@ -414,7 +418,7 @@ class ManagementRequestVerifierTest {
     }
 
     @Test
-    void clientRegWithABadIdentifier_isRefusedAsMalformed() throws Exception {
+    void clientRegWithABadIdentifier_isRefusedAsMalformed() throws SigningException {
         String payload = "{\"type\":\"clientReg\",\"server\":\"DEMO/GOV/1001/ss1\",\"client\":\"DEMO/COM\","
                 + "\"requestedAt\":\"" + NOW + "\"}";
 
@@ -427,7 +431,7 @@ class ManagementRequestVerifierTest {
     // ---- replay window ----
 
     @Test
-    void requestedAtFarInThePast_isRefusedAsOutOfWindow() throws Exception {
+    void requestedAtFarInThePast_isRefusedAsOutOfWindow() throws SigningException {
         ClientRegRequest old = new ClientRegRequest(SERVER, OTHERS_CLIENT, NOW.minus(Duration.ofHours(1)));
 
         ManagementRequestException e = refused(filed(old, otherSign), Reason.REQUEST_TIME_OUT_OF_WINDOW);
@@ -437,7 +441,7 @@ class ManagementRequestVerifierTest {
     }
 
     @Test
-    void authCertRegRequestedFarInTheFuture_isRefusedAsOutOfWindow() throws Exception {
+    void authCertRegRequestedFarInTheFuture_isRefusedAsOutOfWindow() throws SigningException {
         AuthCertRegRequest future = new AuthCertRegRequest(SERVER, ADDRESS, base64(auth.cert()),
                 NOW.plus(Duration.ofMinutes(11)));
 
@@ -445,7 +449,7 @@ class ManagementRequestVerifierTest {
     }
 
     @Test
-    void validRequestReplayedAfterTheWindow_isRefusedAsOutOfWindow() throws Exception {
+    void validRequestReplayedAfterTheWindow_isRefusedAsOutOfWindow() throws ManagementRequestException, SigningException {
         String body = filed(clientReg(), otherSign);
         verify(body);
         clock.advance(ManagementRequestVerifier.REQUEST_TIME_WINDOW.plusSeconds(1));

@@ -1,5 +1,9 @@
 package org.xroadng.certs.ca;
 
+import org.xroadng.protocol.jws.SigningException;
+import java.security.cert.CertificateParsingException;
+import java.io.IOException;
+import org.xroadng.certs.profile.ProfileException;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -41,7 +45,7 @@ class CertificateAuthorityTest {
     private CertificateAuthority ca;
 
     @BeforeEach
-    void createCa() throws Exception {
+    void createCa() throws CaException {
         ca = CertificateAuthority.init(dir.resolve("ca"), new CaSettings("Test CA", URI.create("http://127.0.0.1:8899"),
                 new InetSocketAddress("127.0.0.1", 8899), 365), Pin.of("ca-pin"), keys.bc, keys.random, keys.clock);
     }
@@ -52,13 +56,13 @@ class CertificateAuthorityTest {
     }
 
     private byte[] csr(CertificateProfile profile, org.xroadng.protocol.id.XRoadId identity, List<GeneralName> hosts)
-            throws Exception {
+ throws SigningException {
         TestPki.Issued subject = keys.issue("subject", CertificateKind.MEMBER_SIGN, List.of(), null);
         return Pem.encode(CsrBuilder.build(subject.key(), profile, identity, hosts)).getBytes(StandardCharsets.US_ASCII);
     }
 
     @Test
-    void signCertificate_carriesProfileAndPassesOpenSslVerify() throws Exception {
+    void signCertificate_carriesProfileAndPassesOpenSslVerify() throws CaException, ProfileException, SigningException {
         IssuedCertificate issued = ca.issue(new IssueRequest(csr(CertificateProfile.SIGN, MEMBER, List.of()),
                 CertificateProfile.SIGN, MEMBER, List.of(), null));
         X509Certificate cert = issued.certificate();
@@ -77,7 +81,7 @@ class CertificateAuthorityTest {
     }
 
     @Test
-    void authCertificate_hasServerNameAndTlsUsages() throws Exception {
+    void authCertificate_hasServerNameAndTlsUsages() throws CaException, CertificateParsingException, ProfileException, SigningException {
         GeneralName ip = new GeneralName(GeneralName.iPAddress, "127.0.0.1");
         IssuedCertificate issued = ca.issue(new IssueRequest(csr(CertificateProfile.AUTH, SERVER, List.of()),
                 CertificateProfile.AUTH, SERVER, List.of(ip), null));
@@ -92,7 +96,7 @@ class CertificateAuthorityTest {
     }
 
     @Test
-    void csrMadeByOpenSsl_isIssued() throws Exception {
+    void csrMadeByOpenSsl_isIssued() throws CaException, IOException, ProfileException {
         OpenSsl.Result key = OpenSsl.run(dir, "ecparam", "-name", "prime256v1", "-genkey", "-noout", "-out", "key.pem");
         assertEquals(0, key.exitCode(), key.output());
         OpenSsl.Result req = OpenSsl.run(dir, "req", "-new", "-key", "key.pem", "-subj", "/CN=ignored",
@@ -107,7 +111,7 @@ class CertificateAuthorityTest {
     }
 
     @Test
-    void ourCsr_passesOpenSslReqVerify() throws Exception {
+    void ourCsr_passesOpenSslReqVerify() throws IOException, SigningException {
         Files.write(dir.resolve("ours.csr"), csr(CertificateProfile.AUTH, SERVER,
                 List.of(new GeneralName(GeneralName.dNSName, "ss1.example.org"))));
 
@@ -121,7 +125,7 @@ class CertificateAuthorityTest {
     }
 
     @Test
-    void malformedCsr_isRefusedAndNothingStored() throws Exception {
+    void malformedCsr_isRefusedAndNothingStored() throws CaException {
         int before = ca.list().size();
         CaException e = assertThrows(CaException.class, () -> ca.issue(new IssueRequest(
                 "-----BEGIN CERTIFICATE REQUEST-----\nbm90IGEgY3Ny\n-----END CERTIFICATE REQUEST-----\n".getBytes(),
@@ -133,7 +137,7 @@ class CertificateAuthorityTest {
     }
 
     @Test
-    void csrNamingAnotherMember_isRefusedAndNothingStored() throws Exception {
+    void csrNamingAnotherMember_isRefusedAndNothingStored() throws CaException, SigningException {
         int before = ca.list().size();
         byte[] request = csr(CertificateProfile.SIGN, MemberId.parse("DEMO/GOV/9999"), List.of());
 
@@ -146,7 +150,7 @@ class CertificateAuthorityTest {
     }
 
     @Test
-    void identityOfWrongKindForProfile_isRefused() throws Exception {
+    void identityOfWrongKindForProfile_isRefused() throws SigningException {
         byte[] request = csr(CertificateProfile.SIGN, MEMBER, List.of());
         CaException e = assertThrows(CaException.class, () -> ca.issue(new IssueRequest(request,
                 CertificateProfile.AUTH, MEMBER, List.of(), null)));
@@ -154,7 +158,7 @@ class CertificateAuthorityTest {
     }
 
     @Test
-    void authWithoutHostName_isRefused() throws Exception {
+    void authWithoutHostName_isRefused() throws SigningException {
         byte[] request = csr(CertificateProfile.AUTH, SERVER, List.of());
         CaException e = assertThrows(CaException.class, () -> ca.issue(new IssueRequest(request,
                 CertificateProfile.AUTH, SERVER, List.of(), null)));
@@ -162,7 +166,7 @@ class CertificateAuthorityTest {
     }
 
     @Test
-    void rsaKey_isRefused() throws Exception {
+    void rsaKey_isRefused() {
         OpenSsl.run(dir, "req", "-new", "-newkey", "rsa:2048", "-nodes", "-keyout", "rsa.key", "-subj", "/CN=x",
                 "-out", "rsa.csr");
         CaException e = assertThrows(CaException.class, () -> ca.issue(new IssueRequest(
@@ -171,7 +175,7 @@ class CertificateAuthorityTest {
     }
 
     @Test
-    void revoke_changesStatusOnceAndRefusesUnknownSerial() throws Exception {
+    void revoke_changesStatusOnceAndRefusesUnknownSerial() throws CaException, SigningException {
         IssuedCertificate issued = ca.issue(new IssueRequest(csr(CertificateProfile.SIGN, MEMBER, List.of()),
                 CertificateProfile.SIGN, MEMBER, List.of(), null));
         assertEquals(IssuedStatus.good(), ca.statusSource().statusOf(issued.serial()).orElseThrow());
@@ -189,7 +193,7 @@ class CertificateAuthorityTest {
     }
 
     @Test
-    void reopenedCa_keepsItsRecordsAndRefusesWrongPin() throws Exception {
+    void reopenedCa_keepsItsRecordsAndRefusesWrongPin() throws CaException, SigningException {
         IssuedCertificate issued = ca.issue(new IssueRequest(csr(CertificateProfile.SIGN, MEMBER, List.of()),
                 CertificateProfile.SIGN, MEMBER, List.of(), null));
         ca.close();
@@ -205,7 +209,7 @@ class CertificateAuthorityTest {
     }
 
     @Test
-    void trustServiceCertificates_passOpenSslPurposeChecks() throws Exception {
+    void trustServiceCertificates_passOpenSslPurposeChecks() {
         String caFile = dir.resolve("ca/ca.pem").toString();
         OpenSsl.Result tsa = OpenSsl.run(dir, "verify", "-CAfile", caFile, "-purpose", "timestampsign",
                 dir.resolve("ca/tsa.pem").toString());

@@ -26,12 +26,12 @@ class CarriedOcspCheckerTest {
     private final X509Certificate ca = f.pki.ca.cert();
 
     /** A response as the signer would have fetched it: no nonce. */
-    private byte[] carriedResponseFor(X509Certificate certificate) throws Exception {
+    private byte[] carriedResponseFor(X509Certificate certificate) throws OcspException {
         return f.responder.respond(OcspRequests.build(certificate, ca, CertificateID.HASH_SHA1, Optional.empty()));
     }
 
     @Test
-    void goodResponseForTheCertificate_yieldsGood() throws Exception {
+    void goodResponseForTheCertificate_yieldsGood() throws OcspException {
         byte[] response = carriedResponseFor(f.leaf.cert());
 
         OcspResult result = new CarriedOcspChecker(response, verifier, clock).check(f.leaf.cert(), ca);
@@ -42,7 +42,7 @@ class CarriedOcspCheckerTest {
     }
 
     @Test
-    void revokedResponse_yieldsRevokedWithItsTime() throws Exception {
+    void revokedResponse_yieldsRevokedWithItsTime() throws OcspException {
         Instant revokedAt = NOW.minus(Duration.ofHours(3));
         f.source.revoke(f.leaf.cert(), revokedAt, 1);
         byte[] response = carriedResponseFor(f.leaf.cert());
@@ -54,7 +54,7 @@ class CarriedOcspCheckerTest {
     }
 
     @Test
-    void responseOlderThanTheFreshness_isRefused() throws Exception {
+    void responseOlderThanTheFreshness_isRefused() throws OcspException {
         CarriedOcspChecker checker = new CarriedOcspChecker(carriedResponseFor(f.leaf.cert()), verifier, clock);
         clock.advance(FRESHNESS.plusSeconds(1));
 
@@ -65,7 +65,7 @@ class CarriedOcspCheckerTest {
     }
 
     @Test
-    void responseJustWithinTheFreshness_isAccepted() throws Exception {
+    void responseJustWithinTheFreshness_isAccepted() throws OcspException {
         CarriedOcspChecker checker = new CarriedOcspChecker(carriedResponseFor(f.leaf.cert()), verifier, clock);
         clock.advance(FRESHNESS);
 
@@ -73,7 +73,7 @@ class CarriedOcspCheckerTest {
     }
 
     @Test
-    void responseForAnotherCertificate_isRefused() throws Exception {
+    void responseForAnotherCertificate_isRefused() throws OcspException {
         TestPki.Issued another = f.pki.issue("Another Member", CertificateKind.MEMBER_SIGN, List.of(), null);
         f.source.issued(another.cert());
         byte[] responseForAnother = carriedResponseFor(another.cert());
@@ -95,7 +95,7 @@ class CarriedOcspCheckerTest {
     }
 
     @Test
-    void callerChangingItsArrayAfterwards_doesNotChangeTheCarriedResponse() throws Exception {
+    void callerChangingItsArrayAfterwards_doesNotChangeTheCarriedResponse() throws OcspException {
         byte[] response = carriedResponseFor(f.leaf.cert());
         CarriedOcspChecker checker = new CarriedOcspChecker(response, verifier, clock);
         response[response.length / 2] ^= 0x01;

@@ -1,5 +1,6 @@
 package org.xroadng.certs.ocsp;
 
+import java.io.IOException;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -33,7 +34,7 @@ class OcspClientTest {
     private OcspClient client;
 
     @BeforeEach
-    void start() throws Exception {
+    void start() throws IOException {
         server = HttpApiServer.builder("ocsp-client-test")
                 .route("POST", "/ocsp", call -> {
                     requests.incrementAndGet();
@@ -61,7 +62,7 @@ class OcspClientTest {
     }
 
     @Test
-    void certificateWithAiaUrl_isCheckedAtThatResponder() throws Exception {
+    void certificateWithAiaUrl_isCheckedAtThatResponder() throws OcspException {
         OcspResult result = client.check(f.leaf.cert(), f.pki.ca.cert());
 
         assertEquals(OcspResult.Status.GOOD, result.status());
@@ -69,7 +70,7 @@ class OcspClientTest {
     }
 
     @Test
-    void revokedCertificate_isReportedRevoked() throws Exception {
+    void revokedCertificate_isReportedRevoked() throws OcspException {
         Instant revokedAt = NOW.minus(Duration.ofDays(1));
         f.source.revoke(f.leaf.cert(), revokedAt, CRLReason.superseded);
 
@@ -80,7 +81,7 @@ class OcspClientTest {
     }
 
     @Test
-    void secondCheckWithinFreshness_isAnsweredFromCache() throws Exception {
+    void secondCheckWithinFreshness_isAnsweredFromCache() throws OcspException {
         OcspResult first = client.check(f.leaf.cert(), f.pki.ca.cert());
         clock.advance(FRESHNESS.minusSeconds(1));
 
@@ -91,7 +92,7 @@ class OcspClientTest {
     }
 
     @Test
-    void checkAfterFreshness_fetchesAgain() throws Exception {
+    void checkAfterFreshness_fetchesAgain() throws OcspException {
         client.check(f.leaf.cert(), f.pki.ca.cert());
         clock.advance(FRESHNESS.plusSeconds(1));
 

@@ -1,5 +1,6 @@
 package org.xroadng.certs.ocsp;
 
+import java.io.IOException;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -38,7 +39,7 @@ class OcspOpenSslTest {
     Path dir;
 
     @BeforeEach
-    void start() throws Exception {
+    void start() throws IOException {
         server = new OcspHttpEndpoints(f.responder).addTo(HttpApiServer.builder("ocsp-test"), "/ocsp").start();
         url = server.baseUri() + "/ocsp";
         TestPki.writePem(dir, "ca.pem", f.pki.ca.cert());
@@ -86,7 +87,7 @@ class OcspOpenSslTest {
     }
 
     @Test
-    void garbagePosted_isAnsweredMalformedRequestAsOpenSslReadsIt() throws Exception {
+    void garbagePosted_isAnsweredMalformedRequestAsOpenSslReadsIt() throws IOException, InterruptedException {
         HttpResponse<byte[]> response = http.send(HttpRequest.newBuilder(URI.create(url))
                 .header("Content-Type", OcspHttpEndpoints.REQUEST_TYPE)
                 .POST(HttpRequest.BodyPublishers.ofByteArray("not an OCSP request".getBytes(StandardCharsets.UTF_8)))
@@ -101,7 +102,7 @@ class OcspOpenSslTest {
     }
 
     @Test
-    void openSslRequestSentByGet_isAnsweredGood() throws Exception {
+    void openSslRequestSentByGet_isAnsweredGood() throws IOException, InterruptedException {
         OpenSsl.Result made = OpenSsl.run(dir, "ocsp", "-issuer", "ca.pem", "-cert", "leaf.pem", "-no_nonce",
                 "-reqout", "req.der");
         assertEquals(0, made.exitCode(), made.output());
@@ -121,7 +122,7 @@ class OcspOpenSslTest {
     }
 
     @Test
-    void badBase64InGetPath_isAnsweredMalformedRequest() throws Exception {
+    void badBase64InGetPath_isAnsweredMalformedRequest() throws IOException, InterruptedException {
         HttpResponse<byte[]> response = http.send(HttpRequest.newBuilder(URI.create(url + "/%21%21not-base64"))
                 .GET().build(), HttpResponse.BodyHandlers.ofByteArray());
         Files.write(dir.resolve("resp.der"), response.body());

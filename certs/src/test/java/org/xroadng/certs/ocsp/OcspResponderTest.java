@@ -1,5 +1,9 @@
 package org.xroadng.certs.ocsp;
 
+import org.bouncycastle.operator.OperatorCreationException;
+import java.security.cert.CertificateEncodingException;
+import java.io.IOException;
+import org.bouncycastle.cert.ocsp.OCSPException;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -36,13 +40,13 @@ class OcspResponderTest {
     private final OcspFixture f = new OcspFixture(clock);
     private final OcspResponseVerifier verifier = new OcspResponseVerifier(f.pki.bc, Duration.ofHours(1));
 
-    private OcspResult ask(X509Certificate cert, X509Certificate issuer) throws Exception {
+    private OcspResult ask(X509Certificate cert, X509Certificate issuer) throws OcspException {
         byte[] request = OcspRequests.build(cert, issuer, CertificateID.HASH_SHA1, Optional.empty());
         return verifier.verify(f.responder.respond(request), cert, issuer, clock.instant(), Optional.empty());
     }
 
     @Test
-    void issuedCertificate_isGoodWithSecondPrecisionTimes() throws Exception {
+    void issuedCertificate_isGoodWithSecondPrecisionTimes() throws OcspException {
         OcspResult result = ask(f.leaf.cert(), f.pki.ca.cert());
 
         assertEquals(OcspResult.Status.GOOD, result.status());
@@ -52,7 +56,7 @@ class OcspResponderTest {
     }
 
     @Test
-    void revokedCertificate_isRevokedWithTimeAndReason() throws Exception {
+    void revokedCertificate_isRevokedWithTimeAndReason() throws IOException, OCSPException, OcspException {
         Instant revokedAt = Instant.parse("2030-01-14T08:30:00Z");
         f.source.revoke(f.leaf.cert(), revokedAt, CRLReason.keyCompromise);
 
@@ -66,14 +70,14 @@ class OcspResponderTest {
     }
 
     @Test
-    void serialUnknownToSource_isUnknown() throws Exception {
+    void serialUnknownToSource_isUnknown() throws OcspException {
         TestPki.Issued stranger = f.pki.issue("Never Recorded", CertificateKind.MEMBER_SIGN, List.of(), null);
 
         assertEquals(OcspResult.Status.UNKNOWN, ask(stranger.cert(), f.pki.ca.cert()).status());
     }
 
     @Test
-    void certificateOfAnotherCa_isUnknownEvenWhenSerialIsKnown() throws Exception {
+    void certificateOfAnotherCa_isUnknownEvenWhenSerialIsKnown() throws CertificateEncodingException, IOException, OCSPException, OperatorCreationException {
         TestPki other = TestPki.create(clock, "Other Root CA");
         // The other CA's name and key hashes, with a serial our source does know.
         CertificateID id = new CertificateID(new BcDigestCalculatorProvider().get(CertificateID.HASH_SHA1),
@@ -87,7 +91,7 @@ class OcspResponderTest {
     }
 
     @Test
-    void sha256CertId_isRecognised() throws Exception {
+    void sha256CertId_isRecognised() throws OcspException {
         byte[] request = OcspRequests.build(f.leaf.cert(), f.pki.ca.cert(),
                 new AlgorithmIdentifier(NISTObjectIdentifiers.id_sha256), Optional.empty());
 
@@ -98,7 +102,7 @@ class OcspResponderTest {
     }
 
     @Test
-    void requestWithNonce_getsTheSameNonceBack() throws Exception {
+    void requestWithNonce_getsTheSameNonceBack() throws OcspException {
         byte[] nonce = new BigInteger("0123456789abcdef0123456789abcdef", 16).toByteArray();
         byte[] request = OcspRequests.build(f.leaf.cert(), f.pki.ca.cert(), CertificateID.HASH_SHA1,
                 Optional.of(nonce));
@@ -110,13 +114,13 @@ class OcspResponderTest {
     }
 
     @Test
-    void garbage_isAnsweredMalformedRequest() throws Exception {
+    void garbage_isAnsweredMalformedRequest() throws IOException {
         assertEquals(OCSPResponseStatus.MALFORMED_REQUEST, statusOf(f.responder.respond(new byte[] {1, 2, 3})));
         assertEquals(OCSPResponseStatus.MALFORMED_REQUEST, statusOf(f.responder.respond(new byte[0])));
     }
 
     @Test
-    void tooManySingleRequests_isAnsweredMalformedRequest() throws Exception {
+    void tooManySingleRequests_isAnsweredMalformedRequest() throws CertificateEncodingException, IOException, OCSPException, OperatorCreationException {
         CertificateID id = new CertificateID(new BcDigestCalculatorProvider().get(CertificateID.HASH_SHA1),
                 new JcaX509CertificateHolder(f.pki.ca.cert()), f.leaf.cert().getSerialNumber());
         OCSPReqBuilder builder = new OCSPReqBuilder();
@@ -128,7 +132,7 @@ class OcspResponderTest {
     }
 
     @Test
-    void oversizedNonce_isAnsweredMalformedRequest() throws Exception {
+    void oversizedNonce_isAnsweredMalformedRequest() throws IOException, OcspException {
         byte[] request = OcspRequests.build(f.leaf.cert(), f.pki.ca.cert(), CertificateID.HASH_SHA1,
                 Optional.of(new byte[33]));
 
@@ -136,7 +140,7 @@ class OcspResponderTest {
     }
 
     @Test
-    void failingSource_isAnsweredInternalError() throws Exception {
+    void failingSource_isAnsweredInternalError() throws IOException, OcspException {
         OcspResponder broken = new OcspResponder(f.pki.ca.cert(), f.responderCert.cert(), f.responderCert.key(),
                 serial -> {
                     throw new IllegalStateException("database down");
@@ -155,12 +159,12 @@ class OcspResponderTest {
         assertTrue(e.getMessage().contains("id-kp-OCSPSigning"), e.getMessage());
     }
 
-    private static int statusOf(byte[] response) throws Exception {
+    private static int statusOf(byte[] response) throws IOException {
         return new OCSPResp(response).getStatus();
     }
 
     @Test
-    void response_namesResponderByKeyHashAndCarriesItsCertificate() throws Exception {
+    void response_namesResponderByKeyHashAndCarriesItsCertificate() throws CertificateEncodingException, IOException, OCSPException, OcspException {
         byte[] request = OcspRequests.build(f.leaf.cert(), f.pki.ca.cert(), CertificateID.HASH_SHA1, Optional.empty());
         BasicOCSPResp basic = (BasicOCSPResp) new OCSPResp(f.responder.respond(request)).getResponseObject();
 

@@ -1,5 +1,9 @@
 package org.xroadng.certs.ocsp;
 
+import org.bouncycastle.operator.OperatorCreationException;
+import java.security.cert.CertificateEncodingException;
+import java.io.IOException;
+import org.bouncycastle.cert.ocsp.OCSPException;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -26,7 +30,7 @@ class OcspResponseVerifierTest {
     private final OcspResponseVerifier verifier = new OcspResponseVerifier(f.pki.bc, FRESHNESS);
     private final X509Certificate ca = f.pki.ca.cert();
 
-    private byte[] responseFor(X509Certificate certificate, Optional<byte[]> nonce) throws Exception {
+    private byte[] responseFor(X509Certificate certificate, Optional<byte[]> nonce) throws OcspException {
         return f.responder.respond(OcspRequests.build(certificate, ca, CertificateID.HASH_SHA1, nonce));
     }
 
@@ -36,7 +40,7 @@ class OcspResponseVerifierTest {
     }
 
     @Test
-    void responseSignedByTheIssuerItself_isAccepted() throws Exception {
+    void responseSignedByTheIssuerItself_isAccepted() throws OcspException {
         OcspResponder byCa = new OcspResponder(ca, ca, f.pki.ca.key(), f.source, clock, Duration.ofHours(1));
         byte[] response = byCa.respond(OcspRequests.build(f.leaf.cert(), ca, CertificateID.HASH_SHA1,
                 Optional.empty()));
@@ -46,7 +50,7 @@ class OcspResponseVerifierTest {
     }
 
     @Test
-    void responderCertificateOfAnotherCa_isRefused() throws Exception {
+    void responderCertificateOfAnotherCa_isRefused() throws CertificateEncodingException, IOException, OCSPException, OperatorCreationException {
         TestPki other = TestPki.create(clock, "Other Root CA");
         TestPki.Issued foreignResponder = other.issue("Foreign OCSP", CertificateKind.OCSP_RESPONDER, List.of(), null);
         byte[] response = ResponseForger.good(f.leaf.cert(), ca, NOW, foreignResponder.cert(), foreignResponder.key());
@@ -58,7 +62,7 @@ class OcspResponseVerifierTest {
     }
 
     @Test
-    void responderCertificateWithoutOcspSigningEku_isRefused() throws Exception {
+    void responderCertificateWithoutOcspSigningEku_isRefused() throws CertificateEncodingException, IOException, OCSPException, OperatorCreationException {
         TestPki.Issued plain = f.pki.issue("Plain Member", CertificateKind.MEMBER_SIGN, List.of(), null);
         byte[] response = ResponseForger.good(f.leaf.cert(), ca, NOW, plain.cert(), plain.key());
 
@@ -69,7 +73,7 @@ class OcspResponseVerifierTest {
     }
 
     @Test
-    void expiredResponderCertificate_isRefused() throws Exception {
+    void expiredResponderCertificate_isRefused() throws CertificateEncodingException, IOException, OCSPException, OperatorCreationException {
         TestPki.Issued shortLived = f.pki.issue("Short OCSP", CertificateKind.OCSP_RESPONDER, List.of(), null,
                 Duration.ofHours(1));
         Instant later = NOW.plus(Duration.ofHours(2));
@@ -81,7 +85,7 @@ class OcspResponseVerifierTest {
     }
 
     @Test
-    void staleResponse_isRefused() throws Exception {
+    void staleResponse_isRefused() throws OcspException {
         byte[] response = responseFor(f.leaf.cert(), Optional.empty());
 
         String message = refusal(response, f.leaf.cert(), NOW.plus(FRESHNESS).plusSeconds(1), Optional.empty());
@@ -91,7 +95,7 @@ class OcspResponseVerifierTest {
     }
 
     @Test
-    void responseWithPassedNextUpdate_isRefused() throws Exception {
+    void responseWithPassedNextUpdate_isRefused() throws OcspException {
         byte[] response = responseFor(f.leaf.cert(), Optional.empty());
         OcspResponseVerifier lenient = new OcspResponseVerifier(f.pki.bc, Duration.ofDays(1));
         Instant later = NOW.plus(OcspFixture.VALIDITY).plusSeconds(1);
@@ -104,7 +108,7 @@ class OcspResponseVerifierTest {
     }
 
     @Test
-    void thisUpdateBeyondClockSkew_isRefused() throws Exception {
+    void thisUpdateBeyondClockSkew_isRefused() throws OcspException {
         clock.advance(Duration.ofMinutes(2));
         byte[] response = responseFor(f.leaf.cert(), Optional.empty());
 
@@ -114,7 +118,7 @@ class OcspResponseVerifierTest {
     }
 
     @Test
-    void responseForAnotherCertificate_isRefused() throws Exception {
+    void responseForAnotherCertificate_isRefused() throws OcspException {
         TestPki.Issued another = f.pki.issue("Another Member", CertificateKind.MEMBER_SIGN, List.of(), null);
         byte[] response = responseFor(another.cert(), Optional.empty());
 
@@ -127,7 +131,7 @@ class OcspResponseVerifierTest {
     }
 
     @Test
-    void tamperedResponse_isRefused() throws Exception {
+    void tamperedResponse_isRefused() throws OcspException {
         byte[] response = responseFor(f.leaf.cert(), Optional.empty());
         byte[] serial = f.leaf.cert().getSerialNumber().toByteArray();
         int at = indexOf(response, serial);
@@ -140,7 +144,7 @@ class OcspResponseVerifierTest {
     }
 
     @Test
-    void nonceMismatch_isRefused() throws Exception {
+    void nonceMismatch_isRefused() throws OcspException {
         byte[] sent = new BigInteger("0a0b0c0d", 16).toByteArray();
         byte[] response = responseFor(f.leaf.cert(), Optional.of(sent));
 
@@ -150,7 +154,7 @@ class OcspResponseVerifierTest {
     }
 
     @Test
-    void missingNonce_isRefusedWhenOneIsExpected() throws Exception {
+    void missingNonce_isRefusedWhenOneIsExpected() throws OcspException {
         byte[] response = responseFor(f.leaf.cert(), Optional.empty());
 
         String message = refusal(response, f.leaf.cert(), NOW, Optional.of(new byte[] {1, 2, 3, 4}));

@@ -1,5 +1,9 @@
 package org.xroadng.certs.ocsp;
 
+import org.bouncycastle.operator.OperatorCreationException;
+import java.io.IOException;
+import org.bouncycastle.cert.ocsp.OCSPException;
+import java.security.cert.CertificateEncodingException;
 import java.security.cert.X509Certificate;
 import java.time.Instant;
 import java.util.Date;
@@ -22,7 +26,7 @@ final class ResponseForger {
     }
 
     static byte[] good(X509Certificate certificate, X509Certificate issuer, Instant thisUpdate,
-                       X509Certificate signer, SigningKey signerKey) throws Exception {
+                       X509Certificate signer, SigningKey signerKey) throws CertificateEncodingException, IOException, OCSPException, OperatorCreationException {
         BcDigestCalculatorProvider digests = new BcDigestCalculatorProvider();
         CertificateID id = new CertificateID(digests.get(CertificateID.HASH_SHA1),
                 new JcaX509CertificateHolder(issuer), certificate.getSerialNumber());

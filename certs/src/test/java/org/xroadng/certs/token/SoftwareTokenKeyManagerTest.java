@@ -21,7 +21,7 @@ class SoftwareTokenKeyManagerTest {
     Path dir;
 
     @Test
-    void keyManager_presentsOnlyThatKeyAndItsChain() throws Exception {
+    void keyManager_presentsOnlyThatKeyAndItsChain() throws TokenException {
         SoftwareToken token = SoftwareToken.create(dir.resolve("token.p12"), Pin.of("1234"), pki.bc, pki.random,
                 pki.clock);
         String wanted = token.generateKey();
@@ -39,7 +39,7 @@ class SoftwareTokenKeyManagerTest {
     }
 
     @Test
-    void keyManagerForUnknownKey_isRefused() throws Exception {
+    void keyManagerForUnknownKey_isRefused() throws TokenException {
         SoftwareToken token = SoftwareToken.create(dir.resolve("token.p12"), Pin.of("1234"), pki.bc, pki.random,
                 pki.clock);
 

@@ -1,5 +1,10 @@
 package org.xroadng.certs.token;
 
+import org.xroadng.protocol.jws.SigningException;
+import java.security.InvalidKeyException;
+import java.security.SignatureException;
+import java.io.IOException;
+import java.security.NoSuchAlgorithmException;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -29,7 +34,7 @@ class SoftwareTokenTest {
     }
 
     @Test
-    void generatedKey_signsAndSurvivesReopening() throws Exception {
+    void generatedKey_signsAndSurvivesReopening() throws InvalidKeyException, NoSuchAlgorithmException, SignatureException, SigningException, TokenException {
         Path file = dir.resolve("token.p12");
         String keyId = create(file, "1234").generateKey();
 
@@ -46,7 +51,7 @@ class SoftwareTokenTest {
     }
 
     @Test
-    void wrongPin_isReportedAndLeavesTheTokenUnchanged() throws Exception {
+    void wrongPin_isReportedAndLeavesTheTokenUnchanged() throws IOException, TokenException {
         Path file = dir.resolve("token.p12");
         create(file, "1234").generateKey();
         byte[] before = Files.readAllBytes(file);
@@ -59,7 +64,7 @@ class SoftwareTokenTest {
     }
 
     @Test
-    void existingFile_isNotOverwrittenByCreate() throws Exception {
+    void existingFile_isNotOverwrittenByCreate() throws IOException, TokenException {
         Path file = dir.resolve("token.p12");
         create(file, "1234").generateKey();
         byte[] before = Files.readAllBytes(file);
@@ -69,7 +74,7 @@ class SoftwareTokenTest {
     }
 
     @Test
-    void unknownKeyId_isRefusedByName() throws Exception {
+    void unknownKeyId_isRefusedByName() throws TokenException {
         SoftwareToken token = create(dir.resolve("token.p12"), "1234");
 
         TokenException e = assertThrows(TokenException.class, () -> token.signingKey("00ff"));
@@ -77,7 +82,7 @@ class SoftwareTokenTest {
     }
 
     @Test
-    void importedCertificate_replacesThePlaceholder() throws Exception {
+    void importedCertificate_replacesThePlaceholder() throws TokenException {
         Path file = dir.resolve("token.p12");
         SoftwareToken token = create(file, "1234");
         String keyId = token.generateKey();
@@ -94,7 +99,7 @@ class SoftwareTokenTest {
     }
 
     @Test
-    void certificateForAnotherKey_isRefused() throws Exception {
+    void certificateForAnotherKey_isRefused() throws TokenException {
         SoftwareToken token = create(dir.resolve("token.p12"), "1234");
         String keyId = token.generateKey();
         var other = pki.issue("other", CertificateKind.MEMBER_SIGN, List.of(), null);
@@ -113,7 +118,7 @@ class SoftwareTokenTest {
     }
 
     @Test
-    void secretKey_survivesReopeningAndIsNotListedAsASigningKey() throws Exception {
+    void secretKey_survivesReopeningAndIsNotListedAsASigningKey() throws TokenException {
         Path file = dir.resolve("token.p12");
         SoftwareToken token = create(file, "1234");
         String keyId = token.generateKey();
@@ -130,7 +135,7 @@ class SoftwareTokenTest {
     }
 
     @Test
-    void secretKeyAlias_isNeverOverwrittenAndAbsentAliasIsEmpty() throws Exception {
+    void secretKeyAlias_isNeverOverwrittenAndAbsentAliasIsEmpty() throws TokenException {
         SoftwareToken token = create(dir.resolve("token.p12"), "1234");
         byte[] first = token.generateSecretKey("messagelog").getEncoded();
 

@@ -1,5 +1,10 @@
 package org.xroadng.certs.trust;
 
+import org.xroadng.protocol.jws.SigningException;
+import org.xroadng.certs.ca.CaException;
+import java.security.cert.CertificateException;
+import org.xroadng.certs.tsa.TimestampException;
+import java.security.NoSuchAlgorithmException;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -56,7 +61,7 @@ class TrustServerTest {
     private TrustServer server;
 
     @BeforeEach
-    void start() throws Exception {
+    void start() throws CaException, IOException {
         int port;
         try (ServerSocket socket = new ServerSocket(0)) {
             port = socket.getLocalPort();
@@ -73,7 +78,7 @@ class TrustServerTest {
         ca.close();
     }
 
-    private IssuedCertificate issueAuthCertificate() throws Exception {
+    private IssuedCertificate issueAuthCertificate() throws CaException, SigningException {
         TestPki.Issued subject = keys.issue("key", CertificateKind.SERVER_AUTH, List.of(), null);
         byte[] csr = Pem.encode(CsrBuilder.build(subject.key(), CertificateProfile.AUTH, SERVER,
                 List.of(new GeneralName(GeneralName.iPAddress, "127.0.0.1")))).getBytes(StandardCharsets.US_ASCII);
@@ -86,7 +91,7 @@ class TrustServerTest {
     }
 
     @Test
-    void issuedAuthCertificate_validatesWithLiveOcspUntilRevoked() throws Exception {
+    void issuedAuthCertificate_validatesWithLiveOcspUntilRevoked() throws CaException, CertificateValidationException, SigningException {
         IssuedCertificate issued = issueAuthCertificate();
 
         ValidatedCertificate valid = validator().validate(List.of(issued.certificate()), List.of(ca.caCertificate()),
@@ -103,7 +108,7 @@ class TrustServerTest {
     }
 
     @Test
-    void timestampClient_getsVerifiedTokenFromTheServedTsa() throws Exception {
+    void timestampClient_getsVerifiedTokenFromTheServedTsa() throws NoSuchAlgorithmException, TimestampException {
         byte[] digest = MessageDigest.getInstance("SHA-256").digest("batch root".getBytes(StandardCharsets.UTF_8));
         TimestampClient client = new TimestampClient(ca.settings().tsaUrl(), ca.tsaCertificate(), keys.clock, keys.bc,
                 keys.random, Duration.ofSeconds(5));
@@ -114,7 +119,7 @@ class TrustServerTest {
     }
 
     @Test
-    void servedCaCertificate_isTheCasOwn() throws IOException, InterruptedException, java.security.cert.CertificateException {
+    void servedCaCertificate_isTheCasOwn() throws CertificateException, IOException, InterruptedException {
         var response = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
                 ca.settings().caCertificateUrl()).build(), java.net.http.HttpResponse.BodyHandlers.ofString());
         assertEquals(200, response.statusCode());

@@ -1,5 +1,8 @@
 package org.xroadng.certs.tsa;
 
+import org.bouncycastle.cms.CMSException;
+import java.io.IOException;
+import org.bouncycastle.tsp.TSPException;
 import org.bouncycastle.cms.CMSSignedData;
 import org.bouncycastle.cms.SignerInformation;
 import org.bouncycastle.tsp.TimeStampResponse;
@@ -11,13 +14,13 @@ final class Tampering {
     }
 
     /** Flips the last byte of the ECDSA signature value (the low byte of {@code s}) in a DER token. */
-    static byte[] flipLastSignatureByte(byte[] derToken) throws Exception {
+    static byte[] flipLastSignatureByte(byte[] derToken) throws CMSException {
         SignerInformation signer = new CMSSignedData(derToken).getSignerInfos().getSigners().iterator().next();
         return flipLastByteOf(derToken, signer.getSignature());
     }
 
     /** The same inside a whole DER TimeStampResp. */
-    static byte[] flipLastSignatureByteInResponse(byte[] derResponse) throws Exception {
+    static byte[] flipLastSignatureByteInResponse(byte[] derResponse) throws IOException, TSPException {
         CMSSignedData token = new TimeStampResponse(derResponse).getTimeStampToken().toCMSSignedData();
         return flipLastByteOf(derResponse, token.getSignerInfos().getSigners().iterator().next().getSignature());
     }

@@ -1,5 +1,7 @@
 package org.xroadng.certs.tsa;
 
+import java.io.IOException;
+import org.bouncycastle.tsp.TSPException;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -32,7 +34,7 @@ class TimeStampAuthorityOpenSslTest {
     private HttpApiServer server;
 
     @BeforeEach
-    void start() throws Exception {
+    void start() throws IOException {
         server = TsaFixture.serve(new TsaHttpEndpoint(fixture.tsa));
         Files.writeString(dir.resolve("file.txt"), "a document that existed at ten o'clock\n");
         TestPki.writePem(dir, "ca.pem", fixture.pki.ca.cert());
@@ -45,7 +47,7 @@ class TimeStampAuthorityOpenSslTest {
     }
 
     @Test
-    void sha256QueryWithCertReq_verifiesAgainstCaFile() throws Exception {
+    void sha256QueryWithCertReq_verifiesAgainstCaFile() throws IOException, InterruptedException {
         query("-sha256", "-cert");
         postQuery();
 
@@ -57,7 +59,7 @@ class TimeStampAuthorityOpenSslTest {
     }
 
     @Test
-    void sha256QueryWithoutCertReq_verifiesWithTsaCertificateGivenSeparately() throws Exception {
+    void sha256QueryWithoutCertReq_verifiesWithTsaCertificateGivenSeparately() throws IOException, InterruptedException, TSPException {
         query("-sha256");
         byte[] reply = postQuery();
         assertTrue(new TimeStampResponse(reply).getTimeStampToken().getCertificates().getMatches(null).isEmpty(),
@@ -71,7 +73,7 @@ class TimeStampAuthorityOpenSslTest {
     }
 
     @Test
-    void grantedReply_showsGrantedStatusAndEchoesTheQueryNonce() throws Exception {
+    void grantedReply_showsGrantedStatusAndEchoesTheQueryNonce() throws IOException, InterruptedException {
         query("-sha256", "-cert");
         postQuery();
 
@@ -88,7 +90,7 @@ class TimeStampAuthorityOpenSslTest {
     }
 
     @Test
-    void sha1Query_isAnsweredWithBadAlgRejection() throws Exception {
+    void sha1Query_isAnsweredWithBadAlgRejection() throws IOException, InterruptedException {
         query("-sha1", "-cert");
         postQuery();
 
@@ -101,7 +103,7 @@ class TimeStampAuthorityOpenSslTest {
     }
 
     @Test
-    void garbageBody_isAnsweredWithBadDataFormatRejection() throws Exception {
+    void garbageBody_isAnsweredWithBadDataFormatRejection() throws IOException, InterruptedException {
         HttpResponse<byte[]> response = TsaFixture.post(TsaFixture.tsaUri(server), TsaHttpEndpoint.QUERY_TYPE,
                 "this is not DER".getBytes(StandardCharsets.US_ASCII));
         assertEquals(200, response.statusCode());
@@ -124,7 +126,7 @@ class TimeStampAuthorityOpenSslTest {
         assertEquals(0, result.exitCode(), result.output());
     }
 
-    private byte[] postQuery() throws Exception {
+    private byte[] postQuery() throws IOException, InterruptedException {
         HttpResponse<byte[]> response = TsaFixture.post(TsaFixture.tsaUri(server), TsaHttpEndpoint.QUERY_TYPE,
                 Files.readAllBytes(dir.resolve("req.tsq")));
         assertEquals(200, response.statusCode(), new String(response.body(), StandardCharsets.UTF_8));

@@ -1,5 +1,9 @@
 package org.xroadng.certs.tsa;
 
+import org.bouncycastle.tsp.TSPIOException;
+import java.io.IOException;
+import java.security.cert.CertificateEncodingException;
+import org.bouncycastle.tsp.TSPException;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -31,7 +35,7 @@ class TimeStampAuthorityTest {
     private final TsaFixture fixture = new TsaFixture();
 
     @Test
-    void sha256Request_isGrantedWithClockTimeNonceAndDefaultPolicy() throws Exception {
+    void sha256Request_isGrantedWithClockTimeNonceAndDefaultPolicy() throws IOException, TSPException {
         TimeStampResponse response = respond(request(true, BigInteger.valueOf(42), null));
 
         assertEquals(PKIStatus.GRANTED, response.getStatus());
@@ -43,7 +47,7 @@ class TimeStampAuthorityTest {
     }
 
     @Test
-    void requestNamingOurPolicy_isGranted() throws Exception {
+    void requestNamingOurPolicy_isGranted() throws IOException, TSPException {
         TimeStampResponse response = respond(request(false, null, TimeStampAuthority.DEFAULT_POLICY));
 
         assertEquals(PKIStatus.GRANTED, response.getStatus());
@@ -51,7 +55,7 @@ class TimeStampAuthorityTest {
     }
 
     @Test
-    void certReqTrue_tokenCarriesTsaCertificateAndChain() throws Exception {
+    void certReqTrue_tokenCarriesTsaCertificateAndChain() throws CertificateEncodingException, IOException, TSPException {
         TimeStampToken token = respond(request(true, null, null)).getTimeStampToken();
 
         Set<X509CertificateHolder> certs = new HashSet<>(token.getCertificates().getMatches(null));
@@ -60,14 +64,14 @@ class TimeStampAuthorityTest {
     }
 
     @Test
-    void certReqFalse_tokenCarriesNoCertificates() throws Exception {
+    void certReqFalse_tokenCarriesNoCertificates() throws IOException, TSPException {
         TimeStampToken token = respond(request(false, null, null)).getTimeStampToken();
 
         assertTrue(token.getCertificates().getMatches(null).isEmpty());
     }
 
     @Test
-    void repeatedRequests_getDistinctSerialNumbers() throws Exception {
+    void repeatedRequests_getDistinctSerialNumbers() throws IOException, TSPException {
         Set<BigInteger> serials = new HashSet<>();
         for (int i = 0; i < 20; i++) {
             serials.add(respond(request(false, null, null)).getTimeStampToken().getTimeStampInfo().getSerialNumber());
@@ -76,7 +80,7 @@ class TimeStampAuthorityTest {
     }
 
     @Test
-    void md5Imprint_isRejectedWithBadAlg() throws Exception {
+    void md5Imprint_isRejectedWithBadAlg() throws IOException, TSPException {
         TimeStampRequest md5 = new TimeStampRequestGenerator().generate(TSPAlgorithms.MD5, new byte[16]);
 
         TimeStampResponse response = respond(md5.getEncoded());
@@ -86,14 +90,14 @@ class TimeStampAuthorityTest {
     }
 
     @Test
-    void shortSha256Imprint_isRejectedWithBadDataFormat() throws Exception {
+    void shortSha256Imprint_isRejectedWithBadDataFormat() throws IOException, TSPException {
         TimeStampRequest shortImprint = new TimeStampRequestGenerator().generate(TSPAlgorithms.SHA256, new byte[20]);
 
         assertRejected(respond(shortImprint.getEncoded()), PKIFailureInfo.badDataFormat);
     }
 
     @Test
-    void otherPolicy_isRejectedWithUnacceptedPolicy() throws Exception {
+    void otherPolicy_isRejectedWithUnacceptedPolicy() throws IOException, TSPException {
         TimeStampResponse response = respond(request(true, null, new ASN1ObjectIdentifier("1.2.3.4")));
 
         assertRejected(response, PKIFailureInfo.unacceptedPolicy);
@@ -101,7 +105,7 @@ class TimeStampAuthorityTest {
     }
 
     @Test
-    void requestExtension_isRejectedWithUnacceptedExtension() throws Exception {
+    void requestExtension_isRejectedWithUnacceptedExtension() throws IOException, TSPException, TSPIOException {
         TimeStampRequestGenerator generator = new TimeStampRequestGenerator();
         generator.addExtension(new ASN1ObjectIdentifier("1.2.3.5"), true, DERNull.INSTANCE);
 
@@ -111,7 +115,7 @@ class TimeStampAuthorityTest {
     }
 
     @Test
-    void emptyAndGarbageAndTrailingBytes_areRejectedWithBadDataFormat() throws Exception {
+    void emptyAndGarbageAndTrailingBytes_areRejectedWithBadDataFormat() throws IOException, TSPException {
         byte[] valid = request(false, null, null);
         byte[] trailing = java.util.Arrays.copyOf(valid, valid.length + 1);
 
@@ -138,11 +142,11 @@ class TimeStampAuthorityTest {
                 List.of(), other.key(), TsaFixture.CLOCK, fixture.pki.random));
     }
 
-    private TimeStampResponse respond(byte[] request) throws Exception {
+    private TimeStampResponse respond(byte[] request) throws IOException, TSPException {
         return new TimeStampResponse(fixture.tsa.respond(request));
     }
 
-    private static byte[] request(boolean certReq, BigInteger nonce, ASN1ObjectIdentifier policy) throws Exception {
+    private static byte[] request(boolean certReq, BigInteger nonce, ASN1ObjectIdentifier policy) throws IOException {
         TimeStampRequestGenerator generator = new TimeStampRequestGenerator();
         generator.setCertReq(certReq);
         if (policy != null) {

@@ -1,5 +1,6 @@
 package org.xroadng.certs.tsa;
 
+import java.io.IOException;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -33,7 +34,7 @@ class TimestampClientTest {
     private final TsaFixture fixture = new TsaFixture();
 
     @Test
-    void roundTrip_returnsTokenThatVerifies() throws Exception {
+    void roundTrip_returnsTokenThatVerifies() throws IOException, TimestampException {
         try (HttpApiServer server = TsaFixture.serve(new TsaHttpEndpoint(fixture.tsa))) {
             TimeStampToken token = fixture.client(TsaFixture.tsaUri(server)).timestamp(DIGEST);
 
@@ -45,7 +46,7 @@ class TimestampClientTest {
     }
 
     @Test
-    void tsaWithAnotherCertificate_isRefusedAsSignerMismatch() throws Exception {
+    void tsaWithAnotherCertificate_isRefusedAsSignerMismatch() throws IOException {
         TestPki.Issued other = fixture.pki.issue("Other TSA", CertificateKind.TSA, List.of(), null);
         TimeStampAuthority otherTsa = new TimeStampAuthority(other.cert(), List.of(), other.key(), TsaFixture.CLOCK,
                 fixture.pki.random);
@@ -56,7 +57,7 @@ class TimestampClientTest {
     }
 
     @Test
-    void responseWithAnotherNonce_isRefusedAsNonceMismatch() throws Exception {
+    void responseWithAnotherNonce_isRefusedAsNonceMismatch() throws IOException {
         HttpEndpoint changesNonce = call -> {
             TimeStampRequest sent = parse(call.body());
             byte[] forged = rebuild(sent, sent.getNonce().add(BigInteger.ONE), null);
@@ -71,7 +72,7 @@ class TimestampClientTest {
     }
 
     @Test
-    void tokenWithFlippedSignatureByte_isRefusedAsBadSignature() throws Exception {
+    void tokenWithFlippedSignatureByte_isRefusedAsBadSignature() throws IOException {
         HttpEndpoint tampers = call -> {
             try {
                 byte[] reply = Tampering.flipLastSignatureByteInResponse(fixture.tsa.respond(call.body()));
@@ -87,7 +88,7 @@ class TimestampClientTest {
     }
 
     @Test
-    void rejection_carriesStatusStringAndFailInfo() throws Exception {
+    void rejection_carriesStatusStringAndFailInfo() throws IOException {
         HttpEndpoint asksOtherPolicy = call -> HttpReply.of(200, TsaHttpEndpoint.REPLY_TYPE,
                 fixture.tsa.respond(rebuild(parse(call.body()), null, new ASN1ObjectIdentifier("1.2.3.4"))));
 
@@ -101,7 +102,7 @@ class TimestampClientTest {
     }
 
     @Test
-    void answerThatIsNotATimestampReply_isRefusedAsHttpResponse() throws Exception {
+    void answerThatIsNotATimestampReply_isRefusedAsHttpResponse() throws IOException {
         TimestampException e = timestampAgainst(call -> HttpReply.text(200, "hello"));
 
         assertEquals(Check.HTTP_RESPONSE, e.check());
@@ -109,7 +110,7 @@ class TimestampClientTest {
     }
 
     @Test
-    void httpErrorStatus_isRefusedAsHttpResponse() throws Exception {
+    void httpErrorStatus_isRefusedAsHttpResponse() throws IOException {
         TimestampException e = timestampAgainst(call -> HttpReply.text(503, "down for maintenance"));
 
         assertEquals(Check.HTTP_RESPONSE, e.check());
@@ -117,7 +118,7 @@ class TimestampClientTest {
     }
 
     @Test
-    void tsaClockFarFromOurs_isRefusedAsGenTime() throws Exception {
+    void tsaClockFarFromOurs_isRefusedAsGenTime() throws IOException {
         Clock ours = Clock.fixed(TsaFixture.NOW.plus(Duration.ofHours(1)), ZoneOffset.UTC);
         try (HttpApiServer server = TsaFixture.serve(new TsaHttpEndpoint(fixture.tsa))) {
             TimestampClient client = new TimestampClient(TsaFixture.tsaUri(server), fixture.tsaIssued.cert(), ours,
@@ -130,7 +131,7 @@ class TimestampClientTest {
     }
 
     @Test
-    void tsaDown_isTransportFailureNamingTheTsa() throws Exception {
+    void tsaDown_isTransportFailureNamingTheTsa() throws IOException {
         int port;
         try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             port = socket.getLocalPort();
@@ -151,7 +152,7 @@ class TimestampClientTest {
         assertThrows(IllegalArgumentException.class, () -> client.timestamp(new byte[20]));
     }
 
-    private TimestampException timestampAgainst(HttpEndpoint endpoint) throws Exception {
+    private TimestampException timestampAgainst(HttpEndpoint endpoint) throws IOException {
         try (HttpApiServer server = TsaFixture.serve(endpoint)) {
             TimestampClient client = fixture.client(TsaFixture.tsaUri(server));
             return assertThrows(TimestampException.class, () -> client.timestamp(DIGEST));

@@ -1,5 +1,8 @@
 package org.xroadng.certs.tsa;
 
+import java.io.IOException;
+import org.bouncycastle.cms.CMSException;
+import org.bouncycastle.tsp.TSPException;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
@@ -25,7 +28,7 @@ class TimestampVerifierTest {
     private final TimestampVerifier verifier = new TimestampVerifier(fixture.pki.bc);
 
     @Test
-    void tokenOfTrustedTsa_verifiesWithGenTimeAndSerial() throws Exception {
+    void tokenOfTrustedTsa_verifiesWithGenTimeAndSerial() throws IOException, TSPException, TimestampException {
         TimeStampToken token = token(fixture.tsa);
 
         VerifiedTimestamp verified = verifier.verify(token.getEncoded(), DIGEST, fixture.tsaIssued.cert());
@@ -35,7 +38,7 @@ class TimestampVerifierTest {
     }
 
     @Test
-    void otherDigest_isImprintMismatchNamingBoth() throws Exception {
+    void otherDigest_isImprintMismatchNamingBoth() {
         byte[] other = TsaFixture.sha256(new byte[] {7});
 
         TimestampException e = assertThrows(TimestampException.class,
@@ -47,7 +50,7 @@ class TimestampVerifierTest {
     }
 
     @Test
-    void tokenOfAnotherTsa_isSignerMismatch() throws Exception {
+    void tokenOfAnotherTsa_isSignerMismatch() {
         TestPki.Issued other = fixture.pki.issue("Other TSA", CertificateKind.TSA, List.of(), null);
         TimeStampAuthority otherTsa = new TimeStampAuthority(other.cert(), List.of(), other.key(), TsaFixture.CLOCK,
                 fixture.pki.random);
@@ -59,7 +62,7 @@ class TimestampVerifierTest {
     }
 
     @Test
-    void flippedSignatureByte_isSignatureFailure() throws Exception {
+    void flippedSignatureByte_isSignatureFailure() throws CMSException, IOException, TSPException {
         byte[] tampered = Tampering.flipLastSignatureByte(token(fixture.tsa).getEncoded());
 
         TimestampException e = assertThrows(TimestampException.class,
@@ -69,7 +72,7 @@ class TimestampVerifierTest {
     }
 
     @Test
-    void trustedCertificateWithoutTimeStampingEku_isRefused() throws Exception {
+    void trustedCertificateWithoutTimeStampingEku_isRefused() {
         TestPki.Issued member = fixture.pki.issue("Member", CertificateKind.MEMBER_SIGN, List.of(), null);
 
         TimestampException e = assertThrows(TimestampException.class,
@@ -79,7 +82,7 @@ class TimestampVerifierTest {
     }
 
     @Test
-    void genTimeAfterTsaCertificateExpired_isRefused() throws Exception {
+    void genTimeAfterTsaCertificateExpired_isRefused() {
         Clock late = Clock.fixed(TsaFixture.NOW.plus(Duration.ofDays(400)), ZoneOffset.UTC);
         TimeStampAuthority lateTsa = new TimeStampAuthority(fixture.tsaIssued.cert(), List.of(),
                 fixture.tsaIssued.key(), late, fixture.pki.random);
@@ -98,7 +101,7 @@ class TimestampVerifierTest {
         assertEquals(Check.MALFORMED, e.check());
     }
 
-    private static TimeStampToken token(TimeStampAuthority tsa) throws Exception {
+    private static TimeStampToken token(TimeStampAuthority tsa) throws IOException, TSPException {
         byte[] request = new TimeStampRequestGenerator().generate(TSPAlgorithms.SHA256, DIGEST, BigInteger.TEN)
                 .getEncoded();
         return new TimeStampResponse(tsa.respond(request)).getTimeStampToken();

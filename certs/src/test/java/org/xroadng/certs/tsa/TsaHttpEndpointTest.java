@@ -1,5 +1,7 @@
 package org.xroadng.certs.tsa;
 
+import java.io.IOException;
+import org.bouncycastle.tsp.TSPException;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -21,7 +23,7 @@ class TsaHttpEndpointTest {
     private byte[] request;
 
     @BeforeEach
-    void start() throws Exception {
+    void start() throws IOException {
         server = TsaFixture.serve(new TsaHttpEndpoint(fixture.tsa));
         request = new TimeStampRequestGenerator().generate(TSPAlgorithms.SHA256, TsaFixture.sha256(new byte[1]))
                 .getEncoded();
@@ -33,7 +35,7 @@ class TsaHttpEndpointTest {
     }
 
     @Test
-    void missingContentType_isAnsweredWithGrantedReply() throws Exception {
+    void missingContentType_isAnsweredWithGrantedReply() throws IOException, InterruptedException, TSPException {
         HttpResponse<byte[]> response = TsaFixture.post(TsaFixture.tsaUri(server), null, request);
 
         assertEquals(200, response.statusCode());
@@ -42,7 +44,7 @@ class TsaHttpEndpointTest {
     }
 
     @Test
-    void queryContentTypeWithParameter_isAccepted() throws Exception {
+    void queryContentTypeWithParameter_isAccepted() throws IOException, InterruptedException {
         HttpResponse<byte[]> response = TsaFixture.post(TsaFixture.tsaUri(server),
                 "Application/TimeStamp-Query; charset=binary", request);
 
@@ -50,7 +52,7 @@ class TsaHttpEndpointTest {
     }
 
     @Test
-    void explicitWrongContentType_isRefusedWith415Json() throws Exception {
+    void explicitWrongContentType_isRefusedWith415Json() throws IOException, InterruptedException {
         HttpResponse<byte[]> response = TsaFixture.post(TsaFixture.tsaUri(server), "application/json", request);
 
         assertEquals(415, response.statusCode());

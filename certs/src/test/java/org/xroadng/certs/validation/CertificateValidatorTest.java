@@ -43,7 +43,7 @@ class CertificateValidatorTest {
     }
 
     @Test
-    void goodSignCertificate_yieldsItsMember() throws Exception {
+    void goodSignCertificate_yieldsItsMember() throws CertificateValidationException {
         TestPki.Issued member = pki.issue("m", CertificateKind.MEMBER_SIGN, List.of(MEMBER_URI), null);
 
         ValidatedCertificate valid = new CertificateValidator(answering(OcspResult.Status.GOOD))
@@ -54,7 +54,7 @@ class CertificateValidatorTest {
     }
 
     @Test
-    void goodAuthCertificate_yieldsItsServer() throws Exception {
+    void goodAuthCertificate_yieldsItsServer() throws CertificateValidationException {
         TestPki.Issued server = pki.issue("s", CertificateKind.SERVER_AUTH, List.of(SERVER_URI, LOCALHOST), null);
 
         ValidatedCertificate valid = new CertificateValidator(answering(OcspResult.Status.GOOD))

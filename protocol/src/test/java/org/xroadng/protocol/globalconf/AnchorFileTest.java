@@ -1,5 +1,10 @@
 package org.xroadng.protocol.globalconf;
 
+import java.security.GeneralSecurityException;
+import org.bouncycastle.operator.OperatorCreationException;
+import java.security.cert.CertificateEncodingException;
+import java.io.IOException;
+import java.security.NoSuchAlgorithmException;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -33,12 +38,12 @@ class AnchorFileTest {
     private final Signer registry;
     private final Anchor anchor;
 
-    AnchorFileTest() throws Exception {
+    AnchorFileTest() throws GeneralSecurityException, IOException, OperatorCreationException {
         registry = Signer.create("registry");
         anchor = registry.anchor(INSTANCE);
     }
 
-    private Path file(String json) throws Exception {
+    private Path file(String json) throws IOException {
         Path file = dir.resolve("anchor.json");
         Files.writeString(file, json);
         return file;
@@ -49,7 +54,7 @@ class AnchorFileTest {
                 + "\",\"configurationSigningCertificate\":\"" + certificate + "\"}";
     }
 
-    private void assertBadAnchor(String json, String expectedInMessage) throws Exception {
+    private void assertBadAnchor(String json, String expectedInMessage) throws IOException {
         Path file = file(json);
         ConfigurationException e = assertThrows(ConfigurationException.class, () -> AnchorFile.read(file));
         assertEquals(Reason.BAD_ANCHOR, e.reason());
@@ -58,7 +63,7 @@ class AnchorFileTest {
     }
 
     @Test
-    void writtenAnchor_readsBackEqual() throws Exception {
+    void writtenAnchor_readsBackEqual() throws ConfigurationException, IOException {
         Path file = dir.resolve("conf/anchor.json");
 
         AnchorFile.write(file, anchor);
@@ -71,7 +76,7 @@ class AnchorFileTest {
     }
 
     @Test
-    void rewrite_replacesTheFile() throws Exception {
+    void rewrite_replacesTheFile() throws ConfigurationException, IOException {
         Path file = dir.resolve("anchor.json");
         AnchorFile.write(file, anchor);
         Anchor moved = new Anchor(INSTANCE, URI.create("https://registry2.example/globalconf"),
@@ -83,7 +88,7 @@ class AnchorFileTest {
     }
 
     @Test
-    void fingerprint_isUpperCaseHexPairsOfTheFileSha256() throws Exception {
+    void fingerprint_isUpperCaseHexPairsOfTheFileSha256() throws IOException {
         Path file = dir.resolve("anchor.json");
         AnchorFile.write(file, anchor);
 
@@ -100,7 +105,7 @@ class AnchorFileTest {
     }
 
     @Test
-    void pinnedFingerprint_matchingInAnyCase_reads() throws Exception {
+    void pinnedFingerprint_matchingInAnyCase_reads() throws ConfigurationException, IOException {
         Path file = dir.resolve("anchor.json");
         AnchorFile.write(file, anchor);
         String fingerprint = AnchorFile.fingerprint(file);
@@ -110,7 +115,7 @@ class AnchorFileTest {
     }
 
     @Test
-    void pinnedFingerprint_notMatching_isBadAnchorNamingBoth() throws Exception {
+    void pinnedFingerprint_notMatching_isBadAnchorNamingBoth() throws IOException {
         Path file = dir.resolve("anchor.json");
         AnchorFile.write(file, anchor);
         String pinned = AnchorFile.fingerprint("another anchor".getBytes(StandardCharsets.US_ASCII));
@@ -132,13 +137,13 @@ class AnchorFileTest {
     }
 
     @Test
-    void notJson_isBadAnchor() throws Exception {
+    void notJson_isBadAnchor() throws IOException {
         assertBadAnchor("instance = EE", "is not JSON");
         assertBadAnchor("[1, 2]", "expected an object");
     }
 
     @Test
-    void missingOrMistypedField_isBadAnchorNamingTheField() throws Exception {
+    void missingOrMistypedField_isBadAnchorNamingTheField() throws IOException {
         assertBadAnchor("{\"instance\":\"EE\",\"downloadUrl\":\"http://r.example/globalconf\"}",
                 "has no field 'configurationSigningCertificate'");
         assertBadAnchor("{\"instance\":7,\"downloadUrl\":\"http://r.example/globalconf\","
@@ -149,13 +154,13 @@ class AnchorFileTest {
     }
 
     @Test
-    void unknownField_isBadAnchor() throws Exception {
+    void unknownField_isBadAnchor() throws IOException {
         String json = json("EE", "http://r.example/globalconf", anchor.configurationSigningCertificate());
         assertBadAnchor(json.replace("{", "{\"instanse\":\"EE\","), "unknown field 'instanse'");
     }
 
     @Test
-    void nonHttpDownloadUrl_isBadAnchor() throws Exception {
+    void nonHttpDownloadUrl_isBadAnchor() throws IOException {
         String certificate = anchor.configurationSigningCertificate();
         assertBadAnchor(json("EE", "ftp://r.example/globalconf", certificate), "expected http or https");
         assertBadAnchor(json("EE", "/globalconf", certificate), "expected http or https");
@@ -164,7 +169,7 @@ class AnchorFileTest {
     }
 
     @Test
-    void certificateNotBase64DerX509_isBadAnchor() throws Exception {
+    void certificateNotBase64DerX509_isBadAnchor() throws CertificateEncodingException, IOException {
         String url = "http://r.example/globalconf";
         assertBadAnchor(json("EE", url, "not*base64"), "is not base64");
         assertBadAnchor(json("EE", url, Base64.getEncoder().encodeToString("hello".getBytes(StandardCharsets.US_ASCII))),
@@ -180,7 +185,7 @@ class AnchorFileTest {
     }
 
     @Test
-    void rsaCertificate_isBadAnchor() throws Exception {
+    void rsaCertificate_isBadAnchor() throws IOException, NoSuchAlgorithmException, OperatorCreationException {
         KeyPairGenerator generator = KeyPairGenerator.getInstance("RSA");
         generator.initialize(2048);
         KeyPair rsa = generator.generateKeyPair();

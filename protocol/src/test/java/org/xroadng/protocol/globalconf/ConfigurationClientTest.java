@@ -1,5 +1,11 @@
 package org.xroadng.protocol.globalconf;
 
+import org.xroadng.protocol.jws.SigningException;
+import java.security.GeneralSecurityException;
+import org.bouncycastle.operator.OperatorCreationException;
+import java.io.IOException;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeoutException;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -78,7 +84,7 @@ class ConfigurationClientTest {
     private final GlobalConfiguration v5 = configuration(5, T0);
     private final String signedV5;
 
-    ConfigurationClientTest() throws Exception {
+    ConfigurationClientTest() throws GeneralSecurityException, IOException, OperatorCreationException, SigningException {
         registry = Signer.create("registry");
         anchor = registry.anchor(INSTANCE);
         signedV5 = registry.sign(v5);
@@ -113,7 +119,7 @@ class ConfigurationClientTest {
     }
 
     @Test
-    void goodConfiguration_isVerifiedAndCurrent() throws Exception {
+    void goodConfiguration_isVerifiedAndCurrent() throws ConfigurationException {
         ConfigurationClient client = clientWithV5();
 
         assertEquals(v5, client.current());
@@ -132,7 +138,7 @@ class ConfigurationClientTest {
     }
 
     @Test
-    void tamperedPayload_isRefusedAndLastGoodKept() throws Exception {
+    void tamperedPayload_isRefusedAndLastGoodKept() throws ConfigurationException, SigningException {
         ConfigurationClient client = clientWithV5();
         source.then(ConfigurationVerifierTest.flipPayloadByte(registry.sign(configuration(6, T0))), "\"v6\"");
 
@@ -140,7 +146,7 @@ class ConfigurationClientTest {
     }
 
     @Test
-    void signedByAnotherKey_isRefusedAsWrongSignerAndLastGoodKept() throws Exception {
+    void signedByAnotherKey_isRefusedAsWrongSignerAndLastGoodKept() throws ConfigurationException, GeneralSecurityException, IOException, OperatorCreationException, SigningException {
         ConfigurationClient client = clientWithV5();
         source.then(Signer.create("registry").sign(configuration(6, T0)), "\"v6\"");
 
@@ -148,7 +154,7 @@ class ConfigurationClientTest {
     }
 
     @Test
-    void algNoneToken_isRefusedAndLastGoodKept() throws Exception {
+    void algNoneToken_isRefusedAndLastGoodKept() throws ConfigurationException {
         ConfigurationClient client = clientWithV5();
         source.then(ConfigurationVerifierTest.algNone(GlobalConfigurationCodec.toJson(configuration(6, T0))), null);
 
@@ -156,7 +162,7 @@ class ConfigurationClientTest {
     }
 
     @Test
-    void hs256Token_isRefusedAndLastGoodKept() throws Exception {
+    void hs256Token_isRefusedAndLastGoodKept() throws ConfigurationException, GeneralSecurityException {
         ConfigurationClient client = clientWithV5();
         source.then(ConfigurationVerifierTest.hs256Forgery(registry,
                 GlobalConfigurationCodec.toJson(configuration(6, T0))), null);
@@ -165,7 +171,7 @@ class ConfigurationClientTest {
     }
 
     @Test
-    void otherInstance_isRefusedAndLastGoodKept() throws Exception {
+    void otherInstance_isRefusedAndLastGoodKept() throws ConfigurationException, SigningException {
         ConfigurationClient client = clientWithV5();
         source.then(registry.sign(configuration("FI", 6, T0, "Government")), null);
 
@@ -173,7 +179,7 @@ class ConfigurationClientTest {
     }
 
     @Test
-    void expiredDownload_isRefusedAndLastGoodKept() throws Exception {
+    void expiredDownload_isRefusedAndLastGoodKept() throws ConfigurationException, SigningException {
         ConfigurationClient client = clientWithV5();
         source.then(registry.sign(configuration(6, T0.minus(LIFETIME))), null);
 
@@ -181,7 +187,7 @@ class ConfigurationClientTest {
     }
 
     @Test
-    void olderVersion_isRefusedAsRollbackAndLastGoodKept() throws Exception {
+    void olderVersion_isRefusedAsRollbackAndLastGoodKept() throws ConfigurationException, SigningException {
         ConfigurationClient client = clientWithV5();
         source.then(registry.sign(configuration(4, T0)), "\"v4\"");
 
@@ -191,7 +197,7 @@ class ConfigurationClientTest {
     }
 
     @Test
-    void sameVersionDifferentContent_isRefusedAsConflictAndLastGoodKept() throws Exception {
+    void sameVersionDifferentContent_isRefusedAsConflictAndLastGoodKept() throws ConfigurationException, SigningException {
         ConfigurationClient client = clientWithV5();
         source.then(registry.sign(configuration(INSTANCE, 5, T0, "Governments")), "\"v5b\"");
 
@@ -199,7 +205,7 @@ class ConfigurationClientTest {
     }
 
     @Test
-    void sameVersionResigned_isAcceptedAndItsEtagUsed() throws Exception {
+    void sameVersionResigned_isAcceptedAndItsEtagUsed() throws ConfigurationException, SigningException {
         ConfigurationClient client = clientWithV5();
         source.then(registry.sign(v5), "\"v5-again\"").thenNotModified();
 
@@ -209,7 +215,7 @@ class ConfigurationClientTest {
     }
 
     @Test
-    void garbageBody_isRefusedAsMalformedAndLastGoodKept() throws Exception {
+    void garbageBody_isRefusedAsMalformedAndLastGoodKept() throws ConfigurationException {
         ConfigurationClient client = clientWithV5();
         source.then("<html>upstream unavailable</html>", null);
 
@@ -217,7 +223,7 @@ class ConfigurationClientTest {
     }
 
     @Test
-    void sourceFailure_isRethrownAndLastGoodKept() throws Exception {
+    void sourceFailure_isRethrownAndLastGoodKept() throws ConfigurationException {
         ConfigurationClient client = clientWithV5();
         ConfigurationException failure = new ConfigurationException(Reason.DOWNLOAD_FAILED, "connection refused");
         source.thenFail(failure);
@@ -227,7 +233,7 @@ class ConfigurationClientTest {
     }
 
     @Test
-    void failedRefresh_keepsTheEtagOfTheLastGoodCopy() throws Exception {
+    void failedRefresh_keepsTheEtagOfTheLastGoodCopy() throws ConfigurationException {
         ConfigurationClient client = clientWithV5();
         source.then("garbage", "\"bad\"").thenNotModified();
 
@@ -237,7 +243,7 @@ class ConfigurationClientTest {
     }
 
     @Test
-    void notModified_returnsCurrentCopy() throws Exception {
+    void notModified_returnsCurrentCopy() throws ConfigurationException {
         ConfigurationClient client = clientWithV5();
         source.thenNotModified();
 
@@ -246,7 +252,7 @@ class ConfigurationClientTest {
     }
 
     @Test
-    void notModifiedAfterExpiry_isExpired() throws Exception {
+    void notModifiedAfterExpiry_isExpired() throws ConfigurationException {
         ConfigurationClient client = clientWithV5();
         clock.set(v5.expiresAt());
         source.thenNotModified();
@@ -264,7 +270,7 @@ class ConfigurationClientTest {
     }
 
     @Test
-    void clockPastExpiresAt_currentIsExpiredUntilANewerRefresh() throws Exception {
+    void clockPastExpiresAt_currentIsExpiredUntilANewerRefresh() throws ConfigurationException, SigningException {
         ConfigurationClient client = clientWithV5();
         clock.set(v5.expiresAt().plusSeconds(30));
 
@@ -280,7 +286,7 @@ class ConfigurationClientTest {
     }
 
     @Test
-    void restart_startsFromCacheAndRefusesOlderVersion() throws Exception {
+    void restart_startsFromCacheAndRefusesOlderVersion() throws ConfigurationException, SigningException {
         Path cache = dir.resolve("state/globalconf.jws");
         ConfigurationClient first = client(cache);
         source.then(signedV5, "\"v5\"");
@@ -299,7 +305,7 @@ class ConfigurationClientTest {
     }
 
     @Test
-    void newerVersion_replacesCacheFile() throws Exception {
+    void newerVersion_replacesCacheFile() throws ConfigurationException, IOException, SigningException {
         Path cache = dir.resolve("globalconf.jws");
         ConfigurationClient client = client(cache);
         GlobalConfiguration v6 = configuration(6, T0);
@@ -314,7 +320,7 @@ class ConfigurationClientTest {
     }
 
     @Test
-    void corruptCacheFile_isIgnored() throws Exception {
+    void corruptCacheFile_isIgnored() throws ConfigurationException, IOException, SigningException {
         Path cache = dir.resolve("globalconf.jws");
         Files.writeString(cache, ConfigurationVerifierTest.flipPayloadByte(signedV5), StandardCharsets.US_ASCII);
 
@@ -326,7 +332,7 @@ class ConfigurationClientTest {
     }
 
     @Test
-    void cacheFileSignedByAnotherKey_isIgnored() throws Exception {
+    void cacheFileSignedByAnotherKey_isIgnored() throws GeneralSecurityException, IOException, OperatorCreationException, SigningException {
         Path cache = dir.resolve("globalconf.jws");
         Files.writeString(cache, Signer.create("registry").sign(configuration(99, T0)));
 
@@ -334,7 +340,7 @@ class ConfigurationClientTest {
     }
 
     @Test
-    void readersDuringRefreshes_alwaysSeeAGoodUnexpiredCopy() throws Exception {
+    void readersDuringRefreshes_alwaysSeeAGoodUnexpiredCopy() throws ConfigurationException, ExecutionException, InterruptedException, SigningException, TimeoutException {
         ConfigurationClient client = clientWithV5();
         for (int version = 6; version < 56; version++) {
             source.then(registry.sign(configuration(version, T0)), null);

@@ -1,5 +1,12 @@
 package org.xroadng.protocol.globalconf;
 
+import org.xroadng.protocol.jws.SigningException;
+import java.security.InvalidKeyException;
+import java.security.GeneralSecurityException;
+import org.bouncycastle.operator.OperatorCreationException;
+import java.security.cert.CertificateEncodingException;
+import java.io.IOException;
+import java.security.NoSuchAlgorithmException;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -24,7 +31,7 @@ class ConfigurationVerifierTest {
     private final Signer registry;
     private final ConfigurationVerifier verifier;
 
-    ConfigurationVerifierTest() throws Exception {
+    ConfigurationVerifierTest() throws GeneralSecurityException, IOException, OperatorCreationException {
         registry = Signer.create("registry");
         verifier = new ConfigurationVerifier(registry.anchor(INSTANCE), BC);
     }
@@ -45,7 +52,7 @@ class ConfigurationVerifierTest {
     }
 
     /** An HS256 token keyed with the pinned certificate, the classic algorithm-confusion forgery. */
-    static String hs256Forgery(Signer registry, byte[] payload) throws Exception {
+    static String hs256Forgery(Signer registry, byte[] payload) throws CertificateEncodingException, GeneralSecurityException, InvalidKeyException, NoSuchAlgorithmException {
         String header = Base64URL.encode("{\"alg\":\"HS256\",\"x5c\":[\"" + registry.base64Certificate() + "\"]}")
                 + "." + Base64URL.encode(payload);
         Mac mac = Mac.getInstance("HmacSHA256");
@@ -58,21 +65,21 @@ class ConfigurationVerifierTest {
     }
 
     @Test
-    void goodConfiguration_verifies() throws Exception {
+    void goodConfiguration_verifies() throws ConfigurationException, SigningException {
         GlobalConfiguration configuration = configuration(3, T0);
 
         assertEquals(configuration, verifier.verify(registry.sign(configuration), T0.plusSeconds(1)));
     }
 
     @Test
-    void trailingNewline_isIgnored() throws Exception {
+    void trailingNewline_isIgnored() throws ConfigurationException, SigningException {
         GlobalConfiguration configuration = configuration(3, T0);
 
         assertEquals(configuration, verifier.verify(registry.sign(configuration) + "\r\n", T0));
     }
 
     @Test
-    void flippedPayloadByte_isBadSignature() throws Exception {
+    void flippedPayloadByte_isBadSignature() throws SigningException {
         String tampered = flipPayloadByte(registry.sign(configuration(3, T0)));
 
         ConfigurationException e = refused(Reason.BAD_SIGNATURE, () -> verifier.verify(tampered, T0));
@@ -80,7 +87,7 @@ class ConfigurationVerifierTest {
     }
 
     @Test
-    void validSignatureByAnotherKey_isWrongSigner() throws Exception {
+    void validSignatureByAnotherKey_isWrongSigner() throws CertificateEncodingException, GeneralSecurityException, IOException, OperatorCreationException, SigningException {
         Signer other = Signer.create("registry");
         String signed = other.sign(configuration(3, T0));
 
@@ -99,7 +106,7 @@ class ConfigurationVerifierTest {
     }
 
     @Test
-    void hs256KeyedWithPinnedCertificate_isBadSignatureNamingTheAlgorithm() throws Exception {
+    void hs256KeyedWithPinnedCertificate_isBadSignatureNamingTheAlgorithm() throws GeneralSecurityException {
         String forged = hs256Forgery(registry, GlobalConfigurationCodec.toJson(configuration(3, T0)));
 
         ConfigurationException e = refused(Reason.BAD_SIGNATURE, () -> verifier.verify(forged, T0));
@@ -107,7 +114,7 @@ class ConfigurationVerifierTest {
     }
 
     @Test
-    void otherInstance_isWrongInstance() throws Exception {
+    void otherInstance_isWrongInstance() throws SigningException {
         String signed = registry.sign(configuration("FI", 3, T0, "Government"));
 
         ConfigurationException e = refused(Reason.WRONG_INSTANCE, () -> verifier.verify(signed, T0));
@@ -116,7 +123,7 @@ class ConfigurationVerifierTest {
     }
 
     @Test
-    void nowAtExpiresAt_isExpiredNamingBothTimes() throws Exception {
+    void nowAtExpiresAt_isExpiredNamingBothTimes() throws ConfigurationException, SigningException {
         GlobalConfiguration configuration = configuration(3, T0);
         String signed = registry.sign(configuration);
         verifier.verify(signed, T0.plus(LIFETIME).minusMillis(1));
@@ -135,7 +142,7 @@ class ConfigurationVerifierTest {
     }
 
     @Test
-    void signedPayloadThatIsNoConfiguration_isMalformed() throws Exception {
+    void signedPayloadThatIsNoConfiguration_isMalformed() throws SigningException {
         String signed = registry.jws().sign("{\"hello\":\"world\"}".getBytes(StandardCharsets.UTF_8));
 
         ConfigurationException e = refused(Reason.MALFORMED, () -> verifier.verify(signed, T0));

@@ -1,5 +1,9 @@
 package org.xroadng.protocol.globalconf;
 
+import org.xroadng.protocol.jws.SigningException;
+import java.security.GeneralSecurityException;
+import org.bouncycastle.operator.OperatorCreationException;
+import java.io.IOException;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -35,13 +39,13 @@ class HttpConfigurationSourceTest {
     private final List<String> ifNoneMatchSeen = new CopyOnWriteArrayList<>();
     private HttpApiServer server;
 
-    HttpConfigurationSourceTest() throws Exception {
+    HttpConfigurationSourceTest() throws GeneralSecurityException, IOException, OperatorCreationException, SigningException {
         registry = Signer.create("registry");
         signedV5 = registry.sign(v5);
     }
 
     @BeforeEach
-    void start() throws Exception {
+    void start() throws IOException {
         server = HttpApiServer.builder("registry")
                 .route("GET", "/globalconf", call -> {
                     String ifNoneMatch = call.header("If-None-Match").orElse(null);
@@ -64,12 +68,12 @@ class HttpConfigurationSourceTest {
         return URI.create(server.baseUri() + "/globalconf");
     }
 
-    private Anchor anchor(URI url) throws Exception {
+    private Anchor anchor(URI url) throws GeneralSecurityException {
         return new Anchor(INSTANCE, url, registry.base64Certificate());
     }
 
     @Test
-    void conditionalDownload_returnsBodyThenNotModified() throws Exception {
+    void conditionalDownload_returnsBodyThenNotModified() throws ConfigurationException, GeneralSecurityException {
         HttpConfigurationSource source = new HttpConfigurationSource(anchor(globalconf()));
 
         Download first = source.fetch(null);
@@ -82,7 +86,7 @@ class HttpConfigurationSourceTest {
     }
 
     @Test
-    void clientOverHttp_verifiesThenKeepsCopyOnNotModified() throws Exception {
+    void clientOverHttp_verifiesThenKeepsCopyOnNotModified() throws ConfigurationException, GeneralSecurityException {
         Anchor anchor = anchor(globalconf());
         ConfigurationClient client = new ConfigurationClient(anchor, new HttpConfigurationSource(anchor),
                 new MutableClock(T0.plusSeconds(1)), BC, null);
@@ -93,7 +97,7 @@ class HttpConfigurationSourceTest {
     }
 
     @Test
-    void unexpectedStatus_isDownloadFailedWithTheStatus() throws Exception {
+    void unexpectedStatus_isDownloadFailedWithTheStatus() throws GeneralSecurityException {
         HttpConfigurationSource source = new HttpConfigurationSource(anchor(URI.create(server.baseUri() + "/nothing")));
 
         ConfigurationException e = assertThrows(ConfigurationException.class, () -> source.fetch(null));
@@ -103,7 +107,7 @@ class HttpConfigurationSourceTest {
     }
 
     @Test
-    void connectionRefused_isDownloadFailedNamingTheUrl() throws Exception {
+    void connectionRefused_isDownloadFailedNamingTheUrl() throws GeneralSecurityException {
         URI url = globalconf();
         server.close();
         HttpConfigurationSource source = new HttpConfigurationSource(anchor(url));

@@ -1,5 +1,6 @@
 package org.xroadng.protocol.http;
 
+import java.io.IOException;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -18,7 +19,7 @@ class HttpApiServerTest {
     private final HttpClient client = HttpClient.newHttpClient();
 
     @BeforeEach
-    void start() throws Exception {
+    void start() throws IOException {
         server = HttpApiServer.builder("test")
                 .maxBodyBytes(16)
                 .route("GET", "/members/{id}", call -> HttpReply.text(200, "member " + call.pathParam("id")))
@@ -36,7 +37,7 @@ class HttpApiServerTest {
         server.close();
     }
 
-    private HttpResponse<String> send(String method, String path, String body) throws Exception {
+    private HttpResponse<String> send(String method, String path, String body) throws IOException, InterruptedException {
         HttpRequest request = HttpRequest.newBuilder(URI.create(server.baseUri() + path))
                 .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body))
                 .build();
@@ -44,33 +45,33 @@ class HttpApiServerTest {
     }
 
     @Test
-    void encodedSlashInParameter_staysInsideIt() throws Exception {
+    void encodedSlashInParameter_staysInsideIt() throws IOException, InterruptedException {
         HttpResponse<String> response = send("GET", "/members/DEMO%2FGOV%2F1001", null);
         assertEquals(200, response.statusCode());
         assertEquals("member DEMO/GOV/1001", response.body());
     }
 
     @Test
-    void restParameter_capturesRawRemainder() throws Exception {
+    void restParameter_capturesRawRemainder() throws IOException, InterruptedException {
         assertEquals("rest=a/b%2Bc", send("GET", "/files/a/b%2Bc", null).body());
     }
 
     @Test
-    void unknownPath_is404WithJsonError() throws Exception {
+    void unknownPath_is404WithJsonError() throws IOException, InterruptedException {
         HttpResponse<String> response = send("GET", "/nothing", null);
         assertEquals(404, response.statusCode());
         assertTrue(response.body().contains("\"type\":\"NotFound\""), response.body());
     }
 
     @Test
-    void wrongMethod_is405WithAllowHeader() throws Exception {
+    void wrongMethod_is405WithAllowHeader() throws IOException, InterruptedException {
         HttpResponse<String> response = send("DELETE", "/echo", null);
         assertEquals(405, response.statusCode());
         assertEquals("POST", response.headers().firstValue("Allow").orElse(""));
     }
 
     @Test
-    void bodyOverLimit_is413() throws Exception {
+    void bodyOverLimit_is413() throws IOException, InterruptedException {
         HttpResponse<String> response = send("POST", "/echo", "x".repeat(17));
         assertEquals(413, response.statusCode());
         assertTrue(response.body().contains("limit of 16 bytes"), response.body());
@@ -78,7 +79,7 @@ class HttpApiServerTest {
     }
 
     @Test
-    void repeatedQueryParameter_is400() throws Exception {
+    void repeatedQueryParameter_is400() throws IOException, InterruptedException {
         HttpResponse<String> response = send("GET", "/query?q=1&q=2", null);
         assertEquals(400, response.statusCode());
         assertTrue(response.body().contains("given 2 times"), response.body());
@@ -86,12 +87,12 @@ class HttpApiServerTest {
     }
 
     @Test
-    void badPercentEscape_is400() throws Exception {
+    void badPercentEscape_is400() throws IOException, InterruptedException {
         assertEquals(400, send("GET", "/members/%C3%28", null).statusCode());
     }
 
     @Test
-    void endpointFailure_is500WithIncidentAndNoInternals() throws Exception {
+    void endpointFailure_is500WithIncidentAndNoInternals() throws IOException, InterruptedException {
         HttpResponse<String> response = send("GET", "/boom", null);
         assertEquals(500, response.statusCode());
         assertTrue(response.body().contains("\"detail\":\""), response.body());

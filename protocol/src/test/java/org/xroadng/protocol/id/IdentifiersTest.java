@@ -1,5 +1,6 @@
 package org.xroadng.protocol.id;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -69,7 +70,7 @@ class IdentifiersTest {
     }
 
     @Test
-    void json_writesCanonicalStringsAndValidatesOnRead() throws Exception {
+    void json_writesCanonicalStringsAndValidatesOnRead() throws JsonProcessingException {
         Holder holder = new Holder(SubsystemId.parse("DEMO/GOV/1002/tax"), ServiceId.parse("DEMO/GOV/1001/population/person"));
         String json = ProtocolJson.mapper().writeValueAsString(holder);
         assertEquals("{\"client\":\"DEMO/GOV/1002/tax\",\"service\":\"DEMO/GOV/1001/population/person\"}", json);

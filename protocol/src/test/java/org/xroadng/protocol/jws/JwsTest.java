@@ -1,5 +1,10 @@
 package org.xroadng.protocol.jws;
 
+import java.security.InvalidAlgorithmParameterException;
+import java.security.cert.CertificateException;
+import org.bouncycastle.operator.OperatorCreationException;
+import java.io.IOException;
+import java.security.NoSuchAlgorithmException;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -27,13 +32,13 @@ class JwsTest {
 
     private static final Provider BC = new BouncyCastleProvider();
 
-    private static KeyPair keyPair(String curve) throws Exception {
+    private static KeyPair keyPair(String curve) throws InvalidAlgorithmParameterException, NoSuchAlgorithmException {
         KeyPairGenerator generator = KeyPairGenerator.getInstance("EC", BC);
         generator.initialize(new ECGenParameterSpec(curve));
         return generator.generateKeyPair();
     }
 
-    private static X509Certificate selfSigned(KeyPair keys, String algorithm) throws Exception {
+    private static X509Certificate selfSigned(KeyPair keys, String algorithm) throws CertificateException, IOException, OperatorCreationException {
         var holder = new JcaX509v3CertificateBuilder(new X500Name("CN=signer"), BigInteger.ONE,
                 new Date(0), new Date(4_000_000_000_000L), new X500Name("CN=signer"), keys.getPublic())
                 .build(new JcaContentSignerBuilder(algorithm).setProvider(BC).build(keys.getPrivate()));
@@ -46,14 +51,14 @@ class JwsTest {
     private final JwsSigner signer;
     private final JwsVerifier verifier = new JwsVerifier(BC);
 
-    JwsTest() throws Exception {
+    JwsTest() throws CertificateException, IOException, InvalidAlgorithmParameterException, NoSuchAlgorithmException, OperatorCreationException {
         keys = keyPair("secp256r1");
         cert = selfSigned(keys, "SHA256withECDSA");
         signer = new JwsSigner(new JcaSigningKey("k1", keys.getPrivate(), keys.getPublic(), BC), List.of(cert));
     }
 
     @Test
-    void signedPayload_verifiesWithCertificateAndParams() throws Exception {
+    void signedPayload_verifiesWithCertificateAndParams() throws JwsVerificationException, SigningException {
         byte[] payload = "{\"v\":1}".getBytes(StandardCharsets.UTF_8);
         String jws = signer.sign(payload, Map.of("ocsp", "AAEC"));
 
@@ -65,14 +70,14 @@ class JwsTest {
     }
 
     @Test
-    void jdkProviderSignature_verifiesWithBouncyCastle() throws Exception {
+    void jdkProviderSignature_verifiesWithBouncyCastle() throws JwsVerificationException, SigningException {
         JwsSigner jdk = new JwsSigner(new JcaSigningKey("k1", keys.getPrivate(), keys.getPublic(),
                 java.security.Security.getProvider("SunEC")), List.of(cert));
         assertArrayEquals("x".getBytes(), verifier.verify(jdk.sign("x".getBytes())).payload());
     }
 
     @Test
-    void alteredPayload_isRefused() throws Exception {
+    void alteredPayload_isRefused() throws SigningException {
         String[] parts = signer.sign("{\"amount\":1}".getBytes()).split("\\.");
         String forged = parts[0] + "." + Base64URL.encode("{\"amount\":9}") + "." + parts[2];
 
@@ -88,7 +93,7 @@ class JwsTest {
     }
 
     @Test
-    void hs256_isRefusedWithTheAlgorithmNamed() throws Exception {
+    void hs256_isRefusedWithTheAlgorithmNamed() {
         String header = Base64URL.encode("{\"alg\":\"HS256\"}").toString();
         String forged = header + "." + Base64URL.encode("{}") + "." + Base64URL.encode(new byte[32]);
         JwsVerificationException e = assertThrows(JwsVerificationException.class, () -> verifier.verify(forged));
@@ -110,14 +115,14 @@ class JwsTest {
     }
 
     @Test
-    void signerWithForeignCertificate_isRejectedAtConstruction() throws Exception {
+    void signerWithForeignCertificate_isRejectedAtConstruction() throws CertificateException, IOException, InvalidAlgorithmParameterException, NoSuchAlgorithmException, OperatorCreationException {
         X509Certificate other = selfSigned(keyPair("secp256r1"), "SHA256withECDSA");
         assertThrows(IllegalArgumentException.class, () -> new JwsSigner(
                 new JcaSigningKey("k1", keys.getPrivate(), keys.getPublic(), BC), List.of(other)));
     }
 
     @Test
-    void criticalHeaderParameter_isRefused() throws Exception {
+    void criticalHeaderParameter_isRefused() {
         String header = Base64URL.encode("{\"alg\":\"ES256\",\"crit\":[\"exp\"],\"exp\":1}").toString();
         String jws = header + "." + Base64URL.encode("{}") + "." + Base64URL.encode(new byte[64]);
         JwsVerificationException e = assertThrows(JwsVerificationException.class, () -> verifier.verify(jws));
@@ -125,7 +130,7 @@ class JwsTest {
     }
 
     @Test
-    void sameHeaderTwice_isEncodedOnceAndStillVerifies() throws Exception {
+    void sameHeaderTwice_isEncodedOnceAndStillVerifies() throws JwsVerificationException, SigningException {
         String a = signer.sign("one".getBytes(), Map.of("ocsp", "AAEC"));
         String b = signer.sign("two".getBytes(), Map.of("ocsp", "AAEC"));
         String c = signer.sign("two".getBytes(), Map.of("ocsp", "AAED"));

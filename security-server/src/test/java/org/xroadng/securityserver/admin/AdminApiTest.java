@@ -1,5 +1,9 @@
 package org.xroadng.securityserver.admin;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import java.security.cert.CertificateEncodingException;
+import org.xroadng.securityserver.ServerException;
+import java.io.IOException;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -57,7 +61,7 @@ class AdminApiTest {
     }
 
     @BeforeEach
-    void start() throws Exception {
+    void start() throws CertificateEncodingException, IOException, ServerException {
         TestPki.Issued signing = pki.issue("conf", CertificateKind.CONFIGURATION_SIGN, List.of(), null);
         Path anchor = dir.resolve("anchor.json");
         AnchorFile.write(anchor, new Anchor("DEMO", URI.create("http://127.0.0.1:1/globalconf"),
@@ -82,7 +86,7 @@ class AdminApiTest {
         }
     }
 
-    private Answer call(String method, String path, Object body, String apiKey) throws Exception {
+    private Answer call(String method, String path, Object body, String apiKey) throws IOException, InterruptedException, JsonProcessingException {
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(server.baseUri() + path))
                 .method(method, body == null ? HttpRequest.BodyPublishers.noBody()
                         : HttpRequest.BodyPublishers.ofByteArray(ProtocolJson.mapper().writeValueAsBytes(body)));
@@ -93,12 +97,12 @@ class AdminApiTest {
         return new Answer(response.statusCode(), response.body().isEmpty() ? null : ProtocolJson.mapper().readTree(response.body()));
     }
 
-    private Answer call(String method, String path, Object body) throws Exception {
+    private Answer call(String method, String path, Object body) throws IOException, InterruptedException, JsonProcessingException {
         return call(method, path, body, key);
     }
 
     @Test
-    void noOrWrongKey_isUnauthorized() throws Exception {
+    void noOrWrongKey_isUnauthorized() throws IOException, InterruptedException, JsonProcessingException {
         assertEquals(401, call("GET", "/api/v1/status", null, null).status());
         assertEquals(401, call("GET", "/api/v1/clients", null, "xsk_wrong").status());
         assertEquals(401, call("POST", "/api/v1/clients", Map.of("id", "DEMO/GOV/1001/x"), "xsk_wrong").status());
@@ -106,7 +110,7 @@ class AdminApiTest {
     }
 
     @Test
-    void statusAndKeys_describeTheServer() throws Exception {
+    void statusAndKeys_describeTheServer() throws IOException, InterruptedException, JsonProcessingException {
         Answer status = call("GET", "/api/v1/status", null);
         assertEquals("DEMO/GOV/1001/ss1", status.json().path("serverId").asText());
         assertEquals(false, status.json().path("authCertificate").asBoolean());
@@ -118,7 +122,7 @@ class AdminApiTest {
     }
 
     @Test
-    void crud_clientsServicesAccessRightsAndLocalGroups() throws Exception {
+    void crud_clientsServicesAccessRightsAndLocalGroups() throws IOException, InterruptedException, JsonProcessingException {
         assertEquals(201, call("POST", "/api/v1/clients", Map.of("id", "DEMO/GOV/1001/population")).status());
         Answer service = call("POST", "/api/v1/services", Map.of("id", "DEMO/GOV/1001/population/person",
                 "url", "http://127.0.0.1:9000/person", "timeoutSeconds", 10, "personalData", true));
@@ -143,7 +147,7 @@ class AdminApiTest {
     }
 
     @Test
-    void badRequests_sayWhatIsWrong() throws Exception {
+    void badRequests_sayWhatIsWrong() throws IOException, InterruptedException, JsonProcessingException {
         Answer badId = call("POST", "/api/v1/clients", Map.of("id", "DEMO/GOV/1001"));
         assertEquals(400, badId.status());
         assertTrue(badId.message().contains("INSTANCE/CLASS/MEMBER/SUBSYSTEM"), badId.message());
@@ -161,7 +165,7 @@ class AdminApiTest {
     }
 
     @Test
-    void registration_passesTheRegistrysAnswerThrough() throws Exception {
+    void registration_passesTheRegistrysAnswerThrough() throws IOException, InterruptedException, JsonProcessingException {
         Answer refused = call("POST", "/api/v1/registration", null);
         assertEquals(409, refused.status());
         assertEquals("already pending", refused.message());

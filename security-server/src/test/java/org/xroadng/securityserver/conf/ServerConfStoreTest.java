@@ -41,7 +41,7 @@ class ServerConfStoreTest {
     private ServerConfStore store;
 
     @BeforeEach
-    void open() throws Exception {
+    void open() throws ServerException {
         database = Database.open(dir.resolve("server"), "securityserver");
         store = new ServerConfStore(database, SERVER, CLOCK);
         store.addClient(PROVIDER, LocalClient.IsAuthentication.HTTP, List.of());
@@ -66,7 +66,7 @@ class ServerConfStoreTest {
     }
 
     @Test
-    void snapshot_isRebuiltAfterEachChangeAndSharedBetweenReads() throws Exception {
+    void snapshot_isRebuiltAfterEachChangeAndSharedBetweenReads() throws ServerException {
         LocalConfiguration before = store.current();
         assertSame(before, store.current());
 
@@ -79,7 +79,7 @@ class ServerConfStoreTest {
     }
 
     @Test
-    void storedConfiguration_survivesReopening() throws Exception {
+    void storedConfiguration_survivesReopening() throws ServerException {
         store.grant(PERSON, new AccessRight.SubsystemSubject(TAX), "GET", "/**", List.of("tax-assessment"));
 
         ServerConfStore reopened = new ServerConfStore(database, SERVER, CLOCK);
@@ -88,7 +88,7 @@ class ServerConfStoreTest {
     }
 
     @Test
-    void accessDecisions_followSubjectMethodPathAndPurpose() throws Exception {
+    void accessDecisions_followSubjectMethodPathAndPurpose() throws ServerException {
         store.grant(PERSON, new AccessRight.SubsystemSubject(TAX), "GET", "/*", List.of("tax-assessment"));
 
         assertEquals(AccessDecision.ALLOWED, decide(TAX, "GET", "/EE38001010001", "tax-assessment"));
@@ -100,7 +100,7 @@ class ServerConfStoreTest {
     }
 
     @Test
-    void doubleStarPath_matchesAnyDepthForGlobalGroupMembers() throws Exception {
+    void doubleStarPath_matchesAnyDepthForGlobalGroupMembers() throws ServerException {
         store.grant(PERSON, new AccessRight.GlobalGroupSubject(GlobalGroupId.parse("DEMO/citizen-portals")), "*", "/**",
                 List.of());
 
@@ -111,7 +111,7 @@ class ServerConfStoreTest {
     }
 
     @Test
-    void localGroupSubject_allowsItsMembersOnly() throws Exception {
+    void localGroupSubject_allowsItsMembersOnly() throws ServerException {
         store.addLocalGroup("auditors", "Auditors");
         store.grant(PERSON, new AccessRight.LocalGroupSubject("auditors"), "GET", "/**", List.of());
         assertEquals(AccessDecision.DENIED, decide(BANK, "GET", "/x", null));
@@ -124,7 +124,7 @@ class ServerConfStoreTest {
     }
 
     @Test
-    void revokedRight_nolongerAllows() throws Exception {
+    void revokedRight_nolongerAllows() throws ServerException {
         long id = store.grant(PERSON, new AccessRight.SubsystemSubject(TAX), "GET", "/**", List.of()).id();
 
         store.revoke(id);
@@ -134,7 +134,7 @@ class ServerConfStoreTest {
     }
 
     @Test
-    void duplicates_areConflicts() throws Exception {
+    void duplicates_areConflicts() throws ServerException {
         store.grant(PERSON, new AccessRight.SubsystemSubject(TAX), "get", "/**", List.of());
         store.addLocalGroup("g", "G");
 
@@ -149,7 +149,7 @@ class ServerConfStoreTest {
     }
 
     @Test
-    void badValues_areRefusedWithClearMessagesAndChangeNothing() throws Exception {
+    void badValues_areRefusedWithClearMessagesAndChangeNothing() {
         LocalConfiguration before = store.current();
         ServiceId foreign = SubsystemId.parse("DEMO/GOV/1002/tax").service("x");
 
@@ -178,7 +178,7 @@ class ServerConfStoreTest {
     }
 
     @Test
-    void subjects_parseStrictly() throws Exception {
+    void subjects_parseStrictly() throws ServerException {
         assertEquals(new AccessRight.GlobalGroupSubject(GlobalGroupId.parse("DEMO/group")), ConfValues.subject("global:DEMO/group"));
         assertEquals(new AccessRight.LocalGroupSubject("code"), ConfValues.subject("local:code"));
         assertEquals(new AccessRight.SubsystemSubject(TAX), ConfValues.subject("DEMO/GOV/1002/tax"));
@@ -188,7 +188,7 @@ class ServerConfStoreTest {
     }
 
     @Test
-    void syncRegistrations_marksClientsListedForThisServer() throws Exception {
+    void syncRegistrations_marksClientsListedForThisServer() throws ServerException {
         store.addClient(TAX, LocalClient.IsAuthentication.HTTP, List.of());
 
         store.syncRegistrations(global(List.of()));

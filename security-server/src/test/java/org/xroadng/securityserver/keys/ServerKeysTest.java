@@ -1,5 +1,9 @@
 package org.xroadng.securityserver.keys;
 
+import java.security.InvalidKeyException;
+import org.xroadng.certs.token.TokenException;
+import java.io.IOException;
+import java.security.NoSuchAlgorithmException;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -44,7 +48,7 @@ class ServerKeysTest {
     private ServerKeys keys;
 
     @BeforeEach
-    void create() throws Exception {
+    void create() throws ServerException, TokenException {
         database = Database.open(dir.resolve("server"), "securityserver");
         SoftwareToken token = SoftwareToken.create(dir.resolve("token.p12"), Pin.of("1234"), pki.bc, pki.random, pki.clock);
         keys = ServerKeys.create(token, database, SERVER, "127.0.0.1", pki.clock);
@@ -55,7 +59,7 @@ class ServerKeysTest {
         database.close();
     }
 
-    private X509Certificate issue(String keyId, CertificateProfile profile, XRoadId identity) throws Exception {
+    private X509Certificate issue(String keyId, CertificateProfile profile, XRoadId identity) throws IOException, InvalidKeyException, NoSuchAlgorithmException, ServerException, TokenException {
         var publicKey = keys.keys().stream().filter(k -> k.keyId().equals(keyId)).findFirst().orElseThrow();
         CertificateKind kind = profile == CertificateProfile.AUTH ? CertificateKind.SERVER_AUTH : CertificateKind.MEMBER_SIGN;
         PKCS10CertificationRequest csr = Pem.csr(keys.csr(keyId).getBytes(StandardCharsets.US_ASCII));
@@ -75,7 +79,7 @@ class ServerKeysTest {
     }
 
     @Test
-    void csrs_carryTheProfileIdentity() throws Exception {
+    void csrs_carryTheProfileIdentity() throws IOException, ServerException, TokenException {
         String auth = keys.csr(keys.authKeyId());
         String sign = keys.csr(keys.signKeyId(SERVER.owner()).orElseThrow());
 
@@ -88,7 +92,7 @@ class ServerKeysTest {
     }
 
     @Test
-    void importedCertificates_makeSignerAndAuthKeyManagerAvailable() throws Exception {
+    void importedCertificates_makeSignerAndAuthKeyManagerAvailable() throws IOException, InvalidKeyException, NoSuchAlgorithmException, ServerException, TokenException {
         X509Certificate auth = issue(keys.authKeyId(), CertificateProfile.AUTH, SERVER);
         X509Certificate sign = issue(keys.signKeyId(SERVER.owner()).orElseThrow(), CertificateProfile.SIGN, SERVER.owner());
 
@@ -103,7 +107,7 @@ class ServerKeysTest {
     }
 
     @Test
-    void certificateForAnotherServer_isRefused() throws Exception {
+    void certificateForAnotherServer_isRefused() throws IOException, InvalidKeyException, NoSuchAlgorithmException, ServerException, TokenException {
         X509Certificate other = issue(keys.authKeyId(), CertificateProfile.AUTH, SERVER.owner().server("ss2"));
 
         ServerException e = assertThrows(ServerException.class, () -> keys.importCertificate(List.of(other)));
@@ -115,7 +119,7 @@ class ServerKeysTest {
     }
 
     @Test
-    void signCertificateForAnotherMember_isRefused() throws Exception {
+    void signCertificateForAnotherMember_isRefused() throws IOException, InvalidKeyException, NoSuchAlgorithmException, ServerException, TokenException {
         X509Certificate other = issue(keys.signKeyId(SERVER.owner()).orElseThrow(), CertificateProfile.SIGN, OTHER);
 
         ServerException e = assertThrows(ServerException.class, () -> keys.importCertificate(List.of(other)));
@@ -125,7 +129,7 @@ class ServerKeysTest {
     }
 
     @Test
-    void certificateOfTheWrongProfile_isRefused() throws Exception {
+    void certificateOfTheWrongProfile_isRefused() throws IOException, InvalidKeyException, NoSuchAlgorithmException, ServerException, TokenException {
         X509Certificate signForAuthKey = issue(keys.authKeyId(), CertificateProfile.SIGN, SERVER.owner());
 
         ServerException e = assertThrows(ServerException.class, () -> keys.importCertificate(List.of(signForAuthKey)));
@@ -144,7 +148,7 @@ class ServerKeysTest {
     }
 
     @Test
-    void addSigningKey_forAnotherMemberOnce() throws Exception {
+    void addSigningKey_forAnotherMemberOnce() throws IOException, ServerException, TokenException {
         String keyId = keys.addSigningKey(OTHER);
 
         assertEquals(keyId, keys.signKeyId(OTHER).orElseThrow());

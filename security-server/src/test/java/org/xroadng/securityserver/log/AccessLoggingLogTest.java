@@ -1,5 +1,7 @@
 package org.xroadng.securityserver.log;
 
+import org.xroadng.securityserver.ExchangeException;
+import org.xroadng.auditlog.merkle.ProofVerificationException;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertSame;
@@ -51,7 +53,7 @@ class AccessLoggingLogTest {
     }
 
     @Test
-    void exchangeWithSubject_oneEventWhoseLeafAndProofVerify() throws Exception {
+    void exchangeWithSubject_oneEventWhoseLeafAndProofVerify() throws ExecutionException, InterruptedException, NoSuchAlgorithmException, ProofVerificationException {
         logging(MessageLog.NONE).append(exchange("consumer", List.of("EE38001010000"), List.of(), 200)).get();
 
         assertEquals(1, merkle.size());
@@ -70,7 +72,7 @@ class AccessLoggingLogTest {
     }
 
     @Test
-    void providerExchangeWithOnlyDataSubject_eventNamesIt() throws Exception {
+    void providerExchangeWithOnlyDataSubject_eventNamesIt() throws ExecutionException, InterruptedException {
         logging(MessageLog.NONE).append(exchange("provider", List.of(), List.of("EE49002020000"), 404)).get();
 
         assertEquals(1, merkle.size());
@@ -81,7 +83,7 @@ class AccessLoggingLogTest {
     }
 
     @Test
-    void subjectsInBothHeaders_oneEventWithTheUnion() throws Exception {
+    void subjectsInBothHeaders_oneEventWithTheUnion() throws ExecutionException, InterruptedException {
         logging(MessageLog.NONE).append(exchange("provider", List.of("A", "B"), List.of("B", "C"), 200)).get();
 
         assertEquals(1, merkle.size());
@@ -89,7 +91,7 @@ class AccessLoggingLogTest {
     }
 
     @Test
-    void exchangeWithoutSubject_noEvent() throws Exception {
+    void exchangeWithoutSubject_noEvent() throws ExecutionException, InterruptedException {
         logging(MessageLog.NONE).append(exchange("consumer", List.of(), List.of(), 200)).get();
 
         assertEquals(0, merkle.size());
@@ -109,7 +111,7 @@ class AccessLoggingLogTest {
     }
 
     @Test
-    void innerAppendPending_eventWrittenOnlyAfterItCompletes() throws Exception {
+    void innerAppendPending_eventWrittenOnlyAfterItCompletes() throws ExecutionException, InterruptedException {
         CompletableFuture<Void> inner = new CompletableFuture<>();
 
         CompletableFuture<Void> done = logging(record -> inner).append(exchange("consumer", List.of("S"), List.of(), 200));
@@ -122,7 +124,7 @@ class AccessLoggingLogTest {
     }
 
     @Test
-    void randomEventIds_areVersion4AndDistinct() throws Exception {
+    void randomEventIds_areVersion4AndDistinct() throws ExecutionException, InterruptedException {
         AccessLoggingLog log = new AccessLoggingLog(MessageLog.NONE, accessLog, new SecureRandom());
         log.append(exchange("consumer", List.of("S"), List.of(), 200)).get();
         log.append(exchange("consumer", List.of("S"), List.of(), 200)).get();
@@ -149,7 +151,7 @@ class AccessLoggingLogTest {
 
             @Override
             public void checkAccepting(org.xroadng.protocol.error.ErrorType type)
-                    throws org.xroadng.securityserver.ExchangeException {
+                    throws ExchangeException {
                 throw new org.xroadng.securityserver.ExchangeException(type, "overdue");
             }
         };

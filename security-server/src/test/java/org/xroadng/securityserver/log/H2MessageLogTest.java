@@ -1,5 +1,6 @@
 package org.xroadng.securityserver.log;
 
+import java.util.concurrent.TimeoutException;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -109,7 +110,7 @@ class H2MessageLogTest {
     }
 
     @Test
-    void append_completesOnlyWhenBothRowsAreVisibleToAnotherConnection() throws Exception {
+    void append_completesOnlyWhenBothRowsAreVisibleToAnotherConnection() throws ExecutionException, InterruptedException, MessageLogException, TimeoutException {
         try (H2MessageLog log = open(MessageLogSettings.defaults(), MessageLogListener.NONE)) {
             // Runs on the writer the moment the future completes.
             long seen = log.append(exchange("q-1")).thenApply(done -> rows()).get(10, TimeUnit.SECONDS);
@@ -119,7 +120,7 @@ class H2MessageLogTest {
     }
 
     @Test
-    void appendDuringABatch_waitsForItsOwnCommit() throws Exception {
+    void appendDuringABatch_waitsForItsOwnCommit() throws ExecutionException, InterruptedException, MessageLogException, TimeoutException {
         Gate gate = new Gate();
         try (H2MessageLog log = open(MessageLogSettings.defaults(), gate)) {
             CompletableFuture<Void> first = log.append(exchange("q-1"));
@@ -137,7 +138,7 @@ class H2MessageLogTest {
     }
 
     @Test
-    void concurrentAppends_areGroupCommittedInFewerTransactions() throws Exception {
+    void concurrentAppends_areGroupCommittedInFewerTransactions() throws ExecutionException, InterruptedException, MessageLogException, TimeoutException {
         Gate gate = new Gate();
         ExecutorService callers = Executors.newFixedThreadPool(8);
         try (H2MessageLog log = open(MessageLogSettings.defaults(), gate)) {
@@ -165,7 +166,7 @@ class H2MessageLogTest {
     }
 
     @Test
-    void batches_areBoundedByMaxBatch() throws Exception {
+    void batches_areBoundedByMaxBatch() throws ExecutionException, InterruptedException, MessageLogException, TimeoutException {
         Gate gate = new Gate();
         try (H2MessageLog log = open(new MessageLogSettings(Durability.COMMIT, 100, 10), gate)) {
             List<CompletableFuture<Void>> all = new ArrayList<>();
@@ -183,7 +184,7 @@ class H2MessageLogTest {
     }
 
     @Test
-    void bodies_areEncryptedAtRestAndReadBackDecrypted() throws Exception {
+    void bodies_areEncryptedAtRestAndReadBackDecrypted() throws ExecutionException, InterruptedException, MessageLogException, SQLException, TimeoutException {
         ExchangeRecord sent = exchange("q-1");
         try (H2MessageLog log = open(MessageLogSettings.defaults(), MessageLogListener.NONE)) {
             log.append(sent).get(10, TimeUnit.SECONDS);
@@ -219,7 +220,7 @@ class H2MessageLogTest {
     }
 
     @Test
-    void wrongKey_failsReadingNamingTheRecord() throws Exception {
+    void wrongKey_failsReadingNamingTheRecord() throws ExecutionException, InterruptedException, MessageLogException, TimeoutException {
         try (H2MessageLog log = open(MessageLogSettings.defaults(), MessageLogListener.NONE)) {
             log.append(exchange("q-1")).get(10, TimeUnit.SECONDS);
         }
@@ -234,7 +235,7 @@ class H2MessageLogTest {
     }
 
     @Test
-    void flippedStoredCiphertextByte_failsReadingAndBreaksTheChainAtThatRecord() throws Exception {
+    void flippedStoredCiphertextByte_failsReadingAndBreaksTheChainAtThatRecord() throws ExecutionException, InterruptedException, MessageLogException, SQLException, TimeoutException {
         try (H2MessageLog log = open(MessageLogSettings.defaults(), MessageLogListener.NONE)) {
             log.append(exchange("q-1")).get(10, TimeUnit.SECONDS);
             try (Connection c = connect()) {
@@ -253,7 +254,7 @@ class H2MessageLogTest {
     }
 
     @Test
-    void intactLog_verifiesEveryRecord() throws Exception {
+    void intactLog_verifiesEveryRecord() throws ExecutionException, InterruptedException, MessageLogException, TimeoutException {
         try (H2MessageLog log = open(MessageLogSettings.defaults(), MessageLogListener.NONE)) {
             for (int i = 0; i < 3; i++) {
                 log.append(exchange("q-" + i)).get(10, TimeUnit.SECONDS);
@@ -265,7 +266,7 @@ class H2MessageLogTest {
     }
 
     @Test
-    void fieldChangedThroughJdbc_isNamedByVerifyChain() throws Exception {
+    void fieldChangedThroughJdbc_isNamedByVerifyChain() throws ExecutionException, InterruptedException, MessageLogException, SQLException, TimeoutException {
         try (H2MessageLog log = open(MessageLogSettings.defaults(), MessageLogListener.NONE)) {
             for (int i = 0; i < 3; i++) {
                 log.append(exchange("q-" + i)).get(10, TimeUnit.SECONDS);
@@ -282,7 +283,7 @@ class H2MessageLogTest {
     }
 
     @Test
-    void deletedRecord_breaksTheLinkOfTheNextOne() throws Exception {
+    void deletedRecord_breaksTheLinkOfTheNextOne() throws ExecutionException, InterruptedException, MessageLogException, SQLException, TimeoutException {
         try (H2MessageLog log = open(MessageLogSettings.defaults(), MessageLogListener.NONE)) {
             for (int i = 0; i < 2; i++) {
                 log.append(exchange("q-" + i)).get(10, TimeUnit.SECONDS);
@@ -299,7 +300,7 @@ class H2MessageLogTest {
     }
 
     @Test
-    void asyncDurability_completesAtEnqueueBeforeTheWrite() throws Exception {
+    void asyncDurability_completesAtEnqueueBeforeTheWrite() throws InterruptedException, MessageLogException {
         Gate gate = new Gate();
         try (H2MessageLog log = open(MessageLogSettings.defaults().withDurability(Durability.ASYNC), gate)) {
             log.append(exchange("q-1"));
@@ -315,7 +316,7 @@ class H2MessageLogTest {
     }
 
     @Test
-    void fullQueue_failsTheAppendAtOnce() throws Exception {
+    void fullQueue_failsTheAppendAtOnce() throws ExecutionException, InterruptedException, MessageLogException, TimeoutException {
         Gate gate = new Gate();
         try (H2MessageLog log = open(new MessageLogSettings(Durability.FSYNC, 3, 10), gate)) {
             CompletableFuture<Void> first = log.append(exchange("q-0"));
@@ -340,7 +341,7 @@ class H2MessageLogTest {
     }
 
     @Test
-    void close_writesWhatWasAcceptedAndRefusesLaterAppends() throws Exception {
+    void close_writesWhatWasAcceptedAndRefusesLaterAppends() throws InterruptedException, MessageLogException {
         Gate gate = new Gate();
         H2MessageLog log = open(MessageLogSettings.defaults(), gate);
         log.append(exchange("q-0"));
@@ -357,7 +358,7 @@ class H2MessageLogTest {
     }
 
     @Test
-    void reopenedLog_continuesTheChainFromTheLastRecord() throws Exception {
+    void reopenedLog_continuesTheChainFromTheLastRecord() throws ExecutionException, InterruptedException, MessageLogException, SQLException, TimeoutException {
         try (H2MessageLog log = open(MessageLogSettings.defaults(), MessageLogListener.NONE)) {
             log.append(exchange("q-1")).get(10, TimeUnit.SECONDS);
             log.append(exchange("q-2")).get(10, TimeUnit.SECONDS);

@@ -1,5 +1,6 @@
 package org.xroadng.securityserver.log;
 
+import org.xroadng.certs.token.TokenException;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
@@ -24,7 +25,7 @@ class MessageLogKeyTest {
     Path dir;
 
     @Test
-    void keyFromToken_isCreatedOnceAndLoadedAfterReopening() throws Exception {
+    void keyFromToken_isCreatedOnceAndLoadedAfterReopening() throws TokenException {
         Path file = dir.resolve("token.p12");
         BouncyCastleProvider bc = new BouncyCastleProvider();
         SecureRandom random = new SecureRandom();

@@ -1,5 +1,6 @@
 package org.xroadng.securityserver.log;
 
+import java.security.GeneralSecurityException;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -28,7 +29,7 @@ class RecordCipherTest {
     }
 
     @Test
-    void sealedBody_opensUnderBothProvidersWithAFreshNoncePerSeal() throws Exception {
+    void sealedBody_opensUnderBothProvidersWithAFreshNoncePerSeal() throws GeneralSecurityException, RecordDecryptionException {
         Provider jdk = Security.getProvider("SunJCE");
         Provider bc = new BouncyCastleProvider();
         RecordCipher sealer = new RecordCipher(key(1), jdk, random);
@@ -43,7 +44,7 @@ class RecordCipherTest {
     }
 
     @Test
-    void wrongKey_failsNamingTheRecord() throws Exception {
+    void wrongKey_failsNamingTheRecord() throws GeneralSecurityException {
         byte[] sealed = new RecordCipher(key(1), new BouncyCastleProvider(), random).seal(PLAINTEXT, AAD);
         RecordCipher other = new RecordCipher(key(2), new BouncyCastleProvider(), random);
 
@@ -55,7 +56,7 @@ class RecordCipherTest {
     }
 
     @Test
-    void flippedCiphertextByte_fails() throws Exception {
+    void flippedCiphertextByte_fails() throws GeneralSecurityException {
         RecordCipher cipher = new RecordCipher(key(1), Security.getProvider("SunJCE"), random);
         byte[] sealed = cipher.seal(PLAINTEXT, AAD);
         sealed[RecordCipher.NONCE_BYTES + 3] ^= 1;
@@ -64,7 +65,7 @@ class RecordCipherTest {
     }
 
     @Test
-    void otherRecordsAssociatedData_fails() throws Exception {
+    void otherRecordsAssociatedData_fails() throws GeneralSecurityException {
         RecordCipher cipher = new RecordCipher(key(1), Security.getProvider("SunJCE"), random);
         byte[] sealed = cipher.seal(PLAINTEXT, AAD);
         byte[] otherRecord = LogRow.associatedData(8, "consumer", "request", "q-1", "r-1");
