@@ -22,6 +22,7 @@ import org.bouncycastle.cert.ocsp.OCSPException;
 import org.bouncycastle.cert.ocsp.OCSPReqBuilder;
 import org.bouncycastle.operator.OperatorCreationException;
 import org.bouncycastle.operator.jcajce.JcaDigestCalculatorProviderBuilder;
+import org.xroadng.certs.MutableClock;
 import org.xroadng.certs.TestPki;
 import org.xroadng.certs.ca.CertificateKind;
 import org.xroadng.certs.ocsp.CertificateStatusSource;
@@ -39,12 +40,12 @@ final class ManagementPki {
 
     static final Duration OCSP_VALIDITY = Duration.ofHours(2);
 
-    final MovableClock clock;
+    final MutableClock clock;
     final TestPki pki;
     private final Map<BigInteger, CertificateStatusSource.IssuedStatus> statuses = new ConcurrentHashMap<>();
     private final OcspResponder responder;
 
-    ManagementPki(MovableClock clock, String caName) {
+    ManagementPki(MutableClock clock, String caName) {
         this.clock = clock;
         this.pki = TestPki.create(clock, caName);
         TestPki.Issued responderCert = pki.issue(caName + " OCSP", CertificateKind.OCSP_RESPONDER, List.of(), null);
@@ -106,32 +107,4 @@ final class ManagementPki {
         return new GeneralName(GeneralName.uniformResourceIdentifier, uri);
     }
 
-    /** A clock the test moves by hand. */
-    static final class MovableClock extends Clock {
-
-        private volatile Instant now;
-
-        MovableClock(Instant start) {
-            this.now = start;
-        }
-
-        void advance(Duration by) {
-            now = now.plus(by);
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
-
-        @Override
-        public ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            throw new UnsupportedOperationException("a test clock has one zone");
-        }
-    }
 }

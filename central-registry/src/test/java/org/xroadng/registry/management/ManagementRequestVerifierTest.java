@@ -1,5 +1,6 @@
 package org.xroadng.registry.management;
 
+import org.xroadng.certs.MutableClock;
 import org.xroadng.protocol.jws.SigningException;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import java.security.cert.CertificateEncodingException;
@@ -35,7 +36,6 @@ import org.xroadng.protocol.jws.JwsSigner;
 import org.xroadng.protocol.management.AuthCertRegRequest;
 import org.xroadng.protocol.management.ClientRegRequest;
 import org.xroadng.protocol.management.ManagementRequests;
-import org.xroadng.registry.management.ManagementPki.MovableClock;
 import org.xroadng.registry.management.ManagementRequestException.Reason;
 
 class ManagementRequestVerifierTest {
@@ -48,7 +48,7 @@ class ManagementRequestVerifierTest {
     private static final SubsystemId OTHERS_CLIENT = OTHER.subsystem("crm");
     private static final String ADDRESS = "ss1.example.org:5500";
 
-    private final MovableClock clock = new MovableClock(NOW);
+    private final MutableClock clock = new MutableClock(NOW);
     private final ManagementPki ca = new ManagementPki(clock, "Test Root CA");
     private final TestPki.Issued ownerSign = ca.member(OWNER);
     private final TestPki.Issued otherSign = ca.member(OTHER);

@@ -7,6 +7,7 @@ import static org.xroadng.registry.management.ManagementPki.base64;
 
 import java.time.Instant;
 import org.junit.jupiter.api.Test;
+import org.xroadng.certs.MutableClock;
 import org.xroadng.certs.TestPki;
 import org.xroadng.protocol.id.MemberId;
 import org.xroadng.protocol.id.SecurityServerId;
@@ -17,7 +18,7 @@ class VerifiedManagementRequestTest {
     private static final Instant NOW = Instant.parse("2030-05-06T09:00:00Z");
     private static final SecurityServerId SERVER = MemberId.parse("DEMO/GOV/1001").server("ss1");
 
-    private final ManagementPki ca = new ManagementPki(new ManagementPki.MovableClock(NOW), "Test Root CA");
+    private final ManagementPki ca = new ManagementPki(new MutableClock(NOW), "Test Root CA");
     private final TestPki.Issued auth = ca.server(SERVER);
     private final TestPki.Issued owner = ca.member(SERVER.owner());
     private final AuthCertRegRequest request = new AuthCertRegRequest(SERVER, "ss1:5500", base64(auth.cert()), NOW);

@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Optional;
 import org.bouncycastle.cert.ocsp.CertificateID;
 import org.junit.jupiter.api.Test;
+import org.xroadng.certs.MutableClock;
 import org.xroadng.certs.TestPki;
 import org.xroadng.certs.ca.CertificateKind;
 

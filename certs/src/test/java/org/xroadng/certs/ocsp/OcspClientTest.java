@@ -1,5 +1,6 @@
 package org.xroadng.certs.ocsp;
 
+import org.xroadng.certs.MutableClock;
 import java.io.IOException;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;

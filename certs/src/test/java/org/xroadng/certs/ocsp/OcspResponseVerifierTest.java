@@ -1,5 +1,6 @@
 package org.xroadng.certs.ocsp;
 
+import org.xroadng.certs.MutableClock;
 import org.bouncycastle.operator.OperatorCreationException;
 import java.security.cert.CertificateEncodingException;
 import java.io.IOException;

@@ -1,5 +1,6 @@
 package org.xroadng.securityserver.log;
 
+import org.xroadng.certs.MutableClock;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -51,7 +52,7 @@ class MessageLogArchiverTest {
     private static final Duration RETENTION = Duration.ofHours(3);
     private static final long AWAIT_SECONDS = 15;
 
-    private final TestClock clock = new TestClock(START);
+    private final MutableClock clock = new MutableClock(START);
     private final TestPki pki = TestPki.create(clock);
     private final TestPki.Issued tsa = pki.issue("TSA one", CertificateKind.TSA, List.of(), null);
     private final TestPki.Issued otherTsa = pki.issue("TSA two", CertificateKind.TSA, List.of(), null);

@@ -1,5 +1,6 @@
 package org.xroadng.securityserver.log;
 
+import org.xroadng.certs.MutableClock;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -26,7 +27,7 @@ class TimestampHealthTest {
 
     private static final Instant START = Instant.parse("2026-03-01T10:00:00Z");
 
-    private final TestClock clock = new TestClock(START);
+    private final MutableClock clock = new MutableClock(START);
     private final TimestampHealth health = new TimestampHealth(clock, Duration.ofSeconds(30));
     private final List<ExchangeRecord> passed = new ArrayList<>();
     private final MessageLog inner = record -> {
