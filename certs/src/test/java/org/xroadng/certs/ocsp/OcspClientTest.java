@@ -1,6 +1,5 @@
 package org.xroadng.certs.ocsp;
 
-import org.xroadng.certs.MutableClock;
 import java.io.IOException;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -16,6 +15,7 @@ import org.bouncycastle.asn1.x509.CRLReason;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.xroadng.certs.MutableClock;
 import org.xroadng.certs.TestPki;
 import org.xroadng.certs.ca.CertificateKind;
 import org.xroadng.protocol.http.HttpApiServer;

@@ -1,6 +1,5 @@
 package org.xroadng.certs.ocsp;
 
-import org.xroadng.certs.MutableClock;
 import org.bouncycastle.operator.OperatorCreationException;
 import java.security.cert.CertificateEncodingException;
 import java.io.IOException;
@@ -30,6 +29,7 @@ import org.bouncycastle.cert.ocsp.RevokedStatus;
 import org.bouncycastle.cert.ocsp.UnknownStatus;
 import org.bouncycastle.operator.bc.BcDigestCalculatorProvider;
 import org.junit.jupiter.api.Test;
+import org.xroadng.certs.MutableClock;
 import org.xroadng.certs.TestPki;
 import org.xroadng.certs.ca.CertificateKind;
 

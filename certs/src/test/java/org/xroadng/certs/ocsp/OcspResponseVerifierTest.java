@@ -1,6 +1,5 @@
 package org.xroadng.certs.ocsp;
 
-import org.xroadng.certs.MutableClock;
 import org.bouncycastle.operator.OperatorCreationException;
 import java.security.cert.CertificateEncodingException;
 import java.io.IOException;
@@ -18,6 +17,7 @@ import java.util.Optional;
 import org.bouncycastle.asn1.ocsp.OCSPResponseStatus;
 import org.bouncycastle.cert.ocsp.CertificateID;
 import org.junit.jupiter.api.Test;
+import org.xroadng.certs.MutableClock;
 import org.xroadng.certs.TestPki;
 import org.xroadng.certs.ca.CertificateKind;
 

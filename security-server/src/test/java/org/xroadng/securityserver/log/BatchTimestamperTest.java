@@ -1,6 +1,5 @@
 package org.xroadng.securityserver.log;
 
-import org.xroadng.certs.MutableClock;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
@@ -37,6 +36,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.xroadng.auditlog.merkle.ProofVerificationException;
 import org.xroadng.auditlog.merkle.RootMismatchException;
+import org.xroadng.certs.MutableClock;
 import org.xroadng.certs.OpenSsl;
 import org.xroadng.certs.TestPki;
 import org.xroadng.certs.ca.CertificateKind;

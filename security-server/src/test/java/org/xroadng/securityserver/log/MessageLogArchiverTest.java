@@ -1,6 +1,5 @@
 package org.xroadng.securityserver.log;
 
-import org.xroadng.certs.MutableClock;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -31,6 +30,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.xroadng.certs.MutableClock;
 import org.xroadng.certs.TestPki;
 import org.xroadng.certs.ca.CertificateKind;
 import org.xroadng.certs.tsa.TimeStampAuthority;

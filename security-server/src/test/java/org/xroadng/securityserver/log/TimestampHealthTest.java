@@ -1,6 +1,5 @@
 package org.xroadng.securityserver.log;
 
-import org.xroadng.certs.MutableClock;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -15,6 +14,7 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import org.junit.jupiter.api.Test;
+import org.xroadng.certs.MutableClock;
 import org.xroadng.certs.TestPki;
 import org.xroadng.certs.ca.CertificateKind;
 import org.xroadng.protocol.error.ErrorType;
