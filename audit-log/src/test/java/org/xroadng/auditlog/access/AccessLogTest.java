@@ -36,7 +36,7 @@ class AccessLogTest {
     @Test
     void appendedEvent_leafIsCanonicalJsonAndProofVerifies() throws ProofVerificationException {
         InMemoryMerkleLog merkle = new InMemoryMerkleLog();
-        AccessLog log = new AccessLog(merkle);
+        AccessLog log = new MemoryAccessLog(merkle);
         log.append(event("a"));
         long index = log.append(event("b"));
 

@@ -21,6 +21,7 @@ import java.util.concurrent.ExecutionException;
 import org.junit.jupiter.api.Test;
 import org.xroadng.auditlog.access.AccessEvent;
 import org.xroadng.auditlog.access.AccessLog;
+import org.xroadng.auditlog.access.MemoryAccessLog;
 import org.xroadng.auditlog.merkle.InMemoryMerkleLog;
 import org.xroadng.protocol.id.ServiceId;
 import org.xroadng.protocol.id.SubsystemId;
@@ -32,7 +33,7 @@ class AccessLoggingLogTest {
     private static final String JWS = "eyJhbGciOiJFUzI1NiJ9.eyJxIjoxfQ.c2ln";
 
     private final InMemoryMerkleLog merkle = new InMemoryMerkleLog();
-    private final AccessLog accessLog = new AccessLog(merkle);
+    private final AccessLog accessLog = new MemoryAccessLog(merkle);
 
     private static ExchangeRecord exchange(String side, List<String> subjects, List<String> dataSubjects, int status) {
         return new ExchangeRecord(side, "q-1", "req-1", SubsystemId.parse("DEMO/GOV/1002/tax"),

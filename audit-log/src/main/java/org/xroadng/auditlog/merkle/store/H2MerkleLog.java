@@ -78,6 +78,22 @@ public final class H2MerkleLog implements MerkleLog {
 
     @Override
     public long appendAll(List<byte[]> entries) {
+        return appendAll(entries, (connection, first) -> {
+        });
+    }
+
+    /**
+     * Writes more rows in an append's transaction: called after the leaves are inserted, before
+     * the commit, with the index of the first; if it throws, nothing of the append is kept.
+     */
+    @FunctionalInterface
+    public interface AppendHook {
+        void inserted(Connection connection, long firstIndex) throws SQLException;
+    }
+
+    /** {@link #appendAll(List)}, with {@code hook} writing its rows in the same transaction. */
+    public long appendAll(List<byte[]> entries, AppendHook hook) {
+        Objects.requireNonNull(hook, "hook");
         List<byte[]> copies = new ArrayList<>(entries.size());
         for (byte[] entry : entries) {
             copies.add(Objects.requireNonNull(entry, "entry").clone());
@@ -102,6 +118,7 @@ public final class H2MerkleLog implements MerkleLog {
             database.inTransaction(c -> {
                 insertLeaves(c, first, copies, leafHashes);
                 insertNodes(c, nodes);
+                hook.inserted(c, first);
                 return null;
             });
             edge = next;

@@ -1,0 +1,84 @@
+package org.xroadng.auditlog.access.store;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.xroadng.auditlog.access.AccessEvent;
+import org.xroadng.auditlog.access.AccessLog;
+import org.xroadng.auditlog.merkle.MerkleHashes;
+import org.xroadng.auditlog.merkle.ProofVerificationException;
+import org.xroadng.protocol.id.ServiceId;
+import org.xroadng.protocol.id.SubsystemId;
+import org.xroadng.protocol.store.StoreException;
+
+class H2AccessLogTest {
+
+    @TempDir
+    Path dir;
+
+    private static AccessEvent event(int n, String... subjects) {
+        return new AccessEvent("event-" + n, Instant.parse("2026-03-01T10:00:00Z").plusSeconds(n), "provider",
+                SubsystemId.parse("DEMO/GOV/1002/tax"), ServiceId.parse("DEMO/GOV/1001/population/person"), "GET",
+                "/person/" + n, null, null, "tax-assessment", List.of(subjects), "q-" + n, null, "ok");
+    }
+
+    @Test
+    void eventsOfSubject_onlyThatSubjectsEventsOldestFirstAndProvable() throws ProofVerificationException {
+        try (H2AccessLog log = H2AccessLog.open(dir.resolve("accesslog"))) {
+            log.append(event(0, "EE1"));
+            log.append(event(1, "EE2"));
+            log.appendAll(List.of(event(2, "EE1", "EE2"), event(3, "EE3")));
+
+            List<AccessLog.StoredEvent> events = log.eventsOf("EE1", 100);
+
+            assertEquals(List.of(0L, 2L), events.stream().map(AccessLog.StoredEvent::index).toList());
+            assertArrayEquals(event(2, "EE1", "EE2").canonicalJson(), events.get(1).entry());
+            long size = log.merkleLog().size();
+            log.merkleLog().inclusion(2, size).verify(MerkleHashes.leafHash(events.get(1).entry()),
+                    log.merkleLog().root(size));
+            assertEquals(List.of(), log.eventsOf("EE9", 100));
+        }
+    }
+
+    @Test
+    void limit_keepsTheNewest() {
+        try (H2AccessLog log = H2AccessLog.open(dir.resolve("accesslog"))) {
+            for (int i = 0; i < 5; i++) {
+                log.append(event(i, "EE1"));
+            }
+            assertEquals(List.of(3L, 4L), log.eventsOf("EE1", 2).stream().map(AccessLog.StoredEvent::index).toList());
+        }
+    }
+
+    @Test
+    void reopened_keepsEventsAndIndex() {
+        try (H2AccessLog log = H2AccessLog.open(dir.resolve("accesslog"))) {
+            log.append(event(0, "EE1"));
+        }
+        try (H2AccessLog log = H2AccessLog.open(dir.resolve("accesslog"))) {
+            assertEquals(1, log.merkleLog().size());
+            assertEquals(1, log.eventsOf("EE1", 10).size());
+            assertEquals(1, log.append(event(1, "EE1")));
+        }
+    }
+
+    @Test
+    void indexRowFails_nothingOfTheAppendKept() {
+        try (H2AccessLog log = H2AccessLog.open(dir.resolve("accesslog"))) {
+            log.append(event(0, "EE1"));
+            String tooLong = "E".repeat(300);
+
+            assertThrows(StoreException.class, () -> log.appendAll(List.of(event(1, "EE1"), event(2, tooLong))));
+
+            assertEquals(1, log.merkleLog().size());
+            assertEquals(1, log.eventsOf("EE1", 10).size());
+            assertEquals(1, log.append(event(3, "EE1")));
+        }
+    }
+}
