@@ -95,7 +95,8 @@ final class ServerCommand {
                     : CaCommand.parse("--client-proxy-tls", () -> ConfigValues.hostPort(clientProxyTls));
             ServerSettings settings = new ServerSettings(id, anchorPath, client, clientTls, server, published, adminAddress,
                     ServerSettings.DEFAULT_MAX_BODY_BYTES, ServerSettings.DEFAULT_GLOBAL_CONF_REFRESH_SECONDS,
-                    ServerSettings.DEFAULT_OCSP_REFRESH_SECONDS, org.xroadng.securityserver.log.Durability.FSYNC);
+                    ServerSettings.DEFAULT_OCSP_REFRESH_SECONDS, org.xroadng.securityserver.log.Durability.FSYNC,
+                    ServerSettings.DEFAULT_CHECKPOINT_INTERVAL_SECONDS);
             try {
                 ServerHome.Initialized created = ServerHome.init(dir, settings, pin.pin(services, "new server token"),
                         services.provider(), services.random(), services.clock());

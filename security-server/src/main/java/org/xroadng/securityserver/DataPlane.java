@@ -25,6 +25,13 @@ import org.xroadng.securityserver.log.MessageLog;
 import org.xroadng.securityserver.message.MessageSigner;
 import org.xroadng.securityserver.message.MessageVerifier;
 import org.xroadng.securityserver.message.OwnOcspResponses;
+import org.xroadng.securityserver.accesslog.AccessLogService;
+import org.xroadng.securityserver.accesslog.CheckpointPublisher;
+import org.xroadng.securityserver.accesslog.OwnerCheckpointSigner;
+import org.xroadng.auditlog.access.AccessLog;
+import org.xroadng.protocol.accesslog.Witness;
+import java.util.Objects;
+import java.util.Optional;
 import org.xroadng.securityserver.message.ServerIdentity;
 import org.xroadng.securityserver.serverproxy.ProviderIsClient;
 import org.xroadng.securityserver.serverproxy.ServerProxy;
@@ -63,6 +70,7 @@ public final class DataPlane implements AutoCloseable {
     private ServerProxy serverProxy;
     private PeerClient peers;
     private ProviderIsClient providerIs;
+    private volatile CheckpointPublisher checkpoints;
 
     private DataPlane(GlobalConfHolder globalConf, OwnOcspResponses ocsp, ExecutorService workers) {
         this.globalConf = globalConf;
@@ -73,9 +81,26 @@ public final class DataPlane implements AutoCloseable {
         this.timers = Executors.newSingleThreadScheduledExecutor(new DefaultThreadFactory("proxy-timers", true));
     }
 
+    /**
+     * The access log of a server that keeps one (DESIGN.md section 7): checkpoints are published
+     * to {@code witness} every {@code checkpointInterval}, and the reserved accessLog service answers
+     * from {@code log}.
+     */
+    public record AccessLogging(AccessLog log, Witness witness, Duration checkpointInterval) {
+        public AccessLogging {
+            Objects.requireNonNull(log, "log");
+            Objects.requireNonNull(witness, "witness");
+            if (checkpointInterval.isNegative() || checkpointInterval.isZero()) {
+                throw new IllegalArgumentException("checkpointInterval must be positive, not " + checkpointInterval);
+            }
+        }
+    }
+
+    /** Starts the proxies; {@code accessLogging} null: no access log, no accessLog service. */
     public static DataPlane start(Settings settings, ServerIdentity identity, Supplier<LocalConfiguration> localConf,
                                   ConfigurationClient configurationClient, MessageLog messageLog,
-                                  ExchangeListener listener, Provider provider, SecureRandom random, Clock clock)
+                                  AccessLogging accessLogging, ExchangeListener listener, Provider provider,
+                                  SecureRandom random, Clock clock)
             throws IOException {
         ExecutorService workers = Executors.newFixedThreadPool(settings.workerThreads(),
                 new DefaultThreadFactory("proxy-work", true));
@@ -102,8 +127,20 @@ public final class DataPlane implements AutoCloseable {
             ClientProxyService consumerSide = new ClientProxyService(localConf, globalConf, signer, verifier, peers, messageLog,
                     listener, clock);
             plane.providerIs = new ProviderIsClient(plane.loops, workers, settings.maxBodyBytes());
+            AccessLogService accessLogService = null;
+            if (accessLogging != null) {
+                CheckpointPublisher publisher = new CheckpointPublisher(identity.serverId(),
+                        accessLogging.log().merkleLog(),
+                        new OwnerCheckpointSigner(identity, ocsp, globalConf, clock, provider, random),
+                        accessLogging.witness(), clock);
+                plane.checkpoints = publisher;
+                long interval = accessLogging.checkpointInterval().toMillis();
+                plane.timers.scheduleWithFixedDelay(() -> workers.execute(publisher::publishQuietly), interval,
+                        interval, TimeUnit.MILLISECONDS);
+                accessLogService = new AccessLogService(identity.serverId(), accessLogging.log(), publisher, workers);
+            }
             ServerProxyService providerSide = new ServerProxyService(localConf, globalConf, verifier, signer,
-                    plane.providerIs, messageLog, listener, clock);
+                    plane.providerIs, messageLog, listener, clock, accessLogService);
             plane.serverProxy = ServerProxy.start(settings.serverProxy(), identity.authKeyManager(), trustManager,
                     providerSide, globalConf, settings.maxBodyBytes(), plane.boss, plane.loops, workers);
             plane.clientProxy = ClientProxy.start(settings.clientProxy(), settings.clientProxyTls(),
@@ -125,6 +162,11 @@ public final class DataPlane implements AutoCloseable {
 
     public InetSocketAddress serverProxyAddress() {
         return serverProxy.address();
+    }
+
+    /** The access log's checkpoint publisher, if this plane keeps an access log. */
+    public Optional<CheckpointPublisher> checkpoints() {
+        return Optional.ofNullable(checkpoints);
     }
 
     /** Downloads the global configuration and refetches OCSP responses now (for tests and admin actions). */

@@ -28,6 +28,12 @@ import org.xroadng.protocol.id.SecurityServerId;
 import org.xroadng.securityserver.admin.AdminApi;
 import org.xroadng.securityserver.keys.ServerKeys;
 import org.xroadng.securityserver.globalconf.GlobalConfHolder;
+import org.xroadng.auditlog.access.AccessLog;
+import org.xroadng.auditlog.access.store.H2AccessLog;
+import org.xroadng.protocol.accesslog.WitnessClient;
+import org.xroadng.securityserver.accesslog.CheckpointPublisher;
+import org.xroadng.securityserver.log.AccessEventWriter;
+import org.xroadng.securityserver.log.AccessLoggingLog;
 import org.xroadng.securityserver.log.BatchTimestamper;
 import org.xroadng.securityserver.log.H2MessageLog;
 import org.xroadng.securityserver.log.MessageLog;
@@ -65,6 +71,12 @@ public final class SecurityServer implements AutoCloseable {
     private volatile long syncedVersion;
     private volatile String lastStartFailure;
     private volatile BatchTimestamper timestamper;
+    private volatile DataPlane.AccessLogging accessLogging;
+    private volatile AccessEventWriter accessWriter;
+    private volatile H2AccessLog accessLog;
+
+    /** The access log's file in the server directory (H2, without {@code .mv.db}). */
+    public static final String ACCESS_LOG_FILE = "accesslog";
 
     private SecurityServer(ServerHome home, HttpApiServer admin, ConfigurationClient configuration, MetricsListener metrics,
                            MessageLog messageLog, Provider provider, SecureRandom random, Clock clock) {
@@ -97,13 +109,28 @@ public final class SecurityServer implements AutoCloseable {
         BatchTimestamper timestamper = BatchTimestamper.start(messageLog,
                 TimestampingConfigurationSource.of(new GlobalConfHolder(configuration)), health,
                 TimestampingSettings.defaults(), clock, provider, random, TimestampingListener.NONE);
+        H2AccessLog accessLog = null;
+        AccessEventWriter accessWriter = null;
         try {
-            SecurityServer server = start(home, configuration, new TimestampGuardedLog(messageLog, health), provider,
-                    random, clock);
+            accessLog = H2AccessLog.open(home.dir().resolve(ACCESS_LOG_FILE));
+            accessWriter = AccessEventWriter.start(accessLog);
+            MessageLog logged = new AccessLoggingLog(new TimestampGuardedLog(messageLog, health), accessWriter, random);
+            DataPlane.AccessLogging accessLogging = new DataPlane.AccessLogging(accessLog,
+                    WitnessClient.forAnchor(home.anchor()),
+                    Duration.ofSeconds(home.settings().checkpointIntervalSeconds()));
+            SecurityServer server = start(home, configuration, logged, accessLogging, provider, random, clock);
             server.timestamper = timestamper;
+            server.accessWriter = accessWriter;
+            server.accessLog = accessLog;
             return server;
         } catch (IOException | RuntimeException e) {
             timestamper.close();
+            if (accessWriter != null) {
+                accessWriter.close();
+            }
+            if (accessLog != null) {
+                accessLog.close();
+            }
             throw e;
         }
     }
@@ -111,7 +138,7 @@ public final class SecurityServer implements AutoCloseable {
     /** Starts the server with the given log (for example {@link MessageLog#NONE}, to measure without one). */
     public static SecurityServer start(ServerHome home, MessageLog messageLog, Provider provider, SecureRandom random,
                                        Clock clock) throws IOException {
-        return start(home, configurationClient(home, provider, clock), messageLog, provider, random, clock);
+        return start(home, configurationClient(home, provider, clock), messageLog, null, provider, random, clock);
     }
 
     private static ConfigurationClient configurationClient(ServerHome home, Provider provider, Clock clock) {
@@ -120,7 +147,8 @@ public final class SecurityServer implements AutoCloseable {
     }
 
     private static SecurityServer start(ServerHome home, ConfigurationClient configuration, MessageLog messageLog,
-                                        Provider provider, SecureRandom random, Clock clock) throws IOException {
+                                        DataPlane.AccessLogging accessLogging, Provider provider, SecureRandom random,
+                                        Clock clock) throws IOException {
         MetricsListener metrics = new MetricsListener();
         HttpApiServer.Builder builder = HttpApiServer.builder("admin").bind(home.settings().admin());
         new AdminApi(home.settings(), home.keys(), home.store(), home.adminKeys(), home.registrar()).addTo(builder);
@@ -128,6 +156,7 @@ public final class SecurityServer implements AutoCloseable {
                 metrics.scrape().getBytes(StandardCharsets.UTF_8)));
         HttpApiServer admin = builder.start();
         SecurityServer server = new SecurityServer(home, admin, configuration, metrics, messageLog, provider, random, clock);
+        server.accessLogging = accessLogging;
         server.watch();
         server.watcher.scheduleWithFixedDelay(server::watch, WATCH_INTERVAL.toMillis(), WATCH_INTERVAL.toMillis(),
                 TimeUnit.MILLISECONDS);
@@ -149,7 +178,7 @@ public final class SecurityServer implements AutoCloseable {
                         settings.maxBodyBytes(), Duration.ofSeconds(settings.globalConfRefreshSeconds()),
                         Duration.ofSeconds(settings.ocspRefreshSeconds()), Runtime.getRuntime().availableProcessors());
                 plane = DataPlane.start(planeSettings, identity(home.keys()), home.store()::current, configuration,
-                        messageLog, metrics, provider, random, clock);
+                        messageLog, accessLogging, metrics, provider, random, clock);
                 planeAuthCertificate = auth.get();
                 lastStartFailure = null;
                 LOG.info("security server {}: client proxy on {}, server proxy on {}", home.settings().serverId(),
@@ -197,6 +226,17 @@ public final class SecurityServer implements AutoCloseable {
         };
     }
 
+    /** The server's access log, when it keeps one (started with its message log). */
+    public Optional<AccessLog> accessLog() {
+        return Optional.ofNullable(accessLog);
+    }
+
+    /** The checkpoint publisher of the running message path, when the server keeps an access log. */
+    public Optional<CheckpointPublisher> checkpoints() {
+        DataPlane current = plane;
+        return current == null ? Optional.empty() : current.checkpoints();
+    }
+
     public URI adminUri() {
         return admin.baseUri();
     }
@@ -230,6 +270,12 @@ public final class SecurityServer implements AutoCloseable {
         }
         if (timestamper != null) {
             timestamper.close();
+        }
+        if (accessWriter != null) {
+            accessWriter.close();
+        }
+        if (accessLog != null) {
+            accessLog.close();
         }
         admin.close();
     }

@@ -30,18 +30,21 @@ import org.xroadng.securityserver.log.Durability;
  * @param admin           where the admin API listens
  * @param maxBodyBytes    the largest message body accepted
  * @param messageLogDurability when a logged exchange counts as durable ({@link Durability}); default fsync
+ * @param checkpointIntervalSeconds how often the access log's checkpoint is published to the witness when it has grown
  */
 public record ServerSettings(SecurityServerId serverId, Path anchor, InetSocketAddress clientProxy,
                              InetSocketAddress clientProxyTls, InetSocketAddress serverProxy, String serverAddress, InetSocketAddress admin,
                              int maxBodyBytes, int globalConfRefreshSeconds, int ocspRefreshSeconds,
-                             Durability messageLogDurability) {
+                             Durability messageLogDurability, int checkpointIntervalSeconds) {
 
     public static final String FILE = "server.yaml";
     public static final int DEFAULT_MAX_BODY_BYTES = 10 * 1024 * 1024;
     public static final int DEFAULT_GLOBAL_CONF_REFRESH_SECONDS = 60;
     public static final int DEFAULT_OCSP_REFRESH_SECONDS = 300;
+    public static final int DEFAULT_CHECKPOINT_INTERVAL_SECONDS = 60;
     private static final Set<String> KEYS = Set.of("serverId", "anchor", "clientProxy", "clientProxyTls", "serverProxy", "serverAddress",
-            "admin", "maxBodyBytes", "globalConfRefreshSeconds", "ocspRefreshSeconds", "messageLogDurability");
+            "admin", "maxBodyBytes", "globalConfRefreshSeconds", "ocspRefreshSeconds", "messageLogDurability",
+            "checkpointIntervalSeconds");
 
     public ServerSettings {
         Objects.requireNonNull(serverId, "serverId");
@@ -54,6 +57,7 @@ public record ServerSettings(SecurityServerId serverId, Path anchor, InetSocketA
         requireRange("globalConfRefreshSeconds", globalConfRefreshSeconds, 1, 3600);
         requireRange("ocspRefreshSeconds", ocspRefreshSeconds, 1, 86400);
         Objects.requireNonNull(messageLogDurability, "messageLogDurability");
+        requireRange("checkpointIntervalSeconds", checkpointIntervalSeconds, 1, 86400);
     }
 
     /** Settings with every default: proxies, admin API and limits as documented in {@link #load}. */
@@ -61,14 +65,15 @@ public record ServerSettings(SecurityServerId serverId, Path anchor, InetSocketA
         InetSocketAddress serverProxy = new InetSocketAddress("0.0.0.0", 5500);
         return new ServerSettings(serverId, anchor, new InetSocketAddress("127.0.0.1", 8080), null, serverProxy,
                 "127.0.0.1:5500", new InetSocketAddress("127.0.0.1", 5588), DEFAULT_MAX_BODY_BYTES,
-                DEFAULT_GLOBAL_CONF_REFRESH_SECONDS, DEFAULT_OCSP_REFRESH_SECONDS, Durability.FSYNC);
+                DEFAULT_GLOBAL_CONF_REFRESH_SECONDS, DEFAULT_OCSP_REFRESH_SECONDS, Durability.FSYNC,
+                DEFAULT_CHECKPOINT_INTERVAL_SECONDS);
     }
 
     /**
      * Reads {@code server.yaml}: {@code serverId} and {@code anchor} are required; defaults are
      * clientProxy 127.0.0.1:8080, no clientProxyTls (HTTPS for information systems), serverProxy 0.0.0.0:5500, serverAddress 127.0.0.1:(serverProxy
      * port), admin 127.0.0.1:5588, maxBodyBytes 10485760, globalConfRefreshSeconds 60,
-     * ocspRefreshSeconds 300, messageLogDurability fsync.
+     * ocspRefreshSeconds 300, messageLogDurability fsync, checkpointIntervalSeconds 60.
      */
     public static ServerSettings load(Path dir) throws ConfigException {
         ConfigFile file = ConfigFile.read(dir.resolve(FILE), KEYS);
@@ -104,8 +109,9 @@ public record ServerSettings(SecurityServerId serverId, Path anchor, InetSocketA
             throw new ConfigException(file.file() + ": key 'messageLogDurability' is '" + durabilityText
                     + "'; expected fsync, commit or async");
         }
+        int checkpoints = file.intValue("checkpointIntervalSeconds", DEFAULT_CHECKPOINT_INTERVAL_SECONDS, 1, 86400);
         return new ServerSettings(serverId, anchor, clientProxy, clientProxyTls, serverProxy, serverAddress, admin, maxBody,
-                refresh, ocsp, durability);
+                refresh, ocsp, durability, checkpoints);
     }
 
     /** Writes {@code server.yaml} into {@code dir}, replacing it; {@link #load} reads back equal settings. */
@@ -124,6 +130,7 @@ public record ServerSettings(SecurityServerId serverId, Path anchor, InetSocketA
         values.put("globalConfRefreshSeconds", globalConfRefreshSeconds);
         values.put("ocspRefreshSeconds", ocspRefreshSeconds);
         values.put("messageLogDurability", messageLogDurability.name().toLowerCase(java.util.Locale.ROOT));
+        values.put("checkpointIntervalSeconds", checkpointIntervalSeconds);
         ConfigFile.write(dir.resolve(FILE), values);
     }
 

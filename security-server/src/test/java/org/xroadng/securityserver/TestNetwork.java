@@ -58,7 +58,12 @@ import org.xroadng.securityserver.conf.AccessRight;
 import org.xroadng.securityserver.conf.LocalClient;
 import org.xroadng.securityserver.conf.LocalConfiguration;
 import org.xroadng.securityserver.conf.LocalService;
+import org.xroadng.securityserver.log.AccessLoggingLog;
 import org.xroadng.securityserver.log.MessageLog;
+import org.xroadng.auditlog.access.AccessLog;
+import org.xroadng.auditlog.access.MemoryAccessLog;
+import org.xroadng.auditlog.merkle.InMemoryMerkleLog;
+import java.util.UUID;
 import org.xroadng.securityserver.transport.AuthCertificateTrustManager;
 
 /**
@@ -75,6 +80,8 @@ final class TestNetwork implements AutoCloseable {
     static final SubsystemId TAX = TAX_MEMBER.subsystem("tax");
     static final SubsystemId LOANS = BANK_MEMBER.subsystem("loans");
     static final ServiceId PERSON = POPULATION.service("person");
+    static final MemberId PORTAL_MEMBER = MemberId.parse("DEMO/GOV/1000");
+    static final SubsystemId PORTAL = PORTAL_MEMBER.subsystem("portal");
 
     final Provider bc = new BouncyCastleProvider();
     final SecureRandom random = new SecureRandom();
@@ -98,6 +105,10 @@ final class TestNetwork implements AutoCloseable {
     private volatile UnaryOperator<GlobalConfiguration> confTweak = UnaryOperator.identity();
     DataPlane consumerPlane;
     DataPlane providerPlane;
+    final TestWitness witness = new TestWitness();
+    final MemoryAccessLog consumerAccessLog = new MemoryAccessLog(new InMemoryMerkleLog());
+    final MemoryAccessLog providerAccessLog = new MemoryAccessLog(new InMemoryMerkleLog());
+    final IssuedCertificate portalCertificate;
 
     TestNetwork(Path dir) throws CaException, CertificateEncodingException, CertificateException, IOException, KeyStoreException, NoSuchAlgorithmException, SigningException, UnrecoverableKeyException {
         this(dir, MessageLog.NONE, MessageLog.NONE);
@@ -117,6 +128,7 @@ final class TestNetwork implements AutoCloseable {
         consumer = new TestServer(TAX_MEMBER.server("ss1"), ca, bc, random, address(), address());
         taxCertificate = consumer.addMember(TAX_MEMBER, ca, bc, random);
         bankCertificate = consumer.addMember(BANK_MEMBER, ca, bc, random);
+        portalCertificate = consumer.addMember(PORTAL_MEMBER, ca, bc, random);
         provider = new TestServer(POPULATION_MEMBER.server("ss1"), ca, bc, random, address(), address());
         populationCertificate = provider.addMember(POPULATION_MEMBER, ca, bc, random);
 
@@ -133,7 +145,8 @@ final class TestNetwork implements AutoCloseable {
 
         consumerConf.set(new LocalConfiguration(consumer.serverId(), Map.of(
                 TAX, new LocalClient(TAX, LocalClient.IsAuthentication.HTTP, Set.of(), true),
-                LOANS, new LocalClient(LOANS, LocalClient.IsAuthentication.HTTP, Set.of(), true)),
+                LOANS, new LocalClient(LOANS, LocalClient.IsAuthentication.HTTP, Set.of(), true),
+                PORTAL, new LocalClient(PORTAL, LocalClient.IsAuthentication.HTTP, Set.of(), true)),
                 Map.of(), List.of(), Map.of()));
         providerConf.set(new LocalConfiguration(provider.serverId(), Map.of(
                 POPULATION, new LocalClient(POPULATION, LocalClient.IsAuthentication.HTTP, Set.of(), true)),
@@ -142,17 +155,19 @@ final class TestNetwork implements AutoCloseable {
                 List.of(new AccessRight(PERSON, new AccessRight.SubsystemSubject(TAX), "*", "/**",
                         Set.of("tax-assessment"))),
                 Map.of()));
-        consumerPlane = start(consumer, consumerConf, consumerClock, consumerLog);
-        providerPlane = start(provider, providerConf, providerClock, providerLog);
+        consumerPlane = start(consumer, consumerConf, consumerClock, consumerLog, consumerAccessLog);
+        providerPlane = start(provider, providerConf, providerClock, providerLog, providerAccessLog);
     }
 
-    private DataPlane start(TestServer server, AtomicReference<LocalConfiguration> conf, Clock clock, MessageLog log)
- throws CertificateEncodingException, IOException {
+    private DataPlane start(TestServer server, AtomicReference<LocalConfiguration> conf, Clock clock, MessageLog messageLog,
+                            AccessLog accessLog) throws CertificateEncodingException, IOException {
+        MessageLog log = new AccessLoggingLog(messageLog, accessLog, UUID::randomUUID);
         Anchor anchor = anchor();
         ConfigurationClient client = new ConfigurationClient(anchor, new HttpConfigurationSource(anchor), clock, bc, null);
         DataPlane.Settings settings = new DataPlane.Settings(server.clientProxy(), address(), server.serverProxy(), 64 * 1024,
                 Duration.ofHours(1), Duration.ofHours(1), 4);
-        return DataPlane.start(settings, server, conf::get, client, log, ExchangeListener.NONE, bc, random,
+        return DataPlane.start(settings, server, conf::get, client, log,
+                new DataPlane.AccessLogging(accessLog, witness, Duration.ofHours(1)), ExchangeListener.NONE, bc, random,
                 clock);
     }
 
@@ -181,13 +196,15 @@ final class TestNetwork implements AutoCloseable {
                 List.of(new GlobalConfiguration.MemberClass("GOV", "Government"), new GlobalConfiguration.MemberClass("COM", "Commercial")),
                 List.of(new GlobalConfiguration.Member(POPULATION_MEMBER, "Population Registry", List.of("population")),
                         new GlobalConfiguration.Member(TAX_MEMBER, "Tax Board", List.of("tax")),
-                        new GlobalConfiguration.Member(BANK_MEMBER, "Bank", List.of("loans"))),
+                        new GlobalConfiguration.Member(BANK_MEMBER, "Bank", List.of("loans")),
+                        new GlobalConfiguration.Member(PORTAL_MEMBER, "Citizen portal", List.of("portal"))),
                 new ArrayList<>(List.of(
                         new GlobalConfiguration.SecurityServer(consumer.serverId(), "127.0.0.1:" + consumer.serverProxy().getPort(),
-                                List.of(AuthCertificateTrustManager.hash(consumer.authCertificate())), List.of(TAX, LOANS)),
+                                List.of(AuthCertificateTrustManager.hash(consumer.authCertificate())), List.of(TAX, LOANS, PORTAL)),
                         new GlobalConfiguration.SecurityServer(provider.serverId(), "127.0.0.1:" + provider.serverProxy().getPort(),
                                 List.of(AuthCertificateTrustManager.hash(provider.authCertificate())), List.of(POPULATION)))),
-                List.of(new GlobalConfiguration.GlobalGroup(new GlobalGroupId("DEMO", "citizen-portals"), "Portals", List.of())),
+                List.of(new GlobalConfiguration.GlobalGroup(new GlobalGroupId("DEMO", "citizen-portals"), "Portals",
+                        List.of(PORTAL.format()))),
                 List.of(new GlobalConfiguration.ApprovedCa("Test CA", caCert, ca.settings().ocspUrl().toString())),
                 List.of(new GlobalConfiguration.ApprovedTsa("Test TSA", ca.settings().tsaUrl().toString(),
                         Base64.getEncoder().encodeToString(ca.tsaCertificate().getEncoded()))),

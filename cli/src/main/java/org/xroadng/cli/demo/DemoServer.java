@@ -25,6 +25,9 @@ import org.xroadng.securityserver.log.MessageLog;
  */
 public final class DemoServer implements AutoCloseable {
 
+    /** The demo's servers publish access-log checkpoints often, so the portal soon shows events proven. */
+    static final int CHECKPOINT_INTERVAL_SECONDS = 5;
+
     private final SecurityServerId id;
     private final Path dir;
     private final List<SubsystemId> clients;
@@ -72,7 +75,8 @@ public final class DemoServer implements AutoCloseable {
                         DemoPorts.address(clientProxyPort), null, DemoPorts.address(serverProxyPort),
                         DemoPorts.HOST + ":" + serverProxyPort, DemoPorts.address(adminPort),
                         ServerSettings.DEFAULT_MAX_BODY_BYTES, ServerSettings.DEFAULT_GLOBAL_CONF_REFRESH_SECONDS,
-                        ServerSettings.DEFAULT_OCSP_REFRESH_SECONDS, org.xroadng.securityserver.log.Durability.FSYNC);
+                        ServerSettings.DEFAULT_OCSP_REFRESH_SECONDS, org.xroadng.securityserver.log.Durability.FSYNC,
+                        CHECKPOINT_INTERVAL_SECONDS);
                 ServerHome.Initialized created = ServerHome.init(dir, settings, DemoNetwork.pin(), provider, random, clock);
                 home = created.home();
                 apiKey = created.adminKey().key();

@@ -8,6 +8,7 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.Function;
 import java.util.function.Supplier;
 import org.xroadng.auditlog.access.AccessEvent;
 import org.xroadng.auditlog.access.AccessLog;
@@ -24,24 +25,31 @@ import org.xroadng.securityserver.message.MessageHashes;
  * (if any) are both done, so a response is released only once its access is on record. If the
  * inner append fails no event is written and the future fails with the inner failure; if writing
  * the event fails the future fails with that error. Exchanges without subjects write nothing to
- * the access log. The event is appended on the thread that completes the inner future.
+ * the access log.
  * {@link #checkAccepting} is the inner log's.
  */
 public final class AccessLoggingLog implements MessageLog {
 
     private final MessageLog inner;
-    private final AccessLog accessLog;
+    private final Function<AccessEvent, CompletableFuture<?>> accessLog;
     private final Supplier<UUID> eventIds;
 
-    /** Event ids are random (version 4) UUIDs drawn from {@code random}. */
-    public AccessLoggingLog(MessageLog inner, AccessLog accessLog, SecureRandom random) {
-        this(inner, accessLog, randomUuids(Objects.requireNonNull(random, "random")));
+    /** Events are group-committed by {@code writer}; event ids are random (version 4) UUIDs drawn from {@code random}. */
+    public AccessLoggingLog(MessageLog inner, AccessEventWriter writer, SecureRandom random) {
+        this(inner, Objects.requireNonNull(writer, "writer")::append,
+                randomUuids(Objects.requireNonNull(random, "random")));
     }
 
-    /** Event ids come from {@code eventIds}, which must not repeat. */
+    /** Each event is appended to {@code accessLog} in its own transaction; event ids come from {@code eventIds}, which must not repeat. */
     public AccessLoggingLog(MessageLog inner, AccessLog accessLog, Supplier<UUID> eventIds) {
+        this(inner, event -> CompletableFuture.completedFuture(accessLog.append(event)), eventIds);
+        Objects.requireNonNull(accessLog, "accessLog");
+    }
+
+    private AccessLoggingLog(MessageLog inner, Function<AccessEvent, CompletableFuture<?>> accessLog,
+                             Supplier<UUID> eventIds) {
         this.inner = Objects.requireNonNull(inner, "inner");
-        this.accessLog = Objects.requireNonNull(accessLog, "accessLog");
+        this.accessLog = accessLog;
         this.eventIds = Objects.requireNonNull(eventIds, "eventIds");
     }
 
@@ -53,11 +61,12 @@ public final class AccessLoggingLog implements MessageLog {
     @Override
     public CompletableFuture<Void> append(ExchangeRecord record) {
         Objects.requireNonNull(record, "record");
-        return inner.append(record).thenRun(() -> {
+        return inner.append(record).thenCompose(done -> {
             List<String> subjects = subjectsOf(record);
-            if (!subjects.isEmpty()) {
-                accessLog.append(eventOf(record, subjects, eventIds.get()));
+            if (subjects.isEmpty()) {
+                return CompletableFuture.completedFuture(null);
             }
+            return accessLog.apply(eventOf(record, subjects, eventIds.get())).thenApply(index -> null);
         });
     }
 

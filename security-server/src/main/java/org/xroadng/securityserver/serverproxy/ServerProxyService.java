@@ -14,12 +14,15 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.xroadng.protocol.XRoadHeaders;
 import org.xroadng.protocol.error.ErrorType;
+import org.xroadng.protocol.accesslog.AccessLogProtocol;
 import org.xroadng.protocol.globalconf.GlobalConfiguration;
+import org.xroadng.protocol.id.GlobalGroupId;
 import org.xroadng.protocol.id.SecurityServerId;
 import org.xroadng.protocol.id.SubsystemId;
 import org.xroadng.securityserver.ExchangeException;
 import org.xroadng.securityserver.ExchangeListener;
 import org.xroadng.securityserver.Responses;
+import org.xroadng.securityserver.accesslog.AccessLogService;
 import org.xroadng.securityserver.conf.AccessDecision;
 import org.xroadng.securityserver.conf.LocalConfiguration;
 import org.xroadng.securityserver.conf.LocalService;
@@ -61,10 +64,15 @@ public final class ServerProxyService {
     private final MessageLog messageLog;
     private final ExchangeListener listener;
     private final Clock clock;
+    private final AccessLogService accessLog;
 
+    /**
+     * @param accessLog answers the reserved {@value AccessLogProtocol#SERVICE_CODE} service of every
+     *                  hosted subsystem; null if this server keeps no access log (then that service is unknown)
+     */
     public ServerProxyService(Supplier<LocalConfiguration> localConf, GlobalConfHolder globalConf, MessageVerifier verifier,
                               MessageSigner signer, ProviderIsClient providerIs, MessageLog messageLog,
-                              ExchangeListener listener, Clock clock) {
+                              ExchangeListener listener, Clock clock, AccessLogService accessLog) {
         this.localConf = localConf;
         this.globalConf = globalConf;
         this.verifier = verifier;
@@ -73,9 +81,10 @@ public final class ServerProxyService {
         this.messageLog = messageLog;
         this.listener = listener;
         this.clock = clock;
+        this.accessLog = accessLog;
     }
 
-    /** A request checked and ready to go to the provider IS. */
+    /** A request checked and ready to go to the provider IS ({@code service} null: the reserved accessLog service). */
     private record Accepted(IncomingRequest request, RestPath target, ProtocolHeaders headers, LocalService service,
                             String signature, TrustedConfiguration trusted, List<Map.Entry<String, String>> endToEnd) {
     }
@@ -90,8 +99,11 @@ public final class ServerProxyService {
         } catch (ExchangeException e) {
             return CompletableFuture.completedFuture(fail(e, request.header(XRoadHeaders.ID).orElse(null), start));
         }
-        return providerIs.call(accepted.service(), request.method(), accepted.target().rawPathAndQuery(),
-                        accepted.endToEnd(), request.body())
+        CompletableFuture<HttpExchangeClient.Answer> fromProvider = accepted.service() == null
+                ? accessLog.answer(request.method(), accepted.target().path(), accepted.target().rawQuery())
+                : providerIs.call(accepted.service(), request.method(), accepted.target().rawPathAndQuery(),
+                        accepted.endToEnd(), request.body());
+        return fromProvider
                 .thenCompose(answer -> respond(accepted, answer))
                 .thenApply(response -> {
                     listener.exchangeCompleted(ExchangeListener.Side.PROVIDER, response.status().code(),
@@ -114,6 +126,10 @@ public final class ServerProxyService {
                     + " is not registered as a host of client " + client.format());
         }
         LocalConfiguration local = localConf.get();
+        if (accessLog != null && AccessLogProtocol.SERVICE_CODE.equals(target.service().serviceCode())) {
+            requireCitizenPortal(target, client, local, conf);
+            return verified(request, target, headers, null, trusted);
+        }
         LocalService service = local.service(target.service()).orElseThrow(() -> new ExchangeException(
                 ErrorType.SERVER_PROXY_UNKNOWN_SERVICE, "service " + target.service().format()
                 + " is not provided by this security server"));
@@ -133,6 +149,29 @@ public final class ServerProxyService {
                     + " may call " + target.service().format() + " but not for purpose "
                     + (headers.purpose() == null ? "(none given)" : "'" + headers.purpose() + "'"));
         }
+        return verified(request, target, headers, service, trusted);
+    }
+
+    /** The reserved accessLog service: of a subsystem hosted here, for members of the citizen portals group. */
+    private static void requireCitizenPortal(RestPath target, SubsystemId client, LocalConfiguration local,
+                                             GlobalConfiguration conf) throws ExchangeException {
+        if (local.client(target.service().subsystem()).isEmpty()) {
+            throw new ExchangeException(ErrorType.SERVER_PROXY_UNKNOWN_SERVICE, "subsystem "
+                    + target.service().subsystem().format() + " is not hosted by this security server");
+        }
+        GlobalGroupId portals = new GlobalGroupId(conf.instance(), AccessLogProtocol.CITIZEN_PORTALS_GROUP);
+        boolean member = conf.globalGroup(portals).map(g -> g.contains(client)).orElse(false);
+        if (!member) {
+            throw new ExchangeException(ErrorType.SERVER_PROXY_ACCESS_DENIED, "client " + client.format()
+                    + " may not read access logs: only members of global group " + portals.format() + " may call "
+                    + AccessLogProtocol.SERVICE_CODE);
+        }
+    }
+
+    /** The signature and digest checks, common to every service. */
+    private Accepted verified(IncomingRequest request, RestPath target, ProtocolHeaders headers, LocalService service,
+                              TrustedConfiguration trusted) throws ExchangeException {
+        SubsystemId client = headers.client();
         String signature = request.header(XRoadHeaders.SIGNATURE).orElseThrow(() -> new ExchangeException(
                 ErrorType.SERVER_PROXY_INVALID_SIGNATURE, "request carries no " + XRoadHeaders.SIGNATURE));
         MessageVerifier.Verified<RequestDigest> verified = verifier.verify(signature, RequestDigest.class, trusted,

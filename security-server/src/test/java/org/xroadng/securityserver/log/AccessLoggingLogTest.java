@@ -126,7 +126,8 @@ class AccessLoggingLogTest {
 
     @Test
     void randomEventIds_areVersion4AndDistinct() throws ExecutionException, InterruptedException {
-        AccessLoggingLog log = new AccessLoggingLog(MessageLog.NONE, accessLog, new SecureRandom());
+        AccessEventWriter writer = AccessEventWriter.start(accessLog);
+        AccessLoggingLog log = new AccessLoggingLog(MessageLog.NONE, writer, new SecureRandom());
         log.append(exchange("consumer", List.of("S"), List.of(), 200)).get();
         log.append(exchange("consumer", List.of("S"), List.of(), 200)).get();
 
@@ -140,6 +141,56 @@ class AccessLoggingLogTest {
         assertEquals(4, UUID.fromString(idA).version());
         assertEquals(2, UUID.fromString(idA).variant());
         assertTrue(!idA.equals(idB));
+        writer.close();
+    }
+
+    @Test
+    void groupCommit_manyConcurrentExchanges_everyEventStoredWithDistinctIndex() throws ExecutionException, InterruptedException {
+        try (AccessEventWriter writer = AccessEventWriter.start(accessLog, 1000, 64)) {
+            AccessLoggingLog log = new AccessLoggingLog(MessageLog.NONE, writer, new SecureRandom());
+            List<CompletableFuture<Void>> appends = new java.util.ArrayList<>();
+            for (int i = 0; i < 500; i++) {
+                appends.add(log.append(exchange("provider", List.of("S" + (i % 7)), List.of(), 200)));
+            }
+            CompletableFuture.allOf(appends.toArray(CompletableFuture[]::new)).get();
+
+            assertEquals(500, merkle.size());
+            assertEquals(500 / 7 + 1, accessLog.eventsOf("S0", 1000).size());
+        }
+    }
+
+    @Test
+    void writerQueueFull_appendFailsAtOnceWithoutBlocking() throws InterruptedException {
+        AccessLog slow = new AccessLog() {
+            @Override
+            public long appendAll(List<AccessEvent> events) {
+                try {
+                    Thread.sleep(200);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                return accessLog.appendAll(events);
+            }
+
+            @Override
+            public List<StoredEvent> eventsOf(String subject, int limit) {
+                return accessLog.eventsOf(subject, limit);
+            }
+
+            @Override
+            public org.xroadng.auditlog.merkle.MerkleLog merkleLog() {
+                return merkle;
+            }
+        };
+        try (AccessEventWriter writer = AccessEventWriter.start(slow, 1, 1)) {
+            AccessEvent event = AccessLoggingLog.eventOf(exchange("consumer", List.of("S"), List.of(), 200),
+                    List.of("S"), EVENT_ID);
+            List<CompletableFuture<Long>> appends = new java.util.ArrayList<>();
+            for (int i = 0; i < 5; i++) {
+                appends.add(writer.append(event));
+            }
+            assertTrue(appends.stream().anyMatch(CompletableFuture::isCompletedExceptionally));
+        }
     }
 
     @Test

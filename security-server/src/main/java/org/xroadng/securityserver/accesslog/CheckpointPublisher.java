@@ -1,0 +1,111 @@
+package org.xroadng.securityserver.accesslog;
+
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.xroadng.auditlog.merkle.MerkleLog;
+import org.xroadng.protocol.accesslog.Checkpoint;
+import org.xroadng.protocol.accesslog.CheckpointSubmission;
+import org.xroadng.protocol.accesslog.Witness;
+import org.xroadng.protocol.accesslog.WitnessException;
+import org.xroadng.protocol.accesslog.WitnessedCheckpoint;
+import org.xroadng.protocol.id.SecurityServerId;
+
+/**
+ * Makes the server's access-log checkpoints and has the registry's witness accept them (DESIGN.md
+ * section 7): when the log has grown past the last witnessed checkpoint, signs a checkpoint of its
+ * current size and root ({@link CheckpointSigner}), and submits it with the RFC 9162 consistency
+ * proof from the size the witness holds.
+ *
+ * <p>Guarantees: {@link #latest()} is always a checkpoint the witness accepted (or empty), so the
+ * proofs the server hands out are against a root anyone can look up at the witness. Publishing is
+ * serialised; a publish that fails changes nothing and the next one starts again from what the
+ * witness reports. Thread-safe.
+ */
+public final class CheckpointPublisher {
+
+    private static final Logger LOG = LoggerFactory.getLogger(CheckpointPublisher.class);
+
+    private final SecurityServerId server;
+    private final MerkleLog log;
+    private final CheckpointSigner signer;
+    private final Witness witness;
+    private final Clock clock;
+    private volatile WitnessedCheckpoint latest;
+    private boolean synced;
+    private String lastFailure;
+
+    public CheckpointPublisher(SecurityServerId server, MerkleLog log, CheckpointSigner signer, Witness witness,
+                               Clock clock) {
+        this.server = Objects.requireNonNull(server, "server");
+        this.log = Objects.requireNonNull(log, "log");
+        this.signer = Objects.requireNonNull(signer, "signer");
+        this.witness = Objects.requireNonNull(witness, "witness");
+        this.clock = Objects.requireNonNull(clock, "clock");
+    }
+
+    /** The latest checkpoint the witness accepted from this server, as far as this server knows. */
+    public Optional<WitnessedCheckpoint> latest() {
+        return Optional.ofNullable(latest);
+    }
+
+    /**
+     * Publishes a checkpoint if the log holds events the witness has not seen; returns the latest
+     * witnessed checkpoint afterwards.
+     */
+    public synchronized Optional<WitnessedCheckpoint> publish() throws CheckpointException {
+        try {
+            if (!synced) {
+                latest = witness.latest(server).orElse(null);
+                synced = true;
+            }
+            long size = log.size();
+            long witnessedSize = latest == null ? 0 : latest.size();
+            if (size == 0 || size == witnessedSize) {
+                return latest();
+            }
+            if (size < witnessedSize) {
+                throw new CheckpointException("the witness holds a checkpoint of " + witnessedSize
+                        + " events but this server's access log has only " + size + ": events were removed", null);
+            }
+            Checkpoint checkpoint = new Checkpoint(server, size, log.root(size), clock.instant());
+            CheckpointSigner.Signed signed = signer.sign(checkpoint);
+            List<String> proof = new ArrayList<>();
+            if (witnessedSize > 0) {
+                for (byte[] hash : log.consistency(witnessedSize, size).path()) {
+                    proof.add(Checkpoint.encodeHash(hash));
+                }
+            }
+            latest = witness.submit(new CheckpointSubmission(signed.checkpoint(), signed.timestamp(), witnessedSize,
+                    proof));
+            if (lastFailure != null) {
+                LOG.info("access log checkpoints are witnessed again (size {})", size);
+                lastFailure = null;
+            }
+            return latest();
+        } catch (WitnessException e) {
+            synced = false; // ask the witness afresh next time
+            throw new CheckpointException((e.refused() ? "the witness refused the checkpoint: "
+                    : "the witness cannot be reached: ") + e.getMessage(), e);
+        }
+    }
+
+    /** {@link #publish()} for a schedule: failures are logged (once while they repeat), never thrown. */
+    public void publishQuietly() {
+        try {
+            publish();
+        } catch (CheckpointException | RuntimeException e) {
+            String message = String.valueOf(e.getMessage());
+            synchronized (this) {
+                if (!message.equals(lastFailure)) {
+                    LOG.error("access log checkpoint not published: {}", message);
+                    lastFailure = message;
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,134 @@
+package org.xroadng.securityserver.log;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.xroadng.auditlog.access.AccessEvent;
+import org.xroadng.auditlog.access.AccessLog;
+
+/**
+ * Group commit for the access log: events queue up and one writer thread appends whatever has
+ * gathered (up to {@code maxBatch}) in one {@link AccessLog#appendAll} transaction, so the cost of
+ * a commit is shared by every exchange that finished meanwhile.
+ *
+ * <p>Guarantees: an event's future completes with its leaf index once its batch is committed, or
+ * fails if the batch could not be stored (then none of the batch is in the log). Events are
+ * appended in the order they were queued. A full queue fails the append at once rather than
+ * blocking the caller (an event loop). {@link #close} writes what is queued, then stops.
+ */
+public final class AccessEventWriter implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(AccessEventWriter.class);
+    public static final int DEFAULT_QUEUE_CAPACITY = 10_000;
+    public static final int DEFAULT_MAX_BATCH = 512;
+
+    private record Pending(AccessEvent event, CompletableFuture<Long> done) {
+    }
+
+    private final AccessLog log;
+    private final BlockingQueue<Pending> queue;
+    private final int maxBatch;
+    private final Thread writer;
+    private volatile boolean closed;
+
+    private AccessEventWriter(AccessLog log, int capacity, int maxBatch) {
+        this.log = Objects.requireNonNull(log, "log");
+        this.queue = new ArrayBlockingQueue<>(capacity);
+        this.maxBatch = maxBatch;
+        this.writer = new Thread(this::drain, "access-log-writer");
+        this.writer.setDaemon(true);
+    }
+
+    public static AccessEventWriter start(AccessLog log) {
+        return start(log, DEFAULT_QUEUE_CAPACITY, DEFAULT_MAX_BATCH);
+    }
+
+    public static AccessEventWriter start(AccessLog log, int capacity, int maxBatch) {
+        if (capacity < 1 || maxBatch < 1) {
+            throw new IllegalArgumentException("capacity and maxBatch must be positive, not " + capacity + " and "
+                    + maxBatch);
+        }
+        AccessEventWriter writer = new AccessEventWriter(log, capacity, maxBatch);
+        writer.writer.start();
+        return writer;
+    }
+
+    /** Queues the event; the future completes with its index when it is committed. */
+    public CompletableFuture<Long> append(AccessEvent event) {
+        Objects.requireNonNull(event, "event");
+        if (closed) {
+            return CompletableFuture.failedFuture(new IllegalStateException("the access log is closed"));
+        }
+        Pending pending = new Pending(event, new CompletableFuture<>());
+        if (!queue.offer(pending)) {
+            return CompletableFuture.failedFuture(new IllegalStateException("the access log's queue of "
+                    + queue.size() + " events is full; the database cannot keep up"));
+        }
+        return pending.done();
+    }
+
+    private void drain() {
+        List<Pending> batch = new ArrayList<>(maxBatch);
+        while (true) {
+            Pending first;
+            try {
+                first = queue.poll(100, TimeUnit.MILLISECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                first = null;
+            }
+            if (first == null) {
+                if (closed || Thread.currentThread().isInterrupted()) {
+                    if (queue.isEmpty()) {
+                        return;
+                    }
+                }
+                continue;
+            }
+            batch.clear();
+            batch.add(first);
+            queue.drainTo(batch, maxBatch - 1);
+            write(batch);
+        }
+    }
+
+    private void write(List<Pending> batch) {
+        List<AccessEvent> events = new ArrayList<>(batch.size());
+        for (Pending pending : batch) {
+            events.add(pending.event());
+        }
+        long firstIndex;
+        try {
+            firstIndex = log.appendAll(events);
+        } catch (RuntimeException e) {
+            LOG.error("{} access events could not be stored: {}", batch.size(), e.getMessage());
+            for (Pending pending : batch) {
+                pending.done().completeExceptionally(e);
+            }
+            return;
+        }
+        for (int i = 0; i < batch.size(); i++) {
+            batch.get(i).done().complete(firstIndex + i);
+        }
+    }
+
+    @Override
+    public void close() {
+        closed = true;
+        try {
+            writer.join(10_000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        Pending left;
+        while ((left = queue.poll()) != null) {
+            left.done().completeExceptionally(new IllegalStateException("the access log closed"));
+        }
+    }
+}

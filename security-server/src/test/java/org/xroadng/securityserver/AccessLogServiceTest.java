@@ -1,0 +1,217 @@
+package org.xroadng.securityserver;
+
+import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.get;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.security.KeyStoreException;
+import java.security.NoSuchAlgorithmException;
+import java.security.UnrecoverableKeyException;
+import java.security.cert.CertificateEncodingException;
+import java.security.cert.CertificateException;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.xroadng.auditlog.access.AccessLogAnswer;
+import org.xroadng.auditlog.access.AccessLogAnswerCodec;
+import org.xroadng.auditlog.merkle.MerkleHashes;
+import org.xroadng.auditlog.merkle.ProofVerificationException;
+import org.xroadng.auditlog.merkle.ProofVerifier;
+import org.xroadng.certs.ca.CaException;
+import org.xroadng.protocol.accesslog.AccessLogFormatException;
+import org.xroadng.protocol.accesslog.Checkpoint;
+import org.xroadng.protocol.accesslog.CheckpointCodec;
+import org.xroadng.protocol.accesslog.WitnessException;
+import org.xroadng.protocol.jws.SigningException;
+
+/**
+ * Access events on both sides of real exchanges, checkpoints signed by the owner's key and
+ * witnessed, and the reserved accessLog service answering with proofs, only to citizen portals.
+ */
+class AccessLogServiceTest {
+
+    private static final String CITIZEN = "EE38001010001";
+
+    @TempDir
+    static Path dir;
+
+    static TestNetwork network;
+    private final HttpClient is = HttpClient.newHttpClient();
+
+    @BeforeAll
+    static void start() throws CaException, CertificateEncodingException, CertificateException, IOException,
+            KeyStoreException, NoSuchAlgorithmException, SigningException, UnrecoverableKeyException {
+        network = new TestNetwork(dir);
+    }
+
+    @AfterAll
+    static void stop() {
+        network.close();
+    }
+
+    @BeforeEach
+    void reset() {
+        network.providerIs.resetAll();
+        network.witness.down = false;
+        network.providerIs.stubFor(get(urlPathEqualTo("/person-api/" + CITIZEN)).willReturn(aResponse()
+                .withStatus(200).withHeader("X-Road-Data-Subject", CITIZEN + ",EE49002020000").withBody("{}")));
+    }
+
+    private HttpResponse<String> taxReadsCitizen(String queryId) throws IOException, InterruptedException {
+        return is.send(HttpRequest.newBuilder(network.consumerUri("/r1/DEMO/GOV/1001/population/person/" + CITIZEN))
+                .header("X-Road-Client", "DEMO/GOV/1002/tax").header("X-Road-Purpose", "tax-assessment")
+                .header("X-Road-Subject", CITIZEN).header("X-Road-Id", queryId).build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+
+    private HttpResponse<byte[]> accessLog(String client, String subsystemPath, String query)
+            throws IOException, InterruptedException {
+        return is.send(HttpRequest.newBuilder(network.consumerUri("/r1/" + subsystemPath + "/accessLog" + query))
+                .header("X-Road-Client", client).build(), HttpResponse.BodyHandlers.ofByteArray());
+    }
+
+    private static void verify(AccessLogAnswer answer) throws AccessLogFormatException, ProofVerificationException {
+        Checkpoint checkpoint = CheckpointCodec.unverifiedCheckpoint(answer.checkpoint());
+        for (AccessLogAnswer.Entry entry : answer.events()) {
+            assertNotNull(entry.proof(), "event " + entry.index() + " is covered by the checkpoint");
+            ProofVerifier.verifyInclusion(entry.index(), checkpoint.size(), MerkleHashes.leafHash(entry.leaf()),
+                    entry.proof().stream().map(h -> Checkpoint.decodeHash(h, "proof")).toList(),
+                    checkpoint.rootHashBytes());
+        }
+    }
+
+    @Test
+    void exchangeNamingSubject_eventOnBothSidesAndProviderDataSubjectStripped() throws IOException, InterruptedException {
+        long consumerBefore = network.consumerAccessLog.merkleLog().size();
+        long providerBefore = network.providerAccessLog.merkleLog().size();
+
+        HttpResponse<String> response = taxReadsCitizen("both-sides-1");
+
+        assertEquals(200, response.statusCode(), response.body());
+        assertFalse(response.headers().firstValue("X-Road-Data-Subject").isPresent(), "stripped by the provider server");
+        assertEquals(consumerBefore + 1, network.consumerAccessLog.merkleLog().size());
+        assertEquals(providerBefore + 1, network.providerAccessLog.merkleLog().size());
+        String consumerEvent = new String(network.consumerAccessLog.merkleLog().entry(consumerBefore), StandardCharsets.UTF_8);
+        String providerEvent = new String(network.providerAccessLog.merkleLog().entry(providerBefore), StandardCharsets.UTF_8);
+        assertTrue(consumerEvent.contains("\"side\":\"consumer\"") && consumerEvent.contains("\"queryId\":\"both-sides-1\""),
+                consumerEvent);
+        assertTrue(consumerEvent.contains("\"subjects\":[\"" + CITIZEN + "\"]"), consumerEvent);
+        assertTrue(providerEvent.contains("\"side\":\"provider\"") && providerEvent.contains("\"purpose\":\"tax-assessment\""),
+                providerEvent);
+        assertTrue(providerEvent.contains("\"subjects\":[\"" + CITIZEN + "\",\"EE49002020000\"]"), providerEvent);
+    }
+
+    @Test
+    void portalReadsProviderLog_eventsWithProofsAgainstWitnessedCheckpoint() throws IOException, InterruptedException,
+            AccessLogFormatException, ProofVerificationException, WitnessException {
+        taxReadsCitizen("portal-1");
+
+        HttpResponse<byte[]> response = accessLog("DEMO/GOV/1000/portal", "DEMO/GOV/1001/population",
+                "?subject=" + CITIZEN);
+
+        assertEquals(200, response.statusCode(), new String(response.body(), StandardCharsets.UTF_8));
+        AccessLogAnswer answer = AccessLogAnswerCodec.read(response.body());
+        assertEquals(network.provider.serverId(), answer.server());
+        assertEquals(CITIZEN, answer.subject());
+        assertTrue(answer.events().stream().anyMatch(e -> "portal-1".equals(e.event().get("queryId"))));
+        assertTrue(answer.events().stream().allMatch(e -> ((List<?>) e.event().get("subjects")).contains(CITIZEN)));
+        verify(answer);
+        Checkpoint checkpoint = CheckpointCodec.unverifiedCheckpoint(answer.checkpoint());
+        assertEquals(network.provider.serverId(), checkpoint.origin());
+        assertEquals(checkpoint.rootHash(), network.witness.atSize(network.provider.serverId(), checkpoint.size())
+                .orElseThrow().rootHash(), "the checkpoint handed out is the witnessed one");
+    }
+
+    @Test
+    void portalReadsConsumerLogThroughItsOwnServer_consumerSideEvents() throws IOException, InterruptedException,
+            AccessLogFormatException, ProofVerificationException {
+        taxReadsCitizen("own-server-1");
+
+        HttpResponse<byte[]> response = accessLog("DEMO/GOV/1000/portal", "DEMO/GOV/1002/tax", "?subject=" + CITIZEN);
+
+        assertEquals(200, response.statusCode(), new String(response.body(), StandardCharsets.UTF_8));
+        AccessLogAnswer answer = AccessLogAnswerCodec.read(response.body());
+        assertEquals(network.consumer.serverId(), answer.server());
+        assertTrue(answer.events().stream().anyMatch(e -> "own-server-1".equals(e.event().get("queryId"))
+                && "consumer".equals(e.event().get("side"))));
+        verify(answer);
+    }
+
+    @Test
+    void anotherSubject_seesNoneOfTheCitizensEvents() throws IOException, InterruptedException, AccessLogFormatException {
+        taxReadsCitizen("other-1");
+
+        AccessLogAnswer answer = AccessLogAnswerCodec.read(accessLog("DEMO/GOV/1000/portal", "DEMO/GOV/1001/population",
+                "?subject=EE11111111111").body());
+
+        assertEquals(List.of(), answer.events());
+    }
+
+    @Test
+    void clientNotInCitizenPortals_accessDenied() throws IOException, InterruptedException {
+        HttpResponse<byte[]> response = accessLog("DEMO/GOV/1002/tax", "DEMO/GOV/1001/population", "?subject=" + CITIZEN);
+
+        String body = new String(response.body(), StandardCharsets.UTF_8);
+        assertEquals(500, response.statusCode(), body);
+        assertEquals("Server.ServerProxy.AccessDenied", response.headers().firstValue("X-Road-Error").orElse(""), body);
+        assertTrue(body.contains("citizen-portals"), body);
+    }
+
+    @Test
+    void malformedSubjectOrExtraParameters_400WithMessage() throws IOException, InterruptedException {
+        for (String query : new String[] {"", "?subject=", "?subject=EE1&subject=EE2", "?who=EE1", "?subject=a%20b"}) {
+            HttpResponse<byte[]> response = accessLog("DEMO/GOV/1000/portal", "DEMO/GOV/1001/population", query);
+            String body = new String(response.body(), StandardCharsets.UTF_8);
+            assertEquals(400, response.statusCode(), query + ": " + body);
+            assertTrue(body.contains("subject"), body);
+        }
+    }
+
+    @Test
+    void witnessDown_newEventsComeWithoutProofButStillListed() throws IOException, InterruptedException,
+            AccessLogFormatException {
+        network.witness.down = true;
+        taxReadsCitizen("witness-down-1");
+
+        AccessLogAnswer answer = AccessLogAnswerCodec.read(accessLog("DEMO/GOV/1000/portal", "DEMO/GOV/1001/population",
+                "?subject=" + CITIZEN).body());
+
+        AccessLogAnswer.Entry entry = answer.events().stream()
+                .filter(e -> "witness-down-1".equals(e.event().get("queryId"))).findFirst().orElseThrow();
+        assertNull(entry.proof(), "not covered by any witnessed checkpoint");
+    }
+
+    @Test
+    void checkpointSignedByOwnerKeyAndTimestamped() throws IOException, InterruptedException, AccessLogFormatException,
+            org.xroadng.protocol.jws.JwsVerificationException, org.xroadng.certs.tsa.TimestampException,
+            NoSuchAlgorithmException {
+        taxReadsCitizen("signed-1");
+        AccessLogAnswer answer = AccessLogAnswerCodec.read(accessLog("DEMO/GOV/1000/portal", "DEMO/GOV/1001/population",
+                "?subject=" + CITIZEN).body());
+
+        var jws = new org.xroadng.protocol.jws.JwsVerifier(network.bc).verify(answer.checkpoint());
+        assertEquals(network.populationCertificate.certificate(), jws.signer());
+        assertTrue(((String) jws.param("ocsp")).length() > 100, "carries the signing certificate's OCSP response");
+        byte[] digest = java.security.MessageDigest.getInstance("SHA-256")
+                .digest(answer.checkpoint().getBytes(StandardCharsets.US_ASCII));
+        new org.xroadng.certs.tsa.TimestampVerifier(network.bc).verify(
+                java.util.Base64.getDecoder().decode(answer.checkpointTimestamp()), digest, network.ca.tsaCertificate());
+        Map<String, Object> first = answer.events().get(0).event();
+        assertTrue(first.containsKey("requestHash") && first.containsKey("eventId"), first.toString());
+    }
+}
