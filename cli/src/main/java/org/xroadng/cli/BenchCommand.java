@@ -23,7 +23,7 @@ import picocli.CommandLine.Option;
 /** {@code xroad bench ...}: measurements that are run by hand, never asserted in tests. */
 @Command(name = "bench", mixinStandardHelpOptions = true,
         description = "Measure the hot paths on this machine.",
-        subcommands = {BenchCommand.Crypto.class, BenchCommand.Exchange.class})
+        subcommands = {BenchCommand.Crypto.class, BenchCommand.Exchange.class, BenchCommand.AccessLogCase.class})
 final class BenchCommand {
 
     @Command(name = "crypto", mixinStandardHelpOptions = true,
@@ -219,6 +219,82 @@ final class BenchCommand {
 
         private static String ms(long micros) {
             return String.format("%.2f", micros / 1000.0);
+        }
+    }
+
+    @Command(name = "accesslog", mixinStandardHelpOptions = true,
+            description = "The access log in an H2 file: append rate (one event per transaction, and group-committed"
+                    + " batches), then a citizen's query over the whole log: the server's side (events by subject,"
+                    + " an inclusion proof each, JSON) and the portal's (parse, leaf hashes, proof checks).")
+    static final class AccessLogCase implements Runnable {
+        private final Services services;
+
+        @Option(names = "--events", defaultValue = "1000000", description = "Events in the log (default: ${DEFAULT-VALUE})")
+        long events;
+
+        @Option(names = "--batch", defaultValue = "256", description = "Events per transaction in the bulk load (default: ${DEFAULT-VALUE})")
+        int batch;
+
+        @Option(names = "--citizen-events", defaultValue = "50", description = "Events naming the queried citizen (default: ${DEFAULT-VALUE})")
+        int citizenEvents;
+
+        @Option(names = "--queries", defaultValue = "50", description = "Queries measured (default: ${DEFAULT-VALUE})")
+        int queries;
+
+        @Option(names = "--dir", description = "Directory for the database (default: a temporary one, removed after)")
+        java.nio.file.Path dir;
+
+        AccessLogCase(Services services) {
+            this.services = services;
+        }
+
+        @Override
+        public void run() {
+            if (events < 1 || events > 100_000_000 || batch < 1 || batch > 100_000 || citizenEvents < 1
+                    || citizenEvents > 1000 || citizenEvents > events || queries < 1 || queries > 100_000) {
+                throw new UserError("--events must be 1..100000000, --batch 1..100000, --citizen-events 1..1000 and"
+                        + " at most --events, --queries 1..100000");
+            }
+            java.nio.file.Path work = dir;
+            boolean temporary = work == null;
+            try {
+                if (temporary) {
+                    work = java.nio.file.Files.createTempDirectory("xroad-accesslog-bench");
+                }
+                services.out().printf("access log of %,d events (%d per transaction after the first 5,000), %d naming"
+                        + " the citizen, %d cores%n", events, batch, citizenEvents, Runtime.getRuntime().availableProcessors());
+                org.xroadng.cli.bench.AccessLogBench.Result r = org.xroadng.cli.bench.AccessLogBench.run(work, events,
+                        batch, citizenEvents, queries, services.clock().instant(), services.out());
+                Table table = new Table("MEASURE", "VALUE");
+                table.row("append, 1 event per transaction", String.format("%,.0f events/s", r.singleAppendsPerSecond()));
+                table.row("append, " + batch + " per transaction", String.format("%,.0f events/s", r.batchedAppendsPerSecond()));
+                table.row("log size", String.format("%,d events, %,d MB", r.events(), r.fileBytes() / (1024 * 1024)));
+                table.row("citizen's events found", Integer.toString(r.citizenEvents()));
+                table.row("server: query + proofs + JSON p50 / p99", String.format("%.1f / %.1f ms",
+                        r.serverQueryMicros().getValueAtPercentile(50) / 1000.0,
+                        r.serverQueryMicros().getValueAtPercentile(99) / 1000.0));
+                table.row("portal: parse + verify p50 / p99", String.format("%.1f / %.1f ms",
+                        r.portalVerifyMicros().getValueAtPercentile(50) / 1000.0,
+                        r.portalVerifyMicros().getValueAtPercentile(99) / 1000.0));
+                table.print(services.out());
+            } catch (java.io.IOException e) {
+                throw new UserError("cannot create the benchmark directory: " + e.getMessage(), e);
+            } catch (org.xroadng.protocol.accesslog.AccessLogFormatException
+                     | org.xroadng.auditlog.merkle.ProofVerificationException e) {
+                throw new UserError("the benchmark's own answer did not verify: " + e.getMessage(), e);
+            } finally {
+                if (temporary && work != null) {
+                    deleteTree(work);
+                }
+            }
+        }
+
+        private static void deleteTree(java.nio.file.Path root) {
+            try (java.util.stream.Stream<java.nio.file.Path> paths = java.nio.file.Files.walk(root)) {
+                paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            } catch (java.io.IOException e) {
+                // best effort: a temporary directory
+            }
         }
     }
 }
