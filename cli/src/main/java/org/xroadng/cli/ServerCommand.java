@@ -29,7 +29,7 @@ import picocli.CommandLine.Parameters;
                 + " registration, clients, services, access rights, local groups.",
         subcommands = {ServerCommand.Init.class, ServerCommand.Serve.class, ServerCommand.ImportCert.class, ServerCommand.SignKey.class,
                 ServerCommand.Register.class, ServerCommand.Client.class, ServerCommand.Service.class,
-                ServerCommand.Acl.class, ServerCommand.LocalGroup.class})
+                ServerCommand.Acl.class, ServerCommand.LocalGroup.class, ServerCommand.AccessLogStatus.class})
 final class ServerCommand {
 
     static final String URL_ENV = "XROAD_ADMIN_URL";
@@ -333,6 +333,32 @@ final class ServerCommand {
 
             void print(JsonNode a) {
                 line("client %s deleted", id);
+            }
+        }
+    }
+
+    @Command(name = "access-log", mixinStandardHelpOptions = true,
+            description = "The access log: its size, the latest checkpoint the registry's witness accepted, and why the"
+                    + " last publication failed, if it did.")
+    static final class AccessLogStatus extends Operation {
+        AccessLogStatus(Services services) {
+            super(services);
+        }
+
+        JsonNode call(ApiClient client) {
+            return client.get("/api/v1/access-log");
+        }
+
+        void print(JsonNode a) {
+            line("events logged:        %d", a.path("size").asLong());
+            if (a.path("witnessedSize").isNull() || a.path("witnessedSize").isMissingNode()) {
+                line("witnessed checkpoint: none yet");
+            } else {
+                line("witnessed checkpoint: %d events, root %s, at %s", a.path("witnessedSize").asLong(),
+                        a.path("witnessedRootHash").asText(), a.path("witnessedAt").asText());
+            }
+            if (a.hasNonNull("lastFailure")) {
+                line("last failure:         %s", a.path("lastFailure").asText());
             }
         }
     }

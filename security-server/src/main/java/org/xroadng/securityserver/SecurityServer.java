@@ -151,12 +151,15 @@ public final class SecurityServer implements AutoCloseable {
                                         Clock clock) throws IOException {
         MetricsListener metrics = new MetricsListener();
         HttpApiServer.Builder builder = HttpApiServer.builder("admin").bind(home.settings().admin());
-        new AdminApi(home.settings(), home.keys(), home.store(), home.adminKeys(), home.registrar()).addTo(builder);
+        SecurityServer[] self = new SecurityServer[1];
+        new AdminApi(home.settings(), home.keys(), home.store(), home.adminKeys(), home.registrar(),
+                () -> self[0] == null ? Optional.empty() : self[0].checkpoints()).addTo(builder);
         builder.route("GET", "/metrics", call -> HttpReply.of(200, "text/plain; version=0.0.4; charset=utf-8",
                 metrics.scrape().getBytes(StandardCharsets.UTF_8)));
         HttpApiServer admin = builder.start();
         SecurityServer server = new SecurityServer(home, admin, configuration, metrics, messageLog, provider, random, clock);
         server.accessLogging = accessLogging;
+        self[0] = server;
         server.watch();
         server.watcher.scheduleWithFixedDelay(server::watch, WATCH_INTERVAL.toMillis(), WATCH_INTERVAL.toMillis(),
                 TimeUnit.MILLISECONDS);

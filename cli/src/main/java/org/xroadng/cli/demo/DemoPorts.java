@@ -7,7 +7,7 @@ import java.net.ServerSocket;
 import java.net.URI;
 
 /**
- * Where the demo listens: ten consecutive loopback ports from {@code base}, in a fixed order.
+ * Where the demo listens: eleven consecutive loopback ports from {@code base}, in a fixed order.
  *
  * <pre>
  *   base+0  trust services (OCSP responder, TSA, CA certificate)
@@ -19,14 +19,15 @@ import java.net.URI;
  *   base+6  population registry's security server: server proxy
  *   base+7  population registry's security server: admin API
  *   base+8  sample provider information system (GET /person/{personalCode})
- *   base+9  reserved for the citizen portal
+ *   base+9  citizen portal (web page and GET /api/v1/events)
+ *   base+10 development identity provider (OpenID Connect, for the demo only)
  * </pre>
  */
 public record DemoPorts(int base) {
 
     public static final int DEFAULT_BASE = 18800;
-    /** How many ports the layout spans, the reserved portal port included. */
-    public static final int SPAN = 10;
+    /** How many ports the layout spans. */
+    public static final int SPAN = 11;
     public static final String HOST = "127.0.0.1";
 
     public DemoPorts {
@@ -72,9 +73,12 @@ public record DemoPorts(int base) {
         return base + 8;
     }
 
-    /** Reserved: the citizen portal is not part of the demo yet. */
     public int portal() {
         return base + 9;
+    }
+
+    public int identityProvider() {
+        return base + 10;
     }
 
     public int last() {
@@ -94,13 +98,14 @@ public record DemoPorts(int base) {
     }
 
     /**
-     * Checks that every port the demo listens on (all but the reserved portal port) can be bound
+     * Checks that every port the demo listens on can be bound
      * on loopback now, so a clash is reported before anything starts, naming the port and its role.
      */
     public void requireFree() throws DemoException {
         String[] roles = {"trust services", "central registry", "tax board's client proxy", "tax board's server proxy",
                 "tax board's admin API", "population registry's client proxy", "population registry's server proxy",
-                "population registry's admin API", "sample provider IS"};
+                "population registry's admin API", "sample provider IS", "citizen portal",
+                "development identity provider"};
         for (int i = 0; i < roles.length; i++) {
             int port = base + i;
             try (ServerSocket socket = new ServerSocket()) {

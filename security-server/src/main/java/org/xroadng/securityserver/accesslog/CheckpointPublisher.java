@@ -48,6 +48,24 @@ public final class CheckpointPublisher {
         this.clock = Objects.requireNonNull(clock, "clock");
     }
 
+    /**
+     * What an operator wants to know: the log's size, the latest witnessed checkpoint (size, root,
+     * when), and why the last publication failed, if it did and nothing has succeeded since.
+     */
+    public record Status(long size, Long witnessedSize, String witnessedRootHash, java.time.Instant witnessedAt,
+                         String lastFailure) {
+    }
+
+    public Status status() {
+        WitnessedCheckpoint current = latest;
+        String failure;
+        synchronized (this) {
+            failure = lastFailure;
+        }
+        return new Status(log.size(), current == null ? null : current.size(),
+                current == null ? null : current.rootHash(), current == null ? null : current.witnessedAt(), failure);
+    }
+
     /** The latest checkpoint the witness accepted from this server, as far as this server knows. */
     public Optional<WitnessedCheckpoint> latest() {
         return Optional.ofNullable(latest);

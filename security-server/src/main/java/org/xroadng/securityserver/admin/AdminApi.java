@@ -22,6 +22,7 @@ import org.xroadng.protocol.id.ServiceId;
 import org.xroadng.protocol.id.SubsystemId;
 import org.xroadng.securityserver.ServerException;
 import org.xroadng.securityserver.ServerSettings;
+import org.xroadng.securityserver.accesslog.CheckpointPublisher;
 import org.xroadng.securityserver.conf.AccessRight;
 import org.xroadng.securityserver.conf.ConfValues;
 import org.xroadng.securityserver.conf.LocalClient;
@@ -86,9 +87,17 @@ public final class AdminApi {
     private final ServerConfStore store;
     private final AdminKeys adminKeys;
     private final Registration registration;
+    private final java.util.function.Supplier<Optional<CheckpointPublisher>> checkpoints;
 
     public AdminApi(ServerSettings settings, ServerKeys keys, ServerConfStore store, AdminKeys adminKeys,
                     Registration registration) {
+        this(settings, keys, store, adminKeys, registration, Optional::empty);
+    }
+
+    /** @param checkpoints the running message path's access-log checkpoints, empty while it does not run */
+    public AdminApi(ServerSettings settings, ServerKeys keys, ServerConfStore store, AdminKeys adminKeys,
+                    Registration registration, java.util.function.Supplier<Optional<CheckpointPublisher>> checkpoints) {
+        this.checkpoints = Objects.requireNonNull(checkpoints, "checkpoints");
         this.settings = Objects.requireNonNull(settings, "settings");
         this.keys = Objects.requireNonNull(keys, "keys");
         this.store = Objects.requireNonNull(store, "store");
@@ -102,6 +111,9 @@ public final class AdminApi {
                 store.current().services().size(), store.current().accessRights().size(),
                 store.current().localGroups().size()));
 
+        route(server, "GET", "/access-log", 200, call -> checkpoints.get().map(CheckpointPublisher::status)
+                .orElseThrow(() -> ServerException.notFound("this server keeps no access log"
+                        + " yet: it starts with the message path, once the auth certificate is imported")));
         route(server, "GET", "/keys", 200, call -> {
             List<KeyView> out = new ArrayList<>();
             for (ServerKeys.KeyInfo key : keys.keys()) {
