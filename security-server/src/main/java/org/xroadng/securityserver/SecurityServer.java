@@ -160,6 +160,9 @@ public final class SecurityServer implements AutoCloseable {
         SecurityServer server = new SecurityServer(home, admin, configuration, metrics, messageLog, provider, random, clock);
         server.accessLogging = accessLogging;
         self[0] = server;
+        if (accessLogging != null) {
+            metrics.accessLog(() -> server.checkpoints().map(CheckpointPublisher::status));
+        }
         server.watch();
         server.watcher.scheduleWithFixedDelay(server::watch, WATCH_INTERVAL.toMillis(), WATCH_INTERVAL.toMillis(),
                 TimeUnit.MILLISECONDS);

@@ -41,6 +41,23 @@ public final class MetricsListener implements ExchangeListener {
     }
 
     /** The current metrics in the Prometheus text exposition format. */
+    /**
+     * Gauges of the access log (DESIGN.md sections 7 and 9): {@code xroad_access_log_events} (its
+     * size) and {@code xroad_access_log_unwitnessed_events} (events not yet covered by a checkpoint
+     * the witness accepted: the lag an operator alerts on). {@code status} answers empty while the
+     * message path is not running; the gauges then read NaN.
+     */
+    public void accessLog(java.util.function.Supplier<java.util.Optional<
+            org.xroadng.securityserver.accesslog.CheckpointPublisher.Status>> status) {
+        io.micrometer.core.instrument.Gauge.builder("xroad.access.log.events",
+                        () -> status.get().map(s -> (double) s.size()).orElse(Double.NaN))
+                .description("events in this server's access log").register(registry);
+        io.micrometer.core.instrument.Gauge.builder("xroad.access.log.unwitnessed.events",
+                        () -> status.get().map(s -> (double) (s.size()
+                                - (s.witnessedSize() == null ? 0 : s.witnessedSize()))).orElse(Double.NaN))
+                .description("access log events not yet covered by a witnessed checkpoint").register(registry);
+    }
+
     public String scrape() {
         return registry.scrape();
     }
