@@ -47,6 +47,31 @@ class H2AccessLogTest {
     }
 
     @Test
+    void storedEventChangedInTheDatabase_servedAsStoredAndItsProofFails() throws java.sql.SQLException {
+        try (H2AccessLog log = H2AccessLog.open(dir.resolve("accesslog"))) {
+            log.append(event(0, "EE1"));
+            log.append(event(1, "EE1"));
+            long size = log.merkleLog().size();
+            byte[] root = log.merkleLog().root(size);
+            String forged = new String(event(1, "EE1").canonicalJson(), java.nio.charset.StandardCharsets.UTF_8)
+                    .replace("tax-assessment", "curiosity");
+            try (java.sql.Connection c = java.sql.DriverManager.getConnection("jdbc:h2:file:" + dir.resolve("accesslog").toAbsolutePath()
+                    + ";AUTO_SERVER=TRUE", "auditlog", "");
+                 java.sql.PreparedStatement s = c.prepareStatement(
+                         "UPDATE merkle_leaf SET entry_bytes = ? WHERE leaf_index = 1")) {
+                s.setBytes(1, forged.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+                assertEquals(1, s.executeUpdate());
+            }
+
+            AccessLog.StoredEvent served = log.eventsOf("EE1", 10).get(1);
+
+            assertEquals(forged, new String(served.entry(), java.nio.charset.StandardCharsets.UTF_8));
+            assertThrows(ProofVerificationException.class, () -> log.merkleLog().inclusion(1, size)
+                    .verify(MerkleHashes.leafHash(served.entry()), root));
+        }
+    }
+
+    @Test
     void limit_keepsTheNewest() {
         try (H2AccessLog log = H2AccessLog.open(dir.resolve("accesslog"))) {
             for (int i = 0; i < 5; i++) {
