@@ -80,6 +80,7 @@ import org.xroadng.protocol.management.AuthCertRegRequest;
 import org.xroadng.protocol.management.ManagementRequests;
 import org.xroadng.protocol.store.Jdbc;
 import org.xroadng.registry.RegistryFixture.Answer;
+import org.xroadng.registry.witness.CheckpointWitness;
 
 /**
  * The checkpoint witness over HTTP against a running registry, with a real CA, OCSP responder and
@@ -376,6 +377,16 @@ class WitnessTest {
 
         assertRefused(answer, 400, "Witness.Malformed", "unknown member 'note'");
         assertEquals(Optional.empty(), latest());
+    }
+
+    @Test
+    void bodyOverTheWitnessLimit_isRefused413() {
+        String padding = "A".repeat(CheckpointWitness.MAX_SUBMISSION_BYTES);
+
+        Answer answer = registry.call("POST", AccessLogProtocol.WITNESS_PATH, null,
+                "{\"checkpoint\": \"" + padding + "\"}");
+
+        assertRefused(answer, 413, "Witness.TooLarge", "expected at most " + CheckpointWitness.MAX_SUBMISSION_BYTES);
     }
 
     @Test
