@@ -64,6 +64,16 @@ public final class Changes {
         });
     }
 
+    /**
+     * Writes a {@code success} line in the admin audit trail inside the caller's transaction, for
+     * work that changes no published entity (no new global configuration follows), such as an
+     * accepted access-log checkpoint: the line exists exactly when that transaction commits.
+     */
+    public void recordSuccess(Connection c, Actor actor, String action, String target, String detail)
+            throws SQLException {
+        audit(c, actor, action, target, "success", detail);
+    }
+
     public Database database() {
         return database;
     }

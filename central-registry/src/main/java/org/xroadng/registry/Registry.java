@@ -7,6 +7,7 @@ import org.xroadng.protocol.jws.JwsSigner;
 import org.xroadng.protocol.jws.SigningException;
 import org.xroadng.registry.globalconf.ConfigurationPublisher;
 import org.xroadng.registry.management.ManagementRequestVerifier;
+import org.xroadng.registry.witness.CheckpointWitness;
 import org.xroadng.protocol.store.Database;
 
 /**
@@ -26,6 +27,7 @@ public final class Registry {
     private final AuditTrail auditTrail;
     private final Requests requests;
     private final ConfigurationPublisher publisher;
+    private final CheckpointWitness witness;
 
     public Registry(String instance, Database database, JwsSigner configurationSigner, Provider provider,
                     SecureRandom random, Clock clock) {
@@ -40,6 +42,7 @@ public final class Registry {
         this.auditTrail = new AuditTrail(database);
         this.requests = new Requests(changes, new ManagementRequestVerifier(provider, clock), trustAnchors, members);
         this.publisher = new ConfigurationPublisher(database, instance, configurationSigner, clock);
+        this.witness = new CheckpointWitness(changes, servers, trustAnchors, settings, provider, clock);
         changes.setListener(this::publishQuietly);
     }
 
@@ -98,5 +101,9 @@ public final class Registry {
 
     public ConfigurationPublisher publisher() {
         return publisher;
+    }
+
+    public CheckpointWitness witness() {
+        return witness;
     }
 }

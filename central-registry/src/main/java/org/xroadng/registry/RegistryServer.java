@@ -11,10 +11,11 @@ import org.xroadng.protocol.http.HttpApiServer;
 import org.xroadng.protocol.jws.SigningException;
 import org.xroadng.registry.api.OperatorApi;
 import org.xroadng.registry.api.PublicEndpoints;
+import org.xroadng.registry.api.WitnessEndpoints;
 
 /**
- * The running central registry: the operator API, the management request endpoint and the global
- * configuration on one listener, and a timer that publishes a fresh configuration every
+ * The running central registry: the operator API, the management request endpoint, the global
+ * configuration and the checkpoint witness on one listener, and a timer that publishes a fresh configuration every
  * {@code refreshSeconds} so that servers never see it expire while the registry runs.
  */
 public final class RegistryServer implements AutoCloseable {
@@ -34,6 +35,7 @@ public final class RegistryServer implements AutoCloseable {
         HttpApiServer.Builder builder = HttpApiServer.builder("registry").bind(settings.listen()).maxBodyBytes(256 * 1024);
         new OperatorApi(registry).addTo(builder);
         new PublicEndpoints(registry).addTo(builder);
+        new WitnessEndpoints(registry.witness()).addTo(builder);
         HttpApiServer server = builder.start();
         ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread thread = new Thread(r, "registry-globalconf");

@@ -53,6 +53,17 @@ public final class TrustAnchors {
         }).toList();
     }
 
+    /** The approved TSA certificates, for verifying time-stamp tokens. */
+    public List<X509Certificate> tsaCertificates() {
+        return tsas().stream().map(tsa -> {
+            try {
+                return Pem.certificate(tsa.certificate());
+            } catch (CertificateException e) {
+                throw new IllegalStateException("stored TSA certificate " + tsa.id() + " cannot be read", e);
+            }
+        }).toList();
+    }
+
     public CaView addCa(Actor actor, String certificatePem, String ocspUrl) throws RegistryException {
         return changes.apply(actor, "ca.create", null, c -> {
             X509Certificate cert = certificate(certificatePem);

@@ -8,18 +8,12 @@ import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.Arrays;
 import java.util.Base64;
 import java.util.Collection;
-import java.util.List;
 import java.util.Objects;
 import java.util.regex.Pattern;
-import org.xroadng.certs.ocsp.CarriedOcspChecker;
-import org.xroadng.certs.ocsp.OcspResponseVerifier;
 import org.xroadng.certs.profile.CertificateProfile;
-import org.xroadng.certs.validation.CertificateValidationException;
-import org.xroadng.certs.validation.CertificateValidator;
 import org.xroadng.certs.validation.ValidatedCertificate;
 import org.xroadng.protocol.id.MemberId;
 import org.xroadng.protocol.id.SecurityServerId;
@@ -30,6 +24,8 @@ import org.xroadng.protocol.management.AuthCertRegRequest;
 import org.xroadng.protocol.management.ClientRegRequest;
 import org.xroadng.protocol.management.ManagementRequests;
 import org.xroadng.registry.management.ManagementRequestException.Reason;
+import org.xroadng.registry.signer.SignerValidationException;
+import org.xroadng.registry.signer.SignerValidator;
 
 /**
  * Verifies a management request as filed at {@code POST /management/requests} (DESIGN.md section
@@ -89,18 +85,17 @@ public final class ManagementRequestVerifier {
     public VerifiedManagementRequest verify(String compactJws, Collection<X509Certificate> approvedCas,
                                             Duration ocspFreshness) throws ManagementRequestException {
         Objects.requireNonNull(approvedCas, "approvedCas");
-        Checks checks = new Checks(List.copyOf(approvedCas), new OcspResponseVerifier(provider, ocspFreshness),
-                clock.instant());
+        SignerValidator signers = SignerValidator.at(provider, approvedCas, ocspFreshness, clock.instant());
         requireCompactJws(compactJws, "request body");
         VerifiedJws outer = verifySignature(compactJws, Reason.BAD_SIGNATURE, "request signature");
         String innerJws = asCompactJws(outer.payload());
         if (innerJws != null) {
-            return verifyAuthCertReg(outer, innerJws, checks);
+            return verifyAuthCertReg(outer, innerJws, signers);
         }
         JsonNode payload = RequestPayloads.object(outer.payload(), "request payload");
         String type = RequestPayloads.type(payload, "request payload");
         return switch (type) {
-            case ClientRegRequest.TYPE -> verifyClientReg(outer, payload, checks);
+            case ClientRegRequest.TYPE -> verifyClientReg(outer, payload, signers);
             case AuthCertRegRequest.TYPE -> throw new ManagementRequestException(Reason.PROOF_OF_POSSESSION,
                     "authCertReg payload: expected a JWS signed by the new auth key around the JSON; actual bare JSON"
                             + " signed only by " + outer.signer().getSubjectX500Principal());
@@ -110,15 +105,11 @@ public final class ManagementRequestVerifier {
         };
     }
 
-    /** What one verification checks certificates against, fixed at its start. */
-    private record Checks(List<X509Certificate> approvedCas, OcspResponseVerifier ocsp, Instant now) {
-    }
-
-    private VerifiedClientReg verifyClientReg(VerifiedJws outer, JsonNode payload, Checks checks)
+    private VerifiedClientReg verifyClientReg(VerifiedJws outer, JsonNode payload, SignerValidator signers)
             throws ManagementRequestException {
         ClientRegRequest request = RequestPayloads.bind(payload, ClientRegRequest.class, "clientReg payload");
-        requireTimely(request.requestedAt(), checks.now());
-        ValidatedCertificate signer = validate(outer, CertificateProfile.SIGN, checks, "member signing certificate");
+        requireTimely(request.requestedAt(), signers.now());
+        ValidatedCertificate signer = validate(outer, CertificateProfile.SIGN, signers, "member signing certificate");
         MemberId expected = request.client().member();
         if (!expected.equals(signer.identity())) {
             throw new ManagementRequestException(Reason.SIGNER_MISMATCH, "clientReg signer: expected the signing"
@@ -128,7 +119,7 @@ public final class ManagementRequestVerifier {
         return new VerifiedClientReg(request, outer.signer());
     }
 
-    private VerifiedAuthCertReg verifyAuthCertReg(VerifiedJws outer, String innerJws, Checks checks)
+    private VerifiedAuthCertReg verifyAuthCertReg(VerifiedJws outer, String innerJws, SignerValidator signers)
             throws ManagementRequestException {
         VerifiedJws inner = verifySignature(innerJws, Reason.PROOF_OF_POSSESSION, "proof of possession");
         JsonNode payload = RequestPayloads.object(inner.payload(), "authCertReg payload");
@@ -139,9 +130,9 @@ public final class ManagementRequestVerifier {
         }
         AuthCertRegRequest request = RequestPayloads.bind(payload, AuthCertRegRequest.class, "authCertReg payload");
         requireNamedCertificateSigned(request, inner.signer());
-        requireTimely(request.requestedAt(), checks.now());
-        ValidatedCertificate owner = validate(outer, CertificateProfile.SIGN, checks, "owner signing certificate");
-        ValidatedCertificate auth = validate(inner, CertificateProfile.AUTH, checks, "auth certificate");
+        requireTimely(request.requestedAt(), signers.now());
+        ValidatedCertificate owner = validate(outer, CertificateProfile.SIGN, signers, "owner signing certificate");
+        ValidatedCertificate auth = validate(inner, CertificateProfile.AUTH, signers, "auth certificate");
         SecurityServerId server = request.server();
         if (!server.equals(auth.identity())) {
             throw new ManagementRequestException(Reason.IDENTITY_MISMATCH, "auth certificate: expected one for"
@@ -190,38 +181,18 @@ public final class ManagementRequestVerifier {
     }
 
     /** Validates the JWS's signer certificate with the OCSP response it carries. */
-    private static ValidatedCertificate validate(VerifiedJws jws, CertificateProfile profile, Checks checks,
+    private static ValidatedCertificate validate(VerifiedJws jws, CertificateProfile profile, SignerValidator signers,
                                                  String what) throws ManagementRequestException {
-        byte[] ocsp = carriedOcsp(jws, what);
-        CertificateValidator validator = new CertificateValidator(
-                new CarriedOcspChecker(ocsp, checks.ocsp(), Clock.fixed(checks.now(), ZoneOffset.UTC)));
         try {
-            return validator.validate(jws.chain(), checks.approvedCas(), checks.now(), profile);
-        } catch (CertificateValidationException e) {
+            return signers.validate(jws, profile, what);
+        } catch (SignerValidationException e) {
             Reason reason = switch (e.reason()) {
-                case REVOKED -> Reason.CERTIFICATE_REVOKED;
-                case STATUS_UNAVAILABLE -> Reason.OCSP_STALE_OR_MISSING;
-                default -> Reason.CERTIFICATE_INVALID;
+                case MALFORMED -> Reason.MALFORMED;
+                case CERTIFICATE_INVALID -> Reason.CERTIFICATE_INVALID;
+                case CERTIFICATE_REVOKED -> Reason.CERTIFICATE_REVOKED;
+                case OCSP_STALE_OR_MISSING -> Reason.OCSP_STALE_OR_MISSING;
             };
-            throw new ManagementRequestException(reason, what + ": " + e.getMessage(), e);
-        }
-    }
-
-    private static byte[] carriedOcsp(VerifiedJws jws, String what) throws ManagementRequestException {
-        Object value = jws.param(ManagementRequests.OCSP_PARAM);
-        if (value == null) {
-            throw new ManagementRequestException(Reason.OCSP_STALE_OR_MISSING, what + ": expected its OCSP"
-                    + " response in protected header parameter '" + ManagementRequests.OCSP_PARAM + "'; actual none");
-        }
-        if (!(value instanceof String text)) {
-            throw new ManagementRequestException(Reason.MALFORMED, what + ": expected header parameter '"
-                    + ManagementRequests.OCSP_PARAM + "' as a base64 string; actual " + value.getClass().getSimpleName());
-        }
-        try {
-            return Base64.getDecoder().decode(text);
-        } catch (IllegalArgumentException e) {
-            throw new ManagementRequestException(Reason.MALFORMED, what + ": expected header parameter '"
-                    + ManagementRequests.OCSP_PARAM + "' as base64; actual " + e.getMessage());
+            throw new ManagementRequestException(reason, e.getMessage(), e);
         }
     }
 

@@ -1,0 +1,547 @@
+package org.xroadng.registry;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.math.BigInteger;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.security.Provider;
+import java.security.SecureRandom;
+import java.security.cert.CertificateEncodingException;
+import java.security.cert.X509Certificate;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.bouncycastle.asn1.x509.GeneralName;
+import org.bouncycastle.jce.provider.BouncyCastleProvider;
+import org.bouncycastle.tsp.TSPAlgorithms;
+import org.bouncycastle.tsp.TSPException;
+import org.bouncycastle.tsp.TimeStampRequest;
+import org.bouncycastle.tsp.TimeStampRequestGenerator;
+import org.bouncycastle.tsp.TimeStampResponse;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.xroadng.auditlog.merkle.InMemoryMerkleLog;
+import org.xroadng.auditlog.merkle.MerkleLog;
+import org.xroadng.certs.MutableClock;
+import org.xroadng.certs.Pem;
+import org.xroadng.certs.TestPki;
+import org.xroadng.certs.ca.CaException;
+import org.xroadng.certs.ca.CaSettings;
+import org.xroadng.certs.ca.CertificateAuthority;
+import org.xroadng.certs.ca.CertificateKind;
+import org.xroadng.certs.ca.IssueRequest;
+import org.xroadng.certs.csr.CsrBuilder;
+import org.xroadng.certs.ocsp.HttpOcspTransport;
+import org.xroadng.certs.ocsp.OcspClient;
+import org.xroadng.certs.ocsp.OcspException;
+import org.xroadng.certs.profile.CertificateProfile;
+import org.xroadng.certs.token.Pin;
+import org.xroadng.certs.token.SoftwareToken;
+import org.xroadng.certs.token.TokenException;
+import org.xroadng.certs.trust.TrustServer;
+import org.xroadng.certs.tsa.TimeStampAuthority;
+import org.xroadng.certs.tsa.TimestampClient;
+import org.xroadng.certs.tsa.TimestampException;
+import org.xroadng.protocol.accesslog.AccessLogProtocol;
+import org.xroadng.protocol.accesslog.Checkpoint;
+import org.xroadng.protocol.accesslog.CheckpointCodec;
+import org.xroadng.protocol.accesslog.CheckpointSubmission;
+import org.xroadng.protocol.accesslog.WitnessClient;
+import org.xroadng.protocol.accesslog.WitnessException;
+import org.xroadng.protocol.accesslog.WitnessedCheckpoint;
+import org.xroadng.protocol.id.MemberId;
+import org.xroadng.protocol.id.SecurityServerId;
+import org.xroadng.protocol.id.XRoadId;
+import org.xroadng.protocol.json.ProtocolJson;
+import org.xroadng.protocol.jws.JwsSigner;
+import org.xroadng.protocol.jws.SigningException;
+import org.xroadng.protocol.jws.SigningKey;
+import org.xroadng.protocol.management.AuthCertRegRequest;
+import org.xroadng.protocol.management.ManagementRequests;
+import org.xroadng.protocol.store.Jdbc;
+import org.xroadng.registry.RegistryFixture.Answer;
+import org.xroadng.registry.witness.CheckpointWitness;
+
+/**
+ * The checkpoint witness over HTTP against a running registry, with a real CA, OCSP responder and
+ * TSA: access logs are {@link InMemoryMerkleLog}s, checkpoints are signed by the owner's signing
+ * key with a fresh OCSP response and time-stamped by the running TSA. Accepted histories, then
+ * every refusal, each leaving the witness's state as it was and a line in the admin audit trail.
+ */
+class WitnessTest {
+
+    private static final MemberId OWNER = MemberId.parse("DEMO/GOV/1001");
+    private static final MemberId OTHER = MemberId.parse("DEMO/GOV/1002");
+    private static final SecurityServerId SERVER = OWNER.server("ss2");
+
+    @TempDir
+    Path dir;
+
+    private final Provider bc = new BouncyCastleProvider();
+    private final SecureRandom random = new SecureRandom();
+    private final MutableClock clock = new MutableClock(Instant.parse("2026-04-01T09:00:00Z"));
+    private CertificateAuthority ca;
+    private TrustServer trust;
+    private RegistryFixture registry;
+    private SoftwareToken token;
+    private WitnessClient witness;
+    private Credential owner;
+
+    /** A key in the server's token with its certificate and a fresh OCSP response. */
+    private record Credential(SigningKey key, X509Certificate certificate, byte[] ocsp) {
+        JwsSigner signer() {
+            return new JwsSigner(key, List.of(certificate));
+        }
+    }
+
+    @BeforeEach
+    void start() throws CaException, CertificateEncodingException, IOException, OcspException, RegistryException,
+            SigningException, TokenException {
+        int port;
+        try (ServerSocket socket = new ServerSocket(0)) {
+            port = socket.getLocalPort();
+        }
+        InetSocketAddress listen = new InetSocketAddress("127.0.0.1", port);
+        ca = CertificateAuthority.init(dir.resolve("ca"), new CaSettings("Demo CA", URI.create("http://127.0.0.1:" + port),
+                listen, 365), Pin.of("ca-pin"), bc, random, clock);
+        trust = TrustServer.start(ca, listen, clock, random);
+        registry = new RegistryFixture(dir.resolve("registry"), clock);
+        token = SoftwareToken.create(dir.resolve("ss2.p12"), Pin.of("ss-pin"), bc, random, clock);
+        witness = new WitnessClient(registry.base, HttpClient.newHttpClient(), Duration.ofSeconds(10));
+
+        created(registry.admin("POST", "/api/v1/member-classes", Map.of("code", "GOV", "description", "Government")));
+        created(registry.admin("POST", "/api/v1/members", Map.of("id", OWNER.format(), "name", "Population Registry")));
+        created(registry.admin("POST", "/api/v1/members", Map.of("id", OTHER.format(), "name", "Tax Board")));
+        created(registry.admin("POST", "/api/v1/certification-authorities", Map.of(
+                "certificate", Pem.encode(ca.caCertificate()), "ocspUrl", ca.settings().ocspUrl().toString())));
+        created(registry.admin("POST", "/api/v1/timestamping-authorities", Map.of(
+                "url", ca.settings().tsaUrl().toString(), "certificate", Pem.encode(ca.tsaCertificate()))));
+
+        owner = credential(CertificateProfile.SIGN, OWNER);
+        Credential auth = credential(CertificateProfile.AUTH, SERVER);
+        AuthCertRegRequest request = new AuthCertRegRequest(SERVER, "127.0.0.1:5500",
+                Base64.getEncoder().encodeToString(auth.certificate().getEncoded()), clock.instant());
+        Answer filed = registry.call("POST", "/management/requests", null,
+                ManagementRequests.authCertReg(request, auth.signer(), auth.ocsp(), owner.signer(), owner.ocsp()));
+        assertEquals(202, filed.status(), filed.raw().body());
+        Answer approved = registry.admin("POST", "/api/v1/management-requests/" + filed.json().path("id").asLong()
+                + "/approve", null);
+        assertEquals(200, approved.status(), approved.raw().body());
+    }
+
+    @AfterEach
+    void stop() {
+        registry.close();
+        trust.close();
+        ca.close();
+    }
+
+    // --- accepted histories ---
+
+    @Test
+    void firstCheckpoint_isStoredWith201AndAnsweredAsLatest() throws IOException, WitnessException {
+        MerkleLog log = log(3);
+        CheckpointSubmission submission = submission(log, 0, owner, SERVER);
+
+        Answer answer = post(submission);
+
+        assertEquals(201, answer.status(), answer.raw().body());
+        assertEquals(AccessLogProtocol.WITNESS_PATH + "/" + SERVER.format() + "?size=3",
+                answer.raw().headers().firstValue("Location").orElse(""));
+        WitnessedCheckpoint latest = witness.latest(SERVER).orElseThrow();
+        assertEquals(3, latest.size());
+        assertEquals(Checkpoint.encodeHash(log.root()), latest.rootHash());
+        assertEquals(submission.checkpoint(), latest.checkpoint());
+        assertEquals(submission.timestamp(), latest.timestamp());
+        assertEquals(clock.instant(), latest.witnessedAt());
+        assertTrue(audited("success", "first checkpoint accepted: size 3"), auditTrail().toString());
+    }
+
+    @Test
+    void laterCheckpointWithValidConsistencyProof_isAcceptedAndEverySizeIsAnswered() throws WitnessException {
+        MerkleLog log = log(3);
+        WitnessedCheckpoint first = witness.submit(submission(log, 0, owner, SERVER));
+        append(log, 4);
+        clock.advance(Duration.ofMinutes(1));
+
+        WitnessedCheckpoint second = witness.submit(submission(log, 3, owner, SERVER));
+
+        assertEquals(7, second.size());
+        assertEquals(Checkpoint.encodeHash(log.root()), second.rootHash());
+        assertEquals(second, witness.latest(SERVER).orElseThrow());
+        assertEquals(first, witness.atSize(SERVER, 3).orElseThrow());
+        assertEquals(second, witness.atSize(SERVER, 7).orElseThrow());
+        assertEquals(Optional.empty(), witness.atSize(SERVER, 5));
+        assertEquals(2, storedCount());
+    }
+
+    @Test
+    void sameCheckpointAgain_answers200WithTheStoredOneAndStoresNothing() throws IOException, WitnessException {
+        CheckpointSubmission submission = submission(log(5), 0, owner, SERVER);
+        Answer first = post(submission);
+        clock.advance(Duration.ofMinutes(1));
+
+        Answer again = post(new CheckpointSubmission(submission.checkpoint(), submission.timestamp(), 5, List.of()));
+
+        assertEquals(201, first.status(), first.raw().body());
+        assertEquals(200, again.status(), again.raw().body());
+        assertEquals(first.raw().body(), again.raw().body());
+        assertEquals(1, storedCount());
+        assertEquals(clock.instant().minus(Duration.ofMinutes(1)), witness.latest(SERVER).orElseThrow().witnessedAt());
+    }
+
+    @Test
+    void unknownServer_answers404AndMalformedIdOrSize400() throws WitnessException {
+        assertEquals(Optional.empty(), witness.latest(SERVER));
+        assertEquals(Optional.empty(), witness.atSize(SERVER, 1));
+        Answer badId = registry.call("GET", AccessLogProtocol.WITNESS_PATH + "/DEMO/GOV/1001", null, null);
+        Answer badSize = registry.call("GET", AccessLogProtocol.WITNESS_PATH + "/" + SERVER.format() + "?size=-1",
+                null, null);
+
+        assertEquals(400, badId.status(), badId.raw().body());
+        assertEquals(400, badSize.status(), badSize.raw().body());
+        assertTrue(badSize.message().contains("size"), badSize.message());
+    }
+
+    // --- refusals ---
+
+    @Test
+    void rewrittenHistory_isRefused409AndAuditedAndTheOldCheckpointStays() throws WitnessException, IOException {
+        MerkleLog log = log(4);
+        WitnessedCheckpoint accepted = witness.submit(submission(log, 0, owner, SERVER));
+        // The server rewrites event 1 and goes on logging: the rewritten log's own proof is self-consistent.
+        MerkleLog rewritten = new InMemoryMerkleLog();
+        for (long i = 0; i < log.size(); i++) {
+            rewritten.append(i == 1 ? event(99) : log.entry(i));
+        }
+        append(rewritten, 2);
+        clock.advance(Duration.ofMinutes(1));
+        CheckpointSubmission forged = submission(rewritten, 4, owner, SERVER);
+
+        WitnessException refused = assertThrows(WitnessException.class, () -> witness.submit(forged));
+        Answer answer = post(forged);
+
+        assertTrue(refused.refused());
+        assertEquals(409, refused.status());
+        assertTrue(refused.getMessage().contains("rewritten or forked"), refused.getMessage());
+        assertEquals(409, answer.status());
+        assertEquals("Witness.InconsistentHistory", answer.type());
+        assertTrue(answer.message().contains("root " + Checkpoint.encodeHash(log.root())), answer.message());
+        assertEquals(accepted, witness.latest(SERVER).orElseThrow());
+        assertEquals(Optional.empty(), witness.atSize(SERVER, 6));
+        assertTrue(audited("refused", "Witness.InconsistentHistory"), auditTrail().toString());
+    }
+
+    @Test
+    void staleFromSize_isRefused409NamingTheSizeTheWitnessHolds() throws WitnessException {
+        MerkleLog log = log(3);
+        witness.submit(submission(log, 0, owner, SERVER));
+        append(log, 2);
+        clock.advance(Duration.ofMinutes(1));
+        CheckpointSubmission submission = submission(log, 0, owner, SERVER);
+
+        Answer answer = post(submission);
+
+        assertRefused(answer, 409, "Witness.StaleFromSize", "fromSize: expected 3");
+        assertEquals(3, witness.latest(SERVER).orElseThrow().size());
+    }
+
+    @Test
+    void smallerSize_isRefused409AsInconsistentHistory() throws WitnessException {
+        MerkleLog log = log(5);
+        witness.submit(submission(log, 0, owner, SERVER));
+        clock.advance(Duration.ofMinutes(1));
+        CheckpointSubmission smaller = signed(new Checkpoint(SERVER, 3, log.root(3), clock.instant()), owner, 5,
+                List.of());
+
+        assertRefused(post(smaller), 409, "Witness.InconsistentHistory", "expected a checkpoint of at least size 5");
+        assertEquals(5, witness.latest(SERVER).orElseThrow().size());
+    }
+
+    @Test
+    void sameSizeWithAnotherRoot_isRefused409AsInconsistentHistory() throws WitnessException {
+        MerkleLog log = log(5);
+        witness.submit(submission(log, 0, owner, SERVER));
+        clock.advance(Duration.ofMinutes(1));
+        CheckpointSubmission other = signed(new Checkpoint(SERVER, 5, log.root(4), clock.instant()), owner, 5,
+                List.of());
+
+        assertRefused(post(other), 409, "Witness.InconsistentHistory", "rewritten or forked");
+    }
+
+    @Test
+    void signatureByAnotherMembersKey_isRefused403() throws CaException, OcspException, SigningException,
+            TokenException {
+        Credential other = credential(CertificateProfile.SIGN, OTHER);
+
+        Answer answer = post(submission(log(2), 0, other, SERVER));
+
+        assertRefused(answer, 403, "Witness.SignerMismatch", "expected the signing certificate of " + OWNER);
+        assertTrue(audited("refused", "Witness.SignerMismatch"), auditTrail().toString());
+    }
+
+    @Test
+    void unregisteredServer_isRefused403() {
+        SecurityServerId unregistered = OWNER.server("ss9");
+
+        Answer answer = post(submission(log(2), 0, owner, unregistered));
+
+        assertRefused(answer, 403, "Witness.UnknownServer", unregistered.format());
+        assertTrue(auditTrail().toString().contains(unregistered.format()), auditTrail().toString());
+    }
+
+    @Test
+    void tamperedJws_isRefused403() {
+        MerkleLog log = log(4);
+        String jws = signedJws(new Checkpoint(SERVER, 4, log.root(), clock.instant()), owner);
+        String[] parts = jws.split("\\.");
+        byte[] bigger = CheckpointCodec.payload(new Checkpoint(SERVER, 3, log.root(3), clock.instant()));
+        String tampered = parts[0] + "." + Base64.getUrlEncoder().withoutPadding().encodeToString(bigger) + "."
+                + parts[2];
+
+        Answer answer = post(new CheckpointSubmission(tampered, timestamp(tampered), 0, List.of()));
+
+        assertRefused(answer, 403, "Witness.BadSignature", "does not verify");
+        assertEquals(Optional.empty(), latest());
+    }
+
+    @Test
+    void timestampOverOtherData_isRefused403() {
+        MerkleLog log = log(2);
+        String jws = signedJws(new Checkpoint(SERVER, 2, log.root(), clock.instant()), owner);
+        String other = signedJws(new Checkpoint(SERVER, 1, log.root(1), clock.instant()), owner);
+
+        Answer answer = post(new CheckpointSubmission(jws, timestamp(other), 0, List.of()));
+
+        assertRefused(answer, 403, "Witness.BadTimestamp", "message imprint");
+        assertEquals(Optional.empty(), latest());
+    }
+
+    @Test
+    void timestampFromATsaThatIsNotApproved_isRefused403() throws IOException, TSPException {
+        TestPki pki = TestPki.create(clock, "Rogue Root");
+        TestPki.Issued rogue = pki.issue("Rogue TSA", CertificateKind.TSA, List.of(), null);
+        TimeStampAuthority tsa = new TimeStampAuthority(rogue.cert(), List.of(pki.ca.cert()), rogue.key(), clock,
+                random);
+        MerkleLog log = log(2);
+        String jws = signedJws(new Checkpoint(SERVER, 2, log.root(), clock.instant()), owner);
+        TimeStampRequestGenerator generator = new TimeStampRequestGenerator();
+        generator.setCertReq(true);
+        TimeStampRequest request = generator.generate(TSPAlgorithms.SHA256,
+                sha256(jws.getBytes(StandardCharsets.US_ASCII)), new BigInteger(64, random));
+        byte[] rogueToken = new TimeStampResponse(tsa.respond(request.getEncoded())).getTimeStampToken().getEncoded();
+
+        Answer answer = post(new CheckpointSubmission(jws, Base64.getEncoder().encodeToString(rogueToken), 0,
+                List.of()));
+
+        assertRefused(answer, 403, "Witness.BadTimestamp", "approved TSA");
+        assertEquals(Optional.empty(), latest());
+    }
+
+    @Test
+    void malformedJson_isRefused400AndAuditedAsAnonymous() {
+        Answer answer = registry.call("POST", AccessLogProtocol.WITNESS_PATH, null, "{\"checkpoint\": ");
+
+        assertRefused(answer, 400, "Witness.Malformed", "expected a JSON object");
+        JsonNode entry = auditTrail().get(0);
+        assertEquals("anonymous", entry.path("actor").asText());
+        assertEquals("refused", entry.path("outcome").asText());
+    }
+
+    @Test
+    void unknownMemberInJson_isRefused400() {
+        ObjectNode json = (ObjectNode) readTree(CheckpointCodec.submission(submission(log(2), 0, owner, SERVER)));
+        json.put("note", "trust me");
+
+        Answer answer = registry.call("POST", AccessLogProtocol.WITNESS_PATH, null, json.toString());
+
+        assertRefused(answer, 400, "Witness.Malformed", "unknown member 'note'");
+        assertEquals(Optional.empty(), latest());
+    }
+
+    @Test
+    void bodyOverTheWitnessLimit_isRefused413() {
+        String padding = "A".repeat(CheckpointWitness.MAX_SUBMISSION_BYTES);
+
+        Answer answer = registry.call("POST", AccessLogProtocol.WITNESS_PATH, null,
+                "{\"checkpoint\": \"" + padding + "\"}");
+
+        assertRefused(answer, 413, "Witness.TooLarge", "expected at most " + CheckpointWitness.MAX_SUBMISSION_BYTES);
+    }
+
+    @Test
+    void checkpointFromTheFuture_isRefused400() {
+        MerkleLog log = log(2);
+        CheckpointSubmission submission = signed(new Checkpoint(SERVER, 2, log.root(),
+                clock.instant().plus(Duration.ofMinutes(6))), owner, 0, List.of());
+
+        assertRefused(post(submission), 400, "Witness.TimeInFuture", "expected at most PT5M after");
+    }
+
+    @Test
+    void checkpointOlderThanTheLastAccepted_isRefused409() throws WitnessException {
+        MerkleLog log = log(2);
+        Instant earlier = clock.instant();
+        clock.advance(Duration.ofMinutes(2));
+        witness.submit(submission(log, 0, owner, SERVER));
+        append(log, 1);
+        CheckpointSubmission older = signed(new Checkpoint(SERVER, 3, log.root(), earlier), owner, 2,
+                encode(log.consistency(2, 3).path()));
+
+        assertRefused(post(older), 409, "Witness.TimeBeforeLast", "expected not before");
+    }
+
+    // --- helpers ---
+
+    private static void created(Answer answer) {
+        assertEquals(201, answer.status(), answer.raw().body());
+    }
+
+    private void assertRefused(Answer answer, int status, String type, String messagePart) {
+        assertEquals(status, answer.status(), answer.raw().body());
+        assertEquals(type, answer.type(), answer.raw().body());
+        assertTrue(answer.message().contains(messagePart), answer.message());
+        assertFalse(answer.raw().body().contains("Exception"), answer.raw().body());
+        JsonNode entry = auditTrail().get(0);
+        assertEquals("witness.checkpoint", entry.path("action").asText(), entry.toString());
+        assertEquals("refused", entry.path("outcome").asText(), entry.toString());
+        assertTrue(entry.path("detail").asText().startsWith(type + ": "), entry.toString());
+    }
+
+    private Credential credential(CertificateProfile profile, XRoadId identity) throws CaException, OcspException,
+            SigningException, TokenException {
+        SigningKey key = token.signingKey(token.generateKey());
+        List<GeneralName> hosts = profile == CertificateProfile.AUTH
+                ? List.of(new GeneralName(GeneralName.iPAddress, "127.0.0.1")) : List.of();
+        byte[] csr = Pem.encode(CsrBuilder.build(key, profile, identity, hosts)).getBytes(StandardCharsets.US_ASCII);
+        X509Certificate cert = ca.issue(new IssueRequest(csr, profile, identity, List.of(), null)).certificate();
+        token.importCertificate(key.keyId(), List.of(cert));
+        byte[] ocsp = new OcspClient(HttpOcspTransport.withTimeout(Duration.ofSeconds(5)), clock, Duration.ofHours(1),
+                bc, random).check(cert, ca.caCertificate()).encoded();
+        return new Credential(key, cert, ocsp);
+    }
+
+    private static byte[] event(int n) {
+        return ("{\"eventId\":\"event-" + n + "\"}").getBytes(StandardCharsets.UTF_8);
+    }
+
+    private static MerkleLog log(int events) {
+        MerkleLog log = new InMemoryMerkleLog();
+        append(log, events);
+        return log;
+    }
+
+    private static void append(MerkleLog log, int events) {
+        long first = log.size();
+        for (int i = 0; i < events; i++) {
+            log.append(event((int) first + i));
+        }
+    }
+
+    /** A checkpoint of the whole log now, with the consistency proof from {@code fromSize}. */
+    private CheckpointSubmission submission(MerkleLog log, long fromSize, Credential signer, SecurityServerId origin) {
+        List<String> proof = fromSize == 0 ? List.of() : encode(log.consistency(fromSize, log.size()).path());
+        return signed(new Checkpoint(origin, log.size(), log.root(), clock.instant()), signer, fromSize, proof);
+    }
+
+    private CheckpointSubmission signed(Checkpoint checkpoint, Credential signer, long fromSize, List<String> proof) {
+        String jws = signedJws(checkpoint, signer);
+        return new CheckpointSubmission(jws, timestamp(jws), fromSize, proof);
+    }
+
+    private static String signedJws(Checkpoint checkpoint, Credential signer) {
+        try {
+            return CheckpointCodec.sign(checkpoint, signer.signer(), signer.ocsp());
+        } catch (SigningException e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    /** A token from the registry's approved (running) TSA over SHA-256 of the JWS's ASCII bytes. */
+    private String timestamp(String jws) {
+        TimestampClient tsa = new TimestampClient(ca.settings().tsaUrl(), ca.tsaCertificate(), clock, bc, random,
+                Duration.ofSeconds(10));
+        try {
+            return Base64.getEncoder().encodeToString(tsa.timestamp(sha256(jws.getBytes(StandardCharsets.US_ASCII)))
+                    .getEncoded());
+        } catch (TimestampException | IOException e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    private static List<String> encode(List<byte[]> hashes) {
+        List<String> out = new ArrayList<>();
+        hashes.forEach(h -> out.add(Checkpoint.encodeHash(h)));
+        return out;
+    }
+
+    private static byte[] sha256(byte[] data) {
+        try {
+            return MessageDigest.getInstance("SHA-256").digest(data);
+        } catch (NoSuchAlgorithmException e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    private Answer post(CheckpointSubmission submission) {
+        return registry.call("POST", AccessLogProtocol.WITNESS_PATH, null,
+                new String(CheckpointCodec.submission(submission), StandardCharsets.UTF_8));
+    }
+
+    private Optional<WitnessedCheckpoint> latest() {
+        try {
+            return witness.latest(SERVER);
+        } catch (WitnessException e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    private long storedCount() {
+        return registry.home.registry().changes().database().inTransaction(c ->
+                Jdbc.count(c, "SELECT COUNT(*) FROM witnessed_checkpoint WHERE server_id = ?", SERVER.format()));
+    }
+
+    private JsonNode auditTrail() {
+        return registry.admin("GET", "/api/v1/audit?limit=20", null).json().path("items");
+    }
+
+    private boolean audited(String outcome, String detailPart) {
+        for (JsonNode entry : auditTrail()) {
+            if (entry.path("action").asText().equals("witness.checkpoint") && entry.path("outcome").asText().equals(outcome)
+                    && entry.path("actor").asText().equals(SERVER.format())
+                    && entry.path("target").asText().equals(SERVER.format())
+                    && entry.path("detail").asText().contains(detailPart)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static JsonNode readTree(byte[] json) {
+        try {
+            return ProtocolJson.mapper().readTree(json);
+        } catch (IOException e) {
+            throw new AssertionError(e);
+        }
+    }
+}
