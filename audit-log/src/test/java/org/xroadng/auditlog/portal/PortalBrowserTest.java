@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -40,7 +41,8 @@ class PortalBrowserTest {
     /** Held so that the setting stays: the browser's DevTools version is newer than Selenium's, which we do not use. */
     private static final Logger DEVTOOLS_LOG = Logger.getLogger("org.openqa.selenium.devtools");
 
-    static {
+    @BeforeAll
+    static void quietDevTools() {
         DEVTOOLS_LOG.setLevel(Level.SEVERE);
     }
 
