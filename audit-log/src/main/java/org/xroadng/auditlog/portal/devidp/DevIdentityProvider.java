@@ -220,25 +220,35 @@ public final class DevIdentityProvider implements AutoCloseable {
     private record AuthorizeRequest(String clientId, URI redirectUri, String state, String nonce) {
     }
 
+    /** An authorization request that must not go on; its message is shown on a page, nothing is redirected. */
+    private static final class Refused extends Exception {
+        private static final long serialVersionUID = 1L;
+
+        Refused(String message) {
+            super(message);
+        }
+    }
+
     private HttpReply authorizeForm(HttpCall call) throws HttpProblem {
         Map<String, String> params = new LinkedHashMap<>();
         for (String name : List.of("client_id", "redirect_uri", "response_type", "state", "nonce", "scope")) {
             call.queryParam(name).ifPresent(value -> params.put(name, value));
         }
-        Object checked = check(params);
-        if (checked instanceof HttpReply refusal) {
-            return refusal;
+        try {
+            return form(check(params), "", null);
+        } catch (Refused e) {
+            return errorPage(e.getMessage());
         }
-        return form((AuthorizeRequest) checked, "", null);
     }
 
     private HttpReply authorizeSubmit(HttpCall call) throws HttpProblem {
         Map<String, String> params = form(call);
-        Object checked = check(params);
-        if (checked instanceof HttpReply refusal) {
-            return refusal;
+        AuthorizeRequest request;
+        try {
+            request = check(params);
+        } catch (Refused e) {
+            return errorPage(e.getMessage());
         }
-        AuthorizeRequest request = (AuthorizeRequest) checked;
         String typed = Optional.ofNullable(params.get("sub")).map(String::trim).orElse("")
                 .toUpperCase(java.util.Locale.ROOT);
         if (!PersonalCode.isPlausible(typed)) {
@@ -254,11 +264,11 @@ public final class DevIdentityProvider implements AutoCloseable {
                 .withHeader("Referrer-Policy", "no-referrer");
     }
 
-    /** The request, or the error page to show; never redirects to a URI outside the allowlist. */
-    private Object check(Map<String, String> params) throws HttpProblem {
+    /** The request, if its redirect URI is registered and it asks for what this provider does. */
+    private AuthorizeRequest check(Map<String, String> params) throws Refused {
         String redirect = params.get("redirect_uri");
         if (redirect == null) {
-            return errorPage("The request names no redirect_uri, so there is nowhere to send you back to.");
+            throw new Refused("The request names no redirect_uri, so there is nowhere to send you back to.");
         }
         URI redirectUri;
         try {
@@ -267,22 +277,22 @@ public final class DevIdentityProvider implements AutoCloseable {
             redirectUri = null;
         }
         if (redirectUri == null || !redirectUris.contains(redirectUri)) {
-            return errorPage("The redirect address \u201c" + redirect + "\u201d is not registered with this identity"
+            throw new Refused("The redirect address \u201c" + redirect + "\u201d is not registered with this identity"
                     + " provider, so no token is sent there. Registered addresses: "
                     + (redirectUris.isEmpty() ? "none" : String.join(", ", redirectUris.stream().map(URI::toString).toList()))
                     + ".");
         }
         String clientId = params.get("client_id");
         if (clientId == null || clientId.isBlank()) {
-            return errorPage("The request names no client_id.");
+            throw new Refused("The request names no client_id.");
         }
         if (!"id_token".equals(params.get("response_type"))) {
-            return errorPage("The request asks for response_type \u201c" + params.get("response_type")
+            throw new Refused("The request asks for response_type \u201c" + params.get("response_type")
                     + "\u201d; this provider supports only id_token (the implicit flow).");
         }
         String nonce = params.get("nonce");
         if (nonce == null || nonce.isEmpty()) {
-            return errorPage("The request has no nonce; the implicit flow requires one (OpenID Connect Core 3.2.2.1).");
+            throw new Refused("The request has no nonce; the implicit flow requires one (OpenID Connect Core 3.2.2.1).");
         }
         return new AuthorizeRequest(clientId, redirectUri, params.get("state"), nonce);
     }
