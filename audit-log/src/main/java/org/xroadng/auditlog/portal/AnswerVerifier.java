@@ -125,7 +125,11 @@ public final class AnswerVerifier {
         }
         List<byte[]> proof = new ArrayList<>(entry.proof().size());
         for (String hash : entry.proof()) {
-            proof.add(Base64.getUrlDecoder().decode(hash));
+            try {
+                proof.add(Base64.getUrlDecoder().decode(hash));
+            } catch (IllegalArgumentException e) {
+                return "the inclusion proof is not base64url";
+            }
         }
         try {
             ProofVerifier.verifyInclusion(entry.index(), root.size(), leaf, proof, root.root());
