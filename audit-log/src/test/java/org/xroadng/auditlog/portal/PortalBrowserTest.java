@@ -18,6 +18,8 @@ import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
+import org.openqa.selenium.OutputType;
+import org.openqa.selenium.TakesScreenshot;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
@@ -66,7 +68,7 @@ class PortalBrowserTest {
                 Duration.ofMillis(500));
         ChromeOptions options = new ChromeOptions();
         options.setBinary(CHROMIUM.toFile());
-        options.addArguments("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu",
+        options.addArguments("--window-size=1280,800", "--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu",
                 "--no-first-run", "--lang=en-GB");
         ChromeDriverService service = new ChromeDriverService.Builder()
                 .usingDriverExecutable(new File(CHROMEDRIVER.toString()))
@@ -86,7 +88,7 @@ class PortalBrowserTest {
     }
 
     @Test
-    void citizenSigningIn_seesTheirVerifiedRecordsAndThePartialResultsBanner() {
+    void citizenSigningIn_seesTheirVerifiedRecordsAndThePartialResultsBanner() throws IOException {
         WebDriverWait wait = new WebDriverWait(browser, Duration.ofSeconds(10));
         browser.get(network.portal.publicUrl() + "/");
 
@@ -115,6 +117,10 @@ class PortalBrowserTest {
         assertTrue(banner.getText().contains("DEMO/COM/2001/ss3"), banner.getText());
         assertTrue(browser.findElement(By.id("signed-in-as")).getText().contains(PortalScenario.CITIZEN));
         assertTrue(!browser.getCurrentUrl().contains("id_token"), "the token is removed from the address bar");
+
+        // Kept for a person to look at: target/portal-browser-test.png.
+        Files.write(Path.of("target", "portal-browser-test.png"),
+                ((TakesScreenshot) browser).getScreenshotAs(OutputType.BYTES));
 
         browser.findElement(By.id("sign-out")).click();
         wait.until(ExpectedConditions.invisibilityOfElementLocated(By.id("events")));

@@ -157,7 +157,7 @@
       cell(tr, new Date(e.time).toLocaleString(), e.time);
       cell(tr, e.client, e.userId ? "user " + e.userId : "");
       cell(tr, e.service, e.method + " " + e.path + (e.outcome && e.outcome !== "ok" ? " (" + e.outcome + ")" : ""));
-      cell(tr, e.purpose || "no purpose given", e.issue ? "case " + e.issue : "");
+      cell(tr, e.purpose || "no purpose given", e.issue ? "issue " + e.issue : "");
       if (e.agree === null || e.agree === undefined) {
         cell(tr, "only the " + e.sides.join(" and ") + " record was found", "");
       } else {
