@@ -67,7 +67,11 @@ public final class DevIdentityProvider implements AutoCloseable {
             + " base-uri 'none'; form-action 'self'";
 
     private final HttpApiServer server;
-    private final String issuer;
+    /**
+     * Set before the server starts, except with port 0 and no issuer given: then it is the bound
+     * address, set just after, before anyone can know the port.
+     */
+    private volatile String issuer;
     private final Set<URI> redirectUris;
     private final ECKey key;
     private final ECDSASigner signer;
@@ -78,6 +82,8 @@ public final class DevIdentityProvider implements AutoCloseable {
     private DevIdentityProvider(InetSocketAddress bind, URI issuer, List<URI> redirectUris, ECKey key, Clock clock,
                                 SecureRandom random) throws IOException {
         this.redirectUris = new LinkedHashSet<>(redirectUris);
+        this.issuer = issuer != null ? strip(issuer.toString())
+                : bind.getPort() != 0 ? "http://" + loopbackIfAny(bind) + ":" + bind.getPort() : null;
         this.key = key;
         this.clock = clock;
         this.random = random;
@@ -98,7 +104,9 @@ public final class DevIdentityProvider implements AutoCloseable {
                 .route("POST", "/token", this::token)
                 .route("GET", "/style.css", call -> resource("style.css", "text/css; charset=utf-8"))
                 .start();
-        this.issuer = issuer != null ? strip(issuer.toString()) : server.baseUri().toString();
+        if (this.issuer == null) {
+            this.issuer = server.baseUri().toString();
+        }
     }
 
     /**
@@ -388,6 +396,14 @@ public final class DevIdentityProvider implements AutoCloseable {
             }
         }
         return origins.isEmpty() ? "" : " " + String.join(" ", origins);
+    }
+
+    private static String loopbackIfAny(InetSocketAddress bind) {
+        if (bind.getAddress() != null && bind.getAddress().isAnyLocalAddress()) {
+            return "127.0.0.1";
+        }
+        String host = bind.getHostString();
+        return host.contains(":") ? "[" + host + "]" : host;
     }
 
     private static String strip(String url) {
