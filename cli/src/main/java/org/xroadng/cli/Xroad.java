@@ -17,7 +17,7 @@ import picocli.CommandLine.Command;
         description = "A secure data exchange layer in the style of X-Road: trust services, central registry,"
                 + " security servers and the citizen portal.",
         subcommands = {CaCommand.class, TrustCommand.class, TokenCommand.class, RegistryCommand.class, ServerCommand.class,
-                EvidenceCommand.class, MessageLogCommand.class, BenchCommand.class, DemoCommand.class,
+                EvidenceCommand.class, MessageLogCommand.class, BenchCommand.class, DemoCommand.class, PortalCommand.class,
                 CommandLine.HelpCommand.class})
 public final class Xroad implements Runnable {
 

@@ -1,0 +1,145 @@
+package org.xroadng.auditlog.portal;
+
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import org.xroadng.auditlog.access.AccessLogAnswer;
+import org.xroadng.auditlog.merkle.MerkleHashes;
+import org.xroadng.auditlog.merkle.ProofVerificationException;
+import org.xroadng.auditlog.merkle.ProofVerifier;
+import org.xroadng.protocol.accesslog.AccessLogFormatException;
+import org.xroadng.protocol.accesslog.Checkpoint;
+import org.xroadng.protocol.accesslog.CheckpointCodec;
+import org.xroadng.protocol.accesslog.Witness;
+import org.xroadng.protocol.accesslog.WitnessException;
+import org.xroadng.protocol.accesslog.WitnessedCheckpoint;
+import org.xroadng.protocol.id.SecurityServerId;
+
+/**
+ * Checks one security server's {@link AccessLogAnswer} for one subject and turns its events into
+ * {@link SideRecord}s (DESIGN.md section 7).
+ *
+ * <p>Guarantees: an event that does not name the subject in {@code subjects} is dropped, so a
+ * citizen sees only their own events. A record is {@code verified} only when all of these hold:
+ * the answer names the server and subject asked; its checkpoint's origin is that server; the
+ * witness holds a checkpoint of that server at that size with the same root hash; the event's
+ * index is below the checkpoint size; and the RFC 9162 inclusion proof from
+ * {@code SHA-256(0x00 || RFC 8785 canonical JSON of the event object as received)} leads to that
+ * root. So an event changed after it was logged, a checkpoint the witness never saw, and a proof
+ * for another tree are all shown as unverified with the reason. The checkpoint's own signature is
+ * not checked here: the witness verified it when accepting it, and the root must equal the
+ * witnessed one.
+ */
+public final class AnswerVerifier {
+
+    public static final String NOT_CHECKPOINTED = "not yet checkpointed";
+    public static final String NOT_WITNESSED = "checkpoint not witnessed";
+    public static final String PROOF_FAILED = "inclusion proof does not match the checkpoint"
+            + " (the record was changed after it was logged, or the proof is wrong)";
+
+    private final Witness witness;
+
+    public AnswerVerifier(Witness witness) {
+        this.witness = Objects.requireNonNull(witness, "witness");
+    }
+
+    /** What one server's answer gave: its checked records and anything that could not be shown. */
+    public record Result(List<SideRecord> records, List<String> problems) {
+        public Result {
+            records = List.copyOf(records);
+            problems = List.copyOf(problems);
+        }
+    }
+
+    public Result verify(SecurityServerId asked, PersonalCode subject, AccessLogAnswer answer) {
+        List<String> problems = new ArrayList<>();
+        TrustedRoot root = trustedRoot(asked, subject, answer);
+        List<SideRecord> records = new ArrayList<>();
+        for (AccessLogAnswer.Entry entry : answer.events()) {
+            if (!namesSubject(entry, subject)) {
+                continue;
+            }
+            String reason = root.reason != null ? root.reason : proofFailure(entry, root);
+            try {
+                records.add(SideRecord.read(asked, entry.event(), reason == null, reason));
+            } catch (IllegalArgumentException e) {
+                problems.add("event " + entry.index() + " of " + asked.format() + " cannot be shown: " + e.getMessage());
+            }
+        }
+        return new Result(records, problems);
+    }
+
+    /** The witnessed root events are checked against, or the reason none can be verified. */
+    private record TrustedRoot(long size, byte[] root, String reason) {
+        static TrustedRoot none(String reason) {
+            return new TrustedRoot(0, null, reason);
+        }
+    }
+
+    private TrustedRoot trustedRoot(SecurityServerId asked, PersonalCode subject, AccessLogAnswer answer) {
+        if (!answer.server().equals(asked)) {
+            return TrustedRoot.none("the answer names server " + answer.server().format() + ", not "
+                    + asked.format() + " that was asked");
+        }
+        if (!answer.subject().equals(subject.value())) {
+            return TrustedRoot.none("the answer names another subject than the one asked");
+        }
+        if (answer.checkpoint() == null) {
+            return TrustedRoot.none(NOT_CHECKPOINTED);
+        }
+        Checkpoint checkpoint;
+        try {
+            checkpoint = CheckpointCodec.unverifiedCheckpoint(answer.checkpoint());
+        } catch (AccessLogFormatException e) {
+            return TrustedRoot.none("the checkpoint cannot be read: " + e.getMessage());
+        }
+        if (!checkpoint.origin().equals(asked)) {
+            return TrustedRoot.none("the checkpoint is of " + checkpoint.origin().format() + ", not of " + asked.format());
+        }
+        Optional<WitnessedCheckpoint> witnessed;
+        try {
+            witnessed = witness.atSize(asked, checkpoint.size());
+        } catch (WitnessException e) {
+            return TrustedRoot.none("the witness could not be asked: " + e.getMessage());
+        }
+        if (witnessed.isEmpty()) {
+            return TrustedRoot.none(NOT_WITNESSED + ": the witness holds no checkpoint of size " + checkpoint.size());
+        }
+        if (!witnessed.get().rootHash().equals(checkpoint.rootHash())) {
+            return TrustedRoot.none(NOT_WITNESSED + ": the witness holds another root hash for size " + checkpoint.size());
+        }
+        return new TrustedRoot(checkpoint.size(), checkpoint.rootHashBytes(), null);
+    }
+
+    private static String proofFailure(AccessLogAnswer.Entry entry, TrustedRoot root) {
+        if (entry.proof() == null || entry.index() >= root.size()) {
+            return NOT_CHECKPOINTED;
+        }
+        byte[] leaf;
+        try {
+            leaf = MerkleHashes.leafHash(entry.leaf());
+        } catch (IllegalArgumentException e) {
+            return "the record cannot be put in canonical form: " + e.getMessage();
+        }
+        List<byte[]> proof = new ArrayList<>(entry.proof().size());
+        for (String hash : entry.proof()) {
+            try {
+                proof.add(Base64.getUrlDecoder().decode(hash));
+            } catch (IllegalArgumentException e) {
+                return "the inclusion proof is not base64url";
+            }
+        }
+        try {
+            ProofVerifier.verifyInclusion(entry.index(), root.size(), leaf, proof, root.root());
+            return null;
+        } catch (ProofVerificationException e) {
+            return PROOF_FAILED;
+        }
+    }
+
+    private static boolean namesSubject(AccessLogAnswer.Entry entry, PersonalCode subject) {
+        return entry.event().get("subjects") instanceof List<?> subjects && subjects.contains(subject.value());
+    }
+}

@@ -1,0 +1,147 @@
+package org.xroadng.auditlog.portal;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.xroadng.auditlog.access.AccessLogAnswer;
+import org.xroadng.protocol.globalconf.ConfigurationException;
+import org.xroadng.protocol.globalconf.GlobalConfiguration;
+import org.xroadng.protocol.id.SecurityServerId;
+import org.xroadng.protocol.id.SubsystemId;
+
+/**
+ * The portal's core (DESIGN.md section 7): for one verified citizen, asks every security server
+ * that hosts at least one subsystem for its access-log answer, in parallel, each through the
+ * {@code accessLog} service of the first subsystem it hosts; checks each answer with
+ * {@link AnswerVerifier}; merges both sides of each exchange ({@link ExchangeMerger}).
+ *
+ * <p>Guarantees: the result holds only records that name the citizen; a server that fails, answers
+ * badly, or has not answered within {@code perServerTimeout}, or before {@code deadline} for the
+ * whole question, is listed in {@link CitizenEvents#unreachable()} and the others are still shown.
+ * Thread-safe; {@link #close} stops the worker threads.
+ */
+public final class CitizenAccessLogs implements AutoCloseable {
+
+    public static final Duration DEFAULT_PER_SERVER_TIMEOUT = Duration.ofSeconds(5);
+
+    private final ServerCatalog catalog;
+    private final AccessLogSource source;
+    private final AnswerVerifier verifier;
+    private final Duration perServerTimeout;
+    private final Duration deadline;
+    private final ExecutorService workers;
+
+    /**
+     * @param perServerTimeout how long one server's answer (and its check) may take
+     * @param deadline         how long the whole question may take; at least {@code perServerTimeout}
+     */
+    public CitizenAccessLogs(ServerCatalog catalog, AccessLogSource source, AnswerVerifier verifier,
+                             Duration perServerTimeout, Duration deadline) {
+        this.catalog = Objects.requireNonNull(catalog, "catalog");
+        this.source = Objects.requireNonNull(source, "source");
+        this.verifier = Objects.requireNonNull(verifier, "verifier");
+        this.perServerTimeout = positive(perServerTimeout, "perServerTimeout");
+        this.deadline = positive(deadline, "deadline");
+        if (deadline.compareTo(perServerTimeout) < 0) {
+            throw new IllegalArgumentException("deadline " + deadline + " is shorter than the per-server timeout "
+                    + perServerTimeout);
+        }
+        this.workers = Executors.newCachedThreadPool(daemonThreads());
+    }
+
+    /** The citizen's exchanges from every server that answered in time. */
+    public CitizenEvents eventsOf(PersonalCode subject) throws ConfigurationException {
+        Map<SecurityServerId, CompletableFuture<AnswerVerifier.Result>> asked = new LinkedHashMap<>();
+        for (GlobalConfiguration.SecurityServer server : catalog.servers()) {
+            if (server.clients().isEmpty()) {
+                continue;
+            }
+            SubsystemId target = server.clients().get(0);
+            asked.put(server.id(), CompletableFuture.supplyAsync(() -> ask(server.id(), target, subject), workers)
+                    .orTimeout(perServerTimeout.toMillis(), TimeUnit.MILLISECONDS));
+        }
+        try {
+            CompletableFuture.allOf(asked.values().toArray(CompletableFuture[]::new))
+                    .get(deadline.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (TimeoutException | ExecutionException e) {
+            // Each server's own outcome is read below.
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        List<SideRecord> records = new ArrayList<>();
+        List<CitizenEvents.Unreachable> unreachable = new ArrayList<>();
+        List<String> problems = new ArrayList<>();
+        for (Map.Entry<SecurityServerId, CompletableFuture<AnswerVerifier.Result>> entry : asked.entrySet()) {
+            CompletableFuture<AnswerVerifier.Result> future = entry.getValue();
+            if (!future.isDone()) {
+                future.cancel(true);
+                unreachable.add(new CitizenEvents.Unreachable(entry.getKey(), "no answer within the portal's deadline of "
+                        + deadline.toMillis() + " ms"));
+                continue;
+            }
+            try {
+                AnswerVerifier.Result result = future.join();
+                records.addAll(result.records());
+                problems.addAll(result.problems());
+            } catch (CompletionException | CancellationException e) {
+                unreachable.add(new CitizenEvents.Unreachable(entry.getKey(), why(e.getCause(), entry.getKey())));
+            }
+        }
+        return new CitizenEvents(subject, ExchangeMerger.merge(records), unreachable, problems);
+    }
+
+    private AnswerVerifier.Result ask(SecurityServerId server, SubsystemId target, PersonalCode subject) {
+        AccessLogAnswer answer;
+        try {
+            answer = source.fetch(server, target, subject);
+        } catch (AccessLogSourceException e) {
+            throw new CompletionException(e);
+        }
+        return verifier.verify(server, subject, answer);
+    }
+
+    private String why(Throwable cause, SecurityServerId server) {
+        if (cause instanceof TimeoutException) {
+            return "no answer within " + perServerTimeout.toMillis() + " ms";
+        }
+        if (cause instanceof AccessLogSourceException) {
+            return cause.getMessage();
+        }
+        return server.format() + " could not be asked: " + cause;
+    }
+
+    @Override
+    public void close() {
+        workers.shutdownNow();
+    }
+
+    private static Duration positive(Duration value, String name) {
+        Objects.requireNonNull(value, name);
+        if (value.isZero() || value.isNegative()) {
+            throw new IllegalArgumentException(name + " is " + value + "; expected a positive duration");
+        }
+        return value;
+    }
+
+    private static ThreadFactory daemonThreads() {
+        AtomicInteger counter = new AtomicInteger();
+        return runnable -> {
+            Thread thread = new Thread(runnable, "portal-ask-" + counter.incrementAndGet());
+            thread.setDaemon(true);
+            return thread;
+        };
+    }
+}

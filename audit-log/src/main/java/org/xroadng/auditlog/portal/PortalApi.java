@@ -1,0 +1,174 @@
+package org.xroadng.auditlog.portal;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URI;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import org.xroadng.auditlog.portal.oidc.IdTokenException;
+import org.xroadng.auditlog.portal.oidc.OidcIdTokenVerifier;
+import org.xroadng.auditlog.portal.oidc.ProviderMetadata;
+import org.xroadng.auditlog.portal.oidc.VerifiedIdToken;
+import org.xroadng.protocol.error.ErrorBody;
+import org.xroadng.protocol.globalconf.ConfigurationException;
+import org.xroadng.protocol.http.HttpApiServer;
+import org.xroadng.protocol.http.HttpCall;
+import org.xroadng.protocol.http.HttpEndpoint;
+import org.xroadng.protocol.http.HttpReply;
+
+/**
+ * The portal's HTTP face, routes of an {@link HttpApiServer}:
+ * <ul>
+ *   <li>{@code GET /}, {@code /portal.js}, {@code /portal.css}: the citizen's page (classpath resources);</li>
+ *   <li>{@code GET /api/v1/login}: {@code {"authorizationEndpoint", "clientId", "redirectUri", "issuer"}} for
+ *       the page's sign-in (OpenID Connect implicit flow);</li>
+ *   <li>{@code GET /api/v1/events} with {@code Authorization: Bearer <ID token>}: DESIGN.md section 7's
+ *       {@code {"subject", "events": [...], "unreachable": [...]}}, each event with the added members
+ *       {@code issue, outcome, agree, differences, reasons}, and {@code unreachableReasons} and
+ *       {@code problems} beside.</li>
+ * </ul>
+ * A refused token is a 401 whose JSON message names the reason (expired, wrong issuer, ...); an
+ * identity provider or registry that cannot be reached is a 503. Every answer carries
+ * {@code X-Content-Type-Options: nosniff} and pages a strict {@code Content-Security-Policy}
+ * (scripts and styles from this origin only, no inline code).
+ */
+public final class PortalApi {
+
+    static final String SECURITY_POLICY = "default-src 'none'; script-src 'self'; style-src 'self'; connect-src 'self';"
+            + " img-src 'self'; form-action 'none'; frame-ancestors 'none'; base-uri 'none'";
+
+    private final CitizenAccessLogs logs;
+    private final OidcIdTokenVerifier verifier;
+    private final String clientId;
+    private final URI redirectUri;
+
+    /**
+     * @param redirectUri where the identity provider sends the citizen back: the portal's page {@code /}
+     */
+    public PortalApi(CitizenAccessLogs logs, OidcIdTokenVerifier verifier, String clientId, URI redirectUri) {
+        this.logs = Objects.requireNonNull(logs, "logs");
+        this.verifier = Objects.requireNonNull(verifier, "verifier");
+        this.clientId = Objects.requireNonNull(clientId, "clientId");
+        this.redirectUri = Objects.requireNonNull(redirectUri, "redirectUri");
+    }
+
+    /** Adds the portal's routes. */
+    public HttpApiServer.Builder routes(HttpApiServer.Builder builder) {
+        return builder
+                .route("GET", "/", page("index.html", "text/html; charset=utf-8"))
+                .route("GET", "/portal.js", page("portal.js", "text/javascript; charset=utf-8"))
+                .route("GET", "/portal.css", page("portal.css", "text/css; charset=utf-8"))
+                .route("GET", "/api/v1/login", call -> secured(login()))
+                .route("GET", "/api/v1/events", call -> secured(events(call)));
+    }
+
+    private HttpReply login() {
+        ProviderMetadata metadata;
+        try {
+            metadata = verifier.metadata();
+        } catch (IdTokenException e) {
+            return error(503, "IdentityProviderUnavailable", e.getMessage(), e.reason().label());
+        }
+        Map<String, Object> login = new LinkedHashMap<>();
+        login.put("authorizationEndpoint", metadata.authorizationEndpoint().toString());
+        login.put("clientId", clientId);
+        login.put("redirectUri", redirectUri.toString());
+        login.put("issuer", metadata.issuer());
+        return HttpReply.json(200, login);
+    }
+
+    private HttpReply events(HttpCall call) {
+        VerifiedIdToken token;
+        try {
+            token = verifier.verify(bearer(call).orElse(null));
+        } catch (IdTokenException e) {
+            if (e.reason() == IdTokenException.Reason.PROVIDER_UNAVAILABLE) {
+                return error(503, "IdentityProviderUnavailable", e.getMessage(), e.reason().label());
+            }
+            return error(401, "Unauthorized", "the ID token is refused: " + e.getMessage(), e.reason().label())
+                    .withHeader("WWW-Authenticate", "Bearer error=\"invalid_token\"");
+        }
+        CitizenEvents events;
+        try {
+            events = logs.eventsOf(token.subject());
+        } catch (ConfigurationException e) {
+            return error(503, "ConfigurationUnavailable", "the portal has no valid global configuration to find the"
+                    + " security servers: " + e.getMessage(), null);
+        }
+        return HttpReply.json(200, json(events));
+    }
+
+    static Map<String, Object> json(CitizenEvents events) {
+        List<Object> rows = new ArrayList<>();
+        for (ExchangeRow row : events.events()) {
+            Map<String, Object> e = new LinkedHashMap<>();
+            e.put("time", row.time().toString());
+            e.put("client", row.client());
+            e.put("service", row.service());
+            e.put("method", row.method());
+            e.put("path", row.path());
+            e.put("userId", row.userId());
+            e.put("purpose", row.purpose());
+            e.put("queryId", row.queryId());
+            e.put("sides", row.sides());
+            e.put("verified", row.verified());
+            e.put("issue", row.issue());
+            e.put("outcome", row.outcome());
+            e.put("agree", row.agree());
+            e.put("differences", row.differences());
+            e.put("reasons", row.reasons());
+            rows.add(e);
+        }
+        List<String> unreachable = new ArrayList<>();
+        List<Object> reasons = new ArrayList<>();
+        for (CitizenEvents.Unreachable u : events.unreachable()) {
+            unreachable.add(u.server().format());
+            Map<String, Object> r = new LinkedHashMap<>();
+            r.put("server", u.server().format());
+            r.put("reason", u.reason());
+            reasons.add(r);
+        }
+        Map<String, Object> json = new LinkedHashMap<>();
+        json.put("subject", events.subject().value());
+        json.put("events", rows);
+        json.put("unreachable", unreachable);
+        json.put("unreachableReasons", reasons);
+        json.put("problems", events.problems());
+        return json;
+    }
+
+    private static Optional<String> bearer(HttpCall call) {
+        return call.header("Authorization").map(String::trim)
+                .filter(h -> h.length() > 7 && h.substring(0, 7).toLowerCase(Locale.ROOT).equals("bearer "))
+                .map(h -> h.substring(7).trim());
+    }
+
+    private static HttpReply error(int status, String type, String message, String detail) {
+        return HttpReply.json(status, new ErrorBody(type, message, detail));
+    }
+
+    private static HttpReply secured(HttpReply reply) {
+        return reply.withHeader("X-Content-Type-Options", "nosniff")
+                .withHeader("Content-Security-Policy", SECURITY_POLICY)
+                .withHeader("Referrer-Policy", "no-referrer");
+    }
+
+    private static HttpEndpoint page(String name, String contentType) {
+        byte[] body;
+        try (InputStream in = PortalApi.class.getResourceAsStream("web/" + name)) {
+            if (in == null) {
+                throw new IllegalStateException("resource web/" + name + " is missing from the build");
+            }
+            body = in.readAllBytes();
+        } catch (IOException e) {
+            throw new IllegalStateException("resource web/" + name + " cannot be read", e);
+        }
+        HttpReply reply = secured(HttpReply.of(200, contentType, body));
+        return call -> reply;
+    }
+}

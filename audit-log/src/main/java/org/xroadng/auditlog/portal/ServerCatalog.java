@@ -1,0 +1,16 @@
+package org.xroadng.auditlog.portal;
+
+import java.util.List;
+import org.xroadng.protocol.globalconf.ConfigurationException;
+import org.xroadng.protocol.globalconf.GlobalConfiguration;
+
+/**
+ * The security servers of the exchange as the current, verified global configuration lists them.
+ * {@link RefreshingServerCatalog} keeps it from the registry; tests give a fixed list.
+ */
+@FunctionalInterface
+public interface ServerCatalog {
+
+    /** Every registered security server; refused when no unexpired configuration is at hand. */
+    List<GlobalConfiguration.SecurityServer> servers() throws ConfigurationException;
+}

@@ -1,0 +1,89 @@
+package org.xroadng.auditlog.portal;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import org.xroadng.protocol.id.SecurityServerId;
+
+/**
+ * One side's record of an exchange, as one security server's access log holds it, after the portal
+ * checked it: {@code verified} is true only when the event is in that server's log under a
+ * checkpoint the registry's witness holds (see {@link AnswerVerifier}); otherwise {@code reason}
+ * says why not.
+ *
+ * @param server the server whose log holds the record
+ * @param side   {@code consumer} or {@code provider}
+ */
+public record SideRecord(SecurityServerId server, String side, String eventId, Instant time, String client,
+                         String service, String method, String path, String userId, String issue, String purpose,
+                         String queryId, String requestHash, String outcome, boolean verified, String reason) {
+
+    /** The members both sides must agree on (DESIGN.md section 7: "whether both sides' records agree"). */
+    public static final List<String> COMPARED = List.of("client", "service", "method", "path", "userId", "issue",
+            "purpose", "requestHash", "outcome");
+
+    public SideRecord {
+        Objects.requireNonNull(server, "server");
+        Objects.requireNonNull(side, "side");
+        Objects.requireNonNull(time, "time");
+        Objects.requireNonNull(queryId, "queryId");
+        if (verified != (reason == null)) {
+            throw new IllegalArgumentException("a verified record has no reason; an unverified one has one");
+        }
+    }
+
+    /** The value of one of the {@link #COMPARED} members. */
+    public String compared(String member) {
+        return switch (member) {
+            case "client" -> client;
+            case "service" -> service;
+            case "method" -> method;
+            case "path" -> path;
+            case "userId" -> userId;
+            case "issue" -> issue;
+            case "purpose" -> purpose;
+            case "requestHash" -> requestHash;
+            case "outcome" -> outcome;
+            default -> throw new IllegalArgumentException("not a compared member: " + member);
+        };
+    }
+
+    /**
+     * Reads an access event object (the fields of {@code AccessEvent.toJson()}); refuses one whose
+     * required members are missing or not text.
+     */
+    static SideRecord read(SecurityServerId server, Map<String, Object> event, boolean verified, String reason) {
+        Instant time;
+        try {
+            time = Instant.parse(required(event, "time"));
+        } catch (java.time.format.DateTimeParseException e) {
+            throw new IllegalArgumentException("member 'time' is not an RFC 3339 time");
+        }
+        String side = required(event, "side");
+        if (!side.equals("consumer") && !side.equals("provider")) {
+            throw new IllegalArgumentException("member 'side' is '" + side + "'; expected consumer or provider");
+        }
+        return new SideRecord(server, side, required(event, "eventId"), time, required(event, "client"),
+                required(event, "service"), required(event, "method"), optional(event, "path"),
+                optional(event, "userId"), optional(event, "issue"), optional(event, "purpose"),
+                required(event, "queryId"), optional(event, "requestHash"), required(event, "outcome"),
+                verified, reason);
+    }
+
+    private static String required(Map<String, Object> event, String member) {
+        String value = optional(event, member);
+        if (value == null || value.isEmpty()) {
+            throw new IllegalArgumentException("member '" + member + "' is missing");
+        }
+        return value;
+    }
+
+    private static String optional(Map<String, Object> event, String member) {
+        Object value = event.get(member);
+        if (value != null && !(value instanceof String)) {
+            throw new IllegalArgumentException("member '" + member + "' is not text");
+        }
+        return (String) value;
+    }
+}

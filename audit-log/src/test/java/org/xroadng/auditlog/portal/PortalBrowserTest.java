@@ -1,0 +1,129 @@
+package org.xroadng.auditlog.portal;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import java.io.File;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.openqa.selenium.By;
+import org.openqa.selenium.OutputType;
+import org.openqa.selenium.TakesScreenshot;
+import org.openqa.selenium.WebDriver;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.chrome.ChromeDriverService;
+import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.support.ui.ExpectedConditions;
+import org.openqa.selenium.support.ui.WebDriverWait;
+import org.xroadng.certs.MutableClock;
+
+/**
+ * A citizen in a real (headless Chromium) browser: opens the portal, signs in at the development
+ * identity provider by typing a personal code, and reads their records and the partial-results
+ * banner. Chromium and chromedriver are the Debian packages' ({@code chromium},
+ * {@code chromium-driver}); their paths are given so that Selenium Manager never downloads
+ * anything. Without chromedriver the test is skipped, unless {@code XROAD_REQUIRE_BROWSER=1}.
+ */
+class PortalBrowserTest {
+
+    private static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
+    private static final Path CHROMIUM = Path.of("/usr/bin/chromium");
+    /** Held so that the setting stays: the browser's DevTools version is newer than Selenium's, which we do not use. */
+    private static final Logger DEVTOOLS_LOG = Logger.getLogger("org.openqa.selenium.devtools");
+
+    @BeforeAll
+    static void quietDevTools() {
+        DEVTOOLS_LOG.setLevel(Level.SEVERE);
+    }
+
+    private PortalNetwork network;
+    private WebDriver browser;
+
+    @BeforeEach
+    void start() throws IOException {
+        boolean present = Files.isExecutable(CHROMEDRIVER) && Files.isExecutable(CHROMIUM);
+        if (!present) {
+            String message = CHROMEDRIVER + " or " + CHROMIUM + " is missing; install the Debian packages chromium"
+                    + " and chromium-driver to run the browser test";
+            if ("1".equals(System.getenv("XROAD_REQUIRE_BROWSER"))) {
+                fail(message + " (XROAD_REQUIRE_BROWSER=1 requires it)");
+            }
+            Assumptions.abort(message);
+        }
+        PortalScenario scenario = PortalScenario.standard();
+        scenario.hanging.add(PortalScenario.SS3);
+        network = new PortalNetwork(scenario, new MutableClock(PortalScenario.T0.plus(Duration.ofDays(1))),
+                Duration.ofMillis(500));
+        ChromeOptions options = new ChromeOptions();
+        options.setBinary(CHROMIUM.toFile());
+        options.addArguments("--window-size=1280,800", "--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu",
+                "--no-first-run", "--lang=en-GB");
+        ChromeDriverService service = new ChromeDriverService.Builder()
+                .usingDriverExecutable(new File(CHROMEDRIVER.toString()))
+                .usingAnyFreePort()
+                .build();
+        browser = new ChromeDriver(service, options);
+    }
+
+    @AfterEach
+    void stop() {
+        if (browser != null) {
+            browser.quit();
+        }
+        if (network != null) {
+            network.close();
+        }
+    }
+
+    @Test
+    void citizenSigningIn_seesTheirVerifiedRecordsAndThePartialResultsBanner() throws IOException {
+        WebDriverWait wait = new WebDriverWait(browser, Duration.ofSeconds(10));
+        browser.get(network.portal.publicUrl() + "/");
+
+        wait.until(ExpectedConditions.elementToBeClickable(By.id("sign-in"))).click();
+
+        WebElement code = wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("sub")));
+        assertTrue(browser.getPageSource().contains("Development identity provider"));
+        code.sendKeys(PortalScenario.CITIZEN);
+        browser.findElement(By.id("sign-in")).click();
+
+        WebElement table = wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("events")));
+        List<WebElement> rows = table.findElements(By.cssSelector("tbody tr"));
+        assertEquals(2, rows.size(), table.getText());
+        for (WebElement row : rows) {
+            String text = row.getText();
+            assertTrue(text.contains("DEMO/GOV/1002/tax"), text);
+            assertTrue(text.contains("user inspector-7"), text);
+            assertTrue(text.contains("DEMO/GOV/1001/population/person"), text);
+            assertTrue(text.contains("GET /person/" + PortalScenario.CITIZEN), text);
+            assertTrue(text.contains("tax-assessment"), text);
+            assertTrue(text.contains("\u2713 verified"), text);
+            assertTrue(text.contains("\u2713 yes"), text);
+        }
+        WebElement banner = browser.findElement(By.id("partial"));
+        assertTrue(banner.isDisplayed());
+        assertTrue(banner.getText().contains("DEMO/COM/2001/ss3"), banner.getText());
+        assertTrue(browser.findElement(By.id("signed-in-as")).getText().contains(PortalScenario.CITIZEN));
+        assertTrue(!browser.getCurrentUrl().contains("id_token"), "the token is removed from the address bar");
+
+        // Kept for a person to look at: target/portal-browser-test.png.
+        Files.write(Path.of("target", "portal-browser-test.png"),
+                ((TakesScreenshot) browser).getScreenshotAs(OutputType.BYTES));
+
+        browser.findElement(By.id("sign-out")).click();
+        wait.until(ExpectedConditions.invisibilityOfElementLocated(By.id("events")));
+        assertTrue(browser.findElement(By.id("sign-in")).isDisplayed());
+    }
+}

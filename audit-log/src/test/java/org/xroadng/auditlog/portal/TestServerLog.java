@@ -1,0 +1,118 @@
+package org.xroadng.auditlog.portal;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.UnaryOperator;
+import org.xroadng.auditlog.access.AccessEvent;
+import org.xroadng.auditlog.access.AccessLogAnswer;
+import org.xroadng.auditlog.merkle.InMemoryMerkleLog;
+import org.xroadng.protocol.accesslog.Checkpoint;
+import org.xroadng.protocol.accesslog.CheckpointCodec;
+import org.xroadng.protocol.accesslog.CheckpointSubmission;
+import org.xroadng.protocol.accesslog.Witness;
+import org.xroadng.protocol.accesslog.WitnessException;
+import org.xroadng.protocol.accesslog.WitnessedCheckpoint;
+import org.xroadng.protocol.id.SecurityServerId;
+
+/**
+ * One security server's access log for tests: a real {@link InMemoryMerkleLog} of canonical access
+ * events, checkpoints of it, and the {@link AccessLogAnswer} its {@code accessLog} service would
+ * give, with real inclusion proofs. The checkpoint JWS carries an unchecked signature part: the
+ * portal compares it with the witness rather than verifying it.
+ */
+final class TestServerLog {
+
+    private final SecurityServerId server;
+    private final InMemoryMerkleLog log = new InMemoryMerkleLog();
+    private final List<AccessEvent> events = new ArrayList<>();
+    private String checkpoint;
+    private long checkpointSize = -1;
+
+    TestServerLog(SecurityServerId server) {
+        this.server = server;
+    }
+
+    SecurityServerId server() {
+        return server;
+    }
+
+    void append(AccessEvent event) {
+        log.append(event.canonicalJson());
+        events.add(event);
+    }
+
+    /** Signs (in form only) a checkpoint of the whole log and has {@code witness} accept it. */
+    void checkpoint(Instant time, StandInWitness witness) {
+        checkpointSize = log.size();
+        Checkpoint c = new Checkpoint(server, checkpointSize, log.root(checkpointSize), time);
+        checkpoint = jws(CheckpointCodec.payload(c));
+        witness.accept(server, new WitnessedCheckpoint(checkpoint, "dGltZXN0YW1w", checkpointSize, c.rootHash(), time));
+    }
+
+    /** A checkpoint the server claims but the witness never saw (another root for the same size). */
+    void forgeCheckpoint(Instant time) {
+        Checkpoint c = new Checkpoint(server, checkpointSize, new byte[32], time);
+        checkpoint = jws(CheckpointCodec.payload(c));
+    }
+
+    AccessLogAnswer answer(String subject) {
+        return answer(subject, UnaryOperator.identity());
+    }
+
+    /** The answer, each event object passed through {@code change} after its proof was made. */
+    AccessLogAnswer answer(String subject, UnaryOperator<Map<String, Object>> change) {
+        List<AccessLogAnswer.Entry> entries = new ArrayList<>();
+        for (int i = 0; i < events.size(); i++) {
+            AccessEvent event = events.get(i);
+            if (!event.subjects().contains(subject)) {
+                continue;
+            }
+            List<String> proof = null;
+            if (i < checkpointSize) {
+                proof = new ArrayList<>();
+                for (byte[] hash : log.inclusion(i, checkpointSize).path()) {
+                    proof.add(Base64.getUrlEncoder().withoutPadding().encodeToString(hash));
+                }
+            }
+            entries.add(new AccessLogAnswer.Entry(i, change.apply(new HashMap<>(event.toJson())), proof));
+        }
+        return new AccessLogAnswer(server, subject, checkpoint, checkpoint == null ? null : "dGltZXN0YW1w", entries);
+    }
+
+    private static String jws(byte[] payload) {
+        Base64.Encoder b64 = Base64.getUrlEncoder().withoutPadding();
+        return b64.encodeToString("{\"alg\":\"ES256\"}".getBytes(StandardCharsets.UTF_8)) + "."
+                + b64.encodeToString(payload) + "." + b64.encodeToString(new byte[64]);
+    }
+
+    /** A witness that holds what tests made it accept. */
+    static final class StandInWitness implements Witness {
+        private final Map<String, WitnessedCheckpoint> accepted = new HashMap<>();
+
+        synchronized void accept(SecurityServerId server, WitnessedCheckpoint checkpoint) {
+            accepted.put(server.format() + "@" + checkpoint.size(), checkpoint);
+            accepted.put(server.format() + "@latest", checkpoint);
+        }
+
+        @Override
+        public synchronized Optional<WitnessedCheckpoint> latest(SecurityServerId server) {
+            return Optional.ofNullable(accepted.get(server.format() + "@latest"));
+        }
+
+        @Override
+        public synchronized Optional<WitnessedCheckpoint> atSize(SecurityServerId server, long size) {
+            return Optional.ofNullable(accepted.get(server.format() + "@" + size));
+        }
+
+        @Override
+        public WitnessedCheckpoint submit(CheckpointSubmission submission) throws WitnessException {
+            throw WitnessException.refused("the stand-in witness takes no submissions", 405);
+        }
+    }
+}
