@@ -5,7 +5,6 @@ import java.net.UnknownHostException;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
@@ -23,8 +22,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ThreadLocalRandom;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -47,7 +44,8 @@ class DemoTest {
 
     private final CliRunner cli = new CliRunner(Map.of());
     private final HttpClient http = HttpClient.newHttpClient();
-    private Thread running;
+    private RunningDemo running;
+    private String lastOutput = "";
 
     @AfterEach
     void stopDemo() throws InterruptedException {
@@ -56,7 +54,7 @@ class DemoTest {
 
     @Test
     void demo_enrolsAnswersCurlAndRestartsWithoutReEnrolling() throws IOException, InterruptedException, JsonProcessingException {
-        int base = freeBasePort();
+        int base = RunningDemo.freeBasePort();
         Path data = dir.resolve("demo-data");
 
         StringWriter first = start(base, data);
@@ -86,7 +84,7 @@ class DemoTest {
         assertEquals(6, requests, "two authCertReg and four clientReg");
 
         stop();
-        assertTrue(first.toString().contains("demo network stopped"), first.toString());
+        assertTrue(lastOutput.contains("demo network stopped"), lastOutput);
 
         StringWriter second = start(base, data);
 
@@ -119,7 +117,7 @@ class DemoTest {
 
     @Test
     void takenPort_isNamedAndNothingIsCreated() throws IOException, UnknownHostException {
-        int base = freeBasePort();
+        int base = RunningDemo.freeBasePort();
         try (ServerSocket taken = new ServerSocket()) {
             taken.bind(new InetSocketAddress(InetAddress.getByName("127.0.0.1"), base + 1));
 
@@ -133,27 +131,16 @@ class DemoTest {
     }
 
     private StringWriter start(int base, Path data) throws InterruptedException {
+        running = RunningDemo.start(cli, base, data);
         StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        running = cli.start(out, err, "demo", "--base-port", String.valueOf(base), "--data-dir", data.toString());
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(40);
-        while (!out.toString().lines().anyMatch(line -> line.startsWith(READY))) {
-            if (!running.isAlive()) {
-                fail("the demo ended before it was ready:\n" + out + "\n" + err);
-            }
-            if (System.nanoTime() > deadline) {
-                fail("the demo was not ready in 40 s:\n" + out + "\n" + err);
-            }
-            Thread.sleep(100);
-        }
+        out.write(running.output());
         return out;
     }
 
     private void stop() throws InterruptedException {
         if (running != null) {
-            running.interrupt();
-            running.join(TimeUnit.SECONDS.toMillis(20));
-            assertFalse(running.isAlive(), "the demo stops when interrupted");
+            running.stop();
+            lastOutput = running.output();
             running = null;
         }
     }
@@ -176,7 +163,8 @@ class DemoTest {
                 List.of("DEMO/GOV/1002/tax", "DEMO/COM/2001/loans", "DEMO/GOV/1000/portal"));
         assertServer(servers.get(1), "DEMO/GOV/1001/ss1", base + 5, List.of("DEMO/GOV/1001/population"));
         assertEquals(host + (base + 8), network.path("providerIs").asText());
-        assertTrue(network.has("portal") && network.path("portal").isNull(), network.toString());
+        assertEquals(host + (base + 9), network.path("portal").path("url").asText(), network.toString());
+        assertEquals(host + (base + 10), network.path("portal").path("identityProvider").asText(), network.toString());
         assertEquals("EE38001010001", network.path("citizen").path("personalCode").asText());
     }
 
@@ -192,7 +180,7 @@ class DemoTest {
     }
 
     private static List<String> curlCommands(String output) {
-        return output.lines().map(String::strip).filter(line -> line.startsWith("curl ")).toList();
+        return output.lines().map(String::strip).filter(line -> line.startsWith("curl ") && line.contains("/r1/")).toList();
     }
 
     private static String command(List<String> curls, String client, String personalCode) {
@@ -201,13 +189,8 @@ class DemoTest {
                         + " in " + curls));
     }
 
-    /** Runs a printed command as a user would paste it into a shell; returns what curl printed. */
     private static String curl(String command) throws IOException, InterruptedException {
-        Process process = new ProcessBuilder("sh", "-c", command).redirectError(ProcessBuilder.Redirect.DISCARD).start();
-        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertTrue(process.waitFor(20, TimeUnit.SECONDS), "curl finished");
-        assertEquals(0, process.exitValue(), "curl exit code for " + command);
-        return output;
+        return RunningDemo.sh(command);
     }
 
     private static int status(String curlOutput) {
@@ -222,27 +205,5 @@ class DemoTest {
                 .header("Authorization", "Bearer " + apiKey).build(), HttpResponse.BodyHandlers.ofString());
         assertEquals(200, response.statusCode(), response.body());
         return ProtocolJson.mapper().readTree(response.body()).path("total").asLong();
-    }
-
-    /** A base port whose ten ports are free now, away from the default so a running demo does not clash. */
-    private static int freeBasePort() {
-        for (int attempt = 0; attempt < 100; attempt++) {
-            int base = ThreadLocalRandom.current().nextInt(20000, 60000);
-            if (allFree(base)) {
-                return base;
-            }
-        }
-        throw new AssertionError("no ten consecutive free ports found");
-    }
-
-    private static boolean allFree(int base) {
-        for (int port = base; port < base + 10; port++) {
-            try (ServerSocket socket = new ServerSocket()) {
-                socket.bind(new InetSocketAddress(InetAddress.getByName("127.0.0.1"), port));
-            } catch (IOException e) {
-                return false;
-            }
-        }
-        return true;
     }
 }

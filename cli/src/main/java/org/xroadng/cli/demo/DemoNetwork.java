@@ -29,13 +29,15 @@ import org.xroadng.registry.RegistrySettings;
 /**
  * A whole demo network in one process on loopback, its state in a data directory: the trust
  * services (CA, OCSP responder, TSA), the central registry, the tax board's and the population
- * registry's security servers and the sample provider IS, on the ports of {@link DemoPorts}.
+ * registry's security servers, the sample provider IS, the citizen portal and its development
+ * identity provider, on the ports of {@link DemoPorts}.
  * {@link #start} opens what the directory already holds and creates the rest, then enrols
  * everything through the components' APIs ({@link DemoEnrolment}); {@link #close} stops the
  * components in the reverse order of their start.
  *
  * <p>Layout of the data directory: {@code ca/}, {@code registry/}, {@code anchor.json},
- * {@code servers/DEMO_GOV_1002_ss1/}, {@code servers/DEMO_GOV_1001_ss1/}, {@code demo-state.json}
+ * {@code servers/DEMO_GOV_1002_ss1/}, {@code servers/DEMO_GOV_1001_ss1/}, {@code idp/} (the identity
+ * provider's key), {@code demo-state.json}
  * and, once ready, {@code network.json}. Every token uses {@link #DEVELOPMENT_PIN}.
  */
 public final class DemoNetwork implements AutoCloseable {
@@ -53,6 +55,7 @@ public final class DemoNetwork implements AutoCloseable {
     private SampleProviderIs providerIs;
     private DemoServer consumer;
     private DemoServer provider;
+    private DemoPortal portal;
 
     private DemoNetwork(Path dir, DemoPorts ports) {
         this.dir = dir;
@@ -84,6 +87,11 @@ public final class DemoNetwork implements AutoCloseable {
             HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10))
                     .followRedirects(HttpClient.Redirect.NEVER).build();
             new DemoEnrolment(network, http, progress).run();
+            network.portal = DemoPortal.start(absolute, ports, network.consumer.clientProxyUrl(), network.anchorFile(),
+                    provider, random, clock);
+            network.started.push(network.portal);
+            progress.note("  started citizen portal on " + network.portal.url() + " and development identity provider on "
+                    + network.portal.identityProviderUrl());
             return network;
         } catch (DemoException | RuntimeException e) {
             network.close();
@@ -223,6 +231,11 @@ public final class DemoNetwork implements AutoCloseable {
     /** The population registry's server: the provider side. */
     public DemoServer provider() {
         return provider;
+    }
+
+    /** The citizen portal and its development identity provider, once enrolment is done. */
+    DemoPortal portal() {
+        return portal;
     }
 
     public List<DemoServer> servers() {

@@ -51,8 +51,15 @@ public final class DemoReport {
                     server.id().format(), server.clientProxyUrl(), server.serverProxyUrl(), server.adminUrl());
         }
         out.printf("  sample provider IS                          %s/person/{personalCode}%n", network.providerIsUrl());
-        out.printf("  citizen portal                              not part of the demo yet (port %d is reserved;"
-                + " network.json has \"portal\": null)%n", network.ports().portal());
+        DemoPortal portal = network.portal();
+        out.printf("  citizen portal                              %s/ (JSON: %s/api/v1/events)%n", portal.url(),
+                portal.url());
+        out.printf("  development identity provider (demo only)   %s%n", portal.identityProviderUrl());
+        out.printf("%nthe citizen's view: open %s/ in a browser and sign in at the development identity provider as%n"
+                + "%s (any personal code signs in there: it is for demos only). Or with curl:%n", portal.url(),
+                DemoCast.CITIZEN);
+        out.printf("  %s%n", portal.tokenCommand(DemoCast.CITIZEN));
+        out.printf("  %s%n", portal.eventsCommand());
         Path file = NetworkFile.write(network);
         out.printf("%ntokens use the development PIN '%s' (for this demo only, never for real keys)%n",
                 DemoNetwork.DEVELOPMENT_PIN);

@@ -8,8 +8,8 @@ import org.xroadng.protocol.json.ProtocolJson;
 
 /**
  * {@code DIR/network.json}, the demo network described for scripts and tests in the form of
- * DESIGN.md section 8: full URLs, absolute file paths, the API keys, and {@code "portal": null}
- * while the citizen portal is not part of the demo.
+ * DESIGN.md section 8: full URLs, absolute file paths, the API keys, the citizen portal and its
+ * development identity provider, and the sample citizen.
  */
 public final class NetworkFile {
 
@@ -42,7 +42,9 @@ public final class NetworkFile {
             DemoNetwork.format(server.clients()).forEach(clients::add);
         }
         json.put("providerIs", network.providerIsUrl().toString());
-        json.putNull("portal");
+        ObjectNode portal = json.putObject("portal");
+        portal.put("url", network.portal().url().toString());
+        portal.put("identityProvider", network.portal().identityProviderUrl().toString());
         json.putObject("citizen").put("personalCode", DemoCast.CITIZEN);
         Path file = network.dir().resolve(FILE);
         try {

@@ -1,0 +1,170 @@
+package org.xroadng.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.xroadng.cli.demo.DemoCast;
+import org.xroadng.protocol.json.ProtocolJson;
+
+/**
+ * Access transparency end to end on the demo network: real security servers writing access events
+ * on both sides, checkpoints witnessed by the real registry, the portal asking both servers through
+ * the tax board's server. Runs the commands the demo prints; then changes one stored event in the
+ * population registry server's database and sees the portal mark it unverified.
+ */
+class CitizenPortalDemoTest {
+
+    @TempDir
+    static Path dir;
+
+    private static RunningDemo demo;
+    private static JsonNode network;
+    private final HttpClient http = HttpClient.newHttpClient();
+
+    @BeforeAll
+    static void start() throws InterruptedException, IOException {
+        demo = RunningDemo.start(new CliRunner(Map.of()), RunningDemo.freeBasePort(), dir.resolve("demo-data"));
+        network = ProtocolJson.mapper().readTree(Files.readString(dir.resolve("demo-data").resolve("network.json")));
+    }
+
+    @AfterAll
+    static void stop() throws InterruptedException {
+        demo.stop();
+    }
+
+    private static String printed(String prefix) {
+        List<String> commands = demo.commands(prefix);
+        assertEquals(1, commands.size(), prefix + " in\n" + demo.output());
+        return commands.get(0);
+    }
+
+    /** The events answer for {@code personalCode}, with a token from the development identity provider. */
+    private JsonNode eventsOf(String personalCode) throws IOException, InterruptedException {
+        String token = printed("TOKEN=").replace("sub=" + DemoCast.CITIZEN, "sub=" + personalCode);
+        String answer = RunningDemo.sh(token + "; " + printed("curl -s -H \"Authorization: Bearer $TOKEN\""));
+        return ProtocolJson.mapper().readTree(answer);
+    }
+
+    private static JsonNode taxBoardRow(JsonNode events) {
+        for (JsonNode row : events.path("events")) {
+            if ("DEMO/GOV/1002/tax".equals(row.path("client").asText())
+                    && "/EE38001010001".equals(row.path("path").asText())) {
+                return row;
+            }
+        }
+        throw new AssertionError("no row for the tax board's read in " + events);
+    }
+
+    @Test
+    void printedCommands_citizenSeesTheTaxBoardsReadFromBothSidesVerifiedAndTamperingShows()
+            throws IOException, InterruptedException, SQLException {
+        JsonNode mine = eventsOf(DemoCast.CITIZEN);
+
+        assertEquals(DemoCast.CITIZEN, mine.path("subject").asText());
+        assertEquals(0, mine.path("unreachable").size(), mine.toString());
+        JsonNode row = taxBoardRow(mine);
+        assertEquals("DEMO/GOV/1001/population/person", row.path("service").asText());
+        assertEquals("tax-assessment", row.path("purpose").asText());
+        assertEquals("GET", row.path("method").asText());
+        assertEquals(List.of("consumer", "provider"), texts(row.path("sides")));
+        assertTrue(row.path("verified").asBoolean(), row.toString());
+        assertTrue(row.path("agree").asBoolean(), row.toString());
+
+        int changed = changeStoredPurpose("DEMO_GOV_1001_ss1", "tax-assessment", "curiosity");
+        assertEquals(1, changed, "one event in the provider's database rewritten");
+
+        JsonNode after = taxBoardRow(eventsOf(DemoCast.CITIZEN));
+        assertFalse(after.path("verified").asBoolean(), after.toString());
+        assertFalse(after.path("agree").asBoolean(), "the consumer's record still says tax-assessment: " + after);
+        assertTrue(after.toString().contains("purpose"), after.toString());
+    }
+
+    @Test
+    void anotherCitizensToken_seesNoneOfTheseEvents() throws IOException, InterruptedException {
+        JsonNode other = eventsOf("EE49002020000");
+
+        assertEquals("EE49002020000", other.path("subject").asText());
+        for (JsonNode row : other.path("events")) {
+            assertFalse(row.toString().contains(DemoCast.CITIZEN), row.toString());
+        }
+    }
+
+    @Test
+    void garbageOrMissingToken_401WithReason() throws IOException, InterruptedException {
+        URI events = URI.create(network.path("portal").path("url").asText() + "/api/v1/events");
+
+        HttpResponse<String> garbage = http.send(HttpRequest.newBuilder(events).header("Authorization", "Bearer abc.def")
+                .build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> missing = http.send(HttpRequest.newBuilder(events).build(),
+                HttpResponse.BodyHandlers.ofString());
+
+        assertEquals(401, garbage.statusCode(), garbage.body());
+        assertEquals(401, missing.statusCode(), missing.body());
+        assertTrue(garbage.body().contains("\"message\""), garbage.body());
+    }
+
+    @Test
+    void portalPage_servedWithSignInAndDevelopmentProviderLabelled() throws IOException, InterruptedException {
+        HttpResponse<String> page = http.send(HttpRequest.newBuilder(
+                URI.create(network.path("portal").path("url").asText() + "/")).build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> discovery = http.send(HttpRequest.newBuilder(URI.create(
+                network.path("portal").path("identityProvider").asText() + "/.well-known/openid-configuration")).build(),
+                HttpResponse.BodyHandlers.ofString());
+
+        assertEquals(200, page.statusCode());
+        assertTrue(page.body().contains("sign-in"), page.body());
+        assertTrue(page.headers().firstValue("Content-Security-Policy").isPresent());
+        assertEquals(200, discovery.statusCode());
+        assertTrue(discovery.body().contains("Development identity provider"), discovery.body());
+    }
+
+    /** Rewrites the purpose in the stored entries of a server's access log, as an insider with database access could. */
+    private static int changeStoredPurpose(String serverDir, String from, String to) throws SQLException {
+        Path file = dir.resolve("demo-data").resolve("servers").resolve(serverDir).resolve("accesslog");
+        int changed = 0;
+        try (Connection c = DriverManager.getConnection("jdbc:h2:file:" + file.toAbsolutePath() + ";AUTO_SERVER=TRUE",
+                "auditlog", "");
+             PreparedStatement select = c.prepareStatement("SELECT leaf_index, entry_bytes FROM merkle_leaf");
+             PreparedStatement update = c.prepareStatement("UPDATE merkle_leaf SET entry_bytes = ? WHERE leaf_index = ?");
+             ResultSet rows = select.executeQuery()) {
+            while (rows.next()) {
+                String entry = new String(rows.getBytes(2), StandardCharsets.UTF_8);
+                if (entry.contains("\"purpose\":\"" + from + "\"") && entry.contains(DemoCast.CITIZEN)) {
+                    update.setBytes(1, entry.replace("\"purpose\":\"" + from + "\"", "\"purpose\":\"" + to + "\"")
+                            .getBytes(StandardCharsets.UTF_8));
+                    update.setLong(2, rows.getLong(1));
+                    changed += update.executeUpdate();
+                }
+            }
+        }
+        return changed;
+    }
+
+    private static List<String> texts(JsonNode array) {
+        List<String> out = new ArrayList<>();
+        array.forEach(n -> out.add(n.asText()));
+        return out;
+    }
+}
