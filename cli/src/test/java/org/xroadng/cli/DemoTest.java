@@ -104,6 +104,12 @@ class DemoTest {
         for (SampleExchange exchange : SampleExchange.ALL) {
             assertTrue(readme.contains(exchange.curl(clientProxy)), "README.md lacks " + exchange.curl(clientProxy));
         }
+        DemoPorts ports = new DemoPorts(DemoPorts.DEFAULT_BASE);
+        String token = org.xroadng.cli.demo.DemoPortal.tokenCommand(DemoPorts.http(ports.identityProvider()),
+                org.xroadng.cli.demo.DemoCast.CITIZEN);
+        String events = org.xroadng.cli.demo.DemoPortal.eventsCommand(DemoPorts.http(ports.portal()));
+        assertTrue(readme.contains(token), "README.md lacks " + token);
+        assertTrue(readme.contains(events), "README.md lacks " + events);
     }
 
     @Test

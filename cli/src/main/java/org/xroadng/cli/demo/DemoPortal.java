@@ -18,7 +18,7 @@ import org.xroadng.protocol.globalconf.ConfigurationException;
  * {@code DIR/idp}). The portal asks every server's {@code accessLog} service through the tax board's
  * server, which hosts {@link DemoCast#PORTAL}, and checks checkpoints at the registry's witness.
  */
-final class DemoPortal implements AutoCloseable {
+public final class DemoPortal implements AutoCloseable {
 
     private final DevIdentityProvider identityProvider;
     private final PortalServer portal;
@@ -61,15 +61,15 @@ final class DemoPortal implements AutoCloseable {
         return URI.create(identityProvider.issuer());
     }
 
-    /** A shell command that puts a development ID token for {@code personalCode} in {@code $TOKEN}. */
-    String tokenCommand(String personalCode) {
-        return "TOKEN=$(curl -s -d sub=" + personalCode + " " + identityProviderUrl() + "/token"
+    /** A shell command that puts a development ID token for {@code personalCode} from {@code identityProvider} in {@code $TOKEN}. */
+    public static String tokenCommand(URI identityProvider, String personalCode) {
+        return "TOKEN=$(curl -s -d sub=" + personalCode + " " + identityProvider + "/token"
                 + " | sed 's/.*\"id_token\" *: *\"\\([^\"]*\\)\".*/\\1/')";
     }
 
-    /** A shell command that asks the portal's API for the events of the token's citizen. */
-    String eventsCommand() {
-        return "curl -s -H \"Authorization: Bearer $TOKEN\" " + url() + "/api/v1/events";
+    /** A shell command that asks the portal's API for the events of the citizen in {@code $TOKEN}. */
+    public static String eventsCommand(URI portal) {
+        return "curl -s -H \"Authorization: Bearer $TOKEN\" " + portal + "/api/v1/events";
     }
 
     @Override

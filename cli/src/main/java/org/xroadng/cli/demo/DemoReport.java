@@ -58,8 +58,8 @@ public final class DemoReport {
         out.printf("%nthe citizen's view: open %s/ in a browser and sign in at the development identity provider as%n"
                 + "%s (any personal code signs in there: it is for demos only). Or with curl:%n", portal.url(),
                 DemoCast.CITIZEN);
-        out.printf("  %s%n", portal.tokenCommand(DemoCast.CITIZEN));
-        out.printf("  %s%n", portal.eventsCommand());
+        out.printf("  %s%n", DemoPortal.tokenCommand(portal.identityProviderUrl(), DemoCast.CITIZEN));
+        out.printf("  %s%n", DemoPortal.eventsCommand(portal.url()));
         Path file = NetworkFile.write(network);
         out.printf("%ntokens use the development PIN '%s' (for this demo only, never for real keys)%n",
                 DemoNetwork.DEVELOPMENT_PIN);
