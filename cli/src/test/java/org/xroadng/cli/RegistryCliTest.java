@@ -47,7 +47,8 @@ class RegistryCliTest {
         StringWriter out = new StringWriter();
         server = withPin.start(out, "registry", "serve", "--dir", dir.resolve("registry").toString());
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-        while (!out.toString().contains("listening on") && System.nanoTime() < deadline) {
+        // wait for the whole line: printf may hand the writer its pieces one by one
+        while (!out.toString().contains("(Ctrl-C stops)") && System.nanoTime() < deadline) {
             Thread.sleep(50);
         }
         assertTrue(out.toString().contains("listening on " + url), out.toString());

@@ -49,7 +49,8 @@ class TrustServicesCliTest {
         StringWriter out = new StringWriter();
         server = xroad.start(out, "trust", "serve", "--dir", dir.resolve("ca").toString());
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-        while (!out.toString().contains("listening on") && System.nanoTime() < deadline) {
+        // wait for the whole line: printf may hand the writer its pieces one by one
+        while (!out.toString().contains("(Ctrl-C stops)") && System.nanoTime() < deadline) {
             Thread.sleep(50);
         }
         assertTrue(out.toString().contains("listening on http://127.0.0.1:" + port), out.toString());

@@ -32,10 +32,14 @@ import org.xroadng.cli.demo.Progress;
  */
 public final class ExchangeBench implements AutoCloseable {
 
-    /** The service the benchmark calls, and how. */
+    /**
+     * The service the benchmark calls, and how: every query names its data subject, as a real one
+     * does, so each exchange also writes an access event on both servers.
+     */
     public static final String SERVICE = "DEMO/GOV/1001/population/bench";
     public static final String PATH = "/r1/" + SERVICE + "/EE38001010001";
-    public static final Map<String, String> HEADERS = Map.of("X-Road-Client", "DEMO/GOV/1002/tax");
+    public static final Map<String, String> HEADERS = Map.of("X-Road-Client", "DEMO/GOV/1002/tax",
+            "X-Road-Subject", "EE38001010001");
 
     private final Path dir;
     private final DemoNetwork network;
