@@ -23,17 +23,28 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.io.TempDir;
+import org.openqa.selenium.By;
+import org.openqa.selenium.WebDriver;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.support.ui.ExpectedConditions;
+import org.openqa.selenium.support.ui.WebDriverWait;
+import org.xroadng.auditlog.browser.HeadlessChromium;
 import org.xroadng.cli.demo.DemoCast;
 import org.xroadng.protocol.json.ProtocolJson;
 
 /**
  * Access transparency end to end on the demo network: real security servers writing access events
  * on both sides, checkpoints witnessed by the real registry, the portal asking both servers through
- * the tax board's server. Runs the commands the demo prints; then changes one stored event in the
- * population registry server's database and sees the portal mark it unverified.
+ * the tax board's server. A citizen signs in with a browser; the commands the demo prints are run;
+ * last, one stored event in the population registry server's database is changed and the portal
+ * marks it unverified (so that test runs last).
  */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class CitizenPortalDemoTest {
 
     @TempDir
@@ -78,6 +89,33 @@ class CitizenPortalDemoTest {
     }
 
     @Test
+    @Order(1)
+    void browser_citizenSignsInAtTheDevelopmentProviderAndSeesTheTaxBoardsVerifiedRead() {
+        WebDriver browser = HeadlessChromium.start();
+        try {
+            WebDriverWait wait = new WebDriverWait(browser, java.time.Duration.ofSeconds(15));
+            browser.get(network.path("portal").path("url").asText() + "/");
+            wait.until(ExpectedConditions.elementToBeClickable(By.id("sign-in"))).click();
+            WebElement code = wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("sub")));
+            assertTrue(browser.getPageSource().contains("Development identity provider"));
+            code.sendKeys(DemoCast.CITIZEN);
+            browser.findElement(By.id("sign-in")).click();
+
+            WebElement table = wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("events")));
+            String text = table.getText();
+            assertTrue(text.contains("DEMO/GOV/1002/tax"), text);
+            assertTrue(text.contains("DEMO/GOV/1001/population/person"), text);
+            assertTrue(text.contains("tax-assessment"), text);
+            assertTrue(text.contains("\u2713 verified"), text);
+            assertFalse(text.contains("DEMO/COM/2001/loans"), "the bank was refused and read nothing: " + text);
+            assertFalse(browser.findElement(By.id("partial")).isDisplayed(), "both servers answered");
+        } finally {
+            browser.quit();
+        }
+    }
+
+    @Test
+    @Order(Integer.MAX_VALUE)
     void printedCommands_citizenSeesTheTaxBoardsReadFromBothSidesVerifiedAndTamperingShows()
             throws IOException, InterruptedException, SQLException {
         JsonNode mine = eventsOf(DemoCast.CITIZEN);

@@ -2,19 +2,13 @@ package org.xroadng.auditlog.portal;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
 
-import java.io.File;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.logging.Level;
-import java.util.logging.Logger;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
@@ -22,11 +16,9 @@ import org.openqa.selenium.OutputType;
 import org.openqa.selenium.TakesScreenshot;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
-import org.openqa.selenium.chrome.ChromeDriver;
-import org.openqa.selenium.chrome.ChromeDriverService;
-import org.openqa.selenium.chrome.ChromeOptions;
 import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.WebDriverWait;
+import org.xroadng.auditlog.browser.HeadlessChromium;
 import org.xroadng.certs.MutableClock;
 
 /**
@@ -38,43 +30,16 @@ import org.xroadng.certs.MutableClock;
  */
 class PortalBrowserTest {
 
-    private static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
-    private static final Path CHROMIUM = Path.of("/usr/bin/chromium");
-    /** Held so that the setting stays: the browser's DevTools version is newer than Selenium's, which we do not use. */
-    private static final Logger DEVTOOLS_LOG = Logger.getLogger("org.openqa.selenium.devtools");
-
-    @BeforeAll
-    static void quietDevTools() {
-        DEVTOOLS_LOG.setLevel(Level.SEVERE);
-    }
-
     private PortalNetwork network;
     private WebDriver browser;
 
     @BeforeEach
     void start() throws IOException {
-        boolean present = Files.isExecutable(CHROMEDRIVER) && Files.isExecutable(CHROMIUM);
-        if (!present) {
-            String message = CHROMEDRIVER + " or " + CHROMIUM + " is missing; install the Debian packages chromium"
-                    + " and chromium-driver to run the browser test";
-            if ("1".equals(System.getenv("XROAD_REQUIRE_BROWSER"))) {
-                fail(message + " (XROAD_REQUIRE_BROWSER=1 requires it)");
-            }
-            Assumptions.abort(message);
-        }
+        browser = HeadlessChromium.start();
         PortalScenario scenario = PortalScenario.standard();
         scenario.hanging.add(PortalScenario.SS3);
         network = new PortalNetwork(scenario, new MutableClock(PortalScenario.T0.plus(Duration.ofDays(1))),
                 Duration.ofMillis(500));
-        ChromeOptions options = new ChromeOptions();
-        options.setBinary(CHROMIUM.toFile());
-        options.addArguments("--window-size=1280,800", "--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu",
-                "--no-first-run", "--lang=en-GB");
-        ChromeDriverService service = new ChromeDriverService.Builder()
-                .usingDriverExecutable(new File(CHROMEDRIVER.toString()))
-                .usingAnyFreePort()
-                .build();
-        browser = new ChromeDriver(service, options);
     }
 
     @AfterEach
