@@ -103,8 +103,9 @@ class CitizenPortalDemoTest {
 
             WebElement table = wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("events")));
             String text = table.getText();
+            assertTrue(text.contains("Tax Board"), "the member's name, for people to read: " + text);
             assertTrue(text.contains("DEMO/GOV/1002/tax"), text);
-            assertTrue(text.contains("DEMO/GOV/1001/population/person"), text);
+            assertTrue(text.contains("Population Registry: DEMO/GOV/1001/population/person"), text);
             assertTrue(text.contains("tax-assessment"), text);
             assertTrue(text.contains("\u2713 verified"), text);
             assertFalse(text.contains("DEMO/COM/2001/loans"), "the bank was refused and read nothing: " + text);
@@ -124,6 +125,8 @@ class CitizenPortalDemoTest {
         assertEquals(0, mine.path("unreachable").size(), mine.toString());
         JsonNode row = taxBoardRow(mine);
         assertEquals("DEMO/GOV/1001/population/person", row.path("service").asText());
+        assertEquals("Tax Board", row.path("clientName").asText(), row.toString());
+        assertEquals("Population Registry", row.path("providerName").asText(), row.toString());
         assertEquals("tax-assessment", row.path("purpose").asText());
         assertEquals("GET", row.path("method").asText());
         assertEquals(List.of("consumer", "provider"), texts(row.path("sides")));

@@ -62,6 +62,26 @@ public final class CitizenAccessLogs implements AutoCloseable {
         this.workers = Executors.newCachedThreadPool(daemonThreads());
     }
 
+    /**
+     * The name of the member an identifier belongs to ({@code client} subsystem or {@code service}
+     * text as events carry them), for people to read; empty if the text is no identifier or the
+     * member is not in the configuration.
+     */
+    public java.util.Optional<String> memberNameOf(String identifier) {
+        if (identifier == null) {
+            return java.util.Optional.empty();
+        }
+        String[] parts = identifier.split("/");
+        if (parts.length < 3) {
+            return java.util.Optional.empty();
+        }
+        try {
+            return catalog.memberName(new org.xroadng.protocol.id.MemberId(parts[0], parts[1], parts[2]));
+        } catch (org.xroadng.protocol.id.InvalidIdentifierException e) {
+            return java.util.Optional.empty();
+        }
+    }
+
     /** The citizen's exchanges from every server that answered in time. */
     public CitizenEvents eventsOf(PersonalCode subject) throws ConfigurationException {
         Map<SecurityServerId, CompletableFuture<AnswerVerifier.Result>> asked = new LinkedHashMap<>();

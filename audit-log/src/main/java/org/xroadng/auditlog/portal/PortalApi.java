@@ -100,10 +100,12 @@ public final class PortalApi {
             return error(503, "ConfigurationUnavailable", "the portal has no valid global configuration to find the"
                     + " security servers: " + e.getMessage(), null);
         }
-        return HttpReply.json(200, json(events));
+        return HttpReply.json(200, json(events, logs::memberNameOf));
     }
 
-    static Map<String, Object> json(CitizenEvents events) {
+    /** @param memberNames the member name for a client or service identifier, for people to read */
+    static Map<String, Object> json(CitizenEvents events,
+                                    java.util.function.Function<String, java.util.Optional<String>> memberNames) {
         List<Object> rows = new ArrayList<>();
         for (ExchangeRow row : events.events()) {
             Map<String, Object> e = new LinkedHashMap<>();
@@ -122,6 +124,8 @@ public final class PortalApi {
             e.put("agree", row.agree());
             e.put("differences", row.differences());
             e.put("reasons", row.reasons());
+            e.put("clientName", memberNames.apply(row.client()).orElse(null));
+            e.put("providerName", memberNames.apply(row.service()).orElse(null));
             rows.add(e);
         }
         List<String> unreachable = new ArrayList<>();

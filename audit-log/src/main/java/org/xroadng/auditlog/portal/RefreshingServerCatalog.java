@@ -1,5 +1,8 @@
 package org.xroadng.auditlog.portal;
 
+import java.util.Optional;
+import org.xroadng.protocol.id.MemberId;
+
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -44,5 +47,10 @@ public final class RefreshingServerCatalog implements ServerCatalog {
             }
         }
         return client.current().securityServers();
+    }
+
+    @Override
+    public Optional<String> memberName(MemberId member) {
+        return client.lastGood().flatMap(c -> c.member(member)).map(GlobalConfiguration.Member::name);
     }
 }

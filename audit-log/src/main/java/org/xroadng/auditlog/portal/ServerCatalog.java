@@ -1,5 +1,8 @@
 package org.xroadng.auditlog.portal;
 
+import java.util.Optional;
+import org.xroadng.protocol.id.MemberId;
+
 import java.util.List;
 import org.xroadng.protocol.globalconf.ConfigurationException;
 import org.xroadng.protocol.globalconf.GlobalConfiguration;
@@ -13,4 +16,9 @@ public interface ServerCatalog {
 
     /** Every registered security server; refused when no unexpired configuration is at hand. */
     List<GlobalConfiguration.SecurityServer> servers() throws ConfigurationException;
+
+    /** The member's name as the registry publishes it (for people to read), empty if unknown. */
+    default Optional<String> memberName(MemberId member) {
+        return Optional.empty();
+    }
 }

@@ -155,8 +155,10 @@
     for (const e of answer.events) {
       const tr = document.createElement("tr");
       cell(tr, new Date(e.time).toLocaleString(), e.time);
-      cell(tr, e.client, e.userId ? "user " + e.userId : "");
-      cell(tr, e.service, e.method + " " + e.path + (e.outcome && e.outcome !== "ok" ? " (" + e.outcome + ")" : ""));
+      cell(tr, e.clientName || e.client,
+          (e.clientName ? e.client : "") + (e.userId ? (e.clientName ? ", " : "") + "user " + e.userId : ""));
+      cell(tr, (e.providerName ? e.providerName + ": " : "") + e.service,
+          e.method + " " + e.path + (e.outcome && e.outcome !== "ok" ? " (" + e.outcome + ")" : ""));
       cell(tr, e.purpose || "no purpose given", e.issue ? "issue " + e.issue : "");
       if (e.agree === null || e.agree === undefined) {
         cell(tr, "only the " + e.sides.join(" and ") + " record was found", "");
