@@ -28,10 +28,12 @@ public final class Registry {
     private final Requests requests;
     private final ConfigurationPublisher publisher;
     private final CheckpointWitness witness;
+    private final JwsSigner configurationSigner;
 
     public Registry(String instance, Database database, JwsSigner configurationSigner, Provider provider,
                     SecureRandom random, Clock clock) {
         this.instance = instance;
+        this.configurationSigner = configurationSigner;
         this.changes = new Changes(database, clock);
         this.members = new Members(changes, instance);
         this.servers = new Servers(changes);
@@ -44,6 +46,11 @@ public final class Registry {
         this.publisher = new ConfigurationPublisher(database, instance, configurationSigner, clock);
         this.witness = new CheckpointWitness(changes, servers, trustAnchors, settings, provider, clock);
         changes.setListener(this::publishQuietly);
+    }
+
+    /** The configuration signing key (pinned by the anchor), which also signs the witness's answers. */
+    public JwsSigner configurationSigner() {
+        return configurationSigner;
     }
 
     /** Publishes a new global configuration now (at start and on the refresh schedule). */

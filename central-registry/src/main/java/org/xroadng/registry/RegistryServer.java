@@ -35,7 +35,7 @@ public final class RegistryServer implements AutoCloseable {
         HttpApiServer.Builder builder = HttpApiServer.builder("registry").bind(settings.listen()).maxBodyBytes(256 * 1024);
         new OperatorApi(registry).addTo(builder);
         new PublicEndpoints(registry).addTo(builder);
-        new WitnessEndpoints(registry.witness()).addTo(builder);
+        new WitnessEndpoints(registry.witness(), registry.configurationSigner()).addTo(builder);
         HttpApiServer server = builder.start();
         ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread thread = new Thread(r, "registry-globalconf");

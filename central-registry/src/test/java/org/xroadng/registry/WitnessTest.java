@@ -211,6 +211,53 @@ class WitnessTest {
     }
 
     @Test
+    void anchoredClient_readsAnswersSignedByTheConfigurationKey() throws WitnessException, IOException,
+            InterruptedException {
+        MerkleLog log = log(4);
+        WitnessedCheckpoint submitted = witness.submit(submission(log, 0, owner, SERVER));
+        org.xroadng.protocol.globalconf.Anchor anchor = registry.home.anchor();
+        WitnessClient anchored = WitnessClient.forAnchor(new org.xroadng.protocol.globalconf.Anchor(anchor.instance(),
+                URI.create(registry.base + "/globalconf"), anchor.configurationSigningCertificate()), bc);
+
+        assertEquals(submitted, anchored.latest(SERVER).orElseThrow());
+        assertEquals(submitted, anchored.atSize(SERVER, 4).orElseThrow());
+        assertEquals(Optional.empty(), anchored.atSize(SERVER, 3));
+        java.net.http.HttpResponse<String> raw = HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
+                        URI.create(registry.base + "/witness/checkpoints/" + SERVER.format()))
+                .header("Accept", WitnessClient.SIGNED_MEDIA_TYPE).build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+        assertEquals(WitnessClient.SIGNED_MEDIA_TYPE, raw.headers().firstValue("Content-Type").orElse(""));
+        assertEquals(3, raw.body().split("\\.").length, raw.body());
+    }
+
+    @Test
+    void answerUnsignedOrSignedByAnotherKey_refusedByTheAnchoredClient() throws WitnessException, IOException,
+            SigningException {
+        WitnessedCheckpoint real = witness.submit(submission(log(4), 0, owner, SERVER));
+        byte[] json = CheckpointCodec.witnessed(real);
+        String forged = owner.signer().sign(json);
+        java.util.concurrent.atomic.AtomicReference<byte[]> answer = new java.util.concurrent.atomic.AtomicReference<>();
+        try (org.xroadng.protocol.http.HttpApiServer standIn = org.xroadng.protocol.http.HttpApiServer.builder("stand-in")
+                .bind(new InetSocketAddress("127.0.0.1", 0))
+                .route("GET", AccessLogProtocol.WITNESS_PATH + "/{id...}", call -> org.xroadng.protocol.http.HttpReply.of(
+                        200, WitnessClient.SIGNED_MEDIA_TYPE, answer.get()))
+                .start()) {
+            org.xroadng.protocol.globalconf.Anchor real0 = registry.home.anchor();
+            WitnessClient anchored = WitnessClient.forAnchor(new org.xroadng.protocol.globalconf.Anchor(
+                    real0.instance(), URI.create(standIn.baseUri() + "/globalconf"),
+                    real0.configurationSigningCertificate()), bc);
+
+            answer.set(json);
+            WitnessException unsigned = assertThrows(WitnessException.class, () -> anchored.atSize(SERVER, 4));
+            answer.set(forged.getBytes(StandardCharsets.US_ASCII));
+            WitnessException otherKey = assertThrows(WitnessException.class, () -> anchored.atSize(SERVER, 4));
+
+            assertTrue(unsigned.getMessage().contains("without a valid registry signature"), unsigned.getMessage());
+            assertTrue(otherKey.getMessage().contains("not by the configuration signing certificate"),
+                    otherKey.getMessage());
+        }
+    }
+
+    @Test
     void unknownServer_answers404AndMalformedIdOrSize400() throws WitnessException {
         assertEquals(Optional.empty(), witness.latest(SERVER));
         assertEquals(Optional.empty(), witness.atSize(SERVER, 1));

@@ -116,7 +116,7 @@ public final class SecurityServer implements AutoCloseable {
             accessWriter = AccessEventWriter.start(accessLog);
             MessageLog logged = new AccessLoggingLog(new TimestampGuardedLog(messageLog, health), accessWriter, random);
             DataPlane.AccessLogging accessLogging = new DataPlane.AccessLogging(accessLog,
-                    WitnessClient.forAnchor(home.anchor()),
+                    WitnessClient.forAnchor(home.anchor(), provider),
                     Duration.ofSeconds(home.settings().checkpointIntervalSeconds()));
             SecurityServer server = start(home, configuration, logged, accessLogging, provider, random, clock);
             server.timestamper = timestamper;

@@ -54,7 +54,7 @@ public final class PortalServer implements AutoCloseable {
         return start(settings, clock, new RefreshingServerCatalog(configuration, clock, CATALOG_REFRESH),
                 new HttpAccessLogSource(settings.clientProxy(), settings.portalSubsystem(), http,
                         settings.perServerTimeout()),
-                WitnessClient.forAnchor(anchor));
+                WitnessClient.forAnchor(anchor, provider));
     }
 
     /** Starts the portal with the given parts (tests, demos): where servers, answers and witnessed checkpoints come from. */

@@ -1,5 +1,9 @@
 package org.xroadng.registry.api;
 
+import java.nio.charset.StandardCharsets;
+import org.xroadng.protocol.jws.JwsSigner;
+import org.xroadng.protocol.jws.SigningException;
+
 import java.util.Optional;
 import org.xroadng.protocol.accesslog.AccessLogFormatException;
 import org.xroadng.protocol.accesslog.AccessLogProtocol;
@@ -46,15 +50,21 @@ import org.xroadng.registry.witness.CheckpointWitness;
  *   <li>{@code GET /witness/checkpoints/{serverId}}, the id's four parts as path segments (such as
  *       {@code /witness/checkpoints/DEMO/GOV/1001/ss2}): <b>200</b> with the latest accepted
  *       checkpoint, <b>404</b> when none; with {@code ?size=N} the accepted checkpoint of exactly
- *       that size, or 404. A malformed id or size is a 400.
+ *       that size, or 404. A malformed id or size is a 400. With {@code Accept: application/jose}
+ *       the answer is the same JSON as the payload of a compact JWS signed by the registry's
+ *       configuration signing key (the one the anchor pins), so a portal or server can trust what
+ *       the witness holds however the answer travelled; {@link WitnessClient} asks for that form.
  * </ul>
  */
 public final class WitnessEndpoints {
 
     private final CheckpointWitness witness;
+    private final JwsSigner signer;
 
-    public WitnessEndpoints(CheckpointWitness witness) {
+    /** @param signer the registry's configuration signing key, for signed answers */
+    public WitnessEndpoints(CheckpointWitness witness, JwsSigner signer) {
         this.witness = witness;
+        this.signer = signer;
     }
 
     public HttpApiServer.Builder addTo(HttpApiServer.Builder server) {
@@ -71,13 +81,14 @@ public final class WitnessEndpoints {
         server.route("GET", AccessLogProtocol.WITNESS_PATH + "/{id...}", call -> {
             SecurityServerId id = serverId(call);
             Optional<String> size = call.queryParam("size");
+            boolean signed = call.header("Accept").map(a -> a.contains(WitnessClient.SIGNED_MEDIA_TYPE)).orElse(false);
             if (size.isEmpty()) {
-                return answer(200, witness.latest(id).orElseThrow(() -> HttpProblem.notFound(
-                        "the witness holds no checkpoint from " + id.format())));
+                return answer(witness.latest(id).orElseThrow(() -> HttpProblem.notFound(
+                        "the witness holds no checkpoint from " + id.format())), signed);
             }
             long n = size(size.get());
-            return answer(200, witness.atSize(id, n).orElseThrow(() -> HttpProblem.notFound(
-                    "the witness holds no checkpoint of size " + n + " from " + id.format())));
+            return answer(witness.atSize(id, n).orElseThrow(() -> HttpProblem.notFound(
+                    "the witness holds no checkpoint of size " + n + " from " + id.format())), signed);
         });
         return server;
     }
@@ -94,6 +105,18 @@ public final class WitnessEndpoints {
 
     private static HttpReply answer(int status, WitnessedCheckpoint witnessed) {
         return HttpReply.of(status, HttpReply.JSON, CheckpointCodec.witnessed(witnessed));
+    }
+
+    private HttpReply answer(WitnessedCheckpoint witnessed, boolean signed) throws HttpProblem {
+        if (!signed) {
+            return answer(200, witnessed);
+        }
+        try {
+            return HttpReply.of(200, WitnessClient.SIGNED_MEDIA_TYPE,
+                    signer.sign(CheckpointCodec.witnessed(witnessed)).getBytes(StandardCharsets.US_ASCII));
+        } catch (SigningException e) {
+            throw new HttpProblem(500, "Witness.SigningFailed", "the registry's signing key failed: " + e.getMessage());
+        }
     }
 
     private static String location(WitnessedCheckpoint witnessed) {

@@ -15,6 +15,13 @@ import java.util.Optional;
 import org.xroadng.protocol.globalconf.Anchor;
 import org.xroadng.protocol.id.SecurityServerId;
 import org.xroadng.protocol.json.ProtocolJson;
+import org.xroadng.protocol.jws.JwsVerificationException;
+import org.xroadng.protocol.jws.JwsVerifier;
+import org.xroadng.protocol.jws.VerifiedJws;
+import java.security.MessageDigest;
+import java.security.Provider;
+import java.security.cert.CertificateEncodingException;
+import java.util.Base64;
 
 /**
  * The {@link Witness} at a registry, over HTTP: {@code POST /witness/checkpoints} and
@@ -22,40 +29,72 @@ import org.xroadng.protocol.json.ProtocolJson;
  * as identifiers are written). Answers are read strictly ({@link CheckpointCodec}); a 4xx on a
  * submission is a refusal carrying the registry's error message. Bodies are limited to 1 MiB;
  * redirects are not followed. Thread-safe.
+ *
+ * <p>Made {@link #forAnchor for an anchor}, the client asks for signed answers ({@value #SIGNED_MEDIA_TYPE})
+ * and accepts what the witness holds only if the answer is a JWS by the configuration signing
+ * certificate the anchor pins (byte for byte), for the server asked and, with a size, of that size:
+ * a party between the portal and the registry cannot make an unwitnessed root look witnessed.
  */
 public final class WitnessClient implements Witness {
 
     public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(10);
+    /** The media type of a witness answer signed by the registry: a compact JWS. */
+    public static final String SIGNED_MEDIA_TYPE = "application/jose";
     private static final int MAX_BODY_BYTES = 1024 * 1024;
 
     private final URI base;
     private final HttpClient http;
     private final Duration timeout;
+    private final byte[] pinnedSigner;
+    private final JwsVerifier verifier;
 
     /**
+     * A client that reads the witness's answers as plain JSON, trusting the channel: for tests and
+     * tools. Use {@link #forAnchor} to have answers verified.
+     *
      * @param registry the registry's base URL, such as {@code http://127.0.0.1:18803/}
      */
     public WitnessClient(URI registry, HttpClient http, Duration timeout) {
+        this(registry, http, timeout, null, null);
+    }
+
+    private WitnessClient(URI registry, HttpClient http, Duration timeout, byte[] pinnedSigner, JwsVerifier verifier) {
         Objects.requireNonNull(registry, "registry");
         this.base = registry.resolve(AccessLogProtocol.WITNESS_PATH);
         this.http = Objects.requireNonNull(http, "http");
         this.timeout = Objects.requireNonNull(timeout, "timeout");
+        this.pinnedSigner = pinnedSigner;
+        this.verifier = verifier;
     }
 
-    /** The witness of the registry an anchor names (same scheme, host and port as its download URL). */
-    public static WitnessClient forAnchor(Anchor anchor) {
-        return new WitnessClient(anchor.downloadUrl().resolve("/"),
-                HttpClient.newBuilder().connectTimeout(DEFAULT_TIMEOUT).build(), DEFAULT_TIMEOUT);
+    /**
+     * The witness of the registry an anchor names (same scheme, host and port as its download URL),
+     * its answers verified against the anchor's configuration signing certificate with {@code provider}.
+     */
+    public static WitnessClient forAnchor(Anchor anchor, Provider provider) {
+        return forAnchor(anchor, provider, HttpClient.newBuilder().connectTimeout(DEFAULT_TIMEOUT)
+                .followRedirects(HttpClient.Redirect.NEVER).build(), DEFAULT_TIMEOUT);
+    }
+
+    public static WitnessClient forAnchor(Anchor anchor, Provider provider, HttpClient http, Duration timeout) {
+        byte[] pinned;
+        try {
+            pinned = Base64.getDecoder().decode(anchor.configurationSigningCertificate().strip());
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("the anchor's configuration signing certificate is not base64: "
+                    + e.getMessage(), e);
+        }
+        return new WitnessClient(anchor.downloadUrl().resolve("/"), http, timeout, pinned, new JwsVerifier(provider));
     }
 
     @Override
     public Optional<WitnessedCheckpoint> latest(SecurityServerId server) throws WitnessException {
-        return get(URI.create(base + "/" + path(server)));
+        return get(URI.create(base + "/" + path(server)), server, -1);
     }
 
     @Override
     public Optional<WitnessedCheckpoint> atSize(SecurityServerId server, long size) throws WitnessException {
-        return get(URI.create(base + "/" + path(server) + "?size=" + size));
+        return get(URI.create(base + "/" + path(server) + "?size=" + size), server, size);
     }
 
     @Override
@@ -75,9 +114,9 @@ public final class WitnessClient implements Witness {
                 + reason(answer.body), null);
     }
 
-    private Optional<WitnessedCheckpoint> get(URI uri) throws WitnessException {
-        Answer answer = send(HttpRequest.newBuilder(uri).timeout(timeout).header("Accept", "application/json")
-                .GET().build());
+    private Optional<WitnessedCheckpoint> get(URI uri, SecurityServerId server, long size) throws WitnessException {
+        Answer answer = send(HttpRequest.newBuilder(uri).timeout(timeout)
+                .header("Accept", verifier == null ? "application/json" : SIGNED_MEDIA_TYPE).GET().build());
         if (answer.status == 404) {
             return Optional.empty();
         }
@@ -85,7 +124,53 @@ public final class WitnessClient implements Witness {
             throw new WitnessException("the witness at " + uri + " answered HTTP " + answer.status + ": "
                     + reason(answer.body), null);
         }
-        return Optional.of(witnessed(answer));
+        if (verifier == null) {
+            return Optional.of(witnessed(answer));
+        }
+        WitnessedCheckpoint witnessed = verified(uri, answer.body);
+        Checkpoint checkpoint;
+        try {
+            checkpoint = CheckpointCodec.unverifiedCheckpoint(witnessed.checkpoint());
+        } catch (AccessLogFormatException e) {
+            throw new WitnessException("the witness at " + uri + " answered a checkpoint that cannot be read: "
+                    + e.getMessage(), e);
+        }
+        if (!checkpoint.origin().equals(server) || checkpoint.size() != witnessed.size()
+                || !checkpoint.rootHash().equals(witnessed.rootHash()) || (size >= 0 && witnessed.size() != size)) {
+            throw new WitnessException("the witness at " + uri + " answered a checkpoint of " + checkpoint.origin()
+                    + " of size " + witnessed.size() + "; expected one of " + server + (size >= 0 ? " of size " + size
+                    : ""), null);
+        }
+        return Optional.of(witnessed);
+    }
+
+    /** The answer as a JWS by the pinned configuration signing certificate; its payload read strictly. */
+    private WitnessedCheckpoint verified(URI uri, byte[] body) throws WitnessException {
+        String compact = new String(body, StandardCharsets.US_ASCII).strip();
+        VerifiedJws jws;
+        try {
+            jws = verifier.verify(compact);
+        } catch (JwsVerificationException e) {
+            throw new WitnessException("the witness at " + uri + " answered without a valid registry signature: "
+                    + e.getMessage(), e);
+        }
+        byte[] signer;
+        try {
+            signer = jws.signer().getEncoded();
+        } catch (CertificateEncodingException e) {
+            throw new WitnessException("the witness's signer certificate cannot be encoded", e);
+        }
+        if (!MessageDigest.isEqual(pinnedSigner, signer)) {
+            throw new WitnessException("the witness at " + uri + " answered signed by "
+                    + jws.signer().getSubjectX500Principal() + ", not by the configuration signing certificate the"
+                    + " anchor pins", null);
+        }
+        try {
+            return CheckpointCodec.witnessed(jws.payload());
+        } catch (AccessLogFormatException e) {
+            throw new WitnessException("the witness at " + uri + " signed an answer in an unexpected form: "
+                    + e.getMessage(), e);
+        }
     }
 
     private WitnessedCheckpoint witnessed(Answer answer) throws WitnessException {
