@@ -108,7 +108,7 @@ public final class ManagementRequestVerifier {
     private VerifiedClientReg verifyClientReg(VerifiedJws outer, JsonNode payload, SignerValidator signers)
             throws ManagementRequestException {
         ClientRegRequest request = RequestPayloads.bind(payload, ClientRegRequest.class, "clientReg payload");
-        requireTimely(request.requestedAt(), signers.now());
+        requireTimely(request.requestedAt(), signers.instant());
         ValidatedCertificate signer = validate(outer, CertificateProfile.SIGN, signers, "member signing certificate");
         MemberId expected = request.client().member();
         if (!expected.equals(signer.identity())) {
@@ -130,7 +130,7 @@ public final class ManagementRequestVerifier {
         }
         AuthCertRegRequest request = RequestPayloads.bind(payload, AuthCertRegRequest.class, "authCertReg payload");
         requireNamedCertificateSigned(request, inner.signer());
-        requireTimely(request.requestedAt(), signers.now());
+        requireTimely(request.requestedAt(), signers.instant());
         ValidatedCertificate owner = validate(outer, CertificateProfile.SIGN, signers, "owner signing certificate");
         ValidatedCertificate auth = validate(inner, CertificateProfile.AUTH, signers, "auth certificate");
         SecurityServerId server = request.server();

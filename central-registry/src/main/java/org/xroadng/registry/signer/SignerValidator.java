@@ -60,7 +60,7 @@ public final class SignerValidator {
     }
 
     /** The instant this validator judges at. */
-    public Instant now() {
+    public Instant instant() {
         return now;
     }
 
