@@ -133,13 +133,41 @@ class CitizenPortalDemoTest {
         assertTrue(row.path("verified").asBoolean(), row.toString());
         assertTrue(row.path("agree").asBoolean(), row.toString());
 
-        int changed = changeStoredPurpose("DEMO_GOV_1001_ss1", "tax-assessment", "curiosity");
-        assertEquals(1, changed, "one event in the provider's database rewritten");
+        String queryId = changeStoredPurpose("DEMO_GOV_1001_ss1", "tax-assessment", "curiosity");
 
-        JsonNode after = taxBoardRow(eventsOf(DemoCast.CITIZEN));
+        JsonNode after = row(eventsOf(DemoCast.CITIZEN), queryId);
         assertFalse(after.path("verified").asBoolean(), after.toString());
         assertFalse(after.path("agree").asBoolean(), "the consumer's record still says tax-assessment: " + after);
-        assertTrue(after.toString().contains("purpose"), after.toString());
+        assertTrue(after.path("differences").toString().contains("purpose"), after.toString());
+        assertTrue(after.path("reasons").toString().contains("inclusion proof"), after.toString());
+    }
+
+    @Test
+    @Order(2)
+    void readmeCurlExamplesForTheDemo_answerAgainstIt() throws IOException, InterruptedException {
+        int base = java.net.URI.create(network.path("registry").path("url").asText()).getPort() - 1;
+        List<String> lines = Files.readAllLines(Path.of("..", "README.md"));
+        java.util.regex.Pattern demoUrl = java.util.regex.Pattern.compile("http://127\\.0\\.0\\.1:188(\\d\\d)");
+        int run = 0;
+        for (int i = 0; i < lines.size(); i++) {
+            String line = lines.get(i);
+            if (!(line.startsWith("curl ") || line.startsWith("TOKEN=")) || !demoUrl.matcher(line).find()) {
+                continue;
+            }
+            String command = line.startsWith("TOKEN=") ? line + "; " + lines.get(++i) : line;
+            java.util.regex.Matcher ports = demoUrl.matcher(command);
+            StringBuilder mapped = new StringBuilder();
+            while (ports.find()) {
+                ports.appendReplacement(mapped, "http://127.0.0.1:" + (base + Integer.parseInt(ports.group(1))));
+            }
+            ports.appendTail(mapped);
+            String output = RunningDemo.sh(mapped.toString());
+            String expected = command.contains("/accessLog") ? "\"events\"" : command.contains("/witness/") ? "\"rootHash\""
+                    : command.contains("/api/v1/events") ? "\"subject\"" : "HTTP/";
+            assertTrue(output.contains(expected), mapped + "\n" + output);
+            run++;
+        }
+        assertEquals(6, run, "the README's demo examples: three queries, the portal's token and events, accessLog, witness");
     }
 
     @Test
@@ -181,10 +209,22 @@ class CitizenPortalDemoTest {
         assertTrue(discovery.body().contains("Development identity provider"), discovery.body());
     }
 
-    /** Rewrites the purpose in the stored entries of a server's access log, as an insider with database access could. */
-    private static int changeStoredPurpose(String serverDir, String from, String to) throws SQLException {
+    private static JsonNode row(JsonNode events, String queryId) {
+        for (JsonNode row : events.path("events")) {
+            if (queryId.equals(row.path("queryId").asText())) {
+                return row;
+            }
+        }
+        throw new AssertionError("no row for query " + queryId + " in " + events);
+    }
+
+    /**
+     * Rewrites the purpose in the first stored event of the citizen that has it in a server's access
+     * log, as an insider with database access could; returns that event's queryId.
+     */
+    private static String changeStoredPurpose(String serverDir, String from, String to)
+            throws SQLException, IOException {
         Path file = dir.resolve("demo-data").resolve("servers").resolve(serverDir).resolve("accesslog");
-        int changed = 0;
         try (Connection c = DriverManager.getConnection("jdbc:h2:file:" + file.toAbsolutePath() + ";AUTO_SERVER=TRUE",
                 "auditlog", "");
              PreparedStatement select = c.prepareStatement("SELECT leaf_index, entry_bytes FROM merkle_leaf");
@@ -196,11 +236,12 @@ class CitizenPortalDemoTest {
                     update.setBytes(1, entry.replace("\"purpose\":\"" + from + "\"", "\"purpose\":\"" + to + "\"")
                             .getBytes(StandardCharsets.UTF_8));
                     update.setLong(2, rows.getLong(1));
-                    changed += update.executeUpdate();
+                    assertEquals(1, update.executeUpdate());
+                    return ProtocolJson.mapper().readTree(entry).path("queryId").asText();
                 }
             }
         }
-        return changed;
+        throw new AssertionError("no stored event of " + DemoCast.CITIZEN + " with purpose " + from + " in " + file);
     }
 
     private static List<String> texts(JsonNode array) {
