@@ -117,6 +117,30 @@ class AccessLogServiceTest {
     }
 
     @Test
+    void refusedAttemptNamingSubject_consumerRecordsItAsRefusedProviderRecordsNothing()
+            throws IOException, InterruptedException {
+        long consumerBefore = network.consumerAccessLog.merkleLog().size();
+        long providerBefore = network.providerAccessLog.merkleLog().size();
+
+        HttpResponse<String> response = is.send(HttpRequest.newBuilder(network.consumerUri(
+                        "/r1/DEMO/GOV/1001/population/person/" + CITIZEN))
+                .header("X-Road-Client", "DEMO/COM/2001/loans").header("X-Road-Purpose", "credit-check")
+                .header("X-Road-Subject", CITIZEN).header("X-Road-Id", "refused-1").build(),
+                HttpResponse.BodyHandlers.ofString());
+
+        assertEquals(500, response.statusCode(), response.body());
+        assertEquals("Server.ServerProxy.AccessDenied", response.headers().firstValue("X-Road-Error").orElse(""));
+        assertEquals(consumerBefore + 1, network.consumerAccessLog.merkleLog().size());
+        assertEquals(providerBefore, network.providerAccessLog.merkleLog().size(),
+                "the provider's server refused before authenticating the request: it records nothing");
+        String event = new String(network.consumerAccessLog.merkleLog().entry(consumerBefore), StandardCharsets.UTF_8);
+        assertTrue(event.contains("\"outcome\":\"refused Server.ServerProxy.AccessDenied\""), event);
+        assertTrue(event.contains("\"client\":\"DEMO/COM/2001/loans\"") && event.contains("\"queryId\":\"refused-1\""),
+                event);
+        assertTrue(event.contains("\"purpose\":\"credit-check\""), event);
+    }
+
+    @Test
     void portalReadsProviderLog_eventsWithProofsAgainstWitnessedCheckpoint() throws IOException, InterruptedException,
             AccessLogFormatException, ProofVerificationException, WitnessException {
         taxReadsCitizen("portal-1");

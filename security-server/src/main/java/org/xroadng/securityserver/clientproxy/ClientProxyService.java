@@ -203,9 +203,16 @@ public final class ClientProxyService {
             List<Map.Entry<String, String>> endToEnd = HeaderFilter.endToEnd(response.headers());
             byte[] body = response.body();
             if (response.header(XRoadHeaders.ERROR).isPresent()) {
+                String refusal = refusal(response.header(XRoadHeaders.ERROR).get());
                 List<Map.Entry<String, String>> headers = new ArrayList<>(endToEnd);
-                headers.add(Map.entry(XRoadHeaders.ERROR, response.header(XRoadHeaders.ERROR).get()));
-                return CompletableFuture.completedFuture(Responses.of(response.status(), headers, body));
+                headers.add(Map.entry(XRoadHeaders.ERROR, refusal));
+                FullHttpResponse refused = Responses.of(response.status(), headers, body);
+                ProtocolHeaders h = out.headers();
+                ExchangeRecord attempt = new ExchangeRecord("consumer", h.id(), out.requestId(), h.client(),
+                        out.target().service(), out.request().method(), out.target().path(), h.userId(), h.issue(),
+                        h.purpose(), h.subjects(), List.of(), out.signature(), out.request().body(), null, body,
+                        response.status(), clock.instant());
+                return messageLog.refused(attempt, refusal).thenApply(done -> refused);
             }
             String signature = response.header(XRoadHeaders.SIGNATURE).orElseThrow(() ->
                     new ExchangeException(ErrorType.CLIENT_PROXY_INVALID_SIGNATURE, "the provider's answer carries no "
@@ -231,6 +238,20 @@ public final class ClientProxyService {
         } catch (ExchangeException e) {
             return CompletableFuture.failedFuture(e);
         }
+    }
+
+    /**
+     * The error type a provider's server named, as the access log records it: a known wire type
+     * as is; anything else (a misbehaving peer) reduced to printable ASCII, at most 100 characters.
+     */
+    private static String refusal(String header) {
+        String text = header.strip();
+        StringBuilder out = new StringBuilder();
+        for (int i = 0; i < text.length() && out.length() < 100; i++) {
+            char c = text.charAt(i);
+            out.append(c >= 0x21 && c < 0x7f ? c : '?');
+        }
+        return out.length() == 0 ? "unknown" : out.toString();
     }
 
     /**

@@ -70,12 +70,35 @@ public final class AccessLoggingLog implements MessageLog {
         });
     }
 
+    /**
+     * A refused attempt that names subjects becomes an access event with the outcome
+     * {@code refused <error type>}; the message log is not asked (it keeps signed exchanges only).
+     */
+    @Override
+    public CompletableFuture<Void> refused(ExchangeRecord attempt, String refusal) {
+        Objects.requireNonNull(attempt, "attempt");
+        List<String> subjects = subjectsOf(attempt);
+        if (subjects.isEmpty()) {
+            return CompletableFuture.completedFuture(null);
+        }
+        try {
+            return accessLog.apply(eventOf(attempt, subjects, eventIds.get(), "refused " + refusal))
+                    .thenApply(index -> null);
+        } catch (RuntimeException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+    }
+
     /** The access event for an exchange that names {@code subjects} (non-empty). */
     static AccessEvent eventOf(ExchangeRecord record, List<String> subjects, UUID eventId) {
+        return eventOf(record, subjects, eventId, AccessEvent.outcomeOf(record.status()));
+    }
+
+    private static AccessEvent eventOf(ExchangeRecord record, List<String> subjects, UUID eventId, String outcome) {
         String requestHash = record.requestSignature() == null ? null : MessageHashes.sha256(record.requestSignature());
         return new AccessEvent(eventId.toString(), record.at(), record.side(), record.client(), record.service(),
                 record.method(), record.path(), record.userId(), record.issue(), record.purpose(), subjects,
-                record.queryId(), requestHash, AccessEvent.outcomeOf(record.status()));
+                record.queryId(), requestHash, outcome);
     }
 
     /** {@code subjects} then {@code dataSubjects}, each named once, in the order first named. */

@@ -16,6 +16,17 @@ public interface MessageLog {
     CompletableFuture<Void> append(ExchangeRecord record);
 
     /**
+     * An exchange the provider's security server refused ({@code refusal} is the error type its
+     * answer named in {@code X-Road-Error}, such as {@code Server.ServerProxy.AccessDenied}), seen
+     * by the consumer's server: {@code attempt} has no response signature. The refusal is not signed
+     * evidence, so the message log keeps nothing; an access log records the attempt, so a citizen
+     * also sees who tried and was refused. Completes when that is durable; nothing by default.
+     */
+    default CompletableFuture<Void> refused(ExchangeRecord attempt, String refusal) {
+        return CompletableFuture.completedFuture(null);
+    }
+
+    /**
      * Refuses, with {@code type}, to take new exchanges when the log could not keep them as evidence
      * (for example while timestamping is overdue). The proxies ask before doing any work, so a
      * refused exchange never reaches the provider's information system. Accepts by default.

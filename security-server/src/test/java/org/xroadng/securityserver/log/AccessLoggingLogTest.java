@@ -194,6 +194,24 @@ class AccessLoggingLogTest {
     }
 
     @Test
+    void refusedAttempt_eventWithRefusedOutcomeAndNothingInTheMessageLog() throws ExecutionException, InterruptedException {
+        List<ExchangeRecord> kept = new java.util.ArrayList<>();
+        MessageLog keeping = record -> {
+            kept.add(record);
+            return CompletableFuture.completedFuture(null);
+        };
+
+        logging(keeping).refused(exchange("consumer", List.of("EE38001010000"), List.of(), 500),
+                "Server.ServerProxy.AccessDenied").get();
+        logging(keeping).refused(exchange("consumer", List.of(), List.of(), 500), "Server.ServerProxy.AccessDenied").get();
+
+        assertEquals(List.of(), kept);
+        assertEquals(1, merkle.size(), "only the attempt that named a subject");
+        String json = new String(merkle.entry(0), StandardCharsets.UTF_8);
+        assertTrue(json.contains("\"outcome\":\"refused Server.ServerProxy.AccessDenied\""), json);
+    }
+
+    @Test
     void checkAccepting_delegatesToInner() {
         MessageLog refusing = new MessageLog() {
             @Override
