@@ -266,8 +266,8 @@ final class BenchCommand {
                 org.xroadng.cli.bench.AccessLogBench.Result r = org.xroadng.cli.bench.AccessLogBench.run(work, events,
                         batch, citizenEvents, queries, services.clock().instant(), services.out());
                 Table table = new Table("MEASURE", "VALUE");
-                table.row("append, 1 event per transaction", String.format("%,.0f events/s", r.singleAppendsPerSecond()));
-                table.row("append, " + batch + " per transaction", String.format("%,.0f events/s", r.batchedAppendsPerSecond()));
+                table.row("append, 1 event per transaction + fsync", String.format("%,.0f events/s", r.singleAppendsPerSecond()));
+                table.row("append, " + batch + " per transaction + fsync", String.format("%,.0f events/s", r.batchedAppendsPerSecond()));
                 table.row("log size", String.format("%,d events, %,d MB", r.events(), r.fileBytes() / (1024 * 1024)));
                 table.row("citizen's events found", Integer.toString(r.citizenEvents()));
                 table.row("server: query + proofs + JSON p50 / p99", String.format("%.1f / %.1f ms",

@@ -113,7 +113,7 @@ public final class SecurityServer implements AutoCloseable {
         AccessEventWriter accessWriter = null;
         try {
             accessLog = H2AccessLog.open(home.dir().resolve(ACCESS_LOG_FILE));
-            accessWriter = AccessEventWriter.start(accessLog);
+            accessWriter = AccessEventWriter.start(accessLog, home.settings().messageLogDurability());
             MessageLog logged = new AccessLoggingLog(new TimestampGuardedLog(messageLog, health), accessWriter, random);
             DataPlane.AccessLogging accessLogging = new DataPlane.AccessLogging(accessLog,
                     WitnessClient.forAnchor(home.anchor(), provider),

@@ -36,6 +36,14 @@ public interface MerkleLog {
         return first < 0 ? size() : first;
     }
 
+    /**
+     * Forces every entry appended so far to the storage device, so it survives a power loss and
+     * not only a crash of the process. Call it before handing a root to anyone who will hold the
+     * log to it (a witness): a log that came back shorter after a power loss would contradict its
+     * own signed checkpoint. Costs one device flush; a log kept only in memory does nothing.
+     */
+    void sync();
+
     /** The number of entries appended so far. */
     long size();
 

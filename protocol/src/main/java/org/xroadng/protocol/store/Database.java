@@ -3,6 +3,7 @@ package org.xroadng.protocol.store;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.sql.Statement;
 import org.flywaydb.core.Flyway;
 import org.h2.jdbcx.JdbcConnectionPool;
 
@@ -58,6 +59,19 @@ public final class Database implements AutoCloseable {
         } catch (SQLException e) {
             throw new StoreException(name + " database failed: " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * Forces everything committed so far to the storage device (H2's {@code CHECKPOINT SYNC}, an
+     * fsync), so it survives a power loss, not only a crash of the process. One device flush.
+     */
+    public void sync() {
+        inTransaction(c -> {
+            try (Statement s = c.createStatement()) {
+                s.execute("CHECKPOINT SYNC");
+            }
+            return null;
+        });
     }
 
     @Override

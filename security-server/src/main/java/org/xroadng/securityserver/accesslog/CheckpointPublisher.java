@@ -22,7 +22,8 @@ import org.xroadng.protocol.id.SecurityServerId;
  * proof from the size the witness holds.
  *
  * <p>Guarantees: {@link #latest()} is always a checkpoint the witness accepted (or empty), so the
- * proofs the server hands out are against a root anyone can look up at the witness. Publishing is
+ * proofs the server hands out are against a root anyone can look up at the witness; the events it
+ * covers were forced to the storage device before it was signed ({@link MerkleLog#sync}). Publishing is
  * serialised; a publish that fails changes nothing and the next one starts again from what the
  * witness reports. Thread-safe.
  */
@@ -90,6 +91,7 @@ public final class CheckpointPublisher {
                 throw new CheckpointException("the witness holds a checkpoint of " + witnessedSize
                         + " events but this server's access log has only " + size + ": events were removed", null);
             }
+            log.sync(); // a witnessed root must survive a power loss, or the log would contradict it
             Checkpoint checkpoint = new Checkpoint(server, size, log.root(size), clock.instant());
             CheckpointSigner.Signed signed = signer.sign(checkpoint);
             List<String> proof = new ArrayList<>();

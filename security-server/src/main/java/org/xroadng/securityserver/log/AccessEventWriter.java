@@ -17,8 +17,11 @@ import org.xroadng.auditlog.access.AccessLog;
  * gathered (up to {@code maxBatch}) in one {@link AccessLog#appendAll} transaction, so the cost of
  * a commit is shared by every exchange that finished meanwhile.
  *
- * <p>Guarantees: an event's future completes with its leaf index once its batch is committed, or
- * fails if the batch could not be stored (then none of the batch is in the log). Events are
+ * <p>Guarantees: an event's future completes with its leaf index once its batch is committed (and,
+ * with {@link Durability#FSYNC}, forced to the storage device), or fails if the batch could not be
+ * stored (then none of the batch is in the log) or forced. The other durabilities commit without
+ * the device flush; an access event is never acknowledged before it is committed, so
+ * {@link Durability#ASYNC} counts as {@link Durability#COMMIT} here. Events are
  * appended in the order they were queued. A full queue fails the append at once rather than
  * blocking the caller (an event loop). {@link #close} writes what is queued, then stops.
  */
@@ -34,27 +37,29 @@ public final class AccessEventWriter implements AutoCloseable {
     private final AccessLog log;
     private final BlockingQueue<Pending> queue;
     private final int maxBatch;
+    private final boolean sync;
     private final Thread writer;
     private volatile boolean closed;
 
-    private AccessEventWriter(AccessLog log, int capacity, int maxBatch) {
+    private AccessEventWriter(AccessLog log, Durability durability, int capacity, int maxBatch) {
         this.log = Objects.requireNonNull(log, "log");
+        this.sync = Objects.requireNonNull(durability, "durability") == Durability.FSYNC;
         this.queue = new ArrayBlockingQueue<>(capacity);
         this.maxBatch = maxBatch;
         this.writer = new Thread(this::drain, "access-log-writer");
         this.writer.setDaemon(true);
     }
 
-    public static AccessEventWriter start(AccessLog log) {
-        return start(log, DEFAULT_QUEUE_CAPACITY, DEFAULT_MAX_BATCH);
+    public static AccessEventWriter start(AccessLog log, Durability durability) {
+        return start(log, durability, DEFAULT_QUEUE_CAPACITY, DEFAULT_MAX_BATCH);
     }
 
-    public static AccessEventWriter start(AccessLog log, int capacity, int maxBatch) {
+    public static AccessEventWriter start(AccessLog log, Durability durability, int capacity, int maxBatch) {
         if (capacity < 1 || maxBatch < 1) {
             throw new IllegalArgumentException("capacity and maxBatch must be positive, not " + capacity + " and "
                     + maxBatch);
         }
-        AccessEventWriter writer = new AccessEventWriter(log, capacity, maxBatch);
+        AccessEventWriter writer = new AccessEventWriter(log, durability, capacity, maxBatch);
         writer.writer.start();
         return writer;
     }
@@ -106,6 +111,9 @@ public final class AccessEventWriter implements AutoCloseable {
         long firstIndex;
         try {
             firstIndex = log.appendAll(events);
+            if (sync) {
+                log.merkleLog().sync();
+            }
         } catch (RuntimeException e) {
             LOG.error("{} access events could not be stored: {}", batch.size(), e.getMessage());
             for (Pending pending : batch) {

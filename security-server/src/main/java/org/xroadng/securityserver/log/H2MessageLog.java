@@ -8,7 +8,6 @@ import java.security.SecureRandom;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -339,12 +338,7 @@ public final class H2MessageLog implements MessageLog, AutoCloseable {
         head = new RecordTable.Head(id, prev);
         if (settings.durability() == Durability.FSYNC) {
             try {
-                db.inTransaction(c -> {
-                    try (Statement s = c.createStatement()) {
-                        s.execute("CHECKPOINT SYNC");
-                    }
-                    return null;
-                });
+                db.sync();
             } catch (StoreException e) {
                 fail(batch, new MessageLogException("stored " + batch.size()
                         + " exchanges but could not force them to disk: " + e.getMessage(), e));

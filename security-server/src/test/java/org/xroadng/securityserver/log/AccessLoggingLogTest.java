@@ -126,7 +126,7 @@ class AccessLoggingLogTest {
 
     @Test
     void randomEventIds_areVersion4AndDistinct() throws ExecutionException, InterruptedException {
-        AccessEventWriter writer = AccessEventWriter.start(accessLog);
+        AccessEventWriter writer = AccessEventWriter.start(accessLog, Durability.FSYNC);
         AccessLoggingLog log = new AccessLoggingLog(MessageLog.NONE, writer, new SecureRandom());
         log.append(exchange("consumer", List.of("S"), List.of(), 200)).get();
         log.append(exchange("consumer", List.of("S"), List.of(), 200)).get();
@@ -146,7 +146,7 @@ class AccessLoggingLogTest {
 
     @Test
     void groupCommit_manyConcurrentExchanges_everyEventStoredWithDistinctIndex() throws ExecutionException, InterruptedException {
-        try (AccessEventWriter writer = AccessEventWriter.start(accessLog, 1000, 64)) {
+        try (AccessEventWriter writer = AccessEventWriter.start(accessLog, Durability.FSYNC, 1000, 64)) {
             AccessLoggingLog log = new AccessLoggingLog(MessageLog.NONE, writer, new SecureRandom());
             List<CompletableFuture<Void>> appends = new java.util.ArrayList<>();
             for (int i = 0; i < 500; i++) {
@@ -156,6 +156,42 @@ class AccessLoggingLogTest {
 
             assertEquals(500, merkle.size());
             assertEquals(500 / 7 + 1, accessLog.eventsOf("S0", 1000).size());
+        }
+    }
+
+    private static AccessEvent event(String subject) {
+        return AccessLoggingLog.eventOf(exchange("consumer", List.of(subject), List.of(), 200), List.of(subject),
+                EVENT_ID);
+    }
+
+    @Test
+    void fsyncDurability_everyBatchForcedToTheDeviceBeforeItsEventsAreAcknowledged() throws ExecutionException, InterruptedException {
+        FlushCountingMerkleLog flushing = new FlushCountingMerkleLog();
+        try (AccessEventWriter writer = AccessEventWriter.start(new MemoryAccessLog(flushing), Durability.FSYNC)) {
+            writer.append(event("S")).get();
+            assertEquals(1, flushing.syncs());
+            writer.append(event("S")).get();
+            assertEquals(2, flushing.syncs());
+        }
+    }
+
+    @Test
+    void fsyncFails_theBatchIsNotAcknowledged() throws InterruptedException {
+        FlushCountingMerkleLog flushing = new FlushCountingMerkleLog();
+        flushing.failFlushes();
+        try (AccessEventWriter writer = AccessEventWriter.start(new MemoryAccessLog(flushing), Durability.FSYNC)) {
+            ExecutionException e = assertThrows(ExecutionException.class, () -> writer.append(event("S")).get());
+            assertTrue(e.getCause().getMessage().contains("disk full"), e.getCause().getMessage());
+        }
+    }
+
+    @Test
+    void commitDurability_committedWithoutDeviceFlush() throws ExecutionException, InterruptedException {
+        FlushCountingMerkleLog flushing = new FlushCountingMerkleLog();
+        try (AccessEventWriter writer = AccessEventWriter.start(new MemoryAccessLog(flushing), Durability.COMMIT)) {
+            assertEquals(0L, writer.append(event("S")).get());
+            assertEquals(0, flushing.syncs());
+            assertEquals(1, flushing.size());
         }
     }
 
@@ -182,7 +218,7 @@ class AccessLoggingLogTest {
                 return merkle;
             }
         };
-        try (AccessEventWriter writer = AccessEventWriter.start(slow, 1, 1)) {
+        try (AccessEventWriter writer = AccessEventWriter.start(slow, Durability.COMMIT, 1, 1)) {
             AccessEvent event = AccessLoggingLog.eventOf(exchange("consumer", List.of("S"), List.of(), 200),
                     List.of("S"), EVENT_ID);
             List<CompletableFuture<Long>> appends = new java.util.ArrayList<>();

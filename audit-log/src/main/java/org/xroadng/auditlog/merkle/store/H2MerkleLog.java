@@ -133,6 +133,11 @@ public final class H2MerkleLog implements MerkleLog {
     }
 
     @Override
+    public void sync() {
+        database.sync();
+    }
+
+    @Override
     public long size() {
         return size;
     }
