@@ -446,6 +446,21 @@ class WitnessTest {
     }
 
     @Test
+    void backdatedCheckpoint_timestampSaysOtherwise_isRefused400() {
+        MerkleLog log = log(2);
+        CheckpointSubmission backdated = signed(new Checkpoint(SERVER, 2, log.root(),
+                clock.instant().minus(Duration.ofMinutes(6))), owner, 0, List.of());
+
+        assertRefused(post(backdated), 400, "Witness.TimeNotStamped", "expected within PT5M of the timestamp's genTime "
+                + clock.instant());
+        assertEquals(Optional.empty(), latest());
+
+        CheckpointSubmission skewed = signed(new Checkpoint(SERVER, 2, log.root(),
+                clock.instant().minus(Duration.ofMinutes(4))), owner, 0, List.of());
+        assertEquals(201, post(skewed).status(), "a clock four minutes behind the TSA's is within the allowed skew");
+    }
+
+    @Test
     void checkpointOlderThanTheLastAccepted_isRefused409() throws WitnessException {
         MerkleLog log = log(2);
         Instant earlier = clock.instant();

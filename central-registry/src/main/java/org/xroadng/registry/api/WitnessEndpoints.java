@@ -32,7 +32,8 @@ import org.xroadng.registry.witness.CheckpointWitness;
  *       {@code {"type", "message", "detail"}} with the type {@code Witness.<Reason>} and the status:
  *       <ul>
  *         <li><b>400</b>: {@code Witness.Malformed} (not the strict JSON form, an unknown member, not a
- *             compact JWS, a bad payload, timestamp or proof length), {@code Witness.TimeInFuture};
+ *             compact JWS, a bad payload, timestamp or proof length), {@code Witness.TimeInFuture},
+ *             {@code Witness.TimeNotStamped} (the checkpoint's time is not the timestamp's);
  *         <li><b>403</b>: {@code Witness.BadSignature}, {@code Witness.CertificateInvalid},
  *             {@code Witness.CertificateRevoked}, {@code Witness.OcspStaleOrMissing},
  *             {@code Witness.UnknownServer} (origin not registered), {@code Witness.SignerMismatch}
@@ -95,7 +96,7 @@ public final class WitnessEndpoints {
 
     static int status(CheckpointRefusedException.Reason reason) {
         return switch (reason) {
-            case MALFORMED, TIME_IN_FUTURE -> 400;
+            case MALFORMED, TIME_IN_FUTURE, TIME_NOT_STAMPED -> 400;
             case BAD_SIGNATURE, CERTIFICATE_INVALID, CERTIFICATE_REVOKED, OCSP_STALE_OR_MISSING, UNKNOWN_SERVER,
                     SIGNER_MISMATCH, BAD_TIMESTAMP -> 403;
             case STALE_FROM_SIZE, TIME_BEFORE_LAST, INCONSISTENT_HISTORY -> 409;

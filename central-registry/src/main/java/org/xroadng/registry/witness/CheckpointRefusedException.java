@@ -36,6 +36,8 @@ public final class CheckpointRefusedException extends Exception {
         TIME_BEFORE_LAST,
         /** The time-stamp token is not one by an approved TSA over the checkpoint JWS. */
         BAD_TIMESTAMP,
+        /** The checkpoint's time is too far from the time-stamp's {@code genTime}: backdated, or dated after it. */
+        TIME_NOT_STAMPED,
         /** {@code fromSize} is not the size of the last checkpoint the witness accepted from the server. */
         STALE_FROM_SIZE,
         /** The checkpoint does not extend the last accepted one: the server's log was rewritten or forked. */

@@ -45,7 +45,10 @@ import org.xroadng.registry.witness.CheckpointStore.Stored;
  *   <li>the checkpoint's origin is a security server registered here, and the signer is its owner;
  *   <li>the checkpoint's time is at most {@link #MAX_FUTURE} after the registry's clock and not
  *       before the time of the last checkpoint accepted from the server;
- *   <li>the time-stamp token is by an approved TSA over SHA-256 of the JWS's ASCII bytes;
+ *   <li>the time-stamp token is by an approved TSA over SHA-256 of the JWS's ASCII bytes, and
+ *       its {@code genTime} is within {@link #MAX_TIMESTAMP_DISTANCE} of the checkpoint's time (a
+ *       checkpoint is stamped as soon as it is signed, so its time is vouched for by the TSA: a
+ *       server cannot backdate a checkpoint, nor date it after the stamp);
  *   <li>{@code fromSize} is the size of the last accepted checkpoint (0 if none);
  *   <li>the history is consistent: with no previous checkpoint any size is accepted (trust on
  *       first use; the proof must be empty and a size-0 root must be the empty tree's); otherwise
@@ -70,6 +73,9 @@ public final class CheckpointWitness {
 
     /** How far a checkpoint's time may lie ahead of the registry's clock. */
     public static final Duration MAX_FUTURE = Duration.ofMinutes(5);
+
+    /** How far the TSA's {@code genTime} may lie from the checkpoint's own time (either way: clock skew). */
+    public static final Duration MAX_TIMESTAMP_DISTANCE = Duration.ofMinutes(5);
 
     /** The admin audit trail's action for witness submissions. */
     public static final String ACTION = "witness.checkpoint";
@@ -155,7 +161,12 @@ public final class CheckpointWitness {
                         + last.get().checkpointTime() + ", the time of the last checkpoint accepted from " + origin
                         + " (size " + last.get().witnessed().size() + "); actual " + checkpoint.time());
             }
-            verifier.verifyTimestamp(token, signed.jws(), trustAnchors.tsaCertificates());
+            Instant stamped = verifier.verifyTimestamp(token, signed.jws(), trustAnchors.tsaCertificates()).genTime();
+            if (Duration.between(checkpoint.time(), stamped).abs().compareTo(MAX_TIMESTAMP_DISTANCE) > 0) {
+                throw new CheckpointRefusedException(Reason.TIME_NOT_STAMPED, "checkpoint time: expected within "
+                        + MAX_TIMESTAMP_DISTANCE + " of the timestamp's genTime " + stamped + "; actual "
+                        + checkpoint.time());
+            }
             long lastSize = last.map(s -> s.witnessed().size()).orElse(0L);
             if (submission.fromSize() != lastSize) {
                 throw new CheckpointRefusedException(Reason.STALE_FROM_SIZE, "fromSize: expected " + lastSize
