@@ -5,6 +5,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.TreeMap;
 import org.xroadng.protocol.id.ServiceId;
 import org.xroadng.protocol.id.SubsystemId;
 
@@ -12,9 +13,10 @@ import org.xroadng.protocol.id.SubsystemId;
  * One access to personal data as one security server saw it (DESIGN.md section 7): an exchange
  * that named at least one data subject.
  *
- * <p>Its entry in the access log is {@link #canonicalJson()}: an object with all fourteen members
+ * <p>Its entry in the access log is {@link #entry}: an object with the fourteen members
  * {@code eventId, time, side, client, service, method, path, userId, issue, purpose, subjects,
- * queryId, requestHash, outcome} in RFC 8785 form. Every member is always present; an absent
+ * queryId, requestHash, outcome} and the log's link {@code previous}, in RFC 8785 form. Every
+ * member is always present; an absent
  * optional value ({@code userId}, {@code issue}, {@code purpose}, {@code requestHash}) is written
  * as JSON {@code null}, never omitted, so every event has the same shape. {@code time} is the
  * RFC 3339 UTC text of {@link Instant#toString()}; {@code client} and {@code service} are the
@@ -30,6 +32,9 @@ import org.xroadng.protocol.id.SubsystemId;
 public record AccessEvent(String eventId, Instant time, String side, SubsystemId client, ServiceId service,
                           String method, String path, String userId, String issue, String purpose,
                           List<String> subjects, String queryId, String requestHash, String outcome) {
+
+    /** The entry's member linking each subject to its previous event in the log (see {@link #entry}). */
+    public static final String PREVIOUS = "previous";
 
     public AccessEvent {
         requireText(eventId, "eventId");
@@ -80,10 +85,24 @@ public record AccessEvent(String eventId, Instant time, String side, SubsystemId
         return json;
     }
 
-    /** The RFC 8785 canonical JSON of this event as UTF-8: the access log entry. */
-    public byte[] canonicalJson() {
-        return CanonicalJson.bytes(toJson());
+    /**
+     * The access log entry: the RFC 8785 canonical JSON (UTF-8) of {@link #toJson()} with one more
+     * member, {@code previous}: for each subject that an earlier event in the same log names, the
+     * index of the latest such event ({@code {"EE38001010001": 41}}; a subject named for the first
+     * time is not in it). So a subject's events form a chain inside the signed tree, and a reader
+     * given some of them sees whether any between them was left out.
+     */
+    public byte[] entry(Map<String, Long> previous) {
+        for (Map.Entry<String, Long> link : previous.entrySet()) {
+            if (!subjects.contains(link.getKey()) || link.getValue() < 0) {
+                throw new IllegalArgumentException("previous " + link + " is not a subject of this event with an index");
+            }
+        }
+        Map<String, Object> json = toJson();
+        json.put(PREVIOUS, new TreeMap<>(previous));
+        return CanonicalJson.bytes(json);
     }
+
 
     private static void requireText(String value, String name) {
         if (value == null || value.isEmpty()) {

@@ -22,11 +22,14 @@ public final class MemoryAccessLog implements AccessLog {
 
     @Override
     public synchronized long appendAll(List<AccessEvent> events) {
-        List<byte[]> entries = new ArrayList<>(events.size());
-        for (AccessEvent event : events) {
-            entries.add(event.canonicalJson());
+        Map<String, Long> latest = new HashMap<>();
+        for (String subject : SubjectLinks.subjectsOf(events)) {
+            List<Long> indexes = bySubject.get(subject);
+            if (indexes != null) {
+                latest.put(subject, indexes.get(indexes.size() - 1));
+            }
         }
-        long first = log.appendAll(entries);
+        long first = log.appendAll(SubjectLinks.entries(events, log.size(), latest));
         for (int i = 0; i < events.size(); i++) {
             for (String subject : events.get(i).subjects()) {
                 bySubject.computeIfAbsent(subject, s -> new ArrayList<>()).add(first + i);

@@ -2,14 +2,18 @@ package org.xroadng.auditlog.portal;
 
 import java.util.ArrayList;
 import java.util.Base64;
+import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import org.xroadng.auditlog.access.AccessEvent;
 import org.xroadng.auditlog.access.AccessLogAnswer;
 import org.xroadng.auditlog.merkle.MerkleHashes;
 import org.xroadng.auditlog.merkle.ProofVerificationException;
 import org.xroadng.auditlog.merkle.ProofVerifier;
 import org.xroadng.protocol.accesslog.AccessLogFormatException;
+import org.xroadng.protocol.accesslog.AccessLogProtocol;
 import org.xroadng.protocol.accesslog.Checkpoint;
 import org.xroadng.protocol.accesslog.CheckpointCodec;
 import org.xroadng.protocol.accesslog.Witness;
@@ -31,6 +35,14 @@ import org.xroadng.protocol.id.SecurityServerId;
  * for another tree are all shown as unverified with the reason. The checkpoint's own signature is
  * not checked here: the witness verified it when accepting it, and the root must equal the
  * witnessed one.
+ *
+ * <p>Events left out: each event's {@code previous} member names, per subject, the index of the
+ * subject's previous event in the same log (set when it was logged, so covered by its proof). The
+ * subject's events in the answer must link up one to the next, and the oldest must link to nothing
+ * unless the answer is full ({@value AccessLogProtocol#MAX_EVENTS} events). A server that hides
+ * some of a citizen's events from its answer (say, by deleting rows of its subject index) is named
+ * in {@link Result#problems()}, with the indexes it left out. Hiding the newest events cannot be
+ * seen this way; the other side's record of those exchanges still shows them.
  */
 public final class AnswerVerifier {
 
@@ -57,10 +69,12 @@ public final class AnswerVerifier {
         List<String> problems = new ArrayList<>();
         TrustedRoot root = trustedRoot(asked, subject, answer);
         List<SideRecord> records = new ArrayList<>();
+        List<AccessLogAnswer.Entry> named = new ArrayList<>();
         for (AccessLogAnswer.Entry entry : answer.events()) {
             if (!namesSubject(entry, subject)) {
                 continue;
             }
+            named.add(entry);
             String reason = root.reason != null ? root.reason : proofFailure(entry, root);
             try {
                 records.add(SideRecord.read(asked, entry.event(), reason == null, reason));
@@ -68,7 +82,63 @@ public final class AnswerVerifier {
                 problems.add("event " + entry.index() + " of " + asked.format() + " cannot be shown: " + e.getMessage());
             }
         }
+        problems.addAll(leftOut(asked, subject, named, answer.events().size() >= AccessLogProtocol.MAX_EVENTS));
         return new Result(records, problems);
+    }
+
+    /**
+     * Where the subject's events do not link up: each event's link must be the index of the one
+     * before it in the answer, and the oldest's must be absent unless the answer was full.
+     */
+    private static List<String> leftOut(SecurityServerId asked, PersonalCode subject, List<AccessLogAnswer.Entry> events,
+                                        boolean full) {
+        List<AccessLogAnswer.Entry> ordered = new ArrayList<>(events);
+        ordered.sort(Comparator.comparingLong(AccessLogAnswer.Entry::index));
+        List<String> problems = new ArrayList<>();
+        Long before = null;
+        for (int i = 0; i < ordered.size(); i++) {
+            AccessLogAnswer.Entry entry = ordered.get(i);
+            Object links = entry.event().get(AccessEvent.PREVIOUS);
+            if (links == null) {
+                before = entry.index(); // logged before events were linked: nothing to check against
+                continue;
+            }
+            Long link;
+            try {
+                link = linkOf(links, subject);
+            } catch (IllegalArgumentException e) {
+                problems.add(asked.format() + "'s event " + entry.index() + " cannot be checked for left-out events: "
+                        + e.getMessage());
+                before = entry.index();
+                continue;
+            }
+            if (i == 0 && link != null && full) {
+                problems.add(asked.format() + " has more than " + AccessLogProtocol.MAX_EVENTS + " events naming you;"
+                        + " only the newest " + AccessLogProtocol.MAX_EVENTS + " are shown");
+            } else if (i == 0 && link != null) {
+                problems.add(asked.format() + " left out at least one of your events: its event " + entry.index()
+                        + " follows your event " + link + ", which the answer does not include");
+            } else if (i > 0 && !Objects.equals(link, before)) {
+                problems.add(asked.format() + " left out at least one of your events: its event " + entry.index()
+                        + (link == null ? " is logged as your first there, yet the answer has your event " + before
+                        + " before it" : " follows your event " + link + ", but the answer goes from event " + before
+                        + " to it"));
+            }
+            before = entry.index();
+        }
+        return problems;
+    }
+
+    /** The link to the subject's previous event in {@code links} (the event's {@code previous}), null if none. */
+    private static Long linkOf(Object links, PersonalCode subject) {
+        if (!(links instanceof Map<?, ?> map)) {
+            throw new IllegalArgumentException("member '" + AccessEvent.PREVIOUS + "' is not an object");
+        }
+        Object index = map.get(subject.value());
+        if (index != null && !(index instanceof Number)) {
+            throw new IllegalArgumentException("its link for you is not an index");
+        }
+        return index == null ? null : ((Number) index).longValue();
     }
 
     /** The witnessed root events are checked against, or the reason none can be verified. */

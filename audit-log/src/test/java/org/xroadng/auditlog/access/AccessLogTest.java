@@ -3,10 +3,12 @@ package org.xroadng.auditlog.access;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.xroadng.auditlog.merkle.InMemoryMerkleLog;
 import org.xroadng.auditlog.merkle.MerkleHashes;
@@ -24,25 +26,40 @@ class AccessLogTest {
     }
 
     @Test
-    void event_canonicalJsonHasEveryMemberSortedWithNullsForAbsent() {
+    void entry_canonicalJsonHasEveryMemberSortedWithNullsForAbsent_andTheLink() {
         assertEquals("{\"client\":\"DEMO/GOV/1002/tax\",\"eventId\":\"6f1c0f1e-0000-4000-8000-000000000001\","
                 + "\"issue\":null,\"method\":\"GET\",\"outcome\":\"ok\",\"path\":\"/persons/38001010000\","
-                + "\"purpose\":\"tax audit\",\"queryId\":\"q-1\",\"requestHash\":\"abc\",\"service\":"
+                + "\"previous\":{\"EE38001010000\":41},\"purpose\":\"tax audit\",\"queryId\":\"q-1\",\"requestHash\":\"abc\",\"service\":"
                 + "\"DEMO/GOV/1001/population/person\",\"side\":\"consumer\",\"subjects\":[\"EE38001010000\"],"
                 + "\"time\":\"2025-03-01T10:00:00.500Z\",\"userId\":null}",
-                new String(event(null).canonicalJson(), StandardCharsets.UTF_8));
+                new String(event(null).entry(Map.of("EE38001010000", 41L)), StandardCharsets.UTF_8));
     }
 
     @Test
-    void appendedEvent_leafIsCanonicalJsonAndProofVerifies() throws ProofVerificationException {
+    void appendedEvent_leafIsCanonicalJsonWithLinkAndProofVerifies() throws ProofVerificationException {
         InMemoryMerkleLog merkle = new InMemoryMerkleLog();
         AccessLog log = new MemoryAccessLog(merkle);
         log.append(event("a"));
         long index = log.append(event("b"));
 
         assertEquals(1, index);
-        assertArrayEquals(event("b").canonicalJson(), merkle.entry(1));
-        merkle.inclusion(1, merkle.size()).verify(MerkleHashes.leafHash(event("b").canonicalJson()), merkle.root());
+        byte[] expected = event("b").entry(Map.of("EE38001010000", 0L));
+        assertArrayEquals(expected, merkle.entry(1));
+        merkle.inclusion(1, merkle.size()).verify(MerkleHashes.leafHash(expected), merkle.root());
+        assertTrue(new String(merkle.entry(0), StandardCharsets.UTF_8).contains("\"previous\":{}"),
+                "the subject's first event links to nothing");
+    }
+
+    @Test
+    void links_eachSubjectPointsAtItsLatestEarlierEvent_acrossAndWithinBatches() {
+        AccessLog log = new MemoryAccessLog(new InMemoryMerkleLog());
+        AccessLinksCheck.appendAndCheckLinks(log);
+    }
+
+    @Test
+    void linkToASubjectTheEventDoesNotName_refused() {
+        assertThrows(IllegalArgumentException.class, () -> event(null).entry(Map.of("EE1", 3L)));
+        assertThrows(IllegalArgumentException.class, () -> event(null).entry(Map.of("EE38001010000", -1L)));
     }
 
     @Test

@@ -49,6 +49,70 @@ class PortalAccessLogsTest {
             assertEquals("/person/" + PortalScenario.CITIZEN, row.path());
         }
         assertEquals(List.of(), events.unreachable());
+        assertEquals(List.of(), events.problems());
+    }
+
+    /** Three exchanges about the citizen, checkpointed: the provider's log holds them at indexes 0, 1, 2. */
+    private static PortalScenario threeExchanges() {
+        PortalScenario s = new PortalScenario();
+        for (int i = 1; i <= 3; i++) {
+            s.exchange("q-" + i, PortalScenario.T0.plus(Duration.ofHours(i)), PortalScenario.CITIZEN, "tax-assessment",
+                    "tax-assessment");
+        }
+        s.checkpointAll(PortalScenario.T0.plus(Duration.ofHours(4)));
+        return s;
+    }
+
+    @Test
+    void serverHidesAnEventBetweenOthers_namedAsLeftOut() throws ConfigurationException {
+        scenario = threeExchanges();
+        scenario.provider.hide(1);
+
+        CitizenEvents events = ask(PortalScenario.CITIZEN);
+
+        assertEquals(List.of("DEMO/GOV/1001/ss2 left out at least one of your events: its event 2 follows your"
+                + " event 1, but the answer goes from event 0 to it"), events.problems());
+        ExchangeRow hidden = events.events().stream().filter(r -> r.queryId().equals("q-2")).findFirst().orElseThrow();
+        assertEquals(List.of("consumer"), hidden.sides(), "the consumer's server still shows the exchange");
+        assertTrue(events.events().stream().allMatch(ExchangeRow::verified), "what was shown is still verified");
+    }
+
+    @Test
+    void serverHidesTheOldestEvent_namedAsLeftOut() throws ConfigurationException {
+        scenario = threeExchanges();
+        scenario.provider.hide(0);
+
+        CitizenEvents events = ask(PortalScenario.CITIZEN);
+
+        assertEquals(List.of("DEMO/GOV/1001/ss2 left out at least one of your events: its event 1 follows your"
+                + " event 0, which the answer does not include"), events.problems());
+    }
+
+    @Test
+    void serverHidesTheNewestEvent_onlyTheOtherSideShowsIt() throws ConfigurationException {
+        scenario = threeExchanges();
+        scenario.provider.hide(2);
+
+        CitizenEvents events = ask(PortalScenario.CITIZEN);
+
+        assertEquals(List.of(), events.problems(), "the chain cannot show a missing newest event");
+        assertEquals(List.of("consumer"), events.events().get(0).sides());
+        assertNull(events.events().get(0).agree());
+    }
+
+    @Test
+    void eventLinkStrippedByTheServer_isNotVerified() throws ConfigurationException {
+        scenario.tampering.put(PortalScenario.SS2, event -> {
+            event.remove("previous");
+            return event;
+        });
+
+        CitizenEvents events = ask(PortalScenario.CITIZEN);
+
+        for (ExchangeRow row : events.events()) {
+            assertFalse(row.verified());
+            assertTrue(row.reasons().get(0).contains(AnswerVerifier.PROOF_FAILED), row.reasons().toString());
+        }
     }
 
     @Test

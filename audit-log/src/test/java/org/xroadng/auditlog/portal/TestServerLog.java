@@ -1,17 +1,25 @@
 package org.xroadng.auditlog.portal;
 
+import com.fasterxml.jackson.core.type.TypeReference;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.function.UnaryOperator;
 import org.xroadng.auditlog.access.AccessEvent;
+import org.xroadng.auditlog.access.AccessLog;
 import org.xroadng.auditlog.access.AccessLogAnswer;
+import org.xroadng.auditlog.access.MemoryAccessLog;
 import org.xroadng.auditlog.merkle.InMemoryMerkleLog;
+import org.xroadng.protocol.accesslog.AccessLogProtocol;
 import org.xroadng.protocol.accesslog.Checkpoint;
 import org.xroadng.protocol.accesslog.CheckpointCodec;
 import org.xroadng.protocol.accesslog.CheckpointSubmission;
@@ -19,18 +27,21 @@ import org.xroadng.protocol.accesslog.Witness;
 import org.xroadng.protocol.accesslog.WitnessException;
 import org.xroadng.protocol.accesslog.WitnessedCheckpoint;
 import org.xroadng.protocol.id.SecurityServerId;
+import org.xroadng.protocol.json.ProtocolJson;
 
 /**
- * One security server's access log for tests: a real {@link InMemoryMerkleLog} of canonical access
- * events, checkpoints of it, and the {@link AccessLogAnswer} its {@code accessLog} service would
- * give, with real inclusion proofs. The checkpoint JWS carries an unchecked signature part: the
+ * One security server's access log for tests: a real {@link MemoryAccessLog} (linked canonical
+ * entries in an {@link InMemoryMerkleLog}), checkpoints of it, and the {@link AccessLogAnswer} its
+ * {@code accessLog} service would give, with real inclusion proofs, or with events hidden as a
+ * server that deleted rows of its subject index would answer. The checkpoint JWS carries an unchecked signature part: the
  * portal compares it with the witness rather than verifying it.
  */
 final class TestServerLog {
 
     private final SecurityServerId server;
     private final InMemoryMerkleLog log = new InMemoryMerkleLog();
-    private final List<AccessEvent> events = new ArrayList<>();
+    private final MemoryAccessLog access = new MemoryAccessLog(log);
+    private final Set<Long> hidden = new HashSet<>();
     private String checkpoint;
     private long checkpointSize = -1;
 
@@ -42,9 +53,14 @@ final class TestServerLog {
         return server;
     }
 
-    void append(AccessEvent event) {
-        log.append(event.canonicalJson());
-        events.add(event);
+    /** Logs the event; returns its index. */
+    long append(AccessEvent event) {
+        return access.append(event);
+    }
+
+    /** From now on the answers leave out event {@code index}, whose entry stays in the tree. */
+    void hide(long index) {
+        hidden.add(index);
     }
 
     /** Signs (in form only) a checkpoint of the whole log and has {@code witness} accept it. */
@@ -68,9 +84,9 @@ final class TestServerLog {
     /** The answer, each event object passed through {@code change} after its proof was made. */
     AccessLogAnswer answer(String subject, UnaryOperator<Map<String, Object>> change) {
         List<AccessLogAnswer.Entry> entries = new ArrayList<>();
-        for (int i = 0; i < events.size(); i++) {
-            AccessEvent event = events.get(i);
-            if (!event.subjects().contains(subject)) {
+        for (AccessLog.StoredEvent stored : access.eventsOf(subject, AccessLogProtocol.MAX_EVENTS)) {
+            long i = stored.index();
+            if (hidden.contains(i)) {
                 continue;
             }
             List<String> proof = null;
@@ -80,9 +96,18 @@ final class TestServerLog {
                     proof.add(Base64.getUrlEncoder().withoutPadding().encodeToString(hash));
                 }
             }
-            entries.add(new AccessLogAnswer.Entry(i, change.apply(new HashMap<>(event.toJson())), proof));
+            entries.add(new AccessLogAnswer.Entry(i, change.apply(object(stored.entry())), proof));
         }
         return new AccessLogAnswer(server, subject, checkpoint, checkpoint == null ? null : "dGltZXN0YW1w", entries);
+    }
+
+    private static Map<String, Object> object(byte[] entry) {
+        try {
+            return ProtocolJson.mapper().readValue(entry, new TypeReference<HashMap<String, Object>>() {
+            });
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     private static String jws(byte[] payload) {

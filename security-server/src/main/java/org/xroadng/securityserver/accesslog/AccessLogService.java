@@ -30,7 +30,7 @@ import org.xroadng.securityserver.transport.HttpExchangeClient;
 /**
  * The reserved {@code accessLog} service (DESIGN.md section 7), answered by the security server
  * itself in place of a provider information system: {@code GET .../accessLog?subject=CODE} gives
- * the events of this server's access log that name the subject (the newest {@value #MAX_EVENTS}),
+ * the events of this server's access log that name the subject (the newest {@value AccessLogProtocol#MAX_EVENTS}),
  * each with its inclusion proof against the latest witnessed checkpoint. If some of them are newer
  * than that checkpoint, a checkpoint is published first, so that a citizen normally sees every
  * event proven; if the witness cannot be reached those events come without a proof.
@@ -43,7 +43,6 @@ import org.xroadng.securityserver.transport.HttpExchangeClient;
 public final class AccessLogService {
 
     private static final Logger LOG = LoggerFactory.getLogger(AccessLogService.class);
-    public static final int MAX_EVENTS = 1000;
     private static final Pattern SUBJECT = Pattern.compile("[A-Za-z0-9-]{1,64}");
     private static final ObjectMapper JSON = JsonMapper.builder().build();
     private static final TypeReference<LinkedHashMap<String, Object>> OBJECT = new TypeReference<>() {
@@ -84,7 +83,7 @@ public final class AccessLogService {
     }
 
     private HttpExchangeClient.Answer answer(String subject) {
-        List<AccessLog.StoredEvent> events = log.eventsOf(subject, MAX_EVENTS);
+        List<AccessLog.StoredEvent> events = log.eventsOf(subject, AccessLogProtocol.MAX_EVENTS);
         Optional<WitnessedCheckpoint> checkpoint = publisher.latest();
         long newest = events.isEmpty() ? -1 : events.get(events.size() - 1).index();
         if (newest >= checkpoint.map(WitnessedCheckpoint::size).orElse(0L)) {

@@ -63,7 +63,8 @@ class AccessLoggingLogTest {
         String requestHash = Base64.getUrlEncoder().withoutPadding()
                 .encodeToString(sha256(JWS.getBytes(StandardCharsets.UTF_8)));
         assertEquals("{\"client\":\"DEMO/GOV/1002/tax\",\"eventId\":\"" + EVENT_ID + "\",\"issue\":\"T-1\","
-                + "\"method\":\"GET\",\"outcome\":\"ok\",\"path\":\"/persons/38001010000\",\"purpose\":\"tax audit\","
+                + "\"method\":\"GET\",\"outcome\":\"ok\",\"path\":\"/persons/38001010000\",\"previous\":{},"
+                + "\"purpose\":\"tax audit\","
                 + "\"queryId\":\"q-1\",\"requestHash\":\"" + requestHash + "\","
                 + "\"service\":\"DEMO/GOV/1001/population/person\",\"side\":\"consumer\","
                 + "\"subjects\":[\"EE38001010000\"],\"time\":\"2025-03-01T10:00:00.123Z\",\"userId\":\"officer-7\"}",

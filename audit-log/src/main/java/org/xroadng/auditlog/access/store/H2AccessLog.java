@@ -4,10 +4,13 @@ import java.nio.file.Path;
 import java.sql.PreparedStatement;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import org.xroadng.auditlog.access.AccessEvent;
 import org.xroadng.auditlog.access.AccessLog;
+import org.xroadng.auditlog.access.SubjectLinks;
 import org.xroadng.auditlog.merkle.MerkleLog;
 import org.xroadng.auditlog.merkle.store.H2MerkleLog;
 import org.xroadng.protocol.store.Database;
@@ -47,13 +50,23 @@ public final class H2AccessLog implements AccessLog, AutoCloseable {
         return new H2AccessLog(database, H2MerkleLog.open(database), false);
     }
 
+    /**
+     * Appends the events with their {@code previous} links ({@link SubjectLinks}), which need the
+     * indexes the events will get: appends through this object are serialised, and the append is
+     * undone if anything else appended to the Merkle log meanwhile.
+     */
     @Override
-    public long appendAll(List<AccessEvent> events) {
-        List<byte[]> entries = new ArrayList<>(events.size());
+    public synchronized long appendAll(List<AccessEvent> events) {
         for (AccessEvent event : events) {
-            entries.add(Objects.requireNonNull(event, "event").canonicalJson());
+            Objects.requireNonNull(event, "event");
         }
+        long expectedFirst = log.size();
+        List<byte[]> entries = SubjectLinks.entries(events, expectedFirst, latestIndexes(events));
         return log.appendAll(entries, (c, first) -> {
+            if (first != expectedFirst) {
+                throw new IllegalStateException("the access log's Merkle log grew from " + expectedFirst + " to "
+                        + first + " behind the access log's back; its links would be wrong");
+            }
             try (PreparedStatement s = c.prepareStatement(
                     "INSERT INTO access_subject (subject, leaf_index) VALUES (?, ?)")) {
                 for (int i = 0; i < events.size(); i++) {
@@ -66,6 +79,21 @@ public final class H2AccessLog implements AccessLog, AutoCloseable {
                 s.executeBatch();
             }
         });
+    }
+
+    /** The index of the latest event naming each of the events' subjects that has one: one query. */
+    private Map<String, Long> latestIndexes(List<AccessEvent> events) {
+        List<String> subjects = new ArrayList<>(SubjectLinks.subjectsOf(events));
+        if (subjects.isEmpty()) {
+            return Map.of();
+        }
+        String marks = String.join(", ", Collections.nCopies(subjects.size(), "?"));
+        List<Map.Entry<String, Long>> rows = database.inTransaction(c -> Jdbc.query(c,
+                "SELECT subject, MAX(leaf_index) FROM access_subject WHERE subject IN (" + marks + ") GROUP BY subject",
+                r -> Map.entry(r.getString(1), r.getLong(2)), subjects.toArray()));
+        Map<String, Long> latest = new HashMap<>();
+        rows.forEach(row -> latest.put(row.getKey(), row.getValue()));
+        return latest;
     }
 
     @Override

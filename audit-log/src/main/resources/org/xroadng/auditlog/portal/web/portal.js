@@ -108,6 +108,7 @@
     $("events").hidden = true;
     $("empty").hidden = true;
     $("partial").hidden = true;
+    $("problems").hidden = true;
     $("loading").hidden = true;
   }
 
@@ -150,6 +151,14 @@
       list.appendChild(li);
     }
     $("partial").hidden = answer.unreachable.length === 0;
+    const problems = $("problem-list");
+    problems.replaceChildren();
+    for (const text of answer.problems || []) {
+      const li = document.createElement("li");
+      li.textContent = text;
+      problems.appendChild(li);
+    }
+    $("problems").hidden = problems.children.length === 0;
     const rows = $("rows");
     rows.replaceChildren();
     for (const e of answer.events) {

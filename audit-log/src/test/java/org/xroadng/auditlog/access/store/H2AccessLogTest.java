@@ -10,6 +10,7 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.xroadng.auditlog.access.AccessEvent;
+import org.xroadng.auditlog.access.AccessLinksCheck;
 import org.xroadng.auditlog.access.AccessLog;
 import org.xroadng.auditlog.merkle.MerkleHashes;
 import org.xroadng.auditlog.merkle.ProofVerificationException;
@@ -38,7 +39,8 @@ class H2AccessLogTest {
             List<AccessLog.StoredEvent> events = log.eventsOf("EE1", 100);
 
             assertEquals(List.of(0L, 2L), events.stream().map(AccessLog.StoredEvent::index).toList());
-            assertArrayEquals(event(2, "EE1", "EE2").canonicalJson(), events.get(1).entry());
+            assertArrayEquals(event(2, "EE1", "EE2").entry(java.util.Map.of("EE1", 0L, "EE2", 1L)),
+                    events.get(1).entry());
             long size = log.merkleLog().size();
             log.merkleLog().inclusion(2, size).verify(MerkleHashes.leafHash(events.get(1).entry()),
                     log.merkleLog().root(size));
@@ -53,7 +55,7 @@ class H2AccessLogTest {
             log.append(event(1, "EE1"));
             long size = log.merkleLog().size();
             byte[] root = log.merkleLog().root(size);
-            String forged = new String(event(1, "EE1").canonicalJson(), java.nio.charset.StandardCharsets.UTF_8)
+            String forged = new String(log.merkleLog().entry(1), java.nio.charset.StandardCharsets.UTF_8)
                     .replace("tax-assessment", "curiosity");
             try (java.sql.Connection c = java.sql.DriverManager.getConnection("jdbc:h2:file:" + dir.resolve("accesslog").toAbsolutePath()
                     + ";AUTO_SERVER=TRUE", "auditlog", "");
@@ -68,6 +70,19 @@ class H2AccessLogTest {
             assertEquals(forged, new String(served.entry(), java.nio.charset.StandardCharsets.UTF_8));
             assertThrows(ProofVerificationException.class, () -> log.merkleLog().inclusion(1, size)
                     .verify(MerkleHashes.leafHash(served.entry()), root));
+        }
+    }
+
+    @Test
+    void links_eachSubjectPointsAtItsLatestEarlierEvent_alsoAfterReopening() {
+        try (H2AccessLog log = H2AccessLog.open(dir.resolve("accesslog"))) {
+            AccessLinksCheck.appendAndCheckLinks(log);
+        }
+        try (H2AccessLog log = H2AccessLog.open(dir.resolve("accesslog"))) {
+            log.appendAll(List.of(event(5, "EE3", "EE4"), event(6, "EE2")));
+
+            assertEquals(java.util.Map.of("EE3", 3L), AccessLinksCheck.linksOf(log, 5));
+            assertEquals(java.util.Map.of("EE2", 2L), AccessLinksCheck.linksOf(log, 6));
         }
     }
 
