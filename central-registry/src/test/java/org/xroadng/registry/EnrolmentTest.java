@@ -11,37 +11,25 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.security.Provider;
-import java.security.SecureRandom;
-import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
-import org.bouncycastle.asn1.x509.GeneralName;
-import org.bouncycastle.jce.provider.BouncyCastleProvider;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.xroadng.certs.Pem;
-import org.xroadng.certs.ca.CaSettings;
 import org.xroadng.certs.ca.CertificateAuthority;
 import org.xroadng.certs.ca.IssueRequest;
 import org.xroadng.certs.ca.RevocationReason;
 import org.xroadng.certs.csr.CsrBuilder;
-import org.xroadng.certs.ocsp.HttpOcspTransport;
-import org.xroadng.certs.ocsp.OcspClient;
 import org.xroadng.certs.profile.CertificateProfile;
-import org.xroadng.certs.token.Pin;
 import org.xroadng.certs.token.SoftwareToken;
-import org.xroadng.certs.trust.TrustServer;
 import org.xroadng.protocol.globalconf.AnchorFile;
 import org.xroadng.protocol.globalconf.ConfigurationClient;
 import org.xroadng.protocol.globalconf.GlobalConfiguration;
@@ -49,12 +37,12 @@ import org.xroadng.protocol.globalconf.HttpConfigurationSource;
 import org.xroadng.protocol.id.MemberId;
 import org.xroadng.protocol.id.SecurityServerId;
 import org.xroadng.protocol.id.SubsystemId;
-import org.xroadng.protocol.jws.JwsSigner;
 import org.xroadng.protocol.jws.SigningKey;
 import org.xroadng.protocol.management.AuthCertRegRequest;
 import org.xroadng.protocol.management.ClientRegRequest;
 import org.xroadng.protocol.management.ManagementRequests;
 import org.xroadng.registry.RegistryFixture.Answer;
+import org.xroadng.registry.TrustedRegistry.Credential;
 
 /**
  * The whole enrolment over HTTP, with certificates from our CA and OCSP responses from its running
@@ -71,72 +59,23 @@ class EnrolmentTest {
     @TempDir
     Path dir;
 
-    private final Provider bc = new BouncyCastleProvider();
-    private final SecureRandom random = new SecureRandom();
     private final Clock clock = Clock.systemUTC();
+    private TrustedRegistry trusted;
     private CertificateAuthority ca;
-    private TrustServer trust;
     private RegistryFixture registry;
     private SoftwareToken token;
 
-    /** A key in the server's token with its certificate and a fresh OCSP response. */
-    private record Credential(SigningKey key, X509Certificate certificate, byte[] ocsp) {
-        JwsSigner signer() {
-            return new JwsSigner(key, List.of(certificate));
-        }
-    }
-
     @BeforeEach
     void start() throws CaException, IOException, RegistryException, SigningException, TokenException {
-        int port;
-        try (ServerSocket socket = new ServerSocket(0)) {
-            port = socket.getLocalPort();
-        }
-        InetSocketAddress listen = new InetSocketAddress("127.0.0.1", port);
-        ca = CertificateAuthority.init(dir.resolve("ca"), new CaSettings("Demo CA", URI.create("http://127.0.0.1:" + port),
-                listen, 365), Pin.of("ca-pin"), bc, random, clock);
-        trust = TrustServer.start(ca, listen, clock, random);
-        registry = new RegistryFixture(dir.resolve("registry"), clock);
-        token = SoftwareToken.create(dir.resolve("ss1.p12"), Pin.of("ss-pin"), bc, random, clock);
-
-        assertEquals(201, registry.admin("POST", "/api/v1/member-classes", Map.of("code", "GOV", "description", "Government")).status());
-        assertEquals(201, registry.admin("POST", "/api/v1/members", Map.of("id", OWNER.format(), "name", "Population Registry")).status());
-        assertEquals(201, registry.admin("POST", "/api/v1/certification-authorities", Map.of(
-                "certificate", Pem.encode(ca.caCertificate()), "ocspUrl", ca.settings().ocspUrl().toString())).status());
-        assertEquals(201, registry.admin("POST", "/api/v1/timestamping-authorities", Map.of(
-                "url", ca.settings().tsaUrl().toString(), "certificate", Pem.encode(ca.tsaCertificate()))).status());
+        trusted = new TrustedRegistry(dir, clock, OWNER.format(), "Population Registry");
+        ca = trusted.ca;
+        registry = trusted.registry;
+        token = trusted.token;
     }
 
     @AfterEach
     void stop() {
-        registry.close();
-        trust.close();
-        ca.close();
-    }
-
-    private Credential credential(CertificateProfile profile, org.xroadng.protocol.id.XRoadId identity) throws CaException, OcspException, SigningException, TokenException {
-        SigningKey key = token.signingKey(token.generateKey());
-        List<GeneralName> hosts = profile == CertificateProfile.AUTH
-                ? List.of(new GeneralName(GeneralName.iPAddress, "127.0.0.1")) : List.of();
-        byte[] csr = Pem.encode(CsrBuilder.build(key, profile, identity, hosts)).getBytes(StandardCharsets.US_ASCII);
-        X509Certificate cert = ca.issue(new IssueRequest(csr, profile, identity, List.of(), null)).certificate();
-        token.importCertificate(key.keyId(), List.of(cert));
-        return new Credential(key, cert, ocsp(cert));
-    }
-
-    private byte[] ocsp(X509Certificate cert) throws OcspException {
-        return new OcspClient(HttpOcspTransport.withTimeout(Duration.ofSeconds(5)), clock, Duration.ofHours(1), bc, random)
-                .check(cert, ca.caCertificate()).encoded();
-    }
-
-    private String authCertReg(Credential auth, Credential owner, SecurityServerId server) throws CertificateEncodingException, SigningException {
-        AuthCertRegRequest request = new AuthCertRegRequest(server, "127.0.0.1:5500",
-                Base64.getEncoder().encodeToString(auth.certificate().getEncoded()), clock.instant());
-        return ManagementRequests.authCertReg(request, auth.signer(), auth.ocsp(), owner.signer(), owner.ocsp());
-    }
-
-    private Answer file(String signed) {
-        return registry.call("POST", "/management/requests", null, signed);
+        trusted.close();
     }
 
     private long requestCount() {
@@ -145,10 +84,10 @@ class EnrolmentTest {
 
     @Test
     void enrolment_approvedRegistrationsAppearInVerifiedGlobalConfiguration() throws CaException, CertificateEncodingException, ConfigurationException, IOException, OcspException, SigningException, TokenException {
-        Credential owner = credential(CertificateProfile.SIGN, OWNER);
-        Credential auth = credential(CertificateProfile.AUTH, SERVER);
+        Credential owner = trusted.credential(CertificateProfile.SIGN, OWNER);
+        Credential auth = trusted.credential(CertificateProfile.AUTH, SERVER);
 
-        Answer filed = file(authCertReg(auth, owner, SERVER));
+        Answer filed = trusted.file(trusted.authCertReg(auth, owner, SERVER));
         assertEquals(202, filed.status(), filed.raw().body());
         assertEquals("pending", filed.json().path("status").asText());
         long authRequest = filed.json().path("id").asLong();
@@ -157,7 +96,7 @@ class EnrolmentTest {
 
         String clientReg = ManagementRequests.clientReg(new ClientRegRequest(SERVER, CLIENT, clock.instant()),
                 owner.signer(), owner.ocsp());
-        Answer client = file(clientReg);
+        Answer client = trusted.file(clientReg);
         assertEquals(202, client.status(), client.raw().body());
         assertEquals(200, registry.admin("POST", "/api/v1/management-requests/" + client.json().path("id").asLong()
                 + "/approve", null).status());
@@ -167,7 +106,7 @@ class EnrolmentTest {
         AnchorFile.write(anchorFile, new org.xroadng.protocol.globalconf.Anchor(anchor.instance(),
                 URI.create(registry.base + "/globalconf"), anchor.configurationSigningCertificate()));
         ConfigurationClient configurationClient = new ConfigurationClient(AnchorFile.read(anchorFile),
-                new HttpConfigurationSource(AnchorFile.read(anchorFile)), clock, bc, null);
+                new HttpConfigurationSource(AnchorFile.read(anchorFile)), clock, trusted.bc, null);
         GlobalConfiguration conf = configurationClient.refresh();
 
         GlobalConfiguration.SecurityServer server = conf.securityServer(SERVER).orElseThrow();
@@ -183,13 +122,13 @@ class EnrolmentTest {
 
     @Test
     void autoApproval_approvesClientRegistrationsWhenEnabled() throws CaException, CertificateEncodingException, OcspException, SigningException, TokenException {
-        Credential owner = credential(CertificateProfile.SIGN, OWNER);
-        Credential auth = credential(CertificateProfile.AUTH, SERVER);
-        long id = file(authCertReg(auth, owner, SERVER)).json().path("id").asLong();
+        Credential owner = trusted.credential(CertificateProfile.SIGN, OWNER);
+        Credential auth = trusted.credential(CertificateProfile.AUTH, SERVER);
+        long id = trusted.file(trusted.authCertReg(auth, owner, SERVER)).json().path("id").asLong();
         registry.admin("POST", "/api/v1/management-requests/" + id + "/approve", null);
         registry.admin("PUT", "/api/v1/settings", Map.of("autoApproveClientRegistrations", true));
 
-        Answer client = file(ManagementRequests.clientReg(new ClientRegRequest(SERVER, CLIENT, clock.instant()),
+        Answer client = trusted.file(ManagementRequests.clientReg(new ClientRegRequest(SERVER, CLIENT, clock.instant()),
                 owner.signer(), owner.ocsp()));
 
         assertEquals("approved", client.json().path("status").asText(), client.raw().body());
@@ -198,10 +137,11 @@ class EnrolmentTest {
 
     @Test
     void sameRequestTwice_isRefusedWithoutADuplicate() throws CaException, CertificateEncodingException, OcspException, SigningException, TokenException {
-        String signed = authCertReg(credential(CertificateProfile.AUTH, SERVER), credential(CertificateProfile.SIGN, OWNER), SERVER);
-        assertEquals(202, file(signed).status());
+        String signed = trusted.authCertReg(trusted.credential(CertificateProfile.AUTH, SERVER),
+                trusted.credential(CertificateProfile.SIGN, OWNER), SERVER);
+        assertEquals(202, trusted.file(signed).status());
 
-        Answer again = file(signed);
+        Answer again = trusted.file(signed);
 
         assertEquals(409, again.status());
         assertTrue(again.message().contains("already pending registration as request"), again.message());
@@ -212,8 +152,8 @@ class EnrolmentTest {
     void serverOfANonMember_isRefused() throws CaException, CertificateEncodingException, OcspException, SigningException, TokenException {
         MemberId stranger = MemberId.parse("DEMO/GOV/9999");
         SecurityServerId server = stranger.server("ss9");
-        Answer answer = file(authCertReg(credential(CertificateProfile.AUTH, server), credential(CertificateProfile.SIGN, stranger),
-                server));
+        Answer answer = trusted.file(trusted.authCertReg(trusted.credential(CertificateProfile.AUTH, server),
+                trusted.credential(CertificateProfile.SIGN, stranger), server));
 
         assertEquals(400, answer.status());
         assertTrue(answer.message().contains("DEMO/GOV/9999 is not a member"), answer.message());
@@ -223,8 +163,8 @@ class EnrolmentTest {
     @Test
     void ownerSignatureFromAnotherMember_isRefused() throws CaException, CertificateEncodingException, OcspException, SigningException, TokenException {
         registry.admin("POST", "/api/v1/members", Map.of("id", "DEMO/GOV/1002", "name", "Tax Board"));
-        Answer answer = file(authCertReg(credential(CertificateProfile.AUTH, SERVER),
-                credential(CertificateProfile.SIGN, MemberId.parse("DEMO/GOV/1002")), SERVER));
+        Answer answer = trusted.file(trusted.authCertReg(trusted.credential(CertificateProfile.AUTH, SERVER),
+                trusted.credential(CertificateProfile.SIGN, MemberId.parse("DEMO/GOV/1002")), SERVER));
 
         assertEquals(400, answer.status());
         assertEquals("ManagementRequest.SignerMismatch", answer.type());
@@ -233,14 +173,14 @@ class EnrolmentTest {
 
     @Test
     void proofOfPossessionWithAnotherKey_isRefused() throws CaException, CertificateEncodingException, OcspException, SigningException, TokenException {
-        Credential owner = credential(CertificateProfile.SIGN, OWNER);
-        Credential auth = credential(CertificateProfile.AUTH, SERVER);
-        Credential other = credential(CertificateProfile.AUTH, OWNER.server("ss2"));
+        Credential owner = trusted.credential(CertificateProfile.SIGN, OWNER);
+        Credential auth = trusted.credential(CertificateProfile.AUTH, SERVER);
+        Credential other = trusted.credential(CertificateProfile.AUTH, OWNER.server("ss2"));
         AuthCertRegRequest request = new AuthCertRegRequest(SERVER, "127.0.0.1:5500",
                 Base64.getEncoder().encodeToString(auth.certificate().getEncoded()), clock.instant());
         String signed = ManagementRequests.authCertReg(request, other.signer(), other.ocsp(), owner.signer(), owner.ocsp());
 
-        Answer answer = file(signed);
+        Answer answer = trusted.file(signed);
 
         assertEquals(400, answer.status());
         assertEquals("ManagementRequest.ProofOfPossession", answer.type());
@@ -249,14 +189,14 @@ class EnrolmentTest {
 
     @Test
     void revokedOwnerCertificate_isRefused() throws CaException, CertificateEncodingException, OcspException, SigningException, TokenException {
-        Credential auth = credential(CertificateProfile.AUTH, SERVER);
+        Credential auth = trusted.credential(CertificateProfile.AUTH, SERVER);
         SigningKey key = token.signingKey(token.generateKey());
         byte[] csr = Pem.encode(CsrBuilder.build(key, CertificateProfile.SIGN, OWNER, List.of())).getBytes(StandardCharsets.US_ASCII);
         var issued = ca.issue(new IssueRequest(csr, CertificateProfile.SIGN, OWNER, List.of(), null));
         ca.revoke(issued.serial(), RevocationReason.KEY_COMPROMISE);
-        Credential owner = new Credential(key, issued.certificate(), ocsp(issued.certificate()));
+        Credential owner = new Credential(key, issued.certificate(), trusted.ocsp(issued.certificate()));
 
-        Answer answer = file(authCertReg(auth, owner, SERVER));
+        Answer answer = trusted.file(trusted.authCertReg(auth, owner, SERVER));
 
         assertEquals(400, answer.status());
         assertEquals("ManagementRequest.CertificateRevoked", answer.type());
@@ -265,15 +205,14 @@ class EnrolmentTest {
 
     @Test
     void staleOcspResponse_isRefused() throws CaException, CertificateEncodingException, IOException, OcspException, RegistryException, SigningException, TokenException {
-        Credential owner = credential(CertificateProfile.SIGN, OWNER);
-        Credential auth = credential(CertificateProfile.AUTH, SERVER);
-        String signed = authCertReg(auth, owner, SERVER);
+        Credential owner = trusted.credential(CertificateProfile.SIGN, OWNER);
+        Credential auth = trusted.credential(CertificateProfile.AUTH, SERVER);
+        String signed = trusted.authCertReg(auth, owner, SERVER);
         assertEquals(200, registry.admin("PUT", "/api/v1/settings", Map.of("ocspFreshnessSeconds", 60)).status());
         // The responses were made now; a registry whose clock is two minutes ahead finds them stale.
-        registry.close();
-        registry = RegistryFixture.reopen(registry, Clock.offset(clock, Duration.ofMinutes(2)));
+        registry = trusted.reopenRegistry(Clock.offset(clock, Duration.ofMinutes(2)));
 
-        Answer answer = file(signed);
+        Answer answer = trusted.file(signed);
 
         assertEquals(400, answer.status(), answer.raw().body());
         assertEquals("ManagementRequest.OcspStaleOrMissing", answer.type());
@@ -282,7 +221,7 @@ class EnrolmentTest {
 
     @Test
     void filedRequests_areInTheAuditTrail() {
-        file("garbage");
+        trusted.file("garbage");
         JsonNode items = registry.admin("GET", "/api/v1/audit?limit=5", null).json().path("items");
         boolean logged = false;
         for (JsonNode entry : items) {

@@ -1,6 +1,5 @@
 package org.xroadng.registry;
 
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -11,26 +10,19 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.math.BigInteger;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
-import java.security.Provider;
-import java.security.SecureRandom;
 import java.security.cert.CertificateEncodingException;
-import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
-import org.bouncycastle.asn1.x509.GeneralName;
-import org.bouncycastle.jce.provider.BouncyCastleProvider;
 import org.bouncycastle.tsp.TSPAlgorithms;
 import org.bouncycastle.tsp.TSPException;
 import org.bouncycastle.tsp.TimeStampRequest;
@@ -43,22 +35,12 @@ import org.junit.jupiter.api.io.TempDir;
 import org.xroadng.auditlog.merkle.InMemoryMerkleLog;
 import org.xroadng.auditlog.merkle.MerkleLog;
 import org.xroadng.certs.MutableClock;
-import org.xroadng.certs.Pem;
 import org.xroadng.certs.TestPki;
 import org.xroadng.certs.ca.CaException;
-import org.xroadng.certs.ca.CaSettings;
-import org.xroadng.certs.ca.CertificateAuthority;
 import org.xroadng.certs.ca.CertificateKind;
-import org.xroadng.certs.ca.IssueRequest;
-import org.xroadng.certs.csr.CsrBuilder;
-import org.xroadng.certs.ocsp.HttpOcspTransport;
-import org.xroadng.certs.ocsp.OcspClient;
 import org.xroadng.certs.ocsp.OcspException;
 import org.xroadng.certs.profile.CertificateProfile;
-import org.xroadng.certs.token.Pin;
-import org.xroadng.certs.token.SoftwareToken;
 import org.xroadng.certs.token.TokenException;
-import org.xroadng.certs.trust.TrustServer;
 import org.xroadng.certs.tsa.TimeStampAuthority;
 import org.xroadng.certs.tsa.TimestampClient;
 import org.xroadng.certs.tsa.TimestampException;
@@ -71,15 +53,11 @@ import org.xroadng.protocol.accesslog.WitnessException;
 import org.xroadng.protocol.accesslog.WitnessedCheckpoint;
 import org.xroadng.protocol.id.MemberId;
 import org.xroadng.protocol.id.SecurityServerId;
-import org.xroadng.protocol.id.XRoadId;
 import org.xroadng.protocol.json.ProtocolJson;
-import org.xroadng.protocol.jws.JwsSigner;
 import org.xroadng.protocol.jws.SigningException;
-import org.xroadng.protocol.jws.SigningKey;
-import org.xroadng.protocol.management.AuthCertRegRequest;
-import org.xroadng.protocol.management.ManagementRequests;
 import org.xroadng.protocol.store.Jdbc;
 import org.xroadng.registry.RegistryFixture.Answer;
+import org.xroadng.registry.TrustedRegistry.Credential;
 import org.xroadng.registry.witness.CheckpointWitness;
 
 /**
@@ -97,63 +75,25 @@ class WitnessTest {
     @TempDir
     Path dir;
 
-    private final Provider bc = new BouncyCastleProvider();
-    private final SecureRandom random = new SecureRandom();
     private final MutableClock clock = new MutableClock(Instant.parse("2026-04-01T09:00:00Z"));
-    private CertificateAuthority ca;
-    private TrustServer trust;
+    private TrustedRegistry trusted;
     private RegistryFixture registry;
-    private SoftwareToken token;
     private WitnessClient witness;
     private Credential owner;
-
-    /** A key in the server's token with its certificate and a fresh OCSP response. */
-    private record Credential(SigningKey key, X509Certificate certificate, byte[] ocsp) {
-        JwsSigner signer() {
-            return new JwsSigner(key, List.of(certificate));
-        }
-    }
 
     @BeforeEach
     void start() throws CaException, CertificateEncodingException, IOException, OcspException, RegistryException,
             SigningException, TokenException {
-        int port;
-        try (ServerSocket socket = new ServerSocket(0)) {
-            port = socket.getLocalPort();
-        }
-        InetSocketAddress listen = new InetSocketAddress("127.0.0.1", port);
-        ca = CertificateAuthority.init(dir.resolve("ca"), new CaSettings("Demo CA", URI.create("http://127.0.0.1:" + port),
-                listen, 365), Pin.of("ca-pin"), bc, random, clock);
-        trust = TrustServer.start(ca, listen, clock, random);
-        registry = new RegistryFixture(dir.resolve("registry"), clock);
-        token = SoftwareToken.create(dir.resolve("ss2.p12"), Pin.of("ss-pin"), bc, random, clock);
+        trusted = new TrustedRegistry(dir, clock, OWNER.format(), "Population Registry", OTHER.format(), "Tax Board");
+        registry = trusted.registry;
         witness = new WitnessClient(registry.base, HttpClient.newHttpClient(), Duration.ofSeconds(10));
-
-        created(registry.admin("POST", "/api/v1/member-classes", Map.of("code", "GOV", "description", "Government")));
-        created(registry.admin("POST", "/api/v1/members", Map.of("id", OWNER.format(), "name", "Population Registry")));
-        created(registry.admin("POST", "/api/v1/members", Map.of("id", OTHER.format(), "name", "Tax Board")));
-        created(registry.admin("POST", "/api/v1/certification-authorities", Map.of(
-                "certificate", Pem.encode(ca.caCertificate()), "ocspUrl", ca.settings().ocspUrl().toString())));
-        created(registry.admin("POST", "/api/v1/timestamping-authorities", Map.of(
-                "url", ca.settings().tsaUrl().toString(), "certificate", Pem.encode(ca.tsaCertificate()))));
-
-        owner = credential(CertificateProfile.SIGN, OWNER);
-        Credential auth = credential(CertificateProfile.AUTH, SERVER);
-        AuthCertRegRequest request = new AuthCertRegRequest(SERVER, "127.0.0.1:5500",
-                Base64.getEncoder().encodeToString(auth.certificate().getEncoded()), clock.instant());
-        Answer filed = registry.call("POST", "/management/requests", null,
-                ManagementRequests.authCertReg(request, auth.signer(), auth.ocsp(), owner.signer(), owner.ocsp()));
-        assertEquals(202, filed.status(), filed.raw().body());
-        Answer approved = registry.admin("POST", "/api/v1/management-requests/" + filed.json().path("id").asLong()
-                + "/approve", null);
-        assertEquals(200, approved.status(), approved.raw().body());
+        owner = trusted.credential(CertificateProfile.SIGN, OWNER);
+        trusted.register(SERVER, owner);
     }
 
     @AfterEach
     void stop() {
-        registry.close();
-        trust.close();
-        ca.close();
+        trusted.close();
     }
 
     // --- accepted histories ---
@@ -217,7 +157,7 @@ class WitnessTest {
         WitnessedCheckpoint submitted = witness.submit(submission(log, 0, owner, SERVER));
         org.xroadng.protocol.globalconf.Anchor anchor = registry.home.anchor();
         WitnessClient anchored = WitnessClient.forAnchor(new org.xroadng.protocol.globalconf.Anchor(anchor.instance(),
-                URI.create(registry.base + "/globalconf"), anchor.configurationSigningCertificate()), bc);
+                URI.create(registry.base + "/globalconf"), anchor.configurationSigningCertificate()), trusted.bc);
 
         assertEquals(submitted, anchored.latest(SERVER).orElseThrow());
         assertEquals(submitted, anchored.atSize(SERVER, 4).orElseThrow());
@@ -244,7 +184,7 @@ class WitnessTest {
             org.xroadng.protocol.globalconf.Anchor real0 = registry.home.anchor();
             WitnessClient anchored = WitnessClient.forAnchor(new org.xroadng.protocol.globalconf.Anchor(
                     real0.instance(), URI.create(standIn.baseUri() + "/globalconf"),
-                    real0.configurationSigningCertificate()), bc);
+                    real0.configurationSigningCertificate()), trusted.bc);
 
             answer.set(json);
             WitnessException unsigned = assertThrows(WitnessException.class, () -> anchored.atSize(SERVER, 4));
@@ -339,7 +279,7 @@ class WitnessTest {
     @Test
     void signatureByAnotherMembersKey_isRefused403() throws CaException, OcspException, SigningException,
             TokenException {
-        Credential other = credential(CertificateProfile.SIGN, OTHER);
+        Credential other = trusted.credential(CertificateProfile.SIGN, OTHER);
 
         Answer answer = post(submission(log(2), 0, other, SERVER));
 
@@ -389,13 +329,13 @@ class WitnessTest {
         TestPki pki = TestPki.create(clock, "Rogue Root");
         TestPki.Issued rogue = pki.issue("Rogue TSA", CertificateKind.TSA, List.of(), null);
         TimeStampAuthority tsa = new TimeStampAuthority(rogue.cert(), List.of(pki.ca.cert()), rogue.key(), clock,
-                random);
+                trusted.random);
         MerkleLog log = log(2);
         String jws = signedJws(new Checkpoint(SERVER, 2, log.root(), clock.instant()), owner);
         TimeStampRequestGenerator generator = new TimeStampRequestGenerator();
         generator.setCertReq(true);
         TimeStampRequest request = generator.generate(TSPAlgorithms.SHA256,
-                sha256(jws.getBytes(StandardCharsets.US_ASCII)), new BigInteger(64, random));
+                sha256(jws.getBytes(StandardCharsets.US_ASCII)), new BigInteger(64, trusted.random));
         byte[] rogueToken = new TimeStampResponse(tsa.respond(request.getEncoded())).getTimeStampToken().getEncoded();
 
         Answer answer = post(new CheckpointSubmission(jws, Base64.getEncoder().encodeToString(rogueToken), 0,
@@ -475,10 +415,6 @@ class WitnessTest {
 
     // --- helpers ---
 
-    private static void created(Answer answer) {
-        assertEquals(201, answer.status(), answer.raw().body());
-    }
-
     private void assertRefused(Answer answer, int status, String type, String messagePart) {
         assertEquals(status, answer.status(), answer.raw().body());
         assertEquals(type, answer.type(), answer.raw().body());
@@ -488,19 +424,6 @@ class WitnessTest {
         assertEquals("witness.checkpoint", entry.path("action").asText(), entry.toString());
         assertEquals("refused", entry.path("outcome").asText(), entry.toString());
         assertTrue(entry.path("detail").asText().startsWith(type + ": "), entry.toString());
-    }
-
-    private Credential credential(CertificateProfile profile, XRoadId identity) throws CaException, OcspException,
-            SigningException, TokenException {
-        SigningKey key = token.signingKey(token.generateKey());
-        List<GeneralName> hosts = profile == CertificateProfile.AUTH
-                ? List.of(new GeneralName(GeneralName.iPAddress, "127.0.0.1")) : List.of();
-        byte[] csr = Pem.encode(CsrBuilder.build(key, profile, identity, hosts)).getBytes(StandardCharsets.US_ASCII);
-        X509Certificate cert = ca.issue(new IssueRequest(csr, profile, identity, List.of(), null)).certificate();
-        token.importCertificate(key.keyId(), List.of(cert));
-        byte[] ocsp = new OcspClient(HttpOcspTransport.withTimeout(Duration.ofSeconds(5)), clock, Duration.ofHours(1),
-                bc, random).check(cert, ca.caCertificate()).encoded();
-        return new Credential(key, cert, ocsp);
     }
 
     private static byte[] event(int n) {
@@ -541,8 +464,8 @@ class WitnessTest {
 
     /** A token from the registry's approved (running) TSA over SHA-256 of the JWS's ASCII bytes. */
     private String timestamp(String jws) {
-        TimestampClient tsa = new TimestampClient(ca.settings().tsaUrl(), ca.tsaCertificate(), clock, bc, random,
-                Duration.ofSeconds(10));
+        TimestampClient tsa = new TimestampClient(trusted.ca.settings().tsaUrl(), trusted.ca.tsaCertificate(), clock,
+                trusted.bc, trusted.random, Duration.ofSeconds(10));
         try {
             return Base64.getEncoder().encodeToString(tsa.timestamp(sha256(jws.getBytes(StandardCharsets.US_ASCII)))
                     .getEncoded());
