@@ -124,6 +124,7 @@ class CitizenPortalDemoTest {
 
         assertEquals(DemoCast.CITIZEN, mine.path("subject").asText());
         assertEquals(0, mine.path("unreachable").size(), mine.toString());
+        assertEquals(0, mine.path("problems").size(), mine.toString());
         JsonNode row = taxBoardRow(mine);
         assertEquals("DEMO/GOV/1001/population/person", row.path("service").asText());
         assertEquals("Tax Board", row.path("clientName").asText(), row.toString());
@@ -141,6 +142,14 @@ class CitizenPortalDemoTest {
         assertFalse(after.path("agree").asBoolean(), "the consumer's record still says tax-assessment: " + after);
         assertTrue(after.path("differences").toString().contains("purpose"), after.toString());
         assertTrue(after.path("reasons").toString().contains("inclusion proof"), after.toString());
+
+        // The provider's server now hides the event from the citizen by deleting its index rows.
+        hideFromSubjectIndex("DEMO_GOV_1001_ss1", queryId);
+
+        JsonNode hidden = eventsOf(DemoCast.CITIZEN);
+        assertEquals(List.of("consumer"), texts(row(hidden, queryId).path("sides")), hidden.toString());
+        assertTrue(hidden.path("problems").toString().contains("DEMO/GOV/1001/ss1 answered without a record of"
+                + " exchange " + queryId), hidden.toString());
     }
 
     @Test
@@ -243,6 +252,18 @@ class CitizenPortalDemoTest {
             }
         }
         throw new AssertionError("no stored event of " + DemoCast.CITIZEN + " with purpose " + from + " in " + file);
+    }
+
+    /** Deletes the subject index rows of the event with {@code queryId}: the entry stays in the tree. */
+    private static void hideFromSubjectIndex(String serverDir, String queryId) throws SQLException {
+        Path file = dir.resolve("demo-data").resolve("servers").resolve(serverDir).resolve("accesslog");
+        try (Connection c = DriverManager.getConnection("jdbc:h2:file:" + file.toAbsolutePath() + ";AUTO_SERVER=TRUE",
+                "auditlog", "");
+             PreparedStatement delete = c.prepareStatement("DELETE FROM access_subject WHERE leaf_index IN"
+                     + " (SELECT leaf_index FROM merkle_leaf WHERE UTF8TOSTRING(entry_bytes) LIKE ?)")) {
+            delete.setString(1, "%\"queryId\":\"" + queryId + "\"%");
+            assertTrue(delete.executeUpdate() > 0, "no index row for " + queryId + " in " + file);
+        }
     }
 
     private static List<String> texts(JsonNode array) {

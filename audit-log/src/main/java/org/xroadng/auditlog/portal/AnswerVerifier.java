@@ -57,8 +57,12 @@ public final class AnswerVerifier {
         this.witness = Objects.requireNonNull(witness, "witness");
     }
 
-    /** What one server's answer gave: its checked records and anything that could not be shown. */
-    public record Result(List<SideRecord> records, List<String> problems) {
+    /**
+     * What one server's answer gave: its checked records, anything that could not be shown, and
+     * whether it holds all of the subject's events there ({@code complete}: fewer than
+     * {@value AccessLogProtocol#MAX_EVENTS}, so none was cut off for length).
+     */
+    public record Result(List<SideRecord> records, List<String> problems, boolean complete) {
         public Result {
             records = List.copyOf(records);
             problems = List.copyOf(problems);
@@ -82,8 +86,9 @@ public final class AnswerVerifier {
                 problems.add("event " + entry.index() + " of " + asked.format() + " cannot be shown: " + e.getMessage());
             }
         }
-        problems.addAll(leftOut(asked, subject, named, answer.events().size() >= AccessLogProtocol.MAX_EVENTS));
-        return new Result(records, problems);
+        boolean full = answer.events().size() >= AccessLogProtocol.MAX_EVENTS;
+        problems.addAll(leftOut(asked, subject, named, full));
+        return new Result(records, problems, !full);
     }
 
     /**

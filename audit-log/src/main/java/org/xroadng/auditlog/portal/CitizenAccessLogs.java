@@ -2,10 +2,12 @@ package org.xroadng.auditlog.portal;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -16,10 +18,13 @@ import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Collectors;
 import org.xroadng.auditlog.access.AccessLogAnswer;
 import org.xroadng.protocol.globalconf.ConfigurationException;
 import org.xroadng.protocol.globalconf.GlobalConfiguration;
+import org.xroadng.protocol.id.InvalidIdentifierException;
 import org.xroadng.protocol.id.SecurityServerId;
+import org.xroadng.protocol.id.ServiceId;
 import org.xroadng.protocol.id.SubsystemId;
 
 /**
@@ -31,6 +36,10 @@ import org.xroadng.protocol.id.SubsystemId;
  * <p>Guarantees: the result holds only records that name the citizen; a server that fails, answers
  * badly, or has not answered within {@code perServerTimeout}, or before {@code deadline} for the
  * whole question, is listed in {@link CitizenEvents#unreachable()} and the others are still shown.
+ * An exchange the consumer's server recorded as completed ({@code ok}) must be in the provider's
+ * log too: when every server hosting the service's subsystem answered in full without it, the
+ * result names that in {@link CitizenEvents#problems()} (a provider hiding its newest events
+ * shows this way; gaps further back show through the events' links, see {@link AnswerVerifier}).
  * Thread-safe; {@link #close} stops the worker threads.
  */
 public final class CitizenAccessLogs implements AutoCloseable {
@@ -85,7 +94,8 @@ public final class CitizenAccessLogs implements AutoCloseable {
     /** The citizen's exchanges from every server that answered in time. */
     public CitizenEvents eventsOf(PersonalCode subject) throws ConfigurationException {
         Map<SecurityServerId, CompletableFuture<AnswerVerifier.Result>> asked = new LinkedHashMap<>();
-        for (GlobalConfiguration.SecurityServer server : catalog.servers()) {
+        List<GlobalConfiguration.SecurityServer> servers = catalog.servers();
+        for (GlobalConfiguration.SecurityServer server : servers) {
             if (server.clients().isEmpty()) {
                 continue;
             }
@@ -104,6 +114,7 @@ public final class CitizenAccessLogs implements AutoCloseable {
         List<SideRecord> records = new ArrayList<>();
         List<CitizenEvents.Unreachable> unreachable = new ArrayList<>();
         List<String> problems = new ArrayList<>();
+        Set<SecurityServerId> answeredInFull = new HashSet<>();
         for (Map.Entry<SecurityServerId, CompletableFuture<AnswerVerifier.Result>> entry : asked.entrySet()) {
             CompletableFuture<AnswerVerifier.Result> future = entry.getValue();
             if (!future.isDone()) {
@@ -116,11 +127,45 @@ public final class CitizenAccessLogs implements AutoCloseable {
                 AnswerVerifier.Result result = future.join();
                 records.addAll(result.records());
                 problems.addAll(result.problems());
+                if (result.complete()) {
+                    answeredInFull.add(entry.getKey());
+                }
             } catch (CompletionException | CancellationException e) {
                 unreachable.add(new CitizenEvents.Unreachable(entry.getKey(), why(e.getCause(), entry.getKey())));
             }
         }
-        return new CitizenEvents(subject, ExchangeMerger.merge(records), unreachable, problems);
+        List<ExchangeRow> rows = ExchangeMerger.merge(records);
+        problems.addAll(providerRecordsMissing(rows, servers, answeredInFull));
+        return new CitizenEvents(subject, rows, unreachable, problems);
+    }
+
+    /**
+     * Completed exchanges with only the consumer's record although every server hosting the
+     * provider's subsystem answered in full: the provider's log should hold them.
+     */
+    private static List<String> providerRecordsMissing(List<ExchangeRow> rows,
+                                                       List<GlobalConfiguration.SecurityServer> servers,
+                                                       Set<SecurityServerId> answeredInFull) {
+        List<String> problems = new ArrayList<>();
+        for (ExchangeRow row : rows) {
+            if (!row.sides().equals(List.of("consumer")) || !"ok".equals(row.outcome())) {
+                continue;
+            }
+            SubsystemId provider;
+            try {
+                provider = ServiceId.parse(row.service()).subsystem();
+            } catch (InvalidIdentifierException e) {
+                continue;
+            }
+            List<SecurityServerId> hosts = servers.stream().filter(s -> s.clients().contains(provider))
+                    .map(GlobalConfiguration.SecurityServer::id).toList();
+            if (!hosts.isEmpty() && answeredInFull.containsAll(hosts)) {
+                problems.add(hosts.stream().map(SecurityServerId::format).collect(Collectors.joining(", "))
+                        + " answered without a record of exchange " + row.queryId() + " at " + row.time()
+                        + ", which " + row.records().get(0).server().format() + " logged as completed");
+            }
+        }
+        return problems;
     }
 
     private AnswerVerifier.Result ask(SecurityServerId server, SubsystemId target, PersonalCode subject) {

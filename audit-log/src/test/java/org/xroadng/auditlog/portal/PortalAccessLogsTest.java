@@ -71,7 +71,9 @@ class PortalAccessLogsTest {
         CitizenEvents events = ask(PortalScenario.CITIZEN);
 
         assertEquals(List.of("DEMO/GOV/1001/ss2 left out at least one of your events: its event 2 follows your"
-                + " event 1, but the answer goes from event 0 to it"), events.problems());
+                + " event 1, but the answer goes from event 0 to it", "DEMO/GOV/1001/ss2 answered without a record of"
+                + " exchange q-2 at 2026-03-01T11:00:00Z, which DEMO/GOV/1002/ss1 logged as completed"),
+                events.problems());
         ExchangeRow hidden = events.events().stream().filter(r -> r.queryId().equals("q-2")).findFirst().orElseThrow();
         assertEquals(List.of("consumer"), hidden.sides(), "the consumer's server still shows the exchange");
         assertTrue(events.events().stream().allMatch(ExchangeRow::verified), "what was shown is still verified");
@@ -84,20 +86,45 @@ class PortalAccessLogsTest {
 
         CitizenEvents events = ask(PortalScenario.CITIZEN);
 
-        assertEquals(List.of("DEMO/GOV/1001/ss2 left out at least one of your events: its event 1 follows your"
-                + " event 0, which the answer does not include"), events.problems());
+        assertEquals("DEMO/GOV/1001/ss2 left out at least one of your events: its event 1 follows your"
+                + " event 0, which the answer does not include", events.problems().get(0));
     }
 
     @Test
-    void serverHidesTheNewestEvent_onlyTheOtherSideShowsIt() throws ConfigurationException {
+    void providerHidesTheNewestEvent_theConsumersCompletedRecordNamesIt() throws ConfigurationException {
         scenario = threeExchanges();
         scenario.provider.hide(2);
 
         CitizenEvents events = ask(PortalScenario.CITIZEN);
 
-        assertEquals(List.of(), events.problems(), "the chain cannot show a missing newest event");
+        assertEquals(List.of("DEMO/GOV/1001/ss2 answered without a record of exchange q-3 at 2026-03-01T12:00:00Z,"
+                + " which DEMO/GOV/1002/ss1 logged as completed"), events.problems());
         assertEquals(List.of("consumer"), events.events().get(0).sides());
         assertNull(events.events().get(0).agree());
+    }
+
+    @Test
+    void providerUnreachable_itsMissingRecordsAreNotBlamedOnIt() throws ConfigurationException {
+        scenario.hanging.add(PortalScenario.SS2);
+
+        CitizenEvents events = ask(PortalScenario.CITIZEN, Duration.ofMillis(300), Duration.ofMillis(500));
+
+        assertEquals(List.of(), events.problems());
+        assertEquals(List.of(PortalScenario.SS2), events.unreachable().stream().map(CitizenEvents.Unreachable::server).toList());
+    }
+
+    @Test
+    void refusedAttemptWithOnlyTheConsumersRecord_isNoProblem() throws ConfigurationException {
+        scenario.consumer.append(new org.xroadng.auditlog.access.AccessEvent("q-9-consumer",
+                PortalScenario.T0.plus(Duration.ofHours(5)), "consumer", PortalScenario.TAX, PortalScenario.PERSON,
+                "GET", "/person/x", null, null, null, List.of(PortalScenario.CITIZEN), "q-9", null,
+                "refused Server.ServerProxy.AccessDenied"));
+        scenario.checkpointAll(PortalScenario.T0.plus(Duration.ofHours(6)));
+
+        CitizenEvents events = ask(PortalScenario.CITIZEN);
+
+        assertEquals("q-9", events.events().get(0).queryId());
+        assertEquals(List.of(), events.problems());
     }
 
     @Test
