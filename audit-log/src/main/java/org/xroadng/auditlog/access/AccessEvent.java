@@ -16,11 +16,10 @@ import org.xroadng.protocol.id.SubsystemId;
  * <p>Its entry in the access log is {@link #entry}: an object with the fourteen members
  * {@code eventId, time, side, client, service, method, path, userId, issue, purpose, subjects,
  * queryId, requestHash, outcome} and the log's link {@code previous}, in RFC 8785 form. Every
- * member is always present; an absent
- * optional value ({@code userId}, {@code issue}, {@code purpose}, {@code requestHash}) is written
- * as JSON {@code null}, never omitted, so every event has the same shape. {@code time} is the
- * RFC 3339 UTC text of {@link Instant#toString()}; {@code client} and {@code service} are the
- * identifiers' {@code format()} text.
+ * member is always present; an absent optional value ({@code userId}, {@code issue},
+ * {@code purpose}, {@code requestHash}) is written as JSON {@code null}, never omitted, so every
+ * event has the same shape. {@code time} is the RFC 3339 UTC text of {@link Instant#toString()};
+ * {@code client} and {@code service} are the identifiers' {@code format()} text.
  *
  * @param eventId     unique id of this event (a random UUID)
  * @param side        {@code consumer} or {@code provider}
@@ -102,7 +101,6 @@ public record AccessEvent(String eventId, Instant time, String side, SubsystemId
         json.put(PREVIOUS, new TreeMap<>(previous));
         return CanonicalJson.bytes(json);
     }
-
 
     private static void requireText(String value, String name) {
         if (value == null || value.isEmpty()) {

@@ -42,7 +42,7 @@ import org.xroadng.protocol.id.SecurityServerId;
  * unless the answer is full ({@value AccessLogProtocol#MAX_EVENTS} events). A server that hides
  * some of a citizen's events from its answer (say, by deleting rows of its subject index) is named
  * in {@link Result#problems()}, with the indexes it left out. Hiding the newest events cannot be
- * seen this way; the other side's record of those exchanges still shows them.
+ * seen this way; {@link CitizenAccessLogs} compares with the other side's records for that.
  */
 public final class AnswerVerifier {
 
