@@ -148,9 +148,14 @@ final class BenchCommand {
         int warmup;
 
         @Option(names = "--message-log", negatable = true, defaultValue = "true",
-                description = "Also measure with the servers' message logs on (fsync durability), in the same run"
+                description = "Also measure with the servers' message and access logs on, in the same run"
                         + " (default: ${DEFAULT-VALUE}; --no-message-log measures only without)")
         boolean messageLog;
+
+        @Option(names = "--durability", defaultValue = "fsync", converter = DurabilityText.class,
+                description = "The logs' durability, as messageLogDurability in server.yaml: fsync, commit or async"
+                        + " (default: ${DEFAULT-VALUE})")
+        org.xroadng.securityserver.log.Durability durability;
 
         @Option(names = "--rate", defaultValue = "0",
                 description = "Fixed total request rate per second, latency measured from the schedule; 0 = as fast as"
@@ -178,11 +183,12 @@ final class BenchCommand {
                 org.xroadng.cli.bench.HttpLoad.Result direct = null;
                 for (boolean log : messageLog ? new boolean[] {true, false} : new boolean[] {false}) {
                     try (org.xroadng.cli.bench.ExchangeBench bench = org.xroadng.cli.bench.ExchangeBench.start(log,
-                            services.provider(), services.random(), services.clock())) {
+                            durability, services.provider(), services.random(), services.clock())) {
                         var result = new org.xroadng.cli.bench.HttpLoad(bench.clientProxy(),
                                 org.xroadng.cli.bench.ExchangeBench.PATH, org.xroadng.cli.bench.ExchangeBench.HEADERS)
                                 .run(connections, rate, java.time.Duration.ofSeconds(warmup), java.time.Duration.ofSeconds(seconds));
-                        row(table, "consumer SS -> provider SS -> IS, message log " + (log ? "on" : "off"), result);
+                        row(table, "consumer SS -> provider SS -> IS, logs " + (log ? "on (" + durability.name()
+                                .toLowerCase(java.util.Locale.ROOT) + ")" : "off"), result);
                         if (log) {
                             withLog = result;
                         } else {
@@ -294,6 +300,18 @@ final class BenchCommand {
                 paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
             } catch (java.io.IOException e) {
                 // best effort: a temporary directory
+            }
+        }
+    }
+
+    /** {@code fsync}, {@code commit} or {@code async}, as {@code messageLogDurability} is written in server.yaml. */
+    static final class DurabilityText implements picocli.CommandLine.ITypeConverter<org.xroadng.securityserver.log.Durability> {
+        @Override
+        public org.xroadng.securityserver.log.Durability convert(String text) {
+            try {
+                return org.xroadng.securityserver.log.Durability.valueOf(text.toUpperCase(java.util.Locale.ROOT));
+            } catch (IllegalArgumentException e) {
+                throw new picocli.CommandLine.TypeConversionException("'" + text + "'; expected fsync, commit or async");
             }
         }
     }

@@ -1,5 +1,6 @@
 package org.xroadng.cli.bench;
 
+import org.xroadng.securityserver.log.Durability;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.nio.NioEventLoopGroup;
 import io.netty.util.concurrent.DefaultThreadFactory;
@@ -53,11 +54,15 @@ public final class ExchangeBench implements AutoCloseable {
         this.is = is;
     }
 
-    /** @param messageLog whether the servers keep their message logs (as they always do outside benchmarks) */
-    public static ExchangeBench start(boolean messageLog, Provider provider, SecureRandom random, Clock clock)
+    /**
+     * @param messageLog whether the servers keep their message logs (as they always do outside benchmarks)
+     * @param durability how durable the servers' logs are ({@code messageLogDurability})
+     */
+    public static ExchangeBench start(boolean messageLog, Durability durability, Provider provider, SecureRandom random,
+                                      Clock clock)
             throws IOException, DemoException {
         Path dir = Files.createTempDirectory("xroad-bench");
-        DemoNetwork network = DemoNetwork.start(dir, freePorts(random), messageLog, provider, random, clock,
+        DemoNetwork network = DemoNetwork.start(dir, freePorts(random), messageLog, durability, provider, random, clock,
                 new Progress(new PrintWriter(Writer.nullWriter())));
         EventLoopGroup loops = new NioEventLoopGroup(1, new DefaultThreadFactory("bench-is", true));
         TrivialIs is;

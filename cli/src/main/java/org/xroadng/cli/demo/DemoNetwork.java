@@ -25,6 +25,7 @@ import org.xroadng.registry.RegistryException;
 import org.xroadng.registry.RegistryHome;
 import org.xroadng.registry.RegistryServer;
 import org.xroadng.registry.RegistrySettings;
+import org.xroadng.securityserver.log.Durability;
 
 /**
  * A whole demo network in one process on loopback, its state in a data directory: the trust
@@ -68,22 +69,24 @@ public final class DemoNetwork implements AutoCloseable {
      */
     public static DemoNetwork start(Path dir, DemoPorts ports, Provider provider, SecureRandom random, Clock clock,
                                     Progress progress) throws DemoException {
-        return start(dir, ports, true, provider, random, clock, progress);
+        return start(dir, ports, true, Durability.FSYNC, provider, random, clock, progress);
     }
 
     /**
      * As {@link #start(Path, DemoPorts, Provider, SecureRandom, Clock, Progress)}, optionally with the
-     * servers' message logs off (for measuring what the log costs; never for a real network).
+     * servers' message logs off (for measuring what the log costs; never for a real network) and
+     * with the given durability for new servers' logs ({@code messageLogDurability}).
      */
-    public static DemoNetwork start(Path dir, DemoPorts ports, boolean messageLog, Provider provider, SecureRandom random,
-                                    Clock clock, Progress progress) throws DemoException {
+    public static DemoNetwork start(Path dir, DemoPorts ports, boolean messageLog, Durability durability,
+                                    Provider provider, SecureRandom random, Clock clock, Progress progress)
+            throws DemoException {
         ports.requireFree();
         Path absolute = dir.toAbsolutePath().normalize();
         DemoNetwork network = new DemoNetwork(absolute, ports);
         try {
             Files.createDirectories(absolute);
             DemoState state = DemoState.load(absolute, ports);
-            network.startComponents(state, messageLog, provider, random, clock, progress);
+            network.startComponents(state, messageLog, durability, provider, random, clock, progress);
             HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10))
                     .followRedirects(HttpClient.Redirect.NEVER).build();
             new DemoEnrolment(network, http, progress).run();
@@ -102,8 +105,8 @@ public final class DemoNetwork implements AutoCloseable {
         }
     }
 
-    private void startComponents(DemoState state, boolean messageLog, Provider provider, SecureRandom random, Clock clock,
-                                 Progress progress)
+    private void startComponents(DemoState state, boolean messageLog, Durability durability, Provider provider,
+                                 SecureRandom random, Clock clock, Progress progress)
             throws DemoException {
         try {
             Path caDir = dir.resolve("ca");
@@ -128,11 +131,11 @@ public final class DemoNetwork implements AutoCloseable {
         }
         consumer = DemoServer.start(DemoCast.CONSUMER_SERVER, List.of(DemoCast.TAX, DemoCast.LOANS, DemoCast.PORTAL),
                 dir, ports.consumerClientProxy(), ports.consumerServerProxy(), ports.consumerAdmin(), state, messageLog,
-                provider, random, clock, progress);
+                durability, provider, random, clock, progress);
         started.push(consumer);
         this.provider = DemoServer.start(DemoCast.PROVIDER_SERVER, List.of(DemoCast.POPULATION), dir,
-                ports.providerClientProxy(), ports.providerServerProxy(), ports.providerAdmin(), state, messageLog, provider,
-                random, clock, progress);
+                ports.providerClientProxy(), ports.providerServerProxy(), ports.providerAdmin(), state, messageLog,
+                durability, provider, random, clock, progress);
         started.push(this.provider);
     }
 
