@@ -373,7 +373,9 @@ final class ServerCommand {
             @Option(names = "--url", required = true, paramLabel = "URL") String url;
             @Option(names = "--timeout", paramLabel = "SECONDS", defaultValue = "30",
                     description = "Provider IS timeout, 1..600 (default: ${DEFAULT-VALUE})") int timeout;
-            @Option(names = "--personal-data", description = "Exchanges carry personal data (access-logged)") boolean personalData;
+            @Option(names = "--personal-data", description = "The service serves personal data: a successful"
+                    + " answer naming no data subject (X-Road-Subject, or the IS's X-Road-Data-Subject) is withheld,"
+                    + " so that every access is in the access log") boolean personalData;
 
             Add(Services services) {
                 super(services);

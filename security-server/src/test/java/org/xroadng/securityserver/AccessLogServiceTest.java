@@ -2,6 +2,7 @@ package org.xroadng.securityserver;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.get;
+import static com.github.tomakehurst.wiremock.client.WireMock.post;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -20,8 +21,10 @@ import java.security.NoSuchAlgorithmException;
 import java.security.UnrecoverableKeyException;
 import java.security.cert.CertificateEncodingException;
 import java.security.cert.CertificateException;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutionException;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -37,6 +40,9 @@ import org.xroadng.protocol.accesslog.AccessLogFormatException;
 import org.xroadng.protocol.accesslog.Checkpoint;
 import org.xroadng.protocol.accesslog.CheckpointCodec;
 import org.xroadng.protocol.accesslog.WitnessException;
+import org.xroadng.protocol.id.ServiceId;
+import org.xroadng.securityserver.conf.LocalConfiguration;
+import org.xroadng.securityserver.conf.LocalService;
 import org.xroadng.protocol.jws.SigningException;
 
 /**
@@ -114,6 +120,73 @@ class AccessLogServiceTest {
         assertTrue(providerEvent.contains("\"side\":\"provider\"") && providerEvent.contains("\"purpose\":\"tax-assessment\""),
                 providerEvent);
         assertTrue(providerEvent.contains("\"subjects\":[\"" + CITIZEN + "\",\"EE49002020000\"]"), providerEvent);
+    }
+
+    @Test
+    void providerIsNamingDataSubject_headerNeverLeavesTheProviderServer() throws CertificateEncodingException,
+            ExecutionException, InterruptedException, com.fasterxml.jackson.core.JsonProcessingException,
+            org.xroadng.certs.ocsp.OcspException, SigningException {
+        network.providerIs.stubFor(post(urlPathEqualTo("/person-api/x")).willReturn(aResponse().withStatus(200)
+                .withHeader("X-Road-Data-Subject", CITIZEN).withBody("{}")));
+        long providerBefore = network.providerAccessLog.merkleLog().size();
+        Forger forger = new Forger(network, network.consumer);
+        var key = network.consumer.signingKey(TestNetwork.TAX_MEMBER).orElseThrow();
+        String signature = forger.sign(forger.digest("/x", "q".getBytes(StandardCharsets.UTF_8)), key.key(),
+                key.chain().get(0));
+
+        // what the provider's server proxy sends to the consumer's server, read on the wire
+        var answer = forger.send("/x", "DEMO/GOV/1002/tax", signature, "q".getBytes(StandardCharsets.UTF_8));
+
+        assertEquals(200, answer.status(), new String(answer.body(), StandardCharsets.UTF_8));
+        assertTrue(answer.header("X-Road-Data-Subject").isEmpty(), answer.headers().toString());
+        assertEquals(providerBefore + 1, network.providerAccessLog.merkleLog().size());
+        String event = new String(network.providerAccessLog.merkleLog().entry(providerBefore), StandardCharsets.UTF_8);
+        assertTrue(event.contains("\"subjects\":[\"" + CITIZEN + "\"]"), event);
+    }
+
+    @Test
+    void personalDataServiceAnsweringWithoutSubject_isWithheldAndNamingOneReleasesIt()
+            throws IOException, InterruptedException {
+        LocalConfiguration before = network.providerConf.get();
+        ServiceId person = TestNetwork.PERSON;
+        LocalService plain = before.service(person).orElseThrow();
+        Map<ServiceId, LocalService> services = new HashMap<>(before.services());
+        services.put(person, new LocalService(person, plain.url(), plain.timeout(), true, true));
+        network.providerIs.stubFor(get(urlPathEqualTo("/person-api/anonymous")).willReturn(aResponse().withStatus(200)
+                .withBody("{\"name\":\"Mari\"}")));
+        network.providerIs.stubFor(get(urlPathEqualTo("/person-api/missing")).willReturn(aResponse().withStatus(404)
+                .withBody("{}")));
+        long providerBefore = network.providerAccessLog.merkleLog().size();
+        try {
+            network.providerConf.set(new LocalConfiguration(before.serverId(), before.clients(), services,
+                    before.accessRights(), before.localGroups()));
+
+            HttpResponse<String> withheld = taxReads("anonymous", null);
+            HttpResponse<String> notFound = taxReads("missing", null);
+            HttpResponse<String> namedByConsumer = taxReads("anonymous", CITIZEN);
+            HttpResponse<String> namedByProvider = taxReadsCitizen("personal-data-1");
+
+            assertEquals(500, withheld.statusCode(), withheld.body());
+            assertEquals("Server.ServerProxy.DataSubjectMissing", withheld.headers().firstValue("X-Road-Error").orElse(""));
+            assertTrue(withheld.body().contains("serves personal data") && !withheld.body().contains("Mari"),
+                    withheld.body());
+            assertEquals(404, notFound.statusCode(), "an unsuccessful answer names no one and passes");
+            assertEquals(200, namedByConsumer.statusCode(), namedByConsumer.body());
+            assertEquals(200, namedByProvider.statusCode(), namedByProvider.body());
+            assertEquals(providerBefore + 2, network.providerAccessLog.merkleLog().size(),
+                    "the two released answers are on record, the withheld one is not");
+        } finally {
+            network.providerConf.set(before);
+        }
+    }
+
+    private HttpResponse<String> taxReads(String path, String subject) throws IOException, InterruptedException {
+        HttpRequest.Builder request = HttpRequest.newBuilder(network.consumerUri("/r1/DEMO/GOV/1001/population/person/"
+                + path)).header("X-Road-Client", "DEMO/GOV/1002/tax").header("X-Road-Purpose", "tax-assessment");
+        if (subject != null) {
+            request.header("X-Road-Subject", subject);
+        }
+        return is.send(request.build(), HttpResponse.BodyHandlers.ofString());
     }
 
     @Test

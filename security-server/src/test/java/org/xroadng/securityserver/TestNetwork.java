@@ -151,7 +151,7 @@ final class TestNetwork implements AutoCloseable {
         providerConf.set(new LocalConfiguration(provider.serverId(), Map.of(
                 POPULATION, new LocalClient(POPULATION, LocalClient.IsAuthentication.HTTP, Set.of(), true)),
                 Map.of(PERSON, new LocalService(PERSON, URI.create(providerIs.baseUrl() + "/person-api"),
-                        Duration.ofSeconds(10), true, true)),
+                        Duration.ofSeconds(10), false, true)),
                 List.of(new AccessRight(PERSON, new AccessRight.SubsystemSubject(TAX), "*", "/**",
                         Set.of("tax-assessment"))),
                 Map.of()));

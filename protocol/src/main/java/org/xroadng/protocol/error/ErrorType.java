@@ -50,6 +50,8 @@ public enum ErrorType {
     SERVER_PROXY_CERTIFICATE_STATUS_UNAVAILABLE("Server.ServerProxy.CertificateStatusUnavailable", 500),
     SERVER_PROXY_SERVICE_FAILED("Server.ServerProxy.ServiceFailed", 500),
     SERVER_PROXY_SERVICE_TIMEOUT("Server.ServerProxy.ServiceTimeout", 500),
+    /** A personal-data service answered successfully without anyone naming whose data it was. */
+    SERVER_PROXY_DATA_SUBJECT_MISSING("Server.ServerProxy.DataSubjectMissing", 500),
     SERVER_PROXY_TIMESTAMPING_FAILED("Server.ServerProxy.TimestampingFailed", 500),
     SERVER_PROXY_INTERNAL_ERROR("Server.ServerProxy.InternalError", 500);
 

@@ -223,6 +223,7 @@ public final class ServerProxyService {
                     dataSubjects.addAll(ProtocolHeaders.subjects(header.getValue(), XRoadHeaders.DATA_SUBJECT));
                 }
             }
+            requireDataSubject(accepted, answer.status(), dataSubjects);
             List<Map.Entry<String, String>> endToEnd = HeaderFilter.endToEnd(all);
             byte[] body = answer.body();
             ResponseDigest digest = new ResponseDigest(RequestDigest.VERSION, accepted.headers().id(), answer.status(),
@@ -245,6 +246,24 @@ public final class ServerProxyService {
             return messageLog.append(record).thenApply(done -> response);
         } catch (ExchangeException e) {
             return CompletableFuture.failedFuture(e);
+        }
+    }
+
+    /**
+     * A service flagged as personal data must not release a successful (2xx) answer that nobody
+     * named a data subject for (neither the consumer's {@code X-Road-Subject} nor the provider IS's
+     * {@code X-Road-Data-Subject}): such an access would be missing from the access log, so the
+     * citizen could never see it. The answer is withheld; nothing is logged as exchanged. (The
+     * reserved accessLog service, {@code service == null}, is no personal-data service.)
+     */
+    private static void requireDataSubject(Accepted accepted, int status, List<String> dataSubjects)
+            throws ExchangeException {
+        if (accepted.service() != null && accepted.service().personalData() && status >= 200 && status < 300
+                && accepted.headers().subjects().isEmpty() && dataSubjects.isEmpty()) {
+            throw new ExchangeException(ErrorType.SERVER_PROXY_DATA_SUBJECT_MISSING, "service "
+                    + accepted.target().service().format() + " serves personal data, but neither the request ("
+                    + XRoadHeaders.SUBJECT + ") nor the provider's answer (" + XRoadHeaders.DATA_SUBJECT
+                    + ") names whose; the answer is withheld so that no access goes unlogged");
         }
     }
 
