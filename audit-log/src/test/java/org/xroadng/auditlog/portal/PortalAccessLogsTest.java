@@ -230,6 +230,21 @@ class PortalAccessLogsTest {
     }
 
     @Test
+    void everyServerSlow_allAskedAtOnceSoAllAnswerWithinTheDeadline() throws ConfigurationException {
+        // one after the other the three answers would take 1.5 s, past the 1 s deadline
+        scenario.slowMillis.put(PortalScenario.SS1, 500L);
+        scenario.slowMillis.put(PortalScenario.SS2, 500L);
+        scenario.slowMillis.put(PortalScenario.SS3, 500L);
+
+        CitizenEvents events = ask(PortalScenario.CITIZEN, Duration.ofMillis(900), Duration.ofSeconds(1));
+
+        assertEquals(List.of(), events.unreachable(), "every server answered in time");
+        assertEquals(2, events.events().size());
+        assertTrue(events.events().stream().allMatch(row -> row.verified() && row.sides().size() == 2),
+                events.events().toString());
+    }
+
+    @Test
     void sidesRecordingDifferentPurposes_doNotAgree() throws ConfigurationException {
         scenario = new PortalScenario();
         scenario.exchange("q-9", PortalScenario.T0, PortalScenario.CITIZEN, "tax-assessment", "marketing");

@@ -5,7 +5,17 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.nimbusds.jose.JOSEException;
+import com.nimbusds.jose.JWSAlgorithm;
+import com.nimbusds.jose.JWSHeader;
+import com.nimbusds.jose.crypto.MACSigner;
+import com.nimbusds.jwt.JWTClaimsSet;
+import com.nimbusds.jwt.PlainJWT;
+import com.nimbusds.jwt.SignedJWT;
 import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.security.SecureRandom;
+import java.util.Date;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -84,6 +94,41 @@ class PortalHttpTest {
         String token = network.idp.issue(new PersonalCode(PortalScenario.CITIZEN), "another-app", null);
 
         assertRefused(get("/api/v1/events", "Bearer " + token), "wrong audience");
+    }
+
+    @Test
+    void eventsWithUnsecuredAlgNoneToken_is401AlgorithmNotAllowed() throws IOException, InterruptedException {
+        String token = new PlainJWT(citizenClaims()).serialize();
+
+        assertRefused(get("/api/v1/events", "Bearer " + token), "algorithm not allowed");
+    }
+
+    @Test
+    void eventsWithHs256TokenKeyedByThePublicKey_is401AlgorithmNotAllowed() throws IOException, InterruptedException,
+            JOSEException {
+        // the classic key-confusion forgery: HMAC keyed by the provider's published public key
+        SignedJWT forged = new SignedJWT(new JWSHeader.Builder(JWSAlgorithm.HS256)
+                .keyID(network.idp.publicKey().getKeyID()).build(), citizenClaims());
+        forged.sign(new MACSigner(network.idp.publicKey().toECPublicKey().getEncoded()));
+
+        assertRefused(get("/api/v1/events", "Bearer " + forged.serialize()), "algorithm not allowed");
+    }
+
+    @Test
+    void eventsWithTokenFromAnUnknownIssuer_is401WrongIssuer() throws IOException, InterruptedException {
+        try (DevIdentityProvider other = DevIdentityProvider.start(new InetSocketAddress("127.0.0.1", 0), null,
+                List.of(URI.create(network.portal.baseUri() + "/")), null, clock, new SecureRandom())) {
+            String token = other.issue(new PersonalCode(PortalScenario.CITIZEN), DevIdentityProvider.DEFAULT_CLIENT_ID,
+                    null);
+
+            assertRefused(get("/api/v1/events", "Bearer " + token), "wrong issuer");
+        }
+    }
+
+    private JWTClaimsSet citizenClaims() {
+        return new JWTClaimsSet.Builder().issuer(network.idp.issuer()).subject(PortalScenario.CITIZEN)
+                .audience(DevIdentityProvider.DEFAULT_CLIENT_ID).issueTime(Date.from(clock.instant()))
+                .expirationTime(Date.from(clock.instant().plus(Duration.ofMinutes(5)))).build();
     }
 
     @Test

@@ -45,6 +45,8 @@ final class PortalScenario implements AccessLogSource, ServerCatalog {
     final TestServerLog.StandInWitness witness = new TestServerLog.StandInWitness();
     /** Servers whose answer never comes (until {@link #release}). */
     final Set<SecurityServerId> hanging = ConcurrentHashMap.newKeySet();
+    /** Servers that answer only after this many milliseconds. */
+    final Map<SecurityServerId, Long> slowMillis = new ConcurrentHashMap<>();
     /** Changes applied to a server's event objects after their proofs were made. */
     final Map<SecurityServerId, UnaryOperator<Map<String, Object>>> tampering = new ConcurrentHashMap<>();
     private final CountDownLatch released = new CountDownLatch(1);
@@ -103,6 +105,15 @@ final class PortalScenario implements AccessLogSource, ServerCatalog {
                 Thread.currentThread().interrupt();
             }
             throw new AccessLogSourceException(server.format() + " did not answer");
+        }
+        Long delay = slowMillis.get(server);
+        if (delay != null) {
+            try {
+                Thread.sleep(delay);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new AccessLogSourceException(server.format() + " was interrupted");
+            }
         }
         TestServerLog log = server.equals(SS1) ? consumer : server.equals(SS2) ? provider : bank;
         AccessLogAnswer answer = log.answer(subject.value(), tampering.getOrDefault(server, UnaryOperator.identity()));
