@@ -23,13 +23,14 @@ import picocli.CommandLine.Option;
                         + " TSA), central registry, the tax board's security server DEMO/GOV/1002/ss1 (hosting"
                         + " DEMO/GOV/1002/tax, DEMO/COM/2001/loans and DEMO/GOV/1000/portal), the population"
                         + " registry's DEMO/GOV/1001/ss1 (DEMO/GOV/1001/population, service person) and a sample"
-                        + " provider IS. Members, certificates, registrations, clients, the service and the access"
+                        + " provider IS, the citizen portal (as DEMO/GOV/1000/portal) and its development identity"
+                        + " provider. Members, certificates, registrations, clients, the service and the access"
                         + " right are enrolled through the components' real APIs. Then it runs sample queries, prints"
                         + " curl commands to try, writes DIR/network.json and prints a line containing 'ready'.",
                 "",
                 "Ports, from --base-port P: P trust services, P+1 registry, P+2/P+3/P+4 tax board's client proxy,"
                         + " server proxy and admin API, P+5/P+6/P+7 the population registry's, P+8 provider IS,"
-                        + " P+9 reserved for the citizen portal (not part of the demo yet).",
+                        + " P+9 citizen portal, P+10 development identity provider (for demos only).",
                 "",
                 "It runs until Ctrl-C, which stops every component. A second run on the same --data-dir (and the"
                         + " same --base-port) reuses the state and skips what is already enrolled. Tokens use the"
@@ -40,7 +41,7 @@ final class DemoCommand implements Callable<Integer> {
     private final Services services;
 
     @Option(names = "--base-port", paramLabel = "P", defaultValue = "" + DemoPorts.DEFAULT_BASE,
-            description = "First of the ten consecutive loopback ports used (default: ${DEFAULT-VALUE})")
+            description = "First of the " + DemoPorts.SPAN + " consecutive loopback ports used (default: ${DEFAULT-VALUE})")
     int basePort;
 
     @Option(names = "--data-dir", paramLabel = "DIR", defaultValue = "demo-data",

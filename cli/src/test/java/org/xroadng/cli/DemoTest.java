@@ -113,6 +113,35 @@ class DemoTest {
     }
 
     @Test
+    void help_namesEveryPortAndComponentTheDemoStarts() {
+        CliRunner.Run run = cli.run("demo", "--help");
+
+        assertEquals(0, run.exitCode(), run.err());
+        String help = run.out().replaceAll("\\s+", " ");
+        assertTrue(help.contains("P+9 citizen portal, P+10 development identity provider"), help);
+        assertTrue(help.contains("First of the " + DemoPorts.SPAN + " consecutive loopback ports"), help);
+        assertFalse(help.contains("not part of the demo yet"), help);
+    }
+
+    @Test
+    void secondRunWithAnotherBasePort_isRefusedNamingTheFirst() throws InterruptedException {
+        int base = RunningDemo.freeBasePort();
+        Path data = dir.resolve("demo-data");
+        start(base, data);
+        stop();
+
+        int other = RunningDemo.freeBasePort();
+        while (other == base) {
+            other = RunningDemo.freeBasePort();
+        }
+
+        CliRunner.Run run = cli.run("demo", "--base-port", String.valueOf(other), "--data-dir", data.toString());
+
+        assertEquals(1, run.exitCode());
+        assertTrue(run.err().contains("--base-port " + base), run.err());
+    }
+
+    @Test
     void baseWithoutRoomForTenPorts_isRefused() {
         CliRunner.Run run = cli.run("demo", "--base-port", "65530", "--data-dir", dir.resolve("d").toString());
 
