@@ -81,11 +81,11 @@ class CitizenPortalDemoTest {
     private static JsonNode taxBoardRow(JsonNode events) {
         for (JsonNode row : events.path("events")) {
             if ("DEMO/GOV/1002/tax".equals(row.path("client").asText())
-                    && "/EE38001010001".equals(row.path("path").asText())) {
+                    && "/EE38001010001".equals(row.path("path").asText()) && "ok".equals(row.path("outcome").asText())) {
                 return row;
             }
         }
-        throw new AssertionError("no row for the tax board's read in " + events);
+        throw new AssertionError("no row for the tax board's completed read in " + events);
     }
 
     @Test
@@ -172,12 +172,53 @@ class CitizenPortalDemoTest {
             }
             ports.appendTail(mapped);
             String output = RunningDemo.sh(mapped.toString());
-            String expected = command.contains("/accessLog") ? "\"events\"" : command.contains("/witness/") ? "\"rootHash\""
-                    : command.contains("/api/v1/events") ? "\"subject\"" : "HTTP/";
-            assertTrue(output.contains(expected), mapped + "\n" + output);
+            assertReadmeExample(command, mapped.toString(), output);
             run++;
         }
-        assertEquals(6, run, "the README's demo examples: three queries, the portal's token and events, accessLog, witness");
+        assertEquals(10, run, "the README's demo examples: three queries, four for developers, the portal's token and"
+                + " events, accessLog, witness");
+    }
+
+    /**
+     * What each of the README's demo examples must answer; an example without an expectation here
+     * fails, so a new one in the README needs one.
+     */
+    private static void assertReadmeExample(String command, String ran, String output) {
+        String context = ran + "\n" + output;
+        if (command.contains("/accessLog")) {
+            assertTrue(output.contains("\"server\":\"DEMO/GOV/1001/ss1\"") && output.contains("\"events\":[{")
+                    && output.contains("\"proof\"") && output.contains(DemoCast.CITIZEN), context);
+        } else if (command.contains("/witness/")) {
+            assertTrue(output.contains("\"checkpoint\":\"ey") && output.contains("\"rootHash\"")
+                    && output.contains("\"witnessedAt\""), context);
+        } else if (command.contains("/api/v1/events")) {
+            assertTrue(output.contains("\"subject\":\"" + DemoCast.CITIZEN + "\"") && output.contains("\"verified\":true")
+                    && output.contains("\"client\":\"DEMO/GOV/1002/tax\""), context);
+        } else if (command.contains("DEMO/COM/2001/loans")) {
+            assertAnswer(output, 500, "Server.ServerProxy.AccessDenied", context);
+        } else if (command.contains("X-Road-Purpose: marketing")) {
+            assertAnswer(output, 500, "Server.ServerProxy.PurposeNotAllowed", context);
+        } else if (command.contains("DEMO/GOV/1002/nosuch")) {
+            assertAnswer(output, 400, "Client.UnknownClient", context);
+        } else if (command.contains("..%2F")) {
+            assertAnswer(output, 400, "Client.InvalidUri", context);
+        } else if (command.endsWith("/EE00000000000")) {
+            assertTrue(output.startsWith("HTTP/1.1 404") && output.contains("\"type\":\"NotFound\""), context);
+        } else if (command.contains("X-Road-Client: DEMO/GOV/1002/tax") && command.endsWith("/" + DemoCast.CITIZEN)) {
+            assertTrue(output.startsWith("HTTP/1.1 200") && output.contains("Maasikas"), context);
+            if (command.contains("X-Road-Id: ")) {
+                String id = command.replaceAll(".*X-Road-Id: ([^']*)'.*", "$1");
+                assertTrue(output.toLowerCase().contains("x-road-id: " + id.toLowerCase()), context);
+            }
+        } else {
+            throw new AssertionError("no expectation for the README example " + command);
+        }
+    }
+
+    private static void assertAnswer(String output, int status, String errorType, String context) {
+        assertTrue(output.startsWith("HTTP/1.1 " + status), context);
+        assertTrue(output.toLowerCase().contains("x-road-error: " + errorType.toLowerCase()), context);
+        assertTrue(output.contains("\"type\":\"" + errorType + "\""), context);
     }
 
     @Test
