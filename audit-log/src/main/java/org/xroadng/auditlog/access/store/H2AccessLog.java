@@ -2,12 +2,14 @@ package org.xroadng.auditlog.access.store;
 
 import java.nio.file.Path;
 import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import org.xroadng.auditlog.access.AccessEvent;
 import org.xroadng.auditlog.access.AccessLog;
 import org.xroadng.auditlog.access.SubjectLinks;
@@ -20,7 +22,8 @@ import org.xroadng.protocol.store.Jdbc;
  * An {@link AccessLog} in the {@code auditlog} database: the events' leaves in an
  * {@link H2MerkleLog} and one {@code access_subject} row per (subject, leaf) written in the same
  * transaction (migration {@code db/auditlog/V2__access_subject.sql}), so a subject's events are an
- * index range scan however long the log grows. One process owns the database.
+ * index range scan however long the log grows, and one {@code access_subject_latest} row per subject
+ * (V3) naming its latest event, for the next event's link. One process owns the database.
  */
 public final class H2AccessLog implements AccessLog, AutoCloseable {
 
@@ -78,22 +81,49 @@ public final class H2AccessLog implements AccessLog, AutoCloseable {
                 }
                 s.executeBatch();
             }
+            Map<String, Long> latest = new HashMap<>();
+            for (int i = 0; i < events.size(); i++) {
+                for (String subject : events.get(i).subjects()) {
+                    latest.put(subject, first + i);
+                }
+            }
+            try (PreparedStatement s = c.prepareStatement(
+                    "MERGE INTO access_subject_latest (subject, leaf_index) KEY (subject) VALUES (?, ?)")) {
+                for (Map.Entry<String, Long> subject : latest.entrySet()) {
+                    s.setString(1, subject.getKey());
+                    s.setLong(2, subject.getValue());
+                    s.addBatch();
+                }
+                s.executeBatch();
+            }
         });
     }
 
-    /** The index of the latest event naming each of the events' subjects that has one: one query. */
+    /**
+     * The index of the latest event naming each of the events' subjects that has one: a key lookup
+     * each in {@code access_subject_latest}, so the cost does not grow with the number of events a
+     * subject already has (a population register's frequent subjects have many).
+     */
     private Map<String, Long> latestIndexes(List<AccessEvent> events) {
-        List<String> subjects = new ArrayList<>(SubjectLinks.subjectsOf(events));
+        Set<String> subjects = SubjectLinks.subjectsOf(events);
         if (subjects.isEmpty()) {
             return Map.of();
         }
-        String marks = String.join(", ", Collections.nCopies(subjects.size(), "?"));
-        List<Map.Entry<String, Long>> rows = database.inTransaction(c -> Jdbc.query(c,
-                "SELECT subject, MAX(leaf_index) FROM access_subject WHERE subject IN (" + marks + ") GROUP BY subject",
-                r -> Map.entry(r.getString(1), r.getLong(2)), subjects.toArray()));
-        Map<String, Long> latest = new HashMap<>();
-        rows.forEach(row -> latest.put(row.getKey(), row.getValue()));
-        return latest;
+        return database.inTransaction(c -> {
+            Map<String, Long> latest = new HashMap<>();
+            try (PreparedStatement s = c.prepareStatement(
+                    "SELECT leaf_index FROM access_subject_latest WHERE subject = ?")) {
+                for (String subject : subjects) {
+                    s.setString(1, subject);
+                    try (ResultSet r = s.executeQuery()) {
+                        if (r.next()) {
+                            latest.put(subject, r.getLong(1));
+                        }
+                    }
+                }
+            }
+            return latest;
+        });
     }
 
     @Override
