@@ -46,7 +46,7 @@ final class ArchiveTable {
     static List<Candidate> oldestBatches(Connection c, Instant cutoff, int limit) throws SQLException {
         List<Candidate> candidates = Jdbc.query(c, "SELECT b.id, b.root, b.size, b.first_record_id, b.tsa_url, b.token,"
                 + " b.stamped_at, b.gen_time, (SELECT MAX(m.stored_at) FROM message_record m"
-                + " WHERE m.timestamp_batch_id = b.id) AS newest FROM timestamp_batch b"
+                + " WHERE m.id BETWEEN b.first_record_id AND b.last_record_id) AS newest FROM timestamp_batch b"
                 + " WHERE b.id < (SELECT MAX(id) FROM timestamp_batch) ORDER BY b.id LIMIT ?",
                 r -> new Candidate(new TimestampBatch(r.getLong("id"), r.getBytes("root"), r.getInt("size"),
                         r.getLong("first_record_id"), r.getString("tsa_url"), r.getBytes("token"),
@@ -70,9 +70,10 @@ final class ArchiveTable {
 
     /** The records of a batch in leaf order, every column as stored. */
     static List<ArchivedRecord> records(Connection c, TimestampBatch batch) throws SQLException {
-        return Jdbc.query(c, "SELECT " + RecordTable.COLUMNS + ", timestamp_batch_id, leaf_index, inclusion_path"
-                + " FROM message_record WHERE id BETWEEN ? AND ? ORDER BY id", r -> new ArchivedRecord(
-                RecordTable.row(r), r.getBytes("record_hash"), r.getLong("timestamp_batch_id"), r.getInt("leaf_index"),
+        return Jdbc.query(c, "SELECT " + RecordTable.COLUMNS + ", st.batch_id, st.leaf_index, st.inclusion_path"
+                + " FROM message_record JOIN record_stamp st ON st.record_id = id WHERE id BETWEEN ? AND ? ORDER BY id",
+                r -> new ArchivedRecord(
+                RecordTable.row(r), r.getBytes("record_hash"), r.getLong("batch_id"), r.getInt("leaf_index"),
                 RecordStamp.split(r.getBytes("inclusion_path"))), batch.firstRecordId(), batch.lastRecordId());
     }
 
@@ -93,8 +94,8 @@ final class ArchiveTable {
         HexFormat hex = HexFormat.of();
         long first = file.firstRecord().row().id();
         long last = file.lastRecord().row().id();
-        List<Object[]> stored = Jdbc.query(c, "SELECT id, record_hash, timestamp_batch_id FROM message_record"
-                + " WHERE id BETWEEN ? AND ? ORDER BY id", r -> new Object[] {r.getLong(1), r.getBytes(2),
+        List<Object[]> stored = Jdbc.query(c, "SELECT m.id, m.record_hash, st.batch_id FROM message_record m"
+                + " LEFT JOIN record_stamp st ON st.record_id = m.id WHERE m.id BETWEEN ? AND ? ORDER BY m.id", r -> new Object[] {r.getLong(1), r.getBytes(2),
                 r.getObject(3, Long.class)}, first, last);
         List<ArchivedRecord> archived = new ArrayList<>();
         file.batches().forEach(b -> archived.addAll(b.records()));
@@ -116,6 +117,7 @@ final class ArchiveTable {
         }
         long firstBatch = file.batches().get(0).batch().id();
         long lastBatch = file.batches().get(file.batches().size() - 1).batch().id();
+        Jdbc.update(c, "DELETE FROM record_stamp WHERE record_id BETWEEN ? AND ?", first, last);
         Jdbc.update(c, "DELETE FROM message_record WHERE id BETWEEN ? AND ?", first, last);
         int batches = Jdbc.update(c, "DELETE FROM timestamp_batch WHERE id BETWEEN ? AND ?", firstBatch, lastBatch);
         if (batches != file.batches().size()) {

@@ -26,18 +26,28 @@ final class StampTable {
 
     /** The oldest unstamped records, in id order, at most {@code limit}. */
     static List<Unstamped> unstamped(Connection c, int limit) throws SQLException {
-        return Jdbc.query(c, "SELECT id, record_hash FROM message_record WHERE timestamp_batch_id IS NULL"
-                + " ORDER BY id LIMIT ?", r -> new Unstamped(r.getLong(1), r.getBytes(2)), limit);
+        return Jdbc.query(c, "SELECT id, record_hash FROM message_record WHERE id > ? ORDER BY id LIMIT ?",
+                r -> new Unstamped(r.getLong(1), r.getBytes(2)), lastStamped(c), limit);
     }
 
     static long countUnstamped(Connection c) throws SQLException {
-        return Jdbc.count(c, "SELECT COUNT(*) FROM message_record WHERE timestamp_batch_id IS NULL");
+        return Jdbc.count(c, "SELECT COUNT(*) FROM message_record WHERE id > ?", lastStamped(c));
     }
 
     /**
-     * Stores a batch and marks its records, leaf i being {@code records.get(i)}; the caller owns the
+     * The id of the newest stamped record, 0 when none is: batches cover consecutive ids in order,
+     * so every record above it is unstamped and none below it is. (Archiving always keeps the
+     * newest batch, so its stamps stay.)
+     */
+    private static long lastStamped(Connection c) throws SQLException {
+        return Jdbc.count(c, "SELECT COALESCE(MAX(record_id), 0) FROM record_stamp");
+    }
+
+    /**
+     * Stores a batch and its records' stamps, leaf i being {@code records.get(i)}; the caller owns the
      * transaction. Assigns the batch id (one more than the largest). Refuses, by an exception that
-     * rolls the transaction back, when any record is no longer unstamped.
+     * rolls the transaction back, unless the batch starts at the first unstamped record (and the
+     * primary key refuses a record stamped twice).
      */
     static long insert(Connection c, TimestampBatch batch, List<Unstamped> records, List<List<byte[]>> paths)
             throws SQLException {
@@ -46,31 +56,30 @@ final class StampTable {
                 + " stamped_at, gen_time) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", id, batch.root(), batch.size(),
                 batch.firstRecordId(), batch.lastRecordId(), batch.tsaUrl(), batch.token(), batch.stampedAt(),
                 batch.genTime());
-        try (PreparedStatement s = c.prepareStatement("UPDATE message_record SET timestamp_batch_id = ?,"
-                + " leaf_index = ?, inclusion_path = ? WHERE id = ? AND timestamp_batch_id IS NULL")) {
+        long expectedFirst = lastStamped(c) + 1;
+        if (records.isEmpty() || records.get(0).id() != expectedFirst) {
+            throw new SQLException("batch " + id + " was to start at record " + (records.isEmpty() ? "(none)"
+                    : records.get(0).id()) + " but the first unstamped record is " + expectedFirst);
+        }
+        try (PreparedStatement s = c.prepareStatement("INSERT INTO record_stamp (record_id, batch_id, leaf_index,"
+                + " inclusion_path) VALUES (?, ?, ?, ?)")) {
             for (int i = 0; i < records.size(); i++) {
-                s.setLong(1, id);
-                s.setInt(2, i);
-                s.setBytes(3, RecordStamp.join(paths.get(i)));
-                s.setLong(4, records.get(i).id());
+                s.setLong(1, records.get(i).id());
+                s.setLong(2, id);
+                s.setInt(3, i);
+                s.setBytes(4, RecordStamp.join(paths.get(i)));
                 s.addBatch();
             }
-            int[] counts = s.executeBatch();
-            for (int i = 0; i < counts.length; i++) {
-                if (counts[i] != 1) {
-                    throw new SQLException("record " + records.get(i).id() + " was to be stamped in batch " + id
-                            + " but is no longer unstamped");
-                }
-            }
+            s.executeBatch();
         }
         return id;
     }
 
     /** A record's stamp; empty when there is no such record or it is not stamped yet. */
     static Optional<RecordStamp> stampOf(Connection c, long recordId) throws SQLException {
-        return Jdbc.queryOne(c, "SELECT m.id AS record_id, m.record_hash, m.leaf_index, m.inclusion_path, "
-                + BATCH_COLUMNS + " FROM message_record m JOIN timestamp_batch b ON b.id = m.timestamp_batch_id"
-                + " WHERE m.id = ?", r -> new RecordStamp(r.getLong("record_id"), r.getBytes("record_hash"),
+        return Jdbc.queryOne(c, "SELECT m.id AS record_id, m.record_hash, st.leaf_index, st.inclusion_path, "
+                + BATCH_COLUMNS + " FROM message_record m JOIN record_stamp st ON st.record_id = m.id"
+                + " JOIN timestamp_batch b ON b.id = st.batch_id WHERE m.id = ?", r -> new RecordStamp(r.getLong("record_id"), r.getBytes("record_hash"),
                 r.getInt("leaf_index"), RecordStamp.split(r.getBytes("inclusion_path")), batch(r)), recordId);
     }
 

@@ -191,8 +191,8 @@ class MessageLogArchiverTest {
         assertEquals(List.of(7L, 8L, 9L, 10L), List.of(count("SELECT MIN(id) FROM message_record"),
                 count("SELECT MIN(id) + 1 FROM message_record"), count("SELECT MAX(id) - 1 FROM message_record"),
                 count("SELECT MAX(id) FROM message_record")));
-        assertEquals(2, count("SELECT COUNT(*) FROM message_record WHERE timestamp_batch_id = 4"));
-        assertEquals(2, count("SELECT COUNT(*) FROM message_record WHERE timestamp_batch_id IS NULL"));
+        assertEquals(2, count("SELECT COUNT(*) FROM record_stamp WHERE batch_id = 4"));
+        assertEquals(2, count("SELECT COUNT(*) FROM message_record m WHERE NOT EXISTS (SELECT 1 FROM record_stamp st WHERE st.record_id = m.id)"));
         assertEquals(0, archiver().archive(Duration.ofMinutes(1)).records());
     }
 
