@@ -1,0 +1,76 @@
+package org.xroadng.securityserver.log;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.List;
+import org.bouncycastle.jce.provider.BouncyCastleProvider;
+import org.flywaydb.core.Flyway;
+import org.h2.jdbcx.JdbcDataSource;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.xroadng.protocol.store.Jdbc;
+
+/**
+ * A message log written before migration V5 (stamps as columns of message_record) keeps every
+ * record's stamp and its unstamped records once opened: V5 moves the stamps into record_stamp.
+ */
+class StampMigrationTest {
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void logStampedBeforeV5_keepsItsStampsAndUnstampedRecordsAfterOpening() throws SQLException, MessageLogException {
+        Path file = dir.resolve("messagelog");
+        JdbcDataSource source = new JdbcDataSource();
+        source.setURL(H2MessageLog.jdbcUrl(file));
+        source.setUser("messagelog");
+        source.setPassword("");
+        Flyway.configure().dataSource(source).locations("classpath:db/messagelog").target("4").load().migrate();
+        byte[] root = filled(0x11);
+        byte[] sibling = filled(0x22);
+        try (Connection c = source.getConnection()) {
+            Jdbc.update(c, "INSERT INTO timestamp_batch (id, root, size, first_record_id, last_record_id, tsa_url, token,"
+                    + " stamped_at, gen_time) VALUES (1, ?, 2, 1, 2, 'http://tsa.example/tsa', ?, ?, ?)", root,
+                    new byte[] {48, 0}, Instant.parse("2026-03-01T10:00:01Z"), Instant.parse("2026-03-01T10:00:01Z"));
+            for (long id = 1; id <= 3; id++) {
+                Jdbc.update(c, "INSERT INTO message_record (id, side, kind, query_id, client, service, exchanged_at,"
+                        + " stored_at, signature, body_sha256, body_sealed, prev_hash, record_hash, timestamp_batch_id,"
+                        + " leaf_index, inclusion_path) VALUES (?, 'consumer', ?, 'q-1', 'DEMO/GOV/1002/tax',"
+                        + " 'DEMO/GOV/1001/population/person', ?, ?, 'jws', ?, ?, ?, ?, ?, ?, ?)", id,
+                        id % 2 == 1 ? "request" : "response", Instant.parse("2026-03-01T10:00:00Z"),
+                        Instant.parse("2026-03-01T10:00:00Z"), filled(1), new byte[] {1}, filled((int) id - 1),
+                        filled((int) id), id <= 2 ? 1L : null, id <= 2 ? (int) id - 1 : null, id <= 2 ? sibling : null);
+            }
+        }
+
+        try (H2MessageLog log = H2MessageLog.open(file, MessageLogKey.of(new byte[32]), new BouncyCastleProvider(),
+                new SecureRandom(), Clock.systemUTC(), MessageLogSettings.defaults(), MessageLogListener.NONE)) {
+            RecordStamp second = log.stampOf(2).orElseThrow();
+            assertEquals(1, second.batch().id());
+            assertEquals(1, second.leafIndex());
+            assertEquals(1, second.path().size());
+            assertArrayEquals(sibling, second.path().get(0));
+            assertArrayEquals(root, second.batch().root());
+            assertTrue(log.stampOf(3).isEmpty(), "record 3 was not stamped and is not now");
+            try (Connection c = source.getConnection()) {
+                assertEquals(1, StampTable.countUnstamped(c));
+                assertEquals(List.of(3L), StampTable.unstamped(c, 10).stream().map(StampTable.Unstamped::id).toList());
+            }
+        }
+    }
+
+    private static byte[] filled(int value) {
+        byte[] bytes = new byte[32];
+        java.util.Arrays.fill(bytes, (byte) value);
+        return bytes;
+    }
+}
