@@ -2,14 +2,13 @@ package org.xroadng.auditlog.access.store;
 
 import java.nio.file.Path;
 import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Set;
 import org.xroadng.auditlog.access.AccessEvent;
 import org.xroadng.auditlog.access.AccessLog;
 import org.xroadng.auditlog.access.SubjectLinks;
@@ -22,14 +21,26 @@ import org.xroadng.protocol.store.Jdbc;
  * An {@link AccessLog} in the {@code auditlog} database: the events' leaves in an
  * {@link H2MerkleLog} and one {@code access_subject} row per (subject, leaf) written in the same
  * transaction (migration {@code db/auditlog/V2__access_subject.sql}), so a subject's events are an
- * index range scan however long the log grows, and one {@code access_subject_latest} row per subject
- * (V3) naming its latest event, for the next event's link. One process owns the database.
+ * index range scan however long the log grows. One process owns the database.
  */
 public final class H2AccessLog implements AccessLog, AutoCloseable {
+
+    private static final int LATEST_CACHE_SIZE = 100_000;
 
     private final Database database;
     private final H2MerkleLog log;
     private final boolean ownsDatabase;
+    /**
+     * The latest leaf index of the most recently named subjects, least recently named evicted
+     * first; changed only after an append committed, under this object's lock, so it always agrees
+     * with {@code access_subject}.
+     */
+    private final Map<String, Long> latest = new LinkedHashMap<>(1024, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, Long> eldest) {
+            return size() > LATEST_CACHE_SIZE;
+        }
+    };
 
     private H2AccessLog(Database database, H2MerkleLog log, boolean ownsDatabase) {
         this.database = database;
@@ -65,65 +76,58 @@ public final class H2AccessLog implements AccessLog, AutoCloseable {
         }
         long expectedFirst = log.size();
         List<byte[]> entries = SubjectLinks.entries(events, expectedFirst, latestIndexes(events));
-        return log.appendAll(entries, (c, first) -> {
-            if (first != expectedFirst) {
+        long first = log.appendAll(entries, (c, firstIndex) -> {
+            if (firstIndex != expectedFirst) {
                 throw new IllegalStateException("the access log's Merkle log grew from " + expectedFirst + " to "
-                        + first + " behind the access log's back; its links would be wrong");
+                        + firstIndex + " behind the access log's back; its links would be wrong");
             }
             try (PreparedStatement s = c.prepareStatement(
                     "INSERT INTO access_subject (subject, leaf_index) VALUES (?, ?)")) {
                 for (int i = 0; i < events.size(); i++) {
                     for (String subject : events.get(i).subjects()) {
                         s.setString(1, subject);
-                        s.setLong(2, first + i);
+                        s.setLong(2, firstIndex + i);
                         s.addBatch();
                     }
                 }
                 s.executeBatch();
             }
-            Map<String, Long> latest = new HashMap<>();
-            for (int i = 0; i < events.size(); i++) {
-                for (String subject : events.get(i).subjects()) {
-                    latest.put(subject, first + i);
-                }
-            }
-            try (PreparedStatement s = c.prepareStatement(
-                    "MERGE INTO access_subject_latest (subject, leaf_index) KEY (subject) VALUES (?, ?)")) {
-                for (Map.Entry<String, Long> subject : latest.entrySet()) {
-                    s.setString(1, subject.getKey());
-                    s.setLong(2, subject.getValue());
-                    s.addBatch();
-                }
-                s.executeBatch();
-            }
         });
+        for (int i = 0; i < events.size(); i++) {
+            for (String subject : events.get(i).subjects()) {
+                latest.put(subject, first + i);
+            }
+        }
+        return first;
     }
 
     /**
-     * The index of the latest event naming each of the events' subjects that has one: a key lookup
-     * each in {@code access_subject_latest}, so the cost does not grow with the number of events a
-     * subject already has (a population register's frequent subjects have many).
+     * The index of the latest event naming each of the events' subjects that has one. Recently
+     * named subjects are answered from {@link #latest}; the others with one query. (H2 finds a
+     * subject's maximum by walking all of its index rows, so without the cache an append would cost
+     * more the more often its subjects were named before: a population register's frequent
+     * subjects are.)
      */
     private Map<String, Long> latestIndexes(List<AccessEvent> events) {
-        Set<String> subjects = SubjectLinks.subjectsOf(events);
-        if (subjects.isEmpty()) {
-            return Map.of();
-        }
-        return database.inTransaction(c -> {
-            Map<String, Long> latest = new HashMap<>();
-            try (PreparedStatement s = c.prepareStatement(
-                    "SELECT leaf_index FROM access_subject_latest WHERE subject = ?")) {
-                for (String subject : subjects) {
-                    s.setString(1, subject);
-                    try (ResultSet r = s.executeQuery()) {
-                        if (r.next()) {
-                            latest.put(subject, r.getLong(1));
-                        }
-                    }
-                }
+        Map<String, Long> found = new HashMap<>();
+        List<String> missing = new ArrayList<>();
+        for (String subject : SubjectLinks.subjectsOf(events)) {
+            Long index = latest.get(subject);
+            if (index != null) {
+                found.put(subject, index);
+            } else {
+                missing.add(subject);
             }
-            return latest;
-        });
+        }
+        if (missing.isEmpty()) {
+            return found;
+        }
+        String marks = String.join(", ", Collections.nCopies(missing.size(), "?"));
+        List<Map.Entry<String, Long>> rows = database.inTransaction(c -> Jdbc.query(c,
+                "SELECT subject, MAX(leaf_index) FROM access_subject WHERE subject IN (" + marks + ") GROUP BY subject",
+                r -> Map.entry(r.getString(1), r.getLong(2)), missing.toArray()));
+        rows.forEach(row -> found.put(row.getKey(), row.getValue()));
+        return found;
     }
 
     @Override
