@@ -72,9 +72,9 @@ final class ArchiveTable {
     static List<ArchivedRecord> records(Connection c, TimestampBatch batch) throws SQLException {
         return Jdbc.query(c, "SELECT " + RecordTable.COLUMNS + ", st.batch_id, st.leaf_index, st.inclusion_path"
                 + " FROM message_record JOIN record_stamp st ON st.record_id = id WHERE id BETWEEN ? AND ? ORDER BY id",
-                r -> new ArchivedRecord(
-                RecordTable.row(r), r.getBytes("record_hash"), r.getLong("batch_id"), r.getInt("leaf_index"),
-                RecordStamp.split(r.getBytes("inclusion_path"))), batch.firstRecordId(), batch.lastRecordId());
+                r -> new ArchivedRecord(RecordTable.row(r), r.getBytes("record_hash"), r.getLong("batch_id"),
+                        r.getInt("leaf_index"), RecordStamp.split(r.getBytes("inclusion_path"))),
+                batch.firstRecordId(), batch.lastRecordId());
     }
 
     /**
@@ -95,8 +95,8 @@ final class ArchiveTable {
         long first = file.firstRecord().row().id();
         long last = file.lastRecord().row().id();
         List<Object[]> stored = Jdbc.query(c, "SELECT m.id, m.record_hash, st.batch_id FROM message_record m"
-                + " LEFT JOIN record_stamp st ON st.record_id = m.id WHERE m.id BETWEEN ? AND ? ORDER BY m.id", r -> new Object[] {r.getLong(1), r.getBytes(2),
-                r.getObject(3, Long.class)}, first, last);
+                + " LEFT JOIN record_stamp st ON st.record_id = m.id WHERE m.id BETWEEN ? AND ? ORDER BY m.id",
+                r -> new Object[] {r.getLong(1), r.getBytes(2), r.getObject(3, Long.class)}, first, last);
         List<ArchivedRecord> archived = new ArrayList<>();
         file.batches().forEach(b -> archived.addAll(b.records()));
         if (stored.size() != archived.size()) {

@@ -79,8 +79,9 @@ final class StampTable {
     static Optional<RecordStamp> stampOf(Connection c, long recordId) throws SQLException {
         return Jdbc.queryOne(c, "SELECT m.id AS record_id, m.record_hash, st.leaf_index, st.inclusion_path, "
                 + BATCH_COLUMNS + " FROM message_record m JOIN record_stamp st ON st.record_id = m.id"
-                + " JOIN timestamp_batch b ON b.id = st.batch_id WHERE m.id = ?", r -> new RecordStamp(r.getLong("record_id"), r.getBytes("record_hash"),
-                r.getInt("leaf_index"), RecordStamp.split(r.getBytes("inclusion_path")), batch(r)), recordId);
+                + " JOIN timestamp_batch b ON b.id = st.batch_id WHERE m.id = ?",
+                r -> new RecordStamp(r.getLong("record_id"), r.getBytes("record_hash"), r.getInt("leaf_index"),
+                        RecordStamp.split(r.getBytes("inclusion_path")), batch(r)), recordId);
     }
 
     /** A batch by id. */
