@@ -116,7 +116,7 @@ class AccessLogServiceTest {
         String providerEvent = new String(network.providerAccessLog.merkleLog().entry(providerBefore), StandardCharsets.UTF_8);
         assertTrue(consumerEvent.contains("\"side\":\"consumer\"") && consumerEvent.contains("\"queryId\":\"both-sides-1\""),
                 consumerEvent);
-        assertTrue(consumerEvent.contains("\"subjects\":[\"" + CITIZEN + "\"]"), consumerEvent);
+        assertTrue(consumerEvent.contains("\"subjects\":[\"" + CITIZEN + "\",\"EE49002020000\"]"), consumerEvent);
         assertTrue(providerEvent.contains("\"side\":\"provider\"") && providerEvent.contains("\"purpose\":\"tax-assessment\""),
                 providerEvent);
         assertTrue(providerEvent.contains("\"subjects\":[\"" + CITIZEN + "\",\"EE49002020000\"]"), providerEvent);
@@ -142,6 +142,23 @@ class AccessLogServiceTest {
         assertEquals(providerBefore + 1, network.providerAccessLog.merkleLog().size());
         String event = new String(network.providerAccessLog.merkleLog().entry(providerBefore), StandardCharsets.UTF_8);
         assertTrue(event.contains("\"subjects\":[\"" + CITIZEN + "\"]"), event);
+    }
+
+    @Test
+    void subjectNamedOnlyByTheProvidersIs_recordedOnBothSidesFromTheSignedAnswer() throws IOException,
+            InterruptedException {
+        long consumerBefore = network.consumerAccessLog.merkleLog().size();
+        long providerBefore = network.providerAccessLog.merkleLog().size();
+
+        HttpResponse<String> response = taxReads(CITIZEN, null);
+
+        assertEquals(200, response.statusCode(), response.body());
+        assertFalse(response.headers().firstValue("X-Road-Data-Subject").isPresent());
+        assertEquals(consumerBefore + 1, network.consumerAccessLog.merkleLog().size(), "the consumer's record");
+        assertEquals(providerBefore + 1, network.providerAccessLog.merkleLog().size(), "the provider's record");
+        String consumerEvent = new String(network.consumerAccessLog.merkleLog().entry(consumerBefore), StandardCharsets.UTF_8);
+        assertTrue(consumerEvent.contains("\"side\":\"consumer\"")
+                && consumerEvent.contains("\"subjects\":[\"" + CITIZEN + "\",\"EE49002020000\"]"), consumerEvent);
     }
 
     @Test

@@ -222,6 +222,7 @@ public final class ClientProxyService {
             listener.signature(ExchangeListener.Side.CONSUMER, false);
             ResponseCheck.check(out.target().service().subsystem().member(), out.signature(), out.headers().id(),
                     verified, response.status(), endToEnd, body);
+            List<String> dataSubjects = signedDataSubjects(verified.summary());
             List<Map.Entry<String, String>> headers = new ArrayList<>(endToEnd);
             headers.add(Map.entry(XRoadHeaders.CLIENT, out.headers().client().format()));
             headers.add(Map.entry(XRoadHeaders.SERVICE, out.target().service().format()));
@@ -232,11 +233,25 @@ public final class ClientProxyService {
             ProtocolHeaders h = out.headers();
             ExchangeRecord record = new ExchangeRecord("consumer", h.id(), out.requestId(), h.client(),
                     out.target().service(), out.request().method(), out.target().path(), h.userId(), h.issue(),
-                    h.purpose(), h.subjects(), List.of(), out.signature(), out.request().body(), signature, body,
+                    h.purpose(), h.subjects(), dataSubjects, out.signature(), out.request().body(), signature, body,
                     response.status(), clock.instant());
             return messageLog.append(record).thenApply(done -> answer);
         } catch (ExchangeException e) {
             return CompletableFuture.failedFuture(e);
+        }
+    }
+
+    /**
+     * The data subjects the provider's signed answer names (its IS's {@code X-Road-Data-Subject}),
+     * held to the rules of the header itself; a provider naming malformed ones is refused like any
+     * answer that fails verification, so nothing unexpected reaches the access log.
+     */
+    private static List<String> signedDataSubjects(ResponseDigest digest) throws ExchangeException {
+        try {
+            return ProtocolHeaders.subjects(String.join(",", digest.dataSubjects()), "dataSubjects");
+        } catch (ExchangeException e) {
+            throw new ExchangeException(ErrorType.CLIENT_PROXY_INVALID_SIGNATURE, "the provider's signed answer"
+                    + " names data subjects that are not allowed: " + e.getMessage());
         }
     }
 

@@ -228,7 +228,7 @@ public final class ServerProxyService {
             byte[] body = answer.body();
             ResponseDigest digest = new ResponseDigest(RequestDigest.VERSION, accepted.headers().id(), answer.status(),
                     MessageHashes.headers(endToEnd), MessageHashes.sha256(body),
-                    MessageHashes.sha256(accepted.signature()), clock.instant().getEpochSecond());
+                    MessageHashes.sha256(accepted.signature()), dataSubjects, clock.instant().getEpochSecond());
             String signature = signer.sign(accepted.target().service().subsystem().member(), digest, accepted.trusted(),
                     ErrorType.SERVER_PROXY_INTERNAL_ERROR, ErrorType.SERVER_PROXY_CERTIFICATE_STATUS_UNAVAILABLE);
             listener.signature(ExchangeListener.Side.PROVIDER, true);

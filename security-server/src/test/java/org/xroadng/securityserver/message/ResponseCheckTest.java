@@ -20,7 +20,7 @@ class ResponseCheckTest {
     private static MessageVerifier.Verified<ResponseDigest> signed(MemberId signer, String requestHash, String id,
                                                                    int status, byte[] body) {
         return new MessageVerifier.Verified<>(signer, new ResponseDigest(1, id, status, MessageHashes.headers(HEADERS),
-                MessageHashes.sha256(body), requestHash, 0), null);
+                MessageHashes.sha256(body), requestHash, List.of(), 0), null);
     }
 
     @Test
