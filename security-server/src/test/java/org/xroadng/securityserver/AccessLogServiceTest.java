@@ -162,6 +162,25 @@ class AccessLogServiceTest {
     }
 
     @Test
+    void providerIsNamingAMalformedSubject_answerWithheldAsServiceFailedAndNothingRecorded() throws IOException,
+            InterruptedException {
+        network.providerIs.stubFor(get(urlPathEqualTo("/person-api/bad-subject")).willReturn(aResponse().withStatus(200)
+                .withHeader("X-Road-Data-Subject", CITIZEN).withHeader("X-Road-Data-Subject", "not a code!")
+                .withBody("{\"name\":\"Mari\"}")));
+        long consumerBefore = network.consumerAccessLog.merkleLog().size();
+        long providerBefore = network.providerAccessLog.merkleLog().size();
+
+        HttpResponse<String> response = taxReads("bad-subject", null);
+
+        assertEquals(500, response.statusCode(), response.body());
+        assertEquals("Server.ServerProxy.ServiceFailed", response.headers().firstValue("X-Road-Error").orElse(""));
+        assertTrue(response.body().contains("X-Road-Data-Subject contains 'not a code!'") && !response.body().contains("Mari"),
+                response.body());
+        assertEquals(consumerBefore, network.consumerAccessLog.merkleLog().size());
+        assertEquals(providerBefore, network.providerAccessLog.merkleLog().size());
+    }
+
+    @Test
     void personalDataServiceAnsweringWithoutSubject_isWithheldAndNamingOneReleasesIt()
             throws IOException, InterruptedException {
         LocalConfiguration before = network.providerConf.get();

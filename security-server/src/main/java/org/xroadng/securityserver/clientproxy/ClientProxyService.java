@@ -248,7 +248,7 @@ public final class ClientProxyService {
      */
     private static List<String> signedDataSubjects(ResponseDigest digest) throws ExchangeException {
         try {
-            return ProtocolHeaders.subjects(String.join(",", digest.dataSubjects()), "dataSubjects");
+            return ProtocolHeaders.subjects(digest.dataSubjects(), "dataSubjects");
         } catch (ExchangeException e) {
             throw new ExchangeException(ErrorType.CLIENT_PROXY_INVALID_SIGNATURE, "the provider's signed answer"
                     + " names data subjects that are not allowed: " + e.getMessage());

@@ -3,6 +3,7 @@ package org.xroadng.securityserver.message;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.regex.Pattern;
 import java.util.UUID;
 import org.xroadng.protocol.XRoadHeaders;
 import org.xroadng.protocol.error.ErrorType;
@@ -27,6 +28,9 @@ public record ProtocolHeaders(SubsystemId client, String id, String userId, Stri
 
     private static final int MAX_TEXT = 255;
     private static final int MAX_SUBJECTS = 100;
+    // compiled once: both are checked on every message
+    private static final Pattern PURPOSE = Pattern.compile("[A-Za-z0-9'()+,\\-.=?]{1,255}");
+    private static final Pattern SUBJECT = Pattern.compile("[A-Za-z0-9-]{1,64}");
 
     public ProtocolHeaders {
         subjects = List.copyOf(subjects);
@@ -55,7 +59,7 @@ public record ProtocolHeaders(SubsystemId client, String id, String userId, Stri
             id = UUID.randomUUID().toString();
         }
         String purpose = text(request, XRoadHeaders.PURPOSE);
-        if (purpose != null && !purpose.matches("[A-Za-z0-9'()+,\\-.=?]{1,255}")) {
+        if (purpose != null && !PURPOSE.matcher(purpose).matches()) {
             throw new ExchangeException(ErrorType.CLIENT_INVALID_HEADER, XRoadHeaders.PURPOSE + " '" + purpose
                     + "' is not a purpose code (1..255 of A-Z a-z 0-9 ' ( ) + , - . = ?)");
         }
@@ -75,22 +79,34 @@ public record ProtocolHeaders(SubsystemId client, String id, String userId, Stri
 
     /** Data subject codes from a comma-separated header value: 1..64 of {@code A-Z a-z 0-9 -} each. */
     public static List<String> subjects(String value, String header) throws ExchangeException {
-        List<String> subjects = new ArrayList<>();
-        if (value == null || value.isBlank()) {
-            return subjects;
+        List<String> codes = new ArrayList<>();
+        if (value != null && !value.isBlank()) {
+            for (String part : value.split(",", -1)) {
+                codes.add(part.trim());
+            }
         }
-        for (String part : value.split(",", -1)) {
-            String code = part.trim();
-            if (!code.matches("[A-Za-z0-9-]{1,64}")) {
-                throw new ExchangeException(ErrorType.CLIENT_INVALID_HEADER, header + " contains '" + code
-                        + "'; expected comma-separated codes of 1..64 letters, digits or '-'");
+        return subjects(codes, header);
+    }
+
+    /**
+     * Data subject codes given one by one (as a signed answer lists them), held to the header's
+     * rules: each 1..64 of {@code A-Z a-z 0-9 -}, at most {@value #MAX_SUBJECTS}, repeats dropped.
+     * Refused with {@link ErrorType#CLIENT_INVALID_HEADER}; callers judging a peer's input map it to
+     * their own type.
+     */
+    public static List<String> subjects(List<String> codes, String what) throws ExchangeException {
+        List<String> subjects = new ArrayList<>();
+        for (String code : codes) {
+            if (code == null || !SUBJECT.matcher(code).matches()) {
+                throw new ExchangeException(ErrorType.CLIENT_INVALID_HEADER, what + " contains '" + code
+                        + "'; expected codes of 1..64 letters, digits or '-', separated by commas");
             }
             if (!subjects.contains(code)) {
                 subjects.add(code);
             }
         }
         if (subjects.size() > MAX_SUBJECTS) {
-            throw new ExchangeException(ErrorType.CLIENT_INVALID_HEADER, header + " names " + subjects.size()
+            throw new ExchangeException(ErrorType.CLIENT_INVALID_HEADER, what + " names " + subjects.size()
                     + " subjects; at most " + MAX_SUBJECTS + " are allowed");
         }
         return subjects;

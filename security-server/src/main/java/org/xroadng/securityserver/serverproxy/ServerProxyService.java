@@ -217,12 +217,7 @@ public final class ServerProxyService {
     private CompletableFuture<FullHttpResponse> respond(Accepted accepted, HttpExchangeClient.Answer answer) {
         try {
             List<Map.Entry<String, String>> all = answer.headers();
-            List<String> dataSubjects = new ArrayList<>();
-            for (Map.Entry<String, String> header : all) {
-                if (header.getKey().equalsIgnoreCase(XRoadHeaders.DATA_SUBJECT)) {
-                    dataSubjects.addAll(ProtocolHeaders.subjects(header.getValue(), XRoadHeaders.DATA_SUBJECT));
-                }
-            }
+            List<String> dataSubjects = dataSubjects(all);
             requireDataSubject(accepted, answer.status(), dataSubjects);
             List<Map.Entry<String, String>> endToEnd = HeaderFilter.endToEnd(all);
             byte[] body = answer.body();
@@ -246,6 +241,26 @@ public final class ServerProxyService {
             return messageLog.append(record).thenApply(done -> response);
         } catch (ExchangeException e) {
             return CompletableFuture.failedFuture(e);
+        }
+    }
+
+    /**
+     * The subjects the provider IS names in its {@code X-Road-Data-Subject} headers, all of them
+     * held together to the header's rules (the consumer's server holds the signed list to the same
+     * rules). Malformed ones are the provider IS's fault: the answer is withheld as a failed service.
+     */
+    private static List<String> dataSubjects(List<Map.Entry<String, String>> headers) throws ExchangeException {
+        List<String> values = new ArrayList<>();
+        for (Map.Entry<String, String> header : headers) {
+            if (header.getKey().equalsIgnoreCase(XRoadHeaders.DATA_SUBJECT) && !header.getValue().isBlank()) {
+                values.add(header.getValue());
+            }
+        }
+        try {
+            return ProtocolHeaders.subjects(String.join(",", values), XRoadHeaders.DATA_SUBJECT);
+        } catch (ExchangeException e) {
+            throw new ExchangeException(ErrorType.SERVER_PROXY_SERVICE_FAILED, "the provider's information system"
+                    + " answered with a malformed header: " + e.getMessage());
         }
     }
 

@@ -2,10 +2,15 @@ package org.xroadng.securityserver.message;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.xroadng.securityserver.ExchangeException;
 
 class HeadersAndHashesTest {
 
@@ -33,5 +38,27 @@ class HeadersAndHashesTest {
     @Test
     void sha256_isBase64UrlOfTheDigest() {
         assertEquals("ungWv48Bz-pBQUDeXa4iI7ADYaOWF3qctBD_YfIAFa0", MessageHashes.sha256("abc"));
+    }
+
+    @Test
+    void subjectHeader_trimsPartsAndDropsRepeats() throws ExchangeException {
+        assertEquals(List.of("EE1", "EE2"), ProtocolHeaders.subjects(" EE1, EE2 ,EE1", "X-Road-Subject"));
+        assertEquals(List.of(), ProtocolHeaders.subjects("  ", "X-Road-Subject"));
+    }
+
+    @Test
+    void signedSubjectList_eachCodeAsGivenOrRefused() throws ExchangeException {
+        assertEquals(List.of("EE1", "EE2"), ProtocolHeaders.subjects(List.of("EE1", "EE2", "EE1"), "dataSubjects"));
+        for (List<String> bad : List.of(List.of("EE1,EE2"), List.of(" EE1"), List.of(""), Arrays.asList("EE1", null),
+                List.of("E".repeat(65)))) {
+            ExchangeException e = assertThrows(ExchangeException.class,
+                    () -> ProtocolHeaders.subjects(bad, "dataSubjects"), bad.toString());
+            assertTrue(e.getMessage().startsWith("dataSubjects contains '"), e.getMessage());
+        }
+        List<String> many = new ArrayList<>();
+        for (int i = 0; i < 101; i++) {
+            many.add("EE" + i);
+        }
+        assertThrows(ExchangeException.class, () -> ProtocolHeaders.subjects(many, "dataSubjects"));
     }
 }
