@@ -249,8 +249,8 @@ public final class MessageLogArchiver {
             List<ArchivedRecord> records = read(c -> ArchiveTable.records(c, batch));
             if (records.size() != batch.size()) {
                 throw new ArchiveException("batch " + batch.id() + " covers records " + batch.firstRecordId() + ".."
-                        + batch.lastRecordId() + ": expected " + batch.size() + " in the database, found "
-                        + records.size());
+                        + batch.lastRecordId() + ": expected " + batch.size() + " stamped records in the database,"
+                        + " found " + records.size());
             }
             for (ArchivedRecord r : records) {
                 check(r, batch, expectedId, prev);
