@@ -9,6 +9,7 @@ import java.security.SecureRandom;
 import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Executors;
@@ -22,6 +23,7 @@ import org.xroadng.protocol.globalconf.ConfigurationClient;
 import org.xroadng.protocol.globalconf.GlobalConfiguration;
 import org.xroadng.protocol.globalconf.HttpConfigurationSource;
 import org.xroadng.protocol.http.HttpApiServer;
+import org.xroadng.protocol.error.ErrorType;
 import org.xroadng.protocol.http.HttpReply;
 import org.xroadng.protocol.id.MemberId;
 import org.xroadng.protocol.id.SecurityServerId;
@@ -154,6 +156,12 @@ public final class SecurityServer implements AutoCloseable {
         SecurityServer[] self = new SecurityServer[1];
         new AdminApi(home.settings(), home.keys(), home.store(), home.adminKeys(), home.registrar(),
                 () -> self[0] == null ? Optional.empty() : self[0].checkpoints()).addTo(builder);
+        // Unauthenticated, for load balancers and monitoring: 200 while the server can take exchanges.
+        builder.route("GET", "/health", call -> {
+            List<String> problems = self[0] == null ? List.of("the server is starting") : self[0].problems();
+            return HttpReply.json(problems.isEmpty() ? 200 : 503,
+                    new Health(problems.isEmpty() ? "UP" : "DOWN", problems));
+        });
         builder.route("GET", "/metrics", call -> HttpReply.of(200, "text/plain; version=0.0.4; charset=utf-8",
                 metrics.scrape().getBytes(StandardCharsets.UTF_8)));
         HttpApiServer admin = builder.start();
@@ -230,6 +238,36 @@ public final class SecurityServer implements AutoCloseable {
                 return keys.ownCertificates();
             }
         };
+    }
+
+    /** What {@code GET /health} answers: {@code UP} with no problems, or {@code DOWN} with each named. */
+    public record Health(String status, List<String> problems) {
+    }
+
+    /**
+     * Why the server cannot take exchanges now, each a sentence for an operator; empty while it
+     * can. Names a message path that does not run, a log that cannot keep evidence (a writer that
+     * stopped, storage that cannot be read back), timestamping past its acceptable failure time,
+     * and an access log whose checkpoints the witness has not taken since the last failure.
+     */
+    public List<String> problems() {
+        List<String> problems = new ArrayList<>();
+        if (plane == null) {
+            problems.add(lastStartFailure != null ? "the message path does not run: " + lastStartFailure
+                    : "the message path does not run: no authentication certificate imported yet");
+        }
+        messageLog.unavailable().ifPresent(problems::add);
+        BatchTimestamper stamper = timestamper;
+        if (stamper != null) {
+            try {
+                stamper.health().check(ErrorType.SERVER_PROXY_TIMESTAMPING_FAILED);
+            } catch (ExchangeException e) {
+                problems.add(e.getMessage());
+            }
+        }
+        checkpoints().map(CheckpointPublisher::status).map(CheckpointPublisher.Status::lastFailure)
+                .ifPresent(failure -> problems.add("access log checkpoints are not witnessed: " + failure));
+        return problems;
     }
 
     /** The server's access log, when it keeps one (started with its message log). */

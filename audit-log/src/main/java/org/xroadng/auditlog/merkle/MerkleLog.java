@@ -47,6 +47,13 @@ public interface MerkleLog {
     /** The number of entries appended so far. */
     long size();
 
+    /**
+     * The number of entries known to be on the storage device: each of them was appended before a
+     * {@link #sync} that succeeded, with no write failing since that could have lost it. At most
+     * {@link #size()}. Sign a checkpoint (hand a root to a witness) only for a size up to this one.
+     */
+    long durableSize();
+
     /** The Merkle Tree Hash of the first {@code size} entries, 0 <= size <= {@link #size()}. */
     byte[] root(long size);
 

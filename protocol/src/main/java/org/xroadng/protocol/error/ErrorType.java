@@ -35,6 +35,7 @@ public enum ErrorType {
     CLIENT_PROXY_CERTIFICATE_STATUS_UNAVAILABLE("Server.ClientProxy.CertificateStatusUnavailable", 500),
     CLIENT_PROXY_SIGNING_FAILED("Server.ClientProxy.SigningFailed", 500),
     CLIENT_PROXY_TIMESTAMPING_FAILED("Server.ClientProxy.TimestampingFailed", 500),
+    CLIENT_PROXY_LOGGING_FAILED("Server.ClientProxy.LoggingFailed", 500),
     CLIENT_PROXY_INTERNAL_ERROR("Server.ClientProxy.InternalError", 500),
 
     SERVER_PROXY_GLOBAL_CONF_EXPIRED("Server.ServerProxy.GlobalConfExpired", 500),
@@ -53,6 +54,7 @@ public enum ErrorType {
     /** A personal-data service answered successfully without anyone naming whose data it was. */
     SERVER_PROXY_DATA_SUBJECT_MISSING("Server.ServerProxy.DataSubjectMissing", 500),
     SERVER_PROXY_TIMESTAMPING_FAILED("Server.ServerProxy.TimestampingFailed", 500),
+    SERVER_PROXY_LOGGING_FAILED("Server.ServerProxy.LoggingFailed", 500),
     SERVER_PROXY_INTERNAL_ERROR("Server.ServerProxy.InternalError", 500);
 
     private static final Map<String, ErrorType> BY_CODE = Arrays.stream(values())

@@ -6,18 +6,33 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import org.flywaydb.core.Flyway;
 import org.h2.jdbcx.JdbcConnectionPool;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * A component's database: H2 in a file by default (any JDBC URL works), schema migrated by Flyway
  * from {@code classpath:db/<name>} at start. {@link #inTransaction} runs work in one transaction
  * that is committed only when the work returns normally, so a refused change leaves nothing behind.
+ *
+ * <p>When the storage fails under H2 (a full disk, a failed write or {@code fsync}), H2 closes the
+ * database, and every connection pooled before stays bound to the closed one. So after a failed
+ * transaction this class asks the database whether it is still open and, if not, replaces the
+ * pool: the next transaction opens the file again and sees what H2 recovered from it, which is
+ * what callers that keep state in memory must reload (see {@link #reopenings()}).
  */
 public final class Database implements AutoCloseable {
 
-    private final JdbcConnectionPool pool;
-    private final String name;
+    private static final Logger LOG = LoggerFactory.getLogger(Database.class);
 
-    private Database(JdbcConnectionPool pool, String name) {
+    private final String url;
+    private final String name;
+    private final Object reopening = new Object();
+    private volatile JdbcConnectionPool pool;
+    private volatile long reopenings;
+    private volatile boolean closed;
+
+    private Database(String url, JdbcConnectionPool pool, String name) {
+        this.url = url;
         this.pool = pool;
         this.name = name;
     }
@@ -33,10 +48,23 @@ public final class Database implements AutoCloseable {
     }
 
     public static Database open(String jdbcUrl, String name) {
+        JdbcConnectionPool pool = newPool(jdbcUrl, name);
+        Flyway.configure().dataSource(pool).locations("classpath:db/" + name).load().migrate();
+        return new Database(jdbcUrl, pool, name);
+    }
+
+    private static JdbcConnectionPool newPool(String jdbcUrl, String name) {
         JdbcConnectionPool pool = JdbcConnectionPool.create(jdbcUrl, name, "");
         pool.setMaxConnections(16);
-        Flyway.configure().dataSource(pool).locations("classpath:db/" + name).load().migrate();
-        return new Database(pool, name);
+        return pool;
+    }
+
+    /**
+     * How many times the database was found closed under a failure and opened again. Whatever a
+     * caller keeps in memory about the stored data was valid only before the latest reopening.
+     */
+    public long reopenings() {
+        return reopenings;
     }
 
     /** Work done on one connection inside a transaction. */
@@ -46,7 +74,8 @@ public final class Database implements AutoCloseable {
     }
 
     public <T, E extends Exception> T inTransaction(Work<T, E> work) throws E {
-        try (Connection connection = pool.getConnection()) {
+        JdbcConnectionPool current = pool;
+        try (Connection connection = current.getConnection()) {
             connection.setAutoCommit(false);
             try {
                 T result = work.run(connection);
@@ -57,7 +86,30 @@ public final class Database implements AutoCloseable {
                 throw e;
             }
         } catch (SQLException e) {
+            reopenIfClosed(current);
             throw new StoreException(name + " database failed: " + e.getMessage(), e);
+        }
+    }
+
+    /** After a failure: replaces {@code failed} with a new pool if the database it serves closed. */
+    private void reopenIfClosed(JdbcConnectionPool failed) {
+        synchronized (reopening) {
+            if (closed || pool != failed || isOpen(failed)) {
+                return;
+            }
+            LOG.warn("the {} database closed after a storage failure; opening it again", name);
+            pool = newPool(url, name);
+            reopenings++;
+            failed.dispose();
+        }
+    }
+
+    private static boolean isOpen(JdbcConnectionPool pool) {
+        try (Connection c = pool.getConnection(); Statement s = c.createStatement()) {
+            s.execute("SELECT 1");
+            return true;
+        } catch (SQLException e) {
+            return false;
         }
     }
 
@@ -76,6 +128,9 @@ public final class Database implements AutoCloseable {
 
     @Override
     public void close() {
+        synchronized (reopening) {
+            closed = true;
+        }
         pool.dispose();
     }
 }

@@ -1,7 +1,7 @@
 package org.xroadng.protocol.store;
 
 /** A database failed (not a refusal of bad input): the operation changed nothing. */
-public final class StoreException extends RuntimeException {
+public class StoreException extends RuntimeException {
 
     public StoreException(String message, Throwable cause) {
         super(message, cause);

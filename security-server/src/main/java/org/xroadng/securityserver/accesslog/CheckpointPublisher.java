@@ -23,7 +23,8 @@ import org.xroadng.protocol.id.SecurityServerId;
  *
  * <p>Guarantees: {@link #latest()} is always a checkpoint the witness accepted (or empty), so the
  * proofs the server hands out are against a root anyone can look up at the witness; the events it
- * covers were forced to the storage device before it was signed ({@link MerkleLog#sync}). Publishing is
+ * covers were forced to the storage device before it was signed, by a sync with no failure since
+ * ({@link MerkleLog#durableSize}): a failed write never reaches a signed root. Publishing is
  * serialised; a publish that fails changes nothing and the next one starts again from what the
  * witness reports. Thread-safe.
  */
@@ -82,16 +83,20 @@ public final class CheckpointPublisher {
                 latest = witness.latest(server).orElse(null);
                 synced = true;
             }
-            long size = log.size();
             long witnessedSize = latest == null ? 0 : latest.size();
+            if (log.size() > log.durableSize()) {
+                log.sync(); // a witnessed root must survive a power loss, or the log would contradict it
+            }
+            // Only what a successful sync covered: never a root over entries a failed write may have lost.
+            long size = log.durableSize();
             if (size == 0 || size == witnessedSize) {
                 return latest();
             }
             if (size < witnessedSize) {
                 throw new CheckpointException("the witness holds a checkpoint of " + witnessedSize
-                        + " events but this server's access log has only " + size + ": events were removed", null);
+                        + " events but this server's access log has only " + size + " durable ones: events were"
+                        + " removed or lost", null);
             }
-            log.sync(); // a witnessed root must survive a power loss, or the log would contradict it
             Checkpoint checkpoint = new Checkpoint(server, size, log.root(size), clock.instant());
             CheckpointSigner.Signed signed = signer.sign(checkpoint);
             List<String> proof = new ArrayList<>();
@@ -114,11 +119,15 @@ public final class CheckpointPublisher {
         }
     }
 
-    /** {@link #publish()} for a schedule: failures are logged (once while they repeat), never thrown. */
+    /**
+     * {@link #publish()} for a schedule: failures are logged (once while they repeat) and shown in
+     * {@link #status()}, never thrown, whatever they are: a throwable escaping a scheduled task
+     * would cancel every later run without a word.
+     */
     public void publishQuietly() {
         try {
             publish();
-        } catch (CheckpointException | RuntimeException e) {
+        } catch (Throwable e) {
             String message = String.valueOf(e.getMessage());
             synchronized (this) {
                 if (!message.equals(lastFailure)) {

@@ -7,6 +7,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -17,6 +18,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.xroadng.protocol.XRoadHeaders;
 import org.xroadng.protocol.error.ErrorType;
+import org.xroadng.securityserver.LogRefusals;
 import org.xroadng.protocol.globalconf.GlobalConfiguration;
 import org.xroadng.securityserver.ExchangeException;
 import org.xroadng.securityserver.ExchangeListener;
@@ -113,6 +115,7 @@ public final class ClientProxyService {
         authenticate(client, request);
         TrustedConfiguration trusted = globalConf.current(ErrorType.CLIENT_PROXY_GLOBAL_CONF_EXPIRED);
         messageLog.checkAccepting(ErrorType.CLIENT_PROXY_TIMESTAMPING_FAILED);
+        LogRefusals.checkAvailable(messageLog, ErrorType.CLIENT_PROXY_LOGGING_FAILED);
         List<GlobalConfiguration.SecurityServer> hosts = trusted.configuration().serversHosting(target.service().subsystem());
         if (headers.securityServer().isPresent()) {
             hosts = hosts.stream().filter(s -> s.id().equals(headers.securityServer().get())).toList();
@@ -318,6 +321,10 @@ public final class ClientProxyService {
         }
         if (cause instanceof ExchangeException exchange) {
             return exchange;
+        }
+        Optional<ExchangeException> logging = LogRefusals.ofFailure(cause, ErrorType.CLIENT_PROXY_LOGGING_FAILED);
+        if (logging.isPresent()) {
+            return logging.get();
         }
         LOG.error("consumer-side exchange failed unexpectedly", cause);
         return new ExchangeException(ErrorType.CLIENT_PROXY_INTERNAL_ERROR,

@@ -3,6 +3,7 @@ package org.xroadng.securityserver.log;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
@@ -24,6 +25,11 @@ import org.xroadng.auditlog.access.AccessLog;
  * {@link Durability#ASYNC} counts as {@link Durability#COMMIT} here. Events are
  * appended in the order they were queued. A full queue fails the append at once rather than
  * blocking the caller (an event loop). {@link #close} writes what is queued, then stops.
+ *
+ * <p>Any {@link Throwable} while writing a batch fails that batch's futures (with a
+ * {@link MessageLogException} naming the cause) and the writer goes on; the log reloads its state
+ * from the database before the next batch. Should the thread end anyway, every waiting and later
+ * event fails at once and {@link #unavailable()} says why.
  */
 public final class AccessEventWriter implements AutoCloseable {
 
@@ -40,13 +46,14 @@ public final class AccessEventWriter implements AutoCloseable {
     private final boolean sync;
     private final Thread writer;
     private volatile boolean closed;
+    private volatile String unavailable;
 
     private AccessEventWriter(AccessLog log, Durability durability, int capacity, int maxBatch) {
         this.log = Objects.requireNonNull(log, "log");
         this.sync = Objects.requireNonNull(durability, "durability") == Durability.FSYNC;
         this.queue = new ArrayBlockingQueue<>(capacity);
         this.maxBatch = maxBatch;
-        this.writer = new Thread(this::drain, "access-log-writer");
+        this.writer = new Thread(this::run, "access-log-writer");
         this.writer.setDaemon(true);
     }
 
@@ -68,14 +75,37 @@ public final class AccessEventWriter implements AutoCloseable {
     public CompletableFuture<Long> append(AccessEvent event) {
         Objects.requireNonNull(event, "event");
         if (closed) {
-            return CompletableFuture.failedFuture(new IllegalStateException("the access log is closed"));
+            return CompletableFuture.failedFuture(new MessageLogException("the access log is closed"));
+        }
+        String down = unavailable;
+        if (down != null) {
+            return CompletableFuture.failedFuture(new MessageLogException(down));
         }
         Pending pending = new Pending(event, new CompletableFuture<>());
         if (!queue.offer(pending)) {
-            return CompletableFuture.failedFuture(new IllegalStateException("the access log's queue of "
+            return CompletableFuture.failedFuture(new MessageLogException("the access log's queue of "
                     + queue.size() + " events is full; the database cannot keep up"));
         }
         return pending.done();
+    }
+
+    /** Why events cannot be written at all (the writer stopped), or empty while they can. */
+    public Optional<String> unavailable() {
+        return Optional.ofNullable(unavailable);
+    }
+
+    private void run() {
+        try {
+            drain();
+        } catch (Throwable t) {
+            unavailable = "the access log's writer stopped: " + t + "; restart the server";
+            LOG.error("{}", unavailable, t);
+            Pending left;
+            while ((left = queue.poll()) != null) {
+                left.done().completeExceptionally(new MessageLogException(unavailable, t));
+            }
+            throw t;
+        }
     }
 
     private void drain() {
@@ -114,10 +144,14 @@ public final class AccessEventWriter implements AutoCloseable {
             if (sync) {
                 log.merkleLog().sync();
             }
-        } catch (RuntimeException e) {
-            LOG.error("{} access events could not be stored: {}", batch.size(), e.getMessage());
+        } catch (Throwable e) {
+            // Whatever failed (a full disk, an OutOfMemoryError), this batch did not happen; the
+            // log reloads its state from the database before the next one.
+            LOG.error("{} access events could not be stored: {}", batch.size(), e.toString());
+            MessageLogException failure = new MessageLogException("the access log could not keep "
+                    + batch.size() + " events: " + e.getMessage(), e);
             for (Pending pending : batch) {
-                pending.done().completeExceptionally(e);
+                pending.done().completeExceptionally(failure);
             }
             return;
         }

@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
@@ -26,31 +27,40 @@ import org.xroadng.securityserver.message.MessageHashes;
  * inner append fails no event is written and the future fails with the inner failure; if writing
  * the event fails the future fails with that error. Exchanges without subjects write nothing to
  * the access log.
- * {@link #checkAccepting} is the inner log's.
+ * {@link #checkAccepting} is the inner log's; {@link #unavailable} the inner log's or the access log writer's.
  */
 public final class AccessLoggingLog implements MessageLog {
 
     private final MessageLog inner;
     private final Function<AccessEvent, CompletableFuture<?>> accessLog;
     private final Supplier<UUID> eventIds;
+    private final Supplier<Optional<String>> accessLogDown;
 
     /** Events are group-committed by {@code writer}; event ids are random (version 4) UUIDs drawn from {@code random}. */
     public AccessLoggingLog(MessageLog inner, AccessEventWriter writer, SecureRandom random) {
         this(inner, Objects.requireNonNull(writer, "writer")::append,
-                randomUuids(Objects.requireNonNull(random, "random")));
+                randomUuids(Objects.requireNonNull(random, "random")), writer::unavailable);
     }
 
     /** Each event is appended to {@code accessLog} in its own transaction; event ids come from {@code eventIds}, which must not repeat. */
     public AccessLoggingLog(MessageLog inner, AccessLog accessLog, Supplier<UUID> eventIds) {
-        this(inner, event -> CompletableFuture.completedFuture(accessLog.append(event)), eventIds);
+        this(inner, event -> CompletableFuture.completedFuture(accessLog.append(event)), eventIds, Optional::empty);
         Objects.requireNonNull(accessLog, "accessLog");
     }
 
     private AccessLoggingLog(MessageLog inner, Function<AccessEvent, CompletableFuture<?>> accessLog,
-                             Supplier<UUID> eventIds) {
+                             Supplier<UUID> eventIds, Supplier<Optional<String>> accessLogDown) {
         this.inner = Objects.requireNonNull(inner, "inner");
         this.accessLog = accessLog;
         this.eventIds = Objects.requireNonNull(eventIds, "eventIds");
+        this.accessLogDown = accessLogDown;
+    }
+
+    /** The inner log's reason, else the access log writer's. */
+    @Override
+    public Optional<String> unavailable() {
+        Optional<String> down = inner.unavailable();
+        return down.isPresent() ? down : accessLogDown.get();
     }
 
     @Override

@@ -138,10 +138,15 @@ public final class BatchTimestamper implements AutoCloseable {
         }
     }
 
+    /**
+     * One run, on the schedule: whatever it throws is reported to the health (which then refuses
+     * exchanges once stamping is overdue) and the schedule goes on; an exception escaping a
+     * scheduled task would cancel every later run without a word.
+     */
     private void runSafely() {
         try {
             run();
-        } catch (RuntimeException e) {
+        } catch (Throwable e) {
             LOG.error("message log timestamper failed unexpectedly", e);
             fail(-1, "the timestamper failed unexpectedly: " + e);
         }
@@ -175,7 +180,8 @@ public final class BatchTimestamper implements AutoCloseable {
     private List<StampTable.Unstamped> unstamped() {
         List<StampTable.Unstamped> rows;
         try {
-            rows = db.inTransaction(c -> StampTable.unstamped(c, settings.maxBatchRecords()));
+            long durable = log.durableRecordId(); // never a record a failed write may yet take back
+            rows = db.inTransaction(c -> StampTable.unstamped(c, settings.maxBatchRecords(), durable));
         } catch (StoreException e) {
             fail(-1, "cannot read the unstamped records: " + e.getMessage());
             return null;

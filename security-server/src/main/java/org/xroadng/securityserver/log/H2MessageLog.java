@@ -46,6 +46,15 @@ import org.xroadng.protocol.store.StoreException;
  * fails with a {@link MessageLogException} when they could not be stored. A full queue fails the
  * future at once with {@link MessageLogFullException}; the caller is never blocked. After
  * {@link #close()} the writer has written everything accepted before it and later appends fail.
+ *
+ * <p>After a failure the database is the truth. A batch whose insert, commit or sync failed did
+ * not happen as far as any caller knows (its futures fail), but H2 may have kept it or, closing
+ * and reopening its store, lost it; so the chain head is reloaded from the database before the
+ * next batch is hashed, and the writer keeps trying that while idle. Any {@link Throwable} in the
+ * writer (an {@link OutOfMemoryError} while sealing a body, say) fails the batch it was writing
+ * and the writer goes on; should the writer thread ever end anyway, every waiting and later append
+ * fails at once and {@link #unavailable()} says why, so no exchange waits forever.
+ * {@link #durableRecordId()} is the newest record the timestamper may stamp.
  */
 public final class H2MessageLog implements MessageLog, AutoCloseable {
 
@@ -63,6 +72,15 @@ public final class H2MessageLog implements MessageLog, AutoCloseable {
     private volatile IntConsumer rowsWritten = rows -> { };
     // Owned by the writer thread once it runs.
     private RecordTable.Head head;
+    /** Owned by the writer thread: a failure left {@link #head} possibly out of step with the database. */
+    private boolean stale;
+    private long reopeningsSeen;
+    private long lastReloadAttempt;
+    /** Why the log cannot take exchanges now; null while it can. */
+    private volatile String unavailable;
+    private volatile boolean writerStopped;
+    /** The newest record id committed (and, under {@link Durability#FSYNC}, forced to the device). */
+    private volatile long durableRecordId;
 
     private record Pending(ExchangeRecord record, CompletableFuture<Void> future) {
     }
@@ -75,8 +93,9 @@ public final class H2MessageLog implements MessageLog, AutoCloseable {
         this.settings = settings;
         this.listener = listener;
         this.head = head;
+        this.durableRecordId = head.id();
         this.queue = new ArrayBlockingQueue<>(settings.queueCapacity());
-        this.writer = new Thread(this::drain, "message-log-writer");
+        this.writer = new Thread(this::run, "message-log-writer");
     }
 
     /**
@@ -132,8 +151,15 @@ public final class H2MessageLog implements MessageLog, AutoCloseable {
             if (closed) {
                 return CompletableFuture.failedFuture(new MessageLogException("message log is closed"));
             }
+            if (writerStopped) {
+                return CompletableFuture.failedFuture(new MessageLogException(unavailable));
+            }
             if (!queue.offer(pending)) {
                 return CompletableFuture.failedFuture(new MessageLogFullException(settings.queueCapacity()));
+            }
+            if (writerStopped && queue.remove(pending)) {
+                // The writer stopped while this was offered; nobody will take it.
+                return CompletableFuture.failedFuture(new MessageLogException(unavailable));
             }
         } finally {
             closing.readLock().unlock();
@@ -243,6 +269,26 @@ public final class H2MessageLog implements MessageLog, AutoCloseable {
         }
     }
 
+    /**
+     * Why this log cannot keep exchanges now (its writer stopped, or its storage cannot even be
+     * read back after a failure), or empty while it can; the proxies refuse exchanges before doing
+     * any work while it says so.
+     */
+    @Override
+    public Optional<String> unavailable() {
+        return Optional.ofNullable(unavailable);
+    }
+
+    /**
+     * The newest record id whose batch committed (and was forced to the device under
+     * {@link Durability#FSYNC}) with no failure since that could have lost it: records up to it
+     * may be time-stamped, since a stamp over a record the disk then lost would stamp a hash the
+     * log no longer holds.
+     */
+    long durableRecordId() {
+        return durableRecordId;
+    }
+
     /** The database, for the {@link BatchTimestamper} of this log. */
     Database database() {
         return db;
@@ -279,6 +325,30 @@ public final class H2MessageLog implements MessageLog, AutoCloseable {
         }
     }
 
+    /** The writer thread: drains the queue until closed; if it ever ends otherwise, says so and fails everyone. */
+    private void run() {
+        try {
+            drain();
+        } catch (Throwable t) {
+            String reason = "the message log's writer stopped: " + t + "; restart the server";
+            unavailable = reason;
+            writerStopped = true;
+            failQueued(new MessageLogException(reason, t));
+            try {
+                listener.batchFailed(0, new MessageLogException(reason, t));
+            } catch (Throwable ignored) {
+                // The listener is what failed, perhaps: the futures are failed already, which is what matters.
+            }
+        }
+    }
+
+    private void failQueued(MessageLogException cause) {
+        Pending left;
+        while ((left = queue.poll()) != null) {
+            left.future().completeExceptionally(cause);
+        }
+    }
+
     private void drain() {
         List<Pending> batch = new ArrayList<>(settings.maxBatch());
         while (true) {
@@ -293,18 +363,58 @@ public final class H2MessageLog implements MessageLog, AutoCloseable {
                 if (closed && queue.isEmpty()) {
                     return;
                 }
+                if (stale && System.nanoTime() - lastReloadAttempt > TimeUnit.SECONDS.toNanos(1)) {
+                    reload();
+                }
                 continue;
             }
             batch.add(first);
             queue.drainTo(batch, settings.maxBatch() - 1);
             try {
-                write(batch);
-            } catch (RuntimeException e) {
-                // Keep the writer alive; appends already completed are unaffected by a late failure.
+                if (db.reopenings() != reopeningsSeen) {
+                    stale = true; // the database was opened again under a failure (the timestamper's, say)
+                }
+                if (!stale || reload()) {
+                    write(batch);
+                } else {
+                    fail(batch, new MessageLogException(unavailable));
+                }
+            } catch (Throwable e) {
+                // Keep the writer alive, whatever failed (an OutOfMemoryError sealing a large body, a bug):
+                // this batch did not happen, and the next one starts from what the database holds.
+                stale = true;
                 fail(batch, new MessageLogException("message log writer failed: " + e, e));
             }
             batch.clear();
         }
+    }
+
+    /**
+     * Reloads the chain head from the database after a failure; true when that worked. A
+     * database that holds fewer records than were acknowledged as durable cannot be trusted: the
+     * log then refuses everything and says so.
+     */
+    private boolean reload() {
+        lastReloadAttempt = System.nanoTime();
+        long reopenings = db.reopenings();
+        RecordTable.Head loaded;
+        try {
+            loaded = db.inTransaction(RecordTable::head);
+        } catch (RuntimeException e) {
+            unavailable = "the message log's storage cannot be read after a failed write: " + e.getMessage();
+            return false;
+        }
+        if (loaded.id() < durableRecordId) {
+            unavailable = "the message log holds records up to " + loaded.id() + " but records up to "
+                    + durableRecordId + " were acknowledged as durable: the storage lost them; stop the server,"
+                    + " check the disk and run 'xroad server repair'";
+            return false;
+        }
+        head = loaded;
+        stale = false;
+        reopeningsSeen = reopenings;
+        unavailable = null;
+        return true;
     }
 
     private void write(List<Pending> batch) {
@@ -332,6 +442,7 @@ public final class H2MessageLog implements MessageLog, AutoCloseable {
                 return null;
             });
         } catch (StoreException e) {
+            stale = true;
             fail(batch, new MessageLogException("cannot store " + batch.size() + " exchanges: " + e.getMessage(), e));
             return;
         }
@@ -340,11 +451,13 @@ public final class H2MessageLog implements MessageLog, AutoCloseable {
             try {
                 db.sync();
             } catch (StoreException e) {
+                stale = true;
                 fail(batch, new MessageLogException("stored " + batch.size()
                         + " exchanges but could not force them to disk: " + e.getMessage(), e));
                 return;
             }
         }
+        durableRecordId = id;
         listener.batchWritten(batch.size(), rows.size());
         rowsWritten.accept(rows.size());
         for (Pending p : batch) {
@@ -364,10 +477,11 @@ public final class H2MessageLog implements MessageLog, AutoCloseable {
                 request ? r.requestSignature() : r.responseSignature(), LogRow.sha256().digest(body), sealed, prev);
     }
 
+    /** Fails the batch's futures first, so nobody waits on them whatever the listener does. */
     private void fail(List<Pending> batch, MessageLogException cause) {
-        listener.batchFailed(batch.size(), cause);
         for (Pending p : batch) {
             p.future().completeExceptionally(cause);
         }
+        listener.batchFailed(batch.size(), cause);
     }
 }

@@ -1,5 +1,6 @@
 package org.xroadng.securityserver.log;
 
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -33,5 +34,14 @@ public interface MessageLog {
      */
     default void checkAccepting(org.xroadng.protocol.error.ErrorType type)
             throws org.xroadng.securityserver.ExchangeException {
+    }
+
+    /**
+     * Why the log cannot keep exchanges at all now (a writer stopped, storage that cannot be read
+     * back after a failure), or empty while it can. The proxies refuse new exchanges while it says
+     * so, before doing any work; the server's status reports it. Empty by default.
+     */
+    default Optional<String> unavailable() {
+        return Optional.empty();
     }
 }

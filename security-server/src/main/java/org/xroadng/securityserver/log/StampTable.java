@@ -24,10 +24,10 @@ final class StampTable {
     private StampTable() {
     }
 
-    /** The oldest unstamped records, in id order, at most {@code limit}. */
-    static List<Unstamped> unstamped(Connection c, int limit) throws SQLException {
-        return Jdbc.query(c, "SELECT id, record_hash FROM message_record WHERE id > ? ORDER BY id LIMIT ?",
-                r -> new Unstamped(r.getLong(1), r.getBytes(2)), lastStamped(c), limit);
+    /** The oldest unstamped records up to id {@code upTo}, in id order, at most {@code limit}. */
+    static List<Unstamped> unstamped(Connection c, int limit, long upTo) throws SQLException {
+        return Jdbc.query(c, "SELECT id, record_hash FROM message_record WHERE id > ? AND id <= ? ORDER BY id LIMIT ?",
+                r -> new Unstamped(r.getLong(1), r.getBytes(2)), lastStamped(c), upTo, limit);
     }
 
     static long countUnstamped(Connection c) throws SQLException {

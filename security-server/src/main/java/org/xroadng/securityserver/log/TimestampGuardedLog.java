@@ -1,6 +1,7 @@
 package org.xroadng.securityserver.log;
 
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import org.xroadng.protocol.error.ErrorType;
 import org.xroadng.securityserver.ExchangeException;
@@ -38,6 +39,11 @@ public final class TimestampGuardedLog implements MessageLog {
                     + ErrorType.CLIENT_PROXY_TIMESTAMPING_FAILED + ", " + ErrorType.SERVER_PROXY_TIMESTAMPING_FAILED);
         }
         this.fixedType = type;
+    }
+
+    @Override
+    public Optional<String> unavailable() {
+        return inner.unavailable();
     }
 
     @Override

@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.function.Supplier;
@@ -14,6 +15,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.xroadng.protocol.XRoadHeaders;
 import org.xroadng.protocol.error.ErrorType;
+import org.xroadng.securityserver.LogRefusals;
 import org.xroadng.protocol.accesslog.AccessLogProtocol;
 import org.xroadng.protocol.globalconf.GlobalConfiguration;
 import org.xroadng.protocol.id.GlobalGroupId;
@@ -116,6 +118,7 @@ public final class ServerProxyService {
     private Accepted accept(IncomingRequest request, SecurityServerId peer) throws ExchangeException {
         TrustedConfiguration trusted = globalConf.current(ErrorType.SERVER_PROXY_GLOBAL_CONF_EXPIRED);
         messageLog.checkAccepting(ErrorType.SERVER_PROXY_TIMESTAMPING_FAILED);
+        LogRefusals.checkAvailable(messageLog, ErrorType.SERVER_PROXY_LOGGING_FAILED);
         GlobalConfiguration conf = trusted.configuration();
         RestPath target = RestPath.parse(request.target());
         ProtocolHeaders headers = ProtocolHeaders.parse(request);
@@ -294,6 +297,10 @@ public final class ServerProxyService {
         }
         if (cause instanceof ExchangeException exchange) {
             return exchange;
+        }
+        Optional<ExchangeException> logging = LogRefusals.ofFailure(cause, ErrorType.SERVER_PROXY_LOGGING_FAILED);
+        if (logging.isPresent()) {
+            return logging.get();
         }
         LOG.error("provider-side exchange failed unexpectedly", cause);
         return new ExchangeException(ErrorType.SERVER_PROXY_INTERNAL_ERROR,

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
@@ -13,6 +14,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.xroadng.auditlog.merkle.store.H2MerkleLog;
+import org.xroadng.protocol.store.Database;
+import org.xroadng.protocol.store.FaultyDisk;
 import org.xroadng.auditlog.merkle.ProofVerificationException;
 import org.xroadng.auditlog.merkle.ProofVerifier;
 import org.xroadng.protocol.accesslog.Checkpoint;
@@ -133,6 +138,47 @@ class CheckpointPublisherTest {
         assertEquals(List.of(), witness.submissions);
         assertTrue(publisher.status().lastFailure().contains("disk full"), publisher.status().lastFailure());
         assertNull(publisher.status().witnessedSize());
+    }
+
+    @Test
+    void diskFullLosesABatch_neverSignedAndTheNextCheckpointExtendsTheWitnessedOne(@TempDir Path dir)
+            throws CheckpointException, ProofVerificationException {
+        FaultyDisk disk = FaultyDisk.at(dir);
+        try (Database db = Database.open(disk.jdbcUrl("accesslog", ""), H2MerkleLog.DATABASE_NAME)) {
+            H2MerkleLog stored = H2MerkleLog.open(db);
+            CheckpointPublisher onDisk = new CheckpointPublisher(SERVER, stored, checkpoint -> {
+                signed.add(checkpoint);
+                return new CheckpointSigner.Signed("jws-" + checkpoint.size() + "-" + checkpoint.rootHash(), "tst");
+            }, witness, Clock.fixed(NOW, ZoneOffset.UTC));
+            appendTo(stored, 3);
+            assertEquals(3, onDisk.publish().orElseThrow().size());
+            byte[] witnessedRoot = stored.root(3);
+
+            disk.full(true);
+            appendTo(stored, 2); // committed in H2's memory; the disk cannot take it
+            onDisk.publishQuietly();
+            assertEquals(1, signed.size(), "nothing signed over events the disk may not hold");
+            assertTrue(onDisk.status().lastFailure() != null);
+
+            disk.full(false);
+            appendTo(stored, 1);
+            WitnessedCheckpoint next = onDisk.publish().orElseThrow();
+
+            long size = next.size();
+            assertEquals(stored.durableSize(), size);
+            assertTrue(size == 4 || size == 6, "the lost batch is either wholly there or wholly gone: " + size);
+            CheckpointSubmission last = witness.submissions.get(witness.submissions.size() - 1);
+            List<byte[]> proof = last.consistency().stream().map(h -> Checkpoint.decodeHash(h, "proof")).toList();
+            ProofVerifier.verifyConsistency(3, size, witnessedRoot, stored.root(size), proof);
+        }
+    }
+
+    private static void appendTo(H2MerkleLog stored, int count) {
+        List<byte[]> entries = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            entries.add(("event " + stored.size() + "+" + i).getBytes(StandardCharsets.UTF_8));
+        }
+        stored.appendAll(entries);
     }
 
     @Test

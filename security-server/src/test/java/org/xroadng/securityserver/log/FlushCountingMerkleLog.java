@@ -13,6 +13,7 @@ public final class FlushCountingMerkleLog implements MerkleLog {
     private final InMemoryMerkleLog inner = new InMemoryMerkleLog();
     private final AtomicInteger syncs = new AtomicInteger();
     private volatile boolean failing;
+    private volatile long durableSize;
 
     /** How many flushes succeeded. */
     public int syncs() {
@@ -34,7 +35,14 @@ public final class FlushCountingMerkleLog implements MerkleLog {
         if (failing) {
             throw new StoreException("auditlog database failed: disk full", null);
         }
+        long size = inner.size();
         syncs.incrementAndGet();
+        durableSize = size;
+    }
+
+    @Override
+    public long durableSize() {
+        return durableSize;
     }
 
     @Override

@@ -42,6 +42,9 @@ public final class H2AccessLog implements AccessLog, AutoCloseable {
         }
     };
 
+    /** Guarded by this: the Merkle log's reload count when {@link #latest} was last known right. */
+    private long reloadsSeen;
+
     private H2AccessLog(Database database, H2MerkleLog log, boolean ownsDatabase) {
         this.database = database;
         this.log = log;
@@ -67,12 +70,19 @@ public final class H2AccessLog implements AccessLog, AutoCloseable {
     /**
      * Appends the events with their {@code previous} links ({@link SubjectLinks}), which need the
      * indexes the events will get: appends through this object are serialised, and the append is
-     * undone if anything else appended to the Merkle log meanwhile.
+     * undone if anything else appended to the Merkle log meanwhile. After a failed append or sync
+     * the links are looked up again in the database, which is then the truth.
      */
     @Override
     public synchronized long appendAll(List<AccessEvent> events) {
         for (AccessEvent event : events) {
             Objects.requireNonNull(event, "event");
+        }
+        long reloads = log.recover();
+        if (reloads != reloadsSeen) {
+            // A failed batch may or may not be on disk: forget links that may point at it.
+            latest.clear();
+            reloadsSeen = reloads;
         }
         long expectedFirst = log.size();
         List<byte[]> entries = SubjectLinks.entries(events, expectedFirst, latestIndexes(events));

@@ -4,6 +4,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -27,8 +28,15 @@ import org.xroadng.protocol.store.Jdbc;
  *
  * <p>One instance owns the log: appends are serialised by it and indexes are assigned from its
  * count, so two processes must not append to the same database. Readers see an append once it
- * has committed. Database failures raise {@link org.xroadng.protocol.store.StoreException}, and a
- * failed append or batch leaves neither rows nor a changed size behind.
+ * has committed. Database failures raise {@link org.xroadng.protocol.store.StoreException}.
+ *
+ * <p>After a failure the database is the truth. A failed append or {@link #sync} (a full disk, a
+ * failed {@code fsync}, H2 closing and reopening its store and losing what it had not written)
+ * may leave the file with or without the batch, whatever the commit returned; so any failure
+ * marks the in-memory state (size, right edge, cached subtrees) stale, and the next append, sync
+ * or {@link #recover} first reloads it from what the database holds. No index is ever assigned
+ * from a size the database does not back, and {@link #durableSize} only grows by a sync that
+ * succeeded with no failure in between and found its entries on disk afterwards.
  */
 public final class H2MerkleLog implements MerkleLog {
 
@@ -43,11 +51,22 @@ public final class H2MerkleLog implements MerkleLog {
     private RightEdge edge;
     private volatile long size;
     private final ConcurrentHashMap<Long, byte[]> upperNodes = new ConcurrentHashMap<>();
+    /** Guarded by appendLock: a write or sync failed, so edge and size may not match the database. */
+    private boolean stale;
+    /** Guarded by appendLock: failures so far, so a sync can tell whether one happened meanwhile. */
+    private long failures;
+    /** Guarded by appendLock: how many times the state was reloaded after a failure. */
+    private long reloads;
+    /** Guarded by appendLock: the database's reopenings when the state was last loaded. */
+    private long reopeningsSeen;
+    private volatile long durableSize;
 
     private H2MerkleLog(Database database, RightEdge edge) {
         this.database = database;
         this.edge = edge;
         this.size = edge.size();
+        this.durableSize = edge.size();
+        this.reopeningsSeen = database.reopenings();
     }
 
     /**
@@ -56,19 +75,64 @@ public final class H2MerkleLog implements MerkleLog {
      */
     public static H2MerkleLog open(Database database) {
         Objects.requireNonNull(database, "database");
-        RightEdge edge = database.inTransaction(c -> {
-            long count = Jdbc.count(c, "SELECT COUNT(*) FROM merkle_leaf");
-            long next = Jdbc.queryOne(c, "SELECT MAX(leaf_index) FROM merkle_leaf",
-                    r -> r.getObject(1) == null ? 0L : r.getLong(1) + 1).orElse(0L);
-            if (count != next) {
-                throw new IllegalStateException("the Merkle log has " + count + " leaves but its highest index is "
-                        + (next - 1) + ": rows were removed");
-            }
-            try (Reader reader = new Reader(c, null)) {
-                return RightEdge.load(count, reader);
-            }
-        });
-        return new H2MerkleLog(database, edge);
+        H2MerkleLog log = new H2MerkleLog(database, database.inTransaction(H2MerkleLog::loadEdge));
+        log.sync(); // what survived until now is on the device before anything is built on it
+        return log;
+    }
+
+    /** The right edge of the stored leaves, after checking they are numbered without gaps. */
+    private static RightEdge loadEdge(Connection c) throws SQLException {
+        long count = Jdbc.count(c, "SELECT COUNT(*) FROM merkle_leaf");
+        long next = Jdbc.queryOne(c, "SELECT MAX(leaf_index) FROM merkle_leaf",
+                r -> r.getObject(1) == null ? 0L : r.getLong(1) + 1).orElse(0L);
+        if (count != next) {
+            throw new MerkleStoreException("the Merkle log has " + count + " leaves but its highest index is "
+                    + (next - 1) + ": leaves are missing, so the tree past the first gap is wrong; run"
+                    + " 'xroad server repair' on the stopped server to renumber the leaves after it");
+        }
+        try (Reader reader = new Reader(c, null)) {
+            return RightEdge.load(count, reader);
+        }
+    }
+
+    /**
+     * Reloads the in-memory state from the database if a failure left it stale (see the class
+     * comment), and returns how many times that has happened since the log was opened, so a layer
+     * above that keeps state of its own (the access log's subject links) knows to reload it too.
+     *
+     * @throws org.xroadng.protocol.store.StoreException when the database still cannot be read
+     * @throws MerkleStoreException when the database holds fewer entries than a sync made durable
+     */
+    public long recover() {
+        synchronized (appendLock) {
+            recoverIfStale();
+            return reloads;
+        }
+    }
+
+    /** Holding appendLock. */
+    private void recoverIfStale() {
+        if (!stale && database.reopenings() == reopeningsSeen) {
+            return;
+        }
+        long reopenings = database.reopenings();
+        RightEdge loaded = database.inTransaction(H2MerkleLog::loadEdge);
+        if (loaded.size() < durableSize) {
+            throw new MerkleStoreException("the Merkle log holds " + loaded.size() + " leaves but " + durableSize
+                    + " were forced to the device: durable entries were lost; the storage device cannot be trusted");
+        }
+        upperNodes.clear();
+        edge = loaded;
+        size = loaded.size();
+        stale = false;
+        reopeningsSeen = reopenings;
+        reloads++;
+    }
+
+    /** Holding appendLock. */
+    private void failed() {
+        stale = true;
+        failures++;
     }
 
     @Override
@@ -99,6 +163,7 @@ public final class H2MerkleLog implements MerkleLog {
             copies.add(Objects.requireNonNull(entry, "entry").clone());
         }
         synchronized (appendLock) {
+            recoverIfStale();
             long first = edge.size();
             if (copies.isEmpty()) {
                 return first;
@@ -115,12 +180,17 @@ public final class H2MerkleLog implements MerkleLog {
                     }
                 }
             }
-            database.inTransaction(c -> {
-                insertLeaves(c, first, copies, leafHashes);
-                insertNodes(c, nodes);
-                hook.inserted(c, first);
-                return null;
-            });
+            try {
+                database.inTransaction(c -> {
+                    insertLeaves(c, first, copies, leafHashes);
+                    insertNodes(c, nodes);
+                    hook.inserted(c, first);
+                    return null;
+                });
+            } catch (RuntimeException | Error e) {
+                failed();
+                throw e;
+            }
             edge = next;
             for (RightEdge.Node node : nodes) {
                 if (node.height() >= CACHED_HEIGHT) {
@@ -132,9 +202,48 @@ public final class H2MerkleLog implements MerkleLog {
         }
     }
 
+    /**
+     * Forces the committed entries to the device, then checks that the last of them is in the
+     * database it forced (H2 may have reopened its store after a failed write and lost it); only
+     * then, and if no write failed meanwhile, do they count as durable.
+     */
     @Override
     public void sync() {
-        database.sync();
+        long target;
+        long failuresBefore;
+        synchronized (appendLock) {
+            recoverIfStale();
+            target = size;
+            failuresBefore = failures;
+        }
+        try {
+            long stored = database.inTransaction(c -> {
+                try (Statement s = c.createStatement()) {
+                    s.execute("CHECKPOINT SYNC");
+                }
+                return Jdbc.queryOne(c, "SELECT MAX(leaf_index) FROM merkle_leaf",
+                        r -> r.getObject(1) == null ? 0L : r.getLong(1) + 1).orElse(0L);
+            });
+            if (stored < target) {
+                throw new MerkleStoreException("after forcing the Merkle log to the device it holds " + stored
+                        + " leaves, not the " + target + " appended: the store lost entries it had committed");
+            }
+        } catch (RuntimeException | Error e) {
+            synchronized (appendLock) {
+                failed();
+            }
+            throw e;
+        }
+        synchronized (appendLock) {
+            if (failures == failuresBefore && target > durableSize) {
+                durableSize = target;
+            }
+        }
+    }
+
+    @Override
+    public long durableSize() {
+        return durableSize;
     }
 
     @Override

@@ -1,0 +1,43 @@
+package org.xroadng.securityserver;
+
+import java.util.Optional;
+import org.xroadng.protocol.error.ErrorType;
+import org.xroadng.securityserver.log.MessageLog;
+import org.xroadng.securityserver.log.MessageLogException;
+
+/**
+ * Where the proxies turn the logs' troubles into wire errors (STYLE.md 13: the logs throw their
+ * own exceptions, the edge chooses the {@link ErrorType}). An exchange the server cannot keep as
+ * evidence is refused with {@code *.LoggingFailed}: before any work while the log says it is
+ * {@linkplain MessageLog#unavailable() unavailable}, and after the work when its append failed,
+ * in which case the answer is withheld.
+ */
+public final class LogRefusals {
+
+    private LogRefusals() {
+    }
+
+    /** Refuses at once, with {@code type}, while {@code log} cannot keep exchanges at all. */
+    public static void checkAvailable(MessageLog log, ErrorType type) throws ExchangeException {
+        Optional<String> down = log.unavailable();
+        if (down.isPresent()) {
+            throw new ExchangeException(type, "this security server cannot keep exchanges as evidence now: "
+                    + down.get());
+        }
+    }
+
+    /**
+     * The refusal for a failed append ({@link MessageLogException} among its causes), if that is
+     * what {@code cause} is. The storage's own words stay in the server's log (the writers log each
+     * failed batch): the answer goes to an information system or a peer's server.
+     */
+    public static Optional<ExchangeException> ofFailure(Throwable cause, ErrorType type) {
+        for (Throwable t = cause; t != null; t = t.getCause()) {
+            if (t instanceof MessageLogException) {
+                return Optional.of(new ExchangeException(type, "this security server could not keep the exchange"
+                        + " as evidence, so its answer is withheld; its operator can find the cause in its log"));
+            }
+        }
+        return Optional.empty();
+    }
+}

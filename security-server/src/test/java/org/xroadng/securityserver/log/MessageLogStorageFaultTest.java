@@ -1,0 +1,219 @@
+package org.xroadng.securityserver.log;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.security.Provider;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.bouncycastle.jce.provider.BouncyCastleProvider;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.xroadng.protocol.id.ServiceId;
+import org.xroadng.protocol.id.SubsystemId;
+import org.xroadng.protocol.store.FaultyDisk;
+
+/**
+ * The message log on a disk that fills up or fails to flush ({@link FaultyDisk}, under H2), and
+ * with a writer that meets an {@link Error}: a failed batch's futures fail at once (no answer
+ * without its records), nothing waits forever, the hash chain stays whole, and the log goes on
+ * once the disk has room again, also after a restart.
+ */
+class MessageLogStorageFaultTest {
+
+    private static final Instant AT = Instant.parse("2026-12-01T10:00:00Z");
+    private static final MessageLogKey KEY = MessageLogKey.of(filled(7));
+
+    private final Provider bc = new BouncyCastleProvider();
+    private final SecureRandom random = new SecureRandom();
+
+    @TempDir
+    Path dir;
+
+    private static byte[] filled(int value) {
+        byte[] bytes = new byte[32];
+        Arrays.fill(bytes, (byte) value);
+        return bytes;
+    }
+
+    private static ExchangeRecord exchange(String queryId) {
+        return new ExchangeRecord("provider", queryId, "req-" + queryId, SubsystemId.parse("DEMO/GOV/1002/tax"),
+                ServiceId.parse("DEMO/GOV/1001/population/person"), "GET", "/person/EE1", null, null,
+                "tax-assessment", List.of("EE1"), List.of(), "jws.request." + queryId,
+                new byte[0], "jws.response." + queryId, ("{\"name\":\"" + queryId + "\"}").getBytes(StandardCharsets.UTF_8),
+                200, AT);
+    }
+
+    private H2MessageLog open(FaultyDisk disk, Clock clock, MessageLogListener listener) throws MessageLogException {
+        return H2MessageLog.open(disk.jdbcUrl("messagelog", "WRITE_DELAY=0"), KEY, bc, random, clock,
+                MessageLogSettings.defaults(), listener);
+    }
+
+    private static Clock clock() {
+        return Clock.fixed(AT, ZoneOffset.UTC);
+    }
+
+    /** Appends and waits; the queries whose append succeeded. */
+    private static List<String> appendAll(H2MessageLog log, String prefix, int count) throws InterruptedException {
+        List<CompletableFuture<Void>> futures = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            futures.add(log.append(exchange(prefix + i)));
+        }
+        List<String> kept = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            try {
+                futures.get(i).get(10, TimeUnit.SECONDS);
+                kept.add(prefix + i);
+            } catch (ExecutionException e) {
+                assertInstanceOf(MessageLogException.class, e.getCause(), "a failed append says why");
+            } catch (TimeoutException e) {
+                throw new AssertionError("append of " + prefix + i + " hung", e);
+            }
+        }
+        return kept;
+    }
+
+    private static long intactCount(H2MessageLog log) throws MessageLogException {
+        ChainVerification chain = log.verifyChain();
+        assertInstanceOf(ChainVerification.Intact.class, chain, chain.toString());
+        return ((ChainVerification.Intact) chain).records();
+    }
+
+    @Test
+    void diskFullThenFreed_failedAppendsRefusedChainWholeAndRestartWorks() throws Exception {
+        FaultyDisk disk = FaultyDisk.at(dir);
+        List<String> kept = new ArrayList<>();
+        try (H2MessageLog log = open(disk, clock(), MessageLogListener.NONE)) {
+            kept.addAll(appendAll(log, "before-", 5));
+            assertEquals(5, kept.size());
+
+            disk.full(true);
+            List<String> duringFull = appendAll(log, "full-", 4);
+            assertEquals(List.of(), duringFull, "no append is acknowledged on a full disk");
+            assertTrue(disk.failedWrites() > 0);
+
+            disk.full(false);
+            List<String> after = appendAll(log, "after-", 5);
+            assertEquals(5, after.size(), "the log goes on once the disk has room");
+            kept.addAll(after);
+            long rows = intactCount(log);
+            assertEquals(2L * kept.size(), rows, "exactly the acknowledged exchanges, two rows each");
+            for (String query : kept) {
+                assertTrue(log.find(query, "provider").isPresent(), query);
+            }
+        }
+        try (H2MessageLog log = open(disk, clock(), MessageLogListener.NONE)) {
+            assertEquals(2L * kept.size(), intactCount(log));
+            assertEquals(3, appendAll(log, "restart-", 3).size());
+            assertEquals(2L * (kept.size() + 3), intactCount(log));
+        }
+    }
+
+    @Test
+    void fsyncFails_appendRefusedThenLogGoesOnWithChainWhole() throws Exception {
+        FaultyDisk disk = FaultyDisk.at(dir);
+        try (H2MessageLog log = open(disk, clock(), MessageLogListener.NONE)) {
+            assertEquals(3, appendAll(log, "a-", 3).size());
+            disk.syncFails(true);
+            assertEquals(List.of(), appendAll(log, "b-", 2), "an append whose fsync failed is not acknowledged");
+            long durable = log.durableRecordId();
+            assertEquals(6, durable, "records after the failed fsync are not durable");
+            disk.syncFails(false);
+            assertEquals(3, appendAll(log, "c-", 3).size());
+            long rows = intactCount(log);
+            assertTrue(rows == 12 || rows == 16, "the batch whose fsync failed is wholly there or wholly gone: " + rows);
+        }
+    }
+
+    @Test
+    void errorInWriter_batchFailsAtOnceAndWriterGoesOn() throws Exception {
+        AtomicBoolean throwOnce = new AtomicBoolean();
+        Clock clock = new Clock() {
+            @Override
+            public ZoneId getZone() {
+                return ZoneOffset.UTC;
+            }
+
+            @Override
+            public Clock withZone(ZoneId zone) {
+                return this;
+            }
+
+            @Override
+            public Instant instant() {
+                if (throwOnce.compareAndSet(true, false)) {
+                    throw new OutOfMemoryError("Java heap space (injected)");
+                }
+                return AT;
+            }
+        };
+        try (H2MessageLog log = open(FaultyDisk.at(dir), clock, MessageLogListener.NONE)) {
+            assertEquals(2, appendAll(log, "a-", 2).size());
+            throwOnce.set(true);
+            ExecutionException failed = org.junit.jupiter.api.Assertions.assertThrows(ExecutionException.class,
+                    () -> log.append(exchange("oom")).get(10, TimeUnit.SECONDS));
+            assertTrue(failed.getCause().getMessage().contains("OutOfMemoryError"), failed.getCause().getMessage());
+            assertTrue(log.unavailable().isEmpty(), "the writer recovered");
+            assertEquals(2, appendAll(log, "b-", 2).size());
+            assertEquals(8, intactCount(log));
+        }
+    }
+
+    @Test
+    void writerThreadDies_everyAppendFailsAtOnceAndTheLogSaysWhy() throws Exception {
+        AtomicBoolean throwOnce = new AtomicBoolean();
+        Clock clock = new Clock() {
+            @Override
+            public ZoneId getZone() {
+                return ZoneOffset.UTC;
+            }
+
+            @Override
+            public Clock withZone(ZoneId zone) {
+                return this;
+            }
+
+            @Override
+            public Instant instant() {
+                if (throwOnce.get()) {
+                    throw new IllegalStateException("clock broken (injected)");
+                }
+                return AT;
+            }
+        };
+        MessageLogListener failingListener = new MessageLogListener() {
+            @Override
+            public void batchFailed(int exchanges, MessageLogException cause) {
+                throw new StackOverflowError("listener broken (injected)");
+            }
+        };
+        try (H2MessageLog log = open(FaultyDisk.at(dir), clock, failingListener)) {
+            assertEquals(1, appendAll(log, "a-", 1).size());
+            throwOnce.set(true);
+            ExecutionException failed = org.junit.jupiter.api.Assertions.assertThrows(ExecutionException.class,
+                    () -> log.append(exchange("dies")).get(10, TimeUnit.SECONDS));
+            assertInstanceOf(MessageLogException.class, failed.getCause());
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            while (log.unavailable().isEmpty() && System.nanoTime() < deadline) {
+                Thread.sleep(10);
+            }
+            assertTrue(log.unavailable().orElseThrow().contains("writer stopped"), log.unavailable().toString());
+            CompletableFuture<Void> later = log.append(exchange("later"));
+            assertTrue(later.isCompletedExceptionally(), "refused at once, not queued for a writer that is gone");
+        }
+    }
+}
