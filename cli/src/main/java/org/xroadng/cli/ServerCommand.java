@@ -11,6 +11,11 @@ import java.util.Map;
 import com.fasterxml.jackson.databind.JsonNode;
 import org.xroadng.protocol.config.ConfigFile.ConfigValues;
 import org.xroadng.protocol.id.SecurityServerId;
+import org.xroadng.auditlog.access.store.AccessLogRepair;
+import org.xroadng.auditlog.merkle.store.H2MerkleLog;
+import org.xroadng.protocol.store.Database;
+import org.xroadng.protocol.store.StoreException;
+import org.xroadng.securityserver.SecurityServer;
 import org.xroadng.securityserver.ServerException;
 import org.xroadng.securityserver.ServerHome;
 import org.xroadng.securityserver.ServerSettings;
@@ -29,7 +34,8 @@ import picocli.CommandLine.Parameters;
                 + " registration, clients, services, access rights, local groups.",
         subcommands = {ServerCommand.Init.class, ServerCommand.Serve.class, ServerCommand.ImportCert.class, ServerCommand.SignKey.class,
                 ServerCommand.Register.class, ServerCommand.Client.class, ServerCommand.Service.class,
-                ServerCommand.Acl.class, ServerCommand.LocalGroup.class, ServerCommand.AccessLogStatus.class})
+                ServerCommand.Acl.class, ServerCommand.LocalGroup.class, ServerCommand.AccessLogStatus.class,
+                ServerCommand.Repair.class})
 final class ServerCommand {
 
     static final String URL_ENV = "XROAD_ADMIN_URL";
@@ -149,6 +155,44 @@ final class ServerCommand {
             }
             services.out().println("security server stopped");
             services.out().flush();
+        }
+    }
+
+    @Command(name = "repair", mixinStandardHelpOptions = true,
+            description = "Check a stopped security server's access log, and with --repair mend it without losing an"
+                    + " event: close gaps in the leaf numbering (events after a gap move down, their previous links made"
+                    + " again) and compute the subtree hashes again from the leaves. The server says at start when it"
+                    + " needs this. Exit code 0 when the log is consistent (or was repaired), 3 when it needs repair.")
+    static final class Repair implements java.util.concurrent.Callable<Integer> {
+        private final Services services;
+
+        @Option(names = "--dir", required = true, paramLabel = "DIR", description = "The stopped server's directory")
+        Path dir;
+
+        @Option(names = "--repair", description = "Mend what the check finds (default: only report)")
+        boolean repair;
+
+        Repair(Services services) {
+            this.services = services;
+        }
+
+        @Override
+        public Integer call() {
+            Path file = dir.resolve(SecurityServer.ACCESS_LOG_FILE + ".mv.db");
+            if (!Files.isRegularFile(file)) {
+                throw new UserError("no access log at " + file + ": expected the directory of a security server"
+                        + " that has run its message path", null);
+            }
+            AccessLogRepair.Report report;
+            try (Database db = Database.open(dir.resolve(SecurityServer.ACCESS_LOG_FILE), H2MerkleLog.DATABASE_NAME)) {
+                report = AccessLogRepair.run(db, repair);
+            } catch (StoreException e) {
+                throw new UserError("cannot " + (repair ? "repair" : "check") + " the access log in " + dir + ": "
+                        + e.getMessage() + " (is the server still running? stop it first)", e);
+            }
+            services.out().println(report.describe());
+            services.out().flush();
+            return report.consistent() || report.repaired() ? 0 : 3;
         }
     }
 

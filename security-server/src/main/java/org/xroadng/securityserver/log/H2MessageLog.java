@@ -406,8 +406,8 @@ public final class H2MessageLog implements MessageLog, AutoCloseable {
         }
         if (loaded.id() < durableRecordId) {
             unavailable = "the message log holds records up to " + loaded.id() + " but records up to "
-                    + durableRecordId + " were acknowledged as durable: the storage lost them; stop the server,"
-                    + " check the disk and run 'xroad server repair'";
+                    + durableRecordId + " were acknowledged as durable: the storage lost them; stop the server and"
+                    + " check the disk; it starts again from the records that are stored";
             return false;
         }
         head = loaded;

@@ -3,6 +3,7 @@ package org.xroadng.auditlog.merkle.store;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -190,13 +191,15 @@ class H2MerkleLogTest {
     }
 
     @Test
-    void removedRow_isRefusedOnOpen() {
+    void removedRow_isRefusedOnOpenNamingTheGapAndTheRepair() {
         MerkleLog log = H2MerkleLog.open(database);
         for (int i = 0; i < 5; i++) {
             log.append(entry(i));
         }
         database.inTransaction(c -> Jdbc.update(c, "DELETE FROM merkle_leaf WHERE leaf_index = 2"));
-        assertThrows(IllegalStateException.class, () -> H2MerkleLog.open(database));
+        MerkleStoreException e = assertThrows(MerkleStoreException.class, () -> H2MerkleLog.open(database));
+        assertTrue(e.getMessage().contains("4 leaves but its highest index is 4")
+                && e.getMessage().contains("xroad server repair"), e.getMessage());
     }
 
     @Test
