@@ -87,7 +87,12 @@ public final class BodyBudgetGuard extends ChannelDuplexHandler {
         ctx.fireChannelRead(msg);
     }
 
+    /** Answers the request being read, whose reservation (the latest) is given back now. */
     private void refuse(ChannelHandlerContext ctx, boolean keepAlive) {
+        Reservation refused = open.pollLast();
+        if (refused != null) {
+            refused.close();
+        }
         Responses.write(ctx, Responses.error(new ExchangeException(overloaded, "this security server already holds its"
                 + " limit of " + budget.limit() + " bytes of messages in memory; try again shortly"), null), keepAlive);
     }
