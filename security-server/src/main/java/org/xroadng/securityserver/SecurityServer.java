@@ -160,6 +160,7 @@ public final class SecurityServer implements AutoCloseable {
         SecurityServer server = new SecurityServer(home, admin, configuration, metrics, messageLog, provider, random, clock);
         server.accessLogging = accessLogging;
         self[0] = server;
+        metrics.dataPlane(() -> Optional.ofNullable(server.plane).map(DataPlane::resources));
         if (accessLogging != null) {
             metrics.accessLog(() -> server.checkpoints().map(CheckpointPublisher::status));
         }
