@@ -33,6 +33,11 @@ import org.xroadng.protocol.accesslog.Witness;
 import java.util.Objects;
 import java.util.Optional;
 import org.xroadng.securityserver.message.ServerIdentity;
+import org.xroadng.protocol.error.ErrorType;
+import org.xroadng.securityserver.http.BodyBudget;
+import org.xroadng.securityserver.http.ConnectionStats;
+import org.xroadng.securityserver.http.ProxyGuards;
+import org.xroadng.securityserver.transport.TlsRefusalLog;
 import org.xroadng.securityserver.serverproxy.ProviderIsClient;
 import org.xroadng.securityserver.serverproxy.ServerProxy;
 import org.xroadng.securityserver.serverproxy.ServerProxyService;
@@ -57,7 +62,39 @@ public final class DataPlane implements AutoCloseable {
      * @param workerThreads  threads for TLS certificate checks, which may wait for an OCSP responder
      */
     public record Settings(InetSocketAddress clientProxy, InetSocketAddress clientProxyTls, InetSocketAddress serverProxy,
-                           int maxBodyBytes, Duration globalConfRefresh, Duration ocspRefresh, int workerThreads) {
+                           int maxBodyBytes, Duration globalConfRefresh, Duration ocspRefresh, int workerThreads,
+                           Limits limits) {
+        public Settings {
+            Objects.requireNonNull(limits, "limits");
+            if (limits.maxBytesInFlight() < maxBodyBytes) {
+                throw new IllegalArgumentException("maxBytesInFlight " + limits.maxBytesInFlight()
+                        + " is smaller than maxBodyBytes " + maxBodyBytes);
+            }
+        }
+    }
+
+    /**
+     * Resources each proxy may hold (DESIGN.md section 9).
+     *
+     * @param idleTimeout      how long a connection may wait for its next request
+     * @param headerTimeout    how long a request's head may take to arrive once it has begun
+     * @param maxConnections   connections each proxy keeps open at most (the client proxy's HTTP and
+     *                         HTTPS listeners together); more are closed at once
+     * @param maxBytesInFlight message body bytes the server holds in memory at once, over all exchanges
+     */
+    public record Limits(Duration idleTimeout, Duration headerTimeout, int maxConnections, long maxBytesInFlight) {
+        public Limits {
+            if (idleTimeout.isNegative() || idleTimeout.isZero() || headerTimeout.isNegative() || headerTimeout.isZero()
+                    || maxConnections < 1 || maxBytesInFlight < 1) {
+                throw new IllegalArgumentException("limits must be positive: " + idleTimeout + ", " + headerTimeout
+                        + ", " + maxConnections + ", " + maxBytesInFlight);
+            }
+        }
+    }
+
+    /** What the resource limits have done so far, for metrics. */
+    public record ResourceStats(ConnectionStats clientProxy, ConnectionStats serverProxy, BodyBudget bodies,
+                                TlsRefusalLog tlsRefusals) {
     }
 
     private final EventLoopGroup boss;
@@ -71,8 +108,12 @@ public final class DataPlane implements AutoCloseable {
     private PeerClient peers;
     private ProviderIsClient providerIs;
     private volatile CheckpointPublisher checkpoints;
+    private final ResourceStats resources;
 
-    private DataPlane(GlobalConfHolder globalConf, OwnOcspResponses ocsp, ExecutorService workers) {
+    private DataPlane(GlobalConfHolder globalConf, OwnOcspResponses ocsp, ExecutorService workers, Limits limits,
+                      Clock clock) {
+        this.resources = new ResourceStats(new ConnectionStats(), new ConnectionStats(),
+                new BodyBudget(limits.maxBytesInFlight()), TlsRefusalLog.toLogger(clock));
         this.globalConf = globalConf;
         this.ocsp = ocsp;
         this.workers = workers;
@@ -107,7 +148,8 @@ public final class DataPlane implements AutoCloseable {
         GlobalConfHolder globalConf = new GlobalConfHolder(configurationClient);
         HttpOcspTransport ocspTransport = HttpOcspTransport.withTimeout(Duration.ofSeconds(10));
         OwnOcspResponses ocsp = new OwnOcspResponses(identity, globalConf, ocspTransport, clock, provider, random);
-        DataPlane plane = new DataPlane(globalConf, ocsp, workers);
+        DataPlane plane = new DataPlane(globalConf, ocsp, workers, settings.limits(), clock);
+        Limits limits = settings.limits();
         try {
             globalConf.refresh();
             ocsp.refresh();
@@ -141,15 +183,25 @@ public final class DataPlane implements AutoCloseable {
             }
             ServerProxyService providerSide = new ServerProxyService(localConf, globalConf, verifier, signer,
                     plane.providerIs, messageLog, listener, clock, accessLogService);
+            ResourceStats resources = plane.resources;
+            ProxyGuards serverGuards = new ProxyGuards(resources.serverProxy(), resources.bodies(), limits.maxConnections(),
+                    limits.idleTimeout(), limits.headerTimeout(), settings.maxBodyBytes(), ErrorType.SERVER_PROXY_OVERLOADED);
+            ProxyGuards clientGuards = new ProxyGuards(resources.clientProxy(), resources.bodies(), limits.maxConnections(),
+                    limits.idleTimeout(), limits.headerTimeout(), settings.maxBodyBytes(), ErrorType.CLIENT_PROXY_OVERLOADED);
             plane.serverProxy = ServerProxy.start(settings.serverProxy(), identity.authKeyManager(), trustManager,
-                    providerSide, globalConf, settings.maxBodyBytes(), plane.boss, plane.loops, workers);
+                    providerSide, globalConf, serverGuards, resources.tlsRefusals(), plane.boss, plane.loops, workers);
             plane.clientProxy = ClientProxy.start(settings.clientProxy(), settings.clientProxyTls(),
-                    identity.authKeyManager(), consumerSide, settings.maxBodyBytes(), plane.boss, plane.loops, workers);
+                    identity.authKeyManager(), consumerSide, clientGuards, plane.boss, plane.loops, workers);
             return plane;
         } catch (IOException | RuntimeException e) {
             plane.close();
             throw e;
         }
+    }
+
+    /** Open connections, refusals and bytes in flight so far. */
+    public ResourceStats resources() {
+        return resources;
     }
 
     public InetSocketAddress clientProxyAddress() {

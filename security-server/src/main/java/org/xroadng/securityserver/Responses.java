@@ -6,7 +6,6 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;
-import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
@@ -18,6 +17,8 @@ import org.xroadng.protocol.json.ProtocolJson;
 
 /** Writing answers from the proxies' Netty pipelines (thread-safe: writes are queued to the event loop). */
 public final class Responses {
+
+    private static final String JSON_UTF8 = "application/json; charset=utf-8";
 
     private Responses() {
     }
@@ -32,7 +33,7 @@ public final class Responses {
         }
         FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1,
                 HttpResponseStatus.valueOf(e.type().httpStatus()), Unpooled.wrappedBuffer(body));
-        response.headers().set(HttpHeaderNames.CONTENT_TYPE, HttpHeaderValues.APPLICATION_JSON);
+        response.headers().set(HttpHeaderNames.CONTENT_TYPE, JSON_UTF8);
         response.headers().set(XRoadHeaders.ERROR, e.type().code());
         return response;
     }

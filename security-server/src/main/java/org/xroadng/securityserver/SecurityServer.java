@@ -168,6 +168,7 @@ public final class SecurityServer implements AutoCloseable {
         SecurityServer server = new SecurityServer(home, admin, configuration, metrics, messageLog, provider, random, clock);
         server.accessLogging = accessLogging;
         self[0] = server;
+        metrics.dataPlane(() -> Optional.ofNullable(server.plane).map(DataPlane::resources));
         if (accessLogging != null) {
             metrics.accessLog(() -> server.checkpoints().map(CheckpointPublisher::status));
         }
@@ -190,7 +191,10 @@ public final class SecurityServer implements AutoCloseable {
                 ServerSettings settings = home.settings();
                 DataPlane.Settings planeSettings = new DataPlane.Settings(settings.clientProxy(), settings.clientProxyTls(), settings.serverProxy(),
                         settings.maxBodyBytes(), Duration.ofSeconds(settings.globalConfRefreshSeconds()),
-                        Duration.ofSeconds(settings.ocspRefreshSeconds()), Runtime.getRuntime().availableProcessors());
+                        Duration.ofSeconds(settings.ocspRefreshSeconds()), Runtime.getRuntime().availableProcessors(),
+                        new DataPlane.Limits(Duration.ofSeconds(settings.idleTimeoutSeconds()),
+                                Duration.ofSeconds(settings.headerTimeoutSeconds()), settings.maxConnections(),
+                                settings.bytesInFlight(Runtime.getRuntime().maxMemory())));
                 plane = DataPlane.start(planeSettings, identity(home.keys()), home.store()::current, configuration,
                         messageLog, accessLogging, metrics, provider, random, clock);
                 planeAuthCertificate = auth.get();

@@ -31,20 +31,47 @@ import org.xroadng.securityserver.log.Durability;
  * @param maxBodyBytes    the largest message body accepted
  * @param messageLogDurability when a logged exchange counts as durable ({@link Durability}); default fsync
  * @param checkpointIntervalSeconds how often the access log's checkpoint is published to the witness when it has grown
+ * @param idleTimeoutSeconds   how long a proxy connection may wait for its next request before the server closes it
+ *                             (no timer runs while the server is answering)
+ * @param headerTimeoutSeconds how long a request's head may take once its first bytes arrived
+ * @param maxConnections       connections each proxy keeps open at most; more are closed at once
+ * @param maxBytesInFlight     message body bytes (requests and answers) the server holds in memory at once, over
+ *                             all exchanges; beyond it exchanges are refused with 503 {@code *.Overloaded};
+ *                             {@link #AUTO} for an eighth of the maximum heap ({@link #bytesInFlight})
  */
 public record ServerSettings(SecurityServerId serverId, Path anchor, InetSocketAddress clientProxy,
                              InetSocketAddress clientProxyTls, InetSocketAddress serverProxy, String serverAddress, InetSocketAddress admin,
                              int maxBodyBytes, int globalConfRefreshSeconds, int ocspRefreshSeconds,
-                             Durability messageLogDurability, int checkpointIntervalSeconds) {
+                             Durability messageLogDurability, int checkpointIntervalSeconds,
+                             int idleTimeoutSeconds, int headerTimeoutSeconds, int maxConnections, int maxBytesInFlight) {
 
     public static final String FILE = "server.yaml";
     public static final int DEFAULT_MAX_BODY_BYTES = 10 * 1024 * 1024;
     public static final int DEFAULT_GLOBAL_CONF_REFRESH_SECONDS = 60;
     public static final int DEFAULT_OCSP_REFRESH_SECONDS = 300;
     public static final int DEFAULT_CHECKPOINT_INTERVAL_SECONDS = 60;
+    /** Long enough for an information system's kept-alive connection between bursts, short enough to free idle sockets. */
+    public static final int DEFAULT_IDLE_TIMEOUT_SECONDS = 30;
+    /** A real client sends its head in milliseconds; ten seconds allows for a slow network, not for a slow-loris. */
+    public static final int DEFAULT_HEADER_TIMEOUT_SECONDS = 10;
+    /** Per proxy: well under a default process's open-file limit of a few thousand, far above normal use. */
+    public static final int DEFAULT_MAX_CONNECTIONS = 2000;
+    /** {@code maxBytesInFlight: auto}: an eighth of the maximum heap, see {@link #bytesInFlight}. */
+    public static final int AUTO = 0;
     private static final Set<String> KEYS = Set.of("serverId", "anchor", "clientProxy", "clientProxyTls", "serverProxy", "serverAddress",
             "admin", "maxBodyBytes", "globalConfRefreshSeconds", "ocspRefreshSeconds", "messageLogDurability",
-            "checkpointIntervalSeconds");
+            "checkpointIntervalSeconds", "idleTimeoutSeconds", "headerTimeoutSeconds", "maxConnections",
+            "maxBytesInFlight");
+
+    /** Settings with the connection and memory limits at their defaults. */
+    public ServerSettings(SecurityServerId serverId, Path anchor, InetSocketAddress clientProxy,
+                          InetSocketAddress clientProxyTls, InetSocketAddress serverProxy, String serverAddress,
+                          InetSocketAddress admin, int maxBodyBytes, int globalConfRefreshSeconds, int ocspRefreshSeconds,
+                          Durability messageLogDurability, int checkpointIntervalSeconds) {
+        this(serverId, anchor, clientProxy, clientProxyTls, serverProxy, serverAddress, admin, maxBodyBytes,
+                globalConfRefreshSeconds, ocspRefreshSeconds, messageLogDurability, checkpointIntervalSeconds,
+                DEFAULT_IDLE_TIMEOUT_SECONDS, DEFAULT_HEADER_TIMEOUT_SECONDS, DEFAULT_MAX_CONNECTIONS, AUTO);
+    }
 
     public ServerSettings {
         Objects.requireNonNull(serverId, "serverId");
@@ -58,6 +85,24 @@ public record ServerSettings(SecurityServerId serverId, Path anchor, InetSocketA
         requireRange("ocspRefreshSeconds", ocspRefreshSeconds, 1, 86400);
         Objects.requireNonNull(messageLogDurability, "messageLogDurability");
         requireRange("checkpointIntervalSeconds", checkpointIntervalSeconds, 1, 86400);
+        requireRange("idleTimeoutSeconds", idleTimeoutSeconds, 1, 3600);
+        requireRange("headerTimeoutSeconds", headerTimeoutSeconds, 1, 300);
+        requireRange("maxConnections", maxConnections, 1, 1_000_000);
+        if (maxBytesInFlight != AUTO) {
+            requireRange("maxBytesInFlight", maxBytesInFlight, maxBodyBytes, Integer.MAX_VALUE);
+        }
+    }
+
+    /**
+     * The body bytes the server may hold in memory at once: {@link #maxBytesInFlight} when set, else
+     * an eighth of {@code maxHeapBytes}, at least one message of {@link #maxBodyBytes}. An eighth,
+     * because each byte counted is held on the heap more than once (the copy out of Netty's buffers,
+     * the message log's encrypted copy, the answer to the information system) and the rest of the
+     * heap serves everything else: with a 256 MB heap three 10 MB messages at a time, with 4 GB, 512 MB.
+     */
+    public long bytesInFlight(long maxHeapBytes) {
+        return maxBytesInFlight != AUTO ? maxBytesInFlight
+                : Math.max(maxBodyBytes, Math.min(Integer.MAX_VALUE, maxHeapBytes / 8));
     }
 
     /** Settings with every default: proxies, admin API and limits as documented in {@link #load}. */
@@ -66,14 +111,17 @@ public record ServerSettings(SecurityServerId serverId, Path anchor, InetSocketA
         return new ServerSettings(serverId, anchor, new InetSocketAddress("127.0.0.1", 8080), null, serverProxy,
                 "127.0.0.1:5500", new InetSocketAddress("127.0.0.1", 5588), DEFAULT_MAX_BODY_BYTES,
                 DEFAULT_GLOBAL_CONF_REFRESH_SECONDS, DEFAULT_OCSP_REFRESH_SECONDS, Durability.FSYNC,
-                DEFAULT_CHECKPOINT_INTERVAL_SECONDS);
+                DEFAULT_CHECKPOINT_INTERVAL_SECONDS, DEFAULT_IDLE_TIMEOUT_SECONDS, DEFAULT_HEADER_TIMEOUT_SECONDS,
+                DEFAULT_MAX_CONNECTIONS, AUTO);
     }
 
     /**
      * Reads {@code server.yaml}: {@code serverId} and {@code anchor} are required; defaults are
      * clientProxy 127.0.0.1:8080, no clientProxyTls (HTTPS for information systems), serverProxy 0.0.0.0:5500, serverAddress 127.0.0.1:(serverProxy
      * port), admin 127.0.0.1:5588, maxBodyBytes 10485760, globalConfRefreshSeconds 60,
-     * ocspRefreshSeconds 300, messageLogDurability fsync, checkpointIntervalSeconds 60.
+     * ocspRefreshSeconds 300, messageLogDurability fsync, checkpointIntervalSeconds 60,
+     * idleTimeoutSeconds 30, headerTimeoutSeconds 10, maxConnections 2000, maxBytesInFlight auto (a
+     * number from maxBodyBytes to 2147483647, or auto).
      */
     public static ServerSettings load(Path dir) throws ConfigException {
         ConfigFile file = ConfigFile.read(dir.resolve(FILE), KEYS);
@@ -110,8 +158,13 @@ public record ServerSettings(SecurityServerId serverId, Path anchor, InetSocketA
                     + "'; expected fsync, commit or async");
         }
         int checkpoints = file.intValue("checkpointIntervalSeconds", DEFAULT_CHECKPOINT_INTERVAL_SECONDS, 1, 86400);
+        int idle = file.intValue("idleTimeoutSeconds", DEFAULT_IDLE_TIMEOUT_SECONDS, 1, 3600);
+        int header = file.intValue("headerTimeoutSeconds", DEFAULT_HEADER_TIMEOUT_SECONDS, 1, 300);
+        int connections = file.intValue("maxConnections", DEFAULT_MAX_CONNECTIONS, 1, 1_000_000);
+        int inFlight = "auto".equals(file.optionalString("maxBytesInFlight").orElse("auto")) ? AUTO
+                : file.intValue("maxBytesInFlight", AUTO, maxBody, Integer.MAX_VALUE);
         return new ServerSettings(serverId, anchor, clientProxy, clientProxyTls, serverProxy, serverAddress, admin, maxBody,
-                refresh, ocsp, durability, checkpoints);
+                refresh, ocsp, durability, checkpoints, idle, header, connections, inFlight);
     }
 
     /** Writes {@code server.yaml} into {@code dir}, replacing it; {@link #load} reads back equal settings. */
@@ -131,6 +184,10 @@ public record ServerSettings(SecurityServerId serverId, Path anchor, InetSocketA
         values.put("ocspRefreshSeconds", ocspRefreshSeconds);
         values.put("messageLogDurability", messageLogDurability.name().toLowerCase(java.util.Locale.ROOT));
         values.put("checkpointIntervalSeconds", checkpointIntervalSeconds);
+        values.put("idleTimeoutSeconds", idleTimeoutSeconds);
+        values.put("headerTimeoutSeconds", headerTimeoutSeconds);
+        values.put("maxConnections", maxConnections);
+        values.put("maxBytesInFlight", maxBytesInFlight == AUTO ? "auto" : maxBytesInFlight);
         ConfigFile.write(dir.resolve(FILE), values);
     }
 

@@ -40,6 +40,41 @@ class ServerSettingsTest {
     }
 
     @Test
+    void resourceLimits_defaultToBoundedValues() throws ConfigException, IOException {
+        Files.writeString(dir.resolve(ServerSettings.FILE), "serverId: DEMO/GOV/1001/ss1\nanchor: anchor.json\n");
+
+        ServerSettings settings = ServerSettings.load(dir);
+
+        assertEquals(30, settings.idleTimeoutSeconds());
+        assertEquals(10, settings.headerTimeoutSeconds());
+        assertEquals(2000, settings.maxConnections());
+        assertEquals(ServerSettings.AUTO, settings.maxBytesInFlight());
+        assertEquals(32L * 1024 * 1024, settings.bytesInFlight(256L * 1024 * 1024), "an eighth of a 256 MB heap");
+        assertEquals(10485760L, settings.bytesInFlight(16L * 1024 * 1024), "never less than one largest message");
+    }
+
+    @Test
+    void resourceLimits_areReadWrittenBackAndValidated() throws ConfigException, IOException {
+        Files.writeString(dir.resolve(ServerSettings.FILE), "serverId: DEMO/GOV/1001/ss1\nanchor: anchor.json\n"
+                + "idleTimeoutSeconds: 5\nheaderTimeoutSeconds: 2\nmaxConnections: 10\nmaxBytesInFlight: 20971520\n");
+        ServerSettings settings = ServerSettings.load(dir);
+        assertEquals(5, settings.idleTimeoutSeconds());
+        assertEquals(20971520L, settings.bytesInFlight(Long.MAX_VALUE));
+        settings.save(dir);
+        assertEquals(settings, ServerSettings.load(dir));
+
+        for (String bad : new String[] {"idleTimeoutSeconds: 0", "headerTimeoutSeconds: 301", "maxConnections: -1",
+                "maxBytesInFlight: 1000", "maxBytesInFlight: lots"}) {
+            ConfigException e = refused("serverId: DEMO/GOV/1001/ss1\nanchor: a.json\n" + bad + "\n");
+            String key = bad.substring(0, bad.indexOf(':'));
+            assertTrue(e.getMessage().contains(key) && e.getMessage().contains(bad.substring(bad.indexOf(' ') + 1)),
+                    e.getMessage());
+        }
+        assertTrue(refused("serverId: DEMO/GOV/1001/ss1\nanchor: a.json\nmaxBytesInFlight: 1000\n").getMessage()
+                .contains("10485760"), "names the smallest allowed: one message of maxBodyBytes");
+    }
+
+    @Test
     void httpsListener_isReadAndWrittenBack() throws ConfigException, IOException {
         Files.writeString(dir.resolve(ServerSettings.FILE),
                 "serverId: DEMO/GOV/1001/ss1\nanchor: anchor.json\nclientProxyTls: 127.0.0.1:8443\n");

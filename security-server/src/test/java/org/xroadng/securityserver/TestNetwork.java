@@ -109,6 +109,7 @@ final class TestNetwork implements AutoCloseable {
     final MemoryAccessLog consumerAccessLog = new MemoryAccessLog(new InMemoryMerkleLog());
     final MemoryAccessLog providerAccessLog = new MemoryAccessLog(new InMemoryMerkleLog());
     final IssuedCertificate portalCertificate;
+    private final DataPlane.Limits limits;
 
     TestNetwork(Path dir) throws CaException, CertificateEncodingException, CertificateException, IOException, KeyStoreException, NoSuchAlgorithmException, SigningException, UnrecoverableKeyException {
         this(dir, MessageLog.NONE, MessageLog.NONE);
@@ -116,6 +117,16 @@ final class TestNetwork implements AutoCloseable {
 
     /** A network whose consumer and provider servers write their exchanges to the given logs. */
     TestNetwork(Path dir, MessageLog consumerLog, MessageLog providerLog) throws CaException, CertificateEncodingException, CertificateException, IOException, KeyStoreException, NoSuchAlgorithmException, SigningException, UnrecoverableKeyException {
+        this(dir, consumerLog, providerLog, DEFAULT_LIMITS);
+    }
+
+    /** Limits as a server's defaults, with 64 MB of bodies in flight. */
+    static final DataPlane.Limits DEFAULT_LIMITS = new DataPlane.Limits(Duration.ofSeconds(30), Duration.ofSeconds(10),
+            2000, 64L * 1024 * 1024);
+
+    /** A network whose servers run with the given resource limits. */
+    TestNetwork(Path dir, MessageLog consumerLog, MessageLog providerLog, DataPlane.Limits limits) throws CaException, CertificateEncodingException, CertificateException, IOException, KeyStoreException, NoSuchAlgorithmException, SigningException, UnrecoverableKeyException {
+        this.limits = limits;
         Clock clock = Clock.systemUTC();
         int trustPort = freePort();
         InetSocketAddress trustAddress = new InetSocketAddress("127.0.0.1", trustPort);
@@ -165,7 +176,7 @@ final class TestNetwork implements AutoCloseable {
         Anchor anchor = anchor();
         ConfigurationClient client = new ConfigurationClient(anchor, new HttpConfigurationSource(anchor), clock, bc, null);
         DataPlane.Settings settings = new DataPlane.Settings(server.clientProxy(), address(), server.serverProxy(), 64 * 1024,
-                Duration.ofHours(1), Duration.ofHours(1), 4);
+                Duration.ofHours(1), Duration.ofHours(1), 4, limits);
         return DataPlane.start(settings, server, conf::get, client, log,
                 new DataPlane.AccessLogging(accessLog, witness, Duration.ofHours(1)), ExchangeListener.NONE, bc, random,
                 clock);

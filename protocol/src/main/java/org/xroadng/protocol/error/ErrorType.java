@@ -12,7 +12,9 @@ import java.util.stream.Collectors;
  *
  * <p>{@code Client.*} means the information system's request was at fault and is answered with
  * HTTP 400 (413 for a body over the limit); {@code Server.ClientProxy.*} arose in the consumer's
- * security server and {@code Server.ServerProxy.*} in the provider's, both answered with HTTP 500.
+ * security server and {@code Server.ServerProxy.*} in the provider's, both answered with HTTP 500,
+ * except {@code *.Overloaded}: the server refused the exchange at once because its memory budget
+ * for message bodies was spent, answered with HTTP 503 (the request may be retried later).
  */
 public enum ErrorType {
 
@@ -37,6 +39,8 @@ public enum ErrorType {
     CLIENT_PROXY_TIMESTAMPING_FAILED("Server.ClientProxy.TimestampingFailed", 500),
     CLIENT_PROXY_LOGGING_FAILED("Server.ClientProxy.LoggingFailed", 500),
     CLIENT_PROXY_INTERNAL_ERROR("Server.ClientProxy.InternalError", 500),
+    /** The consumer's server holds as many message bytes in memory as it may; retry later. */
+    CLIENT_PROXY_OVERLOADED("Server.ClientProxy.Overloaded", 503),
 
     SERVER_PROXY_GLOBAL_CONF_EXPIRED("Server.ServerProxy.GlobalConfExpired", 500),
     SERVER_PROXY_UNKNOWN_CLIENT("Server.ServerProxy.UnknownClient", 500),
@@ -55,7 +59,9 @@ public enum ErrorType {
     SERVER_PROXY_DATA_SUBJECT_MISSING("Server.ServerProxy.DataSubjectMissing", 500),
     SERVER_PROXY_TIMESTAMPING_FAILED("Server.ServerProxy.TimestampingFailed", 500),
     SERVER_PROXY_LOGGING_FAILED("Server.ServerProxy.LoggingFailed", 500),
-    SERVER_PROXY_INTERNAL_ERROR("Server.ServerProxy.InternalError", 500);
+    SERVER_PROXY_INTERNAL_ERROR("Server.ServerProxy.InternalError", 500),
+    /** The provider's server holds as many message bytes in memory as it may; retry later. */
+    SERVER_PROXY_OVERLOADED("Server.ServerProxy.Overloaded", 503);
 
     private static final Map<String, ErrorType> BY_CODE = Arrays.stream(values())
             .collect(Collectors.toUnmodifiableMap(ErrorType::code, Function.identity()));

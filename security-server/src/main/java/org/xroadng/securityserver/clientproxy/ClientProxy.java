@@ -14,9 +14,11 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.util.concurrent.Executor;
 import org.xroadng.securityserver.http.NettyServer;
+import org.xroadng.securityserver.http.ProxyGuards;
 
 /**
- * The information-system-facing listeners: HTTP/1.1 with keep-alive and a body limit, and
+ * The information-system-facing listeners: HTTP/1.1 with keep-alive, a body limit and the
+ * {@link ProxyGuards} (connection limit, idle and header deadlines, the server's body budget), and
  * optionally the same over TLS, where an information system may present its certificate (which
  * clients configured for HTTPS must, with a certificate they pinned). The server presents its
  * authentication certificate.
@@ -33,9 +35,12 @@ public final class ClientProxy implements AutoCloseable {
 
     /** @param tlsAddress null for no HTTPS listener */
     public static ClientProxy start(InetSocketAddress address, InetSocketAddress tlsAddress, X509KeyManager serverKeys,
-                                    ClientProxyService service, int maxBodyBytes, EventLoopGroup boss,
+                                    ClientProxyService service, ProxyGuards guards, EventLoopGroup boss,
                                     EventLoopGroup loops, Executor tlsTasks) throws IOException {
-        NettyServer plain = NettyServer.bind(address, boss, loops, ch -> http(ch.pipeline(), service, maxBodyBytes));
+        NettyServer plain = NettyServer.bind(address, boss, loops, ch -> {
+            guards.first(ch);
+            http(ch.pipeline(), service, guards);
+        });
         if (tlsAddress == null) {
             return new ClientProxy(plain, null);
         }
@@ -53,8 +58,9 @@ public final class ClientProxy implements AutoCloseable {
         }
         try {
             NettyServer tls = NettyServer.bind(tlsAddress, boss, loops, ch -> {
+                guards.first(ch);
                 ch.pipeline().addLast("tls", context.newHandler(ch.alloc(), tlsTasks));
-                http(ch.pipeline(), service, maxBodyBytes);
+                http(ch.pipeline(), service, guards);
             });
             return new ClientProxy(plain, tls);
         } catch (IOException e) {
@@ -63,10 +69,13 @@ public final class ClientProxy implements AutoCloseable {
         }
     }
 
-    private static void http(ChannelPipeline pipeline, ClientProxyService service, int maxBodyBytes) {
+    /** Both listeners share the connection limit's count: {@code guards} is one per client proxy. */
+    private static void http(ChannelPipeline pipeline, ClientProxyService service, ProxyGuards guards) {
         pipeline.addLast("http", new HttpServerCodec(8192, 16384, 65536))
+                .addLast("timeouts", guards.timeouts())
                 .addLast("keepAlive", new HttpServerKeepAliveHandler())
-                .addLast("aggregate", new LimitedAggregator(maxBodyBytes))
+                .addLast("budget", guards.budgetGuard())
+                .addLast("aggregate", new LimitedAggregator(guards.maxBodyBytes()))
                 .addLast("exchange", new ClientProxyHandler(service));
     }
 

@@ -11,11 +11,13 @@ import org.slf4j.LoggerFactory;
 import org.xroadng.protocol.error.ErrorType;
 import org.xroadng.securityserver.ExchangeException;
 import org.xroadng.securityserver.Responses;
+import org.xroadng.securityserver.http.BodyBudgetGuard;
 import org.xroadng.securityserver.http.IncomingRequest;
+import org.xroadng.securityserver.http.Reservation;
 
 /**
- * Last handler of the client proxy pipeline ([SslHandler,] HttpServerCodec, HttpServerKeepAliveHandler,
- * {@link LimitedAggregator}, this): refuses requests the HTTP decoder could not read, copies the
+ * Last handler of the client proxy pipeline (ConnectionLimit, [SslHandler,] HttpServerCodec,
+ * ConnectionTimeouts, HttpServerKeepAliveHandler, BodyBudgetGuard, {@link LimitedAggregator}, this): refuses requests the HTTP decoder could not read, copies the
  * request out of Netty's buffers and hands it to {@link ClientProxyService}, which validates and
  * signs here on the event loop (CPU work without blocking I/O; a thread hop would cost more) and
  * completes asynchronously when the provider has answered.
@@ -37,7 +39,7 @@ final class ClientProxyHandler extends SimpleChannelInboundHandler<FullHttpReque
                     "the request is not valid HTTP/1.1: " + request.decoderResult().cause().getMessage()), null), false);
             return;
         }
-        IncomingRequest incoming = IncomingRequest.of(request, isCertificate(ctx));
+        IncomingRequest incoming = IncomingRequest.of(request, isCertificate(ctx), reservation(ctx));
         service.handle(incoming).thenAccept(response -> Responses.write(ctx, response, incoming.keepAlive()));
     }
 
@@ -57,5 +59,10 @@ final class ClientProxyHandler extends SimpleChannelInboundHandler<FullHttpReque
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
         LOG.debug("client proxy connection from {} failed: {}", ctx.channel().remoteAddress(), cause.toString());
         ctx.close();
+    }
+
+    private static Reservation reservation(ChannelHandlerContext ctx) {
+        Reservation reservation = ctx.channel().attr(BodyBudgetGuard.RESERVATION).get();
+        return reservation == null ? Reservation.NONE : reservation;
     }
 }

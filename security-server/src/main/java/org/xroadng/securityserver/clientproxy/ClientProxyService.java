@@ -27,6 +27,7 @@ import org.xroadng.securityserver.conf.LocalClient;
 import org.xroadng.securityserver.conf.LocalConfiguration;
 import org.xroadng.securityserver.globalconf.GlobalConfHolder;
 import org.xroadng.securityserver.globalconf.TrustedConfiguration;
+import org.xroadng.securityserver.http.BudgetExceededException;
 import org.xroadng.securityserver.http.IncomingRequest;
 import org.xroadng.securityserver.log.ExchangeRecord;
 import org.xroadng.securityserver.log.MessageLog;
@@ -165,12 +166,16 @@ public final class ClientProxyService {
             return CompletableFuture.failedFuture(previous);
         }
         GlobalConfiguration.SecurityServer host = out.hosts().get(index);
-        return peers.send(host.address(), request(out), PEER_TIMEOUT, out.trusted().peerTrustFingerprint())
+        return peers.send(host.address(), request(out), PEER_TIMEOUT, out.trusted().peerTrustFingerprint(),
+                        out.request().reservation())
                 .handle((response, error) -> {
                     if (error == null) {
                         return CompletableFuture.completedFuture(new Answered(host, response));
                     }
                     ExchangeException failure = transportFailure(host, error);
+                    if (failure.type() == ErrorType.CLIENT_PROXY_OVERLOADED) {
+                        return CompletableFuture.<Answered>failedFuture(failure);
+                    }
                     LOG.debug("security server {} failed: {}", host.id(), failure.getMessage());
                     return send(out, index + 1, failure);
                 }).thenCompose(f -> f);
@@ -292,6 +297,10 @@ public final class ClientProxyService {
     private static ExchangeException transportFailure(GlobalConfiguration.SecurityServer host, Throwable error) {
         String where = "security server " + host.id().format() + " at " + host.address();
         for (Throwable cause = error; cause != null; cause = cause.getCause()) {
+            if (cause instanceof BudgetExceededException) {
+                return new ExchangeException(ErrorType.CLIENT_PROXY_OVERLOADED, "the answer of " + where
+                        + " cannot be received now: " + cause.getMessage() + "; try again shortly");
+            }
             if (cause instanceof SSLException) {
                 return new ExchangeException(ErrorType.CLIENT_PROXY_SSL_AUTHENTICATION_FAILED, "TLS with " + where
                         + " failed: " + cause.getMessage());

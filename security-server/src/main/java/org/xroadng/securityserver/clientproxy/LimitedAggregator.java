@@ -1,13 +1,24 @@
 package org.xroadng.securityserver.clientproxy;
 
 import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelPipeline;
+import io.netty.handler.codec.http.FullHttpMessage;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpMessage;
 import io.netty.handler.codec.http.HttpObjectAggregator;
+import io.netty.handler.codec.http.HttpUtil;
 import org.xroadng.protocol.error.ErrorType;
 import org.xroadng.securityserver.ExchangeException;
 import org.xroadng.securityserver.Responses;
 
-/** Aggregates request bodies up to the limit and answers a larger one with {@code Client.RequestTooLarge}. */
+/**
+ * Aggregates request bodies up to the limit and answers a larger one with {@code Client.RequestTooLarge},
+ * also when the client announced the size and waits with {@code Expect: 100-continue} (RFC 9110
+ * section 10.1.1): then it gets the same JSON 413 instead of {@code 100 Continue}, and the
+ * connection closes, since the client will not send the body the server would have to skip.
+ */
 final class LimitedAggregator extends HttpObjectAggregator {
 
     private final int maxBodyBytes;
@@ -23,9 +34,24 @@ final class LimitedAggregator extends HttpObjectAggregator {
      */
     @Override
     protected void handleOversizedMessage(ChannelHandlerContext ctx, HttpMessage oversized) {
-        boolean keepAlive = !(oversized instanceof io.netty.handler.codec.http.FullHttpMessage)
-                && io.netty.handler.codec.http.HttpUtil.isKeepAlive(oversized);
-        Responses.write(ctx, Responses.error(new ExchangeException(ErrorType.CLIENT_REQUEST_TOO_LARGE,
-                "the request body is larger than this server's limit of " + maxBodyBytes + " bytes"), null), keepAlive);
+        boolean keepAlive = !(oversized instanceof FullHttpMessage) && HttpUtil.isKeepAlive(oversized);
+        Responses.write(ctx, tooLarge(), keepAlive);
+    }
+
+    /** {@code 100 Continue} for an acceptable size (Netty's answer), our 413 for a larger one. */
+    @Override
+    protected Object newContinueResponse(HttpMessage start, int maxContentLength, ChannelPipeline pipeline) {
+        if (HttpUtil.is100ContinueExpected(start) && HttpUtil.getContentLength(start, -1L) > maxContentLength) {
+            FullHttpResponse refused = tooLarge();
+            HttpUtil.setContentLength(refused, refused.content().readableBytes());
+            refused.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
+            return refused;
+        }
+        return super.newContinueResponse(start, maxContentLength, pipeline);
+    }
+
+    private FullHttpResponse tooLarge() {
+        return Responses.error(new ExchangeException(ErrorType.CLIENT_REQUEST_TOO_LARGE,
+                "the request body is larger than this server's limit of " + maxBodyBytes + " bytes"), null);
     }
 }

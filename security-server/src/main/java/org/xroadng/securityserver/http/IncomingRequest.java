@@ -11,21 +11,27 @@ import java.util.Optional;
 
 /**
  * An HTTP request as a proxy received it, copied out of Netty's buffers so it can be processed off
- * the event loop: method, raw target, headers in arrival order, body, and the TLS peer certificate
- * when the connection had one.
+ * the event loop: method, raw target, headers in arrival order, body, the TLS peer certificate
+ * when the connection had one, and the exchange's {@link Reservation} of the server's body budget,
+ * which answers received for this request grow (the proxy's pipeline closes it when the exchange ends).
  */
 public record IncomingRequest(String method, String target, List<Map.Entry<String, String>> headers, byte[] body,
-                              boolean keepAlive, X509Certificate peerCertificate) {
+                              boolean keepAlive, X509Certificate peerCertificate, Reservation reservation) {
 
     public IncomingRequest {
         headers = List.copyOf(headers);
+        java.util.Objects.requireNonNull(reservation, "reservation");
     }
 
     public static IncomingRequest of(FullHttpRequest request, X509Certificate peerCertificate) {
+        return of(request, peerCertificate, Reservation.NONE);
+    }
+
+    public static IncomingRequest of(FullHttpRequest request, X509Certificate peerCertificate, Reservation reservation) {
         List<Map.Entry<String, String>> headers = new ArrayList<>(request.headers().size());
         request.headers().forEach(h -> headers.add(Map.entry(h.getKey(), h.getValue())));
         return new IncomingRequest(request.method().name(), request.uri(), headers,
-                ByteBufUtil.getBytes(request.content()), HttpUtil.isKeepAlive(request), peerCertificate);
+                ByteBufUtil.getBytes(request.content()), HttpUtil.isKeepAlive(request), peerCertificate, reservation);
     }
 
     /** The single value of a header (case-insensitive), if present. */

@@ -58,6 +58,50 @@ public final class MetricsListener implements ExchangeListener {
                 .description("access log events not yet covered by a witnessed checkpoint").register(registry);
     }
 
+    /**
+     * The data plane's resource limits (DESIGN.md section 9), per proxy ({@code proxy="client"} or
+     * {@code "server"}): {@code xroad_proxy_connections_open}, {@code xroad_proxy_connections_refused_total}
+     * (over the connection limit), {@code xroad_proxy_connections_closed_idle_total},
+     * {@code xroad_proxy_connections_closed_slow_total} (head or body not in time); for the server:
+     * {@code xroad_body_bytes_in_flight}, {@code xroad_body_budget_refusals_total} and
+     * {@code xroad_tls_handshakes_refused_total}. NaN while the message path is not running.
+     */
+    public void dataPlane(java.util.function.Supplier<java.util.Optional<
+            org.xroadng.securityserver.DataPlane.ResourceStats>> resources) {
+        for (String proxy : new String[] {"client", "server"}) {
+            java.util.function.Function<org.xroadng.securityserver.DataPlane.ResourceStats,
+                    org.xroadng.securityserver.http.ConnectionStats> stats =
+                    "client".equals(proxy) ? r -> r.clientProxy() : r -> r.serverProxy();
+            io.micrometer.core.instrument.Gauge.builder("xroad_proxy_connections_open",
+                            () -> resources.get().map(r -> (double) stats.apply(r).open()).orElse(Double.NaN))
+                    .tag("proxy", proxy).description("connections open now").register(registry);
+            functionCounter("xroad_proxy_connections_refused", proxy, "connections closed at once over the limit",
+                    () -> resources.get().map(r -> (double) stats.apply(r).refusedForLimit()).orElse(Double.NaN));
+            functionCounter("xroad_proxy_connections_closed_idle", proxy, "connections closed after the idle timeout",
+                    () -> resources.get().map(r -> (double) stats.apply(r).closedIdle()).orElse(Double.NaN));
+            functionCounter("xroad_proxy_connections_closed_slow", proxy,
+                    "connections closed because a request's head or body did not arrive in time",
+                    () -> resources.get().map(r -> (double) stats.apply(r).closedSlow()).orElse(Double.NaN));
+        }
+        io.micrometer.core.instrument.Gauge.builder("xroad_body_bytes_in_flight",
+                        () -> resources.get().map(r -> (double) r.bodies().inFlight()).orElse(Double.NaN))
+                .description("message body bytes held in memory now").register(registry);
+        functionCounter("xroad_body_budget_refusals", null, "exchanges refused because the body budget was spent",
+                () -> resources.get().map(r -> (double) r.bodies().refusals()).orElse(Double.NaN));
+        functionCounter("xroad_tls_handshakes_refused", null, "TLS handshakes refused or failed on the server proxy",
+                () -> resources.get().map(r -> (double) r.tlsRefusals().refused()).orElse(Double.NaN));
+    }
+
+    private void functionCounter(String name, String proxy, String description,
+                                 java.util.function.Supplier<Double> value) {
+        var builder = io.micrometer.core.instrument.FunctionCounter.builder(name, value, v -> v.get())
+                .description(description);
+        if (proxy != null) {
+            builder.tag("proxy", proxy);
+        }
+        builder.register(registry);
+    }
+
     public String scrape() {
         return registry.scrape();
     }

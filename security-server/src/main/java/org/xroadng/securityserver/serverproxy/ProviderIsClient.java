@@ -17,6 +17,8 @@ import javax.net.ssl.SSLException;
 import org.xroadng.protocol.error.ErrorType;
 import org.xroadng.securityserver.ExchangeException;
 import org.xroadng.securityserver.conf.LocalService;
+import org.xroadng.securityserver.http.BudgetExceededException;
+import org.xroadng.securityserver.http.Reservation;
 import org.xroadng.securityserver.transport.HttpExchangeClient;
 
 /**
@@ -39,9 +41,13 @@ public final class ProviderIsClient implements AutoCloseable {
         }
     }
 
-    /** The IS's answer; fails with an {@link ExchangeException} of ServiceTimeout or ServiceFailed. */
+    /**
+     * The IS's answer, its body held in {@code reservation}; fails with an {@link ExchangeException}
+     * of ServiceTimeout, ServiceFailed or Overloaded (the server's body budget cannot hold the answer).
+     */
     public CompletableFuture<HttpExchangeClient.Answer> call(LocalService service, String method, String pathAndQuery,
-                                                             List<Map.Entry<String, String>> headers, byte[] body) {
+                                                             List<Map.Entry<String, String>> headers, byte[] body,
+                                                             Reservation reservation) {
         URI base = service.url();
         boolean https = "https".equals(base.getScheme());
         int port = base.getPort() > 0 ? base.getPort() : https ? 443 : 80;
@@ -55,12 +61,17 @@ public final class ProviderIsClient implements AutoCloseable {
         }
         InetSocketAddress address = InetSocketAddress.createUnresolved(base.getHost(), port);
         return (https ? tls : plain).send(address, new HttpExchangeClient.Request(method, target, headers, body),
-                        service.timeout())
+                        service.timeout(), reservation)
                 .exceptionallyCompose(e -> CompletableFuture.failedFuture(failure(service, e)));
     }
 
     private static ExchangeException failure(LocalService service, Throwable e) {
         Throwable cause = e instanceof CompletionException && e.getCause() != null ? e.getCause() : e;
+        if (cause instanceof BudgetExceededException) {
+            return new ExchangeException(ErrorType.SERVER_PROXY_OVERLOADED, "the answer of the provider's information"
+                    + " system for " + service.id().format() + " cannot be received now: " + cause.getMessage()
+                    + "; try again shortly");
+        }
         if (cause instanceof TimeoutException) {
             return new ExchangeException(ErrorType.SERVER_PROXY_SERVICE_TIMEOUT, "the provider's information system"
                     + " did not answer " + service.id().format() + " within " + service.timeout().toSeconds() + " s");

@@ -15,11 +15,16 @@ import javax.net.ssl.SSLException;
 import javax.net.ssl.X509KeyManager;
 import org.xroadng.securityserver.globalconf.GlobalConfHolder;
 import org.xroadng.securityserver.http.NettyServer;
+import org.xroadng.securityserver.http.ProxyGuards;
 import org.xroadng.securityserver.transport.AuthCertificateTrustManager;
+import org.xroadng.securityserver.transport.HandshakeRefusals;
+import org.xroadng.securityserver.transport.TlsRefusalLog;
 
 /**
  * The peer-facing listener: TLS 1.3 with mandatory client certificates (the peers' authentication
- * certificates), HTTP/1.1 with keep-alive, bodies up to the configured limit. Certificate checks
+ * certificates), HTTP/1.1 with keep-alive, bodies up to the configured limit, the {@link ProxyGuards}
+ * (connection limit, idle and header deadlines, the server's body budget), refused handshakes
+ * reported as rate-limited single lines ({@link TlsRefusalLog}). Certificate checks
  * run as delegated TLS tasks on the worker executor, off the event loop.
  */
 public final class ServerProxy implements AutoCloseable {
@@ -32,8 +37,8 @@ public final class ServerProxy implements AutoCloseable {
 
     public static ServerProxy start(InetSocketAddress address, X509KeyManager authKeys,
                                     AuthCertificateTrustManager trustManager, ServerProxyService service,
-                                    GlobalConfHolder globalConf, int maxBodyBytes, EventLoopGroup boss,
-                                    EventLoopGroup loops, Executor workers) throws IOException {
+                                    GlobalConfHolder globalConf, ProxyGuards guards, TlsRefusalLog refusals,
+                                    EventLoopGroup boss, EventLoopGroup loops, Executor workers) throws IOException {
         SslContext tls;
         try {
             tls = SslContextBuilder.forServer(authKeys)
@@ -45,12 +50,19 @@ public final class ServerProxy implements AutoCloseable {
         } catch (SSLException e) {
             throw new IOException("cannot set up TLS for the server proxy: " + e.getMessage(), e);
         }
-        NettyServer server = NettyServer.bind(address, boss, loops, ch -> ch.pipeline()
-                .addLast("tls", tls.newHandler(ch.alloc(), workers))
-                .addLast("http", new HttpServerCodec(8192, 65536, 65536))
-                .addLast("keepAlive", new HttpServerKeepAliveHandler())
-                .addLast("aggregate", new HttpObjectAggregator(maxBodyBytes))
-                .addLast("exchange", new ServerProxyHandler(service, globalConf)));
+        HandshakeRefusals handshakeRefusals = new HandshakeRefusals(refusals);
+        NettyServer server = NettyServer.bind(address, boss, loops, ch -> {
+            guards.first(ch);
+            ch.pipeline()
+                    .addLast("tls", tls.newHandler(ch.alloc(), workers))
+                    .addLast("refusals", handshakeRefusals)
+                    .addLast("http", new HttpServerCodec(8192, 65536, 65536))
+                    .addLast("timeouts", guards.timeouts())
+                    .addLast("keepAlive", new HttpServerKeepAliveHandler())
+                    .addLast("budget", guards.budgetGuard())
+                    .addLast("aggregate", new HttpObjectAggregator(guards.maxBodyBytes()))
+                    .addLast("exchange", new ServerProxyHandler(service, globalConf));
+        });
         return new ServerProxy(server);
     }
 

@@ -15,11 +15,14 @@ import org.xroadng.protocol.id.SecurityServerId;
 import org.xroadng.securityserver.ExchangeException;
 import org.xroadng.securityserver.Responses;
 import org.xroadng.securityserver.globalconf.GlobalConfHolder;
+import org.xroadng.securityserver.http.BodyBudgetGuard;
 import org.xroadng.securityserver.http.IncomingRequest;
+import org.xroadng.securityserver.http.Reservation;
 import org.xroadng.securityserver.transport.AuthCertificateTrustManager;
 
 /**
- * Last handler of the server proxy pipeline (SslHandler, HttpServerCodec, HttpObjectAggregator,
+ * Last handler of the server proxy pipeline (ConnectionLimit, SslHandler, HandshakeRefusals,
+ * HttpServerCodec, ConnectionTimeouts, HttpServerKeepAliveHandler, BodyBudgetGuard, HttpObjectAggregator,
  * this): names the peer server from its TLS certificate (already checked by
  * {@link AuthCertificateTrustManager} during the handshake, in a delegated task off the event loop),
  * copies the request out of Netty's buffers and hands it to {@link ServerProxyService}. The checks
@@ -44,7 +47,7 @@ final class ServerProxyHandler extends SimpleChannelInboundHandler<FullHttpReque
         SecurityServerId peer;
         try {
             X509Certificate certificate = peerCertificate(ctx);
-            incoming = IncomingRequest.of(request, certificate);
+            incoming = IncomingRequest.of(request, certificate, reservation(ctx));
             GlobalConfiguration conf = globalConf.current(ErrorType.SERVER_PROXY_GLOBAL_CONF_EXPIRED).configuration();
             peer = peerServer(ctx, certificate, conf);
         } catch (ExchangeException e) {
@@ -93,5 +96,10 @@ final class ServerProxyHandler extends SimpleChannelInboundHandler<FullHttpReque
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
         LOG.debug("server proxy connection from {} failed: {}", ctx.channel().remoteAddress(), cause.toString());
         ctx.close();
+    }
+
+    private static Reservation reservation(ChannelHandlerContext ctx) {
+        Reservation reservation = ctx.channel().attr(BodyBudgetGuard.RESERVATION).get();
+        return reservation == null ? Reservation.NONE : reservation;
     }
 }

@@ -104,7 +104,7 @@ public final class ServerProxyService {
         CompletableFuture<HttpExchangeClient.Answer> fromProvider = accepted.service() == null
                 ? accessLog.answer(request.method(), accepted.target().path(), accepted.target().rawQuery())
                 : providerIs.call(accepted.service(), request.method(), accepted.target().rawPathAndQuery(),
-                        accepted.endToEnd(), request.body());
+                        accepted.endToEnd(), request.body(), request.reservation());
         return fromProvider
                 .thenCompose(answer -> respond(accepted, answer))
                 .thenApply(response -> {

@@ -57,31 +57,44 @@ public final class AuthCertificateTrustManager extends X509ExtendedTrustManager 
     /** The registered server a validated peer certificate belongs to. */
     GlobalConfiguration.SecurityServer registeredServer(X509Certificate[] chain) throws CertificateException {
         if (chain == null || chain.length == 0) {
-            throw new CertificateException("the peer presented no certificate");
+            throw new PeerRefusedException(PeerRefusedException.Reason.NO_CERTIFICATE, "the peer presented no certificate");
         }
         TrustedConfiguration trusted;
         try {
             trusted = globalConf.current(ErrorType.SERVER_PROXY_GLOBAL_CONF_EXPIRED);
         } catch (ExchangeException e) {
-            throw new CertificateException(e.getMessage());
+            throw new PeerRefusedException(PeerRefusedException.Reason.NO_CONFIGURATION, e.getMessage());
         }
         Optional<GlobalConfiguration.SecurityServer> server =
                 trusted.configuration().serverWithAuthCertificate(hash(chain[0]));
         if (server.isEmpty()) {
-            throw new CertificateException("peer certificate " + chain[0].getSubjectX500Principal()
+            throw new PeerRefusedException(PeerRefusedException.Reason.NOT_REGISTERED, "peer certificate "
+                    + chain[0].getSubjectX500Principal()
                     + " is not registered for any security server in the global configuration");
         }
         ValidatedCertificate valid;
         try {
             valid = validator.validate(List.of(chain), trusted.approvedCas(), clock.instant(), CertificateProfile.AUTH);
         } catch (CertificateValidationException e) {
-            throw new CertificateException("peer authentication certificate is not acceptable: " + e.getMessage());
+            throw new PeerRefusedException(reason(e.reason()), "peer authentication certificate is not acceptable: "
+                    + e.getMessage());
         }
         if (!valid.identity().equals(server.get().id())) {
-            throw new CertificateException("peer certificate names " + valid.identity().format()
+            throw new PeerRefusedException(PeerRefusedException.Reason.WRONG_SERVER, "peer certificate names "
+                    + valid.identity().format()
                     + " but is registered for " + server.get().id().format());
         }
         return server.get();
+    }
+
+    private static PeerRefusedException.Reason reason(CertificateValidationException.Reason reason) {
+        return switch (reason) {
+            case UNTRUSTED_CHAIN -> PeerRefusedException.Reason.UNTRUSTED;
+            case REVOKED -> PeerRefusedException.Reason.REVOKED;
+            case EXPIRED, NOT_YET_VALID -> PeerRefusedException.Reason.NOT_VALID_NOW;
+            case STATUS_UNKNOWN, STATUS_UNAVAILABLE -> PeerRefusedException.Reason.STATUS_UNAVAILABLE;
+            case MALFORMED, PROFILE -> PeerRefusedException.Reason.NOT_AUTH_CERTIFICATE;
+        };
     }
 
     @Override
@@ -95,7 +108,7 @@ public final class AuthCertificateTrustManager extends X509ExtendedTrustManager 
         if (engine != null && engine.getPeerHost() != null && engine.getPeerPort() > 0) {
             String dialled = engine.getPeerHost() + ":" + engine.getPeerPort();
             if (!server.address().equalsIgnoreCase(dialled)) {
-                throw new CertificateException("the server at " + dialled + " presented the certificate of "
+                throw new PeerRefusedException(PeerRefusedException.Reason.WRONG_ADDRESS, "the server at " + dialled + " presented the certificate of "
                         + server.id().format() + ", which is registered at " + server.address());
             }
         }

@@ -38,6 +38,8 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import javax.net.ssl.SSLPeerUnverifiedException;
+import org.xroadng.securityserver.http.BudgetExceededException;
+import org.xroadng.securityserver.http.Reservation;
 
 /**
  * An asynchronous HTTP/1.1 client on Netty with a pool of kept-alive connections per address, over
@@ -67,6 +69,7 @@ public final class HttpExchangeClient implements AutoCloseable {
     }
 
     private static final AttributeKey<CompletableFuture<Answer>> PENDING = AttributeKey.valueOf("xroad.pending");
+    private static final AttributeKey<Reservation> RESERVATION = AttributeKey.valueOf("xroad.answerReservation");
 
     private final EventLoopGroup loops;
     private final SslContext tls;
@@ -94,6 +97,16 @@ public final class HttpExchangeClient implements AutoCloseable {
     }
 
     public CompletableFuture<Answer> send(InetSocketAddress address, Request request, Duration timeout) {
+        return send(address, request, timeout, Reservation.NONE);
+    }
+
+    /**
+     * Sends, holding the answer's body bytes in {@code reservation} as they arrive (its declared
+     * length at once); an answer the reservation cannot grow for fails with a
+     * {@link BudgetExceededException} and its connection is closed. The caller closes the reservation.
+     */
+    public CompletableFuture<Answer> send(InetSocketAddress address, Request request, Duration timeout,
+                                          Reservation reservation) {
         CompletableFuture<Answer> answer = new CompletableFuture<>();
         if (closed) {
             answer.completeExceptionally(new IOException("client is closed"));
@@ -107,6 +120,7 @@ public final class HttpExchangeClient implements AutoCloseable {
             }
             Channel channel = (Channel) acquired.getNow();
             channel.attr(PENDING).set(answer);
+            channel.attr(RESERVATION).set(reservation);
             var timer = channel.eventLoop().schedule(() -> {
                 if (answer.completeExceptionally(new TimeoutException("no answer within " + timeout.toMillis() + " ms"))) {
                     channel.close();
@@ -115,6 +129,7 @@ public final class HttpExchangeClient implements AutoCloseable {
             answer.whenComplete((a, e) -> {
                 timer.cancel(false);
                 channel.attr(PENDING).set(null);
+                channel.attr(RESERVATION).set(null);
                 if (e != null || !channel.isActive()) {
                     channel.close();
                 }
@@ -160,10 +175,55 @@ public final class HttpExchangeClient implements AutoCloseable {
                 }
                 channel.pipeline()
                         .addLast("http", new HttpClientCodec(4096, 65536, 65536))
+                        .addLast("budget", new AnswerBudget(maxResponseBytes))
                         .addLast("aggregate", new HttpObjectAggregator(maxResponseBytes))
                         .addLast("answer", new AnswerHandler());
             }
         }, ChannelHealthChecker.ACTIVE);
+    }
+
+    /**
+     * Between the codec and the aggregator: grows the pending request's {@link Reservation} by the
+     * answer's declared length, or by each chunk of an answer without one (answers over the size
+     * limit are left to the aggregator), and fails the request when the budget is spent.
+     */
+    private static final class AnswerBudget extends io.netty.channel.ChannelInboundHandlerAdapter {
+
+        private final long maxResponseBytes;
+        private boolean counting;
+        private long bytes;
+
+        AnswerBudget(long maxResponseBytes) {
+            this.maxResponseBytes = maxResponseBytes;
+        }
+
+        @Override
+        public void channelRead(ChannelHandlerContext ctx, Object msg) {
+            Reservation reservation = ctx.channel().attr(RESERVATION).get();
+            if (msg instanceof io.netty.handler.codec.http.HttpResponse response && reservation != null) {
+                long length = HttpUtil.getContentLength(response, -1L);
+                counting = length < 0;
+                bytes = 0;
+                if (length >= 0 && length <= maxResponseBytes && !reservation.tryGrow(length)) {
+                    refuse(ctx, msg, reservation);
+                    return;
+                }
+            } else if (msg instanceof io.netty.handler.codec.http.HttpContent content && counting
+                    && reservation != null) {
+                bytes += content.content().readableBytes();
+                if (bytes <= maxResponseBytes && !reservation.tryGrow(content.content().readableBytes())) {
+                    refuse(ctx, msg, reservation);
+                    return;
+                }
+            }
+            ctx.fireChannelRead(msg);
+        }
+
+        private static void refuse(ChannelHandlerContext ctx, Object msg, Reservation reservation) {
+            io.netty.util.ReferenceCountUtil.release(msg);
+            AnswerHandler.fail(ctx, new BudgetExceededException(reservation.limit()));
+            ctx.close();
+        }
     }
 
     /** Completes the pending request of its connection with the aggregated response. */

@@ -10,6 +10,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import javax.net.ssl.SSLException;
 import javax.net.ssl.X509KeyManager;
+import org.xroadng.securityserver.http.Reservation;
 
 /**
  * HTTP/1.1 over mutually authenticated TLS 1.3 to other security servers' server proxies, with the
@@ -45,6 +46,13 @@ public final class PeerClient implements AutoCloseable {
     /** Sends to the server proxy at {@code address} ({@code host:port}) over a connection trusted under {@code trustFingerprint}. */
     public CompletableFuture<HttpExchangeClient.Answer> send(String address, HttpExchangeClient.Request request,
                                                              Duration timeout, String trustFingerprint) {
+        return send(address, request, timeout, trustFingerprint, Reservation.NONE);
+    }
+
+    /** As {@link #send(String, HttpExchangeClient.Request, Duration, String)}, the answer's body held in {@code reservation}. */
+    public CompletableFuture<HttpExchangeClient.Answer> send(String address, HttpExchangeClient.Request request,
+                                                             Duration timeout, String trustFingerprint,
+                                                             Reservation reservation) {
         Pool current = pool;
         if (current == null || !current.fingerprint().equals(trustFingerprint)) {
             synchronized (this) {
@@ -60,7 +68,7 @@ public final class PeerClient implements AutoCloseable {
                 }
             }
         }
-        return current.client().send(socketAddress(address), request, timeout);
+        return current.client().send(socketAddress(address), request, timeout, reservation);
     }
 
     /**

@@ -25,4 +25,24 @@ class MetricsListenerTest {
         assertTrue(text.contains("xroad_exchange_seconds_count{side=\"consumer\"} 2"), text);
         assertTrue(text.contains("quantile=\"0.99\""), text);
     }
+
+    @Test
+    void dataPlaneResources_appearInPrometheusText() {
+        MetricsListener metrics = new MetricsListener();
+        org.xroadng.securityserver.http.BodyBudget bodies = new org.xroadng.securityserver.http.BodyBudget(100);
+        bodies.open().tryGrow(60);
+        bodies.open().tryGrow(60);
+        var resources = new org.xroadng.securityserver.DataPlane.ResourceStats(
+                new org.xroadng.securityserver.http.ConnectionStats(), new org.xroadng.securityserver.http.ConnectionStats(),
+                bodies, org.xroadng.securityserver.transport.TlsRefusalLog.toLogger(java.time.Clock.systemUTC()));
+        metrics.dataPlane(() -> java.util.Optional.of(resources));
+
+        String text = metrics.scrape();
+
+        assertTrue(text.contains("xroad_body_bytes_in_flight 60.0"), text);
+        assertTrue(text.contains("xroad_body_budget_refusals_total 1.0"), text);
+        assertTrue(text.contains("xroad_proxy_connections_open{proxy=\"client\"} 0.0"), text);
+        assertTrue(text.contains("xroad_proxy_connections_closed_idle_total{proxy=\"server\"} 0.0"), text);
+        assertTrue(text.contains("xroad_tls_handshakes_refused_total 0.0"), text);
+    }
 }
