@@ -76,8 +76,10 @@ public final class ProviderIsClient implements AutoCloseable {
             return new ExchangeException(ErrorType.SERVER_PROXY_SERVICE_TIMEOUT, "the provider's information system"
                     + " did not answer " + service.id().format() + " within " + service.timeout().toSeconds() + " s");
         }
+        // The answer goes to another organisation's information system: what happened, never a Java class name.
         String why = cause instanceof ConnectException ? "connection refused"
-                : cause.getClass().getSimpleName() + (cause.getMessage() == null ? "" : ": " + cause.getMessage());
+                : cause.getMessage() == null || cause.getMessage().isBlank() ? "the connection failed"
+                : cause.getMessage();
         URI url = service.url();
         return new ExchangeException(ErrorType.SERVER_PROXY_SERVICE_FAILED, "the provider's information system for "
                 + service.id().format() + " at " + url.getScheme() + "://" + url.getAuthority() + " failed: " + why);
