@@ -66,10 +66,13 @@ public final class ProtocolJson {
         if (original.startsWith(DUPLICATE_PREFIX) && original.endsWith("'")) {
             what = "the key '" + original.substring(DUPLICATE_PREFIX.length(), original.length() - 1)
                     + "' appears more than once in one object";
+        } else if (original.startsWith("Trailing token")) {
+            what = "there is more after the one JSON value";
         } else {
             // Jackson names Java types in backquotes (`java.lang.String`) or in plain text; keep only
             // the simple syntax message.
             what = original.replaceAll("`?(java|javax|com\\.fasterxml)\\.[\\w.$]+`?", "a value")
+                    .replaceAll("`?[A-Z]\\w*Feature\\.[A-Z_]+`?", "the parser's rules")
                     .replaceAll("(?s)\\s*\\n.*", "");
             if (what.isBlank()) {
                 what = "malformed JSON";
