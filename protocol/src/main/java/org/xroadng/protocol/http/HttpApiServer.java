@@ -94,6 +94,8 @@ public final class HttpApiServer implements AutoCloseable {
         this.workers = Executors.newFixedThreadPool(builder.threads, namedThreads(builder.name));
         ServerBootstrap bootstrap = new ServerBootstrap().group(acceptor, io).channel(NioServerSocketChannel.class)
                 .option(ChannelOption.SO_BACKLOG, 128)
+                // as a restarted server expects: a port with connections in TIME_WAIT can be bound again
+                .option(ChannelOption.SO_REUSEADDR, true)
                 .childHandler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel ch) {
@@ -152,12 +154,17 @@ public final class HttpApiServer implements AutoCloseable {
         shutdown();
     }
 
+    /** Workers first, so that an answer still being computed is written before the event loops stop. */
     private void shutdown() {
-        acceptor.shutdownGracefully(0, 1, TimeUnit.SECONDS);
-        io.shutdownGracefully(0, 1, TimeUnit.SECONDS);
         workers.shutdown();
         try {
             workers.awaitTermination(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        acceptor.shutdownGracefully(0, 1, TimeUnit.SECONDS);
+        io.shutdownGracefully(0, 1, TimeUnit.SECONDS);
+        try {
             acceptor.terminationFuture().await(5, TimeUnit.SECONDS);
             io.terminationFuture().await(5, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
