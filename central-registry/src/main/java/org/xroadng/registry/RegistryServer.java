@@ -56,6 +56,11 @@ public final class RegistryServer implements AutoCloseable {
         return server.baseUri();
     }
 
+    /** Every route the listener serves, as {@code "METHOD /template"}. */
+    public java.util.List<String> routes() {
+        return server.routes();
+    }
+
     @Override
     public void close() {
         timer.shutdownNow();

@@ -66,12 +66,16 @@ final class RegistryFixture implements AutoCloseable {
     private static final String PIN = "registry-pin";
 
     Answer call(String method, String path, String key, Object body) {
+        return call(method, path, key, body, "application/json");
+    }
+
+    Answer call(String method, String path, String key, Object body, String contentType) {
         try {
             HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(base + path))
                     .method(method, body == null ? HttpRequest.BodyPublishers.noBody()
                             : HttpRequest.BodyPublishers.ofString(body instanceof String text ? text
                             : ProtocolJson.mapper().writeValueAsString(body)))
-                    .header("Content-Type", "application/json");
+                    .header("Content-Type", contentType);
             if (key != null) {
                 request.header("Authorization", "Bearer " + key);
             }

@@ -121,7 +121,7 @@ final class TrustedRegistry implements AutoCloseable {
 
     /** Files a management request as a security server does. */
     Answer file(String signed) {
-        return registry.call("POST", "/management/requests", null, signed);
+        return registry.call("POST", "/management/requests", null, signed, "application/jose");
     }
 
     /** Registers {@code server} of {@code owner}'s member: authCertReg filed and approved by an operator. */

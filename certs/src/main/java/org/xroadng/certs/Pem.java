@@ -39,8 +39,15 @@ public final class Pem {
         return out.toString();
     }
 
-    /** Every certificate in PEM text; throws {@link CertificateException} when there is none or one is bad. */
+    /**
+     * Every certificate in PEM text; throws {@link CertificateException} when there is none or one is
+     * bad, with a message for the person who gave the text (no parser or class names).
+     */
     public static List<X509Certificate> certificates(String pem) throws CertificateException {
+        if (pem == null || pem.isBlank()) {
+            throw new CertificateException("expected a PEM certificate (-----BEGIN CERTIFICATE-----), got "
+                    + (pem == null || pem.isEmpty() ? "an empty body" : "only white space"));
+        }
         List<X509Certificate> out = new ArrayList<>();
         for (PemObject object : objects(pem, "certificate")) {
             if (!object.getType().equals("CERTIFICATE")) {
@@ -49,7 +56,8 @@ public final class Pem {
             out.add(certificate(object.getContent()));
         }
         if (out.isEmpty()) {
-            throw new CertificateException("no PEM certificate found; expected -----BEGIN CERTIFICATE-----");
+            throw new CertificateException("expected a PEM certificate (-----BEGIN CERTIFICATE-----), got text"
+                    + " without any PEM block");
         }
         return out;
     }
@@ -62,15 +70,28 @@ public final class Pem {
         return certificate(Files.readString(file, StandardCharsets.US_ASCII));
     }
 
-    /** An X.509 certificate from DER. */
+    /** An X.509 certificate from DER; the exception's message names no parser or class. */
     public static X509Certificate certificate(byte[] der) throws CertificateException {
+        if (der.length == 0) {
+            throw new CertificateException("expected a DER X.509 certificate, got no bytes");
+        }
         CertificateFactory factory = CertificateFactory.getInstance("X.509");
-        return (X509Certificate) factory.generateCertificate(new ByteArrayInputStream(der));
+        try {
+            return (X509Certificate) factory.generateCertificate(new ByteArrayInputStream(der));
+        } catch (CertificateException | RuntimeException e) {
+            // The JDK's message is "Could not parse certificate: java.io.IOException: ...".
+            throw new CertificateException("expected a DER X.509 certificate; the " + der.length
+                    + " bytes given are not one", e);
+        }
     }
 
     /** A PKCS#10 request from PEM ({@code CERTIFICATE REQUEST} or {@code NEW CERTIFICATE REQUEST}) or DER. */
     public static PKCS10CertificationRequest csr(byte[] pemOrDer) throws IOException {
         String text = new String(pemOrDer, StandardCharsets.US_ASCII);
+        if (text.isBlank()) {
+            throw new IOException("expected a PEM certification request (-----BEGIN CERTIFICATE REQUEST-----) or DER,"
+                    + " got " + (pemOrDer.length == 0 ? "an empty body" : "only white space"));
+        }
         byte[] der = pemOrDer;
         if (text.contains("-----BEGIN")) {
             List<PemObject> objects = objects(text, "certification request");
@@ -82,7 +103,9 @@ public final class Pem {
         try {
             return new PKCS10CertificationRequest(der);
         } catch (IOException | RuntimeException e) {
-            throw new IOException("not a PKCS#10 certification request: " + e.getMessage(), e);
+            // Bouncy Castle's messages may name ASN.1 classes ("malformed data: class ... cannot be cast").
+            throw new IOException("expected a PKCS#10 certification request; the " + der.length
+                    + " bytes given are not one", e);
         }
     }
 
@@ -94,7 +117,12 @@ public final class Pem {
                 out.add(object);
             }
         } catch (IOException e) {
+            // PemReader's own messages ("-----END CERTIFICATE not found") name no class.
             throw new IllegalArgumentException("malformed PEM " + what + ": " + e.getMessage(), e);
+        } catch (RuntimeException e) {
+            // Bouncy Castle's base64 DecoderException (an IllegalStateException) and the like.
+            throw new IllegalArgumentException("malformed PEM " + what + ": the text between the BEGIN and END"
+                    + " lines is not valid base64", e);
         }
         return out;
     }

@@ -16,6 +16,7 @@ import org.xroadng.protocol.accesslog.AccessLogFormatException;
 import org.xroadng.protocol.accesslog.Checkpoint;
 import org.xroadng.protocol.id.InvalidIdentifierException;
 import org.xroadng.protocol.id.SecurityServerId;
+import org.xroadng.protocol.json.ProtocolJson;
 
 /**
  * The JSON form of an {@link AccessLogAnswer}, the body of an {@code accessLog} response
@@ -30,7 +31,9 @@ import org.xroadng.protocol.id.SecurityServerId;
  */
 public final class AccessLogAnswerCodec {
 
-    private static final ObjectMapper MAPPER = JsonMapper.builder().build();
+    /** A peer's answer: a key given twice is refused, as everywhere untrusted JSON is read (see ProtocolJson). */
+    private static final ObjectMapper MAPPER = JsonMapper.builder()
+            .enable(com.fasterxml.jackson.core.StreamReadFeature.STRICT_DUPLICATE_DETECTION).build();
     private static final Set<String> FIELDS = Set.of("server", "subject", "checkpoint", "checkpointTimestamp", "events");
     private static final Set<String> ENTRY_FIELDS = Set.of("index", "event", "proof");
     private static final TypeReference<LinkedHashMap<String, Object>> EVENT = new TypeReference<>() {
@@ -66,7 +69,7 @@ public final class AccessLogAnswerCodec {
         try {
             json = MAPPER.readTree(body);
         } catch (JsonProcessingException e) {
-            throw new AccessLogFormatException("access log answer: expected JSON; actual " + e.getOriginalMessage(), e);
+            throw new AccessLogFormatException("access log answer: expected JSON; actual " + ProtocolJson.describe(e), e);
         } catch (IOException e) {
             throw new AccessLogFormatException("access log answer cannot be read: " + e.getMessage(), e);
         }

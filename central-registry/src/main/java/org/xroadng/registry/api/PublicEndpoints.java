@@ -6,6 +6,7 @@ import org.xroadng.protocol.globalconf.GlobalConfigurationCodec;
 import org.xroadng.protocol.http.HttpApiServer;
 import org.xroadng.protocol.http.HttpProblem;
 import org.xroadng.protocol.http.HttpReply;
+import org.xroadng.protocol.http.MediaTypes;
 import org.xroadng.registry.Registry;
 import org.xroadng.registry.RegistryException;
 import org.xroadng.registry.globalconf.ConfigurationPublisher.Published;
@@ -46,6 +47,8 @@ public final class PublicEndpoints {
                 throw HttpProblem.badRequest("request body is empty; expected a signed management request"
                         + " (compact JWS, Content-Type application/jose)");
             }
+            MediaTypes.require(call, "application/jose", "a signed management request in compact JWS, RFC 7515"
+                    + " section 9.2.1");
             try {
                 return HttpReply.json(202, registry.requests().file(body));
             } catch (RegistryException e) {

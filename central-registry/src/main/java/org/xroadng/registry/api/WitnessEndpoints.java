@@ -14,6 +14,7 @@ import org.xroadng.protocol.http.HttpApiServer;
 import org.xroadng.protocol.http.HttpCall;
 import org.xroadng.protocol.http.HttpProblem;
 import org.xroadng.protocol.http.HttpReply;
+import org.xroadng.protocol.http.MediaTypes;
 import org.xroadng.protocol.http.PercentDecoding;
 import org.xroadng.protocol.id.InvalidIdentifierException;
 import org.xroadng.protocol.id.SecurityServerId;
@@ -70,6 +71,7 @@ public final class WitnessEndpoints {
 
     public HttpApiServer.Builder addTo(HttpApiServer.Builder server) {
         server.route("POST", AccessLogProtocol.WITNESS_PATH, call -> {
+            MediaTypes.requireJson(call);
             CheckpointWitness.Outcome outcome;
             try {
                 outcome = witness.submit(call.body());

@@ -38,7 +38,7 @@ final class RequestPayloads {
         try {
             node = READER.readTree(payload);
         } catch (JsonProcessingException e) {
-            throw malformed(what + ": expected one JSON object; actual " + e.getOriginalMessage(), e);
+            throw malformed(what + ": expected one JSON object; actual " + ProtocolJson.describe(e), e);
         } catch (IOException e) {
             throw malformed(what + ": expected one JSON object; actual unreadable bytes", e);
         }
@@ -87,7 +87,7 @@ final class RequestPayloads {
         } catch (JsonMappingException e) {
             throw malformed(what + ": field '" + path(e) + "' is invalid: " + rootMessage(e), e);
         } catch (JsonProcessingException e) {
-            throw malformed(what + ": " + e.getOriginalMessage(), e);
+            throw malformed(what + ": " + ProtocolJson.describe(e), e);
         }
     }
 
@@ -100,7 +100,7 @@ final class RequestPayloads {
     private static String rootMessage(JsonMappingException e) {
         Throwable cause = e.getCause();
         return cause instanceof IllegalArgumentException || cause instanceof NullPointerException
-                ? cause.getMessage() : e.getOriginalMessage();
+                ? cause.getMessage() : ProtocolJson.describe(e);
     }
 
     private static ManagementRequestException malformed(String message, Throwable cause) {

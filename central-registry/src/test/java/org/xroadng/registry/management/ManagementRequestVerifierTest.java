@@ -414,7 +414,7 @@ class ManagementRequestVerifierTest {
         ManagementRequestException e = refused(signedRaw(otherSign, payload.getBytes(StandardCharsets.UTF_8)),
                 Reason.MALFORMED);
 
-        assertContains("Duplicate field 'client'", e.getMessage());
+        assertContains("the key 'client' appears more than once", e.getMessage());
     }
 
     @Test

@@ -74,6 +74,11 @@ public final class TrustServer implements AutoCloseable {
         return server.address();
     }
 
+    /** Every route served, as {@code "METHOD /template"}. */
+    public List<String> routes() {
+        return server.routes();
+    }
+
     @Override
     public void close() {
         server.close();

@@ -78,6 +78,15 @@ class TrustServerTest {
         ca.close();
     }
 
+    @Test
+    void everyRoute_answersBadContentTypesAndEscapesWithJson4xx() {
+        org.xroadng.certs.ApiEdgeSweep sweep = new org.xroadng.certs.ApiEdgeSweep(server.address(), java.util.Map.of())
+                .sweep(server.routes());
+
+        assertEquals(List.of(), sweep.findings());
+        assertEquals(List.of(), sweep.jsonRoutes(), "the trust services read no JSON");
+    }
+
     private IssuedCertificate issueAuthCertificate() throws CaException, SigningException {
         TestPki.Issued subject = keys.issue("key", CertificateKind.SERVER_AUTH, List.of(), null);
         byte[] csr = Pem.encode(CsrBuilder.build(subject.key(), CertificateProfile.AUTH, SERVER,

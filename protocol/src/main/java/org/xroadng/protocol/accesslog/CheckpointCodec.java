@@ -157,7 +157,7 @@ public final class CheckpointCodec {
             json = ProtocolJson.mapper().readTree(body);
         } catch (JsonProcessingException e) {
             throw new AccessLogFormatException(what + ": expected a JSON object; actual text that is not JSON ("
-                    + e.getOriginalMessage() + ")", e);
+                    + ProtocolJson.describe(e) + ")", e);
         } catch (IOException e) {
             throw new AccessLogFormatException(what + ": cannot be read: " + e.getMessage(), e);
         }

@@ -127,7 +127,7 @@ public final class AnchorFile {
         try {
             root = ProtocolJson.mapper().readTree(bytes);
         } catch (JsonProcessingException e) {
-            throw bad(file, "is not JSON: " + e.getOriginalMessage());
+            throw bad(file, "is not JSON: " + ProtocolJson.describe(e));
         } catch (IOException e) {
             throw bad(file, "cannot be parsed: " + e.getMessage());
         }

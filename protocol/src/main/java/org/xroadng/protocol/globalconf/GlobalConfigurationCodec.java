@@ -28,7 +28,7 @@ public final class GlobalConfigurationCodec {
         try {
             return ProtocolJson.mapper().readValue(json, GlobalConfiguration.class);
         } catch (JsonProcessingException e) {
-            throw new IOException("not a global configuration: " + e.getOriginalMessage(), e);
+            throw new IOException("not a global configuration: " + ProtocolJson.describe(e), e);
         } catch (IllegalArgumentException | NullPointerException e) {
             throw new IOException("not a global configuration: " + e.getMessage(), e);
         }

@@ -13,8 +13,9 @@ import java.util.TreeSet;
 import org.xroadng.protocol.json.ProtocolJson;
 
 /**
- * A JSON object request body, checked field by field: unknown fields are refused with the list of
- * known ones, and every missing or mistyped field is named.
+ * A JSON object request body, checked field by field: a body not declared as JSON is a 415, a key
+ * given twice is refused by name, unknown fields are refused with the list of known ones, and every
+ * missing or mistyped field is named.
  */
 public final class JsonBody {
 
@@ -25,13 +26,16 @@ public final class JsonBody {
     }
 
     public static JsonBody parse(HttpCall call, Set<String> fields) throws HttpProblem {
+        if (call.body().length > 0) {
+            MediaTypes.requireJson(call);
+        }
         JsonNode node;
         try {
             node = call.body().length == 0 ? null : ProtocolJson.mapper().readTree(call.body());
         } catch (JsonProcessingException e) {
-            throw HttpProblem.badRequest("request body is not valid JSON: " + e.getOriginalMessage());
+            throw HttpProblem.badRequest("request body is not valid JSON: " + ProtocolJson.describe(e));
         } catch (java.io.IOException e) {
-            throw HttpProblem.badRequest("request body cannot be read: " + e.getMessage());
+            throw HttpProblem.badRequest("request body cannot be read as JSON");
         }
         if (!(node instanceof ObjectNode object)) {
             throw HttpProblem.badRequest("request body must be a JSON object with " + describe(fields));

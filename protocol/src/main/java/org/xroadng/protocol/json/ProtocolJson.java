@@ -1,7 +1,10 @@
 package org.xroadng.protocol.json;
 
 import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.databind.DeserializationContext;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonDeserializer;
@@ -26,6 +29,9 @@ import org.xroadng.protocol.id.XRoadId;
  * The JSON mapping of protocol values, kept out of the domain types: identifiers are written as
  * their canonical string and parsed (and so validated) on the way in; times are ISO-8601 strings.
  * Unknown properties are refused, so a typo in a request is an error rather than a silent default.
+ * A key given twice in one object is refused too: RFC 8259 section 4 leaves its meaning open, and a
+ * signed payload or a request must have exactly one meaning (otherwise two readers may disagree on
+ * which value was signed or checked). Anything after the one JSON value is refused as well.
  */
 public final class ProtocolJson {
 
@@ -35,7 +41,12 @@ public final class ProtocolJson {
             .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
             .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
             .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
+            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+            .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
             .build();
+
+    /** Jackson's wording of a duplicate key ({@code DupDetector}); the key follows in quotes. */
+    private static final String DUPLICATE_PREFIX = "Duplicate field '";
 
     private ProtocolJson() {
     }
@@ -43,6 +54,35 @@ public final class ProtocolJson {
     /** A shared, immutable-by-convention mapper; configure a {@link ObjectMapper#copy()} to change it. */
     public static ObjectMapper mapper() {
         return MAPPER;
+    }
+
+    /**
+     * Why {@code e} refused a document, written for the sender: a duplicated key is named, and the
+     * line and column are given; never a Java class name or the parser's source description.
+     */
+    public static String describe(JsonProcessingException e) {
+        String original = e.getOriginalMessage() == null ? "" : e.getOriginalMessage();
+        String what;
+        if (original.startsWith(DUPLICATE_PREFIX) && original.endsWith("'")) {
+            what = "the key '" + original.substring(DUPLICATE_PREFIX.length(), original.length() - 1)
+                    + "' appears more than once in one object";
+        } else if (original.startsWith("Trailing token")) {
+            what = "there is more after the one JSON value";
+        } else {
+            // Jackson names Java types in backquotes (`java.lang.String`) or in plain text; keep only
+            // the simple syntax message.
+            what = original.replaceAll("`?(java|javax|com\\.fasterxml)\\.[\\w.$]+`?", "a value")
+                    .replaceAll("`?[A-Z]\\w*Feature\\.[A-Z_]+`?", "the parser's rules")
+                    .replaceAll("(?s)\\s*\\n.*", "");
+            if (what.isBlank()) {
+                what = "malformed JSON";
+            }
+        }
+        JsonLocation at = e.getLocation();
+        if (at != null && at.getLineNr() > 0) {
+            what += " (line " + at.getLineNr() + ", column " + at.getColumnNr() + ")";
+        }
+        return what;
     }
 
     /** Jackson (de)serializers for every identifier type, as canonical strings. */

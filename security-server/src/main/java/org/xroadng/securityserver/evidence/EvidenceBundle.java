@@ -122,7 +122,7 @@ public record EvidenceBundle(String format, int version, Exchange exchange, Stri
             bundle = ProtocolJson.mapper().readValue(json, EvidenceBundle.class);
         } catch (JsonProcessingException e) {
             throw new EvidenceFormatException("evidence bundle is not valid JSON of the expected shape: "
-                    + e.getOriginalMessage());
+                    + ProtocolJson.describe(e));
         } catch (IOException | IllegalArgumentException | NullPointerException e) {
             throw new EvidenceFormatException("evidence bundle cannot be read: " + e.getMessage());
         }

@@ -79,7 +79,7 @@ public final class MessageVerifier {
             return new Verified<>(signer, ProtocolJson.mapper().readValue(jws.payload(), summaryType), jws);
         } catch (JsonProcessingException e) {
             throw new ExchangeException(failures.invalidSignature(), "signed summary is malformed: "
-                    + e.getOriginalMessage());
+                    + ProtocolJson.describe(e));
         } catch (IOException | IllegalArgumentException | NullPointerException e) {
             throw new ExchangeException(failures.invalidSignature(), "signed summary is malformed: " + e.getMessage());
         }

@@ -93,6 +93,9 @@ class AdminApiTest {
         if (apiKey != null) {
             request.header("Authorization", "Bearer " + apiKey);
         }
+        if (body != null) {
+            request.header("Content-Type", "application/json");
+        }
         HttpResponse<String> response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
         return new Answer(response.statusCode(), response.body().isEmpty() ? null : ProtocolJson.mapper().readTree(response.body()));
     }

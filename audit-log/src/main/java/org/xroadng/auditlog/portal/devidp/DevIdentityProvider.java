@@ -36,6 +36,7 @@ import org.xroadng.protocol.http.HttpApiServer;
 import org.xroadng.protocol.http.HttpCall;
 import org.xroadng.protocol.http.HttpProblem;
 import org.xroadng.protocol.http.HttpReply;
+import org.xroadng.protocol.http.MediaTypes;
 
 /**
  * A development OpenID Provider for demos and tests: anyone may sign in as anyone by typing a
@@ -360,11 +361,7 @@ public final class DevIdentityProvider implements AutoCloseable {
 
     /** A URL-encoded form body (HTML 5 section 4.10.21.7); a field given twice is refused. */
     static Map<String, String> form(HttpCall call) throws HttpProblem {
-        String type = call.header("Content-Type").orElse("application/x-www-form-urlencoded");
-        if (!type.toLowerCase(java.util.Locale.ROOT).startsWith("application/x-www-form-urlencoded")) {
-            throw new HttpProblem(415, "UnsupportedMediaType", "the body is " + type
-                    + "; expected application/x-www-form-urlencoded form fields");
-        }
+        MediaTypes.require(call, "application/x-www-form-urlencoded", "form fields, RFC 6749 section 3.2");
         Map<String, String> fields = new LinkedHashMap<>();
         String body = new String(call.body(), StandardCharsets.UTF_8);
         for (String pair : body.split("&")) {

@@ -24,7 +24,8 @@ public record ProviderMetadata(String issuer, URI jwksUri, URI authorizationEndp
     /** The path of the discovery document below the issuer (section 4). */
     public static final String WELL_KNOWN_PATH = "/.well-known/openid-configuration";
     private static final int MAX_BYTES = 64 * 1024;
-    private static final ObjectMapper JSON = JsonMapper.builder().build();
+    private static final ObjectMapper JSON = JsonMapper.builder()
+            .enable(com.fasterxml.jackson.core.StreamReadFeature.STRICT_DUPLICATE_DETECTION).build();
 
     public ProviderMetadata {
         Objects.requireNonNull(issuer, "issuer");

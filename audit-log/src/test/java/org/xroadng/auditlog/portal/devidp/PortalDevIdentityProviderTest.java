@@ -123,6 +123,21 @@ class PortalDevIdentityProviderTest {
     }
 
     @Test
+    void tokenEndpoint_withoutOrWithOtherContentType_is415JsonNamingTheFormType() throws IOException, InterruptedException {
+        for (String type : new String[] {null, "application/json", "application/x-www-form-urlencodedx"}) {
+            HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(idp.issuer() + "/token"))
+                    .POST(HttpRequest.BodyPublishers.ofString("sub=EE38001010001"));
+            if (type != null) {
+                request.header("Content-Type", type);
+            }
+            HttpResponse<String> response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+
+            assertEquals(415, response.statusCode(), String.valueOf(type));
+            assertTrue(response.body().contains("expected application/x-www-form-urlencoded"), response.body());
+        }
+    }
+
+    @Test
     void tokenEndpoint_withoutOrWithBadSubject_isRefusedWithJsonMessage() throws IOException, InterruptedException {
         HttpResponse<String> missing = post("/token", "");
         HttpResponse<String> bad = post("/token", "sub=" + enc("<b>x</b>"));
