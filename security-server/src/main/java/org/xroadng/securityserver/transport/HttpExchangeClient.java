@@ -12,6 +12,8 @@ import io.netty.channel.pool.AbstractChannelPoolHandler;
 import io.netty.channel.pool.ChannelHealthChecker;
 import io.netty.channel.pool.ChannelPool;
 import io.netty.channel.pool.SimpleChannelPool;
+import io.netty.handler.timeout.IdleStateEvent;
+import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.handler.codec.http.DefaultFullHttpRequest;
 import io.netty.handler.codec.http.FullHttpRequest;
@@ -70,6 +72,16 @@ public final class HttpExchangeClient implements AutoCloseable {
 
     private static final AttributeKey<CompletableFuture<Answer>> PENDING = AttributeKey.valueOf("xroad.pending");
     private static final AttributeKey<Reservation> RESERVATION = AttributeKey.valueOf("xroad.answerReservation");
+    /** Set once a connection has carried an answer: a pooled connection the other side may since have closed. */
+    private static final AttributeKey<Boolean> REUSED = AttributeKey.valueOf("xroad.reused");
+    /** Set when the first byte of the pending request's answer arrived. */
+    private static final AttributeKey<Boolean> ANSWERING = AttributeKey.valueOf("xroad.answering");
+    /**
+     * A pooled connection idle this long is closed by this side. Servers close idle connections
+     * too (ours after {@code idleTimeoutSeconds}, 30 s by default): closing first keeps a request
+     * from being written into a connection the server is closing at that moment.
+     */
+    static final int POOL_IDLE_SECONDS = 20;
 
     private final EventLoopGroup loops;
     private final SslContext tls;
@@ -112,6 +124,18 @@ public final class HttpExchangeClient implements AutoCloseable {
             answer.completeExceptionally(new IOException("client is closed"));
             return answer;
         }
+        attempt(address, request, timeout, reservation, answer, true);
+        return answer;
+    }
+
+    /**
+     * One try on a pooled connection. A connection that carried an answer before and closes
+     * before any byte of this one's answer arrived was closed by the other side while idle (it
+     * never read the request, or a server would have answered or kept it open): the request goes
+     * again, once, on another connection, as HTTP clients do with stale pooled connections.
+     */
+    private void attempt(InetSocketAddress address, Request request, Duration timeout, Reservation reservation,
+                         CompletableFuture<Answer> answer, boolean mayRetry) {
         ChannelPool pool = pools.computeIfAbsent(address, this::pool);
         pool.acquire().addListener(acquired -> {
             if (!acquired.isSuccess()) {
@@ -119,29 +143,45 @@ public final class HttpExchangeClient implements AutoCloseable {
                 return;
             }
             Channel channel = (Channel) acquired.getNow();
-            channel.attr(PENDING).set(answer);
+            boolean reused = Boolean.TRUE.equals(channel.attr(REUSED).get());
+            CompletableFuture<Answer> thisTry = new CompletableFuture<>();
+            channel.attr(PENDING).set(thisTry);
             channel.attr(RESERVATION).set(reservation);
+            channel.attr(ANSWERING).set(false);
             var timer = channel.eventLoop().schedule(() -> {
-                if (answer.completeExceptionally(new TimeoutException("no answer within " + timeout.toMillis() + " ms"))) {
+                if (thisTry.completeExceptionally(new TimeoutException("no answer within " + timeout.toMillis() + " ms"))) {
                     channel.close();
                 }
             }, timeout.toMillis(), TimeUnit.MILLISECONDS);
-            answer.whenComplete((a, e) -> {
+            thisTry.whenComplete((a, e) -> {
                 timer.cancel(false);
+                boolean answering = Boolean.TRUE.equals(channel.attr(ANSWERING).get());
                 channel.attr(PENDING).set(null);
                 channel.attr(RESERVATION).set(null);
                 if (e != null || !channel.isActive()) {
                     channel.close();
+                } else {
+                    channel.attr(REUSED).set(true);
                 }
                 pool.release(channel);
+                if (e == null) {
+                    answer.complete(a);
+                } else if (mayRetry && reused && !answering && e instanceof IOException && !closed) {
+                    attempt(address, request, timeout, reservation, answer, false);
+                } else {
+                    answer.completeExceptionally(e);
+                }
             });
+            answer.whenComplete((a, e) -> thisTry.completeExceptionally(
+                    e != null ? e : new IOException("answered already")));
             channel.writeAndFlush(toNetty(address, request)).addListener(written -> {
                 if (!written.isSuccess()) {
-                    answer.completeExceptionally(written.cause());
+                    Throwable cause = written.cause();
+                    thisTry.completeExceptionally(cause instanceof IOException ? cause : new IOException(
+                            "the request could not be written: " + cause.getMessage(), cause));
                 }
             });
         });
-        return answer;
     }
 
     private FullHttpRequest toNetty(InetSocketAddress address, Request request) {
@@ -177,6 +217,7 @@ public final class HttpExchangeClient implements AutoCloseable {
                         .addLast("http", new HttpClientCodec(4096, 65536, 65536))
                         .addLast("budget", new AnswerBudget(maxResponseBytes))
                         .addLast("aggregate", new HttpObjectAggregator(maxResponseBytes))
+                        .addLast("idle", new IdleStateHandler(0, 0, POOL_IDLE_SECONDS))
                         .addLast("answer", new AnswerHandler());
             }
         }, ChannelHealthChecker.ACTIVE);
@@ -199,6 +240,7 @@ public final class HttpExchangeClient implements AutoCloseable {
 
         @Override
         public void channelRead(ChannelHandlerContext ctx, Object msg) {
+            ctx.channel().attr(ANSWERING).set(true);
             Reservation reservation = ctx.channel().attr(RESERVATION).get();
             if (msg instanceof io.netty.handler.codec.http.HttpResponse response && reservation != null) {
                 long length = HttpUtil.getContentLength(response, -1L);
@@ -261,6 +303,10 @@ public final class HttpExchangeClient implements AutoCloseable {
 
         @Override
         public void userEventTriggered(ChannelHandlerContext ctx, Object event) {
+            if (event instanceof IdleStateEvent && ctx.channel().attr(PENDING).get() == null) {
+                ctx.close(); // idle in the pool for POOL_IDLE_SECONDS; the health check drops it on acquire
+                return;
+            }
             if (event instanceof io.netty.handler.ssl.SslHandshakeCompletionEvent handshake && !handshake.isSuccess()) {
                 fail(ctx, handshake.cause());
                 ctx.close();

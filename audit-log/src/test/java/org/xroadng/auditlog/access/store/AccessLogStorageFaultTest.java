@@ -98,6 +98,34 @@ class AccessLogStorageFaultTest {
         }
     }
 
+    @Test
+    void crashBetweenCommitAndSync_reopensWithEverySyncedEventAndGoesOn() {
+        FaultyDisk disk = FaultyDisk.at(dir);
+        List<byte[]> durable = new ArrayList<>();
+        try (Database db = open(disk)) {
+            H2AccessLog log = H2AccessLog.in(db);
+            appendAndSync(log, 0, 4, durable);
+            log.appendAll(List.of(event(4, "EE4"), event(5, "EE5"))); // committed, never forced to the device
+            try {
+                db.inTransaction(c -> c.createStatement().execute("SHUTDOWN IMMEDIATELY")); // the process dies
+            } catch (RuntimeException closedUnderUs) {
+                // H2 may report the connection it just closed.
+            }
+        }
+        try (Database db = open(disk)) {
+            H2AccessLog log = H2AccessLog.in(db);
+            long size = log.merkleLog().size();
+            assertTrue(size == 4 || size == 6, "the unsynced batch is wholly there or wholly gone: " + size);
+            List<byte[]> now = new ArrayList<>(durable);
+            for (long i = 4; i < size; i++) {
+                now.add(log.merkleLog().entry(i));
+            }
+            assertLogIs(log.merkleLog(), now);
+            appendAndSync(log, 6, 8, now);
+            assertLogIs(log.merkleLog(), now);
+        }
+    }
+
     private static void appendAndSync(AccessLog log, int from, int to, List<byte[]> durable) {
         List<AccessEvent> events = new ArrayList<>();
         for (int i = from; i < to; i++) {

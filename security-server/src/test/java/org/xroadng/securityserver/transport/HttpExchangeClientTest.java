@@ -1,0 +1,89 @@
+package org.xroadng.securityserver.transport;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.netty.channel.nio.NioEventLoopGroup;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The client's pooled connections against a server that closes idle connections, as ours do
+ * after their idle timeout: a request that meets a connection the server has just closed goes
+ * again on a fresh one, once, and the caller sees only the answer.
+ */
+class HttpExchangeClientTest {
+
+    private final NioEventLoopGroup loops = new NioEventLoopGroup(1);
+    private final HttpExchangeClient client = new HttpExchangeClient(loops, null, Runnable::run, false, 1 << 20,
+            Duration.ofSeconds(5));
+
+    @AfterEach
+    void close() {
+        client.close();
+        loops.shutdownGracefully(0, 1, TimeUnit.SECONDS);
+    }
+
+    /**
+     * Answers each connection's first request with a kept-alive 200; when the next request
+     * arrives on it, closes the connection without answering, as a server whose idle timeout fired
+     * just then does.
+     */
+    private static Thread oneAnswerPerConnection(ServerSocket server, AtomicInteger connections) {
+        Thread thread = new Thread(() -> {
+            while (!server.isClosed()) {
+                try (Socket socket = server.accept()) {
+                    connections.incrementAndGet();
+                    BufferedReader in = new BufferedReader(new InputStreamReader(socket.getInputStream(),
+                            StandardCharsets.US_ASCII));
+                    for (String line = in.readLine(); line != null && !line.isEmpty(); line = in.readLine()) {
+                        // the request head; the test's requests have no body
+                    }
+                    OutputStream out = socket.getOutputStream();
+                    out.write(("HTTP/1.1 200 OK\r\nContent-Length: 2\r\nConnection: keep-alive\r\n\r\nok")
+                            .getBytes(StandardCharsets.US_ASCII));
+                    out.flush();
+                    in.readLine(); // the next request arrives as the idle timeout fires: closed unanswered
+                } catch (IOException e) {
+                    return;
+                }
+            }
+        }, "one-answer-server");
+        thread.setDaemon(true);
+        thread.start();
+        return thread;
+    }
+
+    @Test
+    void pooledConnectionClosedByTheServer_requestGoesAgainOnAFreshOne()
+            throws IOException, ExecutionException, InterruptedException, TimeoutException {
+        try (ServerSocket server = new ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress())) {
+            AtomicInteger connections = new AtomicInteger();
+            oneAnswerPerConnection(server, connections);
+            InetSocketAddress address = new InetSocketAddress("127.0.0.1", server.getLocalPort());
+            HttpExchangeClient.Request request = new HttpExchangeClient.Request("GET", "/", List.of(), new byte[0]);
+
+            assertEquals(200, client.send(address, request, Duration.ofSeconds(5)).get(10, TimeUnit.SECONDS).status());
+            HttpExchangeClient.Answer second = client.send(address, request, Duration.ofSeconds(5))
+                    .get(10, TimeUnit.SECONDS);
+
+            assertEquals(200, second.status());
+            assertEquals("ok", new String(second.body(), StandardCharsets.US_ASCII));
+            assertTrue(connections.get() == 2, "the second request went on a new connection: " + connections);
+        }
+    }
+}
