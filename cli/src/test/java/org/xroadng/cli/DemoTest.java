@@ -78,6 +78,19 @@ class DemoTest {
         assertTrue(refused.toLowerCase().contains("x-road-error: server.serverproxy.accessdenied"), refused);
         assertTrue(refused.contains("\"type\":\"Server.ServerProxy.AccessDenied\""), refused);
 
+        for (JsonNode server : network.path("servers")) {
+            // Unauthenticated, for load balancers: both servers can take exchanges.
+            java.net.http.HttpResponse<String> health = java.net.http.HttpClient.newHttpClient().send(
+                    java.net.http.HttpRequest.newBuilder(URI.create(server.path("admin").asText() + "/health")).build(),
+                    java.net.http.HttpResponse.BodyHandlers.ofString());
+            assertEquals(200, health.statusCode(), health.body());
+            assertEquals("{\"status\":\"UP\",\"problems\":[]}", health.body());
+            java.net.http.HttpResponse<String> metrics = java.net.http.HttpClient.newHttpClient().send(
+                    java.net.http.HttpRequest.newBuilder(URI.create(server.path("admin").asText() + "/metrics")).build(),
+                    java.net.http.HttpResponse.BodyHandlers.ofString());
+            assertTrue(metrics.body().contains("xroad_server_problems 0.0"), metrics.body());
+        }
+
         URI registry = URI.create(network.path("registry").path("url").asText());
         String apiKey = network.path("registry").path("apiKey").asText();
         long requests = managementRequests(registry, apiKey);

@@ -169,6 +169,7 @@ public final class SecurityServer implements AutoCloseable {
         server.accessLogging = accessLogging;
         self[0] = server;
         metrics.dataPlane(() -> Optional.ofNullable(server.plane).map(DataPlane::resources));
+        metrics.health(server::problems);
         if (accessLogging != null) {
             metrics.accessLog(() -> server.checkpoints().map(CheckpointPublisher::status));
         }

@@ -59,6 +59,16 @@ public final class MetricsListener implements ExchangeListener {
     }
 
     /**
+     * {@code xroad_server_problems}: how many problems keep the server from taking exchanges now
+     * (the list {@code GET /health} names; 0 when healthy), for an alert on {@code > 0}.
+     */
+    public void health(java.util.function.Supplier<java.util.List<String>> problems) {
+        io.micrometer.core.instrument.Gauge.builder("xroad.server.problems", () -> (double) problems.get().size())
+                .description("problems that keep this server from taking exchanges (GET /health names them)")
+                .register(registry);
+    }
+
+    /**
      * The data plane's resource limits (DESIGN.md section 9), per proxy ({@code proxy="client"} or
      * {@code "server"}): {@code xroad_proxy_connections_open}, {@code xroad_proxy_connections_refused_total}
      * (over the connection limit), {@code xroad_proxy_connections_closed_idle_total},
