@@ -176,6 +176,21 @@ class RefusalTest {
     }
 
     @Test
+    void peerBodyOverTheProvidersLimit_isOurJson413() throws CertificateEncodingException, ExecutionException, InterruptedException, JsonProcessingException, OcspException, SigningException {
+        Forger forger = new Forger(network, network.consumer);
+        var key = network.consumer.signingKey(TestNetwork.TAX_MEMBER).orElseThrow();
+        byte[] body = new byte[100 * 1024];
+        String signature = forger.sign(forger.digest("/x", body), key.key(), key.chain().get(0));
+
+        var response = forger.send("/x", "DEMO/GOV/1002/tax", signature, body);
+
+        assertEquals(413, response.status());
+        assertEquals("Client.RequestTooLarge", response.header("X-Road-Error").orElse(""));
+        assertTrue(new String(response.body()).contains("\"type\":\"Client.RequestTooLarge\""), new String(response.body()));
+        assertProviderIsNotCalled();
+    }
+
+    @Test
     void bodyAlteredAfterSigning_isRefused() throws CertificateEncodingException, ExecutionException, InterruptedException, JsonProcessingException, OcspException, SigningException {
         Forger forger = new Forger(network, network.consumer);
         var key = network.consumer.signingKey(TestNetwork.TAX_MEMBER).orElseThrow();

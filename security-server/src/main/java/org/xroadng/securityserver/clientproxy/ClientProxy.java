@@ -13,6 +13,7 @@ import io.netty.handler.codec.http.HttpServerKeepAliveHandler;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.util.concurrent.Executor;
+import org.xroadng.securityserver.http.LimitedAggregator;
 import org.xroadng.securityserver.http.NettyServer;
 import org.xroadng.securityserver.http.ProxyGuards;
 

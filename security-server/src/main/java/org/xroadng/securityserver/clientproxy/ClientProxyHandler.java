@@ -17,7 +17,7 @@ import org.xroadng.securityserver.http.Reservation;
 
 /**
  * Last handler of the client proxy pipeline (ConnectionLimit, [SslHandler,] HttpServerCodec,
- * ConnectionTimeouts, HttpServerKeepAliveHandler, BodyBudgetGuard, {@link LimitedAggregator}, this): refuses requests the HTTP decoder could not read, copies the
+ * ConnectionTimeouts, HttpServerKeepAliveHandler, BodyBudgetGuard, {@link org.xroadng.securityserver.http.LimitedAggregator}, this): refuses requests the HTTP decoder could not read, copies the
  * request out of Netty's buffers and hands it to {@link ClientProxyService}, which validates and
  * signs here on the event loop (CPU work without blocking I/O; a thread hop would cost more) and
  * completes asynchronously when the provider has answered.

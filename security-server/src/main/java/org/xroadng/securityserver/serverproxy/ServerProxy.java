@@ -1,7 +1,7 @@
 package org.xroadng.securityserver.serverproxy;
 
 import io.netty.channel.EventLoopGroup;
-import io.netty.handler.codec.http.HttpObjectAggregator;
+import org.xroadng.securityserver.http.LimitedAggregator;
 import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.codec.http.HttpServerKeepAliveHandler;
 import io.netty.handler.ssl.ClientAuth;
@@ -60,7 +60,7 @@ public final class ServerProxy implements AutoCloseable {
                     .addLast("timeouts", guards.timeouts())
                     .addLast("keepAlive", new HttpServerKeepAliveHandler())
                     .addLast("budget", guards.budgetGuard())
-                    .addLast("aggregate", new HttpObjectAggregator(guards.maxBodyBytes()))
+                    .addLast("aggregate", new LimitedAggregator(guards.maxBodyBytes()))
                     .addLast("exchange", new ServerProxyHandler(service, globalConf));
         });
         return new ServerProxy(server);

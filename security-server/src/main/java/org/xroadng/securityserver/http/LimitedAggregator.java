@@ -1,4 +1,4 @@
-package org.xroadng.securityserver.clientproxy;
+package org.xroadng.securityserver.http;
 
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelPipeline;
@@ -14,16 +14,16 @@ import org.xroadng.securityserver.ExchangeException;
 import org.xroadng.securityserver.Responses;
 
 /**
- * Aggregates request bodies up to the limit and answers a larger one with {@code Client.RequestTooLarge},
+ * In both proxies' pipelines, between the budget guard and the exchange handler: aggregates request bodies up to the limit and answers a larger one with {@code Client.RequestTooLarge},
  * also when the client announced the size and waits with {@code Expect: 100-continue} (RFC 9110
  * section 10.1.1): then it gets the same JSON 413 instead of {@code 100 Continue}, and the
  * connection closes, since the client will not send the body the server would have to skip.
  */
-final class LimitedAggregator extends HttpObjectAggregator {
+public final class LimitedAggregator extends HttpObjectAggregator {
 
     private final int maxBodyBytes;
 
-    LimitedAggregator(int maxBodyBytes) {
+    public LimitedAggregator(int maxBodyBytes) {
         super(maxBodyBytes);
         this.maxBodyBytes = maxBodyBytes;
     }
