@@ -91,10 +91,16 @@ public final class Database implements AutoCloseable {
         }
     }
 
-    /** After a failure: replaces {@code failed} with a new pool if the database it serves closed. */
+    /**
+     * After a failure: replaces {@code failed} with a new pool if the database it serves closed.
+     * It asks with a connection of that pool (the failed one, returned to it by now: H2 closes the
+     * database under it once the failing session ends), and only when one is free at once, so a
+     * failure never waits for a busy pool; the next failure asks again.
+     */
     private void reopenIfClosed(JdbcConnectionPool failed) {
         synchronized (reopening) {
-            if (closed || pool != failed || isOpen(failed)) {
+            if (closed || pool != failed || failed.getActiveConnections() >= failed.getMaxConnections()
+                    || isOpen(failed)) {
                 return;
             }
             LOG.warn("the {} database closed after a storage failure; opening it again", name);
