@@ -2,6 +2,7 @@ package org.xroadng.securityserver;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.FullHttpResponse;
@@ -49,13 +50,15 @@ public final class Responses {
     }
 
     /** Writes the response, keeping the connection open when the request allowed it. */
-    public static void write(ChannelHandlerContext ctx, FullHttpResponse response, boolean keepAlive) {
+    public static ChannelFuture write(ChannelHandlerContext ctx, FullHttpResponse response, boolean keepAlive) {
         HttpUtil.setContentLength(response, response.content().readableBytes());
         HttpUtil.setKeepAlive(response, keepAlive);
-        ctx.writeAndFlush(response).addListener(future -> {
+        ChannelFuture written = ctx.writeAndFlush(response);
+        written.addListener(future -> {
             if (!keepAlive || !future.isSuccess()) {
                 ctx.close();
             }
         });
+        return written;
     }
 }

@@ -40,7 +40,9 @@ final class ClientProxyHandler extends SimpleChannelInboundHandler<FullHttpReque
             return;
         }
         IncomingRequest incoming = IncomingRequest.of(request, isCertificate(ctx), reservation(ctx));
-        service.handle(incoming).thenAccept(response -> Responses.write(ctx, response, incoming.keepAlive()));
+        // The exchange owns its reservation: given back once its answer is written, or cannot be.
+        service.handle(incoming).thenAccept(response -> Responses.write(ctx, response, incoming.keepAlive())
+                .addListener(written -> incoming.reservation().close()));
     }
 
     private static X509Certificate isCertificate(ChannelHandlerContext ctx) {

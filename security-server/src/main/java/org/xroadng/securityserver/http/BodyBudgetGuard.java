@@ -24,8 +24,11 @@ import org.xroadng.securityserver.Responses;
  * {@code overloaded} error type at once: before any body is kept (and before a
  * {@code 100 Continue}) when the length is declared, the rest of the body then read and dropped;
  * a chunked body over budget closes the connection after the answer. Bodies larger than the
- * per-message limit pass unreserved to the aggregator, which refuses them as too large. Each
- * reservation closes when its final response has been written, or when the connection closes.
+ * per-message limit pass unreserved to the aggregator, which refuses them as too large. A
+ * reservation closes when its final response has been written. Once a request has been read in
+ * full it belongs to its exchange (the handler closes it when its answer is written or cannot be):
+ * a client that hangs up does not give back bytes its exchange still holds. A request still being
+ * read when the connection closes gives its bytes back then.
  */
 public final class BodyBudgetGuard extends ChannelDuplexHandler {
 
@@ -37,6 +40,8 @@ public final class BodyBudgetGuard extends ChannelDuplexHandler {
     private final ErrorType overloaded;
     private final ArrayDeque<Reservation> open = new ArrayDeque<>(2);
     private Reservation reading;
+    /** The reservation of the request being read, until its last content is passed on. */
+    private Reservation receiving;
     private long readingBytes;
     private boolean discarding;
 
@@ -50,6 +55,7 @@ public final class BodyBudgetGuard extends ChannelDuplexHandler {
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
         if (msg instanceof HttpRequest request) {
             reading = budget.open();
+            receiving = reading;
             open.add(reading);
             long length = HttpUtil.getContentLength(request, -1L);
             if (length > maxBodyBytes || reading.tryGrow(Math.max(length, 0))) {
@@ -84,6 +90,9 @@ public final class BodyBudgetGuard extends ChannelDuplexHandler {
                 reading = null;
             }
         }
+        if (msg instanceof LastHttpContent) {
+            receiving = null; // read in full: its exchange owns the reservation now
+        }
         ctx.fireChannelRead(msg);
     }
 
@@ -93,6 +102,7 @@ public final class BodyBudgetGuard extends ChannelDuplexHandler {
         if (refused != null) {
             refused.close();
         }
+        receiving = null;
         Responses.write(ctx, Responses.error(new ExchangeException(overloaded, "this security server already holds its"
                 + " limit of " + budget.limit() + " bytes of messages in memory; try again shortly"), null), keepAlive);
     }
@@ -121,10 +131,13 @@ public final class BodyBudgetGuard extends ChannelDuplexHandler {
         closeAll();
     }
 
+    /** The connection is gone: the request being read gives its bytes back; exchanges keep theirs. */
     private void closeAll() {
-        for (Reservation reservation = open.poll(); reservation != null; reservation = open.poll()) {
-            reservation.close();
+        if (receiving != null) {
+            receiving.close();
+            receiving = null;
         }
+        open.clear();
         reading = null;
     }
 }

@@ -13,7 +13,7 @@ import java.util.Optional;
  * An HTTP request as a proxy received it, copied out of Netty's buffers so it can be processed off
  * the event loop: method, raw target, headers in arrival order, body, the TLS peer certificate
  * when the connection had one, and the exchange's {@link Reservation} of the server's body budget,
- * which answers received for this request grow (the proxy's pipeline closes it when the exchange ends).
+ * which answers received for this request grow (the proxy's handler closes it once the answer is written).
  */
 public record IncomingRequest(String method, String target, List<Map.Entry<String, String>> headers, byte[] body,
                               boolean keepAlive, X509Certificate peerCertificate, Reservation reservation) {

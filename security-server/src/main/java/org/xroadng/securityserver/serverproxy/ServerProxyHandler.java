@@ -45,16 +45,19 @@ final class ServerProxyHandler extends SimpleChannelInboundHandler<FullHttpReque
     protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest request) {
         IncomingRequest incoming;
         SecurityServerId peer;
+        Reservation reservation = reservation(ctx);
         try {
             X509Certificate certificate = peerCertificate(ctx);
-            incoming = IncomingRequest.of(request, certificate, reservation(ctx));
+            incoming = IncomingRequest.of(request, certificate, reservation);
             GlobalConfiguration conf = globalConf.current(ErrorType.SERVER_PROXY_GLOBAL_CONF_EXPIRED).configuration();
             peer = peerServer(ctx, certificate, conf);
         } catch (ExchangeException e) {
-            Responses.write(ctx, Responses.error(e, null), false);
+            Responses.write(ctx, Responses.error(e, null), false).addListener(written -> reservation.close());
             return;
         }
-        service.handle(incoming, peer).thenAccept(response -> Responses.write(ctx, response, incoming.keepAlive()));
+        // The exchange owns its reservation: given back once its answer is written, or cannot be.
+        service.handle(incoming, peer).thenAccept(response -> Responses.write(ctx, response, incoming.keepAlive())
+                .addListener(written -> reservation.close()));
     }
 
     /** The peer's registered server, looked up once per connection and configuration version. */

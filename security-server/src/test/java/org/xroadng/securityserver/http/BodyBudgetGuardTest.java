@@ -120,4 +120,36 @@ class BodyBudgetGuardTest {
         assertTrue(channel.writeInbound(LastHttpContent.EMPTY_LAST_CONTENT));
         channel.finishAndReleaseAll();
     }
+
+    @Test
+    void clientHangsUpDuringItsExchange_bytesStayHeldUntilTheExchangeGivesThemBack() {
+        EmbeddedChannel channel = channel();
+        channel.writeInbound(post(800));
+        channel.writeInbound(new DefaultLastHttpContent(Unpooled.wrappedBuffer(new byte[800])));
+        Reservation exchange = channel.attr(BodyBudgetGuard.RESERVATION).get();
+        channel.close(); // the exchange, holding the body, goes on to the provider
+
+        assertEquals(800, budget.inFlight(), "the exchange still holds the body");
+        EmbeddedChannel second = channel();
+        second.writeInbound(post(800));
+        FullHttpResponse refused = second.readOutbound();
+        assertEquals(503, refused.status().code(), "a second body does not fit beside it");
+        refused.release();
+
+        exchange.close(); // the handler, once the exchange's answer is written or cannot be
+        assertEquals(0, budget.inFlight());
+        second.finishAndReleaseAll();
+        channel.finishAndReleaseAll();
+    }
+
+    @Test
+    void clientHangsUpWhileSendingItsBody_bytesGivenBackAtOnce() {
+        EmbeddedChannel channel = channel();
+        channel.writeInbound(post(800));
+        channel.writeInbound(new DefaultHttpContent(Unpooled.wrappedBuffer(new byte[100])));
+        assertEquals(800, budget.inFlight());
+        channel.close();
+        assertEquals(0, budget.inFlight(), "no exchange took the half-sent request");
+        channel.finishAndReleaseAll();
+    }
 }
