@@ -82,6 +82,9 @@ public final class HttpExchangeClient implements AutoCloseable {
      * from being written into a connection the server is closing at that moment.
      */
     static final int POOL_IDLE_SECONDS = 20;
+    /** Methods a server may receive twice with the effect of once (RFC 9110 section 9.2.2). */
+    private static final java.util.Set<String> IDEMPOTENT = java.util.Set.of("GET", "HEAD", "OPTIONS", "TRACE", "PUT",
+            "DELETE");
 
     private final EventLoopGroup loops;
     private final SslContext tls;
@@ -124,17 +127,19 @@ public final class HttpExchangeClient implements AutoCloseable {
             answer.completeExceptionally(new IOException("client is closed"));
             return answer;
         }
-        attempt(address, request, timeout, reservation, answer, true);
+        attempt(address, request, System.nanoTime() + timeout.toNanos(), reservation, answer, true);
         return answer;
     }
 
     /**
-     * One try on a pooled connection. A connection that carried an answer before and closes
-     * before any byte of this one's answer arrived was closed by the other side while idle (it
-     * never read the request, or a server would have answered or kept it open): the request goes
-     * again, once, on another connection, as HTTP clients do with stale pooled connections.
+     * One try on a pooled connection. A connection that carried an answer before and fails before
+     * any byte of this one's answer arrived may have been closed by the other side while idle, just
+     * as the request went out. The request goes again, once, on another connection, within what is
+     * left of the same deadline, but only when that cannot apply it twice: when it was never
+     * written, or when its method is idempotent (RFC 9110 section 9.2.2). A POST the server may
+     * have read is not sent again; its caller sees the failure.
      */
-    private void attempt(InetSocketAddress address, Request request, Duration timeout, Reservation reservation,
+    private void attempt(InetSocketAddress address, Request request, long deadline, Reservation reservation,
                          CompletableFuture<Answer> answer, boolean mayRetry) {
         ChannelPool pool = pools.computeIfAbsent(address, this::pool);
         pool.acquire().addListener(acquired -> {
@@ -145,14 +150,17 @@ public final class HttpExchangeClient implements AutoCloseable {
             Channel channel = (Channel) acquired.getNow();
             boolean reused = Boolean.TRUE.equals(channel.attr(REUSED).get());
             CompletableFuture<Answer> thisTry = new CompletableFuture<>();
+            boolean[] written = new boolean[1];
+            long timeoutNanos = Math.max(0, deadline - System.nanoTime());
             channel.attr(PENDING).set(thisTry);
             channel.attr(RESERVATION).set(reservation);
             channel.attr(ANSWERING).set(false);
             var timer = channel.eventLoop().schedule(() -> {
-                if (thisTry.completeExceptionally(new TimeoutException("no answer within " + timeout.toMillis() + " ms"))) {
+                if (thisTry.completeExceptionally(new TimeoutException("no answer within "
+                        + TimeUnit.NANOSECONDS.toMillis(timeoutNanos) + " ms"))) {
                     channel.close();
                 }
-            }, timeout.toMillis(), TimeUnit.MILLISECONDS);
+            }, timeoutNanos, TimeUnit.NANOSECONDS);
             thisTry.whenComplete((a, e) -> {
                 timer.cancel(false);
                 boolean answering = Boolean.TRUE.equals(channel.attr(ANSWERING).get());
@@ -166,17 +174,20 @@ public final class HttpExchangeClient implements AutoCloseable {
                 pool.release(channel);
                 if (e == null) {
                     answer.complete(a);
-                } else if (mayRetry && reused && !answering && e instanceof IOException && !closed) {
-                    attempt(address, request, timeout, reservation, answer, false);
+                } else if (mayRetry && reused && !answering && e instanceof IOException && !closed
+                        && (!written[0] || IDEMPOTENT.contains(request.method()))
+                        && deadline - System.nanoTime() > 0) {
+                    attempt(address, request, deadline, reservation, answer, false);
                 } else {
                     answer.completeExceptionally(e);
                 }
             });
             answer.whenComplete((a, e) -> thisTry.completeExceptionally(
                     e != null ? e : new IOException("answered already")));
-            channel.writeAndFlush(toNetty(address, request)).addListener(written -> {
-                if (!written.isSuccess()) {
-                    Throwable cause = written.cause();
+            channel.writeAndFlush(toNetty(address, request)).addListener(write -> {
+                written[0] = write.isSuccess();
+                if (!write.isSuccess()) {
+                    Throwable cause = write.cause();
                     thisTry.completeExceptionally(cause instanceof IOException ? cause : new IOException(
                             "the request could not be written: " + cause.getMessage(), cause));
                 }

@@ -86,4 +86,23 @@ class HttpExchangeClientTest {
             assertTrue(connections.get() == 2, "the second request went on a new connection: " + connections);
         }
     }
+
+    @Test
+    void postTheServerReadThenDroppedUnanswered_notSentAgain() throws IOException, InterruptedException,
+            ExecutionException, TimeoutException {
+        try (ServerSocket server = new ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress())) {
+            AtomicInteger connections = new AtomicInteger();
+            oneAnswerPerConnection(server, connections);
+            InetSocketAddress address = new InetSocketAddress("127.0.0.1", server.getLocalPort());
+            client.send(address, new HttpExchangeClient.Request("GET", "/", List.of(), new byte[0]),
+                    Duration.ofSeconds(5)).get(10, TimeUnit.SECONDS);
+
+            ExecutionException failed = org.junit.jupiter.api.Assertions.assertThrows(ExecutionException.class,
+                    () -> client.send(address, new HttpExchangeClient.Request("POST", "/transfer", List.of(),
+                            new byte[0]), Duration.ofSeconds(5)).get(10, TimeUnit.SECONDS));
+
+            assertTrue(failed.getCause() instanceof IOException, failed.toString());
+            assertEquals(1, connections.get(), "a POST the server may have applied is not sent again");
+        }
+    }
 }
