@@ -270,8 +270,10 @@ public final class SecurityServer implements AutoCloseable {
                 problems.add(e.getMessage());
             }
         }
+        // The publisher's own words may carry storage details: GET /access-log (with an API key) shows them.
         checkpoints().map(CheckpointPublisher::status).map(CheckpointPublisher.Status::lastFailure)
-                .ifPresent(failure -> problems.add("access log checkpoints are not witnessed: " + failure));
+                .ifPresent(failure -> problems.add("access log checkpoints are not being witnessed;"
+                        + " GET /api/v1/access-log on the admin API says why"));
         return problems;
     }
 

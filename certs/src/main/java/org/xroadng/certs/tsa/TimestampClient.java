@@ -130,9 +130,11 @@ public final class TimestampClient implements Timestamper {
                     e);
         } catch (ConnectException e) {
             throw TimestampException.failed(Check.TRANSPORT, "TSA " + tsaUrl + " is unreachable: connection refused"
-                    + " or failed (" + e + ")", e);
+                    + " or failed", e);
         } catch (IOException e) {
-            throw TimestampException.failed(Check.TRANSPORT, "exchange with TSA " + tsaUrl + " failed: " + e, e);
+            // The reason reaches information systems in TimestampingFailed refusals: words, not class names.
+            throw TimestampException.failed(Check.TRANSPORT, "exchange with TSA " + tsaUrl + " failed: "
+                    + (e.getMessage() == null || e.getMessage().isBlank() ? "the connection failed" : e.getMessage()), e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw TimestampException.failed(Check.TRANSPORT, "interrupted while waiting for TSA " + tsaUrl, e);

@@ -86,6 +86,11 @@ public final class AccessEventWriter implements AutoCloseable {
             return CompletableFuture.failedFuture(new MessageLogException("the access log's queue of "
                     + queue.size() + " events is full; the database cannot keep up"));
         }
+        String stopped = unavailable;
+        if (stopped != null && queue.remove(pending)) {
+            // The writer stopped while this was offered, after failing what it found queued.
+            return CompletableFuture.failedFuture(new MessageLogException(stopped));
+        }
         return pending.done();
     }
 
@@ -98,7 +103,8 @@ public final class AccessEventWriter implements AutoCloseable {
         try {
             drain();
         } catch (Throwable t) {
-            unavailable = "the access log's writer stopped: " + t + "; restart the server";
+            // Public words only (they reach information systems, peers and GET /health); the cause is logged.
+            unavailable = "the access log's writer stopped after an unexpected failure; restart the server";
             LOG.error("{}", unavailable, t);
             Pending left;
             while ((left = queue.poll()) != null) {

@@ -22,6 +22,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.IntConsumer;
 import java.util.concurrent.locks.ReadWriteLock;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.xroadng.protocol.id.ServiceId;
 import org.xroadng.protocol.id.SubsystemId;
 import org.xroadng.protocol.store.Database;
@@ -58,6 +60,7 @@ import org.xroadng.protocol.store.StoreException;
  */
 public final class H2MessageLog implements MessageLog, AutoCloseable {
 
+    private static final Logger LOG = LoggerFactory.getLogger(H2MessageLog.class);
     private static final long POLL_MILLIS = 50;
 
     private final Database db;
@@ -330,9 +333,12 @@ public final class H2MessageLog implements MessageLog, AutoCloseable {
         try {
             drain();
         } catch (Throwable t) {
-            String reason = "the message log's writer stopped: " + t + "; restart the server";
+            // The reason goes to information systems, peers and GET /health: no class names or storage
+            // details there; those are in the server's log.
+            String reason = "the message log's writer stopped after an unexpected failure; restart the server";
             unavailable = reason;
             writerStopped = true;
+            LOG.error("{}", reason, t);
             failQueued(new MessageLogException(reason, t));
             try {
                 listener.batchFailed(0, new MessageLogException(reason, t));
@@ -401,13 +407,19 @@ public final class H2MessageLog implements MessageLog, AutoCloseable {
         try {
             loaded = db.inTransaction(RecordTable::head);
         } catch (RuntimeException e) {
-            unavailable = "the message log's storage cannot be read after a failed write: " + e.getMessage();
+            if (unavailable == null) {
+                LOG.error("the message log's storage cannot be read after a failed write: {}", e.getMessage());
+            }
+            unavailable = "the message log's storage cannot be read after a failed write; check the server's disk";
             return false;
         }
         if (loaded.id() < durableRecordId) {
-            unavailable = "the message log holds records up to " + loaded.id() + " but records up to "
-                    + durableRecordId + " were acknowledged as durable: the storage lost them; stop the server and"
-                    + " check the disk; it starts again from the records that are stored";
+            if (unavailable == null) {
+                LOG.error("the message log holds records up to {} but records up to {} were acknowledged as"
+                        + " durable: the storage lost them; stop the server and check the disk; it starts again"
+                        + " from the records that are stored", loaded.id(), durableRecordId);
+            }
+            unavailable = "the message log's storage lost records it had acknowledged; check the server's disk";
             return false;
         }
         head = loaded;

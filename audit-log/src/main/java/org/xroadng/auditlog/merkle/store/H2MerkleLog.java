@@ -90,7 +90,7 @@ public final class H2MerkleLog implements MerkleLog {
                     + (next - 1) + ": leaves are missing, so the tree past the first gap is wrong; run"
                     + " 'xroad server repair' on the stopped server to renumber the leaves after it");
         }
-        try (Reader reader = new Reader(c, null)) {
+        try (Reader reader = new Reader(c, null, 0)) {
             return RightEdge.load(count, reader);
         }
     }
@@ -300,7 +300,7 @@ public final class H2MerkleLog implements MerkleLog {
 
     private <T> T read(Computation<T> computation) {
         return database.inTransaction(c -> {
-            try (Reader reader = new Reader(c, upperNodes)) {
+            try (Reader reader = new Reader(c, upperNodes, durableSize)) {
                 return computation.compute(reader);
             }
         });
@@ -345,12 +345,15 @@ public final class H2MerkleLog implements MerkleLog {
 
         private final Connection connection;
         private final ConcurrentHashMap<Long, byte[]> cache;
+        /** Only subtrees of durable leaves are cached: a failed batch's cannot come back after a reload. */
+        private final long cacheBelow;
         private PreparedStatement leaf;
         private PreparedStatement node;
 
-        Reader(Connection connection, ConcurrentHashMap<Long, byte[]> cache) {
+        Reader(Connection connection, ConcurrentHashMap<Long, byte[]> cache, long cacheBelow) {
             this.connection = connection;
             this.cache = cache;
+            this.cacheBelow = cacheBelow;
         }
 
         @Override
@@ -383,7 +386,7 @@ public final class H2MerkleLog implements MerkleLog {
                     throw new SQLException("subtree of height " + height + " at " + position + " is missing");
                 }
                 byte[] hash = r.getBytes(1);
-                if (cacheable) {
+                if (cacheable && (position + 1) << height <= cacheBelow) {
                     cache.put(key(height, position), hash.clone());
                 }
                 return hash;
