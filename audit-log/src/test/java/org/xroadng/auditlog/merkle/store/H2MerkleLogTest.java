@@ -196,7 +196,7 @@ class H2MerkleLogTest {
             log.append(entry(i));
         }
         database.inTransaction(c -> Jdbc.update(c, "DELETE FROM merkle_leaf WHERE leaf_index = 2"));
-        assertThrows(IllegalStateException.class, () -> H2MerkleLog.open(database));
+        assertThrows(MerkleStoreException.class, () -> H2MerkleLog.open(database));
     }
 
     @Test
