@@ -23,7 +23,8 @@ import picocli.CommandLine.Option;
 /** {@code xroad bench ...}: measurements that are run by hand, never asserted in tests. */
 @Command(name = "bench", mixinStandardHelpOptions = true,
         description = "Measure the hot paths on this machine.",
-        subcommands = {BenchCommand.Crypto.class, BenchCommand.Exchange.class, BenchCommand.AccessLogCase.class})
+        subcommands = {BenchCommand.Crypto.class, BenchCommand.Exchange.class, BenchCommand.Soak.class,
+                BenchCommand.AccessLogCase.class})
 final class BenchCommand {
 
     @Command(name = "crypto", mixinStandardHelpOptions = true,
@@ -225,6 +226,80 @@ final class BenchCommand {
 
         private static String ms(long micros) {
             return String.format("%.2f", micros / 1000.0);
+        }
+    }
+
+    @Command(name = "soak", mixinStandardHelpOptions = true,
+            description = {"A long run at a fixed rate, to see whether the servers stay healthy: starts the same"
+                    + " network as 'bench exchange' (in-process, in a temporary directory, message and access logs"
+                    + " on), sends R logged exchanges per second (each naming a data subject) through consumer"
+                    + " server -> provider server -> IS for N minutes, and prints a line every interval: elapsed time,"
+                    + " requests sent, 200 answers, errors, p50 and p99 latency of that interval (from the schedule,"
+                    + " in ms), heap used right after a full GC it requests, open file descriptors (entries of"
+                    + " /proc/self/fd) and threads of this process (which runs the servers), and the errors by type"
+                    + " (X-Road-Error, else the HTTP status or the connection failure).",
+                    "At the end: totals, and whether heap, open files and threads stayed flat, comparing the average"
+                            + " of the last third of the intervals with the first third (heap: within 20% + 16 MB;"
+                            + " open files: within 16; threads: within 8). A verdict needs three intervals.",
+                    "Example: xroad bench soak --minutes 10 --rate 200; JAVA_OPTS=-Xmx256m holds the servers to a"
+                            + " 256 MB heap."})
+    static final class Soak implements Runnable {
+        private final Services services;
+
+        @Option(names = "--minutes", defaultValue = "10",
+                description = "How long to run, in minutes; fractions allowed, e.g. 0.5 (default: ${DEFAULT-VALUE})")
+        double minutes;
+
+        @Option(names = "--rate", defaultValue = "200",
+                description = "Exchanges sent per second, whatever the answers' pace (default: ${DEFAULT-VALUE})")
+        double rate;
+
+        @Option(names = "--interval", defaultValue = "30",
+                description = "Seconds between report lines (default: ${DEFAULT-VALUE})")
+        int intervalSeconds;
+
+        @Option(names = {"-c", "--connections"}, defaultValue = "32",
+                description = "Keep-alive connections the rate is spread over (default: ${DEFAULT-VALUE})")
+        int connections;
+
+        @Option(names = "--durability", defaultValue = "fsync", converter = DurabilityText.class,
+                description = "The logs' durability, as messageLogDurability in server.yaml: fsync, commit or async"
+                        + " (default: ${DEFAULT-VALUE})")
+        org.xroadng.securityserver.log.Durability durability;
+
+        Soak(Services services) {
+            this.services = services;
+        }
+
+        @Override
+        public void run() {
+            if (!(minutes > 0 && minutes <= 1440) || !(rate > 0 && rate <= 10_000) || intervalSeconds < 1
+                    || intervalSeconds > 3600 || connections < 1 || connections > 1000) {
+                throw new UserError("--minutes must be more than 0 and at most 1440, --rate more than 0 and at most"
+                        + " 10000, --interval 1..3600 seconds, --connections 1..1000; given --minutes " + minutes
+                        + ", --rate " + rate + ", --interval " + intervalSeconds + ", --connections " + connections);
+            }
+            java.time.Duration length = java.time.Duration.ofMillis(Math.round(minutes * 60_000));
+            services.out().printf("soak: %.0f logged exchanges/s over %d connections for %s, a line every %d s;"
+                            + " %d cores, max heap %d MB%n", rate, connections, text(length), intervalSeconds,
+                    Runtime.getRuntime().availableProcessors(), Runtime.getRuntime().maxMemory() / (1024 * 1024));
+            services.out().flush();
+            try (org.xroadng.cli.bench.ExchangeBench bench = org.xroadng.cli.bench.ExchangeBench.start(true,
+                    durability, services.provider(), services.random(), services.clock())) {
+                new org.xroadng.cli.bench.Soak(services.out()).run(new org.xroadng.cli.bench.HttpLoad(bench.clientProxy(),
+                                org.xroadng.cli.bench.ExchangeBench.PATH, org.xroadng.cli.bench.ExchangeBench.HEADERS),
+                        connections, rate, length, java.time.Duration.ofSeconds(intervalSeconds));
+            } catch (org.xroadng.cli.demo.DemoException | java.io.IOException e) {
+                throw new UserError("the soak network cannot start: " + e.getMessage(), e);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new UserError("interrupted");
+            }
+        }
+
+        private static String text(java.time.Duration length) {
+            long seconds = length.toSeconds();
+            return seconds >= 120 ? String.format("%.1f min", seconds / 60.0) : seconds + " s";
         }
     }
 

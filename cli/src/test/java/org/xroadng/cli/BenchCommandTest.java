@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -35,5 +36,61 @@ class BenchCommandTest {
 
         assertEquals(1, run.exitCode(), run.err());
         assertTrue(run.err().startsWith("error: --events must be 1..100000000"), run.err());
+    }
+
+    @Test
+    void soakMinutesZero_refusedInOneLineNamingTheAllowedRange() {
+        CliRunner.Run run = cli.run("bench", "soak", "--minutes", "0");
+
+        assertEquals(1, run.exitCode(), run.err());
+        assertTrue(run.err().startsWith("error: --minutes must be more than 0 and at most 1440"), run.err());
+        assertFalse(run.err().contains("Exception"), run.err());
+        assertTrue(run.out().isEmpty(), "nothing started: " + run.out());
+    }
+
+    @Test
+    void soakNegativeRate_refusedInOneLine() {
+        CliRunner.Run run = cli.run("bench", "soak", "--rate", "-5");
+
+        assertEquals(1, run.exitCode(), run.err());
+        assertTrue(run.err().contains("--rate more than 0 and at most 10000") && run.err().contains("--rate -5.0"),
+                run.err());
+        assertEquals(1, run.err().strip().lines().count(), run.err());
+    }
+
+    @Test
+    void soakMinutesNotANumber_refusedByTheParserWithoutAStackTrace() {
+        CliRunner.Run run = cli.run("bench", "soak", "--minutes", "ten");
+
+        assertEquals(2, run.exitCode(), run.err());
+        assertTrue(run.err().contains("--minutes") && run.err().contains("'ten'"), run.err());
+        assertFalse(run.err().contains("\tat "), run.err());
+    }
+
+    @Test
+    void soakHelp_explainsTheReportAndTheVerdict() {
+        CliRunner.Run run = cli.run("bench", "soak", "--help");
+
+        assertEquals(0, run.exitCode());
+        for (String words : new String[] {"--minutes", "--rate", "--interval", "open file descriptors",
+                "last third"}) {
+            assertTrue(run.out().replaceAll("\\s+", " ").contains(words), words + " in:\n" + run.out());
+        }
+    }
+
+    @Test
+    void soakShortRun_printsALinePerIntervalAndTheVerdicts() {
+        CliRunner.Run run = cli.run("bench", "soak", "--minutes", "0.1", "--rate", "50", "--interval", "2");
+
+        assertEquals(0, run.exitCode(), run.out() + run.err());
+        List<String> lines = run.out().lines().toList();
+        assertTrue(lines.stream().anyMatch(l -> l.startsWith("ELAPSED") && l.contains("P99 ms") && l.contains("FDS")),
+                run.out());
+        long intervals = lines.stream().filter(l -> l.matches("\\s*\\d+s\\s+\\d+\\s+\\d+.*")).count();
+        assertEquals(3, intervals, run.out());
+        assertTrue(lines.stream().anyMatch(l -> l.startsWith("total: ")), run.out());
+        assertTrue(lines.stream().anyMatch(l -> l.matches("heap: (flat|GROWING) \\(first third .*")), run.out());
+        assertTrue(lines.stream().anyMatch(l -> l.matches("open files: (flat|GROWING) .*")), run.out());
+        assertTrue(lines.stream().anyMatch(l -> l.matches("threads: (flat|GROWING) .*")), run.out());
     }
 }

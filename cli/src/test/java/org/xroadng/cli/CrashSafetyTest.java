@@ -9,13 +9,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import java.io.IOException;
-import java.lang.management.ManagementFactory;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Clock;
@@ -34,7 +32,6 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.xroadng.certs.token.Pin;
-import org.xroadng.cli.demo.DemoException;
 import org.xroadng.cli.demo.DemoNetwork;
 import org.xroadng.cli.demo.DemoPorts;
 import org.xroadng.securityserver.ServerHome;
@@ -55,7 +52,6 @@ import org.xroadng.securityserver.log.StoredExchange;
  */
 class CrashSafetyTest {
 
-    private static final String READY = "ready";
     private static final int CLIENTS = 16;
     private static final String CONSUMER_DIR = "DEMO_GOV_1002_ss1";
     private static final String PROVIDER_DIR = "DEMO_GOV_1001_ss1";
@@ -78,15 +74,15 @@ class CrashSafetyTest {
 
     @Test
     void killedUnderLoad_restartsAndLogsEveryAnsweredExchangeWithIntactChains() throws IOException, InterruptedException, MessageLogException, ServerException {
-        DemoPorts ports = freePorts();
+        DemoPorts ports = DemoJvm.freePorts();
         Path data = dir.resolve("demo-data");
 
-        Demo first = startDemo(ports, data);
+        DemoJvm first = startDemo(ports, data);
         Set<String> answered = loadThenKill(first, DemoPorts.http(ports.consumerClientProxy()));
         assertTrue(answered.size() > 20, "only " + answered.size() + " exchanges completed before the kill; output:\n"
                 + first.output());
 
-        Demo second = startDemo(ports, data);
+        DemoJvm second = startDemo(ports, data);
         HttpResponse<String> again = HttpClient.newHttpClient().send(query(DemoPorts.http(ports.consumerClientProxy()),
                 AFTER_RESTART), HttpResponse.BodyHandlers.ofString());
         assertEquals(200, again.statusCode(), again.body());
@@ -107,7 +103,7 @@ class CrashSafetyTest {
      * 20 s if fewer than 50 answers arrived by then), then kills the demo while they still send;
      * returns the query ids whose 200 answer arrived.
      */
-    private Set<String> loadThenKill(Demo demo, URI clientProxy) throws InterruptedException {
+    private Set<String> loadThenKill(DemoJvm demo, URI clientProxy) throws InterruptedException {
         HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
                 .connectTimeout(Duration.ofSeconds(5)).build();
         Set<String> answered = ConcurrentHashMap.newKeySet();
@@ -193,54 +189,9 @@ class CrashSafetyTest {
         }
     }
 
-    /**
-     * A demo JVM and the file its stdout and stderr go to: a file rather than a pipe, because
-     * {@link Process#destroy()} closes the pipes and what the demo prints while stopping would be lost.
-     */
-    private record Demo(Process process, Path log) {
-        String output() {
-            try {
-                return Files.readString(log, StandardCharsets.UTF_8);
-            } catch (IOException e) {
-                return "(cannot read " + log + ": " + e.getMessage() + ")";
-            }
-        }
-    }
-
-    /** Starts {@code xroad demo} in a new JVM and waits for its {@code ready} line (90 s at most). */
-    private Demo startDemo(DemoPorts ports, Path data) throws IOException, InterruptedException {
-        String java = ProcessHandle.current().info().command().orElseThrow(() -> new AssertionError("no java command"));
-        String classPath = ManagementFactory.getRuntimeMXBean().getClassPath();
-        Path log = dir.resolve("demo-" + (processes.size() + 1) + ".log");
-        Process process = new ProcessBuilder(java, "-cp", classPath, Xroad.class.getName(), "demo", "--base-port",
-                String.valueOf(ports.base()), "--data-dir", data.toString()).redirectErrorStream(true)
-                .redirectOutput(log.toFile()).start();
-        processes.add(process);
-        Demo demo = new Demo(process, log);
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
-        while (!demo.output().lines().anyMatch(line -> line.startsWith(READY))) {
-            if (!process.isAlive()) {
-                fail("the demo ended (exit " + process.exitValue() + ") before it was ready:\n" + demo.output());
-            }
-            if (System.nanoTime() > deadline) {
-                fail("the demo was not ready in 90 s:\n" + demo.output());
-            }
-            Thread.sleep(100);
-        }
+    private DemoJvm startDemo(DemoPorts ports, Path data) throws IOException, InterruptedException {
+        DemoJvm demo = DemoJvm.start(ports, data, dir.resolve("demo-" + (processes.size() + 1) + ".log"));
+        processes.add(demo.process());
         return demo;
-    }
-
-    private static DemoPorts freePorts() {
-        SecureRandom random = new SecureRandom();
-        for (int attempt = 0; attempt < 50; attempt++) {
-            DemoPorts candidate = new DemoPorts(20000 + random.nextInt(40000));
-            try {
-                candidate.requireFree();
-                return candidate;
-            } catch (DemoException taken) {
-                // try another range
-            }
-        }
-        throw new AssertionError("no ten consecutive free ports found");
     }
 }
