@@ -83,7 +83,7 @@ class DiskFullTest {
      * exchange (both servers, both logs) until their retained chunks are reused.
      */
     private static final String TMPFS_SIZE = "160m";
-    private static final Duration ANSWER_DEADLINE = Duration.ofSeconds(15);
+    private static final Duration ANSWER_DEADLINE = Duration.ofSeconds(10);
     private static final Duration RECOVERY_DEADLINE = Duration.ofSeconds(15);
     private static final String PATH = "/r1/DEMO/GOV/1001/population/person/EE38001010001";
     private static final String CONSUMER = "DEMO/GOV/1002/ss1";

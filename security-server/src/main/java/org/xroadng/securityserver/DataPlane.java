@@ -101,6 +101,7 @@ public final class DataPlane implements AutoCloseable {
     private final EventLoopGroup loops;
     private final ExecutorService workers;
     private final ScheduledExecutorService timers;
+    private final ScheduledExecutorService checkpointing;
     private final GlobalConfHolder globalConf;
     private final OwnOcspResponses ocsp;
     private ClientProxy clientProxy;
@@ -120,6 +121,8 @@ public final class DataPlane implements AutoCloseable {
         this.boss = new NioEventLoopGroup(1, new DefaultThreadFactory("proxy-accept", true));
         this.loops = new NioEventLoopGroup(Runtime.getRuntime().availableProcessors(), new DefaultThreadFactory("proxy-io", true));
         this.timers = Executors.newSingleThreadScheduledExecutor(new DefaultThreadFactory("proxy-timers", true));
+        this.checkpointing = Executors.newSingleThreadScheduledExecutor(
+                new DefaultThreadFactory("checkpoint-publisher", true));
     }
 
     /**
@@ -177,8 +180,9 @@ public final class DataPlane implements AutoCloseable {
                         accessLogging.witness(), clock);
                 plane.checkpoints = publisher;
                 long interval = accessLogging.checkpointInterval().toMillis();
-                plane.timers.scheduleWithFixedDelay(() -> workers.execute(publisher::publishQuietly), interval,
-                        interval, TimeUnit.MILLISECONDS);
+                // Its own thread: a sync waiting on a failing disk must hold up neither TLS checks nor timers.
+                plane.checkpointing.scheduleWithFixedDelay(publisher::publishQuietly, interval, interval,
+                        TimeUnit.MILLISECONDS);
                 accessLogService = new AccessLogService(identity.serverId(), accessLogging.log(), publisher, workers);
             }
             ServerProxyService providerSide = new ServerProxyService(localConf, globalConf, verifier, signer,
@@ -242,6 +246,7 @@ public final class DataPlane implements AutoCloseable {
             providerIs.close();
         }
         timers.shutdownNow();
+        checkpointing.shutdownNow();
         boss.shutdownGracefully(0, 2, TimeUnit.SECONDS);
         loops.shutdownGracefully(0, 2, TimeUnit.SECONDS);
         workers.shutdown();

@@ -1,6 +1,11 @@
 package org.xroadng.securityserver;
 
+import java.time.Duration;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.xroadng.protocol.error.ErrorType;
 import org.xroadng.securityserver.log.MessageLog;
 import org.xroadng.securityserver.log.MessageLogException;
@@ -14,7 +19,29 @@ import org.xroadng.securityserver.log.MessageLogException;
  */
 public final class LogRefusals {
 
+    /**
+     * How long an exchange waits for its records to be durable. A healthy log takes milliseconds
+     * (a group commit and an fsync); one that takes longer is failing (a disk refusing writes, H2
+     * waiting on its file lock while it reopens a store), and the exchange is refused rather than
+     * left hanging: its records may still be written, but no answer goes out without them.
+     */
+    public static final Duration LOG_DEADLINE = Duration.ofSeconds(5);
+
     private LogRefusals() {
+    }
+
+    /**
+     * {@code append}, failed with a {@link MessageLogException} when it is not done within
+     * {@link #LOG_DEADLINE}.
+     */
+    public static CompletableFuture<Void> withinDeadline(CompletableFuture<Void> append) {
+        return append.orTimeout(LOG_DEADLINE.toMillis(), TimeUnit.MILLISECONDS).exceptionallyCompose(e -> {
+            Throwable cause = e instanceof CompletionException && e.getCause() != null ? e.getCause() : e;
+            return CompletableFuture.failedFuture(cause instanceof TimeoutException
+                    ? new MessageLogException("the log did not keep the exchange within "
+                            + LOG_DEADLINE.toSeconds() + " s", cause)
+                    : cause);
+        });
     }
 
     /** Refuses at once, with {@code type}, while {@code log} cannot keep exchanges at all. */

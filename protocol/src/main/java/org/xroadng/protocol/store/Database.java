@@ -86,37 +86,49 @@ public final class Database implements AutoCloseable {
                 throw e;
             }
         } catch (SQLException e) {
-            reopenIfClosed(current);
+            reopenIfClosed(current, e);
             throw new StoreException(name + " database failed: " + e.getMessage(), e);
         }
     }
 
     /**
-     * After a failure: replaces {@code failed} with a new pool if the database it serves closed.
-     * It asks with a connection of that pool (the failed one, returned to it by now: H2 closes the
-     * database under it once the failing session ends), and only when one is free at once, so a
-     * failure never waits for a busy pool; the next failure asks again.
+     * After a failure: replaces {@code failed} with a new pool when the failure says the database
+     * closed under it (H2 closes it when a write or sync fails: "IO Exception", "database is
+     * closed"). Decided from the exception alone: asking the pool would open the database file
+     * again, and on a full disk that waits on H2's file lock for seconds while writers queue up. A
+     * wrong guess costs a new pool on the same open database.
      */
-    private void reopenIfClosed(JdbcConnectionPool failed) {
+    private void reopenIfClosed(JdbcConnectionPool failed, SQLException failure) {
+        if (!closedUnder(failure)) {
+            return;
+        }
         synchronized (reopening) {
-            if (closed || pool != failed || failed.getActiveConnections() >= failed.getMaxConnections()
-                    || isOpen(failed)) {
+            if (closed || pool != failed) {
                 return;
             }
-            LOG.warn("the {} database closed after a storage failure; opening it again", name);
+            LOG.warn("the {} database closed after a storage failure; it is opened again on next use", name);
             pool = newPool(url, name);
             reopenings++;
             failed.dispose();
         }
     }
 
-    private static boolean isOpen(JdbcConnectionPool pool) {
-        try (Connection c = pool.getConnection(); Statement s = c.createStatement()) {
-            s.execute("SELECT 1");
-            return true;
-        } catch (SQLException e) {
-            return false;
+    /** H2's error codes for a database that a storage failure closed (org.h2.api.ErrorCode). */
+    private static final java.util.Set<Integer> CLOSED_CODES = java.util.Set.of(
+            90098, // DATABASE_IS_CLOSED
+            90121, // DATABASE_CALLED_AT_SHUTDOWN
+            90028, // IO_EXCEPTION_1
+            90031, // IO_EXCEPTION_2
+            90030, // FILE_CORRUPTED_1
+            50000); // GENERAL_ERROR_1, as an MVStore write failure is reported
+
+    private static boolean closedUnder(SQLException failure) {
+        for (Throwable t = failure; t != null; t = t.getCause()) {
+            if (t instanceof SQLException e && CLOSED_CODES.contains(e.getErrorCode())) {
+                return true;
+            }
         }
+        return false;
     }
 
     /**

@@ -220,7 +220,7 @@ public final class ClientProxyService {
                         out.target().service(), out.request().method(), out.target().path(), h.userId(), h.issue(),
                         h.purpose(), h.subjects(), List.of(), out.signature(), out.request().body(), null, body,
                         response.status(), clock.instant());
-                return messageLog.refused(attempt, refusal).thenApply(done -> refused);
+                return LogRefusals.withinDeadline(messageLog.refused(attempt, refusal)).thenApply(done -> refused);
             }
             String signature = response.header(XRoadHeaders.SIGNATURE).orElseThrow(() ->
                     new ExchangeException(ErrorType.CLIENT_PROXY_INVALID_SIGNATURE, "the provider's answer carries no "
@@ -243,7 +243,7 @@ public final class ClientProxyService {
                     out.target().service(), out.request().method(), out.target().path(), h.userId(), h.issue(),
                     h.purpose(), h.subjects(), dataSubjects, out.signature(), out.request().body(), signature, body,
                     response.status(), clock.instant());
-            return messageLog.append(record).thenApply(done -> answer);
+            return LogRefusals.withinDeadline(messageLog.append(record)).thenApply(done -> answer);
         } catch (ExchangeException e) {
             return CompletableFuture.failedFuture(e);
         }

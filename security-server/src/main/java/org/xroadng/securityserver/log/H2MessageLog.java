@@ -62,6 +62,7 @@ public final class H2MessageLog implements MessageLog, AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(H2MessageLog.class);
     private static final long POLL_MILLIS = 50;
+    private static final long RELOAD_INTERVAL_NANOS = TimeUnit.SECONDS.toNanos(1);
 
     private final Database db;
     private final RecordCipher cipher;
@@ -78,6 +79,7 @@ public final class H2MessageLog implements MessageLog, AutoCloseable {
     /** Owned by the writer thread: a failure left {@link #head} possibly out of step with the database. */
     private boolean stale;
     private long reopeningsSeen;
+    private boolean reloadAttempted;
     private long lastReloadAttempt;
     /** Why the log cannot take exchanges now; null while it can. */
     private volatile String unavailable;
@@ -369,7 +371,7 @@ public final class H2MessageLog implements MessageLog, AutoCloseable {
                 if (closed && queue.isEmpty()) {
                     return;
                 }
-                if (stale && System.nanoTime() - lastReloadAttempt > TimeUnit.SECONDS.toNanos(1)) {
+                if (stale && (!reloadAttempted || System.nanoTime() - lastReloadAttempt > RELOAD_INTERVAL_NANOS)) {
                     reload();
                 }
                 continue;
@@ -380,7 +382,14 @@ public final class H2MessageLog implements MessageLog, AutoCloseable {
                 if (db.reopenings() != reopeningsSeen) {
                     stale = true; // the database was opened again under a failure (the timestamper's, say)
                 }
-                if (!stale || reload()) {
+                if (!stale) {
+                    write(batch);
+                } else if (reloadAttempted && System.nanoTime() - lastReloadAttempt < RELOAD_INTERVAL_NANOS) {
+                    // At most one reload a second: on a failing disk each may wait seconds on H2's file lock,
+                    // and the batches behind it would wait as long. They fail at once instead.
+                    fail(batch, new MessageLogException(unavailable != null ? unavailable
+                            : "the message log's storage failed moments ago; it is tried again within a second"));
+                } else if (reload()) {
                     write(batch);
                 } else {
                     fail(batch, new MessageLogException(unavailable));
@@ -401,6 +410,7 @@ public final class H2MessageLog implements MessageLog, AutoCloseable {
      * log then refuses everything and says so.
      */
     private boolean reload() {
+        reloadAttempted = true;
         lastReloadAttempt = System.nanoTime();
         long reopenings = db.reopenings();
         RecordTable.Head loaded;

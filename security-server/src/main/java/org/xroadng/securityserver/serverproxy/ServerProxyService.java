@@ -241,7 +241,7 @@ public final class ServerProxyService {
                     accepted.target().service(), accepted.request().method(), accepted.target().path(), h.userId(),
                     h.issue(), h.purpose(), h.subjects(), dataSubjects, accepted.signature(), accepted.request().body(),
                     signature, body, answer.status(), clock.instant());
-            return messageLog.append(record).thenApply(done -> response);
+            return LogRefusals.withinDeadline(messageLog.append(record)).thenApply(done -> response);
         } catch (ExchangeException e) {
             return CompletableFuture.failedFuture(e);
         }

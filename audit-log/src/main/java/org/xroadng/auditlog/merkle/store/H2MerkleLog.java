@@ -18,6 +18,7 @@ import org.xroadng.auditlog.merkle.internal.SubtreeSource;
 import org.xroadng.auditlog.merkle.internal.TreeProofs;
 import org.xroadng.protocol.store.Database;
 import org.xroadng.protocol.store.Jdbc;
+import org.xroadng.protocol.store.StoreException;
 
 /**
  * A {@link MerkleLog} in the {@code auditlog} database (H2 by default; plain JDBC, migration
@@ -57,6 +58,10 @@ public final class H2MerkleLog implements MerkleLog {
     private long failures;
     /** Guarded by appendLock: how many times the state was reloaded after a failure. */
     private long reloads;
+    private static final long RELOAD_INTERVAL_NANOS = java.util.concurrent.TimeUnit.SECONDS.toNanos(1);
+    /** Guarded by appendLock: when a reload was last tried, if ever. */
+    private boolean reloadAttempted;
+    private long lastReloadAttempt;
     /** Guarded by appendLock: the database's reopenings when the state was last loaded. */
     private long reopeningsSeen;
     private volatile long durableSize;
@@ -115,6 +120,15 @@ public final class H2MerkleLog implements MerkleLog {
         if (!stale && database.reopenings() == reopeningsSeen) {
             return;
         }
+        stale = true;
+        long now = System.nanoTime();
+        if (reloadAttempted && now - lastReloadAttempt < RELOAD_INTERVAL_NANOS) {
+            // At most one reload a second: on a failing disk each may wait seconds on H2's file lock.
+            throw new StoreException("the access log's storage failed moments ago; it is tried again within a second",
+                    null);
+        }
+        reloadAttempted = true;
+        lastReloadAttempt = now;
         long reopenings = database.reopenings();
         RightEdge loaded = database.inTransaction(H2MerkleLog::loadEdge);
         if (loaded.size() < durableSize) {
