@@ -176,18 +176,27 @@ public final class HttpApiServer implements AutoCloseable {
     private record Request(String method, String target, Map<String, List<String>> headers, byte[] body) {
     }
 
-    /** Routes a request and maps every refusal or failure to a JSON answer. Runs on a worker. */
+    /**
+     * Routes a request and maps every refusal or failure to a JSON answer. Runs on a worker. Any
+     * {@link Throwable}, an {@link Error} too (a {@link StackOverflowError} in a deep document, an
+     * {@link OutOfMemoryError} while parsing), is an incident: the request still gets its 500.
+     */
     private HttpReply answer(Request request) {
         try {
             return route(request);
         } catch (HttpProblem problem) {
             return error(problem);
-        } catch (RuntimeException e) {
-            String incident = UUID.randomUUID().toString();
-            LOG.error("incident {}: {} {} failed", incident, request.method(), printable(request.target()), e);
-            return HttpReply.json(500, new ErrorBody("InternalError",
-                    "the server failed to handle the request; quote the incident id to its operator", incident));
+        } catch (Throwable failure) {
+            return incident(request, failure);
         }
+    }
+
+    /** The 500 naming a fresh incident id; the failure is logged with its stack trace, never sent. */
+    private static HttpReply incident(Request request, Throwable failure) {
+        String incident = UUID.randomUUID().toString();
+        LOG.error("incident {}: {} {} failed", incident, request.method(), printable(request.target()), failure);
+        return HttpReply.json(500, new ErrorBody("InternalError",
+                "the server failed to handle the request; quote the incident id to its operator", incident));
     }
 
     private static HttpReply error(HttpProblem problem) {
@@ -350,7 +359,13 @@ public final class HttpApiServer implements AutoCloseable {
                 // exceptionally: an Error in one answer must not stall the connection's later requests.
                 previous = previous.exceptionally(failure -> null).thenRunAsync(() -> {
                     try {
-                        write(channel, response(answer(request), head), keepAlive);
+                        FullHttpResponse response;
+                        try {
+                            response = response(answer(request), head);
+                        } catch (Throwable failure) {
+                            response = response(incident(request, failure), head);
+                        }
+                        write(channel, response, keepAlive);
                     } finally {
                         inFlight.decrementAndGet();
                     }
