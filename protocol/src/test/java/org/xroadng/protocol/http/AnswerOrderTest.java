@@ -48,7 +48,7 @@ class AnswerOrderTest {
                 .route("GET", "/ok", call -> HttpReply.text(200, "ok"))
                 .route("GET", "/slow", call -> {
                     try {
-                        release.await(2, TimeUnit.SECONDS);
+                        release.await(300, TimeUnit.MILLISECONDS);
                     } catch (InterruptedException e) {
                         Thread.currentThread().interrupt();
                     }
@@ -131,5 +131,49 @@ class AnswerOrderTest {
 
         assertEquals(List.of(500, 200), answers.stream().map(Answer::status).toList());
         assertEquals("ok", answers.get(1).body());
+    }
+
+    @Test
+    void malformedAfterSlowRequest_answeredAfterItThenClosed() throws IOException {
+        start();
+        List<Answer> answers = exchange(server, "GET /slow HTTP/1.1\r\nHost: x\r\n\r\n"
+                + "GET /a b c HTTP/1.1\r\nHost: x\r\n\r\n"
+                + "GET /ok HTTP/1.1\r\nHost: x\r\n\r\n");
+
+        assertEquals(List.of(200, 400), answers.stream().map(Answer::status).toList());
+        assertEquals("slow", answers.get(0).body());
+        answers.get(1).error();
+        assertTrue(answers.get(1).head().toLowerCase().contains("connection: close"), answers.get(1).head());
+    }
+
+    @Test
+    void oversizedBodyAfterSlowRequest_413AnsweredAfterIt() throws IOException {
+        start();
+        List<Answer> answers = exchange(server, "GET /slow HTTP/1.1\r\nHost: x\r\n\r\n"
+                + "POST /ok HTTP/1.1\r\nHost: x\r\nContent-Length: 17\r\n\r\n" + "x".repeat(17));
+
+        assertEquals(List.of(200, 413), answers.stream().map(Answer::status).toList());
+        assertEquals("slow", answers.get(0).body());
+        assertTrue(answers.get(1).error().get("message").asText().contains("limit of 16 bytes"), answers.get(1).body());
+    }
+
+    @Test
+    void chunkedOversizedBodyAfterSlowRequest_413AnsweredAfterIt() throws IOException {
+        start();
+        List<Answer> answers = exchange(server, "GET /slow HTTP/1.1\r\nHost: x\r\n\r\n"
+                + "POST /ok HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n"
+                + "11\r\n" + "x".repeat(17) + "\r\n0\r\n\r\n");
+
+        assertEquals(List.of(200, 413), answers.stream().map(Answer::status).toList());
+        answers.get(1).error();
+    }
+
+    @Test
+    void unsupportedExpectation_is417Json() throws IOException {
+        start();
+        List<Answer> answers = exchange(server, "GET /ok HTTP/1.1\r\nHost: x\r\nExpect: tea\r\n\r\n");
+
+        assertEquals(List.of(417), answers.stream().map(Answer::status).toList());
+        answers.get(0).error();
     }
 }
