@@ -1,39 +1,22 @@
 package org.xroadng.protocol.http;
 
 import io.netty.bootstrap.ServerBootstrap;
-import io.netty.buffer.ByteBufUtil;
-import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
-import io.netty.channel.ChannelFutureListener;
-import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.ChannelPipeline;
 import io.netty.channel.EventLoopGroup;
-import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.channel.nio.NioEventLoopGroup;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
-import io.netty.handler.codec.TooLongFrameException;
-import io.netty.handler.codec.http.DefaultFullHttpResponse;
-import io.netty.handler.codec.http.FullHttpRequest;
-import io.netty.handler.codec.http.FullHttpResponse;
-import io.netty.handler.codec.http.HttpHeaderNames;
-import io.netty.handler.codec.http.HttpMessage;
-import io.netty.handler.codec.http.HttpObjectAggregator;
-import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpServerCodec;
-import io.netty.handler.codec.http.HttpUtil;
-import io.netty.handler.codec.http.HttpVersion;
-import io.netty.handler.codec.http.TooLongHttpLineException;
 import io.netty.handler.ssl.SslHandler;
-import io.netty.handler.timeout.IdleStateEvent;
-import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.URI;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -41,11 +24,10 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
-import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import javax.net.ssl.SSLContext;
@@ -56,28 +38,59 @@ import org.xroadng.protocol.error.ErrorBody;
 
 /**
  * A small routed HTTP/1.1 server for the control plane (trust services, registry, admin APIs).
- * Endpoints run on a bounded worker pool and may block; requests of one connection are answered in
- * order. The pipeline, per connection: [{@link SslHandler}] → {@link HttpServerCodec} →
- * {@link IdleStateHandler} → {@link BodyLimit} (whole bodies up to the limit) → {@link Dispatcher}.
+ * Endpoints run on a bounded worker pool and may block; requests of one connection are answered
+ * one at a time, in order. The pipeline, per connection: {@link ConnectionLimit} → [{@link SslHandler}]
+ * → {@link HttpServerCodec} → {@link RequestTimeouts} → {@link BodyLimit} (whole bodies up to the
+ * limit) → {@link Dispatcher}.
  *
  * <p>Guarantees to callers: every answer the server itself gives is a JSON error body
  * {@code {"type", "message", "detail"}} that names no Java class: a request that is not valid
  * HTTP/1.1 or whose target is malformed (a bad percent-escape, a character that must be escaped)
  * is a 400, headers over the limit a 431, an unknown path a 404, a known path with another method a
- * 405, a body over the limit a 413, a malformed query a 400; an endpoint's unexpected failure is a
- * 500 that names an incident id, logged with its stack trace, never sent. (The JDK's
+ * 405, a body over the limit a 413, a malformed query a 400, a request met when the worker pool and
+ * its queue are full a 503 {@code Busy}; an endpoint's unexpected failure, an {@link Error} too, is
+ * a 500 that names an incident id, logged with its stack trace, never sent. Every request gets
+ * exactly one answer, in order, until the connection closes. (The JDK's
  * {@code com.sun.net.httpserver}, used before, answered a malformed request target with its own
  * HTML page before any handler ran.)
+ *
+ * <p>Bounds against slow or hostile clients: at most {@link #DEFAULT_MAX_CONNECTIONS} connections
+ * (more are closed at once); a connection reads no further while a request of it is being
+ * answered, so it holds one request in memory, not a queue of them; a request head must be complete
+ * within {@link #DEFAULT_HEADER_TIMEOUT} of its first byte and a connection may idle between
+ * requests (or between body bytes) for {@link #DEFAULT_IDLE_TIMEOUT}. Each is a {@link Builder}
+ * option.
  */
 public final class HttpApiServer implements AutoCloseable {
 
+    /** Worker threads running endpoints; endpoints may block (database, signer, upstream calls). */
+    public static final int DEFAULT_THREADS = 8;
+    /**
+     * Requests that may wait for a worker; one more is answered 503 at once. With the default
+     * threads and endpoints of tens of milliseconds, a full queue is about a second of waiting.
+     */
+    public static final int DEFAULT_QUEUE_CAPACITY = 128;
+    /** Open connections per server; a control-plane server has few clients, each with a few connections. */
+    public static final int DEFAULT_MAX_CONNECTIONS = 512;
+    /**
+     * How long a request head may take from its first byte to its last: ample for any client on
+     * any network (Apache's mod_reqtimeout allows 20-40 s, nginx 60 s for much larger heads than
+     * our 24 KiB), short enough that a slow-loris holds a connection briefly.
+     */
+    public static final Duration DEFAULT_HEADER_TIMEOUT = Duration.ofSeconds(10);
+    /**
+     * How long a connection may idle between requests, or between bytes of a body, before it is
+     * closed; clients that pool connections close theirs sooner (ours after 20 s).
+     */
+    public static final Duration DEFAULT_IDLE_TIMEOUT = Duration.ofSeconds(60);
+    /** The longest body accepted by default; a larger one is a 413. */
+    public static final int DEFAULT_MAX_BODY_BYTES = 1024 * 1024;
+
+    static final int MAX_REQUEST_LINE = 8 * 1024;
+    static final int MAX_HEADERS = 16 * 1024;
     private static final Logger LOG = LoggerFactory.getLogger(HttpApiServer.class);
-    private static final int MAX_REQUEST_LINE = 8 * 1024;
-    private static final int MAX_HEADERS = 16 * 1024;
-    private static final int IDLE_SECONDS = 60;
 
     private final List<Route> routes;
-    private final int maxBodyBytes;
     private final boolean tls;
     private final EventLoopGroup acceptor;
     private final EventLoopGroup io;
@@ -86,12 +99,17 @@ public final class HttpApiServer implements AutoCloseable {
 
     private HttpApiServer(Builder builder) throws IOException {
         this.routes = List.copyOf(builder.routes);
-        this.maxBodyBytes = builder.maxBodyBytes;
         this.tls = builder.sslContext != null;
         SSLContext sslContext = builder.sslContext;
+        int maxBodyBytes = builder.maxBodyBytes;
+        int maxConnections = builder.maxConnections;
+        Duration idle = builder.idleTimeout;
+        Duration head = builder.headerTimeout;
+        AtomicInteger open = new AtomicInteger();
         this.acceptor = new NioEventLoopGroup(1, new DefaultThreadFactory(builder.name + "-accept", true));
         this.io = new NioEventLoopGroup(2, new DefaultThreadFactory(builder.name + "-io", true));
-        this.workers = Executors.newFixedThreadPool(builder.threads, namedThreads(builder.name));
+        this.workers = new ThreadPoolExecutor(builder.threads, builder.threads, 0, TimeUnit.SECONDS,
+                new ArrayBlockingQueue<>(builder.queueCapacity), namedThreads(builder.name));
         ServerBootstrap bootstrap = new ServerBootstrap().group(acceptor, io).channel(NioServerSocketChannel.class)
                 .option(ChannelOption.SO_BACKLOG, 128)
                 // as a restarted server expects: a port with connections in TIME_WAIT can be bound again
@@ -100,15 +118,16 @@ public final class HttpApiServer implements AutoCloseable {
                     @Override
                     protected void initChannel(SocketChannel ch) {
                         ChannelPipeline pipeline = ch.pipeline();
+                        pipeline.addLast(new ConnectionLimit(open, maxConnections));
                         if (sslContext != null) {
                             SSLEngine engine = sslContext.createSSLEngine();
                             engine.setUseClientMode(false);
                             pipeline.addLast(new SslHandler(engine));
                         }
                         pipeline.addLast(new HttpServerCodec(MAX_REQUEST_LINE, MAX_HEADERS, 64 * 1024))
-                                .addLast(new IdleStateHandler(0, 0, IDLE_SECONDS))
+                                .addLast(new RequestTimeouts(idle, head))
                                 .addLast(new BodyLimit(maxBodyBytes))
-                                .addLast(new Dispatcher());
+                                .addLast(new Dispatcher(HttpApiServer.this::answer, workers));
                     }
                 });
         ChannelFuture bound = bootstrap.bind(builder.address).awaitUninterruptibly();
@@ -172,29 +191,34 @@ public final class HttpApiServer implements AutoCloseable {
         }
     }
 
-    /** One request as the codec delivered it, copied out of Netty's buffers. */
-    private record Request(String method, String target, Map<String, List<String>> headers, byte[] body) {
-    }
-
-    /** Routes a request and maps every refusal or failure to a JSON answer. Runs on a worker. */
-    private HttpReply answer(Request request) {
+    /**
+     * Routes a request and maps every refusal or failure to a JSON answer. Runs on a worker. Any
+     * {@link Throwable}, an {@link Error} too (a {@link StackOverflowError} in a deep document, an
+     * {@link OutOfMemoryError} while parsing), is an incident: the request still gets its 500.
+     */
+    private HttpReply answer(ReceivedRequest request) {
         try {
             return route(request);
         } catch (HttpProblem problem) {
             return error(problem);
-        } catch (RuntimeException e) {
-            String incident = UUID.randomUUID().toString();
-            LOG.error("incident {}: {} {} failed", incident, request.method(), printable(request.target()), e);
-            return HttpReply.json(500, new ErrorBody("InternalError",
-                    "the server failed to handle the request; quote the incident id to its operator", incident));
+        } catch (Throwable failure) {
+            return incident(request, failure);
         }
     }
 
-    private static HttpReply error(HttpProblem problem) {
+    /** The 500 naming a fresh incident id; the failure is logged with its stack trace, never sent. */
+    static HttpReply incident(ReceivedRequest request, Throwable failure) {
+        String incident = UUID.randomUUID().toString();
+        LOG.error("incident {}: {} {} failed", incident, request.method(), printable(request.target()), failure);
+        return HttpReply.json(500, new ErrorBody("InternalError",
+                "the server failed to handle the request; quote the incident id to its operator", incident));
+    }
+
+    static HttpReply error(HttpProblem problem) {
         return HttpReply.json(problem.status(), new ErrorBody(problem.type(), problem.getMessage(), null));
     }
 
-    private HttpReply route(Request request) throws HttpProblem {
+    private HttpReply route(ReceivedRequest request) throws HttpProblem {
         RequestTarget target = RequestTarget.parse(request.target());
         String rawPath = target.rawPath();
         String method = request.method().toUpperCase(Locale.ROOT);
@@ -253,31 +277,6 @@ public final class HttpApiServer implements AutoCloseable {
         return query;
     }
 
-    private static FullHttpResponse response(HttpReply reply, boolean head) {
-        HttpResponseStatus status = HttpResponseStatus.valueOf(reply.status());
-        boolean bodyless = reply.status() == 204 || reply.status() == 304 || reply.status() < 200;
-        FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status,
-                head || bodyless || reply.body().length == 0 ? Unpooled.EMPTY_BUFFER : Unpooled.wrappedBuffer(reply.body()));
-        response.headers().set(HttpHeaderNames.CACHE_CONTROL, "no-store");
-        reply.headers().forEach((name, value) -> response.headers().set(name, value));
-        if (reply.contentType() != null) {
-            response.headers().set(HttpHeaderNames.CONTENT_TYPE, reply.contentType());
-        }
-        if (!bodyless) {
-            response.headers().setInt(HttpHeaderNames.CONTENT_LENGTH, reply.body().length);
-        }
-        return response;
-    }
-
-    /** Writes the answer; closes the connection after it unless both sides keep it alive. */
-    private static void write(Channel channel, FullHttpResponse response, boolean keepAlive) {
-        HttpUtil.setKeepAlive(response, keepAlive);
-        ChannelFuture written = channel.writeAndFlush(response);
-        if (!keepAlive) {
-            written.addListener(ChannelFutureListener.CLOSE);
-        }
-    }
-
     private static String printable(String text) {
         String shown = text.length() > 200 ? text.substring(0, 200) + "..." : text;
         return shown.replaceAll("[^\\x20-\\x7e]", "?");
@@ -292,110 +291,17 @@ public final class HttpApiServer implements AutoCloseable {
         };
     }
 
-    /** Whole request bodies up to the limit; a larger one is a JSON 413 and the connection closes. */
-    private final class BodyLimit extends HttpObjectAggregator {
-
-        BodyLimit(int maxBodyBytes) {
-            super(maxBodyBytes, true);
-        }
-
-        @Override
-        protected Object newContinueResponse(HttpMessage start, int maxContentLength, ChannelPipeline pipeline) {
-            Object response = super.newContinueResponse(start, maxContentLength, pipeline);
-            if (response instanceof FullHttpResponse full && full.status().code() == 413) {
-                full.release();
-                return tooLarge();
-            }
-            return response;
-        }
-
-        @Override
-        protected void handleOversizedMessage(ChannelHandlerContext ctx, HttpMessage oversized) {
-            write(ctx.channel(), tooLarge(), false);
-        }
-
-        private FullHttpResponse tooLarge() {
-            FullHttpResponse response = response(error(new HttpProblem(413, "RequestTooLarge",
-                    "request body is larger than the limit of " + maxBodyBytes + " bytes")), false);
-            HttpUtil.setKeepAlive(response, false);
-            return response;
-        }
-    }
-
-    /**
-     * Hands each whole request to the worker pool, one at a time per connection (so pipelined
-     * answers keep their order), and writes the answer back.
-     */
-    private final class Dispatcher extends SimpleChannelInboundHandler<FullHttpRequest> {
-
-        private CompletableFuture<Void> previous = CompletableFuture.completedFuture(null);
-        private final AtomicInteger inFlight = new AtomicInteger();
-
-        @Override
-        protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest message) {
-            Channel channel = ctx.channel();
-            if (message.decoderResult().isFailure()) {
-                write(channel, response(error(malformed(message.decoderResult().cause())), false), false);
-                return;
-            }
-            boolean keepAlive = HttpUtil.isKeepAlive(message);
-            boolean head = message.method().name().equalsIgnoreCase("HEAD");
-            Map<String, List<String>> headers = new LinkedHashMap<>();
-            message.headers().forEach(h -> headers.computeIfAbsent(h.getKey().toLowerCase(Locale.ROOT),
-                    k -> new ArrayList<>()).add(h.getValue()));
-            Request request = new Request(message.method().name(), message.uri(), headers,
-                    ByteBufUtil.getBytes(message.content()));
-            inFlight.incrementAndGet();
-            try {
-                // exceptionally: an Error in one answer must not stall the connection's later requests.
-                previous = previous.exceptionally(failure -> null).thenRunAsync(() -> {
-                    try {
-                        write(channel, response(answer(request), head), keepAlive);
-                    } finally {
-                        inFlight.decrementAndGet();
-                    }
-                }, workers);
-            } catch (RejectedExecutionException e) {
-                inFlight.decrementAndGet();
-                channel.close();
-            }
-        }
-
-        @Override
-        public void userEventTriggered(ChannelHandlerContext ctx, Object event) {
-            if (event instanceof IdleStateEvent && inFlight.get() == 0) {
-                ctx.close();
-            }
-            ctx.fireUserEventTriggered(event);
-        }
-
-        @Override
-        public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-            LOG.debug("connection from {} failed: {}", ctx.channel().remoteAddress(), cause.toString());
-            ctx.close();
-        }
-
-        private HttpProblem malformed(Throwable cause) {
-            if (cause instanceof TooLongHttpLineException) {
-                return new HttpProblem(414, "UriTooLong", "the request line is longer than the limit of "
-                        + MAX_REQUEST_LINE + " bytes");
-            }
-            if (cause instanceof TooLongFrameException) {
-                return new HttpProblem(431, "RequestHeaderFieldsTooLarge", "the request headers are longer than the"
-                        + " limit of " + MAX_HEADERS + " bytes");
-            }
-            return HttpProblem.badRequest("the request is not valid HTTP/1.1 (RFC 9112): check its request line,"
-                    + " header lines and Content-Length or Transfer-Encoding");
-        }
-    }
-
-    /** Configures and starts an {@link HttpApiServer}. */
+    /** Configures and starts an {@link HttpApiServer}; each option is checked when set. */
     public static final class Builder {
         private final String name;
         private final List<Route> routes = new ArrayList<>();
         private InetSocketAddress address = new InetSocketAddress("127.0.0.1", 0);
-        private int threads = 8;
-        private int maxBodyBytes = 1024 * 1024;
+        private int threads = DEFAULT_THREADS;
+        private int queueCapacity = DEFAULT_QUEUE_CAPACITY;
+        private int maxConnections = DEFAULT_MAX_CONNECTIONS;
+        private int maxBodyBytes = DEFAULT_MAX_BODY_BYTES;
+        private Duration headerTimeout = DEFAULT_HEADER_TIMEOUT;
+        private Duration idleTimeout = DEFAULT_IDLE_TIMEOUT;
         private SSLContext sslContext;
 
         private Builder(String name) {
@@ -407,13 +313,39 @@ public final class HttpApiServer implements AutoCloseable {
             return this;
         }
 
+        /** Worker threads running endpoints, at least 1; default {@link #DEFAULT_THREADS}. */
         public Builder threads(int threads) {
-            this.threads = threads;
+            this.threads = atLeast("threads", threads, 1);
             return this;
         }
 
+        /** Requests that may wait for a worker, at least 1; default {@link #DEFAULT_QUEUE_CAPACITY}. */
+        public Builder queueCapacity(int queueCapacity) {
+            this.queueCapacity = atLeast("queueCapacity", queueCapacity, 1);
+            return this;
+        }
+
+        /** Open connections, at least 1; default {@link #DEFAULT_MAX_CONNECTIONS}. */
+        public Builder maxConnections(int maxConnections) {
+            this.maxConnections = atLeast("maxConnections", maxConnections, 1);
+            return this;
+        }
+
+        /** The longest request body, at least 0; default {@link #DEFAULT_MAX_BODY_BYTES}. */
         public Builder maxBodyBytes(int maxBodyBytes) {
-            this.maxBodyBytes = maxBodyBytes;
+            this.maxBodyBytes = atLeast("maxBodyBytes", maxBodyBytes, 0);
+            return this;
+        }
+
+        /** From a request head's first byte to its last, positive; default {@link #DEFAULT_HEADER_TIMEOUT}. */
+        public Builder headerTimeout(Duration headerTimeout) {
+            this.headerTimeout = positive("headerTimeout", headerTimeout);
+            return this;
+        }
+
+        /** Idling between requests or body bytes, positive; default {@link #DEFAULT_IDLE_TIMEOUT}. */
+        public Builder idleTimeout(Duration idleTimeout) {
+            this.idleTimeout = positive("idleTimeout", idleTimeout);
             return this;
         }
 
@@ -429,6 +361,20 @@ public final class HttpApiServer implements AutoCloseable {
 
         public HttpApiServer start() throws IOException {
             return new HttpApiServer(this);
+        }
+
+        private static int atLeast(String option, int value, int min) {
+            if (value < min) {
+                throw new IllegalArgumentException(option + " must be at least " + min + "; given " + value);
+            }
+            return value;
+        }
+
+        private static Duration positive(String option, Duration value) {
+            if (value == null || value.isNegative() || value.isZero()) {
+                throw new IllegalArgumentException(option + " must be a positive duration; given " + value);
+            }
+            return value;
         }
     }
 }
