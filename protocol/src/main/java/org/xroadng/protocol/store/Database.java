@@ -132,6 +132,19 @@ public final class Database implements AutoCloseable {
     }
 
     /**
+     * Writes everything committed so far to the database file (H2's {@code CHECKPOINT}), without
+     * forcing it to the device: it then survives a crash of the process, not of the machine.
+     */
+    public void flush() {
+        inTransaction(c -> {
+            try (Statement s = c.createStatement()) {
+                s.execute("CHECKPOINT");
+            }
+            return null;
+        });
+    }
+
+    /**
      * Forces everything committed so far to the storage device (H2's {@code CHECKPOINT SYNC}, an
      * fsync), so it survives a power loss, not only a crash of the process. One device flush.
      */

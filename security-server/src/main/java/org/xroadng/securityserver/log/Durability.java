@@ -7,17 +7,16 @@ package org.xroadng.securityserver.log;
 public enum Durability {
 
     /**
-     * Default. The batch's transaction is committed, H2 has written it to its file (the
-     * database is opened with {@code WRITE_DELAY=0}, so a commit is not held back in the JVM), and
-     * {@code CHECKPOINT SYNC} has forced the file to the storage device ({@code fsync}). Survives a
+     * Default. The batch's transaction is committed and {@code CHECKPOINT SYNC} has written it to
+     * H2's file and forced the file to the storage device ({@code fsync}). Survives a
      * crash of the process and of the machine (power loss), as far as the device honours flushes.
      * Costs one device flush per batch.
      */
     FSYNC,
 
     /**
-     * The batch's transaction is committed and written to the file, but may sit in the operating
-     * system's page cache. Survives a crash of the process; a crash of the machine may lose the
+     * The batch's transaction is committed and written to the file ({@code CHECKPOINT}), but may
+     * sit in the operating system's page cache. Survives a crash of the process; a crash of the machine may lose the
      * last batches even though their responses were released.
      */
     COMMIT,

@@ -105,8 +105,11 @@ public final class H2MessageLog implements MessageLog, AutoCloseable {
 
     /**
      * Opens (creating and migrating if needed) the log in the H2 file {@code file} and starts its
-     * writer; the chain continues from the last stored record. The database runs with
-     * {@code WRITE_DELAY=0}, so a commit reaches the file at once rather than up to 0.5 s later.
+     * writer; the chain continues from the last stored record. Each batch reaches the file before
+     * its appends complete ({@code CHECKPOINT}, or {@code CHECKPOINT SYNC} under
+     * {@link Durability#FSYNC}); the database keeps H2's default write delay, so its background
+     * writer runs and compacts the store. (With {@code WRITE_DELAY=0} it does not, and every
+     * commit's chunk stays in the store and its metadata on the heap: the heap grew without end.)
      */
     public static H2MessageLog open(Path file, MessageLogKey key, Provider provider, SecureRandom random,
                                     Clock clock, MessageLogSettings settings, MessageLogListener listener)
@@ -116,7 +119,7 @@ public final class H2MessageLog implements MessageLog, AutoCloseable {
 
     /** The JDBC URL the log uses for {@code file}, for operators' tools and tests. */
     public static String jdbcUrl(Path file) {
-        return "jdbc:h2:file:" + file.toAbsolutePath() + ";AUTO_SERVER=TRUE;WRITE_DELAY=0";
+        return "jdbc:h2:file:" + file.toAbsolutePath() + ";AUTO_SERVER=TRUE";
     }
 
     static H2MessageLog open(String jdbcUrl, MessageLogKey key, Provider provider, SecureRandom random, Clock clock,
@@ -469,13 +472,17 @@ public final class H2MessageLog implements MessageLog, AutoCloseable {
             return;
         }
         head = new RecordTable.Head(id, prev);
-        if (settings.durability() == Durability.FSYNC) {
+        if (settings.durability() != Durability.ASYNC) {
             try {
-                db.sync();
+                if (settings.durability() == Durability.FSYNC) {
+                    db.sync();
+                } else {
+                    db.flush();
+                }
             } catch (StoreException e) {
                 stale = true;
                 fail(batch, new MessageLogException("stored " + batch.size()
-                        + " exchanges but could not force them to disk: " + e.getMessage(), e));
+                        + " exchanges but could not write them to the file: " + e.getMessage(), e));
                 return;
             }
         }

@@ -59,7 +59,7 @@ class MessageLogStorageFaultTest {
     }
 
     private H2MessageLog open(FaultyDisk disk, Clock clock, MessageLogListener listener) throws MessageLogException {
-        return H2MessageLog.open(disk.jdbcUrl("messagelog", "WRITE_DELAY=0"), KEY, bc, random, clock,
+        return H2MessageLog.open(disk.jdbcUrl("messagelog", ""), KEY, bc, random, clock,
                 MessageLogSettings.defaults(), listener);
     }
 
