@@ -426,6 +426,9 @@ public final class H2MessageLog implements MessageLog, AutoCloseable {
             unavailable = "the message log's storage cannot be read after a failed write; check the server's disk";
             return false;
         }
+        if (loaded.id() < durableRecordId && settings.durability() == Durability.ASYNC) {
+            durableRecordId = loaded.id(); // async acknowledged them unwritten: losing them is what it allows
+        }
         if (loaded.id() < durableRecordId) {
             if (unavailable == null) {
                 LOG.error("the message log holds records up to {} but records up to {} were acknowledged as"
