@@ -9,23 +9,28 @@ import java.util.concurrent.atomic.AtomicInteger;
  * First handler of a connection's pipeline, before TLS and HTTP: counts the server's open
  * connections and closes a new one at once, before reading from it, when {@code max} are already
  * open. A refused connection costs no TLS handshake, no timer and no buffer. One instance per
- * connection, all sharing the server's counter.
+ * connection, all sharing the server's counter. (The security server's proxies use it too, with
+ * {@code refused} counting for their metrics.)
  */
-final class ConnectionLimit extends ChannelInboundHandlerAdapter {
+public final class ConnectionLimit extends ChannelInboundHandlerAdapter {
 
     private final AtomicInteger open;
     private final int max;
+    private final Runnable refused;
     private boolean counted;
 
-    ConnectionLimit(AtomicInteger open, int max) {
+    /** @param refused told of each connection closed for the limit */
+    public ConnectionLimit(AtomicInteger open, int max, Runnable refused) {
         this.open = open;
         this.max = max;
+        this.refused = refused;
     }
 
     @Override
     public void channelActive(ChannelHandlerContext ctx) {
         if (open.incrementAndGet() > max) {
             open.decrementAndGet();
+            refused.run();
             ctx.close();
             return;
         }

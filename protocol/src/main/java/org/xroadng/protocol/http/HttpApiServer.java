@@ -118,7 +118,7 @@ public final class HttpApiServer implements AutoCloseable {
                     @Override
                     protected void initChannel(SocketChannel ch) {
                         ChannelPipeline pipeline = ch.pipeline();
-                        pipeline.addLast(new ConnectionLimit(open, maxConnections));
+                        pipeline.addLast(new ConnectionLimit(open, maxConnections, () -> { }));
                         if (sslContext != null) {
                             SSLEngine engine = sslContext.createSSLEngine();
                             engine.setUseClientMode(false);

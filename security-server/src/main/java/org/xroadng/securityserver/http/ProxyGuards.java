@@ -1,5 +1,6 @@
 package org.xroadng.securityserver.http;
 
+import org.xroadng.protocol.http.ConnectionLimit;
 import io.netty.channel.Channel;
 import java.time.Duration;
 import java.util.Objects;
@@ -27,7 +28,7 @@ public record ProxyGuards(ConnectionStats stats, BodyBudget budget, int maxConne
 
     /** Adds the connection limit as the first handler of a new connection. */
     public void first(Channel channel) {
-        channel.pipeline().addFirst("limit", new ConnectionLimit(stats, maxConnections));
+        channel.pipeline().addFirst("limit", new ConnectionLimit(stats.open, maxConnections, stats.refused::increment));
     }
 
     public ConnectionTimeouts timeouts() {

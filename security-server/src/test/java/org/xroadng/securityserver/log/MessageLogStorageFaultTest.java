@@ -161,25 +161,11 @@ class MessageLogStorageFaultTest {
     @Test
     void errorInWriter_batchFailsAtOnceAndWriterGoesOn() throws Exception {
         AtomicBoolean throwOnce = new AtomicBoolean();
-        Clock clock = new Clock() {
-            @Override
-            public ZoneId getZone() {
-                return ZoneOffset.UTC;
+        Clock clock = new FailingClock(() -> {
+            if (throwOnce.compareAndSet(true, false)) {
+                throw new OutOfMemoryError("Java heap space (injected)");
             }
-
-            @Override
-            public Clock withZone(ZoneId zone) {
-                return this;
-            }
-
-            @Override
-            public Instant instant() {
-                if (throwOnce.compareAndSet(true, false)) {
-                    throw new OutOfMemoryError("Java heap space (injected)");
-                }
-                return AT;
-            }
-        };
+        });
         try (H2MessageLog log = open(FaultyDisk.at(dir), clock, MessageLogListener.NONE)) {
             assertEquals(2, appendAll(log, "a-", 2).size());
             throwOnce.set(true);
@@ -195,25 +181,11 @@ class MessageLogStorageFaultTest {
     @Test
     void writerThreadDies_everyAppendFailsAtOnceAndTheLogSaysWhy() throws Exception {
         AtomicBoolean throwOnce = new AtomicBoolean();
-        Clock clock = new Clock() {
-            @Override
-            public ZoneId getZone() {
-                return ZoneOffset.UTC;
+        Clock clock = new FailingClock(() -> {
+            if (throwOnce.get()) {
+                throw new IllegalStateException("clock broken (injected)");
             }
-
-            @Override
-            public Clock withZone(ZoneId zone) {
-                return this;
-            }
-
-            @Override
-            public Instant instant() {
-                if (throwOnce.get()) {
-                    throw new IllegalStateException("clock broken (injected)");
-                }
-                return AT;
-            }
-        };
+        });
         MessageLogListener failingListener = new MessageLogListener() {
             @Override
             public void batchFailed(int exchanges, MessageLogException cause) {
@@ -233,6 +205,31 @@ class MessageLogStorageFaultTest {
             assertTrue(log.unavailable().orElseThrow().contains("writer stopped"), log.unavailable().toString());
             CompletableFuture<Void> later = log.append(exchange("later"));
             assertTrue(later.isCompletedExceptionally(), "refused at once, not queued for a writer that is gone");
+        }
+    }
+
+    /** A fixed clock that first runs {@code fault}: the writer reads the time first thing in a batch. */
+    private static final class FailingClock extends Clock {
+        private final Runnable fault;
+
+        FailingClock(Runnable fault) {
+            this.fault = fault;
+        }
+
+        @Override
+        public ZoneId getZone() {
+            return ZoneOffset.UTC;
+        }
+
+        @Override
+        public Clock withZone(ZoneId zone) {
+            return this;
+        }
+
+        @Override
+        public Instant instant() {
+            fault.run();
+            return AT;
         }
     }
 }
