@@ -1,6 +1,5 @@
 package org.xroadng.cli;
 
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -15,16 +14,12 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.SecureRandom;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -33,29 +28,15 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Collectors;
-import org.bouncycastle.jce.provider.BouncyCastleProvider;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.xroadng.auditlog.access.store.H2AccessLog;
-import org.xroadng.auditlog.merkle.MerkleLog;
-import org.xroadng.certs.token.Pin;
-import org.xroadng.cli.demo.DemoNetwork;
 import org.xroadng.cli.demo.DemoPorts;
-import org.xroadng.protocol.accesslog.Checkpoint;
-import org.xroadng.protocol.accesslog.WitnessedCheckpoint;
 import org.xroadng.protocol.id.InvalidIdentifierException;
-import org.xroadng.protocol.id.SecurityServerId;
 import org.xroadng.registry.RegistryException;
-import org.xroadng.registry.RegistryHome;
-import org.xroadng.securityserver.SecurityServer;
 import org.xroadng.securityserver.ServerException;
-import org.xroadng.securityserver.ServerHome;
-import org.xroadng.securityserver.log.ChainVerification;
-import org.xroadng.securityserver.log.H2MessageLog;
 import org.xroadng.securityserver.log.MessageLogException;
-import org.xroadng.securityserver.log.StoredExchange;
 
 /**
  * A full disk under load, at the level of processes: the demo network runs in its own JVM with its
@@ -174,13 +155,9 @@ class DiskFullTest {
         Set<String> answered = all.stream().filter(o -> o.status() == 200).map(Outcome::id)
                 .collect(Collectors.toSet());
         Path servers = data.resolve("servers");
-        assertLogged(servers.resolve("DEMO_GOV_1002_ss1"), "consumer", answered);
-        assertLogged(servers.resolve("DEMO_GOV_1001_ss1"), "provider", answered);
-        try (RegistryHome registry = RegistryHome.open(data.resolve("registry"), Pin.of(DemoNetwork.DEVELOPMENT_PIN),
-                new BouncyCastleProvider(), new SecureRandom(), Clock.systemUTC())) {
-            assertWitnessed(servers.resolve("DEMO_GOV_1002_ss1"), registry, SecurityServerId.parse(CONSUMER));
-            assertWitnessed(servers.resolve("DEMO_GOV_1001_ss1"), registry, SecurityServerId.parse(PROVIDER));
-        }
+        DemoLogChecks.assertLogged(servers.resolve(DemoLogChecks.CONSUMER_DIR), "consumer", answered);
+        DemoLogChecks.assertLogged(servers.resolve(DemoLogChecks.PROVIDER_DIR), "provider", answered);
+        DemoLogChecks.assertWitnessed(data, true);
 
         DemoJvm again = start(ports, data);
         HttpResponse<String> restarted = http.send(query(clientProxy, "disk-after-restart"),
@@ -365,48 +342,6 @@ class DiskFullTest {
             s.append(String.format("  %-6s %5d queries, slowest %5d ms: %s%n", p, in.size(), slowest, byStatus(in)));
         }
         return s.toString();
-    }
-
-    /** Opens the server's message log (the demo has stopped) and checks every answered exchange and the chain. */
-    private static void assertLogged(Path serverDir, String side, Set<String> answered)
-            throws MessageLogException, ServerException {
-        try (ServerHome home = ServerHome.open(serverDir, Pin.of(DemoNetwork.DEVELOPMENT_PIN), new BouncyCastleProvider(),
-                new SecureRandom(), Clock.systemUTC());
-             H2MessageLog log = home.openMessageLog()) {
-            ChainVerification chain = log.verifyChain();
-            assertTrue(chain.intact(), side + " log: " + chain);
-            List<String> missing = new ArrayList<>();
-            for (String id : answered) {
-                Optional<StoredExchange> stored = log.find(id, side);
-                if (stored.isEmpty()) {
-                    missing.add(id);
-                    continue;
-                }
-                StoredExchange exchange = stored.get();
-                assertEquals(200, exchange.exchange().status(), id);
-                assertTrue(exchange.exchange().requestSignature() != null
-                        && exchange.exchange().responseSignature() != null, id + " has both signatures");
-                assertArrayEquals(new byte[0], exchange.exchange().requestBody(), id + " GET has no body");
-            }
-            assertTrue(missing.isEmpty(), side + " log lacks " + missing.size() + " of " + answered.size()
-                    + " answered exchanges: " + missing);
-        }
-    }
-
-    /**
-     * Opens the server's access log and checks it against the latest checkpoint the witness accepted
-     * from it: the witnessed size is within the log, and the log's root at that size is the witnessed one.
-     */
-    private static void assertWitnessed(Path serverDir, RegistryHome registry, SecurityServerId server) {
-        WitnessedCheckpoint witnessed = registry.registry().witness().latest(server)
-                .orElseThrow(() -> new AssertionError("the witness holds no checkpoint from " + server.format()));
-        try (H2AccessLog accessLog = H2AccessLog.open(serverDir.resolve(SecurityServer.ACCESS_LOG_FILE))) {
-            MerkleLog merkle = accessLog.merkleLog();
-            assertTrue(witnessed.size() <= merkle.size(), server.format() + ": witnessed size " + witnessed.size()
-                    + " but the access log holds " + merkle.size() + " events");
-            assertEquals(witnessed.rootHash(), Checkpoint.encodeHash(merkle.root(witnessed.size())),
-                    server.format() + ": root at the witnessed size " + witnessed.size());
-        }
     }
 
     private static int run(String... command) throws IOException, InterruptedException {
