@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 import org.xroadng.auditlog.merkle.ConsistencyProof;
 import org.xroadng.auditlog.merkle.InclusionProof;
 import org.xroadng.auditlog.merkle.MerkleHashes;
@@ -45,6 +46,8 @@ public final class H2MerkleLog implements MerkleLog {
     public static final String DATABASE_NAME = "auditlog";
 
     static final int CACHED_HEIGHT = 8;
+    /** After a failure, the database is asked again at most this often. */
+    private static final long RELOAD_INTERVAL_NANOS = TimeUnit.SECONDS.toNanos(1);
 
     private final Database database;
     private final Object appendLock = new Object();
@@ -58,7 +61,6 @@ public final class H2MerkleLog implements MerkleLog {
     private long failures;
     /** Guarded by appendLock: how many times the state was reloaded after a failure. */
     private long reloads;
-    private static final long RELOAD_INTERVAL_NANOS = java.util.concurrent.TimeUnit.SECONDS.toNanos(1);
     /** Guarded by appendLock: when a reload was last tried, if ever. */
     private boolean reloadAttempted;
     private long lastReloadAttempt;
