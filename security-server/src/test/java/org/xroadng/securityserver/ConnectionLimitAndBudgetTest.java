@@ -7,6 +7,13 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
+import org.xroadng.protocol.jws.SigningException;
+import org.xroadng.certs.ca.CaException;
+import java.security.cert.CertificateException;
+import java.security.cert.CertificateEncodingException;
+import java.security.UnrecoverableKeyException;
+import java.security.NoSuchAlgorithmException;
+import java.security.KeyStoreException;
 import java.net.Socket;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -39,7 +46,8 @@ class ConnectionLimitAndBudgetTest {
     private final HttpClient is = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
 
     @BeforeAll
-    static void start() throws Exception {
+    static void start() throws CaException, CertificateEncodingException, CertificateException, IOException,
+            KeyStoreException, NoSuchAlgorithmException, SigningException, UnrecoverableKeyException {
         network = new TestNetwork(dir, MessageLog.NONE, MessageLog.NONE,
                 new DataPlane.Limits(Duration.ofSeconds(30), Duration.ofSeconds(10), LIMIT, BUDGET));
     }

@@ -10,6 +10,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import org.xroadng.protocol.jws.SigningException;
+import org.xroadng.certs.ca.CaException;
+import java.security.cert.CertificateException;
+import java.security.cert.CertificateEncodingException;
+import java.security.UnrecoverableKeyException;
+import java.security.NoSuchAlgorithmException;
+import java.security.KeyStoreException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.PrintStream;
@@ -53,7 +60,8 @@ class IdleAndSlowConnectionsTest {
     private final HttpClient is = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
 
     @BeforeAll
-    static void start() throws Exception {
+    static void start() throws CaException, CertificateEncodingException, CertificateException, IOException,
+            KeyStoreException, NoSuchAlgorithmException, SigningException, UnrecoverableKeyException {
         network = new TestNetwork(dir, MessageLog.NONE, MessageLog.NONE,
                 new DataPlane.Limits(IDLE, HEADER, IDLE_CONNECTIONS + 100, 64L * 1024 * 1024));
     }
@@ -85,7 +93,7 @@ class IdleAndSlowConnectionsTest {
     }
 
     @Test
-    void thousandIdleConnections_areClosedWithinTheIdleTimeout_whileQueriesGoOn() throws Exception {
+    void thousandIdleConnections_areClosedWithinTheIdleTimeout_whileQueriesGoOn() throws IOException, InterruptedException {
         long before = openFiles();
         List<Socket> idle = new ArrayList<>();
         long opened;

@@ -88,7 +88,7 @@ class ConnectionBoundsTest {
     }
 
     @Test
-    void pipelinedLargeRequests_notReadWhileOneIsAnsweredThenAllAnsweredInOrder() throws Exception {
+    void pipelinedLargeRequests_notReadWhileOneIsAnsweredThenAllAnsweredInOrder() throws IOException, InterruptedException {
         server = builder().maxBodyBytes(64 * 1024).start();
         int count = 500;
         byte[] body = new byte[60 * 1024];
@@ -141,7 +141,7 @@ class ConnectionBoundsTest {
     }
 
     @Test
-    void fullWorkerPoolAndQueue_is503BusyJson() throws Exception {
+    void fullWorkerPoolAndQueue_is503BusyJson() throws IOException, InterruptedException {
         server = builder().threads(1).queueCapacity(1).start();
         try (Socket running = connect(); Socket queued = connect(); Socket refused = connect()) {
             running.getOutputStream().write("GET /held HTTP/1.1\r\nHost: x\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
@@ -163,7 +163,7 @@ class ConnectionBoundsTest {
     }
 
     @Test
-    void connectionsOverLimit_closedAtOnce() throws Exception {
+    void connectionsOverLimit_closedAtOnce() throws IOException, InterruptedException {
         server = builder().maxConnections(2).start();
         try (Socket first = connect(); Socket second = connect()) {
             for (Socket socket : List.of(first, second)) {
@@ -186,7 +186,7 @@ class ConnectionBoundsTest {
     }
 
     @Test
-    void headTrickledSlowly_closedAtHeaderDeadline() throws Exception {
+    void headTrickledSlowly_closedAtHeaderDeadline() throws IOException, InterruptedException {
         server = builder().headerTimeout(Duration.ofMillis(500)).idleTimeout(Duration.ofSeconds(30)).start();
         try (Socket socket = connect()) {
             OutputStream out = socket.getOutputStream();
@@ -215,7 +215,7 @@ class ConnectionBoundsTest {
     }
 
     @Test
-    void idleConnection_closedAfterIdleTimeout() throws Exception {
+    void idleConnection_closedAfterIdleTimeout() throws IOException, InterruptedException {
         server = builder().idleTimeout(Duration.ofMillis(400)).start();
         try (Socket socket = connect()) {
             socket.getOutputStream().write(GET_OK);
@@ -229,7 +229,7 @@ class ConnectionBoundsTest {
     }
 
     @Test
-    void slowEndpoint_notCutOffByTimeouts() throws Exception {
+    void slowEndpoint_notCutOffByTimeouts() throws IOException, InterruptedException {
         server = builder().idleTimeout(Duration.ofMillis(200)).headerTimeout(Duration.ofMillis(200)).start();
         try (Socket socket = connect()) {
             socket.getOutputStream().write("GET /sleep HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"

@@ -111,7 +111,7 @@ class MessageLogStorageFaultTest {
     }
 
     @Test
-    void diskFullThenFreed_failedAppendsRefusedChainWholeAndRestartWorks() throws Exception {
+    void diskFullThenFreed_failedAppendsRefusedChainWholeAndRestartWorks() throws InterruptedException, MessageLogException {
         FaultyDisk disk = FaultyDisk.at(dir);
         List<String> kept = new ArrayList<>();
         try (H2MessageLog log = open(disk, clock(), MessageLogListener.NONE)) {
@@ -142,7 +142,7 @@ class MessageLogStorageFaultTest {
     }
 
     @Test
-    void fsyncFails_appendRefusedThenLogGoesOnWithChainWhole() throws Exception {
+    void fsyncFails_appendRefusedThenLogGoesOnWithChainWhole() throws InterruptedException, MessageLogException {
         FaultyDisk disk = FaultyDisk.at(dir);
         try (H2MessageLog log = open(disk, clock(), MessageLogListener.NONE)) {
             assertEquals(3, appendAll(log, "a-", 3).size());
@@ -159,7 +159,7 @@ class MessageLogStorageFaultTest {
     }
 
     @Test
-    void errorInWriter_batchFailsAtOnceAndWriterGoesOn() throws Exception {
+    void errorInWriter_batchFailsAtOnceAndWriterGoesOn() throws InterruptedException, MessageLogException {
         AtomicBoolean throwOnce = new AtomicBoolean();
         Clock clock = new FailingClock(() -> {
             if (throwOnce.compareAndSet(true, false)) {
@@ -179,7 +179,7 @@ class MessageLogStorageFaultTest {
     }
 
     @Test
-    void writerThreadDies_everyAppendFailsAtOnceAndTheLogSaysWhy() throws Exception {
+    void writerThreadDies_everyAppendFailsAtOnceAndTheLogSaysWhy() throws InterruptedException, MessageLogException {
         AtomicBoolean throwOnce = new AtomicBoolean();
         Clock clock = new FailingClock(() -> {
             if (throwOnce.get()) {
