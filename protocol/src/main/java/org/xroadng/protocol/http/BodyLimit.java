@@ -7,7 +7,7 @@ import io.netty.handler.codec.http.HttpMessage;
 import io.netty.handler.codec.http.HttpObjectAggregator;
 
 /**
- * After {@link RequestTimeouts}, before the {@link Dispatcher}: whole request bodies up to the
+ * After {@link ConnectionTimeouts}, before the {@link Dispatcher}: whole request bodies up to the
  * limit. A larger body, announced or streamed, and an {@code Expect} other than
  * {@code 100-continue} (RFC 9110 section 10.1.1) become a {@link Refusal} passed on in the
  * request's place, never an answer written from here, so they cannot overtake answers still owed

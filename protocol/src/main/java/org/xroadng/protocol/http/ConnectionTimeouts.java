@@ -1,4 +1,4 @@
-package org.xroadng.securityserver.http;
+package org.xroadng.protocol.http;
 
 import io.netty.channel.ChannelDuplexHandler;
 import io.netty.channel.ChannelHandlerContext;
@@ -9,11 +9,13 @@ import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpStatusClass;
 import io.netty.handler.codec.http.LastHttpContent;
+import java.time.Duration;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Right after the HTTP codec of a proxy connection: closes the connection when the client keeps
+ * Right after the HTTP codec of a connection (the control plane's {@link HttpApiServer} and the
+ * security server's proxies): closes the connection when the client keeps
  * the server waiting. Between exchanges it may idle for {@code idleTimeout}; once a request's first
  * bytes arrive its head must be complete within {@code headerTimeout} (a slow-loris never finishing
  * its headers is closed); while its body arrives, no more than {@code idleTimeout} may pass without
@@ -29,7 +31,21 @@ import java.util.concurrent.TimeUnit;
  */
 public final class ConnectionTimeouts extends ChannelDuplexHandler {
 
-    private final ConnectionStats stats;
+    /** Told of each connection this handler closes, for metrics. */
+    public interface Closes {
+        Closes NONE = new Closes() {
+        };
+
+        /** Closed between exchanges, idle for the idle timeout. */
+        default void idle() {
+        }
+
+        /** Closed while a request head, a body or an answer's draining made no progress in time. */
+        default void slow() {
+        }
+    }
+
+    private final Closes closes;
     private final long idleNanos;
     private final long headerNanos;
     /** A request's head arrived and its last content has not. */
@@ -49,10 +65,10 @@ public final class ConnectionTimeouts extends ChannelDuplexHandler {
     private ScheduledFuture<?> timer;
     private long timerAt;
 
-    public ConnectionTimeouts(ConnectionStats stats, long idleTimeoutMillis, long headerTimeoutMillis) {
-        this.stats = stats;
-        this.idleNanos = TimeUnit.MILLISECONDS.toNanos(idleTimeoutMillis);
-        this.headerNanos = TimeUnit.MILLISECONDS.toNanos(headerTimeoutMillis);
+    public ConnectionTimeouts(Duration idleTimeout, Duration headerTimeout, Closes closes) {
+        this.closes = closes;
+        this.idleNanos = idleTimeout.toNanos();
+        this.headerNanos = headerTimeout.toNanos();
     }
 
     @Override
@@ -175,7 +191,11 @@ public final class ConnectionTimeouts extends ChannelDuplexHandler {
                 return;
             }
         }
-        (owed == 0 && !receiving && writing == 0 && !headBegun ? stats.closedIdle : stats.closedSlow).increment();
+        if (owed == 0 && !receiving && writing == 0 && !headBegun) {
+            closes.idle();
+        } else {
+            closes.slow();
+        }
         ctx.close();
     }
 

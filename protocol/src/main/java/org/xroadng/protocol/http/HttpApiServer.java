@@ -40,7 +40,7 @@ import org.xroadng.protocol.error.ErrorBody;
  * A small routed HTTP/1.1 server for the control plane (trust services, registry, admin APIs).
  * Endpoints run on a bounded worker pool and may block; requests of one connection are answered
  * one at a time, in order. The pipeline, per connection: {@link ConnectionLimit} → [{@link SslHandler}]
- * → {@link HttpServerCodec} → {@link RequestTimeouts} → {@link BodyLimit} (whole bodies up to the
+ * → {@link HttpServerCodec} → {@link ConnectionTimeouts} → {@link BodyLimit} (whole bodies up to the
  * limit) → {@link Dispatcher}.
  *
  * <p>Guarantees to callers: every answer the server itself gives is a JSON error body
@@ -125,7 +125,7 @@ public final class HttpApiServer implements AutoCloseable {
                             pipeline.addLast(new SslHandler(engine));
                         }
                         pipeline.addLast(new HttpServerCodec(MAX_REQUEST_LINE, MAX_HEADERS, 64 * 1024))
-                                .addLast(new RequestTimeouts(idle, head))
+                                .addLast(new ConnectionTimeouts(idle, head, ConnectionTimeouts.Closes.NONE))
                                 .addLast(new BodyLimit(maxBodyBytes))
                                 .addLast(new Dispatcher(HttpApiServer.this::answer, workers));
                     }

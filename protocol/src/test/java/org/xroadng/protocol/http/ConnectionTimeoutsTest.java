@@ -1,4 +1,4 @@
-package org.xroadng.securityserver.http;
+package org.xroadng.protocol.http;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -15,6 +15,7 @@ import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
+import java.time.Duration;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -24,7 +25,23 @@ import org.junit.jupiter.api.Test;
  */
 class ConnectionTimeoutsTest {
 
-    private final ConnectionStats stats = new ConnectionStats();
+    /** Counts the closes, as the proxies' metrics do. */
+    private static final class Counted implements ConnectionTimeouts.Closes {
+        int idle;
+        int slow;
+
+        @Override
+        public void idle() {
+            idle++;
+        }
+
+        @Override
+        public void slow() {
+            slow++;
+        }
+    }
+
+    private final Counted stats = new Counted();
 
     private static void answer(EmbeddedChannel channel) {
         channel.writeOutbound(new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK));
@@ -39,7 +56,7 @@ class ConnectionTimeoutsTest {
 
     @Test
     void pipelinedRequestArrivesWhileTheFirstIsAnswered_notCutWhileItsAnswerIsOwed() throws InterruptedException {
-        EmbeddedChannel channel = new EmbeddedChannel(new ConnectionTimeouts(stats, 5_000, 300));
+        EmbeddedChannel channel = new EmbeddedChannel(new ConnectionTimeouts(Duration.ofMillis(5_000), Duration.ofMillis(300), stats));
         channel.writeInbound(new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.GET, "/one"));
         DefaultHttpRequest second = new DefaultHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.POST, "/two");
         HttpUtil.setContentLength(second, 3);
@@ -51,13 +68,13 @@ class ConnectionTimeoutsTest {
 
         assertTrue(channel.isActive(), "the second answer is owed: no timer runs");
         answer(channel);
-        assertEquals(0, stats.closedSlow());
+        assertEquals(0, stats.slow);
         channel.finishAndReleaseAll();
     }
 
     @Test
     void answerWrittenInTheSameRead_connectionIdlesForTheIdleTimeoutNotTheHeaderDeadline() throws InterruptedException {
-        EmbeddedChannel channel = new EmbeddedChannel(new ConnectionTimeouts(stats, 1_500, 300));
+        EmbeddedChannel channel = new EmbeddedChannel(new ConnectionTimeouts(Duration.ofMillis(1_500), Duration.ofMillis(300), stats));
         channel.pipeline().fireChannelRead(new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.GET, "/one"));
         answer(channel); // a refusal answered on the event loop, before the read completes
         channel.pipeline().fireChannelReadComplete();
@@ -67,8 +84,8 @@ class ConnectionTimeoutsTest {
 
         waitAndRun(channel, 1_300);
         assertFalse(channel.isActive(), "closed at the idle timeout");
-        assertEquals(1, stats.closedIdle());
-        assertEquals(0, stats.closedSlow());
+        assertEquals(1, stats.idle);
+        assertEquals(0, stats.slow);
         channel.finishAndReleaseAll();
     }
 }

@@ -1,10 +1,11 @@
 package org.xroadng.securityserver.http;
 
-import org.xroadng.protocol.http.ConnectionLimit;
 import io.netty.channel.Channel;
 import java.time.Duration;
 import java.util.Objects;
 import org.xroadng.protocol.error.ErrorType;
+import org.xroadng.protocol.http.ConnectionLimit;
+import org.xroadng.protocol.http.ConnectionTimeouts;
 
 /**
  * The resource limits of one proxy listener (DESIGN.md section 9) and the handlers that enforce
@@ -32,7 +33,17 @@ public record ProxyGuards(ConnectionStats stats, BodyBudget budget, int maxConne
     }
 
     public ConnectionTimeouts timeouts() {
-        return new ConnectionTimeouts(stats, idleTimeout.toMillis(), headerTimeout.toMillis());
+        return new ConnectionTimeouts(idleTimeout, headerTimeout, new ConnectionTimeouts.Closes() {
+            @Override
+            public void idle() {
+                stats.closedIdle.increment();
+            }
+
+            @Override
+            public void slow() {
+                stats.closedSlow.increment();
+            }
+        });
     }
 
     public BodyBudgetGuard budgetGuard() {

@@ -22,7 +22,7 @@ import org.xroadng.securityserver.transport.AuthCertificateTrustManager;
 
 /**
  * Last handler of the server proxy pipeline (ConnectionLimit, SslHandler, HandshakeRefusals,
- * HttpServerCodec, ConnectionTimeouts, HttpServerKeepAliveHandler, BodyBudgetGuard, HttpObjectAggregator,
+ * HttpServerCodec, ConnectionTimeouts, HttpServerKeepAliveHandler, BodyBudgetGuard, LimitedAggregator,
  * this): names the peer server from its TLS certificate (already checked by
  * {@link AuthCertificateTrustManager} during the handshake, in a delegated task off the event loop),
  * copies the request out of Netty's buffers and hands it to {@link ServerProxyService}. The checks
