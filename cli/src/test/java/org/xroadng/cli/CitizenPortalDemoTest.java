@@ -156,7 +156,7 @@ class CitizenPortalDemoTest {
     @Order(2)
     void readmeCurlExamplesForTheDemo_answerAgainstIt() throws IOException, InterruptedException {
         int base = java.net.URI.create(network.path("registry").path("url").asText()).getPort() - 1;
-        List<String> lines = Files.readAllLines(Path.of("..", "README.md"));
+        List<String> lines = Documentation.read().lines().toList();
         java.util.regex.Pattern demoUrl = java.util.regex.Pattern.compile("http://127\\.0\\.0\\.1:188(\\d\\d)");
         int run = 0;
         for (int i = 0; i < lines.size(); i++) {

@@ -111,18 +111,18 @@ class DemoTest {
 
     @Test
     void readme_showsTheCurlCommandsTheDemoPrintsWithDefaultPorts() throws IOException {
-        String readme = Files.readString(Path.of("..", "README.md"));
+        String readme = Documentation.read();
         URI clientProxy = DemoPorts.http(new DemoPorts(DemoPorts.DEFAULT_BASE).consumerClientProxy());
 
         for (SampleExchange exchange : SampleExchange.ALL) {
-            assertTrue(readme.contains(exchange.curl(clientProxy)), "README.md lacks " + exchange.curl(clientProxy));
+            assertTrue(readme.contains(exchange.curl(clientProxy)), "the documentation lacks " + exchange.curl(clientProxy));
         }
         DemoPorts ports = new DemoPorts(DemoPorts.DEFAULT_BASE);
         String token = org.xroadng.cli.demo.DemoPortal.tokenCommand(DemoPorts.http(ports.identityProvider()),
                 org.xroadng.cli.demo.DemoCast.CITIZEN);
         String events = org.xroadng.cli.demo.DemoPortal.eventsCommand(DemoPorts.http(ports.portal()));
-        assertTrue(readme.contains(token), "README.md lacks " + token);
-        assertTrue(readme.contains(events), "README.md lacks " + events);
+        assertTrue(readme.contains(token), "the documentation lacks " + token);
+        assertTrue(readme.contains(events), "the documentation lacks " + events);
     }
 
     @Test
