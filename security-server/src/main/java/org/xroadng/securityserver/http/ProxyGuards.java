@@ -21,10 +21,7 @@ public record ProxyGuards(ConnectionStats stats, BodyBudget budget, int maxConne
         Objects.requireNonNull(stats, "stats");
         Objects.requireNonNull(budget, "budget");
         Objects.requireNonNull(overloaded, "overloaded");
-        if (maxConnections < 1 || idleTimeout.isNegative() || idleTimeout.isZero() || headerTimeout.isNegative()
-                || headerTimeout.isZero()) {
-            throw new IllegalArgumentException("connection limit and timeouts must be positive");
-        }
+        // The limits themselves were validated once, in the server's settings (DataPlane.Limits).
     }
 
     /** Adds the connection limit as the first handler of a new connection. */

@@ -182,8 +182,11 @@ public final class HttpExchangeClient implements AutoCloseable {
                     answer.completeExceptionally(e);
                 }
             });
-            answer.whenComplete((a, e) -> thisTry.completeExceptionally(
-                    e != null ? e : new IOException("answered already")));
+            answer.whenComplete((a, e) -> {
+                if (e != null) {
+                    thisTry.completeExceptionally(e); // the caller gave up: this try's connection closes
+                }
+            });
             channel.writeAndFlush(toNetty(address, request)).addListener(write -> {
                 written[0] = write.isSuccess();
                 if (!write.isSuccess()) {
