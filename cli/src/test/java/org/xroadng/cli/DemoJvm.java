@@ -7,9 +7,7 @@ import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.SecureRandom;
 import java.util.concurrent.TimeUnit;
-import org.xroadng.cli.demo.DemoException;
 import org.xroadng.cli.demo.DemoPorts;
 
 /**
@@ -65,18 +63,8 @@ record DemoJvm(Process process, Path log) {
         }
     }
 
-    /** A base port whose {@value DemoPorts#SPAN} ports are all free now. */
+    /** A base port whose {@value DemoPorts#SPAN} ports are all free now ({@link RunningDemo#freeBasePort}). */
     static DemoPorts freePorts() {
-        SecureRandom random = new SecureRandom();
-        for (int attempt = 0; attempt < 50; attempt++) {
-            DemoPorts candidate = new DemoPorts(20000 + random.nextInt(40000));
-            try {
-                candidate.requireFree();
-                return candidate;
-            } catch (DemoException taken) {
-                // try another range
-            }
-        }
-        throw new AssertionError("no " + DemoPorts.SPAN + " consecutive free ports found");
+        return new DemoPorts(RunningDemo.freeBasePort());
     }
 }

@@ -42,16 +42,7 @@ class EvidenceCliTest {
     @Test
     void demoExchange_isExportedAndVerifiedOfflineAndTamperingIsNamed() throws DemoException, IOException, InterruptedException {
         java.security.SecureRandom random = new java.security.SecureRandom();
-        org.xroadng.cli.demo.DemoPorts ports = null;
-        for (int attempt = 0; attempt < 50 && ports == null; attempt++) {
-            org.xroadng.cli.demo.DemoPorts candidate = new org.xroadng.cli.demo.DemoPorts(20000 + random.nextInt(40000));
-            try {
-                candidate.requireFree();
-                ports = candidate;
-            } catch (org.xroadng.cli.demo.DemoException taken) {
-                // try another range
-            }
-        }
+        org.xroadng.cli.demo.DemoPorts ports = new org.xroadng.cli.demo.DemoPorts(RunningDemo.freeBasePort());
         Path data = dir.resolve("demo");
         try (var network = org.xroadng.cli.demo.DemoNetwork.start(data, ports,
                 new org.bouncycastle.jce.provider.BouncyCastleProvider(), random, java.time.Clock.systemUTC(),

@@ -74,10 +74,14 @@ final class RunningDemo {
         return output;
     }
 
-    /** A base port whose ports are all free now, away from the default so a running demo does not clash. */
+    /**
+     * A base port whose ports are all free now, away from the default so a running demo does not
+     * clash, and below Linux's ephemeral range (32768 and up): an outgoing connection's local port,
+     * taken between this check and the demo's bind, would otherwise make it fail at random.
+     */
     static int freeBasePort() {
         for (int attempt = 0; attempt < 100; attempt++) {
-            int base = ThreadLocalRandom.current().nextInt(20000, 60000);
+            int base = ThreadLocalRandom.current().nextInt(20000, 32768 - DemoPorts.SPAN);
             if (allFree(base)) {
                 return base;
             }
