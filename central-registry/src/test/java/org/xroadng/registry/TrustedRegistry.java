@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -40,6 +39,7 @@ import org.xroadng.protocol.jws.SigningException;
 import org.xroadng.protocol.jws.SigningKey;
 import org.xroadng.protocol.management.AuthCertRegRequest;
 import org.xroadng.protocol.management.ManagementRequests;
+import org.xroadng.protocol.testing.FreePorts;
 import org.xroadng.registry.RegistryFixture.Answer;
 
 /**
@@ -69,9 +69,7 @@ final class TrustedRegistry implements AutoCloseable {
             throws CaException, IOException, RegistryException, SigningException, TokenException {
         this.clock = clock;
         int port;
-        try (ServerSocket socket = new ServerSocket(0)) {
-            port = socket.getLocalPort();
-        }
+        port = FreePorts.one();
         InetSocketAddress listen = new InetSocketAddress("127.0.0.1", port);
         ca = CertificateAuthority.init(dir.resolve("ca"), new CaSettings("Demo CA", URI.create("http://127.0.0.1:" + port),
                 listen, 365), Pin.of("ca-pin"), bc, random, clock);

@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
 import java.io.StringWriter;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -16,6 +15,7 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.xroadng.protocol.testing.FreePorts;
 
 /** {@code xroad portal dev-idp} serves tokens; {@code xroad portal serve} refuses a bad configuration clearly. */
 class PortalCliTest {
@@ -28,9 +28,7 @@ class PortalCliTest {
     @Test
     void devIdp_servesTokensUntilStopped() throws IOException, InterruptedException {
         int port;
-        try (ServerSocket socket = new ServerSocket(0)) {
-            port = socket.getLocalPort();
-        }
+        port = FreePorts.one();
         StringWriter out = new StringWriter();
         Thread server = xroad.start(out, "portal", "dev-idp", "--port", Integer.toString(port),
                 "--redirect-uri", "http://127.0.0.1:8090/", "--key-dir", dir.resolve("idp").toString());

@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.StringWriter;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
@@ -19,6 +18,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.xroadng.protocol.globalconf.AnchorFile;
+import org.xroadng.protocol.testing.FreePorts;
 
 /** The registry as an operator runs it: init, serve, anchor, and operator commands through its API. */
 class RegistryCliTest {
@@ -33,9 +33,7 @@ class RegistryCliTest {
     @BeforeEach
     void startRegistry() throws IOException, InterruptedException {
         int port;
-        try (ServerSocket socket = new ServerSocket(0)) {
-            port = socket.getLocalPort();
-        }
+        port = FreePorts.one();
         url = "http://127.0.0.1:" + port;
         CliRunner withPin = new CliRunner(Map.of(PinOptions.ENV, "registry-pin"));
         CliRunner.Run init = withPin.run("registry", "init", "--dir", dir.resolve("registry").toString(),

@@ -7,15 +7,12 @@ import static org.junit.jupiter.api.Assertions.fail;
 
 import java.io.IOException;
 import java.io.StringWriter;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import org.xroadng.cli.demo.DemoPorts;
+import org.xroadng.protocol.testing.FreePorts;
 
 /** {@code xroad demo} running in-process in a thread, for end-to-end tests; and running what it prints. */
 final class RunningDemo {
@@ -74,29 +71,8 @@ final class RunningDemo {
         return output;
     }
 
-    /**
-     * A base port whose ports are all free now, away from the default so a running demo does not
-     * clash, and below Linux's ephemeral range (32768 and up): an outgoing connection's local port,
-     * taken between this check and the demo's bind, would otherwise make it fail at random.
-     */
+    /** A base port whose ports are all free now, away from the default so a running demo does not clash. */
     static int freeBasePort() {
-        for (int attempt = 0; attempt < 100; attempt++) {
-            int base = ThreadLocalRandom.current().nextInt(20000, 32768 - DemoPorts.SPAN);
-            if (allFree(base)) {
-                return base;
-            }
-        }
-        throw new AssertionError("no " + DemoPorts.SPAN + " consecutive free ports found");
-    }
-
-    private static boolean allFree(int base) {
-        for (int port = base; port < base + DemoPorts.SPAN; port++) {
-            try (ServerSocket socket = new ServerSocket()) {
-                socket.bind(new InetSocketAddress(InetAddress.getByName("127.0.0.1"), port));
-            } catch (IOException e) {
-                return false;
-            }
-        }
-        return true;
+        return FreePorts.range(DemoPorts.SPAN);
     }
 }

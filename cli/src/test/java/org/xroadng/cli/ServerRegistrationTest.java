@@ -4,6 +4,7 @@ import org.xroadng.protocol.jws.SigningException;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import org.xroadng.certs.token.TokenException;
 import org.xroadng.certs.ca.CaException;
+import org.xroadng.protocol.testing.FreePorts;
 import org.xroadng.securityserver.ServerException;
 import java.io.IOException;
 import org.xroadng.registry.RegistryException;
@@ -13,7 +14,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -117,9 +117,7 @@ class ServerRegistrationTest {
     }
 
     private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        }
+        return FreePorts.one();
     }
 
     private HttpResponse<String> registryApi(String method, String path, Object body) throws IOException, InterruptedException, JsonProcessingException {

@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
 import java.io.StringWriter;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -23,6 +22,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.xroadng.protocol.testing.FreePorts;
 
 /**
  * The trust services as an operator runs them: {@code xroad ca init}, {@code xroad token ...},
@@ -40,9 +40,7 @@ class TrustServicesCliTest {
 
     @BeforeEach
     void startTrustServices() throws IOException, InterruptedException {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            port = socket.getLocalPort();
-        }
+        port = FreePorts.one();
         CliRunner.Run init = xroad.run("ca", "init", "--dir", dir.resolve("ca").toString(), "--name", "Test CA",
                 "--url", "http://127.0.0.1:" + port);
         assertEquals(0, init.exitCode(), init.err());

@@ -32,6 +32,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.xroadng.protocol.testing.FreePorts;
 
 /** Exchanges between two security servers over real TLS, signatures and OCSP, against a WireMock provider IS. */
 class ExchangeTest {
@@ -120,7 +121,7 @@ class ExchangeTest {
             network.tweakConfiguration(conf -> {
                 List<org.xroadng.protocol.globalconf.GlobalConfiguration.SecurityServer> servers = new java.util.ArrayList<>();
                 servers.add(new org.xroadng.protocol.globalconf.GlobalConfiguration.SecurityServer(dead,
-                        "127.0.0.1:" + freePort(), List.of("11".repeat(32)), List.of(TestNetwork.POPULATION)));
+                        "127.0.0.1:" + FreePorts.one(), List.of("11".repeat(32)), List.of(TestNetwork.POPULATION)));
                 servers.addAll(conf.securityServers());
                 return new org.xroadng.protocol.globalconf.GlobalConfiguration(conf.instance(), conf.version(),
                         conf.generatedAt(), conf.expiresAt(), conf.memberClasses(), conf.members(), servers,
@@ -191,13 +192,5 @@ class ExchangeTest {
         javax.net.ssl.SSLContext context = javax.net.ssl.SSLContext.getInstance("TLS");
         context.init(kmf.getKeyManagers(), tmf.getTrustManagers(), network.random);
         return HttpClient.newBuilder().sslContext(context).build();
-    }
-
-    private static int freePort() {
-        try {
-            return TestNetwork.freePort();
-        } catch (Exception e) {
-            throw new IllegalStateException(e);
-        }
     }
 }

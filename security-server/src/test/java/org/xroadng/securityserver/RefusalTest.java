@@ -51,6 +51,7 @@ import org.xroadng.protocol.globalconf.GlobalConfiguration;
 import org.xroadng.protocol.json.ProtocolJson;
 import org.xroadng.protocol.jws.JcaSigningKey;
 import org.xroadng.protocol.id.ServiceId;
+import org.xroadng.protocol.testing.FreePorts;
 import org.xroadng.securityserver.conf.AccessRight;
 import org.xroadng.securityserver.conf.LocalConfiguration;
 import org.xroadng.securityserver.conf.LocalService;
@@ -303,7 +304,7 @@ class RefusalTest {
         ServiceId slow = TestNetwork.POPULATION.service("slow");
         try {
             java.util.Map<ServiceId, LocalService> services = new java.util.HashMap<>(before.services());
-            services.put(down, new LocalService(down, URI.create("http://127.0.0.1:" + TestNetwork.freePort()),
+            services.put(down, new LocalService(down, URI.create("http://127.0.0.1:" + FreePorts.one()),
                     Duration.ofSeconds(2), false, true));
             services.put(slow, new LocalService(slow, URI.create(network.providerIs.baseUrl() + "/person-api"),
                     Duration.ofSeconds(1), false, true));

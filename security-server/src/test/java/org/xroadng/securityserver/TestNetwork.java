@@ -11,7 +11,6 @@ import org.xroadng.protocol.jws.SigningException;
 import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.core.WireMockConfiguration;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -54,6 +53,7 @@ import org.xroadng.protocol.id.ServiceId;
 import org.xroadng.protocol.id.SubsystemId;
 import org.xroadng.protocol.jws.JcaSigningKey;
 import org.xroadng.protocol.jws.JwsSigner;
+import org.xroadng.protocol.testing.FreePorts;
 import org.xroadng.securityserver.conf.AccessRight;
 import org.xroadng.securityserver.conf.LocalClient;
 import org.xroadng.securityserver.conf.LocalConfiguration;
@@ -128,7 +128,7 @@ final class TestNetwork implements AutoCloseable {
     TestNetwork(Path dir, MessageLog consumerLog, MessageLog providerLog, DataPlane.Limits limits) throws CaException, CertificateEncodingException, CertificateException, IOException, KeyStoreException, NoSuchAlgorithmException, SigningException, UnrecoverableKeyException {
         this.limits = limits;
         Clock clock = Clock.systemUTC();
-        int trustPort = freePort();
+        int trustPort = FreePorts.one();
         InetSocketAddress trustAddress = new InetSocketAddress("127.0.0.1", trustPort);
         ca = CertificateAuthority.init(dir.resolve("ca"), new CaSettings("Test CA",
                 URI.create("http://127.0.0.1:" + trustPort), trustAddress, 30), Pin.of("ca-pin"), bc, random, clock);
@@ -233,13 +233,7 @@ final class TestNetwork implements AutoCloseable {
     }
 
     private static InetSocketAddress address() throws IOException {
-        return new InetSocketAddress("127.0.0.1", freePort());
-    }
-
-    static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        }
+        return new InetSocketAddress("127.0.0.1", FreePorts.one());
     }
 
     @Override

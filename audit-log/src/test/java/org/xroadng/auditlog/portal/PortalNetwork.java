@@ -2,7 +2,6 @@ package org.xroadng.auditlog.portal;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.nio.file.Path;
 import java.security.SecureRandom;
@@ -11,6 +10,7 @@ import java.time.Duration;
 import java.util.List;
 import org.xroadng.auditlog.portal.devidp.DevIdentityProvider;
 import org.xroadng.auditlog.portal.oidc.OidcIdTokenVerifier;
+import org.xroadng.protocol.testing.FreePorts;
 
 /** The development identity provider and the portal on loopback, the portal asking a {@link PortalScenario}. */
 final class PortalNetwork implements AutoCloseable {
@@ -21,7 +21,7 @@ final class PortalNetwork implements AutoCloseable {
 
     PortalNetwork(PortalScenario scenario, Clock clock, Duration perServerTimeout) throws IOException {
         this.scenario = scenario;
-        int portalPort = freePort();
+        int portalPort = FreePorts.one();
         URI portalUrl = URI.create("http://127.0.0.1:" + portalPort);
         idp = DevIdentityProvider.start(new InetSocketAddress("127.0.0.1", 0), null, List.of(URI.create(portalUrl + "/")),
                 null, clock, new SecureRandom());
@@ -34,12 +34,6 @@ final class PortalNetwork implements AutoCloseable {
 
     String token(String subject) {
         return idp.issue(new PersonalCode(subject), DevIdentityProvider.DEFAULT_CLIENT_ID, null);
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-            return socket.getLocalPort();
-        }
     }
 
     @Override

@@ -7,7 +7,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -26,6 +25,7 @@ import org.xroadng.certs.TestPki;
 import org.xroadng.protocol.globalconf.Anchor;
 import org.xroadng.protocol.globalconf.AnchorFile;
 import org.xroadng.protocol.globalconf.ConfigurationException;
+import org.xroadng.protocol.testing.FreePorts;
 
 /** The portal wired to a real anchor whose registry does not answer: a clear 503, never a stack trace. */
 class PortalServerTest {
@@ -38,9 +38,7 @@ class PortalServerTest {
             throws IOException, InterruptedException, ConfigurationException, CertificateEncodingException {
         MutableClock clock = new MutableClock(PortalScenario.T0);
         int closedPort;
-        try (ServerSocket socket = new ServerSocket(0)) {
-            closedPort = socket.getLocalPort();
-        }
+        closedPort = FreePorts.one();
         TestPki pki = TestPki.create(clock);
         Path anchor = dir.resolve("anchor.json");
         AnchorFile.write(anchor, new Anchor("DEMO", URI.create("http://127.0.0.1:" + closedPort + "/globalconf"),

@@ -11,7 +11,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -43,6 +42,7 @@ import org.xroadng.certs.validation.CertificateValidationException;
 import org.xroadng.certs.validation.CertificateValidator;
 import org.xroadng.certs.validation.ValidatedCertificate;
 import org.xroadng.protocol.id.SecurityServerId;
+import org.xroadng.protocol.testing.FreePorts;
 
 /**
  * The whole trust chain as a security server will use it: a CA issues an auth certificate, the
@@ -63,9 +63,7 @@ class TrustServerTest {
     @BeforeEach
     void start() throws CaException, IOException {
         int port;
-        try (ServerSocket socket = new ServerSocket(0)) {
-            port = socket.getLocalPort();
-        }
+        port = FreePorts.one();
         InetSocketAddress listen = new InetSocketAddress("127.0.0.1", port);
         ca = CertificateAuthority.init(dir, new CaSettings("Trust CA", URI.create("http://127.0.0.1:" + port), listen, 30),
                 Pin.of("trust-pin"), keys.bc, keys.random, keys.clock);

@@ -8,7 +8,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.math.BigInteger;
 import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
@@ -26,6 +25,7 @@ import org.xroadng.certs.tsa.TimestampException.Check;
 import org.xroadng.protocol.http.HttpApiServer;
 import org.xroadng.protocol.http.HttpEndpoint;
 import org.xroadng.protocol.http.HttpReply;
+import org.xroadng.protocol.testing.FreePorts;
 
 class TimestampClientTest {
 
@@ -132,10 +132,7 @@ class TimestampClientTest {
 
     @Test
     void tsaDown_isTransportFailureNamingTheTsa() throws IOException {
-        int port;
-        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            port = socket.getLocalPort();
-        }
+        int port = FreePorts.one();
         URI down = URI.create("http://127.0.0.1:" + port + "/tsa");
 
         TimestampException e = assertThrows(TimestampException.class, () -> fixture.client(down).timestamp(DIGEST));

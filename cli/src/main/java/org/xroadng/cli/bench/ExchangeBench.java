@@ -90,10 +90,13 @@ public final class ExchangeBench implements AutoCloseable {
         return is.address();
     }
 
-    /** A base port whose ports are all free now. */
+    /**
+     * A base port whose ports are all free now, below Linux's ephemeral range (32768 and up) so the
+     * benchmark's own outgoing connections cannot take one of them before the network binds it.
+     */
     private static DemoPorts freePorts(SecureRandom random) throws DemoException {
         for (int attempt = 0; attempt < 50; attempt++) {
-            int base = 20000 + random.nextInt(40000);
+            int base = 20000 + random.nextInt(32768 - 20000 - DemoPorts.SPAN);
             DemoPorts ports = new DemoPorts(base);
             try {
                 ports.requireFree();

@@ -8,7 +8,6 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -52,6 +51,7 @@ import org.xroadng.protocol.http.HttpProblem;
 import org.xroadng.protocol.id.ServiceId;
 import org.xroadng.protocol.id.SubsystemId;
 import org.xroadng.protocol.store.Jdbc;
+import org.xroadng.protocol.testing.FreePorts;
 import org.xroadng.securityserver.ExchangeException;
 
 /** Batch timestamping against real TSAs over HTTP on loopback, on a clock the test moves. */
@@ -284,9 +284,7 @@ class BatchTimestamperTest {
             throws MessageLogException, InterruptedException, ExecutionException, TimeoutException, IOException,
             ProofVerificationException, TimestampException {
         URI closed;
-        try (ServerSocket socket = new ServerSocket(0)) {
-            closed = URI.create("http://127.0.0.1:" + socket.getLocalPort() + "/tsa");
-        }
+        closed = URI.create("http://127.0.0.1:" + FreePorts.one() + "/tsa");
         conf.set(new TimestampingConfiguration(List.of(new TimestampingConfiguration.Tsa(closed, tsa1.cert()),
                 tsa(server2, tsa2)), WINDOW));
         start();
