@@ -31,11 +31,8 @@ import org.xroadng.securityserver.admin.AdminApi;
 import org.xroadng.securityserver.keys.ServerKeys;
 import org.xroadng.securityserver.globalconf.GlobalConfHolder;
 import org.xroadng.auditlog.access.AccessLog;
-import org.xroadng.auditlog.access.store.H2AccessLog;
 import org.xroadng.protocol.accesslog.WitnessClient;
 import org.xroadng.securityserver.accesslog.CheckpointPublisher;
-import org.xroadng.securityserver.log.AccessEventWriter;
-import org.xroadng.securityserver.log.AccessLoggingLog;
 import org.xroadng.securityserver.log.BatchTimestamper;
 import org.xroadng.securityserver.log.H2MessageLog;
 import org.xroadng.securityserver.log.MessageLog;
@@ -74,11 +71,9 @@ public final class SecurityServer implements AutoCloseable {
     private volatile String lastStartFailure;
     private volatile BatchTimestamper timestamper;
     private volatile DataPlane.AccessLogging accessLogging;
-    private volatile AccessEventWriter accessWriter;
-    private volatile H2AccessLog accessLog;
 
     /** The access log's file in the server directory (H2, without {@code .mv.db}). */
-    public static final String ACCESS_LOG_FILE = "accesslog";
+    public static final String ACCESS_LOG_FILE = ServerHome.ACCESS_LOG_FILE;
 
     private SecurityServer(ServerHome home, HttpApiServer admin, ConfigurationClient configuration, MetricsListener metrics,
                            MessageLog messageLog, Provider provider, SecureRandom random, Clock clock) {
@@ -100,8 +95,9 @@ public final class SecurityServer implements AutoCloseable {
     /**
      * Starts the server with its message log: records are timestamped in batches by the approved
      * TSAs ({@link BatchTimestamper}), and once stamping has failed for longer than the configured
-     * acceptable time, new exchanges are refused ({@link TimestampGuardedLog}). Close the server
-     * before the log.
+     * acceptable time, new exchanges are refused ({@link TimestampGuardedLog}). The access log, when
+     * the message log keeps one, answers the accessLog service and is checkpointed to the witness.
+     * Close the server before the log.
      */
     public static SecurityServer start(ServerHome home, H2MessageLog messageLog, Provider provider, SecureRandom random,
                                        Clock clock) throws IOException {
@@ -111,28 +107,16 @@ public final class SecurityServer implements AutoCloseable {
         BatchTimestamper timestamper = BatchTimestamper.start(messageLog,
                 TimestampingConfigurationSource.of(new GlobalConfHolder(configuration)), health,
                 TimestampingSettings.defaults(), clock, provider, random, TimestampingListener.NONE);
-        H2AccessLog accessLog = null;
-        AccessEventWriter accessWriter = null;
         try {
-            accessLog = H2AccessLog.open(home.dir().resolve(ACCESS_LOG_FILE));
-            accessWriter = AccessEventWriter.start(accessLog, home.settings().messageLogDurability());
-            MessageLog logged = new AccessLoggingLog(new TimestampGuardedLog(messageLog, health), accessWriter, random);
-            DataPlane.AccessLogging accessLogging = new DataPlane.AccessLogging(accessLog,
+            DataPlane.AccessLogging accessLogging = messageLog.accessLog().map(log -> new DataPlane.AccessLogging(log,
                     WitnessClient.forAnchor(home.anchor(), provider),
-                    Duration.ofSeconds(home.settings().checkpointIntervalSeconds()));
-            SecurityServer server = start(home, configuration, logged, accessLogging, provider, random, clock);
+                    Duration.ofSeconds(home.settings().checkpointIntervalSeconds()))).orElse(null);
+            SecurityServer server = start(home, configuration, new TimestampGuardedLog(messageLog, health),
+                    accessLogging, provider, random, clock);
             server.timestamper = timestamper;
-            server.accessWriter = accessWriter;
-            server.accessLog = accessLog;
             return server;
         } catch (IOException | RuntimeException e) {
             timestamper.close();
-            if (accessWriter != null) {
-                accessWriter.close();
-            }
-            if (accessLog != null) {
-                accessLog.close();
-            }
             throw e;
         }
     }
@@ -279,7 +263,8 @@ public final class SecurityServer implements AutoCloseable {
 
     /** The server's access log, when it keeps one (started with its message log). */
     public Optional<AccessLog> accessLog() {
-        return Optional.ofNullable(accessLog);
+        DataPlane.AccessLogging logging = accessLogging;
+        return logging == null ? Optional.empty() : Optional.of(logging.log());
     }
 
     /** The checkpoint publisher of the running message path, when the server keeps an access log. */
@@ -321,12 +306,6 @@ public final class SecurityServer implements AutoCloseable {
         }
         if (timestamper != null) {
             timestamper.close();
-        }
-        if (accessWriter != null) {
-            accessWriter.close();
-        }
-        if (accessLog != null) {
-            accessLog.close();
         }
         admin.close();
     }

@@ -32,6 +32,8 @@ public final class ServerHome implements AutoCloseable {
 
     public static final String TOKEN_FILE = "token.p12";
     public static final String AUTH_CSR_FILE = "auth.csr";
+    /** The access log's file in the server directory (H2, without {@code .mv.db}). */
+    public static final String ACCESS_LOG_FILE = "accesslog";
     private static final String DATABASE = "server";
 
     /** A new server, its first admin API key (shown once, never stored) and where its CSRs were written. */
@@ -159,15 +161,18 @@ public final class ServerHome implements AutoCloseable {
     }
 
     /**
-     * Opens this server's message log ({@code messagelog.mv.db} in the directory), encrypted under the
-     * token's message log key, with the configured durability. The caller closes it.
+     * Opens this server's message log ({@code messagelog.mv.db} in the directory, its journal in
+     * {@code messagelog-journal/}) and access log ({@code accesslog.mv.db}), bodies encrypted under
+     * the token's message log key, with the configured durability; what the journal kept and the
+     * tables lack after a crash is stored first. The caller closes it.
      */
     public org.xroadng.securityserver.log.H2MessageLog openMessageLog() throws ServerException {
         try {
             var logSettings = new org.xroadng.securityserver.log.MessageLogSettings(settings.messageLogDurability(),
                     org.xroadng.securityserver.log.MessageLogSettings.DEFAULT_QUEUE_CAPACITY,
                     org.xroadng.securityserver.log.MessageLogSettings.DEFAULT_MAX_BATCH);
-            return org.xroadng.securityserver.log.H2MessageLog.open(dir.resolve("messagelog"), keys.messageLogKey(),
+            return org.xroadng.securityserver.log.H2MessageLog.open(dir.resolve("messagelog"),
+                    dir.resolve(ACCESS_LOG_FILE), keys.messageLogKey(),
                     provider, random, clock, logSettings, org.xroadng.securityserver.log.MessageLogListener.NONE);
         } catch (TokenException e) {
             throw ServerException.badRequest("the message log key cannot be used: " + e.getMessage());

@@ -4,8 +4,10 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
+import java.nio.file.OpenOption;
 import java.nio.file.Path;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.h2.store.fs.FileBase;
@@ -50,6 +52,19 @@ public final class FaultyDisk {
     /** The JDBC URL of H2 database {@code name} on this disk. */
     public String jdbcUrl(String name, String options) {
         return "jdbc:h2:" + SCHEME + ":" + dir.resolve(name) + (options.isEmpty() ? "" : ";" + options);
+    }
+
+    /** The real directory under this disk. */
+    public Path dir() {
+        return dir;
+    }
+
+    /**
+     * Opens {@code file} (under {@link #dir()}) through this disk, for code that writes files
+     * itself rather than through H2: its writes and flushes fail when this disk is told to fail.
+     */
+    public FileChannel openChannel(Path file, Set<? extends OpenOption> options) throws IOException {
+        return new FaultyChannel(FileChannel.open(file, options), this);
     }
 
     /** From now on every write fails as on a full disk (true), or succeeds again (false). */
@@ -135,6 +150,12 @@ public final class FaultyDisk {
         public int write(ByteBuffer src, long position) throws IOException {
             checkWrite();
             return base.write(src, position);
+        }
+
+        @Override
+        public long write(ByteBuffer[] srcs, int offset, int length) throws IOException {
+            checkWrite();
+            return base.write(srcs, offset, length);
         }
 
         @Override

@@ -9,7 +9,6 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
-import java.util.function.Function;
 import java.util.function.Supplier;
 import org.xroadng.auditlog.access.AccessEvent;
 import org.xroadng.auditlog.access.AccessLog;
@@ -18,49 +17,35 @@ import org.xroadng.securityserver.ExchangeException;
 import org.xroadng.securityserver.message.MessageHashes;
 
 /**
- * A {@link MessageLog} that also writes the access log (DESIGN.md section 7): after the inner log
- * has kept an exchange, an exchange that names data subjects ({@code X-Road-Subject} or, on the
- * provider side, {@code X-Road-Data-Subject}) gets one {@link AccessEvent} naming all of them.
+ * A {@link MessageLog} that also writes an {@link AccessLog} kept apart from it (DESIGN.md section
+ * 7), for logs that are not journaled together ({@link H2MessageLog} writes both logs of an
+ * exchange in one journal entry itself): after the inner log has kept an exchange, an exchange
+ * that names data subjects ({@code X-Road-Subject} or, on the provider side,
+ * {@code X-Road-Data-Subject}) gets one {@link AccessEvent} naming all of them. The static helpers
+ * say, for both, which exchanges get an event and what it holds.
  *
  * <p>Guarantees: the returned future completes only after the inner append and the access event
  * (if any) are both done, so a response is released only once its access is on record. If the
  * inner append fails no event is written and the future fails with the inner failure; if writing
  * the event fails the future fails with that error. Exchanges without subjects write nothing to
- * the access log.
- * {@link #checkAccepting} is the inner log's; {@link #unavailable} the inner log's or the access log writer's.
+ * the access log. {@link #checkAccepting} and {@link #unavailable} are the inner log's.
  */
 public final class AccessLoggingLog implements MessageLog {
 
     private final MessageLog inner;
-    private final Function<AccessEvent, CompletableFuture<?>> accessLog;
+    private final AccessLog accessLog;
     private final Supplier<UUID> eventIds;
-    private final Supplier<Optional<String>> accessLogDown;
-
-    /** Events are group-committed by {@code writer}; event ids are random (version 4) UUIDs drawn from {@code random}. */
-    public AccessLoggingLog(MessageLog inner, AccessEventWriter writer, SecureRandom random) {
-        this(inner, Objects.requireNonNull(writer, "writer")::append,
-                randomUuids(Objects.requireNonNull(random, "random")), writer::unavailable);
-    }
 
     /** Each event is appended to {@code accessLog} in its own transaction; event ids come from {@code eventIds}, which must not repeat. */
     public AccessLoggingLog(MessageLog inner, AccessLog accessLog, Supplier<UUID> eventIds) {
-        this(inner, event -> CompletableFuture.completedFuture(accessLog.append(event)), eventIds, Optional::empty);
-        Objects.requireNonNull(accessLog, "accessLog");
-    }
-
-    private AccessLoggingLog(MessageLog inner, Function<AccessEvent, CompletableFuture<?>> accessLog,
-                             Supplier<UUID> eventIds, Supplier<Optional<String>> accessLogDown) {
         this.inner = Objects.requireNonNull(inner, "inner");
-        this.accessLog = accessLog;
+        this.accessLog = Objects.requireNonNull(accessLog, "accessLog");
         this.eventIds = Objects.requireNonNull(eventIds, "eventIds");
-        this.accessLogDown = accessLogDown;
     }
 
-    /** The inner log's reason, else the access log writer's. */
     @Override
     public Optional<String> unavailable() {
-        Optional<String> down = inner.unavailable();
-        return down.isPresent() ? down : accessLogDown.get();
+        return inner.unavailable();
     }
 
     @Override
@@ -76,7 +61,8 @@ public final class AccessLoggingLog implements MessageLog {
             if (subjects.isEmpty()) {
                 return CompletableFuture.completedFuture(null);
             }
-            return accessLog.apply(eventOf(record, subjects, eventIds.get())).thenApply(index -> null);
+            accessLog.append(eventOf(record, subjects, eventIds.get()));
+            return CompletableFuture.completedFuture(null);
         });
     }
 
@@ -92,8 +78,8 @@ public final class AccessLoggingLog implements MessageLog {
             return CompletableFuture.completedFuture(null);
         }
         try {
-            return accessLog.apply(eventOf(attempt, subjects, eventIds.get(), "refused " + refusal))
-                    .thenApply(index -> null);
+            accessLog.append(eventOf(attempt, subjects, eventIds.get(), "refused " + refusal));
+            return CompletableFuture.completedFuture(null);
         } catch (RuntimeException e) {
             return CompletableFuture.failedFuture(e);
         }
@@ -104,7 +90,8 @@ public final class AccessLoggingLog implements MessageLog {
         return eventOf(record, subjects, eventId, AccessEvent.outcomeOf(record.status()));
     }
 
-    private static AccessEvent eventOf(ExchangeRecord record, List<String> subjects, UUID eventId, String outcome) {
+    /** The access event for an exchange or attempt that names {@code subjects} (non-empty), with its outcome. */
+    static AccessEvent eventOf(ExchangeRecord record, List<String> subjects, UUID eventId, String outcome) {
         String requestHash = record.requestSignature() == null ? null : MessageHashes.sha256(record.requestSignature());
         return new AccessEvent(eventId.toString(), record.at(), record.side(), record.client(), record.service(),
                 record.method(), record.path(), record.userId(), record.issue(), record.purpose(), subjects,
@@ -118,19 +105,18 @@ public final class AccessLoggingLog implements MessageLog {
         return new ArrayList<>(union);
     }
 
-    private static Supplier<UUID> randomUuids(SecureRandom random) {
-        return () -> {
-            byte[] bytes = new byte[16];
-            random.nextBytes(bytes);
-            bytes[6] = (byte) ((bytes[6] & 0x0f) | 0x40); // version 4 (RFC 9562 section 5.4)
-            bytes[8] = (byte) ((bytes[8] & 0x3f) | 0x80); // variant 10
-            long most = 0;
-            long least = 0;
-            for (int i = 0; i < 8; i++) {
-                most = (most << 8) | (bytes[i] & 0xff);
-                least = (least << 8) | (bytes[8 + i] & 0xff);
-            }
-            return new UUID(most, least);
-        };
+    /** A random (version 4) UUID drawn from {@code random}, for event ids. */
+    static UUID randomUuid(SecureRandom random) {
+        byte[] bytes = new byte[16];
+        random.nextBytes(bytes);
+        bytes[6] = (byte) ((bytes[6] & 0x0f) | 0x40); // version 4 (RFC 9562 section 5.4)
+        bytes[8] = (byte) ((bytes[8] & 0x3f) | 0x80); // variant 10
+        long most = 0;
+        long least = 0;
+        for (int i = 0; i < 8; i++) {
+            most = (most << 8) | (bytes[i] & 0xff);
+            least = (least << 8) | (bytes[8 + i] & 0xff);
+        }
+        return new UUID(most, least);
     }
 }

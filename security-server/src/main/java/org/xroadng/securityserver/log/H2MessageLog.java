@@ -1,5 +1,6 @@
 package org.xroadng.securityserver.log;
 
+import java.nio.channels.FileChannel;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
@@ -23,49 +24,69 @@ import java.util.function.IntConsumer;
 import java.util.concurrent.locks.ReadWriteLock;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 import org.slf4j.Logger;
+import org.xroadng.auditlog.access.AccessEvent;
+import org.xroadng.auditlog.access.store.H2AccessLog;
+import org.xroadng.auditlog.merkle.store.H2MerkleLog;
 import org.slf4j.LoggerFactory;
 import org.xroadng.protocol.id.ServiceId;
 import org.xroadng.protocol.id.SubsystemId;
 import org.xroadng.protocol.store.Database;
 import org.xroadng.protocol.store.Jdbc;
 import org.xroadng.protocol.store.StoreException;
+import org.xroadng.securityserver.log.journal.Journal;
+import org.xroadng.securityserver.log.journal.JournalException;
 
 /**
- * The message log in an H2 database (schema db/messagelog), written by one writer thread with
- * group commit.
+ * The message log and the access log of one server (DESIGN.md sections 6 and 7): every exchange
+ * goes first into an append-only {@link Journal}, then into the H2 tables that answer queries.
+ * One writer thread does both, with group commit.
  *
- * <p>Storage: each exchange is two rows, its request (id n) and its response (id n + 1), each
- * with its own JWS, encrypted body ({@link RecordCipher}, the row's id and metadata as associated
- * data) and body SHA-256. Two rows rather than one keep "one row per signed message", so each
- * message can later be timestamped and exported as evidence on its own. Every row is hash-linked
- * to the row before it: {@code record_hash = SHA-256(prev_hash || canonical bytes)} (see
- * {@link LogRow}), the first row linking to 32 zero bytes.
+ * <p>Storage: each exchange is two message-log rows, its request (id n) and its response (id
+ * n + 1), each with its own JWS, encrypted body ({@link RecordCipher}, the row's id and metadata
+ * as associated data) and body SHA-256. Two rows rather than one keep "one row per signed
+ * message", so each message can later be timestamped and exported as evidence on its own. Every
+ * row is hash-linked to the row before it: {@code record_hash = SHA-256(prev_hash || canonical
+ * bytes)} (see {@link LogRow}), the first row linking to 32 zero bytes. An exchange that names
+ * data subjects also gets one access event ({@link AccessEvent}) in the access log, when this
+ * log keeps one; so does a refused attempt that names them ({@link #refused}).
  *
  * <p>Guarantees: appends are written in the order the writer takes them from its queue; all
- * waiting appends (at most {@link MessageLogSettings#maxBatch()}) go into one transaction, so a
- * batch is stored whole or not at all; an append's future completes only when its rows are
+ * waiting appends (at most {@link MessageLogSettings#maxBatch()}) become one journal write, one
+ * entry ({@link JournalEntry}) per exchange holding its rows and its access event, and one device
+ * flush under {@link Durability#FSYNC}: an append's future completes only when its entry is
  * durable as {@link MessageLogSettings#durability()} says (except {@link Durability#ASYNC}), and
- * fails with a {@link MessageLogException} when they could not be stored. A full queue fails the
- * future at once with {@link MessageLogFullException}; the caller is never blocked. After
- * {@link #close()} the writer has written everything accepted before it and later appends fail.
+ * fails with a {@link MessageLogException} when it could not be kept. Then the same rows and
+ * event go into H2 in the writer's transaction without forcing it; H2 writes its file in the
+ * background, and every {@value #INDEX_SYNC_SECONDS} seconds (and on close) both databases are
+ * forced and the journal segments they now cover are deleted. A full queue fails the future at
+ * once with {@link MessageLogFullException}; the caller is never blocked. After {@link #close()}
+ * the writer has written everything accepted before it and later appends fail.
  *
- * <p>After a failure the database is the truth. A batch whose insert, commit or sync failed did
- * not happen as far as any caller knows (its futures fail), but H2 may have kept it or, closing
- * and reopening its store, lost it; so the chain head is reloaded from the database before the
- * next batch is hashed, and the writer keeps trying that while idle. Any {@link Throwable} in the
- * writer (an {@link OutOfMemoryError} while sealing a body, say) fails the batch it was writing
- * and the writer goes on; should the writer thread ever end anyway, every waiting and later append
- * fails at once and {@link #unavailable()} says why, so no exchange waits forever.
- * {@link #durableRecordId()} is the newest record the timestamper may stamp.
+ * <p>After a failure the journal is the truth. A batch whose journal write or flush failed did
+ * not happen: the journal is cut back to its last committed entry and the chain head stays where
+ * it was. When H2 fails after the journal kept a batch (a full disk, H2 closing its store), the
+ * batch is acknowledged (it is durable) and the tables are brought up to the journal again by
+ * replaying it before the next batch, at most once a second, and on every start after a crash.
+ * Any {@link Throwable} in the writer (an {@link OutOfMemoryError} while sealing a body, say)
+ * fails the batch it was writing and the writer goes on; should the writer thread ever end
+ * anyway, every waiting and later append fails at once and {@link #unavailable()} says why, so no
+ * exchange waits forever. {@link #durableRecordId()} is the newest record the timestamper may stamp.
  */
 public final class H2MessageLog implements MessageLog, AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(H2MessageLog.class);
     private static final long POLL_MILLIS = 50;
-    private static final long RELOAD_INTERVAL_NANOS = TimeUnit.SECONDS.toNanos(1);
+    private static final long RETRY_INTERVAL_NANOS = TimeUnit.SECONDS.toNanos(1);
+    static final int INDEX_SYNC_SECONDS = 2;
+    private static final int REPLAY_BATCH = 256;
 
     private final Database db;
+    /** The access log's database when this log opened it, closed with it. */
+    private Database accessDb;
+    private final H2AccessLog accessLog;
+    private final Journal journal;
     private final RecordCipher cipher;
+    private final SecureRandom random;
     private final Clock clock;
     private final MessageLogSettings settings;
     private final MessageLogListener listener;
@@ -75,46 +96,67 @@ public final class H2MessageLog implements MessageLog, AutoCloseable {
     private volatile boolean closed;
     private volatile IntConsumer rowsWritten = rows -> { };
     // Owned by the writer thread once it runs.
+    /** The chain head as the journal holds it. */
     private RecordTable.Head head;
-    /** Owned by the writer thread: a failure left {@link #head} possibly out of step with the database. */
-    private boolean stale;
+    /** A journal write failed and cutting it back failed too: nothing is written until that works. */
+    private boolean journalFailed;
+    /** H2 failed after the journal kept a batch: the tables lag the journal until a replay works. */
+    private boolean indexBehind;
+    private long lastRetry;
+    private boolean retried;
+    private long lastIndexSync = System.nanoTime();
     private long reopeningsSeen;
-    private boolean reloadAttempted;
-    private long lastReloadAttempt;
     /** Why the log cannot take exchanges now; null while it can. */
     private volatile String unavailable;
     private volatile boolean writerStopped;
-    /** The newest record id committed (and, under {@link Durability#FSYNC}, forced to the device). */
+    /** The newest record id kept durably by the journal and stored in the tables. */
     private volatile long durableRecordId;
 
-    private record Pending(ExchangeRecord record, CompletableFuture<Void> future) {
+    /** An exchange to keep, or (with a refusal) an attempt the provider refused, for the access log only. */
+    private record Pending(ExchangeRecord record, String refusal, CompletableFuture<Void> future) {
     }
 
-    private H2MessageLog(Database db, RecordCipher cipher, Clock clock, MessageLogSettings settings,
-                         MessageLogListener listener, RecordTable.Head head) {
+    private H2MessageLog(Database db, H2AccessLog accessLog, Journal journal, RecordCipher cipher, SecureRandom random,
+                         Clock clock, MessageLogSettings settings, MessageLogListener listener, RecordTable.Head head) {
         this.db = db;
+        this.accessLog = accessLog;
+        this.journal = journal;
         this.cipher = cipher;
+        this.random = random;
         this.clock = clock;
         this.settings = settings;
         this.listener = listener;
         this.head = head;
         this.durableRecordId = head.id();
+        this.reopeningsSeen = db.reopenings();
         this.queue = new ArrayBlockingQueue<>(settings.queueCapacity());
         this.writer = new Thread(this::run, "message-log-writer");
     }
 
     /**
-     * Opens (creating and migrating if needed) the log in the H2 file {@code file} and starts its
-     * writer; the chain continues from the last stored record. Each batch reaches the file before
-     * its appends complete ({@code CHECKPOINT}, or {@code CHECKPOINT SYNC} under
-     * {@link Durability#FSYNC}); the database keeps H2's default write delay, so its background
-     * writer runs and compacts the store. (With {@code WRITE_DELAY=0} it does not, and every
-     * commit's chunk stays in the store and its metadata on the heap: the heap grew without end.)
+     * Opens (creating and migrating if needed) the log in the H2 file {@code file}, its journal in
+     * the directory beside it ({@link #journalDir}), and no access log; see
+     * {@link #open(Path, Path, MessageLogKey, Provider, SecureRandom, Clock, MessageLogSettings, MessageLogListener)}.
      */
     public static H2MessageLog open(Path file, MessageLogKey key, Provider provider, SecureRandom random,
                                     Clock clock, MessageLogSettings settings, MessageLogListener listener)
             throws MessageLogException {
-        return open(jdbcUrl(file), key, provider, random, clock, settings, listener);
+        return open(file, null, key, provider, random, clock, settings, listener);
+    }
+
+    /**
+     * Opens (creating and migrating if needed) the log in the H2 file {@code file}, its journal in
+     * the directory beside it ({@link #journalDir}) and, unless {@code accessLogFile} is null, the
+     * access log in that H2 file; replays what the journal holds and the tables lack (after a
+     * crash), forces both databases, and starts the writer; the chain continues from the last
+     * record. The databases keep H2's default write delay, so its background writer runs and
+     * compacts the store.
+     */
+    public static H2MessageLog open(Path file, Path accessLogFile, MessageLogKey key, Provider provider,
+                                    SecureRandom random, Clock clock, MessageLogSettings settings,
+                                    MessageLogListener listener) throws MessageLogException {
+        return open(jdbcUrl(file), accessLogFile == null ? null : jdbcUrl(accessLogFile), journalDir(file),
+                Journal.Settings.defaults(), FileChannel::open, key, provider, random, clock, settings, listener);
     }
 
     /** The JDBC URL the log uses for {@code file}, for operators' tools and tests. */
@@ -122,24 +164,65 @@ public final class H2MessageLog implements MessageLog, AutoCloseable {
         return "jdbc:h2:file:" + file.toAbsolutePath() + ";AUTO_SERVER=TRUE";
     }
 
-    static H2MessageLog open(String jdbcUrl, MessageLogKey key, Provider provider, SecureRandom random, Clock clock,
-                             MessageLogSettings settings, MessageLogListener listener) throws MessageLogException {
+    /** The journal directory of the log in H2 file {@code file}: beside it, named after it. */
+    public static Path journalDir(Path file) {
+        return file.toAbsolutePath().resolveSibling(file.getFileName() + "-journal");
+    }
+
+    static H2MessageLog open(String jdbcUrl, String accessLogUrl, Path journalDir, Journal.Settings journalSettings,
+                             Journal.ChannelOpener opener, MessageLogKey key, Provider provider, SecureRandom random,
+                             Clock clock, MessageLogSettings settings, MessageLogListener listener)
+            throws MessageLogException {
+        Objects.requireNonNull(listener, "listener");
         Database db;
         try {
             db = Database.open(jdbcUrl, "messagelog");
         } catch (RuntimeException e) {
             throw new MessageLogException("cannot open the message log database: " + e.getMessage(), e);
         }
+        Database accessDb = null;
+        Journal journal = null;
         try {
-            RecordTable.Head head = db.inTransaction(RecordTable::head);
-            H2MessageLog log = new H2MessageLog(db, new RecordCipher(key, provider, random), clock, settings,
-                    Objects.requireNonNull(listener, "listener"), head);
+            H2AccessLog accessLog = null;
+            if (accessLogUrl != null) {
+                accessDb = Database.open(accessLogUrl, H2MerkleLog.DATABASE_NAME);
+                accessLog = H2AccessLog.in(accessDb);
+            }
+            journal = Journal.open(journalDir, journalSettings, opener);
+            RecordCipher cipher = new RecordCipher(key, provider, random);
+            H2MessageLog log = new H2MessageLog(db, accessLog, journal, cipher, random, clock, settings, listener,
+                    db.inTransaction(RecordTable::head));
+            log.accessDb = accessDb;
+            log.catchUp();
+            log.syncIndex();
+            if (log.indexBehind) {
+                throw new MessageLogException("the message log's tables cannot be brought up to its journal in "
+                        + journalDir + ": " + log.unavailable);
+            }
             log.writer.start();
             return log;
-        } catch (StoreException e) {
+        } catch (JournalException | StoreException | IllegalStateException e) {
+            if (journal != null) {
+                journal.close();
+            }
+            if (accessDb != null) {
+                accessDb.close();
+            }
             db.close();
             throw new MessageLogException(e.getMessage(), e);
+        } catch (MessageLogException e) {
+            journal.close();
+            if (accessDb != null) {
+                accessDb.close();
+            }
+            db.close();
+            throw e;
         }
+    }
+
+    /** The access log this log writes, if it keeps one: for the accessLog service and checkpoints. */
+    public Optional<H2AccessLog> accessLog() {
+        return Optional.ofNullable(accessLog);
     }
 
     @Override
@@ -153,7 +236,25 @@ public final class H2MessageLog implements MessageLog, AutoCloseable {
             return CompletableFuture.failedFuture(new IllegalArgumentException(
                     "an exchange needs a query id, a client, a service and a time"));
         }
-        Pending pending = new Pending(record, new CompletableFuture<>());
+        return enqueue(new Pending(record, null, new CompletableFuture<>()));
+    }
+
+    /**
+     * A refused attempt that names subjects becomes an access event with the outcome
+     * {@code refused <error type>} when this log keeps an access log; the message log keeps
+     * nothing (it keeps signed exchanges only).
+     */
+    @Override
+    public CompletableFuture<Void> refused(ExchangeRecord attempt, String refusal) {
+        Objects.requireNonNull(attempt, "attempt");
+        Objects.requireNonNull(refusal, "refusal");
+        if (accessLog == null || AccessLoggingLog.subjectsOf(attempt).isEmpty()) {
+            return CompletableFuture.completedFuture(null);
+        }
+        return enqueue(new Pending(attempt, refusal, new CompletableFuture<>()));
+    }
+
+    private CompletableFuture<Void> enqueue(Pending pending) {
         closing.readLock().lock();
         try {
             if (closed) {
@@ -288,10 +389,10 @@ public final class H2MessageLog implements MessageLog, AutoCloseable {
     }
 
     /**
-     * The newest record id whose batch committed (and was forced to the device under
-     * {@link Durability#FSYNC}) with no failure since that could have lost it: records up to it
-     * may be time-stamped, since a stamp over a record the disk then lost would stamp a hash the
-     * log no longer holds.
+     * The newest record id the journal keeps durably (forced to the device under
+     * {@link Durability#FSYNC}) and the tables hold: records up to it may be time-stamped. Should
+     * H2 lose some of them in a failure, replaying the journal stores them again byte for byte, so
+     * a stamp over their hashes stays true.
      */
     long durableRecordId() {
         return durableRecordId;
@@ -310,7 +411,10 @@ public final class H2MessageLog implements MessageLog, AutoCloseable {
         rowsWritten = Objects.requireNonNull(observer, "observer");
     }
 
-    /** Refuses new appends, writes everything already accepted, stops the writer, closes the database. */
+    /**
+     * Refuses new appends, writes everything already accepted, stops the writer, forces the tables
+     * and releases the journal segments they cover, closes the databases.
+     */
     @Override
     public void close() {
         closing.writeLock().lock();
@@ -327,6 +431,10 @@ public final class H2MessageLog implements MessageLog, AutoCloseable {
                 interrupted = true;
             }
         }
+        journal.close();
+        if (accessDb != null) {
+            accessDb.close();
+        }
         db.close();
         if (interrupted) {
             Thread.currentThread().interrupt();
@@ -337,6 +445,7 @@ public final class H2MessageLog implements MessageLog, AutoCloseable {
     private void run() {
         try {
             drain();
+            syncIndex();
         } catch (Throwable t) {
             // The reason goes to information systems, peers and GET /health: no class names or storage
             // details there; those are in the server's log.
@@ -374,8 +483,12 @@ public final class H2MessageLog implements MessageLog, AutoCloseable {
                 if (closed && queue.isEmpty()) {
                     return;
                 }
-                if (stale && (!reloadAttempted || System.nanoTime() - lastReloadAttempt > RELOAD_INTERVAL_NANOS)) {
-                    reload();
+                if ((journalFailed || indexBehind) && retryDue()) {
+                    repair();
+                }
+                if (!journalFailed && !indexBehind && System.nanoTime() - lastIndexSync
+                        > TimeUnit.SECONDS.toNanos(INDEX_SYNC_SECONDS)) {
+                    syncIndex();
                 }
                 continue;
             }
@@ -383,113 +496,265 @@ public final class H2MessageLog implements MessageLog, AutoCloseable {
             queue.drainTo(batch, settings.maxBatch() - 1);
             try {
                 if (db.reopenings() != reopeningsSeen) {
-                    stale = true; // the database was opened again under a failure (the timestamper's, say)
+                    indexBehind = true; // H2 reopened its store under a failure (the timestamper's, say)
                 }
-                if (!stale) {
-                    write(batch);
-                } else if (reloadAttempted && System.nanoTime() - lastReloadAttempt < RELOAD_INTERVAL_NANOS) {
-                    // At most one reload a second: on a failing disk each may wait seconds on H2's file lock,
-                    // and the batches behind it would wait as long. They fail at once instead.
-                    fail(batch, new MessageLogException(unavailable != null ? unavailable
-                            : "the message log's storage failed moments ago; it is tried again within a second"));
-                } else if (reload()) {
-                    write(batch);
-                } else {
+                if (journalFailed || indexBehind) {
+                    if (!retryDue()) {
+                        // At most one repair a second: on a failing disk each may wait seconds, and the
+                        // batches behind it would wait as long. They fail at once instead.
+                        fail(batch, new MessageLogException(unavailable != null ? unavailable
+                                : "the message log's storage failed moments ago; it is tried again within a second"));
+                        batch.clear();
+                        continue;
+                    }
+                    repair();
+                }
+                if (journalFailed || indexBehind) {
                     fail(batch, new MessageLogException(unavailable));
+                } else {
+                    write(batch);
                 }
             } catch (Throwable e) {
                 // Keep the writer alive, whatever failed (an OutOfMemoryError sealing a large body, a bug):
-                // this batch did not happen, and the next one starts from what the database holds.
-                stale = true;
+                // this batch did not happen.
                 fail(batch, new MessageLogException("message log writer failed: " + e, e));
             }
             batch.clear();
+            if (System.nanoTime() - lastIndexSync > TimeUnit.SECONDS.toNanos(INDEX_SYNC_SECONDS)
+                    && !journalFailed && !indexBehind) {
+                syncIndex();
+            }
+        }
+    }
+
+    private boolean retryDue() {
+        return !retried || System.nanoTime() - lastRetry > RETRY_INTERVAL_NANOS;
+    }
+
+    /** After a failure: cuts the journal back to its last committed entry, then brings the tables up to it. */
+    private void repair() {
+        retried = true;
+        lastRetry = System.nanoTime();
+        if (journalFailed) {
+            try {
+                journal.rollback();
+                journalFailed = false;
+            } catch (JournalException e) {
+                unavailable = "the message log's journal cannot be written; check the server's disk";
+                LOG.error("the message log's journal cannot be cut back after a failed write: {}", e.getMessage());
+                return;
+            }
+        }
+        if (indexBehind) {
+            catchUp();
+        }
+        if (!journalFailed && !indexBehind) {
+            unavailable = null;
         }
     }
 
     /**
-     * Reloads the chain head from the database after a failure; true when that worked. A
-     * database that holds fewer records than were acknowledged as durable cannot be trusted: the
-     * log then refuses everything and says so.
+     * Stores in the tables every journal entry they lack (after a crash, or after H2 failed while
+     * the journal kept the batch). The tables are the truth for nothing the journal holds: an
+     * entry is stored when its rows come after the table's last row and its access entry at the
+     * access log's size, and the chain must continue without a gap.
      */
-    private boolean reload() {
-        reloadAttempted = true;
-        lastReloadAttempt = System.nanoTime();
-        long reopenings = db.reopenings();
-        RecordTable.Head loaded;
+    private void catchUp() {
         try {
-            loaded = db.inTransaction(RecordTable::head);
-        } catch (RuntimeException e) {
+            RecordTable.Head stored = db.inTransaction(RecordTable::head);
+            long accessSize = accessLog == null ? 0 : accessLog.recover();
+            long reopenings = db.reopenings();
+            long[] state = {stored.id(), accessSize};
+            byte[][] chain = {stored.hash()};
+            List<LogRow> rows = new ArrayList<>();
+            List<byte[]> hashes = new ArrayList<>();
+            List<byte[]> entries = new ArrayList<>();
+            List<List<String>> subjects = new ArrayList<>();
+            long[] firstEntry = {-1};
+            int[] replayed = {0};
+            journal.replay(journal.stats().firstSequence(), (sequence, payload) -> {
+                JournalEntry entry;
+                try {
+                    entry = JournalEntry.decode(payload);
+                } catch (IllegalArgumentException e) {
+                    throw new JournalException("journal entry " + sequence + " cannot be read: " + e.getMessage());
+                }
+                for (LogRow row : entry.rows()) {
+                    if (row.id() <= state[0]) {
+                        continue;
+                    }
+                    if (row.id() != state[0] + 1 || !MessageDigest.isEqual(row.prevHash(), chain[0])) {
+                        throw new JournalException("journal entry " + sequence + " holds record " + row.id()
+                                + " but the message log's tables end at record " + state[0]
+                                + " with another hash: records between them are in neither");
+                    }
+                    byte[] hash = row.recordHash();
+                    rows.add(row);
+                    hashes.add(hash);
+                    state[0] = row.id();
+                    chain[0] = hash;
+                }
+                JournalEntry.Access access = entry.access();
+                if (access != null && accessLog != null && access.index() >= state[1]) {
+                    if (access.index() != state[1]) {
+                        throw new JournalException("journal entry " + sequence + " holds access event "
+                                + access.index() + " but the access log ends at " + state[1]);
+                    }
+                    if (firstEntry[0] < 0) {
+                        firstEntry[0] = access.index();
+                    }
+                    entries.add(access.entry());
+                    subjects.add(access.subjects());
+                    state[1]++;
+                }
+                replayed[0]++;
+                if (rows.size() + entries.size() >= REPLAY_BATCH) {
+                    storeReplayed(rows, hashes, firstEntry[0], entries, subjects);
+                    firstEntry[0] = -1;
+                }
+            });
+            storeReplayed(rows, hashes, firstEntry[0], entries, subjects);
+            if (state[0] < head.id()) {
+                throw new JournalException("the message log's tables and journal hold records up to " + state[0]
+                        + " but records up to " + head.id() + " were acknowledged");
+            }
+            head = new RecordTable.Head(state[0], chain[0]);
+            durableRecordId = head.id();
+            reopeningsSeen = reopenings;
+            indexBehind = false;
+            if (replayed[0] > 0 && stored.id() < head.id()) {
+                LOG.info("the message log's tables were brought up to its journal: records {} to {}", stored.id() + 1,
+                        head.id());
+            }
+        } catch (JournalException | RuntimeException e) {
+            indexBehind = true;
             if (unavailable == null) {
-                LOG.error("the message log's storage cannot be read after a failed write: {}", e.getMessage());
+                LOG.error("the message log's tables cannot be brought up to its journal: {}", e.getMessage());
             }
             unavailable = "the message log's storage cannot be read after a failed write; check the server's disk";
-            return false;
         }
-        if (loaded.id() < durableRecordId && settings.durability() == Durability.ASYNC) {
-            durableRecordId = loaded.id(); // async acknowledged them unwritten: losing them is what it allows
+    }
+
+    private void storeReplayed(List<LogRow> rows, List<byte[]> hashes, long firstEntry, List<byte[]> entries,
+                               List<List<String>> subjects) {
+        if (!rows.isEmpty()) {
+            db.inTransaction(c -> {
+                RecordTable.insert(c, rows, hashes);
+                return null;
+            });
         }
-        if (loaded.id() < durableRecordId) {
-            if (unavailable == null) {
-                LOG.error("the message log holds records up to {} but records up to {} were acknowledged as"
-                        + " durable: the storage lost them; stop the server and check the disk; it starts again"
-                        + " from the records that are stored", loaded.id(), durableRecordId);
+        if (!entries.isEmpty()) {
+            accessLog.appendPrepared(new H2AccessLog.Prepared(firstEntry, entries, subjects));
+        }
+        rows.clear();
+        hashes.clear();
+        entries.clear();
+        subjects.clear();
+    }
+
+    /**
+     * Forces both databases to the device and deletes the journal segments they now hold in full.
+     * A failure here leaves the journal as it is: what H2 may have lost is replayed from it.
+     */
+    private void syncIndex() {
+        lastIndexSync = System.nanoTime();
+        if (journalFailed || indexBehind) {
+            return;
+        }
+        long covered = journal.committedSequence();
+        try {
+            db.sync();
+            if (accessLog != null) {
+                accessLog.merkleLog().sync();
             }
-            unavailable = "the message log's storage lost records it had acknowledged; check the server's disk";
-            return false;
+        } catch (RuntimeException e) {
+            indexBehind = true;
+            LOG.error("the message log's tables could not be forced to the device: {}", e.getMessage());
+            return;
         }
-        head = loaded;
-        stale = false;
-        reopeningsSeen = reopenings;
-        unavailable = null;
-        return true;
+        try {
+            journal.release(covered);
+        } catch (JournalException e) {
+            LOG.warn("journal segments could not be deleted: {}", e.getMessage());
+        }
     }
 
     private void write(List<Pending> batch) {
         Instant storedAt = clock.instant();
         List<LogRow> rows = new ArrayList<>(batch.size() * 2);
         List<byte[]> hashes = new ArrayList<>(batch.size() * 2);
+        List<AccessEvent> events = new ArrayList<>();
+        int[] eventOf = new int[batch.size()];
         long id = head.id();
         byte[] prev = head.hash();
         try {
-            for (Pending p : batch) {
-                for (boolean request : new boolean[] {true, false}) {
-                    LogRow row = row(++id, p.record(), request, storedAt, prev);
-                    prev = row.recordHash();
-                    rows.add(row);
-                    hashes.add(prev);
+            for (int i = 0; i < batch.size(); i++) {
+                Pending p = batch.get(i);
+                eventOf[i] = -1;
+                if (p.refusal() == null) {
+                    for (boolean request : new boolean[] {true, false}) {
+                        LogRow row = row(++id, p.record(), request, storedAt, prev);
+                        prev = row.recordHash();
+                        rows.add(row);
+                        hashes.add(prev);
+                    }
+                }
+                List<String> subjects = AccessLoggingLog.subjectsOf(p.record());
+                if (accessLog != null && !subjects.isEmpty()) {
+                    eventOf[i] = events.size();
+                    events.add(AccessLoggingLog.eventOf(p.record(), subjects, AccessLoggingLog.randomUuid(random),
+                            p.refusal() == null ? AccessEvent.outcomeOf(p.record().status()) : "refused " + p.refusal()));
                 }
             }
         } catch (GeneralSecurityException e) {
             fail(batch, new MessageLogException("cannot encrypt message bodies: " + e.getMessage(), e));
             return;
         }
-        try {
-            db.inTransaction(c -> {
-                RecordTable.insert(c, rows, hashes);
-                return null;
-            });
-        } catch (StoreException e) {
-            stale = true;
-            fail(batch, new MessageLogException("cannot store " + batch.size() + " exchanges: " + e.getMessage(), e));
-            return;
-        }
-        head = new RecordTable.Head(id, prev);
-        if (settings.durability() != Durability.ASYNC) {
+        H2AccessLog.Prepared prepared = null;
+        if (!events.isEmpty()) {
             try {
-                if (settings.durability() == Durability.FSYNC) {
-                    db.sync();
-                } else {
-                    db.flush();
-                }
-            } catch (StoreException e) {
-                stale = true;
-                fail(batch, new MessageLogException("stored " + batch.size()
-                        + " exchanges but could not write them to the file: " + e.getMessage(), e));
+                prepared = accessLog.prepare(events);
+            } catch (RuntimeException e) {
+                indexBehind = true;
+                fail(batch, new MessageLogException("the access log cannot be read: " + e.getMessage(), e));
                 return;
             }
         }
-        durableRecordId = id;
+        List<byte[]> payloads = new ArrayList<>(batch.size());
+        int row = 0;
+        for (int i = 0; i < batch.size(); i++) {
+            List<LogRow> own = batch.get(i).refusal() == null ? rows.subList(row, row += 2) : List.of();
+            JournalEntry.Access access = eventOf[i] < 0 ? null : new JournalEntry.Access(
+                    prepared.firstIndex() + eventOf[i], prepared.entries().get(eventOf[i]), events.get(eventOf[i]).subjects());
+            payloads.add(new JournalEntry(own, access).encode());
+        }
+        try {
+            journal.append(payloads);
+            journal.commit(settings.durability() == Durability.FSYNC);
+        } catch (JournalException e) {
+            journalFailed = true;
+            unavailable = "the message log's journal failed to write; it is tried again within a second";
+            fail(batch, new MessageLogException("cannot keep " + batch.size() + " exchanges: " + e.getMessage(), e));
+            return;
+        }
+        head = new RecordTable.Head(id, prev);
+        try {
+            if (!rows.isEmpty()) {
+                db.inTransaction(c -> {
+                    RecordTable.insert(c, rows, hashes);
+                    return null;
+                });
+            }
+            if (prepared != null) {
+                accessLog.appendPrepared(prepared);
+            }
+            durableRecordId = id;
+        } catch (RuntimeException e) {
+            // Kept by the journal, so acknowledged; the tables are brought up to it before the next batch.
+            indexBehind = true;
+            LOG.error("{} exchanges are kept in the journal but not yet in the tables: {}", batch.size(),
+                    e.getMessage());
+        }
         listener.batchWritten(batch.size(), rows.size());
         rowsWritten.accept(rows.size());
         for (Pending p : batch) {

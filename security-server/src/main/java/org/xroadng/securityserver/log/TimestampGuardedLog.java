@@ -46,6 +46,12 @@ public final class TimestampGuardedLog implements MessageLog {
         return inner.unavailable();
     }
 
+    /** Refused attempts are recorded whatever the timestamping: they carry no signed evidence to stamp. */
+    @Override
+    public CompletableFuture<Void> refused(ExchangeRecord attempt, String refusal) {
+        return inner.refused(attempt, refusal);
+    }
+
     @Override
     public void checkAccepting(ErrorType type) throws ExchangeException {
         health.check(fixedType != null ? fixedType : type);

@@ -26,6 +26,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.xroadng.protocol.id.ServiceId;
 import org.xroadng.protocol.id.SubsystemId;
 import org.xroadng.protocol.store.FaultyDisk;
+import org.xroadng.securityserver.log.journal.Journal;
 
 /**
  * The message log on a disk that fills up or fails to flush ({@link FaultyDisk}, under H2), and
@@ -59,8 +60,10 @@ class MessageLogStorageFaultTest {
     }
 
     private H2MessageLog open(FaultyDisk disk, Clock clock, MessageLogListener listener) throws MessageLogException {
-        return H2MessageLog.open(disk.jdbcUrl("messagelog", ""), KEY, bc, random, clock,
-                MessageLogSettings.defaults(), listener);
+        // The journal on the same disk: it fails with the database.
+        return H2MessageLog.open(disk.jdbcUrl("messagelog", ""), null, disk.dir().resolve("messagelog-journal"),
+                Journal.Settings.defaults(), disk::openChannel, KEY, bc, random, clock, MessageLogSettings.defaults(),
+                listener);
     }
 
     private static Clock clock() {

@@ -75,26 +75,73 @@ public final class H2AccessLog implements AccessLog, AutoCloseable {
      */
     @Override
     public synchronized long appendAll(List<AccessEvent> events) {
+        Prepared prepared = prepare(events);
+        appendPrepared(prepared);
+        return prepared.firstIndex();
+    }
+
+    /**
+     * The events as they would be appended next, with their indexes and entries (links included),
+     * not yet stored: a journal in front of this log keeps them durable first, then
+     * {@link #appendPrepared} stores them. Nothing else may append in between.
+     *
+     * @param subjects each entry's subjects, which index it
+     */
+    public record Prepared(long firstIndex, List<byte[]> entries, List<List<String>> subjects) {
+        public Prepared {
+            entries = List.copyOf(entries);
+            subjects = List.copyOf(subjects);
+            if (subjects.size() != entries.size()) {
+                throw new IllegalArgumentException(entries.size() + " entries but " + subjects.size()
+                        + " subject lists");
+            }
+        }
+    }
+
+    /** The next append of {@code events}, prepared: see {@link Prepared}. */
+    public synchronized Prepared prepare(List<AccessEvent> events) {
         for (AccessEvent event : events) {
             Objects.requireNonNull(event, "event");
         }
+        long first = recover();
+        return new Prepared(first, SubjectLinks.entries(events, first, latestIndexes(events)),
+                events.stream().map(AccessEvent::subjects).toList());
+    }
+
+    /**
+     * Reloads the state a failure may have left out of step with the database (the Merkle log's,
+     * then the subject links') and returns the number of events the log holds.
+     *
+     * @throws org.xroadng.protocol.store.StoreException when the database still cannot be read
+     */
+    public synchronized long recover() {
         long reloads = log.recover();
         if (reloads != reloadsSeen) {
             // A failed batch may or may not be on disk: forget links that may point at it.
             latest.clear();
             reloadsSeen = reloads;
         }
-        long expectedFirst = log.size();
-        List<byte[]> entries = SubjectLinks.entries(events, expectedFirst, latestIndexes(events));
-        long first = log.appendAll(entries, (c, firstIndex) -> {
+        return log.size();
+    }
+
+    /**
+     * Stores prepared events (with the subject rows that index them) in one transaction; refused
+     * unless the log's size is still the prepared first index.
+     *
+     * @throws IllegalStateException when the log grew or shrank since the events were prepared
+     */
+    public synchronized void appendPrepared(Prepared prepared) {
+        List<List<String>> subjects = prepared.subjects();
+        long expectedFirst = prepared.firstIndex();
+        long first = log.appendAll(prepared.entries(), (c, firstIndex) -> {
             if (firstIndex != expectedFirst) {
-                throw new IllegalStateException("the access log's Merkle log grew from " + expectedFirst + " to "
-                        + firstIndex + " behind the access log's back; its links would be wrong");
+                throw new IllegalStateException("the access log's Merkle log holds " + firstIndex
+                        + " entries where " + expectedFirst + " were expected; the prepared links would be wrong");
             }
             try (PreparedStatement s = c.prepareStatement(
                     "INSERT INTO access_subject (subject, leaf_index) VALUES (?, ?)")) {
-                for (int i = 0; i < events.size(); i++) {
-                    for (String subject : events.get(i).subjects()) {
+                for (int i = 0; i < subjects.size(); i++) {
+                    for (String subject : subjects.get(i)) {
                         s.setString(1, subject);
                         s.setLong(2, firstIndex + i);
                         s.addBatch();
@@ -103,12 +150,11 @@ public final class H2AccessLog implements AccessLog, AutoCloseable {
                 s.executeBatch();
             }
         });
-        for (int i = 0; i < events.size(); i++) {
-            for (String subject : events.get(i).subjects()) {
+        for (int i = 0; i < subjects.size(); i++) {
+            for (String subject : subjects.get(i)) {
                 latest.put(subject, first + i);
             }
         }
-        return first;
     }
 
     /**

@@ -1,0 +1,259 @@
+package org.xroadng.securityserver.log;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.security.Provider;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.bouncycastle.jce.provider.BouncyCastleProvider;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.xroadng.auditlog.access.AccessLog;
+import org.xroadng.auditlog.merkle.MerkleHashes;
+import org.xroadng.auditlog.merkle.MerkleLog;
+import org.xroadng.auditlog.merkle.ProofVerificationException;
+import org.xroadng.protocol.id.ServiceId;
+import org.xroadng.protocol.id.SubsystemId;
+import org.xroadng.protocol.store.FaultyDisk;
+import org.xroadng.securityserver.log.journal.Journal;
+
+/**
+ * The message log with its access log, both kept through one journal: what an exchange leaves in
+ * each, one device flush for both, refused attempts, and what a restart does when H2 lost what the
+ * journal kept (a crash before H2 wrote its file): the journal is replayed, byte for byte.
+ */
+class JournaledLogTest {
+
+    private static final Instant AT = Instant.parse("2026-12-01T10:00:00Z");
+    private static final MessageLogKey KEY = MessageLogKey.of(filled(7));
+
+    private final Provider bc = new BouncyCastleProvider();
+    private final SecureRandom random = new SecureRandom();
+    private final Clock clock = Clock.fixed(AT, ZoneOffset.UTC);
+
+    @TempDir
+    Path dir;
+
+    private static byte[] filled(int value) {
+        byte[] bytes = new byte[32];
+        Arrays.fill(bytes, (byte) value);
+        return bytes;
+    }
+
+    private static ExchangeRecord exchange(String queryId, List<String> subjects) {
+        return new ExchangeRecord("provider", queryId, "req-" + queryId, SubsystemId.parse("DEMO/GOV/1002/tax"),
+                ServiceId.parse("DEMO/GOV/1001/population/person"), "GET", "/person/EE1", "officer-7", null,
+                "tax-assessment", subjects, List.of(), "jws.request." + queryId, new byte[0],
+                "jws.response." + queryId, ("{\"name\":\"" + queryId + "\"}").getBytes(StandardCharsets.UTF_8), 200, AT);
+    }
+
+    private H2MessageLog open() throws MessageLogException {
+        return H2MessageLog.open(dir.resolve("messagelog"), dir.resolve("accesslog"), KEY, bc, random, clock,
+                MessageLogSettings.defaults(), MessageLogListener.NONE);
+    }
+
+    private H2MessageLog open(FaultyDisk disk) throws MessageLogException {
+        return H2MessageLog.open(disk.jdbcUrl("messagelog", ""), disk.jdbcUrl("accesslog", ""),
+                disk.dir().resolve("messagelog-journal"), Journal.Settings.defaults(), disk::openChannel, KEY, bc,
+                random, clock, MessageLogSettings.defaults(), MessageLogListener.NONE);
+    }
+
+    private static void appendAll(H2MessageLog log, String prefix, int count, List<String> subjects)
+            throws InterruptedException, ExecutionException, TimeoutException {
+        List<CompletableFuture<Void>> futures = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            futures.add(log.append(exchange(prefix + i, subjects)));
+        }
+        for (CompletableFuture<Void> future : futures) {
+            future.get(10, TimeUnit.SECONDS);
+        }
+    }
+
+    private static long intactRecords(H2MessageLog log) throws MessageLogException {
+        ChainVerification chain = log.verifyChain();
+        assertInstanceOf(ChainVerification.Intact.class, chain, chain.toString());
+        return ((ChainVerification.Intact) chain).records();
+    }
+
+    private static AccessLog accessLog(H2MessageLog log) {
+        return log.accessLog().orElseThrow();
+    }
+
+    @Test
+    void exchangeWithSubjects_bothLogsHoldItAndTheEventProves()
+            throws InterruptedException, ExecutionException, TimeoutException, MessageLogException,
+            ProofVerificationException {
+        try (H2MessageLog log = open()) {
+            appendAll(log, "q-", 3, List.of("EE1"));
+            appendAll(log, "plain-", 2, List.of());
+
+            assertEquals(10, intactRecords(log), "five exchanges, two rows each");
+            MerkleLog merkle = accessLog(log).merkleLog();
+            assertEquals(3, merkle.size(), "one event per exchange naming a subject, none for the others");
+            List<AccessLog.StoredEvent> events = accessLog(log).eventsOf("EE1", 10);
+            assertEquals(List.of(0L, 1L, 2L), events.stream().map(AccessLog.StoredEvent::index).toList());
+            String latest = new String(events.get(2).entry(), StandardCharsets.UTF_8);
+            assertTrue(latest.contains("\"queryId\":\"q-2\"") && latest.contains("\"previous\":{\"EE1\":1}"), latest);
+            merkle.inclusion(2, 3).verify(MerkleHashes.leafHash(events.get(2).entry()), merkle.root(3));
+        }
+    }
+
+    @Test
+    void refusedAttempt_anAccessEventAndNoMessageRecord()
+            throws InterruptedException, ExecutionException, TimeoutException, MessageLogException {
+        try (H2MessageLog log = open()) {
+            log.refused(exchange("refused-1", List.of("EE2")), "Server.ServerProxy.AccessDenied")
+                    .get(10, TimeUnit.SECONDS);
+            log.refused(exchange("refused-2", List.of()), "Server.ServerProxy.AccessDenied").get(10, TimeUnit.SECONDS);
+
+            assertEquals(0, intactRecords(log), "the message log keeps signed exchanges only");
+            List<AccessLog.StoredEvent> events = accessLog(log).eventsOf("EE2", 10);
+            assertEquals(1, events.size());
+            assertTrue(new String(events.get(0).entry(), StandardCharsets.UTF_8)
+                    .contains("\"outcome\":\"refused Server.ServerProxy.AccessDenied\""));
+        }
+    }
+
+    @Test
+    void manyConcurrentExchanges_everyOneInBothLogsWithDistinctIndexes()
+            throws InterruptedException, ExecutionException, TimeoutException, MessageLogException {
+        try (H2MessageLog log = open()) {
+            List<CompletableFuture<Void>> futures = new ArrayList<>();
+            List<Thread> threads = new ArrayList<>();
+            for (int t = 0; t < 8; t++) {
+                int thread = t;
+                Thread sender = new Thread(() -> {
+                    for (int i = 0; i < 50; i++) {
+                        CompletableFuture<Void> future = log.append(exchange("t" + thread + "-" + i,
+                                List.of("EE" + (i % 5))));
+                        synchronized (futures) {
+                            futures.add(future);
+                        }
+                    }
+                });
+                threads.add(sender);
+                sender.start();
+            }
+            for (Thread sender : threads) {
+                sender.join();
+            }
+            for (CompletableFuture<Void> future : futures) {
+                future.get(10, TimeUnit.SECONDS);
+            }
+            assertEquals(800, intactRecords(log));
+            assertEquals(400, accessLog(log).merkleLog().size());
+            Set<Long> indexes = new HashSet<>();
+            for (int s = 0; s < 5; s++) {
+                accessLog(log).eventsOf("EE" + s, 1000).forEach(e -> indexes.add(e.index()));
+            }
+            assertEquals(400, indexes.size(), "every event once, each subject's events found");
+        }
+    }
+
+    @Test
+    void h2LostEverything_restartReplaysTheJournal()
+            throws InterruptedException, ExecutionException, TimeoutException, MessageLogException, IOException {
+        byte[] root;
+        try (H2MessageLog log = open()) {
+            appendAll(log, "q-", 20, List.of("EE1", "EE2"));
+            root = accessLog(log).merkleLog().root();
+        }
+        // As after a crash before H2 wrote anything: the journal is all that is left.
+        Files.delete(dir.resolve("messagelog.mv.db"));
+        Files.delete(dir.resolve("accesslog.mv.db"));
+
+        try (H2MessageLog log = open()) {
+            assertEquals(40, intactRecords(log), "every acknowledged exchange is back");
+            assertTrue(log.find("q-19", "provider").isPresent());
+            assertEquals("{\"name\":\"q-7\"}", new String(log.find("q-7", "provider").orElseThrow().exchange()
+                    .responseBody(), StandardCharsets.UTF_8), "bodies decrypt: sealed bytes were kept as they were");
+            assertEquals(20, accessLog(log).merkleLog().size());
+            assertTrue(Arrays.equals(root, accessLog(log).merkleLog().root()), "the same tree, leaf for leaf");
+            appendAll(log, "after-", 2, List.of("EE1"));
+            assertEquals(44, intactRecords(log), "the chain goes on from the replayed head");
+            assertEquals(22, accessLog(log).merkleLog().size());
+        }
+    }
+
+    @Test
+    void h2LostItsTail_restartReplaysOnlyWhatItLacks()
+            throws InterruptedException, ExecutionException, TimeoutException, MessageLogException, IOException {
+        try (H2MessageLog log = open()) {
+            appendAll(log, "early-", 5, List.of("EE1"));
+        }
+        Path saved = Files.createDirectory(dir.resolve("saved"));
+        Files.copy(dir.resolve("messagelog.mv.db"), saved.resolve("messagelog.mv.db"));
+        Files.copy(dir.resolve("accesslog.mv.db"), saved.resolve("accesslog.mv.db"));
+        try (H2MessageLog log = open()) {
+            appendAll(log, "late-", 5, List.of("EE1"));
+        }
+        // H2's files as they were before the last five: the journal still holds those.
+        Files.copy(saved.resolve("messagelog.mv.db"), dir.resolve("messagelog.mv.db"),
+                StandardCopyOption.REPLACE_EXISTING);
+        Files.copy(saved.resolve("accesslog.mv.db"), dir.resolve("accesslog.mv.db"),
+                StandardCopyOption.REPLACE_EXISTING);
+
+        try (H2MessageLog log = open()) {
+            assertEquals(20, intactRecords(log));
+            assertTrue(log.find("late-4", "provider").isPresent());
+            assertEquals(10, accessLog(log).merkleLog().size());
+            assertEquals(10, accessLog(log).eventsOf("EE1", 100).size());
+        }
+    }
+
+    @Test
+    void flushFails_exchangeInNeitherLogAndTheLogGoesOn()
+            throws InterruptedException, ExecutionException, TimeoutException, MessageLogException {
+        FaultyDisk disk = FaultyDisk.at(dir);
+        try (H2MessageLog log = open(disk)) {
+            appendAll(log, "before-", 2, List.of("EE1"));
+
+            disk.syncFails(true);
+            ExecutionException failed = assertThrows(ExecutionException.class,
+                    () -> log.append(exchange("lost", List.of("EE1"))).get(10, TimeUnit.SECONDS));
+            assertInstanceOf(MessageLogException.class, failed.getCause());
+            disk.syncFails(false);
+
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+            boolean back = false;
+            while (!back && System.nanoTime() < deadline) {
+                try {
+                    log.append(exchange("after", List.of("EE1"))).get(10, TimeUnit.SECONDS);
+                    back = true;
+                } catch (ExecutionException e) {
+                    Thread.sleep(100);
+                }
+            }
+            assertTrue(back, "the log takes exchanges again within seconds of the disk recovering");
+            assertTrue(log.find("lost", "provider").isEmpty(), "an unacknowledged exchange is not kept");
+            assertEquals(6, intactRecords(log));
+            List<AccessLog.StoredEvent> events = accessLog(log).eventsOf("EE1", 10);
+            assertEquals(3, events.size(), "the refused exchange left no access event either");
+            assertTrue(events.stream().noneMatch(e -> new String(e.entry(), StandardCharsets.UTF_8)
+                    .contains("\"queryId\":\"lost\"")));
+        }
+        try (H2MessageLog log = open(disk)) {
+            assertEquals(6, intactRecords(log), "nor does it come back from the journal on restart");
+            assertEquals(3, accessLog(log).merkleLog().size());
+        }
+    }
+}
