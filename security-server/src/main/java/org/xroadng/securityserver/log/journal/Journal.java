@@ -14,6 +14,7 @@ import java.nio.file.Files;
 import java.nio.file.OpenOption;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
 import java.util.Set;
@@ -62,6 +63,13 @@ public final class Journal implements AutoCloseable {
     private static final Set<OpenOption> READ_ONLY = Set.of(READ);
     private static final Set<OpenOption> READ_WRITE = Set.of(READ, WRITE);
     private static final Set<OpenOption> CREATE = Set.of(CREATE_NEW, READ, WRITE);
+    /**
+     * The JDK copies heap buffers into temporary direct buffers for a write, all buffers of one call
+     * at once: payloads are handed over in pieces of at most 1 MiB, and one write call takes at
+     * most 8 MiB, so a group of large entries does not need gigabytes of direct memory.
+     */
+    private static final int PIECE_BYTES = 1024 * 1024;
+    private static final long WRITE_CALL_BYTES = 8L * 1024 * 1024;
 
     /**
      * How the journal lays out its files.
@@ -196,6 +204,7 @@ public final class Journal implements AutoCloseable {
             return nextSequence;
         }
         long bytes = 0;
+        int buffers = count;
         for (int i = 0; i < count; i++) {
             byte[] payload = Objects.requireNonNull(payloads.get(i), "payload");
             if (payload.length > MAX_PAYLOAD_BYTES) {
@@ -204,12 +213,14 @@ public final class Journal implements AutoCloseable {
                         + " bytes (64 MiB); nothing was appended to " + dir);
             }
             bytes += FRAME_HEADER_BYTES + payload.length;
+            buffers += (payload.length + PIECE_BYTES - 1) / PIECE_BYTES;
         }
         long first = nextSequence;
         if (writePosition >= settings.segmentBytes()) {
             roll(first);
         }
-        ensureScratch(count);
+        ensureScratch(count, buffers);
+        int filled = 0;
         for (int i = 0; i < count; i++) {
             byte[] payload = payloads.get(i);
             ByteBuffer header = frameHeaders[i];
@@ -218,19 +229,19 @@ public final class Journal implements AutoCloseable {
             header.putInt(0, payload.length)
                     .putInt(4, FrameReader.crc(crc, sequenceScratch, sequence, payload))
                     .putLong(8, sequence);
-            gather[2 * i] = header;
-            gather[2 * i + 1] = ByteBuffer.wrap(payload);
+            gather[filled++] = header;
+            for (int at = 0; at < payload.length; at += PIECE_BYTES) {
+                gather[filled++] = ByteBuffer.wrap(payload, at, Math.min(PIECE_BYTES, payload.length - at));
+            }
         }
         unforced = true;
         try {
-            writeFully(channel, gather, 2 * count);
-        } catch (IOException e) {
+            writeFully(channel, gather, filled);
+        } catch (IOException | RuntimeException | Error e) {
             throw fail("appending " + count + " entries (sequences " + first + ".." + (first + count - 1) + ") to "
                     + segmentPath(currentFirst) + " at offset " + writePosition + " failed: " + describe(e), e);
         } finally {
-            for (int i = 0; i < count; i++) {
-                gather[2 * i + 1] = null;
-            }
+            Arrays.fill(gather, 0, filled, null);
         }
         writePosition += bytes;
         nextSequence = first + count;
@@ -247,7 +258,7 @@ public final class Journal implements AutoCloseable {
         if (force && unforced) {
             try {
                 channel.force(false);
-            } catch (IOException e) {
+            } catch (IOException | RuntimeException | Error e) {
                 throw fail("forcing journal segment " + segmentPath(currentFirst) + " to the device (up to offset "
                         + writePosition + ") failed: " + describe(e), e);
             }
@@ -588,7 +599,7 @@ public final class Journal implements AutoCloseable {
             channel = next;
             currentFirst = first;
             writePosition = HEADER_BYTES;
-        } catch (IOException e) {
+        } catch (IOException | RuntimeException | Error e) {
             throw fail("rolling journal " + dir + " over to new segment " + file + " failed: " + describe(e), e);
         } finally {
             refreshStats();
@@ -623,23 +634,31 @@ public final class Journal implements AutoCloseable {
         }
     }
 
-    private void ensureScratch(int count) {
-        if (frameHeaders.length >= count) {
-            return;
+    /** Frame headers (slices of one direct buffer) for {@code count} entries, a gather array for {@code buffers}. */
+    private void ensureScratch(int count, int buffers) {
+        if (frameHeaders.length < count) {
+            int capacity = Math.max(count, Math.max(64, frameHeaders.length * 2));
+            ByteBuffer block = ByteBuffer.allocateDirect(capacity * FRAME_HEADER_BYTES);
+            frameHeaders = new ByteBuffer[capacity];
+            for (int i = 0; i < capacity; i++) {
+                frameHeaders[i] = block.slice(i * FRAME_HEADER_BYTES, FRAME_HEADER_BYTES);
+            }
         }
-        int capacity = Math.max(count, Math.max(64, frameHeaders.length * 2));
-        ByteBuffer block = ByteBuffer.allocateDirect(capacity * FRAME_HEADER_BYTES);
-        frameHeaders = new ByteBuffer[capacity];
-        for (int i = 0; i < capacity; i++) {
-            frameHeaders[i] = block.slice(i * FRAME_HEADER_BYTES, FRAME_HEADER_BYTES);
+        if (gather.length < buffers) {
+            gather = new ByteBuffer[Math.max(buffers, Math.max(128, gather.length * 2))];
         }
-        gather = new ByteBuffer[2 * capacity];
     }
 
+    /** Writes the buffers at the channel's position: one gathering write per 8 MiB, repeated until all is written. */
     private static void writeFully(FileChannel channel, ByteBuffer[] buffers, int count) throws IOException {
         int from = 0;
         while (from < count) {
-            channel.write(buffers, from, count - from);
+            int to = from + 1;
+            long bytes = buffers[from].remaining();
+            while (to < count && bytes + buffers[to].remaining() <= WRITE_CALL_BYTES) {
+                bytes += buffers[to++].remaining();
+            }
+            channel.write(buffers, from, to - from);
             while (from < count && !buffers[from].hasRemaining()) {
                 from++;
             }
@@ -655,9 +674,20 @@ public final class Journal implements AutoCloseable {
 
     // ---- state ----
 
-    private JournalException fail(String message, IOException cause) {
+    /**
+     * Marks the journal failed: bytes of unknown fate may follow the committed ones, so nothing is
+     * appended before a rollback. Returns the exception to throw for an I/O failure; an unchecked
+     * exception or error (an interrupted channel, no direct memory) is thrown on as it is.
+     */
+    private JournalException fail(String message, Throwable cause) {
         JournalException failed = new JournalException(message, cause);
         failure = failed;
+        if (cause instanceof RuntimeException unchecked) {
+            throw unchecked;
+        }
+        if (cause instanceof Error error) {
+            throw error;
+        }
         return failed;
     }
 
@@ -712,7 +742,7 @@ public final class Journal implements AutoCloseable {
         }
     }
 
-    private static String describe(IOException e) {
+    private static String describe(Throwable e) {
         return e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName();
     }
 }

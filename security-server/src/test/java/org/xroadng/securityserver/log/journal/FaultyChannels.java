@@ -28,6 +28,7 @@ final class FaultyChannels implements Journal.ChannelOpener {
     private volatile long freeBytes = Long.MAX_VALUE;
     private volatile boolean forceFails;
     private volatile boolean openFails;
+    private volatile RuntimeException writeThrows;
     private final AtomicInteger forces = new AtomicInteger();
     private final Map<String, AtomicInteger> forcesByFile = new ConcurrentHashMap<>();
 
@@ -43,6 +44,11 @@ final class FaultyChannels implements Journal.ChannelOpener {
 
     void forceFails(boolean fails) {
         forceFails = fails;
+    }
+
+    /** From now on every write throws {@code unchecked} (null: writes work again). */
+    void writeThrows(RuntimeException unchecked) {
+        writeThrows = unchecked;
     }
 
     void openFails(boolean fails) {
@@ -89,6 +95,9 @@ final class FaultyChannels implements Journal.ChannelOpener {
 
         @Override
         public long write(ByteBuffer[] sources, int offset, int length) throws IOException {
+            if (writeThrows != null) {
+                throw writeThrows;
+            }
             long wanted = 0;
             for (int i = offset; i < offset + length; i++) {
                 wanted += sources[i].remaining();

@@ -2,6 +2,7 @@ package org.xroadng.securityserver.log.journal;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.xroadng.securityserver.log.journal.Entries.assertPayloads;
@@ -238,6 +239,72 @@ class JournalFaultTest {
             assertEquals(List.of(dir.resolve(FIRST)), segments(dir));
             assertPayloads(committed, replay(journal, 1));
             assertEquals(6, journal.append(payloads(300, 1, 50)));
+            journal.commit(true);
+        }
+        assertReopened(committed, payloads(300, 1, 50));
+    }
+
+    @Test
+    void uncheckedFailureDuringAppend_isThrownOnAndLeavesTheJournalFailed() throws JournalException {
+        List<byte[]> committed = payloads(1, 2, 100);
+        try (Journal journal = open(Journal.Settings.defaults())) {
+            journal.append(committed);
+            journal.commit(true);
+            IllegalStateException unchecked = new IllegalStateException("no direct memory");
+            disk.writeThrows(unchecked);
+
+            assertSame(unchecked, assertThrows(IllegalStateException.class, () -> journal.append(payloads(100, 1, 10))));
+
+            assertTrue(journal.isFailed());
+            assertMentions(assertThrows(JournalException.class, () -> journal.append(payloads(200, 1, 10))),
+                    "appending 1 entries (sequences 3..3)", "no direct memory");
+            disk.writeThrows(null);
+            journal.rollback();
+            assertEquals(3, journal.append(payloads(300, 1, 50)));
+            journal.commit(true);
+        }
+        assertReopened(committed, payloads(300, 1, 50));
+    }
+
+    @Test
+    void interruptedWriter_channelClosedByTheInterrupt_rollbackReopensIt() throws JournalException {
+        List<byte[]> committed = payloads(1, 2, 100);
+        try (Journal journal = Journal.open(dir, Journal.Settings.defaults())) {
+            journal.append(committed);
+            journal.commit(true);
+            Thread.currentThread().interrupt();
+            try {
+                JournalException failed = assertThrows(JournalException.class,
+                        () -> journal.append(payloads(100, 1, 10)));
+                assertMentions(failed, "ClosedByInterruptException");
+            } finally {
+                Thread.interrupted();
+            }
+
+            journal.rollback();
+
+            assertEquals(3, journal.append(payloads(300, 1, 50)));
+            journal.commit(true);
+        }
+        assertReopened(committed, payloads(300, 1, 50));
+    }
+
+    @Test
+    void diskFullInTheMiddleOfAGroupOfLargeEntries_rollbackDropsAllOfThem() throws JournalException, IOException {
+        List<byte[]> committed = payloads(1, 2, 100);
+        try (Journal journal = open(Journal.Settings.defaults())) {
+            journal.append(committed);
+            journal.commit(true);
+            long committedEnd = Files.size(dir.resolve(FIRST));
+            disk.freeBytes(12L * 1024 * 1024 + 77);
+
+            assertThrows(JournalException.class, () -> journal.append(payloads(100, 5, 3_500_000)));
+
+            assertEquals(committedEnd + 12L * 1024 * 1024 + 77, Files.size(dir.resolve(FIRST)));
+            disk.full(false);
+            journal.rollback();
+            assertEquals(committedEnd, Files.size(dir.resolve(FIRST)));
+            assertEquals(3, journal.append(payloads(300, 1, 50)));
             journal.commit(true);
         }
         assertReopened(committed, payloads(300, 1, 50));

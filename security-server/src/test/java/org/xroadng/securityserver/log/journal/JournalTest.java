@@ -63,6 +63,22 @@ class JournalTest {
     }
 
     @Test
+    void largeEntriesInOneGroup_areWrittenInPiecesAndReadBackWhole() throws JournalException {
+        // 5 x 3.5 MB: more than one 8 MiB write call, payloads cut into 1 MiB pieces at odd places.
+        List<byte[]> written = payloads(1, 5, 3_500_000);
+        written.add(new byte[0]);
+        written.add(payload(9, 1024 * 1024 + 1));
+        try (Journal journal = open()) {
+            assertEquals(1, journal.append(written));
+            journal.commit(true);
+            assertPayloads(written, replay(journal, 1));
+        }
+        try (Journal journal = open()) {
+            assertPayloads(written, replay(journal, 1));
+        }
+    }
+
+    @Test
     void reopen_continuesTheNumberingAndKeepsTheEntries() throws JournalException {
         List<byte[]> first = payloads(1, 5, 100);
         try (Journal journal = open()) {
