@@ -28,6 +28,7 @@ final class FrameReader {
     private final CRC32C crc = new CRC32C();
     private long bufferStart;
     private long offset = HEADER_BYTES;
+    private long frames;
     private byte[] payload;
     private String problem;
 
@@ -45,6 +46,11 @@ final class FrameReader {
     /** Where the next frame starts: after {@link #next} returned false, where the good frames end. */
     long offset() {
         return offset;
+    }
+
+    /** How many good frames {@link #next} has read. */
+    long frames() {
+        return frames;
     }
 
     /** The payload of the frame {@link #next} just read. */
@@ -110,6 +116,7 @@ final class FrameReader {
         }
         payload = bytes;
         offset += FRAME_HEADER_BYTES + length;
+        frames++;
         return true;
     }
 

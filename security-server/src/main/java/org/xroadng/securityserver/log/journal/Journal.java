@@ -9,7 +9,6 @@ import static org.xroadng.securityserver.log.journal.SegmentFormat.HEADER_BYTES;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
-import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.OpenOption;
 import java.nio.file.Path;
@@ -29,7 +28,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Entries are written as frames (length, CRC32C over sequence and payload, sequence, payload)
  * into segment files named by their first sequence (format in {@code SegmentFormat}).
- * {@link #append} writes a group of entries with one gathering write; {@link #commit} acknowledges
+ * {@link #append} writes a group of entries with one gathering write (one per 8 MiB of
+ * payload); {@link #commit} acknowledges
  * everything appended so far, after one {@code fdatasync} when asked to force.
  *
  * <p><b>Guarantees.</b> After {@code commit(true)} returns, the committed entries survive a crash
@@ -167,7 +167,7 @@ public final class Journal implements AutoCloseable {
         }
         Journal journal = new Journal(absolute, settings, opener);
         try {
-            journal.recover();
+            journal.recoverOrCreate();
         } catch (JournalException e) {
             closeQuietly(journal.channel);
             throw e;
@@ -191,7 +191,8 @@ public final class Journal implements AutoCloseable {
     }
 
     /**
-     * Writes the entries as frames after the last one, with one gathering write, and returns the
+     * Writes the entries as frames after the last one, with one gathering write (one per 8 MiB),
+     * and returns the
      * sequence of the first (an empty list writes nothing and returns {@link #nextSequence}). They
      * are not acknowledged until {@link #commit}. A payload above {@link #MAX_PAYLOAD_BYTES} is
      * refused before anything is written (the journal stays healthy). A failed write leaves the
@@ -296,17 +297,21 @@ public final class Journal implements AutoCloseable {
             reopened.truncate(committedOffset);
             reopened.force(true);
             reopened.position(committedOffset);
-        } catch (IOException e) {
+        } catch (IOException | RuntimeException | Error e) {
             closeQuietly(reopened);
             JournalException original = failure;
-            JournalException failed = new JournalException("rolling back journal segment " + committedFile
-                    + " to offset " + committedOffset + " (after sequence " + committedSequence + ") failed: "
-                    + describe(e) + (original == null ? "" : "; the journal stays failed since: "
-                    + original.getMessage()), e);
+            String message = "rolling back journal segment " + committedFile + " to offset " + committedOffset
+                    + " (after sequence " + committedSequence + ") failed: " + describe(e);
             if (original == null) {
-                failure = failed;
+                throw fail(message, e);
             }
-            throw failed;
+            if (e instanceof RuntimeException unchecked) {
+                throw unchecked;
+            }
+            if (e instanceof Error error) {
+                throw error;
+            }
+            throw new JournalException(message + "; the journal stays failed since: " + original.getMessage(), e);
         }
         segments.put(committedFirst, 0L);
         channel = reopened;
@@ -434,11 +439,12 @@ public final class Journal implements AutoCloseable {
         channel = null;
     }
 
-    // ---- recovery ----
+    // ---- opening ----
 
-    private void recover() throws JournalException {
-        List<Path> files = listSegments();
-        if (files.isEmpty()) {
+    private void recoverOrCreate() throws JournalException {
+        Recovery.Recovered recovered = Recovery.recover(dir, opener);
+        segments.putAll(recovered.segments());
+        if (recovered.last() == null) {
             segments.put(1L, 0L);
             try {
                 channel = createSegment(1);
@@ -447,111 +453,10 @@ public final class Journal implements AutoCloseable {
                         + describe(e), e);
             }
             start(1, HEADER_BYTES, 1);
-            return;
+        } else {
+            channel = recovered.last();
+            start(recovered.lastFirst(), recovered.end(), recovered.nextSequence());
         }
-        long expected = -1;
-        Path previous = null;
-        for (int i = 0; i < files.size(); i++) {
-            Path file = files.get(i);
-            long first = SegmentFormat.parseName(file.getFileName().toString());
-            if (previous != null && first != expected) {
-                throw new JournalException("journal segment " + file + ", offset 0: it starts at sequence " + first
-                        + " but the segment before it, " + previous + ", ends at sequence " + (expected - 1)
-                        + (first > expected ? ": the segments holding " + expected + ".." + (first - 1)
-                        + " are missing" : ": they overlap")
-                        + ". The operator must restore the missing segments or move the files that do not belong");
-            }
-            segments.put(first, 0L);
-            boolean last = i == files.size() - 1;
-            try {
-                if (last) {
-                    channel = opener.open(file, READ_WRITE);
-                    expected = recoverLast(file, first, channel);
-                } else {
-                    try (FileChannel read = opener.open(file, READ_ONLY)) {
-                        FrameReader reader = checkSealed(file, first, read);
-                        segments.put(first, reader.size());
-                        expected = first + countFrames(reader, first, file);
-                    }
-                }
-            } catch (IOException e) {
-                throw new JournalException("recovering journal segment " + file + " failed: " + describe(e), e);
-            }
-            previous = file;
-        }
-    }
-
-    private FrameReader checkSealed(Path file, long first, FileChannel read) throws IOException, JournalException {
-        FrameReader reader = new FrameReader(file, read);
-        String problem = reader.headerProblem(first);
-        if (problem != null) {
-            throw notRepaired(file, 0, problem);
-        }
-        return reader;
-    }
-
-    private long countFrames(FrameReader reader, long first, Path file) throws IOException, JournalException {
-        long sequence = first;
-        while (reader.next(sequence)) {
-            sequence++;
-        }
-        if (reader.problem() != null) {
-            throw notRepaired(file, reader.offset(), reader.problem() + "; it is not the last segment, so this is"
-                    + " not a write torn by a crash and is not repaired");
-        }
-        return sequence - first;
-    }
-
-    /** Checks the last segment, cutting a torn tail; returns the next sequence. */
-    private long recoverLast(Path file, long first, FileChannel last) throws IOException, JournalException {
-        long size = last.size();
-        if (size < HEADER_BYTES || size == HEADER_BYTES && headerIsZero(last)) {
-            // Created, but the crash came before its header was on the device: it holds no entry.
-            LOG.warn("Journal segment {} has an incomplete header ({} bytes); rewriting the header from its name"
-                    + " (a segment creation torn by a crash, no entry lost)", file, size);
-            last.truncate(0);
-            writeFully(last, SegmentFormat.header(first), 0);
-            last.force(true);
-        }
-        FrameReader reader = new FrameReader(file, last);
-        String problem = reader.headerProblem(first);
-        if (problem != null) {
-            throw notRepaired(file, 0, problem);
-        }
-        long sequence = first;
-        while (reader.next(sequence)) {
-            sequence++;
-        }
-        long end = reader.offset();
-        if (reader.problem() != null) {
-            LOG.warn("Journal segment {}, offset {}: {}; truncating there, dropping {} bytes (a write torn by a crash;"
-                    + " entries up to sequence {} kept)", file, end, reader.problem(), reader.size() - end, sequence - 1);
-            last.truncate(end);
-            last.force(true);
-        }
-        last.position(end);
-        start(first, end, sequence);
-        return sequence;
-    }
-
-    private static boolean headerIsZero(FileChannel last) throws IOException {
-        ByteBuffer header = ByteBuffer.allocate(HEADER_BYTES);
-        int read = 0;
-        while (header.hasRemaining() && read >= 0) {
-            read = last.read(header, header.position());
-        }
-        for (int i = 0; i < header.position(); i++) {
-            if (header.get(i) != 0) {
-                return false;
-            }
-        }
-        return true;
-    }
-
-    private JournalException notRepaired(Path file, long offset, String problem) {
-        return new JournalException("journal segment " + file + ", offset " + offset + ": " + problem
-                + ". The operator must restore this file from a backup, or move it out of " + dir
-                + " (with the segments before it) once the index holds its entries");
     }
 
     private void start(long first, long end, long next) {
@@ -562,24 +467,6 @@ public final class Journal implements AutoCloseable {
         committedOffset = end;
         committedSequence = next - 1;
         refreshStats();
-    }
-
-    private List<Path> listSegments() throws JournalException {
-        List<Path> files = new ArrayList<>();
-        try (DirectoryStream<Path> stream = Files.newDirectoryStream(dir, "*" + SegmentFormat.SUFFIX)) {
-            for (Path file : stream) {
-                if (SegmentFormat.parseName(file.getFileName().toString()) < 1) {
-                    throw new JournalException("file " + file + " in the journal directory is not a segment (named by"
-                            + " its first sequence, 20 digits, then " + SegmentFormat.SUFFIX
-                            + "); the operator must move it out");
-                }
-                files.add(file);
-            }
-        } catch (IOException e) {
-            throw new JournalException("listing journal directory " + dir + " failed: " + describe(e), e);
-        }
-        files.sort(null);
-        return files;
     }
 
     // ---- writing ----
@@ -665,7 +552,7 @@ public final class Journal implements AutoCloseable {
         }
     }
 
-    private static void writeFully(FileChannel channel, ByteBuffer buffer, long position) throws IOException {
+    static void writeFully(FileChannel channel, ByteBuffer buffer, long position) throws IOException {
         long at = position;
         while (buffer.hasRemaining()) {
             at += channel.write(buffer, at);
@@ -731,7 +618,7 @@ public final class Journal implements AutoCloseable {
         }
     }
 
-    private static void closeQuietly(FileChannel channel) {
+    static void closeQuietly(FileChannel channel) {
         if (channel == null) {
             return;
         }
@@ -742,7 +629,7 @@ public final class Journal implements AutoCloseable {
         }
     }
 
-    private static String describe(Throwable e) {
+    static String describe(Throwable e) {
         return e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName();
     }
 }
