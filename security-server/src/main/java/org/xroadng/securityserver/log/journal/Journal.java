@@ -1,0 +1,635 @@
+package org.xroadng.securityserver.log.journal;
+
+import static java.nio.file.StandardOpenOption.CREATE_NEW;
+import static java.nio.file.StandardOpenOption.READ;
+import static java.nio.file.StandardOpenOption.WRITE;
+import static org.xroadng.securityserver.log.journal.SegmentFormat.FRAME_HEADER_BYTES;
+import static org.xroadng.securityserver.log.journal.SegmentFormat.HEADER_BYTES;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.OpenOption;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Objects;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.zip.CRC32C;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * An append-only, group-committed, crash-safe store of opaque entries, numbered densely from 1 over
+ * the journal's whole life: the durable home of every logged exchange.
+ *
+ * <p>Entries are written as frames (length, CRC32C over sequence and payload, sequence, payload)
+ * into segment files named by their first sequence (format in {@code SegmentFormat}).
+ * {@link #append} writes a group of entries with one gathering write (one per 8 MiB of
+ * payload); {@link #commit} acknowledges
+ * everything appended so far, after one {@code fdatasync} when asked to force.
+ *
+ * <p><b>Guarantees.</b> After {@code commit(true)} returns, the committed entries survive a crash
+ * of the machine; after {@code commit(false)}, a kill of the process. {@link #replay} hands out
+ * committed entries only, each checked against its CRC, in sequence order. An entry that was
+ * appended but not committed may or may not survive a crash (as with any storage, an
+ * unacknowledged write is undecided); once {@link #rollback} has succeeded it is gone for good.
+ *
+ * <p><b>Failure.</b> A failed append or commit (a full disk, a failed {@code fsync}) leaves the
+ * journal <em>failed</em>: it refuses appends and commits, naming the first cause, until
+ * {@link #rollback} has cut the files back to the last committed entry. Nothing is ever appended
+ * after bytes whose fate is unknown.
+ *
+ * <p><b>Recovery.</b> {@link #open} checks every segment. A bad or incomplete frame in the last
+ * segment is a write torn by a crash: the file is cut there (with a WARN log) and the journal goes
+ * on. Damage anywhere else, a gap between segments or a bad header is refused with an exception
+ * naming the file and offset; the operator must restore or move that file. After recovery
+ * everything on disk counts as committed.
+ *
+ * <p><b>Threads.</b> One thread calls the methods that change or read the files ({@code append},
+ * {@code commit}, {@code rollback}, {@code replay}, {@code release}, {@code close}); the journal
+ * starts no threads. {@link #nextSequence}, {@link #committedSequence}, {@link #isFailed} and
+ * {@link #stats} may be read from any thread.
+ */
+public final class Journal implements AutoCloseable {
+
+    /** The largest payload an entry may have: 64 MiB. */
+    public static final int MAX_PAYLOAD_BYTES = 64 * 1024 * 1024;
+
+    private static final Logger LOG = LoggerFactory.getLogger(Journal.class);
+    private static final Set<OpenOption> READ_ONLY = Set.of(READ);
+    private static final Set<OpenOption> READ_WRITE = Set.of(READ, WRITE);
+    private static final Set<OpenOption> CREATE = Set.of(CREATE_NEW, READ, WRITE);
+    /**
+     * The JDK copies heap buffers into temporary direct buffers for a write, all buffers of one call
+     * at once: payloads are handed over in pieces of at most 1 MiB, and one write call takes at
+     * most 8 MiB, so a group of large entries does not need gigabytes of direct memory.
+     */
+    private static final int PIECE_BYTES = 1024 * 1024;
+    private static final long WRITE_CALL_BYTES = 8L * 1024 * 1024;
+
+    /**
+     * How the journal lays out its files.
+     *
+     * @param segmentBytes an append that finds the current segment at least this big first rolls
+     *     to a new segment file (so a segment exceeds it by at most one append); at least 4 KiB
+     */
+    public record Settings(long segmentBytes) {
+
+        public static final long MIN_SEGMENT_BYTES = 4 * 1024;
+
+        public Settings {
+            if (segmentBytes < MIN_SEGMENT_BYTES) {
+                throw new IllegalArgumentException("journal segmentBytes must be at least " + MIN_SEGMENT_BYTES
+                        + " (4 KiB), was " + segmentBytes);
+            }
+        }
+
+        /** 64 MiB segments. */
+        public static Settings defaults() {
+            return new Settings(64L * 1024 * 1024);
+        }
+    }
+
+    /** Segments on disk, their total bytes, and the first sequence still on disk. */
+    public record Stats(int segments, long bytes, long firstSequence) {
+    }
+
+    /** Receives replayed entries. */
+    @FunctionalInterface
+    public interface EntryConsumer {
+        void accept(long sequence, byte[] payload) throws JournalException;
+    }
+
+    /** Opens the channels of segment files; a test seam for failing disks. */
+    @FunctionalInterface
+    interface ChannelOpener {
+        FileChannel open(Path file, Set<? extends OpenOption> options) throws IOException;
+    }
+
+    private final Path dir;
+    private final Settings settings;
+    private final ChannelOpener opener;
+
+    /** First sequence of every segment on disk (and of one being created) → its bytes once sealed. */
+    private final TreeMap<Long, Long> segments = new TreeMap<>();
+
+    private FileChannel channel;
+    private long currentFirst;
+    private volatile long writePosition;
+    private boolean unforced;
+    private volatile long nextSequence;
+
+    private long committedFirst;
+    private long committedOffset;
+    private volatile long committedSequence;
+
+    private volatile JournalException failure;
+    private boolean closed;
+
+    private volatile int statSegments;
+    private volatile long statSealedBytes;
+    private volatile long statFirstSequence;
+
+    // The writer's scratch, reused by every append.
+    private final CRC32C crc = new CRC32C();
+    private final byte[] sequenceScratch = new byte[8];
+    private ByteBuffer[] frameHeaders = new ByteBuffer[0];
+    private ByteBuffer[] gather = new ByteBuffer[0];
+
+    private Journal(Path dir, Settings settings, ChannelOpener opener) {
+        this.dir = dir;
+        this.settings = settings;
+        this.opener = opener;
+    }
+
+    /** Opens the journal in {@code dir}, creating the directory if missing, and recovers it. */
+    public static Journal open(Path dir, Settings settings) throws JournalException {
+        return open(dir, settings, FileChannel::open);
+    }
+
+    /** As {@link #open(Path, Settings)}, with every segment channel coming from {@code opener}. */
+    static Journal open(Path dir, Settings settings, ChannelOpener opener) throws JournalException {
+        Objects.requireNonNull(dir, "dir");
+        Objects.requireNonNull(settings, "settings");
+        Objects.requireNonNull(opener, "opener");
+        Path absolute = dir.toAbsolutePath();
+        try {
+            if (!Files.isDirectory(absolute)) {
+                Files.createDirectories(absolute);
+                forceDirectory(absolute.getParent());
+            }
+        } catch (IOException e) {
+            throw new JournalException("cannot create journal directory " + absolute + ": " + describe(e), e);
+        }
+        Journal journal = new Journal(absolute, settings, opener);
+        try {
+            journal.recoverOrCreate();
+        } catch (JournalException e) {
+            closeQuietly(journal.channel);
+            throw e;
+        }
+        return journal;
+    }
+
+    /** The sequence the next appended entry gets. */
+    public long nextSequence() {
+        return nextSequence;
+    }
+
+    /** The last committed sequence, 0 when none. */
+    public long committedSequence() {
+        return committedSequence;
+    }
+
+    /** Whether a failed append, commit or rollback left the journal refusing appends until {@link #rollback}. */
+    public boolean isFailed() {
+        return failure != null;
+    }
+
+    /**
+     * Writes the entries as frames after the last one, with one gathering write (one per 8 MiB),
+     * and returns the
+     * sequence of the first (an empty list writes nothing and returns {@link #nextSequence}). They
+     * are not acknowledged until {@link #commit}. A payload above {@link #MAX_PAYLOAD_BYTES} is
+     * refused before anything is written (the journal stays healthy). A failed write leaves the
+     * journal failed.
+     */
+    public long append(List<byte[]> payloads) throws JournalException {
+        checkWritable();
+        int count = payloads.size();
+        if (count == 0) {
+            return nextSequence;
+        }
+        long bytes = 0;
+        int buffers = count;
+        for (int i = 0; i < count; i++) {
+            byte[] payload = Objects.requireNonNull(payloads.get(i), "payload");
+            if (payload.length > MAX_PAYLOAD_BYTES) {
+                throw new JournalException("entry " + i + " of " + count + " has " + payload.length
+                        + " bytes, more than the journal's limit of " + MAX_PAYLOAD_BYTES
+                        + " bytes (64 MiB); nothing was appended to " + dir);
+            }
+            bytes += FRAME_HEADER_BYTES + payload.length;
+            buffers += (payload.length + PIECE_BYTES - 1) / PIECE_BYTES;
+        }
+        long first = nextSequence;
+        if (writePosition >= settings.segmentBytes()) {
+            roll(first);
+        }
+        ensureScratch(count, buffers);
+        int filled = 0;
+        for (int i = 0; i < count; i++) {
+            byte[] payload = payloads.get(i);
+            ByteBuffer header = frameHeaders[i];
+            long sequence = first + i;
+            header.clear();
+            header.putInt(0, payload.length)
+                    .putInt(4, FrameReader.crc(crc, sequenceScratch, sequence, payload))
+                    .putLong(8, sequence);
+            gather[filled++] = header;
+            for (int at = 0; at < payload.length; at += PIECE_BYTES) {
+                gather[filled++] = ByteBuffer.wrap(payload, at, Math.min(PIECE_BYTES, payload.length - at));
+            }
+        }
+        unforced = true;
+        try {
+            writeFully(channel, gather, filled);
+        } catch (IOException | RuntimeException | Error e) {
+            throw fail("appending " + count + " entries (sequences " + first + ".." + (first + count - 1) + ") to "
+                    + segmentPath(currentFirst) + " at offset " + writePosition + " failed: " + describe(e), e);
+        } finally {
+            Arrays.fill(gather, 0, filled, null);
+        }
+        writePosition += bytes;
+        nextSequence = first + count;
+        return first;
+    }
+
+    /**
+     * Acknowledges everything appended so far. With {@code force}, first forces the segment to the
+     * device ({@code FileChannel.force(false)}, an {@code fdatasync}): after it returns the entries
+     * survive a crash; without, they survive a process kill. A failure leaves the journal failed.
+     */
+    public void commit(boolean force) throws JournalException {
+        checkWritable();
+        if (force && unforced) {
+            try {
+                channel.force(false);
+            } catch (IOException | RuntimeException | Error e) {
+                throw fail("forcing journal segment " + segmentPath(currentFirst) + " to the device (up to offset "
+                        + writePosition + ") failed: " + describe(e), e);
+            }
+            unforced = false;
+        }
+        committedFirst = currentFirst;
+        committedOffset = writePosition;
+        committedSequence = nextSequence - 1;
+    }
+
+    /**
+     * Undoes everything appended since the last commit, and clears a failure: deletes the segments
+     * created since (newest first), cuts the segment holding the last committed entry back to the
+     * end of that entry and forces it. The next append continues right after the committed entries
+     * and a replay never shows the undone ones. If this fails too, the journal stays (or becomes)
+     * failed and rollback may be tried again.
+     */
+    public void rollback() throws JournalException {
+        checkOpen();
+        if (failure == null && currentFirst == committedFirst && writePosition == committedOffset) {
+            return;
+        }
+        closeQuietly(channel);
+        channel = null;
+        Path committedFile = segmentPath(committedFirst);
+        FileChannel reopened = null;
+        try {
+            deleteSegmentsAfter(committedFirst);
+            reopened = opener.open(committedFile, READ_WRITE);
+            long size = reopened.size();
+            if (size < committedOffset) {
+                throw new IOException("the file has " + size + " bytes but committed entries end at offset "
+                        + committedOffset + "; committed entries are missing, restore the file");
+            }
+            reopened.truncate(committedOffset);
+            reopened.force(true);
+            reopened.position(committedOffset);
+        } catch (IOException | RuntimeException | Error e) {
+            closeQuietly(reopened);
+            JournalException original = failure;
+            String message = "rolling back journal segment " + committedFile + " to offset " + committedOffset
+                    + " (after sequence " + committedSequence + ") failed: " + describe(e);
+            if (original == null) {
+                throw fail(message, e);
+            }
+            if (e instanceof RuntimeException unchecked) {
+                throw unchecked;
+            }
+            if (e instanceof Error error) {
+                throw error;
+            }
+            throw new JournalException(message + "; the journal stays failed since: " + original.getMessage(), e);
+        }
+        segments.put(committedFirst, 0L);
+        channel = reopened;
+        currentFirst = committedFirst;
+        writePosition = committedOffset;
+        nextSequence = committedSequence + 1;
+        unforced = false;
+        failure = null;
+        refreshStats();
+    }
+
+    /**
+     * Calls {@code consumer} with every committed entry whose sequence is at least {@code from}, in
+     * order, reading and checking the files. Refuses when some of those entries were released.
+     */
+    public void replay(long from, EntryConsumer consumer) throws JournalException {
+        checkOpen();
+        long start = Math.max(from, 1);
+        long last = committedSequence;
+        if (start > last) {
+            return;
+        }
+        long firstOnDisk = segments.firstKey();
+        if (start < firstOnDisk) {
+            throw new JournalException("cannot replay journal " + dir + " from sequence " + start
+                    + ": the entries before " + firstOnDisk + " were released (their segments are deleted)");
+        }
+        long expected = segments.floorKey(start);
+        List<Long> firsts = new ArrayList<>(segments.tailMap(expected, true).keySet());
+        for (long first : firsts) {
+            if (expected > last) {
+                return;
+            }
+            Path file = segmentPath(first);
+            if (first != expected) {
+                throw new JournalException("journal segment " + file + " starts at sequence " + first
+                        + " but the segment before it ends at " + (expected - 1));
+            }
+            try (FileChannel read = opener.open(file, READ_ONLY)) {
+                FrameReader reader = new FrameReader(file, read);
+                String problem = reader.headerProblem(first);
+                if (problem != null) {
+                    throw new JournalException("journal segment " + file + ", offset 0: " + problem);
+                }
+                while (expected <= last && reader.next(expected)) {
+                    if (expected >= start) {
+                        consumer.accept(expected, reader.payload());
+                    }
+                    expected++;
+                }
+                if (expected <= last && reader.problem() != null) {
+                    throw new JournalException("journal segment " + file + ", offset " + reader.offset()
+                            + ": " + reader.problem() + " (a committed entry is damaged)");
+                }
+            } catch (IOException e) {
+                throw new JournalException("reading journal segment " + file + " failed: " + describe(e), e);
+            }
+        }
+        if (expected <= last) {
+            throw new JournalException("journal " + dir + " ends at sequence " + (expected - 1)
+                    + " but entries up to " + last + " were committed");
+        }
+    }
+
+    /**
+     * Deletes, oldest first, whole segment files all of whose entries have a sequence at most
+     * {@code through} (and are committed); never the segment being written nor the one holding the
+     * last committed entry. Returns how many files it deleted.
+     */
+    public int release(long through) throws JournalException {
+        checkOpen();
+        long limit = Math.min(through, committedSequence);
+        int deleted = 0;
+        try {
+            while (segments.size() > 1) {
+                long first = segments.firstKey();
+                long last = segments.higherKey(first) - 1;
+                // The segment holding the last committed entry is kept: a rollback cuts back to it, and
+                // it or a later one is the segment being written.
+                if (first >= committedFirst || last > limit) {
+                    break;
+                }
+                Path file = segmentPath(first);
+                try {
+                    Files.deleteIfExists(file);
+                    forceDirectory(dir);
+                } catch (IOException e) {
+                    throw new JournalException("deleting released journal segment " + file + " (sequences " + first
+                            + ".." + last + ") failed: " + describe(e), e);
+                }
+                segments.remove(first);
+                deleted++;
+            }
+        } finally {
+            if (deleted > 0) {
+                refreshStats();
+            }
+        }
+        return deleted;
+    }
+
+    /** Segments on disk, their total bytes (appended but uncommitted ones included), the first sequence on disk. */
+    public Stats stats() {
+        return new Stats(statSegments, statSealedBytes + writePosition, statFirstSequence);
+    }
+
+    /**
+     * Closes the journal. Entries appended but not committed are rolled back first (a failure to
+     * do so is logged: they are then undecided, as after a crash).
+     */
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        if (failure != null || currentFirst != committedFirst || writePosition != committedOffset) {
+            try {
+                rollback();
+            } catch (JournalException e) {
+                LOG.warn("Closing journal {} without rolling back its uncommitted entries: {}", dir, e.getMessage());
+            }
+        }
+        closed = true;
+        closeQuietly(channel);
+        channel = null;
+    }
+
+    // ---- opening ----
+
+    private void recoverOrCreate() throws JournalException {
+        Recovery.Recovered recovered = Recovery.recover(dir, opener);
+        segments.putAll(recovered.segments());
+        if (recovered.last() == null) {
+            segments.put(1L, 0L);
+            try {
+                channel = createSegment(1);
+            } catch (IOException e) {
+                throw new JournalException("creating the first journal segment " + segmentPath(1) + " failed: "
+                        + describe(e), e);
+            }
+            start(1, HEADER_BYTES, 1);
+        } else {
+            channel = recovered.last();
+            start(recovered.lastFirst(), recovered.end(), recovered.nextSequence());
+        }
+    }
+
+    private void start(long first, long end, long next) {
+        currentFirst = first;
+        writePosition = end;
+        nextSequence = next;
+        committedFirst = first;
+        committedOffset = end;
+        committedSequence = next - 1;
+        refreshStats();
+    }
+
+    // ---- writing ----
+
+    /** Seals the current segment (forcing what it holds) and starts a new one at {@code first}. */
+    private void roll(long first) throws JournalException {
+        Path file = segmentPath(first);
+        try {
+            if (unforced) {
+                channel.force(false);
+                unforced = false;
+            }
+            segments.put(first, 0L);
+            FileChannel next = createSegment(first);
+            closeQuietly(channel);
+            segments.put(currentFirst, writePosition);
+            channel = next;
+            currentFirst = first;
+            writePosition = HEADER_BYTES;
+        } catch (IOException | RuntimeException | Error e) {
+            throw fail("rolling journal " + dir + " over to new segment " + file + " failed: " + describe(e), e);
+        } finally {
+            refreshStats();
+        }
+    }
+
+    /** Creates a segment holding just its header, forced, with its name forced into the directory. */
+    private FileChannel createSegment(long first) throws IOException {
+        FileChannel created = opener.open(segmentPath(first), CREATE);
+        try {
+            writeFully(created, SegmentFormat.header(first), 0);
+            created.position(HEADER_BYTES);
+            created.force(true);
+            forceDirectory(dir);
+            return created;
+        } catch (IOException e) {
+            closeQuietly(created);
+            throw e;
+        }
+    }
+
+    /** Deletes, newest first, every segment after {@code first}, then forces the directory. */
+    private void deleteSegmentsAfter(long first) throws IOException {
+        List<Long> after = new ArrayList<>(segments.tailMap(first, false).descendingKeySet());
+        for (long later : after) {
+            Files.deleteIfExists(segmentPath(later));
+            segments.remove(later);
+        }
+        if (!after.isEmpty()) {
+            forceDirectory(dir);
+            refreshStats();
+        }
+    }
+
+    /** Frame headers (slices of one direct buffer) for {@code count} entries, a gather array for {@code buffers}. */
+    private void ensureScratch(int count, int buffers) {
+        if (frameHeaders.length < count) {
+            int capacity = Math.max(count, Math.max(64, frameHeaders.length * 2));
+            ByteBuffer block = ByteBuffer.allocateDirect(capacity * FRAME_HEADER_BYTES);
+            frameHeaders = new ByteBuffer[capacity];
+            for (int i = 0; i < capacity; i++) {
+                frameHeaders[i] = block.slice(i * FRAME_HEADER_BYTES, FRAME_HEADER_BYTES);
+            }
+        }
+        if (gather.length < buffers) {
+            gather = new ByteBuffer[Math.max(buffers, Math.max(128, gather.length * 2))];
+        }
+    }
+
+    /** Writes the buffers at the channel's position: one gathering write per 8 MiB, repeated until all is written. */
+    private static void writeFully(FileChannel channel, ByteBuffer[] buffers, int count) throws IOException {
+        int from = 0;
+        while (from < count) {
+            int to = from + 1;
+            long bytes = buffers[from].remaining();
+            while (to < count && bytes + buffers[to].remaining() <= WRITE_CALL_BYTES) {
+                bytes += buffers[to++].remaining();
+            }
+            channel.write(buffers, from, to - from);
+            while (from < count && !buffers[from].hasRemaining()) {
+                from++;
+            }
+        }
+    }
+
+    static void writeFully(FileChannel channel, ByteBuffer buffer, long position) throws IOException {
+        long at = position;
+        while (buffer.hasRemaining()) {
+            at += channel.write(buffer, at);
+        }
+    }
+
+    // ---- state ----
+
+    /**
+     * Marks the journal failed: bytes of unknown fate may follow the committed ones, so nothing is
+     * appended before a rollback. Returns the exception to throw for an I/O failure; an unchecked
+     * exception or error (an interrupted channel, no direct memory) is thrown on as it is.
+     */
+    private JournalException fail(String message, Throwable cause) {
+        JournalException failed = new JournalException(message, cause);
+        failure = failed;
+        if (cause instanceof RuntimeException unchecked) {
+            throw unchecked;
+        }
+        if (cause instanceof Error error) {
+            throw error;
+        }
+        return failed;
+    }
+
+    private void checkOpen() throws JournalException {
+        if (closed) {
+            throw new JournalException("journal " + dir + " is closed");
+        }
+    }
+
+    private void checkWritable() throws JournalException {
+        checkOpen();
+        JournalException failed = failure;
+        if (failed != null) {
+            throw new JournalException("journal " + dir + " is failed and takes nothing before rollback() succeeds;"
+                    + " it failed because " + failed.getMessage(), failed);
+        }
+    }
+
+    private void refreshStats() {
+        long sealed = 0;
+        for (var entry : segments.entrySet()) {
+            if (entry.getKey() != currentFirst) {
+                sealed += entry.getValue();
+            }
+        }
+        statSealedBytes = sealed;
+        statSegments = segments.size();
+        statFirstSequence = segments.isEmpty() ? nextSequence : segments.firstKey();
+    }
+
+    private Path segmentPath(long first) {
+        return dir.resolve(SegmentFormat.fileName(first));
+    }
+
+    private static void forceDirectory(Path directory) throws IOException {
+        if (directory == null) {
+            return;
+        }
+        try (FileChannel channel = FileChannel.open(directory, READ)) {
+            channel.force(true);
+        }
+    }
+
+    static void closeQuietly(FileChannel channel) {
+        if (channel == null) {
+            return;
+        }
+        try {
+            channel.close();
+        } catch (IOException e) {
+            LOG.debug("Closing a journal segment failed: {}", e.getMessage());
+        }
+    }
+
+    static String describe(Throwable e) {
+        return e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName();
+    }
+}
