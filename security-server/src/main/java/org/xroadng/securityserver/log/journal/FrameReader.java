@@ -92,6 +92,10 @@ final class FrameReader {
         int length = buffer.getInt(at);
         int storedCrc = buffer.getInt(at + 4);
         long sequence = buffer.getLong(at + 8);
+        if (length == 0 && storedCrc == 0 && sequence == 0) {
+            // The zeros the writer lays down ahead of its frames (Journal preallocates): the end of them.
+            return false;
+        }
         if (length < 0 || length > Journal.MAX_PAYLOAD_BYTES) {
             problem = "frame length " + Integer.toUnsignedString(length) + " is above the limit of "
                     + Journal.MAX_PAYLOAD_BYTES + " bytes";

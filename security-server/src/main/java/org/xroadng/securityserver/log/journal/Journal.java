@@ -58,6 +58,8 @@ public final class Journal implements AutoCloseable {
 
     /** The largest payload an entry may have: 64 MiB. */
     public static final int MAX_PAYLOAD_BYTES = 64 * 1024 * 1024;
+    static final long PREALLOCATE_BYTES = 4L * 1024 * 1024;
+    private static final ByteBuffer ZEROS = ByteBuffer.allocateDirect(256 * 1024).asReadOnlyBuffer();
 
     private static final Logger LOG = LoggerFactory.getLogger(Journal.class);
     private static final Set<OpenOption> READ_ONLY = Set.of(READ);
@@ -106,7 +108,7 @@ public final class Journal implements AutoCloseable {
 
     /** Opens the channels of segment files; a test seam for failing disks. */
     @FunctionalInterface
-    interface ChannelOpener {
+    public interface ChannelOpener {
         FileChannel open(Path file, Set<? extends OpenOption> options) throws IOException;
     }
 
@@ -120,6 +122,8 @@ public final class Journal implements AutoCloseable {
     private FileChannel channel;
     private long currentFirst;
     private volatile long writePosition;
+    /** The current segment's length: its frames, then zeros laid down ahead of them. */
+    private long allocated;
     private boolean unforced;
     private volatile long nextSequence;
 
@@ -152,7 +156,7 @@ public final class Journal implements AutoCloseable {
     }
 
     /** As {@link #open(Path, Settings)}, with every segment channel coming from {@code opener}. */
-    static Journal open(Path dir, Settings settings, ChannelOpener opener) throws JournalException {
+    public static Journal open(Path dir, Settings settings, ChannelOpener opener) throws JournalException {
         Objects.requireNonNull(dir, "dir");
         Objects.requireNonNull(settings, "settings");
         Objects.requireNonNull(opener, "opener");
@@ -237,6 +241,7 @@ public final class Journal implements AutoCloseable {
         }
         unforced = true;
         try {
+            preallocate(writePosition + bytes);
             writeFully(channel, gather, filled);
         } catch (IOException | RuntimeException | Error e) {
             throw fail("appending " + count + " entries (sequences " + first + ".." + (first + count - 1) + ") to "
@@ -317,6 +322,7 @@ public final class Journal implements AutoCloseable {
         channel = reopened;
         currentFirst = committedFirst;
         writePosition = committedOffset;
+        allocated = committedOffset;
         nextSequence = committedSequence + 1;
         unforced = false;
         failure = null;
@@ -413,6 +419,11 @@ public final class Journal implements AutoCloseable {
         return deleted;
     }
 
+    /** Where the next frame goes in the current segment (its file may be longer: zeros laid down ahead). */
+    long writtenEnd() {
+        return writePosition;
+    }
+
     /** Segments on disk, their total bytes (appended but uncommitted ones included), the first sequence on disk. */
     public Stats stats() {
         return new Stats(statSegments, statSealedBytes + writePosition, statFirstSequence);
@@ -432,6 +443,14 @@ public final class Journal implements AutoCloseable {
                 rollback();
             } catch (JournalException e) {
                 LOG.warn("Closing journal {} without rolling back its uncommitted entries: {}", dir, e.getMessage());
+            }
+        }
+        if (failure == null && channel != null && allocated > writePosition) {
+            try {
+                channel.truncate(writePosition); // at rest, a segment ends with its last frame
+            } catch (IOException e) {
+                LOG.warn("Closing journal {} with zeros after its last frame (recovery cuts them off): {}", dir,
+                        describe(e));
             }
         }
         closed = true;
@@ -462,6 +481,7 @@ public final class Journal implements AutoCloseable {
     private void start(long first, long end, long next) {
         currentFirst = first;
         writePosition = end;
+        allocated = end;
         nextSequence = next;
         committedFirst = first;
         committedOffset = end;
@@ -475,8 +495,12 @@ public final class Journal implements AutoCloseable {
     private void roll(long first) throws JournalException {
         Path file = segmentPath(first);
         try {
-            if (unforced) {
-                channel.force(false);
+            boolean trim = allocated > writePosition;
+            if (trim) {
+                channel.truncate(writePosition); // a sealed segment ends with its last frame
+            }
+            if (unforced || trim) {
+                channel.force(trim);
                 unforced = false;
             }
             segments.put(first, 0L);
@@ -486,11 +510,33 @@ public final class Journal implements AutoCloseable {
             channel = next;
             currentFirst = first;
             writePosition = HEADER_BYTES;
+            allocated = HEADER_BYTES;
         } catch (IOException | RuntimeException | Error e) {
             throw fail("rolling journal " + dir + " over to new segment " + file + " failed: " + describe(e), e);
         } finally {
             refreshStats();
         }
+    }
+
+    /**
+     * Lays zeros down ahead of the frames, {@value #PREALLOCATE_BYTES} bytes at a time, so that the
+     * file already has its length and its blocks when frames are written over them: forcing a write
+     * that grows a file also forces its metadata (several device writes, milliseconds each), while
+     * forcing one that overwrites existing blocks is a single write. Readers stop at a zero frame
+     * header; recovery cuts the zeros off the last segment, and a sealed segment has none.
+     */
+    private void preallocate(long needed) throws IOException {
+        if (needed <= allocated) {
+            return;
+        }
+        long target = Math.max(needed, allocated + PREALLOCATE_BYTES);
+        long at = allocated;
+        while (at < target) {
+            ByteBuffer zeros = ZEROS.duplicate();
+            zeros.limit((int) Math.min(zeros.capacity(), target - at));
+            at += channel.write(zeros, at);
+        }
+        allocated = target;
     }
 
     /** Creates a segment holding just its header, forced, with its name forced into the directory. */

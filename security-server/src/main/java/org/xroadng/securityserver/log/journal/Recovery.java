@@ -119,6 +119,11 @@ final class Recovery {
                     first + reader.frames() - 1);
             last.truncate(end);
             last.force(true);
+        } else if (end < reader.size()) {
+            // The zeros laid down ahead of the frames: dropped, so nothing written before a crash past
+            // the last good frame can be read as a frame later; the writer lays new ones down.
+            last.truncate(end);
+            last.force(true);
         }
         last.position(end);
         return reader;

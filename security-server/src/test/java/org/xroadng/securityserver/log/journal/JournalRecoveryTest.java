@@ -66,6 +66,31 @@ class JournalRecoveryTest {
         }
     }
 
+    @Test
+    void crashWithZerosLaidAheadOfTheFrames_reopensWithEveryCommittedEntry() throws JournalException, IOException {
+        List<byte[]> written = payloads(1, 5, SIZE);
+        Path file;
+        byte[] atCrash;
+        try (Journal journal = Journal.open(dir, Journal.Settings.defaults())) {
+            journal.append(written);
+            journal.commit(true);
+            file = segments(dir).get(0);
+            assertTrue(Files.size(file) >= Journal.PREALLOCATE_BYTES,
+                    "the writer lays zeros down ahead, so a forced commit does not grow the file");
+            atCrash = Files.readAllBytes(file); // as a kill -9 would leave it: zeros after the frames
+        }
+        assertEquals(24 + 5L * FRAME, Files.size(file), "a closed journal ends with its last frame");
+        Files.write(file, atCrash);
+
+        try (Journal journal = Journal.open(dir, Journal.Settings.defaults())) {
+            assertEquals(5, journal.committedSequence());
+            assertEquals(24 + 5L * FRAME, Files.size(file), "recovery cuts the zeros off");
+            assertPayloads(written, replay(journal, 1));
+            assertEquals(6, journal.append(payloads(100, 1, SIZE)));
+            journal.commit(true);
+        }
+    }
+
     /** Reopens and checks: exactly {@code kept} entries, the last file cut to {@code size}, appends go on. */
     private void assertRecovered(List<byte[]> written, int kept, Path last, long size)
             throws JournalException, IOException {
