@@ -54,7 +54,8 @@ import org.xroadng.securityserver.log.journal.JournalException;
  * waiting appends (at most {@link MessageLogSettings#maxBatch()}) become one journal write, one
  * entry ({@link JournalEntry}) per exchange holding its rows and its access event, and one device
  * flush under {@link Durability#FSYNC}: an append's future completes only when its entry is
- * durable as {@link MessageLogSettings#durability()} says (except {@link Durability#ASYNC}), and
+ * durable as {@link MessageLogSettings#durability()} says (under {@link Durability#ASYNC} once
+ * queued, unless the exchange has an access event: that is written first whatever the setting), and
  * fails with a {@link MessageLogException} when it could not be kept. Then the same rows and
  * event go into H2 in the writer's transaction without forcing it; H2 writes its file in the
  * background, and every {@value #INDEX_SYNC_SECONDS} seconds (and on close) both databases are
@@ -273,7 +274,10 @@ public final class H2MessageLog implements MessageLog, AutoCloseable {
         } finally {
             closing.readLock().unlock();
         }
-        return settings.durability() == Durability.ASYNC ? CompletableFuture.completedFuture(null) : pending.future();
+        boolean accessEvent = accessLog != null && !AccessLoggingLog.subjectsOf(pending.record()).isEmpty();
+        // Asynchronous durability never covers an access event: a citizen's record is written before the answer.
+        return settings.durability() == Durability.ASYNC && !accessEvent ? CompletableFuture.completedFuture(null)
+                : pending.future();
     }
 
     /**

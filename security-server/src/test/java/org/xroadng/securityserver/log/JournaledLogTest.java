@@ -134,6 +134,18 @@ class JournaledLogTest {
     }
 
     @Test
+    void asyncDurability_anAccessEventIsStillWrittenBeforeTheAnswer()
+            throws InterruptedException, ExecutionException, TimeoutException, MessageLogException {
+        try (H2MessageLog log = H2MessageLog.open(dir.resolve("messagelog"), dir.resolve("accesslog"), KEY, bc, random,
+                clock, MessageLogSettings.defaults().withDurability(Durability.ASYNC), MessageLogListener.NONE)) {
+            for (int i = 0; i < 20; i++) {
+                log.append(exchange("async-" + i, List.of("EE" + i))).get(10, TimeUnit.SECONDS);
+                assertEquals(1, accessLog(log).eventsOf("EE" + i, 10).size(), "event " + i + " written before");
+            }
+        }
+    }
+
+    @Test
     void manyConcurrentExchanges_everyOneInBothLogsWithDistinctIndexes()
             throws InterruptedException, ExecutionException, TimeoutException, MessageLogException {
         try (H2MessageLog log = open()) {
