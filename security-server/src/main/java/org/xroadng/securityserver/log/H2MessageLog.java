@@ -35,6 +35,7 @@ import org.xroadng.protocol.store.Jdbc;
 import org.xroadng.protocol.store.StoreException;
 import org.xroadng.securityserver.log.journal.Journal;
 import org.xroadng.securityserver.log.journal.JournalException;
+import org.xroadng.securityserver.log.journal.JournalInUseException;
 
 /**
  * The message log and the access log of one server (DESIGN.md sections 6 and 7): every exchange
@@ -80,6 +81,8 @@ public final class H2MessageLog implements MessageLog, AutoCloseable {
     private static final long RETRY_INTERVAL_NANOS = TimeUnit.SECONDS.toNanos(1);
     static final int INDEX_SYNC_SECONDS = 2;
     private static final int REPLAY_BATCH = 256;
+    private static final String READ_ONLY = "the message log was opened while its server runs (the server holds its"
+            + " journal): it can be read, not written";
 
     private final Database db;
     /** The access log's database when this log opened it, closed with it. */
@@ -150,7 +153,8 @@ public final class H2MessageLog implements MessageLog, AutoCloseable {
      * the directory beside it ({@link #journalDir}) and, unless {@code accessLogFile} is null, the
      * access log in that H2 file; replays what the journal holds and the tables lack (after a
      * crash), forces both databases, and starts the writer; the chain continues from the last
-     * record. The databases keep H2's default write delay, so its background writer runs and
+     * record. While another process (its running server) holds the journal, the log is opened for
+     * reading what that server stored: appends fail, saying so. The databases keep H2's default write delay, so its background writer runs and
      * compacts the store.
      */
     public static H2MessageLog open(Path file, Path accessLogFile, MessageLogKey key, Provider provider,
@@ -189,11 +193,19 @@ public final class H2MessageLog implements MessageLog, AutoCloseable {
                 accessDb = Database.open(accessLogUrl, H2MerkleLog.DATABASE_NAME);
                 accessLog = H2AccessLog.in(accessDb);
             }
-            journal = Journal.open(journalDir, journalSettings, opener);
+            try {
+                journal = Journal.open(journalDir, journalSettings, opener);
+            } catch (JournalInUseException e) {
+                journal = null; // its server runs: read what the server stored, write nothing
+            }
             RecordCipher cipher = new RecordCipher(key, provider, random);
             H2MessageLog log = new H2MessageLog(db, accessLog, journal, cipher, random, clock, settings, listener,
                     db.inTransaction(RecordTable::head));
             log.accessDb = accessDb;
+            if (journal == null) {
+                log.unavailable = READ_ONLY;
+                return log;
+            }
             log.catchUp();
             log.syncIndex();
             if (log.indexBehind) {
@@ -212,7 +224,9 @@ public final class H2MessageLog implements MessageLog, AutoCloseable {
             db.close();
             throw new MessageLogException(e.getMessage(), e);
         } catch (MessageLogException e) {
-            journal.close();
+            if (journal != null) {
+                journal.close();
+            }
             if (accessDb != null) {
                 accessDb.close();
             }
@@ -256,6 +270,9 @@ public final class H2MessageLog implements MessageLog, AutoCloseable {
     }
 
     private CompletableFuture<Void> enqueue(Pending pending) {
+        if (journal == null) {
+            return CompletableFuture.failedFuture(new MessageLogException(READ_ONLY));
+        }
         closing.readLock().lock();
         try {
             if (closed) {
@@ -435,7 +452,9 @@ public final class H2MessageLog implements MessageLog, AutoCloseable {
                 interrupted = true;
             }
         }
-        journal.close();
+        if (journal != null) {
+            journal.close();
+        }
         if (accessDb != null) {
             accessDb.close();
         }

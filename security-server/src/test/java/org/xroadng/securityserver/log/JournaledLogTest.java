@@ -146,6 +146,26 @@ class JournaledLogTest {
     }
 
     @Test
+    void openedWhileItsServerRuns_readsWhatTheServerStoredAndWritesNothing()
+            throws InterruptedException, ExecutionException, TimeoutException, MessageLogException {
+        try (H2MessageLog server = open()) {
+            appendAll(server, "q-", 3, List.of("EE1"));
+            try (H2MessageLog tool = open()) {
+                assertTrue(tool.find("q-2", "provider").isPresent(), "an operator's tool reads the running server's log");
+                ExecutionException refused = assertThrows(ExecutionException.class,
+                        () -> tool.append(exchange("tool", List.of())).get(10, TimeUnit.SECONDS));
+                assertTrue(refused.getCause().getMessage().contains("opened while its server runs"),
+                        refused.getCause().getMessage());
+            }
+            appendAll(server, "later-", 3, List.of("EE1"));
+        }
+        try (H2MessageLog log = open()) {
+            assertEquals(12, intactRecords(log), "the tool left the server's journal and tables as they were");
+            assertEquals(6, accessLog(log).merkleLog().size());
+        }
+    }
+
+    @Test
     void manyConcurrentExchanges_everyOneInBothLogsWithDistinctIndexes()
             throws InterruptedException, ExecutionException, TimeoutException, MessageLogException {
         try (H2MessageLog log = open()) {

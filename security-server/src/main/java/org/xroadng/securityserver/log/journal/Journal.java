@@ -9,9 +9,12 @@ import static org.xroadng.securityserver.log.journal.SegmentFormat.HEADER_BYTES;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
 import java.nio.file.Files;
 import java.nio.file.OpenOption;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -59,6 +62,9 @@ public final class Journal implements AutoCloseable {
     /** The largest payload an entry may have: 64 MiB. */
     public static final int MAX_PAYLOAD_BYTES = 64 * 1024 * 1024;
     static final long PREALLOCATE_BYTES = 4L * 1024 * 1024;
+    static final String LOCK_FILE = "journal.lock";
+    private static final Set<StandardOpenOption> CREATE_LOCK = Set.of(StandardOpenOption.CREATE,
+            StandardOpenOption.WRITE);
     private static final ByteBuffer ZEROS = ByteBuffer.allocateDirect(256 * 1024).asReadOnlyBuffer();
 
     private static final Logger LOG = LoggerFactory.getLogger(Journal.class);
@@ -122,6 +128,8 @@ public final class Journal implements AutoCloseable {
     private FileChannel channel;
     private long currentFirst;
     private volatile long writePosition;
+    private FileChannel lockFile;
+    private FileLock lock;
     /** The current segment's length: its frames, then zeros laid down ahead of them. */
     private long allocated;
     private boolean unforced;
@@ -170,13 +178,62 @@ public final class Journal implements AutoCloseable {
             throw new JournalException("cannot create journal directory " + absolute + ": " + describe(e), e);
         }
         Journal journal = new Journal(absolute, settings, opener);
+        journal.lock();
         try {
             journal.recoverOrCreate();
         } catch (JournalException e) {
             closeQuietly(journal.channel);
+            journal.unlock();
             throw e;
         }
         return journal;
+    }
+
+    /**
+     * Takes the lock file {@value #LOCK_FILE} in the directory for this journal: one process (and
+     * one journal object in it) owns the directory while open.
+     *
+     * @throws JournalInUseException when another process or journal holds it
+     */
+    private void lock() throws JournalException {
+        Path file = dir.resolve(LOCK_FILE);
+        try {
+            lockFile = FileChannel.open(file, CREATE_LOCK);
+            try {
+                lock = lockFile.tryLock();
+            } catch (OverlappingFileLockException e) {
+                lock = null; // this JVM holds it already
+            }
+        } catch (IOException e) {
+            closeQuietly(lockFile);
+            throw new JournalException("cannot lock the journal with " + file + ": " + describe(e), e);
+        }
+        if (lock == null) {
+            closeQuietly(lockFile);
+            throw new JournalInUseException(dir);
+        }
+    }
+
+    private void unlock() {
+        try {
+            if (lock != null) {
+                lock.release();
+            }
+        } catch (IOException e) {
+            LOG.warn("releasing the lock of journal {} failed: {}", dir, describe(e));
+        }
+        closeQuietly(lockFile);
+    }
+
+    /**
+     * Lets go of the files as a process that dies does: no rollback, no trimming, the lock
+     * released. For tests that reopen a journal as it was at a crash.
+     */
+    void abandon() {
+        closed = true;
+        closeQuietly(channel);
+        channel = null;
+        unlock();
     }
 
     /** The sequence the next appended entry gets. */
@@ -456,6 +513,7 @@ public final class Journal implements AutoCloseable {
         closed = true;
         closeQuietly(channel);
         channel = null;
+        unlock();
     }
 
     // ---- opening ----

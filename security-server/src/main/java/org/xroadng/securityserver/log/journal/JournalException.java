@@ -6,7 +6,7 @@ package org.xroadng.securityserver.log.journal;
  * {@link Journal#append} or {@link Journal#commit} nothing that was not committed before may be
  * relied on, and the journal refuses appends until {@link Journal#rollback} succeeds.
  */
-public final class JournalException extends Exception {
+public class JournalException extends Exception {
 
     public JournalException(String message) {
         super(message);

@@ -189,6 +189,7 @@ class JournalFaultTest {
         disk.full(true);
         assertThrows(JournalException.class, () -> crashed.append(payloads(100, 1, 10)));
         // The process dies here, leaving an empty 00000000000000000006.journal.
+        crashed.abandon();
 
         try (Journal journal = Journal.open(dir, SMALL)) {
             assertEquals(24, Files.size(dir.resolve("00000000000000000006.journal")));

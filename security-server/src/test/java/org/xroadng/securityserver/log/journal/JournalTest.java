@@ -109,9 +109,27 @@ class JournalTest {
         assertEquals(forcesAtOpen, disk.forces());
         assertEquals(4, killed.committedSequence());
         // The process dies here: no close. A new process finds the entries in the file.
+        killed.abandon();
         try (Journal journal = open()) {
             assertEquals(5, journal.nextSequence());
             assertPayloads(payloads(1, 4, 300), replay(journal, 1));
+        }
+    }
+
+    @Test
+    void secondOpenerWhileOpen_refusedAndTheOwnerGoesOn() throws JournalException {
+        try (Journal owner = open()) {
+            owner.append(payloads(1, 3, 100));
+            owner.commit(true);
+
+            JournalInUseException refused = assertThrows(JournalInUseException.class, this::open);
+            assertTrue(refused.getMessage().contains("in use by another process"), refused.getMessage());
+
+            owner.append(payloads(4, 2, 100));
+            owner.commit(true);
+        }
+        try (Journal journal = open()) {
+            assertPayloads(payloads(1, 5, 100), replay(journal, 1));
         }
     }
 
