@@ -89,6 +89,8 @@ class DemoTest {
                     java.net.http.HttpRequest.newBuilder(URI.create(server.path("admin").asText() + "/metrics")).build(),
                     java.net.http.HttpResponse.BodyHandlers.ofString());
             assertTrue(metrics.body().contains("xroad_server_problems 0.0"), metrics.body());
+            assertTrue(metrics.body().contains("xroad_message_log_journal_segments 1.0"), metrics.body());
+            assertTrue(metrics.body().matches("(?s).*xroad_message_log_journal_bytes [1-9].*"), metrics.body());
         }
 
         URI registry = URI.create(network.path("registry").path("url").asText());

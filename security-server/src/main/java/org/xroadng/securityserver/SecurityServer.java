@@ -114,6 +114,7 @@ public final class SecurityServer implements AutoCloseable {
             SecurityServer server = start(home, configuration, new TimestampGuardedLog(messageLog, health),
                     accessLogging, provider, random, clock);
             server.timestamper = timestamper;
+            server.metrics.messageLogJournal(messageLog::journalStats);
             return server;
         } catch (IOException | RuntimeException e) {
             timestamper.close();

@@ -235,6 +235,11 @@ public final class H2MessageLog implements MessageLog, AutoCloseable {
         }
     }
 
+    /** What the journal holds on disk, for metrics; empty when this log was opened for reading only. */
+    public Optional<Journal.Stats> journalStats() {
+        return journal == null ? Optional.empty() : Optional.of(journal.stats());
+    }
+
     /** The access log this log writes, if it keeps one: for the accessLog service and checkpoints. */
     public Optional<H2AccessLog> accessLog() {
         return Optional.ofNullable(accessLog);

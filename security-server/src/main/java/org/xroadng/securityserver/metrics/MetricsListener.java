@@ -40,7 +40,6 @@ public final class MetricsListener implements ExchangeListener {
         counter("xroad_signatures_total", "side", side, "operation", made ? "sign" : "verify").increment();
     }
 
-    /** The current metrics in the Prometheus text exposition format. */
     /**
      * Gauges of the access log (DESIGN.md sections 7 and 9): {@code xroad_access_log_events} (its
      * size) and {@code xroad_access_log_unwitnessed_events} (events not yet covered by a checkpoint
@@ -56,6 +55,22 @@ public final class MetricsListener implements ExchangeListener {
                         () -> status.get().map(s -> (double) (s.size()
                                 - (s.witnessedSize() == null ? 0 : s.witnessedSize()))).orElse(Double.NaN))
                 .description("access log events not yet covered by a witnessed checkpoint").register(registry);
+    }
+
+    /**
+     * Gauges of the message log's journal: {@code xroad_message_log_journal_bytes} and
+     * {@code xroad_message_log_journal_segments}, what it holds on disk. Segments are deleted once
+     * the tables hold them durably (every few seconds), so a number that keeps growing says the
+     * tables cannot be forced: look at the server's log and disk.
+     */
+    public void messageLogJournal(java.util.function.Supplier<java.util.Optional<
+            org.xroadng.securityserver.log.journal.Journal.Stats>> stats) {
+        io.micrometer.core.instrument.Gauge.builder("xroad.message.log.journal.bytes",
+                        () -> stats.get().map(s -> (double) s.bytes()).orElse(Double.NaN))
+                .description("bytes in the message log's journal not yet released").register(registry);
+        io.micrometer.core.instrument.Gauge.builder("xroad.message.log.journal.segments",
+                        () -> stats.get().map(s -> (double) s.segments()).orElse(Double.NaN))
+                .description("segment files in the message log's journal").register(registry);
     }
 
     /**
@@ -112,6 +127,7 @@ public final class MetricsListener implements ExchangeListener {
         builder.register(registry);
     }
 
+    /** The current metrics in the Prometheus text exposition format. */
     public String scrape() {
         return registry.scrape();
     }
