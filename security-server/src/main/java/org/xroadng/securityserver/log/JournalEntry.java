@@ -40,7 +40,11 @@ record JournalEntry(List<LogRow> rows, Access access) {
     }
 
     byte[] encode() {
-        LogRow.Encoder e = new LogRow.Encoder();
+        int size = 64 + (access == null ? 0 : access.entry().length + 64);
+        for (LogRow r : rows) {
+            size += 512 + r.bodySealed().length + (r.signature() == null ? 0 : r.signature().length());
+        }
+        LogRow.Encoder e = new LogRow.Encoder(size);
         e.bytes(new byte[] {VERSION});
         e.longValue(rows.size());
         for (LogRow r : rows) {

@@ -3,8 +3,10 @@ package org.xroadng.securityserver.log;
 import java.io.ByteArrayOutputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.security.DigestOutputStream;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
@@ -68,8 +70,28 @@ record LogRow(long id, String side, String kind, String queryId, String requestI
 
     /** The canonical encoding described in the class comment. */
     static final class Encoder {
-        private final ByteArrayOutputStream buffer = new ByteArrayOutputStream(512);
-        private final DataOutputStream out = new DataOutputStream(buffer);
+        private final ByteArrayOutputStream buffer;
+        private final DataOutputStream out;
+
+        Encoder() {
+            this(512);
+        }
+
+        /** Into a buffer of {@code capacity} bytes to start with (it grows when more come). */
+        Encoder(int capacity) {
+            buffer = new ByteArrayOutputStream(capacity);
+            out = new DataOutputStream(buffer);
+        }
+
+        private Encoder(MessageDigest digest) {
+            buffer = null;
+            out = new DataOutputStream(new DigestOutputStream(OutputStream.nullOutputStream(), digest));
+        }
+
+        /** Straight into {@code digest}, keeping nothing: {@link #done()} is not for this one. */
+        static Encoder into(MessageDigest digest) {
+            return new Encoder(digest);
+        }
 
         void string(String value) {
             bytes(value == null ? null : value.getBytes(StandardCharsets.UTF_8));

@@ -52,17 +52,22 @@ public record RecordFields(long id, String side, String kind, String queryId, St
         return prevHash.clone();
     }
 
-    /** SHA-256(prevHash || canonical bytes). */
+    /** SHA-256(prevHash || canonical bytes), the bytes streamed into the digest as they are encoded. */
     public byte[] recordHash() {
         MessageDigest sha = LogRow.sha256();
         sha.update(prevHash);
-        sha.update(canonicalBytes());
+        encode(LogRow.Encoder.into(sha));
         return sha.digest();
     }
 
     /** The canonical encoding of the fields (without the previous hash). */
     public byte[] canonicalBytes() {
-        LogRow.Encoder e = new LogRow.Encoder();
+        LogRow.Encoder e = new LogRow.Encoder(256 + (signature == null ? 0 : signature.length()));
+        encode(e);
+        return e.done();
+    }
+
+    private void encode(LogRow.Encoder e) {
         e.string(HASH_DOMAIN);
         e.longValue(id);
         e.string(side);
@@ -84,6 +89,5 @@ public record RecordFields(long id, String side, String kind, String queryId, St
         e.string(signature);
         e.bytes(bodySha256);
         e.bytes(sealedBodySha256);
-        return e.done();
     }
 }

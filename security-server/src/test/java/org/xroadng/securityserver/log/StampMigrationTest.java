@@ -20,7 +20,8 @@ import org.xroadng.protocol.store.Jdbc;
 
 /**
  * A message log written before migration V5 (stamps as columns of message_record) keeps every
- * record's stamp and its unstamped records once opened: V5 moves the stamps into record_stamp.
+ * record's stamp and its unstamped records once opened: V5 moves the stamps into record_stamp; one
+ * written before V6 (bodies as large objects) keeps its bodies and its chain: V6 stores them inline.
  */
 class StampMigrationTest {
 
@@ -65,6 +66,45 @@ class StampMigrationTest {
                 assertEquals(1, StampTable.countUnstamped(c));
                 assertEquals(List.of(3L), StampTable.unstamped(c, 10, Long.MAX_VALUE).stream().map(StampTable.Unstamped::id).toList());
             }
+        }
+    }
+
+    @Test
+    void bodiesStoredAsLargeObjectsBeforeV6_decryptAndChainAfterOpening()
+            throws SQLException, MessageLogException, java.security.GeneralSecurityException {
+        Path file = dir.resolve("messagelog");
+        JdbcDataSource source = new JdbcDataSource();
+        source.setURL(H2MessageLog.jdbcUrl(file));
+        source.setUser("messagelog");
+        source.setPassword("");
+        Flyway.configure().dataSource(source).locations("classpath:db/messagelog").target("5").load().migrate();
+        MessageLogKey key = MessageLogKey.of(filled(5));
+        RecordCipher cipher = new RecordCipher(key, new BouncyCastleProvider(), new SecureRandom());
+        Instant at = Instant.parse("2026-03-01T10:00:00Z");
+        List<LogRow> rows = new java.util.ArrayList<>();
+        List<byte[]> hashes = new java.util.ArrayList<>();
+        byte[] prev = LogRow.GENESIS;
+        for (long id = 1; id <= 2; id++) {
+            String kind = id == 1 ? LogRow.REQUEST : LogRow.RESPONSE;
+            byte[] body = ("{\"body\":" + id + "}").getBytes(java.nio.charset.StandardCharsets.UTF_8);
+            byte[] sealed = cipher.seal(body, LogRow.associatedData(id, "provider", kind, "q-1", "r-1"));
+            LogRow row = new LogRow(id, "provider", kind, "q-1", "r-1", "DEMO/GOV/1002/tax",
+                    "DEMO/GOV/1001/population/person", "GET", "/person", null, null, null, List.of(), List.of(),
+                    id == 1 ? null : 200, at, at, "jws-" + id, LogRow.sha256().digest(body), sealed, prev);
+            prev = row.recordHash();
+            rows.add(row);
+            hashes.add(prev);
+        }
+        try (Connection c = source.getConnection()) {
+            RecordTable.insert(c, rows, hashes);
+        }
+
+        try (H2MessageLog log = H2MessageLog.open(file, key, new BouncyCastleProvider(), new SecureRandom(),
+                Clock.systemUTC(), MessageLogSettings.defaults(), MessageLogListener.NONE)) {
+            StoredExchange exchange = log.find("q-1", "provider").orElseThrow();
+            assertEquals("{\"body\":2}", new String(exchange.exchange().responseBody(),
+                    java.nio.charset.StandardCharsets.UTF_8));
+            assertEquals(new ChainVerification.Intact(2, java.util.HexFormat.of().formatHex(prev)), log.verifyChain());
         }
     }
 
