@@ -547,8 +547,11 @@ public final class H2MessageLog implements MessageLog, AutoCloseable {
                     write(batch);
                 }
             } catch (Throwable e) {
-                // Keep the writer alive, whatever failed (an OutOfMemoryError sealing a large body, a bug):
-                // this batch did not happen.
+                // Keep the writer alive, whatever failed (an OutOfMemoryError sealing a large body, a bug).
+                // The batch's answers fail; if the journal kept it meanwhile, the tables are brought up to
+                // the journal before the next batch, so they never miss a record the chain goes on from.
+                journalFailed = journal.isFailed();
+                indexBehind = true;
                 fail(batch, new MessageLogException("message log writer failed: " + e, e));
             }
             batch.clear();
