@@ -251,17 +251,24 @@ final class BenchCommand {
                         run.cpu().map(u -> String.format("%.2f of %d", u.coresUsed(), cores)).orElse("-"));
             }
             table.print(out);
-            HttpLoad.Result withLog = runs.stream().filter(r -> r.signed() && r.column().startsWith("logs on"))
-                    .map(Measured::load).findFirst().orElse(null);
-            HttpLoad.Result withoutLog = runs.stream().filter(r -> r.column().equals("logs off")).map(Measured::load)
-                    .findFirst().orElseThrow();
-            HttpLoad.Result direct = runs.stream().filter(r -> !r.signed()).map(Measured::load).findFirst().orElseThrow();
-            out.printf("signed exchanges (log off) run at %.1f%% of the IS's own rate (%.1fx slower)%n",
-                    100 * withoutLog.perSecond() / direct.perSecond(), direct.perSecond() / withoutLog.perSecond());
-            if (withLog != null) {
-                out.printf("the message log costs %.1f%% of the throughput (%,.0f/s with, %,.0f/s without)%n",
-                        100 * (1 - withLog.perSecond() / withoutLog.perSecond()), withLog.perSecond(),
-                        withoutLog.perSecond());
+            if (rate > 0) {
+                // Every path was offered the same load: throughput says nothing, the latencies do.
+                out.printf("at a fixed rate, compare latencies: a path that cannot carry %.0f requests/s falls"
+                        + " behind and its latencies grow with the run%n", rate);
+            } else {
+                HttpLoad.Result withLog = runs.stream().filter(r -> r.signed() && r.column().startsWith("logs on"))
+                        .map(Measured::load).findFirst().orElse(null);
+                HttpLoad.Result withoutLog = runs.stream().filter(r -> r.column().equals("logs off"))
+                        .map(Measured::load).findFirst().orElseThrow();
+                HttpLoad.Result direct = runs.stream().filter(r -> !r.signed()).map(Measured::load).findFirst()
+                        .orElseThrow();
+                out.printf("signed exchanges (log off) run at %.1f%% of the IS's own rate (%.1fx slower)%n",
+                        100 * withoutLog.perSecond() / direct.perSecond(), direct.perSecond() / withoutLog.perSecond());
+                if (withLog != null) {
+                    out.printf("the message log costs %.1f%% of the throughput (%,.0f/s with, %,.0f/s without)%n",
+                            100 * (1 - withLog.perSecond() / withoutLog.perSecond()), withLog.perSecond(),
+                            withoutLog.perSecond());
+                }
             }
             if (cpu.isEmpty()) {
                 out.println("where the CPU went: not known (this JVM does not measure thread or process CPU time)");
