@@ -152,8 +152,9 @@ final class BenchCommand {
                             + " without its numbers), as a share of the process's CPU and in CPU microseconds per"
                             + " request; 'JVM (GC, JIT, other)' is the process's CPU beyond its Java threads'."})
     static final class Exchange implements Runnable {
-        /** Thread groups shown by name in the CPU table; the rest are summed. */
+        /** Thread groups shown by name in the CPU table, if they took 0.5% of the CPU in a run; the rest are summed. */
         private static final int TOP_GROUPS = 9;
+        private static final double MIN_GROUP_SHARE = 0.005;
 
         private final Services services;
 
@@ -304,7 +305,7 @@ final class BenchCommand {
          */
         private static void printCpu(PrintWriter out, List<Measured> runs, EcdsaCost ecdsa) {
             List<CpuProfile.Usage> usages = runs.stream().map(r -> r.cpu().orElseThrow()).toList();
-            List<String> top = CpuProfile.topGroups(usages, TOP_GROUPS);
+            List<String> top = CpuProfile.topGroups(usages, TOP_GROUPS, MIN_GROUP_SHARE);
             List<String> header = new ArrayList<>(List.of("THREADS"));
             for (Measured run : runs) {
                 header.add(run.column().toUpperCase(Locale.ROOT) + " % CPU");
@@ -332,7 +333,8 @@ final class BenchCommand {
                         continue;
                     }
                     cells.add(String.format("%.1f%%", 100.0 * nanos / usage.processCpuNanos()));
-                    cells.add(requests == 0 ? "-" : String.format("%,.0f", nanos / 1e3 / requests));
+                    double micros = requests == 0 ? 0 : nanos / 1e3 / requests;
+                    cells.add(requests == 0 ? "-" : String.format(micros < 10 ? "%.1f" : "%,.0f", micros));
                 }
                 table.row(cells.toArray());
             }

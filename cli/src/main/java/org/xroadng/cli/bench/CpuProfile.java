@@ -142,16 +142,17 @@ public final class CpuProfile {
     }
 
     /**
-     * The {@code limit} groups with the largest share of CPU in any of the usages, in order of their
-     * largest share.
+     * At most {@code limit} groups that took at least {@code minShare} (0..1) of the process's CPU
+     * in one of the usages, in order of their largest share.
      */
-    public static List<String> topGroups(Collection<Usage> usages, int limit) {
+    public static List<String> topGroups(Collection<Usage> usages, int limit, double minShare) {
         Map<String, Double> largest = new HashMap<>();
         for (Usage usage : usages) {
             for (String group : usage.byGroup().keySet()) {
                 largest.merge(group, usage.share(group), Math::max);
             }
         }
+        largest.values().removeIf(share -> share < minShare);
         List<String> groups = new ArrayList<>(largest.keySet());
         groups.sort(Comparator.comparing((String g) -> -largest.get(g)).thenComparing(Comparator.naturalOrder()));
         return List.copyOf(groups.subList(0, Math.min(limit, groups.size())));

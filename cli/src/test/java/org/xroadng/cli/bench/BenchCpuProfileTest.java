@@ -99,12 +99,14 @@ class BenchCpuProfileTest {
     }
 
     @Test
-    void topGroups_largestShareInAnyRunFirst() {
-        CpuProfile.Usage signed = new CpuProfile.Usage(1, 100, Map.of("proxy-io", 60L, "bench-load", 5L), 35);
-        CpuProfile.Usage direct = new CpuProfile.Usage(1, 100, Map.of("bench-load", 50L, "bench-is", 45L), 5);
+    void topGroups_largestShareInAnyRunFirstTinyOnesLeftOut() {
+        CpuProfile.Usage signed = new CpuProfile.Usage(1, 1000, Map.of("proxy-io", 600L, "bench-load", 50L,
+                "H2 File Lock Watchdog", 1L), 349);
+        CpuProfile.Usage direct = new CpuProfile.Usage(1, 1000, Map.of("bench-load", 500L, "bench-is", 450L), 50);
 
-        assertEquals(List.of("proxy-io", "bench-load", "bench-is"), CpuProfile.topGroups(List.of(signed, direct), 5));
-        assertEquals(List.of("proxy-io", "bench-load"), CpuProfile.topGroups(List.of(signed, direct), 2));
+        assertEquals(List.of("proxy-io", "bench-load", "bench-is"),
+                CpuProfile.topGroups(List.of(signed, direct), 5, 0.005));
+        assertEquals(List.of("proxy-io", "bench-load"), CpuProfile.topGroups(List.of(signed, direct), 2, 0.005));
     }
 
     @Test
