@@ -1,5 +1,6 @@
 package org.xroadng.cli;
 
+import java.io.PrintWriter;
 import java.security.GeneralSecurityException;
 import java.security.KeyPair;
 import java.security.Provider;
@@ -7,11 +8,19 @@ import java.security.Security;
 import java.security.Signature;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
 import org.bouncycastle.asn1.x500.X500Name;
 import org.xroadng.certs.Keys;
 import org.xroadng.certs.ca.CertificateKind;
 import org.xroadng.certs.ca.X509Issuer;
+import org.xroadng.cli.bench.CpuProfile;
+import org.xroadng.cli.bench.EcdsaCost;
+import org.xroadng.cli.bench.ExchangeBench;
+import org.xroadng.cli.bench.HttpLoad;
 import org.xroadng.protocol.jws.JcaSigningKey;
 import org.xroadng.protocol.jws.JwsSigner;
 import org.xroadng.protocol.jws.JwsVerificationException;
@@ -131,12 +140,22 @@ final class BenchCommand {
     }
 
     @Command(name = "exchange", mixinStandardHelpOptions = true,
-            description = "Signed, logged exchanges per second: starts the demo network in a temporary directory with a"
-                    + " trivial provider IS, drives C keep-alive clients through consumer server -> provider server ->"
-                    + " IS for N seconds, then the same load straight to the IS, and prints requests/s and latency"
+            description = {"Signed, logged exchanges per second: starts the demo network in a temporary directory with"
+                    + " a trivial provider IS, drives C keep-alive clients through consumer server -> provider server"
+                    + " -> IS for N seconds, then the same load straight to the IS, and prints requests/s and latency"
                     + " percentiles; with the message log on and off, in one run. Run with JAVA_OPTS=-Xmx256m to hold"
-                    + " the servers to a 256 MB heap.")
+                    + " the servers to a 256 MB heap.",
+                    "First it measures ES256 sign and verify (Bouncy Castle, as the servers call it, one thread) and"
+                            + " prints the ceiling: cores / (2 signs + 2 verifications) exchanges/s; each run's"
+                            + " requests/s are also given as a share of it. Everything runs in this one JVM: for each"
+                            + " run it prints the cores used and where the CPU went, by thread group (thread name"
+                            + " without its numbers), as a share of the process's CPU and in CPU microseconds per"
+                            + " request; 'JVM (GC, JIT, other)' is the process's CPU beyond its Java threads'."})
     static final class Exchange implements Runnable {
+        /** Thread groups shown by name in the CPU table, if they took 0.5% of the CPU in a run; the rest are summed. */
+        private static final int TOP_GROUPS = 9;
+        private static final double MIN_GROUP_SHARE = 0.005;
+
         private final Services services;
 
         @Option(names = {"-c", "--connections"}, defaultValue = "32", description = "Concurrent keep-alive clients (default: ${DEFAULT-VALUE})")
@@ -148,9 +167,11 @@ final class BenchCommand {
         @Option(names = "--warmup", defaultValue = "5", description = "Warm-up seconds before measuring (default: ${DEFAULT-VALUE})")
         int warmup;
 
-        @Option(names = "--message-log", negatable = true, defaultValue = "true",
-                description = "Also measure with the servers' message and access logs on, in the same run"
-                        + " (default: ${DEFAULT-VALUE}; --no-message-log measures only without)")
+        // Named by its negative form: picocli sets a negatable option to the opposite of its default
+        // when the option's own name is given, so "--message-log" with default true would mean off.
+        @Option(names = "--no-message-log", negatable = true, defaultValue = "true",
+                description = "--no-message-log measures only with the servers' message and access logs off; by"
+                        + " default with them on and off, in the same run")
         boolean messageLog;
 
         @Option(names = "--durability", defaultValue = "fsync", converter = DurabilityText.class,
@@ -159,12 +180,17 @@ final class BenchCommand {
         org.xroadng.securityserver.log.Durability durability;
 
         @Option(names = "--rate", defaultValue = "0",
-                description = "Fixed total request rate per second, latency measured from the schedule; 0 = as fast as"
-                        + " answers come (default: ${DEFAULT-VALUE})")
+                description = "Fixed total request rate per second, latency measured from when each request was due"
+                        + " (no coordinated omission); 0 = as fast as answers come (default: ${DEFAULT-VALUE})")
         double rate;
 
         Exchange(Services services) {
             this.services = services;
+        }
+
+        /** One measured run: what the load saw and, where the JVM tells, the CPU it took. */
+        private record Measured(String path, String column, boolean signed, HttpLoad.Result load,
+                                Optional<CpuProfile.Usage> cpu) {
         }
 
         @Override
@@ -173,41 +199,41 @@ final class BenchCommand {
                     || rate < 0) {
                 throw new UserError("--connections must be 1..1000, --seconds 1..3600, --warmup 0..600, --rate >= 0");
             }
-            services.out().printf("%d connections, %s, %d s warm-up, %d s measured per run, %d cores, max heap %d MB%n",
+            PrintWriter out = services.out();
+            int cores = Runtime.getRuntime().availableProcessors();
+            out.printf("%d connections, %s, %d s warm-up, %d s measured per run, %d cores, max heap %d MB%n",
                     connections, rate > 0 ? String.format("%.0f requests/s", rate) : "closed loop", warmup, seconds,
-                    Runtime.getRuntime().availableProcessors(), Runtime.getRuntime().maxMemory() / (1024 * 1024));
-            services.out().flush();
+                    cores, Runtime.getRuntime().maxMemory() / (1024 * 1024));
+            out.flush();
+            EcdsaCost ecdsa;
             try {
-                Table table = new Table("PATH", "REQUESTS/S", "ERRORS", "P50 ms", "P90 ms", "P99 ms", "P99.9 ms", "MAX ms");
-                org.xroadng.cli.bench.HttpLoad.Result withLog = null;
-                org.xroadng.cli.bench.HttpLoad.Result withoutLog = null;
-                org.xroadng.cli.bench.HttpLoad.Result direct = null;
+                ecdsa = EcdsaCost.measure(services.provider(), services.random(), services.clock(),
+                        Duration.ofSeconds(1), Duration.ofMillis(1500));
+            } catch (SigningException | JwsVerificationException e) {
+                throw new UserError("measuring ES256 failed: " + e.getMessage(), e);
+            }
+            out.printf("ES256 (%s, 1 thread, CPU time): sign %.1f µs, verify %.1f µs%n", services.provider().getName(),
+                    ecdsa.signMicros(), ecdsa.verifyMicros());
+            out.printf("ceiling: %d cores / (%d signs + %d verifications = %.0f µs per exchange) = %,.0f exchanges/s"
+                            + " if the servers did nothing else%n", cores, EcdsaCost.SIGNATURES_PER_EXCHANGE,
+                    EcdsaCost.VERIFICATIONS_PER_EXCHANGE, ecdsa.exchangeMicros(), ecdsa.ceiling(cores));
+            out.flush();
+            Optional<CpuProfile> cpu = CpuProfile.ofThisJvm();
+            List<Measured> runs = new ArrayList<>();
+            try {
                 for (boolean log : messageLog ? new boolean[] {true, false} : new boolean[] {false}) {
-                    try (org.xroadng.cli.bench.ExchangeBench bench = org.xroadng.cli.bench.ExchangeBench.start(log,
-                            durability, services.provider(), services.random(), services.clock())) {
-                        var result = new org.xroadng.cli.bench.HttpLoad(bench.clientProxy(),
-                                org.xroadng.cli.bench.ExchangeBench.PATH, org.xroadng.cli.bench.ExchangeBench.HEADERS)
-                                .run(connections, rate, java.time.Duration.ofSeconds(warmup), java.time.Duration.ofSeconds(seconds));
-                        row(table, "consumer SS -> provider SS -> IS, logs " + (log ? "on (" + durability.name()
-                                .toLowerCase(java.util.Locale.ROOT) + ")" : "off"), result);
-                        if (log) {
-                            withLog = result;
-                        } else {
-                            withoutLog = result;
-                            direct = new org.xroadng.cli.bench.HttpLoad(bench.providerIs(), "/EE38001010001", java.util.Map.of())
-                                    .run(connections, rate, java.time.Duration.ofSeconds(Math.min(warmup, 2)),
-                                            java.time.Duration.ofSeconds(seconds));
+                    try (ExchangeBench bench = ExchangeBench.start(log, durability, services.provider(),
+                            services.random(), services.clock())) {
+                        String logs = log ? "on (" + durability.name().toLowerCase(Locale.ROOT) + ")" : "off";
+                        runs.add(measure("consumer SS -> provider SS -> IS, logs " + logs, "logs " + logs, true,
+                                new HttpLoad(bench.clientProxy(), ExchangeBench.PATH, ExchangeBench.HEADERS),
+                                Duration.ofSeconds(warmup), cpu));
+                        if (!log) {
+                            runs.add(measure("straight to the IS", "IS only", false,
+                                    new HttpLoad(bench.providerIs(), "/EE38001010001", Map.of()),
+                                    Duration.ofSeconds(Math.min(warmup, 2)), cpu));
                         }
                     }
-                }
-                row(table, "straight to the IS", direct);
-                table.print(services.out());
-                services.out().printf("signed exchanges (log off) run at %.1f%% of the IS's own rate (%.1fx slower)%n",
-                        100 * withoutLog.perSecond() / direct.perSecond(), direct.perSecond() / withoutLog.perSecond());
-                if (withLog != null) {
-                    services.out().printf("the message log costs %.1f%% of the throughput (%,.0f/s with, %,.0f/s without)%n",
-                            100 * (1 - withLog.perSecond() / withoutLog.perSecond()), withLog.perSecond(),
-                            withoutLog.perSecond());
                 }
             } catch (org.xroadng.cli.demo.DemoException | java.io.IOException e) {
                 throw new UserError("the benchmark network cannot start: " + e.getMessage(), e);
@@ -215,13 +241,116 @@ final class BenchCommand {
                 Thread.currentThread().interrupt();
                 throw new UserError("interrupted");
             }
+            Table table = new Table("PATH", "REQUESTS/S", "OF CEILING", "ERRORS", "P50 ms", "P90 ms", "P99 ms",
+                    "P99.9 ms", "MAX ms", "CORES USED");
+            for (Measured run : runs) {
+                var h = run.load().latencyMicros();
+                table.row(run.path(), String.format("%,.0f", run.load().perSecond()),
+                        run.signed() ? String.format("%.1f%%", 100 * run.load().perSecond() / ecdsa.ceiling(cores)) : "-",
+                        run.load().errors(), ms(h.getValueAtPercentile(50)), ms(h.getValueAtPercentile(90)),
+                        ms(h.getValueAtPercentile(99)), ms(h.getValueAtPercentile(99.9)), ms(h.getMaxValue()),
+                        run.cpu().map(u -> String.format("%.2f of %d", u.coresUsed(), cores)).orElse("-"));
+            }
+            table.print(out);
+            if (rate > 0) {
+                // Every path was offered the same load: throughput says nothing, the latencies do.
+                out.printf("at a fixed rate, compare latencies: a path that cannot carry %.0f requests/s falls"
+                        + " behind and its latencies grow with the run%n", rate);
+            } else {
+                HttpLoad.Result withLog = runs.stream().filter(r -> r.signed() && r.column().startsWith("logs on"))
+                        .map(Measured::load).findFirst().orElse(null);
+                HttpLoad.Result withoutLog = runs.stream().filter(r -> r.column().equals("logs off"))
+                        .map(Measured::load).findFirst().orElseThrow();
+                HttpLoad.Result direct = runs.stream().filter(r -> !r.signed()).map(Measured::load).findFirst()
+                        .orElseThrow();
+                out.printf("signed exchanges (log off) run at %.1f%% of the IS's own rate (%.1fx slower)%n",
+                        100 * withoutLog.perSecond() / direct.perSecond(), direct.perSecond() / withoutLog.perSecond());
+                if (withLog != null) {
+                    out.printf("the message log costs %.1f%% of the throughput (%,.0f/s with, %,.0f/s without)%n",
+                            100 * (1 - withLog.perSecond() / withoutLog.perSecond()), withLog.perSecond(),
+                            withoutLog.perSecond());
+                }
+            }
+            if (cpu.isEmpty()) {
+                out.println("where the CPU went: not known (this JVM does not measure thread or process CPU time)");
+            } else {
+                printCpu(out, runs, ecdsa);
+            }
+            out.flush();
         }
 
-        private static void row(Table table, String name, org.xroadng.cli.bench.HttpLoad.Result result) {
-            var h = result.latencyMicros();
-            table.row(name, String.format("%,.0f", result.perSecond()), result.errors(), ms(h.getValueAtPercentile(50)),
-                    ms(h.getValueAtPercentile(90)), ms(h.getValueAtPercentile(99)), ms(h.getValueAtPercentile(99.9)),
-                    ms(h.getMaxValue()));
+        private Measured measure(String path, String column, boolean signed, HttpLoad load, Duration warmUp,
+                                 Optional<CpuProfile> cpu) throws InterruptedException {
+            CpuProfile.Snapshot[] marks = new CpuProfile.Snapshot[2];
+            HttpLoad.Result result = load.run(connections, rate, warmUp, Duration.ofSeconds(seconds),
+                    new HttpLoad.Phases() {
+                        @Override
+                        public void measuringStarted() {
+                            cpu.ifPresent(c -> marks[0] = c.snapshot());
+                        }
+
+                        @Override
+                        public void measuringEnded() {
+                            cpu.ifPresent(c -> marks[1] = c.snapshot());
+                        }
+                    });
+            return new Measured(path, column, signed, result,
+                    cpu.map(c -> CpuProfile.between(marks[0], marks[1])));
+        }
+
+        /**
+         * Where the CPU went, a pair of columns per run: each thread group's share of the process's
+         * CPU time, and its CPU microseconds per request answered; then how much of an exchange's
+         * CPU its signatures took.
+         */
+        private static void printCpu(PrintWriter out, List<Measured> runs, EcdsaCost ecdsa) {
+            List<CpuProfile.Usage> usages = runs.stream().map(r -> r.cpu().orElseThrow()).toList();
+            List<String> top = CpuProfile.topGroups(usages, TOP_GROUPS, MIN_GROUP_SHARE);
+            List<String> header = new ArrayList<>(List.of("THREADS"));
+            for (Measured run : runs) {
+                header.add(run.column().toUpperCase(Locale.ROOT) + " % CPU");
+                header.add("µs/REQ");
+            }
+            Table table = new Table(header.toArray(String[]::new));
+            List<String> rows = new ArrayList<>(top);
+            rows.add("other threads");
+            rows.add(CpuProfile.JVM);
+            rows.add("process");
+            for (String row : rows) {
+                List<String> cells = new ArrayList<>(List.of(row));
+                for (int i = 0; i < runs.size(); i++) {
+                    CpuProfile.Usage usage = usages.get(i);
+                    long nanos = switch (row) {
+                        case "process" -> usage.processCpuNanos();
+                        case "other threads" -> usage.byGroup().entrySet().stream()
+                                .filter(e -> !top.contains(e.getKey())).mapToLong(Map.Entry::getValue).sum();
+                        default -> usage.nanos(row);
+                    };
+                    long requests = runs.get(i).load().requests();
+                    if (nanos == 0 || usage.processCpuNanos() == 0) {
+                        cells.add("-");
+                        cells.add("-");
+                        continue;
+                    }
+                    cells.add(String.format("%.1f%%", 100.0 * nanos / usage.processCpuNanos()));
+                    double micros = requests == 0 ? 0 : nanos / 1e3 / requests;
+                    cells.add(requests == 0 ? "-" : String.format(micros < 10 ? "%.1f" : "%,.0f", micros));
+                }
+                table.row(cells.toArray());
+            }
+            out.println();
+            out.println("where the CPU went: share of this process's CPU by thread group, and CPU µs per request answered");
+            table.print(out);
+            for (int i = 0; i < runs.size(); i++) {
+                Measured run = runs.get(i);
+                if (run.signed() && run.load().requests() > 0) {
+                    double perExchange = usages.get(i).processCpuNanos() / 1e3 / run.load().requests();
+                    out.printf("%s: %,.0f CPU µs per exchange, of which its %d ECDSA operations %.0f µs (%.1f%%)%n",
+                            run.column(), perExchange,
+                            EcdsaCost.SIGNATURES_PER_EXCHANGE + EcdsaCost.VERIFICATIONS_PER_EXCHANGE, ecdsa.exchangeMicros(),
+                            100 * ecdsa.exchangeMicros() / perExchange);
+                }
+            }
         }
 
         private static String ms(long micros) {

@@ -31,6 +31,46 @@ class BenchCommandTest {
     }
 
     @Test
+    void exchangeHelp_explainsTheCeilingAndTheCpuTable() {
+        CliRunner.Run run = cli.run("bench", "exchange", "--help");
+
+        assertEquals(0, run.exitCode());
+        String text = run.out().replaceAll("\\s+", " ");
+        for (String words : new String[] {"cores / (2 signs + 2 verifications)", "share of it", "JVM (GC, JIT, other)",
+                "no coordinated omission"}) {
+            assertTrue(text.contains(words), words + " in:\n" + run.out());
+        }
+    }
+
+    @Test
+    void exchangeShortRun_printsTheCeilingItsShareAndWhereTheCpuWent() {
+        CliRunner.Run run = cli.run("bench", "exchange", "-c", "4", "-d", "1", "--warmup", "0", "--no-message-log");
+
+        assertEquals(0, run.exitCode(), run.out() + run.err());
+        List<String> lines = run.out().lines().toList();
+        assertTrue(lines.stream().anyMatch(l -> l.matches("ES256 \\(BC, 1 thread, CPU time\\): sign [0-9.]+ µs,"
+                + " verify [0-9.]+ µs")), run.out());
+        assertTrue(lines.stream().anyMatch(l -> l.matches("ceiling: \\d+ cores / \\(2 signs \\+ 2 verifications = \\d+"
+                + " µs per exchange\\) = [0-9,]+ exchanges/s .*")), run.out());
+        assertTrue(lines.stream().anyMatch(l -> l.startsWith("PATH") && l.contains("OF CEILING")
+                && l.contains("CORES USED")), run.out());
+        assertTrue(lines.stream().anyMatch(l -> l.matches("consumer SS -> provider SS -> IS, logs off\\s+[0-9,]+"
+                + "\\s+[0-9.]+%\\s+0\\s+.* of \\d+")), "share of the ceiling, no errors, cores used:\n" + run.out());
+        assertTrue(lines.stream().anyMatch(l -> l.matches("straight to the IS\\s+[0-9,]+\\s+-\\s+0\\s+.*")), run.out());
+        assertFalse(run.out().contains("logs on"), "--no-message-log: only the run without logs\n" + run.out());
+        assertTrue(lines.stream().anyMatch(l -> l.startsWith("THREADS") && l.contains("LOGS OFF % CPU")
+                && l.contains("IS ONLY % CPU")), run.out());
+        assertTrue(lines.stream().anyMatch(l -> l.matches("proxy-io\\s+[0-9.]+%\\s+[0-9,]+\\s+.*")), run.out());
+        assertTrue(lines.stream().anyMatch(l -> l.matches("bench-load\\s+.*")), run.out());
+        assertTrue(lines.stream().anyMatch(l -> l.matches("JVM \\(GC, JIT, other\\)\\s+[0-9.]+%.*")), run.out());
+        assertTrue(lines.stream().anyMatch(l -> l.matches("process\\s+100\\.0%\\s+[0-9,]+\\s+100\\.0%\\s+[0-9,]+")),
+                run.out());
+        assertTrue(lines.stream().anyMatch(l -> l.matches("logs off: [0-9,]+ CPU µs per exchange, of which its 4 ECDSA"
+                + " operations \\d+ µs \\([0-9.]+%\\)")), run.out());
+        assertFalse(run.err().contains("Exception"), run.err());
+    }
+
+    @Test
     void accessLogOutOfRange_refusedInOneLine() {
         CliRunner.Run run = cli.run("bench", "accesslog", "--events", "0");
 

@@ -13,6 +13,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Supplier;
 import org.xroadng.certs.ocsp.HttpOcspTransport;
 import org.xroadng.certs.ocsp.OcspClient;
@@ -110,9 +111,17 @@ public final class DataPlane implements AutoCloseable {
     private ProviderIsClient providerIs;
     private volatile CheckpointPublisher checkpoints;
     private final ResourceStats resources;
+    private final InFlightExchanges exchanges;
+    private final AtomicBoolean closed = new AtomicBoolean();
+
+    /** How long {@link #close} waits for the exchanges in progress to be answered. */
+    private static final Duration DRAIN_LIMIT = Duration.ofSeconds(10);
+    /** How long the event loops, once asked to stop, wait for late tasks (an answer queued as its exchange ends). */
+    private static final Duration LOOPS_QUIET = Duration.ofMillis(100);
 
     private DataPlane(GlobalConfHolder globalConf, OwnOcspResponses ocsp, ExecutorService workers, Limits limits,
-                      Clock clock) {
+                      ExchangeListener listener, Clock clock) {
+        this.exchanges = new InFlightExchanges(listener);
         this.resources = new ResourceStats(new ConnectionStats(), new ConnectionStats(),
                 new BodyBudget(limits.maxBytesInFlight()), TlsRefusalLog.toLogger(clock));
         this.globalConf = globalConf;
@@ -151,7 +160,8 @@ public final class DataPlane implements AutoCloseable {
         GlobalConfHolder globalConf = new GlobalConfHolder(configurationClient);
         HttpOcspTransport ocspTransport = HttpOcspTransport.withTimeout(Duration.ofSeconds(10));
         OwnOcspResponses ocsp = new OwnOcspResponses(identity, globalConf, ocspTransport, clock, provider, random);
-        DataPlane plane = new DataPlane(globalConf, ocsp, workers, settings.limits(), clock);
+        DataPlane plane = new DataPlane(globalConf, ocsp, workers, settings.limits(), listener, clock);
+        ExchangeListener counted = plane.exchanges;
         Limits limits = settings.limits();
         try {
             globalConf.refresh();
@@ -170,7 +180,7 @@ public final class DataPlane implements AutoCloseable {
                     settings.maxBodyBytes() + 64 * 1024, Duration.ofSeconds(10));
             plane.peers = peers;
             ClientProxyService consumerSide = new ClientProxyService(localConf, globalConf, signer, verifier, peers, messageLog,
-                    listener, clock);
+                    counted, clock);
             plane.providerIs = new ProviderIsClient(plane.loops, workers, settings.maxBodyBytes());
             AccessLogService accessLogService = null;
             if (accessLogging != null) {
@@ -186,7 +196,7 @@ public final class DataPlane implements AutoCloseable {
                 accessLogService = new AccessLogService(identity.serverId(), accessLogging.log(), publisher, workers);
             }
             ServerProxyService providerSide = new ServerProxyService(localConf, globalConf, verifier, signer,
-                    plane.providerIs, messageLog, listener, clock, accessLogService);
+                    plane.providerIs, messageLog, counted, clock, accessLogService);
             ResourceStats resources = plane.resources;
             ProxyGuards serverGuards = new ProxyGuards(resources.serverProxy(), resources.bodies(), limits.maxConnections(),
                     limits.idleTimeout(), limits.headerTimeout(), settings.maxBodyBytes(), ErrorType.SERVER_PROXY_OVERLOADED);
@@ -231,13 +241,30 @@ public final class DataPlane implements AutoCloseable {
         ocsp.refresh();
     }
 
+    /**
+     * Stops in the order that lets every exchange in progress end normally: stop accepting
+     * connections; wait (up to {@link #DRAIN_LIMIT}) until the exchanges in progress are answered,
+     * while the event loops, workers and logs they need still run (an answer is completed on a log
+     * writer's thread and written through its connection's event loop); then close the clients,
+     * let the schedules finish what they are doing, and stop the event loops and workers, waiting
+     * for them, so that the caller can close the logs behind this plane. Closing again does nothing.
+     */
     @Override
     public void close() {
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
         if (clientProxy != null) {
             clientProxy.close();
         }
         if (serverProxy != null) {
             serverProxy.close();
+        }
+        boolean interrupted = false;
+        try {
+            exchanges.awaitNone(DRAIN_LIMIT);
+        } catch (InterruptedException e) {
+            interrupted = true;
         }
         if (peers != null) {
             peers.close();
@@ -245,15 +272,38 @@ public final class DataPlane implements AutoCloseable {
         if (providerIs != null) {
             providerIs.close();
         }
-        timers.shutdownNow();
-        checkpointing.shutdownNow();
-        boss.shutdownGracefully(0, 2, TimeUnit.SECONDS);
-        loops.shutdownGracefully(0, 2, TimeUnit.SECONDS);
+        interrupted |= stop(timers);
+        interrupted |= stop(checkpointing);
+        var bossDone = boss.shutdownGracefully(0, 2, TimeUnit.SECONDS);
+        var loopsDone = loops.shutdownGracefully(LOOPS_QUIET.toMillis(), 2000, TimeUnit.MILLISECONDS);
+        bossDone.awaitUninterruptibly(5, TimeUnit.SECONDS);
+        loopsDone.awaitUninterruptibly(5, TimeUnit.SECONDS);
         workers.shutdown();
         try {
             workers.awaitTermination(5, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
+            interrupted = true;
+        }
+        if (interrupted) {
             Thread.currentThread().interrupt();
+        }
+    }
+
+    /**
+     * Cancels a schedule's periodic tasks and lets the one running finish (a checkpoint being posted,
+     * a configuration download) rather than interrupting it; interrupts it after 5 s. Answers
+     * whether the caller was interrupted while waiting.
+     */
+    private static boolean stop(ScheduledExecutorService schedule) {
+        schedule.shutdown();
+        try {
+            if (!schedule.awaitTermination(5, TimeUnit.SECONDS)) {
+                schedule.shutdownNow();
+            }
+            return false;
+        } catch (InterruptedException e) {
+            schedule.shutdownNow();
+            return true;
         }
     }
 }

@@ -108,11 +108,16 @@ public final class ExchangeBench implements AutoCloseable {
         throw new DemoException("no range of " + DemoPorts.SPAN + " free ports found on 127.0.0.1");
     }
 
+    /**
+     * Stops the network first (its servers finish the exchanges in progress, which may still be
+     * waiting for this IS), then the IS and its event loop, waiting for that loop to end so that
+     * nothing of this network runs on into the next measurement.
+     */
     @Override
     public void close() {
-        is.close();
         network.close();
-        loops.shutdownGracefully(0, 1, TimeUnit.SECONDS);
+        is.close();
+        loops.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
         try (var files = Files.walk(dir)) {
             files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
         } catch (IOException e) {

@@ -3,6 +3,7 @@ package org.xroadng.cli.bench;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
@@ -27,6 +28,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
@@ -35,19 +37,33 @@ import org.HdrHistogram.Recorder;
 
 /**
  * An HTTP/1.1 load generator over C keep-alive connections. Closed loop (rate 0): each connection
- * sends its next request as soon as the previous answer arrives. Fixed rate: each connection sends
- * on a schedule (rate / C per second) and latency is measured from the scheduled time, so a slow
- * answer that delays later requests shows in the percentiles instead of hiding (no coordinated
- * omission). Latencies of 200 answers go into an HdrHistogram; any other answer is an error, named
- * by its {@code X-Road-Error} header (or its status when it has none); a connection that fails is
- * an error named by the exception, and is opened again.
+ * sends its next request as soon as the previous answer arrives, and latency counts from the send.
+ * Fixed rate: each connection has a schedule (one request every C / rate seconds, the connections'
+ * schedules spread over one such interval) and every latency counts from the time its request was
+ * <em>due</em>, not from when it could be sent: when an answer is late, the requests due meanwhile
+ * go out as soon as the connection is free and their latencies include the wait (no coordinated
+ * omission). A connection that fails is opened again and carries on the schedule where it stopped,
+ * so the requests due while it was down are sent late rather than skipped.
  *
- * <p>{@link #run} measures once after a warm-up; {@link #start} keeps the load going and answers
- * what each interval saw ({@link Running#interval()}) until it is closed.
+ * <p>Latencies of 200 answers go into an HdrHistogram; any other answer is an error, named by its
+ * {@code X-Road-Error} header (or its status when it has none); a connection that fails is an error
+ * named by the exception.
+ *
+ * <p>{@link #run} measures once after a warm-up: requests/s are the 200 answers that arrived during
+ * the measured time; latencies and errors are those of the requests due during it, waited for after
+ * it ends (for {@link #DRAIN_LIMIT} at most; those still unanswered then count as errors), so a
+ * stall at the end of the run is not cut off. {@link #start} keeps the load going and answers what
+ * each interval saw ({@link Running#interval()}) until it is closed.
  */
 public final class HttpLoad {
 
-    /** What one run measured. */
+    /** How long {@link #run} waits, after the measured time, for the answers to requests due in it. */
+    public static final Duration DRAIN_LIMIT = Duration.ofSeconds(10);
+
+    /**
+     * What one run measured: 200 answers received during the measured {@code seconds}; errors and
+     * latencies (microseconds, of 200 answers) of the requests due during them.
+     */
     public record Result(long requests, long errors, double seconds, Histogram latencyMicros) {
         public double perSecond() {
             return requests / seconds;
@@ -64,6 +80,18 @@ public final class HttpLoad {
         }
     }
 
+    /** Told when {@link #run}'s measured time begins and ends, on the calling thread (to sample CPU use then). */
+    public interface Phases {
+        Phases NONE = new Phases() {
+        };
+
+        default void measuringStarted() {
+        }
+
+        default void measuringEnded() {
+        }
+    }
+
     private final InetSocketAddress target;
     private final String path;
     private final Map<String, String> headers;
@@ -75,22 +103,38 @@ public final class HttpLoad {
     }
 
     /** Loads the target for {@code warmUp}, then measures for {@code measure}, then stops. */
-    public Result run(int connections, double ratePerSecond, Duration warmUp, Duration measure) throws InterruptedException {
+    public Result run(int connections, double ratePerSecond, Duration warmUp, Duration measure)
+            throws InterruptedException {
+        return run(connections, ratePerSecond, warmUp, measure, Phases.NONE);
+    }
+
+    /** As {@link #run(int, double, Duration, Duration)}, telling {@code phases} when measuring starts and ends. */
+    public Result run(int connections, double ratePerSecond, Duration warmUp, Duration measure, Phases phases)
+            throws InterruptedException {
         try (Running running = start(connections, ratePerSecond)) {
             Thread.sleep(warmUp.toMillis());
             running.interval();
+            running.window.open(System.nanoTime());
+            phases.measuringStarted();
             Thread.sleep(measure.toMillis());
-            Interval measured = running.interval();
-            return new Result(measured.ok(), measured.errorCount(), measured.seconds(), measured.latencyMicros());
+            Interval answered = running.interval();
+            running.window.close(System.nanoTime());
+            phases.measuringEnded();
+            long unanswered = running.awaitWindow(DRAIN_LIMIT);
+            return new Result(answered.ok(), running.window.errors.sum() + unanswered, answered.seconds(),
+                    running.window.latencies.getIntervalHistogram());
         }
     }
 
     /** Opens the connections and starts sending; the load runs until the answer is closed. */
     public Running start(int connections, double ratePerSecond) throws InterruptedException {
         Running running = new Running(ratePerSecond <= 0 ? 0 : (long) (1e9 * connections / ratePerSecond));
+        List<Channel> opened = new ArrayList<>();
         try {
             for (int i = 0; i < connections; i++) {
-                running.channels.add(running.bootstrap.connect(target).sync().channel());
+                Channel channel = running.bootstrap.connect(target).sync().channel();
+                running.opened(channel);
+                opened.add(channel);
             }
         } catch (InterruptedException | RuntimeException e) {
             running.close();
@@ -98,11 +142,44 @@ public final class HttpLoad {
         }
         // Spread the connections' schedules over one interval, so a fixed rate arrives evenly, not in bursts.
         long start0 = System.nanoTime();
-        for (int i = 0; i < running.channels.size(); i++) {
-            Channel ch = running.channels.get(i);
-            ch.pipeline().get(LoopHandler.class).start(ch, start0 + running.intervalNanos * i / running.channels.size());
+        for (int i = 0; i < opened.size(); i++) {
+            Channel channel = opened.get(i);
+            long firstDue = start0 + running.intervalNanos * i / opened.size();
+            channel.eventLoop().execute(() -> channel.pipeline().get(LoopHandler.class).start(channel, firstDue));
         }
         return running;
+    }
+
+    /**
+     * The requests measured by {@link #run}: those due from {@link #open} until {@link #close}.
+     * Written by the thread running the load, read on the event loop.
+     */
+    private static final class Window {
+        final Recorder latencies = new Recorder(3);
+        final LongAdder errors = new LongAdder();
+        private volatile long from;
+        private volatile boolean opened;
+        private volatile long until;
+        private volatile boolean closed;
+
+        void open(long nanos) {
+            from = nanos;
+            opened = true;
+        }
+
+        void close(long nanos) {
+            until = nanos;
+            closed = true;
+        }
+
+        boolean contains(long due) {
+            return opened && due - from >= 0 && (!closed || due - until < 0);
+        }
+
+        /** Whether a request due then may still be sent: not once the measured time is over. */
+        boolean sends(long due) {
+            return !closed || due - until < 0;
+        }
     }
 
     /** A load in progress: its counters, read and reset by {@link #interval()}. */
@@ -112,7 +189,11 @@ public final class HttpLoad {
         private final AtomicLong sent = new AtomicLong();
         private final AtomicLong ok = new AtomicLong();
         private final Map<String, LongAdder> errors = new ConcurrentHashMap<>();
+        private final Window window = new Window();
+        /** Every connection opened, with its handler (closed ones too; their schedules moved on). */
         private final List<Channel> channels = new ArrayList<>();
+        /** Schedules waiting for a connection to be opened again (their next due times); on the event loop. */
+        private final List<Long> reconnecting = new ArrayList<>();
         private final long intervalNanos;
         private final Bootstrap bootstrap;
         private volatile boolean stopped;
@@ -151,23 +232,77 @@ public final class HttpLoad {
             errors.computeIfAbsent(kind, k -> new LongAdder()).increment();
         }
 
-        /** Opens a connection again after one failed, unless the load is over. */
-        void reconnect() {
+        private void opened(Channel channel) {
+            synchronized (channels) {
+                channels.add(channel);
+            }
+        }
+
+        /**
+         * Opens a connection again after one failed, unless the load is over; the new connection
+         * carries on the schedule from {@code nextDue}. On the event loop.
+         */
+        void reconnect(long nextDue) {
             if (stopped) {
                 return;
             }
+            reconnecting.add(nextDue);
             group.schedule(() -> bootstrap.connect(target).addListener(f -> {
+                reconnecting.remove(Long.valueOf(nextDue));
                 if (f.isSuccess()) {
-                    Channel ch = ((io.netty.channel.ChannelFuture) f).channel();
-                    synchronized (channels) {
-                        channels.add(ch);
-                    }
-                    ch.pipeline().get(LoopHandler.class).start(ch, System.nanoTime());
+                    Channel ch = ((ChannelFuture) f).channel();
+                    opened(ch);
+                    ch.pipeline().get(LoopHandler.class).start(ch, intervalNanos == 0 ? System.nanoTime() : nextDue);
                 } else {
                     error("connect: " + f.cause().getClass().getSimpleName());
-                    reconnect();
+                    reconnect(nextDue);
                 }
             }), 100, TimeUnit.MILLISECONDS);
+        }
+
+        /**
+         * Waits until every request due in the window has been answered or has failed, at most
+         * {@code limit}; answers how many were still unanswered or unsent then.
+         */
+        long awaitWindow(Duration limit) throws InterruptedException {
+            long deadline = System.nanoTime() + limit.toNanos();
+            while (true) {
+                long pending = pendingInWindow();
+                if (pending == 0 || System.nanoTime() - deadline >= 0) {
+                    return pending;
+                }
+                Thread.sleep(10);
+            }
+        }
+
+        /** Requests due in the window not yet answered: in flight, or waiting for a connection to be free. */
+        private long pendingInWindow() throws InterruptedException {
+            try {
+                return group.submit(() -> {
+                    long pending = 0;
+                    List<Channel> all;
+                    synchronized (channels) {
+                        all = List.copyOf(channels);
+                    }
+                    for (Channel channel : all) {
+                        pending += channel.pipeline().get(LoopHandler.class).pendingInWindow();
+                    }
+                    for (long nextDue : reconnecting) {
+                        pending += dueBefore(nextDue, window.until);
+                    }
+                    return pending;
+                }).get();
+            } catch (ExecutionException e) {
+                throw new IllegalStateException("the load generator's event loop failed", e.getCause());
+            }
+        }
+
+        /** How many of the requests scheduled from {@code nextDue} on are due before {@code end}. */
+        long dueBefore(long nextDue, long end) {
+            if (intervalNanos == 0 || nextDue - end >= 0) {
+                return 0;
+            }
+            return (end - nextDue + intervalNanos - 1) / intervalNanos;
         }
 
         @Override
@@ -176,37 +311,44 @@ public final class HttpLoad {
             synchronized (channels) {
                 channels.forEach(Channel::close);
             }
-            group.shutdownGracefully(0, 1, TimeUnit.SECONDS);
+            group.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
         }
     }
 
+    /** One connection's schedule; every field is used on the connection's event loop only. */
     private final class LoopHandler extends SimpleChannelInboundHandler<FullHttpResponse> {
         private final Running load;
-        private long sentAt;
+        /** Fixed rate: when the next request is due. */
+        private long nextDue;
+        /** When the request awaiting its answer was due (closed loop: when it was sent). */
+        private long inFlightDue;
+        private boolean inFlight;
+        /** The connection has closed; its schedule went on with a new one. */
+        private boolean retired;
 
         LoopHandler(Running load) {
             this.load = load;
         }
 
-        void start(Channel channel, long firstAt) {
-            if (load.intervalNanos == 0) {
-                sendNext(channel);
-                return;
-            }
-            sentAt = firstAt - load.intervalNanos;
+        void start(Channel channel, long firstDue) {
+            nextDue = firstDue;
             sendNext(channel);
+        }
+
+        private boolean fixedRate() {
+            return load.intervalNanos > 0;
         }
 
         void sendNext(Channel channel) {
             if (load.stopped || !channel.isActive()) {
                 return;
             }
-            if (load.intervalNanos == 0) {
-                send(channel, System.nanoTime());
+            long now = System.nanoTime();
+            long due = fixedRate() ? nextDue : now;
+            if (!load.window.sends(due)) {
                 return;
             }
-            long due = sentAt + load.intervalNanos;
-            long wait = due - System.nanoTime();
+            long wait = due - now;
             if (wait <= 0) {
                 send(channel, due);
             } else {
@@ -214,8 +356,8 @@ public final class HttpLoad {
             }
         }
 
-        /** Sends one request, timed from {@code scheduledAt}. */
-        private void send(Channel channel, long scheduledAt) {
+        /** Sends one request, timed from {@code due}. */
+        private void send(Channel channel, long due) {
             if (load.stopped || !channel.isActive()) {
                 return;
             }
@@ -223,20 +365,39 @@ public final class HttpLoad {
                     Unpooled.EMPTY_BUFFER);
             request.headers().set(HttpHeaderNames.HOST, target.getHostString() + ":" + target.getPort());
             headers.forEach((name, value) -> request.headers().set(name, value));
-            sentAt = scheduledAt;
+            inFlightDue = due;
+            inFlight = true;
+            nextDue = due + load.intervalNanos;
             load.sent.incrementAndGet();
             channel.writeAndFlush(request);
         }
 
+        /** Requests due in the window this connection still owes: the one in flight and those not yet sent. */
+        long pendingInWindow() {
+            long pending = inFlight && load.window.contains(inFlightDue) ? 1 : 0;
+            if (!retired) {
+                pending += load.dueBefore(nextDue, load.window.until);
+            }
+            return pending;
+        }
+
         @Override
         protected void channelRead0(ChannelHandlerContext ctx, FullHttpResponse response) {
-            long micros = (System.nanoTime() - sentAt) / 1000;
+            long micros = Math.max(1, (System.nanoTime() - inFlightDue) / 1000);
+            inFlight = false;
+            boolean measured = load.window.contains(inFlightDue);
             if (response.status().code() == 200) {
                 load.ok.incrementAndGet();
-                load.recorder.recordValue(Math.max(1, micros));
+                load.recorder.recordValue(micros);
+                if (measured) {
+                    load.window.latencies.recordValue(micros);
+                }
             } else {
                 String error = response.headers().get("X-Road-Error");
                 load.error(error != null ? error : "HTTP " + response.status().code());
+                if (measured) {
+                    load.window.errors.increment();
+                }
             }
             sendNext(ctx.channel());
         }
@@ -249,9 +410,16 @@ public final class HttpLoad {
 
         @Override
         public void channelInactive(ChannelHandlerContext ctx) {
+            if (inFlight) {
+                inFlight = false;
+                if (load.window.contains(inFlightDue)) {
+                    load.window.errors.increment();
+                }
+            }
             if (!load.stopped) {
                 load.error("connection closed");
-                load.reconnect();
+                retired = true;
+                load.reconnect(fixedRate() ? nextDue : System.nanoTime());
             }
         }
     }

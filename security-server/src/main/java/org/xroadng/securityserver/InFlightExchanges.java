@@ -1,0 +1,56 @@
+package org.xroadng.securityserver;
+
+import java.time.Duration;
+import java.util.concurrent.atomic.AtomicLong;
+import org.xroadng.protocol.error.ErrorType;
+
+/**
+ * Counts a data plane's exchanges in progress, passing every callback on to the listener it wraps,
+ * so that closing can wait for them ({@link DataPlane#close}). An exchange counts from
+ * {@link #exchangeStarted} until its {@link #exchangeCompleted} or {@link #exchangeFailed}, which
+ * the proxies call once its answer is ready (every logged record durable), just before writing it.
+ */
+final class InFlightExchanges implements ExchangeListener {
+
+    private final ExchangeListener next;
+    private final AtomicLong inProgress = new AtomicLong();
+
+    InFlightExchanges(ExchangeListener next) {
+        this.next = next;
+    }
+
+    /** Waits until no exchange is in progress, at most {@code limit}; answers whether none is. */
+    boolean awaitNone(Duration limit) throws InterruptedException {
+        long deadline = System.nanoTime() + limit.toNanos();
+        while (inProgress.get() > 0) {
+            if (System.nanoTime() - deadline >= 0) {
+                return false;
+            }
+            Thread.sleep(5);
+        }
+        return true;
+    }
+
+    @Override
+    public void exchangeStarted(Side side) {
+        inProgress.incrementAndGet();
+        next.exchangeStarted(side);
+    }
+
+    @Override
+    public void exchangeCompleted(Side side, int status, long nanos) {
+        inProgress.decrementAndGet();
+        next.exchangeCompleted(side, status, nanos);
+    }
+
+    @Override
+    public void exchangeFailed(Side side, ErrorType type, long nanos) {
+        inProgress.decrementAndGet();
+        next.exchangeFailed(side, type, nanos);
+    }
+
+    @Override
+    public void signature(Side side, boolean made) {
+        next.signature(side, made);
+    }
+}
