@@ -33,7 +33,7 @@ import picocli.CommandLine.Option;
 @Command(name = "bench", mixinStandardHelpOptions = true,
         description = "Measure the hot paths on this machine.",
         subcommands = {BenchCommand.Crypto.class, BenchCommand.Exchange.class, BenchCommand.Soak.class,
-                BenchCommand.AccessLogCase.class})
+                BenchCommand.AccessLogCase.class, BenchCommand.MessageLogCase.class})
 final class BenchCommand {
 
     @Command(name = "crypto", mixinStandardHelpOptions = true,
@@ -432,6 +432,86 @@ final class BenchCommand {
         }
     }
 
+    @Command(name = "messagelog", mixinStandardHelpOptions = true,
+            description = "One server's message log with its access log, alone: exchanges appended by C callers at"
+                    + " once (journal, one device flush per group, then the tables), without network, signatures or"
+                    + " information systems. Prints exchanges/s, the append latency an answer waits, and the CPU per"
+                    + " exchange by thread group: what logging costs a server.")
+    static final class MessageLogCase implements Runnable {
+        private final Services services;
+
+        @Option(names = {"-n", "--exchanges"}, defaultValue = "50000",
+                description = "Exchanges measured, after half as many to warm up (default: ${DEFAULT-VALUE})")
+        int exchanges;
+
+        @Option(names = {"-c", "--in-flight"}, defaultValue = "64",
+                description = "Appends waiting at once, as concurrent exchanges would (default: ${DEFAULT-VALUE})")
+        int inFlight;
+
+        @Option(names = "--body", defaultValue = "1024", description = "Response body bytes (default: ${DEFAULT-VALUE})")
+        int bodyBytes;
+
+        @Option(names = "--subjects", negatable = true, defaultValue = "true", fallbackValue = "true",
+                description = "Every exchange names a data subject, so it also gets an access event"
+                        + " (default: ${DEFAULT-VALUE})")
+        boolean subjects;
+
+        @Option(names = "--durability", defaultValue = "fsync", converter = DurabilityText.class,
+                description = "fsync, commit or async, as messageLogDurability (default: ${DEFAULT-VALUE})")
+        org.xroadng.securityserver.log.Durability durability;
+
+        MessageLogCase(Services services) {
+            this.services = services;
+        }
+
+        @Override
+        public void run() {
+            if (exchanges < 100 || exchanges > 10_000_000 || inFlight < 1 || inFlight > 10_000 || bodyBytes < 0
+                    || bodyBytes > 10 * 1024 * 1024) {
+                throw new UserError("--exchanges must be 100..10000000, --in-flight 1..10000, --body 0..10485760");
+            }
+            java.nio.file.Path work = null;
+            try {
+                work = java.nio.file.Files.createTempDirectory("xroad-messagelog-bench");
+                services.out().printf("%,d exchanges (%,d to warm up), %d in flight, %d-byte bodies, %s, durability %s,"
+                                + " %d cores%n", exchanges, exchanges / 2, inFlight, bodyBytes,
+                        subjects ? "each with an access event" : "no access events",
+                        durability.name().toLowerCase(Locale.ROOT), Runtime.getRuntime().availableProcessors());
+                services.out().flush();
+                org.xroadng.cli.bench.MessageLogBench.Result r = org.xroadng.cli.bench.MessageLogBench.run(work,
+                        services.provider(), services.random(), services.clock(), durability, exchanges, inFlight,
+                        bodyBytes, subjects);
+                Table table = new Table("MEASURE", "VALUE");
+                table.row("exchanges logged", String.format("%,.0f /s (%d errors)", r.perSecond(), r.errors()));
+                table.row("append latency p50 / p99 / max", String.format("%.2f / %.2f / %.2f ms",
+                        r.latencyMicros().getValueAtPercentile(50) / 1000.0,
+                        r.latencyMicros().getValueAtPercentile(99) / 1000.0, r.latencyMicros().getMaxValue() / 1000.0));
+                r.cpuMicrosPerExchange().ifPresent(us -> table.row("CPU per exchange (whole process)",
+                        String.format("%.0f µs", us)));
+                r.cpu().ifPresent(usage -> usage.byGroup().entrySet().stream()
+                        .filter(e -> usage.share(e.getKey()) >= 0.02)
+                        .sorted(Map.Entry.<String, Long>comparingByValue().reversed())
+                        .forEach(e -> table.row("  " + e.getKey(), String.format("%.0f µs (%.0f%%)",
+                                e.getValue() / 1000.0 / r.exchanges(), 100 * usage.share(e.getKey())))));
+                r.cpu().ifPresent(usage -> table.row("  JVM (GC, JIT, other)", String.format("%.0f µs (%.0f%%)",
+                        usage.jvmNanos() / 1000.0 / r.exchanges(),
+                        100.0 * usage.jvmNanos() / Math.max(1, usage.processCpuNanos()))));
+                table.print(services.out());
+            } catch (java.io.IOException e) {
+                throw new UserError("cannot create the benchmark directory: " + e.getMessage(), e);
+            } catch (org.xroadng.securityserver.log.MessageLogException e) {
+                throw new UserError("the message log cannot be opened: " + e.getMessage(), e);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new UserError("interrupted");
+            } finally {
+                if (work != null) {
+                    AccessLogCase.deleteTree(work);
+                }
+            }
+        }
+    }
+
     @Command(name = "accesslog", mixinStandardHelpOptions = true,
             description = "The access log in an H2 file: append rate (one event per transaction, and group-committed"
                     + " batches), then a citizen's query over the whole log: the server's side (events by subject,"
@@ -499,7 +579,7 @@ final class BenchCommand {
             }
         }
 
-        private static void deleteTree(java.nio.file.Path root) {
+        static void deleteTree(java.nio.file.Path root) {
             try (java.util.stream.Stream<java.nio.file.Path> paths = java.nio.file.Files.walk(root)) {
                 paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
             } catch (java.io.IOException e) {

@@ -133,4 +133,24 @@ class BenchCommandTest {
         assertTrue(lines.stream().anyMatch(l -> l.matches("open files: (flat|GROWING) .*")), run.out());
         assertTrue(lines.stream().anyMatch(l -> l.matches("threads: (flat|GROWING) .*")), run.out());
     }
+
+    @Test
+    void messageLogShortRun_printsRateLatencyAndCpuPerExchange() {
+        CliRunner.Run run = cli.run("bench", "messagelog", "-n", "400", "-c", "8", "--durability", "commit");
+
+        assertEquals(0, run.exitCode(), run.out() + run.err());
+        assertTrue(run.out().matches("(?s).*exchanges logged\\s+[0-9,]+ /s \\(0 errors\\).*"), run.out());
+        assertTrue(run.out().matches("(?s).*append latency p50 / p99 / max\\s+[0-9.]+ / [0-9.]+ / [0-9.]+ ms.*"),
+                run.out());
+        assertTrue(run.out().matches("(?s).*message-log-writer\\s+[0-9]+ µs \\([0-9]+%\\).*"), run.out());
+    }
+
+    @Test
+    void messageLogBadOption_refusedWithTheRanges() {
+        CliRunner.Run run = cli.run("bench", "messagelog", "-n", "5");
+
+        assertEquals(1, run.exitCode(), run.err());
+        assertTrue(run.err().contains("--exchanges must be 100..10000000"), run.err());
+        assertFalse(run.err().contains("Exception"), run.err());
+    }
 }
