@@ -9,6 +9,7 @@ import java.time.Instant;
 import java.util.Base64;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import com.nimbusds.jose.JWSHeader;
 import org.xroadng.certs.ocsp.CarriedOcspChecker;
 import org.xroadng.certs.ocsp.OcspResponseVerifier;
 import org.xroadng.certs.profile.CertificateProfile;
@@ -39,10 +40,19 @@ public final class SingleMessageVerifier implements MessageVerifier {
     private record Checked(MemberId member, Instant validUntil) {
     }
 
+    /**
+     * A certificate check under one configuration version, for one protected header: its
+     * {@code x5c} chain and {@code ocsp} response. The verifier hands out one {@link JWSHeader}
+     * instance per distinct encoded header (compared by identity), so the key costs no hashing of
+     * the certificate or the response on the message path; a header it parses anew is checked anew.
+     */
+    private record CheckKey(long version, JWSHeader header) {
+    }
+
     private final JwsVerifier jwsVerifier;
     private final Provider provider;
     private final Clock clock;
-    private final Map<String, Checked> checked = new ConcurrentHashMap<>();
+    private final Map<CheckKey, Checked> checked = new ConcurrentHashMap<>();
 
     public SingleMessageVerifier(Provider provider, Clock clock) {
         this.jwsVerifier = new JwsVerifier(provider);
@@ -81,9 +91,8 @@ public final class SingleMessageVerifier implements MessageVerifier {
     private MemberId signer(VerifiedJws jws, String ocspBase64, TrustedConfiguration trusted)
             throws MessageVerificationException {
         X509Certificate certificate = jws.signer();
-        // Keyed by the certificate and response as they travel (no hashing on the message path), and by
-        // configuration version: a CA dropped from the configuration is noticed at once.
-        String key = trusted.configuration().version() + "|" + jws.header().getX509CertChain().get(0) + "|" + ocspBase64;
+        // By configuration version too: a CA dropped from the configuration is noticed at once.
+        CheckKey key = new CheckKey(trusted.configuration().version(), jws.header());
         Instant now = clock.instant();
         Checked known = checked.get(key);
         if (known != null && now.isBefore(known.validUntil())) {
