@@ -135,7 +135,7 @@ public final class ClientProxyService {
         TrustedConfiguration trusted = globalConf.current(ErrorType.CLIENT_PROXY_GLOBAL_CONF_EXPIRED);
         messageLog.checkAccepting(ErrorType.CLIENT_PROXY_TIMESTAMPING_FAILED);
         LogRefusals.checkAvailable(messageLog, ErrorType.CLIENT_PROXY_LOGGING_FAILED);
-        List<GlobalConfiguration.SecurityServer> hosts = trusted.configuration().serversHosting(target.service().subsystem());
+        List<GlobalConfiguration.SecurityServer> hosts = trusted.serversHosting(target.service().subsystem());
         if (headers.securityServer().isPresent()) {
             hosts = hosts.stream().filter(s -> s.id().equals(headers.securityServer().get())).toList();
             if (hosts.isEmpty()) {
@@ -305,10 +305,7 @@ public final class ClientProxyService {
      */
     private static void checkPeer(Answered answered, TrustedConfiguration trusted) throws ExchangeException {
         GlobalConfiguration.SecurityServer host = answered.host();
-        java.security.cert.X509Certificate peer = answered.response().peer();
-        String hash = peer == null ? "" : AuthCertificateTrustManager.hash(peer);
-        boolean registered = trusted.configuration().securityServer(host.id())
-                .map(s -> s.authCertificateHashes().contains(hash)).orElse(false);
+        boolean registered = trusted.authenticates(host.id(), answered.response().peer());
         if (!registered) {
             throw new ExchangeException(ErrorType.CLIENT_PROXY_SSL_AUTHENTICATION_FAILED, "security server "
                     + host.id().format() + " answered with an authentication certificate that is no longer registered"

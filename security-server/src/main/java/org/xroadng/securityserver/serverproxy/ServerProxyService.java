@@ -121,7 +121,7 @@ public final class ServerProxyService {
         RestPath target = RestPath.parse(request.target());
         ProtocolHeaders headers = ProtocolHeaders.parse(request);
         SubsystemId client = headers.client();
-        boolean hosted = conf.securityServer(peer).map(s -> s.clients().contains(client)).orElse(false);
+        boolean hosted = trusted.hosts(peer, client);
         if (!hosted) {
             throw new ExchangeException(ErrorType.SERVER_PROXY_UNKNOWN_CLIENT, "security server " + peer.format()
                     + " is not registered as a host of client " + client.format());
