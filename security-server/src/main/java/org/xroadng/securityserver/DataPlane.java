@@ -26,6 +26,8 @@ import org.xroadng.securityserver.log.MessageLog;
 import org.xroadng.securityserver.message.MessageSigner;
 import org.xroadng.securityserver.message.MessageVerifier;
 import org.xroadng.securityserver.message.OwnOcspResponses;
+import org.xroadng.securityserver.message.SingleMessageSigner;
+import org.xroadng.securityserver.message.SingleMessageVerifier;
 import org.xroadng.securityserver.accesslog.AccessLogService;
 import org.xroadng.securityserver.accesslog.CheckpointPublisher;
 import org.xroadng.securityserver.accesslog.OwnerCheckpointSigner;
@@ -174,8 +176,8 @@ public final class DataPlane implements AutoCloseable {
             int freshness = configurationClient.lastGood().map(c -> c.settings().ocspFreshnessSeconds()).orElse(3600);
             AuthCertificateTrustManager trustManager = new AuthCertificateTrustManager(globalConf,
                     new OcspClient(ocspTransport, clock, Duration.ofSeconds(freshness), provider, random), clock);
-            MessageSigner signer = new MessageSigner(identity, ocsp);
-            MessageVerifier verifier = new MessageVerifier(provider, clock);
+            MessageSigner signer = new SingleMessageSigner(identity, ocsp);
+            MessageVerifier verifier = new SingleMessageVerifier(provider, clock);
             PeerClient peers = new PeerClient(identity.authKeyManager(), trustManager, plane.loops, workers,
                     settings.maxBodyBytes() + 64 * 1024, Duration.ofSeconds(10));
             plane.peers = peers;

@@ -52,9 +52,10 @@ final class Forger {
 
     /** The signed summary a correct consumer would make for a POST of {@code body} to person{@code path}. */
     RequestDigest digest(String path, byte[] body) {
-        return new RequestDigest(RequestDigest.VERSION, "forged-1", TestNetwork.TAX, TestNetwork.PERSON, "POST", path, "",
-                MessageHashes.headers(List.of()), MessageHashes.sha256(body), null, null, "tax-assessment", List.of(),
-                Clock.systemUTC().instant().getEpochSecond());
+        return RequestDigest.builder().id("forged-1").client(TestNetwork.TAX).service(TestNetwork.PERSON).method("POST")
+                .path(path).query("").headersSha256(MessageHashes.headers(List.of()))
+                .bodySha256(MessageHashes.sha256(body)).purpose("tax-assessment")
+                .iat(Clock.systemUTC().instant().getEpochSecond()).build();
     }
 
     String sign(RequestDigest digest, SigningKey key, X509Certificate certificate) throws JsonProcessingException, OcspException, SigningException {

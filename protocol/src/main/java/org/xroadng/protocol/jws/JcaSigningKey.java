@@ -42,8 +42,15 @@ public final class JcaSigningKey implements SigningKey {
      */
     @Override
     public byte[] sign(byte[] data) throws SigningException {
+        return sign(data, 0, data.length);
+    }
+
+    @Override
+    public byte[] sign(byte[] data, int offset, int length) throws SigningException {
         try {
-            byte[] hash = MessageDigest.getInstance("SHA-256").digest(data);
+            MessageDigest sha256 = MessageDigest.getInstance("SHA-256");
+            sha256.update(data, offset, length);
+            byte[] hash = sha256.digest();
             Signature signature = Signature.getInstance("NONEwithECDSA", provider);
             signature.initSign(privateKey);
             signature.update(hash);

@@ -5,7 +5,6 @@ import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.JWSHeader;
 import com.nimbusds.jose.crypto.impl.ECDSA;
 import com.nimbusds.jose.util.Base64;
-import com.nimbusds.jose.util.Base64URL;
 import java.nio.charset.StandardCharsets;
 import java.security.cert.CertificateEncodingException;
 import java.security.cert.X509Certificate;
@@ -19,6 +18,10 @@ import java.util.Objects;
  * {@code x5c}. The private key stays behind its {@link SigningKey}.
  */
 public final class JwsSigner {
+
+    private static final java.util.Base64.Encoder URL_ENCODER = java.util.Base64.getUrlEncoder().withoutPadding();
+    /** The base64url length of a 64-byte ES256 signature (R || S). */
+    private static final int SIGNATURE_CHARS = 86;
 
     private final SigningKey key;
     private final List<Base64> x5c;
@@ -47,32 +50,45 @@ public final class JwsSigner {
         this.x5c = List.copyOf(encoded);
     }
 
-    /** The last encoded protected header: it stays the same from message to message until its parameters change. */
-    private volatile Map.Entry<Map<String, Object>, String> lastHeader;
+    /** The last encoded protected header (ASCII): it stays the same from message to message until its parameters change. */
+    private volatile Map.Entry<Map<String, Object>, byte[]> lastHeader;
 
-    /** Signs {@code payload} with the given extra protected header parameters. */
+    /**
+     * Signs {@code payload} with the given extra protected header parameters. The compact form is
+     * assembled in one ASCII buffer: header, payload, then the signature over what precedes it.
+     */
     public String sign(byte[] payload, Map<String, Object> protectedParams) throws SigningException {
-        String signingInput = encodedHeader(protectedParams) + "." + Base64URL.encode(payload);
-        byte[] der = key.sign(signingInput.getBytes(StandardCharsets.US_ASCII));
+        byte[] header = encodedHeader(protectedParams);
+        byte[] encodedPayload = URL_ENCODER.encode(payload);
+        int signingInput = header.length + 1 + encodedPayload.length;
+        byte[] jws = new byte[signingInput + 1 + SIGNATURE_CHARS];
+        System.arraycopy(header, 0, jws, 0, header.length);
+        jws[header.length] = '.';
+        System.arraycopy(encodedPayload, 0, jws, header.length + 1, encodedPayload.length);
+        byte[] der = key.sign(jws, 0, signingInput);
+        byte[] concat;
         try {
-            byte[] concat = ECDSA.transcodeSignatureToConcat(der, 64);
-            return signingInput + "." + Base64URL.encode(concat);
+            concat = ECDSA.transcodeSignatureToConcat(der, 64);
         } catch (JOSEException e) {
             throw new SigningException("the signature made by key " + key.keyId() + " is not an ECDSA P-256 signature", e);
         }
+        jws[signingInput] = '.';
+        System.arraycopy(URL_ENCODER.encode(concat), 0, jws, signingInput + 1, SIGNATURE_CHARS);
+        return new String(jws, StandardCharsets.US_ASCII);
     }
 
-    private String encodedHeader(Map<String, Object> protectedParams) {
-        Map.Entry<Map<String, Object>, String> last = lastHeader;
+    private byte[] encodedHeader(Map<String, Object> protectedParams) {
+        Map.Entry<Map<String, Object>, byte[]> last = lastHeader;
         if (last != null && last.getKey().equals(protectedParams)) {
             return last.getValue();
         }
-        String encoded = new JWSHeader.Builder(JWSAlgorithm.ES256)
+        byte[] encoded = new JWSHeader.Builder(JWSAlgorithm.ES256)
                 .x509CertChain(x5c)
                 .customParams(protectedParams.isEmpty() ? null : protectedParams)
                 .build()
                 .toBase64URL()
-                .toString();
+                .toString()
+                .getBytes(StandardCharsets.US_ASCII);
         lastHeader = Map.entry(Map.copyOf(protectedParams), encoded);
         return encoded;
     }

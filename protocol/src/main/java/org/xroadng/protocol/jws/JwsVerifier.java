@@ -16,6 +16,7 @@ import java.security.Provider;
 import java.security.cert.X509Certificate;
 import java.security.interfaces.ECPublicKey;
 import java.text.ParseException;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -36,9 +37,14 @@ public final class JwsVerifier {
     private record Signer(List<X509Certificate> chain, ECPublicKey key) {
     }
 
+    private static final java.util.Base64.Decoder URL_DECODER = java.util.Base64.getUrlDecoder();
+    /** The base64url alphabet (RFC 4648 section 5), without padding, by byte value. */
+    private static final boolean[] BASE64URL = base64UrlAlphabet();
+
     private final Provider provider;
     private final Map<List<Base64>, Signer> signers = new ConcurrentHashMap<>();
     private final Map<String, Header> headers = new ConcurrentHashMap<>();
+    private volatile Header lastHeader;
 
     public JwsVerifier(Provider provider) {
         this.provider = Objects.requireNonNull(provider, "provider");
@@ -54,17 +60,42 @@ public final class JwsVerifier {
             throw new JwsVerificationException("signature is not a compact JWS: expected three base64url parts"
                     + " separated by dots");
         }
-        Header header = header(compact.substring(0, first));
-        if (!signatureValid(compact, header.signer().key())) {
+        // The ASCII form once: the header is matched, the signing input hashed and the parts decoded
+        // from it, with no substring copies.
+        byte[] ascii = compact.getBytes(StandardCharsets.US_ASCII);
+        if (ascii.length != compact.length()) {
+            throw new JwsVerificationException("signature is not a compact JWS: it contains characters that"
+                    + " are not base64url");
+        }
+        Header header = header(compact, ascii, first);
+        if (!signatureValid(compact, ascii, last, header.signer().key())) {
             throw new JwsVerificationException("signature does not verify with the key of "
                     + header.signer().chain().get(0).getSubjectX500Principal());
         }
-        byte[] payload = new Base64URL(compact.substring(first + 1, last)).decode();
+        byte[] payload = base64url(compact, ascii, first + 1, last);
         return new VerifiedJws(compact, header.header(), payload, header.signer().chain());
     }
 
-    /** A checked protected header and the signer it names. */
-    private record Header(JWSHeader header, Signer signer) {
+    /**
+     * A checked protected header and the signer it names; {@code ascii} is its encoded form when
+     * that is pure base64url (then equal ASCII bytes mean an equal header), else null.
+     */
+    private record Header(JWSHeader header, Signer signer, byte[] ascii) {
+    }
+
+    /**
+     * The protected header of {@code compact}, whose first dot is at {@code end}. A signer sends the
+     * same header with every message until its OCSP response is renewed, so the last header seen is
+     * compared byte for byte before anything is hashed or parsed.
+     */
+    private Header header(String compact, byte[] ascii, int end) throws JwsVerificationException {
+        Header last = lastHeader;
+        if (last != null && last.ascii() != null && Arrays.equals(last.ascii(), 0, last.ascii().length, ascii, 0, end)) {
+            return last;
+        }
+        Header header = header(compact.substring(0, end));
+        lastHeader = header;
+        return header;
     }
 
     /**
@@ -95,7 +126,8 @@ public final class JwsVerifier {
         if (header.getX509CertChain() == null || header.getX509CertChain().isEmpty()) {
             throw new JwsVerificationException("signature carries no x5c certificate chain");
         }
-        Header parsed = new Header(header, signer(header.getX509CertChain()));
+        Header parsed = new Header(header, signer(header.getX509CertChain()),
+                isBase64Url(encoded, 0, encoded.length()) ? encoded.getBytes(StandardCharsets.US_ASCII) : null);
         if (headers.size() >= CACHE_LIMIT) {
             headers.clear();
         }
@@ -105,28 +137,74 @@ public final class JwsVerifier {
 
     /**
      * RFC 7515 section 5.2 step 8 for ES256 (RFC 7518 section 3.4): the 64-byte R || S signature
-     * over the ASCII signing input, checked through the configured provider.
+     * over the ASCII signing input (everything before the last dot), checked through the configured
+     * provider.
      */
-    private boolean signatureValid(String compact, ECPublicKey key) throws JwsVerificationException {
-        int lastDot = compact.lastIndexOf('.');
-        byte[] concat = new Base64URL(compact.substring(lastDot + 1)).decode();
+    private boolean signatureValid(String compact, byte[] ascii, int lastDot, ECPublicKey key)
+            throws JwsVerificationException {
+        byte[] concat = base64url(compact, ascii, lastDot + 1, ascii.length);
         if (concat.length != 64) {
             return false;
         }
         try {
             // JDK SHA-256 (intrinsics) over the signing input, the provider's raw ECDSA over the hash:
             // the same check as SHA256withECDSA.
-            byte[] hash = java.security.MessageDigest.getInstance("SHA-256")
-                    .digest(compact.substring(0, lastDot).getBytes(StandardCharsets.US_ASCII));
+            java.security.MessageDigest sha256 = java.security.MessageDigest.getInstance("SHA-256");
+            sha256.update(ascii, 0, lastDot);
             Signature signature = Signature.getInstance("NONEwithECDSA", provider);
             signature.initVerify(key);
-            signature.update(hash);
+            signature.update(sha256.digest());
             return signature.verify(ECDSA.transcodeSignatureToDER(concat));
         } catch (JOSEException | SignatureException e) {
             return false;
         } catch (GeneralSecurityException e) {
             throw new JwsVerificationException("signature cannot be verified: " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * The base64url part {@code [from, to)} of {@code compact}: decoded by the JDK when it is strict
+     * base64url (RFC 7515 section 2), otherwise as Nimbus decodes it, so that the same parts are
+     * accepted as before.
+     */
+    private static byte[] base64url(String compact, byte[] ascii, int from, int to) {
+        if (isBase64Url(ascii, from, to) && (to - from) % 4 != 1) {
+            return URL_DECODER.decode(Arrays.copyOfRange(ascii, from, to));
+        }
+        return new Base64URL(compact.substring(from, to)).decode();
+    }
+
+    private static boolean[] base64UrlAlphabet() {
+        boolean[] alphabet = new boolean[256];
+        for (char c = 'A'; c <= 'Z'; c++) {
+            alphabet[c] = true;
+            alphabet[Character.toLowerCase(c)] = true;
+        }
+        for (char c = '0'; c <= '9'; c++) {
+            alphabet[c] = true;
+        }
+        alphabet['-'] = true;
+        alphabet['_'] = true;
+        return alphabet;
+    }
+
+    private static boolean isBase64Url(byte[] ascii, int from, int to) {
+        for (int i = from; i < to; i++) {
+            if (!BASE64URL[ascii[i] & 0xff]) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static boolean isBase64Url(String text, int from, int to) {
+        for (int i = from; i < to; i++) {
+            char c = text.charAt(i);
+            if (c > 0xff || !BASE64URL[c]) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private static String curveName(ECPublicKey key) {

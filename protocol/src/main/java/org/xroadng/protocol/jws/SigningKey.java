@@ -19,4 +19,9 @@ public interface SigningKey {
 
     /** Signs {@code data} with SHA256withECDSA; returns the DER-encoded signature. */
     byte[] sign(byte[] data) throws SigningException;
+
+    /** Signs {@code length} bytes of {@code data} from {@code offset}, as {@link #sign(byte[])} signs a whole array. */
+    default byte[] sign(byte[] data, int offset, int length) throws SigningException {
+        return sign(java.util.Arrays.copyOfRange(data, offset, offset + length));
+    }
 }

@@ -145,4 +145,46 @@ class JwsTest {
         assertThrows(JwsVerificationException.class, () -> verifier.verify("a.b.c.d"));
         assertThrows(JwsVerificationException.class, () -> verifier.verify(".b.c"));
     }
+
+    @Test
+    void compactForm_isBase64UrlWithoutPadding_asNimbusWritesIt() throws SigningException {
+        byte[] payload = "{\"v\":1,\"x\":\"\u00e9\"}".getBytes(StandardCharsets.UTF_8);
+        String[] parts = signer.sign(payload, Map.of("ocsp", "AAEC")).split("\\.");
+
+        assertEquals(Base64URL.encode(payload).toString(), parts[1]);
+        assertEquals(86, parts[2].length(), "64 bytes of R || S, unpadded");
+        assertTrue(parts[0].matches("[A-Za-z0-9_-]+"), parts[0]);
+    }
+
+    @Test
+    void headerLikeTheLastOne_butAnother_isCheckedAnew() throws JwsVerificationException, SigningException {
+        String[] a = signer.sign("one".getBytes(), Map.of("ocsp", "AAEC")).split("\\.");
+        String[] c = signer.sign("one".getBytes(), Map.of("ocsp", "AAED")).split("\\.");
+        assertEquals(a[0].length(), c[0].length());
+        assertEquals("AAEC", verifier.verify(String.join(".", a)).param("ocsp"));
+
+        assertEquals("AAED", verifier.verify(String.join(".", c)).param("ocsp"));
+        verifier.verify(String.join(".", a));
+        JwsVerificationException e = assertThrows(JwsVerificationException.class,
+                () -> verifier.verify(c[0] + "." + a[1] + "." + a[2]));
+        assertTrue(e.getMessage().contains("does not verify"), e.getMessage());
+    }
+
+    @Test
+    void characterOutsideBase64UrlInThePayload_isRefused() throws SigningException {
+        String[] parts = signer.sign("{\"amount\":1}".getBytes()).split("\\.");
+        String forged = parts[0] + "." + parts[1].substring(0, 4) + "?" + parts[1].substring(4) + "." + parts[2];
+
+        JwsVerificationException e = assertThrows(JwsVerificationException.class, () -> verifier.verify(forged));
+        assertTrue(e.getMessage().contains("does not verify"), e.getMessage());
+    }
+
+    @Test
+    void charactersBeyondLatin1_areRefusedAsNotAJws() throws SigningException {
+        String[] parts = signer.sign("{}".getBytes()).split("\\.");
+        String forged = parts[0] + "." + parts[1] + "\uD83D\uDE00." + parts[2];
+
+        JwsVerificationException e = assertThrows(JwsVerificationException.class, () -> verifier.verify(forged));
+        assertTrue(e.getMessage().startsWith("signature is not a compact JWS"), e.getMessage());
+    }
 }

@@ -22,6 +22,7 @@ import org.xroadng.securityserver.ExchangeException;
 import org.xroadng.securityserver.globalconf.GlobalConfHolder;
 import org.xroadng.securityserver.globalconf.TrustedConfiguration;
 import org.xroadng.securityserver.log.TimestampingConfiguration;
+import org.xroadng.securityserver.message.MessageSigningException;
 import org.xroadng.securityserver.message.OwnOcspResponses;
 import org.xroadng.securityserver.message.ServerIdentity;
 
@@ -60,11 +61,10 @@ public final class OwnerCheckpointSigner implements CheckpointSigner {
             ServerIdentity.MemberKey owner = identity.signingKey(identity.serverId().owner()).orElseThrow(() ->
                     new CheckpointException("this server holds no signing certificate of its owner "
                             + identity.serverId().owner().format() + "; checkpoints are signed with it", null));
-            String response = ocsp.forSignature(owner.chain().get(0), trusted.ocspFreshness(),
-                    ErrorType.SERVER_PROXY_CERTIFICATE_STATUS_UNAVAILABLE);
+            String response = ocsp.forSignature(owner.chain().get(0), trusted.ocspFreshness());
             jws = CheckpointCodec.sign(checkpoint, new JwsSigner(owner.key(), owner.chain()),
                     Base64.getDecoder().decode(response));
-        } catch (ExchangeException e) {
+        } catch (ExchangeException | MessageSigningException e) {
             throw new CheckpointException("the checkpoint cannot be signed: " + e.getMessage(), e);
         } catch (SigningException e) {
             throw new CheckpointException("signing the checkpoint failed: " + e.getMessage(), e);

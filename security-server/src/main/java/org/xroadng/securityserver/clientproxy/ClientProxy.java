@@ -70,8 +70,11 @@ public final class ClientProxy implements AutoCloseable {
         }
     }
 
-    /** Both listeners share the connection limit's count: {@code guards} is one per client proxy. */
-    private static void http(ChannelPipeline pipeline, ClientProxyService service, ProxyGuards guards) {
+    /**
+     * The HTTP handlers of an information system's connection, after TLS if any. Both listeners
+     * share the connection limit's count: {@code guards} is one per client proxy.
+     */
+    static void http(ChannelPipeline pipeline, ClientProxyService service, ProxyGuards guards) {
         pipeline.addLast("http", new HttpServerCodec(8192, 16384, 65536))
                 .addLast("timeouts", guards.timeouts())
                 .addLast("keepAlive", new HttpServerKeepAliveHandler())

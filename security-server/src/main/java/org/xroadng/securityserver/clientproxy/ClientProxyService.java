@@ -32,8 +32,9 @@ import org.xroadng.securityserver.http.IncomingRequest;
 import org.xroadng.securityserver.log.ExchangeRecord;
 import org.xroadng.securityserver.log.MessageLog;
 import org.xroadng.securityserver.message.HeaderFilter;
-import org.xroadng.securityserver.message.MessageHashes;
 import org.xroadng.securityserver.message.MessageSigner;
+import org.xroadng.securityserver.message.MessageSigningException;
+import org.xroadng.securityserver.message.MessageVerificationException;
 import org.xroadng.securityserver.message.MessageVerifier;
 import org.xroadng.securityserver.message.ProtocolHeaders;
 import org.xroadng.securityserver.message.RequestDigest;
@@ -56,9 +57,6 @@ public final class ClientProxyService {
 
     private static final Logger LOG = LoggerFactory.getLogger(ClientProxyService.class);
     private static final Duration PEER_TIMEOUT = Duration.ofSeconds(120);
-    private static final MessageVerifier.Failures FAILURES = new MessageVerifier.Failures(
-            ErrorType.CLIENT_PROXY_INVALID_SIGNATURE, ErrorType.CLIENT_PROXY_INVALID_SIGNATURE,
-            ErrorType.CLIENT_PROXY_CERTIFICATE_STATUS_UNAVAILABLE);
 
     private final Supplier<LocalConfiguration> localConf;
     private final GlobalConfHolder globalConf;
@@ -82,6 +80,16 @@ public final class ClientProxyService {
         this.clock = clock;
     }
 
+    /** A request checked and summarised, ready to sign. */
+    private record Prepared(IncomingRequest request, RestPath target, ProtocolHeaders headers, RequestDigest digest,
+                            TrustedConfiguration trusted, List<GlobalConfiguration.SecurityServer> hosts,
+                            List<Map.Entry<String, String>> endToEnd) {
+
+        Outgoing signed(String signature, String requestId) {
+            return new Outgoing(request, target, headers, requestId, signature, trusted, hosts, endToEnd);
+        }
+    }
+
     /** A signed request ready to send. */
     private record Outgoing(IncomingRequest request, RestPath target, ProtocolHeaders headers, String requestId,
                             String signature, TrustedConfiguration trusted, List<GlobalConfiguration.SecurityServer> hosts,
@@ -92,12 +100,22 @@ public final class ClientProxyService {
     public CompletableFuture<FullHttpResponse> handle(IncomingRequest request) {
         long start = System.nanoTime();
         listener.exchangeStarted(ExchangeListener.Side.CONSUMER);
-        Outgoing outgoing;
+        Prepared prepared;
         try {
-            outgoing = prepare(request);
+            prepared = prepare(request);
         } catch (ExchangeException e) {
             return CompletableFuture.completedFuture(fail(e, request.header(XRoadHeaders.ID).orElse(null), start));
         }
+        return signer.sign(prepared.headers().client().member(), prepared.digest(), prepared.trusted())
+                .handle((signature, error) -> error == null
+                        ? exchange(prepared.signed(signature, UUID.randomUUID().toString()), start)
+                        : CompletableFuture.completedFuture(fail(unwrap(error),
+                                request.header(XRoadHeaders.ID).orElse(null), start)))
+                .thenCompose(answer -> answer);
+    }
+
+    private CompletableFuture<FullHttpResponse> exchange(Outgoing outgoing, long start) {
+        listener.signature(ExchangeListener.Side.CONSUMER, true);
         return send(outgoing, 0, null)
                 .thenCompose(answered -> answer(outgoing, answered))
                 .thenApply(response -> {
@@ -108,7 +126,7 @@ public final class ClientProxyService {
                 .exceptionally(e -> fail(unwrap(e), outgoing.headers().id(), start));
     }
 
-    private Outgoing prepare(IncomingRequest request) throws ExchangeException {
+    private Prepared prepare(IncomingRequest request) throws ExchangeException {
         RestPath target = RestPath.parse(request.target());
         ProtocolHeaders headers = ProtocolHeaders.parse(request);
         LocalClient client = localConf.get().client(headers.client()).orElseThrow(() -> new ExchangeException(
@@ -117,7 +135,7 @@ public final class ClientProxyService {
         TrustedConfiguration trusted = globalConf.current(ErrorType.CLIENT_PROXY_GLOBAL_CONF_EXPIRED);
         messageLog.checkAccepting(ErrorType.CLIENT_PROXY_TIMESTAMPING_FAILED);
         LogRefusals.checkAvailable(messageLog, ErrorType.CLIENT_PROXY_LOGGING_FAILED);
-        List<GlobalConfiguration.SecurityServer> hosts = trusted.configuration().serversHosting(target.service().subsystem());
+        List<GlobalConfiguration.SecurityServer> hosts = trusted.serversHosting(target.service().subsystem());
         if (headers.securityServer().isPresent()) {
             hosts = hosts.stream().filter(s -> s.id().equals(headers.securityServer().get())).toList();
             if (hosts.isEmpty()) {
@@ -131,14 +149,8 @@ public final class ClientProxyService {
                     + " configuration hosts " + target.service().subsystem().format());
         }
         List<Map.Entry<String, String>> endToEnd = HeaderFilter.endToEnd(request.headers());
-        RequestDigest digest = new RequestDigest(RequestDigest.VERSION, headers.id(), headers.client(), target.service(),
-                request.method(), target.rawPath(), target.rawQuery(), MessageHashes.headers(endToEnd),
-                MessageHashes.sha256(request.body()), headers.userId(), headers.issue(), headers.purpose(),
-                headers.subjects(), clock.instant().getEpochSecond());
-        String signature = signer.sign(headers.client().member(), digest, trusted, ErrorType.CLIENT_PROXY_SIGNING_FAILED,
-                ErrorType.CLIENT_PROXY_CERTIFICATE_STATUS_UNAVAILABLE);
-        listener.signature(ExchangeListener.Side.CONSUMER, true);
-        return new Outgoing(request, target, headers, UUID.randomUUID().toString(), signature, trusted, hosts, endToEnd);
+        RequestDigest digest = RequestDigest.of(request, target, headers, endToEnd, clock.instant().getEpochSecond());
+        return new Prepared(request, target, headers, digest, trusted, hosts, endToEnd);
     }
 
     private static void authenticate(LocalClient client, IncomingRequest request) throws ExchangeException {
@@ -225,8 +237,7 @@ public final class ClientProxyService {
             String signature = response.header(XRoadHeaders.SIGNATURE).orElseThrow(() ->
                     new ExchangeException(ErrorType.CLIENT_PROXY_INVALID_SIGNATURE, "the provider's answer carries no "
                             + XRoadHeaders.SIGNATURE));
-            MessageVerifier.Verified<ResponseDigest> verified = verifier.verify(signature, ResponseDigest.class,
-                    out.trusted(), FAILURES);
+            MessageVerifier.Verified<ResponseDigest> verified = verify(signature, out.trusted());
             listener.signature(ExchangeListener.Side.CONSUMER, false);
             ResponseCheck.check(out.target().service().subsystem().member(), out.signature(), out.headers().id(),
                     verified, response.status(), endToEnd, body);
@@ -246,6 +257,17 @@ public final class ClientProxyService {
             return LogRefusals.withinDeadline(messageLog.append(record)).thenApply(done -> answer);
         } catch (ExchangeException e) {
             return CompletableFuture.failedFuture(e);
+        }
+    }
+
+    private MessageVerifier.Verified<ResponseDigest> verify(String signature, TrustedConfiguration trusted)
+            throws ExchangeException {
+        try {
+            return verifier.verify(signature, ResponseDigest.class, trusted);
+        } catch (MessageVerificationException e) {
+            ErrorType type = e.reason() == MessageVerificationException.Reason.CERTIFICATE_STATUS_UNAVAILABLE
+                    ? ErrorType.CLIENT_PROXY_CERTIFICATE_STATUS_UNAVAILABLE : ErrorType.CLIENT_PROXY_INVALID_SIGNATURE;
+            throw new ExchangeException(type, e.getMessage());
         }
     }
 
@@ -283,10 +305,7 @@ public final class ClientProxyService {
      */
     private static void checkPeer(Answered answered, TrustedConfiguration trusted) throws ExchangeException {
         GlobalConfiguration.SecurityServer host = answered.host();
-        java.security.cert.X509Certificate peer = answered.response().peer();
-        String hash = peer == null ? "" : AuthCertificateTrustManager.hash(peer);
-        boolean registered = trusted.configuration().securityServer(host.id())
-                .map(s -> s.authCertificateHashes().contains(hash)).orElse(false);
+        boolean registered = trusted.authenticates(host.id(), answered.response().peer());
         if (!registered) {
             throw new ExchangeException(ErrorType.CLIENT_PROXY_SSL_AUTHENTICATION_FAILED, "security server "
                     + host.id().format() + " answered with an authentication certificate that is no longer registered"
@@ -330,6 +349,11 @@ public final class ClientProxyService {
         }
         if (cause instanceof ExchangeException exchange) {
             return exchange;
+        }
+        if (cause instanceof MessageSigningException signing) {
+            return new ExchangeException(signing.reason() == MessageSigningException.Reason.CERTIFICATE_STATUS_UNAVAILABLE
+                    ? ErrorType.CLIENT_PROXY_CERTIFICATE_STATUS_UNAVAILABLE : ErrorType.CLIENT_PROXY_SIGNING_FAILED,
+                    signing.getMessage(), signing.getCause());
         }
         Optional<ExchangeException> logging = LogRefusals.ofFailure(cause, ErrorType.CLIENT_PROXY_LOGGING_FAILED);
         if (logging.isPresent()) {

@@ -24,18 +24,21 @@ public final class HeaderFilter {
 
     /** The end-to-end headers among {@code headers}, in order. */
     public static List<Map.Entry<String, String>> endToEnd(List<Map.Entry<String, String>> headers) {
-        Set<String> named = new HashSet<>();
+        Set<String> named = null;
         for (Map.Entry<String, String> header : headers) {
             if (header.getKey().equalsIgnoreCase("connection")) {
+                if (named == null) {
+                    named = new HashSet<>();
+                }
                 for (String token : header.getValue().split(",")) {
                     named.add(token.trim().toLowerCase(Locale.ROOT));
                 }
             }
         }
-        List<Map.Entry<String, String>> kept = new ArrayList<>();
+        List<Map.Entry<String, String>> kept = new ArrayList<>(headers.size());
         for (Map.Entry<String, String> header : headers) {
             String name = header.getKey().toLowerCase(Locale.ROOT);
-            if (!DROPPED.contains(name) && !named.contains(name) && !name.startsWith("x-road-")) {
+            if (!DROPPED.contains(name) && (named == null || !named.contains(name)) && !name.startsWith("x-road-")) {
                 kept.add(header);
             }
         }

@@ -38,7 +38,11 @@ public final class MessageHashes {
         sorted.sort(Comparator.comparing(Map.Entry::getKey));
         MessageDigest digest = digest();
         for (Map.Entry<String, String> header : sorted) {
-            digest.update((header.getKey() + ":" + header.getValue() + "\n").getBytes(StandardCharsets.UTF_8));
+            // the UTF-8 of "name:value\n", piece by piece
+            digest.update(header.getKey().getBytes(StandardCharsets.UTF_8));
+            digest.update((byte) ':');
+            digest.update(header.getValue().getBytes(StandardCharsets.UTF_8));
+            digest.update((byte) '\n');
         }
         return Base64.getUrlEncoder().withoutPadding().encodeToString(digest.digest());
     }

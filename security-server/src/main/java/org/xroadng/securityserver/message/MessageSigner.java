@@ -1,54 +1,32 @@
 package org.xroadng.securityserver.message;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import java.security.cert.X509Certificate;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
-import org.xroadng.protocol.error.ErrorType;
+import java.util.concurrent.CompletableFuture;
 import org.xroadng.protocol.id.MemberId;
-import org.xroadng.protocol.json.ProtocolJson;
-import org.xroadng.protocol.jws.JwsSigner;
-import org.xroadng.protocol.jws.SigningException;
-import org.xroadng.protocol.management.ManagementRequests;
-import org.xroadng.securityserver.ExchangeException;
 import org.xroadng.securityserver.globalconf.TrustedConfiguration;
 
 /**
- * Signs message summaries as a member (DESIGN.md section 6): a compact ES256 JWS whose {@code x5c}
- * is the member's signing certificate chain and whose protected {@code ocsp} parameter carries a
- * fresh OCSP response for that certificate. The key stays in the token; signatures go through the
- * token's provider (Bouncy Castle).
+ * Signs message summaries as a member: the {@code X-Road-Signature} of a request or a response
+ * (DESIGN.md section 6).
+ *
+ * <h2>Security guarantees</h2>
+ * A future that completes normally holds a compact JWS (RFC 7515 section 7.1) with algorithm ES256
+ * (ECDSA P-256 with SHA-256, RFC 7518 section 3.4) whose payload is exactly the summary's JSON
+ * ({@link org.xroadng.protocol.json.ProtocolJson}), made with the member's signing key, which never
+ * leaves its token. Its protected header carries the key's certificate chain in {@code x5c} (RFC 7515
+ * section 4.1.6) and, in the parameter {@code ocsp}, the base64 DER OCSP response (RFC 6960) saying
+ * {@code good} for that certificate and no older than the configuration's {@code ocspFreshnessSeconds}
+ * when signed. Nothing is signed without such a response. Otherwise the future fails with a
+ * {@link MessageSigningException} whose reason says why; the caller chooses the wire error.
+ *
+ * <h2>Single and batch signers</h2>
+ * The answer is a future so that a signer may sign many summaries at once. {@link SingleMessageSigner}
+ * signs each summary alone and has completed the future when it returns. A batch signer queues the
+ * summary, and per batch (every few milliseconds or N summaries) signs one Merkle root of salted,
+ * domain-separated leaves, then completes each queued future with its message's JWS, which carries
+ * the inclusion path from its leaf to the signed root (a batch of one is a plain signature). Callers
+ * compose on the future and must not assume which thread completes it.
  */
-public final class MessageSigner {
+public interface MessageSigner {
 
-    private final ServerIdentity identity;
-    private final OwnOcspResponses ocsp;
-    private final Map<X509Certificate, JwsSigner> signers = new ConcurrentHashMap<>();
-
-    public MessageSigner(ServerIdentity identity, OwnOcspResponses ocsp) {
-        this.identity = identity;
-        this.ocsp = ocsp;
-    }
-
-    /**
-     * Signs {@code summary} (a {@link RequestDigest} or {@link ResponseDigest}) as {@code member}.
-     *
-     * @param failure the error type to report when this server cannot sign for the member
-     */
-    public String sign(MemberId member, Object summary, TrustedConfiguration trusted, ErrorType failure,
-                       ErrorType statusUnavailable) throws ExchangeException {
-        ServerIdentity.MemberKey key = identity.signingKey(member).orElseThrow(() -> new ExchangeException(failure,
-                "this security server holds no signing certificate for member " + member.format()));
-        X509Certificate certificate = key.chain().get(0);
-        String ocspResponse = ocsp.forSignature(certificate, trusted.ocspFreshness(), statusUnavailable);
-        JwsSigner signer = signers.computeIfAbsent(certificate, c -> new JwsSigner(key.key(), key.chain()));
-        try {
-            return signer.sign(ProtocolJson.mapper().writeValueAsBytes(summary),
-                    Map.of(ManagementRequests.OCSP_PARAM, ocspResponse));
-        } catch (SigningException e) {
-            throw new ExchangeException(failure, "signing as " + member.format() + " failed: " + e.getMessage(), e);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException("message summary cannot be written as JSON", e);
-        }
-    }
+    CompletableFuture<String> sign(MemberId member, MessageSummary summary, TrustedConfiguration trusted);
 }

@@ -81,25 +81,29 @@ public final class OwnOcspResponses {
 
     /**
      * The base64 DER response to carry with a signature by {@code certificate}: it must say good and
-     * be younger than the freshness peers apply.
+     * be younger than the freshness peers apply; otherwise a {@link MessageSigningException} of
+     * {@link MessageSigningException.Reason#CERTIFICATE_STATUS_UNAVAILABLE}.
      */
-    public String forSignature(X509Certificate certificate, Duration freshness, ErrorType unavailableType)
-            throws ExchangeException {
+    public String forSignature(X509Certificate certificate, Duration freshness) throws MessageSigningException {
         Status status = responses.get(certificate);
         if (status == null) {
-            throw new ExchangeException(unavailableType, "no OCSP response has been obtained yet for this server's"
+            throw unavailable("no OCSP response has been obtained yet for this server's"
                     + " certificate " + certificate.getSubjectX500Principal() + "; is the CA's OCSP responder reachable?");
         }
         if (status.result().status() != OcspResult.Status.GOOD) {
-            throw new ExchangeException(unavailableType, "this server's certificate "
+            throw unavailable("this server's certificate "
                     + certificate.getSubjectX500Principal() + " is " + status.result().status().name().toLowerCase()
                     + " according to its CA");
         }
         if (status.result().thisUpdate().plus(freshness).isBefore(clock.instant())) {
-            throw new ExchangeException(unavailableType, "the OCSP response for this server's certificate "
+            throw unavailable("the OCSP response for this server's certificate "
                     + certificate.getSubjectX500Principal() + " dates from " + status.result().thisUpdate()
                     + " and is no longer fresh; is the CA's OCSP responder reachable?");
         }
         return status.base64();
+    }
+
+    private static MessageSigningException unavailable(String message) {
+        return new MessageSigningException(MessageSigningException.Reason.CERTIFICATE_STATUS_UNAVAILABLE, message);
     }
 }

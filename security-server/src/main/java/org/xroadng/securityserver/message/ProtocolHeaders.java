@@ -2,6 +2,7 @@ package org.xroadng.securityserver.message;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.regex.Pattern;
 import java.util.UUID;
@@ -36,17 +37,47 @@ public record ProtocolHeaders(SubsystemId client, String id, String userId, Stri
         subjects = List.copyOf(subjects);
     }
 
+    /** The protocol headers a request may carry, each at most once; {@link #parse} reads them by these indexes. */
+    private static final String[] NAMES = {XRoadHeaders.CLIENT, XRoadHeaders.ID, XRoadHeaders.USER_ID,
+            XRoadHeaders.ISSUE, XRoadHeaders.PURPOSE, XRoadHeaders.SUBJECT, XRoadHeaders.SECURITY_SERVER};
+    private static final int CLIENT = 0;
+    private static final int ID = 1;
+    private static final int USER_ID = 2;
+    private static final int ISSUE = 3;
+    private static final int PURPOSE_HEADER = 4;
+    private static final int SUBJECT_HEADER = 5;
+    private static final int SECURITY_SERVER = 6;
+    private static final String PREFIX = "X-Road-";
+
     public static ProtocolHeaders parse(IncomingRequest request) throws ExchangeException {
-        for (String name : List.of(XRoadHeaders.CLIENT, XRoadHeaders.ID, XRoadHeaders.USER_ID, XRoadHeaders.ISSUE,
-                XRoadHeaders.PURPOSE, XRoadHeaders.SUBJECT, XRoadHeaders.SECURITY_SERVER)) {
-            if (request.count(name) > 1) {
-                throw new ExchangeException(ErrorType.CLIENT_INVALID_HEADER, name + " is given "
-                        + request.count(name) + " times; expected at most once");
+        // One pass over the headers: the first value and the count of each protocol header.
+        String[] values = new String[NAMES.length];
+        int[] counts = new int[NAMES.length];
+        for (Map.Entry<String, String> header : request.headers()) {
+            String name = header.getKey();
+            if (!name.regionMatches(true, 0, PREFIX, 0, PREFIX.length())) {
+                continue;
+            }
+            for (int i = 0; i < NAMES.length; i++) {
+                if (name.equalsIgnoreCase(NAMES[i])) {
+                    if (counts[i]++ == 0) {
+                        values[i] = header.getValue();
+                    }
+                    break;
+                }
             }
         }
-        String clientText = request.header(XRoadHeaders.CLIENT).orElseThrow(() -> new ExchangeException(
-                ErrorType.CLIENT_INVALID_CLIENT_IDENTIFIER, XRoadHeaders.CLIENT
-                + " header is missing; expected INSTANCE/CLASS/MEMBER/SUBSYSTEM"));
+        for (int i = 0; i < NAMES.length; i++) {
+            if (counts[i] > 1) {
+                throw new ExchangeException(ErrorType.CLIENT_INVALID_HEADER, NAMES[i] + " is given "
+                        + counts[i] + " times; expected at most once");
+            }
+        }
+        String clientText = values[CLIENT];
+        if (clientText == null) {
+            throw new ExchangeException(ErrorType.CLIENT_INVALID_CLIENT_IDENTIFIER, XRoadHeaders.CLIENT
+                    + " header is missing; expected INSTANCE/CLASS/MEMBER/SUBSYSTEM");
+        }
         SubsystemId client;
         try {
             client = SubsystemId.parse(clientText.trim());
@@ -54,27 +85,27 @@ public record ProtocolHeaders(SubsystemId client, String id, String userId, Stri
             throw new ExchangeException(ErrorType.CLIENT_INVALID_CLIENT_IDENTIFIER, XRoadHeaders.CLIENT
                     + " is malformed: " + e.getMessage());
         }
-        String id = text(request, XRoadHeaders.ID);
+        String id = text(values[ID], XRoadHeaders.ID);
         if (id == null) {
             id = UUID.randomUUID().toString();
         }
-        String purpose = text(request, XRoadHeaders.PURPOSE);
+        String purpose = text(values[PURPOSE_HEADER], XRoadHeaders.PURPOSE);
         if (purpose != null && !PURPOSE.matcher(purpose).matches()) {
             throw new ExchangeException(ErrorType.CLIENT_INVALID_HEADER, XRoadHeaders.PURPOSE + " '" + purpose
                     + "' is not a purpose code (1..255 of A-Z a-z 0-9 ' ( ) + , - . = ?)");
         }
         Optional<SecurityServerId> server = Optional.empty();
-        Optional<String> serverText = request.header(XRoadHeaders.SECURITY_SERVER);
-        if (serverText.isPresent()) {
+        if (values[SECURITY_SERVER] != null) {
             try {
-                server = Optional.of(SecurityServerId.parse(serverText.get().trim()));
+                server = Optional.of(SecurityServerId.parse(values[SECURITY_SERVER].trim()));
             } catch (InvalidIdentifierException e) {
                 throw new ExchangeException(ErrorType.CLIENT_INVALID_SECURITY_SERVER, XRoadHeaders.SECURITY_SERVER
                         + " is malformed: " + e.getMessage());
             }
         }
-        return new ProtocolHeaders(client, id, text(request, XRoadHeaders.USER_ID), text(request, XRoadHeaders.ISSUE),
-                purpose, subjects(request.header(XRoadHeaders.SUBJECT).orElse(null), XRoadHeaders.SUBJECT), server);
+        return new ProtocolHeaders(client, id, text(values[USER_ID], XRoadHeaders.USER_ID),
+                text(values[ISSUE], XRoadHeaders.ISSUE), purpose,
+                subjects(values[SUBJECT_HEADER], XRoadHeaders.SUBJECT), server);
     }
 
     /** Data subject codes from a comma-separated header value: 1..64 of {@code A-Z a-z 0-9 -} each. */
@@ -112,12 +143,11 @@ public record ProtocolHeaders(SubsystemId client, String id, String userId, Stri
         return subjects;
     }
 
-    private static String text(IncomingRequest request, String name) throws ExchangeException {
-        Optional<String> value = request.header(name);
-        if (value.isEmpty() || value.get().isBlank()) {
+    private static String text(String value, String name) throws ExchangeException {
+        if (value == null || value.isBlank()) {
             return null;
         }
-        String text = value.get().trim();
+        String text = value.trim();
         if (text.length() > MAX_TEXT || !text.chars().allMatch(c -> c >= 0x20 && c < 0x7f)) {
             throw new ExchangeException(ErrorType.CLIENT_INVALID_HEADER, name + " must be 1.." + MAX_TEXT
                     + " printable ASCII characters");

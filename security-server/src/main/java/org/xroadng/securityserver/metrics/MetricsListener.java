@@ -19,7 +19,11 @@ import org.xroadng.securityserver.ExchangeListener;
 public final class MetricsListener implements ExchangeListener {
 
     private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-    private final Map<String, Counter> counters = new ConcurrentHashMap<>();
+    private final Map<CounterKey, Counter> counters = new ConcurrentHashMap<>();
+
+    /** A counter's name and tag values: a key without building a string on every event. */
+    private record CounterKey(String name, Side side, String value) {
+    }
     private final Map<Side, Timer> timers = new ConcurrentHashMap<>();
 
     @Override
@@ -133,12 +137,20 @@ public final class MetricsListener implements ExchangeListener {
     }
 
     private Counter counter(String name, String tag1, Side side, String tag2, String value) {
-        String key = name + "|" + side + "|" + value;
+        CounterKey key = new CounterKey(name, side, value);
+        Counter known = counters.get(key);
+        if (known != null) {
+            return known;
+        }
         return counters.computeIfAbsent(key, k -> Counter.builder(name)
                 .tag(tag1, side.name().toLowerCase()).tag(tag2, value).register(registry));
     }
 
     private Timer timer(Side side) {
+        Timer known = timers.get(side);
+        if (known != null) {
+            return known;
+        }
         return timers.computeIfAbsent(side, s -> Timer.builder("xroad_exchange_seconds")
                 .tag("side", s.name().toLowerCase())
                 .publishPercentiles(0.5, 0.95, 0.99)

@@ -1,5 +1,6 @@
 package org.xroadng.securityserver.serverproxy;
 
+import io.netty.channel.Channel;
 import io.netty.channel.EventLoopGroup;
 import org.xroadng.securityserver.http.LimitedAggregator;
 import io.netty.handler.codec.http.HttpServerCodec;
@@ -39,9 +40,17 @@ public final class ServerProxy implements AutoCloseable {
                                     AuthCertificateTrustManager trustManager, ServerProxyService service,
                                     GlobalConfHolder globalConf, ProxyGuards guards, TlsRefusalLog refusals,
                                     EventLoopGroup boss, EventLoopGroup loops, Executor workers) throws IOException {
-        SslContext tls;
+        SslContext tls = tlsContext(authKeys, trustManager);
+        HandshakeRefusals handshakeRefusals = new HandshakeRefusals(refusals);
+        NettyServer server = NettyServer.bind(address, boss, loops,
+                ch -> pipeline(ch, tls, workers, handshakeRefusals, service, globalConf, guards));
+        return new ServerProxy(server);
+    }
+
+    /** TLS 1.3 only, the peer's certificate required and checked by {@code trustManager}. */
+    static SslContext tlsContext(X509KeyManager authKeys, AuthCertificateTrustManager trustManager) throws IOException {
         try {
-            tls = SslContextBuilder.forServer(authKeys)
+            return SslContextBuilder.forServer(authKeys)
                     .trustManager(trustManager)
                     .clientAuth(ClientAuth.REQUIRE)
                     .protocols("TLSv1.3")
@@ -50,20 +59,21 @@ public final class ServerProxy implements AutoCloseable {
         } catch (SSLException e) {
             throw new IOException("cannot set up TLS for the server proxy: " + e.getMessage(), e);
         }
-        HandshakeRefusals handshakeRefusals = new HandshakeRefusals(refusals);
-        NettyServer server = NettyServer.bind(address, boss, loops, ch -> {
-            guards.first(ch);
-            ch.pipeline()
-                    .addLast("tls", tls.newHandler(ch.alloc(), workers))
-                    .addLast("refusals", handshakeRefusals)
-                    .addLast("http", new HttpServerCodec(8192, 65536, 65536))
-                    .addLast("timeouts", guards.timeouts())
-                    .addLast("keepAlive", new HttpServerKeepAliveHandler())
-                    .addLast("budget", guards.budgetGuard())
-                    .addLast("aggregate", new LimitedAggregator(guards.maxBodyBytes()))
-                    .addLast("exchange", new ServerProxyHandler(service, globalConf));
-        });
-        return new ServerProxy(server);
+    }
+
+    /** The handlers of one peer connection, in order; certificate checks run as TLS tasks on {@code workers}. */
+    static void pipeline(Channel ch, SslContext tls, Executor workers, HandshakeRefusals handshakeRefusals,
+                         ServerProxyService service, GlobalConfHolder globalConf, ProxyGuards guards) {
+        guards.first(ch);
+        ch.pipeline()
+                .addLast("tls", tls.newHandler(ch.alloc(), workers))
+                .addLast("refusals", handshakeRefusals)
+                .addLast("http", new HttpServerCodec(8192, 65536, 65536))
+                .addLast("timeouts", guards.timeouts())
+                .addLast("keepAlive", new HttpServerKeepAliveHandler())
+                .addLast("budget", guards.budgetGuard())
+                .addLast("aggregate", new LimitedAggregator(guards.maxBodyBytes()))
+                .addLast("exchange", new ServerProxyHandler(service, globalConf));
     }
 
     public InetSocketAddress address() {

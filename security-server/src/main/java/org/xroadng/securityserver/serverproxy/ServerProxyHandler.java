@@ -23,9 +23,9 @@ import org.xroadng.securityserver.transport.AuthCertificateTrustManager;
 /**
  * Last handler of the server proxy pipeline (ConnectionLimit, SslHandler, HandshakeRefusals,
  * HttpServerCodec, ConnectionTimeouts, HttpServerKeepAliveHandler, BodyBudgetGuard, LimitedAggregator,
- * this): names the peer server from its TLS certificate (already checked by
- * {@link AuthCertificateTrustManager} during the handshake, in a delegated task off the event loop),
- * copies the request out of Netty's buffers and hands it to {@link ServerProxyService}. The checks
+ * this): refuses requests the HTTP decoder could not read, names the peer server from its TLS
+ * certificate (already checked by {@link AuthCertificateTrustManager} during the handshake, in a
+ * delegated task off the event loop), copies the request out of Netty's buffers and hands it to {@link ServerProxyService}. The checks
  * and signatures are CPU work without blocking I/O, so they run here on the event loop: a hop to
  * another thread costs more than the work itself.
  */
@@ -46,6 +46,13 @@ final class ServerProxyHandler extends SimpleChannelInboundHandler<FullHttpReque
         IncomingRequest incoming;
         SecurityServerId peer;
         Reservation reservation = reservation(ctx);
+        if (request.decoderResult().isFailure()) {
+            // The decoder has stopped reading this connection: answer, then close it.
+            Responses.write(ctx, Responses.error(new ExchangeException(ErrorType.CLIENT_BAD_REQUEST,
+                    "the request is not valid HTTP/1.1: " + request.decoderResult().cause().getMessage()), null), false)
+                    .addListener(written -> reservation.close());
+            return;
+        }
         try {
             X509Certificate certificate = peerCertificate(ctx);
             incoming = IncomingRequest.of(request, certificate, reservation);

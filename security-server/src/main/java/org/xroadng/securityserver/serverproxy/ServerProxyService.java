@@ -6,7 +6,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -36,6 +35,8 @@ import org.xroadng.securityserver.log.MessageLog;
 import org.xroadng.securityserver.message.HeaderFilter;
 import org.xroadng.securityserver.message.MessageHashes;
 import org.xroadng.securityserver.message.MessageSigner;
+import org.xroadng.securityserver.message.MessageSigningException;
+import org.xroadng.securityserver.message.MessageVerificationException;
 import org.xroadng.securityserver.message.MessageVerifier;
 import org.xroadng.securityserver.message.ProtocolHeaders;
 import org.xroadng.securityserver.message.RequestDigest;
@@ -54,9 +55,6 @@ public final class ServerProxyService {
 
     private static final Logger LOG = LoggerFactory.getLogger(ServerProxyService.class);
     private static final Duration MAX_SIGNATURE_AGE = Duration.ofMinutes(5);
-    private static final MessageVerifier.Failures FAILURES = new MessageVerifier.Failures(
-            ErrorType.SERVER_PROXY_INVALID_SIGNATURE, ErrorType.SERVER_PROXY_CERTIFICATE_INVALID,
-            ErrorType.SERVER_PROXY_CERTIFICATE_STATUS_UNAVAILABLE);
 
     private final Supplier<LocalConfiguration> localConf;
     private final GlobalConfHolder globalConf;
@@ -123,7 +121,7 @@ public final class ServerProxyService {
         RestPath target = RestPath.parse(request.target());
         ProtocolHeaders headers = ProtocolHeaders.parse(request);
         SubsystemId client = headers.client();
-        boolean hosted = conf.securityServer(peer).map(s -> s.clients().contains(client)).orElse(false);
+        boolean hosted = trusted.hosts(peer, client);
         if (!hosted) {
             throw new ExchangeException(ErrorType.SERVER_PROXY_UNKNOWN_CLIENT, "security server " + peer.format()
                     + " is not registered as a host of client " + client.format());
@@ -177,37 +175,35 @@ public final class ServerProxyService {
         SubsystemId client = headers.client();
         String signature = request.header(XRoadHeaders.SIGNATURE).orElseThrow(() -> new ExchangeException(
                 ErrorType.SERVER_PROXY_INVALID_SIGNATURE, "request carries no " + XRoadHeaders.SIGNATURE));
-        MessageVerifier.Verified<RequestDigest> verified = verifier.verify(signature, RequestDigest.class, trusted,
-                FAILURES);
+        MessageVerifier.Verified<RequestDigest> verified = verify(signature, trusted);
         if (!verified.signer().equals(client.member())) {
             throw new ExchangeException(ErrorType.SERVER_PROXY_SIGNER_MISMATCH, "request is signed by member "
                     + verified.signer().format() + " but the client belongs to " + client.member().format());
         }
         List<Map.Entry<String, String>> endToEnd = HeaderFilter.endToEnd(request.headers());
-        RequestDigest expected = new RequestDigest(RequestDigest.VERSION, headers.id(), client, target.service(),
-                request.method(), target.rawPath(), target.rawQuery(), MessageHashes.headers(endToEnd),
-                MessageHashes.sha256(request.body()), headers.userId(), headers.issue(), headers.purpose(),
-                headers.subjects(), verified.summary().iat());
+        RequestDigest expected = RequestDigest.of(request, target, headers, endToEnd, verified.summary().iat());
         compare(expected, verified.summary());
         return new Accepted(request, target, headers, service, signature, trusted, endToEnd);
     }
 
+    private MessageVerifier.Verified<RequestDigest> verify(String signature, TrustedConfiguration trusted)
+            throws ExchangeException {
+        try {
+            return verifier.verify(signature, RequestDigest.class, trusted);
+        } catch (MessageVerificationException e) {
+            ErrorType type = switch (e.reason()) {
+                case INVALID_SIGNATURE -> ErrorType.SERVER_PROXY_INVALID_SIGNATURE;
+                case CERTIFICATE_INVALID -> ErrorType.SERVER_PROXY_CERTIFICATE_INVALID;
+                case CERTIFICATE_STATUS_UNAVAILABLE -> ErrorType.SERVER_PROXY_CERTIFICATE_STATUS_UNAVAILABLE;
+            };
+            throw new ExchangeException(type, e.getMessage());
+        }
+    }
+
     private void compare(RequestDigest expected, RequestDigest signed) throws ExchangeException {
-        String field = signed.v() != expected.v() ? "v"
-                : !signed.id().equals(expected.id()) ? "id (" + XRoadHeaders.ID + ")"
-                : !signed.client().equals(expected.client()) ? "client"
-                : !signed.service().equals(expected.service()) ? "service"
-                : !signed.method().equals(expected.method()) ? "method"
-                : !signed.path().equals(expected.path()) ? "path"
-                : !signed.query().equals(expected.query()) ? "query"
-                : !signed.headersSha256().equals(expected.headersSha256()) ? "headers"
-                : !signed.bodySha256().equals(expected.bodySha256()) ? "body"
-                : !Objects.equals(signed.userId(), expected.userId()) ? "userId"
-                : !Objects.equals(signed.issue(), expected.issue()) ? "issue"
-                : !Objects.equals(signed.purpose(), expected.purpose()) ? "purpose"
-                : !signed.subjects().equals(expected.subjects()) ? "subjects" : null;
-        if (field != null) {
-            throw new ExchangeException(ErrorType.SERVER_PROXY_DIGEST_MISMATCH, "the request's " + field
+        Optional<String> field = expected.firstDifference(signed);
+        if (field.isPresent()) {
+            throw new ExchangeException(ErrorType.SERVER_PROXY_DIGEST_MISMATCH, "the request's " + field.get()
                     + " differs from what the consumer signed: it was altered after signing");
         }
         long age = Math.abs(clock.instant().getEpochSecond() - signed.iat());
@@ -218,33 +214,42 @@ public final class ServerProxyService {
     }
 
     private CompletableFuture<FullHttpResponse> respond(Accepted accepted, HttpExchangeClient.Answer answer) {
+        List<Map.Entry<String, String>> all = answer.headers();
+        List<String> dataSubjects;
         try {
-            List<Map.Entry<String, String>> all = answer.headers();
-            List<String> dataSubjects = dataSubjects(all);
+            dataSubjects = dataSubjects(all);
             requireDataSubject(accepted, answer.status(), dataSubjects);
-            List<Map.Entry<String, String>> endToEnd = HeaderFilter.endToEnd(all);
-            byte[] body = answer.body();
-            ResponseDigest digest = new ResponseDigest(RequestDigest.VERSION, accepted.headers().id(), answer.status(),
-                    MessageHashes.headers(endToEnd), MessageHashes.sha256(body),
-                    MessageHashes.sha256(accepted.signature()), dataSubjects, clock.instant().getEpochSecond());
-            String signature = signer.sign(accepted.target().service().subsystem().member(), digest, accepted.trusted(),
-                    ErrorType.SERVER_PROXY_INTERNAL_ERROR, ErrorType.SERVER_PROXY_CERTIFICATE_STATUS_UNAVAILABLE);
-            listener.signature(ExchangeListener.Side.PROVIDER, true);
-            List<Map.Entry<String, String>> headers = new ArrayList<>(endToEnd);
-            headers.add(Map.entry(XRoadHeaders.SIGNATURE, signature));
-            headers.add(Map.entry(XRoadHeaders.ID, accepted.headers().id()));
-            accepted.request().header(XRoadHeaders.REQUEST_ID).ifPresent(id -> headers.add(Map.entry(XRoadHeaders.REQUEST_ID, id)));
-            FullHttpResponse response = Responses.of(answer.status(), headers, body);
-            ProtocolHeaders h = accepted.headers();
-            ExchangeRecord record = new ExchangeRecord("provider", h.id(),
-                    accepted.request().header(XRoadHeaders.REQUEST_ID).orElse(null), h.client(),
-                    accepted.target().service(), accepted.request().method(), accepted.target().path(), h.userId(),
-                    h.issue(), h.purpose(), h.subjects(), dataSubjects, accepted.signature(), accepted.request().body(),
-                    signature, body, answer.status(), clock.instant());
-            return LogRefusals.withinDeadline(messageLog.append(record)).thenApply(done -> response);
         } catch (ExchangeException e) {
             return CompletableFuture.failedFuture(e);
         }
+        List<Map.Entry<String, String>> endToEnd = HeaderFilter.endToEnd(all);
+        byte[] body = answer.body();
+        ResponseDigest digest = ResponseDigest.builder()
+                .id(accepted.headers().id())
+                .status(answer.status())
+                .headersSha256(MessageHashes.headers(endToEnd))
+                .bodySha256(MessageHashes.sha256(body))
+                .requestHash(MessageHashes.sha256(accepted.signature()))
+                .dataSubjects(dataSubjects)
+                .iat(clock.instant().getEpochSecond())
+                .build();
+        return signer.sign(accepted.target().service().subsystem().member(), digest, accepted.trusted())
+                .thenCompose(signature -> {
+                    listener.signature(ExchangeListener.Side.PROVIDER, true);
+                    List<Map.Entry<String, String>> headers = new ArrayList<>(endToEnd);
+                    headers.add(Map.entry(XRoadHeaders.SIGNATURE, signature));
+                    headers.add(Map.entry(XRoadHeaders.ID, accepted.headers().id()));
+                    accepted.request().header(XRoadHeaders.REQUEST_ID)
+                            .ifPresent(id -> headers.add(Map.entry(XRoadHeaders.REQUEST_ID, id)));
+                    FullHttpResponse response = Responses.of(answer.status(), headers, body);
+                    ProtocolHeaders h = accepted.headers();
+                    ExchangeRecord record = new ExchangeRecord("provider", h.id(),
+                            accepted.request().header(XRoadHeaders.REQUEST_ID).orElse(null), h.client(),
+                            accepted.target().service(), accepted.request().method(), accepted.target().path(),
+                            h.userId(), h.issue(), h.purpose(), h.subjects(), dataSubjects, accepted.signature(),
+                            accepted.request().body(), signature, body, answer.status(), clock.instant());
+                    return LogRefusals.withinDeadline(messageLog.append(record)).thenApply(done -> response);
+                });
     }
 
     /**
@@ -297,6 +302,11 @@ public final class ServerProxyService {
         }
         if (cause instanceof ExchangeException exchange) {
             return exchange;
+        }
+        if (cause instanceof MessageSigningException signing) {
+            return new ExchangeException(signing.reason() == MessageSigningException.Reason.CERTIFICATE_STATUS_UNAVAILABLE
+                    ? ErrorType.SERVER_PROXY_CERTIFICATE_STATUS_UNAVAILABLE : ErrorType.SERVER_PROXY_INTERNAL_ERROR,
+                    signing.getMessage(), signing.getCause());
         }
         Optional<ExchangeException> logging = LogRefusals.ofFailure(cause, ErrorType.SERVER_PROXY_LOGGING_FAILED);
         if (logging.isPresent()) {

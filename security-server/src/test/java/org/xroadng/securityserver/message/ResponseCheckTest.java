@@ -19,8 +19,9 @@ class ResponseCheckTest {
 
     private static MessageVerifier.Verified<ResponseDigest> signed(MemberId signer, String requestHash, String id,
                                                                    int status, byte[] body) {
-        return new MessageVerifier.Verified<>(signer, new ResponseDigest(1, id, status, MessageHashes.headers(HEADERS),
-                MessageHashes.sha256(body), requestHash, List.of(), 0), null);
+        return new MessageVerifier.Verified<>(signer, ResponseDigest.builder().id(id).status(status)
+                .headersSha256(MessageHashes.headers(HEADERS)).bodySha256(MessageHashes.sha256(body))
+                .requestHash(requestHash).build(), null);
     }
 
     @Test
