@@ -1,15 +1,10 @@
 package org.xroadng.securityserver.log;
 
-import java.io.ByteArrayOutputStream;
-import java.io.DataOutputStream;
-import java.io.IOException;
-import java.io.OutputStream;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.security.DigestOutputStream;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -70,8 +65,8 @@ record LogRow(long id, String side, String kind, String queryId, String requestI
 
     /** The canonical encoding described in the class comment. */
     static final class Encoder {
-        private final ByteArrayOutputStream buffer;
-        private final DataOutputStream out;
+        private byte[] buffer;
+        private int size;
 
         Encoder() {
             this(512);
@@ -79,35 +74,37 @@ record LogRow(long id, String side, String kind, String queryId, String requestI
 
         /** Into a buffer of {@code capacity} bytes to start with (it grows when more come). */
         Encoder(int capacity) {
-            buffer = new ByteArrayOutputStream(capacity);
-            out = new DataOutputStream(buffer);
-        }
-
-        private Encoder(MessageDigest digest) {
-            buffer = null;
-            out = new DataOutputStream(new DigestOutputStream(OutputStream.nullOutputStream(), digest));
-        }
-
-        /** Straight into {@code digest}, keeping nothing: {@link #done()} is not for this one. */
-        static Encoder into(MessageDigest digest) {
-            return new Encoder(digest);
+            buffer = new byte[Math.max(16, capacity)];
         }
 
         void string(String value) {
-            bytes(value == null ? null : value.getBytes(StandardCharsets.UTF_8));
+            if (value == null) {
+                intValue(-1);
+                return;
+            }
+            int length = value.length();
+            for (int i = 0; i < length; i++) {
+                if (value.charAt(i) >= 0x80) {
+                    bytes(value.getBytes(StandardCharsets.UTF_8));
+                    return;
+                }
+            }
+            // ASCII (as nearly every field is): its UTF-8 bytes are its chars, copied without a temporary array.
+            intValue(length);
+            ensure(length);
+            value.getBytes(0, length, buffer, size);
+            size += length;
         }
 
         void bytes(byte[] value) {
-            try {
-                if (value == null) {
-                    out.writeInt(-1);
-                } else {
-                    out.writeInt(value.length);
-                    out.write(value);
-                }
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
+            if (value == null) {
+                intValue(-1);
+                return;
             }
+            intValue(value.length);
+            ensure(value.length);
+            System.arraycopy(value, 0, buffer, size, value.length);
+            size += value.length;
         }
 
         void list(List<String> values) {
@@ -116,12 +113,9 @@ record LogRow(long id, String side, String kind, String queryId, String requestI
         }
 
         void status(Integer value) {
-            try {
-                out.writeBoolean(value != null);
-                out.writeInt(value == null ? 0 : value);
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
+            ensure(1);
+            buffer[size++] = (byte) (value != null ? 1 : 0);
+            intValue(value == null ? 0 : value);
         }
 
         void instant(Instant value) {
@@ -130,15 +124,32 @@ record LogRow(long id, String side, String kind, String queryId, String requestI
         }
 
         void longValue(long value) {
-            try {
-                out.writeLong(value);
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
+            intValue((int) (value >>> 32));
+            intValue((int) value);
+        }
+
+        private void intValue(int value) {
+            ensure(4);
+            buffer[size] = (byte) (value >>> 24);
+            buffer[size + 1] = (byte) (value >>> 16);
+            buffer[size + 2] = (byte) (value >>> 8);
+            buffer[size + 3] = (byte) value;
+            size += 4;
+        }
+
+        private void ensure(int more) {
+            if (buffer.length - size < more) {
+                buffer = Arrays.copyOf(buffer, Math.max(buffer.length * 2, size + more));
             }
         }
 
+        /** Adds what was encoded to {@code digest}, without copying it. */
+        void digestInto(MessageDigest digest) {
+            digest.update(buffer, 0, size);
+        }
+
         byte[] done() {
-            return buffer.toByteArray();
+            return size == buffer.length ? buffer : Arrays.copyOf(buffer, size);
         }
     }
 }

@@ -52,22 +52,21 @@ public record RecordFields(long id, String side, String kind, String queryId, St
         return prevHash.clone();
     }
 
-    /** SHA-256(prevHash || canonical bytes), the bytes streamed into the digest as they are encoded. */
+    /** SHA-256(prevHash || canonical bytes). */
     public byte[] recordHash() {
         MessageDigest sha = LogRow.sha256();
         sha.update(prevHash);
-        encode(LogRow.Encoder.into(sha));
+        encoded().digestInto(sha);
         return sha.digest();
     }
 
     /** The canonical encoding of the fields (without the previous hash). */
     public byte[] canonicalBytes() {
-        LogRow.Encoder e = new LogRow.Encoder(256 + (signature == null ? 0 : signature.length()));
-        encode(e);
-        return e.done();
+        return encoded().done();
     }
 
-    private void encode(LogRow.Encoder e) {
+    private LogRow.Encoder encoded() {
+        LogRow.Encoder e = new LogRow.Encoder(512 + (signature == null ? 0 : signature.length()));
         e.string(HASH_DOMAIN);
         e.longValue(id);
         e.string(side);
@@ -89,5 +88,6 @@ public record RecordFields(long id, String side, String kind, String queryId, St
         e.string(signature);
         e.bytes(bodySha256);
         e.bytes(sealedBodySha256);
+        return e;
     }
 }
