@@ -73,10 +73,19 @@ public final class BatchMessageSigner implements MessageSigner, AutoCloseable {
     /** Starts the signing thread; at most {@code maxBatch} summaries share one signature. */
     public static BatchMessageSigner start(ServerIdentity identity, OwnOcspResponses ocsp, SecureRandom random,
                                            int maxBatch) {
-        BatchMessageSigner signer = new BatchMessageSigner(identity, ocsp, random, maxBatch,
-                "message-signer-" + identity.serverId().format());
-        signer.thread.start();
+        BatchMessageSigner signer = unstarted(identity, ocsp, random, maxBatch);
+        signer.startThread();
         return signer;
+    }
+
+    /** A signer that queues but does not sign until {@link #startThread()}: tests use it to make a batch of known size. */
+    static BatchMessageSigner unstarted(ServerIdentity identity, OwnOcspResponses ocsp, SecureRandom random,
+                                        int maxBatch) {
+        return new BatchMessageSigner(identity, ocsp, random, maxBatch, "message-signer-" + identity.serverId().format());
+    }
+
+    void startThread() {
+        thread.start();
     }
 
     @Override
