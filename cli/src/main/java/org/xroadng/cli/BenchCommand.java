@@ -163,6 +163,12 @@ final class BenchCommand {
                         + " answers come (default: ${DEFAULT-VALUE})")
         double rate;
 
+        @Option(names = "--signatures", defaultValue = "single", converter = SignaturesText.class,
+                description = "How both servers sign, as messageSignatures in server.yaml: single (each message alone)"
+                        + " or batch (messages waiting at once share one signature over a Merkle root)"
+                        + " (default: ${DEFAULT-VALUE})")
+        org.xroadng.securityserver.message.MessageSignatures signatures;
+
         Exchange(Services services) {
             this.services = services;
         }
@@ -173,8 +179,10 @@ final class BenchCommand {
                     || rate < 0) {
                 throw new UserError("--connections must be 1..1000, --seconds 1..3600, --warmup 0..600, --rate >= 0");
             }
-            services.out().printf("%d connections, %s, %d s warm-up, %d s measured per run, %d cores, max heap %d MB%n",
-                    connections, rate > 0 ? String.format("%.0f requests/s", rate) : "closed loop", warmup, seconds,
+            services.out().printf("%d connections, %s, %s signatures, %d s warm-up, %d s measured per run, %d cores,"
+                            + " max heap %d MB%n",
+                    connections, rate > 0 ? String.format("%.0f requests/s", rate) : "closed loop", signatures.text(),
+                    warmup, seconds,
                     Runtime.getRuntime().availableProcessors(), Runtime.getRuntime().maxMemory() / (1024 * 1024));
             services.out().flush();
             try {
@@ -184,7 +192,7 @@ final class BenchCommand {
                 org.xroadng.cli.bench.HttpLoad.Result direct = null;
                 for (boolean log : messageLog ? new boolean[] {true, false} : new boolean[] {false}) {
                     try (org.xroadng.cli.bench.ExchangeBench bench = org.xroadng.cli.bench.ExchangeBench.start(log,
-                            durability, services.provider(), services.random(), services.clock())) {
+                            durability, signatures, services.provider(), services.random(), services.clock())) {
                         var result = new org.xroadng.cli.bench.HttpLoad(bench.clientProxy(),
                                 org.xroadng.cli.bench.ExchangeBench.PATH, org.xroadng.cli.bench.ExchangeBench.HEADERS)
                                 .run(connections, rate, java.time.Duration.ofSeconds(warmup), java.time.Duration.ofSeconds(seconds));
@@ -375,6 +383,18 @@ final class BenchCommand {
                 paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
             } catch (java.io.IOException e) {
                 // best effort: a temporary directory
+            }
+        }
+    }
+
+    /** {@code single} or {@code batch}, as {@code messageSignatures} is written in server.yaml. */
+    static final class SignaturesText implements picocli.CommandLine.ITypeConverter<org.xroadng.securityserver.message.MessageSignatures> {
+        @Override
+        public org.xroadng.securityserver.message.MessageSignatures convert(String value) {
+            try {
+                return org.xroadng.securityserver.message.MessageSignatures.parse(value);
+            } catch (IllegalArgumentException e) {
+                throw new picocli.CommandLine.TypeConversionException("--signatures is " + e.getMessage());
             }
         }
     }
