@@ -180,7 +180,8 @@ public final class DataPlane implements AutoCloseable {
                     new OcspClient(ocspTransport, clock, Duration.ofSeconds(freshness), provider, random), clock);
             MessageSigner signer;
             if (settings.signatures() == MessageSignatures.BATCH) {
-                BatchMessageSigner batchSigner = BatchMessageSigner.start(identity, ocsp, random, MessageSignatures.MAX_BATCH);
+                BatchMessageSigner batchSigner = BatchMessageSigner.start(identity, ocsp, random, MessageSignatures.MAX_BATCH,
+                        plane.loops);
                 plane.batchSigner = batchSigner;
                 signer = batchSigner;
             } else {

@@ -11,7 +11,9 @@ import java.util.Map;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
 import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.RejectedExecutionException;
 import org.xroadng.protocol.id.MemberId;
 import org.xroadng.protocol.json.ProtocolJson;
 import org.xroadng.protocol.jws.JwsSigner;
@@ -29,7 +31,9 @@ import org.xroadng.securityserver.message.MessageSigningException.Reason;
  * a batch is whatever queued while the previous one was being signed, so latency never waits for
  * company.
  *
- * <p>{@link #sign} only queues and never blocks; futures are completed on the signing thread.
+ * <p>{@link #sign} only queues and never blocks. Futures are completed through the executor given
+ * at start (the data plane's event loops), never on the signing thread itself, so that what
+ * callers compose on them (logging, sending) runs in parallel while the next batch is signed.
  * The thread owns its failures (STYLE.md 16): anything thrown while signing a batch fails that
  * batch's futures with {@link Reason#SIGNING_FAILED} and the thread goes on; after {@link #close}
  * every waiting and later future fails.
@@ -51,13 +55,14 @@ public final class BatchMessageSigner implements MessageSigner, AutoCloseable {
     private final SecureRandom random;
     private final int maxBatch;
     private final SingleMessageSigner single;
+    private final Executor completions;
     private final BlockingQueue<Pending> queue = new LinkedBlockingQueue<>();
     private final Map<X509Certificate, JwsSigner> signers = new ConcurrentHashMap<>();
     private final Thread thread;
     private volatile boolean closed;
 
     private BatchMessageSigner(ServerIdentity identity, OwnOcspResponses ocsp, SecureRandom random, int maxBatch,
-                               String threadName) {
+                               Executor completions, String threadName) {
         if (maxBatch < 1 || maxBatch > BatchSignature.MAX_SIZE) {
             throw new IllegalArgumentException("maxBatch must be 1.." + BatchSignature.MAX_SIZE + ", not " + maxBatch);
         }
@@ -66,22 +71,27 @@ public final class BatchMessageSigner implements MessageSigner, AutoCloseable {
         this.random = random;
         this.maxBatch = maxBatch;
         this.single = new SingleMessageSigner(identity, ocsp);
+        this.completions = completions;
         this.thread = new Thread(this::run, threadName);
         this.thread.setDaemon(true);
     }
 
-    /** Starts the signing thread; at most {@code maxBatch} summaries share one signature. */
+    /**
+     * Starts the signing thread; at most {@code maxBatch} summaries share one signature; futures are
+     * completed through {@code completions} (on the calling thread when it refuses the task).
+     */
     public static BatchMessageSigner start(ServerIdentity identity, OwnOcspResponses ocsp, SecureRandom random,
-                                           int maxBatch) {
-        BatchMessageSigner signer = unstarted(identity, ocsp, random, maxBatch);
+                                           int maxBatch, Executor completions) {
+        BatchMessageSigner signer = unstarted(identity, ocsp, random, maxBatch, completions);
         signer.startThread();
         return signer;
     }
 
     /** A signer that queues but does not sign until {@link #startThread()}: tests use it to make a batch of known size. */
     static BatchMessageSigner unstarted(ServerIdentity identity, OwnOcspResponses ocsp, SecureRandom random,
-                                        int maxBatch) {
-        return new BatchMessageSigner(identity, ocsp, random, maxBatch, "message-signer-" + identity.serverId().format());
+                                        int maxBatch, Executor completions) {
+        return new BatchMessageSigner(identity, ocsp, random, maxBatch, completions,
+                "message-signer-" + identity.serverId().format());
     }
 
     void startThread() {
@@ -143,13 +153,8 @@ public final class BatchMessageSigner implements MessageSigner, AutoCloseable {
             try {
                 if (members.size() == 1) {
                     Pending p = members.get(0);
-                    single.sign(p.member(), p.summary(), p.trusted()).whenComplete((jws, error) -> {
-                        if (error == null) {
-                            p.result().complete(jws);
-                        } else {
-                            p.result().completeExceptionally(error);
-                        }
-                    });
+                    single.sign(p.member(), p.summary(), p.trusted()).whenComplete((jws, error) ->
+                            complete(p, jws, error));
                 } else {
                     signGroup(group.getKey(), members);
                 }
@@ -199,8 +204,8 @@ public final class BatchMessageSigner implements MessageSigner, AutoCloseable {
                     "signing as " + group.member().format() + " failed: " + e.getMessage(), e);
         }
         for (int i = 0; i < n; i++) {
-            members.get(i).result().complete(BatchSignature.encode(root,
-                    new BatchSignature.Leaf(summaries.get(i), salts.get(i), i, tree.paths().get(i))));
+            complete(members.get(i), BatchSignature.encode(root,
+                    new BatchSignature.Leaf(summaries.get(i), salts.get(i), i, tree.paths().get(i))), null);
         }
     }
 
@@ -210,9 +215,19 @@ public final class BatchMessageSigner implements MessageSigner, AutoCloseable {
         fail(waiting, shutDown());
     }
 
-    private static void fail(List<Pending> pending, MessageSigningException e) {
+    private void fail(List<Pending> pending, MessageSigningException e) {
         for (Pending p : pending) {
-            p.result().completeExceptionally(e);
+            complete(p, null, e);
+        }
+    }
+
+    private void complete(Pending p, String signature, Throwable error) {
+        Runnable completion = error == null ? () -> p.result().complete(signature)
+                : () -> p.result().completeExceptionally(error);
+        try {
+            completions.execute(completion);
+        } catch (RejectedExecutionException e) {
+            completion.run();
         }
     }
 

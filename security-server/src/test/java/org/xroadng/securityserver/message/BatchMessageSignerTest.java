@@ -63,6 +63,7 @@ class BatchMessageSignerTest {
     static MessageVerifier verifier;
     /** Five signatures of one batch, signed before the tests run. */
     static List<String> batchOfFive;
+    static final ExecutorService completions = Executors.newFixedThreadPool(2);
 
     @BeforeAll
     static void pki() throws CaException, GeneralSecurityException, IOException, SigningException, TokenException,
@@ -77,6 +78,7 @@ class BatchMessageSignerTest {
 
     @AfterAll
     static void close() {
+        completions.shutdownNow();
         fixture.close();
     }
 
@@ -89,7 +91,7 @@ class BatchMessageSignerTest {
 
     /** Queues n summaries before the signing thread starts, so that they are one batch. */
     private static List<String> signTogether(int n) throws InterruptedException, ExecutionException, TimeoutException {
-        try (BatchMessageSigner signer = BatchMessageSigner.unstarted(fixture.consumer, ocsp, fixture.random, 256)) {
+        try (BatchMessageSigner signer = BatchMessageSigner.unstarted(fixture.consumer, ocsp, fixture.random, 256, completions)) {
             List<CompletableFuture<String>> futures = new ArrayList<>();
             for (int i = 0; i < n; i++) {
                 futures.add(signer.sign(ProxyFixture.CONSUMER_MEMBER, digest(i), trusted));
@@ -145,7 +147,7 @@ class BatchMessageSignerTest {
         int each = 40;
         ExecutorService pool = Executors.newFixedThreadPool(threads);
         CyclicBarrier start = new CyclicBarrier(threads);
-        try (BatchMessageSigner signer = BatchMessageSigner.start(fixture.consumer, ocsp, fixture.random, 256)) {
+        try (BatchMessageSigner signer = BatchMessageSigner.start(fixture.consumer, ocsp, fixture.random, 256, completions)) {
             List<Future<List<CompletableFuture<String>>>> submitted = new ArrayList<>();
             for (int t = 0; t < threads; t++) {
                 int thread = t;
@@ -306,7 +308,7 @@ class BatchMessageSignerTest {
 
     @Test
     void closedSigner_failsWaitingAndLaterSummaries() {
-        BatchMessageSigner signer = BatchMessageSigner.unstarted(fixture.consumer, ocsp, fixture.random, 256);
+        BatchMessageSigner signer = BatchMessageSigner.unstarted(fixture.consumer, ocsp, fixture.random, 256, completions);
         CompletableFuture<String> waiting = signer.sign(ProxyFixture.CONSUMER_MEMBER, digest(0), trusted);
         signer.close();
         CompletableFuture<String> later = signer.sign(ProxyFixture.CONSUMER_MEMBER, digest(1), trusted);
@@ -322,7 +324,7 @@ class BatchMessageSignerTest {
     @Test
     void memberWithoutKeyInABatch_failsOnlyItsOwnSummaries() throws InterruptedException, ExecutionException,
             TimeoutException, MessageVerificationException {
-        try (BatchMessageSigner signer = BatchMessageSigner.unstarted(fixture.consumer, ocsp, fixture.random, 256)) {
+        try (BatchMessageSigner signer = BatchMessageSigner.unstarted(fixture.consumer, ocsp, fixture.random, 256, completions)) {
             CompletableFuture<String> a = signer.sign(ProxyFixture.CONSUMER_MEMBER, digest(0), trusted);
             CompletableFuture<String> b = signer.sign(ProxyFixture.PROVIDER_MEMBER, digest(1), trusted);
             CompletableFuture<String> c = signer.sign(ProxyFixture.PROVIDER_MEMBER, digest(2), trusted);
