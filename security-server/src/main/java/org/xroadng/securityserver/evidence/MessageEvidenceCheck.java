@@ -39,7 +39,9 @@ import org.xroadng.securityserver.message.ResponseDigest;
  * The checks of one message of a bundle (its part being {@code request} or {@code response}), as
  * listed in {@link EvidenceVerifier}'s class comment: signature, body digest, record hash,
  * inclusion path, time-stamp token, and the signing certificate at the token's genTime. Each
- * failure goes to the report under {@code part.signature}, {@code part.body},
+ * failure goes to the report under {@code part.signature}
+ * (a batch signature's {@code part.signature.root} or {@code part.signature.path}, see
+ * {@link EvidenceSignature}), {@code part.body},
  * {@code part.recordHash}, {@code part.inclusionPath}, {@code part.timestamp.root},
  * {@code part.timestamp.token}, {@code part.certificate} or {@code part.ocsp}.
  */
