@@ -163,7 +163,7 @@ final class BenchCommand {
                         + " answers come (default: ${DEFAULT-VALUE})")
         double rate;
 
-        @Option(names = "--signatures", defaultValue = "single", converter = SignaturesText.class,
+        @Option(names = "--signatures", defaultValue = "batch", converter = SignaturesText.class,
                 description = "How both servers sign, as messageSignatures in server.yaml: single (each message alone)"
                         + " or batch (messages waiting at once share one signature over a Merkle root)"
                         + " (default: ${DEFAULT-VALUE})")

@@ -77,7 +77,7 @@ public final class DataPlane implements AutoCloseable {
             }
         }
 
-        /** Settings that sign each message alone. */
+        /** Settings that sign each message alone (tests that exercise the single form; servers pass their messageSignatures). */
         public Settings(InetSocketAddress clientProxy, InetSocketAddress clientProxyTls, InetSocketAddress serverProxy,
                         int maxBodyBytes, Duration globalConfRefresh, Duration ocspRefresh, int workerThreads,
                         Limits limits) {

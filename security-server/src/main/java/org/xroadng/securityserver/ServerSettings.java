@@ -63,7 +63,7 @@ public record ServerSettings(SecurityServerId serverId, Path anchor, InetSocketA
     public static final int DEFAULT_MAX_CONNECTIONS = 2000;
     /** {@code maxBytesInFlight: auto}: an eighth of the maximum heap, see {@link #bytesInFlight}. */
     public static final int AUTO = 0;
-    public static final MessageSignatures DEFAULT_MESSAGE_SIGNATURES = MessageSignatures.SINGLE;
+    public static final MessageSignatures DEFAULT_MESSAGE_SIGNATURES = MessageSignatures.BATCH;
     private static final Set<String> KEYS = Set.of("serverId", "anchor", "clientProxy", "clientProxyTls", "serverProxy", "serverAddress",
             "admin", "maxBodyBytes", "globalConfRefreshSeconds", "ocspRefreshSeconds", "messageLogDurability",
             "checkpointIntervalSeconds", "idleTimeoutSeconds", "headerTimeoutSeconds", "maxConnections",
@@ -147,7 +147,7 @@ public record ServerSettings(SecurityServerId serverId, Path anchor, InetSocketA
      * port), admin 127.0.0.1:5588, maxBodyBytes 10485760, globalConfRefreshSeconds 60,
      * ocspRefreshSeconds 300, messageLogDurability fsync, checkpointIntervalSeconds 60,
      * idleTimeoutSeconds 30, headerTimeoutSeconds 10, maxConnections 2000, maxBytesInFlight auto (a
-     * number from maxBodyBytes to 2147483647, or auto), messageSignatures single (or batch).
+     * number from maxBodyBytes to 2147483647, or auto), messageSignatures batch (or single).
      */
     public static ServerSettings load(Path dir) throws ConfigException {
         ConfigFile file = ConfigFile.read(dir.resolve(FILE), KEYS);
