@@ -184,6 +184,12 @@ final class BenchCommand {
                         + " (no coordinated omission); 0 = as fast as answers come (default: ${DEFAULT-VALUE})")
         double rate;
 
+        @Option(names = "--signatures", defaultValue = "batch", converter = SignaturesText.class,
+                description = "How both servers sign, as messageSignatures in server.yaml: single (each message alone)"
+                        + " or batch (messages waiting at once share one signature over a Merkle root)"
+                        + " (default: ${DEFAULT-VALUE})")
+        org.xroadng.securityserver.message.MessageSignatures signatures;
+
         Exchange(Services services) {
             this.services = services;
         }
@@ -201,8 +207,9 @@ final class BenchCommand {
             }
             PrintWriter out = services.out();
             int cores = Runtime.getRuntime().availableProcessors();
-            out.printf("%d connections, %s, %d s warm-up, %d s measured per run, %d cores, max heap %d MB%n",
-                    connections, rate > 0 ? String.format("%.0f requests/s", rate) : "closed loop", warmup, seconds,
+            out.printf("%d connections, %s, %s signatures, %d s warm-up, %d s measured per run, %d cores, max heap %d MB%n",
+                    connections, rate > 0 ? String.format("%.0f requests/s", rate) : "closed loop", signatures.text(),
+                    warmup, seconds,
                     cores, Runtime.getRuntime().maxMemory() / (1024 * 1024));
             out.flush();
             EcdsaCost ecdsa;
@@ -222,7 +229,7 @@ final class BenchCommand {
             List<Measured> runs = new ArrayList<>();
             try {
                 for (boolean log : messageLog ? new boolean[] {true, false} : new boolean[] {false}) {
-                    try (ExchangeBench bench = ExchangeBench.start(log, durability, services.provider(),
+                    try (ExchangeBench bench = ExchangeBench.start(log, durability, signatures, services.provider(),
                             services.random(), services.clock())) {
                         String logs = log ? "on (" + durability.name().toLowerCase(Locale.ROOT) + ")" : "off";
                         runs.add(measure("consumer SS -> provider SS -> IS, logs " + logs, "logs " + logs, true,
@@ -584,6 +591,18 @@ final class BenchCommand {
                 paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
             } catch (java.io.IOException e) {
                 // best effort: a temporary directory
+            }
+        }
+    }
+
+    /** {@code single} or {@code batch}, as {@code messageSignatures} is written in server.yaml. */
+    static final class SignaturesText implements picocli.CommandLine.ITypeConverter<org.xroadng.securityserver.message.MessageSignatures> {
+        @Override
+        public org.xroadng.securityserver.message.MessageSignatures convert(String value) {
+            try {
+                return org.xroadng.securityserver.message.MessageSignatures.parse(value);
+            } catch (IllegalArgumentException e) {
+                throw new picocli.CommandLine.TypeConversionException("--signatures is " + e.getMessage());
             }
         }
     }

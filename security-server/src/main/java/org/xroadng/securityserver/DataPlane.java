@@ -27,7 +27,9 @@ import org.xroadng.securityserver.message.MessageSigner;
 import org.xroadng.securityserver.message.MessageVerifier;
 import org.xroadng.securityserver.message.OwnOcspResponses;
 import org.xroadng.securityserver.message.SingleMessageSigner;
-import org.xroadng.securityserver.message.SingleMessageVerifier;
+import org.xroadng.securityserver.message.BatchMessageSigner;
+import org.xroadng.securityserver.message.BatchMessageVerifier;
+import org.xroadng.securityserver.message.MessageSignatures;
 import org.xroadng.securityserver.accesslog.AccessLogService;
 import org.xroadng.securityserver.accesslog.CheckpointPublisher;
 import org.xroadng.securityserver.accesslog.OwnerCheckpointSigner;
@@ -66,13 +68,22 @@ public final class DataPlane implements AutoCloseable {
      */
     public record Settings(InetSocketAddress clientProxy, InetSocketAddress clientProxyTls, InetSocketAddress serverProxy,
                            int maxBodyBytes, Duration globalConfRefresh, Duration ocspRefresh, int workerThreads,
-                           Limits limits) {
+                           Limits limits, MessageSignatures signatures) {
         public Settings {
             Objects.requireNonNull(limits, "limits");
+            Objects.requireNonNull(signatures, "signatures");
             if (limits.maxBytesInFlight() < maxBodyBytes) {
                 throw new IllegalArgumentException("maxBytesInFlight " + limits.maxBytesInFlight()
                         + " is smaller than maxBodyBytes " + maxBodyBytes);
             }
+        }
+
+        /** Settings that sign each message alone (tests that exercise the single form; servers pass their messageSignatures). */
+        public Settings(InetSocketAddress clientProxy, InetSocketAddress clientProxyTls, InetSocketAddress serverProxy,
+                        int maxBodyBytes, Duration globalConfRefresh, Duration ocspRefresh, int workerThreads,
+                        Limits limits) {
+            this(clientProxy, clientProxyTls, serverProxy, maxBodyBytes, globalConfRefresh, ocspRefresh, workerThreads,
+                    limits, MessageSignatures.SINGLE);
         }
     }
 
@@ -112,6 +123,7 @@ public final class DataPlane implements AutoCloseable {
     private PeerClient peers;
     private ProviderIsClient providerIs;
     private volatile CheckpointPublisher checkpoints;
+    private BatchMessageSigner batchSigner;
     private final ResourceStats resources;
     private final InFlightExchanges exchanges;
     private final AtomicBoolean closed = new AtomicBoolean();
@@ -176,8 +188,17 @@ public final class DataPlane implements AutoCloseable {
             int freshness = configurationClient.lastGood().map(c -> c.settings().ocspFreshnessSeconds()).orElse(3600);
             AuthCertificateTrustManager trustManager = new AuthCertificateTrustManager(globalConf,
                     new OcspClient(ocspTransport, clock, Duration.ofSeconds(freshness), provider, random), clock);
-            MessageSigner signer = new SingleMessageSigner(identity, ocsp);
-            MessageVerifier verifier = new SingleMessageVerifier(provider, clock);
+            MessageSigner signer;
+            if (settings.signatures() == MessageSignatures.BATCH) {
+                BatchMessageSigner batchSigner = BatchMessageSigner.start(identity, ocsp, random, MessageSignatures.MAX_BATCH,
+                        plane.loops);
+                plane.batchSigner = batchSigner;
+                signer = batchSigner;
+            } else {
+                signer = new SingleMessageSigner(identity, ocsp);
+            }
+            // Both forms from peers, whichever this server signs with.
+            MessageVerifier verifier = new BatchMessageVerifier(provider, clock);
             PeerClient peers = new PeerClient(identity.authKeyManager(), trustManager, plane.loops, workers,
                     settings.maxBodyBytes() + 64 * 1024, Duration.ofSeconds(10));
             plane.peers = peers;
@@ -273,6 +294,9 @@ public final class DataPlane implements AutoCloseable {
         }
         if (providerIs != null) {
             providerIs.close();
+        }
+        if (batchSigner != null) {
+            batchSigner.close();
         }
         interrupted |= stop(timers);
         interrupted |= stop(checkpointing);

@@ -180,7 +180,7 @@ public final class SecurityServer implements AutoCloseable {
                         Duration.ofSeconds(settings.ocspRefreshSeconds()), Runtime.getRuntime().availableProcessors(),
                         new DataPlane.Limits(Duration.ofSeconds(settings.idleTimeoutSeconds()),
                                 Duration.ofSeconds(settings.headerTimeoutSeconds()), settings.maxConnections(),
-                                settings.bytesInFlight(Runtime.getRuntime().maxMemory())));
+                                settings.bytesInFlight(Runtime.getRuntime().maxMemory())), settings.messageSignatures());
                 plane = DataPlane.start(planeSettings, identity(home.keys()), home.store()::current, configuration,
                         messageLog, accessLogging, metrics, provider, random, clock);
                 planeAuthCertificate = auth.get();

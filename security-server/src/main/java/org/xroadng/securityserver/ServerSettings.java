@@ -15,6 +15,7 @@ import org.xroadng.protocol.globalconf.ConfigurationException;
 import org.xroadng.protocol.id.InvalidIdentifierException;
 import org.xroadng.protocol.id.SecurityServerId;
 import org.xroadng.securityserver.log.Durability;
+import org.xroadng.securityserver.message.MessageSignatures;
 
 /**
  * A security server's start-up configuration, {@code server.yaml} in its directory (DESIGN.md
@@ -38,12 +39,16 @@ import org.xroadng.securityserver.log.Durability;
  * @param maxBytesInFlight     message body bytes (requests and answers) the server holds in memory at once, over
  *                             all exchanges; beyond it exchanges are refused with 503 {@code *.Overloaded};
  *                             {@link #AUTO} for an eighth of the maximum heap ({@link #bytesInFlight})
+ * @param messageSignatures    {@code single}: each message signed alone; {@code batch}: messages waiting for the
+ *                             signer at once share one signature over a Merkle root (a message alone is signed as
+ *                             with {@code single}); both forms are accepted from peers either way
  */
 public record ServerSettings(SecurityServerId serverId, Path anchor, InetSocketAddress clientProxy,
                              InetSocketAddress clientProxyTls, InetSocketAddress serverProxy, String serverAddress, InetSocketAddress admin,
                              int maxBodyBytes, int globalConfRefreshSeconds, int ocspRefreshSeconds,
                              Durability messageLogDurability, int checkpointIntervalSeconds,
-                             int idleTimeoutSeconds, int headerTimeoutSeconds, int maxConnections, int maxBytesInFlight) {
+                             int idleTimeoutSeconds, int headerTimeoutSeconds, int maxConnections, int maxBytesInFlight,
+                             MessageSignatures messageSignatures) {
 
     public static final String FILE = "server.yaml";
     public static final int DEFAULT_MAX_BODY_BYTES = 10 * 1024 * 1024;
@@ -58,10 +63,11 @@ public record ServerSettings(SecurityServerId serverId, Path anchor, InetSocketA
     public static final int DEFAULT_MAX_CONNECTIONS = 2000;
     /** {@code maxBytesInFlight: auto}: an eighth of the maximum heap, see {@link #bytesInFlight}. */
     public static final int AUTO = 0;
+    public static final MessageSignatures DEFAULT_MESSAGE_SIGNATURES = MessageSignatures.BATCH;
     private static final Set<String> KEYS = Set.of("serverId", "anchor", "clientProxy", "clientProxyTls", "serverProxy", "serverAddress",
             "admin", "maxBodyBytes", "globalConfRefreshSeconds", "ocspRefreshSeconds", "messageLogDurability",
             "checkpointIntervalSeconds", "idleTimeoutSeconds", "headerTimeoutSeconds", "maxConnections",
-            "maxBytesInFlight");
+            "maxBytesInFlight", "messageSignatures");
 
     /** Settings with the connection and memory limits at their defaults. */
     public ServerSettings(SecurityServerId serverId, Path anchor, InetSocketAddress clientProxy,
@@ -71,6 +77,25 @@ public record ServerSettings(SecurityServerId serverId, Path anchor, InetSocketA
         this(serverId, anchor, clientProxy, clientProxyTls, serverProxy, serverAddress, admin, maxBodyBytes,
                 globalConfRefreshSeconds, ocspRefreshSeconds, messageLogDurability, checkpointIntervalSeconds,
                 DEFAULT_IDLE_TIMEOUT_SECONDS, DEFAULT_HEADER_TIMEOUT_SECONDS, DEFAULT_MAX_CONNECTIONS, AUTO);
+    }
+
+    /** Settings that sign messages as {@link #DEFAULT_MESSAGE_SIGNATURES}. */
+    public ServerSettings(SecurityServerId serverId, Path anchor, InetSocketAddress clientProxy,
+                          InetSocketAddress clientProxyTls, InetSocketAddress serverProxy, String serverAddress,
+                          InetSocketAddress admin, int maxBodyBytes, int globalConfRefreshSeconds, int ocspRefreshSeconds,
+                          Durability messageLogDurability, int checkpointIntervalSeconds, int idleTimeoutSeconds,
+                          int headerTimeoutSeconds, int maxConnections, int maxBytesInFlight) {
+        this(serverId, anchor, clientProxy, clientProxyTls, serverProxy, serverAddress, admin, maxBodyBytes,
+                globalConfRefreshSeconds, ocspRefreshSeconds, messageLogDurability, checkpointIntervalSeconds,
+                idleTimeoutSeconds, headerTimeoutSeconds, maxConnections, maxBytesInFlight, DEFAULT_MESSAGE_SIGNATURES);
+    }
+
+    /** These settings with {@code messageSignatures} replaced. */
+    public ServerSettings withMessageSignatures(MessageSignatures signatures) {
+        return new ServerSettings(serverId, anchor, clientProxy, clientProxyTls, serverProxy, serverAddress, admin,
+                maxBodyBytes, globalConfRefreshSeconds, ocspRefreshSeconds, messageLogDurability,
+                checkpointIntervalSeconds, idleTimeoutSeconds, headerTimeoutSeconds, maxConnections, maxBytesInFlight,
+                signatures);
     }
 
     public ServerSettings {
@@ -91,6 +116,7 @@ public record ServerSettings(SecurityServerId serverId, Path anchor, InetSocketA
         if (maxBytesInFlight != AUTO) {
             requireRange("maxBytesInFlight", maxBytesInFlight, maxBodyBytes, Integer.MAX_VALUE);
         }
+        Objects.requireNonNull(messageSignatures, "messageSignatures");
     }
 
     /**
@@ -121,7 +147,7 @@ public record ServerSettings(SecurityServerId serverId, Path anchor, InetSocketA
      * port), admin 127.0.0.1:5588, maxBodyBytes 10485760, globalConfRefreshSeconds 60,
      * ocspRefreshSeconds 300, messageLogDurability fsync, checkpointIntervalSeconds 60,
      * idleTimeoutSeconds 30, headerTimeoutSeconds 10, maxConnections 2000, maxBytesInFlight auto (a
-     * number from maxBodyBytes to 2147483647, or auto).
+     * number from maxBodyBytes to 2147483647, or auto), messageSignatures batch (or single).
      */
     public static ServerSettings load(Path dir) throws ConfigException {
         ConfigFile file = ConfigFile.read(dir.resolve(FILE), KEYS);
@@ -163,8 +189,15 @@ public record ServerSettings(SecurityServerId serverId, Path anchor, InetSocketA
         int connections = file.intValue("maxConnections", DEFAULT_MAX_CONNECTIONS, 1, 1_000_000);
         int inFlight = "auto".equals(file.optionalString("maxBytesInFlight").orElse("auto")) ? AUTO
                 : file.intValue("maxBytesInFlight", AUTO, maxBody, Integer.MAX_VALUE);
+        String signaturesText = file.optionalString("messageSignatures").orElse(DEFAULT_MESSAGE_SIGNATURES.text());
+        MessageSignatures signatures;
+        try {
+            signatures = MessageSignatures.parse(signaturesText);
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException(file.file() + ": key 'messageSignatures' is " + e.getMessage());
+        }
         return new ServerSettings(serverId, anchor, clientProxy, clientProxyTls, serverProxy, serverAddress, admin, maxBody,
-                refresh, ocsp, durability, checkpoints, idle, header, connections, inFlight);
+                refresh, ocsp, durability, checkpoints, idle, header, connections, inFlight, signatures);
     }
 
     /** Writes {@code server.yaml} into {@code dir}, replacing it; {@link #load} reads back equal settings. */
@@ -188,6 +221,7 @@ public record ServerSettings(SecurityServerId serverId, Path anchor, InetSocketA
         values.put("headerTimeoutSeconds", headerTimeoutSeconds);
         values.put("maxConnections", maxConnections);
         values.put("maxBytesInFlight", maxBytesInFlight == AUTO ? "auto" : maxBytesInFlight);
+        values.put("messageSignatures", messageSignatures.text());
         ConfigFile.write(dir.resolve(FILE), values);
     }
 

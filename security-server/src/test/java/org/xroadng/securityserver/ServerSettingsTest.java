@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.xroadng.protocol.config.ConfigException;
+import org.xroadng.securityserver.message.MessageSignatures;
 import org.xroadng.protocol.id.SecurityServerId;
 
 class ServerSettingsTest {
@@ -84,6 +85,25 @@ class ServerSettingsTest {
         assertEquals(settings, ServerSettings.load(dir));
         ConfigException e = refused("serverId: DEMO/GOV/1001/ss1\nanchor: a.json\nclientProxyTls: nowhere\n");
         assertTrue(e.getMessage().contains("clientProxyTls"), e.getMessage());
+    }
+
+    @Test
+    void messageSignatures_defaultsToTheDocumentedModeIsReadWrittenBackAndValidated() throws ConfigException,
+            IOException {
+        Files.writeString(dir.resolve(ServerSettings.FILE), "serverId: DEMO/GOV/1001/ss1\nanchor: a.json\n");
+        assertEquals(ServerSettings.DEFAULT_MESSAGE_SIGNATURES, ServerSettings.load(dir).messageSignatures());
+
+        Files.writeString(dir.resolve(ServerSettings.FILE), "serverId: DEMO/GOV/1001/ss1\nanchor: a.json\n"
+                + "messageSignatures: batch\n");
+        ServerSettings batch = ServerSettings.load(dir);
+        assertEquals(MessageSignatures.BATCH, batch.messageSignatures());
+        batch.save(dir);
+        assertEquals(batch, ServerSettings.load(dir));
+        assertEquals(MessageSignatures.SINGLE, batch.withMessageSignatures(MessageSignatures.SINGLE).messageSignatures());
+
+        ConfigException e = refused("serverId: DEMO/GOV/1001/ss1\nanchor: a.json\nmessageSignatures: Batch\n");
+        assertTrue(e.getMessage().endsWith("key 'messageSignatures' is 'Batch'; expected single or batch"),
+                e.getMessage());
     }
 
     @Test

@@ -58,6 +58,7 @@ import org.xroadng.securityserver.conf.AccessRight;
 import org.xroadng.securityserver.conf.LocalClient;
 import org.xroadng.securityserver.conf.LocalConfiguration;
 import org.xroadng.securityserver.conf.LocalService;
+import org.xroadng.securityserver.message.MessageSignatures;
 import org.xroadng.securityserver.log.AccessLoggingLog;
 import org.xroadng.securityserver.log.MessageLog;
 import org.xroadng.auditlog.access.AccessLog;
@@ -110,6 +111,7 @@ final class TestNetwork implements AutoCloseable {
     final MemoryAccessLog providerAccessLog = new MemoryAccessLog(new InMemoryMerkleLog());
     final IssuedCertificate portalCertificate;
     private final DataPlane.Limits limits;
+    private final MessageSignatures signatures;
 
     TestNetwork(Path dir) throws CaException, CertificateEncodingException, CertificateException, IOException, KeyStoreException, NoSuchAlgorithmException, SigningException, UnrecoverableKeyException {
         this(dir, MessageLog.NONE, MessageLog.NONE);
@@ -126,7 +128,14 @@ final class TestNetwork implements AutoCloseable {
 
     /** A network whose servers run with the given resource limits. */
     TestNetwork(Path dir, MessageLog consumerLog, MessageLog providerLog, DataPlane.Limits limits) throws CaException, CertificateEncodingException, CertificateException, IOException, KeyStoreException, NoSuchAlgorithmException, SigningException, UnrecoverableKeyException {
+        this(dir, consumerLog, providerLog, limits, MessageSignatures.SINGLE);
+    }
+
+    /** A network whose servers both sign as {@code signatures}. */
+    TestNetwork(Path dir, MessageLog consumerLog, MessageLog providerLog, DataPlane.Limits limits,
+                MessageSignatures signatures) throws CaException, CertificateEncodingException, CertificateException, IOException, KeyStoreException, NoSuchAlgorithmException, SigningException, UnrecoverableKeyException {
         this.limits = limits;
+        this.signatures = signatures;
         Clock clock = Clock.systemUTC();
         int trustPort = FreePorts.one();
         InetSocketAddress trustAddress = new InetSocketAddress("127.0.0.1", trustPort);
@@ -176,7 +185,7 @@ final class TestNetwork implements AutoCloseable {
         Anchor anchor = anchor();
         ConfigurationClient client = new ConfigurationClient(anchor, new HttpConfigurationSource(anchor), clock, bc, null);
         DataPlane.Settings settings = new DataPlane.Settings(server.clientProxy(), address(), server.serverProxy(), 64 * 1024,
-                Duration.ofHours(1), Duration.ofHours(1), 4, limits);
+                Duration.ofHours(1), Duration.ofHours(1), 4, limits, signatures);
         return DataPlane.start(settings, server, conf::get, client, log,
                 new DataPlane.AccessLogging(accessLog, witness, Duration.ofHours(1)), ExchangeListener.NONE, bc, random,
                 clock);

@@ -1,6 +1,8 @@
 package org.xroadng.cli.bench;
 
+import org.xroadng.securityserver.ServerSettings;
 import org.xroadng.securityserver.log.Durability;
+import org.xroadng.securityserver.message.MessageSignatures;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.nio.NioEventLoopGroup;
 import io.netty.util.concurrent.DefaultThreadFactory;
@@ -61,9 +63,16 @@ public final class ExchangeBench implements AutoCloseable {
     public static ExchangeBench start(boolean messageLog, Durability durability, Provider provider, SecureRandom random,
                                       Clock clock)
             throws IOException, DemoException {
+        return start(messageLog, durability, ServerSettings.DEFAULT_MESSAGE_SIGNATURES, provider, random, clock);
+    }
+
+    /** As above, with both servers signing as {@code signatures} ({@code messageSignatures}). */
+    public static ExchangeBench start(boolean messageLog, Durability durability, MessageSignatures signatures,
+                                      Provider provider, SecureRandom random, Clock clock)
+            throws IOException, DemoException {
         Path dir = Files.createTempDirectory("xroad-bench");
-        DemoNetwork network = DemoNetwork.start(dir, freePorts(random), messageLog, durability, provider, random, clock,
-                new Progress(new PrintWriter(Writer.nullWriter())));
+        DemoNetwork network = DemoNetwork.start(dir, freePorts(random), messageLog, durability, signatures, provider,
+                random, clock, new Progress(new PrintWriter(Writer.nullWriter())));
         EventLoopGroup loops = new NioEventLoopGroup(1, new DefaultThreadFactory("bench-is", true));
         TrivialIs is;
         try {

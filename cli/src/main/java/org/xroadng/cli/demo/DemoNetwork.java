@@ -25,7 +25,9 @@ import org.xroadng.registry.RegistryException;
 import org.xroadng.registry.RegistryHome;
 import org.xroadng.registry.RegistryServer;
 import org.xroadng.registry.RegistrySettings;
+import org.xroadng.securityserver.ServerSettings;
 import org.xroadng.securityserver.log.Durability;
+import org.xroadng.securityserver.message.MessageSignatures;
 
 /**
  * A whole demo network in one process on loopback, its state in a data directory: the trust
@@ -80,13 +82,22 @@ public final class DemoNetwork implements AutoCloseable {
     public static DemoNetwork start(Path dir, DemoPorts ports, boolean messageLog, Durability durability,
                                     Provider provider, SecureRandom random, Clock clock, Progress progress)
             throws DemoException {
+        return start(dir, ports, messageLog, durability, ServerSettings.DEFAULT_MESSAGE_SIGNATURES, provider, random,
+                clock, progress);
+    }
+
+    /** As above, with new servers signing as {@code signatures} ({@code messageSignatures}). */
+    public static DemoNetwork start(Path dir, DemoPorts ports, boolean messageLog, Durability durability,
+                                    MessageSignatures signatures, Provider provider, SecureRandom random, Clock clock,
+                                    Progress progress)
+            throws DemoException {
         ports.requireFree();
         Path absolute = dir.toAbsolutePath().normalize();
         DemoNetwork network = new DemoNetwork(absolute, ports);
         try {
             Files.createDirectories(absolute);
             DemoState state = DemoState.load(absolute, ports);
-            network.startComponents(state, messageLog, durability, provider, random, clock, progress);
+            network.startComponents(state, messageLog, durability, signatures, provider, random, clock, progress);
             HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10))
                     .followRedirects(HttpClient.Redirect.NEVER).build();
             new DemoEnrolment(network, http, progress).run();
@@ -105,7 +116,8 @@ public final class DemoNetwork implements AutoCloseable {
         }
     }
 
-    private void startComponents(DemoState state, boolean messageLog, Durability durability, Provider provider,
+    private void startComponents(DemoState state, boolean messageLog, Durability durability,
+                                 MessageSignatures signatures, Provider provider,
                                  SecureRandom random, Clock clock, Progress progress)
             throws DemoException {
         try {
@@ -131,11 +143,11 @@ public final class DemoNetwork implements AutoCloseable {
         }
         consumer = DemoServer.start(DemoCast.CONSUMER_SERVER, List.of(DemoCast.TAX, DemoCast.LOANS, DemoCast.PORTAL),
                 dir, ports.consumerClientProxy(), ports.consumerServerProxy(), ports.consumerAdmin(), state, messageLog,
-                durability, provider, random, clock, progress);
+                durability, signatures, provider, random, clock, progress);
         started.push(consumer);
         this.provider = DemoServer.start(DemoCast.PROVIDER_SERVER, List.of(DemoCast.POPULATION), dir,
                 ports.providerClientProxy(), ports.providerServerProxy(), ports.providerAdmin(), state, messageLog,
-                durability, provider, random, clock, progress);
+                durability, signatures, provider, random, clock, progress);
         started.push(this.provider);
     }
 

@@ -55,7 +55,9 @@ public final class DemoServer implements AutoCloseable {
 
     static DemoServer start(SecurityServerId id, List<SubsystemId> clients, Path dataDir, int clientProxyPort,
                             int serverProxyPort, int adminPort, DemoState state, boolean withMessageLog,
-                            org.xroadng.securityserver.log.Durability durability, Provider provider, SecureRandom random, Clock clock, Progress progress) throws DemoException {
+                            org.xroadng.securityserver.log.Durability durability,
+                            org.xroadng.securityserver.message.MessageSignatures signatures, Provider provider,
+                            SecureRandom random, Clock clock, Progress progress) throws DemoException {
         Path dir = dataDir.resolve("servers").resolve(DemoNetwork.dirName(id));
         boolean existing = Files.exists(dir.resolve(ServerSettings.FILE));
         ServerHome home;
@@ -76,7 +78,7 @@ public final class DemoServer implements AutoCloseable {
                         DemoPorts.HOST + ":" + serverProxyPort, DemoPorts.address(adminPort),
                         ServerSettings.DEFAULT_MAX_BODY_BYTES, ServerSettings.DEFAULT_GLOBAL_CONF_REFRESH_SECONDS,
                         ServerSettings.DEFAULT_OCSP_REFRESH_SECONDS, durability,
-                        CHECKPOINT_INTERVAL_SECONDS);
+                        CHECKPOINT_INTERVAL_SECONDS).withMessageSignatures(signatures);
                 ServerHome.Initialized created = ServerHome.init(dir, settings, DemoNetwork.pin(), provider, random, clock);
                 home = created.home();
                 apiKey = created.adminKey().key();

@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 
 /**
  * Makes compact ES256 JWS (RFC 7515, RFC 7518 section 3.4) with the signer's certificate chain in
@@ -51,14 +52,27 @@ public final class JwsSigner {
     }
 
     /** The last encoded protected header (ASCII): it stays the same from message to message until its parameters change. */
-    private volatile Map.Entry<Map<String, Object>, byte[]> lastHeader;
+    private volatile Map.Entry<List<Object>, byte[]> lastHeader;
 
     /**
      * Signs {@code payload} with the given extra protected header parameters. The compact form is
      * assembled in one ASCII buffer: header, payload, then the signature over what precedes it.
      */
     public String sign(byte[] payload, Map<String, Object> protectedParams) throws SigningException {
-        byte[] header = encodedHeader(protectedParams);
+        return sign(payload, protectedParams, Set.of());
+    }
+
+    /**
+     * Signs as {@link #sign(byte[], Map)}, listing {@code critical} (names among
+     * {@code protectedParams}) in the {@code crit} header parameter (RFC 7515 section 4.1.11): a
+     * verifier that does not understand them must refuse the JWS.
+     */
+    public String sign(byte[] payload, Map<String, Object> protectedParams, Set<String> critical)
+            throws SigningException {
+        if (!protectedParams.keySet().containsAll(critical)) {
+            throw new IllegalArgumentException("critical parameters " + critical + " are not all among " + protectedParams.keySet());
+        }
+        byte[] header = encodedHeader(protectedParams, critical);
         byte[] encodedPayload = URL_ENCODER.encode(payload);
         int signingInput = header.length + 1 + encodedPayload.length;
         byte[] jws = new byte[signingInput + 1 + SIGNATURE_CHARS];
@@ -77,19 +91,20 @@ public final class JwsSigner {
         return new String(jws, StandardCharsets.US_ASCII);
     }
 
-    private byte[] encodedHeader(Map<String, Object> protectedParams) {
-        Map.Entry<Map<String, Object>, byte[]> last = lastHeader;
-        if (last != null && last.getKey().equals(protectedParams)) {
+    private byte[] encodedHeader(Map<String, Object> protectedParams, Set<String> critical) {
+        Map.Entry<List<Object>, byte[]> last = lastHeader;
+        if (last != null && last.getKey().get(0).equals(protectedParams) && last.getKey().get(1).equals(critical)) {
             return last.getValue();
         }
         byte[] encoded = new JWSHeader.Builder(JWSAlgorithm.ES256)
                 .x509CertChain(x5c)
+                .criticalParams(critical.isEmpty() ? null : critical)
                 .customParams(protectedParams.isEmpty() ? null : protectedParams)
                 .build()
                 .toBase64URL()
                 .toString()
                 .getBytes(StandardCharsets.US_ASCII);
-        lastHeader = Map.entry(Map.copyOf(protectedParams), encoded);
+        lastHeader = Map.entry(List.of(Map.copyOf(protectedParams), Set.copyOf(critical)), encoded);
         return encoded;
     }
 

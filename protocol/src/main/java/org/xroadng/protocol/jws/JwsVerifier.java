@@ -22,6 +22,7 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import com.nimbusds.jose.util.Base64;
 import java.util.Objects;
+import java.util.Set;
 
 /**
  * Verifies compact ES256 JWS whose signer certificate travels in {@code x5c} (RFC 7515 section
@@ -46,8 +47,19 @@ public final class JwsVerifier {
     private final Map<String, Header> headers = new ConcurrentHashMap<>();
     private volatile Header lastHeader;
 
+    private final Set<String> understoodCritical;
+
     public JwsVerifier(Provider provider) {
+        this(provider, Set.of());
+    }
+
+    /**
+     * A verifier that accepts a {@code crit} header parameter (RFC 7515 section 4.1.11) listing only
+     * names in {@code understoodCritical}: the caller promises to check those parameters itself.
+     */
+    public JwsVerifier(Provider provider, Set<String> understoodCritical) {
         this.provider = Objects.requireNonNull(provider, "provider");
+        this.understoodCritical = Set.copyOf(understoodCritical);
     }
 
     public VerifiedJws verify(String compact) throws JwsVerificationException {
@@ -119,9 +131,10 @@ public final class JwsVerifier {
         if (!JWSAlgorithm.ES256.equals(alg)) {
             throw new JwsVerificationException("signature algorithm is " + alg + "; expected ES256");
         }
-        if (header.getCriticalParams() != null && !header.getCriticalParams().isEmpty()) {
+        if (header.getCriticalParams() != null && !understoodCritical.containsAll(header.getCriticalParams())) {
             throw new JwsVerificationException("signature marks " + header.getCriticalParams()
-                    + " critical; no critical header parameters are understood");
+                    + " critical; " + (understoodCritical.isEmpty() ? "no critical header parameters are understood"
+                    : "only " + understoodCritical + " are understood"));
         }
         if (header.getX509CertChain() == null || header.getX509CertChain().isEmpty()) {
             throw new JwsVerificationException("signature carries no x5c certificate chain");

@@ -22,6 +22,7 @@ import java.security.spec.ECGenParameterSpec;
 import java.util.Date;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.bouncycastle.asn1.x500.X500Name;
 import org.bouncycastle.cert.jcajce.JcaX509v3CertificateBuilder;
 import org.bouncycastle.jce.provider.BouncyCastleProvider;
@@ -127,6 +128,23 @@ class JwsTest {
         String jws = header + "." + Base64URL.encode("{}") + "." + Base64URL.encode(new byte[64]);
         JwsVerificationException e = assertThrows(JwsVerificationException.class, () -> verifier.verify(jws));
         assertTrue(e.getMessage().contains("critical"), e.getMessage());
+    }
+
+    @Test
+    void criticalParameterSigned_isAcceptedOnlyByAVerifierThatUnderstandsIt() throws JwsVerificationException,
+            SigningException {
+        String jws = signer.sign("root".getBytes(), Map.of("ocsp", "AAEC", "batchRoot", "v1"), Set.of("batchRoot"));
+
+        JwsVerificationException e = assertThrows(JwsVerificationException.class, () -> verifier.verify(jws));
+        assertTrue(e.getMessage().contains("marks [batchRoot] critical"), e.getMessage());
+        VerifiedJws verified = new JwsVerifier(BC, Set.of("batchRoot")).verify(jws);
+        assertEquals(Set.of("batchRoot"), verified.header().getCriticalParams());
+        assertEquals("v1", verified.param("batchRoot"));
+        String plain = signer.sign("plain".getBytes(), Map.of("ocsp", "AAEC"));
+        assertEquals(null, verifier.verify(plain).header().getCriticalParams(), "the header cache keeps crit apart");
+        JwsVerificationException other = assertThrows(JwsVerificationException.class,
+                () -> new JwsVerifier(BC, Set.of("other")).verify(jws));
+        assertTrue(other.getMessage().contains("only [other] are understood"), other.getMessage());
     }
 
     @Test

@@ -37,7 +37,9 @@ import org.xroadng.securityserver.message.ResponseDigest;
  *       certificate and is for the anchor's instance. Its expiry is not checked: evidence outlives
  *       configurations, and the configuration only says which CAs and TSAs were approved;</li>
  *   <li>for the request and the response ({@link MessageEvidenceCheck}): the JWS verifies with its
- *       {@code x5c} key; its signed digest names the bundled exchange and {@code bodySha256} is
+ *       {@code x5c} key (for a batch signature, {@link EvidenceSignature}: the root JWS verifies and
+ *       is marked as a batch root, and the salted leaf and inclusion path lead to its signed root);
+ *       its signed digest names the bundled exchange and {@code bodySha256} is
  *       the hash of the bundled body; the record hash recomputes from the bundled fields; the
  *       record is leaf {@code leafIndex} of its batch's Merkle tree (RFC 9162); the RFC 3161
  *       token over the batch root verifies with an approved TSA's certificate; and, at the token's

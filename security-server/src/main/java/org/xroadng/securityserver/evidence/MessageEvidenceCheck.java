@@ -27,7 +27,6 @@ import org.xroadng.certs.tsa.TimestampVerifier;
 import org.xroadng.certs.validation.CertificateValidationException;
 import org.xroadng.certs.validation.CertificateValidator;
 import org.xroadng.certs.validation.ValidatedCertificate;
-import org.xroadng.protocol.jws.JwsVerificationException;
 import org.xroadng.protocol.jws.JwsVerifier;
 import org.xroadng.protocol.jws.VerifiedJws;
 import org.xroadng.protocol.management.ManagementRequests;
@@ -40,7 +39,9 @@ import org.xroadng.securityserver.message.ResponseDigest;
  * The checks of one message of a bundle (its part being {@code request} or {@code response}), as
  * listed in {@link EvidenceVerifier}'s class comment: signature, body digest, record hash,
  * inclusion path, time-stamp token, and the signing certificate at the token's genTime. Each
- * failure goes to the report under {@code part.signature}, {@code part.body},
+ * failure goes to the report under {@code part.signature}
+ * (a batch signature's {@code part.signature.root} or {@code part.signature.path}, see
+ * {@link EvidenceSignature}), {@code part.body},
  * {@code part.recordHash}, {@code part.inclusionPath}, {@code part.timestamp.root},
  * {@code part.timestamp.token}, {@code part.certificate} or {@code part.ocsp}.
  */
@@ -70,10 +71,15 @@ final class MessageEvidenceCheck {
         VerifiedJws jws = null;
         T digest = null;
         try {
-            jws = jwsVerifier.verify(message.signature());
-            digest = EvidenceVerifier.parseDigest(jws, digestType);
-        } catch (JwsVerificationException e) {
-            report.fail(part + ".signature", "the JWS does not verify: " + e.getMessage());
+            EvidenceSignature.Read read = new EvidenceSignature(jwsVerifier, provider).read(message.signature());
+            jws = read.jws();
+            digest = org.xroadng.protocol.json.ProtocolJson.mapper().readValue(read.summary(), digestType);
+            if (read.fact() != null) {
+                report.fact(part + " signature: " + read.fact());
+            }
+        } catch (EvidenceSignature.Failure e) {
+            report.fail(part + e.part(), e.getMessage());
+            jws = null;
         } catch (IOException | RuntimeException e) {
             report.fail(part + ".signature", "the signed payload is not a " + part + " digest: " + e.getMessage());
             jws = null;

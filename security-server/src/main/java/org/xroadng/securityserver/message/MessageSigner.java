@@ -20,11 +20,12 @@ import org.xroadng.securityserver.globalconf.TrustedConfiguration;
  *
  * <h2>Single and batch signers</h2>
  * The answer is a future so that a signer may sign many summaries at once. {@link SingleMessageSigner}
- * signs each summary alone and has completed the future when it returns. A batch signer queues the
- * summary, and per batch (every few milliseconds or N summaries) signs one Merkle root of salted,
- * domain-separated leaves, then completes each queued future with its message's JWS, which carries
- * the inclusion path from its leaf to the signed root (a batch of one is a plain signature). Callers
- * compose on the future and must not assume which thread completes it.
+ * signs each summary alone and has completed the future when it returns. {@link BatchMessageSigner}
+ * queues the summary and signs whatever is waiting at once (no timer): one Merkle root of salted,
+ * domain-separated leaves per member under the guarantees above, completing each queued future
+ * with its message's {@link BatchSignature} (the root JWS with the leaf and inclusion path, not a
+ * compact JWS); a summary waiting alone gets the plain compact JWS. Callers compose on the future
+ * and must not assume which thread completes it.
  */
 public interface MessageSigner {
 

@@ -88,6 +88,20 @@ public final class SingleMessageVerifier implements MessageVerifier {
         }
     }
 
+    /**
+     * The certificate checks of {@link MessageVerifier} for a JWS whose signature has already
+     * verified (a batch root, {@link BatchMessageVerifier}): the OCSP response it carries, then
+     * {@link #signer}. Returns the member its certificate names.
+     */
+    MemberId checkSigner(VerifiedJws jws, TrustedConfiguration trusted) throws MessageVerificationException {
+        Object ocspParam = jws.param(ManagementRequests.OCSP_PARAM);
+        if (!(ocspParam instanceof String ocspBase64) || ocspBase64.isEmpty()) {
+            throw new MessageVerificationException(Reason.CERTIFICATE_STATUS_UNAVAILABLE, "message signature carries"
+                    + " no OCSP response for its certificate (protected header 'ocsp')");
+        }
+        return signer(jws, ocspBase64, trusted);
+    }
+
     private MemberId signer(VerifiedJws jws, String ocspBase64, TrustedConfiguration trusted)
             throws MessageVerificationException {
         X509Certificate certificate = jws.signer();
