@@ -1,7 +1,5 @@
 package org.xroadng.securityserver.message;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -11,7 +9,6 @@ import java.time.Clock;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import org.xroadng.protocol.id.MemberId;
-import org.xroadng.protocol.json.ProtocolJson;
 import org.xroadng.protocol.jws.JwsVerificationException;
 import org.xroadng.protocol.jws.JwsVerifier;
 import org.xroadng.protocol.jws.VerifiedJws;
@@ -59,16 +56,7 @@ public final class BatchMessageVerifier implements MessageVerifier {
         VerifiedRoot root = root(decoded.rootJws());
         BatchSignature.checkInclusion(decoded.leaf(), root.root());
         MemberId signer = single.checkSigner(root.jws(), trusted);
-        try {
-            return new Verified<>(signer, ProtocolJson.mapper().readValue(decoded.leaf().summary(), summaryType),
-                    root.jws());
-        } catch (JsonProcessingException e) {
-            throw new MessageVerificationException(Reason.INVALID_SIGNATURE, "signed summary is malformed: "
-                    + ProtocolJson.describe(e));
-        } catch (IOException | IllegalArgumentException | NullPointerException e) {
-            throw new MessageVerificationException(Reason.INVALID_SIGNATURE, "signed summary is malformed: "
-                    + e.getMessage());
-        }
+        return new Verified<>(signer, SingleMessageVerifier.summary(decoded.leaf().summary(), summaryType), root.jws());
     }
 
     /** The verified root JWS and its claims, from the cache or checked now. */

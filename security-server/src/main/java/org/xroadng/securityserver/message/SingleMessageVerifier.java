@@ -71,14 +71,14 @@ public final class SingleMessageVerifier implements MessageVerifier {
             throw new MessageVerificationException(Reason.INVALID_SIGNATURE, "message signature is invalid: "
                     + e.getMessage());
         }
-        Object ocspParam = jws.param(ManagementRequests.OCSP_PARAM);
-        if (!(ocspParam instanceof String ocspBase64) || ocspBase64.isEmpty()) {
-            throw new MessageVerificationException(Reason.CERTIFICATE_STATUS_UNAVAILABLE, "message signature carries"
-                    + " no OCSP response for its certificate (protected header 'ocsp')");
-        }
-        MemberId signer = signer(jws, ocspBase64, trusted);
+        MemberId signer = checkSigner(jws, trusted);
+        return new Verified<>(signer, summary(jws.payload(), summaryType), jws);
+    }
+
+    /** The signed summary's JSON read as {@code summaryType}; refused as an invalid signature when malformed. */
+    static <T extends MessageSummary> T summary(byte[] json, Class<T> summaryType) throws MessageVerificationException {
         try {
-            return new Verified<>(signer, ProtocolJson.mapper().readValue(jws.payload(), summaryType), jws);
+            return ProtocolJson.mapper().readValue(json, summaryType);
         } catch (JsonProcessingException e) {
             throw new MessageVerificationException(Reason.INVALID_SIGNATURE, "signed summary is malformed: "
                     + ProtocolJson.describe(e));
