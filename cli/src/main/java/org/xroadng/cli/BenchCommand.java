@@ -164,7 +164,7 @@ final class BenchCommand {
         @Option(names = {"-d", "--seconds"}, defaultValue = "10", description = "Measuring time per run (default: ${DEFAULT-VALUE})")
         int seconds;
 
-        @Option(names = "--warmup", defaultValue = "15", description = "Warm-up seconds before measuring (default: ${DEFAULT-VALUE})")
+        @Option(names = "--warmup", defaultValue = "60", description = "Warm-up seconds before measuring (default: ${DEFAULT-VALUE})")
         int warmup;
 
         // Named by its negative form: picocli sets a negatable option to the opposite of its default
