@@ -300,10 +300,10 @@ public final class H2MessageLog implements MessageLog, AutoCloseable {
         } finally {
             closing.readLock().unlock();
         }
-        boolean accessEvent = accessLog != null && !AccessLoggingLog.subjectsOf(pending.record()).isEmpty();
         // Asynchronous durability never covers an access event: a citizen's record is written before the answer.
-        return settings.durability() == Durability.ASYNC && !accessEvent ? CompletableFuture.completedFuture(null)
-                : pending.future();
+        boolean async = settings.durability() == Durability.ASYNC
+                && (accessLog == null || AccessLoggingLog.subjectsOf(pending.record()).isEmpty());
+        return async ? CompletableFuture.completedFuture(null) : pending.future();
     }
 
     /**
@@ -597,67 +597,19 @@ public final class H2MessageLog implements MessageLog, AutoCloseable {
     private void catchUp() {
         try {
             RecordTable.Head stored = db.inTransaction(RecordTable::head);
-            long accessSize = accessLog == null ? 0 : accessLog.recover();
             long reopenings = db.reopenings();
-            long[] state = {stored.id(), accessSize};
-            byte[][] chain = {stored.hash()};
-            List<LogRow> rows = new ArrayList<>();
-            List<byte[]> hashes = new ArrayList<>();
-            List<byte[]> entries = new ArrayList<>();
-            List<List<String>> subjects = new ArrayList<>();
-            long[] firstEntry = {-1};
-            int[] replayed = {0};
-            journal.replay(journal.stats().firstSequence(), (sequence, payload) -> {
-                JournalEntry entry;
-                try {
-                    entry = JournalEntry.decode(payload);
-                } catch (IllegalArgumentException e) {
-                    throw new JournalException("journal entry " + sequence + " cannot be read: " + e.getMessage());
-                }
-                for (LogRow row : entry.rows()) {
-                    if (row.id() <= state[0]) {
-                        continue;
-                    }
-                    if (row.id() != state[0] + 1 || !MessageDigest.isEqual(row.prevHash(), chain[0])) {
-                        throw new JournalException("journal entry " + sequence + " holds record " + row.id()
-                                + " but the message log's tables end at record " + state[0]
-                                + " with another hash: records between them are in neither");
-                    }
-                    byte[] hash = row.recordHash();
-                    rows.add(row);
-                    hashes.add(hash);
-                    state[0] = row.id();
-                    chain[0] = hash;
-                }
-                JournalEntry.Access access = entry.access();
-                if (access != null && accessLog != null && access.index() >= state[1]) {
-                    if (access.index() != state[1]) {
-                        throw new JournalException("journal entry " + sequence + " holds access event "
-                                + access.index() + " but the access log ends at " + state[1]);
-                    }
-                    if (firstEntry[0] < 0) {
-                        firstEntry[0] = access.index();
-                    }
-                    entries.add(access.entry());
-                    subjects.add(access.subjects());
-                    state[1]++;
-                }
-                replayed[0]++;
-                if (rows.size() + entries.size() >= REPLAY_BATCH) {
-                    storeReplayed(rows, hashes, firstEntry[0], entries, subjects);
-                    firstEntry[0] = -1;
-                }
-            });
-            storeReplayed(rows, hashes, firstEntry[0], entries, subjects);
-            if (state[0] < head.id()) {
-                throw new JournalException("the message log's tables and journal hold records up to " + state[0]
-                        + " but records up to " + head.id() + " were acknowledged");
+            Replay replay = new Replay(stored, accessLog == null ? 0 : accessLog.recover());
+            journal.replay(journal.stats().firstSequence(), replay);
+            replay.store();
+            if (replay.last.id() < head.id()) {
+                throw new JournalException("the message log's tables and journal hold records up to "
+                        + replay.last.id() + " but records up to " + head.id() + " were acknowledged");
             }
-            head = new RecordTable.Head(state[0], chain[0]);
+            head = replay.last;
             durableRecordId = head.id();
             reopeningsSeen = reopenings;
             indexBehind = false;
-            if (replayed[0] > 0 && stored.id() < head.id()) {
+            if (stored.id() < head.id()) {
                 LOG.info("the message log's tables were brought up to its journal: records {} to {}", stored.id() + 1,
                         head.id());
             }
@@ -670,21 +622,78 @@ public final class H2MessageLog implements MessageLog, AutoCloseable {
         }
     }
 
-    private void storeReplayed(List<LogRow> rows, List<byte[]> hashes, long firstEntry, List<byte[]> entries,
-                               List<List<String>> subjects) {
-        if (!rows.isEmpty()) {
-            db.inTransaction(c -> {
-                RecordTable.insert(c, rows, hashes);
-                return null;
-            });
+    /**
+     * Journal entries into the tables: the rows after the tables' last record (the chain must go
+     * on from it without a gap) and the access events from the access log's size, stored in
+     * transactions of {@value #REPLAY_BATCH}; what the tables hold already is skipped.
+     */
+    private final class Replay implements Journal.EntryConsumer {
+        private RecordTable.Head last;
+        private long accessSize;
+        private final List<LogRow> rows = new ArrayList<>();
+        private final List<byte[]> hashes = new ArrayList<>();
+        private final List<byte[]> entries = new ArrayList<>();
+        private final List<List<String>> subjects = new ArrayList<>();
+
+        Replay(RecordTable.Head stored, long accessSize) {
+            this.last = stored;
+            this.accessSize = accessSize;
         }
-        if (!entries.isEmpty()) {
-            accessLog.appendPrepared(new H2AccessLog.Prepared(firstEntry, entries, subjects));
+
+        @Override
+        public void accept(long sequence, byte[] payload) throws JournalException {
+            JournalEntry entry;
+            try {
+                entry = JournalEntry.decode(payload);
+            } catch (IllegalArgumentException e) {
+                throw new JournalException("journal entry " + sequence + " cannot be read: " + e.getMessage());
+            }
+            for (LogRow row : entry.rows()) {
+                if (row.id() <= last.id()) {
+                    continue;
+                }
+                if (row.id() != last.id() + 1 || !MessageDigest.isEqual(row.prevHash(), last.hash())) {
+                    throw new JournalException("journal entry " + sequence + " holds record " + row.id()
+                            + " but the message log's tables end at record " + last.id()
+                            + " with another hash: records between them are in neither");
+                }
+                byte[] hash = row.recordHash();
+                rows.add(row);
+                hashes.add(hash);
+                last = new RecordTable.Head(row.id(), hash);
+            }
+            JournalEntry.Access access = entry.access();
+            long next = accessSize + entries.size();
+            if (access != null && accessLog != null && access.index() >= next) {
+                if (access.index() != next) {
+                    throw new JournalException("journal entry " + sequence + " holds access event "
+                            + access.index() + " but the access log ends at " + next);
+                }
+                entries.add(access.entry());
+                subjects.add(access.subjects());
+            }
+            if (rows.size() + entries.size() >= REPLAY_BATCH) {
+                store();
+            }
         }
-        rows.clear();
-        hashes.clear();
-        entries.clear();
-        subjects.clear();
+
+        /** Stores what was gathered since the last call, each log in one transaction. */
+        void store() {
+            if (!rows.isEmpty()) {
+                db.inTransaction(c -> {
+                    RecordTable.insert(c, rows, hashes);
+                    return null;
+                });
+            }
+            if (!entries.isEmpty()) {
+                accessLog.appendPrepared(new H2AccessLog.Prepared(accessSize, entries, subjects));
+                accessSize += entries.size();
+            }
+            rows.clear();
+            hashes.clear();
+            entries.clear();
+            subjects.clear();
+        }
     }
 
     /**

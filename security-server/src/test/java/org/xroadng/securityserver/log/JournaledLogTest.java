@@ -206,7 +206,8 @@ class JournaledLogTest {
             throws InterruptedException, ExecutionException, TimeoutException, MessageLogException, IOException {
         byte[] root;
         try (H2MessageLog log = open()) {
-            appendAll(log, "q-", 20, List.of("EE1", "EE2"));
+            // More than one replay transaction (256 rows and events) holds them.
+            appendAll(log, "q-", 120, List.of("EE1", "EE2"));
             root = accessLog(log).merkleLog().root();
         }
         // As after a crash before H2 wrote anything: the journal is all that is left.
@@ -214,15 +215,16 @@ class JournaledLogTest {
         Files.delete(dir.resolve("accesslog.mv.db"));
 
         try (H2MessageLog log = open()) {
-            assertEquals(40, intactRecords(log), "every acknowledged exchange is back");
-            assertTrue(log.find("q-19", "provider").isPresent());
+            assertEquals(240, intactRecords(log), "every acknowledged exchange is back");
+            assertTrue(log.find("q-119", "provider").isPresent());
             assertEquals("{\"name\":\"q-7\"}", new String(log.find("q-7", "provider").orElseThrow().exchange()
                     .responseBody(), StandardCharsets.UTF_8), "bodies decrypt: sealed bytes were kept as they were");
-            assertEquals(20, accessLog(log).merkleLog().size());
+            assertEquals(120, accessLog(log).merkleLog().size());
+            assertEquals(120, accessLog(log).eventsOf("EE2", 1000).size(), "the subject index is back too");
             assertTrue(Arrays.equals(root, accessLog(log).merkleLog().root()), "the same tree, leaf for leaf");
             appendAll(log, "after-", 2, List.of("EE1"));
-            assertEquals(44, intactRecords(log), "the chain goes on from the replayed head");
-            assertEquals(22, accessLog(log).merkleLog().size());
+            assertEquals(244, intactRecords(log), "the chain goes on from the replayed head");
+            assertEquals(122, accessLog(log).merkleLog().size());
         }
     }
 
