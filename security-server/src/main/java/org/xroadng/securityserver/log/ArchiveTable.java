@@ -68,11 +68,12 @@ final class ArchiveTable {
                 r -> new ArchiveVerifier.FirstRecord(r.getLong(1), r.getBytes(2)));
     }
 
-    /** The records of a batch in leaf order, every column as stored. */
-    static List<ArchivedRecord> records(Connection c, TimestampBatch batch) throws SQLException {
-        return Jdbc.query(c, "SELECT " + RecordTable.COLUMNS + ", st.batch_id, st.leaf_index, st.inclusion_path"
+    /** The records of a batch in leaf order, every column as stored (in the journal, for rows since V7). */
+    static List<ArchivedRecord> records(Connection c, TimestampBatch batch, RecordTable.Entries entries)
+            throws SQLException {
+        return Jdbc.query(c, "SELECT " + RecordTable.READ_COLUMNS + ", st.batch_id, st.leaf_index, st.inclusion_path"
                 + " FROM message_record JOIN record_stamp st ON st.record_id = id WHERE id BETWEEN ? AND ? ORDER BY id",
-                r -> new ArchivedRecord(RecordTable.row(r), r.getBytes("record_hash"), r.getLong("batch_id"),
+                r -> new ArchivedRecord(RecordTable.row(r, entries), r.getBytes("record_hash"), r.getLong("batch_id"),
                         r.getInt("leaf_index"), RecordStamp.split(r.getBytes("inclusion_path"))),
                 batch.firstRecordId(), batch.lastRecordId());
     }

@@ -37,6 +37,7 @@ import org.xroadng.protocol.store.StoreException;
 import org.xroadng.securityserver.log.journal.Journal;
 import org.xroadng.securityserver.log.journal.JournalException;
 import org.xroadng.securityserver.log.journal.JournalInUseException;
+import org.xroadng.securityserver.log.journal.SegmentReader;
 
 /**
  * The message log and the access log of one server (DESIGN.md sections 6 and 7): every exchange
@@ -58,10 +59,14 @@ import org.xroadng.securityserver.log.journal.JournalInUseException;
  * flush under {@link Durability#FSYNC}: an append's future completes only when its entry is
  * durable as {@link MessageLogSettings#durability()} says (under {@link Durability#ASYNC} once
  * queued, unless the exchange has an access event: that is written first whatever the setting), and
- * fails with a {@link MessageLogException} when it could not be kept. Then the same rows and
- * event go into H2 in the writer's transaction without forcing it; H2 writes its file in the
- * background, and every {@value #INDEX_SYNC_SECONDS} seconds (and on close) both databases are
- * forced and the journal segments they now cover are deleted. A full queue fails the future at
+ * fails with a {@link MessageLogException} when it could not be kept. The journal entry is where
+ * the records stay: {@code message_record} gets an index row per record (id, side, kind, query
+ * id, times, hashes, and where its entry is, read back through {@link SegmentReader}) and the
+ * access log its event, in the writer's transaction without forcing it. H2 writes its files in
+ * the background; every {@value #INDEX_SYNC_SECONDS} seconds (and on close) both databases are
+ * forced, {@code journal_state} notes the last entry they hold (a restart replays and fully
+ * checks only the entries after it), and the segments no index row refers to any more (their
+ * records archived) are deleted. A full queue fails the future at
  * once with {@link MessageLogFullException}; the caller is never blocked. After {@link #close()}
  * the writer has written everything accepted before it and later appends fail.
  *
@@ -90,6 +95,8 @@ public final class H2MessageLog implements MessageLog, AutoCloseable {
     private Database accessDb;
     private final H2AccessLog accessLog;
     private final Journal journal;
+    /** Reads records' journal entries; also when the journal is not this log's to write. */
+    private final SegmentReader segments;
     private final RecordCipher cipher;
     private final SecureRandom random;
     private final Clock clock;
@@ -121,11 +128,13 @@ public final class H2MessageLog implements MessageLog, AutoCloseable {
     private record Pending(ExchangeRecord record, String refusal, CompletableFuture<Void> future) {
     }
 
-    private H2MessageLog(Database db, H2AccessLog accessLog, Journal journal, RecordCipher cipher, SecureRandom random,
-                         Clock clock, MessageLogSettings settings, MessageLogListener listener, RecordTable.Head head) {
+    private H2MessageLog(Database db, H2AccessLog accessLog, Journal journal, SegmentReader segments,
+                         RecordCipher cipher, SecureRandom random, Clock clock, MessageLogSettings settings,
+                         MessageLogListener listener, RecordTable.Head head) {
         this.db = db;
         this.accessLog = accessLog;
         this.journal = journal;
+        this.segments = segments;
         this.cipher = cipher;
         this.random = random;
         this.clock = clock;
@@ -195,7 +204,7 @@ public final class H2MessageLog implements MessageLog, AutoCloseable {
                 accessLog = H2AccessLog.in(accessDb);
             }
             try {
-                journal = Journal.open(journalDir, journalSettings, opener);
+                journal = Journal.open(journalDir, journalSettings, opener, db.inTransaction(H2MessageLog::indexedThrough) + 1);
             } catch (JournalInUseException e) {
                 journal = null; // its server runs: read what the server stored, write nothing
             }
@@ -203,8 +212,8 @@ public final class H2MessageLog implements MessageLog, AutoCloseable {
             // Castle's is plain Java, and sealing took a sixth of the writer's time with it.
             Provider aes = Security.getProvider("SunJCE");
             RecordCipher cipher = new RecordCipher(key, aes != null ? aes : provider, random);
-            H2MessageLog log = new H2MessageLog(db, accessLog, journal, cipher, random, clock, settings, listener,
-                    db.inTransaction(RecordTable::head));
+            H2MessageLog log = new H2MessageLog(db, accessLog, journal, new SegmentReader(journalDir, opener), cipher,
+                    random, clock, settings, listener, db.inTransaction(RecordTable::head));
             log.accessDb = accessDb;
             if (journal == null) {
                 log.unavailable = READ_ONLY;
@@ -315,7 +324,7 @@ public final class H2MessageLog implements MessageLog, AutoCloseable {
     public Optional<StoredExchange> find(String queryId, String side) throws MessageLogException {
         Optional<List<LogRow>> rows;
         try {
-            rows = db.inTransaction(c -> RecordTable.lastExchange(c, queryId, side));
+            rows = db.inTransaction(c -> RecordTable.lastExchange(c, queryId, side, entries()));
         } catch (StoreException e) {
             throw new MessageLogException(e.getMessage(), e);
         }
@@ -345,11 +354,11 @@ public final class H2MessageLog implements MessageLog, AutoCloseable {
     public ChainVerification verifyChain() throws MessageLogException {
         try {
             return db.inTransaction(c -> {
-                try (PreparedStatement s = c.prepareStatement("SELECT " + RecordTable.COLUMNS
+                try (PreparedStatement s = c.prepareStatement("SELECT " + RecordTable.READ_COLUMNS
                         + " FROM message_record ORDER BY id")) {
                     s.setFetchSize(256);
                     try (ResultSet r = s.executeQuery()) {
-                        return verify(r, ArchiveTable.chainStart(c));
+                        return verify(r, ArchiveTable.chainStart(c), entries());
                     }
                 }
             });
@@ -358,11 +367,18 @@ public final class H2MessageLog implements MessageLog, AutoCloseable {
         }
     }
 
-    private static ChainVerification verify(ResultSet r, byte[] expectedPrev) throws SQLException {
+    private static ChainVerification verify(ResultSet r, byte[] expectedPrev, RecordTable.Entries entries)
+            throws SQLException {
         HexFormat hex = HexFormat.of();
         long count = 0;
         while (r.next()) {
-            LogRow row = RecordTable.row(r);
+            LogRow row;
+            try {
+                row = RecordTable.row(r, entries);
+            } catch (StoreException e) {
+                return new ChainVerification.Broken(r.getLong("id"), "its stored fields cannot be read: "
+                        + e.getMessage(), "", "");
+            }
             byte[] stored = r.getBytes("record_hash");
             if (!MessageDigest.isEqual(expectedPrev, row.prevHash())) {
                 return new ChainVerification.Broken(row.id(), "its link to the previous record does not match",
@@ -400,8 +416,9 @@ public final class H2MessageLog implements MessageLog, AutoCloseable {
      */
     public Optional<RecordFields> fieldsOf(long recordId) throws MessageLogException {
         try {
-            return db.inTransaction(c -> Jdbc.query(c, "SELECT " + RecordTable.COLUMNS
-                    + " FROM message_record WHERE id = ?", RecordTable::row, recordId)).stream().findFirst()
+            RecordTable.Entries entries = entries();
+            return db.inTransaction(c -> Jdbc.query(c, "SELECT " + RecordTable.READ_COLUMNS
+                    + " FROM message_record WHERE id = ?", r -> RecordTable.row(r, entries), recordId)).stream().findFirst()
                     .map(LogRow::fields);
         } catch (StoreException e) {
             throw new MessageLogException("cannot read record " + recordId + ": " + e.getMessage(), e);
@@ -428,9 +445,40 @@ public final class H2MessageLog implements MessageLog, AutoCloseable {
         return durableRecordId;
     }
 
-    /** The database, for the {@link BatchTimestamper} of this log. */
+    /** The database, for the {@link BatchTimestamper} and {@link MessageLogArchiver} of this log. */
     Database database() {
         return db;
+    }
+
+    /**
+     * Reads records' journal entries for one reader (one thread): the entry read last is kept, as
+     * the two records of an exchange share it.
+     */
+    RecordTable.Entries entries() {
+        return new RecordTable.Entries() {
+            private RecordTable.Location last;
+            private JournalEntry entry;
+
+            @Override
+            public JournalEntry at(RecordTable.Location location) {
+                if (!location.equals(last)) {
+                    try {
+                        entry = JournalEntry.decode(segments.read(location.segment(), location.offset()));
+                    } catch (JournalException | IllegalArgumentException e) {
+                        throw new StoreException("cannot read the journal entry at segment " + location.segment()
+                                + ", offset " + location.offset() + ": " + e.getMessage(), e);
+                    }
+                    last = location;
+                }
+                return entry;
+            }
+        };
+    }
+
+    /** Up to which journal entry both databases hold everything, forced (0 when none is recorded). */
+    private static long indexedThrough(java.sql.Connection c) throws SQLException {
+        return Jdbc.queryOne(c, "SELECT indexed_through FROM journal_state WHERE id = 1", r -> r.getLong(1))
+                .orElse(0L);
     }
 
     /**
@@ -464,6 +512,7 @@ public final class H2MessageLog implements MessageLog, AutoCloseable {
         if (journal != null) {
             journal.close();
         }
+        segments.close();
         if (accessDb != null) {
             accessDb.close();
         }
@@ -599,7 +648,8 @@ public final class H2MessageLog implements MessageLog, AutoCloseable {
             RecordTable.Head stored = db.inTransaction(RecordTable::head);
             long reopenings = db.reopenings();
             Replay replay = new Replay(stored, accessLog == null ? 0 : accessLog.recover());
-            journal.replay(journal.stats().firstSequence(), replay);
+            journal.replay(Math.max(journal.stats().firstSequence(), db.inTransaction(H2MessageLog::indexedThrough) + 1),
+                    replay);
             replay.store();
             if (replay.last.id() < head.id()) {
                 throw new JournalException("the message log's tables and journal hold records up to "
@@ -632,6 +682,7 @@ public final class H2MessageLog implements MessageLog, AutoCloseable {
         private long accessSize;
         private final List<LogRow> rows = new ArrayList<>();
         private final List<byte[]> hashes = new ArrayList<>();
+        private final List<RecordTable.Location> locations = new ArrayList<>();
         private final List<byte[]> entries = new ArrayList<>();
         private final List<List<String>> subjects = new ArrayList<>();
 
@@ -641,7 +692,12 @@ public final class H2MessageLog implements MessageLog, AutoCloseable {
         }
 
         @Override
-        public void accept(long sequence, byte[] payload) throws JournalException {
+        public void accept(long sequence, byte[] payload) {
+            throw new UnsupportedOperationException("the replay needs each entry's location");
+        }
+
+        @Override
+        public void accept(long sequence, long segment, long offset, byte[] payload) throws JournalException {
             JournalEntry entry;
             try {
                 entry = JournalEntry.decode(payload);
@@ -660,6 +716,7 @@ public final class H2MessageLog implements MessageLog, AutoCloseable {
                 byte[] hash = row.recordHash();
                 rows.add(row);
                 hashes.add(hash);
+                locations.add(new RecordTable.Location(segment, offset));
                 last = new RecordTable.Head(row.id(), hash);
             }
             JournalEntry.Access access = entry.access();
@@ -681,7 +738,7 @@ public final class H2MessageLog implements MessageLog, AutoCloseable {
         void store() {
             if (!rows.isEmpty()) {
                 db.inTransaction(c -> {
-                    RecordTable.insert(c, rows, hashes);
+                    RecordTable.insert(c, rows, hashes, locations);
                     return null;
                 });
             }
@@ -691,14 +748,17 @@ public final class H2MessageLog implements MessageLog, AutoCloseable {
             }
             rows.clear();
             hashes.clear();
+            locations.clear();
             entries.clear();
             subjects.clear();
         }
     }
 
     /**
-     * Forces both databases to the device and deletes the journal segments they now hold in full.
-     * A failure here leaves the journal as it is: what H2 may have lost is replayed from it.
+     * Forces both databases to the device, records in {@code journal_state} that they hold every
+     * journal entry so far (a restart replays from the entry after), and deletes the journal
+     * segments no record refers to any more (all of theirs archived). A failure here leaves the
+     * journal as it is: what H2 may have lost is replayed from it.
      */
     private void syncIndex() {
         lastIndexSync = System.nanoTime();
@@ -706,18 +766,26 @@ public final class H2MessageLog implements MessageLog, AutoCloseable {
             return;
         }
         long covered = journal.committedSequence();
+        long referenced;
         try {
-            db.sync();
             if (accessLog != null) {
                 accessLog.merkleLog().sync();
             }
+            referenced = db.inTransaction(c -> {
+                Jdbc.update(c, "MERGE INTO journal_state (id, indexed_through) KEY (id) VALUES (1, ?)", covered);
+                return Jdbc.queryOne(c, "SELECT journal_segment FROM message_record WHERE journal_segment IS NOT NULL"
+                        + " ORDER BY id LIMIT 1", r -> r.getLong(1)).orElse(Long.MAX_VALUE);
+            });
+            db.sync();
         } catch (RuntimeException e) {
             indexBehind = true;
             LOG.error("the message log's tables could not be forced to the device: {}", e.getMessage());
             return;
         }
         try {
-            journal.release(covered);
+            if (journal.release(Math.min(covered, referenced - 1)) > 0) {
+                segments.forget();
+            }
         } catch (JournalException e) {
             LOG.warn("journal segments could not be deleted: {}", e.getMessage());
         }
@@ -765,15 +833,23 @@ public final class H2MessageLog implements MessageLog, AutoCloseable {
             }
         }
         List<byte[]> payloads = new ArrayList<>(batch.size());
+        int[] entryOfRow = new int[rows.size()];
         int row = 0;
         for (int i = 0; i < batch.size(); i++) {
-            List<LogRow> own = batch.get(i).refusal() == null ? rows.subList(row, row += 2) : List.of();
+            List<LogRow> own = List.of();
+            if (batch.get(i).refusal() == null) {
+                entryOfRow[row] = i;
+                entryOfRow[row + 1] = i;
+                own = rows.subList(row, row += 2);
+            }
             JournalEntry.Access access = eventOf[i] < 0 ? null : new JournalEntry.Access(
                     prepared.firstIndex() + eventOf[i], prepared.entries().get(eventOf[i]), events.get(eventOf[i]).subjects());
             payloads.add(new JournalEntry(own, access).encode());
         }
+        long[] offsets = new long[payloads.size()];
+        long segment;
         try {
-            journal.append(payloads);
+            segment = journal.segmentOf(journal.append(payloads, offsets));
             journal.commit(settings.durability() == Durability.FSYNC);
         } catch (JournalException e) {
             journalFailed = true;
@@ -784,8 +860,12 @@ public final class H2MessageLog implements MessageLog, AutoCloseable {
         head = new RecordTable.Head(id, prev);
         try {
             if (!rows.isEmpty()) {
+                List<RecordTable.Location> locations = new ArrayList<>(rows.size());
+                for (int entry : entryOfRow) {
+                    locations.add(new RecordTable.Location(segment, offsets[entry]));
+                }
                 db.inTransaction(c -> {
-                    RecordTable.insert(c, rows, hashes);
+                    RecordTable.insert(c, rows, hashes, locations);
                     return null;
                 });
             }

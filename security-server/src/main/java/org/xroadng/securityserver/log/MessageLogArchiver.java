@@ -48,6 +48,7 @@ public final class MessageLogArchiver {
     public static final int DEFAULT_RECORDS_PER_FILE = 10_000;
 
     private final Database db;
+    private final H2MessageLog log;
     private final Path dir;
     private final Clock clock;
     private final int recordsPerFile;
@@ -58,7 +59,8 @@ public final class MessageLogArchiver {
      * @param recordsPerFile the number of records after which a file is closed, at least 1
      */
     public MessageLogArchiver(H2MessageLog log, Path dir, Clock clock, int recordsPerFile) {
-        this.db = Objects.requireNonNull(log, "log").database();
+        this.log = Objects.requireNonNull(log, "log");
+        this.db = log.database();
         this.dir = Objects.requireNonNull(dir, "dir");
         this.clock = Objects.requireNonNull(clock, "clock");
         if (recordsPerFile < 1) {
@@ -246,7 +248,8 @@ public final class MessageLogArchiver {
                 break;
             }
             TimestampBatch batch = candidate.batch();
-            List<ArchivedRecord> records = read(c -> ArchiveTable.records(c, batch));
+            RecordTable.Entries entries = log.entries();
+            List<ArchivedRecord> records = read(c -> ArchiveTable.records(c, batch, entries));
             if (records.size() != batch.size()) {
                 throw new ArchiveException("batch " + batch.id() + " covers records " + batch.firstRecordId() + ".."
                         + batch.lastRecordId() + ": expected " + batch.size() + " stamped records in the database,"

@@ -10,11 +10,14 @@ import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Optional;
 import org.xroadng.protocol.store.Jdbc;
+import org.xroadng.protocol.store.StoreException;
 
 /**
- * Maps {@link LogRow}s to the {@code message_record} table (db/messagelog) and back. Lists are
- * stored one element per line (NULL when empty): subjects come from HTTP header values, which
- * cannot hold a line break.
+ * Maps {@link LogRow}s to the {@code message_record} table (db/messagelog) and back. Since V7 a
+ * row is the record's index entry: its identity, times and hashes, and where the journal entry
+ * holding all its columns is ({@link Location}); {@link Entries} reads that entry. Rows written
+ * before V7 hold every column themselves. Lists in those are stored one element per line (NULL
+ * when empty): subjects come from HTTP header values, which cannot hold a line break.
  */
 final class RecordTable {
 
@@ -22,45 +25,51 @@ final class RecordTable {
             + "issue, purpose, subjects, data_subjects, status, exchanged_at, stored_at, signature, body_sha256, "
             + "body_sealed, prev_hash, record_hash";
 
-    private static final String INSERT = "INSERT INTO message_record (" + COLUMNS + ") VALUES "
-            + "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+    /** What {@link #row} reads: every column, and the journal location of rows that have one. */
+    static final String READ_COLUMNS = COLUMNS + ", journal_segment, journal_offset";
+
+    private static final String INSERT = "INSERT INTO message_record (id, side, kind, query_id, exchanged_at,"
+            + " stored_at, prev_hash, record_hash, journal_segment, journal_offset) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
 
     /** The head of the chain: the last row's id and record hash. */
     record Head(long id, byte[] hash) {
         static final Head EMPTY = new Head(0, LogRow.GENESIS);
     }
 
+    /** Where a record's journal entry is: the segment (its first sequence) and the frame's offset in it. */
+    record Location(long segment, long offset) {
+    }
+
+    /** Reads the journal entry at a location. */
+    @FunctionalInterface
+    interface Entries {
+        /** @throws StoreException when it cannot be read or is not a journal entry */
+        JournalEntry at(Location location);
+    }
+
     private RecordTable() {
     }
 
-    /** Inserts rows with their record hashes in one JDBC batch; the caller owns the transaction. */
-    static void insert(Connection c, List<LogRow> rows, List<byte[]> hashes) throws SQLException {
+    /**
+     * Inserts the index rows of {@code rows}, with their record hashes and the locations of their
+     * journal entries, in one JDBC batch; the caller owns the transaction.
+     */
+    static void insert(Connection c, List<LogRow> rows, List<byte[]> hashes, List<Location> locations)
+            throws SQLException {
         try (PreparedStatement s = c.prepareStatement(INSERT)) {
             for (int i = 0; i < rows.size(); i++) {
                 LogRow r = rows.get(i);
-                int p = 1;
-                s.setLong(p++, r.id());
-                s.setString(p++, r.side());
-                s.setString(p++, r.kind());
-                s.setString(p++, r.queryId());
-                s.setString(p++, r.requestId());
-                s.setString(p++, r.client());
-                s.setString(p++, r.service());
-                s.setString(p++, r.method());
-                s.setString(p++, r.path());
-                s.setString(p++, r.userId());
-                s.setString(p++, r.issue());
-                s.setString(p++, r.purpose());
-                s.setString(p++, joinLines(r.subjects()));
-                s.setString(p++, joinLines(r.dataSubjects()));
-                s.setObject(p++, r.status());
-                s.setObject(p++, r.exchangedAt().atOffset(ZoneOffset.UTC));
-                s.setObject(p++, r.storedAt().atOffset(ZoneOffset.UTC));
-                s.setString(p++, r.signature());
-                s.setBytes(p++, r.bodySha256());
-                s.setBytes(p++, r.bodySealed());
-                s.setBytes(p++, r.prevHash());
-                s.setBytes(p, hashes.get(i));
+                Location location = locations.get(i);
+                s.setLong(1, r.id());
+                s.setString(2, r.side());
+                s.setString(3, r.kind());
+                s.setString(4, r.queryId());
+                s.setObject(5, r.exchangedAt().atOffset(ZoneOffset.UTC));
+                s.setObject(6, r.storedAt().atOffset(ZoneOffset.UTC));
+                s.setBytes(7, r.prevHash());
+                s.setBytes(8, hashes.get(i));
+                s.setLong(9, location.segment());
+                s.setLong(10, location.offset());
                 s.addBatch();
             }
             s.executeBatch();
@@ -73,9 +82,10 @@ final class RecordTable {
     }
 
     /** The last request and response rows of an exchange, in id order. */
-    static Optional<List<LogRow>> lastExchange(Connection c, String queryId, String side) throws SQLException {
-        List<LogRow> rows = Jdbc.query(c, "SELECT " + COLUMNS + " FROM message_record WHERE query_id = ? AND side = ?"
-                + " ORDER BY id DESC LIMIT 2", RecordTable::row, queryId, side);
+    static Optional<List<LogRow>> lastExchange(Connection c, String queryId, String side, Entries entries)
+            throws SQLException {
+        List<LogRow> rows = Jdbc.query(c, "SELECT " + READ_COLUMNS + " FROM message_record WHERE query_id = ?"
+                + " AND side = ? ORDER BY id DESC LIMIT 2", r -> row(r, entries), queryId, side);
         if (rows.size() < 2) {
             return Optional.empty();
         }
@@ -88,8 +98,38 @@ final class RecordTable {
         return Optional.of(List.of(request, response));
     }
 
-    /** Reads one row; the stored record hash is returned beside it. */
-    static LogRow row(ResultSet r) throws SQLException {
+    /**
+     * Reads one row selected with {@link #READ_COLUMNS}: from its journal entry when it has a
+     * location (which must hold a record of this id, side, kind and query id), else from its
+     * columns. The stored record hash is not part of it.
+     *
+     * @throws StoreException when the journal entry cannot be read or does not hold the record
+     */
+    static LogRow row(ResultSet r, Entries entries) throws SQLException {
+        long id = r.getLong("id");
+        long segment = r.getLong("journal_segment");
+        if (r.wasNull()) {
+            return columns(r);
+        }
+        Location location = new Location(segment, r.getLong("journal_offset"));
+        JournalEntry entry = entries.at(location);
+        for (LogRow row : entry.rows()) {
+            if (row.id() == id) {
+                if (!row.side().equals(r.getString("side")) || !row.kind().equals(r.getString("kind"))
+                        || !row.queryId().equals(r.getString("query_id"))) {
+                    throw new StoreException("record " + id + " is indexed as the " + r.getString("side") + " "
+                            + r.getString("kind") + " of query " + r.getString("query_id") + " but its journal entry"
+                            + " (segment " + segment + ", offset " + location.offset() + ") holds the " + row.side()
+                            + " " + row.kind() + " of query " + row.queryId(), null);
+                }
+                return row;
+            }
+        }
+        throw new StoreException("record " + id + "'s journal entry (segment " + segment + ", offset "
+                + location.offset() + ") does not hold it", null);
+    }
+
+    private static LogRow columns(ResultSet r) throws SQLException {
         Object status = r.getObject("status");
         return new LogRow(r.getLong("id"), r.getString("side"), r.getString("kind"), r.getString("query_id"),
                 r.getString("request_id"), r.getString("client"), r.getString("service"), r.getString("method"),
@@ -103,10 +143,6 @@ final class RecordTable {
     private static Instant instant(ResultSet r, String column) throws SQLException {
         OffsetDateTime value = r.getObject(column, OffsetDateTime.class);
         return value == null ? null : value.toInstant();
-    }
-
-    private static String joinLines(List<String> values) {
-        return values.isEmpty() ? null : String.join("\n", values);
     }
 
     private static List<String> splitLines(String value) {

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.security.Provider;
@@ -34,6 +35,9 @@ import org.junit.jupiter.api.io.TempDir;
 import org.xroadng.protocol.id.ServiceId;
 import org.xroadng.protocol.id.SubsystemId;
 import org.xroadng.protocol.store.Jdbc;
+import org.xroadng.securityserver.log.journal.Frames;
+import org.xroadng.securityserver.log.journal.JournalException;
+import org.xroadng.securityserver.log.journal.SegmentReader;
 
 class H2MessageLogTest {
 
@@ -74,6 +78,47 @@ class H2MessageLogTest {
     private H2MessageLog open(MessageLogKey key, MessageLogSettings settings, MessageLogListener listener)
             throws MessageLogException {
         return H2MessageLog.open(file(), key, bc, random, CLOCK, settings, listener);
+    }
+
+    /** Where record {@code id}'s journal entry is, as its index row says. */
+    private RecordTable.Location locationOf(long id) throws SQLException {
+        try (Connection c = connect()) {
+            return Jdbc.queryOne(c, "SELECT journal_segment, journal_offset FROM message_record WHERE id = ?",
+                    r -> new RecordTable.Location(r.getLong(1), r.getLong(2)), id).orElseThrow();
+        }
+    }
+
+    /** Changes record {@code id} in its journal entry (same length) and mends the frame's CRC32C, as an insider could. */
+    private void rewriteRecord(long id, java.util.function.UnaryOperator<LogRow> change) throws SQLException, IOException {
+        RecordTable.Location at = locationOf(id);
+        Path journal = H2MessageLog.journalDir(file());
+        byte[] payload;
+        try (SegmentReader reader = new SegmentReader(journal, java.nio.channels.FileChannel::open)) {
+            payload = reader.read(at.segment(), at.offset());
+        } catch (JournalException e) {
+            throw new IOException(e);
+        }
+        JournalEntry entry = JournalEntry.decode(payload);
+        List<LogRow> rows = entry.rows().stream().map(r -> r.id() == id ? change.apply(r) : r).toList();
+        Frames.rewrite(journal, at.segment(), at.offset(), new JournalEntry(rows, entry.access()).encode());
+    }
+
+    /** No file of the log (H2's, the journal's) holds the plaintext of the exchanges' bodies. */
+    private static void assertNoPlaintextIn(Path dir) throws IOException {
+        byte[] secret = SECRET.getBytes(StandardCharsets.UTF_8);
+        List<Path> files;
+        try (java.util.stream.Stream<Path> walk = java.nio.file.Files.walk(dir)) {
+            files = walk.filter(java.nio.file.Files::isRegularFile).toList();
+        }
+        assertTrue(files.stream().anyMatch(f -> f.toString().endsWith(".journal")), "journal segments in " + files);
+        for (Path f : files) {
+            byte[] bytes = java.nio.file.Files.readAllBytes(f);
+            for (int i = 0; i + secret.length <= bytes.length; i++) {
+                if (Arrays.equals(bytes, i, i + secret.length, secret, 0, secret.length)) {
+                    throw new AssertionError("plaintext at rest in " + f + " at offset " + i);
+                }
+            }
+        }
     }
 
     private Connection connect() throws SQLException {
@@ -184,20 +229,12 @@ class H2MessageLogTest {
     }
 
     @Test
-    void bodies_areEncryptedAtRestAndReadBackDecrypted() throws ExecutionException, InterruptedException, MessageLogException, SQLException, TimeoutException {
+    void bodies_areEncryptedAtRestAndReadBackDecrypted() throws ExecutionException, InterruptedException, MessageLogException, SQLException, TimeoutException, IOException {
         ExchangeRecord sent = exchange("q-1");
         try (H2MessageLog log = open(MessageLogSettings.defaults(), MessageLogListener.NONE)) {
             log.append(sent).get(10, TimeUnit.SECONDS);
 
-            try (Connection c = connect()) {
-                List<byte[]> stored = Jdbc.query(c, "SELECT body_sealed FROM message_record ORDER BY id",
-                        r -> r.getBytes(1));
-                assertEquals(2, stored.size());
-                for (byte[] sealed : stored) {
-                    String text = new String(sealed, StandardCharsets.ISO_8859_1);
-                    assertFalse(text.contains("EE38001010001"), "plaintext at rest");
-                }
-            }
+            assertNoPlaintextIn(dir);
             StoredExchange found = log.find("q-1", "consumer").orElseThrow();
 
             assertEquals(1, found.requestRecordId());
@@ -235,15 +272,17 @@ class H2MessageLogTest {
     }
 
     @Test
-    void flippedStoredCiphertextByte_failsReadingAndBreaksTheChainAtThatRecord() throws ExecutionException, InterruptedException, MessageLogException, SQLException, TimeoutException {
+    void flippedStoredCiphertextByte_failsReadingAndBreaksTheChainAtThatRecord() throws ExecutionException, InterruptedException, MessageLogException, SQLException, TimeoutException, IOException {
         try (H2MessageLog log = open(MessageLogSettings.defaults(), MessageLogListener.NONE)) {
             log.append(exchange("q-1")).get(10, TimeUnit.SECONDS);
-            try (Connection c = connect()) {
-                byte[] sealed = Jdbc.queryOne(c, "SELECT body_sealed FROM message_record WHERE id = 2",
-                        r -> r.getBytes(1)).orElseThrow();
+            rewriteRecord(2, row -> {
+                byte[] sealed = row.bodySealed().clone();
                 sealed[sealed.length - 20] ^= 0x01;
-                Jdbc.update(c, "UPDATE message_record SET body_sealed = ? WHERE id = 2", sealed);
-            }
+                return new LogRow(row.id(), row.side(), row.kind(), row.queryId(), row.requestId(), row.client(),
+                        row.service(), row.method(), row.path(), row.userId(), row.issue(), row.purpose(),
+                        row.subjects(), row.dataSubjects(), row.status(), row.exchangedAt(), row.storedAt(),
+                        row.signature(), row.bodySha256(), sealed, row.prevHash());
+            });
 
             RecordDecryptionException e = assertThrows(RecordDecryptionException.class,
                     () -> log.find("q-1", "consumer"));
@@ -266,14 +305,15 @@ class H2MessageLogTest {
     }
 
     @Test
-    void fieldChangedThroughJdbc_isNamedByVerifyChain() throws ExecutionException, InterruptedException, MessageLogException, SQLException, TimeoutException {
+    void fieldChangedInTheJournalWithItsCrcMended_isNamedByVerifyChain() throws ExecutionException, InterruptedException, MessageLogException, SQLException, TimeoutException, IOException {
         try (H2MessageLog log = open(MessageLogSettings.defaults(), MessageLogListener.NONE)) {
             for (int i = 0; i < 3; i++) {
                 log.append(exchange("q-" + i)).get(10, TimeUnit.SECONDS);
             }
-            try (Connection c = connect()) {
-                Jdbc.update(c, "UPDATE message_record SET status = 404 WHERE id = 4");
-            }
+            rewriteRecord(4, row -> new LogRow(row.id(), row.side(), row.kind(), row.queryId(), row.requestId(),
+                    row.client(), row.service(), row.method(), row.path(), row.userId(), row.issue(), row.purpose(),
+                    row.subjects(), row.dataSubjects(), 404, row.exchangedAt(), row.storedAt(), row.signature(),
+                    row.bodySha256(), row.bodySealed(), row.prevHash()));
 
             ChainVerification.Broken broken = assertInstanceOf(ChainVerification.Broken.class, log.verifyChain());
 

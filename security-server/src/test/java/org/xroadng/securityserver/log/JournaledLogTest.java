@@ -6,12 +6,16 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
+import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.security.Provider;
 import java.security.SecureRandom;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
@@ -24,6 +28,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.stream.Stream;
 import org.bouncycastle.jce.provider.BouncyCastleProvider;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -34,6 +39,8 @@ import org.xroadng.auditlog.merkle.ProofVerificationException;
 import org.xroadng.protocol.id.ServiceId;
 import org.xroadng.protocol.id.SubsystemId;
 import org.xroadng.protocol.store.FaultyDisk;
+import org.xroadng.protocol.store.Jdbc;
+import org.xroadng.securityserver.log.journal.Frames;
 import org.xroadng.securityserver.log.journal.Journal;
 
 /**
@@ -199,6 +206,127 @@ class JournaledLogTest {
             }
             assertEquals(400, indexes.size(), "every event once, each subject's events found");
         }
+    }
+
+    /** The log in {@code dir} with journal segments of {@code segmentBytes}. */
+    private H2MessageLog open(long segmentBytes) throws MessageLogException {
+        return H2MessageLog.open(H2MessageLog.jdbcUrl(dir.resolve("messagelog")),
+                H2MessageLog.jdbcUrl(dir.resolve("accesslog")), H2MessageLog.journalDir(dir.resolve("messagelog")),
+                new Journal.Settings(segmentBytes), FileChannel::open, KEY, bc, random, clock,
+                MessageLogSettings.defaults(), MessageLogListener.NONE);
+    }
+
+    /** Each exchange acknowledged before the next is sent: one journal append each, so 4 KiB segments fill. */
+    private static void appendOneByOne(H2MessageLog log, String prefix, int count)
+            throws InterruptedException, ExecutionException, TimeoutException {
+        for (int i = 0; i < count; i++) {
+            log.append(exchange(prefix + i, List.of("EE1"))).get(10, TimeUnit.SECONDS);
+        }
+    }
+
+    private List<Path> segmentFiles() throws IOException {
+        try (Stream<Path> files = Files.list(H2MessageLog.journalDir(dir.resolve("messagelog")))) {
+            return files.filter(f -> f.toString().endsWith(".journal")).sorted().toList();
+        }
+    }
+
+    private long messageLogQuery(String sql) throws SQLException {
+        try (Connection c = DriverManager.getConnection(H2MessageLog.jdbcUrl(dir.resolve("messagelog")),
+                "messagelog", "")) {
+            return Jdbc.count(c, sql);
+        }
+    }
+
+    @Test
+    void records_liveInTheJournal_whoseSegmentsStayUntilNoRecordReferToThem()
+            throws InterruptedException, ExecutionException, TimeoutException, MessageLogException, IOException,
+            SQLException {
+        try (H2MessageLog log = open(Journal.Settings.MIN_SEGMENT_BYTES)) {
+            appendOneByOne(log, "q-", 30);
+        }
+        int written = segmentFiles().size();
+        assertTrue(written > 4, written + " segments of 4 KiB for 30 exchanges");
+        assertEquals(0, messageLogQuery("SELECT COUNT(*) FROM message_record WHERE signature IS NOT NULL"
+                + " OR body_sealed IS NOT NULL OR client IS NOT NULL"), "the tables hold index rows only");
+        assertEquals(30, messageLogQuery("SELECT indexed_through FROM journal_state"),
+                "both databases were forced with all 30 entries in them");
+
+        try (H2MessageLog log = open(Journal.Settings.MIN_SEGMENT_BYTES)) {
+            assertEquals(written, segmentFiles().size(), "no segment is deleted while its records are in the log");
+            assertEquals("{\"name\":\"q-0\"}", new String(log.find("q-0", "provider").orElseThrow().exchange()
+                    .responseBody(), StandardCharsets.UTF_8), "the first exchange, from the first segment");
+            assertEquals(60, intactRecords(log));
+            assertEquals("jws.request.q-3", log.fieldsOf(7).orElseThrow().signature());
+        }
+        // What archiving does to the tables: the records of the first 20 exchanges leave them.
+        try (Connection c = DriverManager.getConnection(H2MessageLog.jdbcUrl(dir.resolve("messagelog")),
+                "messagelog", "")) {
+            Jdbc.update(c, "DELETE FROM message_record WHERE id <= 40");
+        }
+
+        try (H2MessageLog log = open(Journal.Settings.MIN_SEGMENT_BYTES)) {
+            int left = segmentFiles().size();
+            assertTrue(left < written, "segments holding only archived records are deleted: " + left + " of " + written);
+            assertTrue(log.find("q-0", "provider").isEmpty());
+            assertEquals("{\"name\":\"q-20\"}", new String(log.find("q-20", "provider").orElseThrow().exchange()
+                    .responseBody(), StandardCharsets.UTF_8), "the oldest record left is still read");
+            appendOneByOne(log, "after-", 3);
+            assertTrue(log.find("after-2", "provider").isPresent());
+        }
+    }
+
+    @Test
+    void damageInAnIndexedSegment_opensAndIsNamedWhenItsRecordIsRead()
+            throws InterruptedException, ExecutionException, TimeoutException, MessageLogException, IOException,
+            SQLException {
+        try (H2MessageLog log = open(Journal.Settings.MIN_SEGMENT_BYTES)) {
+            appendOneByOne(log, "q-", 30);
+        }
+        long segment;
+        long offset;
+        try (Connection c = DriverManager.getConnection(
+                H2MessageLog.jdbcUrl(dir.resolve("messagelog")), "messagelog", "")) {
+            segment = Jdbc.queryOne(c, "SELECT journal_segment FROM message_record"
+                    + " WHERE id = 3", r -> r.getLong(1)).orElseThrow();
+            offset = Jdbc.queryOne(c, "SELECT journal_offset FROM message_record"
+                    + " WHERE id = 3", r -> r.getLong(1)).orElseThrow();
+        }
+        Frames.flipPayloadBit(H2MessageLog.journalDir(dir.resolve("messagelog")),
+                segment, offset, 40);
+
+        // Opening does not read the segments whose entries the tables hold; reading the record does.
+        try (H2MessageLog log = open(Journal.Settings.MIN_SEGMENT_BYTES)) {
+            MessageLogException e = assertThrows(MessageLogException.class, () -> log.find("q-1", "provider"));
+            assertTrue(e.getMessage().contains("CRC32C mismatch") && e.getMessage().contains("offset " + offset),
+                    e.getMessage());
+            ChainVerification.Broken broken = assertInstanceOf(ChainVerification.Broken.class, log.verifyChain());
+            assertEquals(3, broken.recordId());
+            assertTrue(log.find("q-29", "provider").isPresent(), "the other records are read");
+        }
+    }
+
+    @Test
+    void damageToAnIndexedEntryOfTheLastSegment_isRefusedNotCutOffAsATornWrite()
+            throws InterruptedException, ExecutionException, TimeoutException, MessageLogException, IOException,
+            SQLException {
+        try (H2MessageLog log = open()) {
+            appendOneByOne(log, "q-", 3);
+        }
+        Path journal = H2MessageLog.journalDir(dir.resolve("messagelog"));
+        long offset;
+        try (Connection c = DriverManager.getConnection(H2MessageLog.jdbcUrl(dir.resolve("messagelog")),
+                "messagelog", "")) {
+            offset = Jdbc.queryOne(c, "SELECT journal_offset FROM message_record WHERE id = 3", r -> r.getLong(1))
+                    .orElseThrow();
+        }
+        Path file = Frames.segmentFile(journal, 1);
+        long size = Files.size(file);
+        Frames.flipPayloadBit(journal, 1, offset, 40);
+
+        MessageLogException e = assertThrows(MessageLogException.class, this::open);
+        assertTrue(e.getMessage().contains(file + ", offset " + offset) && e.getMessage().contains("entry 2 was committed"),
+                e.getMessage());
+        assertEquals(size, Files.size(file), "the entries after the damage are kept for the operator");
     }
 
     @Test

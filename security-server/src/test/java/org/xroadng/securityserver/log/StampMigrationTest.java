@@ -96,7 +96,7 @@ class StampMigrationTest {
             hashes.add(prev);
         }
         try (Connection c = source.getConnection()) {
-            RecordTable.insert(c, rows, hashes);
+            insertWithEveryColumn(c, rows, hashes);
         }
 
         try (H2MessageLog log = H2MessageLog.open(file, key, new BouncyCastleProvider(), new SecureRandom(),
@@ -112,5 +112,20 @@ class StampMigrationTest {
         byte[] bytes = new byte[32];
         java.util.Arrays.fill(bytes, (byte) value);
         return bytes;
+    }
+
+    /** Rows as every version before V7 stored them: each column in the table, no journal location. */
+    private static void insertWithEveryColumn(Connection c, List<LogRow> rows, List<byte[]> hashes)
+            throws SQLException {
+        for (int i = 0; i < rows.size(); i++) {
+            LogRow r = rows.get(i);
+            Jdbc.update(c, "INSERT INTO message_record (" + RecordTable.COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?,"
+                    + " ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", r.id(), r.side(), r.kind(), r.queryId(), r.requestId(),
+                    r.client(), r.service(), r.method(), r.path(), r.userId(), r.issue(), r.purpose(),
+                    r.subjects().isEmpty() ? null : String.join("\n", r.subjects()),
+                    r.dataSubjects().isEmpty() ? null : String.join("\n", r.dataSubjects()), r.status(),
+                    r.exchangedAt(), r.storedAt(), r.signature(), r.bodySha256(), r.bodySealed(), r.prevHash(),
+                    hashes.get(i));
+        }
     }
 }

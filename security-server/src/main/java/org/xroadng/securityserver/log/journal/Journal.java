@@ -110,6 +110,14 @@ public final class Journal implements AutoCloseable {
     @FunctionalInterface
     public interface EntryConsumer {
         void accept(long sequence, byte[] payload) throws JournalException;
+
+        /**
+         * As {@link #accept(long, byte[])}, also told where the entry's frame is: the segment
+         * (its first sequence) and the frame's offset in it, as {@link SegmentReader#read} takes them.
+         */
+        default void accept(long sequence, long segment, long offset, byte[] payload) throws JournalException {
+            accept(sequence, payload);
+        }
     }
 
     /** Opens the channels of segment files; a test seam for failing disks. */
@@ -165,6 +173,16 @@ public final class Journal implements AutoCloseable {
 
     /** As {@link #open(Path, Settings)}, with every segment channel coming from {@code opener}. */
     public static Journal open(Path dir, Settings settings, ChannelOpener opener) throws JournalException {
+        return open(dir, settings, opener, 1);
+    }
+
+    /**
+     * As {@link #open(Path, Settings, ChannelOpener)}, checking frame by frame only the segments
+     * that hold entries from {@code verifyFrom} on: older ones (which the caller has indexed, and
+     * whose frames {@link SegmentReader} checks on every read) get their header checked.
+     */
+    public static Journal open(Path dir, Settings settings, ChannelOpener opener, long verifyFrom)
+            throws JournalException {
         Objects.requireNonNull(dir, "dir");
         Objects.requireNonNull(settings, "settings");
         Objects.requireNonNull(opener, "opener");
@@ -180,7 +198,7 @@ public final class Journal implements AutoCloseable {
         Journal journal = new Journal(absolute, settings, opener);
         journal.lock();
         try {
-            journal.recoverOrCreate();
+            journal.recoverOrCreate(verifyFrom);
         } catch (JournalException e) {
             closeQuietly(journal.channel);
             journal.unlock();
@@ -260,6 +278,15 @@ public final class Journal implements AutoCloseable {
      * journal failed.
      */
     public long append(List<byte[]> payloads) throws JournalException {
+        return append(payloads, null);
+    }
+
+    /**
+     * As {@link #append(List)}, and when {@code offsets} is not null, puts there where each entry's
+     * frame begins: {@code offsets[i]} in segment {@link #segmentOf}{@code (first sequence)}, all
+     * entries of one append being in one segment. With {@link SegmentReader} they are read back.
+     */
+    public long append(List<byte[]> payloads, long[] offsets) throws JournalException {
         checkWritable();
         int count = payloads.size();
         if (count == 0) {
@@ -283,8 +310,13 @@ public final class Journal implements AutoCloseable {
         }
         ensureScratch(count, buffers);
         int filled = 0;
+        long frameAt = writePosition;
         for (int i = 0; i < count; i++) {
             byte[] payload = payloads.get(i);
+            if (offsets != null) {
+                offsets[i] = frameAt;
+            }
+            frameAt += FRAME_HEADER_BYTES + payload.length;
             ByteBuffer header = frameHeaders[i];
             long sequence = first + i;
             header.clear();
@@ -419,10 +451,12 @@ public final class Journal implements AutoCloseable {
                 if (problem != null) {
                     throw new JournalException("journal segment " + file + ", offset 0: " + problem);
                 }
+                long at = reader.offset();
                 while (expected <= last && reader.next(expected)) {
                     if (expected >= start) {
-                        consumer.accept(expected, reader.payload());
+                        consumer.accept(expected, first, at, reader.payload());
                     }
+                    at = reader.offset();
                     expected++;
                 }
                 if (expected <= last && reader.problem() != null) {
@@ -476,6 +510,18 @@ public final class Journal implements AutoCloseable {
         return deleted;
     }
 
+    /**
+     * The segment (its first sequence, the number in its file name) holding entry {@code sequence},
+     * which must be appended and not released.
+     */
+    public long segmentOf(long sequence) {
+        Long first = segments.floorKey(sequence);
+        if (first == null || sequence >= nextSequence) {
+            throw new IllegalArgumentException("entry " + sequence + " is not in journal " + dir);
+        }
+        return first;
+    }
+
     /** Where the next frame goes in the current segment (its file may be longer: zeros laid down ahead). */
     long writtenEnd() {
         return writePosition;
@@ -518,8 +564,8 @@ public final class Journal implements AutoCloseable {
 
     // ---- opening ----
 
-    private void recoverOrCreate() throws JournalException {
-        Recovery.Recovered recovered = Recovery.recover(dir, opener);
+    private void recoverOrCreate(long verifyFrom) throws JournalException {
+        Recovery.Recovered recovered = Recovery.recover(dir, opener, verifyFrom);
         segments.putAll(recovered.segments());
         if (recovered.last() == null) {
             segments.put(1L, 0L);

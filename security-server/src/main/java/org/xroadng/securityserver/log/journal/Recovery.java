@@ -19,7 +19,12 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Opening a journal directory: checks every segment's header and frames in name order and that
- * each segment starts right after the one before. The last segment's first bad or incomplete frame
+ * each segment starts right after the one before. Segments that hold only entries before
+ * {@code verifyFrom} (entries its owner has indexed, and that the frame CRC checks again on every
+ * read) get their header checked only, so opening a journal that keeps months of entries does not
+ * read them all; the first segment checked in full is then trusted to start where its name says.
+ * Nor is a bad frame in the last segment cut off as torn when it holds an entry before
+ * {@code verifyFrom}: that entry was committed. The last segment's first bad or incomplete frame
  * is a write torn by a crash: the file is cut there and forced (WARN). Anything else wrong is
  * refused with the file, the offset and what is wrong, and is left as it is for the operator.
  */
@@ -39,14 +44,16 @@ final class Recovery {
 
     private final Path dir;
     private final Journal.ChannelOpener opener;
+    private final long verifyFrom;
 
-    private Recovery(Path dir, Journal.ChannelOpener opener) {
+    private Recovery(Path dir, Journal.ChannelOpener opener, long verifyFrom) {
         this.dir = dir;
         this.opener = opener;
+        this.verifyFrom = verifyFrom;
     }
 
-    static Recovered recover(Path dir, Journal.ChannelOpener opener) throws JournalException {
-        return new Recovery(dir, opener).recover();
+    static Recovered recover(Path dir, Journal.ChannelOpener opener, long verifyFrom) throws JournalException {
+        return new Recovery(dir, opener, verifyFrom).recover();
     }
 
     private Recovered recover() throws JournalException {
@@ -71,6 +78,15 @@ final class Recovery {
                     FrameReader reader = recoverLast(file, first, last);
                     segments.put(first, reader.offset());
                     return new Recovered(segments, last, first, reader.offset(), first + reader.frames());
+                }
+                long nextFirst = SegmentFormat.parseName(files.get(i + 1).getFileName().toString());
+                if (nextFirst <= verifyFrom) {
+                    try (FileChannel read = opener.open(file, Set.of(READ))) {
+                        FrameReader reader = checkedHeader(file, first, read);
+                        segments.put(first, reader.size());
+                    }
+                    previous = null; // the next segment's start is taken from its name
+                    continue;
                 }
                 try (FileChannel read = opener.open(file, Set.of(READ))) {
                     FrameReader reader = checkedHeader(file, first, read);
@@ -113,6 +129,12 @@ final class Recovery {
             // checked frame by frame
         }
         long end = reader.offset();
+        long bad = first + reader.frames();
+        if (reader.problem() != null && bad < verifyFrom) {
+            // The owner indexed this entry, so it was committed: damage, not a write cut short by a crash.
+            throw notRepaired(file, end, reader.problem() + "; entry " + bad + " was committed and indexed, so this is"
+                    + " not a write torn by a crash and is not cut off");
+        }
         if (reader.problem() != null) {
             LOG.warn("Journal segment {}, offset {}: {}; truncating there, dropping {} bytes (a write torn by a crash;"
                     + " entries up to sequence {} kept)", file, end, reader.problem(), reader.size() - end,

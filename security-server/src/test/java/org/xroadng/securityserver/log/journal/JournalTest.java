@@ -1,5 +1,6 @@
 package org.xroadng.securityserver.log.journal;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -8,6 +9,7 @@ import static org.xroadng.securityserver.log.journal.Entries.assertPayloads;
 import static org.xroadng.securityserver.log.journal.Entries.payload;
 import static org.xroadng.securityserver.log.journal.Entries.payloads;
 import static org.xroadng.securityserver.log.journal.Entries.replay;
+import static org.xroadng.securityserver.log.journal.Entries.segments;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -37,6 +39,53 @@ class JournalTest {
             assertEquals(new Journal.Stats(1, 24, 1), journal.stats());
             assertEquals(24, Files.size(missing.resolve("00000000000000000001.journal")));
             assertEquals(1, journal.append(List.of(payload(1, 10))));
+        }
+    }
+
+    @Test
+    void entriesAreReadBackWhereAppendAndReplaySayTheyAre_overSeveralSegments() throws JournalException, IOException {
+        List<byte[]> written = payloads(1, 40, 700);
+        List<long[]> appended = new ArrayList<>();
+        try (Journal journal = Journal.open(dir, new Journal.Settings(Journal.Settings.MIN_SEGMENT_BYTES))) {
+            for (int at = 0; at < written.size(); at += 4) {
+                long[] offsets = new long[4];
+                long first = journal.append(written.subList(at, at + 4), offsets);
+                journal.commit(false);
+                for (int i = 0; i < 4; i++) {
+                    appended.add(new long[] {journal.segmentOf(first), offsets[i]});
+                }
+            }
+            List<long[]> replayed = new ArrayList<>();
+            journal.replay(1, new Journal.EntryConsumer() {
+                @Override
+                public void accept(long sequence, byte[] payload) {
+                    throw new AssertionError("the replay names where each entry is");
+                }
+
+                @Override
+                public void accept(long sequence, long segment, long offset, byte[] payload) {
+                    replayed.add(new long[] {segment, offset});
+                }
+            });
+            assertEquals(written.size(), replayed.size());
+            for (int i = 0; i < written.size(); i++) {
+                assertArrayEquals(appended.get(i), replayed.get(i), "entry " + (i + 1));
+            }
+        }
+        assertTrue(segments(dir).size() > 3, segments(dir).toString());
+        try (SegmentReader reader = new SegmentReader(dir, java.nio.channels.FileChannel::open)) {
+            for (int i = written.size() - 1; i >= 0; i--) {
+                assertArrayEquals(written.get(i), reader.read(appended.get(i)[0], appended.get(i)[1]), "entry " + (i + 1));
+            }
+            long[] last = appended.get(written.size() - 1);
+            JournalException notAFrame = assertThrows(JournalException.class, () -> reader.read(last[0], last[1] + 3));
+            assertTrue(notAFrame.getMessage().contains("offset " + (last[1] + 3)), notAFrame.getMessage());
+            JournalException missing = assertThrows(JournalException.class, () -> reader.read(last[0] + 1000, 24));
+            assertTrue(missing.getMessage().contains("is missing"), missing.getMessage());
+
+            Frames.flipPayloadBit(dir, last[0], last[1], 5);
+            JournalException damaged = assertThrows(JournalException.class, () -> reader.read(last[0], last[1]));
+            assertTrue(damaged.getMessage().contains("CRC32C mismatch"), damaged.getMessage());
         }
     }
 
