@@ -21,6 +21,7 @@ import org.xroadng.cli.bench.CpuProfile;
 import org.xroadng.cli.bench.EcdsaCost;
 import org.xroadng.cli.bench.ExchangeBench;
 import org.xroadng.cli.bench.HttpLoad;
+import org.xroadng.cli.bench.WarmUp;
 import org.xroadng.protocol.jws.JcaSigningKey;
 import org.xroadng.protocol.jws.JwsSigner;
 import org.xroadng.protocol.jws.JwsVerificationException;
@@ -154,6 +155,8 @@ final class BenchCommand {
     static final class Exchange implements Runnable {
         /** Thread groups shown by name in the CPU table, if they took 0.5% of the CPU in a run; the rest are summed. */
         private static final int TOP_GROUPS = 9;
+        /** How much longer than --warmup a signed run may warm up while the JIT compiler is busy. */
+        private static final int WARMUP_EXTRA_SECONDS = 240;
         private static final double MIN_GROUP_SHARE = 0.005;
 
         private final Services services;
@@ -164,7 +167,9 @@ final class BenchCommand {
         @Option(names = {"-d", "--seconds"}, defaultValue = "10", description = "Measuring time per run (default: ${DEFAULT-VALUE})")
         int seconds;
 
-        @Option(names = "--warmup", defaultValue = "60", description = "Warm-up seconds before measuring (default: ${DEFAULT-VALUE})")
+        @Option(names = "--warmup", defaultValue = "60", description = "Warm-up seconds before measuring, at least;"
+                + " the warm-up of a signed run goes on, up to " + WARMUP_EXTRA_SECONDS + " s more, while the JIT"
+                + " compiler is still busy (default: ${DEFAULT-VALUE})")
         int warmup;
 
         // Named by its negative form: picocli sets a negatable option to the opposite of its default
@@ -196,7 +201,7 @@ final class BenchCommand {
 
         /** One measured run: what the load saw and, where the JVM tells, the CPU it took. */
         private record Measured(String path, String column, boolean signed, HttpLoad.Result load,
-                                Optional<CpuProfile.Usage> cpu) {
+                                Optional<CpuProfile.Usage> cpu, Duration warmedUp) {
         }
 
         @Override
@@ -207,7 +212,8 @@ final class BenchCommand {
             }
             PrintWriter out = services.out();
             int cores = Runtime.getRuntime().availableProcessors();
-            out.printf("%d connections, %s, %s signatures, %d s warm-up, %d s measured per run, %d cores, max heap %d MB%n",
+            out.printf("%d connections, %s, %s signatures, %d s warm-up or more, %d s measured per run, %d cores,"
+                            + " max heap %d MB%n",
                     connections, rate > 0 ? String.format("%.0f requests/s", rate) : "closed loop", signatures.text(),
                     warmup, seconds,
                     cores, Runtime.getRuntime().maxMemory() / (1024 * 1024));
@@ -234,11 +240,16 @@ final class BenchCommand {
                         String logs = log ? "on (" + durability.name().toLowerCase(Locale.ROOT) + ")" : "off";
                         runs.add(measure("consumer SS -> provider SS -> IS, logs " + logs, "logs " + logs, true,
                                 new HttpLoad(bench.clientProxy(), ExchangeBench.PATH, ExchangeBench.HEADERS),
-                                Duration.ofSeconds(warmup), cpu));
+                                new WarmUp(Duration.ofSeconds(warmup), Duration.ofSeconds(warmup + WARMUP_EXTRA_SECONDS)),
+                                cpu));
+                        out.printf("%s: warmed up for %d s%n", runs.get(runs.size() - 1).path(),
+                                runs.get(runs.size() - 1).warmedUp().toSeconds());
+                        out.flush();
                         if (!log) {
+                            Duration direct = Duration.ofSeconds(Math.min(warmup, 2));
                             runs.add(measure("straight to the IS", "IS only", false,
                                     new HttpLoad(bench.providerIs(), "/EE38001010001", Map.of()),
-                                    Duration.ofSeconds(Math.min(warmup, 2)), cpu));
+                                    new WarmUp(direct, direct), cpu));
                         }
                     }
                 }
@@ -286,11 +297,17 @@ final class BenchCommand {
             out.flush();
         }
 
-        private Measured measure(String path, String column, boolean signed, HttpLoad load, Duration warmUp,
+        private Measured measure(String path, String column, boolean signed, HttpLoad load, WarmUp warmUp,
                                  Optional<CpuProfile> cpu) throws InterruptedException {
             CpuProfile.Snapshot[] marks = new CpuProfile.Snapshot[2];
+            Duration[] warmedUp = {Duration.ZERO};
             HttpLoad.Result result = load.run(connections, rate, warmUp, Duration.ofSeconds(seconds),
                     new HttpLoad.Phases() {
+                        @Override
+                        public void warmedUp(Duration lasted) {
+                            warmedUp[0] = lasted;
+                        }
+
                         @Override
                         public void measuringStarted() {
                             cpu.ifPresent(c -> marks[0] = c.snapshot());
@@ -301,8 +318,8 @@ final class BenchCommand {
                             cpu.ifPresent(c -> marks[1] = c.snapshot());
                         }
                     });
-            return new Measured(path, column, signed, result,
-                    cpu.map(c -> CpuProfile.between(marks[0], marks[1])));
+            return new Measured(path, column, signed, result, cpu.map(c -> CpuProfile.between(marks[0], marks[1])),
+                    warmedUp[0]);
         }
 
         /**

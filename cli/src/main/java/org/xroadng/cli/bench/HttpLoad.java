@@ -85,6 +85,10 @@ public final class HttpLoad {
         Phases NONE = new Phases() {
         };
 
+        /** The warm-up is over; it lasted {@code lasted}. */
+        default void warmedUp(Duration lasted) {
+        }
+
         default void measuringStarted() {
         }
 
@@ -111,8 +115,14 @@ public final class HttpLoad {
     /** As {@link #run(int, double, Duration, Duration)}, telling {@code phases} when measuring starts and ends. */
     public Result run(int connections, double ratePerSecond, Duration warmUp, Duration measure, Phases phases)
             throws InterruptedException {
+        return run(connections, ratePerSecond, new WarmUp(warmUp, warmUp), measure, phases);
+    }
+
+    /** As {@link #run(int, double, Duration, Duration, Phases)}, warming up as {@code warmUp} says. */
+    public Result run(int connections, double ratePerSecond, WarmUp warmUp, Duration measure, Phases phases)
+            throws InterruptedException {
         try (Running running = start(connections, ratePerSecond)) {
-            Thread.sleep(warmUp.toMillis());
+            phases.warmedUp(warmUp.await());
             running.interval();
             running.window.open(System.nanoTime());
             phases.measuringStarted();
