@@ -31,7 +31,7 @@ public final class CanonicalJson {
 
     /** The canonical JSON text of {@code value}. */
     public static String write(Object value) {
-        StringBuilder out = new StringBuilder();
+        StringBuilder out = new StringBuilder(512);
         write(value, out);
         return out.toString();
     }
@@ -95,7 +95,13 @@ public final class CanonicalJson {
 
     private static void writeString(String text, StringBuilder out) {
         out.append('"');
-        for (int i = 0; i < text.length(); i++) {
+        int plain = 0;
+        while (plain < text.length() && !needsCare(text.charAt(plain))) {
+            plain++;
+        }
+        // Most strings (identifiers, codes, times) need no escape at all: appended in one piece.
+        out.append(text, 0, plain);
+        for (int i = plain; i < text.length(); i++) {
             char c = text.charAt(i);
             switch (c) {
                 case '"' -> out.append("\\\"");
@@ -122,5 +128,10 @@ public final class CanonicalJson {
             }
         }
         out.append('"');
+    }
+
+    /** Whether {@code c} is escaped or checked (a control character, a quote, a backslash, a surrogate). */
+    private static boolean needsCare(char c) {
+        return c < 0x20 || c == '"' || c == '\\' || Character.isSurrogate(c);
     }
 }

@@ -91,4 +91,10 @@ class CanonicalJsonTest {
     void nonIntegerNumber_refused() {
         assertThrows(IllegalArgumentException.class, () -> CanonicalJson.write(1.5));
     }
+
+    @Test
+    void escapesAfterAPlainStart_areWrittenInPlace() {
+        assertEquals("\"EE38001010001 \\\"tax\\\" \\n\u20ac x\\\\y\"", CanonicalJson.write("EE38001010001 \"tax\" \n\u20ac x\\y"));
+        assertEquals("\"\ud83d\ude00 ok\"", CanonicalJson.write("\ud83d\ude00 ok"));
+    }
 }
