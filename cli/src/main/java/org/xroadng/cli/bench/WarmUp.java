@@ -15,7 +15,7 @@ public final class WarmUp {
     /** How long each check of the compiler's activity lasts. */
     static final Duration STEP = Duration.ofSeconds(5);
     /** The compiler counts as settled when it took less than this share of one core over a step. */
-    static final double SETTLED_SHARE = 0.05;
+    static final double SETTLED_SHARE = 0.02;
 
     private final Duration minimum;
     private final Duration maximum;
