@@ -230,10 +230,21 @@ class JournaledLogTest {
         }
     }
 
+    private Connection messageLogDatabase() throws SQLException {
+        return DriverManager.getConnection(H2MessageLog.jdbcUrl(dir.resolve("messagelog")), "messagelog", "");
+    }
+
     private long messageLogQuery(String sql) throws SQLException {
-        try (Connection c = DriverManager.getConnection(H2MessageLog.jdbcUrl(dir.resolve("messagelog")),
-                "messagelog", "")) {
+        try (Connection c = messageLogDatabase()) {
             return Jdbc.count(c, sql);
+        }
+    }
+
+    /** Where record {@code id}'s journal entry is, as its index row says. */
+    private RecordTable.Location locationOf(long id) throws SQLException {
+        try (Connection c = messageLogDatabase()) {
+            return Jdbc.queryOne(c, "SELECT journal_segment, journal_offset FROM message_record WHERE id = ?",
+                    r -> new RecordTable.Location(r.getLong(1), r.getLong(2)), id).orElseThrow();
         }
     }
 
@@ -259,8 +270,7 @@ class JournaledLogTest {
             assertEquals("jws.request.q-3", log.fieldsOf(7).orElseThrow().signature());
         }
         // What archiving does to the tables: the records of the first 20 exchanges leave them.
-        try (Connection c = DriverManager.getConnection(H2MessageLog.jdbcUrl(dir.resolve("messagelog")),
-                "messagelog", "")) {
+        try (Connection c = messageLogDatabase()) {
             Jdbc.update(c, "DELETE FROM message_record WHERE id <= 40");
         }
 
@@ -282,17 +292,9 @@ class JournaledLogTest {
         try (H2MessageLog log = open(Journal.Settings.MIN_SEGMENT_BYTES)) {
             appendOneByOne(log, "q-", 30);
         }
-        long segment;
-        long offset;
-        try (Connection c = DriverManager.getConnection(
-                H2MessageLog.jdbcUrl(dir.resolve("messagelog")), "messagelog", "")) {
-            segment = Jdbc.queryOne(c, "SELECT journal_segment FROM message_record"
-                    + " WHERE id = 3", r -> r.getLong(1)).orElseThrow();
-            offset = Jdbc.queryOne(c, "SELECT journal_offset FROM message_record"
-                    + " WHERE id = 3", r -> r.getLong(1)).orElseThrow();
-        }
-        Frames.flipPayloadBit(H2MessageLog.journalDir(dir.resolve("messagelog")),
-                segment, offset, 40);
+        RecordTable.Location damaged = locationOf(3);
+        long offset = damaged.offset();
+        Frames.flipPayloadBit(H2MessageLog.journalDir(dir.resolve("messagelog")), damaged.segment(), offset, 40);
 
         // Opening does not read the segments whose entries the tables hold; reading the record does.
         try (H2MessageLog log = open(Journal.Settings.MIN_SEGMENT_BYTES)) {
@@ -313,12 +315,7 @@ class JournaledLogTest {
             appendOneByOne(log, "q-", 3);
         }
         Path journal = H2MessageLog.journalDir(dir.resolve("messagelog"));
-        long offset;
-        try (Connection c = DriverManager.getConnection(H2MessageLog.jdbcUrl(dir.resolve("messagelog")),
-                "messagelog", "")) {
-            offset = Jdbc.queryOne(c, "SELECT journal_offset FROM message_record WHERE id = 3", r -> r.getLong(1))
-                    .orElseThrow();
-        }
+        long offset = locationOf(3).offset();
         Path file = Frames.segmentFile(journal, 1);
         long size = Files.size(file);
         Frames.flipPayloadBit(journal, 1, offset, 40);
