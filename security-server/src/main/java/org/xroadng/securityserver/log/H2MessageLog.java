@@ -7,6 +7,7 @@ import java.security.MessageDigest;
 import java.security.Provider;
 import java.security.SecureRandom;
 import java.security.Security;
+import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -204,7 +205,8 @@ public final class H2MessageLog implements MessageLog, AutoCloseable {
                 accessLog = H2AccessLog.in(accessDb);
             }
             try {
-                journal = Journal.open(journalDir, journalSettings, opener, db.inTransaction(H2MessageLog::indexedThrough) + 1);
+                long indexed = db.inTransaction(H2MessageLog::indexedThrough);
+                journal = Journal.open(journalDir, journalSettings, opener, indexed + 1);
             } catch (JournalInUseException e) {
                 journal = null; // its server runs: read what the server stored, write nothing
             }
@@ -418,8 +420,8 @@ public final class H2MessageLog implements MessageLog, AutoCloseable {
         try {
             RecordTable.Entries entries = entries();
             return db.inTransaction(c -> Jdbc.query(c, "SELECT " + RecordTable.READ_COLUMNS
-                    + " FROM message_record WHERE id = ?", r -> RecordTable.row(r, entries), recordId)).stream().findFirst()
-                    .map(LogRow::fields);
+                    + " FROM message_record WHERE id = ?", r -> RecordTable.row(r, entries), recordId)).stream()
+                    .findFirst().map(LogRow::fields);
         } catch (StoreException e) {
             throw new MessageLogException("cannot read record " + recordId + ": " + e.getMessage(), e);
         }
@@ -476,7 +478,7 @@ public final class H2MessageLog implements MessageLog, AutoCloseable {
     }
 
     /** Up to which journal entry both databases hold everything, forced (0 when none is recorded). */
-    private static long indexedThrough(java.sql.Connection c) throws SQLException {
+    private static long indexedThrough(Connection c) throws SQLException {
         return Jdbc.queryOne(c, "SELECT indexed_through FROM journal_state WHERE id = 1", r -> r.getLong(1))
                 .orElse(0L);
     }
@@ -648,8 +650,8 @@ public final class H2MessageLog implements MessageLog, AutoCloseable {
             RecordTable.Head stored = db.inTransaction(RecordTable::head);
             long reopenings = db.reopenings();
             Replay replay = new Replay(stored, accessLog == null ? 0 : accessLog.recover());
-            journal.replay(Math.max(journal.stats().firstSequence(), db.inTransaction(H2MessageLog::indexedThrough) + 1),
-                    replay);
+            long indexed = db.inTransaction(H2MessageLog::indexedThrough);
+            journal.replay(Math.max(journal.stats().firstSequence(), indexed + 1), replay);
             replay.store();
             if (replay.last.id() < head.id()) {
                 throw new JournalException("the message log's tables and journal hold records up to "

@@ -55,9 +55,11 @@ import org.slf4j.LoggerFactory;
  * {@link #rollback} has cut the files back to the last committed entry. Nothing is ever appended
  * after bytes whose fate is unknown.
  *
- * <p><b>Recovery.</b> {@link #open} checks every segment. A bad or incomplete frame in the last
- * segment is a write torn by a crash: the file is cut there (with a WARN log) and the journal goes
- * on. Damage anywhere else, a gap between segments or a bad header is refused with an exception
+ * <p><b>Recovery.</b> {@link #open} checks every segment, frame by frame from the segment holding
+ * the entry its caller names as the first not yet indexed elsewhere (older ones by their header;
+ * {@link SegmentReader} checks their frames on every read). A bad or incomplete frame in the last
+ * segment, after every entry the caller indexed, is a write torn by a crash: the file is cut there
+ * (with a WARN log) and the journal goes on. Damage anywhere else, a gap between segments or a bad header is refused with an exception
  * naming the file and offset; the operator must restore or move that file. After recovery
  * everything on disk counts as committed.
  *
