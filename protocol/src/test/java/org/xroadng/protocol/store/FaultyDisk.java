@@ -34,6 +34,7 @@ public final class FaultyDisk {
     private final Path dir;
     private volatile boolean full;
     private volatile boolean syncFails;
+    private volatile long databaseSyncMillis;
     private final AtomicInteger failedWrites = new AtomicInteger();
     private final AtomicInteger failedSyncs = new AtomicInteger();
     private final AtomicInteger syncs = new AtomicInteger();
@@ -64,12 +65,17 @@ public final class FaultyDisk {
      * itself rather than through H2: its writes and flushes fail when this disk is told to fail.
      */
     public FileChannel openChannel(Path file, Set<? extends OpenOption> options) throws IOException {
-        return new FaultyChannel(FileChannel.open(file, options), this);
+        return new FaultyChannel(FileChannel.open(file, options), this, false);
     }
 
     /** From now on every write fails as on a full disk (true), or succeeds again (false). */
     public void full(boolean full) {
         this.full = full;
+    }
+
+    /** From now on every flush of H2's files takes {@code millis} longer (files opened with {@link #openChannel} do not). */
+    public void slowDatabaseSyncs(long millis) {
+        this.databaseSyncMillis = millis;
     }
 
     /** From now on every flush to the device fails (true), or succeeds again (false). */
@@ -109,7 +115,7 @@ public final class FaultyDisk {
 
         @Override
         public FileChannel open(String mode) throws IOException {
-            return new FaultyChannel(getBase().open(mode), of(name));
+            return new FaultyChannel(getBase().open(mode), of(name), true);
         }
     }
 
@@ -117,10 +123,12 @@ public final class FaultyDisk {
 
         private final FileChannel base;
         private final FaultyDisk disk;
+        private final boolean database;
 
-        FaultyChannel(FileChannel base, FaultyDisk disk) {
+        FaultyChannel(FileChannel base, FaultyDisk disk, boolean database) {
             this.base = base;
             this.disk = disk;
+            this.database = database;
         }
 
         private void checkWrite() throws IOException {
@@ -188,6 +196,14 @@ public final class FaultyDisk {
                 if (disk.syncFails || disk.full) {
                     disk.failedSyncs.incrementAndGet();
                     throw new IOException("Input/output error (fsync failed)");
+                }
+                if (database && disk.databaseSyncMillis > 0) {
+                    try {
+                        Thread.sleep(disk.databaseSyncMillis);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                        throw new java.io.InterruptedIOException("interrupted during a slow flush");
+                    }
                 }
             }
             base.force(metaData);

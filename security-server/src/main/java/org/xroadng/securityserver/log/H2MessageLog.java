@@ -21,6 +21,11 @@ import java.util.Optional;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.function.IntConsumer;
 import java.util.concurrent.locks.ReadWriteLock;
@@ -106,6 +111,12 @@ public final class H2MessageLog implements MessageLog, AutoCloseable {
     private final BlockingQueue<Pending> queue;
     private final ReadWriteLock closing = new ReentrantReadWriteLock();
     private final Thread writer;
+    /** Forces the tables every {@value #INDEX_SYNC_SECONDS} s, so the writer never waits for it. */
+    private final ExecutorService indexer = Executors.newSingleThreadExecutor(task -> {
+        Thread thread = new Thread(task, "message-log-indexer");
+        thread.setDaemon(true);
+        return thread;
+    });
     private volatile boolean closed;
     private volatile IntConsumer rowsWritten = rows -> { };
     // Owned by the writer thread once it runs.
@@ -118,6 +129,8 @@ public final class H2MessageLog implements MessageLog, AutoCloseable {
     private long lastRetry;
     private boolean retried;
     private long lastIndexSync = System.nanoTime();
+    /** The tables' forcing under way on the indexer, if any; its result is what the journal may release. */
+    private Future<Long> indexing;
     private long reopeningsSeen;
     /** Why the log cannot take exchanges now; null while it can. */
     private volatile String unavailable;
@@ -511,6 +524,7 @@ public final class H2MessageLog implements MessageLog, AutoCloseable {
                 interrupted = true;
             }
         }
+        indexer.shutdownNow();
         if (journal != null) {
             journal.close();
         }
@@ -528,6 +542,7 @@ public final class H2MessageLog implements MessageLog, AutoCloseable {
     private void run() {
         try {
             drain();
+            awaitIndexing();
             syncIndex();
         } catch (Throwable t) {
             // The reason goes to information systems, peers and GET /health: no class names or storage
@@ -571,7 +586,7 @@ public final class H2MessageLog implements MessageLog, AutoCloseable {
                 }
                 if (!journalFailed && !indexBehind && System.nanoTime() - lastIndexSync
                         > TimeUnit.SECONDS.toNanos(INDEX_SYNC_SECONDS)) {
-                    syncIndex();
+                    syncIndexInBackground();
                 }
                 continue;
             }
@@ -608,7 +623,7 @@ public final class H2MessageLog implements MessageLog, AutoCloseable {
             batch.clear();
             if (System.nanoTime() - lastIndexSync > TimeUnit.SECONDS.toNanos(INDEX_SYNC_SECONDS)
                     && !journalFailed && !indexBehind) {
-                syncIndex();
+                syncIndexInBackground();
             }
         }
     }
@@ -759,33 +774,99 @@ public final class H2MessageLog implements MessageLog, AutoCloseable {
     /**
      * Forces both databases to the device, records in {@code journal_state} that they hold every
      * journal entry so far (a restart replays from the entry after), and deletes the journal
-     * segments no record refers to any more (all of theirs archived). A failure here leaves the
-     * journal as it is: what H2 may have lost is replayed from it.
+     * segments no record refers to any more (all of theirs archived), all on this thread: on open
+     * and close. A failure here leaves the journal as it is: what H2 may have lost is replayed
+     * from it.
      */
     private void syncIndex() {
         lastIndexSync = System.nanoTime();
         if (journalFailed || indexBehind) {
             return;
         }
-        long covered = journal.committedSequence();
-        long referenced;
+        long releasable;
         try {
-            if (accessLog != null) {
-                accessLog.merkleLog().sync();
-            }
-            referenced = db.inTransaction(c -> {
-                Jdbc.update(c, "MERGE INTO journal_state (id, indexed_through) KEY (id) VALUES (1, ?)", covered);
-                return Jdbc.queryOne(c, "SELECT journal_segment FROM message_record WHERE journal_segment IS NOT NULL"
-                        + " ORDER BY id LIMIT 1", r -> r.getLong(1)).orElse(Long.MAX_VALUE);
-            });
-            db.sync();
+            releasable = forceIndex(journal.committedSequence());
         } catch (RuntimeException e) {
             indexBehind = true;
             LOG.error("the message log's tables could not be forced to the device: {}", e.getMessage());
             return;
         }
+        release(releasable);
+    }
+
+    /**
+     * As {@link #syncIndex}, with the forcing on the indexer thread (it took tens of milliseconds
+     * on the writer, and every exchange waiting then waited as long); the writer releases the
+     * segments once it is done. Every entry up to the committed one is in the tables already: the
+     * writer stores each batch before it takes the next.
+     */
+    private void syncIndexInBackground() {
+        lastIndexSync = System.nanoTime();
+        collectIndexing();
+        if (indexing != null || journalFailed || indexBehind) {
+            return;
+        }
+        long covered = journal.committedSequence();
         try {
-            if (journal.release(Math.min(covered, referenced - 1)) > 0) {
+            indexing = indexer.submit(() -> forceIndex(covered));
+        } catch (RejectedExecutionException e) {
+            indexing = null; // closing: the writer forces the tables itself before it ends
+        }
+    }
+
+    /** On the writer: takes the result of a finished forcing, if there is one. */
+    private void collectIndexing() {
+        if (indexing == null || !indexing.isDone()) {
+            return;
+        }
+        Future<Long> done = indexing;
+        indexing = null;
+        try {
+            release(done.get());
+        } catch (ExecutionException e) {
+            indexBehind = true;
+            LOG.error("the message log's tables could not be forced to the device: {}",
+                    e.getCause() == null ? e.getMessage() : e.getCause().getMessage());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** On the writer, before it ends: waits for the forcing under way, if any. */
+    private void awaitIndexing() {
+        if (indexing == null) {
+            return;
+        }
+        try {
+            indexing.get();
+        } catch (ExecutionException | InterruptedException e) {
+            // collectIndexing reports it
+        }
+        collectIndexing();
+    }
+
+    /**
+     * Forces both databases with {@code journal_state} saying they hold every entry up to
+     * {@code covered}; returns through which entry the journal may be released: no further than
+     * that, and not the segment of the oldest record still in the table.
+     */
+    private long forceIndex(long covered) {
+        if (accessLog != null) {
+            accessLog.merkleLog().sync();
+        }
+        long referenced = db.inTransaction(c -> {
+            Jdbc.update(c, "MERGE INTO journal_state (id, indexed_through) KEY (id) VALUES (1, ?)", covered);
+            return Jdbc.queryOne(c, "SELECT journal_segment FROM message_record WHERE journal_segment IS NOT NULL"
+                    + " ORDER BY id LIMIT 1", r -> r.getLong(1)).orElse(Long.MAX_VALUE);
+        });
+        db.sync();
+        return Math.min(covered, referenced - 1);
+    }
+
+    /** On the writer: deletes the segments up to {@code through}. */
+    private void release(long through) {
+        try {
+            if (journal.release(through) > 0) {
                 segments.forget();
             }
         } catch (JournalException e) {

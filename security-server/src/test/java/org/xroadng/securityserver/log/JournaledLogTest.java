@@ -327,6 +327,30 @@ class JournaledLogTest {
     }
 
     @Test
+    void slowForcingOfTheTables_doesNotHoldUpExchanges()
+            throws InterruptedException, ExecutionException, TimeoutException, MessageLogException {
+        FaultyDisk disk = FaultyDisk.at(dir);
+        try (H2MessageLog log = open(disk)) {
+            appendOneByOne(log, "before-", 2);
+            int syncsBefore = disk.syncs();
+            disk.slowDatabaseSyncs(4_000);
+            // The tables are forced every 2 s: the next forcing starts within this wait and takes 4 s.
+            Thread.sleep((H2MessageLog.INDEX_SYNC_SECONDS + 1) * 1000L);
+
+            long start = System.nanoTime();
+            appendOneByOne(log, "during-", 3);
+            long millis = (System.nanoTime() - start) / 1_000_000;
+
+            assertTrue(disk.syncs() > syncsBefore, "the tables were being forced");
+            assertTrue(millis < 2_000, "three exchanges took " + millis + " ms while the tables were forced");
+            disk.slowDatabaseSyncs(0);
+        }
+        try (H2MessageLog log = open()) {
+            assertEquals(10, intactRecords(log), "every exchange is in the tables after the close");
+        }
+    }
+
+    @Test
     void h2LostEverything_restartReplaysTheJournal()
             throws InterruptedException, ExecutionException, TimeoutException, MessageLogException, IOException {
         byte[] root;
