@@ -63,15 +63,16 @@ public final class MetricsListener implements ExchangeListener {
 
     /**
      * Gauges of the message log's journal: {@code xroad_message_log_journal_bytes} and
-     * {@code xroad_message_log_journal_segments}, what it holds on disk. Segments are deleted once
-     * the tables hold them durably (every few seconds), so a number that keeps growing says the
-     * tables cannot be forced: look at the server's log and disk.
+     * {@code xroad_message_log_journal_segments}, what it holds on disk. The journal keeps the
+     * records until they are archived, so it grows with the message log and shrinks after an
+     * archiving run; growth that archiving does not take back says the tables cannot be forced:
+     * look at the server's log and disk.
      */
     public void messageLogJournal(java.util.function.Supplier<java.util.Optional<
             org.xroadng.securityserver.log.journal.Journal.Stats>> stats) {
         io.micrometer.core.instrument.Gauge.builder("xroad.message.log.journal.bytes",
                         () -> stats.get().map(s -> (double) s.bytes()).orElse(Double.NaN))
-                .description("bytes in the message log's journal not yet released").register(registry);
+                .description("bytes in the message log's journal: records not yet archived").register(registry);
         io.micrometer.core.instrument.Gauge.builder("xroad.message.log.journal.segments",
                         () -> stats.get().map(s -> (double) s.segments()).orElse(Double.NaN))
                 .description("segment files in the message log's journal").register(registry);
