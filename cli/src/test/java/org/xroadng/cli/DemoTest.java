@@ -78,6 +78,7 @@ class DemoTest {
         assertTrue(refused.toLowerCase().contains("x-road-error: server.serverproxy.accessdenied"), refused);
         assertTrue(refused.contains("\"type\":\"Server.ServerProxy.AccessDenied\""), refused);
 
+        int logged = 0;
         for (JsonNode server : network.path("servers")) {
             // Unauthenticated, for load balancers: both servers can take exchanges.
             java.net.http.HttpResponse<String> health = java.net.http.HttpClient.newHttpClient().send(
@@ -91,7 +92,14 @@ class DemoTest {
             assertTrue(metrics.body().contains("xroad_server_problems 0.0"), metrics.body());
             assertTrue(metrics.body().contains("xroad_message_log_journal_segments 1.0"), metrics.body());
             assertTrue(metrics.body().matches("(?s).*xroad_message_log_journal_bytes [1-9].*"), metrics.body());
+            assertTrue(metrics.body().matches("(?s).*\\nxroad_message_log_groups_total [0-9].*"), metrics.body());
+            // A server that logged an exchange above counts its group (the bank's refused one reached no log of its own).
+            if (metrics.body().matches("(?s).*\\nxroad_message_log_grouped_exchanges_total [1-9].*")) {
+                logged++;
+                assertTrue(metrics.body().matches("(?s).*\\nxroad_message_log_groups_total [1-9].*"), metrics.body());
+            }
         }
+        assertTrue(logged >= 1, "the exchanges above were logged, in groups, by the servers they passed");
 
         URI registry = URI.create(network.path("registry").path("url").asText());
         String apiKey = network.path("registry").path("apiKey").asText();

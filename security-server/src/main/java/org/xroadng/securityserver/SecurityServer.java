@@ -115,6 +115,7 @@ public final class SecurityServer implements AutoCloseable {
                     accessLogging, provider, random, clock);
             server.timestamper = timestamper;
             server.metrics.messageLogJournal(messageLog::journalStats);
+            server.metrics.messageLogGroups(messageLog::groups);
             return server;
         } catch (IOException | RuntimeException e) {
             timestamper.close();

@@ -27,6 +27,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.function.IntConsumer;
 import java.util.concurrent.locks.ReadWriteLock;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
@@ -137,6 +138,16 @@ public final class H2MessageLog implements MessageLog, AutoCloseable {
     private volatile boolean writerStopped;
     /** The newest record id kept durably by the journal and stored in the tables. */
     private volatile long durableRecordId;
+    private final LongAdder groupsWritten = new LongAdder();
+    private final LongAdder exchangesWritten = new LongAdder();
+
+    /**
+     * What the writer kept since the log was opened: {@code groups} journal writes (one device
+     * flush each under {@link Durability#FSYNC}) holding {@code exchanges} exchanges and refused
+     * attempts; their ratio is the group commit's size.
+     */
+    public record Groups(long groups, long exchanges) {
+    }
 
     /** An exchange to keep, or (with a refusal) an attempt the provider refused, for the access log only. */
     private record Pending(ExchangeRecord record, String refusal, CompletableFuture<Void> future) {
@@ -266,6 +277,11 @@ public final class H2MessageLog implements MessageLog, AutoCloseable {
     /** What the journal holds on disk, for metrics; empty when this log was opened for reading only. */
     public Optional<Journal.Stats> journalStats() {
         return journal == null ? Optional.empty() : Optional.of(journal.stats());
+    }
+
+    /** Groups and exchanges written so far, for metrics. */
+    public Groups groups() {
+        return new Groups(groupsWritten.sum(), exchangesWritten.sum());
     }
 
     /** The access log this log writes, if it keeps one: for the accessLog service and checkpoints. */
@@ -962,6 +978,8 @@ public final class H2MessageLog implements MessageLog, AutoCloseable {
             LOG.error("{} exchanges are kept in the journal but not yet in the tables: {}", batch.size(),
                     e.getMessage());
         }
+        groupsWritten.increment();
+        exchangesWritten.add(batch.size());
         listener.batchWritten(batch.size(), rows.size());
         rowsWritten.accept(rows.size());
         for (Pending p : batch) {

@@ -25,6 +25,7 @@ public final class MetricsListener implements ExchangeListener {
     private record CounterKey(String name, Side side, String value) {
     }
     private final Map<Side, Timer> timers = new ConcurrentHashMap<>();
+    private final java.util.List<Object> counterSources = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     @Override
     public void exchangeCompleted(Side side, int status, long nanos) {
@@ -79,6 +80,19 @@ public final class MetricsListener implements ExchangeListener {
     }
 
     /**
+     * The message log's group commit: {@code xroad_message_log_groups_total} (journal writes, one
+     * device flush each under fsync) and {@code xroad_message_log_grouped_exchanges_total} (the
+     * exchanges they held); their rates' ratio is the mean group size, which falls at low load,
+     * where each exchange pays a flush of its own.
+     */
+    public void messageLogGroups(java.util.function.Supplier<org.xroadng.securityserver.log.H2MessageLog.Groups> groups) {
+        functionCounter("xroad_message_log_groups", null, "journal writes of the message log's writer",
+                () -> (double) groups.get().groups());
+        functionCounter("xroad_message_log_grouped_exchanges", null, "exchanges in those journal writes",
+                () -> (double) groups.get().exchanges());
+    }
+
+    /**
      * {@code xroad_server_problems}: how many problems keep the server from taking exchanges now
      * (the list {@code GET /health} names; 0 when healthy), for an alert on {@code > 0}.
      */
@@ -124,6 +138,9 @@ public final class MetricsListener implements ExchangeListener {
 
     private void functionCounter(String name, String proxy, String description,
                                  java.util.function.Supplier<Double> value) {
+        // Micrometer holds a function counter's state weakly: without this reference the supplier
+        // can be collected, and the counter then reads its last value (0 if never read) for good.
+        counterSources.add(value);
         var builder = io.micrometer.core.instrument.FunctionCounter.builder(name, value, v -> v.get())
                 .description(description);
         if (proxy != null) {

@@ -45,4 +45,21 @@ class MetricsListenerTest {
         assertTrue(text.contains("xroad_proxy_connections_closed_idle_total{proxy=\"server\"} 0.0"), text);
         assertTrue(text.contains("xroad_tls_handshakes_refused_total 0.0"), text);
     }
+
+    @Test
+    void counters_keepReadingTheirSourceAfterAGarbageCollection() {
+        MetricsListener metrics = new MetricsListener();
+        long[] written = {3, 7};
+        metrics.messageLogGroups(() -> new org.xroadng.securityserver.log.H2MessageLog.Groups(written[0], written[1]));
+        for (int i = 0; i < 3; i++) {
+            System.gc(); // Micrometer holds a function counter's state weakly
+        }
+        written[0] = 5;
+        written[1] = 11;
+
+        String text = metrics.scrape();
+
+        assertTrue(text.contains("xroad_message_log_groups_total 5.0"), text);
+        assertTrue(text.contains("xroad_message_log_grouped_exchanges_total 11.0"), text);
+    }
 }
