@@ -154,6 +154,8 @@ public final class Journal implements AutoCloseable {
     private final ExecutorService spareMaker;
     /** The spare being made or made (true when it is ready); null when none is asked for. */
     private Future<Boolean> spare;
+    /** A spare was asked for (or declined, the disk being short) since the current segment began. */
+    private boolean spareAsked;
 
     /** First sequence of every segment on disk (and of one being created) → its bytes once sealed. */
     private final TreeMap<Long, Long> segments = new TreeMap<>();
@@ -374,7 +376,7 @@ public final class Journal implements AutoCloseable {
         }
         writePosition += bytes;
         nextSequence = first + count;
-        if (spare == null && writePosition > settings.segmentBytes() / 2) {
+        if (!spareAsked && writePosition > settings.segmentBytes() / 2) {
             prepareSpare();
         }
         return first;
@@ -659,6 +661,7 @@ public final class Journal implements AutoCloseable {
             currentFirst = first;
             writePosition = HEADER_BYTES;
             allocated = nextAllocated;
+            spareAsked = false;
         } catch (IOException | RuntimeException | Error e) {
             throw fail("rolling journal " + dir + " over to new segment " + file + " failed: " + describe(e), e);
         } finally {
@@ -698,6 +701,7 @@ public final class Journal implements AutoCloseable {
 
     /** Asks the journal's thread for a spare, unless one is asked for already or the disk is short of room. */
     private void prepareSpare() {
+        spareAsked = true; // once per segment: the disk's free space is not asked on every append
         if (spare != null || closed) {
             return;
         }
