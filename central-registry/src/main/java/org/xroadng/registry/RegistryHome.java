@@ -27,6 +27,7 @@ import org.xroadng.protocol.globalconf.Anchor;
 import org.xroadng.protocol.jws.JwsSigner;
 import org.xroadng.protocol.jws.SigningKey;
 import org.xroadng.protocol.store.Database;
+import org.xroadng.protocol.store.StoreException;
 
 /**
  * A registry's directory: {@code registry.yaml}, the PIN-protected token with the configuration
@@ -38,6 +39,8 @@ public final class RegistryHome implements AutoCloseable {
     public static final String TOKEN_FILE = "token.p12";
     public static final String SIGNING_CERT_FILE = "conf-signing.pem";
     private static final String DATABASE = "registry";
+    /** The registry's tables: their migrations, and their schema on PostgreSQL. */
+    private static final String DATABASE_NAME = "registry";
 
     /** A new registry and its first admin API key, which is shown once and never stored. */
     public record Initialized(RegistryHome home, ApiKeys.CreatedKey adminKey) {
@@ -61,8 +64,15 @@ public final class RegistryHome implements AutoCloseable {
         if (Files.exists(dir.resolve(RegistrySettings.FILE)) || Files.exists(dir.resolve(TOKEN_FILE))) {
             throw RegistryException.conflict("a registry already exists in " + dir + "; choose an empty directory");
         }
+        Database database;
         try {
             Files.createDirectories(dir);
+        } catch (IOException e) {
+            throw RegistryException.badRequest("cannot create the registry in " + dir + ": " + e.getMessage());
+        }
+        // the database first: one that cannot be reached or refuses the role leaves no token behind
+        database = openDatabase(dir, settings);
+        try {
             SoftwareToken token = SoftwareToken.create(dir.resolve(TOKEN_FILE), pin, provider, random, clock);
             SigningKey key = token.signingKey(token.generateKey());
             X500Name name = new X500Name(new RDN[] {
@@ -73,10 +83,11 @@ public final class RegistryHome implements AutoCloseable {
             token.importCertificate(key.keyId(), List.of(certificate));
             Files.writeString(dir.resolve(SIGNING_CERT_FILE), Pem.encode(certificate));
             settings.save(dir);
-            RegistryHome home = open(settings, token, certificate, dir, provider, random, clock);
+            RegistryHome home = open(settings, token, certificate, database, provider, random, clock);
             ApiKeys.CreatedKey admin = home.registry.apiKeys().create(Actor.SYSTEM, ApiKeys.Role.ADMIN, "initial admin key");
             return new Initialized(home, admin);
         } catch (IOException | TokenException e) {
+            database.close();
             throw RegistryException.badRequest("cannot create the registry in " + dir + ": " + e.getMessage());
         }
     }
@@ -91,7 +102,7 @@ public final class RegistryHome implements AutoCloseable {
             RegistrySettings settings = RegistrySettings.load(dir);
             SoftwareToken token = SoftwareToken.open(dir.resolve(TOKEN_FILE), pin, provider, random, clock);
             X509Certificate certificate = Pem.readCertificate(dir.resolve(SIGNING_CERT_FILE));
-            return open(settings, token, certificate, dir, provider, random, clock);
+            return open(settings, token, certificate, openDatabase(dir, settings), provider, random, clock);
         } catch (ConfigException | TokenException e) {
             throw RegistryException.badRequest(e.getMessage());
         } catch (IOException | CertificateException e) {
@@ -99,10 +110,24 @@ public final class RegistryHome implements AutoCloseable {
         }
     }
 
+    private static Database openDatabase(Path dir, RegistrySettings settings) throws RegistryException {
+        try {
+            return settings.database().open(dir.resolve(DATABASE), DATABASE_NAME);
+        } catch (StoreException e) {
+            throw RegistryException.badRequest(e.getMessage());
+        }
+    }
+
     private static RegistryHome open(RegistrySettings settings, SoftwareToken token, X509Certificate certificate,
-                                     Path dir, Provider provider, SecureRandom random, Clock clock) throws TokenException {
-        SigningKey key = token.signingKey(SoftwareToken.keyId(certificate.getPublicKey()));
-        Database database = Database.open(dir.resolve(DATABASE), "registry");
+                                     Database database, Provider provider, SecureRandom random, Clock clock)
+            throws TokenException {
+        SigningKey key;
+        try {
+            key = token.signingKey(SoftwareToken.keyId(certificate.getPublicKey()));
+        } catch (TokenException | RuntimeException e) {
+            database.close();
+            throw e;
+        }
         Registry registry = new Registry(settings.instance(), database, new JwsSigner(key, List.of(certificate)),
                 provider, random, clock);
         return new RegistryHome(settings, certificate, database, registry);

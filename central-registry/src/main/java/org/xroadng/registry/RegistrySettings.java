@@ -9,6 +9,7 @@ import java.util.Map;
 import java.util.Set;
 import org.xroadng.protocol.config.ConfigException;
 import org.xroadng.protocol.config.ConfigFile;
+import org.xroadng.protocol.store.DatabaseSettings;
 
 /**
  * The registry's start-up configuration, {@code registry.yaml} in its directory. Instance-wide
@@ -16,11 +17,19 @@ import org.xroadng.protocol.config.ConfigFile;
  *
  * @param baseUrl         where security servers reach the registry; the anchor points to baseUrl/globalconf
  * @param refreshSeconds  how often a fresh configuration is published even without changes
+ * @param database        where the registry keeps its tables: an H2 file in its directory, or PostgreSQL
  */
-public record RegistrySettings(String instance, URI baseUrl, InetSocketAddress listen, int refreshSeconds) {
+public record RegistrySettings(String instance, URI baseUrl, InetSocketAddress listen, int refreshSeconds,
+                               DatabaseSettings database) {
 
     public static final String FILE = "registry.yaml";
-    private static final Set<String> KEYS = Set.of("instance", "baseUrl", "listen", "refreshSeconds");
+    private static final Set<String> KEYS = Set.of("instance", "baseUrl", "listen", "refreshSeconds",
+            DatabaseSettings.URL_KEY, DatabaseSettings.USER_KEY, DatabaseSettings.PASSWORD_FILE_KEY);
+
+    /** Settings that keep the tables in the embedded H2 file. */
+    public RegistrySettings(String instance, URI baseUrl, InetSocketAddress listen, int refreshSeconds) {
+        this(instance, baseUrl, listen, refreshSeconds, DatabaseSettings.embedded());
+    }
 
     public RegistrySettings {
         if (refreshSeconds < 1 || refreshSeconds > 3600) {
@@ -39,7 +48,7 @@ public record RegistrySettings(String instance, URI baseUrl, InetSocketAddress l
         URI baseUrl = file.httpUrl("baseUrl");
         InetSocketAddress listen = file.listenAddress("listen", "127.0.0.1:" + (baseUrl.getPort() > 0 ? baseUrl.getPort() : 80));
         int refresh = file.intValue("refreshSeconds", 60, 1, 3600);
-        return new RegistrySettings(instance, baseUrl, listen, refresh);
+        return new RegistrySettings(instance, baseUrl, listen, refresh, DatabaseSettings.read(file));
     }
 
     void save(Path dir) throws IOException {
@@ -48,6 +57,7 @@ public record RegistrySettings(String instance, URI baseUrl, InetSocketAddress l
         values.put("baseUrl", baseUrl.toString());
         values.put("listen", listen.getHostString() + ":" + listen.getPort());
         values.put("refreshSeconds", refreshSeconds);
+        values.putAll(database.yaml(dir));
         ConfigFile.write(dir.resolve(FILE), values);
     }
 }

@@ -220,8 +220,11 @@ public final class Requests {
         if (Jdbc.count(c, "SELECT COUNT(*) FROM subsystem WHERE id = ?", client.format()) == 0) {
             members.insertSubsystem(c, client);
         }
-        Jdbc.update(c, "MERGE INTO server_client (server_id, subsystem_id) KEY (server_id, subsystem_id) VALUES (?, ?)",
-                request.server().format(), client.format());
+        if (Jdbc.count(c, "SELECT COUNT(*) FROM server_client WHERE server_id = ? AND subsystem_id = ?",
+                request.server().format(), client.format()) == 0) {
+            Jdbc.update(c, "INSERT INTO server_client (server_id, subsystem_id) VALUES (?, ?)",
+                    request.server().format(), client.format());
+        }
     }
 
     private static Optional<RequestView> find(Connection c, long id) throws SQLException {

@@ -13,7 +13,9 @@ import org.xroadng.protocol.config.ConfigFile.ConfigValues;
 import org.xroadng.protocol.id.SecurityServerId;
 import org.xroadng.auditlog.access.store.AccessLogRepair;
 import org.xroadng.auditlog.merkle.store.H2MerkleLog;
+import org.xroadng.protocol.config.ConfigException;
 import org.xroadng.protocol.store.Database;
+import org.xroadng.protocol.store.DatabaseSettings;
 import org.xroadng.protocol.store.StoreException;
 import org.xroadng.securityserver.SecurityServer;
 import org.xroadng.securityserver.ServerException;
@@ -178,13 +180,19 @@ final class ServerCommand {
 
         @Override
         public Integer call() {
+            DatabaseSettings database;
+            try {
+                database = ServerSettings.load(dir).database();
+            } catch (ConfigException e) {
+                throw new UserError(e.getMessage(), e);
+            }
             Path file = dir.resolve(SecurityServer.ACCESS_LOG_FILE + ".mv.db");
-            if (!Files.isRegularFile(file)) {
+            if (database.isEmbedded() && !Files.isRegularFile(file)) {
                 throw new UserError("no access log at " + file + ": expected the directory of a security server"
                         + " that has run its message path", null);
             }
             AccessLogRepair.Report report;
-            try (Database db = Database.open(dir.resolve(SecurityServer.ACCESS_LOG_FILE), H2MerkleLog.DATABASE_NAME)) {
+            try (Database db = database.open(dir.resolve(SecurityServer.ACCESS_LOG_FILE), H2MerkleLog.DATABASE_NAME)) {
                 report = AccessLogRepair.run(db, repair);
             } catch (StoreException e) {
                 throw new UserError("cannot " + (repair ? "repair" : "check") + " the access log in " + dir + ": "

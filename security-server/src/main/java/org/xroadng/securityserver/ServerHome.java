@@ -18,6 +18,7 @@ import org.xroadng.securityserver.conf.ServerConfStore;
 import org.xroadng.securityserver.keys.ServerKeys;
 import org.xroadng.securityserver.registration.Registrar;
 import org.xroadng.protocol.store.Database;
+import org.xroadng.protocol.store.StoreException;
 
 /**
  * A security server's directory: {@code server.yaml}, the PIN-protected token with its keys
@@ -35,6 +36,8 @@ public final class ServerHome implements AutoCloseable {
     /** The access log's file in the server directory (H2, without {@code .mv.db}). */
     public static final String ACCESS_LOG_FILE = "accesslog";
     private static final String DATABASE = "server";
+    /** The server's configuration tables: their migrations, and their schema on PostgreSQL. */
+    private static final String DATABASE_NAME = "securityserver";
 
     /** A new server, its first admin API key (shown once, never stored) and where its CSRs were written. */
     public record Initialized(ServerHome home, AdminKeys.CreatedKey adminKey, Path authCsr, Path signCsr) {
@@ -79,8 +82,9 @@ public final class ServerHome implements AutoCloseable {
         Database database = null;
         try {
             Files.createDirectories(dir);
+            // the database first: one that cannot be reached or refuses the role leaves no token behind
+            database = openDatabase(dir, settings);
             SoftwareToken token = SoftwareToken.create(dir.resolve(TOKEN_FILE), pin, provider, random, clock);
-            database = Database.open(dir.resolve(DATABASE), "securityserver");
             ServerKeys keys = ServerKeys.create(token, database, settings.serverId(), settings.serverHost(), clock);
             settings.save(dir);
             Path authCsr = dir.resolve(AUTH_CSR_FILE);
@@ -114,7 +118,7 @@ public final class ServerHome implements AutoCloseable {
         Anchor anchor = anchor(dir, settings);
         try {
             SoftwareToken token = SoftwareToken.open(dir.resolve(TOKEN_FILE), pin, provider, random, clock);
-            Database database = Database.open(dir.resolve(DATABASE), "securityserver");
+            Database database = openDatabase(dir, settings);
             try {
                 ServerKeys keys = ServerKeys.open(token, database, settings.serverId(), settings.serverHost(), clock);
                 return new ServerHome(dir, settings, anchor, database, keys, provider, random, clock);
@@ -123,6 +127,14 @@ public final class ServerHome implements AutoCloseable {
                 throw e;
             }
         } catch (TokenException e) {
+            throw ServerException.badRequest(e.getMessage());
+        }
+    }
+
+    private static Database openDatabase(Path dir, ServerSettings settings) throws ServerException {
+        try {
+            return settings.database().open(dir.resolve(DATABASE), DATABASE_NAME);
+        } catch (StoreException e) {
             throw ServerException.badRequest(e.getMessage());
         }
     }
@@ -171,7 +183,7 @@ public final class ServerHome implements AutoCloseable {
             var logSettings = new org.xroadng.securityserver.log.MessageLogSettings(settings.messageLogDurability(),
                     org.xroadng.securityserver.log.MessageLogSettings.DEFAULT_QUEUE_CAPACITY,
                     org.xroadng.securityserver.log.MessageLogSettings.DEFAULT_MAX_BATCH);
-            return org.xroadng.securityserver.log.H2MessageLog.open(dir.resolve("messagelog"),
+            return org.xroadng.securityserver.log.H2MessageLog.open(settings.database(), dir.resolve("messagelog"),
                     dir.resolve(ACCESS_LOG_FILE), keys.messageLogKey(),
                     provider, random, clock, logSettings, org.xroadng.securityserver.log.MessageLogListener.NONE);
         } catch (TokenException e) {

@@ -14,6 +14,7 @@ import org.xroadng.protocol.globalconf.AnchorFile;
 import org.xroadng.protocol.globalconf.ConfigurationException;
 import org.xroadng.protocol.id.InvalidIdentifierException;
 import org.xroadng.protocol.id.SecurityServerId;
+import org.xroadng.protocol.store.DatabaseSettings;
 import org.xroadng.securityserver.log.Durability;
 import org.xroadng.securityserver.message.MessageSignatures;
 
@@ -42,13 +43,16 @@ import org.xroadng.securityserver.message.MessageSignatures;
  * @param messageSignatures    {@code single}: each message signed alone; {@code batch}: messages waiting for the
  *                             signer at once share one signature over a Merkle root (a message alone is signed as
  *                             with {@code single}); both forms are accepted from peers either way
+ * @param database             where the server keeps its configuration, message log index and access log: H2 files
+ *                             in its directory (the default), or schemas of a PostgreSQL database
+ *                             ({@link DatabaseSettings}); the message log's journal stays in the directory either way
  */
 public record ServerSettings(SecurityServerId serverId, Path anchor, InetSocketAddress clientProxy,
                              InetSocketAddress clientProxyTls, InetSocketAddress serverProxy, String serverAddress, InetSocketAddress admin,
                              int maxBodyBytes, int globalConfRefreshSeconds, int ocspRefreshSeconds,
                              Durability messageLogDurability, int checkpointIntervalSeconds,
                              int idleTimeoutSeconds, int headerTimeoutSeconds, int maxConnections, int maxBytesInFlight,
-                             MessageSignatures messageSignatures) {
+                             MessageSignatures messageSignatures, DatabaseSettings database) {
 
     public static final String FILE = "server.yaml";
     public static final int DEFAULT_MAX_BODY_BYTES = 10 * 1024 * 1024;
@@ -67,7 +71,8 @@ public record ServerSettings(SecurityServerId serverId, Path anchor, InetSocketA
     private static final Set<String> KEYS = Set.of("serverId", "anchor", "clientProxy", "clientProxyTls", "serverProxy", "serverAddress",
             "admin", "maxBodyBytes", "globalConfRefreshSeconds", "ocspRefreshSeconds", "messageLogDurability",
             "checkpointIntervalSeconds", "idleTimeoutSeconds", "headerTimeoutSeconds", "maxConnections",
-            "maxBytesInFlight", "messageSignatures");
+            "maxBytesInFlight", "messageSignatures", DatabaseSettings.URL_KEY, DatabaseSettings.USER_KEY,
+            DatabaseSettings.PASSWORD_FILE_KEY);
 
     /** Settings with the connection and memory limits at their defaults. */
     public ServerSettings(SecurityServerId serverId, Path anchor, InetSocketAddress clientProxy,
@@ -90,12 +95,33 @@ public record ServerSettings(SecurityServerId serverId, Path anchor, InetSocketA
                 idleTimeoutSeconds, headerTimeoutSeconds, maxConnections, maxBytesInFlight, DEFAULT_MESSAGE_SIGNATURES);
     }
 
+    /** Settings that keep the server's databases in H2 files in its directory. */
+    public ServerSettings(SecurityServerId serverId, Path anchor, InetSocketAddress clientProxy,
+                          InetSocketAddress clientProxyTls, InetSocketAddress serverProxy, String serverAddress,
+                          InetSocketAddress admin, int maxBodyBytes, int globalConfRefreshSeconds, int ocspRefreshSeconds,
+                          Durability messageLogDurability, int checkpointIntervalSeconds, int idleTimeoutSeconds,
+                          int headerTimeoutSeconds, int maxConnections, int maxBytesInFlight,
+                          MessageSignatures messageSignatures) {
+        this(serverId, anchor, clientProxy, clientProxyTls, serverProxy, serverAddress, admin, maxBodyBytes,
+                globalConfRefreshSeconds, ocspRefreshSeconds, messageLogDurability, checkpointIntervalSeconds,
+                idleTimeoutSeconds, headerTimeoutSeconds, maxConnections, maxBytesInFlight, messageSignatures,
+                DatabaseSettings.embedded());
+    }
+
     /** These settings with {@code messageSignatures} replaced. */
     public ServerSettings withMessageSignatures(MessageSignatures signatures) {
         return new ServerSettings(serverId, anchor, clientProxy, clientProxyTls, serverProxy, serverAddress, admin,
                 maxBodyBytes, globalConfRefreshSeconds, ocspRefreshSeconds, messageLogDurability,
                 checkpointIntervalSeconds, idleTimeoutSeconds, headerTimeoutSeconds, maxConnections, maxBytesInFlight,
-                signatures);
+                signatures, database);
+    }
+
+    /** These settings with {@code database} replaced. */
+    public ServerSettings withDatabase(DatabaseSettings database) {
+        return new ServerSettings(serverId, anchor, clientProxy, clientProxyTls, serverProxy, serverAddress, admin,
+                maxBodyBytes, globalConfRefreshSeconds, ocspRefreshSeconds, messageLogDurability,
+                checkpointIntervalSeconds, idleTimeoutSeconds, headerTimeoutSeconds, maxConnections, maxBytesInFlight,
+                messageSignatures, database);
     }
 
     public ServerSettings {
@@ -117,6 +143,7 @@ public record ServerSettings(SecurityServerId serverId, Path anchor, InetSocketA
             requireRange("maxBytesInFlight", maxBytesInFlight, maxBodyBytes, Integer.MAX_VALUE);
         }
         Objects.requireNonNull(messageSignatures, "messageSignatures");
+        Objects.requireNonNull(database, "database");
     }
 
     /**
@@ -147,7 +174,8 @@ public record ServerSettings(SecurityServerId serverId, Path anchor, InetSocketA
      * port), admin 127.0.0.1:5588, maxBodyBytes 10485760, globalConfRefreshSeconds 60,
      * ocspRefreshSeconds 300, messageLogDurability fsync, checkpointIntervalSeconds 60,
      * idleTimeoutSeconds 30, headerTimeoutSeconds 10, maxConnections 2000, maxBytesInFlight auto (a
-     * number from maxBodyBytes to 2147483647, or auto), messageSignatures batch (or single).
+     * number from maxBodyBytes to 2147483647, or auto), messageSignatures batch (or single), and the
+     * embedded H2 databases unless databaseUrl, databaseUser and databasePasswordFile name PostgreSQL.
      */
     public static ServerSettings load(Path dir) throws ConfigException {
         ConfigFile file = ConfigFile.read(dir.resolve(FILE), KEYS);
@@ -196,8 +224,9 @@ public record ServerSettings(SecurityServerId serverId, Path anchor, InetSocketA
         } catch (IllegalArgumentException e) {
             throw new ConfigException(file.file() + ": key 'messageSignatures' is " + e.getMessage());
         }
+        DatabaseSettings database = DatabaseSettings.read(file);
         return new ServerSettings(serverId, anchor, clientProxy, clientProxyTls, serverProxy, serverAddress, admin, maxBody,
-                refresh, ocsp, durability, checkpoints, idle, header, connections, inFlight, signatures);
+                refresh, ocsp, durability, checkpoints, idle, header, connections, inFlight, signatures, database);
     }
 
     /** Writes {@code server.yaml} into {@code dir}, replacing it; {@link #load} reads back equal settings. */
@@ -222,6 +251,7 @@ public record ServerSettings(SecurityServerId serverId, Path anchor, InetSocketA
         values.put("maxConnections", maxConnections);
         values.put("maxBytesInFlight", maxBytesInFlight == AUTO ? "auto" : maxBytesInFlight);
         values.put("messageSignatures", messageSignatures.text());
+        values.putAll(database.yaml(dir));
         ConfigFile.write(dir.resolve(FILE), values);
     }
 

@@ -4,11 +4,13 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.file.Path;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
 import org.xroadng.protocol.config.ConfigException;
 import org.xroadng.protocol.config.ConfigFile;
+import org.xroadng.protocol.store.DatabaseSettings;
 
 /**
  * The CA's configuration, {@code ca.yaml} in its directory.
@@ -17,11 +19,24 @@ import org.xroadng.protocol.config.ConfigFile;
  * @param baseUrl         where the trust services are reached; OCSP at {@code /ocsp}, TSA at {@code /tsa}
  * @param listen          where {@code xroad trust serve} listens
  * @param certificateDays default validity of issued certificates
+ * @param database        where the CA keeps its records: an H2 file in its directory, or PostgreSQL
  */
-public record CaSettings(String name, URI baseUrl, InetSocketAddress listen, int certificateDays) {
+public record CaSettings(String name, URI baseUrl, InetSocketAddress listen, int certificateDays,
+                         DatabaseSettings database) {
 
     public static final String FILE = "ca.yaml";
-    private static final Set<String> KEYS = Set.of("name", "baseUrl", "listen", "certificateDays");
+    private static final Set<String> KEYS = keys();
+
+    private static Set<String> keys() {
+        Set<String> keys = new HashSet<>(Set.of("name", "baseUrl", "listen", "certificateDays"));
+        keys.addAll(DatabaseSettings.KEYS);
+        return Set.copyOf(keys);
+    }
+
+    /** Settings that keep the records in the embedded H2 file. */
+    public CaSettings(String name, URI baseUrl, InetSocketAddress listen, int certificateDays) {
+        this(name, baseUrl, listen, certificateDays, DatabaseSettings.embedded());
+    }
 
     public CaSettings {
         if (name == null || name.isBlank() || name.length() > 64 || name.chars().anyMatch(Character::isISOControl)) {
@@ -29,6 +44,9 @@ public record CaSettings(String name, URI baseUrl, InetSocketAddress listen, int
         }
         if (certificateDays < 1 || certificateDays > 3650) {
             throw new IllegalArgumentException("certificate validity must be 1..3650 days, not " + certificateDays);
+        }
+        if (database == null) {
+            throw new IllegalArgumentException("database settings are missing");
         }
     }
 
@@ -55,8 +73,9 @@ public record CaSettings(String name, URI baseUrl, InetSocketAddress listen, int
         URI baseUrl = file.httpUrl("baseUrl");
         InetSocketAddress listen = file.listenAddress("listen", "127.0.0.1:" + defaultPort(baseUrl));
         int days = file.intValue("certificateDays", 365, 1, 3650);
+        DatabaseSettings database = DatabaseSettings.read(file);
         try {
-            return new CaSettings(name, baseUrl, listen, days);
+            return new CaSettings(name, baseUrl, listen, days, database);
         } catch (IllegalArgumentException e) {
             throw new ConfigException(file.file() + ": " + e.getMessage());
         }
@@ -68,6 +87,7 @@ public record CaSettings(String name, URI baseUrl, InetSocketAddress listen, int
         values.put("baseUrl", baseUrl.toString());
         values.put("listen", listen.getHostString() + ":" + listen.getPort());
         values.put("certificateDays", certificateDays);
+        values.putAll(database.yaml(dir));
         ConfigFile.write(dir.resolve(FILE), values);
     }
 

@@ -98,6 +98,8 @@ public final class CertificateAuthority implements AutoCloseable {
         if (Files.exists(dir.resolve(CaSettings.FILE)) || Files.exists(dir.resolve(TOKEN_FILE))) {
             throw new CaException("a CA already exists in " + dir + "; choose an empty directory");
         }
+        // the database first: one that cannot be reached or refuses the role leaves nothing behind
+        CertificateStore store = CertificateStore.open(settings.database(), dir.resolve(DATABASE));
         try {
             Files.createDirectories(dir);
             SoftwareToken token = SoftwareToken.create(dir.resolve(TOKEN_FILE), pin, provider, random, clock);
@@ -120,13 +122,16 @@ public final class CertificateAuthority implements AutoCloseable {
             Files.writeString(dir.resolve(CA_CERT_FILE), Pem.encode(root));
             Files.writeString(dir.resolve(OCSP_CERT_FILE), Pem.encode(ocsp));
             Files.writeString(dir.resolve(TSA_CERT_FILE), Pem.encode(tsa));
-            CertificateStore store = CertificateStore.open(dir.resolve(DATABASE));
             store.insert("ocsp", settings.ocspUrl().toString(), ocsp, clock.instant());
             store.insert("tsa", settings.tsaUrl().toString(), tsa, clock.instant());
             settings.save(dir);
             return new CertificateAuthority(settings, token, root, ocsp, tsa, store, provider, random, clock);
         } catch (IOException | TokenException e) {
+            store.close();
             throw new CaException("cannot create the CA in " + dir + ": " + e.getMessage(), e);
+        } catch (CaException | RuntimeException e) {
+            store.close();
+            throw e;
         }
     }
 
@@ -142,7 +147,7 @@ public final class CertificateAuthority implements AutoCloseable {
             X509Certificate root = Pem.readCertificate(dir.resolve(CA_CERT_FILE));
             X509Certificate ocsp = Pem.readCertificate(dir.resolve(OCSP_CERT_FILE));
             X509Certificate tsa = Pem.readCertificate(dir.resolve(TSA_CERT_FILE));
-            CertificateStore store = CertificateStore.open(dir.resolve(DATABASE));
+            CertificateStore store = CertificateStore.open(settings.database(), dir.resolve(DATABASE));
             return new CertificateAuthority(settings, token, root, ocsp, tsa, store, provider, random, clock);
         } catch (ConfigException | TokenException e) {
             throw new CaException(e.getMessage(), e);

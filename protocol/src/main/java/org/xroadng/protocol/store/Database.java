@@ -1,62 +1,231 @@
 package org.xroadng.protocol.store;
 
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import com.zaxxer.hikari.pool.HikariPool;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.Set;
 import org.flywaydb.core.Flyway;
-import org.h2.jdbcx.JdbcConnectionPool;
+import org.flywaydb.core.api.FlywayException;
+import org.flywaydb.core.api.MigrationInfo;
+import org.flywaydb.core.api.MigrationState;
+import org.flywaydb.core.api.configuration.FluentConfiguration;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A component's database: H2 in a file by default (any JDBC URL works), schema migrated by Flyway
- * from {@code classpath:db/<name>} at start. {@link #inTransaction} runs work in one transaction
- * that is committed only when the work returns normally, so a refused change leaves nothing behind.
+ * A component's database, with a kept connection pool (HikariCP) and its schema migrated by
+ * Flyway at start: an H2 file by default, or a schema of a PostgreSQL database (see
+ * {@link DatabaseSettings}). The migrations are {@code classpath:db/<name>} for H2 and
+ * {@code classpath:db/postgresql/<name>} for PostgreSQL, numbered alike, so a schema version means
+ * the same tables on either engine. {@link #inTransaction} runs work in one transaction that is
+ * committed only when the work returns normally, so a refused change leaves nothing behind.
+ *
+ * <p>A database written by a newer release (a schema version this one does not know) is refused
+ * before anything is written to it.
  *
  * <p>When the storage fails under H2 (a full disk, a failed write or {@code fsync}), H2 closes the
  * database, and every connection pooled before stays bound to the closed one. So after a failed
  * transaction this class asks the database whether it is still open and, if not, replaces the
  * pool: the next transaction opens the file again and sees what H2 recovered from it, which is
- * what callers that keep state in memory must reload (see {@link #reopenings()}).
+ * what callers that keep state in memory must reload (see {@link #reopenings()}). PostgreSQL
+ * survives such failures on its side; the pool drops broken connections by itself.
  */
 public final class Database implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(Database.class);
+    private static final int MAX_CONNECTIONS = 16;
 
-    private final String url;
-    private final String name;
+    /** The two engines, told apart by the JDBC URL. */
+    public enum Engine {
+        H2, POSTGRESQL;
+
+        static Engine of(String jdbcUrl) {
+            return jdbcUrl.startsWith("jdbc:postgresql:") ? POSTGRESQL : H2;
+        }
+    }
+
+    /**
+     * Where to connect: the URL, the role and its password, the component database's name (its
+     * migrations, and its schema on PostgreSQL), and where these came from (for messages).
+     */
+    public record Target(String url, String user, String password, String name, String source) {
+
+        static Target h2(String url, String name) {
+            // H2 made each file with the component's name as its administrator, without a password
+            return new Target(url, name, "", name, url);
+        }
+
+        Engine engine() {
+            return Engine.of(url);
+        }
+
+        @Override
+        public String toString() {
+            return "Target[" + url + " as " + user + ", " + name + "]";
+        }
+    }
+
+    private final Target target;
+    private final Engine engine;
     private final Object reopening = new Object();
-    private volatile JdbcConnectionPool pool;
+    private volatile HikariDataSource pool;
     private volatile long reopenings;
     private volatile boolean closed;
 
-    private Database(String url, JdbcConnectionPool pool, String name) {
-        this.url = url;
+    private Database(Target target, HikariDataSource pool) {
+        this.target = target;
+        this.engine = target.engine();
         this.pool = pool;
-        this.name = name;
     }
 
     /**
      * Opens (creating if needed) the H2 database in {@code file}, in auto-server mode so that an
      * operator's command can use it while the component runs.
      *
-     * @param name the component: its migrations are in {@code db/<name>}
+     * @param name the component database: its migrations are in {@code db/<name>}
      */
     public static Database open(Path file, String name) {
         return open("jdbc:h2:file:" + file.toAbsolutePath() + ";AUTO_SERVER=TRUE", name);
     }
 
+    /** Opens the H2 database at {@code jdbcUrl}. */
     public static Database open(String jdbcUrl, String name) {
-        JdbcConnectionPool pool = newPool(jdbcUrl, name);
-        Flyway.configure().dataSource(pool).locations("classpath:db/" + name).load().migrate();
-        return new Database(jdbcUrl, pool, name);
+        return open(Target.h2(jdbcUrl, name));
     }
 
-    private static JdbcConnectionPool newPool(String jdbcUrl, String name) {
-        JdbcConnectionPool pool = JdbcConnectionPool.create(jdbcUrl, name, "");
-        pool.setMaxConnections(16);
-        return pool;
+    /**
+     * Opens the database at {@code target}, refusing with a message that names the setting at
+     * fault when it cannot be reached, refuses the role or its password, or holds a newer schema.
+     */
+    public static Database open(Target target) {
+        HikariDataSource pool;
+        try {
+            pool = newPool(target, true);
+        } catch (HikariPool.PoolInitializationException e) {
+            throw refusal(target, e.getCause() instanceof SQLException sql ? sql : null, e);
+        }
+        try {
+            migrate(target, pool);
+        } catch (RuntimeException e) {
+            pool.close();
+            throw e;
+        }
+        return new Database(target, pool);
+    }
+
+    private static HikariDataSource newPool(Target target, boolean connectNow) {
+        HikariConfig config = new HikariConfig();
+        config.setPoolName(target.name());
+        config.setJdbcUrl(target.url());
+        config.setUsername(target.user());
+        config.setPassword(target.password());
+        config.setMaximumPoolSize(MAX_CONNECTIONS);
+        config.setMinimumIdle(2);
+        config.setAutoCommit(false);
+        // at start, a database that cannot be reached is refused at once; after a storage failure
+        // (connectNow false) the new pool connects on first use, not while the disk is still full
+        config.setInitializationFailTimeout(connectNow ? 1 : -1);
+        if (target.engine() == Engine.POSTGRESQL) {
+            config.setSchema(target.name());
+            config.addDataSourceProperty("ApplicationName", "xroad-" + target.name());
+        }
+        return new HikariDataSource(config);
+    }
+
+    private static void migrate(Target target, HikariDataSource pool) {
+        FluentConfiguration configuration = Flyway.configure().dataSource(pool);
+        if (target.engine() == Engine.POSTGRESQL) {
+            configuration.locations("classpath:db/postgresql/" + target.name()).schemas(target.name())
+                    .defaultSchema(target.name()).createSchemas(true);
+        } else {
+            configuration.locations("classpath:db/" + target.name());
+        }
+        Flyway flyway = configuration.load();
+        try {
+            MigrationInfo[] all = flyway.info().all();
+            MigrationInfo newest = null;
+            String known = "none";
+            for (MigrationInfo m : all) {
+                if (m.getState() == MigrationState.FUTURE_SUCCESS || m.getState() == MigrationState.FUTURE_FAILED) {
+                    newest = m;
+                } else if (m.getVersion() != null) {
+                    known = m.getVersion().toString();
+                }
+            }
+            if (newest != null) {
+                throw new StoreException(where(target, DatabaseSettings.URL_KEY) + "the " + target.name()
+                        + " database has schema version " + newest.getVersion() + ", newer than this release knows ("
+                        + known + "); run the release that wrote it, or restore the backup taken before the"
+                        + " upgrade. Nothing was changed", null);
+            }
+            flyway.migrate();
+        } catch (FlywayException e) {
+            SQLException sql = sqlCause(e);
+            if (sql != null) {
+                throw refusal(target, sql, e);
+            }
+            throw new StoreException(where(target, DatabaseSettings.URL_KEY) + "the " + target.name()
+                    + " database's schema cannot be brought up to date: " + e.getMessage(), e);
+        }
+    }
+
+    private static SQLException sqlCause(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof SQLException sql) {
+                return sql;
+            }
+        }
+        return null;
+    }
+
+    /** A one-line refusal naming the setting that is likely at fault, from PostgreSQL's SQL state. */
+    private static StoreException refusal(Target target, SQLException cause, Exception failure) {
+        String state = cause == null || cause.getSQLState() == null ? "" : cause.getSQLState();
+        String reason = cause == null ? String.valueOf(failure.getMessage()) : firstLine(cause.getMessage());
+        String message;
+        if (target.engine() == Engine.H2) {
+            message = "the " + target.name() + " database " + target.url() + " cannot be opened: " + reason;
+        } else if (state.equals("28P01")) {
+            message = where(target, DatabaseSettings.PASSWORD_FILE_KEY) + "PostgreSQL refused the password of role '"
+                    + target.user() + "' at " + target.url() + " (" + reason + ")";
+        } else if (state.startsWith("28")) {
+            message = where(target, DatabaseSettings.USER_KEY) + "PostgreSQL refused role '" + target.user()
+                    + "' at " + target.url() + " (" + reason + ")";
+        } else if (state.equals("3D000")) {
+            message = where(target, DatabaseSettings.URL_KEY) + "the database named in " + target.url()
+                    + " does not exist (" + reason + "); create it, or correct the URL";
+        } else if (state.equals("42501")) {
+            message = where(target, DatabaseSettings.USER_KEY) + "role '" + target.user()
+                    + "' may not create or change schema '" + target.name() + "' (" + reason
+                    + "); grant it CREATE on the database, or create the schema for it";
+        } else if (state.startsWith("08") || cause == null) {
+            message = where(target, DatabaseSettings.URL_KEY) + "cannot reach PostgreSQL at " + target.url() + " ("
+                    + reason + ")";
+        } else {
+            message = where(target, DatabaseSettings.URL_KEY) + "PostgreSQL at " + target.url() + " refused the "
+                    + target.name() + " database: " + reason + (state.isEmpty() ? "" : " (SQL state " + state + ")");
+        }
+        return new StoreException(message, failure);
+    }
+
+    private static String where(Target target, String key) {
+        return target.engine() == Engine.H2 ? "" : target.source() + ": key '" + key + "': ";
+    }
+
+    private static String firstLine(String text) {
+        if (text == null) {
+            return "no detail";
+        }
+        int end = text.indexOf('\n');
+        return (end < 0 ? text : text.substring(0, end)).trim();
+    }
+
+    public Engine engine() {
+        return engine;
     }
 
     /**
@@ -74,7 +243,7 @@ public final class Database implements AutoCloseable {
     }
 
     public <T, E extends Exception> T inTransaction(Work<T, E> work) throws E {
-        JdbcConnectionPool current = pool;
+        HikariDataSource current = pool;
         try (Connection connection = current.getConnection()) {
             connection.setAutoCommit(false);
             try {
@@ -87,34 +256,34 @@ public final class Database implements AutoCloseable {
             }
         } catch (SQLException e) {
             reopenIfClosed(current, e);
-            throw new StoreException(name + " database failed: " + e.getMessage(), e);
+            throw new StoreException(target.name() + " database failed: " + e.getMessage(), e);
         }
     }
 
     /**
-     * After a failure: replaces {@code failed} with a new pool when the failure says the database
-     * closed under it (H2 closes it when a write or sync fails: "IO Exception", "database is
-     * closed"). Decided from the exception alone: asking the pool would open the database file
+     * After a failure: replaces {@code failed} with a new pool when the failure says the H2
+     * database closed under it (H2 closes it when a write or sync fails: "IO Exception", "database
+     * is closed"). Decided from the exception alone: asking the pool would open the database file
      * again, and on a full disk that waits on H2's file lock for seconds while writers queue up. A
      * wrong guess costs a new pool on the same open database.
      */
-    private void reopenIfClosed(JdbcConnectionPool failed, SQLException failure) {
-        if (!closedUnder(failure)) {
+    private void reopenIfClosed(HikariDataSource failed, SQLException failure) {
+        if (engine != Engine.H2 || !closedUnder(failure)) {
             return;
         }
         synchronized (reopening) {
             if (closed || pool != failed) {
                 return;
             }
-            LOG.warn("the {} database closed after a storage failure; it is opened again on next use", name);
-            pool = newPool(url, name);
+            LOG.warn("the {} database closed after a storage failure; it is opened again on next use", target.name());
+            pool = newPool(target, false);
             reopenings++;
-            failed.dispose();
+            failed.close();
         }
     }
 
     /** H2's error codes for a database that a storage failure closed (org.h2.api.ErrorCode). */
-    private static final java.util.Set<Integer> CLOSED_CODES = java.util.Set.of(
+    private static final Set<Integer> CLOSED_CODES = Set.of(
             90098, // DATABASE_IS_CLOSED
             90121, // DATABASE_CALLED_AT_SHUTDOWN
             90028, // IO_EXCEPTION_1
@@ -133,25 +302,31 @@ public final class Database implements AutoCloseable {
 
     /**
      * Writes everything committed so far to the database file (H2's {@code CHECKPOINT}), without
-     * forcing it to the device: it then survives a crash of the process, not of the machine.
+     * forcing it to the device: it then survives a crash of the process, not of the machine. On
+     * PostgreSQL a commit is already in its write-ahead log, so there is nothing to do.
      */
     public void flush() {
-        inTransaction(c -> {
-            try (Statement s = c.createStatement()) {
-                s.execute("CHECKPOINT");
-            }
-            return null;
-        });
+        if (engine == Engine.H2) {
+            execute("CHECKPOINT");
+        }
     }
 
     /**
      * Forces everything committed so far to the storage device (H2's {@code CHECKPOINT SYNC}, an
-     * fsync), so it survives a power loss, not only a crash of the process. One device flush.
+     * fsync), so it survives a power loss, not only a crash of the process. One device flush. On
+     * PostgreSQL a commit returns only once its write-ahead log is forced (with the default
+     * {@code synchronous_commit}), so there is nothing to do.
      */
     public void sync() {
+        if (engine == Engine.H2) {
+            execute("CHECKPOINT SYNC");
+        }
+    }
+
+    private void execute(String sql) {
         inTransaction(c -> {
             try (Statement s = c.createStatement()) {
-                s.execute("CHECKPOINT SYNC");
+                s.execute(sql);
             }
             return null;
         });
@@ -162,6 +337,6 @@ public final class Database implements AutoCloseable {
         synchronized (reopening) {
             closed = true;
         }
-        pool.dispose();
+        pool.close();
     }
 }

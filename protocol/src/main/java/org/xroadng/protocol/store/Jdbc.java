@@ -4,10 +4,10 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -54,9 +54,9 @@ public final class Jdbc {
         }
     }
 
-    /** Inserts and returns the generated key. */
+    /** Inserts and returns the generated key of column {@code id}. */
     public static long insert(Connection c, String sql, Object... args) throws SQLException {
-        try (PreparedStatement s = c.prepareStatement(sql, Statement.RETURN_GENERATED_KEYS)) {
+        try (PreparedStatement s = c.prepareStatement(sql, new String[] {"id"})) {
             bind(s, args);
             s.executeUpdate();
             try (ResultSet keys = s.getGeneratedKeys()) {
@@ -64,6 +64,15 @@ public final class Jdbc {
                 return keys.getLong(1);
             }
         }
+    }
+
+    /**
+     * An instant as a column value: UTC, to the microsecond. PostgreSQL keeps no finer time and
+     * would round, so both engines store the instant truncated alike, and a time read back is
+     * never later than the one written.
+     */
+    public static OffsetDateTime timestamp(Instant instant) {
+        return instant.truncatedTo(ChronoUnit.MICROS).atOffset(ZoneOffset.UTC);
     }
 
     public static Instant instant(ResultSet r, String column) throws SQLException {
@@ -75,7 +84,7 @@ public final class Jdbc {
         for (int i = 0; i < args.length; i++) {
             Object arg = args[i];
             if (arg instanceof Instant instant) {
-                s.setObject(i + 1, instant.atOffset(ZoneOffset.UTC));
+                s.setObject(i + 1, timestamp(instant));
             } else {
                 s.setObject(i + 1, arg);
             }

@@ -27,6 +27,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.IntConsumer;
 import java.util.concurrent.locks.ReadWriteLock;
@@ -39,6 +40,7 @@ import org.slf4j.LoggerFactory;
 import org.xroadng.protocol.id.ServiceId;
 import org.xroadng.protocol.id.SubsystemId;
 import org.xroadng.protocol.store.Database;
+import org.xroadng.protocol.store.DatabaseSettings;
 import org.xroadng.protocol.store.Jdbc;
 import org.xroadng.protocol.store.StoreException;
 import org.xroadng.securityserver.log.journal.Journal;
@@ -90,6 +92,8 @@ import org.xroadng.securityserver.log.journal.SegmentReader;
 public final class H2MessageLog implements MessageLog, AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(H2MessageLog.class);
+    /** The log's tables: their migrations, and their schema on PostgreSQL. */
+    public static final String DATABASE_NAME = "messagelog";
     private static final long POLL_MILLIS = 50;
     private static final long RETRY_INTERVAL_NANOS = TimeUnit.SECONDS.toNanos(1);
     static final int INDEX_SYNC_SECONDS = 2;
@@ -186,16 +190,31 @@ public final class H2MessageLog implements MessageLog, AutoCloseable {
     /**
      * Opens (creating and migrating if needed) the log in the H2 file {@code file}, its journal in
      * the directory beside it ({@link #journalDir}) and, unless {@code accessLogFile} is null, the
-     * access log in that H2 file; replays what the journal holds and the tables lack (after a
-     * crash), forces both databases, and starts the writer; the chain continues from the last
-     * record. While another process (its running server) holds the journal, the log is opened for
-     * reading what that server stored: appends fail, saying so. The databases keep H2's default write delay, so its background writer runs and
-     * compacts the store.
+     * access log in that H2 file; see
+     * {@link #open(DatabaseSettings, Path, Path, MessageLogKey, Provider, SecureRandom, Clock, MessageLogSettings, MessageLogListener)}.
      */
     public static H2MessageLog open(Path file, Path accessLogFile, MessageLogKey key, Provider provider,
                                     SecureRandom random, Clock clock, MessageLogSettings settings,
                                     MessageLogListener listener) throws MessageLogException {
-        return open(jdbcUrl(file), accessLogFile == null ? null : jdbcUrl(accessLogFile), journalDir(file),
+        return open(DatabaseSettings.embedded(), file, accessLogFile, key, provider, random, clock, settings, listener);
+    }
+
+    /**
+     * Opens (creating and migrating if needed) the log's tables (the H2 file {@code file}, or the
+     * {@code messagelog} schema of the PostgreSQL database {@code database} names), its journal in
+     * the directory beside {@code file} ({@link #journalDir}) and, unless {@code accessLogFile} is
+     * null, the access log (that H2 file, or the {@code auditlog} schema); replays what the
+     * journal holds and the tables lack (after a crash), forces both databases, and starts the
+     * writer; the chain continues from the last record. While another process (its running
+     * server) holds the journal, the log is opened for reading what that server stored: appends
+     * fail, saying so. H2 databases keep H2's default write delay, so its background writer runs
+     * and compacts the store.
+     */
+    public static H2MessageLog open(DatabaseSettings database, Path file, Path accessLogFile, MessageLogKey key,
+                                    Provider provider, SecureRandom random, Clock clock, MessageLogSettings settings,
+                                    MessageLogListener listener) throws MessageLogException {
+        return open(() -> database.open(file, DATABASE_NAME), accessLogFile == null ? null
+                        : () -> database.open(accessLogFile, H2MerkleLog.DATABASE_NAME), journalDir(file),
                 Journal.Settings.defaults(), FileChannel::open, key, provider, random, clock, settings, listener);
     }
 
@@ -213,10 +232,19 @@ public final class H2MessageLog implements MessageLog, AutoCloseable {
                              Journal.ChannelOpener opener, MessageLogKey key, Provider provider, SecureRandom random,
                              Clock clock, MessageLogSettings settings, MessageLogListener listener)
             throws MessageLogException {
+        return open(() -> Database.open(jdbcUrl, DATABASE_NAME), accessLogUrl == null ? null
+                        : () -> Database.open(accessLogUrl, H2MerkleLog.DATABASE_NAME), journalDir, journalSettings,
+                opener, key, provider, random, clock, settings, listener);
+    }
+
+    private static H2MessageLog open(Supplier<Database> tables, Supplier<Database> accessTables, Path journalDir,
+                                     Journal.Settings journalSettings, Journal.ChannelOpener opener, MessageLogKey key,
+                                     Provider provider, SecureRandom random, Clock clock, MessageLogSettings settings,
+                                     MessageLogListener listener) throws MessageLogException {
         Objects.requireNonNull(listener, "listener");
         Database db;
         try {
-            db = Database.open(jdbcUrl, "messagelog");
+            db = tables.get();
         } catch (RuntimeException e) {
             throw new MessageLogException("cannot open the message log database: " + e.getMessage(), e);
         }
@@ -224,8 +252,8 @@ public final class H2MessageLog implements MessageLog, AutoCloseable {
         Journal journal = null;
         try {
             H2AccessLog accessLog = null;
-            if (accessLogUrl != null) {
-                accessDb = Database.open(accessLogUrl, H2MerkleLog.DATABASE_NAME);
+            if (accessTables != null) {
+                accessDb = accessTables.get();
                 accessLog = H2AccessLog.in(accessDb);
             }
             try {
@@ -871,7 +899,9 @@ public final class H2MessageLog implements MessageLog, AutoCloseable {
             accessLog.merkleLog().sync();
         }
         long referenced = db.inTransaction(c -> {
-            Jdbc.update(c, "MERGE INTO journal_state (id, indexed_through) KEY (id) VALUES (1, ?)", covered);
+            if (Jdbc.update(c, "UPDATE journal_state SET indexed_through = ? WHERE id = 1", covered) == 0) {
+                Jdbc.update(c, "INSERT INTO journal_state (id, indexed_through) VALUES (1, ?)", covered);
+            }
             return Jdbc.queryOne(c, "SELECT journal_segment FROM message_record WHERE journal_segment IS NOT NULL"
                     + " ORDER BY id LIMIT 1", r -> r.getLong(1)).orElse(Long.MAX_VALUE);
         });

@@ -6,7 +6,6 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Optional;
 import org.xroadng.protocol.store.Jdbc;
@@ -64,8 +63,8 @@ final class RecordTable {
                 s.setString(2, r.side());
                 s.setString(3, r.kind());
                 s.setString(4, r.queryId());
-                s.setObject(5, r.exchangedAt().atOffset(ZoneOffset.UTC));
-                s.setObject(6, r.storedAt().atOffset(ZoneOffset.UTC));
+                s.setObject(5, Jdbc.timestamp(r.exchangedAt()));
+                s.setObject(6, Jdbc.timestamp(r.storedAt()));
                 s.setBytes(7, r.prevHash());
                 s.setBytes(8, hashes.get(i));
                 s.setLong(9, location.segment());

@@ -256,15 +256,23 @@ public final class AccessLogRepair {
     }
 
     private static void writeNodes(Connection c, Map<Long, byte[]> nodes) throws SQLException {
-        try (PreparedStatement s = c.prepareStatement(
-                "MERGE INTO merkle_node (node_height, node_index, node_hash) KEY (node_height, node_index) VALUES (?, ?, ?)")) {
+        try (PreparedStatement delete = c.prepareStatement(
+                "DELETE FROM merkle_node WHERE node_height = ? AND node_index = ?");
+             PreparedStatement insert = c.prepareStatement(
+                "INSERT INTO merkle_node (node_height, node_index, node_hash) VALUES (?, ?, ?)")) {
             for (Map.Entry<Long, byte[]> node : nodes.entrySet()) {
-                s.setInt(1, (int) (node.getKey() >>> 56));
-                s.setLong(2, node.getKey() & ((1L << 56) - 1));
-                s.setBytes(3, node.getValue());
-                s.addBatch();
+                int height = (int) (node.getKey() >>> 56);
+                long index = node.getKey() & ((1L << 56) - 1);
+                delete.setInt(1, height);
+                delete.setLong(2, index);
+                delete.addBatch();
+                insert.setInt(1, height);
+                insert.setLong(2, index);
+                insert.setBytes(3, node.getValue());
+                insert.addBatch();
             }
-            s.executeBatch();
+            delete.executeBatch();
+            insert.executeBatch();
         }
         nodes.clear();
     }

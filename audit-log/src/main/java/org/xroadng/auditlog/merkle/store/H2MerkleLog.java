@@ -4,7 +4,6 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -233,13 +232,9 @@ public final class H2MerkleLog implements MerkleLog {
             failuresBefore = failures;
         }
         try {
-            long stored = database.inTransaction(c -> {
-                try (Statement s = c.createStatement()) {
-                    s.execute("CHECKPOINT SYNC");
-                }
-                return Jdbc.queryOne(c, "SELECT MAX(leaf_index) FROM merkle_leaf",
-                        r -> r.getObject(1) == null ? 0L : r.getLong(1) + 1).orElse(0L);
-            });
+            database.sync();
+            long stored = database.inTransaction(c -> Jdbc.queryOne(c, "SELECT MAX(leaf_index) FROM merkle_leaf",
+                    r -> r.getObject(1) == null ? 0L : r.getLong(1) + 1).orElse(0L));
             if (stored < target) {
                 throw new MerkleStoreException("after forcing the Merkle log to the device it holds " + stored
                         + " leaves, not the " + target + " appended: the store lost entries it had committed");
