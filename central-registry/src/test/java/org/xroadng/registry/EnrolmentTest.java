@@ -41,6 +41,7 @@ import org.xroadng.protocol.jws.SigningKey;
 import org.xroadng.protocol.management.AuthCertRegRequest;
 import org.xroadng.protocol.management.ClientRegRequest;
 import org.xroadng.protocol.management.ManagementRequests;
+import org.xroadng.protocol.store.DatabaseSettings;
 import org.xroadng.registry.RegistryFixture.Answer;
 import org.xroadng.registry.TrustedRegistry.Credential;
 
@@ -65,9 +66,14 @@ class EnrolmentTest {
     private RegistryFixture registry;
     private SoftwareToken token;
 
+    /** Where the tables are: H2 files here, a PostgreSQL database in {@link EnrolmentPostgresTest}. */
+    DatabaseSettings storage() {
+        return DatabaseSettings.embedded();
+    }
+
     @BeforeEach
     void start() throws CaException, IOException, RegistryException, SigningException, TokenException {
-        trusted = new TrustedRegistry(dir, clock, OWNER.format(), "Population Registry");
+        trusted = new TrustedRegistry(dir, clock, storage(), OWNER.format(), "Population Registry");
         ca = trusted.ca;
         registry = trusted.registry;
         token = trusted.token;

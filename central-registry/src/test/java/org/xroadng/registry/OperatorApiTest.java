@@ -2,6 +2,7 @@ package org.xroadng.registry;
 
 import java.io.IOException;
 import org.xroadng.protocol.jws.SigningException;
+import org.xroadng.protocol.store.DatabaseSettings;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -23,9 +24,14 @@ class OperatorApiTest {
 
     private RegistryFixture registry;
 
+    /** Where the tables are: H2 files here, a PostgreSQL database in {@link OperatorApiPostgresTest}. */
+    DatabaseSettings storage() {
+        return DatabaseSettings.embedded();
+    }
+
     @BeforeEach
     void start() throws IOException, RegistryException, SigningException {
-        registry = new RegistryFixture(dir, Clock.systemUTC());
+        registry = new RegistryFixture(dir, Clock.systemUTC(), storage());
         assertEquals(201, registry.admin("POST", "/api/v1/member-classes",
                 Map.of("code", "GOV", "description", "Government")).status());
     }

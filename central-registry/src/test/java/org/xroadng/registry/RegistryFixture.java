@@ -15,6 +15,7 @@ import java.time.Clock;
 import org.bouncycastle.jce.provider.BouncyCastleProvider;
 import org.xroadng.certs.token.Pin;
 import org.xroadng.protocol.json.ProtocolJson;
+import org.xroadng.protocol.store.DatabaseSettings;
 
 /** A registry on a free loopback port, with its admin key, and a small JSON client for its API. */
 final class RegistryFixture implements AutoCloseable {
@@ -38,9 +39,14 @@ final class RegistryFixture implements AutoCloseable {
     }
 
     RegistryFixture(Path dir, Clock clock) throws IOException, RegistryException, SigningException {
+        this(dir, clock, DatabaseSettings.embedded());
+    }
+
+    RegistryFixture(Path dir, Clock clock, DatabaseSettings database)
+            throws IOException, RegistryException, SigningException {
         this.dir = dir;
         RegistrySettings settings = new RegistrySettings("DEMO", URI.create("http://127.0.0.1:0"),
-                new InetSocketAddress("127.0.0.1", 0), 3600);
+                new InetSocketAddress("127.0.0.1", 0), 3600, database);
         RegistryHome.Initialized initialized = RegistryHome.init(dir, settings, Pin.of(PIN),
                 new BouncyCastleProvider(), new SecureRandom(), clock);
         this.home = initialized.home();

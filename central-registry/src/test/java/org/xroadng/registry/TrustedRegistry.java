@@ -40,6 +40,7 @@ import org.xroadng.protocol.jws.SigningKey;
 import org.xroadng.protocol.management.AuthCertRegRequest;
 import org.xroadng.protocol.management.ManagementRequests;
 import org.xroadng.protocol.testing.FreePorts;
+import org.xroadng.protocol.store.DatabaseSettings;
 import org.xroadng.registry.RegistryFixture.Answer;
 
 /**
@@ -67,14 +68,20 @@ final class TrustedRegistry implements AutoCloseable {
     /** Starts everything in {@code dir}; {@code members} are identifier and name, in pairs. */
     TrustedRegistry(Path dir, Clock clock, String... members)
             throws CaException, IOException, RegistryException, SigningException, TokenException {
+        this(dir, clock, DatabaseSettings.embedded(), members);
+    }
+
+    /** As above, with the CA's and the registry's tables in {@code database}. */
+    TrustedRegistry(Path dir, Clock clock, DatabaseSettings database, String... members)
+            throws CaException, IOException, RegistryException, SigningException, TokenException {
         this.clock = clock;
         int port;
         port = FreePorts.one();
         InetSocketAddress listen = new InetSocketAddress("127.0.0.1", port);
         ca = CertificateAuthority.init(dir.resolve("ca"), new CaSettings("Demo CA", URI.create("http://127.0.0.1:" + port),
-                listen, 365), Pin.of("ca-pin"), bc, random, clock);
+                listen, 365, database), Pin.of("ca-pin"), bc, random, clock);
         trust = TrustServer.start(ca, listen, clock, random);
-        registry = new RegistryFixture(dir.resolve("registry"), clock);
+        registry = new RegistryFixture(dir.resolve("registry"), clock, database);
         token = SoftwareToken.create(dir.resolve("server.p12"), Pin.of("ss-pin"), bc, random, clock);
 
         created(registry.admin("POST", "/api/v1/member-classes", Map.of("code", "GOV", "description", "Government")));

@@ -56,6 +56,7 @@ import org.xroadng.protocol.id.SecurityServerId;
 import org.xroadng.protocol.json.ProtocolJson;
 import org.xroadng.protocol.jws.SigningException;
 import org.xroadng.protocol.store.Jdbc;
+import org.xroadng.protocol.store.DatabaseSettings;
 import org.xroadng.registry.RegistryFixture.Answer;
 import org.xroadng.registry.TrustedRegistry.Credential;
 import org.xroadng.registry.witness.CheckpointWitness;
@@ -81,10 +82,16 @@ class WitnessTest {
     private WitnessClient witness;
     private Credential owner;
 
+    /** Where the tables are: H2 files here, a PostgreSQL database in {@link WitnessPostgresTest}. */
+    DatabaseSettings storage() {
+        return DatabaseSettings.embedded();
+    }
+
     @BeforeEach
     void start() throws CaException, CertificateEncodingException, IOException, OcspException, RegistryException,
             SigningException, TokenException {
-        trusted = new TrustedRegistry(dir, clock, OWNER.format(), "Population Registry", OTHER.format(), "Tax Board");
+        trusted = new TrustedRegistry(dir, clock, storage(), OWNER.format(), "Population Registry", OTHER.format(),
+                "Tax Board");
         registry = trusted.registry;
         witness = new WitnessClient(registry.base, HttpClient.newHttpClient(), Duration.ofSeconds(10));
         owner = trusted.credential(CertificateProfile.SIGN, OWNER);

@@ -31,23 +31,30 @@ import org.xroadng.certs.profile.CertificateProfile;
 import org.xroadng.certs.token.Pin;
 import org.xroadng.protocol.id.MemberId;
 import org.xroadng.protocol.id.SecurityServerId;
+import org.xroadng.protocol.store.DatabaseSettings;
 
 class CertificateAuthorityTest {
 
     private static final MemberId MEMBER = MemberId.parse("DEMO/GOV/1001");
     private static final SecurityServerId SERVER = SecurityServerId.parse("DEMO/GOV/1001/ss1");
 
-    private final TestPki keys = TestPki.create(Clock.systemUTC());
+    final TestPki keys = TestPki.create(Clock.systemUTC());
 
     @TempDir
     Path dir;
 
     private CertificateAuthority ca;
 
+    /** Where the CA keeps its records: an H2 file here, PostgreSQL in {@link CertificateAuthorityPostgresTest}. */
+    DatabaseSettings storage() {
+        return DatabaseSettings.embedded();
+    }
+
     @BeforeEach
     void createCa() throws CaException {
         ca = CertificateAuthority.init(dir.resolve("ca"), new CaSettings("Test CA", URI.create("http://127.0.0.1:8899"),
-                new InetSocketAddress("127.0.0.1", 8899), 365), Pin.of("ca-pin"), keys.bc, keys.random, keys.clock);
+                new InetSocketAddress("127.0.0.1", 8899), 365, storage()), Pin.of("ca-pin"), keys.bc, keys.random,
+                keys.clock);
     }
 
     @AfterEach

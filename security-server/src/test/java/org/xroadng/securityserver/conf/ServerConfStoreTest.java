@@ -24,6 +24,7 @@ import org.xroadng.protocol.id.ServiceId;
 import org.xroadng.protocol.id.SubsystemId;
 import org.xroadng.securityserver.ServerException;
 import org.xroadng.protocol.store.Database;
+import org.xroadng.protocol.store.DatabaseSettings;
 
 class ServerConfStoreTest {
 
@@ -40,9 +41,14 @@ class ServerConfStoreTest {
     private Database database;
     private ServerConfStore store;
 
+    /** Where the tables are: an H2 file here, a PostgreSQL database in {@link ServerConfStorePostgresTest}. */
+    DatabaseSettings storage() {
+        return DatabaseSettings.embedded();
+    }
+
     @BeforeEach
     void open() throws ServerException {
-        database = Database.open(dir.resolve("server"), "securityserver");
+        database = storage().open(dir.resolve("server"), "securityserver");
         store = new ServerConfStore(database, SERVER, CLOCK);
         store.addClient(PROVIDER, LocalClient.IsAuthentication.HTTP, List.of());
         store.addService(PERSON, URI.create("http://127.0.0.1:9000/person"), 30, true);

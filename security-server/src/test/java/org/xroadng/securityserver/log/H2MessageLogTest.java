@@ -34,6 +34,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.xroadng.protocol.id.ServiceId;
 import org.xroadng.protocol.id.SubsystemId;
+import org.xroadng.protocol.store.DatabaseSettings;
 import org.xroadng.protocol.store.Jdbc;
 import org.xroadng.securityserver.log.journal.Frames;
 import org.xroadng.securityserver.log.journal.JournalException;
@@ -71,13 +72,23 @@ class H2MessageLogTest {
         return dir.resolve("messagelog");
     }
 
+    /** Where the tables are: H2 files here, a PostgreSQL database in {@link MessageLogPostgresTest}. */
+    DatabaseSettings storage() {
+        return DatabaseSettings.embedded();
+    }
+
+    /** A connection to the log's tables, outside the log. */
+    Connection connect() throws SQLException {
+        return DriverManager.getConnection(H2MessageLog.jdbcUrl(file()), "messagelog", "");
+    }
+
     private H2MessageLog open(MessageLogSettings settings, MessageLogListener listener) throws MessageLogException {
         return open(KEY, settings, listener);
     }
 
     private H2MessageLog open(MessageLogKey key, MessageLogSettings settings, MessageLogListener listener)
             throws MessageLogException {
-        return H2MessageLog.open(file(), key, bc, random, CLOCK, settings, listener);
+        return H2MessageLog.open(storage(), file(), null, key, bc, random, CLOCK, settings, listener);
     }
 
     /** Where record {@code id}'s journal entry is, as its index row says. */
@@ -119,10 +130,6 @@ class H2MessageLogTest {
                 }
             }
         }
-    }
-
-    private Connection connect() throws SQLException {
-        return DriverManager.getConnection(H2MessageLog.jdbcUrl(file()), "messagelog", "");
     }
 
     private long rows() {

@@ -15,6 +15,7 @@ import org.xroadng.auditlog.access.SubjectLinks;
 import org.xroadng.auditlog.merkle.MerkleLog;
 import org.xroadng.auditlog.merkle.store.H2MerkleLog;
 import org.xroadng.protocol.store.Database;
+import org.xroadng.protocol.store.DatabaseSettings;
 import org.xroadng.protocol.store.Jdbc;
 
 /**
@@ -53,7 +54,16 @@ public final class H2AccessLog implements AccessLog, AutoCloseable {
 
     /** Opens (creating if needed) the access log in H2 file {@code file} (without {@code .mv.db}); close it. */
     public static H2AccessLog open(Path file) {
-        Database database = Database.open(file, H2MerkleLog.DATABASE_NAME);
+        return open(DatabaseSettings.embedded(), file);
+    }
+
+    /**
+     * Opens (creating if needed) the access log: in H2 file {@code file} (without {@code .mv.db})
+     * when {@code settings} are embedded, else in the {@code auditlog} schema of their PostgreSQL
+     * database; close it.
+     */
+    public static H2AccessLog open(DatabaseSettings settings, Path file) {
+        Database database = settings.open(file, H2MerkleLog.DATABASE_NAME);
         try {
             return new H2AccessLog(database, H2MerkleLog.open(database), true);
         } catch (RuntimeException e) {

@@ -14,14 +14,27 @@ import org.xroadng.auditlog.access.AccessLinksCheck;
 import org.xroadng.auditlog.access.AccessLog;
 import org.xroadng.auditlog.merkle.MerkleHashes;
 import org.xroadng.auditlog.merkle.ProofVerificationException;
+import org.xroadng.auditlog.merkle.store.H2MerkleLog;
 import org.xroadng.protocol.id.ServiceId;
 import org.xroadng.protocol.id.SubsystemId;
+import org.xroadng.protocol.store.Database;
+import org.xroadng.protocol.store.DatabaseSettings;
+import org.xroadng.protocol.store.Jdbc;
 import org.xroadng.protocol.store.StoreException;
 
 class H2AccessLogTest {
 
     @TempDir
     Path dir;
+
+    /** Where the tables are: an H2 file here, a PostgreSQL database in {@link AccessLogPostgresTest}. */
+    DatabaseSettings storage() {
+        return DatabaseSettings.embedded();
+    }
+
+    private H2AccessLog open() {
+        return H2AccessLog.open(storage(), dir.resolve("accesslog"));
+    }
 
     private static AccessEvent event(int n, String... subjects) {
         return new AccessEvent("event-" + n, Instant.parse("2026-03-01T10:00:00Z").plusSeconds(n), "provider",
@@ -31,7 +44,7 @@ class H2AccessLogTest {
 
     @Test
     void eventsOfSubject_onlyThatSubjectsEventsOldestFirstAndProvable() throws ProofVerificationException {
-        try (H2AccessLog log = H2AccessLog.open(dir.resolve("accesslog"))) {
+        try (H2AccessLog log = open()) {
             log.append(event(0, "EE1"));
             log.append(event(1, "EE2"));
             log.appendAll(List.of(event(2, "EE1", "EE2"), event(3, "EE3")));
@@ -50,19 +63,17 @@ class H2AccessLogTest {
 
     @Test
     void storedEventChangedInTheDatabase_servedAsStoredAndItsProofFails() throws java.sql.SQLException {
-        try (H2AccessLog log = H2AccessLog.open(dir.resolve("accesslog"))) {
+        try (H2AccessLog log = open()) {
             log.append(event(0, "EE1"));
             log.append(event(1, "EE1"));
             long size = log.merkleLog().size();
             byte[] root = log.merkleLog().root(size);
             String forged = new String(log.merkleLog().entry(1), java.nio.charset.StandardCharsets.UTF_8)
                     .replace("tax-assessment", "curiosity");
-            try (java.sql.Connection c = java.sql.DriverManager.getConnection("jdbc:h2:file:" + dir.resolve("accesslog").toAbsolutePath()
-                    + ";AUTO_SERVER=TRUE", "auditlog", "");
-                 java.sql.PreparedStatement s = c.prepareStatement(
-                         "UPDATE merkle_leaf SET entry_bytes = ? WHERE leaf_index = 1")) {
-                s.setBytes(1, forged.getBytes(java.nio.charset.StandardCharsets.UTF_8));
-                assertEquals(1, s.executeUpdate());
+            try (Database tables = storage().open(dir.resolve("accesslog"), H2MerkleLog.DATABASE_NAME)) {
+                assertEquals(1, (int) tables.inTransaction(c -> Jdbc.update(c,
+                        "UPDATE merkle_leaf SET entry_bytes = ? WHERE leaf_index = 1",
+                        (Object) forged.getBytes(java.nio.charset.StandardCharsets.UTF_8))));
             }
 
             AccessLog.StoredEvent served = log.eventsOf("EE1", 10).get(1);
@@ -75,10 +86,10 @@ class H2AccessLogTest {
 
     @Test
     void links_eachSubjectPointsAtItsLatestEarlierEvent_alsoAfterReopening() {
-        try (H2AccessLog log = H2AccessLog.open(dir.resolve("accesslog"))) {
+        try (H2AccessLog log = open()) {
             AccessLinksCheck.appendAndCheckLinks(log);
         }
-        try (H2AccessLog log = H2AccessLog.open(dir.resolve("accesslog"))) {
+        try (H2AccessLog log = open()) {
             log.appendAll(List.of(event(5, "EE3", "EE4"), event(6, "EE2")));
 
             assertEquals(java.util.Map.of("EE3", 3L), AccessLinksCheck.linksOf(log, 5));
@@ -88,7 +99,7 @@ class H2AccessLogTest {
 
     @Test
     void limit_keepsTheNewest() {
-        try (H2AccessLog log = H2AccessLog.open(dir.resolve("accesslog"))) {
+        try (H2AccessLog log = open()) {
             for (int i = 0; i < 5; i++) {
                 log.append(event(i, "EE1"));
             }
@@ -98,10 +109,10 @@ class H2AccessLogTest {
 
     @Test
     void reopened_keepsEventsAndIndex() {
-        try (H2AccessLog log = H2AccessLog.open(dir.resolve("accesslog"))) {
+        try (H2AccessLog log = open()) {
             log.append(event(0, "EE1"));
         }
-        try (H2AccessLog log = H2AccessLog.open(dir.resolve("accesslog"))) {
+        try (H2AccessLog log = open()) {
             assertEquals(1, log.merkleLog().size());
             assertEquals(1, log.eventsOf("EE1", 10).size());
             assertEquals(1, log.append(event(1, "EE1")));
@@ -110,7 +121,7 @@ class H2AccessLogTest {
 
     @Test
     void indexRowFails_nothingOfTheAppendKept() {
-        try (H2AccessLog log = H2AccessLog.open(dir.resolve("accesslog"))) {
+        try (H2AccessLog log = open()) {
             log.append(event(0, "EE1"));
             String tooLong = "E".repeat(300);
 

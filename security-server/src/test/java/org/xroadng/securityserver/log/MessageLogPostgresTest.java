@@ -1,0 +1,30 @@
+package org.xroadng.securityserver.log;
+
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import org.xroadng.protocol.store.DatabaseSettings;
+import org.xroadng.protocol.store.TestPostgres;
+
+/**
+ * Every {@link H2MessageLogTest} with the log's tables in a real PostgreSQL database, one per test;
+ * the journal stays in the test's directory.
+ */
+class MessageLogPostgresTest extends H2MessageLogTest {
+
+    private DatabaseSettings database;
+
+    @Override
+    DatabaseSettings storage() {
+        if (database == null) {
+            database = TestPostgres.shared().newDatabase(dir);
+        }
+        return database;
+    }
+
+    @Override
+    Connection connect() throws SQLException {
+        return DriverManager.getConnection(storage().url().orElseThrow() + "?currentSchema=" + H2MessageLog.DATABASE_NAME,
+                TestPostgres.ROLE, TestPostgres.PASSWORD);
+    }
+}
