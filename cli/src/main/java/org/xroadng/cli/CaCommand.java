@@ -26,6 +26,7 @@ import org.xroadng.protocol.id.MemberId;
 import org.xroadng.protocol.id.SecurityServerId;
 import org.xroadng.protocol.id.XRoadId;
 import org.xroadng.protocol.json.ProtocolJson;
+import org.xroadng.protocol.store.DatabaseSettings;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -76,6 +77,9 @@ final class CaCommand {
         @Option(names = "--days", defaultValue = "365", description = "Default validity of issued certificates (default: ${DEFAULT-VALUE})")
         int days;
 
+        @Mixin
+        DatabaseOptions database = new DatabaseOptions();
+
         Init(Services services) {
             this.services = services;
         }
@@ -86,7 +90,8 @@ final class CaCommand {
             InetSocketAddress address = listen == null
                     ? new InetSocketAddress("127.0.0.1", baseUrl.getPort() > 0 ? baseUrl.getPort() : 80)
                     : parse("--listen", () -> ConfigValues.hostPort(listen));
-            CaSettings settings = parse("the CA settings", () -> new CaSettings(name, baseUrl, address, days));
+            DatabaseSettings tables = database.settings();
+            CaSettings settings = parse("the CA settings", () -> new CaSettings(name, baseUrl, address, days, tables));
             try (CertificateAuthority created = CertificateAuthority.init(ca.dir, settings,
                     ca.pin.pin(services, "new CA token"), services.provider(), services.random(), services.clock())) {
                 services.out().printf("CA '%s' created in %s%n", name, ca.dir);

@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import org.xroadng.protocol.config.ConfigFile.ConfigValues;
 import org.xroadng.protocol.globalconf.AnchorFile;
 import org.xroadng.protocol.jws.SigningException;
+import org.xroadng.protocol.store.DatabaseSettings;
 import org.xroadng.registry.RegistryException;
 import org.xroadng.registry.RegistryHome;
 import org.xroadng.registry.RegistryServer;
@@ -67,6 +68,9 @@ final class RegistryCommand {
                 description = "Publish a fresh global configuration this often (default: ${DEFAULT-VALUE})")
         int refreshSeconds;
 
+        @Mixin
+        DatabaseOptions database = new DatabaseOptions();
+
         Init(Services services) {
             this.services = services;
         }
@@ -78,8 +82,9 @@ final class RegistryCommand {
             InetSocketAddress address = listen == null
                     ? new InetSocketAddress("127.0.0.1", baseUrl.getPort() > 0 ? baseUrl.getPort() : 80)
                     : CaCommand.parse("--listen", () -> ConfigValues.hostPort(listen));
+            DatabaseSettings tables = database.settings();
             RegistrySettings settings = CaCommand.parse("--refresh-seconds",
-                    () -> new RegistrySettings(instance, baseUrl, address, refreshSeconds));
+                    () -> new RegistrySettings(instance, baseUrl, address, refreshSeconds, tables));
             try {
                 RegistryHome.Initialized created = RegistryHome.init(registry.dir, settings,
                         registry.pin.pin(services, "new registry token"), services.provider(), services.random(),

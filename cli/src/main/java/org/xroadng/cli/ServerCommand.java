@@ -86,6 +86,9 @@ final class ServerCommand {
                 description = "Where the admin API listens (default: ${DEFAULT-VALUE})")
         String admin;
 
+        @Mixin
+        DatabaseOptions database = new DatabaseOptions();
+
         Init(Services services) {
             this.services = services;
         }
@@ -104,7 +107,7 @@ final class ServerCommand {
             ServerSettings settings = new ServerSettings(id, anchorPath, client, clientTls, server, published, adminAddress,
                     ServerSettings.DEFAULT_MAX_BODY_BYTES, ServerSettings.DEFAULT_GLOBAL_CONF_REFRESH_SECONDS,
                     ServerSettings.DEFAULT_OCSP_REFRESH_SECONDS, org.xroadng.securityserver.log.Durability.FSYNC,
-                    ServerSettings.DEFAULT_CHECKPOINT_INTERVAL_SECONDS);
+                    ServerSettings.DEFAULT_CHECKPOINT_INTERVAL_SECONDS).withDatabase(database.settings());
             try {
                 ServerHome.Initialized created = ServerHome.init(dir, settings, pin.pin(services, "new server token"),
                         services.provider(), services.random(), services.clock());

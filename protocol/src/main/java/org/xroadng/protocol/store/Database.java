@@ -213,7 +213,7 @@ public final class Database implements AutoCloseable {
     }
 
     private static String where(Target target, String key) {
-        return target.engine() == Engine.H2 ? "" : target.source() + ": key '" + key + "': ";
+        return target.engine() == Engine.H2 ? "" : DatabaseSettings.where(target.source(), key);
     }
 
     private static String firstLine(String text) {

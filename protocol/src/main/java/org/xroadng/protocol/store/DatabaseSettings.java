@@ -32,6 +32,9 @@ public final class DatabaseSettings {
     /** The keys a component's YAML file accepts for its database. */
     public static final Set<String> KEYS = Set.of(URL_KEY, USER_KEY, PASSWORD_FILE_KEY);
 
+    /** The source of settings given as {@code init} options: refusals then name the option, not the key. */
+    public static final String COMMAND_LINE = "the command line";
+
     private static final String URL_PREFIX = "jdbc:postgresql://";
     private static final DatabaseSettings EMBEDDED = new DatabaseSettings(null, null, null, null);
 
@@ -59,14 +62,14 @@ public final class DatabaseSettings {
     public static DatabaseSettings postgresql(String url, String user, Path passwordFile, String source) {
         String problem = urlProblem(url);
         if (problem != null) {
-            throw new IllegalArgumentException(source + ": " + URL_KEY + " '" + url + "' " + problem);
+            throw new IllegalArgumentException(where(source, URL_KEY) + "'" + url + "'; " + problem);
         }
         if (user == null || user.isBlank()) {
-            throw new IllegalArgumentException(source + ": " + USER_KEY + " is missing; expected the PostgreSQL role");
+            throw new IllegalArgumentException(where(source, USER_KEY) + "missing; expected the PostgreSQL role");
         }
         if (passwordFile == null) {
-            throw new IllegalArgumentException(source + ": " + PASSWORD_FILE_KEY
-                    + " is missing; expected a file holding the PostgreSQL password");
+            throw new IllegalArgumentException(where(source, PASSWORD_FILE_KEY)
+                    + "missing; expected a file holding the PostgreSQL password");
         }
         return new DatabaseSettings(url, user, passwordFile.toAbsolutePath(), source);
     }
@@ -104,6 +107,14 @@ public final class DatabaseSettings {
                     + ", which does not exist or cannot be read; expected a file holding the PostgreSQL password");
         }
         return new DatabaseSettings(url.get(), user.get(), passwordFile, file.file().toString());
+    }
+
+    /** How a refusal names setting {@code key} from {@code source}: the file and key, or the option. */
+    static String where(String source, String key) {
+        if (COMMAND_LINE.equals(source)) {
+            return "--" + key.replaceAll("([A-Z])", "-$1").toLowerCase(java.util.Locale.ROOT) + ": ";
+        }
+        return source + ": key '" + key + "': ";
     }
 
     private static String urlProblem(String url) {
