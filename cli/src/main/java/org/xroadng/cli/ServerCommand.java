@@ -183,11 +183,13 @@ final class ServerCommand {
 
         @Override
         public Integer call() {
-            DatabaseSettings database;
-            try {
-                database = ServerSettings.load(dir).database();
-            } catch (ConfigException e) {
-                throw new UserError(e.getMessage(), e);
+            DatabaseSettings database = DatabaseSettings.embedded();
+            if (Files.exists(dir.resolve(ServerSettings.FILE))) {
+                try {
+                    database = ServerSettings.load(dir).database();
+                } catch (ConfigException e) {
+                    throw new UserError(e.getMessage(), e);
+                }
             }
             Path file = dir.resolve(SecurityServer.ACCESS_LOG_FILE + ".mv.db");
             if (database.isEmbedded() && !Files.isRegularFile(file)) {

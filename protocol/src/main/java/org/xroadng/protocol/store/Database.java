@@ -8,16 +8,18 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.Set;
+import javax.sql.DataSource;
 import org.flywaydb.core.Flyway;
 import org.flywaydb.core.api.FlywayException;
 import org.flywaydb.core.api.MigrationInfo;
 import org.flywaydb.core.api.MigrationState;
 import org.flywaydb.core.api.configuration.FluentConfiguration;
+import org.h2.jdbcx.JdbcConnectionPool;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A component's database, with a kept connection pool (HikariCP) and its schema migrated by
+ * A component's database, with a kept connection pool and its schema migrated by
  * Flyway at start: an H2 file by default, or a schema of a PostgreSQL database (see
  * {@link DatabaseSettings}). The migrations are {@code classpath:db/<name>} for H2 and
  * {@code classpath:db/postgresql/<name>} for PostgreSQL, numbered alike, so a schema version means
@@ -38,6 +40,7 @@ public final class Database implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(Database.class);
     private static final int MAX_CONNECTIONS = 16;
+    private static final long CONNECTION_TIMEOUT_MILLIS = 5_000;
 
     /** The two engines, told apart by the JDBC URL. */
     public enum Engine {
@@ -69,14 +72,18 @@ public final class Database implements AutoCloseable {
         }
     }
 
+    /** A pool of connections and how to close it. */
+    private record Pool(DataSource source, Runnable close) {
+    }
+
     private final Target target;
     private final Engine engine;
     private final Object reopening = new Object();
-    private volatile HikariDataSource pool;
+    private volatile Pool pool;
     private volatile long reopenings;
     private volatile boolean closed;
 
-    private Database(Target target, HikariDataSource pool) {
+    private Database(Target target, Pool pool) {
         this.target = target;
         this.engine = target.engine();
         this.pool = pool;
@@ -102,22 +109,33 @@ public final class Database implements AutoCloseable {
      * fault when it cannot be reached, refuses the role or its password, or holds a newer schema.
      */
     public static Database open(Target target) {
-        HikariDataSource pool;
+        Pool pool;
         try {
-            pool = newPool(target, true);
+            pool = newPool(target);
         } catch (HikariPool.PoolInitializationException e) {
             throw refusal(target, e.getCause() instanceof SQLException sql ? sql : null, e);
         }
         try {
-            migrate(target, pool);
+            migrate(target, pool.source());
         } catch (RuntimeException e) {
-            pool.close();
+            pool.close().run();
             throw e;
         }
         return new Database(target, pool);
     }
 
-    private static HikariDataSource newPool(Target target, boolean connectNow) {
+    /**
+     * H2's own pool for an embedded H2 file: its connections are in-process, and how it fails on a
+     * full disk (at once, so writers refuse instead of queueing) is what the storage fault tests
+     * pin down. HikariCP for PostgreSQL, where connections cross the network and must be
+     * validated, replaced and bounded in time.
+     */
+    private static Pool newPool(Target target) {
+        if (target.engine() == Engine.H2) {
+            JdbcConnectionPool h2 = JdbcConnectionPool.create(target.url(), target.user(), target.password());
+            h2.setMaxConnections(MAX_CONNECTIONS);
+            return new Pool(h2, h2::dispose);
+        }
         HikariConfig config = new HikariConfig();
         config.setPoolName(target.name());
         config.setJdbcUrl(target.url());
@@ -126,17 +144,17 @@ public final class Database implements AutoCloseable {
         config.setMaximumPoolSize(MAX_CONNECTIONS);
         config.setMinimumIdle(2);
         config.setAutoCommit(false);
-        // at start, a database that cannot be reached is refused at once; after a storage failure
-        // (connectNow false) the new pool connects on first use, not while the disk is still full
-        config.setInitializationFailTimeout(connectNow ? 1 : -1);
-        if (target.engine() == Engine.POSTGRESQL) {
-            config.setSchema(target.name());
-            config.addDataSourceProperty("ApplicationName", "xroad-" + target.name());
-        }
-        return new HikariDataSource(config);
+        // a database that cannot be reached is refused at start, at once; later, a transaction
+        // waits at most a few seconds for a connection before it fails
+        config.setInitializationFailTimeout(1);
+        config.setConnectionTimeout(CONNECTION_TIMEOUT_MILLIS);
+        config.setSchema(target.name());
+        config.addDataSourceProperty("ApplicationName", "xroad-" + target.name());
+        HikariDataSource hikari = new HikariDataSource(config);
+        return new Pool(hikari, hikari::close);
     }
 
-    private static void migrate(Target target, HikariDataSource pool) {
+    private static void migrate(Target target, DataSource pool) {
         FluentConfiguration configuration = Flyway.configure().dataSource(pool);
         if (target.engine() == Engine.POSTGRESQL) {
             configuration.locations("classpath:db/postgresql/" + target.name()).schemas(target.name())
@@ -243,8 +261,8 @@ public final class Database implements AutoCloseable {
     }
 
     public <T, E extends Exception> T inTransaction(Work<T, E> work) throws E {
-        HikariDataSource current = pool;
-        try (Connection connection = current.getConnection()) {
+        Pool current = pool;
+        try (Connection connection = current.source().getConnection()) {
             connection.setAutoCommit(false);
             try {
                 T result = work.run(connection);
@@ -267,7 +285,7 @@ public final class Database implements AutoCloseable {
      * again, and on a full disk that waits on H2's file lock for seconds while writers queue up. A
      * wrong guess costs a new pool on the same open database.
      */
-    private void reopenIfClosed(HikariDataSource failed, SQLException failure) {
+    private void reopenIfClosed(Pool failed, SQLException failure) {
         if (engine != Engine.H2 || !closedUnder(failure)) {
             return;
         }
@@ -276,9 +294,9 @@ public final class Database implements AutoCloseable {
                 return;
             }
             LOG.warn("the {} database closed after a storage failure; it is opened again on next use", target.name());
-            pool = newPool(target, false);
+            pool = newPool(target);
             reopenings++;
-            failed.close();
+            failed.close().run();
         }
     }
 
@@ -337,6 +355,6 @@ public final class Database implements AutoCloseable {
         synchronized (reopening) {
             closed = true;
         }
-        pool.close();
+        pool.close().run();
     }
 }
