@@ -8,7 +8,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
 import java.util.random.RandomGenerator;
@@ -22,9 +21,12 @@ import org.xroadng.protocol.id.SecurityServerId;
  * <ul>
  *   <li><b>Healthy servers first, spread.</b> Each place goes to the better of two servers drawn
  *   at random (the "power of two choices"), chosen with a probability inversely proportional to
- *   its cost: (requests it has outstanding + 1) × (moving average of the time a request waited
- *   for its connection + 1 ms). A server that is quicker to connect to, or less busy, is
- *   preferred, never exclusively.</li>
+ *   its cost: (requests it has outstanding + 1) × (1 + its connect time in milliseconds, at most
+ *   {@link #MAX_CONNECT_PENALTY}). Connect time is a moving average of how long requests waited
+ *   for their connection (near 0 on a pooled one, a TCP and TLS handshake on a new one), halved
+ *   every {@link #CONNECT_HALF_LIFE} without news, so a server once slow to connect is not shunned
+ *   for long. A server quicker to connect to, or less busy, is preferred, never exclusively: at
+ *   most {@code 1 + MAX_CONNECT_PENALTY} times as likely as an idle one.</li>
  *   <li><b>A failed server is marked down</b> when a request could not be sent to it
  *   ({@link Attempt#notSent()}), and left out for an exponential back-off: 1 s after the first
  *   failure, doubling, at most {@link #MAX_BACKOFF}. When that has passed one request at a time
@@ -43,10 +45,11 @@ public final class ProviderServers {
 
     static final Duration FIRST_BACKOFF = Duration.ofSeconds(1);
     static final Duration MAX_BACKOFF = Duration.ofSeconds(60);
-    /** Added to every connect-time average, so servers whose connections are all pooled weigh alike. */
-    private static final long COST_FLOOR_NANOS = 1_000_000;
+    /** The most that connect time adds to a server's cost factor of 1. */
+    static final double MAX_CONNECT_PENALTY = 3;
+    static final Duration CONNECT_HALF_LIFE = Duration.ofSeconds(2);
     /** The weight of a new sample in the moving average of connect time. */
-    private static final double ALPHA = 0.2;
+    private static final double ALPHA = 0.5;
 
     private final Clock clock;
     private final Supplier<RandomGenerator> random;
@@ -70,9 +73,27 @@ public final class ProviderServers {
         static final Health HEALTHY = new Health(0, 0);
     }
 
+    /** A moving average of connect time, as of {@code atMillis}. */
+    private record ConnectTime(double nanos, long atMillis) {
+        static final ConnectTime UNKNOWN = new ConnectTime(-1, 0);
+
+        double decayedTo(long nowMillis) {
+            if (nanos <= 0) {
+                return 0;
+            }
+            double halfLives = Math.max(0, nowMillis - atMillis) / (double) CONNECT_HALF_LIFE.toMillis();
+            return nanos * Math.pow(0.5, halfLives);
+        }
+
+        ConnectTime with(long sampleNanos, long nowMillis) {
+            double old = decayedTo(nowMillis);
+            return new ConnectTime(nanos < 0 ? sampleNanos : old + ALPHA * (sampleNanos - old), nowMillis);
+        }
+    }
+
     private static final class Server {
         final AtomicInteger outstanding = new AtomicInteger();
-        final AtomicLong connectNanos = new AtomicLong();
+        final AtomicReference<ConnectTime> connect = new AtomicReference<>(ConnectTime.UNKNOWN);
         final AtomicReference<Health> health = new AtomicReference<>(Health.HEALTHY);
     }
 
@@ -90,8 +111,8 @@ public final class ProviderServers {
         /** The server answered (any status): it is healthy, and waiting for its connection took this long. */
         public void answered(long connectNanos) {
             if (end()) {
-                server.connectNanos.getAndUpdate(old -> old == 0 ? Math.max(1, connectNanos)
-                        : Math.max(1, Math.round(old + ALPHA * (connectNanos - old))));
+                long now = clock.millis();
+                server.connect.updateAndGet(c -> c.with(Math.max(0, connectNanos), now));
                 server.health.set(Health.HEALTHY);
             }
         }
@@ -166,6 +187,7 @@ public final class ProviderServers {
     /** Appends {@code healthy} to {@code order}, each place the weighted choice of two drawn at random. */
     private void spread(List<SecurityServer> healthy, List<SecurityServer> order) {
         RandomGenerator rnd = random.get();
+        long now = clock.millis();
         List<SecurityServer> rest = new ArrayList<>(healthy);
         while (rest.size() > 1) {
             int i = rnd.nextInt(rest.size());
@@ -173,17 +195,18 @@ public final class ProviderServers {
             if (j >= i) {
                 j++;
             }
-            double costI = cost(rest.get(i));
-            double costJ = cost(rest.get(j));
+            double costI = cost(rest.get(i), now);
+            double costJ = cost(rest.get(j), now);
             // i with probability costJ / (costI + costJ): the cheaper, the likelier
             order.add(rest.remove(rnd.nextDouble() * (costI + costJ) < costJ ? i : j));
         }
         order.addAll(rest);
     }
 
-    private double cost(SecurityServer candidate) {
+    private double cost(SecurityServer candidate, long now) {
         Server server = server(candidate);
-        return (server.outstanding.get() + 1.0) * (server.connectNanos.get() + COST_FLOOR_NANOS);
+        double connectMillis = server.connect.get().decayedTo(now) / 1e6;
+        return (server.outstanding.get() + 1.0) * (1 + Math.min(connectMillis, MAX_CONNECT_PENALTY));
     }
 
     private Server server(SecurityServer server) {

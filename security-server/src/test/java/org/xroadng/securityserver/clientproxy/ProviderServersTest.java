@@ -67,10 +67,24 @@ class ProviderServersTest {
 
     @Test
     void fasterToConnect_preferredButNotExclusively() {
-        Map<SecurityServer, Integer> counts = firstChoices(2000, List.of(A, B), Map.of(A, 1_000_000L, B, 20_000_000L));
+        Map<SecurityServer, Integer> counts = firstChoices(2000, List.of(A, B), Map.of(A, 50_000L, B, 20_000_000L));
 
-        assertTrue(counts.get(A) > 3 * counts.get(B), "the fast one is preferred: " + counts);
-        assertTrue(counts.getOrDefault(B, 0) > 0, "the slow one still gets some: " + counts);
+        assertTrue(counts.get(A) > 2.5 * counts.get(B), "the fast one is preferred: " + counts);
+        assertTrue(counts.getOrDefault(B, 0) > 2000 / 6, "the slow one still gets some: " + counts);
+    }
+
+    @Test
+    void slowConnectLongAgo_forgotten() {
+        servers.begin(B).answered(500_000_000); // one slow handshake
+        servers.begin(A).answered(50_000);
+        clock.advance(ProviderServers.CONNECT_HALF_LIFE.multipliedBy(20));
+
+        Map<SecurityServer, Integer> counts = new HashMap<>();
+        for (int i = 0; i < 1000; i++) {
+            counts.merge(servers.order(List.of(A, B)).get(0), 1, Integer::sum);
+        }
+
+        assertTrue(counts.getOrDefault(B, 0) > 400, "B weighs as A again: " + counts);
     }
 
     @Test
