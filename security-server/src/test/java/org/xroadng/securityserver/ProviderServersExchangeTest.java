@@ -118,9 +118,12 @@ class ProviderServersExchangeTest {
 
         assertTrue(servedBySecondBeforeStop > 0, "ss2 served while it was up");
         // The stopped server drains what it received; at most the requests racing with its
-        // closing (one per connection the consumer had open to it) can be lost, never the others.
+        // closing (one per connection the consumer had open to it) can be lost, never the others:
+        // each failure is one that may have reached ss2 (sent, then the connection closed) or that
+        // ss2 answered itself while stopping.
         assertTrue(failures.size() <= 2 * threads, "lost only requests that may have reached ss2: " + failures);
-        failures.forEach(f -> assertTrue(f.startsWith("Server.ClientProxy.NetworkError"), f));
+        failures.forEach(f -> assertTrue(f.startsWith("Server.ClientProxy.NetworkError")
+                || f.startsWith("Server.ServerProxy."), f));
         assertTrue(served(network.providerIs) >= 160 - servedBySecondBeforeStop - 2 * threads - threads,
                 "ss1 took the rest: " + served(network.providerIs));
         int secondAfter = served(second.is());
