@@ -195,6 +195,12 @@ final class BenchCommand {
                         + " (default: ${DEFAULT-VALUE})")
         org.xroadng.securityserver.message.MessageSignatures signatures;
 
+        @Option(names = "--provider-servers", paramLabel = "N", defaultValue = "1",
+                description = "Security servers hosting the provider's subsystem, 1.."
+                        + org.xroadng.cli.demo.DemoPorts.MAX_PROVIDER_SERVERS + "; the consumer's server spreads the"
+                        + " load over them (default: ${DEFAULT-VALUE})")
+        int providerServers;
+
         Exchange(Services services) {
             this.services = services;
         }
@@ -207,14 +213,17 @@ final class BenchCommand {
         @Override
         public void run() {
             if (connections < 1 || connections > 1000 || seconds < 1 || seconds > 3600 || warmup < 0 || warmup > 600
-                    || rate < 0) {
-                throw new UserError("--connections must be 1..1000, --seconds 1..3600, --warmup 0..600, --rate >= 0");
+                    || rate < 0 || providerServers < 1
+                    || providerServers > org.xroadng.cli.demo.DemoPorts.MAX_PROVIDER_SERVERS) {
+                throw new UserError("--connections must be 1..1000, --seconds 1..3600, --warmup 0..600, --rate >= 0,"
+                        + " --provider-servers 1.." + org.xroadng.cli.demo.DemoPorts.MAX_PROVIDER_SERVERS);
             }
             PrintWriter out = services.out();
             int cores = Runtime.getRuntime().availableProcessors();
-            out.printf("%d connections, %s, %s signatures, %d s warm-up or more, %d s measured per run, %d cores,"
-                            + " max heap %d MB%n",
+            out.printf("%d connections, %s, %s signatures, %d provider server%s, %d s warm-up or more, %d s measured per"
+                            + " run, %d cores, max heap %d MB%n",
                     connections, rate > 0 ? String.format("%.0f requests/s", rate) : "closed loop", signatures.text(),
+                    providerServers, providerServers == 1 ? "" : "s",
                     warmup, seconds,
                     cores, Runtime.getRuntime().maxMemory() / (1024 * 1024));
             out.flush();
@@ -235,10 +244,11 @@ final class BenchCommand {
             List<Measured> runs = new ArrayList<>();
             try {
                 for (boolean log : messageLog ? new boolean[] {true, false} : new boolean[] {false}) {
-                    try (ExchangeBench bench = ExchangeBench.start(log, durability, signatures, services.provider(),
-                            services.random(), services.clock())) {
+                    try (ExchangeBench bench = ExchangeBench.start(log, durability, signatures, providerServers,
+                            services.provider(), services.random(), services.clock())) {
                         String logs = log ? "on (" + durability.name().toLowerCase(Locale.ROOT) + ")" : "off";
-                        runs.add(measure("consumer SS -> provider SS -> IS, logs " + logs, "logs " + logs, true,
+                        String providerSide = providerServers == 1 ? "provider SS" : providerServers + " provider SS";
+                        runs.add(measure("consumer SS -> " + providerSide + " -> IS, logs " + logs, "logs " + logs, true,
                                 new HttpLoad(bench.clientProxy(), ExchangeBench.PATH, ExchangeBench.HEADERS),
                                 new WarmUp(Duration.ofSeconds(warmup), Duration.ofSeconds(warmup + WARMUP_EXTRA_SECONDS)),
                                 cpu));

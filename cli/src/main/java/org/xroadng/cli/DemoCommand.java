@@ -44,6 +44,13 @@ final class DemoCommand implements Callable<Integer> {
             description = "First of the " + DemoPorts.SPAN + " consecutive loopback ports used (default: ${DEFAULT-VALUE})")
     int basePort;
 
+    @Option(names = "--provider-servers", paramLabel = "N", defaultValue = "1",
+            description = "Security servers for the population registry's DEMO/GOV/1001/population, 1.."
+                    + DemoPorts.MAX_PROVIDER_SERVERS + " (default: ${DEFAULT-VALUE}): ss2, ss3... each register"
+                    + " the subsystem too, and the tax board's server spreads requests over them; each further"
+                    + " server takes three more ports after P+10")
+    int providerServers;
+
     @Option(names = "--data-dir", paramLabel = "DIR", defaultValue = "demo-data",
             description = "Where the network keeps its state and network.json (default: ${DEFAULT-VALUE} in the"
                     + " current directory)")
@@ -55,7 +62,11 @@ final class DemoCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        DemoPorts ports = CaCommand.parse("--base-port", () -> new DemoPorts(basePort));
+        if (providerServers < 1 || providerServers > DemoPorts.MAX_PROVIDER_SERVERS) {
+            throw new UserError("--provider-servers " + providerServers + " is not allowed; choose 1.."
+                    + DemoPorts.MAX_PROVIDER_SERVERS);
+        }
+        DemoPorts ports = CaCommand.parse("--base-port", () -> new DemoPorts(basePort, providerServers));
         services.out().printf("xroad demo: network of instance DEMO on 127.0.0.1, ports %d..%d, data in %s%n",
                 ports.base(), ports.last(), dataDir.toAbsolutePath().normalize());
         services.out().flush();

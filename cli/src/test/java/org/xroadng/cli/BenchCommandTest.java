@@ -71,6 +71,25 @@ class BenchCommandTest {
     }
 
     @Test
+    void exchangeTwoProviderServers_shortRunWithoutErrors() {
+        CliRunner.Run run = cli.run("bench", "exchange", "-c", "4", "-d", "1", "--warmup", "0", "--no-message-log",
+                "--provider-servers", "2");
+
+        assertEquals(0, run.exitCode(), run.out() + run.err());
+        assertTrue(run.out().contains("2 provider servers"), run.out());
+        assertTrue(run.out().lines().anyMatch(l -> l.matches("consumer SS -> 2 provider SS -> IS, logs off\\s+[0-9,]+"
+                + "\\s+[0-9.]+%\\s+0\\s+.*")), "no errors over two provider servers:\n" + run.out());
+    }
+
+    @Test
+    void exchangeProviderServersOutOfRange_refused() {
+        CliRunner.Run run = cli.run("bench", "exchange", "--provider-servers", "5");
+
+        assertEquals(1, run.exitCode(), run.err());
+        assertTrue(run.err().contains("--provider-servers 1..4"), run.err());
+    }
+
+    @Test
     void accessLogOutOfRange_refusedInOneLine() {
         CliRunner.Run run = cli.run("bench", "accesslog", "--events", "0");
 

@@ -28,10 +28,13 @@ final class RunningDemo {
     }
 
     /** Starts the demo and waits until it prints its {@code ready} line (at most 60 s). */
-    static RunningDemo start(CliRunner cli, int base, Path data) throws InterruptedException {
+    static RunningDemo start(CliRunner cli, int base, Path data, String... options) throws InterruptedException {
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
-        Thread thread = cli.start(out, err, "demo", "--base-port", String.valueOf(base), "--data-dir", data.toString());
+        List<String> args = new java.util.ArrayList<>(List.of("demo", "--base-port", String.valueOf(base), "--data-dir",
+                data.toString()));
+        args.addAll(List.of(options));
+        Thread thread = cli.start(out, err, args.toArray(String[]::new));
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
         while (!out.toString().lines().anyMatch(line -> line.startsWith(READY))) {
             if (!thread.isAlive()) {

@@ -20,6 +20,7 @@ import org.xroadng.certs.ocsp.OcspClient;
 import org.xroadng.protocol.globalconf.ConfigurationClient;
 import org.xroadng.securityserver.clientproxy.ClientProxy;
 import org.xroadng.securityserver.clientproxy.ClientProxyService;
+import org.xroadng.securityserver.clientproxy.ProviderServers;
 import org.xroadng.securityserver.conf.LocalConfiguration;
 import org.xroadng.securityserver.globalconf.GlobalConfHolder;
 import org.xroadng.securityserver.log.MessageLog;
@@ -202,8 +203,8 @@ public final class DataPlane implements AutoCloseable {
             PeerClient peers = new PeerClient(identity.authKeyManager(), trustManager, plane.loops, workers,
                     settings.maxBodyBytes() + 64 * 1024, Duration.ofSeconds(10));
             plane.peers = peers;
-            ClientProxyService consumerSide = new ClientProxyService(localConf, globalConf, signer, verifier, peers, messageLog,
-                    counted, clock);
+            ClientProxyService consumerSide = new ClientProxyService(localConf, globalConf, signer, verifier, peers,
+                    new ProviderServers(clock, java.util.concurrent.ThreadLocalRandom::current), messageLog, counted, clock);
             plane.providerIs = new ProviderIsClient(plane.loops, workers, settings.maxBodyBytes());
             AccessLogService accessLogService = null;
             if (accessLogging != null) {

@@ -31,4 +31,11 @@ public interface ExchangeListener {
     /** A signature was made or verified. */
     default void signature(Side side, boolean made) {
     }
+
+    /**
+     * The consumer side could not send a request to one of the provider's security servers (no
+     * connection, a failed TLS handshake) and tries it on the next that hosts the subsystem.
+     */
+    default void providerServerFailover() {
+    }
 }

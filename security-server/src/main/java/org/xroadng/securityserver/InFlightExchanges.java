@@ -53,4 +53,9 @@ final class InFlightExchanges implements ExchangeListener {
     public void signature(Side side, boolean made) {
         next.signature(side, made);
     }
+
+    @Override
+    public void providerServerFailover() {
+        next.providerServerFailover();
+    }
 }

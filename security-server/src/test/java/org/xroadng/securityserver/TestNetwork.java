@@ -237,6 +237,90 @@ final class TestNetwork implements AutoCloseable {
                 List.of(AuthCertificateTrustManager.hash(server.authCertificate())), clients);
     }
 
+    /**
+     * A further security server of the population registry ({@code DEMO/GOV/1001/<code>}) with a
+     * WireMock IS of its own (so a test can tell which server served a request), the same service
+     * and access rights as the first; listed in the global configuration from now on.
+     */
+    record ExtraProvider(TestServer server, WireMockServer is, DataPlane plane) implements AutoCloseable {
+        @Override
+        public void close() {
+            plane.close();
+            is.stop();
+        }
+    }
+
+    ExtraProvider startExtraProvider(String serverCode) throws CaException, CertificateException, IOException,
+            KeyStoreException, NoSuchAlgorithmException, SigningException, UnrecoverableKeyException {
+        TestServer server = new TestServer(POPULATION_MEMBER.server(serverCode), ca, bc, random, address(), address());
+        server.addMember(POPULATION_MEMBER, ca, bc, random);
+        WireMockServer is = new WireMockServer(WireMockConfiguration.options().bindAddress("127.0.0.1").dynamicPort());
+        is.start();
+        LocalConfiguration first = providerConf.get();
+        AtomicReference<LocalConfiguration> conf = new AtomicReference<>(new LocalConfiguration(server.serverId(),
+                first.clients(), Map.of(PERSON, new LocalService(PERSON, URI.create(is.baseUrl() + "/person-api"),
+                        Duration.ofSeconds(10), false, true)), first.accessRights(), first.localGroups()));
+        register(serverEntry(server, List.of(POPULATION)));
+        DataPlane plane = start(server, conf, providerClock, MessageLog.NONE,
+                new MemoryAccessLog(new InMemoryMerkleLog()));
+        return new ExtraProvider(server, is, plane);
+    }
+
+    /** Adds {@code entry} to every configuration published from now on, publishes and has both servers fetch it. */
+    void register(GlobalConfiguration.SecurityServer entry) throws CertificateEncodingException, SigningException {
+        UnaryOperator<GlobalConfiguration> before = confTweak;
+        confTweak = c -> {
+            GlobalConfiguration tweaked = before.apply(c);
+            List<GlobalConfiguration.SecurityServer> servers = new ArrayList<>(tweaked.securityServers());
+            servers.add(entry);
+            return new GlobalConfiguration(tweaked.instance(), tweaked.version(), tweaked.generatedAt(),
+                    tweaked.expiresAt(), tweaked.memberClasses(), tweaked.members(), servers, tweaked.globalGroups(),
+                    tweaked.approvedCas(), tweaked.approvedTsas(), tweaked.settings());
+        };
+        publish();
+        consumerPlane.refreshNow();
+        providerPlane.refreshNow();
+    }
+
+    /**
+     * A TLS 1.3 server that holds a registered authentication certificate, so the consumer's
+     * server trusts it, but drops each connection once it has read a request's head, unanswered,
+     * as a provider's server that fails after the request reached it. Counts the requests it read.
+     */
+    TestServer startDropper(String serverCode, java.util.concurrent.atomic.AtomicInteger requests) throws CaException,
+            CertificateException, IOException, KeyStoreException, NoSuchAlgorithmException, SigningException,
+            UnrecoverableKeyException, java.security.KeyManagementException {
+        TestServer server = new TestServer(POPULATION_MEMBER.server(serverCode), ca, bc, random, address(), address());
+        javax.net.ssl.SSLContext tls = javax.net.ssl.SSLContext.getInstance("TLSv1.3");
+        tls.init(new javax.net.ssl.KeyManager[] {server.authKeyManager()}, null, random);
+        javax.net.ssl.SSLServerSocket socket = (javax.net.ssl.SSLServerSocket) tls.getServerSocketFactory()
+                .createServerSocket(server.serverProxy().getPort(), 50, server.serverProxy().getAddress());
+        Thread thread = new Thread(() -> {
+            while (!socket.isClosed()) {
+                try (java.net.Socket connection = socket.accept()) {
+                    java.io.BufferedReader in = new java.io.BufferedReader(new java.io.InputStreamReader(
+                            connection.getInputStream(), StandardCharsets.ISO_8859_1));
+                    String line = in.readLine();
+                    while (line != null && !line.isEmpty()) {
+                        line = in.readLine();
+                    }
+                    if (line != null) {
+                        requests.incrementAndGet();
+                    }
+                } catch (IOException e) {
+                    // a failed handshake or a closed connection: on to the next
+                }
+            }
+        }, "dropper-" + serverCode);
+        thread.setDaemon(true);
+        thread.start();
+        droppers.add(socket);
+        register(serverEntry(server, List.of(POPULATION)));
+        return server;
+    }
+
+    private final List<java.net.ServerSocket> droppers = new java.util.concurrent.CopyOnWriteArrayList<>();
+
     URI consumerUri(String pathAndQuery) {
         return URI.create("http://127.0.0.1:" + consumerPlane.clientProxyAddress().getPort() + pathAndQuery);
     }
@@ -252,6 +336,13 @@ final class TestNetwork implements AutoCloseable {
         }
         if (providerPlane != null) {
             providerPlane.close();
+        }
+        for (java.net.ServerSocket dropper : droppers) {
+            try {
+                dropper.close();
+            } catch (IOException e) {
+                // closing anyway
+            }
         }
         confServer.close();
         providerIs.stop();

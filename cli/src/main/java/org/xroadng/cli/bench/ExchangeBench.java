@@ -70,19 +70,32 @@ public final class ExchangeBench implements AutoCloseable {
     public static ExchangeBench start(boolean messageLog, Durability durability, MessageSignatures signatures,
                                       Provider provider, SecureRandom random, Clock clock)
             throws IOException, DemoException {
+        return start(messageLog, durability, signatures, 1, provider, random, clock);
+    }
+
+    /**
+     * As above, the provider's subsystem on {@code providerServers} security servers (the
+     * consumer's server spreads the load over them), each with the bench's service and access right.
+     */
+    public static ExchangeBench start(boolean messageLog, Durability durability, MessageSignatures signatures,
+                                      int providerServers, Provider provider, SecureRandom random, Clock clock)
+            throws IOException, DemoException {
         Path dir = Files.createTempDirectory("xroad-bench");
-        DemoNetwork network = DemoNetwork.start(dir, freePorts(random), messageLog, durability, signatures, provider,
+        DemoNetwork network = DemoNetwork.start(dir, freePorts(random, providerServers), messageLog, durability,
+                signatures, provider,
                 random, clock, new Progress(new PrintWriter(Writer.nullWriter())));
         EventLoopGroup loops = new NioEventLoopGroup(1, new DefaultThreadFactory("bench-is", true));
         TrivialIs is;
         try {
             is = TrivialIs.start(new InetSocketAddress("127.0.0.1", 0), loops);
-            JsonApi admin = new JsonApi("provider security server", network.provider().adminUrl(),
-                    network.provider().apiKey(), HttpClient.newHttpClient());
-            admin.post("/services", Map.of("id", SERVICE, "url", "http://127.0.0.1:" + is.address().getPort(),
-                    "timeoutSeconds", 30, "personalData", false));
-            admin.post("/access-rights", Map.of("service", SERVICE, "subject", "DEMO/GOV/1002/tax",
-                    "method", "GET", "path", "/**", "purposes", List.of()));
+            for (var server : network.providers()) {
+                JsonApi admin = new JsonApi("provider security server " + server.id().format(), server.adminUrl(),
+                        server.apiKey(), HttpClient.newHttpClient());
+                admin.post("/services", Map.of("id", SERVICE, "url", "http://127.0.0.1:" + is.address().getPort(),
+                        "timeoutSeconds", 30, "personalData", false));
+                admin.post("/access-rights", Map.of("service", SERVICE, "subject", "DEMO/GOV/1002/tax",
+                        "method", "GET", "path", "/**", "purposes", List.of()));
+            }
         } catch (IOException | DemoException | RuntimeException e) {
             network.close();
             loops.shutdownGracefully(0, 1, TimeUnit.SECONDS);
@@ -103,10 +116,11 @@ public final class ExchangeBench implements AutoCloseable {
      * A base port whose ports are all free now, below Linux's ephemeral range (32768 and up) so the
      * benchmark's own outgoing connections cannot take one of them before the network binds it.
      */
-    private static DemoPorts freePorts(SecureRandom random) throws DemoException {
+    private static DemoPorts freePorts(SecureRandom random, int providerServers) throws DemoException {
+        int span = new DemoPorts(1, providerServers).span();
         for (int attempt = 0; attempt < 50; attempt++) {
-            int base = 20000 + random.nextInt(32768 - 20000 - DemoPorts.SPAN);
-            DemoPorts ports = new DemoPorts(base);
+            int base = 20000 + random.nextInt(32768 - 20000 - span);
+            DemoPorts ports = new DemoPorts(base, providerServers);
             try {
                 ports.requireFree();
                 return ports;
@@ -114,7 +128,7 @@ public final class ExchangeBench implements AutoCloseable {
                 // Taken: try another range.
             }
         }
-        throw new DemoException("no range of " + DemoPorts.SPAN + " free ports found on 127.0.0.1");
+        throw new DemoException("no range of " + span + " free ports found on 127.0.0.1");
     }
 
     /**

@@ -48,6 +48,11 @@ public final class DemoCast {
     /** The provider side: the population registry's server. */
     public static final SecurityServerId PROVIDER_SERVER = POPULATION_REGISTRY.server("ss1");
 
+    /** The population registry's server {@code n}: {@code ss1}, {@code ss2}, ... (external load balancing). */
+    public static SecurityServerId providerServer(int n) {
+        return POPULATION_REGISTRY.server("ss" + n);
+    }
+
     public static final String TAX_PURPOSE = "tax-assessment";
     public static final String CITIZEN = "EE38001010001";
 

@@ -7,10 +7,10 @@ import java.util.List;
 /**
  * The order of the demo's enrolment, every step through a real interface (DESIGN.md section 8):
  * the registry operator's set-up ({@link RegistryEnrolment}); each server's keys and certificates,
- * after which its proxies start; authCertReg for both servers; their clients and clientReg
- * ({@link ServerEnrolment}); the provider's service and access right ({@link ServiceSetup}); then
- * both servers fetch the new global configuration at once, and each client must show as
- * registered.
+ * after which its proxies start; authCertReg for every server; their clients and clientReg
+ * ({@link ServerEnrolment}); the provider's service and access right on each of its servers
+ * ({@link ServiceSetup}); then every server fetches the new global configuration at once, and each
+ * client must show as registered.
  */
 final class DemoEnrolment {
 
@@ -29,25 +29,36 @@ final class DemoEnrolment {
         new RegistryEnrolment(registry, progress).run(network.ca());
 
         DemoServer consumer = network.consumer();
-        DemoServer provider = network.provider();
         ServerEnrolment consumerSide = enrolment(consumer, registry);
-        ServerEnrolment providerSide = enrolment(provider, registry);
         consumerSide.certificates(network.ca(), List.of(DemoCast.TAX_BOARD, DemoCast.BANK, DemoCast.PORTAL_AGENCY));
-        providerSide.certificates(network.ca(), List.of(DemoCast.POPULATION_REGISTRY));
-        consumer.refreshAndRequireProxies();
-        provider.refreshAndRequireProxies();
+        List<ServerEnrolment> providerSides = new java.util.ArrayList<>();
+        for (DemoServer provider : network.providers()) {
+            ServerEnrolment providerSide = enrolment(provider, registry);
+            providerSide.certificates(network.ca(), List.of(DemoCast.POPULATION_REGISTRY));
+            providerSides.add(providerSide);
+        }
+        for (DemoServer server : network.servers()) {
+            server.refreshAndRequireProxies();
+        }
 
         consumerSide.register();
-        providerSide.register();
+        for (ServerEnrolment providerSide : providerSides) {
+            providerSide.register();
+        }
         consumerSide.clients(consumer.clients());
-        providerSide.clients(provider.clients());
+        for (int i = 0; i < providerSides.size(); i++) {
+            providerSides.get(i).clients(network.providers().get(i).clients());
+        }
 
-        ServiceSetup services = new ServiceSetup(admin(provider), progress);
-        services.service(DemoCast.PERSON, network.personServiceUrl());
-        services.accessRight(DemoCast.PERSON, DemoCast.TAX, "GET", "/**", DemoCast.TAX_PURPOSE);
+        for (DemoServer provider : network.providers()) {
+            ServiceSetup services = new ServiceSetup(admin(provider), progress);
+            services.service(DemoCast.PERSON, network.personServiceUrl());
+            services.accessRight(DemoCast.PERSON, DemoCast.TAX, "GET", "/**", DemoCast.TAX_PURPOSE);
+        }
 
-        consumer.refreshAndRequireProxies();
-        provider.refreshAndRequireProxies();
+        for (DemoServer server : network.servers()) {
+            server.refreshAndRequireProxies();
+        }
         for (DemoServer server : network.servers()) {
             requireRegistered(server);
         }

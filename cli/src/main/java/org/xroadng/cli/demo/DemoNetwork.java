@@ -39,7 +39,8 @@ import org.xroadng.securityserver.message.MessageSignatures;
  * components in the reverse order of their start.
  *
  * <p>Layout of the data directory: {@code ca/}, {@code registry/}, {@code anchor.json},
- * {@code servers/DEMO_GOV_1002_ss1/}, {@code servers/DEMO_GOV_1001_ss1/}, {@code idp/} (the identity
+ * {@code servers/DEMO_GOV_1002_ss1/}, {@code servers/DEMO_GOV_1001_ss1/} (and {@code _ss2/}... with
+ * more than one provider server), {@code idp/} (the identity
  * provider's key), {@code demo-state.json}
  * and, once ready, {@code network.json}. Every token uses {@link #DEVELOPMENT_PIN}.
  */
@@ -57,7 +58,7 @@ public final class DemoNetwork implements AutoCloseable {
     private String registryApiKey;
     private SampleProviderIs providerIs;
     private DemoServer consumer;
-    private DemoServer provider;
+    private final List<DemoServer> providers = new java.util.ArrayList<>();
     private DemoPortal portal;
 
     private DemoNetwork(Path dir, DemoPorts ports) {
@@ -145,10 +146,13 @@ public final class DemoNetwork implements AutoCloseable {
                 dir, ports.consumerClientProxy(), ports.consumerServerProxy(), ports.consumerAdmin(), state, messageLog,
                 durability, signatures, provider, random, clock, progress);
         started.push(consumer);
-        this.provider = DemoServer.start(DemoCast.PROVIDER_SERVER, List.of(DemoCast.POPULATION), dir,
-                ports.providerClientProxy(), ports.providerServerProxy(), ports.providerAdmin(), state, messageLog,
-                durability, signatures, provider, random, clock, progress);
-        started.push(this.provider);
+        for (int n = 1; n <= ports.providerServers(); n++) {
+            DemoServer server = DemoServer.start(DemoCast.providerServer(n), List.of(DemoCast.POPULATION), dir,
+                    ports.providerClientProxy(n), ports.providerServerProxy(n), ports.providerAdmin(n), state,
+                    messageLog, durability, signatures, provider, random, clock, progress);
+            started.push(server);
+            providers.add(server);
+        }
     }
 
     private void startRegistry(DemoState state, Provider provider, SecureRandom random, Clock clock, Progress progress)
@@ -243,9 +247,14 @@ public final class DemoNetwork implements AutoCloseable {
         return consumer;
     }
 
-    /** The population registry's server: the provider side. */
+    /** The population registry's (first) server: the provider side. */
     public DemoServer provider() {
-        return provider;
+        return providers.get(0);
+    }
+
+    /** Every server of the population registry, {@code ss1} first ({@link DemoPorts#providerServers()}). */
+    public List<DemoServer> providers() {
+        return List.copyOf(providers);
     }
 
     /** The citizen portal and its development identity provider, once enrolment is done. */
@@ -253,8 +262,12 @@ public final class DemoNetwork implements AutoCloseable {
         return portal;
     }
 
+    /** The tax board's server, then the population registry's. */
     public List<DemoServer> servers() {
-        return List.of(consumer, provider);
+        List<DemoServer> all = new java.util.ArrayList<>();
+        all.add(consumer);
+        all.addAll(providers);
+        return List.copyOf(all);
     }
 
     /** Stops everything started, newest first; safe to call more than once. */

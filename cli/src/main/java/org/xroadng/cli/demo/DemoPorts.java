@@ -5,6 +5,7 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.URI;
+import java.util.List;
 
 /**
  * Where the demo listens: eleven consecutive loopback ports from {@code base}, in a fixed order.
@@ -21,20 +22,60 @@ import java.net.URI;
  *   base+8  sample provider information system (GET /person/{personalCode})
  *   base+9  citizen portal (web page and GET /api/v1/events)
  *   base+10 development identity provider (OpenID Connect, for the demo only)
+ *   base+11 with {@code providerServers} 2: the population registry's second security server
+ *           DEMO/GOV/1001/ss2: client proxy; base+12 its server proxy; base+13 its admin API;
+ *           and so on, three ports for each further server
  * </pre>
  */
-public record DemoPorts(int base) {
+public record DemoPorts(int base, int providerServers) {
 
     public static final int DEFAULT_BASE = 18800;
-    /** How many ports the layout spans. */
+    /** How many ports the layout spans with one provider server. */
     public static final int SPAN = 11;
+    /** The most security servers the demo runs for the population registry. */
+    public static final int MAX_PROVIDER_SERVERS = 4;
     public static final String HOST = "127.0.0.1";
 
     public DemoPorts {
-        if (base < 1 || base + SPAN - 1 > 65535) {
-            throw new IllegalArgumentException("base port " + base + " leaves no room for the demo's " + SPAN
-                    + " ports " + base + ".." + (base + SPAN - 1) + "; choose 1.." + (65535 - SPAN + 1));
+        if (providerServers < 1 || providerServers > MAX_PROVIDER_SERVERS) {
+            throw new IllegalArgumentException("provider servers " + providerServers + " is not allowed; choose 1.."
+                    + MAX_PROVIDER_SERVERS);
         }
+        int span = SPAN + 3 * (providerServers - 1);
+        if (base < 1 || base + span - 1 > 65535) {
+            throw new IllegalArgumentException("base port " + base + " leaves no room for the demo's " + span
+                    + " ports " + base + ".." + (base + span - 1) + "; choose 1.." + (65535 - span + 1));
+        }
+    }
+
+    /** One security server for the population registry. */
+    public DemoPorts(int base) {
+        this(base, 1);
+    }
+
+    /** How many ports the layout spans. */
+    public int span() {
+        return SPAN + 3 * (providerServers - 1);
+    }
+
+    /** The client proxy of the population registry's server {@code n} (1 is {@code ss1}). */
+    public int providerClientProxy(int n) {
+        return n == 1 ? providerClientProxy() : extraProviderPort(n);
+    }
+
+    public int providerServerProxy(int n) {
+        return n == 1 ? providerServerProxy() : extraProviderPort(n) + 1;
+    }
+
+    public int providerAdmin(int n) {
+        return n == 1 ? providerAdmin() : extraProviderPort(n) + 2;
+    }
+
+    private int extraProviderPort(int n) {
+        if (n < 2 || n > providerServers) {
+            throw new IllegalArgumentException("no provider server " + n + " among " + providerServers);
+        }
+        return base + SPAN + 3 * (n - 2);
     }
 
     public int trust() {
@@ -82,7 +123,7 @@ public record DemoPorts(int base) {
     }
 
     public int last() {
-        return base + SPAN - 1;
+        return base + span() - 1;
     }
 
     public static InetSocketAddress address(int port) {
@@ -106,13 +147,15 @@ public record DemoPorts(int base) {
                 "tax board's admin API", "population registry's client proxy", "population registry's server proxy",
                 "population registry's admin API", "sample provider IS", "citizen portal",
                 "development identity provider"};
-        for (int i = 0; i < roles.length; i++) {
+        for (int i = 0; i < span(); i++) {
             int port = base + i;
+            String role = i < roles.length ? roles[i] : "population registry's server ss" + (2 + (i - SPAN) / 3)
+                    + "'s " + List.of("client proxy", "server proxy", "admin API").get((i - SPAN) % 3);
             try (ServerSocket socket = new ServerSocket()) {
                 socket.setReuseAddress(true);
                 socket.bind(new InetSocketAddress(InetAddress.getByName(HOST), port));
             } catch (IOException e) {
-                throw new DemoException("port " + port + " (" + roles[i] + ") is not free on " + HOST + ": "
+                throw new DemoException("port " + port + " (" + role + ") is not free on " + HOST + ": "
                         + e.getMessage() + "; stop what uses it or choose another --base-port");
             }
         }

@@ -44,14 +44,21 @@ import org.xroadng.securityserver.message.RestPath;
 import org.xroadng.securityserver.transport.AuthCertificateTrustManager;
 import org.xroadng.securityserver.transport.HttpExchangeClient;
 import org.xroadng.securityserver.transport.PeerClient;
+import org.xroadng.securityserver.transport.RequestNotSentException;
 
 /**
  * The consumer side of an exchange (DESIGN.md section 6): validates the information system's
  * request (target, protocol headers, that the client is hosted here and authenticated), signs it
- * as the client's member, sends it to a server hosting the service (the one named in
- * {@code X-Road-Security-Server}, else each registered host in turn until one answers), then
- * verifies the provider's signature, its binding to this request and every digest before the
- * answer reaches the information system with {@code X-Road-Request-Hash}.
+ * as the client's member, sends it to a server hosting the service, then verifies the provider's
+ * signature, its binding to this request and every digest before the answer reaches the
+ * information system with {@code X-Road-Request-Hash}.
+ *
+ * <p>Which server: the one named in {@code X-Road-Security-Server}, and no other; else the
+ * servers hosting the provider's subsystem in the order {@link ProviderServers} gives (spread
+ * over the healthy ones). The request goes to the next server only when it was not sent to the
+ * one before ({@link RequestNotSentException}: no connection, a failed TLS handshake, a pooled
+ * connection found closed); a failure once it was sent is answered as it is, since the provider
+ * may have acted on the request.
  */
 public final class ClientProxyService {
 
@@ -63,18 +70,20 @@ public final class ClientProxyService {
     private final MessageSigner signer;
     private final MessageVerifier verifier;
     private final PeerClient peers;
+    private final ProviderServers providerServers;
     private final MessageLog messageLog;
     private final ExchangeListener listener;
     private final Clock clock;
 
     public ClientProxyService(Supplier<LocalConfiguration> localConf, GlobalConfHolder globalConf, MessageSigner signer,
-                              MessageVerifier verifier, PeerClient peers, MessageLog messageLog,
-                              ExchangeListener listener, Clock clock) {
+                              MessageVerifier verifier, PeerClient peers, ProviderServers providerServers,
+                              MessageLog messageLog, ExchangeListener listener, Clock clock) {
         this.localConf = localConf;
         this.globalConf = globalConf;
         this.signer = signer;
         this.verifier = verifier;
         this.peers = peers;
+        this.providerServers = providerServers;
         this.messageLog = messageLog;
         this.listener = listener;
         this.clock = clock;
@@ -116,7 +125,9 @@ public final class ClientProxyService {
 
     private CompletableFuture<FullHttpResponse> exchange(Outgoing outgoing, long start) {
         listener.signature(ExchangeListener.Side.CONSUMER, true);
-        return send(outgoing, 0, null)
+        List<GlobalConfiguration.SecurityServer> order = outgoing.headers().securityServer().isPresent()
+                ? outgoing.hosts() : providerServers.order(outgoing.hosts());
+        return send(outgoing, order, 0)
                 .thenCompose(answered -> answer(outgoing, answered))
                 .thenApply(response -> {
                     listener.exchangeCompleted(ExchangeListener.Side.CONSUMER, response.status().code(),
@@ -172,24 +183,33 @@ public final class ClientProxyService {
     private record Answered(GlobalConfiguration.SecurityServer host, HttpExchangeClient.Answer response) {
     }
 
-    /** Sends to hosts[index], falling over to the next host when this one cannot be reached. */
-    private CompletableFuture<Answered> send(Outgoing out, int index, ExchangeException previous) {
-        if (index >= out.hosts().size()) {
-            return CompletableFuture.failedFuture(previous);
-        }
-        GlobalConfiguration.SecurityServer host = out.hosts().get(index);
+    /**
+     * Sends to order[index]; when the request could not be sent there, to the next server in
+     * {@code order}. Once it was sent, its failure is the answer.
+     */
+    private CompletableFuture<Answered> send(Outgoing out, List<GlobalConfiguration.SecurityServer> order, int index) {
+        GlobalConfiguration.SecurityServer host = order.get(index);
+        ProviderServers.Attempt attempt = providerServers.begin(host);
         return peers.send(host.address(), request(out), PEER_TIMEOUT, out.trusted().peerTrustFingerprint(),
                         out.request().reservation())
                 .handle((response, error) -> {
                     if (error == null) {
+                        attempt.answered(response.connectNanos());
                         return CompletableFuture.completedFuture(new Answered(host, response));
                     }
                     ExchangeException failure = transportFailure(host, error);
-                    if (failure.type() == ErrorType.CLIENT_PROXY_OVERLOADED) {
+                    if (!RequestNotSentException.isNotSent(error)) {
+                        attempt.failedAfterSending();
                         return CompletableFuture.<Answered>failedFuture(failure);
                     }
-                    LOG.debug("security server {} failed: {}", host.id(), failure.getMessage());
-                    return send(out, index + 1, failure);
+                    attempt.notSent();
+                    if (index + 1 >= order.size()) {
+                        return CompletableFuture.<Answered>failedFuture(failure);
+                    }
+                    LOG.debug("request not sent to security server {}, trying the next: {}", host.id(),
+                            failure.getMessage());
+                    listener.providerServerFailover();
+                    return send(out, order, index + 1);
                 }).thenCompose(f -> f);
     }
 

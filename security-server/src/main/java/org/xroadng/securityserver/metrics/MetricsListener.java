@@ -14,7 +14,8 @@ import org.xroadng.securityserver.ExchangeListener;
  * Exchange metrics in Prometheus form, for the admin port's {@code GET /metrics}:
  * {@code xroad_exchanges_total{side,outcome}}, {@code xroad_exchange_seconds{side}} (with
  * percentiles), {@code xroad_exchange_errors_total{side,type}} and
- * {@code xroad_signatures_total{side,operation}}.
+ * {@code xroad_signatures_total{side,operation}} and {@code xroad_provider_server_failovers_total}
+ * (requests the consumer side could not send to one of a provider's servers and sent to the next).
  */
 public final class MetricsListener implements ExchangeListener {
 
@@ -26,6 +27,9 @@ public final class MetricsListener implements ExchangeListener {
     }
     private final Map<Side, Timer> timers = new ConcurrentHashMap<>();
     private final java.util.List<Object> counterSources = new java.util.concurrent.CopyOnWriteArrayList<>();
+    private final Counter failovers = Counter.builder("xroad_provider_server_failovers")
+            .description("requests not sent to a provider's security server (unreachable) and tried on the next")
+            .register(registry);
 
     @Override
     public void exchangeCompleted(Side side, int status, long nanos) {
@@ -43,6 +47,11 @@ public final class MetricsListener implements ExchangeListener {
     @Override
     public void signature(Side side, boolean made) {
         counter("xroad_signatures_total", "side", side, "operation", made ? "sign" : "verify").increment();
+    }
+
+    @Override
+    public void providerServerFailover() {
+        failovers.increment();
     }
 
     /**

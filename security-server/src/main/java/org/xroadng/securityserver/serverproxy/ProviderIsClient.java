@@ -67,6 +67,9 @@ public final class ProviderIsClient implements AutoCloseable {
 
     private static ExchangeException failure(LocalService service, Throwable e) {
         Throwable cause = e instanceof CompletionException && e.getCause() != null ? e.getCause() : e;
+        if (cause instanceof org.xroadng.securityserver.transport.RequestNotSentException && cause.getCause() != null) {
+            cause = cause.getCause(); // what kept it from being sent says more
+        }
         if (cause instanceof BudgetExceededException) {
             return new ExchangeException(ErrorType.SERVER_PROXY_OVERLOADED, "the answer of the provider's information"
                     + " system for " + service.id().format() + " cannot be received now: " + cause.getMessage()

@@ -48,7 +48,8 @@ import org.xroadng.securityserver.http.Reservation;
  * TLS when given an {@link SslContext}: one handshake per connection, not per request. Redirects
  * are never followed. A request that gets no answer within its timeout fails with a
  * {@link TimeoutException} and its connection is closed; a refused or broken connection fails
- * with the cause (a {@link java.net.ConnectException}, an {@link javax.net.ssl.SSLException}).
+ * with the cause (a {@link java.net.ConnectException}, an {@link javax.net.ssl.SSLException}),
+ * wrapped in a {@link RequestNotSentException} when no byte of the request reached the connection.
  * Answers complete on the connection's event loop; callers move work elsewhere.
  */
 public final class HttpExchangeClient implements AutoCloseable {
@@ -57,8 +58,17 @@ public final class HttpExchangeClient implements AutoCloseable {
     public record Request(String method, String target, List<Map.Entry<String, String>> headers, byte[] body) {
     }
 
-    /** An answer: status, headers in order, body, and the server's TLS certificate (null without TLS). */
-    public record Answer(int status, List<Map.Entry<String, String>> headers, byte[] body, X509Certificate peer) {
+    /**
+     * An answer: status, headers in order, body, the server's TLS certificate (null without TLS),
+     * and how long the request waited for its connection before it was written (taking a pooled
+     * connection, or connecting and the TLS handshake for a new one).
+     */
+    public record Answer(int status, List<Map.Entry<String, String>> headers, byte[] body, X509Certificate peer,
+                         long connectNanos) {
+
+        public Answer(int status, List<Map.Entry<String, String>> headers, byte[] body, X509Certificate peer) {
+            this(status, headers, body, peer, 0);
+        }
 
         public java.util.Optional<String> header(String name) {
             for (Map.Entry<String, String> header : headers) {
@@ -127,7 +137,7 @@ public final class HttpExchangeClient implements AutoCloseable {
             answer.completeExceptionally(new IOException("client is closed"));
             return answer;
         }
-        attempt(address, request, System.nanoTime() + timeout.toNanos(), reservation, answer, true);
+        attempt(address, request, System.nanoTime() + timeout.toNanos(), reservation, answer, true, false);
         return answer;
     }
 
@@ -138,19 +148,27 @@ public final class HttpExchangeClient implements AutoCloseable {
      * left of the same deadline, but only when that cannot apply it twice: when it was never
      * written, or when its method is idempotent (RFC 9110 section 9.2.2). A POST the server may
      * have read is not sent again; its caller sees the failure.
+     *
+     * <p>The request is written only once the connection is open and its TLS handshake done, on
+     * the connection's event loop, so whether any byte of it can have reached the peer is known
+     * exactly: a failure before that point (in this try and any earlier one, {@code sentBefore})
+     * is reported as a {@link RequestNotSentException}.
      */
     private void attempt(InetSocketAddress address, Request request, long deadline, Reservation reservation,
-                         CompletableFuture<Answer> answer, boolean mayRetry) {
+                         CompletableFuture<Answer> answer, boolean mayRetry, boolean sentBefore) {
+        long begun = System.nanoTime();
         ChannelPool pool = pools.computeIfAbsent(address, this::pool);
         pool.acquire().addListener(acquired -> {
             if (!acquired.isSuccess()) {
-                answer.completeExceptionally(acquired.cause());
+                answer.completeExceptionally(sentBefore ? acquired.cause() : new RequestNotSentException(acquired.cause()));
                 return;
             }
             Channel channel = (Channel) acquired.getNow();
             boolean reused = Boolean.TRUE.equals(channel.attr(REUSED).get());
             CompletableFuture<Answer> thisTry = new CompletableFuture<>();
             boolean[] written = new boolean[1];
+            java.util.concurrent.atomic.AtomicBoolean sent = new java.util.concurrent.atomic.AtomicBoolean();
+            long[] connectNanos = new long[1];
             long timeoutNanos = Math.max(0, deadline - System.nanoTime());
             channel.attr(PENDING).set(thisTry);
             channel.attr(RESERVATION).set(reservation);
@@ -172,14 +190,16 @@ public final class HttpExchangeClient implements AutoCloseable {
                     channel.attr(REUSED).set(true);
                 }
                 pool.release(channel);
+                boolean everSent = sentBefore || sent.get();
                 if (e == null) {
-                    answer.complete(a);
+                    answer.complete(new Answer(a.status(), a.headers(), a.body(), a.peer(), connectNanos[0]));
                 } else if (mayRetry && reused && !answering && e instanceof IOException && !closed
                         && (!written[0] || IDEMPOTENT.contains(request.method()))
                         && deadline - System.nanoTime() > 0) {
-                    attempt(address, request, deadline, reservation, answer, false);
+                    attempt(address, request, deadline, reservation, answer, false, everSent);
                 } else {
-                    answer.completeExceptionally(e);
+                    answer.completeExceptionally(everSent || e instanceof RequestNotSentException ? e
+                            : new RequestNotSentException(e));
                 }
             });
             answer.whenComplete((a, e) -> {
@@ -187,15 +207,37 @@ public final class HttpExchangeClient implements AutoCloseable {
                     thisTry.completeExceptionally(e); // the caller gave up: this try's connection closes
                 }
             });
-            channel.writeAndFlush(toNetty(address, request)).addListener(write -> {
-                written[0] = write.isSuccess();
-                if (!write.isSuccess()) {
-                    Throwable cause = write.cause();
-                    thisTry.completeExceptionally(cause instanceof IOException ? cause : new IOException(
-                            "the request could not be written: " + cause.getMessage(), cause));
+            handshake(channel).addListener(ready -> { // on the connection's event loop
+                if (thisTry.isDone()) {
+                    return;
                 }
+                if (!ready.isSuccess()) {
+                    thisTry.completeExceptionally(ready.cause());
+                    return;
+                }
+                if (!channel.isActive()) {
+                    thisTry.completeExceptionally(new java.nio.channels.ClosedChannelException());
+                    return;
+                }
+                // From here bytes of the request may reach the peer, even if the write then fails.
+                sent.set(true);
+                connectNanos[0] = System.nanoTime() - begun;
+                channel.writeAndFlush(toNetty(address, request)).addListener(write -> {
+                    written[0] = write.isSuccess();
+                    if (!write.isSuccess()) {
+                        Throwable cause = write.cause();
+                        thisTry.completeExceptionally(cause instanceof IOException ? cause : new IOException(
+                                "the request could not be written: " + cause.getMessage(), cause));
+                    }
+                });
             });
         });
+    }
+
+    /** Completes, on the connection's event loop, when the connection can carry the request: at once without TLS. */
+    private static io.netty.util.concurrent.Future<?> handshake(Channel channel) {
+        SslHandler tls = channel.pipeline().get(SslHandler.class);
+        return tls == null ? channel.newSucceededFuture() : tls.handshakeFuture();
     }
 
     private FullHttpRequest toNetty(InetSocketAddress address, Request request) {

@@ -108,7 +108,8 @@ class ClientProxyHandlerTest {
                 HTTPS_CLIENT, new LocalClient(HTTPS_CLIENT, LocalClient.IsAuthentication.HTTPS, Set.of("00"), true)),
                 Map.of(), List.of(), Map.of());
         ClientProxyService service = new ClientProxyService(() -> local, globalConf, signer,
-                new SingleMessageVerifier(fixture.bc, fixture.clock), peers, MessageLog.NONE, listener, fixture.clock);
+                new SingleMessageVerifier(fixture.bc, fixture.clock), peers,
+                new ProviderServers(fixture.clock, java.util.concurrent.ThreadLocalRandom::current), MessageLog.NONE, listener, fixture.clock);
         return new EmbeddedChannel(new ChannelInitializer<Channel>() {
             @Override
             protected void initChannel(Channel ch) {

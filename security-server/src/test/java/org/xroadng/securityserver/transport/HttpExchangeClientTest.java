@@ -1,6 +1,8 @@
 package org.xroadng.securityserver.transport;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.netty.channel.nio.NioEventLoopGroup;
@@ -102,7 +104,58 @@ class HttpExchangeClientTest {
                             new byte[0]), Duration.ofSeconds(5)).get(10, TimeUnit.SECONDS));
 
             assertTrue(failed.getCause() instanceof IOException, failed.toString());
+            assertFalse(RequestNotSentException.isNotSent(failed.getCause()),
+                    "written before the failure, so not reported as unsent: " + failed.getCause());
             assertEquals(1, connections.get(), "a POST the server may have applied is not sent again");
+        }
+    }
+
+    @Test
+    void connectionRefused_reportedAsNotSent() throws IOException, InterruptedException, TimeoutException {
+        int port;
+        try (ServerSocket closed = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            port = closed.getLocalPort();
+        }
+        ExecutionException failed = assertThrows(ExecutionException.class, () -> client.send(
+                new InetSocketAddress("127.0.0.1", port), new HttpExchangeClient.Request("POST", "/", List.of(),
+                        new byte[] {1}), Duration.ofSeconds(5)).get(10, TimeUnit.SECONDS));
+
+        assertTrue(failed.getCause() instanceof RequestNotSentException, failed.toString());
+        assertTrue(failed.getCause().getCause() instanceof java.net.ConnectException, failed.toString());
+    }
+
+    @Test
+    void tlsHandshakeFails_reportedAsNotSentAndNothingOfTheRequestArrives() throws IOException, InterruptedException {
+        HttpExchangeClient tlsClient = new HttpExchangeClient(loops, io.netty.handler.ssl.SslContextBuilder.forClient()
+                .trustManager(io.netty.handler.ssl.util.InsecureTrustManagerFactory.INSTANCE).build(), Runnable::run,
+                false, 1 << 20, Duration.ofSeconds(5));
+        try (ServerSocket server = new ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress())) {
+            java.io.ByteArrayOutputStream received = new java.io.ByteArrayOutputStream();
+            Thread notTls = new Thread(() -> {
+                try (Socket socket = server.accept()) {
+                    byte[] hello = new byte[5];
+                    int n = socket.getInputStream().read(hello); // the start of a ClientHello
+                    received.write(hello, 0, Math.max(n, 0));
+                    socket.getOutputStream().write("HTTP/1.1 400 Bad Request\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+                    socket.getOutputStream().flush();
+                    socket.setSoTimeout(2000);
+                    socket.getInputStream().transferTo(received);
+                } catch (IOException e) {
+                    // the client closed the connection
+                }
+            });
+            notTls.start();
+
+            ExecutionException failed = assertThrows(ExecutionException.class, () -> tlsClient.send(
+                    new InetSocketAddress("127.0.0.1", server.getLocalPort()), new HttpExchangeClient.Request("POST",
+                            "/transfer", List.of(), "pay 100".getBytes(StandardCharsets.US_ASCII)),
+                    Duration.ofSeconds(5)).get(10, TimeUnit.SECONDS));
+            notTls.join(5000);
+
+            assertTrue(failed.getCause() instanceof RequestNotSentException, failed.toString());
+            assertEquals(0x16, received.toByteArray()[0], "the server saw a TLS handshake record");
+        } finally {
+            tlsClient.close();
         }
     }
 }
