@@ -85,7 +85,9 @@ class DemoTest {
                     java.net.http.HttpRequest.newBuilder(URI.create(server.path("admin").asText() + "/health")).build(),
                     java.net.http.HttpResponse.BodyHandlers.ofString());
             assertEquals(200, health.statusCode(), health.body());
-            assertEquals("{\"status\":\"UP\",\"problems\":[]}", health.body());
+            assertEquals("{\"status\":\"UP\",\"problems\":[],\"checks\":{\"messagePath\":\"UP\",\"database\":\"UP\","
+                    + "\"globalConfiguration\":\"UP\",\"ocsp\":\"UP\",\"messageLog\":\"UP\",\"timestamping\":\"UP\","
+                    + "\"accessLog\":\"UP\"}}", health.body());
             java.net.http.HttpResponse<String> metrics = java.net.http.HttpClient.newHttpClient().send(
                     java.net.http.HttpRequest.newBuilder(URI.create(server.path("admin").asText() + "/metrics")).build(),
                     java.net.http.HttpResponse.BodyHandlers.ofString());

@@ -237,6 +237,11 @@ public final class DataPlane implements AutoCloseable {
         }
     }
 
+    /** Why signatures could not carry a fresh good OCSP response now, if they could not. */
+    public Optional<String> ocspProblem() {
+        return ocsp.problem();
+    }
+
     /** Open connections, refusals and bytes in flight so far. */
     public ResourceStats resources() {
         return resources;

@@ -10,7 +10,9 @@ import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -20,6 +22,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.xroadng.certs.token.TokenException;
 import org.xroadng.protocol.globalconf.ConfigurationClient;
+import org.xroadng.protocol.globalconf.ConfigurationException;
 import org.xroadng.protocol.globalconf.GlobalConfiguration;
 import org.xroadng.protocol.globalconf.HttpConfigurationSource;
 import org.xroadng.protocol.http.HttpApiServer;
@@ -144,9 +147,15 @@ public final class SecurityServer implements AutoCloseable {
                 () -> self[0] == null ? Optional.empty() : self[0].checkpoints()).addTo(builder);
         // Unauthenticated, for load balancers and monitoring: 200 while the server can take exchanges.
         builder.route("GET", "/health", call -> {
-            List<String> problems = self[0] == null ? List.of("the server is starting") : self[0].problems();
+            if (self[0] == null) {
+                return HttpReply.json(503, new Health("DOWN", List.of("the server is starting"), Map.of()));
+            }
+            Map<String, Optional<String>> checks = self[0].checks();
+            List<String> problems = checks.values().stream().flatMap(Optional::stream).toList();
+            Map<String, String> states = new LinkedHashMap<>();
+            checks.forEach((name, problem) -> states.put(name, problem.isEmpty() ? "UP" : "DOWN"));
             return HttpReply.json(problems.isEmpty() ? 200 : 503,
-                    new Health(problems.isEmpty() ? "UP" : "DOWN", problems));
+                    new Health(problems.isEmpty() ? "UP" : "DOWN", problems, states));
         });
         builder.route("GET", "/metrics", call -> HttpReply.of(200, "text/plain; version=0.0.4; charset=utf-8",
                 metrics.scrape().getBytes(StandardCharsets.UTF_8)));
@@ -231,36 +240,64 @@ public final class SecurityServer implements AutoCloseable {
         };
     }
 
-    /** What {@code GET /health} answers: {@code UP} with no problems, or {@code DOWN} with each named. */
-    public record Health(String status, List<String> problems) {
+    /**
+     * What {@code GET /health} answers: {@code UP} with no problems, or {@code DOWN} with each named;
+     * and each check by name, {@code UP} or {@code DOWN} (see {@link #checks}).
+     */
+    public record Health(String status, List<String> problems, Map<String, String> checks) {
     }
 
     /**
      * Why the server cannot take exchanges now, each a sentence for an operator; empty while it
-     * can. Names a message path that does not run, a log that cannot keep evidence (a writer that
-     * stopped, storage that cannot be read back), timestamping past its acceptable failure time,
-     * and an access log whose checkpoints the witness has not taken since the last failure.
+     * can. The problems of {@link #checks}.
      */
     public List<String> problems() {
-        List<String> problems = new ArrayList<>();
-        if (plane == null) {
-            problems.add(lastStartFailure != null ? "the message path does not run: " + lastStartFailure
-                    : "the message path does not run: no authentication certificate imported yet");
+        return checks().values().stream().flatMap(Optional::stream).toList();
+    }
+
+    /**
+     * Each condition the server needs to take exchanges, by name, with the problem when it does
+     * not hold: {@code messagePath} (the proxies run), {@code database} (the configuration tables
+     * answer), {@code globalConfiguration} (a verified one that has not expired),
+     * {@code ocsp} (a fresh good response for each of the server's certificates), {@code messageLog}
+     * (the writer runs and reads back), {@code timestamping} (within its acceptable failure time) and
+     * {@code accessLog} (the witness takes its checkpoints). Sentences for operators: they name no
+     * secret, and the admin API (with a key) tells more.
+     */
+    public Map<String, Optional<String>> checks() {
+        Map<String, Optional<String>> checks = new LinkedHashMap<>();
+        DataPlane running = plane;
+        checks.put("messagePath", running != null ? Optional.empty() : Optional.of(lastStartFailure != null
+                ? "the message path does not run: " + lastStartFailure
+                : "the message path does not run: no authentication certificate imported yet"));
+        checks.put("database", home.store().reachable() ? Optional.empty()
+                : Optional.of("the configuration database does not answer; the server's log says why"));
+        Optional<String> global;
+        try {
+            configuration.current();
+            global = Optional.empty();
+        } catch (ConfigurationException e) {
+            global = Optional.of("global configuration: " + e.getMessage().substring(e.reason().name().length() + 2));
         }
-        messageLog.unavailable().ifPresent(problems::add);
+        checks.put("globalConfiguration", global);
+        checks.put("ocsp", running == null ? Optional.empty() : running.ocspProblem());
+        checks.put("messageLog", messageLog.unavailable());
+        Optional<String> timestamping = Optional.empty();
         BatchTimestamper stamper = timestamper;
         if (stamper != null) {
             try {
                 stamper.health().check(ErrorType.SERVER_PROXY_TIMESTAMPING_FAILED);
             } catch (ExchangeException e) {
-                problems.add(e.getMessage());
+                timestamping = Optional.of(e.getMessage());
             }
         }
+        checks.put("timestamping", timestamping);
         // The publisher's own words may carry storage details: GET /access-log (with an API key) shows them.
-        checkpoints().map(CheckpointPublisher::status).map(CheckpointPublisher.Status::lastFailure)
-                .ifPresent(failure -> problems.add("access log checkpoints are not being witnessed;"
+        checks.put("accessLog", checkpoints().map(CheckpointPublisher::status)
+                .map(CheckpointPublisher.Status::lastFailure)
+                .map(failure -> "access log checkpoints are not being witnessed;"
                         + " GET /api/v1/access-log on the admin API says why"));
-        return problems;
+        return checks;
     }
 
     /** The server's access log, when it keeps one (started with its message log). */

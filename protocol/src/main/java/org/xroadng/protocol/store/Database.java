@@ -318,6 +318,21 @@ public final class Database implements AutoCloseable {
         return false;
     }
 
+    /** Whether the database answers a trivial query now; a failure is logged, not thrown. */
+    public boolean reachable() {
+        try {
+            return inTransaction(c -> {
+                try (Statement s = c.createStatement()) {
+                    s.execute("SELECT 1");
+                }
+                return true;
+            });
+        } catch (StoreException e) {
+            LOG.warn("the {} database does not answer: {}", target.name(), e.getMessage());
+            return false;
+        }
+    }
+
     /**
      * Writes everything committed so far to the database file (H2's {@code CHECKPOINT}), without
      * forcing it to the device: it then survives a crash of the process, not of the machine. On

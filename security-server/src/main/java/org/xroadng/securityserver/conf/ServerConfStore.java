@@ -76,6 +76,11 @@ public final class ServerConfStore {
         return current;
     }
 
+    /** Whether the configuration database answers now (for health checks). */
+    public boolean reachable() {
+        return database.reachable();
+    }
+
     // clients
 
     /**

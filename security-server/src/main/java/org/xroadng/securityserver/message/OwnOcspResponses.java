@@ -103,6 +103,28 @@ public final class OwnOcspResponses {
         return status.base64();
     }
 
+    /**
+     * Why a signature by one of the server's certificates could not carry an OCSP response now,
+     * if it could not; empty while every certificate has a fresh good response (or while there is
+     * no valid global configuration to judge freshness by, a problem of its own).
+     */
+    public Optional<String> problem() {
+        TrustedConfiguration trusted;
+        try {
+            trusted = globalConf.current(ErrorType.CLIENT_PROXY_GLOBAL_CONF_EXPIRED);
+        } catch (ExchangeException e) {
+            return Optional.empty();
+        }
+        for (X509Certificate certificate : identity.ownCertificates()) {
+            try {
+                forSignature(certificate, trusted.ocspFreshness());
+            } catch (MessageSigningException e) {
+                return Optional.of(e.getMessage());
+            }
+        }
+        return Optional.empty();
+    }
+
     private static MessageSigningException unavailable(String message) {
         return new MessageSigningException(MessageSigningException.Reason.CERTIFICATE_STATUS_UNAVAILABLE, message);
     }
