@@ -9,6 +9,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Clock;
@@ -67,6 +68,23 @@ final class RegistryFixture implements AutoCloseable {
     static RegistryFixture reopen(RegistryFixture closed, Clock clock) throws IOException, RegistryException, SigningException {
         RegistryHome home = RegistryHome.open(closed.dir, Pin.of(PIN), new BouncyCastleProvider(), new SecureRandom(), clock);
         return new RegistryFixture(closed.dir, home, closed.adminKey);
+    }
+
+    /**
+     * A second node of {@code first}'s registry, as an operator makes one: a copy of its directory
+     * (signing key, certificate, {@code registry.yaml} naming the same PostgreSQL database) in
+     * {@code dir}, opened there and serving on a port of its own.
+     */
+    static RegistryFixture secondNode(RegistryFixture first, Path dir, Clock clock)
+            throws IOException, RegistryException, SigningException {
+        Files.createDirectories(dir);
+        try (java.util.stream.Stream<Path> files = Files.list(first.dir)) {
+            for (Path file : files.filter(Files::isRegularFile).toList()) {
+                Files.copy(file, dir.resolve(file.getFileName()));
+            }
+        }
+        RegistryHome home = RegistryHome.open(dir, Pin.of(PIN), new BouncyCastleProvider(), new SecureRandom(), clock);
+        return new RegistryFixture(dir, home, first.adminKey);
     }
 
     private static final String PIN = "registry-pin";

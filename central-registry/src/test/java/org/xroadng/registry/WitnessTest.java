@@ -71,16 +71,16 @@ class WitnessTest {
 
     private static final MemberId OWNER = MemberId.parse("DEMO/GOV/1001");
     private static final MemberId OTHER = MemberId.parse("DEMO/GOV/1002");
-    private static final SecurityServerId SERVER = OWNER.server("ss2");
+    static final SecurityServerId SERVER = OWNER.server("ss2");
 
     @TempDir
     Path dir;
 
-    private final MutableClock clock = new MutableClock(Instant.parse("2026-04-01T09:00:00Z"));
+    final MutableClock clock = new MutableClock(Instant.parse("2026-04-01T09:00:00Z"));
     private TrustedRegistry trusted;
-    private RegistryFixture registry;
-    private WitnessClient witness;
-    private Credential owner;
+    RegistryFixture registry;
+    WitnessClient witness;
+    Credential owner;
 
     /** Where the tables are: H2 files here, a PostgreSQL database in {@link WitnessPostgresTest}. */
     DatabaseSettings storage() {
@@ -437,7 +437,7 @@ class WitnessTest {
         return ("{\"eventId\":\"event-" + n + "\"}").getBytes(StandardCharsets.UTF_8);
     }
 
-    private static MerkleLog log(int events) {
+    static MerkleLog log(int events) {
         MerkleLog log = new InMemoryMerkleLog();
         append(log, events);
         return log;
@@ -451,7 +451,7 @@ class WitnessTest {
     }
 
     /** A checkpoint of the whole log now, with the consistency proof from {@code fromSize}. */
-    private CheckpointSubmission submission(MerkleLog log, long fromSize, Credential signer, SecurityServerId origin) {
+    CheckpointSubmission submission(MerkleLog log, long fromSize, Credential signer, SecurityServerId origin) {
         List<String> proof = fromSize == 0 ? List.of() : encode(log.consistency(fromSize, log.size()).path());
         return signed(new Checkpoint(origin, log.size(), log.root(), clock.instant()), signer, fromSize, proof);
     }

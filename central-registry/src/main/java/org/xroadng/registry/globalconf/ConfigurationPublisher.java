@@ -22,6 +22,7 @@ import org.xroadng.protocol.jws.JwsSigner;
 import org.xroadng.protocol.jws.SigningException;
 import org.xroadng.protocol.store.Database;
 import org.xroadng.protocol.store.Jdbc;
+import org.xroadng.protocol.store.StoreException;
 
 /**
  * Generates, signs and keeps the global configuration. Each generation reads the registry in one
@@ -45,6 +46,12 @@ public final class ConfigurationPublisher {
     private final String instance;
     private final JwsSigner signer;
     private final Clock clock;
+    private static final int MAX_PUBLISH_ATTEMPTS = 5;
+    /** The PostgreSQL advisory lock that orders publications of registry nodes sharing a database. */
+    private static final long PUBLISH_LOCK = 0x78726f6164676300L; // "xroadgc"
+    /** SQL state of a unique or primary key violation, on H2 and PostgreSQL alike. */
+    private static final String UNIQUE_VIOLATION = "23505";
+
     private volatile Published latest;
 
     public ConfigurationPublisher(Database database, String instance, JwsSigner signer, Clock clock) {
@@ -52,31 +59,72 @@ public final class ConfigurationPublisher {
         this.instance = instance;
         this.signer = signer;
         this.clock = clock;
-        this.latest = database.inTransaction(c -> Jdbc.queryOne(c,
-                "SELECT version, generated_at, expires_at, signed FROM global_configuration ORDER BY version DESC LIMIT 1",
-                r -> new Published(r.getLong("version"), Jdbc.instant(r, "generated_at"), Jdbc.instant(r, "expires_at"),
-                        r.getString("signed")))).orElse(null);
+        this.latest = stored().orElse(null);
     }
 
-    /** The newest signed configuration, if one was ever generated. */
+    private Optional<Published> stored() {
+        return database.inTransaction(c -> Jdbc.queryOne(c,
+                "SELECT version, generated_at, expires_at, signed FROM global_configuration ORDER BY version DESC LIMIT 1",
+                r -> new Published(r.getLong("version"), Jdbc.instant(r, "generated_at"), Jdbc.instant(r, "expires_at"),
+                        r.getString("signed"))));
+    }
+
+    /**
+     * The newest signed configuration, if one was ever generated: read from the database, so every
+     * registry node sharing it serves the same newest version whichever node published it; the
+     * last one read when the database does not answer (it stays signed and valid until it expires).
+     */
     public Optional<Published> latest() {
+        try {
+            stored().ifPresent(newest -> latest = newest);
+        } catch (StoreException e) {
+            LOG.warn("the registry database does not answer; serving global configuration version {} as last read: {}",
+                    latest == null ? "none" : latest.version(), e.getMessage());
+        }
         return Optional.ofNullable(latest);
     }
 
-    /** Generates, signs and stores the next version; returns it. */
+    /**
+     * Generates, signs and stores the next version; returns it. Registry nodes sharing a
+     * PostgreSQL database take turns (an advisory lock held until the version is committed); should
+     * another node still have stored that version number first, the next one is taken.
+     */
     public synchronized Published publish() throws SigningException {
-        Published published = database.<Published, SigningException>inTransaction(c -> {
-            long version = Jdbc.count(c, "SELECT COALESCE(MAX(version), 0) FROM global_configuration") + 1;
-            GlobalConfiguration configuration = read(c, version);
-            String signed = GlobalConfigurationCodec.sign(configuration, signer);
-            Jdbc.update(c, "INSERT INTO global_configuration (version, generated_at, expires_at, signed) VALUES (?, ?, ?, ?)",
-                    version, configuration.generatedAt(), configuration.expiresAt(), signed);
-            Jdbc.update(c, "DELETE FROM global_configuration WHERE version <= ?", version - KEPT_VERSIONS);
-            return new Published(version, configuration.generatedAt(), configuration.expiresAt(), signed);
-        });
-        latest = published;
-        LOG.debug("published global configuration version {}", published.version());
-        return published;
+        for (int attempt = 1; ; attempt++) {
+            try {
+                Published published = database.<Published, SigningException>inTransaction(c -> {
+                    if (database.engine() == Database.Engine.POSTGRESQL) {
+                        // registry nodes sharing the database publish one at a time, each after the last
+                        Jdbc.query(c, "SELECT pg_advisory_xact_lock(?)", r -> Boolean.TRUE, PUBLISH_LOCK);
+                    }
+                    long version = Jdbc.count(c, "SELECT COALESCE(MAX(version), 0) FROM global_configuration") + 1;
+                    GlobalConfiguration configuration = read(c, version);
+                    String signed = GlobalConfigurationCodec.sign(configuration, signer);
+                    Jdbc.update(c, "INSERT INTO global_configuration (version, generated_at, expires_at, signed)"
+                            + " VALUES (?, ?, ?, ?)", version, configuration.generatedAt(), configuration.expiresAt(),
+                            signed);
+                    Jdbc.update(c, "DELETE FROM global_configuration WHERE version <= ?", version - KEPT_VERSIONS);
+                    return new Published(version, configuration.generatedAt(), configuration.expiresAt(), signed);
+                });
+                latest = published;
+                LOG.debug("published global configuration version {}", published.version());
+                return published;
+            } catch (StoreException e) {
+                if (attempt >= MAX_PUBLISH_ATTEMPTS || !versionTaken(e)) {
+                    throw e;
+                }
+                LOG.debug("global configuration version taken by another registry node; publishing the next");
+            }
+        }
+    }
+
+    private static boolean versionTaken(StoreException e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof SQLException sql && UNIQUE_VIOLATION.equals(sql.getSQLState())) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private GlobalConfiguration read(Connection c, long version) throws SQLException {

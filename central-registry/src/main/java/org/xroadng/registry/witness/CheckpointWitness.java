@@ -19,6 +19,8 @@ import org.xroadng.protocol.accesslog.CheckpointCodec;
 import org.xroadng.protocol.accesslog.CheckpointSubmission;
 import org.xroadng.protocol.accesslog.WitnessedCheckpoint;
 import org.xroadng.protocol.id.SecurityServerId;
+import org.xroadng.protocol.store.Database;
+import org.xroadng.protocol.store.Jdbc;
 import org.xroadng.registry.Actor;
 import org.xroadng.registry.Changes;
 import org.xroadng.registry.RegistryException;
@@ -185,7 +187,19 @@ public final class CheckpointWitness {
             }
             WitnessedCheckpoint accepted = new WitnessedCheckpoint(signed.jws(), submission.timestamp(),
                     checkpoint.size(), checkpoint.rootHash(), now);
-            changes.database().inTransaction(c -> {
+            changes.database().<Void, CheckpointRefusedException>inTransaction(c -> {
+                if (changes.database().engine() == Database.Engine.POSTGRESQL) {
+                    // Registry nodes sharing the database decide one origin's checkpoints one at a time:
+                    // what this node checked against must still be the newest when it is stored.
+                    Jdbc.query(c, "SELECT pg_advisory_xact_lock(?)", r -> Boolean.TRUE,
+                            (long) origin.format().hashCode());
+                    long newest = CheckpointStore.latest(c, origin).map(s -> s.witnessed().size()).orElse(0L);
+                    if (newest != lastSize) {
+                        throw new CheckpointRefusedException(Reason.STALE_FROM_SIZE, "fromSize: expected " + newest
+                                + ", the size another registry node accepted from " + origin + " meanwhile; actual "
+                                + submission.fromSize());
+                    }
+                }
                 CheckpointStore.insert(c, origin, checkpoint.size(), checkpoint.rootHash(), checkpoint.time(),
                         signed.jws(), token, now);
                 if (last.isEmpty()) {
