@@ -64,6 +64,14 @@ class RegistryNodesTest {
         String payload = new String(java.util.Base64.getUrlDecoder().decode(fromB.raw().body().split("\\.")[1]),
                 java.nio.charset.StandardCharsets.UTF_8);
         assertTrue(payload.contains("Population Registry") && payload.contains("Government"), payload);
+
+        for (RegistryFixture node : java.util.List.of(a, b)) {
+            RegistryFixture.Answer health = node.call("GET", "/health", null, null);
+            assertEquals(200, health.status(), health.raw().body());
+            assertEquals("UP", health.json().path("database").asText(), health.raw().body());
+            assertEquals(fromA.raw().headers().firstValue("ETag").orElseThrow(),
+                    "\"" + health.json().path("globalConfVersion").asLong() + "\"", "the version both serve");
+        }
     }
 
     @Test

@@ -55,9 +55,13 @@ public final class PublicEndpoints {
                 throw OperatorApi.problem(e);
             }
         });
-        server.route("GET", "/health", call -> HttpReply.json(200, java.util.Map.of("status", "ok",
-                "instance", registry.instance(),
-                "globalConfVersion", registry.publisher().latest().map(Published::version).orElse(0L))));
+        // Unauthenticated, for load balancers: 503 when this node's database does not answer.
+        server.route("GET", "/health", call -> {
+            boolean database = registry.changes().database().reachable();
+            return HttpReply.json(database ? 200 : 503, java.util.Map.of("status", database ? "ok" : "DOWN",
+                    "instance", registry.instance(), "database", database ? "UP" : "DOWN",
+                    "globalConfVersion", registry.publisher().latest().map(Published::version).orElse(0L)));
+        });
         return server;
     }
 }
