@@ -174,8 +174,19 @@ public final class SecurityServer implements AutoCloseable {
         return server;
     }
 
-    /** Starts or restarts the data plane when the auth certificate appears or changes; syncs registrations. */
+    /**
+     * Reloads the local configuration when the database holds a newer change; starts or restarts
+     * the data plane when the auth certificate appears or changes; syncs registrations.
+     */
     private synchronized void watch() {
+        try {
+            // a change another node of this server (or an operator's command) made in the shared database
+            if (home.store().refreshIfChanged()) {
+                LOG.info("local configuration changed in the database; reloaded");
+            }
+        } catch (RuntimeException e) {
+            LOG.warn("the local configuration cannot be read back: {}", e.getMessage());
+        }
         try {
             Optional<X509Certificate> auth = home.keys().authCertificate();
             if (auth.isPresent() && !auth.get().equals(planeAuthCertificate)) {
