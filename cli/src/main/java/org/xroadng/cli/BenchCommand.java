@@ -520,6 +520,9 @@ final class BenchCommand {
                 table.row("append latency p50 / p99 / max", String.format("%.2f / %.2f / %.2f ms",
                         r.latencyMicros().getValueAtPercentile(50) / 1000.0,
                         r.latencyMicros().getValueAtPercentile(99) / 1000.0, r.latencyMicros().getMaxValue() / 1000.0));
+                table.row("journal bytes per exchange", String.format("%,.0f", r.storage().journalBytesPerExchange()));
+                table.row("table bytes per exchange (H2 files)",
+                        String.format("%,.0f", r.storage().tableBytesPerExchange()));
                 r.cpuMicrosPerExchange().ifPresent(us -> table.row("CPU per exchange (whole process)",
                         String.format("%.0f µs", us)));
                 r.cpu().ifPresent(usage -> usage.byGroup().entrySet().stream()

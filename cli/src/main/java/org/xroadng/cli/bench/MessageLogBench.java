@@ -21,6 +21,7 @@ import org.xroadng.securityserver.log.MessageLogException;
 import org.xroadng.securityserver.log.MessageLogKey;
 import org.xroadng.securityserver.log.MessageLogListener;
 import org.xroadng.securityserver.log.MessageLogSettings;
+import org.xroadng.securityserver.log.journal.Journal;
 
 /**
  * One server's logs alone, at their limit: exchanges appended to a message log with its access log
@@ -32,12 +33,20 @@ public final class MessageLogBench {
 
     /** What a run measured. */
     public record Result(long exchanges, double perSecond, long errors, Histogram latencyMicros,
-                         Optional<CpuProfile.Usage> cpu) {
+                         Optional<CpuProfile.Usage> cpu, Storage storage) {
 
         /** CPU microseconds of the whole process per exchange, when this JVM can say. */
         public Optional<Double> cpuMicrosPerExchange() {
             return cpu.map(u -> u.processCpuNanos() / 1000.0 / exchanges);
         }
+    }
+
+    /**
+     * What the logs keep per exchange on disk, over every exchange appended (warm-up included):
+     * the journal's frames (the records, bodies sealed) and the two H2 files (the index, the access
+     * log), as they are once the log is closed.
+     */
+    public record Storage(double journalBytesPerExchange, double tableBytesPerExchange) {
     }
 
     private MessageLogBench() {
@@ -50,6 +59,8 @@ public final class MessageLogBench {
         byte[] key = new byte[32];
         random.nextBytes(key);
         MessageLogSettings settings = MessageLogSettings.defaults().withDurability(durability);
+        Result measured;
+        long journalBytes;
         try (H2MessageLog log = H2MessageLog.open(dir.resolve("messagelog"), dir.resolve("accesslog"),
                 MessageLogKey.of(key), provider, random, clock, settings, MessageLogListener.NONE)) {
             byte[] body = new byte[bodyBytes];
@@ -64,7 +75,20 @@ public final class MessageLogBench {
             long errors = append(log, clock, "run", exchanges, inFlight, body, signature, subjects, latency);
             double seconds = (System.nanoTime() - start) / 1e9;
             Optional<CpuProfile.Usage> cpu = profile.map(p -> CpuProfile.between(before.orElseThrow(), p.snapshot()));
-            return new Result(exchanges, exchanges / seconds, errors, latency.getIntervalHistogram(), cpu);
+            journalBytes = log.journalStats().map(Journal.Stats::bytes).orElse(0L);
+            measured = new Result(exchanges, exchanges / seconds, errors, latency.getIntervalHistogram(), cpu, null);
+        }
+        long appended = exchanges + exchanges / 2;
+        long tableBytes = fileSize(dir.resolve("messagelog.mv.db")) + fileSize(dir.resolve("accesslog.mv.db"));
+        return new Result(measured.exchanges(), measured.perSecond(), measured.errors(), measured.latencyMicros(),
+                measured.cpu(), new Storage((double) journalBytes / appended, (double) tableBytes / appended));
+    }
+
+    private static long fileSize(Path file) {
+        try {
+            return java.nio.file.Files.size(file);
+        } catch (java.io.IOException e) {
+            return 0;
         }
     }
 
