@@ -193,6 +193,11 @@ public final class TestPostgres {
         return DatabaseSettings.postgresql(url(name), ROLE, passwordFile, "test settings");
     }
 
+    /** A connection as {@value #ROLE} to {@code settings}' database, in component database {@code schema}. */
+    public static Connection connect(DatabaseSettings settings, String schema) throws SQLException {
+        return DriverManager.getConnection(settings.url().orElseThrow() + "?currentSchema=" + schema, ROLE, PASSWORD);
+    }
+
     /** Runs {@code sql} as the superuser in {@code database}. */
     public void execute(String database, String sql) {
         try (Connection c = superuser(database); Statement s = c.createStatement()) {

@@ -127,8 +127,11 @@ final class ArchiveTable {
                     + " of them in the database, found " + batches);
         }
         ArchivedRecord lastRecord = file.lastRecord();
-        Jdbc.update(c, "MERGE INTO archive_state (id, last_sequence, last_file_sha256, last_record_id,"
-                + " last_record_hash, last_batch_id, archived_at) KEY (id) VALUES (1, ?, ?, ?, ?, ?, ?)",
-                file.sequence(), fileSha256, lastRecord.row().id(), lastRecord.recordHash(), lastBatch, now);
+        Object[] state = {file.sequence(), fileSha256, lastRecord.row().id(), lastRecord.recordHash(), lastBatch, now};
+        if (Jdbc.update(c, "UPDATE archive_state SET last_sequence = ?, last_file_sha256 = ?, last_record_id = ?,"
+                + " last_record_hash = ?, last_batch_id = ?, archived_at = ? WHERE id = 1", state) == 0) {
+            Jdbc.update(c, "INSERT INTO archive_state (id, last_sequence, last_file_sha256, last_record_id,"
+                    + " last_record_hash, last_batch_id, archived_at) VALUES (1, ?, ?, ?, ?, ?, ?)", state);
+        }
     }
 }

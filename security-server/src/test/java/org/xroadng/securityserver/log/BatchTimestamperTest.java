@@ -50,6 +50,7 @@ import org.xroadng.protocol.http.HttpEndpoint;
 import org.xroadng.protocol.http.HttpProblem;
 import org.xroadng.protocol.id.ServiceId;
 import org.xroadng.protocol.id.SubsystemId;
+import org.xroadng.protocol.store.DatabaseSettings;
 import org.xroadng.protocol.store.Jdbc;
 import org.xroadng.protocol.testing.FreePorts;
 import org.xroadng.securityserver.ExchangeException;
@@ -133,7 +134,7 @@ class BatchTimestamperTest {
     }
 
     private void start(TimestampingSettings settings) throws MessageLogException {
-        log = H2MessageLog.open(dir.resolve("messagelog"), KEY, pki.bc, pki.random, clock,
+        log = H2MessageLog.open(storage(), dir.resolve("messagelog"), null, KEY, pki.bc, pki.random, clock,
                 MessageLogSettings.defaults().withDurability(Durability.COMMIT), MessageLogListener.NONE);
         health = new TimestampHealth(clock, WINDOW);
         stamper = BatchTimestamper.start(log, conf::get, health, settings, clock, pki.bc, pki.random, recorder);
@@ -184,9 +185,18 @@ class BatchTimestamperTest {
         }
     }
 
+    /** Where the log's tables are: H2 files here, a PostgreSQL database in {@link BatchTimestamperPostgresTest}. */
+    DatabaseSettings storage() {
+        return DatabaseSettings.embedded();
+    }
+
+    /** A connection to the log's tables, outside the log. */
+    Connection connect() throws SQLException {
+        return DriverManager.getConnection(H2MessageLog.jdbcUrl(dir.resolve("messagelog")), "messagelog", "");
+    }
+
     private long count(String sql) throws SQLException {
-        try (Connection c = DriverManager.getConnection(H2MessageLog.jdbcUrl(dir.resolve("messagelog")),
-                "messagelog", "")) {
+        try (Connection c = connect()) {
             return Jdbc.count(c, sql);
         }
     }

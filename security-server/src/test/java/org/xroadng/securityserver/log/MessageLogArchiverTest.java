@@ -38,6 +38,7 @@ import org.xroadng.certs.tsa.TsaHttpEndpoint;
 import org.xroadng.protocol.http.HttpApiServer;
 import org.xroadng.protocol.id.ServiceId;
 import org.xroadng.protocol.id.SubsystemId;
+import org.xroadng.protocol.store.DatabaseSettings;
 import org.xroadng.protocol.store.Jdbc;
 
 /**
@@ -78,7 +79,7 @@ class MessageLogArchiverTest {
         server = HttpApiServer.builder("tsa").route("POST", "/tsa", new TsaHttpEndpoint(authority)).start();
         TimestampingConfiguration conf = new TimestampingConfiguration(List.of(new TimestampingConfiguration.Tsa(
                 server.baseUri().resolve("/tsa"), tsa.cert())), WINDOW);
-        log = H2MessageLog.open(dir.resolve("messagelog"), KEY, pki.bc, pki.random, clock,
+        log = H2MessageLog.open(storage(), dir.resolve("messagelog"), null, KEY, pki.bc, pki.random, clock,
                 MessageLogSettings.defaults().withDurability(Durability.COMMIT), MessageLogListener.NONE);
         TimestampingListener recorder = new TimestampingListener() {
             @Override
@@ -143,9 +144,18 @@ class MessageLogArchiverTest {
         return new ArchiveVerifier(pki.bc, List.of(tsa.cert()));
     }
 
+    /** Where the log's tables are: H2 files here, a PostgreSQL database in {@link MessageLogArchiverPostgresTest}. */
+    DatabaseSettings storage() {
+        return DatabaseSettings.embedded();
+    }
+
+    /** A connection to the log's tables, outside the log. */
+    Connection connect() throws SQLException {
+        return DriverManager.getConnection(H2MessageLog.jdbcUrl(dir.resolve("messagelog")), "messagelog", "");
+    }
+
     private long count(String sql) throws SQLException {
-        try (Connection c = DriverManager.getConnection(H2MessageLog.jdbcUrl(dir.resolve("messagelog")),
-                "messagelog", "")) {
+        try (Connection c = connect()) {
             return Jdbc.count(c, sql);
         }
     }

@@ -1,7 +1,6 @@
 package org.xroadng.securityserver.log;
 
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.SQLException;
 import org.xroadng.protocol.store.DatabaseSettings;
 import org.xroadng.protocol.store.TestPostgres;
@@ -24,7 +23,6 @@ class MessageLogPostgresTest extends H2MessageLogTest {
 
     @Override
     Connection connect() throws SQLException {
-        return DriverManager.getConnection(storage().url().orElseThrow() + "?currentSchema=" + H2MessageLog.DATABASE_NAME,
-                TestPostgres.ROLE, TestPostgres.PASSWORD);
+        return TestPostgres.connect(storage(), H2MessageLog.DATABASE_NAME);
     }
 }

@@ -21,6 +21,7 @@ import org.xroadng.auditlog.merkle.ProofVerifier;
 import org.xroadng.auditlog.merkle.store.H2MerkleLog;
 import org.xroadng.auditlog.merkle.store.MerkleStoreException;
 import org.xroadng.protocol.store.Database;
+import org.xroadng.protocol.store.DatabaseSettings;
 import org.xroadng.protocol.store.Jdbc;
 
 /**
@@ -33,11 +34,16 @@ class AccessLogRepairTest {
     @TempDir
     Path dir;
 
+    /** Where the tables are: an H2 file here, a PostgreSQL database in {@link AccessLogRepairPostgresTest}. */
+    DatabaseSettings storage() {
+        return DatabaseSettings.embedded();
+    }
+
     private static final String[] SUBJECTS = {"EE1", "EE2", "EE3"};
 
     /** Ten events; then leaves 3 and 4 vanish as the lost batch did, leaving the nodes written over them. */
     private Database brokenLog() {
-        Database db = Database.open(dir.resolve("accesslog"), H2MerkleLog.DATABASE_NAME);
+        Database db = storage().open(dir.resolve("accesslog"), H2MerkleLog.DATABASE_NAME);
         H2AccessLog log = H2AccessLog.in(db);
         for (int i = 0; i < 10; i++) {
             log.append(AccessLinksCheck.event(i, SUBJECTS[i % 3]));
@@ -105,7 +111,7 @@ class AccessLogRepairTest {
 
     @Test
     void consistentLog_nothingToRepair() {
-        try (Database db = Database.open(dir.resolve("accesslog"), H2MerkleLog.DATABASE_NAME)) {
+        try (Database db = storage().open(dir.resolve("accesslog"), H2MerkleLog.DATABASE_NAME)) {
             H2AccessLog log = H2AccessLog.in(db);
             for (int i = 0; i < 300; i++) {
                 log.append(AccessLinksCheck.event(i, SUBJECTS[i % 3]));

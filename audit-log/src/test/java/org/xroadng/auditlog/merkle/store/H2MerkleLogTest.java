@@ -27,6 +27,7 @@ import org.xroadng.auditlog.merkle.MerkleLog;
 import org.xroadng.auditlog.merkle.ProofVerificationException;
 import org.xroadng.auditlog.merkle.RootMismatchException;
 import org.xroadng.protocol.store.Database;
+import org.xroadng.protocol.store.DatabaseSettings;
 import org.xroadng.protocol.store.Jdbc;
 
 class H2MerkleLogTest {
@@ -34,11 +35,16 @@ class H2MerkleLogTest {
     @TempDir
     Path dir;
 
+    /** Where the tables are: an H2 file here, a PostgreSQL database in {@link MerkleLogPostgresTest}. */
+    DatabaseSettings storage() {
+        return DatabaseSettings.embedded();
+    }
+
     private Database database;
 
     @BeforeEach
     void open() {
-        database = Database.open(dir.resolve("auditlog"), H2MerkleLog.DATABASE_NAME);
+        database = storage().open(dir.resolve("auditlog"), H2MerkleLog.DATABASE_NAME);
     }
 
     @AfterEach
@@ -97,7 +103,7 @@ class H2MerkleLogTest {
         byte[] published = log.root();
         database.close();
 
-        database = Database.open(dir.resolve("auditlog"), H2MerkleLog.DATABASE_NAME);
+        database = storage().open(dir.resolve("auditlog"), H2MerkleLog.DATABASE_NAME);
         MerkleLog reopened = H2MerkleLog.open(database);
         assertEquals(21, reopened.size());
         assertArrayEquals(published, reopened.root(21));
@@ -185,7 +191,7 @@ class H2MerkleLogTest {
         log.consistency(1500, 3000).verify(log.root(1500), root);
 
         database.close();
-        database = Database.open(dir.resolve("auditlog"), H2MerkleLog.DATABASE_NAME);
+        database = storage().open(dir.resolve("auditlog"), H2MerkleLog.DATABASE_NAME);
         H2MerkleLog reopened = H2MerkleLog.open(database);
         assertArrayEquals(root, reopened.root());
     }

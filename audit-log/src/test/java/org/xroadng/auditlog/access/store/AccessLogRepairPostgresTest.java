@@ -1,0 +1,18 @@
+package org.xroadng.auditlog.access.store;
+
+import org.xroadng.protocol.store.DatabaseSettings;
+import org.xroadng.protocol.store.TestPostgres;
+
+/** Every {@link AccessLogRepairTest} with the access log in a real PostgreSQL database, one per test. */
+class AccessLogRepairPostgresTest extends AccessLogRepairTest {
+
+    private DatabaseSettings database;
+
+    @Override
+    DatabaseSettings storage() {
+        if (database == null) {
+            database = TestPostgres.shared().newDatabase(dir);
+        }
+        return database;
+    }
+}

@@ -1,0 +1,25 @@
+package org.xroadng.securityserver.log;
+
+import java.sql.Connection;
+import java.sql.SQLException;
+import org.xroadng.protocol.store.DatabaseSettings;
+import org.xroadng.protocol.store.TestPostgres;
+
+/** Every {@link BatchTimestamperTest} (batch timestamping) with the log's tables in a real PostgreSQL database, one per test. */
+class BatchTimestamperPostgresTest extends BatchTimestamperTest {
+
+    private DatabaseSettings database;
+
+    @Override
+    DatabaseSettings storage() {
+        if (database == null) {
+            database = TestPostgres.shared().newDatabase(dir);
+        }
+        return database;
+    }
+
+    @Override
+    Connection connect() throws SQLException {
+        return TestPostgres.connect(storage(), H2MessageLog.DATABASE_NAME);
+    }
+}
