@@ -30,6 +30,7 @@ import org.xroadng.protocol.http.HttpApiServer;
 import org.xroadng.protocol.id.SecurityServerId;
 import org.xroadng.protocol.id.SubsystemId;
 import org.xroadng.protocol.json.ProtocolJson;
+import org.xroadng.protocol.store.DatabaseSettings;
 import org.xroadng.securityserver.ServerHome;
 import org.xroadng.securityserver.ServerSettings;
 import org.xroadng.securityserver.registration.Registration;
@@ -42,6 +43,11 @@ class AdminApiTest {
 
     @TempDir
     Path dir;
+
+    /** Where the server's tables are: H2 files here, a PostgreSQL database in {@link AdminApiPostgresTest}. */
+    DatabaseSettings storage() {
+        return DatabaseSettings.embedded();
+    }
 
     private ServerHome home;
     private HttpApiServer server;
@@ -67,7 +73,8 @@ class AdminApiTest {
         AnchorFile.write(anchor, new Anchor("DEMO", URI.create("http://127.0.0.1:1/globalconf"),
                 Base64.getEncoder().encodeToString(signing.cert().getEncoded())));
         ServerHome.Initialized created = ServerHome.init(dir.resolve("ss1"), ServerSettings.withDefaults(
-                SecurityServerId.parse("DEMO/GOV/1001/ss1"), anchor), Pin.of("1234"), pki.bc, pki.random, pki.clock);
+                SecurityServerId.parse("DEMO/GOV/1001/ss1"), anchor).withDatabase(storage()), Pin.of("1234"), pki.bc,
+                pki.random, pki.clock);
         home = created.home();
         key = created.adminKey().key();
         server = new AdminApi(home.settings(), home.keys(), home.store(), home.adminKeys(), new RefusingRegistration())

@@ -33,6 +33,7 @@ import org.xroadng.protocol.id.SecurityServerId;
 import org.xroadng.protocol.id.XRoadId;
 import org.xroadng.securityserver.ServerException;
 import org.xroadng.protocol.store.Database;
+import org.xroadng.protocol.store.DatabaseSettings;
 
 class ServerKeysTest {
 
@@ -44,12 +45,17 @@ class ServerKeysTest {
     @TempDir
     Path dir;
 
+    /** Where the tables are: an H2 file here, a PostgreSQL database in {@link ServerKeysPostgresTest}. */
+    DatabaseSettings storage() {
+        return DatabaseSettings.embedded();
+    }
+
     private Database database;
     private ServerKeys keys;
 
     @BeforeEach
     void create() throws ServerException, TokenException {
-        database = Database.open(dir.resolve("server"), "securityserver");
+        database = storage().open(dir.resolve("server"), "securityserver");
         SoftwareToken token = SoftwareToken.create(dir.resolve("token.p12"), Pin.of("1234"), pki.bc, pki.random, pki.clock);
         keys = ServerKeys.create(token, database, SERVER, "127.0.0.1", pki.clock);
     }
