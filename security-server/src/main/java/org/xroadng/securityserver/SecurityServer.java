@@ -188,6 +188,14 @@ public final class SecurityServer implements AutoCloseable {
             LOG.warn("the local configuration cannot be read back: {}", e.getMessage());
         }
         try {
+            // a key or certificate another node of this server stored in the shared database
+            if (home.keys().syncShared()) {
+                LOG.info("keys changed on another node of this server; adopted");
+            }
+        } catch (TokenException | RuntimeException e) {
+            LOG.warn("the keys another node of this server shared cannot be adopted: {}", e.getMessage());
+        }
+        try {
             Optional<X509Certificate> auth = home.keys().authCertificate();
             if (auth.isPresent() && !auth.get().equals(planeAuthCertificate)) {
                 if (plane != null) {

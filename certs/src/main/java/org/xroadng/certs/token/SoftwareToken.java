@@ -63,7 +63,7 @@ public final class SoftwareToken {
     private final Provider provider;
     private final SecureRandom random;
     private final Clock clock;
-    private final KeyStore store;
+    private volatile KeyStore store;
     private final Map<String, SigningKey> signers = new ConcurrentHashMap<>();
 
     private SoftwareToken(Path file, Pin pin, Provider provider, SecureRandom random, Clock clock, KeyStore store) {
@@ -301,6 +301,51 @@ public final class SoftwareToken {
 
     private TokenException unknownKey(String keyId) {
         return new TokenException("token " + file + " has no key " + keyId);
+    }
+
+    /**
+     * The token as its file holds it (PKCS#12, protected by the PIN), for a copy kept elsewhere:
+     * the nodes of a clustered server share their token through their database.
+     */
+    public synchronized byte[] encoded() throws TokenException {
+        try {
+            ByteArrayOutputStream out = new ByteArrayOutputStream();
+            store.store(out, pin.chars());
+            return out.toByteArray();
+        } catch (GeneralSecurityException | IOException e) {
+            throw new TokenException("token " + file + " cannot be encoded: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Replaces this token's keys and certificates with {@code pkcs12} (as {@link #encoded} gave
+     * it, on another node of the same server) and writes it to the file. Refused, with nothing
+     * changed, when it cannot be opened with this token's PIN.
+     */
+    public synchronized void adopt(byte[] pkcs12) throws TokenException {
+        KeyStore adopted;
+        try {
+            adopted = KeyStore.getInstance(TYPE);
+            adopted.load(new ByteArrayInputStream(pkcs12), pin.chars());
+        } catch (IOException e) {
+            if (e.getCause() instanceof UnrecoverableKeyException) {
+                throw new TokenException("the shared copy of token " + file + " is protected by another PIN than"
+                        + " this node's; give every node of the server the same PIN");
+            }
+            throw new TokenException("the shared copy of token " + file + " is not a readable PKCS#12 file: "
+                    + e.getMessage(), e);
+        } catch (GeneralSecurityException e) {
+            throw new TokenException("the shared copy of token " + file + " cannot be opened: " + e.getMessage(), e);
+        }
+        KeyStore previous = store;
+        store = adopted;
+        signers.clear();
+        try {
+            save();
+        } catch (TokenException e) {
+            store = previous;
+            throw e;
+        }
     }
 
     private void save() throws TokenException {

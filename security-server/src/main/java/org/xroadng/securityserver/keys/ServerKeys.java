@@ -76,6 +76,8 @@ public final class ServerKeys {
     private final String serverHost;
     private final Clock clock;
     private volatile Snapshot snapshot;
+    /** The version of the shared token copy this node's token is; 0 while none is shared. */
+    private long tokenVersion;
 
     private ServerKeys(SoftwareToken token, Database database, SecurityServerId serverId, String serverHost,
                        Clock clock) throws TokenException {
@@ -84,7 +86,104 @@ public final class ServerKeys {
         this.serverId = serverId;
         this.serverHost = serverHost;
         this.clock = clock;
+        if (shared()) {
+            Optional<Long> stored = database.inTransaction(ServerKeys::sharedVersion);
+            if (stored.isPresent()) {
+                adoptShared(stored.get());
+            }
+        }
         this.snapshot = load();
+    }
+
+    /**
+     * Whether the token is shared through the database: on PostgreSQL, where the nodes of a
+     * clustered server meet. On H2 the token is the file alone.
+     */
+    private boolean shared() {
+        return database.engine() == Database.Engine.POSTGRESQL;
+    }
+
+    private static Optional<Long> sharedVersion(Connection c) throws SQLException {
+        return Jdbc.queryOne(c, "SELECT version FROM token_copy WHERE id = 1", r -> r.getLong(1));
+    }
+
+    private void adoptShared(long version) throws TokenException {
+        byte[] copy = database.inTransaction(c -> Jdbc.queryOne(c, "SELECT pkcs12 FROM token_copy WHERE id = 1",
+                r -> r.getBytes(1))).orElseThrow();
+        token.adopt(copy);
+        tokenVersion = version;
+    }
+
+    /**
+     * Adopts the shared token when another node of this server stored a newer one (a key it
+     * generated, a certificate it imported); true when it did, and the keys are then read anew.
+     */
+    public synchronized boolean syncShared() throws TokenException {
+        if (!shared()) {
+            return false;
+        }
+        Optional<Long> stored = database.inTransaction(ServerKeys::sharedVersion);
+        if (stored.isEmpty() || stored.get() <= tokenVersion) {
+            return false;
+        }
+        adoptShared(stored.get());
+        snapshot = load();
+        return true;
+    }
+
+    /**
+     * Stores this node's token as the next shared version, in {@code c}'s transaction; refused
+     * when another node stored one since this node last adopted or stored it.
+     */
+    private void share(Connection c) throws SQLException, TokenException, ConcurrentKeyChange {
+        if (!shared()) {
+            return;
+        }
+        byte[] encoded = token.encoded();
+        long next = tokenVersion + 1;
+        int updated = tokenVersion == 0 ? 0 : Jdbc.update(c, "UPDATE token_copy SET pkcs12 = ?, version = ?,"
+                + " saved_at = ? WHERE id = 1 AND version = ?", encoded, next, clock.instant(), tokenVersion);
+        if (updated == 0) {
+            if (tokenVersion != 0 || sharedVersion(c).isPresent()) {
+                throw new ConcurrentKeyChange();
+            }
+            Jdbc.update(c, "INSERT INTO token_copy (id, pkcs12, version, saved_at) VALUES (1, ?, ?, ?)", encoded, next,
+                    clock.instant());
+        }
+        tokenVersion = next;
+    }
+
+    /** Another node of this server changed the shared token first. */
+    private static final class ConcurrentKeyChange extends Exception {
+        ConcurrentKeyChange() {
+            super("another node of this server changed its keys at the same time; this change was not kept and"
+                    + " the keys were read again from the other node; try again");
+        }
+    }
+
+    /**
+     * After a change this node made to its token: shares it, or, when another node changed the
+     * shared token first, takes theirs (undoing this change) and refuses with a conflict.
+     */
+    private void shareChange(Database.Work<Void, Exception> alsoInTransaction) throws ServerException, TokenException {
+        try {
+            database.<Void, Exception>inTransaction(c -> {
+                alsoInTransaction.run(c);
+                share(c);
+                return null;
+            });
+        } catch (ConcurrentKeyChange e) {
+            Optional<Long> stored = database.inTransaction(ServerKeys::sharedVersion);
+            if (stored.isPresent()) {
+                adoptShared(stored.get());
+            }
+            snapshot = load();
+            throw ServerException.conflict(e.getMessage());
+        } catch (ServerException | TokenException | RuntimeException e) {
+            throw e;
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     /**
@@ -94,6 +193,12 @@ public final class ServerKeys {
      */
     public static ServerKeys create(SoftwareToken token, Database database, SecurityServerId serverId,
                                     String serverHost, Clock clock) throws TokenException, ServerException {
+        if (database.engine() == Database.Engine.POSTGRESQL
+                && database.inTransaction(ServerKeys::sharedVersion).isPresent()) {
+            throw ServerException.conflict("the database already holds the keys of a security server; a new server"
+                    + " needs a database of its own, and another node of an existing server is made from a copy of"
+                    + " that server's directory");
+        }
         ServerKeys keys = new ServerKeys(token, database, serverId, serverHost, clock);
         if (!keys.keys().isEmpty()) {
             throw ServerException.conflict("the server already has keys; open it instead of creating it");
@@ -188,6 +293,7 @@ public final class ServerKeys {
                     key.identity().format(), named.format());
         }
         token.importCertificate(keyId, chain);
+        shareChange(c -> null);
         snapshot = load();
         return keyInfo(keyId);
     }
@@ -222,11 +328,13 @@ public final class ServerKeys {
                 .orElseThrow(() -> ServerException.notFound("this server has no key " + keyId));
     }
 
-    private String generate(Role role, XRoadId identity) throws TokenException {
+    private String generate(Role role, XRoadId identity) throws TokenException, ServerException {
         String keyId = token.generateKey();
-        database.inTransaction(c -> Jdbc.update(c,
-                "INSERT INTO token_key (key_id, role, identity, created_at) VALUES (?, ?, ?, ?)",
-                keyId, role.name(), identity.format(), clock.instant()));
+        shareChange(c -> {
+            Jdbc.update(c, "INSERT INTO token_key (key_id, role, identity, created_at) VALUES (?, ?, ?, ?)",
+                    keyId, role.name(), identity.format(), clock.instant());
+            return null;
+        });
         snapshot = load();
         return keyId;
     }
@@ -277,9 +385,23 @@ public final class ServerKeys {
         return new GeneralName(ip ? GeneralName.iPAddress : GeneralName.dNSName, host);
     }
 
-    /** The message log's AES-256 key, created in the token on first use (never exported). */
-    public org.xroadng.securityserver.log.MessageLogKey messageLogKey() throws TokenException {
-        return org.xroadng.securityserver.log.MessageLogKey.fromToken(token,
-                org.xroadng.securityserver.log.MessageLogKey.DEFAULT_ALIAS);
+    /**
+     * The message log's AES-256 key, created in the token on first use (never exported); on a
+     * clustered server, the one the first node made, shared with the token.
+     */
+    public synchronized org.xroadng.securityserver.log.MessageLogKey messageLogKey() throws TokenException {
+        String alias = org.xroadng.securityserver.log.MessageLogKey.DEFAULT_ALIAS;
+        if (token.secretKey(alias).isPresent()) {
+            return org.xroadng.securityserver.log.MessageLogKey.fromToken(token, alias);
+        }
+        org.xroadng.securityserver.log.MessageLogKey created =
+                org.xroadng.securityserver.log.MessageLogKey.fromToken(token, alias);
+        try {
+            shareChange(c -> null);
+            return created;
+        } catch (ServerException e) {
+            // another node made it first: the token now holds theirs
+            return org.xroadng.securityserver.log.MessageLogKey.fromToken(token, alias);
+        }
     }
 }

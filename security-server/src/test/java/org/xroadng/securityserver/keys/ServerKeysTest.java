@@ -37,10 +37,10 @@ import org.xroadng.protocol.store.DatabaseSettings;
 
 class ServerKeysTest {
 
-    private static final SecurityServerId SERVER = SecurityServerId.parse("DEMO/GOV/1001/ss1");
-    private static final MemberId OTHER = MemberId.parse("DEMO/GOV/1002");
+    static final SecurityServerId SERVER = SecurityServerId.parse("DEMO/GOV/1001/ss1");
+    static final MemberId OTHER = MemberId.parse("DEMO/GOV/1002");
 
-    private final TestPki pki = TestPki.create(Clock.systemUTC());
+    final TestPki pki = TestPki.create(Clock.systemUTC());
 
     @TempDir
     Path dir;
@@ -50,8 +50,8 @@ class ServerKeysTest {
         return DatabaseSettings.embedded();
     }
 
-    private Database database;
-    private ServerKeys keys;
+    Database database;
+    ServerKeys keys;
 
     @BeforeEach
     void create() throws ServerException, TokenException {
@@ -65,7 +65,7 @@ class ServerKeysTest {
         database.close();
     }
 
-    private X509Certificate issue(String keyId, CertificateProfile profile, XRoadId identity) throws IOException, InvalidKeyException, NoSuchAlgorithmException, ServerException, TokenException {
+    X509Certificate issue(String keyId, CertificateProfile profile, XRoadId identity) throws IOException, InvalidKeyException, NoSuchAlgorithmException, ServerException, TokenException {
         var publicKey = keys.keys().stream().filter(k -> k.keyId().equals(keyId)).findFirst().orElseThrow();
         CertificateKind kind = profile == CertificateProfile.AUTH ? CertificateKind.SERVER_AUTH : CertificateKind.MEMBER_SIGN;
         PKCS10CertificationRequest csr = Pem.csr(keys.csr(keyId).getBytes(StandardCharsets.US_ASCII));
