@@ -6,13 +6,8 @@ import org.xroadng.protocol.store.TestPostgres;
 /** Every {@link OperatorApiTest} with the registry's (and the CA's) tables in a real PostgreSQL database, one per test. */
 class OperatorApiPostgresTest extends OperatorApiTest {
 
-    private DatabaseSettings database;
-
     @Override
     DatabaseSettings storage() {
-        if (database == null) {
-            database = TestPostgres.shared().newDatabase(dir);
-        }
-        return database;
+        return TestPostgres.shared().databaseFor(dir);
     }
 }

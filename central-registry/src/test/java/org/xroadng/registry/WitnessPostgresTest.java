@@ -25,14 +25,9 @@ import org.xroadng.protocol.store.TestPostgres;
  */
 class WitnessPostgresTest extends WitnessTest {
 
-    private DatabaseSettings database;
-
     @Override
     DatabaseSettings storage() {
-        if (database == null) {
-            database = TestPostgres.shared().newDatabase(dir);
-        }
-        return database;
+        return TestPostgres.shared().databaseFor(dir);
     }
 
     /**

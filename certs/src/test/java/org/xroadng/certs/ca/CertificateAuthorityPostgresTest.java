@@ -19,20 +19,15 @@ import org.xroadng.protocol.store.TestPostgres;
 /** Every {@link CertificateAuthorityTest} with the CA's records in a real PostgreSQL database, one per test. */
 class CertificateAuthorityPostgresTest extends CertificateAuthorityTest {
 
-    private DatabaseSettings database;
-
     @Override
     DatabaseSettings storage() {
-        if (database == null) {
-            database = TestPostgres.shared().newDatabase(dir);
-        }
-        return database;
+        return TestPostgres.shared().databaseFor(dir);
     }
 
     @Test
     void caYaml_namesThePostgresDatabase_andReopensFromIt() throws IOException {
         String yaml = Files.readString(dir.resolve("ca").resolve(CaSettings.FILE));
-        assertTrue(yaml.contains("databaseUrl: \"" + database.url().orElseThrow() + "\""), yaml);
+        assertTrue(yaml.contains("databaseUrl: \"" + storage().url().orElseThrow() + "\""), yaml);
         assertTrue(yaml.contains("databaseUser: \"xroad\""), yaml);
         assertTrue(!yaml.contains(TestPostgres.PASSWORD), "the password stays in its file");
         assertTrue(Files.notExists(dir.resolve("ca").resolve("ca.mv.db")), "no H2 file beside it");
@@ -41,7 +36,7 @@ class CertificateAuthorityPostgresTest extends CertificateAuthorityTest {
     @Test
     void wrongPassword_refusedAtInit_andNothingWritten() throws IOException {
         Path password = Files.writeString(dir.resolve("wrong"), "wrong password");
-        DatabaseSettings wrong = DatabaseSettings.postgresql(database.url().orElseThrow(), TestPostgres.ROLE, password,
+        DatabaseSettings wrong = DatabaseSettings.postgresql(storage().url().orElseThrow(), TestPostgres.ROLE, password,
                 "ca.yaml");
         Path other = dir.resolve("other-ca");
         CaException refused = assertThrows(CaException.class, () -> CertificateAuthority.init(other,

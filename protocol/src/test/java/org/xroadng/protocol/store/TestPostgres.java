@@ -15,6 +15,8 @@ import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
@@ -43,6 +45,7 @@ public final class TestPostgres {
     private final int port;
     private final boolean asPostgresUser;
     private final AtomicInteger databases = new AtomicInteger();
+    private final Map<Path, DatabaseSettings> perTest = new ConcurrentHashMap<>();
 
     private TestPostgres(Path dir, Path bin, int port, boolean asPostgresUser) {
         this.dir = dir;
@@ -196,6 +199,15 @@ public final class TestPostgres {
     /** A connection as {@value #ROLE} to {@code settings}' database, in component database {@code schema}. */
     public static Connection connect(DatabaseSettings settings, String schema) throws SQLException {
         return DriverManager.getConnection(settings.url().orElseThrow() + "?currentSchema=" + schema, ROLE, PASSWORD);
+    }
+
+    /**
+     * The database of the test whose temporary directory is {@code dir}: made by the first call
+     * ({@link #newDatabase}), the same settings after. The storage tests' PostgreSQL variants
+     * answer their {@code storage()} with it.
+     */
+    public DatabaseSettings databaseFor(Path dir) {
+        return perTest.computeIfAbsent(dir, this::newDatabase);
     }
 
     /** Runs {@code sql} as the superuser in {@code database}. */

@@ -9,13 +9,8 @@ import org.xroadng.protocol.store.TestPostgres;
  */
 class AdminApiPostgresTest extends AdminApiTest {
 
-    private DatabaseSettings database;
-
     @Override
     DatabaseSettings storage() {
-        if (database == null) {
-            database = TestPostgres.shared().newDatabase(dir);
-        }
-        return database;
+        return TestPostgres.shared().databaseFor(dir);
     }
 }

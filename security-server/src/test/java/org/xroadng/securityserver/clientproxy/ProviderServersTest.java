@@ -4,16 +4,14 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
+import org.xroadng.certs.MutableClock;
 import org.xroadng.protocol.globalconf.GlobalConfiguration.SecurityServer;
 import org.xroadng.protocol.id.MemberId;
 import org.xroadng.protocol.id.SubsystemId;
@@ -27,7 +25,7 @@ class ProviderServersTest {
     private static final SecurityServer B = server("ss2", 5502);
     private static final SecurityServer C = server("ss3", 5503);
 
-    private final TestClock clock = new TestClock();
+    private final MutableClock clock = new MutableClock(Instant.parse("2024-05-01T10:00:00Z"));
     private final SplittableRandom random = new SplittableRandom(42);
     private final ProviderServers servers = new ProviderServers(clock, () -> random);
 
@@ -186,29 +184,5 @@ class ProviderServersTest {
         attempt.notSent();
 
         assertFalse(servers.isDown(A));
-    }
-
-    /** A clock that moves only when told. */
-    private static final class TestClock extends Clock {
-        private volatile Instant now = Instant.parse("2024-05-01T10:00:00Z");
-
-        void advance(Duration by) {
-            now = now.plus(by);
-        }
-
-        @Override
-        public ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            return this;
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
     }
 }

@@ -21,14 +21,9 @@ import org.xroadng.securityserver.ServerException;
  */
 class ServerConfStorePostgresTest extends ServerConfStoreTest {
 
-    private DatabaseSettings database;
-
     @Override
     DatabaseSettings storage() {
-        if (database == null) {
-            database = TestPostgres.shared().newDatabase(dir);
-        }
-        return database;
+        return TestPostgres.shared().databaseFor(dir);
     }
 
     @Test

@@ -26,14 +26,9 @@ import org.xroadng.securityserver.ServerException;
  */
 class ServerKeysPostgresTest extends ServerKeysTest {
 
-    private DatabaseSettings database;
-
     @Override
     DatabaseSettings storage() {
-        if (database == null) {
-            database = TestPostgres.shared().newDatabase(dir);
-        }
-        return database;
+        return TestPostgres.shared().databaseFor(dir);
     }
 
     /** A second node: a copy of the first node's token file, its own connection to the database. */

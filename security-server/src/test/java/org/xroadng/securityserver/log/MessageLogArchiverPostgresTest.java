@@ -8,14 +8,9 @@ import org.xroadng.protocol.store.TestPostgres;
 /** Every {@link MessageLogArchiverTest} (archiving) with the log's tables in a real PostgreSQL database, one per test. */
 class MessageLogArchiverPostgresTest extends MessageLogArchiverTest {
 
-    private DatabaseSettings database;
-
     @Override
     DatabaseSettings storage() {
-        if (database == null) {
-            database = TestPostgres.shared().newDatabase(dir);
-        }
-        return database;
+        return TestPostgres.shared().databaseFor(dir);
     }
 
     @Override

@@ -11,14 +11,9 @@ import org.xroadng.protocol.store.TestPostgres;
  */
 class MessageLogPostgresTest extends H2MessageLogTest {
 
-    private DatabaseSettings database;
-
     @Override
     DatabaseSettings storage() {
-        if (database == null) {
-            database = TestPostgres.shared().newDatabase(dir);
-        }
-        return database;
+        return TestPostgres.shared().databaseFor(dir);
     }
 
     @Override

@@ -6,13 +6,8 @@ import org.xroadng.protocol.store.TestPostgres;
 /** Every {@link AccessLogRepairTest} with the access log in a real PostgreSQL database, one per test. */
 class AccessLogRepairPostgresTest extends AccessLogRepairTest {
 
-    private DatabaseSettings database;
-
     @Override
     DatabaseSettings storage() {
-        if (database == null) {
-            database = TestPostgres.shared().newDatabase(dir);
-        }
-        return database;
+        return TestPostgres.shared().databaseFor(dir);
     }
 }
