@@ -199,7 +199,7 @@ class CitizenPortalDemoTest {
         } else if (command.contains("X-Road-Purpose: marketing")) {
             assertAnswer(output, 500, "Server.ServerProxy.PurposeNotAllowed", context);
         } else if (command.contains("DEMO/GOV/1002/nosuch")) {
-            assertAnswer(output, 400, "Client.UnknownClient", context);
+            assertAnswer(output, 400, "Client.UnknownMember", context);
         } else if (command.contains("..%2F")) {
             assertAnswer(output, 400, "Client.InvalidUri", context);
         } else if (command.endsWith("/EE00000000000")) {
