@@ -49,7 +49,7 @@ public enum ErrorFormat {
         double applicationXml = 0;
         double textXml = 0;
         for (String range : value.split(",")) {
-            String[] parts = range.split(";");
+            String[] parts = range.split(";", -1);
             String type = parts[0].strip().toLowerCase(Locale.ROOT);
             double q = quality(parts);
             json = Math.max(json, matches(type, "application", "json") ? q : 0);
