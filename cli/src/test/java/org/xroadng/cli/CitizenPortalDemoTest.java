@@ -198,6 +198,10 @@ class CitizenPortalDemoTest {
             assertAnswer(output, 500, "Server.ServerProxy.AccessDenied", context);
         } else if (command.contains("X-Road-Purpose: marketing")) {
             assertAnswer(output, 500, "Server.ServerProxy.PurposeNotAllowed", context);
+        } else if (command.contains("DEMO/GOV/1002/nosuch") && command.contains("Accept: application/xml")) {
+            assertTrue(output.startsWith("HTTP/1.1 400"), context);
+            assertTrue(output.toLowerCase().contains("content-type: application/xml; charset=utf-8"), context);
+            assertTrue(output.contains("<type>Client.UnknownMember</type>"), context);
         } else if (command.contains("DEMO/GOV/1002/nosuch")) {
             assertAnswer(output, 400, "Client.UnknownMember", context);
         } else if (command.contains("..%2F")) {
