@@ -175,7 +175,7 @@ class CitizenPortalDemoTest {
             assertReadmeExample(command, mapped.toString(), output);
             run++;
         }
-        assertEquals(10, run, "the README's demo examples: three queries, four for developers, the portal's token and"
+        assertEquals(11, run, "the README's demo examples: three queries, five for developers, the portal's token and"
                 + " events, accessLog, witness");
     }
 
