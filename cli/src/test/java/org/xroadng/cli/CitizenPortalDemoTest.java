@@ -175,7 +175,7 @@ class CitizenPortalDemoTest {
             assertReadmeExample(command, mapped.toString(), output);
             run++;
         }
-        assertEquals(10, run, "the README's demo examples: three queries, four for developers, the portal's token and"
+        assertEquals(11, run, "the README's demo examples: three queries, five for developers, the portal's token and"
                 + " events, accessLog, witness");
     }
 
@@ -198,8 +198,12 @@ class CitizenPortalDemoTest {
             assertAnswer(output, 500, "Server.ServerProxy.AccessDenied", context);
         } else if (command.contains("X-Road-Purpose: marketing")) {
             assertAnswer(output, 500, "Server.ServerProxy.PurposeNotAllowed", context);
+        } else if (command.contains("DEMO/GOV/1002/nosuch") && command.contains("Accept: application/xml")) {
+            assertTrue(output.startsWith("HTTP/1.1 400"), context);
+            assertTrue(output.toLowerCase().contains("content-type: application/xml; charset=utf-8"), context);
+            assertTrue(output.contains("<type>Client.UnknownMember</type>"), context);
         } else if (command.contains("DEMO/GOV/1002/nosuch")) {
-            assertAnswer(output, 400, "Client.UnknownClient", context);
+            assertAnswer(output, 400, "Client.UnknownMember", context);
         } else if (command.contains("..%2F")) {
             assertAnswer(output, 400, "Client.InvalidUri", context);
         } else if (command.endsWith("/EE00000000000")) {

@@ -111,7 +111,7 @@ class RefusalTest {
 
     @Test
     void malformedOrMissingClient_isRefused() throws IOException, InterruptedException, JsonProcessingException {
-        assertRefused(send(request("/r1/DEMO/GOV/1001/population/person/x", "DEMO/GOV/1002", "tax-assessment")),
+        assertRefused(send(request("/r1/DEMO/GOV/1001/population/person/x", "DEMO/GOV", "tax-assessment")),
                 400, "Client.InvalidClientIdentifier");
         assertRefused(send(request("/r1/DEMO/GOV/1001/population/person/x", null, "tax-assessment")),
                 400, "Client.InvalidClientIdentifier");
@@ -124,7 +124,7 @@ class RefusalTest {
     void clientNotHostedHere_isRefused() throws IOException, InterruptedException, JsonProcessingException {
         HttpResponse<String> response = send(request("/r1/DEMO/GOV/1001/population/person/x", "DEMO/GOV/1001/population",
                 null));
-        assertRefused(response, 400, "Client.UnknownClient");
+        assertRefused(response, 400, "Client.UnknownMember");
         assertTrue(response.body().contains("is not a client of this security server"), response.body());
     }
 
@@ -154,7 +154,7 @@ class RefusalTest {
         assertRefused(send(request("/r1/DEMO/GOV/1001/population/nothing/x", "DEMO/GOV/1002/tax", "tax-assessment")),
                 500, "Server.ServerProxy.UnknownService");
         assertRefused(send(request("/r1/DEMO/GOV/9999/nowhere/person/x", "DEMO/GOV/1002/tax", null)),
-                500, "Server.ClientProxy.UnknownService");
+                500, "Server.ClientProxy.UnknownMember");
         assertProviderIsNotCalled();
     }
 
@@ -234,7 +234,7 @@ class RefusalTest {
 
         var response = forger.send("/x", "DEMO/GOV/1002/tax", signature, "hi".getBytes());
 
-        assertEquals("Server.ServerProxy.CertificateInvalid", response.header("X-Road-Error").orElse(""),
+        assertEquals("Server.ServerProxy.CertValidation", response.header("X-Road-Error").orElse(""),
                 new String(response.body()));
         assertTrue(new String(response.body()).contains("revoked"), new String(response.body()));
         assertProviderIsNotCalled();
@@ -278,7 +278,7 @@ class RefusalTest {
             network.consumerClock.advance(Duration.ofMinutes(11));
             HttpResponse<String> consumerSide = send(request("/r1/DEMO/GOV/1001/population/person/x",
                     "DEMO/GOV/1002/tax", "tax-assessment"));
-            assertRefused(consumerSide, 500, "Server.ClientProxy.GlobalConfExpired");
+            assertRefused(consumerSide, 500, "Server.ClientProxy.OutdatedGlobalConf");
         } finally {
             network.consumerClock.advance(Duration.ofMinutes(-11));
         }
@@ -286,7 +286,7 @@ class RefusalTest {
             network.providerClock.advance(Duration.ofMinutes(11));
             HttpResponse<String> providerSide = send(request("/r1/DEMO/GOV/1001/population/person/x",
                     "DEMO/GOV/1002/tax", "tax-assessment"));
-            assertRefused(providerSide, 500, "Server.ServerProxy.GlobalConfExpired");
+            assertRefused(providerSide, 500, "Server.ServerProxy.OutdatedGlobalConf");
         } finally {
             network.providerClock.advance(Duration.ofMinutes(-11));
         }
@@ -352,7 +352,8 @@ class RefusalTest {
         }
         var received = network.providerIs.findAll(getRequestedFor(urlPathEqualTo("/person-api/hop"))).get(0);
         assertEquals("kept", received.getHeader("X-Kept"));
-        for (String dropped : List.of("X-Hop", "TE", "Proxy-Authorization", "Keep-Alive", "X-Road-Client")) {
+        assertEquals("DEMO/GOV/1002/tax", received.getHeader("X-Road-Client"), "the provider's IS learns the client");
+        for (String dropped : List.of("X-Hop", "TE", "Proxy-Authorization", "Keep-Alive")) {
             assertFalse(received.containsHeader(dropped), dropped + " must not reach the provider IS");
         }
     }

@@ -7,7 +7,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.TreeMap;
 import org.xroadng.protocol.id.ServiceId;
-import org.xroadng.protocol.id.SubsystemId;
+import org.xroadng.protocol.id.ClientId;
 
 /**
  * One access to personal data as one security server saw it (DESIGN.md section 7): an exchange
@@ -28,7 +28,7 @@ import org.xroadng.protocol.id.SubsystemId;
  *                    request, as {@code MessageHashes.sha256} computes it; null if unsigned
  * @param outcome     {@code ok} or {@code error <status>}
  */
-public record AccessEvent(String eventId, Instant time, String side, SubsystemId client, ServiceId service,
+public record AccessEvent(String eventId, Instant time, String side, ClientId client, ServiceId service,
                           String method, String path, String userId, String issue, String purpose,
                           List<String> subjects, String queryId, String requestHash, String outcome) {
 

@@ -7,6 +7,7 @@ import java.util.Optional;
 import org.xroadng.protocol.id.GlobalGroupId;
 import org.xroadng.protocol.id.MemberId;
 import org.xroadng.protocol.id.SecurityServerId;
+import org.xroadng.protocol.id.ClientId;
 import org.xroadng.protocol.id.SubsystemId;
 
 /**
@@ -74,8 +75,8 @@ public record GlobalConfiguration(String instance, long version, Instant generat
             members = List.copyOf(members);
         }
 
-        /** Whether the subsystem, or the member it belongs to, is in the group. */
-        public boolean contains(SubsystemId client) {
+        /** Whether the client (a subsystem or a member), or the member it belongs to, is in the group. */
+        public boolean contains(ClientId client) {
             return members.contains(client.format()) || members.contains(client.member().format());
         }
     }

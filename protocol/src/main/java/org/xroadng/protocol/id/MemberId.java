@@ -2,8 +2,8 @@ package org.xroadng.protocol.id;
 
 import java.util.List;
 
-/** A member: {@code INSTANCE/CLASS/MEMBER}. */
-public record MemberId(String instance, String memberClass, String memberCode) implements XRoadId {
+/** A member: {@code INSTANCE/CLASS/MEMBER}; as a client, the member itself calls (no subsystem). */
+public record MemberId(String instance, String memberClass, String memberCode) implements ClientId {
 
     static final String FORM = "INSTANCE/CLASS/MEMBER";
 
@@ -24,6 +24,12 @@ public record MemberId(String instance, String memberClass, String memberCode) i
 
     public SecurityServerId server(String serverCode) {
         return new SecurityServerId(this, serverCode);
+    }
+
+    /** Itself: a member-level client is its own member. */
+    @Override
+    public MemberId member() {
+        return this;
     }
 
     @Override

@@ -4,7 +4,7 @@ import java.util.List;
 import java.util.Objects;
 
 /** A subsystem of a member, the usual client and provider: {@code INSTANCE/CLASS/MEMBER/SUBSYSTEM}. */
-public record SubsystemId(MemberId member, String subsystemCode) implements XRoadId {
+public record SubsystemId(MemberId member, String subsystemCode) implements ClientId {
 
     static final String FORM = "INSTANCE/CLASS/MEMBER/SUBSYSTEM";
 

@@ -5,7 +5,7 @@ package org.xroadng.protocol.id;
  * parts were validated when it was created; {@link #format()} gives the canonical slash-separated
  * form that the type's {@code parse} accepts.
  */
-public sealed interface XRoadId permits MemberId, SubsystemId, ServiceId, SecurityServerId, GlobalGroupId {
+public sealed interface XRoadId permits ClientId, ServiceId, SecurityServerId, GlobalGroupId {
 
     /** The X-Road instance the identifier belongs to. */
     String instance();

@@ -17,6 +17,7 @@ import com.fasterxml.jackson.databind.ser.std.ToStringSerializer;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import java.io.IOException;
 import java.util.function.Function;
+import org.xroadng.protocol.id.ClientId;
 import org.xroadng.protocol.id.GlobalGroupId;
 import org.xroadng.protocol.id.InvalidIdentifierException;
 import org.xroadng.protocol.id.MemberId;
@@ -96,6 +97,7 @@ public final class ProtocolJson {
         });
         module.addDeserializer(MemberId.class, parsing(MemberId.class, MemberId::parse));
         module.addDeserializer(SubsystemId.class, parsing(SubsystemId.class, SubsystemId::parse));
+        module.addDeserializer(ClientId.class, parsing(ClientId.class, ClientId::parse));
         module.addDeserializer(ServiceId.class, parsing(ServiceId.class, ServiceId::parse));
         module.addDeserializer(SecurityServerId.class, parsing(SecurityServerId.class, SecurityServerId::parse));
         module.addDeserializer(GlobalGroupId.class, parsing(GlobalGroupId.class, GlobalGroupId::parse));

@@ -57,7 +57,7 @@ public final class OwnerCheckpointSigner implements CheckpointSigner {
         TrustedConfiguration trusted;
         String jws;
         try {
-            trusted = globalConf.current(ErrorType.SERVER_PROXY_GLOBAL_CONF_EXPIRED);
+            trusted = globalConf.current(ErrorType.SERVER_PROXY_OUTDATED_GLOBAL_CONF);
             ServerIdentity.MemberKey owner = identity.signingKey(identity.serverId().owner()).orElseThrow(() ->
                     new CheckpointException("this server holds no signing certificate of its owner "
                             + identity.serverId().owner().format() + "; checkpoints are signed with it", null));

@@ -36,7 +36,8 @@ final class ClientProxyHandler extends SimpleChannelInboundHandler<FullHttpReque
     protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest request) {
         if (request.decoderResult().isFailure()) {
             Responses.write(ctx, Responses.error(new ExchangeException(ErrorType.CLIENT_BAD_REQUEST,
-                    "the request is not valid HTTP/1.1: " + request.decoderResult().cause().getMessage()), null), false);
+                    "the request is not valid HTTP/1.1: " + request.decoderResult().cause().getMessage()), null,
+                    request.headers().get("Accept")), false);
             return;
         }
         IncomingRequest incoming = IncomingRequest.of(request, isCertificate(ctx), reservation(ctx));

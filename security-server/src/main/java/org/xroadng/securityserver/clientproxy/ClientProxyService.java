@@ -20,6 +20,7 @@ import org.xroadng.protocol.XRoadHeaders;
 import org.xroadng.protocol.error.ErrorType;
 import org.xroadng.securityserver.LogRefusals;
 import org.xroadng.protocol.globalconf.GlobalConfiguration;
+import org.xroadng.protocol.id.MemberId;
 import org.xroadng.securityserver.ExchangeException;
 import org.xroadng.securityserver.ExchangeListener;
 import org.xroadng.securityserver.Responses;
@@ -41,6 +42,7 @@ import org.xroadng.securityserver.message.RequestDigest;
 import org.xroadng.securityserver.message.ResponseCheck;
 import org.xroadng.securityserver.message.ResponseDigest;
 import org.xroadng.securityserver.message.RestPath;
+import org.xroadng.securityserver.message.RestRequestHash;
 import org.xroadng.securityserver.transport.AuthCertificateTrustManager;
 import org.xroadng.securityserver.transport.HttpExchangeClient;
 import org.xroadng.securityserver.transport.PeerClient;
@@ -113,13 +115,14 @@ public final class ClientProxyService {
         try {
             prepared = prepare(request);
         } catch (ExchangeException e) {
-            return CompletableFuture.completedFuture(fail(e, request.header(XRoadHeaders.ID).orElse(null), start));
+            return CompletableFuture.completedFuture(fail(e, request, request.header(XRoadHeaders.ID).orElse(null),
+                    start));
         }
         return signer.sign(prepared.headers().client().member(), prepared.digest(), prepared.trusted())
                 .handle((signature, error) -> error == null
                         ? exchange(prepared.signed(signature, UUID.randomUUID().toString()), start)
-                        : CompletableFuture.completedFuture(fail(unwrap(error),
-                                request.header(XRoadHeaders.ID).orElse(null), start)))
+                        : CompletableFuture.completedFuture(fail(unwrap(error), request,
+                                prepared.headers().id(), start)))
                 .thenCompose(answer -> answer);
     }
 
@@ -134,16 +137,18 @@ public final class ClientProxyService {
                             System.nanoTime() - start);
                     return response;
                 })
-                .exceptionally(e -> fail(unwrap(e), outgoing.headers().id(), start));
+                .exceptionally(e -> fail(unwrap(e), outgoing.request(), outgoing.headers().id(), start));
     }
 
     private Prepared prepare(IncomingRequest request) throws ExchangeException {
         RestPath target = RestPath.parse(request.target());
         ProtocolHeaders headers = ProtocolHeaders.parse(request);
-        LocalClient client = localConf.get().client(headers.client()).orElseThrow(() -> new ExchangeException(
-                ErrorType.CLIENT_UNKNOWN_CLIENT, headers.client().format() + " is not a client of this security server"));
+        LocalConfiguration.HostedClient client = localConf.get().hostedClient(headers.client()).orElseThrow(() -> new ExchangeException(
+                ErrorType.CLIENT_UNKNOWN_MEMBER, headers.client().format() + " is not a client of this security server"
+                + (headers.client() instanceof MemberId ? " (a member calls without a subsystem only through the"
+                + " security servers it owns)" : "")));
         authenticate(client, request);
-        TrustedConfiguration trusted = globalConf.current(ErrorType.CLIENT_PROXY_GLOBAL_CONF_EXPIRED);
+        TrustedConfiguration trusted = globalConf.current(ErrorType.CLIENT_PROXY_OUTDATED_GLOBAL_CONF);
         messageLog.checkAccepting(ErrorType.CLIENT_PROXY_TIMESTAMPING_FAILED);
         LogRefusals.checkAvailable(messageLog, ErrorType.CLIENT_PROXY_LOGGING_FAILED);
         List<GlobalConfiguration.SecurityServer> hosts = trusted.serversHosting(target.service().subsystem());
@@ -156,7 +161,7 @@ public final class ClientProxyService {
             }
         }
         if (hosts.isEmpty()) {
-            throw new ExchangeException(ErrorType.CLIENT_PROXY_UNKNOWN_SERVICE, "no security server in the global"
+            throw new ExchangeException(ErrorType.CLIENT_PROXY_UNKNOWN_MEMBER, "no security server in the global"
                     + " configuration hosts " + target.service().subsystem().format());
         }
         List<Map.Entry<String, String>> endToEnd = HeaderFilter.endToEnd(request.headers());
@@ -164,7 +169,7 @@ public final class ClientProxyService {
         return new Prepared(request, target, headers, digest, trusted, hosts, endToEnd);
     }
 
-    private static void authenticate(LocalClient client, IncomingRequest request) throws ExchangeException {
+    private static void authenticate(LocalConfiguration.HostedClient client, IncomingRequest request) throws ExchangeException {
         if (client.authentication() == LocalClient.IsAuthentication.HTTP) {
             return;
         }
@@ -267,7 +272,7 @@ public final class ClientProxyService {
             headers.add(Map.entry(XRoadHeaders.SERVICE, out.target().service().format()));
             headers.add(Map.entry(XRoadHeaders.ID, out.headers().id()));
             headers.add(Map.entry(XRoadHeaders.REQUEST_ID, out.requestId()));
-            headers.add(Map.entry(XRoadHeaders.REQUEST_HASH, verified.summary().requestHash()));
+            headers.add(Map.entry(XRoadHeaders.REQUEST_HASH, RestRequestHash.of(out.request())));
             FullHttpResponse answer = Responses.of(response.status(), headers, body);
             ProtocolHeaders h = out.headers();
             ExchangeRecord record = new ExchangeRecord("consumer", h.id(), out.requestId(), h.client(),
@@ -357,9 +362,9 @@ public final class ClientProxyService {
         return new ExchangeException(ErrorType.CLIENT_PROXY_NETWORK_ERROR, where + " failed: " + root.getMessage());
     }
 
-    private FullHttpResponse fail(ExchangeException e, String queryId, long start) {
+    private FullHttpResponse fail(ExchangeException e, IncomingRequest request, String queryId, long start) {
         listener.exchangeFailed(ExchangeListener.Side.CONSUMER, e.type(), System.nanoTime() - start);
-        return Responses.error(e, queryId);
+        return Responses.error(e, queryId, request.header("Accept").orElse(null));
     }
 
     private static ExchangeException unwrap(Throwable e) {
@@ -372,7 +377,7 @@ public final class ClientProxyService {
         }
         if (cause instanceof MessageSigningException signing) {
             return new ExchangeException(signing.reason() == MessageSigningException.Reason.CERTIFICATE_STATUS_UNAVAILABLE
-                    ? ErrorType.CLIENT_PROXY_CERTIFICATE_STATUS_UNAVAILABLE : ErrorType.CLIENT_PROXY_SIGNING_FAILED,
+                    ? ErrorType.CLIENT_PROXY_CERTIFICATE_STATUS_UNAVAILABLE : ErrorType.CLIENT_PROXY_CANNOT_CREATE_SIGNATURE,
                     signing.getMessage(), signing.getCause());
         }
         Optional<ExchangeException> logging = LogRefusals.ofFailure(cause, ErrorType.CLIENT_PROXY_LOGGING_FAILED);

@@ -5,7 +5,7 @@ import java.util.Objects;
 import java.util.Set;
 import org.xroadng.protocol.id.GlobalGroupId;
 import org.xroadng.protocol.id.ServiceId;
-import org.xroadng.protocol.id.SubsystemId;
+import org.xroadng.protocol.id.ClientId;
 
 /**
  * One access right (DESIGN.md section 6): a subject may call an endpoint of a service, optionally
@@ -24,7 +24,8 @@ public record AccessRight(ServiceId service, Subject subject, String method, Str
         String format();
     }
 
-    public record SubsystemSubject(SubsystemId id) implements Subject {
+    /** A client: a subsystem, or a member calling without a subsystem (X-Road's member-level client). */
+    public record SubsystemSubject(ClientId id) implements Subject {
         public String format() {
             return id.format();
         }

@@ -1,10 +1,13 @@
 package org.xroadng.securityserver.conf;
 
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import org.xroadng.protocol.globalconf.GlobalConfiguration;
+import org.xroadng.protocol.id.ClientId;
 import org.xroadng.protocol.id.SecurityServerId;
 import org.xroadng.protocol.id.ServiceId;
 import org.xroadng.protocol.id.SubsystemId;
@@ -31,6 +34,42 @@ public record LocalConfiguration(SecurityServerId serverId, Map<SubsystemId, Loc
         return Optional.ofNullable(clients.get(id));
     }
 
+    /** A client this server hosts and how its information system must authenticate to the client proxy. */
+    public record HostedClient(ClientId id, LocalClient.IsAuthentication authentication,
+                               Set<String> pinnedCertificateHashes) {
+        public HostedClient {
+            Objects.requireNonNull(id, "id");
+            Objects.requireNonNull(authentication, "authentication");
+            pinnedCertificateHashes = Set.copyOf(pinnedCertificateHashes);
+        }
+    }
+
+    /**
+     * The hosted client {@code id}: a subsystem added to this server, authenticated as set for it;
+     * or this server's owner member calling without a subsystem (X-Road's owner member is always a
+     * client of its own server). The owner's information system authenticates as strictly as the
+     * strictest of the owner's subsystems here: when any of them must use HTTPS, so must the owner,
+     * with a certificate pinned for one of those subsystems. Other members are not hosted.
+     */
+    public Optional<HostedClient> hostedClient(ClientId id) {
+        if (id instanceof SubsystemId subsystem) {
+            return client(subsystem).map(c -> new HostedClient(c.id(), c.authentication(), c.pinnedCertificateHashes()));
+        }
+        if (!id.equals(serverId.owner())) {
+            return Optional.empty();
+        }
+        Set<String> pins = new HashSet<>();
+        boolean https = false;
+        for (LocalClient client : clients.values()) {
+            if (client.id().member().equals(id) && client.authentication() == LocalClient.IsAuthentication.HTTPS) {
+                https = true;
+                pins.addAll(client.pinnedCertificateHashes());
+            }
+        }
+        return Optional.of(new HostedClient(id, https ? LocalClient.IsAuthentication.HTTPS
+                : LocalClient.IsAuthentication.HTTP, pins));
+    }
+
     public Optional<LocalService> service(ServiceId id) {
         return Optional.ofNullable(services.get(id));
     }
@@ -41,7 +80,7 @@ public record LocalConfiguration(SecurityServerId serverId, Map<SubsystemId, Loc
      * When a right matches the client, method and path but not the purpose, the answer is
      * {@link AccessDecision#PURPOSE_NOT_ALLOWED}, so the caller learns what to fix.
      */
-    public AccessDecision decide(ServiceId service, SubsystemId client, String method, String path, String purpose,
+    public AccessDecision decide(ServiceId service, ClientId client, String method, String path, String purpose,
                                  GlobalConfiguration global) {
         AccessDecision decision = AccessDecision.DENIED;
         for (AccessRight right : accessRights) {
@@ -57,7 +96,7 @@ public record LocalConfiguration(SecurityServerId serverId, Map<SubsystemId, Loc
         return decision;
     }
 
-    private boolean matchesSubject(AccessRight.Subject subject, SubsystemId client, GlobalConfiguration global) {
+    private boolean matchesSubject(AccessRight.Subject subject, ClientId client, GlobalConfiguration global) {
         if (subject instanceof AccessRight.SubsystemSubject s) {
             return s.id().equals(client);
         }

@@ -20,7 +20,7 @@ import org.xroadng.protocol.globalconf.ConfigurationException;
 import org.xroadng.protocol.globalconf.ConfigurationVerifier;
 import org.xroadng.protocol.globalconf.GlobalConfiguration;
 import org.xroadng.protocol.id.ServiceId;
-import org.xroadng.protocol.id.SubsystemId;
+import org.xroadng.protocol.id.ClientId;
 import org.xroadng.protocol.json.ProtocolJson;
 import org.xroadng.protocol.jws.JwsVerifier;
 import org.xroadng.protocol.jws.VerifiedJws;
@@ -82,7 +82,7 @@ public final class EvidenceVerifier {
                 report.fail("request.digest", "the signed request digest has " + field
                         + ", which is not the bundled exchange's");
             }
-            memberCheck(report, "request", request, () -> SubsystemId.parse(exchange.client()).member().format());
+            memberCheck(report, "request", request, () -> ClientId.parse(exchange.client()).member().format());
         }
         if (response.digest() != null) {
             ResponseDigest d = response.digest();

@@ -12,6 +12,8 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import org.xroadng.protocol.globalconf.GlobalConfiguration;
 import org.xroadng.protocol.id.SecurityServerId;
+import org.xroadng.protocol.id.ClientId;
+import org.xroadng.protocol.id.MemberId;
 import org.xroadng.protocol.id.SubsystemId;
 import org.xroadng.securityserver.transport.AuthCertificateTrustManager;
 
@@ -93,8 +95,15 @@ public final class TrustedConfiguration {
         return Optional.ofNullable(servers.get(id));
     }
 
-    /** Whether {@code server} is registered as a host of {@code client}. */
-    public boolean hosts(SecurityServerId server, SubsystemId client) {
+    /**
+     * Whether {@code server} is registered as a host of {@code client}: a subsystem when the
+     * registry lists it among the server's clients; a member (a member-level client) when it owns
+     * the registered server, as X-Road's owner member is always a client of its own server.
+     */
+    public boolean hosts(SecurityServerId server, ClientId client) {
+        if (client instanceof MemberId member) {
+            return servers.containsKey(server) && server.owner().equals(member);
+        }
         Set<SubsystemId> clients = clientsOf.get(server);
         return clients != null && clients.contains(client);
     }

@@ -3,7 +3,7 @@ package org.xroadng.securityserver.log;
 import java.time.Instant;
 import java.util.List;
 import org.xroadng.protocol.id.ServiceId;
-import org.xroadng.protocol.id.SubsystemId;
+import org.xroadng.protocol.id.ClientId;
 
 /**
  * One exchange as one server saw it, for the message log and the access log: who asked whom for
@@ -13,7 +13,7 @@ import org.xroadng.protocol.id.SubsystemId;
  * @param side         {@code consumer} or {@code provider}
  * @param dataSubjects subjects named by the provider IS in {@code X-Road-Data-Subject}
  */
-public record ExchangeRecord(String side, String queryId, String requestId, SubsystemId client, ServiceId service,
+public record ExchangeRecord(String side, String queryId, String requestId, ClientId client, ServiceId service,
                              String method, String path, String userId, String issue, String purpose,
                              List<String> subjects, List<String> dataSubjects, String requestSignature,
                              byte[] requestBody, String responseSignature, byte[] responseBody, int status,

@@ -38,7 +38,7 @@ import org.xroadng.auditlog.access.store.H2AccessLog;
 import org.xroadng.auditlog.merkle.store.H2MerkleLog;
 import org.slf4j.LoggerFactory;
 import org.xroadng.protocol.id.ServiceId;
-import org.xroadng.protocol.id.SubsystemId;
+import org.xroadng.protocol.id.ClientId;
 import org.xroadng.protocol.store.Database;
 import org.xroadng.protocol.store.DatabaseSettings;
 import org.xroadng.protocol.store.Jdbc;
@@ -395,7 +395,7 @@ public final class H2MessageLog implements MessageLog, AutoCloseable {
         byte[] requestBody = cipher.open(request.id(), request.bodySealed(), request.associatedData());
         byte[] responseBody = cipher.open(response.id(), response.bodySealed(), response.associatedData());
         ExchangeRecord exchange = new ExchangeRecord(request.side(), request.queryId(), request.requestId(),
-                SubsystemId.parse(request.client()), ServiceId.parse(request.service()), request.method(),
+                ClientId.parse(request.client()), ServiceId.parse(request.service()), request.method(),
                 request.path(), request.userId(), request.issue(), request.purpose(), request.subjects(),
                 response.dataSubjects(), request.signature(), requestBody, response.signature(), responseBody,
                 response.status() == null ? 0 : response.status(), response.exchangedAt());

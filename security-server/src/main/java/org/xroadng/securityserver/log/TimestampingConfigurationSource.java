@@ -27,7 +27,7 @@ public interface TimestampingConfigurationSource {
 
             @Override
             public synchronized TimestampingConfiguration current() throws ExchangeException {
-                GlobalConfiguration configuration = holder.current(ErrorType.CLIENT_PROXY_GLOBAL_CONF_EXPIRED)
+                GlobalConfiguration configuration = holder.current(ErrorType.CLIENT_PROXY_OUTDATED_GLOBAL_CONF)
                         .configuration();
                 if (configuration != parsedFrom) {
                     parsed = TimestampingConfiguration.from(configuration);

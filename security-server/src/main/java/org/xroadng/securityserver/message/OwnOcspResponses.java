@@ -56,7 +56,7 @@ public final class OwnOcspResponses {
     public void refresh() {
         TrustedConfiguration trusted;
         try {
-            trusted = globalConf.current(ErrorType.CLIENT_PROXY_GLOBAL_CONF_EXPIRED);
+            trusted = globalConf.current(ErrorType.CLIENT_PROXY_OUTDATED_GLOBAL_CONF);
         } catch (ExchangeException e) {
             LOG.warn("OCSP responses not refreshed: {}", e.getMessage());
             return;
@@ -111,7 +111,7 @@ public final class OwnOcspResponses {
     public Optional<String> problem() {
         TrustedConfiguration trusted;
         try {
-            trusted = globalConf.current(ErrorType.CLIENT_PROXY_GLOBAL_CONF_EXPIRED);
+            trusted = globalConf.current(ErrorType.CLIENT_PROXY_OUTDATED_GLOBAL_CONF);
         } catch (ExchangeException e) {
             return Optional.empty();
         }

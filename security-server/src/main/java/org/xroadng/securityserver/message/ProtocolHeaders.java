@@ -8,15 +8,17 @@ import java.util.regex.Pattern;
 import java.util.UUID;
 import org.xroadng.protocol.XRoadHeaders;
 import org.xroadng.protocol.error.ErrorType;
+import org.xroadng.protocol.http.PercentDecoding;
 import org.xroadng.protocol.id.InvalidIdentifierException;
 import org.xroadng.protocol.id.SecurityServerId;
-import org.xroadng.protocol.id.SubsystemId;
+import org.xroadng.protocol.id.ClientId;
 import org.xroadng.securityserver.ExchangeException;
 import org.xroadng.securityserver.http.IncomingRequest;
 
 /**
  * The protocol headers of an information system's request, validated: {@code X-Road-Client}
- * (mandatory subsystem), {@code X-Road-Id} (generated when missing), {@code X-Road-UserId},
+ * (mandatory: a subsystem, or a member without one; each part may be percent-encoded UTF-8, REST
+ * protocol section 4.3), {@code X-Road-Id} (generated when missing), {@code X-Road-UserId},
  * {@code X-Road-Issue}, {@code X-Road-Purpose}, {@code X-Road-Subject} (comma-separated data
  * subject codes) and {@code X-Road-Security-Server}. Each may appear once.
  *
@@ -24,7 +26,7 @@ import org.xroadng.securityserver.http.IncomingRequest;
  * @param issue   null when not given
  * @param purpose null when not given
  */
-public record ProtocolHeaders(SubsystemId client, String id, String userId, String issue, String purpose,
+public record ProtocolHeaders(ClientId client, String id, String userId, String issue, String purpose,
                               List<String> subjects, Optional<SecurityServerId> securityServer) {
 
     private static final int MAX_TEXT = 255;
@@ -76,15 +78,9 @@ public record ProtocolHeaders(SubsystemId client, String id, String userId, Stri
         String clientText = values[CLIENT];
         if (clientText == null) {
             throw new ExchangeException(ErrorType.CLIENT_INVALID_CLIENT_IDENTIFIER, XRoadHeaders.CLIENT
-                    + " header is missing; expected INSTANCE/CLASS/MEMBER/SUBSYSTEM");
+                    + " header is missing; expected " + ClientId.FORM);
         }
-        SubsystemId client;
-        try {
-            client = SubsystemId.parse(clientText.trim());
-        } catch (InvalidIdentifierException e) {
-            throw new ExchangeException(ErrorType.CLIENT_INVALID_CLIENT_IDENTIFIER, XRoadHeaders.CLIENT
-                    + " is malformed: " + e.getMessage());
-        }
+        ClientId client = client(clientText.trim());
         String id = text(values[ID], XRoadHeaders.ID);
         if (id == null) {
             id = UUID.randomUUID().toString();
@@ -106,6 +102,23 @@ public record ProtocolHeaders(SubsystemId client, String id, String userId, Stri
         return new ProtocolHeaders(client, id, text(values[USER_ID], XRoadHeaders.USER_ID),
                 text(values[ISSUE], XRoadHeaders.ISSUE), purpose,
                 subjects(values[SUBJECT_HEADER], XRoadHeaders.SUBJECT), server);
+    }
+
+    /**
+     * The client named in {@code X-Road-Client}: parts separated by '/', each percent-decoded as
+     * UTF-8 (an encoded '/' belongs to its part), then held to the identifier rules.
+     */
+    private static ClientId client(String text) throws ExchangeException {
+        List<String> parts = new ArrayList<>();
+        try {
+            for (String part : text.split("/", -1)) {
+                parts.add(PercentDecoding.decode(part));
+            }
+            return ClientId.of(parts, text);
+        } catch (IllegalArgumentException e) { // InvalidIdentifierException too
+            throw new ExchangeException(ErrorType.CLIENT_INVALID_CLIENT_IDENTIFIER, XRoadHeaders.CLIENT
+                    + " is malformed: " + e.getMessage());
+        }
     }
 
     /** Data subject codes from a comma-separated header value: 1..64 of {@code A-Z a-z 0-9 -} each. */

@@ -6,7 +6,7 @@ import java.util.Objects;
 import java.util.Optional;
 import org.xroadng.protocol.XRoadHeaders;
 import org.xroadng.protocol.id.ServiceId;
-import org.xroadng.protocol.id.SubsystemId;
+import org.xroadng.protocol.id.ClientId;
 import org.xroadng.securityserver.http.IncomingRequest;
 
 /**
@@ -20,7 +20,7 @@ import org.xroadng.securityserver.http.IncomingRequest;
  *
  * @param query the raw query string, or empty
  */
-public record RequestDigest(int v, String id, SubsystemId client, ServiceId service, String method, String path,
+public record RequestDigest(int v, String id, ClientId client, ServiceId service, String method, String path,
                             String query, String headersSha256, String bodySha256, String userId, String issue,
                             String purpose, List<String> subjects, long iat) implements MessageSummary {
 
@@ -93,7 +93,7 @@ public record RequestDigest(int v, String id, SubsystemId client, ServiceId serv
     public static final class Builder {
         private int v = VERSION;
         private String id;
-        private SubsystemId client;
+        private ClientId client;
         private ServiceId service;
         private String method;
         private String path;
@@ -119,7 +119,7 @@ public record RequestDigest(int v, String id, SubsystemId client, ServiceId serv
             return this;
         }
 
-        public Builder client(SubsystemId client) {
+        public Builder client(ClientId client) {
             this.client = client;
             return this;
         }

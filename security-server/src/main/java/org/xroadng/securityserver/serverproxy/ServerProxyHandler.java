@@ -56,7 +56,7 @@ final class ServerProxyHandler extends SimpleChannelInboundHandler<FullHttpReque
         try {
             X509Certificate certificate = peerCertificate(ctx);
             incoming = IncomingRequest.of(request, certificate, reservation);
-            GlobalConfiguration conf = globalConf.current(ErrorType.SERVER_PROXY_GLOBAL_CONF_EXPIRED).configuration();
+            GlobalConfiguration conf = globalConf.current(ErrorType.SERVER_PROXY_OUTDATED_GLOBAL_CONF).configuration();
             peer = peerServer(ctx, certificate, conf);
         } catch (ExchangeException e) {
             Responses.write(ctx, Responses.error(e, null), false).addListener(written -> reservation.close());
@@ -80,7 +80,7 @@ final class ServerProxyHandler extends SimpleChannelInboundHandler<FullHttpReque
             return known.id();
         }
         SecurityServerId id = conf.serverWithAuthCertificate(AuthCertificateTrustManager.hash(certificate))
-                .orElseThrow(() -> new ExchangeException(ErrorType.SERVER_PROXY_UNKNOWN_CLIENT,
+                .orElseThrow(() -> new ExchangeException(ErrorType.SERVER_PROXY_UNKNOWN_MEMBER,
                         "the peer's authentication certificate is no longer registered"))
                 .id();
         ctx.channel().attr(PEER_SERVER).set(new Peer(conf.version(), id));
@@ -98,7 +98,7 @@ final class ServerProxyHandler extends SimpleChannelInboundHandler<FullHttpReque
             ctx.channel().attr(PEER).set(certificate);
             return certificate;
         } catch (SSLPeerUnverifiedException e) {
-            throw new ExchangeException(ErrorType.SERVER_PROXY_UNKNOWN_CLIENT, "the peer presented no certificate");
+            throw new ExchangeException(ErrorType.SERVER_PROXY_UNKNOWN_MEMBER, "the peer presented no certificate");
         }
     }
 

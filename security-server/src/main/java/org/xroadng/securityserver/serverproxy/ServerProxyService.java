@@ -19,7 +19,7 @@ import org.xroadng.protocol.accesslog.AccessLogProtocol;
 import org.xroadng.protocol.globalconf.GlobalConfiguration;
 import org.xroadng.protocol.id.GlobalGroupId;
 import org.xroadng.protocol.id.SecurityServerId;
-import org.xroadng.protocol.id.SubsystemId;
+import org.xroadng.protocol.id.ClientId;
 import org.xroadng.securityserver.ExchangeException;
 import org.xroadng.securityserver.ExchangeListener;
 import org.xroadng.securityserver.Responses;
@@ -97,12 +97,13 @@ public final class ServerProxyService {
         try {
             accepted = accept(request, peer);
         } catch (ExchangeException e) {
-            return CompletableFuture.completedFuture(fail(e, request.header(XRoadHeaders.ID).orElse(null), start));
+            return CompletableFuture.completedFuture(fail(e, request, request.header(XRoadHeaders.ID).orElse(null),
+                    start));
         }
         CompletableFuture<HttpExchangeClient.Answer> fromProvider = accepted.service() == null
                 ? accessLog.answer(request.method(), accepted.target().path(), accepted.target().rawQuery())
                 : providerIs.call(accepted.service(), request.method(), accepted.target().rawPathAndQuery(),
-                        accepted.endToEnd(), request.body(), request.reservation());
+                        toProviderIs(accepted), request.body(), request.reservation());
         return fromProvider
                 .thenCompose(answer -> respond(accepted, answer))
                 .thenApply(response -> {
@@ -110,20 +111,51 @@ public final class ServerProxyService {
                             System.nanoTime() - start);
                     return response;
                 })
-                .exceptionally(e -> fail(unwrap(e), accepted.headers().id(), start));
+                .exceptionally(e -> fail(unwrap(e), request, accepted.headers().id(), start));
+    }
+
+    /**
+     * The headers the provider's IS receives (X-Road Message Protocol for REST, section 4.3): the
+     * consumer's end-to-end headers (user headers and unknown {@code X-Road-*} extension headers
+     * among them) and, set by this server from what it verified, {@code X-Road-Client},
+     * {@code X-Road-Service}, {@code X-Road-Id}, {@code X-Road-Request-Id}, {@code X-Road-UserId}
+     * and {@code X-Road-Issue} when given, and our extensions {@code X-Road-Purpose} and
+     * {@code X-Road-Subject} when given.
+     */
+    private static List<Map.Entry<String, String>> toProviderIs(Accepted accepted) {
+        List<Map.Entry<String, String>> headers = new ArrayList<>(accepted.endToEnd());
+        ProtocolHeaders h = accepted.headers();
+        headers.add(Map.entry(XRoadHeaders.CLIENT, h.client().format()));
+        headers.add(Map.entry(XRoadHeaders.SERVICE, accepted.target().service().format()));
+        headers.add(Map.entry(XRoadHeaders.ID, h.id()));
+        accepted.request().header(XRoadHeaders.REQUEST_ID)
+                .ifPresent(id -> headers.add(Map.entry(XRoadHeaders.REQUEST_ID, id)));
+        if (h.userId() != null) {
+            headers.add(Map.entry(XRoadHeaders.USER_ID, h.userId()));
+        }
+        if (h.issue() != null) {
+            headers.add(Map.entry(XRoadHeaders.ISSUE, h.issue()));
+        }
+        if (h.purpose() != null) {
+            headers.add(Map.entry(XRoadHeaders.PURPOSE, h.purpose()));
+        }
+        if (!h.subjects().isEmpty()) {
+            headers.add(Map.entry(XRoadHeaders.SUBJECT, String.join(",", h.subjects())));
+        }
+        return headers;
     }
 
     private Accepted accept(IncomingRequest request, SecurityServerId peer) throws ExchangeException {
-        TrustedConfiguration trusted = globalConf.current(ErrorType.SERVER_PROXY_GLOBAL_CONF_EXPIRED);
+        TrustedConfiguration trusted = globalConf.current(ErrorType.SERVER_PROXY_OUTDATED_GLOBAL_CONF);
         messageLog.checkAccepting(ErrorType.SERVER_PROXY_TIMESTAMPING_FAILED);
         LogRefusals.checkAvailable(messageLog, ErrorType.SERVER_PROXY_LOGGING_FAILED);
         GlobalConfiguration conf = trusted.configuration();
         RestPath target = RestPath.parse(request.target());
         ProtocolHeaders headers = ProtocolHeaders.parse(request);
-        SubsystemId client = headers.client();
+        ClientId client = headers.client();
         boolean hosted = trusted.hosts(peer, client);
         if (!hosted) {
-            throw new ExchangeException(ErrorType.SERVER_PROXY_UNKNOWN_CLIENT, "security server " + peer.format()
+            throw new ExchangeException(ErrorType.SERVER_PROXY_UNKNOWN_MEMBER, "security server " + peer.format()
                     + " is not registered as a host of client " + client.format());
         }
         LocalConfiguration local = localConf.get();
@@ -154,7 +186,7 @@ public final class ServerProxyService {
     }
 
     /** The reserved accessLog service: of a subsystem hosted here, for members of the citizen portals group. */
-    private static void requireCitizenPortal(RestPath target, SubsystemId client, LocalConfiguration local,
+    private static void requireCitizenPortal(RestPath target, ClientId client, LocalConfiguration local,
                                              GlobalConfiguration conf) throws ExchangeException {
         if (local.client(target.service().subsystem()).isEmpty()) {
             throw new ExchangeException(ErrorType.SERVER_PROXY_UNKNOWN_SERVICE, "subsystem "
@@ -172,7 +204,7 @@ public final class ServerProxyService {
     /** The signature and digest checks, common to every service. */
     private Accepted verified(IncomingRequest request, RestPath target, ProtocolHeaders headers, LocalService service,
                               TrustedConfiguration trusted) throws ExchangeException {
-        SubsystemId client = headers.client();
+        ClientId client = headers.client();
         String signature = request.header(XRoadHeaders.SIGNATURE).orElseThrow(() -> new ExchangeException(
                 ErrorType.SERVER_PROXY_INVALID_SIGNATURE, "request carries no " + XRoadHeaders.SIGNATURE));
         MessageVerifier.Verified<RequestDigest> verified = verify(signature, trusted);
@@ -193,7 +225,7 @@ public final class ServerProxyService {
         } catch (MessageVerificationException e) {
             ErrorType type = switch (e.reason()) {
                 case INVALID_SIGNATURE -> ErrorType.SERVER_PROXY_INVALID_SIGNATURE;
-                case CERTIFICATE_INVALID -> ErrorType.SERVER_PROXY_CERTIFICATE_INVALID;
+                case CERTIFICATE_INVALID -> ErrorType.SERVER_PROXY_CERT_VALIDATION;
                 case CERTIFICATE_STATUS_UNAVAILABLE -> ErrorType.SERVER_PROXY_CERTIFICATE_STATUS_UNAVAILABLE;
             };
             throw new ExchangeException(type, e.getMessage());
@@ -290,9 +322,9 @@ public final class ServerProxyService {
         }
     }
 
-    private FullHttpResponse fail(ExchangeException e, String queryId, long start) {
+    private FullHttpResponse fail(ExchangeException e, IncomingRequest request, String queryId, long start) {
         listener.exchangeFailed(ExchangeListener.Side.PROVIDER, e.type(), System.nanoTime() - start);
-        return Responses.error(e, queryId);
+        return Responses.error(e, queryId, request.header("Accept").orElse(null));
     }
 
     static ExchangeException unwrap(Throwable e) {

@@ -61,7 +61,7 @@ public final class AuthCertificateTrustManager extends X509ExtendedTrustManager 
         }
         TrustedConfiguration trusted;
         try {
-            trusted = globalConf.current(ErrorType.SERVER_PROXY_GLOBAL_CONF_EXPIRED);
+            trusted = globalConf.current(ErrorType.SERVER_PROXY_OUTDATED_GLOBAL_CONF);
         } catch (ExchangeException e) {
             throw new PeerRefusedException(PeerRefusedException.Reason.NO_CONFIGURATION, e.getMessage());
         }

@@ -70,7 +70,7 @@ class BatchMessageSignerTest {
             ExchangeException, InterruptedException, ExecutionException, TimeoutException {
         fixture = new ProxyFixture(dir);
         globalConf = fixture.globalConf();
-        trusted = globalConf.current(ErrorType.CLIENT_PROXY_GLOBAL_CONF_EXPIRED);
+        trusted = globalConf.current(ErrorType.CLIENT_PROXY_OUTDATED_GLOBAL_CONF);
         ocsp = fixture.ownOcsp(fixture.consumer, globalConf);
         verifier = new BatchMessageVerifier(fixture.bc, fixture.clock);
         batchOfFive = signTogether(5);

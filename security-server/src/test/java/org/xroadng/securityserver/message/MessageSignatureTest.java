@@ -54,7 +54,7 @@ class MessageSignatureTest {
             ExchangeException {
         fixture = new ProxyFixture(dir);
         globalConf = fixture.globalConf();
-        trusted = globalConf.current(ErrorType.CLIENT_PROXY_GLOBAL_CONF_EXPIRED);
+        trusted = globalConf.current(ErrorType.CLIENT_PROXY_OUTDATED_GLOBAL_CONF);
         consumerSigner = new SingleMessageSigner(fixture.consumer, fixture.ownOcsp(fixture.consumer, globalConf));
         verifier = new SingleMessageVerifier(fixture.bc, fixture.clock);
     }

@@ -223,7 +223,7 @@ class ServerProxyHandlerTest {
         RequestDigest digest = RequestDigest.of(request, RestPath.parse(target), ProtocolHeaders.parse(request),
                 HeaderFilter.endToEnd(request.headers()), fixture.clock.instant().getEpochSecond());
         return consumerSigner.sign(ProxyFixture.CONSUMER_MEMBER, digest,
-                globalConf.current(ErrorType.SERVER_PROXY_GLOBAL_CONF_EXPIRED)).get();
+                globalConf.current(ErrorType.SERVER_PROXY_OUTDATED_GLOBAL_CONF)).get();
     }
 
     private static Map<String, String> protocolHeaders(String client) {
@@ -245,16 +245,17 @@ class ServerProxyHandlerTest {
     }
 
     @Test
-    void clientThePeerDoesNotHost_isAnswered500UnknownClient() throws IOException {
+    void clientThePeerDoesNotHost_isAnswered500UnknownMember() throws IOException {
         Connection connection = new Connection(local(CLIENT_MAY_CALL));
 
         FullHttpResponse response = connection.send(post(TARGET, new byte[0],
                 protocolHeaders(ProxyFixture.PROVIDER.format())));
 
-        JsonNode json = assertError(response, 500, ErrorType.SERVER_PROXY_UNKNOWN_CLIENT);
+        JsonNode json = assertError(response, 500, ErrorType.SERVER_PROXY_UNKNOWN_MEMBER);
         assertEquals("security server DEMO/GOV/1002/ss1 is not registered as a host of client DEMO/GOV/1001/population",
                 json.get("message").asText());
-        assertEquals("q-1", json.get("detail").asText());
+        java.util.UUID.fromString(json.get("detail").asText()); // a fault id
+        assertEquals("q-1", response.headers().get("X-Road-Id"));
         assertTrue(connection.server.isOpen(), "a refusal keeps the peer's connection");
         connection.close();
         assertEquals(0, budget.inFlight());
@@ -345,7 +346,7 @@ class ServerProxyHandlerTest {
 
         FullHttpResponse response = connection.send(post(TARGET, new byte[0], headers));
 
-        assertError(response, 500, ErrorType.SERVER_PROXY_CERTIFICATE_INVALID);
+        assertError(response, 500, ErrorType.SERVER_PROXY_CERT_VALIDATION);
         connection.close();
     }
 
