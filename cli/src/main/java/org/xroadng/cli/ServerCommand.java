@@ -486,7 +486,8 @@ final class ServerCommand {
             subcommands = {Acl.Grant.class, Acl.Revoke.class, Acl.ListAll.class})
     static final class Acl {
         @Command(name = "grant", mixinStandardHelpOptions = true,
-                description = "Grant a subject (DEMO/GOV/1002/tax, global:DEMO/group or local:code) access to a service.")
+                description = "Grant a subject (a subsystem DEMO/GOV/1002/tax, a member DEMO/GOV/1002, global:DEMO/group or"
+                        + " local:code) access to a service.")
         static final class Grant extends Operation {
             @Option(names = "--service", required = true, paramLabel = "ID") String service;
             @Option(names = "--subject", required = true, paramLabel = "SUBJECT") String subject;

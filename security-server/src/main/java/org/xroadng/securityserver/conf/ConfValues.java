@@ -5,9 +5,9 @@ import java.net.URISyntaxException;
 import java.util.Locale;
 import java.util.Set;
 import java.util.function.Function;
+import org.xroadng.protocol.id.ClientId;
 import org.xroadng.protocol.id.GlobalGroupId;
 import org.xroadng.protocol.id.InvalidIdentifierException;
-import org.xroadng.protocol.id.SubsystemId;
 import org.xroadng.securityserver.ServerException;
 
 /**
@@ -40,12 +40,12 @@ public final class ConfValues {
     }
 
     /**
-     * An access-right subject: {@code INSTANCE/CLASS/MEMBER/SUBSYSTEM}, {@code global:INSTANCE/GROUP}
-     * or {@code local:CODE}.
+     * An access-right subject: a client {@code INSTANCE/CLASS/MEMBER[/SUBSYSTEM]} (a subsystem, or a
+     * member calling without one), {@code global:INSTANCE/GROUP} or {@code local:CODE}.
      */
     public static AccessRight.Subject subject(String text) throws ServerException {
         if (text == null) {
-            throw ServerException.badRequest("field 'subject' is missing; expected INSTANCE/CLASS/MEMBER/SUBSYSTEM,"
+            throw ServerException.badRequest("field 'subject' is missing; expected INSTANCE/CLASS/MEMBER[/SUBSYSTEM],"
                     + " global:INSTANCE/GROUP or local:CODE");
         }
         if (text.startsWith("global:")) {
@@ -56,9 +56,9 @@ public final class ConfValues {
         }
         if (text.indexOf(':') >= 0) {
             throw ServerException.badRequest("subject '" + text + "' has an unknown prefix; expected"
-                    + " INSTANCE/CLASS/MEMBER/SUBSYSTEM, global:INSTANCE/GROUP or local:CODE");
+                    + " INSTANCE/CLASS/MEMBER[/SUBSYSTEM], global:INSTANCE/GROUP or local:CODE");
         }
-        return new AccessRight.SubsystemSubject(id("subject", text, SubsystemId::parse));
+        return new AccessRight.SubsystemSubject(id("subject", text, ClientId::parse));
     }
 
     /** An HTTP method of {@link #METHODS}, upper-cased. */

@@ -22,6 +22,7 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.TreeSet;
 import org.xroadng.protocol.globalconf.GlobalConfiguration;
+import org.xroadng.protocol.id.ClientId;
 import org.xroadng.protocol.id.GlobalGroupId;
 import org.xroadng.protocol.id.SecurityServerId;
 import org.xroadng.protocol.id.ServiceId;
@@ -455,6 +456,6 @@ public final class ServerConfStore {
         if (stored.startsWith("local:")) {
             return new AccessRight.LocalGroupSubject(stored.substring(6));
         }
-        return new AccessRight.SubsystemSubject(SubsystemId.parse(stored));
+        return new AccessRight.SubsystemSubject(ClientId.parse(stored));
     }
 }

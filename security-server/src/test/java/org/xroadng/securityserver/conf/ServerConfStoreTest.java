@@ -19,6 +19,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.xroadng.protocol.globalconf.GlobalConfiguration;
 import org.xroadng.protocol.id.GlobalGroupId;
+import org.xroadng.protocol.id.MemberId;
 import org.xroadng.protocol.id.SecurityServerId;
 import org.xroadng.protocol.id.ServiceId;
 import org.xroadng.protocol.id.SubsystemId;
@@ -82,6 +83,19 @@ class ServerConfStoreTest {
         assertEquals(1, store.current().accessRights().size());
         assertEquals(0, before.accessRights().size());
         assertTrue(store.current().service(PERSON).orElseThrow().personalData());
+    }
+
+    @Test
+    void memberLevelSubject_isStoredAndReadBack() throws ServerException {
+        AccessRight.Subject member = ConfValues.subject("DEMO/GOV/1002");
+        assertEquals(new AccessRight.SubsystemSubject(MemberId.parse("DEMO/GOV/1002")), member,
+                "a client without a subsystem code is the member itself");
+        store.grant(PERSON, member, "GET", "/**", List.of());
+
+        ServerConfStore reopened = new ServerConfStore(database, SERVER, CLOCK);
+        assertEquals(List.of(member), reopened.current().accessRights().stream().map(AccessRight::subject).toList());
+        ServerException refused = assertThrows(ServerException.class, () -> ConfValues.subject("DEMO/GOV"));
+        assertTrue(refused.getMessage().contains("INSTANCE/CLASS/MEMBER[/SUBSYSTEM]"), refused.getMessage());
     }
 
     @Test
@@ -188,7 +202,8 @@ class ServerConfStoreTest {
         assertEquals(new AccessRight.GlobalGroupSubject(GlobalGroupId.parse("DEMO/group")), ConfValues.subject("global:DEMO/group"));
         assertEquals(new AccessRight.LocalGroupSubject("code"), ConfValues.subject("local:code"));
         assertEquals(new AccessRight.SubsystemSubject(TAX), ConfValues.subject("DEMO/GOV/1002/tax"));
-        assertThrows(ServerException.class, () -> ConfValues.subject("DEMO/GOV/1002"));
+        assertThrows(ServerException.class, () -> ConfValues.subject("DEMO/GOV"));
+        assertThrows(ServerException.class, () -> ConfValues.subject("DEMO/GOV/1002/tax/extra"));
         assertThrows(ServerException.class, () -> ConfValues.subject("group:DEMO/x"));
         assertThrows(ServerException.class, () -> ConfValues.subject("local:a b"));
     }
