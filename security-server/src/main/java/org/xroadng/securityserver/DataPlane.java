@@ -291,7 +291,7 @@ public final class DataPlane implements AutoCloseable {
         }
         boolean interrupted = false;
         try {
-            exchanges.awaitNone(DRAIN_LIMIT);
+            exchanges.stopAndAwaitNone(DRAIN_LIMIT);
         } catch (InterruptedException e) {
             interrupted = true;
         }

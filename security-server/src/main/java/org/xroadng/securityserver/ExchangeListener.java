@@ -20,6 +20,15 @@ public interface ExchangeListener {
     default void exchangeStarted(Side side) {
     }
 
+    /**
+     * Whether the server is stopping: asked by the proxies just after {@link #exchangeStarted}, and
+     * when it is, the exchange is refused at once ({@code *.Overloaded}, 503) rather than begun
+     * while the server closes what it needs.
+     */
+    default boolean stopping() {
+        return false;
+    }
+
     /** The exchange produced an answer with this HTTP status (the provider IS's, or a passed-on error). */
     default void exchangeCompleted(Side side, int status, long nanos) {
     }

@@ -14,13 +14,20 @@ final class InFlightExchanges implements ExchangeListener {
 
     private final ExchangeListener next;
     private final AtomicLong inProgress = new AtomicLong();
+    private volatile boolean stopping;
 
     InFlightExchanges(ExchangeListener next) {
         this.next = next;
     }
 
-    /** Waits until no exchange is in progress, at most {@code limit}; answers whether none is. */
-    boolean awaitNone(Duration limit) throws InterruptedException {
+    /**
+     * From now on, exchanges that start are refused ({@link #stopping}); then waits until none is in
+     * progress, at most {@code limit}, and answers whether none is. An exchange counts itself before
+     * it asks, and this sets the flag before it counts, so every exchange is either waited for or
+     * refused: none begins once the wait is over.
+     */
+    boolean stopAndAwaitNone(Duration limit) throws InterruptedException {
+        stopping = true;
         long deadline = System.nanoTime() + limit.toNanos();
         while (inProgress.get() > 0) {
             if (System.nanoTime() - deadline >= 0) {
@@ -47,6 +54,11 @@ final class InFlightExchanges implements ExchangeListener {
     public void exchangeFailed(Side side, ErrorType type, long nanos) {
         inProgress.decrementAndGet();
         next.exchangeFailed(side, type, nanos);
+    }
+
+    @Override
+    public boolean stopping() {
+        return stopping;
     }
 
     @Override

@@ -290,6 +290,22 @@ final class TestNetwork implements AutoCloseable {
     TestServer startDropper(String serverCode, java.util.concurrent.atomic.AtomicInteger requests) throws CaException,
             CertificateException, IOException, KeyStoreException, NoSuchAlgorithmException, SigningException,
             UnrecoverableKeyException, java.security.KeyManagementException {
+        return startFake(serverCode, requests, null);
+    }
+
+    /**
+     * A registered provider server (real certificate, TLS) that answers every request it reads with
+     * {@code answer}, a whole HTTP response, and closes the connection.
+     */
+    TestServer startAnswering(String serverCode, java.util.concurrent.atomic.AtomicInteger requests, String answer)
+            throws CaException, CertificateException, IOException, KeyStoreException, NoSuchAlgorithmException,
+            SigningException, UnrecoverableKeyException, java.security.KeyManagementException {
+        return startFake(serverCode, requests, answer.getBytes(StandardCharsets.ISO_8859_1));
+    }
+
+    private TestServer startFake(String serverCode, java.util.concurrent.atomic.AtomicInteger requests, byte[] answer)
+            throws CaException, CertificateException, IOException, KeyStoreException, NoSuchAlgorithmException,
+            SigningException, UnrecoverableKeyException, java.security.KeyManagementException {
         TestServer server = new TestServer(POPULATION_MEMBER.server(serverCode), ca, bc, random, address(), address());
         javax.net.ssl.SSLContext tls = javax.net.ssl.SSLContext.getInstance("TLSv1.3");
         tls.init(new javax.net.ssl.KeyManager[] {server.authKeyManager()}, null, random);
@@ -306,12 +322,16 @@ final class TestNetwork implements AutoCloseable {
                     }
                     if (line != null) {
                         requests.incrementAndGet();
+                        if (answer != null) {
+                            connection.getOutputStream().write(answer);
+                            connection.getOutputStream().flush();
+                        }
                     }
                 } catch (IOException e) {
                     // a failed handshake or a closed connection: on to the next
                 }
             }
-        }, "dropper-" + serverCode);
+        }, "fake-" + serverCode);
         thread.setDaemon(true);
         thread.start();
         droppers.add(socket);

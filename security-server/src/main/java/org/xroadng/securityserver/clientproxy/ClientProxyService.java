@@ -113,6 +113,10 @@ public final class ClientProxyService {
         listener.exchangeStarted(ExchangeListener.Side.CONSUMER);
         Prepared prepared;
         try {
+            if (listener.stopping()) {
+                throw new ExchangeException(ErrorType.CLIENT_PROXY_OVERLOADED, "the security server is stopping;"
+                        + " send the request again, to another security server of the client if there is one");
+            }
             prepared = prepare(request);
         } catch (ExchangeException e) {
             return CompletableFuture.completedFuture(fail(e, request, request.header(XRoadHeaders.ID).orElse(null),
@@ -198,6 +202,17 @@ public final class ClientProxyService {
         return peers.send(host.address(), request(out), PEER_TIMEOUT, out.trusted().peerTrustFingerprint(),
                         out.request().reservation())
                 .handle((response, error) -> {
+                    if (error == null && refusedUnprocessed(response)) {
+                        // the provider's server refused before its IS saw anything: safe to send elsewhere
+                        attempt.notSent();
+                        if (index + 1 < order.size()) {
+                            LOG.debug("security server {} refused the request unprocessed ({}), trying the next",
+                                    host.id(), response.header(XRoadHeaders.ERROR).orElse(""));
+                            listener.providerServerFailover();
+                            return send(out, order, index + 1);
+                        }
+                        return CompletableFuture.completedFuture(new Answered(host, response));
+                    }
                     if (error == null) {
                         attempt.answered(response.connectNanos());
                         return CompletableFuture.completedFuture(new Answered(host, response));
@@ -216,6 +231,17 @@ public final class ClientProxyService {
                     listener.providerServerFailover();
                     return send(out, order, index + 1);
                 }).thenCompose(f -> f);
+    }
+
+    /**
+     * An answer by which the provider's server says it did not process the request at all: 503
+     * {@code Server.ServerProxy.Overloaded}, given before the request reaches its IS (its memory
+     * budget is spent, or it is stopping). Over mutual TLS only that server can have said so.
+     */
+    private static boolean refusedUnprocessed(HttpExchangeClient.Answer answer) {
+        return answer.status() == ErrorType.SERVER_PROXY_OVERLOADED.httpStatus()
+                && answer.header(XRoadHeaders.ERROR).map(ErrorType.SERVER_PROXY_OVERLOADED.code()::equals)
+                .orElse(false);
     }
 
     private static HttpExchangeClient.Request request(Outgoing out) {

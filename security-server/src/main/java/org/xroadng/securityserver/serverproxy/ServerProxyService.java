@@ -95,6 +95,10 @@ public final class ServerProxyService {
         listener.exchangeStarted(ExchangeListener.Side.PROVIDER);
         Accepted accepted;
         try {
+            if (listener.stopping()) {
+                throw new ExchangeException(ErrorType.SERVER_PROXY_OVERLOADED, "the security server is stopping;"
+                        + " the request did not reach the provider's information system");
+            }
             accepted = accept(request, peer);
         } catch (ExchangeException e) {
             return CompletableFuture.completedFuture(fail(e, request, request.header(XRoadHeaders.ID).orElse(null),
