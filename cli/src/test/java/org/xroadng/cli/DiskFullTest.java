@@ -155,8 +155,15 @@ class DiskFullTest {
         Set<String> answered = all.stream().filter(o -> o.status() == 200).map(Outcome::id)
                 .collect(Collectors.toSet());
         Path servers = data.resolve("servers");
-        DemoLogChecks.assertLogged(servers.resolve(DemoLogChecks.CONSUMER_DIR), "consumer", answered);
-        DemoLogChecks.assertLogged(servers.resolve(DemoLogChecks.PROVIDER_DIR), "provider", answered);
+        try {
+            DemoLogChecks.assertLogged(servers.resolve(DemoLogChecks.CONSUMER_DIR), "consumer", answered);
+            DemoLogChecks.assertLogged(servers.resolve(DemoLogChecks.PROVIDER_DIR), "provider", answered);
+        } catch (AssertionError e) {
+            // what the servers said about their storage while the disk was full, to find out why
+            String said = demo.output().lines().filter(l -> l.contains("WARN") || l.contains("ERROR"))
+                    .limit(200).collect(Collectors.joining("\n"));
+            throw new AssertionError(e.getMessage() + "\n" + summary + "\nthe servers' warnings and errors:\n" + said, e);
+        }
         DemoLogChecks.assertWitnessed(data, true);
 
         DemoJvm again = start(ports, data);
