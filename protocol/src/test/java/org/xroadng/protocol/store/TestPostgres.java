@@ -70,8 +70,9 @@ public final class TestPostgres {
 
     private static TestPostgres start() throws IOException, InterruptedException, SQLException {
         Path bin = binaries();
-        boolean root = "root".equals(System.getProperty("user.name"));
         Path dir = Files.createTempDirectory("xroad-test-pg");
+        // the directory belongs to whoever runs the build: PostgreSQL refuses to run as root
+        boolean root = "root".equals(Files.getOwner(dir).getName());
         Path data = dir.resolve("data");
         Path passwordFile = dir.resolve("superuser-password");
         Files.writeString(passwordFile, SUPERUSER_PASSWORD);

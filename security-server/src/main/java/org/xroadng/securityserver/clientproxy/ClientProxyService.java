@@ -251,18 +251,7 @@ public final class ClientProxyService {
         headers.add(Map.entry(XRoadHeaders.ID, h.id()));
         headers.add(Map.entry(XRoadHeaders.REQUEST_ID, out.requestId()));
         headers.add(Map.entry(XRoadHeaders.SIGNATURE, out.signature()));
-        if (h.userId() != null) {
-            headers.add(Map.entry(XRoadHeaders.USER_ID, h.userId()));
-        }
-        if (h.issue() != null) {
-            headers.add(Map.entry(XRoadHeaders.ISSUE, h.issue()));
-        }
-        if (h.purpose() != null) {
-            headers.add(Map.entry(XRoadHeaders.PURPOSE, h.purpose()));
-        }
-        if (!h.subjects().isEmpty()) {
-            headers.add(Map.entry(XRoadHeaders.SUBJECT, String.join(",", h.subjects())));
-        }
+        h.addOptionalTo(headers);
         return new HttpExchangeClient.Request(out.request().method(), out.request().target(), headers,
                 out.request().body());
     }

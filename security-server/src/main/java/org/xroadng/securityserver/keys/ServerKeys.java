@@ -135,11 +135,7 @@ public final class ServerKeys {
      * Stores this node's token as the next shared version, in {@code c}'s transaction; refused
      * when another node stored one since this node last adopted or stored it.
      */
-    private void share(Connection c) throws SQLException, TokenException, ConcurrentKeyChange {
-        if (!shared()) {
-            return;
-        }
-        byte[] encoded = token.encoded();
+    private void share(Connection c, byte[] encoded) throws SQLException, ConcurrentKeyChange {
         long next = tokenVersion + 1;
         int updated = tokenVersion == 0 ? 0 : Jdbc.update(c, "UPDATE token_copy SET pkcs12 = ?, version = ?,"
                 + " saved_at = ? WHERE id = 1 AND version = ?", encoded, next, clock.instant(), tokenVersion);
@@ -165,11 +161,15 @@ public final class ServerKeys {
      * After a change this node made to its token: shares it, or, when another node changed the
      * shared token first, takes theirs (undoing this change) and refuses with a conflict.
      */
-    private void shareChange(Database.Work<Void, Exception> alsoInTransaction) throws ServerException, TokenException {
+    private void shareChange(Database.Work<Void, ConcurrentKeyChange> alsoInTransaction)
+            throws ServerException, TokenException {
+        byte[] encoded = shared() ? token.encoded() : null;
         try {
-            database.<Void, Exception>inTransaction(c -> {
+            database.<Void, ConcurrentKeyChange>inTransaction(c -> {
                 alsoInTransaction.run(c);
-                share(c);
+                if (encoded != null) {
+                    share(c, encoded);
+                }
                 return null;
             });
         } catch (ConcurrentKeyChange e) {
@@ -179,10 +179,6 @@ public final class ServerKeys {
             }
             snapshot = load();
             throw ServerException.conflict(e.getMessage());
-        } catch (ServerException | TokenException | RuntimeException e) {
-            throw e;
-        } catch (Exception e) {
-            throw new IllegalStateException(e);
         }
     }
 

@@ -167,4 +167,24 @@ public record ProtocolHeaders(ClientId client, String id, String userId, String 
         }
         return text;
     }
+
+    /**
+     * Adds the optional headers that travel with the request when given (user id, issue, purpose,
+     * subjects), as both the consumer's server (to the provider's) and the provider's (to its IS)
+     * pass them on.
+     */
+    public void addOptionalTo(List<Map.Entry<String, String>> headers) {
+        if (userId != null) {
+            headers.add(Map.entry(XRoadHeaders.USER_ID, userId));
+        }
+        if (issue != null) {
+            headers.add(Map.entry(XRoadHeaders.ISSUE, issue));
+        }
+        if (purpose != null) {
+            headers.add(Map.entry(XRoadHeaders.PURPOSE, purpose));
+        }
+        if (!subjects.isEmpty()) {
+            headers.add(Map.entry(XRoadHeaders.SUBJECT, String.join(",", subjects)));
+        }
+    }
 }

@@ -134,18 +134,7 @@ public final class ServerProxyService {
         headers.add(Map.entry(XRoadHeaders.ID, h.id()));
         accepted.request().header(XRoadHeaders.REQUEST_ID)
                 .ifPresent(id -> headers.add(Map.entry(XRoadHeaders.REQUEST_ID, id)));
-        if (h.userId() != null) {
-            headers.add(Map.entry(XRoadHeaders.USER_ID, h.userId()));
-        }
-        if (h.issue() != null) {
-            headers.add(Map.entry(XRoadHeaders.ISSUE, h.issue()));
-        }
-        if (h.purpose() != null) {
-            headers.add(Map.entry(XRoadHeaders.PURPOSE, h.purpose()));
-        }
-        if (!h.subjects().isEmpty()) {
-            headers.add(Map.entry(XRoadHeaders.SUBJECT, String.join(",", h.subjects())));
-        }
+        h.addOptionalTo(headers);
         return headers;
     }
 
