@@ -3,11 +3,13 @@ package org.xroadng.registry;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -15,6 +17,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.xroadng.protocol.jws.SigningException;
 import org.xroadng.protocol.store.DatabaseSettings;
 import org.xroadng.protocol.store.TestPostgres;
 
@@ -33,7 +36,7 @@ class RegistryNodesTest {
     private RegistryFixture b;
 
     @BeforeEach
-    void start() throws Exception {
+    void start() throws IOException, RegistryException, SigningException {
         DatabaseSettings database = TestPostgres.shared().newDatabase(dir);
         a = new RegistryFixture(dir.resolve("node-a"), Clock.systemUTC(), database);
         b = RegistryFixture.secondNode(a, dir.resolve("node-b"), Clock.systemUTC());
@@ -75,7 +78,7 @@ class RegistryNodesTest {
     }
 
     @Test
-    void publishingOnBothAtOnce_everyVersionOnce_bothServeTheNewest() throws Exception {
+    void publishingOnBothAtOnce_everyVersionOnce_bothServeTheNewest() throws ExecutionException, InterruptedException {
         long before = a.home.registry().publisher().latest().orElseThrow().version();
         ExecutorService pool = Executors.newFixedThreadPool(4);
         List<Future<Long>> published = new ArrayList<>();

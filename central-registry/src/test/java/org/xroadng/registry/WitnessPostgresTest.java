@@ -3,11 +3,13 @@ package org.xroadng.registry;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -16,6 +18,8 @@ import org.xroadng.auditlog.merkle.MerkleLog;
 import org.xroadng.protocol.accesslog.AccessLogProtocol;
 import org.xroadng.protocol.accesslog.CheckpointCodec;
 import org.xroadng.protocol.accesslog.CheckpointSubmission;
+import org.xroadng.protocol.accesslog.WitnessException;
+import org.xroadng.protocol.jws.SigningException;
 import org.xroadng.protocol.store.DatabaseSettings;
 import org.xroadng.protocol.store.TestPostgres;
 
@@ -36,7 +40,9 @@ class WitnessPostgresTest extends WitnessTest {
      * checked against the one before it, whichever node took it.
      */
     @Test
-    void twoNodes_rivalCheckpointsAtOnce_oneAcceptedTheOtherStale() throws Exception {
+    void twoNodes_rivalCheckpointsAtOnce_oneAcceptedTheOtherStale()
+            throws ExecutionException, IOException, InterruptedException, RegistryException, SigningException,
+            WitnessException {
         RegistryFixture second = RegistryFixture.secondNode(registry, dir.resolve("registry-b"), clock);
         ExecutorService pool = Executors.newFixedThreadPool(2);
         try {

@@ -3,7 +3,7 @@ package org.xroadng.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.fasterxml.jackson.databind.JsonNode;
+import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -15,6 +15,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -47,7 +49,7 @@ class DemoProviderServersTest {
     }
 
     @Test
-    void twoProviderServers_bothListedAndBothServe() throws Exception {
+    void twoProviderServers_bothListedAndBothServe() throws IOException, InterruptedException, JsonProcessingException {
         int base = FreePorts.range(new DemoPorts(1, 2).span());
         Path data = dir.resolve("demo-data");
         running = RunningDemo.start(cli, base, data, "--provider-servers", "2");
@@ -93,7 +95,7 @@ class DemoProviderServersTest {
     }
 
     /** The exchanges this server served as the provider, from its {@code /metrics}. */
-    private double served(JsonNode server) throws Exception {
+    private double served(JsonNode server) throws IOException, InterruptedException {
         String metrics = http.send(HttpRequest.newBuilder(URI.create(server.path("admin").asText() + "/metrics"))
                 .build(), HttpResponse.BodyHandlers.ofString()).body();
         Matcher m = PROVIDER_OK.matcher(metrics);

@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.fasterxml.jackson.databind.JsonNode;
+import java.io.IOException;
 import java.io.StringWriter;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -13,6 +13,8 @@ import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.xroadng.protocol.json.ProtocolJson;
@@ -31,7 +33,7 @@ class ServerHealthCliTest {
     private final CliRunner xroad = new CliRunner(Map.of(PinOptions.ENV, "test-pin-1234"));
 
     @Test
-    void newServer_downWithEachCheckNamed() throws Exception {
+    void newServer_downWithEachCheckNamed() throws IOException, InterruptedException, JsonProcessingException {
         int registryPort = FreePorts.one();
         CliRunner.Run registry = xroad.run("registry", "init", "--dir", dir.resolve("registry").toString(),
                 "--instance", "DEMO", "--url", "http://127.0.0.1:" + registryPort);

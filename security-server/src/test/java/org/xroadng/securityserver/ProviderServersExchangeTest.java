@@ -7,20 +7,29 @@ import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.github.tomakehurst.wiremock.WireMockServer;
+import java.io.IOException;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
+import java.security.KeyManagementException;
+import java.security.KeyStoreException;
+import java.security.NoSuchAlgorithmException;
+import java.security.UnrecoverableKeyException;
+import java.security.cert.CertificateEncodingException;
+import java.security.cert.CertificateException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import com.github.tomakehurst.wiremock.WireMockServer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.xroadng.certs.ca.CaException;
+import org.xroadng.protocol.jws.SigningException;
 
 /**
  * The population registry's subsystem on two security servers, each with an IS of its own, over
@@ -38,7 +47,9 @@ class ProviderServersExchangeTest {
     private final HttpClient is = HttpClient.newHttpClient();
 
     @BeforeEach
-    void start() throws Exception {
+    void start()
+            throws CaException, CertificateEncodingException, CertificateException, IOException, KeyStoreException,
+            NoSuchAlgorithmException, SigningException, UnrecoverableKeyException {
         network = new TestNetwork(dir);
         second = network.startExtraProvider("ss2");
         for (WireMockServer providerIs : List.of(network.providerIs, second.is())) {
@@ -55,7 +66,7 @@ class ProviderServersExchangeTest {
         network.close();
     }
 
-    private HttpResponse<String> person(String... headers) throws Exception {
+    private HttpResponse<String> person(String... headers) throws IOException, InterruptedException {
         HttpRequest.Builder request = HttpRequest.newBuilder(network.consumerUri("/r1/DEMO/GOV/1001/population/person/EE1"))
                 .header("X-Road-Client", "DEMO/GOV/1002/tax")
                 .header("X-Road-Purpose", "tax-assessment");
@@ -70,7 +81,7 @@ class ProviderServersExchangeTest {
     }
 
     @Test
-    void bothServersUp_requestsSpreadOverBoth() throws Exception {
+    void bothServersUp_requestsSpreadOverBoth() throws IOException, InterruptedException {
         for (int i = 0; i < 100; i++) {
             HttpResponse<String> response = person();
             assertEquals(200, response.statusCode(), response.body());
@@ -83,7 +94,8 @@ class ProviderServersExchangeTest {
     }
 
     @Test
-    void oneServerStoppedUnderLoad_onlyRequestsItMayHaveReceivedFailAndTheRestGoOn() throws Exception {
+    void oneServerStoppedUnderLoad_onlyRequestsItMayHaveReceivedFailAndTheRestGoOn()
+            throws IOException, InterruptedException {
         int threads = 4;
         AtomicInteger sent = new AtomicInteger();
         AtomicBoolean stopped = new AtomicBoolean();
@@ -135,7 +147,7 @@ class ProviderServersExchangeTest {
     }
 
     @Test
-    void namedServer_onlyThatOneServesAndItsFailureIsNotHiddenByTheOther() throws Exception {
+    void namedServer_onlyThatOneServesAndItsFailureIsNotHiddenByTheOther() throws IOException, InterruptedException {
         for (int i = 0; i < 10; i++) {
             HttpResponse<String> response = person("X-Road-Security-Server", "DEMO/GOV/1001/ss2");
             assertEquals(200, response.statusCode(), response.body());
@@ -154,7 +166,9 @@ class ProviderServersExchangeTest {
     }
 
     @Test
-    void serverFailsAfterTheRequestWasSent_notRetriedOnAnother() throws Exception {
+    void serverFailsAfterTheRequestWasSent_notRetriedOnAnother()
+            throws CaException, CertificateException, IOException, InterruptedException, KeyManagementException,
+            KeyStoreException, NoSuchAlgorithmException, SigningException, UnrecoverableKeyException {
         second.close();
         AtomicInteger dropped = new AtomicInteger();
         network.startDropper("ss9", dropped);
@@ -183,7 +197,9 @@ class ProviderServersExchangeTest {
      * request to the other server, so the IS sees no failure.
      */
     @Test
-    void serverRefusesUnprocessed_requestGoesToTheOther() throws Exception {
+    void serverRefusesUnprocessed_requestGoesToTheOther()
+            throws CaException, CertificateException, IOException, InterruptedException, KeyManagementException,
+            KeyStoreException, NoSuchAlgorithmException, SigningException, UnrecoverableKeyException {
         second.close();
         java.util.concurrent.atomic.AtomicInteger refused = new java.util.concurrent.atomic.AtomicInteger();
         String body = "{\"type\":\"Server.ServerProxy.Overloaded\",\"message\":\"the security server is stopping\","
@@ -200,7 +216,8 @@ class ProviderServersExchangeTest {
     }
 
     @Test
-    void serverRefusesTheHandshake_requestGoesToTheOther() throws Exception {
+    void serverRefusesTheHandshake_requestGoesToTheOther()
+            throws CertificateEncodingException, IOException, InterruptedException, SigningException {
         second.close();
         // registered at an address that accepts connections and closes them unanswered: every
         // TLS handshake with it fails, so nothing was sent and the next server is tried

@@ -8,8 +8,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.github.tomakehurst.wiremock.verification.LoggedRequest;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -20,21 +18,32 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.security.KeyStoreException;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.security.UnrecoverableKeyException;
+import java.security.cert.CertificateEncodingException;
+import java.security.cert.CertificateException;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.Set;
 import java.util.UUID;
 import javax.xml.parsers.DocumentBuilderFactory;
+import javax.xml.parsers.ParserConfigurationException;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.github.tomakehurst.wiremock.verification.LoggedRequest;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.w3c.dom.Document;
+import org.xml.sax.SAXException;
+import org.xroadng.certs.ca.CaException;
 import org.xroadng.protocol.json.ProtocolJson;
+import org.xroadng.protocol.jws.SigningException;
 import org.xroadng.securityserver.conf.AccessRight;
 import org.xroadng.securityserver.conf.LocalConfiguration;
 
@@ -55,7 +64,9 @@ class RestProtocolTest {
     private final HttpClient is = HttpClient.newHttpClient();
 
     @BeforeAll
-    static void start() throws Exception {
+    static void start()
+            throws CaException, CertificateEncodingException, CertificateException, IOException, KeyStoreException,
+            NoSuchAlgorithmException, SigningException, UnrecoverableKeyException {
         network = new TestNetwork(dir);
     }
 
@@ -109,7 +120,7 @@ class RestProtocolTest {
     }
 
     @Test
-    void requestHash_isStandardBase64OfSha512OverTheRequestAsSent() throws Exception {
+    void requestHash_isStandardBase64OfSha512OverTheRequestAsSent() throws IOException, NoSuchAlgorithmException {
         String body = "{\"code\":\"EE38001010001\"}";
         String[] answer = raw("POST " + PERSON + "/search?lang=et HTTP/1.1\r\nHost: 127.0.0.1\r\n"
                 + "X-Road-Client: DEMO/GOV/1002/tax\r\nX-Road-Purpose: tax-assessment\r\nX-Road-Id: hash-1\r\n"
@@ -133,7 +144,7 @@ class RestProtocolTest {
     }
 
     @Test
-    void requestHashWithoutBody_isTheHashOfTheHeadersAlone() throws Exception {
+    void requestHashWithoutBody_isTheHashOfTheHeadersAlone() throws IOException, NoSuchAlgorithmException {
         String[] answer = raw("GET " + PERSON + "/EE1 HTTP/1.1\r\nHost: 127.0.0.1\r\n"
                 + "x-road-client: DEMO/GOV/1002/tax\r\nX-Road-Purpose: tax-assessment\r\n", "");
         assertTrue(answer[0].startsWith("HTTP/1.1 200"), answer[0]);
@@ -143,7 +154,8 @@ class RestProtocolTest {
     }
 
     @Test
-    void memberLevelClient_withAnAccessRight_isServedEndToEnd_andWithoutIsDenied() throws Exception {
+    void memberLevelClient_withAnAccessRight_isServedEndToEnd_andWithoutIsDenied()
+            throws IOException, InterruptedException {
         HttpResponse<String> denied = send(person("/EE1", "DEMO/GOV/1002"));
         assertEquals(500, denied.statusCode(), denied.body());
         assertEquals("Server.ServerProxy.AccessDenied", denied.headers().firstValue("X-Road-Error").orElse(""));
@@ -168,14 +180,14 @@ class RestProtocolTest {
     }
 
     @Test
-    void memberThatDoesNotOwnTheServer_isNotItsClient() throws Exception {
+    void memberThatDoesNotOwnTheServer_isNotItsClient() throws IOException, InterruptedException {
         HttpResponse<String> response = send(person("/EE1", "DEMO/COM/2001"));
         assertEquals(400, response.statusCode(), response.body());
         assertEquals("Client.UnknownMember", response.headers().firstValue("X-Road-Error").orElse(""));
     }
 
     @Test
-    void providerIs_receivesTheProtocolHeadersAndExtensionHeaders() throws Exception {
+    void providerIs_receivesTheProtocolHeadersAndExtensionHeaders() throws IOException, InterruptedException {
         network.providerIs.stubFor(any(anyUrl()).willReturn(aResponse().withStatus(200).withBody("ok")
                 .withHeader("X-Road-Id", "forged").withHeader("X-Road-Request-Hash", "forged")
                 .withHeader("X-Road-Answer-Note", "from the provider")));
@@ -205,7 +217,9 @@ class RestProtocolTest {
     }
 
     @Test
-    void errors_areJsonWithCharset_orXmlWhenAccepted_withXRoadTypesAndAFaultId() throws Exception {
+    void errors_areJsonWithCharset_orXmlWhenAccepted_withXRoadTypesAndAFaultId()
+            throws IOException, InterruptedException, JsonProcessingException, ParserConfigurationException,
+            SAXException {
         HttpResponse<String> unknownService = send(HttpRequest.newBuilder(
                 network.consumerUri("/r1/DEMO/GOV/1001/population/nosuch/x")).header("X-Road-Client", "DEMO/GOV/1002/tax"));
         assertEquals(500, unknownService.statusCode());
@@ -238,7 +252,7 @@ class RestProtocolTest {
     }
 
     @Test
-    void percentEncodedClient_isDecodedAndAccepted() throws Exception {
+    void percentEncodedClient_isDecodedAndAccepted() throws IOException, InterruptedException {
         HttpResponse<String> response = send(person("/EE1", "DEMO/GOV/%31002/%74ax"));
         assertEquals(200, response.statusCode(), response.body());
         assertEquals("DEMO/GOV/1002/tax", response.headers().firstValue("X-Road-Client").orElse(""));
@@ -247,7 +261,7 @@ class RestProtocolTest {
     }
 
     @Test
-    void badInput_getsClearClientErrors_neverA500() throws Exception {
+    void badInput_getsClearClientErrors_neverA500() throws IOException, InterruptedException {
         for (String client : List.of("DEMO/GOV/1002/%zz", "DEMO/GOV/1002/%2", "DEMO/GOV/1002/a%2Fb", "DEMO/GOV",
                 "DEMO/GOV/1002/tax/extra", "DEMO//1002", "DEMO/GOV/1002/%C3%28")) {
             HttpResponse<String> response = send(person("/EE1", client));
@@ -262,7 +276,7 @@ class RestProtocolTest {
     }
 
     @Test
-    void metadataServices_areAnsweredNotSupported_notAMisleading400() throws Exception {
+    void metadataServices_areAnsweredNotSupported_notAMisleading400() throws IOException, InterruptedException {
         HttpResponse<String> listClients = send(HttpRequest.newBuilder(network.consumerUri("/r1/listClients"))
                 .header("X-Road-Client", "DEMO/GOV/1002/tax"));
         assertEquals(501, listClients.statusCode(), listClients.body());

@@ -5,8 +5,11 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.InvalidKeyException;
+import java.security.NoSuchAlgorithmException;
 import java.security.cert.X509Certificate;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -32,7 +35,7 @@ class ServerKeysPostgresTest extends ServerKeysTest {
     }
 
     /** A second node: a copy of the first node's token file, its own connection to the database. */
-    private ServerKeys secondNode(Database db) throws Exception {
+    private ServerKeys secondNode(Database db) throws IOException, TokenException {
         Path copy = dir.resolve("node-b").resolve("token.p12");
         Files.createDirectories(copy.getParent());
         Files.copy(dir.resolve("token.p12"), copy);
@@ -41,7 +44,8 @@ class ServerKeysPostgresTest extends ServerKeysTest {
     }
 
     @Test
-    void keysAndCertificatesMadeOnOneNode_reachTheOther() throws Exception {
+    void keysAndCertificatesMadeOnOneNode_reachTheOther()
+            throws IOException, InvalidKeyException, NoSuchAlgorithmException, ServerException, TokenException {
         try (Database db = storage().open(dir.resolve("unused"), "securityserver")) {
             ServerKeys nodeB = secondNode(db);
             assertFalse(nodeB.syncShared(), "nothing new yet");
@@ -60,7 +64,7 @@ class ServerKeysPostgresTest extends ServerKeysTest {
     }
 
     @Test
-    void keyChangesOnTwoNodesAtOnce_theSecondRefusedAndUndone() throws Exception {
+    void keyChangesOnTwoNodesAtOnce_theSecondRefusedAndUndone() throws IOException, ServerException, TokenException {
         try (Database db = storage().open(dir.resolve("unused"), "securityserver")) {
             ServerKeys nodeB = secondNode(db);
             String first = keys.addSigningKey(OTHER);
@@ -81,7 +85,7 @@ class ServerKeysPostgresTest extends ServerKeysTest {
     }
 
     @Test
-    void nodeWithAnotherPin_refusedClearly() throws Exception {
+    void nodeWithAnotherPin_refusedClearly() throws TokenException {
         try (Database db = storage().open(dir.resolve("unused"), "securityserver")) {
             SoftwareToken other = SoftwareToken.create(dir.resolve("other.p12"), Pin.of("9999"), pki.bc, pki.random,
                     pki.clock);
@@ -93,7 +97,7 @@ class ServerKeysPostgresTest extends ServerKeysTest {
     }
 
     @Test
-    void newServerOnADatabaseThatHoldsKeys_refused() throws Exception {
+    void newServerOnADatabaseThatHoldsKeys_refused() throws TokenException {
         try (Database db = storage().open(dir.resolve("unused"), "securityserver")) {
             SoftwareToken fresh = SoftwareToken.create(dir.resolve("fresh.p12"), Pin.of("1234"), pki.bc, pki.random,
                     pki.clock);
