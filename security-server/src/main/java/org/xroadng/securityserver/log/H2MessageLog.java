@@ -703,14 +703,32 @@ public final class H2MessageLog implements MessageLog, AutoCloseable {
      * the journal kept the batch). The tables are the truth for nothing the journal holds: an
      * entry is stored when its rows come after the table's last row and its access entry at the
      * access log's size, and the chain must continue without a gap.
+     *
+     * <p>The replay starts at the entry {@code journal_state} marks as the last indexed one, not
+     * after it: its rows must be in the tables already. When they are not, the mark outlived the
+     * rows (H2 kept a mark written after the rows it covers were lost), and the whole journal is
+     * replayed instead, so those records are stored again rather than silently skipped.
      */
     private void catchUp() {
         try {
             RecordTable.Head stored = db.inTransaction(RecordTable::head);
             long reopenings = db.reopenings();
-            Replay replay = new Replay(stored, accessLog == null ? 0 : accessLog.recover());
+            long accessSize = accessLog == null ? 0 : accessLog.recover();
             long indexed = db.inTransaction(H2MessageLog::indexedThrough);
-            journal.replay(Math.max(journal.stats().firstSequence(), indexed + 1), replay);
+            long first = journal.stats().firstSequence();
+            Replay replay = new Replay(stored, accessSize);
+            try {
+                journal.replay(Math.max(first, indexed), replay);
+            } catch (JournalException gap) {
+                if (indexed <= first) {
+                    throw gap;
+                }
+                LOG.warn("the message log's tables lack records their journal mark says they hold ({}); replaying the"
+                        + " whole journal", gap.getMessage());
+                stored = db.inTransaction(RecordTable::head); // what the first try stored before the gap stays
+                replay = new Replay(stored, accessLog == null ? 0 : accessLog.recover());
+                journal.replay(first, replay);
+            }
             replay.store();
             if (replay.last.id() < head.id()) {
                 throw new JournalException("the message log's tables and journal hold records up to "
@@ -829,7 +847,7 @@ public final class H2MessageLog implements MessageLog, AutoCloseable {
         }
         long releasable;
         try {
-            releasable = forceIndex(journal.committedSequence());
+            releasable = forceIndex(journal.committedSequence(), head);
         } catch (RuntimeException e) {
             indexBehind = true;
             LOG.error("the message log's tables could not be forced to the device: {}", e.getMessage());
@@ -851,8 +869,9 @@ public final class H2MessageLog implements MessageLog, AutoCloseable {
             return;
         }
         long covered = journal.committedSequence();
+        RecordTable.Head stored = head;
         try {
-            indexing = indexer.submit(() -> forceIndex(covered));
+            indexing = indexer.submit(() -> forceIndex(covered, stored));
         } catch (RejectedExecutionException e) {
             indexing = null; // closing: the writer forces the tables itself before it ends
         }
@@ -891,14 +910,21 @@ public final class H2MessageLog implements MessageLog, AutoCloseable {
 
     /**
      * Forces both databases with {@code journal_state} saying they hold every entry up to
-     * {@code covered}; returns through which entry the journal may be released: no further than
-     * that, and not the segment of the oldest record still in the table.
+     * {@code covered}, whose last record is {@code stored}; returns through which entry the
+     * journal may be released: no further than that, and not the segment of the oldest record
+     * still in the table. The mark is written only while the table still holds {@code stored}: H2
+     * may have reopened its file after a storage failure since the writer stored it, losing the
+     * newest rows, and a mark past them would keep a restart (or the writer's catch-up) from ever
+     * replaying them.
+     *
+     * @throws StoreException when the table no longer holds {@code stored}, or the databases fail
      */
-    private long forceIndex(long covered) {
+    private long forceIndex(long covered, RecordTable.Head stored) {
         if (accessLog != null) {
             accessLog.merkleLog().sync();
         }
         long referenced = db.inTransaction(c -> {
+            RecordTable.requireRecord(c, stored);
             if (Jdbc.update(c, "UPDATE journal_state SET indexed_through = ? WHERE id = 1", covered) == 0) {
                 Jdbc.update(c, "INSERT INTO journal_state (id, indexed_through) VALUES (1, ?)", covered);
             }
@@ -993,7 +1019,11 @@ public final class H2MessageLog implements MessageLog, AutoCloseable {
                 for (int entry : entryOfRow) {
                     locations.add(new RecordTable.Location(segment, offsets[entry]));
                 }
+                RecordTable.Head before = new RecordTable.Head(rows.get(0).id() - 1, rows.get(0).prevHash());
                 db.inTransaction(c -> {
+                    // H2 may have reopened its file since the last batch and lost its newest rows: these
+                    // then would leave a gap in the chain, which the catch-up fills from the journal instead.
+                    RecordTable.requireHead(c, before);
                     RecordTable.insert(c, rows, hashes, locations);
                     return null;
                 });

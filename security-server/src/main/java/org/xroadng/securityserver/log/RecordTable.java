@@ -1,5 +1,6 @@
 package org.xroadng.securityserver.log;
 
+import java.security.MessageDigest;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -78,6 +79,35 @@ final class RecordTable {
     static Head head(Connection c) throws SQLException {
         return Jdbc.queryOne(c, "SELECT id, record_hash FROM message_record ORDER BY id DESC LIMIT 1",
                 r -> new Head(r.getLong(1), r.getBytes(2))).orElse(Head.EMPTY);
+    }
+
+    /**
+     * Refuses, with a {@link StoreException}, unless the table's last row is {@code expected} (or
+     * the table is empty and {@code expected} is {@link Head#EMPTY}'s id): rows about to be
+     * inserted after it then continue the chain without a gap.
+     */
+    static void requireHead(Connection c, Head expected) throws SQLException {
+        Head actual = head(c);
+        if (actual.id() != expected.id() || (expected.id() > 0 && !MessageDigest.isEqual(actual.hash(), expected.hash()))) {
+            throw new StoreException("the message log's table ends at record " + actual.id() + " but the journal's"
+                    + " chain at record " + expected.id() + ": the table lost records in a storage failure", null);
+        }
+    }
+
+    /**
+     * Refuses, with a {@link StoreException}, unless the table holds record {@code expected.id()}
+     * with {@code expected.hash()} (always so for id 0, the empty chain).
+     */
+    static void requireRecord(Connection c, Head expected) throws SQLException {
+        if (expected.id() == 0) {
+            return;
+        }
+        Optional<byte[]> hash = Jdbc.queryOne(c, "SELECT record_hash FROM message_record WHERE id = ?",
+                r -> r.getBytes(1), expected.id());
+        if (hash.isEmpty() || !MessageDigest.isEqual(hash.get(), expected.hash())) {
+            throw new StoreException("the message log's table no longer holds record " + expected.id()
+                    + " as the writer stored it: the table lost records in a storage failure", null);
+        }
     }
 
     /** The last request and response rows of an exchange, in id order. */

@@ -403,6 +403,98 @@ class JournaledLogTest {
         }
     }
 
+    /**
+     * What H2 does when it reopens its file after a storage failure while the server runs: the
+     * newest rows, and the {@code journal_state} mark with them, are as they were at an older
+     * version. Here the rows of the last two exchanges go and the mark says only the first entry
+     * is indexed.
+     */
+    private void loseTheNewestRows(long keptRecords, long markedEntry) throws SQLException {
+        try (Connection c = messageLogDatabase()) {
+            Jdbc.update(c, "DELETE FROM message_record WHERE id > ?", keptRecords);
+            Jdbc.update(c, "UPDATE journal_state SET indexed_through = ? WHERE id = 1", markedEntry);
+        }
+    }
+
+    private static void awaitIntactRecords(H2MessageLog log, long records) throws MessageLogException,
+            InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (true) {
+            ChainVerification chain = log.verifyChain();
+            if (chain instanceof ChainVerification.Intact intact && intact.records() == records
+                    && log.unavailable().isEmpty()) {
+                return;
+            }
+            assertTrue(System.nanoTime() < deadline, "the tables are brought up to the journal: " + chain + ", "
+                    + log.unavailable());
+            Thread.sleep(50);
+        }
+    }
+
+    @Test
+    void tablesLoseTheirNewestRowsWhileRunning_theNextBatchIsNotStoredAfterTheGap()
+            throws InterruptedException, ExecutionException, TimeoutException, MessageLogException, SQLException {
+        try (H2MessageLog log = open()) {
+            appendOneByOne(log, "a-", 3);
+            loseTheNewestRows(2, 1);
+            // Stored after record 2 this exchange would leave records 3 to 6 in the journal only, and the
+            // chain broken; the writer sees the table does not end where its chain does and catches up.
+            log.append(exchange("b-0", List.of("EE1"))).get(10, TimeUnit.SECONDS);
+            appendOneByOne(log, "b-1", 1);
+            awaitIntactRecords(log, 10);
+            for (String id : List.of("a-0", "a-1", "a-2", "b-0", "b-10")) {
+                assertTrue(log.find(id, "provider").isPresent(), id);
+            }
+        }
+        try (H2MessageLog log = open()) {
+            assertEquals(10, intactRecords(log));
+            assertEquals(5, accessLog(log).merkleLog().size());
+        }
+    }
+
+    @Test
+    void tablesLoseTheirNewestRowsWhileRunning_theIndexerDoesNotMarkThemIndexed()
+            throws InterruptedException, ExecutionException, TimeoutException, MessageLogException, SQLException {
+        try (H2MessageLog log = open()) {
+            appendOneByOne(log, "a-", 3);
+            loseTheNewestRows(2, 1);
+            // The indexer forces the tables every 2 s: marking entry 3 indexed now would keep records
+            // 3 to 6 from ever being replayed.
+            Thread.sleep(TimeUnit.SECONDS.toMillis(H2MessageLog.INDEX_SYNC_SECONDS) + 1500);
+            awaitIntactRecords(log, 6);
+            appendOneByOne(log, "b-", 1);
+            awaitIntactRecords(log, 8);
+            for (String id : List.of("a-0", "a-1", "a-2", "b-0")) {
+                assertTrue(log.find(id, "provider").isPresent(), id);
+            }
+        }
+        try (H2MessageLog log = open()) {
+            assertEquals(8, intactRecords(log));
+        }
+    }
+
+    @Test
+    void markOutlivedTheRowsItCovers_openReplaysTheWholeJournalInsteadOfGoingOnFromTheTable()
+            throws InterruptedException, ExecutionException, TimeoutException, MessageLogException, SQLException {
+        try (H2MessageLog log = open()) {
+            appendOneByOne(log, "a-", 3);
+        }
+        // The mark (entry 3, written at close) stays; the rows of entries 2 and 3 go. Going on from the
+        // table's last row, the chain would stay intact and a-1 and a-2 would be lost without a trace.
+        try (Connection c = messageLogDatabase()) {
+            Jdbc.update(c, "DELETE FROM message_record WHERE id > 2");
+            assertEquals(3, Jdbc.count(c, "SELECT indexed_through FROM journal_state"));
+        }
+        try (H2MessageLog log = open()) {
+            assertEquals(6, intactRecords(log));
+            appendOneByOne(log, "b-", 1);
+            assertEquals(8, intactRecords(log));
+            for (String id : List.of("a-0", "a-1", "a-2", "b-0")) {
+                assertTrue(log.find(id, "provider").isPresent(), id);
+            }
+        }
+    }
+
     @Test
     void flushFails_exchangeInNeitherLogAndTheLogGoesOn()
             throws InterruptedException, ExecutionException, TimeoutException, MessageLogException {
