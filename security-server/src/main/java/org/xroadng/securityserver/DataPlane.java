@@ -242,6 +242,11 @@ public final class DataPlane implements AutoCloseable {
         return ocsp.problem();
     }
 
+    /** What the batch signer did, when this server signs in batches ({@code messageSignatures: batch}). */
+    public Optional<BatchMessageSigner.Batches> signerBatches() {
+        return Optional.ofNullable(batchSigner).map(BatchMessageSigner::batches);
+    }
+
     /** Open connections, refusals and bytes in flight so far. */
     public ResourceStats resources() {
         return resources;

@@ -165,6 +165,7 @@ public final class SecurityServer implements AutoCloseable {
         self[0] = server;
         metrics.dataPlane(() -> Optional.ofNullable(server.plane).map(DataPlane::resources));
         metrics.health(server::problems);
+        metrics.messageSigner(() -> Optional.ofNullable(server.plane).flatMap(DataPlane::signerBatches));
         if (accessLogging != null) {
             metrics.accessLog(() -> server.checkpoints().map(CheckpointPublisher::status));
         }

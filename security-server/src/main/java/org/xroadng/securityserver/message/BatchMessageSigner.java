@@ -14,6 +14,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.atomic.LongAdder;
 import org.xroadng.protocol.id.MemberId;
 import org.xroadng.protocol.json.ProtocolJson;
 import org.xroadng.protocol.jws.JwsSigner;
@@ -42,6 +43,13 @@ public final class BatchMessageSigner implements MessageSigner, AutoCloseable {
 
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(BatchMessageSigner.class);
 
+    /**
+     * What the signer did since it started: {@code signatures} private-key operations, covering
+     * {@code messages} messages; their ratio is the mean batch size.
+     */
+    public record Batches(long signatures, long messages) {
+    }
+
     private record Pending(MemberId member, MessageSummary summary, TrustedConfiguration trusted,
                            CompletableFuture<String> result) {
     }
@@ -60,6 +68,8 @@ public final class BatchMessageSigner implements MessageSigner, AutoCloseable {
     private final Map<X509Certificate, JwsSigner> signers = new ConcurrentHashMap<>();
     private final Thread thread;
     private volatile boolean closed;
+    private final LongAdder signatures = new LongAdder();
+    private final LongAdder messages = new LongAdder();
 
     private BatchMessageSigner(ServerIdentity identity, OwnOcspResponses ocsp, SecureRandom random, int maxBatch,
                                Executor completions, String threadName) {
@@ -111,6 +121,11 @@ public final class BatchMessageSigner implements MessageSigner, AutoCloseable {
         return result;
     }
 
+    /** Signatures made and messages they cover so far, for metrics. */
+    public Batches batches() {
+        return new Batches(signatures.sum(), messages.sum());
+    }
+
     /** Stops the signing thread; every summary still waiting fails with {@link Reason#SIGNING_FAILED}. */
     @Override
     public void close() {
@@ -153,8 +168,12 @@ public final class BatchMessageSigner implements MessageSigner, AutoCloseable {
             try {
                 if (members.size() == 1) {
                     Pending p = members.get(0);
-                    single.sign(p.member(), p.summary(), p.trusted()).whenComplete((jws, error) ->
-                            complete(p, jws, error));
+                    single.sign(p.member(), p.summary(), p.trusted()).whenComplete((jws, error) -> {
+                        if (error == null) {
+                            signed(1);
+                        }
+                        complete(p, jws, error);
+                    });
                 } else {
                     signGroup(group.getKey(), members);
                 }
@@ -203,10 +222,16 @@ public final class BatchMessageSigner implements MessageSigner, AutoCloseable {
             throw new MessageSigningException(Reason.SIGNING_FAILED,
                     "signing as " + group.member().format() + " failed: " + e.getMessage(), e);
         }
+        signed(n);
         for (int i = 0; i < n; i++) {
             complete(members.get(i), BatchSignature.encode(root,
                     new BatchSignature.Leaf(summaries.get(i), salts.get(i), i, tree.paths().get(i))), null);
         }
+    }
+
+    private void signed(int covered) {
+        signatures.increment();
+        messages.add(covered);
     }
 
     private void failWaiting() {

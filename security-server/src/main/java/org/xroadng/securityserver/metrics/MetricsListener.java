@@ -102,6 +102,21 @@ public final class MetricsListener implements ExchangeListener {
     }
 
     /**
+     * The batch signer (DESIGN.md section 5, {@code messageSignatures: batch}):
+     * {@code xroad_message_signer_signatures_total} (private-key operations) and
+     * {@code xroad_message_signer_messages_total} (the messages they cover); their rates' ratio is
+     * the mean batch size, 1 at low load, growing as messages queue for the key. NaN while the
+     * message path is not running or signs each message alone.
+     */
+    public void messageSigner(java.util.function.Supplier<java.util.Optional<
+            org.xroadng.securityserver.message.BatchMessageSigner.Batches>> batches) {
+        functionCounter("xroad_message_signer_signatures", null, "signatures the batch signer made",
+                () -> batches.get().map(b -> (double) b.signatures()).orElse(Double.NaN));
+        functionCounter("xroad_message_signer_messages", null, "messages those signatures cover",
+                () -> batches.get().map(b -> (double) b.messages()).orElse(Double.NaN));
+    }
+
+    /**
      * {@code xroad_server_problems}: how many problems keep the server from taking exchanges now
      * (the list {@code GET /health} names; 0 when healthy), for an alert on {@code > 0}.
      */

@@ -128,6 +128,26 @@ class BatchMessageSignerTest {
     }
 
     @Test
+    void batches_countSignaturesAndTheMessagesTheyCover() throws InterruptedException, ExecutionException,
+            TimeoutException {
+        try (BatchMessageSigner signer = BatchMessageSigner.unstarted(fixture.consumer, ocsp, fixture.random, 256, completions)) {
+            List<CompletableFuture<String>> queued = new ArrayList<>();
+            for (int i = 0; i < 7; i++) {
+                queued.add(signer.sign(ProxyFixture.CONSUMER_MEMBER, digest(i), trusted));
+            }
+            assertEquals(new BatchMessageSigner.Batches(0, 0), signer.batches());
+            signer.startThread();
+            for (CompletableFuture<String> f : queued) {
+                f.get(10, TimeUnit.SECONDS);
+            }
+            assertEquals(new BatchMessageSigner.Batches(1, 7), signer.batches(), "seven queued: one signature");
+
+            signer.sign(ProxyFixture.CONSUMER_MEMBER, digest(8), trusted).get(10, TimeUnit.SECONDS);
+            assertEquals(new BatchMessageSigner.Batches(2, 8), signer.batches(), "one alone: a signature of its own");
+        }
+    }
+
+    @Test
     void batchOfOne_isAPlainCompactJwsThatTheSingleVerifierAccepts() throws InterruptedException, ExecutionException,
             TimeoutException, MessageVerificationException {
         String signature = signTogether(1).get(0);

@@ -62,4 +62,21 @@ class MetricsListenerTest {
         assertTrue(text.contains("xroad_message_log_groups_total 5.0"), text);
         assertTrue(text.contains("xroad_message_log_grouped_exchanges_total 11.0"), text);
     }
+
+    @Test
+    void signerBatches_appearInPrometheusText_andNaNWithoutABatchSigner() {
+        MetricsListener metrics = new MetricsListener();
+        java.util.concurrent.atomic.AtomicReference<java.util.Optional<
+                org.xroadng.securityserver.message.BatchMessageSigner.Batches>> batches =
+                new java.util.concurrent.atomic.AtomicReference<>(java.util.Optional.empty());
+        metrics.messageSigner(batches::get);
+
+        assertTrue(metrics.scrape().contains("xroad_message_signer_signatures_total NaN"), metrics.scrape());
+
+        batches.set(java.util.Optional.of(new org.xroadng.securityserver.message.BatchMessageSigner.Batches(4, 30)));
+        String text = metrics.scrape();
+
+        assertTrue(text.contains("xroad_message_signer_signatures_total 4.0"), text);
+        assertTrue(text.contains("xroad_message_signer_messages_total 30.0"), text);
+    }
 }
