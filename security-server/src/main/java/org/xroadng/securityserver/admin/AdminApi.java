@@ -304,7 +304,7 @@ public final class AdminApi {
     private static AccessRightView view(ServerConfStore.Grant grant) {
         AccessRight right = grant.right();
         return new AccessRightView(grant.id(), right.service().format(), right.subject().format(), right.method(),
-                right.pathGlob(), List.copyOf(new TreeSet<>(right.purposes())));
+                right.path().pattern(), List.copyOf(new TreeSet<>(right.purposes())));
     }
 
     private static LocalGroupView view(LocalGroup group) {
