@@ -14,7 +14,7 @@ import org.xroadng.protocol.id.ServiceId;
  * endpoints it declares, which {@code listMethods} lists.
  *
  * @param source      the URL it was read from and is refreshed from; empty when it was uploaded
- * @param contentType {@code application/json} or {@code application/yaml}, by the document's form
+ * @param contentType {@code application/json} or {@code text/yaml} (the media types X-Road names for getOpenAPI), by the document's form
  * @param endpoints   sorted, without duplicates
  */
 public record ServiceDescription(ServiceId service, Optional<URI> source, byte[] content, String contentType,

@@ -75,7 +75,7 @@ public final class OpenApiParser {
             throw invalid("the description is not OpenAPI 3", List.of("openapi: '" + api.getOpenapi()
                     + "'; expected 3.0.x or 3.1.x"));
         }
-        return new Parsed(isJson(text) ? "application/json" : "application/yaml", endpoints(api));
+        return new Parsed(isJson(text) ? "application/json" : "text/yaml", endpoints(api));
     }
 
     private static List<ServiceEndpoint> endpoints(OpenAPI api) throws DescriptionException {
