@@ -10,6 +10,7 @@ import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -146,7 +147,8 @@ public final class OpenApiParser {
         }
     }
 
-    private static DescriptionException invalid(String message, List<String> problems) {
+    private static DescriptionException invalid(String message, List<String> reported) {
+        List<String> problems = List.copyOf(new LinkedHashSet<>(reported));
         List<String> shown = problems.size() > MAX_PROBLEMS
                 ? new ArrayList<>(problems.subList(0, MAX_PROBLEMS)) : new ArrayList<>(problems);
         if (problems.size() > MAX_PROBLEMS) {
