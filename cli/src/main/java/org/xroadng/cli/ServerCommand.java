@@ -601,7 +601,7 @@ final class ServerCommand {
             @Option(names = "--subject", required = true, paramLabel = "SUBJECT") String subject;
             @Option(names = "--method", defaultValue = "*", description = "HTTP method or * (default: ${DEFAULT-VALUE})") String method;
             @Option(names = "--path", defaultValue = "/**", paramLabel = "GLOB",
-                    description = "Path glob; * is one segment, ** any (default: ${DEFAULT-VALUE})") String path;
+                    description = "Path pattern; * is one segment, ** any, a * inside a segment any characters in it (default: ${DEFAULT-VALUE})") String path;
             @Option(names = "--purpose", paramLabel = "CODE", description = "An allowed purpose; repeatable (default: any)")
             List<String> purposes = new ArrayList<>();
 
