@@ -49,6 +49,7 @@ import org.xroadng.securityserver.conf.LocalConfiguration;
 import org.xroadng.securityserver.conf.ServerConfStore;
 import org.xroadng.securityserver.description.DescriptionException;
 import org.xroadng.securityserver.description.ServiceDescriptions;
+import org.xroadng.securityserver.description.TestDescriptions;
 
 /**
  * X-Road's metadata services for REST as an information system sees them, over two real security
@@ -61,27 +62,7 @@ class MetadataServicesTest {
 
     private static final String PROVIDER = "/r1/DEMO/GOV/1001/population";
     private static final ServiceId ADDRESS = TestNetwork.POPULATION.service("address");
-    /** A description with a comment, odd spacing and a trailing blank line: only a byte-for-byte copy keeps them. */
-    private static final String PERSON_API = """
-            # Population register: persons
-            openapi: 3.0.3
-            info:   {title: Persons, version: '1.0'}
-            paths:
-              /person/{code}:
-                parameters:
-                  - {name: code, in: path, required: true, schema: {type: string}}
-                get:
-                  responses:
-                    '200': {description: the person}
-                delete:
-                  responses:
-                    '204': {description: removed}
-              /person/search:
-                post:
-                  responses:
-                    '200': {description: matches}
-
-            """;
+    private static final String PERSON_API = TestDescriptions.PERSON;
 
     @TempDir
     static Path dir;
@@ -227,7 +208,7 @@ class MetadataServicesTest {
         HttpResponse<String> response = get(PROVIDER + "/listMethods", "DEMO/COM/2001/loans");
 
         assertEquals(200, response.statusCode(), response.body());
-        assertEquals(List.of("address REST []", "person OPENAPI [DELETE /person/*, GET /person/*, POST /person/search]"),
+        assertEquals(List.of("address REST []", "person OPENAPI [GET /file/*.json, DELETE /person/*, GET /person/*, POST /person/search]"),
                 services(response));
         JsonNode person = json(response).get("service").get(1);
         assertEquals("SERVICE", person.get("object_type").asText());
@@ -253,7 +234,7 @@ class MetadataServicesTest {
         grant(TestNetwork.PERSON, "DEMO/GOV/1002/tax", "*", "/**");
         assertEquals(List.of("address REST [* /**]", "person OPENAPI [GET /person/*]"),
                 services(get(PROVIDER + "/allowedMethods", "DEMO/COM/2001/loans")));
-        assertEquals(List.of("person OPENAPI [DELETE /person/*, GET /person/*, POST /person/search]"),
+        assertEquals(List.of("person OPENAPI [GET /file/*.json, DELETE /person/*, GET /person/*, POST /person/search]"),
                 services(get(PROVIDER + "/allowedMethods", "DEMO/GOV/1002/tax")),
                 "a right for the whole service allows every declared endpoint");
     }

@@ -37,6 +37,7 @@ import org.xroadng.protocol.json.ProtocolJson;
 import org.xroadng.protocol.store.DatabaseSettings;
 import org.xroadng.securityserver.ServerHome;
 import org.xroadng.securityserver.ServerSettings;
+import org.xroadng.securityserver.description.TestDescriptions;
 import org.xroadng.securityserver.registration.Registration;
 import org.xroadng.securityserver.registration.RegistrationException;
 
@@ -188,26 +189,8 @@ class AdminApiTest {
         assertEquals("pending", filed.json().path("status").asText());
     }
 
-    private static final String DESCRIPTION_V1 = """
-            openapi: 3.0.3
-            info: {title: Persons, version: '1'}
-            paths:
-              /person/{code}:
-                parameters:
-                  - {name: code, in: path, required: true, schema: {type: string}}
-                get:
-                  responses:
-                    '200': {description: the person}
-            """;
-    private static final String DESCRIPTION_V2 = """
-            openapi: 3.0.3
-            info: {title: Persons, version: '2'}
-            paths:
-              /person/search:
-                post:
-                  responses:
-                    '200': {description: matches}
-            """;
+    private static final String DESCRIPTION_V1 = TestDescriptions.PERSON;
+    private static final String DESCRIPTION_V2 = TestDescriptions.PERSON_V2;
 
     private void addPersonService() throws IOException, InterruptedException, JsonProcessingException {
         assertEquals(201, call("POST", "/api/v1/clients", Map.of("id", "DEMO/GOV/1001/population")).status());
@@ -246,15 +229,17 @@ class AdminApiTest {
             Answer added = call("POST", "/api/v1/service-descriptions", Map.of("service",
                     "DEMO/GOV/1001/population/person", "url", is.baseUrl() + "/openapi.yaml"));
             assertEquals(201, added.status(), added.message());
-            assertEquals("GET /person/*", endpoints(added.json().path("endpoints")).get(0));
+            assertEquals(List.of("GET /file/*.json", "DELETE /person/*", "GET /person/*", "POST /person/search"),
+                    endpoints(added.json().path("endpoints")));
             assertEquals(is.baseUrl() + "/openapi.yaml", added.json().path("source").asText());
 
             is.stubFor(get("/openapi.yaml").willReturn(aResponse().withStatus(200).withBody(DESCRIPTION_V2)));
             Answer refreshed = call("POST", "/api/v1/service-descriptions/refresh",
                     Map.of("service", "DEMO/GOV/1001/population/person"));
             assertEquals(200, refreshed.status(), refreshed.message());
-            assertEquals(List.of("POST /person/search"), endpoints(refreshed.json().path("added")));
-            assertEquals(List.of("GET /person/*"), endpoints(refreshed.json().path("removed")));
+            assertEquals(List.of("GET /person/*/address"), endpoints(refreshed.json().path("added")));
+            assertEquals(List.of("GET /file/*.json", "DELETE /person/*", "POST /person/search"),
+                    endpoints(refreshed.json().path("removed")));
             assertEquals(DESCRIPTION_V2, new String(home.store().current()
                     .description(org.xroadng.protocol.id.ServiceId.parse("DEMO/GOV/1001/population/person"))
                     .orElseThrow().content(), java.nio.charset.StandardCharsets.UTF_8));

@@ -13,44 +13,13 @@ class OpenApiParserTest {
 
     private final OpenApiParser parser = new OpenApiParser();
 
-    static final String PERSON_YAML = """
-            openapi: 3.0.3
-            info:
-              title: Population register
-              version: '1.0'
-            paths:
-              /person/{personalCode}:
-                parameters:
-                  - {name: personalCode, in: path, required: true, schema: {type: string}}
-                get:
-                  responses:
-                    '200':
-                      description: the person
-                delete:
-                  responses:
-                    '204':
-                      description: deleted
-              /person/search:
-                post:
-                  responses:
-                    '200':
-                      description: matches
-              /file/{name}.json:
-                parameters:
-                  - {name: name, in: path, required: true, schema: {type: string}}
-                get:
-                  responses:
-                    '200':
-                      description: a file
-            """;
-
     private static byte[] utf8(String text) {
         return text.getBytes(StandardCharsets.UTF_8);
     }
 
     @Test
     void yamlDescription_declaresEachOperationWithTemplatesAsWildcards() throws DescriptionException {
-        OpenApiParser.Parsed parsed = parser.parse(utf8(PERSON_YAML));
+        OpenApiParser.Parsed parsed = parser.parse(utf8(TestDescriptions.PERSON));
         assertEquals("text/yaml", parsed.contentType());
         assertEquals(List.of(new ServiceEndpoint("GET", "/file/*.json"), new ServiceEndpoint("DELETE", "/person/*"),
                 new ServiceEndpoint("GET", "/person/*"), new ServiceEndpoint("POST", "/person/search")),

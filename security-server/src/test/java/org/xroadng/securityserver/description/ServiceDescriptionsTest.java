@@ -42,25 +42,9 @@ class ServiceDescriptionsTest {
     private static final URI SOURCE = URI.create("http://is.example/openapi.yaml?v=1");
     private static final Clock CLOCK = Clock.fixed(Instant.parse("2025-01-01T00:00:00Z"), ZoneOffset.UTC);
 
-    /** A description with a comment and odd spacing, which only a byte-for-byte copy keeps. */
-    static final String V1 = "# the population register's API\n" + OpenApiParserTest.PERSON_YAML + "\n\n";
-    static final String V2 = """
-            openapi: 3.0.3
-            info: {title: Population register, version: '2.0'}
-            paths:
-              /person/{personalCode}:
-                parameters:
-                  - {name: personalCode, in: path, required: true, schema: {type: string}}
-                get:
-                  responses:
-                    '200': {description: the person}
-              /person/{personalCode}/address:
-                parameters:
-                  - {name: personalCode, in: path, required: true, schema: {type: string}}
-                get:
-                  responses:
-                    '200': {description: the address}
-            """;
+    static final String V1 = TestDescriptions.PERSON;
+    static final String V2 = TestDescriptions.PERSON_V2;
+
 
     @TempDir
     Path dir;
