@@ -187,4 +187,24 @@ public final class LocalConfiguration {
         LocalGroup group = localGroups.get(l.code());
         return group != null && group.members().contains(client);
     }
+
+    /** Equal when they hold the same configuration (the index is derived from it). */
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof LocalConfiguration c && c.serverId.equals(serverId) && c.clients.equals(clients)
+                && c.services.equals(services) && c.accessRights.equals(accessRights)
+                && c.localGroups.equals(localGroups) && c.descriptions.equals(descriptions);
+    }
+
+    @Override
+    public int hashCode() {
+        return Objects.hash(serverId, clients, services, accessRights, localGroups, descriptions);
+    }
+
+    @Override
+    public String toString() {
+        return "LocalConfiguration[" + serverId.format() + ", " + clients.size() + " clients, " + services.size()
+                + " services, " + accessRights.size() + " access rights, " + localGroups.size() + " local groups, "
+                + descriptions.size() + " descriptions]";
+    }
 }
