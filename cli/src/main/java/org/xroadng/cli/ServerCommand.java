@@ -421,7 +421,7 @@ final class ServerCommand {
     }
 
     @Command(name = "service", mixinStandardHelpOptions = true, description = "Services provided here.",
-            subcommands = {Service.Add.class, Service.ListAll.class, Service.Delete.class})
+            subcommands = {Service.Add.class, Service.ListAll.class, Service.Delete.class, Service.Description.class})
     static final class Service {
         @Command(name = "add", mixinStandardHelpOptions = true,
                 description = "Add a service, e.g. DEMO/GOV/1001/population/person --url http://127.0.0.1:9000/person.")
@@ -464,6 +464,114 @@ final class ServerCommand {
             }
         }
 
+        @Command(name = "description", mixinStandardHelpOptions = true,
+                description = "OpenAPI 3 descriptions of services: their endpoints are what listMethods lists and what"
+                        + " per-endpoint access rights name; getOpenAPI returns the document as given.",
+                subcommands = {Description.Add.class, Description.Refresh.class, Description.ListAll.class,
+                        Description.Delete.class})
+        static final class Description {
+
+            /** The document of {@code file}, which must be UTF-8 text. */
+            static String read(Path file) {
+                try {
+                    return Files.readString(file);
+                } catch (java.nio.charset.MalformedInputException e) {
+                    throw new UserError(file + " is not UTF-8 text; an OpenAPI description is JSON or YAML");
+                } catch (IOException e) {
+                    throw new UserError("cannot read " + file + ": " + e.getMessage());
+                }
+            }
+
+            static String endpoints(JsonNode list) {
+                List<String> out = new ArrayList<>();
+                list.forEach(e -> out.add(e.path("method").asText() + " " + e.path("path").asText()));
+                return out.isEmpty() ? "(none)" : String.join(", ", out);
+            }
+
+            @Command(name = "add", mixinStandardHelpOptions = true,
+                    description = "Add the OpenAPI 3 description of a service, read from --url (now, and again on each"
+                            + " refresh) or uploaded from --file.")
+            static final class Add extends Operation {
+                @Parameters(paramLabel = "SERVICE") String service;
+                @Option(names = "--url", paramLabel = "URL", description = "Where the server reads the description") String url;
+                @Option(names = "--file", paramLabel = "FILE", description = "A description to upload (JSON or YAML)") Path file;
+
+                Add(Services services) {
+                    super(services);
+                }
+
+                JsonNode call(ApiClient client) {
+                    if ((url == null) == (file == null)) {
+                        throw new UserError("give either --url or --file");
+                    }
+                    return client.post("/api/v1/service-descriptions", url != null ? Map.of("service", service, "url", url)
+                            : Map.of("service", service, "content", read(file)));
+                }
+
+                void print(JsonNode a) {
+                    line("description of %s added (%s): %s", a.path("service").asText(), a.path("source").asText(),
+                            endpoints(a.path("endpoints")));
+                }
+            }
+
+            @Command(name = "refresh", mixinStandardHelpOptions = true,
+                    description = "Read a service's description again from its URL, or upload the new one with --file;"
+                            + " prints the endpoints added and removed.")
+            static final class Refresh extends Operation {
+                @Parameters(paramLabel = "SERVICE") String service;
+                @Option(names = "--file", paramLabel = "FILE", description = "The new description, for an uploaded one") Path file;
+
+                Refresh(Services services) {
+                    super(services);
+                }
+
+                JsonNode call(ApiClient client) {
+                    return client.post("/api/v1/service-descriptions/refresh", file == null ? Map.of("service", service)
+                            : Map.of("service", service, "content", read(file)));
+                }
+
+                void print(JsonNode a) {
+                    line("description of %s refreshed", a.path("description").path("service").asText());
+                    line("  added:   %s", endpoints(a.path("added")));
+                    line("  removed: %s", endpoints(a.path("removed")));
+                }
+            }
+
+            @Command(name = "list", mixinStandardHelpOptions = true, description = "List service descriptions.")
+            static final class ListAll extends Operation {
+                ListAll(Services services) {
+                    super(services);
+                }
+
+                JsonNode call(ApiClient client) {
+                    return client.get("/api/v1/service-descriptions");
+                }
+
+                void print(JsonNode a) {
+                    table(a, new String[] {"SERVICE", "SOURCE", "TYPE", "BYTES", "REFRESHED"}, "service", "source",
+                            "contentType", "size", "refreshedAt");
+                }
+            }
+
+            @Command(name = "delete", mixinStandardHelpOptions = true,
+                    description = "Delete a service's description (the service and its access rights stay).")
+            static final class Delete extends Operation {
+                @Parameters(paramLabel = "SERVICE") String service;
+
+                Delete(Services services) {
+                    super(services);
+                }
+
+                JsonNode call(ApiClient client) {
+                    return client.delete("/api/v1/service-descriptions/" + path(service));
+                }
+
+                void print(JsonNode a) {
+                    line("description of %s deleted", service);
+                }
+            }
+        }
+
         @Command(name = "delete", mixinStandardHelpOptions = true, description = "Delete a service and its access rights.")
         static final class Delete extends Operation {
             @Parameters(paramLabel = "ID") String id;
@@ -493,7 +601,7 @@ final class ServerCommand {
             @Option(names = "--subject", required = true, paramLabel = "SUBJECT") String subject;
             @Option(names = "--method", defaultValue = "*", description = "HTTP method or * (default: ${DEFAULT-VALUE})") String method;
             @Option(names = "--path", defaultValue = "/**", paramLabel = "GLOB",
-                    description = "Path glob; * is one segment, ** any (default: ${DEFAULT-VALUE})") String path;
+                    description = "Path pattern; * is one segment, ** any, a * inside a segment any characters in it (default: ${DEFAULT-VALUE})") String path;
             @Option(names = "--purpose", paramLabel = "CODE", description = "An allowed purpose; repeatable (default: any)")
             List<String> purposes = new ArrayList<>();
 

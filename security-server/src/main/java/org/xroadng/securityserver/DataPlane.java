@@ -24,6 +24,7 @@ import org.xroadng.securityserver.clientproxy.ProviderServers;
 import org.xroadng.securityserver.conf.LocalConfiguration;
 import org.xroadng.securityserver.globalconf.GlobalConfHolder;
 import org.xroadng.securityserver.log.MessageLog;
+import org.xroadng.securityserver.metadata.ListClients;
 import org.xroadng.securityserver.message.MessageSigner;
 import org.xroadng.securityserver.message.MessageVerifier;
 import org.xroadng.securityserver.message.OwnOcspResponses;
@@ -229,7 +230,8 @@ public final class DataPlane implements AutoCloseable {
             plane.serverProxy = ServerProxy.start(settings.serverProxy(), identity.authKeyManager(), trustManager,
                     providerSide, globalConf, serverGuards, resources.tlsRefusals(), plane.boss, plane.loops, workers);
             plane.clientProxy = ClientProxy.start(settings.clientProxy(), settings.clientProxyTls(),
-                    identity.authKeyManager(), consumerSide, clientGuards, plane.boss, plane.loops, workers);
+                    identity.authKeyManager(), consumerSide, new ListClients(globalConf), clientGuards, plane.boss, plane.loops,
+                    workers);
             return plane;
         } catch (IOException | RuntimeException e) {
             plane.close();

@@ -31,6 +31,7 @@ import org.xroadng.protocol.http.HttpReply;
 import org.xroadng.protocol.id.MemberId;
 import org.xroadng.protocol.id.SecurityServerId;
 import org.xroadng.securityserver.admin.AdminApi;
+import org.xroadng.securityserver.description.HttpDescriptionFetcher;
 import org.xroadng.securityserver.keys.ServerKeys;
 import org.xroadng.securityserver.globalconf.GlobalConfHolder;
 import org.xroadng.auditlog.access.AccessLog;
@@ -144,7 +145,8 @@ public final class SecurityServer implements AutoCloseable {
         HttpApiServer.Builder builder = HttpApiServer.builder("admin").bind(home.settings().admin());
         SecurityServer[] self = new SecurityServer[1];
         new AdminApi(home.settings(), home.keys(), home.store(), home.adminKeys(), home.registrar(),
-                () -> self[0] == null ? Optional.empty() : self[0].checkpoints()).addTo(builder);
+                () -> self[0] == null ? Optional.empty() : self[0].checkpoints(),
+                new HttpDescriptionFetcher(AdminApi.DESCRIPTION_TIMEOUT)).addTo(builder);
         // Unauthenticated, for load balancers and monitoring: 200 while the server can take exchanges.
         builder.route("GET", "/health", call -> {
             if (self[0] == null) {

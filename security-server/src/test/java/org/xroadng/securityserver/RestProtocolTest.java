@@ -274,18 +274,4 @@ class RestProtocolTest {
         assertEquals("application/json; charset=utf-8", badAccept.headers().firstValue("Content-Type").orElse(""));
         assertEquals(0, network.providerIs.findAll(anyRequestedFor(anyUrl())).size());
     }
-
-    @Test
-    void metadataServices_areAnsweredNotSupported_notAMisleading400() throws IOException, InterruptedException {
-        HttpResponse<String> listClients = send(HttpRequest.newBuilder(network.consumerUri("/r1/listClients"))
-                .header("X-Road-Client", "DEMO/GOV/1002/tax"));
-        assertEquals(501, listClients.statusCode(), listClients.body());
-        assertEquals("Server.ClientProxy.NotSupported", listClients.headers().firstValue("X-Road-Error").orElse(""));
-        assertTrue(listClients.body().contains("listClients"), listClients.body());
-
-        HttpResponse<String> listMethods = send(HttpRequest.newBuilder(
-                network.consumerUri("/r1/DEMO/GOV/1001/population/listMethods")).header("X-Road-Client", "DEMO/GOV/1002/tax"));
-        assertEquals(501, listMethods.statusCode(), listMethods.body());
-        assertEquals(0, network.providerIs.findAll(anyRequestedFor(anyUrl())).size());
-    }
 }

@@ -53,6 +53,7 @@ final class DemoEnrolment {
         for (DemoServer provider : network.providers()) {
             ServiceSetup services = new ServiceSetup(admin(provider), progress);
             services.service(DemoCast.PERSON, network.personServiceUrl());
+            services.description(DemoCast.PERSON, network.personDescriptionUrl());
             services.accessRight(DemoCast.PERSON, DemoCast.TAX, "GET", "/**", DemoCast.TAX_PURPOSE);
         }
 

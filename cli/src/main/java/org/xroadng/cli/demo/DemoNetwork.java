@@ -238,6 +238,11 @@ public final class DemoNetwork implements AutoCloseable {
         return URI.create(providerIs.baseUri() + "/person");
     }
 
+    /** Where the OpenAPI description of {@code person} is read from: the sample provider IS's {@code /openapi.yaml}. */
+    public URI personDescriptionUrl() {
+        return URI.create(providerIs.baseUri() + "/openapi.yaml");
+    }
+
     public URI providerIsUrl() {
         return providerIs.baseUri();
     }

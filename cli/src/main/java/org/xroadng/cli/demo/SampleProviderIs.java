@@ -1,6 +1,7 @@
 package org.xroadng.cli.demo;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.util.LinkedHashMap;
@@ -13,8 +14,9 @@ import org.xroadng.protocol.http.HttpReply;
 /**
  * The population registry's information system, as small as it can be: {@code GET
  * /person/{personalCode}} answers a sample person as JSON and names that person in
- * {@code X-Road-Data-Subject} (DESIGN.md section 6), or a 404 JSON error for an unknown code. The
- * people are invented; the demo citizen is {@value DemoCast#CITIZEN}.
+ * {@code X-Road-Data-Subject} (DESIGN.md section 6), or a 404 JSON error for an unknown code; {@code GET
+ * /openapi.yaml} answers the OpenAPI 3 description of the service {@code person}, which the demo
+ * adds to it by URL. The people are invented; the demo citizen is {@value DemoCast#CITIZEN}.
  */
 final class SampleProviderIs implements AutoCloseable {
 
@@ -31,7 +33,10 @@ final class SampleProviderIs implements AutoCloseable {
     }
 
     static SampleProviderIs start(InetSocketAddress listen) throws IOException {
-        HttpApiServer server = HttpApiServer.builder("provider-is").bind(listen).threads(4).route("GET",
+        byte[] description = description();
+        HttpApiServer server = HttpApiServer.builder("provider-is").bind(listen).threads(4)
+                .route("GET", "/openapi.yaml", call -> HttpReply.of(200, "text/yaml", description))
+                .route("GET",
                 "/person/{code}", call -> {
                     String code = call.pathParam("code");
                     Person person = PEOPLE.get(code);
@@ -42,6 +47,15 @@ final class SampleProviderIs implements AutoCloseable {
                     return HttpReply.json(200, person).withHeader(XRoadHeaders.DATA_SUBJECT, person.personalCode());
                 }).start();
         return new SampleProviderIs(server);
+    }
+
+    private static byte[] description() throws IOException {
+        try (InputStream in = SampleProviderIs.class.getResourceAsStream("person-openapi.yaml")) {
+            if (in == null) {
+                throw new IOException("the demo's person-openapi.yaml is missing from the classpath");
+            }
+            return in.readAllBytes();
+        }
     }
 
     /** The base URL; the service {@code person} points at {@code baseUri()/person}. */

@@ -9,8 +9,8 @@ import org.xroadng.protocol.id.SubsystemId;
 
 /**
  * The provider's services and access rights, through its admin API: the service
- * {@code DEMO/GOV/1001/population/person} pointing at the sample provider IS (personal data), and
- * one access right: the tax board may {@code GET /**} with purpose {@code tax-assessment}. The bank
+ * {@code DEMO/GOV/1001/population/person} pointing at the sample provider IS (personal data), its
+ * OpenAPI description read from that IS, and one access right: the tax board may {@code GET /**} with purpose {@code tax-assessment}. The bank
  * gets none, so its query is refused. Each step is skipped when already done.
  */
 final class ServiceSetup {
@@ -31,6 +31,18 @@ final class ServiceSetup {
         }
         admin.post("/services", Map.of("id", service.format(), "url", url.toString(), "timeoutSeconds", 30,
                 "personalData", true));
+        progress.done(step);
+    }
+
+    void description(ServiceId service, URI url) throws DemoException {
+        String step = "provider: OpenAPI description of " + service.format() + " from " + url;
+        for (JsonNode description : admin.get("/service-descriptions")) {
+            if (service.format().equals(description.path("service").asText())) {
+                progress.kept(step);
+                return;
+            }
+        }
+        admin.post("/service-descriptions", Map.of("service", service.format(), "url", url.toString()));
         progress.done(step);
     }
 

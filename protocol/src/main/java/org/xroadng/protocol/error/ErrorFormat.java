@@ -3,6 +3,7 @@ package org.xroadng.protocol.error;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import java.nio.charset.StandardCharsets;
 import java.util.Locale;
+import org.xroadng.protocol.http.XmlText;
 import org.xroadng.protocol.json.ProtocolJson;
 
 /**
@@ -104,21 +105,7 @@ public enum ErrorFormat {
             return;
         }
         xml.append('<').append(name).append('>');
-        text.codePoints().forEach(c -> {
-            switch (c) {
-                case '<' -> xml.append("&lt;");
-                case '>' -> xml.append("&gt;");
-                case '&' -> xml.append("&amp;");
-                case '"' -> xml.append("&quot;");
-                case '\'' -> xml.append("&apos;");
-                default -> {
-                    // XML 1.0 section 2.2: Char ::= #x9 | #xA | #xD | [#x20-#xD7FF] | [#xE000-#xFFFD] | [#x10000-#x10FFFF]
-                    boolean allowed = c == 0x9 || c == 0xA || c == 0xD || (c >= 0x20 && c <= 0xD7FF)
-                            || (c >= 0xE000 && c <= 0xFFFD) || c >= 0x10000;
-                    xml.appendCodePoint(allowed ? c : '?');
-                }
-            }
-        });
+        XmlText.append(xml, text);
         xml.append("</").append(name).append('>');
     }
 }

@@ -39,8 +39,6 @@ public enum ErrorType {
     CLIENT_PROXY_TIMESTAMPING_FAILED("Server.ClientProxy.TimestampingFailed", 500),
     CLIENT_PROXY_LOGGING_FAILED("Server.ClientProxy.LoggingFailed", 500),
     CLIENT_PROXY_INTERNAL_ERROR("Server.ClientProxy.InternalError", 500),
-    /** A part of the REST protocol this server does not implement yet (the metadata services). */
-    CLIENT_PROXY_NOT_SUPPORTED("Server.ClientProxy.NotSupported", 501),
     /** The consumer's server holds as many message bytes in memory as it may; retry later. */
     CLIENT_PROXY_OVERLOADED("Server.ClientProxy.Overloaded", 503),
 

@@ -1,5 +1,6 @@
 package org.xroadng.securityserver.admin;
 
+import java.nio.charset.StandardCharsets;
 import java.security.cert.CertificateException;
 import java.security.cert.X509Certificate;
 import java.util.ArrayList;
@@ -29,6 +30,12 @@ import org.xroadng.securityserver.conf.LocalClient;
 import org.xroadng.securityserver.conf.LocalGroup;
 import org.xroadng.securityserver.conf.LocalService;
 import org.xroadng.securityserver.conf.ServerConfStore;
+import org.xroadng.securityserver.conf.ServiceDescription;
+import org.xroadng.securityserver.conf.ServiceEndpoint;
+import org.xroadng.securityserver.description.DescriptionException;
+import org.xroadng.securityserver.description.DescriptionFetcher;
+import org.xroadng.securityserver.description.HttpDescriptionFetcher;
+import org.xroadng.securityserver.description.ServiceDescriptions;
 import org.xroadng.securityserver.keys.ServerKeys;
 import org.xroadng.securityserver.registration.Registration;
 import org.xroadng.securityserver.registration.RegistrationException;
@@ -36,11 +43,13 @@ import org.xroadng.securityserver.registration.RegistrationException;
 /**
  * The security server's admin API under {@code /api/v1} (JSON, {@code Authorization: Bearer
  * <admin API key>}), DESIGN.md section 6: keys and certificates, registration with the registry,
- * clients, services, access rights and local groups.
+ * clients, services and their OpenAPI descriptions, access rights and local groups.
  *
  * <p>Guarantees: a missing or unknown key is a 401 and nothing runs; a bad body or identifier is
  * a 400 naming the field and what is allowed, an unknown id a 404, a duplicate a 409; a registry
- * refusal keeps the registry's status and message. Every change goes through
+ * refusal keeps the registry's status and message; a service description that is not valid
+ * OpenAPI 3 a 400 {@code InvalidServiceDescription} listing the parser's messages, one that cannot
+ * be read from its URL a 502 {@code ServiceDescriptionUnavailable}. Every change goes through
  * {@link ServerConfStore} or {@link ServerKeys}, so it is validated and written in one
  * transaction. The API only adds routes ({@link #addTo}); whoever starts the server may add others
  * (metrics) to the same builder.
@@ -52,7 +61,8 @@ public final class AdminApi {
     /** One API operation; returns the JSON value to answer, or null for 204. */
     @FunctionalInterface
     private interface Operation {
-        Object run(HttpCall call) throws HttpProblem, ServerException, RegistrationException, TokenException;
+        Object run(HttpCall call) throws HttpProblem, ServerException, RegistrationException, TokenException,
+                DescriptionException;
     }
 
     /** What {@code GET /status} answers. */
@@ -82,22 +92,44 @@ public final class AdminApi {
     public record LocalGroupView(String code, String description, List<String> members) {
     }
 
+    public record EndpointView(String method, String path) {
+    }
+
+    /** A service description as listed: never the document itself (getOpenAPI serves that). */
+    public record DescriptionView(String service, String source, String contentType, int size, String refreshedAt,
+                                  List<EndpointView> endpoints) {
+    }
+
+    /** What a refresh changed. */
+    public record RefreshView(DescriptionView description, List<EndpointView> added, List<EndpointView> removed) {
+    }
+
+    /** How long reading a service description from its URL may take. */
+    public static final java.time.Duration DESCRIPTION_TIMEOUT = java.time.Duration.ofSeconds(30);
+
     private final ServerSettings settings;
     private final ServerKeys keys;
     private final ServerConfStore store;
     private final AdminKeys adminKeys;
     private final Registration registration;
     private final java.util.function.Supplier<Optional<CheckpointPublisher>> checkpoints;
+    private final ServiceDescriptions descriptions;
 
     public AdminApi(ServerSettings settings, ServerKeys keys, ServerConfStore store, AdminKeys adminKeys,
                     Registration registration) {
-        this(settings, keys, store, adminKeys, registration, Optional::empty);
+        this(settings, keys, store, adminKeys, registration, Optional::empty,
+                new HttpDescriptionFetcher(DESCRIPTION_TIMEOUT));
     }
 
-    /** @param checkpoints the running message path's access-log checkpoints, empty while it does not run */
+    /**
+     * @param checkpoints the running message path's access-log checkpoints, empty while it does not run
+     * @param fetcher     reads service descriptions from the URLs operators give
+     */
     public AdminApi(ServerSettings settings, ServerKeys keys, ServerConfStore store, AdminKeys adminKeys,
-                    Registration registration, java.util.function.Supplier<Optional<CheckpointPublisher>> checkpoints) {
+                    Registration registration, java.util.function.Supplier<Optional<CheckpointPublisher>> checkpoints,
+                    DescriptionFetcher fetcher) {
         this.checkpoints = Objects.requireNonNull(checkpoints, "checkpoints");
+        this.descriptions = new ServiceDescriptions(store, fetcher);
         this.settings = Objects.requireNonNull(settings, "settings");
         this.keys = Objects.requireNonNull(keys, "keys");
         this.store = Objects.requireNonNull(store, "store");
@@ -191,6 +223,33 @@ public final class AdminApi {
             return null;
         });
 
+        route(server, "GET", "/service-descriptions", 200, call -> store.descriptions().stream().map(AdminApi::view)
+                .toList());
+        route(server, "POST", "/service-descriptions", 201, call -> {
+            JsonBody body = JsonBody.parse(call, Set.of("service", "url", "content"));
+            ServiceId service = ConfValues.id("service", body.string("service"), ServiceId::parse);
+            String url = body.optionalString("url");
+            String content = body.optionalString("content");
+            if ((url == null) == (content == null)) {
+                throw HttpProblem.badRequest("give the description either by 'url' (read now, and again on each"
+                        + " refresh) or as 'content' (the document itself), not " + (url == null ? "neither" : "both"));
+            }
+            return view(url != null ? descriptions.addFromUrl(service, url)
+                    : descriptions.addContent(service, content.getBytes(StandardCharsets.UTF_8)));
+        });
+        route(server, "POST", "/service-descriptions/refresh", 200, call -> {
+            JsonBody body = JsonBody.parse(call, Set.of("service", "content"));
+            ServiceId service = ConfValues.id("service", body.string("service"), ServiceId::parse);
+            String content = body.optionalString("content");
+            ServiceDescriptions.Refreshed refreshed = descriptions.refresh(service,
+                    content == null ? null : content.getBytes(StandardCharsets.UTF_8));
+            return new RefreshView(view(refreshed.description()), views(refreshed.added()), views(refreshed.removed()));
+        });
+        route(server, "DELETE", "/service-descriptions/{service...}", 204, call -> {
+            descriptions.delete(pathId(call, "service", ServiceId::parse));
+            return null;
+        });
+
         route(server, "GET", "/access-rights", 200, call -> store.accessRights().stream().map(AdminApi::view).toList());
         route(server, "POST", "/access-rights", 201, call -> {
             JsonBody body = JsonBody.parse(call, Set.of("service", "subject", "method", "path", "purposes"));
@@ -239,6 +298,8 @@ public final class AdminApi {
                 throw problem(e);
             } catch (TokenException e) {
                 throw new HttpProblem(500, "Server.Token", "the server's token failed: " + e.getMessage());
+            } catch (DescriptionException e) {
+                throw problem(e);
             }
         });
     }
@@ -260,6 +321,13 @@ public final class AdminApi {
             case NOT_FOUND -> new HttpProblem(404, "NotFound", e.getMessage());
             case CONFLICT -> new HttpProblem(409, "Conflict", e.getMessage());
         };
+    }
+
+    /** Maps a refused description: not valid OpenAPI 3 400, not readable from its URL 502. */
+    public static HttpProblem problem(DescriptionException e) {
+        return e.kind() == DescriptionException.Kind.INVALID
+                ? new HttpProblem(400, "InvalidServiceDescription", e.getMessage())
+                : new HttpProblem(502, "ServiceDescriptionUnavailable", e.getMessage());
     }
 
     /** Maps a registration failure: not ready 409, unavailable 502, refused with the registry's status. */
@@ -304,7 +372,16 @@ public final class AdminApi {
     private static AccessRightView view(ServerConfStore.Grant grant) {
         AccessRight right = grant.right();
         return new AccessRightView(grant.id(), right.service().format(), right.subject().format(), right.method(),
-                right.pathGlob(), List.copyOf(new TreeSet<>(right.purposes())));
+                right.path().pattern(), List.copyOf(new TreeSet<>(right.purposes())));
+    }
+
+    private static DescriptionView view(ServiceDescription d) {
+        return new DescriptionView(d.service().format(), d.source().map(java.net.URI::toString).orElse("uploaded"),
+                d.contentType(), d.size(), d.refreshedAt().toString(), views(d.endpoints()));
+    }
+
+    private static List<EndpointView> views(List<ServiceEndpoint> endpoints) {
+        return endpoints.stream().map(e -> new EndpointView(e.method(), e.path())).toList();
     }
 
     private static LocalGroupView view(LocalGroup group) {

@@ -16,6 +16,7 @@ import java.util.concurrent.Executor;
 import org.xroadng.securityserver.http.LimitedAggregator;
 import org.xroadng.securityserver.http.NettyServer;
 import org.xroadng.securityserver.http.ProxyGuards;
+import org.xroadng.securityserver.metadata.ListClients;
 
 /**
  * The information-system-facing listeners: HTTP/1.1 with keep-alive, a body limit and the
@@ -36,11 +37,12 @@ public final class ClientProxy implements AutoCloseable {
 
     /** @param tlsAddress null for no HTTPS listener */
     public static ClientProxy start(InetSocketAddress address, InetSocketAddress tlsAddress, X509KeyManager serverKeys,
-                                    ClientProxyService service, ProxyGuards guards, EventLoopGroup boss,
+                                    ClientProxyService service, ListClients listClients, ProxyGuards guards,
+                                    EventLoopGroup boss,
                                     EventLoopGroup loops, Executor tlsTasks) throws IOException {
         NettyServer plain = NettyServer.bind(address, boss, loops, ch -> {
             guards.first(ch);
-            http(ch.pipeline(), service, guards);
+            http(ch.pipeline(), service, listClients, guards);
         });
         if (tlsAddress == null) {
             return new ClientProxy(plain, null);
@@ -61,7 +63,7 @@ public final class ClientProxy implements AutoCloseable {
             NettyServer tls = NettyServer.bind(tlsAddress, boss, loops, ch -> {
                 guards.first(ch);
                 ch.pipeline().addLast("tls", context.newHandler(ch.alloc(), tlsTasks));
-                http(ch.pipeline(), service, guards);
+                http(ch.pipeline(), service, listClients, guards);
             });
             return new ClientProxy(plain, tls);
         } catch (IOException e) {
@@ -74,13 +76,14 @@ public final class ClientProxy implements AutoCloseable {
      * The HTTP handlers of an information system's connection, after TLS if any. Both listeners
      * share the connection limit's count: {@code guards} is one per client proxy.
      */
-    static void http(ChannelPipeline pipeline, ClientProxyService service, ProxyGuards guards) {
+    static void http(ChannelPipeline pipeline, ClientProxyService service, ListClients listClients,
+                     ProxyGuards guards) {
         pipeline.addLast("http", new HttpServerCodec(8192, 16384, 65536))
                 .addLast("timeouts", guards.timeouts())
                 .addLast("keepAlive", new HttpServerKeepAliveHandler())
                 .addLast("budget", guards.budgetGuard())
                 .addLast("aggregate", new LimitedAggregator(guards.maxBodyBytes()))
-                .addLast("exchange", new ClientProxyHandler(service));
+                .addLast("exchange", new ClientProxyHandler(service, listClients));
     }
 
     public InetSocketAddress address() {

@@ -3,8 +3,10 @@ package org.xroadng.securityserver.clientproxy;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.ssl.SslHandler;
 import java.security.cert.X509Certificate;
+import java.util.concurrent.CompletableFuture;
 import javax.net.ssl.SSLPeerUnverifiedException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -14,22 +16,26 @@ import org.xroadng.securityserver.Responses;
 import org.xroadng.securityserver.http.BodyBudgetGuard;
 import org.xroadng.securityserver.http.IncomingRequest;
 import org.xroadng.securityserver.http.Reservation;
+import org.xroadng.securityserver.metadata.ListClients;
 
 /**
  * Last handler of the client proxy pipeline (ConnectionLimit, [SslHandler,] HttpServerCodec,
  * ConnectionTimeouts, HttpServerKeepAliveHandler, BodyBudgetGuard, {@link org.xroadng.securityserver.http.LimitedAggregator}, this): refuses requests the HTTP decoder could not read, copies the
  * request out of Netty's buffers and hands it to {@link ClientProxyService}, which validates and
  * signs here on the event loop (CPU work without blocking I/O; a thread hop would cost more) and
- * completes asynchronously when the provider has answered.
+ * completes asynchronously when the provider has answered. The one request that is no exchange,
+ * {@code listClients}, is answered by {@link ListClients} from the global configuration.
  */
 final class ClientProxyHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
 
     private static final Logger LOG = LoggerFactory.getLogger(ClientProxyHandler.class);
 
     private final ClientProxyService service;
+    private final ListClients listClients;
 
-    ClientProxyHandler(ClientProxyService service) {
+    ClientProxyHandler(ClientProxyService service, ListClients listClients) {
         this.service = service;
+        this.listClients = listClients;
     }
 
     @Override
@@ -42,7 +48,9 @@ final class ClientProxyHandler extends SimpleChannelInboundHandler<FullHttpReque
         }
         IncomingRequest incoming = IncomingRequest.of(request, isCertificate(ctx), reservation(ctx));
         // The exchange owns its reservation: given back once its answer is written, or cannot be.
-        service.handle(incoming).thenAccept(response -> Responses.write(ctx, response, incoming.keepAlive())
+        CompletableFuture<FullHttpResponse> answer = ListClients.matches(incoming.target())
+                ? CompletableFuture.completedFuture(listClients.answer(incoming)) : service.handle(incoming);
+        answer.thenAccept(response -> Responses.write(ctx, response, incoming.keepAlive())
                 .addListener(written -> incoming.reservation().close()));
     }
 

@@ -11,12 +11,16 @@ import org.xroadng.protocol.id.ClientId;
  * One access right (DESIGN.md section 6): a subject may call an endpoint of a service, optionally
  * only for some purposes.
  *
+ * <p>A right for the whole service ({@code *} and {@code /**}) allows every endpoint; a right for
+ * an endpoint (a method and a path pattern, as a service description declares them or narrower)
+ * allows only the requests it matches. The pattern is compiled when the right is made, so that
+ * checking a request costs no parsing ({@link PathGlob}).
+ *
  * @param method   an HTTP method, or {@code *} for any
- * @param pathGlob the path after the service code, where {@code *} matches one segment and
- *                 {@code **} any number of segments (including none); {@code /**} matches everything
+ * @param path     the path after the service code ({@link PathGlob}); {@code /**} matches everything
  * @param purposes the allowed purpose codes; empty means any purpose, or none
  */
-public record AccessRight(ServiceId service, Subject subject, String method, String pathGlob, Set<String> purposes) {
+public record AccessRight(ServiceId service, Subject subject, String method, PathGlob path, Set<String> purposes) {
 
     /** Whom an access right is for. */
     public sealed interface Subject permits SubsystemSubject, GlobalGroupSubject, LocalGroupSubject {
@@ -47,14 +51,23 @@ public record AccessRight(ServiceId service, Subject subject, String method, Str
         Objects.requireNonNull(service, "service");
         Objects.requireNonNull(subject, "subject");
         method = method.toUpperCase(Locale.ROOT);
-        if (!pathGlob.startsWith("/")) {
-            throw new IllegalArgumentException("path pattern '" + pathGlob + "' must start with '/'");
-        }
+        Objects.requireNonNull(path, "path");
         purposes = Set.copyOf(purposes);
     }
 
-    public boolean matchesEndpoint(String requestMethod, String path) {
-        return (method.equals("*") || method.equals(requestMethod)) && PathGlob.matches(pathGlob, path);
+    /** A right whose path pattern is compiled from {@code pathGlob}. */
+    public AccessRight(ServiceId service, Subject subject, String method, String pathGlob, Set<String> purposes) {
+        this(service, subject, method, PathGlob.compile(pathGlob), purposes);
+    }
+
+    /** Whether this right allows {@code requestMethod} on {@code requestPath} (decoded, after the service code). */
+    public boolean matchesEndpoint(String requestMethod, String requestPath) {
+        return (method.equals("*") || method.equals(requestMethod)) && path.matches(requestPath);
+    }
+
+    /** Whether this right allows every request that the declared {@code endpoint} can match. */
+    public boolean covers(ServiceEndpoint endpoint) {
+        return (method.equals("*") || method.equals(endpoint.method())) && path.covers(endpoint.path());
     }
 
     public boolean allowsPurpose(String purpose) {

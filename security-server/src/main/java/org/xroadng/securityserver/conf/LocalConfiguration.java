@@ -1,5 +1,7 @@
 package org.xroadng.securityserver.conf;
 
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -17,17 +19,74 @@ import org.xroadng.protocol.id.SubsystemId;
  * message without locking: which clients it hosts and how their information systems authenticate,
  * which services it provides and where, the access rights (default deny) and the local groups.
  * The admin API changes the stored configuration and publishes a new snapshot.
+ *
+ * <p>The access rights are indexed by service when the snapshot is built, each with its path
+ * pattern compiled ({@link PathGlob}), so an access check looks at the rights of one service and
+ * parses nothing. Service descriptions (OpenAPI) are held for the metadata services; they play no
+ * part in the access check.
  */
-public record LocalConfiguration(SecurityServerId serverId, Map<SubsystemId, LocalClient> clients,
-                                 Map<ServiceId, LocalService> services, List<AccessRight> accessRights,
-                                 Map<String, LocalGroup> localGroups) {
+public final class LocalConfiguration {
 
-    public LocalConfiguration {
-        Objects.requireNonNull(serverId, "serverId");
-        clients = Map.copyOf(clients);
-        services = Map.copyOf(services);
-        accessRights = List.copyOf(accessRights);
-        localGroups = Map.copyOf(localGroups);
+    private final SecurityServerId serverId;
+    private final Map<SubsystemId, LocalClient> clients;
+    private final Map<ServiceId, LocalService> services;
+    private final List<AccessRight> accessRights;
+    private final Map<String, LocalGroup> localGroups;
+    private final Map<ServiceId, ServiceDescription> descriptions;
+    private final Map<ServiceId, AccessRight[]> rightsByService;
+
+    public LocalConfiguration(SecurityServerId serverId, Map<SubsystemId, LocalClient> clients,
+                              Map<ServiceId, LocalService> services, List<AccessRight> accessRights,
+                              Map<String, LocalGroup> localGroups) {
+        this(serverId, clients, services, accessRights, localGroups, Map.of());
+    }
+
+    public LocalConfiguration(SecurityServerId serverId, Map<SubsystemId, LocalClient> clients,
+                              Map<ServiceId, LocalService> services, List<AccessRight> accessRights,
+                              Map<String, LocalGroup> localGroups, Map<ServiceId, ServiceDescription> descriptions) {
+        this.serverId = Objects.requireNonNull(serverId, "serverId");
+        this.clients = Map.copyOf(clients);
+        this.services = Map.copyOf(services);
+        this.accessRights = List.copyOf(accessRights);
+        this.localGroups = Map.copyOf(localGroups);
+        this.descriptions = Map.copyOf(descriptions);
+        Map<ServiceId, List<AccessRight>> byService = new HashMap<>();
+        for (AccessRight right : this.accessRights) {
+            byService.computeIfAbsent(right.service(), k -> new ArrayList<>()).add(right);
+        }
+        Map<ServiceId, AccessRight[]> index = new HashMap<>();
+        byService.forEach((service, rights) -> index.put(service, rights.toArray(AccessRight[]::new)));
+        this.rightsByService = Map.copyOf(index);
+    }
+
+    public SecurityServerId serverId() {
+        return serverId;
+    }
+
+    public Map<SubsystemId, LocalClient> clients() {
+        return clients;
+    }
+
+    public Map<ServiceId, LocalService> services() {
+        return services;
+    }
+
+    /** Every access right, in the order granted. */
+    public List<AccessRight> accessRights() {
+        return accessRights;
+    }
+
+    public Map<String, LocalGroup> localGroups() {
+        return localGroups;
+    }
+
+    /** The services' OpenAPI descriptions, by service. */
+    public Map<ServiceId, ServiceDescription> descriptions() {
+        return descriptions;
+    }
+
+    public Optional<ServiceDescription> description(ServiceId service) {
+        return Optional.ofNullable(descriptions.get(service));
     }
 
     public Optional<LocalClient> client(SubsystemId id) {
@@ -82,10 +141,13 @@ public record LocalConfiguration(SecurityServerId serverId, Map<SubsystemId, Loc
      */
     public AccessDecision decide(ServiceId service, ClientId client, String method, String path, String purpose,
                                  GlobalConfiguration global) {
+        AccessRight[] rights = rightsByService.get(service);
+        if (rights == null) {
+            return AccessDecision.DENIED;
+        }
         AccessDecision decision = AccessDecision.DENIED;
-        for (AccessRight right : accessRights) {
-            if (!right.service().equals(service) || !right.matchesEndpoint(method, path)
-                    || !matchesSubject(right.subject(), client, global)) {
+        for (AccessRight right : rights) {
+            if (!right.matchesEndpoint(method, path) || !matchesSubject(right.subject(), client, global)) {
                 continue;
             }
             if (right.allowsPurpose(purpose)) {
@@ -94,6 +156,24 @@ public record LocalConfiguration(SecurityServerId serverId, Map<SubsystemId, Loc
             decision = AccessDecision.PURPOSE_NOT_ALLOWED;
         }
         return decision;
+    }
+
+    /**
+     * The access rights to {@code service} that are {@code client}'s: its own, its local groups'
+     * and its global groups', whatever their endpoints and purposes (for allowedMethods).
+     */
+    public List<AccessRight> rightsOf(ServiceId service, ClientId client, GlobalConfiguration global) {
+        AccessRight[] rights = rightsByService.get(service);
+        if (rights == null) {
+            return List.of();
+        }
+        List<AccessRight> own = new ArrayList<>();
+        for (AccessRight right : rights) {
+            if (matchesSubject(right.subject(), client, global)) {
+                own.add(right);
+            }
+        }
+        return own;
     }
 
     private boolean matchesSubject(AccessRight.Subject subject, ClientId client, GlobalConfiguration global) {
@@ -106,5 +186,25 @@ public record LocalConfiguration(SecurityServerId serverId, Map<SubsystemId, Loc
         AccessRight.LocalGroupSubject l = (AccessRight.LocalGroupSubject) subject;
         LocalGroup group = localGroups.get(l.code());
         return group != null && group.members().contains(client);
+    }
+
+    /** Equal when they hold the same configuration (the index is derived from it). */
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof LocalConfiguration c && c.serverId.equals(serverId) && c.clients.equals(clients)
+                && c.services.equals(services) && c.accessRights.equals(accessRights)
+                && c.localGroups.equals(localGroups) && c.descriptions.equals(descriptions);
+    }
+
+    @Override
+    public int hashCode() {
+        return Objects.hash(serverId, clients, services, accessRights, localGroups, descriptions);
+    }
+
+    @Override
+    public String toString() {
+        return "LocalConfiguration[" + serverId.format() + ", " + clients.size() + " clients, " + services.size()
+                + " services, " + accessRights.size() + " access rights, " + localGroups.size() + " local groups, "
+                + descriptions.size() + " descriptions]";
     }
 }

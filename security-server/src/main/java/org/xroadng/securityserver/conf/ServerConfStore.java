@@ -19,8 +19,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
+import org.xroadng.protocol.RestMetadata;
 import org.xroadng.protocol.globalconf.GlobalConfiguration;
 import org.xroadng.protocol.id.ClientId;
 import org.xroadng.protocol.id.GlobalGroupId;
@@ -33,7 +35,8 @@ import org.xroadng.protocol.store.Jdbc;
 
 /**
  * The stored configuration of one security server (DESIGN.md section 6): hosted clients, provided
- * services, access rights and local groups, in its database.
+ * services and their descriptions (OpenAPI, with the endpoints they declare), access rights and
+ * local groups, in its database.
  *
  * <p>Guarantees: every change is validated first (identifiers parsed strictly by the caller, a
  * service's provider must be a client of this server, URL http(s), timeout 1..600 s, method,
@@ -194,6 +197,11 @@ public final class ServerConfStore {
 
     /** Adds a service of a client of this server, enabled. */
     public LocalService addService(ServiceId id, URI url, int timeoutSeconds, boolean personalData) throws ServerException {
+        if (RestMetadata.RESERVED_SERVICE_CODES.contains(id.serviceCode())) {
+            throw ServerException.badRequest("service code " + id.serviceCode() + " is reserved: the security server"
+                    + " answers it itself (X-Road's REST metadata services " + String.join(", ",
+                    new TreeSet<>(RestMetadata.RESERVED_SERVICE_CODES)) + ")", "another service code", id.serviceCode());
+        }
         LocalService service = new LocalService(id, ConfValues.url(url == null ? null : url.toString()),
                 Duration.ofSeconds(ConfValues.timeoutSeconds(timeoutSeconds)), personalData, true);
         return change("service.add", id.format(), c -> {
@@ -241,6 +249,93 @@ public final class ServerConfStore {
         return current.services().values().stream().sorted((a, b) -> a.id().format().compareTo(b.id().format())).toList();
     }
 
+    // service descriptions
+
+    /**
+     * Stores the first description of a service of this server: the document byte for byte, where
+     * it came from ({@code source} empty: uploaded) and the endpoints it declares, already parsed
+     * and checked by the caller. A service has at most one description.
+     */
+    public ServiceDescription addDescription(ServiceId service, Optional<URI> source, byte[] content,
+                                             String contentType, List<ServiceEndpoint> endpoints)
+            throws ServerException {
+        ServiceDescription description = description(service, source, content, contentType, endpoints);
+        return change("serviceDescription.add", service.format(), c -> {
+            requireService(c, service);
+            if (Jdbc.count(c, "SELECT COUNT(*) FROM service_description WHERE service_id = ?", service.format()) > 0) {
+                throw ServerException.conflict("service " + service + " already has a description; refresh it,"
+                        + " or delete it first");
+            }
+            insertDescription(c, description);
+            return description;
+        });
+    }
+
+    /**
+     * Replaces the description of a service with a newer one (a refresh), keeping where it comes
+     * from; answers the endpoints the replaced one declared, read in the same transaction.
+     */
+    public List<ServiceEndpoint> replaceDescription(ServiceId service, byte[] content, String contentType,
+                                                    List<ServiceEndpoint> endpoints) throws ServerException {
+        return change("serviceDescription.refresh", service.format(), c -> {
+            Optional<Optional<URI>> source = Jdbc.queryOne(c, "SELECT source_url FROM service_description"
+                    + " WHERE service_id = ?", r -> Optional.ofNullable(r.getString(1)).map(URI::create), service.format());
+            if (source.isEmpty()) {
+                throw ServerException.notFound("service " + service + " has no description on this server; add one");
+            }
+            List<ServiceEndpoint> before = Jdbc.query(c, "SELECT method, path FROM service_endpoint WHERE service_id = ?",
+                    r -> new ServiceEndpoint(r.getString(1), r.getString(2)), service.format());
+            Jdbc.update(c, "DELETE FROM service_description WHERE service_id = ?", service.format());
+            insertDescription(c, description(service, source.get(), content, contentType, endpoints));
+            return before.stream().sorted().toList();
+        });
+    }
+
+    /** Deletes the description of a service; the service and its access rights stay. */
+    public void deleteDescription(ServiceId service) throws ServerException {
+        change("serviceDescription.delete", service.format(), c -> {
+            if (Jdbc.update(c, "DELETE FROM service_description WHERE service_id = ?", service.format()) == 0) {
+                throw ServerException.notFound("service " + service + " has no description on this server");
+            }
+            return null;
+        });
+    }
+
+    /** The descriptions, sorted by service. */
+    public List<ServiceDescription> descriptions() {
+        return current.descriptions().values().stream()
+                .sorted((a, b) -> a.service().format().compareTo(b.service().format())).toList();
+    }
+
+    private ServiceDescription description(ServiceId service, Optional<URI> source, byte[] content, String contentType,
+                                           List<ServiceEndpoint> endpoints) throws ServerException {
+        Objects.requireNonNull(service, "service");
+        if (source.isPresent() && source.get().toString().length() > 2000) {
+            throw ServerException.badRequest("the description's URL is longer than 2000 characters");
+        }
+        for (ServiceEndpoint endpoint : endpoints) {
+            ConfValues.method(endpoint.method());
+            ConfValues.pathGlob(endpoint.path());
+        }
+        return new ServiceDescription(service, source, content, contentType, endpoints, clock.instant());
+    }
+
+    private static void insertDescription(Connection c, ServiceDescription d) throws SQLException {
+        Jdbc.update(c, "INSERT INTO service_description (service_id, source_url, content, content_type, refreshed_at)"
+                + " VALUES (?, ?, ?, ?, ?)", d.service().format(), d.source().map(URI::toString).orElse(null),
+                d.content(), d.contentType(), d.refreshedAt());
+        for (ServiceEndpoint endpoint : d.endpoints()) {
+            Jdbc.update(c, "INSERT INTO service_endpoint (service_id, method, path) VALUES (?, ?, ?)",
+                    d.service().format(), endpoint.method(), endpoint.path());
+        }
+    }
+
+    private static void requireService(Connection c, ServiceId service) throws SQLException, ServerException {
+        if (Jdbc.count(c, "SELECT COUNT(*) FROM service WHERE id = ?", service.format()) == 0) {
+            throw ServerException.notFound("no service " + service + " on this server; add it first");
+        }
+    }
+
     // access rights
 
     /**
@@ -259,9 +354,7 @@ public final class ServerConfStore {
         }
         AccessRight right = new AccessRight(service, subject, m, path, codes);
         return change("accessRight.grant", service.format() + " " + subject.format() + " " + m + " " + path, c -> {
-            if (Jdbc.count(c, "SELECT COUNT(*) FROM service WHERE id = ?", service.format()) == 0) {
-                throw ServerException.notFound("no service " + service + " on this server; add it first");
-            }
+            requireService(c, service);
             if (subject instanceof AccessRight.LocalGroupSubject local
                     && Jdbc.count(c, "SELECT COUNT(*) FROM local_group WHERE code = ?", local.code()) == 0) {
                 throw ServerException.notFound("no local group " + local.code() + " on this server; add it first");
@@ -434,6 +527,21 @@ public final class ServerConfStore {
                 r -> new LocalGroup(r.getString(1), r.getString(2), members.getOrDefault(r.getString(1), Set.of())))) {
             groups.put(group.code(), group);
         }
+        Map<ServiceId, List<ServiceEndpoint>> endpoints = new HashMap<>();
+        Jdbc.query(c, "SELECT service_id, method, path FROM service_endpoint", r -> {
+            endpoints.computeIfAbsent(ServiceId.parse(r.getString(1)), k -> new ArrayList<>())
+                    .add(new ServiceEndpoint(r.getString(2), r.getString(3)));
+            return null;
+        });
+        Map<ServiceId, ServiceDescription> descriptions = new HashMap<>();
+        for (ServiceDescription d : Jdbc.query(c, "SELECT service_id, source_url, content, content_type, refreshed_at"
+                + " FROM service_description", r -> {
+            ServiceId id = ServiceId.parse(r.getString(1));
+            return new ServiceDescription(id, Optional.ofNullable(r.getString(2)).map(URI::create), r.getBytes(3),
+                    r.getString(4), endpoints.getOrDefault(id, List.of()), Jdbc.instant(r, "refreshed_at"));
+        })) {
+            descriptions.put(d.service(), d);
+        }
         List<Grant> rights = Jdbc.query(c,
                 "SELECT id, service_id, subject, method, path_glob, purposes FROM access_right ORDER BY id",
                 r -> new Grant(r.getLong(1), new AccessRight(ServiceId.parse(r.getString(2)), storedSubject(r.getString(3)),
@@ -441,7 +549,7 @@ public final class ServerConfStore {
         List<AccessRight> accessRights = new ArrayList<>();
         rights.forEach(g -> accessRights.add(g.right()));
         this.grants = List.copyOf(rights);
-        this.current = new LocalConfiguration(serverId, clients, services, accessRights, groups);
+        this.current = new LocalConfiguration(serverId, clients, services, accessRights, groups, descriptions);
         this.loadedChange = change;
     }
 

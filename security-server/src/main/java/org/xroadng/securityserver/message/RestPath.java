@@ -1,6 +1,5 @@
 package org.xroadng.securityserver.message;
 
-import java.util.Set;
 import org.xroadng.protocol.error.ErrorType;
 import org.xroadng.protocol.http.PercentDecoding;
 import org.xroadng.protocol.id.InvalidIdentifierException;
@@ -28,12 +27,6 @@ public record RestPath(ServiceId service, String rawPath, String path, String ra
 
     public static final int MAX_LENGTH = 4096;
     private static final String PREFIX = "/r1/";
-    /**
-     * The REST protocol's metadata services: {@code /r1/listClients}, and these codes in the place
-     * of a service code. Not implemented yet; reserved, so they never reach a provider.
-     */
-    private static final Set<String> METADATA = Set.of("listClients", "listMethods",
-            "allowedMethods", "getOpenAPI");
 
     public static RestPath parse(String target) throws ExchangeException {
         if (target.length() > MAX_LENGTH) {
@@ -56,11 +49,6 @@ public record RestPath(ServiceId service, String rawPath, String path, String ra
             throw invalid("request path must start with /r1/INSTANCE/CLASS/MEMBER/SUBSYSTEM/SERVICECODE");
         }
         String[] segments = rawPathPart.substring(PREFIX.length()).split("/", -1);
-        String metadata = segments.length == 1 ? segments[0] : segments.length == 5 ? segments[4] : null;
-        if (metadata != null && METADATA.contains(metadata)) {
-            throw new ExchangeException(ErrorType.CLIENT_PROXY_NOT_SUPPORTED, "the metadata service " + metadata
-                    + " of the X-Road Message Protocol for REST is not supported by this security server yet");
-        }
         if (segments.length < 5) {
             throw new ExchangeException(ErrorType.CLIENT_INVALID_SERVICE_IDENTIFIER, "request path names "
                     + segments.length + " identifier parts; expected /r1/INSTANCE/CLASS/MEMBER/SUBSYSTEM/SERVICECODE");

@@ -12,6 +12,7 @@ import java.util.concurrent.CompletionException;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.xroadng.protocol.RestMetadata;
 import org.xroadng.protocol.XRoadHeaders;
 import org.xroadng.protocol.error.ErrorType;
 import org.xroadng.securityserver.LogRefusals;
@@ -42,6 +43,7 @@ import org.xroadng.securityserver.message.ProtocolHeaders;
 import org.xroadng.securityserver.message.RequestDigest;
 import org.xroadng.securityserver.message.ResponseDigest;
 import org.xroadng.securityserver.message.RestPath;
+import org.xroadng.securityserver.metadata.ProviderMetadata;
 import org.xroadng.securityserver.transport.HttpExchangeClient;
 
 /**
@@ -84,9 +86,19 @@ public final class ServerProxyService {
         this.accessLog = accessLog;
     }
 
-    /** A request checked and ready to go to the provider IS ({@code service} null: the reserved accessLog service). */
+    /** What this server answers itself, in place of a provider IS: the reserved and metadata services. */
+    @FunctionalInterface
+    private interface OwnAnswer {
+        CompletableFuture<HttpExchangeClient.Answer> answer();
+    }
+
+    /**
+     * A request checked and ready to go to the provider IS ({@code service}), or to be answered by
+     * this server ({@code service} null, {@code own} the answer: accessLog or a metadata service).
+     */
     private record Accepted(IncomingRequest request, RestPath target, ProtocolHeaders headers, LocalService service,
-                            String signature, TrustedConfiguration trusted, List<Map.Entry<String, String>> endToEnd) {
+                            OwnAnswer own, String signature, TrustedConfiguration trusted,
+                            List<Map.Entry<String, String>> endToEnd) {
     }
 
     /** Answers one request from peer server {@code peer}; never completes exceptionally. */
@@ -105,7 +117,7 @@ public final class ServerProxyService {
                     start));
         }
         CompletableFuture<HttpExchangeClient.Answer> fromProvider = accepted.service() == null
-                ? accessLog.answer(request.method(), accepted.target().path(), accepted.target().rawQuery())
+                ? accepted.own().answer()
                 : providerIs.call(accepted.service(), request.method(), accepted.target().rawPathAndQuery(),
                         toProviderIs(accepted), request.body(), request.reservation());
         return fromProvider
@@ -154,11 +166,17 @@ public final class ServerProxyService {
         LocalConfiguration local = localConf.get();
         if (accessLog != null && AccessLogProtocol.SERVICE_CODE.equals(target.service().serviceCode())) {
             requireCitizenPortal(target, client, local, conf);
-            return verified(request, target, headers, null, trusted);
+            return verified(request, target, headers, null, () -> accessLog.answer(request.method(), target.path(),
+                    target.rawQuery()), trusted);
         }
-        LocalService service = local.service(target.service()).orElseThrow(() -> new ExchangeException(
-                ErrorType.SERVER_PROXY_UNKNOWN_SERVICE, "service " + target.service().format()
-                + " is not provided by this security server"));
+        LocalService service = local.service(target.service()).orElse(null);
+        if (service == null && RestMetadata.PROVIDER_SERVICES.contains(target.service().serviceCode())) {
+            return metadata(request, target, headers, local, trusted);
+        }
+        if (service == null) {
+            throw new ExchangeException(ErrorType.SERVER_PROXY_UNKNOWN_SERVICE, "service "
+                    + target.service().format() + " is not provided by this security server");
+        }
         if (!service.enabled()) {
             throw new ExchangeException(ErrorType.SERVER_PROXY_SERVICE_DISABLED, "service "
                     + target.service().format() + " is disabled");
@@ -175,7 +193,28 @@ public final class ServerProxyService {
                     + " may call " + target.service().format() + " but not for purpose "
                     + (headers.purpose() == null ? "(none given)" : "'" + headers.purpose() + "'"));
         }
-        return verified(request, target, headers, service, trusted);
+        return verified(request, target, headers, service, null, trusted);
+    }
+
+    /**
+     * A metadata service of a subsystem hosted here (X-Road Service Metadata Protocol for REST):
+     * any client may call it, after the signature checks every exchange passes; this server answers.
+     */
+    private Accepted metadata(IncomingRequest request, RestPath target, ProtocolHeaders headers,
+                              LocalConfiguration local, TrustedConfiguration trusted) throws ExchangeException {
+        if (local.client(target.service().subsystem()).isEmpty()) {
+            throw new ExchangeException(ErrorType.SERVER_PROXY_UNKNOWN_SERVICE, "subsystem "
+                    + target.service().subsystem().format() + " is not hosted by this security server");
+        }
+        return verified(request, target, headers, null, () -> {
+            try {
+                return CompletableFuture.completedFuture(ProviderMetadata.answer(target.service().serviceCode(),
+                        target.service().subsystem(), headers.client(), request.method(), target.path(),
+                        target.rawQuery(), local, trusted.configuration()));
+            } catch (ExchangeException e) {
+                return CompletableFuture.failedFuture(e);
+            }
+        }, trusted);
     }
 
     /** The reserved accessLog service: of a subsystem hosted here, for members of the citizen portals group. */
@@ -196,7 +235,7 @@ public final class ServerProxyService {
 
     /** The signature and digest checks, common to every service. */
     private Accepted verified(IncomingRequest request, RestPath target, ProtocolHeaders headers, LocalService service,
-                              TrustedConfiguration trusted) throws ExchangeException {
+                              OwnAnswer own, TrustedConfiguration trusted) throws ExchangeException {
         ClientId client = headers.client();
         String signature = request.header(XRoadHeaders.SIGNATURE).orElseThrow(() -> new ExchangeException(
                 ErrorType.SERVER_PROXY_INVALID_SIGNATURE, "request carries no " + XRoadHeaders.SIGNATURE));
@@ -208,7 +247,7 @@ public final class ServerProxyService {
         List<Map.Entry<String, String>> endToEnd = HeaderFilter.endToEnd(request.headers());
         RequestDigest expected = RequestDigest.of(request, target, headers, endToEnd, verified.summary().iat());
         compare(expected, verified.summary());
-        return new Accepted(request, target, headers, service, signature, trusted, endToEnd);
+        return new Accepted(request, target, headers, service, own, signature, trusted, endToEnd);
     }
 
     private MessageVerifier.Verified<RequestDigest> verify(String signature, TrustedConfiguration trusted)
@@ -302,7 +341,7 @@ public final class ServerProxyService {
      * named a data subject for (neither the consumer's {@code X-Road-Subject} nor the provider IS's
      * {@code X-Road-Data-Subject}): such an access would be missing from the access log, so the
      * citizen could never see it. The answer is withheld; nothing is logged as exchanged. (The
-     * reserved accessLog service, {@code service == null}, is no personal-data service.)
+     * services this server answers itself, {@code service == null}, are no personal-data services.)
      */
     private static void requireDataSubject(Accepted accepted, int status, List<String> dataSubjects)
             throws ExchangeException {

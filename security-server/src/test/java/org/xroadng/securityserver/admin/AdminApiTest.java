@@ -17,6 +17,10 @@ import java.time.Clock;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
+import com.github.tomakehurst.wiremock.WireMockServer;
+import com.github.tomakehurst.wiremock.core.WireMockConfiguration;
+import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.get;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -33,6 +37,7 @@ import org.xroadng.protocol.json.ProtocolJson;
 import org.xroadng.protocol.store.DatabaseSettings;
 import org.xroadng.securityserver.ServerHome;
 import org.xroadng.securityserver.ServerSettings;
+import org.xroadng.securityserver.description.TestDescriptions;
 import org.xroadng.securityserver.registration.Registration;
 import org.xroadng.securityserver.registration.RegistrationException;
 
@@ -182,5 +187,81 @@ class AdminApiTest {
         Answer filed = call("POST", "/api/v1/client-registrations", Map.of("client", "DEMO/GOV/1001/population"));
         assertEquals(202, filed.status());
         assertEquals("pending", filed.json().path("status").asText());
+    }
+
+    private static final String DESCRIPTION_V1 = TestDescriptions.PERSON;
+    private static final String DESCRIPTION_V2 = TestDescriptions.PERSON_V2;
+
+    private void addPersonService() throws IOException, InterruptedException, JsonProcessingException {
+        assertEquals(201, call("POST", "/api/v1/clients", Map.of("id", "DEMO/GOV/1001/population")).status());
+        assertEquals(201, call("POST", "/api/v1/services", Map.of("id", "DEMO/GOV/1001/population/person",
+                "url", "http://127.0.0.1:9000/person")).status());
+    }
+
+    @Test
+    void badServiceDescription_isA400NamingTheParsersMessages_andNothingIsStored()
+            throws IOException, InterruptedException, JsonProcessingException {
+        addPersonService();
+        Answer bad = call("POST", "/api/v1/service-descriptions", Map.of("service", "DEMO/GOV/1001/population/person",
+                "content", "openapi: 3.0.3\ninfo: {title: t}\npaths:\n  /person:\n    get: {summary: s}\n"));
+
+        assertEquals(400, bad.status(), bad.message());
+        assertEquals("InvalidServiceDescription", bad.json().path("type").asText());
+        assertTrue(bad.message().contains("attribute info.version is missing"), bad.message());
+        assertTrue(bad.message().contains("paths.'/person'(get).responses"), bad.message());
+        assertEquals(0, call("GET", "/api/v1/service-descriptions", null).json().size());
+        assertTrue(home.store().current().descriptions().isEmpty());
+
+        Answer both = call("POST", "/api/v1/service-descriptions", Map.of("service", "DEMO/GOV/1001/population/person",
+                "content", DESCRIPTION_V1, "url", "http://127.0.0.1:1/x"));
+        assertEquals(400, both.status());
+        assertTrue(both.message().contains("not both"), both.message());
+    }
+
+    @Test
+    void serviceDescriptionFromUrl_refreshReportsEndpointsAddedAndRemoved()
+            throws IOException, InterruptedException, JsonProcessingException {
+        WireMockServer is = new WireMockServer(WireMockConfiguration.options().bindAddress("127.0.0.1").dynamicPort());
+        is.start();
+        try {
+            addPersonService();
+            is.stubFor(get("/openapi.yaml").willReturn(aResponse().withStatus(200).withBody(DESCRIPTION_V1)));
+            Answer added = call("POST", "/api/v1/service-descriptions", Map.of("service",
+                    "DEMO/GOV/1001/population/person", "url", is.baseUrl() + "/openapi.yaml"));
+            assertEquals(201, added.status(), added.message());
+            assertEquals(List.of("GET /file/*.json", "DELETE /person/*", "GET /person/*", "POST /person/search"),
+                    endpoints(added.json().path("endpoints")));
+            assertEquals(is.baseUrl() + "/openapi.yaml", added.json().path("source").asText());
+
+            is.stubFor(get("/openapi.yaml").willReturn(aResponse().withStatus(200).withBody(DESCRIPTION_V2)));
+            Answer refreshed = call("POST", "/api/v1/service-descriptions/refresh",
+                    Map.of("service", "DEMO/GOV/1001/population/person"));
+            assertEquals(200, refreshed.status(), refreshed.message());
+            assertEquals(List.of("GET /person/*/address"), endpoints(refreshed.json().path("added")));
+            assertEquals(List.of("GET /file/*.json", "DELETE /person/*", "POST /person/search"),
+                    endpoints(refreshed.json().path("removed")));
+            assertEquals(DESCRIPTION_V2, new String(home.store().current()
+                    .description(org.xroadng.protocol.id.ServiceId.parse("DEMO/GOV/1001/population/person"))
+                    .orElseThrow().content(), java.nio.charset.StandardCharsets.UTF_8));
+
+            is.stubFor(get("/openapi.yaml").willReturn(aResponse().withStatus(404)));
+            Answer gone = call("POST", "/api/v1/service-descriptions/refresh",
+                    Map.of("service", "DEMO/GOV/1001/population/person"));
+            assertEquals(502, gone.status(), gone.message());
+            assertEquals("ServiceDescriptionUnavailable", gone.json().path("type").asText());
+            assertTrue(gone.message().contains("404"), gone.message());
+
+            assertEquals(204, call("DELETE", "/api/v1/service-descriptions/DEMO/GOV/1001/population/person", null)
+                    .status());
+            assertEquals(0, call("GET", "/api/v1/service-descriptions", null).json().size());
+        } finally {
+            is.stop();
+        }
+    }
+
+    private static List<String> endpoints(JsonNode list) {
+        List<String> out = new java.util.ArrayList<>();
+        list.forEach(e -> out.add(e.path("method").asText() + " " + e.path("path").asText()));
+        return out;
     }
 }

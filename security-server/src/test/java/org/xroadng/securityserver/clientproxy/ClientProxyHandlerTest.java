@@ -41,6 +41,7 @@ import org.xroadng.securityserver.http.BodyBudget;
 import org.xroadng.securityserver.http.ConnectionStats;
 import org.xroadng.securityserver.http.ProxyGuards;
 import org.xroadng.securityserver.log.MessageLog;
+import org.xroadng.securityserver.metadata.ListClients;
 import org.xroadng.securityserver.message.MessageSigner;
 import org.xroadng.securityserver.message.MessageSigningException;
 import org.xroadng.securityserver.message.SingleMessageSigner;
@@ -114,7 +115,7 @@ class ClientProxyHandlerTest {
             @Override
             protected void initChannel(Channel ch) {
                 guards.first(ch);
-                ClientProxy.http(ch.pipeline(), service, guards);
+                ClientProxy.http(ch.pipeline(), service, new ListClients(globalConf), guards);
             }
         });
     }
