@@ -1,11 +1,16 @@
 package org.xroadng.auditlog.access;
 
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 
 /**
  * Makes the entries of a batch of access events with their {@code previous} links (see
@@ -15,7 +20,26 @@ import java.util.Set;
  */
 public final class SubjectLinks {
 
+    private static final ObjectMapper JSON = new ObjectMapper();
+
     private SubjectLinks() {
+    }
+
+    /**
+     * The entry {@code entry} (an access event's canonical JSON) with its {@code previous} links
+     * replaced by {@code previous}: for an event that moves to another index.
+     *
+     * @throws IllegalArgumentException when {@code entry} is not a JSON object
+     */
+    public static byte[] relinked(byte[] entry, Map<String, Long> previous) {
+        Map<String, Object> event;
+        try {
+            event = JSON.readValue(entry, new TypeReference<LinkedHashMap<String, Object>>() { });
+        } catch (IOException e) {
+            throw new IllegalArgumentException("not an access event's JSON: " + e.getMessage(), e);
+        }
+        event.put(AccessEvent.PREVIOUS, new TreeMap<>(previous));
+        return CanonicalJson.bytes(event);
     }
 
     /** Every subject the events name, each once, in the order first named. */

@@ -5,8 +5,11 @@ import com.zaxxer.hikari.HikariDataSource;
 import com.zaxxer.hikari.pool.HikariPool;
 import java.nio.file.Path;
 import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.Optional;
 import java.util.Set;
 import javax.sql.DataSource;
 import org.flywaydb.core.Flyway;
@@ -53,13 +56,14 @@ public final class Database implements AutoCloseable {
 
     /**
      * Where to connect: the URL, the role and its password, the component database's name (its
-     * migrations, and its schema on PostgreSQL), and where these came from (for messages).
+     * migrations), its schema on PostgreSQL (the name, or the name and a node's for what each node
+     * of a server keeps apart), and where these came from (for messages).
      */
-    public record Target(String url, String user, String password, String name, String source) {
+    public record Target(String url, String user, String password, String name, String schema, String source) {
 
         static Target h2(String url, String name) {
             // H2 made each file with the component's name as its administrator, without a password
-            return new Target(url, name, "", name, url);
+            return new Target(url, name, "", name, name, url);
         }
 
         Engine engine() {
@@ -68,7 +72,7 @@ public final class Database implements AutoCloseable {
 
         @Override
         public String toString() {
-            return "Target[" + url + " as " + user + ", " + name + "]";
+            return "Target[" + url + " as " + user + ", " + schema + "]";
         }
     }
 
@@ -148,7 +152,7 @@ public final class Database implements AutoCloseable {
         // waits at most a few seconds for a connection before it fails
         config.setInitializationFailTimeout(1);
         config.setConnectionTimeout(CONNECTION_TIMEOUT_MILLIS);
-        config.setSchema(target.name());
+        config.setSchema(target.schema());
         config.addDataSourceProperty("ApplicationName", "xroad-" + target.name());
         HikariDataSource hikari = new HikariDataSource(config);
         return new Pool(hikari, hikari::close);
@@ -157,8 +161,8 @@ public final class Database implements AutoCloseable {
     private static void migrate(Target target, DataSource pool) {
         FluentConfiguration configuration = Flyway.configure().dataSource(pool);
         if (target.engine() == Engine.POSTGRESQL) {
-            configuration.locations("classpath:db/postgresql/" + target.name()).schemas(target.name())
-                    .defaultSchema(target.name()).createSchemas(true);
+            configuration.locations("classpath:db/postgresql/" + target.name()).schemas(target.schema())
+                    .defaultSchema(target.schema()).createSchemas(true);
         } else {
             configuration.locations("classpath:db/" + target.name());
         }
@@ -218,7 +222,7 @@ public final class Database implements AutoCloseable {
                     + " does not exist (" + reason + "); create it, or correct the URL";
         } else if (state.equals("42501")) {
             message = where(target, DatabaseSettings.USER_KEY) + "role '" + target.user()
-                    + "' may not create or change schema '" + target.name() + "' (" + reason
+                    + "' may not create or change schema '" + target.schema() + "' (" + reason
                     + "); grant it CREATE on the database, or create the schema for it";
         } else if (state.startsWith("08") || cause == null) {
             message = where(target, DatabaseSettings.URL_KEY) + "cannot reach PostgreSQL at " + target.url() + " ("
@@ -330,6 +334,107 @@ public final class Database implements AutoCloseable {
         } catch (StoreException e) {
             LOG.warn("the {} database does not answer: {}", target.name(), e.getMessage());
             return false;
+        }
+    }
+
+    /** A lock taken with {@link #lock}; {@link #close} lets it go. */
+    public interface Lock extends AutoCloseable {
+        @Override
+        void close();
+    }
+
+    /**
+     * Waits for, then holds, the lock named {@code key} among every process using this database:
+     * on PostgreSQL a session advisory lock, held on a connection of its own until the returned
+     * lock is closed (or the connection is lost, which PostgreSQL notices and lets the lock go);
+     * on H2 nothing, since only one process writes an embedded file. For work spanning several
+     * transactions that nodes sharing the database must take turns at.
+     *
+     * @throws StoreException when the database cannot be reached
+     */
+    public Lock lock(long key) {
+        if (engine == Engine.H2) {
+            return () -> { };
+        }
+        Connection connection;
+        try {
+            connection = pool.source().getConnection();
+        } catch (SQLException e) {
+            throw new StoreException(target.name() + " database failed: " + e.getMessage(), e);
+        }
+        try {
+            connection.setAutoCommit(true);
+            try (PreparedStatement s = connection.prepareStatement("SELECT pg_advisory_lock(?)")) {
+                s.setLong(1, key);
+                s.execute();
+            }
+        } catch (SQLException e) {
+            closeQuietly(connection);
+            throw new StoreException(target.name() + " database failed taking lock " + key + ": " + e.getMessage(), e);
+        }
+        return unlocking(connection, key);
+    }
+
+    /**
+     * Holds the lock named {@code key} if no other process holds it, as {@link #lock} (empty when
+     * another does); on H2 always held, since the file is this process's.
+     *
+     * @throws StoreException when the database cannot be reached
+     */
+    public Optional<Lock> tryLock(long key) {
+        if (engine == Engine.H2) {
+            return Optional.of(() -> { });
+        }
+        Connection connection;
+        try {
+            connection = pool.source().getConnection();
+        } catch (SQLException e) {
+            throw new StoreException(target.name() + " database failed: " + e.getMessage(), e);
+        }
+        try {
+            connection.setAutoCommit(true);
+            boolean held;
+            try (PreparedStatement s = connection.prepareStatement("SELECT pg_try_advisory_lock(?)")) {
+                s.setLong(1, key);
+                try (ResultSet r = s.executeQuery()) {
+                    held = r.next() && r.getBoolean(1);
+                }
+            }
+            if (!held) {
+                closeQuietly(connection);
+                return Optional.empty();
+            }
+        } catch (SQLException e) {
+            closeQuietly(connection);
+            throw new StoreException(target.name() + " database failed taking lock " + key + ": " + e.getMessage(), e);
+        }
+        return Optional.of(unlocking(connection, key));
+    }
+
+    /** The schema this database's tables are in on PostgreSQL (on H2, the component's name). */
+    public String schema() {
+        return target.schema();
+    }
+
+    private Lock unlocking(Connection connection, long key) {
+        return () -> {
+            try (PreparedStatement s = connection.prepareStatement("SELECT pg_advisory_unlock(?)")) {
+                s.setLong(1, key);
+                s.execute();
+            } catch (SQLException e) {
+                // The connection is broken: PostgreSQL lets the lock go with the session.
+                LOG.warn("the {} database's lock {} could not be let go: {}", target.name(), key, e.getMessage());
+            } finally {
+                closeQuietly(connection);
+            }
+        };
+    }
+
+    private static void closeQuietly(Connection connection) {
+        try {
+            connection.close();
+        } catch (SQLException e) {
+            LOG.debug("closing a connection failed: {}", e.getMessage());
         }
     }
 

@@ -139,10 +139,18 @@ public final class DatabaseSettings {
      * the schema {@code name} of the PostgreSQL database.
      */
     public Database open(Path h2File, String name) {
+        return open(h2File, name, name);
+    }
+
+    /**
+     * As {@link #open(Path, String)}, with the PostgreSQL schema named {@code schema} (migrated as
+     * {@code name}): for a database each node of a clustered server keeps for itself.
+     */
+    public Database open(Path h2File, String name, String schema) {
         if (isEmbedded()) {
             return Database.open(h2File, name);
         }
-        return Database.open(new Database.Target(url, user, password(), name, source));
+        return Database.open(new Database.Target(url, user, password(), name, schema, source));
     }
 
     private String password() {

@@ -104,7 +104,11 @@ public final class H2MessageLog implements MessageLog, AutoCloseable {
     private final Database db;
     /** The access log's database when this log opened it, closed with it. */
     private Database accessDb;
+    /** Held while this log writes its tables, so no other process writes the same ones (PostgreSQL). */
+    private Database.Lock writing;
     private final H2AccessLog accessLog;
+    /** The access log is shared with other nodes of this server (PostgreSQL): they take turns at it. */
+    private final boolean sharedAccessLog;
     private final Journal journal;
     /** Reads records' journal entries; also when the journal is not this log's to write. */
     private final SegmentReader segments;
@@ -162,6 +166,7 @@ public final class H2MessageLog implements MessageLog, AutoCloseable {
                          MessageLogListener listener, RecordTable.Head head) {
         this.db = db;
         this.accessLog = accessLog;
+        this.sharedAccessLog = accessLog != null && db.engine() == Database.Engine.POSTGRESQL;
         this.journal = journal;
         this.segments = segments;
         this.cipher = cipher;
@@ -213,7 +218,23 @@ public final class H2MessageLog implements MessageLog, AutoCloseable {
     public static H2MessageLog open(DatabaseSettings database, Path file, Path accessLogFile, MessageLogKey key,
                                     Provider provider, SecureRandom random, Clock clock, MessageLogSettings settings,
                                     MessageLogListener listener) throws MessageLogException {
-        return open(() -> database.open(file, DATABASE_NAME), accessLogFile == null ? null
+        return open(database, null, file, accessLogFile, key, provider, random, clock, settings, listener);
+    }
+
+    /**
+     * As {@link #open(DatabaseSettings, Path, Path, MessageLogKey, Provider, SecureRandom, Clock,
+     * MessageLogSettings, MessageLogListener)}, for node {@code node} of a clustered server
+     * (null: not clustered): on PostgreSQL the node's records are indexed in a schema of its own,
+     * {@code messagelog_<node>}, beside its journal on the node's disk, while the access log is the
+     * server's, shared by its nodes. Only one process at a time writes a node's schema: a second
+     * is refused, naming it.
+     */
+    public static H2MessageLog open(DatabaseSettings database, String node, Path file, Path accessLogFile,
+                                    MessageLogKey key, Provider provider, SecureRandom random, Clock clock,
+                                    MessageLogSettings settings, MessageLogListener listener)
+            throws MessageLogException {
+        String schema = node == null ? DATABASE_NAME : DATABASE_NAME + "_" + node;
+        return open(() -> database.open(file, DATABASE_NAME, schema), accessLogFile == null ? null
                         : () -> database.open(accessLogFile, H2MerkleLog.DATABASE_NAME), journalDir(file),
                 Journal.Settings.defaults(), FileChannel::open, key, provider, random, clock, settings, listener);
     }
@@ -250,6 +271,7 @@ public final class H2MessageLog implements MessageLog, AutoCloseable {
         }
         Database accessDb = null;
         Journal journal = null;
+        Database.Lock writing = null;
         try {
             H2AccessLog accessLog = null;
             if (accessTables != null) {
@@ -273,6 +295,10 @@ public final class H2MessageLog implements MessageLog, AutoCloseable {
                 log.unavailable = READ_ONLY;
                 return log;
             }
+            writing = db.tryLock(writerLockKey(db.schema())).orElseThrow(() -> new MessageLogException(
+                    "another process writes the message log in schema '" + db.schema() + "' of this database: each"
+                            + " node of a clustered security server needs a node name of its own (--node)"));
+            log.writing = writing;
             log.catchUp();
             log.syncIndex();
             if (log.indexBehind) {
@@ -282,6 +308,9 @@ public final class H2MessageLog implements MessageLog, AutoCloseable {
             log.writer.start();
             return log;
         } catch (JournalException | StoreException | IllegalStateException e) {
+            if (writing != null) {
+                writing.close();
+            }
             if (journal != null) {
                 journal.close();
             }
@@ -291,6 +320,9 @@ public final class H2MessageLog implements MessageLog, AutoCloseable {
             db.close();
             throw new MessageLogException(e.getMessage(), e);
         } catch (MessageLogException e) {
+            if (writing != null) {
+                writing.close();
+            }
             if (journal != null) {
                 journal.close();
             }
@@ -534,6 +566,13 @@ public final class H2MessageLog implements MessageLog, AutoCloseable {
         };
     }
 
+    /** The lock a process writing the message log in {@code schema} holds: a hash of its name. */
+    private static long writerLockKey(String schema) {
+        byte[] digest = LogRow.sha256().digest(("xroad message log writer " + schema)
+                .getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        return java.nio.ByteBuffer.wrap(digest).getLong();
+    }
+
     /** Up to which journal entry both databases hold everything, forced (0 when none is recorded). */
     private static long indexedThrough(Connection c) throws SQLException {
         return Jdbc.queryOne(c, "SELECT indexed_through FROM journal_state WHERE id = 1", r -> r.getLong(1))
@@ -573,6 +612,9 @@ public final class H2MessageLog implements MessageLog, AutoCloseable {
             journal.close();
         }
         segments.close();
+        if (writing != null) {
+            writing.close();
+        }
         if (accessDb != null) {
             accessDb.close();
         }
@@ -713,7 +755,8 @@ public final class H2MessageLog implements MessageLog, AutoCloseable {
         try {
             RecordTable.Head stored = db.inTransaction(RecordTable::head);
             long reopenings = db.reopenings();
-            long accessSize = accessLog == null ? 0 : accessLog.recover();
+            // The turn at the access log, so no other node appends while this one fills it up.
+            long accessSize = accessLog == null ? 0 : accessLog.takeTurn();
             long indexed = db.inTransaction(H2MessageLog::indexedThrough);
             long first = journal.stats().firstSequence();
             Replay replay = new Replay(stored, accessSize);
@@ -726,7 +769,7 @@ public final class H2MessageLog implements MessageLog, AutoCloseable {
                 LOG.warn("the message log's tables lack records their journal mark says they hold ({}); replaying the"
                         + " whole journal", gap.getMessage());
                 stored = db.inTransaction(RecordTable::head); // what the first try stored before the gap stays
-                replay = new Replay(stored, accessLog == null ? 0 : accessLog.recover());
+                replay = new Replay(stored, accessLog == null ? 0 : accessLog.takeTurn());
                 journal.replay(first, replay);
             }
             replay.store();
@@ -748,6 +791,10 @@ public final class H2MessageLog implements MessageLog, AutoCloseable {
                 LOG.error("the message log's tables cannot be brought up to its journal: {}", e.getMessage());
             }
             unavailable = "the message log's storage cannot be read after a failed write; check the server's disk";
+        } finally {
+            if (accessLog != null) {
+                accessLog.endTurn();
+            }
         }
     }
 
@@ -764,6 +811,8 @@ public final class H2MessageLog implements MessageLog, AutoCloseable {
         private final List<RecordTable.Location> locations = new ArrayList<>();
         private final List<byte[]> entries = new ArrayList<>();
         private final List<List<String>> subjects = new ArrayList<>();
+        private final List<byte[]> overtaken = new ArrayList<>();
+        private final List<List<String>> overtakenSubjects = new ArrayList<>();
 
         Replay(RecordTable.Head stored, long accessSize) {
             this.last = stored;
@@ -807,6 +856,12 @@ public final class H2MessageLog implements MessageLog, AutoCloseable {
                 }
                 entries.add(access.entry());
                 subjects.add(access.subjects());
+            } else if (access != null && accessLog != null && sharedAccessLog && access.index() < accessSize
+                    && !java.util.Arrays.equals(accessLog.entry(access.index()), access.entry())) {
+                // Another node's event holds the index this node journaled its own at: this node
+                // stopped before storing it. It is appended again at the end, relinked.
+                overtaken.add(access.entry());
+                overtakenSubjects.add(access.subjects());
             }
             if (rows.size() + entries.size() >= REPLAY_BATCH) {
                 store();
@@ -824,6 +879,15 @@ public final class H2MessageLog implements MessageLog, AutoCloseable {
             if (!entries.isEmpty()) {
                 accessLog.appendPrepared(new H2AccessLog.Prepared(accessSize, entries, subjects));
                 accessSize += entries.size();
+            }
+            if (!overtaken.isEmpty()) {
+                H2AccessLog.Prepared again = accessLog.prepareAgain(overtaken, overtakenSubjects);
+                accessLog.appendPrepared(again);
+                accessSize = again.firstIndex() + overtaken.size();
+                LOG.warn("{} access events this node journaled were overtaken by another node's and are appended"
+                        + " again from index {}", overtaken.size(), again.firstIndex());
+                overtaken.clear();
+                overtakenSubjects.clear();
             }
             rows.clear();
             hashes.clear();
@@ -987,6 +1051,18 @@ public final class H2MessageLog implements MessageLog, AutoCloseable {
                 return;
             }
         }
+        try {
+            keep(batch, rows, hashes, id, prev, prepared, events, eventOf);
+        } finally {
+            if (prepared != null) {
+                accessLog.endTurn(); // held from preparing the events' indexes until they are stored or given up
+            }
+        }
+    }
+
+    /** The rest of {@link #write}: the journal, then the tables, then the answers. */
+    private void keep(List<Pending> batch, List<LogRow> rows, List<byte[]> hashes, long id, byte[] prev,
+                      H2AccessLog.Prepared prepared, List<AccessEvent> events, int[] eventOf) {
         List<byte[]> payloads = new ArrayList<>(batch.size());
         int[] entryOfRow = new int[rows.size()];
         int row = 0;

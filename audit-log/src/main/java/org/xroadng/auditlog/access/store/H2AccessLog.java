@@ -6,9 +6,12 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
+import java.util.TreeMap;
 import org.xroadng.auditlog.access.AccessEvent;
 import org.xroadng.auditlog.access.AccessLog;
 import org.xroadng.auditlog.access.SubjectLinks;
@@ -27,6 +30,8 @@ import org.xroadng.protocol.store.Jdbc;
 public final class H2AccessLog implements AccessLog, AutoCloseable {
 
     private static final int LATEST_CACHE_SIZE = 100_000;
+    /** The PostgreSQL advisory lock the nodes of one server take turns at appending under ("xroad-al"). */
+    private static final long APPEND_TURN = 0x78726f61642d616cL;
 
     private final Database database;
     private final H2MerkleLog log;
@@ -45,6 +50,8 @@ public final class H2AccessLog implements AccessLog, AutoCloseable {
 
     /** Guarded by this: the Merkle log's reload count when {@link #latest} was last known right. */
     private long reloadsSeen;
+    /** Guarded by this: this process's turn at appending, held from {@link #takeTurn} to {@link #endTurn}. */
+    private Database.Lock turn;
 
     private H2AccessLog(Database database, H2MerkleLog log, boolean ownsDatabase) {
         this.database = database;
@@ -85,9 +92,49 @@ public final class H2AccessLog implements AccessLog, AutoCloseable {
      */
     @Override
     public synchronized long appendAll(List<AccessEvent> events) {
-        Prepared prepared = prepare(events);
-        appendPrepared(prepared);
-        return prepared.firstIndex();
+        try {
+            Prepared prepared = prepare(events);
+            appendPrepared(prepared);
+            return prepared.firstIndex();
+        } finally {
+            endTurn();
+        }
+    }
+
+    /**
+     * Takes this process's turn at appending to the log (a no-op in an H2 file, which one process
+     * owns; on PostgreSQL, where the nodes of one security server share the log, a lock that the
+     * other nodes wait for) and brings the in-memory state up to what the database holds, others'
+     * appends included; returns the number of events the log holds. The turn is held, across a
+     * journal write if the caller makes one, until {@link #endTurn}: indexes prepared meanwhile
+     * stay free. Taking it again while holding it only refreshes.
+     *
+     * @throws org.xroadng.protocol.store.StoreException when the database cannot be read
+     */
+    public synchronized long takeTurn() {
+        if (turn == null) {
+            turn = database.lock(APPEND_TURN);
+        }
+        try {
+            return shared() ? refresh(log.refreshShared()) : recover();
+        } catch (RuntimeException e) {
+            endTurn();
+            throw e;
+        }
+    }
+
+    /** Lets the turn taken by {@link #takeTurn} go, if held. */
+    public synchronized void endTurn() {
+        if (turn != null) {
+            Database.Lock held = turn;
+            turn = null;
+            held.close();
+        }
+    }
+
+    /** Whether other processes append to this log too: the nodes of a server sharing PostgreSQL. */
+    private boolean shared() {
+        return database.engine() == Database.Engine.POSTGRESQL;
     }
 
     /**
@@ -108,14 +155,46 @@ public final class H2AccessLog implements AccessLog, AutoCloseable {
         }
     }
 
-    /** The next append of {@code events}, prepared: see {@link Prepared}. */
+    /**
+     * The next append of {@code events}, prepared (see {@link Prepared}), taking the turn
+     * ({@link #takeTurn}) if not held: the caller ends it once the events are stored or given up.
+     */
     public synchronized Prepared prepare(List<AccessEvent> events) {
         for (AccessEvent event : events) {
             Objects.requireNonNull(event, "event");
         }
-        long first = recover();
-        return new Prepared(first, SubjectLinks.entries(events, first, latestIndexes(events)),
-                events.stream().map(AccessEvent::subjects).toList());
+        long first = takeTurn();
+        return new Prepared(first, SubjectLinks.entries(events, first,
+                latestIndexes(SubjectLinks.subjectsOf(events))), events.stream().map(AccessEvent::subjects).toList());
+    }
+
+    /**
+     * Entries prepared once at indexes that another node's events took meanwhile (this node
+     * journaled them, then stopped before storing them), prepared again as the next append: the
+     * same events, their {@code previous} links made again for their new indexes. Holding the turn.
+     */
+    public synchronized Prepared prepareAgain(List<byte[]> entries, List<List<String>> subjects) {
+        long first = takeTurn();
+        Set<String> named = new LinkedHashSet<>();
+        subjects.forEach(named::addAll);
+        Map<String, Long> latestNow = new HashMap<>(latestIndexes(named));
+        List<byte[]> relinked = new ArrayList<>(entries.size());
+        for (int i = 0; i < entries.size(); i++) {
+            Map<String, Long> previous = new TreeMap<>();
+            for (String subject : subjects.get(i)) {
+                Long before = latestNow.put(subject, first + i);
+                if (before != null) {
+                    previous.put(subject, before);
+                }
+            }
+            relinked.add(SubjectLinks.relinked(entries.get(i), previous));
+        }
+        return new Prepared(first, relinked, subjects);
+    }
+
+    /** The stored entry at {@code index}, for telling one's own journaled event from another node's. */
+    public byte[] entry(long index) {
+        return log.entry(index);
     }
 
     /**
@@ -125,9 +204,14 @@ public final class H2AccessLog implements AccessLog, AutoCloseable {
      * @throws org.xroadng.protocol.store.StoreException when the database still cannot be read
      */
     public synchronized long recover() {
-        long reloads = log.recover();
+        return refresh(log.recover());
+    }
+
+    /** Holding this: forgets the links when the Merkle log was reloaded; returns its size. */
+    private long refresh(long reloads) {
         if (reloads != reloadsSeen) {
-            // A failed batch may or may not be on disk: forget links that may point at it.
+            // A failed batch may or may not be on disk, or another node appended: forget links that
+            // may be out of date.
             latest.clear();
             reloadsSeen = reloads;
         }
@@ -174,10 +258,10 @@ public final class H2AccessLog implements AccessLog, AutoCloseable {
      * more the more often its subjects were named before: a population register's frequent
      * subjects are.)
      */
-    private Map<String, Long> latestIndexes(List<AccessEvent> events) {
+    private Map<String, Long> latestIndexes(Set<String> subjects) {
         Map<String, Long> found = new HashMap<>();
         List<String> missing = new ArrayList<>();
-        for (String subject : SubjectLinks.subjectsOf(events)) {
+        for (String subject : subjects) {
             Long index = latest.get(subject);
             if (index != null) {
                 found.put(subject, index);

@@ -116,6 +116,40 @@ public final class H2MerkleLog implements MerkleLog {
         }
     }
 
+    /**
+     * For a log that other processes append to as well (the nodes of one security server sharing
+     * a PostgreSQL database, taking turns under a lock): brings the in-memory state up to what the
+     * database holds now, reading only the right edge's subtrees when it grew, and returns the
+     * reload count as {@link #recover} does (so links kept above are dropped when others appended).
+     * Call it holding the turn, before preparing an append.
+     *
+     * @throws org.xroadng.protocol.store.StoreException when the database cannot be read
+     * @throws MerkleStoreException when it holds fewer entries than this process made durable
+     */
+    public long refreshShared() {
+        synchronized (appendLock) {
+            recoverIfStale();
+            long stored = database.inTransaction(c -> Jdbc.queryOne(c, "SELECT MAX(leaf_index) FROM merkle_leaf",
+                    r -> r.getObject(1) == null ? 0L : r.getLong(1) + 1).orElse(0L));
+            if (stored != size) {
+                if (stored < durableSize) {
+                    throw new MerkleStoreException("the Merkle log holds " + stored + " leaves but " + durableSize
+                            + " were forced to the device: durable entries were lost");
+                }
+                RightEdge loaded = database.inTransaction(c -> {
+                    try (Reader reader = new Reader(c, null, 0)) {
+                        return RightEdge.load(stored, reader);
+                    }
+                });
+                upperNodes.clear();
+                edge = loaded;
+                size = stored;
+                reloads++;
+            }
+            return reloads;
+        }
+    }
+
     /** Holding appendLock. */
     private void recoverIfStale() {
         if (!stale && database.reopenings() == reopeningsSeen) {
