@@ -152,16 +152,24 @@ public final class DataPlane implements AutoCloseable {
 
     /**
      * The access log of a server that keeps one (DESIGN.md section 7): checkpoints are published
-     * to {@code witness} every {@code checkpointInterval}, and the reserved accessLog service answers
-     * from {@code log}.
+     * to {@code witness} every {@code checkpointInterval} while it is this process's
+     * {@code publishing} turn (one node of a clustered server at a time), and the reserved accessLog
+     * service answers from {@code log}.
      */
-    public record AccessLogging(AccessLog log, Witness witness, Duration checkpointInterval) {
+    public record AccessLogging(AccessLog log, Witness witness, Duration checkpointInterval,
+                                CheckpointPublisher.PublishingTurn publishing) {
         public AccessLogging {
             Objects.requireNonNull(log, "log");
             Objects.requireNonNull(witness, "witness");
+            Objects.requireNonNull(publishing, "publishing");
             if (checkpointInterval.isNegative() || checkpointInterval.isZero()) {
                 throw new IllegalArgumentException("checkpointInterval must be positive, not " + checkpointInterval);
             }
+        }
+
+        /** Access logging for a server of one process, which always publishes its checkpoints. */
+        public AccessLogging(AccessLog log, Witness witness, Duration checkpointInterval) {
+            this(log, witness, checkpointInterval, CheckpointPublisher.PublishingTurn.ALWAYS);
         }
     }
 
@@ -212,7 +220,7 @@ public final class DataPlane implements AutoCloseable {
                 CheckpointPublisher publisher = new CheckpointPublisher(identity.serverId(),
                         accessLogging.log().merkleLog(),
                         new OwnerCheckpointSigner(identity, ocsp, globalConf, clock, provider, random),
-                        accessLogging.witness(), clock);
+                        accessLogging.witness(), clock, accessLogging.publishing());
                 plane.checkpoints = publisher;
                 long interval = accessLogging.checkpointInterval().toMillis();
                 // Its own thread: a sync waiting on a failing disk must hold up neither TLS checks nor timers.

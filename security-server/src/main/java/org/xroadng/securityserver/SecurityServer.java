@@ -114,7 +114,8 @@ public final class SecurityServer implements AutoCloseable {
         try {
             DataPlane.AccessLogging accessLogging = messageLog.accessLog().map(log -> new DataPlane.AccessLogging(log,
                     WitnessClient.forAnchor(home.anchor(), provider),
-                    Duration.ofSeconds(home.settings().checkpointIntervalSeconds()))).orElse(null);
+                    Duration.ofSeconds(home.settings().checkpointIntervalSeconds()), log::publishingTurn))
+                    .orElse(null);
             SecurityServer server = start(home, configuration, new TimestampGuardedLog(messageLog, health),
                     accessLogging, provider, random, clock);
             server.timestamper = timestamper;

@@ -37,12 +37,32 @@ public final class CheckpointPublisher {
     private final CheckpointSigner signer;
     private final Witness witness;
     private final Clock clock;
+    private final PublishingTurn turn;
     private volatile WitnessedCheckpoint latest;
     private boolean synced;
     private String lastFailure;
 
+    /**
+     * Whether this process publishes the server's checkpoints now. A server of one process always
+     * does; of the nodes of a clustered server sharing one access log, one at a time does (the
+     * others follow what the witness holds), and the log it publishes from is brought up to every
+     * node's appends first.
+     */
+    @FunctionalInterface
+    public interface PublishingTurn {
+        PublishingTurn ALWAYS = () -> true;
+
+        boolean mine();
+    }
+
     public CheckpointPublisher(SecurityServerId server, MerkleLog log, CheckpointSigner signer, Witness witness,
                                Clock clock) {
+        this(server, log, signer, witness, clock, PublishingTurn.ALWAYS);
+    }
+
+    public CheckpointPublisher(SecurityServerId server, MerkleLog log, CheckpointSigner signer, Witness witness,
+                               Clock clock, PublishingTurn turn) {
+        this.turn = Objects.requireNonNull(turn, "turn");
         this.server = Objects.requireNonNull(server, "server");
         this.log = Objects.requireNonNull(log, "log");
         this.signer = Objects.requireNonNull(signer, "signer");
@@ -79,6 +99,12 @@ public final class CheckpointPublisher {
      */
     public synchronized Optional<WitnessedCheckpoint> publish() throws CheckpointException {
         try {
+            if (!turn.mine()) {
+                // another node of this server publishes: follow what the witness holds from it
+                latest = witness.latest(server).orElse(latest);
+                synced = false;
+                return latest();
+            }
             if (!synced) {
                 latest = witness.latest(server).orElse(null);
                 synced = true;

@@ -84,6 +84,25 @@ class CheckpointPublisherTest {
     }
 
     @Test
+    void anotherNodesTurn_signsAndSubmitsNothing_andFollowsWhatTheWitnessHolds() throws CheckpointException {
+        boolean[] mine = {false};
+        CheckpointPublisher node = new CheckpointPublisher(SERVER, log, checkpoint -> {
+            signed.add(checkpoint);
+            return new CheckpointSigner.Signed("jws-" + checkpoint.size() + "-" + checkpoint.rootHash(), "tst");
+        }, witness, Clock.fixed(NOW, ZoneOffset.UTC), () -> mine[0]);
+        append(3);
+        String root = Checkpoint.encodeHash(log.root(2));
+        witness.held = new WitnessedCheckpoint("jws-2-" + root, "tst", 2, root, NOW);
+
+        assertEquals(2, node.publish().orElseThrow().size(), "the publishing node's checkpoint, as the witness holds it");
+        assertTrue(signed.isEmpty() && witness.submissions.isEmpty(), "nothing signed or sent");
+
+        mine[0] = true;
+        assertEquals(3, node.publish().orElseThrow().size(), "its turn: it publishes from the witnessed size");
+        assertEquals(2, witness.submissions.get(0).fromSize());
+    }
+
+    @Test
     void firstCheckpoint_flushedBeforeSigned_submittedFromZero() throws CheckpointException {
         append(3);
 

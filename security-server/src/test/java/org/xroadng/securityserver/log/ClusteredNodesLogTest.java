@@ -169,6 +169,23 @@ class ClusteredNodesLogTest {
     }
 
     @Test
+    void oneNodeAtATimePublishesCheckpoints_fromTheLogAsEveryNodeAppendedIt_andAnotherTakesOverWhenItStops()
+            throws MessageLogException, IOException, InterruptedException, ExecutionException, TimeoutException {
+        try (H2MessageLog b = node("b")) {
+            H2AccessLog bLog = b.accessLog().orElseThrow();
+            try (H2MessageLog a = node("a")) {
+                H2AccessLog aLog = a.accessLog().orElseThrow();
+                assertTrue(aLog.publishingTurn(), "the first to ask publishes");
+                assertFalse(bLog.publishingTurn(), "one publisher at a time");
+                appendAll(b, "b-", 4);
+                assertTrue(aLog.publishingTurn());
+                assertEquals(4, aLog.merkleLog().size(), "node a publishes from node b's appends too");
+            }
+            assertTrue(bLog.publishingTurn(), "node a stopped: node b takes over");
+        }
+    }
+
+    @Test
     void aSecondProcessWithTheSameNodeName_isRefusedNamingTheSchema() throws MessageLogException, IOException {
         try (H2MessageLog a = node("a")) {
             Path other = Files.createDirectories(dir.resolve("elsewhere"));

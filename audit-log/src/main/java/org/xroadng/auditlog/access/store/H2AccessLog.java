@@ -32,6 +32,8 @@ public final class H2AccessLog implements AccessLog, AutoCloseable {
     private static final int LATEST_CACHE_SIZE = 100_000;
     /** The PostgreSQL advisory lock the nodes of one server take turns at appending under ("xroad-al"). */
     private static final long APPEND_TURN = 0x78726f61642d616cL;
+    /** The lock of the one node publishing the shared log's checkpoints ("xroad-cp"). */
+    private static final long PUBLISH_TURN = 0x78726f61642d6370L;
 
     private final Database database;
     private final H2MerkleLog log;
@@ -52,6 +54,8 @@ public final class H2AccessLog implements AccessLog, AutoCloseable {
     private long reloadsSeen;
     /** Guarded by this: this process's turn at appending, held from {@link #takeTurn} to {@link #endTurn}. */
     private Database.Lock turn;
+    /** Guarded by this: held while this process is the one publishing checkpoints ({@link #publishingTurn}). */
+    private Database.Lock publishing;
 
     private H2AccessLog(Database database, H2MerkleLog log, boolean ownsDatabase) {
         this.database = database;
@@ -121,6 +125,25 @@ public final class H2AccessLog implements AccessLog, AutoCloseable {
             endTurn();
             throw e;
         }
+    }
+
+    /**
+     * For the checkpoint publisher: whether this process publishes the log's checkpoints. Always
+     * for an H2 file; on PostgreSQL, where the nodes of a server share the log, the node holding
+     * the publisher's lock, which this call takes when no other node holds it (a node that stops
+     * or dies lets it go). On PostgreSQL the log is first brought up to every node's appends.
+     *
+     * @throws org.xroadng.protocol.store.StoreException when the database cannot be reached
+     */
+    public synchronized boolean publishingTurn() {
+        if (!shared()) {
+            return true;
+        }
+        refresh(log.refreshShared());
+        if (publishing == null) {
+            publishing = database.tryLock(PUBLISH_TURN).orElse(null);
+        }
+        return publishing != null;
     }
 
     /** Lets the turn taken by {@link #takeTurn} go, if held. */
@@ -302,6 +325,13 @@ public final class H2AccessLog implements AccessLog, AutoCloseable {
 
     @Override
     public void close() {
+        synchronized (this) {
+            endTurn();
+            if (publishing != null) {
+                publishing.close();
+                publishing = null;
+            }
+        }
         if (ownsDatabase) {
             database.close();
         }
