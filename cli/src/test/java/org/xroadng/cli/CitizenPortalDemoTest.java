@@ -175,8 +175,8 @@ class CitizenPortalDemoTest {
             assertReadmeExample(command, mapped.toString(), output);
             run++;
         }
-        assertEquals(11, run, "the README's demo examples: three queries, five for developers, the portal's token and"
-                + " events, accessLog, witness");
+        assertEquals(15, run, "the README's demo examples: three queries, five for developers, the portal's token and"
+                + " events, accessLog, witness, four metadata calls");
     }
 
     /**
@@ -185,7 +185,17 @@ class CitizenPortalDemoTest {
      */
     private static void assertReadmeExample(String command, String ran, String output) {
         String context = ran + "\n" + output;
-        if (command.contains("/accessLog")) {
+        if (command.contains("/r1/listClients")) {
+            assertTrue(output.contains("\"subsystem_code\":\"population\"") && output.contains("\"member_code\":\"1002\""),
+                    context);
+        } else if (command.contains("/listMethods")) {
+            assertTrue(output.contains("\"service_code\":\"person\"") && output.contains("\"endpoint_list\":[{"),
+                    context);
+        } else if (command.contains("/allowedMethods")) {
+            assertTrue(output.contains("\"service_code\":\"person\""), context);
+        } else if (command.contains("/getOpenAPI?serviceCode=person")) {
+            assertTrue(output.contains("openapi: 3") && output.contains("/{personalCode}:"), context);
+        } else if (command.contains("/accessLog")) {
             assertTrue(output.contains("\"server\":\"DEMO/GOV/1001/ss1\"") && output.contains("\"events\":[{")
                     && output.contains("\"proof\"") && output.contains(DemoCast.CITIZEN), context);
         } else if (command.contains("/witness/")) {
