@@ -18,6 +18,7 @@ import org.xroadng.securityserver.conf.ServerConfStore;
 import org.xroadng.securityserver.keys.ServerKeys;
 import org.xroadng.securityserver.registration.Registrar;
 import org.xroadng.protocol.store.Database;
+import org.xroadng.protocol.store.DatabaseSettings;
 import org.xroadng.protocol.store.StoreException;
 
 /**
@@ -42,6 +43,8 @@ public final class ServerHome implements AutoCloseable {
     /** A new server, its first admin API key (shown once, never stored) and where its CSRs were written. */
     public record Initialized(ServerHome home, AdminKeys.CreatedKey adminKey, Path authCsr, Path signCsr) {
     }
+
+    private static final java.util.regex.Pattern NODE_NAME = java.util.regex.Pattern.compile("[a-z][a-z0-9_]{0,29}");
 
     private final Path dir;
     private final ServerSettings settings;
@@ -179,11 +182,38 @@ public final class ServerHome implements AutoCloseable {
      * tables lack after a crash is stored first. The caller closes it.
      */
     public org.xroadng.securityserver.log.H2MessageLog openMessageLog() throws ServerException {
+        return openMessageLog(null);
+    }
+
+    /**
+     * As {@link #openMessageLog()}, as node {@code node} of a clustered server (null: not
+     * clustered): the nodes share the server's configuration, keys and access log through its
+     * PostgreSQL database, and each indexes its own message log (journaled in this directory) in
+     * schema {@code messagelog_<node>}. A node name is lower-case letters, digits and {@code _},
+     * 1 to 30 of them, starting with a letter.
+     *
+     * @throws ServerException when the name is not one, the server's databases are embedded H2
+     *         files (which one process owns), or another process writes this node's message log
+     */
+    public org.xroadng.securityserver.log.H2MessageLog openMessageLog(String node) throws ServerException {
+        if (node != null) {
+            if (!NODE_NAME.matcher(node).matches()) {
+                throw ServerException.badRequest("node name '" + node + "' is not one: expected 1 to 30 lower-case"
+                        + " letters, digits and '_', starting with a letter (e.g. node1)");
+            }
+            if (settings.database().isEmbedded()) {
+                throw ServerException.badRequest("a clustered node (--node " + node + ") shares the server's"
+                        + " configuration, keys and access log with the other nodes through PostgreSQL, but "
+                        + dir.resolve(ServerSettings.FILE) + " keeps them in embedded H2 files: set "
+                        + DatabaseSettings.URL_KEY + ", " + DatabaseSettings.USER_KEY + " and "
+                        + DatabaseSettings.PASSWORD_FILE_KEY + " (docs/databases.md)");
+            }
+        }
         try {
             var logSettings = new org.xroadng.securityserver.log.MessageLogSettings(settings.messageLogDurability(),
                     org.xroadng.securityserver.log.MessageLogSettings.DEFAULT_QUEUE_CAPACITY,
                     org.xroadng.securityserver.log.MessageLogSettings.DEFAULT_MAX_BATCH);
-            return org.xroadng.securityserver.log.H2MessageLog.open(settings.database(), dir.resolve("messagelog"),
+            return org.xroadng.securityserver.log.H2MessageLog.open(settings.database(), node, dir.resolve("messagelog"),
                     dir.resolve(ACCESS_LOG_FILE), keys.messageLogKey(),
                     provider, random, clock, logSettings, org.xroadng.securityserver.log.MessageLogListener.NONE);
         } catch (TokenException e) {

@@ -92,13 +92,26 @@ public final class DemoNetwork implements AutoCloseable {
                                     MessageSignatures signatures, Provider provider, SecureRandom random, Clock clock,
                                     Progress progress)
             throws DemoException {
+        return start(dir, ports, messageLog, durability, signatures, null, provider, random, clock, progress);
+    }
+
+    /**
+     * As above, with the first provider server (the population registry's) made as the first node
+     * of a cluster ({@code providerCluster}; null: an ordinary server), for showing and testing
+     * clustered nodes; the other nodes are started by the caller from a copy of its directory.
+     */
+    public static DemoNetwork start(Path dir, DemoPorts ports, boolean messageLog, Durability durability,
+                                    MessageSignatures signatures, DemoServer.Cluster providerCluster, Provider provider,
+                                    SecureRandom random, Clock clock, Progress progress)
+            throws DemoException {
         ports.requireFree();
         Path absolute = dir.toAbsolutePath().normalize();
         DemoNetwork network = new DemoNetwork(absolute, ports);
         try {
             Files.createDirectories(absolute);
             DemoState state = DemoState.load(absolute, ports);
-            network.startComponents(state, messageLog, durability, signatures, provider, random, clock, progress);
+            network.startComponents(state, messageLog, durability, signatures, providerCluster, provider, random,
+                    clock, progress);
             HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10))
                     .followRedirects(HttpClient.Redirect.NEVER).build();
             new DemoEnrolment(network, http, progress).run();
@@ -118,7 +131,7 @@ public final class DemoNetwork implements AutoCloseable {
     }
 
     private void startComponents(DemoState state, boolean messageLog, Durability durability,
-                                 MessageSignatures signatures, Provider provider,
+                                 MessageSignatures signatures, DemoServer.Cluster providerCluster, Provider provider,
                                  SecureRandom random, Clock clock, Progress progress)
             throws DemoException {
         try {
@@ -144,12 +157,13 @@ public final class DemoNetwork implements AutoCloseable {
         }
         consumer = DemoServer.start(DemoCast.CONSUMER_SERVER, List.of(DemoCast.TAX, DemoCast.LOANS, DemoCast.PORTAL),
                 dir, ports.consumerClientProxy(), ports.consumerServerProxy(), ports.consumerAdmin(), state, messageLog,
-                durability, signatures, provider, random, clock, progress);
+                durability, signatures, null, provider, random, clock, progress);
         started.push(consumer);
         for (int n = 1; n <= ports.providerServers(); n++) {
             DemoServer server = DemoServer.start(DemoCast.providerServer(n), List.of(DemoCast.POPULATION), dir,
                     ports.providerClientProxy(n), ports.providerServerProxy(n), ports.providerAdmin(n), state,
-                    messageLog, durability, signatures, provider, random, clock, progress);
+                    messageLog, durability, signatures, n == 1 ? providerCluster : null, provider, random, clock,
+                    progress);
             started.push(server);
             providers.add(server);
         }

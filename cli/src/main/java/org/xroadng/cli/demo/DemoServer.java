@@ -53,11 +53,20 @@ public final class DemoServer implements AutoCloseable {
         this.runtime = runtime;
     }
 
+    /**
+     * A server's first node of a cluster: its databases on PostgreSQL ({@code database}), the
+     * address its peers connect to ({@code publicAddress}, host:port, a balancer in front of the
+     * nodes' server proxies) and this node's name.
+     */
+    public record Cluster(org.xroadng.protocol.store.DatabaseSettings database, String publicAddress, String node) {
+    }
+
     static DemoServer start(SecurityServerId id, List<SubsystemId> clients, Path dataDir, int clientProxyPort,
                             int serverProxyPort, int adminPort, DemoState state, boolean withMessageLog,
                             org.xroadng.securityserver.log.Durability durability,
-                            org.xroadng.securityserver.message.MessageSignatures signatures, Provider provider,
-                            SecureRandom random, Clock clock, Progress progress) throws DemoException {
+                            org.xroadng.securityserver.message.MessageSignatures signatures, Cluster cluster,
+                            Provider provider, SecureRandom random, Clock clock, Progress progress)
+            throws DemoException {
         Path dir = dataDir.resolve("servers").resolve(DemoNetwork.dirName(id));
         boolean existing = Files.exists(dir.resolve(ServerSettings.FILE));
         ServerHome home;
@@ -75,10 +84,13 @@ public final class DemoServer implements AutoCloseable {
                 Files.createDirectories(dir);
                 ServerSettings settings = new ServerSettings(id, dir.relativize(dataDir.resolve(DemoNetwork.ANCHOR_FILE)),
                         DemoPorts.address(clientProxyPort), null, DemoPorts.address(serverProxyPort),
-                        DemoPorts.HOST + ":" + serverProxyPort, DemoPorts.address(adminPort),
-                        ServerSettings.DEFAULT_MAX_BODY_BYTES, ServerSettings.DEFAULT_GLOBAL_CONF_REFRESH_SECONDS,
-                        ServerSettings.DEFAULT_OCSP_REFRESH_SECONDS, durability,
-                        CHECKPOINT_INTERVAL_SECONDS).withMessageSignatures(signatures);
+                        cluster != null ? cluster.publicAddress() : DemoPorts.HOST + ":" + serverProxyPort,
+                        DemoPorts.address(adminPort), ServerSettings.DEFAULT_MAX_BODY_BYTES,
+                        ServerSettings.DEFAULT_GLOBAL_CONF_REFRESH_SECONDS, ServerSettings.DEFAULT_OCSP_REFRESH_SECONDS,
+                        durability, CHECKPOINT_INTERVAL_SECONDS).withMessageSignatures(signatures);
+                if (cluster != null) {
+                    settings = settings.withDatabase(cluster.database());
+                }
                 ServerHome.Initialized created = ServerHome.init(dir, settings, DemoNetwork.pin(), provider, random, clock);
                 home = created.home();
                 apiKey = created.adminKey().key();
@@ -91,7 +103,7 @@ public final class DemoServer implements AutoCloseable {
         }
         H2MessageLog messageLog;
         try {
-            messageLog = withMessageLog ? home.openMessageLog() : null;
+            messageLog = withMessageLog ? home.openMessageLog(cluster == null ? null : cluster.node()) : null;
         } catch (ServerException e) {
             home.close();
             throw new DemoException("security server " + id.format() + ": " + e.getMessage(), e);
@@ -118,7 +130,8 @@ public final class DemoServer implements AutoCloseable {
         return id;
     }
 
-    Path dir() {
+    /** The server's directory. */
+    public Path dir() {
         return dir;
     }
 
