@@ -50,6 +50,9 @@ final class EvidenceCommand {
         @Mixin
         PinOptions pin;
 
+        @Mixin
+        NodeOption node = new NodeOption();
+
         @Option(names = "--query-id", required = true, paramLabel = "ID", description = "The exchange's X-Road-Id")
         String queryId;
 
@@ -84,7 +87,7 @@ final class EvidenceCommand {
             }
             try (ServerHome home = ServerHome.open(dir, pin.pin(services, "server token"), services.provider(),
                     services.random(), services.clock());
-                 H2MessageLog log = home.openMessageLog()) {
+                 H2MessageLog log = home.openMessageLog(node.node)) {
                 EvidenceBundle bundle = new EvidenceExporter(log).export(queryId, side, signedConfiguration);
                 Files.write(out, bundle.toJson());
                 services.out().printf("wrote evidence of exchange %s (%s side, records %d and %d) to %s%n", queryId,

@@ -64,6 +64,9 @@ final class MessageLogCommand {
         @Mixin
         PinOptions pin;
 
+        @Mixin
+        NodeOption node = new NodeOption();
+
         Archive(Services services) {
             this.services = services;
         }
@@ -74,7 +77,7 @@ final class MessageLogCommand {
             Path target = archiveDir != null ? archiveDir : serverDir.resolve(DEFAULT_ARCHIVE_DIR);
             try (ServerHome home = ServerHome.open(serverDir, pin.pin(services, "server token"), services.provider(),
                     services.random(), services.clock());
-                 H2MessageLog log = home.openMessageLog()) {
+                 H2MessageLog log = home.openMessageLog(node.node)) {
                 ArchiveRun run = new MessageLogArchiver(log, target, services.clock(), recordsPerFile).archive(age);
                 if (run.recovered() != null) {
                     services.out().printf("finished the interrupted archiving of %s%n", run.recovered().getFileName());

@@ -136,11 +136,8 @@ final class ServerCommand {
         @Mixin
         PinOptions pin;
 
-        @Option(names = "--node", paramLabel = "NAME", description = "Run as node NAME of a clustered server: the"
-                + " nodes share its configuration, keys and access log through its PostgreSQL database, each with"
-                + " its own directory (a copy of the first node's, with its own ports) and its own message log"
-                + " (docs/security-server.md, \"Clustered nodes\")")
-        String node;
+        @Mixin
+        NodeOption node = new NodeOption();
 
         Serve(Services services) {
             this.services = services;
@@ -150,12 +147,12 @@ final class ServerCommand {
         public void run() {
             try (ServerHome home = ServerHome.open(dir, pin.pin(services, "server token"), services.provider(),
                     services.random(), services.clock());
-                 org.xroadng.securityserver.log.H2MessageLog messageLog = home.openMessageLog(node);
+                 org.xroadng.securityserver.log.H2MessageLog messageLog = home.openMessageLog(node.node);
                  org.xroadng.securityserver.SecurityServer server = org.xroadng.securityserver.SecurityServer.start(home,
                          messageLog, services.provider(), services.random(), services.clock())) {
                 services.out().printf("security server %s%s: admin API %s/api/v1, metrics %s/metrics; client proxy %s and"
                                 + " server proxy %s open once the authentication certificate is imported (Ctrl-C stops)%n",
-                        home.settings().serverId(), node == null ? "" : " (node " + node + ")", server.adminUri(),
+                        home.settings().serverId(), node.node == null ? "" : " (node " + node.node + ")", server.adminUri(),
                         server.adminUri(), home.settings().clientProxy(),
                         home.settings().serverProxy());
                 services.out().flush();

@@ -176,6 +176,17 @@ class ClusteredNodesTest {
         assertEquals("b", nodeOf.get("via-b-address"), "the service added on node a was answered by node b");
         assertTrue(nodeOf.containsValue("a") && nodeOf.containsValue("b"), "both nodes answered under load");
         assertOneAccessLog(database, data, answered.size());
+
+        // Evidence of what node b served is exported from node b's own log, and verifies offline.
+        CliRunner withPin = new CliRunner(Map.of(PinOptions.ENV, DemoNetwork.DEVELOPMENT_PIN));
+        Path bundle = dir.resolve("evidence-b.json");
+        CliRunner.Run export = withPin.run("evidence", "export", "--server-dir", nodeBDir.toString(), "--node", "b",
+                "--query-id", "via-b-address", "--side", "provider", "--out", bundle.toString());
+        assertEquals(0, export.exitCode(), export.out() + export.err());
+        CliRunner.Run verified = withPin.run("evidence", "verify", bundle.toString(), "--anchor",
+                network.anchorFile().toString());
+        assertEquals(0, verified.exitCode(), verified.out() + verified.err());
+        assertTrue(verified.out().contains("evidence OK"), verified.out());
     }
 
     private static HttpResponse<String> query(HttpClient http, URI consumer, String service, String id)

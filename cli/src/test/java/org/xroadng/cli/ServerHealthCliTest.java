@@ -34,17 +34,7 @@ class ServerHealthCliTest {
 
     @Test
     void newServer_downWithEachCheckNamed() throws IOException, InterruptedException, JsonProcessingException {
-        int registryPort = FreePorts.one();
-        CliRunner.Run registry = xroad.run("registry", "init", "--dir", dir.resolve("registry").toString(),
-                "--instance", "DEMO", "--url", "http://127.0.0.1:" + registryPort);
-        assertEquals(0, registry.exitCode(), registry.err());
-        assertEquals(0, xroad.run("registry", "anchor", "--dir", dir.resolve("registry").toString(), "--out",
-                dir.resolve("anchor.json").toString()).exitCode());
-        int admin = FreePorts.one();
-        CliRunner.Run init = xroad.run("server", "init", "--dir", dir.resolve("ss1").toString(), "--server-id",
-                "DEMO/GOV/1001/ss1", "--anchor", dir.resolve("anchor.json").toString(), "--admin", "127.0.0.1:" + admin,
-                "--client-proxy", "127.0.0.1:" + FreePorts.one(), "--server-proxy", "127.0.0.1:" + FreePorts.one());
-        assertEquals(0, init.exitCode(), init.err());
+        int admin = initServer();
 
         StringWriter out = new StringWriter();
         Thread server = xroad.start(out, "server", "serve", "--dir", dir.resolve("ss1").toString());
@@ -79,5 +69,34 @@ class ServerHealthCliTest {
             server.interrupt();
             server.join(10_000);
         }
+    }
+
+    /** A registry and a server made with the CLI, on H2; returns the server's admin port. */
+    private int initServer() {
+        int registryPort = FreePorts.one();
+        CliRunner.Run registry = xroad.run("registry", "init", "--dir", dir.resolve("registry").toString(),
+                "--instance", "DEMO", "--url", "http://127.0.0.1:" + registryPort);
+        assertEquals(0, registry.exitCode(), registry.err());
+        assertEquals(0, xroad.run("registry", "anchor", "--dir", dir.resolve("registry").toString(), "--out",
+                dir.resolve("anchor.json").toString()).exitCode());
+        int admin = FreePorts.one();
+        CliRunner.Run init = xroad.run("server", "init", "--dir", dir.resolve("ss1").toString(), "--server-id",
+                "DEMO/GOV/1001/ss1", "--anchor", dir.resolve("anchor.json").toString(), "--admin", "127.0.0.1:" + admin,
+                "--client-proxy", "127.0.0.1:" + FreePorts.one(), "--server-proxy", "127.0.0.1:" + FreePorts.one());
+        assertEquals(0, init.exitCode(), init.err());
+        return admin;
+    }
+
+    @Test
+    void serveAsANode_onH2OrWithABadName_isRefusedSayingWhy() {
+        initServer();
+        CliRunner.Run onH2 = xroad.run("server", "serve", "--dir", dir.resolve("ss1").toString(), "--node", "node1");
+        assertEquals(1, onH2.exitCode(), onH2.out());
+        assertTrue(onH2.err().contains("a clustered node (--node node1)") && onH2.err().contains("PostgreSQL")
+                && onH2.err().contains("databaseUrl"), onH2.err());
+        CliRunner.Run badName = xroad.run("server", "serve", "--dir", dir.resolve("ss1").toString(), "--node", "Node-1");
+        assertEquals(1, badName.exitCode(), badName.out());
+        assertTrue(badName.err().contains("node name 'Node-1' is not one"), badName.err());
+        assertFalse(badName.err().contains("Exception"), "no stack trace: " + badName.err());
     }
 }
