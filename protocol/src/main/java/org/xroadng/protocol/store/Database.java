@@ -353,26 +353,7 @@ public final class Database implements AutoCloseable {
      * @throws StoreException when the database cannot be reached
      */
     public Lock lock(long key) {
-        if (engine == Engine.H2) {
-            return () -> { };
-        }
-        Connection connection;
-        try {
-            connection = pool.source().getConnection();
-        } catch (SQLException e) {
-            throw new StoreException(target.name() + " database failed: " + e.getMessage(), e);
-        }
-        try {
-            connection.setAutoCommit(true);
-            try (PreparedStatement s = connection.prepareStatement("SELECT pg_advisory_lock(?)")) {
-                s.setLong(1, key);
-                s.execute();
-            }
-        } catch (SQLException e) {
-            closeQuietly(connection);
-            throw new StoreException(target.name() + " database failed taking lock " + key + ": " + e.getMessage(), e);
-        }
-        return unlocking(connection, key);
+        return advisoryLock(key, true).orElseThrow();
     }
 
     /**
@@ -382,6 +363,11 @@ public final class Database implements AutoCloseable {
      * @throws StoreException when the database cannot be reached
      */
     public Optional<Lock> tryLock(long key) {
+        return advisoryLock(key, false);
+    }
+
+    /** The session advisory lock {@code key} on a connection of its own: waited for, or only tried. */
+    private Optional<Lock> advisoryLock(long key, boolean wait) {
         if (engine == Engine.H2) {
             return Optional.of(() -> { });
         }
@@ -394,10 +380,11 @@ public final class Database implements AutoCloseable {
         try {
             connection.setAutoCommit(true);
             boolean held;
-            try (PreparedStatement s = connection.prepareStatement("SELECT pg_try_advisory_lock(?)")) {
+            try (PreparedStatement s = connection.prepareStatement(
+                    wait ? "SELECT pg_advisory_lock(?), TRUE" : "SELECT pg_try_advisory_lock(?)")) {
                 s.setLong(1, key);
                 try (ResultSet r = s.executeQuery()) {
-                    held = r.next() && r.getBoolean(1);
+                    held = r.next() && r.getBoolean(wait ? 2 : 1);
                 }
             }
             if (!held) {
