@@ -44,6 +44,8 @@ public final class Database implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Database.class);
     private static final int MAX_CONNECTIONS = 16;
     private static final long CONNECTION_TIMEOUT_MILLIS = 5_000;
+    /** How long {@link #lock} waits for a lock another process holds before it fails. */
+    private static final int LOCK_WAIT_SECONDS = 30;
 
     /** The two engines, told apart by the JDBC URL. */
     public enum Engine {
@@ -350,7 +352,8 @@ public final class Database implements AutoCloseable {
      * on H2 nothing, since only one process writes an embedded file. For work spanning several
      * transactions that nodes sharing the database must take turns at.
      *
-     * @throws StoreException when the database cannot be reached
+     * @throws StoreException when the database cannot be reached, or the lock is not free within
+     *         {@value #LOCK_WAIT_SECONDS} seconds
      */
     public Lock lock(long key) {
         return advisoryLock(key, true).orElseThrow();
@@ -379,6 +382,13 @@ public final class Database implements AutoCloseable {
         }
         try {
             connection.setAutoCommit(true);
+            if (wait) {
+                try (Statement s = connection.createStatement()) {
+                    // A holder that vanished without its connection closing (a network partition) keeps the
+                    // lock until PostgreSQL's TCP keepalives notice: fail after a while rather than hang.
+                    s.execute("SET lock_timeout = '" + LOCK_WAIT_SECONDS + "s'");
+                }
+            }
             boolean held;
             try (PreparedStatement s = connection.prepareStatement(
                     wait ? "SELECT pg_advisory_lock(?), TRUE" : "SELECT pg_try_advisory_lock(?)")) {
