@@ -375,6 +375,7 @@ final class BenchCommand {
             out.println();
             out.println("where the CPU went: share of this process's CPU by thread group, and CPU µs per request answered");
             table.print(out);
+            printServers(out, runs, usages);
             for (int i = 0; i < runs.size(); i++) {
                 Measured run = runs.get(i);
                 if (run.signed() && run.load().requests() > 0) {
@@ -385,6 +386,41 @@ final class BenchCommand {
                             100 * ecdsa.exchangeMicros() / perExchange);
                 }
             }
+        }
+
+        /**
+         * CPU µs per request answered by each security server's own threads (its proxies, signer,
+         * message log writer, journal and time-stamper): what one node of that server spends per
+         * exchange, for the capacity plan. The JVM's, H2's and the load's threads are in no
+         * server's row; the last row says how much of the process that leaves.
+         */
+        private static void printServers(PrintWriter out, List<Measured> runs, List<CpuProfile.Usage> usages) {
+            java.util.SortedSet<String> servers = new java.util.TreeSet<>();
+            usages.forEach(u -> servers.addAll(u.byServer().keySet()));
+            if (servers.isEmpty()) {
+                return;
+            }
+            List<String> header = new ArrayList<>(List.of("SERVER"));
+            for (Measured run : runs) {
+                header.add(run.column().toUpperCase(Locale.ROOT) + " µs/REQ");
+            }
+            Table table = new Table(header.toArray(String[]::new));
+            List<String> rows = new ArrayList<>(servers);
+            rows.add("no one server (JVM, H2, load, IS)");
+            for (String row : rows) {
+                List<String> cells = new ArrayList<>(List.of(row));
+                for (int i = 0; i < runs.size(); i++) {
+                    CpuProfile.Usage usage = usages.get(i);
+                    long requests = runs.get(i).load().requests();
+                    long nanos = servers.contains(row) ? usage.byServer().getOrDefault(row, 0L)
+                            : usage.processCpuNanos() - usage.byServer().values().stream().mapToLong(Long::longValue).sum();
+                    cells.add(requests == 0 || nanos <= 0 ? "-" : String.format("%,.0f", nanos / 1e3 / requests));
+                }
+                table.row(cells.toArray());
+            }
+            out.println();
+            out.println("by security server: CPU µs per request answered by each server's own threads");
+            table.print(out);
         }
 
         private static String ms(long micros) {

@@ -77,6 +77,10 @@ class BenchCommandTest {
 
         assertEquals(0, run.exitCode(), run.out() + run.err());
         assertTrue(run.out().contains("2 provider servers"), run.out());
+        for (String server : new String[] {"DEMO/GOV/1002/ss1", "DEMO/GOV/1001/ss1", "DEMO/GOV/1001/ss2"}) {
+            assertTrue(run.out().lines().anyMatch(l -> l.matches(server + "\\s+[0-9,]+\\s+.*")),
+                    "CPU per request of " + server + ":\n" + run.out());
+        }
         assertTrue(run.out().lines().anyMatch(l -> l.matches("consumer SS -> 2 provider SS -> IS, logs off\\s+[0-9,]+"
                 + "\\s+[0-9.]+%\\s+0\\s+.*")), "no errors over two provider servers:\n" + run.out());
     }

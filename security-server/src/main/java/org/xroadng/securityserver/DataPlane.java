@@ -135,19 +135,19 @@ public final class DataPlane implements AutoCloseable {
     /** How long the event loops, once asked to stop, wait for late tasks (an answer queued as its exchange ends). */
     private static final Duration LOOPS_QUIET = Duration.ofMillis(100);
 
-    private DataPlane(GlobalConfHolder globalConf, OwnOcspResponses ocsp, ExecutorService workers, Limits limits,
-                      ExchangeListener listener, Clock clock) {
+    private DataPlane(String server, GlobalConfHolder globalConf, OwnOcspResponses ocsp, ExecutorService workers,
+                      Limits limits, ExchangeListener listener, Clock clock) {
         this.exchanges = new InFlightExchanges(listener);
         this.resources = new ResourceStats(new ConnectionStats(), new ConnectionStats(),
                 new BodyBudget(limits.maxBytesInFlight()), TlsRefusalLog.toLogger(clock));
         this.globalConf = globalConf;
         this.ocsp = ocsp;
         this.workers = workers;
-        this.boss = new NioEventLoopGroup(1, new DefaultThreadFactory("proxy-accept", true));
-        this.loops = new NioEventLoopGroup(Runtime.getRuntime().availableProcessors(), new DefaultThreadFactory("proxy-io", true));
-        this.timers = Executors.newSingleThreadScheduledExecutor(new DefaultThreadFactory("proxy-timers", true));
+        this.boss = new NioEventLoopGroup(1, new DefaultThreadFactory(ServerThreads.name("proxy-accept", server), true));
+        this.loops = new NioEventLoopGroup(Runtime.getRuntime().availableProcessors(), new DefaultThreadFactory(ServerThreads.name("proxy-io", server), true));
+        this.timers = Executors.newSingleThreadScheduledExecutor(new DefaultThreadFactory(ServerThreads.name("proxy-timers", server), true));
         this.checkpointing = Executors.newSingleThreadScheduledExecutor(
-                new DefaultThreadFactory("checkpoint-publisher", true));
+                new DefaultThreadFactory(ServerThreads.name("checkpoint-publisher", server), true));
     }
 
     /**
@@ -179,12 +179,13 @@ public final class DataPlane implements AutoCloseable {
                                   AccessLogging accessLogging, ExchangeListener listener, Provider provider,
                                   SecureRandom random, Clock clock)
             throws IOException {
+        String server = identity.serverId().format();
         ExecutorService workers = Executors.newFixedThreadPool(settings.workerThreads(),
-                new DefaultThreadFactory("proxy-work", true));
+                new DefaultThreadFactory(ServerThreads.name("proxy-work", server), true));
         GlobalConfHolder globalConf = new GlobalConfHolder(configurationClient);
         HttpOcspTransport ocspTransport = HttpOcspTransport.withTimeout(Duration.ofSeconds(10));
         OwnOcspResponses ocsp = new OwnOcspResponses(identity, globalConf, ocspTransport, clock, provider, random);
-        DataPlane plane = new DataPlane(globalConf, ocsp, workers, settings.limits(), listener, clock);
+        DataPlane plane = new DataPlane(server, globalConf, ocsp, workers, settings.limits(), listener, clock);
         ExchangeListener counted = plane.exchanges;
         Limits limits = settings.limits();
         try {

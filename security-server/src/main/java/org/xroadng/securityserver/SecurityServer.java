@@ -106,6 +106,7 @@ public final class SecurityServer implements AutoCloseable {
     public static SecurityServer start(ServerHome home, H2MessageLog messageLog, Provider provider, SecureRandom random,
                                        Clock clock) throws IOException {
         ConfigurationClient configuration = configurationClient(home, provider, clock);
+        messageLog.nameThreads(home.settings().serverId().format());
         TimestampHealth health = new TimestampHealth(clock, Duration.ofSeconds(configuration.lastGood()
                 .map(c -> (long) c.settings().acceptableTimestampFailureSeconds()).orElse(14_400L)));
         BatchTimestamper timestamper = BatchTimestamper.start(messageLog,

@@ -31,6 +31,7 @@ public final class CpuProfile {
     private static final Pattern INNER_NUMBERS = Pattern.compile("-\\d+-");
     private static final Pattern PATH = Pattern.compile("\\s/\\S*/");
     private static final Pattern PARENTHESES = Pattern.compile("\\s*\\(.*\\)$");
+    private static final Pattern SERVER_TAG = Pattern.compile("@\\{([^}]*)\\}");
 
     /** One Java thread's CPU time so far. */
     public record ThreadCpu(String name, long cpuNanos) {
@@ -45,11 +46,20 @@ public final class CpuProfile {
 
     /**
      * CPU used between two snapshots: {@code byGroup} in nanoseconds by thread group, largest
-     * first, {@code jvmNanos} what the process used beyond them (never negative).
+     * first, {@code jvmNanos} what the process used beyond them (never negative), and
+     * {@code byServer} in nanoseconds by the security server whose threads used it ({@link #server};
+     * threads of no one server are in none).
      */
-    public record Usage(double wallSeconds, long processCpuNanos, Map<String, Long> byGroup, long jvmNanos) {
+    public record Usage(double wallSeconds, long processCpuNanos, Map<String, Long> byGroup, long jvmNanos,
+                        Map<String, Long> byServer) {
         public Usage {
             byGroup = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(byGroup));
+            byServer = java.util.Collections.unmodifiableMap(new java.util.TreeMap<>(byServer));
+        }
+
+        /** Without a split by server. */
+        public Usage(double wallSeconds, long processCpuNanos, Map<String, Long> byGroup, long jvmNanos) {
+            this(wallSeconds, processCpuNanos, byGroup, jvmNanos, Map.of());
         }
 
         /** Process CPU time over wall time: how many cores were busy on average. */
@@ -111,12 +121,14 @@ public final class CpuProfile {
     /** What was used from {@code start} to {@code end}. */
     public static Usage between(Snapshot start, Snapshot end) {
         Map<String, Long> byGroup = new HashMap<>();
+        Map<String, Long> byServer = new HashMap<>();
         long javaThreads = 0;
         for (Map.Entry<Long, ThreadCpu> entry : end.threads().entrySet()) {
             ThreadCpu before = start.threads().get(entry.getKey());
             long used = entry.getValue().cpuNanos() - (before == null ? 0 : before.cpuNanos());
             if (used > 0) {
                 byGroup.merge(group(entry.getValue().name()), used, Long::sum);
+                server(entry.getValue().name()).ifPresent(server -> byServer.merge(server, used, Long::sum));
                 javaThreads += used;
             }
         }
@@ -125,7 +137,8 @@ public final class CpuProfile {
                 .sorted(Map.Entry.<String, Long>comparingByValue().reversed().thenComparing(Map.Entry.comparingByKey()))
                 .forEach(e -> sorted.put(e.getKey(), e.getValue()));
         long process = end.processCpuNanos() - start.processCpuNanos();
-        return new Usage((end.wallNanos() - start.wallNanos()) / 1e9, process, sorted, Math.max(0, process - javaThreads));
+        return new Usage((end.wallNanos() - start.wallNanos()) / 1e9, process, sorted, Math.max(0, process - javaThreads),
+                byServer);
     }
 
     /**
@@ -134,11 +147,21 @@ public final class CpuProfile {
      * a file path shortened to the file's name, and a parenthesised suffix (an address) dropped.
      */
     public static String group(String threadName) {
-        String name = TRAILING_NUMBERS.matcher(threadName).replaceFirst("");
+        String name = SERVER_TAG.matcher(threadName).replaceFirst("");
+        name = TRAILING_NUMBERS.matcher(name).replaceFirst("");
         name = INNER_NUMBERS.matcher(name).replaceAll("-N-");
         name = PATH.matcher(name).replaceFirst(" ");
         name = PARENTHESES.matcher(name).replaceFirst("");
         return name.isEmpty() ? threadName : name;
+    }
+
+    /**
+     * The security server a thread works for, as its name says ({@code role@{server}}, see
+     * {@code ServerThreads}), or empty for a thread of no one server (the JVM's, H2's, the bench's).
+     */
+    public static java.util.Optional<String> server(String threadName) {
+        java.util.regex.Matcher tag = SERVER_TAG.matcher(threadName);
+        return tag.find() ? java.util.Optional.of(tag.group(1)) : java.util.Optional.empty();
     }
 
     /**

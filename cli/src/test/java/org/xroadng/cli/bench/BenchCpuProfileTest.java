@@ -31,6 +31,26 @@ class BenchCpuProfileTest {
     }
 
     @Test
+    void serverThreads_groupedWithoutTheirServer_andCountedForIt() {
+        assertEquals("proxy-io", CpuProfile.group("proxy-io@{DEMO/GOV/1001/ss1}-3-1"));
+        assertEquals("message-log-writer", CpuProfile.group("message-log-writer@{DEMO/GOV/1001/ss-2}"));
+        assertEquals(java.util.Optional.of("DEMO/GOV/1001/ss-2"), CpuProfile.server("journal-spare@{DEMO/GOV/1001/ss-2}"));
+        assertEquals(java.util.Optional.empty(), CpuProfile.server("proxy-io-3-1"));
+
+        CpuProfile.Snapshot start = new CpuProfile.Snapshot(0, 0, Map.of());
+        CpuProfile.Snapshot end = new CpuProfile.Snapshot(1_000, 1_000, Map.of(
+                1L, new CpuProfile.ThreadCpu("proxy-io@{DEMO/GOV/1002/ss1}-3-1", 300),
+                2L, new CpuProfile.ThreadCpu("proxy-io@{DEMO/GOV/1001/ss1}-4-1", 200),
+                3L, new CpuProfile.ThreadCpu("message-log-writer@{DEMO/GOV/1001/ss1}", 100),
+                4L, new CpuProfile.ThreadCpu("bench-load-9-1", 250)));
+
+        CpuProfile.Usage usage = CpuProfile.between(start, end);
+
+        assertEquals(500, usage.nanos("proxy-io"), "one group over both servers");
+        assertEquals(Map.of("DEMO/GOV/1002/ss1", 300L, "DEMO/GOV/1001/ss1", 300L), usage.byServer());
+    }
+
+    @Test
     void between_threadsStartedCountFromZeroEndedOnesAndTheRestAreTheJvms() {
         CpuProfile.Snapshot start = new CpuProfile.Snapshot(1_000_000_000L, 5_000, Map.of(
                 1L, new CpuProfile.ThreadCpu("proxy-io-3-1", 100),

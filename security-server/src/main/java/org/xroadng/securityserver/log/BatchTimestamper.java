@@ -26,6 +26,7 @@ import org.xroadng.certs.tsa.Timestamper;
 import org.xroadng.protocol.store.Database;
 import org.xroadng.protocol.store.StoreException;
 import org.xroadng.securityserver.ExchangeException;
+import org.xroadng.securityserver.ServerThreads;
 
 /**
  * Time-stamps the message log's records in batches (DESIGN.md section 6), on its own thread and
@@ -79,7 +80,7 @@ public final class BatchTimestamper implements AutoCloseable {
         this.random = Objects.requireNonNull(random, "random");
         this.listener = Objects.requireNonNull(listener, "listener");
         this.executor = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "message-log-timestamper");
+            Thread t = new Thread(r, ServerThreads.name("message-log-timestamper", log.threadTag()));
             t.setDaemon(true);
             return t;
         });

@@ -43,6 +43,7 @@ import org.xroadng.protocol.store.Database;
 import org.xroadng.protocol.store.DatabaseSettings;
 import org.xroadng.protocol.store.Jdbc;
 import org.xroadng.protocol.store.StoreException;
+import org.xroadng.securityserver.ServerThreads;
 import org.xroadng.securityserver.log.journal.Journal;
 import org.xroadng.securityserver.log.journal.JournalException;
 import org.xroadng.securityserver.log.journal.JournalInUseException;
@@ -122,11 +123,13 @@ public final class H2MessageLog implements MessageLog, AutoCloseable {
     private final Thread writer;
     /** Forces the tables every {@value #INDEX_SYNC_SECONDS} s, so the writer never waits for it. */
     private final ExecutorService indexer = Executors.newSingleThreadExecutor(task -> {
-        Thread thread = new Thread(task, "message-log-indexer");
+        Thread thread = new Thread(task, ServerThreads.name("message-log-indexer", this.threadTag));
         thread.setDaemon(true);
         return thread;
     });
     private volatile boolean closed;
+    /** The server whose threads these are, in their names ({@link ServerThreads}); null until told. */
+    private volatile String threadTag;
     private volatile IntConsumer rowsWritten = rows -> { };
     // Owned by the writer thread once it runs.
     /** The chain head as the journal holds it. */
@@ -332,6 +335,23 @@ public final class H2MessageLog implements MessageLog, AutoCloseable {
             db.close();
             throw e;
         }
+    }
+
+    /**
+     * Names this log's threads (and its journal's and time-stamper's, started later) as working for
+     * {@code server} ({@link ServerThreads}).
+     */
+    public void nameThreads(String server) {
+        threadTag = server;
+        writer.setName(ServerThreads.name("message-log-writer", server));
+        if (journal != null) {
+            journal.nameThreads(ServerThreads.name("journal-spare", server));
+        }
+    }
+
+    /** The server named by {@link #nameThreads}, or null. */
+    String threadTag() {
+        return threadTag;
     }
 
     /** What the journal holds on disk, for metrics; empty when this log was opened for reading only. */

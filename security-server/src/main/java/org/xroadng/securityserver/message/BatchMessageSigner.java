@@ -20,6 +20,7 @@ import org.xroadng.protocol.json.ProtocolJson;
 import org.xroadng.protocol.jws.JwsSigner;
 import org.xroadng.protocol.jws.SigningException;
 import org.xroadng.protocol.management.ManagementRequests;
+import org.xroadng.securityserver.ServerThreads;
 import org.xroadng.securityserver.globalconf.TrustedConfiguration;
 import org.xroadng.securityserver.message.MessageSigningException.Reason;
 
@@ -101,7 +102,7 @@ public final class BatchMessageSigner implements MessageSigner, AutoCloseable {
     static BatchMessageSigner unstarted(ServerIdentity identity, OwnOcspResponses ocsp, SecureRandom random,
                                         int maxBatch, Executor completions) {
         return new BatchMessageSigner(identity, ocsp, random, maxBatch, completions,
-                "message-signer-" + identity.serverId().format());
+                ServerThreads.name("message-signer", identity.serverId().format()));
     }
 
     void startThread() {

@@ -186,13 +186,15 @@ public final class Journal implements AutoCloseable {
     private final byte[] sequenceScratch = new byte[8];
     private ByteBuffer[] frameHeaders = new ByteBuffer[0];
     private ByteBuffer[] gather = new ByteBuffer[0];
+    /** The name of the thread that makes spare segments, when it starts. */
+    private volatile String spareThreadName = "journal-spare";
 
     private Journal(Path dir, Settings settings, ChannelOpener opener) {
         this.dir = dir;
         this.settings = settings;
         this.opener = opener;
         this.spareMaker = Executors.newSingleThreadExecutor(task -> {
-            Thread thread = new Thread(task, "journal-spare");
+            Thread thread = new Thread(task, spareThreadName);
             thread.setDaemon(true);
             return thread;
         });
@@ -293,6 +295,11 @@ public final class Journal implements AutoCloseable {
     /** The sequence the next appended entry gets. */
     public long nextSequence() {
         return nextSequence;
+    }
+
+    /** Names the thread that makes spare segments (from its next start; it starts on first use). */
+    public void nameThreads(String spareThread) {
+        spareThreadName = spareThread;
     }
 
     /** The last committed sequence, 0 when none. */
