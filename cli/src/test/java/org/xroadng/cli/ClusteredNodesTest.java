@@ -74,16 +74,20 @@ class ClusteredNodesTest {
     @TempDir
     Path dir;
 
-    private final List<AutoCloseable> running = new ArrayList<>();
+    private TcpBalancer balancer;
+    private DemoNetwork network;
     private Process nodeB;
 
     @AfterEach
-    void stop() throws Exception {
+    void stop() throws IOException {
         if (nodeB != null) {
             nodeB.destroyForcibly();
         }
-        for (int i = running.size() - 1; i >= 0; i--) {
-            running.get(i).close();
+        if (network != null) {
+            network.close();
+        }
+        if (balancer != null) {
+            balancer.close();
         }
     }
 
@@ -93,13 +97,11 @@ class ClusteredNodesTest {
             MessageLogException {
         DatabaseSettings database = TestPostgres.shared().newDatabase(dir);
         DemoPorts ports = new DemoPorts(RunningDemo.freeBasePort());
-        TcpBalancer balancer = TcpBalancer.start(List.of(ports.providerServerProxy(1)));
-        running.add(balancer);
+        balancer = TcpBalancer.start(List.of(ports.providerServerProxy(1)));
         Path data = dir.resolve("demo");
-        DemoNetwork network = DemoNetwork.start(data, ports, true, Durability.FSYNC, MessageSignatures.BATCH,
+        network = DemoNetwork.start(data, ports, true, Durability.FSYNC, MessageSignatures.BATCH,
                 new DemoServer.Cluster(database, "127.0.0.1:" + balancer.port(), "a"), new BouncyCastleProvider(),
                 new SecureRandom(), Clock.systemUTC(), new Progress(new PrintWriter(Writer.nullWriter())));
-        running.add(network);
         HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
         URI consumer = network.consumer().clientProxyUrl();
         assertEquals(200, query(http, consumer, "person", "via-a-0").statusCode(), "node a answers alone first");
@@ -162,7 +164,6 @@ class ClusteredNodesTest {
         assertTrue(okAfterKill > 10, okAfterKill + " answers after the kill");
 
         network.close();
-        running.remove(network);
         Set<String> answered = new java.util.HashSet<>();
         outcomes.forEach((id, status) -> {
             if (status == 200) {
