@@ -18,7 +18,6 @@ import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
@@ -59,7 +58,7 @@ import org.xroadng.securityserver.ExchangeException;
 class BatchTimestamperTest {
 
     private static final Instant START = Instant.parse("2026-03-01T10:00:00Z");
-    private static final MessageLogKey KEY = MessageLogKey.of(filled(7));
+    private static final MessageLogKey KEY = LogFixtures.key(7);
     private static final Duration WINDOW = Duration.ofSeconds(60);
     private static final Duration FAST = Duration.ofMillis(100);
     private static final long AWAIT_SECONDS = 15;
@@ -93,11 +92,6 @@ class BatchTimestamperTest {
     private BatchTimestamper stamper;
     private MessageLog guarded;
 
-    private static byte[] filled(int value) {
-        byte[] bytes = new byte[32];
-        Arrays.fill(bytes, (byte) value);
-        return bytes;
-    }
 
     @BeforeEach
     void startTsas() throws IOException {

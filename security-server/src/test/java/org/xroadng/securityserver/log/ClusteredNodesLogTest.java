@@ -9,7 +9,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.Provider;
@@ -20,7 +19,6 @@ import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -36,8 +34,6 @@ import org.junit.jupiter.api.io.TempDir;
 import org.xroadng.auditlog.access.AccessLog;
 import org.xroadng.auditlog.access.store.H2AccessLog;
 import org.xroadng.auditlog.merkle.store.H2MerkleLog;
-import org.xroadng.protocol.id.ServiceId;
-import org.xroadng.protocol.id.SubsystemId;
 import org.xroadng.protocol.store.Database;
 import org.xroadng.protocol.store.DatabaseSettings;
 import org.xroadng.protocol.store.Jdbc;
@@ -51,7 +47,7 @@ import org.xroadng.protocol.store.TestPostgres;
 class ClusteredNodesLogTest {
 
     private static final Instant AT = Instant.parse("2026-12-01T10:00:00Z");
-    private static final MessageLogKey KEY = MessageLogKey.of(filled(7));
+    private static final MessageLogKey KEY = LogFixtures.key(7);
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final List<String> SUBJECTS = List.of("EE1", "EE2", "EE3", "EE4", "EE5");
 
@@ -62,17 +58,9 @@ class ClusteredNodesLogTest {
     @TempDir
     Path dir;
 
-    private static byte[] filled(int value) {
-        byte[] bytes = new byte[32];
-        Arrays.fill(bytes, (byte) value);
-        return bytes;
-    }
 
     private static ExchangeRecord exchange(String queryId, String subject) {
-        return new ExchangeRecord("provider", queryId, "req-" + queryId, SubsystemId.parse("DEMO/GOV/1002/tax"),
-                ServiceId.parse("DEMO/GOV/1001/population/person"), "GET", "/person/" + subject, "officer-7", null,
-                "tax-assessment", List.of(subject), List.of(), "jws.request." + queryId, new byte[0],
-                "jws.response." + queryId, ("{\"id\":\"" + queryId + "\"}").getBytes(StandardCharsets.UTF_8), 200, AT);
+        return LogFixtures.providerExchange(queryId, "/person/" + subject, List.of(subject), AT);
     }
 
     private DatabaseSettings database() {

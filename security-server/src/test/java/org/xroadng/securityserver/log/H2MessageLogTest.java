@@ -44,7 +44,7 @@ class H2MessageLogTest {
 
     private static final Instant AT = Instant.parse("2025-03-01T10:00:00.123456789Z");
     private static final Clock CLOCK = Clock.fixed(Instant.parse("2025-03-01T10:00:01.5Z"), ZoneOffset.UTC);
-    private static final MessageLogKey KEY = MessageLogKey.of(filled(1));
+    private static final MessageLogKey KEY = LogFixtures.key(1);
     private static final String SECRET = "EE38001010001 lives at Tartu mnt 1";
 
     private final Provider bc = new BouncyCastleProvider();
@@ -53,11 +53,6 @@ class H2MessageLogTest {
     @TempDir
     Path dir;
 
-    private static byte[] filled(int value) {
-        byte[] bytes = new byte[32];
-        Arrays.fill(bytes, (byte) value);
-        return bytes;
-    }
 
     private static ExchangeRecord exchange(String queryId) {
         return new ExchangeRecord("consumer", queryId, "req-" + queryId, SubsystemId.parse("DEMO/GOV/1002/tax"),
@@ -268,7 +263,7 @@ class H2MessageLogTest {
         try (H2MessageLog log = open(MessageLogSettings.defaults(), MessageLogListener.NONE)) {
             log.append(exchange("q-1")).get(10, TimeUnit.SECONDS);
         }
-        try (H2MessageLog log = open(MessageLogKey.of(filled(2)), MessageLogSettings.defaults(),
+        try (H2MessageLog log = open(LogFixtures.key(2), MessageLogSettings.defaults(),
                 MessageLogListener.NONE)) {
             RecordDecryptionException e = assertThrows(RecordDecryptionException.class,
                     () -> log.find("q-1", "consumer"));

@@ -36,8 +36,6 @@ import org.xroadng.auditlog.access.AccessLog;
 import org.xroadng.auditlog.merkle.MerkleHashes;
 import org.xroadng.auditlog.merkle.MerkleLog;
 import org.xroadng.auditlog.merkle.ProofVerificationException;
-import org.xroadng.protocol.id.ServiceId;
-import org.xroadng.protocol.id.SubsystemId;
 import org.xroadng.protocol.store.FaultyDisk;
 import org.xroadng.protocol.store.Jdbc;
 import org.xroadng.securityserver.log.journal.Frames;
@@ -51,7 +49,7 @@ import org.xroadng.securityserver.log.journal.Journal;
 class JournaledLogTest {
 
     private static final Instant AT = Instant.parse("2026-12-01T10:00:00Z");
-    private static final MessageLogKey KEY = MessageLogKey.of(filled(7));
+    private static final MessageLogKey KEY = LogFixtures.key(7);
 
     private final Provider bc = new BouncyCastleProvider();
     private final SecureRandom random = new SecureRandom();
@@ -60,17 +58,9 @@ class JournaledLogTest {
     @TempDir
     Path dir;
 
-    private static byte[] filled(int value) {
-        byte[] bytes = new byte[32];
-        Arrays.fill(bytes, (byte) value);
-        return bytes;
-    }
 
     private static ExchangeRecord exchange(String queryId, List<String> subjects) {
-        return new ExchangeRecord("provider", queryId, "req-" + queryId, SubsystemId.parse("DEMO/GOV/1002/tax"),
-                ServiceId.parse("DEMO/GOV/1001/population/person"), "GET", "/person/EE1", "officer-7", null,
-                "tax-assessment", subjects, List.of(), "jws.request." + queryId, new byte[0],
-                "jws.response." + queryId, ("{\"name\":\"" + queryId + "\"}").getBytes(StandardCharsets.UTF_8), 200, AT);
+        return LogFixtures.providerExchange(queryId, "/person/EE1", subjects, AT);
     }
 
     private H2MessageLog open() throws MessageLogException {

@@ -11,13 +11,11 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
@@ -48,7 +46,7 @@ import org.xroadng.protocol.store.Jdbc;
 class MessageLogArchiverTest {
 
     private static final Instant START = Instant.parse("2026-03-01T10:00:00Z");
-    private static final MessageLogKey KEY = MessageLogKey.of(filled(7));
+    private static final MessageLogKey KEY = LogFixtures.key(7);
     private static final Duration WINDOW = Duration.ofSeconds(60);
     private static final Duration RETENTION = Duration.ofHours(3);
     private static final long AWAIT_SECONDS = 15;
@@ -66,11 +64,6 @@ class MessageLogArchiverTest {
     private H2MessageLog log;
     private BatchTimestamper stamper;
 
-    private static byte[] filled(int value) {
-        byte[] bytes = new byte[32];
-        Arrays.fill(bytes, (byte) value);
-        return bytes;
-    }
 
     @BeforeEach
     void start() throws IOException, MessageLogException {

@@ -13,7 +13,6 @@ import java.time.Instant;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -37,7 +36,7 @@ import org.xroadng.securityserver.log.journal.Journal;
 class MessageLogStorageFaultTest {
 
     private static final Instant AT = Instant.parse("2026-12-01T10:00:00Z");
-    private static final MessageLogKey KEY = MessageLogKey.of(filled(7));
+    private static final MessageLogKey KEY = LogFixtures.key(7);
 
     private final Provider bc = new BouncyCastleProvider();
     private final SecureRandom random = new SecureRandom();
@@ -45,11 +44,6 @@ class MessageLogStorageFaultTest {
     @TempDir
     Path dir;
 
-    private static byte[] filled(int value) {
-        byte[] bytes = new byte[32];
-        Arrays.fill(bytes, (byte) value);
-        return bytes;
-    }
 
     private static ExchangeRecord exchange(String queryId) {
         return new ExchangeRecord("provider", queryId, "req-" + queryId, SubsystemId.parse("DEMO/GOV/1002/tax"),

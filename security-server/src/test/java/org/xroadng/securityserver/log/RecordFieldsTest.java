@@ -8,7 +8,6 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.time.Instant;
-import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -19,11 +18,6 @@ import org.junit.jupiter.api.Test;
  */
 class RecordFieldsTest {
 
-    private static byte[] filled(int value) {
-        byte[] bytes = new byte[32];
-        Arrays.fill(bytes, (byte) value);
-        return bytes;
-    }
 
     private static void string(DataOutputStream out, String value) throws IOException {
         if (value == null) {
@@ -47,7 +41,7 @@ class RecordFieldsTest {
         RecordFields fields = new RecordFields(42, "provider", "response", "q-1", null, "DEMO/GOV/1002/tax",
                 "DEMO/GOV/1001/population/person", "GET", "/person/EE1", "officer-7", null, "kiểm tra thuế",
                 List.of("EE1", "VN-001"), List.of(), 200, exchanged, stored, "eyJhbGciOiJFUzI1NiJ9.e30.c2ln",
-                filled(1), filled(2), filled(3));
+                LogFixtures.filled(1), LogFixtures.filled(2), LogFixtures.filled(3));
 
         ByteArrayOutputStream buffer = new ByteArrayOutputStream();
         DataOutputStream out = new DataOutputStream(buffer);
@@ -68,13 +62,13 @@ class RecordFieldsTest {
         out.writeLong(stored.getEpochSecond());
         out.writeLong(stored.getNano());
         string(out, "eyJhbGciOiJFUzI1NiJ9.e30.c2ln");
-        bytes(out, filled(1));
-        bytes(out, filled(2));
+        bytes(out, LogFixtures.filled(1));
+        bytes(out, LogFixtures.filled(2));
         byte[] expected = buffer.toByteArray();
 
         assertArrayEquals(expected, fields.canonicalBytes());
         MessageDigest sha = LogRow.sha256();
-        sha.update(filled(3));
+        sha.update(LogFixtures.filled(3));
         sha.update(expected);
         assertArrayEquals(sha.digest(), fields.recordHash());
     }

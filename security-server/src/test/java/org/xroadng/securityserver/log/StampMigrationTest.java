@@ -36,8 +36,8 @@ class StampMigrationTest {
         source.setUser("messagelog");
         source.setPassword("");
         Flyway.configure().dataSource(source).locations("classpath:db/messagelog").target("4").load().migrate();
-        byte[] root = filled(0x11);
-        byte[] sibling = filled(0x22);
+        byte[] root = LogFixtures.filled(0x11);
+        byte[] sibling = LogFixtures.filled(0x22);
         try (Connection c = source.getConnection()) {
             Jdbc.update(c, "INSERT INTO timestamp_batch (id, root, size, first_record_id, last_record_id, tsa_url, token,"
                     + " stamped_at, gen_time) VALUES (1, ?, 2, 1, 2, 'http://tsa.example/tsa', ?, ?, ?)", root,
@@ -48,8 +48,8 @@ class StampMigrationTest {
                         + " leaf_index, inclusion_path) VALUES (?, 'consumer', ?, 'q-1', 'DEMO/GOV/1002/tax',"
                         + " 'DEMO/GOV/1001/population/person', ?, ?, 'jws', ?, ?, ?, ?, ?, ?, ?)", id,
                         id % 2 == 1 ? "request" : "response", Instant.parse("2026-03-01T10:00:00Z"),
-                        Instant.parse("2026-03-01T10:00:00Z"), filled(1), new byte[] {1}, filled((int) id - 1),
-                        filled((int) id), id <= 2 ? 1L : null, id <= 2 ? (int) id - 1 : null, id <= 2 ? sibling : null);
+                        Instant.parse("2026-03-01T10:00:00Z"), LogFixtures.filled(1), new byte[] {1}, LogFixtures.filled((int) id - 1),
+                        LogFixtures.filled((int) id), id <= 2 ? 1L : null, id <= 2 ? (int) id - 1 : null, id <= 2 ? sibling : null);
             }
         }
 
@@ -78,7 +78,7 @@ class StampMigrationTest {
         source.setUser("messagelog");
         source.setPassword("");
         Flyway.configure().dataSource(source).locations("classpath:db/messagelog").target("5").load().migrate();
-        MessageLogKey key = MessageLogKey.of(filled(5));
+        MessageLogKey key = LogFixtures.key(5);
         RecordCipher cipher = new RecordCipher(key, new BouncyCastleProvider(), new SecureRandom());
         Instant at = Instant.parse("2026-03-01T10:00:00Z");
         List<LogRow> rows = new java.util.ArrayList<>();
@@ -108,11 +108,6 @@ class StampMigrationTest {
         }
     }
 
-    private static byte[] filled(int value) {
-        byte[] bytes = new byte[32];
-        java.util.Arrays.fill(bytes, (byte) value);
-        return bytes;
-    }
 
     /** Rows as every version before V7 stored them: each column in the table, no journal location. */
     private static void insertWithEveryColumn(Connection c, List<LogRow> rows, List<byte[]> hashes)

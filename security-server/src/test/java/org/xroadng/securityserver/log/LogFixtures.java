@@ -1,0 +1,38 @@
+package org.xroadng.securityserver.log;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.Arrays;
+import java.util.List;
+import org.xroadng.protocol.id.ServiceId;
+import org.xroadng.protocol.id.SubsystemId;
+
+/** What the message log's tests build their logs and exchanges from. */
+final class LogFixtures {
+
+    private LogFixtures() {
+    }
+
+    /** 32 bytes of {@code value}: a hash, a salt or a key that a test can tell apart. */
+    static byte[] filled(int value) {
+        byte[] bytes = new byte[32];
+        Arrays.fill(bytes, (byte) value);
+        return bytes;
+    }
+
+    /** A message log key of 32 bytes of {@code value}. */
+    static MessageLogKey key(int value) {
+        return MessageLogKey.of(filled(value));
+    }
+
+    /**
+     * The provider's side of the tax board reading the demo's person service at {@code path},
+     * naming {@code subjects}, at {@code at}; its response body names the query.
+     */
+    static ExchangeRecord providerExchange(String queryId, String path, List<String> subjects, Instant at) {
+        return new ExchangeRecord("provider", queryId, "req-" + queryId, SubsystemId.parse("DEMO/GOV/1002/tax"),
+                ServiceId.parse("DEMO/GOV/1001/population/person"), "GET", path, "officer-7", null,
+                "tax-assessment", subjects, List.of(), "jws.request." + queryId, new byte[0],
+                "jws.response." + queryId, ("{\"name\":\"" + queryId + "\"}").getBytes(StandardCharsets.UTF_8), 200, at);
+    }
+}
