@@ -68,14 +68,24 @@ final class ArchiveTable {
                 r -> new ArchiveVerifier.FirstRecord(r.getLong(1), r.getBytes(2)));
     }
 
-    /** The records of a batch in leaf order, every column as stored (in the journal, for rows since V7). */
+    /**
+     * The records of a batch in leaf order, every column as stored (in the journal, for rows since
+     * V7), each with its inclusion path in the batch's tree.
+     *
+     * @throws org.xroadng.protocol.store.StoreException when the batch's records no longer hash to its root
+     */
     static List<ArchivedRecord> records(Connection c, TimestampBatch batch, RecordTable.Entries entries)
             throws SQLException {
-        return Jdbc.query(c, "SELECT " + RecordTable.READ_COLUMNS + ", st.batch_id, st.leaf_index, st.inclusion_path"
-                + " FROM message_record JOIN record_stamp st ON st.record_id = id WHERE id BETWEEN ? AND ? ORDER BY id",
-                r -> new ArchivedRecord(RecordTable.row(r, entries), r.getBytes("record_hash"), r.getLong("batch_id"),
-                        r.getInt("leaf_index"), RecordStamp.split(r.getBytes("inclusion_path"))),
-                batch.firstRecordId(), batch.lastRecordId());
+        StampTable.BatchTree tree = StampTable.BatchTree.of(c, batch);
+        List<ArchivedRecord> records = new ArrayList<>(batch.size());
+        for (Object[] row : Jdbc.query(c, "SELECT " + RecordTable.READ_COLUMNS + " FROM message_record"
+                        + " WHERE id BETWEEN ? AND ? ORDER BY id",
+                r -> new Object[] {RecordTable.row(r, entries), r.getBytes("record_hash")},
+                batch.firstRecordId(), batch.lastRecordId())) {
+            int leaf = records.size();
+            records.add(new ArchivedRecord((LogRow) row[0], (byte[]) row[1], batch.id(), leaf, tree.path(leaf)));
+        }
+        return records;
     }
 
     /**
@@ -95,8 +105,9 @@ final class ArchiveTable {
         HexFormat hex = HexFormat.of();
         long first = file.firstRecord().row().id();
         long last = file.lastRecord().row().id();
-        List<Object[]> stored = Jdbc.query(c, "SELECT m.id, m.record_hash, st.batch_id FROM message_record m"
-                + " LEFT JOIN record_stamp st ON st.record_id = m.id WHERE m.id BETWEEN ? AND ? ORDER BY m.id",
+        List<Object[]> stored = Jdbc.query(c, "SELECT m.id, m.record_hash, b.id FROM message_record m"
+                + " LEFT JOIN timestamp_batch b ON m.id BETWEEN b.first_record_id AND b.last_record_id"
+                + " WHERE m.id BETWEEN ? AND ? ORDER BY m.id",
                 r -> new Object[] {r.getLong(1), r.getBytes(2), r.getObject(3, Long.class)}, first, last);
         List<ArchivedRecord> archived = new ArrayList<>();
         file.batches().forEach(b -> archived.addAll(b.records()));
@@ -118,7 +129,6 @@ final class ArchiveTable {
         }
         long firstBatch = file.batches().get(0).batch().id();
         long lastBatch = file.batches().get(file.batches().size() - 1).batch().id();
-        Jdbc.update(c, "DELETE FROM record_stamp WHERE record_id BETWEEN ? AND ?", first, last);
         Jdbc.update(c, "DELETE FROM message_record WHERE id BETWEEN ? AND ?", first, last);
         int batches = Jdbc.update(c, "DELETE FROM timestamp_batch WHERE id BETWEEN ? AND ?", firstBatch, lastBatch);
         if (batches != file.batches().size()) {

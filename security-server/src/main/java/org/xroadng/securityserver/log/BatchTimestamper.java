@@ -38,10 +38,10 @@ import org.xroadng.securityserver.ServerThreads;
  * SHA-256 value, is sent as the SHA-256 message imprint of an RFC 3161 request to the approved
  * TSAs in the order the global configuration lists them; the first that answers with a token that
  * verifies against the certificate the configuration gives for it ({@link TimestampClient}: imprint,
- * nonce, signer, EKU, genTime near our clock) wins. The batch (root, size, TSA, DER token, times)
- * and every record's batch id, leaf index and inclusion path are then stored in one transaction,
- * so a record is either fully stamped or not at all. A run goes on with the next batch while full
- * batches wait, so a backlog is worked off at once.
+ * nonce, signer, EKU, genTime near our clock) wins. The batch (root, its first and last record,
+ * TSA, DER token, times) is then stored as one row, so a record is either stamped or not at all; a
+ * record's inclusion path is computed from its batch's record hashes when it is asked for. A run
+ * goes on with the next batch while full batches wait, so a backlog is worked off at once.
  *
  * <p>Runs happen every {@link TimestampingSettings#interval()} and also as soon as the log has
  * written {@code maxBatchRecords} rows since the last run began. Each outcome is reported to the
@@ -230,16 +230,12 @@ public final class BatchTimestamper implements AutoCloseable {
             fail(size, "no approved TSA time-stamped the batch: " + errors);
             return false;
         }
-        List<List<byte[]>> paths = new ArrayList<>(size);
-        for (int i = 0; i < size; i++) {
-            paths.add(tree.inclusion(i, size).path());
-        }
         Instant stampedAt = clock.instant();
         TimestampBatch pending = new TimestampBatch(0, root, size, records.get(0).id(), used.url().toString(), token,
                 stampedAt, genTime);
         long id;
         try {
-            id = db.inTransaction(c -> StampTable.insert(c, pending, records, paths));
+            id = db.inTransaction(c -> StampTable.insert(c, pending, records));
         } catch (StoreException e) {
             fail(size, "got a token from " + used.url() + " but could not store the batch: " + e.getMessage());
             return false;

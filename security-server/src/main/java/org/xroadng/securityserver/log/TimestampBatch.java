@@ -7,7 +7,7 @@ import java.util.Objects;
  * One time-stamped batch of message log records: the Merkle root of their record hashes and the
  * RFC 3161 token over it, as stored. Immutable: byte arrays are copied in and out.
  *
- * @param id            the batch's id ({@code record_stamp.batch_id})
+ * @param id            the batch's id ({@code timestamp_batch.id})
  * @param root          the Merkle Tree Hash (RFC 9162 section 2.1.1) of the batch, the token's imprint
  * @param size          the number of records (leaves)
  * @param firstRecordId the id of leaf 0; leaf i is record {@code firstRecordId + i}

@@ -57,6 +57,10 @@ import org.xroadng.securityserver.ExchangeException;
 /** Batch timestamping against real TSAs over HTTP on loopback, on a clock the test moves. */
 class BatchTimestamperTest {
 
+    /** Records no batch covers. */
+    private static final String UNSTAMPED = "SELECT COUNT(*) FROM message_record m WHERE NOT EXISTS"
+            + " (SELECT 1 FROM timestamp_batch b WHERE m.id BETWEEN b.first_record_id AND b.last_record_id)";
+
     private static final Instant START = Instant.parse("2026-03-01T10:00:00Z");
     private static final MessageLogKey KEY = LogFixtures.key(7);
     private static final Duration WINDOW = Duration.ofSeconds(60);
@@ -222,7 +226,7 @@ class BatchTimestamperTest {
         // An exchange's two records are written in one transaction, so they share a batch.
         assertEquals(log.stampOf(first.requestRecordId()).orElseThrow().batch().id(),
                 log.stampOf(first.responseRecordId()).orElseThrow().batch().id());
-        assertEquals(0, count("SELECT COUNT(*) FROM message_record m WHERE NOT EXISTS (SELECT 1 FROM record_stamp st WHERE st.record_id = m.id)"));
+        assertEquals(0, count(UNSTAMPED));
         assertEquals(4, count("SELECT SUM(size) FROM timestamp_batch"));
         assertTrue(health.lastSuccess().isPresent());
         assertTrue(health.failingSince().isEmpty());
@@ -248,6 +252,24 @@ class BatchTimestamperTest {
     }
 
     @Test
+    void recordHashChangedAfterStamping_stampOfRefusesInsteadOfGivingAPathToAnotherRoot()
+            throws MessageLogException, InterruptedException, ExecutionException, TimeoutException, SQLException {
+        start();
+        StoredExchange stored = appendAndFind("q-1");
+        awaitStamped(2);
+        long batchId = log.stampOf(stored.responseRecordId()).orElseThrow().batch().id();
+        try (Connection c = connect()) {
+            Jdbc.update(c, "UPDATE message_record SET record_hash = ? WHERE id = ?", LogFixtures.filled(7),
+                    stored.requestRecordId());
+        }
+
+        MessageLogException e = assertThrows(MessageLogException.class,
+                () -> log.stampOf(stored.responseRecordId()));
+        assertTrue(e.getMessage().contains("time-stamp batch " + batchId) && e.getMessage().contains("root"),
+                e.getMessage());
+    }
+
+    @Test
     void tsaDown_recordsWaitAndAppendsSucceedWithinWindow_refusedBeyondIt_backlogStampedWhenTsaIsBack()
             throws MessageLogException, InterruptedException, ExecutionException, TimeoutException, SQLException, ProofVerificationException, TimestampException {
         tsa1Up.set(false);
@@ -259,7 +281,7 @@ class BatchTimestamperTest {
         awaitFailure();
 
         assertEquals(0, count("SELECT COUNT(*) FROM timestamp_batch"));
-        assertEquals(4, count("SELECT COUNT(*) FROM message_record m WHERE NOT EXISTS (SELECT 1 FROM record_stamp st WHERE st.record_id = m.id)"));
+        assertEquals(4, count(UNSTAMPED));
         assertTrue(log.stampOf(a.requestRecordId()).isEmpty());
         assertEquals(START, health.failingSince().orElseThrow());
 

@@ -16,11 +16,13 @@ import org.flywaydb.core.Flyway;
 import org.h2.jdbcx.JdbcDataSource;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.xroadng.auditlog.merkle.InMemoryMerkleLog;
 import org.xroadng.protocol.store.Jdbc;
 
 /**
  * A message log written before migration V5 (stamps as columns of message_record) keeps every
- * record's stamp and its unstamped records once opened: V5 moves the stamps into record_stamp; one
+ * record's stamp and its unstamped records once opened: V5 moved the stamps into record_stamp, V8
+ * drops that and computes a record's path from its batch's record hashes; one
  * written before V6 (bodies as large objects) keeps its bodies and its chain: V6 stores them inline.
  */
 class StampMigrationTest {
@@ -36,8 +38,12 @@ class StampMigrationTest {
         source.setUser("messagelog");
         source.setPassword("");
         Flyway.configure().dataSource(source).locations("classpath:db/messagelog").target("4").load().migrate();
-        byte[] root = LogFixtures.filled(0x11);
-        byte[] sibling = LogFixtures.filled(0x22);
+        // Records 1 and 2 (record hashes filled(1) and filled(2)) were stamped as one batch.
+        InMemoryMerkleLog tree = new InMemoryMerkleLog();
+        tree.append(LogFixtures.filled(1));
+        tree.append(LogFixtures.filled(2));
+        byte[] root = tree.root(2);
+        byte[] sibling = tree.inclusion(1, 2).path().get(0);
         try (Connection c = source.getConnection()) {
             Jdbc.update(c, "INSERT INTO timestamp_batch (id, root, size, first_record_id, last_record_id, tsa_url, token,"
                     + " stamped_at, gen_time) VALUES (1, ?, 2, 1, 2, 'http://tsa.example/tsa', ?, ?, ?)", root,
