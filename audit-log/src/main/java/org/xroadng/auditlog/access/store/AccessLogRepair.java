@@ -19,6 +19,7 @@ import org.xroadng.auditlog.access.AccessEvent;
 import org.xroadng.auditlog.access.CanonicalJson;
 import org.xroadng.auditlog.merkle.MerkleHashes;
 import org.xroadng.auditlog.merkle.internal.RightEdge;
+import org.xroadng.auditlog.merkle.store.H2MerkleLog;
 import org.xroadng.protocol.store.Database;
 import org.xroadng.protocol.store.Jdbc;
 
@@ -32,7 +33,8 @@ import org.xroadng.protocol.store.Jdbc;
  *       and the {@code previous} links of the moved events are made again, each subject's pointing
  *       at its latest earlier event that is still there. The events' own fields are untouched.
  *   <li><b>Subtree hashes</b> that do not match the leaves (written from a stale in-memory state
- *       past such a gap): all of {@code merkle_node} is computed again from the leaves.
+ *       past such a gap): all of {@code merkle_node} (the subtrees of height
+ *       {@link H2MerkleLog#STORED_HEIGHT} and up) is computed again from the leaves.
  *   <li><b>The subject index</b> of moved events.
  * </ul>
  *
@@ -156,7 +158,7 @@ public final class AccessLogRepair {
                     latest.put(subject, newIndex);
                 }
                 for (RightEdge.Node node : edge.append(MerkleHashes.leafHash(entry))) {
-                    if (node.height() > 0) {
+                    if (node.height() >= H2MerkleLog.STORED_HEIGHT) {
                         if (!matches(c, node)) {
                             nodesWrong++;
                         }

@@ -23,9 +23,13 @@ import org.xroadng.protocol.store.StoreException;
 /**
  * A {@link MerkleLog} in the {@code auditlog} database (H2 by default; plain JDBC, migration
  * {@code db/auditlog/V1__merkle_log.sql}). Each append stores the entry, its leaf hash and the
- * hashes of the complete subtrees it completes in one transaction, so a root costs O(log n)
- * subtree lookups and a proof O(log^2 n), whatever the size of the log. Subtree hashes of height
- * {@value #CACHED_HEIGHT} and up are also kept in memory (one per 2^{@value #CACHED_HEIGHT} leaves).
+ * hashes of the complete subtrees of height {@value #STORED_HEIGHT} and up it completes, in one
+ * transaction; a lower subtree is hashed from its at most 2^({@value #STORED_HEIGHT} - 1) leaves,
+ * read in one range query, when a root or proof needs it. So a root costs O(log n) lookups and a
+ * proof O(log^2 n), whatever the size of the log, and an append writes one node row per
+ * 2^{@value #STORED_HEIGHT} leaves instead of one per leaf (logs written before kept their lower
+ * nodes; they are not read). Subtree hashes of height {@value #CACHED_HEIGHT} and up are also kept
+ * in memory (one per 2^{@value #CACHED_HEIGHT} leaves).
  *
  * <p>One instance owns the log: appends are serialised by it and indexes are assigned from its
  * count, so two processes must not append to the same database. Readers see an append once it
@@ -45,6 +49,8 @@ public final class H2MerkleLog implements MerkleLog {
     public static final String DATABASE_NAME = "auditlog";
 
     static final int CACHED_HEIGHT = 8;
+    /** The lowest height of the subtrees whose hashes are stored; lower ones are hashed from their leaves. */
+    public static final int STORED_HEIGHT = 4;
     /** After a failure, the database is asked again at most this often. */
     private static final long RELOAD_INTERVAL_NANOS = TimeUnit.SECONDS.toNanos(1);
 
@@ -224,7 +230,7 @@ public final class H2MerkleLog implements MerkleLog {
                 byte[] leafHash = MerkleHashes.leafHash(entry);
                 leafHashes.add(leafHash);
                 for (RightEdge.Node node : next.append(leafHash)) {
-                    if (node.height() > 0) {
+                    if (node.height() >= STORED_HEIGHT) {
                         nodes.add(node);
                     }
                 }
@@ -392,7 +398,7 @@ public final class H2MerkleLog implements MerkleLog {
         private final ConcurrentHashMap<Long, byte[]> cache;
         /** Only subtrees of durable leaves are cached: a failed batch's cannot come back after a reload. */
         private final long cacheBelow;
-        private PreparedStatement leaf;
+        private PreparedStatement leaves;
         private PreparedStatement node;
 
         Reader(Connection connection, ConcurrentHashMap<Long, byte[]> cache, long cacheBelow) {
@@ -410,23 +416,16 @@ public final class H2MerkleLog implements MerkleLog {
                     return cached.clone();
                 }
             }
-            PreparedStatement s;
-            if (height == 0) {
-                if (leaf == null) {
-                    leaf = connection.prepareStatement("SELECT leaf_hash FROM merkle_leaf WHERE leaf_index = ?");
-                }
-                s = leaf;
-                s.setLong(1, position);
-            } else {
-                if (node == null) {
-                    node = connection.prepareStatement(
-                            "SELECT node_hash FROM merkle_node WHERE node_height = ? AND node_index = ?");
-                }
-                s = node;
-                s.setInt(1, height);
-                s.setLong(2, position);
+            if (height < STORED_HEIGHT) {
+                return fromLeaves(height, position);
             }
-            try (ResultSet r = s.executeQuery()) {
+            if (node == null) {
+                node = connection.prepareStatement(
+                        "SELECT node_hash FROM merkle_node WHERE node_height = ? AND node_index = ?");
+            }
+            node.setInt(1, height);
+            node.setLong(2, position);
+            try (ResultSet r = node.executeQuery()) {
                 if (!r.next()) {
                     throw new SQLException("subtree of height " + height + " at " + position + " is missing");
                 }
@@ -438,10 +437,39 @@ public final class H2MerkleLog implements MerkleLog {
             }
         }
 
+        /** The subtree of {@code height} at {@code position}, hashed from its leaves (one range query). */
+        private byte[] fromLeaves(int height, long position) throws SQLException {
+            if (leaves == null) {
+                leaves = connection.prepareStatement("SELECT leaf_hash FROM merkle_leaf WHERE leaf_index >= ?"
+                        + " AND leaf_index < ? ORDER BY leaf_index");
+            }
+            long first = position << height;
+            int count = 1 << height;
+            leaves.setLong(1, first);
+            leaves.setLong(2, first + count);
+            byte[][] level = new byte[count][];
+            int found = 0;
+            try (ResultSet r = leaves.executeQuery()) {
+                while (r.next() && found < count) {
+                    level[found++] = r.getBytes(1);
+                }
+            }
+            if (found != count) {
+                throw new SQLException("subtree of height " + height + " at " + position + " is missing leaves: "
+                        + found + " of " + count + " stored");
+            }
+            for (int width = count; width > 1; width /= 2) {
+                for (int i = 0; i < width / 2; i++) {
+                    level[i] = MerkleHashes.nodeHash(level[2 * i], level[2 * i + 1]);
+                }
+            }
+            return level[0];
+        }
+
         @Override
         public void close() throws SQLException {
-            if (leaf != null) {
-                leaf.close();
+            if (leaves != null) {
+                leaves.close();
             }
             if (node != null) {
                 node.close();

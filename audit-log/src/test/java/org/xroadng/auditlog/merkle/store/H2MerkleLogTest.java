@@ -93,6 +93,32 @@ class H2MerkleLogTest {
     }
 
     @Test
+    void appends_storeOnlySubtreesOfHeightFourAndUp_andLowerOnesAreHashedFromTheLeaves() {
+        MerkleLog reference = new InMemoryMerkleLog();
+        MerkleLog log = H2MerkleLog.open(database);
+        for (int i = 0; i < 100; i++) {
+            reference.append(entry(i));
+        }
+        List<byte[]> entries = new ArrayList<>();
+        for (int i = 0; i < 100; i++) {
+            entries.add(entry(i));
+        }
+        log.appendAll(entries);
+
+        // 100 leaves complete 6 subtrees of height 4, 3 of height 5 and 1 of height 6.
+        assertEquals(List.of(List.of(4L, 6L), List.of(5L, 3L), List.of(6L, 1L)), database.inTransaction(c -> Jdbc.query(c,
+                "SELECT node_height, COUNT(*) FROM merkle_node GROUP BY node_height ORDER BY node_height",
+                r -> List.of(r.getLong(1), r.getLong(2)))));
+        for (long size : new long[] {1, 2, 3, 15, 16, 17, 31, 33, 64, 99, 100}) {
+            assertArrayEquals(reference.root(size), log.root(size), "root " + size);
+            for (long index : new long[] {0, size / 2, size - 1}) {
+                assertEquals(reference.inclusion(index, size), log.inclusion(index, size));
+            }
+            assertEquals(reference.consistency(size / 3, size), log.consistency(size / 3, size));
+        }
+    }
+
+    @Test
     void reopened_keepsRootsAndContinuesAppending() {
         MerkleLog reference = new InMemoryMerkleLog();
         MerkleLog log = H2MerkleLog.open(database);
