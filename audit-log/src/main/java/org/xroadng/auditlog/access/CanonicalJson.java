@@ -41,7 +41,8 @@ public final class CanonicalJson {
         return write(value).getBytes(StandardCharsets.UTF_8);
     }
 
-    private static void write(Object value, StringBuilder out) {
+    /** Appends the canonical JSON text of {@code value} to {@code out}. */
+    static void write(Object value, StringBuilder out) {
         if (value == null) {
             out.append("null");
         } else if (value instanceof String text) {

@@ -36,6 +36,20 @@ class AccessLogTest {
     }
 
     @Test
+    void entry_isWhatCanonicalJsonGivesForTheEventsObjectModelWithTheLink() {
+        AccessEvent awkward = new AccessEvent("e-\"2\"", Instant.parse("2025-03-01T10:00:00Z"), "provider",
+                SubsystemId.parse("DEMO/GOV/1002/tax"), ServiceId.parse("DEMO/GOV/1001/population/person"), "POST",
+                "/persons/Nguyễn Văn A\\\n\u0001", "cán bộ 7", "ISSUE-1", null, List.of("VN001", "EE2", "EE1"), "q-2",
+                null, "error 503");
+        Map<String, Long> links = Map.of("VN001", 3L, "EE1", 9L, "EE2", 0L);
+        for (Map<String, Long> previous : List.of(Map.<String, Long>of(), Map.of("EE1", 9L), links)) {
+            Map<String, Object> json = awkward.toJson();
+            json.put(AccessEvent.PREVIOUS, previous);
+            assertArrayEquals(CanonicalJson.bytes(json), awkward.entry(previous), previous.toString());
+        }
+    }
+
+    @Test
     void appendedEvent_leafIsCanonicalJsonWithLinkAndProofVerifies() throws ProofVerificationException {
         InMemoryMerkleLog merkle = new InMemoryMerkleLog();
         AccessLog log = new MemoryAccessLog(merkle);
