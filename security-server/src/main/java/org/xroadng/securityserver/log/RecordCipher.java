@@ -16,8 +16,9 @@ import javax.crypto.spec.GCMParameterSpec;
  * record nor changed without {@link #open} failing. Each {@link #seal} draws a fresh 96-bit nonce
  * from the injected {@link SecureRandom}; SP 800-38D section 8.3 limits random nonces to 2^32
  * seals per key, far above what one server logs under one key. The sealed form is
- * {@code nonce (12 bytes) || ciphertext || tag (16 bytes)}. Thread-safe: a new {@link Cipher} per
- * call.
+ * {@code nonce (12 bytes) || ciphertext || tag (16 bytes)}. Thread-safe: each thread seals with a
+ * {@link Cipher} of its own, initialised afresh (key and nonce) for every seal; looking a cipher up
+ * had cost the writer more than encrypting.
  */
 public final class RecordCipher {
 
@@ -28,6 +29,8 @@ public final class RecordCipher {
     private final MessageLogKey key;
     private final Provider provider;
     private final SecureRandom random;
+    /** Each thread's cipher for {@link #seal}; null until the thread's first seal. */
+    private final ThreadLocal<Cipher> sealing = new ThreadLocal<>();
 
     public RecordCipher(MessageLogKey key, Provider provider, SecureRandom random) {
         this.key = key;
@@ -39,7 +42,11 @@ public final class RecordCipher {
     public byte[] seal(byte[] plaintext, byte[] associatedData) throws GeneralSecurityException {
         byte[] nonce = new byte[NONCE_BYTES];
         random.nextBytes(nonce);
-        Cipher cipher = Cipher.getInstance(TRANSFORMATION, provider);
+        Cipher cipher = sealing.get();
+        if (cipher == null) {
+            cipher = Cipher.getInstance(TRANSFORMATION, provider);
+            sealing.set(cipher);
+        }
         cipher.init(Cipher.ENCRYPT_MODE, key.secretKey(), new GCMParameterSpec(TAG_BITS, nonce));
         cipher.updateAAD(associatedData);
         byte[] sealed = new byte[NONCE_BYTES + cipher.getOutputSize(plaintext.length)];
