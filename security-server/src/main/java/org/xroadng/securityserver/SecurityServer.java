@@ -26,7 +26,6 @@ import org.xroadng.protocol.globalconf.ConfigurationException;
 import org.xroadng.protocol.globalconf.GlobalConfiguration;
 import org.xroadng.protocol.globalconf.HttpConfigurationSource;
 import org.xroadng.protocol.http.HttpApiServer;
-import org.xroadng.protocol.error.ErrorType;
 import org.xroadng.protocol.http.HttpReply;
 import org.xroadng.protocol.id.MemberId;
 import org.xroadng.protocol.id.SecurityServerId;
@@ -44,6 +43,7 @@ import org.xroadng.securityserver.log.TimestampGuardedLog;
 import org.xroadng.securityserver.log.TimestampHealth;
 import org.xroadng.securityserver.log.TimestampingConfigurationSource;
 import org.xroadng.securityserver.log.TimestampingListener;
+import org.xroadng.securityserver.log.TimestampingOverdueException;
 import org.xroadng.securityserver.log.TimestampingSettings;
 import org.xroadng.securityserver.message.ServerIdentity;
 import org.xroadng.securityserver.metrics.MetricsListener;
@@ -310,8 +310,8 @@ public final class SecurityServer implements AutoCloseable {
         BatchTimestamper stamper = timestamper;
         if (stamper != null) {
             try {
-                stamper.health().check(ErrorType.SERVER_PROXY_TIMESTAMPING_FAILED);
-            } catch (ExchangeException e) {
+                stamper.health().check();
+            } catch (TimestampingOverdueException e) {
                 timestamping = Optional.of(e.getMessage());
             }
         }

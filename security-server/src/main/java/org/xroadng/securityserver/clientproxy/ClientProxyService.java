@@ -153,8 +153,7 @@ public final class ClientProxyService {
                 + " security servers it owns)" : "")));
         authenticate(client, request);
         TrustedConfiguration trusted = globalConf.current(ErrorType.CLIENT_PROXY_OUTDATED_GLOBAL_CONF);
-        messageLog.checkAccepting(ErrorType.CLIENT_PROXY_TIMESTAMPING_FAILED);
-        LogRefusals.checkAvailable(messageLog, ErrorType.CLIENT_PROXY_LOGGING_FAILED);
+        LogRefusals.checkAccepting(messageLog, LogRefusals.CLIENT_PROXY);
         List<GlobalConfiguration.SecurityServer> hosts = trusted.serversHosting(target.service().subsystem());
         if (headers.securityServer().isPresent()) {
             hosts = hosts.stream().filter(s -> s.id().equals(headers.securityServer().get())).toList();
@@ -395,7 +394,7 @@ public final class ClientProxyService {
                     ? ErrorType.CLIENT_PROXY_CERTIFICATE_STATUS_UNAVAILABLE : ErrorType.CLIENT_PROXY_CANNOT_CREATE_SIGNATURE,
                     signing.getMessage(), signing.getCause());
         }
-        Optional<ExchangeException> logging = LogRefusals.ofFailure(cause, ErrorType.CLIENT_PROXY_LOGGING_FAILED);
+        Optional<ExchangeException> logging = LogRefusals.ofFailure(cause, LogRefusals.CLIENT_PROXY);
         if (logging.isPresent()) {
             return logging.get();
         }

@@ -12,8 +12,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.function.Supplier;
 import org.xroadng.auditlog.access.AccessEvent;
 import org.xroadng.auditlog.access.AccessLog;
-import org.xroadng.protocol.error.ErrorType;
-import org.xroadng.securityserver.ExchangeException;
 import org.xroadng.securityserver.message.MessageHashes;
 
 /**
@@ -49,8 +47,8 @@ public final class AccessLoggingLog implements MessageLog {
     }
 
     @Override
-    public void checkAccepting(ErrorType type) throws ExchangeException {
-        inner.checkAccepting(type);
+    public void checkAccepting() throws TimestampingOverdueException {
+        inner.checkAccepting();
     }
 
     @Override

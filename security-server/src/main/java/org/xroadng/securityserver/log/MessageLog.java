@@ -28,12 +28,11 @@ public interface MessageLog {
     }
 
     /**
-     * Refuses, with {@code type}, to take new exchanges when the log could not keep them as evidence
-     * (for example while timestamping is overdue). The proxies ask before doing any work, so a
-     * refused exchange never reaches the provider's information system. Accepts by default.
+     * Refuses to take new exchanges while the log could not keep them as evidence because their
+     * time-stamps are overdue. The proxies ask before doing any work, so a refused exchange never
+     * reaches the provider's information system. Accepts by default.
      */
-    default void checkAccepting(org.xroadng.protocol.error.ErrorType type)
-            throws org.xroadng.securityserver.ExchangeException {
+    default void checkAccepting() throws TimestampingOverdueException {
     }
 
     /**

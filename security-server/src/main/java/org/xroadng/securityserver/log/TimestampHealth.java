@@ -6,8 +6,6 @@ import java.time.Instant;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicReference;
-import org.xroadng.protocol.error.ErrorType;
-import org.xroadng.securityserver.ExchangeException;
 
 /**
  * Whether the message log's records are being time-stamped (DESIGN.md section 6): when the last
@@ -44,12 +42,10 @@ public final class TimestampHealth {
     /**
      * Refuses a new message when stamping has failed for longer than the acceptable window.
      *
-     * @param type {@link ErrorType#CLIENT_PROXY_TIMESTAMPING_FAILED} or
-     *             {@link ErrorType#SERVER_PROXY_TIMESTAMPING_FAILED}, by the side that asks
-     * @throws ExchangeException of {@code type}, naming since when stamping fails, the last success
-     *                           and the last error
+     * @throws TimestampingOverdueException naming since when stamping fails, the last success and
+     *                                      the last error
      */
-    public void check(ErrorType type) throws ExchangeException {
+    public void check() throws TimestampingOverdueException {
         State s = state.get();
         if (s.failingSince() == null) {
             return;
@@ -57,7 +53,7 @@ public final class TimestampHealth {
         Instant now = clock.instant();
         Duration failing = Duration.between(s.failingSince(), now);
         if (failing.compareTo(s.acceptable()) > 0) {
-            throw new ExchangeException(type, "the message log cannot time-stamp its records: timestamping has"
+            throw new TimestampingOverdueException("the message log cannot time-stamp its records: timestamping has"
                     + " failed since " + s.failingSince() + " (" + failing.toSeconds() + " s; acceptable "
                     + s.acceptable().toSeconds() + " s by acceptableTimestampFailureSeconds); last success "
                     + (s.lastSuccess() == null ? "none since start" : s.lastSuccess().toString())

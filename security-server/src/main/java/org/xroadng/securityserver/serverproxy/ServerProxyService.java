@@ -152,8 +152,7 @@ public final class ServerProxyService {
 
     private Accepted accept(IncomingRequest request, SecurityServerId peer) throws ExchangeException {
         TrustedConfiguration trusted = globalConf.current(ErrorType.SERVER_PROXY_OUTDATED_GLOBAL_CONF);
-        messageLog.checkAccepting(ErrorType.SERVER_PROXY_TIMESTAMPING_FAILED);
-        LogRefusals.checkAvailable(messageLog, ErrorType.SERVER_PROXY_LOGGING_FAILED);
+        LogRefusals.checkAccepting(messageLog, LogRefusals.SERVER_PROXY);
         GlobalConfiguration conf = trusted.configuration();
         RestPath target = RestPath.parse(request.target());
         ProtocolHeaders headers = ProtocolHeaders.parse(request);
@@ -372,7 +371,7 @@ public final class ServerProxyService {
                     ? ErrorType.SERVER_PROXY_CERTIFICATE_STATUS_UNAVAILABLE : ErrorType.SERVER_PROXY_INTERNAL_ERROR,
                     signing.getMessage(), signing.getCause());
         }
-        Optional<ExchangeException> logging = LogRefusals.ofFailure(cause, ErrorType.SERVER_PROXY_LOGGING_FAILED);
+        Optional<ExchangeException> logging = LogRefusals.ofFailure(cause, LogRefusals.SERVER_PROXY);
         if (logging.isPresent()) {
             return logging.get();
         }

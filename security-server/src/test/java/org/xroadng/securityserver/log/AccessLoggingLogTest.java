@@ -1,6 +1,5 @@
 package org.xroadng.securityserver.log;
 
-import org.xroadng.securityserver.ExchangeException;
 import org.xroadng.auditlog.merkle.ProofVerificationException;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -150,13 +149,11 @@ class AccessLoggingLogTest {
             }
 
             @Override
-            public void checkAccepting(org.xroadng.protocol.error.ErrorType type)
-                    throws ExchangeException {
-                throw new org.xroadng.securityserver.ExchangeException(type, "overdue");
+            public void checkAccepting() throws TimestampingOverdueException {
+                throw new TimestampingOverdueException("overdue");
             }
         };
 
-        assertThrows(org.xroadng.securityserver.ExchangeException.class,
-                () -> logging(refusing).checkAccepting(org.xroadng.protocol.error.ErrorType.CLIENT_PROXY_TIMESTAMPING_FAILED));
+        assertThrows(TimestampingOverdueException.class, () -> logging(refusing).checkAccepting());
     }
 }
