@@ -113,8 +113,9 @@ public final class SecurityServer implements AutoCloseable {
                 TimestampingConfigurationSource.of(new GlobalConfHolder(configuration)), health,
                 TimestampingSettings.defaults(), clock, provider, random, TimestampingListener.NONE);
         try {
-            DataPlane.AccessLogging accessLogging = messageLog.accessLog().map(log -> new DataPlane.AccessLogging(log,
-                    WitnessClient.forAnchor(home.anchor(), provider),
+            // Read through acknowledgedAccessLog: a subject's events include every exchange answered before.
+            DataPlane.AccessLogging accessLogging = messageLog.accessLog().map(log -> new DataPlane.AccessLogging(
+                    messageLog.acknowledgedAccessLog().orElseThrow(), WitnessClient.forAnchor(home.anchor(), provider),
                     Duration.ofSeconds(home.settings().checkpointIntervalSeconds()), log::publishingTurn))
                     .orElse(null);
             SecurityServer server = start(home, configuration, new TimestampGuardedLog(messageLog, health),

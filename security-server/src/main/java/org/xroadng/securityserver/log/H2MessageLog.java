@@ -34,6 +34,8 @@ import java.util.concurrent.locks.ReadWriteLock;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 import org.slf4j.Logger;
 import org.xroadng.auditlog.access.AccessEvent;
+import org.xroadng.auditlog.access.AccessLog;
+import org.xroadng.auditlog.merkle.MerkleLog;
 import org.xroadng.auditlog.access.store.H2AccessLog;
 import org.xroadng.auditlog.merkle.store.H2MerkleLog;
 import org.slf4j.LoggerFactory;
@@ -72,7 +74,10 @@ import org.xroadng.securityserver.log.journal.SegmentReader;
  * fails with a {@link MessageLogException} when it could not be kept. The journal entry is where
  * the records stay: {@code message_record} gets an index row per record (id, side, kind, query
  * id, times, hashes, and where its entry is, read back through {@link SegmentReader}) and the
- * access log its event, in the writer's transaction without forcing it. H2 writes its files in
+ * access log its event, in the writer's transaction without forcing it, once the batch's answers
+ * have gone out: queries that must see every answered exchange ({@link #find},
+ * {@link #verifyChain}, a subject's events through {@link #acknowledgedAccessLog}) first wait for
+ * the writer to have stored it ({@link #awaitTables}). H2 writes its files in
  * the background; every {@value #INDEX_SYNC_SECONDS} seconds (and on close) both databases are
  * forced, {@code journal_state} notes the last entry they hold (a restart replays and fully
  * checks only the entries after it), and the segments no index row refers to any more (their
@@ -99,6 +104,8 @@ public final class H2MessageLog implements MessageLog, AutoCloseable {
     private static final long RETRY_INTERVAL_NANOS = TimeUnit.SECONDS.toNanos(1);
     static final int INDEX_SYNC_SECONDS = 2;
     private static final int REPLAY_BATCH = 256;
+    /** How long a query waits at most for the tables to hold what was answered ({@link #awaitTables}). */
+    static final long TABLE_WAIT_MILLIS = 5_000;
     private static final String READ_ONLY = "the message log was opened while its server runs (the server holds its"
             + " journal): it can be read, not written";
 
@@ -149,6 +156,11 @@ public final class H2MessageLog implements MessageLog, AutoCloseable {
     private volatile boolean writerStopped;
     /** The newest record id kept durably by the journal and stored in the tables. */
     private volatile long durableRecordId;
+    /** The last journal entry whose exchange was answered: durable, though perhaps not in the tables yet. */
+    private volatile long acknowledgedSequence;
+    /** The last journal entry the tables hold, with every one before it; {@link #awaitTables} waits on it. */
+    private volatile long storedSequence;
+    private final Object storedChanged = new Object();
     private final LongAdder groupsWritten = new LongAdder();
     private final LongAdder exchangesWritten = new LongAdder();
 
@@ -428,11 +440,13 @@ public final class H2MessageLog implements MessageLog, AutoCloseable {
 
     /**
      * The last exchange logged with this query id on this side ({@code consumer} or
-     * {@code provider}), bodies decrypted; empty when there is none.
+     * {@code provider}), bodies decrypted; empty when there is none. Every exchange answered
+     * before the call is found ({@link #awaitTables}).
      *
      * @throws RecordDecryptionException when a body fails authentication (wrong key, changed data)
      */
     public Optional<StoredExchange> find(String queryId, String side) throws MessageLogException {
+        awaitTables();
         Optional<List<LogRow>> rows;
         try {
             rows = db.inTransaction(c -> RecordTable.lastExchange(c, queryId, side, entries()));
@@ -463,6 +477,7 @@ public final class H2MessageLog implements MessageLog, AutoCloseable {
      * hash, kept in {@code archive_state}, instead of the genesis.
      */
     public ChainVerification verifyChain() throws MessageLogException {
+        awaitTables();
         try {
             return db.inTransaction(c -> {
                 try (PreparedStatement s = c.prepareStatement("SELECT " + RecordTable.READ_COLUMNS
@@ -656,6 +671,9 @@ public final class H2MessageLog implements MessageLog, AutoCloseable {
             String reason = "the message log's writer stopped after an unexpected failure; restart the server";
             unavailable = reason;
             writerStopped = true;
+            synchronized (storedChanged) {
+                storedChanged.notifyAll(); // nobody waits for tables this writer will not fill
+            }
             LOG.error("{}", reason, t);
             failQueued(new MessageLogException(reason, t));
             try {
@@ -801,6 +819,7 @@ public final class H2MessageLog implements MessageLog, AutoCloseable {
             durableRecordId = head.id();
             reopeningsSeen = reopenings;
             indexBehind = false;
+            stored(journal.committedSequence());
             if (stored.id() < head.id()) {
                 LOG.info("the message log's tables were brought up to its journal: records {} to {}", stored.id() + 1,
                         head.id());
@@ -1109,6 +1128,16 @@ public final class H2MessageLog implements MessageLog, AutoCloseable {
             return;
         }
         head = new RecordTable.Head(id, prev);
+        long committed = journal.committedSequence();
+        // Durable now: the answers go out, then the tables are filled; the next batch waits for that,
+        // the answers no longer do. Queries that must see what was answered wait for it (awaitTables).
+        acknowledgedSequence = committed;
+        groupsWritten.increment();
+        exchangesWritten.add(batch.size());
+        listener.batchWritten(batch.size(), rows.size());
+        for (Pending p : batch) {
+            p.future().complete(null);
+        }
         try {
             if (!rows.isEmpty()) {
                 List<RecordTable.Location> locations = new ArrayList<>(rows.size());
@@ -1128,19 +1157,79 @@ public final class H2MessageLog implements MessageLog, AutoCloseable {
                 accessLog.appendPrepared(prepared);
             }
             durableRecordId = id;
+            stored(committed);
         } catch (RuntimeException e) {
             // Kept by the journal, so acknowledged; the tables are brought up to it before the next batch.
             indexBehind = true;
             LOG.error("{} exchanges are kept in the journal but not yet in the tables: {}", batch.size(),
                     e.getMessage());
         }
-        groupsWritten.increment();
-        exchangesWritten.add(batch.size());
-        listener.batchWritten(batch.size(), rows.size());
         rowsWritten.accept(rows.size());
-        for (Pending p : batch) {
-            p.future().complete(null);
+    }
+
+    /** On the writer: the tables hold every journal entry through {@code sequence}; wakes those waiting for it. */
+    private void stored(long sequence) {
+        synchronized (storedChanged) {
+            storedSequence = sequence;
+            storedChanged.notifyAll();
         }
+    }
+
+    /**
+     * Waits until the tables hold every exchange answered before this call: the writer answers
+     * once the journal keeps an exchange, and stores it in the tables right after. So a query
+     * made after an answer finds it. Gives up after {@value #TABLE_WAIT_MILLIS} ms, or at once
+     * when the writer has stopped or is the caller; the query then sees what the tables hold (after
+     * a storage failure they lag until the journal is replayed into them).
+     */
+    public void awaitTables() {
+        long target = acknowledgedSequence;
+        if (storedSequence >= target || Thread.currentThread() == writer) {
+            return; // on the writer (code run as an answer completes): it fills the tables once that returns
+        }
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(TABLE_WAIT_MILLIS);
+        synchronized (storedChanged) {
+            while (storedSequence < target && !writerStopped) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    return;
+                }
+                try {
+                    TimeUnit.NANOSECONDS.timedWait(storedChanged, left);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return;
+                }
+            }
+        }
+    }
+
+    /**
+     * The access log of this message log, if it keeps one, for reading: {@link AccessLog#eventsOf}
+     * first waits for the tables ({@link #awaitTables}), so a subject's events include every
+     * exchange answered before the call.
+     */
+    public Optional<AccessLog> acknowledgedAccessLog() {
+        if (accessLog == null) {
+            return Optional.empty();
+        }
+        return Optional.of(new AccessLog() {
+            @Override
+            public long appendAll(List<AccessEvent> events) {
+                return accessLog.appendAll(events);
+            }
+
+            @Override
+            public List<StoredEvent> eventsOf(String subject, int limit) {
+                awaitTables();
+                return accessLog.eventsOf(subject, limit);
+            }
+
+            @Override
+            public MerkleLog merkleLog() {
+                return accessLog.merkleLog();
+            }
+        });
     }
 
     private LogRow row(long id, ExchangeRecord r, boolean request, Instant storedAt, byte[] prev)

@@ -82,6 +82,7 @@ class ClusteredNodesLogTest {
         for (CompletableFuture<Void> future : futures) {
             future.get(20, TimeUnit.SECONDS);
         }
+        log.awaitTables(); // answered once durable in the journal; in the tables right after
     }
 
     /**

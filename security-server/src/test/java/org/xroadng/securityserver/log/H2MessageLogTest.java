@@ -127,6 +127,13 @@ class H2MessageLogTest {
         }
     }
 
+    /** Appends, waits for the answer and then for the tables, as a query would, so the test can read them. */
+    private static void appended(H2MessageLog log, ExchangeRecord record)
+            throws ExecutionException, InterruptedException, TimeoutException {
+        log.append(record).get(10, TimeUnit.SECONDS);
+        log.awaitTables();
+    }
+
     private long rows() {
         try (Connection c = connect()) {
             return Jdbc.count(c, "SELECT COUNT(*) FROM message_record");
@@ -157,12 +164,20 @@ class H2MessageLogTest {
     }
 
     @Test
-    void append_completesOnlyWhenBothRowsAreVisibleToAnotherConnection() throws ExecutionException, InterruptedException, MessageLogException, TimeoutException {
+    void append_completesWhenDurable_andQueriesAfterItSeeBothRows() throws ExecutionException, InterruptedException, MessageLogException, TimeoutException {
         try (H2MessageLog log = open(MessageLogSettings.defaults(), MessageLogListener.NONE)) {
-            // Runs on the writer the moment the future completes.
-            long seen = log.append(exchange("q-1")).thenApply(done -> rows()).get(10, TimeUnit.SECONDS);
+            // Asked the moment the future completes, on another thread: the writer fills the tables after.
+            StoredExchange found = log.append(exchange("q-1")).thenApplyAsync(done -> {
+                try {
+                    return log.find("q-1", "consumer").orElseThrow();
+                } catch (MessageLogException e) {
+                    throw new IllegalStateException(e);
+                }
+            }).get(10, TimeUnit.SECONDS);
+            log.awaitTables();
 
-            assertEquals(2, seen);
+            assertEquals("q-1", found.exchange().queryId());
+            assertEquals(2, rows());
         }
     }
 
@@ -176,10 +191,11 @@ class H2MessageLogTest {
 
             assertFalse(first.isDone());
             assertFalse(second.isDone());
-            assertEquals(2, rows());
+            assertEquals(0, rows(), "the tables are filled after the batch's answers");
             gate.release.countDown();
             second.get(10, TimeUnit.SECONDS);
             assertTrue(first.isDone());
+            log.awaitTables();
             assertEquals(4, rows());
         }
     }
@@ -205,6 +221,7 @@ class H2MessageLogTest {
 
             assertEquals(2, gate.batches.get());
             assertEquals(99, gate.largest.get());
+            log.awaitTables();
             assertEquals(200, rows());
             assertTrue(log.verifyChain().intact());
         } finally {
@@ -234,7 +251,7 @@ class H2MessageLogTest {
     void bodies_areEncryptedAtRestAndReadBackDecrypted() throws ExecutionException, InterruptedException, MessageLogException, SQLException, TimeoutException, IOException {
         ExchangeRecord sent = exchange("q-1");
         try (H2MessageLog log = open(MessageLogSettings.defaults(), MessageLogListener.NONE)) {
-            log.append(sent).get(10, TimeUnit.SECONDS);
+            appended(log, sent);
 
             assertNoPlaintextIn(dir);
             StoredExchange found = log.find("q-1", "consumer").orElseThrow();
@@ -261,7 +278,7 @@ class H2MessageLogTest {
     @Test
     void wrongKey_failsReadingNamingTheRecord() throws ExecutionException, InterruptedException, MessageLogException, TimeoutException {
         try (H2MessageLog log = open(MessageLogSettings.defaults(), MessageLogListener.NONE)) {
-            log.append(exchange("q-1")).get(10, TimeUnit.SECONDS);
+            appended(log, exchange("q-1"));
         }
         try (H2MessageLog log = open(LogFixtures.key(2), MessageLogSettings.defaults(),
                 MessageLogListener.NONE)) {
@@ -276,7 +293,7 @@ class H2MessageLogTest {
     @Test
     void flippedStoredCiphertextByte_failsReadingAndBreaksTheChainAtThatRecord() throws ExecutionException, InterruptedException, MessageLogException, SQLException, TimeoutException, IOException {
         try (H2MessageLog log = open(MessageLogSettings.defaults(), MessageLogListener.NONE)) {
-            log.append(exchange("q-1")).get(10, TimeUnit.SECONDS);
+            appended(log, exchange("q-1"));
             rewriteRecord(2, row -> {
                 byte[] sealed = row.bodySealed().clone();
                 sealed[sealed.length - 20] ^= 0x01;
@@ -298,7 +315,7 @@ class H2MessageLogTest {
     void intactLog_verifiesEveryRecord() throws ExecutionException, InterruptedException, MessageLogException, TimeoutException {
         try (H2MessageLog log = open(MessageLogSettings.defaults(), MessageLogListener.NONE)) {
             for (int i = 0; i < 3; i++) {
-                log.append(exchange("q-" + i)).get(10, TimeUnit.SECONDS);
+                appended(log, exchange("q-" + i));
             }
 
             ChainVerification.Intact intact = assertInstanceOf(ChainVerification.Intact.class, log.verifyChain());
@@ -310,7 +327,7 @@ class H2MessageLogTest {
     void fieldChangedInTheJournalWithItsCrcMended_isNamedByVerifyChain() throws ExecutionException, InterruptedException, MessageLogException, SQLException, TimeoutException, IOException {
         try (H2MessageLog log = open(MessageLogSettings.defaults(), MessageLogListener.NONE)) {
             for (int i = 0; i < 3; i++) {
-                log.append(exchange("q-" + i)).get(10, TimeUnit.SECONDS);
+                appended(log, exchange("q-" + i));
             }
             rewriteRecord(4, row -> new LogRow(row.id(), row.side(), row.kind(), row.queryId(), row.requestId(),
                     row.client(), row.service(), row.method(), row.path(), row.userId(), row.issue(), row.purpose(),
@@ -328,8 +345,9 @@ class H2MessageLogTest {
     void deletedRecord_breaksTheLinkOfTheNextOne() throws ExecutionException, InterruptedException, MessageLogException, SQLException, TimeoutException {
         try (H2MessageLog log = open(MessageLogSettings.defaults(), MessageLogListener.NONE)) {
             for (int i = 0; i < 2; i++) {
-                log.append(exchange("q-" + i)).get(10, TimeUnit.SECONDS);
+                appended(log, exchange("q-" + i));
             }
+            log.awaitTables();
             try (Connection c = connect()) {
                 Jdbc.update(c, "DELETE FROM message_record WHERE id = 2");
             }
@@ -351,7 +369,7 @@ class H2MessageLogTest {
             CompletableFuture<Void> queued = log.append(exchange("q-2"));
 
             assertTrue(queued.isDone());
-            assertEquals(2, rows());
+            assertEquals(0, rows(), "the writer is still in the first batch");
             gate.release.countDown();
         }
         assertEquals(4, rows());
@@ -402,11 +420,11 @@ class H2MessageLogTest {
     @Test
     void reopenedLog_continuesTheChainFromTheLastRecord() throws ExecutionException, InterruptedException, MessageLogException, SQLException, TimeoutException {
         try (H2MessageLog log = open(MessageLogSettings.defaults(), MessageLogListener.NONE)) {
-            log.append(exchange("q-1")).get(10, TimeUnit.SECONDS);
-            log.append(exchange("q-2")).get(10, TimeUnit.SECONDS);
+            appended(log, exchange("q-1"));
+            appended(log, exchange("q-2"));
         }
         try (H2MessageLog log = open(MessageLogSettings.defaults(), MessageLogListener.NONE)) {
-            log.append(exchange("q-3")).get(10, TimeUnit.SECONDS);
+            appended(log, exchange("q-3"));
 
             try (Connection c = connect()) {
                 byte[] lastBefore = Jdbc.queryOne(c, "SELECT record_hash FROM message_record WHERE id = 4",

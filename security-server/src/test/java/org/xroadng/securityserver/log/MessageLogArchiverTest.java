@@ -114,6 +114,7 @@ class MessageLogArchiverTest {
     private void appendStamped(String queryId)
             throws InterruptedException, ExecutionException, TimeoutException {
         log.append(exchange(queryId)).get(AWAIT_SECONDS, TimeUnit.SECONDS);
+        log.awaitTables();
         assertNotNull(stamped.poll(AWAIT_SECONDS, TimeUnit.SECONDS), "no batch stamped for " + queryId);
     }
 
@@ -130,6 +131,7 @@ class MessageLogArchiverTest {
         stamper.close();
         stamper = null;
         log.append(exchange("q-5")).get(AWAIT_SECONDS, TimeUnit.SECONDS);
+        log.awaitTables();
         clock.advance(Duration.ofHours(2));
     }
 
@@ -213,6 +215,8 @@ class MessageLogArchiverTest {
         archiver.archive(RETENTION);
 
         log.append(exchange("q-6")).get(AWAIT_SECONDS, TimeUnit.SECONDS);
+
+        log.awaitTables();
         ChainVerification chain = log.verifyChain();
         ArchiveVerification archive = verifier().verify(archiver.directory(), archiver.firstRemainingRecord());
 
