@@ -100,7 +100,7 @@ public final class ServiceDescriptions {
     }
 
     /** An absolute http(s) URL with a host and no user information (a query is allowed). */
-    private static URI url(String text) throws ServerException {
+    static URI url(String text) throws ServerException {
         if (text != null) {
             try {
                 URI uri = new URI(text);
