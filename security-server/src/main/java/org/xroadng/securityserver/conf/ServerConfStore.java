@@ -382,9 +382,10 @@ public final class ServerConfStore {
 
     /**
      * Replaces the document of WSDL description {@code id} (a refresh): services for operations
-     * that are new are added (with the URL, timeout and personal-data flag of the description's
-     * other services, or {@code url} when it has none), those of operations that are gone are
-     * deleted with their access rights, the others are kept as they are.
+     * that are new are added at {@code url} (the new document's address), with the timeout and
+     * personal-data flag of the description's other services; those of operations that are gone
+     * are deleted with their access rights; the others are kept as they are (the operator may
+     * have changed them).
      */
     public WsdlChange replaceWsdl(long id, byte[] content, List<String> codes, URI url) throws ServerException {
         WsdlDescription before = wsdl(id).orElseThrow(() -> ServerException.notFound("no WSDL description " + id
@@ -394,7 +395,7 @@ public final class ServerConfStore {
         List<ServiceId> removed = before.services().stream().filter(s -> !now.contains(s)).toList();
         LocalService model = before.services().stream().map(s -> current.service(s).orElse(null))
                 .filter(Objects::nonNull).findFirst().orElse(null);
-        String endpoint = model == null ? ConfValues.url(url.toString()).toString() : model.url().toString();
+        String endpoint = ConfValues.url(url.toString()).toString();
         change("wsdl.refresh", before.provider().format() + " #" + id, c -> {
             for (ServiceId service : added) {
                 if (Jdbc.count(c, "SELECT COUNT(*) FROM service WHERE id = ?", service.format()) > 0) {
