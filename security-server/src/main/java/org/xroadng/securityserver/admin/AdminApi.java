@@ -243,10 +243,7 @@ public final class AdminApi {
             ServiceId service = ConfValues.id("service", body.string("service"), ServiceId::parse);
             String url = body.optionalString("url");
             String content = body.optionalString("content");
-            if ((url == null) == (content == null)) {
-                throw HttpProblem.badRequest("give the description either by 'url' (read now, and again on each"
-                        + " refresh) or as 'content' (the document itself), not " + (url == null ? "neither" : "both"));
-            }
+            requireOneOf(url, content, "the description");
             return view(url != null ? descriptions.addFromUrl(service, url)
                     : descriptions.addContent(service, content.getBytes(StandardCharsets.UTF_8)));
         });
@@ -269,10 +266,7 @@ public final class AdminApi {
             SubsystemId provider = ConfValues.id("provider", body.string("provider"), SubsystemId::parse);
             String url = body.optionalString("url");
             String content = body.optionalString("content");
-            if ((url == null) == (content == null)) {
-                throw HttpProblem.badRequest("give the WSDL either by 'url' (read now, and again on each refresh) or"
-                        + " as 'content' (the document itself), not " + (url == null ? "neither" : "both"));
-            }
+            requireOneOf(url, content, "the WSDL");
             boolean personalData = body.booleanValue("personalData", false);
             return view(url != null ? wsdls.addFromUrl(provider, url, personalData)
                     : wsdls.addContent(provider, content.getBytes(StandardCharsets.UTF_8), personalData));
@@ -290,7 +284,7 @@ public final class AdminApi {
             return new WsdlRefreshView(view(change.description()), codes(change.added()), codes(change.removed()));
         });
         route(server, "DELETE", "/wsdl-descriptions/{id}", 204, call -> {
-            wsdls.delete(wsdlId(call.pathParam("id")));
+            wsdls.delete(number("WSDL description id", call.pathParam("id")));
             return null;
         });
 
@@ -303,13 +297,7 @@ public final class AdminApi {
                     body.strings("purposes")));
         });
         route(server, "DELETE", "/access-rights/{id}", 204, call -> {
-            long id;
-            try {
-                id = Long.parseLong(call.pathParam("id"));
-            } catch (NumberFormatException e) {
-                throw HttpProblem.badRequest("access right id '" + call.pathParam("id") + "' is not a number");
-            }
-            store.revoke(id);
+            store.revoke(number("access right id", call.pathParam("id")));
             return null;
         });
 
@@ -395,12 +383,19 @@ public final class AdminApi {
         return ConfValues.id("path", decoded, parse);
     }
 
-    private static long wsdlId(String text) throws HttpProblem {
+    private static long number(String what, String text) throws HttpProblem {
         try {
             return Long.parseLong(text);
         } catch (NumberFormatException e) {
-            throw HttpProblem.badRequest("WSDL description id '" + text + "' is not a number; 'GET /wsdl-descriptions'"
-                    + " lists them");
+            throw HttpProblem.badRequest(what + " '" + text + "' is not a number");
+        }
+    }
+
+    /** A document is given either by URL or as content, never both or neither. */
+    private static void requireOneOf(String url, String content, String what) throws HttpProblem {
+        if ((url == null) == (content == null)) {
+            throw HttpProblem.badRequest("give " + what + " either by 'url' (read now, and again on each refresh) or"
+                    + " as 'content' (the document itself), not " + (url == null ? "neither" : "both"));
         }
     }
 

@@ -60,20 +60,7 @@ public final class WsdlDescriptions {
     public ServerConfStore.WsdlChange refresh(long id, byte[] content) throws ServerException, DescriptionException {
         WsdlDescription before = store.wsdl(id).orElseThrow(() ->
                 ServerException.notFound("no WSDL description " + id + " on this server"));
-        byte[] document;
-        if (before.source().isPresent()) {
-            if (content != null) {
-                throw ServerException.badRequest("WSDL description " + id + " is read from " + before.source().get()
-                        + " and refreshed from there; to upload one instead, delete it and add the upload");
-            }
-            document = fetcher.fetch(before.source().get());
-        } else {
-            if (content == null) {
-                throw ServerException.badRequest("WSDL description " + id + " was uploaded; refresh it by uploading"
-                        + " the new document");
-            }
-            document = content;
-        }
+        byte[] document = ServiceDescriptions.document("WSDL description " + id, before.source(), content, fetcher);
         WsdlParser.Parsed parsed = parser.parse(document);
         return store.replaceWsdl(id, document, parsed.operations(), parsed.endpoint());
     }

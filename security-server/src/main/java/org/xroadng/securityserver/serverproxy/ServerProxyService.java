@@ -181,8 +181,7 @@ public final class ServerProxyService {
         boolean soap = request.header(XRoadHeaders.SOAP).isPresent();
         if (service == null && (soap ? RestMetadata.SOAP_PROVIDER_SERVICES : RestMetadata.PROVIDER_SERVICES)
                 .contains(target.service().serviceCode())) {
-            return soap ? soapMetadata(request, target, headers, local, trusted)
-                    : metadata(request, target, headers, local, trusted);
+            return metadata(request, target, headers, soap, local, trusted);
         }
         if (service == null) {
             throw new ExchangeException(ErrorType.SERVER_PROXY_UNKNOWN_SERVICE, "service "
@@ -207,41 +206,32 @@ public final class ServerProxyService {
         return verified(request, target, headers, service, null, trusted);
     }
 
+    /** A metadata service's answer, computed by this server once the request is verified. */
+    @FunctionalInterface
+    private interface MetadataAnswer {
+        HttpExchangeClient.Answer answer(Accepted accepted) throws ExchangeException;
+    }
+
     /**
-     * A metadata service of a subsystem hosted here (X-Road Service Metadata Protocol for REST):
-     * any client may call it, after the signature checks every exchange passes; this server answers.
+     * A metadata service of a subsystem hosted here (X-Road Service Metadata Protocol for REST,
+     * or PR-META for SOAP): any client may call it, after the signature checks every exchange
+     * passes; this server answers, in the request's profile.
      */
-    private Accepted metadata(IncomingRequest request, RestPath target, ProtocolHeaders headers,
+    private Accepted metadata(IncomingRequest request, RestPath target, ProtocolHeaders headers, boolean soap,
                               LocalConfiguration local, TrustedConfiguration trusted) throws ExchangeException {
         if (local.client(target.service().subsystem()).isEmpty()) {
             throw new ExchangeException(ErrorType.SERVER_PROXY_UNKNOWN_SERVICE, "subsystem "
                     + target.service().subsystem().format() + " is not hosted by this security server");
         }
+        String code = target.service().serviceCode();
+        MetadataAnswer metadata = soap
+                ? a -> SoapMetadata.answer(code, a.soap(), target.service().subsystem(), headers.client(), local,
+                        trusted.configuration())
+                : a -> ProviderMetadata.answer(code, target.service().subsystem(), headers.client(), request.method(),
+                        target.path(), target.rawQuery(), local, trusted.configuration());
         return verified(request, target, headers, null, a -> {
             try {
-                return CompletableFuture.completedFuture(ProviderMetadata.answer(target.service().serviceCode(),
-                        target.service().subsystem(), headers.client(), request.method(), target.path(),
-                        target.rawQuery(), local, trusted.configuration()));
-            } catch (ExchangeException e) {
-                return CompletableFuture.failedFuture(e);
-            }
-        }, trusted);
-    }
-
-    /**
-     * A SOAP metadata service of a subsystem hosted here (PR-META): any client may call it, after
-     * the signature checks every exchange passes; this server answers, in SOAP.
-     */
-    private Accepted soapMetadata(IncomingRequest request, RestPath target, ProtocolHeaders headers,
-                                  LocalConfiguration local, TrustedConfiguration trusted) throws ExchangeException {
-        if (local.client(target.service().subsystem()).isEmpty()) {
-            throw new ExchangeException(ErrorType.SERVER_PROXY_UNKNOWN_SERVICE, "subsystem "
-                    + target.service().subsystem().format() + " is not hosted by this security server");
-        }
-        return verified(request, target, headers, null, a -> {
-            try {
-                return CompletableFuture.completedFuture(SoapMetadata.answer(target.service().serviceCode(),
-                        a.soap(), target.service().subsystem(), headers.client(), local, trusted.configuration()));
+                return CompletableFuture.completedFuture(metadata.answer(a));
             } catch (ExchangeException e) {
                 return CompletableFuture.failedFuture(e);
             }

@@ -4,7 +4,6 @@ import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 
@@ -190,6 +189,6 @@ final class Multipart {
 
     private static String printable(String line) {
         String shown = line.length() > 80 ? line.substring(0, 80) + "..." : line;
-        return shown.replaceAll("[^\\x20-\\x7e]", "?").toLowerCase(Locale.ROOT);
+        return shown.replaceAll("[^\\x20-\\x7e]", "?");
     }
 }
