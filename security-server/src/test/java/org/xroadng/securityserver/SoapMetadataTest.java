@@ -108,6 +108,16 @@ class SoapMetadataTest {
     }
 
     @Test
+    void restListMethods_leavesTheSoapServicesOut() throws Exception {
+        HttpResponse<String> rest = is.send(HttpRequest.newBuilder(network.consumerUri(
+                "/r1/DEMO/GOV/1001/population/listMethods")).header("X-Road-Client", "DEMO/GOV/1002/tax").build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, rest.statusCode(), rest.body());
+        assertTrue(rest.body().contains("\"service_code\":\"person\""), rest.body());
+        assertFalse(rest.body().contains("Soap"), "SOAP services are listed by the SOAP metadata services: " + rest.body());
+    }
+
+    @Test
     void allowedMethods_followTheAccessRights() throws Exception {
         assertEquals(List.of("personSoap"), serviceCodes(call(TestNetwork.TAX, "allowedMethods",
                 "<xrd:allowedMethods/>"), "allowedMethodsResponse"));

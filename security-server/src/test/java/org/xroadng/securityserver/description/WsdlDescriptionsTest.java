@@ -11,9 +11,7 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -49,7 +47,7 @@ class WsdlDescriptionsTest {
 
     private Database database;
     private ServerConfStore store;
-    private final Map<URI, byte[]> published = new HashMap<>();
+    private final PublishedDocuments published = new PublishedDocuments();
     private WsdlDescriptions wsdls;
 
     /** Where the tables are: an H2 file here, a PostgreSQL database in {@link WsdlDescriptionsPostgresTest}. */
@@ -62,13 +60,7 @@ class WsdlDescriptionsTest {
         database = storage().open(dir.resolve("server"), "securityserver");
         store = new ServerConfStore(database, SERVER, CLOCK);
         store.addClient(PROVIDER, LocalClient.IsAuthentication.HTTP, List.of());
-        wsdls = new WsdlDescriptions(store, url -> {
-            byte[] content = published.get(url);
-            if (content == null) {
-                throw new DescriptionException(DescriptionException.Kind.UNAVAILABLE, "nothing at " + url);
-            }
-            return content;
-        });
+        wsdls = new WsdlDescriptions(store, published);
     }
 
     @AfterEach
