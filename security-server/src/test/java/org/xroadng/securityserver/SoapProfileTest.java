@@ -144,7 +144,8 @@ class SoapProfileTest {
     @Test
     void soapRequest_reachesProviderUnchanged_andAnswerEchoesHeaderWithRequestHash() throws Exception {
         String request = SoapMessages.request(TestNetwork.TAX, PERSON_SOAP, "soap-1",
-                "<xng:purpose>tax-assessment</xng:purpose><xng:subject>EE38001010001</xng:subject>", QUERY);
+                "<xng:purpose>tax-assessment</xng:purpose><xng:subject>EE38001010001</xng:subject>"
+                        + "<xng:subject>EE38001010001</xng:subject>", QUERY);
         HttpResponse<byte[]> response = send(request);
 
         assertEquals(200, response.statusCode(), new String(response.body(), StandardCharsets.UTF_8));

@@ -162,6 +162,12 @@ class SoapRefusalTest {
     }
 
     @Test
+    void emptyOrMalformedSubject_isInvalidHeader() throws Exception {
+        assertRefused(valid("<xng:subject></xng:subject>"), "Client.InvalidHeader");
+        assertRefused(valid("<xng:subject>EE 1</xng:subject>"), "Client.InvalidHeader");
+    }
+
+    @Test
     void jsonPostedAsSoap_isInvalidContentType() throws Exception {
         assertRefused("application/json", "{\"a\":1}", "Client.InvalidContentType");
     }

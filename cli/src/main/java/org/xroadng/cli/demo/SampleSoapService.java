@@ -1,20 +1,18 @@
 package org.xroadng.cli.demo;
 
-import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import org.w3c.dom.Document;
 import org.w3c.dom.Element;
 import org.w3c.dom.Node;
-import org.w3c.dom.ls.DOMImplementationLS;
-import org.w3c.dom.ls.LSOutput;
 import org.xroadng.protocol.XRoadHeaders;
 import org.xroadng.protocol.http.HttpCall;
 import org.xroadng.protocol.http.HttpReply;
 import org.xroadng.protocol.http.XmlText;
 import org.xroadng.protocol.xml.SafeXml;
 import org.xroadng.protocol.xml.XmlException;
+import org.xroadng.securityserver.soap.SoapWriter;
 
 /**
  * The population registry's SOAP service {@code personSoap} as an X-Road information system
@@ -63,7 +61,7 @@ final class SampleSoapService {
         add(found, "address", person.address());
         answer.appendChild(found);
         body.appendChild(answer);
-        return HttpReply.of(200, "text/xml; charset=utf-8", serialize(request))
+        return HttpReply.of(200, "text/xml; charset=utf-8", SoapWriter.serialize(request))
                 .withHeader(XRoadHeaders.DATA_SUBJECT, person.personalCode());
     }
 
@@ -88,16 +86,6 @@ final class SampleSoapService {
             nodes.add(n);
         }
         return nodes;
-    }
-
-    private static byte[] serialize(Document document) {
-        DOMImplementationLS ls = (DOMImplementationLS) document.getImplementation().getFeature("LS", "3.0");
-        LSOutput output = ls.createLSOutput();
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        output.setByteStream(bytes);
-        output.setEncoding("UTF-8");
-        ls.createLSSerializer().write(document, output);
-        return bytes.toByteArray();
     }
 
     private static HttpReply fault(String code, String message) {

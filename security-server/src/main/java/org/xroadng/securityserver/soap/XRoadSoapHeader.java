@@ -10,6 +10,8 @@ import org.xroadng.protocol.id.ClientId;
 import org.xroadng.protocol.id.MemberId;
 import org.xroadng.protocol.id.ServiceId;
 import org.xroadng.protocol.id.SubsystemId;
+import org.xroadng.securityserver.ExchangeException;
+import org.xroadng.securityserver.message.ProtocolHeaders;
 
 /**
  * The X-Road header of a SOAP request (PR-MESS section 2.2, table 1), read from its elements:
@@ -19,8 +21,8 @@ import org.xroadng.protocol.id.SubsystemId;
  * (must be {@value #PROTOCOL_VERSION}), and our extensions {@code purpose} and {@code subject}
  * (repeatable, one data subject code each) in namespace {@value SoapMessage#EXTENSION_NS}.
  *
- * <p>Each field may appear once ({@code subject} excepted); client, service, id and
- * protocolVersion are mandatory. {@code centralService} is refused: there are no central services.
+ * <p>Each field may appear once ({@code subject} excepted: held to {@code X-Road-Subject}'s
+ * rules, repeats dropped); client, service, id and protocolVersion are mandatory. {@code centralService} is refused: there are no central services.
  * The values are checked further where every request's are ({@code ProtocolHeaders}).
  *
  * @param userId  null when not given
@@ -68,8 +70,14 @@ public record XRoadSoapHeader(ClientId client, ServiceId service, String id, Str
         if (id.isEmpty()) {
             throw new SoapException(SoapException.Kind.MISSING_FIELD, "header field id is empty");
         }
+        List<String> checked;
+        try {
+            checked = ProtocolHeaders.subjects(subjects, "header field subject");
+        } catch (ExchangeException e) {
+            throw new SoapException(SoapException.Kind.HEADER, e.getMessage());
+        }
         return new XRoadSoapHeader(client(client), service(service), id, optional(fields, "userId"),
-                optional(fields, "issue"), optional(fields, "ext:purpose"), subjects);
+                optional(fields, "issue"), optional(fields, "ext:purpose"), checked);
     }
 
     private static ClientId client(Element element) throws SoapException {
