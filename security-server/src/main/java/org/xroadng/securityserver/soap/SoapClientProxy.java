@@ -54,8 +54,8 @@ public final class SoapClientProxy {
             message = SoapMessage.read(request.header("Content-Type").orElse(null), request.body(), LIMITS);
             header = XRoadSoapHeader.of(message);
         } catch (SoapException e) {
-            return CompletableFuture.completedFuture(SoapFaults.of(
-                    new ExchangeException(SoapFaults.requestErrorType(e.kind()), e.getMessage()), null));
+            return CompletableFuture.completedFuture(SoapFaults.fromError(service.refuse(
+                    new ExchangeException(SoapFaults.requestErrorType(e.kind()), e.getMessage()))));
         }
         return service.handle(exchange(request, header))
                 .thenApply(answer -> answer(answer, message, header));
