@@ -38,9 +38,8 @@ public final class WsdlParser {
 
     static final String WSDL_NS = "http://schemas.xmlsoap.org/wsdl/";
     static final String SOAP11_BINDING_NS = "http://schemas.xmlsoap.org/wsdl/soap/";
-    /** The largest description taken, in bytes. */
-    public static final int MAX_BYTES = OpenApiParser.MAX_BYTES;
-    private static final SafeXml.Limits LIMITS = new SafeXml.Limits(MAX_BYTES, 64);
+    /** The largest description taken: as for OpenAPI (what the fetcher reads), 64 levels deep. */
+    private static final SafeXml.Limits LIMITS = new SafeXml.Limits(OpenApiParser.MAX_BYTES, 64);
 
     /** A description read: its operations (service codes, in document order, once each) and its SOAP endpoint. */
     public record Parsed(List<String> operations, URI endpoint) {

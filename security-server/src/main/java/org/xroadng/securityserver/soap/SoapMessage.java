@@ -121,11 +121,6 @@ public final class SoapMessage {
         return new SoapMessage(type, multipart, soapPart, document, header, soapBody);
     }
 
-    /** The HTTP Content-Type's media type, lower-cased: {@code text/xml} or {@code multipart/related}. */
-    public String mediaType() {
-        return type.essence();
-    }
-
     public boolean hasAttachments() {
         return multipart != null;
     }
