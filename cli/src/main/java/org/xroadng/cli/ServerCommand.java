@@ -425,7 +425,8 @@ final class ServerCommand {
     }
 
     @Command(name = "service", mixinStandardHelpOptions = true, description = "Services provided here.",
-            subcommands = {Service.Add.class, Service.ListAll.class, Service.Delete.class, Service.Description.class})
+            subcommands = {Service.Add.class, Service.ListAll.class, Service.Delete.class, Service.Description.class,
+                    Service.Wsdl.class})
     static final class Service {
         @Command(name = "add", mixinStandardHelpOptions = true,
                 description = "Add a service, e.g. DEMO/GOV/1001/population/person --url http://127.0.0.1:9000/person.")
@@ -480,7 +481,8 @@ final class ServerCommand {
                 try {
                     return Files.readString(file);
                 } catch (java.nio.charset.MalformedInputException e) {
-                    throw new UserError(file + " is not UTF-8 text; an OpenAPI description is JSON or YAML");
+                    throw new UserError(file + " is not UTF-8 text; a description is JSON or YAML (OpenAPI) or XML"
+                            + " (WSDL) in UTF-8");
                 } catch (IOException e) {
                     throw new UserError("cannot read " + file + ": " + e.getMessage());
                 }
@@ -572,6 +574,107 @@ final class ServerCommand {
 
                 void print(JsonNode a) {
                     line("description of %s deleted", service);
+                }
+            }
+        }
+
+        @Command(name = "wsdl", mixinStandardHelpOptions = true,
+                description = "WSDL descriptions of a provider subsystem (SOAP): each operation of the document's SOAP"
+                        + " binding becomes a service at its soap:address; listMethods and allowedMethods list them,"
+                        + " getWsdl returns the document with the address hidden.",
+                subcommands = {Wsdl.Add.class, Wsdl.Refresh.class, Wsdl.ListAll.class, Wsdl.Delete.class})
+        static final class Wsdl {
+
+            static String services(JsonNode list) {
+                List<String> out = new ArrayList<>();
+                list.forEach(e -> out.add(e.asText()));
+                return out.isEmpty() ? "(none)" : String.join(", ", out);
+            }
+
+            @Command(name = "add", mixinStandardHelpOptions = true,
+                    description = "Add a WSDL to a provider subsystem, read from --url (now, and again on each refresh)"
+                            + " or uploaded from --file; its operations become services.")
+            static final class Add extends Operation {
+                @Parameters(paramLabel = "PROVIDER", description = "The subsystem, e.g. DEMO/GOV/1001/population") String provider;
+                @Option(names = "--url", paramLabel = "URL", description = "Where the server reads the WSDL") String url;
+                @Option(names = "--file", paramLabel = "FILE", description = "A WSDL to upload") Path file;
+                @Option(names = "--personal-data", description = "The services serve personal data (as for service"
+                        + " add)") boolean personalData;
+
+                Add(Services services) {
+                    super(services);
+                }
+
+                JsonNode call(ApiClient client) {
+                    if ((url == null) == (file == null)) {
+                        throw new UserError("give either --url or --file");
+                    }
+                    return client.post("/api/v1/wsdl-descriptions", url != null
+                            ? Map.of("provider", provider, "url", url, "personalData", personalData)
+                            : Map.of("provider", provider, "content", Description.read(file), "personalData", personalData));
+                }
+
+                void print(JsonNode a) {
+                    line("WSDL %d of %s added (%s): services %s", a.path("id").asLong(), a.path("provider").asText(),
+                            a.path("source").asText(), services(a.path("services")));
+                }
+            }
+
+            @Command(name = "refresh", mixinStandardHelpOptions = true,
+                    description = "Read a WSDL again from its URL, or upload the new one with --file; prints the"
+                            + " services added and removed.")
+            static final class Refresh extends Operation {
+                @Parameters(paramLabel = "ID", description = "The WSDL's number, as wsdl list shows it") long id;
+                @Option(names = "--file", paramLabel = "FILE", description = "The new WSDL, for an uploaded one") Path file;
+
+                Refresh(Services services) {
+                    super(services);
+                }
+
+                JsonNode call(ApiClient client) {
+                    return client.post("/api/v1/wsdl-descriptions/refresh", file == null ? Map.of("id", id)
+                            : Map.of("id", id, "content", Description.read(file)));
+                }
+
+                void print(JsonNode a) {
+                    line("WSDL %d of %s refreshed", a.path("description").path("id").asLong(),
+                            a.path("description").path("provider").asText());
+                    line("  added:   %s", services(a.path("added")));
+                    line("  removed: %s", services(a.path("removed")));
+                }
+            }
+
+            @Command(name = "list", mixinStandardHelpOptions = true, description = "List WSDL descriptions.")
+            static final class ListAll extends Operation {
+                ListAll(Services services) {
+                    super(services);
+                }
+
+                JsonNode call(ApiClient client) {
+                    return client.get("/api/v1/wsdl-descriptions");
+                }
+
+                void print(JsonNode a) {
+                    table(a, new String[] {"ID", "PROVIDER", "SOURCE", "BYTES", "REFRESHED"}, "id", "provider", "source",
+                            "size", "refreshedAt");
+                }
+            }
+
+            @Command(name = "delete", mixinStandardHelpOptions = true,
+                    description = "Delete a WSDL and the services made of it, with their access rights.")
+            static final class Delete extends Operation {
+                @Parameters(paramLabel = "ID") long id;
+
+                Delete(Services services) {
+                    super(services);
+                }
+
+                JsonNode call(ApiClient client) {
+                    return client.delete("/api/v1/wsdl-descriptions/" + id);
+                }
+
+                void print(JsonNode a) {
+                    line("WSDL %d deleted with its services", id);
                 }
             }
         }

@@ -175,8 +175,9 @@ class CitizenPortalDemoTest {
             assertReadmeExample(command, mapped.toString(), output);
             run++;
         }
-        assertEquals(15, run, "the README's demo examples: three queries, five for developers, the portal's token and"
-                + " events, accessLog, witness, four metadata calls");
+        assertEquals(20, run, "the README's demo examples: three queries, five for developers, the portal's token and"
+                + " events, accessLog, witness, four metadata calls; five SOAP calls (a query, the bank, three"
+                + " metadata calls)");
     }
 
     /**
@@ -185,7 +186,9 @@ class CitizenPortalDemoTest {
      */
     private static void assertReadmeExample(String command, String ran, String output) {
         String context = ran + "\n" + output;
-        if (command.contains("/r1/listClients")) {
+        if (command.contains("Content-Type: text/xml")) {
+            assertSoapExample(command, output, context);
+        } else if (command.contains("/r1/listClients")) {
             assertTrue(output.contains("\"subsystem_code\":\"population\"") && output.contains("\"member_code\":\"1002\""),
                     context);
         } else if (command.contains("/listMethods")) {
@@ -226,6 +229,27 @@ class CitizenPortalDemoTest {
             }
         } else {
             throw new AssertionError("no expectation for the README example " + command);
+        }
+    }
+
+    /** The SOAP examples, told apart by the service they call and who calls. */
+    private static void assertSoapExample(String command, String output, String context) {
+        if (command.contains("<id:serviceCode>personSoap</id:serviceCode></xrd:service>")
+                && command.contains("<id:memberCode>2001</id:memberCode>")) {
+            assertTrue(output.contains("<faultcode>Server.ServerProxy.AccessDenied</faultcode>"), context);
+        } else if (command.contains("<id:serviceCode>personSoap</id:serviceCode></xrd:service>")) {
+            assertTrue(output.contains("Maasikas") && output.contains("<ps:givenName>Mari</ps:givenName>"), context);
+            assertTrue(output.contains("tax-soap-1</xrd:id>") && output.contains("requestHash algorithmId="
+                    + "\"http://www.w3.org/2001/04/xmlenc#sha512\""), context);
+        } else if (command.contains("<xrd:listMethods/>") || command.contains("<xrd:allowedMethods/>")) {
+            assertTrue(output.contains("Response><xrd:service id:objectType=\"SERVICE\">") && output.contains(
+                    "<id:serviceCode>personSoap</id:serviceCode>") && !output.contains(
+                    "<id:serviceCode>person</id:serviceCode>"), context);
+        } else if (command.contains("<xrd:getWsdl>")) {
+            assertTrue(output.contains("<xrd:getWsdlResponse>") && output.contains("<wsdl:definitions")
+                    && output.contains("location=\"http://example.org/xroad-endpoint\""), context);
+        } else {
+            throw new AssertionError("no expectation for the SOAP example " + command);
         }
     }
 

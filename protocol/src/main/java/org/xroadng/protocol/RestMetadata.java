@@ -4,7 +4,8 @@ import java.util.Set;
 
 /**
  * Names fixed by X-Road's Service Metadata Protocol for REST (PR-MREST) and Service Metadata
- * Protocol (PR-META, listClients): the metadata services a security server answers itself.
+ * Protocol (PR-META: listClients, and the SOAP profile's listMethods, allowedMethods, getWsdl):
+ * the metadata services a security server answers itself.
  */
 public final class RestMetadata {
 
@@ -20,6 +21,8 @@ public final class RestMetadata {
     public static final String ALLOWED_METHODS = "allowedMethods";
     /** Service code: a service's OpenAPI description, named by {@value #SERVICE_CODE_PARAM}. */
     public static final String GET_OPENAPI = "getOpenAPI";
+    /** Service code of the SOAP profile (PR-META section 4): a SOAP service's WSDL, as an attachment. */
+    public static final String GET_WSDL = "getWsdl";
     /** The query parameter of {@link #GET_OPENAPI} naming the described service. */
     public static final String SERVICE_CODE_PARAM = "serviceCode";
     /** The query parameter of {@link #LIST_CLIENTS} naming another instance. */
@@ -28,9 +31,12 @@ public final class RestMetadata {
     /** The service codes a provider subsystem's server answers itself; no service may take them. */
     public static final Set<String> PROVIDER_SERVICES = Set.of(LIST_METHODS, ALLOWED_METHODS, GET_OPENAPI);
 
-    /** Codes no provider's service may take: the provider's metadata services, and listClients. */
+    /** The service codes a provider subsystem's server answers itself in the SOAP profile (PR-META). */
+    public static final Set<String> SOAP_PROVIDER_SERVICES = Set.of(LIST_METHODS, ALLOWED_METHODS, GET_WSDL);
+
+    /** Codes no provider's service may take: the provider's metadata services (REST and SOAP), and listClients. */
     public static final Set<String> RESERVED_SERVICE_CODES = Set.of(LIST_METHODS, ALLOWED_METHODS, GET_OPENAPI,
-            LIST_CLIENTS);
+            GET_WSDL, LIST_CLIENTS);
 
     private RestMetadata() {
     }

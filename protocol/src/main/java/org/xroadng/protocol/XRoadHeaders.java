@@ -20,6 +20,13 @@ public final class XRoadHeaders {
     /** Our extension: data subjects named by the provider IS; recorded and stripped by its server. */
     public static final String DATA_SUBJECT = "X-Road-Data-Subject";
 
+    /**
+     * Between our servers only: marks a request whose body is an X-Road message protocol 4.0 (SOAP)
+     * message, value {@code 4.0}. Set by the consumer's server for requests it read as SOAP, refused
+     * from an information system, covered by the signature like any end-to-end header.
+     */
+    public static final String SOAP = "X-Road-Soap";
+
     private XRoadHeaders() {
     }
 }

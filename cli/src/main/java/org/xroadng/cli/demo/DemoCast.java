@@ -39,6 +39,8 @@ public final class DemoCast {
     public static final SubsystemId TAX = TAX_BOARD.subsystem("tax");
     public static final SubsystemId LOANS = BANK.subsystem("loans");
     public static final ServiceId PERSON = POPULATION.service("person");
+    /** The same data as a SOAP service (X-Road message protocol 4.0), made of the IS's WSDL. */
+    public static final ServiceId PERSON_SOAP = POPULATION.service("personSoap");
 
     public static final String CITIZEN_PORTALS = "citizen-portals";
     public static final GlobalGroupId CITIZEN_PORTALS_GROUP = new GlobalGroupId(INSTANCE, CITIZEN_PORTALS);

@@ -55,6 +55,8 @@ final class DemoEnrolment {
             services.service(DemoCast.PERSON, network.personServiceUrl());
             services.description(DemoCast.PERSON, network.personDescriptionUrl());
             services.accessRight(DemoCast.PERSON, DemoCast.TAX, "GET", "/**", DemoCast.TAX_PURPOSE);
+            services.wsdl(DemoCast.POPULATION, network.personWsdlUrl());
+            services.accessRight(DemoCast.PERSON_SOAP, DemoCast.TAX, "*", "/**", DemoCast.TAX_PURPOSE);
         }
 
         for (DemoServer server : network.servers()) {

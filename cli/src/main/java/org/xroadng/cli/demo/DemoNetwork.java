@@ -257,6 +257,11 @@ public final class DemoNetwork implements AutoCloseable {
         return URI.create(providerIs.baseUri() + "/openapi.yaml");
     }
 
+    /** Where the WSDL of {@code personSoap} is read from: the sample provider IS's {@code /person.wsdl}. */
+    public URI personWsdlUrl() {
+        return URI.create(providerIs.baseUri() + "/person.wsdl");
+    }
+
     public URI providerIsUrl() {
         return providerIs.baseUri();
     }

@@ -1,6 +1,8 @@
 package org.xroadng.cli.demo;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.atomic.AtomicReference;
 import java.io.InputStream;
 import java.net.InetSocketAddress;
 import java.net.URI;
@@ -16,7 +18,9 @@ import org.xroadng.protocol.http.HttpReply;
  * /person/{personalCode}} answers a sample person as JSON and names that person in
  * {@code X-Road-Data-Subject} (DESIGN.md section 6), or a 404 JSON error for an unknown code; {@code GET
  * /openapi.yaml} answers the OpenAPI 3 description of the service {@code person}, which the demo
- * adds to it by URL. The people are invented; the demo citizen is {@value DemoCast#CITIZEN}.
+ * adds to it by URL; {@code POST /soap} answers the SOAP service {@code personSoap}
+ * ({@link SampleSoapService}) and {@code GET /person.wsdl} its WSDL, which the demo adds to the
+ * subsystem by URL. The people are invented; the demo citizen is {@value DemoCast#CITIZEN}.
  */
 final class SampleProviderIs implements AutoCloseable {
 
@@ -32,10 +36,18 @@ final class SampleProviderIs implements AutoCloseable {
         this.server = server;
     }
 
+    /** The address {@code person.wsdl} gives, which the IS replaces by its own SOAP endpoint when serving it. */
+    static final String WSDL_ADDRESS = "http://provider-is.invalid/soap";
+
     static SampleProviderIs start(InetSocketAddress listen) throws IOException {
-        byte[] description = description();
+        byte[] description = resource("person-openapi.yaml");
+        String wsdl = new String(resource("person.wsdl"), StandardCharsets.UTF_8);
+        AtomicReference<URI> self = new AtomicReference<>();
         HttpApiServer server = HttpApiServer.builder("provider-is").bind(listen).threads(4)
                 .route("GET", "/openapi.yaml", call -> HttpReply.of(200, "text/yaml", description))
+                .route("GET", "/person.wsdl", call -> HttpReply.of(200, "text/xml; charset=utf-8",
+                        wsdl.replace(WSDL_ADDRESS, self.get() + "/soap").getBytes(StandardCharsets.UTF_8)))
+                .route("POST", "/soap", SampleSoapService::answer)
                 .route("GET",
                 "/person/{code}", call -> {
                     String code = call.pathParam("code");
@@ -46,13 +58,14 @@ final class SampleProviderIs implements AutoCloseable {
                     }
                     return HttpReply.json(200, person).withHeader(XRoadHeaders.DATA_SUBJECT, person.personalCode());
                 }).start();
+        self.set(server.baseUri());
         return new SampleProviderIs(server);
     }
 
-    private static byte[] description() throws IOException {
-        try (InputStream in = SampleProviderIs.class.getResourceAsStream("person-openapi.yaml")) {
+    private static byte[] resource(String name) throws IOException {
+        try (InputStream in = SampleProviderIs.class.getResourceAsStream(name)) {
             if (in == null) {
-                throw new IOException("the demo's person-openapi.yaml is missing from the classpath");
+                throw new IOException("the demo's " + name + " is missing from the classpath");
             }
             return in.readAllBytes();
         }

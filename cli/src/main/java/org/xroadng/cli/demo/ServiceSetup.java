@@ -10,8 +10,10 @@ import org.xroadng.protocol.id.SubsystemId;
 /**
  * The provider's services and access rights, through its admin API: the service
  * {@code DEMO/GOV/1001/population/person} pointing at the sample provider IS (personal data), its
- * OpenAPI description read from that IS, and one access right: the tax board may {@code GET /**} with purpose {@code tax-assessment}. The bank
- * gets none, so its query is refused. Each step is skipped when already done.
+ * OpenAPI description read from that IS, the WSDL of that IS (making the SOAP service
+ * {@code personSoap}), and one access right to each: the tax board may {@code GET /**} of
+ * {@code person} and call {@code personSoap}, with purpose {@code tax-assessment}. The bank gets
+ * none, so its queries are refused. Each step is skipped when already done.
  */
 final class ServiceSetup {
 
@@ -43,6 +45,21 @@ final class ServiceSetup {
             }
         }
         admin.post("/service-descriptions", Map.of("service", service.format(), "url", url.toString()));
+        progress.done(step);
+    }
+
+    /** The WSDL at {@code url} as a description of {@code provider}: its operations become (personal-data) services. */
+    void wsdl(SubsystemId provider, URI url) throws DemoException {
+        String step = "provider: WSDL of " + provider.format() + " from " + url + " (its operations become services)";
+        for (JsonNode wsdl : admin.get("/wsdl-descriptions")) {
+            if (provider.format().equals(wsdl.path("provider").asText()) && url.toString().equals(wsdl.path("source")
+                    .asText())) {
+                progress.kept(step);
+                return;
+            }
+        }
+        admin.post("/wsdl-descriptions", Map.of("provider", provider.format(), "url", url.toString(),
+                "personalData", true));
         progress.done(step);
     }
 

@@ -27,6 +27,18 @@ public enum ErrorType {
     CLIENT_REQUEST_TOO_LARGE("Client.RequestTooLarge", 413),
     CLIENT_UNKNOWN_MEMBER("Client.UnknownMember", 400),
     CLIENT_AUTHENTICATION_FAILED("Client.AuthenticationFailed", 400),
+    /** SOAP profile: the request is not well-formed, safe XML (a DTD, an entity, too deep or too large). */
+    CLIENT_INVALID_XML("Client.InvalidXml", 400),
+    /** SOAP profile: well-formed XML, but no SOAP 1.1 envelope with exactly one body. */
+    CLIENT_INVALID_SOAP("Client.InvalidSoap", 400),
+    /** SOAP profile: neither {@code text/xml} nor {@code multipart/related} with a SOAP root part. */
+    CLIENT_INVALID_CONTENT_TYPE("Client.InvalidContentType", 400),
+    /** SOAP profile: the X-Road header lacks a mandatory field (client, service, id, protocolVersion). */
+    CLIENT_MISSING_HEADER_FIELD("Client.MissingHeaderField", 400),
+    /** SOAP profile: an X-Road header field appears more than once. */
+    CLIENT_DUPLICATE_HEADER_FIELD("Client.DuplicateHeaderField", 400),
+    /** SOAP profile: {@code protocolVersion} is not {@code 4.0}. */
+    CLIENT_INVALID_PROTOCOL_VERSION("Client.InvalidProtocolVersion", 400),
 
     CLIENT_PROXY_OUTDATED_GLOBAL_CONF("Server.ClientProxy.OutdatedGlobalConf", 500),
     CLIENT_PROXY_UNKNOWN_MEMBER("Server.ClientProxy.UnknownMember", 500),
@@ -55,6 +67,10 @@ public enum ErrorType {
     SERVER_PROXY_CERTIFICATE_STATUS_UNAVAILABLE("Server.ServerProxy.CertificateStatusUnavailable", 500),
     SERVER_PROXY_SERVICE_FAILED("Server.ServerProxy.ServiceFailed", 500),
     SERVER_PROXY_SERVICE_TIMEOUT("Server.ServerProxy.ServiceTimeout", 500),
+    /** SOAP profile: the provider's IS answered something other than a SOAP message for the request. */
+    SERVER_PROXY_INVALID_SOAP_RESPONSE("Server.ServerProxy.ServiceFailed.InvalidSoap", 500),
+    /** SOAP profile: the provider's IS echoed X-Road header fields that differ from the request's. */
+    SERVER_PROXY_INCONSISTENT_HEADERS("Server.ServerProxy.ServiceFailed.InconsistentHeaders", 500),
     /** A personal-data service answered successfully without anyone naming whose data it was. */
     SERVER_PROXY_DATA_SUBJECT_MISSING("Server.ServerProxy.DataSubjectMissing", 500),
     SERVER_PROXY_TIMESTAMPING_FAILED("Server.ServerProxy.TimestampingFailed", 500),

@@ -33,6 +33,8 @@ import org.xroadng.securityserver.conf.ServerConfStore;
 import org.xroadng.securityserver.conf.ServiceDescription;
 import org.xroadng.securityserver.conf.ServiceEndpoint;
 import org.xroadng.securityserver.description.DescriptionException;
+import org.xroadng.securityserver.description.WsdlDescriptions;
+import org.xroadng.securityserver.conf.WsdlDescription;
 import org.xroadng.securityserver.description.DescriptionFetcher;
 import org.xroadng.securityserver.description.HttpDescriptionFetcher;
 import org.xroadng.securityserver.description.ServiceDescriptions;
@@ -104,6 +106,15 @@ public final class AdminApi {
     public record RefreshView(DescriptionView description, List<EndpointView> added, List<EndpointView> removed) {
     }
 
+    /** A WSDL description as listed: never the document itself (getWsdl serves that). */
+    public record WsdlView(long id, String provider, String source, int size, String refreshedAt,
+                           List<String> services) {
+    }
+
+    /** What a WSDL refresh changed: services added and removed. */
+    public record WsdlRefreshView(WsdlView description, List<String> added, List<String> removed) {
+    }
+
     /** How long reading a service description from its URL may take. */
     public static final java.time.Duration DESCRIPTION_TIMEOUT = java.time.Duration.ofSeconds(30);
 
@@ -114,6 +125,7 @@ public final class AdminApi {
     private final Registration registration;
     private final java.util.function.Supplier<Optional<CheckpointPublisher>> checkpoints;
     private final ServiceDescriptions descriptions;
+    private final WsdlDescriptions wsdls;
 
     public AdminApi(ServerSettings settings, ServerKeys keys, ServerConfStore store, AdminKeys adminKeys,
                     Registration registration) {
@@ -130,6 +142,7 @@ public final class AdminApi {
                     DescriptionFetcher fetcher) {
         this.checkpoints = Objects.requireNonNull(checkpoints, "checkpoints");
         this.descriptions = new ServiceDescriptions(store, fetcher);
+        this.wsdls = new WsdlDescriptions(store, fetcher);
         this.settings = Objects.requireNonNull(settings, "settings");
         this.keys = Objects.requireNonNull(keys, "keys");
         this.store = Objects.requireNonNull(store, "store");
@@ -230,10 +243,7 @@ public final class AdminApi {
             ServiceId service = ConfValues.id("service", body.string("service"), ServiceId::parse);
             String url = body.optionalString("url");
             String content = body.optionalString("content");
-            if ((url == null) == (content == null)) {
-                throw HttpProblem.badRequest("give the description either by 'url' (read now, and again on each"
-                        + " refresh) or as 'content' (the document itself), not " + (url == null ? "neither" : "both"));
-            }
+            requireOneOf(url, content, "the description");
             return view(url != null ? descriptions.addFromUrl(service, url)
                     : descriptions.addContent(service, content.getBytes(StandardCharsets.UTF_8)));
         });
@@ -250,6 +260,34 @@ public final class AdminApi {
             return null;
         });
 
+        route(server, "GET", "/wsdl-descriptions", 200, call -> store.wsdls().stream().map(AdminApi::view).toList());
+        route(server, "POST", "/wsdl-descriptions", 201, call -> {
+            JsonBody body = JsonBody.parse(call, Set.of("provider", "url", "content", "personalData"));
+            SubsystemId provider = ConfValues.id("provider", body.string("provider"), SubsystemId::parse);
+            String url = body.optionalString("url");
+            String content = body.optionalString("content");
+            requireOneOf(url, content, "the WSDL");
+            boolean personalData = body.booleanValue("personalData", false);
+            return view(url != null ? wsdls.addFromUrl(provider, url, personalData)
+                    : wsdls.addContent(provider, content.getBytes(StandardCharsets.UTF_8), personalData));
+        });
+        route(server, "POST", "/wsdl-descriptions/refresh", 200, call -> {
+            JsonBody body = JsonBody.parse(call, Set.of("id", "content"));
+            String content = body.optionalString("content");
+            int id = body.intValue("id", -1);
+            if (id < 1) {
+                throw HttpProblem.badRequest("'id' is required: the number of the WSDL description, as"
+                        + " GET /wsdl-descriptions lists it");
+            }
+            ServerConfStore.WsdlChange change = wsdls.refresh(id,
+                    content == null ? null : content.getBytes(StandardCharsets.UTF_8));
+            return new WsdlRefreshView(view(change.description()), codes(change.added()), codes(change.removed()));
+        });
+        route(server, "DELETE", "/wsdl-descriptions/{id}", 204, call -> {
+            wsdls.delete(number("WSDL description id", call.pathParam("id")));
+            return null;
+        });
+
         route(server, "GET", "/access-rights", 200, call -> store.accessRights().stream().map(AdminApi::view).toList());
         route(server, "POST", "/access-rights", 201, call -> {
             JsonBody body = JsonBody.parse(call, Set.of("service", "subject", "method", "path", "purposes"));
@@ -259,13 +297,7 @@ public final class AdminApi {
                     body.strings("purposes")));
         });
         route(server, "DELETE", "/access-rights/{id}", 204, call -> {
-            long id;
-            try {
-                id = Long.parseLong(call.pathParam("id"));
-            } catch (NumberFormatException e) {
-                throw HttpProblem.badRequest("access right id '" + call.pathParam("id") + "' is not a number");
-            }
-            store.revoke(id);
+            store.revoke(number("access right id", call.pathParam("id")));
             return null;
         });
 
@@ -349,6 +381,31 @@ public final class AdminApi {
             throw HttpProblem.badRequest("path is malformed: " + e.getMessage());
         }
         return ConfValues.id("path", decoded, parse);
+    }
+
+    private static long number(String what, String text) throws HttpProblem {
+        try {
+            return Long.parseLong(text);
+        } catch (NumberFormatException e) {
+            throw HttpProblem.badRequest(what + " '" + text + "' is not a number");
+        }
+    }
+
+    /** A document is given either by URL or as content, never both or neither. */
+    private static void requireOneOf(String url, String content, String what) throws HttpProblem {
+        if ((url == null) == (content == null)) {
+            throw HttpProblem.badRequest("give " + what + " either by 'url' (read now, and again on each refresh) or"
+                    + " as 'content' (the document itself), not " + (url == null ? "neither" : "both"));
+        }
+    }
+
+    private static WsdlView view(WsdlDescription d) {
+        return new WsdlView(d.id(), d.provider().format(), d.source().map(java.net.URI::toString).orElse("uploaded"),
+                d.content().length, d.refreshedAt().toString(), codes(d.services()));
+    }
+
+    private static List<String> codes(List<ServiceId> services) {
+        return services.stream().map(ServiceId::serviceCode).toList();
     }
 
     private static KeyView view(ServerKeys.KeyInfo key) {

@@ -17,6 +17,8 @@ import org.xroadng.securityserver.http.BodyBudgetGuard;
 import org.xroadng.securityserver.http.IncomingRequest;
 import org.xroadng.securityserver.http.Reservation;
 import org.xroadng.securityserver.metadata.ListClients;
+import org.xroadng.securityserver.soap.SoapClientProxy;
+import org.xroadng.protocol.XRoadHeaders;
 
 /**
  * Last handler of the client proxy pipeline (ConnectionLimit, [SslHandler,] HttpServerCodec,
@@ -24,7 +26,8 @@ import org.xroadng.securityserver.metadata.ListClients;
  * request out of Netty's buffers and hands it to {@link ClientProxyService}, which validates and
  * signs here on the event loop (CPU work without blocking I/O; a thread hop would cost more) and
  * completes asynchronously when the provider has answered. The one request that is no exchange,
- * {@code listClients}, is answered by {@link ListClients} from the global configuration.
+ * {@code listClients}, is answered by {@link ListClients} from the global configuration; a POST
+ * outside {@code /r1/} is a SOAP message ({@link SoapClientProxy}), answered in SOAP.
  */
 final class ClientProxyHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
 
@@ -32,10 +35,12 @@ final class ClientProxyHandler extends SimpleChannelInboundHandler<FullHttpReque
 
     private final ClientProxyService service;
     private final ListClients listClients;
+    private final SoapClientProxy soap;
 
     ClientProxyHandler(ClientProxyService service, ListClients listClients) {
         this.service = service;
         this.listClients = listClients;
+        this.soap = new SoapClientProxy(service);
     }
 
     @Override
@@ -49,7 +54,13 @@ final class ClientProxyHandler extends SimpleChannelInboundHandler<FullHttpReque
         IncomingRequest incoming = IncomingRequest.of(request, isCertificate(ctx), reservation(ctx));
         // The exchange owns its reservation: given back once its answer is written, or cannot be.
         CompletableFuture<FullHttpResponse> answer = ListClients.matches(incoming.target())
-                ? CompletableFuture.completedFuture(listClients.answer(incoming)) : service.handle(incoming);
+                ? CompletableFuture.completedFuture(listClients.answer(incoming))
+                : SoapClientProxy.matches(incoming) ? soap.handle(incoming)
+                : incoming.header(XRoadHeaders.SOAP).isPresent()
+                ? CompletableFuture.completedFuture(Responses.error(new ExchangeException(ErrorType.CLIENT_INVALID_HEADER,
+                        XRoadHeaders.SOAP + " is set by the security server for SOAP messages; a REST request must"
+                        + " not carry it"), null, incoming.header("Accept").orElse(null)))
+                : service.handle(incoming);
         answer.thenAccept(response -> Responses.write(ctx, response, incoming.keepAlive())
                 .addListener(written -> incoming.reservation().close()));
     }

@@ -130,6 +130,17 @@ public final class ClientProxyService {
                 .thenCompose(answer -> answer);
     }
 
+    /**
+     * The error answer, in JSON, for a request another edge of the client proxy refused before it
+     * became an exchange (the SOAP profile's reading of the message), counted as a failed exchange
+     * like every refusal here.
+     */
+    public FullHttpResponse refuse(ExchangeException e) {
+        listener.exchangeStarted(ExchangeListener.Side.CONSUMER);
+        listener.exchangeFailed(ExchangeListener.Side.CONSUMER, e.type(), 0);
+        return Responses.error(e, null, "application/json");
+    }
+
     private CompletableFuture<FullHttpResponse> exchange(Outgoing outgoing, long start) {
         listener.signature(ExchangeListener.Side.CONSUMER, true);
         List<GlobalConfiguration.SecurityServer> order = outgoing.headers().securityServer().isPresent()

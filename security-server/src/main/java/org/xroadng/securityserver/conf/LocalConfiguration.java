@@ -34,6 +34,8 @@ public final class LocalConfiguration {
     private final Map<String, LocalGroup> localGroups;
     private final Map<ServiceId, ServiceDescription> descriptions;
     private final Map<ServiceId, AccessRight[]> rightsByService;
+    private final List<WsdlDescription> wsdls;
+    private final Map<ServiceId, WsdlDescription> wsdlByService;
 
     public LocalConfiguration(SecurityServerId serverId, Map<SubsystemId, LocalClient> clients,
                               Map<ServiceId, LocalService> services, List<AccessRight> accessRights,
@@ -44,6 +46,20 @@ public final class LocalConfiguration {
     public LocalConfiguration(SecurityServerId serverId, Map<SubsystemId, LocalClient> clients,
                               Map<ServiceId, LocalService> services, List<AccessRight> accessRights,
                               Map<String, LocalGroup> localGroups, Map<ServiceId, ServiceDescription> descriptions) {
+        this(serverId, clients, services, accessRights, localGroups, descriptions, List.of());
+    }
+
+    /** With the WSDL descriptions of provider subsystems; each names the services made of its operations. */
+    public LocalConfiguration(SecurityServerId serverId, Map<SubsystemId, LocalClient> clients,
+                              Map<ServiceId, LocalService> services, List<AccessRight> accessRights,
+                              Map<String, LocalGroup> localGroups, Map<ServiceId, ServiceDescription> descriptions,
+                              List<WsdlDescription> wsdls) {
+        this.wsdls = List.copyOf(wsdls);
+        Map<ServiceId, WsdlDescription> wsdlIndex = new HashMap<>();
+        for (WsdlDescription wsdl : this.wsdls) {
+            wsdl.services().forEach(s -> wsdlIndex.put(s, wsdl));
+        }
+        this.wsdlByService = Map.copyOf(wsdlIndex);
         this.serverId = Objects.requireNonNull(serverId, "serverId");
         this.clients = Map.copyOf(clients);
         this.services = Map.copyOf(services);
@@ -87,6 +103,16 @@ public final class LocalConfiguration {
 
     public Optional<ServiceDescription> description(ServiceId service) {
         return Optional.ofNullable(descriptions.get(service));
+    }
+
+    /** The WSDL descriptions, in the order of their ids. */
+    public List<WsdlDescription> wsdls() {
+        return wsdls;
+    }
+
+    /** The WSDL description {@code service} was made from: present for the SOAP services. */
+    public Optional<WsdlDescription> wsdlOf(ServiceId service) {
+        return Optional.ofNullable(wsdlByService.get(service));
     }
 
     public Optional<LocalClient> client(SubsystemId id) {
@@ -193,18 +219,18 @@ public final class LocalConfiguration {
     public boolean equals(Object o) {
         return o instanceof LocalConfiguration c && c.serverId.equals(serverId) && c.clients.equals(clients)
                 && c.services.equals(services) && c.accessRights.equals(accessRights)
-                && c.localGroups.equals(localGroups) && c.descriptions.equals(descriptions);
+                && c.localGroups.equals(localGroups) && c.descriptions.equals(descriptions) && c.wsdls.equals(wsdls);
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(serverId, clients, services, accessRights, localGroups, descriptions);
+        return Objects.hash(serverId, clients, services, accessRights, localGroups, descriptions, wsdls);
     }
 
     @Override
     public String toString() {
         return "LocalConfiguration[" + serverId.format() + ", " + clients.size() + " clients, " + services.size()
                 + " services, " + accessRights.size() + " access rights, " + localGroups.size() + " local groups, "
-                + descriptions.size() + " descriptions]";
+                + descriptions.size() + " descriptions, " + wsdls.size() + " WSDL descriptions]";
     }
 }

@@ -197,11 +197,7 @@ public final class ServerConfStore {
 
     /** Adds a service of a client of this server, enabled. */
     public LocalService addService(ServiceId id, URI url, int timeoutSeconds, boolean personalData) throws ServerException {
-        if (RestMetadata.RESERVED_SERVICE_CODES.contains(id.serviceCode())) {
-            throw ServerException.badRequest("service code " + id.serviceCode() + " is reserved: the security server"
-                    + " answers it itself (X-Road's REST metadata services " + String.join(", ",
-                    new TreeSet<>(RestMetadata.RESERVED_SERVICE_CODES)) + ")", "another service code", id.serviceCode());
-        }
+        requireNotReserved(id);
         LocalService service = new LocalService(id, ConfValues.url(url == null ? null : url.toString()),
                 Duration.ofSeconds(ConfValues.timeoutSeconds(timeoutSeconds)), personalData, true);
         return change("service.add", id.format(), c -> {
@@ -218,6 +214,14 @@ public final class ServerConfStore {
                     timeoutSeconds, personalData, true);
             return service;
         });
+    }
+
+    private static void requireNotReserved(ServiceId id) throws ServerException {
+        if (RestMetadata.RESERVED_SERVICE_CODES.contains(id.serviceCode())) {
+            throw ServerException.badRequest("service code " + id.serviceCode() + " is reserved: the security server"
+                    + " answers it itself (X-Road's metadata services " + String.join(", ",
+                    new TreeSet<>(RestMetadata.RESERVED_SERVICE_CODES)) + ")", "another service code", id.serviceCode());
+        }
     }
 
     /** Replaces a service's URL, timeout, personal-data flag and enabled flag. */
@@ -334,6 +338,117 @@ public final class ServerConfStore {
         if (Jdbc.count(c, "SELECT COUNT(*) FROM service WHERE id = ?", service.format()) == 0) {
             throw ServerException.notFound("no service " + service + " on this server; add it first");
         }
+    }
+
+    // WSDL descriptions
+
+    /** A refreshed WSDL description and the services its new version added and removed. */
+    public record WsdlChange(WsdlDescription description, List<ServiceId> added, List<ServiceId> removed) {
+        public WsdlChange {
+            added = List.copyOf(added);
+            removed = List.copyOf(removed);
+        }
+    }
+
+    /**
+     * Stores a WSDL description of {@code provider} (a client of this server) and makes a service
+     * of each of its operations ({@code codes}, already parsed and checked by the caller), enabled,
+     * at {@code url} (the provider IS's SOAP endpoint), in one transaction: a code that is reserved
+     * or already a service of the subsystem refuses the whole description.
+     */
+    public WsdlDescription addWsdl(SubsystemId provider, Optional<URI> source, byte[] content, List<String> codes,
+                                   URI url, int timeoutSeconds, boolean personalData) throws ServerException {
+        List<ServiceId> services = wsdlServices(provider, codes);
+        String endpoint = ConfValues.url(url.toString()).toString();
+        int timeout = ConfValues.timeoutSeconds(timeoutSeconds);
+        long id = change("wsdl.add", provider.format(), c -> {
+            requireClient(c, provider);
+            for (ServiceId service : services) {
+                if (Jdbc.count(c, "SELECT COUNT(*) FROM service WHERE id = ?", service.format()) > 0) {
+                    throw ServerException.conflict("operation " + service.serviceCode() + " of the WSDL would be"
+                            + " service " + service + ", which already exists on this server");
+                }
+            }
+            long wsdl = Jdbc.insert(c, "INSERT INTO wsdl_description (provider, source_url, content, refreshed_at)"
+                    + " VALUES (?, ?, ?, ?)", provider.format(), source.map(URI::toString).orElse(null), content,
+                    clock.instant());
+            for (ServiceId service : services) {
+                insertWsdlService(c, service, endpoint, timeout, personalData, wsdl);
+            }
+            return wsdl;
+        });
+        return wsdl(id).orElseThrow();
+    }
+
+    /**
+     * Replaces the document of WSDL description {@code id} (a refresh): services for operations
+     * that are new are added at {@code url} (the new document's address), with the timeout and
+     * personal-data flag of the description's other services; those of operations that are gone
+     * are deleted with their access rights; the others are kept as they are (the operator may
+     * have changed them).
+     */
+    public WsdlChange replaceWsdl(long id, byte[] content, List<String> codes, URI url) throws ServerException {
+        WsdlDescription before = wsdl(id).orElseThrow(() -> ServerException.notFound("no WSDL description " + id
+                + " on this server"));
+        List<ServiceId> now = wsdlServices(before.provider(), codes);
+        List<ServiceId> added = now.stream().filter(s -> !before.services().contains(s)).toList();
+        List<ServiceId> removed = before.services().stream().filter(s -> !now.contains(s)).toList();
+        LocalService model = before.services().stream().map(s -> current.service(s).orElse(null))
+                .filter(Objects::nonNull).findFirst().orElse(null);
+        String endpoint = ConfValues.url(url.toString()).toString();
+        change("wsdl.refresh", before.provider().format() + " #" + id, c -> {
+            for (ServiceId service : added) {
+                if (Jdbc.count(c, "SELECT COUNT(*) FROM service WHERE id = ?", service.format()) > 0) {
+                    throw ServerException.conflict("operation " + service.serviceCode() + " of the WSDL would be"
+                            + " service " + service + ", which already exists on this server");
+                }
+                insertWsdlService(c, service, endpoint, model == null ? 60 : (int) model.timeout().toSeconds(),
+                        model != null && model.personalData(), id);
+            }
+            for (ServiceId service : removed) {
+                Jdbc.update(c, "DELETE FROM service WHERE id = ? AND wsdl_id = ?", service.format(), id);
+            }
+            Jdbc.update(c, "UPDATE wsdl_description SET content = ?, refreshed_at = ? WHERE id = ?", content,
+                    clock.instant(), id);
+            return null;
+        });
+        return new WsdlChange(wsdl(id).orElseThrow(), added, removed);
+    }
+
+    /** Deletes a WSDL description and the services made of it, with their access rights. */
+    public void deleteWsdl(long id) throws ServerException {
+        change("wsdl.delete", "#" + id, c -> {
+            if (Jdbc.update(c, "DELETE FROM wsdl_description WHERE id = ?", id) == 0) {
+                throw ServerException.notFound("no WSDL description " + id + " on this server");
+            }
+            return null;
+        });
+    }
+
+    public Optional<WsdlDescription> wsdl(long id) {
+        return current.wsdls().stream().filter(w -> w.id() == id).findFirst();
+    }
+
+    /** The WSDL descriptions, in the order added. */
+    public List<WsdlDescription> wsdls() {
+        return current.wsdls();
+    }
+
+    private static List<ServiceId> wsdlServices(SubsystemId provider, List<String> codes) throws ServerException {
+        List<ServiceId> services = new ArrayList<>();
+        for (String code : codes) {
+            ServiceId service = ConfValues.id("operation", provider.format() + "/" + code, ServiceId::parse);
+            requireNotReserved(service);
+            services.add(service);
+        }
+        return services;
+    }
+
+    private static void insertWsdlService(Connection c, ServiceId service, String url, int timeoutSeconds,
+                                          boolean personalData, long wsdl) throws SQLException {
+        Jdbc.update(c, "INSERT INTO service (id, provider, url, timeout_seconds, personal_data, enabled, wsdl_id)"
+                        + " VALUES (?, ?, ?, ?, ?, ?, ?)", service.format(), service.subsystem().format(), url,
+                timeoutSeconds, personalData, true, wsdl);
     }
 
     // access rights
@@ -542,6 +657,15 @@ public final class ServerConfStore {
         })) {
             descriptions.put(d.service(), d);
         }
+        Map<Long, List<ServiceId>> wsdlServices = new HashMap<>();
+        Jdbc.query(c, "SELECT wsdl_id, id FROM service WHERE wsdl_id IS NOT NULL", r -> {
+            wsdlServices.computeIfAbsent(r.getLong(1), k -> new ArrayList<>()).add(ServiceId.parse(r.getString(2)));
+            return null;
+        });
+        List<WsdlDescription> wsdls = Jdbc.query(c, "SELECT id, provider, source_url, content, refreshed_at"
+                + " FROM wsdl_description ORDER BY id", r -> new WsdlDescription(r.getLong(1),
+                SubsystemId.parse(r.getString(2)), Optional.ofNullable(r.getString(3)).map(URI::create), r.getBytes(4),
+                wsdlServices.getOrDefault(r.getLong(1), List.of()), Jdbc.instant(r, "refreshed_at")));
         List<Grant> rights = Jdbc.query(c,
                 "SELECT id, service_id, subject, method, path_glob, purposes FROM access_right ORDER BY id",
                 r -> new Grant(r.getLong(1), new AccessRight(ServiceId.parse(r.getString(2)), storedSubject(r.getString(3)),
@@ -549,7 +673,7 @@ public final class ServerConfStore {
         List<AccessRight> accessRights = new ArrayList<>();
         rights.forEach(g -> accessRights.add(g.right()));
         this.grants = List.copyOf(rights);
-        this.current = new LocalConfiguration(serverId, clients, services, accessRights, groups, descriptions);
+        this.current = new LocalConfiguration(serverId, clients, services, accessRights, groups, descriptions, wsdls);
         this.loadedChange = change;
     }
 

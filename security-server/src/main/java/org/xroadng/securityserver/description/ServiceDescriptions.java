@@ -64,21 +64,7 @@ public final class ServiceDescriptions {
     public Refreshed refresh(ServiceId service, byte[] content) throws ServerException, DescriptionException {
         ServiceDescription before = store.current().description(service).orElseThrow(() ->
                 ServerException.notFound("service " + service + " has no description on this server; add one"));
-        byte[] document;
-        if (before.source().isPresent()) {
-            if (content != null) {
-                throw ServerException.badRequest("the description of " + service + " is read from "
-                        + before.source().get() + " and refreshed from there; to upload one instead, delete it and"
-                        + " add the upload");
-            }
-            document = fetcher.fetch(before.source().get());
-        } else {
-            if (content == null) {
-                throw ServerException.badRequest("the description of " + service + " was uploaded; refresh it by"
-                        + " uploading the new document");
-            }
-            document = content;
-        }
+        byte[] document = document("the description of " + service, before.source(), content, fetcher);
         OpenApiParser.Parsed parsed = parser.parse(document);
         List<ServiceEndpoint> old = store.replaceDescription(service, document, parsed.contentType(), parsed.endpoints());
         List<ServiceEndpoint> added = new ArrayList<>(parsed.endpoints());
@@ -87,6 +73,25 @@ public final class ServiceDescriptions {
         removed.removeAll(parsed.endpoints());
         ServiceDescription now = store.current().description(service).orElseThrow();
         return new Refreshed(now, added, removed);
+    }
+
+    /**
+     * The document a refresh reads: from {@code source} when the description has one ({@code content}
+     * must then be null), else the {@code content} uploaded now.
+     */
+    static byte[] document(String what, Optional<URI> source, byte[] content, DescriptionFetcher fetcher)
+            throws ServerException, DescriptionException {
+        if (source.isPresent()) {
+            if (content != null) {
+                throw ServerException.badRequest(what + " is read from " + source.get() + " and refreshed from there;"
+                        + " to upload one instead, delete it and add the upload");
+            }
+            return fetcher.fetch(source.get());
+        }
+        if (content == null) {
+            throw ServerException.badRequest(what + " was uploaded; refresh it by uploading the new document");
+        }
+        return content;
     }
 
     public void delete(ServiceId service) throws ServerException {
@@ -100,7 +105,7 @@ public final class ServiceDescriptions {
     }
 
     /** An absolute http(s) URL with a host and no user information (a query is allowed). */
-    private static URI url(String text) throws ServerException {
+    static URI url(String text) throws ServerException {
         if (text != null) {
             try {
                 URI uri = new URI(text);

@@ -87,8 +87,8 @@ public final class ProviderMetadata {
         List<LocalService> services = new ArrayList<>(local.services().values());
         services.sort(Comparator.comparing(s -> s.id().serviceCode()));
         for (LocalService service : services) {
-            if (!service.id().subsystem().equals(provider)) {
-                continue;
+            if (!service.id().subsystem().equals(provider) || local.wsdlOf(service.id()).isPresent()) {
+                continue; // another subsystem's, or a SOAP service (listed by the SOAP metadata services)
             }
             Optional<ServiceDescription> description = local.description(service.id());
             List<ServiceEndpoint> declared = description.map(ServiceDescription::endpoints).orElse(List.of());

@@ -44,6 +44,10 @@ import org.xroadng.securityserver.message.RequestDigest;
 import org.xroadng.securityserver.message.ResponseDigest;
 import org.xroadng.securityserver.message.RestPath;
 import org.xroadng.securityserver.metadata.ProviderMetadata;
+import org.xroadng.securityserver.metadata.SoapMetadata;
+import org.xroadng.securityserver.soap.SoapAnswers;
+import org.xroadng.securityserver.soap.SoapMessage;
+import org.xroadng.securityserver.soap.XRoadSoapHeader;
 import org.xroadng.securityserver.transport.HttpExchangeClient;
 
 /**
@@ -89,16 +93,17 @@ public final class ServerProxyService {
     /** What this server answers itself, in place of a provider IS: the reserved and metadata services. */
     @FunctionalInterface
     private interface OwnAnswer {
-        CompletableFuture<HttpExchangeClient.Answer> answer();
+        CompletableFuture<HttpExchangeClient.Answer> answer(Accepted accepted);
     }
 
     /**
      * A request checked and ready to go to the provider IS ({@code service}), or to be answered by
-     * this server ({@code service} null, {@code own} the answer: accessLog or a metadata service).
+     * this server ({@code service} null, {@code own} the answer: accessLog or a metadata service);
+     * {@code soap} the SOAP message it carries in the SOAP profile, null for REST.
      */
     private record Accepted(IncomingRequest request, RestPath target, ProtocolHeaders headers, LocalService service,
                             OwnAnswer own, String signature, TrustedConfiguration trusted,
-                            List<Map.Entry<String, String>> endToEnd) {
+                            List<Map.Entry<String, String>> endToEnd, SoapMessage soap) {
     }
 
     /** Answers one request from peer server {@code peer}; never completes exceptionally. */
@@ -117,7 +122,10 @@ public final class ServerProxyService {
                     start));
         }
         CompletableFuture<HttpExchangeClient.Answer> fromProvider = accepted.service() == null
-                ? accepted.own().answer()
+                ? accepted.own().answer(accepted)
+                : accepted.soap() != null
+                ? providerIs.call(accepted.service(), request.method(), "", SoapAnswers.forwarded(request.headers()),
+                        request.body(), request.reservation())
                 : providerIs.call(accepted.service(), request.method(), accepted.target().rawPathAndQuery(),
                         toProviderIs(accepted), request.body(), request.reservation());
         return fromProvider
@@ -165,12 +173,14 @@ public final class ServerProxyService {
         LocalConfiguration local = localConf.get();
         if (accessLog != null && AccessLogProtocol.SERVICE_CODE.equals(target.service().serviceCode())) {
             requireCitizenPortal(target, client, local, conf);
-            return verified(request, target, headers, null, () -> accessLog.answer(request.method(), target.path(),
+            return verified(request, target, headers, null, a -> accessLog.answer(request.method(), target.path(),
                     target.rawQuery()), trusted);
         }
         LocalService service = local.service(target.service()).orElse(null);
-        if (service == null && RestMetadata.PROVIDER_SERVICES.contains(target.service().serviceCode())) {
-            return metadata(request, target, headers, local, trusted);
+        boolean soap = request.header(XRoadHeaders.SOAP).isPresent();
+        if (service == null && (soap ? RestMetadata.SOAP_PROVIDER_SERVICES : RestMetadata.PROVIDER_SERVICES)
+                .contains(target.service().serviceCode())) {
+            return metadata(request, target, headers, soap, local, trusted);
         }
         if (service == null) {
             throw new ExchangeException(ErrorType.SERVER_PROXY_UNKNOWN_SERVICE, "service "
@@ -195,21 +205,32 @@ public final class ServerProxyService {
         return verified(request, target, headers, service, null, trusted);
     }
 
+    /** A metadata service's answer, computed by this server once the request is verified. */
+    @FunctionalInterface
+    private interface MetadataAnswer {
+        HttpExchangeClient.Answer answer(Accepted accepted) throws ExchangeException;
+    }
+
     /**
-     * A metadata service of a subsystem hosted here (X-Road Service Metadata Protocol for REST):
-     * any client may call it, after the signature checks every exchange passes; this server answers.
+     * A metadata service of a subsystem hosted here (X-Road Service Metadata Protocol for REST,
+     * or PR-META for SOAP): any client may call it, after the signature checks every exchange
+     * passes; this server answers, in the request's profile.
      */
-    private Accepted metadata(IncomingRequest request, RestPath target, ProtocolHeaders headers,
+    private Accepted metadata(IncomingRequest request, RestPath target, ProtocolHeaders headers, boolean soap,
                               LocalConfiguration local, TrustedConfiguration trusted) throws ExchangeException {
         if (local.client(target.service().subsystem()).isEmpty()) {
             throw new ExchangeException(ErrorType.SERVER_PROXY_UNKNOWN_SERVICE, "subsystem "
                     + target.service().subsystem().format() + " is not hosted by this security server");
         }
-        return verified(request, target, headers, null, () -> {
+        String code = target.service().serviceCode();
+        MetadataAnswer metadata = soap
+                ? a -> SoapMetadata.answer(code, a.soap(), target.service().subsystem(), headers.client(), local,
+                        trusted.configuration())
+                : a -> ProviderMetadata.answer(code, target.service().subsystem(), headers.client(), request.method(),
+                        target.path(), target.rawQuery(), local, trusted.configuration());
+        return verified(request, target, headers, null, a -> {
             try {
-                return CompletableFuture.completedFuture(ProviderMetadata.answer(target.service().serviceCode(),
-                        target.service().subsystem(), headers.client(), request.method(), target.path(),
-                        target.rawQuery(), local, trusted.configuration()));
+                return CompletableFuture.completedFuture(metadata.answer(a));
             } catch (ExchangeException e) {
                 return CompletableFuture.failedFuture(e);
             }
@@ -246,7 +267,27 @@ public final class ServerProxyService {
         List<Map.Entry<String, String>> endToEnd = HeaderFilter.endToEnd(request.headers());
         RequestDigest expected = RequestDigest.of(request, target, headers, endToEnd, verified.summary().iat());
         compare(expected, verified.summary());
-        return new Accepted(request, target, headers, service, own, signature, trusted, endToEnd);
+        return new Accepted(request, target, headers, service, own, signature, trusted, endToEnd, soap(request,
+                headers, target));
+    }
+
+    /**
+     * The SOAP message of a request in the SOAP profile ({@code X-Road-Soap: 4.0}, signed with the
+     * rest), read only now that its signature holds, and held to the signed protocol headers; null
+     * for REST.
+     */
+    private static SoapMessage soap(IncomingRequest request, ProtocolHeaders headers, RestPath target)
+            throws ExchangeException {
+        Optional<String> version = request.header(XRoadHeaders.SOAP);
+        if (version.isEmpty()) {
+            return null;
+        }
+        if (!XRoadSoapHeader.PROTOCOL_VERSION.equals(version.get()) || !"POST".equals(request.method())
+                || !"/".equals(target.rawPath()) || !target.rawQuery().isEmpty()) {
+            throw new ExchangeException(ErrorType.CLIENT_BAD_REQUEST, "a SOAP request is a POST to the service itself"
+                    + " marked " + XRoadHeaders.SOAP + ": " + XRoadSoapHeader.PROTOCOL_VERSION);
+        }
+        return SoapAnswers.request(request, headers, target.service());
     }
 
     private MessageVerifier.Verified<RequestDigest> verify(String signature, TrustedConfiguration trusted)
@@ -276,17 +317,21 @@ public final class ServerProxyService {
         }
     }
 
-    private CompletableFuture<FullHttpResponse> respond(Accepted accepted, HttpExchangeClient.Answer answer) {
-        List<Map.Entry<String, String>> all = answer.headers();
+    private CompletableFuture<FullHttpResponse> respond(Accepted accepted, HttpExchangeClient.Answer received) {
+        HttpExchangeClient.Answer answer = received;
         List<String> dataSubjects;
         try {
-            dataSubjects = dataSubjects(all);
+            if (accepted.soap() != null) {
+                answer = SoapAnswers.echo(accepted.soap(), received);
+            }
+            dataSubjects = dataSubjects(answer.headers());
             requireDataSubject(accepted, answer.status(), dataSubjects);
         } catch (ExchangeException e) {
             return CompletableFuture.failedFuture(e);
         }
-        List<Map.Entry<String, String>> endToEnd = HeaderFilter.endToEnd(all);
+        List<Map.Entry<String, String>> endToEnd = HeaderFilter.endToEnd(answer.headers());
         byte[] body = answer.body();
+        int status = answer.status();
         ResponseDigest digest = ResponseDigest.builder()
                 .id(accepted.headers().id())
                 .status(answer.status())
@@ -304,13 +349,13 @@ public final class ServerProxyService {
                     headers.add(Map.entry(XRoadHeaders.ID, accepted.headers().id()));
                     accepted.request().header(XRoadHeaders.REQUEST_ID)
                             .ifPresent(id -> headers.add(Map.entry(XRoadHeaders.REQUEST_ID, id)));
-                    FullHttpResponse response = Responses.of(answer.status(), headers, body);
+                    FullHttpResponse response = Responses.of(status, headers, body);
                     ProtocolHeaders h = accepted.headers();
                     ExchangeRecord record = new ExchangeRecord("provider", h.id(),
                             accepted.request().header(XRoadHeaders.REQUEST_ID).orElse(null), h.client(),
                             accepted.target().service(), accepted.request().method(), accepted.target().path(),
                             h.userId(), h.issue(), h.purpose(), h.subjects(), dataSubjects, accepted.signature(),
-                            accepted.request().body(), signature, body, answer.status(), clock.instant());
+                            accepted.request().body(), signature, body, status, clock.instant());
                     return LogRefusals.withinDeadline(messageLog.append(record)).thenApply(done -> response);
                 });
     }

@@ -5,6 +5,7 @@ import java.security.cert.CertificateEncodingException;
 import org.xroadng.securityserver.ServerException;
 import java.io.IOException;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -134,6 +135,44 @@ class AdminApiTest {
         Answer signKey = call("POST", "/api/v1/sign-keys", Map.of("member", "DEMO/GOV/1002"));
         assertEquals(201, signKey.status());
         assertTrue(signKey.json().path("csr").asText().startsWith("-----BEGIN CERTIFICATE REQUEST-----"));
+    }
+
+    @Test
+    void wsdlDescriptions_addListRefreshDelete_andRefusals() throws IOException, InterruptedException,
+            JsonProcessingException {
+        assertEquals(201, call("POST", "/api/v1/clients", Map.of("id", "DEMO/GOV/1001/population")).status());
+        String wsdl = org.xroadng.securityserver.description.TestWsdl.of("http://127.0.0.1:9000/soap", "personSoap");
+
+        Answer added = call("POST", "/api/v1/wsdl-descriptions", Map.of("provider", "DEMO/GOV/1001/population",
+                "content", wsdl, "personalData", true));
+        assertEquals(201, added.status(), added.json().toString());
+        assertEquals("uploaded", added.json().path("source").asText());
+        assertEquals("[\"personSoap\"]", added.json().path("services").toString());
+        long id = added.json().path("id").asLong();
+        assertEquals(1, call("GET", "/api/v1/wsdl-descriptions", null).json().size());
+        assertTrue(call("GET", "/api/v1/services", null).json().toString().contains("personSoap"));
+
+        Answer refreshed = call("POST", "/api/v1/wsdl-descriptions/refresh", Map.of("id", id, "content",
+                wsdl.replace("personSoap", "homeSoap")));
+        assertEquals(200, refreshed.status(), refreshed.json().toString());
+        assertEquals("[\"homeSoap\"]", refreshed.json().path("added").toString());
+        assertEquals("[\"personSoap\"]", refreshed.json().path("removed").toString());
+
+        Answer both = call("POST", "/api/v1/wsdl-descriptions", Map.of("provider", "DEMO/GOV/1001/population",
+                "content", wsdl, "url", "http://is.example/x.wsdl"));
+        assertEquals(400, both.status());
+        assertTrue(both.message().contains("not both"), both.message());
+        Answer bad = call("POST", "/api/v1/wsdl-descriptions", Map.of("provider", "DEMO/GOV/1001/population",
+                "content", wsdl.replace("personSoap", "bad code")));
+        assertEquals(400, bad.status());
+        assertEquals("InvalidServiceDescription", bad.json().path("type").asText(), bad.json().toString());
+        assertTrue(bad.message().contains("line 8: operation 'bad code'"), bad.message());
+        assertEquals(400, call("POST", "/api/v1/wsdl-descriptions/refresh", Map.of("content", wsdl)).status());
+        assertEquals(400, call("DELETE", "/api/v1/wsdl-descriptions/abc", null).status());
+
+        assertEquals(204, call("DELETE", "/api/v1/wsdl-descriptions/" + id, null).status());
+        assertEquals(404, call("DELETE", "/api/v1/wsdl-descriptions/" + id, null).status());
+        assertFalse(call("GET", "/api/v1/services", null).json().toString().contains("Soap"));
     }
 
     @Test

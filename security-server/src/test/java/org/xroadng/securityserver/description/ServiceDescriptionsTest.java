@@ -11,9 +11,7 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -51,7 +49,7 @@ class ServiceDescriptionsTest {
 
     private Database database;
     private ServerConfStore store;
-    private final Map<URI, byte[]> published = new HashMap<>();
+    private final PublishedDocuments published = new PublishedDocuments();
     private ServiceDescriptions descriptions;
 
     /** Where the tables are: an H2 file here, a PostgreSQL database in {@link ServiceDescriptionsPostgresTest}. */
@@ -65,13 +63,7 @@ class ServiceDescriptionsTest {
         store = new ServerConfStore(database, SERVER, CLOCK);
         store.addClient(PROVIDER, LocalClient.IsAuthentication.HTTP, List.of());
         store.addService(PERSON, URI.create("http://127.0.0.1:9000/person"), 30, true);
-        descriptions = new ServiceDescriptions(store, url -> {
-            byte[] content = published.get(url);
-            if (content == null) {
-                throw new DescriptionException(DescriptionException.Kind.UNAVAILABLE, "nothing at " + url);
-            }
-            return content;
-        });
+        descriptions = new ServiceDescriptions(store, published);
     }
 
     @AfterEach
