@@ -74,30 +74,6 @@ public record RecordStamp(long recordId, byte[] recordHash, long leafIndex, List
         return new TimestampVerifier(provider).verify(tokenDer, root, tsaCertificate);
     }
 
-    /** The stored form of a path: its hashes concatenated. */
-    static byte[] join(List<byte[]> path) {
-        byte[] out = new byte[path.size() * MerkleHashes.HASH_SIZE];
-        for (int i = 0; i < path.size(); i++) {
-            System.arraycopy(path.get(i), 0, out, i * MerkleHashes.HASH_SIZE, MerkleHashes.HASH_SIZE);
-        }
-        return out;
-    }
-
-    /** A stored path split into 32-byte hashes. */
-    static List<byte[]> split(byte[] stored) {
-        if (stored.length % MerkleHashes.HASH_SIZE != 0) {
-            throw new IllegalArgumentException("a stored inclusion path is a multiple of " + MerkleHashes.HASH_SIZE
-                    + " bytes; got " + stored.length);
-        }
-        List<byte[]> path = new ArrayList<>();
-        for (int i = 0; i < stored.length; i += MerkleHashes.HASH_SIZE) {
-            byte[] h = new byte[MerkleHashes.HASH_SIZE];
-            System.arraycopy(stored, i, h, 0, MerkleHashes.HASH_SIZE);
-            path.add(h);
-        }
-        return path;
-    }
-
     private static List<byte[]> copy(List<byte[]> hashes) {
         Objects.requireNonNull(hashes, "path");
         List<byte[]> copy = new ArrayList<>(hashes.size());
