@@ -79,6 +79,7 @@ class DemoTest {
         assertTrue(refused.contains("\"type\":\"Server.ServerProxy.AccessDenied\""), refused);
 
         int logged = 0;
+        StringBuilder scraped = new StringBuilder();
         for (JsonNode server : network.path("servers")) {
             // Unauthenticated, for load balancers: both servers can take exchanges.
             java.net.http.HttpResponse<String> health = java.net.http.HttpClient.newHttpClient().send(
@@ -92,6 +93,10 @@ class DemoTest {
                     java.net.http.HttpRequest.newBuilder(URI.create(server.path("admin").asText() + "/metrics")).build(),
                     java.net.http.HttpResponse.BodyHandlers.ofString());
             assertTrue(metrics.body().contains("xroad_server_problems 0.0"), metrics.body());
+            scraped.append(metrics.body()).append('\n');
+            assertTrue(metrics.body().matches("(?s).*\\nxroad_global_configuration_expiry_seconds [1-9].*"),
+                    metrics.body());
+            assertTrue(metrics.body().contains("xroad_timestamp_failing_seconds 0.0"), metrics.body());
             assertTrue(metrics.body().contains("xroad_message_log_journal_segments 1.0"), metrics.body());
             assertTrue(metrics.body().matches("(?s).*xroad_message_log_journal_bytes [1-9].*"), metrics.body());
             assertTrue(metrics.body().matches("(?s).*\\nxroad_message_log_groups_total [0-9].*"), metrics.body());
@@ -102,6 +107,11 @@ class DemoTest {
             }
         }
         assertTrue(logged >= 1, "the exchanges above were logged, in groups, by the servers they passed");
+        // A counter of errors appears once an error happened: the demo's refused query above made one.
+        for (String metric : alertedMetrics()) {
+            assertTrue(scraped.toString().matches("(?s)(.*\\n)?" + metric + "[{ ].*"),
+                    "docs/monitoring/security-server-alerts.yml uses " + metric + ", which no server exports");
+        }
 
         URI registry = URI.create(network.path("registry").path("url").asText());
         String apiKey = network.path("registry").path("apiKey").asText();
@@ -265,5 +275,21 @@ class DemoTest {
                 .header("Authorization", "Bearer " + apiKey).build(), HttpResponse.BodyHandlers.ofString());
         assertEquals(200, response.statusCode(), response.body());
         return ProtocolJson.mapper().readTree(response.body()).path("total").asLong();
+    }
+
+    /** The metrics the documented Prometheus alert rules use, from their expressions. */
+    private static java.util.Set<String> alertedMetrics() throws IOException {
+        String rules = Files.readString(Path.of("..", "docs", "monitoring", "security-server-alerts.yml"));
+        java.util.Set<String> metrics = new java.util.TreeSet<>();
+        java.util.regex.Matcher expr = java.util.regex.Pattern.compile("(?m)^\\s*expr: (.*)$").matcher(rules);
+        while (expr.find()) {
+            java.util.regex.Matcher name = java.util.regex.Pattern.compile("\\b(?:xroad|jvm|process|system)_[a-z_]+\\b")
+                    .matcher(expr.group(1));
+            while (name.find()) {
+                metrics.add(name.group());
+            }
+        }
+        assertTrue(metrics.size() >= 9, "the alert rules name the metrics they use: " + metrics);
+        return metrics;
     }
 }

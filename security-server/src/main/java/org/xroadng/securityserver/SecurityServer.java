@@ -42,7 +42,6 @@ import org.xroadng.securityserver.log.MessageLog;
 import org.xroadng.securityserver.log.TimestampGuardedLog;
 import org.xroadng.securityserver.log.TimestampHealth;
 import org.xroadng.securityserver.log.TimestampingConfigurationSource;
-import org.xroadng.securityserver.log.TimestampingListener;
 import org.xroadng.securityserver.log.TimestampingOverdueException;
 import org.xroadng.securityserver.log.TimestampingSettings;
 import org.xroadng.securityserver.message.ServerIdentity;
@@ -109,9 +108,10 @@ public final class SecurityServer implements AutoCloseable {
         messageLog.nameThreads(home.settings().serverId().format());
         TimestampHealth health = new TimestampHealth(clock, Duration.ofSeconds(configuration.lastGood()
                 .map(c -> (long) c.settings().acceptableTimestampFailureSeconds()).orElse(14_400L)));
+        MetricsListener metrics = new MetricsListener();
         BatchTimestamper timestamper = BatchTimestamper.start(messageLog,
                 TimestampingConfigurationSource.of(new GlobalConfHolder(configuration)), health,
-                TimestampingSettings.defaults(), clock, provider, random, TimestampingListener.NONE);
+                TimestampingSettings.defaults(), clock, provider, random, metrics);
         try {
             // Read through acknowledgedAccessLog: a subject's events include every exchange answered before.
             DataPlane.AccessLogging accessLogging = messageLog.accessLog().map(log -> new DataPlane.AccessLogging(
@@ -119,13 +119,15 @@ public final class SecurityServer implements AutoCloseable {
                     Duration.ofSeconds(home.settings().checkpointIntervalSeconds()), log::publishingTurn))
                     .orElse(null);
             SecurityServer server = start(home, configuration, new TimestampGuardedLog(messageLog, health),
-                    accessLogging, provider, random, clock);
+                    accessLogging, metrics, provider, random, clock);
             server.timestamper = timestamper;
-            server.metrics.messageLogJournal(messageLog::journalStats);
-            server.metrics.messageLogGroups(messageLog::groups);
+            metrics.messageLogJournal(messageLog::journalStats);
+            metrics.messageLogGroups(messageLog::groups);
+            metrics.timestamping(timestamper::unstampedRecords, health::failingSince, clock);
             return server;
         } catch (IOException | RuntimeException e) {
             timestamper.close();
+            metrics.close();
             throw e;
         }
     }
@@ -133,7 +135,14 @@ public final class SecurityServer implements AutoCloseable {
     /** Starts the server with the given log (for example {@link MessageLog#NONE}, to measure without one). */
     public static SecurityServer start(ServerHome home, MessageLog messageLog, Provider provider, SecureRandom random,
                                        Clock clock) throws IOException {
-        return start(home, configurationClient(home, provider, clock), messageLog, null, provider, random, clock);
+        MetricsListener metrics = new MetricsListener();
+        try {
+            return start(home, configurationClient(home, provider, clock), messageLog, null, metrics, provider, random,
+                    clock);
+        } catch (IOException | RuntimeException e) {
+            metrics.close();
+            throw e;
+        }
     }
 
     private static ConfigurationClient configurationClient(ServerHome home, Provider provider, Clock clock) {
@@ -142,9 +151,8 @@ public final class SecurityServer implements AutoCloseable {
     }
 
     private static SecurityServer start(ServerHome home, ConfigurationClient configuration, MessageLog messageLog,
-                                        DataPlane.AccessLogging accessLogging, Provider provider, SecureRandom random,
-                                        Clock clock) throws IOException {
-        MetricsListener metrics = new MetricsListener();
+                                        DataPlane.AccessLogging accessLogging, MetricsListener metrics,
+                                        Provider provider, SecureRandom random, Clock clock) throws IOException {
         HttpApiServer.Builder builder = HttpApiServer.builder("admin").bind(home.settings().admin());
         SecurityServer[] self = new SecurityServer[1];
         new AdminApi(home.settings(), home.keys(), home.store(), home.adminKeys(), home.registrar(),
@@ -170,6 +178,7 @@ public final class SecurityServer implements AutoCloseable {
         self[0] = server;
         metrics.dataPlane(() -> Optional.ofNullable(server.plane).map(DataPlane::resources));
         metrics.health(server::problems);
+        metrics.globalConfiguration(configuration::lastGood, clock);
         metrics.messageSigner(() -> Optional.ofNullable(server.plane).flatMap(DataPlane::signerBatches));
         if (accessLogging != null) {
             metrics.accessLog(() -> server.checkpoints().map(CheckpointPublisher::status));
@@ -372,5 +381,6 @@ public final class SecurityServer implements AutoCloseable {
             timestamper.close();
         }
         admin.close();
+        metrics.close();
     }
 }

@@ -10,6 +10,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.OptionalLong;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
@@ -107,6 +108,15 @@ public final class BatchTimestamper implements AutoCloseable {
     /** The health this timestamper reports to. */
     public TimestampHealth health() {
         return health;
+    }
+
+    /** How many records wait for a time-stamp now (the log's lag); empty when the table cannot be read. */
+    public OptionalLong unstampedRecords() {
+        try {
+            return OptionalLong.of(db.inTransaction(StampTable::countUnstamped));
+        } catch (StoreException e) {
+            return OptionalLong.empty();
+        }
     }
 
     /** Stops the schedule and waits for a run in progress (up to 30 s, then interrupts it). */

@@ -10,7 +10,7 @@ public interface TimestampingListener {
     TimestampingListener NONE = new TimestampingListener() {
     };
 
-    /** A batch was time-stamped and stored with every record's inclusion path. */
+    /** A batch was time-stamped and stored (its records' inclusion paths are computed when asked for). */
     default void batchStamped(TimestampBatch batch) {
     }
 

@@ -1,14 +1,30 @@
 package org.xroadng.securityserver.metrics;
 
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
+import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
+import io.micrometer.core.instrument.binder.system.UptimeMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 import org.xroadng.protocol.error.ErrorType;
+import org.xroadng.protocol.globalconf.GlobalConfiguration;
 import org.xroadng.securityserver.ExchangeListener;
+import org.xroadng.securityserver.log.TimestampBatch;
+import org.xroadng.securityserver.log.TimestampingListener;
 
 /**
  * Exchange metrics in Prometheus form, for the admin port's {@code GET /metrics}:
@@ -17,9 +33,11 @@ import org.xroadng.securityserver.ExchangeListener;
  * {@code xroad_signatures_total{side,operation}} and {@code xroad_provider_server_failovers_total}
  * (requests the consumer side could not send to one of a provider's servers and sent to the next).
  */
-public final class MetricsListener implements ExchangeListener {
+public final class MetricsListener implements ExchangeListener, TimestampingListener, AutoCloseable {
 
     private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    /** Listens to the JVM's garbage collections until {@link #close}. */
+    private final JvmGcMetrics gc = new JvmGcMetrics();
     private final Map<CounterKey, Counter> counters = new ConcurrentHashMap<>();
 
     /** A counter's name and tag values: a key without building a string on every event. */
@@ -30,6 +48,22 @@ public final class MetricsListener implements ExchangeListener {
     private final Counter failovers = Counter.builder("xroad_provider_server_failovers")
             .description("requests not sent to a provider's security server (unreachable) and tried on the next")
             .register(registry);
+    private final Counter stampedBatches = Counter.builder("xroad_timestamp_batches")
+            .description("batches of message-log records a TSA time-stamped").register(registry);
+    private final Counter stampedRecords = Counter.builder("xroad_timestamp_records")
+            .description("message-log records in those batches").register(registry);
+    private final Counter stampingFailures = Counter.builder("xroad_timestamp_failures")
+            .description("time-stamping runs in which no approved TSA stamped the waiting records").register(registry);
+
+    /** With the JVM's own metrics ({@code jvm_*}, {@code process_*}, {@code system_*}) from the start. */
+    public MetricsListener() {
+        new JvmMemoryMetrics().bindTo(registry);
+        gc.bindTo(registry);
+        new JvmThreadMetrics().bindTo(registry);
+        new ClassLoaderMetrics().bindTo(registry);
+        new ProcessorMetrics().bindTo(registry);
+        new UptimeMetrics().bindTo(registry);
+    }
 
     @Override
     public void exchangeCompleted(Side side, int status, long nanos) {
@@ -52,6 +86,65 @@ public final class MetricsListener implements ExchangeListener {
     @Override
     public void providerServerFailover() {
         failovers.increment();
+    }
+
+    @Override
+    public void batchStamped(TimestampBatch batch) {
+        stampedBatches.increment();
+        stampedRecords.increment(batch.size());
+    }
+
+    @Override
+    public void stampingFailed(int waitingRecords, String reason) {
+        stampingFailures.increment();
+    }
+
+    /**
+     * The message log's time-stamping (DESIGN.md sections 6 and 9), beside the counters
+     * {@code xroad_timestamp_batches_total}, {@code xroad_timestamp_records_total} and
+     * {@code xroad_timestamp_failures_total} this listener keeps: {@code xroad_message_log_unstamped_records}
+     * (records waiting for a time-stamp: the log's lag) and {@code xroad_timestamp_failing_seconds}
+     * (how long no TSA has stamped the waiting records, 0 while stamping works; the server refuses
+     * exchanges once it passes the registry's {@code acceptableTimestampFailureSeconds}). NaN when
+     * they cannot be read.
+     */
+    public void timestamping(Supplier<OptionalLong> unstampedRecords, Supplier<Optional<Instant>> failingSince,
+                             Clock clock) {
+        Gauge.builder("xroad_message_log_unstamped_records",
+                        () -> {
+                            OptionalLong waiting = unstampedRecords.get();
+                            return waiting.isPresent() ? (double) waiting.getAsLong() : Double.NaN;
+                        })
+                .description("message-log records waiting for a time-stamp").register(registry);
+        Gauge.builder("xroad_timestamp_failing_seconds",
+                        () -> failingSince.get().map(since -> secondsBetween(since, clock.instant())).orElse(0.0))
+                .description("seconds since time-stamping began to fail; 0 while it works").register(registry);
+    }
+
+    /**
+     * The global configuration this server works from: {@code xroad_global_configuration_age_seconds}
+     * (since the registry generated it) and {@code xroad_global_configuration_expiry_seconds} (until it
+     * expires; below 0 the server refuses exchanges). NaN before one was downloaded.
+     */
+    public void globalConfiguration(Supplier<Optional<GlobalConfiguration>> lastGood, Clock clock) {
+        Gauge.builder("xroad_global_configuration_age_seconds",
+                        () -> lastGood.get().map(c -> secondsBetween(c.generatedAt(), clock.instant()))
+                                .orElse(Double.NaN))
+                .description("seconds since the registry generated the global configuration in use").register(registry);
+        Gauge.builder("xroad_global_configuration_expiry_seconds",
+                        () -> lastGood.get().map(c -> secondsBetween(clock.instant(), c.expiresAt()))
+                                .orElse(Double.NaN))
+                .description("seconds until the global configuration in use expires").register(registry);
+    }
+
+    private static double secondsBetween(Instant from, Instant to) {
+        return Duration.between(from, to).toMillis() / 1000.0;
+    }
+
+    /** Stops listening to the JVM's garbage collections. */
+    @Override
+    public void close() {
+        gc.close();
     }
 
     /**

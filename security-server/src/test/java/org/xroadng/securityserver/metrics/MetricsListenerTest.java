@@ -2,6 +2,7 @@ package org.xroadng.securityserver.metrics;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.xroadng.protocol.error.ErrorType;
 import org.xroadng.securityserver.ExchangeListener.Side;
@@ -78,5 +79,50 @@ class MetricsListenerTest {
 
         assertTrue(text.contains("xroad_message_signer_signatures_total 4.0"), text);
         assertTrue(text.contains("xroad_message_signer_messages_total 30.0"), text);
+    }
+
+    @Test
+    void timestampingAndGlobalConfiguration_andTheJvm_appearInPrometheusText() {
+        java.time.Instant now = java.time.Instant.parse("2026-12-06T10:00:00Z");
+        java.time.Clock clock = java.time.Clock.fixed(now, java.time.ZoneOffset.UTC);
+        try (MetricsListener metrics = new MetricsListener()) {
+            metrics.timestamping(() -> java.util.OptionalLong.of(42), () -> java.util.Optional.of(now.minusSeconds(90)),
+                    clock);
+            metrics.globalConfiguration(() -> java.util.Optional.of(new org.xroadng.protocol.globalconf.GlobalConfiguration(
+                    "DEMO", 7, now.minusSeconds(30), now.plusSeconds(570), List.of(), List.of(), List.of(), List.of(),
+                    List.of(), List.of(), new org.xroadng.protocol.globalconf.GlobalConfiguration.Settings(600, 14_400))),
+                    clock);
+            metrics.batchStamped(new org.xroadng.securityserver.log.TimestampBatch(1, new byte[32], 5, 1,
+                    "http://tsa.example/tsa", new byte[] {48, 0}, now, now));
+            metrics.stampingFailed(3, "TSA down");
+
+            String text = metrics.scrape();
+
+            assertTrue(text.contains("xroad_message_log_unstamped_records 42.0"), text);
+            assertTrue(text.contains("xroad_timestamp_failing_seconds 90.0"), text);
+            assertTrue(text.contains("xroad_timestamp_batches_total 1.0"), text);
+            assertTrue(text.contains("xroad_timestamp_records_total 5.0"), text);
+            assertTrue(text.contains("xroad_timestamp_failures_total 1.0"), text);
+            assertTrue(text.contains("xroad_global_configuration_age_seconds 30.0"), text);
+            assertTrue(text.contains("xroad_global_configuration_expiry_seconds 570.0"), text);
+            assertTrue(text.contains("jvm_memory_used_bytes{area=\"heap\""), text);
+            assertTrue(text.contains("jvm_threads_live_threads"), text);
+            assertTrue(text.contains("process_uptime_seconds"), text);
+        }
+    }
+
+    @Test
+    void unreadableLagAndNoConfigurationYet_readNaN_andWorkingStampingReadsZero() {
+        java.time.Clock clock = java.time.Clock.systemUTC();
+        try (MetricsListener metrics = new MetricsListener()) {
+            metrics.timestamping(java.util.OptionalLong::empty, java.util.Optional::empty, clock);
+            metrics.globalConfiguration(java.util.Optional::empty, clock);
+
+            String text = metrics.scrape();
+
+            assertTrue(text.contains("xroad_message_log_unstamped_records NaN"), text);
+            assertTrue(text.contains("xroad_timestamp_failing_seconds 0.0"), text);
+            assertTrue(text.contains("xroad_global_configuration_expiry_seconds NaN"), text);
+        }
     }
 }
