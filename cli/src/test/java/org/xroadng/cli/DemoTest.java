@@ -97,6 +97,11 @@ class DemoTest {
             assertTrue(metrics.body().matches("(?s).*\\nxroad_global_configuration_expiry_seconds [1-9].*"),
                     metrics.body());
             assertTrue(metrics.body().contains("xroad_timestamp_failing_seconds 0.0"), metrics.body());
+            // Certificates issued minutes ago, valid for months at least; OCSP responses fetched at start.
+            double expiry = gauge(metrics.body(), "xroad_certificate_expiry_seconds");
+            assertTrue(expiry > 30 * 86400 && expiry < 3650 * 86400, "certificate expiry in " + expiry + " s");
+            double ocspAge = gauge(metrics.body(), "xroad_ocsp_response_age_seconds");
+            assertTrue(ocspAge >= 0 && ocspAge < 3600, "OCSP response age " + ocspAge + " s");
             assertTrue(metrics.body().contains("xroad_message_log_journal_segments 1.0"), metrics.body());
             assertTrue(metrics.body().matches("(?s).*xroad_message_log_journal_bytes [1-9].*"), metrics.body());
             assertTrue(metrics.body().matches("(?s).*\\nxroad_message_log_groups_total [0-9].*"), metrics.body());
@@ -291,5 +296,12 @@ class DemoTest {
         }
         assertTrue(metrics.size() >= 9, "the alert rules name the metrics they use: " + metrics);
         return metrics;
+    }
+
+    /** The value of an unlabelled gauge in Prometheus text. */
+    private static double gauge(String scrape, String name) {
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("(?m)^" + name + " (\\S+)$").matcher(scrape);
+        assertTrue(m.find(), name + " in " + scrape);
+        return Double.parseDouble(m.group(1));
     }
 }

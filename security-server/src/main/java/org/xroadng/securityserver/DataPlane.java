@@ -9,6 +9,8 @@ import java.security.Provider;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.Comparator;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -120,6 +122,8 @@ public final class DataPlane implements AutoCloseable {
     private final ScheduledExecutorService checkpointing;
     private final GlobalConfHolder globalConf;
     private final OwnOcspResponses ocsp;
+    /** When the first of the server's own certificates (authentication, signing) expires; null if it has none. */
+    private volatile Instant firstCertificateExpiry;
     private ClientProxy clientProxy;
     private ServerProxy serverProxy;
     private PeerClient peers;
@@ -186,6 +190,8 @@ public final class DataPlane implements AutoCloseable {
         HttpOcspTransport ocspTransport = HttpOcspTransport.withTimeout(Duration.ofSeconds(10));
         OwnOcspResponses ocsp = new OwnOcspResponses(identity, globalConf, ocspTransport, clock, provider, random);
         DataPlane plane = new DataPlane(server, globalConf, ocsp, workers, settings.limits(), listener, clock);
+        plane.firstCertificateExpiry = identity.ownCertificates().stream().map(c -> c.getNotAfter().toInstant())
+                .min(Comparator.naturalOrder()).orElse(null);
         ExchangeListener counted = plane.exchanges;
         Limits limits = settings.limits();
         try {
@@ -251,6 +257,16 @@ public final class DataPlane implements AutoCloseable {
     /** Why signatures could not carry a fresh good OCSP response now, if they could not. */
     public Optional<String> ocspProblem() {
         return ocsp.problem();
+    }
+
+    /** When the oldest OCSP response for the server's own certificates was produced ({@link OwnOcspResponses#oldestResponse}). */
+    public Optional<Instant> oldestOcspResponse() {
+        return ocsp.oldestResponse();
+    }
+
+    /** When the first of the server's own certificates (authentication, signing) expires. */
+    public Optional<Instant> firstCertificateExpiry() {
+        return Optional.ofNullable(firstCertificateExpiry);
     }
 
     /** What the batch signer did, when this server signs in batches ({@code messageSignatures: batch}). */

@@ -179,6 +179,8 @@ public final class SecurityServer implements AutoCloseable {
         metrics.dataPlane(() -> Optional.ofNullable(server.plane).map(DataPlane::resources));
         metrics.health(server::problems);
         metrics.globalConfiguration(configuration::lastGood, clock);
+        metrics.ownCertificates(() -> Optional.ofNullable(server.plane).flatMap(DataPlane::firstCertificateExpiry),
+                () -> Optional.ofNullable(server.plane).flatMap(DataPlane::oldestOcspResponse), clock);
         metrics.messageSigner(() -> Optional.ofNullable(server.plane).flatMap(DataPlane::signerBatches));
         if (accessLogging != null) {
             metrics.accessLog(() -> server.checkpoints().map(CheckpointPublisher::status));

@@ -5,6 +5,7 @@ import java.security.SecureRandom;
 import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Base64;
 import java.util.Map;
 import java.util.Optional;
@@ -101,6 +102,24 @@ public final class OwnOcspResponses {
                     + " and is no longer fresh; is the CA's OCSP responder reachable?");
         }
         return status.base64();
+    }
+
+    /**
+     * When the oldest of the current responses for the server's own certificates was produced (its
+     * {@code thisUpdate}), for monitoring; empty while some certificate has none at all (which
+     * {@link #problem} reports).
+     */
+    public Optional<Instant> oldestResponse() {
+        Instant oldest = null;
+        for (X509Certificate certificate : identity.ownCertificates()) {
+            Status status = responses.get(certificate);
+            if (status == null) {
+                return Optional.empty();
+            }
+            Instant produced = status.result().thisUpdate();
+            oldest = oldest == null || produced.isBefore(oldest) ? produced : oldest;
+        }
+        return Optional.ofNullable(oldest);
     }
 
     /**

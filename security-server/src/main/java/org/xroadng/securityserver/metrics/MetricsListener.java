@@ -137,6 +137,23 @@ public final class MetricsListener implements ExchangeListener, TimestampingList
                 .description("seconds until the global configuration in use expires").register(registry);
     }
 
+    /**
+     * The server's own certificates: {@code xroad_certificate_expiry_seconds} (until the first of
+     * them expires: alert days ahead, renewal needs the CA and the registry) and
+     * {@code xroad_ocsp_response_age_seconds} (age of the oldest OCSP response signatures carry for
+     * them; peers refuse it past the registry's {@code ocspFreshnessSeconds}). NaN while the message
+     * path is not running or a certificate has no response yet.
+     */
+    public void ownCertificates(Supplier<Optional<Instant>> firstExpiry, Supplier<Optional<Instant>> oldestOcspResponse,
+                                Clock clock) {
+        Gauge.builder("xroad_certificate_expiry_seconds",
+                        () -> firstExpiry.get().map(at -> secondsBetween(clock.instant(), at)).orElse(Double.NaN))
+                .description("seconds until the first of this server's own certificates expires").register(registry);
+        Gauge.builder("xroad_ocsp_response_age_seconds",
+                        () -> oldestOcspResponse.get().map(at -> secondsBetween(at, clock.instant())).orElse(Double.NaN))
+                .description("age of the oldest OCSP response for this server's own certificates").register(registry);
+    }
+
     private static double secondsBetween(Instant from, Instant to) {
         return Duration.between(from, to).toMillis() / 1000.0;
     }

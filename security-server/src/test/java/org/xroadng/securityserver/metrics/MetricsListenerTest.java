@@ -125,4 +125,20 @@ class MetricsListenerTest {
             assertTrue(text.contains("xroad_global_configuration_expiry_seconds NaN"), text);
         }
     }
+
+    @Test
+    void ownCertificates_expiryAheadAndOcspAge_orNaNWhileUnknown() {
+        java.time.Instant now = java.time.Instant.parse("2026-12-06T10:00:00Z");
+        java.time.Clock clock = java.time.Clock.fixed(now, java.time.ZoneOffset.UTC);
+        try (MetricsListener known = new MetricsListener(); MetricsListener unknown = new MetricsListener()) {
+            known.ownCertificates(() -> java.util.Optional.of(now.plus(java.time.Duration.ofDays(10))),
+                    () -> java.util.Optional.of(now.minusSeconds(120)), clock);
+            unknown.ownCertificates(java.util.Optional::empty, java.util.Optional::empty, clock);
+
+            assertTrue(known.scrape().contains("xroad_certificate_expiry_seconds 864000.0"), known.scrape());
+            assertTrue(known.scrape().contains("xroad_ocsp_response_age_seconds 120.0"), known.scrape());
+            assertTrue(unknown.scrape().contains("xroad_certificate_expiry_seconds NaN"), unknown.scrape());
+            assertTrue(unknown.scrape().contains("xroad_ocsp_response_age_seconds NaN"), unknown.scrape());
+        }
+    }
 }
