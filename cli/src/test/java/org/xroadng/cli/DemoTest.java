@@ -113,9 +113,9 @@ class DemoTest {
         }
         assertTrue(logged >= 1, "the exchanges above were logged, in groups, by the servers they passed");
         // A counter of errors appears once an error happened: the demo's refused query above made one.
-        for (String metric : alertedMetrics()) {
+        for (String metric : monitoredMetrics()) {
             assertTrue(scraped.toString().matches("(?s)(.*\\n)?" + metric + "[{ ].*"),
-                    "docs/monitoring/security-server-alerts.yml uses " + metric + ", which no server exports");
+                    "docs/monitoring (alert rules or dashboard) uses " + metric + ", which no server exports");
         }
 
         URI registry = URI.create(network.path("registry").path("url").asText());
@@ -282,19 +282,32 @@ class DemoTest {
         return ProtocolJson.mapper().readTree(response.body()).path("total").asLong();
     }
 
-    /** The metrics the documented Prometheus alert rules use, from their expressions. */
-    private static java.util.Set<String> alertedMetrics() throws IOException {
-        String rules = Files.readString(Path.of("..", "docs", "monitoring", "security-server-alerts.yml"));
+    /**
+     * The metrics the documented Prometheus alert rules and Grafana dashboard use, from their
+     * expressions ({@code expr: ...} in the rules, {@code "expr": "..."} in the dashboard).
+     */
+    private static java.util.Set<String> monitoredMetrics() throws IOException {
+        Path monitoring = Path.of("..", "docs", "monitoring");
+        List<String> expressions = new ArrayList<>();
+        java.util.regex.Matcher rule = java.util.regex.Pattern.compile("(?m)^\\s*expr: (.*)$")
+                .matcher(Files.readString(monitoring.resolve("security-server-alerts.yml")));
+        while (rule.find()) {
+            expressions.add(rule.group(1));
+        }
+        JsonNode dashboard = ProtocolJson.mapper().readTree(
+                Files.readString(monitoring.resolve("security-server-dashboard.json")));
+        for (JsonNode panel : dashboard.path("panels")) {
+            panel.path("targets").forEach(target -> expressions.add(target.path("expr").asText()));
+        }
+        assertTrue(expressions.size() >= 25, expressions.size() + " expressions in docs/monitoring");
         java.util.Set<String> metrics = new java.util.TreeSet<>();
-        java.util.regex.Matcher expr = java.util.regex.Pattern.compile("(?m)^\\s*expr: (.*)$").matcher(rules);
-        while (expr.find()) {
-            java.util.regex.Matcher name = java.util.regex.Pattern.compile("\\b(?:xroad|jvm|process|system)_[a-z_]+\\b")
-                    .matcher(expr.group(1));
+        java.util.regex.Pattern metric = java.util.regex.Pattern.compile("\\b(?:xroad|jvm|process|system)_[a-z_]+\\b");
+        for (String expression : expressions) {
+            java.util.regex.Matcher name = metric.matcher(expression);
             while (name.find()) {
                 metrics.add(name.group());
             }
         }
-        assertTrue(metrics.size() >= 9, "the alert rules name the metrics they use: " + metrics);
         return metrics;
     }
 
