@@ -1,7 +1,11 @@
 package org.xroadng.registry;
 
+import io.micrometer.core.instrument.Gauge;
 import java.io.IOException;
 import java.net.URI;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -9,6 +13,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.xroadng.protocol.http.HttpApiServer;
 import org.xroadng.protocol.jws.SigningException;
+import org.xroadng.protocol.metrics.ComponentMetrics;
 import org.xroadng.registry.api.OperatorApi;
 import org.xroadng.registry.api.PublicEndpoints;
 import org.xroadng.registry.api.WitnessEndpoints;
@@ -24,10 +29,12 @@ public final class RegistryServer implements AutoCloseable {
 
     private final HttpApiServer server;
     private final ScheduledExecutorService timer;
+    private final ComponentMetrics metrics;
 
-    private RegistryServer(HttpApiServer server, ScheduledExecutorService timer) {
+    private RegistryServer(HttpApiServer server, ScheduledExecutorService timer, ComponentMetrics metrics) {
         this.server = server;
         this.timer = timer;
+        this.metrics = metrics;
     }
 
     public static RegistryServer start(Registry registry, RegistrySettings settings) throws IOException, SigningException {
@@ -36,7 +43,14 @@ public final class RegistryServer implements AutoCloseable {
         new OperatorApi(registry).addTo(builder);
         new PublicEndpoints(registry).addTo(builder);
         new WitnessEndpoints(registry.witness(), registry.configurationSigner()).addTo(builder);
-        HttpApiServer server = builder.start();
+        ComponentMetrics metrics = metrics(registry);
+        HttpApiServer server;
+        try {
+            server = metrics.addTo(builder).start();
+        } catch (IOException | RuntimeException e) {
+            metrics.close();
+            throw e;
+        }
         ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread thread = new Thread(r, "registry-globalconf");
             thread.setDaemon(true);
@@ -49,7 +63,42 @@ public final class RegistryServer implements AutoCloseable {
                 LOG.error("publishing the global configuration failed", e);
             }
         }, settings.refreshSeconds(), settings.refreshSeconds(), TimeUnit.SECONDS);
-        return new RegistryServer(server, timer);
+        return new RegistryServer(server, timer, metrics);
+    }
+
+    /**
+     * {@link ComponentMetrics} of the registry's listener, and the registry's own:
+     * {@code xroad_registry_global_configuration_version}, {@code ..._age_seconds} (since it was
+     * generated) and {@code ..._expiry_seconds} (until the latest published one expires: servers
+     * refuse exchanges once theirs has), and {@code xroad_registry_pending_management_requests}
+     * (waiting for an operator). NaN when they cannot be read.
+     */
+    private static ComponentMetrics metrics(Registry registry) {
+        ComponentMetrics metrics = new ComponentMetrics("registry");
+        Clock clock = Clock.systemUTC();
+        Gauge.builder("xroad_registry_global_configuration_version",
+                        () -> registry.publisher().latest().map(p -> (double) p.version()).orElse(Double.NaN))
+                .description("version of the latest global configuration published").register(metrics.registry());
+        Gauge.builder("xroad_registry_global_configuration_age_seconds",
+                        () -> registry.publisher().latest().map(p -> seconds(p.generatedAt(), clock.instant()))
+                                .orElse(Double.NaN))
+                .description("seconds since the latest global configuration was generated").register(metrics.registry());
+        Gauge.builder("xroad_registry_global_configuration_expiry_seconds",
+                        () -> registry.publisher().latest().map(p -> seconds(clock.instant(), p.expiresAt()))
+                                .orElse(Double.NaN))
+                .description("seconds until the latest global configuration expires").register(metrics.registry());
+        Gauge.builder("xroad_registry_pending_management_requests", () -> {
+            try {
+                return (double) registry.requests().list("pending", 0, 1).total();
+            } catch (RegistryException | RuntimeException e) {
+                return Double.NaN;
+            }
+        }).description("management requests waiting for an operator's decision").register(metrics.registry());
+        return metrics;
+    }
+
+    private static double seconds(Instant from, Instant to) {
+        return Duration.between(from, to).toMillis() / 1000.0;
     }
 
     public URI baseUri() {
@@ -65,5 +114,6 @@ public final class RegistryServer implements AutoCloseable {
     public void close() {
         timer.shutdownNow();
         server.close();
+        metrics.close();
     }
 }

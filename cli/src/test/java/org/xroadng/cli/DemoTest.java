@@ -123,6 +123,17 @@ class DemoTest {
         long requests = managementRequests(registry, apiKey);
         assertEquals(6, requests, "two authCertReg and four clientReg");
 
+        // The registry's and the trust services' own metrics, on their listeners.
+        String registryMetrics = get(URI.create(registry + "/metrics"));
+        assertTrue(gauge(registryMetrics, "xroad_registry_global_configuration_version") >= 1, registryMetrics);
+        assertTrue(gauge(registryMetrics, "xroad_registry_global_configuration_expiry_seconds") > 0, registryMetrics);
+        assertEquals(0.0, gauge(registryMetrics, "xroad_registry_pending_management_requests"), registryMetrics);
+        assertTrue(registryMetrics.contains("xroad_http_requests_total{component=\"registry\",method=\"GET\""),
+                registryMetrics);
+        String trustMetrics = get(URI.create(network.path("trust").path("url").asText() + "/metrics"));
+        assertTrue(trustMetrics.matches("(?s).*\\nxroad_http_requests_total\\{component=\"trust\",method=\"POST\","
+                + "route=\"/ocsp\",status=\"200\"} [1-9].*"), trustMetrics);
+
         stop();
         assertTrue(lastOutput.contains("demo network stopped"), lastOutput);
 
@@ -316,5 +327,12 @@ class DemoTest {
         java.util.regex.Matcher m = java.util.regex.Pattern.compile("(?m)^" + name + " (\\S+)$").matcher(scrape);
         assertTrue(m.find(), name + " in " + scrape);
         return Double.parseDouble(m.group(1));
+    }
+
+    private static String get(URI uri) throws IOException, InterruptedException {
+        HttpResponse<String> response = HttpClient.newHttpClient().send(HttpRequest.newBuilder(uri).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, response.statusCode(), uri + ": " + response.body());
+        return response.body();
     }
 }

@@ -17,6 +17,7 @@ import org.xroadng.certs.token.TokenException;
 import org.xroadng.certs.tsa.TimeStampAuthority;
 import org.xroadng.certs.tsa.TsaHttpEndpoint;
 import org.xroadng.protocol.http.HttpApiServer;
+import org.xroadng.protocol.metrics.ComponentMetrics;
 import org.xroadng.protocol.http.HttpReply;
 
 /**
@@ -25,7 +26,9 @@ import org.xroadng.protocol.http.HttpReply;
  *   <li>{@code POST /ocsp} and {@code GET /ocsp/{request}}: the OCSP responder (RFC 6960), answering
  *       from the CA's records, so a revocation is visible at once;
  *   <li>{@code POST /tsa}: the time-stamping authority (RFC 3161);
- *   <li>{@code GET /ca.pem}, {@code /ocsp.pem}, {@code /tsa.pem}: the certificates, for operators.
+ *   <li>{@code GET /ca.pem}, {@code /ocsp.pem}, {@code /tsa.pem}: the certificates, for operators;
+ *   <li>{@code GET /metrics}: Prometheus metrics ({@link ComponentMetrics}, component {@code trust}):
+ *       OCSP and TSA requests by route and status, their latency, the JVM.
  * </ul>
  */
 public final class TrustServer implements AutoCloseable {
@@ -36,29 +39,42 @@ public final class TrustServer implements AutoCloseable {
     private static final String PEM = "application/x-pem-file";
 
     private final HttpApiServer server;
+    private final ComponentMetrics metrics;
 
-    private TrustServer(HttpApiServer server) {
+    private TrustServer(HttpApiServer server, ComponentMetrics metrics) {
         this.server = server;
+        this.metrics = metrics;
     }
 
     public static TrustServer start(CertificateAuthority ca, InetSocketAddress listen, Clock clock, SecureRandom random)
             throws CaException {
+        ComponentMetrics metrics = null;
         try {
             OcspResponder responder = new OcspResponder(ca.caCertificate(), ca.ocspCertificate(), ca.ocspKey(),
                     ca.statusSource(), clock, OCSP_VALIDITY);
             TimeStampAuthority tsa = new TimeStampAuthority(ca.tsaCertificate(), List.of(ca.caCertificate()),
                     ca.tsaKey(), clock, random);
             HttpApiServer.Builder builder = HttpApiServer.builder("trust").bind(listen).maxBodyBytes(64 * 1024);
+            metrics = new ComponentMetrics("trust");
+            metrics.addTo(builder);
             new OcspHttpEndpoints(responder).addTo(builder, "/ocsp");
             builder.route("POST", "/tsa", new TsaHttpEndpoint(tsa))
                     .route("GET", "/ca.pem", call -> pem(Pem.encode(ca.caCertificate())))
                     .route("GET", "/ocsp.pem", call -> pem(Pem.encode(ca.ocspCertificate())))
                     .route("GET", "/tsa.pem", call -> pem(Pem.encode(ca.tsaCertificate())));
-            return new TrustServer(builder.start());
+            return new TrustServer(builder.start(), metrics);
         } catch (TokenException e) {
+            closeQuietly(metrics);
             throw new CaException("the CA's service keys cannot be used: " + e.getMessage(), e);
         } catch (IOException e) {
+            closeQuietly(metrics);
             throw new CaException("cannot listen on " + listen + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static void closeQuietly(ComponentMetrics metrics) {
+        if (metrics != null) {
+            metrics.close();
         }
     }
 
@@ -82,5 +98,6 @@ public final class TrustServer implements AutoCloseable {
     @Override
     public void close() {
         server.close();
+        metrics.close();
     }
 }

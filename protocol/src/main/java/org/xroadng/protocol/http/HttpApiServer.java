@@ -91,6 +91,7 @@ public final class HttpApiServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(HttpApiServer.class);
 
     private final List<Route> routes;
+    private final RequestObserver observer;
     private final boolean tls;
     private final EventLoopGroup acceptor;
     private final EventLoopGroup io;
@@ -99,6 +100,7 @@ public final class HttpApiServer implements AutoCloseable {
 
     private HttpApiServer(Builder builder) throws IOException {
         this.routes = List.copyOf(builder.routes);
+        this.observer = builder.observer;
         this.tls = builder.sslContext != null;
         SSLContext sslContext = builder.sslContext;
         int maxBodyBytes = builder.maxBodyBytes;
@@ -197,13 +199,38 @@ public final class HttpApiServer implements AutoCloseable {
      * {@link OutOfMemoryError} while parsing), is an incident: the request still gets its 500.
      */
     private HttpReply answer(ReceivedRequest request) {
+        long started = System.nanoTime();
+        String[] matched = {UNMATCHED};
+        HttpReply reply;
         try {
-            return route(request);
+            reply = route(request, matched);
         } catch (HttpProblem problem) {
-            return error(problem);
+            reply = error(problem);
         } catch (Throwable failure) {
-            return incident(request, failure);
+            reply = incident(request, failure);
         }
+        if (observer != null) {
+            try {
+                observer.answered(request.method().toUpperCase(Locale.ROOT), matched[0], reply.status(),
+                        System.nanoTime() - started);
+            } catch (RuntimeException e) {
+                LOG.warn("the request observer failed: {}", e.toString()); // metrics never cost an answer
+            }
+        }
+        return reply;
+    }
+
+    /** The route template an {@link RequestObserver} is told for a request no route matched. */
+    public static final String UNMATCHED = "(unmatched)";
+
+    /**
+     * Told of every answer, on the worker that computed it: the method, the template of the route
+     * that matched ({@link #UNMATCHED} if none did), the status and how long it took. For metrics:
+     * by template, so the number of series stays bounded whatever the paths requested.
+     */
+    @FunctionalInterface
+    public interface RequestObserver {
+        void answered(String method, String route, int status, long nanos);
     }
 
     /** The 500 naming a fresh incident id; the failure is logged with its stack trace, never sent. */
@@ -218,7 +245,7 @@ public final class HttpApiServer implements AutoCloseable {
         return HttpReply.json(problem.status(), new ErrorBody(problem.type(), problem.getMessage(), null));
     }
 
-    private HttpReply route(ReceivedRequest request) throws HttpProblem {
+    private HttpReply route(ReceivedRequest request, String[] matched) throws HttpProblem {
         RequestTarget target = RequestTarget.parse(request.target());
         String rawPath = target.rawPath();
         String method = request.method().toUpperCase(Locale.ROOT);
@@ -243,6 +270,7 @@ public final class HttpApiServer implements AutoCloseable {
                 allowed.add(route.method());
                 continue;
             }
+            matched[0] = route.template();
             HttpCall call = new HttpCall(method, path, params.get(), parseQuery(target.rawQuery()),
                     request.headers(), request.body());
             return route.endpoint().handle(call);
@@ -303,6 +331,7 @@ public final class HttpApiServer implements AutoCloseable {
         private Duration headerTimeout = DEFAULT_HEADER_TIMEOUT;
         private Duration idleTimeout = DEFAULT_IDLE_TIMEOUT;
         private SSLContext sslContext;
+        private RequestObserver observer;
 
         private Builder(String name) {
             this.name = name;
@@ -351,6 +380,12 @@ public final class HttpApiServer implements AutoCloseable {
 
         public Builder tls(SSLContext sslContext) {
             this.sslContext = sslContext;
+            return this;
+        }
+
+        /** Tells {@code observer} of every answer (metrics); none by default. */
+        public Builder observe(RequestObserver observer) {
+            this.observer = observer;
             return this;
         }
 
