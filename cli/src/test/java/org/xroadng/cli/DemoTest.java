@@ -133,6 +133,11 @@ class DemoTest {
         String trustMetrics = get(URI.create(network.path("trust").path("url").asText() + "/metrics"));
         assertTrue(trustMetrics.matches("(?s).*\\nxroad_http_requests_total\\{component=\"trust\",method=\"POST\","
                 + "route=\"/ocsp\",status=\"200\"} [1-9].*"), trustMetrics);
+        for (String metric : metricsIn(List.of(ruleExpressions("registry-alerts.yml")))) {
+            assertTrue((registryMetrics + "\n" + trustMetrics).matches("(?s)(.*\\n)?" + metric + "[{ ].*"),
+                    "docs/monitoring/registry-alerts.yml uses " + metric + ", which neither the registry nor the trust"
+                    + " services export");
+        }
 
         stop();
         assertTrue(lastOutput.contains("demo network stopped"), lastOutput);
@@ -294,29 +299,42 @@ class DemoTest {
     }
 
     /**
-     * The metrics the documented Prometheus alert rules and Grafana dashboard use, from their
-     * expressions ({@code expr: ...} in the rules, {@code "expr": "..."} in the dashboard).
+     * The metrics the security servers' documented Prometheus alert rules and Grafana dashboard
+     * use, from their expressions.
      */
     private static java.util.Set<String> monitoredMetrics() throws IOException {
-        Path monitoring = Path.of("..", "docs", "monitoring");
-        List<String> expressions = new ArrayList<>();
-        java.util.regex.Matcher rule = java.util.regex.Pattern.compile("(?m)^\\s*expr: (.*)$")
-                .matcher(Files.readString(monitoring.resolve("security-server-alerts.yml")));
-        while (rule.find()) {
-            expressions.add(rule.group(1));
-        }
+        List<String> expressions = new ArrayList<>(ruleExpressions("security-server-alerts.yml"));
         JsonNode dashboard = ProtocolJson.mapper().readTree(
-                Files.readString(monitoring.resolve("security-server-dashboard.json")));
+                Files.readString(Path.of("..", "docs", "monitoring", "security-server-dashboard.json")));
         for (JsonNode panel : dashboard.path("panels")) {
             panel.path("targets").forEach(target -> expressions.add(target.path("expr").asText()));
         }
         assertTrue(expressions.size() >= 25, expressions.size() + " expressions in docs/monitoring");
+        return metricsIn(List.of(expressions));
+    }
+
+    /** The {@code expr:} lines of an alert rules file in docs/monitoring. */
+    private static List<String> ruleExpressions(String file) throws IOException {
+        List<String> expressions = new ArrayList<>();
+        java.util.regex.Matcher rule = java.util.regex.Pattern.compile("(?m)^\\s*expr: (.*)$")
+                .matcher(Files.readString(Path.of("..", "docs", "monitoring", file)));
+        while (rule.find()) {
+            expressions.add(rule.group(1));
+        }
+        assertFalse(expressions.isEmpty(), file + " has rules");
+        return expressions;
+    }
+
+    /** The metric names (xroad_, jvm_, process_, system_) the expressions use. */
+    private static java.util.Set<String> metricsIn(List<List<String>> expressions) {
         java.util.Set<String> metrics = new java.util.TreeSet<>();
         java.util.regex.Pattern metric = java.util.regex.Pattern.compile("\\b(?:xroad|jvm|process|system)_[a-z_]+\\b");
-        for (String expression : expressions) {
-            java.util.regex.Matcher name = metric.matcher(expression);
-            while (name.find()) {
-                metrics.add(name.group());
+        for (List<String> group : expressions) {
+            for (String expression : group) {
+                java.util.regex.Matcher name = metric.matcher(expression);
+                while (name.find()) {
+                    metrics.add(name.group());
+                }
             }
         }
         return metrics;
