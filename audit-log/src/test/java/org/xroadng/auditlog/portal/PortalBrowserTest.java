@@ -71,14 +71,17 @@ class PortalBrowserTest {
         for (WebElement row : rows) {
             String text = row.getText();
             assertTrue(text.contains("DEMO/GOV/1002/tax"), text);
-            assertTrue(text.contains("user inspector-7"), text);
+            assertTrue(text.contains("official inspector-7"), text);
             assertTrue(text.contains("DEMO/GOV/1001/population/person"), text);
             assertTrue(text.contains("GET /person/" + PortalScenario.CITIZEN), text);
             assertTrue(text.contains("tax-assessment"), text);
             assertTrue(text.contains("\u2713 verified"), text);
+            assertTrue(text.contains("01/03/2026"), text);
+            assertTrue(text.contains("read your record at DEMO/GOV/1001/population."), text);
         }
-        assertTrue(rows.get(0).getText().contains("\u2713 yes"), rows.get(0).getText());
-        assertTrue(rows.get(1).getText().contains("only the consumer record was found"), rows.get(1).getText());
+        assertTrue(rows.get(0).getText().contains("\u2713 Both agencies recorded it, and the records agree."),
+                rows.get(0).getText());
+        assertTrue(rows.get(1).getText().contains("Only the asking agency recorded it."), rows.get(1).getText());
         WebElement problems = browser.findElement(By.id("problems"));
         assertTrue(problems.isDisplayed());
         assertTrue(problems.getText().contains("DEMO/GOV/1001/ss2 left out at least one of your events"),
