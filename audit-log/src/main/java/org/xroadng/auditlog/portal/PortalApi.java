@@ -136,7 +136,7 @@ public final class PortalApi {
         json.put("events", rows);
         json.put("unreachable", unreachable);
         json.put("unreachableReasons", reasons);
-        json.put("problems", events.problems());
+        json.put("problems", events.problems().stream().map(CitizenEvents.Problem::text).toList());
         return json;
     }
 

@@ -93,9 +93,11 @@ final class PortalPages {
         for (ExchangeRow row : events.events()) {
             rows.add(ExchangeView.of(row, logs::memberNameOf, messages, language, zone));
         }
+        List<PageNotice> unreachable = events.unreachable().stream()
+                .map(u -> PageNotice.of(u, messages, language)).toList();
+        List<PageNotice> problems = events.problems().stream().map(p -> PageNotice.of(p, messages, language)).toList();
         return html(200, language, templates.render("events", language, Map.of("subject", events.subject().value(),
-                "rows", rows, "unreachable", events.unreachable(), "problems", events.problems(),
-                "zone", zone.getId())));
+                "rows", rows, "unreachable", unreachable, "problems", problems, "zone", zone.getId())));
     }
 
     /** The viewer's zone from {@code tz}: an IANA name such as {@code Asia/Ho_Chi_Minh}; UTC when absent. */

@@ -84,11 +84,13 @@ class PortalBrowserTest {
         assertTrue(rows.get(1).getText().contains("Only the asking agency recorded it."), rows.get(1).getText());
         WebElement problems = browser.findElement(By.id("problems"));
         assertTrue(problems.isDisplayed());
+        assertTrue(problems.getText().contains("DEMO/GOV/1001/ss2 left out at least one of your records from its"
+                + " answer, so the list may be incomplete."), problems.getText());
         assertTrue(problems.getText().contains("DEMO/GOV/1001/ss2 left out at least one of your events"),
-                problems.getText());
+                "with the technical detail: " + problems.getText());
         WebElement banner = browser.findElement(By.id("partial"));
         assertTrue(banner.isDisplayed());
-        assertTrue(banner.getText().contains("DEMO/COM/2001/ss3"), banner.getText());
+        assertTrue(banner.getText().contains("DEMO/COM/2001/ss3 did not answer in time."), banner.getText());
         assertTrue(browser.findElement(By.id("signed-in-as")).getText().contains(PortalScenario.CITIZEN));
         assertTrue(!browser.getCurrentUrl().contains("id_token"), "the token is removed from the address bar");
 

@@ -65,6 +65,10 @@ class PortalMessagesTest {
             assertTrue(messages.has("badge." + kind), kind);
             assertTrue(messages.has("outcome." + kind), kind);
         }
+        for (CitizenEvents.Kind kind : CitizenEvents.Kind.values()) {
+            assertTrue(messages.has("problem." + kind.name()), kind.name());
+        }
+        assertTrue(messages.has("unreachable.timedOut") && messages.has("unreachable.failed"));
         for (String side : new String[] {"consumer", "provider"}) {
             assertTrue(messages.has("sides." + side) && messages.has("sides." + side + ".refused"), side);
         }
