@@ -108,8 +108,10 @@ class CitizenPortalDemoTest {
             assertTrue(text.contains("Population Registry: DEMO/GOV/1001/population/person"), text);
             assertTrue(text.contains("tax-assessment"), text);
             assertTrue(text.contains("\u2713 verified"), text);
-            assertTrue(text.contains("Demo Bank") && text.contains("refused Server.ServerProxy.AccessDenied"),
-                "the bank's refused attempt is shown too: " + text);
+            assertTrue(text.contains("Demo Bank tried to read your record at Population Registry and was refused: it has"
+                    + " no permission."), "the bank's refused attempt is shown too, in plain words: " + text);
+            assertTrue(browser.findElement(By.cssSelector("tr.outcome-refused")).getText().contains("Demo Bank"),
+                    "and marked as refused: " + text);
             assertFalse(browser.findElement(By.id("partial")).isDisplayed(), "both servers answered");
         } finally {
             browser.quit();

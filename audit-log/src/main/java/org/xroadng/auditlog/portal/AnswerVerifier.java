@@ -62,7 +62,7 @@ public final class AnswerVerifier {
      * whether it holds all of the subject's events there ({@code complete}: fewer than
      * {@value AccessLogProtocol#MAX_EVENTS}, so none was cut off for length).
      */
-    public record Result(List<SideRecord> records, List<String> problems, boolean complete) {
+    public record Result(List<SideRecord> records, List<CitizenEvents.Problem> problems, boolean complete) {
         public Result {
             records = List.copyOf(records);
             problems = List.copyOf(problems);
@@ -70,7 +70,7 @@ public final class AnswerVerifier {
     }
 
     public Result verify(SecurityServerId asked, PersonalCode subject, AccessLogAnswer answer) {
-        List<String> problems = new ArrayList<>();
+        List<CitizenEvents.Problem> problems = new ArrayList<>();
         TrustedRoot root = trustedRoot(asked, subject, answer);
         List<SideRecord> records = new ArrayList<>();
         List<AccessLogAnswer.Entry> named = new ArrayList<>();
@@ -83,7 +83,8 @@ public final class AnswerVerifier {
             try {
                 records.add(SideRecord.read(asked, entry.event(), reason == null, reason));
             } catch (IllegalArgumentException e) {
-                problems.add("event " + entry.index() + " of " + asked.format() + " cannot be shown: " + e.getMessage());
+                problems.add(new CitizenEvents.Problem(asked, CitizenEvents.Kind.UNREADABLE,
+                        "event " + entry.index() + " of " + asked.format() + " cannot be shown: " + e.getMessage()));
             }
         }
         boolean full = answer.events().size() >= AccessLogProtocol.MAX_EVENTS;
@@ -95,11 +96,11 @@ public final class AnswerVerifier {
      * Where the subject's events do not link up: each event's link must be the index of the one
      * before it in the answer, and the oldest's must be absent unless the answer was full.
      */
-    private static List<String> leftOut(SecurityServerId asked, PersonalCode subject, List<AccessLogAnswer.Entry> events,
+    private static List<CitizenEvents.Problem> leftOut(SecurityServerId asked, PersonalCode subject, List<AccessLogAnswer.Entry> events,
                                         boolean full) {
         List<AccessLogAnswer.Entry> ordered = new ArrayList<>(events);
         ordered.sort(Comparator.comparingLong(AccessLogAnswer.Entry::index));
-        List<String> problems = new ArrayList<>();
+        List<CitizenEvents.Problem> problems = new ArrayList<>();
         Long before = null;
         for (int i = 0; i < ordered.size(); i++) {
             AccessLogAnswer.Entry entry = ordered.get(i);
@@ -112,22 +113,25 @@ public final class AnswerVerifier {
             try {
                 link = linkOf(links, subject);
             } catch (IllegalArgumentException e) {
-                problems.add(asked.format() + "'s event " + entry.index() + " cannot be checked for left-out events: "
-                        + e.getMessage());
+                problems.add(new CitizenEvents.Problem(asked, CitizenEvents.Kind.UNREADABLE, asked.format() + "'s event "
+                        + entry.index() + " cannot be checked for left-out events: " + e.getMessage()));
                 before = entry.index();
                 continue;
             }
             if (i == 0 && link != null && full) {
-                problems.add(asked.format() + " has more than " + AccessLogProtocol.MAX_EVENTS + " events naming you;"
-                        + " only the newest " + AccessLogProtocol.MAX_EVENTS + " are shown");
+                problems.add(new CitizenEvents.Problem(asked, CitizenEvents.Kind.TOO_MANY, asked.format() + " has more than "
+                        + AccessLogProtocol.MAX_EVENTS + " events naming you; only the newest " + AccessLogProtocol.MAX_EVENTS
+                        + " are shown"));
             } else if (i == 0 && link != null) {
-                problems.add(asked.format() + " left out at least one of your events: its event " + entry.index()
-                        + " follows your event " + link + ", which the answer does not include");
+                problems.add(new CitizenEvents.Problem(asked, CitizenEvents.Kind.LEFT_OUT, asked.format()
+                        + " left out at least one of your events: its event " + entry.index() + " follows your event "
+                        + link + ", which the answer does not include"));
             } else if (i > 0 && !Objects.equals(link, before)) {
-                problems.add(asked.format() + " left out at least one of your events: its event " + entry.index()
+                problems.add(new CitizenEvents.Problem(asked, CitizenEvents.Kind.LEFT_OUT, asked.format()
+                        + " left out at least one of your events: its event " + entry.index()
                         + (link == null ? " is logged as your first there, yet the answer has your event " + before
                         + " before it" : " follows your event " + link + ", but the answer goes from event " + before
-                        + " to it"));
+                        + " to it")));
             }
             before = entry.index();
         }

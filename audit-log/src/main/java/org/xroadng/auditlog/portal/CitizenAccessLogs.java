@@ -113,14 +113,14 @@ public final class CitizenAccessLogs implements AutoCloseable {
         }
         List<SideRecord> records = new ArrayList<>();
         List<CitizenEvents.Unreachable> unreachable = new ArrayList<>();
-        List<String> problems = new ArrayList<>();
+        List<CitizenEvents.Problem> problems = new ArrayList<>();
         Set<SecurityServerId> answeredInFull = new HashSet<>();
         for (Map.Entry<SecurityServerId, CompletableFuture<AnswerVerifier.Result>> entry : asked.entrySet()) {
             CompletableFuture<AnswerVerifier.Result> future = entry.getValue();
             if (!future.isDone()) {
                 future.cancel(true);
-                unreachable.add(new CitizenEvents.Unreachable(entry.getKey(), "no answer within the portal's deadline of "
-                        + deadline.toMillis() + " ms"));
+                unreachable.add(new CitizenEvents.Unreachable(entry.getKey(), true,
+                        "no answer within the portal's deadline of " + deadline.toMillis() + " ms"));
                 continue;
             }
             try {
@@ -131,7 +131,8 @@ public final class CitizenAccessLogs implements AutoCloseable {
                     answeredInFull.add(entry.getKey());
                 }
             } catch (CompletionException | CancellationException e) {
-                unreachable.add(new CitizenEvents.Unreachable(entry.getKey(), why(e.getCause(), entry.getKey())));
+                unreachable.add(new CitizenEvents.Unreachable(entry.getKey(), e.getCause() instanceof TimeoutException,
+                        why(e.getCause(), entry.getKey())));
             }
         }
         List<ExchangeRow> rows = ExchangeMerger.merge(records);
@@ -143,10 +144,10 @@ public final class CitizenAccessLogs implements AutoCloseable {
      * Completed exchanges with only the consumer's record although every server hosting the
      * provider's subsystem answered in full: the provider's log should hold them.
      */
-    private static List<String> providerRecordsMissing(List<ExchangeRow> rows,
+    private static List<CitizenEvents.Problem> providerRecordsMissing(List<ExchangeRow> rows,
                                                        List<GlobalConfiguration.SecurityServer> servers,
                                                        Set<SecurityServerId> answeredInFull) {
-        List<String> problems = new ArrayList<>();
+        List<CitizenEvents.Problem> problems = new ArrayList<>();
         for (ExchangeRow row : rows) {
             if (!row.sides().equals(List.of("consumer")) || !"ok".equals(row.outcome())) {
                 continue;
@@ -160,9 +161,11 @@ public final class CitizenAccessLogs implements AutoCloseable {
             List<SecurityServerId> hosts = servers.stream().filter(s -> s.clients().contains(provider))
                     .map(GlobalConfiguration.SecurityServer::id).toList();
             if (!hosts.isEmpty() && answeredInFull.containsAll(hosts)) {
-                problems.add(hosts.stream().map(SecurityServerId::format).collect(Collectors.joining(", "))
-                        + " answered without a record of exchange " + row.queryId() + " at " + row.time()
-                        + ", which " + row.records().get(0).server().format() + " logged as completed");
+                problems.add(new CitizenEvents.Problem(hosts.get(0), CitizenEvents.Kind.PROVIDER_RECORD_MISSING,
+                        hosts.stream().map(SecurityServerId::format).collect(Collectors.joining(", "))
+                        + " answered without a record of exchange " + row.queryId() + " at "
+                        + row.time().truncatedTo(java.time.temporal.ChronoUnit.SECONDS) + ", which "
+                        + row.records().get(0).server().format() + " logged as completed"));
             }
         }
         return problems;

@@ -1,7 +1,5 @@
 package org.xroadng.auditlog.portal;
 
-import java.io.IOException;
-import java.io.InputStream;
 import java.net.URI;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -18,13 +16,12 @@ import org.xroadng.protocol.error.ErrorBody;
 import org.xroadng.protocol.globalconf.ConfigurationException;
 import org.xroadng.protocol.http.HttpApiServer;
 import org.xroadng.protocol.http.HttpCall;
-import org.xroadng.protocol.http.HttpEndpoint;
 import org.xroadng.protocol.http.HttpReply;
 
 /**
- * The portal's HTTP face, routes of an {@link HttpApiServer}:
+ * The portal's JSON API for the page and for programs, routes of an {@link HttpApiServer} (the
+ * citizen's pages are {@link PortalPages}):
  * <ul>
- *   <li>{@code GET /}, {@code /portal.js}, {@code /portal.css}: the citizen's page (classpath resources);</li>
  *   <li>{@code GET /api/v1/login}: {@code {"authorizationEndpoint", "clientId", "redirectUri", "issuer"}} for
  *       the page's sign-in (OpenID Connect implicit flow);</li>
  *   <li>{@code GET /api/v1/events} with {@code Authorization: Bearer <ID token>}: DESIGN.md section 7's
@@ -60,9 +57,6 @@ public final class PortalApi {
     /** Adds the portal's routes. */
     public HttpApiServer.Builder routes(HttpApiServer.Builder builder) {
         return builder
-                .route("GET", "/", page("index.html", "text/html; charset=utf-8"))
-                .route("GET", "/portal.js", page("portal.js", "text/javascript; charset=utf-8"))
-                .route("GET", "/portal.css", page("portal.css", "text/css; charset=utf-8"))
                 .route("GET", "/api/v1/login", call -> secured(login()))
                 .route("GET", "/api/v1/events", call -> secured(events(call)));
     }
@@ -142,11 +136,11 @@ public final class PortalApi {
         json.put("events", rows);
         json.put("unreachable", unreachable);
         json.put("unreachableReasons", reasons);
-        json.put("problems", events.problems());
+        json.put("problems", events.problems().stream().map(CitizenEvents.Problem::text).toList());
         return json;
     }
 
-    private static Optional<String> bearer(HttpCall call) {
+    static Optional<String> bearer(HttpCall call) {
         return call.header("Authorization").map(String::trim)
                 .filter(h -> h.length() > 7 && h.substring(0, 7).toLowerCase(Locale.ROOT).equals("bearer "))
                 .map(h -> h.substring(7).trim());
@@ -156,23 +150,10 @@ public final class PortalApi {
         return HttpReply.json(status, new ErrorBody(type, message, detail));
     }
 
-    private static HttpReply secured(HttpReply reply) {
+    /** The security headers every portal answer carries (nosniff, the page's strict policy, no referrer). */
+    static HttpReply secured(HttpReply reply) {
         return reply.withHeader("X-Content-Type-Options", "nosniff")
                 .withHeader("Content-Security-Policy", SECURITY_POLICY)
                 .withHeader("Referrer-Policy", "no-referrer");
-    }
-
-    private static HttpEndpoint page(String name, String contentType) {
-        byte[] body;
-        try (InputStream in = PortalApi.class.getResourceAsStream("web/" + name)) {
-            if (in == null) {
-                throw new IllegalStateException("resource web/" + name + " is missing from the build");
-            }
-            body = in.readAllBytes();
-        } catch (IOException e) {
-            throw new IllegalStateException("resource web/" + name + " cannot be read", e);
-        }
-        HttpReply reply = secured(HttpReply.of(200, contentType, body));
-        return call -> reply;
     }
 }

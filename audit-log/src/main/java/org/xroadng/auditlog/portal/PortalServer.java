@@ -18,7 +18,8 @@ import org.xroadng.protocol.globalconf.HttpConfigurationSource;
 import org.xroadng.protocol.http.HttpApiServer;
 
 /**
- * The running citizen portal (DESIGN.md section 7): {@link PortalApi} on an {@link HttpApiServer},
+ * The running citizen portal (DESIGN.md section 7): {@link PortalApi} and the pages in Vietnamese and
+ * English ({@link PortalPages}) on an {@link HttpApiServer},
  * ID tokens checked by an {@link OidcIdTokenVerifier} of the configured issuer, access logs
  * gathered by {@link CitizenAccessLogs}. {@link #start(PortalSettings, Clock, Provider)} wires the
  * real parts: the global configuration from the anchor's registry (verified, refreshed every
@@ -73,6 +74,8 @@ public final class PortalServer implements AutoCloseable {
             URI publicUrl = settings.publicUrl() != null ? settings.publicUrl()
                     : URI.create("http://" + settings.listen().getHostString() + ":" + settings.listen().getPort());
             new PortalApi(logs, verifier, settings.clientId(), URI.create(publicUrl + "/")).routes(builder);
+            new PortalPages(new PortalTemplates(PortalMessages.load()), logs, verifier,
+                    "https".equalsIgnoreCase(publicUrl.getScheme())).routes(builder);
             return new PortalServer(builder.start(), logs, publicUrl);
         } catch (IOException | RuntimeException e) {
             logs.close();

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.fail;
 import java.io.File;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Map;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import org.junit.jupiter.api.Assumptions;
@@ -29,8 +30,16 @@ public final class HeadlessChromium {
     private HeadlessChromium() {
     }
 
-    /** A new browser; skips (or fails, when required) the calling test if there is none. Quit it after. */
+    /** A new browser asking for British English; skips (or fails, when required) the calling test if there is none. Quit it after. */
     public static WebDriver start() {
+        return start("en-GB,en", null);
+    }
+
+    /**
+     * A new browser whose requests carry {@code Accept-Language: acceptLanguages} and whose clock
+     * shows {@code timeZone} (an IANA name; null keeps the machine's), as a citizen's would.
+     */
+    public static WebDriver start(String acceptLanguages, String timeZone) {
         boolean present = Files.isExecutable(CHROMEDRIVER) && Files.isExecutable(CHROMIUM);
         if (!present) {
             String message = CHROMEDRIVER + " or " + CHROMIUM + " is missing; install the Debian packages chromium"
@@ -44,9 +53,11 @@ public final class HeadlessChromium {
         ChromeOptions options = new ChromeOptions();
         options.setBinary(CHROMIUM.toFile());
         options.addArguments("--window-size=1280,800", "--headless=new", "--no-sandbox", "--disable-dev-shm-usage",
-                "--disable-gpu", "--no-first-run", "--lang=en-GB");
+                "--disable-gpu", "--no-first-run", "--lang=" + acceptLanguages.split(",")[0]);
+        options.setExperimentalOption("prefs", Map.of("intl.accept_languages", acceptLanguages));
         ChromeDriverService service = new ChromeDriverService.Builder()
                 .usingDriverExecutable(new File(CHROMEDRIVER.toString()))
+                .withEnvironment(timeZone == null ? Map.of() : Map.of("TZ", timeZone))
                 .usingAnyFreePort()
                 .build();
         return new ChromeDriver(service, options);

@@ -73,7 +73,9 @@ class PortalAccessLogsTest {
         assertEquals(List.of("DEMO/GOV/1001/ss2 left out at least one of your events: its event 2 follows your"
                 + " event 1, but the answer goes from event 0 to it", "DEMO/GOV/1001/ss2 answered without a record of"
                 + " exchange q-2 at 2026-03-01T11:00:00Z, which DEMO/GOV/1002/ss1 logged as completed"),
-                events.problems());
+                texts(events));
+        assertEquals(List.of(CitizenEvents.Kind.LEFT_OUT, CitizenEvents.Kind.PROVIDER_RECORD_MISSING),
+                events.problems().stream().map(CitizenEvents.Problem::kind).toList());
         ExchangeRow hidden = events.events().stream().filter(r -> r.queryId().equals("q-2")).findFirst().orElseThrow();
         assertEquals(List.of("consumer"), hidden.sides(), "the consumer's server still shows the exchange");
         assertTrue(events.events().stream().allMatch(ExchangeRow::verified), "what was shown is still verified");
@@ -87,7 +89,7 @@ class PortalAccessLogsTest {
         CitizenEvents events = ask(PortalScenario.CITIZEN);
 
         assertEquals("DEMO/GOV/1001/ss2 left out at least one of your events: its event 1 follows your"
-                + " event 0, which the answer does not include", events.problems().get(0));
+                + " event 0, which the answer does not include", texts(events).get(0));
     }
 
     @Test
@@ -98,7 +100,7 @@ class PortalAccessLogsTest {
         CitizenEvents events = ask(PortalScenario.CITIZEN);
 
         assertEquals(List.of("DEMO/GOV/1001/ss2 answered without a record of exchange q-3 at 2026-03-01T12:00:00Z,"
-                + " which DEMO/GOV/1002/ss1 logged as completed"), events.problems());
+                + " which DEMO/GOV/1002/ss1 logged as completed"), texts(events));
         assertEquals(List.of("consumer"), events.events().get(0).sides());
         assertNull(events.events().get(0).agree());
     }
@@ -225,6 +227,7 @@ class PortalAccessLogsTest {
 
         assertEquals(List.of(PortalScenario.SS3), events.unreachable().stream().map(CitizenEvents.Unreachable::server).toList());
         assertEquals("no answer within 300 ms", events.unreachable().get(0).reason());
+        assertTrue(events.unreachable().get(0).timedOut());
         assertEquals(2, events.events().size());
         assertTrue(events.events().stream().allMatch(ExchangeRow::verified));
     }
@@ -267,5 +270,9 @@ class PortalAccessLogsTest {
 
         assertFalse(row.verified());
         assertTrue(row.reasons().stream().allMatch(r -> r.endsWith(AnswerVerifier.NOT_CHECKPOINTED)), row.reasons()::toString);
+    }
+
+    private static List<String> texts(CitizenEvents events) {
+        return events.problems().stream().map(CitizenEvents.Problem::text).toList();
     }
 }

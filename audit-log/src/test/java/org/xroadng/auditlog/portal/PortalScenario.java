@@ -14,6 +14,7 @@ import org.xroadng.auditlog.access.AccessLogAnswer;
 import org.xroadng.auditlog.access.AccessLogAnswerCodec;
 import org.xroadng.protocol.accesslog.AccessLogFormatException;
 import org.xroadng.protocol.globalconf.GlobalConfiguration;
+import org.xroadng.protocol.id.MemberId;
 import org.xroadng.protocol.id.SecurityServerId;
 import org.xroadng.protocol.id.ServiceId;
 import org.xroadng.protocol.id.SubsystemId;
@@ -49,6 +50,8 @@ final class PortalScenario implements AccessLogSource, ServerCatalog {
     final Map<SecurityServerId, Long> slowMillis = new ConcurrentHashMap<>();
     /** Changes applied to a server's event objects after their proofs were made. */
     final Map<SecurityServerId, UnaryOperator<Map<String, Object>>> tampering = new ConcurrentHashMap<>();
+    /** Member names the catalog publishes, by {@code INSTANCE/CLASS/CODE}. */
+    final Map<String, String> names = new ConcurrentHashMap<>();
     private final CountDownLatch released = new CountDownLatch(1);
 
     /** Two exchanges about {@link #CITIZEN} (one an hour later) and one about {@link #OTHER_CITIZEN}, all checkpointed. */
@@ -72,6 +75,25 @@ final class PortalScenario implements AccessLogSource, ServerCatalog {
                 "inspector-7", "case-2026-17", purpose, List.of(subject), queryId, "cmVxdWVzdC1oYXNo-" + queryId, "ok");
     }
 
+    /**
+     * {@link #standard()} plus the bank's attempt to read {@link #CITIZEN}'s record (q-4, half an hour
+     * after q-1) that the population registry's server refused, as the bank's server logs it; with the
+     * members' names.
+     */
+    static PortalScenario withRefusedBankAttempt() {
+        PortalScenario s = new PortalScenario();
+        s.exchange("q-1", T0, CITIZEN, "tax-assessment", "tax-assessment");
+        s.exchange("q-2", T0.plus(Duration.ofHours(1)), CITIZEN, "tax-assessment", "tax-assessment");
+        s.bank.append(new AccessEvent("q-4-consumer", T0.plus(Duration.ofMinutes(30)), "consumer", LOANS, PERSON, "GET",
+                "/person/" + CITIZEN, "clerk-2", null, "loan-check", List.of(CITIZEN), "q-4", "cmVxdWVzdC1oYXNo-q-4",
+                "refused Server.ServerProxy.AccessDenied"));
+        s.checkpointAll(T0.plus(Duration.ofHours(3)));
+        s.names.put("DEMO/GOV/1002", "Tax Board");
+        s.names.put("DEMO/GOV/1001", "Population Registry");
+        s.names.put("DEMO/COM/2001", "Demo Bank");
+        return s;
+    }
+
     void checkpointAll(Instant time) {
         consumer.checkpoint(time, witness);
         provider.checkpoint(time, witness);
@@ -90,6 +112,11 @@ final class PortalScenario implements AccessLogSource, ServerCatalog {
         servers.add(new GlobalConfiguration.SecurityServer(SS3, "127.0.0.1:3", List.of(), List.of(LOANS)));
         servers.add(new GlobalConfiguration.SecurityServer(EMPTY, "127.0.0.1:4", List.of(), List.of()));
         return servers;
+    }
+
+    @Override
+    public java.util.Optional<String> memberName(MemberId member) {
+        return java.util.Optional.ofNullable(names.get(member.format()));
     }
 
     @Override

@@ -1,6 +1,7 @@
 // The citizen portal page: OpenID Connect implicit-flow sign-in (state and nonce kept in
-// sessionStorage), then the citizen's access records from /api/v1/events. Everything shown is put
-// in text nodes; nothing from the server or the URL is ever parsed as HTML.
+// sessionStorage), then the citizen's access records as HTML rendered and escaped by the server
+// (/page/events). The page's own texts come from the server's bundles (data-* attributes of <body>);
+// nothing from the URL or the identity provider is ever parsed as HTML.
 "use strict";
 
 (function () {
@@ -9,6 +10,7 @@
   const KEY_NONCE = "portal.nonce";
 
   const $ = (id) => document.getElementById(id);
+  const text = (name) => document.body.dataset[name];
 
   function randomText() {
     const bytes = new Uint8Array(24);
@@ -16,10 +18,10 @@
     return Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("");
   }
 
-  function showMessage(text) {
+  function showMessage(message) {
     const box = $("message");
-    box.textContent = text;
-    box.hidden = !text;
+    box.textContent = message;
+    box.hidden = !message;
   }
 
   function claimsOf(token) {
@@ -39,7 +41,7 @@
     const params = new URLSearchParams(location.hash.substring(1));
     history.replaceState(null, "", location.pathname + location.search);
     if (params.has("error")) {
-      showMessage("Sign-in failed: " + params.get("error") + " " + (params.get("error_description") || ""));
+      showMessage(text("signInFailed") + " " + params.get("error") + " " + (params.get("error_description") || ""));
       return;
     }
     const token = params.get("id_token");
@@ -51,18 +53,18 @@
     sessionStorage.removeItem(KEY_STATE);
     sessionStorage.removeItem(KEY_NONCE);
     if (!expectedState || params.get("state") !== expectedState) {
-      showMessage("Sign-in refused: the answer does not belong to a sign-in started on this page. Sign in again.");
+      showMessage(text("stateMismatch"));
       return;
     }
     let claims;
     try {
       claims = claimsOf(token);
     } catch (e) {
-      showMessage("Sign-in refused: the identity provider sent a token that cannot be read.");
+      showMessage(text("badToken"));
       return;
     }
     if (!expectedNonce || claims.nonce !== expectedNonce) {
-      showMessage("Sign-in refused: the token was not issued for this sign-in (nonce differs). Sign in again.");
+      showMessage(text("nonceMismatch"));
       return;
     }
     sessionStorage.setItem(KEY_TOKEN, token);
@@ -75,11 +77,11 @@
       const response = await fetch("/api/v1/login", { headers: { Accept: "application/json" } });
       login = await response.json();
       if (!response.ok) {
-        showMessage("Sign-in is not available right now: " + (login.message || response.status));
+        showMessage(text("signInUnavailable"));
         return;
       }
     } catch (e) {
-      showMessage("Sign-in is not available right now: the portal cannot be reached.");
+      showMessage(text("signInUnavailable"));
       return;
     }
     const state = randomText();
@@ -105,104 +107,41 @@
     $("sign-in").hidden = false;
     $("sign-out").hidden = true;
     $("signed-in-as").hidden = true;
-    $("events").hidden = true;
-    $("empty").hidden = true;
-    $("partial").hidden = true;
-    $("problems").hidden = true;
+    $("result").replaceChildren();
     $("loading").hidden = true;
   }
 
-  function cell(row, main, sub) {
-    const td = document.createElement("td");
-    td.appendChild(document.createTextNode(main));
-    if (sub) {
-      const span = document.createElement("span");
-      span.className = "sub";
-      span.textContent = sub;
-      td.appendChild(span);
-    }
-    row.appendChild(td);
-    return td;
-  }
-
-  function markCell(row, ok, okText, badText, reasons) {
-    const td = document.createElement("td");
-    const mark = document.createElement("span");
-    mark.className = "mark " + (ok ? "ok" : "bad");
-    mark.textContent = ok ? "\u2713 " + okText : "\u2717 " + badText;
-    td.appendChild(mark);
-    for (const reason of reasons || []) {
-      const span = document.createElement("span");
-      span.className = "sub";
-      span.textContent = reason;
-      td.appendChild(span);
-    }
-    row.appendChild(td);
-  }
-
-  function render(answer) {
-    $("signed-in-as").textContent = "Signed in as " + answer.subject;
-    $("signed-in-as").hidden = false;
-    const list = $("unreachable");
-    list.replaceChildren();
-    for (const item of answer.unreachableReasons || answer.unreachable.map((s) => ({ server: s, reason: "" }))) {
-      const li = document.createElement("li");
-      li.textContent = item.server + (item.reason ? " \u2014 " + item.reason : "");
-      list.appendChild(li);
-    }
-    $("partial").hidden = answer.unreachable.length === 0;
-    const problems = $("problem-list");
-    problems.replaceChildren();
-    for (const text of answer.problems || []) {
-      const li = document.createElement("li");
-      li.textContent = text;
-      problems.appendChild(li);
-    }
-    $("problems").hidden = problems.children.length === 0;
-    const rows = $("rows");
-    rows.replaceChildren();
-    for (const e of answer.events) {
-      const tr = document.createElement("tr");
-      cell(tr, new Date(e.time).toLocaleString(), e.time);
-      cell(tr, e.clientName || e.client,
-          (e.clientName ? e.client : "") + (e.userId ? (e.clientName ? ", " : "") + "user " + e.userId : ""));
-      cell(tr, (e.providerName ? e.providerName + ": " : "") + e.service,
-          e.method + " " + e.path + (e.outcome && e.outcome !== "ok" ? " (" + e.outcome + ")" : ""));
-      cell(tr, e.purpose || "no purpose given", e.issue ? "issue " + e.issue : "");
-      if (e.agree === null || e.agree === undefined) {
-        cell(tr, "only the " + e.sides.join(" and ") + " record was found", "");
-      } else {
-        markCell(tr, e.agree, "yes", "no", e.agree ? [] : ["they differ in: " + e.differences.join(", ")]);
-      }
-      markCell(tr, e.verified, "verified", "not verified", e.reasons);
-      rows.appendChild(tr);
-    }
-    $("events").hidden = answer.events.length === 0;
-    $("empty").hidden = answer.events.length !== 0;
-  }
-
+  // The accesses come rendered (and escaped) by the server's template in the page's language, with
+  // times in this browser's time zone.
   async function loadEvents(token) {
     $("sign-in").hidden = true;
     $("sign-out").hidden = false;
     $("loading").hidden = false;
+    const params = new URLSearchParams({
+      lang: document.documentElement.lang,
+      tz: Intl.DateTimeFormat().resolvedOptions().timeZone || "UTC",
+    });
     try {
-      const response = await fetch("/api/v1/events", {
-        headers: { Accept: "application/json", Authorization: "Bearer " + token },
+      const response = await fetch("/page/events?" + params, {
+        headers: { Accept: "text/html", Authorization: "Bearer " + token },
       });
-      const body = await response.json();
+      const body = await response.text();
       if (response.status === 401) {
         sessionStorage.removeItem(KEY_TOKEN);
         showSignedOut();
-        showMessage("Please sign in again: " + body.message);
+        showMessage(body);
         return;
       }
       if (!response.ok) {
-        showMessage("Your records cannot be shown right now: " + (body.message || response.status));
+        showMessage(response.headers.get("Content-Type").startsWith("text/plain") ? body : text("recordsUnavailable"));
         return;
       }
-      render(body);
+      const view = new DOMParser().parseFromString(body, "text/html").getElementById("events-view");
+      $("result").replaceChildren(document.adoptNode(view));
+      $("signed-in-as").textContent = view.dataset.signedIn;
+      $("signed-in-as").hidden = false;
     } catch (e) {
-      showMessage("Your records cannot be shown right now: the portal cannot be reached.");
+      showMessage(text("recordsUnavailable"));
     } finally {
       $("loading").hidden = true;
     }

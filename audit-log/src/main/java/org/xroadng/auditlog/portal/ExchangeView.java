@@ -1,0 +1,82 @@
+package org.xroadng.auditlog.portal;
+
+import java.time.ZoneId;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.function.Function;
+
+/**
+ * One {@link ExchangeRow} in the words of the page's language, for the portal's template: the date
+ * as {@code dd/MM/yyyy} and the time as {@code HH:mm} in the viewer's zone, and a plain sentence for
+ * what happened ({@link Outcome}), whether the sides' records agree and whether they are verified.
+ * Every text is plain (the template escapes it); identifiers and technical reasons are kept apart,
+ * as details.
+ *
+ * @param outcome   {@code ok}, {@code refused}, {@code failed} or {@code other}: the row's style
+ * @param agreement {@code agree}, {@code differ} or {@code one-side}
+ */
+public record ExchangeView(String date, String time, String sentence, String outcome, String badge,
+                           String technicalCode, String who, String whoDetail, String service, String serviceDetail,
+                           String purpose, String issue, String agreement, String agreementText, boolean verified,
+                           String verifiedText, List<String> reasons) {
+
+    static final DateTimeFormatter DATE = DateTimeFormatter.ofPattern("dd/MM/yyyy", Locale.ROOT);
+    static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("HH:mm", Locale.ROOT);
+
+    public ExchangeView {
+        reasons = List.copyOf(reasons);
+    }
+
+    /** @param memberNames the member name for a client or service identifier, for people to read */
+    static ExchangeView of(ExchangeRow row, Function<String, Optional<String>> memberNames, PortalMessages messages,
+                           Locale language, ZoneId zone) {
+        Optional<String> clientName = memberNames.apply(row.client());
+        Optional<String> providerName = memberNames.apply(row.service());
+        String who = clientName.orElse(row.client());
+        String from = providerName.orElse(subsystemOf(row.service()));
+        Outcome outcome = Outcome.parse(row.outcome());
+        String sentence = messages.get(language, outcome.key(), who, from, outcome.detail());
+
+        String whoDetail = clientName.isPresent() ? row.client() : "";
+        if (row.userId() != null && !row.userId().isEmpty()) {
+            whoDetail = (whoDetail.isEmpty() ? "" : whoDetail + ", ") + messages.get(language, "row.official", row.userId());
+        }
+        String service = providerName.map(n -> n + ": ").orElse("") + row.service();
+        String serviceDetail = row.method() + (row.path() == null ? "" : " " + row.path());
+        String purpose = row.purpose() == null || row.purpose().isEmpty() ? messages.get(language, "row.noPurpose")
+                : row.purpose();
+        String issue = row.issue() == null || row.issue().isEmpty() ? "" : messages.get(language, "row.issue", row.issue());
+
+        String agreement;
+        String agreementText;
+        if (row.agree() == null) {
+            agreement = "one-side";
+            String only = row.sides().contains("consumer") ? "consumer" : "provider";
+            agreementText = messages.get(language, "sides." + only + (outcome.kind().equals("refused") ? ".refused" : ""));
+        } else if (row.agree()) {
+            agreement = "agree";
+            agreementText = messages.get(language, "sides.agree");
+        } else {
+            agreement = "differ";
+            List<String> fields = new ArrayList<>();
+            for (String member : row.differences()) {
+                fields.add(messages.get(language, "field." + member));
+            }
+            agreementText = messages.get(language, "sides.differ", String.join(", ", fields));
+        }
+        String verifiedText = messages.get(language, row.verified() ? "verified.yes" : "verified.no");
+        return new ExchangeView(DATE.format(row.time().atZone(zone)), TIME.format(row.time().atZone(zone)), sentence,
+                outcome.kind(), messages.get(language, "badge." + outcome.kind()), outcome.technicalCode(), who,
+                whoDetail, service, serviceDetail, purpose, issue, agreement, agreementText, row.verified(),
+                verifiedText, row.reasons());
+    }
+
+    /** {@code DEMO/GOV/1001/population} of a service identifier {@code DEMO/GOV/1001/population/person}. */
+    private static String subsystemOf(String service) {
+        int slash = service.lastIndexOf('/');
+        return slash > 0 ? service.substring(0, slash) : service;
+    }
+}
