@@ -3,12 +3,7 @@ package org.xroadng.securityserver.metrics;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Timer;
-import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
-import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
-import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
-import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
-import io.micrometer.core.instrument.binder.system.UptimeMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Clock;
@@ -22,6 +17,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import org.xroadng.protocol.error.ErrorType;
 import org.xroadng.protocol.globalconf.GlobalConfiguration;
+import org.xroadng.protocol.metrics.ComponentMetrics;
 import org.xroadng.securityserver.ExchangeListener;
 import org.xroadng.securityserver.log.TimestampBatch;
 import org.xroadng.securityserver.log.TimestampingListener;
@@ -37,7 +33,7 @@ public final class MetricsListener implements ExchangeListener, TimestampingList
 
     private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     /** Listens to the JVM's garbage collections until {@link #close}. */
-    private final JvmGcMetrics gc = new JvmGcMetrics();
+    private final JvmGcMetrics gc;
     private final Map<CounterKey, Counter> counters = new ConcurrentHashMap<>();
 
     /** A counter's name and tag values: a key without building a string on every event. */
@@ -57,12 +53,7 @@ public final class MetricsListener implements ExchangeListener, TimestampingList
 
     /** With the JVM's own metrics ({@code jvm_*}, {@code process_*}, {@code system_*}) from the start. */
     public MetricsListener() {
-        new JvmMemoryMetrics().bindTo(registry);
-        gc.bindTo(registry);
-        new JvmThreadMetrics().bindTo(registry);
-        new ClassLoaderMetrics().bindTo(registry);
-        new ProcessorMetrics().bindTo(registry);
-        new UptimeMetrics().bindTo(registry);
+        gc = ComponentMetrics.bindJvm(registry);
     }
 
     @Override
