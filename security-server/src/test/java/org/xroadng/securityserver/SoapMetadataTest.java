@@ -14,6 +14,11 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.security.KeyStoreException;
+import java.security.NoSuchAlgorithmException;
+import java.security.UnrecoverableKeyException;
+import java.security.cert.CertificateEncodingException;
+import java.security.cert.CertificateException;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
@@ -23,11 +28,14 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.w3c.dom.Document;
 import org.w3c.dom.NodeList;
+import org.xroadng.certs.ca.CaException;
 import org.xroadng.protocol.id.ClientId;
 import org.xroadng.protocol.id.ServiceId;
+import org.xroadng.protocol.jws.SigningException;
 import org.xroadng.protocol.store.Database;
 import org.xroadng.protocol.store.DatabaseSettings;
 import org.xroadng.protocol.xml.SafeXml;
+import org.xroadng.protocol.xml.XmlException;
 import org.xroadng.securityserver.conf.AccessRight;
 import org.xroadng.securityserver.conf.LocalClient;
 import org.xroadng.securityserver.conf.ServerConfStore;
@@ -58,7 +66,9 @@ class SoapMetadataTest {
     private final HttpClient is = HttpClient.newHttpClient();
 
     @BeforeAll
-    static void start() throws Exception {
+    static void start() throws CaException, CertificateEncodingException, CertificateException, DescriptionException,
+            IOException, KeyStoreException, NoSuchAlgorithmException, ServerException, SigningException,
+            UnrecoverableKeyException {
         network = new TestNetwork(dir);
         database = DatabaseSettings.embedded().open(dir.resolve("provider-conf"), "securityserver");
         store = new ServerConfStore(database, network.provider.serverId(), Clock.systemUTC());
@@ -85,7 +95,7 @@ class SoapMetadataTest {
                 .POST(HttpRequest.BodyPublishers.ofString(request)).build(), HttpResponse.BodyHandlers.ofByteArray());
     }
 
-    private static List<String> serviceCodes(HttpResponse<byte[]> response, String wrapper) throws Exception {
+    private static List<String> serviceCodes(HttpResponse<byte[]> response, String wrapper) throws XmlException {
         assertEquals(200, response.statusCode(), new String(response.body(), StandardCharsets.UTF_8));
         Document answer = SafeXml.parse(response.body(), SafeXml.DEFAULT);
         assertEquals(1, answer.getElementsByTagNameNS(XRD, wrapper).getLength());
@@ -102,13 +112,13 @@ class SoapMetadataTest {
     }
 
     @Test
-    void listMethods_listsTheSoapServicesOnly() throws Exception {
+    void listMethods_listsTheSoapServicesOnly() throws IOException, InterruptedException, XmlException {
         assertEquals(List.of("addressSoap", "personSoap"),
                 serviceCodes(call(TestNetwork.LOANS, "listMethods", "<xrd:listMethods/>"), "listMethodsResponse"));
     }
 
     @Test
-    void restListMethods_leavesTheSoapServicesOut() throws Exception {
+    void restListMethods_leavesTheSoapServicesOut() throws IOException, InterruptedException {
         HttpResponse<String> rest = is.send(HttpRequest.newBuilder(network.consumerUri(
                 "/r1/DEMO/GOV/1001/population/listMethods")).header("X-Road-Client", "DEMO/GOV/1002/tax").build(),
                 HttpResponse.BodyHandlers.ofString());
@@ -118,7 +128,7 @@ class SoapMetadataTest {
     }
 
     @Test
-    void allowedMethods_followTheAccessRights() throws Exception {
+    void allowedMethods_followTheAccessRights() throws IOException, InterruptedException, XmlException {
         assertEquals(List.of("personSoap"), serviceCodes(call(TestNetwork.TAX, "allowedMethods",
                 "<xrd:allowedMethods/>"), "allowedMethodsResponse"));
         assertEquals(List.of(), serviceCodes(call(TestNetwork.LOANS, "allowedMethods", "<xrd:allowedMethods/>"),
@@ -126,7 +136,7 @@ class SoapMetadataTest {
     }
 
     @Test
-    void getWsdl_answersTheDocumentAsAnAttachment_withTheAddressHidden() throws Exception {
+    void getWsdl_answersTheDocumentAsAnAttachment_withTheAddressHidden() throws IOException, InterruptedException {
         HttpResponse<byte[]> response = call(TestNetwork.LOANS, "getWsdl",
                 "<xrd:getWsdl><xrd:serviceCode>personSoap</xrd:serviceCode></xrd:getWsdl>");
         assertEquals(200, response.statusCode(), new String(response.body(), StandardCharsets.UTF_8));
@@ -138,19 +148,19 @@ class SoapMetadataTest {
     }
 
     @Test
-    void getWsdl_ofAServiceWithoutWsdl_isUnknownService() throws Exception {
+    void getWsdl_ofAServiceWithoutWsdl_isUnknownService() throws IOException, InterruptedException, XmlException {
         SoapProfileTest.assertFault(call(TestNetwork.TAX, "getWsdl",
                 "<xrd:getWsdl><xrd:serviceCode>person</xrd:serviceCode></xrd:getWsdl>"),
                 "Server.ServerProxy.UnknownService");
     }
 
     @Test
-    void metadataRequestWithAnotherBody_isInvalidSoap() throws Exception {
+    void metadataRequestWithAnotherBody_isInvalidSoap() throws IOException, InterruptedException, XmlException {
         SoapProfileTest.assertFault(call(TestNetwork.TAX, "listMethods", "<xrd:getWsdl/>"), "Client.InvalidSoap");
     }
 
     @Test
-    void serviceMadeOfTheWsdl_answersAtItsAddress() throws Exception {
+    void serviceMadeOfTheWsdl_answersAtItsAddress() throws IOException, InterruptedException, XmlException {
         network.providerIs.stubFor(post(urlEqualTo("/soap-is")).willReturn(aResponse().withStatus(200)
                 .withHeader("Content-Type", "text/xml").withBody(SoapMessages.envelope("", "<ps:personSoapResponse/>"))));
         HttpResponse<byte[]> response = call(TestNetwork.TAX, "personSoap", "<ps:personSoap/>");

@@ -142,7 +142,8 @@ class SoapProfileTest {
     }
 
     @Test
-    void soapRequest_reachesProviderUnchanged_andAnswerEchoesHeaderWithRequestHash() throws Exception {
+    void soapRequest_reachesProviderUnchanged_andAnswerEchoesHeaderWithRequestHash() throws IOException,
+            InterruptedException, NoSuchAlgorithmException, XmlException {
         String request = SoapMessages.request(TestNetwork.TAX, PERSON_SOAP, "soap-1",
                 "<xng:purpose>tax-assessment</xng:purpose><xng:subject>EE38001010001</xng:subject>"
                         + "<xng:subject>EE38001010001</xng:subject>", QUERY);
@@ -186,7 +187,7 @@ class SoapProfileTest {
     }
 
     @Test
-    void bankWithoutAccessRight_getsAccessDeniedFault() throws Exception {
+    void bankWithoutAccessRight_getsAccessDeniedFault() throws IOException, InterruptedException, XmlException {
         HttpResponse<byte[]> response = send(SoapMessages.request(TestNetwork.LOANS, PERSON_SOAP, "soap-2", "", QUERY));
 
         assertFault(response, "Server.ServerProxy.AccessDenied");
@@ -195,7 +196,7 @@ class SoapProfileTest {
     }
 
     @Test
-    void providerAnswersNotSoap_isServiceFailedInvalidSoap() throws Exception {
+    void providerAnswersNotSoap_isServiceFailedInvalidSoap() throws IOException, InterruptedException, XmlException {
         network.providerIs.stubFor(post(urlEqualTo("/soap-person")).willReturn(aResponse().withStatus(200)
                 .withHeader("Content-Type", "application/json").withBody("{\"givenName\":\"Mari\"}")));
         HttpResponse<byte[]> response = send(SoapMessages.request(TestNetwork.TAX, PERSON_SOAP, "soap-3",
@@ -206,7 +207,7 @@ class SoapProfileTest {
     }
 
     @Test
-    void providerEchoesAnotherClient_isInconsistentHeaders() throws Exception {
+    void providerEchoesAnotherClient_isInconsistentHeaders() throws IOException, InterruptedException, XmlException {
         String wrongEcho = SoapMessages.envelope(SoapMessages.client(TestNetwork.LOANS), "<ps:personSoapResponse/>");
         network.providerIs.stubFor(post(urlEqualTo("/soap-person")).willReturn(aResponse().withStatus(200)
                 .withHeader("Content-Type", "text/xml").withBody(wrongEcho)));
@@ -217,7 +218,7 @@ class SoapProfileTest {
     }
 
     @Test
-    void providerFault_isPassedOnUnchanged() throws Exception {
+    void providerFault_isPassedOnUnchanged() throws IOException, InterruptedException {
         String fault = SoapMessages.ENVELOPE_OPEN + "<SOAP-ENV:Body><SOAP-ENV:Fault><faultcode>SOAP-ENV:Server</faultcode>"
                 + "<faultstring>no such person</faultstring></SOAP-ENV:Fault></SOAP-ENV:Body></SOAP-ENV:Envelope>";
         network.providerIs.stubFor(post(urlEqualTo("/soap-person")).willReturn(aResponse().withStatus(500)
@@ -231,7 +232,8 @@ class SoapProfileTest {
     }
 
     @Test
-    void mtomRequestAndAnswer_keepTheirAttachmentsByteForByte() throws Exception {
+    void mtomRequestAndAnswer_keepTheirAttachmentsByteForByte() throws IOException, InterruptedException,
+            NoSuchAlgorithmException {
         byte[] attachment = new byte[3000];
         for (int i = 0; i < attachment.length; i++) {
             attachment[i] = (byte) (i * 31);

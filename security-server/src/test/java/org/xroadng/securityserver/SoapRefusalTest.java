@@ -25,6 +25,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.xroadng.certs.ca.CaException;
 import org.xroadng.protocol.jws.SigningException;
+import org.xroadng.protocol.xml.XmlException;
 import org.xroadng.securityserver.log.ExchangeRecord;
 import org.xroadng.securityserver.log.MessageLog;
 
@@ -78,11 +79,12 @@ class SoapRefusalTest {
                 .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofByteArray());
     }
 
-    private void assertRefused(String body, String code) throws Exception {
+    private void assertRefused(String body, String code) throws IOException, InterruptedException, XmlException {
         assertRefused("text/xml; charset=utf-8", body, code);
     }
 
-    private void assertRefused(String contentType, String body, String code) throws Exception {
+    private void assertRefused(String contentType, String body, String code) throws IOException,
+            InterruptedException, XmlException {
         HttpResponse<byte[]> response = post(contentType, body);
         SoapProfileTest.assertFault(response, code);
         assertTrue(logged.isEmpty(), "nothing is logged as exchanged: " + logged);
@@ -94,7 +96,7 @@ class SoapRefusalTest {
     }
 
     @Test
-    void externalEntity_isInvalidXml_andNothingIsRead() throws Exception {
+    void externalEntity_isInvalidXml_andNothingIsRead() throws IOException, InterruptedException, XmlException {
         Path secret = Files.writeString(dir.resolve("secret.txt"), "TOP-SECRET-CONTENT");
         String body = "<?xml version=\"1.0\"?>\n<!DOCTYPE e [<!ENTITY xxe SYSTEM \"" + secret.toUri() + "\">]>\n"
                 + SoapMessages.ENVELOPE_OPEN + "<SOAP-ENV:Header>" + SoapMessages.client(TestNetwork.TAX)
@@ -104,7 +106,7 @@ class SoapRefusalTest {
     }
 
     @Test
-    void billionLaughs_isInvalidXml() throws Exception {
+    void billionLaughs_isInvalidXml() throws IOException, InterruptedException, XmlException {
         StringBuilder dtd = new StringBuilder("<!DOCTYPE lolz [<!ENTITY lol0 \"lol\">");
         for (int i = 1; i <= 9; i++) {
             dtd.append("<!ENTITY lol").append(i).append(" \"");
@@ -119,30 +121,30 @@ class SoapRefusalTest {
     }
 
     @Test
-    void deeplyNested_isInvalidXml() throws Exception {
+    void deeplyNested_isInvalidXml() throws IOException, InterruptedException, XmlException {
         assertRefused(valid("").replace("<ps:person/>", "<a>".repeat(100) + "</a>".repeat(100)), "Client.InvalidXml");
     }
 
     @Test
-    void headerWithoutClient_isMissingHeaderField() throws Exception {
+    void headerWithoutClient_isMissingHeaderField() throws IOException, InterruptedException, XmlException {
         String header = SoapMessages.service(TestNetwork.PERSON) + "<xrd:id>bad-2</xrd:id>"
                 + "<xrd:protocolVersion>4.0</xrd:protocolVersion>";
         assertRefused(SoapMessages.envelope(header, "<ps:person/>"), "Client.MissingHeaderField");
     }
 
     @Test
-    void protocolVersionOtherThan40_isInvalidProtocolVersion() throws Exception {
+    void protocolVersionOtherThan40_isInvalidProtocolVersion() throws IOException, InterruptedException, XmlException {
         assertRefused(valid("").replace("<xrd:protocolVersion>4.0<", "<xrd:protocolVersion>3.1<"),
                 "Client.InvalidProtocolVersion");
     }
 
     @Test
-    void notWellFormed_isInvalidXml() throws Exception {
+    void notWellFormed_isInvalidXml() throws IOException, InterruptedException, XmlException {
         assertRefused(valid("").replace("</SOAP-ENV:Body>", ""), "Client.InvalidXml");
     }
 
     @Test
-    void envelopeWithoutBody_orOfAnotherVersion_isInvalidSoap() throws Exception {
+    void envelopeWithoutBody_orOfAnotherVersion_isInvalidSoap() throws IOException, InterruptedException, XmlException {
         String header = SoapMessages.header(TestNetwork.TAX, TestNetwork.PERSON, "bad-3", "");
         assertRefused("<?xml version=\"1.0\"?>" + SoapMessages.ENVELOPE_OPEN + "<SOAP-ENV:Header>" + header
                 + "</SOAP-ENV:Header></SOAP-ENV:Envelope>", "Client.InvalidSoap");
@@ -151,35 +153,35 @@ class SoapRefusalTest {
     }
 
     @Test
-    void duplicateHeaderField_isDuplicateHeaderField() throws Exception {
+    void duplicateHeaderField_isDuplicateHeaderField() throws IOException, InterruptedException, XmlException {
         assertRefused(valid("<xrd:id>again</xrd:id>"), "Client.DuplicateHeaderField");
     }
 
     @Test
-    void badClientIdentifier_isInvalidClientIdentifier() throws Exception {
+    void badClientIdentifier_isInvalidClientIdentifier() throws IOException, InterruptedException, XmlException {
         assertRefused(valid("").replace("<id:memberCode>1002</id:memberCode>", "<id:memberCode>10 02</id:memberCode>"),
                 "Client.InvalidClientIdentifier");
     }
 
     @Test
-    void emptyOrMalformedSubject_isInvalidHeader() throws Exception {
+    void emptyOrMalformedSubject_isInvalidHeader() throws IOException, InterruptedException, XmlException {
         assertRefused(valid("<xng:subject></xng:subject>"), "Client.InvalidHeader");
         assertRefused(valid("<xng:subject>EE 1</xng:subject>"), "Client.InvalidHeader");
     }
 
     @Test
-    void jsonPostedAsSoap_isInvalidContentType() throws Exception {
+    void jsonPostedAsSoap_isInvalidContentType() throws IOException, InterruptedException, XmlException {
         assertRefused("application/json", "{\"a\":1}", "Client.InvalidContentType");
     }
 
     @Test
-    void unknownClient_isUnknownMember_asFault() throws Exception {
+    void unknownClient_isUnknownMember_asFault() throws IOException, InterruptedException, XmlException {
         assertRefused(valid("").replace("<id:subsystemCode>tax</id:subsystemCode>",
                 "<id:subsystemCode>nobody</id:subsystemCode>"), "Client.UnknownMember");
     }
 
     @Test
-    void restRequestCarryingTheSoapMarker_isRefused() throws Exception {
+    void restRequestCarryingTheSoapMarker_isRefused() throws IOException, InterruptedException {
         HttpResponse<String> response = is.send(HttpRequest.newBuilder(network.consumerUri(
                 "/r1/DEMO/GOV/1001/population/person/EE1")).header("X-Road-Client", "DEMO/GOV/1002/tax")
                 .header("X-Road-Soap", "4.0").GET().build(), HttpResponse.BodyHandlers.ofString());

@@ -73,7 +73,7 @@ class WsdlDescriptionsTest {
     }
 
     @Test
-    void operations_becomeServicesAtTheDocumentsAddress_keptByteForByte() throws Exception {
+    void operations_becomeServicesAtTheDocumentsAddress_keptByteForByte() throws DescriptionException, ServerException {
         byte[] document = utf8(TestWsdl.of(ADDRESS, "personSoap", "addressSoap"));
         WsdlDescription added = wsdls.addContent(PROVIDER, document, true);
 
@@ -88,7 +88,7 @@ class WsdlDescriptionsTest {
     }
 
     @Test
-    void refreshFromUrl_reportsAddedAndRemovedServices_andKeepsTheRest() throws Exception {
+    void refreshFromUrl_reportsAddedAndRemovedServices_andKeepsTheRest() throws DescriptionException, ServerException {
         published.put(SOURCE, utf8(TestWsdl.of(ADDRESS, "personSoap", "oldSoap")));
         WsdlDescription added = wsdls.addFromUrl(PROVIDER, SOURCE.toString(), false);
         ServiceId old = PROVIDER.service("oldSoap");
@@ -111,7 +111,7 @@ class WsdlDescriptionsTest {
     }
 
     @Test
-    void delete_removesTheServicesMadeOfIt() throws Exception {
+    void delete_removesTheServicesMadeOfIt() throws DescriptionException, ServerException {
         WsdlDescription added = wsdls.addContent(PROVIDER, utf8(TestWsdl.of(ADDRESS, "personSoap")), false);
         wsdls.delete(added.id());
         assertTrue(store.current().service(PROVIDER.service("personSoap")).isEmpty());
@@ -120,7 +120,7 @@ class WsdlDescriptionsTest {
     }
 
     @Test
-    void operationThatIsAlreadyAService_refusesTheWholeDocument() throws Exception {
+    void operationThatIsAlreadyAService_refusesTheWholeDocument() throws ServerException {
         store.addService(PROVIDER.service("personSoap"), URI.create(ADDRESS), 10, false);
         ServerException e = assertThrows(ServerException.class, () -> wsdls.addContent(PROVIDER,
                 utf8(TestWsdl.of(ADDRESS, "otherSoap", "personSoap")), false));
