@@ -29,11 +29,13 @@ public final class Registry {
     private final ConfigurationPublisher publisher;
     private final CheckpointWitness witness;
     private final JwsSigner configurationSigner;
+    private final Clock clock;
 
     public Registry(String instance, Database database, JwsSigner configurationSigner, Provider provider,
                     SecureRandom random, Clock clock) {
         this.instance = instance;
         this.configurationSigner = configurationSigner;
+        this.clock = clock;
         this.changes = new Changes(database, clock);
         this.members = new Members(changes, instance);
         this.servers = new Servers(changes);
@@ -46,6 +48,11 @@ public final class Registry {
         this.publisher = new ConfigurationPublisher(database, instance, configurationSigner, clock);
         this.witness = new CheckpointWitness(changes, servers, trustAnchors, settings, provider, clock);
         changes.setListener(this::publishQuietly);
+    }
+
+    /** The clock the registry dates its changes and configurations by. */
+    public Clock clock() {
+        return clock;
     }
 
     /** The configuration signing key (pinned by the anchor), which also signs the witness's answers. */

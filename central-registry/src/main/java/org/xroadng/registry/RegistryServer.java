@@ -75,7 +75,7 @@ public final class RegistryServer implements AutoCloseable {
      */
     private static ComponentMetrics metrics(Registry registry) {
         ComponentMetrics metrics = new ComponentMetrics("registry");
-        Clock clock = Clock.systemUTC();
+        Clock clock = registry.clock();
         Gauge.builder("xroad_registry_global_configuration_version",
                         () -> registry.publisher().latest().map(p -> (double) p.version()).orElse(Double.NaN))
                 .description("version of the latest global configuration published").register(metrics.registry());

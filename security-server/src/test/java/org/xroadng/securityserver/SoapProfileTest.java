@@ -94,7 +94,7 @@ class SoapProfileTest {
                 List.of(base.accessRights().get(0), new AccessRight(PERSON_SOAP,
                         new AccessRight.SubsystemSubject(TestNetwork.TAX), "*", "/**", Set.of("tax-assessment"))),
                 base.localGroups(), Map.of(), List.of(new WsdlDescription(1, TestNetwork.POPULATION, Optional.empty(),
-                WSDL.getBytes(StandardCharsets.UTF_8), List.of(PERSON_SOAP), Instant.now()))));
+                WSDL.getBytes(StandardCharsets.UTF_8), List.of(PERSON_SOAP), Instant.parse("2026-03-01T10:00:00Z")))));
     }
 
     private static MessageLog recording(List<ExchangeRecord> records) {

@@ -113,7 +113,8 @@ class MetricsListenerTest {
 
     @Test
     void unreadableLagAndNoConfigurationYet_readNaN_andWorkingStampingReadsZero() {
-        java.time.Clock clock = java.time.Clock.systemUTC();
+        java.time.Clock clock = java.time.Clock.fixed(java.time.Instant.parse("2026-12-06T10:00:00Z"),
+                java.time.ZoneOffset.UTC);
         try (MetricsListener metrics = new MetricsListener()) {
             metrics.timestamping(java.util.OptionalLong::empty, java.util.Optional::empty, clock);
             metrics.globalConfiguration(java.util.Optional::empty, clock);
