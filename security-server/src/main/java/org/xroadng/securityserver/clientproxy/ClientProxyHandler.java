@@ -53,15 +53,7 @@ final class ClientProxyHandler extends SimpleChannelInboundHandler<FullHttpReque
         }
         IncomingRequest incoming = IncomingRequest.of(request, isCertificate(ctx), reservation(ctx));
         // The exchange owns its reservation: given back once its answer is written, or cannot be.
-        CompletableFuture<FullHttpResponse> answer = ListClients.matches(incoming.target())
-                ? CompletableFuture.completedFuture(listClients.answer(incoming))
-                : SoapClientProxy.matches(incoming) ? soap.handle(incoming)
-                : incoming.header(XRoadHeaders.SOAP).isPresent()
-                ? CompletableFuture.completedFuture(Responses.error(new ExchangeException(ErrorType.CLIENT_INVALID_HEADER,
-                        XRoadHeaders.SOAP + " is set by the security server for SOAP messages; a REST request must"
-                        + " not carry it"), null, incoming.header("Accept").orElse(null)))
-                : service.handle(incoming);
-        answer.thenAccept(response -> Responses.write(ctx, response, incoming.keepAlive())
+        answer(incoming).thenAccept(response -> Responses.write(ctx, response, incoming.keepAlive())
                 .addListener(written -> incoming.reservation().close()));
     }
 
@@ -75,6 +67,22 @@ final class ClientProxyHandler extends SimpleChannelInboundHandler<FullHttpReque
         } catch (SSLPeerUnverifiedException e) {
             return null;
         }
+    }
+
+    /** The answer to one request: listClients, a SOAP message, or a REST exchange. */
+    private CompletableFuture<FullHttpResponse> answer(IncomingRequest incoming) {
+        if (ListClients.matches(incoming.target())) {
+            return CompletableFuture.completedFuture(listClients.answer(incoming));
+        }
+        if (SoapClientProxy.matches(incoming)) {
+            return soap.handle(incoming);
+        }
+        if (incoming.header(XRoadHeaders.SOAP).isPresent()) {
+            return CompletableFuture.completedFuture(Responses.error(new ExchangeException(
+                    ErrorType.CLIENT_INVALID_HEADER, XRoadHeaders.SOAP + " is set by the security server for SOAP"
+                    + " messages; a REST request must not carry it"), null, incoming.header("Accept").orElse(null)));
+        }
+        return service.handle(incoming);
     }
 
     @Override
