@@ -115,7 +115,10 @@ class BenchCpuProfileTest {
 
         CpuProfile.Usage usage = CpuProfile.between(start, end);
         assertTrue(usage.nanos("cpu-spinner") >= Duration.ofMillis(100).toNanos(), "spinner: " + usage);
-        assertTrue(usage.processCpuNanos() >= usage.nanos("cpu-spinner"), usage.toString());
+        // The process's CPU time counts in the kernel's ticks (10 ms here) and a thread's to the
+        // nanosecond: the process covers the thread within a tick or two.
+        assertTrue(usage.processCpuNanos() + Duration.ofMillis(20).toNanos() >= usage.nanos("cpu-spinner"),
+                usage.toString());
     }
 
     @Test
