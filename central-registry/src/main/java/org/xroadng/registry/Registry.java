@@ -7,7 +7,12 @@ import org.xroadng.protocol.jws.JwsSigner;
 import org.xroadng.protocol.jws.SigningException;
 import org.xroadng.registry.globalconf.ConfigurationPublisher;
 import org.xroadng.registry.management.ManagementRequestVerifier;
+import java.util.Optional;
+import java.util.function.Function;
+import org.xroadng.auditlog.witness.LogDirectory;
+import org.xroadng.auditlog.witness.TlogWitness;
 import org.xroadng.registry.witness.CheckpointWitness;
+import org.xroadng.registry.witness.RegistryLogDirectory;
 import org.xroadng.protocol.store.Database;
 
 /**
@@ -28,11 +33,21 @@ public final class Registry {
     private final Requests requests;
     private final ConfigurationPublisher publisher;
     private final CheckpointWitness witness;
+    private final TlogWitness tlogWitness; // null: the registry runs no C2SP witness
     private final JwsSigner configurationSigner;
     private final Clock clock;
 
     public Registry(String instance, Database database, JwsSigner configurationSigner, Provider provider,
                     SecureRandom random, Clock clock) {
+        this(instance, database, configurationSigner, provider, random, clock, null);
+    }
+
+    /**
+     * @param tlogWitness makes the registry's C2SP tlog-witness from the logs it is to follow (the
+     *                    servers' access logs, see {@link RegistryLogDirectory}); null for none
+     */
+    public Registry(String instance, Database database, JwsSigner configurationSigner, Provider provider,
+                    SecureRandom random, Clock clock, Function<LogDirectory, TlogWitness> tlogWitness) {
         this.instance = instance;
         this.configurationSigner = configurationSigner;
         this.clock = clock;
@@ -47,6 +62,7 @@ public final class Registry {
         this.requests = new Requests(changes, new ManagementRequestVerifier(provider, clock), trustAnchors, members);
         this.publisher = new ConfigurationPublisher(database, instance, configurationSigner, clock);
         this.witness = new CheckpointWitness(changes, servers, trustAnchors, settings, provider, clock);
+        this.tlogWitness = tlogWitness == null ? null : tlogWitness.apply(new RegistryLogDirectory(witness));
         changes.setListener(this::publishQuietly);
     }
 
@@ -115,6 +131,11 @@ public final class Registry {
 
     public ConfigurationPublisher publisher() {
         return publisher;
+    }
+
+    /** The registry's C2SP tlog-witness, if it runs one. */
+    public Optional<TlogWitness> tlogWitness() {
+        return Optional.ofNullable(tlogWitness);
     }
 
     public CheckpointWitness witness() {

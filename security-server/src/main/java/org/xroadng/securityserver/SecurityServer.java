@@ -34,7 +34,9 @@ import org.xroadng.securityserver.description.HttpDescriptionFetcher;
 import org.xroadng.securityserver.keys.ServerKeys;
 import org.xroadng.securityserver.globalconf.GlobalConfHolder;
 import org.xroadng.auditlog.access.AccessLog;
+import org.xroadng.auditlog.witness.TlogWitnessClient;
 import org.xroadng.protocol.accesslog.WitnessClient;
+import org.xroadng.securityserver.accesslog.NotePublisher;
 import org.xroadng.securityserver.accesslog.CheckpointPublisher;
 import org.xroadng.securityserver.log.BatchTimestamper;
 import org.xroadng.securityserver.log.H2MessageLog;
@@ -114,9 +116,10 @@ public final class SecurityServer implements AutoCloseable {
                 TimestampingSettings.defaults(), clock, provider, random, metrics);
         try {
             // Read through acknowledgedAccessLog: a subject's events include every exchange answered before.
+            NotePublisher notes = messageLog.accessLog().isPresent() ? notePublisher(home) : null;
             DataPlane.AccessLogging accessLogging = messageLog.accessLog().map(log -> new DataPlane.AccessLogging(
                     messageLog.acknowledgedAccessLog().orElseThrow(), WitnessClient.forAnchor(home.anchor(), provider),
-                    Duration.ofSeconds(home.settings().checkpointIntervalSeconds()), log::publishingTurn))
+                    Duration.ofSeconds(home.settings().checkpointIntervalSeconds()), log::publishingTurn, notes))
                     .orElse(null);
             SecurityServer server = start(home, configuration, new TimestampGuardedLog(messageLog, health),
                     accessLogging, metrics, provider, random, clock);
@@ -131,6 +134,31 @@ public final class SecurityServer implements AutoCloseable {
             throw e;
         }
     }
+
+    /**
+     * The standard checkpoints' publisher: the server's note key from its token, and the
+     * transparency witnesses it asks, the registry's (at {@value #REGISTRY_TLOG_WITNESS} of the
+     * registry the anchor names) first.
+     */
+    private static NotePublisher notePublisher(ServerHome home) throws IOException {
+        org.xroadng.auditlog.note.NoteSigner signer;
+        try {
+            signer = home.keys().accessLogNoteSigner();
+        } catch (org.xroadng.certs.token.TokenException e) {
+            throw new IOException("the access log note key is not available: " + e.getMessage(), e);
+        }
+        java.net.http.HttpClient http = java.net.http.HttpClient.newBuilder()
+                .connectTimeout(WitnessClient.DEFAULT_TIMEOUT).followRedirects(java.net.http.HttpClient.Redirect.NEVER)
+                .build();
+        String registry = home.anchor().downloadUrl().resolve("/").toString().replaceAll("/+$", "");
+        java.util.List<TlogWitnessClient> witnesses = java.util.List.of(new TlogWitnessClient("registry",
+                java.net.URI.create(registry + REGISTRY_TLOG_WITNESS), null, http, WitnessClient.DEFAULT_TIMEOUT));
+        return new NotePublisher(signer, org.xroadng.auditlog.access.AccessLogOrigin.of(home.settings().serverId()),
+                witnesses);
+    }
+
+    /** Where the registry serves its C2SP tlog-witness, under its own base URL. */
+    public static final String REGISTRY_TLOG_WITNESS = "/tlog-witness";
 
     /** Starts the server with the given log (for example {@link MessageLog#NONE}, to measure without one). */
     public static SecurityServer start(ServerHome home, MessageLog messageLog, Provider provider, SecureRandom random,

@@ -32,6 +32,15 @@ public final class Cosigner {
         return new Cosigner(PrivateNoteKey.parse(text, NoteVerifierKey.COSIGNATURE_V1));
     }
 
+    /**
+     * The key named {@code name} whose Ed25519 private key is the 32 random bytes {@code seed} (RFC
+     * 8032 section 5.1.5), such as a secret kept in a PIN-protected token; the same seed and name
+     * always give the same key.
+     */
+    public static Cosigner fromSeed(String name, byte[] seed) throws NoteFormatException {
+        return new Cosigner(PrivateNoteKey.fromSeed(name, NoteVerifierKey.COSIGNATURE_V1, seed));
+    }
+
     public NoteVerifierKey verifierKey() {
         return key.verifierKey();
     }

@@ -28,6 +28,15 @@ public final class NoteSigner {
         return new NoteSigner(PrivateNoteKey.parse(text, NoteVerifierKey.ED25519));
     }
 
+    /**
+     * The key named {@code name} whose Ed25519 private key is the 32 random bytes {@code seed} (RFC
+     * 8032 section 5.1.5), such as a secret kept in a PIN-protected token; the same seed and name
+     * always give the same key.
+     */
+    public static NoteSigner fromSeed(String name, byte[] seed) throws NoteFormatException {
+        return new NoteSigner(PrivateNoteKey.fromSeed(name, NoteVerifierKey.ED25519, seed));
+    }
+
     public NoteVerifierKey verifierKey() {
         return key.verifierKey();
     }

@@ -28,6 +28,15 @@ final class PrivateNoteKey {
         return new PrivateNoteKey(name, type, new Ed25519PrivateKeyParameters(random));
     }
 
+    /** The key whose RFC 8032 private key (seed) is the 32 bytes {@code seed}. */
+    static PrivateNoteKey fromSeed(String name, byte type, byte[] seed) throws NoteFormatException {
+        if (seed == null || seed.length != 32) {
+            throw new NoteFormatException("private note key " + name + ": expected a 32-byte Ed25519 seed; actual "
+                    + (seed == null ? "none" : seed.length + " bytes"));
+        }
+        return new PrivateNoteKey(name, type, new Ed25519PrivateKeyParameters(seed, 0));
+    }
+
     static PrivateNoteKey parse(String text, byte expectedType) throws NoteFormatException {
         String trimmed = text == null ? "" : text.strip();
         if (!trimmed.startsWith(PREFIX)) {
