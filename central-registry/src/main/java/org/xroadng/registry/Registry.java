@@ -33,7 +33,8 @@ public final class Registry {
     private final Requests requests;
     private final ConfigurationPublisher publisher;
     private final CheckpointWitness witness;
-    private final TlogWitness tlogWitness; // null: the registry runs no C2SP witness
+    private final TlogWitness tlogWitness;
+    private final TransparencyWitnesses transparencyWitnesses; // null: the registry runs no C2SP witness
     private final JwsSigner configurationSigner;
     private final Clock clock;
 
@@ -62,6 +63,7 @@ public final class Registry {
         this.requests = new Requests(changes, new ManagementRequestVerifier(provider, clock), trustAnchors, members);
         this.publisher = new ConfigurationPublisher(database, instance, configurationSigner, clock);
         this.witness = new CheckpointWitness(changes, servers, trustAnchors, settings, provider, clock);
+        this.transparencyWitnesses = new TransparencyWitnesses(changes);
         this.tlogWitness = tlogWitness == null ? null : tlogWitness.apply(new RegistryLogDirectory(witness));
         changes.setListener(this::publishQuietly);
     }
@@ -131,6 +133,11 @@ public final class Registry {
 
     public ConfigurationPublisher publisher() {
         return publisher;
+    }
+
+    /** The transparency witnesses listed in the global configuration. */
+    public TransparencyWitnesses transparencyWitnesses() {
+        return transparencyWitnesses;
     }
 
     /** The registry's C2SP tlog-witness, if it runs one. */
