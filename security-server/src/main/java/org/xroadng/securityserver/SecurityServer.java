@@ -116,7 +116,7 @@ public final class SecurityServer implements AutoCloseable {
                 TimestampingSettings.defaults(), clock, provider, random, metrics);
         try {
             // Read through acknowledgedAccessLog: a subject's events include every exchange answered before.
-            NotePublisher notes = messageLog.accessLog().isPresent() ? notePublisher(home) : null;
+            NotePublisher notes = messageLog.accessLog().isPresent() ? notePublisher(home, configuration) : null;
             DataPlane.AccessLogging accessLogging = messageLog.accessLog().map(log -> new DataPlane.AccessLogging(
                     messageLog.acknowledgedAccessLog().orElseThrow(), WitnessClient.forAnchor(home.anchor(), provider),
                     Duration.ofSeconds(home.settings().checkpointIntervalSeconds()), log::publishingTurn, notes))
@@ -137,10 +137,10 @@ public final class SecurityServer implements AutoCloseable {
 
     /**
      * The standard checkpoints' publisher: the server's note key from its token, and the
-     * transparency witnesses it asks, the registry's (at {@value #REGISTRY_TLOG_WITNESS} of the
-     * registry the anchor names) first.
+     * transparency witnesses it asks: the registry's (at {@value #REGISTRY_TLOG_WITNESS} of the
+     * registry the anchor names) and every witness the current global configuration lists.
      */
-    private static NotePublisher notePublisher(ServerHome home) throws IOException {
+    private static NotePublisher notePublisher(ServerHome home, ConfigurationClient configuration) throws IOException {
         org.xroadng.auditlog.note.NoteSigner signer;
         try {
             signer = home.keys().accessLogNoteSigner();
@@ -150,11 +150,35 @@ public final class SecurityServer implements AutoCloseable {
         java.net.http.HttpClient http = java.net.http.HttpClient.newBuilder()
                 .connectTimeout(WitnessClient.DEFAULT_TIMEOUT).followRedirects(java.net.http.HttpClient.Redirect.NEVER)
                 .build();
-        String registry = home.anchor().downloadUrl().resolve("/").toString().replaceAll("/+$", "");
-        java.util.List<TlogWitnessClient> witnesses = java.util.List.of(new TlogWitnessClient("registry",
-                java.net.URI.create(registry + REGISTRY_TLOG_WITNESS), null, http, WitnessClient.DEFAULT_TIMEOUT));
+        String registry = home.anchor().downloadUrl().resolve("/").toString().replaceAll("/+$", "")
+                + REGISTRY_TLOG_WITNESS;
+        TlogWitnessClient registryWitness = new TlogWitnessClient("registry", java.net.URI.create(registry), null, http,
+                WitnessClient.DEFAULT_TIMEOUT);
         return new NotePublisher(signer, org.xroadng.auditlog.access.AccessLogOrigin.of(home.settings().serverId()),
-                witnesses);
+                () -> witnesses(registryWitness, configuration, http));
+    }
+
+    /** The registry's witness, then those the global configuration lists (a listed one at the registry's URL once). */
+    private static java.util.List<TlogWitnessClient> witnesses(TlogWitnessClient registry,
+                                                               ConfigurationClient configuration,
+                                                               java.net.http.HttpClient http) {
+        java.util.List<TlogWitnessClient> all = new java.util.ArrayList<>(java.util.List.of(registry));
+        configuration.lastGood().ifPresent(global -> {
+            for (var witness : global.transparency().witnesses()) {
+                try {
+                    java.net.URI url = java.net.URI.create(witness.url().replaceAll("/+$", ""));
+                    if (url.equals(registry.base())) {
+                        continue;
+                    }
+                    all.add(new TlogWitnessClient(witness.name(), url,
+                            org.xroadng.auditlog.note.NoteVerifierKey.parse(witness.verifierKey()), http,
+                            WitnessClient.DEFAULT_TIMEOUT));
+                } catch (org.xroadng.auditlog.note.NoteFormatException | IllegalArgumentException e) {
+                    LOG.warn("the global configuration's witness {} cannot be used: {}", witness.name(), e.getMessage());
+                }
+            }
+        });
+        return all;
     }
 
     /** Where the registry serves its C2SP tlog-witness, under its own base URL. */

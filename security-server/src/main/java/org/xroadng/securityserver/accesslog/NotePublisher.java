@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.xroadng.auditlog.merkle.MerkleLog;
@@ -27,8 +28,8 @@ import org.xroadng.auditlog.witness.TlogWitnessClient;
  * checkpoint, signed by {@link #signer()}, with the cosignature lines of every witness that
  * vouched for that size; which witnesses did and which did not is in {@link #status()}. A witness
  * that is down or refuses costs only its own cosignature: the others are still asked, and it is
- * asked again at the next publication. Not thread-safe: {@link CheckpointPublisher} calls it under
- * its own lock.
+ * asked again at the next publication. {@link #publish} runs under {@link CheckpointPublisher}'s
+ * lock; {@link #latest()}, {@link #atSize} and {@link #status()} read snapshots from any thread.
  */
 public final class NotePublisher {
 
@@ -36,15 +37,24 @@ public final class NotePublisher {
 
     private final NoteSigner signer;
     private final String origin;
-    private final List<TlogWitnessClient> witnesses;
+    private final Supplier<List<TlogWitnessClient>> witnesses;
+    private List<TlogWitnessClient> asked = List.of();
     /** Per witness, the size it last cosigned, as far as this server knows (0: ask it). */
     private final Map<String, Long> held = new LinkedHashMap<>();
     private final Map<String, String> failures = new LinkedHashMap<>();
-    private volatile SignedNote latest;
-    private volatile long latestSize = -1;
+    /** The latest note and its size, replaced whole so that readers never pair one's note with another's size. */
+    private record Latest(long size, SignedNote note) {
+    }
 
-    /** What the witnesses did with the latest checkpoint: who vouched for it, who did not and why. */
-    public record Status(long size, List<String> vouched, Map<String, String> missing) {
+    private volatile Latest latest;
+    private volatile Status status;
+
+    /**
+     * What the witnesses did with the latest checkpoint: who vouched for it, who did not and why.
+     *
+     * @param noteKey the server's note verifier key, as witnesses and portals configure it
+     */
+    public record Status(String noteKey, long size, List<String> vouched, Map<String, String> missing) {
         public Status {
             vouched = List.copyOf(vouched);
             missing = Map.copyOf(missing);
@@ -52,9 +62,15 @@ public final class NotePublisher {
     }
 
     public NotePublisher(NoteSigner signer, String origin, List<TlogWitnessClient> witnesses) {
+        this(signer, origin, () -> witnesses);
+    }
+
+    /** @param witnesses the witnesses to ask, read again at each publication (the global configuration's list changes) */
+    public NotePublisher(NoteSigner signer, String origin, Supplier<List<TlogWitnessClient>> witnesses) {
         this.signer = Objects.requireNonNull(signer, "signer");
         this.origin = Objects.requireNonNull(origin, "origin");
-        this.witnesses = List.copyOf(witnesses);
+        this.witnesses = Objects.requireNonNull(witnesses, "witnesses");
+        this.status = new Status(signer.verifierKey().format(), -1, List.of(), Map.of());
         if (!signer.verifierKey().name().equals(origin)) {
             throw new IllegalArgumentException("note key " + signer.verifierKey().name() + " does not name the origin "
                     + origin + "; tlog-checkpoint: the log's key name should match the origin");
@@ -67,19 +83,25 @@ public final class NotePublisher {
 
     /** The latest note and its cosignatures, if one was made. */
     public Optional<SignedNote> latest() {
-        return Optional.ofNullable(latest);
+        Latest current = latest;
+        return current == null ? Optional.empty() : Optional.of(current.note());
     }
 
     /** The latest note if it is of exactly {@code size}. */
     public Optional<SignedNote> atSize(long size) {
-        SignedNote note = latest;
-        return note != null && latestSize == size ? Optional.of(note) : Optional.empty();
+        Latest current = latest;
+        return current != null && current.size() == size ? Optional.of(current.note()) : Optional.empty();
     }
 
+    /** Who vouched for the latest note and who did not, as of the end of the last publication. */
     public Status status() {
+        return status;
+    }
+
+    private Status snapshot() {
         List<String> vouched = new ArrayList<>();
         Map<String, String> missing = new LinkedHashMap<>();
-        for (TlogWitnessClient witness : witnesses) {
+        for (TlogWitnessClient witness : asked) {
             String failure = failures.get(witness.name());
             if (failure == null && latest != null) {
                 vouched.add(witness.name());
@@ -87,7 +109,7 @@ public final class NotePublisher {
                 missing.put(witness.name(), failure == null ? "not asked yet" : failure);
             }
         }
-        return new Status(latestSize, vouched, missing);
+        return new Status(signer.verifierKey().format(), latest == null ? -1 : latest.size(), vouched, missing);
     }
 
     /**
@@ -95,9 +117,13 @@ public final class NotePublisher {
      * cosign it, unless the latest note is already of that size and every witness vouched for it.
      */
     void publish(MerkleLog log, long size) {
-        if (latestSize == size && failures.isEmpty()) {
+        List<TlogWitnessClient> current = List.copyOf(witnesses.get());
+        boolean sameWitnesses = current.stream().map(TlogWitnessClient::name).toList()
+                .equals(asked.stream().map(TlogWitnessClient::name).toList());
+        if (latest != null && latest.size() == size && failures.isEmpty() && sameWitnesses) {
             return;
         }
+        asked = current;
         SignedNote note;
         try {
             note = signer.signNote(new Checkpoint(origin, size, log.root(size)).text());
@@ -106,7 +132,7 @@ public final class NotePublisher {
         }
         List<NoteSignature> cosignatures = new ArrayList<>();
         failures.clear();
-        for (TlogWitnessClient witness : witnesses) {
+        for (TlogWitnessClient witness : current) {
             try {
                 cosignatures.addAll(submit(witness, log, note, size));
             } catch (TlogWitnessClient.CallException | TlogWitnessClient.SizeConflictException e) {
@@ -118,8 +144,8 @@ public final class NotePublisher {
             }
         }
         try {
-            latest = note.withSignatures(cosignatures);
-            latestSize = size;
+            latest = new Latest(size, note.withSignatures(cosignatures));
+            status = snapshot();
         } catch (NoteFormatException e) {
             throw new IllegalStateException("cosignature lines the witnesses answered cannot fail to append", e);
         }
