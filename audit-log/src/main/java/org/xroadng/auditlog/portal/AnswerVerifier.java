@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.function.Supplier;
 import org.xroadng.auditlog.access.AccessEvent;
 import org.xroadng.auditlog.access.AccessLogAnswer;
 import org.xroadng.auditlog.access.AccessLogOrigin;
@@ -70,15 +71,21 @@ public final class AnswerVerifier {
     public static final String NOT_VOUCHED = "checkpoint not vouched for by enough witnesses";
 
     private final Witness witness;
-    private final CosignaturePolicy policy;
+    private final Supplier<CosignaturePolicy> policies;
 
     public AnswerVerifier(Witness witness) {
         this(witness, CosignaturePolicy.NONE);
     }
 
     public AnswerVerifier(Witness witness, CosignaturePolicy policy) {
+        this(witness, () -> policy);
+        Objects.requireNonNull(policy, "policy");
+    }
+
+    /** @param policies the policy in force, asked once per answer (one read from the global configuration, say) */
+    public AnswerVerifier(Witness witness, Supplier<CosignaturePolicy> policies) {
         this.witness = Objects.requireNonNull(witness, "witness");
-        this.policy = Objects.requireNonNull(policy, "policy");
+        this.policies = Objects.requireNonNull(policies, "policies");
     }
 
     /**
@@ -213,8 +220,9 @@ public final class AnswerVerifier {
         if (!witnessed.get().rootHash().equals(checkpoint.rootHash())) {
             return TrustedRoot.none(NOT_WITNESSED + ": the witness holds another root hash for size " + checkpoint.size());
         }
+        CosignaturePolicy policy = policies.get();
         if (policy.required()) {
-            String problem = notVouched(asked, answer.checkpointNote(), checkpoint, witnessed.get());
+            String problem = notVouched(policy, asked, answer.checkpointNote(), checkpoint, witnessed.get());
             if (problem != null) {
                 return TrustedRoot.none(problem);
             }
@@ -223,8 +231,8 @@ public final class AnswerVerifier {
     }
 
     /** Why the standard checkpoint does not vouch for {@code checkpoint}, or null when it does. */
-    private String notVouched(SecurityServerId asked, String noteText, Checkpoint checkpoint,
-                              WitnessedCheckpoint accepted) {
+    private static String notVouched(CosignaturePolicy policy, SecurityServerId asked, String noteText,
+                                     Checkpoint checkpoint, WitnessedCheckpoint accepted) {
         if (noteText == null) {
             return NOT_VOUCHED + ": the server gave no C2SP checkpoint note for size " + checkpoint.size();
         }

@@ -46,6 +46,26 @@ public record CosignaturePolicy(List<NoteVerifierKey> witnesses, int quorum) {
         }
     }
 
+    /**
+     * The policy a global configuration publishes: its witnesses' keys and quorum. A listed key
+     * that cannot be read (the registry checks them when they are listed, so only a damaged
+     * configuration has one) is left out, and the quorum is then at most the keys that remain.
+     */
+    public static CosignaturePolicy of(org.xroadng.protocol.globalconf.GlobalConfiguration.Transparency transparency) {
+        List<NoteVerifierKey> keys = new ArrayList<>();
+        for (var witness : transparency.witnesses()) {
+            try {
+                NoteVerifierKey key = NoteVerifierKey.parse(witness.verifierKey());
+                if (key.type() == NoteVerifierKey.COSIGNATURE_V1 && keys.stream().noneMatch(k -> k.name().equals(key.name()))) {
+                    keys.add(key);
+                }
+            } catch (org.xroadng.auditlog.note.NoteFormatException e) {
+                // left out, see above
+            }
+        }
+        return new CosignaturePolicy(keys, Math.min(transparency.quorum(), keys.size()));
+    }
+
     /** Whether any cosignature is required. */
     public boolean required() {
         return quorum > 0;

@@ -190,4 +190,19 @@ class PortalWitnessQuorumTest {
         assertEquals(shown.text(), proof.get(0).cosigned().text());
         assertEquals(bare, proof.get(0).conflicting());
     }
+    @Test
+    void policyOfTheGlobalConfiguration_isAppliedAsPublished() throws NoteFormatException, AddCheckpointException {
+        List<org.xroadng.protocol.globalconf.GlobalConfiguration.TransparencyWitness> listed = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            listed.add(new org.xroadng.protocol.globalconf.GlobalConfiguration.TransparencyWitness(NAMES[i],
+                    "http://127.0.0.1:" + (9000 + i), cosigners.get(i).verifierKey().format()));
+        }
+        org.xroadng.protocol.globalconf.GlobalConfiguration.Transparency[] published = {
+                new org.xroadng.protocol.globalconf.GlobalConfiguration.Transparency(listed, 3)};
+        verifier = new AnswerVerifier(registry, () -> CosignaturePolicy.of(published[0]));
+        SignedNote twoOfThree = publish(provider, 0, 1);
+        assertTrue(verify(provider, twoOfThree).records().stream().noneMatch(SideRecord::verified), "3 of 3 required");
+        published[0] = new org.xroadng.protocol.globalconf.GlobalConfiguration.Transparency(listed, 2);
+        assertTrue(verify(provider, twoOfThree).records().stream().allMatch(SideRecord::verified), "2 of 3 now");
+    }
 }
