@@ -199,9 +199,9 @@ class CitizenPortalDemoTest {
             assertReadmeExample(command, mapped.toString(), output);
             run++;
         }
-        assertEquals(20, run, "the README's demo examples: three queries, five for developers, the portal's token and"
-                + " events, accessLog, witness, four metadata calls; five SOAP calls (a query, the bank, three"
-                + " metadata calls)");
+        assertEquals(21, run, "the README's demo examples: three queries, five for developers, the portal's token and"
+                + " events, accessLog, witness, the C2SP witness's checkpoint, four metadata calls; five SOAP calls (a"
+                + " query, the bank, three metadata calls)");
     }
 
     /**
@@ -225,6 +225,10 @@ class CitizenPortalDemoTest {
         } else if (command.contains("/accessLog")) {
             assertTrue(output.contains("\"server\":\"DEMO/GOV/1001/ss1\"") && output.contains("\"events\":[{")
                     && output.contains("\"proof\"") && output.contains(DemoCast.CITIZEN), context);
+        } else if (command.contains("/tlog-witness/checkpoint")) {
+            assertTrue(output.startsWith("DEMO/GOV/1001/ss1/access-log\n")
+                    && output.contains("\n\u2014 DEMO/GOV/1001/ss1/access-log ")
+                    && output.contains("\n\u2014 DEMO/registry-witness "), context);
         } else if (command.contains("/witness/")) {
             assertTrue(output.contains("\"checkpoint\":\"ey") && output.contains("\"rootHash\"")
                     && output.contains("\"witnessedAt\""), context);
