@@ -149,8 +149,10 @@ public final class ConfigurationPublisher {
             servers.add(new GlobalConfiguration.SecurityServer(SecurityServerId.parse(row.getKey()), row.getValue(),
                     Jdbc.query(c, "SELECT sha256 FROM auth_certificate WHERE server_id = ? ORDER BY sha256",
                             r -> r.getString(1), row.getKey()),
-                    Jdbc.query(c, "SELECT subsystem_id FROM server_client WHERE server_id = ? ORDER BY subsystem_id",
-                            r -> SubsystemId.parse(r.getString(1)), row.getKey())));
+                    Jdbc.query(c, "SELECT subsystem_id FROM server_client WHERE server_id = ? AND NOT disabled"
+                            + " ORDER BY subsystem_id", r -> SubsystemId.parse(r.getString(1)), row.getKey()),
+                    Jdbc.query(c, "SELECT subsystem_id FROM server_client WHERE server_id = ? AND disabled"
+                            + " ORDER BY subsystem_id", r -> SubsystemId.parse(r.getString(1)), row.getKey())));
         }
         List<GlobalConfiguration.GlobalGroup> groups = new ArrayList<>();
         for (var row : Jdbc.query(c, "SELECT code, description FROM global_group ORDER BY code",

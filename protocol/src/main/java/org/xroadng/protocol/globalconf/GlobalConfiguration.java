@@ -60,12 +60,28 @@ public record GlobalConfiguration(String instance, long version, Instant generat
      * @param address               where its server proxy is reached, {@code host:port}
      * @param authCertificateHashes SHA-256 of each registered auth certificate's DER, lower-case hex
      * @param clients               the subsystems it hosts
+     * @param disabledClients       the subsystems registered on it but suspended by {@code clientDisable}:
+     *                              not among {@code clients}, so peers refuse their messages; absent
+     *                              (null) in JSON means none
      */
     public record SecurityServer(SecurityServerId id, String address, List<String> authCertificateHashes,
-                                 List<SubsystemId> clients) {
+                                 List<SubsystemId> clients, List<SubsystemId> disabledClients) {
         public SecurityServer {
             authCertificateHashes = List.copyOf(authCertificateHashes);
             clients = List.copyOf(clients);
+            disabledClients = disabledClients == null ? List.of() : List.copyOf(disabledClients);
+            for (SubsystemId client : disabledClients) {
+                if (clients.contains(client)) {
+                    throw new IllegalArgumentException(client.format() + " is listed both as a client and as a"
+                            + " disabled client of " + id.format());
+                }
+            }
+        }
+
+        /** A server none of whose clients is disabled. */
+        public SecurityServer(SecurityServerId id, String address, List<String> authCertificateHashes,
+                              List<SubsystemId> clients) {
+            this(id, address, authCertificateHashes, clients, List.of());
         }
     }
 
