@@ -16,13 +16,28 @@ import org.xroadng.protocol.id.SubsystemId;
  * trusted. Distributed as a JWS signed by the registry's configuration signing key; a security
  * server acts on it only while {@link #expiresAt()} has not passed.
  *
+ * <p>{@code nextConfigurationSigningCertificate} (base64 DER, or null) announces the certificate of
+ * the key the registry will sign with after a rotation: a server that accepted this configuration
+ * adds it to its anchor, so that it accepts configurations signed by either key until one signed by
+ * the next key ends the overlap ({@link Anchor#rotatedBy}).
+ *
  * <p>JSON form (through {@link org.xroadng.protocol.json.ProtocolJson}): the component names below,
  * identifiers as canonical strings, times as ISO-8601, certificates as base64 DER.
  */
 public record GlobalConfiguration(String instance, long version, Instant generatedAt, Instant expiresAt,
                                   List<MemberClass> memberClasses, List<Member> members,
                                   List<SecurityServer> securityServers, List<GlobalGroup> globalGroups,
-                                  List<ApprovedCa> approvedCas, List<ApprovedTsa> approvedTsas, Settings settings) {
+                                  List<ApprovedCa> approvedCas, List<ApprovedTsa> approvedTsas, Settings settings,
+                                  String nextConfigurationSigningCertificate) {
+
+    /** A configuration with no configuration signing key rotation under way. */
+    public GlobalConfiguration(String instance, long version, Instant generatedAt, Instant expiresAt,
+                               List<MemberClass> memberClasses, List<Member> members,
+                               List<SecurityServer> securityServers, List<GlobalGroup> globalGroups,
+                               List<ApprovedCa> approvedCas, List<ApprovedTsa> approvedTsas, Settings settings) {
+        this(instance, version, generatedAt, expiresAt, memberClasses, members, securityServers, globalGroups,
+                approvedCas, approvedTsas, settings, null);
+    }
 
     public GlobalConfiguration {
         Objects.requireNonNull(instance, "instance");
