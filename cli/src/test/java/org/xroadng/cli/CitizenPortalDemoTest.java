@@ -155,6 +155,28 @@ class CitizenPortalDemoTest {
     }
 
     @Test
+    @Order(3)
+    void eachServersCheckpoint_isAlsoAStandardNoteCosignedByTheRegistrysWitness()
+            throws IOException, InterruptedException, org.xroadng.auditlog.note.NoteFormatException,
+            org.xroadng.auditlog.note.NoteVerificationException {
+        eventsOf(DemoCast.CITIZEN); // the servers checkpoint what the citizen is shown
+        String registry = network.get("registry").get("url").asText().replaceAll("/+$", "");
+        org.xroadng.auditlog.note.NoteVerifierKey witnessKey = org.xroadng.auditlog.note.NoteVerifierKey.parse(
+                http.send(HttpRequest.newBuilder(URI.create(registry + "/tlog-witness/verifier-key")).build(),
+                        HttpResponse.BodyHandlers.ofString()).body());
+        for (String server : List.of("DEMO/GOV/1001/ss1", "DEMO/GOV/1002/ss1")) {
+            String origin = server + "/access-log";
+            HttpResponse<String> note = http.send(HttpRequest.newBuilder(URI.create(registry
+                    + "/tlog-witness/checkpoint?origin=" + java.net.URLEncoder.encode(origin, StandardCharsets.UTF_8)))
+                    .build(), HttpResponse.BodyHandlers.ofString());
+            assertEquals(200, note.statusCode(), origin + ": " + note.body());
+            org.xroadng.auditlog.note.SignedNote signed = org.xroadng.auditlog.note.SignedNote.parse(note.body());
+            assertEquals(origin, org.xroadng.auditlog.note.Checkpoint.parse(signed.text()).origin());
+            assertTrue(org.xroadng.auditlog.note.Cosignatures.verify(signed, witnessKey).isPresent(), note.body());
+        }
+    }
+
+    @Test
     @Order(2)
     void readmeCurlExamplesForTheDemo_answerAgainstIt() throws IOException, InterruptedException {
         int base = java.net.URI.create(network.path("registry").path("url").asText()).getPort() - 1;

@@ -162,6 +162,10 @@ public final class AdminApi {
         route(server, "GET", "/access-log", 200, call -> checkpoints.get().map(CheckpointPublisher::status)
                 .orElseThrow(() -> ServerException.notFound("this server keeps no access log"
                         + " yet: it starts with the message path, once the auth certificate is imported")));
+        route(server, "GET", "/access-log/witnesses", 200, call -> checkpoints.get()
+                .flatMap(CheckpointPublisher::notes).map(org.xroadng.securityserver.accesslog.NotePublisher::status)
+                .orElseThrow(() -> ServerException.notFound("this server publishes no standard checkpoints yet: it"
+                        + " starts with the message path, once the auth certificate is imported")));
         route(server, "GET", "/keys", 200, call -> {
             List<KeyView> out = new ArrayList<>();
             for (ServerKeys.KeyInfo key : keys.keys()) {

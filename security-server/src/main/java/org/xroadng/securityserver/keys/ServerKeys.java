@@ -400,4 +400,34 @@ public final class ServerKeys {
             return org.xroadng.securityserver.log.MessageLogKey.fromToken(token, alias);
         }
     }
+    /** The token alias of the access log's Ed25519 note key (its 32-byte seed). */
+    public static final String ACCESS_LOG_NOTE_ALIAS = "accesslog-note-ed25519";
+
+    /**
+     * The access log's Ed25519 note key (C2SP signed-note), named by the log's origin
+     * ({@link org.xroadng.auditlog.access.AccessLogOrigin}): its 32-byte seed is generated from the
+     * token's random source on first use and kept in the PIN-protected token like the message log
+     * key (never exported); on a clustered server, the one the first node made, shared with the
+     * token, so every node signs checkpoints with the same key.
+     */
+    public synchronized org.xroadng.auditlog.note.NoteSigner accessLogNoteSigner() throws TokenException {
+        String alias = ACCESS_LOG_NOTE_ALIAS;
+        if (token.secretKey(alias).isEmpty()) {
+            token.generateSecretKey(alias);
+            try {
+                shareChange(c -> null);
+            } catch (ServerException e) {
+                // another node made it first: the token now holds theirs
+            }
+        }
+        byte[] seed = token.secretKey(alias).orElseThrow().getEncoded();
+        try {
+            return org.xroadng.auditlog.note.NoteSigner.fromSeed(
+                    org.xroadng.auditlog.access.AccessLogOrigin.of(serverId), seed);
+        } catch (org.xroadng.auditlog.note.NoteFormatException e) {
+            throw new TokenException("the access log note key cannot be made: " + e.getMessage(), e);
+        } finally {
+            java.util.Arrays.fill(seed, (byte) 0);
+        }
+    }
 }
