@@ -40,15 +40,18 @@ public final class Registry {
 
     public Registry(String instance, Database database, JwsSigner configurationSigner, Provider provider,
                     SecureRandom random, Clock clock) {
-        this(instance, database, configurationSigner, provider, random, clock, null);
+        this(instance, database, configurationSigner, null, provider, random, clock, null);
     }
 
     /**
+     * @param nextConfigurationSigningCertificate the certificate (base64 DER) of the key that will
+     *                    sign after a rotation, announced in every configuration; null when none is prepared
      * @param tlogWitness makes the registry's C2SP tlog-witness from the logs it is to follow (the
      *                    servers' access logs, see {@link RegistryLogDirectory}); null for none
      */
-    public Registry(String instance, Database database, JwsSigner configurationSigner, Provider provider,
-                    SecureRandom random, Clock clock, Function<LogDirectory, TlogWitness> tlogWitness) {
+    public Registry(String instance, Database database, JwsSigner configurationSigner,
+                    String nextConfigurationSigningCertificate, Provider provider, SecureRandom random, Clock clock,
+                    Function<LogDirectory, TlogWitness> tlogWitness) {
         this.instance = instance;
         this.configurationSigner = configurationSigner;
         this.clock = clock;
@@ -61,7 +64,8 @@ public final class Registry {
         this.apiKeys = new ApiKeys(changes, random);
         this.auditTrail = new AuditTrail(database);
         this.requests = new Requests(changes, new ManagementRequestVerifier(provider, clock), trustAnchors, members);
-        this.publisher = new ConfigurationPublisher(database, instance, configurationSigner, clock);
+        this.publisher = new ConfigurationPublisher(database, instance, configurationSigner,
+                nextConfigurationSigningCertificate, clock);
         this.witness = new CheckpointWitness(changes, servers, trustAnchors, settings, provider, clock);
         this.transparencyWitnesses = new TransparencyWitnesses(changes);
         this.tlogWitness = tlogWitness == null ? null : tlogWitness.apply(new RegistryLogDirectory(witness));

@@ -118,7 +118,7 @@ public final class SecurityServer implements AutoCloseable {
             // Read through acknowledgedAccessLog: a subject's events include every exchange answered before.
             NotePublisher notes = messageLog.accessLog().isPresent() ? notePublisher(home, configuration) : null;
             DataPlane.AccessLogging accessLogging = messageLog.accessLog().map(log -> new DataPlane.AccessLogging(
-                    messageLog.acknowledgedAccessLog().orElseThrow(), WitnessClient.forAnchor(home.anchor(), provider),
+                    messageLog.acknowledgedAccessLog().orElseThrow(), WitnessClient.forAnchor(configuration::anchor, provider),
                     Duration.ofSeconds(home.settings().checkpointIntervalSeconds()), log::publishingTurn, notes))
                     .orElse(null);
             SecurityServer server = start(home, configuration, new TimestampGuardedLog(messageLog, health),
@@ -199,7 +199,7 @@ public final class SecurityServer implements AutoCloseable {
 
     private static ConfigurationClient configurationClient(ServerHome home, Provider provider, Clock clock) {
         return new ConfigurationClient(home.anchor(), new HttpConfigurationSource(home.anchor()), clock, provider,
-                home.dir().resolve("globalconf-cache.jws"));
+                home.dir().resolve("globalconf-cache.jws"), home.anchorFile());
     }
 
     private static SecurityServer start(ServerHome home, ConfigurationClient configuration, MessageLog messageLog,
