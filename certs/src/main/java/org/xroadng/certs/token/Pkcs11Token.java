@@ -136,7 +136,7 @@ public final class Pkcs11Token implements KeyToken {
             KeyPair pair = generator.generateKeyPair();
             PublicKey publicKey = portable(pair.getPublic());
             String keyId = SoftwareToken.keyId(publicKey);
-            SigningKey self = new Pkcs11SigningKey(keyId, pair.getPrivate(), publicKey, provider, slot.id());
+            SigningKey self = new Pkcs11SigningKey(keyId, pair.getPrivate(), publicKey);
             X509Certificate placeholder = X509Issuer.selfSigned(new X500Name("CN=" + keyId + ",O=placeholder"),
                     CertificateKind.MEMBER_SIGN, self, Duration.ofDays(3650), clock, random);
             store.setKeyEntry(keyId, pair.getPrivate(), null, new Certificate[] {placeholder});
@@ -158,8 +158,7 @@ public final class Pkcs11Token implements KeyToken {
                     throw unknownKey(keyId);
                 }
                 PrivateKey key = (PrivateKey) store.getKey(keyId, null);
-                SigningKey signer = new Pkcs11SigningKey(keyId, key,
-                        portable(store.getCertificate(keyId).getPublicKey()), provider, slot.id());
+                SigningKey signer = new Pkcs11SigningKey(keyId, key, portable(store.getCertificate(keyId).getPublicKey()));
                 signers.put(keyId, signer);
                 return signer;
             } catch (GeneralSecurityException | ProviderException e) {
@@ -282,19 +281,18 @@ public final class Pkcs11Token implements KeyToken {
      * PKCS#11 v2.40 section 2.3.6): the same DER signature as SHA256withECDSA, with only 32 bytes
      * crossing into the module per signature.
      */
-    private static final class Pkcs11SigningKey implements SigningKey {
+    private final class Pkcs11SigningKey implements SigningKey {
         private final String keyId;
-        private final PrivateKey key;
+        /** The key's handle in the token; found again after a new login (handles of private objects lapse). */
+        private volatile PrivateKey key;
         private final PublicKey publicKey;
-        private final Provider provider;
         private final String token;
 
-        Pkcs11SigningKey(String keyId, PrivateKey key, PublicKey publicKey, Provider provider, String token) {
+        Pkcs11SigningKey(String keyId, PrivateKey key, PublicKey publicKey) {
             this.keyId = keyId;
             this.key = key;
             this.publicKey = publicKey;
-            this.provider = provider;
-            this.token = token;
+            this.token = slot.id();
         }
 
         @Override
@@ -312,19 +310,51 @@ public final class Pkcs11Token implements KeyToken {
             return sign(data, 0, data.length);
         }
 
+        /**
+         * Signs inside the token. When the module answers that the session is not logged in or the
+         * key's handle is no longer valid (another opening of this token in the process logged out,
+         * or the token was re-inserted), logs in again with the PIN given when the token was opened,
+         * finds the key again by its id and signs once more.
+         */
         @Override
         public byte[] sign(byte[] data, int offset, int length) throws SigningException {
+            MessageDigest sha256;
             try {
-                MessageDigest sha256 = MessageDigest.getInstance("SHA-256");
-                sha256.update(data, offset, length);
-                Signature signature = Signature.getInstance("NONEwithECDSA", provider);
-                signature.initSign(key);
-                signature.update(sha256.digest());
-                return signature.sign();
-            } catch (GeneralSecurityException | ProviderException e) {
-                throw new SigningException("signing with key " + keyId + " in token " + token + " failed: "
-                        + reason(e), e);
+                sha256 = MessageDigest.getInstance("SHA-256");
+            } catch (GeneralSecurityException e) {
+                throw new SigningException("this Java runtime has no SHA-256: " + e.getMessage(), e);
             }
+            sha256.update(data, offset, length);
+            byte[] hash = sha256.digest();
+            try {
+                return signHash(hash);
+            } catch (GeneralSecurityException | ProviderException e) {
+                String reason = reason(e);
+                if (!reason.contains("CKR_USER_NOT_LOGGED_IN") && !reason.contains("HANDLE_INVALID")) {
+                    throw new SigningException("signing with key " + keyId + " in token " + token + " failed: "
+                            + reason, e);
+                }
+                try {
+                    synchronized (Pkcs11Token.this) {
+                        ((AuthProvider) provider).login(null, null);
+                        key = (PrivateKey) store.getKey(keyId, null);
+                    }
+                    if (key == null) {
+                        throw new SigningException("key " + keyId + " is no longer in token " + token, e);
+                    }
+                    return signHash(hash);
+                } catch (GeneralSecurityException | ProviderException again) {
+                    throw new SigningException("signing with key " + keyId + " in token " + token + " failed after"
+                            + " logging in again: " + reason(again), again);
+                }
+            }
+        }
+
+        private byte[] signHash(byte[] hash) throws GeneralSecurityException {
+            Signature signature = Signature.getInstance("NONEwithECDSA", provider);
+            signature.initSign(key);
+            signature.update(hash);
+            return signature.sign();
         }
 
         @Override

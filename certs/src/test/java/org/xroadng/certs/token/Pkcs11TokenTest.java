@@ -114,6 +114,22 @@ class Pkcs11TokenTest {
     }
 
     @Test
+    void keyOfAnEarlierOpening_stillSignsAfterAnotherOpeningLoggedOutWithAWrongPin() throws TokenException,
+            SigningException, GeneralSecurityException {
+        Pkcs11Token first = open();
+        SigningKey key = first.signingKey(first.generateKey());
+        assertThrows(TokenException.class, () -> Pkcs11Token.open(SoftHsm.get().slot("hsm1", "certs"),
+                Pin.of("9999-wrong"), pki.random, CLOCK));
+
+        byte[] signature = key.sign("after the wrong PIN".getBytes());
+
+        Signature verifier = Signature.getInstance("SHA256withECDSA", pki.bc);
+        verifier.initVerify(key.publicKey());
+        verifier.update("after the wrong PIN".getBytes());
+        assertTrue(verifier.verify(signature));
+    }
+
+    @Test
     void missingModule_isAOneLineErrorNamingIt() {
         Pkcs11Slot slot = Pkcs11Slot.bySlotId("hsm1", dir.resolve("libvendor-pkcs11.so"), 0);
 
