@@ -101,12 +101,12 @@ public final class ServerHome implements AutoCloseable {
         if (Files.exists(dir.resolve(ServerSettings.FILE)) || Files.exists(dir.resolve(TOKEN_FILE))) {
             throw ServerException.conflict("a security server already exists in " + dir + "; choose an empty directory");
         }
-        Anchor anchor = anchor(dir, settings);
         Map<String, KeyToken> hsms = hsms(dir, env, random, clock);
         if (signToken != null && !hsms.containsKey(signToken)) {
             throw ServerException.badRequest("no HSM token '" + signToken + "' in " + dir.resolve(HsmToken.DIR)
                     + "; configure it first (xroad server token add) or choose one of " + hsms.keySet());
         }
+        Anchor anchor = anchor(dir, settings);
         Database database = null;
         try {
             Files.createDirectories(dir);
