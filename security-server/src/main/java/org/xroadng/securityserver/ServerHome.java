@@ -270,6 +270,14 @@ public final class ServerHome implements AutoCloseable {
         }
     }
 
+    /**
+     * A consistent copy of the configuration database, made by H2 while the server may be running,
+     * as a ZIP file holding its {@code .mv.db} (for {@code xroad server backup}).
+     */
+    public void backupDatabase(Path zip) throws IOException {
+        org.xroadng.securityserver.backup.ServerBackup.h2Backup(database, zip);
+    }
+
     /** A registrar filing this server's management requests with the registry of its anchor. */
     public Registrar registrar() {
         return new Registrar(settings, anchor, keys, store, provider, random, clock);
