@@ -37,7 +37,8 @@ import picocli.CommandLine.Parameters;
         subcommands = {ServerCommand.Init.class, ServerCommand.Serve.class, ServerCommand.ImportCert.class, ServerCommand.SignKey.class,
                 ServerCommand.Register.class, ServerCommand.Client.class, ServerCommand.Service.class,
                 ServerCommand.Acl.class, ServerCommand.LocalGroup.class, ServerCommand.AccessLogStatus.class,
-                ServerCommand.Repair.class, ServerTokenCommand.class})
+                ServerCommand.Repair.class, ServerTokenCommand.class, ServerBackupCommand.Backup.class,
+                ServerBackupCommand.Restore.class})
 final class ServerCommand {
 
     static final String URL_ENV = "XROAD_ADMIN_URL";
