@@ -271,11 +271,11 @@ public final class ServerHome implements AutoCloseable {
     }
 
     /**
-     * A consistent copy of the configuration database, made by H2 while the server may be running,
-     * as a ZIP file holding its {@code .mv.db} (for {@code xroad server backup}).
+     * The configuration database's {@code .mv.db}, copied by H2 while the server may be running
+     * (for {@code xroad server backup}).
      */
-    public void backupDatabase(Path zip) throws IOException {
-        org.xroadng.securityserver.backup.ServerBackup.h2Backup(database, zip);
+    public byte[] copyDatabase() throws org.xroadng.certs.backup.BackupException {
+        return org.xroadng.certs.backup.ComponentBackup.copyOf(database);
     }
 
     /** A registrar filing this server's management requests with the registry of its anchor. */

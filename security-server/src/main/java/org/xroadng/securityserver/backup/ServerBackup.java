@@ -1,16 +1,11 @@
 package org.xroadng.securityserver.backup;
 
 import java.io.IOException;
-import java.io.InputStream;
-import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.security.Provider;
 import java.security.SecureRandom;
 import java.security.cert.X509Certificate;
-import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -20,11 +15,10 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.function.Function;
 import java.util.stream.Stream;
-import java.util.zip.ZipEntry;
-import java.util.zip.ZipInputStream;
 import org.xroadng.auditlog.merkle.store.H2MerkleLog;
 import org.xroadng.certs.backup.BackupArchive;
 import org.xroadng.certs.backup.BackupException;
+import org.xroadng.certs.backup.ComponentBackup;
 import org.xroadng.certs.profile.CertificateProfile;
 import org.xroadng.certs.profile.ProfileException;
 import org.xroadng.certs.token.Pin;
@@ -82,7 +76,6 @@ public final class ServerBackup {
                 "the server has no authentication certificate yet, so nothing could prove the backup is its own;"
                         + " import it first (xroad server import-cert)"));
         Path dir = home.dir();
-        Map<String, byte[]> files = new LinkedHashMap<>();
         Path work = null;
         try {
             work = Files.createTempDirectory("xroad-backup");
@@ -93,23 +86,20 @@ public final class ServerBackup {
                     settings.headerTimeoutSeconds(), settings.maxConnections(), settings.maxBytesInFlight(),
                     settings.messageSignatures(), settings.database());
             relocated.save(work);
+            Map<String, byte[]> files = new LinkedHashMap<>();
             files.put(ServerSettings.FILE, Files.readAllBytes(work.resolve(ServerSettings.FILE)));
             files.put(ANCHOR, Files.readAllBytes(settings.anchorFile(dir)));
-            files.put(ServerHome.TOKEN_FILE, Files.readAllBytes(dir.resolve(ServerHome.TOKEN_FILE)));
+            List<String> names = new ArrayList<>(List.of(ServerHome.TOKEN_FILE));
             for (HsmToken token : HsmToken.loadAll(dir)) {
-                files.put(HsmToken.DIR + "/" + token.id() + ".yaml",
-                        Files.readAllBytes(dir.resolve(HsmToken.DIR).resolve(token.id() + ".yaml")));
+                names.add(HsmToken.DIR + "/" + token.id() + ".yaml");
             }
-            Path configurationZip = work.resolve("configuration.zip");
-            home.backupDatabase(configurationZip);
-            files.put(CONFIGURATION_DATABASE, unzipOne(configurationZip));
+            files.putAll(ComponentBackup.read(dir, names));
+            files.put(CONFIGURATION_DATABASE, home.copyDatabase());
             if (Files.exists(dir.resolve(ACCESS_LOG_DATABASE))) {
-                Path accessLogZip = work.resolve("accesslog.zip");
                 try (Database accessLog = settings.database().open(dir.resolve(ServerHome.ACCESS_LOG_FILE),
                         H2MerkleLog.DATABASE_NAME)) {
-                    h2Backup(accessLog, accessLogZip);
+                    files.put(ACCESS_LOG_DATABASE, ComponentBackup.copyOf(accessLog));
                 }
-                files.put(ACCESS_LOG_DATABASE, unzipOne(accessLogZip));
             }
             return BackupArchive.seal(COMPONENT, settings.serverId().format(), files, passphrase,
                     home.keys().authSigningKey(), authCertificate, random, clock);
@@ -120,38 +110,6 @@ public final class ServerBackup {
         } finally {
             deleteTree(work);
         }
-    }
-
-    /**
-     * H2's online backup of {@code database} ({@code BACKUP TO}: a consistent copy while others
-     * write) as a ZIP file holding its {@code .mv.db}.
-     */
-    public static void h2Backup(Database database, Path zip) throws IOException {
-        String target = zip.toAbsolutePath().toString();
-        if (target.indexOf('\'') >= 0) {
-            throw new IOException("the backup's temporary path " + target + " holds a quote");
-        }
-        try {
-            database.<Void, SQLException>inTransaction(c -> {
-                try (Statement s = c.createStatement()) {
-                    s.execute("BACKUP TO '" + target + "'");
-                }
-                return null;
-            });
-        } catch (SQLException e) {
-            throw new IOException("H2 could not copy the database: " + e.getMessage(), e);
-        }
-    }
-
-    private static byte[] unzipOne(Path zip) throws IOException {
-        try (InputStream file = Files.newInputStream(zip); ZipInputStream in = new ZipInputStream(file)) {
-            for (ZipEntry entry = in.getNextEntry(); entry != null; entry = in.getNextEntry()) {
-                if (entry.getName().endsWith(".mv.db")) {
-                    return in.readAllBytes();
-                }
-            }
-        }
-        throw new IOException("H2's backup " + zip + " holds no .mv.db file");
     }
 
     /** What {@link #restore} brought back. */
@@ -191,7 +149,11 @@ public final class ServerBackup {
                 throw ServerException.badRequest("the archive is signed by the authentication key of " + certified
                         + ", not of " + expected.format(), expected.format(), certified.format());
             }
-            checkEmpty(dir);
+            try {
+                ComponentBackup.requireEmpty(dir);
+            } catch (BackupException e) {
+                throw ServerException.conflict(e.getMessage());
+            }
             files = verified.open(passphrase);
         } catch (BackupException e) {
             throw ServerException.badRequest("archive refused: " + e.getMessage());
@@ -201,61 +163,28 @@ public final class ServerBackup {
                 throw ServerException.badRequest("archive refused: it holds no " + required);
             }
         }
-        Path absolute = dir.toAbsolutePath().normalize();
-        Path staging = absolute.resolveSibling(absolute.getFileName() + ".restoring");
+        String signerKey = SoftwareToken.keyId(verified.header().signer().getPublicKey());
         try {
-            deleteTree(staging);
-            Files.createDirectories(staging);
-            for (Map.Entry<String, byte[]> file : files.entrySet()) {
-                Path target = staging.resolve(file.getKey()).normalize();
-                if (!target.startsWith(staging)) {
-                    throw ServerException.badRequest("archive refused: " + file.getKey() + " points outside the server"
-                            + " directory");
+            ComponentBackup.restoreInto(files, dir, staged -> {
+                try {
+                    SoftwareToken token = SoftwareToken.open(staged.resolve(ServerHome.TOKEN_FILE), pin, provider,
+                            random, clock);
+                    if (token.keys().stream().noneMatch(k -> k.keyId().equals(signerKey))) {
+                        throw new BackupException("its token does not hold the key that signed it (" + signerKey + ")");
+                    }
+                    try (ServerHome home = ServerHome.open(staged, pin, env, provider, random, clock)) {
+                        if (!home.settings().serverId().equals(expected)) {
+                            throw new BackupException("its server.yaml names " + home.settings().serverId() + ", not "
+                                    + expected.format());
+                        }
+                    }
+                } catch (TokenException | ServerException e) {
+                    throw new BackupException(e.getMessage(), e);
                 }
-                Files.createDirectories(target.getParent());
-                Files.write(target, file.getValue());
-            }
-            SoftwareToken token = SoftwareToken.open(staging.resolve(ServerHome.TOKEN_FILE), pin, provider, random, clock);
-            String signerKey = SoftwareToken.keyId(verified.header().signer().getPublicKey());
-            if (token.keys().stream().noneMatch(k -> k.keyId().equals(signerKey))) {
-                throw ServerException.badRequest("archive refused: its token does not hold the key that signed it ("
-                        + signerKey + ")");
-            }
-            try (ServerHome home = ServerHome.open(staging, pin, env, provider, random, clock)) {
-                if (!home.settings().serverId().equals(expected)) {
-                    throw ServerException.badRequest("archive refused: its server.yaml names "
-                            + home.settings().serverId() + ", not " + expected.format());
-                }
-            }
-            Files.deleteIfExists(absolute);
-            Files.move(staging, absolute, StandardCopyOption.ATOMIC_MOVE);
+            });
             return new Restored(expected, verified.header().createdAt(), List.copyOf(files.keySet()));
-        } catch (TokenException e) {
-            deleteTree(staging);
+        } catch (BackupException e) {
             throw ServerException.badRequest("archive refused: " + e.getMessage());
-        } catch (IOException e) {
-            deleteTree(staging);
-            throw ServerException.badRequest("cannot restore into " + dir + ": " + e.getMessage());
-        } catch (ServerException | RuntimeException e) {
-            deleteTree(staging);
-            throw e;
-        }
-    }
-
-    private static void checkEmpty(Path dir) throws ServerException {
-        if (!Files.exists(dir)) {
-            return;
-        }
-        if (!Files.isDirectory(dir)) {
-            throw ServerException.conflict(dir + " is a file; restore into a new or empty directory");
-        }
-        try (DirectoryStream<Path> entries = Files.newDirectoryStream(dir)) {
-            if (entries.iterator().hasNext()) {
-                throw ServerException.conflict(dir + " is not empty; restore into a new or empty directory (a server"
-                        + " is never restored over another)");
-            }
-        } catch (IOException e) {
-            throw ServerException.badRequest("cannot read " + dir + ": " + e.getMessage());
         }
     }
 
