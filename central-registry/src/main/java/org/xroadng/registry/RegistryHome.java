@@ -38,9 +38,9 @@ public final class RegistryHome implements AutoCloseable {
 
     public static final String TOKEN_FILE = "token.p12";
     public static final String SIGNING_CERT_FILE = "conf-signing.pem";
-    private static final String DATABASE = "registry";
+    static final String DATABASE = "registry";
     /** The registry's tables: their migrations, and their schema on PostgreSQL. */
-    private static final String DATABASE_NAME = "registry";
+    static final String DATABASE_NAME = "registry";
 
     /** A new registry and its first admin API key, which is shown once and never stored. */
     public record Initialized(RegistryHome home, ApiKeys.CreatedKey adminKey) {
