@@ -25,9 +25,10 @@ import org.xroadng.cli.demo.DemoPorts;
 import org.xroadng.cli.demo.Progress;
 
 /**
- * {@code xroad server backup|restore} on the demo network: the provider's server is backed up
- * while it runs, its directory lost, restored from the archive on a fresh directory, and answers
- * traffic again with its identity; a changed archive and another server's archive are refused.
+ * {@code xroad server|registry|ca backup|restore} on the demo network: the provider's server, the
+ * registry and the CA are backed up while they run, their directories lost, restored from the
+ * archives on fresh directories, and the network answers traffic again with their identities; a
+ * changed archive and another server's archive are refused.
  */
 class ServerBackupCliTest {
 
@@ -59,6 +60,9 @@ class ServerBackupCliTest {
         Path consumer = data.resolve("servers").resolve("DEMO_GOV_1002_ss1");
         Path archive = dir.resolve("ss1-1001.xbak");
         Path consumerArchive = dir.resolve("ss1-1002.xbak");
+        Path registryArchive = dir.resolve("registry.xbak");
+        Path caArchive = dir.resolve("ca.xbak");
+        Path anchor;
         DemoPorts ports = new DemoPorts(RunningDemo.freeBasePort());
         try (DemoNetwork network = start(data, ports)) {
             assertEquals(200, query(network, "before-backup"));
@@ -68,7 +72,17 @@ class ServerBackupCliTest {
             assertTrue(backup.out().startsWith("backup of DEMO/GOV/1001/ss1 written to " + archive), backup.out());
             assertEquals(0, cli.run("server", "backup", "--dir", consumer.toString(), "--out",
                     consumerArchive.toString()).exitCode());
+            anchor = Files.copy(network.anchorFile(), dir.resolve("anchor.json"));
+            CliRunner.Run registry = cli.run("registry", "backup", "--dir", data.resolve("registry").toString(),
+                    "--out", registryArchive.toString());
+            assertEquals(0, registry.exitCode(), registry.out() + registry.err());
+            CliRunner.Run ca = cli.run("ca", "backup", "--dir", data.resolve("ca").toString(), "--out",
+                    caArchive.toString());
+            assertEquals(0, ca.exitCode(), ca.out() + ca.err());
         }
+        Path caCert = Files.copy(data.resolve("ca").resolve("ca.pem"), dir.resolve("ca.pem"));
+        Files.move(data.resolve("registry"), dir.resolve("lost-registry"));
+        Files.move(data.resolve("ca"), dir.resolve("lost-ca"));
         // the disk is lost: the server directory is gone
         Files.move(provider, dir.resolve("lost-server"));
 
@@ -95,8 +109,16 @@ class ServerBackupCliTest {
         assertTrue(restored.out().startsWith("security server DEMO/GOV/1001/ss1 restored in " + provider),
                 restored.out());
 
+        CliRunner.Run registryRestored = cli.run("registry", "restore", "--dir", data.resolve("registry").toString(),
+                "--archive", registryArchive.toString(), "--anchor", anchor.toString());
+        assertEquals(0, registryRestored.exitCode(), registryRestored.out() + registryRestored.err());
+        CliRunner.Run caRestored = cli.run("ca", "restore", "--dir", data.resolve("ca").toString(), "--archive",
+                caArchive.toString(), "--ca-cert", caCert.toString());
+        assertEquals(0, caRestored.exitCode(), caRestored.out() + caRestored.err());
+
         try (DemoNetwork network = start(data, ports)) {
             assertEquals(200, query(network, "after-restore"));
+            assertEquals(Files.readString(anchor), Files.readString(network.anchorFile()));
         }
     }
 }
