@@ -27,12 +27,13 @@ import org.xroadng.protocol.store.StoreException;
 
 /**
  * {@code xroad registry backup|restore}: the registry's settings, its token with the configuration
- * signing key (still under its PIN), that key's certificate and an online H2 copy of its database,
- * as one {@link BackupArchive} signed with the configuration signing key.
+ * signing keys (still under its PIN), their certificates (current, and next and previous around a
+ * rotation) and an online H2 copy of its database, as one {@link BackupArchive} signed with the
+ * current configuration signing key.
  *
  * <p>Guarantees of {@link #restore}: the signature is checked first; the archive must be of the
- * instance the given anchor names and signed by the very certificate that anchor pins (the
- * registry every security server trusts); the restored directory must open with the PIN before it
+ * instance the given anchor names and signed by a certificate that anchor pins (its current one, or
+ * its next one during a key rotation: the registry every security server trusts); the restored directory must open with the PIN before it
  * is moved into place, and nothing is left behind otherwise.
  */
 public final class RegistryBackup {
@@ -55,8 +56,14 @@ public final class RegistryBackup {
             RegistrySettings settings = RegistrySettings.load(dir);
             X509Certificate certificate = Pem.readCertificate(dir.resolve(RegistryHome.SIGNING_CERT_FILE));
             SoftwareToken token = SoftwareToken.open(dir.resolve(RegistryHome.TOKEN_FILE), pin, provider, random, clock);
-            Map<String, byte[]> files = new LinkedHashMap<>(ComponentBackup.read(dir, List.of(RegistrySettings.FILE,
-                    RegistryHome.TOKEN_FILE, RegistryHome.SIGNING_CERT_FILE)));
+            List<String> names = new java.util.ArrayList<>(List.of(RegistrySettings.FILE, RegistryHome.TOKEN_FILE,
+                    RegistryHome.SIGNING_CERT_FILE));
+            for (String rotation : List.of(RegistryHome.NEXT_SIGNING_CERT_FILE, RegistryHome.PREVIOUS_SIGNING_CERT_FILE)) {
+                if (java.nio.file.Files.exists(dir.resolve(rotation))) {
+                    names.add(rotation);
+                }
+            }
+            Map<String, byte[]> files = new LinkedHashMap<>(ComponentBackup.read(dir, names));
             try (Database database = settings.database().open(dir.resolve(RegistryHome.DATABASE),
                     RegistryHome.DATABASE_NAME)) {
                 files.put(DATABASE_FILE, ComponentBackup.copyOf(database));
@@ -86,9 +93,9 @@ public final class RegistryBackup {
                         + header.identity() + ", not of " + anchor.instance() + " (the anchor's)");
             }
             String signer = Base64.getEncoder().encodeToString(header.signer().getEncoded());
-            if (!signer.equals(anchor.configurationSigningCertificate())) {
+            if (!anchor.signingCertificates().contains(signer)) {
                 throw RegistryException.badRequest("the archive is signed by " + header.signer()
-                        .getSubjectX500Principal() + ", not by the configuration signing certificate the anchor pins;"
+                        .getSubjectX500Principal() + ", not by a configuration signing certificate the anchor pins;"
                         + " it is another registry's");
             }
             try {
