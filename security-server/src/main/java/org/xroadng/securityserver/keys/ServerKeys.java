@@ -32,7 +32,7 @@ import org.xroadng.protocol.store.Jdbc;
 
 /**
  * The security server's keys (DESIGN.md sections 4 and 6), held in its software token and in the
- * PKCS#11 tokens (HSMs) its {@code tokens.yaml} lists: one
+ * PKCS#11 tokens (HSMs) configured in its {@code tokens/} directory ({@link HsmToken}): one
  * authentication key (TLS between security servers, certificate of the {@code auth} profile naming
  * this server) and one signing key per member whose subsystems the server hosts (certificate of the
  * {@code sign} profile naming that member). Which key has which role, and which token holds it, is
@@ -88,7 +88,7 @@ public final class ServerKeys {
     }
 
     private final SoftwareToken token;
-    /** The HSM tokens by id, in the order tokens.yaml lists them. */
+    /** The HSM tokens by id, in the order of their files in {@code tokens/}. */
     private final Map<String, KeyToken> hsms;
     private final Database database;
     private final SecurityServerId serverId;
@@ -254,7 +254,7 @@ public final class ServerKeys {
         return new ServerKeys(token, hsms, database, serverId, serverHost, clock);
     }
 
-    /** The ids of the HSM tokens this server uses, as tokens.yaml lists them. */
+    /** The ids of the HSM tokens this server uses, as its {@code tokens/} directory configures them. */
     public List<String> hsmTokens() {
         return List.copyOf(hsms.keySet());
     }
@@ -266,8 +266,9 @@ public final class ServerKeys {
         }
         KeyToken hsm = hsms.get(id);
         if (hsm == null) {
-            throw ServerException.badRequest("no token '" + id + "'; expected one of the tokens tokens.yaml lists "
-                    + (hsms.isEmpty() ? "(it lists none)" : hsms.keySet().toString()), "a configured token id", id);
+            throw ServerException.badRequest("no token '" + id + "'; expected one of the server's HSM tokens"
+                    + " (tokens/ID.yaml) " + (hsms.isEmpty() ? "(it has none)" : hsms.keySet().toString()),
+                    "a configured token id", id);
         }
         return hsm;
     }
@@ -438,8 +439,9 @@ public final class ServerKeys {
             KeyToken holder = row[3] == null ? token : hsms.get(row[3]);
             if (holder == null) {
                 throw new TokenException("the " + (role == Role.AUTH ? "authentication key" : "signing key of member "
-                        + identity) + " (key " + row[0] + ") is in token " + row[3] + ", which tokens.yaml does not"
-                        + " list; list the token again (its module, slot and PIN) to use the key");
+                        + identity) + " (key " + row[0] + ") is in token " + row[3] + ", which the server's tokens/ directory"
+                        + " does not configure; configure the token again (tokens/" + row[3] + ".yaml: its module, slot"
+                        + " and PIN) to use the key");
             }
             TokenKey tokenKey = holder.key(row[0]);
             Optional<X509Certificate> certificate = tokenKey.hasIssuedCertificate()

@@ -130,7 +130,7 @@ class ServerKeysHsmTest {
         ServerException e = assertThrows(ServerException.class, () -> keys.addSigningKey(OTHER, "hsm9"));
 
         assertEquals(ServerException.Kind.BAD_REQUEST, e.kind());
-        assertTrue(e.getMessage().startsWith("no token 'hsm9'; expected one of the tokens"), e.getMessage());
+        assertTrue(e.getMessage().startsWith("no token 'hsm9'; expected one of the server's HSM tokens"), e.getMessage());
         assertEquals(before, keys.keys().size());
     }
 
@@ -139,7 +139,7 @@ class ServerKeysHsmTest {
         TokenException e = assertThrows(TokenException.class,
                 () -> ServerKeys.open(software, Map.of(), database, SERVER, "127.0.0.1", CLOCK));
 
-        assertTrue(e.getMessage().contains("is in token hsm1, which tokens.yaml does not list"), e.getMessage());
+        assertTrue(e.getMessage().contains("is in token hsm1, which the server's tokens/ directory does not configure"), e.getMessage());
     }
 
     @Test
