@@ -51,9 +51,9 @@ public final class RegistryHome implements AutoCloseable {
     public static final String NEXT_SIGNING_CERT_FILE = "conf-signing-next.pem";
     /** The certificate the last rotation took out of use, kept for the record. */
     public static final String PREVIOUS_SIGNING_CERT_FILE = "conf-signing-previous.pem";
-    private static final String DATABASE = "registry";
+    static final String DATABASE = "registry";
     /** The registry's tables: their migrations, and their schema on PostgreSQL. */
-    private static final String DATABASE_NAME = "registry";
+    static final String DATABASE_NAME = "registry";
 
     /** A new registry and its first admin API key, which is shown once and never stored. */
     public record Initialized(RegistryHome home, ApiKeys.CreatedKey adminKey) {

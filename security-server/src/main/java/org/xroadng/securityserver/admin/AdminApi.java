@@ -77,7 +77,7 @@ public final class AdminApi {
 
     /** A key as listed: never the private key. */
     public record KeyView(String keyId, String role, String identity, boolean certified, String subject,
-                          String notAfter, String certificateSha256) {
+                          String notAfter, String certificateSha256, String token) {
     }
 
     /** A new signing key and its certification request. */
@@ -184,9 +184,11 @@ public final class AdminApi {
             return view(keys.importCertificate(chain));
         });
         route(server, "POST", "/sign-keys", 201, call -> {
-            MemberId member = ConfValues.id("member", JsonBody.parse(call, Set.of("member")).string("member"),
-                    MemberId::parse);
-            String keyId = keys.addSigningKey(member);
+            JsonBody body = JsonBody.parse(call, Set.of("member", "token"));
+            MemberId member = ConfValues.id("member", body.string("member"), MemberId::parse);
+            String token = body.optionalString("token");
+            String keyId = keys.addSigningKey(member,
+                    token == null || token.equals(ServerKeys.KeyInfo.SOFTWARE) ? null : token);
             return new NewSignKey(keyId, member.format(), keys.csr(keyId));
         });
         route(server, "POST", "/registration", 202, call -> registration.register());
@@ -473,7 +475,7 @@ public final class AdminApi {
         return new KeyView(key.keyId(), key.role().name().toLowerCase(Locale.ROOT), key.identity().format(),
                 certificate != null, certificate == null ? null : certificate.getSubjectX500Principal().getName(),
                 certificate == null ? null : certificate.getNotAfter().toInstant().toString(),
-                certificate == null ? null : ServerConfStore.sha256(certificate));
+                certificate == null ? null : ServerConfStore.sha256(certificate), key.token());
     }
 
     private static ClientView view(LocalClient client) {
