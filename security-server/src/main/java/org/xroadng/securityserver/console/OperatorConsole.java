@@ -77,7 +77,7 @@ public final class OperatorConsole {
         server.route("POST", "/logout", call -> posted(call, r -> {
             sessions.close(r.session().id());
             admin.auditSignOut(r.operator());
-            return redirect("/login").withHeader("Set-Cookie", ConsoleSessions.clearCookie(secure));
+            return redirect("/login").withCookie(ConsoleSessions.clearCookie(secure));
         }));
         pages.addTo(server);
         return server;
@@ -149,7 +149,7 @@ public final class OperatorConsole {
         ConsoleSessions.Session session = existing.orElseGet(() -> sessions.open(Optional.empty()));
         Locale language = ConsoleLanguage.of(call);
         return withLanguage(call, signInForm(session, language, 200, null, "", "password"))
-                .withHeader("Set-Cookie", ConsoleSessions.cookie(session, secure));
+                .withCookie(ConsoleSessions.cookie(session, secure));
     }
 
     private HttpReply signIn(HttpCall call) throws HttpProblem {
@@ -187,7 +187,7 @@ public final class OperatorConsole {
     private HttpReply signedIn(ConsoleSessions.Session anonymous, Operator operator) {
         sessions.close(anonymous.id());
         ConsoleSessions.Session session = sessions.open(Optional.of(operator));
-        return redirect("/").withHeader("Set-Cookie", ConsoleSessions.cookie(session, secure));
+        return redirect("/").withCookie(ConsoleSessions.cookie(session, secure));
     }
 
     private HttpReply signInForm(ConsoleSessions.Session session, Locale language, int status, String problem,
@@ -222,8 +222,7 @@ public final class OperatorConsole {
     /** Remembers a language chosen with {@code ?lang=} in a cookie, so it holds across pages. */
     private HttpReply withLanguage(HttpCall call, HttpReply reply) {
         Optional<Locale> requested = ConsoleLanguage.requested(call);
-        return requested.isEmpty() || reply.headers().containsKey("Set-Cookie") ? reply
-                : reply.withHeader("Set-Cookie", ConsoleLanguage.rememberCookie(requested.get(), secure));
+        return requested.isEmpty() ? reply : reply.withCookie(ConsoleLanguage.rememberCookie(requested.get(), secure));
     }
 
     private static HttpReply page(int status, String html) {
