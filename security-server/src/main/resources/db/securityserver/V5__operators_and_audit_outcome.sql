@@ -4,6 +4,10 @@
 -- as the PostgreSQL migration V5 (db/postgresql/securityserver).
 ALTER TABLE audit ADD COLUMN actor VARCHAR(300) DEFAULT 'system' NOT NULL;
 ALTER TABLE audit ADD COLUMN outcome VARCHAR(2000) DEFAULT 'success' NOT NULL;
+-- Rows that record no configuration change (sign-ins, refusals, key imports) are FALSE, so that
+-- they do not make the nodes reload the configuration (ServerConfStore.refreshIfChanged).
+ALTER TABLE audit ADD COLUMN config_change BOOLEAN DEFAULT TRUE NOT NULL;
+CREATE INDEX audit_config_change ON audit (config_change, id);
 ALTER TABLE admin_api_key ADD COLUMN roles VARCHAR(300) DEFAULT 'admin' NOT NULL;
 
 CREATE TABLE console_user (

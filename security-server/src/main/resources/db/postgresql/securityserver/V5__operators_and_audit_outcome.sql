@@ -2,6 +2,10 @@
 -- the same changes as the H2 migration V5 (db/securityserver).
 ALTER TABLE audit ADD COLUMN actor VARCHAR(300) NOT NULL DEFAULT 'system';
 ALTER TABLE audit ADD COLUMN outcome VARCHAR(2000) NOT NULL DEFAULT 'success';
+-- Rows that record no configuration change (sign-ins, refusals, key imports) are FALSE, so that
+-- they do not make the nodes reload the configuration (ServerConfStore.refreshIfChanged).
+ALTER TABLE audit ADD COLUMN config_change BOOLEAN NOT NULL DEFAULT TRUE;
+CREATE INDEX audit_config_change ON audit (config_change, id);
 ALTER TABLE admin_api_key ADD COLUMN roles VARCHAR(300) NOT NULL DEFAULT 'admin';
 
 CREATE TABLE console_user (

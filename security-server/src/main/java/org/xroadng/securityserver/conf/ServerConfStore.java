@@ -72,7 +72,10 @@ public final class ServerConfStore {
     private final Clock clock;
     private volatile LocalConfiguration current;
     private volatile List<Grant> grants;
-    /** The newest audit row the snapshot covers: every change writes one, so a newer one means a change. */
+    /**
+     * The newest configuration-change audit row the snapshot covers: every change writes one, so a
+     * newer one means a change (rows of {@link #record} are not changes and do not count).
+     */
     private volatile long loadedChange;
     /** Who the changes the current thread makes are audited as, while {@link #attributeTo} holds. */
     private final ThreadLocal<String> actor = new ThreadLocal<>();
@@ -110,7 +113,7 @@ public final class ServerConfStore {
     }
 
     private static long newestChange(Connection c) throws SQLException {
-        return Jdbc.count(c, "SELECT COALESCE(MAX(id), 0) FROM audit");
+        return Jdbc.count(c, "SELECT COALESCE(MAX(id), 0) FROM audit WHERE config_change = TRUE");
     }
 
     /**
@@ -143,7 +146,7 @@ public final class ServerConfStore {
      */
     public void record(String actorName, String action, String target, String outcome) {
         database.inTransaction(c -> {
-            insertAudit(c, actorName, action, target, outcome);
+            insertAudit(c, actorName, action, target, outcome, false);
             return null;
         });
     }
@@ -157,10 +160,11 @@ public final class ServerConfStore {
                         r.getString(6)), action.map(a -> new Object[] {a.replace("%", "") + "%"}).orElse(new Object[0])));
     }
 
-    private void insertAudit(Connection c, String actorName, String action, String target, String outcome)
-            throws SQLException {
-        Jdbc.update(c, "INSERT INTO audit (at, action, target, actor, outcome) VALUES (?, ?, ?, ?, ?)", clock.instant(),
-                cut(action, 100), cut(target, 2000), cut(actorName, 300), cut(outcome, 2000));
+    private void insertAudit(Connection c, String actorName, String action, String target, String outcome,
+                             boolean configChange) throws SQLException {
+        Jdbc.update(c, "INSERT INTO audit (at, action, target, actor, outcome, config_change) VALUES (?, ?, ?, ?, ?, ?)",
+                clock.instant(), cut(action, 100), cut(target, 2000), cut(actorName, 300), cut(outcome, 2000),
+                configChange);
     }
 
     private static String cut(String text, int max) {
@@ -643,7 +647,7 @@ public final class ServerConfStore {
         T result = database.inTransaction(c -> {
             T done = work.run(c);
             String who = actor.get();
-            insertAudit(c, who == null ? "system" : who, action, target, SUCCESS);
+            insertAudit(c, who == null ? "system" : who, action, target, SUCCESS, true);
             return done;
         });
         database.inTransaction(c -> {
