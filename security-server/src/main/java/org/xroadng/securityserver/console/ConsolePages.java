@@ -23,6 +23,7 @@ import org.xroadng.protocol.id.ServiceId;
 import org.xroadng.protocol.id.SubsystemId;
 import org.xroadng.securityserver.ServerException;
 import org.xroadng.securityserver.admin.AccessDeniedException;
+import org.xroadng.securityserver.admin.Operator;
 import org.xroadng.securityserver.admin.ServerAdmin;
 import org.xroadng.securityserver.conf.AccessRight;
 import org.xroadng.securityserver.conf.ConfValues;
@@ -53,7 +54,7 @@ final class ConsolePages {
     /** An action a form asks for. */
     @FunctionalInterface
     private interface Action {
-        void run(FormBody form) throws FieldProblem, AccessDeniedException, ServerException, RegistrationException,
+        void run(Operator who, FormBody form) throws FieldProblem, AccessDeniedException, ServerException, RegistrationException,
                 TokenException, DescriptionException;
     }
 
@@ -79,26 +80,26 @@ final class ConsolePages {
         post(server, "/services/update", "services", "done.serviceUpdated", this::updateService);
         post(server, "/access-rights", "access-rights", "done.granted", this::grant);
         post(server, "/access-rights/revoke", "access-rights", "done.revoked",
-                form -> admin.revoke(operator(), number(form, "id")));
-        post(server, "/clients", "clients", "done.clientAdded", form -> admin.addClient(operator(),
+                (who, form) -> admin.revoke(who, number(form, "id")));
+        post(server, "/clients", "clients", "done.clientAdded", (who, form) -> admin.addClient(who,
                 id(form, "client", SubsystemId::parse), LocalClient.IsAuthentication.HTTP, List.of()));
-        post(server, "/clients/register", "clients", "done.clientRegistration", form -> admin.registerClient(operator(),
+        post(server, "/clients/register", "clients", "done.clientRegistration", (who, form) -> admin.registerClient(who,
                 id(form, "client", SubsystemId::parse)));
-        post(server, "/local-groups", "local-groups", "done.groupAdded", form -> {
+        post(server, "/local-groups", "local-groups", "done.groupAdded", (who, form) -> {
             String code = required(form, "code");
             String description = required(form, "description");
             try {
-                admin.addLocalGroup(operator(), ConfValues.code("local group code", code), description);
+                admin.addLocalGroup(who, ConfValues.code("local group code", code), description);
             } catch (ServerException e) {
                 throw new FieldProblem("code", e.kind() == ServerException.Kind.CONFLICT ? "field.duplicate"
                         : "field.refusedHere", e.getMessage());
             }
         });
-        post(server, "/local-groups/members", "local-groups", "done.memberAdded", form -> admin.addLocalGroupMember(
-                operator(), required(form, "group"), id(form, "member", SubsystemId::parse)));
-        post(server, "/keys/sign-key", "keys", "done.keyAdded", form -> admin.addSigningKey(operator(),
+        post(server, "/local-groups/members", "local-groups", "done.memberAdded", (who, form) -> admin.addLocalGroupMember(
+                who, required(form, "group"), id(form, "member", SubsystemId::parse)));
+        post(server, "/keys/sign-key", "keys", "done.keyAdded", (who, form) -> admin.addSigningKey(who,
                 id(form, "member", MemberId::parse)));
-        post(server, "/keys/import", "keys", "done.certificateImported", form -> {
+        post(server, "/keys/import", "keys", "done.certificateImported", (who, form) -> {
             List<X509Certificate> chain;
             try {
                 chain = Pem.certificates(required(form, "certificate"));
@@ -108,25 +109,18 @@ final class ConsolePages {
             if (chain.isEmpty()) {
                 throw new FieldProblem("certificate", "field.certificate", "no certificate in the text");
             }
-            admin.importCertificate(operator(), chain);
+            admin.importCertificate(who, chain);
         });
+        post(server, "/keys/register", "keys", "done.serverRegistration", (who, form) -> admin.register(who));
         server.route("GET", "/keys/csr", call -> console.viewed(call, this::csr));
         server.route("GET", "/message-log/evidence", call -> console.viewed(call, this::evidence));
-    }
-
-    // the operator of the request being answered: actions run on the worker that answers it
-    private final ThreadLocal<OperatorConsole.Request> current = new ThreadLocal<>();
-
-    private org.xroadng.securityserver.admin.Operator operator() {
-        return current.get().operator();
     }
 
     private void post(HttpApiServer.Builder server, String path, String page, String done, Action action) {
         server.route("POST", path, call -> console.posted(call, r -> {
             FormBody form = FormBody.parse(call);
-            current.set(r);
             try {
-                action.run(form);
+                action.run(r.operator(), form);
                 return OperatorConsole.redirect("/" + page + "?done=" + done);
             } catch (FieldProblem e) {
                 return show(r, page, 400, Map.of("errors", Map.of(e.field(),
@@ -138,15 +132,13 @@ final class ConsolePages {
                 int code = e instanceof ServerException s && s.kind() == ServerException.Kind.CONFLICT ? 409 : 400;
                 return show(r, page, code, Map.of("errors", Map.of("form",
                         console.message(r.language(), "field.refused", e.getMessage())), "values", form.values()));
-            } finally {
-                current.remove();
             }
         }));
     }
 
     // actions
 
-    private void addService(FormBody form) throws FieldProblem, AccessDeniedException, ServerException,
+    private void addService(Operator who, FormBody form) throws FieldProblem, AccessDeniedException, ServerException,
             RegistrationException, TokenException, DescriptionException {
         String provider = required(form, "provider");
         String code = required(form, "code");
@@ -154,14 +146,14 @@ final class ConsolePages {
         URI url = url(form);
         int timeout = timeout(form);
         try {
-            admin.addService(operator(), id, url, timeout, form.checked("personalData"));
+            admin.addService(who, id, url, timeout, form.checked("personalData"));
         } catch (ServerException e) {
             throw e.kind() == ServerException.Kind.CONFLICT ? new FieldProblem("code", "field.duplicate", e.getMessage())
                     : new FieldProblem("code", "field.refusedHere", e.getMessage());
         }
     }
 
-    private void updateService(FormBody form) throws FieldProblem, AccessDeniedException, ServerException,
+    private void updateService(Operator who, FormBody form) throws FieldProblem, AccessDeniedException, ServerException,
             RegistrationException, TokenException, DescriptionException {
         ServiceId id = id(form, "service", ServiceId::parse);
         LocalService existing = admin.store().current().service(id)
@@ -174,10 +166,10 @@ final class ConsolePages {
         URI url = form.get("url").isEmpty() ? existing.url() : url(form);
         int timeout = form.get("timeoutSeconds").isEmpty() ? (int) existing.timeout().toSeconds() : timeout(form);
         boolean personal = form.get("edit").equals("details") ? form.checked("personalData") : existing.personalData();
-        admin.updateService(operator(), id, url, timeout, personal, enabled);
+        admin.updateService(who, id, url, timeout, personal, enabled);
     }
 
-    private void grant(FormBody form) throws FieldProblem, AccessDeniedException, ServerException,
+    private void grant(Operator who, FormBody form) throws FieldProblem, AccessDeniedException, ServerException,
             RegistrationException, TokenException, DescriptionException {
         ServiceId service = id(form, "service", ServiceId::parse);
         AccessRight.Subject subject;
@@ -209,7 +201,7 @@ final class ConsolePages {
             }
         }
         try {
-            admin.grant(operator(), service, subject, method, path, purposes);
+            admin.grant(who, service, subject, method, path, purposes);
         } catch (ServerException e) {
             if (e.kind() == ServerException.Kind.CONFLICT) {
                 throw new FieldProblem("subject", "field.duplicate", e.getMessage());

@@ -227,6 +227,15 @@ class OperatorConsoleTest {
         // her own role's action works
         assertEquals(303, rita.submit("/clients", "/clients", Map.of("client", "DEMO/GOV/1001/archive")).statusCode());
         assertEquals("user:rita", audit("client.add").get(0).actor());
+        // registrations are audited, with who filed them
+        assertEquals(303, rita.submit("/clients", "/clients/register", Map.of("client", "DEMO/GOV/1001/archive"))
+                .statusCode());
+        assertEquals(303, rita.submit("/keys", "/keys/register", Map.of()).statusCode());
+        assertEquals("user:rita", audit("client.register").get(0).actor());
+        assertEquals("success", audit("server.register").get(0).outcome());
+        // and key work is not hers
+        assertEquals(403, rita.submit("/keys", "/keys/sign-key", Map.of("member", "DEMO/COM/2001")).statusCode());
+        assertEquals(2, harness.home.keys().keys().size(), "no key made");
 
         // and the admin API applies the same roles to keys
         String observerKey = harness.home.adminKeys().create("monitoring", EnumSet.of(Role.OBSERVER)).key();
