@@ -1,6 +1,5 @@
 package org.xroadng.securityserver.admin;
 
-import java.nio.charset.StandardCharsets;
 import java.security.cert.CertificateException;
 import java.security.cert.X509Certificate;
 import java.util.ArrayList;
@@ -33,7 +32,6 @@ import org.xroadng.securityserver.conf.ServerConfStore;
 import org.xroadng.securityserver.conf.ServiceDescription;
 import org.xroadng.securityserver.conf.ServiceEndpoint;
 import org.xroadng.securityserver.description.DescriptionException;
-import org.xroadng.securityserver.description.WsdlDescriptions;
 import org.xroadng.securityserver.conf.WsdlDescription;
 import org.xroadng.securityserver.description.DescriptionFetcher;
 import org.xroadng.securityserver.description.HttpDescriptionFetcher;
