@@ -234,4 +234,35 @@ class ConsoleBrowserTest {
             browser.quit();
         }
     }
+
+    @Test
+    @Order(3)
+    void userCommands_addListChangeThePasswordAndDelete_andRefuseBadInputClearly() throws IOException {
+        CliRunner xroad = new CliRunner(Map.of(ServerCommand.URL_ENV, provider.path("admin").asText(),
+                ServerCommand.KEY_ENV, provider.path("apiKey").asText()));
+        Path password = Files.writeString(dir.resolve("pw.txt"), "a long passphrase here\n");
+        CliRunner.Run added = xroad.run("server", "user", "add", "lan", "--role", "service-administrator", "--role",
+                "registration-officer", "--password-file", password.toString());
+        assertEquals(0, added.exitCode(), added.err());
+        assertTrue(added.out().contains("user lan added"), added.out());
+        CliRunner.Run listed = xroad.run("server", "user", "list");
+        assertTrue(listed.out().contains("lan") && listed.out().contains("registration-officer"), listed.out());
+
+        CliRunner.Run badRole = xroad.run("server", "user", "add", "kim", "--role", "admiral", "--password-file",
+                password.toString());
+        assertEquals(1, badRole.exitCode());
+        assertTrue(badRole.err().contains("unknown role 'admiral'") && badRole.err().contains("observer"), badRole.err());
+        Path shortPassword = Files.writeString(dir.resolve("short.txt"), "short\n");
+        CliRunner.Run tooShort = xroad.run("server", "user", "add", "kim", "--role", "observer", "--password-file",
+                shortPassword.toString());
+        assertEquals(1, tooShort.exitCode());
+        assertTrue(tooShort.err().contains("expected 10..72 bytes"), tooShort.err());
+        assertFalse(xroad.run("server", "user", "list").out().contains("kim"), "nothing stored");
+
+        Path newPassword = Files.writeString(dir.resolve("new.txt"), "another long passphrase\n");
+        assertEquals(0, xroad.run("server", "user", "passwd", "lan", "--password-file", newPassword.toString())
+                .exitCode());
+        assertEquals(0, xroad.run("server", "user", "delete", "lan").exitCode());
+        assertFalse(xroad.run("server", "user", "list").out().contains("lan"));
+    }
 }

@@ -156,7 +156,8 @@ public final class OperatorConsole {
         Locale language = ConsoleLanguage.of(call);
         Optional<ConsoleSessions.Session> session = session(call);
         FormBody form = FormBody.parse(call);
-        String from = call.header("X-Forwarded-For").map(f -> "forwarded " + f).orElse("browser");
+        // the audit names the door, not a client-supplied address (X-Forwarded-For could be anything)
+        String from = "browser";
         if (session.isEmpty() || !ConsoleSessions.csrfMatches(session.get(), form.raw("csrf"))) {
             admin.store().record("console:" + from, "console.signIn", form.get("user"),
                     "refused: missing or wrong CSRF token (the sign-in page was not loaded in this session)");
