@@ -23,7 +23,9 @@ import org.xroadng.protocol.id.ServiceId;
 import org.xroadng.protocol.id.SubsystemId;
 import org.xroadng.securityserver.ServerException;
 import org.xroadng.securityserver.admin.AccessDeniedException;
+import org.xroadng.securityserver.admin.ConsoleUsers;
 import org.xroadng.securityserver.admin.Operator;
+import org.xroadng.securityserver.admin.Role;
 import org.xroadng.securityserver.admin.ServerAdmin;
 import org.xroadng.securityserver.conf.AccessRight;
 import org.xroadng.securityserver.conf.ConfValues;
@@ -73,7 +75,7 @@ final class ConsolePages {
     void addTo(HttpApiServer.Builder server) {
         server.route("GET", "/", call -> console.viewed(call, r -> show(r, "dashboard", 200, Map.of())));
         for (String page : List.of("services", "access-rights", "clients", "local-groups", "keys", "message-log",
-                "audit")) {
+                "audit", "users")) {
             server.route("GET", "/" + page, call -> console.viewed(call, r -> show(r, page, 200, Map.of())));
         }
         post(server, "/services", "services", "done.serviceAdded", this::addService);
@@ -111,6 +113,9 @@ final class ConsolePages {
             }
             admin.importCertificate(who, chain);
         });
+        post(server, "/users", "users", "done.userAdded", this::addUser);
+        post(server, "/users/delete", "users", "done.userDeleted", (who, form) -> admin.deleteUser(who,
+                required(form, "name")));
         post(server, "/keys/register", "keys", "done.serverRegistration", (who, form) -> admin.register(who));
         server.route("GET", "/keys/csr", call -> console.viewed(call, this::csr));
         server.route("GET", "/message-log/evidence", call -> console.viewed(call, this::evidence));
@@ -150,6 +155,41 @@ final class ConsolePages {
         } catch (ServerException e) {
             throw e.kind() == ServerException.Kind.CONFLICT ? new FieldProblem("code", "field.duplicate", e.getMessage())
                     : new FieldProblem("code", "field.refusedHere", e.getMessage());
+        }
+    }
+
+    private void addUser(Operator who, FormBody form) throws FieldProblem, AccessDeniedException, ServerException,
+            RegistrationException, TokenException, DescriptionException {
+        String name;
+        try {
+            name = ConsoleUsers.name(form.get("name"));
+        } catch (ServerException e) {
+            throw new FieldProblem("name", "field.name", "");
+        }
+        String password;
+        try {
+            password = ConsoleUsers.password(form.raw("password"));
+        } catch (ServerException e) {
+            throw new FieldProblem("password", "field.password", "");
+        }
+        java.util.Set<Role> roles = java.util.EnumSet.noneOf(Role.class);
+        for (String code : form.all("role")) {
+            try {
+                roles.add(Role.of(code));
+            } catch (IllegalArgumentException e) {
+                throw new FieldProblem("role", "field.role", e.getMessage());
+            }
+        }
+        if (roles.isEmpty()) {
+            throw new FieldProblem("role", "field.role", "");
+        }
+        try {
+            admin.addUser(who, name, password, roles);
+        } catch (ServerException e) {
+            if (e.kind() == ServerException.Kind.CONFLICT) {
+                throw new FieldProblem("name", "field.duplicate", e.getMessage());
+            }
+            throw e;
         }
     }
 
@@ -289,6 +329,13 @@ final class ConsolePages {
             case "local-groups" -> model.put("groups", store.localGroups());
             case "keys" -> model.put("keys", keys());
             case "message-log" -> messageLog(r, model);
+            case "users" -> {
+                model.put("allRoles", java.util.Arrays.stream(Role.values()).map(Role::code).toList());
+                model.put("users", admin.users().list().stream().map(u -> Map.of("name", u.name(),
+                        "roles", Role.format(u.roles()), "created", DATE_TIME.format(u.createdAt()),
+                        "iso", u.createdAt().toString(),
+                        "locked", u.lockedUntil().map(DATE_TIME::format).orElse("-"))).toList());
+            }
             case "audit" -> model.put("entries", store.auditTrail(200, Optional.empty()).stream().map(e -> Map.of(
                     "at", DATE_TIME.format(e.at()), "iso", e.at().toString(), "actor", e.actor(), "action", e.action(),
                     "target", e.target(), "outcome", e.outcome(), "ok", e.outcome().equals(ServerConfStore.SUCCESS)))

@@ -57,6 +57,11 @@ final class FormBody {
         return values == null || values.isEmpty() ? "" : values.get(0);
     }
 
+    /** Every value of the field (checkboxes sharing a name), trimmed, without empty ones. */
+    List<String> all(String name) {
+        return fields.getOrDefault(name, List.of()).stream().map(String::strip).filter(v -> !v.isEmpty()).toList();
+    }
+
     boolean checked(String name) {
         String v = get(name);
         return v.equals("on") || v.equals("true") || v.equals("1");

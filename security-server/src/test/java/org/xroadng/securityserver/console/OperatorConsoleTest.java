@@ -56,6 +56,7 @@ class OperatorConsoleTest {
         users.add("alice", PASSWORD, EnumSet.of(Role.SERVICE_ADMINISTRATOR));
         users.add("olga", PASSWORD, EnumSet.of(Role.OBSERVER));
         users.add("rita", PASSWORD, EnumSet.of(Role.REGISTRATION_OFFICER));
+        users.add("sam", PASSWORD, EnumSet.of(Role.SYSTEM_ADMINISTRATOR));
         harness.admin.addClient(Operator.SYSTEM, POPULATION, LocalClient.IsAuthentication.HTTP, List.of());
     }
 
@@ -390,5 +391,36 @@ class OperatorConsoleTest {
         ConsoleMessages messages = ConsoleMessages.load();
         assertEquals(messages.keys(ConsoleLanguage.ENGLISH), messages.keys(ConsoleLanguage.VIETNAMESE));
         assertEquals("Khóa và chứng thư số", messages.get(ConsoleLanguage.VIETNAMESE, "page.keys"));
+    }
+
+    @Test
+    void systemAdministrator_managesUsersInTheConsole_badInputShownByTheField() throws IOException,
+            InterruptedException {
+        ConsoleHarness.Browser sam = harness.browser();
+        sam.signIn("sam", PASSWORD);
+        HttpResponse<String> shortPassword = sam.submit("/users", "/users", Map.of("name", "lan", "password", "short",
+                "role", "observer"));
+        assertEquals(400, shortPassword.statusCode());
+        assertTrue(shortPassword.body().contains("id=\"password-error\" class=\"field-error\">The password must be 10"),
+                shortPassword.body());
+        assertFalse(shortPassword.body().contains("value=\"short\""), "a password is never sent back");
+        HttpResponse<String> noRole = sam.submit("/users", "/users", Map.of("name", "lan", "password", PASSWORD));
+        assertTrue(noRole.body().contains("id=\"role-error\""), noRole.body());
+        HttpResponse<String> badName = sam.submit("/users", "/users", Map.of("name", "l a n", "password", PASSWORD,
+                "role", "observer"));
+        assertTrue(badName.body().contains("id=\"name-error\""), badName.body());
+        assertEquals(4, harness.home.adminKeys().users().list().size(), "nothing stored");
+
+        assertEquals(303, sam.submit("/users", "/users", Map.of("name", "lan", "password", PASSWORD,
+                "role", "observer")).statusCode());
+        assertTrue(sam.get("/users").body().contains("id=\"user-lan\""));
+        assertEquals(303, harness.browser().signIn("lan", PASSWORD).statusCode());
+        assertEquals("user:sam", audit("user.add").get(0).actor());
+
+        ConsoleHarness.Browser alice = harness.browser();
+        alice.signIn("alice", PASSWORD);
+        assertEquals(403, alice.submit("/users", "/users/delete", Map.of("name", "lan")).statusCode());
+        assertEquals(303, sam.submit("/users", "/users/delete", Map.of("name", "lan")).statusCode());
+        assertEquals(4, harness.home.adminKeys().users().list().size());
     }
 }
