@@ -31,8 +31,12 @@ public final class Registry {
     private final JwsSigner configurationSigner;
     private final Clock clock;
 
-    public Registry(String instance, Database database, JwsSigner configurationSigner, Provider provider,
-                    SecureRandom random, Clock clock) {
+    /**
+     * @param nextConfigurationSigningCertificate the certificate (base64 DER) of the key that will
+     *        sign after a rotation, announced in every configuration; null when none is prepared
+     */
+    public Registry(String instance, Database database, JwsSigner configurationSigner,
+                    String nextConfigurationSigningCertificate, Provider provider, SecureRandom random, Clock clock) {
         this.instance = instance;
         this.configurationSigner = configurationSigner;
         this.clock = clock;
@@ -45,7 +49,8 @@ public final class Registry {
         this.apiKeys = new ApiKeys(changes, random);
         this.auditTrail = new AuditTrail(database);
         this.requests = new Requests(changes, new ManagementRequestVerifier(provider, clock), trustAnchors, members);
-        this.publisher = new ConfigurationPublisher(database, instance, configurationSigner, clock);
+        this.publisher = new ConfigurationPublisher(database, instance, configurationSigner,
+                nextConfigurationSigningCertificate, clock);
         this.witness = new CheckpointWitness(changes, servers, trustAnchors, settings, provider, clock);
         changes.setListener(this::publishQuietly);
     }

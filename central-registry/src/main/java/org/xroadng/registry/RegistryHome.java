@@ -1,8 +1,10 @@
 package org.xroadng.registry;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.security.Provider;
 import java.security.SecureRandom;
 import java.security.cert.CertificateEncodingException;
@@ -32,12 +34,17 @@ import org.xroadng.protocol.store.StoreException;
 /**
  * A registry's directory: {@code registry.yaml}, the PIN-protected token with the configuration
  * signing key ({@code token.p12}), that key's self-signed certificate ({@code conf-signing.pem},
- * pinned by the anchor) and the database ({@code registry.mv.db}).
+ * pinned by the anchor), during a key rotation the next key's ({@code conf-signing-next.pem}), and
+ * the database ({@code registry.mv.db}).
  */
 public final class RegistryHome implements AutoCloseable {
 
     public static final String TOKEN_FILE = "token.p12";
     public static final String SIGNING_CERT_FILE = "conf-signing.pem";
+    /** The next configuration signing key's certificate, while a rotation is prepared. */
+    public static final String NEXT_SIGNING_CERT_FILE = "conf-signing-next.pem";
+    /** The certificate the last rotation took out of use, kept for the record. */
+    public static final String PREVIOUS_SIGNING_CERT_FILE = "conf-signing-previous.pem";
     private static final String DATABASE = "registry";
     /** The registry's tables: their migrations, and their schema on PostgreSQL. */
     private static final String DATABASE_NAME = "registry";
@@ -48,13 +55,15 @@ public final class RegistryHome implements AutoCloseable {
 
     private final RegistrySettings settings;
     private final X509Certificate signingCertificate;
+    private final X509Certificate nextSigningCertificate;
     private final Database database;
     private final Registry registry;
 
-    private RegistryHome(RegistrySettings settings, X509Certificate signingCertificate, Database database,
-                         Registry registry) {
+    private RegistryHome(RegistrySettings settings, X509Certificate signingCertificate,
+                         X509Certificate nextSigningCertificate, Database database, Registry registry) {
         this.settings = settings;
         this.signingCertificate = signingCertificate;
+        this.nextSigningCertificate = nextSigningCertificate;
         this.database = database;
         this.registry = registry;
     }
@@ -74,21 +83,98 @@ public final class RegistryHome implements AutoCloseable {
         database = openDatabase(dir, settings);
         try {
             SoftwareToken token = SoftwareToken.create(dir.resolve(TOKEN_FILE), pin, provider, random, clock);
-            SigningKey key = token.signingKey(token.generateKey());
-            X500Name name = new X500Name(new RDN[] {
-                    new RDN(BCStyle.O, new DERUTF8String(settings.instance())),
-                    new RDN(BCStyle.CN, new DERUTF8String(settings.instance() + " global configuration signing"))});
-            X509Certificate certificate = X509Issuer.selfSigned(name, CertificateKind.CONFIGURATION_SIGN, key,
-                    Duration.ofDays(3650), clock, random);
-            token.importCertificate(key.keyId(), List.of(certificate));
+            X509Certificate certificate = newSigningKey(token, settings.instance(), random, clock);
             Files.writeString(dir.resolve(SIGNING_CERT_FILE), Pem.encode(certificate));
             settings.save(dir);
-            RegistryHome home = open(settings, token, certificate, database, provider, random, clock);
+            RegistryHome home = open(settings, token, certificate, null, database, provider, random, clock);
             ApiKeys.CreatedKey admin = home.registry.apiKeys().create(Actor.SYSTEM, ApiKeys.Role.ADMIN, "initial admin key");
             return new Initialized(home, admin);
         } catch (IOException | TokenException e) {
             database.close();
             throw RegistryException.badRequest("cannot create the registry in " + dir + ": " + e.getMessage());
+        }
+    }
+
+    /** A new configuration signing key in the token and its self-signed certificate, valid ten years. */
+    private static X509Certificate newSigningKey(SoftwareToken token, String instance, SecureRandom random, Clock clock)
+            throws TokenException {
+        SigningKey key = token.signingKey(token.generateKey());
+        X500Name name = new X500Name(new RDN[] {
+                new RDN(BCStyle.O, new DERUTF8String(instance)),
+                new RDN(BCStyle.CN, new DERUTF8String(instance + " global configuration signing"))});
+        X509Certificate certificate = X509Issuer.selfSigned(name, CertificateKind.CONFIGURATION_SIGN, key,
+                Duration.ofDays(3650), clock, random);
+        token.importCertificate(key.keyId(), List.of(certificate));
+        return certificate;
+    }
+
+    /**
+     * Starts a rotation of the configuration signing key (DESIGN.md section 5): a new key in the
+     * token and its certificate in {@value #NEXT_SIGNING_CERT_FILE}. Once the registry is
+     * restarted, every configuration announces it, and each security server adds it to its anchor
+     * at its next download; {@link #activateNextSigningKey} then makes it the signing key.
+     *
+     * @return the next key's certificate
+     */
+    public static X509Certificate prepareNextSigningKey(Path dir, Pin pin, Provider provider, SecureRandom random,
+                                                        Clock clock) throws RegistryException {
+        RegistrySettings settings = settings(dir);
+        if (Files.exists(dir.resolve(NEXT_SIGNING_CERT_FILE))) {
+            throw RegistryException.conflict("a next configuration signing key is already prepared ("
+                    + dir.resolve(NEXT_SIGNING_CERT_FILE) + "); activate it first");
+        }
+        try {
+            SoftwareToken token = SoftwareToken.open(dir.resolve(TOKEN_FILE), pin, provider, random, clock);
+            X509Certificate certificate = newSigningKey(token, settings.instance(), random, clock);
+            Path written = Files.writeString(dir.resolve(NEXT_SIGNING_CERT_FILE + ".tmp"), Pem.encode(certificate),
+                    StandardCharsets.US_ASCII);
+            Files.move(written, dir.resolve(NEXT_SIGNING_CERT_FILE), StandardCopyOption.ATOMIC_MOVE);
+            return certificate;
+        } catch (TokenException e) {
+            throw RegistryException.badRequest(e.getMessage());
+        } catch (IOException e) {
+            throw RegistryException.badRequest("cannot write " + dir.resolve(NEXT_SIGNING_CERT_FILE) + ": "
+                    + e.getMessage());
+        }
+    }
+
+    /**
+     * Ends a rotation: the prepared next key signs from the registry's next start on, and the old
+     * certificate is kept as {@value #PREVIOUS_SIGNING_CERT_FILE}. Servers that have downloaded a
+     * configuration announcing the next key accept the first one it signs and then drop the old
+     * key; a server that missed the whole overlap needs the new anchor by hand, so activate only
+     * after every server has refreshed (well over {@code globalConfRefreshSeconds}).
+     *
+     * @return the certificate now signing
+     */
+    public static X509Certificate activateNextSigningKey(Path dir) throws RegistryException {
+        settings(dir);
+        Path next = dir.resolve(NEXT_SIGNING_CERT_FILE);
+        if (!Files.exists(next)) {
+            throw RegistryException.conflict("no next configuration signing key is prepared in " + dir
+                    + "; prepare one with 'xroad registry conf-key prepare' first");
+        }
+        try {
+            X509Certificate certificate = Pem.readCertificate(next);
+            Files.copy(dir.resolve(SIGNING_CERT_FILE), dir.resolve(PREVIOUS_SIGNING_CERT_FILE),
+                    StandardCopyOption.REPLACE_EXISTING);
+            Files.move(next, dir.resolve(SIGNING_CERT_FILE), StandardCopyOption.REPLACE_EXISTING,
+                    StandardCopyOption.ATOMIC_MOVE);
+            return certificate;
+        } catch (IOException | CertificateException e) {
+            throw RegistryException.badRequest("cannot activate " + next + ": " + e.getMessage());
+        }
+    }
+
+    private static RegistrySettings settings(Path dir) throws RegistryException {
+        if (!Files.exists(dir.resolve(RegistrySettings.FILE))) {
+            throw RegistryException.notFound("no registry in " + dir + " (no " + RegistrySettings.FILE
+                    + "); create one with 'xroad registry init'");
+        }
+        try {
+            return RegistrySettings.load(dir);
+        } catch (ConfigException e) {
+            throw RegistryException.badRequest(e.getMessage());
         }
     }
 
@@ -102,7 +188,11 @@ public final class RegistryHome implements AutoCloseable {
             RegistrySettings settings = RegistrySettings.load(dir);
             SoftwareToken token = SoftwareToken.open(dir.resolve(TOKEN_FILE), pin, provider, random, clock);
             X509Certificate certificate = Pem.readCertificate(dir.resolve(SIGNING_CERT_FILE));
-            return open(settings, token, certificate, openDatabase(dir, settings), provider, random, clock);
+            X509Certificate next = nextCertificate(dir, certificate);
+            if (next != null) {
+                token.signingKey(SoftwareToken.keyId(next.getPublicKey())); // the prepared key must be in the token
+            }
+            return open(settings, token, certificate, next, openDatabase(dir, settings), provider, random, clock);
         } catch (ConfigException | TokenException e) {
             throw RegistryException.badRequest(e.getMessage());
         } catch (IOException | CertificateException e) {
@@ -118,9 +208,20 @@ public final class RegistryHome implements AutoCloseable {
         }
     }
 
+    /** The prepared next certificate, if any and not the current one (a rotation interrupted after its move). */
+    private static X509Certificate nextCertificate(Path dir, X509Certificate current)
+            throws IOException, CertificateException {
+        Path file = dir.resolve(NEXT_SIGNING_CERT_FILE);
+        if (!Files.exists(file)) {
+            return null;
+        }
+        X509Certificate next = Pem.readCertificate(file);
+        return next.equals(current) ? null : next;
+    }
+
     private static RegistryHome open(RegistrySettings settings, SoftwareToken token, X509Certificate certificate,
-                                     Database database, Provider provider, SecureRandom random, Clock clock)
-            throws TokenException {
+                                     X509Certificate next, Database database, Provider provider, SecureRandom random,
+                                     Clock clock) throws TokenException {
         SigningKey key;
         try {
             key = token.signingKey(SoftwareToken.keyId(certificate.getPublicKey()));
@@ -129,19 +230,20 @@ public final class RegistryHome implements AutoCloseable {
             throw e;
         }
         Registry registry = new Registry(settings.instance(), database, new JwsSigner(key, List.of(certificate)),
-                provider, random, clock);
-        return new RegistryHome(settings, certificate, database, registry);
+                next == null ? null : base64(next), provider, random, clock);
+        return new RegistryHome(settings, certificate, next, database, registry);
     }
 
     /** The anchor security servers are given to trust this registry. */
     public Anchor anchor() {
-        return anchor(settings, signingCertificate);
+        return anchor(settings, signingCertificate, nextSigningCertificate);
     }
 
     /** The anchor of the registry in {@code dir}, read from its files without opening its token or database. */
     public static Anchor anchor(Path dir) throws RegistryException {
         try {
-            return anchor(RegistrySettings.load(dir), Pem.readCertificate(dir.resolve(SIGNING_CERT_FILE)));
+            X509Certificate current = Pem.readCertificate(dir.resolve(SIGNING_CERT_FILE));
+            return anchor(RegistrySettings.load(dir), current, nextCertificate(dir, current));
         } catch (ConfigException e) {
             throw RegistryException.badRequest(e.getMessage());
         } catch (IOException | CertificateException e) {
@@ -150,10 +252,14 @@ public final class RegistryHome implements AutoCloseable {
         }
     }
 
-    private static Anchor anchor(RegistrySettings settings, X509Certificate signingCertificate) {
+    private static Anchor anchor(RegistrySettings settings, X509Certificate signingCertificate, X509Certificate next) {
+        return new Anchor(settings.instance(), settings.globalConfUrl(), base64(signingCertificate),
+                next == null ? null : base64(next));
+    }
+
+    private static String base64(X509Certificate certificate) {
         try {
-            return new Anchor(settings.instance(), settings.globalConfUrl(),
-                    Base64.getEncoder().encodeToString(signingCertificate.getEncoded()));
+            return Base64.getEncoder().encodeToString(certificate.getEncoded());
         } catch (CertificateEncodingException e) {
             throw new IllegalStateException(e);
         }

@@ -1,12 +1,16 @@
 package org.xroadng.registry;
 
 import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.security.cert.CertificateEncodingException;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Base64;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
@@ -17,12 +21,21 @@ import org.xroadng.registry.management.ManagementRequestVerifier;
 import org.xroadng.registry.management.VerifiedManagementRequest;
 import org.xroadng.registry.management.VerifiedAuthCertReg;
 import org.xroadng.registry.management.VerifiedClientReg;
+import org.xroadng.registry.management.VerifiedOwnerRequest;
+import org.xroadng.protocol.management.AddressChangeRequest;
+import org.xroadng.protocol.management.AuthCertDeletionRequest;
+import org.xroadng.protocol.management.AuthCertRegRequest;
+import org.xroadng.protocol.management.ClientChangeRequest;
+import org.xroadng.protocol.management.ClientRegRequest;
+import org.xroadng.protocol.management.OwnerRequest;
 import org.xroadng.protocol.store.Jdbc;
 
 /**
- * Management requests (DESIGN.md section 5): {@code authCertReg} and {@code clientReg}, filed by
- * security servers, self-authenticating through their signatures, then pending until an operator
- * approves or rejects them ({@code clientReg} may be approved automatically by a setting).
+ * Management requests (DESIGN.md section 5), filed by security servers and self-authenticating
+ * through their signatures: {@code authCertReg}, {@code clientReg} and {@code addressChange} are
+ * pending until an operator approves or rejects them ({@code clientReg} may be approved
+ * automatically by a setting); {@code clientDeletion}, {@code authCertDeletion},
+ * {@code clientDisable} and {@code clientEnable} are carried out when filed.
  *
  * <p>Filing checks, before anything is stored: the signatures, certificates and OCSP responses
  * ({@link ManagementRequestVerifier}); then the registry's state: the owner or client member
@@ -67,6 +80,9 @@ public final class Requests {
             }
             if (verified instanceof VerifiedAuthCertReg auth) {
                 return fileAuthCertReg(c, auth, signedRequest);
+            }
+            if (verified instanceof VerifiedOwnerRequest owner) {
+                return fileOwnerRequest(c, owner.request(), signedRequest);
             }
             VerifiedClientReg client = (VerifiedClientReg) verified;
             long id = fileClientReg(c, client, signedRequest);
@@ -174,6 +190,112 @@ public final class Requests {
                 subsystem.format(), signed, changes.clock().instant());
     }
 
+    /**
+     * Records a request the server's owner made about its server. Withdrawals and suspensions
+     * ({@code clientDeletion}, {@code authCertDeletion}, {@code clientDisable}) and resuming a
+     * suspended client ({@code clientEnable}) only take back or restore what an operator approved
+     * before, so, as in X-Road, they are carried out at once; {@code addressChange} moves where
+     * peers connect and waits for an operator.
+     */
+    private RequestView fileOwnerRequest(Connection c, OwnerRequest request, String signed)
+            throws SQLException, RegistryException {
+        SecurityServerId server = request.server();
+        Validation.sameInstance(members.instance(), server);
+        if (Servers.find(c, server).isEmpty()) {
+            throw RegistryException.badRequest("security server " + server.format() + " is not registered");
+        }
+        if (request instanceof AddressChangeRequest move) {
+            return fileAddressChange(c, move, signed);
+        }
+        long id = request instanceof ClientChangeRequest change ? fileClientChange(c, change, signed)
+                : fileAuthCertDeletion(c, (AuthCertDeletionRequest) request, signed);
+        decide(c, id, APPROVED, Actor.AUTO_APPROVAL, null);
+        return find(c, id).orElseThrow();
+    }
+
+    private RequestView fileAddressChange(Connection c, AddressChangeRequest move, String signed)
+            throws SQLException, RegistryException {
+        SecurityServerId server = move.server();
+        String address = Servers.checkAddress(move.address());
+        if (address.equals(Servers.find(c, server).orElseThrow().address())) {
+            throw RegistryException.conflict("security server " + server.format() + " is already at " + address);
+        }
+        Optional<Long> pending = pendingOf(c, AddressChangeRequest.TYPE, server, null);
+        if (pending.isPresent()) {
+            throw RegistryException.conflict("an address change of " + server.format()
+                    + " is already pending as request " + pending.get());
+        }
+        return find(c, Jdbc.insert(c, "INSERT INTO management_request (type, status, server_id, address,"
+                        + " signed_request, received_at) VALUES (?, ?, ?, ?, ?, ?)", AddressChangeRequest.TYPE,
+                PENDING, server.format(), address, signed, changes.clock().instant())).orElseThrow();
+    }
+
+    private long fileClientChange(Connection c, ClientChangeRequest change, String signed)
+            throws SQLException, RegistryException {
+        SecurityServerId server = change.server();
+        SubsystemId client = change.client();
+        Optional<Boolean> disabled = Jdbc.queryOne(c, "SELECT disabled FROM server_client WHERE server_id = ?"
+                + " AND subsystem_id = ?", r -> r.getBoolean(1), server.format(), client.format());
+        Optional<Long> pendingReg = pendingOf(c, ClientRegRequest.TYPE, server, client);
+        boolean withdrawsPending = change.type().equals(ClientChangeRequest.DELETION) && pendingReg.isPresent();
+        if (disabled.isEmpty() && !withdrawsPending) {
+            throw RegistryException.conflict(client.format() + " is not a client of " + server.format());
+        }
+        if (change.type().equals(ClientChangeRequest.DISABLE) && disabled.orElse(false)) {
+            throw RegistryException.conflict(client.format() + " is already disabled on " + server.format());
+        }
+        if (change.type().equals(ClientChangeRequest.ENABLE) && !disabled.orElse(true)) {
+            throw RegistryException.conflict(client.format() + " is not disabled on " + server.format());
+        }
+        long id = Jdbc.insert(c, "INSERT INTO management_request (type, status, server_id, client_id, signed_request,"
+                        + " received_at) VALUES (?, ?, ?, ?, ?, ?)", change.type(), PENDING, server.format(),
+                client.format(), signed, changes.clock().instant());
+        if (withdrawsPending) {
+            decide(c, pendingReg.get(), REJECTED, Actor.MANAGEMENT_REQUEST, "withdrawn by " + change.type()
+                    + " request " + id);
+        }
+        return id;
+    }
+
+    private long fileAuthCertDeletion(Connection c, AuthCertDeletionRequest deletion, String signed)
+            throws SQLException, RegistryException {
+        SecurityServerId server = deletion.server();
+        byte[] der = Base64.getDecoder().decode(deletion.authCertificate());
+        String hash = HexFormat.of().formatHex(sha256(der));
+        Optional<String> registeredTo = Jdbc.queryOne(c, "SELECT server_id FROM auth_certificate WHERE sha256 = ?",
+                r -> r.getString(1), hash);
+        if (registeredTo.isPresent() && !registeredTo.get().equals(server.format())) {
+            throw RegistryException.conflict("this auth certificate is registered for " + registeredTo.get()
+                    + ", not for " + server.format());
+        }
+        Optional<Long> pendingReg = Jdbc.queryOne(c, "SELECT id FROM management_request WHERE type = ? AND"
+                        + " server_id = ? AND auth_cert_sha256 = ? AND status = ?", r -> r.getLong(1),
+                AuthCertRegRequest.TYPE, server.format(), hash, PENDING);
+        if (registeredTo.isEmpty() && pendingReg.isEmpty()) {
+            throw RegistryException.conflict("this auth certificate (SHA-256 " + hash + ") is neither registered"
+                    + " nor pending registration for " + server.format());
+        }
+        long id = Jdbc.insert(c, "INSERT INTO management_request (type, status, server_id, auth_cert_sha256,"
+                        + " auth_certificate, signed_request, received_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                AuthCertDeletionRequest.TYPE, PENDING, server.format(), hash, der, signed, changes.clock().instant());
+        if (pendingReg.isPresent()) {
+            decide(c, pendingReg.get(), REJECTED, Actor.MANAGEMENT_REQUEST, "withdrawn by authCertDeletion request "
+                    + id);
+        }
+        return id;
+    }
+
+    /** The pending request of this type about this server (and client, when given), if any. */
+    private static Optional<Long> pendingOf(Connection c, String type, SecurityServerId server, SubsystemId client)
+            throws SQLException {
+        return client == null
+                ? Jdbc.queryOne(c, "SELECT id FROM management_request WHERE type = ? AND server_id = ? AND status = ?",
+                        r -> r.getLong(1), type, server.format(), PENDING)
+                : Jdbc.queryOne(c, "SELECT id FROM management_request WHERE type = ? AND server_id = ? AND"
+                        + " client_id = ? AND status = ?", r -> r.getLong(1), type, server.format(), client.format(),
+                        PENDING);
+    }
+
     /** Approves (carrying out the registration) or rejects a pending request. */
     private void decide(Connection c, long id, String status, Actor actor, String reason)
             throws SQLException, RegistryException {
@@ -182,14 +304,41 @@ public final class Requests {
             throw RegistryException.conflict("management request " + id + " is already " + request.status());
         }
         if (status.equals(APPROVED)) {
-            if (request.type().equals("authCertReg")) {
-                registerAuthCertificate(c, id, request);
-            } else {
-                registerClient(c, request);
-            }
+            carryOut(c, id, request);
         }
         Jdbc.update(c, "UPDATE management_request SET status = ?, decided_at = ?, decided_by = ?, decision_reason = ?"
                 + " WHERE id = ?", status, changes.clock().instant(), actor.name(), reason, id);
+    }
+
+    private void carryOut(Connection c, long id, RequestView request) throws SQLException, RegistryException {
+        String server = request.server().format();
+        switch (request.type()) {
+            case AuthCertRegRequest.TYPE -> registerAuthCertificate(c, id, request);
+            case ClientRegRequest.TYPE -> registerClient(c, request);
+            case ClientChangeRequest.DELETION -> Jdbc.update(c, "DELETE FROM server_client WHERE server_id = ? AND"
+                    + " subsystem_id = ?", server, request.client().format());
+            case ClientChangeRequest.DISABLE, ClientChangeRequest.ENABLE -> Jdbc.update(c, "UPDATE server_client"
+                            + " SET disabled = ? WHERE server_id = ? AND subsystem_id = ?",
+                    request.type().equals(ClientChangeRequest.DISABLE), server, request.client().format());
+            case AuthCertDeletionRequest.TYPE -> Jdbc.update(c, "DELETE FROM auth_certificate WHERE sha256 = ? AND"
+                    + " server_id = ?", request.authCertificateSha256(), server);
+            case AddressChangeRequest.TYPE -> {
+                if (Servers.find(c, request.server()).isEmpty()) {
+                    throw RegistryException.conflict("security server " + server + " is no longer registered");
+                }
+                Jdbc.update(c, "UPDATE security_server SET address = ? WHERE id = ?", request.address(), server);
+            }
+            default -> throw new IllegalStateException("management request " + id + " has unknown type "
+                    + request.type());
+        }
+    }
+
+    private static byte[] sha256(byte[] data) {
+        try {
+            return MessageDigest.getInstance("SHA-256").digest(data);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is unavailable", e);
+        }
     }
 
     private void registerAuthCertificate(Connection c, long id, RequestView request) throws SQLException, RegistryException {

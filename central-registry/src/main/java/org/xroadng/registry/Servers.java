@@ -16,8 +16,9 @@ import org.xroadng.protocol.store.Jdbc;
  */
 public final class Servers {
 
+    /** A server as the operator API shows it; {@code disabledClients} are registered but suspended. */
     public record ServerView(SecurityServerId id, String address, List<String> authCertificateHashes,
-                             List<SubsystemId> clients) {
+                             List<SubsystemId> clients, List<SubsystemId> disabledClients) {
     }
 
     private final Changes changes;
@@ -85,8 +86,11 @@ public final class Servers {
         List<String> hashes = Jdbc.query(c, "SELECT sha256 FROM auth_certificate WHERE server_id = ? ORDER BY sha256",
                 r -> r.getString(1), id.format());
         List<SubsystemId> clients = Jdbc.query(c,
-                "SELECT subsystem_id FROM server_client WHERE server_id = ? ORDER BY subsystem_id",
+                "SELECT subsystem_id FROM server_client WHERE server_id = ? AND NOT disabled ORDER BY subsystem_id",
                 r -> SubsystemId.parse(r.getString(1)), id.format());
-        return Optional.of(new ServerView(id, address.get(), hashes, clients));
+        List<SubsystemId> disabled = Jdbc.query(c,
+                "SELECT subsystem_id FROM server_client WHERE server_id = ? AND disabled ORDER BY subsystem_id",
+                r -> SubsystemId.parse(r.getString(1)), id.format());
+        return Optional.of(new ServerView(id, address.get(), hashes, clients, disabled));
     }
 }

@@ -87,7 +87,7 @@ final class RegistryFixture implements AutoCloseable {
         return new RegistryFixture(dir, home, first.adminKey);
     }
 
-    private static final String PIN = "registry-pin";
+    static final String PIN = "registry-pin";
 
     Answer call(String method, String path, String key, Object body) {
         return call(method, path, key, body, "application/json");

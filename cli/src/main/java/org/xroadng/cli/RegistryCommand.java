@@ -4,6 +4,8 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.file.Path;
+import java.security.cert.CertificateEncodingException;
+import java.security.cert.X509Certificate;
 import org.xroadng.protocol.config.ConfigFile.ConfigValues;
 import org.xroadng.protocol.globalconf.AnchorFile;
 import org.xroadng.protocol.jws.SigningException;
@@ -21,6 +23,7 @@ import picocli.CommandLine.Option;
         description = "Run the central registry (members, servers, trusted CAs and TSAs, signed global configuration)"
                 + " and operate it through its API.",
         subcommands = {RegistryCommand.Init.class, RegistryCommand.Serve.class, RegistryCommand.Anchor.class,
+                RegistryCommand.ConfKey.class,
                 RegistryOperatorCommands.MemberClass.class, RegistryOperatorCommands.Member.class,
                 RegistryOperatorCommands.Subsystem.class, RegistryOperatorCommands.Server.class,
                 RegistryOperatorCommands.Group.class, RegistryOperatorCommands.Ca.class, RegistryOperatorCommands.Tsa.class,
@@ -129,6 +132,73 @@ final class RegistryCommand {
             }
             services.out().println("registry stopped");
             services.out().flush();
+        }
+    }
+
+    @Command(name = "conf-key", mixinStandardHelpOptions = true,
+            description = "Rotate the configuration signing key: prepare a next key, restart the registry so every"
+                    + " configuration announces it and servers add it to their anchors, then activate it and restart.",
+            subcommands = {ConfKey.Prepare.class, ConfKey.Activate.class})
+    static final class ConfKey {
+
+        @Command(name = "prepare", mixinStandardHelpOptions = true,
+                description = "Generate the next configuration signing key in the registry's token (run with the"
+                        + " registry stopped, then start it: configurations announce the key from then on).")
+        static final class Prepare implements Runnable {
+            private final Services services;
+
+            @Mixin
+            RegistryDir registry;
+
+            Prepare(Services services) {
+                this.services = services;
+            }
+
+            @Override
+            public void run() {
+                try {
+                    X509Certificate next = RegistryHome.prepareNextSigningKey(registry.dir,
+                            registry.pin.pin(services, "registry token"), services.provider(), services.random(),
+                            services.clock());
+                    services.out().printf("next configuration signing key prepared: %s (SHA-256 %s)%n",
+                            next.getSubjectX500Principal(), AnchorFile.fingerprint(next.getEncoded()));
+                    services.out().printf("next: restart the registry; once every server has fetched a configuration"
+                            + " (globalConfRefreshSeconds), run xroad registry conf-key activate --dir %s%n", registry.dir);
+                } catch (RegistryException e) {
+                    throw new UserError(e.getMessage(), e);
+                } catch (CertificateEncodingException e) {
+                    throw new UserError("the new certificate cannot be encoded: " + e.getMessage(), e);
+                }
+            }
+        }
+
+        @Command(name = "activate", mixinStandardHelpOptions = true,
+                description = "Make the prepared key the configuration signing key (run with the registry stopped,"
+                        + " then start it); the old certificate is kept as conf-signing-previous.pem.")
+        static final class Activate implements Runnable {
+            private final Services services;
+
+            @Option(names = "--dir", required = true, paramLabel = "DIR", description = "The registry's directory")
+            Path dir;
+
+            Activate(Services services) {
+                this.services = services;
+            }
+
+            @Override
+            public void run() {
+                try {
+                    X509Certificate now = RegistryHome.activateNextSigningKey(dir);
+                    services.out().printf("configuration signing key activated: %s (SHA-256 %s)%n",
+                            now.getSubjectX500Principal(), AnchorFile.fingerprint(now.getEncoded()));
+                    services.out().printf("next: restart the registry; write a new anchor (xroad registry anchor) for"
+                            + " servers set up from now on%n");
+                } catch (RegistryException e) {
+                    throw new UserError(e.getMessage(), e);
+                } catch (CertificateEncodingException e) {
+                    throw new UserError("the certificate cannot be encoded: " + e.getMessage(), e);
+                }
+            }
         }
     }
 

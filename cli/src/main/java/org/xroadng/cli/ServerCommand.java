@@ -35,7 +35,8 @@ import picocli.CommandLine.Parameters;
         description = "Create a security server and operate it through its admin API: keys and certificates,"
                 + " registration, clients, services, access rights, local groups.",
         subcommands = {ServerCommand.Init.class, ServerCommand.Serve.class, ServerCommand.ImportCert.class, ServerCommand.SignKey.class,
-                ServerCommand.Register.class, ServerCommand.Client.class, ServerCommand.Service.class,
+                ServerCommand.Register.class, ServerCommand.UnregisterAuthCert.class, ServerCommand.ChangeAddress.class,
+                ServerCommand.Client.class, ServerCommand.Service.class,
                 ServerCommand.Acl.class, ServerCommand.LocalGroup.class, ServerCommand.AccessLogStatus.class,
                 ServerCommand.User.class,
                 ServerCommand.Repair.class})
@@ -319,8 +320,77 @@ final class ServerCommand {
         }
     }
 
+    @Command(name = "unregister-auth-cert", mixinStandardHelpOptions = true,
+            description = "File authCertDeletion with the registry, signed by the owner's signing key: withdraws an"
+                    + " authentication certificate (the current one unless --cert names another, e.g. the old one"
+                    + " after a rotation); peers stop accepting it from their next global configuration.")
+    static final class UnregisterAuthCert extends Operation {
+        @Option(names = "--cert", paramLabel = "FILE", description = "The certificate to withdraw (PEM)") Path cert;
+
+        UnregisterAuthCert(Services services) {
+            super(services);
+        }
+
+        JsonNode call(ApiClient client) {
+            Map<String, Object> body = new LinkedHashMap<>();
+            body.put("type", "authCertDeletion");
+            if (cert != null) {
+                body.put("certificate", RegistryOperatorCommands.pem(cert));
+            }
+            return client.post("/api/v1/management-requests", body);
+        }
+
+        void print(JsonNode a) {
+            printFiled(this, a);
+        }
+    }
+
+    @Command(name = "change-address", mixinStandardHelpOptions = true,
+            description = "File addressChange with the registry, signed by the owner's signing key: peers reach this"
+                    + " server proxy at HOST:PORT once an operator approves it. Change serverAddress in server.yaml too.")
+    static final class ChangeAddress extends Operation {
+        @Parameters(paramLabel = "HOST:PORT") String address;
+
+        ChangeAddress(Services services) {
+            super(services);
+        }
+
+        JsonNode call(ApiClient client) {
+            return client.post("/api/v1/management-requests", Map.of("type", "addressChange", "address", address));
+        }
+
+        void print(JsonNode a) {
+            printFiled(this, a);
+        }
+    }
+
+    static void printFiled(ApiOperation operation, JsonNode a) {
+        operation.line("%s request %s filed: %s", a.path("type").asText(), a.path("id").asText(),
+                a.path("status").asText());
+    }
+
+    /** Files a clientDeletion, clientDisable or clientEnable request for a client. */
+    abstract static class ClientChange extends Operation {
+        @Parameters(paramLabel = "ID") String id;
+
+        ClientChange(Services services) {
+            super(services);
+        }
+
+        abstract String type();
+
+        JsonNode call(ApiClient client) {
+            return client.post("/api/v1/management-requests", Map.of("type", type(), "client", id));
+        }
+
+        void print(JsonNode a) {
+            printFiled(this, a);
+        }
+    }
+
     @Command(name = "client", mixinStandardHelpOptions = true, description = "Clients (subsystems) hosted here.",
-            subcommands = {Client.Add.class, Client.RegisterClient.class, Client.ListAll.class, Client.Delete.class})
+            subcommands = {Client.Add.class, Client.RegisterClient.class, Client.Unregister.class, Client.Disable.class,
+                    Client.Enable.class, Client.ListAll.class, Client.Delete.class})
     static final class Client {
         @Command(name = "add", mixinStandardHelpOptions = true,
                 description = "Add a client, e.g. DEMO/GOV/1001/population; --https with --pin-cert for IS TLS authentication.")
@@ -362,6 +432,43 @@ final class ServerCommand {
 
             void print(JsonNode a) {
                 line("%s request %s filed: %s", a.path("type").asText(), a.path("id").asText(), a.path("status").asText());
+            }
+        }
+
+        @Command(name = "unregister", mixinStandardHelpOptions = true,
+                description = "File clientDeletion with the registry, signed by the owner's signing key: the client"
+                        + " leaves this server in the next global configuration (a pending clientReg is withdrawn).")
+        static final class Unregister extends ClientChange {
+            Unregister(Services services) {
+                super(services);
+            }
+
+            String type() {
+                return "clientDeletion";
+            }
+        }
+
+        @Command(name = "disable", mixinStandardHelpOptions = true,
+                description = "File clientDisable: the client stays registered, but peers refuse its messages from"
+                        + " their next global configuration until it is enabled again.")
+        static final class Disable extends ClientChange {
+            Disable(Services services) {
+                super(services);
+            }
+
+            String type() {
+                return "clientDisable";
+            }
+        }
+
+        @Command(name = "enable", mixinStandardHelpOptions = true, description = "File clientEnable for a disabled client.")
+        static final class Enable extends ClientChange {
+            Enable(Services services) {
+                super(services);
+            }
+
+            String type() {
+                return "clientEnable";
             }
         }
 

@@ -316,7 +316,7 @@ class CitizenPortalDemoTest {
     private static String changeStoredPurpose(String serverDir, String from, String to)
             throws SQLException, IOException {
         Path file = dir.resolve("demo-data").resolve("servers").resolve(serverDir).resolve("accesslog");
-        try (Connection c = DriverManager.getConnection("jdbc:h2:file:" + file.toAbsolutePath() + ";AUTO_SERVER=TRUE",
+        try (Connection c = DriverManager.getConnection(org.xroadng.protocol.store.Database.h2Url(file),
                 "auditlog", "");
              PreparedStatement select = c.prepareStatement("SELECT leaf_index, entry_bytes FROM merkle_leaf");
              PreparedStatement update = c.prepareStatement("UPDATE merkle_leaf SET entry_bytes = ? WHERE leaf_index = ?");
@@ -338,7 +338,7 @@ class CitizenPortalDemoTest {
     /** Deletes the subject index rows of the event with {@code queryId}: the entry stays in the tree. */
     private static void hideFromSubjectIndex(String serverDir, String queryId) throws SQLException {
         Path file = dir.resolve("demo-data").resolve("servers").resolve(serverDir).resolve("accesslog");
-        try (Connection c = DriverManager.getConnection("jdbc:h2:file:" + file.toAbsolutePath() + ";AUTO_SERVER=TRUE",
+        try (Connection c = DriverManager.getConnection(org.xroadng.protocol.store.Database.h2Url(file),
                 "auditlog", "");
              PreparedStatement delete = c.prepareStatement("DELETE FROM access_subject WHERE leaf_index IN"
                      + " (SELECT leaf_index FROM merkle_leaf WHERE UTF8TOSTRING(entry_bytes) LIKE ?)")) {

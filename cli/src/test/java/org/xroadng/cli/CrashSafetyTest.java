@@ -12,6 +12,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -80,6 +81,12 @@ class CrashSafetyTest {
             fail("the restarted demo did not stop on SIGTERM in 30 s:\n" + second.output());
         }
         assertTrue(second.output().contains("demo network stopped"), second.output());
+        assertFalse(second.output().contains("\tat ") || second.output().contains("Exception"),
+                "a clean stop prints no stack trace:\n" + second.output());
+        try (java.util.stream.Stream<Path> files = Files.walk(data)) {
+            List<Path> traces = files.filter(f -> f.getFileName().toString().endsWith(".trace.db")).toList();
+            assertTrue(traces.isEmpty(), "H2 wrote trace files: " + traces);
+        }
 
         Set<String> expected = new HashSet<>(answered);
         expected.add(AFTER_RESTART);

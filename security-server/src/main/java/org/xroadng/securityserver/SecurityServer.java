@@ -122,7 +122,7 @@ public final class SecurityServer implements AutoCloseable, ServerStatus {
         try {
             // Read through acknowledgedAccessLog: a subject's events include every exchange answered before.
             DataPlane.AccessLogging accessLogging = messageLog.accessLog().map(log -> new DataPlane.AccessLogging(
-                    messageLog.acknowledgedAccessLog().orElseThrow(), WitnessClient.forAnchor(home.anchor(), provider),
+                    messageLog.acknowledgedAccessLog().orElseThrow(), WitnessClient.forAnchor(configuration::anchor, provider),
                     Duration.ofSeconds(home.settings().checkpointIntervalSeconds()), log::publishingTurn))
                     .orElse(null);
             SecurityServer server = start(home, configuration, new TimestampGuardedLog(messageLog, health),
@@ -155,7 +155,7 @@ public final class SecurityServer implements AutoCloseable, ServerStatus {
 
     private static ConfigurationClient configurationClient(ServerHome home, Provider provider, Clock clock) {
         return new ConfigurationClient(home.anchor(), new HttpConfigurationSource(home.anchor()), clock, provider,
-                home.dir().resolve("globalconf-cache.jws"));
+                home.dir().resolve("globalconf-cache.jws"), home.anchorFile());
     }
 
     private static SecurityServer start(ServerHome home, ConfigurationClient configuration, MessageLog messageLog,

@@ -163,6 +163,11 @@ public final class ServerHome implements AutoCloseable {
         return anchor;
     }
 
+    /** The anchor's file, which a rotation of the registry's configuration signing key rewrites. */
+    public Path anchorFile() {
+        return settings.anchorFile(dir);
+    }
+
     public ServerKeys keys() {
         return keys;
     }

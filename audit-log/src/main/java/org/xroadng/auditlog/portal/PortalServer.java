@@ -49,13 +49,13 @@ public final class PortalServer implements AutoCloseable {
             throws IOException, ConfigurationException {
         Anchor anchor = AnchorFile.read(settings.anchor());
         ConfigurationClient configuration = new ConfigurationClient(anchor, new HttpConfigurationSource(anchor), clock,
-                provider, null);
+                provider, null, settings.anchor());
         HttpClient http = HttpClient.newBuilder().connectTimeout(settings.perServerTimeout())
                 .followRedirects(HttpClient.Redirect.NEVER).build();
         return start(settings, clock, new RefreshingServerCatalog(configuration, clock, CATALOG_REFRESH),
                 new HttpAccessLogSource(settings.clientProxy(), settings.portalSubsystem(), http,
                         settings.perServerTimeout()),
-                WitnessClient.forAnchor(anchor, provider));
+                WitnessClient.forAnchor(configuration::anchor, provider));
     }
 
     /** Starts the portal with the given parts (tests, demos): where servers, answers and witnessed checkpoints come from. */

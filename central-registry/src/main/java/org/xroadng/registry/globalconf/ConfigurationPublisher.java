@@ -45,6 +45,7 @@ public final class ConfigurationPublisher {
     private final Database database;
     private final String instance;
     private final JwsSigner signer;
+    private final String nextSigningCertificate;
     private final Clock clock;
     private static final int MAX_PUBLISH_ATTEMPTS = 5;
     /** The PostgreSQL advisory lock that orders publications of registry nodes sharing a database. */
@@ -54,10 +55,16 @@ public final class ConfigurationPublisher {
 
     private volatile Published latest;
 
-    public ConfigurationPublisher(Database database, String instance, JwsSigner signer, Clock clock) {
+    /**
+     * @param nextSigningCertificate announced in every configuration as
+     *        {@link GlobalConfiguration#nextConfigurationSigningCertificate()}; null for none
+     */
+    public ConfigurationPublisher(Database database, String instance, JwsSigner signer, String nextSigningCertificate,
+                                  Clock clock) {
         this.database = database;
         this.instance = instance;
         this.signer = signer;
+        this.nextSigningCertificate = nextSigningCertificate;
         this.clock = clock;
         this.latest = stored().orElse(null);
     }
@@ -149,8 +156,10 @@ public final class ConfigurationPublisher {
             servers.add(new GlobalConfiguration.SecurityServer(SecurityServerId.parse(row.getKey()), row.getValue(),
                     Jdbc.query(c, "SELECT sha256 FROM auth_certificate WHERE server_id = ? ORDER BY sha256",
                             r -> r.getString(1), row.getKey()),
-                    Jdbc.query(c, "SELECT subsystem_id FROM server_client WHERE server_id = ? ORDER BY subsystem_id",
-                            r -> SubsystemId.parse(r.getString(1)), row.getKey())));
+                    Jdbc.query(c, "SELECT subsystem_id FROM server_client WHERE server_id = ? AND NOT disabled"
+                            + " ORDER BY subsystem_id", r -> SubsystemId.parse(r.getString(1)), row.getKey()),
+                    Jdbc.query(c, "SELECT subsystem_id FROM server_client WHERE server_id = ? AND disabled"
+                            + " ORDER BY subsystem_id", r -> SubsystemId.parse(r.getString(1)), row.getKey())));
         }
         List<GlobalConfiguration.GlobalGroup> groups = new ArrayList<>();
         for (var row : Jdbc.query(c, "SELECT code, description FROM global_group ORDER BY code",
@@ -169,6 +178,6 @@ public final class ConfigurationPublisher {
         return new GlobalConfiguration(instance, version, now, now.plus(Duration.ofSeconds(validity)), classes, members,
                 servers, groups, cas, tsas, new GlobalConfiguration.Settings(
                 Integer.parseInt(settings.get("ocspFreshnessSeconds")),
-                Integer.parseInt(settings.get("acceptableTimestampFailureSeconds"))));
+                Integer.parseInt(settings.get("acceptableTimestampFailureSeconds"))), nextSigningCertificate);
     }
 }

@@ -20,9 +20,13 @@ import org.xroadng.protocol.id.SecurityServerId;
 import org.xroadng.protocol.jws.JwsVerificationException;
 import org.xroadng.protocol.jws.JwsVerifier;
 import org.xroadng.protocol.jws.VerifiedJws;
+import org.xroadng.protocol.management.AddressChangeRequest;
+import org.xroadng.protocol.management.AuthCertDeletionRequest;
 import org.xroadng.protocol.management.AuthCertRegRequest;
+import org.xroadng.protocol.management.ClientChangeRequest;
 import org.xroadng.protocol.management.ClientRegRequest;
 import org.xroadng.protocol.management.ManagementRequests;
+import org.xroadng.protocol.management.OwnerRequest;
 import org.xroadng.registry.management.ManagementRequestException.Reason;
 import org.xroadng.registry.signer.SignerValidationException;
 import org.xroadng.registry.signer.SignerValidator;
@@ -45,6 +49,9 @@ import org.xroadng.registry.signer.SignerValidator;
  *       older than the given freshness (RFC 6960; no nonce, the signer fetched it);
  *   <li>for {@code clientReg}: the payload is exactly a {@link ClientRegRequest} as strict JSON
  *       and the signer's member is the client subsystem's member;
+ *   <li>for {@code clientDeletion}, {@code clientDisable}, {@code clientEnable},
+ *       {@code authCertDeletion} and {@code addressChange} ({@link OwnerRequest}): the payload is
+ *       exactly such a request as strict JSON and the signer's member is the server's owner;
  *   <li>for {@code authCertReg}: the payload is itself such a JWS, signed by the key of its own
  *       {@code x5c[0]} (proof of possession), which is the DER certificate the inner
  *       {@link AuthCertRegRequest} names, is an {@code auth} certificate for
@@ -67,6 +74,11 @@ public final class ManagementRequestVerifier {
 
     /** RFC 7515 section 7.1: three base64url parts (RFC 4648 section 5, unpadded); the payload may be empty. */
     private static final Pattern COMPACT_JWS = Pattern.compile("[A-Za-z0-9_-]+\\.[A-Za-z0-9_-]*\\.[A-Za-z0-9_-]+");
+
+    /** The request types answered by a bare JSON payload, in the order error messages list them. */
+    private static final String OWNER_TYPES = String.join(", ", ClientRegRequest.TYPE, ClientChangeRequest.DELETION,
+            ClientChangeRequest.DISABLE, ClientChangeRequest.ENABLE, AuthCertDeletionRequest.TYPE,
+            AddressChangeRequest.TYPE);
 
     private final Provider provider;
     private final Clock clock;
@@ -96,11 +108,18 @@ public final class ManagementRequestVerifier {
         String type = RequestPayloads.type(payload, "request payload");
         return switch (type) {
             case ClientRegRequest.TYPE -> verifyClientReg(outer, payload, signers);
+            case ClientChangeRequest.DELETION, ClientChangeRequest.DISABLE, ClientChangeRequest.ENABLE ->
+                    verifyOwnerRequest(outer, RequestPayloads.bind(payload, ClientChangeRequest.class,
+                            type + " payload"), signers);
+            case AuthCertDeletionRequest.TYPE -> verifyOwnerRequest(outer, RequestPayloads.bind(payload,
+                    AuthCertDeletionRequest.class, type + " payload"), signers);
+            case AddressChangeRequest.TYPE -> verifyOwnerRequest(outer, RequestPayloads.bind(payload,
+                    AddressChangeRequest.class, type + " payload"), signers);
             case AuthCertRegRequest.TYPE -> throw new ManagementRequestException(Reason.PROOF_OF_POSSESSION,
                     "authCertReg payload: expected a JWS signed by the new auth key around the JSON; actual bare JSON"
                             + " signed only by " + outer.signer().getSubjectX500Principal());
-            default -> throw new ManagementRequestException(Reason.UNKNOWN_TYPE, "request type: expected "
-                    + ClientRegRequest.TYPE + ", or " + AuthCertRegRequest.TYPE + " inside a proof-of-possession JWS;"
+            default -> throw new ManagementRequestException(Reason.UNKNOWN_TYPE, "request type: expected one of "
+                    + OWNER_TYPES + ", or " + AuthCertRegRequest.TYPE + " inside a proof-of-possession JWS;"
                     + " actual '" + type + "'");
         };
     }
@@ -117,6 +136,20 @@ public final class ManagementRequestVerifier {
                     + "; actual a certificate of " + signer.identity());
         }
         return new VerifiedClientReg(request, outer.signer());
+    }
+
+    /** The owner's request about its server: signed by a signing certificate of the server's owner. */
+    private VerifiedOwnerRequest verifyOwnerRequest(VerifiedJws outer, OwnerRequest request, SignerValidator signers)
+            throws ManagementRequestException {
+        requireTimely(request.requestedAt(), signers.instant());
+        ValidatedCertificate signer = validate(outer, CertificateProfile.SIGN, signers, "owner signing certificate");
+        MemberId expected = request.server().owner();
+        if (!expected.equals(signer.identity())) {
+            throw new ManagementRequestException(Reason.SIGNER_MISMATCH, request.type() + " signer: expected the"
+                    + " signing certificate of " + expected + ", the owner of server " + request.server()
+                    + "; actual a certificate of " + signer.identity());
+        }
+        return new VerifiedOwnerRequest(request, outer.signer());
     }
 
     private VerifiedAuthCertReg verifyAuthCertReg(VerifiedJws outer, String innerJws, SignerValidator signers)

@@ -11,9 +11,9 @@ import org.xroadng.protocol.id.SecurityServerId;
  * exists, the server is registered, it is no duplicate) is not decided here.
  */
 public sealed interface VerifiedManagementRequest
-        permits VerifiedAuthCertReg, VerifiedClientReg {
+        permits VerifiedAuthCertReg, VerifiedClientReg, VerifiedOwnerRequest {
 
-    /** The wire type, {@code authCertReg} or {@code clientReg}. */
+    /** The wire type, such as {@code authCertReg} or {@code clientReg}. */
     String type();
 
     /** The security server the request is about. */

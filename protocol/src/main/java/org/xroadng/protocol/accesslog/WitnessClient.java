@@ -12,6 +12,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.function.Supplier;
 import org.xroadng.protocol.globalconf.Anchor;
 import org.xroadng.protocol.id.SecurityServerId;
 import org.xroadng.protocol.json.ProtocolJson;
@@ -45,7 +46,7 @@ public final class WitnessClient implements Witness {
     private final URI base;
     private final HttpClient http;
     private final Duration timeout;
-    private final byte[] pinnedSigner;
+    private final Supplier<Anchor> anchor;
     private final JwsVerifier verifier;
 
     /**
@@ -58,12 +59,13 @@ public final class WitnessClient implements Witness {
         this(registry, http, timeout, null, null);
     }
 
-    private WitnessClient(URI registry, HttpClient http, Duration timeout, byte[] pinnedSigner, JwsVerifier verifier) {
+    private WitnessClient(URI registry, HttpClient http, Duration timeout, Supplier<Anchor> anchor,
+                          JwsVerifier verifier) {
         Objects.requireNonNull(registry, "registry");
         this.base = registry.resolve(AccessLogProtocol.WITNESS_PATH);
         this.http = Objects.requireNonNull(http, "http");
         this.timeout = Objects.requireNonNull(timeout, "timeout");
-        this.pinnedSigner = pinnedSigner;
+        this.anchor = anchor;
         this.verifier = verifier;
     }
 
@@ -77,14 +79,23 @@ public final class WitnessClient implements Witness {
     }
 
     public static WitnessClient forAnchor(Anchor anchor, Provider provider, HttpClient http, Duration timeout) {
-        byte[] pinned;
-        try {
-            pinned = Base64.getDecoder().decode(anchor.configurationSigningCertificate().strip());
-        } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("the anchor's configuration signing certificate is not base64: "
-                    + e.getMessage(), e);
-        }
-        return new WitnessClient(anchor.downloadUrl().resolve("/"), http, timeout, pinned, new JwsVerifier(provider));
+        return forAnchor(() -> anchor, provider, http, timeout);
+    }
+
+    /**
+     * As above, for an anchor that may change: answers are verified against the certificates the
+     * anchor names when they arrive, so a configuration client's rotated anchor
+     * ({@code ConfigurationClient::anchor}) is followed through a configuration signing key rotation.
+     */
+    public static WitnessClient forAnchor(Supplier<Anchor> anchor, Provider provider) {
+        return forAnchor(anchor, provider, HttpClient.newBuilder().connectTimeout(DEFAULT_TIMEOUT)
+                .followRedirects(HttpClient.Redirect.NEVER).build(), DEFAULT_TIMEOUT);
+    }
+
+    private static WitnessClient forAnchor(Supplier<Anchor> anchor, Provider provider, HttpClient http,
+                                           Duration timeout) {
+        return new WitnessClient(anchor.get().downloadUrl().resolve("/"), http, timeout, anchor,
+                new JwsVerifier(provider));
     }
 
     @Override
@@ -144,7 +155,7 @@ public final class WitnessClient implements Witness {
         return Optional.of(witnessed);
     }
 
-    /** The answer as a JWS by the pinned configuration signing certificate; its payload read strictly. */
+    /** The answer as a JWS by a configuration signing certificate the anchor names; its payload read strictly. */
     private WitnessedCheckpoint verified(URI uri, byte[] body) throws WitnessException {
         String compact = new String(body, StandardCharsets.US_ASCII).strip();
         VerifiedJws jws;
@@ -160,7 +171,15 @@ public final class WitnessClient implements Witness {
         } catch (CertificateEncodingException e) {
             throw new WitnessException("the witness's signer certificate cannot be encoded", e);
         }
-        if (!MessageDigest.isEqual(pinnedSigner, signer)) {
+        boolean pinned = false;
+        for (String certificate : anchor.get().signingCertificates()) {
+            try {
+                pinned |= MessageDigest.isEqual(Base64.getDecoder().decode(certificate.strip()), signer);
+            } catch (IllegalArgumentException e) {
+                // Not base64: it pins nothing; a validated anchor (AnchorFile.read) never has one.
+            }
+        }
+        if (!pinned) {
             throw new WitnessException("the witness at " + uri + " answered signed by "
                     + jws.signer().getSubjectX500Principal() + ", not by the configuration signing certificate the"
                     + " anchor pins", null);

@@ -31,12 +31,13 @@ import org.xroadng.protocol.json.ProtocolJson;
 /**
  * The anchor file a security server is given out of band (DESIGN.md section 5): a JSON object
  * with {@code instance}, {@code downloadUrl} and {@code configurationSigningCertificate} (base64
- * DER). The operator pins it by its {@link #fingerprint(Path) fingerprint}, the SHA-256 of the
- * file's bytes, compared with the one the registry printed.
+ * DER), and {@code nextConfigurationSigningCertificate} while the registry rotates its key. The
+ * operator pins it by its {@link #fingerprint(Path) fingerprint}, the SHA-256 of the file's bytes,
+ * compared with the one the registry printed.
  *
  * <p>Guarantees: {@link #read} returns an anchor only when every field is present and valid: a
- * non-blank instance, an absolute http or https URL with a host, and a certificate that is exactly
- * one DER-encoded X.509 certificate with an EC key. {@link #write} never leaves a partly written
+ * non-blank instance, an absolute http or https URL with a host, and certificates that are each
+ * exactly one DER-encoded X.509 certificate with an EC key. {@link #write} never leaves a partly written
  * file in place of the old one.
  */
 public final class AnchorFile {
@@ -44,7 +45,8 @@ public final class AnchorFile {
     /** An anchor is a few kilobytes; anything much larger is not one. */
     private static final long MAX_BYTES = 1024 * 1024;
 
-    private static final Set<String> FIELDS = Set.of("instance", "downloadUrl", "configurationSigningCertificate");
+    private static final Set<String> FIELDS = Set.of("instance", "downloadUrl", "configurationSigningCertificate",
+            "nextConfigurationSigningCertificate");
 
     private static final HexFormat FINGERPRINT_FORMAT = HexFormat.ofDelimiter(":").withUpperCase();
 
@@ -57,6 +59,9 @@ public final class AnchorFile {
         json.put("instance", anchor.instance());
         json.put("downloadUrl", anchor.downloadUrl().toString());
         json.put("configurationSigningCertificate", anchor.configurationSigningCertificate());
+        if (anchor.nextConfigurationSigningCertificate() != null) {
+            json.put("nextConfigurationSigningCertificate", anchor.nextConfigurationSigningCertificate());
+        }
         String text = ProtocolJson.mapper().writerWithDefaultPrettyPrinter().writeValueAsString(json) + "\n";
         AtomicFiles.write(file, text.getBytes(StandardCharsets.UTF_8));
     }
@@ -147,8 +152,13 @@ public final class AnchorFile {
         }
         URI downloadUrl = downloadUrl(file, text(file, object, "downloadUrl"));
         String certificate = text(file, object, "configurationSigningCertificate");
-        checkCertificate(file, certificate);
-        return new Anchor(instance, downloadUrl, certificate);
+        checkCertificate(file, "configurationSigningCertificate", certificate);
+        String next = null;
+        if (object.hasNonNull("nextConfigurationSigningCertificate")) {
+            next = text(file, object, "nextConfigurationSigningCertificate");
+            checkCertificate(file, "nextConfigurationSigningCertificate", next);
+        }
+        return new Anchor(instance, downloadUrl, certificate, next);
     }
 
     private static String text(Path file, ObjectNode object, String field) throws ConfigurationException {
@@ -180,8 +190,8 @@ public final class AnchorFile {
     }
 
     /** Exactly one DER X.509 certificate with an EC key: PEM, trailing bytes or other key types are refused. */
-    private static void checkCertificate(Path file, String base64) throws ConfigurationException {
-        String field = "field 'configurationSigningCertificate'";
+    private static void checkCertificate(Path file, String name, String base64) throws ConfigurationException {
+        String field = "field '" + name + "'";
         byte[] der;
         try {
             der = Base64.getDecoder().decode(base64.strip());

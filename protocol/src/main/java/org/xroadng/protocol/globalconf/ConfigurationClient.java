@@ -7,9 +7,11 @@ import java.nio.file.Path;
 import java.security.Provider;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.Base64;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.xroadng.protocol.globalconf.ConfigurationException.Reason;
@@ -26,6 +28,9 @@ import org.xroadng.protocol.globalconf.ConfigurationSource.Download;
  *       ({@link Reason#VERSION_ROLLBACK}); the same version with other content is refused too
  *       ({@link Reason#VERSION_CONFLICT}). On any failure the last good copy stays as it was.</li>
  *   <li>{@link #current} never returns a configuration that has expired by the clock.</li>
+ *   <li>After a configuration is accepted, the anchor trusts exactly its signer's certificate and
+ *       the next one it announces ({@link Anchor#rotatedBy}); with an anchor file, the rotated
+ *       anchor is written there atomically.</li>
  *   <li>With a cache file, each accepted configuration is written there atomically as signed,
  *       and read back and re-verified (expired or not) on construction, so the version floor
  *       survives a restart. A cache file that fails verification is ignored with a warning; one
@@ -42,10 +47,12 @@ public final class ConfigurationClient {
     private record Held(GlobalConfiguration configuration, String signed, String etag) {
     }
 
-    private final ConfigurationVerifier verifier;
+    private final Provider provider;
     private final ConfigurationSource source;
     private final Clock clock;
     private final Path cacheFile;
+    private final Path anchorFile;
+    private volatile ConfigurationVerifier verifier;
     private final ReentrantLock refreshLock = new ReentrantLock();
     private volatile Held held;
 
@@ -56,11 +63,28 @@ public final class ConfigurationClient {
      */
     public ConfigurationClient(Anchor anchor, ConfigurationSource source, Clock clock, Provider provider,
                                Path cacheFile) {
+        this(anchor, source, clock, provider, cacheFile, null);
+    }
+
+    /**
+     * As above; {@code anchorFile}, when given, is where the anchor came from: a rotation of the
+     * registry's configuration signing key ({@link Anchor#rotatedBy}) is written back there
+     * atomically, so a restart trusts what the running client trusted.
+     */
+    public ConfigurationClient(Anchor anchor, ConfigurationSource source, Clock clock, Provider provider,
+                               Path cacheFile, Path anchorFile) {
+        this.provider = Objects.requireNonNull(provider, "provider");
         this.verifier = new ConfigurationVerifier(anchor, provider);
         this.source = Objects.requireNonNull(source, "source");
         this.clock = Objects.requireNonNull(clock, "clock");
         this.cacheFile = cacheFile;
+        this.anchorFile = anchorFile;
         this.held = cacheFile == null ? null : loadCache(cacheFile);
+    }
+
+    /** The anchor trusted now: the one given, as rotated by the configurations accepted since. */
+    public Anchor anchor() {
+        return verifier.anchor();
     }
 
     /**
@@ -81,7 +105,8 @@ public final class ConfigurationClient {
                 }
                 return unexpired(last.configuration(), now);
             }
-            GlobalConfiguration fresh = verifier.verify(download.body(), now);
+            ConfigurationVerifier.Verified verified = verifier.verified(download.body(), now);
+            GlobalConfiguration fresh = verified.configuration();
             if (last != null) {
                 GlobalConfiguration previous = last.configuration();
                 if (fresh.version() < previous.version()) {
@@ -105,6 +130,7 @@ public final class ConfigurationClient {
             String signed = download.body().strip();
             writeCache(signed);
             held = new Held(fresh, signed, download.etag());
+            rotateAnchor(verified);
             LOG.info("global configuration of {} is now version {}, expiring at {}",
                     fresh.instance(), fresh.version(), fresh.expiresAt());
             return fresh;
@@ -141,6 +167,33 @@ public final class ConfigurationClient {
                     "expiresAt after " + now, configuration.expiresAt().toString(), null);
         }
         return configuration;
+    }
+
+    /**
+     * Trusts, from now on, the key that signed the accepted configuration and the next key it
+     * announces (DESIGN.md section 5, key rotation): a configuration signed by the next
+     * key drops the old one; one signed by the current key starts or withdraws a rotation.
+     */
+    private void rotateAnchor(ConfigurationVerifier.Verified verified) {
+        Anchor current = verifier.anchor();
+        Anchor rotated = current.rotatedBy(verified.signer(),
+                verified.configuration().nextConfigurationSigningCertificate());
+        if (rotated.equals(current)) {
+            return;
+        }
+        verifier = new ConfigurationVerifier(rotated, provider);
+        LOG.info("the registry of {} rotates its configuration signing key: configurations signed by {} are now"
+                        + " accepted", rotated.instance(), rotated.signingCertificates().stream()
+                        .map(c -> AnchorFile.fingerprint(Base64.getDecoder().decode(c)))
+                        .collect(Collectors.joining(" or ")));
+        if (anchorFile != null) {
+            try {
+                AnchorFile.write(anchorFile, rotated);
+            } catch (IOException e) {
+                LOG.warn("cannot write the rotated anchor to {}; after a restart the old anchor is trusted: {}",
+                        anchorFile, e.toString());
+            }
+        }
     }
 
     private Held loadCache(Path file) {

@@ -5,8 +5,11 @@ import java.security.MessageDigest;
 import java.security.Provider;
 import java.security.cert.CertificateEncodingException;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Base64;
+import java.util.List;
 import java.util.Objects;
+import java.util.stream.Collectors;
 import org.xroadng.protocol.globalconf.ConfigurationException.Reason;
 import org.xroadng.protocol.jws.JwsVerificationException;
 import org.xroadng.protocol.jws.JwsVerifier;
@@ -23,8 +26,9 @@ import org.xroadng.protocol.jws.VerifiedJws;
  *   <li>its algorithm is ES256 and its signature verifies with the key of {@code x5c[0]}
  *       (RFC 7518 section 3.4; {@code none}, HMAC and all else refused), else
  *       {@link Reason#BAD_SIGNATURE};</li>
- *   <li>{@code x5c[0]} is byte for byte the anchor's certificate, else {@link Reason#WRONG_SIGNER}:
- *       any other certificate is refused, however valid its signature;</li>
+ *   <li>{@code x5c[0]} is byte for byte one of the anchor's certificates (the current one, or the
+ *       next one while the registry rotates its key), else {@link Reason#WRONG_SIGNER}: any other
+ *       certificate is refused, however valid its signature;</li>
  *   <li>the payload is a global configuration, else {@link Reason#MALFORMED};</li>
  *   <li>its instance is the anchor's, else {@link Reason#WRONG_INSTANCE};</li>
  *   <li>its {@code expiresAt} is after {@code now}, else {@link Reason#EXPIRED}.</li>
@@ -34,9 +38,13 @@ import org.xroadng.protocol.jws.VerifiedJws;
  */
 public final class ConfigurationVerifier {
 
+    /** A verified configuration and the anchor certificate (base64 DER, as in the anchor) whose key signed it. */
+    public record Verified(GlobalConfiguration configuration, String signer) {
+    }
+
     private final Anchor anchor;
-    private final byte[] pinnedCertificate;
-    private final String pinnedFingerprint;
+    private final List<byte[]> pinnedCertificates = new ArrayList<>();
+    private final String pinnedFingerprints;
     private final JwsVerifier jwsVerifier;
 
     /**
@@ -46,12 +54,15 @@ public final class ConfigurationVerifier {
      */
     public ConfigurationVerifier(Anchor anchor, Provider provider) {
         this.anchor = Objects.requireNonNull(anchor, "anchor");
-        try {
-            this.pinnedCertificate = Base64.getDecoder().decode(anchor.configurationSigningCertificate().strip());
-        } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("anchor certificate is not base64: " + e.getMessage(), e);
+        for (String certificate : anchor.signingCertificates()) {
+            try {
+                pinnedCertificates.add(Base64.getDecoder().decode(certificate.strip()));
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("anchor certificate is not base64: " + e.getMessage(), e);
+            }
         }
-        this.pinnedFingerprint = AnchorFile.fingerprint(pinnedCertificate);
+        this.pinnedFingerprints = pinnedCertificates.stream().map(AnchorFile::fingerprint)
+                .collect(Collectors.joining(" or "));
         this.jwsVerifier = new JwsVerifier(Objects.requireNonNull(provider, "provider"));
     }
 
@@ -62,14 +73,7 @@ public final class ConfigurationVerifier {
 
     /** Verifies the signed configuration as described in the class comment, at time {@code now}. */
     public GlobalConfiguration verify(String compactJws, Instant now) throws ConfigurationException {
-        Objects.requireNonNull(now, "now");
-        GlobalConfiguration configuration = verifyIgnoringExpiry(compactJws);
-        if (configuration.isExpiredAt(now)) {
-            throw new ConfigurationException(Reason.EXPIRED, "configuration version " + configuration.version()
-                    + " expired at " + configuration.expiresAt() + "; now is " + now,
-                    "expiresAt after " + now, configuration.expiresAt().toString(), null);
-        }
-        return configuration;
+        return verified(compactJws, now).configuration();
     }
 
     /**
@@ -78,6 +82,23 @@ public final class ConfigurationVerifier {
      * what was approved when the evidence was made rather than what is approved now.
      */
     public GlobalConfiguration verifyIgnoringExpiry(String signed) throws ConfigurationException {
+        return verifiedIgnoringExpiry(signed).configuration();
+    }
+
+    /** As {@link #verify}, also naming which of the anchor's certificates signed it. */
+    public Verified verified(String compactJws, Instant now) throws ConfigurationException {
+        Objects.requireNonNull(now, "now");
+        Verified verified = verifiedIgnoringExpiry(compactJws);
+        GlobalConfiguration configuration = verified.configuration();
+        if (configuration.isExpiredAt(now)) {
+            throw new ConfigurationException(Reason.EXPIRED, "configuration version " + configuration.version()
+                    + " expired at " + configuration.expiresAt() + "; now is " + now,
+                    "expiresAt after " + now, configuration.expiresAt().toString(), null);
+        }
+        return verified;
+    }
+
+    private Verified verifiedIgnoringExpiry(String signed) throws ConfigurationException {
         // Surrounding white space (a trailing newline from a file or a server) is not part of the JWS.
         String compactJws = signed == null ? null : signed.strip();
         requireCompactForm(compactJws);
@@ -93,12 +114,18 @@ public final class ConfigurationVerifier {
         } catch (CertificateEncodingException e) {
             throw new ConfigurationException(Reason.WRONG_SIGNER, "configuration signer certificate cannot be encoded", e);
         }
-        if (!MessageDigest.isEqual(pinnedCertificate, signer)) {
+        int pinned = -1;
+        for (int i = 0; i < pinnedCertificates.size() && pinned < 0; i++) {
+            if (MessageDigest.isEqual(pinnedCertificates.get(i), signer)) {
+                pinned = i;
+            }
+        }
+        if (pinned < 0) {
             String actual = AnchorFile.fingerprint(signer);
             throw new ConfigurationException(Reason.WRONG_SIGNER, "configuration is signed by "
                     + jws.signer().getSubjectX500Principal() + " (certificate SHA-256 " + actual
-                    + "); expected the anchor's certificate (SHA-256 " + pinnedFingerprint + ")",
-                    pinnedFingerprint, actual, null);
+                    + "); expected the anchor's certificate (SHA-256 " + pinnedFingerprints + ")",
+                    pinnedFingerprints, actual, null);
         }
         GlobalConfiguration configuration;
         try {
@@ -111,7 +138,7 @@ public final class ConfigurationVerifier {
                     + configuration.instance() + "'; expected the anchor's instance '" + anchor.instance() + "'",
                     anchor.instance(), configuration.instance(), null);
         }
-        return configuration;
+        return new Verified(configuration, anchor.signingCertificates().get(pinned));
     }
 
     /** RFC 7515 section 7.1: three base64url parts separated by '.'; anything else is not a signed configuration. */

@@ -16,13 +16,28 @@ import org.xroadng.protocol.id.SubsystemId;
  * trusted. Distributed as a JWS signed by the registry's configuration signing key; a security
  * server acts on it only while {@link #expiresAt()} has not passed.
  *
+ * <p>{@code nextConfigurationSigningCertificate} (base64 DER, or null) announces the certificate of
+ * the key the registry will sign with after a rotation: a server that accepted this configuration
+ * adds it to its anchor, so that it accepts configurations signed by either key until one signed by
+ * the next key ends the overlap ({@link Anchor#rotatedBy}).
+ *
  * <p>JSON form (through {@link org.xroadng.protocol.json.ProtocolJson}): the component names below,
  * identifiers as canonical strings, times as ISO-8601, certificates as base64 DER.
  */
 public record GlobalConfiguration(String instance, long version, Instant generatedAt, Instant expiresAt,
                                   List<MemberClass> memberClasses, List<Member> members,
                                   List<SecurityServer> securityServers, List<GlobalGroup> globalGroups,
-                                  List<ApprovedCa> approvedCas, List<ApprovedTsa> approvedTsas, Settings settings) {
+                                  List<ApprovedCa> approvedCas, List<ApprovedTsa> approvedTsas, Settings settings,
+                                  String nextConfigurationSigningCertificate) {
+
+    /** A configuration with no configuration signing key rotation under way. */
+    public GlobalConfiguration(String instance, long version, Instant generatedAt, Instant expiresAt,
+                               List<MemberClass> memberClasses, List<Member> members,
+                               List<SecurityServer> securityServers, List<GlobalGroup> globalGroups,
+                               List<ApprovedCa> approvedCas, List<ApprovedTsa> approvedTsas, Settings settings) {
+        this(instance, version, generatedAt, expiresAt, memberClasses, members, securityServers, globalGroups,
+                approvedCas, approvedTsas, settings, null);
+    }
 
     public GlobalConfiguration {
         Objects.requireNonNull(instance, "instance");
@@ -60,12 +75,28 @@ public record GlobalConfiguration(String instance, long version, Instant generat
      * @param address               where its server proxy is reached, {@code host:port}
      * @param authCertificateHashes SHA-256 of each registered auth certificate's DER, lower-case hex
      * @param clients               the subsystems it hosts
+     * @param disabledClients       the subsystems registered on it but suspended by {@code clientDisable}:
+     *                              not among {@code clients}, so peers refuse their messages; absent
+     *                              (null) in JSON means none
      */
     public record SecurityServer(SecurityServerId id, String address, List<String> authCertificateHashes,
-                                 List<SubsystemId> clients) {
+                                 List<SubsystemId> clients, List<SubsystemId> disabledClients) {
         public SecurityServer {
             authCertificateHashes = List.copyOf(authCertificateHashes);
             clients = List.copyOf(clients);
+            disabledClients = disabledClients == null ? List.of() : List.copyOf(disabledClients);
+            for (SubsystemId client : disabledClients) {
+                if (clients.contains(client)) {
+                    throw new IllegalArgumentException(client.format() + " is listed both as a client and as a"
+                            + " disabled client of " + id.format());
+                }
+            }
+        }
+
+        /** A server none of whose clients is disabled. */
+        public SecurityServer(SecurityServerId id, String address, List<String> authCertificateHashes,
+                              List<SubsystemId> clients) {
+            this(id, address, authCertificateHashes, clients, List.of());
         }
     }
 

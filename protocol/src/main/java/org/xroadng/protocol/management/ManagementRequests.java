@@ -1,6 +1,7 @@
 package org.xroadng.protocol.management;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.Map;
 import org.xroadng.protocol.jws.JwsSigner;
@@ -28,13 +29,19 @@ public final class ManagementRequests {
     public static String authCertReg(AuthCertRegRequest request, JwsSigner authSigner, byte[] authOcsp,
                                      JwsSigner ownerSigner, byte[] ownerOcsp) throws SigningException {
         String proofOfPossession = authSigner.sign(json(request), ocsp(authOcsp));
-        return ownerSigner.sign(proofOfPossession.getBytes(java.nio.charset.StandardCharsets.US_ASCII), ocsp(ownerOcsp));
+        return ownerSigner.sign(proofOfPossession.getBytes(StandardCharsets.US_ASCII), ocsp(ownerOcsp));
     }
 
     /** A {@code clientReg} signed by the client member's signing key. */
     public static String clientReg(ClientRegRequest request, JwsSigner memberSigner, byte[] memberOcsp)
             throws SigningException {
         return memberSigner.sign(json(request), ocsp(memberOcsp));
+    }
+
+    /** A request about the server itself, signed by the server owner's signing key. */
+    public static String ownerRequest(OwnerRequest request, JwsSigner ownerSigner, byte[] ownerOcsp)
+            throws SigningException {
+        return ownerSigner.sign(json(request), ocsp(ownerOcsp));
     }
 
     private static Map<String, Object> ocsp(byte[] der) {

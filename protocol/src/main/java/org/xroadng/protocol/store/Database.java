@@ -102,7 +102,31 @@ public final class Database implements AutoCloseable {
      * @param name the component database: its migrations are in {@code db/<name>}
      */
     public static Database open(Path file, String name) {
-        return open("jdbc:h2:file:" + file.toAbsolutePath() + ";AUTO_SERVER=TRUE", name);
+        return open(h2Url(file), name);
+    }
+
+    /**
+     * The JDBC URL of the H2 database in {@code file}: auto-server mode, and no {@code .trace.db}
+     * file beside it ({@code TRACE_LEVEL_FILE=0}): every failure H2 reports reaches the component
+     * as an exception, which it logs. (H2's own shutdown hook closes the database, and auto-server
+     * mode does not allow turning that off; see {@link #closedByVmShutdown}.)
+     */
+    public static String h2Url(Path file) {
+        return "jdbc:h2:file:" + file.toAbsolutePath() + ";AUTO_SERVER=TRUE;TRACE_LEVEL_FILE=0";
+    }
+
+    /**
+     * Whether {@code failure} is H2 refusing work because its own shutdown hook closed the
+     * database while the JVM stops (error 90121): an expected race with the component's shutdown
+     * hook, not a storage failure.
+     */
+    public static boolean closedByVmShutdown(Throwable failure) {
+        for (Throwable t = failure; t != null; t = t.getCause()) {
+            if (t instanceof SQLException e && e.getErrorCode() == DATABASE_CALLED_AT_SHUTDOWN) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** Opens the H2 database at {@code jdbcUrl}. */
@@ -295,6 +319,10 @@ public final class Database implements AutoCloseable {
         if (engine != Engine.H2 || !closedUnder(failure)) {
             return;
         }
+        if (closedByVmShutdown(failure)) {
+            LOG.debug("the {} database was closed by the JVM's shutdown", target.name());
+            return;
+        }
         synchronized (reopening) {
             if (closed || pool != failed) {
                 return;
@@ -305,6 +333,9 @@ public final class Database implements AutoCloseable {
             failed.close().run();
         }
     }
+
+    /** org.h2.api.ErrorCode.DATABASE_CALLED_AT_SHUTDOWN. */
+    private static final int DATABASE_CALLED_AT_SHUTDOWN = 90121;
 
     /** H2's error codes for a database that a storage failure closed (org.h2.api.ErrorCode). */
     private static final Set<Integer> CLOSED_CODES = Set.of(

@@ -20,6 +20,9 @@ import org.xroadng.protocol.http.PercentDecoding;
 import org.xroadng.protocol.id.MemberId;
 import org.xroadng.protocol.id.ServiceId;
 import org.xroadng.protocol.id.SubsystemId;
+import org.xroadng.protocol.management.AddressChangeRequest;
+import org.xroadng.protocol.management.AuthCertDeletionRequest;
+import org.xroadng.protocol.management.ClientChangeRequest;
 import org.xroadng.securityserver.ServerException;
 import org.xroadng.securityserver.ServerSettings;
 import org.xroadng.securityserver.accesslog.CheckpointPublisher;
@@ -202,6 +205,8 @@ public final class AdminApi {
         route(server, "POST", "/registration", 202, (call, who) -> admin.register(who));
         route(server, "POST", "/client-registrations", 202, (call, who) -> admin.registerClient(who, ConfValues.id("client",
                 JsonBody.parse(call, Set.of("client")).string("client"), SubsystemId::parse)));
+
+        route(server, "POST", "/management-requests", 202, this::fileOwnerRequest);
 
         route(server, "GET", "/clients", 200, (call, who) -> store.clients().stream().map(AdminApi::view).toList());
         route(server, "POST", "/clients", 201, (call, who) -> {
@@ -404,6 +409,57 @@ public final class AdminApi {
             case NOT_FOUND -> new HttpProblem(404, "NotFound", e.getMessage());
             case CONFLICT -> new HttpProblem(409, "Conflict", e.getMessage());
         };
+    }
+
+    /**
+     * Files one of the requests the server's owner signs about its server: {@code type}
+     * {@code clientDeletion}, {@code clientDisable} or {@code clientEnable} with {@code client};
+     * {@code authCertDeletion} with an optional PEM {@code certificate} (else the current
+     * authentication certificate); {@code addressChange} with {@code address}.
+     */
+    private Registration.Filed fileOwnerRequest(HttpCall call, Operator who) throws HttpProblem, AccessDeniedException,
+            ServerException, RegistrationException, TokenException, DescriptionException {
+        JsonBody body = JsonBody.parse(call, Set.of("type", "client", "certificate", "address"));
+        String type = body.string("type");
+        if (ClientChangeRequest.TYPES.contains(type)) {
+            requireOnly(body, type, "client");
+            return admin.changeClient(who, type, ConfValues.id("client", body.string("client"), SubsystemId::parse));
+        }
+        if (type.equals(AuthCertDeletionRequest.TYPE)) {
+            requireOnly(body, type, "certificate");
+            String pem = body.optionalString("certificate");
+            if (pem == null) {
+                return admin.deleteAuthCertificate(who, Optional.empty());
+            }
+            try {
+                return admin.deleteAuthCertificate(who, Optional.of(Pem.certificate(pem)));
+            } catch (CertificateException | IllegalArgumentException e) {
+                throw HttpProblem.badRequest("field 'certificate' is not a PEM certificate: " + e.getMessage());
+            }
+        }
+        if (type.equals(AddressChangeRequest.TYPE)) {
+            requireOnly(body, type, "address");
+            String address = body.string("address");
+            try {
+                AddressChangeRequest.checkAddress(address);
+            } catch (IllegalArgumentException e) {
+                throw HttpProblem.badRequest("field 'address': " + e.getMessage());
+            }
+            return admin.changeAddress(who, address);
+        }
+        throw HttpProblem.badRequest("field 'type' is '" + type + "'; expected one of clientDeletion, clientDisable,"
+                + " clientEnable, authCertDeletion, addressChange (authCertReg and clientReg are filed at"
+                + " /api/v1/registration and /api/v1/client-registrations)");
+    }
+
+    /** Refuses fields of other request types than {@code type}'s one field {@code allowed}. */
+    private static void requireOnly(JsonBody body, String type, String allowed) throws HttpProblem {
+        for (String field : List.of("client", "certificate", "address")) {
+            if (!field.equals(allowed) && body.optionalString(field) != null) {
+                throw HttpProblem.badRequest("field '" + field + "' does not belong to a " + type + " request;"
+                        + " expected only 'type' and '" + allowed + "'");
+            }
+        }
     }
 
     /** Maps a refused description: not valid OpenAPI 3 400, not readable from its URL 502. */

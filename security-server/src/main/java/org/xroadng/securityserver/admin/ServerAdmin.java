@@ -195,6 +195,28 @@ public final class ServerAdmin {
                 () -> registration.registerClient(client));
     }
 
+    /** Files clientDeletion, clientDisable or clientEnable for a client of this server. */
+    public Registration.Filed changeClient(Operator operator, String type, SubsystemId client)
+            throws AccessDeniedException, ServerException, RegistrationException, TokenException, DescriptionException {
+        return act(operator, Permission.REGISTER, "client." + type, client.format(), true,
+                () -> registration.changeClient(type, client));
+    }
+
+    /** Files authCertDeletion for one of this server's authentication certificates (the current one when empty). */
+    public Registration.Filed deleteAuthCertificate(Operator operator, java.util.Optional<X509Certificate> certificate)
+            throws AccessDeniedException, ServerException, RegistrationException, TokenException, DescriptionException {
+        return act(operator, Permission.REGISTER, "server.authCertDeletion", certificate.map(c ->
+                        c.getSubjectX500Principal().getName()).orElse("(current)"), true,
+                () -> registration.deleteAuthCertificate(certificate));
+    }
+
+    /** Files addressChange to {@code address}. */
+    public Registration.Filed changeAddress(Operator operator, String address)
+            throws AccessDeniedException, ServerException, RegistrationException, TokenException, DescriptionException {
+        return act(operator, Permission.REGISTER, "server.addressChange", address, true,
+                () -> registration.changeAddress(address));
+    }
+
     // clients
 
     public LocalClient addClient(Operator operator, SubsystemId id, LocalClient.IsAuthentication mode,

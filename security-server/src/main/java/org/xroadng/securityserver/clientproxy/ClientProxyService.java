@@ -175,8 +175,12 @@ public final class ClientProxyService {
             }
         }
         if (hosts.isEmpty()) {
-            throw new ExchangeException(ErrorType.CLIENT_PROXY_UNKNOWN_MEMBER, "no security server in the global"
-                    + " configuration hosts " + target.service().subsystem().format());
+            throw new ExchangeException(ErrorType.CLIENT_PROXY_UNKNOWN_MEMBER,
+                    trusted.disabled(target.service().subsystem())
+                            ? target.service().subsystem().format() + " is disabled (clientDisable) on every security"
+                            + " server hosting it"
+                            : "no security server in the global configuration hosts "
+                            + target.service().subsystem().format());
         }
         List<Map.Entry<String, String>> endToEnd = HeaderFilter.endToEnd(request.headers());
         RequestDigest digest = RequestDigest.of(request, target, headers, endToEnd, clock.instant().getEpochSecond());

@@ -242,8 +242,11 @@ public final class ServerConfStore {
      * server; changes nothing when they already agree.
      */
     public void syncRegistrations(GlobalConfiguration global) {
-        Set<SubsystemId> listed = global.securityServer(serverId)
-                .map(s -> (Set<SubsystemId>) new HashSet<>(s.clients())).orElse(Set.of());
+        Set<SubsystemId> listed = new HashSet<>(); // a disabled client stays registered, only suspended
+        global.securityServer(serverId).ifPresent(s -> {
+            listed.addAll(s.clients());
+            listed.addAll(s.disabledClients());
+        });
         for (LocalClient client : current.clients().values()) {
             boolean registered = listed.contains(client.id());
             if (client.registered() != registered) {

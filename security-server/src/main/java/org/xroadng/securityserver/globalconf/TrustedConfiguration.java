@@ -109,6 +109,22 @@ public final class TrustedConfiguration {
     }
 
     /**
+     * Whether {@code client} is registered on {@code server} but suspended there by a
+     * {@code clientDisable} request: {@link #hosts} is then false, and this says why.
+     */
+    public boolean disabledOn(SecurityServerId server, ClientId client) {
+        GlobalConfiguration.SecurityServer registered = servers.get(server);
+        return registered != null && client instanceof SubsystemId subsystem
+                && registered.disabledClients().contains(subsystem);
+    }
+
+    /** Whether {@code client} is suspended on some server and hosted, unsuspended, on none. */
+    public boolean disabled(SubsystemId client) {
+        return serversHosting(client).isEmpty() && servers.values().stream()
+                .anyMatch(server -> server.disabledClients().contains(client));
+    }
+
+    /**
      * Whether {@code certificate} is registered as an authentication certificate of {@code server}
      * (its SHA-256, as {@link AuthCertificateTrustManager#hash} computes it, is listed). The hash
      * of a certificate is computed once per configuration. No certificate (null) authenticates no one.

@@ -256,7 +256,7 @@ public final class H2MessageLog implements MessageLog, AutoCloseable {
 
     /** The JDBC URL the log uses for {@code file}, for operators' tools and tests. */
     public static String jdbcUrl(Path file) {
-        return "jdbc:h2:file:" + file.toAbsolutePath() + ";AUTO_SERVER=TRUE";
+        return Database.h2Url(file);
     }
 
     /** The journal directory of the log in H2 file {@code file}: beside it, named after it. */
@@ -953,7 +953,7 @@ public final class H2MessageLog implements MessageLog, AutoCloseable {
             releasable = forceIndex(journal.committedSequence(), head);
         } catch (RuntimeException e) {
             indexBehind = true;
-            LOG.error("the message log's tables could not be forced to the device: {}", e.getMessage());
+            logIndexFailure(e);
             return;
         }
         release(releasable);
@@ -980,6 +980,20 @@ public final class H2MessageLog implements MessageLog, AutoCloseable {
         }
     }
 
+    /**
+     * Reports tables that could not be forced: an error, unless H2's shutdown hook closed them as
+     * the JVM stops, which loses nothing (the journal holds every record and the next start
+     * brings the tables up to date from it).
+     */
+    private static void logIndexFailure(Throwable failure) {
+        if (Database.closedByVmShutdown(failure)) {
+            LOG.info("the JVM is stopping and closed the message log's tables first; the next start brings them"
+                    + " up to date from the journal");
+        } else {
+            LOG.error("the message log's tables could not be forced to the device: {}", failure.getMessage());
+        }
+    }
+
     /** On the writer: takes the result of a finished forcing, if there is one. */
     private void collectIndexing() {
         if (indexing == null || !indexing.isDone()) {
@@ -991,8 +1005,7 @@ public final class H2MessageLog implements MessageLog, AutoCloseable {
             release(done.get());
         } catch (ExecutionException e) {
             indexBehind = true;
-            LOG.error("the message log's tables could not be forced to the device: {}",
-                    e.getCause() == null ? e.getMessage() : e.getCause().getMessage());
+            logIndexFailure(e.getCause() == null ? e : e.getCause());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }

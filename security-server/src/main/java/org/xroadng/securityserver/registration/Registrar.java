@@ -18,6 +18,7 @@ import java.time.Duration;
 import java.util.Base64;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import org.xroadng.certs.Pem;
 import org.xroadng.certs.ocsp.HttpOcspTransport;
 import org.xroadng.certs.ocsp.OcspClient;
@@ -33,9 +34,13 @@ import org.xroadng.protocol.id.SubsystemId;
 import org.xroadng.protocol.json.ProtocolJson;
 import org.xroadng.protocol.jws.JwsSigner;
 import org.xroadng.protocol.jws.SigningException;
+import org.xroadng.protocol.management.AddressChangeRequest;
+import org.xroadng.protocol.management.AuthCertDeletionRequest;
 import org.xroadng.protocol.management.AuthCertRegRequest;
+import org.xroadng.protocol.management.ClientChangeRequest;
 import org.xroadng.protocol.management.ClientRegRequest;
 import org.xroadng.protocol.management.ManagementRequests;
+import org.xroadng.protocol.management.OwnerRequest;
 import org.xroadng.securityserver.ServerSettings;
 import org.xroadng.securityserver.conf.ServerConfStore;
 import org.xroadng.securityserver.keys.ServerKeys;
@@ -130,6 +135,47 @@ public final class Registrar implements Registration {
         } catch (SigningException e) {
             throw new RegistrationException(RegistrationException.Kind.NOT_READY, "Registration.SigningFailed",
                     "cannot sign the clientReg request: " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public Filed changeClient(String type, SubsystemId client) throws RegistrationException {
+        if (!ClientChangeRequest.TYPES.contains(type)) {
+            throw new IllegalArgumentException("type is '" + type + "'; expected one of " + ClientChangeRequest.TYPES);
+        }
+        return fileAsOwner(new ClientChangeRequest(type, keys.serverId(), client, clock.instant()));
+    }
+
+    @Override
+    public Filed deleteAuthCertificate(Optional<X509Certificate> certificate) throws RegistrationException {
+        X509Certificate withdrawn = certificate.isPresent() ? certificate.get() : keys.authCertificate().orElseThrow(
+                () -> RegistrationException.notReady("the authentication key " + keys.authKeyId() + " has no"
+                        + " certificate; name the certificate to delete"));
+        try {
+            return fileAsOwner(new AuthCertDeletionRequest(keys.serverId(),
+                    Base64.getEncoder().encodeToString(withdrawn.getEncoded()), clock.instant()));
+        } catch (CertificateEncodingException e) {
+            throw RegistrationException.notReady("the certificate " + withdrawn.getSubjectX500Principal()
+                    + " cannot be DER-encoded: " + e.getMessage());
+        }
+    }
+
+    @Override
+    public Filed changeAddress(String address) throws RegistrationException {
+        return fileAsOwner(new AddressChangeRequest(keys.serverId(), address, clock.instant()));
+    }
+
+    /** Signs the request with the server owner's signing key, with a fresh OCSP response, and files it. */
+    private Filed fileAsOwner(OwnerRequest request) throws RegistrationException {
+        MemberSigner owner = keys.signer(keys.serverId().owner()).orElseThrow(() -> RegistrationException.notReady(
+                "the owner " + keys.serverId().owner() + " has no signing certificate on this server yet; import one first"));
+        GlobalConfiguration global = refresh();
+        byte[] ocsp = ocsp(owner.chain().get(0), global);
+        try {
+            return send(ManagementRequests.ownerRequest(request, new JwsSigner(owner.key(), owner.chain()), ocsp));
+        } catch (SigningException e) {
+            throw new RegistrationException(RegistrationException.Kind.NOT_READY, "Registration.SigningFailed",
+                    "cannot sign the " + request.type() + " request: " + e.getMessage(), e);
         }
     }
 

@@ -1,5 +1,7 @@
 package org.xroadng.securityserver.registration;
 
+import java.security.cert.X509Certificate;
+import java.util.Optional;
 import org.xroadng.protocol.id.SubsystemId;
 
 /**
@@ -17,4 +19,20 @@ public interface Registration {
 
     /** Files {@code clientReg} for a client of this server, signed by its member's signing key. */
     Filed registerClient(SubsystemId client) throws RegistrationException;
+
+    /**
+     * Files {@code clientDeletion}, {@code clientDisable} or {@code clientEnable} (the
+     * {@link org.xroadng.protocol.management.ClientChangeRequest} types) for a client of this
+     * server, signed by the server owner's signing key.
+     */
+    Filed changeClient(String type, SubsystemId client) throws RegistrationException;
+
+    /**
+     * Files {@code authCertDeletion} for one of this server's authentication certificates (the
+     * current one when none is given), signed by the server owner's signing key.
+     */
+    Filed deleteAuthCertificate(Optional<X509Certificate> certificate) throws RegistrationException;
+
+    /** Files {@code addressChange} to the given {@code host:port}, signed by the server owner's signing key. */
+    Filed changeAddress(String address) throws RegistrationException;
 }

@@ -167,8 +167,10 @@ public final class ServerProxyService {
         ClientId client = headers.client();
         boolean hosted = trusted.hosts(peer, client);
         if (!hosted) {
-            throw new ExchangeException(ErrorType.SERVER_PROXY_UNKNOWN_MEMBER, "security server " + peer.format()
-                    + " is not registered as a host of client " + client.format());
+            throw new ExchangeException(ErrorType.SERVER_PROXY_UNKNOWN_MEMBER, trusted.disabledOn(peer, client)
+                    ? "client " + client.format() + " is disabled on security server " + peer.format()
+                    + " (clientDisable); it is refused until a clientEnable takes effect"
+                    : "security server " + peer.format() + " is not registered as a host of client " + client.format());
         }
         LocalConfiguration local = localConf.get();
         if (accessLog != null && AccessLogProtocol.SERVICE_CODE.equals(target.service().serviceCode())) {

@@ -12,8 +12,10 @@ import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.security.cert.CertificateEncodingException;
 import java.time.Clock;
+import java.security.cert.X509Certificate;
 import java.util.Base64;
 import java.util.List;
+import java.util.Optional;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -69,6 +71,21 @@ class AdminApiEdgesTest {
             @Override
             public Filed registerClient(SubsystemId client) throws RegistrationException {
                 throw new RegistrationException(RegistrationException.Kind.NOT_READY, 0, "NotReady", "no auth certificate");
+            }
+
+            @Override
+            public Filed changeClient(String type, SubsystemId client) throws RegistrationException {
+                throw new RegistrationException(RegistrationException.Kind.NOT_READY, 0, "NotReady", "no signing certificate");
+            }
+
+            @Override
+            public Filed deleteAuthCertificate(Optional<X509Certificate> certificate) throws RegistrationException {
+                throw new RegistrationException(RegistrationException.Kind.NOT_READY, 0, "NotReady", "no auth certificate");
+            }
+
+            @Override
+            public Filed changeAddress(String address) throws RegistrationException {
+                throw new RegistrationException(RegistrationException.Kind.NOT_READY, 0, "NotReady", "no signing certificate");
             }
         };
         HttpApiServer.Builder builder = new AdminApi(home.settings(), home.keys(), home.store(), home.adminKeys(),

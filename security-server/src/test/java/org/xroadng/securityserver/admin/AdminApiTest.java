@@ -15,8 +15,10 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.security.cert.X509Certificate;
 import java.util.Base64;
 import java.util.List;
+import java.util.Optional;
 import java.util.Map;
 import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.core.WireMockConfiguration;
@@ -69,6 +71,21 @@ class AdminApiTest {
         @Override
         public Filed registerClient(SubsystemId client) {
             return new Filed(7, "clientReg", "pending");
+        }
+
+        @Override
+        public Filed changeClient(String type, SubsystemId client) {
+            return new Filed(8, type, "approved");
+        }
+
+        @Override
+        public Filed deleteAuthCertificate(Optional<X509Certificate> certificate) {
+            return new Filed(9, "authCertDeletion", "approved");
+        }
+
+        @Override
+        public Filed changeAddress(String address) {
+            return new Filed(10, "addressChange", "pending");
         }
     }
 

@@ -69,6 +69,21 @@ final class ConsoleHarness implements AutoCloseable {
         public Filed registerClient(SubsystemId client) {
             return new Filed(2, "clientReg", "pending");
         }
+
+        @Override
+        public Filed changeClient(String type, SubsystemId client) {
+            return new Filed(3, type, "pending");
+        }
+
+        @Override
+        public Filed deleteAuthCertificate(Optional<java.security.cert.X509Certificate> certificate) {
+            return new Filed(4, "authCertDeletion", "pending");
+        }
+
+        @Override
+        public Filed changeAddress(String address) {
+            return new Filed(5, "addressChange", "pending");
+        }
     }
 
     /** What the dashboard shows when no message path runs: nothing downloaded, the path down. */
