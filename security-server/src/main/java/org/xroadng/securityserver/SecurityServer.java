@@ -207,7 +207,12 @@ public final class SecurityServer implements AutoCloseable, ServerStatus {
      * the data plane when the auth certificate appears or changes; syncs registrations.
      */
     private synchronized void watch() {
-        sampleExchanges();
+        try {
+            sampleExchanges();
+        } catch (RuntimeException e) {
+            // a sample lost costs the console's rate, never the watcher: a scheduled task that throws runs no more
+            LOG.warn("exchange counts cannot be sampled: {}", e.toString(), e);
+        }
         try {
             // a change another node of this server (or an operator's command) made in the shared database
             if (home.store().refreshIfChanged()) {
