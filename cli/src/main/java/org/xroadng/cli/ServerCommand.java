@@ -38,6 +38,7 @@ import picocli.CommandLine.Parameters;
                 ServerCommand.Register.class, ServerCommand.UnregisterAuthCert.class, ServerCommand.ChangeAddress.class,
                 ServerCommand.Client.class, ServerCommand.Service.class,
                 ServerCommand.Acl.class, ServerCommand.LocalGroup.class, ServerCommand.AccessLogStatus.class,
+                ServerCommand.User.class,
                 ServerCommand.Repair.class, ServerTokenCommand.class, ServerBackupCommand.Backup.class,
                 ServerBackupCommand.Restore.class})
 final class ServerCommand {
@@ -512,6 +513,100 @@ final class ServerCommand {
 
             void print(JsonNode a) {
                 line("client %s deleted", id);
+            }
+        }
+    }
+
+    @Command(name = "user", mixinStandardHelpOptions = true,
+            description = "Users of the operator console (docs/console.md), each with one or more of the roles"
+                    + " security-officer, registration-officer, service-administrator, system-administrator, observer.",
+            subcommands = {User.Add.class, User.ListAll.class, User.Delete.class, User.Passwd.class})
+    static final class User {
+
+        static String password(Path file) {
+            try {
+                String password = Files.readString(file, java.nio.charset.StandardCharsets.UTF_8).strip();
+                if (password.isEmpty()) {
+                    throw new UserError("--password-file " + file + " is empty; expected the password on its first line");
+                }
+                return password;
+            } catch (java.io.IOException e) {
+                throw new UserError("cannot read --password-file " + file + ": " + e.getMessage(), e);
+            }
+        }
+
+        @Command(name = "add", mixinStandardHelpOptions = true,
+                description = "Add a console user; the password (10 to 72 bytes) is read from a file so that it never"
+                        + " shows in the process list.")
+        static final class Add extends Operation {
+            @Parameters(paramLabel = "NAME") String name;
+            @Option(names = "--role", required = true, paramLabel = "ROLE", description = "A role; repeatable")
+            List<String> roles = new ArrayList<>();
+            @Option(names = "--password-file", required = true, paramLabel = "FILE") Path passwordFile;
+
+            Add(Services services) {
+                super(services);
+            }
+
+            JsonNode call(ApiClient client) {
+                return client.post("/api/v1/users", Map.of("name", name, "password", password(passwordFile),
+                        "roles", roles));
+            }
+
+            void print(JsonNode a) {
+                line("user %s added with roles %s", a.path("name").asText(), a.path("roles").toString());
+            }
+        }
+
+        @Command(name = "list", mixinStandardHelpOptions = true, description = "List console users.")
+        static final class ListAll extends Operation {
+            ListAll(Services services) {
+                super(services);
+            }
+
+            JsonNode call(ApiClient client) {
+                return client.get("/api/v1/users");
+            }
+
+            void print(JsonNode a) {
+                table(a, new String[] {"NAME", "ROLES", "CREATED", "LOCKED UNTIL"}, "name", "roles", "createdAt",
+                        "lockedUntil");
+            }
+        }
+
+        @Command(name = "delete", mixinStandardHelpOptions = true, description = "Delete a console user.")
+        static final class Delete extends Operation {
+            @Parameters(paramLabel = "NAME") String name;
+
+            Delete(Services services) {
+                super(services);
+            }
+
+            JsonNode call(ApiClient client) {
+                return client.delete("/api/v1/users/" + path(name));
+            }
+
+            void print(JsonNode a) {
+                line("user %s deleted", name);
+            }
+        }
+
+        @Command(name = "passwd", mixinStandardHelpOptions = true,
+                description = "Set a console user's password (from a file); lifts a lock-out.")
+        static final class Passwd extends Operation {
+            @Parameters(paramLabel = "NAME") String name;
+            @Option(names = "--password-file", required = true, paramLabel = "FILE") Path passwordFile;
+
+            Passwd(Services services) {
+                super(services);
+            }
+
+            JsonNode call(ApiClient client) {
+                return client.put("/api/v1/users/" + path(name) + "/password", Map.of("password", password(passwordFile)));
+            }
+
+            void print(JsonNode a) {
+                line("password of user %s set", name);
             }
         }
     }

@@ -150,6 +150,8 @@ class DemoTest {
         assertEquals(200, status(curl(tax)));
         JsonNode again = ProtocolJson.mapper().readTree(Files.readString(data.resolve("network.json")));
         assertEquals(apiKey, again.path("registry").path("apiKey").asText());
+        assertEquals(network.path("servers").get(1).path("console"), again.path("servers").get(1).path("console"),
+                "the first console user is made once and kept");
     }
 
     @Test
@@ -265,6 +267,10 @@ class DemoTest {
         assertEquals("https://127.0.0.1:" + (firstPort + 1), server.path("serverProxy").asText());
         assertEquals("http://127.0.0.1:" + (firstPort + 2), server.path("admin").asText());
         assertTrue(server.path("apiKey").asText().startsWith("xsk_"), server.toString());
+        JsonNode console = server.path("console");
+        assertEquals("http://127.0.0.1:" + (firstPort + 2) + "/", console.path("url").asText(), server.toString());
+        assertEquals("operator", console.path("user").asText());
+        assertTrue(console.path("password").asText().length() >= 16, "a generated password: " + console);
         List<String> listed = new ArrayList<>();
         server.path("clients").forEach(c -> listed.add(c.asText()));
         assertEquals(clients, listed);

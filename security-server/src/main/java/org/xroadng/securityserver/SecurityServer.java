@@ -30,6 +30,9 @@ import org.xroadng.protocol.http.HttpReply;
 import org.xroadng.protocol.id.MemberId;
 import org.xroadng.protocol.id.SecurityServerId;
 import org.xroadng.securityserver.admin.AdminApi;
+import org.xroadng.securityserver.admin.ServerAdmin;
+import org.xroadng.securityserver.console.OperatorConsole;
+import org.xroadng.securityserver.console.ServerStatus;
 import org.xroadng.securityserver.description.HttpDescriptionFetcher;
 import org.xroadng.securityserver.keys.ServerKeys;
 import org.xroadng.securityserver.globalconf.GlobalConfHolder;
@@ -56,7 +59,7 @@ import org.xroadng.securityserver.metrics.MetricsListener;
  * data plane when the auth certificate appears and restarts it when it changes; it also records in
  * the local configuration which clients the registry has approved.
  */
-public final class SecurityServer implements AutoCloseable {
+public final class SecurityServer implements AutoCloseable, ServerStatus {
 
     private static final Logger LOG = LoggerFactory.getLogger(SecurityServer.class);
     private static final Duration WATCH_INTERVAL = Duration.ofSeconds(2);
@@ -76,6 +79,10 @@ public final class SecurityServer implements AutoCloseable {
     private volatile String lastStartFailure;
     private volatile BatchTimestamper timestamper;
     private volatile DataPlane.AccessLogging accessLogging;
+    private volatile H2MessageLog readableLog;
+    /** Samples of the exchange total, for the console's exchanges per minute. */
+    private final java.util.ArrayDeque<java.util.Map.Entry<java.time.Instant, Long>> exchangeSamples =
+            new java.util.ArrayDeque<>();
 
     /** The access log's file in the server directory (H2, without {@code .mv.db}). */
     public static final String ACCESS_LOG_FILE = ServerHome.ACCESS_LOG_FILE;
@@ -124,6 +131,7 @@ public final class SecurityServer implements AutoCloseable {
             SecurityServer server = start(home, configuration, new TimestampGuardedLog(messageLog, health),
                     accessLogging, metrics, provider, random, clock);
             server.timestamper = timestamper;
+            server.readableLog = messageLog;
             metrics.messageLogJournal(messageLog::journalStats);
             metrics.messageLogGroups(messageLog::groups);
             metrics.timestamping(timestamper::unstampedRecords, health::failingSince, clock);
@@ -207,9 +215,12 @@ public final class SecurityServer implements AutoCloseable {
                                         Provider provider, SecureRandom random, Clock clock) throws IOException {
         HttpApiServer.Builder builder = HttpApiServer.builder("admin").bind(home.settings().admin());
         SecurityServer[] self = new SecurityServer[1];
-        new AdminApi(home.settings(), home.keys(), home.store(), home.adminKeys(), home.registrar(),
-                () -> self[0] == null ? Optional.empty() : self[0].checkpoints(),
-                new HttpDescriptionFetcher(AdminApi.DESCRIPTION_TIMEOUT)).addTo(builder);
+        ServerAdmin serverAdmin = new ServerAdmin(home.keys(), home.store(), home.registrar(), home.adminKeys().users(),
+                new HttpDescriptionFetcher(AdminApi.DESCRIPTION_TIMEOUT));
+        new AdminApi(home.settings(), home.adminKeys(), serverAdmin,
+                () -> self[0] == null ? Optional.empty() : self[0].checkpoints()).addTo(builder);
+        // The operator console at / (docs/console.md): the same service layer, so the same roles and audit.
+        new OperatorConsole(serverAdmin, home.adminKeys(), new StatusOf(self), false, random, clock).addTo(builder);
         // Unauthenticated, for load balancers and monitoring: 200 while the server can take exchanges.
         builder.route("GET", "/health", call -> {
             if (self[0] == null) {
@@ -248,6 +259,12 @@ public final class SecurityServer implements AutoCloseable {
      * the data plane when the auth certificate appears or changes; syncs registrations.
      */
     private synchronized void watch() {
+        try {
+            sampleExchanges();
+        } catch (RuntimeException e) {
+            // a sample lost costs the console's rate, never the watcher: a scheduled task that throws runs no more
+            LOG.warn("exchange counts cannot be sampled: {}", e.toString(), e);
+        }
         try {
             // a change another node of this server (or an operator's command) made in the shared database
             if (home.store().refreshIfChanged()) {
@@ -296,6 +313,136 @@ public final class SecurityServer implements AutoCloseable {
                 LOG.error("the message path cannot start: {}", e.getMessage());
                 lastStartFailure = String.valueOf(e.getMessage());
             }
+        }
+    }
+
+    /** The running server's status for the console, which starts before the server object exists. */
+    private record StatusOf(SecurityServer[] self) implements ServerStatus {
+        private Optional<SecurityServer> server() {
+            return Optional.ofNullable(self[0]);
+        }
+
+        @Override
+        public Optional<GlobalConfiguration> globalConfiguration() {
+            return server().flatMap(ServerStatus::globalConfiguration);
+        }
+
+        @Override
+        public Map<String, Optional<String>> checks() {
+            return server().map(SecurityServer::checks).orElse(Map.of("messagePath",
+                    Optional.of("the server is starting")));
+        }
+
+        @Override
+        public java.util.OptionalLong unstampedRecords() {
+            return server().map(ServerStatus::unstampedRecords).orElse(java.util.OptionalLong.empty());
+        }
+
+        @Override
+        public Optional<java.time.Instant> timestampingFailingSince() {
+            return server().flatMap(ServerStatus::timestampingFailingSince);
+        }
+
+        @Override
+        public Optional<CheckpointPublisher.Status> checkpointStatus() {
+            return server().flatMap(ServerStatus::checkpointStatus);
+        }
+
+        @Override
+        public MetricsListener.ExchangeCounts exchanges() {
+            return server().map(ServerStatus::exchanges).orElse(new MetricsListener.ExchangeCounts(0, 0, 0, Map.of()));
+        }
+
+        @Override
+        public java.util.OptionalDouble exchangesPerMinute() {
+            return server().map(ServerStatus::exchangesPerMinute).orElse(java.util.OptionalDouble.empty());
+        }
+
+        @Override
+        public Optional<H2MessageLog> messageLog() {
+            return server().flatMap(ServerStatus::messageLog);
+        }
+
+        @Override
+        public Optional<String> signedConfiguration() {
+            return server().flatMap(ServerStatus::signedConfiguration);
+        }
+    }
+
+    @Override
+    public Optional<GlobalConfiguration> globalConfiguration() {
+        return configuration.lastGood();
+    }
+
+    @Override
+    public java.util.OptionalLong unstampedRecords() {
+        BatchTimestamper stamper = timestamper;
+        return stamper == null ? java.util.OptionalLong.empty() : stamper.unstampedRecords();
+    }
+
+    @Override
+    public Optional<java.time.Instant> timestampingFailingSince() {
+        BatchTimestamper stamper = timestamper;
+        return stamper == null ? Optional.empty() : stamper.health().failingSince();
+    }
+
+    @Override
+    public Optional<CheckpointPublisher.Status> checkpointStatus() {
+        return checkpoints().map(CheckpointPublisher::status);
+    }
+
+    @Override
+    public MetricsListener.ExchangeCounts exchanges() {
+        return metrics.exchangeCounts();
+    }
+
+    /**
+     * Exchanges in the last minute, from samples of the total the watcher takes every
+     * {@link #WATCH_INTERVAL}; empty until samples span most of a minute.
+     */
+    @Override
+    public java.util.OptionalDouble exchangesPerMinute() {
+        synchronized (exchangeSamples) {
+            if (exchangeSamples.size() < 2) {
+                return java.util.OptionalDouble.empty();
+            }
+            var first = exchangeSamples.peekFirst();
+            var last = exchangeSamples.peekLast();
+            double seconds = Duration.between(first.getKey(), last.getKey()).toMillis() / 1000.0;
+            if (seconds < 30) {
+                return java.util.OptionalDouble.empty();
+            }
+            return java.util.OptionalDouble.of((last.getValue() - first.getValue()) * 60.0 / seconds);
+        }
+    }
+
+    private void sampleExchanges() {
+        java.time.Instant now = clock.instant();
+        synchronized (exchangeSamples) {
+            exchangeSamples.addLast(java.util.Map.entry(now, metrics.exchangeCounts().total()));
+            while (exchangeSamples.size() > 2 && exchangeSamples.peekFirst().getKey()
+                    .isBefore(now.minus(Duration.ofSeconds(60)))) {
+                exchangeSamples.removeFirst();
+            }
+        }
+    }
+
+    @Override
+    public Optional<H2MessageLog> messageLog() {
+        return Optional.ofNullable(readableLog);
+    }
+
+    /** The signed global configuration as last downloaded (the cache file), for evidence bundles. */
+    @Override
+    public Optional<String> signedConfiguration() {
+        try {
+            java.nio.file.Path cache = home.dir().resolve("globalconf-cache.jws");
+            return java.nio.file.Files.exists(cache)
+                    ? Optional.of(java.nio.file.Files.readString(cache, StandardCharsets.US_ASCII).strip())
+                    : Optional.empty();
+        } catch (IOException e) {
+            LOG.warn("the cached global configuration cannot be read: {}", e.getMessage());
+            return Optional.empty();
         }
     }
 
@@ -352,6 +499,7 @@ public final class SecurityServer implements AutoCloseable {
      * {@code accessLog} (the witness takes its checkpoints). Sentences for operators: they name no
      * secret, and the admin API (with a key) tells more.
      */
+    @Override
     public Map<String, Optional<String>> checks() {
         Map<String, Optional<String>> checks = new LinkedHashMap<>();
         DataPlane running = plane;

@@ -28,6 +28,9 @@ final class DemoEnrolment {
         JsonApi registry = new JsonApi("registry", network.registryUrl(), network.registryApiKey(), http);
         new RegistryEnrolment(registry, progress).run(network.ca());
 
+        for (DemoServer server : network.servers()) {
+            consoleUser(server);
+        }
         DemoServer consumer = network.consumer();
         ServerEnrolment consumerSide = enrolment(consumer, registry);
         consumerSide.certificates(network.ca(), List.of(DemoCast.TAX_BOARD, DemoCast.BANK, DemoCast.PORTAL_AGENCY));
@@ -65,6 +68,21 @@ final class DemoEnrolment {
         for (DemoServer server : network.servers()) {
             requireRegistered(server);
         }
+    }
+
+    /** The server's first console user, made through the admin API as an operator would. */
+    private void consoleUser(DemoServer server) throws DemoException {
+        String step = server.id().format() + ": console user " + DemoServer.CONSOLE_USER;
+        for (JsonNode user : admin(server).get("/users")) {
+            if (DemoServer.CONSOLE_USER.equals(user.path("name").asText())) {
+                progress.kept(step);
+                return;
+            }
+        }
+        admin(server).post("/users", java.util.Map.of("name", DemoServer.CONSOLE_USER, "password",
+                server.consolePassword(), "roles", List.of("security-officer", "registration-officer",
+                        "service-administrator", "system-administrator")));
+        progress.done(step);
     }
 
     private ServerEnrolment enrolment(DemoServer server, JsonApi registry) {

@@ -55,6 +55,12 @@ public final class DemoReport {
         out.printf("  citizen portal                              %s/ (JSON: %s/api/v1/events)%n", portal.url(),
                 portal.url());
         out.printf("  development identity provider (demo only)   %s%n", portal.identityProviderUrl());
+        out.printf("%noperator consoles (user %s; every role but observer; development passwords):%n",
+                DemoServer.CONSOLE_USER);
+        for (DemoServer server : network.servers()) {
+            out.printf("  %-28s %s  password %s%n", server.id().format(), server.consoleUrl(),
+                    server.consolePassword());
+        }
         out.printf("%nthe citizen's view: open %s/ in a browser and sign in at the development identity provider as%n"
                 + "%s (any personal code signs in there: it is for demos only). Or with curl:%n", portal.url(),
                 DemoCast.CITIZEN);

@@ -8,6 +8,7 @@ import java.security.Provider;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.util.List;
+import java.util.Optional;
 import org.xroadng.protocol.id.SecurityServerId;
 import org.xroadng.protocol.id.SubsystemId;
 import org.xroadng.securityserver.SecurityServer;
@@ -42,12 +43,17 @@ public final class DemoServer implements AutoCloseable {
     private final int serverProxyPort;
     private final int adminPort;
     private final String apiKey;
+    private final String consolePassword;
+    /** The first console user the demo makes on each server, with every role but observer. */
+    public static final String CONSOLE_USER = "operator";
     private final ServerHome home;
     private final H2MessageLog messageLog;
     private final SecurityServer runtime;
 
     private DemoServer(SecurityServerId id, Path dir, List<SubsystemId> clients, int clientProxyPort, int serverProxyPort,
-                       int adminPort, String apiKey, ServerHome home, H2MessageLog messageLog, SecurityServer runtime) {
+                       int adminPort, String apiKey, String consolePassword, ServerHome home, H2MessageLog messageLog,
+                       SecurityServer runtime) {
+        this.consolePassword = consolePassword;
         this.id = id;
         this.dir = dir;
         this.clients = List.copyOf(clients);
@@ -112,6 +118,21 @@ public final class DemoServer implements AutoCloseable {
         } catch (IOException e) {
             throw new DemoException("security server " + id.format() + ": cannot create " + dir + ": " + e.getMessage(), e);
         }
+        String consolePassword;
+        try {
+            Optional<String> known = state.consolePassword(id);
+            if (known.isPresent()) {
+                consolePassword = known.get();
+            } else {
+                byte[] secret = new byte[15];
+                random.nextBytes(secret);
+                consolePassword = java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(secret);
+                state.consolePassword(id, consolePassword);
+            }
+        } catch (DemoException e) {
+            home.close();
+            throw e;
+        }
         H2MessageLog messageLog;
         try {
             messageLog = withMessageLog ? home.openMessageLog(cluster == null ? null : cluster.node()) : null;
@@ -125,8 +146,8 @@ public final class DemoServer implements AutoCloseable {
                     : SecurityServer.start(home, messageLog, provider, random, clock);
             progress.note("  " + (existing ? "opened " : "created") + " security server " + id.format() + ", admin API on "
                     + runtime.adminUri());
-            return new DemoServer(id, dir, clients, clientProxyPort, serverProxyPort, adminPort, apiKey, home, messageLog,
-                    runtime);
+            return new DemoServer(id, dir, clients, clientProxyPort, serverProxyPort, adminPort, apiKey, consolePassword, home,
+                    messageLog, runtime);
         } catch (IOException e) {
             if (messageLog != null) {
                 messageLog.close();
@@ -164,6 +185,16 @@ public final class DemoServer implements AutoCloseable {
 
     public String apiKey() {
         return apiKey;
+    }
+
+    /** The operator console, at {@code /} of the admin port. */
+    public URI consoleUrl() {
+        return URI.create(adminUrl() + "/");
+    }
+
+    /** The password of {@link #CONSOLE_USER} (development data, as the API key). */
+    public String consolePassword() {
+        return consolePassword;
     }
 
     /**

@@ -27,6 +27,7 @@ final class DemoState {
     private final int basePort;
     private String registryApiKey;
     private final Map<String, String> serverApiKeys = new LinkedHashMap<>();
+    private final Map<String, String> consolePasswords = new LinkedHashMap<>();
 
     private DemoState(Path file, int basePort) {
         this.file = file;
@@ -58,6 +59,8 @@ final class DemoState {
         DemoState state = new DemoState(file, base);
         state.registryApiKey = json.path("registryApiKey").textValue();
         json.path("serverApiKeys").fields().forEachRemaining(e -> state.serverApiKeys.put(e.getKey(), e.getValue().asText()));
+        json.path("consolePasswords").fields().forEachRemaining(e -> state.consolePasswords.put(e.getKey(),
+                e.getValue().asText()));
         return state;
     }
 
@@ -79,12 +82,24 @@ final class DemoState {
         save();
     }
 
+    /** The password of the first console user of a server, made when the server was. */
+    Optional<String> consolePassword(SecurityServerId server) {
+        return Optional.ofNullable(consolePasswords.get(server.format()));
+    }
+
+    void consolePassword(SecurityServerId server, String password) throws DemoException {
+        consolePasswords.put(server.format(), password);
+        save();
+    }
+
     private void save() throws DemoException {
         ObjectNode json = ProtocolJson.mapper().createObjectNode();
         json.put("basePort", basePort);
         json.put("registryApiKey", registryApiKey);
         ObjectNode servers = json.putObject("serverApiKeys");
         serverApiKeys.forEach(servers::put);
+        ObjectNode passwords = json.putObject("consolePasswords");
+        consolePasswords.forEach(passwords::put);
         try {
             writeAtomically(file, ProtocolJson.mapper().writerWithDefaultPrettyPrinter().writeValueAsBytes(json));
         } catch (IOException e) {

@@ -38,6 +38,10 @@ public final class NetworkFile {
             entry.put("serverProxy", server.serverProxyUrl().toString());
             entry.put("admin", server.adminUrl().toString());
             entry.put("apiKey", server.apiKey());
+            ObjectNode console = entry.putObject("console");
+            console.put("url", server.consoleUrl().toString());
+            console.put("user", DemoServer.CONSOLE_USER);
+            console.put("password", server.consolePassword());
             ArrayNode clients = entry.putArray("clients");
             DemoNetwork.format(server.clients()).forEach(clients::add);
         }

@@ -24,6 +24,7 @@ final class Replies {
                 head || bodyless || reply.body().length == 0 ? Unpooled.EMPTY_BUFFER : Unpooled.wrappedBuffer(reply.body()));
         response.headers().set(HttpHeaderNames.CACHE_CONTROL, "no-store");
         reply.headers().forEach((name, value) -> response.headers().set(name, value));
+        reply.setCookies().forEach(cookie -> response.headers().add(HttpHeaderNames.SET_COOKIE, cookie));
         if (reply.contentType() != null) {
             response.headers().set(HttpHeaderNames.CONTENT_TYPE, reply.contentType());
         }

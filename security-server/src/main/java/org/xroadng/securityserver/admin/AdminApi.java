@@ -1,6 +1,5 @@
 package org.xroadng.securityserver.admin;
 
-import java.nio.charset.StandardCharsets;
 import java.security.cert.CertificateException;
 import java.security.cert.X509Certificate;
 import java.util.ArrayList;
@@ -36,7 +35,6 @@ import org.xroadng.securityserver.conf.ServerConfStore;
 import org.xroadng.securityserver.conf.ServiceDescription;
 import org.xroadng.securityserver.conf.ServiceEndpoint;
 import org.xroadng.securityserver.description.DescriptionException;
-import org.xroadng.securityserver.description.WsdlDescriptions;
 import org.xroadng.securityserver.conf.WsdlDescription;
 import org.xroadng.securityserver.description.DescriptionFetcher;
 import org.xroadng.securityserver.description.HttpDescriptionFetcher;
@@ -50,7 +48,11 @@ import org.xroadng.securityserver.registration.RegistrationException;
  * <admin API key>}), DESIGN.md section 6: keys and certificates, registration with the registry,
  * clients, services and their OpenAPI descriptions, access rights and local groups.
  *
- * <p>Guarantees: a missing or unknown key is a 401 and nothing runs; a bad body or identifier is
+ * <p>Guarantees: a missing or unknown key is a 401 and nothing runs; every change goes through
+ * {@link ServerAdmin}, the service layer the operator console uses too, so a key whose roles do not
+ * grant it is a 403 {@code Forbidden} naming the roles that would (and the refusal is audited), and
+ * every action is in the audit trail ({@code GET /audit}) with the key, the target and the outcome;
+ * console users are managed under {@code /users}; a bad body or identifier is
  * a 400 naming the field and what is allowed, an unknown id a 404, a duplicate a 409; a registry
  * refusal keeps the registry's status and message; a service description that is not valid
  * OpenAPI 3 a 400 {@code InvalidServiceDescription} listing the parser's messages, one that cannot
@@ -63,11 +65,19 @@ public final class AdminApi {
 
     private static final String PREFIX = "/api/v1";
 
-    /** One API operation; returns the JSON value to answer, or null for 204. */
+    /** One API operation for an authenticated operator; returns the JSON value to answer, or null for 204. */
     @FunctionalInterface
     private interface Operation {
-        Object run(HttpCall call) throws HttpProblem, ServerException, RegistrationException, TokenException,
-                DescriptionException;
+        Object run(HttpCall call, Operator who) throws HttpProblem, AccessDeniedException, ServerException,
+                RegistrationException, TokenException, DescriptionException;
+    }
+
+    /** A console user as listed: never the password hash. */
+    public record UserView(String name, List<String> roles, String createdAt, String lockedUntil) {
+    }
+
+    /** One row of the audit trail. */
+    public record AuditView(long id, String at, String actor, String action, String target, String outcome) {
     }
 
     /** What {@code GET /status} answers. */
@@ -125,10 +135,8 @@ public final class AdminApi {
     private final ServerKeys keys;
     private final ServerConfStore store;
     private final AdminKeys adminKeys;
-    private final Registration registration;
     private final java.util.function.Supplier<Optional<CheckpointPublisher>> checkpoints;
-    private final ServiceDescriptions descriptions;
-    private final WsdlDescriptions wsdls;
+    private final ServerAdmin admin;
 
     public AdminApi(ServerSettings settings, ServerKeys keys, ServerConfStore store, AdminKeys adminKeys,
                     Registration registration) {
@@ -143,37 +151,46 @@ public final class AdminApi {
     public AdminApi(ServerSettings settings, ServerKeys keys, ServerConfStore store, AdminKeys adminKeys,
                     Registration registration, java.util.function.Supplier<Optional<CheckpointPublisher>> checkpoints,
                     DescriptionFetcher fetcher) {
+        this(settings, adminKeys, new ServerAdmin(keys, store, registration, adminKeys.users(), fetcher), checkpoints);
+    }
+
+    /** The API over a service layer shared with the console, so both enforce the same roles and audit alike. */
+    public AdminApi(ServerSettings settings, AdminKeys adminKeys, ServerAdmin admin,
+                    java.util.function.Supplier<Optional<CheckpointPublisher>> checkpoints) {
         this.checkpoints = Objects.requireNonNull(checkpoints, "checkpoints");
-        this.descriptions = new ServiceDescriptions(store, fetcher);
-        this.wsdls = new WsdlDescriptions(store, fetcher);
+        this.admin = Objects.requireNonNull(admin, "admin");
+        this.keys = admin.keys();
+        this.store = admin.store();
         this.settings = Objects.requireNonNull(settings, "settings");
-        this.keys = Objects.requireNonNull(keys, "keys");
-        this.store = Objects.requireNonNull(store, "store");
         this.adminKeys = Objects.requireNonNull(adminKeys, "adminKeys");
-        this.registration = Objects.requireNonNull(registration, "registration");
+    }
+
+    /** The service layer this API calls (the console calls the same one). */
+    public ServerAdmin admin() {
+        return admin;
     }
 
     public HttpApiServer.Builder addTo(HttpApiServer.Builder server) {
-        route(server, "GET", "/status", 200, call -> new Status(settings.serverId().format(), settings.serverAddress(),
+        route(server, "GET", "/status", 200, (call, who) -> new Status(settings.serverId().format(), settings.serverAddress(),
                 keys.authCertificate().isPresent(), keys.keys().size(), store.current().clients().size(),
                 store.current().services().size(), store.current().accessRights().size(),
                 store.current().localGroups().size()));
 
-        route(server, "GET", "/access-log", 200, call -> checkpoints.get().map(CheckpointPublisher::status)
+        route(server, "GET", "/access-log", 200, (call, who) -> checkpoints.get().map(CheckpointPublisher::status)
                 .orElseThrow(() -> ServerException.notFound("this server keeps no access log"
                         + " yet: it starts with the message path, once the auth certificate is imported")));
-        route(server, "GET", "/access-log/witnesses", 200, call -> checkpoints.get()
+        route(server, "GET", "/access-log/witnesses", 200, (call, who) -> checkpoints.get()
                 .flatMap(CheckpointPublisher::notes).map(org.xroadng.securityserver.accesslog.NotePublisher::status)
                 .orElseThrow(() -> ServerException.notFound("this server publishes no standard checkpoints yet: it"
                         + " starts with the message path, once the auth certificate is imported")));
-        route(server, "GET", "/keys", 200, call -> {
+        route(server, "GET", "/keys", 200, (call, who) -> {
             List<KeyView> out = new ArrayList<>();
             for (ServerKeys.KeyInfo key : keys.keys()) {
                 out.add(view(key));
             }
             return out;
         });
-        route(server, "POST", "/certificates", 201, call -> {
+        route(server, "POST", "/certificates", 201, (call, who) -> {
             String pem = JsonBody.parse(call, Set.of("certificate")).string("certificate");
             List<X509Certificate> chain;
             try {
@@ -181,24 +198,24 @@ public final class AdminApi {
             } catch (CertificateException | IllegalArgumentException e) {
                 throw HttpProblem.badRequest("field 'certificate' is not a PEM certificate chain: " + e.getMessage());
             }
-            return view(keys.importCertificate(chain));
+            return view(admin.importCertificate(who, chain));
         });
-        route(server, "POST", "/sign-keys", 201, call -> {
+        route(server, "POST", "/sign-keys", 201, (call, who) -> {
             JsonBody body = JsonBody.parse(call, Set.of("member", "token"));
             MemberId member = ConfValues.id("member", body.string("member"), MemberId::parse);
             String token = body.optionalString("token");
-            String keyId = keys.addSigningKey(member,
+            String keyId = admin.addSigningKey(who, member,
                     token == null || token.equals(ServerKeys.KeyInfo.SOFTWARE) ? null : token);
             return new NewSignKey(keyId, member.format(), keys.csr(keyId));
         });
-        route(server, "POST", "/registration", 202, call -> registration.register());
-        route(server, "POST", "/client-registrations", 202, call -> registration.registerClient(ConfValues.id("client",
+        route(server, "POST", "/registration", 202, (call, who) -> admin.register(who));
+        route(server, "POST", "/client-registrations", 202, (call, who) -> admin.registerClient(who, ConfValues.id("client",
                 JsonBody.parse(call, Set.of("client")).string("client"), SubsystemId::parse)));
 
         route(server, "POST", "/management-requests", 202, this::fileOwnerRequest);
 
-        route(server, "GET", "/clients", 200, call -> store.clients().stream().map(AdminApi::view).toList());
-        route(server, "POST", "/clients", 201, call -> {
+        route(server, "GET", "/clients", 200, (call, who) -> store.clients().stream().map(AdminApi::view).toList());
+        route(server, "POST", "/clients", 201, (call, who) -> {
             JsonBody body = JsonBody.parse(call, Set.of("id", "isAuthentication", "pinnedCertificates"));
             SubsystemId id = ConfValues.id("id", body.string("id"), SubsystemId::parse);
             String auth = Optional.ofNullable(body.optionalString("isAuthentication")).orElse("http");
@@ -217,72 +234,69 @@ public final class AdminApi {
                             + " certificate: " + e.getMessage());
                 }
             }
-            return view(store.addClient(id, mode, pinned));
+            return view(admin.addClient(who, id, mode, pinned));
         });
-        route(server, "DELETE", "/clients/{id...}", 204, call -> {
-            store.deleteClient(pathId(call, "id", SubsystemId::parse));
+        route(server, "DELETE", "/clients/{id...}", 204, (call, who) -> {
+            admin.deleteClient(who, pathId(call, "id", SubsystemId::parse));
             return null;
         });
 
-        route(server, "GET", "/services", 200, call -> store.services().stream().map(AdminApi::view).toList());
-        route(server, "POST", "/services", 201, call -> {
+        route(server, "GET", "/services", 200, (call, who) -> store.services().stream().map(AdminApi::view).toList());
+        route(server, "POST", "/services", 201, (call, who) -> {
             JsonBody body = JsonBody.parse(call, Set.of("id", "url", "timeoutSeconds", "personalData"));
             ServiceId id = ConfValues.id("id", body.string("id"), ServiceId::parse);
-            return view(store.addService(id, ConfValues.url(body.string("url")), body.intValue("timeoutSeconds", 30),
+            return view(admin.addService(who, id, ConfValues.url(body.string("url")), body.intValue("timeoutSeconds", 30),
                     body.booleanValue("personalData", false)));
         });
-        route(server, "PUT", "/services/{id...}", 200, call -> {
+        route(server, "PUT", "/services/{id...}", 200, (call, who) -> {
             ServiceId id = pathId(call, "id", ServiceId::parse);
             LocalService existing = store.current().service(id)
                     .orElseThrow(() -> ServerException.notFound("no service " + id + " on this server"));
             JsonBody body = JsonBody.parse(call, Set.of("url", "timeoutSeconds", "personalData", "enabled"));
             String url = body.optionalString("url");
-            return view(store.updateService(id, url == null ? existing.url() : ConfValues.url(url),
+            return view(admin.updateService(who, id, url == null ? existing.url() : ConfValues.url(url),
                     body.intValue("timeoutSeconds", (int) existing.timeout().toSeconds()),
                     body.booleanValue("personalData", existing.personalData()),
                     body.booleanValue("enabled", existing.enabled())));
         });
-        route(server, "DELETE", "/services/{id...}", 204, call -> {
-            store.deleteService(pathId(call, "id", ServiceId::parse));
+        route(server, "DELETE", "/services/{id...}", 204, (call, who) -> {
+            admin.deleteService(who, pathId(call, "id", ServiceId::parse));
             return null;
         });
 
-        route(server, "GET", "/service-descriptions", 200, call -> store.descriptions().stream().map(AdminApi::view)
+        route(server, "GET", "/service-descriptions", 200, (call, who) -> store.descriptions().stream().map(AdminApi::view)
                 .toList());
-        route(server, "POST", "/service-descriptions", 201, call -> {
+        route(server, "POST", "/service-descriptions", 201, (call, who) -> {
             JsonBody body = JsonBody.parse(call, Set.of("service", "url", "content"));
             ServiceId service = ConfValues.id("service", body.string("service"), ServiceId::parse);
             String url = body.optionalString("url");
             String content = body.optionalString("content");
             requireOneOf(url, content, "the description");
-            return view(url != null ? descriptions.addFromUrl(service, url)
-                    : descriptions.addContent(service, content.getBytes(StandardCharsets.UTF_8)));
+            return view(admin.addDescription(who, service, url, content));
         });
-        route(server, "POST", "/service-descriptions/refresh", 200, call -> {
+        route(server, "POST", "/service-descriptions/refresh", 200, (call, who) -> {
             JsonBody body = JsonBody.parse(call, Set.of("service", "content"));
             ServiceId service = ConfValues.id("service", body.string("service"), ServiceId::parse);
             String content = body.optionalString("content");
-            ServiceDescriptions.Refreshed refreshed = descriptions.refresh(service,
-                    content == null ? null : content.getBytes(StandardCharsets.UTF_8));
+            ServiceDescriptions.Refreshed refreshed = admin.refreshDescription(who, service, content);
             return new RefreshView(view(refreshed.description()), views(refreshed.added()), views(refreshed.removed()));
         });
-        route(server, "DELETE", "/service-descriptions/{service...}", 204, call -> {
-            descriptions.delete(pathId(call, "service", ServiceId::parse));
+        route(server, "DELETE", "/service-descriptions/{service...}", 204, (call, who) -> {
+            admin.deleteDescription(who, pathId(call, "service", ServiceId::parse));
             return null;
         });
 
-        route(server, "GET", "/wsdl-descriptions", 200, call -> store.wsdls().stream().map(AdminApi::view).toList());
-        route(server, "POST", "/wsdl-descriptions", 201, call -> {
+        route(server, "GET", "/wsdl-descriptions", 200, (call, who) -> store.wsdls().stream().map(AdminApi::view).toList());
+        route(server, "POST", "/wsdl-descriptions", 201, (call, who) -> {
             JsonBody body = JsonBody.parse(call, Set.of("provider", "url", "content", "personalData"));
             SubsystemId provider = ConfValues.id("provider", body.string("provider"), SubsystemId::parse);
             String url = body.optionalString("url");
             String content = body.optionalString("content");
             requireOneOf(url, content, "the WSDL");
             boolean personalData = body.booleanValue("personalData", false);
-            return view(url != null ? wsdls.addFromUrl(provider, url, personalData)
-                    : wsdls.addContent(provider, content.getBytes(StandardCharsets.UTF_8), personalData));
+            return view(admin.addWsdl(who, provider, url, content, personalData));
         });
-        route(server, "POST", "/wsdl-descriptions/refresh", 200, call -> {
+        route(server, "POST", "/wsdl-descriptions/refresh", 200, (call, who) -> {
             JsonBody body = JsonBody.parse(call, Set.of("id", "content"));
             String content = body.optionalString("content");
             int id = body.intValue("id", -1);
@@ -290,53 +304,87 @@ public final class AdminApi {
                 throw HttpProblem.badRequest("'id' is required: the number of the WSDL description, as"
                         + " GET /wsdl-descriptions lists it");
             }
-            ServerConfStore.WsdlChange change = wsdls.refresh(id,
-                    content == null ? null : content.getBytes(StandardCharsets.UTF_8));
+            ServerConfStore.WsdlChange change = admin.refreshWsdl(who, id, content);
             return new WsdlRefreshView(view(change.description()), codes(change.added()), codes(change.removed()));
         });
-        route(server, "DELETE", "/wsdl-descriptions/{id}", 204, call -> {
-            wsdls.delete(number("WSDL description id", call.pathParam("id")));
+        route(server, "DELETE", "/wsdl-descriptions/{id}", 204, (call, who) -> {
+            admin.deleteWsdl(who, number("WSDL description id", call.pathParam("id")));
             return null;
         });
 
-        route(server, "GET", "/access-rights", 200, call -> store.accessRights().stream().map(AdminApi::view).toList());
-        route(server, "POST", "/access-rights", 201, call -> {
+        route(server, "GET", "/access-rights", 200, (call, who) -> store.accessRights().stream().map(AdminApi::view).toList());
+        route(server, "POST", "/access-rights", 201, (call, who) -> {
             JsonBody body = JsonBody.parse(call, Set.of("service", "subject", "method", "path", "purposes"));
             ServiceId service = ConfValues.id("service", body.string("service"), ServiceId::parse);
             AccessRight.Subject subject = ConfValues.subject(body.string("subject"));
-            return view(store.grant(service, subject, body.optionalString("method"), body.optionalString("path"),
+            return view(admin.grant(who, service, subject, body.optionalString("method"), body.optionalString("path"),
                     body.strings("purposes")));
         });
-        route(server, "DELETE", "/access-rights/{id}", 204, call -> {
-            store.revoke(number("access right id", call.pathParam("id")));
+        route(server, "DELETE", "/access-rights/{id}", 204, (call, who) -> {
+            admin.revoke(who, number("access right id", call.pathParam("id")));
             return null;
         });
 
-        route(server, "GET", "/local-groups", 200, call -> store.localGroups().stream().map(AdminApi::view).toList());
-        route(server, "POST", "/local-groups", 201, call -> {
+        route(server, "GET", "/local-groups", 200, (call, who) -> store.localGroups().stream().map(AdminApi::view).toList());
+        route(server, "POST", "/local-groups", 201, (call, who) -> {
             JsonBody body = JsonBody.parse(call, Set.of("code", "description"));
-            return view(store.addLocalGroup(body.string("code"), body.string("description")));
+            return view(admin.addLocalGroup(who, body.string("code"), body.string("description")));
         });
-        route(server, "DELETE", "/local-groups/{code}", 204, call -> {
-            store.deleteLocalGroup(call.pathParam("code"));
+        route(server, "DELETE", "/local-groups/{code}", 204, (call, who) -> {
+            admin.deleteLocalGroup(who, call.pathParam("code"));
             return null;
         });
-        route(server, "POST", "/local-groups/{code}/members", 201, call -> view(store.addLocalGroupMember(
+        route(server, "POST", "/local-groups/{code}/members", 201, (call, who) -> view(admin.addLocalGroupMember(who, 
                 call.pathParam("code"), ConfValues.id("id", JsonBody.parse(call, Set.of("id")).string("id"),
                         SubsystemId::parse))));
-        route(server, "DELETE", "/local-groups/{code}/members/{id...}", 200, call -> view(store.removeLocalGroupMember(
+        route(server, "DELETE", "/local-groups/{code}/members/{id...}", 200, (call, who) -> view(admin.removeLocalGroupMember(who, 
                 call.pathParam("code"), pathId(call, "id", SubsystemId::parse))));
+
+        route(server, "GET", "/users", 200, (call, who) -> admin.users().list().stream().map(AdminApi::view).toList());
+        route(server, "POST", "/users", 201, (call, who) -> {
+            JsonBody body = JsonBody.parse(call, Set.of("name", "password", "roles"));
+            Set<Role> roles = roles(body.strings("roles"));
+            return view(admin.addUser(who, body.string("name"), body.string("password"), roles));
+        });
+        route(server, "PUT", "/users/{name}/password", 204, (call, who) -> {
+            admin.setPassword(who, call.pathParam("name"), JsonBody.parse(call, Set.of("password")).string("password"));
+            return null;
+        });
+        route(server, "DELETE", "/users/{name}", 204, (call, who) -> {
+            admin.deleteUser(who, call.pathParam("name"));
+            return null;
+        });
+        route(server, "GET", "/audit", 200, (call, who) -> {
+            int limit = (int) number("limit", call.queryParam("limit").orElse("100"));
+            return store.auditTrail(limit, call.queryParam("action")).stream().map(e -> new AuditView(e.id(),
+                    e.at().toString(), e.actor(), e.action(), e.target(), e.outcome())).toList();
+        });
         return server;
+    }
+
+    private static Set<Role> roles(List<String> codes) throws HttpProblem {
+        try {
+            return Role.parse(String.join(" ", codes));
+        } catch (IllegalArgumentException e) {
+            throw HttpProblem.badRequest("field 'roles': " + e.getMessage());
+        }
+    }
+
+    private static UserView view(ConsoleUsers.User user) {
+        return new UserView(user.name(), user.roles().stream().map(Role::code).sorted().toList(),
+                user.createdAt().toString(), user.lockedUntil().map(Object::toString).orElse(null));
     }
 
     private void route(HttpApiServer.Builder server, String method, String path, int status, Operation operation) {
         server.route(method, PREFIX + path, call -> {
-            authenticate(call);
+            Operator who = authenticate(call);
             try {
-                Object result = operation.run(call);
+                Object result = operation.run(call, who);
                 return result == null ? HttpReply.noContent() : HttpReply.json(status, result);
             } catch (ServerException e) {
                 throw problem(e);
+            } catch (AccessDeniedException e) {
+                throw new HttpProblem(403, "Forbidden", e.getMessage());
             } catch (RegistrationException e) {
                 throw problem(e);
             } catch (TokenException e) {
@@ -347,14 +395,17 @@ public final class AdminApi {
         });
     }
 
-    private void authenticate(HttpCall call) throws HttpProblem {
+    /** The operator the key stands for; a missing or unknown key is a 401 and nothing runs. */
+    private Operator authenticate(HttpCall call) throws HttpProblem {
         Optional<String> header = call.header("Authorization");
         String key = header.filter(h -> h.regionMatches(true, 0, "Bearer ", 0, 7)).map(h -> h.substring(7).trim())
                 .orElse(null);
-        if (key == null || !adminKeys.isValid(key)) {
+        Optional<Operator> operator = key == null ? Optional.empty() : adminKeys.authenticate(key);
+        if (operator.isEmpty()) {
             String reason = header.isEmpty() ? "no API key" : "unknown or revoked API key";
             throw new HttpProblem(401, "Unauthorized", reason + "; send 'Authorization: Bearer <admin API key>'");
         }
+        return operator.get();
     }
 
     /** Maps a refusal to its HTTP status and error type. */
@@ -372,22 +423,22 @@ public final class AdminApi {
      * {@code authCertDeletion} with an optional PEM {@code certificate} (else the current
      * authentication certificate); {@code addressChange} with {@code address}.
      */
-    private Registration.Filed fileOwnerRequest(HttpCall call) throws HttpProblem, ServerException,
-            RegistrationException {
+    private Registration.Filed fileOwnerRequest(HttpCall call, Operator who) throws HttpProblem, AccessDeniedException,
+            ServerException, RegistrationException, TokenException, DescriptionException {
         JsonBody body = JsonBody.parse(call, Set.of("type", "client", "certificate", "address"));
         String type = body.string("type");
         if (ClientChangeRequest.TYPES.contains(type)) {
             requireOnly(body, type, "client");
-            return registration.changeClient(type, ConfValues.id("client", body.string("client"), SubsystemId::parse));
+            return admin.changeClient(who, type, ConfValues.id("client", body.string("client"), SubsystemId::parse));
         }
         if (type.equals(AuthCertDeletionRequest.TYPE)) {
             requireOnly(body, type, "certificate");
             String pem = body.optionalString("certificate");
             if (pem == null) {
-                return registration.deleteAuthCertificate(Optional.empty());
+                return admin.deleteAuthCertificate(who, Optional.empty());
             }
             try {
-                return registration.deleteAuthCertificate(Optional.of(Pem.certificate(pem)));
+                return admin.deleteAuthCertificate(who, Optional.of(Pem.certificate(pem)));
             } catch (CertificateException | IllegalArgumentException e) {
                 throw HttpProblem.badRequest("field 'certificate' is not a PEM certificate: " + e.getMessage());
             }
@@ -400,7 +451,7 @@ public final class AdminApi {
             } catch (IllegalArgumentException e) {
                 throw HttpProblem.badRequest("field 'address': " + e.getMessage());
             }
-            return registration.changeAddress(address);
+            return admin.changeAddress(who, address);
         }
         throw HttpProblem.badRequest("field 'type' is '" + type + "'; expected one of clientDeletion, clientDisable,"
                 + " clientEnable, authCertDeletion, addressChange (authCertReg and clientReg are filed at"
@@ -445,7 +496,7 @@ public final class AdminApi {
         return ConfValues.id("path", decoded, parse);
     }
 
-    private static long number(String what, String text) throws HttpProblem {
+    static long number(String what, String text) throws HttpProblem {
         try {
             return Long.parseLong(text);
         } catch (NumberFormatException e) {

@@ -11,7 +11,8 @@ import org.xroadng.protocol.store.Database;
 import org.xroadng.protocol.store.Jdbc;
 
 /**
- * Admin API keys (role admin). A key is 32 random bytes shown once when created; only its SHA-256
+ * Admin API keys, each with its {@link Role}s (a key created without roles, and every key created
+ * before roles existed, holds them all: {@link Role#ALL}). A key is 32 random bytes shown once when created; only its SHA-256
  * is stored (a key has full entropy, so a fast hash does not make guessing easier), and a caller is
  * recognised by looking that hash up.
  */
@@ -28,20 +29,38 @@ public final class AdminKeys {
     private final Database database;
     private final SecureRandom random;
     private final Clock clock;
+    private final ConsoleUsers users;
 
     public AdminKeys(Database database, SecureRandom random, Clock clock) {
         this.database = database;
         this.random = random;
         this.clock = clock;
+        this.users = new ConsoleUsers(database, random, clock);
     }
 
+    /** The console's users: the other kind of operator credential, kept in the same database. */
+    public ConsoleUsers users() {
+        return users;
+    }
+
+    /** A key holding every role. */
     public CreatedKey create(String label) {
+        return create(label, java.util.EnumSet.allOf(Role.class));
+    }
+
+    /** A key holding {@code roles} (at least one). */
+    public CreatedKey create(String label, java.util.Set<Role> roles) {
+        if (roles.isEmpty()) {
+            throw new IllegalArgumentException("an API key needs at least one role; expected one or more of "
+                    + Role.codes());
+        }
+        String stored = roles.size() == Role.values().length ? Role.ALL : Role.format(roles);
         byte[] secret = new byte[32];
         random.nextBytes(secret);
         String key = "xsk_" + Base64.getUrlEncoder().withoutPadding().encodeToString(secret);
         long id = database.inTransaction(c -> Jdbc.insert(c,
-                "INSERT INTO admin_api_key (key_hash, label, created_at) VALUES (?, ?, ?)", hash(key), label,
-                clock.instant()));
+                "INSERT INTO admin_api_key (key_hash, label, created_at, roles) VALUES (?, ?, ?, ?)", hash(key), label,
+                clock.instant(), stored));
         return new CreatedKey(id, label, key);
     }
 
@@ -52,6 +71,16 @@ public final class AdminKeys {
         }
         return database.inTransaction(c -> Jdbc.count(c,
                 "SELECT COUNT(*) FROM admin_api_key WHERE key_hash = ? AND revoked_at IS NULL", hash(key)) > 0);
+    }
+
+    /** The operator a known, unrevoked key stands for, with the key's roles; empty for any other text. */
+    public java.util.Optional<Operator> authenticate(String key) {
+        if (key == null || key.isEmpty() || key.length() > 200) {
+            return java.util.Optional.empty();
+        }
+        return database.inTransaction(c -> Jdbc.queryOne(c,
+                "SELECT id, label, roles FROM admin_api_key WHERE key_hash = ? AND revoked_at IS NULL",
+                r -> Operator.apiKey(r.getLong(1), r.getString(2), Role.parse(r.getString(3))), hash(key)));
     }
 
     static String hash(String key) {

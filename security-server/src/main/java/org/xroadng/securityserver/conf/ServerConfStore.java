@@ -49,6 +49,14 @@ import org.xroadng.protocol.store.Jdbc;
  */
 public final class ServerConfStore {
 
+    /** One row of the admin audit trail: when, who, what, on what, and how it ended. */
+    public record AuditEntry(long id, java.time.Instant at, String actor, String action, String target,
+                             String outcome) {
+    }
+
+    /** The outcome of an action that was done. */
+    public static final String SUCCESS = "success";
+
     /** An access right with the id that revokes it. */
     public record Grant(long id, AccessRight right) {
     }
@@ -64,8 +72,13 @@ public final class ServerConfStore {
     private final Clock clock;
     private volatile LocalConfiguration current;
     private volatile List<Grant> grants;
-    /** The newest audit row the snapshot covers: every change writes one, so a newer one means a change. */
+    /**
+     * The newest configuration-change audit row the snapshot covers: every change writes one, so a
+     * newer one means a change (rows of {@link #record} are not changes and do not count).
+     */
     private volatile long loadedChange;
+    /** Who the changes the current thread makes are audited as, while {@link #attributeTo} holds. */
+    private final ThreadLocal<String> actor = new ThreadLocal<>();
 
     public ServerConfStore(Database database, SecurityServerId serverId, Clock clock) {
         this.database = Objects.requireNonNull(database, "database");
@@ -100,7 +113,62 @@ public final class ServerConfStore {
     }
 
     private static long newestChange(Connection c) throws SQLException {
-        return Jdbc.count(c, "SELECT COALESCE(MAX(id), 0) FROM audit");
+        return Jdbc.count(c, "SELECT COALESCE(MAX(id), 0) FROM audit WHERE config_change = TRUE");
+    }
+
+    /**
+     * Audits the changes this thread makes until the returned handle is closed as done by
+     * {@code actorName} (otherwise they are the {@code system}'s). The service layer
+     * ({@code admin.ServerAdmin}) wraps each operator's action in one.
+     */
+    public Attribution attributeTo(String actorName) {
+        String previous = actor.get();
+        actor.set(Objects.requireNonNull(actorName, "actorName"));
+        return () -> {
+            if (previous == null) {
+                actor.remove();
+            } else {
+                actor.set(previous);
+            }
+        };
+    }
+
+    /** Ends an {@link #attributeTo}. */
+    @FunctionalInterface
+    public interface Attribution extends AutoCloseable {
+        @Override
+        void close();
+    }
+
+    /**
+     * Writes one audit row for an action that is not itself a configuration change (a sign-in, a
+     * key import, a registration, a refusal): who, what, on what and how it ended.
+     */
+    public void record(String actorName, String action, String target, String outcome) {
+        database.inTransaction(c -> {
+            insertAudit(c, actorName, action, target, outcome, false);
+            return null;
+        });
+    }
+
+    /** The newest {@code limit} audit rows, newest first; {@code action} (a prefix) narrows them when given. */
+    public List<AuditEntry> auditTrail(int limit, Optional<String> action) {
+        int rows = Math.max(1, Math.min(limit, 1000));
+        return database.inTransaction(c -> Jdbc.query(c, "SELECT id, at, actor, action, target, outcome FROM audit"
+                        + (action.isPresent() ? " WHERE action LIKE ?" : "") + " ORDER BY id DESC LIMIT " + rows,
+                r -> new AuditEntry(r.getLong(1), Jdbc.instant(r, "at"), r.getString(3), r.getString(4), r.getString(5),
+                        r.getString(6)), action.map(a -> new Object[] {a.replace("%", "") + "%"}).orElse(new Object[0])));
+    }
+
+    private void insertAudit(Connection c, String actorName, String action, String target, String outcome,
+                             boolean configChange) throws SQLException {
+        Jdbc.update(c, "INSERT INTO audit (at, action, target, actor, outcome, config_change) VALUES (?, ?, ?, ?, ?, ?)",
+                clock.instant(), cut(action, 100), cut(target, 2000), cut(actorName, 300), cut(outcome, 2000),
+                configChange);
+    }
+
+    private static String cut(String text, int max) {
+        return text.length() > max ? text.substring(0, max) : text;
     }
 
     /** Whether the configuration database answers now (for health checks). */
@@ -581,8 +649,8 @@ public final class ServerConfStore {
     private synchronized <T> T change(String action, String target, Change<T> work) throws ServerException {
         T result = database.inTransaction(c -> {
             T done = work.run(c);
-            Jdbc.update(c, "INSERT INTO audit (at, action, target) VALUES (?, ?, ?)", clock.instant(), action,
-                    target.length() > 2000 ? target.substring(0, 2000) : target);
+            String who = actor.get();
+            insertAudit(c, who == null ? "system" : who, action, target, SUCCESS, true);
             return done;
         });
         database.inTransaction(c -> {

@@ -279,6 +279,42 @@ public final class MetricsListener implements ExchangeListener, TimestampingList
         return registry.scrape();
     }
 
+    /**
+     * Exchanges counted since start, both sides together: completed ({@code ok}), answered with a
+     * provider error, refused by a security server, and the refusals by error type (for the console's
+     * dashboard; Prometheus reads the same counters).
+     */
+    public record ExchangeCounts(long ok, long providerErrors, long refused, Map<String, Long> errorsByType) {
+        public ExchangeCounts {
+            errorsByType = Map.copyOf(errorsByType);
+        }
+
+        public long total() {
+            return ok + providerErrors + refused;
+        }
+    }
+
+    public ExchangeCounts exchangeCounts() {
+        long ok = 0;
+        long providerErrors = 0;
+        long refused = 0;
+        Map<String, Long> errors = new java.util.TreeMap<>();
+        for (Map.Entry<CounterKey, Counter> entry : counters.entrySet()) {
+            long count = (long) entry.getValue().count();
+            CounterKey key = entry.getKey();
+            if (key.name().equals("xroad_exchanges_total")) {
+                switch (key.value()) {
+                    case "ok" -> ok += count;
+                    case "provider-error" -> providerErrors += count;
+                    default -> refused += count;
+                }
+            } else if (key.name().equals("xroad_exchange_errors_total")) {
+                errors.merge(key.value(), count, Long::sum);
+            }
+        }
+        return new ExchangeCounts(ok, providerErrors, refused, errors);
+    }
+
     private Counter counter(String name, String tag1, Side side, String tag2, String value) {
         CounterKey key = new CounterKey(name, side, value);
         Counter known = counters.get(key);

@@ -1,0 +1,346 @@
+package org.xroadng.securityserver.admin;
+
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.security.cert.X509Certificate;
+import java.util.Collection;
+import java.util.List;
+import java.util.Objects;
+import java.util.Set;
+import org.xroadng.certs.token.TokenException;
+import org.xroadng.protocol.id.MemberId;
+import org.xroadng.protocol.id.ServiceId;
+import org.xroadng.protocol.id.SubsystemId;
+import org.xroadng.securityserver.ServerException;
+import org.xroadng.securityserver.conf.AccessRight;
+import org.xroadng.securityserver.conf.LocalClient;
+import org.xroadng.securityserver.conf.LocalGroup;
+import org.xroadng.securityserver.conf.LocalService;
+import org.xroadng.securityserver.conf.ServerConfStore;
+import org.xroadng.securityserver.conf.ServiceDescription;
+import org.xroadng.securityserver.conf.WsdlDescription;
+import org.xroadng.securityserver.description.DescriptionException;
+import org.xroadng.securityserver.description.DescriptionFetcher;
+import org.xroadng.securityserver.description.ServiceDescriptions;
+import org.xroadng.securityserver.description.WsdlDescriptions;
+import org.xroadng.securityserver.keys.ServerKeys;
+import org.xroadng.securityserver.registration.Registration;
+import org.xroadng.securityserver.registration.RegistrationException;
+
+/**
+ * The one service layer behind the admin API and the operator console: every action an operator
+ * asks for, whichever door it comes through, passes here.
+ *
+ * <p>Guarantees, for every action: the operator's roles are checked first, on the server
+ * ({@link Permission}); a refusal runs nothing and throws {@link AccessDeniedException}. The action
+ * then runs through {@link ServerConfStore}, {@link ServerKeys} or {@link Registration}, which
+ * validate and write in one transaction. Every outcome lands in the audit trail with the operator,
+ * the action, the target and how it ended: a configuration change writes its row in its own
+ * transaction (so a row means it happened), anything else, a refusal or failure included, a row of
+ * its own.
+ */
+public final class ServerAdmin {
+
+    /** Work that may be refused in any of the ways an action can be. */
+    @FunctionalInterface
+    public interface Work<T> {
+        T run() throws ServerException, RegistrationException, TokenException, DescriptionException;
+    }
+
+    private final ServerKeys keys;
+    private final ServerConfStore store;
+    private final Registration registration;
+    private final ConsoleUsers users;
+    private final ServiceDescriptions descriptions;
+    private final WsdlDescriptions wsdls;
+
+    public ServerAdmin(ServerKeys keys, ServerConfStore store, Registration registration, ConsoleUsers users,
+                       DescriptionFetcher fetcher) {
+        this.keys = Objects.requireNonNull(keys, "keys");
+        this.store = Objects.requireNonNull(store, "store");
+        this.registration = Objects.requireNonNull(registration, "registration");
+        this.users = Objects.requireNonNull(users, "users");
+        this.descriptions = new ServiceDescriptions(store, fetcher);
+        this.wsdls = new WsdlDescriptions(store, fetcher);
+    }
+
+    public ServerConfStore store() {
+        return store;
+    }
+
+    public ServerKeys keys() {
+        return keys;
+    }
+
+    public ConsoleUsers users() {
+        return users;
+    }
+
+    /** Refuses (and audits the refusal) unless the operator holds a role granting {@code permission}. */
+    public void require(Operator operator, Permission permission, String action, String target)
+            throws AccessDeniedException {
+        if (!operator.may(permission)) {
+            AccessDeniedException refused = new AccessDeniedException(operator, permission, action);
+            store.record(operator.auditName(), action, target, "refused: " + refused.getMessage());
+            throw refused;
+        }
+    }
+
+    /**
+     * Runs one action: checks the role, attributes the configuration changes it makes to the
+     * operator, and audits a failure (and, with {@code auditSuccess}, a success that is not itself a
+     * configuration change).
+     */
+    public <T> T act(Operator operator, Permission permission, String action, String target, boolean auditSuccess,
+                     Work<T> work) throws AccessDeniedException, ServerException, RegistrationException, TokenException,
+            DescriptionException {
+        require(operator, permission, action, target);
+        try (ServerConfStore.Attribution attribution = store.attributeTo(operator.auditName())) {
+            T result = work.run();
+            if (auditSuccess) {
+                store.record(operator.auditName(), action, target, ServerConfStore.SUCCESS);
+            }
+            return result;
+        } catch (ServerException | RegistrationException | TokenException | DescriptionException
+                 | RuntimeException e) {
+            store.record(operator.auditName(), action, target, "failed: " + e.getMessage());
+            throw e;
+        }
+    }
+
+    // sign-in
+
+    /** Checks a console password; every attempt is audited, a wrong one with the count so far. */
+    public ConsoleUsers.SignIn signIn(String name, String password, String from) {
+        ConsoleUsers.SignIn result = users.signIn(name, password);
+        String target = name == null ? "" : name;
+        String outcome;
+        if (result instanceof ConsoleUsers.SignIn.WrongPassword w) {
+            outcome = w.failures() == 0 ? "refused: unknown user or wrong password"
+                    : "refused: wrong password (" + w.failures() + " of " + ConsoleUsers.MAX_FAILURES + ")"
+                    + (w.nowLocked() ? "; locked for " + ConsoleUsers.LOCK.toMinutes() + " minutes" : "");
+        } else if (result instanceof ConsoleUsers.SignIn.Locked l) {
+            outcome = "refused: locked until " + l.until();
+        } else {
+            outcome = ServerConfStore.SUCCESS;
+        }
+        store.record("console:" + from, "console.signIn", target, outcome);
+        return result;
+    }
+
+    /** Audits a sign-in with an admin API key (accepted or refused). */
+    public void auditKeySignIn(String operatorName, boolean accepted, String from) {
+        store.record("console:" + from, "console.signInWithKey", operatorName,
+                accepted ? ServerConfStore.SUCCESS : "refused: unknown or revoked API key");
+    }
+
+    public void auditSignOut(Operator operator) {
+        store.record(operator.auditName(), "console.signOut", operator.name(), ServerConfStore.SUCCESS);
+    }
+
+    // users
+
+    public ConsoleUsers.User addUser(Operator operator, String name, String password, Set<Role> roles)
+            throws AccessDeniedException, ServerException, RegistrationException, TokenException, DescriptionException {
+        return act(operator, Permission.MANAGE_USERS, "user.add", name + " " + Role.format(roles), true,
+                () -> users.add(name, password, roles));
+    }
+
+    public void deleteUser(Operator operator, String name)
+            throws AccessDeniedException, ServerException, RegistrationException, TokenException, DescriptionException {
+        act(operator, Permission.MANAGE_USERS, "user.delete", name, true, () -> {
+            users.delete(name);
+            return null;
+        });
+    }
+
+    public void setPassword(Operator operator, String name, String password)
+            throws AccessDeniedException, ServerException, RegistrationException, TokenException, DescriptionException {
+        act(operator, Permission.MANAGE_USERS, "user.password", name, true, () -> {
+            users.setPassword(name, password);
+            return null;
+        });
+    }
+
+    // keys and registration
+
+    /** A signing key for {@code member}, in the HSM token {@code tokenId}, or the software token when null. */
+    public String addSigningKey(Operator operator, MemberId member, String tokenId)
+            throws AccessDeniedException, ServerException, RegistrationException, TokenException, DescriptionException {
+        return act(operator, Permission.MANAGE_KEYS, "key.addSigning", member.format(), true,
+                () -> keys.addSigningKey(member, tokenId));
+    }
+
+    /** The key's certification request (PEM); reading it is a security officer's. */
+    public String csr(Operator operator, String keyId)
+            throws AccessDeniedException, ServerException, RegistrationException, TokenException, DescriptionException {
+        return act(operator, Permission.MANAGE_KEYS, "key.csr", keyId, true, () -> keys.csr(keyId));
+    }
+
+    public ServerKeys.KeyInfo importCertificate(Operator operator, List<X509Certificate> chain)
+            throws AccessDeniedException, ServerException, RegistrationException, TokenException, DescriptionException {
+        String target = chain.isEmpty() ? "(none)" : chain.get(0).getSubjectX500Principal().getName();
+        return act(operator, Permission.MANAGE_KEYS, "certificate.import", target, true,
+                () -> keys.importCertificate(chain));
+    }
+
+    public Registration.Filed register(Operator operator)
+            throws AccessDeniedException, ServerException, RegistrationException, TokenException, DescriptionException {
+        return act(operator, Permission.REGISTER, "server.register", keys.serverId().format(), true,
+                registration::register);
+    }
+
+    public Registration.Filed registerClient(Operator operator, SubsystemId client)
+            throws AccessDeniedException, ServerException, RegistrationException, TokenException, DescriptionException {
+        return act(operator, Permission.REGISTER, "client.register", client.format(), true,
+                () -> registration.registerClient(client));
+    }
+
+    /** Files clientDeletion, clientDisable or clientEnable for a client of this server. */
+    public Registration.Filed changeClient(Operator operator, String type, SubsystemId client)
+            throws AccessDeniedException, ServerException, RegistrationException, TokenException, DescriptionException {
+        return act(operator, Permission.REGISTER, "client." + type, client.format(), true,
+                () -> registration.changeClient(type, client));
+    }
+
+    /** Files authCertDeletion for one of this server's authentication certificates (the current one when empty). */
+    public Registration.Filed deleteAuthCertificate(Operator operator, java.util.Optional<X509Certificate> certificate)
+            throws AccessDeniedException, ServerException, RegistrationException, TokenException, DescriptionException {
+        return act(operator, Permission.REGISTER, "server.authCertDeletion", certificate.map(c ->
+                        c.getSubjectX500Principal().getName()).orElse("(current)"), true,
+                () -> registration.deleteAuthCertificate(certificate));
+    }
+
+    /** Files addressChange to {@code address}. */
+    public Registration.Filed changeAddress(Operator operator, String address)
+            throws AccessDeniedException, ServerException, RegistrationException, TokenException, DescriptionException {
+        return act(operator, Permission.REGISTER, "server.addressChange", address, true,
+                () -> registration.changeAddress(address));
+    }
+
+    // clients
+
+    public LocalClient addClient(Operator operator, SubsystemId id, LocalClient.IsAuthentication mode,
+                                 Collection<X509Certificate> pinned)
+            throws AccessDeniedException, ServerException, RegistrationException, TokenException, DescriptionException {
+        return act(operator, Permission.MANAGE_CLIENTS, "client.add", id.format(), false,
+                () -> store.addClient(id, mode, pinned));
+    }
+
+    public void deleteClient(Operator operator, SubsystemId id)
+            throws AccessDeniedException, ServerException, RegistrationException, TokenException, DescriptionException {
+        act(operator, Permission.MANAGE_CLIENTS, "client.delete", id.format(), false, () -> {
+            store.deleteClient(id);
+            return null;
+        });
+    }
+
+    // services and descriptions
+
+    public LocalService addService(Operator operator, ServiceId id, URI url, int timeoutSeconds, boolean personalData)
+            throws AccessDeniedException, ServerException, RegistrationException, TokenException, DescriptionException {
+        return act(operator, Permission.MANAGE_SERVICES, "service.add", id.format(), false,
+                () -> store.addService(id, url, timeoutSeconds, personalData));
+    }
+
+    public LocalService updateService(Operator operator, ServiceId id, URI url, int timeoutSeconds,
+                                      boolean personalData, boolean enabled)
+            throws AccessDeniedException, ServerException, RegistrationException, TokenException, DescriptionException {
+        return act(operator, Permission.MANAGE_SERVICES, "service.update", id.format(), false,
+                () -> store.updateService(id, url, timeoutSeconds, personalData, enabled));
+    }
+
+    public void deleteService(Operator operator, ServiceId id)
+            throws AccessDeniedException, ServerException, RegistrationException, TokenException, DescriptionException {
+        act(operator, Permission.MANAGE_SERVICES, "service.delete", id.format(), false, () -> {
+            store.deleteService(id);
+            return null;
+        });
+    }
+
+    public ServiceDescription addDescription(Operator operator, ServiceId service, String url, String content)
+            throws AccessDeniedException, ServerException, RegistrationException, TokenException, DescriptionException {
+        return act(operator, Permission.MANAGE_SERVICES, "serviceDescription.add", service.format(), false,
+                () -> url != null ? descriptions.addFromUrl(service, url)
+                        : descriptions.addContent(service, content.getBytes(StandardCharsets.UTF_8)));
+    }
+
+    public ServiceDescriptions.Refreshed refreshDescription(Operator operator, ServiceId service, String content)
+            throws AccessDeniedException, ServerException, RegistrationException, TokenException, DescriptionException {
+        return act(operator, Permission.MANAGE_SERVICES, "serviceDescription.refresh", service.format(), false,
+                () -> descriptions.refresh(service, content == null ? null : content.getBytes(StandardCharsets.UTF_8)));
+    }
+
+    public void deleteDescription(Operator operator, ServiceId service)
+            throws AccessDeniedException, ServerException, RegistrationException, TokenException, DescriptionException {
+        act(operator, Permission.MANAGE_SERVICES, "serviceDescription.delete", service.format(), false, () -> {
+            descriptions.delete(service);
+            return null;
+        });
+    }
+
+    public WsdlDescription addWsdl(Operator operator, SubsystemId provider, String url, String content,
+                                   boolean personalData)
+            throws AccessDeniedException, ServerException, RegistrationException, TokenException, DescriptionException {
+        return act(operator, Permission.MANAGE_SERVICES, "wsdl.add", provider.format(), false,
+                () -> url != null ? wsdls.addFromUrl(provider, url, personalData)
+                        : wsdls.addContent(provider, content.getBytes(StandardCharsets.UTF_8), personalData));
+    }
+
+    public ServerConfStore.WsdlChange refreshWsdl(Operator operator, long id, String content)
+            throws AccessDeniedException, ServerException, RegistrationException, TokenException, DescriptionException {
+        return act(operator, Permission.MANAGE_SERVICES, "wsdl.refresh", "#" + id, false,
+                () -> wsdls.refresh(id, content == null ? null : content.getBytes(StandardCharsets.UTF_8)));
+    }
+
+    public void deleteWsdl(Operator operator, long id)
+            throws AccessDeniedException, ServerException, RegistrationException, TokenException, DescriptionException {
+        act(operator, Permission.MANAGE_SERVICES, "wsdl.delete", "#" + id, false, () -> {
+            wsdls.delete(id);
+            return null;
+        });
+    }
+
+    // access rights and local groups
+
+    public ServerConfStore.Grant grant(Operator operator, ServiceId service, AccessRight.Subject subject, String method,
+                                       String path, Collection<String> purposes)
+            throws AccessDeniedException, ServerException, RegistrationException, TokenException, DescriptionException {
+        return act(operator, Permission.MANAGE_SERVICES, "accessRight.grant", service.format() + " " + subject.format(),
+                false, () -> store.grant(service, subject, method, path, purposes));
+    }
+
+    public void revoke(Operator operator, long id)
+            throws AccessDeniedException, ServerException, RegistrationException, TokenException, DescriptionException {
+        act(operator, Permission.MANAGE_SERVICES, "accessRight.revoke", Long.toString(id), false, () -> {
+            store.revoke(id);
+            return null;
+        });
+    }
+
+    public LocalGroup addLocalGroup(Operator operator, String code, String description)
+            throws AccessDeniedException, ServerException, RegistrationException, TokenException, DescriptionException {
+        return act(operator, Permission.MANAGE_SERVICES, "localGroup.add", String.valueOf(code), false,
+                () -> store.addLocalGroup(code, description));
+    }
+
+    public void deleteLocalGroup(Operator operator, String code)
+            throws AccessDeniedException, ServerException, RegistrationException, TokenException, DescriptionException {
+        act(operator, Permission.MANAGE_SERVICES, "localGroup.delete", code, false, () -> {
+            store.deleteLocalGroup(code);
+            return null;
+        });
+    }
+
+    public LocalGroup addLocalGroupMember(Operator operator, String code, SubsystemId member)
+            throws AccessDeniedException, ServerException, RegistrationException, TokenException, DescriptionException {
+        return act(operator, Permission.MANAGE_SERVICES, "localGroup.addMember", code + " " + member.format(), false,
+                () -> store.addLocalGroupMember(code, member));
+    }
+
+    public LocalGroup removeLocalGroupMember(Operator operator, String code, SubsystemId member)
+            throws AccessDeniedException, ServerException, RegistrationException, TokenException, DescriptionException {
+        return act(operator, Permission.MANAGE_SERVICES, "localGroup.removeMember", code + " " + member.format(), false,
+                () -> store.removeLocalGroupMember(code, member));
+    }
+}

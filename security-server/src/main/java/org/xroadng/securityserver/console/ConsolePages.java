@@ -1,0 +1,460 @@
+package org.xroadng.securityserver.console;
+
+import java.net.URI;
+import java.security.cert.CertificateException;
+import java.security.cert.X509Certificate;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.xroadng.certs.Pem;
+import org.xroadng.certs.token.TokenException;
+import org.xroadng.protocol.http.HttpApiServer;
+import org.xroadng.protocol.http.HttpProblem;
+import org.xroadng.protocol.http.HttpReply;
+import org.xroadng.protocol.id.MemberId;
+import org.xroadng.protocol.id.ServiceId;
+import org.xroadng.protocol.id.SubsystemId;
+import org.xroadng.securityserver.ServerException;
+import org.xroadng.securityserver.admin.AccessDeniedException;
+import org.xroadng.securityserver.admin.ConsoleUsers;
+import org.xroadng.securityserver.admin.Operator;
+import org.xroadng.securityserver.admin.Role;
+import org.xroadng.securityserver.admin.ServerAdmin;
+import org.xroadng.securityserver.conf.AccessRight;
+import org.xroadng.securityserver.conf.ConfValues;
+import org.xroadng.securityserver.conf.LocalClient;
+import org.xroadng.securityserver.conf.LocalService;
+import org.xroadng.securityserver.conf.ServerConfStore;
+import org.xroadng.securityserver.description.DescriptionException;
+import org.xroadng.securityserver.evidence.EvidenceBundle;
+import org.xroadng.securityserver.evidence.EvidenceExportException;
+import org.xroadng.securityserver.evidence.EvidenceExporter;
+import org.xroadng.securityserver.keys.ServerKeys;
+import org.xroadng.securityserver.log.MessageLogException;
+import org.xroadng.securityserver.log.StoredExchange;
+import org.xroadng.securityserver.registration.RegistrationException;
+
+/**
+ * The console's pages and the actions their forms post. Each action validates its fields first
+ * (a bad value is a 400 page with a message next to the field and nothing stored), then calls
+ * {@link ServerAdmin}, which checks the operator's roles and audits; a success redirects to the page
+ * with a notice (POST-redirect-GET), a refusal by role is a 403 page saying so.
+ */
+final class ConsolePages {
+
+    /** Dates as Vietnamese write them (dd/MM/yyyy), in UTC on the page; console.js shows the viewer's zone. */
+    static final DateTimeFormatter DATE_TIME = DateTimeFormatter.ofPattern("dd/MM/yyyy HH:mm:ss 'UTC'")
+            .withZone(ZoneOffset.UTC);
+
+    /** An action a form asks for. */
+    @FunctionalInterface
+    private interface Action {
+        void run(Operator who, FormBody form) throws FieldProblem, AccessDeniedException, ServerException, RegistrationException,
+                TokenException, DescriptionException;
+    }
+
+    private final OperatorConsole console;
+    private final ServerAdmin admin;
+    private final ServerStatus status;
+    private final Clock clock;
+
+    ConsolePages(OperatorConsole console, ServerAdmin admin, ServerStatus status, Clock clock) {
+        this.console = console;
+        this.admin = admin;
+        this.status = status;
+        this.clock = clock;
+    }
+
+    void addTo(HttpApiServer.Builder server) {
+        server.route("GET", "/", call -> console.viewed(call, r -> show(r, "dashboard", 200, Map.of())));
+        for (String page : List.of("services", "access-rights", "clients", "local-groups", "keys", "message-log",
+                "audit", "users")) {
+            server.route("GET", "/" + page, call -> console.viewed(call, r -> show(r, page, 200, Map.of())));
+        }
+        post(server, "/services", "services", "done.serviceAdded", this::addService);
+        post(server, "/services/update", "services", "done.serviceUpdated", this::updateService);
+        post(server, "/access-rights", "access-rights", "done.granted", this::grant);
+        post(server, "/access-rights/revoke", "access-rights", "done.revoked",
+                (who, form) -> admin.revoke(who, number(form, "id")));
+        post(server, "/clients", "clients", "done.clientAdded", (who, form) -> admin.addClient(who,
+                id(form, "client", SubsystemId::parse), LocalClient.IsAuthentication.HTTP, List.of()));
+        post(server, "/clients/register", "clients", "done.clientRegistration", (who, form) -> admin.registerClient(who,
+                id(form, "client", SubsystemId::parse)));
+        post(server, "/local-groups", "local-groups", "done.groupAdded", (who, form) -> {
+            String code = required(form, "code");
+            String description = required(form, "description");
+            try {
+                admin.addLocalGroup(who, ConfValues.code("local group code", code), description);
+            } catch (ServerException e) {
+                throw new FieldProblem("code", e.kind() == ServerException.Kind.CONFLICT ? "field.duplicate"
+                        : "field.refusedHere", e.getMessage());
+            }
+        });
+        post(server, "/local-groups/members", "local-groups", "done.memberAdded", (who, form) -> admin.addLocalGroupMember(
+                who, required(form, "group"), id(form, "member", SubsystemId::parse)));
+        post(server, "/keys/sign-key", "keys", "done.keyAdded", (who, form) -> admin.addSigningKey(who,
+                id(form, "member", MemberId::parse), null));
+        post(server, "/keys/import", "keys", "done.certificateImported", (who, form) -> {
+            List<X509Certificate> chain;
+            try {
+                chain = Pem.certificates(required(form, "certificate"));
+            } catch (CertificateException | IllegalArgumentException e) {
+                throw new FieldProblem("certificate", "field.certificate", e.getMessage());
+            }
+            if (chain.isEmpty()) {
+                throw new FieldProblem("certificate", "field.certificate", "no certificate in the text");
+            }
+            admin.importCertificate(who, chain);
+        });
+        post(server, "/users", "users", "done.userAdded", this::addUser);
+        post(server, "/users/delete", "users", "done.userDeleted", (who, form) -> admin.deleteUser(who,
+                required(form, "name")));
+        post(server, "/keys/register", "keys", "done.serverRegistration", (who, form) -> admin.register(who));
+        server.route("GET", "/keys/csr", call -> console.viewed(call, this::csr));
+        server.route("GET", "/message-log/evidence", call -> console.viewed(call, this::evidence));
+    }
+
+    private void post(HttpApiServer.Builder server, String path, String page, String done, Action action) {
+        server.route("POST", path, call -> console.posted(call, r -> {
+            FormBody form = FormBody.parse(call);
+            try {
+                action.run(r.operator(), form);
+                return OperatorConsole.redirect("/" + page + "?done=" + done);
+            } catch (FieldProblem e) {
+                return show(r, page, 400, Map.of("errors", Map.of(e.field(),
+                        console.message(r.language(), e.key(), e.getMessage())), "values", form.values()));
+            } catch (AccessDeniedException e) {
+                return show(r, page, 403, Map.of("refusal", console.message(r.language(), "refused.role",
+                        e.getMessage()), "values", form.values()));
+            } catch (ServerException | DescriptionException | TokenException | RegistrationException e) {
+                int code = e instanceof ServerException s && s.kind() == ServerException.Kind.CONFLICT ? 409 : 400;
+                return show(r, page, code, Map.of("errors", Map.of("form",
+                        console.message(r.language(), "field.refused", e.getMessage())), "values", form.values()));
+            }
+        }));
+    }
+
+    // actions
+
+    private void addService(Operator who, FormBody form) throws FieldProblem, AccessDeniedException, ServerException,
+            RegistrationException, TokenException, DescriptionException {
+        String provider = required(form, "provider");
+        String code = required(form, "code");
+        ServiceId id = idOf("code", provider + "/" + code, ServiceId::parse);
+        URI url = url(form);
+        int timeout = timeout(form);
+        try {
+            admin.addService(who, id, url, timeout, form.checked("personalData"));
+        } catch (ServerException e) {
+            throw e.kind() == ServerException.Kind.CONFLICT ? new FieldProblem("code", "field.duplicate", e.getMessage())
+                    : new FieldProblem("code", "field.refusedHere", e.getMessage());
+        }
+    }
+
+    private void addUser(Operator who, FormBody form) throws FieldProblem, AccessDeniedException, ServerException,
+            RegistrationException, TokenException, DescriptionException {
+        String name;
+        try {
+            name = ConsoleUsers.name(form.get("name"));
+        } catch (ServerException e) {
+            throw new FieldProblem("name", "field.name", "");
+        }
+        String password;
+        try {
+            password = ConsoleUsers.password(form.raw("password"));
+        } catch (ServerException e) {
+            throw new FieldProblem("password", "field.password", "");
+        }
+        java.util.Set<Role> roles = java.util.EnumSet.noneOf(Role.class);
+        for (String code : form.all("role")) {
+            try {
+                roles.add(Role.of(code));
+            } catch (IllegalArgumentException e) {
+                throw new FieldProblem("role", "field.role", e.getMessage());
+            }
+        }
+        if (roles.isEmpty()) {
+            throw new FieldProblem("role", "field.role", "");
+        }
+        try {
+            admin.addUser(who, name, password, roles);
+        } catch (ServerException e) {
+            if (e.kind() == ServerException.Kind.CONFLICT) {
+                throw new FieldProblem("name", "field.duplicate", e.getMessage());
+            }
+            throw e;
+        }
+    }
+
+    private void updateService(Operator who, FormBody form) throws FieldProblem, AccessDeniedException, ServerException,
+            RegistrationException, TokenException, DescriptionException {
+        ServiceId id = id(form, "service", ServiceId::parse);
+        LocalService existing = admin.store().current().service(id)
+                .orElseThrow(() -> new FieldProblem("service", "field.unknownService", id.format()));
+        boolean enabled = switch (form.get("enabled")) {
+            case "true" -> true;
+            case "false" -> false;
+            default -> existing.enabled();
+        };
+        URI url = form.get("url").isEmpty() ? existing.url() : url(form);
+        int timeout = form.get("timeoutSeconds").isEmpty() ? (int) existing.timeout().toSeconds() : timeout(form);
+        boolean personal = form.get("edit").equals("details") ? form.checked("personalData") : existing.personalData();
+        admin.updateService(who, id, url, timeout, personal, enabled);
+    }
+
+    private void grant(Operator who, FormBody form) throws FieldProblem, AccessDeniedException, ServerException,
+            RegistrationException, TokenException, DescriptionException {
+        ServiceId service = id(form, "service", ServiceId::parse);
+        AccessRight.Subject subject;
+        try {
+            subject = ConfValues.subject(required(form, "subject"));
+        } catch (ServerException e) {
+            throw new FieldProblem("subject", "field.subject", e.getMessage());
+        }
+        String method = form.get("method").isEmpty() ? "*" : form.get("method");
+        try {
+            ConfValues.method(method);
+        } catch (ServerException e) {
+            throw new FieldProblem("method", "field.method", e.getMessage());
+        }
+        String path = form.get("path").isEmpty() ? "/**" : form.get("path");
+        try {
+            ConfValues.pathGlob(path);
+        } catch (ServerException e) {
+            throw new FieldProblem("path", "field.path", e.getMessage());
+        }
+        List<String> purposes = new ArrayList<>();
+        for (String purpose : form.get("purposes").split("[\\s,]+")) {
+            if (!purpose.isEmpty()) {
+                try {
+                    purposes.add(ConfValues.code("purpose", purpose));
+                } catch (ServerException e) {
+                    throw new FieldProblem("purposes", "field.purposes", e.getMessage());
+                }
+            }
+        }
+        try {
+            admin.grant(who, service, subject, method, path, purposes);
+        } catch (ServerException e) {
+            if (e.kind() == ServerException.Kind.CONFLICT) {
+                throw new FieldProblem("subject", "field.duplicate", e.getMessage());
+            }
+            throw e;
+        }
+    }
+
+    // downloads
+
+    private HttpReply csr(OperatorConsole.Request r) throws HttpProblem {
+        String keyId = r.call().queryParam("keyId").orElseThrow(() -> HttpProblem.badRequest(
+                "query parameter 'keyId' is missing; expected the id of a key, as the keys page lists it"));
+        try {
+            String pem = admin.csr(r.operator(), keyId);
+            return HttpReply.of(200, "application/pkcs10", pem.getBytes(java.nio.charset.StandardCharsets.US_ASCII))
+                    .withHeader("Content-Disposition", "attachment; filename=\"" + keyId.replaceAll("[^A-Za-z0-9._-]", "_")
+                            + ".csr\"");
+        } catch (AccessDeniedException e) {
+            return show(r, "keys", 403, Map.of("refusal", console.message(r.language(), "refused.role", e.getMessage())));
+        } catch (ServerException | RegistrationException | TokenException | DescriptionException e) {
+            return show(r, "keys", 404, Map.of("errors", Map.of("form", console.message(r.language(), "field.refused",
+                    e.getMessage()))));
+        }
+    }
+
+    private HttpReply evidence(OperatorConsole.Request r) throws HttpProblem {
+        String queryId = r.call().queryParam("queryId").orElse("");
+        String side = r.call().queryParam("side").orElse("");
+        Map<String, Object> values = Map.of("queryId", queryId);
+        if (!side.equals("consumer") && !side.equals("provider")) {
+            return show(r, "message-log", 400, Map.of("errors", Map.of("side", console.message(r.language(),
+                    "field.side", side)), "values", values));
+        }
+        try {
+            admin.require(r.operator(), org.xroadng.securityserver.admin.Permission.EXPORT_EVIDENCE, "evidence.export",
+                    queryId + " " + side);
+        } catch (AccessDeniedException e) {
+            return show(r, "message-log", 403, Map.of("refusal", console.message(r.language(), "refused.role",
+                    e.getMessage()), "values", values));
+        }
+        Optional<String> configuration = status.signedConfiguration();
+        if (status.messageLog().isEmpty() || configuration.isEmpty()) {
+            return show(r, "message-log", 409, Map.of("errors", Map.of("form", console.message(r.language(),
+                    "messageLog.unavailable")), "values", values));
+        }
+        try {
+            EvidenceBundle bundle = new EvidenceExporter(status.messageLog().get()).export(queryId, side,
+                    configuration.get());
+            admin.store().record(r.operator().auditName(), "evidence.export", queryId + " " + side,
+                    ServerConfStore.SUCCESS);
+            return HttpReply.of(200, "application/json", bundle.toJson()).withHeader("Content-Disposition",
+                    "attachment; filename=\"evidence-" + queryId.replaceAll("[^A-Za-z0-9._-]", "_") + "-" + side
+                            + ".json\"");
+        } catch (EvidenceExportException e) {
+            admin.store().record(r.operator().auditName(), "evidence.export", queryId + " " + side,
+                    "failed: " + e.getMessage());
+            return show(r, "message-log", 404, Map.of("errors", Map.of("queryId", console.message(r.language(),
+                    "field.refused", e.getMessage())), "values", values));
+        }
+    }
+
+    // pages
+
+    private HttpReply show(OperatorConsole.Request r, String page, int code, Map<String, Object> extra) {
+        Map<String, Object> model = new LinkedHashMap<>();
+        model.put("errors", Map.of());
+        model.put("values", Map.of());
+        model.put("refusal", null);
+        model.put("done", r.call().query().getOrDefault("done", List.of()).stream().filter(d -> d.matches(
+                "done\\.[A-Za-z]+")).findFirst().orElse(null));
+        model.putAll(extra);
+        ServerConfStore store = admin.store();
+        switch (page) {
+            case "dashboard" -> dashboard(model);
+            case "services" -> {
+                model.put("services", store.services());
+                model.put("clients", store.clients());
+            }
+            case "access-rights" -> {
+                model.put("rights", store.accessRights());
+                model.put("services", store.services());
+            }
+            case "clients" -> model.put("clients", store.clients());
+            case "local-groups" -> model.put("groups", store.localGroups());
+            case "keys" -> model.put("keys", keys());
+            case "message-log" -> messageLog(r, model);
+            case "users" -> {
+                model.put("allRoles", java.util.Arrays.stream(Role.values()).map(Role::code).toList());
+                model.put("users", admin.users().list().stream().map(u -> Map.of("name", u.name(),
+                        "roles", Role.format(u.roles()), "created", DATE_TIME.format(u.createdAt()),
+                        "iso", u.createdAt().toString(),
+                        "locked", u.lockedUntil().map(DATE_TIME::format).orElse("-"))).toList());
+            }
+            case "audit" -> model.put("entries", store.auditTrail(200, Optional.empty()).stream().map(e -> Map.of(
+                    "at", DATE_TIME.format(e.at()), "iso", e.at().toString(), "actor", e.actor(), "action", e.action(),
+                    "target", e.target(), "outcome", e.outcome(), "ok", e.outcome().equals(ServerConfStore.SUCCESS)))
+                    .toList());
+            default -> throw new IllegalStateException("no console page " + page);
+        }
+        return console.render(r, code, page, console.message(r.language(), "page." + page), model);
+    }
+
+    private void dashboard(Map<String, Object> model) {
+        Instant now = clock.instant();
+        model.put("global", status.globalConfiguration().map(g -> Map.of("version", g.version(),
+                "generatedAt", DATE_TIME.format(g.generatedAt()), "iso", g.generatedAt().toString(),
+                "ageSeconds", Duration.between(g.generatedAt(), now).toSeconds(),
+                "expiresAt", DATE_TIME.format(g.expiresAt()), "expired", !now.isBefore(g.expiresAt()))).orElse(null));
+        List<Map<String, Object>> checks = new ArrayList<>();
+        status.checks().forEach((name, problem) -> checks.add(Map.of("name", name, "ok", problem.isEmpty(),
+                "problem", problem.orElse(""))));
+        model.put("checks", checks);
+        model.put("unstamped", status.unstampedRecords().isPresent() ? status.unstampedRecords().getAsLong() : null);
+        model.put("stampingFailingSince", status.timestampingFailingSince().map(DATE_TIME::format).orElse(null));
+        model.put("accessLog", status.checkpointStatus().map(a -> Map.of("size", a.size(),
+                "witnessedSize", a.witnessedSize() == null ? "-" : a.witnessedSize().toString(),
+                "witnessedAt", a.witnessedAt() == null ? "-" : DATE_TIME.format(a.witnessedAt()),
+                "failure", a.lastFailure() == null ? "" : a.lastFailure())).orElse(null));
+        var counts = status.exchanges();
+        model.put("exchanges", counts);
+        model.put("perMinute", status.exchangesPerMinute().isPresent()
+                ? String.format(java.util.Locale.ROOT, "%.1f", status.exchangesPerMinute().getAsDouble()) : null);
+    }
+
+    private List<Map<String, Object>> keys() {
+        Instant now = clock.instant();
+        List<Map<String, Object>> out = new ArrayList<>();
+        for (ServerKeys.KeyInfo key : admin.keys().keys()) {
+            Map<String, Object> row = new LinkedHashMap<>();
+            row.put("keyId", key.keyId());
+            row.put("role", key.role().name().toLowerCase(java.util.Locale.ROOT));
+            row.put("identity", key.identity().format());
+            X509Certificate certificate = key.certificate().orElse(null);
+            row.put("certified", certificate != null);
+            row.put("subject", certificate == null ? "" : certificate.getSubjectX500Principal().getName());
+            row.put("notAfter", certificate == null ? "" : DATE_TIME.format(certificate.getNotAfter().toInstant()));
+            row.put("expired", certificate != null && !now.isBefore(certificate.getNotAfter().toInstant()));
+            row.put("daysLeft", certificate == null ? 0
+                    : Duration.between(now, certificate.getNotAfter().toInstant()).toDays());
+            out.add(row);
+        }
+        return out;
+    }
+
+    private void messageLog(OperatorConsole.Request r, Map<String, Object> model) {
+        String queryId = r.call().query().getOrDefault("queryId", List.of("")).get(0).strip();
+        model.put("queryId", queryId);
+        model.put("available", status.messageLog().isPresent());
+        List<Map<String, Object>> found = new ArrayList<>();
+        if (!queryId.isEmpty() && status.messageLog().isPresent()) {
+            for (String side : List.of("consumer", "provider")) {
+                try {
+                    Optional<StoredExchange> exchange = status.messageLog().get().find(queryId, side);
+                    exchange.ifPresent(e -> found.add(Map.of("side", side, "client", e.exchange().client().format(),
+                            "service", e.exchange().service().format(), "method", e.exchange().method(),
+                            "path", e.exchange().path(), "status", e.exchange().status(),
+                            "at", DATE_TIME.format(e.exchange().at()), "iso", e.exchange().at().toString(),
+                            "records", e.requestRecordId() + ", " + e.responseRecordId())));
+                } catch (MessageLogException e) {
+                    model.put("errors", Map.of("queryId", console.message(r.language(), "field.refused", e.getMessage())));
+                }
+            }
+        }
+        model.put("found", found);
+    }
+
+    // field checks
+
+    private static String required(FormBody form, String field) throws FieldProblem {
+        String value = form.get(field);
+        if (value.isEmpty()) {
+            throw new FieldProblem(field, "field.required", field);
+        }
+        return value;
+    }
+
+    private static <T> T id(FormBody form, String field, java.util.function.Function<String, T> parse)
+            throws FieldProblem {
+        return idOf(field, required(form, field), parse);
+    }
+
+    private static <T> T idOf(String field, String text, java.util.function.Function<String, T> parse)
+            throws FieldProblem {
+        try {
+            return ConfValues.id(field, text, parse);
+        } catch (ServerException e) {
+            throw new FieldProblem(field, "field.identifier", e.getMessage());
+        }
+    }
+
+    private static URI url(FormBody form) throws FieldProblem {
+        try {
+            return ConfValues.url(required(form, "url"));
+        } catch (ServerException e) {
+            throw new FieldProblem("url", "field.url", e.getMessage());
+        }
+    }
+
+    private static int timeout(FormBody form) throws FieldProblem {
+        String text = form.get("timeoutSeconds").isEmpty() ? "30" : form.get("timeoutSeconds");
+        try {
+            return ConfValues.timeoutSeconds(Integer.parseInt(text));
+        } catch (NumberFormatException | ServerException e) {
+            throw new FieldProblem("timeoutSeconds", "field.timeout", text);
+        }
+    }
+
+    private static long number(FormBody form, String field) throws FieldProblem {
+        try {
+            return Long.parseLong(required(form, field));
+        } catch (NumberFormatException e) {
+            throw new FieldProblem(field, "field.number", form.get(field));
+        }
+    }
+}
