@@ -27,6 +27,7 @@ import picocli.CommandLine.Option;
                 RegistryOperatorCommands.MemberClass.class, RegistryOperatorCommands.Member.class,
                 RegistryOperatorCommands.Subsystem.class, RegistryOperatorCommands.Server.class,
                 RegistryOperatorCommands.Group.class, RegistryOperatorCommands.Ca.class, RegistryOperatorCommands.Tsa.class,
+                RegistryOperatorCommands.Witness.class,
                 RegistryOperatorCommands.Requests.class, RegistryOperatorCommands.SettingsCommand.class,
                 RegistryOperatorCommands.Audit.class, RegistryOperatorCommands.ApiKey.class,
                 ComponentBackupCommand.RegistryBackupCase.class, ComponentBackupCommand.RegistryRestoreCase.class})

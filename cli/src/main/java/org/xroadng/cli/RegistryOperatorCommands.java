@@ -442,6 +442,84 @@ final class RegistryOperatorCommands {
         }
     }
 
+    @Command(name = "witness", mixinStandardHelpOptions = true,
+            description = "Transparency witnesses the global configuration lists, and the quorum of their cosignatures"
+                    + " a checkpoint needs (docs/witness.md).",
+            subcommands = {Witness.Add.class, Witness.ListAll.class, Witness.Remove.class, Witness.Quorum.class})
+    static final class Witness {
+        @Command(name = "add", mixinStandardHelpOptions = true,
+                description = "List a witness: its tlog-witness URL and the verifier key xroad witness init printed.")
+        static final class Add extends Operation {
+            @Option(names = "--url", required = true, paramLabel = "URL") String url;
+            @Option(names = "--key", required = true, paramLabel = "VKEY",
+                    description = "The witness's cosignature/v1 verifier key, name+keyid+base64") String key;
+
+            Add(Services services) {
+                super(services);
+            }
+
+            JsonNode call(ApiClient client) {
+                return client.post("/api/v1/witnesses", Map.of("url", url, "verifierKey", key));
+            }
+
+            void print(JsonNode a) {
+                line("%d witness(es) listed, quorum %d", a.path("witnesses").size(), a.path("quorum").asInt());
+            }
+        }
+
+        @Command(name = "list", mixinStandardHelpOptions = true, description = "List the witnesses and the quorum.")
+        static final class ListAll extends Operation {
+            ListAll(Services services) {
+                super(services);
+            }
+
+            JsonNode call(ApiClient client) {
+                return client.get("/api/v1/witnesses");
+            }
+
+            void print(JsonNode a) {
+                table(a.path("witnesses"), new String[] {"NAME", "URL", "VERIFIER KEY"}, "name", "url", "verifierKey");
+                line("quorum: %d", a.path("quorum").asInt());
+            }
+        }
+
+        @Command(name = "remove", mixinStandardHelpOptions = true, description = "Stop listing a witness.")
+        static final class Remove extends Operation {
+            @Parameters(paramLabel = "NAME") String name;
+
+            Remove(Services services) {
+                super(services);
+            }
+
+            JsonNode call(ApiClient client) {
+                return client.delete("/api/v1/witnesses/" + name);
+            }
+
+            void print(JsonNode a) {
+                line("%s removed; %d witness(es) listed, quorum %d", name, a.path("witnesses").size(),
+                        a.path("quorum").asInt());
+            }
+        }
+
+        @Command(name = "quorum", mixinStandardHelpOptions = true,
+                description = "How many of the listed witnesses must cosign a checkpoint (1 to the number listed).")
+        static final class Quorum extends Operation {
+            @Parameters(paramLabel = "K") int quorum;
+
+            Quorum(Services services) {
+                super(services);
+            }
+
+            JsonNode call(ApiClient client) {
+                return client.put("/api/v1/witnesses/quorum", Map.of("quorum", quorum));
+            }
+
+            void print(JsonNode a) {
+                line("quorum %d of %d witness(es)", a.path("quorum").asInt(), a.path("witnesses").size());
+            }
+        }
+    }
+
     // requests
 
     @Command(name = "requests", mixinStandardHelpOptions = true, description = "Management requests filed by security servers.",

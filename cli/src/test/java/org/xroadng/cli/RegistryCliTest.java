@@ -82,6 +82,39 @@ class RegistryCliTest {
     }
 
     @Test
+    void witnessCommands_listTheWitnessesAndQuorumOfTheGlobalConfiguration()
+            throws org.xroadng.auditlog.note.NoteFormatException {
+        java.security.SecureRandom random = new java.security.SecureRandom();
+        String ombudsman = org.xroadng.auditlog.note.Cosigner.generate("ombudsman.example/witness", random)
+                .verifierKey().format();
+        String university = org.xroadng.auditlog.note.Cosigner.generate("university.example/witness", random)
+                .verifierKey().format();
+        CliRunner.Run added = operator.run("registry", "witness", "add", "--url", "http://127.0.0.1:9001", "--key",
+                ombudsman);
+        assertEquals(0, added.exitCode(), added.err());
+        assertTrue(added.out().contains("1 witness(es) listed, quorum 1"), added.out());
+        assertEquals(0, operator.run("registry", "witness", "add", "--url", "http://127.0.0.1:9002", "--key",
+                university).exitCode());
+        CliRunner.Run quorum = operator.run("registry", "witness", "quorum", "2");
+        assertTrue(quorum.out().contains("quorum 2 of 2 witness(es)"), quorum.out() + quorum.err());
+        CliRunner.Run list = operator.run("registry", "witness", "list");
+        assertTrue(list.out().contains(ombudsman) && list.out().contains("http://127.0.0.1:9002")
+                && list.out().contains("quorum: 2"), list.out());
+
+        CliRunner.Run counted = operator.run("registry", "witness", "remove", "ombudsman.example/witness");
+        assertEquals(1, counted.exitCode());
+        assertTrue(counted.err().contains("lower the quorum first"), counted.err());
+        CliRunner.Run notAWitnessKey = operator.run("registry", "witness", "add", "--url", "http://127.0.0.1:9003",
+                "--key", "nonsense");
+        assertEquals(1, notAWitnessKey.exitCode());
+        assertTrue(notAWitnessKey.err().contains("verifierKey"), notAWitnessKey.err());
+        assertEquals(0, operator.run("registry", "witness", "quorum", "1").exitCode());
+        CliRunner.Run removed = operator.run("registry", "witness", "remove", "ombudsman.example/witness");
+        assertTrue(removed.out().contains("ombudsman.example/witness removed; 1 witness(es) listed, quorum 1"),
+                removed.out() + removed.err());
+    }
+
+    @Test
     void refusals_areOneLineErrorsCarryingTheRegistrysReason() {
         CliRunner.Run unknownClass = operator.run("registry", "member", "add", "DEMO/XYZ/1", "--name", "X");
         assertEquals(1, unknownClass.exitCode());
