@@ -12,7 +12,8 @@ import java.util.function.Function;
 import org.xroadng.auditlog.witness.LogDirectory;
 import org.xroadng.auditlog.witness.TlogWitness;
 import org.xroadng.registry.witness.CheckpointWitness;
-import org.xroadng.registry.witness.RegistryLogDirectory;
+import org.xroadng.auditlog.witness.VouchedNoteKeys;
+import org.xroadng.protocol.accesslog.WitnessedCheckpoint;
 import org.xroadng.protocol.store.Database;
 
 /**
@@ -47,7 +48,7 @@ public final class Registry {
      * @param nextConfigurationSigningCertificate the certificate (base64 DER) of the key that will
      *                    sign after a rotation, announced in every configuration; null when none is prepared
      * @param tlogWitness makes the registry's C2SP tlog-witness from the logs it is to follow (the
-     *                    servers' access logs, see {@link RegistryLogDirectory}); null for none
+     *                    servers' access logs, see {@link VouchedNoteKeys}); null for none
      */
     public Registry(String instance, Database database, JwsSigner configurationSigner,
                     String nextConfigurationSigningCertificate, Provider provider, SecureRandom random, Clock clock,
@@ -68,7 +69,8 @@ public final class Registry {
                 nextConfigurationSigningCertificate, clock);
         this.witness = new CheckpointWitness(changes, servers, trustAnchors, settings, provider, clock);
         this.transparencyWitnesses = new TransparencyWitnesses(changes);
-        this.tlogWitness = tlogWitness == null ? null : tlogWitness.apply(new RegistryLogDirectory(witness));
+        this.tlogWitness = tlogWitness == null ? null : tlogWitness.apply(new VouchedNoteKeys(
+                server -> witness.latest(server).map(WitnessedCheckpoint::checkpoint)));
         changes.setListener(this::publishQuietly);
     }
 

@@ -50,6 +50,11 @@ final class WitnessCommand {
                 description = "Listen address (default: ${DEFAULT-VALUE})")
         String listen;
 
+        @Option(names = "--anchor", paramLabel = "FILE",
+                description = "A registry's anchor: also follow every security server's access log with the note key"
+                        + " that registry vouches for")
+        Path anchor;
+
         @Mixin
         DatabaseOptions database = new DatabaseOptions();
 
@@ -62,9 +67,11 @@ final class WitnessCommand {
             InetSocketAddress address = CaCommand.parse("--listen", () -> ConfigValues.hostPort(listen));
             NoteVerifierKey key;
             try {
-                key = WitnessHome.init(dir, name, address, database.settings(), services.random());
+                key = WitnessHome.init(dir, name, address, anchor, database.settings(), services.random());
             } catch (NoteFormatException e) {
                 throw new UserError("--name: " + e.getMessage(), e);
+            } catch (ConfigException e) {
+                throw new UserError("--anchor: " + e.getMessage(), e);
             } catch (FileAlreadyExistsException e) {
                 throw new UserError(e.getReason(), e);
             } catch (IOException e) {
@@ -97,8 +104,9 @@ final class WitnessCommand {
             ComponentMetrics metrics = new ComponentMetrics("witness");
             try (WitnessHome home = open(dir, services, new WitnessMetrics(metrics.registry()));
                  WitnessServer server = WitnessServer.start(home.witness(), home.listen(), metrics)) {
-                services.out().printf("witness %s listening on %s, following %d log(s) (Ctrl-C stops)%n",
-                        home.witness().verifierKey().format(), server.baseUri(), home.logs().all().size());
+                services.out().printf("witness %s listening on %s, following %d log(s)%s (Ctrl-C stops)%n",
+                        home.witness().verifierKey().format(), server.baseUri(), home.logs().all().size(),
+                        home.followsRegistry() ? " and the security servers its registry vouches for" : "");
                 services.out().flush();
                 Foreground.awaitStop("witness");
             } catch (IOException e) {
@@ -163,7 +171,7 @@ final class WitnessCommand {
     private static WitnessHome open(Path dir, Services services,
                                     WitnessListener listener) {
         try {
-            return WitnessHome.open(dir, services.clock(), listener);
+            return WitnessHome.open(dir, services.clock(), listener, services.provider());
         } catch (ConfigException e) {
             throw new UserError(e.getMessage(), e);
         } catch (StoreException e) {

@@ -122,4 +122,22 @@ class WitnessCliTest {
         assertEquals(1, serve.exitCode());
         assertTrue(serve.err().contains("logs.txt line 4"), serve.err());
     }
+    @Test
+    void anAnchorThatIsNone_isRefusedByInitAndServe() throws IOException {
+        Path home = dir.resolve("w");
+        Path anchor = dir.resolve("anchor.json");
+        Files.writeString(anchor, "{}");
+        CliRunner.Run init = xroad.run("witness", "init", "--dir", home.toString(), "--name", "w.example/1", "--anchor",
+                anchor.toString());
+        assertEquals(1, init.exitCode());
+        assertTrue(init.err().contains("--anchor: anchor " + anchor + " is not a registry anchor"), init.err());
+        assertTrue(!Files.exists(home.resolve("witness.key")), "nothing written");
+
+        assertEquals(0, xroad.run("witness", "init", "--dir", home.toString(), "--name", "w.example/1").exitCode());
+        Files.writeString(home.resolve("witness.yaml"), "anchor: " + anchor + "\n", java.nio.file.StandardOpenOption.APPEND);
+        CliRunner.Run serve = xroad.run("witness", "serve", "--dir", home.toString());
+        assertEquals(1, serve.exitCode());
+        assertTrue(serve.err().contains("key 'anchor' names") && serve.err().contains("not a registry anchor"),
+                serve.err());
+    }
 }

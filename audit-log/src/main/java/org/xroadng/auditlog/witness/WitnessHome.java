@@ -8,7 +8,9 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.security.Provider;
 import java.security.SecureRandom;
+import java.util.Optional;
 import java.time.Clock;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -18,14 +20,20 @@ import java.util.Set;
 import org.xroadng.auditlog.note.Cosigner;
 import org.xroadng.auditlog.note.NoteFormatException;
 import org.xroadng.auditlog.note.NoteVerifierKey;
+import org.xroadng.protocol.accesslog.WitnessClient;
+import org.xroadng.protocol.accesslog.WitnessException;
+import org.xroadng.protocol.accesslog.WitnessedCheckpoint;
 import org.xroadng.protocol.config.ConfigException;
+import org.xroadng.protocol.globalconf.Anchor;
+import org.xroadng.protocol.globalconf.AnchorFile;
+import org.xroadng.protocol.globalconf.ConfigurationException;
 import org.xroadng.protocol.config.ConfigFile;
 import org.xroadng.protocol.store.Database;
 import org.xroadng.protocol.store.DatabaseSettings;
 
 /**
- * A witness's directory: {@value #CONFIG} ({@code name}, {@code listen}, {@code logs} and the
- * optional database keys of {@link DatabaseSettings}), the cosigning key {@value #KEY} (owner-only,
+ * A witness's directory: {@value #CONFIG} ({@code name}, {@code listen}, {@code logs}, the
+ * optional {@code anchor} and the optional database keys of {@link DatabaseSettings}), the cosigning key {@value #KEY} (owner-only,
  * the {@code PRIVATE+KEY+...} text form), its verifier key {@value #VKEY} to hand to log operators
  * and clients, the followed logs {@value #LOGS} (see {@link FollowedLogs}) and, by default, the H2
  * database {@code witness.mv.db}.
@@ -42,7 +50,7 @@ public final class WitnessHome implements AutoCloseable {
     private static final Set<String> KEYS;
 
     static {
-        Set<String> keys = new HashSet<>(Set.of("name", "listen", "logs"));
+        Set<String> keys = new HashSet<>(Set.of("name", "listen", "logs", "anchor"));
         keys.addAll(DatabaseSettings.KEYS);
         KEYS = Set.copyOf(keys);
     }
@@ -51,12 +59,15 @@ public final class WitnessHome implements AutoCloseable {
     private final Database database;
     private final TlogWitness witness;
     private final FollowedLogs logs;
+    private final boolean followsRegistry;
 
-    private WitnessHome(InetSocketAddress listen, Database database, TlogWitness witness, FollowedLogs logs) {
+    private WitnessHome(InetSocketAddress listen, Database database, TlogWitness witness, FollowedLogs logs,
+                        boolean followsRegistry) {
         this.listen = listen;
         this.database = database;
         this.witness = witness;
         this.logs = logs;
+        this.followsRegistry = followsRegistry;
     }
 
     /**
@@ -65,8 +76,26 @@ public final class WitnessHome implements AutoCloseable {
      * configuration. Refuses a directory that already holds a witness. Returns the verifier key.
      */
     public static NoteVerifierKey init(Path dir, String name, InetSocketAddress listen, DatabaseSettings database,
-                                       SecureRandom random) throws IOException, NoteFormatException {
+                                       SecureRandom random) throws IOException, NoteFormatException, ConfigException {
+        return init(dir, name, listen, null, database, random);
+    }
+
+    /**
+     * As {@link #init(Path, String, InetSocketAddress, DatabaseSettings, SecureRandom)}; with an
+     * {@code anchor} (a registry's anchor file), the witness also follows every security server's
+     * access log with the note key the registry holds for it ({@link VouchedNoteKeys}).
+     */
+    public static NoteVerifierKey init(Path dir, String name, InetSocketAddress listen, Path anchor,
+                                       DatabaseSettings database, SecureRandom random)
+            throws IOException, NoteFormatException, ConfigException {
         Objects.requireNonNull(listen, "listen");
+        if (anchor != null) {
+            try {
+                AnchorFile.read(anchor); // refused before anything is written
+            } catch (ConfigurationException e) {
+                throw new ConfigException("anchor " + anchor + " is not a registry anchor: " + e.getMessage(), e);
+            }
+        }
         Cosigner cosigner = Cosigner.generate(name, random);
         Files.createDirectories(dir);
         if (Files.exists(dir.resolve(CONFIG)) || Files.exists(dir.resolve(KEY))) {
@@ -90,17 +119,45 @@ public final class WitnessHome implements AutoCloseable {
         values.put("name", name);
         values.put("listen", listen.getHostString() + ":" + listen.getPort());
         values.put("logs", LOGS);
+        if (anchor != null) {
+            values.put("anchor", anchor.toAbsolutePath().toString());
+        }
         values.putAll(database.yaml(dir));
         ConfigFile.write(dir.resolve(CONFIG), values);
         return verifierKey;
     }
 
-    /** Opens the witness in {@code dir}: configuration, key, logs and database (migrated). */
-    public static WitnessHome open(Path dir, Clock clock, WitnessListener listener) throws ConfigException {
+    /**
+     * Opens the witness in {@code dir}: configuration, key, logs and database (migrated). With an
+     * {@code anchor}, the logs of the logs file come first, then the servers' logs the anchor's
+     * registry vouches for, asked of its checkpoint witness with answers signed by the key the
+     * anchor pins ({@code provider} checks them).
+     */
+    public static WitnessHome open(Path dir, Clock clock, WitnessListener listener, Provider provider)
+            throws ConfigException {
         ConfigFile file = ConfigFile.read(dir.resolve(CONFIG), KEYS);
         String name = file.requireString("name");
         InetSocketAddress listen = file.listenAddress("listen", "127.0.0.1:8095");
         FollowedLogs logs = FollowedLogs.load(dir.resolve(file.optionalString("logs").orElse(LOGS)));
+        LogDirectory followed = logs;
+        Optional<String> anchorFile = file.optionalString("anchor");
+        if (anchorFile.isPresent()) {
+            Anchor anchor;
+            try {
+                anchor = AnchorFile.read(dir.resolve(anchorFile.get()));
+            } catch (ConfigurationException e) {
+                throw new ConfigException(file.file() + ": key 'anchor' names " + dir.resolve(anchorFile.get())
+                        + ", which is not a registry anchor: " + e.getMessage(), e);
+            }
+            WitnessClient registry = WitnessClient.forAnchor(anchor, provider);
+            followed = VouchedNoteKeys.either(logs, new VouchedNoteKeys(server -> {
+                try {
+                    return registry.latest(server).map(WitnessedCheckpoint::checkpoint);
+                } catch (WitnessException e) {
+                    return Optional.empty(); // the registry unreachable: the log is not followed now
+                }
+            }));
+        }
         DatabaseSettings databaseSettings = DatabaseSettings.read(file);
         Cosigner cosigner;
         Path keyFile = dir.resolve(KEY);
@@ -118,7 +175,8 @@ public final class WitnessHome implements AutoCloseable {
                     + cosigner.verifierKey().name() + "', the name of the key in " + keyFile);
         }
         Database database = databaseSettings.open(dir.resolve(DATABASE_NAME), DATABASE_NAME);
-        return new WitnessHome(listen, database, new TlogWitness(database, cosigner, logs, clock, listener), logs);
+        return new WitnessHome(listen, database, new TlogWitness(database, cosigner, followed, clock, listener), logs,
+                anchorFile.isPresent());
     }
 
     public InetSocketAddress listen() {
@@ -129,8 +187,14 @@ public final class WitnessHome implements AutoCloseable {
         return witness;
     }
 
+    /** The logs of the logs file. */
     public FollowedLogs logs() {
         return logs;
+    }
+
+    /** Whether the witness also follows the servers' logs its anchor's registry vouches for. */
+    public boolean followsRegistry() {
+        return followsRegistry;
     }
 
     @Override
