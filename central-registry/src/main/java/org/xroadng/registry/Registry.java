@@ -7,7 +7,12 @@ import org.xroadng.protocol.jws.JwsSigner;
 import org.xroadng.protocol.jws.SigningException;
 import org.xroadng.registry.globalconf.ConfigurationPublisher;
 import org.xroadng.registry.management.ManagementRequestVerifier;
+import java.util.Optional;
+import java.util.function.Function;
+import org.xroadng.auditlog.witness.LogDirectory;
+import org.xroadng.auditlog.witness.TlogWitness;
 import org.xroadng.registry.witness.CheckpointWitness;
+import org.xroadng.registry.witness.RegistryLogDirectory;
 import org.xroadng.protocol.store.Database;
 
 /**
@@ -28,15 +33,25 @@ public final class Registry {
     private final Requests requests;
     private final ConfigurationPublisher publisher;
     private final CheckpointWitness witness;
+    private final TlogWitness tlogWitness;
+    private final TransparencyWitnesses transparencyWitnesses; // null: the registry runs no C2SP witness
     private final JwsSigner configurationSigner;
     private final Clock clock;
 
+    public Registry(String instance, Database database, JwsSigner configurationSigner, Provider provider,
+                    SecureRandom random, Clock clock) {
+        this(instance, database, configurationSigner, null, provider, random, clock, null);
+    }
+
     /**
      * @param nextConfigurationSigningCertificate the certificate (base64 DER) of the key that will
-     *        sign after a rotation, announced in every configuration; null when none is prepared
+     *                    sign after a rotation, announced in every configuration; null when none is prepared
+     * @param tlogWitness makes the registry's C2SP tlog-witness from the logs it is to follow (the
+     *                    servers' access logs, see {@link RegistryLogDirectory}); null for none
      */
     public Registry(String instance, Database database, JwsSigner configurationSigner,
-                    String nextConfigurationSigningCertificate, Provider provider, SecureRandom random, Clock clock) {
+                    String nextConfigurationSigningCertificate, Provider provider, SecureRandom random, Clock clock,
+                    Function<LogDirectory, TlogWitness> tlogWitness) {
         this.instance = instance;
         this.configurationSigner = configurationSigner;
         this.clock = clock;
@@ -52,6 +67,8 @@ public final class Registry {
         this.publisher = new ConfigurationPublisher(database, instance, configurationSigner,
                 nextConfigurationSigningCertificate, clock);
         this.witness = new CheckpointWitness(changes, servers, trustAnchors, settings, provider, clock);
+        this.transparencyWitnesses = new TransparencyWitnesses(changes);
+        this.tlogWitness = tlogWitness == null ? null : tlogWitness.apply(new RegistryLogDirectory(witness));
         changes.setListener(this::publishQuietly);
     }
 
@@ -120,6 +137,16 @@ public final class Registry {
 
     public ConfigurationPublisher publisher() {
         return publisher;
+    }
+
+    /** The transparency witnesses listed in the global configuration. */
+    public TransparencyWitnesses transparencyWitnesses() {
+        return transparencyWitnesses;
+    }
+
+    /** The registry's C2SP tlog-witness, if it runs one. */
+    public Optional<TlogWitness> tlogWitness() {
+        return Optional.ofNullable(tlogWitness);
     }
 
     public CheckpointWitness witness() {

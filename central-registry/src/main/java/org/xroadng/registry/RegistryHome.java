@@ -21,6 +21,12 @@ import org.bouncycastle.asn1.x500.style.BCStyle;
 import org.xroadng.certs.Pem;
 import org.xroadng.certs.ca.CertificateKind;
 import org.xroadng.certs.ca.X509Issuer;
+import java.util.Arrays;
+import org.xroadng.auditlog.note.Cosigner;
+import org.xroadng.auditlog.note.NoteFormatException;
+import org.xroadng.auditlog.witness.TlogWitness;
+import org.xroadng.auditlog.witness.WitnessHome;
+import org.xroadng.auditlog.witness.WitnessListener;
 import org.xroadng.certs.token.Pin;
 import org.xroadng.certs.token.SoftwareToken;
 import org.xroadng.certs.token.TokenException;
@@ -45,9 +51,9 @@ public final class RegistryHome implements AutoCloseable {
     public static final String NEXT_SIGNING_CERT_FILE = "conf-signing-next.pem";
     /** The certificate the last rotation took out of use, kept for the record. */
     public static final String PREVIOUS_SIGNING_CERT_FILE = "conf-signing-previous.pem";
-    private static final String DATABASE = "registry";
+    static final String DATABASE = "registry";
     /** The registry's tables: their migrations, and their schema on PostgreSQL. */
-    private static final String DATABASE_NAME = "registry";
+    static final String DATABASE_NAME = "registry";
 
     /** A new registry and its first admin API key, which is shown once and never stored. */
     public record Initialized(RegistryHome home, ApiKeys.CreatedKey adminKey) {
@@ -58,14 +64,17 @@ public final class RegistryHome implements AutoCloseable {
     private final X509Certificate nextSigningCertificate;
     private final Database database;
     private final Registry registry;
+    private final Database witnessDatabase;
 
     private RegistryHome(RegistrySettings settings, X509Certificate signingCertificate,
-                         X509Certificate nextSigningCertificate, Database database, Registry registry) {
+                         X509Certificate nextSigningCertificate, Database database, Registry registry,
+                         Database witnessDatabase) {
         this.settings = settings;
         this.signingCertificate = signingCertificate;
         this.nextSigningCertificate = nextSigningCertificate;
         this.database = database;
         this.registry = registry;
+        this.witnessDatabase = witnessDatabase;
     }
 
     public static Initialized init(Path dir, RegistrySettings settings, Pin pin, Provider provider, SecureRandom random,
@@ -86,7 +95,7 @@ public final class RegistryHome implements AutoCloseable {
             X509Certificate certificate = newSigningKey(token, settings.instance(), random, clock);
             Files.writeString(dir.resolve(SIGNING_CERT_FILE), Pem.encode(certificate));
             settings.save(dir);
-            RegistryHome home = open(settings, token, certificate, null, database, provider, random, clock);
+            RegistryHome home = open(dir, settings, token, certificate, null, database, provider, random, clock);
             ApiKeys.CreatedKey admin = home.registry.apiKeys().create(Actor.SYSTEM, ApiKeys.Role.ADMIN, "initial admin key");
             return new Initialized(home, admin);
         } catch (IOException | TokenException e) {
@@ -192,7 +201,7 @@ public final class RegistryHome implements AutoCloseable {
             if (next != null) {
                 token.signingKey(SoftwareToken.keyId(next.getPublicKey())); // the prepared key must be in the token
             }
-            return open(settings, token, certificate, next, openDatabase(dir, settings), provider, random, clock);
+            return open(dir, settings, token, certificate, next, openDatabase(dir, settings), provider, random, clock);
         } catch (ConfigException | TokenException e) {
             throw RegistryException.badRequest(e.getMessage());
         } catch (IOException | CertificateException e) {
@@ -219,19 +228,45 @@ public final class RegistryHome implements AutoCloseable {
         return next.equals(current) ? null : next;
     }
 
-    private static RegistryHome open(RegistrySettings settings, SoftwareToken token, X509Certificate certificate,
-                                     X509Certificate next, Database database, Provider provider, SecureRandom random,
-                                     Clock clock) throws TokenException {
+    private static RegistryHome open(Path dir, RegistrySettings settings, SoftwareToken token,
+                                     X509Certificate certificate, X509Certificate next, Database database,
+                                     Provider provider, SecureRandom random, Clock clock) throws TokenException {
         SigningKey key;
+        Cosigner cosigner;
+        Database witnessDatabase;
         try {
             key = token.signingKey(SoftwareToken.keyId(certificate.getPublicKey()));
+            cosigner = witnessCosigner(settings, token);
+            witnessDatabase = settings.database().open(dir.resolve(WitnessHome.DATABASE_NAME), WitnessHome.DATABASE_NAME);
         } catch (TokenException | RuntimeException e) {
             database.close();
             throw e;
         }
         Registry registry = new Registry(settings.instance(), database, new JwsSigner(key, List.of(certificate)),
-                next == null ? null : base64(next), provider, random, clock);
-        return new RegistryHome(settings, certificate, next, database, registry);
+                next == null ? null : base64(next), provider, random, clock,
+                logs -> new TlogWitness(witnessDatabase, cosigner, logs, clock, WitnessListener.NONE));
+        return new RegistryHome(settings, certificate, next, database, registry, witnessDatabase);
+    }
+
+    /** The token alias of the registry witness's Ed25519 cosigning key (its 32-byte seed). */
+    public static final String WITNESS_KEY_ALIAS = "tlog-witness-ed25519";
+
+    /**
+     * The registry's C2SP witness key, named {@code <instance>/registry-witness}: its seed is made
+     * from the token's random source on first use and kept in the PIN-protected token.
+     */
+    private static Cosigner witnessCosigner(RegistrySettings settings, SoftwareToken token) throws TokenException {
+        if (token.secretKey(WITNESS_KEY_ALIAS).isEmpty()) {
+            token.generateSecretKey(WITNESS_KEY_ALIAS);
+        }
+        byte[] seed = token.secretKey(WITNESS_KEY_ALIAS).orElseThrow().getEncoded();
+        try {
+            return Cosigner.fromSeed(settings.instance().replace("+", "%2B") + "/registry-witness", seed);
+        } catch (NoteFormatException e) {
+            throw new TokenException("the registry's witness key cannot be made: " + e.getMessage(), e);
+        } finally {
+            Arrays.fill(seed, (byte) 0);
+        }
     }
 
     /** The anchor security servers are given to trust this registry. */
@@ -279,6 +314,7 @@ public final class RegistryHome implements AutoCloseable {
 
     @Override
     public void close() {
+        witnessDatabase.close();
         database.close();
     }
 }

@@ -37,12 +37,17 @@ public final class RegistryServer implements AutoCloseable {
         this.metrics = metrics;
     }
 
+    /** Where the registry serves its C2SP tlog-witness ({@code POST /tlog-witness/add-checkpoint} and the reads). */
+    public static final String TLOG_WITNESS_PREFIX = "/tlog-witness";
+
     public static RegistryServer start(Registry registry, RegistrySettings settings) throws IOException, SigningException {
         registry.publish();
         HttpApiServer.Builder builder = HttpApiServer.builder("registry").bind(settings.listen()).maxBodyBytes(256 * 1024);
         new OperatorApi(registry).addTo(builder);
         new PublicEndpoints(registry).addTo(builder);
         new WitnessEndpoints(registry.witness(), registry.configurationSigner()).addTo(builder);
+        registry.tlogWitness().ifPresent(tlog -> new org.xroadng.auditlog.witness.WitnessEndpoints(tlog,
+                TLOG_WITNESS_PREFIX).addTo(builder));
         ComponentMetrics metrics = metrics(registry);
         HttpApiServer server;
         try {
@@ -94,6 +99,14 @@ public final class RegistryServer implements AutoCloseable {
                 return Double.NaN;
             }
         }).description("management requests waiting for an operator's decision").register(metrics.registry());
+        registry.tlogWitness().ifPresent(tlog -> Gauge.builder("xroad_witness_split_views", () -> {
+            try {
+                return (double) tlog.splitViews().size();
+            } catch (RuntimeException e) {
+                return Double.NaN;
+            }
+        }).description("split views the registry's C2SP witness detected (proof at GET /tlog-witness/split-views)")
+                .register(metrics.registry()));
         return metrics;
     }
 

@@ -252,4 +252,54 @@ class OperatorApiTest {
         assertEquals(304, response.statusCode());
         assertEquals(etag, response.headers().firstValue("ETag").orElseThrow());
     }
+    @Test
+    void transparencyWitnesses_areListedWithAQuorumAndPublishedInTheGlobalConfiguration()
+            throws java.io.IOException, org.xroadng.auditlog.note.NoteFormatException {
+        java.security.SecureRandom random = new java.security.SecureRandom();
+        String ombudsman = org.xroadng.auditlog.note.Cosigner.generate("ombudsman.example/witness", random)
+                .verifierKey().format();
+        String university = org.xroadng.auditlog.note.Cosigner.generate("university.example/witness", random)
+                .verifierKey().format();
+        Answer added = registry.admin("POST", "/api/v1/witnesses", Map.of("url", "http://127.0.0.1:9001/",
+                "verifierKey", ombudsman));
+        assertEquals(201, added.status(), added.raw().body());
+        assertEquals(1, added.json().path("quorum").asInt(), "the first witness makes the quorum 1");
+        assertEquals(201, registry.admin("POST", "/api/v1/witnesses", Map.of("url", "http://127.0.0.1:9002",
+                "verifierKey", university)).status());
+        assertEquals(200, registry.admin("PUT", "/api/v1/witnesses/quorum", Map.of("quorum", 2)).status());
+
+        String signed = registry.home.registry().publisher().latest().orElseThrow().signed();
+        org.xroadng.protocol.globalconf.GlobalConfiguration.Transparency published =
+                org.xroadng.protocol.globalconf.GlobalConfigurationCodec.fromJson(java.util.Base64.getUrlDecoder()
+                        .decode(signed.split("\\.")[1])).transparency();
+        assertEquals(2, published.quorum());
+        assertEquals(java.util.List.of("ombudsman.example/witness", "university.example/witness"),
+                published.witnesses().stream().map(w -> w.name()).toList());
+        assertEquals("http://127.0.0.1:9001", published.witnesses().get(0).url());
+        assertEquals(ombudsman, published.witnesses().get(0).verifierKey());
+
+        assertEquals(409, registry.admin("DELETE", "/api/v1/witnesses/ombudsman.example/witness", null).status(),
+                "the quorum of 2 still counts it");
+        assertEquals(400, registry.admin("PUT", "/api/v1/witnesses/quorum", Map.of("quorum", 3)).status());
+        assertEquals(200, registry.admin("PUT", "/api/v1/witnesses/quorum", Map.of("quorum", 1)).status());
+        assertEquals(200, registry.admin("DELETE", "/api/v1/witnesses/ombudsman.example/witness", null).status());
+        assertEquals(404, registry.admin("DELETE", "/api/v1/witnesses/ombudsman.example/witness", null).status());
+    }
+
+    @Test
+    void badWitnesses_areRefusedSayingWhatIsExpected() throws org.xroadng.auditlog.note.NoteFormatException {
+        String logKey = org.xroadng.auditlog.note.NoteSigner.generate("log.example/log", new java.security.SecureRandom())
+                .verifierKey().format();
+        Answer wrongType = registry.admin("POST", "/api/v1/witnesses", Map.of("url", "http://127.0.0.1:9001",
+                "verifierKey", logKey));
+        assertEquals(400, wrongType.status());
+        assertTrue(wrongType.raw().body().contains("expected a witness's cosignature/v1 key"), wrongType.raw().body());
+        Answer garbled = registry.admin("POST", "/api/v1/witnesses", Map.of("url", "http://127.0.0.1:9001",
+                "verifierKey", "w+00000000+AAAA"));
+        assertEquals(400, garbled.status());
+        Answer badUrl = registry.admin("POST", "/api/v1/witnesses", Map.of("url", "ftp://x",
+                "verifierKey", "w+00000000+AAAA"));
+        assertEquals(400, badUrl.status());
+        assertEquals(0, registry.admin("GET", "/api/v1/witnesses", null).json().path("witnesses").size());
+    }
 }

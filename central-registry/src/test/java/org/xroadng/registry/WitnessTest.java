@@ -32,7 +32,15 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.xroadng.auditlog.access.AccessLogOrigin;
 import org.xroadng.auditlog.merkle.InMemoryMerkleLog;
+import org.xroadng.auditlog.note.Cosignatures;
+import org.xroadng.auditlog.note.NoteFormatException;
+import org.xroadng.auditlog.note.NoteSigner;
+import org.xroadng.auditlog.note.NoteVerificationException;
+import org.xroadng.auditlog.note.NoteVerifierKey;
+import org.xroadng.auditlog.note.SignedNote;
+import org.xroadng.auditlog.witness.AddCheckpointRequest;
 import org.xroadng.auditlog.merkle.MerkleLog;
 import org.xroadng.certs.MutableClock;
 import org.xroadng.certs.TestPki;
@@ -418,6 +426,55 @@ class WitnessTest {
                 encode(log.consistency(2, 3).path()));
 
         assertRefused(post(older), 409, "Witness.TimeBeforeLast", "expected not before");
+    }
+
+    // --- the registry's C2SP tlog-witness ---
+
+    @Test
+    void checkpointNamingANoteKey_letsTheRegistryTlogWitnessCosignTheServersNotes()
+            throws WitnessException, NoteFormatException, IOException, InterruptedException, NoteVerificationException {
+        NoteSigner noteKey = NoteSigner.generate(AccessLogOrigin.of(SERVER), trusted.random);
+        MerkleLog log = log(3);
+        witness.submit(signed(new Checkpoint(SERVER, 3, log.root(), clock.instant(), noteKey.verifierKey().format()),
+                owner, 0, List.of()));
+        SignedNote note = noteKey.signNote(new org.xroadng.auditlog.note.Checkpoint(AccessLogOrigin.of(SERVER), 3,
+                log.root()).text());
+
+        java.net.http.HttpResponse<String> cosigned = tlog("/add-checkpoint",
+                new AddCheckpointRequest(0, List.of(), note).format());
+        assertEquals(200, cosigned.statusCode(), cosigned.body());
+        NoteVerifierKey registryKey = NoteVerifierKey.parse(tlog("/verifier-key", null).body());
+        assertEquals(Optional.of(clock.instant().truncatedTo(java.time.temporal.ChronoUnit.SECONDS)),
+                Cosignatures.verify(SignedNote.parse(note.format() + cosigned.body()), registryKey));
+        assertTrue(tlog("/checkpoint?origin=" + java.net.URLEncoder.encode(AccessLogOrigin.of(SERVER),
+                StandardCharsets.UTF_8), null).body().startsWith(note.text()));
+
+        NoteSigner impostor = NoteSigner.generate(AccessLogOrigin.of(SERVER), trusted.random);
+        append(log, 2);
+        java.net.http.HttpResponse<String> forged = tlog("/add-checkpoint", new AddCheckpointRequest(3,
+                log.consistency(3, 5).path(), impostor.signNote(new org.xroadng.auditlog.note.Checkpoint(
+                AccessLogOrigin.of(SERVER), 5, log.root()).text())).format());
+        assertEquals(403, forged.statusCode(), forged.body());
+    }
+
+    @Test
+    void serverWhoseCheckpointNamesNoNoteKey_isUnknownToTheTlogWitness()
+            throws WitnessException, NoteFormatException, IOException, InterruptedException {
+        MerkleLog log = log(2);
+        witness.submit(submission(log, 0, owner, SERVER));
+        NoteSigner noteKey = NoteSigner.generate(AccessLogOrigin.of(SERVER), trusted.random);
+        java.net.http.HttpResponse<String> answer = tlog("/add-checkpoint", new AddCheckpointRequest(0, List.of(),
+                noteKey.signNote(new org.xroadng.auditlog.note.Checkpoint(AccessLogOrigin.of(SERVER), 2, log.root())
+                        .text())).format());
+        assertEquals(404, answer.statusCode(), answer.body());
+        assertTrue(answer.body().contains("Witness.UnknownLog"), answer.body());
+    }
+
+    private java.net.http.HttpResponse<String> tlog(String path, byte[] body) throws IOException, InterruptedException {
+        java.net.http.HttpRequest.Builder request = java.net.http.HttpRequest.newBuilder(URI.create(registry.base
+                + "/tlog-witness" + path));
+        request = body == null ? request.GET() : request.POST(java.net.http.HttpRequest.BodyPublishers.ofByteArray(body));
+        return HttpClient.newHttpClient().send(request.build(), java.net.http.HttpResponse.BodyHandlers.ofString());
     }
 
     // --- helpers ---

@@ -34,7 +34,7 @@ import picocli.CommandLine.Option;
 @Command(name = "bench", mixinStandardHelpOptions = true,
         description = "Measure the hot paths on this machine.",
         subcommands = {BenchCommand.Crypto.class, BenchCommand.Exchange.class, BenchCommand.Soak.class,
-                BenchCommand.AccessLogCase.class, BenchCommand.MessageLogCase.class})
+                BenchCommand.AccessLogCase.class, BenchCommand.MessageLogCase.class, BenchCommand.TokenCase.class})
 final class BenchCommand {
 
     @Command(name = "crypto", mixinStandardHelpOptions = true,
@@ -499,6 +499,97 @@ final class BenchCommand {
         private static String text(java.time.Duration length) {
             long seconds = length.toSeconds();
             return seconds >= 120 ? String.format("%.1f min", seconds / 60.0) : seconds + " s";
+        }
+    }
+
+    @Command(name = "token", mixinStandardHelpOptions = true,
+            description = "Signatures per second through an HSM token (PKCS#11) beside the software token, as the"
+                    + " signer makes them (SHA-256 here, ECDSA P-256 in the token), on 1 thread and on as many threads"
+                    + " as cores. Generates one key in the HSM token unless --key-id names one already there.")
+    static final class TokenCase implements Runnable {
+        private final Services services;
+
+        @Option(names = "--module", required = true, paramLabel = "LIBRARY",
+                description = "The HSM's PKCS#11 library, e.g. /usr/lib/softhsm/libsofthsm2.so")
+        java.nio.file.Path module;
+
+        @Option(names = "--slot", required = true, paramLabel = "SLOT_ID", description = "The token's slot id")
+        long slot;
+
+        @Option(names = "--key-id", paramLabel = "KEY_ID",
+                description = "Sign with this key of the token instead of generating one")
+        String keyId;
+
+        @Option(names = "--seconds", defaultValue = "3", description = "Measuring time per case (default: ${DEFAULT-VALUE})")
+        double seconds;
+
+        @picocli.CommandLine.Mixin
+        PinOptions pin;
+
+        TokenCase(Services services) {
+            this.services = services;
+        }
+
+        @Override
+        public void run() {
+            if (seconds <= 0 || seconds > 600) {
+                throw new UserError("--seconds must be in (0, 600]");
+            }
+            org.xroadng.certs.token.Pkcs11Token hsm;
+            org.xroadng.protocol.jws.SigningKey hsmKey;
+            try {
+                org.xroadng.certs.token.Pkcs11Slot where;
+                try {
+                    where = org.xroadng.certs.token.Pkcs11Slot.bySlotId("bench", module, slot);
+                } catch (IllegalArgumentException e) {
+                    throw new UserError(e.getMessage());
+                }
+                hsm = org.xroadng.certs.token.Pkcs11Token.open(where, pin.pin(services, "HSM token"), services.random(),
+                        services.clock());
+                String id = keyId != null ? keyId : hsm.generateKey();
+                hsmKey = hsm.signingKey(id);
+                if (keyId == null) {
+                    services.out().printf("generated key %s in the HSM token (it stays there; reuse it with"
+                            + " --key-id)%n", id);
+                }
+            } catch (org.xroadng.certs.token.TokenException e) {
+                throw new UserError(e.getMessage(), e);
+            }
+            java.nio.file.Path work = null;
+            try {
+                work = java.nio.file.Files.createTempDirectory("xroad-token-bench");
+                org.xroadng.certs.token.SoftwareToken software = org.xroadng.certs.token.SoftwareToken.create(
+                        work.resolve("token.p12"), org.xroadng.certs.token.Pin.of("bench-pin"), services.provider(),
+                        services.random(), services.clock());
+                org.xroadng.protocol.jws.SigningKey softwareKey = software.signingKey(software.generateKey());
+                int cores = Runtime.getRuntime().availableProcessors();
+                Duration measure = Duration.ofNanos((long) (seconds * 1e9));
+                Duration warmUp = measure;
+                services.out().printf("ES256 signatures of %d-byte inputs through SigningKey.sign, %.1f s per case,"
+                        + " %d cores%n", 512, seconds, cores);
+                // the JIT compiles both paths before anything is counted
+                org.xroadng.cli.bench.TokenSignBench.signaturesPerSecond(softwareKey, 1, warmUp, warmUp);
+                org.xroadng.cli.bench.TokenSignBench.signaturesPerSecond(hsmKey, 1, warmUp, warmUp);
+                Table table = new Table("TOKEN", "THREADS", "SIGNATURES/s");
+                for (int threads : cores > 1 ? List.of(1, cores) : List.of(1)) {
+                    table.row("software (PKCS#12, Bouncy Castle)", threads, String.format("%,.0f",
+                            org.xroadng.cli.bench.TokenSignBench.signaturesPerSecond(softwareKey, threads, warmUp, measure)));
+                    table.row("HSM (PKCS#11, " + module.getFileName() + ")", threads, String.format("%,.0f",
+                            org.xroadng.cli.bench.TokenSignBench.signaturesPerSecond(hsmKey, threads, warmUp, measure)));
+                }
+                table.print(services.out());
+            } catch (java.io.IOException e) {
+                throw new UserError("cannot create the benchmark directory: " + e.getMessage(), e);
+            } catch (org.xroadng.certs.token.TokenException | SigningException e) {
+                throw new UserError("benchmark failed: " + e.getMessage(), e);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new UserError("interrupted");
+            } finally {
+                if (work != null) {
+                    AccessLogCase.deleteTree(work);
+                }
+            }
         }
     }
 

@@ -36,7 +36,8 @@ import picocli.CommandLine.Option;
 @Command(name = "ca", mixinStandardHelpOptions = true,
         description = "Run a certificate authority: create it, issue member signing and server authentication"
                 + " certificates from CSRs, revoke them, list them.",
-        subcommands = {CaCommand.Init.class, CaCommand.Issue.class, CaCommand.Revoke.class, CaCommand.ListCertificates.class})
+        subcommands = {CaCommand.Init.class, CaCommand.Issue.class, CaCommand.Revoke.class, CaCommand.ListCertificates.class,
+                ComponentBackupCommand.CaBackupCase.class, ComponentBackupCommand.CaRestoreCase.class})
 final class CaCommand {
 
     /** Options shared by every CA command. */

@@ -85,7 +85,7 @@ final class EvidenceCommand {
                 throw new UserError("cannot read the signed global configuration " + confFile + ": " + e
                         + "; run the server once to fetch it, or give --configuration FILE", e);
             }
-            try (ServerHome home = ServerHome.open(dir, pin.pin(services, "server token"), services.provider(),
+            try (ServerHome home = ServerHome.open(dir, pin.pin(services, "server token"), services::env, services.provider(),
                     services.random(), services.clock());
                  H2MessageLog log = home.openMessageLog(node.node)) {
                 EvidenceBundle bundle = new EvidenceExporter(log).export(queryId, side, signedConfiguration);

@@ -75,7 +75,7 @@ final class MessageLogCommand {
         public void run() {
             Duration age = age(olderThan);
             Path target = archiveDir != null ? archiveDir : serverDir.resolve(DEFAULT_ARCHIVE_DIR);
-            try (ServerHome home = ServerHome.open(serverDir, pin.pin(services, "server token"), services.provider(),
+            try (ServerHome home = ServerHome.open(serverDir, pin.pin(services, "server token"), services::env, services.provider(),
                     services.random(), services.clock());
                  H2MessageLog log = home.openMessageLog(node.node)) {
                 ArchiveRun run = new MessageLogArchiver(log, target, services.clock(), recordsPerFile).archive(age);

@@ -28,7 +28,8 @@ import picocli.CommandLine.Option;
                 RegistryOperatorCommands.Subsystem.class, RegistryOperatorCommands.Server.class,
                 RegistryOperatorCommands.Group.class, RegistryOperatorCommands.Ca.class, RegistryOperatorCommands.Tsa.class,
                 RegistryOperatorCommands.Requests.class, RegistryOperatorCommands.SettingsCommand.class,
-                RegistryOperatorCommands.Audit.class, RegistryOperatorCommands.ApiKey.class})
+                RegistryOperatorCommands.Audit.class, RegistryOperatorCommands.ApiKey.class,
+                ComponentBackupCommand.RegistryBackupCase.class, ComponentBackupCommand.RegistryRestoreCase.class})
 final class RegistryCommand {
 
     static final class RegistryDir {

@@ -39,7 +39,8 @@ import picocli.CommandLine.Parameters;
                 ServerCommand.Client.class, ServerCommand.Service.class,
                 ServerCommand.Acl.class, ServerCommand.LocalGroup.class, ServerCommand.AccessLogStatus.class,
                 ServerCommand.User.class,
-                ServerCommand.Repair.class})
+                ServerCommand.Repair.class, ServerTokenCommand.class, ServerBackupCommand.Backup.class,
+                ServerBackupCommand.Restore.class})
 final class ServerCommand {
 
     static final String URL_ENV = "XROAD_ADMIN_URL";
@@ -91,6 +92,11 @@ final class ServerCommand {
         @Mixin
         DatabaseOptions database = new DatabaseOptions();
 
+        @Option(names = "--sign-token", paramLabel = "ID",
+                description = "Generate the owner's signing key in this HSM token, configured beforehand with"
+                        + " 'xroad server token add --dir DIR' (default: the software token)")
+        String signToken;
+
         Init(Services services) {
             this.services = services;
         }
@@ -112,12 +118,13 @@ final class ServerCommand {
                     ServerSettings.DEFAULT_CHECKPOINT_INTERVAL_SECONDS).withDatabase(database.settings());
             try {
                 ServerHome.Initialized created = ServerHome.init(dir, settings, pin.pin(services, "new server token"),
-                        services.provider(), services.random(), services.clock());
+                        signToken, services::env, services.provider(), services.random(), services.clock());
                 created.home().close();
                 services.out().printf("security server %s created in %s%n", id, dir);
                 services.out().printf("admin API key (shown once; keep it safe): %s%n", created.adminKey().key());
                 services.out().printf("authentication CSR: %s%n", created.authCsr());
-                services.out().printf("signing CSR for %s: %s%n", id.owner(), created.signCsr());
+                services.out().printf("signing CSR for %s: %s%s%n", id.owner(), created.signCsr(),
+                        signToken == null ? "" : " (key in HSM token " + signToken + ")");
                 services.out().printf("next: have the CA certify both, then xroad server import-cert --cert FILE"
                         + " and xroad server register%n");
             } catch (ServerException e) {
@@ -147,7 +154,7 @@ final class ServerCommand {
 
         @Override
         public void run() {
-            try (ServerHome home = ServerHome.open(dir, pin.pin(services, "server token"), services.provider(),
+            try (ServerHome home = ServerHome.open(dir, pin.pin(services, "server token"), services::env, services.provider(),
                     services.random(), services.clock());
                  org.xroadng.securityserver.log.H2MessageLog messageLog = home.openMessageLog(node.node);
                  org.xroadng.securityserver.SecurityServer server = org.xroadng.securityserver.SecurityServer.start(home,
@@ -283,13 +290,17 @@ final class ServerCommand {
         static final class Add extends Operation {
             @Option(names = "--member", required = true, paramLabel = "ID") String member;
             @Option(names = "--out", required = true, paramLabel = "CSR") Path out;
+            @Option(names = "--token", paramLabel = "ID",
+                    description = "Generate the key in this HSM token (see 'xroad server token list'; default: the"
+                            + " software token)") String token;
 
             Add(Services services) {
                 super(services);
             }
 
             JsonNode call(ApiClient client) {
-                JsonNode answer = client.post("/api/v1/sign-keys", Map.of("member", member));
+                JsonNode answer = client.post("/api/v1/sign-keys", token == null ? Map.of("member", member)
+                        : Map.of("member", member, "token", token));
                 try {
                     Files.writeString(out, answer.path("csr").asText());
                 } catch (IOException e) {

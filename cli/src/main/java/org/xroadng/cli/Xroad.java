@@ -18,7 +18,7 @@ import picocli.CommandLine.Command;
                 + " security servers and the citizen portal.",
         subcommands = {CaCommand.class, TrustCommand.class, TokenCommand.class, RegistryCommand.class, ServerCommand.class,
                 EvidenceCommand.class, MessageLogCommand.class, BenchCommand.class, DemoCommand.class, PortalCommand.class,
-                CommandLine.HelpCommand.class})
+                WitnessCommand.class, CommandLine.HelpCommand.class})
 public final class Xroad implements Runnable {
 
     @CommandLine.Spec

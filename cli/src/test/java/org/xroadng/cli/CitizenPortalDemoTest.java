@@ -155,6 +155,28 @@ class CitizenPortalDemoTest {
     }
 
     @Test
+    @Order(3)
+    void eachServersCheckpoint_isAlsoAStandardNoteCosignedByTheRegistrysWitness()
+            throws IOException, InterruptedException, org.xroadng.auditlog.note.NoteFormatException,
+            org.xroadng.auditlog.note.NoteVerificationException {
+        eventsOf(DemoCast.CITIZEN); // the servers checkpoint what the citizen is shown
+        String registry = network.get("registry").get("url").asText().replaceAll("/+$", "");
+        org.xroadng.auditlog.note.NoteVerifierKey witnessKey = org.xroadng.auditlog.note.NoteVerifierKey.parse(
+                http.send(HttpRequest.newBuilder(URI.create(registry + "/tlog-witness/verifier-key")).build(),
+                        HttpResponse.BodyHandlers.ofString()).body());
+        for (String server : List.of("DEMO/GOV/1001/ss1", "DEMO/GOV/1002/ss1")) {
+            String origin = server + "/access-log";
+            HttpResponse<String> note = http.send(HttpRequest.newBuilder(URI.create(registry
+                    + "/tlog-witness/checkpoint?origin=" + java.net.URLEncoder.encode(origin, StandardCharsets.UTF_8)))
+                    .build(), HttpResponse.BodyHandlers.ofString());
+            assertEquals(200, note.statusCode(), origin + ": " + note.body());
+            org.xroadng.auditlog.note.SignedNote signed = org.xroadng.auditlog.note.SignedNote.parse(note.body());
+            assertEquals(origin, org.xroadng.auditlog.note.Checkpoint.parse(signed.text()).origin());
+            assertTrue(org.xroadng.auditlog.note.Cosignatures.verify(signed, witnessKey).isPresent(), note.body());
+        }
+    }
+
+    @Test
     @Order(2)
     void readmeCurlExamplesForTheDemo_answerAgainstIt() throws IOException, InterruptedException {
         int base = java.net.URI.create(network.path("registry").path("url").asText()).getPort() - 1;
@@ -177,9 +199,9 @@ class CitizenPortalDemoTest {
             assertReadmeExample(command, mapped.toString(), output);
             run++;
         }
-        assertEquals(20, run, "the README's demo examples: three queries, five for developers, the portal's token and"
-                + " events, accessLog, witness, four metadata calls; five SOAP calls (a query, the bank, three"
-                + " metadata calls)");
+        assertEquals(21, run, "the README's demo examples: three queries, five for developers, the portal's token and"
+                + " events, accessLog, witness, the C2SP witness's checkpoint, four metadata calls; five SOAP calls (a"
+                + " query, the bank, three metadata calls)");
     }
 
     /**
@@ -203,6 +225,10 @@ class CitizenPortalDemoTest {
         } else if (command.contains("/accessLog")) {
             assertTrue(output.contains("\"server\":\"DEMO/GOV/1001/ss1\"") && output.contains("\"events\":[{")
                     && output.contains("\"proof\"") && output.contains(DemoCast.CITIZEN), context);
+        } else if (command.contains("/tlog-witness/checkpoint")) {
+            assertTrue(output.startsWith("DEMO/GOV/1001/ss1/access-log\n")
+                    && output.contains("\n\u2014 DEMO/GOV/1001/ss1/access-log ")
+                    && output.contains("\n\u2014 DEMO/registry-witness "), context);
         } else if (command.contains("/witness/")) {
             assertTrue(output.contains("\"checkpoint\":\"ey") && output.contains("\"rootHash\"")
                     && output.contains("\"witnessedAt\""), context);

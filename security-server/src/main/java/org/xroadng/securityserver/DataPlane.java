@@ -36,6 +36,7 @@ import org.xroadng.securityserver.message.BatchMessageVerifier;
 import org.xroadng.securityserver.message.MessageSignatures;
 import org.xroadng.securityserver.accesslog.AccessLogService;
 import org.xroadng.securityserver.accesslog.CheckpointPublisher;
+import org.xroadng.securityserver.accesslog.NotePublisher;
 import org.xroadng.securityserver.accesslog.OwnerCheckpointSigner;
 import org.xroadng.auditlog.access.AccessLog;
 import org.xroadng.protocol.accesslog.Witness;
@@ -158,10 +159,17 @@ public final class DataPlane implements AutoCloseable {
      * The access log of a server that keeps one (DESIGN.md section 7): checkpoints are published
      * to {@code witness} every {@code checkpointInterval} while it is this process's
      * {@code publishing} turn (one node of a clustered server at a time), and the reserved accessLog
-     * service answers from {@code log}.
+     * service answers from {@code log}. With {@code notes}, each witnessed checkpoint is also
+     * published as a C2SP checkpoint note to the transparency witnesses.
      */
     public record AccessLogging(AccessLog log, Witness witness, Duration checkpointInterval,
-                                CheckpointPublisher.PublishingTurn publishing) {
+                                CheckpointPublisher.PublishingTurn publishing, NotePublisher notes) {
+
+        public AccessLogging(AccessLog log, Witness witness, Duration checkpointInterval,
+                             CheckpointPublisher.PublishingTurn publishing) {
+            this(log, witness, checkpointInterval, publishing, null);
+        }
+
         public AccessLogging {
             Objects.requireNonNull(log, "log");
             Objects.requireNonNull(witness, "witness");
@@ -227,7 +235,7 @@ public final class DataPlane implements AutoCloseable {
                 CheckpointPublisher publisher = new CheckpointPublisher(identity.serverId(),
                         accessLogging.log().merkleLog(),
                         new OwnerCheckpointSigner(identity, ocsp, globalConf, clock, provider, random),
-                        accessLogging.witness(), clock, accessLogging.publishing());
+                        accessLogging.witness(), clock, accessLogging.publishing(), accessLogging.notes());
                 plane.checkpoints = publisher;
                 long interval = accessLogging.checkpointInterval().toMillis();
                 // Its own thread: a sync waiting on a failing disk must hold up neither TLS checks nor timers.

@@ -37,7 +37,9 @@ import org.xroadng.securityserver.description.HttpDescriptionFetcher;
 import org.xroadng.securityserver.keys.ServerKeys;
 import org.xroadng.securityserver.globalconf.GlobalConfHolder;
 import org.xroadng.auditlog.access.AccessLog;
+import org.xroadng.auditlog.witness.TlogWitnessClient;
 import org.xroadng.protocol.accesslog.WitnessClient;
+import org.xroadng.securityserver.accesslog.NotePublisher;
 import org.xroadng.securityserver.accesslog.CheckpointPublisher;
 import org.xroadng.securityserver.log.BatchTimestamper;
 import org.xroadng.securityserver.log.H2MessageLog;
@@ -121,9 +123,10 @@ public final class SecurityServer implements AutoCloseable, ServerStatus {
                 TimestampingSettings.defaults(), clock, provider, random, metrics);
         try {
             // Read through acknowledgedAccessLog: a subject's events include every exchange answered before.
+            NotePublisher notes = messageLog.accessLog().isPresent() ? notePublisher(home, configuration) : null;
             DataPlane.AccessLogging accessLogging = messageLog.accessLog().map(log -> new DataPlane.AccessLogging(
                     messageLog.acknowledgedAccessLog().orElseThrow(), WitnessClient.forAnchor(configuration::anchor, provider),
-                    Duration.ofSeconds(home.settings().checkpointIntervalSeconds()), log::publishingTurn))
+                    Duration.ofSeconds(home.settings().checkpointIntervalSeconds()), log::publishingTurn, notes))
                     .orElse(null);
             SecurityServer server = start(home, configuration, new TimestampGuardedLog(messageLog, health),
                     accessLogging, metrics, provider, random, clock);
@@ -139,6 +142,55 @@ public final class SecurityServer implements AutoCloseable, ServerStatus {
             throw e;
         }
     }
+
+    /**
+     * The standard checkpoints' publisher: the server's note key from its token, and the
+     * transparency witnesses it asks: the registry's (at {@value #REGISTRY_TLOG_WITNESS} of the
+     * registry the anchor names) and every witness the current global configuration lists.
+     */
+    private static NotePublisher notePublisher(ServerHome home, ConfigurationClient configuration) throws IOException {
+        org.xroadng.auditlog.note.NoteSigner signer;
+        try {
+            signer = home.keys().accessLogNoteSigner();
+        } catch (org.xroadng.certs.token.TokenException e) {
+            throw new IOException("the access log note key is not available: " + e.getMessage(), e);
+        }
+        java.net.http.HttpClient http = java.net.http.HttpClient.newBuilder()
+                .connectTimeout(WitnessClient.DEFAULT_TIMEOUT).followRedirects(java.net.http.HttpClient.Redirect.NEVER)
+                .build();
+        String registry = home.anchor().downloadUrl().resolve("/").toString().replaceAll("/+$", "")
+                + REGISTRY_TLOG_WITNESS;
+        TlogWitnessClient registryWitness = new TlogWitnessClient("registry", java.net.URI.create(registry), null, http,
+                WitnessClient.DEFAULT_TIMEOUT);
+        return new NotePublisher(signer, org.xroadng.auditlog.access.AccessLogOrigin.of(home.settings().serverId()),
+                () -> witnesses(registryWitness, configuration, http));
+    }
+
+    /** The registry's witness, then those the global configuration lists (a listed one at the registry's URL once). */
+    private static java.util.List<TlogWitnessClient> witnesses(TlogWitnessClient registry,
+                                                               ConfigurationClient configuration,
+                                                               java.net.http.HttpClient http) {
+        java.util.List<TlogWitnessClient> all = new java.util.ArrayList<>(java.util.List.of(registry));
+        configuration.lastGood().ifPresent(global -> {
+            for (var witness : global.transparency().witnesses()) {
+                try {
+                    java.net.URI url = java.net.URI.create(witness.url().replaceAll("/+$", ""));
+                    if (url.equals(registry.base())) {
+                        continue;
+                    }
+                    all.add(new TlogWitnessClient(witness.name(), url,
+                            org.xroadng.auditlog.note.NoteVerifierKey.parse(witness.verifierKey()), http,
+                            WitnessClient.DEFAULT_TIMEOUT));
+                } catch (org.xroadng.auditlog.note.NoteFormatException | IllegalArgumentException e) {
+                    LOG.warn("the global configuration's witness {} cannot be used: {}", witness.name(), e.getMessage());
+                }
+            }
+        });
+        return all;
+    }
+
+    /** Where the registry serves its C2SP tlog-witness, under its own base URL. */
+    public static final String REGISTRY_TLOG_WITNESS = "/tlog-witness";
 
     /** Starts the server with the given log (for example {@link MessageLog#NONE}, to measure without one). */
     public static SecurityServer start(ServerHome home, MessageLog messageLog, Provider provider, SecureRandom random,

@@ -6,6 +6,10 @@ import java.nio.file.Path;
 import java.security.Provider;
 import java.security.SecureRandom;
 import java.time.Clock;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Function;
+import org.xroadng.certs.token.KeyToken;
 import org.xroadng.certs.token.Pin;
 import org.xroadng.certs.token.SoftwareToken;
 import org.xroadng.certs.token.TokenException;
@@ -15,6 +19,7 @@ import org.xroadng.protocol.globalconf.ConfigurationException;
 import org.xroadng.protocol.id.MemberId;
 import org.xroadng.securityserver.admin.AdminKeys;
 import org.xroadng.securityserver.conf.ServerConfStore;
+import org.xroadng.securityserver.keys.HsmToken;
 import org.xroadng.securityserver.keys.ServerKeys;
 import org.xroadng.securityserver.registration.Registrar;
 import org.xroadng.protocol.store.Database;
@@ -23,8 +28,9 @@ import org.xroadng.protocol.store.StoreException;
 
 /**
  * A security server's directory: {@code server.yaml}, the PIN-protected token with its keys
- * ({@code token.p12}), the database ({@code server.mv.db}) and, after init, the certification
- * requests {@code auth.csr} and {@code sign-<member>.csr} to take to the CA.
+ * ({@code token.p12}), the HSM tokens it also uses ({@code tokens/ID.yaml}, {@link HsmToken}), the
+ * database ({@code server.mv.db}) and, after init, the certification requests {@code auth.csr} and
+ * {@code sign-<member>.csr} to take to the CA.
  *
  * <p>Guarantees: {@link #init} refuses a directory that already holds a server and checks the
  * anchor before creating anything; {@link #open} refuses a wrong PIN or a bad configuration with
@@ -78,8 +84,27 @@ public final class ServerHome implements AutoCloseable {
 
     public static Initialized init(Path dir, ServerSettings settings, Pin pin, Provider provider, SecureRandom random,
                                    Clock clock) throws ServerException {
+        return init(dir, settings, pin, null, name -> Optional.empty(), provider, random, clock);
+    }
+
+    /**
+     * A new server whose owner's signing key is generated in the HSM token {@code signToken}
+     * (configured beforehand in {@code tokens/ID.yaml}, {@link HsmToken}), or in the software token
+     * when it is null. Every configured HSM token is opened and logged in to first; one that cannot
+     * be leaves nothing behind.
+     *
+     * @param env looks up an environment variable, for HSM PINs configured as {@code pinEnv}
+     */
+    public static Initialized init(Path dir, ServerSettings settings, Pin pin, String signToken,
+                                   Function<String, Optional<String>> env, Provider provider, SecureRandom random,
+                                   Clock clock) throws ServerException {
         if (Files.exists(dir.resolve(ServerSettings.FILE)) || Files.exists(dir.resolve(TOKEN_FILE))) {
             throw ServerException.conflict("a security server already exists in " + dir + "; choose an empty directory");
+        }
+        Map<String, KeyToken> hsms = hsms(dir, env, random, clock);
+        if (signToken != null && !hsms.containsKey(signToken)) {
+            throw ServerException.badRequest("no HSM token '" + signToken + "' in " + dir.resolve(HsmToken.DIR)
+                    + "; configure it first (xroad server token add) or choose one of " + hsms.keySet());
         }
         Anchor anchor = anchor(dir, settings);
         Database database = null;
@@ -88,7 +113,8 @@ public final class ServerHome implements AutoCloseable {
             // the database first: one that cannot be reached or refuses the role leaves no token behind
             database = openDatabase(dir, settings);
             SoftwareToken token = SoftwareToken.create(dir.resolve(TOKEN_FILE), pin, provider, random, clock);
-            ServerKeys keys = ServerKeys.create(token, database, settings.serverId(), settings.serverHost(), clock);
+            ServerKeys keys = ServerKeys.create(token, hsms, signToken, database, settings.serverId(),
+                    settings.serverHost(), clock);
             settings.save(dir);
             Path authCsr = dir.resolve(AUTH_CSR_FILE);
             Files.writeString(authCsr, keys.csr(keys.authKeyId()));
@@ -108,6 +134,16 @@ public final class ServerHome implements AutoCloseable {
 
     public static ServerHome open(Path dir, Pin pin, Provider provider, SecureRandom random, Clock clock)
             throws ServerException {
+        return open(dir, pin, name -> Optional.empty(), provider, random, clock);
+    }
+
+    /**
+     * Opens the server, its software token with {@code pin} and every HSM token configured in
+     * {@code tokens/}, each with the PIN its configuration names ({@code env} looks up environment
+     * variables); a token that cannot be opened is refused with its one-line reason.
+     */
+    public static ServerHome open(Path dir, Pin pin, Function<String, Optional<String>> env, Provider provider,
+                                  SecureRandom random, Clock clock) throws ServerException {
         if (!Files.exists(dir.resolve(ServerSettings.FILE))) {
             throw ServerException.notFound("no security server in " + dir + " (no " + ServerSettings.FILE
                     + "); create one with 'xroad server init'");
@@ -119,17 +155,28 @@ public final class ServerHome implements AutoCloseable {
             throw ServerException.badRequest(e.getMessage());
         }
         Anchor anchor = anchor(dir, settings);
+        Map<String, KeyToken> hsms = hsms(dir, env, random, clock);
         try {
             SoftwareToken token = SoftwareToken.open(dir.resolve(TOKEN_FILE), pin, provider, random, clock);
             Database database = openDatabase(dir, settings);
             try {
-                ServerKeys keys = ServerKeys.open(token, database, settings.serverId(), settings.serverHost(), clock);
+                ServerKeys keys = ServerKeys.open(token, hsms, database, settings.serverId(), settings.serverHost(),
+                        clock);
                 return new ServerHome(dir, settings, anchor, database, keys, provider, random, clock);
             } catch (TokenException | RuntimeException e) {
                 database.close();
                 throw e;
             }
         } catch (TokenException e) {
+            throw ServerException.badRequest(e.getMessage());
+        }
+    }
+
+    private static Map<String, KeyToken> hsms(Path dir, Function<String, Optional<String>> env, SecureRandom random,
+                                              Clock clock) throws ServerException {
+        try {
+            return HsmToken.openAll(dir, env, random, clock);
+        } catch (ConfigException | TokenException e) {
             throw ServerException.badRequest(e.getMessage());
         }
     }
@@ -226,6 +273,14 @@ public final class ServerHome implements AutoCloseable {
         } catch (org.xroadng.securityserver.log.MessageLogException e) {
             throw ServerException.badRequest("the message log cannot be opened: " + e.getMessage());
         }
+    }
+
+    /**
+     * The configuration database's {@code .mv.db}, copied by H2 while the server may be running
+     * (for {@code xroad server backup}).
+     */
+    public byte[] copyDatabase() throws org.xroadng.certs.backup.BackupException {
+        return org.xroadng.certs.backup.ComponentBackup.copyOf(database);
     }
 
     /** A registrar filing this server's management requests with the registry of its anchor. */

@@ -1,5 +1,9 @@
 package org.xroadng.securityserver;
 
+import org.xroadng.protocol.jws.SigningKey;
+
+import org.xroadng.certs.token.TokenException;
+
 import java.security.KeyStoreException;
 import org.xroadng.certs.ca.CaException;
 import java.security.cert.CertificateEncodingException;
@@ -134,6 +138,20 @@ final class TestNetwork implements AutoCloseable {
     /** A network whose servers both sign as {@code signatures}. */
     TestNetwork(Path dir, MessageLog consumerLog, MessageLog providerLog, DataPlane.Limits limits,
                 MessageSignatures signatures) throws CaException, CertificateEncodingException, CertificateException, IOException, KeyStoreException, NoSuchAlgorithmException, SigningException, UnrecoverableKeyException {
+        this(dir, consumerLog, providerLog, limits, signatures, null);
+    }
+
+    /** Where a member's signing key is made: in a token of the test's choosing (an HSM). */
+    interface MemberKeys {
+        SigningKey generate(MemberId member) throws TokenException;
+    }
+
+    /**
+     * A network whose members' signing keys (on both servers) are made by {@code memberKeys}, or in
+     * memory with Bouncy Castle when it is null.
+     */
+    TestNetwork(Path dir, MessageLog consumerLog, MessageLog providerLog, DataPlane.Limits limits,
+                MessageSignatures signatures, MemberKeys memberKeys) throws CaException, CertificateEncodingException, CertificateException, IOException, KeyStoreException, NoSuchAlgorithmException, SigningException, UnrecoverableKeyException {
         this.limits = limits;
         this.signatures = signatures;
         Clock clock = Clock.systemUTC();
@@ -146,11 +164,11 @@ final class TestNetwork implements AutoCloseable {
         providerIs.start();
 
         consumer = new TestServer(TAX_MEMBER.server("ss1"), ca, bc, random, address(), address());
-        taxCertificate = consumer.addMember(TAX_MEMBER, ca, bc, random);
-        bankCertificate = consumer.addMember(BANK_MEMBER, ca, bc, random);
-        portalCertificate = consumer.addMember(PORTAL_MEMBER, ca, bc, random);
+        taxCertificate = addMember(consumer, TAX_MEMBER, memberKeys);
+        bankCertificate = addMember(consumer, BANK_MEMBER, memberKeys);
+        portalCertificate = addMember(consumer, PORTAL_MEMBER, memberKeys);
         provider = new TestServer(POPULATION_MEMBER.server("ss1"), ca, bc, random, address(), address());
-        populationCertificate = provider.addMember(POPULATION_MEMBER, ca, bc, random);
+        populationCertificate = addMember(provider, POPULATION_MEMBER, memberKeys);
 
         KeyPair confKeys = Keys.generateP256(bc, random);
         JcaSigningKey confKey = new JcaSigningKey("conf", confKeys.getPrivate(), confKeys.getPublic(), bc);
@@ -177,6 +195,18 @@ final class TestNetwork implements AutoCloseable {
                 Map.of()));
         consumerPlane = start(consumer, consumerConf, consumerClock, consumerLog, consumerAccessLog);
         providerPlane = start(provider, providerConf, providerClock, providerLog, providerAccessLog);
+    }
+
+    private IssuedCertificate addMember(TestServer server, MemberId member, MemberKeys memberKeys) throws CaException,
+            SigningException {
+        if (memberKeys == null) {
+            return server.addMember(member, ca, bc, random);
+        }
+        try {
+            return server.addMember(member, ca, memberKeys.generate(member));
+        } catch (TokenException e) {
+            throw new SigningException("cannot make the signing key of " + member + ": " + e.getMessage(), e);
+        }
     }
 
     private DataPlane start(TestServer server, AtomicReference<LocalConfiguration> conf, Clock clock, MessageLog messageLog,

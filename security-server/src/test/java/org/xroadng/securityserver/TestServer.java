@@ -72,6 +72,14 @@ final class TestServer implements ServerIdentity {
         return cert;
     }
 
+    /** Has the CA certify {@code key} (made in a token of the test's choosing) as the member's signing key. */
+    IssuedCertificate addMember(MemberId member, CertificateAuthority ca, SigningKey key) throws CaException,
+            SigningException {
+        IssuedCertificate cert = issue(ca, key, CertificateProfile.SIGN, member, List.of());
+        signingKeys.put(member, new MemberKey(member, key, List.of(cert.certificate())));
+        return cert;
+    }
+
     private static IssuedCertificate issue(CertificateAuthority ca, SigningKey key, CertificateProfile profile,
                                            org.xroadng.protocol.id.XRoadId identity, List<GeneralName> hosts)
  throws CaException, SigningException {

@@ -18,15 +18,27 @@ import org.xroadng.protocol.id.SecurityServerId;
  *
  * @param checkpoint       the compact JWS of the server's latest witnessed checkpoint, null if none yet
  * @param checkpointTimestamp base64 DER RFC 3161 token over the checkpoint, null with it
+ * @param checkpointNote   the same checkpoint (same size and root) as a C2SP tlog-checkpoint signed
+ *                         note, signed by the server's access-log note key and carrying the
+ *                         cosignatures of the transparency witnesses that vouched for it; null when
+ *                         the server has none for that size
  */
 public record AccessLogAnswer(SecurityServerId server, String subject, String checkpoint, String checkpointTimestamp,
-                              List<Entry> events) {
+                              List<Entry> events, String checkpointNote) {
+
+    public AccessLogAnswer(SecurityServerId server, String subject, String checkpoint, String checkpointTimestamp,
+                           List<Entry> events) {
+        this(server, subject, checkpoint, checkpointTimestamp, events, null);
+    }
 
     public AccessLogAnswer {
         Objects.requireNonNull(server, "server");
         Objects.requireNonNull(subject, "subject");
         if ((checkpoint == null) != (checkpointTimestamp == null)) {
             throw new IllegalArgumentException("a checkpoint comes with its timestamp");
+        }
+        if (checkpointNote != null && checkpoint == null) {
+            throw new IllegalArgumentException("a checkpoint note comes with the checkpoint it restates");
         }
         events = List.copyOf(events);
     }

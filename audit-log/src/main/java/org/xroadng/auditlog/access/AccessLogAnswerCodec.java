@@ -24,6 +24,7 @@ import org.xroadng.protocol.json.ProtocolJson;
  * <pre>{@code
  * {"server": "DEMO/GOV/1001/ss2", "subject": "EE38001010001",
  *  "checkpoint": "<compact JWS>" | null, "checkpointTimestamp": "<base64 DER>" | null,
+ *  "checkpointNote": "<C2SP signed note with cosignatures>" (optional),
  *  "events": [{"index": 12, "event": {...access event...}, "proof": ["<base64url>", ...] | null}]}
  * }</pre>
  * The reader is strict about the envelope (members, types, hash encodings) and keeps each event
@@ -48,6 +49,9 @@ public final class AccessLogAnswerCodec {
         json.put("subject", answer.subject());
         json.put("checkpoint", answer.checkpoint());
         json.put("checkpointTimestamp", answer.checkpointTimestamp());
+        if (answer.checkpointNote() != null) {
+            json.put("checkpointNote", answer.checkpointNote());
+        }
         List<Object> events = new ArrayList<>(answer.events().size());
         for (AccessLogAnswer.Entry entry : answer.events()) {
             Map<String, Object> e = new LinkedHashMap<>();
@@ -73,7 +77,7 @@ public final class AccessLogAnswerCodec {
         } catch (IOException e) {
             throw new AccessLogFormatException("access log answer cannot be read: " + e.getMessage(), e);
         }
-        requireObject(json, "access log answer", FIELDS);
+        requireObject(json, "access log answer", FIELDS, Set.of("checkpointNote"));
         SecurityServerId server;
         try {
             server = SecurityServerId.parse(text(json, "server", "access log answer", false));
@@ -95,7 +99,11 @@ public final class AccessLogAnswerCodec {
         for (int i = 0; i < events.size(); i++) {
             entries.add(entry(events.get(i), "access log answer: events[" + i + "]"));
         }
-        return new AccessLogAnswer(server, subject, checkpoint, timestamp, entries);
+        String note = json.has("checkpointNote") ? text(json, "checkpointNote", "access log answer", false) : null;
+        if (note != null && checkpoint == null) {
+            throw new AccessLogFormatException("access log answer: expected no 'checkpointNote' without a 'checkpoint'");
+        }
+        return new AccessLogAnswer(server, subject, checkpoint, timestamp, entries, note);
     }
 
     private static AccessLogAnswer.Entry entry(JsonNode json, String what) throws AccessLogFormatException {
@@ -134,15 +142,21 @@ public final class AccessLogAnswerCodec {
     }
 
     private static void requireObject(JsonNode json, String what, Set<String> fields) throws AccessLogFormatException {
+        requireObject(json, what, fields, Set.of());
+    }
+
+    private static void requireObject(JsonNode json, String what, Set<String> fields, Set<String> optional)
+            throws AccessLogFormatException {
         if (json == null || !json.isObject()) {
             throw new AccessLogFormatException(what + ": expected a JSON object with members "
                     + fields.stream().sorted().toList());
         }
         for (Iterator<String> names = json.fieldNames(); names.hasNext(); ) {
             String name = names.next();
-            if (!fields.contains(name)) {
+            if (!fields.contains(name) && !optional.contains(name)) {
                 throw new AccessLogFormatException(what + ": unknown member '" + name + "'; expected only "
-                        + fields.stream().sorted().toList());
+                        + fields.stream().sorted().toList() + (optional.isEmpty() ? "" : " and optionally "
+                        + optional.stream().sorted().toList()));
             }
         }
         for (String field : fields) {

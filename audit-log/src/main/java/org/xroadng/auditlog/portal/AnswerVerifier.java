@@ -1,14 +1,23 @@
 package org.xroadng.auditlog.portal;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Base64;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.function.Supplier;
 import org.xroadng.auditlog.access.AccessEvent;
 import org.xroadng.auditlog.access.AccessLogAnswer;
+import org.xroadng.auditlog.access.AccessLogOrigin;
+import org.xroadng.auditlog.note.NoteFormatException;
+import org.xroadng.auditlog.note.NoteVerificationException;
+import org.xroadng.auditlog.note.NoteVerifier;
+import org.xroadng.auditlog.note.NoteVerifierKey;
+import org.xroadng.auditlog.note.SignedNote;
+import org.xroadng.auditlog.witness.CosignaturePolicy;
 import org.xroadng.auditlog.merkle.MerkleHashes;
 import org.xroadng.auditlog.merkle.ProofVerificationException;
 import org.xroadng.auditlog.merkle.ProofVerifier;
@@ -36,6 +45,14 @@ import org.xroadng.protocol.id.SecurityServerId;
  * not checked here: the witness verified it when accepting it, and the root must equal the
  * witnessed one.
  *
+ * <p>With a {@link CosignaturePolicy} that requires cosignatures, a record is verified only
+ * against a checkpoint that is also vouched for in the standard form: the answer's
+ * {@code checkpointNote} is a C2SP tlog-checkpoint of the server's access-log origin with the same
+ * size and root, signed by the note key the server named in the checkpoint the registry accepted,
+ * and carrying verifying {@code cosignature/v1} cosignatures of at least the quorum of the
+ * witnesses the portal trusts. Otherwise the reason says how many vouched, which did, and which
+ * did not and why ({@link CosignaturePolicy.Verdict#describe()}).
+ *
  * <p>Events left out: each event's {@code previous} member names, per subject, the index of the
  * subject's previous event in the same log (set when it was logged, so covered by its proof). The
  * subject's events in the answer must link up one to the next, and the oldest must link to nothing
@@ -51,10 +68,24 @@ public final class AnswerVerifier {
     public static final String PROOF_FAILED = "inclusion proof does not match the checkpoint"
             + " (the record was changed after it was logged, or the proof is wrong)";
 
+    public static final String NOT_VOUCHED = "checkpoint not vouched for by enough witnesses";
+
     private final Witness witness;
+    private final Supplier<CosignaturePolicy> policies;
 
     public AnswerVerifier(Witness witness) {
+        this(witness, CosignaturePolicy.NONE);
+    }
+
+    public AnswerVerifier(Witness witness, CosignaturePolicy policy) {
+        this(witness, () -> policy);
+        Objects.requireNonNull(policy, "policy");
+    }
+
+    /** @param policies the policy in force, asked once per answer (one read from the global configuration, say) */
+    public AnswerVerifier(Witness witness, Supplier<CosignaturePolicy> policies) {
         this.witness = Objects.requireNonNull(witness, "witness");
+        this.policies = Objects.requireNonNull(policies, "policies");
     }
 
     /**
@@ -189,7 +220,51 @@ public final class AnswerVerifier {
         if (!witnessed.get().rootHash().equals(checkpoint.rootHash())) {
             return TrustedRoot.none(NOT_WITNESSED + ": the witness holds another root hash for size " + checkpoint.size());
         }
+        CosignaturePolicy policy = policies.get();
+        if (policy.required()) {
+            String problem = notVouched(policy, asked, answer.checkpointNote(), checkpoint, witnessed.get());
+            if (problem != null) {
+                return TrustedRoot.none(problem);
+            }
+        }
         return new TrustedRoot(checkpoint.size(), checkpoint.rootHashBytes(), null);
+    }
+
+    /** Why the standard checkpoint does not vouch for {@code checkpoint}, or null when it does. */
+    private static String notVouched(CosignaturePolicy policy, SecurityServerId asked, String noteText,
+                                     Checkpoint checkpoint, WitnessedCheckpoint accepted) {
+        if (noteText == null) {
+            return NOT_VOUCHED + ": the server gave no C2SP checkpoint note for size " + checkpoint.size();
+        }
+        SignedNote note;
+        org.xroadng.auditlog.note.Checkpoint stated;
+        try {
+            note = SignedNote.parse(noteText);
+            stated = org.xroadng.auditlog.note.Checkpoint.parse(note.text());
+        } catch (NoteFormatException e) {
+            return NOT_VOUCHED + ": the checkpoint note cannot be read: " + e.getMessage();
+        }
+        if (!stated.origin().equals(AccessLogOrigin.of(asked)) || stated.size() != checkpoint.size()
+                || !Arrays.equals(stated.rootHash(), checkpoint.rootHashBytes())) {
+            return NOT_VOUCHED + ": the checkpoint note states " + stated + ", not the access log of "
+                    + asked.format() + " at size " + checkpoint.size();
+        }
+        String noteKey;
+        try {
+            noteKey = CheckpointCodec.unverifiedCheckpoint(accepted.checkpoint()).noteKey();
+        } catch (AccessLogFormatException e) {
+            return NOT_VOUCHED + ": the registry's checkpoint cannot be read: " + e.getMessage();
+        }
+        if (noteKey == null) {
+            return NOT_VOUCHED + ": the registry's checkpoint names no note key for " + asked.format();
+        }
+        try {
+            NoteVerifier.verify(note, List.of(NoteVerifierKey.parse(noteKey)));
+        } catch (NoteFormatException | NoteVerificationException e) {
+            return NOT_VOUCHED + ": the server's signature on the checkpoint note does not verify: " + e.getMessage();
+        }
+        CosignaturePolicy.Verdict verdict = policy.check(note);
+        return verdict.met() ? null : NOT_VOUCHED + ": " + verdict.describe();
     }
 
     private static String proofFailure(AccessLogAnswer.Entry entry, TrustedRoot root) {

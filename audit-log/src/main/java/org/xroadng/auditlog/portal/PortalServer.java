@@ -7,6 +7,7 @@ import java.security.Provider;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Objects;
+import org.xroadng.auditlog.witness.CosignaturePolicy;
 import org.xroadng.auditlog.portal.oidc.OidcIdTokenVerifier;
 import org.xroadng.protocol.accesslog.Witness;
 import org.xroadng.protocol.accesslog.WitnessClient;
@@ -58,6 +59,16 @@ public final class PortalServer implements AutoCloseable {
                 WitnessClient.forAnchor(configuration::anchor, provider));
     }
 
+    /**
+     * The witnesses the portal trusts: those of {@code portal.yaml} when it lists any (its operator's
+     * own choice), else those the global configuration lists, with its quorum.
+     */
+    private static java.util.function.Supplier<CosignaturePolicy> policies(PortalSettings settings,
+                                                                          ServerCatalog catalog) {
+        CosignaturePolicy own = settings.witnessPolicy();
+        return own.required() ? () -> own : () -> CosignaturePolicy.of(catalog.transparency());
+    }
+
     /** Starts the portal with the given parts (tests, demos): where servers, answers and witnessed checkpoints come from. */
     public static PortalServer start(PortalSettings settings, Clock clock, ServerCatalog catalog, AccessLogSource source,
                                      Witness witness) throws IOException {
@@ -66,7 +77,7 @@ public final class PortalServer implements AutoCloseable {
                 .followRedirects(HttpClient.Redirect.NEVER).build();
         OidcIdTokenVerifier verifier = new OidcIdTokenVerifier(settings.issuer(), settings.clientId(),
                 settings.allowedAlgorithms(), clock, OidcIdTokenVerifier.DEFAULT_SKEW, http, IDP_TIMEOUT);
-        CitizenAccessLogs logs = new CitizenAccessLogs(catalog, source, new AnswerVerifier(witness),
+        CitizenAccessLogs logs = new CitizenAccessLogs(catalog, source, new AnswerVerifier(witness, policies(settings, catalog)),
                 settings.perServerTimeout(), settings.deadline());
         try {
             HttpApiServer.Builder builder = HttpApiServer.builder("portal").bind(settings.listen()).maxBodyBytes(64 * 1024);

@@ -8,7 +8,11 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Set;
+import java.util.Optional;
+import org.xroadng.auditlog.note.NoteFormatException;
+import org.xroadng.auditlog.note.NoteVerifierKey;
 import org.xroadng.auditlog.portal.devidp.DevIdentityProvider;
+import org.xroadng.auditlog.witness.CosignaturePolicy;
 import org.xroadng.auditlog.portal.oidc.OidcIdTokenVerifier;
 import org.xroadng.protocol.config.ConfigException;
 import org.xroadng.protocol.config.ConfigFile;
@@ -31,14 +35,26 @@ import org.xroadng.protocol.id.SubsystemId;
  * @param allowedAlgorithms JWS algorithms accepted on ID tokens (asymmetric only)
  * @param perServerTimeout  how long one security server may take to answer
  * @param deadline          how long one citizen's question may take in all
+ * @param witnessPolicy     the transparency witnesses the portal trusts and how many of them must
+ *                          have cosigned a server's checkpoint ({@link CosignaturePolicy#NONE}: the
+ *                          registry's witnessing alone, as before)
  */
 public record PortalSettings(InetSocketAddress listen, URI publicUrl, Path anchor, URI clientProxy,
                              SubsystemId portalSubsystem, String issuer, String clientId,
-                             List<String> allowedAlgorithms, Duration perServerTimeout, Duration deadline) {
+                             List<String> allowedAlgorithms, Duration perServerTimeout, Duration deadline,
+                             CosignaturePolicy witnessPolicy) {
+
+    public PortalSettings(InetSocketAddress listen, URI publicUrl, Path anchor, URI clientProxy,
+                          SubsystemId portalSubsystem, String issuer, String clientId,
+                          List<String> allowedAlgorithms, Duration perServerTimeout, Duration deadline) {
+        this(listen, publicUrl, anchor, clientProxy, portalSubsystem, issuer, clientId, allowedAlgorithms,
+                perServerTimeout, deadline, CosignaturePolicy.NONE);
+    }
 
     public static final Duration DEFAULT_DEADLINE = Duration.ofSeconds(8);
     private static final Set<String> KEYS = Set.of("listen", "publicUrl", "anchor", "clientProxy", "portalSubsystem",
-            "issuer", "clientId", "allowedAlgorithms", "perServerTimeoutMillis", "deadlineMillis");
+            "issuer", "clientId", "allowedAlgorithms", "perServerTimeoutMillis", "deadlineMillis", "witnesses",
+            "witnessQuorum");
 
     public PortalSettings {
         Objects.requireNonNull(listen, "listen");
@@ -56,6 +72,13 @@ public record PortalSettings(InetSocketAddress listen, URI publicUrl, Path ancho
         OidcIdTokenVerifier.allowlist(allowedAlgorithms);
         requireRange("perServerTimeout", perServerTimeout, Duration.ofMillis(100), Duration.ofMinutes(1));
         requireRange("deadline", deadline, perServerTimeout, Duration.ofMinutes(2));
+        Objects.requireNonNull(witnessPolicy, "witnessPolicy");
+    }
+
+    /** These settings trusting {@code policy}'s witnesses. */
+    public PortalSettings withWitnessPolicy(CosignaturePolicy policy) {
+        return new PortalSettings(listen, publicUrl, anchor, clientProxy, portalSubsystem, issuer, clientId,
+                allowedAlgorithms, perServerTimeout, deadline, policy);
     }
 
     /** Settings with the defaults of {@link #load} for everything but what must be given. */
@@ -70,7 +93,8 @@ public record PortalSettings(InetSocketAddress listen, URI publicUrl, Path ancho
      * Reads a portal YAML file. Required: {@code anchor} (relative to the file's directory),
      * {@code clientProxy}, {@code portalSubsystem}, {@code issuer}. Defaults: listen 127.0.0.1:8090,
      * publicUrl http://(listen), clientId xroad-portal, allowedAlgorithms "RS256, ES256",
-     * perServerTimeoutMillis 5000, deadlineMillis 8000.
+     * perServerTimeoutMillis 5000, deadlineMillis 8000; {@code witnesses} (C2SP cosigner verifier
+     * keys, comma-separated) none, {@code witnessQuorum} all of them.
      */
     public static PortalSettings load(Path path) throws ConfigException {
         ConfigFile file = ConfigFile.read(path, KEYS);
@@ -106,7 +130,31 @@ public record PortalSettings(InetSocketAddress listen, URI publicUrl, Path ancho
         int perServer = file.intValue("perServerTimeoutMillis", 5000, 100, 60_000);
         int deadline = file.intValue("deadlineMillis", Math.max(8000, perServer), perServer, 120_000);
         return new PortalSettings(listen, publicUrl, anchor, clientProxy, subsystem, issuer, clientId, algorithms,
-                Duration.ofMillis(perServer), Duration.ofMillis(deadline));
+                Duration.ofMillis(perServer), Duration.ofMillis(deadline), witnessPolicy(file));
+    }
+
+    private static CosignaturePolicy witnessPolicy(ConfigFile file) throws ConfigException {
+        Optional<String> text = file.optionalString("witnesses");
+        List<NoteVerifierKey> keys = new ArrayList<>();
+        if (text.isPresent()) {
+            for (String key : text.get().split(",")) {
+                if (key.isBlank()) {
+                    continue;
+                }
+                try {
+                    keys.add(NoteVerifierKey.parse(key.strip()));
+                } catch (NoteFormatException e) {
+                    throw new ConfigException(file.file() + ": key 'witnesses' holds '" + key.strip() + "'; expected"
+                            + " C2SP witness verifier keys (name+keyid+base64), comma-separated: " + e.getMessage());
+                }
+            }
+        }
+        int quorum = file.intValue("witnessQuorum", keys.size(), keys.isEmpty() ? 0 : 1, keys.size());
+        try {
+            return new CosignaturePolicy(keys, quorum);
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException(file.file() + ": key 'witnesses': " + e.getMessage());
+        }
     }
 
     private static void requireRange(String name, Duration value, Duration min, Duration max) {

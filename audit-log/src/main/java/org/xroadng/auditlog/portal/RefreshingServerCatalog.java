@@ -50,6 +50,11 @@ public final class RefreshingServerCatalog implements ServerCatalog {
     }
 
     @Override
+    public GlobalConfiguration.Transparency transparency() {
+        return client.lastGood().map(GlobalConfiguration::transparency).orElse(GlobalConfiguration.Transparency.NONE);
+    }
+
+    @Override
     public Optional<String> memberName(MemberId member) {
         return client.lastGood().flatMap(c -> c.member(member)).map(GlobalConfiguration.Member::name);
     }

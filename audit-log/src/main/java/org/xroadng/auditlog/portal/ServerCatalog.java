@@ -21,4 +21,9 @@ public interface ServerCatalog {
     default Optional<String> memberName(MemberId member) {
         return Optional.empty();
     }
+
+    /** The transparency witnesses and quorum the global configuration lists; none by default. */
+    default GlobalConfiguration.Transparency transparency() {
+        return GlobalConfiguration.Transparency.NONE;
+    }
 }

@@ -93,4 +93,37 @@ class PortalSettingsTest {
 
         assertTrue(e.getMessage().contains("'clientProxy' is missing"), e.getMessage());
     }
+    @Test
+    void witnessesAndQuorum_areRead() throws IOException, ConfigException, org.xroadng.auditlog.note.NoteFormatException {
+        java.security.SecureRandom random = new java.security.SecureRandom();
+        String a = org.xroadng.auditlog.note.Cosigner.generate("a.example/w", random).verifierKey().format();
+        String b = org.xroadng.auditlog.note.Cosigner.generate("b.example/w", random).verifierKey().format();
+        String c = org.xroadng.auditlog.note.Cosigner.generate("c.example/w", random).verifierKey().format();
+
+        PortalSettings all = PortalSettings.load(write(REQUIRED + "witnesses: " + a + ", " + b + ", " + c + "\n"));
+        assertEquals(3, all.witnessPolicy().quorum(), "all of them by default");
+        PortalSettings two = PortalSettings.load(write(REQUIRED + "witnesses: " + a + "," + b + "," + c
+                + "\nwitnessQuorum: 2\n"));
+        assertEquals(2, two.witnessPolicy().quorum());
+        assertEquals(List.of("a.example/w", "b.example/w", "c.example/w"),
+                two.witnessPolicy().witnesses().stream().map(k -> k.name()).toList());
+        assertEquals(0, PortalSettings.load(write(REQUIRED)).witnessPolicy().quorum(), "none: the registry's list");
+    }
+
+    @Test
+    void badWitnesses_areRefusedNamingTheKey() throws IOException, org.xroadng.auditlog.note.NoteFormatException {
+        String log = org.xroadng.auditlog.note.NoteSigner.generate("log.example/l", new java.security.SecureRandom())
+                .verifierKey().format();
+        ConfigException garbled = assertThrows(ConfigException.class,
+                () -> PortalSettings.load(write(REQUIRED + "witnesses: nonsense\n")));
+        assertTrue(garbled.getMessage().contains("key 'witnesses' holds 'nonsense'"), garbled.getMessage());
+        ConfigException notCosigner = assertThrows(ConfigException.class,
+                () -> PortalSettings.load(write(REQUIRED + "witnesses: " + log + "\n")));
+        assertTrue(notCosigner.getMessage().contains("type 0x04"), notCosigner.getMessage());
+        String w = org.xroadng.auditlog.note.Cosigner.generate("w.example/w", new java.security.SecureRandom())
+                .verifierKey().format();
+        ConfigException quorum = assertThrows(ConfigException.class,
+                () -> PortalSettings.load(write(REQUIRED + "witnesses: " + w + "\nwitnessQuorum: 2\n")));
+        assertTrue(quorum.getMessage().contains("witnessQuorum"), quorum.getMessage());
+    }
 }

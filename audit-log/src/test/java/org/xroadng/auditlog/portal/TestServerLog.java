@@ -65,8 +65,13 @@ final class TestServerLog {
 
     /** Signs (in form only) a checkpoint of the whole log and has {@code witness} accept it. */
     void checkpoint(Instant time, StandInWitness witness) {
+        checkpoint(time, witness, null);
+    }
+
+    /** As {@link #checkpoint(Instant, StandInWitness)}, the checkpoint naming the server's note key {@code noteKey}. */
+    void checkpoint(Instant time, StandInWitness witness, String noteKey) {
         checkpointSize = log.size();
-        Checkpoint c = new Checkpoint(server, checkpointSize, log.root(checkpointSize), time);
+        Checkpoint c = new Checkpoint(server, checkpointSize, log.root(checkpointSize), time, noteKey);
         checkpoint = jws(CheckpointCodec.payload(c));
         witness.accept(server, new WitnessedCheckpoint(checkpoint, "dGltZXN0YW1w", checkpointSize, c.rootHash(), time));
     }
@@ -79,6 +84,18 @@ final class TestServerLog {
 
     AccessLogAnswer answer(String subject) {
         return answer(subject, UnaryOperator.identity());
+    }
+
+    /** The Merkle tree of the log. */
+    InMemoryMerkleLog tree() {
+        return log;
+    }
+
+    /** The answer carrying {@code note} as its C2SP checkpoint note. */
+    AccessLogAnswer answer(String subject, String note) {
+        AccessLogAnswer plain = answer(subject);
+        return new AccessLogAnswer(plain.server(), plain.subject(), plain.checkpoint(), plain.checkpointTimestamp(),
+                plain.events(), note);
     }
 
     /** The answer, each event object passed through {@code change} after its proof was made. */

@@ -160,6 +160,17 @@ public final class OperatorApi {
             return null;
         });
 
+        var witnesses = registry.transparencyWitnesses();
+        route(server, "GET", "/witnesses", Permission.READ, 200, (call, actor) -> witnesses.get());
+        route(server, "POST", "/witnesses", Permission.ADMIN, 201, (call, actor) -> {
+            JsonBody body = JsonBody.parse(call, Set.of("url", "verifierKey"));
+            return witnesses.add(actor, body.string("url"), body.string("verifierKey"));
+        });
+        route(server, "PUT", "/witnesses/quorum", Permission.ADMIN, 200, (call, actor) ->
+                witnesses.setQuorum(actor, JsonBody.parse(call, Set.of("quorum")).intValue("quorum", -1)));
+        route(server, "DELETE", "/witnesses/{name...}", Permission.ADMIN, 200, (call, actor) ->
+                witnesses.remove(actor, PercentDecoding.decode(call.pathParam("name"))));
+
         route(server, "GET", "/settings", Permission.READ, 200, (call, actor) -> registry.settings().get());
         route(server, "PUT", "/settings", Permission.ADMIN, 200, (call, actor) ->
                 registry.settings().update(actor, JsonBody.parse(call, Set.of()).values()));

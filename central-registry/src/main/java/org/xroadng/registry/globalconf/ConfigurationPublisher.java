@@ -178,6 +178,7 @@ public final class ConfigurationPublisher {
         return new GlobalConfiguration(instance, version, now, now.plus(Duration.ofSeconds(validity)), classes, members,
                 servers, groups, cas, tsas, new GlobalConfiguration.Settings(
                 Integer.parseInt(settings.get("ocspFreshnessSeconds")),
-                Integer.parseInt(settings.get("acceptableTimestampFailureSeconds"))), nextSigningCertificate);
+                Integer.parseInt(settings.get("acceptableTimestampFailureSeconds"))),
+                org.xroadng.registry.TransparencyWitnesses.transparency(c), nextSigningCertificate);
     }
 }

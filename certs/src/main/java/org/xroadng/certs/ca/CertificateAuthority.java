@@ -61,7 +61,7 @@ public final class CertificateAuthority implements AutoCloseable {
     public static final String CA_CERT_FILE = "ca.pem";
     public static final String OCSP_CERT_FILE = "ocsp.pem";
     public static final String TSA_CERT_FILE = "tsa.pem";
-    private static final String DATABASE = "ca";
+    static final String DATABASE = "ca";
 
     private final CaSettings settings;
     private final X509Certificate caCertificate;

@@ -53,7 +53,7 @@ import org.xroadng.protocol.jws.SigningKey;
  * crash leaves either the old or the new token; a wrong PIN is reported as such and changes
  * nothing; private keys never leave the token except as {@link SigningKey}s. Thread-safe.
  */
-public final class SoftwareToken {
+public final class SoftwareToken implements KeyToken {
 
     private static final String TYPE = "PKCS12";
     private static final int AES_256_BYTES = 32;
@@ -121,11 +121,17 @@ public final class SoftwareToken {
         return file;
     }
 
+    @Override
+    public String name() {
+        return file.toString();
+    }
+
     /**
      * Generates a P-256 key inside the token and returns its key id. Until a certificate is
      * imported, the key carries a self-signed placeholder certificate (PKCS#12 stores keys with
      * certificates).
      */
+    @Override
     public synchronized String generateKey() throws TokenException {
         KeyPair pair = Keys.generateP256(provider, random);
         String keyId = keyId(pair.getPublic());
@@ -142,6 +148,7 @@ public final class SoftwareToken {
     }
 
     /** The key with this id, as a signer. */
+    @Override
     public SigningKey signingKey(String keyId) throws TokenException {
         SigningKey cached = signers.get(keyId);
         if (cached != null) {
@@ -166,6 +173,7 @@ public final class SoftwareToken {
     }
 
     /** Every key in the token, sorted by key id. */
+    @Override
     public synchronized List<TokenKey> keys() throws TokenException {
         try {
             List<String> aliases = Collections.list(store.aliases());
@@ -182,6 +190,7 @@ public final class SoftwareToken {
         }
     }
 
+    @Override
     public synchronized TokenKey key(String keyId) throws TokenException {
         try {
             Certificate[] chain = store.getCertificateChain(keyId);
@@ -202,6 +211,7 @@ public final class SoftwareToken {
      * Replaces a key's certificate chain with one issued by a CA. The first certificate must
      * certify this key's public key; otherwise nothing changes.
      */
+    @Override
     public synchronized void importCertificate(String keyId, List<X509Certificate> chain) throws TokenException {
         Objects.requireNonNull(chain, "chain");
         if (chain.isEmpty()) {

@@ -104,12 +104,16 @@ public final class DemoServer implements AutoCloseable {
                 if (cluster != null) {
                     settings = settings.withDatabase(cluster.database());
                 }
-                ServerHome.Initialized created = ServerHome.init(dir, settings, DemoNetwork.pin(), provider, random, clock);
+                // a directory prepared with 'xroad server token add' gets the owner's signing key in that HSM token
+                String signToken = org.xroadng.securityserver.keys.HsmToken.loadAll(dir).stream().findFirst()
+                        .map(org.xroadng.securityserver.keys.HsmToken::id).orElse(null);
+                ServerHome.Initialized created = ServerHome.init(dir, settings, DemoNetwork.pin(), signToken,
+                        name -> java.util.Optional.empty(), provider, random, clock);
                 home = created.home();
                 apiKey = created.adminKey().key();
                 state.serverApiKey(id, apiKey);
             }
-        } catch (ServerException e) {
+        } catch (ServerException | org.xroadng.protocol.config.ConfigException e) {
             throw new DemoException("security server " + id.format() + ": " + e.getMessage(), e);
         } catch (IOException e) {
             throw new DemoException("security server " + id.format() + ": cannot create " + dir + ": " + e.getMessage(), e);

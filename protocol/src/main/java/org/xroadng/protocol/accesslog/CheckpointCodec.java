@@ -23,11 +23,13 @@ import org.xroadng.protocol.management.ManagementRequests;
 
 /**
  * The JSON forms of {@link Checkpoint}, {@link CheckpointSubmission} and {@link WitnessedCheckpoint}.
- * Readers are strict: every member required, no unknown member, identifiers and hashes validated;
+ * Readers are strict: every member required (but a checkpoint's optional {@code noteKey}), no
+ * unknown member, identifiers and hashes validated;
  * anything else is an {@link AccessLogFormatException} naming the member and what was expected.
  *
  * <p>A checkpoint is signed as a compact JWS (RFC 7515, ES256) whose payload is
- * {@code {"origin","size","rootHash","time"}}, with the signer's chain in {@code x5c} and the OCSP
+ * {@code {"origin","size","rootHash","time"}} and, for a server with an access-log note key,
+ * {@code "noteKey"} (see {@link Checkpoint}), with the signer's chain in {@code x5c} and the OCSP
  * response for the signing certificate in the protected header parameter
  * {@value ManagementRequests#OCSP_PARAM}, as management requests carry theirs.
  */
@@ -41,13 +43,16 @@ public final class CheckpointCodec {
     private CheckpointCodec() {
     }
 
-    /** The checkpoint's JSON payload, members in the order origin, size, rootHash, time. */
+    /** The checkpoint's JSON payload, members in the order origin, size, rootHash, time and, when set, noteKey. */
     public static byte[] payload(Checkpoint checkpoint) {
         ObjectNode json = ProtocolJson.mapper().createObjectNode();
         json.put("origin", checkpoint.origin().format());
         json.put("size", checkpoint.size());
         json.put("rootHash", checkpoint.rootHash());
         json.put("time", checkpoint.time().toString());
+        if (checkpoint.noteKey() != null) {
+            json.put("noteKey", checkpoint.noteKey());
+        }
         return bytes(json);
     }
 
@@ -59,7 +64,7 @@ public final class CheckpointCodec {
 
     /** Reads a checkpoint payload (the verified JWS's payload bytes). */
     public static Checkpoint checkpoint(byte[] payload) throws AccessLogFormatException {
-        JsonNode json = object(payload, "checkpoint payload", CHECKPOINT_FIELDS);
+        JsonNode json = object(payload, "checkpoint payload", CHECKPOINT_FIELDS, Set.of("noteKey"));
         SecurityServerId origin;
         try {
             origin = SecurityServerId.parse(text(json, "origin", "checkpoint payload"));
@@ -70,7 +75,8 @@ public final class CheckpointCodec {
         String root = text(json, "rootHash", "checkpoint payload");
         Instant time = instant(json, "time", "checkpoint payload");
         try {
-            return new Checkpoint(origin, size, root, time);
+            return new Checkpoint(origin, size, root, time,
+                    json.has("noteKey") ? text(json, "noteKey", "checkpoint payload") : null);
         } catch (IllegalArgumentException e) {
             throw new AccessLogFormatException("checkpoint payload: " + e.getMessage(), e);
         }
@@ -152,6 +158,12 @@ public final class CheckpointCodec {
     }
 
     private static JsonNode object(byte[] body, String what, Set<String> fields) throws AccessLogFormatException {
+        return object(body, what, fields, Set.of());
+    }
+
+    /** A JSON object with every member of {@code fields}, any of {@code optional}, and no other member. */
+    private static JsonNode object(byte[] body, String what, Set<String> fields, Set<String> optional)
+            throws AccessLogFormatException {
         JsonNode json;
         try {
             json = ProtocolJson.mapper().readTree(body);
@@ -167,9 +179,10 @@ public final class CheckpointCodec {
         }
         for (Iterator<String> names = json.fieldNames(); names.hasNext(); ) {
             String name = names.next();
-            if (!fields.contains(name)) {
+            if (!fields.contains(name) && !optional.contains(name)) {
                 throw new AccessLogFormatException(what + ": unknown member '" + name + "'; expected only "
-                        + fields.stream().sorted().toList());
+                        + fields.stream().sorted().toList() + (optional.isEmpty() ? "" : " and optionally "
+                        + optional.stream().sorted().toList()));
             }
         }
         for (String field : fields) {

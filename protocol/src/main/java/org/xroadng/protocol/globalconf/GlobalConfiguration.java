@@ -28,15 +28,25 @@ public record GlobalConfiguration(String instance, long version, Instant generat
                                   List<MemberClass> memberClasses, List<Member> members,
                                   List<SecurityServer> securityServers, List<GlobalGroup> globalGroups,
                                   List<ApprovedCa> approvedCas, List<ApprovedTsa> approvedTsas, Settings settings,
-                                  String nextConfigurationSigningCertificate) {
+                                  Transparency transparency, String nextConfigurationSigningCertificate) {
 
-    /** A configuration with no configuration signing key rotation under way. */
+    /** A configuration listing no transparency witnesses, with no signing key rotation under way. */
     public GlobalConfiguration(String instance, long version, Instant generatedAt, Instant expiresAt,
                                List<MemberClass> memberClasses, List<Member> members,
                                List<SecurityServer> securityServers, List<GlobalGroup> globalGroups,
                                List<ApprovedCa> approvedCas, List<ApprovedTsa> approvedTsas, Settings settings) {
         this(instance, version, generatedAt, expiresAt, memberClasses, members, securityServers, globalGroups,
-                approvedCas, approvedTsas, settings, null);
+                approvedCas, approvedTsas, settings, Transparency.NONE, null);
+    }
+
+    /** A configuration with no configuration signing key rotation under way. */
+    public GlobalConfiguration(String instance, long version, Instant generatedAt, Instant expiresAt,
+                               List<MemberClass> memberClasses, List<Member> members,
+                               List<SecurityServer> securityServers, List<GlobalGroup> globalGroups,
+                               List<ApprovedCa> approvedCas, List<ApprovedTsa> approvedTsas, Settings settings,
+                               Transparency transparency) {
+        this(instance, version, generatedAt, expiresAt, memberClasses, members, securityServers, globalGroups,
+                approvedCas, approvedTsas, settings, transparency, null);
     }
 
     public GlobalConfiguration {
@@ -56,6 +66,7 @@ public record GlobalConfiguration(String instance, long version, Instant generat
         globalGroups = List.copyOf(globalGroups);
         approvedCas = List.copyOf(approvedCas);
         approvedTsas = List.copyOf(approvedTsas);
+        transparency = transparency == null ? Transparency.NONE : transparency;
     }
 
     /** A member class, such as GOV or COM. */
@@ -118,6 +129,43 @@ public record GlobalConfiguration(String instance, long version, Instant generat
 
     /** A trusted time-stamping authority: where it answers and its certificate (base64 DER). */
     public record ApprovedTsa(String name, String url, String certificate) {
+    }
+
+    /**
+     * The transparency witnesses of the instance (DESIGN.md section 7): security servers submit
+     * every access-log checkpoint to each of them (C2SP tlog-witness), and a checkpoint counts as
+     * vouched for once {@code quorum} of them cosigned it. An empty list with quorum 0: none.
+     */
+    public record Transparency(List<TransparencyWitness> witnesses, int quorum) {
+
+        public static final Transparency NONE = new Transparency(List.of(), 0);
+
+        public Transparency {
+            witnesses = witnesses == null ? List.of() : List.copyOf(witnesses);
+            if (quorum < 0 || quorum > witnesses.size() || (quorum == 0 && !witnesses.isEmpty())) {
+                throw new IllegalArgumentException("transparency quorum is " + quorum + "; expected "
+                        + (witnesses.isEmpty() ? "0 with no witnesses" : "1 to " + witnesses.size()));
+            }
+        }
+    }
+
+    /**
+     * A transparency witness anyone may run ({@code xroad witness}).
+     *
+     * @param name        its cosigner name, the name in its verifier key
+     * @param url         its tlog-witness submission prefix ({@code POST <url>/add-checkpoint})
+     * @param verifierKey its C2SP verifier key for {@code cosignature/v1}, {@code name+keyid+base64}
+     */
+    public record TransparencyWitness(String name, String url, String verifierKey) {
+        public TransparencyWitness {
+            Objects.requireNonNull(name, "name");
+            Objects.requireNonNull(url, "url");
+            Objects.requireNonNull(verifierKey, "verifierKey");
+            if (!verifierKey.startsWith(name + "+")) {
+                throw new IllegalArgumentException("witness " + name + ": verifier key " + verifierKey
+                        + " names another key");
+            }
+        }
     }
 
     /**

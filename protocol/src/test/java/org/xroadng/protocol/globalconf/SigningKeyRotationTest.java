@@ -146,6 +146,6 @@ class SigningKeyRotationTest {
         GlobalConfiguration plain = configuration(version, T0);
         return new GlobalConfiguration(plain.instance(), plain.version(), plain.generatedAt(), plain.expiresAt(),
                 plain.memberClasses(), plain.members(), plain.securityServers(), plain.globalGroups(),
-                plain.approvedCas(), plain.approvedTsas(), plain.settings(), nextCertificate);
+                plain.approvedCas(), plain.approvedTsas(), plain.settings(), plain.transparency(), nextCertificate);
     }
 }

@@ -20,6 +20,7 @@ import org.xroadng.auditlog.access.AccessLog;
 import org.xroadng.auditlog.access.AccessLogAnswer;
 import org.xroadng.auditlog.access.AccessLogAnswerCodec;
 import org.xroadng.auditlog.merkle.MerkleLog;
+import org.xroadng.auditlog.note.SignedNote;
 import org.xroadng.protocol.accesslog.AccessLogProtocol;
 import org.xroadng.protocol.accesslog.Checkpoint;
 import org.xroadng.protocol.accesslog.WitnessedCheckpoint;
@@ -106,9 +107,12 @@ public final class AccessLogService {
             }
             entries.add(new AccessLogAnswer.Entry(event.index(), object(event), proof));
         }
+        // the same size as a C2SP checkpoint note with the witnesses' cosignatures, when there is one
+        String note = checkpoint.isEmpty() ? null : publisher.notes().flatMap(n -> n.atSize(size))
+                .map(SignedNote::format).orElse(null);
         AccessLogAnswer answer = new AccessLogAnswer(server, subject,
                 checkpoint.map(WitnessedCheckpoint::checkpoint).orElse(null),
-                checkpoint.map(WitnessedCheckpoint::timestamp).orElse(null), entries);
+                checkpoint.map(WitnessedCheckpoint::timestamp).orElse(null), entries, note);
         return new HttpExchangeClient.Answer(200, List.of(Map.entry("Content-Type", "application/json")),
                 AccessLogAnswerCodec.write(answer), null);
     }

@@ -27,6 +27,11 @@ import org.xroadng.protocol.id.SecurityServerId;
  * ({@link MerkleLog#durableSize}): a failed write never reaches a signed root. Publishing is
  * serialised; a publish that fails changes nothing and the next one starts again from what the
  * witness reports. Thread-safe.
+ *
+ * <p>With a {@link NotePublisher}, the JWS checkpoint also names the server's note key
+ * ({@code noteKey}), and each checkpoint the registry accepted is published again as a C2SP
+ * tlog-checkpoint note to the transparency witnesses (see {@link NotePublisher}); a witness that
+ * fails there never fails the publication.
  */
 public final class CheckpointPublisher {
 
@@ -38,6 +43,7 @@ public final class CheckpointPublisher {
     private final Witness witness;
     private final Clock clock;
     private final PublishingTurn turn;
+    private final NotePublisher notes; // null: no standard checkpoints
     private volatile WitnessedCheckpoint latest;
     private boolean synced;
     private String lastFailure;
@@ -62,6 +68,13 @@ public final class CheckpointPublisher {
 
     public CheckpointPublisher(SecurityServerId server, MerkleLog log, CheckpointSigner signer, Witness witness,
                                Clock clock, PublishingTurn turn) {
+        this(server, log, signer, witness, clock, turn, null);
+    }
+
+    /** @param notes publishes the standard checkpoints; null for none */
+    public CheckpointPublisher(SecurityServerId server, MerkleLog log, CheckpointSigner signer, Witness witness,
+                               Clock clock, PublishingTurn turn, NotePublisher notes) {
+        this.notes = notes;
         this.turn = Objects.requireNonNull(turn, "turn");
         this.server = Objects.requireNonNull(server, "server");
         this.log = Objects.requireNonNull(log, "log");
@@ -86,6 +99,11 @@ public final class CheckpointPublisher {
         }
         return new Status(log.size(), current == null ? null : current.size(),
                 current == null ? null : current.rootHash(), current == null ? null : current.witnessedAt(), failure);
+    }
+
+    /** The standard checkpoints' publisher, if this server makes them. */
+    public Optional<NotePublisher> notes() {
+        return Optional.ofNullable(notes);
     }
 
     /** The latest checkpoint the witness accepted from this server, as far as this server knows. */
@@ -116,6 +134,7 @@ public final class CheckpointPublisher {
             // Only what a successful sync covered: never a root over entries a failed write may have lost.
             long size = log.durableSize();
             if (size == 0 || size == witnessedSize) {
+                publishNotes();
                 return latest();
             }
             if (size < witnessedSize) {
@@ -123,7 +142,8 @@ public final class CheckpointPublisher {
                         + " events but this server's access log has only " + size + " durable ones: events were"
                         + " removed or lost", null);
             }
-            Checkpoint checkpoint = new Checkpoint(server, size, log.root(size), clock.instant());
+            Checkpoint checkpoint = new Checkpoint(server, size, log.root(size), clock.instant(),
+                    notes == null ? null : notes.signer().verifierKey().format());
             CheckpointSigner.Signed signed = signer.sign(checkpoint);
             List<String> proof = new ArrayList<>();
             if (witnessedSize > 0) {
@@ -137,11 +157,20 @@ public final class CheckpointPublisher {
                 LOG.info("access log checkpoints are witnessed again (size {})", size);
                 lastFailure = null;
             }
+            publishNotes();
             return latest();
         } catch (WitnessException e) {
             synced = false; // ask the witness afresh next time
             throw new CheckpointException((e.refused() ? "the witness refused the checkpoint: "
                     : "the witness cannot be reached: ") + e.getMessage(), e);
+        }
+    }
+
+    /** The registry-accepted size again as a standard checkpoint to the transparency witnesses. */
+    private void publishNotes() {
+        WitnessedCheckpoint current = latest;
+        if (notes != null && current != null && current.size() > 0 && current.size() <= log.durableSize()) {
+            notes.publish(log, current.size());
         }
     }
 

@@ -87,7 +87,7 @@ public final class AdminApi {
 
     /** A key as listed: never the private key. */
     public record KeyView(String keyId, String role, String identity, boolean certified, String subject,
-                          String notAfter, String certificateSha256) {
+                          String notAfter, String certificateSha256, String token) {
     }
 
     /** A new signing key and its certification request. */
@@ -179,6 +179,10 @@ public final class AdminApi {
         route(server, "GET", "/access-log", 200, (call, who) -> checkpoints.get().map(CheckpointPublisher::status)
                 .orElseThrow(() -> ServerException.notFound("this server keeps no access log"
                         + " yet: it starts with the message path, once the auth certificate is imported")));
+        route(server, "GET", "/access-log/witnesses", 200, (call, who) -> checkpoints.get()
+                .flatMap(CheckpointPublisher::notes).map(org.xroadng.securityserver.accesslog.NotePublisher::status)
+                .orElseThrow(() -> ServerException.notFound("this server publishes no standard checkpoints yet: it"
+                        + " starts with the message path, once the auth certificate is imported")));
         route(server, "GET", "/keys", 200, (call, who) -> {
             List<KeyView> out = new ArrayList<>();
             for (ServerKeys.KeyInfo key : keys.keys()) {
@@ -197,9 +201,11 @@ public final class AdminApi {
             return view(admin.importCertificate(who, chain));
         });
         route(server, "POST", "/sign-keys", 201, (call, who) -> {
-            MemberId member = ConfValues.id("member", JsonBody.parse(call, Set.of("member")).string("member"),
-                    MemberId::parse);
-            String keyId = admin.addSigningKey(who, member);
+            JsonBody body = JsonBody.parse(call, Set.of("member", "token"));
+            MemberId member = ConfValues.id("member", body.string("member"), MemberId::parse);
+            String token = body.optionalString("token");
+            String keyId = admin.addSigningKey(who, member,
+                    token == null || token.equals(ServerKeys.KeyInfo.SOFTWARE) ? null : token);
             return new NewSignKey(keyId, member.format(), keys.csr(keyId));
         });
         route(server, "POST", "/registration", 202, (call, who) -> admin.register(who));
@@ -520,7 +526,7 @@ public final class AdminApi {
         return new KeyView(key.keyId(), key.role().name().toLowerCase(Locale.ROOT), key.identity().format(),
                 certificate != null, certificate == null ? null : certificate.getSubjectX500Principal().getName(),
                 certificate == null ? null : certificate.getNotAfter().toInstant().toString(),
-                certificate == null ? null : ServerConfStore.sha256(certificate));
+                certificate == null ? null : ServerConfStore.sha256(certificate), key.token());
     }
 
     private static ClientView view(LocalClient client) {

@@ -164,10 +164,11 @@ public final class ServerAdmin {
 
     // keys and registration
 
-    public String addSigningKey(Operator operator, MemberId member)
+    /** A signing key for {@code member}, in the HSM token {@code tokenId}, or the software token when null. */
+    public String addSigningKey(Operator operator, MemberId member, String tokenId)
             throws AccessDeniedException, ServerException, RegistrationException, TokenException, DescriptionException {
         return act(operator, Permission.MANAGE_KEYS, "key.addSigning", member.format(), true,
-                () -> keys.addSigningKey(member));
+                () -> keys.addSigningKey(member, tokenId));
     }
 
     /** The key's certification request (PEM); reading it is a security officer's. */

@@ -100,7 +100,7 @@ final class ConsolePages {
         post(server, "/local-groups/members", "local-groups", "done.memberAdded", (who, form) -> admin.addLocalGroupMember(
                 who, required(form, "group"), id(form, "member", SubsystemId::parse)));
         post(server, "/keys/sign-key", "keys", "done.keyAdded", (who, form) -> admin.addSigningKey(who,
-                id(form, "member", MemberId::parse)));
+                id(form, "member", MemberId::parse), null));
         post(server, "/keys/import", "keys", "done.certificateImported", (who, form) -> {
             List<X509Certificate> chain;
             try {

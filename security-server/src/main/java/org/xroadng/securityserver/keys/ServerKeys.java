@@ -17,6 +17,7 @@ import org.xroadng.certs.Pem;
 import org.xroadng.certs.csr.CsrBuilder;
 import org.xroadng.certs.profile.CertificateProfile;
 import org.xroadng.certs.profile.ProfileException;
+import org.xroadng.certs.token.KeyToken;
 import org.xroadng.certs.token.SoftwareToken;
 import org.xroadng.certs.token.TokenException;
 import org.xroadng.certs.token.TokenKey;
@@ -30,10 +31,14 @@ import org.xroadng.protocol.store.Database;
 import org.xroadng.protocol.store.Jdbc;
 
 /**
- * The security server's keys (DESIGN.md sections 4 and 6), held in its software token: one
+ * The security server's keys (DESIGN.md sections 4 and 6), held in its software token and in the
+ * PKCS#11 tokens (HSMs) configured in its {@code tokens/} directory ({@link HsmToken}): one
  * authentication key (TLS between security servers, certificate of the {@code auth} profile naming
  * this server) and one signing key per member whose subsystems the server hosts (certificate of the
- * {@code sign} profile naming that member). Which key has which role is kept in the database.
+ * {@code sign} profile naming that member). Which key has which role, and which token holds it, is
+ * kept in the database. The authentication key and the message log key are always in the software
+ * token: TLS (JSSE) can only use a key of a provider registered globally, which PKCS#11 providers
+ * here never are; a signing key may be generated in an HSM token instead, and then never leaves it.
  *
  * <p>Guarantees: a certificate is imported only for a key of this token whose role it matches, and
  * only when it names this server (auth) or that key's member (sign); otherwise nothing changes.
@@ -53,7 +58,19 @@ public final class ServerKeys {
      * @param identity    this server (auth) or the member (sign)
      * @param certificate the CA-issued certificate, when one has been imported
      */
-    public record KeyInfo(String keyId, Role role, XRoadId identity, Optional<X509Certificate> certificate) {
+    public record KeyInfo(String keyId, Role role, XRoadId identity, Optional<X509Certificate> certificate,
+                          String token) {
+        /** The name of the software token in {@link #token()}. */
+        public static final String SOFTWARE = "software";
+
+        /** A key of the software token. */
+        public KeyInfo(String keyId, Role role, XRoadId identity, Optional<X509Certificate> certificate) {
+            this(keyId, role, identity, certificate, SOFTWARE);
+        }
+
+        public KeyInfo {
+            Objects.requireNonNull(token, "token");
+        }
     }
 
     /** A member's signing key with its CA-issued certificate chain, as the message signer uses it. */
@@ -71,6 +88,8 @@ public final class ServerKeys {
     }
 
     private final SoftwareToken token;
+    /** The HSM tokens by id, in the order of their files in {@code tokens/}. */
+    private final Map<String, KeyToken> hsms;
     private final Database database;
     private final SecurityServerId serverId;
     private final String serverHost;
@@ -79,9 +98,14 @@ public final class ServerKeys {
     /** The version of the shared token copy this node's token is; 0 while none is shared. */
     private long tokenVersion;
 
-    private ServerKeys(SoftwareToken token, Database database, SecurityServerId serverId, String serverHost,
-                       Clock clock) throws TokenException {
+    private ServerKeys(SoftwareToken token, Map<String, ? extends KeyToken> hsms, Database database,
+                       SecurityServerId serverId, String serverHost, Clock clock) throws TokenException {
         this.token = token;
+        this.hsms = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(hsms));
+        if (this.hsms.containsKey(KeyInfo.SOFTWARE)) {
+            throw new IllegalArgumentException("'" + KeyInfo.SOFTWARE + "' names the software token; an HSM token"
+                    + " needs another id");
+        }
         this.database = database;
         this.serverId = serverId;
         this.serverHost = serverHost;
@@ -189,25 +213,64 @@ public final class ServerKeys {
      */
     public static ServerKeys create(SoftwareToken token, Database database, SecurityServerId serverId,
                                     String serverHost, Clock clock) throws TokenException, ServerException {
+        return create(token, Map.of(), null, database, serverId, serverHost, clock);
+    }
+
+    /**
+     * Keys of a new server, the owner's signing key generated in the HSM token {@code signToken}
+     * (one of {@code hsms}), or in the software token when it is null.
+     */
+    public static ServerKeys create(SoftwareToken token, Map<String, ? extends KeyToken> hsms, String signToken,
+                                    Database database, SecurityServerId serverId, String serverHost, Clock clock)
+            throws TokenException, ServerException {
         if (database.engine() == Database.Engine.POSTGRESQL
                 && database.inTransaction(ServerKeys::sharedVersion).isPresent()) {
             throw ServerException.conflict("the database already holds the keys of a security server; a new server"
                     + " needs a database of its own, and another node of an existing server is made from a copy of"
                     + " that server's directory");
         }
-        ServerKeys keys = new ServerKeys(token, database, serverId, serverHost, clock);
+        ServerKeys keys = new ServerKeys(token, hsms, database, serverId, serverHost, clock);
         if (!keys.keys().isEmpty()) {
             throw ServerException.conflict("the server already has keys; open it instead of creating it");
         }
-        keys.generate(Role.AUTH, serverId);
-        keys.generate(Role.SIGN, serverId.owner());
+        keys.hsm(signToken);
+        keys.generate(Role.AUTH, serverId, null);
+        keys.generate(Role.SIGN, serverId.owner(), signToken);
         return keys;
     }
 
     /** The keys of an existing server, as recorded in its database. */
     public static ServerKeys open(SoftwareToken token, Database database, SecurityServerId serverId, String serverHost,
                                   Clock clock) throws TokenException {
-        return new ServerKeys(token, database, serverId, serverHost, clock);
+        return new ServerKeys(token, Map.of(), database, serverId, serverHost, clock);
+    }
+
+    /**
+     * The keys of an existing server whose keys may also be in the HSM tokens {@code hsms}; a key
+     * recorded in a token that is not among them is refused, naming the token.
+     */
+    public static ServerKeys open(SoftwareToken token, Map<String, ? extends KeyToken> hsms, Database database,
+                                  SecurityServerId serverId, String serverHost, Clock clock) throws TokenException {
+        return new ServerKeys(token, hsms, database, serverId, serverHost, clock);
+    }
+
+    /** The ids of the HSM tokens this server uses, as its {@code tokens/} directory configures them. */
+    public List<String> hsmTokens() {
+        return List.copyOf(hsms.keySet());
+    }
+
+    /** The HSM token {@code id}; null stands for the software token and gives null. */
+    private KeyToken hsm(String id) throws ServerException {
+        if (id == null) {
+            return null;
+        }
+        KeyToken hsm = hsms.get(id);
+        if (hsm == null) {
+            throw ServerException.badRequest("no token '" + id + "'; expected one of the server's HSM tokens"
+                    + " (tokens/ID.yaml) " + (hsms.isEmpty() ? "(it has none)" : hsms.keySet().toString()),
+                    "a configured token id", id);
+        }
+        return hsm;
     }
 
     public SecurityServerId serverId() {
@@ -236,7 +299,16 @@ public final class ServerKeys {
      * already has one here.
      */
     public synchronized String addSigningKey(MemberId member) throws ServerException, TokenException {
+        return addSigningKey(member, null);
+    }
+
+    /**
+     * As {@link #addSigningKey(MemberId)}, the key generated in the HSM token {@code tokenId}
+     * (null: the software token).
+     */
+    public synchronized String addSigningKey(MemberId member, String tokenId) throws ServerException, TokenException {
         Objects.requireNonNull(member, "member");
+        hsm(tokenId);
         if (!member.instance().equals(serverId.instance())) {
             throw ServerException.badRequest("member " + member + " is of instance " + member.instance()
                     + "; this server belongs to instance " + serverId.instance(), serverId.instance(), member.instance());
@@ -245,7 +317,7 @@ public final class ServerKeys {
             throw ServerException.conflict("member " + member + " already has signing key " + signKeyId(member).get()
                     + " on this server");
         }
-        return generate(Role.SIGN, member);
+        return generate(Role.SIGN, member, tokenId);
     }
 
     /**
@@ -256,7 +328,8 @@ public final class ServerKeys {
         KeyInfo key = keyInfo(keyId);
         List<GeneralName> hosts = key.role() == Role.AUTH ? List.of(hostName(serverHost)) : List.of();
         try {
-            return Pem.encode(CsrBuilder.build(token.signingKey(keyId), profile(key.role()), key.identity(), hosts));
+            return Pem.encode(CsrBuilder.build(tokenOf(key).signingKey(keyId), profile(key.role()), key.identity(),
+                    hosts));
         } catch (SigningException e) {
             throw new TokenException("key " + keyId + " cannot sign its certification request: " + e.getMessage(), e);
         }
@@ -288,8 +361,11 @@ public final class ServerKeys {
                     + describe(key) + "; expected a certificate naming " + key.identity(),
                     key.identity().format(), named.format());
         }
-        token.importCertificate(keyId, chain);
-        shareChange(c -> null);
+        KeyToken holder = tokenOf(key);
+        holder.importCertificate(keyId, chain);
+        if (holder == token) {
+            shareChange(c -> null);
+        }
         snapshot = load();
         return keyInfo(keyId);
     }
@@ -324,13 +400,29 @@ public final class ServerKeys {
                 .orElseThrow(() -> ServerException.notFound("this server has no key " + keyId));
     }
 
-    private String generate(Role role, XRoadId identity) throws TokenException, ServerException {
-        String keyId = token.generateKey();
-        shareChange(c -> {
-            Jdbc.update(c, "INSERT INTO token_key (key_id, role, identity, created_at) VALUES (?, ?, ?, ?)",
-                    keyId, role.name(), identity.format(), clock.instant());
+    private KeyToken tokenOf(KeyInfo key) {
+        return key.token().equals(KeyInfo.SOFTWARE) ? token : hsms.get(key.token());
+    }
+
+    /** Generates a key in the HSM token {@code tokenId}, or in the software token when it is null. */
+    private String generate(Role role, XRoadId identity, String tokenId) throws TokenException, ServerException {
+        KeyToken hsm = hsm(tokenId);
+        String keyId = hsm == null ? token.generateKey() : hsm.generateKey();
+        Database.Work<Void, ConcurrentKeyChange> record = c -> {
+            Jdbc.update(c, "INSERT INTO token_key (key_id, role, identity, created_at, token_id) VALUES (?, ?, ?, ?, ?)",
+                    keyId, role.name(), identity.format(), clock.instant(), tokenId);
             return null;
-        });
+        };
+        if (hsm == null) {
+            shareChange(record);
+        } else {
+            // the software token is unchanged: only the row is new (an HSM key is shared by the HSM itself)
+            try {
+                database.<Void, ConcurrentKeyChange>inTransaction(record);
+            } catch (ConcurrentKeyChange e) {
+                throw ServerException.conflict(e.getMessage());
+            }
+        }
         snapshot = load();
         return keyId;
     }
@@ -344,17 +436,24 @@ public final class ServerKeys {
         for (String[] row : rows) {
             Role role = Role.valueOf(row[1]);
             XRoadId identity = role == Role.AUTH ? SecurityServerId.parse(row[2]) : MemberId.parse(row[2]);
-            TokenKey tokenKey = token.key(row[0]);
+            KeyToken holder = row[3] == null ? token : hsms.get(row[3]);
+            if (holder == null) {
+                throw new TokenException("the " + (role == Role.AUTH ? "authentication key" : "signing key of member "
+                        + identity) + " (key " + row[0] + ") is in token " + row[3] + ", which the server's tokens/ directory"
+                        + " does not configure; configure the token again (tokens/" + row[3] + ".yaml: its module, slot"
+                        + " and PIN) to use the key");
+            }
+            TokenKey tokenKey = holder.key(row[0]);
             Optional<X509Certificate> certificate = tokenKey.hasIssuedCertificate()
                     ? Optional.of(tokenKey.certificate()) : Optional.empty();
-            keys.add(new KeyInfo(row[0], role, identity, certificate));
+            keys.add(new KeyInfo(row[0], role, identity, certificate, row[3] == null ? KeyInfo.SOFTWARE : row[3]));
             if (certificate.isPresent()) {
                 own.add(certificate.get());
                 if (role == Role.AUTH) {
                     auth = certificate.get();
                 } else {
                     signers.put((MemberId) identity,
-                            new MemberSigner((MemberId) identity, token.signingKey(row[0]), tokenKey.chain()));
+                            new MemberSigner((MemberId) identity, holder.signingKey(row[0]), tokenKey.chain()));
                 }
             }
         }
@@ -362,8 +461,8 @@ public final class ServerKeys {
     }
 
     private static List<String[]> rows(Connection c) throws SQLException {
-        return Jdbc.query(c, "SELECT key_id, role, identity FROM token_key ORDER BY role, identity, key_id",
-                r -> new String[] {r.getString(1), r.getString(2), r.getString(3)});
+        return Jdbc.query(c, "SELECT key_id, role, identity, token_id FROM token_key ORDER BY role, identity, key_id",
+                r -> new String[] {r.getString(1), r.getString(2), r.getString(3), r.getString(4)});
     }
 
     private static CertificateProfile profile(Role role) {
@@ -398,6 +497,36 @@ public final class ServerKeys {
         } catch (ServerException e) {
             // another node made it first: the token now holds theirs
             return org.xroadng.securityserver.log.MessageLogKey.fromToken(token, alias);
+        }
+    }
+    /** The token alias of the access log's Ed25519 note key (its 32-byte seed). */
+    public static final String ACCESS_LOG_NOTE_ALIAS = "accesslog-note-ed25519";
+
+    /**
+     * The access log's Ed25519 note key (C2SP signed-note), named by the log's origin
+     * ({@link org.xroadng.auditlog.access.AccessLogOrigin}): its 32-byte seed is generated from the
+     * token's random source on first use and kept in the PIN-protected token like the message log
+     * key (never exported); on a clustered server, the one the first node made, shared with the
+     * token, so every node signs checkpoints with the same key.
+     */
+    public synchronized org.xroadng.auditlog.note.NoteSigner accessLogNoteSigner() throws TokenException {
+        String alias = ACCESS_LOG_NOTE_ALIAS;
+        if (token.secretKey(alias).isEmpty()) {
+            token.generateSecretKey(alias);
+            try {
+                shareChange(c -> null);
+            } catch (ServerException e) {
+                // another node made it first: the token now holds theirs
+            }
+        }
+        byte[] seed = token.secretKey(alias).orElseThrow().getEncoded();
+        try {
+            return org.xroadng.auditlog.note.NoteSigner.fromSeed(
+                    org.xroadng.auditlog.access.AccessLogOrigin.of(serverId), seed);
+        } catch (org.xroadng.auditlog.note.NoteFormatException e) {
+            throw new TokenException("the access log note key cannot be made: " + e.getMessage(), e);
+        } finally {
+            java.util.Arrays.fill(seed, (byte) 0);
         }
     }
 }
