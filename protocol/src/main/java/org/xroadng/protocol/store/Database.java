@@ -117,15 +117,28 @@ public final class Database implements AutoCloseable {
 
     /**
      * Whether {@code failure} is H2 refusing work because its own shutdown hook closed the
-     * database while the JVM stops (error 90121): an expected race with the component's shutdown
-     * hook, not a storage failure.
+     * database while the JVM stops: an expected race with the component's shutdown hook, not a
+     * storage failure. H2 reports any closed session with error 90121, also after a storage
+     * failure closed the database, so the JVM must be stopping too.
      */
     public static boolean closedByVmShutdown(Throwable failure) {
         for (Throwable t = failure; t != null; t = t.getCause()) {
             if (t instanceof SQLException e && e.getErrorCode() == DATABASE_CALLED_AT_SHUTDOWN) {
-                return true;
+                return jvmStopping();
             }
         }
+        return false;
+    }
+
+    /** Whether the JVM runs its shutdown hooks: it then refuses new ones (Runtime#addShutdownHook). */
+    private static boolean jvmStopping() {
+        Thread probe = new Thread(() -> { });
+        try {
+            Runtime.getRuntime().addShutdownHook(probe);
+        } catch (IllegalStateException stopping) {
+            return true;
+        }
+        Runtime.getRuntime().removeShutdownHook(probe);
         return false;
     }
 
