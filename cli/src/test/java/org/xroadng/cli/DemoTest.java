@@ -22,6 +22,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -77,6 +78,17 @@ class DemoTest {
         assertEquals(500, status(refused), refused);
         assertTrue(refused.toLowerCase().contains("x-road-error: server.serverproxy.accessdenied"), refused);
         assertTrue(refused.contains("\"type\":\"Server.ServerProxy.AccessDenied\""), refused);
+
+        Map<String, String> exported = exports(first.toString());
+        assertEquals(network.path("registry").path("url").asText(), exported.get("XROAD_REGISTRY_URL"), first.toString());
+        assertEquals(Set.of("XROAD_REGISTRY_URL", "XROAD_API_KEY", "XROAD_ADMIN_URL", "XROAD_ADMIN_KEY", "XROAD_PIN"),
+                exported.keySet());
+        CliRunner.Run filed = new CliRunner(exported).run("registry", "requests", "list");
+        assertEquals(0, filed.exitCode(), filed.out() + filed.err());
+        assertTrue(filed.out().contains("authCertReg"), filed.out());
+        CliRunner.Run services = new CliRunner(exported).run("server", "service", "list");
+        assertEquals(0, services.exitCode(), services.out() + services.err());
+        assertTrue(services.out().contains("DEMO/GOV/1001/population/person"), services.out());
 
         int logged = 0;
         StringBuilder scraped = new StringBuilder();
@@ -236,6 +248,18 @@ class DemoTest {
             lastOutput = running.output();
             running = null;
         }
+    }
+
+    /** The variables the demo's printed {@code export} lines set, as a shell would. */
+    private static Map<String, String> exports(String output) {
+        Map<String, String> variables = new java.util.TreeMap<>();
+        output.lines().map(String::strip).filter(l -> l.startsWith("export ")).forEach(line -> {
+            for (String assignment : line.substring("export ".length()).split(" ")) {
+                int equals = assignment.indexOf('=');
+                variables.put(assignment.substring(0, equals), assignment.substring(equals + 1));
+            }
+        });
+        return variables;
     }
 
     private static void assertNetworkShape(JsonNode network, int base, Path data) {

@@ -9,8 +9,9 @@ import java.util.List;
 
 /**
  * What the demo prints once the network runs: the sample exchanges through the tax board's client
- * proxy with their outcomes, the same queries as curl commands, where everything listens, then it
- * writes {@code network.json} and prints the line containing {@code ready}.
+ * proxy with their outcomes, the same queries as curl commands, where everything listens, the
+ * operator consoles, {@code export} lines for the CLI, then it writes {@code network.json} and
+ * prints the line containing {@code ready}.
  */
 public final class DemoReport {
 
@@ -61,6 +62,16 @@ public final class DemoReport {
             out.printf("  %-28s %s  password %s%n", server.id().format(), server.consoleUrl(),
                     server.consolePassword());
         }
+        DemoServer provider = network.provider();
+        out.printf("%noperate it with the CLI (paste into a shell: the registry, %s's admin API, the PIN):%n",
+                provider.id().format());
+        out.printf("  %s%n", exportLine("XROAD_REGISTRY_URL", network.registryUrl().toString(), "XROAD_API_KEY",
+                network.registryApiKey()));
+        out.printf("  %s%n", exportLine("XROAD_ADMIN_URL", provider.adminUrl().toString(), "XROAD_ADMIN_KEY",
+                provider.apiKey()));
+        out.printf("  export XROAD_PIN=%s%n", DemoNetwork.DEVELOPMENT_PIN);
+        out.printf("  ./xroad registry requests list; ./xroad server service list   # %s's: XROAD_ADMIN_URL=%s"
+                + " XROAD_ADMIN_KEY=%s%n", consumer.id().format(), consumer.adminUrl(), consumer.apiKey());
         out.printf("%nthe citizen's view: open %s/ in a browser and sign in at the development identity provider as%n"
                 + "%s (any personal code signs in there: it is for demos only). Or with curl:%n", portal.url(),
                 DemoCast.CITIZEN);
@@ -72,6 +83,11 @@ public final class DemoReport {
         out.printf("network description: %s%n", file);
         out.println(READY);
         out.flush();
+    }
+
+    /** A shell line exporting a URL and a key (both free of characters the shell would interpret). */
+    static String exportLine(String urlVariable, String url, String keyVariable, String key) {
+        return "export " + urlVariable + "=" + url + " " + keyVariable + "=" + key;
     }
 
     private static String shorten(String body) {
