@@ -204,6 +204,14 @@ public final class Requests {
         if (Servers.find(c, server).isEmpty()) {
             throw RegistryException.badRequest("security server " + server.format() + " is not registered");
         }
+        // Within the time window a captured request could be sent again (a clientEnable after a
+        // later clientDisable, say): each signed request is carried out once.
+        Optional<Long> filed = Jdbc.queryOne(c, "SELECT id FROM management_request WHERE type = ? AND server_id = ?"
+                + " AND signed_request = ?", r -> r.getLong(1), request.type(), server.format(), signed);
+        if (filed.isPresent()) {
+            throw RegistryException.conflict("this signed " + request.type() + " request was already filed as"
+                    + " request " + filed.get() + "; sign a new one to ask again");
+        }
         if (request instanceof AddressChangeRequest move) {
             return fileAddressChange(c, move, signed);
         }

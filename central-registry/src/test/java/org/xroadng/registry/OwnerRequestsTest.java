@@ -136,6 +136,26 @@ class OwnerRequestsTest {
     }
 
     @Test
+    void replayedClientDisable_afterAClientEnable_isRefusedAndTheClientStaysEnabled()
+            throws SigningException, ConfigurationException {
+        String disable = ManagementRequests.ownerRequest(new ClientChangeRequest(ClientChangeRequest.DISABLE, SERVER,
+                CLIENT, clock.instant()), owner.signer(), owner.ocsp());
+        Answer first = trusted.file(disable);
+        assertEquals("approved", first.json().path("status").asText(), first.raw().body());
+        fileAsOwner(new ClientChangeRequest(ClientChangeRequest.ENABLE, SERVER, CLIENT, clock.instant()));
+        long before = requestCount();
+
+        Answer replayed = trusted.file(disable);
+
+        assertEquals(409, replayed.status(), replayed.raw().body());
+        assertEquals("this signed clientDisable request was already filed as request "
+                + first.json().path("id").asLong() + "; sign a new one to ask again",
+                replayed.json().path("message").asText());
+        assertEquals(before, requestCount());
+        assertEquals(List.of(CLIENT), globalConfiguration().securityServer(SERVER).orElseThrow().clients());
+    }
+
+    @Test
     void clientEnable_ofAClientNotDisabled_isRefusedAndNothingIsStored() throws SigningException {
         long before = requestCount();
 
