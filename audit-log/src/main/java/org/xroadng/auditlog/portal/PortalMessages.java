@@ -8,6 +8,7 @@ import java.util.MissingResourceException;
 import java.util.ResourceBundle;
 import java.util.Set;
 import java.util.TreeSet;
+import org.xroadng.auditlog.web.WebTemplates;
 
 /**
  * Every text a citizen sees, from the bundles {@code web/messages_vi.properties} and
@@ -16,7 +17,7 @@ import java.util.TreeSet;
  * to another: a key missing from a bundle is an {@link IllegalArgumentException}, and the tests check
  * that both bundles hold the same keys with the same arguments.
  */
-public final class PortalMessages {
+public final class PortalMessages implements WebTemplates.Messages {
 
     static final String BUNDLE = "org.xroadng.auditlog.portal.web.messages";
 
@@ -47,11 +48,13 @@ public final class PortalMessages {
     }
 
     /** The message {@code key} in {@code language} with its arguments filled in. */
+    @Override
     public String get(Locale language, String key, Object... arguments) {
         return new MessageFormat(pattern(language, key), language).format(arguments);
     }
 
     /** Whether {@code key} exists (in every language; the tests keep the bundles equal). */
+    @Override
     public boolean has(String key) {
         return bundles.get(PortalLanguage.DEFAULT).containsKey(key);
     }

@@ -8,6 +8,7 @@ import java.util.MissingResourceException;
 import java.util.ResourceBundle;
 import java.util.Set;
 import java.util.TreeSet;
+import org.xroadng.auditlog.web.WebTemplates;
 
 /**
  * Every text the console shows, from {@code web/messages_vi.properties} and
@@ -15,7 +16,7 @@ import java.util.TreeSet;
  * language never falls back to another: a missing key is an {@link IllegalArgumentException}, and the
  * tests check that both bundles hold the same keys.
  */
-final class ConsoleMessages {
+final class ConsoleMessages implements WebTemplates.Messages {
 
     static final String BUNDLE = "org.xroadng.securityserver.console.web.messages";
 
@@ -44,11 +45,13 @@ final class ConsoleMessages {
         return new ConsoleMessages(bundles);
     }
 
-    String get(Locale language, String key, Object... arguments) {
+    @Override
+    public String get(Locale language, String key, Object... arguments) {
         return new MessageFormat(pattern(language, key), language).format(arguments);
     }
 
-    boolean has(String key) {
+    @Override
+    public boolean has(String key) {
         return bundles.get(ConsoleLanguage.VIETNAMESE).containsKey(key);
     }
 
