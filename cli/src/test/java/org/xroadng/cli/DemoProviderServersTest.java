@@ -70,7 +70,9 @@ class DemoProviderServersTest {
         assertEquals("http://127.0.0.1:" + (base + 11), providers.get(1).path("clientProxy").asText());
         assertEquals("http://127.0.0.1:" + (base + 13), providers.get(1).path("admin").asText());
 
-        double before = served(providers.get(0)) + served(providers.get(1));
+        double firstBefore = served(providers.get(0));
+        double secondBefore = served(providers.get(1));
+        double before = firstBefore + secondBefore;
         for (int i = 0; i < 40; i++) {
             HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + (base + 2)
                             + "/r1/DEMO/GOV/1001/population/person/EE38001010001"))
@@ -82,7 +84,11 @@ class DemoProviderServersTest {
         double first = served(providers.get(0));
         double second = served(providers.get(1));
         assertEquals(40, first + second - before, 0.0, "each exchange counted once, by the server that served it");
-        assertTrue(first >= 5 && second >= 5, "both served: ss1 " + first + ", ss2 " + second);
+        // Each request goes to either server with a chance of at least 1 in 5 (a server slower to
+        // connect to costs at most 4 times an idle one), so 40 requests leave one idle about
+        // once in 4,000 runs; a fixed share (it was 5 each) failed in CI with 4 and 36.
+        assertTrue(first - firstBefore >= 1 && second - secondBefore >= 1, "both served: ss1 "
+                + (first - firstBefore) + ", ss2 " + (second - secondBefore));
     }
 
     @Test

@@ -66,6 +66,8 @@ class DiskFullTest {
     private static final String TMPFS_SIZE = "160m";
     private static final Duration ANSWER_DEADLINE = Duration.ofSeconds(10);
     private static final Duration RECOVERY_DEADLINE = Duration.ofSeconds(15);
+    /** Three of the demo's checkpoint intervals (5 s), and a margin. */
+    private static final Duration WITNESS_DEADLINE = Duration.ofSeconds(20);
     private static final String PATH = "/r1/DEMO/GOV/1001/population/person/EE38001010001";
     private static final String CONSUMER = "DEMO/GOV/1002/ss1";
     private static final String PROVIDER = "DEMO/GOV/1001/ss1";
@@ -151,6 +153,7 @@ class DiskFullTest {
         assertTrue(all.stream().anyMatch(o -> o.phase() != Phase.FREED && o.status() != 200),
                 "the full disk was noticed: some exchange was refused\n" + summary);
 
+        awaitWitnessed(http, ports, demo);
         demo.stop();
         Set<String> answered = all.stream().filter(o -> o.status() == 200).map(Outcome::id)
                 .collect(Collectors.toSet());
@@ -288,6 +291,36 @@ class DiskFullTest {
         return HttpRequest.newBuilder(URI.create(clientProxy + PATH)).timeout(ANSWER_DEADLINE)
                 .header("X-Road-Client", "DEMO/GOV/1002/tax").header("X-Road-Purpose", "tax-assessment")
                 .header("X-Road-Subject", "EE38001010001").header("X-Road-Id", id).build();
+    }
+
+    /**
+     * Waits until the registry's witness holds a checkpoint from both servers. The servers publish
+     * every few seconds; a publication that fell in the full phase failed (the registry shares the
+     * disk), so the next one, after space came back, must get through.
+     */
+    private static void awaitWitnessed(HttpClient http, DemoPorts ports, DemoJvm demo) throws InterruptedException {
+        long deadline = System.nanoTime() + WITNESS_DEADLINE.toNanos();
+        for (String server : List.of(CONSUMER, PROVIDER)) {
+            URI latest = URI.create(DemoPorts.http(ports.registry()) + "/witness/checkpoints/" + server);
+            int status = -1;
+            while (status != 200) {
+                if (System.nanoTime() > deadline) {
+                    fail("the registry's witness holds no checkpoint from " + server + " " + WITNESS_DEADLINE
+                            + " after recovery (last answer " + status + "); the demo said:\n"
+                            + demo.output().lines().filter(l -> l.contains("WARN") || l.contains("ERROR"))
+                            .limit(100).collect(Collectors.joining("\n")));
+                }
+                try {
+                    status = http.send(HttpRequest.newBuilder(latest).timeout(Duration.ofSeconds(5)).build(),
+                            HttpResponse.BodyHandlers.discarding()).statusCode();
+                } catch (IOException e) {
+                    status = -1;
+                }
+                if (status != 200) {
+                    Thread.sleep(250);
+                }
+            }
+        }
     }
 
     private static void awaitOks(ConcurrentLinkedQueue<Outcome> outcomes, int oks, Duration within)
