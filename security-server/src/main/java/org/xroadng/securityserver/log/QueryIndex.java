@@ -25,9 +25,11 @@ import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.PriorityQueue;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Predicate;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.zip.CRC32C;
@@ -56,9 +58,14 @@ import org.xroadng.protocol.store.Jdbc;
  * query id. So a lost, torn or stale file makes a lookup slower, never wrong; {@link #seal} deletes
  * damaged files and writes their ranges again.
  *
- * <p><b>File format</b> ({@code q<level>-<first>-<last>.idx}): a 32-byte header (magic
- * {@code XQI1}, level, first and last record id, entry count), the entries sorted by hash then id
- * (two big-endian longs each), and a CRC32C of all of it. Files are written beside, forced and
+ * <p><b>Of this table only.</b> Each file names the record hash of its last row: the hash chain
+ * covers every earlier record and its query id, so a file is trusted only while the table holds
+ * that hash at that id. Files left from another history (a log started afresh beside an old index
+ * directory) are not trusted, and {@link #seal} deletes them.
+ *
+ * <p><b>File format</b> ({@code q<level>-<first>-<last>.idx}): a 64-byte header (magic
+ * {@code XQI1}, level, first and last record id, entry count, the last record's hash), the entries
+ * sorted by hash then id (two big-endian longs each), and a CRC32C of all of it. Files are written beside, forced and
  * renamed into place; a merge writes the merged file before it deletes its inputs, and a lookup
  * that sees both uses the larger.
  *
@@ -78,7 +85,8 @@ final class QueryIndex {
     static final int MAX_LEVEL = 3;
 
     private static final int MAGIC = 0x58514931; // "XQI1"
-    private static final int HEADER_BYTES = 32;
+    private static final int HEADER_BYTES = 64;
+    private static final int HASH_BYTES = 32;
     private static final int ENTRY_BYTES = 16;
     private static final int CRC_BYTES = 4;
     private static final Pattern NAME = Pattern.compile("q(\\d)-(\\d{1,19})-(\\d{1,19})\\.idx");
@@ -100,17 +108,31 @@ final class QueryIndex {
         }
     }
 
+    /** The ids one file covers, and the record hash its last row had when it was written. */
+    record Span(Range range, byte[] lastHash) {
+        Span {
+            Objects.requireNonNull(range, "range");
+            lastHash = lastHash.clone();
+        }
+
+        @Override
+        public byte[] lastHash() {
+            return lastHash.clone();
+        }
+    }
+
     /**
      * What the files say about one query id.
      *
      * @param candidates ids of rows whose query id has the same hash (most are the query's rows)
-     * @param covered    the id ranges the files read cover, ascending and disjoint: a row of the
-     *                   query in one of them is among the candidates
+     * @param spans      what the files read cover, ascending and disjoint: a row of the query in
+     *                   one of them is among the candidates, if the table still holds the span's
+     *                   last hash ({@link #trusted})
      */
-    record Lookup(long[] candidates, List<Range> covered) {
+    record Lookup(long[] candidates, List<Span> spans) {
         Lookup {
             candidates = candidates.clone();
-            covered = List.copyOf(covered);
+            spans = List.copyOf(spans);
         }
 
         @Override
@@ -118,11 +140,21 @@ final class QueryIndex {
             return candidates.clone();
         }
 
-        /** The parts of [{@code min}, {@code max}] no file covers, ascending. */
+        /** The id ranges the spans cover, ascending. */
+        List<Range> covered() {
+            return spans.stream().map(Span::range).toList();
+        }
+
+        /** This lookup with only the spans {@code trust} accepts. */
+        Lookup trusted(Predicate<Span> trust) {
+            return new Lookup(candidates, spans.stream().filter(trust).toList());
+        }
+
+        /** The parts of [{@code min}, {@code max}] no span covers, ascending. */
         List<Range> uncovered(long min, long max) {
             List<Range> gaps = new ArrayList<>();
             long next = min;
-            for (Range range : covered) {
+            for (Range range : covered()) {
                 if (range.last() < next) {
                     continue;
                 }
@@ -142,9 +174,13 @@ final class QueryIndex {
     }
 
     /** One checked index file. */
-    private record IndexFile(Path path, int level, long first, long last, long count) {
+    private record IndexFile(Path path, int level, long first, long last, long count, byte[] lastHash) {
         Range range() {
             return new Range(first, last);
+        }
+
+        Span span() {
+            return new Span(range(), lastHash);
         }
 
         long length() {
@@ -193,7 +229,7 @@ final class QueryIndex {
     Lookup lookup(String queryId) {
         long hash = hash(queryId);
         List<Long> candidates = new ArrayList<>();
-        List<Range> covered = new ArrayList<>();
+        List<Span> spans = new ArrayList<>();
         for (IndexFile file : usable(false)) {
             List<Long> found = new ArrayList<>();
             try (FileChannel channel = FileChannel.open(file.path(), StandardOpenOption.READ)) {
@@ -203,9 +239,9 @@ final class QueryIndex {
                 continue;
             }
             candidates.addAll(found);
-            covered.add(file.range());
+            spans.add(file.span());
         }
-        return new Lookup(candidates.stream().mapToLong(Long::longValue).toArray(), covered);
+        return new Lookup(candidates.stream().mapToLong(Long::longValue).toArray(), spans);
     }
 
     /** Adds the ids of the entries with {@code hash} to {@code found}: a binary search, then a walk. */
@@ -244,7 +280,8 @@ final class QueryIndex {
 
     /**
      * Brings the files up to the table, in the writing process: deletes damaged and leftover
-     * files and those wholly below the oldest row (archived away), indexes every uncovered range
+     * files, those wholly below the oldest row (archived away) and those of another history (the
+     * table holds another hash at their last id), indexes every uncovered range
      * below the newest chunk of rows (at most {@code maxChunks} files' worth per call, so a
      * large log written before this index is caught up over several calls), then merges.
      *
@@ -261,29 +298,46 @@ final class QueryIndex {
         }
         long min = ids.get().first();
         long max = ids.get().last();
+        List<Span> kept = new ArrayList<>();
         for (IndexFile file : files) {
             if (file.last() < min) {
                 delete(file);
+            } else if (!holds(db, file.span())) {
+                LOG.warn("query index file {} was written for another history of the message log (the table holds"
+                        + " another record at id {}); it is deleted and the rows indexed again", file.path(), file.last());
+                delete(file);
+            } else {
+                kept.add(file.span());
             }
         }
-        List<Range> gaps = new Lookup(new long[0], files.stream().map(IndexFile::range).toList()).uncovered(min, max);
+        List<Range> gaps = new Lookup(new long[0], kept).uncovered(min, max);
         int written = 0;
         for (Range gap : gaps) {
             boolean tail = gap.last() == max;
             long from = gap.first();
             while (written < maxChunks && from <= gap.last()) {
                 List<Entry> entries = rows(db, from, gap.last(), chunk);
-                if (tail && entries.size() < chunk) {
-                    break; // the newest rows: scanned by lookups until a whole chunk is there
+                if (entries.isEmpty() || (tail && entries.size() < chunk)) {
+                    break; // no rows (scanning finds none at once), or the newest: scanned until a chunk is whole
                 }
-                long last = entries.size() < chunk ? gap.last() : entries.get(entries.size() - 1).id();
-                write(0, from, last, entries);
+                long last = entries.get(entries.size() - 1).id();
+                byte[] lastHash = db.inTransaction(c -> Jdbc.queryOne(c,
+                        "SELECT record_hash FROM message_record WHERE id = ?", r -> r.getBytes(1), last))
+                        .orElseThrow(() -> new IOException("record " + last + " left the table while it was indexed"));
+                write(0, from, last, entries, lastHash);
                 written++;
                 from = last + 1;
             }
         }
         merge();
         return written;
+    }
+
+    /** Whether the table still holds, at the span's last id, the record hash it was written with. */
+    static boolean holds(Database db, Span span) {
+        return db.inTransaction(c -> Jdbc.queryOne(c, "SELECT record_hash FROM message_record WHERE id = ?",
+                        r -> r.getBytes(1), span.range().last()))
+                .map(hash -> MessageDigest.isEqual(hash, span.lastHash())).orElse(false);
     }
 
     /** Up to {@code chunk} rows' entries from id {@code from} to {@code last}, in id order. */
@@ -353,7 +407,7 @@ final class QueryIndex {
                     heads.add(cursor);
                 }
             }
-            writeFile(level, first, last, count, out -> {
+            writeFile(level, first, last, count, run.get(run.size() - 1).lastHash(), out -> {
                 while (!heads.isEmpty()) {
                     Cursor cursor = heads.poll();
                     out.writeLong(cursor.head().hash());
@@ -398,10 +452,10 @@ final class QueryIndex {
         }
     }
 
-    private void write(int level, long first, long last, List<Entry> entries) throws IOException {
+    private void write(int level, long first, long last, List<Entry> entries, byte[] lastHash) throws IOException {
         Entry[] sorted = entries.toArray(new Entry[0]);
         Arrays.sort(sorted, Entry.ORDER);
-        writeFile(level, first, last, sorted.length, out -> {
+        writeFile(level, first, last, sorted.length, lastHash, out -> {
             for (Entry e : sorted) {
                 out.writeLong(e.hash());
                 out.writeLong(e.id());
@@ -415,7 +469,11 @@ final class QueryIndex {
     }
 
     /** Writes a file beside its place, forces it and renames it into place. */
-    private void writeFile(int level, long first, long last, long count, Body body) throws IOException {
+    private void writeFile(int level, long first, long last, long count, byte[] lastHash, Body body)
+            throws IOException {
+        if (lastHash.length != HASH_BYTES) {
+            throw new IllegalArgumentException("a record hash has " + HASH_BYTES + " bytes, not " + lastHash.length);
+        }
         Path target = dir.resolve(name(level, first, last));
         Path temporary = dir.resolve(target.getFileName() + TEMPORARY_SUFFIX);
         CRC32C crc = new CRC32C();
@@ -442,6 +500,7 @@ final class QueryIndex {
             out.writeLong(first);
             out.writeLong(last);
             out.writeLong(count);
+            out.write(lastHash);
             body.writeTo(out);
             out.flush();
             ByteBuffer trailer = ByteBuffer.allocate(CRC_BYTES).putInt((int) crc.getValue()).flip();
@@ -531,7 +590,7 @@ final class QueryIndex {
             if (size < HEADER_BYTES + CRC_BYTES || (size - HEADER_BYTES - CRC_BYTES) % ENTRY_BYTES != 0 || first > last) {
                 return Optional.empty();
             }
-            IndexFile file = new IndexFile(path, level, first, last, (size - HEADER_BYTES - CRC_BYTES) / ENTRY_BYTES);
+            long count = (size - HEADER_BYTES - CRC_BYTES) / ENTRY_BYTES;
             CRC32C crc = new CRC32C();
             ByteBuffer header;
             int stored;
@@ -540,7 +599,7 @@ final class QueryIndex {
                 crc.update(head);
                 header = ByteBuffer.wrap(head);
                 byte[] buffer = new byte[1 << 16];
-                long left = file.count() * ENTRY_BYTES;
+                long left = count * ENTRY_BYTES;
                 while (left > 0) {
                     int n = in.read(buffer, 0, (int) Math.min(buffer.length, left));
                     if (n < 0) {
@@ -552,10 +611,13 @@ final class QueryIndex {
                 stored = ByteBuffer.wrap(in.readNBytes(CRC_BYTES)).getInt();
             }
             boolean valid = header.getInt() == MAGIC && header.getInt() == level && header.getLong() == first
-                    && header.getLong() == last && header.getLong() == file.count() && stored == (int) crc.getValue();
+                    && header.getLong() == last && header.getLong() == count && stored == (int) crc.getValue();
             if (!valid) {
                 return Optional.empty();
             }
+            byte[] lastHash = new byte[HASH_BYTES];
+            header.get(lastHash);
+            IndexFile file = new IndexFile(path, level, first, last, count, lastHash);
             checked.put(name, file);
             return Optional.of(file);
         } catch (IOException | java.nio.BufferUnderflowException | NumberFormatException e) {

@@ -11,7 +11,9 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import org.xroadng.protocol.store.Jdbc;
 import org.xroadng.protocol.store.StoreException;
@@ -143,6 +145,7 @@ final class RecordTable {
         if (ids.isEmpty()) {
             return Optional.empty();
         }
+        lookup = trusted(c, lookup);
         List<LogRow> found = new ArrayList<>();
         long[] candidates = lookup.candidates();
         for (int from = 0; from < candidates.length; from += CANDIDATES_PER_QUERY) {
@@ -164,6 +167,22 @@ final class RecordTable {
         }
         found.sort(Comparator.comparingLong(LogRow::id).reversed());
         return lastExchange(found.subList(0, Math.min(2, found.size())));
+    }
+
+    /** The lookup with only the spans whose last id holds, in the table, the record hash they were written with. */
+    private static QueryIndex.Lookup trusted(Connection c, QueryIndex.Lookup lookup) throws SQLException {
+        Map<Long, byte[]> hashes = new HashMap<>();
+        List<QueryIndex.Span> spans = lookup.spans();
+        for (int from = 0; from < spans.size(); from += CANDIDATES_PER_QUERY) {
+            List<QueryIndex.Span> some = spans.subList(from, Math.min(spans.size(), from + CANDIDATES_PER_QUERY));
+            Jdbc.query(c, "SELECT id, record_hash FROM message_record WHERE id IN ("
+                            + String.join(", ", Collections.nCopies(some.size(), "?")) + ")",
+                    r -> hashes.put(r.getLong(1), r.getBytes(2)), some.stream().map(s -> s.range().last()).toArray());
+        }
+        return lookup.trusted(span -> {
+            byte[] hash = hashes.get(span.range().last());
+            return hash != null && MessageDigest.isEqual(hash, span.lastHash());
+        });
     }
 
     /** The exchange of the newest two rows of a query on a side, newest first: a request, then its response. */

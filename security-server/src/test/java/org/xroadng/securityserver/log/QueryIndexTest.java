@@ -187,6 +187,46 @@ class QueryIndexTest {
     }
 
     @Test
+    void filesOfAnotherHistory_notTrusted_thenReplaced() throws MessageLogException, IOException,
+            InterruptedException {
+        Path indexDir;
+        try (H2MessageLog log = open()) {
+            logExchanges(log, 10); // rows 1..22
+            log.sealQueryIndex(10);
+            indexDir = log.queryIndexDir().orElseThrow();
+        }
+        List<String> before = names(Files.list(indexDir).sorted().toList());
+        assertEquals(List.of("q0-1-10.idx", "q0-11-20.idx"), before);
+        // the operator starts the log afresh (table and journal gone) and leaves the index directory
+        Files.delete(dir.resolve("messagelog.mv.db"));
+        try (Stream<Path> journal = Files.walk(H2MessageLog.journalDir(dir.resolve("messagelog")))) {
+            for (Path p : journal.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.delete(p);
+            }
+        }
+        try (H2MessageLog log = open()) {
+            List<CompletableFuture<Void>> done = new ArrayList<>();
+            for (int i = 0; i < 11; i++) {
+                done.add(log.append(LogFixtures.providerExchange("other-" + i, "/other/" + i, List.of(), AT)));
+            }
+            done.forEach(CompletableFuture::join);
+
+            for (int i = 0; i < 11; i++) {
+                assertEquals("/other/" + i, log.find("other-" + i, "provider").orElseThrow().exchange().path(),
+                        "the old files claim ids 1..20 for other queries: not trusted, so rows are scanned");
+            }
+            assertTrue(log.find("q-5", "provider").isEmpty());
+            log.sealQueryIndex(10);
+            byte[] rewritten = Files.readAllBytes(indexDir.resolve("q0-1-10.idx"));
+            assertEquals(List.of(new QueryIndex.Range(1, 10), new QueryIndex.Range(11, 20)),
+                    new QueryIndex(indexDir, 10).lookup("other-2").covered());
+            assertEquals(List.of(5L, 6L), sorted(new QueryIndex(indexDir, 10).lookup("other-2").candidates()),
+                    "the files were written again for this history");
+            assertTrue(rewritten.length > 0);
+        }
+    }
+
+    @Test
     void lookup_onAMissingDirectory_coversNothing() {
         QueryIndex.Lookup lookup = new QueryIndex(dir.resolve("none"), 10).lookup("q-1");
         assertEquals(0, lookup.candidates().length);
@@ -195,8 +235,10 @@ class QueryIndexTest {
 
     @Test
     void uncovered_theGapsBetweenAroundAndAfterTheFiles() {
-        QueryIndex.Lookup lookup = new QueryIndex.Lookup(new long[0],
-                List.of(new QueryIndex.Range(5, 9), new QueryIndex.Range(10, 14), new QueryIndex.Range(20, 29)));
+        byte[] hash = new byte[32];
+        QueryIndex.Lookup lookup = new QueryIndex.Lookup(new long[0], List.of(
+                new QueryIndex.Span(new QueryIndex.Range(5, 9), hash), new QueryIndex.Span(new QueryIndex.Range(10, 14), hash),
+                new QueryIndex.Span(new QueryIndex.Range(20, 29), hash)));
         assertEquals(List.of(new QueryIndex.Range(1, 4), new QueryIndex.Range(15, 19), new QueryIndex.Range(30, 31)),
                 lookup.uncovered(1, 31));
         assertEquals(List.of(new QueryIndex.Range(15, 16)), lookup.uncovered(12, 16));
