@@ -9,6 +9,7 @@ import java.security.SecureRandom;
 import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -34,6 +35,7 @@ import org.xroadng.securityserver.admin.ServerAdmin;
 import org.xroadng.securityserver.console.OperatorConsole;
 import org.xroadng.securityserver.console.ServerStatus;
 import org.xroadng.securityserver.description.HttpDescriptionFetcher;
+import org.xroadng.securityserver.keys.CertificateExpiry;
 import org.xroadng.securityserver.keys.ServerKeys;
 import org.xroadng.securityserver.globalconf.GlobalConfHolder;
 import org.xroadng.auditlog.access.AccessLog;
@@ -224,14 +226,14 @@ public final class SecurityServer implements AutoCloseable, ServerStatus {
         // Unauthenticated, for load balancers and monitoring: 200 while the server can take exchanges.
         builder.route("GET", "/health", call -> {
             if (self[0] == null) {
-                return HttpReply.json(503, new Health("DOWN", List.of("the server is starting"), Map.of()));
+                return HttpReply.json(503, new Health("DOWN", List.of("the server is starting"), Map.of(), List.of()));
             }
             Map<String, Optional<String>> checks = self[0].checks();
             List<String> problems = checks.values().stream().flatMap(Optional::stream).toList();
             Map<String, String> states = new LinkedHashMap<>();
             checks.forEach((name, problem) -> states.put(name, problem.isEmpty() ? "UP" : "DOWN"));
             return HttpReply.json(problems.isEmpty() ? 200 : 503,
-                    new Health(problems.isEmpty() ? "UP" : "DOWN", problems, states));
+                    new Health(problems.isEmpty() ? "UP" : "DOWN", problems, states, self[0].warnings()));
         });
         builder.route("GET", "/metrics", call -> HttpReply.of(200, "text/plain; version=0.0.4; charset=utf-8",
                 metrics.scrape().getBytes(StandardCharsets.UTF_8)));
@@ -479,7 +481,17 @@ public final class SecurityServer implements AutoCloseable, ServerStatus {
      * What {@code GET /health} answers: {@code UP} with no problems, or {@code DOWN} with each named;
      * and each check by name, {@code UP} or {@code DOWN} (see {@link #checks}).
      */
-    public record Health(String status, List<String> problems, Map<String, String> checks) {
+    /**
+     * What {@code GET /health} answers: {@code warnings} are things to act on soon that do not stop
+     * the server now (a certificate that expires within {@link CertificateExpiry#AHEAD}).
+     */
+    public record Health(String status, List<String> problems, Map<String, String> checks, List<String> warnings) {
+    }
+
+    /** Sentences for an operator about what needs doing soon: the server's certificates that expire within 30 days. */
+    public List<String> warnings() {
+        Instant now = clock.instant();
+        return CertificateExpiry.dueSoon(home.keys().keys(), now).stream().map(c -> c.sentence(now)).toList();
     }
 
     /**
