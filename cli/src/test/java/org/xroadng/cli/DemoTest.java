@@ -108,7 +108,7 @@ class DemoTest {
             assertEquals(200, health.statusCode(), health.body());
             assertEquals("{\"status\":\"UP\",\"problems\":[],\"checks\":{\"messagePath\":\"UP\",\"database\":\"UP\","
                     + "\"globalConfiguration\":\"UP\",\"ocsp\":\"UP\",\"messageLog\":\"UP\",\"timestamping\":\"UP\","
-                    + "\"accessLog\":\"UP\"}}", health.body());
+                    + "\"accessLog\":\"UP\"},\"warnings\":[]}", health.body(), "certificates valid a year: no warning");
             java.net.http.HttpResponse<String> metrics = java.net.http.HttpClient.newHttpClient().send(
                     java.net.http.HttpRequest.newBuilder(URI.create(server.path("admin").asText() + "/metrics")).build(),
                     java.net.http.HttpResponse.BodyHandlers.ofString());
