@@ -286,21 +286,32 @@ final class ServerCommand {
             subcommands = {SignKey.Add.class})
     static final class SignKey {
         @Command(name = "add", mixinStandardHelpOptions = true,
-                description = "Generate a signing key for another member hosted here and write its CSR.")
+                description = "Generate a signing key for another member hosted here and write its CSR; with"
+                        + " --rotate, the next key of a member whose key is certified (the current key signs until"
+                        + " the new one's certificate is imported and its OCSP status known).")
         static final class Add extends Operation {
             @Option(names = "--member", required = true, paramLabel = "ID") String member;
             @Option(names = "--out", required = true, paramLabel = "CSR") Path out;
             @Option(names = "--token", paramLabel = "ID",
                     description = "Generate the key in this HSM token (see 'xroad server token list'; default: the"
                             + " software token)") String token;
+            @Option(names = "--rotate", description = "Rotate: a new key beside the member's certified one")
+            boolean rotate;
 
             Add(Services services) {
                 super(services);
             }
 
             JsonNode call(ApiClient client) {
-                JsonNode answer = client.post("/api/v1/sign-keys", token == null ? Map.of("member", member)
-                        : Map.of("member", member, "token", token));
+                Map<String, Object> body = new java.util.LinkedHashMap<>();
+                body.put("member", member);
+                if (token != null) {
+                    body.put("token", token);
+                }
+                if (rotate) {
+                    body.put("rotate", true);
+                }
+                JsonNode answer = client.post("/api/v1/sign-keys", body);
                 try {
                     Files.writeString(out, answer.path("csr").asText());
                 } catch (IOException e) {

@@ -471,6 +471,11 @@ public final class SecurityServer implements AutoCloseable, ServerStatus {
             }
 
             @Override
+            public List<MemberKey> signingKeys(MemberId member) {
+                return keys.signers(member).stream().map(s -> new MemberKey(s.member(), s.key(), s.chain())).toList();
+            }
+
+            @Override
             public List<X509Certificate> ownCertificates() {
                 return keys.ownCertificates();
             }

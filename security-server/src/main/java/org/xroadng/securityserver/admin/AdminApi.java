@@ -201,11 +201,12 @@ public final class AdminApi {
             return view(admin.importCertificate(who, chain));
         });
         route(server, "POST", "/sign-keys", 201, (call, who) -> {
-            JsonBody body = JsonBody.parse(call, Set.of("member", "token"));
+            JsonBody body = JsonBody.parse(call, Set.of("member", "token", "rotate"));
             MemberId member = ConfValues.id("member", body.string("member"), MemberId::parse);
             String token = body.optionalString("token");
-            String keyId = admin.addSigningKey(who, member,
-                    token == null || token.equals(ServerKeys.KeyInfo.SOFTWARE) ? null : token);
+            String tokenId = token == null || token.equals(ServerKeys.KeyInfo.SOFTWARE) ? null : token;
+            String keyId = body.booleanValue("rotate", false) ? admin.rotateSigningKey(who, member, tokenId)
+                    : admin.addSigningKey(who, member, tokenId);
             return new NewSignKey(keyId, member.format(), keys.csr(keyId));
         });
         route(server, "POST", "/registration", 202, (call, who) -> admin.register(who));

@@ -5,6 +5,7 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Clock;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -84,7 +85,7 @@ public final class ServerKeys {
 
     /** The keys and certificates the data plane reads without touching the token or database. */
     private record Snapshot(List<KeyInfo> keys, Optional<X509Certificate> authCertificate,
-                            Map<MemberId, MemberSigner> signers, List<X509Certificate> ownCertificates) {
+                            Map<MemberId, List<MemberSigner>> signers, List<X509Certificate> ownCertificates) {
     }
 
     private final SoftwareToken token;
@@ -303,6 +304,31 @@ public final class ServerKeys {
     }
 
     /**
+     * Generates the next signing key of a member whose current one is certified, for rotating it
+     * without a pause: the message signer goes on with the current key until the new one's
+     * certificate is imported and an OCSP response for it is at hand, then signs with the new
+     * one (the newest certificate that can sign is used; {@link #signers}). Refused while the
+     * member has no certified key here, or already has a key waiting for its certificate.
+     *
+     * @param tokenId the HSM token to generate it in; null: the software token
+     */
+    public synchronized String rotateSigningKey(MemberId member, String tokenId) throws ServerException, TokenException {
+        Objects.requireNonNull(member, "member");
+        hsm(tokenId);
+        List<KeyInfo> own = keys().stream().filter(k -> k.role() == Role.SIGN && k.identity().equals(member)).toList();
+        if (own.stream().noneMatch(k -> k.certificate().isPresent())) {
+            throw ServerException.conflict("member " + member + " has no certified signing key on this server to rotate;"
+                    + " add one with 'xroad server sign-key add' and import its certificate");
+        }
+        Optional<KeyInfo> waiting = own.stream().filter(k -> k.certificate().isEmpty()).findFirst();
+        if (waiting.isPresent()) {
+            throw ServerException.conflict("member " + member + " already has signing key " + waiting.get().keyId()
+                    + " waiting for its certificate: import that certificate first");
+        }
+        return generate(Role.SIGN, member, tokenId);
+    }
+
+    /**
      * As {@link #addSigningKey(MemberId)}, the key generated in the HSM token {@code tokenId}
      * (null: the software token).
      */
@@ -385,9 +411,17 @@ public final class ServerKeys {
         return token.keyManager(authKeyId());
     }
 
-    /** The member's signing key and chain, only once a CA-issued certificate has been imported for it. */
+    /**
+     * The member's signing key and chain, only once a CA-issued certificate has been imported for
+     * it: of several (a rotation under way), the one with the newest certificate.
+     */
     public Optional<MemberSigner> signer(MemberId member) {
-        return Optional.ofNullable(snapshot.signers().get(member));
+        return signers(member).stream().findFirst();
+    }
+
+    /** The member's certified signing keys, the newest certificate (latest notBefore) first. */
+    public List<MemberSigner> signers(MemberId member) {
+        return snapshot.signers().getOrDefault(member, List.of());
     }
 
     /** Every CA-issued certificate of this server's keys (auth and sign), without CA certificates. */
@@ -430,7 +464,7 @@ public final class ServerKeys {
     private Snapshot load() throws TokenException {
         List<String[]> rows = database.inTransaction(ServerKeys::rows);
         List<KeyInfo> keys = new ArrayList<>();
-        Map<MemberId, MemberSigner> signers = new HashMap<>();
+        Map<MemberId, List<MemberSigner>> signers = new HashMap<>();
         List<X509Certificate> own = new ArrayList<>();
         X509Certificate auth = null;
         for (String[] row : rows) {
@@ -452,12 +486,15 @@ public final class ServerKeys {
                 if (role == Role.AUTH) {
                     auth = certificate.get();
                 } else {
-                    signers.put((MemberId) identity,
-                            new MemberSigner((MemberId) identity, holder.signingKey(row[0]), tokenKey.chain()));
+                    signers.computeIfAbsent((MemberId) identity, m -> new ArrayList<>())
+                            .add(new MemberSigner((MemberId) identity, holder.signingKey(row[0]), tokenKey.chain()));
                 }
             }
         }
-        return new Snapshot(List.copyOf(keys), Optional.ofNullable(auth), Map.copyOf(signers), List.copyOf(own));
+        Map<MemberId, List<MemberSigner>> newestFirst = new HashMap<>();
+        signers.forEach((member, list) -> newestFirst.put(member, list.stream().sorted(Comparator.comparing(
+                (MemberSigner m) -> m.chain().get(0).getNotBefore()).reversed()).toList()));
+        return new Snapshot(List.copyOf(keys), Optional.ofNullable(auth), Map.copyOf(newestFirst), List.copyOf(own));
     }
 
     private static List<String[]> rows(Connection c) throws SQLException {
