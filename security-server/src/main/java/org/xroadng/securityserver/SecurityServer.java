@@ -77,6 +77,8 @@ public final class SecurityServer implements AutoCloseable, ServerStatus {
     private final ScheduledExecutorService watcher;
     private volatile DataPlane plane;
     private volatile X509Certificate planeAuthCertificate;
+    /** The own certificates the running message path has OCSP responses for (its last refresh's). */
+    private List<X509Certificate> planeOwnCertificates = List.of();
     private volatile long syncedVersion;
     private volatile String lastStartFailure;
     private volatile BatchTimestamper timestamper;
@@ -301,9 +303,18 @@ public final class SecurityServer implements AutoCloseable, ServerStatus {
                 plane = DataPlane.start(planeSettings, identity(home.keys()), home.store()::current, configuration,
                         messageLog, accessLogging, metrics, provider, random, clock);
                 planeAuthCertificate = auth.get();
+                planeOwnCertificates = home.keys().ownCertificates();
                 lastStartFailure = null;
                 LOG.info("security server {}: client proxy on {}, server proxy on {}", home.settings().serverId(),
                         plane.clientProxyAddress(), plane.serverProxyAddress());
+            }
+            List<X509Certificate> own = home.keys().ownCertificates();
+            if (plane != null && !own.equals(planeOwnCertificates)) {
+                // A certificate was imported (a signing key's, say, in a rotation): fetch its OCSP status
+                // now rather than at the next scheduled refresh, so the new key signs within seconds.
+                LOG.info("this server's certificates changed; fetching their OCSP status now");
+                plane.refreshOcsp();
+                planeOwnCertificates = own;
             }
             Optional<GlobalConfiguration> conf = configuration.lastGood();
             if (conf.isPresent() && conf.get().version() != syncedVersion) {
