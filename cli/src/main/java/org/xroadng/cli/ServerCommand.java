@@ -34,7 +34,8 @@ import picocli.CommandLine.Parameters;
 @Command(name = "server", mixinStandardHelpOptions = true,
         description = "Create a security server and operate it through its admin API: keys and certificates,"
                 + " registration, clients, services, access rights, local groups.",
-        subcommands = {ServerCommand.Init.class, ServerCommand.Serve.class, ServerCommand.ImportCert.class, ServerCommand.SignKey.class,
+        subcommands = {ServerCommand.Init.class, ServerCommand.Serve.class, ServerCommand.ImportCert.class, ServerCommand.AuthKey.class,
+                ServerCommand.SignKey.class,
                 ServerCommand.Register.class, ServerCommand.UnregisterAuthCert.class, ServerCommand.ChangeAddress.class,
                 ServerCommand.Client.class, ServerCommand.Service.class,
                 ServerCommand.Acl.class, ServerCommand.LocalGroup.class, ServerCommand.AccessLogStatus.class,
@@ -279,6 +280,38 @@ final class ServerCommand {
         void print(JsonNode a) {
             line("certificate imported for the %s key %s of %s", a.path("role").asText(), a.path("keyId").asText(),
                     a.path("identity").asText());
+        }
+    }
+
+    @Command(name = "auth-key", mixinStandardHelpOptions = true, description = "The server's authentication key.",
+            subcommands = {AuthKey.Add.class})
+    static final class AuthKey {
+        @Command(name = "add", mixinStandardHelpOptions = true,
+                description = "Rotate: generate the server's next authentication key and write its CSR. Have the CA"
+                        + " issue it, import it (import-cert) and register it (register); once approved and in the"
+                        + " global configuration for twice its refresh interval, TLS presents it, and the old"
+                        + " certificate can be withdrawn (unregister-auth-cert --cert).")
+        static final class Add extends Operation {
+            @Option(names = "--out", required = true, paramLabel = "CSR") Path out;
+
+            Add(Services services) {
+                super(services);
+            }
+
+            JsonNode call(ApiClient client) {
+                JsonNode answer = client.post("/api/v1/auth-keys", Map.of());
+                try {
+                    Files.writeString(out, answer.path("csr").asText());
+                } catch (IOException e) {
+                    throw new UserError("cannot write the CSR to " + out + ": " + CaCommand.describe(e));
+                }
+                return answer;
+            }
+
+            void print(JsonNode a) {
+                line("authentication key %s for %s; CSR written to %s", a.path("keyId").asText(),
+                        a.path("server").asText(), out);
+            }
         }
     }
 

@@ -37,6 +37,7 @@ import org.xroadng.securityserver.console.ServerStatus;
 import org.xroadng.securityserver.description.HttpDescriptionFetcher;
 import org.xroadng.securityserver.keys.CertificateExpiry;
 import org.xroadng.securityserver.keys.ServerKeys;
+import org.xroadng.securityserver.transport.AuthCertificateTrustManager;
 import org.xroadng.securityserver.globalconf.GlobalConfHolder;
 import org.xroadng.auditlog.access.AccessLog;
 import org.xroadng.auditlog.witness.TlogWitnessClient;
@@ -79,6 +80,8 @@ public final class SecurityServer implements AutoCloseable, ServerStatus {
     private volatile X509Certificate planeAuthCertificate;
     /** The own certificates the running message path has OCSP responses for (its last refresh's). */
     private List<X509Certificate> planeOwnCertificates = List.of();
+    /** When the watcher first saw each of this server's authentication certificates (by hash) registered. */
+    private final Map<String, Instant> registeredSince = new java.util.concurrent.ConcurrentHashMap<>();
     private volatile long syncedVersion;
     private volatile String lastStartFailure;
     private volatile BatchTimestamper timestamper;
@@ -286,13 +289,15 @@ public final class SecurityServer implements AutoCloseable, ServerStatus {
             LOG.warn("the keys another node of this server shared cannot be adopted: {}", e.getMessage());
         }
         try {
+            chooseAuthKey();
             Optional<X509Certificate> auth = home.keys().authCertificate();
-            if (auth.isPresent() && !auth.get().equals(planeAuthCertificate)) {
-                if (plane != null) {
-                    LOG.info("authentication certificate changed; restarting the message path");
-                    plane.close();
-                    plane = null;
-                }
+            if (auth.isPresent() && !auth.get().equals(planeAuthCertificate) && plane != null) {
+                // TLS presents the key in use at each handshake (ServerKeys.authKeyManager): no restart.
+                LOG.info("security server {} presents authentication certificate {} from now on",
+                        home.settings().serverId(), auth.get().getSerialNumber().toString(16));
+                planeAuthCertificate = auth.get();
+            }
+            if (auth.isPresent() && plane == null) {
                 ServerSettings settings = home.settings();
                 DataPlane.Settings planeSettings = new DataPlane.Settings(settings.clientProxy(), settings.clientProxyTls(), settings.serverProxy(),
                         settings.maxBodyBytes(), Duration.ofSeconds(settings.globalConfRefreshSeconds()),
@@ -568,6 +573,49 @@ public final class SecurityServer implements AutoCloseable, ServerStatus {
     public Optional<AccessLog> accessLog() {
         DataPlane.AccessLogging logging = accessLogging;
         return logging == null ? Optional.empty() : Optional.of(logging.log());
+    }
+
+    /**
+     * Of the certified authentication keys, uses the newest whose certificate the global
+     * configuration has listed for this server for at least {@link #authSwitchDelay}, so that peers
+     * (which refresh their configuration as often) accept it before it is presented; until then the
+     * key in use stays. A new key's certificate is thus taken into use after its authCertReg is
+     * approved, and the old one can then be withdrawn (authCertDeletion) without a failed exchange.
+     */
+    private void chooseAuthKey() {
+        List<ServerKeys.KeyInfo> certified = home.keys().authKeys();
+        Optional<GlobalConfiguration> conf = configuration.lastGood();
+        if (certified.size() < 2 || conf.isEmpty()) {
+            return;
+        }
+        List<String> registered = conf.get().securityServers().stream()
+                .filter(s -> s.id().equals(home.settings().serverId())).findFirst()
+                .map(GlobalConfiguration.SecurityServer::authCertificateHashes).orElse(List.of());
+        Instant now = clock.instant();
+        String inUse = home.keys().authKeyInUse().map(ServerKeys.KeyInfo::keyId).orElse(null);
+        for (ServerKeys.KeyInfo key : certified) { // newest first
+            String hash = AuthCertificateTrustManager.hash(key.certificate().orElseThrow());
+            if (!registered.contains(hash)) {
+                continue;
+            }
+            Instant since = registeredSince.computeIfAbsent(hash, h -> now);
+            if (key.keyId().equals(inUse)) {
+                return; // the newest registered long enough is in use already
+            }
+            if (!now.isBefore(since.plus(authSwitchDelay()))) {
+                try {
+                    home.keys().useAuthKey(key.keyId());
+                } catch (ServerException e) {
+                    LOG.warn("authentication key {} cannot be taken into use: {}", key.keyId(), e.getMessage());
+                }
+                return;
+            }
+        }
+    }
+
+    /** How long a new authentication certificate must be in the global configuration before it is presented. */
+    private Duration authSwitchDelay() {
+        return Duration.ofSeconds(2L * home.settings().globalConfRefreshSeconds());
     }
 
     /** The checkpoint publisher of the running message path, when the server keeps an access log. */
