@@ -94,9 +94,13 @@ public final class H2MerkleLog implements MerkleLog {
 
     /** The right edge of the stored leaves, after checking they are numbered without gaps. */
     private static RightEdge loadEdge(Connection c) throws SQLException {
-        long count = Jdbc.count(c, "SELECT COUNT(*) FROM merkle_leaf");
-        long next = Jdbc.queryOne(c, "SELECT MAX(leaf_index) FROM merkle_leaf",
-                r -> r.getObject(1) == null ? 0L : r.getLong(1) + 1).orElse(0L);
+        // One statement, so one snapshot: a process writing the log meanwhile (the server, while an
+        // operator's tool opens it to read) must not make the count and the maximum disagree.
+        long[] countAndNext = Jdbc.queryOne(c, "SELECT COUNT(*), MAX(leaf_index) FROM merkle_leaf",
+                r -> new long[] {r.getLong(1), r.getObject(2) == null ? 0L : r.getLong(2) + 1})
+                .orElse(new long[] {0, 0});
+        long count = countAndNext[0];
+        long next = countAndNext[1];
         if (count != next) {
             throw new MerkleStoreException("the Merkle log has " + count + " leaves but its highest index is "
                     + (next - 1) + ": leaves are missing, so the tree past the first gap is wrong; run"

@@ -74,6 +74,34 @@ class H2MerkleLogTest {
     }
 
     @Test
+    void openedToReadWhileAnotherAppends_neverTakesTheGrowthForAGap() throws InterruptedException {
+        H2MerkleLog writer = H2MerkleLog.open(database);
+        java.util.concurrent.atomic.AtomicBoolean running = new java.util.concurrent.atomic.AtomicBoolean(true);
+        Thread appender = new Thread(() -> {
+            int i = 0;
+            while (running.get()) {
+                writer.appendAll(List.of(entry(i++), entry(i++)));
+            }
+        });
+        appender.start();
+        try {
+            for (int reads = 0; reads < 200; reads++) {
+                // as an operator's tool does while the server runs: its own handle on the same database
+                Database reader = storage().open(dir.resolve("auditlog"), H2MerkleLog.DATABASE_NAME);
+                try {
+                    assertTrue(H2MerkleLog.open(reader).size() >= 0);
+                } finally {
+                    reader.close();
+                }
+            }
+        } finally {
+            running.set(false);
+            appender.join();
+        }
+        assertTrue(writer.size() > 0, "the writer appended meanwhile");
+    }
+
+    @Test
     void sameEntries_giveSameRootsAndProofsAsInMemoryLog() {
         MerkleLog reference = new InMemoryMerkleLog();
         MerkleLog log = H2MerkleLog.open(database);
