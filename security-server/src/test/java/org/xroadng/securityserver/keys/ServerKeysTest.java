@@ -152,6 +152,44 @@ class ServerKeysTest {
     }
 
     @Test
+    void rotateAuthKey_newKeyNotPresentedUntilChosen_andRefusalsSayWhy()
+            throws IOException, InvalidKeyException, NoSuchAlgorithmException, ServerException, TokenException {
+        ServerException uncertified = assertThrows(ServerException.class, () -> keys.rotateAuthKey());
+        assertTrue(uncertified.getMessage().contains("has no certificate yet"), uncertified.getMessage());
+        String first = keys.authKeyId();
+        X509Certificate old = issue(first, CertificateProfile.AUTH, SERVER);
+        keys.importCertificate(List.of(old, pki.ca.cert()));
+
+        String next = keys.rotateAuthKey();
+        ServerException twice = assertThrows(ServerException.class, () -> keys.rotateAuthKey());
+        assertTrue(twice.getMessage().contains("authentication key " + next + " already waits for its certificate"),
+                twice.getMessage());
+        ServerException notCertified = assertThrows(ServerException.class, () -> keys.useAuthKey(next));
+        assertTrue(notCertified.getMessage().contains("is not a certified authentication key"), notCertified.getMessage());
+
+        X509Issuer later = new X509Issuer(pki.ca.cert(), pki.ca.key(),
+                Clock.offset(Clock.systemUTC(), Duration.ofHours(1)), pki.random);
+        X509Certificate newer = later.issue(new X500Name("CN=" + SERVER.format()),
+                new org.bouncycastle.pkcs.jcajce.JcaPKCS10CertificationRequest(Pem.csr(keys.csr(next)
+                        .getBytes(StandardCharsets.US_ASCII))).getPublicKey(), CertificateKind.SERVER_AUTH,
+                Duration.ofDays(30), List.of(new GeneralName(GeneralName.uniformResourceIdentifier,
+                        CertificateProfile.AUTH.uriFor(SERVER))), "http://127.0.0.1:1/ocsp");
+        javax.net.ssl.X509KeyManager tls = keys.authKeyManager();
+        keys.importCertificate(List.of(newer, pki.ca.cert()));
+
+        assertEquals(List.of(next, first), keys.authKeys().stream().map(ServerKeys.KeyInfo::keyId).toList());
+        assertEquals(old, keys.authCertificate().orElseThrow(), "imported, but the key in use stays");
+        assertEquals(old, tls.getCertificateChain(tls.chooseClientAlias(new String[] {"EC"}, null, null))[0]);
+
+        keys.useAuthKey(next);
+        assertEquals(newer, keys.authCertificate().orElseThrow());
+        assertEquals(newer, tls.getCertificateChain(tls.chooseClientAlias(new String[] {"EC"}, null, null))[0],
+                "the same key manager presents the new key from the next handshake on");
+        String alias = tls.chooseServerAlias("EC", null, null);
+        assertTrue(alias.startsWith(next + "|"), alias);
+    }
+
+    @Test
     void certificateForAnotherServer_isRefused() throws IOException, InvalidKeyException, NoSuchAlgorithmException, ServerException, TokenException {
         X509Certificate other = issue(keys.authKeyId(), CertificateProfile.AUTH, SERVER.owner().server("ss2"));
 
