@@ -187,9 +187,10 @@ class KeyRotationDemoTest {
                     "--admin", admin);
             assertEquals(0, withdrawn.exitCode(), withdrawn.out() + withdrawn.err());
             assertTrue(withdrawn.out().contains("authCertDeletion request"), withdrawn.out());
-            // The provider's next configurations no longer list the old certificate; new connections
-            // from the tax board's server (a burst opens more) present the new one and are accepted.
-            Thread.sleep(25_000);
+            // The provider's next configuration (the demo refreshes every 10 s) no longer lists the old
+            // certificate; new connections from the tax board's server (a burst opens more) present
+            // the new one and are accepted.
+            Thread.sleep(12_000);
             List<Answer> burst = java.util.Collections.synchronizedList(new ArrayList<>());
             List<Thread> burstClients = new ArrayList<>();
             for (int i = 0; i < 24; i++) {
