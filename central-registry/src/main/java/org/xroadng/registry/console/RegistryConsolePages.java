@@ -279,7 +279,7 @@ final class RegistryConsolePages {
         Instant now = clock.instant();
         model.put("global", registry.publisher().latest().map(p -> row("version", p.version(),
                 "generatedAt", DATE_TIME.format(p.generatedAt()), "iso", p.generatedAt().toString(),
-                "expiresAt", DATE_TIME.format(p.expiresAt()), "expired", !now.isBefore(p.expiresAt()))).orElse(null));
+                "expiresAt", DATE_TIME.format(p.expiresAt()), "expiresIso", p.expiresAt().toString(), "expired", !now.isBefore(p.expiresAt()))).orElse(null));
         model.put("pending", registry.requests().list("pending", 0, 1).total());
         model.put("memberCount", registry.members().members(0, 1).total());
         model.put("serverCount", registry.servers().list(0, 1).total());
