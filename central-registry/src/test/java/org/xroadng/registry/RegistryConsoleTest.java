@@ -313,6 +313,28 @@ class RegistryConsoleTest {
     }
 
     @Test
+    void proofOfARequestWhoseCaWasRemoved_isShownUnverifiableWithTheReason() throws IOException,
+            InterruptedException, RegistryException, CaException, CertificateEncodingException, OcspException,
+            SigningException, TokenException {
+        long id = pendingClientRegistration("population");
+        String ca = registry.home.registry().trustAnchors().cas().get(0).id();
+        assertEquals(204, registry.admin("DELETE", "/api/v1/certification-authorities/" + ca, null).status());
+        var signer = registry.home.registry().requests().proof(id).get(0);
+        assertEquals("unverifiable", signer.ocspStatus());
+        assertTrue(signer.problem().contains("is no longer an approved CA"), signer.problem());
+        assertEquals("urn:xroad:member:DEMO/GOV/1001", signer.identity(), "who signed is still shown");
+
+        ConsoleBrowser rita = browser();
+        rita.signIn("rita", PASSWORD);
+        String page = rita.get("/requests/view?id=" + id).body();
+        assertTrue(page.contains("badge badge-refused proof-ocsp\">cannot be verified<"), page);
+        assertTrue(page.contains("is no longer an approved CA"), page);
+        assertEquals(404, rita.get("/requests/view?id=999").statusCode());
+        assertEquals(400, rita.get("/requests/view?id=seven").statusCode());
+        assertTrue(rita.last.body().contains("is not a number"), rita.last.body());
+    }
+
+    @Test
     void admin_createsAnApiKeyShownOnceAndChangesSettings() throws IOException, InterruptedException {
         ConsoleBrowser ada = browser();
         ada.signIn("ada", PASSWORD);
