@@ -201,6 +201,15 @@ final class BenchCommand {
                         + " load over them (default: ${DEFAULT-VALUE})")
         int providerServers;
 
+        @Option(names = "--subjects", paramLabel = "N", defaultValue = "1",
+                description = "Data subjects the queries name, each drawn at random from N personal codes; 1 names"
+                        + " the same person every time (a population register names many: each new one costs the"
+                        + " access logs an index entry elsewhere) (default: ${DEFAULT-VALUE})")
+        int subjects;
+
+        /** The most subjects --subjects takes: a country's population. */
+        static final int MAX_SUBJECTS = 200_000_000;
+
         Exchange(Services services) {
             this.services = services;
         }
@@ -214,16 +223,20 @@ final class BenchCommand {
         public void run() {
             if (connections < 1 || connections > 1000 || seconds < 1 || seconds > 3600 || warmup < 0 || warmup > 600
                     || rate < 0 || providerServers < 1
-                    || providerServers > org.xroadng.cli.demo.DemoPorts.MAX_PROVIDER_SERVERS) {
+                    || providerServers > org.xroadng.cli.demo.DemoPorts.MAX_PROVIDER_SERVERS
+                    || subjects < 1 || subjects > MAX_SUBJECTS) {
                 throw new UserError("--connections must be 1..1000, --seconds 1..3600, --warmup 0..600, --rate >= 0,"
-                        + " --provider-servers 1.." + org.xroadng.cli.demo.DemoPorts.MAX_PROVIDER_SERVERS);
+                        + " --provider-servers 1.." + org.xroadng.cli.demo.DemoPorts.MAX_PROVIDER_SERVERS
+                        + ", --subjects 1.." + MAX_SUBJECTS);
             }
             PrintWriter out = services.out();
             int cores = Runtime.getRuntime().availableProcessors();
-            out.printf("%d connections, %s, %s signatures, %d provider server%s, %d s warm-up or more, %d s measured per"
-                            + " run, %d cores, max heap %d MB%n",
+            out.printf("%d connections, %s, %s signatures, %d provider server%s, %s, %d s warm-up or more, %d s"
+                            + " measured per run, %d cores, max heap %d MB%n",
                     connections, rate > 0 ? String.format("%.0f requests/s", rate) : "closed loop", signatures.text(),
                     providerServers, providerServers == 1 ? "" : "s",
+                    subjects == 1 ? "every query names one data subject" : String.format("queries name %,d data subjects"
+                            + " at random", subjects),
                     warmup, seconds,
                     cores, Runtime.getRuntime().maxMemory() / (1024 * 1024));
             out.flush();
@@ -249,7 +262,7 @@ final class BenchCommand {
                         String logs = log ? "on (" + durability.name().toLowerCase(Locale.ROOT) + ")" : "off";
                         String providerSide = providerServers == 1 ? "provider SS" : providerServers + " provider SS";
                         runs.add(measure("consumer SS -> " + providerSide + " -> IS, logs " + logs, "logs " + logs, true,
-                                new HttpLoad(bench.clientProxy(), ExchangeBench.PATH, ExchangeBench.HEADERS),
+                                ExchangeBench.load(bench.clientProxy(), subjects),
                                 new WarmUp(Duration.ofSeconds(warmup), Duration.ofSeconds(warmup + WARMUP_EXTRA_SECONDS)),
                                 cpu));
                         out.printf("%s: warmed up for %d s%n", runs.get(runs.size() - 1).path(),

@@ -30,7 +30,9 @@ import picocli.CommandLine.Option;
                 "",
                 "Ports, from --base-port P: P trust services, P+1 registry, P+2/P+3/P+4 tax board's client proxy,"
                         + " server proxy and admin API, P+5/P+6/P+7 the population registry's, P+8 provider IS,"
-                        + " P+9 citizen portal, P+10 development identity provider (for demos only).",
+                        + " P+9 citizen portal, P+10 development identity provider (for demos only), P+11 and P+12"
+                        + " the independent witnesses of the demo's ombudsman and of a university (after the further"
+                        + " provider servers' ports, with --provider-servers).",
                 "",
                 "It runs until Ctrl-C, which stops every component. A second run on the same --data-dir (and the"
                         + " same --base-port) reuses the state and skips what is already enrolled. Tokens use the"
@@ -48,7 +50,7 @@ final class DemoCommand implements Callable<Integer> {
             description = "Security servers for the population registry's DEMO/GOV/1001/population, 1.."
                     + DemoPorts.MAX_PROVIDER_SERVERS + " (default: ${DEFAULT-VALUE}): ss2, ss3... each register"
                     + " the subsystem too, and the tax board's server spreads requests over them; each further"
-                    + " server takes three more ports after P+10")
+                    + " server takes three more ports after P+10, before the witnesses'")
     int providerServers;
 
     @Option(names = "--data-dir", paramLabel = "DIR", defaultValue = "demo-data",

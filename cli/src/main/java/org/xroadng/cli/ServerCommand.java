@@ -34,7 +34,8 @@ import picocli.CommandLine.Parameters;
 @Command(name = "server", mixinStandardHelpOptions = true,
         description = "Create a security server and operate it through its admin API: keys and certificates,"
                 + " registration, clients, services, access rights, local groups.",
-        subcommands = {ServerCommand.Init.class, ServerCommand.Serve.class, ServerCommand.ImportCert.class, ServerCommand.SignKey.class,
+        subcommands = {ServerCommand.Init.class, ServerCommand.Serve.class, ServerCommand.ImportCert.class, ServerCommand.AuthKey.class,
+                ServerCommand.SignKey.class,
                 ServerCommand.Register.class, ServerCommand.UnregisterAuthCert.class, ServerCommand.ChangeAddress.class,
                 ServerCommand.Client.class, ServerCommand.Service.class,
                 ServerCommand.Acl.class, ServerCommand.LocalGroup.class, ServerCommand.AccessLogStatus.class,
@@ -282,25 +283,68 @@ final class ServerCommand {
         }
     }
 
-    @Command(name = "sign-key", mixinStandardHelpOptions = true, description = "Signing keys of hosted members.",
-            subcommands = {SignKey.Add.class})
-    static final class SignKey {
+    @Command(name = "auth-key", mixinStandardHelpOptions = true, description = "The server's authentication key.",
+            subcommands = {AuthKey.Add.class})
+    static final class AuthKey {
         @Command(name = "add", mixinStandardHelpOptions = true,
-                description = "Generate a signing key for another member hosted here and write its CSR.")
+                description = "Rotate: generate the server's next authentication key and write its CSR. Have the CA"
+                        + " issue it, import it (import-cert) and register it (register); once approved and in the"
+                        + " global configuration for twice its refresh interval, TLS presents it, and the old"
+                        + " certificate can be withdrawn (unregister-auth-cert --cert).")
         static final class Add extends Operation {
-            @Option(names = "--member", required = true, paramLabel = "ID") String member;
             @Option(names = "--out", required = true, paramLabel = "CSR") Path out;
-            @Option(names = "--token", paramLabel = "ID",
-                    description = "Generate the key in this HSM token (see 'xroad server token list'; default: the"
-                            + " software token)") String token;
 
             Add(Services services) {
                 super(services);
             }
 
             JsonNode call(ApiClient client) {
-                JsonNode answer = client.post("/api/v1/sign-keys", token == null ? Map.of("member", member)
-                        : Map.of("member", member, "token", token));
+                JsonNode answer = client.post("/api/v1/auth-keys", Map.of());
+                try {
+                    Files.writeString(out, answer.path("csr").asText());
+                } catch (IOException e) {
+                    throw new UserError("cannot write the CSR to " + out + ": " + CaCommand.describe(e));
+                }
+                return answer;
+            }
+
+            void print(JsonNode a) {
+                line("authentication key %s for %s; CSR written to %s", a.path("keyId").asText(),
+                        a.path("server").asText(), out);
+            }
+        }
+    }
+
+    @Command(name = "sign-key", mixinStandardHelpOptions = true, description = "Signing keys of hosted members.",
+            subcommands = {SignKey.Add.class})
+    static final class SignKey {
+        @Command(name = "add", mixinStandardHelpOptions = true,
+                description = "Generate a signing key for another member hosted here and write its CSR; with"
+                        + " --rotate, the next key of a member whose key is certified (the current key signs until"
+                        + " the new one's certificate is imported and its OCSP status known).")
+        static final class Add extends Operation {
+            @Option(names = "--member", required = true, paramLabel = "ID") String member;
+            @Option(names = "--out", required = true, paramLabel = "CSR") Path out;
+            @Option(names = "--token", paramLabel = "ID",
+                    description = "Generate the key in this HSM token (see 'xroad server token list'; default: the"
+                            + " software token)") String token;
+            @Option(names = "--rotate", description = "Rotate: a new key beside the member's certified one")
+            boolean rotate;
+
+            Add(Services services) {
+                super(services);
+            }
+
+            JsonNode call(ApiClient client) {
+                Map<String, Object> body = new java.util.LinkedHashMap<>();
+                body.put("member", member);
+                if (token != null) {
+                    body.put("token", token);
+                }
+                if (rotate) {
+                    body.put("rotate", true);
+                }
+                JsonNode answer = client.post("/api/v1/sign-keys", body);
                 try {
                     Files.writeString(out, answer.path("csr").asText());
                 } catch (IOException e) {

@@ -94,6 +94,14 @@ class BenchCommandTest {
     }
 
     @Test
+    void exchangeSubjectsOutOfRange_refused() {
+        CliRunner.Run run = cli.run("bench", "exchange", "--subjects", "0");
+
+        assertEquals(1, run.exitCode(), run.err());
+        assertTrue(run.err().contains("--subjects 1..200000000"), run.err());
+    }
+
+    @Test
     void accessLogOutOfRange_refusedInOneLine() {
         CliRunner.Run run = cli.run("bench", "accesslog", "--events", "0");
 

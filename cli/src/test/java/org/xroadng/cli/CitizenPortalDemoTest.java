@@ -35,6 +35,7 @@ import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.WebDriverWait;
 import org.xroadng.auditlog.browser.HeadlessChromium;
 import org.xroadng.cli.demo.DemoCast;
+import org.xroadng.cli.demo.DemoWitness;
 import org.xroadng.protocol.json.ProtocolJson;
 
 /**
@@ -199,9 +200,9 @@ class CitizenPortalDemoTest {
             assertReadmeExample(command, mapped.toString(), output);
             run++;
         }
-        assertEquals(21, run, "the README's demo examples: three queries, five for developers, the portal's token and"
+        assertEquals(26, run, "the README's demo examples: three queries, five for developers, the portal's token and"
                 + " events, accessLog, witness, the C2SP witness's checkpoint, four metadata calls; five SOAP calls (a"
-                + " query, the bank, three metadata calls)");
+                + " query, the bank, three metadata calls); the independent witnesses' keys and checkpoints (five)");
     }
 
     /**
@@ -225,6 +226,17 @@ class CitizenPortalDemoTest {
         } else if (command.contains("/accessLog")) {
             assertTrue(output.contains("\"server\":\"DEMO/GOV/1001/ss1\"") && output.contains("\"events\":[{")
                     && output.contains("\"proof\"") && output.contains(DemoCast.CITIZEN), context);
+        } else if (command.matches(".*:1881[12]/verifier-key.*")) {
+            String witness = command.contains(":18811/") ? DemoWitness.OMBUDSMAN.keyName()
+                    : DemoWitness.UNIVERSITY.keyName();
+            assertTrue(output.startsWith(witness + "+"), context);
+        } else if (command.matches(".*:1881[12]/checkpoint\\?origin=.*")) {
+            String witness = command.contains(":18811/") ? DemoWitness.OMBUDSMAN.keyName()
+                    : DemoWitness.UNIVERSITY.keyName();
+            String origin = java.net.URLDecoder.decode(command.replaceAll(".*origin=([^' ]*).*", "$1"),
+                    StandardCharsets.UTF_8);
+            assertTrue(output.startsWith(origin + "\n") && output.contains("\n\u2014 " + origin + " ")
+                    && output.contains("\n\u2014 " + witness + " "), context);
         } else if (command.contains("/tlog-witness/checkpoint")) {
             assertTrue(output.startsWith("DEMO/GOV/1001/ss1/access-log\n")
                     && output.contains("\n\u2014 DEMO/GOV/1001/ss1/access-log ")

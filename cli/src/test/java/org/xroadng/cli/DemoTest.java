@@ -64,6 +64,14 @@ class DemoTest {
         assertNetworkShape(network, base, data);
         List<String> curls = curlCommands(first.toString());
         assertEquals(3, curls.size(), first.toString());
+        assertTrue(first.toString().contains("a record is verified once 2 of these 3 cosigned its checkpoint"),
+                first.toString());
+        assertTrue(first.toString().contains("the demo's ombudsman / thanh tra của mạng demo:"
+                + " ombudsman.demo.example/witness+"), first.toString());
+        assertTrue(first.toString().contains("a university / một trường đại học: university.demo.example/witness+"),
+                first.toString());
+        assertTrue(first.toString().contains(String.format("  %-43s %s", "witness of a university",
+                "http://127.0.0.1:" + (base + 12))), first.toString());
         String tax = command(curls, "DEMO/GOV/1002/tax", "EE38001010001");
         String unknown = command(curls, "DEMO/GOV/1002/tax", "EE00000000000");
         String bank = command(curls, "DEMO/COM/2001/loans", "EE38001010001");
@@ -100,7 +108,7 @@ class DemoTest {
             assertEquals(200, health.statusCode(), health.body());
             assertEquals("{\"status\":\"UP\",\"problems\":[],\"checks\":{\"messagePath\":\"UP\",\"database\":\"UP\","
                     + "\"globalConfiguration\":\"UP\",\"ocsp\":\"UP\",\"messageLog\":\"UP\",\"timestamping\":\"UP\","
-                    + "\"accessLog\":\"UP\"}}", health.body());
+                    + "\"accessLog\":\"UP\"},\"warnings\":[]}", health.body(), "certificates valid a year: no warning");
             java.net.http.HttpResponse<String> metrics = java.net.http.HttpClient.newHttpClient().send(
                     java.net.http.HttpRequest.newBuilder(URI.create(server.path("admin").asText() + "/metrics")).build(),
                     java.net.http.HttpResponse.BodyHandlers.ofString());
@@ -218,6 +226,21 @@ class DemoTest {
         assertEquals(1, run.exitCode());
         assertTrue(run.err().contains("base port 65530 leaves no room"), run.err());
         assertFalse(Files.exists(dir.resolve("d")));
+    }
+
+    @Test
+    void takenWitnessPort_isNamedAndNothingIsCreated() throws IOException, UnknownHostException {
+        int base = RunningDemo.freeBasePort();
+        try (ServerSocket taken = new ServerSocket()) {
+            taken.bind(new InetSocketAddress(InetAddress.getByName("127.0.0.1"), base + 12));
+
+            CliRunner.Run run = cli.run("demo", "--base-port", String.valueOf(base), "--data-dir",
+                    dir.resolve("w").toString());
+
+            assertEquals(1, run.exitCode());
+            assertTrue(run.err().contains("port " + (base + 12) + " (the university's witness) is not free"), run.err());
+            assertFalse(Files.exists(dir.resolve("w")));
+        }
     }
 
     @Test

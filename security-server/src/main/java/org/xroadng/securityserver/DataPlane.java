@@ -304,6 +304,11 @@ public final class DataPlane implements AutoCloseable {
         return Optional.ofNullable(checkpoints);
     }
 
+    /** Fetches the OCSP responses for the server's own certificates now (one was imported). */
+    public void refreshOcsp() {
+        ocsp.refresh();
+    }
+
     /** Downloads the global configuration and refetches OCSP responses now (for tests and admin actions). */
     public void refreshNow() {
         globalConf.refresh();

@@ -9,6 +9,7 @@ import java.security.SecureRandom;
 import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -34,7 +35,9 @@ import org.xroadng.securityserver.admin.ServerAdmin;
 import org.xroadng.securityserver.console.OperatorConsole;
 import org.xroadng.securityserver.console.ServerStatus;
 import org.xroadng.securityserver.description.HttpDescriptionFetcher;
+import org.xroadng.securityserver.keys.CertificateExpiry;
 import org.xroadng.securityserver.keys.ServerKeys;
+import org.xroadng.securityserver.transport.AuthCertificateTrustManager;
 import org.xroadng.securityserver.globalconf.GlobalConfHolder;
 import org.xroadng.auditlog.access.AccessLog;
 import org.xroadng.auditlog.witness.TlogWitnessClient;
@@ -75,6 +78,10 @@ public final class SecurityServer implements AutoCloseable, ServerStatus {
     private final ScheduledExecutorService watcher;
     private volatile DataPlane plane;
     private volatile X509Certificate planeAuthCertificate;
+    /** The own certificates the running message path has OCSP responses for (its last refresh's). */
+    private List<X509Certificate> planeOwnCertificates = List.of();
+    /** When the watcher first saw each of this server's authentication certificates (by hash) registered. */
+    private final Map<String, Instant> registeredSince = new java.util.concurrent.ConcurrentHashMap<>();
     private volatile long syncedVersion;
     private volatile String lastStartFailure;
     private volatile BatchTimestamper timestamper;
@@ -224,14 +231,14 @@ public final class SecurityServer implements AutoCloseable, ServerStatus {
         // Unauthenticated, for load balancers and monitoring: 200 while the server can take exchanges.
         builder.route("GET", "/health", call -> {
             if (self[0] == null) {
-                return HttpReply.json(503, new Health("DOWN", List.of("the server is starting"), Map.of()));
+                return HttpReply.json(503, new Health("DOWN", List.of("the server is starting"), Map.of(), List.of()));
             }
             Map<String, Optional<String>> checks = self[0].checks();
             List<String> problems = checks.values().stream().flatMap(Optional::stream).toList();
             Map<String, String> states = new LinkedHashMap<>();
             checks.forEach((name, problem) -> states.put(name, problem.isEmpty() ? "UP" : "DOWN"));
             return HttpReply.json(problems.isEmpty() ? 200 : 503,
-                    new Health(problems.isEmpty() ? "UP" : "DOWN", problems, states));
+                    new Health(problems.isEmpty() ? "UP" : "DOWN", problems, states, self[0].warnings()));
         });
         builder.route("GET", "/metrics", call -> HttpReply.of(200, "text/plain; version=0.0.4; charset=utf-8",
                 metrics.scrape().getBytes(StandardCharsets.UTF_8)));
@@ -282,13 +289,15 @@ public final class SecurityServer implements AutoCloseable, ServerStatus {
             LOG.warn("the keys another node of this server shared cannot be adopted: {}", e.getMessage());
         }
         try {
+            chooseAuthKey();
             Optional<X509Certificate> auth = home.keys().authCertificate();
-            if (auth.isPresent() && !auth.get().equals(planeAuthCertificate)) {
-                if (plane != null) {
-                    LOG.info("authentication certificate changed; restarting the message path");
-                    plane.close();
-                    plane = null;
-                }
+            if (auth.isPresent() && !auth.get().equals(planeAuthCertificate) && plane != null) {
+                // TLS presents the key in use at each handshake (ServerKeys.authKeyManager): no restart.
+                LOG.info("security server {} presents authentication certificate {} from now on",
+                        home.settings().serverId(), auth.get().getSerialNumber().toString(16));
+                planeAuthCertificate = auth.get();
+            }
+            if (auth.isPresent() && plane == null) {
                 ServerSettings settings = home.settings();
                 DataPlane.Settings planeSettings = new DataPlane.Settings(settings.clientProxy(), settings.clientProxyTls(), settings.serverProxy(),
                         settings.maxBodyBytes(), Duration.ofSeconds(settings.globalConfRefreshSeconds()),
@@ -299,9 +308,18 @@ public final class SecurityServer implements AutoCloseable, ServerStatus {
                 plane = DataPlane.start(planeSettings, identity(home.keys()), home.store()::current, configuration,
                         messageLog, accessLogging, metrics, provider, random, clock);
                 planeAuthCertificate = auth.get();
+                planeOwnCertificates = home.keys().ownCertificates();
                 lastStartFailure = null;
                 LOG.info("security server {}: client proxy on {}, server proxy on {}", home.settings().serverId(),
                         plane.clientProxyAddress(), plane.serverProxyAddress());
+            }
+            List<X509Certificate> own = home.keys().ownCertificates();
+            if (plane != null && !own.equals(planeOwnCertificates)) {
+                // A certificate was imported (a signing key's, say, in a rotation): fetch its OCSP status
+                // now rather than at the next scheduled refresh, so the new key signs within seconds.
+                LOG.info("this server's certificates changed; fetching their OCSP status now");
+                plane.refreshOcsp();
+                planeOwnCertificates = own;
             }
             Optional<GlobalConfiguration> conf = configuration.lastGood();
             if (conf.isPresent() && conf.get().version() != syncedVersion) {
@@ -469,6 +487,11 @@ public final class SecurityServer implements AutoCloseable, ServerStatus {
             }
 
             @Override
+            public List<MemberKey> signingKeys(MemberId member) {
+                return keys.signers(member).stream().map(s -> new MemberKey(s.member(), s.key(), s.chain())).toList();
+            }
+
+            @Override
             public List<X509Certificate> ownCertificates() {
                 return keys.ownCertificates();
             }
@@ -479,7 +502,17 @@ public final class SecurityServer implements AutoCloseable, ServerStatus {
      * What {@code GET /health} answers: {@code UP} with no problems, or {@code DOWN} with each named;
      * and each check by name, {@code UP} or {@code DOWN} (see {@link #checks}).
      */
-    public record Health(String status, List<String> problems, Map<String, String> checks) {
+    /**
+     * What {@code GET /health} answers: {@code warnings} are things to act on soon that do not stop
+     * the server now (a certificate that expires within {@link CertificateExpiry#AHEAD}).
+     */
+    public record Health(String status, List<String> problems, Map<String, String> checks, List<String> warnings) {
+    }
+
+    /** Sentences for an operator about what needs doing soon: the server's certificates that expire within 30 days. */
+    public List<String> warnings() {
+        Instant now = clock.instant();
+        return CertificateExpiry.dueSoon(home.keys().keys(), now).stream().map(c -> c.sentence(now)).toList();
     }
 
     /**
@@ -540,6 +573,49 @@ public final class SecurityServer implements AutoCloseable, ServerStatus {
     public Optional<AccessLog> accessLog() {
         DataPlane.AccessLogging logging = accessLogging;
         return logging == null ? Optional.empty() : Optional.of(logging.log());
+    }
+
+    /**
+     * Of the certified authentication keys, uses the newest whose certificate the global
+     * configuration has listed for this server for at least {@link #authSwitchDelay}, so that peers
+     * (which refresh their configuration as often) accept it before it is presented; until then the
+     * key in use stays. A new key's certificate is thus taken into use after its authCertReg is
+     * approved, and the old one can then be withdrawn (authCertDeletion) without a failed exchange.
+     */
+    private void chooseAuthKey() {
+        List<ServerKeys.KeyInfo> certified = home.keys().authKeys();
+        Optional<GlobalConfiguration> conf = configuration.lastGood();
+        if (certified.size() < 2 || conf.isEmpty()) {
+            return;
+        }
+        List<String> registered = conf.get().securityServers().stream()
+                .filter(s -> s.id().equals(home.settings().serverId())).findFirst()
+                .map(GlobalConfiguration.SecurityServer::authCertificateHashes).orElse(List.of());
+        Instant now = clock.instant();
+        String inUse = home.keys().authKeyInUse().map(ServerKeys.KeyInfo::keyId).orElse(null);
+        for (ServerKeys.KeyInfo key : certified) { // newest first
+            String hash = AuthCertificateTrustManager.hash(key.certificate().orElseThrow());
+            if (!registered.contains(hash)) {
+                continue;
+            }
+            Instant since = registeredSince.computeIfAbsent(hash, h -> now);
+            if (key.keyId().equals(inUse)) {
+                return; // the newest registered long enough is in use already
+            }
+            if (!now.isBefore(since.plus(authSwitchDelay()))) {
+                try {
+                    home.keys().useAuthKey(key.keyId());
+                } catch (ServerException e) {
+                    LOG.warn("authentication key {} cannot be taken into use: {}", key.keyId(), e.getMessage());
+                }
+                return;
+            }
+        }
+    }
+
+    /** How long a new authentication certificate must be in the global configuration before it is presented. */
+    private Duration authSwitchDelay() {
+        return Duration.ofSeconds(2L * home.settings().globalConfRefreshSeconds());
     }
 
     /** The checkpoint publisher of the running message path, when the server keeps an access log. */

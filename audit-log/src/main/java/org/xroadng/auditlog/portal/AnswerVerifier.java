@@ -112,7 +112,7 @@ public final class AnswerVerifier {
             named.add(entry);
             String reason = root.reason != null ? root.reason : proofFailure(entry, root);
             try {
-                records.add(SideRecord.read(asked, entry.event(), reason == null, reason));
+                records.add(SideRecord.read(asked, entry.event(), reason == null, reason, root.vouching));
             } catch (IllegalArgumentException e) {
                 problems.add(new CitizenEvents.Problem(asked, CitizenEvents.Kind.UNREADABLE,
                         "event " + entry.index() + " of " + asked.format() + " cannot be shown: " + e.getMessage()));
@@ -182,9 +182,16 @@ public final class AnswerVerifier {
     }
 
     /** The witnessed root events are checked against, or the reason none can be verified. */
-    private record TrustedRoot(long size, byte[] root, String reason) {
+    private record TrustedRoot(long size, byte[] root, String reason, CosignaturePolicy.Verdict vouching) {
         static TrustedRoot none(String reason) {
-            return new TrustedRoot(0, null, reason);
+            return new TrustedRoot(0, null, reason, null);
+        }
+    }
+
+    /** Why a checkpoint note does not vouch for a checkpoint, or the witnesses' verdict on it. */
+    private record Vouching(String problem, CosignaturePolicy.Verdict verdict) {
+        static Vouching problem(String problem) {
+            return new Vouching(problem, null);
         }
     }
 
@@ -221,20 +228,28 @@ public final class AnswerVerifier {
             return TrustedRoot.none(NOT_WITNESSED + ": the witness holds another root hash for size " + checkpoint.size());
         }
         CosignaturePolicy policy = policies.get();
-        if (policy.required()) {
-            String problem = notVouched(policy, asked, answer.checkpointNote(), checkpoint, witnessed.get());
-            if (problem != null) {
-                return TrustedRoot.none(problem);
-            }
+        if (!policy.required()) {
+            return new TrustedRoot(checkpoint.size(), checkpoint.rootHashBytes(), null, null);
         }
-        return new TrustedRoot(checkpoint.size(), checkpoint.rootHashBytes(), null);
+        Vouching vouching = vouching(policy, asked, answer.checkpointNote(), checkpoint, witnessed.get());
+        if (vouching.problem() != null) {
+            return TrustedRoot.none(vouching.problem());
+        }
+        if (!vouching.verdict().met()) {
+            return new TrustedRoot(0, null, NOT_VOUCHED + ": " + vouching.verdict().describe(), vouching.verdict());
+        }
+        return new TrustedRoot(checkpoint.size(), checkpoint.rootHashBytes(), null, vouching.verdict());
     }
 
-    /** Why the standard checkpoint does not vouch for {@code checkpoint}, or null when it does. */
-    private static String notVouched(CosignaturePolicy policy, SecurityServerId asked, String noteText,
+    /**
+     * Why the standard checkpoint cannot vouch for {@code checkpoint} (not the same tree, not signed
+     * by the server's note key), or which trusted witnesses cosigned it.
+     */
+    private static Vouching vouching(CosignaturePolicy policy, SecurityServerId asked, String noteText,
                                      Checkpoint checkpoint, WitnessedCheckpoint accepted) {
         if (noteText == null) {
-            return NOT_VOUCHED + ": the server gave no C2SP checkpoint note for size " + checkpoint.size();
+            return Vouching.problem(NOT_VOUCHED + ": the server gave no C2SP checkpoint note for size "
+                    + checkpoint.size());
         }
         SignedNote note;
         org.xroadng.auditlog.note.Checkpoint stated;
@@ -242,29 +257,30 @@ public final class AnswerVerifier {
             note = SignedNote.parse(noteText);
             stated = org.xroadng.auditlog.note.Checkpoint.parse(note.text());
         } catch (NoteFormatException e) {
-            return NOT_VOUCHED + ": the checkpoint note cannot be read: " + e.getMessage();
+            return Vouching.problem(NOT_VOUCHED + ": the checkpoint note cannot be read: " + e.getMessage());
         }
         if (!stated.origin().equals(AccessLogOrigin.of(asked)) || stated.size() != checkpoint.size()
                 || !Arrays.equals(stated.rootHash(), checkpoint.rootHashBytes())) {
-            return NOT_VOUCHED + ": the checkpoint note states " + stated + ", not the access log of "
-                    + asked.format() + " at size " + checkpoint.size();
+            return Vouching.problem(NOT_VOUCHED + ": the checkpoint note states " + stated + ", not the access log of "
+                    + asked.format() + " at size " + checkpoint.size());
         }
         String noteKey;
         try {
             noteKey = CheckpointCodec.unverifiedCheckpoint(accepted.checkpoint()).noteKey();
         } catch (AccessLogFormatException e) {
-            return NOT_VOUCHED + ": the registry's checkpoint cannot be read: " + e.getMessage();
+            return Vouching.problem(NOT_VOUCHED + ": the registry's checkpoint cannot be read: " + e.getMessage());
         }
         if (noteKey == null) {
-            return NOT_VOUCHED + ": the registry's checkpoint names no note key for " + asked.format();
+            return Vouching.problem(NOT_VOUCHED + ": the registry's checkpoint names no note key for "
+                    + asked.format());
         }
         try {
             NoteVerifier.verify(note, List.of(NoteVerifierKey.parse(noteKey)));
         } catch (NoteFormatException | NoteVerificationException e) {
-            return NOT_VOUCHED + ": the server's signature on the checkpoint note does not verify: " + e.getMessage();
+            return Vouching.problem(NOT_VOUCHED + ": the server's signature on the checkpoint note does not verify: "
+                    + e.getMessage());
         }
-        CosignaturePolicy.Verdict verdict = policy.check(note);
-        return verdict.met() ? null : NOT_VOUCHED + ": " + verdict.describe();
+        return new Vouching(null, policy.check(note));
     }
 
     private static String proofFailure(AccessLogAnswer.Entry entry, TrustedRoot root) {

@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.function.Function;
+import org.xroadng.auditlog.witness.CosignaturePolicy;
 
 /**
  * One {@link ExchangeRow} in the words of the page's language, for the portal's template: the date
@@ -17,17 +18,23 @@ import java.util.function.Function;
  *
  * @param outcome   {@code ok}, {@code refused}, {@code failed} or {@code other}: the row's style
  * @param agreement {@code agree}, {@code differ} or {@code one-side}
+ * @param reasons   why a side is not verified: a record not vouched for by enough witnesses in the
+ *                  page's language, any other reason as the technical text
+ * @param witnesses per side whose witnesses were checked: how many of the required cosigned, then
+ *                  each trusted witness, whether it vouched for the record's checkpoint and, if
+ *                  not, why
  */
 public record ExchangeView(String date, String time, String sentence, String outcome, String badge,
                            String technicalCode, String who, String whoDetail, String service, String serviceDetail,
                            String purpose, String issue, String agreement, String agreementText, boolean verified,
-                           String verifiedText, List<String> reasons) {
+                           String verifiedText, List<String> reasons, List<String> witnesses) {
 
     static final DateTimeFormatter DATE = DateTimeFormatter.ofPattern("dd/MM/yyyy", Locale.ROOT);
     static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("HH:mm", Locale.ROOT);
 
     public ExchangeView {
         reasons = List.copyOf(reasons);
+        witnesses = List.copyOf(witnesses);
     }
 
     /** @param memberNames the member name for a client or service identifier, for people to read */
@@ -71,7 +78,44 @@ public record ExchangeView(String date, String time, String sentence, String out
         return new ExchangeView(DATE.format(row.time().atZone(zone)), TIME.format(row.time().atZone(zone)), sentence,
                 outcome.kind(), messages.get(language, "badge." + outcome.kind()), outcome.technicalCode(), who,
                 whoDetail, service, serviceDetail, purpose, issue, agreement, agreementText, row.verified(),
-                verifiedText, row.reasons());
+                verifiedText, reasons(row, messages, language), witnesses(row, messages, language));
+    }
+
+    /** Each unverified side's reason: not vouched for, in words; otherwise the technical text. */
+    private static List<String> reasons(ExchangeRow row, PortalMessages messages, Locale language) {
+        List<String> reasons = new ArrayList<>();
+        for (SideRecord record : row.records()) {
+            if (record.verified()) {
+                continue;
+            }
+            CosignaturePolicy.Verdict vouching = record.vouching();
+            if (vouching != null && !vouching.met()) {
+                reasons.add(messages.get(language, "reason.notVouched." + record.side(), vouching.vouched().size(),
+                        vouching.quorum(), record.server().format()));
+            } else {
+                reasons.add(record.side() + " record at " + record.server().format() + ": " + record.reason());
+            }
+        }
+        return reasons;
+    }
+
+    /** Which witnesses vouched for each side's checkpoint and which did not, and why. */
+    private static List<String> witnesses(ExchangeRow row, PortalMessages messages, Locale language) {
+        List<String> lines = new ArrayList<>();
+        for (SideRecord record : row.records()) {
+            CosignaturePolicy.Verdict vouching = record.vouching();
+            if (vouching == null) {
+                continue;
+            }
+            lines.add(messages.get(language, "witnesses." + record.side(), vouching.vouched().size(),
+                    vouching.quorum(), record.server().format()));
+            vouching.vouched().keySet().stream().sorted()
+                    .forEach(name -> lines.add(messages.get(language, "witnesses.vouched", name)));
+            vouching.missing().entrySet().stream().sorted(java.util.Map.Entry.comparingByKey())
+                    .forEach(e -> lines.add(messages.get(language, "witnesses.missing." + e.getValue().name(),
+                            e.getKey())));
+        }
+        return lines;
     }
 
     /** {@code DEMO/GOV/1001/population} of a service identifier {@code DEMO/GOV/1001/population/person}. */

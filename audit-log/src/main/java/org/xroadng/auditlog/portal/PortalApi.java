@@ -26,8 +26,10 @@ import org.xroadng.protocol.http.HttpReply;
  *       the page's sign-in (OpenID Connect implicit flow);</li>
  *   <li>{@code GET /api/v1/events} with {@code Authorization: Bearer <ID token>}: DESIGN.md section 7's
  *       {@code {"subject", "events": [...], "unreachable": [...]}}, each event with the added members
- *       {@code issue, outcome, agree, differences, reasons}, and {@code unreachableReasons} and
- *       {@code problems} beside.</li>
+ *       {@code issue, outcome, agree, differences, reasons, witnesses} ({@code witnesses}: per side
+ *       whose checkpoint's cosignatures were checked, {@code {"side", "server", "quorum", "vouched":
+ *       [names], "missing": {name: "NO_COSIGNATURE" | "COSIGNATURE_INVALID"}}}), and
+ *       {@code unreachableReasons} and {@code problems} beside.</li>
  * </ul>
  * A refused token is a 401 whose JSON message names the reason (expired, wrong issuer, ...); an
  * identity provider or registry that cannot be reached is a 503. Every answer carries
@@ -97,6 +99,26 @@ public final class PortalApi {
         return HttpReply.json(200, json(events, logs::memberNameOf));
     }
 
+    /** Per side whose witnesses were checked: who vouched for its checkpoint, who did not and why. */
+    private static List<Object> witnesses(ExchangeRow row) {
+        List<Object> sides = new ArrayList<>();
+        for (SideRecord record : row.records()) {
+            if (record.vouching() == null) {
+                continue;
+            }
+            Map<String, Object> side = new LinkedHashMap<>();
+            side.put("side", record.side());
+            side.put("server", record.server().format());
+            side.put("quorum", record.vouching().quorum());
+            side.put("vouched", record.vouching().vouched().keySet().stream().sorted().toList());
+            Map<String, Object> missing = new java.util.TreeMap<>();
+            record.vouching().missing().forEach((name, why) -> missing.put(name, why.name()));
+            side.put("missing", missing);
+            sides.add(side);
+        }
+        return sides;
+    }
+
     /** @param memberNames the member name for a client or service identifier, for people to read */
     static Map<String, Object> json(CitizenEvents events,
                                     java.util.function.Function<String, java.util.Optional<String>> memberNames) {
@@ -118,6 +140,7 @@ public final class PortalApi {
             e.put("agree", row.agree());
             e.put("differences", row.differences());
             e.put("reasons", row.reasons());
+            e.put("witnesses", witnesses(row));
             e.put("clientName", memberNames.apply(row.client()).orElse(null));
             e.put("providerName", memberNames.apply(row.service()).orElse(null));
             rows.add(e);

@@ -4,6 +4,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import org.xroadng.auditlog.witness.CosignaturePolicy;
 import org.xroadng.protocol.id.SecurityServerId;
 
 /**
@@ -12,12 +13,16 @@ import org.xroadng.protocol.id.SecurityServerId;
  * checkpoint the registry's witness holds (see {@link AnswerVerifier}); otherwise {@code reason}
  * says why not.
  *
- * @param server the server whose log holds the record
- * @param side   {@code consumer} or {@code provider}
+ * @param server   the server whose log holds the record
+ * @param side     {@code consumer} or {@code provider}
+ * @param vouching which of the witnesses the portal trusts cosigned the checkpoint the record was
+ *                 checked against and which did not, when a quorum is required and the checkpoint
+ *                 note could be checked that far; null otherwise
  */
 public record SideRecord(SecurityServerId server, String side, String eventId, Instant time, String client,
                          String service, String method, String path, String userId, String issue, String purpose,
-                         String queryId, String requestHash, String outcome, boolean verified, String reason) {
+                         String queryId, String requestHash, String outcome, boolean verified, String reason,
+                         CosignaturePolicy.Verdict vouching) {
 
     /** The members both sides must agree on (DESIGN.md section 7: "whether both sides' records agree"). */
     public static final List<String> COMPARED = List.of("client", "service", "method", "path", "userId", "issue",
@@ -30,6 +35,10 @@ public record SideRecord(SecurityServerId server, String side, String eventId, I
         Objects.requireNonNull(queryId, "queryId");
         if (verified != (reason == null)) {
             throw new IllegalArgumentException("a verified record has no reason; an unverified one has one");
+        }
+        if (verified && vouching != null && !vouching.met()) {
+            throw new IllegalArgumentException("a record under a checkpoint without the quorum of cosignatures is"
+                    + " not verified");
         }
     }
 
@@ -53,7 +62,8 @@ public record SideRecord(SecurityServerId server, String side, String eventId, I
      * Reads an access event object (the fields of {@code AccessEvent.toJson()}); refuses one whose
      * required members are missing or not text.
      */
-    static SideRecord read(SecurityServerId server, Map<String, Object> event, boolean verified, String reason) {
+    static SideRecord read(SecurityServerId server, Map<String, Object> event, boolean verified, String reason,
+                           CosignaturePolicy.Verdict vouching) {
         Instant time;
         try {
             time = Instant.parse(required(event, "time"));
@@ -68,7 +78,7 @@ public record SideRecord(SecurityServerId server, String side, String eventId, I
                 required(event, "service"), required(event, "method"), optional(event, "path"),
                 optional(event, "userId"), optional(event, "issue"), optional(event, "purpose"),
                 required(event, "queryId"), optional(event, "requestHash"), required(event, "outcome"),
-                verified, reason);
+                verified, reason, vouching);
     }
 
     private static String required(Map<String, Object> event, String member) {

@@ -71,13 +71,32 @@ public record CosignaturePolicy(List<NoteVerifierKey> witnesses, int quorum) {
         return quorum > 0;
     }
 
+    /** Why a trusted witness does not vouch for a checkpoint note, as far as the note shows. */
+    public enum Missing {
+        /** No cosignature line of its key on the note (it was down, refused, or not asked yet). */
+        NO_COSIGNATURE("no cosignature"),
+        /** A line with its key id whose signature does not verify over this checkpoint. */
+        COSIGNATURE_INVALID("cosignature does not verify");
+
+        private final String text;
+
+        Missing(String text) {
+            this.text = text;
+        }
+
+        /** In English, for logs and technical details. */
+        public String text() {
+            return text;
+        }
+    }
+
     /**
      * Which trusted witnesses vouched for a checkpoint note.
      *
      * @param vouched the trusted witnesses whose cosignature verified, with its time
-     * @param missing the others, with why (no cosignature, or one that does not verify)
+     * @param missing the others, with why
      */
-    public record Verdict(Map<String, Instant> vouched, Map<String, String> missing, int quorum) {
+    public record Verdict(Map<String, Instant> vouched, Map<String, Missing> missing, int quorum) {
         public Verdict {
             vouched = Map.copyOf(vouched);
             missing = Map.copyOf(missing);
@@ -90,7 +109,7 @@ public record CosignaturePolicy(List<NoteVerifierKey> witnesses, int quorum) {
         /** A sentence for people: how many vouched of how many needed, and who did not. */
         public String describe() {
             List<String> absent = new ArrayList<>();
-            missing.forEach((name, why) -> absent.add(name + " (" + why + ")"));
+            missing.forEach((name, why) -> absent.add(name + " (" + why.text() + ")"));
             return vouched.size() + " of the " + quorum + " witness cosignatures required"
                     + (vouched.isEmpty() ? "" : "; vouched: " + String.join(", ", vouched.keySet().stream().sorted()
                     .toList())) + (absent.isEmpty() ? "" : "; missing: " + String.join(", ", absent.stream().sorted()
@@ -101,17 +120,17 @@ public record CosignaturePolicy(List<NoteVerifierKey> witnesses, int quorum) {
     /** Checks the cosignatures on {@code note} (whose log signature the caller checks). */
     public Verdict check(SignedNote note) {
         Map<String, Instant> vouched = new LinkedHashMap<>();
-        Map<String, String> missing = new LinkedHashMap<>();
+        Map<String, Missing> missing = new LinkedHashMap<>();
         for (NoteVerifierKey witness : witnesses) {
             try {
                 Optional<Instant> time = Cosignatures.verify(note, witness);
                 if (time.isPresent()) {
                     vouched.put(witness.name(), time.get());
                 } else {
-                    missing.put(witness.name(), "no cosignature");
+                    missing.put(witness.name(), Missing.NO_COSIGNATURE);
                 }
             } catch (NoteVerificationException e) {
-                missing.put(witness.name(), "cosignature does not verify");
+                missing.put(witness.name(), Missing.COSIGNATURE_INVALID);
             }
         }
         return new Verdict(vouched, missing, quorum);

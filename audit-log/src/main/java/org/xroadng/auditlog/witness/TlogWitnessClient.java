@@ -93,7 +93,9 @@ public final class TlogWitnessClient {
                     .POST(HttpRequest.BodyPublishers.ofByteArray(request.format())).build(),
                     HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
         } catch (IOException e) {
-            throw new CallException("witness " + name + " at " + base + " cannot be reached: " + e.getMessage(), e);
+            // a refused connection has no message: name the exception then, never "null"
+            throw new CallException("witness " + name + " at " + base + " cannot be reached: "
+                    + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage()), e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new CallException("interrupted while asking witness " + name, e);

@@ -11,6 +11,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.function.Function;
 import org.junit.jupiter.api.Test;
+import org.xroadng.auditlog.witness.CosignaturePolicy;
 
 /** Rows in plain words: each outcome and verification state as a sentence, dates dd/MM/yyyy in the viewer's zone. */
 class ExchangeViewTest {
@@ -74,6 +75,71 @@ class ExchangeViewTest {
         assertEquals("DEMO/COM/2001/loans read your record at DEMO/GOV/1001/population.", unnamed.sentence());
         assertEquals("Only the asking agency recorded it.", unnamed.agreementText());
         assertEquals("official clerk-2", unnamed.whoDetail());
+    }
+
+    @Test
+    void witnessesOfEachSide_areNamedWithWhoDidNotVouchAndWhyInEitherLanguage() {
+        CosignaturePolicy.Verdict vouched = new CosignaturePolicy.Verdict(Map.of("DEMO/registry-witness",
+                Instant.EPOCH, "ombudsman.demo.example/witness", Instant.EPOCH),
+                Map.of("university.demo.example/witness", CosignaturePolicy.Missing.NO_COSIGNATURE), 2);
+        CosignaturePolicy.Verdict notVouched = new CosignaturePolicy.Verdict(Map.of("DEMO/registry-witness",
+                Instant.EPOCH), Map.of("ombudsman.demo.example/witness", CosignaturePolicy.Missing.NO_COSIGNATURE,
+                "university.demo.example/witness", CosignaturePolicy.Missing.COSIGNATURE_INVALID), 2);
+        SideRecord consumer = side("consumer", PortalScenario.SS1, true, null, vouched);
+        SideRecord provider = side("provider", PortalScenario.SS2, false, AnswerVerifier.NOT_VOUCHED + ": 1 of the 2",
+                notVouched);
+        ExchangeRow row = new ExchangeRow(consumer.time(), consumer.client(), consumer.service(), "GET", "/", null,
+                null, "tax-assessment", "ok", "q-9", List.of("consumer", "provider"), false, true, List.of(),
+                List.of("provider record at " + PortalScenario.SS2.format() + ": " + provider.reason()),
+                List.of(consumer, provider));
+
+        ExchangeView en = ExchangeView.of(row, NAMES, MESSAGES, PortalLanguage.ENGLISH, HO_CHI_MINH);
+        ExchangeView vi = ExchangeView.of(row, NAMES, MESSAGES, PortalLanguage.VIETNAMESE, HO_CHI_MINH);
+
+        assertEquals(List.of("The answering agency's record (server " + PortalScenario.SS2.format() + ") is not"
+                + " verified yet: only 1 of the 2 witness countersignatures required are on its checkpoint."),
+                en.reasons());
+        assertEquals(List.of("Bản ghi của cơ quan cung cấp (máy chủ " + PortalScenario.SS2.format() + ") chưa được"
+                + " xác minh: điểm kiểm tra của bản ghi mới có 1 trên 2 chữ ký xác nhận cần thiết của các bên chứng"
+                + " kiến."), vi.reasons());
+        assertEquals(List.of(
+                "The asking agency's record (server " + PortalScenario.SS1.format() + "): 2 of the 2 witness"
+                        + " countersignatures required are on its checkpoint.",
+                "✓ DEMO/registry-witness vouched for it: it countersigned the checkpoint.",
+                "✓ ombudsman.demo.example/witness vouched for it: it countersigned the checkpoint.",
+                "✗ university.demo.example/witness did not vouch for it: its countersignature is not on the"
+                        + " checkpoint (the witness may be unreachable, or has not seen this checkpoint yet).",
+                "The answering agency's record (server " + PortalScenario.SS2.format() + "): 1 of the 2 witness"
+                        + " countersignatures required are on its checkpoint.",
+                "✓ DEMO/registry-witness vouched for it: it countersigned the checkpoint.",
+                "✗ ombudsman.demo.example/witness did not vouch for it: its countersignature is not on the"
+                        + " checkpoint (the witness may be unreachable, or has not seen this checkpoint yet).",
+                "✗ university.demo.example/witness did not vouch for it: the countersignature in its name does not"
+                        + " verify, so it may be forged."), en.witnesses());
+        assertEquals(8, vi.witnesses().size(), vi.witnesses().toString());
+        assertEquals("✗ university.demo.example/witness chưa bảo chứng: chữ ký xác nhận mang tên bên này không hợp"
+                + " lệ, nên có thể đã bị giả mạo.", vi.witnesses().get(7));
+    }
+
+    @Test
+    void noQuorumRequired_listsNoWitnessesAndKeepsTheTechnicalReason() {
+        SideRecord provider = side("provider", PortalScenario.SS2, false, AnswerVerifier.NOT_CHECKPOINTED, null);
+        ExchangeRow row = new ExchangeRow(provider.time(), provider.client(), provider.service(), "GET", "/", null,
+                null, "tax-assessment", "ok", "q-9", List.of("provider"), false, null, List.of(), List.of(),
+                List.of(provider));
+
+        ExchangeView en = ExchangeView.of(row, NAMES, MESSAGES, PortalLanguage.ENGLISH, HO_CHI_MINH);
+
+        assertEquals(List.of(), en.witnesses());
+        assertEquals(List.of("provider record at " + PortalScenario.SS2.format() + ": "
+                + AnswerVerifier.NOT_CHECKPOINTED), en.reasons());
+    }
+
+    private static SideRecord side(String side, org.xroadng.protocol.id.SecurityServerId server, boolean verified,
+                                   String reason, CosignaturePolicy.Verdict vouching) {
+        return new SideRecord(server, side, "e-" + side, Instant.parse("2026-02-28T23:30:00Z"), "DEMO/GOV/1002/tax",
+                "DEMO/GOV/1001/population/person", "GET", "/", null, null, "tax-assessment", "q-9", null, "ok",
+                verified, reason, vouching);
     }
 
     private static ExchangeRow row(String outcome, List<String> sides, boolean verified, Boolean agree,

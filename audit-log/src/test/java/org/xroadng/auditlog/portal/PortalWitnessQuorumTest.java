@@ -121,6 +121,20 @@ class PortalWitnessQuorumTest {
     void oneWitnessDown_theOtherTwoStillVouch() throws NoteFormatException, AddCheckpointException {
         AnswerVerifier.Result result = verify(provider, publish(provider, 0, 2));
         assertTrue(result.records().stream().allMatch(SideRecord::verified), result.records().toString());
+        for (SideRecord record : result.records()) {
+            assertEquals(java.util.Set.of(NAMES[0], NAMES[2]), record.vouching().vouched().keySet());
+            assertEquals(java.util.Map.of(NAMES[1], CosignaturePolicy.Missing.NO_COSIGNATURE),
+                    record.vouching().missing());
+        }
+    }
+
+    @Test
+    void noPolicy_recordsCarryNoWitnessVerdict() throws NoteFormatException, AddCheckpointException {
+        AnswerVerifier.Result result = new AnswerVerifier(registry).verify(PortalScenario.SS2,
+                new PersonalCode(PortalScenario.CITIZEN), provider.answer(PortalScenario.CITIZEN,
+                        publish(provider, 0).format()));
+        assertTrue(result.records().stream().allMatch(r -> r.verified() && r.vouching() == null),
+                result.records().toString());
     }
 
     @Test
@@ -132,6 +146,10 @@ class PortalWitnessQuorumTest {
             assertEquals(AnswerVerifier.NOT_VOUCHED + ": 1 of the 2 witness cosignatures required; vouched:"
                     + " registry.demo/witness; missing: ombudsman.demo/witness (no cosignature),"
                     + " university.demo/witness (no cosignature)", record.reason());
+            assertEquals(1, record.vouching().vouched().size());
+            assertFalse(record.vouching().met());
+            assertEquals(java.util.Map.of(NAMES[1], CosignaturePolicy.Missing.NO_COSIGNATURE, NAMES[2],
+                    CosignaturePolicy.Missing.NO_COSIGNATURE), record.vouching().missing());
         }
     }
 

@@ -44,6 +44,15 @@ public final class ExchangeBench implements AutoCloseable {
     public static final Map<String, String> HEADERS = Map.of("X-Road-Client", "DEMO/GOV/1002/tax",
             "X-Road-Subject", "EE38001010001");
 
+    /**
+     * The load through the tax board's client proxy: every query names one data subject, the same
+     * one ({@code subjects} 1) or one of {@code subjects} personal codes drawn at random.
+     */
+    public static HttpLoad load(InetSocketAddress clientProxy, int subjects) {
+        HttpLoad load = new HttpLoad(clientProxy, PATH, HEADERS);
+        return subjects == 1 ? load : load.varying("X-Road-Subject", subjects, i -> String.format("EE%011d", i));
+    }
+
     private final Path dir;
     private final DemoNetwork network;
     private final EventLoopGroup loops;

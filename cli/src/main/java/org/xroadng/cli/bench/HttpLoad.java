@@ -26,6 +26,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.IntFunction;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
@@ -99,11 +101,33 @@ public final class HttpLoad {
     private final InetSocketAddress target;
     private final String path;
     private final Map<String, String> headers;
+    private final Varying varying;
+
+    /** A header whose value each request draws at random from {@code count} values, {@code valueOf(0..count-1)}. */
+    private record Varying(String header, int count, IntFunction<String> valueOf) {
+    }
 
     public HttpLoad(InetSocketAddress target, String path, Map<String, String> headers) {
+        this(target, path, headers, null);
+    }
+
+    private HttpLoad(InetSocketAddress target, String path, Map<String, String> headers, Varying varying) {
         this.target = target;
         this.path = path;
         this.headers = Map.copyOf(headers);
+        this.varying = varying;
+    }
+
+    /**
+     * This load with {@code header} set, on each request, to {@code valueOf(i)} for an {@code i}
+     * drawn uniformly from 0 to {@code count - 1} (a population of data subjects, say); one value
+     * ({@code count} 1) is the fixed header.
+     */
+    public HttpLoad varying(String header, int count, IntFunction<String> valueOf) {
+        if (count < 1) {
+            throw new IllegalArgumentException("count must be positive, was " + count);
+        }
+        return new HttpLoad(target, path, headers, new Varying(header, count, valueOf));
     }
 
     /** Loads the target for {@code warmUp}, then measures for {@code measure}, then stops. */
@@ -375,6 +399,10 @@ public final class HttpLoad {
                     Unpooled.EMPTY_BUFFER);
             request.headers().set(HttpHeaderNames.HOST, target.getHostString() + ":" + target.getPort());
             headers.forEach((name, value) -> request.headers().set(name, value));
+            if (varying != null) {
+                request.headers().set(varying.header(),
+                        varying.valueOf().apply(ThreadLocalRandom.current().nextInt(varying.count())));
+            }
             inFlightDue = due;
             inFlight = true;
             nextDue = due + load.intervalNanos;

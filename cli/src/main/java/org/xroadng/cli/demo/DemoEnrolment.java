@@ -6,7 +6,8 @@ import java.util.List;
 
 /**
  * The order of the demo's enrolment, every step through a real interface (DESIGN.md section 8):
- * the registry operator's set-up ({@link RegistryEnrolment}); each server's keys and certificates,
+ * the registry operator's set-up ({@link RegistryEnrolment}) and list of transparency witnesses
+ * ({@link WitnessEnrolment}); each server's keys and certificates,
  * after which its proxies start; authCertReg for every server; their clients and clientReg
  * ({@link ServerEnrolment}); the provider's service and access right on each of its servers
  * ({@link ServiceSetup}); then every server fetches the new global configuration at once, and each
@@ -28,6 +29,7 @@ final class DemoEnrolment {
         JsonApi registry = new JsonApi("registry", network.registryUrl(), network.registryApiKey(), http);
         new RegistryEnrolment(registry, progress).run(network.ca());
         registryConsoleUser(registry);
+        new WitnessEnrolment(registry, http, progress).run(network.registryUrl(), network.witnesses());
 
         for (DemoServer server : network.servers()) {
             consoleUser(server);

@@ -32,7 +32,8 @@ import org.xroadng.securityserver.message.MessageSignatures;
 
 /**
  * A whole demo network in one process on loopback, its state in a data directory: the trust
- * services (CA, OCSP responder, TSA), the central registry, the tax board's and the population
+ * services (CA, OCSP responder, TSA), the central registry, two independent transparency
+ * witnesses ({@link DemoWitness}), the tax board's and the population
  * registry's security servers, the sample provider IS, the citizen portal and its development
  * identity provider, on the ports of {@link DemoPorts}.
  * {@link #start} opens what the directory already holds and creates the rest, then enrols
@@ -41,8 +42,8 @@ import org.xroadng.securityserver.message.MessageSignatures;
  *
  * <p>Layout of the data directory: {@code ca/}, {@code registry/}, {@code anchor.json},
  * {@code servers/DEMO_GOV_1002_ss1/}, {@code servers/DEMO_GOV_1001_ss1/} (and {@code _ss2/}... with
- * more than one provider server), {@code idp/} (the identity
- * provider's key), {@code demo-state.json}
+ * more than one provider server), {@code witnesses/ombudsman/},
+ * {@code witnesses/university/}, {@code idp/} (the identity provider's key), {@code demo-state.json}
  * and, once ready, {@code network.json}. Every token uses {@link #DEVELOPMENT_PIN}.
  */
 public final class DemoNetwork implements AutoCloseable {
@@ -66,6 +67,7 @@ public final class DemoNetwork implements AutoCloseable {
     private DemoServer consumer;
     private final List<DemoServer> providers = new java.util.ArrayList<>();
     private DemoPortal portal;
+    private final List<DemoWitness> witnesses = new java.util.ArrayList<>();
 
     private DemoNetwork(Path dir, DemoPorts ports) {
         this.dir = dir;
@@ -153,6 +155,13 @@ public final class DemoNetwork implements AutoCloseable {
             throw new DemoException("trust services: " + e.getMessage(), e);
         }
         startRegistry(state, provider, random, clock, progress);
+        int[] witnessPorts = {ports.ombudsmanWitness(), ports.universityWitness()};
+        for (int i = 0; i < DemoWitness.ALL.size(); i++) {
+            DemoWitness witness = DemoWitness.start(DemoWitness.ALL.get(i), dir.resolve("witnesses"), witnessPorts[i],
+                    anchorFile(), provider, random, clock, progress);
+            started.push(witness);
+            witnesses.add(witness);
+        }
         try {
             providerIs = SampleProviderIs.start(DemoPorts.address(ports.providerIs()));
             started.push(providerIs);
@@ -309,6 +318,11 @@ public final class DemoNetwork implements AutoCloseable {
     /** The citizen portal and its development identity provider, once enrolment is done. */
     DemoPortal portal() {
         return portal;
+    }
+
+    /** The independent transparency witnesses: the demo's ombudsman's, then the university's. */
+    public List<DemoWitness> witnesses() {
+        return List.copyOf(witnesses);
     }
 
     /** The tax board's server, then the population registry's. */

@@ -8,7 +8,8 @@ import java.net.URI;
 import java.util.List;
 
 /**
- * Where the demo listens: eleven consecutive loopback ports from {@code base}, in a fixed order.
+ * Where the demo listens: thirteen consecutive loopback ports from {@code base} (three more for
+ * each further provider server), in a fixed order.
  *
  * <pre>
  *   base+0  trust services (OCSP responder, TSA, CA certificate)
@@ -25,13 +26,19 @@ import java.util.List;
  *   base+11 with {@code providerServers} 2: the population registry's second security server
  *           DEMO/GOV/1001/ss2: client proxy; base+12 its server proxy; base+13 its admin API;
  *           and so on, three ports for each further server
+ *   then, at the end of the range (base+11 and base+12 with one provider server), the independent
+ *   transparency witnesses: the demo's ombudsman's, then the university's
  * </pre>
  */
 public record DemoPorts(int base, int providerServers) {
 
     public static final int DEFAULT_BASE = 18800;
     /** How many ports the layout spans with one provider server. */
-    public static final int SPAN = 11;
+    public static final int SPAN = 13;
+    /** The ports before the further provider servers' (base+0 to base+10). */
+    private static final int CORE = 11;
+    /** The independent witnesses' ports, at the end of the range. */
+    private static final int WITNESSES = 2;
     /** The most security servers the demo runs for the population registry. */
     public static final int MAX_PROVIDER_SERVERS = 4;
     public static final String HOST = "127.0.0.1";
@@ -75,7 +82,7 @@ public record DemoPorts(int base, int providerServers) {
         if (n < 2 || n > providerServers) {
             throw new IllegalArgumentException("no provider server " + n + " among " + providerServers);
         }
-        return base + SPAN + 3 * (n - 2);
+        return base + CORE + 3 * (n - 2);
     }
 
     public int trust() {
@@ -122,6 +129,16 @@ public record DemoPorts(int base, int providerServers) {
         return base + 10;
     }
 
+    /** The independent witness of the demo's ombudsman: the second port from the end of the range. */
+    public int ombudsmanWitness() {
+        return base + span() - WITNESSES;
+    }
+
+    /** The university's independent witness: the last port of the range. */
+    public int universityWitness() {
+        return base + span() - 1;
+    }
+
     public int last() {
         return base + span() - 1;
     }
@@ -149,8 +166,15 @@ public record DemoPorts(int base, int providerServers) {
                 "development identity provider"};
         for (int i = 0; i < span(); i++) {
             int port = base + i;
-            String role = i < roles.length ? roles[i] : "population registry's server ss" + (2 + (i - SPAN) / 3)
-                    + "'s " + List.of("client proxy", "server proxy", "admin API").get((i - SPAN) % 3);
+            String role;
+            if (port == ombudsmanWitness()) {
+                role = "the demo ombudsman's witness";
+            } else if (port == universityWitness()) {
+                role = "the university's witness";
+            } else {
+                role = i < roles.length ? roles[i] : "population registry's server ss" + (2 + (i - CORE) / 3)
+                        + "'s " + List.of("client proxy", "server proxy", "admin API").get((i - CORE) % 3);
+            }
             try (ServerSocket socket = new ServerSocket()) {
                 socket.setReuseAddress(true);
                 socket.bind(new InetSocketAddress(InetAddress.getByName(HOST), port));

@@ -51,6 +51,9 @@ public final class DemoReport {
             out.printf("  security server %-20s    client proxy %s, server proxy %s, admin API %s/api/v1%n",
                     server.id().format(), server.clientProxyUrl(), server.serverProxyUrl(), server.adminUrl());
         }
+        for (DemoWitness witness : network.witnesses()) {
+            out.printf("  %-43s %s%n", "witness of " + witness.cast().english(), witness.url());
+        }
         out.printf("  sample provider IS                          %s/person/{personalCode}%n", network.providerIsUrl());
         DemoPortal portal = network.portal();
         out.printf("  citizen portal                              %s/ (JSON: %s/api/v1/events)%n", portal.url(),
@@ -64,6 +67,14 @@ public final class DemoReport {
         for (DemoServer server : network.servers()) {
             out.printf("  %-28s %s  password %s%n", server.id().format(), server.consoleUrl(),
                     server.consolePassword());
+        }
+        out.printf("%ntransparency witnesses (a record is verified once %d of these %d cosigned its checkpoint):%n",
+                WitnessEnrolment.QUORUM, network.witnesses().size() + 1);
+        out.printf("  the central registry's own witness: %s%s%n", network.registryUrl(),
+                org.xroadng.registry.RegistryServer.TLOG_WITNESS_PREFIX);
+        for (DemoWitness witness : network.witnesses()) {
+            out.printf("  %s / %s: %s%n", witness.cast().english(), witness.cast().vietnamese(),
+                    witness.verifierKey().format());
         }
         DemoServer provider = network.provider();
         out.printf("%noperate it with the CLI (paste into a shell: the registry, %s's admin API, the PIN):%n",

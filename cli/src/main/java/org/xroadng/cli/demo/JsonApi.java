@@ -52,6 +52,14 @@ public final class JsonApi {
         return send("POST", path, body, false).json();
     }
 
+    public JsonNode put(String path, Object body) throws DemoException {
+        return send("PUT", path, body, false).json();
+    }
+
+    public JsonNode delete(String path) throws DemoException {
+        return send("DELETE", path, null, false).json();
+    }
+
     private Answer send(String method, String path, Object body, boolean notFoundIsAnswer) throws DemoException {
         String what = method + " " + name + " /api/v1" + path;
         try {

@@ -8,7 +8,8 @@ import org.xroadng.protocol.json.ProtocolJson;
 
 /**
  * {@code DIR/network.json}, the demo network described for scripts and tests in the form of
- * DESIGN.md section 8: full URLs, absolute file paths, the API keys, the citizen portal and its
+ * DESIGN.md section 8: full URLs, absolute file paths, the API keys, the independent witnesses
+ * (with their C2SP verifier keys), the citizen portal and its
  * development identity provider, and the sample citizen.
  */
 public final class NetworkFile {
@@ -48,6 +49,16 @@ public final class NetworkFile {
             console.put("password", server.consolePassword());
             ArrayNode clients = entry.putArray("clients");
             DemoNetwork.format(server.clients()).forEach(clients::add);
+        }
+        ArrayNode witnesses = json.putArray("witnesses");
+        for (DemoWitness witness : network.witnesses()) {
+            ObjectNode entry = witnesses.addObject();
+            entry.put("name", witness.verifierKey().name());
+            entry.put("url", witness.url().toString());
+            entry.put("verifierKey", witness.verifierKey().format());
+            ObjectNode title = entry.putObject("title");
+            title.put("en", witness.cast().english());
+            title.put("vi", witness.cast().vietnamese());
         }
         json.put("providerIs", network.providerIsUrl().toString());
         ObjectNode portal = json.putObject("portal");

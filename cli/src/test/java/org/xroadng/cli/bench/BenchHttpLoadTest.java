@@ -1,6 +1,7 @@
 package org.xroadng.cli.bench;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.netty.bootstrap.ServerBootstrap;
@@ -26,6 +27,9 @@ import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Map;
+import java.util.Queue;
+import java.util.Set;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.HdrHistogram.Histogram;
@@ -48,6 +52,8 @@ class BenchHttpLoadTest {
     /** The first request arriving at or after this {@code System.nanoTime()} is answered {@link #STALL} late. */
     private volatile long stallAt = Long.MAX_VALUE;
     private final AtomicBoolean stalled = new AtomicBoolean();
+    /** The X-Road-Subject of every request the server saw. */
+    private final Queue<String> subjects = new ConcurrentLinkedQueue<>();
 
     @BeforeEach
     void startServer() throws InterruptedException {
@@ -60,6 +66,7 @@ class BenchHttpLoadTest {
                                 new SimpleChannelInboundHandler<FullHttpRequest>() {
                                     @Override
                                     protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest request) {
+                                        subjects.add(String.valueOf(request.headers().get("X-Road-Subject")));
                                         answer(ctx);
                                     }
                                 });
@@ -128,6 +135,23 @@ class BenchHttpLoadTest {
                 atLeast(latencies, Duration.ofMillis(100)) + " of " + latencies.getTotalCount() + " at 100 ms or more");
         assertTrue(latencies.getTotalCount() >= 500, "as fast as answers come: " + latencies.getTotalCount());
         assertTrue(latencies.getValueAtPercentile(99) < 100_000, "p99 " + latencies.getValueAtPercentile(99) + " µs");
+    }
+
+    @Test
+    void varyingHeader_eachRequestNamesOneOfThePopulation_andAllOfASmallOneAppear() throws InterruptedException {
+        HttpLoad.Result result = new HttpLoad((InetSocketAddress) server.localAddress(), "/",
+                Map.of("X-Road-Subject", "fixed")).varying("X-Road-Subject", 5, i -> "EE" + i)
+                .run(2, 0, Duration.ofMillis(100), Duration.ofMillis(500));
+
+        assertEquals(0, result.errors());
+        assertTrue(subjects.size() >= 100, subjects.size() + " requests");
+        assertEquals(Set.of("EE0", "EE1", "EE2", "EE3", "EE4"), Set.copyOf(subjects),
+                "every request names one of the five (none the fixed value), and each of them comes up");
+    }
+
+    @Test
+    void varyingHeader_populationOfNone_refused() {
+        assertThrows(IllegalArgumentException.class, () -> load().varying("X-Road-Subject", 0, i -> "EE" + i));
     }
 
     @Test

@@ -58,10 +58,10 @@ public final class OwnerCheckpointSigner implements CheckpointSigner {
         String jws;
         try {
             trusted = globalConf.current(ErrorType.SERVER_PROXY_OUTDATED_GLOBAL_CONF);
-            ServerIdentity.MemberKey owner = identity.signingKey(identity.serverId().owner()).orElseThrow(() ->
-                    new CheckpointException("this server holds no signing certificate of its owner "
-                            + identity.serverId().owner().format() + "; checkpoints are signed with it", null));
-            String response = ocsp.forSignature(owner.chain().get(0), trusted.ocspFreshness());
+            OwnOcspResponses.Chosen chosen = ocsp.choose(identity.serverId().owner(),
+                    identity.signingKeys(identity.serverId().owner()), trusted.ocspFreshness());
+            ServerIdentity.MemberKey owner = chosen.key();
+            String response = chosen.ocspResponse();
             jws = CheckpointCodec.sign(checkpoint, new JwsSigner(owner.key(), owner.chain()),
                     Base64.getDecoder().decode(response));
         } catch (ExchangeException | MessageSigningException e) {

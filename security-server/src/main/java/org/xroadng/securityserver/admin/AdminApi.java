@@ -86,8 +86,13 @@ public final class AdminApi {
     }
 
     /** A key as listed: never the private key. */
+    /** @param inUse for an authentication key: whether TLS presents it now (one of two during a rotation) */
     public record KeyView(String keyId, String role, String identity, boolean certified, String subject,
-                          String notAfter, String certificateSha256, String token) {
+                          String notAfter, String certificateSha256, String token, Boolean inUse) {
+    }
+
+    /** A new authentication key (a rotation) and its certification request. */
+    public record NewAuthKey(String keyId, String server, String csr) {
     }
 
     /** A new signing key and its certification request. */
@@ -200,12 +205,18 @@ public final class AdminApi {
             }
             return view(admin.importCertificate(who, chain));
         });
+        route(server, "POST", "/auth-keys", 201, (call, who) -> {
+            JsonBody.parse(call, Set.of());
+            String keyId = admin.rotateAuthKey(who);
+            return new NewAuthKey(keyId, keys.serverId().format(), keys.csr(keyId));
+        });
         route(server, "POST", "/sign-keys", 201, (call, who) -> {
-            JsonBody body = JsonBody.parse(call, Set.of("member", "token"));
+            JsonBody body = JsonBody.parse(call, Set.of("member", "token", "rotate"));
             MemberId member = ConfValues.id("member", body.string("member"), MemberId::parse);
             String token = body.optionalString("token");
-            String keyId = admin.addSigningKey(who, member,
-                    token == null || token.equals(ServerKeys.KeyInfo.SOFTWARE) ? null : token);
+            String tokenId = token == null || token.equals(ServerKeys.KeyInfo.SOFTWARE) ? null : token;
+            String keyId = body.booleanValue("rotate", false) ? admin.rotateSigningKey(who, member, tokenId)
+                    : admin.addSigningKey(who, member, tokenId);
             return new NewSignKey(keyId, member.format(), keys.csr(keyId));
         });
         route(server, "POST", "/registration", 202, (call, who) -> admin.register(who));
@@ -521,12 +532,14 @@ public final class AdminApi {
         return services.stream().map(ServiceId::serviceCode).toList();
     }
 
-    private static KeyView view(ServerKeys.KeyInfo key) {
+    private KeyView view(ServerKeys.KeyInfo key) {
         X509Certificate certificate = key.certificate().orElse(null);
+        Boolean inUse = key.role() != ServerKeys.Role.AUTH ? null
+                : keys.authKeyInUse().map(k -> k.keyId().equals(key.keyId())).orElse(false);
         return new KeyView(key.keyId(), key.role().name().toLowerCase(Locale.ROOT), key.identity().format(),
                 certificate != null, certificate == null ? null : certificate.getSubjectX500Principal().getName(),
                 certificate == null ? null : certificate.getNotAfter().toInstant().toString(),
-                certificate == null ? null : ServerConfStore.sha256(certificate), key.token());
+                certificate == null ? null : ServerConfStore.sha256(certificate), key.token(), inUse);
     }
 
     private static ClientView view(LocalClient client) {

@@ -171,6 +171,27 @@ public final class ServerAdmin {
                 () -> keys.addSigningKey(member, tokenId));
     }
 
+    /**
+     * The next signing key of a member whose current one is certified (rotation: the current key
+     * signs until the new one's certificate can), in the HSM token {@code tokenId}, or the
+     * software token when null.
+     */
+    public String rotateSigningKey(Operator operator, MemberId member, String tokenId)
+            throws AccessDeniedException, ServerException, RegistrationException, TokenException, DescriptionException {
+        return act(operator, Permission.MANAGE_KEYS, "key.rotateSigning", member.format(), true,
+                () -> keys.rotateSigningKey(member, tokenId));
+    }
+
+    /**
+     * The server's next authentication key (rotation: TLS presents the current one until the new
+     * one's certificate is registered and has been in the global configuration long enough).
+     */
+    public String rotateAuthKey(Operator operator)
+            throws AccessDeniedException, ServerException, RegistrationException, TokenException, DescriptionException {
+        return act(operator, Permission.MANAGE_KEYS, "key.rotateAuth", keys.serverId().format(), true,
+                keys::rotateAuthKey);
+    }
+
     /** The key's certification request (PEM); reading it is a security officer's. */
     public String csr(Operator operator, String keyId)
             throws AccessDeniedException, ServerException, RegistrationException, TokenException, DescriptionException {

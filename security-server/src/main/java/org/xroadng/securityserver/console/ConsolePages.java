@@ -37,6 +37,7 @@ import org.xroadng.securityserver.description.DescriptionException;
 import org.xroadng.securityserver.evidence.EvidenceBundle;
 import org.xroadng.securityserver.evidence.EvidenceExportException;
 import org.xroadng.securityserver.evidence.EvidenceExporter;
+import org.xroadng.securityserver.keys.CertificateExpiry;
 import org.xroadng.securityserver.keys.ServerKeys;
 import org.xroadng.securityserver.log.MessageLogException;
 import org.xroadng.securityserver.log.StoredExchange;
@@ -356,6 +357,14 @@ final class ConsolePages {
         status.checks().forEach((name, problem) -> checks.add(Map.of("name", name, "ok", problem.isEmpty(),
                 "problem", problem.orElse(""))));
         model.put("checks", checks);
+        List<Map<String, Object>> expiring = new ArrayList<>();
+        for (CertificateExpiry c : CertificateExpiry.dueSoon(admin.keys().keys(), now)) {
+            expiring.add(Map.of("role", c.role().name().toLowerCase(java.util.Locale.ROOT), "keyId", c.keyId(),
+                    "serial", c.serial(), "notAfter", DATE_TIME.format(c.notAfter()), "daysLeft", c.daysLeft(now),
+                    "expired", c.expired(now)));
+        }
+        model.put("expiring", expiring);
+        model.put("aheadDays", CertificateExpiry.AHEAD.toDays());
         model.put("unstamped", status.unstampedRecords().isPresent() ? status.unstampedRecords().getAsLong() : null);
         model.put("stampingFailingSince", status.timestampingFailingSince().map(DATE_TIME::format).orElse(null));
         model.put("accessLog", status.checkpointStatus().map(a -> Map.of("size", a.size(),

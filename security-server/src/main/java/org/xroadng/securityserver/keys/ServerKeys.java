@@ -5,12 +5,14 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Clock;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.regex.Pattern;
+import javax.net.ssl.X509ExtendedKeyManager;
 import javax.net.ssl.X509KeyManager;
 import org.bouncycastle.asn1.x509.GeneralName;
 import org.xroadng.certs.Pem;
@@ -83,8 +85,8 @@ public final class ServerKeys {
     }
 
     /** The keys and certificates the data plane reads without touching the token or database. */
-    private record Snapshot(List<KeyInfo> keys, Optional<X509Certificate> authCertificate,
-                            Map<MemberId, MemberSigner> signers, List<X509Certificate> ownCertificates) {
+    private record Snapshot(List<KeyInfo> keys, List<KeyInfo> authKeys,
+                            Map<MemberId, List<MemberSigner>> signers, List<X509Certificate> ownCertificates) {
     }
 
     private final SoftwareToken token;
@@ -95,6 +97,10 @@ public final class ServerKeys {
     private final String serverHost;
     private final Clock clock;
     private volatile Snapshot snapshot;
+    /** The authentication key TLS presents, chosen by the server ({@link #useAuthKey}); null: the oldest certified. */
+    private volatile String authKeyInUse;
+    /** JSSE key managers of the authentication keys, by key id, made on first use. */
+    private final Map<String, X509ExtendedKeyManager> authManagers = new java.util.concurrent.ConcurrentHashMap<>();
     /** The version of the shared token copy this node's token is; 0 while none is shared. */
     private long tokenVersion;
 
@@ -284,8 +290,59 @@ public final class ServerKeys {
 
     /** The id of the authentication key. */
     public String authKeyId() {
-        return keys().stream().filter(k -> k.role() == Role.AUTH).findFirst().map(KeyInfo::keyId)
-                .orElseThrow(() -> new IllegalStateException("the server has no authentication key"));
+        return authKeyInUse().map(KeyInfo::keyId).orElseGet(() -> keys().stream().filter(k -> k.role() == Role.AUTH)
+                .findFirst().map(KeyInfo::keyId)
+                .orElseThrow(() -> new IllegalStateException("the server has no authentication key")));
+    }
+
+    /**
+     * The certified authentication key TLS presents: the one the server chose ({@link #useAuthKey})
+     * while it is certified, else the one with the oldest certificate (the registered one, until
+     * the server finds a newer one registered).
+     */
+    public Optional<KeyInfo> authKeyInUse() {
+        List<KeyInfo> certified = snapshot.authKeys();
+        String chosen = authKeyInUse;
+        return certified.stream().filter(k -> k.keyId().equals(chosen)).findFirst()
+                .or(() -> certified.isEmpty() ? Optional.empty() : Optional.of(certified.get(certified.size() - 1)));
+    }
+
+    /** The certified authentication keys, the newest certificate first (two while one is rotated). */
+    public List<KeyInfo> authKeys() {
+        return snapshot.authKeys();
+    }
+
+    /**
+     * Makes TLS present {@code keyId} from the next handshake on (connections already open keep
+     * theirs); refused unless it is a certified authentication key.
+     */
+    public void useAuthKey(String keyId) throws ServerException {
+        if (snapshot.authKeys().stream().noneMatch(k -> k.keyId().equals(keyId))) {
+            throw ServerException.badRequest("key " + keyId + " is not a certified authentication key of this server",
+                    "a certified authentication key", keyId);
+        }
+        authKeyInUse = keyId;
+    }
+
+    /**
+     * Generates the server's next authentication key, for rotating it: TLS goes on presenting the
+     * current one until the new one's certificate is imported, registered (authCertReg) and
+     * approved, and the server has seen it in the global configuration long enough for its peers
+     * to have it too. Refused while the current key is not certified, or a new key already waits
+     * for its certificate. Always in the software token (TLS signs there).
+     */
+    public synchronized String rotateAuthKey() throws ServerException, TokenException {
+        List<KeyInfo> own = keys().stream().filter(k -> k.role() == Role.AUTH).toList();
+        if (own.stream().noneMatch(k -> k.certificate().isPresent())) {
+            throw ServerException.conflict("this server's authentication key has no certificate yet; import one and"
+                    + " register it before rotating it");
+        }
+        Optional<KeyInfo> waiting = own.stream().filter(k -> k.certificate().isEmpty()).findFirst();
+        if (waiting.isPresent()) {
+            throw ServerException.conflict("authentication key " + waiting.get().keyId()
+                    + " already waits for its certificate: import that certificate first");
+        }
+        return generate(Role.AUTH, serverId, null);
     }
 
     /** The id of the member's signing key. */
@@ -300,6 +357,31 @@ public final class ServerKeys {
      */
     public synchronized String addSigningKey(MemberId member) throws ServerException, TokenException {
         return addSigningKey(member, null);
+    }
+
+    /**
+     * Generates the next signing key of a member whose current one is certified, for rotating it
+     * without a pause: the message signer goes on with the current key until the new one's
+     * certificate is imported and an OCSP response for it is at hand, then signs with the new
+     * one (the newest certificate that can sign is used; {@link #signers}). Refused while the
+     * member has no certified key here, or already has a key waiting for its certificate.
+     *
+     * @param tokenId the HSM token to generate it in; null: the software token
+     */
+    public synchronized String rotateSigningKey(MemberId member, String tokenId) throws ServerException, TokenException {
+        Objects.requireNonNull(member, "member");
+        hsm(tokenId);
+        List<KeyInfo> own = keys().stream().filter(k -> k.role() == Role.SIGN && k.identity().equals(member)).toList();
+        if (own.stream().noneMatch(k -> k.certificate().isPresent())) {
+            throw ServerException.conflict("member " + member + " has no certified signing key on this server to rotate;"
+                    + " add one with 'xroad server sign-key add' and import its certificate");
+        }
+        Optional<KeyInfo> waiting = own.stream().filter(k -> k.certificate().isEmpty()).findFirst();
+        if (waiting.isPresent()) {
+            throw ServerException.conflict("member " + member + " already has signing key " + waiting.get().keyId()
+                    + " waiting for its certificate: import that certificate first");
+        }
+        return generate(Role.SIGN, member, tokenId);
     }
 
     /**
@@ -362,7 +444,12 @@ public final class ServerKeys {
                     key.identity().format(), named.format());
         }
         KeyToken holder = tokenOf(key);
+        if (key.role() == Role.AUTH && authKeyInUse == null) {
+            // A new authentication certificate is not presented until the server has seen it registered.
+            authKeyInUse().ifPresent(current -> authKeyInUse = current.keyId());
+        }
         holder.importCertificate(keyId, chain);
+        authManagers.remove(keyId); // a renewed certificate of the same key: the next handshake presents it
         if (holder == token) {
             shareChange(c -> null);
         }
@@ -372,7 +459,7 @@ public final class ServerKeys {
 
     /** The authentication certificate, once a CA-issued one has been imported. */
     public Optional<X509Certificate> authCertificate() {
-        return snapshot.authCertificate();
+        return authKeyInUse().flatMap(KeyInfo::certificate);
     }
 
     /** The authentication key, for signing the authCertReg proof of possession. */
@@ -380,14 +467,129 @@ public final class ServerKeys {
         return token.signingKey(authKeyId());
     }
 
-    /** A JSSE key manager presenting the authentication key and its certificate chain (TLS 1.3, mutual). */
-    public X509KeyManager authKeyManager() throws TokenException {
-        return token.keyManager(authKeyId());
+    /** An authentication key's signing key (for the proof of possession in its authCertReg). */
+    public SigningKey authSigningKey(String keyId) throws TokenException {
+        return token.signingKey(keyId);
     }
 
-    /** The member's signing key and chain, only once a CA-issued certificate has been imported for it. */
+    /** A JSSE key manager presenting the authentication key and its certificate chain (TLS 1.3, mutual). */
+    public X509KeyManager authKeyManager() throws TokenException {
+        authManager(authKeyId()); // fails now, not in a handshake, if the key cannot be used
+        return new AuthKeyManager();
+    }
+
+    private X509ExtendedKeyManager authManager(String keyId) throws TokenException {
+        X509ExtendedKeyManager known = authManagers.get(keyId);
+        if (known != null) {
+            return known;
+        }
+        X509KeyManager made = token.keyManager(keyId);
+        if (!(made instanceof X509ExtendedKeyManager extended)) {
+            throw new TokenException("the JSSE key manager of key " + keyId + " cannot serve SSLEngine handshakes");
+        }
+        authManagers.put(keyId, extended);
+        return extended;
+    }
+
+    /**
+     * Presents, in each handshake, the authentication key in use at that moment
+     * ({@link #authKeyInUse}). An alias it hands out is the key id, a separator and the alias of
+     * that key's own JSSE manager, so a handshake that began with one key finishes with it even if
+     * the server switches meanwhile.
+     */
+    private final class AuthKeyManager extends X509ExtendedKeyManager {
+
+        private static final char SEPARATOR = '|';
+
+        private String keyId() {
+            return authKeyId();
+        }
+
+        private X509ExtendedKeyManager manager(String keyId) {
+            try {
+                return authManager(keyId);
+            } catch (TokenException e) {
+                throw new IllegalStateException("the authentication key cannot be used: " + e.getMessage(), e);
+            }
+        }
+
+        private String ours(String keyId, String inner) {
+            return inner == null ? null : keyId + SEPARATOR + inner;
+        }
+
+        private String[] ours(String keyId, String[] inner) {
+            if (inner == null) {
+                return null;
+            }
+            String[] out = new String[inner.length];
+            for (int i = 0; i < inner.length; i++) {
+                out[i] = ours(keyId, inner[i]);
+            }
+            return out;
+        }
+
+        @Override
+        public String[] getClientAliases(String keyType, java.security.Principal[] issuers) {
+            String keyId = keyId();
+            return ours(keyId, manager(keyId).getClientAliases(keyType, issuers));
+        }
+
+        @Override
+        public String chooseClientAlias(String[] keyType, java.security.Principal[] issuers, java.net.Socket socket) {
+            String keyId = keyId();
+            return ours(keyId, manager(keyId).chooseClientAlias(keyType, issuers, socket));
+        }
+
+        @Override
+        public String[] getServerAliases(String keyType, java.security.Principal[] issuers) {
+            String keyId = keyId();
+            return ours(keyId, manager(keyId).getServerAliases(keyType, issuers));
+        }
+
+        @Override
+        public String chooseServerAlias(String keyType, java.security.Principal[] issuers, java.net.Socket socket) {
+            String keyId = keyId();
+            return ours(keyId, manager(keyId).chooseServerAlias(keyType, issuers, socket));
+        }
+
+        @Override
+        public String chooseEngineClientAlias(String[] keyType, java.security.Principal[] issuers,
+                                              javax.net.ssl.SSLEngine engine) {
+            String keyId = keyId();
+            return ours(keyId, manager(keyId).chooseEngineClientAlias(keyType, issuers, engine));
+        }
+
+        @Override
+        public String chooseEngineServerAlias(String keyType, java.security.Principal[] issuers,
+                                              javax.net.ssl.SSLEngine engine) {
+            String keyId = keyId();
+            return ours(keyId, manager(keyId).chooseEngineServerAlias(keyType, issuers, engine));
+        }
+
+        @Override
+        public X509Certificate[] getCertificateChain(String alias) {
+            int at = alias == null ? -1 : alias.indexOf(SEPARATOR);
+            return at < 0 ? null : manager(alias.substring(0, at)).getCertificateChain(alias.substring(at + 1));
+        }
+
+        @Override
+        public java.security.PrivateKey getPrivateKey(String alias) {
+            int at = alias == null ? -1 : alias.indexOf(SEPARATOR);
+            return at < 0 ? null : manager(alias.substring(0, at)).getPrivateKey(alias.substring(at + 1));
+        }
+    }
+
+    /**
+     * The member's signing key and chain, only once a CA-issued certificate has been imported for
+     * it: of several (a rotation under way), the one with the newest certificate.
+     */
     public Optional<MemberSigner> signer(MemberId member) {
-        return Optional.ofNullable(snapshot.signers().get(member));
+        return signers(member).stream().findFirst();
+    }
+
+    /** The member's certified signing keys, the newest certificate (latest notBefore) first. */
+    public List<MemberSigner> signers(MemberId member) {
+        return snapshot.signers().getOrDefault(member, List.of());
     }
 
     /** Every CA-issued certificate of this server's keys (auth and sign), without CA certificates. */
@@ -430,9 +632,9 @@ public final class ServerKeys {
     private Snapshot load() throws TokenException {
         List<String[]> rows = database.inTransaction(ServerKeys::rows);
         List<KeyInfo> keys = new ArrayList<>();
-        Map<MemberId, MemberSigner> signers = new HashMap<>();
+        Map<MemberId, List<MemberSigner>> signers = new HashMap<>();
         List<X509Certificate> own = new ArrayList<>();
-        X509Certificate auth = null;
+        List<KeyInfo> authKeys = new ArrayList<>();
         for (String[] row : rows) {
             Role role = Role.valueOf(row[1]);
             XRoadId identity = role == Role.AUTH ? SecurityServerId.parse(row[2]) : MemberId.parse(row[2]);
@@ -450,14 +652,19 @@ public final class ServerKeys {
             if (certificate.isPresent()) {
                 own.add(certificate.get());
                 if (role == Role.AUTH) {
-                    auth = certificate.get();
+                    authKeys.add(keys.get(keys.size() - 1));
                 } else {
-                    signers.put((MemberId) identity,
-                            new MemberSigner((MemberId) identity, holder.signingKey(row[0]), tokenKey.chain()));
+                    signers.computeIfAbsent((MemberId) identity, m -> new ArrayList<>())
+                            .add(new MemberSigner((MemberId) identity, holder.signingKey(row[0]), tokenKey.chain()));
                 }
             }
         }
-        return new Snapshot(List.copyOf(keys), Optional.ofNullable(auth), Map.copyOf(signers), List.copyOf(own));
+        Map<MemberId, List<MemberSigner>> newestFirst = new HashMap<>();
+        signers.forEach((member, list) -> newestFirst.put(member, list.stream().sorted(Comparator.comparing(
+                (MemberSigner m) -> m.chain().get(0).getNotBefore()).reversed()).toList()));
+        authKeys.sort(Comparator.comparing((KeyInfo k) -> k.certificate().orElseThrow().getNotBefore())
+                .thenComparing(KeyInfo::keyId).reversed());
+        return new Snapshot(List.copyOf(keys), List.copyOf(authKeys), Map.copyOf(newestFirst), List.copyOf(own));
     }
 
     private static List<String[]> rows(Connection c) throws SQLException {

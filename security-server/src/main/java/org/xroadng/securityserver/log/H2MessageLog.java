@@ -1,5 +1,6 @@
 package org.xroadng.securityserver.log;
 
+import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
@@ -103,6 +104,8 @@ public final class H2MessageLog implements MessageLog, AutoCloseable {
     private static final long POLL_MILLIS = 50;
     private static final long RETRY_INTERVAL_NANOS = TimeUnit.SECONDS.toNanos(1);
     static final int INDEX_SYNC_SECONDS = 2;
+    /** Query index files written per index sync: 16 of {@value QueryIndex#CHUNK} rows each. */
+    private static final int SEAL_CHUNKS = 16;
     private static final int REPLAY_BATCH = 256;
     /** How long a query waits at most for the tables to hold what was answered ({@link #awaitTables}). */
     static final long TABLE_WAIT_MILLIS = 5_000;
@@ -120,6 +123,8 @@ public final class H2MessageLog implements MessageLog, AutoCloseable {
     private final Journal journal;
     /** Reads records' journal entries; also when the journal is not this log's to write. */
     private final SegmentReader segments;
+    /** Where each query id's rows are, for an H2 table (which has no index on query_id); null on PostgreSQL. */
+    private final QueryIndex queries;
     private final RecordCipher cipher;
     private final SecureRandom random;
     private final Clock clock;
@@ -177,13 +182,14 @@ public final class H2MessageLog implements MessageLog, AutoCloseable {
     }
 
     private H2MessageLog(Database db, H2AccessLog accessLog, Journal journal, SegmentReader segments,
-                         RecordCipher cipher, SecureRandom random, Clock clock, MessageLogSettings settings,
+                         QueryIndex queries, RecordCipher cipher, SecureRandom random, Clock clock, MessageLogSettings settings,
                          MessageLogListener listener, RecordTable.Head head) {
         this.db = db;
         this.accessLog = accessLog;
         this.sharedAccessLog = accessLog != null && db.engine() == Database.Engine.POSTGRESQL;
         this.journal = journal;
         this.segments = segments;
+        this.queries = queries;
         this.cipher = cipher;
         this.random = random;
         this.clock = clock;
@@ -303,7 +309,9 @@ public final class H2MessageLog implements MessageLog, AutoCloseable {
             // Castle's is plain Java, and sealing took a sixth of the writer's time with it.
             Provider aes = Security.getProvider("SunJCE");
             RecordCipher cipher = new RecordCipher(key, aes != null ? aes : provider, random);
-            H2MessageLog log = new H2MessageLog(db, accessLog, journal, new SegmentReader(journalDir, opener), cipher,
+            QueryIndex queries = db.engine() == Database.Engine.H2 ? QueryIndex.besideJournal(journalDir) : null;
+            H2MessageLog log = new H2MessageLog(db, accessLog, journal, new SegmentReader(journalDir, opener), queries,
+                    cipher,
                     random, clock, settings, listener, db.inTransaction(RecordTable::head));
             log.accessDb = accessDb;
             if (journal == null) {
@@ -449,7 +457,12 @@ public final class H2MessageLog implements MessageLog, AutoCloseable {
         awaitTables();
         Optional<List<LogRow>> rows;
         try {
-            rows = db.inTransaction(c -> RecordTable.lastExchange(c, queryId, side, entries()));
+            if (queries == null) {
+                rows = db.inTransaction(c -> RecordTable.lastExchange(c, queryId, side, entries()));
+            } else {
+                QueryIndex.Lookup lookup = queries.lookup(queryId);
+                rows = db.inTransaction(c -> RecordTable.lastExchange(c, queryId, side, lookup, entries()));
+            }
         } catch (StoreException e) {
             throw new MessageLogException(e.getMessage(), e);
         }
@@ -974,7 +987,11 @@ public final class H2MessageLog implements MessageLog, AutoCloseable {
         long covered = journal.committedSequence();
         RecordTable.Head stored = head;
         try {
-            indexing = indexer.submit(() -> forceIndex(covered, stored));
+            indexing = indexer.submit(() -> {
+                long releasable = forceIndex(covered, stored);
+                sealQueries();
+                return releasable;
+            });
         } catch (RejectedExecutionException e) {
             indexing = null; // closing: the writer forces the tables itself before it ends
         }
@@ -1049,6 +1066,44 @@ public final class H2MessageLog implements MessageLog, AutoCloseable {
         });
         db.sync();
         return Math.min(covered, referenced - 1);
+    }
+
+    /**
+     * On the indexer: files the rows stored since the last call in the query index (at most
+     * {@value #SEAL_CHUNKS} of its files per call). A failure only leaves lookups scanning more of
+     * the table: it is logged, and the next call tries again.
+     */
+    private void sealQueries() {
+        if (queries == null) {
+            return;
+        }
+        try {
+            queries.seal(db, SEAL_CHUNKS);
+        } catch (IOException | RuntimeException e) {
+            LOG.warn("the message log's query index in {} was not brought up to date (lookups by query id scan"
+                    + " the newer records meanwhile): {}", queries.dir(), e.toString());
+        }
+    }
+
+    /**
+     * Files every whole {@code chunk} of stored rows in the query index now, on the indexer thread
+     * as the log's own sealing (for tests: that waits for {@value QueryIndex#CHUNK} rows).
+     */
+    void sealQueryIndex(int chunk) throws IOException, InterruptedException {
+        if (queries == null) {
+            return;
+        }
+        awaitTables();
+        try {
+            indexer.submit(() -> new QueryIndex(queries.dir(), chunk).seal(db, Integer.MAX_VALUE)).get();
+        } catch (ExecutionException e) {
+            throw e.getCause() instanceof IOException io ? io : new IOException(e.getCause());
+        }
+    }
+
+    /** The query index's directory, when the log has one (H2). */
+    Optional<Path> queryIndexDir() {
+        return Optional.ofNullable(queries).map(QueryIndex::dir);
     }
 
     /** On the writer: deletes the segments up to {@code through}. */

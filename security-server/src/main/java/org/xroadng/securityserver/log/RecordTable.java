@@ -7,7 +7,13 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.time.OffsetDateTime;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import org.xroadng.protocol.store.Jdbc;
 import org.xroadng.protocol.store.StoreException;
@@ -46,6 +52,9 @@ final class RecordTable {
         /** @throws StoreException when it cannot be read or is not a journal entry */
         JournalEntry at(Location location);
     }
+
+    /** Candidate ids read by one query. */
+    private static final int CANDIDATES_PER_QUERY = 500;
 
     private RecordTable() {
     }
@@ -110,11 +119,74 @@ final class RecordTable {
         }
     }
 
-    /** The last request and response rows of an exchange, in id order. */
+    /** The ids the table holds, from its oldest row to its newest; empty when it has none. */
+    static Optional<QueryIndex.Range> ids(Connection c) throws SQLException {
+        return Jdbc.queryOne(c, "SELECT MIN(id), MAX(id) FROM message_record", r -> {
+            long min = r.getLong(1);
+            return r.wasNull() ? Optional.<QueryIndex.Range>empty() : Optional.of(new QueryIndex.Range(min, r.getLong(2)));
+        }).flatMap(range -> range);
+    }
+
+    /** The last request and response rows of an exchange, in id order, found by the table's index on query_id. */
     static Optional<List<LogRow>> lastExchange(Connection c, String queryId, String side, Entries entries)
             throws SQLException {
-        List<LogRow> rows = Jdbc.query(c, "SELECT " + READ_COLUMNS + " FROM message_record WHERE query_id = ?"
-                + " AND side = ? ORDER BY id DESC LIMIT 2", r -> row(r, entries), queryId, side);
+        return lastExchange(Jdbc.query(c, "SELECT " + READ_COLUMNS + " FROM message_record WHERE query_id = ?"
+                + " AND side = ? ORDER BY id DESC LIMIT 2", r -> row(r, entries), queryId, side));
+    }
+
+    /**
+     * The last request and response rows of an exchange, in id order, found through the
+     * {@link QueryIndex} files' {@code lookup}: its candidates read by id, and the ranges no file
+     * covers scanned by id range (a table without the index on query_id).
+     */
+    static Optional<List<LogRow>> lastExchange(Connection c, String queryId, String side, QueryIndex.Lookup lookup,
+                                               Entries entries) throws SQLException {
+        Optional<QueryIndex.Range> ids = ids(c);
+        if (ids.isEmpty()) {
+            return Optional.empty();
+        }
+        lookup = trusted(c, lookup);
+        List<LogRow> found = new ArrayList<>();
+        long[] candidates = lookup.candidates();
+        for (int from = 0; from < candidates.length; from += CANDIDATES_PER_QUERY) {
+            long[] some = Arrays.copyOfRange(candidates, from, Math.min(candidates.length, from + CANDIDATES_PER_QUERY));
+            Object[] args = new Object[some.length + 2];
+            args[0] = queryId;
+            args[1] = side;
+            for (int i = 0; i < some.length; i++) {
+                args[i + 2] = some[i];
+            }
+            found.addAll(Jdbc.query(c, "SELECT " + READ_COLUMNS + " FROM message_record WHERE query_id = ? AND side = ?"
+                    + " AND id IN (" + String.join(", ", Collections.nCopies(some.length, "?")) + ")",
+                    r -> row(r, entries), args));
+        }
+        for (QueryIndex.Range gap : lookup.uncovered(ids.get().first(), ids.get().last())) {
+            found.addAll(Jdbc.query(c, "SELECT " + READ_COLUMNS + " FROM message_record WHERE id BETWEEN ? AND ?"
+                    + " AND query_id = ? AND side = ? ORDER BY id DESC LIMIT 2", r -> row(r, entries),
+                    gap.first(), gap.last(), queryId, side));
+        }
+        found.sort(Comparator.comparingLong(LogRow::id).reversed());
+        return lastExchange(found.subList(0, Math.min(2, found.size())));
+    }
+
+    /** The lookup with only the spans whose last id holds, in the table, the record hash they were written with. */
+    private static QueryIndex.Lookup trusted(Connection c, QueryIndex.Lookup lookup) throws SQLException {
+        Map<Long, byte[]> hashes = new HashMap<>();
+        List<QueryIndex.Span> spans = lookup.spans();
+        for (int from = 0; from < spans.size(); from += CANDIDATES_PER_QUERY) {
+            List<QueryIndex.Span> some = spans.subList(from, Math.min(spans.size(), from + CANDIDATES_PER_QUERY));
+            Jdbc.query(c, "SELECT id, record_hash FROM message_record WHERE id IN ("
+                            + String.join(", ", Collections.nCopies(some.size(), "?")) + ")",
+                    r -> hashes.put(r.getLong(1), r.getBytes(2)), some.stream().map(s -> s.range().last()).toArray());
+        }
+        return lookup.trusted(span -> {
+            byte[] hash = hashes.get(span.range().last());
+            return hash != null && MessageDigest.isEqual(hash, span.lastHash());
+        });
+    }
+
+    /** The exchange of the newest two rows of a query on a side, newest first: a request, then its response. */
+    private static Optional<List<LogRow>> lastExchange(List<LogRow> rows) {
         if (rows.size() < 2) {
             return Optional.empty();
         }

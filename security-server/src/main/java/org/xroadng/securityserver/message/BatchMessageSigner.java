@@ -189,11 +189,11 @@ public final class BatchMessageSigner implements MessageSigner, AutoCloseable {
     }
 
     private void signGroup(GroupKey group, List<Pending> members) throws MessageSigningException {
-        ServerIdentity.MemberKey key = identity.signingKey(group.member()).orElseThrow(() -> new MessageSigningException(
-                Reason.NO_SIGNING_KEY, "this security server holds no signing certificate for member "
-                + group.member().format()));
+        OwnOcspResponses.Chosen chosen = ocsp.choose(group.member(), identity.signingKeys(group.member()),
+                group.freshness());
+        ServerIdentity.MemberKey key = chosen.key();
         X509Certificate certificate = key.chain().get(0);
-        String ocspResponse = ocsp.forSignature(certificate, group.freshness());
+        String ocspResponse = chosen.ocspResponse();
         int n = members.size();
         List<byte[]> summaries = new ArrayList<>(n);
         List<byte[]> salts = new ArrayList<>(n);

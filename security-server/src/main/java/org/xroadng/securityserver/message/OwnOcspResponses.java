@@ -7,6 +7,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Base64;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
@@ -17,6 +18,7 @@ import org.xroadng.certs.ocsp.OcspException;
 import org.xroadng.certs.ocsp.OcspResult;
 import org.xroadng.certs.ocsp.OcspTransport;
 import org.xroadng.protocol.error.ErrorType;
+import org.xroadng.protocol.id.MemberId;
 import org.xroadng.securityserver.ExchangeException;
 import org.xroadng.securityserver.globalconf.GlobalConfHolder;
 import org.xroadng.securityserver.globalconf.TrustedConfiguration;
@@ -102,6 +104,48 @@ public final class OwnOcspResponses {
                     + " and is no longer fresh; is the CA's OCSP responder reachable?");
         }
         return status.base64();
+    }
+
+    /** The key a signature is made with, and the OCSP response it carries. */
+    public record Chosen(ServerIdentity.MemberKey key, String ocspResponse) {
+    }
+
+    /**
+     * Of a member's signing keys (newest certificate first), the first whose certificate is valid
+     * now and has a response {@link #forSignature} accepts: during a rotation the new key is used
+     * from the moment its certificate can sign, and the old one until then, so no signature
+     * waits or fails for the switch.
+     *
+     * @throws MessageSigningException {@code NO_SIGNING_KEY} when there is none, else why the
+     *                                 newest cannot sign
+     */
+    public Chosen choose(MemberId member, List<ServerIdentity.MemberKey> keys, Duration freshness)
+            throws MessageSigningException {
+        if (keys.isEmpty()) {
+            throw new MessageSigningException(MessageSigningException.Reason.NO_SIGNING_KEY,
+                    "this security server holds no signing certificate for member " + member.format());
+        }
+        MessageSigningException first = null;
+        Instant now = clock.instant();
+        for (ServerIdentity.MemberKey key : keys) {
+            X509Certificate certificate = key.chain().get(0);
+            if (keys.size() > 1 && (now.isBefore(certificate.getNotBefore().toInstant())
+                    || !now.isBefore(certificate.getNotAfter().toInstant()))) {
+                continue; // another key can sign: one outside its validity is not tried
+            }
+            try {
+                return new Chosen(key, forSignature(certificate, freshness));
+            } catch (MessageSigningException e) {
+                if (first == null) {
+                    first = e;
+                }
+            }
+        }
+        if (first == null) {
+            ServerIdentity.MemberKey newest = keys.get(0);
+            return new Chosen(newest, forSignature(newest.chain().get(0), freshness));
+        }
+        throw first;
     }
 
     /**

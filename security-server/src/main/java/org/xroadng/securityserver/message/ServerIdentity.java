@@ -23,6 +23,15 @@ public interface ServerIdentity {
     /** The member's signing key and certificate chain (signing certificate first), if this server holds one. */
     Optional<MemberKey> signingKey(MemberId member);
 
+    /**
+     * The member's certified signing keys, the newest certificate first: more than one while a
+     * key is being rotated; signers use the first that can sign now
+     * ({@link OwnOcspResponses#choose}).
+     */
+    default List<MemberKey> signingKeys(MemberId member) {
+        return signingKey(member).stream().toList();
+    }
+
     /** Every certificate this server signs or authenticates with, whose OCSP status it must keep fresh. */
     List<X509Certificate> ownCertificates();
 

@@ -40,11 +40,10 @@ public final class SingleMessageSigner implements MessageSigner {
 
     private String signNow(MemberId member, MessageSummary summary, TrustedConfiguration trusted)
             throws MessageSigningException {
-        ServerIdentity.MemberKey key = identity.signingKey(member).orElseThrow(() -> new MessageSigningException(
-                MessageSigningException.Reason.NO_SIGNING_KEY,
-                "this security server holds no signing certificate for member " + member.format()));
+        OwnOcspResponses.Chosen chosen = ocsp.choose(member, identity.signingKeys(member), trusted.ocspFreshness());
+        ServerIdentity.MemberKey key = chosen.key();
         X509Certificate certificate = key.chain().get(0);
-        String ocspResponse = ocsp.forSignature(certificate, trusted.ocspFreshness());
+        String ocspResponse = chosen.ocspResponse();
         JwsSigner signer = signers.computeIfAbsent(certificate, c -> new JwsSigner(key.key(), key.chain()));
         try {
             return signer.sign(ProtocolJson.mapper().writeValueAsBytes(summary),

@@ -96,8 +96,10 @@ public final class Registrar implements Registration {
 
     @Override
     public Filed register() throws RegistrationException {
-        X509Certificate authCertificate = keys.authCertificate().orElseThrow(() -> RegistrationException.notReady(
+        // The newest certified authentication key: the only one, or the next one of a rotation.
+        ServerKeys.KeyInfo authKey = keys.authKeys().stream().findFirst().orElseThrow(() -> RegistrationException.notReady(
                 "the authentication key " + keys.authKeyId() + " has no CA-issued certificate yet; import one first"));
+        X509Certificate authCertificate = authKey.certificate().orElseThrow();
         MemberSigner owner = keys.signer(keys.serverId().owner()).orElseThrow(() -> RegistrationException.notReady(
                 "the owner " + keys.serverId().owner() + " has no signing certificate on this server yet; import one first"));
         GlobalConfiguration global = refresh();
@@ -106,7 +108,7 @@ public final class Registrar implements Registration {
         try {
             AuthCertRegRequest request = new AuthCertRegRequest(keys.serverId(), settings.serverAddress(),
                     Base64.getEncoder().encodeToString(authCertificate.getEncoded()), clock.instant());
-            JwsSigner authSigner = new JwsSigner(keys.authSigningKey(), List.of(authCertificate));
+            JwsSigner authSigner = new JwsSigner(keys.authSigningKey(authKey.keyId()), List.of(authCertificate));
             return send(ManagementRequests.authCertReg(request, authSigner, authOcsp,
                     new JwsSigner(owner.key(), owner.chain()), ownerOcsp));
         } catch (CertificateEncodingException | TokenException | SigningException e) {
@@ -148,6 +150,11 @@ public final class Registrar implements Registration {
 
     @Override
     public Filed deleteAuthCertificate(Optional<X509Certificate> certificate) throws RegistrationException {
+        if (certificate.isEmpty() && keys.authKeys().size() > 1) {
+            // In a rotation the wrong default would withdraw the certificate the server presents.
+            throw RegistrationException.notReady("this server has " + keys.authKeys().size() + " authentication"
+                    + " certificates (a rotation); name the one to delete");
+        }
         X509Certificate withdrawn = certificate.isPresent() ? certificate.get() : keys.authCertificate().orElseThrow(
                 () -> RegistrationException.notReady("the authentication key " + keys.authKeyId() + " has no"
                         + " certificate; name the certificate to delete"));

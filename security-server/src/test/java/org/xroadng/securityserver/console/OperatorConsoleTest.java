@@ -10,7 +10,10 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.security.cert.X509Certificate;
 import java.security.cert.CertificateEncodingException;
 import java.time.Duration;
 import java.util.EnumSet;
@@ -18,6 +21,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import org.bouncycastle.asn1.x500.X500Name;
+import org.bouncycastle.asn1.x509.GeneralName;
+import org.bouncycastle.pkcs.jcajce.JcaPKCS10CertificationRequest;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -25,6 +31,10 @@ import org.junit.jupiter.api.io.TempDir;
 import org.xroadng.auditlog.web.BundleMessages;
 import org.xroadng.auditlog.web.ConsoleLanguage;
 import org.xroadng.auditlog.web.ConsoleSessions;
+import org.xroadng.certs.Pem;
+import org.xroadng.certs.ca.CertificateKind;
+import org.xroadng.certs.profile.CertificateProfile;
+import org.xroadng.protocol.id.SecurityServerId;
 import org.xroadng.protocol.id.SubsystemId;
 import org.xroadng.securityserver.ServerException;
 import org.xroadng.securityserver.admin.AccessDeniedException;
@@ -70,6 +80,45 @@ class OperatorConsoleTest {
 
     private List<ServerConfStore.AuditEntry> audit(String action) {
         return harness.home.store().auditTrail(100, Optional.of(action));
+    }
+
+    /** A new browser signed in as {@code user}. */
+    private ConsoleHarness.Browser signedIn(String user) throws IOException, InterruptedException {
+        ConsoleHarness.Browser browser = harness.browser();
+        browser.get("/login");
+        assertEquals(303, browser.post("/login", Map.of("csrf", browser.csrf(), "user", user, "password", PASSWORD))
+                .statusCode());
+        return browser;
+    }
+
+    @Test
+    void certificateNearingExpiry_shownOnTheDashboardDaysAhead_inBothLanguages_thenExpired()
+            throws IOException, InterruptedException, GeneralSecurityException, ServerException, TokenException {
+        assertTrue(signedIn("olga").get("/").body().contains("None of this server&#39;s certificates expires within"
+                + " 30 days."), "no certificate yet");
+        var keys = harness.home.keys();
+        var csr = Pem.csr(keys.csr(keys.authKeyId()).getBytes(StandardCharsets.US_ASCII));
+        X509Certificate auth = harness.pki.issuer.issue(new X500Name("CN=DEMO/GOV/1001/ss1"),
+                new JcaPKCS10CertificationRequest(csr).getPublicKey(), CertificateKind.SERVER_AUTH, Duration.ofDays(40),
+                List.of(new GeneralName(GeneralName.uniformResourceIdentifier,
+                        CertificateProfile.AUTH.uriFor(SecurityServerId.parse("DEMO/GOV/1001/ss1")))),
+                "http://127.0.0.1:1/ocsp");
+        keys.importCertificate(List.of(auth, harness.pki.ca.cert()));
+        assertTrue(signedIn("olga").get("/").body().contains("None of this server&#39;s certificates expires"),
+                "40 days left: not yet");
+
+        harness.clock.advance(Duration.ofDays(15).plusHours(1));
+        String english = signedIn("olga").get("/").body();
+        assertTrue(english.contains("Authentication certificate") && english.contains("in 24 days"), english);
+        assertTrue(english.contains("serial " + auth.getSerialNumber().toString(16)), english);
+        ConsoleHarness.Browser vietnamese = signedIn("olga");
+        vietnamese.acceptLanguage = "vi";
+        String vi = vietnamese.get("/").body();
+        assertTrue(vi.contains("Chứng thư xác thực") && vi.contains("còn 24 ngày"), vi);
+
+        harness.clock.advance(Duration.ofDays(25));
+        String expired = signedIn("olga").get("/").body();
+        assertTrue(expired.contains("expired on"), expired);
     }
 
     @Test

@@ -25,6 +25,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.xroadng.certs.Pem;
 import org.xroadng.certs.TestPki;
 import org.xroadng.certs.ca.CertificateKind;
+import org.xroadng.certs.ca.X509Issuer;
 import org.xroadng.certs.profile.CertificateProfile;
 import org.xroadng.certs.token.Pin;
 import org.xroadng.certs.token.SoftwareToken;
@@ -110,6 +111,44 @@ class ServerKeysTest {
         assertEquals(2, keys.ownCertificates().size());
         String[] aliases = keys.authKeyManager().getClientAliases("EC", null);
         assertEquals(auth, keys.authKeyManager().getCertificateChain(aliases[0])[0]);
+    }
+
+    @Test
+    void rotateSigningKey_aSecondKeyBesideTheCertifiedOne_theNewestCertificateFirstOnceImported()
+            throws IOException, InvalidKeyException, NoSuchAlgorithmException, ServerException, TokenException {
+        MemberId owner = SERVER.owner();
+        String first = keys.signKeyId(owner).orElseThrow();
+        ServerException uncertified = assertThrows(ServerException.class, () -> keys.rotateSigningKey(owner, null));
+        assertTrue(uncertified.getMessage().contains("has no certified signing key on this server to rotate"),
+                uncertified.getMessage());
+        X509Certificate old = issue(first, CertificateProfile.SIGN, owner);
+        keys.importCertificate(List.of(old));
+
+        String next = keys.rotateSigningKey(owner, null);
+        assertTrue(!next.equals(first) && keys.keys().size() == 3, keys.keys().toString());
+        ServerException twice = assertThrows(ServerException.class, () -> keys.rotateSigningKey(owner, null));
+        assertTrue(twice.getMessage().contains("already has signing key " + next + " waiting for its certificate"),
+                twice.getMessage());
+        assertEquals(List.of(old), keys.signers(owner).stream().map(s -> s.chain().get(0)).toList(),
+                "an uncertified key signs nothing");
+
+        // the CA certifies the new key an hour later: its certificate is the newer
+        X509Issuer later = new X509Issuer(pki.ca.cert(), pki.ca.key(),
+                Clock.offset(Clock.systemUTC(), Duration.ofHours(1)), pki.random);
+        X509Certificate newer = later.issue(new X500Name("CN=" + owner.format()),
+                new org.bouncycastle.pkcs.jcajce.JcaPKCS10CertificationRequest(Pem.csr(keys.csr(next)
+                        .getBytes(StandardCharsets.US_ASCII))).getPublicKey(), CertificateKind.MEMBER_SIGN,
+                Duration.ofDays(30), List.of(new GeneralName(GeneralName.uniformResourceIdentifier,
+                        CertificateProfile.SIGN.uriFor(owner))), "http://127.0.0.1:1/ocsp");
+        keys.importCertificate(List.of(newer));
+
+        assertEquals(List.of(newer, old), keys.signers(owner).stream().map(s -> s.chain().get(0)).toList());
+        assertEquals(newer, keys.signer(owner).orElseThrow().chain().get(0));
+        assertTrue(keys.ownCertificates().containsAll(List.of(newer, old)), "both kept fresh by OCSP");
+        ServerException noneToRotate = assertThrows(ServerException.class,
+                () -> keys.rotateSigningKey(OTHER, null));
+        assertTrue(noneToRotate.getMessage().contains("member DEMO/GOV/1002 has no certified signing key"),
+                noneToRotate.getMessage());
     }
 
     @Test

@@ -135,7 +135,7 @@ public final class ProxyFixture implements AutoCloseable {
     }
 
     /** The server's own OCSP responses, fetched from the in-process responder. */
-    public OwnOcspResponses ownOcsp(Server server, GlobalConfHolder globalConf) {
+    public OwnOcspResponses ownOcsp(ServerIdentity server, GlobalConfHolder globalConf) {
         OwnOcspResponses responses = new OwnOcspResponses(server, globalConf, ocspTransport(), clock, bc, random);
         responses.refresh();
         return responses;

@@ -1,0 +1,302 @@
+package org.xroadng.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.Writer;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.security.cert.CertificateException;
+import java.security.cert.CertificateFactory;
+import java.security.cert.X509Certificate;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.bouncycastle.jce.provider.BouncyCastleProvider;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.xroadng.cli.demo.DemoException;
+import org.xroadng.cli.demo.DemoNetwork;
+import org.xroadng.cli.demo.DemoPorts;
+import org.xroadng.cli.demo.DemoServer;
+import org.xroadng.cli.demo.Progress;
+import org.xroadng.protocol.json.ProtocolJson;
+
+/**
+ * Keys rotated on the running demo while the tax board queries the population registry without
+ * pause, as an operator would with the CLI. The registry's signing key: a new key beside the
+ * certified one, its CSR issued by the demo's CA, the certificate imported; answers soon carry the
+ * new certificate, and their evidence verifies offline. The tax board's authentication key: the new
+ * one certified, imported, registered and approved at the registry, presented in TLS once the
+ * global configuration has carried it long enough; the old one then withdrawn. Every query is
+ * answered 200 throughout.
+ */
+class KeyRotationDemoTest {
+
+    private static final String TAX = "DEMO/GOV/1002/tax";
+    private static final String OWNER = "DEMO/GOV/1001";
+    private static final Base64.Decoder B64U = Base64.getUrlDecoder();
+
+    @TempDir
+    Path dir;
+
+    private final HttpClient http = HttpClient.newHttpClient();
+
+    private record Answer(String queryId, int status, String body) {
+    }
+
+    @Test
+    void signingKeyRotatedUnderLoad_noQueryFails_andAnswersCarryTheNewCertificate()
+            throws DemoException, IOException, InterruptedException, CertificateException {
+        try (DemoNetwork network = DemoNetwork.start(dir.resolve("demo"), new DemoPorts(RunningDemo.freeBasePort()),
+                new BouncyCastleProvider(), new SecureRandom(), Clock.systemUTC(),
+                new Progress(new PrintWriter(Writer.nullWriter())))) {
+            DemoServer taxBoard = network.consumer();
+            DemoServer population = network.provider();
+            ConcurrentLinkedQueue<Answer> answers = new ConcurrentLinkedQueue<>();
+            AtomicBoolean running = new AtomicBoolean(true);
+            List<Thread> clients = load(taxBoard, answers, running);
+
+            CliRunner operator = new CliRunner(Map.of(ServerCommand.KEY_ENV, population.apiKey(), PinOptions.ENV,
+                    DemoNetwork.DEVELOPMENT_PIN));
+            String admin = population.adminUrl().toString();
+            Path csr = dir.resolve("next.csr");
+            Path pem = dir.resolve("next.pem");
+            CliRunner.Run added = operator.run("server", "sign-key", "add", "--member", OWNER, "--out", csr.toString(),
+                    "--rotate", "--admin", admin);
+            assertEquals(0, added.exitCode(), added.out() + added.err());
+            CliRunner.Run again = operator.run("server", "sign-key", "add", "--member", OWNER, "--out",
+                    dir.resolve("again.csr").toString(), "--rotate", "--admin", admin);
+            assertEquals(1, again.exitCode(), again.out());
+            assertTrue(again.err().contains("waiting for its certificate"), again.err());
+            CliRunner.Run issued = operator.run("ca", "issue", "--dir", network.dir().resolve("ca").toString(), "--csr",
+                    csr.toString(), "--profile", "sign", "--member", OWNER, "--out", pem.toString());
+            assertEquals(0, issued.exitCode(), issued.out() + issued.err());
+            int beforeImport = answers.size();
+            CliRunner.Run imported = operator.run("server", "import-cert", "--cert", pem.toString(), "--admin", admin);
+            assertEquals(0, imported.exitCode(), imported.out() + imported.err());
+            X509Certificate next = (X509Certificate) CertificateFactory.getInstance("X.509")
+                    .generateCertificate(new ByteArrayInputStream(Files.readAllBytes(pem)));
+
+            // Answers signed with the new key, found through the tax board's message log.
+            Path bundle = dir.resolve("evidence.json");
+            String signedWithNew = null;
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+            while (signedWithNew == null) {
+                if (System.nanoTime() > deadline) {
+                    fail("no answer signed with the new certificate within 60 s of its import");
+                }
+                Thread.sleep(500);
+                String latest = answers.stream().filter(a -> a.status() == 200).reduce((a, b) -> b).orElseThrow().queryId();
+                CliRunner.Run export = operator.run("evidence", "export", "--server-dir", taxBoard.dir().toString(),
+                        "--query-id", latest, "--out", bundle.toString());
+                if (export.exitCode() != 0 && export.err().contains("is not time-stamped yet")) {
+                    continue; // stamped within a second or two: export a later one next time round
+                }
+                assertEquals(0, export.exitCode(), export.out() + export.err());
+                JsonNode evidence = ProtocolJson.mapper().readTree(Files.readString(bundle));
+                if (signerOf(evidence.path("response").path("signature").asText()).equals(next)) {
+                    signedWithNew = latest;
+                }
+            }
+            Thread.sleep(1000);
+            List<Answer> all = stop(clients, running, answers);
+            assertTrue(beforeImport > 0 && all.size() > beforeImport, "queries before and after the import: "
+                    + beforeImport + " then " + all.size());
+            CliRunner.Run verified = operator.run("evidence", "verify", bundle.toString(), "--anchor",
+                    network.anchorFile().toString());
+            assertEquals(0, verified.exitCode(), verified.out() + verified.err());
+            assertTrue(verified.out().contains("evidence OK: exchange " + signedWithNew), verified.out());
+        }
+    }
+
+    @Test
+    void authenticationKeyRotatedUnderLoad_presentedOnceRegistered_oldOneWithdrawn_noQueryFails()
+            throws DemoException, IOException, InterruptedException, CertificateException,
+            java.security.GeneralSecurityException {
+        try (DemoNetwork network = DemoNetwork.start(dir.resolve("demo"), new DemoPorts(RunningDemo.freeBasePort()),
+                new BouncyCastleProvider(), new SecureRandom(), Clock.systemUTC(),
+                new Progress(new PrintWriter(Writer.nullWriter())))) {
+            DemoServer taxBoard = network.consumer();
+            ConcurrentLinkedQueue<Answer> answers = new ConcurrentLinkedQueue<>();
+            AtomicBoolean running = new AtomicBoolean(true);
+            List<Thread> clients = load(taxBoard, answers, running);
+            X509Certificate old = presented(taxBoard);
+
+            CliRunner operator = new CliRunner(Map.of(ServerCommand.KEY_ENV, taxBoard.apiKey(), PinOptions.ENV,
+                    DemoNetwork.DEVELOPMENT_PIN));
+            String admin = taxBoard.adminUrl().toString();
+            Path csr = dir.resolve("auth-next.csr");
+            Path pem = dir.resolve("auth-next.pem");
+            CliRunner.Run added = operator.run("server", "auth-key", "add", "--out", csr.toString(), "--admin", admin);
+            assertEquals(0, added.exitCode(), added.out() + added.err());
+            CliRunner.Run again = operator.run("server", "auth-key", "add", "--out", dir.resolve("again.csr").toString(),
+                    "--admin", admin);
+            assertEquals(1, again.exitCode(), again.out());
+            assertTrue(again.err().contains("already waits for its certificate"), again.err());
+            assertEquals(0, operator.run("ca", "issue", "--dir", network.dir().resolve("ca").toString(), "--csr",
+                    csr.toString(), "--profile", "auth", "--server", taxBoard.id().format(), "--ip", "127.0.0.1",
+                    "--out", pem.toString()).exitCode());
+            CliRunner.Run imported = operator.run("server", "import-cert", "--cert", pem.toString(), "--admin", admin);
+            assertEquals(0, imported.exitCode(), imported.out() + imported.err());
+            X509Certificate next = (X509Certificate) CertificateFactory.getInstance("X.509")
+                    .generateCertificate(new ByteArrayInputStream(Files.readAllBytes(pem)));
+            Thread.sleep(3000);
+            assertEquals(old, presented(taxBoard), "imported but not registered: not presented");
+            CliRunner.Run withdrawAmbiguous = operator.run("server", "unregister-auth-cert", "--admin", admin);
+            assertEquals(1, withdrawAmbiguous.exitCode(), withdrawAmbiguous.out());
+            assertTrue(withdrawAmbiguous.err().contains("name the one to delete"), withdrawAmbiguous.err());
+
+            CliRunner.Run registered = operator.run("server", "register", "--admin", admin);
+            assertEquals(0, registered.exitCode(), registered.out() + registered.err());
+            java.util.regex.Matcher filed = java.util.regex.Pattern.compile("authCertReg request (\\d+) filed: pending")
+                    .matcher(registered.out());
+            assertTrue(filed.find(), registered.out());
+            CliRunner registry = new CliRunner(Map.of(RegistryOperatorCommands.URL_ENV, network.registryUrl().toString(),
+                    RegistryOperatorCommands.KEY_ENV, network.registryApiKey()));
+            CliRunner.Run approved = registry.run("registry", "requests", "approve", filed.group(1));
+            assertEquals(0, approved.exitCode(), approved.out() + approved.err());
+
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
+            while (!presented(taxBoard).equals(next)) {
+                if (System.nanoTime() > deadline) {
+                    fail("the new authentication certificate was not presented within 90 s of its approval");
+                }
+                Thread.sleep(1000);
+            }
+            Path oldPem = dir.resolve("auth-old.pem");
+            Files.writeString(oldPem, org.xroadng.certs.Pem.encode(old));
+            CliRunner.Run withdrawn = operator.run("server", "unregister-auth-cert", "--cert", oldPem.toString(),
+                    "--admin", admin);
+            assertEquals(0, withdrawn.exitCode(), withdrawn.out() + withdrawn.err());
+            assertTrue(withdrawn.out().contains("authCertDeletion request"), withdrawn.out());
+            // The provider's next configurations no longer list the old certificate; new connections
+            // from the tax board's server (a burst opens more) present the new one and are accepted.
+            Thread.sleep(25_000);
+            List<Answer> burst = java.util.Collections.synchronizedList(new ArrayList<>());
+            List<Thread> burstClients = new ArrayList<>();
+            for (int i = 0; i < 24; i++) {
+                String id = "burst-" + i;
+                Thread t = new Thread(() -> burst.add(query(taxBoard, id)));
+                t.start();
+                burstClients.add(t);
+            }
+            for (Thread t : burstClients) {
+                t.join(30_000);
+            }
+            List<Answer> all = stop(clients, running, answers);
+            assertTrue(burst.stream().allMatch(a -> a.status() == 200), "after the old certificate left: " + burst);
+            assertTrue(all.size() > 50, "the load ran throughout: " + all.size());
+        }
+    }
+
+    /** Four clients querying without pause until {@code running} is cleared. */
+    private List<Thread> load(DemoServer taxBoard, ConcurrentLinkedQueue<Answer> answers, AtomicBoolean running) {
+        AtomicInteger sequence = new AtomicInteger();
+        List<Thread> clients = new ArrayList<>();
+        for (int c = 0; c < 4; c++) {
+            Thread client = new Thread(() -> {
+                while (running.get()) {
+                    answers.add(query(taxBoard, "rotation-" + sequence.incrementAndGet()));
+                }
+            }, "rotation-client-" + c);
+            client.start();
+            clients.add(client);
+        }
+        return clients;
+    }
+
+    /** Stops the load; every answer must have been a 200. */
+    private static List<Answer> stop(List<Thread> clients, AtomicBoolean running, ConcurrentLinkedQueue<Answer> answers)
+            throws InterruptedException {
+        running.set(false);
+        for (Thread client : clients) {
+            client.join(30_000);
+        }
+        List<Answer> all = List.copyOf(answers);
+        List<Answer> failed = all.stream().filter(a -> a.status() != 200).toList();
+        assertTrue(failed.isEmpty(), failed.size() + " of " + all.size() + " queries failed during the rotation, e.g. "
+                + failed.subList(0, Math.min(3, failed.size())));
+        return all;
+    }
+
+    /**
+     * The certificate the server's server proxy presents in a TLS handshake now (a new connection,
+     * without a client certificate: the server's own comes before it asks for one).
+     */
+    private static X509Certificate presented(DemoServer server) throws java.security.GeneralSecurityException, IOException {
+        X509Certificate[] seen = new X509Certificate[1];
+        javax.net.ssl.TrustManager capture = new javax.net.ssl.X509TrustManager() {
+            @Override
+            public void checkClientTrusted(X509Certificate[] chain, String authType) {
+            }
+
+            @Override
+            public void checkServerTrusted(X509Certificate[] chain, String authType) {
+                seen[0] = chain[0];
+            }
+
+            @Override
+            public X509Certificate[] getAcceptedIssuers() {
+                return new X509Certificate[0];
+            }
+        };
+        javax.net.ssl.SSLContext context = javax.net.ssl.SSLContext.getInstance("TLSv1.3");
+        context.init(null, new javax.net.ssl.TrustManager[] {capture}, new SecureRandom());
+        URI address = server.serverProxyUrl();
+        try (javax.net.ssl.SSLSocket socket = (javax.net.ssl.SSLSocket) context.getSocketFactory()
+                .createSocket(address.getHost(), address.getPort())) {
+            socket.setSoTimeout(5000);
+            socket.startHandshake();
+            socket.getOutputStream().write(0);
+            socket.getInputStream().read();
+        } catch (IOException refusedWithoutClientCertificate) {
+            // expected: the server refuses a client without a certificate, after presenting its own
+        }
+        if (seen[0] == null) {
+            throw new IOException("the server proxy of " + server.id().format() + " presented no certificate");
+        }
+        return seen[0];
+    }
+
+    private Answer query(DemoServer consumer, String id) {
+        try {
+            HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(consumer.clientProxyUrl()
+                            + "/r1/DEMO/GOV/1001/population/person/EE38001010001"))
+                    .header("X-Road-Client", TAX).header("X-Road-Purpose", "tax-assessment").header("X-Road-Id", id)
+                    .build(), HttpResponse.BodyHandlers.ofString());
+            return new Answer(id, response.statusCode(), response.body());
+        } catch (IOException e) {
+            return new Answer(id, -1, e.toString());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return new Answer(id, -1, "interrupted");
+        }
+    }
+
+    /** The certificate a message signature (compact JWS, or a batch signature's JSON) was made with: its x5c[0]. */
+    private static X509Certificate signerOf(String signature) throws IOException, CertificateException {
+        String protectedHeader = signature.chars().filter(c -> c == '.').count() == 2 ? signature.split("\\.")[0]
+                : ProtocolJson.mapper().readTree(B64U.decode(signature)).path("protected").asText();
+        JsonNode header = ProtocolJson.mapper().readTree(new String(B64U.decode(protectedHeader), StandardCharsets.UTF_8));
+        byte[] der = Base64.getDecoder().decode(header.path("x5c").get(0).asText());
+        return (X509Certificate) CertificateFactory.getInstance("X.509").generateCertificate(new ByteArrayInputStream(der));
+    }
+}
