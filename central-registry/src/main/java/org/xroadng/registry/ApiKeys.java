@@ -47,6 +47,16 @@ public final class ApiKeys {
             }
             throw RegistryException.badRequest("unknown role '" + code + "'; expected admin, registration-officer or viewer");
         }
+
+        /** A role as the database holds it; anything else there is a broken store, not a caller's mistake. */
+        static Role stored(String code) {
+            for (Role role : values()) {
+                if (role.code.equals(code)) {
+                    return role;
+                }
+            }
+            throw new IllegalStateException("stored role is unknown: " + code);
+        }
     }
 
     /** A key as listed: never the key itself. */
@@ -115,12 +125,7 @@ public final class ApiKeys {
     }
 
     private static Role role(String code) {
-        for (Role role : Role.values()) {
-            if (role.code().equals(code)) {
-                return role;
-            }
-        }
-        throw new IllegalStateException("stored API key has unknown role " + code);
+        return Role.stored(code);
     }
 
     static String hash(String key) {

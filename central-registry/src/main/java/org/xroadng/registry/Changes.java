@@ -65,6 +65,17 @@ public final class Changes {
     }
 
     /**
+     * Writes a {@code success} line in a transaction of its own, for an event that changes nothing
+     * published (a console sign-in or sign-out): no new global configuration follows.
+     */
+    public void succeeded(Actor actor, String action, String target) {
+        database.inTransaction(c -> {
+            audit(c, actor, action, target, "success", null);
+            return null;
+        });
+    }
+
+    /**
      * Writes a {@code success} line in the admin audit trail inside the caller's transaction, for
      * work that changes no published entity (no new global configuration follows), such as an
      * accepted access-log checkpoint: the line exists exactly when that transaction commits.

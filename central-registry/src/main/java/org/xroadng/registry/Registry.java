@@ -30,6 +30,7 @@ public final class Registry {
     private final TrustAnchors trustAnchors;
     private final Settings settings;
     private final ApiKeys apiKeys;
+    private final ConsoleUsers consoleUsers;
     private final AuditTrail auditTrail;
     private final Requests requests;
     private final ConfigurationPublisher publisher;
@@ -38,6 +39,7 @@ public final class Registry {
     private final TransparencyWitnesses transparencyWitnesses; // null: the registry runs no C2SP witness
     private final JwsSigner configurationSigner;
     private final Clock clock;
+    private final SecureRandom random;
 
     public Registry(String instance, Database database, JwsSigner configurationSigner, Provider provider,
                     SecureRandom random, Clock clock) {
@@ -56,6 +58,7 @@ public final class Registry {
         this.instance = instance;
         this.configurationSigner = configurationSigner;
         this.clock = clock;
+        this.random = random;
         this.changes = new Changes(database, clock);
         this.members = new Members(changes, instance);
         this.servers = new Servers(changes);
@@ -63,8 +66,10 @@ public final class Registry {
         this.trustAnchors = new TrustAnchors(changes);
         this.settings = new Settings(changes);
         this.apiKeys = new ApiKeys(changes, random);
+        this.consoleUsers = new ConsoleUsers(changes, random);
         this.auditTrail = new AuditTrail(database);
-        this.requests = new Requests(changes, new ManagementRequestVerifier(provider, clock), trustAnchors, members);
+        this.requests = new Requests(changes, new ManagementRequestVerifier(provider, clock),
+                new org.xroadng.registry.management.RequestProofs(provider), trustAnchors, members);
         this.publisher = new ConfigurationPublisher(database, instance, configurationSigner,
                 nextConfigurationSigningCertificate, clock);
         this.witness = new CheckpointWitness(changes, servers, trustAnchors, settings, provider, clock);
@@ -77,6 +82,11 @@ public final class Registry {
     /** The clock the registry dates its changes and configurations by. */
     public Clock clock() {
         return clock;
+    }
+
+    /** The randomness the registry makes keys and console sessions from. */
+    public SecureRandom random() {
+        return random;
     }
 
     /** The configuration signing key (pinned by the anchor), which also signs the witness's answers. */
@@ -127,6 +137,11 @@ public final class Registry {
 
     public ApiKeys apiKeys() {
         return apiKeys;
+    }
+
+    /** The operator console's users. */
+    public ConsoleUsers consoleUsers() {
+        return consoleUsers;
     }
 
     public AuditTrail auditTrail() {

@@ -17,6 +17,7 @@ import org.xroadng.protocol.metrics.ComponentMetrics;
 import org.xroadng.registry.api.OperatorApi;
 import org.xroadng.registry.api.PublicEndpoints;
 import org.xroadng.registry.api.WitnessEndpoints;
+import org.xroadng.registry.console.RegistryConsole;
 
 /**
  * The running central registry: the operator API, the management request endpoint, the global
@@ -44,6 +45,8 @@ public final class RegistryServer implements AutoCloseable {
         registry.publish();
         HttpApiServer.Builder builder = HttpApiServer.builder("registry").bind(settings.listen()).maxBodyBytes(256 * 1024);
         new OperatorApi(registry).addTo(builder);
+        new RegistryConsole(registry, settings.baseUrl().getScheme().equalsIgnoreCase("https"), registry.random(),
+                registry.clock()).addTo(builder);
         new PublicEndpoints(registry).addTo(builder);
         new WitnessEndpoints(registry.witness(), registry.configurationSigner()).addTo(builder);
         registry.tlogWitness().ifPresent(tlog -> new org.xroadng.auditlog.witness.WitnessEndpoints(tlog,

@@ -18,6 +18,8 @@ import org.xroadng.protocol.id.SecurityServerId;
 import org.xroadng.protocol.id.SubsystemId;
 import org.xroadng.registry.management.ManagementRequestException;
 import org.xroadng.registry.management.ManagementRequestVerifier;
+import org.xroadng.registry.management.RequestProofs;
+import org.xroadng.registry.management.SignatureProof;
 import org.xroadng.registry.management.VerifiedManagementRequest;
 import org.xroadng.registry.management.VerifiedAuthCertReg;
 import org.xroadng.registry.management.VerifiedClientReg;
@@ -56,10 +58,13 @@ public final class Requests {
     private final ManagementRequestVerifier verifier;
     private final TrustAnchors trustAnchors;
     private final Members members;
+    private final RequestProofs proofs;
 
-    public Requests(Changes changes, ManagementRequestVerifier verifier, TrustAnchors trustAnchors, Members members) {
+    public Requests(Changes changes, ManagementRequestVerifier verifier, RequestProofs proofs, TrustAnchors trustAnchors,
+                    Members members) {
         this.changes = changes;
         this.verifier = verifier;
+        this.proofs = proofs;
         this.trustAnchors = trustAnchors;
         this.members = members;
     }
@@ -111,6 +116,22 @@ public final class Requests {
     public RequestView get(long id) throws RegistryException {
         return changes.database().<RequestView, RegistryException>inTransaction(c -> find(c, id)
                 .orElseThrow(() -> RegistryException.notFound("no management request " + id)));
+    }
+
+    /**
+     * The signatures request {@code id} carries, read back for an operator's review (who signed, the
+     * certificates, the OCSP status as of its receipt; see {@link RequestProofs}).
+     */
+    public List<SignatureProof> proof(long id) throws RegistryException {
+        record Stored(String signed, Instant receivedAt) {
+        }
+        Stored stored = changes.database().<Stored, RegistryException>inTransaction(c -> Jdbc.queryOne(c,
+                "SELECT signed_request, received_at FROM management_request WHERE id = ?",
+                r -> new Stored(r.getString(1), Jdbc.instant(r, "received_at")), id)
+                .orElseThrow(() -> RegistryException.notFound("no management request " + id)));
+        Settings.Values settings = changes.database().inTransaction(Settings::read);
+        return proofs.describe(stored.signed(), trustAnchors.caCertificates(), stored.receivedAt(),
+                Duration.ofSeconds(settings.ocspFreshnessSeconds()));
     }
 
     public RequestView approve(Actor actor, long id) throws RegistryException {

@@ -30,6 +30,7 @@ import picocli.CommandLine.Option;
                 RegistryOperatorCommands.Witness.class,
                 RegistryOperatorCommands.Requests.class, RegistryOperatorCommands.SettingsCommand.class,
                 RegistryOperatorCommands.Audit.class, RegistryOperatorCommands.ApiKey.class,
+                RegistryOperatorCommands.User.class,
                 ComponentBackupCommand.RegistryBackupCase.class, ComponentBackupCommand.RegistryRestoreCase.class})
 final class RegistryCommand {
 

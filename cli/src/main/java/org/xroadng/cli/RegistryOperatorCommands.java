@@ -646,6 +646,89 @@ final class RegistryOperatorCommands {
         }
     }
 
+    @Command(name = "user", mixinStandardHelpOptions = true,
+            description = "Users of the registry's operator console (docs/console.md), each with one of the roles"
+                    + " admin, registration-officer or viewer.",
+            subcommands = {User.Add.class, User.ListAll.class, User.Delete.class, User.Passwd.class})
+    static final class User {
+
+        @Command(name = "add", mixinStandardHelpOptions = true,
+                description = "Add a console user; the password (10 to 72 bytes) is read from a file so that it never"
+                        + " shows in the process list.")
+        static final class Add extends Operation {
+            @Parameters(paramLabel = "NAME") String name;
+            @Option(names = "--role", required = true, paramLabel = "ROLE",
+                    description = "admin, registration-officer or viewer") String role;
+            @Option(names = "--password-file", required = true, paramLabel = "FILE") Path passwordFile;
+
+            Add(Services services) {
+                super(services);
+            }
+
+            JsonNode call(ApiClient client) {
+                return client.post("/api/v1/console-users", Map.of("name", name,
+                        "password", ServerCommand.User.password(passwordFile), "role", role));
+            }
+
+            void print(JsonNode a) {
+                line("user %s added with role %s", a.path("name").asText(), a.path("role").asText());
+            }
+        }
+
+        @Command(name = "list", mixinStandardHelpOptions = true, description = "List console users.")
+        static final class ListAll extends Operation {
+            ListAll(Services services) {
+                super(services);
+            }
+
+            JsonNode call(ApiClient client) {
+                return client.get("/api/v1/console-users");
+            }
+
+            void print(JsonNode a) {
+                table(a, new String[] {"NAME", "ROLE", "CREATED", "LOCKED UNTIL"}, "name", "role", "createdAt",
+                        "lockedUntil");
+            }
+        }
+
+        @Command(name = "delete", mixinStandardHelpOptions = true, description = "Delete a console user.")
+        static final class Delete extends Operation {
+            @Parameters(paramLabel = "NAME") String name;
+
+            Delete(Services services) {
+                super(services);
+            }
+
+            JsonNode call(ApiClient client) {
+                return client.delete("/api/v1/console-users/" + path(name));
+            }
+
+            void print(JsonNode a) {
+                line("user %s deleted", name);
+            }
+        }
+
+        @Command(name = "passwd", mixinStandardHelpOptions = true,
+                description = "Set a console user's password (from a file); lifts a lock-out.")
+        static final class Passwd extends Operation {
+            @Parameters(paramLabel = "NAME") String name;
+            @Option(names = "--password-file", required = true, paramLabel = "FILE") Path passwordFile;
+
+            Passwd(Services services) {
+                super(services);
+            }
+
+            JsonNode call(ApiClient client) {
+                return client.put("/api/v1/console-users/" + path(name) + "/password",
+                        Map.of("password", ServerCommand.User.password(passwordFile)));
+            }
+
+            void print(JsonNode a) {
+                line("password of user %s set", name);
+            }
+        }
+    }
+
     @Command(name = "api-key", mixinStandardHelpOptions = true, description = "Operator API keys.",
             subcommands = {ApiKey.Create.class, ApiKey.ListAll.class, ApiKey.Revoke.class})
     static final class ApiKey {

@@ -17,7 +17,10 @@ import org.xroadng.registry.Actor;
 import org.xroadng.registry.ApiKeys;
 import org.xroadng.registry.ApiKeys.Caller;
 import org.xroadng.registry.ApiKeys.Role;
+import org.xroadng.registry.ConsoleUsers;
+import org.xroadng.registry.Operator;
 import org.xroadng.registry.Page;
+import org.xroadng.registry.Permission;
 import org.xroadng.registry.Registry;
 import org.xroadng.registry.RegistryException;
 
@@ -25,23 +28,11 @@ import org.xroadng.registry.RegistryException;
  * The operator REST API under {@code /api/v1} (JSON, bearer API keys). Reading needs any key;
  * registering members, subsystems, servers, groups and deciding management requests needs
  * {@code registration-officer} or {@code admin}; trust anchors, settings and API keys need
- * {@code admin}. A missing or unknown key is a 401, a key without the role a 403; both are written
- * to the admin audit trail, like every change.
+ * {@code admin} ({@link Permission}, checked by {@link Operator#require}, as the console does). A
+ * missing or unknown key is a 401, a key without the role a 403; both are written to the admin audit
+ * trail, like every change.
  */
 public final class OperatorApi {
-
-    /** What a route needs of its caller. */
-    enum Permission {
-        READ(Role.ADMIN, Role.REGISTRATION_OFFICER, Role.VIEWER),
-        REGISTER(Role.ADMIN, Role.REGISTRATION_OFFICER),
-        ADMIN(Role.ADMIN);
-
-        private final Set<Role> roles;
-
-        Permission(Role... roles) {
-            this.roles = Set.of(roles);
-        }
-    }
 
     /** An API operation, given the call and the authenticated caller. */
     @FunctionalInterface
@@ -189,6 +180,24 @@ public final class OperatorApi {
         route(server, "GET", "/audit", Permission.READ, 200,
                 (call, actor) -> registry.auditTrail().list(offset(call), limit(call)));
 
+        ConsoleUsers users = registry.consoleUsers();
+        route(server, "GET", "/console-users", Permission.ADMIN, 200, (call, actor) -> users.list().stream()
+                .map(OperatorApi::user).toList());
+        route(server, "POST", "/console-users", Permission.ADMIN, 201, (call, actor) -> {
+            JsonBody body = JsonBody.parse(call, Set.of("name", "password", "role"));
+            return user(users.add(actor, body.string("name"), body.string("password"),
+                    Role.parse(body.string("role"))));
+        });
+        route(server, "DELETE", "/console-users/{name}", Permission.ADMIN, 204, (call, actor) -> {
+            users.delete(actor, decode(call.pathParam("name")));
+            return null;
+        });
+        route(server, "PUT", "/console-users/{name}/password", Permission.ADMIN, 204, (call, actor) -> {
+            users.setPassword(actor, decode(call.pathParam("name")),
+                    JsonBody.parse(call, Set.of("password")).string("password"));
+            return null;
+        });
+
         ApiKeys keys = registry.apiKeys();
         route(server, "GET", "/api-keys", Permission.ADMIN, 200, (call, actor) -> keys.list());
         route(server, "POST", "/api-keys", Permission.ADMIN, 201, (call, actor) -> {
@@ -206,7 +215,12 @@ public final class OperatorApi {
                        Operation operation) {
         String action = method + " " + PREFIX + path;
         server.route(method, PREFIX + path, call -> {
-            Caller caller = authenticate(call, action, permission);
+            Caller caller = authenticate(call, action);
+            try {
+                Operator.of(caller).require(registry.changes(), permission, action, call.path());
+            } catch (RegistryException e) {
+                throw problem(e);
+            }
             try {
                 Object result = operation.run(call, caller.actor());
                 return result == null ? HttpReply.noContent() : HttpReply.json(status, result);
@@ -219,7 +233,7 @@ public final class OperatorApi {
         });
     }
 
-    private Caller authenticate(HttpCall call, String action, Permission permission) throws HttpProblem {
+    private Caller authenticate(HttpCall call, String action) throws HttpProblem {
         Optional<String> header = call.header("Authorization");
         String key = header.filter(h -> h.regionMatches(true, 0, "Bearer ", 0, 7)).map(h -> h.substring(7).trim())
                 .orElse(null);
@@ -229,13 +243,17 @@ public final class OperatorApi {
             registry.changes().refused(Actor.ANONYMOUS, action, call.path(), reason);
             throw new HttpProblem(401, "Unauthorized", reason + "; send 'Authorization: Bearer <API key>'");
         }
-        if (!permission.roles.contains(caller.get().role())) {
-            String reason = "role " + caller.get().role().code() + " may not do this; it needs "
-                    + (permission == Permission.ADMIN ? "admin" : "registration-officer or admin");
-            registry.changes().refused(caller.get().actor(), action, call.path(), reason);
-            throw new HttpProblem(403, "Forbidden", reason);
-        }
         return caller.get();
+    }
+
+    /** A console user as the API shows it: the role by its code, never the hash. */
+    private static java.util.Map<String, Object> user(ConsoleUsers.User user) {
+        java.util.Map<String, Object> json = new java.util.LinkedHashMap<>();
+        json.put("name", user.name());
+        json.put("role", user.role().code());
+        json.put("createdAt", user.createdAt().toString());
+        json.put("lockedUntil", user.lockedUntil() == null ? null : user.lockedUntil().toString());
+        return json;
     }
 
     /** Maps a refusal to its HTTP status and error type. */

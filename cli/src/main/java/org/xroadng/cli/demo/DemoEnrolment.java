@@ -28,6 +28,7 @@ final class DemoEnrolment {
     void run() throws DemoException {
         JsonApi registry = new JsonApi("registry", network.registryUrl(), network.registryApiKey(), http);
         new RegistryEnrolment(registry, progress).run(network.ca());
+        registryConsoleUser(registry);
         new WitnessEnrolment(registry, http, progress).run(network.registryUrl(), network.witnesses());
 
         for (DemoServer server : network.servers()) {
@@ -70,6 +71,20 @@ final class DemoEnrolment {
         for (DemoServer server : network.servers()) {
             requireRegistered(server);
         }
+    }
+
+    /** The registry console's first user, an admin, made through the operator API as an operator would. */
+    private void registryConsoleUser(JsonApi registry) throws DemoException {
+        String step = "registry: console user " + DemoNetwork.REGISTRY_CONSOLE_USER;
+        for (JsonNode user : registry.get("/console-users")) {
+            if (DemoNetwork.REGISTRY_CONSOLE_USER.equals(user.path("name").asText())) {
+                progress.kept(step);
+                return;
+            }
+        }
+        registry.post("/console-users", java.util.Map.of("name", DemoNetwork.REGISTRY_CONSOLE_USER, "password",
+                network.registryConsolePassword(), "role", "admin"));
+        progress.done(step);
     }
 
     /** The server's first console user, made through the admin API as an operator would. */

@@ -12,6 +12,7 @@ import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.List;
+import java.util.Optional;
 import org.xroadng.certs.ca.CaException;
 import org.xroadng.certs.ca.CaSettings;
 import org.xroadng.certs.ca.CertificateAuthority;
@@ -47,6 +48,10 @@ import org.xroadng.securityserver.message.MessageSignatures;
  */
 public final class DemoNetwork implements AutoCloseable {
 
+    /** The registry console's first user, made by the demo with the admin role. */
+    public static final String REGISTRY_CONSOLE_USER = "registrar";
+
+
     /** The PIN of every token the demo creates. For development only: it is printed and documented. */
     public static final String DEVELOPMENT_PIN = "demo-development-pin";
     public static final String ANCHOR_FILE = "anchor.json";
@@ -57,6 +62,7 @@ public final class DemoNetwork implements AutoCloseable {
     private CertificateAuthority ca;
     private RegistryHome registryHome;
     private String registryApiKey;
+    private String registryConsolePassword;
     private SampleProviderIs providerIs;
     private DemoServer consumer;
     private final List<DemoServer> providers = new java.util.ArrayList<>();
@@ -198,6 +204,15 @@ public final class DemoNetwork implements AutoCloseable {
                 registryApiKey = created.adminKey().key();
                 state.registryApiKey(registryApiKey);
             }
+            Optional<String> consolePassword = state.registryConsolePassword();
+            if (consolePassword.isPresent()) {
+                registryConsolePassword = consolePassword.get();
+            } else {
+                byte[] secret = new byte[15];
+                random.nextBytes(secret);
+                registryConsolePassword = java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(secret);
+                state.registryConsolePassword(registryConsolePassword);
+            }
             AnchorFile.write(anchorFile(), registryHome.anchor());
             started.push(RegistryServer.start(registryHome.registry(), registryHome.settings()));
             progress.note("  " + (existing ? "opened " : "created") + " central registry on " + registryUrl());
@@ -254,6 +269,16 @@ public final class DemoNetwork implements AutoCloseable {
 
     public String registryApiKey() {
         return registryApiKey;
+    }
+
+    /** The registry's operator console, at {@code /} of its port. */
+    public URI registryConsoleUrl() {
+        return URI.create(registryUrl() + "/");
+    }
+
+    /** The password of the registry console's first user, {@link #REGISTRY_CONSOLE_USER} (development data). */
+    public String registryConsolePassword() {
+        return registryConsolePassword;
     }
 
     /** Where the service {@code person} points: the sample provider IS's {@code /person}. */

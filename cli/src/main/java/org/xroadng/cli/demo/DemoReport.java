@@ -59,6 +59,9 @@ public final class DemoReport {
         out.printf("  citizen portal                              %s/ (JSON: %s/api/v1/events)%n", portal.url(),
                 portal.url());
         out.printf("  development identity provider (demo only)   %s%n", portal.identityProviderUrl());
+        out.printf("%nregistry console (user %s, role admin; development password):%n", DemoNetwork.REGISTRY_CONSOLE_USER);
+        out.printf("  %-28s %s  password %s%n", "central registry", network.registryConsoleUrl(),
+                network.registryConsolePassword());
         out.printf("%noperator consoles (user %s; every role but observer; development passwords):%n",
                 DemoServer.CONSOLE_USER);
         for (DemoServer server : network.servers()) {

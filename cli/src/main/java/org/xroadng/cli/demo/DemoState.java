@@ -26,6 +26,7 @@ final class DemoState {
     private final Path file;
     private final int basePort;
     private String registryApiKey;
+    private String registryConsolePassword;
     private final Map<String, String> serverApiKeys = new LinkedHashMap<>();
     private final Map<String, String> consolePasswords = new LinkedHashMap<>();
 
@@ -58,6 +59,7 @@ final class DemoState {
         }
         DemoState state = new DemoState(file, base);
         state.registryApiKey = json.path("registryApiKey").textValue();
+        state.registryConsolePassword = json.path("registryConsolePassword").textValue();
         json.path("serverApiKeys").fields().forEachRemaining(e -> state.serverApiKeys.put(e.getKey(), e.getValue().asText()));
         json.path("consolePasswords").fields().forEachRemaining(e -> state.consolePasswords.put(e.getKey(),
                 e.getValue().asText()));
@@ -70,6 +72,16 @@ final class DemoState {
 
     void registryApiKey(String key) throws DemoException {
         registryApiKey = key;
+        save();
+    }
+
+    /** The password of the registry console's first user, made when the registry was. */
+    Optional<String> registryConsolePassword() {
+        return Optional.ofNullable(registryConsolePassword);
+    }
+
+    void registryConsolePassword(String password) throws DemoException {
+        registryConsolePassword = password;
         save();
     }
 
@@ -96,6 +108,7 @@ final class DemoState {
         ObjectNode json = ProtocolJson.mapper().createObjectNode();
         json.put("basePort", basePort);
         json.put("registryApiKey", registryApiKey);
+        json.put("registryConsolePassword", registryConsolePassword);
         ObjectNode servers = json.putObject("serverApiKeys");
         serverApiKeys.forEach(servers::put);
         ObjectNode passwords = json.putObject("consolePasswords");

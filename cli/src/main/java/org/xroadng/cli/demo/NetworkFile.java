@@ -31,6 +31,10 @@ public final class NetworkFile {
         ObjectNode registry = json.putObject("registry");
         registry.put("url", network.registryUrl().toString());
         registry.put("apiKey", network.registryApiKey());
+        ObjectNode registryConsole = registry.putObject("console");
+        registryConsole.put("url", network.registryConsoleUrl().toString());
+        registryConsole.put("user", DemoNetwork.REGISTRY_CONSOLE_USER);
+        registryConsole.put("password", network.registryConsolePassword());
         ArrayNode servers = json.putArray("servers");
         for (DemoServer server : network.servers()) {
             ObjectNode entry = servers.addObject();

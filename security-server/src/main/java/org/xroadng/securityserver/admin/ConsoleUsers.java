@@ -1,6 +1,5 @@
 package org.xroadng.securityserver.admin;
 
-import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -11,26 +10,26 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
-import org.bouncycastle.crypto.generators.OpenBSDBCrypt;
+import org.xroadng.auditlog.web.LockOut;
+import org.xroadng.auditlog.web.Passwords;
 import org.xroadng.protocol.store.Database;
 import org.xroadng.protocol.store.Jdbc;
 import org.xroadng.securityserver.ServerException;
 
 /**
- * The console's users: a name, a password kept only as a bcrypt hash (Bouncy Castle's
- * {@link OpenBSDBCrypt}, {@code $2y$}, cost {@value #COST}, a fresh 16-byte salt each time), and
+ * The console's users: a name, a password kept only as a bcrypt hash ({@link Passwords}), and
  * roles. Guarantees: a name is 1..64 of {@code A-Za-z0-9._@-}; a password is 10..72 UTF-8 bytes (bcrypt
- * reads no further than 72, so a longer one would be silently cut); after {@value #MAX_FAILURES} wrong
+ * reads no further than 72, so a longer one would be silently cut); the lock-out rule is
+ * {@link LockOut}'s, shared with the registry's console: after {@value #MAX_FAILURES} wrong
  * passwords within {@link #WINDOW} a user is locked for {@link #LOCK}, and a locked user is refused
  * even with the right password; a sign-in of an unknown name costs the same bcrypt work as a known
  * one, so timing does not tell which names exist. Audit rows are written by {@link ServerAdmin}.
  */
 public final class ConsoleUsers {
 
-    public static final int MAX_FAILURES = 5;
-    public static final Duration WINDOW = Duration.ofMinutes(15);
-    public static final Duration LOCK = Duration.ofMinutes(15);
-    static final int COST = 10;
+    public static final int MAX_FAILURES = LockOut.MAX_FAILURES;
+    public static final Duration WINDOW = LockOut.WINDOW;
+    public static final Duration LOCK = LockOut.LOCK;
 
     /** A user as listed: never the hash. */
     public record User(String name, Set<Role> roles, Instant createdAt, Optional<Instant> lockedUntil) {
@@ -50,22 +49,20 @@ public final class ConsoleUsers {
     }
 
     private final Database database;
-    private final SecureRandom random;
+    private final Passwords passwords;
     private final Clock clock;
-    private final String decoy;
 
     public ConsoleUsers(Database database, SecureRandom random, Clock clock) {
         this.database = Objects.requireNonNull(database, "database");
-        this.random = Objects.requireNonNull(random, "random");
+        this.passwords = new Passwords(random);
         this.clock = Objects.requireNonNull(clock, "clock");
-        this.decoy = hash("decoy password never used");
     }
 
     public User add(String name, String password, Set<Role> roles) throws ServerException {
         String n = name(name);
         String p = password(password);
         Set<Role> r = roles(roles);
-        String hash = hash(p);
+        String hash = passwords.hash(p);
         return database.inTransaction(c -> {
             if (Jdbc.count(c, "SELECT COUNT(*) FROM console_user WHERE name = ?", n) > 0) {
                 throw ServerException.conflict("user " + n + " already exists on this server");
@@ -90,7 +87,7 @@ public final class ConsoleUsers {
     /** Sets a new password and lifts any lock-out. */
     public void setPassword(String name, String password) throws ServerException {
         String n = name(name);
-        String hash = hash(password(password));
+        String hash = passwords.hash(password(password));
         database.inTransaction(c -> {
             if (Jdbc.update(c, "UPDATE console_user SET password_hash = ?, failures = 0, failures_since = NULL,"
                     + " locked_until = NULL WHERE name = ?", hash, n) == 0) {
@@ -116,27 +113,26 @@ public final class ConsoleUsers {
         Optional<Stored> stored = name == null || !name.matches(NAME) ? Optional.empty()
                 : database.inTransaction(c -> stored(c, name));
         if (stored.isEmpty()) {
-            check(decoy, given);
+            passwords.decoy(given);
             return new SignIn.WrongPassword(0, false);
         }
         Stored user = stored.get();
         Instant now = clock.instant();
-        if (user.lockedUntil != null && now.isBefore(user.lockedUntil)) {
+        LockOut counter = new LockOut(user.failures, user.failuresSince, user.lockedUntil);
+        if (counter.lockedAt(now)) {
             return new SignIn.Locked(user.lockedUntil);
         }
-        if (check(user.hash, given)) {
+        if (Passwords.matches(user.hash, given)) {
             database.inTransaction(c -> Jdbc.update(c, "UPDATE console_user SET failures = 0, failures_since = NULL,"
                     + " locked_until = NULL WHERE name = ?", user.name));
             return new SignIn.Accepted(Operator.user(user.name, user.roles));
         }
-        boolean fresh = user.failuresSince == null || !now.isBefore(user.failuresSince.plus(WINDOW));
-        int failures = fresh ? 1 : user.failures + 1;
-        Instant since = fresh ? now : user.failuresSince;
-        boolean lock = failures >= MAX_FAILURES;
+        LockOut next = (counter.lockedUntil() != null ? LockOut.CLEAR : counter).afterFailure(now);
+        boolean lock = next.lockedUntil() != null;
         database.inTransaction(c -> Jdbc.update(c, "UPDATE console_user SET failures = ?, failures_since = ?,"
-                + " locked_until = ? WHERE name = ?", lock ? 0 : failures, lock ? null : since,
-                lock ? now.plus(LOCK) : null, user.name));
-        return new SignIn.WrongPassword(failures, lock);
+                + " locked_until = ? WHERE name = ?", next.failures(), next.failuresSince(), next.lockedUntil(),
+                user.name));
+        return new SignIn.WrongPassword(lock ? MAX_FAILURES : next.failures(), lock);
     }
 
     private record Stored(String name, String hash, Set<Role> roles, int failures, Instant failuresSince,
@@ -148,21 +144,6 @@ public final class ConsoleUsers {
                 + " FROM console_user WHERE name = ?", r -> new Stored(r.getString(1), r.getString(2),
                 Role.parse(r.getString(3)), r.getInt(4), r.getObject(5) == null ? null : Jdbc.instant(r, "failures_since"),
                 r.getObject(6) == null ? null : Jdbc.instant(r, "locked_until")), name);
-    }
-
-    private String hash(String password) {
-        byte[] salt = new byte[16];
-        random.nextBytes(salt);
-        return OpenBSDBCrypt.generate("2y", password.getBytes(StandardCharsets.UTF_8), salt, COST);
-    }
-
-    private static boolean check(String hash, String password) {
-        byte[] bytes = password.getBytes(StandardCharsets.UTF_8);
-        if (bytes.length == 0 || bytes.length > 72) {
-            OpenBSDBCrypt.checkPassword(hash, "x".getBytes(StandardCharsets.UTF_8)); // the same work either way
-            return false;
-        }
-        return OpenBSDBCrypt.checkPassword(hash, bytes);
     }
 
     private static final String NAME = "[A-Za-z0-9._@-]{1,64}";
@@ -178,10 +159,10 @@ public final class ConsoleUsers {
 
     /** A password as allowed: 10..72 UTF-8 bytes. */
     public static String password(String password) throws ServerException {
-        int length = password == null ? 0 : password.getBytes(StandardCharsets.UTF_8).length;
-        if (length < 10 || length > 72) {
-            throw ServerException.badRequest("the password is " + length + " bytes long; expected 10..72 bytes"
-                    + " (bcrypt reads no more than 72)", "10..72 bytes", Integer.toString(length));
+        String problem = Passwords.problem(password);
+        if (problem != null) {
+            int length = password == null ? 0 : password.getBytes(java.nio.charset.StandardCharsets.UTF_8).length;
+            throw ServerException.badRequest(problem, "10..72 bytes", Integer.toString(length));
         }
         return password;
     }

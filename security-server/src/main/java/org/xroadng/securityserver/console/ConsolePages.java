@@ -13,6 +13,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import org.xroadng.auditlog.web.FormBody;
 import org.xroadng.certs.Pem;
 import org.xroadng.certs.token.TokenException;
 import org.xroadng.protocol.http.HttpApiServer;

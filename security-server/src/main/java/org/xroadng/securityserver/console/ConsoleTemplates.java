@@ -3,18 +3,19 @@ package org.xroadng.securityserver.console;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import org.xroadng.auditlog.web.BundleMessages;
 import org.xroadng.auditlog.web.WebTemplates;
 
 /**
  * The console's Thymeleaf templates ({@code web/*.html} on the class path), rendered by {@link WebTemplates}:
- * escaped by default, every {@code #{key}} from {@link ConsoleMessages}, a missing key an error.
+ * escaped by default, every {@code #{key}} from {@link BundleMessages}, a missing key an error.
  */
 final class ConsoleTemplates {
 
     private final WebTemplates templates;
-    private final ConsoleMessages messages;
+    private final BundleMessages messages;
 
-    ConsoleTemplates(ConsoleMessages messages) {
+    ConsoleTemplates(BundleMessages messages) {
         this.messages = Objects.requireNonNull(messages, "messages");
         this.templates = new WebTemplates(ConsoleTemplates.class, messages);
     }
@@ -24,7 +25,7 @@ final class ConsoleTemplates {
         return templates.render(name, language, variables);
     }
 
-    ConsoleMessages messages() {
+    BundleMessages messages() {
         return messages;
     }
 }

@@ -2,7 +2,7 @@ package org.xroadng.securityserver.console;
 
 /**
  * A form field holding a value the action cannot take: shown next to that field, in the viewer's
- * language ({@code key} is a message of {@link ConsoleMessages}, given {@code detail}, the service
+ * language ({@code key} is a message of the console's bundles, given {@code detail}, the service
  * layer's own words).
  */
 final class FieldProblem extends Exception {

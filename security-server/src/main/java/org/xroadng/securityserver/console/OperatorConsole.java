@@ -1,8 +1,5 @@
 package org.xroadng.securityserver.console;
 
-import java.io.IOException;
-import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.util.LinkedHashMap;
@@ -10,6 +7,12 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import org.xroadng.auditlog.web.BundleMessages;
+import org.xroadng.auditlog.web.ConsoleLanguage;
+import org.xroadng.auditlog.web.ConsoleReplies;
+import org.xroadng.auditlog.web.ConsoleSessions;
+import org.xroadng.auditlog.web.Cookies;
+import org.xroadng.auditlog.web.FormBody;
 import org.xroadng.protocol.http.HttpApiServer;
 import org.xroadng.protocol.http.HttpCall;
 import org.xroadng.protocol.http.HttpProblem;
@@ -36,11 +39,8 @@ import org.xroadng.securityserver.admin.ServerAdmin;
  */
 public final class OperatorConsole {
 
-    private static final String CSP = "default-src 'none'; style-src 'self'; script-src 'self'; img-src 'self';"
-            + " form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
-
     /** One page request after the session was checked. */
-    record Request(HttpCall call, ConsoleSessions.Session session, Operator operator, Locale language) {
+    record Request(HttpCall call, ConsoleSessions.Session<Operator> session, Operator operator, Locale language) {
     }
 
     /** A page's answer: template and model, or a finished reply (a redirect, a download). */
@@ -51,7 +51,7 @@ public final class OperatorConsole {
 
     private final ServerAdmin admin;
     private final AdminKeys adminKeys;
-    private final ConsoleSessions sessions;
+    private final ConsoleSessions<Operator> sessions;
     private final ConsoleTemplates templates;
     private final ConsolePages pages;
     private final boolean secure;
@@ -63,15 +63,14 @@ public final class OperatorConsole {
                            SecureRandom random, Clock clock) {
         this.admin = Objects.requireNonNull(admin, "admin");
         this.adminKeys = Objects.requireNonNull(adminKeys, "adminKeys");
-        this.sessions = new ConsoleSessions(random, clock);
-        this.templates = new ConsoleTemplates(ConsoleMessages.load());
+        this.sessions = new ConsoleSessions<>(random, clock);
+        this.templates = new ConsoleTemplates(BundleMessages.of(OperatorConsole.class));
         this.pages = new ConsolePages(this, admin, status, clock);
         this.secure = secure;
     }
 
     public HttpApiServer.Builder addTo(HttpApiServer.Builder server) {
-        server.route("GET", "/console.css", call -> asset("console.css", "text/css; charset=utf-8"));
-        server.route("GET", "/console.js", call -> asset("console.js", "text/javascript; charset=utf-8"));
+        ConsoleReplies.addAssets(server);
         server.route("GET", "/login", this::signInPage);
         server.route("POST", "/login", this::signIn);
         server.route("POST", "/logout", call -> posted(call, r -> {
@@ -87,7 +86,7 @@ public final class OperatorConsole {
 
     /** A GET page: needs a signed-in session, else a redirect to the sign-in page. */
     HttpReply viewed(HttpCall call, Page page) throws HttpProblem {
-        Optional<ConsoleSessions.Session> session = session(call);
+        Optional<ConsoleSessions.Session<Operator>> session = session(call);
         if (session.isEmpty() || session.get().operator().isEmpty()) {
             return redirect("/login");
         }
@@ -99,7 +98,7 @@ public final class OperatorConsole {
      * else is a 403 page and an audit row, and nothing runs.
      */
     HttpReply posted(HttpCall call, Page page) throws HttpProblem {
-        Optional<ConsoleSessions.Session> session = session(call);
+        Optional<ConsoleSessions.Session<Operator>> session = session(call);
         Locale language = ConsoleLanguage.of(call);
         if (session.isEmpty() || session.get().operator().isEmpty()) {
             admin.store().record("console", "console.post", call.path(), "refused: no signed-in session");
@@ -136,17 +135,17 @@ public final class OperatorConsole {
     }
 
     static HttpReply redirect(String location) {
-        return HttpReply.of(303, null, new byte[0]).withHeader("Location", location);
+        return ConsoleReplies.redirect(location);
     }
 
     // sign-in
 
     private HttpReply signInPage(HttpCall call) {
-        Optional<ConsoleSessions.Session> existing = session(call);
+        Optional<ConsoleSessions.Session<Operator>> existing = session(call);
         if (existing.isPresent() && existing.get().operator().isPresent()) {
             return redirect("/");
         }
-        ConsoleSessions.Session session = existing.orElseGet(() -> sessions.open(Optional.empty()));
+        ConsoleSessions.Session<Operator> session = existing.orElseGet(() -> sessions.open(Optional.empty()));
         Locale language = ConsoleLanguage.of(call);
         return withLanguage(call, signInForm(session, language, 200, null, "", "password"))
                 .withCookie(ConsoleSessions.cookie(session, secure));
@@ -154,7 +153,7 @@ public final class OperatorConsole {
 
     private HttpReply signIn(HttpCall call) throws HttpProblem {
         Locale language = ConsoleLanguage.of(call);
-        Optional<ConsoleSessions.Session> session = session(call);
+        Optional<ConsoleSessions.Session<Operator>> session = session(call);
         FormBody form = FormBody.parse(call);
         // the audit names the door, not a client-supplied address (X-Forwarded-For could be anything)
         String from = "browser";
@@ -185,13 +184,13 @@ public final class OperatorConsole {
         return signInForm(session.get(), language, 401, problem, user, method);
     }
 
-    private HttpReply signedIn(ConsoleSessions.Session anonymous, Operator operator) {
+    private HttpReply signedIn(ConsoleSessions.Session<Operator> anonymous, Operator operator) {
         sessions.close(anonymous.id());
-        ConsoleSessions.Session session = sessions.open(Optional.of(operator));
+        ConsoleSessions.Session<Operator> session = sessions.open(Optional.of(operator));
         return redirect("/").withCookie(ConsoleSessions.cookie(session, secure));
     }
 
-    private HttpReply signInForm(ConsoleSessions.Session session, Locale language, int status, String problem,
+    private HttpReply signInForm(ConsoleSessions.Session<Operator> session, Locale language, int status, String problem,
                                  String user, String method) {
         Map<String, Object> model = new LinkedHashMap<>();
         model.put("csrf", session.csrf());
@@ -212,11 +211,11 @@ public final class OperatorConsole {
 
     // machinery
 
-    private Request request(HttpCall call, ConsoleSessions.Session session) {
+    private Request request(HttpCall call, ConsoleSessions.Session<Operator> session) {
         return new Request(call, session, session.operator().orElseThrow(), ConsoleLanguage.of(call));
     }
 
-    private Optional<ConsoleSessions.Session> session(HttpCall call) {
+    private Optional<ConsoleSessions.Session<Operator>> session(HttpCall call) {
         return Cookies.value(call, ConsoleSessions.COOKIE).flatMap(sessions::find);
     }
 
@@ -227,21 +226,7 @@ public final class OperatorConsole {
     }
 
     private static HttpReply page(int status, String html) {
-        return HttpReply.of(status, "text/html; charset=utf-8", html.getBytes(StandardCharsets.UTF_8))
-                .withHeader("Content-Security-Policy", CSP).withHeader("X-Frame-Options", "DENY")
-                .withHeader("X-Content-Type-Options", "nosniff").withHeader("Referrer-Policy", "no-referrer");
-    }
-
-    private static HttpReply asset(String name, String type) throws HttpProblem {
-        String resource = OperatorConsole.class.getPackageName().replace('.', '/') + "/web/" + name;
-        try (InputStream in = OperatorConsole.class.getClassLoader().getResourceAsStream(resource)) {
-            if (in == null) {
-                throw HttpProblem.notFound("no resource " + name);
-            }
-            return HttpReply.of(200, type, in.readAllBytes()).withHeader("X-Content-Type-Options", "nosniff");
-        } catch (IOException e) {
-            throw new IllegalStateException("cannot read " + resource, e);
-        }
+        return ConsoleReplies.page(status, html);
     }
 
     private static String camel(String constant) {

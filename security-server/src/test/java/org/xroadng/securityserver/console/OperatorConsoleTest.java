@@ -28,6 +28,9 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.xroadng.auditlog.web.BundleMessages;
+import org.xroadng.auditlog.web.ConsoleLanguage;
+import org.xroadng.auditlog.web.ConsoleSessions;
 import org.xroadng.certs.Pem;
 import org.xroadng.certs.ca.CertificateKind;
 import org.xroadng.certs.profile.CertificateProfile;
@@ -437,7 +440,7 @@ class OperatorConsoleTest {
 
     @Test
     void bundles_holdTheSameKeysInBothLanguages() {
-        ConsoleMessages messages = ConsoleMessages.load();
+        BundleMessages messages = BundleMessages.of(OperatorConsole.class);
         assertEquals(messages.keys(ConsoleLanguage.ENGLISH), messages.keys(ConsoleLanguage.VIETNAMESE));
         assertEquals("Khóa và chứng thư số", messages.get(ConsoleLanguage.VIETNAMESE, "page.keys"));
     }

@@ -1,15 +1,15 @@
-package org.xroadng.securityserver.console;
+package org.xroadng.auditlog.web;
 
 import java.util.Optional;
 import org.xroadng.protocol.http.HttpCall;
 
 /** Reads one cookie from a request's {@code Cookie} header (RFC 6265 section 4.2.1). */
-final class Cookies {
+public final class Cookies {
 
     private Cookies() {
     }
 
-    static Optional<String> value(HttpCall call, String name) {
+    public static Optional<String> value(HttpCall call, String name) {
         for (String header : call.headers().getOrDefault("cookie", java.util.List.of())) {
             for (String pair : header.split(";")) {
                 int eq = pair.indexOf('=');

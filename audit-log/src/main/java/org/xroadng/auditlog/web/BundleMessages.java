@@ -1,4 +1,4 @@
-package org.xroadng.securityserver.console;
+package org.xroadng.auditlog.web;
 
 import java.text.MessageFormat;
 import java.util.LinkedHashMap;
@@ -8,41 +8,39 @@ import java.util.MissingResourceException;
 import java.util.ResourceBundle;
 import java.util.Set;
 import java.util.TreeSet;
-import org.xroadng.auditlog.web.WebTemplates;
 
 /**
- * Every text the console shows, from {@code web/messages_vi.properties} and
+ * Every text a console shows, from its {@code web/messages_vi.properties} and
  * {@code web/messages_en.properties} (UTF-8). Each message is a {@link MessageFormat} pattern. A
  * language never falls back to another: a missing key is an {@link IllegalArgumentException}, and the
- * tests check that both bundles hold the same keys.
+ * consoles' tests check that both bundles hold the same keys.
  */
-final class ConsoleMessages implements WebTemplates.Messages {
-
-    static final String BUNDLE = "org.xroadng.securityserver.console.web.messages";
+public final class BundleMessages implements WebTemplates.Messages {
 
     private final Map<Locale, ResourceBundle> bundles;
 
-    private ConsoleMessages(Map<Locale, ResourceBundle> bundles) {
+    private BundleMessages(Map<Locale, ResourceBundle> bundles) {
         this.bundles = Map.copyOf(bundles);
     }
 
-    static ConsoleMessages load() {
+    /** The bundles {@code web/messages_*} in {@code owner}'s package, one per {@link ConsoleLanguage#SUPPORTED} language. */
+    public static BundleMessages of(Class<?> owner) {
+        String name = owner.getPackageName() + ".web.messages";
         Map<Locale, ResourceBundle> bundles = new LinkedHashMap<>();
         ResourceBundle.Control noFallback = ResourceBundle.Control.getNoFallbackControl(
                 ResourceBundle.Control.FORMAT_PROPERTIES);
         for (Locale language : ConsoleLanguage.SUPPORTED) {
             try {
-                ResourceBundle bundle = ResourceBundle.getBundle(BUNDLE, language, ConsoleMessages.class.getClassLoader(),
-                        noFallback);
+                ResourceBundle bundle = ResourceBundle.getBundle(name, language, owner.getClassLoader(), noFallback);
                 if (!bundle.getLocale().getLanguage().equals(language.getLanguage())) {
-                    throw new IllegalStateException("no console message bundle for " + language + " in the build");
+                    throw new IllegalStateException("no message bundle " + name + " for " + language + " in the build");
                 }
                 bundles.put(language, bundle);
             } catch (MissingResourceException e) {
-                throw new IllegalStateException("no console message bundle for " + language + " in the build", e);
+                throw new IllegalStateException("no message bundle " + name + " for " + language + " in the build", e);
             }
         }
-        return new ConsoleMessages(bundles);
+        return new BundleMessages(bundles);
     }
 
     @Override
@@ -55,7 +53,7 @@ final class ConsoleMessages implements WebTemplates.Messages {
         return bundles.get(ConsoleLanguage.VIETNAMESE).containsKey(key);
     }
 
-    String pattern(Locale language, String key) {
+    public String pattern(Locale language, String key) {
         ResourceBundle bundle = bundles.get(language);
         if (bundle == null) {
             throw new IllegalArgumentException("the console does not speak " + language);
@@ -67,7 +65,7 @@ final class ConsoleMessages implements WebTemplates.Messages {
         }
     }
 
-    Set<String> keys(Locale language) {
+    public Set<String> keys(Locale language) {
         return new TreeSet<>(bundles.get(language).keySet());
     }
 }

@@ -1,4 +1,4 @@
-package org.xroadng.securityserver.console;
+package org.xroadng.auditlog.web;
 
 import java.util.List;
 import java.util.Locale;
@@ -6,34 +6,34 @@ import java.util.Optional;
 import org.xroadng.protocol.http.HttpCall;
 
 /**
- * The languages the console speaks and which one a request gets, in order: {@code ?lang=vi|en} (the
+ * The languages the operator consoles speak and which one a request gets, in order: {@code ?lang=vi|en} (the
  * switch on every page), the {@value #COOKIE} cookie the switch set, the browser's
  * {@code Accept-Language} (RFC 9110 section 12.5.4, weights honoured), then Vietnamese. An unknown
  * {@code lang} value is ignored rather than refused: a page still opens in a language the viewer can
  * read.
  */
-final class ConsoleLanguage {
+public final class ConsoleLanguage {
 
-    static final Locale VIETNAMESE = Locale.forLanguageTag("vi");
-    static final Locale ENGLISH = Locale.forLanguageTag("en");
-    static final List<Locale> SUPPORTED = List.of(VIETNAMESE, ENGLISH);
-    static final String COOKIE = "console-lang";
+    public static final Locale VIETNAMESE = Locale.forLanguageTag("vi");
+    public static final Locale ENGLISH = Locale.forLanguageTag("en");
+    public static final List<Locale> SUPPORTED = List.of(VIETNAMESE, ENGLISH);
+    public static final String COOKIE = "console-lang";
 
     private ConsoleLanguage() {
     }
 
     /** The language asked for explicitly by {@code ?lang=}, if it is one we speak. */
-    static Optional<Locale> requested(HttpCall call) {
+    public static Optional<Locale> requested(HttpCall call) {
         List<String> values = call.query().get("lang");
         return values == null || values.size() != 1 ? Optional.empty() : supported(values.get(0));
     }
 
-    static Locale of(HttpCall call) {
+    public static Locale of(HttpCall call) {
         return requested(call).or(() -> Cookies.value(call, COOKIE).flatMap(ConsoleLanguage::supported))
                 .orElseGet(() -> fromAcceptLanguage(call.header("Accept-Language").orElse(null)));
     }
 
-    static Locale fromAcceptLanguage(String header) {
+    public static Locale fromAcceptLanguage(String header) {
         if (header == null || header.isBlank()) {
             return VIETNAMESE;
         }
@@ -45,11 +45,11 @@ final class ConsoleLanguage {
         }
     }
 
-    static Optional<Locale> supported(String tag) {
+    public static Optional<Locale> supported(String tag) {
         return SUPPORTED.stream().filter(l -> l.getLanguage().equalsIgnoreCase(tag.trim())).findFirst();
     }
 
-    static String rememberCookie(Locale language, boolean secure) {
+    public static String rememberCookie(Locale language, boolean secure) {
         return COOKIE + "=" + language.getLanguage() + "; Path=/; Max-Age=31536000; HttpOnly; SameSite=Strict"
                 + (secure ? "; Secure" : "");
     }

@@ -1,4 +1,4 @@
-package org.xroadng.securityserver.console;
+package org.xroadng.auditlog.web;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -13,7 +13,7 @@ import org.xroadng.protocol.http.PercentDecoding;
  * A form as browsers post it ({@code application/x-www-form-urlencoded}, UTF-8; HTML Living Standard,
  * URL-encoded form data). A body of another type, or one that is not well formed, is a 400.
  */
-final class FormBody {
+public final class FormBody {
 
     private final Map<String, List<String>> fields;
 
@@ -21,7 +21,7 @@ final class FormBody {
         this.fields = fields;
     }
 
-    static FormBody parse(HttpCall call) throws HttpProblem {
+    public static FormBody parse(HttpCall call) throws HttpProblem {
         String type = call.header("Content-Type").orElse("");
         if (!type.toLowerCase(java.util.Locale.ROOT).startsWith("application/x-www-form-urlencoded")) {
             throw new HttpProblem(415, "UnsupportedMediaType", "the console takes forms as"
@@ -46,28 +46,28 @@ final class FormBody {
     }
 
     /** The field's value, trimmed; empty text when absent. */
-    String get(String name) {
+    public String get(String name) {
         List<String> values = fields.get(name);
         return values == null || values.isEmpty() ? "" : values.get(0).strip();
     }
 
     /** The field's value exactly as sent (passwords). */
-    String raw(String name) {
+    public String raw(String name) {
         List<String> values = fields.get(name);
         return values == null || values.isEmpty() ? "" : values.get(0);
     }
 
     /** Every value of the field (checkboxes sharing a name), trimmed, without empty ones. */
-    List<String> all(String name) {
+    public List<String> all(String name) {
         return fields.getOrDefault(name, List.of()).stream().map(String::strip).filter(v -> !v.isEmpty()).toList();
     }
 
-    boolean checked(String name) {
+    public boolean checked(String name) {
         String v = get(name);
         return v.equals("on") || v.equals("true") || v.equals("1");
     }
 
-    Map<String, String> values() {
+    public Map<String, String> values() {
         Map<String, String> out = new LinkedHashMap<>();
         fields.forEach((k, v) -> out.put(k, v.isEmpty() ? "" : v.get(0)));
         out.remove("password");
