@@ -67,10 +67,21 @@ class ServerKeysTest {
     }
 
     X509Certificate issue(String keyId, CertificateProfile profile, XRoadId identity) throws IOException, InvalidKeyException, NoSuchAlgorithmException, ServerException, TokenException {
-        var publicKey = keys.keys().stream().filter(k -> k.keyId().equals(keyId)).findFirst().orElseThrow();
+        return issue(pki.issuer, keyId, profile, identity);
+    }
+
+    /** As the CA would an hour from now: a certificate newer than those issued before. */
+    X509Certificate issueAnHourLater(String keyId, CertificateProfile profile, XRoadId identity)
+            throws IOException, InvalidKeyException, NoSuchAlgorithmException, ServerException, TokenException {
+        return issue(new X509Issuer(pki.ca.cert(), pki.ca.key(), Clock.offset(Clock.systemUTC(), Duration.ofHours(1)),
+                pki.random), keyId, profile, identity);
+    }
+
+    private X509Certificate issue(X509Issuer issuer, String keyId, CertificateProfile profile, XRoadId identity)
+            throws IOException, InvalidKeyException, NoSuchAlgorithmException, ServerException, TokenException {
         CertificateKind kind = profile == CertificateProfile.AUTH ? CertificateKind.SERVER_AUTH : CertificateKind.MEMBER_SIGN;
         PKCS10CertificationRequest csr = Pem.csr(keys.csr(keyId).getBytes(StandardCharsets.US_ASCII));
-        return pki.issuer.issue(new X500Name("CN=" + identity.format()),
+        return issuer.issue(new X500Name("CN=" + identity.format()),
                 new org.bouncycastle.pkcs.jcajce.JcaPKCS10CertificationRequest(csr).getPublicKey(), kind,
                 Duration.ofDays(30), List.of(new GeneralName(GeneralName.uniformResourceIdentifier, profile.uriFor(identity))),
                 "http://127.0.0.1:1/ocsp");
@@ -133,13 +144,7 @@ class ServerKeysTest {
                 "an uncertified key signs nothing");
 
         // the CA certifies the new key an hour later: its certificate is the newer
-        X509Issuer later = new X509Issuer(pki.ca.cert(), pki.ca.key(),
-                Clock.offset(Clock.systemUTC(), Duration.ofHours(1)), pki.random);
-        X509Certificate newer = later.issue(new X500Name("CN=" + owner.format()),
-                new org.bouncycastle.pkcs.jcajce.JcaPKCS10CertificationRequest(Pem.csr(keys.csr(next)
-                        .getBytes(StandardCharsets.US_ASCII))).getPublicKey(), CertificateKind.MEMBER_SIGN,
-                Duration.ofDays(30), List.of(new GeneralName(GeneralName.uniformResourceIdentifier,
-                        CertificateProfile.SIGN.uriFor(owner))), "http://127.0.0.1:1/ocsp");
+        X509Certificate newer = issueAnHourLater(next, CertificateProfile.SIGN, owner);
         keys.importCertificate(List.of(newer));
 
         assertEquals(List.of(newer, old), keys.signers(owner).stream().map(s -> s.chain().get(0)).toList());
@@ -167,13 +172,7 @@ class ServerKeysTest {
         ServerException notCertified = assertThrows(ServerException.class, () -> keys.useAuthKey(next));
         assertTrue(notCertified.getMessage().contains("is not a certified authentication key"), notCertified.getMessage());
 
-        X509Issuer later = new X509Issuer(pki.ca.cert(), pki.ca.key(),
-                Clock.offset(Clock.systemUTC(), Duration.ofHours(1)), pki.random);
-        X509Certificate newer = later.issue(new X500Name("CN=" + SERVER.format()),
-                new org.bouncycastle.pkcs.jcajce.JcaPKCS10CertificationRequest(Pem.csr(keys.csr(next)
-                        .getBytes(StandardCharsets.US_ASCII))).getPublicKey(), CertificateKind.SERVER_AUTH,
-                Duration.ofDays(30), List.of(new GeneralName(GeneralName.uniformResourceIdentifier,
-                        CertificateProfile.AUTH.uriFor(SERVER))), "http://127.0.0.1:1/ocsp");
+        X509Certificate newer = issueAnHourLater(next, CertificateProfile.AUTH, SERVER);
         javax.net.ssl.X509KeyManager tls = keys.authKeyManager();
         keys.importCertificate(List.of(newer, pki.ca.cert()));
 
