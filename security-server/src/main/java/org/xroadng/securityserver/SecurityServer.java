@@ -483,7 +483,7 @@ public final class SecurityServer implements AutoCloseable, ServerStatus {
 
             @Override
             public Optional<MemberKey> signingKey(MemberId member) {
-                return keys.signer(member).map(s -> new MemberKey(s.member(), s.key(), s.chain()));
+                return signingKeys(member).stream().findFirst();
             }
 
             @Override
