@@ -165,8 +165,8 @@ public final class SealedEvents {
     /** The earliest disclosure date not yet reached by {@link #discloseDue}, if any. */
     public java.util.Optional<Instant> nextDue() {
         return database.inTransaction(c -> Jdbc.queryOne(c,
-                "SELECT MIN(disclose_at) AS due FROM access_sealed WHERE disclosed_at IS NULL",
-                r -> Jdbc.instant(r, "due"))).filter(Objects::nonNull);
+                "SELECT disclose_at FROM access_sealed WHERE disclosed_at IS NULL ORDER BY disclose_at LIMIT 1",
+                r -> Jdbc.instant(r, "disclose_at")));
     }
 
     private byte[] open(String eventId, byte[] sealed) {
