@@ -211,7 +211,7 @@ final class TestNetwork implements AutoCloseable {
 
     private DataPlane start(TestServer server, AtomicReference<LocalConfiguration> conf, Clock clock, MessageLog messageLog,
                             AccessLog accessLog) throws CertificateEncodingException, IOException {
-        MessageLog log = new AccessLoggingLog(messageLog, accessLog, UUID::randomUUID);
+        MessageLog log = new AccessLoggingLog(messageLog, accessLog, UUID::randomUUID, new java.security.SecureRandom());
         Anchor anchor = anchor();
         ConfigurationClient client = new ConfigurationClient(anchor, new HttpConfigurationSource(anchor), clock, bc, null);
         DataPlane.Settings settings = new DataPlane.Settings(server.clientProxy(), address(), server.serverProxy(), 64 * 1024,

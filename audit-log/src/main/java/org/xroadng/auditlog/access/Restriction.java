@@ -32,12 +32,17 @@ public record Restriction(String authority, String legalBasis, Instant discloseA
         Objects.requireNonNull(authority, "authority");
         Objects.requireNonNull(legalBasis, "legalBasis");
         Objects.requireNonNull(discloseAt, "discloseAt");
-        if (!AUTHORITY.matcher(authority).matches()) {
+        requireAuthority(authority);
+        requireLegalBasis(legalBasis);
+        discloseAt = discloseAt.truncatedTo(ChronoUnit.SECONDS);
+    }
+
+    /** Refuses a kind of authority that is not 1..40 of {@code a-z 0-9 -}, saying so. */
+    public static void requireAuthority(String authority) {
+        if (authority == null || !AUTHORITY.matcher(authority).matches()) {
             throw new IllegalArgumentException("authority kind '" + authority + "' is not a code: expected 1..40"
                     + " lower-case letters, digits or '-'");
         }
-        requireLegalBasis(legalBasis);
-        discloseAt = discloseAt.truncatedTo(ChronoUnit.SECONDS);
     }
 
     /** Refuses a legal basis code that is not 1..100 of {@code A-Za-z0-9 . _ : / ( ) -}, saying so. */

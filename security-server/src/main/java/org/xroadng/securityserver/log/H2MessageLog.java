@@ -294,10 +294,15 @@ public final class H2MessageLog implements MessageLog, AutoCloseable {
         Journal journal = null;
         Database.Lock writing = null;
         try {
+            // The JDK's AES-GCM runs on the processor's AES and carry-less multiply instructions; Bouncy
+            // Castle's is plain Java, and sealing took a sixth of the writer's time with it. Restricted
+            // accesses' secrets are kept encrypted like message bodies, under the same key.
+            Provider aes = Security.getProvider("SunJCE");
+            RecordCipher cipher = new RecordCipher(key, aes != null ? aes : provider, random);
             H2AccessLog accessLog = null;
             if (accessTables != null) {
                 accessDb = accessTables.get();
-                accessLog = H2AccessLog.in(accessDb);
+                accessLog = H2AccessLog.in(accessDb, new SealedEventCipher(cipher));
             }
             try {
                 long indexed = db.inTransaction(H2MessageLog::indexedThrough);
@@ -305,10 +310,6 @@ public final class H2MessageLog implements MessageLog, AutoCloseable {
             } catch (JournalInUseException e) {
                 journal = null; // its server runs: read what the server stored, write nothing
             }
-            // The JDK's AES-GCM runs on the processor's AES and carry-less multiply instructions; Bouncy
-            // Castle's is plain Java, and sealing took a sixth of the writer's time with it.
-            Provider aes = Security.getProvider("SunJCE");
-            RecordCipher cipher = new RecordCipher(key, aes != null ? aes : provider, random);
             QueryIndex queries = db.engine() == Database.Engine.H2 ? QueryIndex.besideJournal(journalDir) : null;
             H2MessageLog log = new H2MessageLog(db, accessLog, journal, new SegmentReader(journalDir, opener), queries,
                     cipher,
@@ -1141,7 +1142,8 @@ public final class H2MessageLog implements MessageLog, AutoCloseable {
                 if (accessLog != null && !subjects.isEmpty()) {
                     eventOf[i] = events.size();
                     events.add(AccessLoggingLog.eventOf(p.record(), subjects, AccessLoggingLog.randomUuid(random),
-                            p.refusal() == null ? AccessEvent.outcomeOf(p.record().status()) : "refused " + p.refusal()));
+                            p.refusal() == null ? AccessEvent.outcomeOf(p.record().status()) : "refused " + p.refusal(),
+                            random));
                 }
             }
         } catch (GeneralSecurityException e) {
