@@ -86,6 +86,22 @@ public final class AccessLoggingLog implements MessageLog {
         }
     }
 
+    /** An access that is no exchange becomes an access event with its outcome; the message log is not asked. */
+    @Override
+    public CompletableFuture<Void> accessed(ExchangeRecord access) {
+        Objects.requireNonNull(access, "access");
+        List<String> subjects = subjectsOf(access);
+        if (subjects.isEmpty()) {
+            return CompletableFuture.completedFuture(null);
+        }
+        try {
+            accessLog.append(eventOf(access, subjects, eventIds.get(), AccessEvent.outcomeOf(access.status()), random));
+            return CompletableFuture.completedFuture(null);
+        } catch (RuntimeException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+    }
+
     /**
      * The access event for an exchange or attempt that names {@code subjects} (non-empty), with its
      * outcome; a restricted exchange's event is sealed with a salt drawn from {@code random}

@@ -8,11 +8,11 @@ import org.xroadng.auditlog.access.SealingCipher;
  * the message log's {@link RecordCipher}, AES-256-GCM under the message log key, so they are
  * encrypted at rest exactly as message bodies are.
  */
-final class SealedEventCipher implements SealingCipher {
+public final class SealedEventCipher implements SealingCipher {
 
     private final RecordCipher cipher;
 
-    SealedEventCipher(RecordCipher cipher) {
+    public SealedEventCipher(RecordCipher cipher) {
         this.cipher = cipher;
     }
 
