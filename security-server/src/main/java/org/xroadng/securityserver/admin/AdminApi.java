@@ -100,6 +100,14 @@ public final class AdminApi {
     public record NewSignKey(String keyId, String member, String csr) {
     }
 
+    /** A new API key: {@code key} is shown this once; only its hash is kept. */
+    public record ApiKeyView(long id, String label, List<String> roles, String key) {
+        @Override
+        public String toString() {
+            return "ApiKeyView[id=" + id + ", label=" + label + ", roles=" + roles + "]";
+        }
+    }
+
     public record ClientView(String id, String isAuthentication, List<String> pinnedCertificates, boolean registered) {
     }
 
@@ -377,6 +385,19 @@ public final class AdminApi {
             JsonBody body = JsonBody.parse(call, Set.of("name", "password", "roles"));
             Set<Role> roles = roles(body.strings("roles"));
             return view(admin.addUser(who, body.string("name"), body.string("password"), roles));
+        });
+        // An API key for a program or a person with only some roles, such as the inspector (shown once).
+        route(server, "POST", "/api-keys", 201, (call, who) -> {
+            JsonBody body = JsonBody.parse(call, Set.of("label", "roles"));
+            String label = body.string("label").strip();
+            if (label.isEmpty() || label.length() > 200) {
+                throw HttpProblem.badRequest("field 'label' must be 1 to 200 characters");
+            }
+            Set<Role> roles = roles(body.strings("roles"));
+            AdminKeys.CreatedKey created = admin.act(who, Permission.MANAGE_USERS, "apiKey.create", label + " ("
+                    + Role.format(roles) + ")", true, () -> adminKeys.create(label, roles));
+            return new ApiKeyView(created.id(), created.label(), roles.stream().map(Role::code).sorted().toList(),
+                    created.key());
         });
         route(server, "PUT", "/users/{name}/password", 204, (call, who) -> {
             admin.setPassword(who, call.pathParam("name"), JsonBody.parse(call, Set.of("password")).string("password"));
