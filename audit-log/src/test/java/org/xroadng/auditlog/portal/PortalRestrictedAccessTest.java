@@ -23,6 +23,7 @@ import org.xroadng.auditlog.access.CanonicalJson;
 import org.xroadng.auditlog.access.Restriction;
 import org.xroadng.auditlog.merkle.MerkleHashes;
 import org.xroadng.auditlog.merkle.ProofVerifier;
+import org.xroadng.auditlog.witness.CosignaturePolicy;
 
 /**
  * Restricted accesses as the citizen portal shows them (DESIGN.md section 7): the stub before the
@@ -167,6 +168,33 @@ class PortalRestrictedAccessTest {
         assertEquals(2, provider.tree().size(), "the log counts the restricted event from the first second");
         ProofVerifier.verifyInclusion(1, 2, MerkleHashes.leafHash(stub), provider.tree().inclusion(1, 2).path(),
                 provider.tree().root(2));
+    }
+
+    @Test
+    void inspectorsReading_shownToTheCitizenAtOnceInBothLanguages() {
+        AccessEvent reading = new AccessEvent("r-1", LOGGED.plusSeconds(120), "oversight",
+                org.xroadng.protocol.id.MemberId.parse("DEMO/GOV/1001"),
+                PortalScenario.POPULATION.service("restrictedAccess"), "GET", "/" + restricted.eventId(), "inspector-lan",
+                null, "oversight", List.of(PortalScenario.CITIZEN), "oversight-1", null, "ok");
+        provider.append(reading);
+        provider.checkpoint(LOGGED.plusSeconds(121), witness);
+        AnswerVerifier.Result result = new AnswerVerifier(witness, CosignaturePolicy.NONE, at(LOGGED.plusSeconds(200)))
+                .verify(PortalScenario.SS2, new PersonalCode(PortalScenario.CITIZEN), provider.answer(PortalScenario.CITIZEN));
+        assertTrue(result.problems().isEmpty(), result.problems().toString());
+        ExchangeRow row = ExchangeMerger.merge(result.records()).stream().filter(r -> r.sides().equals(List.of("oversight")))
+                .findFirst().orElseThrow();
+        assertTrue(row.verified());
+        Map<String, String> names = Map.of("DEMO/GOV/1001", "Population Registry");
+        java.util.function.Function<String, Optional<String>> memberNames = id -> Optional.ofNullable(
+                names.get(String.join("/", java.util.Arrays.asList(id.split("/")).subList(0, 3))));
+        ExchangeView en = ExchangeView.of(row, memberNames, MESSAGES, PortalLanguage.ENGLISH, ZONE);
+        ExchangeView vi = ExchangeView.of(row, memberNames, MESSAGES, PortalLanguage.VIETNAMESE, ZONE);
+        assertEquals("The data protection inspector (inspector-lan) read a restricted record about you kept at"
+                + " Population Registry.", en.sentence());
+        assertEquals("Thanh tra viên bảo vệ dữ liệu (inspector-lan) đã đọc một bản ghi hạn chế về bạn lưu tại"
+                + " Population Registry.", vi.sentence());
+        assertEquals("Data protection inspector", en.who());
+        assertEquals("Recorded by the security server where the inspector read it.", en.agreementText());
     }
 
     private AnswerVerifier.Result verify(Clock clock, AccessLogAnswer answer) {
