@@ -127,8 +127,9 @@ class CitizenPortalDemoTest {
         JsonNode whole = ProtocolJson.mapper().readTree(read.body());
         assertEquals(1, whole.size(), read.body());
         assertEquals("DEMO/GOV/1002/tax", whole.get(0).path("event").path("client").asText(), read.body());
-        assertEquals(stub.path("restricted").path("commitment").asText(), whole.get(0).path("commitment").asText(),
-                "the provider's commitment is the one the portal shows");
+        assertEquals(stub.path("restricted").path("disclose").asText(), whole.get(0).path("disclose").asText(),
+                "the inspector reads the restricted access the citizen sees: " + whole);
+        assertEquals(DemoCast.TAX_LEGAL_BASIS, whole.get(0).path("event").path("restriction").path("legalBasis").asText());
 
         HttpResponse<String> asAdmin = http.send(HttpRequest.newBuilder(URI.create(inspector.path("admin").asText()
                 + "/api/v1/restricted-accesses")).header("Authorization", "Bearer "
