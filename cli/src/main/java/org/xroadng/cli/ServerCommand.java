@@ -1025,8 +1025,9 @@ final class ServerCommand {
             }
 
             void print(JsonNode a) {
-                table(a, new String[] {"ID", "SERVICE", "SUBJECT", "METHOD", "PATH", "PURPOSES"}, "id", "service", "subject",
-                        "method", "path", "purposes");
+                table(a, new String[] {"ID", "SERVICE", "SUBJECT", "METHOD", "PATH", "PURPOSES", "RESTRICT AS", "MAX DAYS"},
+                        "id", "service", "subject", "method", "path", "purposes", "restrictionAuthority",
+                        "restrictionMaxDays");
             }
         }
     }
