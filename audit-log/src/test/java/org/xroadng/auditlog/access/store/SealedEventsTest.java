@@ -45,6 +45,11 @@ class SealedEventsTest {
 
     private final SealingCipher cipher = new AesGcm(new byte[32]);
 
+    /** Where the tables are: an H2 file here, a PostgreSQL database in {@link SealedEventsPostgresTest}. */
+    DatabaseSettings storage() {
+        return DatabaseSettings.embedded();
+    }
+
     @Test
     void restrictedEvent_stubInTheTreeFromTheFirstSecond_secretEncrypted_disclosedOnItsDate()
             throws ProofVerificationException, java.io.IOException {
@@ -86,7 +91,7 @@ class SealedEventsTest {
 
     @Test
     void restrictedEvent_withoutACipher_isRefusedAndNothingIsAppended() {
-        try (H2AccessLog log = H2AccessLog.open(DatabaseSettings.embedded(), dir.resolve("al"))) {
+        try (H2AccessLog log = H2AccessLog.open(storage(), dir.resolve("al"))) {
             IllegalStateException e = assertThrows(IllegalStateException.class,
                     () -> log.append(event(1, new Restriction("police", "CPC-2015-art.88", DISCLOSE))));
             assertTrue(e.getMessage().contains("without a cipher for restricted events"), e.getMessage());
@@ -107,7 +112,7 @@ class SealedEventsTest {
     }
 
     private Database database() {
-        return DatabaseSettings.embedded().open(dir.resolve("al"), org.xroadng.auditlog.merkle.store.H2MerkleLog.DATABASE_NAME);
+        return storage().open(dir.resolve("al"), org.xroadng.auditlog.merkle.store.H2MerkleLog.DATABASE_NAME);
     }
 
     static AccessEvent event(int n, Restriction restriction) {
