@@ -75,6 +75,19 @@ class PortalRestrictedAccessTest {
         assertEquals("An authority (police) accessed your data under legal basis CPC-2015-art.88. The details are sealed"
                 + " until 31/03/2026 at 16:00.", en.sentence());
         assertEquals("sealed", en.restrictionState());
+        Map<String, Object> json = PortalApi.json(new CitizenEvents(new PersonalCode(PortalScenario.CITIZEN),
+                ExchangeMerger.merge(result.records()), List.of(), result.problems()), id -> Optional.empty());
+        @SuppressWarnings("unchecked")
+        Map<String, Object> row = ((List<Map<String, Object>>) json.get("events")).stream()
+                .filter(r -> r.get("restricted") != null).findFirst().orElseThrow();
+        assertNull(row.get("client"));
+        assertNull(row.get("path"));
+        assertNull(row.get("agree"), "sealed stubs hold nothing to compare");
+        @SuppressWarnings("unchecked")
+        Map<String, Object> restriction = (Map<String, Object>) row.get("restricted");
+        assertEquals("SEALED", restriction.get("status"));
+        assertEquals("police", restriction.get("authority"));
+        assertEquals(restricted.commitment(), restriction.get("commitment"));
         for (ExchangeView view : List.of(vi, en)) {
             String shown = String.join(" ", view.sentence(), view.who(), view.whoDetail(), view.service(),
                     view.serviceDetail(), view.purpose(), view.issue(), view.restriction());
