@@ -18,6 +18,7 @@ import org.xroadng.certs.Keys;
 import org.xroadng.certs.ca.CertificateKind;
 import org.xroadng.certs.ca.X509Issuer;
 import org.xroadng.cli.bench.CpuProfile;
+import org.xroadng.cli.bench.GcPauses;
 import org.xroadng.cli.bench.EcdsaCost;
 import org.xroadng.cli.bench.ExchangeBench;
 import org.xroadng.cli.bench.HttpLoad;
@@ -151,7 +152,9 @@ final class BenchCommand {
                             + " requests/s are also given as a share of it. Everything runs in this one JVM: for each"
                             + " run it prints the cores used and where the CPU went, by thread group (thread name"
                             + " without its numbers), as a share of the process's CPU and in CPU microseconds per"
-                            + " request; 'JVM (GC, JIT, other)' is the process's CPU beyond its Java threads'."})
+                            + " request; 'JVM (GC, JIT, other)' is the process's CPU beyond its Java threads'. It"
+                            + " also prints the garbage collector's pauses during each run's measured seconds: at a"
+                            + " fixed --rate they are most of the high percentiles."})
     static final class Exchange implements Runnable {
         /** Thread groups shown by name in the CPU table, if they took 0.5% of the CPU in a run; the rest are summed. */
         private static final int TOP_GROUPS = 9;
@@ -216,7 +219,7 @@ final class BenchCommand {
 
         /** One measured run: what the load saw and, where the JVM tells, the CPU it took. */
         private record Measured(String path, String column, boolean signed, HttpLoad.Result load,
-                                Optional<CpuProfile.Usage> cpu, Duration warmedUp) {
+                                Optional<CpuProfile.Usage> cpu, Optional<GcPauses.Summary> gc, Duration warmedUp) {
         }
 
         @Override
@@ -254,6 +257,7 @@ final class BenchCommand {
                     EcdsaCost.VERIFICATIONS_PER_EXCHANGE, ecdsa.exchangeMicros(), ecdsa.ceiling(cores));
             out.flush();
             Optional<CpuProfile> cpu = CpuProfile.ofThisJvm();
+            Optional<GcPauses> gc = GcPauses.ofThisJvm();
             List<Measured> runs = new ArrayList<>();
             try {
                 for (boolean log : messageLog ? new boolean[] {true, false} : new boolean[] {false}) {
@@ -264,7 +268,7 @@ final class BenchCommand {
                         runs.add(measure("consumer SS -> " + providerSide + " -> IS, logs " + logs, "logs " + logs, true,
                                 ExchangeBench.load(bench.clientProxy(), subjects),
                                 new WarmUp(Duration.ofSeconds(warmup), Duration.ofSeconds(warmup + WARMUP_EXTRA_SECONDS)),
-                                cpu));
+                                cpu, gc));
                         out.printf("%s: warmed up for %d s%n", runs.get(runs.size() - 1).path(),
                                 runs.get(runs.size() - 1).warmedUp().toSeconds());
                         out.flush();
@@ -272,7 +276,7 @@ final class BenchCommand {
                             Duration direct = Duration.ofSeconds(Math.min(warmup, 2));
                             runs.add(measure("straight to the IS", "IS only", false,
                                     new HttpLoad(bench.providerIs(), "/EE38001010001", Map.of()),
-                                    new WarmUp(direct, direct), cpu));
+                                    new WarmUp(direct, direct), cpu, gc));
                         }
                     }
                 }
@@ -281,6 +285,8 @@ final class BenchCommand {
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 throw new UserError("interrupted");
+            } finally {
+                gc.ifPresent(GcPauses::close);
             }
             Table table = new Table("PATH", "REQUESTS/S", "OF CEILING", "ERRORS", "P50 ms", "P90 ms", "P99 ms",
                     "P99.9 ms", "MAX ms", "CORES USED");
@@ -293,6 +299,7 @@ final class BenchCommand {
                         run.cpu().map(u -> String.format("%.2f of %d", u.coresUsed(), cores)).orElse("-"));
             }
             table.print(out);
+            printPauses(out, runs);
             if (rate > 0) {
                 // Every path was offered the same load: throughput says nothing, the latencies do.
                 out.printf("at a fixed rate, compare latencies: a path that cannot carry %.0f requests/s falls"
@@ -321,8 +328,9 @@ final class BenchCommand {
         }
 
         private Measured measure(String path, String column, boolean signed, HttpLoad load, WarmUp warmUp,
-                                 Optional<CpuProfile> cpu) throws InterruptedException {
+                                 Optional<CpuProfile> cpu, Optional<GcPauses> gc) throws InterruptedException {
             CpuProfile.Snapshot[] marks = new CpuProfile.Snapshot[2];
+            long[] window = new long[2];
             Duration[] warmedUp = {Duration.ZERO};
             HttpLoad.Result result = load.run(connections, rate, warmUp, Duration.ofSeconds(seconds),
                     new HttpLoad.Phases() {
@@ -333,16 +341,33 @@ final class BenchCommand {
 
                         @Override
                         public void measuringStarted() {
+                            window[0] = System.nanoTime();
                             cpu.ifPresent(c -> marks[0] = c.snapshot());
                         }
 
                         @Override
                         public void measuringEnded() {
                             cpu.ifPresent(c -> marks[1] = c.snapshot());
+                            window[1] = System.nanoTime();
                         }
                     });
             return new Measured(path, column, signed, result, cpu.map(c -> CpuProfile.between(marks[0], marks[1])),
-                    warmedUp[0]);
+                    gc.map(g -> g.between(window[0], window[1])), warmedUp[0]);
+        }
+
+        /**
+         * The collector's pauses during each run's measured seconds: at a fixed rate they are most of
+         * the high percentiles (a request due during a pause waits for it).
+         */
+        private void printPauses(PrintWriter out, List<Measured> runs) {
+            List<String> parts = new ArrayList<>();
+            for (Measured run : runs) {
+                run.gc().ifPresent(g -> parts.add(String.format("%s %d, %,d ms in all (%.1f%% of the time), longest %,d ms",
+                        run.column(), g.count(), g.totalMillis(), 100 * g.share(seconds), g.longestMillis())));
+            }
+            if (!parts.isEmpty()) {
+                out.println("garbage collection pauses while measuring: " + String.join("; ", parts));
+            }
         }
 
         /**
