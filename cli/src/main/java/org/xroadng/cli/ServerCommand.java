@@ -35,7 +35,7 @@ import picocli.CommandLine.Parameters;
         description = "Create a security server and operate it through its admin API: keys and certificates,"
                 + " registration, clients, services, access rights, local groups.",
         subcommands = {ServerCommand.Init.class, ServerCommand.Serve.class, ServerCommand.ImportCert.class, ServerCommand.AuthKey.class,
-                ServerCommand.SignKey.class,
+                ServerCommand.SignKey.class, ServerCommand.Key.class,
                 ServerCommand.Register.class, ServerCommand.UnregisterAuthCert.class, ServerCommand.ChangeAddress.class,
                 ServerCommand.Client.class, ServerCommand.Service.class,
                 ServerCommand.Acl.class, ServerCommand.LocalGroup.class, ServerCommand.AccessLogStatus.class,
@@ -355,6 +355,47 @@ final class ServerCommand {
 
             void print(JsonNode a) {
                 line("signing key %s for %s; CSR written to %s", a.path("keyId").asText(), a.path("member").asText(), out);
+            }
+        }
+    }
+
+    @Command(name = "key", mixinStandardHelpOptions = true, description = "The server's keys, in every token.",
+            subcommands = {Key.ListAll.class, Key.Delete.class})
+    static final class Key {
+        @Command(name = "list", mixinStandardHelpOptions = true,
+                description = "List the keys: use, owner, token, certificate and whether TLS presents it.")
+        static final class ListAll extends Operation {
+            ListAll(Services services) {
+                super(services);
+            }
+
+            JsonNode call(ApiClient client) {
+                return client.get("/api/v1/keys");
+            }
+
+            void print(JsonNode a) {
+                table(a, new String[] {"KEY", "USE", "FOR", "TOKEN", "CERTIFIED", "EXPIRES", "IN USE (TLS)"}, "keyId",
+                        "role", "identity", "token", "certified", "notAfter", "inUse");
+            }
+        }
+
+        @Command(name = "delete", mixinStandardHelpOptions = true,
+                description = "Delete a key the server no longer uses from its token (software or HSM), for good:"
+                        + " e.g. the old key after a rotation. Refused for the authentication key TLS presents and for"
+                        + " a member's only signing key with a valid certificate.")
+        static final class Delete extends Operation {
+            @Parameters(paramLabel = "KEY_ID") String keyId;
+
+            Delete(Services services) {
+                super(services);
+            }
+
+            JsonNode call(ApiClient client) {
+                return client.delete("/api/v1/keys/" + path(keyId));
+            }
+
+            void print(JsonNode a) {
+                line("key %s deleted", keyId);
             }
         }
     }

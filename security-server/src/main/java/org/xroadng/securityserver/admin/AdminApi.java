@@ -195,6 +195,15 @@ public final class AdminApi {
             }
             return out;
         });
+        route(server, "DELETE", "/keys/{id}", 204, (call, who) -> {
+            String keyId = call.pathParam("id");
+            if (!keyId.matches("[0-9a-f]{1,64}")) {
+                throw HttpProblem.badRequest("key id '" + keyId + "' is not one; expected the hex id GET /api/v1/keys"
+                        + " lists");
+            }
+            admin.deleteKey(who, keyId);
+            return null;
+        });
         route(server, "POST", "/certificates", 201, (call, who) -> {
             String pem = JsonBody.parse(call, Set.of("certificate")).string("certificate");
             List<X509Certificate> chain;

@@ -192,6 +192,19 @@ public final class ServerAdmin {
                 keys::rotateAuthKey);
     }
 
+    /**
+     * Deletes a key the server no longer uses from its token (software or HSM) and its records;
+     * the key TLS presents and a member's only validly certified signing key are refused
+     * ({@link ServerKeys#deleteKey}). Audited as {@code key.delete} with the key, its use and owner.
+     */
+    public ServerKeys.KeyInfo deleteKey(Operator operator, String keyId)
+            throws AccessDeniedException, ServerException, RegistrationException, TokenException, DescriptionException {
+        String target = keys.keys().stream().filter(k -> k.keyId().equals(keyId)).findFirst()
+                .map(k -> keyId + " (" + k.role().name().toLowerCase(java.util.Locale.ROOT) + " " + k.identity().format()
+                        + ", token " + k.token() + ")").orElse(keyId);
+        return act(operator, Permission.MANAGE_KEYS, "key.delete", target, true, () -> keys.deleteKey(keyId));
+    }
+
     /** The key's certification request (PEM); reading it is a security officer's. */
     public String csr(Operator operator, String keyId)
             throws AccessDeniedException, ServerException, RegistrationException, TokenException, DescriptionException {
