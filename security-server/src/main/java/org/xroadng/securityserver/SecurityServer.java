@@ -222,7 +222,7 @@ public final class SecurityServer implements AutoCloseable, ServerStatus {
                                         Provider provider, SecureRandom random, Clock clock) throws IOException {
         HttpApiServer.Builder builder = HttpApiServer.builder("admin").bind(home.settings().admin());
         SecurityServer[] self = new SecurityServer[1];
-        ServerAdmin serverAdmin = new ServerAdmin(home.keys(), home.store(), home.registrar(), home.adminKeys().users(),
+        ServerAdmin serverAdmin = new ServerAdmin(home.keys(), home.store(), home.registrar(), home.adminKeys(),
                 new HttpDescriptionFetcher(AdminApi.DESCRIPTION_TIMEOUT));
         new AdminApi(home.settings(), home.adminKeys(), serverAdmin,
                 () -> self[0] == null ? Optional.empty() : self[0].checkpoints()).addTo(builder);

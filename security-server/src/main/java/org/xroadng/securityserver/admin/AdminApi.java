@@ -76,6 +76,14 @@ public final class AdminApi {
     public record UserView(String name, List<String> roles, String createdAt, String lockedUntil) {
     }
 
+    /** An admin API key as listed: never the key itself. */
+    public record ApiKeyView(long id, String label, List<String> roles, String createdAt, String revokedAt) {
+    }
+
+    /** A new admin API key: the only answer that carries {@code key}. */
+    public record NewApiKey(long id, String label, List<String> roles, String key) {
+    }
+
     /** One row of the audit trail. */
     public record AuditView(long id, String at, String actor, String action, String target, String outcome) {
     }
@@ -156,7 +164,7 @@ public final class AdminApi {
     public AdminApi(ServerSettings settings, ServerKeys keys, ServerConfStore store, AdminKeys adminKeys,
                     Registration registration, java.util.function.Supplier<Optional<CheckpointPublisher>> checkpoints,
                     DescriptionFetcher fetcher) {
-        this(settings, adminKeys, new ServerAdmin(keys, store, registration, adminKeys.users(), fetcher), checkpoints);
+        this(settings, adminKeys, new ServerAdmin(keys, store, registration, adminKeys, fetcher), checkpoints);
     }
 
     /** The API over a service layer shared with the console, so both enforce the same roles and audit alike. */
@@ -372,6 +380,20 @@ public final class AdminApi {
         });
         route(server, "DELETE", "/users/{name}", 204, (call, who) -> {
             admin.deleteUser(who, call.pathParam("name"));
+            return null;
+        });
+        route(server, "GET", "/api-keys", 200, (call, who) -> admin.adminKeys().list().stream().map(k -> new ApiKeyView(
+                k.id(), k.label(), k.roles().stream().map(Role::code).sorted().toList(), k.createdAt().toString(),
+                k.revokedAt().map(Object::toString).orElse(null))).toList());
+        route(server, "POST", "/api-keys", 201, (call, who) -> {
+            JsonBody body = JsonBody.parse(call, Set.of("label", "roles"));
+            Set<Role> roles = roles(body.strings("roles"));
+            AdminKeys.CreatedKey created = admin.createApiKey(who, body.string("label"), roles);
+            return new NewApiKey(created.id(), created.label(), roles.stream().map(Role::code).sorted().toList(),
+                    created.key());
+        });
+        route(server, "DELETE", "/api-keys/{id}", 204, (call, who) -> {
+            admin.revokeApiKey(who, number("API key id", call.pathParam("id")));
             return null;
         });
         route(server, "GET", "/audit", 200, (call, who) -> {

@@ -51,15 +51,17 @@ public final class ServerAdmin {
     private final ServerConfStore store;
     private final Registration registration;
     private final ConsoleUsers users;
+    private final AdminKeys adminKeys;
     private final ServiceDescriptions descriptions;
     private final WsdlDescriptions wsdls;
 
-    public ServerAdmin(ServerKeys keys, ServerConfStore store, Registration registration, ConsoleUsers users,
+    public ServerAdmin(ServerKeys keys, ServerConfStore store, Registration registration, AdminKeys adminKeys,
                        DescriptionFetcher fetcher) {
         this.keys = Objects.requireNonNull(keys, "keys");
         this.store = Objects.requireNonNull(store, "store");
         this.registration = Objects.requireNonNull(registration, "registration");
-        this.users = Objects.requireNonNull(users, "users");
+        this.adminKeys = Objects.requireNonNull(adminKeys, "adminKeys");
+        this.users = adminKeys.users();
         this.descriptions = new ServiceDescriptions(store, fetcher);
         this.wsdls = new WsdlDescriptions(store, fetcher);
     }
@@ -74,6 +76,11 @@ public final class ServerAdmin {
 
     public ConsoleUsers users() {
         return users;
+    }
+
+    /** The admin API keys (listing them is anyone's; making and revoking them a system administrator's). */
+    public AdminKeys adminKeys() {
+        return adminKeys;
     }
 
     /** Refuses (and audits the refusal) unless the operator holds a role granting {@code permission}. */
@@ -158,6 +165,30 @@ public final class ServerAdmin {
             throws AccessDeniedException, ServerException, RegistrationException, TokenException, DescriptionException {
         act(operator, Permission.MANAGE_USERS, "user.password", name, true, () -> {
             users.setPassword(name, password);
+            return null;
+        });
+    }
+
+    // admin API keys
+
+    /** A new admin API key holding {@code roles}; the key is in the answer only. */
+    public AdminKeys.CreatedKey createApiKey(Operator operator, String label, Set<Role> roles)
+            throws AccessDeniedException, ServerException, RegistrationException, TokenException, DescriptionException {
+        return act(operator, Permission.MANAGE_USERS, "apiKey.create", label + " " + Role.format(roles), true, () -> {
+            String checked = AdminKeys.label(label);
+            if (roles.isEmpty()) {
+                throw ServerException.badRequest("an API key needs at least one role; expected one or more of "
+                        + Role.codes());
+            }
+            return adminKeys.create(checked, roles);
+        });
+    }
+
+    /** Revokes an admin API key; consoles signed in with it are signed out at their next request. */
+    public void revokeApiKey(Operator operator, long id)
+            throws AccessDeniedException, ServerException, RegistrationException, TokenException, DescriptionException {
+        act(operator, Permission.MANAGE_USERS, "apiKey.revoke", "#" + id, true, () -> {
+            adminKeys.revoke(id);
             return null;
         });
     }

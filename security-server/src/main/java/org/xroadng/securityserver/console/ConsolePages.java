@@ -24,6 +24,8 @@ import org.xroadng.protocol.id.ServiceId;
 import org.xroadng.protocol.id.SubsystemId;
 import org.xroadng.securityserver.ServerException;
 import org.xroadng.securityserver.admin.AccessDeniedException;
+import org.xroadng.securityserver.admin.AdminKeys;
+import org.xroadng.securityserver.admin.Permission;
 import org.xroadng.securityserver.admin.ConsoleUsers;
 import org.xroadng.securityserver.admin.Operator;
 import org.xroadng.securityserver.admin.Role;
@@ -76,12 +78,15 @@ final class ConsolePages {
 
     void addTo(HttpApiServer.Builder server) {
         server.route("GET", "/", call -> console.viewed(call, r -> show(r, "dashboard", 200, Map.of())));
-        for (String page : List.of("services", "access-rights", "clients", "local-groups", "keys", "message-log",
-                "audit", "users")) {
+        for (String page : List.of("services", "descriptions", "access-rights", "clients", "local-groups", "keys",
+                "message-log", "audit", "users", "api-keys")) {
             server.route("GET", "/" + page, call -> console.viewed(call, r -> show(r, page, 200, Map.of())));
         }
         post(server, "/services", "services", "done.serviceAdded", this::addService);
         post(server, "/services/update", "services", "done.serviceUpdated", this::updateService);
+        post(server, "/services/delete", "services", "done.serviceDeleted", (who, form) -> admin.deleteService(who,
+                id(form, "service", ServiceId::parse)));
+        descriptionActions(server);
         post(server, "/access-rights", "access-rights", "done.granted", this::grant);
         post(server, "/access-rights/revoke", "access-rights", "done.revoked",
                 (who, form) -> admin.revoke(who, number(form, "id")));
@@ -89,6 +94,14 @@ final class ConsolePages {
                 id(form, "client", SubsystemId::parse), LocalClient.IsAuthentication.HTTP, List.of()));
         post(server, "/clients/register", "clients", "done.clientRegistration", (who, form) -> admin.registerClient(who,
                 id(form, "client", SubsystemId::parse)));
+        post(server, "/clients/delete", "clients", "done.clientDeleted", (who, form) -> admin.deleteClient(who,
+                id(form, "client", SubsystemId::parse)));
+        // the owner's management requests about a client: X-Road's clientDeletion, clientDisable, clientEnable
+        for (Map.Entry<String, String> change : Map.of("/clients/unregister", "clientDeletion", "/clients/disable",
+                "clientDisable", "/clients/enable", "clientEnable").entrySet()) {
+            post(server, change.getKey(), "clients", "done." + change.getValue(), (who, form) -> admin.changeClient(who,
+                    change.getValue(), id(form, "client", SubsystemId::parse)));
+        }
         post(server, "/local-groups", "local-groups", "done.groupAdded", (who, form) -> {
             String code = required(form, "code");
             String description = required(form, "description");
@@ -102,7 +115,20 @@ final class ConsolePages {
         post(server, "/local-groups/members", "local-groups", "done.memberAdded", (who, form) -> admin.addLocalGroupMember(
                 who, required(form, "group"), id(form, "member", SubsystemId::parse)));
         post(server, "/keys/sign-key", "keys", "done.keyAdded", (who, form) -> admin.addSigningKey(who,
-                id(form, "member", MemberId::parse), null));
+                id(form, "member", MemberId::parse), token(form)));
+        post(server, "/keys/rotate-sign", "keys", "done.signKeyRotated", (who, form) -> admin.rotateSigningKey(who,
+                id(form, "member", MemberId::parse), token(form)));
+        post(server, "/keys/rotate-auth", "keys", "done.authKeyRotated", (who, form) -> admin.rotateAuthKey(who));
+        post(server, "/keys/delete", "keys", "done.keyDeleted", (who, form) -> {
+            String keyId = required(form, "keyId");
+            if (!keyId.matches("[0-9a-f]{1,64}")) {
+                throw new FieldProblem("form", "field.keyId", keyId);
+            }
+            if (!form.get("confirm").equals("yes")) {
+                throw new FieldProblem("form", "field.confirmDelete", keyId);
+            }
+            admin.deleteKey(who, keyId);
+        });
         post(server, "/keys/import", "keys", "done.certificateImported", (who, form) -> {
             List<X509Certificate> chain;
             try {
@@ -118,6 +144,25 @@ final class ConsolePages {
         post(server, "/users", "users", "done.userAdded", this::addUser);
         post(server, "/users/delete", "users", "done.userDeleted", (who, form) -> admin.deleteUser(who,
                 required(form, "name")));
+        post(server, "/api-keys/revoke", "api-keys", "done.apiKeyRevoked", (who, form) -> admin.revokeApiKey(who,
+                number(form, "id")));
+        // a new key is shown once, on the page that answers the POST: never in a URL or a redirect
+        server.route("POST", "/api-keys", call -> console.posted(call, r -> {
+            FormBody form = FormBody.parse(call);
+            try {
+                AdminKeys.CreatedKey created = createApiKey(r.operator(), form);
+                return show(r, "api-keys", 200, Map.of("created", created, "done", "done.apiKeyCreated"));
+            } catch (FieldProblem e) {
+                return show(r, "api-keys", 400, Map.of("errors", Map.of(e.field(),
+                        console.message(r.language(), e.key(), e.getMessage())), "values", form.values()));
+            } catch (AccessDeniedException e) {
+                return show(r, "api-keys", 403, Map.of("refusal", console.message(r.language(), "refused.role",
+                        e.getMessage()), "values", form.values()));
+            } catch (ServerException | DescriptionException | TokenException | RegistrationException e) {
+                return show(r, "api-keys", 400, Map.of("errors", Map.of("form",
+                        console.message(r.language(), "field.refused", e.getMessage())), "values", form.values()));
+            }
+        }));
         post(server, "/keys/register", "keys", "done.serverRegistration", (who, form) -> admin.register(who));
         server.route("GET", "/keys/csr", call -> console.viewed(call, this::csr));
         server.route("GET", "/message-log/evidence", call -> console.viewed(call, this::evidence));
@@ -160,6 +205,111 @@ final class ConsolePages {
         }
     }
 
+    private AdminKeys.CreatedKey createApiKey(Operator who, FormBody form) throws FieldProblem, AccessDeniedException,
+            ServerException, RegistrationException, TokenException, DescriptionException {
+        // a refusal by role comes first, so that it is audited whatever the fields hold
+        admin.require(who, Permission.MANAGE_USERS, "apiKey.create", form.get("label"));
+        String label;
+        try {
+            label = AdminKeys.label(required(form, "label"));
+        } catch (ServerException e) {
+            throw new FieldProblem("label", "field.label", "");
+        }
+        return admin.createApiKey(who, label, roles(form));
+    }
+
+    /** The roles ticked in a form: at least one, each known. */
+    private static java.util.Set<Role> roles(FormBody form) throws FieldProblem {
+        java.util.Set<Role> roles = java.util.EnumSet.noneOf(Role.class);
+        for (String code : form.all("role")) {
+            try {
+                roles.add(Role.of(code));
+            } catch (IllegalArgumentException e) {
+                throw new FieldProblem("role", "field.role", e.getMessage());
+            }
+        }
+        if (roles.isEmpty()) {
+            throw new FieldProblem("role", "field.role", "");
+        }
+        return roles;
+    }
+
+    /** The token a new key goes in: {@code software} (or nothing) for the software token, else an HSM token's id. */
+    private String token(FormBody form) throws FieldProblem {
+        String token = form.get("token");
+        if (token.isEmpty() || token.equals(ServerKeys.KeyInfo.SOFTWARE)) {
+            return null;
+        }
+        if (!admin.keys().hsmTokens().contains(token)) {
+            throw new FieldProblem("token", "field.token", token);
+        }
+        return token;
+    }
+
+    /** OpenAPI and WSDL descriptions: add (by URL or pasted), refresh, delete. */
+    private void descriptionActions(HttpApiServer.Builder server) {
+        post(server, "/descriptions/openapi", "descriptions", "done.descriptionAdded", (who, form) -> {
+            ServiceId service = id(form, "service", ServiceId::parse);
+            String url = form.get("url");
+            String content = blankAsEmpty(form.raw("content"));
+            document(url, content);
+            try {
+                admin.addDescription(who, service, url.isEmpty() ? null : url, content.isEmpty() ? null : content);
+            } catch (DescriptionException e) {
+                throw new FieldProblem(url.isEmpty() ? "content" : "url", e.kind() == DescriptionException.Kind.INVALID
+                        ? "field.description" : "field.descriptionUnavailable", e.getMessage());
+            } catch (ServerException e) {
+                throw e.kind() == ServerException.Kind.CONFLICT ? new FieldProblem("service", "field.duplicate",
+                        e.getMessage()) : new FieldProblem(url.isEmpty() ? "service" : "url", "field.refusedHere",
+                        e.getMessage());
+            }
+        });
+        post(server, "/descriptions/openapi/refresh", "descriptions", "done.descriptionRefreshed", (who, form) -> {
+            String content = blankAsEmpty(form.raw("content"));
+            admin.refreshDescription(who, id(form, "service", ServiceId::parse), content.isEmpty() ? null : content);
+        });
+        post(server, "/descriptions/openapi/delete", "descriptions", "done.descriptionDeleted", (who, form) ->
+                admin.deleteDescription(who, id(form, "service", ServiceId::parse)));
+        post(server, "/descriptions/wsdl", "descriptions", "done.wsdlAdded", (who, form) -> {
+            SubsystemId provider = id(form, "provider", SubsystemId::parse);
+            String url = form.get("wsdlUrl");
+            String content = blankAsEmpty(form.raw("wsdlContent"));
+            if (url.isEmpty() == content.isEmpty()) {
+                throw new FieldProblem("wsdlUrl", url.isEmpty() ? "field.documentNeither" : "field.documentBoth", "");
+            }
+            try {
+                admin.addWsdl(who, provider, url.isEmpty() ? null : url, content.isEmpty() ? null : content,
+                        form.checked("personalData"));
+            } catch (DescriptionException e) {
+                throw new FieldProblem(url.isEmpty() ? "wsdlContent" : "wsdlUrl", e.kind()
+                        == DescriptionException.Kind.INVALID ? "field.wsdl" : "field.descriptionUnavailable",
+                        e.getMessage());
+            } catch (ServerException e) {
+                throw new FieldProblem(e.kind() == ServerException.Kind.CONFLICT || url.isEmpty() ? "provider"
+                        : "wsdlUrl", e.kind() == ServerException.Kind.CONFLICT ? "field.duplicate" : "field.refusedHere",
+                        e.getMessage());
+            }
+        });
+        post(server, "/descriptions/wsdl/refresh", "descriptions", "done.wsdlRefreshed", (who, form) -> {
+            String content = blankAsEmpty(form.raw("content"));
+            admin.refreshWsdl(who, number(form, "id"), content.isEmpty() ? null : content);
+        });
+        post(server, "/descriptions/wsdl/delete", "descriptions", "done.wsdlDeleted", (who, form) ->
+                admin.deleteWsdl(who, number(form, "id")));
+    }
+
+    /** A pasted document exactly as sent (a description is kept byte for byte), or empty when blank. */
+    private static String blankAsEmpty(String pasted) {
+        return pasted.isBlank() ? "" : pasted;
+    }
+
+    /** A document is given by URL or pasted, never both or neither. */
+    private static void document(String url, String content) throws FieldProblem {
+        if (url.isEmpty() == content.isEmpty()) {
+            throw new FieldProblem("url", url.isEmpty() ? "field.documentNeither" : "field.documentBoth", "");
+        }
+    }
+
     private void addUser(Operator who, FormBody form) throws FieldProblem, AccessDeniedException, ServerException,
             RegistrationException, TokenException, DescriptionException {
         String name;
@@ -174,17 +324,7 @@ final class ConsolePages {
         } catch (ServerException e) {
             throw new FieldProblem("password", "field.password", "");
         }
-        java.util.Set<Role> roles = java.util.EnumSet.noneOf(Role.class);
-        for (String code : form.all("role")) {
-            try {
-                roles.add(Role.of(code));
-            } catch (IllegalArgumentException e) {
-                throw new FieldProblem("role", "field.role", e.getMessage());
-            }
-        }
-        if (roles.isEmpty()) {
-            throw new FieldProblem("role", "field.role", "");
-        }
+        java.util.Set<Role> roles = roles(form);
         try {
             admin.addUser(who, name, password, roles);
         } catch (ServerException e) {
@@ -327,9 +467,29 @@ final class ConsolePages {
                 model.put("rights", store.accessRights());
                 model.put("services", store.services());
             }
-            case "clients" -> model.put("clients", store.clients());
+            case "clients" -> {
+                model.put("clients", store.clients());
+                model.put("disabledClients", status.globalConfiguration().flatMap(g -> g.securityServers().stream()
+                        .filter(s -> s.id().equals(admin.keys().serverId())).findFirst())
+                        .map(s -> s.disabledClients().stream().map(SubsystemId::format).toList()).orElse(List.of()));
+            }
+            case "descriptions" -> descriptions(model);
+            case "api-keys" -> {
+                model.putIfAbsent("created", null);
+                model.put("allRoles", java.util.Arrays.stream(Role.values()).map(Role::code).toList());
+                model.put("apiKeys", admin.adminKeys().list().stream().map(k -> Map.of("id", k.id(), "label", k.label(),
+                        "roles", Role.format(k.roles()), "created", DATE_TIME.format(k.createdAt()),
+                        "iso", k.createdAt().toString(), "revoked", k.revokedAt().map(DATE_TIME::format).orElse(""),
+                        "active", k.revokedAt().isEmpty())).toList());
+            }
             case "local-groups" -> model.put("groups", store.localGroups());
-            case "keys" -> model.put("keys", keys());
+            case "keys" -> {
+                model.put("keys", keys());
+                List<String> tokens = new ArrayList<>();
+                tokens.add(ServerKeys.KeyInfo.SOFTWARE);
+                tokens.addAll(admin.keys().hsmTokens());
+                model.put("tokens", tokens);
+            }
             case "message-log" -> messageLog(r, model);
             case "users" -> {
                 model.put("allRoles", java.util.Arrays.stream(Role.values()).map(Role::code).toList());
@@ -379,12 +539,15 @@ final class ConsolePages {
 
     private List<Map<String, Object>> keys() {
         Instant now = clock.instant();
+        String authKeyInUse = admin.keys().authKeyInUse().map(ServerKeys.KeyInfo::keyId).orElse("");
         List<Map<String, Object>> out = new ArrayList<>();
         for (ServerKeys.KeyInfo key : admin.keys().keys()) {
             Map<String, Object> row = new LinkedHashMap<>();
             row.put("keyId", key.keyId());
             row.put("role", key.role().name().toLowerCase(java.util.Locale.ROOT));
             row.put("identity", key.identity().format());
+            row.put("token", key.token());
+            row.put("inUse", key.role() == ServerKeys.Role.AUTH && key.keyId().equals(authKeyInUse));
             X509Certificate certificate = key.certificate().orElse(null);
             row.put("certified", certificate != null);
             row.put("subject", certificate == null ? "" : certificate.getSubjectX500Principal().getName());
@@ -395,6 +558,21 @@ final class ConsolePages {
             out.add(row);
         }
         return out;
+    }
+
+    private void descriptions(Map<String, Object> model) {
+        ServerConfStore store = admin.store();
+        model.put("services", store.services());
+        model.put("clients", store.clients());
+        model.put("descriptions", store.descriptions().stream().map(d -> Map.of("service", d.service().format(),
+                "source", d.source().map(URI::toString).orElse(""), "uploaded", d.source().isEmpty(),
+                "bytes", d.size(), "refreshed", DATE_TIME.format(d.refreshedAt()), "iso", d.refreshedAt().toString(),
+                "endpoints", d.endpoints().stream().map(e -> e.method() + " " + e.path()).toList())).toList());
+        model.put("wsdls", store.wsdls().stream().map(w -> Map.of("id", w.id(), "provider", w.provider().format(),
+                "source", w.source().map(URI::toString).orElse(""), "uploaded", w.source().isEmpty(),
+                "bytes", w.content().length, "refreshed", DATE_TIME.format(w.refreshedAt()),
+                "iso", w.refreshedAt().toString(), "services", w.services().stream().map(ServiceId::serviceCode)
+                        .toList())).toList());
     }
 
     private void messageLog(OperatorConsole.Request r, Map<String, Object> model) {

@@ -35,7 +35,8 @@ import org.xroadng.securityserver.admin.ServerAdmin;
  * and audited, before anything runs; roles are checked by {@link ServerAdmin} on every change, so a
  * crafted request of another role is refused exactly as its button is disabled on the page. Pages
  * send {@code Content-Security-Policy} allowing only this server's own style and script, and
- * {@code X-Frame-Options: DENY}.
+ * {@code X-Frame-Options: DENY}. A session ends at its next request once its API key is revoked or
+ * its user deleted.
  */
 public final class OperatorConsole {
 
@@ -215,8 +216,19 @@ public final class OperatorConsole {
         return new Request(call, session, session.operator().orElseThrow(), ConsoleLanguage.of(call));
     }
 
+    /**
+     * The caller's session; a signed-in one whose API key was revoked or whose user was deleted
+     * since is ended here, so the change takes effect at the next request.
+     */
     private Optional<ConsoleSessions.Session<Operator>> session(HttpCall call) {
-        return Cookies.value(call, ConsoleSessions.COOKIE).flatMap(sessions::find);
+        Optional<ConsoleSessions.Session<Operator>> found = Cookies.value(call, ConsoleSessions.COOKIE)
+                .flatMap(sessions::find);
+        if (found.isPresent() && found.get().operator().isPresent()
+                && !adminKeys.stillValid(found.get().operator().get())) {
+            sessions.close(found.get().id());
+            return Optional.empty();
+        }
+        return found;
     }
 
     /** Remembers a language chosen with {@code ?lang=} in a cookie, so it holds across pages. */

@@ -181,6 +181,31 @@ class AdminApiTest {
     }
 
     @Test
+    void apiKeys_createdOnceListedWithoutTheKeyRevoked_onlyBySystemAdministrators()
+            throws IOException, InterruptedException, JsonProcessingException {
+        Answer created = call("POST", "/api/v1/api-keys", Map.of("label", "monitoring", "roles", List.of("observer")));
+        assertEquals(201, created.status());
+        String made = created.json().path("key").asText();
+        assertTrue(made.startsWith("xsk_"), made);
+        assertEquals("[\"observer\"]", created.json().path("roles").toString());
+        assertEquals(200, call("GET", "/api/v1/status", null, made).status());
+        Answer listed = call("GET", "/api/v1/api-keys", null, made);
+        assertEquals(200, listed.status(), "anyone reads the list");
+        assertFalse(listed.toString().contains(made), "never the key itself");
+        assertEquals(403, call("POST", "/api/v1/api-keys", Map.of("label", "mine", "roles", List.of("security-officer")),
+                made).status(), "an observer makes no keys");
+        assertEquals(400, call("POST", "/api/v1/api-keys", Map.of("label", " ", "roles", List.of("observer"))).status());
+        assertEquals(400, call("POST", "/api/v1/api-keys", Map.of("label", "x", "roles", List.of("root"))).status());
+
+        long id = created.json().path("id").asLong();
+        assertEquals(204, call("DELETE", "/api/v1/api-keys/" + id, null).status());
+        assertEquals(401, call("GET", "/api/v1/status", null, made).status());
+        assertEquals(404, call("DELETE", "/api/v1/api-keys/" + id, null).status());
+        assertTrue(call("GET", "/api/v1/api-keys", null).json().get(1).path("revokedAt").isTextual());
+        assertEquals("success", home.store().auditTrail(2, Optional.of("apiKey.revoke")).get(1).outcome());
+    }
+
+    @Test
     void wsdlDescriptions_addListRefreshDelete_andRefusals() throws IOException, InterruptedException,
             JsonProcessingException {
         assertEquals(201, call("POST", "/api/v1/clients", Map.of("id", "DEMO/GOV/1001/population")).status());

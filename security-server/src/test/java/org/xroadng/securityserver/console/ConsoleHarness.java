@@ -143,7 +143,7 @@ final class ConsoleHarness implements AutoCloseable {
                 SecurityServerId.parse("DEMO/GOV/1001/ss1"), anchor), Pin.of("1234"), pki.bc, pki.random, clock);
         home = created.home();
         adminKey = created.adminKey().key();
-        admin = new ServerAdmin(home.keys(), home.store(), new AcceptingRegistration(), home.adminKeys().users(),
+        admin = new ServerAdmin(home.keys(), home.store(), new AcceptingRegistration(), home.adminKeys(),
                 new HttpDescriptionFetcher(Duration.ofSeconds(5)));
         HttpApiServer.Builder builder = HttpApiServer.builder("console-test");
         new AdminApi(home.settings(), home.adminKeys(), admin, Optional::empty).addTo(builder);
