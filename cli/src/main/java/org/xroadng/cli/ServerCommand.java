@@ -39,7 +39,7 @@ import picocli.CommandLine.Parameters;
                 ServerCommand.Register.class, ServerCommand.UnregisterAuthCert.class, ServerCommand.ChangeAddress.class,
                 ServerCommand.Client.class, ServerCommand.Service.class,
                 ServerCommand.Acl.class, ServerCommand.LocalGroup.class, ServerCommand.AccessLogStatus.class,
-                ServerCommand.User.class,
+                ServerCommand.User.class, ServerCommand.ApiKey.class,
                 ServerCommand.Repair.class, ServerTokenCommand.class, ServerBackupCommand.Backup.class,
                 ServerBackupCommand.Restore.class})
 final class ServerCommand {
@@ -692,6 +692,65 @@ final class ServerCommand {
 
             void print(JsonNode a) {
                 line("password of user %s set", name);
+            }
+        }
+    }
+
+    @Command(name = "api-key", mixinStandardHelpOptions = true,
+            description = "Admin API keys (also a way to sign in to the console), each with one or more roles.",
+            subcommands = {ApiKey.Create.class, ApiKey.ListAll.class, ApiKey.Revoke.class})
+    static final class ApiKey {
+        @Command(name = "create", mixinStandardHelpOptions = true, description = "Create a key (shown once).")
+        static final class Create extends Operation {
+            @Option(names = "--role", required = true, paramLabel = "ROLE", description = "A role; repeatable")
+            List<String> roles = new ArrayList<>();
+            @Option(names = "--label", required = true) String label;
+
+            Create(Services services) {
+                super(services);
+            }
+
+            JsonNode call(ApiClient client) {
+                return client.post("/api/v1/api-keys", Map.of("label", label, "roles", roles));
+            }
+
+            void print(JsonNode a) {
+                line("API key %s (%s), shown once: %s", a.path("id").asText(), join(a.path("roles")),
+                        a.path("key").asText());
+            }
+        }
+
+        @Command(name = "list", mixinStandardHelpOptions = true, description = "List keys (never their secrets).")
+        static final class ListAll extends Operation {
+            ListAll(Services services) {
+                super(services);
+            }
+
+            JsonNode call(ApiClient client) {
+                return client.get("/api/v1/api-keys");
+            }
+
+            void print(JsonNode a) {
+                table(a, new String[] {"ID", "LABEL", "ROLES", "CREATED", "REVOKED"}, "id", "label", "roles", "createdAt",
+                        "revokedAt");
+            }
+        }
+
+        @Command(name = "revoke", mixinStandardHelpOptions = true,
+                description = "Revoke a key; consoles signed in with it are signed out.")
+        static final class Revoke extends Operation {
+            @Parameters(paramLabel = "ID") long id;
+
+            Revoke(Services services) {
+                super(services);
+            }
+
+            JsonNode call(ApiClient client) {
+                return client.delete("/api/v1/api-keys/" + id);
+            }
+
+            void print(JsonNode a) {
+                line("API key %d revoked", id);
             }
         }
     }

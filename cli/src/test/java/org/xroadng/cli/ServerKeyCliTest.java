@@ -30,7 +30,7 @@ import org.xroadng.securityserver.ServerSettings;
 import org.xroadng.securityserver.admin.AdminApi;
 import org.xroadng.securityserver.registration.Registration;
 
-/** {@code xroad server key list|delete} against a server's admin API. */
+/** {@code xroad server key list|delete} and {@code xroad server api-key} against a server's admin API. */
 class ServerKeyCliTest {
 
     @TempDir
@@ -106,5 +106,21 @@ class ServerKeyCliTest {
         assertEquals(0, deleted.exitCode(), deleted.out() + deleted.err());
         assertEquals("key " + keyId + " deleted", deleted.out().strip());
         assertTrue(home.keys().keys().stream().noneMatch(k -> k.keyId().equals(keyId)));
+    }
+
+    @Test
+    void apiKey_createdOnceWithItsRoles_listed_revoked() {
+        CliRunner.Run created = cli.run("server", "api-key", "create", "--label", "monitoring", "--role", "observer");
+        assertEquals(0, created.exitCode(), created.out() + created.err());
+        assertTrue(created.out().matches("(?s)API key 2 \\(observer\\), shown once: xsk_\\S+\\s*"), created.out());
+        CliRunner.Run listed = cli.run("server", "api-key", "list");
+        assertTrue(listed.out().contains("monitoring") && !listed.out().contains("xsk_"), listed.out());
+        CliRunner.Run badRole = cli.run("server", "api-key", "create", "--label", "x", "--role", "root");
+        assertEquals(1, badRole.exitCode());
+        assertTrue(badRole.err().contains("unknown role 'root'"), badRole.err());
+        CliRunner.Run revoked = cli.run("server", "api-key", "revoke", "2");
+        assertEquals(0, revoked.exitCode(), revoked.out() + revoked.err());
+        assertEquals("API key 2 revoked", revoked.out().strip());
+        assertTrue(home.adminKeys().list().get(1).revokedAt().isPresent());
     }
 }
