@@ -55,7 +55,7 @@ public final class RegistryConsole {
 
     /** The pages in the menu, in its order. */
     static final java.util.List<String> MENU = java.util.List.of("overview", "requests", "members", "servers", "groups",
-            "trust", "settings", "api-keys", "checkpoints", "audit");
+            "trust", "settings", "api-keys", "users", "checkpoints", "audit");
 
     private final Registry registry;
     private final ConsoleSessions<Operator> sessions;
@@ -216,8 +216,28 @@ public final class RegistryConsole {
         return new Request(call, session, session.operator().orElseThrow(), ConsoleLanguage.of(call));
     }
 
+    /**
+     * The caller's session; a signed-in one whose API key was revoked or whose user was deleted
+     * since is ended here, so the change takes effect at the next request.
+     */
     private Optional<ConsoleSessions.Session<Operator>> session(HttpCall call) {
-        return Cookies.value(call, ConsoleSessions.COOKIE).flatMap(sessions::find);
+        Optional<ConsoleSessions.Session<Operator>> found = Cookies.value(call, ConsoleSessions.COOKIE)
+                .flatMap(sessions::find);
+        if (found.isPresent() && found.get().operator().isPresent() && !stillValid(found.get().operator().get())) {
+            sessions.close(found.get().id());
+            return Optional.empty();
+        }
+        return found;
+    }
+
+    /** Whether the API key (named {@code #ID}) or the console user an operator signed in as still holds. */
+    private boolean stillValid(Operator operator) {
+        String name = operator.name();
+        if (name.startsWith("#")) {
+            return registry.apiKeys().list().stream().anyMatch(k -> ("#" + k.id()).equals(name)
+                    && k.revokedAt() == null);
+        }
+        return registry.consoleUsers().list().stream().anyMatch(u -> u.name().equals(name));
     }
 
     /** Remembers a language chosen with {@code ?lang=} in a cookie, so it holds across pages. */
