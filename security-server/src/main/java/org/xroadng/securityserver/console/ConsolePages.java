@@ -500,7 +500,7 @@ final class ConsolePages {
             }
             case "audit" -> model.put("entries", store.auditTrail(200, Optional.empty()).stream().map(e -> Map.of(
                     "at", DATE_TIME.format(e.at()), "iso", e.at().toString(), "actor", e.actor(), "action", e.action(),
-                    "target", e.target(), "outcome", e.outcome(), "ok", e.outcome().equals(ServerConfStore.SUCCESS)))
+                    "target", e.target(), "detail", e.outcome(), "ok", e.outcome().equals(ServerConfStore.SUCCESS)))
                     .toList());
             default -> throw new IllegalStateException("no console page " + page);
         }
