@@ -86,11 +86,14 @@ final class ConsoleHarness implements AutoCloseable {
         }
     }
 
-    /** What the dashboard shows when no message path runs: nothing downloaded, the path down. */
-    private static final class Idle implements ServerStatus {
+    /** The global configuration the pages see; none until a test sets one. */
+    volatile Optional<GlobalConfiguration> globalConfiguration = Optional.empty();
+
+    /** What the dashboard shows when no message path runs: the path down, no configuration unless a test gives one. */
+    private final class Idle implements ServerStatus {
         @Override
         public Optional<GlobalConfiguration> globalConfiguration() {
-            return Optional.empty();
+            return globalConfiguration;
         }
 
         @Override

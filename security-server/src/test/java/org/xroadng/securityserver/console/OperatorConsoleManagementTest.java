@@ -205,6 +205,17 @@ class OperatorConsoleManagementTest {
             assertEquals(POPULATION.format(), audited.target());
             assertEquals("success", audited.outcome());
         }
+        // once the registry has disabled it, the page says so and offers to enable it again
+        var now = harness.clock.instant();
+        harness.globalConfiguration = Optional.of(new org.xroadng.protocol.globalconf.GlobalConfiguration("DEMO", 7,
+                now, now.plusSeconds(600), List.of(), List.of(), List.of(
+                new org.xroadng.protocol.globalconf.GlobalConfiguration.SecurityServer(harness.home.keys().serverId(),
+                        "127.0.0.1:5500", List.of(), List.of(), List.of(POPULATION))), List.of(), List.of(), List.of(),
+                new org.xroadng.protocol.globalconf.GlobalConfiguration.Settings(3600, 14400)));
+        String clients = rita.get("/clients").body();
+        assertTrue(clients.contains("disabled at the registry"), clients);
+        assertTrue(clients.contains("action=\"/clients/enable\"") && !clients.contains("action=\"/clients/disable\""),
+                clients);
         HttpResponse<String> bad = rita.submit("/clients", "/clients/disable", Map.of("client", "not a client"));
         assertEquals(400, bad.statusCode());
         assertTrue(bad.body().contains("This identifier is not valid"), bad.body());
