@@ -1,5 +1,13 @@
 package org.xroadng.securityserver.console;
 
+import static org.xroadng.securityserver.console.ConsoleFields.id;
+import static org.xroadng.securityserver.console.ConsoleFields.idOf;
+import static org.xroadng.securityserver.console.ConsoleFields.number;
+import static org.xroadng.securityserver.console.ConsoleFields.required;
+import static org.xroadng.securityserver.console.ConsoleFields.roles;
+import static org.xroadng.securityserver.console.ConsoleFields.timeout;
+import static org.xroadng.securityserver.console.ConsoleFields.url;
+
 import java.net.URI;
 import java.security.cert.CertificateException;
 import java.security.cert.X509Certificate;
@@ -59,7 +67,7 @@ final class ConsolePages {
 
     /** An action a form asks for. */
     @FunctionalInterface
-    private interface Action {
+    interface Action {
         void run(Operator who, FormBody form) throws FieldProblem, AccessDeniedException, ServerException, RegistrationException,
                 TokenException, DescriptionException;
     }
@@ -86,7 +94,7 @@ final class ConsolePages {
         post(server, "/services/update", "services", "done.serviceUpdated", this::updateService);
         post(server, "/services/delete", "services", "done.serviceDeleted", (who, form) -> admin.deleteService(who,
                 id(form, "service", ServiceId::parse)));
-        descriptionActions(server);
+        new DescriptionForms(this, admin).addTo(server);
         post(server, "/access-rights", "access-rights", "done.granted", this::grant);
         post(server, "/access-rights/revoke", "access-rights", "done.revoked",
                 (who, form) -> admin.revoke(who, number(form, "id")));
@@ -168,7 +176,7 @@ final class ConsolePages {
         server.route("GET", "/message-log/evidence", call -> console.viewed(call, this::evidence));
     }
 
-    private void post(HttpApiServer.Builder server, String path, String page, String done, Action action) {
+    void post(HttpApiServer.Builder server, String path, String page, String done, Action action) {
         server.route("POST", path, call -> console.posted(call, r -> {
             FormBody form = FormBody.parse(call);
             try {
@@ -218,22 +226,6 @@ final class ConsolePages {
         return admin.createApiKey(who, label, roles(form));
     }
 
-    /** The roles ticked in a form: at least one, each known. */
-    private static java.util.Set<Role> roles(FormBody form) throws FieldProblem {
-        java.util.Set<Role> roles = java.util.EnumSet.noneOf(Role.class);
-        for (String code : form.all("role")) {
-            try {
-                roles.add(Role.of(code));
-            } catch (IllegalArgumentException e) {
-                throw new FieldProblem("role", "field.role", e.getMessage());
-            }
-        }
-        if (roles.isEmpty()) {
-            throw new FieldProblem("role", "field.role", "");
-        }
-        return roles;
-    }
-
     /** The token a new key goes in: {@code software} (or nothing) for the software token, else an HSM token's id. */
     private String token(FormBody form) throws FieldProblem {
         String token = form.get("token");
@@ -244,70 +236,6 @@ final class ConsolePages {
             throw new FieldProblem("token", "field.token", token);
         }
         return token;
-    }
-
-    /** OpenAPI and WSDL descriptions: add (by URL or pasted), refresh, delete. */
-    private void descriptionActions(HttpApiServer.Builder server) {
-        post(server, "/descriptions/openapi", "descriptions", "done.descriptionAdded", (who, form) -> {
-            ServiceId service = id(form, "service", ServiceId::parse);
-            String url = form.get("url");
-            String content = blankAsEmpty(form.raw("content"));
-            document(url, content);
-            try {
-                admin.addDescription(who, service, url.isEmpty() ? null : url, content.isEmpty() ? null : content);
-            } catch (DescriptionException e) {
-                throw new FieldProblem(url.isEmpty() ? "content" : "url", e.kind() == DescriptionException.Kind.INVALID
-                        ? "field.description" : "field.descriptionUnavailable", e.getMessage());
-            } catch (ServerException e) {
-                throw e.kind() == ServerException.Kind.CONFLICT ? new FieldProblem("service", "field.duplicate",
-                        e.getMessage()) : new FieldProblem(url.isEmpty() ? "service" : "url", "field.refusedHere",
-                        e.getMessage());
-            }
-        });
-        post(server, "/descriptions/openapi/refresh", "descriptions", "done.descriptionRefreshed", (who, form) -> {
-            String content = blankAsEmpty(form.raw("content"));
-            admin.refreshDescription(who, id(form, "service", ServiceId::parse), content.isEmpty() ? null : content);
-        });
-        post(server, "/descriptions/openapi/delete", "descriptions", "done.descriptionDeleted", (who, form) ->
-                admin.deleteDescription(who, id(form, "service", ServiceId::parse)));
-        post(server, "/descriptions/wsdl", "descriptions", "done.wsdlAdded", (who, form) -> {
-            SubsystemId provider = id(form, "provider", SubsystemId::parse);
-            String url = form.get("wsdlUrl");
-            String content = blankAsEmpty(form.raw("wsdlContent"));
-            if (url.isEmpty() == content.isEmpty()) {
-                throw new FieldProblem("wsdlUrl", url.isEmpty() ? "field.documentNeither" : "field.documentBoth", "");
-            }
-            try {
-                admin.addWsdl(who, provider, url.isEmpty() ? null : url, content.isEmpty() ? null : content,
-                        form.checked("personalData"));
-            } catch (DescriptionException e) {
-                throw new FieldProblem(url.isEmpty() ? "wsdlContent" : "wsdlUrl", e.kind()
-                        == DescriptionException.Kind.INVALID ? "field.wsdl" : "field.descriptionUnavailable",
-                        e.getMessage());
-            } catch (ServerException e) {
-                throw new FieldProblem(e.kind() == ServerException.Kind.CONFLICT || url.isEmpty() ? "provider"
-                        : "wsdlUrl", e.kind() == ServerException.Kind.CONFLICT ? "field.duplicate" : "field.refusedHere",
-                        e.getMessage());
-            }
-        });
-        post(server, "/descriptions/wsdl/refresh", "descriptions", "done.wsdlRefreshed", (who, form) -> {
-            String content = blankAsEmpty(form.raw("content"));
-            admin.refreshWsdl(who, number(form, "id"), content.isEmpty() ? null : content);
-        });
-        post(server, "/descriptions/wsdl/delete", "descriptions", "done.wsdlDeleted", (who, form) ->
-                admin.deleteWsdl(who, number(form, "id")));
-    }
-
-    /** A pasted document exactly as sent (a description is kept byte for byte), or empty when blank. */
-    private static String blankAsEmpty(String pasted) {
-        return pasted.isBlank() ? "" : pasted;
-    }
-
-    /** A document is given by URL or pasted, never both or neither. */
-    private static void document(String url, String content) throws FieldProblem {
-        if (url.isEmpty() == content.isEmpty()) {
-            throw new FieldProblem("url", url.isEmpty() ? "field.documentNeither" : "field.documentBoth", "");
-        }
     }
 
     private void addUser(Operator who, FormBody form) throws FieldProblem, AccessDeniedException, ServerException,
@@ -595,54 +523,5 @@ final class ConsolePages {
             }
         }
         model.put("found", found);
-    }
-
-    // field checks
-
-    private static String required(FormBody form, String field) throws FieldProblem {
-        String value = form.get(field);
-        if (value.isEmpty()) {
-            throw new FieldProblem(field, "field.required", field);
-        }
-        return value;
-    }
-
-    private static <T> T id(FormBody form, String field, java.util.function.Function<String, T> parse)
-            throws FieldProblem {
-        return idOf(field, required(form, field), parse);
-    }
-
-    private static <T> T idOf(String field, String text, java.util.function.Function<String, T> parse)
-            throws FieldProblem {
-        try {
-            return ConfValues.id(field, text, parse);
-        } catch (ServerException e) {
-            throw new FieldProblem(field, "field.identifier", e.getMessage());
-        }
-    }
-
-    private static URI url(FormBody form) throws FieldProblem {
-        try {
-            return ConfValues.url(required(form, "url"));
-        } catch (ServerException e) {
-            throw new FieldProblem("url", "field.url", e.getMessage());
-        }
-    }
-
-    private static int timeout(FormBody form) throws FieldProblem {
-        String text = form.get("timeoutSeconds").isEmpty() ? "30" : form.get("timeoutSeconds");
-        try {
-            return ConfValues.timeoutSeconds(Integer.parseInt(text));
-        } catch (NumberFormatException | ServerException e) {
-            throw new FieldProblem("timeoutSeconds", "field.timeout", text);
-        }
-    }
-
-    private static long number(FormBody form, String field) throws FieldProblem {
-        try {
-            return Long.parseLong(required(form, field));
-        } catch (NumberFormatException e) {
-            throw new FieldProblem(field, "field.number", form.get(field));
-        }
     }
 }
