@@ -112,6 +112,12 @@ class RegistryConsoleListsTest {
         String audit = vic.get("/audit").body();
         assertTrue(audit.contains("id=\"page-next\" href=\"/audit?page=2\""), audit);
         assertTrue(vic.get("/audit?page=2").body().contains("member.create"));
+        for (String page : List.of("/servers", "/groups")) {
+            HttpResponse<String> onePage = vic.get(page + "?page=1");
+            assertEquals(200, onePage.statusCode(), page);
+            assertFalse(onePage.body().contains("class=\"pager\""), page + ": one page, no pager");
+            assertEquals(400, vic.get(page + "?page=zero").statusCode(), page);
+        }
         String requests = vic.get("/requests?status=all").body();
         assertFalse(requests.contains("class=\"pager\""), "one page: no pager");
     }

@@ -284,8 +284,20 @@ final class RegistryConsolePages {
             switch (page) {
                 case "overview" -> overview(model);
                 case "members" -> members(r, model);
-                case "servers" -> model.put("servers", registry.servers().list(0, LIST_LIMIT).items());
-                case "groups" -> model.put("groups", registry.groups().list(0, LIST_LIMIT).items());
+                case "servers" -> {
+                    int number = pageNumber(r, "page");
+                    var servers = registry.servers().list(offset(number), PAGE_SIZE);
+                    model.put("servers", servers.items());
+                    model.put("pager", pager("/servers?", "page", number, servers.total()));
+                }
+                case "groups" -> {
+                    int number = pageNumber(r, "page");
+                    var groups = registry.groups().list(offset(number), PAGE_SIZE);
+                    model.put("groups", groups.items());
+                    model.put("pager", pager("/groups?", "page", number, groups.total()));
+                    // the form's choice of group lists every group, not only this page's
+                    model.put("allGroups", registry.groups().list(0, LIST_LIMIT).items());
+                }
                 case "trust" -> {
                     model.put("cas", registry.trustAnchors().cas());
                     model.put("tsas", registry.trustAnchors().tsas());
