@@ -152,6 +152,15 @@ final class ConsolePages {
         post(server, "/users", "users", "done.userAdded", this::addUser);
         post(server, "/users/delete", "users", "done.userDeleted", (who, form) -> admin.deleteUser(who,
                 required(form, "name")));
+        post(server, "/users/password", "users", "done.passwordSet", (who, form) -> {
+            String name = required(form, "name");
+            try {
+                ConsoleUsers.password(form.raw("password"));
+            } catch (ServerException e) {
+                throw new FieldProblem("password-" + name, "field.password", "");
+            }
+            admin.setPassword(who, name, form.raw("password"));
+        });
         post(server, "/api-keys/revoke", "api-keys", "done.apiKeyRevoked", (who, form) -> admin.revokeApiKey(who,
                 number(form, "id")));
         // a new key is shown once, on the page that answers the POST: never in a URL or a redirect

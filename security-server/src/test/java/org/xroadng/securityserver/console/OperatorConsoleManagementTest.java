@@ -366,4 +366,28 @@ class OperatorConsoleManagementTest {
         assertEquals(303, sam.submit("/users", "/users/delete", Map.of("name", "olga")).statusCode());
         assertEquals(303, olga.get("/").statusCode());
     }
+
+    @Test
+    void systemAdministrator_setsAPassword_whichLiftsALockOut_tooShortShownByThatUsersRow_othersRefused()
+            throws IOException, InterruptedException {
+        for (int i = 0; i < ConsoleUsers.MAX_FAILURES; i++) {
+            harness.browser().signIn("olga", "wrong password " + i);
+        }
+        assertEquals(401, harness.browser().signIn("olga", PASSWORD).statusCode(), "locked");
+        ConsoleHarness.Browser sam = signedIn("sam");
+        HttpResponse<String> tooShort = sam.submit("/users", "/users/password", Map.of("name", "olga", "password", "x"));
+        assertEquals(400, tooShort.statusCode());
+        assertTrue(tooShort.body().contains("id=\"password-olga-error\" class=\"field-error\">The password must be 10"),
+                tooShort.body());
+        ConsoleHarness.Browser alice = signedIn("alice");
+        assertEquals(403, alice.submit("/users", "/users/password", Map.of("name", "olga", "password",
+                "a new passphrase here")).statusCode());
+        assertTrue(lastAudit("user.password").outcome().startsWith("refused: user:alice"));
+
+        assertEquals(303, sam.submit("/users", "/users/password", Map.of("name", "olga", "password",
+                "a new passphrase here")).statusCode());
+        assertEquals(303, harness.browser().signIn("olga", "a new passphrase here").statusCode(), "lock lifted");
+        assertEquals("user:sam", lastAudit("user.password").actor());
+        assertEquals("success", lastAudit("user.password").outcome());
+    }
 }
