@@ -246,6 +246,10 @@ public final class SecurityServer implements AutoCloseable, ServerStatus {
         SecurityServer server = new SecurityServer(home, admin, configuration, metrics, messageLog, provider, random, clock);
         server.accessLogging = accessLogging;
         self[0] = server;
+        // a key may be deleted only while another can sign in its place: with the message path running,
+        // that needs a good, fresh OCSP response too (while it does not run, nothing signs)
+        serverAdmin.signingReadiness(certificate -> Optional.ofNullable(server.plane).map(p -> p.canSign(certificate))
+                .orElse(true));
         metrics.dataPlane(() -> Optional.ofNullable(server.plane).map(DataPlane::resources));
         metrics.health(server::problems);
         metrics.globalConfiguration(configuration::lastGood, clock);

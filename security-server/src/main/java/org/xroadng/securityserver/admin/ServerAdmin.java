@@ -54,6 +54,8 @@ public final class ServerAdmin {
     private final AdminKeys adminKeys;
     private final ServiceDescriptions descriptions;
     private final WsdlDescriptions wsdls;
+    /** Whether a signing certificate can sign now beyond being valid (its OCSP status); see {@link #signingReadiness}. */
+    private volatile java.util.function.Predicate<X509Certificate> signsNow = certificate -> true;
 
     public ServerAdmin(ServerKeys keys, ServerConfStore store, Registration registration, AdminKeys adminKeys,
                        DescriptionFetcher fetcher) {
@@ -81,6 +83,14 @@ public final class ServerAdmin {
     /** The admin API keys (listing them is anyone's; making and revoking them a system administrator's). */
     public AdminKeys adminKeys() {
         return adminKeys;
+    }
+
+    /**
+     * Tells key deletion which certificates can sign now (the running message path's OCSP
+     * responses), so that a member's key is deleted only while another one can sign in its place.
+     */
+    public void signingReadiness(java.util.function.Predicate<X509Certificate> signsNow) {
+        this.signsNow = Objects.requireNonNull(signsNow, "signsNow");
     }
 
     /** Refuses (and audits the refusal) unless the operator holds a role granting {@code permission}. */
@@ -233,7 +243,7 @@ public final class ServerAdmin {
         String target = keys.keys().stream().filter(k -> k.keyId().equals(keyId)).findFirst()
                 .map(k -> keyId + " (" + k.role().name().toLowerCase(java.util.Locale.ROOT) + " " + k.identity().format()
                         + ", token " + k.token() + ")").orElse(keyId);
-        return act(operator, Permission.MANAGE_KEYS, "key.delete", target, true, () -> keys.deleteKey(keyId));
+        return act(operator, Permission.MANAGE_KEYS, "key.delete", target, true, () -> keys.deleteKey(keyId, signsNow));
     }
 
     /** The key's certification request (PEM); reading it is a security officer's. */

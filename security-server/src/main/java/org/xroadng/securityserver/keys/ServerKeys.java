@@ -414,7 +414,17 @@ public final class ServerKeys {
      * removed is put back (the token as it was before), and an HSM key the token refuses to
      * delete gets its record back.
      */
-    public synchronized KeyInfo deleteKey(String keyId) throws ServerException, TokenException {
+    public KeyInfo deleteKey(String keyId) throws ServerException, TokenException {
+        return deleteKey(keyId, certificate -> true);
+    }
+
+    /**
+     * As {@link #deleteKey(String)}, a member's other key counting only when its certificate is
+     * valid and {@code signsNow} accepts it (the running signers also need a good, fresh OCSP
+     * response for it), so that a member's key is deleted only while another can sign in its place.
+     */
+    public synchronized KeyInfo deleteKey(String keyId, java.util.function.Predicate<X509Certificate> signsNow)
+            throws ServerException, TokenException {
         KeyInfo key = keyInfo(keyId);
         if (key.role() == Role.AUTH && key.keyId().equals(authKeyId())) {
             boolean only = keys().stream().filter(k -> k.role() == Role.AUTH).count() == 1;
@@ -428,6 +438,13 @@ public final class ServerKeys {
             throw ServerException.conflict("key " + keyId + " is the only signing key of member " + key.identity()
                     + " with a valid certificate: the member's messages are signed with it; rotate it first ('xroad"
                     + " server sign-key add --rotate', then import the new key's certificate) and delete it after");
+        }
+        if (key.role() == Role.SIGN && validAt(key, now) && keys().stream().noneMatch(k -> k.role() == Role.SIGN
+                && k.identity().equals(key.identity()) && !k.keyId().equals(keyId) && validAt(k, now)
+                && signsNow.test(k.certificate().orElseThrow()))) {
+            throw ServerException.conflict("key " + keyId + " still signs the messages of member " + key.identity()
+                    + ": no other key of the member can sign yet (its certificate has no good, fresh OCSP response"
+                    + " yet); try again once it has one (the dashboard's OCSP check)");
         }
         KeyToken holder = tokenOf(key);
         Database.Work<Void, ConcurrentKeyChange> forget = c -> {

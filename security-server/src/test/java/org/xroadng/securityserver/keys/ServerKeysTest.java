@@ -275,7 +275,10 @@ class ServerKeysTest {
         assertThrows(ServerException.class, () -> keys.deleteKey(first), "the new certificate cannot sign yet");
         X509Certificate newer = issue(next, CertificateProfile.SIGN, owner);
         keys.importCertificate(List.of(newer));
-        keys.deleteKey(first);
+        ServerException noOcspYet = assertThrows(ServerException.class, () -> keys.deleteKey(first,
+                certificate -> !certificate.equals(newer)));
+        assertTrue(noOcspYet.getMessage().contains("no other key of the member can sign yet"), noOcspYet.getMessage());
+        keys.deleteKey(first, certificate -> true);
         assertEquals(List.of(newer), keys.signers(owner).stream().map(s -> s.chain().get(0)).toList());
         assertThrows(ServerException.class, () -> keys.deleteKey(next), "now the only one");
 
