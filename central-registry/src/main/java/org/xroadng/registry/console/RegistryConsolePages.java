@@ -12,6 +12,7 @@ import java.util.Optional;
 import java.util.function.Function;
 import org.xroadng.auditlog.web.ConsoleReplies;
 import org.xroadng.auditlog.web.FormBody;
+import org.xroadng.auditlog.web.Pager;
 import org.xroadng.protocol.accesslog.WitnessedCheckpoint;
 import org.xroadng.protocol.http.HttpApiServer;
 import org.xroadng.protocol.http.HttpReply;
@@ -43,10 +44,8 @@ final class RegistryConsolePages {
             .withZone(ZoneOffset.UTC);
 
     private static final int LIST_LIMIT = 500;
-    /** Rows on one page of a long list (members, subsystems, requests, the audit trail). */
-    static final int PAGE_SIZE = 50;
-    /** The highest page number a link may ask for (keeps the offset an int). */
-    private static final int MAX_PAGE = 1_000_000;
+    /** Rows on one page of a long list (members, subsystems, servers, groups, requests, the audit trail). */
+    static final int PAGE_SIZE = Pager.PAGE_SIZE;
 
     /** An action a form asks for; answers where to go next, or null for its page with the notice. */
     @FunctionalInterface
@@ -363,40 +362,21 @@ final class RegistryConsolePages {
                 subsystems.total()));
     }
 
-    /**
-     * The page number a list's link asks for in query parameter {@code name}: 1 when absent; anything
-     * but a whole number from 1 to {@value #MAX_PAGE} is refused (a 400 page saying so).
-     */
+    /** The page a list's link asks for in query parameter {@code name}; anything else is a 400 page saying why. */
     private static int pageNumber(RegistryConsole.Request r, String name) throws RegistryException {
-        List<String> given = r.call().query().getOrDefault(name, List.of());
-        if (given.isEmpty()) {
-            return 1;
+        try {
+            return Pager.number(r.call().query().get(name));
+        } catch (IllegalArgumentException e) {
+            throw RegistryException.badRequest(e.getMessage());
         }
-        String text = given.get(0);
-        if (given.size() > 1 || !text.matches("[0-9]{1,7}") || Integer.parseInt(text) < 1
-                || Integer.parseInt(text) > MAX_PAGE) {
-            throw RegistryException.badRequest("page '" + (text.length() > 20 ? text.substring(0, 20) + "..." : text)
-                    + "' is not a page of this list; expected a whole number from 1");
-        }
-        return Integer.parseInt(text);
     }
 
     private static int offset(int page) {
-        return (page - 1) * PAGE_SIZE;
+        return Pager.offset(page);
     }
 
-    /**
-     * The links of a paged list: where it is ({@code number} of {@code pages}, {@code total} rows),
-     * and the previous and next pages' addresses ({@code base} ends with {@code ?} or {@code &}; empty
-     * where there is none).
-     */
     private static Map<String, Object> pager(String base, String param, int number, long total) {
-        long pages = Math.max(1, (total + PAGE_SIZE - 1) / PAGE_SIZE);
-        return row("param", param, "number", number, "pages", pages, "total", total,
-                "first", total == 0 ? 0 : Math.min(total, (long) offset(number) + 1),
-                "last", Math.min(total, (long) offset(number) + PAGE_SIZE),
-                "prev", number > 1 ? base + param + "=" + Math.min(number - 1, pages) : "",
-                "next", number < pages ? base + param + "=" + (number + 1) : "");
+        return Pager.links(base, param, number, total);
     }
 
     private void requests(RegistryConsole.Request r, Map<String, Object> model) throws RegistryException {

@@ -398,7 +398,12 @@ public final class AdminApi {
         });
         route(server, "GET", "/audit", 200, (call, who) -> {
             int limit = (int) number("limit", call.queryParam("limit").orElse("100"));
-            return store.auditTrail(limit, call.queryParam("action")).stream().map(e -> new AuditView(e.id(),
+            long offset = number("offset", call.queryParam("offset").orElse("0"));
+            if (offset < 0 || offset > Integer.MAX_VALUE) {
+                throw HttpProblem.badRequest("offset " + offset + " is not one; expected 0 or more (rows to skip,"
+                        + " newest first)");
+            }
+            return store.auditTrail((int) offset, limit, call.queryParam("action")).stream().map(e -> new AuditView(e.id(),
                     e.at().toString(), e.actor(), e.action(), e.target(), e.outcome())).toList();
         });
         return server;

@@ -22,6 +22,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.xroadng.auditlog.web.FormBody;
+import org.xroadng.auditlog.web.Pager;
 import org.xroadng.certs.Pem;
 import org.xroadng.certs.token.TokenException;
 import org.xroadng.protocol.http.HttpApiServer;
@@ -435,10 +436,20 @@ final class ConsolePages {
                         "iso", u.createdAt().toString(),
                         "locked", u.lockedUntil().map(DATE_TIME::format).orElse("-"))).toList());
             }
-            case "audit" -> model.put("entries", store.auditTrail(200, Optional.empty()).stream().map(e -> Map.of(
-                    "at", DATE_TIME.format(e.at()), "iso", e.at().toString(), "actor", e.actor(), "action", e.action(),
-                    "target", e.target(), "detail", e.outcome(), "ok", e.outcome().equals(ServerConfStore.SUCCESS)))
-                    .toList());
+            case "audit" -> {
+                int number;
+                try {
+                    number = Pager.number(r.call().query().get("page"));
+                } catch (IllegalArgumentException e) {
+                    model.put("errors", Map.of("form", console.message(r.language(), "field.refused", e.getMessage())));
+                    return console.render(r, 400, page, console.message(r.language(), "page." + page), model);
+                }
+                model.put("pager", Pager.links("/audit?", "page", number, store.auditCount()));
+                model.put("entries", store.auditTrail(Pager.offset(number), Pager.PAGE_SIZE, Optional.empty()).stream()
+                        .map(e -> Map.of("at", DATE_TIME.format(e.at()), "iso", e.at().toString(), "actor", e.actor(),
+                                "action", e.action(), "target", e.target(), "detail", e.outcome(),
+                                "ok", e.outcome().equals(ServerConfStore.SUCCESS))).toList());
+            }
             default -> throw new IllegalStateException("no console page " + page);
         }
         return console.render(r, code, page, console.message(r.language(), "page." + page), model);

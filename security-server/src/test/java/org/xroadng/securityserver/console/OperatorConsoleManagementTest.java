@@ -390,4 +390,22 @@ class OperatorConsoleManagementTest {
         assertEquals("user:sam", lastAudit("user.password").actor());
         assertEquals("success", lastAudit("user.password").outcome());
     }
+
+    @Test
+    void auditTrail_pagedFiftyAtATime_aBadPageRefusedSayingWhy() throws IOException, InterruptedException {
+        for (int i = 0; i < 60; i++) {
+            harness.home.store().record("system", "test.row", "row " + i, ServerConfStore.SUCCESS);
+        }
+        long total = harness.home.store().auditCount();
+        ConsoleHarness.Browser olga = signedIn("olga");
+        String first = olga.get("/audit").body();
+        assertTrue(first.contains("Page 1 of 2: rows 1 to 50 of " + (total + 1)), first);
+        assertTrue(first.contains("<a id=\"page-next\" href=\"/audit?page=2\" rel=\"next\">"), first);
+        String second = olga.get("/audit?page=2").body();
+        assertTrue(second.contains("id=\"page-prev\"") && second.contains("row 0"), second);
+        assertFalse(first.contains(">row 0<"), "the oldest rows are on the second page");
+        HttpResponse<String> bad = olga.get("/audit?page=-3");
+        assertEquals(400, bad.statusCode());
+        assertTrue(bad.body().contains("is not a page of this list"), bad.body());
+    }
 }
