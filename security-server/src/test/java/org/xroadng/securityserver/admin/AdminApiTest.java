@@ -203,6 +203,10 @@ class AdminApiTest {
         assertEquals(404, call("DELETE", "/api/v1/api-keys/" + id, null).status());
         assertTrue(call("GET", "/api/v1/api-keys", null).json().get(1).path("revokedAt").isTextual());
         assertEquals("success", home.store().auditTrail(2, Optional.of("apiKey.revoke")).get(1).outcome());
+        Answer newest = call("GET", "/api/v1/audit?limit=2", null);
+        Answer skipped = call("GET", "/api/v1/audit?limit=1&offset=1", null);
+        assertEquals(newest.json().get(1).path("id").asLong(), skipped.json().get(0).path("id").asLong());
+        assertEquals(400, call("GET", "/api/v1/audit?offset=-1", null).status());
     }
 
     @Test
