@@ -464,17 +464,18 @@ public final class ServerKeys {
             java.time.Instant created = database.inTransaction(c -> Jdbc.queryOne(c,
                     "SELECT created_at FROM token_key WHERE key_id = ?", r -> Jdbc.instant(r, "created_at"), keyId))
                     .orElse(now);
-            try {
-                database.<Void, ConcurrentKeyChange>inTransaction(forget);
-            } catch (ConcurrentKeyChange e) {
-                throw ServerException.conflict(e.getMessage());
-            }
+            // shared like a software token change, so that the other nodes of a clustered server read
+            // their keys again and stop offering this one
+            shareChange(forget);
             try {
                 holder.deleteKey(keyId);
             } catch (TokenException e) {
-                database.inTransaction(c -> Jdbc.update(c, "INSERT INTO token_key (key_id, role, identity, created_at,"
-                        + " token_id) VALUES (?, ?, ?, ?, ?)", keyId, key.role().name(), key.identity().format(),
-                        created, key.token()));
+                shareChange(c -> {
+                    Jdbc.update(c, "INSERT INTO token_key (key_id, role, identity, created_at, token_id) VALUES"
+                            + " (?, ?, ?, ?, ?)", keyId, key.role().name(), key.identity().format(), created, key.token());
+                    return null;
+                });
+                snapshot = load();
                 throw e;
             }
         }
