@@ -84,7 +84,7 @@ final class DemoCommand implements Callable<Integer> {
         try {
             try (DemoNetwork network = DemoNetwork.start(dataDir, ports, services.provider(), services.random(),
                     services.clock(), progress)) {
-                DemoReport.present(network, progress, services.out());
+                DemoReport.present(network, progress, services.out(), services.clock());
                 try {
                     stop.await();
                 } catch (InterruptedException e) {

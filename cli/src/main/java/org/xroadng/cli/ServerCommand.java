@@ -1068,14 +1068,27 @@ final class ServerCommand {
                     description = "Path pattern; * is one segment, ** any, a * inside a segment any characters in it (default: ${DEFAULT-VALUE})") String path;
             @Option(names = "--purpose", paramLabel = "CODE", description = "An allowed purpose; repeatable (default: any)")
             List<String> purposes = new ArrayList<>();
+            @Option(names = "--restrict-authority", paramLabel = "KIND",
+                    description = "Allow restricted accesses (X-Road-Restriction) by this kind of authority, e.g. police")
+            String restrictAuthority;
+            @Option(names = "--restrict-max-days", paramLabel = "DAYS",
+                    description = "With --restrict-authority: the longest time until a restricted access is disclosed")
+            Integer restrictMaxDays;
 
             Grant(Services services) {
                 super(services);
             }
 
             JsonNode call(ApiClient client) {
-                return client.post("/api/v1/access-rights", Map.of("service", service, "subject", subject, "method", method,
-                        "path", path, "purposes", purposes));
+                Map<String, Object> body = new java.util.LinkedHashMap<>(Map.of("service", service, "subject", subject,
+                        "method", method, "path", path, "purposes", purposes));
+                if (restrictAuthority != null) {
+                    body.put("restrictionAuthority", restrictAuthority);
+                }
+                if (restrictMaxDays != null) {
+                    body.put("restrictionMaxDays", restrictMaxDays);
+                }
+                return client.post("/api/v1/access-rights", body);
             }
 
             void print(JsonNode a) {
@@ -1112,8 +1125,9 @@ final class ServerCommand {
             }
 
             void print(JsonNode a) {
-                table(a, new String[] {"ID", "SERVICE", "SUBJECT", "METHOD", "PATH", "PURPOSES"}, "id", "service", "subject",
-                        "method", "path", "purposes");
+                table(a, new String[] {"ID", "SERVICE", "SUBJECT", "METHOD", "PATH", "PURPOSES", "RESTRICT AS", "MAX DAYS"},
+                        "id", "service", "subject", "method", "path", "purposes", "restrictionAuthority",
+                        "restrictionMaxDays");
             }
         }
     }

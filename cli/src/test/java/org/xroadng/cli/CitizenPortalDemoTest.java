@@ -89,6 +89,64 @@ class CitizenPortalDemoTest {
         throw new AssertionError("no row for the tax board's completed read in " + events);
     }
 
+    /**
+     * The demo's restricted access (docs/citizens.md), asked right after the demo is ready, before its
+     * disclosure date a few minutes on: the citizen sees the stub without details, the inspector reads
+     * it whole, and that reading is at once in the citizen's list.
+     */
+    @Test
+    @Order(0)
+    void restrictedAccess_beforeItsDate_citizenSeesTheStub_inspectorReadsItWhole_andTheReadingIsShown()
+            throws IOException, InterruptedException {
+        JsonNode before = eventsOf(DemoCast.CITIZEN);
+        JsonNode stub = null;
+        for (JsonNode row : before.path("events")) {
+            if (row.path("restricted").isObject()) {
+                stub = row;
+            }
+        }
+        assertTrue(stub != null, "the demo's restricted access is listed: " + before);
+        java.time.Instant disclose = java.time.Instant.parse(stub.path("restricted").path("disclose").asText());
+        org.junit.jupiter.api.Assumptions.assumeTrue(java.time.Instant.now().isBefore(disclose.minusSeconds(20)),
+                "the demo started more than its restriction's delay ago; the sealed state cannot be seen any more");
+        assertEquals("SEALED", stub.path("restricted").path("status").asText(), stub.toString());
+        assertEquals("tax-investigation", stub.path("restricted").path("authority").asText());
+        assertEquals(DemoCast.TAX_LEGAL_BASIS, stub.path("restricted").path("legalBasis").asText());
+        assertTrue(stub.path("client").isNull() && stub.path("service").isNull() && stub.path("path").isNull(),
+                "no details before the date: " + stub);
+        assertEquals(List.of("consumer", "provider"), texts(stub.path("sides")), stub.toString());
+        assertTrue(stub.path("verified").asBoolean(), stub.toString());
+        assertEquals(0, before.path("problems").size(), before.toString());
+
+        JsonNode inspector = network.path("inspector");
+        HttpResponse<String> read = http.send(HttpRequest.newBuilder(URI.create(inspector.path("admin").asText()
+                + "/api/v1/restricted-accesses?subject=" + DemoCast.CITIZEN))
+                .header("Authorization", "Bearer " + inspector.path("apiKey").asText()).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, read.statusCode(), read.body());
+        JsonNode whole = ProtocolJson.mapper().readTree(read.body());
+        assertEquals(1, whole.size(), read.body());
+        assertEquals("DEMO/GOV/1002/tax", whole.get(0).path("event").path("client").asText(), read.body());
+        assertEquals(stub.path("restricted").path("disclose").asText(), whole.get(0).path("disclose").asText(),
+                "the inspector reads the restricted access the citizen sees: " + whole);
+        assertEquals(DemoCast.TAX_LEGAL_BASIS, whole.get(0).path("event").path("restriction").path("legalBasis").asText());
+
+        HttpResponse<String> asAdmin = http.send(HttpRequest.newBuilder(URI.create(inspector.path("admin").asText()
+                + "/api/v1/restricted-accesses")).header("Authorization", "Bearer "
+                + network.path("servers").get(1).path("apiKey").asText()).build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(403, asAdmin.statusCode(), "the admin key is no inspector: " + asAdmin.body());
+
+        JsonNode after = eventsOf(DemoCast.CITIZEN);
+        boolean shown = false;
+        for (JsonNode row : after.path("events")) {
+            shown |= texts(row.path("sides")).equals(List.of("oversight"))
+                    && "oversight".equals(row.path("purpose").asText())
+                    && row.path("userId").asText().endsWith(DemoCast.INSPECTOR)
+                    && row.path("path").asText().equals("/" + whole.get(0).path("eventId").asText());
+        }
+        assertTrue(shown, "the inspector's reading is in the citizen's list: " + after);
+    }
+
     @Test
     @Order(1)
     void browser_citizenSignsInAtTheDevelopmentProviderAndSeesTheTaxBoardsVerifiedRead() {

@@ -89,8 +89,10 @@ class DemoTest {
 
         Map<String, String> exported = exports(first.toString());
         assertEquals(network.path("registry").path("url").asText(), exported.get("XROAD_REGISTRY_URL"), first.toString());
-        assertEquals(Set.of("XROAD_REGISTRY_URL", "XROAD_API_KEY", "XROAD_ADMIN_URL", "XROAD_ADMIN_KEY", "XROAD_PIN"),
-                exported.keySet());
+        assertEquals(Set.of("XROAD_REGISTRY_URL", "XROAD_API_KEY", "XROAD_ADMIN_URL", "XROAD_ADMIN_KEY", "XROAD_PIN",
+                "XROAD_INSPECTOR_KEY"), exported.keySet());
+        assertEquals(network.path("inspector").path("apiKey").asText(), exported.get("XROAD_INSPECTOR_KEY"),
+                "the population registry server's inspector's key, as network.json has it");
         CliRunner.Run filed = new CliRunner(exported).run("registry", "requests", "list");
         assertEquals(0, filed.exitCode(), filed.out() + filed.err());
         assertTrue(filed.out().contains("authCertReg"), filed.out());

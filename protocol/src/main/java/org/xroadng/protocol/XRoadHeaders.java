@@ -19,6 +19,12 @@ public final class XRoadHeaders {
     public static final String SUBJECT = "X-Road-Subject";
     /** Our extension: data subjects named by the provider IS; recorded and stripped by its server. */
     public static final String DATA_SUBJECT = "X-Road-Data-Subject";
+    /**
+     * Our extension: a restricted access (DESIGN.md section 7), {@code <legal basis>;disclose=<date>}
+     * from the consumer IS (or the provider IS, in its answer); the provider's server answers it
+     * with {@code ;authority=<kind>} added. An end-to-end header, so it is signed both ways.
+     */
+    public static final String RESTRICTION = "X-Road-Restriction";
 
     /**
      * Between our servers only: marks a request whose body is an X-Road message protocol 4.0 (SOAP)

@@ -34,7 +34,11 @@ import org.xroadng.securityserver.message.SingleMessageSigner;
 import org.xroadng.securityserver.message.BatchMessageSigner;
 import org.xroadng.securityserver.message.BatchMessageVerifier;
 import org.xroadng.securityserver.message.MessageSignatures;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.xroadng.auditlog.access.store.SealedEvents;
 import org.xroadng.securityserver.accesslog.AccessLogService;
+import org.xroadng.securityserver.accesslog.RestrictedAccessReader;
 import org.xroadng.securityserver.accesslog.CheckpointPublisher;
 import org.xroadng.securityserver.accesslog.NotePublisher;
 import org.xroadng.securityserver.accesslog.OwnerCheckpointSigner;
@@ -64,6 +68,8 @@ import org.xroadng.securityserver.transport.PeerClient;
  * before the listeners open, so the first message finds both ready.
  */
 public final class DataPlane implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(DataPlane.class);
 
     /**
      * Where and how the proxies run.
@@ -130,6 +136,10 @@ public final class DataPlane implements AutoCloseable {
     private PeerClient peers;
     private ProviderIsClient providerIs;
     private volatile CheckpointPublisher checkpoints;
+    private volatile RestrictedAccessReader restricted;
+
+    /** How often restricted accesses whose date has come are disclosed. */
+    public static final Duration DISCLOSURE_INTERVAL = Duration.ofSeconds(5);
     private BatchMessageSigner batchSigner;
     private final ResourceStats resources;
     private final InFlightExchanges exchanges;
@@ -160,14 +170,23 @@ public final class DataPlane implements AutoCloseable {
      * to {@code witness} every {@code checkpointInterval} while it is this process's
      * {@code publishing} turn (one node of a clustered server at a time), and the reserved accessLog
      * service answers from {@code log}. With {@code notes}, each witnessed checkpoint is also
-     * published as a C2SP checkpoint note to the transparency witnesses.
+     * published as a C2SP checkpoint note to the transparency witnesses. With {@code sealed}, the
+     * restricted accesses' secrets: they are disclosed on their dates (a job every
+     * {@link #DISCLOSURE_INTERVAL}, and before each accessLog answer), the accessLog service reveals
+     * them, and the inspector reads them ({@link #restrictedAccesses()}).
      */
     public record AccessLogging(AccessLog log, Witness witness, Duration checkpointInterval,
-                                CheckpointPublisher.PublishingTurn publishing, NotePublisher notes) {
+                                CheckpointPublisher.PublishingTurn publishing, NotePublisher notes,
+                                SealedEvents sealed) {
+
+        public AccessLogging(AccessLog log, Witness witness, Duration checkpointInterval,
+                             CheckpointPublisher.PublishingTurn publishing, NotePublisher notes) {
+            this(log, witness, checkpointInterval, publishing, notes, null);
+        }
 
         public AccessLogging(AccessLog log, Witness witness, Duration checkpointInterval,
                              CheckpointPublisher.PublishingTurn publishing) {
-            this(log, witness, checkpointInterval, publishing, null);
+            this(log, witness, checkpointInterval, publishing, null, null);
         }
 
         public AccessLogging {
@@ -241,7 +260,15 @@ public final class DataPlane implements AutoCloseable {
                 // Its own thread: a sync waiting on a failing disk must hold up neither TLS checks nor timers.
                 plane.checkpointing.scheduleWithFixedDelay(publisher::publishQuietly, interval, interval,
                         TimeUnit.MILLISECONDS);
-                accessLogService = new AccessLogService(identity.serverId(), accessLogging.log(), publisher, workers);
+                SealedEvents sealed = accessLogging.sealed();
+                accessLogService = new AccessLogService(identity.serverId(), accessLogging.log(), publisher, workers,
+                        sealed, clock);
+                if (sealed != null) {
+                    // Restricted accesses are disclosed on their dates (DESIGN.md section 7), checked every few seconds.
+                    plane.checkpointing.scheduleWithFixedDelay(() -> discloseQuietly(sealed, clock),
+                            DISCLOSURE_INTERVAL.toMillis(), DISCLOSURE_INTERVAL.toMillis(), TimeUnit.MILLISECONDS);
+                    plane.restricted = new RestrictedAccessReader(identity.serverId(), sealed, messageLog, clock, random);
+                }
             }
             ServerProxyService providerSide = new ServerProxyService(localConf, globalConf, verifier, signer,
                     plane.providerIs, messageLog, counted, clock, accessLogService);
@@ -315,6 +342,23 @@ public final class DataPlane implements AutoCloseable {
     }
 
     /** The access log's checkpoint publisher, if this plane keeps an access log. */
+    /** The inspector's reader of restricted accesses, when this server keeps their secrets. */
+    public Optional<RestrictedAccessReader> restrictedAccesses() {
+        return Optional.ofNullable(restricted);
+    }
+
+    /** The disclosure job's run: a failure is logged and tried again at the next run. */
+    private static void discloseQuietly(SealedEvents sealed, Clock clock) {
+        try {
+            int disclosed = sealed.discloseDue(clock.instant());
+            if (disclosed > 0) {
+                LOG.info("{} restricted accesses disclosed on their date", disclosed);
+            }
+        } catch (RuntimeException e) {
+            LOG.warn("restricted accesses due could not be disclosed now: {}", e.getMessage());
+        }
+    }
+
     public Optional<CheckpointPublisher> checkpoints() {
         return Optional.ofNullable(checkpoints);
     }

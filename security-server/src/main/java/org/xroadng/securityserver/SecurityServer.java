@@ -44,6 +44,7 @@ import org.xroadng.auditlog.witness.TlogWitnessClient;
 import org.xroadng.protocol.accesslog.WitnessClient;
 import org.xroadng.securityserver.accesslog.NotePublisher;
 import org.xroadng.securityserver.accesslog.CheckpointPublisher;
+import org.xroadng.securityserver.accesslog.RestrictedAccessReader;
 import org.xroadng.securityserver.log.BatchTimestamper;
 import org.xroadng.securityserver.log.H2MessageLog;
 import org.xroadng.securityserver.log.MessageLog;
@@ -133,7 +134,8 @@ public final class SecurityServer implements AutoCloseable, ServerStatus {
             NotePublisher notes = messageLog.accessLog().isPresent() ? notePublisher(home, configuration) : null;
             DataPlane.AccessLogging accessLogging = messageLog.accessLog().map(log -> new DataPlane.AccessLogging(
                     messageLog.acknowledgedAccessLog().orElseThrow(), WitnessClient.forAnchor(configuration::anchor, provider),
-                    Duration.ofSeconds(home.settings().checkpointIntervalSeconds()), log::publishingTurn, notes))
+                    Duration.ofSeconds(home.settings().checkpointIntervalSeconds()), log::publishingTurn, notes,
+                    log.sealed()))
                     .orElse(null);
             SecurityServer server = start(home, configuration, new TimestampGuardedLog(messageLog, health),
                     accessLogging, metrics, provider, random, clock);
@@ -225,7 +227,8 @@ public final class SecurityServer implements AutoCloseable, ServerStatus {
         ServerAdmin serverAdmin = new ServerAdmin(home.keys(), home.store(), home.registrar(), home.adminKeys(),
                 new HttpDescriptionFetcher(AdminApi.DESCRIPTION_TIMEOUT));
         new AdminApi(home.settings(), home.adminKeys(), serverAdmin,
-                () -> self[0] == null ? Optional.empty() : self[0].checkpoints()).addTo(builder);
+                () -> self[0] == null ? Optional.empty() : self[0].checkpoints(),
+                () -> self[0] == null ? Optional.empty() : self[0].restrictedAccesses()).addTo(builder);
         // The operator console at / (docs/console.md): the same service layer, so the same roles and audit.
         new OperatorConsole(serverAdmin, home.adminKeys(), new StatusOf(self), false, random, clock).addTo(builder);
         // Unauthenticated, for load balancers and monitoring: 200 while the server can take exchanges.
@@ -623,6 +626,12 @@ public final class SecurityServer implements AutoCloseable, ServerStatus {
     }
 
     /** The checkpoint publisher of the running message path, when the server keeps an access log. */
+    /** The inspector's reader of restricted accesses, while the message path runs with an access log. */
+    public Optional<RestrictedAccessReader> restrictedAccesses() {
+        DataPlane current = plane;
+        return current == null ? Optional.empty() : current.restrictedAccesses();
+    }
+
     public Optional<CheckpointPublisher> checkpoints() {
         DataPlane current = plane;
         return current == null ? Optional.empty() : current.checkpoints();

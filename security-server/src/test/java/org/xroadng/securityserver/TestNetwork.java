@@ -111,8 +111,9 @@ final class TestNetwork implements AutoCloseable {
     DataPlane consumerPlane;
     DataPlane providerPlane;
     final TestWitness witness = new TestWitness();
-    final MemoryAccessLog consumerAccessLog = new MemoryAccessLog(new InMemoryMerkleLog());
-    final MemoryAccessLog providerAccessLog = new MemoryAccessLog(new InMemoryMerkleLog());
+    /** In memory; in H2 files with restricted accesses' secrets kept when made {@link #withRestrictedAccesses}. */
+    final AccessLog consumerAccessLog;
+    final AccessLog providerAccessLog;
     final IssuedCertificate portalCertificate;
     private final DataPlane.Limits limits;
     private final MessageSignatures signatures;
@@ -152,6 +153,37 @@ final class TestNetwork implements AutoCloseable {
      */
     TestNetwork(Path dir, MessageLog consumerLog, MessageLog providerLog, DataPlane.Limits limits,
                 MessageSignatures signatures, MemberKeys memberKeys) throws CaException, CertificateEncodingException, CertificateException, IOException, KeyStoreException, NoSuchAlgorithmException, SigningException, UnrecoverableKeyException {
+        this(dir, consumerLog, providerLog, limits, signatures, memberKeys, false);
+    }
+
+    /**
+     * A network whose servers keep their access logs in H2 files beside {@code dir}, with
+     * restricted accesses' secrets encrypted as the message log keeps bodies: the servers disclose
+     * them and their inspectors read them ({@link DataPlane#restrictedAccesses()}).
+     */
+    static TestNetwork withRestrictedAccesses(Path dir) throws CaException, CertificateEncodingException,
+            CertificateException, IOException, KeyStoreException, NoSuchAlgorithmException, SigningException,
+            UnrecoverableKeyException {
+        return new TestNetwork(dir, MessageLog.NONE, MessageLog.NONE, DEFAULT_LIMITS, MessageSignatures.SINGLE, null,
+                true);
+    }
+
+    private TestNetwork(Path dir, MessageLog consumerLog, MessageLog providerLog, DataPlane.Limits limits,
+                        MessageSignatures signatures, MemberKeys memberKeys, boolean h2AccessLogs) throws CaException,
+            CertificateEncodingException, CertificateException, IOException, KeyStoreException,
+            NoSuchAlgorithmException, SigningException, UnrecoverableKeyException {
+        if (h2AccessLogs) {
+            org.xroadng.auditlog.access.SealingCipher cipher = new org.xroadng.securityserver.log.SealedEventCipher(
+                    new org.xroadng.securityserver.log.RecordCipher(org.xroadng.securityserver.log.MessageLogKey.of(
+                            new byte[32]), new BouncyCastleProvider(), random));
+            consumerAccessLog = org.xroadng.auditlog.access.store.H2AccessLog.open(
+                    org.xroadng.protocol.store.DatabaseSettings.embedded(), dir.resolve("consumer-accesslog"), cipher);
+            providerAccessLog = org.xroadng.auditlog.access.store.H2AccessLog.open(
+                    org.xroadng.protocol.store.DatabaseSettings.embedded(), dir.resolve("provider-accesslog"), cipher);
+        } else {
+            consumerAccessLog = new MemoryAccessLog(new InMemoryMerkleLog());
+            providerAccessLog = new MemoryAccessLog(new InMemoryMerkleLog());
+        }
         this.limits = limits;
         this.signatures = signatures;
         Clock clock = Clock.systemUTC();
@@ -211,13 +243,16 @@ final class TestNetwork implements AutoCloseable {
 
     private DataPlane start(TestServer server, AtomicReference<LocalConfiguration> conf, Clock clock, MessageLog messageLog,
                             AccessLog accessLog) throws CertificateEncodingException, IOException {
-        MessageLog log = new AccessLoggingLog(messageLog, accessLog, UUID::randomUUID);
+        MessageLog log = new AccessLoggingLog(messageLog, accessLog, UUID::randomUUID, new java.security.SecureRandom());
         Anchor anchor = anchor();
         ConfigurationClient client = new ConfigurationClient(anchor, new HttpConfigurationSource(anchor), clock, bc, null);
         DataPlane.Settings settings = new DataPlane.Settings(server.clientProxy(), address(), server.serverProxy(), 64 * 1024,
                 Duration.ofHours(1), Duration.ofHours(1), 4, limits, signatures);
         return DataPlane.start(settings, server, conf::get, client, log,
-                new DataPlane.AccessLogging(accessLog, witness, Duration.ofHours(1)), ExchangeListener.NONE, bc, random,
+                new DataPlane.AccessLogging(accessLog, witness, Duration.ofHours(1),
+                        org.xroadng.securityserver.accesslog.CheckpointPublisher.PublishingTurn.ALWAYS, null,
+                        accessLog instanceof org.xroadng.auditlog.access.store.H2AccessLog h2 ? h2.sealed() : null),
+                ExchangeListener.NONE, bc, random,
                 clock);
     }
 
@@ -395,6 +430,15 @@ final class TestNetwork implements AutoCloseable {
             }
         }
         confServer.close();
+        for (AccessLog log : List.of(consumerAccessLog, providerAccessLog)) {
+            if (log instanceof AutoCloseable closeable) {
+                try {
+                    closeable.close();
+                } catch (Exception e) {
+                    // closing anyway
+                }
+            }
+        }
         providerIs.stop();
         trust.close();
         ca.close();

@@ -27,11 +27,63 @@ import org.xroadng.protocol.id.ClientId;
  * @param subjects    the data subjects named, at least one, no duplicates
  * @param requestHash base64url (no padding) SHA-256 of the UTF-8 compact JWS that signed the
  *                    request, as {@code MessageHashes.sha256} computes it; null if unsigned
+ * <p>A restricted event ({@code seal} not null, DESIGN.md section 7) is logged as a stub instead:
+ * see {@link #entry}. Its whole content ({@link #content()}) is kept apart until its disclosure.
+ *
  * @param outcome     {@code ok} or {@code error <status>}
+ * @param seal        the restriction and the secret salt of a restricted event; null for an
+ *                    ordinary one
  */
 public record AccessEvent(String eventId, Instant time, String side, ClientId client, ServiceId service,
                           String method, String path, String userId, String issue, String purpose,
-                          List<String> subjects, String queryId, String requestHash, String outcome) {
+                          List<String> subjects, String queryId, String requestHash, String outcome, Seal seal) {
+
+    /** An ordinary (unrestricted) event. */
+    public AccessEvent(String eventId, Instant time, String side, ClientId client, ServiceId service,
+                       String method, String path, String userId, String issue, String purpose,
+                       List<String> subjects, String queryId, String requestHash, String outcome) {
+        this(eventId, time, side, client, service, method, path, userId, issue, purpose, subjects, queryId,
+                requestHash, outcome, null);
+    }
+
+    /**
+     * What makes an event restricted: its {@link Restriction} and the
+     * {@value RestrictedAccess#SALT_BYTES}-byte salt of its commitment, a secret until disclosure
+     * ({@link #toString()} does not show it).
+     */
+    public record Seal(Restriction restriction, byte[] salt) {
+        public Seal {
+            Objects.requireNonNull(restriction, "restriction");
+            if (salt == null || salt.length != RestrictedAccess.SALT_BYTES) {
+                throw new IllegalArgumentException("a seal's salt is " + RestrictedAccess.SALT_BYTES + " bytes");
+            }
+            salt = salt.clone();
+        }
+
+        @Override
+        public byte[] salt() {
+            return salt.clone();
+        }
+
+        @Override
+        public boolean equals(Object other) {
+            return other instanceof Seal seal && restriction.equals(seal.restriction)
+                    && java.security.MessageDigest.isEqual(salt, seal.salt);
+        }
+
+        @Override
+        public int hashCode() {
+            return restriction.hashCode();
+        }
+
+        @Override
+        public String toString() {
+            return "Seal[" + restriction + ", salt=****]";
+        }
+    }
+
+    /** The sides an event can be seen from: the two ends of an exchange, and an oversight reading. */
+    public static final java.util.Set<String> SIDES = java.util.Set.of("consumer", "provider", "oversight");
 
     /** The entry's member linking each subject to its previous event in the log (see {@link #entry}). */
     public static final String PREVIOUS = "previous";
@@ -39,8 +91,8 @@ public record AccessEvent(String eventId, Instant time, String side, ClientId cl
     public AccessEvent {
         requireText(eventId, "eventId");
         Objects.requireNonNull(time, "time");
-        if (!"consumer".equals(side) && !"provider".equals(side)) {
-            throw new IllegalArgumentException("side is " + side + "; allowed: consumer, provider");
+        if (!SIDES.contains(side)) {
+            throw new IllegalArgumentException("side is " + side + "; allowed: consumer, provider, oversight");
         }
         Objects.requireNonNull(client, "client");
         Objects.requireNonNull(service, "service");
@@ -65,7 +117,15 @@ public record AccessEvent(String eventId, Instant time, String side, ClientId cl
         return status < 400 ? "ok" : "error " + status;
     }
 
-    /** This event as a JSON object model (every member present, absent values null). */
+    /** Whether this event is restricted (logged as a stub until its disclosure). */
+    public boolean restricted() {
+        return seal != null;
+    }
+
+    /**
+     * This event as a JSON object model (every member present, absent values null); a restricted
+     * event has one more member, {@code restriction} ({@link Restriction#toJson()}).
+     */
     public Map<String, Object> toJson() {
         Map<String, Object> json = new LinkedHashMap<>();
         json.put("eventId", eventId);
@@ -82,7 +142,31 @@ public record AccessEvent(String eventId, Instant time, String side, ClientId cl
         json.put("queryId", queryId);
         json.put("requestHash", requestHash);
         json.put("outcome", outcome);
+        if (seal != null) {
+            json.put(Restriction.MEMBER, seal.restriction().toJson());
+        }
         return json;
+    }
+
+    /**
+     * A restricted event's whole content, committed to by its stub and revealed on its disclosure
+     * date: the RFC 8785 canonical JSON of {@link #toJson()}.
+     */
+    public byte[] content() {
+        requireSealed();
+        return CanonicalJson.bytes(toJson());
+    }
+
+    /** A restricted event's commitment ({@link RestrictedAccess#commitment}). */
+    public String commitment() {
+        requireSealed();
+        return RestrictedAccess.commitment(seal.salt(), content());
+    }
+
+    private void requireSealed() {
+        if (seal == null) {
+            throw new IllegalStateException("event " + eventId + " is not restricted");
+        }
     }
 
     /**
@@ -91,12 +175,29 @@ public record AccessEvent(String eventId, Instant time, String side, ClientId cl
      * index of the latest such event ({@code {"EE38001010001": 41}}; a subject named for the first
      * time is not in it). So a subject's events form a chain inside the signed tree, and a reader
      * given some of them sees whether any between them was left out.
+     *
+     * <p>A restricted event's entry is its stub: only {@code eventId, time, side, subjects},
+     * {@code previous}, and {@code restricted}: {@code {"authority", "legalBasis", "disclose",
+     * "commitment"}} ({@link RestrictedAccess}). The subject's chain runs through the stub as
+     * through any entry, so leaving it out of an answer shows.
      */
     public byte[] entry(Map<String, Long> previous) {
         for (Map.Entry<String, Long> link : previous.entrySet()) {
             if (!subjects.contains(link.getKey()) || link.getValue() < 0) {
                 throw new IllegalArgumentException("previous " + link + " is not a subject of this event with an index");
             }
+        }
+        if (seal != null) {
+            Map<String, Object> restricted = seal.restriction().toJson();
+            restricted.put("commitment", commitment());
+            Map<String, Object> stub = new LinkedHashMap<>();
+            stub.put("eventId", eventId);
+            stub.put("time", time.toString());
+            stub.put("side", side);
+            stub.put("subjects", subjects);
+            stub.put(PREVIOUS, previous);
+            stub.put(RestrictedAccess.STUB_MEMBER, restricted);
+            return CanonicalJson.bytes(stub);
         }
         // The members in RFC 8785 order (their names sorted), written in one pass: what
         // CanonicalJson.bytes gives for toJson() plus previous, without building a map first.

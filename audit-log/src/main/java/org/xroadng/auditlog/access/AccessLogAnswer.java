@@ -50,8 +50,14 @@ public record AccessLogAnswer(SecurityServerId server, String subject, String ch
      *              whose RFC 8785 form is the leaf
      * @param proof base64url hashes of the inclusion proof for leaf {@code index} in the checkpoint's
      *              tree, null if the event is not covered by the checkpoint (index >= its size)
+     * @param reveal for a restricted event's stub whose disclosure date has come: the salt and the
+     *              whole event that open its commitment ({@link RestrictedAccess}); null otherwise
      */
-    public record Entry(long index, Map<String, Object> event, List<String> proof) {
+    public record Entry(long index, Map<String, Object> event, List<String> proof, Reveal reveal) {
+
+        public Entry(long index, Map<String, Object> event, List<String> proof) {
+            this(index, event, proof, null);
+        }
 
         public Entry {
             if (index < 0) {
@@ -64,6 +70,18 @@ public record AccessLogAnswer(SecurityServerId server, String subject, String ch
         /** The RFC 9162 leaf entry this event stands for: its canonical JSON. */
         public byte[] leaf() {
             return CanonicalJson.bytes(event);
+        }
+    }
+
+    /**
+     * A restricted event disclosed: the salt (base64url, {@value RestrictedAccess#SALT_BYTES} bytes)
+     * and the whole event's JSON object, which its stub's commitment must open to
+     * ({@link RestrictedAccess#checkReveal}).
+     */
+    public record Reveal(String salt, Map<String, Object> event) {
+        public Reveal {
+            Objects.requireNonNull(salt, "salt");
+            Objects.requireNonNull(event, "event");
         }
     }
 }

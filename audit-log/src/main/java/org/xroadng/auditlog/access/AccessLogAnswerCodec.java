@@ -25,7 +25,8 @@ import org.xroadng.protocol.json.ProtocolJson;
  * {"server": "DEMO/GOV/1001/ss2", "subject": "EE38001010001",
  *  "checkpoint": "<compact JWS>" | null, "checkpointTimestamp": "<base64 DER>" | null,
  *  "checkpointNote": "<C2SP signed note with cosignatures>" (optional),
- *  "events": [{"index": 12, "event": {...access event...}, "proof": ["<base64url>", ...] | null}]}
+ *  "events": [{"index": 12, "event": {...access event...}, "proof": ["<base64url>", ...] | null,
+ *              "reveal": {"salt": "<base64url>", "event": {...whole event...}} (optional, a disclosed stub)}]}
  * }</pre>
  * The reader is strict about the envelope (members, types, hash encodings) and keeps each event
  * object exactly as sent, so that a changed event fails its proof rather than being "repaired".
@@ -58,6 +59,9 @@ public final class AccessLogAnswerCodec {
             e.put("index", entry.index());
             e.put("event", entry.event());
             e.put("proof", entry.proof());
+            if (entry.reveal() != null) {
+                e.put("reveal", Map.of("salt", entry.reveal().salt(), "event", entry.reveal().event()));
+            }
             events.add(e);
         }
         json.put("events", events);
@@ -107,7 +111,7 @@ public final class AccessLogAnswerCodec {
     }
 
     private static AccessLogAnswer.Entry entry(JsonNode json, String what) throws AccessLogFormatException {
-        requireObject(json, what, ENTRY_FIELDS);
+        requireObject(json, what, ENTRY_FIELDS, Set.of("reveal"));
         JsonNode index = json.get("index");
         if (!index.isIntegralNumber() || !index.canConvertToLong() || index.asLong() < 0) {
             throw new AccessLogFormatException(what + ": expected 'index' as a whole number, 0 or more; actual " + index);
@@ -138,7 +142,17 @@ public final class AccessLogAnswerCodec {
                 path.add(hash.asText());
             }
         }
-        return new AccessLogAnswer.Entry(index.asLong(), eventValue, path);
+        AccessLogAnswer.Reveal reveal = null;
+        if (json.has("reveal")) {
+            JsonNode revealed = json.get("reveal");
+            requireObject(revealed, what + ": reveal", Set.of("salt", "event"));
+            if (!revealed.get("event").isObject()) {
+                throw new AccessLogFormatException(what + ": reveal: expected 'event' as a JSON object");
+            }
+            reveal = new AccessLogAnswer.Reveal(text(revealed, "salt", what + ": reveal", false),
+                    MAPPER.convertValue(revealed.get("event"), EVENT));
+        }
+        return new AccessLogAnswer.Entry(index.asLong(), eventValue, path, reveal);
     }
 
     private static void requireObject(JsonNode json, String what, Set<String> fields) throws AccessLogFormatException {

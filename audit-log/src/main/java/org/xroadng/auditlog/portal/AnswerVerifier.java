@@ -1,5 +1,8 @@
 package org.xroadng.auditlog.portal;
 
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Base64;
@@ -12,6 +15,7 @@ import java.util.function.Supplier;
 import org.xroadng.auditlog.access.AccessEvent;
 import org.xroadng.auditlog.access.AccessLogAnswer;
 import org.xroadng.auditlog.access.AccessLogOrigin;
+import org.xroadng.auditlog.access.RestrictedAccess;
 import org.xroadng.auditlog.note.NoteFormatException;
 import org.xroadng.auditlog.note.NoteVerificationException;
 import org.xroadng.auditlog.note.NoteVerifier;
@@ -53,6 +57,12 @@ import org.xroadng.protocol.id.SecurityServerId;
  * witnesses the portal trusts. Otherwise the reason says how many vouched, which did, and which
  * did not and why ({@link CosignaturePolicy.Verdict#describe()}).
  *
+ * <p>Restricted accesses (DESIGN.md section 7): a stub is proved like any entry. Before its
+ * disclosure date it is shown as it is; once the server reveals it, the revealed event is shown
+ * only if it opens the commitment the stub logged ({@link RestrictedAccess#checkReveal}). A reveal
+ * that does not, and no reveal {@link #DISCLOSURE_GRACE} after the date, are flagged: the record
+ * is not verified and {@link Result#problems()} names it.
+ *
  * <p>Events left out: each event's {@code previous} member names, per subject, the index of the
  * subject's previous event in the same log (set when it was logged, so covered by its proof). The
  * subject's events in the answer must link up one to the next, and the oldest must link to nothing
@@ -70,22 +80,34 @@ public final class AnswerVerifier {
 
     public static final String NOT_VOUCHED = "checkpoint not vouched for by enough witnesses";
 
+    /**
+     * How long after a restricted access's disclosure date the portal waits for the server to
+     * reveal it before flagging it as overdue (the server's disclosure job runs every few seconds;
+     * this allows for clocks apart and a server restarting).
+     */
+    public static final Duration DISCLOSURE_GRACE = Duration.ofMinutes(10);
+
     private final Witness witness;
     private final Supplier<CosignaturePolicy> policies;
+    private final Clock clock;
 
-    public AnswerVerifier(Witness witness) {
-        this(witness, CosignaturePolicy.NONE);
+    public AnswerVerifier(Witness witness, Clock clock) {
+        this(witness, CosignaturePolicy.NONE, clock);
     }
 
-    public AnswerVerifier(Witness witness, CosignaturePolicy policy) {
-        this(witness, () -> policy);
+    public AnswerVerifier(Witness witness, CosignaturePolicy policy, Clock clock) {
+        this(witness, () -> policy, clock);
         Objects.requireNonNull(policy, "policy");
     }
 
-    /** @param policies the policy in force, asked once per answer (one read from the global configuration, say) */
-    public AnswerVerifier(Witness witness, Supplier<CosignaturePolicy> policies) {
+    /**
+     * @param policies the policy in force, asked once per answer (one read from the global configuration, say)
+     * @param clock    tells whether a restricted access's disclosure date has come
+     */
+    public AnswerVerifier(Witness witness, Supplier<CosignaturePolicy> policies, Clock clock) {
         this.witness = Objects.requireNonNull(witness, "witness");
         this.policies = Objects.requireNonNull(policies, "policies");
+        this.clock = Objects.requireNonNull(clock, "clock");
     }
 
     /**
@@ -112,8 +134,12 @@ public final class AnswerVerifier {
             named.add(entry);
             String reason = root.reason != null ? root.reason : proofFailure(entry, root);
             try {
-                records.add(SideRecord.read(asked, entry.event(), reason == null, reason, root.vouching));
-            } catch (IllegalArgumentException e) {
+                if (RestrictedAccess.isStub(entry.event())) {
+                    records.add(restricted(asked, entry, reason, root.vouching, problems));
+                } else {
+                    records.add(SideRecord.read(asked, entry.event(), reason == null, reason, root.vouching));
+                }
+            } catch (IllegalArgumentException | ClassCastException e) {
                 problems.add(new CitizenEvents.Problem(asked, CitizenEvents.Kind.UNREADABLE,
                         "event " + entry.index() + " of " + asked.format() + " cannot be shown: " + e.getMessage()));
             }
@@ -121,6 +147,41 @@ public final class AnswerVerifier {
         boolean full = answer.events().size() >= AccessLogProtocol.MAX_EVENTS;
         problems.addAll(leftOut(asked, subject, named, full));
         return new Result(records, problems, !full);
+    }
+
+    /**
+     * A restricted access's stub (whose inclusion {@code reason} already judged): before its date
+     * the stub alone; once revealed, the revealed event if it opens the stub's commitment
+     * ({@link RestrictedAccess#checkReveal}), else the stub flagged; not revealed more than
+     * {@link #DISCLOSURE_GRACE} after its date, the stub flagged. A flagged record is not verified
+     * and is named in {@code problems}.
+     */
+    private SideRecord restricted(SecurityServerId asked, AccessLogAnswer.Entry entry, String reason,
+                                  CosignaturePolicy.Verdict vouching, List<CitizenEvents.Problem> problems) {
+        RestrictedAccess.Stub stub = RestrictedAccess.stubOf(entry.event());
+        Instant disclose = stub.restriction().discloseAt();
+        AccessLogAnswer.Reveal reveal = entry.reveal();
+        if (reveal != null) {
+            Optional<String> mismatch = RestrictedAccess.checkReveal(entry.event(), reveal.salt(), reveal.event());
+            if (mismatch.isEmpty()) {
+                SideRecord revealed = SideRecord.read(asked, reveal.event(), reason == null, reason, vouching);
+                return revealed.withRestricted(new SideRecord.Restricted(stub.restriction(), stub.commitment(),
+                        SideRecord.Status.DISCLOSED, revealed.time()));
+            }
+            String text = asked.format() + " revealed its restricted event " + entry.index()
+                    + " as another event than it committed to: " + mismatch.get();
+            problems.add(new CitizenEvents.Problem(asked, CitizenEvents.Kind.RESTRICTED_REVEAL_MISMATCH, text));
+            return SideRecord.stub(asked, entry.event(), stub, SideRecord.Status.MISMATCH, false, text, vouching);
+        }
+        Instant now = clock.instant();
+        if (!now.isBefore(disclose.plus(DISCLOSURE_GRACE))) {
+            String text = asked.format() + " has not disclosed its restricted event " + entry.index()
+                    + ", due on " + disclose;
+            problems.add(new CitizenEvents.Problem(asked, CitizenEvents.Kind.RESTRICTED_OVERDUE, text));
+            return SideRecord.stub(asked, entry.event(), stub, SideRecord.Status.OVERDUE, false, text, vouching);
+        }
+        return SideRecord.stub(asked, entry.event(), stub, now.isBefore(disclose) ? SideRecord.Status.SEALED
+                : SideRecord.Status.DUE, reason == null, reason, vouching);
     }
 
     /**

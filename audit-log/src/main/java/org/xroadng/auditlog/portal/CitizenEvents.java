@@ -54,6 +54,10 @@ public record CitizenEvents(PersonalCode subject, List<ExchangeRow> events, List
         /** An event in the answer cannot be read or checked. */
         UNREADABLE,
         /** The provider's servers answered without an exchange the consumer's server logged as completed. */
-        PROVIDER_RECORD_MISSING
+        PROVIDER_RECORD_MISSING,
+        /** A restricted access was revealed as another event than the one its stub committed to. */
+        RESTRICTED_REVEAL_MISMATCH,
+        /** A restricted access was not revealed although its disclosure date has passed. */
+        RESTRICTED_OVERDUE
     }
 }

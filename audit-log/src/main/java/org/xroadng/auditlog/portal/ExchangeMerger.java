@@ -24,7 +24,7 @@ final class ExchangeMerger {
         Set<List<String>> seen = new LinkedHashSet<>();
         for (SideRecord record : records) {
             if (seen.add(List.of(record.server().format(), record.eventId()))) {
-                exchanges.computeIfAbsent(List.of(record.queryId(), record.client()), k -> new ArrayList<>()).add(record);
+                exchanges.computeIfAbsent(key(record), k -> new ArrayList<>()).add(record);
             }
         }
         List<ExchangeRow> rows = new ArrayList<>();
@@ -33,6 +33,21 @@ final class ExchangeMerger {
         }
         rows.sort(Comparator.comparing(ExchangeRow::time).reversed().thenComparing(ExchangeRow::queryId));
         return rows;
+    }
+
+    /**
+     * What groups records into one exchange: its query id and client; for a restricted access
+     * not disclosed (whose stub names neither) its restriction and the minute it was logged, so the
+     * consumer's and the provider's stubs of one exchange show as one row.
+     */
+    private static List<String> key(SideRecord record) {
+        SideRecord.Restricted restricted = record.restricted();
+        if (restricted != null && restricted.status() != SideRecord.Status.DISCLOSED) {
+            return List.of("restricted", restricted.restriction().authority(), restricted.restriction().legalBasis(),
+                    restricted.restriction().discloseAt().toString(),
+                    record.time().truncatedTo(java.time.temporal.ChronoUnit.MINUTES).toString());
+        }
+        return List.of(record.queryId(), record.client());
     }
 
     private static ExchangeRow row(List<SideRecord> records) {
@@ -52,7 +67,9 @@ final class ExchangeMerger {
         }
         Boolean agree = null;
         List<String> differences = new ArrayList<>();
-        if (sides.size() > 1) {
+        boolean sealed = ordered.stream().anyMatch(r -> r.restricted() != null
+                && r.restricted().status() != SideRecord.Status.DISCLOSED);
+        if (sides.size() > 1 && !sealed) { // sealed stubs hold nothing to compare
             for (String member : SideRecord.COMPARED) {
                 Set<String> values = new LinkedHashSet<>();
                 for (SideRecord record : ordered) {
@@ -64,8 +81,11 @@ final class ExchangeMerger {
             }
             agree = differences.isEmpty();
         }
+        // The restriction shown: a flagged one before any other, so a broken promise is never hidden.
+        SideRecord.Restricted restricted = ordered.stream().map(SideRecord::restricted).filter(Objects::nonNull)
+                .min(Comparator.comparing((SideRecord.Restricted r) -> r.status().flagged() ? 0 : 1)).orElse(null);
         return new ExchangeRow(shown.time(), shown.client(), shown.service(), shown.method(), shown.path(),
                 shown.userId(), shown.issue(), shown.purpose(), shown.outcome(), shown.queryId(),
-                List.copyOf(sides), verified, agree, differences, reasons, ordered);
+                List.copyOf(sides), verified, agree, differences, reasons, ordered, restricted);
     }
 }

@@ -20,6 +20,11 @@ import org.xroadng.auditlog.witness.CosignaturePolicy;
  * @param agreement {@code agree}, {@code differ} or {@code one-side}
  * @param reasons   why a side is not verified: a record not vouched for by enough witnesses in the
  *                  page's language, any other reason as the technical text
+ * @param restriction      for a restricted access, a sentence on its restriction and disclosure
+ *                         (sealed until a date, disclosed and matching its commitment, or flagged);
+ *                         empty otherwise
+ * @param restrictionState the restriction's status in lower case ({@code sealed}, {@code due},
+ *                         {@code disclosed}, {@code mismatch}, {@code overdue}), empty otherwise: its style
  * @param witnesses per side whose witnesses were checked: how many of the required cosigned, then
  *                  each trusted witness, whether it vouched for the record's checkpoint and, if
  *                  not, why
@@ -27,7 +32,8 @@ import org.xroadng.auditlog.witness.CosignaturePolicy;
 public record ExchangeView(String date, String time, String sentence, String outcome, String badge,
                            String technicalCode, String who, String whoDetail, String service, String serviceDetail,
                            String purpose, String issue, String agreement, String agreementText, boolean verified,
-                           String verifiedText, List<String> reasons, List<String> witnesses) {
+                           String verifiedText, List<String> reasons, List<String> witnesses, String restriction,
+                           String restrictionState) {
 
     static final DateTimeFormatter DATE = DateTimeFormatter.ofPattern("dd/MM/yyyy", Locale.ROOT);
     static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("HH:mm", Locale.ROOT);
@@ -40,6 +46,9 @@ public record ExchangeView(String date, String time, String sentence, String out
     /** @param memberNames the member name for a client or service identifier, for people to read */
     static ExchangeView of(ExchangeRow row, Function<String, Optional<String>> memberNames, PortalMessages messages,
                            Locale language, ZoneId zone) {
+        if (row.sealed()) {
+            return sealed(row, messages, language, zone);
+        }
         Optional<String> clientName = memberNames.apply(row.client());
         Optional<String> providerName = memberNames.apply(row.service());
         String who = clientName.orElse(row.client());
@@ -74,11 +83,59 @@ public record ExchangeView(String date, String time, String sentence, String out
             }
             agreementText = messages.get(language, "sides.differ", String.join(", ", fields));
         }
+        if (row.sides().equals(List.of("oversight"))) {
+            sentence = messages.get(language, "oversight.sentence", row.userId() == null ? "" : row.userId(), from);
+            agreementText = messages.get(language, "sides.oversight");
+            whoDetail = clientName.isPresent() ? row.client() : "";
+            who = messages.get(language, "oversight.who");
+        }
         String verifiedText = messages.get(language, row.verified() ? "verified.yes" : "verified.no");
+        String restriction = "";
+        String state = "";
+        if (row.restricted() != null) {
+            SideRecord.Restricted r = row.restricted();
+            restriction = messages.get(language, "restricted.state.DISCLOSED", authorityName(r, messages, language),
+                    r.restriction().legalBasis(), DATE.format(r.restriction().discloseAt().atZone(zone)),
+                    DATE.format(r.loggedAt().atZone(zone)));
+            state = "disclosed";
+        }
         return new ExchangeView(DATE.format(row.time().atZone(zone)), TIME.format(row.time().atZone(zone)), sentence,
                 outcome.kind(), messages.get(language, "badge." + outcome.kind()), outcome.technicalCode(), who,
                 whoDetail, service, serviceDetail, purpose, issue, agreement, agreementText, row.verified(),
-                verifiedText, reasons(row, messages, language), witnesses(row, messages, language));
+                verifiedText, reasons(row, messages, language), witnesses(row, messages, language), restriction, state);
+    }
+
+    /**
+     * A restricted access not (properly) disclosed: what the stub says (the kind of authority, the
+     * legal basis, the disclosure date) and nothing of the event's details; a flagged one says what
+     * the server failed to do.
+     */
+    private static ExchangeView sealed(ExchangeRow row, PortalMessages messages, Locale language, ZoneId zone) {
+        SideRecord.Restricted r = row.restricted();
+        String authority = authorityName(r, messages, language);
+        String discloseDate = DATE.format(r.restriction().discloseAt().atZone(zone));
+        String discloseTime = TIME.format(r.restriction().discloseAt().atZone(zone));
+        String sentence = messages.get(language, "restricted.sentence", authority, r.restriction().legalBasis(),
+                discloseDate, discloseTime);
+        String agreementText = messages.get(language, row.sides().size() > 1 ? "restricted.sides.both"
+                : "sides." + row.sides().get(0));
+        String verifiedText = messages.get(language, row.verified() ? "verified.yes" : "verified.no");
+        String restriction = messages.get(language, "restricted.state." + r.status().name(), discloseDate,
+                discloseTime);
+        return new ExchangeView(DATE.format(row.time().atZone(zone)), TIME.format(row.time().atZone(zone)), sentence,
+                r.status().flagged() ? "failed" : "restricted",
+                messages.get(language, r.status().flagged() ? "badge.restrictedFlagged" : "badge.restricted"), "",
+                authority, "", messages.get(language, "restricted.withheld", discloseDate), "",
+                messages.get(language, "restricted.legalBasis", r.restriction().legalBasis()), "",
+                row.sides().size() > 1 ? "agree" : "one-side", agreementText, row.verified(), verifiedText,
+                reasons(row, messages, language), witnesses(row, messages, language), restriction,
+                r.status().name().toLowerCase(Locale.ROOT));
+    }
+
+    /** The kind of authority in words ({@code authority.<code>}), or its code when the portal has no words for it. */
+    private static String authorityName(SideRecord.Restricted r, PortalMessages messages, Locale language) {
+        String key = "authority." + r.restriction().authority();
+        return messages.has(key) ? messages.get(language, key) : r.restriction().authority();
     }
 
     /** Each unverified side's reason: not vouched for, in words; otherwise the technical text. */

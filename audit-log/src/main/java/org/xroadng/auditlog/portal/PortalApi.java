@@ -26,7 +26,9 @@ import org.xroadng.protocol.http.HttpReply;
  *       the page's sign-in (OpenID Connect implicit flow);</li>
  *   <li>{@code GET /api/v1/events} with {@code Authorization: Bearer <ID token>}: DESIGN.md section 7's
  *       {@code {"subject", "events": [...], "unreachable": [...]}}, each event with the added members
- *       {@code issue, outcome, agree, differences, reasons, witnesses} ({@code witnesses}: per side
+ *       {@code issue, outcome, agree, differences, reasons, witnesses, restricted} ({@code restricted}:
+ *       null, or a restricted access's restriction and disclosure status; until it is disclosed the
+ *       event's other members are null); ({@code witnesses}: per side
  *       whose checkpoint's cosignatures were checked, {@code {"side", "server", "quorum", "vouched":
  *       [names], "missing": {name: "NO_COSIGNATURE" | "COSIGNATURE_INVALID"}}}), and
  *       {@code unreachableReasons} and {@code problems} beside.</li>
@@ -119,6 +121,21 @@ public final class PortalApi {
         return sides;
     }
 
+    /**
+     * A restricted access's {@code {"authority", "legalBasis", "disclose", "commitment", "status":
+     * "SEALED" | "DUE" | "DISCLOSED" | "MISMATCH" | "OVERDUE", "loggedAt"}}, null for an ordinary one.
+     */
+    private static Map<String, Object> restricted(ExchangeRow row) {
+        if (row.restricted() == null) {
+            return null;
+        }
+        Map<String, Object> json = new LinkedHashMap<>(row.restricted().restriction().toJson());
+        json.put("commitment", row.restricted().commitment());
+        json.put("status", row.restricted().status().name());
+        json.put("loggedAt", row.restricted().loggedAt().toString());
+        return json;
+    }
+
     /** @param memberNames the member name for a client or service identifier, for people to read */
     static Map<String, Object> json(CitizenEvents events,
                                     java.util.function.Function<String, java.util.Optional<String>> memberNames) {
@@ -143,6 +160,7 @@ public final class PortalApi {
             e.put("witnesses", witnesses(row));
             e.put("clientName", memberNames.apply(row.client()).orElse(null));
             e.put("providerName", memberNames.apply(row.service()).orElse(null));
+            e.put("restricted", restricted(row));
             rows.add(e);
         }
         List<String> unreachable = new ArrayList<>();

@@ -77,7 +77,7 @@ public final class PortalServer implements AutoCloseable {
                 .followRedirects(HttpClient.Redirect.NEVER).build();
         OidcIdTokenVerifier verifier = new OidcIdTokenVerifier(settings.issuer(), settings.clientId(),
                 settings.allowedAlgorithms(), clock, OidcIdTokenVerifier.DEFAULT_SKEW, http, IDP_TIMEOUT);
-        CitizenAccessLogs logs = new CitizenAccessLogs(catalog, source, new AnswerVerifier(witness, policies(settings, catalog)),
+        CitizenAccessLogs logs = new CitizenAccessLogs(catalog, source, new AnswerVerifier(witness, policies(settings, catalog), clock),
                 settings.perServerTimeout(), settings.deadline());
         try {
             HttpApiServer.Builder builder = HttpApiServer.builder("portal").bind(settings.listen()).maxBodyBytes(64 * 1024);

@@ -30,7 +30,7 @@ class PortalAccessLogsTest {
     }
 
     private CitizenEvents ask(String subject, Duration perServer, Duration deadline) throws ConfigurationException {
-        logs = new CitizenAccessLogs(scenario, scenario, new AnswerVerifier(scenario.witness), perServer, deadline);
+        logs = new CitizenAccessLogs(scenario, scenario, new AnswerVerifier(scenario.witness, java.time.Clock.systemUTC()), perServer, deadline);
         return logs.eventsOf(new PersonalCode(subject));
     }
 

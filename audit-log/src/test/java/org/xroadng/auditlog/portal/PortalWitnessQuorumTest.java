@@ -72,7 +72,7 @@ class PortalWitnessQuorumTest {
                     WitnessListener.NONE));
         }
         verifier = new AnswerVerifier(registry, new CosignaturePolicy(cosigners.stream().map(Cosigner::verifierKey)
-                .toList(), 2));
+                .toList(), 2), Clock.fixed(NOW, ZoneOffset.UTC));
         provider = history("q-1", "q-2");
     }
 
@@ -130,7 +130,7 @@ class PortalWitnessQuorumTest {
 
     @Test
     void noPolicy_recordsCarryNoWitnessVerdict() throws NoteFormatException, AddCheckpointException {
-        AnswerVerifier.Result result = new AnswerVerifier(registry).verify(PortalScenario.SS2,
+        AnswerVerifier.Result result = new AnswerVerifier(registry, Clock.fixed(NOW, ZoneOffset.UTC)).verify(PortalScenario.SS2,
                 new PersonalCode(PortalScenario.CITIZEN), provider.answer(PortalScenario.CITIZEN,
                         publish(provider, 0).format()));
         assertTrue(result.records().stream().allMatch(r -> r.verified() && r.vouching() == null),
@@ -217,7 +217,7 @@ class PortalWitnessQuorumTest {
         }
         org.xroadng.protocol.globalconf.GlobalConfiguration.Transparency[] published = {
                 new org.xroadng.protocol.globalconf.GlobalConfiguration.Transparency(listed, 3)};
-        verifier = new AnswerVerifier(registry, () -> CosignaturePolicy.of(published[0]));
+        verifier = new AnswerVerifier(registry, () -> CosignaturePolicy.of(published[0]), Clock.fixed(NOW, ZoneOffset.UTC));
         SignedNote twoOfThree = publish(provider, 0, 1);
         assertTrue(verify(provider, twoOfThree).records().stream().noneMatch(SideRecord::verified), "3 of 3 required");
         published[0] = new org.xroadng.protocol.globalconf.GlobalConfiguration.Transparency(listed, 2);

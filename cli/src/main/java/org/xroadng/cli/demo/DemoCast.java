@@ -56,6 +56,14 @@ public final class DemoCast {
     }
 
     public static final String TAX_PURPOSE = "tax-assessment";
+    /** The kind of authority the tax board's restricted accesses are made as (its access right says so). */
+    public static final String TAX_AUTHORITY = "tax-investigation";
+    /** The longest the tax board's restricted accesses may stay undisclosed. */
+    public static final int RESTRICTION_MAX_DAYS = 365;
+    /** The legal basis of the demo's restricted access. */
+    public static final String TAX_LEGAL_BASIS = "TAX-ADMIN-LAW-38-2019-art.98";
+    /** The label (and so the name in the citizen's view) of the provider server's inspector's API key. */
+    public static final String INSPECTOR = "inspector-demo";
     public static final String CITIZEN = "EE38001010001";
 
     private DemoCast() {

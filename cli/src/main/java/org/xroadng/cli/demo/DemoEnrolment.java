@@ -60,10 +60,14 @@ final class DemoEnrolment {
             ServiceSetup services = new ServiceSetup(admin(provider), progress);
             services.service(DemoCast.PERSON, network.personServiceUrl());
             services.description(DemoCast.PERSON, network.personDescriptionUrl());
-            services.accessRight(DemoCast.PERSON, DemoCast.TAX, "GET", "/**", DemoCast.TAX_PURPOSE);
+            // the tax board may restrict its accesses (a tax investigation), each disclosed within a year
+            services.accessRight(DemoCast.PERSON, DemoCast.TAX, "GET", "/**", DemoCast.TAX_PURPOSE,
+                    DemoCast.TAX_AUTHORITY, DemoCast.RESTRICTION_MAX_DAYS);
             services.wsdl(DemoCast.POPULATION, network.personWsdlUrl());
             services.accessRight(DemoCast.PERSON_SOAP, DemoCast.TAX, "*", "/**", DemoCast.TAX_PURPOSE);
         }
+
+        inspector(network.provider());
 
         for (DemoServer server : network.servers()) {
             server.refreshAndRequireProxies();
@@ -71,6 +75,19 @@ final class DemoEnrolment {
         for (DemoServer server : network.servers()) {
             requireRegistered(server);
         }
+    }
+
+    /** The provider server's data protection inspector: an API key holding only the role inspector. */
+    private void inspector(DemoServer server) throws DemoException {
+        String step = server.id().format() + ": API key of the data protection inspector (role inspector)";
+        if (network.state().inspectorApiKey(server.id()).isPresent()) {
+            progress.kept(step);
+            return;
+        }
+        JsonNode created = admin(server).post("/api-keys", java.util.Map.of("label", DemoCast.INSPECTOR,
+                "roles", List.of("inspector")));
+        network.state().inspectorApiKey(server.id(), created.path("key").asText());
+        progress.done(step);
     }
 
     /** The registry console's first user, an admin, made through the operator API as an operator would. */

@@ -68,6 +68,7 @@ public final class DemoNetwork implements AutoCloseable {
     private final List<DemoServer> providers = new java.util.ArrayList<>();
     private DemoPortal portal;
     private final List<DemoWitness> witnesses = new java.util.ArrayList<>();
+    private DemoState state;
 
     private DemoNetwork(Path dir, DemoPorts ports) {
         this.dir = dir;
@@ -118,6 +119,7 @@ public final class DemoNetwork implements AutoCloseable {
         try {
             Files.createDirectories(absolute);
             DemoState state = DemoState.load(absolute, ports);
+            network.state = state;
             network.startComponents(state, messageLog, durability, signatures, providerCluster, provider, random,
                     clock, progress);
             HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10))
@@ -352,5 +354,18 @@ public final class DemoNetwork implements AutoCloseable {
 
     static String dirName(SecurityServerId server) {
         return server.format().replace('/', '_');
+    }
+
+    /** What the demo remembers between runs (keys shown once). */
+    DemoState state() {
+        return state;
+    }
+
+    /**
+     * The API key of the population registry's server's data protection inspector (role
+     * {@code inspector}): it reads restricted accesses, each reading logged for the citizen.
+     */
+    public String inspectorApiKey() {
+        return state.inspectorApiKey(provider().id()).orElse(null);
     }
 }

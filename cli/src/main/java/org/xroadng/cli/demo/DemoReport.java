@@ -4,7 +4,9 @@ import java.io.PrintWriter;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
+import org.xroadng.protocol.XRoadHeaders;
 import java.util.List;
 
 /**
@@ -22,7 +24,8 @@ public final class DemoReport {
     private DemoReport() {
     }
 
-    public static void present(DemoNetwork network, Progress progress, PrintWriter out) throws DemoException {
+    public static void present(DemoNetwork network, Progress progress, PrintWriter out, Clock clock)
+            throws DemoException {
         out.printf("enrolment: %d steps done now, %d found already done%n", progress.doneCount(), progress.keptCount());
         DemoServer consumer = network.consumer();
         URI clientProxy = consumer.clientProxyUrl();
@@ -39,6 +42,19 @@ public final class DemoReport {
                 out.printf("    warning: expected %d; see the log above%n", exchange.expectedStatus());
             }
         }
+        RestrictedSample.Outcome restricted = RestrictedSample.run(http, clientProxy, clock.instant());
+        out.printf("  the tax board reads the citizen's record in a tax investigation, restricted until %s%n",
+                restricted.disclose());
+        out.printf("    GET %s as %s, purpose %s, %s: %s%n", RestrictedSample.path(), DemoCast.TAX.format(),
+                DemoCast.TAX_PURPOSE, XRoadHeaders.RESTRICTION, restricted.headers().get(XRoadHeaders.RESTRICTION));
+        out.printf("    -> %d%s %s: %s%n", restricted.status(), restricted.error().isEmpty() ? "" : " " + restricted.error(),
+                XRoadHeaders.RESTRICTION, restricted.restriction());
+        if (restricted.status() != 200) {
+            out.printf("    warning: expected 200; see the log above%n");
+        }
+        out.printf("    until %s the citizen's portal shows only that a %s authority read the record, under legal basis"
+                + " %s, and when it is disclosed; from then on the whole access, checked against what was logged now%n",
+                restricted.disclose(), DemoCast.TAX_AUTHORITY, DemoCast.TAX_LEGAL_BASIS);
         out.printf("%ntry it yourself (an information system talks plain HTTP to its security server):%n");
         for (SampleExchange exchange : SampleExchange.ALL) {
             out.printf("  %s%n", exchange.curl(clientProxy));
@@ -86,6 +102,12 @@ public final class DemoReport {
         out.printf("  export XROAD_PIN=%s%n", DemoNetwork.DEVELOPMENT_PIN);
         out.printf("  ./xroad registry requests list; ./xroad server service list   # %s's: XROAD_ADMIN_URL=%s"
                 + " XROAD_ADMIN_KEY=%s%n", consumer.id().format(), consumer.adminUrl(), consumer.apiKey());
+        out.printf("%nthe data protection inspector of %s reads restricted accesses now (each reading is shown to the"
+                + " citizen):%n", provider.id().format());
+        out.printf("  %s%n", exportLine("XROAD_ADMIN_URL", provider.adminUrl().toString(), "XROAD_INSPECTOR_KEY",
+                network.inspectorApiKey()));
+        out.printf("  curl -s -H \"Authorization: Bearer $XROAD_INSPECTOR_KEY\" \"$XROAD_ADMIN_URL/api/v1/restricted-accesses"
+                + "?subject=%s\"%n", DemoCast.CITIZEN);
         out.printf("%nthe citizen's view: open %s/ in a browser and sign in at the development identity provider as%n"
                 + "%s (any personal code signs in there: it is for demos only). Or with curl:%n", portal.url(),
                 DemoCast.CITIZEN);

@@ -29,6 +29,7 @@ final class DemoState {
     private String registryConsolePassword;
     private final Map<String, String> serverApiKeys = new LinkedHashMap<>();
     private final Map<String, String> consolePasswords = new LinkedHashMap<>();
+    private final Map<String, String> inspectorApiKeys = new LinkedHashMap<>();
 
     private DemoState(Path file, int basePort) {
         this.file = file;
@@ -62,6 +63,8 @@ final class DemoState {
         state.registryConsolePassword = json.path("registryConsolePassword").textValue();
         json.path("serverApiKeys").fields().forEachRemaining(e -> state.serverApiKeys.put(e.getKey(), e.getValue().asText()));
         json.path("consolePasswords").fields().forEachRemaining(e -> state.consolePasswords.put(e.getKey(),
+                e.getValue().asText()));
+        json.path("inspectorApiKeys").fields().forEachRemaining(e -> state.inspectorApiKeys.put(e.getKey(),
                 e.getValue().asText()));
         return state;
     }
@@ -104,6 +107,16 @@ final class DemoState {
         save();
     }
 
+    /** The API key of a server's data protection inspector (role inspector), made by the enrolment. */
+    Optional<String> inspectorApiKey(SecurityServerId server) {
+        return Optional.ofNullable(inspectorApiKeys.get(server.format()));
+    }
+
+    void inspectorApiKey(SecurityServerId server, String key) throws DemoException {
+        inspectorApiKeys.put(server.format(), key);
+        save();
+    }
+
     private void save() throws DemoException {
         ObjectNode json = ProtocolJson.mapper().createObjectNode();
         json.put("basePort", basePort);
@@ -113,6 +126,8 @@ final class DemoState {
         serverApiKeys.forEach(servers::put);
         ObjectNode passwords = json.putObject("consolePasswords");
         consolePasswords.forEach(passwords::put);
+        ObjectNode inspectors = json.putObject("inspectorApiKeys");
+        inspectorApiKeys.forEach(inspectors::put);
         try {
             writeAtomically(file, ProtocolJson.mapper().writerWithDefaultPrettyPrinter().writeValueAsBytes(json));
         } catch (IOException e) {

@@ -9,7 +9,8 @@ import org.xroadng.protocol.json.ProtocolJson;
 /**
  * {@code DIR/network.json}, the demo network described for scripts and tests in the form of
  * DESIGN.md section 8: full URLs, absolute file paths, the API keys, the independent witnesses
- * (with their C2SP verifier keys), the citizen portal and its
+ * (with their C2SP verifier keys), the population registry's server's data protection inspector
+ * (its admin API and an API key with only the role {@code inspector}), the citizen portal and its
  * development identity provider, and the sample citizen.
  */
 public final class NetworkFile {
@@ -60,6 +61,10 @@ public final class NetworkFile {
             title.put("en", witness.cast().english());
             title.put("vi", witness.cast().vietnamese());
         }
+        ObjectNode inspector = json.putObject("inspector");
+        inspector.put("server", network.provider().id().format());
+        inspector.put("admin", network.provider().adminUrl().toString());
+        inspector.put("apiKey", network.inspectorApiKey());
         json.put("providerIs", network.providerIsUrl().toString());
         ObjectNode portal = json.putObject("portal");
         portal.put("url", network.portal().url().toString());

@@ -65,18 +65,39 @@ final class ServiceSetup {
 
     void accessRight(ServiceId service, SubsystemId subject, String method, String path, String purpose)
             throws DemoException {
+        accessRight(service, subject, method, path, purpose, null, 0);
+    }
+
+    /**
+     * As above; with {@code restrictionAuthority} (not null) the right also allows restricted
+     * accesses by that kind of authority, disclosed within {@code restrictionMaxDays}. A right of an
+     * earlier demo for the same endpoint with another allowance is revoked and granted again.
+     */
+    void accessRight(ServiceId service, SubsystemId subject, String method, String path, String purpose,
+                     String restrictionAuthority, int restrictionMaxDays) throws DemoException {
         String step = "provider: " + subject.format() + " may " + method + " " + path + " of " + service.format()
-                + " for purpose " + purpose;
+                + " for purpose " + purpose + (restrictionAuthority == null ? "" : ", restricted as "
+                + restrictionAuthority + " for up to " + restrictionMaxDays + " days");
         for (JsonNode right : admin.get("/access-rights")) {
             if (service.format().equals(right.path("service").asText())
                     && subject.format().equals(right.path("subject").asText())
                     && method.equals(right.path("method").asText()) && path.equals(right.path("path").asText())) {
-                progress.kept(step);
-                return;
+                if (java.util.Objects.equals(restrictionAuthority, right.path("restrictionAuthority").textValue())
+                        && (restrictionAuthority == null
+                        || right.path("restrictionMaxDays").asInt() == restrictionMaxDays)) {
+                    progress.kept(step);
+                    return;
+                }
+                admin.delete("/access-rights/" + right.path("id").asLong());
             }
         }
-        admin.post("/access-rights", Map.of("service", service.format(), "subject", subject.format(), "method", method,
-                "path", path, "purposes", List.of(purpose)));
+        Map<String, Object> body = new java.util.LinkedHashMap<>(Map.of("service", service.format(), "subject",
+                subject.format(), "method", method, "path", path, "purposes", List.of(purpose)));
+        if (restrictionAuthority != null) {
+            body.put("restrictionAuthority", restrictionAuthority);
+            body.put("restrictionMaxDays", restrictionMaxDays);
+        }
+        admin.post("/access-rights", body);
         progress.done(step);
     }
 }

@@ -39,6 +39,12 @@ public enum ErrorType {
     CLIENT_DUPLICATE_HEADER_FIELD("Client.DuplicateHeaderField", 400),
     /** SOAP profile: {@code protocolVersion} is not {@code 4.0}. */
     CLIENT_INVALID_PROTOCOL_VERSION("Client.InvalidProtocolVersion", 400),
+    /**
+     * The provider's server refuses a restricted access ({@code X-Road-Restriction}) that the
+     * client's access right does not allow, or whose disclosure date is beyond the right's maximum:
+     * the client's request is at fault, so the answer is a 4xx although the provider's server gives it.
+     */
+    CLIENT_RESTRICTION_NOT_ALLOWED("Client.RestrictionNotAllowed", 403),
 
     CLIENT_PROXY_OUTDATED_GLOBAL_CONF("Server.ClientProxy.OutdatedGlobalConf", 500),
     CLIENT_PROXY_UNKNOWN_MEMBER("Server.ClientProxy.UnknownMember", 500),

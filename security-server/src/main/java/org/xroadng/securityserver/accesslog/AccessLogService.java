@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -19,6 +20,8 @@ import org.slf4j.LoggerFactory;
 import org.xroadng.auditlog.access.AccessLog;
 import org.xroadng.auditlog.access.AccessLogAnswer;
 import org.xroadng.auditlog.access.AccessLogAnswerCodec;
+import org.xroadng.auditlog.access.RestrictedAccess;
+import org.xroadng.auditlog.access.store.SealedEvents;
 import org.xroadng.auditlog.merkle.MerkleLog;
 import org.xroadng.auditlog.note.SignedNote;
 import org.xroadng.protocol.accesslog.AccessLogProtocol;
@@ -32,7 +35,8 @@ import org.xroadng.securityserver.transport.HttpExchangeClient;
  * The reserved {@code accessLog} service (DESIGN.md section 7), answered by the security server
  * itself in place of a provider information system: {@code GET .../accessLog?subject=CODE} gives
  * the events of this server's access log that name the subject (the newest {@value AccessLogProtocol#MAX_EVENTS}),
- * each with its inclusion proof against the latest witnessed checkpoint. If some of them are newer
+ * each with its inclusion proof against the latest witnessed checkpoint, and a restricted event's
+ * stub with its reveal (salt and whole event) once its disclosure date has come. If some of them are newer
  * than that checkpoint, a checkpoint is published first, so that a citizen normally sees every
  * event proven; if the witness cannot be reached those events come without a proof.
  *
@@ -53,12 +57,26 @@ public final class AccessLogService {
     private final AccessLog log;
     private final CheckpointPublisher publisher;
     private final Executor executor;
+    private final SealedEvents sealed;
+    private final Clock clock;
 
     public AccessLogService(SecurityServerId server, AccessLog log, CheckpointPublisher publisher, Executor executor) {
+        this(server, log, publisher, executor, null, null);
+    }
+
+    /**
+     * @param sealed the restricted accesses' secrets, whose disclosed ones are revealed beside their
+     *               stubs; null when the log keeps none (a stub is then answered without its reveal)
+     * @param clock  the disclosure's time, with {@code sealed}
+     */
+    public AccessLogService(SecurityServerId server, AccessLog log, CheckpointPublisher publisher, Executor executor,
+                            SealedEvents sealed, Clock clock) {
         this.server = Objects.requireNonNull(server, "server");
         this.log = Objects.requireNonNull(log, "log");
         this.publisher = Objects.requireNonNull(publisher, "publisher");
         this.executor = Objects.requireNonNull(executor, "executor");
+        this.sealed = sealed;
+        this.clock = sealed == null ? clock : Objects.requireNonNull(clock, "clock");
     }
 
     /**
@@ -96,8 +114,19 @@ public final class AccessLogService {
         }
         long size = checkpoint.map(WitnessedCheckpoint::size).orElse(0L);
         MerkleLog merkle = log.merkleLog();
-        List<AccessLogAnswer.Entry> entries = new ArrayList<>(events.size());
+        List<Map<String, Object>> objects = new ArrayList<>(events.size());
+        List<String> stubs = new ArrayList<>();
         for (AccessLog.StoredEvent event : events) {
+            Map<String, Object> object = object(event);
+            objects.add(object);
+            if (RestrictedAccess.isStub(object) && object.get("eventId") instanceof String eventId) {
+                stubs.add(eventId);
+            }
+        }
+        Map<String, AccessLogAnswer.Reveal> reveals = reveals(stubs);
+        List<AccessLogAnswer.Entry> entries = new ArrayList<>(events.size());
+        for (int i = 0; i < events.size(); i++) {
+            AccessLog.StoredEvent event = events.get(i);
             List<String> proof = null;
             if (event.index() < size) {
                 proof = new ArrayList<>();
@@ -105,7 +134,9 @@ public final class AccessLogService {
                     proof.add(Checkpoint.encodeHash(hash));
                 }
             }
-            entries.add(new AccessLogAnswer.Entry(event.index(), object(event), proof));
+            Map<String, Object> object = objects.get(i);
+            entries.add(new AccessLogAnswer.Entry(event.index(), object, proof,
+                    RestrictedAccess.isStub(object) ? reveals.get(object.get("eventId")) : null));
         }
         // the same size as a C2SP checkpoint note with the witnesses' cosignatures, when there is one
         String note = checkpoint.isEmpty() ? null : publisher.notes().flatMap(n -> n.atSize(size))
@@ -115,6 +146,22 @@ public final class AccessLogService {
                 checkpoint.map(WitnessedCheckpoint::timestamp).orElse(null), entries, note);
         return new HttpExchangeClient.Answer(200, List.of(Map.entry("Content-Type", "application/json")),
                 AccessLogAnswerCodec.write(answer), null);
+    }
+
+    /**
+     * The reveals of the restricted events among the answer's whose dates have come, disclosing
+     * any the disclosure job has not reached yet first, so a citizen asking on the date sees it.
+     */
+    private Map<String, AccessLogAnswer.Reveal> reveals(List<String> stubs) {
+        if (stubs.isEmpty() || sealed == null) {
+            return Map.of();
+        }
+        try {
+            sealed.discloseDue(clock.instant());
+        } catch (RuntimeException e) {
+            LOG.warn("restricted accesses due could not be disclosed now: {}", e.getMessage());
+        }
+        return sealed.reveals(stubs);
     }
 
     /** The stored entry as a JSON object; an entry that is not one (tampered beyond JSON) is shown as its text. */

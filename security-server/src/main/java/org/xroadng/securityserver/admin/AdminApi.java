@@ -26,6 +26,7 @@ import org.xroadng.protocol.management.ClientChangeRequest;
 import org.xroadng.securityserver.ServerException;
 import org.xroadng.securityserver.ServerSettings;
 import org.xroadng.securityserver.accesslog.CheckpointPublisher;
+import org.xroadng.securityserver.accesslog.RestrictedAccessReader;
 import org.xroadng.securityserver.conf.AccessRight;
 import org.xroadng.securityserver.conf.ConfValues;
 import org.xroadng.securityserver.conf.LocalClient;
@@ -80,8 +81,12 @@ public final class AdminApi {
     public record ApiKeyView(long id, String label, List<String> roles, String createdAt, String revokedAt) {
     }
 
-    /** A new admin API key: the only answer that carries {@code key}. */
+    /** A new admin API key (for a program, or a person with only some roles such as the inspector): the only answer that carries {@code key}. */
     public record NewApiKey(long id, String label, List<String> roles, String key) {
+        @Override
+        public String toString() {
+            return "NewApiKey[id=" + id + ", label=" + label + ", roles=" + roles + "]";
+        }
     }
 
     /** One row of the audit trail. */
@@ -113,8 +118,9 @@ public final class AdminApi {
     public record ServiceView(String id, String url, long timeoutSeconds, boolean personalData, boolean enabled) {
     }
 
+    /** @param restrictionAuthority and {@code restrictionMaxDays}: null unless the right allows restricted accesses */
     public record AccessRightView(long id, String service, String subject, String method, String path,
-                                  List<String> purposes) {
+                                  List<String> purposes, String restrictionAuthority, Integer restrictionMaxDays) {
     }
 
     public record LocalGroupView(String code, String description, List<String> members) {
@@ -149,6 +155,7 @@ public final class AdminApi {
     private final ServerConfStore store;
     private final AdminKeys adminKeys;
     private final java.util.function.Supplier<Optional<CheckpointPublisher>> checkpoints;
+    private final java.util.function.Supplier<Optional<RestrictedAccessReader>> restricted;
     private final ServerAdmin admin;
 
     public AdminApi(ServerSettings settings, ServerKeys keys, ServerConfStore store, AdminKeys adminKeys,
@@ -170,6 +177,14 @@ public final class AdminApi {
     /** The API over a service layer shared with the console, so both enforce the same roles and audit alike. */
     public AdminApi(ServerSettings settings, AdminKeys adminKeys, ServerAdmin admin,
                     java.util.function.Supplier<Optional<CheckpointPublisher>> checkpoints) {
+        this(settings, adminKeys, admin, checkpoints, Optional::empty);
+    }
+
+    /** @param restricted the running message path's reader of restricted accesses, empty while it does not run */
+    public AdminApi(ServerSettings settings, AdminKeys adminKeys, ServerAdmin admin,
+                    java.util.function.Supplier<Optional<CheckpointPublisher>> checkpoints,
+                    java.util.function.Supplier<Optional<RestrictedAccessReader>> restricted) {
+        this.restricted = Objects.requireNonNull(restricted, "restricted");
         this.checkpoints = Objects.requireNonNull(checkpoints, "checkpoints");
         this.admin = Objects.requireNonNull(admin, "admin");
         this.keys = admin.keys();
@@ -189,6 +204,13 @@ public final class AdminApi {
                 store.current().services().size(), store.current().accessRights().size(),
                 store.current().localGroups().size()));
 
+        // The inspector's reading of restricted accesses (docs/citizens.md): each reading is logged for the citizen.
+        route(server, "GET", "/restricted-accesses", 200, (call, who) -> {
+            RestrictedAccessReader reader = restricted.get().orElseThrow(() -> ServerException.notFound(
+                    "this server keeps no access log, or its message path is not running"));
+            return admin.readRestricted(who, reader, call.queryParam("subject").orElse(null)).stream()
+                    .map(RestrictedAccessReader::view).toList();
+        });
         route(server, "GET", "/access-log", 200, (call, who) -> checkpoints.get().map(CheckpointPublisher::status)
                 .orElseThrow(() -> ServerException.notFound("this server keeps no access log"
                         + " yet: it starts with the message path, once the auth certificate is imported")));
@@ -342,11 +364,14 @@ public final class AdminApi {
 
         route(server, "GET", "/access-rights", 200, (call, who) -> store.accessRights().stream().map(AdminApi::view).toList());
         route(server, "POST", "/access-rights", 201, (call, who) -> {
-            JsonBody body = JsonBody.parse(call, Set.of("service", "subject", "method", "path", "purposes"));
+            JsonBody body = JsonBody.parse(call, Set.of("service", "subject", "method", "path", "purposes",
+                    "restrictionAuthority", "restrictionMaxDays"));
             ServiceId service = ConfValues.id("service", body.string("service"), ServiceId::parse);
             AccessRight.Subject subject = ConfValues.subject(body.string("subject"));
+            int maxDays = body.intValue("restrictionMaxDays", -1);
             return view(admin.grant(who, service, subject, body.optionalString("method"), body.optionalString("path"),
-                    body.strings("purposes")));
+                    body.strings("purposes"), body.optionalString("restrictionAuthority"), maxDays < 0 ? null
+                            : maxDays));
         });
         route(server, "DELETE", "/access-rights/{id}", 204, (call, who) -> {
             admin.revoke(who, number("access right id", call.pathParam("id")));
@@ -591,7 +616,9 @@ public final class AdminApi {
     private static AccessRightView view(ServerConfStore.Grant grant) {
         AccessRight right = grant.right();
         return new AccessRightView(grant.id(), right.service().format(), right.subject().format(), right.method(),
-                right.path().pattern(), List.copyOf(new TreeSet<>(right.purposes())));
+                right.path().pattern(), List.copyOf(new TreeSet<>(right.purposes())),
+                right.restriction() == null ? null : right.restriction().authority(),
+                right.restriction() == null ? null : right.restriction().maxDays());
     }
 
     private static DescriptionView view(ServiceDescription d) {

@@ -7,7 +7,7 @@ import java.util.Set;
  * What an operator may do, and which {@link Role}s grant it (X-Road's division of duties: the
  * security officer holds the keys, the registration officer deals with the registry, the service
  * administrator with services and access rights, the system administrator with the server itself;
- * an observer only reads).
+ * an observer only reads; an inspector reads restricted accesses, and nobody else may).
  */
 public enum Permission {
     VIEW(EnumSet.allOf(Role.class)),
@@ -16,7 +16,9 @@ public enum Permission {
     MANAGE_CLIENTS(EnumSet.of(Role.REGISTRATION_OFFICER)),
     MANAGE_SERVICES(EnumSet.of(Role.SERVICE_ADMINISTRATOR)),
     MANAGE_USERS(EnumSet.of(Role.SYSTEM_ADMINISTRATOR)),
-    EXPORT_EVIDENCE(EnumSet.of(Role.SECURITY_OFFICER, Role.SYSTEM_ADMINISTRATOR));
+    EXPORT_EVIDENCE(EnumSet.of(Role.SECURITY_OFFICER, Role.SYSTEM_ADMINISTRATOR)),
+    /** Reading restricted accesses before their disclosure, each reading logged: the inspector alone. */
+    READ_RESTRICTED(EnumSet.of(Role.INSPECTOR));
 
     private final Set<Role> grantedTo;
 

@@ -22,9 +22,15 @@ public enum Role {
     /** Console users, evidence export and the server's operation. */
     SYSTEM_ADMINISTRATOR("system-administrator"),
     /** Reads every page; changes nothing. */
-    OBSERVER("observer");
+    OBSERVER("observer"),
+    /**
+     * The oversight role (a data protection inspector): reads restricted accesses before their
+     * disclosure (DESIGN.md section 7), each reading logged in the access log for the citizen to see.
+     * Held only when given by name: {@value #ALL} does not include it.
+     */
+    INSPECTOR("inspector");
 
-    /** What admin API keys created before roles existed hold: every role. */
+    /** What admin API keys created before roles existed hold: every role but {@link #INSPECTOR}. */
     public static final String ALL = "admin";
 
     private final String code;
@@ -58,7 +64,7 @@ public enum Role {
             throw new IllegalArgumentException("no role given; expected one or more of " + codes());
         }
         if (stored.trim().equals(ALL)) {
-            return EnumSet.allOf(Role.class);
+            return EnumSet.complementOf(EnumSet.of(INSPECTOR));
         }
         Set<Role> roles = EnumSet.noneOf(Role.class);
         for (String code : stored.trim().split("[\\s,]+")) {

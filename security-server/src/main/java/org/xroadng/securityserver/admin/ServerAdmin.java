@@ -12,6 +12,8 @@ import org.xroadng.protocol.id.MemberId;
 import org.xroadng.protocol.id.ServiceId;
 import org.xroadng.protocol.id.SubsystemId;
 import org.xroadng.securityserver.ServerException;
+import org.xroadng.auditlog.access.store.SealedEvents;
+import org.xroadng.securityserver.accesslog.RestrictedAccessReader;
 import org.xroadng.securityserver.conf.AccessRight;
 import org.xroadng.securityserver.conf.LocalClient;
 import org.xroadng.securityserver.conf.LocalGroup;
@@ -376,13 +378,43 @@ public final class ServerAdmin {
         });
     }
 
+    // restricted accesses
+
+    /**
+     * The inspector's reading of restricted accesses not yet disclosed ({@code subject}'s, or all when
+     * null): each reading is logged in the access log ({@link RestrictedAccessReader}) and in the audit
+     * trail. Only {@link Permission#READ_RESTRICTED} may.
+     */
+    public List<SealedEvents.Sealed> readRestricted(Operator operator, RestrictedAccessReader reader, String subject)
+            throws AccessDeniedException, ServerException, RegistrationException, TokenException, DescriptionException {
+        return act(operator, Permission.READ_RESTRICTED, "restrictedAccess.read", subject == null ? "all" : subject,
+                true, () -> {
+                    try {
+                        return reader.read(operator.auditName(), subject);
+                    } catch (IllegalArgumentException e) {
+                        throw ServerException.badRequest(e.getMessage());
+                    }
+                });
+    }
+
     // access rights and local groups
 
     public ServerConfStore.Grant grant(Operator operator, ServiceId service, AccessRight.Subject subject, String method,
                                        String path, Collection<String> purposes)
             throws AccessDeniedException, ServerException, RegistrationException, TokenException, DescriptionException {
-        return act(operator, Permission.MANAGE_SERVICES, "accessRight.grant", service.format() + " " + subject.format(),
-                false, () -> store.grant(service, subject, method, path, purposes));
+        return grant(operator, service, subject, method, path, purposes, null, null);
+    }
+
+    /** A grant that may allow restricted accesses ({@link ServerConfStore#grant(ServiceId, AccessRight.Subject, String, String, Collection, String, Integer)}). */
+    public ServerConfStore.Grant grant(Operator operator, ServiceId service, AccessRight.Subject subject, String method,
+                                       String path, Collection<String> purposes, String restrictionAuthority,
+                                       Integer restrictionMaxDays)
+            throws AccessDeniedException, ServerException, RegistrationException, TokenException, DescriptionException {
+        return act(operator, Permission.MANAGE_SERVICES, "accessRight.grant", service.format() + " " + subject.format()
+                        + (restrictionAuthority == null ? "" : " restricted " + restrictionAuthority + " "
+                        + restrictionMaxDays + "d"),
+                false, () -> store.grant(service, subject, method, path, purposes, restrictionAuthority,
+                        restrictionMaxDays));
     }
 
     public void revoke(Operator operator, long id)

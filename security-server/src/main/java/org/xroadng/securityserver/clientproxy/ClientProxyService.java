@@ -32,7 +32,9 @@ import org.xroadng.securityserver.http.BudgetExceededException;
 import org.xroadng.securityserver.http.IncomingRequest;
 import org.xroadng.securityserver.log.ExchangeRecord;
 import org.xroadng.securityserver.log.MessageLog;
+import org.xroadng.auditlog.access.Restriction;
 import org.xroadng.securityserver.message.HeaderFilter;
+import org.xroadng.securityserver.message.RestrictionHeader;
 import org.xroadng.securityserver.message.MessageSigner;
 import org.xroadng.securityserver.message.MessageSigningException;
 import org.xroadng.securityserver.message.MessageVerificationException;
@@ -158,6 +160,7 @@ public final class ClientProxyService {
     private Prepared prepare(IncomingRequest request) throws ExchangeException {
         RestPath target = RestPath.parse(request.target());
         ProtocolHeaders headers = ProtocolHeaders.parse(request);
+        requested(request.headers());
         LocalConfiguration.HostedClient client = localConf.get().hostedClient(headers.client()).orElseThrow(() -> new ExchangeException(
                 ErrorType.CLIENT_UNKNOWN_MEMBER, headers.client().format() + " is not a client of this security server"
                 + (headers.client() instanceof MemberId ? " (a member calls without a subsystem only through the"
@@ -186,6 +189,54 @@ public final class ClientProxyService {
         RequestDigest digest = RequestDigest.of(request, target, headers, endToEnd, clock.instant().getEpochSecond());
         return new Prepared(request, target, headers, digest, trusted, hosts, endToEnd);
     }
+
+    /**
+     * The restriction the IS asks for in {@code X-Road-Restriction} (DESIGN.md section 7), held to
+     * the header's form; the kind of authority is the provider's server's to state. One pass over
+     * the headers when there is none.
+     */
+    private static Optional<RestrictionHeader> requested(List<Map.Entry<String, String>> headers)
+            throws ExchangeException {
+        Optional<RestrictionHeader> asked;
+        try {
+            asked = RestrictionHeader.find(headers);
+        } catch (IllegalArgumentException e) {
+            throw new ExchangeException(ErrorType.CLIENT_INVALID_HEADER, e.getMessage());
+        }
+        if (asked.isPresent() && asked.get().authority() != null) {
+            throw new ExchangeException(ErrorType.CLIENT_INVALID_HEADER, XRoadHeaders.RESTRICTION + " names an"
+                    + " authority; the provider's security server states it from the access right, so ask with"
+                    + " <legal basis code>;disclose=<date> only");
+        }
+        return asked;
+    }
+
+    /**
+     * The restriction this server logs the exchange under: the one the provider's server signed in
+     * its answer ({@code answerHeaders}, null for a refusal), else, when the IS asked for one, that
+     * one with the authority {@value #UNCONFIRMED} (the provider's server did not confirm it: it
+     * refused, or does not restrict), so the consumer's record is never the one that discloses it.
+     */
+    private static Restriction restrictionOf(Outgoing out, List<Map.Entry<String, String>> answerHeaders)
+            throws ExchangeException {
+        Optional<RestrictionHeader> answered = Optional.empty();
+        if (answerHeaders != null) {
+            try {
+                answered = RestrictionHeader.find(answerHeaders);
+            } catch (IllegalArgumentException e) {
+                throw new ExchangeException(ErrorType.SERVER_PROXY_SERVICE_FAILED, "the provider's answer carries a"
+                        + " malformed header: " + e.getMessage());
+            }
+        }
+        if (answered.isPresent() && answered.get().restriction().isPresent()) {
+            return answered.get().restriction().get();
+        }
+        Optional<RestrictionHeader> asked = requested(out.request().headers());
+        return asked.map(a -> new Restriction(UNCONFIRMED, a.legalBasis(), a.discloseAt())).orElse(null);
+    }
+
+    /** The kind of authority of a restricted access the provider's server did not confirm. */
+    static final String UNCONFIRMED = "unconfirmed";
 
     private static void authenticate(LocalConfiguration.HostedClient client, IncomingRequest request) throws ExchangeException {
         if (client.authentication() == LocalClient.IsAuthentication.HTTP) {
@@ -285,7 +336,7 @@ public final class ClientProxyService {
                 ExchangeRecord attempt = new ExchangeRecord("consumer", h.id(), out.requestId(), h.client(),
                         out.target().service(), out.request().method(), out.target().path(), h.userId(), h.issue(),
                         h.purpose(), h.subjects(), List.of(), out.signature(), out.request().body(), null, body,
-                        response.status(), clock.instant());
+                        response.status(), clock.instant(), restrictionOf(out, null));
                 return LogRefusals.withinDeadline(messageLog.refused(attempt, refusal)).thenApply(done -> refused);
             }
             String signature = response.header(XRoadHeaders.SIGNATURE).orElseThrow(() ->
@@ -307,7 +358,7 @@ public final class ClientProxyService {
             ExchangeRecord record = new ExchangeRecord("consumer", h.id(), out.requestId(), h.client(),
                     out.target().service(), out.request().method(), out.target().path(), h.userId(), h.issue(),
                     h.purpose(), h.subjects(), dataSubjects, out.signature(), out.request().body(), signature, body,
-                    response.status(), clock.instant());
+                    response.status(), clock.instant(), restrictionOf(out, endToEnd));
             return LogRefusals.withinDeadline(messageLog.append(record)).thenApply(done -> answer);
         } catch (ExchangeException e) {
             return CompletableFuture.failedFuture(e);

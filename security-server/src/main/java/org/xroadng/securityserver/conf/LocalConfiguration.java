@@ -185,6 +185,25 @@ public final class LocalConfiguration {
     }
 
     /**
+     * How far {@code client} may restrict an access to {@code method path} of {@code service} for
+     * {@code purpose}: of the rights that allow the request, the allowance with the most days;
+     * empty when none allows restricting. Asked only for a request that asks to be restricted.
+     */
+    public java.util.Optional<AccessRight.RestrictionAllowance> restrictionAllowance(ServiceId service, ClientId client,
+            String method, String path, String purpose, GlobalConfiguration global) {
+        AccessRight[] rights = rightsByService.get(service);
+        AccessRight.RestrictionAllowance best = null;
+        for (AccessRight right : rights == null ? new AccessRight[0] : rights) {
+            if (right.restriction() != null && right.matchesEndpoint(method, path)
+                    && matchesSubject(right.subject(), client, global) && right.allowsPurpose(purpose)
+                    && (best == null || right.restriction().maxDays() > best.maxDays())) {
+                best = right.restriction();
+            }
+        }
+        return java.util.Optional.ofNullable(best);
+    }
+
+    /**
      * The access rights to {@code service} that are {@code client}'s: its own, its local groups'
      * and its global groups', whatever their endpoints and purposes (for allowedMethods).
      */

@@ -542,7 +542,32 @@ public final class ServerConfStore {
      */
     public Grant grant(ServiceId service, AccessRight.Subject subject, String method, String pathGlob,
                        Collection<String> purposes) throws ServerException {
+        return grant(service, subject, method, pathGlob, purposes, null, null);
+    }
+
+    /**
+     * As {@link #grant(ServiceId, AccessRight.Subject, String, String, Collection)}; with
+     * {@code restrictionAuthority} and {@code restrictionMaxDays} (both or neither) the right allows
+     * restricted accesses (DESIGN.md section 7) by that kind of authority, disclosed within that
+     * many days.
+     */
+    public Grant grant(ServiceId service, AccessRight.Subject subject, String method, String pathGlob,
+                       Collection<String> purposes, String restrictionAuthority, Integer restrictionMaxDays)
+            throws ServerException {
         Objects.requireNonNull(service, "service");
+        AccessRight.RestrictionAllowance allowance = null;
+        if ((restrictionAuthority == null) != (restrictionMaxDays == null)) {
+            throw ServerException.badRequest("a restriction allowance needs both restrictionAuthority and"
+                    + " restrictionMaxDays; given only " + (restrictionAuthority == null ? "restrictionMaxDays"
+                    : "restrictionAuthority"));
+        }
+        if (restrictionAuthority != null) {
+            try {
+                allowance = new AccessRight.RestrictionAllowance(restrictionAuthority, restrictionMaxDays);
+            } catch (IllegalArgumentException e) {
+                throw ServerException.badRequest(e.getMessage());
+            }
+        }
         Objects.requireNonNull(subject, "subject");
         String m = ConfValues.method(method);
         String path = ConfValues.pathGlob(pathGlob);
@@ -550,7 +575,8 @@ public final class ServerConfStore {
         for (String purpose : purposes) {
             codes.add(ConfValues.code("purpose", purpose));
         }
-        AccessRight right = new AccessRight(service, subject, m, path, codes);
+        AccessRight right = new AccessRight(service, subject, m, path, codes, allowance);
+        AccessRight.RestrictionAllowance allowed = allowance;
         return change("accessRight.grant", service.format() + " " + subject.format() + " " + m + " " + path, c -> {
             requireService(c, service);
             if (subject instanceof AccessRight.LocalGroupSubject local
@@ -564,8 +590,9 @@ public final class ServerConfStore {
                         + service + " (access right " + existing.get() + "); revoke it first to change its purposes");
             }
             long id = Jdbc.insert(c, "INSERT INTO access_right (service_id, subject, method, path_glob, purposes,"
-                            + " created_at) VALUES (?, ?, ?, ?, ?, ?)", service.format(), subject.format(), m, path,
-                    String.join(" ", codes), clock.instant());
+                            + " created_at, restriction_authority, restriction_max_days) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                    service.format(), subject.format(), m, path, String.join(" ", codes), clock.instant(),
+                    allowed == null ? null : allowed.authority(), allowed == null ? null : allowed.maxDays());
             return new Grant(id, right);
         });
     }
@@ -750,9 +777,11 @@ public final class ServerConfStore {
                 SubsystemId.parse(r.getString(2)), Optional.ofNullable(r.getString(3)).map(URI::create), r.getBytes(4),
                 wsdlServices.getOrDefault(r.getLong(1), List.of()), Jdbc.instant(r, "refreshed_at")));
         List<Grant> rights = Jdbc.query(c,
-                "SELECT id, service_id, subject, method, path_glob, purposes FROM access_right ORDER BY id",
+                "SELECT id, service_id, subject, method, path_glob, purposes, restriction_authority,"
+                        + " restriction_max_days FROM access_right ORDER BY id",
                 r -> new Grant(r.getLong(1), new AccessRight(ServiceId.parse(r.getString(2)), storedSubject(r.getString(3)),
-                        r.getString(4), r.getString(5), purposes(r.getString(6)))));
+                        r.getString(4), r.getString(5), purposes(r.getString(6)), r.getString(7) == null ? null
+                        : new AccessRight.RestrictionAllowance(r.getString(7), r.getInt(8)))));
         List<AccessRight> accessRights = new ArrayList<>();
         rights.forEach(g -> accessRights.add(g.right()));
         this.grants = List.copyOf(rights);

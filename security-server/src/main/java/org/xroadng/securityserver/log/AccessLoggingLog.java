@@ -12,6 +12,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.function.Supplier;
 import org.xroadng.auditlog.access.AccessEvent;
 import org.xroadng.auditlog.access.AccessLog;
+import org.xroadng.auditlog.access.RestrictedAccess;
 import org.xroadng.securityserver.message.MessageHashes;
 
 /**
@@ -33,12 +34,14 @@ public final class AccessLoggingLog implements MessageLog {
     private final MessageLog inner;
     private final AccessLog accessLog;
     private final Supplier<UUID> eventIds;
+    private final SecureRandom random;
 
     /** Each event is appended to {@code accessLog} in its own transaction; event ids come from {@code eventIds}, which must not repeat. */
-    public AccessLoggingLog(MessageLog inner, AccessLog accessLog, Supplier<UUID> eventIds) {
+    public AccessLoggingLog(MessageLog inner, AccessLog accessLog, Supplier<UUID> eventIds, SecureRandom random) {
         this.inner = Objects.requireNonNull(inner, "inner");
         this.accessLog = Objects.requireNonNull(accessLog, "accessLog");
         this.eventIds = Objects.requireNonNull(eventIds, "eventIds");
+        this.random = Objects.requireNonNull(random, "random");
     }
 
     @Override
@@ -59,7 +62,7 @@ public final class AccessLoggingLog implements MessageLog {
             if (subjects.isEmpty()) {
                 return CompletableFuture.completedFuture(null);
             }
-            accessLog.append(eventOf(record, subjects, eventIds.get()));
+            accessLog.append(eventOf(record, subjects, eventIds.get(), AccessEvent.outcomeOf(record.status()), random));
             return CompletableFuture.completedFuture(null);
         });
     }
@@ -76,24 +79,46 @@ public final class AccessLoggingLog implements MessageLog {
             return CompletableFuture.completedFuture(null);
         }
         try {
-            accessLog.append(eventOf(attempt, subjects, eventIds.get(), "refused " + refusal));
+            accessLog.append(eventOf(attempt, subjects, eventIds.get(), "refused " + refusal, random));
             return CompletableFuture.completedFuture(null);
         } catch (RuntimeException e) {
             return CompletableFuture.failedFuture(e);
         }
     }
 
-    /** The access event for an exchange that names {@code subjects} (non-empty). */
-    static AccessEvent eventOf(ExchangeRecord record, List<String> subjects, UUID eventId) {
-        return eventOf(record, subjects, eventId, AccessEvent.outcomeOf(record.status()));
+    /** An access that is no exchange becomes an access event with its outcome; the message log is not asked. */
+    @Override
+    public CompletableFuture<Void> accessed(ExchangeRecord access) {
+        Objects.requireNonNull(access, "access");
+        List<String> subjects = subjectsOf(access);
+        if (subjects.isEmpty()) {
+            return CompletableFuture.completedFuture(null);
+        }
+        try {
+            accessLog.append(eventOf(access, subjects, eventIds.get(), AccessEvent.outcomeOf(access.status()), random));
+            return CompletableFuture.completedFuture(null);
+        } catch (RuntimeException e) {
+            return CompletableFuture.failedFuture(e);
+        }
     }
 
-    /** The access event for an exchange or attempt that names {@code subjects} (non-empty), with its outcome. */
-    static AccessEvent eventOf(ExchangeRecord record, List<String> subjects, UUID eventId, String outcome) {
+    /**
+     * The access event for an exchange or attempt that names {@code subjects} (non-empty), with its
+     * outcome; a restricted exchange's event is sealed with a salt drawn from {@code random}
+     * (DESIGN.md section 7), which an unrestricted one does not touch.
+     */
+    static AccessEvent eventOf(ExchangeRecord record, List<String> subjects, UUID eventId, String outcome,
+                               SecureRandom random) {
         String requestHash = record.requestSignature() == null ? null : MessageHashes.sha256(record.requestSignature());
+        AccessEvent.Seal seal = null;
+        if (record.restriction() != null) {
+            byte[] salt = new byte[RestrictedAccess.SALT_BYTES];
+            random.nextBytes(salt);
+            seal = new AccessEvent.Seal(record.restriction(), salt);
+        }
         return new AccessEvent(eventId.toString(), record.at(), record.side(), record.client(), record.service(),
                 record.method(), record.path(), record.userId(), record.issue(), record.purpose(), subjects,
-                record.queryId(), requestHash, outcome);
+                record.queryId(), requestHash, outcome, seal);
     }
 
     /** {@code subjects} then {@code dataSubjects}, each named once, in the order first named. */

@@ -177,8 +177,11 @@ public final class H2MessageLog implements MessageLog, AutoCloseable {
     public record Groups(long groups, long exchanges) {
     }
 
-    /** An exchange to keep, or (with a refusal) an attempt the provider refused, for the access log only. */
-    private record Pending(ExchangeRecord record, String refusal, CompletableFuture<Void> future) {
+    /**
+     * An exchange to keep, or (with {@code accessOnly}, its access event's outcome) an access for the
+     * access log only: an attempt the provider refused, or an oversight reading.
+     */
+    private record Pending(ExchangeRecord record, String accessOnly, CompletableFuture<Void> future) {
     }
 
     private H2MessageLog(Database db, H2AccessLog accessLog, Journal journal, SegmentReader segments,
@@ -294,10 +297,15 @@ public final class H2MessageLog implements MessageLog, AutoCloseable {
         Journal journal = null;
         Database.Lock writing = null;
         try {
+            // The JDK's AES-GCM runs on the processor's AES and carry-less multiply instructions; Bouncy
+            // Castle's is plain Java, and sealing took a sixth of the writer's time with it. Restricted
+            // accesses' secrets are kept encrypted like message bodies, under the same key.
+            Provider aes = Security.getProvider("SunJCE");
+            RecordCipher cipher = new RecordCipher(key, aes != null ? aes : provider, random);
             H2AccessLog accessLog = null;
             if (accessTables != null) {
                 accessDb = accessTables.get();
-                accessLog = H2AccessLog.in(accessDb);
+                accessLog = H2AccessLog.in(accessDb, new SealedEventCipher(cipher));
             }
             try {
                 long indexed = db.inTransaction(H2MessageLog::indexedThrough);
@@ -305,10 +313,6 @@ public final class H2MessageLog implements MessageLog, AutoCloseable {
             } catch (JournalInUseException e) {
                 journal = null; // its server runs: read what the server stored, write nothing
             }
-            // The JDK's AES-GCM runs on the processor's AES and carry-less multiply instructions; Bouncy
-            // Castle's is plain Java, and sealing took a sixth of the writer's time with it.
-            Provider aes = Security.getProvider("SunJCE");
-            RecordCipher cipher = new RecordCipher(key, aes != null ? aes : provider, random);
             QueryIndex queries = db.engine() == Database.Engine.H2 ? QueryIndex.besideJournal(journalDir) : null;
             H2MessageLog log = new H2MessageLog(db, accessLog, journal, new SegmentReader(journalDir, opener), queries,
                     cipher,
@@ -415,7 +419,21 @@ public final class H2MessageLog implements MessageLog, AutoCloseable {
         if (accessLog == null || AccessLoggingLog.subjectsOf(attempt).isEmpty()) {
             return CompletableFuture.completedFuture(null);
         }
-        return enqueue(new Pending(attempt, refusal, new CompletableFuture<>()));
+        return enqueue(new Pending(attempt, "refused " + refusal, new CompletableFuture<>()));
+    }
+
+    /**
+     * An access that is no exchange (an oversight reading of restricted events) becomes an access
+     * event with the outcome {@code ok}, through the journal like every other, when this log keeps an
+     * access log; the message log keeps nothing.
+     */
+    @Override
+    public CompletableFuture<Void> accessed(ExchangeRecord access) {
+        Objects.requireNonNull(access, "access");
+        if (accessLog == null || AccessLoggingLog.subjectsOf(access).isEmpty()) {
+            return CompletableFuture.completedFuture(null);
+        }
+        return enqueue(new Pending(access, AccessEvent.outcomeOf(access.status()), new CompletableFuture<>()));
     }
 
     private CompletableFuture<Void> enqueue(Pending pending) {
@@ -1129,7 +1147,7 @@ public final class H2MessageLog implements MessageLog, AutoCloseable {
             for (int i = 0; i < batch.size(); i++) {
                 Pending p = batch.get(i);
                 eventOf[i] = -1;
-                if (p.refusal() == null) {
+                if (p.accessOnly() == null) {
                     for (boolean request : new boolean[] {true, false}) {
                         LogRow row = row(++id, p.record(), request, storedAt, prev);
                         prev = row.recordHash();
@@ -1141,7 +1159,8 @@ public final class H2MessageLog implements MessageLog, AutoCloseable {
                 if (accessLog != null && !subjects.isEmpty()) {
                     eventOf[i] = events.size();
                     events.add(AccessLoggingLog.eventOf(p.record(), subjects, AccessLoggingLog.randomUuid(random),
-                            p.refusal() == null ? AccessEvent.outcomeOf(p.record().status()) : "refused " + p.refusal()));
+                            p.accessOnly() == null ? AccessEvent.outcomeOf(p.record().status()) : p.accessOnly(),
+                            random));
                 }
             }
         } catch (GeneralSecurityException e) {
@@ -1175,7 +1194,7 @@ public final class H2MessageLog implements MessageLog, AutoCloseable {
         int row = 0;
         for (int i = 0; i < batch.size(); i++) {
             List<LogRow> own = List.of();
-            if (batch.get(i).refusal() == null) {
+            if (batch.get(i).accessOnly() == null) {
                 entryOfRow[row] = i;
                 entryOfRow[row + 1] = i;
                 own = rows.subList(row, row += 2);

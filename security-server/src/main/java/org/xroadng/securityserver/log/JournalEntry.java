@@ -40,11 +40,7 @@ record JournalEntry(List<LogRow> rows, Access access) {
     }
 
     byte[] encode() {
-        int size = 64 + (access == null ? 0 : access.entry().length + 64);
-        for (LogRow r : rows) {
-            size += 512 + r.bodySealed().length + (r.signature() == null ? 0 : r.signature().length());
-        }
-        LogRow.Encoder e = new LogRow.Encoder(size);
+        LogRow.Encoder e = LogRow.Encoder.scratch();
         e.bytes(new byte[] {VERSION});
         e.longValue(rows.size());
         for (LogRow r : rows) {
@@ -75,7 +71,7 @@ record JournalEntry(List<LogRow> rows, Access access) {
             e.bytes(access.entry());
             e.list(access.subjects());
         }
-        return e.done();
+        return e.copy();
     }
 
     /** @throws IllegalArgumentException when the bytes are not an entry this version wrote */

@@ -41,14 +41,14 @@ record LogRow(long id, String side, String kind, String queryId, String requestI
 
     /** The associated data for the body's AES-GCM: the row's identity and what it is about. */
     static byte[] associatedData(long id, String side, String kind, String queryId, String requestId) {
-        Encoder e = new Encoder();
+        Encoder e = Encoder.scratch();
         e.string(AAD_DOMAIN);
         e.longValue(id);
         e.string(side);
         e.string(kind);
         e.string(queryId);
         e.string(requestId);
-        return e.done();
+        return e.copy();
     }
 
     byte[] associatedData() {
@@ -65,11 +65,28 @@ record LogRow(long id, String side, String kind, String queryId, String requestI
 
     /** The canonical encoding described in the class comment. */
     static final class Encoder {
+        /** What a thread's scratch encoder starts with, and the most it keeps between uses. */
+        private static final int SCRATCH_BYTES = 16 * 1024;
+        private static final int SCRATCH_KEPT_BYTES = 256 * 1024;
+        private static final ThreadLocal<Encoder> SCRATCH = ThreadLocal.withInitial(() -> new Encoder(SCRATCH_BYTES));
+
         private byte[] buffer;
         private int size;
 
-        Encoder() {
-            this(512);
+        /**
+         * This thread's encoder, emptied, for an encoding that is digested or copied out
+         * ({@link #copy}) before the thread asks again: the log writer encodes every record twice
+         * (its hash, its journal entry), and a new buffer each time, then a copy, was an eighth of
+         * what the exchange path allocates. A buffer grown past 256 KiB by a large body is not kept.
+         */
+        static Encoder scratch() {
+            Encoder e = SCRATCH.get();
+            if (e.buffer.length > SCRATCH_KEPT_BYTES) {
+                e = new Encoder(SCRATCH_BYTES);
+                SCRATCH.set(e);
+            }
+            e.size = 0;
+            return e;
         }
 
         /** Into a buffer of {@code capacity} bytes to start with (it grows when more come). */
@@ -139,8 +156,9 @@ record LogRow(long id, String side, String kind, String queryId, String requestI
             digest.update(buffer, 0, size);
         }
 
-        byte[] done() {
-            return size == buffer.length ? buffer : Arrays.copyOf(buffer, size);
+        /** What was encoded, in a new array (the buffer of a {@link #scratch} encoder is used again). */
+        byte[] copy() {
+            return Arrays.copyOf(buffer, size);
         }
     }
 }

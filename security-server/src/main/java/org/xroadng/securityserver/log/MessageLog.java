@@ -28,6 +28,16 @@ public interface MessageLog {
     }
 
     /**
+     * An access to personal data that is no exchange: an oversight role reading restricted events
+     * (DESIGN.md section 7), {@code access} naming whose. The message log keeps nothing; an access
+     * log records it with the outcome of {@code access.status()}, so the citizen sees the reading.
+     * Completes when that is durable; nothing by default.
+     */
+    default CompletableFuture<Void> accessed(ExchangeRecord access) {
+        return CompletableFuture.completedFuture(null);
+    }
+
+    /**
      * Refuses to take new exchanges while the log could not keep them as evidence because their
      * time-stamps are overdue. The proxies ask before doing any work, so a refused exchange never
      * reaches the provider's information system. Accepts by default.

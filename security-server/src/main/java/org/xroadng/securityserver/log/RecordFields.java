@@ -56,17 +56,16 @@ public record RecordFields(long id, String side, String kind, String queryId, St
     public byte[] recordHash() {
         MessageDigest sha = LogRow.sha256();
         sha.update(prevHash);
-        encoded().digestInto(sha);
+        encodeInto(LogRow.Encoder.scratch()).digestInto(sha);
         return sha.digest();
     }
 
     /** The canonical encoding of the fields (without the previous hash). */
     public byte[] canonicalBytes() {
-        return encoded().done();
+        return encodeInto(LogRow.Encoder.scratch()).copy();
     }
 
-    private LogRow.Encoder encoded() {
-        LogRow.Encoder e = new LogRow.Encoder(512 + (signature == null ? 0 : signature.length()));
+    private LogRow.Encoder encodeInto(LogRow.Encoder e) {
         e.string(HASH_DOMAIN);
         e.longValue(id);
         e.string(side);

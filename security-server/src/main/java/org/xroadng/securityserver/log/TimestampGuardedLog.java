@@ -32,6 +32,11 @@ public final class TimestampGuardedLog implements MessageLog {
     }
 
     @Override
+    public CompletableFuture<Void> accessed(ExchangeRecord access) {
+        return inner.accessed(access);
+    }
+
+    @Override
     public void checkAccepting() throws TimestampingOverdueException {
         health.check();
     }

@@ -25,7 +25,10 @@ import org.xroadng.securityserver.ExchangeException;
 import org.xroadng.securityserver.ExchangeListener;
 import org.xroadng.securityserver.Responses;
 import org.xroadng.securityserver.accesslog.AccessLogService;
+import org.xroadng.auditlog.access.Restriction;
 import org.xroadng.securityserver.conf.AccessDecision;
+import org.xroadng.securityserver.conf.AccessRight;
+import org.xroadng.securityserver.message.RestrictionHeader;
 import org.xroadng.securityserver.conf.LocalConfiguration;
 import org.xroadng.securityserver.conf.LocalService;
 import org.xroadng.securityserver.globalconf.GlobalConfHolder;
@@ -103,7 +106,7 @@ public final class ServerProxyService {
      */
     private record Accepted(IncomingRequest request, RestPath target, ProtocolHeaders headers, LocalService service,
                             OwnAnswer own, String signature, TrustedConfiguration trusted,
-                            List<Map.Entry<String, String>> endToEnd, SoapMessage soap) {
+                            List<Map.Entry<String, String>> endToEnd, SoapMessage soap, Restriction restriction) {
     }
 
     /** Answers one request from peer server {@code peer}; never completes exceptionally. */
@@ -204,7 +207,68 @@ public final class ServerProxyService {
                     + " may call " + target.service().format() + " but not for purpose "
                     + (headers.purpose() == null ? "(none given)" : "'" + headers.purpose() + "'"));
         }
-        return verified(request, target, headers, service, null, trusted);
+        Restriction restriction = restriction(request, target, client, headers, local, conf);
+        return verified(request, target, headers, service, null, trusted, restriction);
+    }
+
+    /**
+     * The restriction the consumer asked for in {@code X-Road-Restriction} (DESIGN.md section 7),
+     * allowed by the client's access right: its kind of authority, within its maximum of days; null
+     * when none was asked. One pass over the headers when none was.
+     */
+    private Restriction restriction(IncomingRequest request, RestPath target, ClientId client, ProtocolHeaders headers,
+                                    LocalConfiguration local, GlobalConfiguration conf) throws ExchangeException {
+        Optional<RestrictionHeader> asked;
+        try {
+            asked = RestrictionHeader.find(request.headers());
+        } catch (IllegalArgumentException e) {
+            throw new ExchangeException(ErrorType.CLIENT_INVALID_HEADER, e.getMessage());
+        }
+        if (asked.isEmpty()) {
+            return null;
+        }
+        AccessRight.RestrictionAllowance allowance = local.restrictionAllowance(target.service(), client,
+                request.method(), target.path(), headers.purpose(), conf).orElseThrow(() -> new ExchangeException(
+                ErrorType.CLIENT_RESTRICTION_NOT_ALLOWED, "client " + client.format() + " asked for a restricted access"
+                + " (" + XRoadHeaders.RESTRICTION + "), but no access right of its to " + target.service().format()
+                + " allows restricting"));
+        try {
+            return allowance.allow(asked.get().legalBasis(), asked.get().discloseAt(), clock.instant());
+        } catch (IllegalArgumentException e) {
+            throw new ExchangeException(ErrorType.CLIENT_RESTRICTION_NOT_ALLOWED, "the restricted access is refused: "
+                    + e.getMessage());
+        }
+    }
+
+    /**
+     * The exchange's restriction once the provider IS answered: the one it asks for in its own
+     * {@code X-Road-Restriction}, held to the client's access right (a malformed or disallowed one
+     * is the IS's fault: the answer is withheld as a failed service), else the consumer's.
+     */
+    private Restriction restriction(Accepted accepted, List<Map.Entry<String, String>> answerHeaders)
+            throws ExchangeException {
+        Optional<RestrictionHeader> marked;
+        try {
+            marked = RestrictionHeader.find(answerHeaders);
+        } catch (IllegalArgumentException e) {
+            throw new ExchangeException(ErrorType.SERVER_PROXY_SERVICE_FAILED, "the provider's information system"
+                    + " answered with a malformed header: " + e.getMessage());
+        }
+        if (marked.isEmpty() || accepted.service() == null) {
+            return accepted.restriction();
+        }
+        ClientId client = accepted.headers().client();
+        AccessRight.RestrictionAllowance allowance = localConf.get().restrictionAllowance(
+                accepted.target().service(), client, accepted.request().method(), accepted.target().path(),
+                accepted.headers().purpose(), accepted.trusted().configuration()).orElseThrow(() -> new ExchangeException(
+                ErrorType.SERVER_PROXY_SERVICE_FAILED, "the provider's information system marked the access restricted,"
+                + " but no access right of " + client.format() + " allows restricting"));
+        try {
+            return allowance.allow(marked.get().legalBasis(), marked.get().discloseAt(), clock.instant());
+        } catch (IllegalArgumentException e) {
+            throw new ExchangeException(ErrorType.SERVER_PROXY_SERVICE_FAILED, "the provider's information system"
+                    + " marked the access restricted beyond what the access right allows: " + e.getMessage());
+        }
     }
 
     /** A metadata service's answer, computed by this server once the request is verified. */
@@ -258,6 +322,12 @@ public final class ServerProxyService {
     /** The signature and digest checks, common to every service. */
     private Accepted verified(IncomingRequest request, RestPath target, ProtocolHeaders headers, LocalService service,
                               OwnAnswer own, TrustedConfiguration trusted) throws ExchangeException {
+        return verified(request, target, headers, service, own, trusted, null);
+    }
+
+    private Accepted verified(IncomingRequest request, RestPath target, ProtocolHeaders headers, LocalService service,
+                              OwnAnswer own, TrustedConfiguration trusted, Restriction restriction)
+            throws ExchangeException {
         ClientId client = headers.client();
         String signature = request.header(XRoadHeaders.SIGNATURE).orElseThrow(() -> new ExchangeException(
                 ErrorType.SERVER_PROXY_INVALID_SIGNATURE, "request carries no " + XRoadHeaders.SIGNATURE));
@@ -270,7 +340,7 @@ public final class ServerProxyService {
         RequestDigest expected = RequestDigest.of(request, target, headers, endToEnd, verified.summary().iat());
         compare(expected, verified.summary());
         return new Accepted(request, target, headers, service, own, signature, trusted, endToEnd, soap(request,
-                headers, target));
+                headers, target), restriction);
     }
 
     /**
@@ -322,16 +392,26 @@ public final class ServerProxyService {
     private CompletableFuture<FullHttpResponse> respond(Accepted accepted, HttpExchangeClient.Answer received) {
         HttpExchangeClient.Answer answer = received;
         List<String> dataSubjects;
+        Restriction restriction;
+        List<Map.Entry<String, String>> answerHeaders;
         try {
             if (accepted.soap() != null) {
                 answer = SoapAnswers.echo(accepted.soap(), received);
             }
             dataSubjects = dataSubjects(answer.headers());
             requireDataSubject(accepted, answer.status(), dataSubjects);
+            answerHeaders = answer.headers();
+            restriction = restriction(accepted, answerHeaders);
+            if (restriction != null) {
+                // the restriction as logged, with its kind of authority, signed for the consumer's server to log alike
+                answerHeaders = new ArrayList<>(answerHeaders);
+                answerHeaders.removeIf(h -> h.getKey().equalsIgnoreCase(XRoadHeaders.RESTRICTION));
+                answerHeaders.add(Map.entry(XRoadHeaders.RESTRICTION, RestrictionHeader.format(restriction)));
+            }
         } catch (ExchangeException e) {
             return CompletableFuture.failedFuture(e);
         }
-        List<Map.Entry<String, String>> endToEnd = HeaderFilter.endToEnd(answer.headers());
+        List<Map.Entry<String, String>> endToEnd = HeaderFilter.endToEnd(answerHeaders);
         byte[] body = answer.body();
         int status = answer.status();
         ResponseDigest digest = ResponseDigest.builder()
@@ -357,7 +437,7 @@ public final class ServerProxyService {
                             accepted.request().header(XRoadHeaders.REQUEST_ID).orElse(null), h.client(),
                             accepted.target().service(), accepted.request().method(), accepted.target().path(),
                             h.userId(), h.issue(), h.purpose(), h.subjects(), dataSubjects, accepted.signature(),
-                            accepted.request().body(), signature, body, status, clock.instant());
+                            accepted.request().body(), signature, body, status, clock.instant(), restriction);
                     return LogRefusals.withinDeadline(messageLog.append(record)).thenApply(done -> response);
                 });
     }

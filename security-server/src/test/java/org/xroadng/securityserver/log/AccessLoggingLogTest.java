@@ -39,7 +39,7 @@ class AccessLoggingLogTest {
     }
 
     private AccessLoggingLog logging(MessageLog inner) {
-        return new AccessLoggingLog(inner, accessLog, () -> EVENT_ID);
+        return new AccessLoggingLog(inner, accessLog, () -> EVENT_ID, new java.security.SecureRandom());
     }
 
     private static byte[] sha256(byte[]... parts) throws NoSuchAlgorithmException {

@@ -1,6 +1,7 @@
 package org.xroadng.securityserver.log;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.ByteArrayOutputStream;
 import java.io.DataOutputStream;
@@ -71,5 +72,31 @@ class RecordFieldsTest {
         sha.update(LogFixtures.filled(3));
         sha.update(expected);
         assertArrayEquals(sha.digest(), fields.recordHash());
+    }
+
+    private static RecordFields withSignature(String signature) {
+        Instant at = Instant.parse("2026-12-01T10:00:00Z");
+        return new RecordFields(7, "consumer", "request", "q-7", null, "DEMO/GOV/1002/tax", "DEMO/GOV/1001/population/person",
+                "GET", "/person/EE7", null, null, null, List.of("EE7"), List.of(), null, at, at, signature,
+                LogFixtures.filled(4), LogFixtures.filled(5), LogFixtures.filled(6));
+    }
+
+    @Test
+    void encodingsOnOneThread_shareNoBytes_alsoAfterOneLargerThanTheReusedBuffer() {
+        RecordFields small = withSignature("eyJhbGciOiJFUzI1NiJ9.e30.c2ln");
+        RecordFields large = withSignature("x".repeat(300_000));
+        byte[] first = small.canonicalBytes();
+        byte[] kept = first.clone();
+
+        byte[] largeBytes = large.canonicalBytes();
+        byte[] hashAfter = small.recordHash();
+
+        assertArrayEquals(kept, first, "a later encoding on the same thread changed an earlier result");
+        assertTrue(largeBytes.length > 300_000);
+        assertArrayEquals(first, small.canonicalBytes());
+        MessageDigest sha = LogRow.sha256();
+        sha.update(LogFixtures.filled(6));
+        sha.update(first);
+        assertArrayEquals(sha.digest(), hashAfter);
     }
 }

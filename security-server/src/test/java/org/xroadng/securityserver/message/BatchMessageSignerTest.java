@@ -295,6 +295,29 @@ class BatchMessageSignerTest {
     }
 
     @Test
+    void rootCache_keepsOnlyTheNewestRoots_theOldestGoFirst() throws SigningException, MessageVerificationException {
+        BatchMessageVerifier fresh = new BatchMessageVerifier(fixture.bc, fixture.clock);
+        BatchSignature.Decoded d = BatchSignature.decode(batchOfFive.get(0));
+        JcaSigningKey rogue = rogueKey();
+        List<X509Certificate> chain = List.of(selfSigned(rogue));
+        List<String> roots = new ArrayList<>();
+        for (int i = 0; i < BatchMessageVerifier.ROOT_CACHE_LIMIT + 10; i++) {
+            // ECDSA signatures are randomised: each signing of the same claims is another root JWS;
+            // its signature verifies (so it is cached), its self-signed certificate is then refused
+            String signature = resigned(d, rogue, chain, BatchSignature.CRITICAL);
+            roots.add(BatchSignature.decode(signature).rootJws());
+            assertThrows(MessageVerificationException.class, () -> fresh.verify(signature, RequestDigest.class, trusted));
+        }
+
+        assertEquals(BatchMessageVerifier.ROOT_CACHE_LIMIT, fresh.cachedRoots());
+        for (int i = 0; i < 10; i++) {
+            assertFalse(fresh.caches(roots.get(i)), "root " + i + " is among the oldest");
+        }
+        assertTrue(fresh.caches(roots.get(10)));
+        assertTrue(fresh.caches(roots.get(roots.size() - 1)));
+    }
+
+    @Test
     void rootSignedByAKeyOfNoApprovedCa_isRefusedAsCertificateInvalid() throws SigningException,
             MessageVerificationException {
         JcaSigningKey rogue = rogueKey();

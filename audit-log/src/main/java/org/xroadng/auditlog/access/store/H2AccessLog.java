@@ -14,6 +14,7 @@ import java.util.Set;
 import java.util.TreeMap;
 import org.xroadng.auditlog.access.AccessEvent;
 import org.xroadng.auditlog.access.AccessLog;
+import org.xroadng.auditlog.access.SealingCipher;
 import org.xroadng.auditlog.access.SubjectLinks;
 import org.xroadng.auditlog.merkle.MerkleLog;
 import org.xroadng.auditlog.merkle.store.H2MerkleLog;
@@ -38,6 +39,7 @@ public final class H2AccessLog implements AccessLog, AutoCloseable {
     private final Database database;
     private final H2MerkleLog log;
     private final boolean ownsDatabase;
+    private final SealedEvents sealed;
     /**
      * The latest leaf index of the most recently named subjects, least recently named evicted
      * first; changed only after an append committed, under this object's lock, so it always agrees
@@ -57,10 +59,11 @@ public final class H2AccessLog implements AccessLog, AutoCloseable {
     /** Guarded by this: held while this process is the one publishing checkpoints ({@link #publishingTurn}). */
     private Database.Lock publishing;
 
-    private H2AccessLog(Database database, H2MerkleLog log, boolean ownsDatabase) {
+    private H2AccessLog(Database database, H2MerkleLog log, boolean ownsDatabase, SealingCipher cipher) {
         this.database = database;
         this.log = log;
         this.ownsDatabase = ownsDatabase;
+        this.sealed = new SealedEvents(database, cipher);
     }
 
     /** Opens (creating if needed) the access log in H2 file {@code file} (without {@code .mv.db}); close it. */
@@ -74,9 +77,17 @@ public final class H2AccessLog implements AccessLog, AutoCloseable {
      * database; close it.
      */
     public static H2AccessLog open(DatabaseSettings settings, Path file) {
+        return open(settings, file, null);
+    }
+
+    /**
+     * As {@link #open(DatabaseSettings, Path)}, keeping restricted events' secrets until their
+     * disclosure encrypted with {@code cipher} (null: restricted events are refused).
+     */
+    public static H2AccessLog open(DatabaseSettings settings, Path file, SealingCipher cipher) {
         Database database = settings.open(file, H2MerkleLog.DATABASE_NAME);
         try {
-            return new H2AccessLog(database, H2MerkleLog.open(database), true);
+            return new H2AccessLog(database, H2MerkleLog.open(database), true, cipher);
         } catch (RuntimeException e) {
             database.close();
             throw e;
@@ -85,7 +96,17 @@ public final class H2AccessLog implements AccessLog, AutoCloseable {
 
     /** The access log in a database the caller opened with {@link H2MerkleLog#DATABASE_NAME} and keeps. */
     public static H2AccessLog in(Database database) {
-        return new H2AccessLog(database, H2MerkleLog.open(database), false);
+        return in(database, null);
+    }
+
+    /** As {@link #in(Database)}, with the cipher for restricted events (null: they are refused). */
+    public static H2AccessLog in(Database database, SealingCipher cipher) {
+        return new H2AccessLog(database, H2MerkleLog.open(database), false, cipher);
+    }
+
+    /** What restricted events keep secret until their disclosure, and their disclosure. */
+    public SealedEvents sealed() {
+        return sealed;
     }
 
     /**
@@ -181,10 +202,17 @@ public final class H2AccessLog implements AccessLog, AutoCloseable {
     /**
      * The next append of {@code events}, prepared (see {@link Prepared}), taking the turn
      * ({@link #takeTurn}) if not held: the caller ends it once the events are stored or given up.
+     * The secrets of restricted events among them are stored now ({@link SealedEvents}), before
+     * their stubs can be durable anywhere; ordinary events cost nothing more.
      */
     public synchronized Prepared prepare(List<AccessEvent> events) {
+        boolean restricted = false;
         for (AccessEvent event : events) {
             Objects.requireNonNull(event, "event");
+            restricted |= event.restricted();
+        }
+        if (restricted) {
+            sealed.seal(events);
         }
         long first = takeTurn();
         return new Prepared(first, SubjectLinks.entries(events, first,
