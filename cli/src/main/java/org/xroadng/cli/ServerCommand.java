@@ -35,11 +35,11 @@ import picocli.CommandLine.Parameters;
         description = "Create a security server and operate it through its admin API: keys and certificates,"
                 + " registration, clients, services, access rights, local groups.",
         subcommands = {ServerCommand.Init.class, ServerCommand.Serve.class, ServerCommand.ImportCert.class, ServerCommand.AuthKey.class,
-                ServerCommand.SignKey.class,
+                ServerCommand.SignKey.class, ServerCommand.Key.class,
                 ServerCommand.Register.class, ServerCommand.UnregisterAuthCert.class, ServerCommand.ChangeAddress.class,
                 ServerCommand.Client.class, ServerCommand.Service.class,
                 ServerCommand.Acl.class, ServerCommand.LocalGroup.class, ServerCommand.AccessLogStatus.class,
-                ServerCommand.User.class,
+                ServerCommand.User.class, ServerCommand.ApiKey.class,
                 ServerCommand.Repair.class, ServerTokenCommand.class, ServerBackupCommand.Backup.class,
                 ServerBackupCommand.Restore.class})
 final class ServerCommand {
@@ -359,6 +359,47 @@ final class ServerCommand {
         }
     }
 
+    @Command(name = "key", mixinStandardHelpOptions = true, description = "The server's keys, in every token.",
+            subcommands = {Key.ListAll.class, Key.Delete.class})
+    static final class Key {
+        @Command(name = "list", mixinStandardHelpOptions = true,
+                description = "List the keys: use, owner, token, certificate and whether TLS presents it.")
+        static final class ListAll extends Operation {
+            ListAll(Services services) {
+                super(services);
+            }
+
+            JsonNode call(ApiClient client) {
+                return client.get("/api/v1/keys");
+            }
+
+            void print(JsonNode a) {
+                table(a, new String[] {"KEY", "USE", "FOR", "TOKEN", "CERTIFIED", "EXPIRES", "IN USE (TLS)"}, "keyId",
+                        "role", "identity", "token", "certified", "notAfter", "inUse");
+            }
+        }
+
+        @Command(name = "delete", mixinStandardHelpOptions = true,
+                description = "Delete a key the server no longer uses from its token (software or HSM), for good:"
+                        + " e.g. the old key after a rotation. Refused for the authentication key TLS presents and for"
+                        + " a member's only signing key with a valid certificate.")
+        static final class Delete extends Operation {
+            @Parameters(paramLabel = "KEY_ID") String keyId;
+
+            Delete(Services services) {
+                super(services);
+            }
+
+            JsonNode call(ApiClient client) {
+                return client.delete("/api/v1/keys/" + path(keyId));
+            }
+
+            void print(JsonNode a) {
+                line("key %s deleted", keyId);
+            }
+        }
+    }
+
     @Command(name = "register", mixinStandardHelpOptions = true,
             description = "File authCertReg with the registry: this server, its address and its authentication certificate.")
     static final class Register extends Operation {
@@ -651,6 +692,65 @@ final class ServerCommand {
 
             void print(JsonNode a) {
                 line("password of user %s set", name);
+            }
+        }
+    }
+
+    @Command(name = "api-key", mixinStandardHelpOptions = true,
+            description = "Admin API keys (also a way to sign in to the console), each with one or more roles.",
+            subcommands = {ApiKey.Create.class, ApiKey.ListAll.class, ApiKey.Revoke.class})
+    static final class ApiKey {
+        @Command(name = "create", mixinStandardHelpOptions = true, description = "Create a key (shown once).")
+        static final class Create extends Operation {
+            @Option(names = "--role", required = true, paramLabel = "ROLE", description = "A role; repeatable")
+            List<String> roles = new ArrayList<>();
+            @Option(names = "--label", required = true) String label;
+
+            Create(Services services) {
+                super(services);
+            }
+
+            JsonNode call(ApiClient client) {
+                return client.post("/api/v1/api-keys", Map.of("label", label, "roles", roles));
+            }
+
+            void print(JsonNode a) {
+                line("API key %s (%s), shown once: %s", a.path("id").asText(), join(a.path("roles")),
+                        a.path("key").asText());
+            }
+        }
+
+        @Command(name = "list", mixinStandardHelpOptions = true, description = "List keys (never their secrets).")
+        static final class ListAll extends Operation {
+            ListAll(Services services) {
+                super(services);
+            }
+
+            JsonNode call(ApiClient client) {
+                return client.get("/api/v1/api-keys");
+            }
+
+            void print(JsonNode a) {
+                table(a, new String[] {"ID", "LABEL", "ROLES", "CREATED", "REVOKED"}, "id", "label", "roles", "createdAt",
+                        "revokedAt");
+            }
+        }
+
+        @Command(name = "revoke", mixinStandardHelpOptions = true,
+                description = "Revoke a key; consoles signed in with it are signed out.")
+        static final class Revoke extends Operation {
+            @Parameters(paramLabel = "ID") long id;
+
+            Revoke(Services services) {
+                super(services);
+            }
+
+            JsonNode call(ApiClient client) {
+                return client.delete("/api/v1/api-keys/" + id);
+            }
+
+            void print(JsonNode a) {
+                line("API key %d revoked", id);
             }
         }
     }

@@ -175,7 +175,33 @@ class ConsoleBrowserTest {
             browser.findElement(By.id("nav-keys")).click();
             wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("keys")));
             assertTrue(browser.findElement(By.id("keys")).getText().contains("certified"));
+            assertTrue(browser.findElement(By.id("keys")).getText().contains("in use for TLS"));
             screenshot(browser, "keys");
+
+            browser.findElement(By.id("nav-descriptions")).click();
+            wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("add-openapi")));
+            new Select(browser.findElement(By.id("service"))).selectByValue(SERVICE);
+            browser.findElement(By.id("add-openapi-submit")).click();
+            assertTrue(wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("url-error"))).getText()
+                    .contains("paste the document"));
+            browser.findElement(By.id("content")).sendKeys("openapi: 3.0.3\ninfo: {title: Persons, version: '1.0'}\n"
+                    + "paths:\n  /person/{code}:\n    parameters:\n      - {name: code, in: path, required: true, schema: {type: string}}\n"
+                    + "    get:\n      responses:\n        '200': {description: the person}\n");
+            browser.findElement(By.id("add-openapi-submit")).click();
+            assertTrue(wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("done"))).getText()
+                    .contains("The OpenAPI description was added"));
+            assertTrue(browser.findElement(By.id("openapi")).getText().contains("GET /person/*"));
+            screenshot(browser, "descriptions");
+
+            browser.findElement(By.id("nav-api-keys")).click();
+            wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("add-api-key"))).findElement(By.id("label"))
+                    .sendKeys("monitoring");
+            browser.findElement(By.id("role-observer")).click();
+            browser.findElement(By.id("add-api-key-submit")).click();
+            String created = wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("created-key-value")))
+                    .getText();
+            assertTrue(created.startsWith("xsk_"), created);
+            screenshot(browser, "api-keys");
         } finally {
             browser.quit();
         }

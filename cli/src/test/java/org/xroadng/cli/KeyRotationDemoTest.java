@@ -116,7 +116,18 @@ class KeyRotationDemoTest {
                     signedWithNew = latest;
                 }
             }
-            Thread.sleep(1000);
+            // the old key, no longer chosen, is deleted from the token while the load runs; the new one is
+            // now the member's only key and is refused
+            String newKey = added.out().split(" ")[2];
+            String oldKey = keyIds(population, "sign", OWNER).stream().filter(k -> !k.equals(newKey)).findFirst()
+                    .orElseThrow();
+            CliRunner.Run deleted = operator.run("server", "key", "delete", oldKey, "--admin", admin);
+            assertEquals(0, deleted.exitCode(), deleted.out() + deleted.err());
+            CliRunner.Run refused = operator.run("server", "key", "delete", newKey, "--admin", admin);
+            assertEquals(1, refused.exitCode(), refused.out());
+            assertTrue(refused.err().contains("is the only signing key of member " + OWNER), refused.err());
+            assertEquals(List.of(newKey), keyIds(population, "sign", OWNER));
+            Thread.sleep(2000);
             List<Answer> all = stop(clients, running, answers);
             assertTrue(beforeImport > 0 && all.size() > beforeImport, "queries before and after the import: "
                     + beforeImport + " then " + all.size());
@@ -202,10 +213,35 @@ class KeyRotationDemoTest {
             for (Thread t : burstClients) {
                 t.join(30_000);
             }
+            // the old key is deleted from the token while the load runs; the one TLS presents is refused
+            List<String> authKeys = keyIds(taxBoard, "auth", taxBoard.id().format());
+            String oldAuth = authKeys.stream().filter(k -> !k.equals(added.out().split(" ")[2])).findFirst()
+                    .orElseThrow();
+            CliRunner.Run deleted = operator.run("server", "key", "delete", oldAuth, "--admin", admin);
+            assertEquals(0, deleted.exitCode(), deleted.out() + deleted.err());
+            CliRunner.Run refused = operator.run("server", "key", "delete", added.out().split(" ")[2], "--admin", admin);
+            assertEquals(1, refused.exitCode(), refused.out());
+            assertTrue(refused.err().contains("only authentication key"), refused.err());
+            Thread.sleep(2000);
+            assertEquals(next, presented(taxBoard));
             List<Answer> all = stop(clients, running, answers);
             assertTrue(burst.stream().allMatch(a -> a.status() == 200), "after the old certificate left: " + burst);
             assertTrue(all.size() > 50, "the load ran throughout: " + all.size());
         }
+    }
+
+    /** The ids of the server's keys of {@code role} ({@code auth}, {@code sign}) for {@code identity}, by the admin API. */
+    private List<String> keyIds(DemoServer server, String role, String identity) throws IOException, InterruptedException {
+        HttpResponse<String> keys = http.send(HttpRequest.newBuilder(URI.create(server.adminUrl() + "/api/v1/keys"))
+                .header("Authorization", "Bearer " + server.apiKey()).build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, keys.statusCode(), keys.body());
+        List<String> ids = new ArrayList<>();
+        for (JsonNode key : ProtocolJson.mapper().readTree(keys.body())) {
+            if (key.path("role").asText().equals(role) && key.path("identity").asText().equals(identity)) {
+                ids.add(key.path("keyId").asText());
+            }
+        }
+        return ids;
     }
 
     /** Four clients querying without pause until {@code running} is cleared. */

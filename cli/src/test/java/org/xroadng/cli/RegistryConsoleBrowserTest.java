@@ -28,6 +28,7 @@ import org.openqa.selenium.TakesScreenshot;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.support.ui.ExpectedConditions;
+import org.openqa.selenium.support.ui.Select;
 import org.openqa.selenium.support.ui.WebDriverWait;
 import org.xroadng.auditlog.browser.HeadlessChromium;
 import org.xroadng.protocol.json.ProtocolJson;
@@ -155,6 +156,20 @@ class RegistryConsoleBrowserTest {
             browser.findElement(By.id("nav-servers")).click();
             wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("servers")));
             screenshot(browser, "servers");
+            browser.findElement(By.id("nav-users")).click();
+            wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("add-user")));
+            browser.findElement(By.id("name")).sendKeys("mai");
+            browser.findElement(By.id("password")).sendKeys("short");
+            browser.findElement(By.id("add-user-submit")).click();
+            assertTrue(wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("password-error"))).getText()
+                    .contains("10 to 72 bytes"));
+            browser.findElement(By.id("password")).sendKeys("a long passphrase here");
+            new Select(browser.findElement(By.id("role"))).selectByValue("viewer");
+            browser.findElement(By.id("add-user-submit")).click();
+            assertEquals("The user was added.", wait.until(ExpectedConditions.visibilityOfElementLocated(
+                    By.id("done"))).getText());
+            assertTrue(browser.findElement(By.id("user-mai")).getText().contains("viewer"));
+            screenshot(browser, "users");
             browser.findElement(By.id("nav-checkpoints")).click();
             wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("checkpoints")));
             screenshot(browser, "checkpoints");

@@ -299,6 +299,21 @@ public final class DataPlane implements AutoCloseable {
         return ocsp.oldestResponse();
     }
 
+    /**
+     * Whether a signature by {@code certificate} can carry an OCSP response now (good, and fresh by
+     * the current global configuration): what a signer needs before it uses the certificate
+     * ({@link OwnOcspResponses#choose}).
+     */
+    public boolean canSign(java.security.cert.X509Certificate certificate) {
+        try {
+            ocsp.forSignature(certificate, globalConf.current(ErrorType.CLIENT_PROXY_OUTDATED_GLOBAL_CONF)
+                    .ocspFreshness());
+            return true;
+        } catch (ExchangeException | org.xroadng.securityserver.message.MessageSigningException e) {
+            return false;
+        }
+    }
+
     /** When the first of the server's own certificates (authentication, signing) expires. */
     public Optional<Instant> firstCertificateExpiry() {
         return Optional.ofNullable(firstCertificateExpiry);

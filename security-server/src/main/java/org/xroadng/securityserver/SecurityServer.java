@@ -224,7 +224,7 @@ public final class SecurityServer implements AutoCloseable, ServerStatus {
                                         Provider provider, SecureRandom random, Clock clock) throws IOException {
         HttpApiServer.Builder builder = HttpApiServer.builder("admin").bind(home.settings().admin());
         SecurityServer[] self = new SecurityServer[1];
-        ServerAdmin serverAdmin = new ServerAdmin(home.keys(), home.store(), home.registrar(), home.adminKeys().users(),
+        ServerAdmin serverAdmin = new ServerAdmin(home.keys(), home.store(), home.registrar(), home.adminKeys(),
                 new HttpDescriptionFetcher(AdminApi.DESCRIPTION_TIMEOUT));
         new AdminApi(home.settings(), home.adminKeys(), serverAdmin,
                 () -> self[0] == null ? Optional.empty() : self[0].checkpoints(),
@@ -249,6 +249,10 @@ public final class SecurityServer implements AutoCloseable, ServerStatus {
         SecurityServer server = new SecurityServer(home, admin, configuration, metrics, messageLog, provider, random, clock);
         server.accessLogging = accessLogging;
         self[0] = server;
+        // a key may be deleted only while another can sign in its place: with the message path running,
+        // that needs a good, fresh OCSP response too (while it does not run, nothing signs)
+        serverAdmin.signingReadiness(certificate -> Optional.ofNullable(server.plane).map(p -> p.canSign(certificate))
+                .orElse(true));
         metrics.dataPlane(() -> Optional.ofNullable(server.plane).map(DataPlane::resources));
         metrics.health(server::problems);
         metrics.globalConfiguration(configuration::lastGood, clock);

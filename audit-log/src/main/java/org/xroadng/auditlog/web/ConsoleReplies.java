@@ -32,7 +32,8 @@ public final class ConsoleReplies {
     public static HttpReply page(int status, String html) {
         return HttpReply.of(status, "text/html; charset=utf-8", html.getBytes(StandardCharsets.UTF_8))
                 .withHeader("Content-Security-Policy", CSP).withHeader("X-Frame-Options", "DENY")
-                .withHeader("X-Content-Type-Options", "nosniff").withHeader("Referrer-Policy", "no-referrer");
+                .withHeader("X-Content-Type-Options", "nosniff").withHeader("Referrer-Policy", "no-referrer")
+                .withHeader("Cache-Control", "no-store");
     }
 
     /** 303 See Other: after a POST the browser GETs {@code location} (POST-redirect-GET). */

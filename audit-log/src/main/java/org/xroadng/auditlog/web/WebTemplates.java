@@ -31,16 +31,34 @@ public final class WebTemplates {
 
     private final TemplateEngine engine = new TemplateEngine();
 
-    /** The templates in the {@code web} folder of {@code owner}'s package, with {@code messages}. */
+    /** Where the consoles' shared templates are: {@code shared/NAME} is {@code shared/NAME.html} here. */
+    public static final String SHARED = "shared/";
+
+    /**
+     * The templates in the {@code web} folder of {@code owner}'s package, with {@code messages}; and
+     * the templates both operator consoles share, named {@code shared/...}, from this package's
+     * {@code shared} folder (the page frame, the fragments, the sign-in, refusal and audit pages),
+     * rendered with the same {@code messages}.
+     */
     public WebTemplates(Class<?> owner, Messages messages) {
         Objects.requireNonNull(messages, "messages");
+        ClassLoaderTemplateResolver shared = new ClassLoaderTemplateResolver(WebTemplates.class.getClassLoader());
+        shared.setPrefix(WebTemplates.class.getPackageName().replace('.', '/') + "/");
+        shared.setResolvablePatterns(java.util.Set.of(SHARED + "*"));
+        shared.setSuffix(".html");
+        shared.setTemplateMode(TemplateMode.HTML);
+        shared.setCharacterEncoding("UTF-8");
+        shared.setCacheable(true);
+        shared.setOrder(1);
+        engine.addTemplateResolver(shared);
         ClassLoaderTemplateResolver resolver = new ClassLoaderTemplateResolver(owner.getClassLoader());
         resolver.setPrefix(owner.getPackageName().replace('.', '/') + "/web/");
         resolver.setSuffix(".html");
         resolver.setTemplateMode(TemplateMode.HTML);
         resolver.setCharacterEncoding("UTF-8");
         resolver.setCacheable(true);
-        engine.setTemplateResolver(resolver);
+        resolver.setOrder(2);
+        engine.addTemplateResolver(resolver);
         engine.setMessageResolver(new BundleResolver(messages, owner.getSimpleName()));
     }
 

@@ -53,9 +53,12 @@ public final class RegistryConsole {
         HttpReply answer(Request request) throws HttpProblem;
     }
 
+    /** The pages whose templates both consoles share (audit-log's {@code web/shared}). */
+    private static final java.util.Set<String> SHARED_PAGES = java.util.Set.of("audit");
+
     /** The pages in the menu, in its order. */
     static final java.util.List<String> MENU = java.util.List.of("overview", "requests", "members", "servers", "groups",
-            "trust", "settings", "api-keys", "checkpoints", "audit");
+            "trust", "settings", "api-keys", "users", "checkpoints", "audit");
 
     private final Registry registry;
     private final ConsoleSessions<Operator> sessions;
@@ -126,12 +129,15 @@ public final class RegistryConsole {
         variables.put("menu", MENU);
         variables.put("operator", request.operator());
         variables.put("role", request.operator().role().code());
+        variables.put("rolesShown", request.operator().role().code());
+        variables.put("identity", registry.instance());
         variables.put("csrf", request.session().csrf());
         variables.put("path", request.call().path());
         variables.put("instance", registry.instance());
         variables.put("mayRegister", request.operator().may(Permission.REGISTER));
         variables.put("mayAdmin", request.operator().may(Permission.ADMIN));
-        return ConsoleReplies.page(status, templates.render(template, request.language(), variables));
+        return ConsoleReplies.page(status, templates.render(SHARED_PAGES.contains(template) ? WebTemplates.SHARED + template
+                : template, request.language(), variables));
     }
 
     String message(Locale language, String key, Object... arguments) {
@@ -198,16 +204,18 @@ public final class RegistryConsole {
         model.put("user", user);
         model.put("method", method);
         model.put("instance", registry.instance());
+        model.put("identity", registry.instance());
+        model.put("identityLine", message(language, "signIn.instance", registry.instance()));
         model.put("path", "/login");
         model.put("operator", null);
-        return ConsoleReplies.page(status, templates.render("login", language, model));
+        return ConsoleReplies.page(status, templates.render(WebTemplates.SHARED + "login", language, model));
     }
 
     private HttpReply refusedPage(Locale language, String reason) {
         Map<String, Object> model = new LinkedHashMap<>();
         model.put("reason", reason);
         model.put("path", "/");
-        return ConsoleReplies.page(403, templates.render("refused", language, model));
+        return ConsoleReplies.page(403, templates.render(WebTemplates.SHARED + "refused", language, model));
     }
 
     // machinery
@@ -216,8 +224,28 @@ public final class RegistryConsole {
         return new Request(call, session, session.operator().orElseThrow(), ConsoleLanguage.of(call));
     }
 
+    /**
+     * The caller's session; a signed-in one whose API key was revoked or whose user was deleted
+     * since is ended here, so the change takes effect at the next request.
+     */
     private Optional<ConsoleSessions.Session<Operator>> session(HttpCall call) {
-        return Cookies.value(call, ConsoleSessions.COOKIE).flatMap(sessions::find);
+        Optional<ConsoleSessions.Session<Operator>> found = Cookies.value(call, ConsoleSessions.COOKIE)
+                .flatMap(sessions::find);
+        if (found.isPresent() && found.get().operator().isPresent() && !stillValid(found.get().operator().get())) {
+            sessions.close(found.get().id());
+            return Optional.empty();
+        }
+        return found;
+    }
+
+    /** Whether the API key (named {@code #ID}) or the console user an operator signed in as still holds. */
+    private boolean stillValid(Operator operator) {
+        String name = operator.name();
+        if (name.startsWith("#")) {
+            return registry.apiKeys().list().stream().anyMatch(k -> ("#" + k.id()).equals(name)
+                    && k.revokedAt() == null);
+        }
+        return registry.consoleUsers().list().stream().anyMatch(u -> u.name().equals(name));
     }
 
     /** Remembers a language chosen with {@code ?lang=} in a cookie, so it holds across pages. */

@@ -12,6 +12,7 @@ import java.util.Optional;
 import java.util.function.Function;
 import org.xroadng.auditlog.web.ConsoleReplies;
 import org.xroadng.auditlog.web.FormBody;
+import org.xroadng.auditlog.web.Pager;
 import org.xroadng.protocol.accesslog.WitnessedCheckpoint;
 import org.xroadng.protocol.http.HttpApiServer;
 import org.xroadng.protocol.http.HttpReply;
@@ -20,7 +21,6 @@ import org.xroadng.protocol.id.MemberId;
 import org.xroadng.protocol.id.SubsystemId;
 import org.xroadng.registry.ApiKeys;
 import org.xroadng.registry.AuditTrail;
-import org.xroadng.registry.Members;
 import org.xroadng.registry.Operator;
 import org.xroadng.registry.Permission;
 import org.xroadng.registry.Registry;
@@ -44,6 +44,8 @@ final class RegistryConsolePages {
             .withZone(ZoneOffset.UTC);
 
     private static final int LIST_LIMIT = 500;
+    /** Rows on one page of a long list (members, subsystems, servers, groups, requests, the audit trail). */
+    static final int PAGE_SIZE = Pager.PAGE_SIZE;
 
     /** An action a form asks for; answers where to go next, or null for its page with the notice. */
     @FunctionalInterface
@@ -64,7 +66,7 @@ final class RegistryConsolePages {
     void addTo(HttpApiServer.Builder server) {
         server.route("GET", "/", call -> console.viewed(call, r -> show(r, "overview", 200, Map.of())));
         for (String page : List.of("members", "servers", "groups", "trust", "requests", "settings", "api-keys",
-                "checkpoints", "audit")) {
+                "users", "checkpoints", "audit")) {
             server.route("GET", "/" + page, call -> console.viewed(call, r -> show(r, page, 200, Map.of())));
         }
         server.route("GET", "/requests/view", call -> console.viewed(call, r -> {
@@ -136,6 +138,44 @@ final class RegistryConsolePages {
         post(server, "/api-keys/revoke", "api-keys", "done.keyRevoked", Permission.ADMIN, "apiKey.revoke",
                 (who, form) -> {
                     registry.apiKeys().revoke(who.actor(), number(form, "id"));
+                    return null;
+                });
+        var users = registry.consoleUsers();
+        post(server, "/users", "users", "done.userAdded", Permission.ADMIN, "consoleUser.add", (who, form) -> {
+            String name = userName(form);
+            String password;
+            try {
+                password = org.xroadng.registry.ConsoleUsers.password(form.raw("password"));
+            } catch (RegistryException e) {
+                throw new FieldProblem("password", "field.password", "");
+            }
+            ApiKeys.Role role;
+            try {
+                role = ApiKeys.Role.parse(form.get("role"));
+            } catch (RegistryException e) {
+                throw new FieldProblem("role", "field.role", form.get("role"));
+            }
+            try {
+                users.add(who.actor(), name, password, role);
+            } catch (RegistryException e) {
+                throw fieldOf(e, "name");
+            }
+            return null;
+        });
+        post(server, "/users/delete", "users", "done.userDeleted", Permission.ADMIN, "consoleUser.delete",
+                (who, form) -> {
+                    users.delete(who.actor(), userName(form));
+                    return null;
+                });
+        post(server, "/users/password", "users", "done.passwordSet", Permission.ADMIN, "consoleUser.password",
+                (who, form) -> {
+                    String name = userName(form);
+                    try {
+                        org.xroadng.registry.ConsoleUsers.password(form.raw("password"));
+                    } catch (RegistryException e) {
+                        throw new FieldProblem("password-" + name, "field.password", "");
+                    }
+                    users.setPassword(who.actor(), name, form.raw("password"));
                     return null;
                 });
         // a new key is shown once, on the page that answers the POST: never in a URL or a redirect
@@ -242,9 +282,21 @@ final class RegistryConsolePages {
         try {
             switch (page) {
                 case "overview" -> overview(model);
-                case "members" -> members(model);
-                case "servers" -> model.put("servers", registry.servers().list(0, LIST_LIMIT).items());
-                case "groups" -> model.put("groups", registry.groups().list(0, LIST_LIMIT).items());
+                case "members" -> members(r, model);
+                case "servers" -> {
+                    int number = pageNumber(r, "page");
+                    var servers = registry.servers().list(offset(number), PAGE_SIZE);
+                    model.put("servers", servers.items());
+                    model.put("pager", pager("/servers?", "page", number, servers.total()));
+                }
+                case "groups" -> {
+                    int number = pageNumber(r, "page");
+                    var groups = registry.groups().list(offset(number), PAGE_SIZE);
+                    model.put("groups", groups.items());
+                    model.put("pager", pager("/groups?", "page", number, groups.total()));
+                    // the form's choice of group lists every group, not only this page's
+                    model.put("allGroups", registry.groups().list(0, LIST_LIMIT).items());
+                }
                 case "trust" -> {
                     model.put("cas", registry.trustAnchors().cas());
                     model.put("tsas", registry.trustAnchors().tsas());
@@ -264,8 +316,20 @@ final class RegistryConsolePages {
                     model.put("roles", List.of("admin", "registration-officer", "viewer"));
                 }
                 case "checkpoints" -> checkpoints(model);
-                case "audit" -> model.put("entries", registry.auditTrail().list(0, 200).items().stream()
-                        .map(RegistryConsolePages::auditRow).toList());
+                case "users" -> {
+                    model.put("users", r.operator().may(Permission.ADMIN) ? registry.consoleUsers().list().stream()
+                            .map(u -> row("name", u.name(), "role", u.role().code(),
+                                    "created", DATE_TIME.format(u.createdAt()), "iso", u.createdAt().toString(),
+                                    "locked", u.lockedUntil() == null ? "" : DATE_TIME.format(u.lockedUntil())))
+                            .toList() : List.of());
+                    model.put("roles", List.of("admin", "registration-officer", "viewer"));
+                }
+                case "audit" -> {
+                    int number = pageNumber(r, "page");
+                    var entries = registry.auditTrail().list(offset(number), PAGE_SIZE);
+                    model.put("entries", entries.items().stream().map(RegistryConsolePages::auditRow).toList());
+                    model.put("pager", pager("/audit?", "page", number, entries.total()));
+                }
                 default -> throw new IllegalStateException("no console page " + page);
             }
         } catch (RegistryException e) {
@@ -285,11 +349,34 @@ final class RegistryConsolePages {
         model.put("serverCount", registry.servers().list(0, 1).total());
     }
 
-    private void members(Map<String, Object> model) throws RegistryException {
-        List<Members.MemberView> list = registry.members().members(0, LIST_LIMIT).items();
-        model.put("members", list);
+    private void members(RegistryConsole.Request r, Map<String, Object> model) throws RegistryException {
+        int number = pageNumber(r, "page");
+        int subsystemsNumber = pageNumber(r, "subsystemsPage");
+        var members = registry.members().members(offset(number), PAGE_SIZE);
+        var subsystems = registry.members().subsystems(null, offset(subsystemsNumber), PAGE_SIZE);
+        model.put("members", members.items());
         model.put("classes", registry.members().memberClasses());
-        model.put("subsystems", registry.members().subsystems(null, 0, LIST_LIMIT).items());
+        model.put("subsystems", subsystems.items());
+        model.put("pager", pager("/members?subsystemsPage=" + subsystemsNumber + "&", "page", number, members.total()));
+        model.put("subsystemsPager", pager("/members?page=" + number + "&", "subsystemsPage", subsystemsNumber,
+                subsystems.total()));
+    }
+
+    /** The page a list's link asks for in query parameter {@code name}; anything else is a 400 page saying why. */
+    private static int pageNumber(RegistryConsole.Request r, String name) throws RegistryException {
+        try {
+            return Pager.number(r.call().query().get(name));
+        } catch (IllegalArgumentException e) {
+            throw RegistryException.badRequest(e.getMessage());
+        }
+    }
+
+    private static int offset(int page) {
+        return Pager.offset(page);
+    }
+
+    private static Map<String, Object> pager(String base, String param, int number, long total) {
+        return Pager.links(base, param, number, total);
     }
 
     private void requests(RegistryConsole.Request r, Map<String, Object> model) throws RegistryException {
@@ -299,8 +386,11 @@ final class RegistryConsolePages {
         String filter = status.equals("all") ? null : status;
         model.put("status", status);
         model.put("statuses", List.of("pending", "approved", "rejected", "all"));
-        model.put("requests", registry.requests().list(filter, 0, LIST_LIMIT).items().stream()
-                .map(RegistryConsolePages::requestRow).toList());
+        model.put("requests", List.of());
+        int number = pageNumber(r, "page");
+        var page = registry.requests().list(filter, offset(number), PAGE_SIZE);
+        model.put("requests", page.items().stream().map(RegistryConsolePages::requestRow).toList());
+        model.put("pager", pager("/requests?status=" + status + "&", "page", number, page.total()));
     }
 
     private void request(RegistryConsole.Request r, Map<String, Object> model) throws RegistryException {
@@ -384,12 +474,20 @@ final class RegistryConsolePages {
 
     /** What the audit trail names as the target of a refused form: its identifying field. */
     private static String target(FormBody form) {
-        for (String field : List.of("id", "subsystem", "code", "group", "label")) {
+        for (String field : List.of("id", "subsystem", "code", "group", "label", "name")) {
             if (!form.get(field).isEmpty()) {
                 return form.get(field);
             }
         }
         return "";
+    }
+
+    private static String userName(FormBody form) throws FieldProblem {
+        try {
+            return org.xroadng.registry.ConsoleUsers.name(required(form, "name"));
+        } catch (RegistryException e) {
+            throw new FieldProblem("name", "field.name", "");
+        }
     }
 
     private static FieldProblem fieldOf(RegistryException e, String field) {

@@ -39,4 +39,12 @@ public interface KeyToken {
      * certificate must certify this key's public key; otherwise nothing changes.
      */
     void importCertificate(String keyId, List<X509Certificate> chain) throws TokenException;
+
+    /**
+     * Deletes the key and its certificate chain from the token, for good: signatures it made stay
+     * verifiable with its certificate, but it signs nothing more ({@link SigningKey}s handed out
+     * before fail). An unknown id is a {@link TokenException} naming it, and nothing changes.
+     * Whether the key may go (not in use) is the caller's to decide.
+     */
+    void deleteKey(String keyId) throws TokenException;
 }

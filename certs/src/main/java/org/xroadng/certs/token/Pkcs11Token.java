@@ -221,6 +221,25 @@ public final class Pkcs11Token implements KeyToken {
         }
     }
 
+    /**
+     * Destroys the key's private key and certificate objects in the token (C_DestroyObject,
+     * PKCS#11 v2.40 section 5.7), through the JDK's PKCS#11 key store. Signing keys handed out
+     * before fail from then on with a message that the key is no longer in the token.
+     */
+    @Override
+    public synchronized void deleteKey(String keyId) throws TokenException {
+        try {
+            if (!store.entryInstanceOf(keyId, KeyStore.PrivateKeyEntry.class)) {
+                throw unknownKey(keyId);
+            }
+            store.deleteEntry(keyId);
+        } catch (GeneralSecurityException | ProviderException e) {
+            throw new TokenException("cannot delete key " + keyId + " from token " + slot.id() + ": " + reason(e), e);
+        } finally {
+            signers.remove(keyId);
+        }
+    }
+
     /** The public key as a plain X.509 key, independent of the token's provider. */
     private static PublicKey portable(PublicKey key) throws GeneralSecurityException {
         return KeyFactory.getInstance("EC").generatePublic(new X509EncodedKeySpec(key.getEncoded()));

@@ -232,6 +232,36 @@ public final class SoftwareToken implements KeyToken {
     }
 
     /**
+     * Deletes the key and its certificate chain, and saves the token; when the file cannot be
+     * written the key stays, in the file and here.
+     */
+    @Override
+    public synchronized void deleteKey(String keyId) throws TokenException {
+        KeyStore.PasswordProtection protection = new KeyStore.PasswordProtection(pin.chars());
+        KeyStore.Entry entry;
+        try {
+            if (!store.entryInstanceOf(keyId, KeyStore.PrivateKeyEntry.class)) {
+                throw unknownKey(keyId);
+            }
+            entry = store.getEntry(keyId, protection);
+            store.deleteEntry(keyId);
+        } catch (GeneralSecurityException e) {
+            throw new TokenException("cannot delete key " + keyId + ": " + e.getMessage(), e);
+        }
+        signers.remove(keyId);
+        try {
+            save();
+        } catch (TokenException e) {
+            try {
+                store.setEntry(keyId, entry, protection);
+            } catch (GeneralSecurityException restore) {
+                e.addSuppressed(restore);
+            }
+            throw e;
+        }
+    }
+
+    /**
      * A JSSE key manager (for TLS client and server authentication) that presents this one key
      * and its certificate chain, and nothing else in the token. It is built from an in-memory
      * key store holding just that entry, so later changes to the token do not affect it.

@@ -185,4 +185,33 @@ class Pkcs11TokenTest {
         assertTrue(relative.getMessage().contains("expected the absolute path"), relative.getMessage());
         assertTrue(badId.getMessage().contains("token id 'hsm 1' is not one"), badId.getMessage());
     }
+
+    @Test
+    void deletedKey_isDestroyedInTheTokenAndItsSignerSignsNoMore() throws TokenException {
+        Pkcs11Token token = open();
+        String kept = token.generateKey();
+        String deleted = token.generateKey();
+        SigningKey signer = token.signingKey(deleted);
+
+        token.deleteKey(deleted);
+
+        assertTrue(token.keys().stream().noneMatch(k -> k.keyId().equals(deleted)));
+        Pkcs11Token reopened = open();
+        assertTrue(reopened.keys().stream().noneMatch(k -> k.keyId().equals(deleted)), "gone from the token itself");
+        assertTrue(reopened.keys().stream().anyMatch(k -> k.keyId().equals(kept)));
+        assertEquals("token hsm1 has no key " + deleted,
+                assertThrows(TokenException.class, () -> reopened.signingKey(deleted)).getMessage());
+        assertThrows(SigningException.class, () -> signer.sign("after deletion".getBytes()));
+    }
+
+    @Test
+    void deletingAnUnknownKey_isRefusedByName() throws TokenException {
+        Pkcs11Token token = open();
+        int before = token.keys().size();
+
+        TokenException e = assertThrows(TokenException.class, () -> token.deleteKey("00ff"));
+
+        assertEquals("token hsm1 has no key 00ff", e.getMessage());
+        assertEquals(before, token.keys().size());
+    }
 }

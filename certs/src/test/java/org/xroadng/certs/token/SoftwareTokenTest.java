@@ -145,4 +145,39 @@ class SoftwareTokenTest {
         assertArrayEquals(first, token.secretKey("messagelog").orElseThrow().getEncoded());
         assertTrue(token.secretKey("other").isEmpty());
     }
+
+    @Test
+    void deletedKey_isGoneAfterReopeningAndTheOtherKeysStay() throws TokenException {
+        Path file = dir.resolve("token.p12");
+        SoftwareToken token = create(file, "1234");
+        String kept = token.generateKey();
+        String deleted = token.generateKey();
+        token.signingKey(deleted);
+        token.generateSecretKey("log-key");
+
+        token.deleteKey(deleted);
+
+        assertEquals(List.of(kept), token.keys().stream().map(TokenKey::keyId).toList());
+        assertEquals("token " + file + " has no key " + deleted,
+                assertThrows(TokenException.class, () -> token.signingKey(deleted)).getMessage());
+        SoftwareToken reopened = SoftwareToken.open(file, Pin.of("1234"), pki.bc, pki.random, pki.clock);
+        assertEquals(List.of(kept), reopened.keys().stream().map(TokenKey::keyId).toList());
+        assertTrue(reopened.secretKey("log-key").isPresent(), "a secret key is not a signing key and stays");
+    }
+
+    @Test
+    void deletingAnUnknownKeyOrASecretKey_isRefusedByNameAndChangesNothing() throws IOException, TokenException {
+        Path file = dir.resolve("token.p12");
+        SoftwareToken token = create(file, "1234");
+        token.generateKey();
+        token.generateSecretKey("log-key");
+        byte[] before = Files.readAllBytes(file);
+
+        assertEquals("token " + file + " has no key 00ff",
+                assertThrows(TokenException.class, () -> token.deleteKey("00ff")).getMessage());
+        assertThrows(TokenException.class, () -> token.deleteKey("log-key"));
+
+        assertArrayEquals(before, Files.readAllBytes(file));
+        assertTrue(token.secretKey("log-key").isPresent());
+    }
 }

@@ -77,6 +77,18 @@ public final class AdminApi {
     public record UserView(String name, List<String> roles, String createdAt, String lockedUntil) {
     }
 
+    /** An admin API key as listed: never the key itself. */
+    public record ApiKeyView(long id, String label, List<String> roles, String createdAt, String revokedAt) {
+    }
+
+    /** A new admin API key (for a program, or a person with only some roles such as the inspector): the only answer that carries {@code key}. */
+    public record NewApiKey(long id, String label, List<String> roles, String key) {
+        @Override
+        public String toString() {
+            return "NewApiKey[id=" + id + ", label=" + label + ", roles=" + roles + "]";
+        }
+    }
+
     /** One row of the audit trail. */
     public record AuditView(long id, String at, String actor, String action, String target, String outcome) {
     }
@@ -98,14 +110,6 @@ public final class AdminApi {
 
     /** A new signing key and its certification request. */
     public record NewSignKey(String keyId, String member, String csr) {
-    }
-
-    /** A new API key: {@code key} is shown this once; only its hash is kept. */
-    public record ApiKeyView(long id, String label, List<String> roles, String key) {
-        @Override
-        public String toString() {
-            return "ApiKeyView[id=" + id + ", label=" + label + ", roles=" + roles + "]";
-        }
     }
 
     public record ClientView(String id, String isAuthentication, List<String> pinnedCertificates, boolean registered) {
@@ -167,7 +171,7 @@ public final class AdminApi {
     public AdminApi(ServerSettings settings, ServerKeys keys, ServerConfStore store, AdminKeys adminKeys,
                     Registration registration, java.util.function.Supplier<Optional<CheckpointPublisher>> checkpoints,
                     DescriptionFetcher fetcher) {
-        this(settings, adminKeys, new ServerAdmin(keys, store, registration, adminKeys.users(), fetcher), checkpoints);
+        this(settings, adminKeys, new ServerAdmin(keys, store, registration, adminKeys, fetcher), checkpoints);
     }
 
     /** The API over a service layer shared with the console, so both enforce the same roles and audit alike. */
@@ -220,6 +224,15 @@ public final class AdminApi {
                 out.add(view(key));
             }
             return out;
+        });
+        route(server, "DELETE", "/keys/{id}", 204, (call, who) -> {
+            String keyId = call.pathParam("id");
+            if (!keyId.matches("[0-9a-f]{1,64}")) {
+                throw HttpProblem.badRequest("key id '" + keyId + "' is not one; expected the hex id GET /api/v1/keys"
+                        + " lists");
+            }
+            admin.deleteKey(who, keyId);
+            return null;
         });
         route(server, "POST", "/certificates", 201, (call, who) -> {
             String pem = JsonBody.parse(call, Set.of("certificate")).string("certificate");
@@ -386,19 +399,6 @@ public final class AdminApi {
             Set<Role> roles = roles(body.strings("roles"));
             return view(admin.addUser(who, body.string("name"), body.string("password"), roles));
         });
-        // An API key for a program or a person with only some roles, such as the inspector (shown once).
-        route(server, "POST", "/api-keys", 201, (call, who) -> {
-            JsonBody body = JsonBody.parse(call, Set.of("label", "roles"));
-            String label = body.string("label").strip();
-            if (label.isEmpty() || label.length() > 200) {
-                throw HttpProblem.badRequest("field 'label' must be 1 to 200 characters");
-            }
-            Set<Role> roles = roles(body.strings("roles"));
-            AdminKeys.CreatedKey created = admin.act(who, Permission.MANAGE_USERS, "apiKey.create", label + " ("
-                    + Role.format(roles) + ")", true, () -> adminKeys.create(label, roles));
-            return new ApiKeyView(created.id(), created.label(), roles.stream().map(Role::code).sorted().toList(),
-                    created.key());
-        });
         route(server, "PUT", "/users/{name}/password", 204, (call, who) -> {
             admin.setPassword(who, call.pathParam("name"), JsonBody.parse(call, Set.of("password")).string("password"));
             return null;
@@ -407,9 +407,28 @@ public final class AdminApi {
             admin.deleteUser(who, call.pathParam("name"));
             return null;
         });
+        route(server, "GET", "/api-keys", 200, (call, who) -> admin.adminKeys().list().stream().map(k -> new ApiKeyView(
+                k.id(), k.label(), k.roles().stream().map(Role::code).sorted().toList(), k.createdAt().toString(),
+                k.revokedAt().map(Object::toString).orElse(null))).toList());
+        route(server, "POST", "/api-keys", 201, (call, who) -> {
+            JsonBody body = JsonBody.parse(call, Set.of("label", "roles"));
+            Set<Role> roles = roles(body.strings("roles"));
+            AdminKeys.CreatedKey created = admin.createApiKey(who, body.string("label"), roles);
+            return new NewApiKey(created.id(), created.label(), roles.stream().map(Role::code).sorted().toList(),
+                    created.key());
+        });
+        route(server, "DELETE", "/api-keys/{id}", 204, (call, who) -> {
+            admin.revokeApiKey(who, number("API key id", call.pathParam("id")));
+            return null;
+        });
         route(server, "GET", "/audit", 200, (call, who) -> {
             int limit = (int) number("limit", call.queryParam("limit").orElse("100"));
-            return store.auditTrail(limit, call.queryParam("action")).stream().map(e -> new AuditView(e.id(),
+            long offset = number("offset", call.queryParam("offset").orElse("0"));
+            if (offset < 0 || offset > Integer.MAX_VALUE) {
+                throw HttpProblem.badRequest("offset " + offset + " is not one; expected 0 or more (rows to skip,"
+                        + " newest first)");
+            }
+            return store.auditTrail((int) offset, limit, call.queryParam("action")).stream().map(e -> new AuditView(e.id(),
                     e.at().toString(), e.actor(), e.action(), e.target(), e.outcome())).toList();
         });
         return server;

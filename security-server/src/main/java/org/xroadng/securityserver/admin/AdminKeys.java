@@ -18,6 +18,11 @@ import org.xroadng.protocol.store.Jdbc;
  */
 public final class AdminKeys {
 
+    /** A key as listed: never the key itself. */
+    public record KeyView(long id, String label, java.util.Set<Role> roles, java.time.Instant createdAt,
+                          java.util.Optional<java.time.Instant> revokedAt) {
+    }
+
     /** A newly created key: the only time {@code key} is known. */
     public record CreatedKey(long id, String label, String key) {
         @Override
@@ -62,6 +67,59 @@ public final class AdminKeys {
                 "INSERT INTO admin_api_key (key_hash, label, created_at, roles) VALUES (?, ?, ?, ?)", hash(key), label,
                 clock.instant(), stored));
         return new CreatedKey(id, label, key);
+    }
+
+    /** Every key ever made, revoked ones too, oldest first. */
+    public java.util.List<KeyView> list() {
+        return database.inTransaction(c -> Jdbc.query(c,
+                "SELECT id, label, roles, created_at, revoked_at FROM admin_api_key ORDER BY id",
+                r -> new KeyView(r.getLong(1), r.getString(2), Role.parse(r.getString(3)), Jdbc.instant(r, "created_at"),
+                        java.util.Optional.ofNullable(Jdbc.instant(r, "revoked_at")))));
+    }
+
+    /** Revokes key {@code id} from now on; an unknown or already revoked id is not found. */
+    public void revoke(long id) throws org.xroadng.securityserver.ServerException {
+        int updated = database.inTransaction(c -> Jdbc.update(c,
+                "UPDATE admin_api_key SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL", clock.instant(), id));
+        if (updated == 0) {
+            throw org.xroadng.securityserver.ServerException.notFound("no active admin API key " + id);
+        }
+    }
+
+    /**
+     * Checks a label before a key is made: 1 to 200 printable characters.
+     */
+    public static String label(String label) throws org.xroadng.securityserver.ServerException {
+        String text = label == null ? "" : label.strip();
+        if (text.isEmpty() || text.length() > 200 || text.chars().anyMatch(Character::isISOControl)) {
+            throw org.xroadng.securityserver.ServerException.badRequest("a key's label is 1 to 200 printable"
+                    + " characters", "1..200 printable characters", text.length() > 40 ? text.substring(0, 40) + "..." : text);
+        }
+        return text;
+    }
+
+    /**
+     * Whether the credential {@code operator} signed in with still holds: for an API key, that it
+     * was not revoked since; for a console user, that the user still exists. The server itself
+     * always does.
+     */
+    public boolean stillValid(Operator operator) {
+        return switch (operator.kind()) {
+            case SYSTEM -> true;
+            case USER -> users.list().stream().anyMatch(u -> u.name().equals(operator.name()));
+            case API_KEY -> {
+                String name = operator.name();
+                int space = name.indexOf(' ');
+                long id;
+                try {
+                    id = Long.parseLong(name.substring(1, space < 0 ? name.length() : space));
+                } catch (NumberFormatException | IndexOutOfBoundsException e) {
+                    yield false;
+                }
+                yield database.inTransaction(c -> Jdbc.count(c,
+                        "SELECT COUNT(*) FROM admin_api_key WHERE id = ? AND revoked_at IS NULL", id) > 0);
+            }
+        };
     }
 
     /** Whether {@code key} is a known, unrevoked admin key. */

@@ -53,15 +53,19 @@ public final class ServerAdmin {
     private final ServerConfStore store;
     private final Registration registration;
     private final ConsoleUsers users;
+    private final AdminKeys adminKeys;
     private final ServiceDescriptions descriptions;
     private final WsdlDescriptions wsdls;
+    /** Whether a signing certificate can sign now beyond being valid (its OCSP status); see {@link #signingReadiness}. */
+    private volatile java.util.function.Predicate<X509Certificate> signsNow = certificate -> true;
 
-    public ServerAdmin(ServerKeys keys, ServerConfStore store, Registration registration, ConsoleUsers users,
+    public ServerAdmin(ServerKeys keys, ServerConfStore store, Registration registration, AdminKeys adminKeys,
                        DescriptionFetcher fetcher) {
         this.keys = Objects.requireNonNull(keys, "keys");
         this.store = Objects.requireNonNull(store, "store");
         this.registration = Objects.requireNonNull(registration, "registration");
-        this.users = Objects.requireNonNull(users, "users");
+        this.adminKeys = Objects.requireNonNull(adminKeys, "adminKeys");
+        this.users = adminKeys.users();
         this.descriptions = new ServiceDescriptions(store, fetcher);
         this.wsdls = new WsdlDescriptions(store, fetcher);
     }
@@ -76,6 +80,19 @@ public final class ServerAdmin {
 
     public ConsoleUsers users() {
         return users;
+    }
+
+    /** The admin API keys (listing them is anyone's; making and revoking them a system administrator's). */
+    public AdminKeys adminKeys() {
+        return adminKeys;
+    }
+
+    /**
+     * Tells key deletion which certificates can sign now (the running message path's OCSP
+     * responses), so that a member's key is deleted only while another one can sign in its place.
+     */
+    public void signingReadiness(java.util.function.Predicate<X509Certificate> signsNow) {
+        this.signsNow = Objects.requireNonNull(signsNow, "signsNow");
     }
 
     /** Refuses (and audits the refusal) unless the operator holds a role granting {@code permission}. */
@@ -164,6 +181,30 @@ public final class ServerAdmin {
         });
     }
 
+    // admin API keys
+
+    /** A new admin API key holding {@code roles}; the key is in the answer only. */
+    public AdminKeys.CreatedKey createApiKey(Operator operator, String label, Set<Role> roles)
+            throws AccessDeniedException, ServerException, RegistrationException, TokenException, DescriptionException {
+        return act(operator, Permission.MANAGE_USERS, "apiKey.create", label + " " + Role.format(roles), true, () -> {
+            String checked = AdminKeys.label(label);
+            if (roles.isEmpty()) {
+                throw ServerException.badRequest("an API key needs at least one role; expected one or more of "
+                        + Role.codes());
+            }
+            return adminKeys.create(checked, roles);
+        });
+    }
+
+    /** Revokes an admin API key; consoles signed in with it are signed out at their next request. */
+    public void revokeApiKey(Operator operator, long id)
+            throws AccessDeniedException, ServerException, RegistrationException, TokenException, DescriptionException {
+        act(operator, Permission.MANAGE_USERS, "apiKey.revoke", "#" + id, true, () -> {
+            adminKeys.revoke(id);
+            return null;
+        });
+    }
+
     // keys and registration
 
     /** A signing key for {@code member}, in the HSM token {@code tokenId}, or the software token when null. */
@@ -192,6 +233,19 @@ public final class ServerAdmin {
             throws AccessDeniedException, ServerException, RegistrationException, TokenException, DescriptionException {
         return act(operator, Permission.MANAGE_KEYS, "key.rotateAuth", keys.serverId().format(), true,
                 keys::rotateAuthKey);
+    }
+
+    /**
+     * Deletes a key the server no longer uses from its token (software or HSM) and its records;
+     * the key TLS presents and a member's only validly certified signing key are refused
+     * ({@link ServerKeys#deleteKey}). Audited as {@code key.delete} with the key, its use and owner.
+     */
+    public ServerKeys.KeyInfo deleteKey(Operator operator, String keyId)
+            throws AccessDeniedException, ServerException, RegistrationException, TokenException, DescriptionException {
+        String target = keys.keys().stream().filter(k -> k.keyId().equals(keyId)).findFirst()
+                .map(k -> keyId + " (" + k.role().name().toLowerCase(java.util.Locale.ROOT) + " " + k.identity().format()
+                        + ", token " + k.token() + ")").orElse(keyId);
+        return act(operator, Permission.MANAGE_KEYS, "key.delete", target, true, () -> keys.deleteKey(keyId, signsNow));
     }
 
     /** The key's certification request (PEM); reading it is a security officer's. */

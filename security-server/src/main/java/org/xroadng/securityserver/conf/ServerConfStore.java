@@ -153,11 +153,23 @@ public final class ServerConfStore {
 
     /** The newest {@code limit} audit rows, newest first; {@code action} (a prefix) narrows them when given. */
     public List<AuditEntry> auditTrail(int limit, Optional<String> action) {
+        return auditTrail(0, limit, action);
+    }
+
+    /** As {@link #auditTrail(int, Optional)}, skipping the {@code offset} newest rows first (a page of a long trail). */
+    public List<AuditEntry> auditTrail(int offset, int limit, Optional<String> action) {
         int rows = Math.max(1, Math.min(limit, 1000));
+        int skip = Math.max(0, offset);
         return database.inTransaction(c -> Jdbc.query(c, "SELECT id, at, actor, action, target, outcome FROM audit"
-                        + (action.isPresent() ? " WHERE action LIKE ?" : "") + " ORDER BY id DESC LIMIT " + rows,
+                        + (action.isPresent() ? " WHERE action LIKE ?" : "") + " ORDER BY id DESC LIMIT " + rows
+                        + " OFFSET " + skip,
                 r -> new AuditEntry(r.getLong(1), Jdbc.instant(r, "at"), r.getString(3), r.getString(4), r.getString(5),
                         r.getString(6)), action.map(a -> new Object[] {a.replace("%", "") + "%"}).orElse(new Object[0])));
+    }
+
+    /** How many rows the audit trail holds. */
+    public long auditCount() {
+        return database.inTransaction(c -> Jdbc.count(c, "SELECT COUNT(*) FROM audit"));
     }
 
     private void insertAudit(Connection c, String actorName, String action, String target, String outcome,

@@ -1,5 +1,13 @@
 package org.xroadng.securityserver.console;
 
+import static org.xroadng.securityserver.console.ConsoleFields.id;
+import static org.xroadng.securityserver.console.ConsoleFields.idOf;
+import static org.xroadng.securityserver.console.ConsoleFields.number;
+import static org.xroadng.securityserver.console.ConsoleFields.required;
+import static org.xroadng.securityserver.console.ConsoleFields.roles;
+import static org.xroadng.securityserver.console.ConsoleFields.timeout;
+import static org.xroadng.securityserver.console.ConsoleFields.url;
+
 import java.net.URI;
 import java.security.cert.CertificateException;
 import java.security.cert.X509Certificate;
@@ -14,6 +22,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.xroadng.auditlog.web.FormBody;
+import org.xroadng.auditlog.web.Pager;
 import org.xroadng.certs.Pem;
 import org.xroadng.certs.token.TokenException;
 import org.xroadng.protocol.http.HttpApiServer;
@@ -24,6 +33,8 @@ import org.xroadng.protocol.id.ServiceId;
 import org.xroadng.protocol.id.SubsystemId;
 import org.xroadng.securityserver.ServerException;
 import org.xroadng.securityserver.admin.AccessDeniedException;
+import org.xroadng.securityserver.admin.AdminKeys;
+import org.xroadng.securityserver.admin.Permission;
 import org.xroadng.securityserver.admin.ConsoleUsers;
 import org.xroadng.securityserver.admin.Operator;
 import org.xroadng.securityserver.admin.Role;
@@ -57,7 +68,7 @@ final class ConsolePages {
 
     /** An action a form asks for. */
     @FunctionalInterface
-    private interface Action {
+    interface Action {
         void run(Operator who, FormBody form) throws FieldProblem, AccessDeniedException, ServerException, RegistrationException,
                 TokenException, DescriptionException;
     }
@@ -76,12 +87,15 @@ final class ConsolePages {
 
     void addTo(HttpApiServer.Builder server) {
         server.route("GET", "/", call -> console.viewed(call, r -> show(r, "dashboard", 200, Map.of())));
-        for (String page : List.of("services", "access-rights", "clients", "local-groups", "keys", "message-log",
-                "audit", "users")) {
+        for (String page : List.of("services", "descriptions", "access-rights", "clients", "local-groups", "keys",
+                "message-log", "audit", "users", "api-keys")) {
             server.route("GET", "/" + page, call -> console.viewed(call, r -> show(r, page, 200, Map.of())));
         }
         post(server, "/services", "services", "done.serviceAdded", this::addService);
         post(server, "/services/update", "services", "done.serviceUpdated", this::updateService);
+        post(server, "/services/delete", "services", "done.serviceDeleted", (who, form) -> admin.deleteService(who,
+                id(form, "service", ServiceId::parse)));
+        new DescriptionForms(this, admin).addTo(server);
         post(server, "/access-rights", "access-rights", "done.granted", this::grant);
         post(server, "/access-rights/revoke", "access-rights", "done.revoked",
                 (who, form) -> admin.revoke(who, number(form, "id")));
@@ -89,6 +103,14 @@ final class ConsolePages {
                 id(form, "client", SubsystemId::parse), LocalClient.IsAuthentication.HTTP, List.of()));
         post(server, "/clients/register", "clients", "done.clientRegistration", (who, form) -> admin.registerClient(who,
                 id(form, "client", SubsystemId::parse)));
+        post(server, "/clients/delete", "clients", "done.clientDeleted", (who, form) -> admin.deleteClient(who,
+                id(form, "client", SubsystemId::parse)));
+        // the owner's management requests about a client: X-Road's clientDeletion, clientDisable, clientEnable
+        for (Map.Entry<String, String> change : Map.of("/clients/unregister", "clientDeletion", "/clients/disable",
+                "clientDisable", "/clients/enable", "clientEnable").entrySet()) {
+            post(server, change.getKey(), "clients", "done." + change.getValue(), (who, form) -> admin.changeClient(who,
+                    change.getValue(), id(form, "client", SubsystemId::parse)));
+        }
         post(server, "/local-groups", "local-groups", "done.groupAdded", (who, form) -> {
             String code = required(form, "code");
             String description = required(form, "description");
@@ -102,7 +124,20 @@ final class ConsolePages {
         post(server, "/local-groups/members", "local-groups", "done.memberAdded", (who, form) -> admin.addLocalGroupMember(
                 who, required(form, "group"), id(form, "member", SubsystemId::parse)));
         post(server, "/keys/sign-key", "keys", "done.keyAdded", (who, form) -> admin.addSigningKey(who,
-                id(form, "member", MemberId::parse), null));
+                id(form, "member", MemberId::parse), token(form)));
+        post(server, "/keys/rotate-sign", "keys", "done.signKeyRotated", (who, form) -> admin.rotateSigningKey(who,
+                id(form, "member", MemberId::parse), token(form)));
+        post(server, "/keys/rotate-auth", "keys", "done.authKeyRotated", (who, form) -> admin.rotateAuthKey(who));
+        post(server, "/keys/delete", "keys", "done.keyDeleted", (who, form) -> {
+            String keyId = required(form, "keyId");
+            if (!keyId.matches("[0-9a-f]{1,64}")) {
+                throw new FieldProblem("form", "field.keyId", keyId);
+            }
+            if (!form.get("confirm").equals("yes")) {
+                throw new FieldProblem("form", "field.confirmDelete", keyId);
+            }
+            admin.deleteKey(who, keyId);
+        });
         post(server, "/keys/import", "keys", "done.certificateImported", (who, form) -> {
             List<X509Certificate> chain;
             try {
@@ -118,12 +153,40 @@ final class ConsolePages {
         post(server, "/users", "users", "done.userAdded", this::addUser);
         post(server, "/users/delete", "users", "done.userDeleted", (who, form) -> admin.deleteUser(who,
                 required(form, "name")));
+        post(server, "/users/password", "users", "done.passwordSet", (who, form) -> {
+            String name = required(form, "name");
+            try {
+                ConsoleUsers.password(form.raw("password"));
+            } catch (ServerException e) {
+                throw new FieldProblem("password-" + name, "field.password", "");
+            }
+            admin.setPassword(who, name, form.raw("password"));
+        });
+        post(server, "/api-keys/revoke", "api-keys", "done.apiKeyRevoked", (who, form) -> admin.revokeApiKey(who,
+                number(form, "id")));
+        // a new key is shown once, on the page that answers the POST: never in a URL or a redirect
+        server.route("POST", "/api-keys", call -> console.posted(call, r -> {
+            FormBody form = FormBody.parse(call);
+            try {
+                AdminKeys.CreatedKey created = createApiKey(r.operator(), form);
+                return show(r, "api-keys", 200, Map.of("created", created, "done", "done.apiKeyCreated"));
+            } catch (FieldProblem e) {
+                return show(r, "api-keys", 400, Map.of("errors", Map.of(e.field(),
+                        console.message(r.language(), e.key(), e.getMessage())), "values", form.values()));
+            } catch (AccessDeniedException e) {
+                return show(r, "api-keys", 403, Map.of("refusal", console.message(r.language(), "refused.role",
+                        e.getMessage()), "values", form.values()));
+            } catch (ServerException | DescriptionException | TokenException | RegistrationException e) {
+                return show(r, "api-keys", 400, Map.of("errors", Map.of("form",
+                        console.message(r.language(), "field.refused", e.getMessage())), "values", form.values()));
+            }
+        }));
         post(server, "/keys/register", "keys", "done.serverRegistration", (who, form) -> admin.register(who));
         server.route("GET", "/keys/csr", call -> console.viewed(call, this::csr));
         server.route("GET", "/message-log/evidence", call -> console.viewed(call, this::evidence));
     }
 
-    private void post(HttpApiServer.Builder server, String path, String page, String done, Action action) {
+    void post(HttpApiServer.Builder server, String path, String page, String done, Action action) {
         server.route("POST", path, call -> console.posted(call, r -> {
             FormBody form = FormBody.parse(call);
             try {
@@ -160,6 +223,31 @@ final class ConsolePages {
         }
     }
 
+    private AdminKeys.CreatedKey createApiKey(Operator who, FormBody form) throws FieldProblem, AccessDeniedException,
+            ServerException, RegistrationException, TokenException, DescriptionException {
+        // a refusal by role comes first, so that it is audited whatever the fields hold
+        admin.require(who, Permission.MANAGE_USERS, "apiKey.create", form.get("label"));
+        String label;
+        try {
+            label = AdminKeys.label(required(form, "label"));
+        } catch (ServerException e) {
+            throw new FieldProblem("label", "field.label", "");
+        }
+        return admin.createApiKey(who, label, roles(form));
+    }
+
+    /** The token a new key goes in: {@code software} (or nothing) for the software token, else an HSM token's id. */
+    private String token(FormBody form) throws FieldProblem {
+        String token = form.get("token");
+        if (token.isEmpty() || token.equals(ServerKeys.KeyInfo.SOFTWARE)) {
+            return null;
+        }
+        if (!admin.keys().hsmTokens().contains(token)) {
+            throw new FieldProblem("token", "field.token", token);
+        }
+        return token;
+    }
+
     private void addUser(Operator who, FormBody form) throws FieldProblem, AccessDeniedException, ServerException,
             RegistrationException, TokenException, DescriptionException {
         String name;
@@ -174,17 +262,7 @@ final class ConsolePages {
         } catch (ServerException e) {
             throw new FieldProblem("password", "field.password", "");
         }
-        java.util.Set<Role> roles = java.util.EnumSet.noneOf(Role.class);
-        for (String code : form.all("role")) {
-            try {
-                roles.add(Role.of(code));
-            } catch (IllegalArgumentException e) {
-                throw new FieldProblem("role", "field.role", e.getMessage());
-            }
-        }
-        if (roles.isEmpty()) {
-            throw new FieldProblem("role", "field.role", "");
-        }
+        java.util.Set<Role> roles = roles(form);
         try {
             admin.addUser(who, name, password, roles);
         } catch (ServerException e) {
@@ -327,9 +405,29 @@ final class ConsolePages {
                 model.put("rights", store.accessRights());
                 model.put("services", store.services());
             }
-            case "clients" -> model.put("clients", store.clients());
+            case "clients" -> {
+                model.put("clients", store.clients());
+                model.put("disabledClients", status.globalConfiguration().flatMap(g -> g.securityServers().stream()
+                        .filter(s -> s.id().equals(admin.keys().serverId())).findFirst())
+                        .map(s -> s.disabledClients().stream().map(SubsystemId::format).toList()).orElse(List.of()));
+            }
+            case "descriptions" -> descriptions(model);
+            case "api-keys" -> {
+                model.putIfAbsent("created", null);
+                model.put("allRoles", java.util.Arrays.stream(Role.values()).map(Role::code).toList());
+                model.put("apiKeys", admin.adminKeys().list().stream().map(k -> Map.of("id", k.id(), "label", k.label(),
+                        "roles", Role.format(k.roles()), "created", DATE_TIME.format(k.createdAt()),
+                        "iso", k.createdAt().toString(), "revoked", k.revokedAt().map(DATE_TIME::format).orElse(""),
+                        "active", k.revokedAt().isEmpty())).toList());
+            }
             case "local-groups" -> model.put("groups", store.localGroups());
-            case "keys" -> model.put("keys", keys());
+            case "keys" -> {
+                model.put("keys", keys());
+                List<String> tokens = new ArrayList<>();
+                tokens.add(ServerKeys.KeyInfo.SOFTWARE);
+                tokens.addAll(admin.keys().hsmTokens());
+                model.put("tokens", tokens);
+            }
             case "message-log" -> messageLog(r, model);
             case "users" -> {
                 model.put("allRoles", java.util.Arrays.stream(Role.values()).map(Role::code).toList());
@@ -338,10 +436,20 @@ final class ConsolePages {
                         "iso", u.createdAt().toString(),
                         "locked", u.lockedUntil().map(DATE_TIME::format).orElse("-"))).toList());
             }
-            case "audit" -> model.put("entries", store.auditTrail(200, Optional.empty()).stream().map(e -> Map.of(
-                    "at", DATE_TIME.format(e.at()), "iso", e.at().toString(), "actor", e.actor(), "action", e.action(),
-                    "target", e.target(), "outcome", e.outcome(), "ok", e.outcome().equals(ServerConfStore.SUCCESS)))
-                    .toList());
+            case "audit" -> {
+                int number;
+                try {
+                    number = Pager.number(r.call().query().get("page"));
+                } catch (IllegalArgumentException e) {
+                    model.put("errors", Map.of("form", console.message(r.language(), "field.refused", e.getMessage())));
+                    return console.render(r, 400, page, console.message(r.language(), "page." + page), model);
+                }
+                model.put("pager", Pager.links("/audit?", "page", number, store.auditCount()));
+                model.put("entries", store.auditTrail(Pager.offset(number), Pager.PAGE_SIZE, Optional.empty()).stream()
+                        .map(e -> Map.of("at", DATE_TIME.format(e.at()), "iso", e.at().toString(), "actor", e.actor(),
+                                "action", e.action(), "target", e.target(), "detail", e.outcome(),
+                                "ok", e.outcome().equals(ServerConfStore.SUCCESS))).toList());
+            }
             default -> throw new IllegalStateException("no console page " + page);
         }
         return console.render(r, code, page, console.message(r.language(), "page." + page), model);
@@ -379,12 +487,15 @@ final class ConsolePages {
 
     private List<Map<String, Object>> keys() {
         Instant now = clock.instant();
+        String authKeyInUse = admin.keys().authKeyInUse().map(ServerKeys.KeyInfo::keyId).orElse("");
         List<Map<String, Object>> out = new ArrayList<>();
         for (ServerKeys.KeyInfo key : admin.keys().keys()) {
             Map<String, Object> row = new LinkedHashMap<>();
             row.put("keyId", key.keyId());
             row.put("role", key.role().name().toLowerCase(java.util.Locale.ROOT));
             row.put("identity", key.identity().format());
+            row.put("token", key.token());
+            row.put("inUse", key.role() == ServerKeys.Role.AUTH && key.keyId().equals(authKeyInUse));
             X509Certificate certificate = key.certificate().orElse(null);
             row.put("certified", certificate != null);
             row.put("subject", certificate == null ? "" : certificate.getSubjectX500Principal().getName());
@@ -395,6 +506,21 @@ final class ConsolePages {
             out.add(row);
         }
         return out;
+    }
+
+    private void descriptions(Map<String, Object> model) {
+        ServerConfStore store = admin.store();
+        model.put("services", store.services());
+        model.put("clients", store.clients());
+        model.put("descriptions", store.descriptions().stream().map(d -> Map.of("service", d.service().format(),
+                "source", d.source().map(URI::toString).orElse(""), "uploaded", d.source().isEmpty(),
+                "bytes", d.size(), "refreshed", DATE_TIME.format(d.refreshedAt()), "iso", d.refreshedAt().toString(),
+                "endpoints", d.endpoints().stream().map(e -> e.method() + " " + e.path()).toList())).toList());
+        model.put("wsdls", store.wsdls().stream().map(w -> Map.of("id", w.id(), "provider", w.provider().format(),
+                "source", w.source().map(URI::toString).orElse(""), "uploaded", w.source().isEmpty(),
+                "bytes", w.content().length, "refreshed", DATE_TIME.format(w.refreshedAt()),
+                "iso", w.refreshedAt().toString(), "services", w.services().stream().map(ServiceId::serviceCode)
+                        .toList())).toList());
     }
 
     private void messageLog(OperatorConsole.Request r, Map<String, Object> model) {
@@ -417,54 +543,5 @@ final class ConsolePages {
             }
         }
         model.put("found", found);
-    }
-
-    // field checks
-
-    private static String required(FormBody form, String field) throws FieldProblem {
-        String value = form.get(field);
-        if (value.isEmpty()) {
-            throw new FieldProblem(field, "field.required", field);
-        }
-        return value;
-    }
-
-    private static <T> T id(FormBody form, String field, java.util.function.Function<String, T> parse)
-            throws FieldProblem {
-        return idOf(field, required(form, field), parse);
-    }
-
-    private static <T> T idOf(String field, String text, java.util.function.Function<String, T> parse)
-            throws FieldProblem {
-        try {
-            return ConfValues.id(field, text, parse);
-        } catch (ServerException e) {
-            throw new FieldProblem(field, "field.identifier", e.getMessage());
-        }
-    }
-
-    private static URI url(FormBody form) throws FieldProblem {
-        try {
-            return ConfValues.url(required(form, "url"));
-        } catch (ServerException e) {
-            throw new FieldProblem("url", "field.url", e.getMessage());
-        }
-    }
-
-    private static int timeout(FormBody form) throws FieldProblem {
-        String text = form.get("timeoutSeconds").isEmpty() ? "30" : form.get("timeoutSeconds");
-        try {
-            return ConfValues.timeoutSeconds(Integer.parseInt(text));
-        } catch (NumberFormatException | ServerException e) {
-            throw new FieldProblem("timeoutSeconds", "field.timeout", text);
-        }
-    }
-
-    private static long number(FormBody form, String field) throws FieldProblem {
-        try {
-            return Long.parseLong(required(form, field));
-        } catch (NumberFormatException e) {
-            throw new FieldProblem(field, "field.number", form.get(field));
-        }
     }
 }

@@ -13,6 +13,7 @@ import org.xroadng.auditlog.web.ConsoleReplies;
 import org.xroadng.auditlog.web.ConsoleSessions;
 import org.xroadng.auditlog.web.Cookies;
 import org.xroadng.auditlog.web.FormBody;
+import org.xroadng.auditlog.web.WebTemplates;
 import org.xroadng.protocol.http.HttpApiServer;
 import org.xroadng.protocol.http.HttpCall;
 import org.xroadng.protocol.http.HttpProblem;
@@ -35,7 +36,8 @@ import org.xroadng.securityserver.admin.ServerAdmin;
  * and audited, before anything runs; roles are checked by {@link ServerAdmin} on every change, so a
  * crafted request of another role is refused exactly as its button is disabled on the page. Pages
  * send {@code Content-Security-Policy} allowing only this server's own style and script, and
- * {@code X-Frame-Options: DENY}.
+ * {@code X-Frame-Options: DENY}. A session ends at its next request once its API key is revoked or
+ * its user deleted.
  */
 public final class OperatorConsole {
 
@@ -48,6 +50,10 @@ public final class OperatorConsole {
     interface Page {
         HttpReply answer(Request request) throws HttpProblem;
     }
+
+    /** The pages in the menu, in its order; the first is at {@code /}. */
+    static final java.util.List<String> MENU = java.util.List.of("dashboard", "keys", "clients", "services",
+            "descriptions", "access-rights", "local-groups", "message-log", "users", "api-keys", "audit");
 
     private final ServerAdmin admin;
     private final AdminKeys adminKeys;
@@ -120,13 +126,17 @@ public final class OperatorConsole {
         variables.put("page", template);
         variables.put("operator", request.operator());
         variables.put("roles", org.xroadng.securityserver.admin.Role.format(request.operator().roles()));
+        variables.put("rolesShown", variables.get("roles"));
+        variables.put("identity", admin.keys().serverId().format());
+        variables.put("menu", MENU);
         variables.put("csrf", request.session().csrf());
         variables.put("path", request.call().path());
         variables.put("serverId", admin.keys().serverId().format());
         for (Permission permission : Permission.values()) {
             variables.put("may" + camel(permission.name()), request.operator().may(permission));
         }
-        String html = templates.render(template, request.language(), variables);
+        String html = templates.render(template.equals("audit") ? WebTemplates.SHARED + template : template,
+                request.language(), variables);
         return page(status, html);
     }
 
@@ -198,15 +208,18 @@ public final class OperatorConsole {
         model.put("user", user);
         model.put("method", method);
         model.put("serverId", admin.keys().serverId().format());
+        model.put("identity", admin.keys().serverId().format());
+        model.put("identityLine", message(language, "signIn.server", admin.keys().serverId().format()));
+        model.put("operator", null);
         model.put("path", "/login");
-        return page(status, templates.render("login", language, model));
+        return page(status, templates.render(WebTemplates.SHARED + "login", language, model));
     }
 
     private HttpReply refusedPage(Locale language, String reason) {
         Map<String, Object> model = new LinkedHashMap<>();
         model.put("reason", reason);
         model.put("path", "/");
-        return page(403, templates.render("refused", language, model));
+        return page(403, templates.render(WebTemplates.SHARED + "refused", language, model));
     }
 
     // machinery
@@ -215,8 +228,19 @@ public final class OperatorConsole {
         return new Request(call, session, session.operator().orElseThrow(), ConsoleLanguage.of(call));
     }
 
+    /**
+     * The caller's session; a signed-in one whose API key was revoked or whose user was deleted
+     * since is ended here, so the change takes effect at the next request.
+     */
     private Optional<ConsoleSessions.Session<Operator>> session(HttpCall call) {
-        return Cookies.value(call, ConsoleSessions.COOKIE).flatMap(sessions::find);
+        Optional<ConsoleSessions.Session<Operator>> found = Cookies.value(call, ConsoleSessions.COOKIE)
+                .flatMap(sessions::find);
+        if (found.isPresent() && found.get().operator().isPresent()
+                && !adminKeys.stillValid(found.get().operator().get())) {
+            sessions.close(found.get().id());
+            return Optional.empty();
+        }
+        return found;
     }
 
     /** Remembers a language chosen with {@code ?lang=} in a cookie, so it holds across pages. */

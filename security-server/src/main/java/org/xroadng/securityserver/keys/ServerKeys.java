@@ -403,6 +403,93 @@ public final class ServerKeys {
     }
 
     /**
+     * Deletes a key the server no longer uses from its token, and its record. Refused, with
+     * nothing changed: the authentication key TLS presents now (or the server's only one), and a
+     * signing key whose certificate is valid now when no other key of that member has a valid
+     * certificate (the member's messages could no longer be signed). A deleted key signs nothing
+     * more; the old authentication certificate should be withdrawn at the registry
+     * ({@code authCertDeletion}) before or after.
+     *
+     * <p>The record and the token change together: a software token key whose record cannot be
+     * removed is put back (the token as it was before), and an HSM key the token refuses to
+     * delete gets its record back.
+     */
+    public KeyInfo deleteKey(String keyId) throws ServerException, TokenException {
+        return deleteKey(keyId, certificate -> true);
+    }
+
+    /**
+     * As {@link #deleteKey(String)}, a member's other key counting only when its certificate is
+     * valid and {@code signsNow} accepts it (the running signers also need a good, fresh OCSP
+     * response for it), so that a member's key is deleted only while another can sign in its place.
+     */
+    public synchronized KeyInfo deleteKey(String keyId, java.util.function.Predicate<X509Certificate> signsNow)
+            throws ServerException, TokenException {
+        KeyInfo key = keyInfo(keyId);
+        if (key.role() == Role.AUTH && key.keyId().equals(authKeyId())) {
+            boolean only = keys().stream().filter(k -> k.role() == Role.AUTH).count() == 1;
+            throw ServerException.conflict("key " + keyId + " is " + (only ? "this server's only authentication key"
+                    : "the authentication key TLS presents now") + "; rotate it first ('xroad server auth-key add',"
+                    + " then import and register the new key's certificate) and delete it once the new one is in use");
+        }
+        java.time.Instant now = clock.instant();
+        if (key.role() == Role.SIGN && validAt(key, now) && keys().stream().noneMatch(k -> k.role() == Role.SIGN
+                && k.identity().equals(key.identity()) && !k.keyId().equals(keyId) && validAt(k, now))) {
+            throw ServerException.conflict("key " + keyId + " is the only signing key of member " + key.identity()
+                    + " with a valid certificate: the member's messages are signed with it; rotate it first ('xroad"
+                    + " server sign-key add --rotate', then import the new key's certificate) and delete it after");
+        }
+        if (key.role() == Role.SIGN && validAt(key, now) && keys().stream().noneMatch(k -> k.role() == Role.SIGN
+                && k.identity().equals(key.identity()) && !k.keyId().equals(keyId) && validAt(k, now)
+                && signsNow.test(k.certificate().orElseThrow()))) {
+            throw ServerException.conflict("key " + keyId + " still signs the messages of member " + key.identity()
+                    + ": no other key of the member can sign yet (its certificate has no good, fresh OCSP response"
+                    + " yet); try again once it has one (the dashboard's OCSP check)");
+        }
+        KeyToken holder = tokenOf(key);
+        Database.Work<Void, ConcurrentKeyChange> forget = c -> {
+            Jdbc.update(c, "DELETE FROM token_key WHERE key_id = ?", keyId);
+            return null;
+        };
+        if (holder == token) {
+            byte[] before = token.encoded();
+            token.deleteKey(keyId);
+            try {
+                shareChange(forget);
+            } catch (RuntimeException e) {
+                token.adopt(before);
+                throw e;
+            }
+        } else {
+            java.time.Instant created = database.inTransaction(c -> Jdbc.queryOne(c,
+                    "SELECT created_at FROM token_key WHERE key_id = ?", r -> Jdbc.instant(r, "created_at"), keyId))
+                    .orElse(now);
+            // shared like a software token change, so that the other nodes of a clustered server read
+            // their keys again and stop offering this one
+            shareChange(forget);
+            try {
+                holder.deleteKey(keyId);
+            } catch (TokenException e) {
+                shareChange(c -> {
+                    Jdbc.update(c, "INSERT INTO token_key (key_id, role, identity, created_at, token_id) VALUES"
+                            + " (?, ?, ?, ?, ?)", keyId, key.role().name(), key.identity().format(), created, key.token());
+                    return null;
+                });
+                snapshot = load();
+                throw e;
+            }
+        }
+        authManagers.remove(keyId);
+        snapshot = load();
+        return key;
+    }
+
+    private static boolean validAt(KeyInfo key, java.time.Instant now) {
+        return key.certificate().map(c -> !now.isBefore(c.getNotBefore().toInstant())
+                && now.isBefore(c.getNotAfter().toInstant())).orElse(false);
+    }
+
+    /**
      * A PEM PKCS#10 request (RFC 2986) for the key: auth profile naming this server plus its host
      * name or IP address, or sign profile naming the key's member.
      */

@@ -19,6 +19,7 @@ import java.security.cert.X509Certificate;
 import java.util.Base64;
 import java.util.List;
 import java.util.Optional;
+import org.xroadng.securityserver.conf.ServerConfStore;
 import java.util.Map;
 import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.core.WireMockConfiguration;
@@ -152,6 +153,60 @@ class AdminApiTest {
         Answer signKey = call("POST", "/api/v1/sign-keys", Map.of("member", "DEMO/GOV/1002"));
         assertEquals(201, signKey.status());
         assertTrue(signKey.json().path("csr").asText().startsWith("-----BEGIN CERTIFICATE REQUEST-----"));
+    }
+
+    @Test
+    void deleteKey_aKeyNotInUseGoes_theAuthKeyInUseIsAConflict_anObserverIsForbidden_allAudited()
+            throws IOException, InterruptedException, JsonProcessingException {
+        String keyId = call("POST", "/api/v1/sign-keys", Map.of("member", "DEMO/GOV/1002")).json().path("keyId").asText();
+        String observer = home.adminKeys().create("monitoring", java.util.EnumSet.of(Role.OBSERVER)).key();
+
+        Answer forbidden = call("DELETE", "/api/v1/keys/" + keyId, null, observer);
+        assertEquals(403, forbidden.status());
+        Answer auth = call("DELETE", "/api/v1/keys/" + home.keys().authKeyId(), null);
+        assertEquals(409, auth.status());
+        assertTrue(auth.message().contains("this server's only authentication key"), auth.message());
+        assertEquals(400, call("DELETE", "/api/v1/keys/not-a-key", null).status());
+        assertEquals(404, call("DELETE", "/api/v1/keys/00ff", null).status());
+        assertEquals(3, call("GET", "/api/v1/keys", null).json().size(), "nothing deleted yet");
+
+        assertEquals(204, call("DELETE", "/api/v1/keys/" + keyId, null).status());
+        assertEquals(2, call("GET", "/api/v1/keys", null).json().size());
+        List<ServerConfStore.AuditEntry> audit = home.store().auditTrail(10, Optional.of("key.delete"));
+        assertEquals("success", audit.get(0).outcome());
+        assertEquals(keyId + " (sign DEMO/GOV/1002, token software)", audit.get(0).target());
+        assertTrue(audit.get(1).outcome().startsWith("failed: no key 00ff") || audit.get(1).outcome().startsWith("failed:"),
+                audit.get(1).outcome());
+        assertTrue(audit.stream().anyMatch(e -> e.outcome().startsWith("refused: api-key:")), audit.toString());
+    }
+
+    @Test
+    void apiKeys_createdOnceListedWithoutTheKeyRevoked_onlyBySystemAdministrators()
+            throws IOException, InterruptedException, JsonProcessingException {
+        Answer created = call("POST", "/api/v1/api-keys", Map.of("label", "monitoring", "roles", List.of("observer")));
+        assertEquals(201, created.status());
+        String made = created.json().path("key").asText();
+        assertTrue(made.startsWith("xsk_"), made);
+        assertEquals("[\"observer\"]", created.json().path("roles").toString());
+        assertEquals(200, call("GET", "/api/v1/status", null, made).status());
+        Answer listed = call("GET", "/api/v1/api-keys", null, made);
+        assertEquals(200, listed.status(), "anyone reads the list");
+        assertFalse(listed.toString().contains(made), "never the key itself");
+        assertEquals(403, call("POST", "/api/v1/api-keys", Map.of("label", "mine", "roles", List.of("security-officer")),
+                made).status(), "an observer makes no keys");
+        assertEquals(400, call("POST", "/api/v1/api-keys", Map.of("label", " ", "roles", List.of("observer"))).status());
+        assertEquals(400, call("POST", "/api/v1/api-keys", Map.of("label", "x", "roles", List.of("root"))).status());
+
+        long id = created.json().path("id").asLong();
+        assertEquals(204, call("DELETE", "/api/v1/api-keys/" + id, null).status());
+        assertEquals(401, call("GET", "/api/v1/status", null, made).status());
+        assertEquals(404, call("DELETE", "/api/v1/api-keys/" + id, null).status());
+        assertTrue(call("GET", "/api/v1/api-keys", null).json().get(1).path("revokedAt").isTextual());
+        assertEquals("success", home.store().auditTrail(2, Optional.of("apiKey.revoke")).get(1).outcome());
+        Answer newest = call("GET", "/api/v1/audit?limit=2", null);
+        Answer skipped = call("GET", "/api/v1/audit?limit=1&offset=1", null);
+        assertEquals(newest.json().get(1).path("id").asLong(), skipped.json().get(0).path("id").asLong());
+        assertEquals(400, call("GET", "/api/v1/audit?offset=-1", null).status());
     }
 
     @Test

@@ -86,7 +86,7 @@ class RestrictedAccessAdminTest {
                 new RecordCipher(MessageLogKey.of(new byte[32]), new BouncyCastleProvider(), random)));
         MessageLog log = new AccessLoggingLog(MessageLog.NONE, accessLog, UUID::randomUUID, random);
         RestrictedAccessReader reader = new RestrictedAccessReader(id, accessLog.sealed(), log, Clock.systemUTC(), random);
-        ServerAdmin admin = new ServerAdmin(home.keys(), home.store(), home.registrar(), home.adminKeys().users(),
+        ServerAdmin admin = new ServerAdmin(home.keys(), home.store(), home.registrar(), home.adminKeys(),
                 new HttpDescriptionFetcher(Duration.ofSeconds(5)));
         server = new AdminApi(home.settings(), home.adminKeys(), admin, Optional::empty, () -> Optional.of(reader))
                 .addTo(HttpApiServer.builder("admin-test")).start();

@@ -86,11 +86,14 @@ final class ConsoleHarness implements AutoCloseable {
         }
     }
 
-    /** What the dashboard shows when no message path runs: nothing downloaded, the path down. */
-    private static final class Idle implements ServerStatus {
+    /** The global configuration the pages see; none until a test sets one. */
+    volatile Optional<GlobalConfiguration> globalConfiguration = Optional.empty();
+
+    /** What the dashboard shows when no message path runs: the path down, no configuration unless a test gives one. */
+    private final class Idle implements ServerStatus {
         @Override
         public Optional<GlobalConfiguration> globalConfiguration() {
-            return Optional.empty();
+            return globalConfiguration;
         }
 
         @Override
@@ -143,7 +146,7 @@ final class ConsoleHarness implements AutoCloseable {
                 SecurityServerId.parse("DEMO/GOV/1001/ss1"), anchor), Pin.of("1234"), pki.bc, pki.random, clock);
         home = created.home();
         adminKey = created.adminKey().key();
-        admin = new ServerAdmin(home.keys(), home.store(), new AcceptingRegistration(), home.adminKeys().users(),
+        admin = new ServerAdmin(home.keys(), home.store(), new AcceptingRegistration(), home.adminKeys(),
                 new HttpDescriptionFetcher(Duration.ofSeconds(5)));
         HttpApiServer.Builder builder = HttpApiServer.builder("console-test");
         new AdminApi(home.settings(), home.adminKeys(), admin, Optional::empty).addTo(builder);

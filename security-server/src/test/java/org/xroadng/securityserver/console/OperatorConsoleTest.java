@@ -246,8 +246,8 @@ class OperatorConsoleTest {
             throws IOException, InterruptedException {
         ConsoleHarness.Browser browser = harness.browser();
         assertEquals(303, browser.signIn("olga", PASSWORD).statusCode());
-        for (String page : List.of("/", "/services", "/access-rights", "/clients", "/local-groups", "/keys",
-                "/message-log", "/audit")) {
+        for (String page : List.of("/", "/services", "/descriptions", "/access-rights", "/clients", "/local-groups",
+                "/keys", "/message-log", "/users", "/api-keys", "/audit")) {
             HttpResponse<String> shown = browser.get(page);
             assertEquals(200, shown.statusCode(), page);
         }

@@ -187,4 +187,22 @@ class ServerKeysHsmTest {
         assertTrue(assertThrows(ConfigException.class, () -> HsmToken.load(noPin)).getMessage()
                 .contains("neither a PIN file and a PIN environment variable"));
     }
+
+    @Test
+    void deleteKey_inAnHsm_destroysItThereAndForgetsIt_theOnlyCertifiedOneIsRefused() throws IOException,
+            GeneralSecurityException, ServerException, TokenException {
+        String other = keys.addSigningKey(OTHER, "hsm2");
+        String owner = keys.signKeyId(SERVER.owner()).orElseThrow();
+        keys.importCertificate(List.of(issue(owner, SERVER.owner()), pki.ca.cert()));
+
+        ServerException refused = assertThrows(ServerException.class, () -> keys.deleteKey(owner));
+        assertTrue(refused.getMessage().contains("only signing key of member DEMO/GOV/1001"), refused.getMessage());
+        assertTrue(hsms.get("hsm1").keys().stream().anyMatch(k -> k.keyId().equals(owner)), "still in the HSM");
+
+        assertEquals("hsm2", keys.deleteKey(other).token());
+        assertTrue(hsms.get("hsm2").keys().stream().noneMatch(k -> k.keyId().equals(other)));
+        assertTrue(keys.signKeyId(OTHER).isEmpty());
+        ServerKeys reopened = ServerKeys.open(software, hsms, database, SERVER, "127.0.0.1", CLOCK);
+        assertEquals(keys.keys(), reopened.keys());
+    }
 }

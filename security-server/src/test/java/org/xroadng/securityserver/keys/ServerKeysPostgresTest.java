@@ -108,4 +108,26 @@ class ServerKeysPostgresTest extends ServerKeysTest {
                     refused.getMessage());
         }
     }
+
+    @Test
+    void keyDeletedOnOneNode_isGoneOnTheOther_andAKeyNotYetSeenIsNotFoundUntilSynced()
+            throws IOException, ServerException, TokenException {
+        try (Database db = storage().open(dir.resolve("unused"), "securityserver")) {
+            String added = keys.addSigningKey(OTHER);
+            ServerKeys nodeB = secondNode(db);
+            assertTrue(nodeB.keys().stream().anyMatch(k -> k.keyId().equals(added)));
+
+            keys.deleteKey(added);
+
+            assertTrue(nodeB.syncShared());
+            assertTrue(nodeB.keys().stream().noneMatch(k -> k.keyId().equals(added)), "node B no longer offers it");
+            String again = nodeB.addSigningKey(OTHER);
+            assertEquals(ServerException.Kind.NOT_FOUND, assertThrows(ServerException.class,
+                    () -> keys.deleteKey(again)).kind(), "node A has not read node B's key yet");
+            assertTrue(keys.syncShared());
+            keys.deleteKey(again);
+            assertTrue(nodeB.syncShared());
+            assertTrue(nodeB.signKeyId(OTHER).isEmpty());
+        }
+    }
 }

@@ -240,4 +240,65 @@ class ServerKeysTest {
         assertEquals(ServerException.Kind.BAD_REQUEST,
                 assertThrows(ServerException.class, () -> keys.addSigningKey(MemberId.parse("OTHER/GOV/1"))).kind());
     }
+
+    @Test
+    void deleteKey_keysInUseAreRefusedSayingWhy_aKeyNotInUseGoesFromTokenAndRecords()
+            throws IOException, InvalidKeyException, NoSuchAlgorithmException, ServerException, TokenException {
+        MemberId owner = SERVER.owner();
+        String auth = keys.authKeyId();
+        ServerException onlyAuth = assertThrows(ServerException.class, () -> keys.deleteKey(auth));
+        assertEquals(ServerException.Kind.CONFLICT, onlyAuth.kind());
+        assertTrue(onlyAuth.getMessage().contains("this server's only authentication key"), onlyAuth.getMessage());
+
+        // a signing key waiting for its certificate is not in use
+        String waiting = keys.addSigningKey(OTHER);
+        assertEquals(OTHER, keys.deleteKey(waiting).identity());
+        assertTrue(keys.signKeyId(OTHER).isEmpty());
+        assertTrue(keys.keys().stream().noneMatch(k -> k.keyId().equals(waiting)));
+        assertEquals(ServerException.Kind.NOT_FOUND, assertThrows(ServerException.class,
+                () -> keys.deleteKey(waiting)).kind());
+        assertEquals(ServerException.Kind.NOT_FOUND, assertThrows(ServerException.class,
+                () -> keys.deleteKey("00ff")).kind());
+
+        // the only certified signing key of a member signs its messages
+        String first = keys.signKeyId(owner).orElseThrow();
+        keys.importCertificate(List.of(issue(first, CertificateProfile.SIGN, owner)));
+        ServerException onlySigner = assertThrows(ServerException.class, () -> keys.deleteKey(first));
+        assertTrue(onlySigner.getMessage().contains("is the only signing key of member DEMO/GOV/1001 with a valid"
+                + " certificate"), onlySigner.getMessage());
+        assertTrue(keys.signer(owner).isPresent(), "nothing changed");
+
+        // after a rotation the old one may go, and the new one signs
+        String next = keys.rotateSigningKey(owner, null);
+        X509Certificate notYetValid = issueAnHourLater(next, CertificateProfile.SIGN, owner);
+        keys.importCertificate(List.of(notYetValid));
+        assertThrows(ServerException.class, () -> keys.deleteKey(first), "the new certificate cannot sign yet");
+        X509Certificate newer = issue(next, CertificateProfile.SIGN, owner);
+        keys.importCertificate(List.of(newer));
+        ServerException noOcspYet = assertThrows(ServerException.class, () -> keys.deleteKey(first,
+                certificate -> !certificate.equals(newer)));
+        assertTrue(noOcspYet.getMessage().contains("no other key of the member can sign yet"), noOcspYet.getMessage());
+        keys.deleteKey(first, certificate -> true);
+        assertEquals(List.of(newer), keys.signers(owner).stream().map(s -> s.chain().get(0)).toList());
+        assertThrows(ServerException.class, () -> keys.deleteKey(next), "now the only one");
+
+        // the authentication key TLS presents is refused, the old one after a rotation is not
+        keys.importCertificate(List.of(issue(auth, CertificateProfile.AUTH, SERVER), pki.ca.cert()));
+        String nextAuth = keys.rotateAuthKey();
+        keys.importCertificate(List.of(issueAnHourLater(nextAuth, CertificateProfile.AUTH, SERVER), pki.ca.cert()));
+        ServerException inUse = assertThrows(ServerException.class, () -> keys.deleteKey(auth));
+        assertTrue(inUse.getMessage().contains("the authentication key TLS presents now"), inUse.getMessage());
+        keys.useAuthKey(nextAuth);
+        keys.deleteKey(auth);
+        assertEquals(nextAuth, keys.authKeyId());
+        assertEquals(List.of(nextAuth), keys.authKeys().stream().map(ServerKeys.KeyInfo::keyId).toList());
+
+        // the records and the token agree when the server opens again
+        SoftwareToken reopened = SoftwareToken.open(dir.resolve("token.p12"), Pin.of("1234"), pki.bc, pki.random,
+                pki.clock);
+        assertEquals(java.util.Set.of(nextAuth, next), reopened.keys().stream().map(k -> k.keyId())
+                .collect(java.util.stream.Collectors.toSet()));
+        ServerKeys again = ServerKeys.open(reopened, database, SERVER, "127.0.0.1", pki.clock);
+        assertEquals(keys.keys(), again.keys());
+    }
 }
