@@ -363,6 +363,17 @@ public final class DataPlane implements AutoCloseable {
         return Optional.ofNullable(checkpoints);
     }
 
+    /**
+     * This server presents another authentication certificate from now on: connections to peers
+     * opened with the old one are replaced (see {@link PeerClient#authKeyChanged}).
+     */
+    public void authKeyChanged() {
+        PeerClient current = peers;
+        if (current != null) {
+            current.authKeyChanged();
+        }
+    }
+
     /** Fetches the OCSP responses for the server's own certificates now (one was imported). */
     public void refreshOcsp() {
         ocsp.refresh();

@@ -303,6 +303,7 @@ public final class SecurityServer implements AutoCloseable, ServerStatus {
                 LOG.info("security server {} presents authentication certificate {} from now on",
                         home.settings().serverId(), auth.get().getSerialNumber().toString(16));
                 planeAuthCertificate = auth.get();
+                plane.authKeyChanged(); // pooled connections to peers carry the old one until replaced
             }
             if (auth.isPresent() && plane == null) {
                 ServerSettings settings = home.settings();

@@ -184,8 +184,8 @@ public final class HttpExchangeClient implements AutoCloseable {
                 boolean answering = Boolean.TRUE.equals(channel.attr(ANSWERING).get());
                 channel.attr(PENDING).set(null);
                 channel.attr(RESERVATION).set(null);
-                if (e != null || !channel.isActive()) {
-                    channel.close();
+                if (e != null || !channel.isActive() || closed) {
+                    channel.close(); // a closed client's pools keep no connection
                 } else {
                     channel.attr(REUSED).set(true);
                 }

@@ -17,12 +17,21 @@ import org.xroadng.securityserver.http.Reservation;
  * server's authentication key. Connections are pooled per peer address, so a handshake happens
  * once per connection, not per message. When the global configuration changes whom to trust (its
  * peer-trust fingerprint), a new pool is started and the old one closed, so every peer is
- * authenticated again under the new configuration.
+ * authenticated again under the new configuration. Likewise when this server starts presenting
+ * another authentication certificate ({@link #authKeyChanged}): connections opened with the old one
+ * would go on carrying it, under load for ever, and its peers refuse it once it is withdrawn.
  */
 public final class PeerClient implements AutoCloseable {
 
-    /** A connection pool and the peer-trust fingerprint its connections were authenticated under. */
-    private record Pool(String fingerprint, HttpExchangeClient client) {
+    /**
+     * A connection pool, the peer-trust fingerprint its connections were authenticated under and
+     * the {@link #authKeyChanged} count when they were opened.
+     */
+    private record Pool(String fingerprint, long authKeyEpoch, HttpExchangeClient client) {
+
+        boolean serves(String trustFingerprint, long epoch) {
+            return fingerprint.equals(trustFingerprint) && authKeyEpoch == epoch;
+        }
     }
 
     private final X509KeyManager authKeyManager;
@@ -32,6 +41,7 @@ public final class PeerClient implements AutoCloseable {
     private final int maxResponseBytes;
     private final Duration connectTimeout;
     private volatile Pool pool;
+    private volatile long authKeyEpoch;
 
     public PeerClient(X509KeyManager authKeyManager, AuthCertificateTrustManager trustManager, EventLoopGroup loops,
                       Executor tlsTasks, int maxResponseBytes, Duration connectTimeout) {
@@ -54,13 +64,15 @@ public final class PeerClient implements AutoCloseable {
                                                              Duration timeout, String trustFingerprint,
                                                              Reservation reservation) {
         Pool current = pool;
-        if (current == null || !current.fingerprint().equals(trustFingerprint)) {
+        long epoch = authKeyEpoch;
+        if (current == null || !current.serves(trustFingerprint, epoch)) {
             synchronized (this) {
                 current = pool;
-                if (current == null || !current.fingerprint().equals(trustFingerprint)) {
+                epoch = authKeyEpoch;
+                if (current == null || !current.serves(trustFingerprint, epoch)) {
                     Pool old = current;
-                    current = new Pool(trustFingerprint, new HttpExchangeClient(loops, newTlsContext(), tlsTasks, false,
-                            maxResponseBytes, connectTimeout));
+                    current = new Pool(trustFingerprint, epoch, new HttpExchangeClient(loops, newTlsContext(), tlsTasks,
+                            false, maxResponseBytes, connectTimeout));
                     pool = current;
                     if (old != null) {
                         old.client().close();
@@ -72,8 +84,18 @@ public final class PeerClient implements AutoCloseable {
     }
 
     /**
-     * A TLS context per trust epoch: its session cache must not let a new connection resume a
-     * session authenticated under the previous configuration, skipping the certificate checks.
+     * This server presents another authentication certificate from now on: the next request opens
+     * new connections (in a new pool, whose handshakes present it) and the open ones are closed as
+     * their exchanges end, the idle ones at once.
+     */
+    public synchronized void authKeyChanged() {
+        authKeyEpoch++;
+    }
+
+    /**
+     * A TLS context per trust epoch and authentication key: its session cache must not let a new
+     * connection resume a session authenticated under the previous configuration, skipping the
+     * certificate checks, or under the previous key, presenting the old certificate again.
      */
     private SslContext newTlsContext() {
         try {

@@ -90,6 +90,49 @@ class HttpExchangeClientTest {
     }
 
     @Test
+    void clientClosedWhileARequestIsAnswered_theAnswerArrives_thenItsConnectionIsClosed()
+            throws IOException, ExecutionException, InterruptedException, TimeoutException {
+        try (ServerSocket server = new ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress())) {
+            java.util.concurrent.CountDownLatch received = new java.util.concurrent.CountDownLatch(1);
+            java.util.concurrent.CountDownLatch answer = new java.util.concurrent.CountDownLatch(1);
+            java.util.concurrent.CompletableFuture<String> afterAnswer = new java.util.concurrent.CompletableFuture<>();
+            Thread thread = new Thread(() -> {
+                try (Socket socket = server.accept()) {
+                    socket.setSoTimeout(5000);
+                    BufferedReader in = new BufferedReader(new InputStreamReader(socket.getInputStream(),
+                            StandardCharsets.US_ASCII));
+                    for (String line = in.readLine(); line != null && !line.isEmpty(); line = in.readLine()) {
+                        // the request head
+                    }
+                    received.countDown();
+                    answer.await();
+                    socket.getOutputStream().write(("HTTP/1.1 200 OK\r\nContent-Length: 2\r\nConnection: keep-alive"
+                            + "\r\n\r\nok").getBytes(StandardCharsets.US_ASCII));
+                    socket.getOutputStream().flush();
+                    afterAnswer.complete(in.readLine() == null ? "closed" : "another request");
+                } catch (java.net.SocketTimeoutException e) {
+                    afterAnswer.complete("kept open");
+                } catch (IOException | InterruptedException e) {
+                    afterAnswer.completeExceptionally(e);
+                }
+            }, "answer-on-signal-server");
+            thread.setDaemon(true);
+            thread.start();
+            InetSocketAddress address = new InetSocketAddress("127.0.0.1", server.getLocalPort());
+
+            var pending = client.send(address, new HttpExchangeClient.Request("GET", "/", List.of(), new byte[0]),
+                    Duration.ofSeconds(10));
+            assertTrue(received.await(10, TimeUnit.SECONDS));
+            client.close(); // as PeerClient does with its old pool when this server's authentication key changes
+            answer.countDown();
+
+            assertEquals(200, pending.get(10, TimeUnit.SECONDS).status());
+            assertEquals("closed", afterAnswer.get(10, TimeUnit.SECONDS),
+                    "a closed client returns no connection to its pool");
+        }
+    }
+
+    @Test
     void postTheServerReadThenDroppedUnanswered_notSentAgain() throws IOException, InterruptedException,
             ExecutionException, TimeoutException {
         try (ServerSocket server = new ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress())) {
