@@ -71,7 +71,8 @@ import org.xroadng.securityserver.log.journal.SegmentReader;
  *
  * <p>Guarantees: appends are written in the order the writer takes them from its queue; all
  * waiting appends (at most {@link MessageLogSettings#maxBatch()}) become one journal write, one
- * entry ({@link JournalEntry}) per exchange holding its rows and its access event, and one device
+ * entry ({@link JournalEntry}) per exchange holding its rows and its access event (a restricted
+ * access's stub with its encrypted secret, stored together in the access log), and one device
  * flush under {@link Durability#FSYNC}: an append's future completes only when its entry is
  * durable as {@link MessageLogSettings#durability()} says (under {@link Durability#ASYNC} once
  * queued, unless the exchange has an access event: that is written first whatever the setting), and

@@ -108,7 +108,8 @@ record JournalEntry(List<LogRow> rows, Access access) {
         Decoder d = new Decoder(ByteBuffer.wrap(bytes));
         try {
             byte[] version = d.bytes();
-            if (version == null || version.length != 1 || (version[0] != VERSION_1 && version[0] != VERSION_2)) {
+            if (version == null || version.length != 1
+                    || (version[0] != VERSION_1 && version[0] != VERSION_2)) {
                 throw new IllegalArgumentException("unknown journal entry version");
             }
             long count = d.longValue();
@@ -125,7 +126,8 @@ record JournalEntry(List<LogRow> rows, Access access) {
             Access access = index < 0 ? null : new Access(index, d.bytes(), d.list());
             if (version[0] == VERSION_2) {
                 if (access == null) {
-                    throw new IllegalArgumentException("a version 2 entry without an access entry to keep a secret for");
+                    throw new IllegalArgumentException(
+                            "a version 2 entry without an access entry to keep a secret for");
                 }
                 access = new Access(access.index(), access.entry(), access.subjects(),
                         new SealedEvents.Secret(d.string(), d.string(), d.instant(), d.bytes()));

@@ -35,8 +35,9 @@ import org.xroadng.protocol.store.StoreException;
  * so the tables never hold a stub without what opens it, nor a secret of an event never logged.
  * A journal in front of the log (the security server's message log) carries the same
  * {@link Secret} in the stub's entry, so the secret is durable exactly when the stub is, and a
- * replay stores the identical row ({@link #restore} when only the row was lost). {@link #discloseDue} writes, for every event whose date has
- * come, the salt and content in the clear, once; {@link #reveals} gives those to the
+ * replay stores the identical row ({@link #restore} when only the row was lost).
+ * {@link #discloseDue} writes, for every event whose date has come, the salt and content in the
+ * clear, once; {@link #reveals} gives those to the
  * {@code accessLog} service, and nothing before its date. {@link #undisclosed} is for the
  * oversight role only: the caller logs each reading (see the security server's
  * {@code RestrictedAccessReader}). Thread-safe; each call is one transaction.

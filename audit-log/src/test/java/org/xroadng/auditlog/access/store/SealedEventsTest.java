@@ -109,7 +109,8 @@ class SealedEventsTest {
             } finally {
                 log.endTurn();
             }
-            byte[] stored = db.inTransaction(c -> Jdbc.queryOne(c, "SELECT sealed FROM access_sealed WHERE event_id = ?",
+            byte[] stored = db.inTransaction(c -> Jdbc.queryOne(c,
+                    "SELECT sealed FROM access_sealed WHERE event_id = ?",
                     r -> r.getBytes(1), restricted.eventId())).orElseThrow();
             assertTrue(Arrays.equals(secret.sealed(), stored), "the row holds the prepared secret as it is");
             assertEquals(restricted.eventId(), log.sealed().undisclosed(10).get(0).eventId());
@@ -149,7 +150,8 @@ class SealedEventsTest {
             assertEquals(1, log.sealed().restore(List.of(secret)));
             assertEquals(1, log.sealed().discloseDue(DISCLOSE));
             assertEquals(0, log.sealed().restore(List.of(secret)), "a disclosed row is left as it is");
-            AccessLogAnswer.Reveal reveal = log.sealed().reveals(List.of(restricted.eventId())).get(restricted.eventId());
+            AccessLogAnswer.Reveal reveal = log.sealed().reveals(List.of(restricted.eventId()))
+                    .get(restricted.eventId());
             byte[] stub = log.merkleLog().entry(0);
             Map<String, Object> stubObject = ProtocolJson.mapper().readValue(stub, Map.class);
             assertEquals(java.util.Optional.empty(), RestrictedAccess.checkReveal(stubObject, reveal.salt(),
