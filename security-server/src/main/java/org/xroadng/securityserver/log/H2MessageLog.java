@@ -16,7 +16,9 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HexFormat;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.ArrayBlockingQueue;
@@ -38,6 +40,7 @@ import org.xroadng.auditlog.access.AccessEvent;
 import org.xroadng.auditlog.access.AccessLog;
 import org.xroadng.auditlog.merkle.MerkleLog;
 import org.xroadng.auditlog.access.store.H2AccessLog;
+import org.xroadng.auditlog.access.store.SealedEvents;
 import org.xroadng.auditlog.merkle.store.H2MerkleLog;
 import org.slf4j.LoggerFactory;
 import org.xroadng.protocol.id.ServiceId;
@@ -68,7 +71,8 @@ import org.xroadng.securityserver.log.journal.SegmentReader;
  *
  * <p>Guarantees: appends are written in the order the writer takes them from its queue; all
  * waiting appends (at most {@link MessageLogSettings#maxBatch()}) become one journal write, one
- * entry ({@link JournalEntry}) per exchange holding its rows and its access event, and one device
+ * entry ({@link JournalEntry}) per exchange holding its rows and its access event (a restricted
+ * access's stub with its encrypted secret, stored together in the access log), and one device
  * flush under {@link Durability#FSYNC}: an append's future completes only when its entry is
  * durable as {@link MessageLogSettings#durability()} says (under {@link Durability#ASYNC} once
  * queued, unless the exchange has an access event: that is written first whatever the setting), and
@@ -871,7 +875,10 @@ public final class H2MessageLog implements MessageLog, AutoCloseable {
     /**
      * Journal entries into the tables: the rows after the tables' last record (the chain must go
      * on from it without a gap) and the access events from the access log's size, stored in
-     * transactions of {@value #REPLAY_BATCH}; what the tables hold already is skipped.
+     * transactions of {@value #REPLAY_BATCH}; what the tables hold already is skipped. A restricted
+     * event's secret, carried in its stub's entry, is stored in the transaction that stores the
+     * stub; for a stub the access log holds already, its secret's row is stored again if it is
+     * missing (H2 lost it), so a stub the journal kept never stays without what opens it.
      */
     private final class Replay implements Journal.EntryConsumer {
         private RecordTable.Head last;
@@ -881,8 +888,13 @@ public final class H2MessageLog implements MessageLog, AutoCloseable {
         private final List<RecordTable.Location> locations = new ArrayList<>();
         private final List<byte[]> entries = new ArrayList<>();
         private final List<List<String>> subjects = new ArrayList<>();
+        /** Secrets of the gathered entries that are restricted events' stubs, by position in {@link #entries}. */
+        private final Map<Integer, SealedEvents.Secret> secrets = new HashMap<>();
         private final List<byte[]> overtaken = new ArrayList<>();
         private final List<List<String>> overtakenSubjects = new ArrayList<>();
+        private final Map<Integer, SealedEvents.Secret> overtakenSecrets = new HashMap<>();
+        /** Secrets of stubs the access log holds already, stored again if the database lost only them. */
+        private final List<SealedEvents.Secret> storedStubs = new ArrayList<>();
 
         Replay(RecordTable.Head stored, long accessSize) {
             this.last = stored;
@@ -924,16 +936,25 @@ public final class H2MessageLog implements MessageLog, AutoCloseable {
                     throw new JournalException("journal entry " + sequence + " holds access event "
                             + access.index() + " but the access log ends at " + next);
                 }
+                if (access.secret() != null) {
+                    secrets.put(entries.size(), access.secret());
+                }
                 entries.add(access.entry());
                 subjects.add(access.subjects());
             } else if (access != null && accessLog != null && sharedAccessLog && access.index() < accessSize
                     && !java.util.Arrays.equals(accessLog.entry(access.index()), access.entry())) {
                 // Another node's event holds the index this node journaled its own at: this node
                 // stopped before storing it. It is appended again at the end, relinked.
+                if (access.secret() != null) {
+                    overtakenSecrets.put(overtaken.size(), access.secret());
+                }
                 overtaken.add(access.entry());
                 overtakenSubjects.add(access.subjects());
+            } else if (access != null && accessLog != null && access.secret() != null) {
+                // The stub is stored; its secret's row is stored again should the database have lost it.
+                storedStubs.add(access.secret());
             }
-            if (rows.size() + entries.size() >= REPLAY_BATCH) {
+            if (rows.size() + entries.size() + storedStubs.size() >= REPLAY_BATCH) {
                 store();
             }
         }
@@ -947,23 +968,33 @@ public final class H2MessageLog implements MessageLog, AutoCloseable {
                 });
             }
             if (!entries.isEmpty()) {
-                accessLog.appendPrepared(new H2AccessLog.Prepared(accessSize, entries, subjects));
+                accessLog.appendPrepared(new H2AccessLog.Prepared(accessSize, entries, subjects, secrets));
                 accessSize += entries.size();
             }
+            if (!storedStubs.isEmpty()) {
+                int restored = accessLog.sealed().restore(storedStubs);
+                if (restored > 0) {
+                    LOG.warn("{} restricted access events' secrets the access log's database had lost were stored"
+                            + " again from the journal", restored);
+                }
+                storedStubs.clear();
+            }
             if (!overtaken.isEmpty()) {
-                H2AccessLog.Prepared again = accessLog.prepareAgain(overtaken, overtakenSubjects);
+                H2AccessLog.Prepared again = accessLog.prepareAgain(overtaken, overtakenSubjects, overtakenSecrets);
                 accessLog.appendPrepared(again);
                 accessSize = again.firstIndex() + overtaken.size();
                 LOG.warn("{} access events this node journaled were overtaken by another node's and are appended"
                         + " again from index {}", overtaken.size(), again.firstIndex());
                 overtaken.clear();
                 overtakenSubjects.clear();
+                overtakenSecrets.clear();
             }
             rows.clear();
             hashes.clear();
             locations.clear();
             entries.clear();
             subjects.clear();
+            secrets.clear();
         }
     }
 
@@ -1199,8 +1230,10 @@ public final class H2MessageLog implements MessageLog, AutoCloseable {
                 entryOfRow[row + 1] = i;
                 own = rows.subList(row, row += 2);
             }
+            // A restricted event's secret goes into its stub's entry: durable in the same write, replayed with it.
             JournalEntry.Access access = eventOf[i] < 0 ? null : new JournalEntry.Access(
-                    prepared.firstIndex() + eventOf[i], prepared.entries().get(eventOf[i]), events.get(eventOf[i]).subjects());
+                    prepared.firstIndex() + eventOf[i], prepared.entries().get(eventOf[i]), events.get(eventOf[i]).subjects(),
+                    prepared.secrets().isEmpty() ? null : prepared.secrets().get(eventOf[i]));
             payloads.add(new JournalEntry(own, access).encode());
         }
         long[] offsets = new long[payloads.size()];

@@ -7,6 +7,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import org.xroadng.auditlog.access.store.SealedEvents;
 
 /**
  * What one journal entry holds (see {@link H2MessageLog}): the message-log rows of one exchange
@@ -16,19 +17,39 @@ import java.util.Objects;
  * exchange; the H2 tables are filled from the same values, so replaying an entry after a crash
  * stores exactly what was acknowledged.
  *
+ * <p>A restricted event's access entry is its stub; what the stub commits to (salt and content,
+ * encrypted) is carried beside it ({@link SealedEvents.Secret}), so the secret is durable in the
+ * same write as its stub and a replay stores the identical {@code access_sealed} row with it: the
+ * journal never holds a stub whose secret only the tables had.
+ *
  * <p>Encoding: a version byte, the row count, each row's columns in {@link RecordTable#COLUMNS}
  * order (as {@link LogRow.Encoder} writes them; the record hash is recomputed, not stored), then
- * a presence flag and the access entry's index, bytes and subjects.
+ * the access entry's index (-1: none) and, when present, its bytes and subjects. Version 1 ends
+ * there; it is what every entry without a secret is written as, byte for byte as releases before
+ * restricted events wrote it, so an ordinary exchange costs no byte more. Version 2, written only
+ * when the access entry carries a secret, goes on with the secret's event id, commitment,
+ * disclosure date and sealed bytes. Both are read.
  */
 record JournalEntry(List<LogRow> rows, Access access) {
 
-    private static final byte VERSION = 1;
+    /** Entries without a secret: every entry earlier releases wrote. */
+    static final byte VERSION_1 = 1;
+    /** Entries whose access entry is a restricted event's stub, its secret after the subjects. */
+    static final byte VERSION_2 = 2;
 
-    /** An access-log entry: leaf {@code index}, its bytes, and the subjects that index it. */
-    record Access(long index, byte[] entry, List<String> subjects) {
+    /**
+     * An access-log entry: leaf {@code index}, its bytes, the subjects that index it and, for a
+     * restricted event's stub, its secret (null otherwise).
+     */
+    record Access(long index, byte[] entry, List<String> subjects, SealedEvents.Secret secret) {
         Access {
             Objects.requireNonNull(entry, "entry");
             subjects = List.copyOf(subjects);
+        }
+
+        /** An unrestricted event's entry. */
+        Access(long index, byte[] entry, List<String> subjects) {
+            this(index, entry, subjects, null);
         }
     }
 
@@ -41,7 +62,8 @@ record JournalEntry(List<LogRow> rows, Access access) {
 
     byte[] encode() {
         LogRow.Encoder e = LogRow.Encoder.scratch();
-        e.bytes(new byte[] {VERSION});
+        boolean secret = access != null && access.secret() != null;
+        e.bytes(new byte[] {secret ? VERSION_2 : VERSION_1});
         e.longValue(rows.size());
         for (LogRow r : rows) {
             e.longValue(r.id());
@@ -71,15 +93,23 @@ record JournalEntry(List<LogRow> rows, Access access) {
             e.bytes(access.entry());
             e.list(access.subjects());
         }
+        if (secret) {
+            SealedEvents.Secret kept = access.secret();
+            e.string(kept.eventId());
+            e.string(kept.commitment());
+            e.instant(kept.discloseAt());
+            e.bytes(kept.sealed());
+        }
         return e.copy();
     }
 
-    /** @throws IllegalArgumentException when the bytes are not an entry this version wrote */
+    /** @throws IllegalArgumentException when the bytes are not an entry of version 1 or 2 */
     static JournalEntry decode(byte[] bytes) {
         Decoder d = new Decoder(ByteBuffer.wrap(bytes));
         try {
             byte[] version = d.bytes();
-            if (version == null || version.length != 1 || version[0] != VERSION) {
+            if (version == null || version.length != 1
+                    || (version[0] != VERSION_1 && version[0] != VERSION_2)) {
                 throw new IllegalArgumentException("unknown journal entry version");
             }
             long count = d.longValue();
@@ -94,6 +124,14 @@ record JournalEntry(List<LogRow> rows, Access access) {
             }
             long index = d.longValue();
             Access access = index < 0 ? null : new Access(index, d.bytes(), d.list());
+            if (version[0] == VERSION_2) {
+                if (access == null) {
+                    throw new IllegalArgumentException(
+                            "a version 2 entry without an access entry to keep a secret for");
+                }
+                access = new Access(access.index(), access.entry(), access.subjects(),
+                        new SealedEvents.Secret(d.string(), d.string(), d.instant(), d.bytes()));
+            }
             if (d.in.hasRemaining()) {
                 throw new IllegalArgumentException(d.in.remaining() + " bytes after the end of the entry");
             }

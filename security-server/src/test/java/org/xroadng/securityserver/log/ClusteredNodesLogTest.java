@@ -32,6 +32,10 @@ import org.bouncycastle.jce.provider.BouncyCastleProvider;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.xroadng.auditlog.access.AccessLog;
+import org.xroadng.auditlog.access.AccessLogAnswer;
+import org.xroadng.auditlog.access.RestrictedAccess;
+import org.xroadng.auditlog.access.Restriction;
+import org.xroadng.auditlog.access.store.SealedEvents;
 import org.xroadng.auditlog.access.store.H2AccessLog;
 import org.xroadng.auditlog.merkle.store.H2MerkleLog;
 import org.xroadng.protocol.store.Database;
@@ -226,6 +230,50 @@ class ClusteredNodesLogTest {
             }
             assertEquals(Map.of("a-0", 1, "a-1", 1, "a-2", 1, "b-0", 1, "b-1", 1, "b-2", 1), byQuery);
             assertChainsAndCollect(shared, 6);
+        }
+    }
+
+    @Test
+    void restrictedEventANodeJournaledButDidNotStore_overtakenByAnotherNode_appendedAgainWithItsSecret()
+            throws MessageLogException, IOException, InterruptedException, ExecutionException, TimeoutException,
+            SQLException {
+        Instant disclose = AT.plus(java.time.Duration.ofDays(30));
+        try (H2MessageLog a = node("a")) {
+            appendAll(a, "a-", 2); // events 0 and 1, on EE1 and EE2
+            ExchangeRecord r = exchange("a-r", "EE3");
+            a.append(new ExchangeRecord(r.side(), r.queryId(), r.requestId(), r.client(), r.service(), r.method(),
+                    r.path(), r.userId(), r.issue(), r.purpose(), r.subjects(), r.dataSubjects(), r.requestSignature(),
+                    r.requestBody(), r.responseSignature(), r.responseBody(), r.status(), r.at(),
+                    new Restriction("police", "CPC-2015-art.88", disclose))).get(20, TimeUnit.SECONDS);
+            a.awaitTables(); // event 2: a stub, its secret in the same transaction
+        }
+        // Node a stopped after its journal kept the restricted exchange and before the access log stored
+        // its stub and secret (one transaction): as if that store had not happened.
+        try (Connection c = TestPostgres.connect(database(), H2MerkleLog.DATABASE_NAME)) {
+            Jdbc.update(c, "DELETE FROM access_subject WHERE leaf_index = 2");
+            Jdbc.update(c, "DELETE FROM merkle_leaf WHERE leaf_index = 2");
+            assertEquals(1, Jdbc.update(c, "DELETE FROM access_sealed"));
+        }
+        try (H2MessageLog b = node("b")) {
+            appendAll(b, "b-", 3); // takes indexes 2..4
+        }
+        try (H2MessageLog a = node("a")) {
+            H2AccessLog shared = a.accessLog().orElseThrow();
+            assertEquals(6, shared.merkleLog().size());
+            byte[] stub = shared.merkleLog().entry(5);
+            JsonNode again = JSON.readTree(stub);
+            assertTrue(again.has("restricted"), "node a's stub, appended again at the end: " + again);
+            String eventId = again.path("eventId").asText();
+            List<SealedEvents.Sealed> sealed = shared.sealed().undisclosed(10);
+            assertEquals(List.of(eventId), sealed.stream().map(SealedEvents.Sealed::eventId).toList(),
+                    "its secret came back with it from the journal");
+            assertEquals("a-r", sealed.get(0).event().get("queryId"));
+            assertEquals(1, shared.sealed().discloseDue(disclose));
+            AccessLogAnswer.Reveal reveal = shared.sealed().reveals(List.of(eventId)).get(eventId);
+            @SuppressWarnings("unchecked")
+            Map<String, Object> stubObject = JSON.readValue(stub, Map.class);
+            assertEquals(java.util.Optional.empty(), RestrictedAccess.checkReveal(stubObject, reveal.salt(),
+                    reveal.event()), "the secret opens the relinked stub");
         }
     }
 

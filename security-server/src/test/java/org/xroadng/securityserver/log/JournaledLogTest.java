@@ -1,5 +1,6 @@
 package org.xroadng.securityserver.log;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -23,6 +24,8 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -33,13 +36,22 @@ import org.bouncycastle.jce.provider.BouncyCastleProvider;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.xroadng.auditlog.access.AccessLog;
+import org.xroadng.auditlog.access.AccessLogAnswer;
+import org.xroadng.auditlog.access.RestrictedAccess;
+import org.xroadng.auditlog.access.Restriction;
+import org.xroadng.auditlog.access.store.H2AccessLog;
+import org.xroadng.auditlog.access.store.SealedEvents;
 import org.xroadng.auditlog.merkle.MerkleHashes;
 import org.xroadng.auditlog.merkle.MerkleLog;
 import org.xroadng.auditlog.merkle.ProofVerificationException;
+import org.xroadng.auditlog.merkle.store.H2MerkleLog;
+import org.xroadng.protocol.json.ProtocolJson;
 import org.xroadng.protocol.store.FaultyDisk;
 import org.xroadng.protocol.store.Jdbc;
 import org.xroadng.securityserver.log.journal.Frames;
 import org.xroadng.securityserver.log.journal.Journal;
+import org.xroadng.securityserver.log.journal.JournalException;
+import org.xroadng.securityserver.log.journal.SegmentReader;
 
 /**
  * The message log with its access log, both kept through one journal: what an exchange leaves in
@@ -486,6 +498,149 @@ class JournaledLogTest {
             for (String id : List.of("a-0", "a-1", "a-2", "b-0")) {
                 assertTrue(log.find(id, "provider").isPresent(), id);
             }
+        }
+    }
+
+    private static final Instant DISCLOSE = AT.plus(java.time.Duration.ofDays(30));
+
+    /** An exchange logged restricted until {@link #DISCLOSE}: a stub in the access log, its secret kept apart. */
+    private static ExchangeRecord restricted(String queryId) {
+        ExchangeRecord r = exchange(queryId, List.of("EE1"));
+        return new ExchangeRecord(r.side(), r.queryId(), r.requestId(), r.client(), r.service(), r.method(), r.path(),
+                r.userId(), r.issue(), r.purpose(), r.subjects(), r.dataSubjects(), r.requestSignature(),
+                r.requestBody(), r.responseSignature(), r.responseBody(), r.status(), r.at(),
+                new Restriction("police", "CPC-2015-art.88", DISCLOSE));
+    }
+
+    private Connection accessLogDatabase() throws SQLException {
+        return DriverManager.getConnection(H2MessageLog.jdbcUrl(dir.resolve("accesslog")), H2MerkleLog.DATABASE_NAME,
+                "");
+    }
+
+    /** The restricted event the log keeps undisclosed, its id. */
+    private static String onlySealedEvent(H2MessageLog log) {
+        List<SealedEvents.Sealed> sealed = log.accessLog().orElseThrow().sealed().undisclosed(10);
+        assertEquals(1, sealed.size(), "one restricted event kept");
+        return sealed.get(0).eventId();
+    }
+
+    /**
+     * The restricted event at {@code index} of the access log is disclosed on its date and its
+     * reveal opens its stub: the secret the server keeps is the one the stub commits to.
+     */
+    private static void disclosesAndVerifies(H2MessageLog log, long index, String eventId) throws IOException {
+        H2AccessLog access = log.accessLog().orElseThrow();
+        assertEquals(eventId, onlySealedEvent(log));
+        assertEquals(0, access.sealed().discloseDue(DISCLOSE.minusSeconds(1)), "nothing before its date");
+        assertEquals(1, access.sealed().discloseDue(DISCLOSE));
+        AccessLogAnswer.Reveal reveal = access.sealed().reveals(List.of(eventId)).get(eventId);
+        @SuppressWarnings("unchecked")
+        Map<String, Object> stub = ProtocolJson.mapper().readValue(access.merkleLog().entry(index), Map.class);
+        assertEquals(eventId, stub.get("eventId"));
+        assertEquals(Optional.empty(), RestrictedAccess.checkReveal(stub, reveal.salt(), reveal.event()));
+        assertEquals("/person/EE1", reveal.event().get("path"));
+    }
+
+    @Test
+    void restrictedExchange_secretDurableInTheStubsJournalEntry_storedBesideTheStub()
+            throws InterruptedException, ExecutionException, TimeoutException, MessageLogException, IOException,
+            SQLException {
+        try (H2MessageLog log = open()) {
+            log.append(restricted("r-0")).get(10, TimeUnit.SECONDS);
+            log.awaitTables();
+            String eventId = onlySealedEvent(log);
+            RecordTable.Location at = locationOf(1);
+            JournalEntry entry;
+            try (SegmentReader reader = new SegmentReader(H2MessageLog.journalDir(dir.resolve("messagelog")),
+                    FileChannel::open)) {
+                entry = JournalEntry.decode(reader.read(at.segment(), at.offset()));
+            } catch (JournalException e) {
+                throw new IOException(e);
+            }
+            assertEquals(eventId, entry.access().secret().eventId(), "the secret travels in the stub's entry");
+            try (Connection c = accessLogDatabase()) {
+                byte[] stored = Jdbc.queryOne(c, "SELECT sealed FROM access_sealed WHERE event_id = ?",
+                        r -> r.getBytes(1), eventId).orElseThrow();
+                assertArrayEquals(entry.access().secret().sealed(), stored, "the row holds what the journal keeps");
+            }
+            disclosesAndVerifies(log, 0, eventId);
+        }
+    }
+
+    @Test
+    void restrictedExchange_h2LosesItsSecretAndTheNewestRowsWhileRunning_catchUpStoresTheSecretAgain()
+            throws InterruptedException, ExecutionException, TimeoutException, MessageLogException, IOException,
+            SQLException {
+        try (H2MessageLog log = open()) {
+            appendOneByOne(log, "a-", 2); // entries 1 and 2, events 0 and 1
+            log.append(restricted("r-0")).get(10, TimeUnit.SECONDS); // entry 3, event 2: a stub
+            log.awaitTables();
+            String eventId = onlySealedEvent(log);
+            loseTheNewestRows(4, 2);
+            try (Connection c = accessLogDatabase()) {
+                assertEquals(1, Jdbc.update(c, "DELETE FROM access_sealed WHERE event_id = ?", eventId));
+            }
+            log.append(exchange("b-0", List.of("EE1"))).get(10, TimeUnit.SECONDS);
+            awaitIntactRecords(log, 8);
+            assertEquals(4, accessLog(log).merkleLog().size());
+            disclosesAndVerifies(log, 2, eventId);
+        }
+        try (H2MessageLog log = open()) {
+            assertEquals(8, intactRecords(log));
+            assertTrue(log.accessLog().orElseThrow().sealed().reveals(List.of(onlyDisclosed(log)))
+                    .containsKey(onlyDisclosed(log)), "disclosed once, and stays so");
+        }
+    }
+
+    private static String onlyDisclosed(H2MessageLog log) {
+        assertEquals(List.of(), log.accessLog().orElseThrow().sealed().undisclosed(10));
+        return accessLog(log).eventsOf("EE1", 10).stream()
+                .map(e -> new String(e.entry(), StandardCharsets.UTF_8))
+                .filter(text -> text.contains("\"restricted\""))
+                .map(text -> text.replaceAll(".*\"eventId\":\"([^\"]+)\".*", "$1"))
+                .findFirst().orElseThrow();
+    }
+
+    @Test
+    void restrictedExchange_h2LosesTheStubItsSecretAndTheNewestRows_reopenStoresBothFromTheJournal()
+            throws InterruptedException, ExecutionException, TimeoutException, MessageLogException, IOException,
+            SQLException {
+        String eventId;
+        try (H2MessageLog log = open()) {
+            appendOneByOne(log, "a-", 2);
+            log.append(restricted("r-0")).get(10, TimeUnit.SECONDS);
+            log.awaitTables();
+            eventId = onlySealedEvent(log);
+        }
+        // H2 reopened its files and lost what the last entry stored, in both databases: records 5 and 6,
+        // the stub (leaf 2 of 3, which no subtree of two or more covers) with its subject row, and its secret.
+        loseTheNewestRows(4, 2);
+        try (Connection c = accessLogDatabase()) {
+            Jdbc.update(c, "DELETE FROM access_subject WHERE leaf_index = 2");
+            assertEquals(1, Jdbc.update(c, "DELETE FROM merkle_leaf WHERE leaf_index = 2"));
+            assertEquals(1, Jdbc.update(c, "DELETE FROM access_sealed WHERE event_id = ?", eventId));
+        }
+        try (H2MessageLog log = open()) {
+            assertEquals(6, intactRecords(log));
+            assertEquals(3, accessLog(log).merkleLog().size(), "the stub is back at its index");
+            disclosesAndVerifies(log, 2, eventId);
+        }
+    }
+
+    @Test
+    void restrictedExchangeWhoseJournalFlushFails_leavesNoSecretOfAnEventNeverLogged()
+            throws InterruptedException, ExecutionException, TimeoutException, MessageLogException {
+        FaultyDisk disk = FaultyDisk.at(dir);
+        try (H2MessageLog log = open(disk)) {
+            appendAll(log, "before-", 1, List.of("EE1"));
+            disk.syncFails(true);
+            ExecutionException failed = assertThrows(ExecutionException.class,
+                    () -> log.append(restricted("lost")).get(10, TimeUnit.SECONDS));
+            assertInstanceOf(MessageLogException.class, failed.getCause());
+            disk.syncFails(false);
+            assertEquals(List.of(), log.accessLog().orElseThrow().sealed().undisclosed(10),
+                    "no secret kept for a stub that was never durable");
+            assertEquals(1, accessLog(log).merkleLog().size());
         }
     }
 

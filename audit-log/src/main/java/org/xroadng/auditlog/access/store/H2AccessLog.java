@@ -187,23 +187,44 @@ public final class H2AccessLog implements AccessLog, AutoCloseable {
      * {@link #appendPrepared} stores them. Nothing else may append in between.
      *
      * @param subjects each entry's subjects, which index it
+     * @param secrets  the secrets of the restricted events among them ({@link SealedEvents.Secret}),
+     *                 by position in {@code entries}; empty when none is restricted. A journal keeps
+     *                 each with its stub's entry; {@link #appendPrepared} stores them with the stubs.
      */
-    public record Prepared(long firstIndex, List<byte[]> entries, List<List<String>> subjects) {
+    public record Prepared(long firstIndex, List<byte[]> entries, List<List<String>> subjects,
+                           Map<Integer, SealedEvents.Secret> secrets) {
         public Prepared {
             entries = List.copyOf(entries);
             subjects = List.copyOf(subjects);
+            secrets = Map.copyOf(secrets);
             if (subjects.size() != entries.size()) {
                 throw new IllegalArgumentException(entries.size() + " entries but " + subjects.size()
                         + " subject lists");
             }
+            if (!secrets.isEmpty()) { // ordinary events: nothing to check, nothing allocated
+                for (int position : secrets.keySet()) {
+                    if (position < 0 || position >= entries.size()) {
+                        throw new IllegalArgumentException("a secret for entry " + position + " of "
+                                + entries.size());
+                    }
+                }
+            }
+        }
+
+        /** Events none of which is restricted. */
+        public Prepared(long firstIndex, List<byte[]> entries, List<List<String>> subjects) {
+            this(firstIndex, entries, subjects, Map.of());
         }
     }
 
     /**
      * The next append of {@code events}, prepared (see {@link Prepared}), taking the turn
      * ({@link #takeTurn}) if not held: the caller ends it once the events are stored or given up.
-     * The secrets of restricted events among them are stored now ({@link SealedEvents}), before
-     * their stubs can be durable anywhere; ordinary events cost nothing more.
+     * The secrets of restricted events among them are encrypted now and stored only with their
+     * stubs, in {@link #appendPrepared}'s transaction (a journal in front keeps them in the stubs'
+     * entries meanwhile); ordinary events cost nothing more.
+     *
+     * @throws IllegalStateException when an event is restricted and the log has no cipher
      */
     public synchronized Prepared prepare(List<AccessEvent> events) {
         boolean restricted = false;
@@ -211,20 +232,21 @@ public final class H2AccessLog implements AccessLog, AutoCloseable {
             Objects.requireNonNull(event, "event");
             restricted |= event.restricted();
         }
-        if (restricted) {
-            sealed.seal(events);
-        }
+        Map<Integer, SealedEvents.Secret> secrets = restricted ? sealed.secretsOf(events) : Map.of();
         long first = takeTurn();
         return new Prepared(first, SubjectLinks.entries(events, first,
-                latestIndexes(SubjectLinks.subjectsOf(events))), events.stream().map(AccessEvent::subjects).toList());
+                latestIndexes(SubjectLinks.subjectsOf(events))), events.stream().map(AccessEvent::subjects).toList(),
+                secrets);
     }
 
     /**
      * Entries prepared once at indexes that another node's events took meanwhile (this node
      * journaled them, then stopped before storing them), prepared again as the next append: the
-     * same events, their {@code previous} links made again for their new indexes. Holding the turn.
+     * same events, their {@code previous} links made again for their new indexes, with the same
+     * {@code secrets} (by position in {@code entries}). Holding the turn.
      */
-    public synchronized Prepared prepareAgain(List<byte[]> entries, List<List<String>> subjects) {
+    public synchronized Prepared prepareAgain(List<byte[]> entries, List<List<String>> subjects,
+                                              Map<Integer, SealedEvents.Secret> secrets) {
         long first = takeTurn();
         Set<String> named = new LinkedHashSet<>();
         subjects.forEach(named::addAll);
@@ -240,7 +262,7 @@ public final class H2AccessLog implements AccessLog, AutoCloseable {
             }
             relinked.add(SubjectLinks.relinked(entries.get(i), previous));
         }
-        return new Prepared(first, relinked, subjects);
+        return new Prepared(first, relinked, subjects, secrets);
     }
 
     /** The stored entry at {@code index}, for telling one's own journaled event from another node's. */
@@ -270,13 +292,16 @@ public final class H2AccessLog implements AccessLog, AutoCloseable {
     }
 
     /**
-     * Stores prepared events (with the subject rows that index them) in one transaction; refused
-     * unless the log's size is still the prepared first index.
+     * Stores prepared events (with the subject rows that index them, and the restricted ones'
+     * secrets, {@link SealedEvents}) in one transaction; refused unless the log's size is still
+     * the prepared first index. A secret whose event already has its row (a replay) is not
+     * stored again.
      *
      * @throws IllegalStateException when the log grew or shrank since the events were prepared
      */
     public synchronized void appendPrepared(Prepared prepared) {
         List<List<String>> subjects = prepared.subjects();
+        Map<Integer, SealedEvents.Secret> secrets = prepared.secrets();
         long expectedFirst = prepared.firstIndex();
         long first = log.appendAll(prepared.entries(), (c, firstIndex) -> {
             if (firstIndex != expectedFirst) {
@@ -293,6 +318,9 @@ public final class H2AccessLog implements AccessLog, AutoCloseable {
                     }
                 }
                 s.executeBatch();
+            }
+            if (!secrets.isEmpty()) {
+                SealedEvents.insert(c, secrets.values());
             }
         });
         for (int i = 0; i < subjects.size(); i++) {

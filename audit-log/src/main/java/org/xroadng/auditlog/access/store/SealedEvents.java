@@ -5,6 +5,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
+import java.sql.Connection;
+import java.sql.SQLException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -28,10 +30,14 @@ import org.xroadng.protocol.store.StoreException;
  * its salt and whole content, encrypted with a {@link SealingCipher} (the event id as associated
  * data), beside its commitment and disclosure date.
  *
- * <p>Guarantees: {@link #seal} stores a restricted event's secret before its stub is appended to
- * the log (the access log calls it while preparing the append, ahead of any journal), so no stub is
- * ever durable without what opens it. {@link #discloseDue} writes, for every event whose date has
- * come, the salt and content in the clear, once; {@link #reveals} gives those to the
+ * <p>Guarantees: a restricted event's secret ({@link Secret}) is encrypted while its append is
+ * prepared and stored in the transaction that appends its stub ({@link H2AccessLog#appendPrepared}),
+ * so the tables never hold a stub without what opens it, nor a secret of an event never logged.
+ * A journal in front of the log (the security server's message log) carries the same
+ * {@link Secret} in the stub's entry, so the secret is durable exactly when the stub is, and a
+ * replay stores the identical row ({@link #restore} when only the row was lost).
+ * {@link #discloseDue} writes, for every event whose date has come, the salt and content in the
+ * clear, once; {@link #reveals} gives those to the
  * {@code accessLog} service, and nothing before its date. {@link #undisclosed} is for the
  * oversight role only: the caller logs each reading (see the security server's
  * {@code RestrictedAccessReader}). Thread-safe; each call is one transaction.
@@ -60,14 +66,40 @@ public final class SealedEvents {
     }
 
     /**
-     * Keeps the secrets of the restricted events among {@code events} (the others are skipped).
+     * What one restricted event keeps secret until its disclosure, as its {@code access_sealed} row
+     * holds it: the salt and content encrypted ({@code sealed}, the event id as associated data),
+     * beside the event's commitment and disclosure date. The form a journal carries it in, so
+     * that replaying the journal stores the identical row. Holds no plaintext; {@code toString}
+     * names the event only.
+     */
+    public record Secret(String eventId, String commitment, Instant discloseAt, byte[] sealed) {
+        public Secret {
+            Objects.requireNonNull(eventId, "eventId");
+            Objects.requireNonNull(commitment, "commitment");
+            Objects.requireNonNull(discloseAt, "discloseAt");
+            Objects.requireNonNull(sealed, "sealed");
+            if (sealed.length == 0) {
+                throw new IllegalArgumentException("restricted event " + eventId + " has an empty sealed value");
+            }
+        }
+
+        @Override
+        public String toString() {
+            return "Secret[" + eventId + ", disclosed " + discloseAt + "]";
+        }
+    }
+
+    /**
+     * The secrets of the restricted events among {@code events}, encrypted and not stored, by the
+     * event's position in {@code events} (the others have none): the access log stores them with
+     * the events' stubs ({@link #insert}), in the same transaction.
      *
      * @throws IllegalStateException when the log was opened without a cipher to keep them with
-     * @throws StoreException        when the database cannot be written
      */
-    void seal(List<AccessEvent> events) {
-        List<Object[]> rows = new ArrayList<>();
-        for (AccessEvent event : events) {
+    Map<Integer, Secret> secretsOf(List<AccessEvent> events) {
+        Map<Integer, Secret> secrets = new LinkedHashMap<>();
+        for (int i = 0; i < events.size(); i++) {
+            AccessEvent event = events.get(i);
             if (!event.restricted()) {
                 continue;
             }
@@ -89,18 +121,42 @@ public final class SealedEvents {
             } finally {
                 Arrays.fill(plain, (byte) 0);
             }
-            rows.add(new Object[] {event.eventId(), event.commitment(), event.seal().restriction().discloseAt(), sealed});
+            secrets.put(i, new Secret(event.eventId(), event.commitment(), event.seal().restriction().discloseAt(),
+                    sealed));
         }
-        if (rows.isEmpty()) {
-            return;
-        }
-        database.inTransaction(c -> {
-            for (Object[] row : rows) {
-                Jdbc.update(c, "INSERT INTO access_sealed (event_id, commitment, disclose_at, sealed) VALUES (?, ?, ?, ?)",
-                        row);
+        return secrets;
+    }
+
+    /**
+     * In the caller's transaction: stores those of {@code secrets} whose event has no row yet (a
+     * replayed one may have kept its row); returns how many were stored. A row already there is
+     * left as it is, disclosure included.
+     */
+    static int insert(Connection c, Collection<Secret> secrets) throws SQLException {
+        int stored = 0;
+        for (Secret secret : secrets) {
+            if (Jdbc.queryOne(c, "SELECT 1 FROM access_sealed WHERE event_id = ?", r -> 1, secret.eventId())
+                    .isPresent()) {
+                continue;
             }
-            return null;
-        });
+            stored += Jdbc.update(c, "INSERT INTO access_sealed (event_id, commitment, disclose_at, sealed)"
+                    + " VALUES (?, ?, ?, ?)", secret.eventId(), secret.commitment(), secret.discloseAt(),
+                    secret.sealed());
+        }
+        return stored;
+    }
+
+    /**
+     * Stores again, in one transaction, those of {@code secrets} the database lost while keeping
+     * their events' stubs (a journal replay brings them back); returns how many were missing.
+     *
+     * @throws StoreException when the database cannot be written
+     */
+    public int restore(Collection<Secret> secrets) {
+        if (secrets.isEmpty()) {
+            return 0;
+        }
+        return database.inTransaction(c -> insert(c, secrets));
     }
 
     /**

@@ -90,6 +90,77 @@ class SealedEventsTest {
     }
 
     @Test
+    void restrictedEventPrepared_secretEncryptedButNotStored_thenStoredWithItsStub()
+            throws java.io.IOException {
+        AccessEvent restricted = event(1, new Restriction("police", "CPC-2015-art.88", DISCLOSE));
+        try (Database db = database(); H2AccessLog log = H2AccessLog.in(db, cipher)) {
+            H2AccessLog.Prepared prepared = log.prepare(List.of(event(0, null), restricted));
+            SealedEvents.Secret secret;
+            try {
+                assertEquals(java.util.Set.of(1), prepared.secrets().keySet(), "the restricted one's, by position");
+                secret = prepared.secrets().get(1);
+                assertEquals(restricted.eventId(), secret.eventId());
+                assertEquals(restricted.commitment(), secret.commitment());
+                assertEquals(DISCLOSE, secret.discloseAt());
+                assertFalse(secret.toString().contains("sealed"), "names the event only: " + secret);
+                assertEquals(List.of(), log.sealed().undisclosed(10),
+                        "nothing stored while only prepared: a journal keeps it with the stub first");
+                log.appendPrepared(prepared);
+            } finally {
+                log.endTurn();
+            }
+            byte[] stored = db.inTransaction(c -> Jdbc.queryOne(c,
+                    "SELECT sealed FROM access_sealed WHERE event_id = ?",
+                    r -> r.getBytes(1), restricted.eventId())).orElseThrow();
+            assertTrue(Arrays.equals(secret.sealed(), stored), "the row holds the prepared secret as it is");
+            assertEquals(restricted.eventId(), log.sealed().undisclosed(10).get(0).eventId());
+        }
+    }
+
+    @Test
+    void unrestrictedEventsPrepared_carryNoSecret() {
+        try (Database db = database(); H2AccessLog log = H2AccessLog.in(db, cipher)) {
+            H2AccessLog.Prepared prepared = log.prepare(List.of(event(0, null), event(1, null)));
+            try {
+                assertTrue(prepared.secrets().isEmpty());
+                log.appendPrepared(prepared);
+            } finally {
+                log.endTurn();
+            }
+            assertEquals(0L, (long) db.inTransaction(c -> Jdbc.count(c, "SELECT COUNT(*) FROM access_sealed")));
+        }
+    }
+
+    @Test
+    void secretLostWhileItsStubStayed_restoredOnce_thenDisclosesAndOpensTheStub()
+            throws ProofVerificationException, java.io.IOException {
+        AccessEvent restricted = event(1, new Restriction("police", "CPC-2015-art.88", DISCLOSE));
+        try (Database db = database(); H2AccessLog log = H2AccessLog.in(db, cipher)) {
+            H2AccessLog.Prepared prepared = log.prepare(List.of(restricted));
+            try {
+                log.appendPrepared(prepared);
+            } finally {
+                log.endTurn();
+            }
+            SealedEvents.Secret secret = prepared.secrets().get(0);
+            assertEquals(0, log.sealed().restore(List.of(secret)), "kept: not stored twice");
+            db.inTransaction(c -> Jdbc.update(c, "DELETE FROM access_sealed WHERE event_id = ?", restricted.eventId()));
+            assertEquals(List.of(), log.sealed().undisclosed(10));
+
+            assertEquals(1, log.sealed().restore(List.of(secret)));
+            assertEquals(1, log.sealed().discloseDue(DISCLOSE));
+            assertEquals(0, log.sealed().restore(List.of(secret)), "a disclosed row is left as it is");
+            AccessLogAnswer.Reveal reveal = log.sealed().reveals(List.of(restricted.eventId()))
+                    .get(restricted.eventId());
+            byte[] stub = log.merkleLog().entry(0);
+            Map<String, Object> stubObject = ProtocolJson.mapper().readValue(stub, Map.class);
+            assertEquals(java.util.Optional.empty(), RestrictedAccess.checkReveal(stubObject, reveal.salt(),
+                    reveal.event()));
+            assertTrue(log.sealed().reveals(List.of(restricted.eventId())).containsKey(restricted.eventId()));
+        }
+    }
+
+    @Test
     void restrictedEvent_withoutACipher_isRefusedAndNothingIsAppended() {
         try (H2AccessLog log = H2AccessLog.open(storage(), dir.resolve("al"))) {
             IllegalStateException e = assertThrows(IllegalStateException.class,
