@@ -10,7 +10,6 @@ import io.netty.channel.EventLoopGroup;
 import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.channel.pool.AbstractChannelPoolHandler;
 import io.netty.channel.pool.ChannelHealthChecker;
-import io.netty.channel.pool.ChannelPool;
 import io.netty.channel.pool.SimpleChannelPool;
 import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.handler.timeout.IdleStateHandler;
@@ -102,7 +101,7 @@ public final class HttpExchangeClient implements AutoCloseable {
     private final int maxResponseBytes;
     private final Duration connectTimeout;
     private final boolean verifyHostname;
-    private final Map<InetSocketAddress, ChannelPool> pools = new ConcurrentHashMap<>();
+    private final Map<InetSocketAddress, SimpleChannelPool> pools = new ConcurrentHashMap<>();
     private volatile boolean closed;
 
     /**
@@ -157,7 +156,7 @@ public final class HttpExchangeClient implements AutoCloseable {
     private void attempt(InetSocketAddress address, Request request, long deadline, Reservation reservation,
                          CompletableFuture<Answer> answer, boolean mayRetry, boolean sentBefore) {
         long begun = System.nanoTime();
-        ChannelPool pool = pools.computeIfAbsent(address, this::pool);
+        SimpleChannelPool pool = pools.computeIfAbsent(address, this::pool);
         pool.acquire().addListener(acquired -> {
             if (!acquired.isSuccess()) {
                 answer.completeExceptionally(sentBefore ? acquired.cause() : new RequestNotSentException(acquired.cause()));
@@ -251,7 +250,7 @@ public final class HttpExchangeClient implements AutoCloseable {
         return out;
     }
 
-    private ChannelPool pool(InetSocketAddress address) {
+    private SimpleChannelPool pool(InetSocketAddress address) {
         Bootstrap bootstrap = new Bootstrap().group(loops).channel(NioSocketChannel.class).remoteAddress(address)
                 .option(ChannelOption.TCP_NODELAY, true)
                 .option(ChannelOption.SO_KEEPALIVE, true)
@@ -391,9 +390,14 @@ public final class HttpExchangeClient implements AutoCloseable {
     }
 
     @Override
+    /**
+     * Closes the idle connections and, as their exchanges end, the others, without waiting: it may
+     * be called on an event loop (a {@link PeerClient} replacing its pool as a request is sent), where
+     * waiting for a channel of the same loop to close would never end.
+     */
     public void close() {
         closed = true;
-        pools.values().forEach(ChannelPool::close);
+        pools.values().forEach(SimpleChannelPool::closeAsync);
         pools.clear();
     }
 }

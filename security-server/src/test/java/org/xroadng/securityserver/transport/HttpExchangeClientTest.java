@@ -133,6 +133,43 @@ class HttpExchangeClientTest {
     }
 
     @Test
+    void closedOnAnEventLoop_returnsAtOnce_andTheIdleConnectionCloses()
+            throws IOException, ExecutionException, InterruptedException, TimeoutException {
+        try (ServerSocket server = new ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress())) {
+            java.util.concurrent.CompletableFuture<String> afterAnswer = new java.util.concurrent.CompletableFuture<>();
+            Thread thread = new Thread(() -> {
+                try (Socket socket = server.accept()) {
+                    socket.setSoTimeout(5000);
+                    BufferedReader in = new BufferedReader(new InputStreamReader(socket.getInputStream(),
+                            StandardCharsets.US_ASCII));
+                    for (String line = in.readLine(); line != null && !line.isEmpty(); line = in.readLine()) {
+                        // the request head
+                    }
+                    socket.getOutputStream().write(("HTTP/1.1 200 OK\r\nContent-Length: 2\r\nConnection: keep-alive"
+                            + "\r\n\r\nok").getBytes(StandardCharsets.US_ASCII));
+                    socket.getOutputStream().flush();
+                    afterAnswer.complete(in.readLine() == null ? "closed" : "another request");
+                } catch (java.net.SocketTimeoutException e) {
+                    afterAnswer.complete("kept open");
+                } catch (IOException e) {
+                    afterAnswer.completeExceptionally(e);
+                }
+            }, "keep-alive-server");
+            thread.setDaemon(true);
+            thread.start();
+            InetSocketAddress address = new InetSocketAddress("127.0.0.1", server.getLocalPort());
+            assertEquals(200, client.send(address, new HttpExchangeClient.Request("GET", "/", List.of(), new byte[0]),
+                    Duration.ofSeconds(5)).get(10, TimeUnit.SECONDS).status());
+
+            // PeerClient replaces its pool on an event loop (as a request is sent): waiting there for a
+            // channel of a loop to close had hung the sending loop for ever
+            loops.next().submit(client::close).get(5, TimeUnit.SECONDS);
+
+            assertEquals("closed", afterAnswer.get(10, TimeUnit.SECONDS));
+        }
+    }
+
+    @Test
     void postTheServerReadThenDroppedUnanswered_notSentAgain() throws IOException, InterruptedException,
             ExecutionException, TimeoutException {
         try (ServerSocket server = new ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress())) {
