@@ -58,7 +58,9 @@ class RestrictedAccessTest {
     private final HttpClient is = HttpClient.newHttpClient();
 
     @BeforeAll
-    static void start() throws Exception {
+    static void start() throws org.xroadng.certs.ca.CaException, java.security.cert.CertificateException, IOException,
+            java.security.KeyStoreException, java.security.NoSuchAlgorithmException,
+            org.xroadng.protocol.jws.SigningException, java.security.UnrecoverableKeyException {
         network = TestNetwork.withRestrictedAccesses(dir);
         LocalConfiguration conf = network.providerConf.get();
         // the tax board's right allows restricting its accesses for up to 30 days, as a tax investigation
@@ -95,7 +97,7 @@ class RestrictedAccessTest {
         return is.send(request.build(), HttpResponse.BodyHandlers.ofString());
     }
 
-    private AccessLogAnswer providerAnswer(String subject) throws Exception {
+    private AccessLogAnswer providerAnswer(String subject) throws IOException, InterruptedException, org.xroadng.protocol.accesslog.AccessLogFormatException {
         HttpResponse<byte[]> response = is.send(HttpRequest.newBuilder(network.consumerUri(
                 "/r1/DEMO/GOV/1001/population/accessLog?subject=" + subject)).header("X-Road-Client", "DEMO/GOV/1000/portal")
                 .build(), HttpResponse.BodyHandlers.ofByteArray());
@@ -108,7 +110,7 @@ class RestrictedAccessTest {
     }
 
     @Test
-    void restrictedAccess_stubBeforeTheDate_inspectorReadsItWholeLogged_revealedOnTheDateVerifies() throws Exception {
+    void restrictedAccess_stubBeforeTheDate_inspectorReadsItWholeLogged_revealedOnTheDateVerifies() throws IOException, InterruptedException, org.xroadng.protocol.accesslog.AccessLogFormatException {
         Instant disclose = Instant.now().plus(Duration.ofMinutes(2)).truncatedTo(ChronoUnit.SECONDS);
         long consumerBefore = network.consumerAccessLog.merkleLog().size();
         long providerBefore = network.providerAccessLog.merkleLog().size();
@@ -180,7 +182,7 @@ class RestrictedAccessTest {
     }
 
     @Test
-    void restrictionBeyondTheRightsMaximum_refused403WithTheReason_consumerLogsTheAttemptRestricted() throws Exception {
+    void restrictionBeyondTheRightsMaximum_refused403WithTheReason_consumerLogsTheAttemptRestricted() throws IOException, InterruptedException, org.xroadng.protocol.accesslog.AccessLogFormatException {
         long consumerBefore = network.consumerAccessLog.merkleLog().size();
         long providerBefore = network.providerAccessLog.merkleLog().size();
         Instant tooLate = Instant.now().plus(Duration.ofDays(45)).truncatedTo(ChronoUnit.SECONDS);
@@ -199,7 +201,7 @@ class RestrictedAccessTest {
     }
 
     @Test
-    void restrictionByAClientWhoseRightAllowsNone_refused403() throws Exception {
+    void restrictionByAClientWhoseRightAllowsNone_refused403() throws IOException, InterruptedException, org.xroadng.protocol.accesslog.AccessLogFormatException {
         LocalConfiguration conf = network.providerConf.get();
         network.providerConf.set(new LocalConfiguration(conf.serverId(), conf.clients(), conf.services(),
                 List.of(new AccessRight(TestNetwork.PERSON, new AccessRight.SubsystemSubject(TestNetwork.TAX), "*", "/**",
@@ -215,7 +217,7 @@ class RestrictedAccessTest {
     }
 
     @Test
-    void malformedRestriction_refused400AtTheConsumersServer_nothingLogged() throws Exception {
+    void malformedRestriction_refused400AtTheConsumersServer_nothingLogged() throws IOException, InterruptedException, org.xroadng.protocol.accesslog.AccessLogFormatException {
         long consumerBefore = network.consumerAccessLog.merkleLog().size();
         for (String malformed : List.of("CPC-2015;disclose=tomorrow", "CPC 2015;disclose=2099-01-01", "CPC-2015",
                 "CPC-2015;disclose=2099-01-01;authority=police", "CPC-2015;until=2099-01-01")) {
@@ -229,7 +231,7 @@ class RestrictedAccessTest {
     }
 
     @Test
-    void providerIsMarksTheAnswerRestricted_withinTheRight_bothSidesLogStubs() throws Exception {
+    void providerIsMarksTheAnswerRestricted_withinTheRight_bothSidesLogStubs() throws IOException, InterruptedException, org.xroadng.protocol.accesslog.AccessLogFormatException {
         Instant disclose = Instant.now().plus(Duration.ofDays(10)).truncatedTo(ChronoUnit.SECONDS);
         network.providerIs.stubFor(get(urlPathEqualTo("/person-api/" + CITIZEN)).willReturn(aResponse()
                 .withStatus(200).withHeader("X-Road-Restriction", "AML-2022-art.34;disclose=" + disclose)
@@ -249,7 +251,7 @@ class RestrictedAccessTest {
     }
 
     @Test
-    void providerIsMarkingBeyondTheRight_answerWithheldAsAFailedService() throws Exception {
+    void providerIsMarkingBeyondTheRight_answerWithheldAsAFailedService() throws IOException, InterruptedException, org.xroadng.protocol.accesslog.AccessLogFormatException {
         network.providerIs.stubFor(get(urlPathEqualTo("/person-api/" + CITIZEN)).willReturn(aResponse()
                 .withStatus(200).withHeader("X-Road-Restriction", "AML-2022-art.34;disclose=2099-01-01")
                 .withBody("{}")));

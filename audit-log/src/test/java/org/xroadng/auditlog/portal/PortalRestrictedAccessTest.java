@@ -172,7 +172,7 @@ class PortalRestrictedAccessTest {
     }
 
     @Test
-    void theStubIsTheLeaf_itsInclusionProofLeadsToTheCheckpointedRoot() throws Exception {
+    void theStubIsTheLeaf_itsInclusionProofLeadsToTheCheckpointedRoot() throws org.xroadng.auditlog.merkle.ProofVerificationException {
         byte[] stub = CanonicalJson.bytes(provider.answer(PortalScenario.CITIZEN).events().get(1).event());
         String text = new String(stub, java.nio.charset.StandardCharsets.UTF_8);
         assertTrue(text.contains("\"commitment\":\"" + restricted.commitment() + "\""), text);
