@@ -275,6 +275,38 @@ class DemoTest {
         }
     }
 
+    @Test
+    void dataDirectoryLockedByAnotherProcess_isRefusedNamingIt_untilThatProcessEnds() throws IOException,
+            InterruptedException, DemoException {
+        Path data = Files.createDirectories(dir.resolve("other-process"));
+        int holderBase = RunningDemo.freeBasePort();
+        String javaCommand = ProcessHandle.current().info().command().orElseThrow(() -> new AssertionError("no java"));
+        Process holder = new ProcessBuilder(javaCommand, "-cp", java.lang.management.ManagementFactory.getRuntimeMXBean()
+                .getClassPath(), DemoLockHolder.class.getName(), data.toString(), String.valueOf(holderBase))
+                .redirectError(ProcessBuilder.Redirect.DISCARD).start();
+        try {
+            String first = new java.io.BufferedReader(new java.io.InputStreamReader(holder.getInputStream(),
+                    StandardCharsets.UTF_8)).readLine();
+            assertEquals("held", first);
+            Map<Path, String> before = tree(data);
+
+            CliRunner.Run run = cli.run("demo", "--base-port", String.valueOf(RunningDemo.freeBasePort()),
+                    "--data-dir", data.toString());
+
+            assertEquals(1, run.exitCode(), run.out() + run.err());
+            assertTrue(run.err().contains("is in use by a demo that is running (process " + holder.pid() + ", ports "
+                    + holderBase + ".." + (holderBase + DemoPorts.SPAN - 1) + ")"), run.err());
+            assertEquals(before, tree(data), "nothing in the directory changed");
+        } finally {
+            holder.getOutputStream().close();
+            assertTrue(holder.waitFor(30, java.util.concurrent.TimeUnit.SECONDS), "the holder ends");
+        }
+        try (DemoLock free = DemoLock.acquire(data, new DemoPorts(holderBase))) {
+            assertTrue(Files.readString(data.resolve(DemoLock.FILE)).startsWith("process "
+                    + ProcessHandle.current().pid() + ","), "the lock ended with its process");
+        }
+    }
+
     /** Every file under {@code root} with its size and modification time. */
     private static Map<Path, String> tree(Path root) throws IOException {
         Map<Path, String> files = new java.util.TreeMap<>();
