@@ -58,13 +58,14 @@ class AccessibilityTest {
         String bad = "<!DOCTYPE html><html lang=\"en\"><head></head><body><form><input name=\"q\" id=\"q\">"
                 + "<select name=\"s\"></select><button type=\"submit\"></button><a href=\"/x\"></a>"
                 + "<img src=\"i.png\"><a href=\"#nowhere\">skip</a><p id=\"d\"></p><p id=\"d\"></p>"
-                + "<input name=\"t\" aria-describedby=\"gone\" aria-label=\"T\"></form></body></html>";
+                + "<input name=\"t\" aria-describedby=\"gone\" aria-label=\"T\"><a href=\"/y\" tabindex=\"3\">y</a>"
+                + "</form></body></html>";
         List<String> problems = PageAccessibility.ofPage(bad, "vi");
         for (String expected : List.of("<html lang=\"en\"> on a page served in vi", "one non-empty <title>",
                 "one <main> landmark", "<input name=\"q\" id=\"q\"> has no label", "<select name=\"s\"",
                 "<button id=\"null\"> has no text", "<a id=\"null\"> has no text", "<img src=\"i.png\"> has no alt",
                 "link to #nowhere points at no element", "id \"d\" is used more than once",
-                "aria-describedby=\"gone\" names no element gone")) {
+                "aria-describedby=\"gone\" names no element gone", "<a tabindex=\"3\"> changes the keyboard order")) {
             assertTrue(problems.stream().anyMatch(p -> p.contains(expected)), expected + " in " + problems);
         }
         String good = "<!DOCTYPE html><html lang=\"vi\"><head><title>T</title></head><body>"

@@ -22,7 +22,8 @@ import org.attoparser.dom.Text;
  * non-empty {@code <title>} (2.4.2), a {@code <main>} landmark and any skip link pointing at an
  * element that exists (2.4.1), every form control named by a {@code <label>}, {@code aria-label} or
  * {@code aria-labelledby} (1.3.1, 4.1.2), images with {@code alt} (1.1.1), buttons and links with a
- * name (2.4.4, 4.1.2), ids unique and {@code aria-describedby} pointing at ids that exist (4.1.1).
+ * name (2.4.4, 4.1.2), ids unique and {@code aria-describedby} pointing at ids that exist (4.1.1),
+ * and no positive {@code tabindex} reordering the keyboard's way through the page (2.4.3).
  * A fragment (a part the page inserts) is checked for all but the page-level rules.
  */
 final class PageAccessibility {
@@ -133,6 +134,10 @@ final class PageAccessibility {
             if ((name.equals("button") || (name.equals("a") && e.hasAttribute("href")))
                     && text(e).isBlank() && !ariaNamed(e) && !hasImageWithAlt(e)) {
                 problems.add("<" + name + " id=\"" + e.getAttributeValue("id") + "\"> has no text to name it");
+            }
+            String tabindex = e.getAttributeValue("tabindex");
+            if (tabindex != null && !tabindex.strip().matches("0|-[0-9]+")) {
+                problems.add("<" + name + " tabindex=\"" + tabindex + "\"> changes the keyboard order");
             }
             String describedBy = e.getAttributeValue("aria-describedby");
             if (describedBy != null) {
