@@ -101,12 +101,24 @@ public final class ApiKeys {
                         Jdbc.instant(r, "created_at"), Jdbc.instant(r, "revoked_at"))));
     }
 
+    /**
+     * Revokes a key. The last active key with the {@code admin} role is never revoked (a conflict
+     * saying so): without one the API could no longer change settings, trust anchors or keys.
+     */
     public void revoke(Actor actor, long id) throws RegistryException {
         changes.apply(actor, "apiKey.revoke", String.valueOf(id), c -> {
-            if (Jdbc.update(c, "UPDATE api_key SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL",
-                    changes.clock().instant(), id) == 0) {
+            Optional<Role> role = Jdbc.queryOne(c, "SELECT role FROM api_key WHERE id = ? AND revoked_at IS NULL",
+                    r -> role(r.getString(1)), id);
+            if (role.isEmpty()) {
                 throw RegistryException.notFound("no active API key " + id);
             }
+            if (role.get() == Role.ADMIN && Jdbc.count(c, "SELECT COUNT(*) FROM api_key WHERE role = ?"
+                    + " AND revoked_at IS NULL", Role.ADMIN.code()) <= 1) {
+                throw RegistryException.conflict("API key " + id + " is the last active key with the admin role;"
+                        + " create another admin key first, so that the registry can still be administered"
+                        + " through its API");
+            }
+            Jdbc.update(c, "UPDATE api_key SET revoked_at = ? WHERE id = ?", changes.clock().instant(), id);
             return null;
         });
     }

@@ -16,7 +16,8 @@ import org.xroadng.registry.ApiKeys.Role;
  * and one of the operator API's roles. Guarantees: a name is 1..64 of {@code A-Za-z0-9._@-}; a
  * password is 10..72 UTF-8 bytes; the lock-out rule is {@link LockOut}'s, the same as the security
  * server console's; a sign-in of an unknown name costs the same bcrypt work as a known one. Every
- * change and every sign-in attempt is in the admin audit trail, with its outcome.
+ * change and every sign-in attempt is in the admin audit trail, with its outcome. There is always at
+ * least one {@code admin} user once one was added: the last one cannot be deleted.
  */
 public final class ConsoleUsers {
 
@@ -25,6 +26,10 @@ public final class ConsoleUsers {
     static final String PASSWORD = "consoleUser.password";
     /** The audit action of a sign-in attempt at the console. */
     public static final String SIGN_IN = "console.signIn";
+
+    /** The refusal of deleting the last administrator; {@code %s} is the user's name. */
+    static final String LAST_ADMIN_USER = "console user %s is the last one with the admin role; add another"
+            + " administrator first, so that someone can still manage the console's users and keys";
 
     private static final String NAME = "[A-Za-z0-9._@-]{1,64}";
 
@@ -67,12 +72,23 @@ public final class ConsoleUsers {
         });
     }
 
+    /**
+     * Deletes a user. The last user with the {@code admin} role is never deleted (a conflict saying
+     * so): without one nobody could manage the console's users in it any more.
+     */
     public void delete(Actor actor, String name) throws RegistryException {
         String n = name(name);
         changes.apply(actor, DELETE, n, c -> {
-            if (Jdbc.update(c, "DELETE FROM console_user WHERE name = ?", n) == 0) {
+            Optional<Role> role = Jdbc.queryOne(c, "SELECT role FROM console_user WHERE name = ?",
+                    r -> Role.stored(r.getString(1)), n);
+            if (role.isEmpty()) {
                 throw RegistryException.notFound("no console user " + n);
             }
+            if (role.get() == Role.ADMIN && Jdbc.count(c, "SELECT COUNT(*) FROM console_user WHERE role = ?",
+                    Role.ADMIN.code()) <= 1) {
+                throw RegistryException.conflict(LAST_ADMIN_USER.formatted(n));
+            }
+            Jdbc.update(c, "DELETE FROM console_user WHERE name = ?", n);
             return null;
         });
     }

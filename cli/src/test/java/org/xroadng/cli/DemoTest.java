@@ -26,6 +26,8 @@ import java.util.Set;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.xroadng.cli.demo.DemoException;
+import org.xroadng.cli.demo.DemoLock;
 import org.xroadng.cli.demo.DemoPorts;
 import org.xroadng.cli.demo.SampleExchange;
 import org.xroadng.protocol.json.ProtocolJson;
@@ -99,6 +101,34 @@ class DemoTest {
         CliRunner.Run services = new CliRunner(exported).run("server", "service", "list");
         assertEquals(0, services.exitCode(), services.out() + services.err());
         assertTrue(services.out().contains("DEMO/GOV/1001/population/person"), services.out());
+        assertEquals("demo-development-pin", exported.get("XROAD_PIN"));
+
+        // the console lines: each address answers, and its first user signs in with the printed password
+        JsonNode registryConsole = network.path("registry").path("console");
+        assertEquals("http://127.0.0.1:" + (base + 1) + "/", registryConsole.path("url").asText(), network.toString());
+        assertEquals("registrar", registryConsole.path("user").asText());
+        assertTrue(first.toString().contains("registry console (user registrar, role admin"), first.toString());
+        List<JsonNode> consoles = new ArrayList<>(List.of(registryConsole));
+        List<String> names = new ArrayList<>(List.of("central registry"));
+        network.path("servers").forEach(server -> {
+            consoles.add(server.path("console"));
+            names.add(server.path("id").asText());
+        });
+        for (int i = 0; i < consoles.size(); i++) {
+            JsonNode console = consoles.get(i);
+            String line = String.format("  %-28s %s  password %s", names.get(i), console.path("url").asText(),
+                    console.path("password").asText());
+            assertTrue(first.toString().contains(line), "printed: " + line + "\n" + first);
+            assertEquals(200, consoleSignIn(console), names.get(i) + ": " + console);
+        }
+
+        // a second demo on the same directory while this one runs: named as in use, whatever its ports
+        CliRunner.Run inUse = cli.run("demo", "--base-port", String.valueOf(base), "--data-dir", data.toString());
+        assertEquals(1, inUse.exitCode(), inUse.out() + inUse.err());
+        assertTrue(inUse.err().contains("the data directory " + data.toAbsolutePath().normalize() + " is in use by a"
+                + " demo that is running (process " + ProcessHandle.current().pid() + ", ports " + base + ".."
+                + (base + DemoPorts.SPAN - 1) + "); stop that demo"), inUse.err());
+        assertFalse(inUse.err().contains("is not free"), inUse.err());
 
         int logged = 0;
         StringBuilder scraped = new StringBuilder();
@@ -219,6 +249,101 @@ class DemoTest {
 
         assertEquals(1, run.exitCode());
         assertTrue(run.err().contains("--base-port " + base), run.err());
+    }
+
+    @Test
+    void dataDirectoryInUse_isRefusedSayingSo_evenOnOtherPorts_andNothingInItChanges() throws IOException,
+            DemoException {
+        Path data = Files.createDirectories(dir.resolve("in-use"));
+        Files.writeString(data.resolve("demo-state.json"), "{}");
+        DemoPorts holderPorts = new DemoPorts(RunningDemo.freeBasePort());
+        try (DemoLock held = DemoLock.acquire(data, holderPorts)) {
+            Map<Path, String> before = tree(data);
+            int other = RunningDemo.freeBasePort();
+
+            CliRunner.Run run = cli.run("demo", "--base-port", String.valueOf(other), "--data-dir", data.toString());
+
+            assertEquals(1, run.exitCode(), run.out() + run.err());
+            assertTrue(run.err().contains("is in use by a demo that is running (process "
+                    + ProcessHandle.current().pid() + ", ports " + holderPorts.base() + ".." + holderPorts.last()
+                    + "); stop that demo (Ctrl-C in its terminal) or give this one another --data-dir"), run.err());
+            assertFalse(run.err().contains("--base-port"), run.err());
+            assertEquals(before, tree(data), "nothing in the directory changed");
+        }
+        try (DemoLock again = DemoLock.acquire(data, holderPorts)) {
+            assertTrue(Files.readString(data.resolve(DemoLock.FILE)).startsWith("process "), "released, taken again");
+        }
+    }
+
+    @Test
+    void dataDirectoryLockedByAnotherProcess_isRefusedNamingIt_untilThatProcessEnds() throws IOException,
+            InterruptedException, DemoException {
+        Path data = Files.createDirectories(dir.resolve("other-process"));
+        int holderBase = RunningDemo.freeBasePort();
+        String javaCommand = ProcessHandle.current().info().command().orElseThrow(() -> new AssertionError("no java"));
+        Process holder = new ProcessBuilder(javaCommand, "-cp", java.lang.management.ManagementFactory.getRuntimeMXBean()
+                .getClassPath(), DemoLockHolder.class.getName(), data.toString(), String.valueOf(holderBase))
+                .redirectError(ProcessBuilder.Redirect.DISCARD).start();
+        try {
+            String first = new java.io.BufferedReader(new java.io.InputStreamReader(holder.getInputStream(),
+                    StandardCharsets.UTF_8)).readLine();
+            assertEquals("held", first);
+            Map<Path, String> before = tree(data);
+
+            CliRunner.Run run = cli.run("demo", "--base-port", String.valueOf(RunningDemo.freeBasePort()),
+                    "--data-dir", data.toString());
+
+            assertEquals(1, run.exitCode(), run.out() + run.err());
+            assertTrue(run.err().contains("is in use by a demo that is running (process " + holder.pid() + ", ports "
+                    + holderBase + ".." + (holderBase + DemoPorts.SPAN - 1) + ")"), run.err());
+            assertEquals(before, tree(data), "nothing in the directory changed");
+        } finally {
+            holder.getOutputStream().close();
+            assertTrue(holder.waitFor(30, java.util.concurrent.TimeUnit.SECONDS), "the holder ends");
+        }
+        try (DemoLock free = DemoLock.acquire(data, new DemoPorts(holderBase))) {
+            assertTrue(Files.readString(data.resolve(DemoLock.FILE)).startsWith("process "
+                    + ProcessHandle.current().pid() + ","), "the lock ended with its process");
+        }
+    }
+
+    /** Every file under {@code root} with its size and modification time. */
+    private static Map<Path, String> tree(Path root) throws IOException {
+        Map<Path, String> files = new java.util.TreeMap<>();
+        try (var walk = Files.walk(root)) {
+            for (Path p : walk.toList()) {
+                files.put(root.relativize(p), Files.size(p) + " " + Files.getLastModifiedTime(p));
+            }
+        }
+        return files;
+    }
+
+    /** Signs in to a console as network.json names it; answers the status of the page it then shows. */
+    private static int consoleSignIn(JsonNode console) throws IOException, InterruptedException {
+        HttpClient browser = HttpClient.newBuilder().cookieHandler(new java.net.CookieManager())
+                .followRedirects(HttpClient.Redirect.NEVER).build();
+        URI url = URI.create(console.path("url").asText());
+        HttpResponse<String> login = browser.send(HttpRequest.newBuilder(url.resolve("/login")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, login.statusCode(), login.body());
+        java.util.regex.Matcher csrf = java.util.regex.Pattern.compile("name=\"csrf\" value=\"([^\"]+)\"")
+                .matcher(login.body());
+        assertTrue(csrf.find(), login.body());
+        String form = "csrf=" + enc(csrf.group(1)) + "&method=password&user=" + enc(console.path("user").asText())
+                + "&password=" + enc(console.path("password").asText());
+        HttpResponse<String> signedIn = browser.send(HttpRequest.newBuilder(url.resolve("/login"))
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(HttpRequest.BodyPublishers.ofString(form)).build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(303, signedIn.statusCode(), signedIn.body());
+        assertEquals("/", signedIn.headers().firstValue("Location").orElseThrow());
+        HttpResponse<String> page = browser.send(HttpRequest.newBuilder(url).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertTrue(page.body().contains(console.path("user").asText()), page.body());
+        return page.statusCode();
+    }
+
+    private static String enc(String text) {
+        return java.net.URLEncoder.encode(text, StandardCharsets.UTF_8);
     }
 
     @Test

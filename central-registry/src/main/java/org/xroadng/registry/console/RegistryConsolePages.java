@@ -80,7 +80,7 @@ final class RegistryConsolePages {
             try {
                 members.createMember(who.actor(), id, name);
             } catch (RegistryException e) {
-                throw fieldOf(e, "id");
+                throw fieldOf(e, e.getMessage().startsWith("name ") ? "name" : "id");
             }
             return null;
         });
@@ -94,6 +94,11 @@ final class RegistryConsolePages {
                     }
                     return null;
                 });
+        post(server, "/subsystems/delete", "members", "done.subsystemRemoved", Permission.REGISTER, "subsystem.delete",
+                (who, form) -> {
+                    members.deleteSubsystem(who.actor(), id(form, "subsystem", SubsystemId::parse));
+                    return null;
+                });
         var groups = registry.groups();
         post(server, "/groups", "groups", "done.groupAdded", Permission.REGISTER, "globalGroup.create", (who, form) -> {
             String code = required(form, "code");
@@ -101,10 +106,15 @@ final class RegistryConsolePages {
             try {
                 groups.create(who.actor(), code, description);
             } catch (RegistryException e) {
-                throw fieldOf(e, "code");
+                throw fieldOf(e, e.getMessage().startsWith("description ") ? "description" : "code");
             }
             return null;
         });
+        post(server, "/groups/delete", "groups", "done.groupRemoved", Permission.REGISTER, "globalGroup.delete",
+                (who, form) -> {
+                    groups.delete(who.actor(), required(form, "group"));
+                    return null;
+                });
         post(server, "/groups/members", "groups", "done.groupMemberAdded", Permission.REGISTER,
                 "globalGroup.addMember", (who, form) -> {
                     String code = required(form, "group");
@@ -112,8 +122,13 @@ final class RegistryConsolePages {
                     try {
                         groups.addMember(who.actor(), code, member);
                     } catch (RegistryException e) {
-                        throw fieldOf(e, "member");
+                        throw fieldOf(e, e.getMessage().startsWith("no global group ") ? "group" : "member");
                     }
+                    return null;
+                });
+        post(server, "/groups/members/remove", "groups", "done.groupMemberRemoved", Permission.REGISTER,
+                "globalGroup.removeMember", (who, form) -> {
+                    groups.removeMember(who.actor(), required(form, "group"), required(form, "member"));
                     return null;
                 });
         var requests = registry.requests();
@@ -474,7 +489,7 @@ final class RegistryConsolePages {
 
     /** What the audit trail names as the target of a refused form: its identifying field. */
     private static String target(FormBody form) {
-        for (String field : List.of("id", "subsystem", "code", "group", "label", "name")) {
+        for (String field : List.of("id", "subsystem", "code", "group", "member", "label", "name")) {
             if (!form.get(field).isEmpty()) {
                 return form.get(field);
             }

@@ -43,8 +43,9 @@ import org.xroadng.securityserver.message.MessageSignatures;
  * <p>Layout of the data directory: {@code ca/}, {@code registry/}, {@code anchor.json},
  * {@code servers/DEMO_GOV_1002_ss1/}, {@code servers/DEMO_GOV_1001_ss1/} (and {@code _ss2/}... with
  * more than one provider server), {@code witnesses/ombudsman/},
- * {@code witnesses/university/}, {@code idp/} (the identity provider's key), {@code demo-state.json}
- * and, once ready, {@code network.json}. Every token uses {@link #DEVELOPMENT_PIN}.
+ * {@code witnesses/university/}, {@code idp/} (the identity provider's key), {@code demo-state.json},
+ * {@code demo.lock} (locked while a demo runs there: {@link DemoLock}) and, once ready,
+ * {@code network.json}. Every token uses {@link #DEVELOPMENT_PIN}.
  */
 public final class DemoNetwork implements AutoCloseable {
 
@@ -69,6 +70,8 @@ public final class DemoNetwork implements AutoCloseable {
     private DemoPortal portal;
     private final List<DemoWitness> witnesses = new java.util.ArrayList<>();
     private DemoState state;
+    /** The claim on {@link #dir}, held until every component is stopped. */
+    private DemoLock lock;
 
     private DemoNetwork(Path dir, DemoPorts ports) {
         this.dir = dir;
@@ -113,11 +116,18 @@ public final class DemoNetwork implements AutoCloseable {
                                     MessageSignatures signatures, DemoServer.Cluster providerCluster, Provider provider,
                                     SecureRandom random, Clock clock, Progress progress)
             throws DemoException {
-        ports.requireFree();
         Path absolute = dir.toAbsolutePath().normalize();
         DemoNetwork network = new DemoNetwork(absolute, ports);
+        // A directory in use is named as such before its ports are tried (they are the running demo's).
+        if (Files.isDirectory(absolute)) {
+            network.lock = DemoLock.acquire(absolute, ports);
+        }
         try {
+            ports.requireFree();
             Files.createDirectories(absolute);
+            if (network.lock == null) {
+                network.lock = DemoLock.acquire(absolute, ports);
+            }
             DemoState state = DemoState.load(absolute, ports);
             network.state = state;
             network.startComponents(state, messageLog, durability, signatures, providerCluster, provider, random,
@@ -344,6 +354,10 @@ public final class DemoNetwork implements AutoCloseable {
             } catch (Exception e) {
                 // Keep stopping the rest: one component failing to stop must not keep others running.
             }
+        }
+        if (lock != null) {
+            lock.close();
+            lock = null;
         }
     }
 
