@@ -14,7 +14,9 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 import java.util.function.ToDoubleFunction;
 import org.xroadng.certs.ca.CaException;
 import org.xroadng.certs.ca.CertificateAuthority;
@@ -54,7 +56,7 @@ public final class TrustMetrics implements OcspResponderListener, TsaListener {
     private final Map<String, Counter> rejections = new ConcurrentHashMap<>();
     private final Timer tsaTime;
     /** Micrometer holds function counters' and gauges' sources weakly: these keep them. */
-    private final List<Object> sources = new java.util.concurrent.CopyOnWriteArrayList<>();
+    private final List<Object> sources = new CopyOnWriteArrayList<>();
 
     /** Registers the OCSP and TSA meters on {@code registry}; {@link #watch} adds the CA's. */
     public TrustMetrics(MeterRegistry registry) {
@@ -105,7 +107,7 @@ public final class TrustMetrics implements OcspResponderListener, TsaListener {
 
     private void countFromDatabase(String name, String description, String profile, CertificateAuthority ca,
                                    ToDoubleFunction<CertificateAuthority.IssuedCounts> count) {
-        java.util.function.Supplier<Double> value = () -> {
+        Supplier<Double> value = () -> {
             try {
                 return count.applyAsDouble(ca.counts());
             } catch (CaException | RuntimeException e) {
@@ -113,7 +115,7 @@ public final class TrustMetrics implements OcspResponderListener, TsaListener {
             }
         };
         sources.add(value);
-        FunctionCounter.builder(name, value, java.util.function.Supplier::get).description(description)
+        FunctionCounter.builder(name, value, Supplier::get).description(description)
                 .tag("profile", profile).register(registry);
     }
 
