@@ -1,11 +1,7 @@
 package org.xroadng.registry;
 
-import io.micrometer.core.instrument.Gauge;
 import java.io.IOException;
 import java.net.URI;
-import java.time.Clock;
-import java.time.Duration;
-import java.time.Instant;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -43,17 +39,19 @@ public final class RegistryServer implements AutoCloseable {
 
     public static RegistryServer start(Registry registry, RegistrySettings settings) throws IOException, SigningException {
         registry.publish();
-        HttpApiServer.Builder builder = HttpApiServer.builder("registry").bind(settings.listen()).maxBodyBytes(256 * 1024);
-        new OperatorApi(registry).addTo(builder);
-        new RegistryConsole(registry, settings.baseUrl().getScheme().equalsIgnoreCase("https"), registry.random(),
-                registry.clock()).addTo(builder);
-        new PublicEndpoints(registry).addTo(builder);
-        new WitnessEndpoints(registry.witness(), registry.configurationSigner()).addTo(builder);
-        registry.tlogWitness().ifPresent(tlog -> new org.xroadng.auditlog.witness.WitnessEndpoints(tlog,
-                TLOG_WITNESS_PREFIX).addTo(builder));
-        ComponentMetrics metrics = metrics(registry);
+        ComponentMetrics metrics = new ComponentMetrics("registry");
+        RegistryMetrics registryMetrics = new RegistryMetrics(registry, metrics.registry());
         HttpApiServer server;
         try {
+            HttpApiServer.Builder builder = HttpApiServer.builder("registry").bind(settings.listen())
+                    .maxBodyBytes(256 * 1024);
+            new OperatorApi(registry).addTo(builder);
+            new RegistryConsole(registry, settings.baseUrl().getScheme().equalsIgnoreCase("https"), registry.random(),
+                    registry.clock()).addTo(builder);
+            new PublicEndpoints(registry).addTo(builder);
+            new WitnessEndpoints(registry.witness(), registry.configurationSigner(), registryMetrics).addTo(builder);
+            registry.tlogWitness().ifPresent(tlog -> new org.xroadng.auditlog.witness.WitnessEndpoints(tlog,
+                    TLOG_WITNESS_PREFIX).addTo(builder));
             server = metrics.addTo(builder).start();
         } catch (IOException | RuntimeException e) {
             metrics.close();
@@ -68,53 +66,11 @@ public final class RegistryServer implements AutoCloseable {
             try {
                 registry.publish();
             } catch (SigningException | RuntimeException e) {
+                registryMetrics.publishFailed();
                 LOG.error("publishing the global configuration failed", e);
             }
         }, settings.refreshSeconds(), settings.refreshSeconds(), TimeUnit.SECONDS);
         return new RegistryServer(server, timer, metrics);
-    }
-
-    /**
-     * {@link ComponentMetrics} of the registry's listener, and the registry's own:
-     * {@code xroad_registry_global_configuration_version}, {@code ..._age_seconds} (since it was
-     * generated) and {@code ..._expiry_seconds} (until the latest published one expires: servers
-     * refuse exchanges once theirs has), and {@code xroad_registry_pending_management_requests}
-     * (waiting for an operator). NaN when they cannot be read.
-     */
-    private static ComponentMetrics metrics(Registry registry) {
-        ComponentMetrics metrics = new ComponentMetrics("registry");
-        Clock clock = registry.clock();
-        Gauge.builder("xroad_registry_global_configuration_version",
-                        () -> registry.publisher().latest().map(p -> (double) p.version()).orElse(Double.NaN))
-                .description("version of the latest global configuration published").register(metrics.registry());
-        Gauge.builder("xroad_registry_global_configuration_age_seconds",
-                        () -> registry.publisher().latest().map(p -> seconds(p.generatedAt(), clock.instant()))
-                                .orElse(Double.NaN))
-                .description("seconds since the latest global configuration was generated").register(metrics.registry());
-        Gauge.builder("xroad_registry_global_configuration_expiry_seconds",
-                        () -> registry.publisher().latest().map(p -> seconds(clock.instant(), p.expiresAt()))
-                                .orElse(Double.NaN))
-                .description("seconds until the latest global configuration expires").register(metrics.registry());
-        Gauge.builder("xroad_registry_pending_management_requests", () -> {
-            try {
-                return (double) registry.requests().list("pending", 0, 1).total();
-            } catch (RegistryException | RuntimeException e) {
-                return Double.NaN;
-            }
-        }).description("management requests waiting for an operator's decision").register(metrics.registry());
-        registry.tlogWitness().ifPresent(tlog -> Gauge.builder("xroad_witness_split_views", () -> {
-            try {
-                return (double) tlog.splitViews().size();
-            } catch (RuntimeException e) {
-                return Double.NaN;
-            }
-        }).description("split views the registry's C2SP witness detected (proof at GET /tlog-witness/split-views)")
-                .register(metrics.registry()));
-        return metrics;
-    }
-
-    private static double seconds(Instant from, Instant to) {
-        return Duration.between(from, to).toMillis() / 1000.0;
     }
 
     public URI baseUri() {

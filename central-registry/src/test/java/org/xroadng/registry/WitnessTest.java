@@ -269,6 +269,29 @@ class WitnessTest {
     }
 
     @Test
+    void metrics_countCheckpointsStoredUnchangedAndRefusedByReason() throws IOException, WitnessException {
+        MerkleLog log = log(5);
+        CheckpointSubmission submission = submission(log, 0, owner, SERVER);
+        assertEquals(201, post(submission).status());
+        clock.advance(Duration.ofMinutes(1));
+        assertEquals(200, post(new CheckpointSubmission(submission.checkpoint(), submission.timestamp(), 5,
+                List.of())).status());
+        clock.advance(Duration.ofMinutes(1));
+        assertEquals(409, post(signed(new Checkpoint(SERVER, 3, log.root(3), clock.instant()), owner, 5, List.of()))
+                .status());
+
+        String scrape = registry.call("GET", "/metrics", null, null).raw().body();
+        assertTrue(scrape.contains("\nxroad_registry_checkpoints_total{outcome=\"stored\"} 1.0\n"), scrape);
+        assertTrue(scrape.contains("\nxroad_registry_checkpoints_total{outcome=\"unchanged\"} 1.0\n"), scrape);
+        assertTrue(scrape.contains("\nxroad_registry_checkpoint_refusals_total{reason=\"INCONSISTENT_HISTORY\"} 1.0\n"),
+                scrape);
+        assertTrue(scrape.contains("\nxroad_registry_checkpoint_refusals_total{reason=\"BAD_SIGNATURE\"} 0.0\n"),
+                "every reason is exported from the start, so an alert on its rate has a series: " + scrape);
+        assertTrue(scrape.contains("\nxroad_registry_global_configuration_failures_total 0.0\n"), scrape);
+        assertTrue(scrape.contains("\njvm_threads_live_threads "), scrape);
+    }
+
+    @Test
     void smallerSize_isRefused409AsInconsistentHistory() throws WitnessException {
         MerkleLog log = log(5);
         witness.submit(submission(log, 0, owner, SERVER));

@@ -496,7 +496,7 @@ public final class SecurityServer implements AutoCloseable, ServerStatus {
 
             @Override
             public List<MemberKey> signingKeys(MemberId member) {
-                return keys.signers(member).stream().map(s -> new MemberKey(s.member(), s.key(), s.chain())).toList();
+                return keys.signers(member);
             }
 
             @Override

@@ -274,6 +274,18 @@ final class TestNetwork implements AutoCloseable {
         providerPlane.refreshNow();
     }
 
+    /**
+     * Changes every configuration published from now on and publishes, but only {@code fetching}
+     * fetch it now: the others go on with the configuration they had (a server whose next
+     * download is still ahead).
+     */
+    void tweakConfiguration(UnaryOperator<GlobalConfiguration> tweak, List<DataPlane> fetching)
+            throws CertificateEncodingException, SigningException {
+        confTweak = tweak;
+        publish();
+        fetching.forEach(DataPlane::refreshNow);
+    }
+
     void publish() throws CertificateEncodingException, SigningException {
         Instant now = Clock.systemUTC().instant().truncatedTo(ChronoUnit.SECONDS);
         String caCert = Base64.getEncoder().encodeToString(ca.caCertificate().getEncoded());

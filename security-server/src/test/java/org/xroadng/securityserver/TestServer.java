@@ -20,7 +20,13 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.net.Socket;
+import java.security.Principal;
+import java.security.PrivateKey;
+import java.util.concurrent.ConcurrentHashMap;
 import javax.net.ssl.KeyManagerFactory;
+import javax.net.ssl.SSLEngine;
+import javax.net.ssl.X509ExtendedKeyManager;
 import javax.net.ssl.X509KeyManager;
 import org.bouncycastle.asn1.x509.GeneralName;
 import org.xroadng.certs.Keys;
@@ -40,8 +46,12 @@ import org.xroadng.securityserver.message.ServerIdentity;
 final class TestServer implements ServerIdentity {
 
     private final SecurityServerId id;
-    private final X509KeyManager keyManager;
-    private final X509Certificate authCertificate;
+    /** Each authentication key's JSSE manager, by its alias ({@code auth-1}, {@code auth-2}, ...). */
+    private final Map<String, X509ExtendedKeyManager> authKeys = new ConcurrentHashMap<>();
+    private final Map<X509Certificate, String> authAliases = new ConcurrentHashMap<>();
+    private final X509KeyManager keyManager = new PresentedAuthKey();
+    private volatile String authAlias;
+    private volatile X509Certificate authCertificate;
     private final Map<MemberId, MemberKey> signingKeys = new HashMap<>();
     private final InetSocketAddress serverProxy;
     private final InetSocketAddress clientProxy;
@@ -51,16 +61,110 @@ final class TestServer implements ServerIdentity {
         this.id = id;
         this.serverProxy = serverProxy;
         this.clientProxy = clientProxy;
+        presentAuthKey(addAuthKey(ca, bc, random));
+    }
+
+    /**
+     * Generates another authentication key and has the CA certify it; the server goes on presenting
+     * the current one until {@link #presentAuthKey} (as a real server does until the new
+     * certificate is registered). Returns the new certificate.
+     */
+    X509Certificate addAuthKey(CertificateAuthority ca, Provider bc, SecureRandom random) throws CaException,
+            CertificateException, IOException, KeyStoreException, NoSuchAlgorithmException, SigningException,
+            UnrecoverableKeyException {
+        String alias = "auth-" + (authKeys.size() + 1);
         KeyPair auth = Keys.generateP256(bc, random);
-        IssuedCertificate authCert = issue(ca, new JcaSigningKey("auth", auth.getPrivate(), auth.getPublic(), bc),
-                CertificateProfile.AUTH, id, List.of(new GeneralName(GeneralName.iPAddress, "127.0.0.1")));
-        this.authCertificate = authCert.certificate();
+        X509Certificate certificate = issue(ca, new JcaSigningKey(alias, auth.getPrivate(), auth.getPublic(), bc),
+                CertificateProfile.AUTH, id, List.of(new GeneralName(GeneralName.iPAddress, "127.0.0.1"))).certificate();
         KeyStore store = KeyStore.getInstance("PKCS12");
         store.load(null, null);
-        store.setKeyEntry("auth", auth.getPrivate(), "pw".toCharArray(), new Certificate[] {authCertificate});
+        store.setKeyEntry(alias, auth.getPrivate(), "pw".toCharArray(), new Certificate[] {certificate});
         KeyManagerFactory factory = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
         factory.init(store, "pw".toCharArray());
-        this.keyManager = (X509KeyManager) factory.getKeyManagers()[0];
+        authKeys.put(alias, (X509ExtendedKeyManager) factory.getKeyManagers()[0]);
+        authAliases.put(certificate, alias);
+        return certificate;
+    }
+
+    /** Presents {@code certificate} (made by {@link #addAuthKey}) in every TLS handshake from now on. */
+    void presentAuthKey(X509Certificate certificate) {
+        String alias = authAliases.get(certificate);
+        if (alias == null) {
+            throw new IllegalArgumentException("not an authentication certificate of " + id.format());
+        }
+        authAlias = alias;
+        authCertificate = certificate;
+    }
+
+    /**
+     * Presents the authentication key chosen at the moment of each handshake. An alias it hands out
+     * is the key's alias, '|' and the alias of that key's own manager, so a handshake finishes with
+     * the key it began with.
+     */
+    private final class PresentedAuthKey extends X509ExtendedKeyManager {
+
+        private static String ours(String key, String inner) {
+            return inner == null ? null : key + "|" + inner;
+        }
+
+        private X509ExtendedKeyManager manager(String alias) {
+            int at = alias == null ? -1 : alias.indexOf('|');
+            return at < 0 ? null : authKeys.get(alias.substring(0, at));
+        }
+
+        private static String inner(String alias) {
+            return alias.substring(alias.indexOf('|') + 1);
+        }
+
+        @Override
+        public String[] getClientAliases(String keyType, Principal[] issuers) {
+            String key = authAlias;
+            String[] inner = authKeys.get(key).getClientAliases(keyType, issuers);
+            return inner == null ? null : java.util.Arrays.stream(inner).map(a -> ours(key, a)).toArray(String[]::new);
+        }
+
+        @Override
+        public String chooseClientAlias(String[] keyType, Principal[] issuers, Socket socket) {
+            String key = authAlias;
+            return ours(key, authKeys.get(key).chooseClientAlias(keyType, issuers, socket));
+        }
+
+        @Override
+        public String chooseEngineClientAlias(String[] keyType, Principal[] issuers, SSLEngine engine) {
+            String key = authAlias;
+            return ours(key, authKeys.get(key).chooseEngineClientAlias(keyType, issuers, engine));
+        }
+
+        @Override
+        public String[] getServerAliases(String keyType, Principal[] issuers) {
+            String key = authAlias;
+            String[] inner = authKeys.get(key).getServerAliases(keyType, issuers);
+            return inner == null ? null : java.util.Arrays.stream(inner).map(a -> ours(key, a)).toArray(String[]::new);
+        }
+
+        @Override
+        public String chooseServerAlias(String keyType, Principal[] issuers, Socket socket) {
+            String key = authAlias;
+            return ours(key, authKeys.get(key).chooseServerAlias(keyType, issuers, socket));
+        }
+
+        @Override
+        public String chooseEngineServerAlias(String keyType, Principal[] issuers, SSLEngine engine) {
+            String key = authAlias;
+            return ours(key, authKeys.get(key).chooseEngineServerAlias(keyType, issuers, engine));
+        }
+
+        @Override
+        public X509Certificate[] getCertificateChain(String alias) {
+            X509ExtendedKeyManager manager = manager(alias);
+            return manager == null ? null : manager.getCertificateChain(inner(alias));
+        }
+
+        @Override
+        public PrivateKey getPrivateKey(String alias) {
+            X509ExtendedKeyManager manager = manager(alias);
+            return manager == null ? null : manager.getPrivateKey(inner(alias));
+        }
     }
 
     /** Generates a signing key for the member and has the CA certify it; returns the certificate. */

@@ -19,6 +19,7 @@ import org.xroadng.protocol.http.PercentDecoding;
 import org.xroadng.protocol.id.InvalidIdentifierException;
 import org.xroadng.protocol.id.SecurityServerId;
 import org.xroadng.registry.witness.CheckpointRefusedException;
+import org.xroadng.registry.witness.CheckpointWitnessListener;
 import org.xroadng.registry.witness.CheckpointWitness;
 
 /**
@@ -62,11 +63,18 @@ public final class WitnessEndpoints {
 
     private final CheckpointWitness witness;
     private final JwsSigner signer;
+    private final CheckpointWitnessListener listener;
 
     /** @param signer the registry's configuration signing key, for signed answers */
     public WitnessEndpoints(CheckpointWitness witness, JwsSigner signer) {
+        this(witness, signer, CheckpointWitnessListener.NONE);
+    }
+
+    /** Tells {@code listener} of every submission decided (for metrics). */
+    public WitnessEndpoints(CheckpointWitness witness, JwsSigner signer, CheckpointWitnessListener listener) {
         this.witness = witness;
         this.signer = signer;
+        this.listener = java.util.Objects.requireNonNull(listener, "listener");
     }
 
     public HttpApiServer.Builder addTo(HttpApiServer.Builder server) {
@@ -76,8 +84,10 @@ public final class WitnessEndpoints {
             try {
                 outcome = witness.submit(call.body());
             } catch (CheckpointRefusedException e) {
+                listener.refused(e.reason());
                 throw new HttpProblem(status(e.reason()), e.type(), e.getMessage());
             }
+            listener.accepted(outcome.stored());
             HttpReply reply = answer(outcome.stored() ? 201 : 200, outcome.witnessed());
             return outcome.stored() ? reply.withHeader("Location", location(outcome.witnessed())) : reply;
         });

@@ -13,6 +13,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import org.bouncycastle.asn1.ASN1Encodable;
@@ -237,6 +238,23 @@ public final class CertificateAuthority implements AutoCloseable {
 
     public Optional<IssuedCertificate> find(BigInteger serial) throws CaException {
         return store.find(serial);
+    }
+
+    /**
+     * How many certificates of each kind ({@code sign}, {@code auth}) this CA has issued and how
+     * many of them it has revoked, by whichever process (the trust services, an operator's
+     * {@code xroad ca issue} or {@code revoke}): both only grow.
+     */
+    public record IssuedCounts(Map<String, Long> issued, Map<String, Long> revoked) {
+        public IssuedCounts {
+            issued = Map.copyOf(issued);
+            revoked = Map.copyOf(revoked);
+        }
+    }
+
+    /** How many certificates this CA has issued and revoked, from its database now. */
+    public IssuedCounts counts() throws CaException {
+        return store.counts();
     }
 
     /** The status of issued certificates, for the OCSP responder. */

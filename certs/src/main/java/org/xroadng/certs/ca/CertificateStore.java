@@ -7,7 +7,9 @@ import java.security.cert.X509Certificate;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 import org.xroadng.certs.Pem;
 import org.xroadng.certs.ocsp.CertificateStatusSource;
 import org.xroadng.protocol.store.Database;
@@ -68,6 +70,31 @@ final class CertificateStore implements CertificateStatusSource, AutoCloseable {
 
     List<IssuedCertificate> list() throws CaException {
         return query("ORDER BY issued_at, serial");
+    }
+
+    /** One row of {@link #counts}. */
+    private record KindCount(String kind, long issued, long revoked) {
+    }
+
+    /**
+     * How many certificates of each kind ({@code sign}, {@code auth}) were issued and how many of
+     * those are revoked: rows are never deleted and a revocation is never undone, so both only grow.
+     */
+    CertificateAuthority.IssuedCounts counts() throws CaException {
+        try {
+            List<KindCount> rows = database.inTransaction(c -> Jdbc.query(c, "SELECT kind, COUNT(*), COUNT(revoked_at)"
+                    + " FROM issued_certificate GROUP BY kind",
+                    r -> new KindCount(r.getString(1), r.getLong(2), r.getLong(3))));
+            Map<String, Long> issued = new TreeMap<>();
+            Map<String, Long> revoked = new TreeMap<>();
+            rows.forEach(row -> {
+                issued.put(row.kind(), row.issued());
+                revoked.put(row.kind(), row.revoked());
+            });
+            return new CertificateAuthority.IssuedCounts(issued, revoked);
+        } catch (StoreException e) {
+            throw new CaException("CA database cannot be read: " + e.getMessage(), e);
+        }
     }
 
     @Override

@@ -8,6 +8,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Date;
 import java.util.List;
@@ -75,6 +76,7 @@ public final class OcspResponder {
     private final Clock clock;
     private final Duration validity;
     private final DigestCalculatorProvider digests = new BcDigestCalculatorProvider();
+    private final OcspResponderListener listener;
 
     /**
      * A responder answering for certificates issued by {@code caCertificate}.
@@ -86,7 +88,15 @@ public final class OcspResponder {
      */
     public OcspResponder(X509Certificate caCertificate, X509Certificate responderCertificate, SigningKey responderKey,
                          CertificateStatusSource source, Clock clock, Duration validity) {
+        this(caCertificate, responderCertificate, responderKey, source, clock, validity, OcspResponderListener.NONE);
+    }
+
+    /** A responder that tells {@code listener} of every answer (for metrics). */
+    public OcspResponder(X509Certificate caCertificate, X509Certificate responderCertificate, SigningKey responderKey,
+                         CertificateStatusSource source, Clock clock, Duration validity,
+                         OcspResponderListener listener) {
         Objects.requireNonNull(caCertificate, "caCertificate");
+        this.listener = Objects.requireNonNull(listener, "listener");
         Objects.requireNonNull(responderCertificate, "responderCertificate");
         this.responderKey = Objects.requireNonNull(responderKey, "responderKey");
         this.source = Objects.requireNonNull(source, "source");
@@ -111,36 +121,53 @@ public final class OcspResponder {
 
     /** The DER {@code OCSPResponse} answering the DER {@code OCSPRequest}; never throws. */
     public byte[] respond(byte[] derRequest) {
+        long started = System.nanoTime();
         OCSPReq request;
         try {
             request = new OCSPReq(derRequest);
         } catch (IOException | RuntimeException e) {
-            return OcspResponses.statusOnly(OCSPResponseStatus.MALFORMED_REQUEST);
+            return refuse(OcspResponderListener.Refusal.MALFORMED_REQUEST, started);
         }
         Req[] singles = request.getRequestList();
         if (singles.length == 0 || singles.length > MAX_SINGLE_REQUESTS) {
-            return OcspResponses.statusOnly(OCSPResponseStatus.MALFORMED_REQUEST);
+            return refuse(OcspResponderListener.Refusal.MALFORMED_REQUEST, started);
         }
         Extension nonce = request.getExtension(OCSPObjectIdentifiers.id_pkix_ocsp_nonce);
         if (nonce != null && !isAcceptableNonce(nonce)) {
-            return OcspResponses.statusOnly(OCSPResponseStatus.MALFORMED_REQUEST);
+            return refuse(OcspResponderListener.Refusal.MALFORMED_REQUEST, started);
         }
+        List<OcspResponderListener.CertStatus> statuses = new ArrayList<>(singles.length);
+        byte[] answer;
         try {
-            return answer(singles, nonce);
+            answer = answer(singles, nonce, statuses);
         } catch (OCSPException | IOException | RuntimeException e) {
             LOG.warn("OCSP responder failed to answer: {}", e.toString());
-            return OcspResponses.statusOnly(OCSPResponseStatus.INTERNAL_ERROR);
+            return refuse(OcspResponderListener.Refusal.INTERNAL_ERROR, started);
         }
+        listener.answered(List.copyOf(statuses), System.nanoTime() - started);
+        return answer;
     }
 
-    private byte[] answer(Req[] singles, Extension nonce) throws OCSPException, IOException {
+    private byte[] refuse(OcspResponderListener.Refusal refusal, long started) {
+        byte[] response = OcspResponses.statusOnly(refusal == OcspResponderListener.Refusal.MALFORMED_REQUEST
+                ? OCSPResponseStatus.MALFORMED_REQUEST : OCSPResponseStatus.INTERNAL_ERROR);
+        listener.refused(refusal, System.nanoTime() - started);
+        return response;
+    }
+
+    private byte[] answer(Req[] singles, Extension nonce, List<OcspResponderListener.CertStatus> statuses)
+            throws OCSPException, IOException {
         Instant now = clock.instant().truncatedTo(ChronoUnit.SECONDS);
         Date thisUpdate = Date.from(now);
         Date nextUpdate = Date.from(now.plus(validity));
         BasicOCSPRespBuilder builder = new BasicOCSPRespBuilder(responderId);
         for (Req single : singles) {
             CertificateID id = single.getCertID();
-            builder.addResponse(id, statusOf(id), thisUpdate, nextUpdate, null);
+            CertificateStatus status = statusOf(id);
+            statuses.add(status == CertificateStatus.GOOD ? OcspResponderListener.CertStatus.GOOD
+                    : status instanceof RevokedStatus ? OcspResponderListener.CertStatus.REVOKED
+                    : OcspResponderListener.CertStatus.UNKNOWN);
+            builder.addResponse(id, status, thisUpdate, nextUpdate, null);
         }
         if (nonce != null) {
             builder.setResponseExtensions(new Extensions(nonce));

@@ -28,7 +28,9 @@ import org.xroadng.protocol.http.HttpReply;
  *   <li>{@code POST /tsa}: the time-stamping authority (RFC 3161);
  *   <li>{@code GET /ca.pem}, {@code /ocsp.pem}, {@code /tsa.pem}: the certificates, for operators;
  *   <li>{@code GET /metrics}: Prometheus metrics ({@link ComponentMetrics}, component {@code trust}):
- *       OCSP and TSA requests by route and status, their latency, the JVM.
+ *       OCSP and TSA requests by route and status, their latency, the JVM; and {@link TrustMetrics}:
+ *       OCSP answers by status, time-stamp tokens and rejections, certificates issued and revoked,
+ *       the CA's own certificates' expiry.
  * </ul>
  */
 public final class TrustServer implements AutoCloseable {
@@ -50,12 +52,14 @@ public final class TrustServer implements AutoCloseable {
             throws CaException {
         ComponentMetrics metrics = null;
         try {
-            OcspResponder responder = new OcspResponder(ca.caCertificate(), ca.ocspCertificate(), ca.ocspKey(),
-                    ca.statusSource(), clock, OCSP_VALIDITY);
-            TimeStampAuthority tsa = new TimeStampAuthority(ca.tsaCertificate(), List.of(ca.caCertificate()),
-                    ca.tsaKey(), clock, random);
-            HttpApiServer.Builder builder = HttpApiServer.builder("trust").bind(listen).maxBodyBytes(64 * 1024);
             metrics = new ComponentMetrics("trust");
+            TrustMetrics trustMetrics = new TrustMetrics(metrics.registry());
+            trustMetrics.watch(ca, clock);
+            OcspResponder responder = new OcspResponder(ca.caCertificate(), ca.ocspCertificate(), ca.ocspKey(),
+                    ca.statusSource(), clock, OCSP_VALIDITY, trustMetrics);
+            TimeStampAuthority tsa = new TimeStampAuthority(ca.tsaCertificate(), List.of(ca.caCertificate()),
+                    ca.tsaKey(), clock, random, trustMetrics);
+            HttpApiServer.Builder builder = HttpApiServer.builder("trust").bind(listen).maxBodyBytes(64 * 1024);
             metrics.addTo(builder);
             new OcspHttpEndpoints(responder).addTo(builder, "/ocsp");
             builder.route("POST", "/tsa", new TsaHttpEndpoint(tsa))

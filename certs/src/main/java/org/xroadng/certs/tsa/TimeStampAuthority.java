@@ -81,6 +81,7 @@ public final class TimeStampAuthority {
     private final Clock clock;
     private final SecureRandom random;
     private final ASN1ObjectIdentifier policy;
+    private final TsaListener listener;
 
     /** A TSA with {@link #DEFAULT_POLICY}. */
     public TimeStampAuthority(X509Certificate tsaCertificate, List<X509Certificate> chain, SigningKey tsaKey,
@@ -95,7 +96,19 @@ public final class TimeStampAuthority {
      */
     public TimeStampAuthority(X509Certificate tsaCertificate, List<X509Certificate> chain, SigningKey tsaKey,
                               Clock clock, SecureRandom random, ASN1ObjectIdentifier policy) {
+        this(tsaCertificate, chain, tsaKey, clock, random, policy, TsaListener.NONE);
+    }
+
+    /** A TSA with {@link #DEFAULT_POLICY} that tells {@code listener} of every answer (for metrics). */
+    public TimeStampAuthority(X509Certificate tsaCertificate, List<X509Certificate> chain, SigningKey tsaKey,
+                              Clock clock, SecureRandom random, TsaListener listener) {
+        this(tsaCertificate, chain, tsaKey, clock, random, DEFAULT_POLICY, listener);
+    }
+
+    private TimeStampAuthority(X509Certificate tsaCertificate, List<X509Certificate> chain, SigningKey tsaKey,
+                               Clock clock, SecureRandom random, ASN1ObjectIdentifier policy, TsaListener listener) {
         Objects.requireNonNull(tsaCertificate, "tsaCertificate");
+        this.listener = Objects.requireNonNull(listener, "listener");
         this.key = Objects.requireNonNull(tsaKey, "tsaKey");
         this.clock = Objects.requireNonNull(clock, "clock");
         this.random = Objects.requireNonNull(random, "random");
@@ -123,24 +136,38 @@ public final class TimeStampAuthority {
 
     /** Answers one DER {@code TimeStampReq} with a DER {@code TimeStampResp}; never throws. */
     public byte[] respond(byte[] derRequest) {
+        long started = System.nanoTime();
         TimeStampRequest request;
         try {
             TimeStampReq parsed = TimeStampReq.getInstance(ASN1Primitive.fromByteArray(derRequest));
             if (parsed == null) {
-                return refuse(PKIFailureInfo.badDataFormat, "the request is empty; expected a DER TimeStampReq");
+                return reject(PKIFailureInfo.badDataFormat, "the request is empty; expected a DER TimeStampReq",
+                        started);
             }
             request = new TimeStampRequest(parsed);
         } catch (IOException | RuntimeException e) {
-            return refuse(PKIFailureInfo.badDataFormat,
-                    "the request is not a DER TimeStampReq (RFC 3161 section 2.4.1): " + e.getMessage());
+            return reject(PKIFailureInfo.badDataFormat,
+                    "the request is not a DER TimeStampReq (RFC 3161 section 2.4.1): " + e.getMessage(), started);
         }
         Optional<TimeStampRequestCheck.Refusal> refusal = TimeStampRequestCheck.refusal(request, policy);
         if (refusal.isPresent()) {
-            return refuse(refusal.get().failInfo(), refusal.get().statusString());
+            return reject(refusal.get().failInfo(), refusal.get().statusString(), started);
         }
-        return grant(request);
+        byte[] granted = grant(request);
+        if (granted == null) {
+            return reject(PKIFailureInfo.systemFailure, "the TSA failed to issue a token; see its log", started);
+        }
+        listener.granted(System.nanoTime() - started);
+        return granted;
     }
 
+    private byte[] reject(int failInfo, String statusString, long started) {
+        byte[] response = refuse(failInfo, statusString);
+        listener.rejected(FailInfoNames.describe(failInfo), System.nanoTime() - started);
+        return response;
+    }
+
+    /** The granted response, or null when the TSA failed to make one (logged). */
     private byte[] grant(TimeStampRequest request) {
         Instant genTime = clock.instant().truncatedTo(ChronoUnit.SECONDS);
         BigInteger serialNumber = new BigInteger(128, random);
@@ -154,7 +181,7 @@ public final class TimeStampAuthority {
             return responses.generateGrantedResponse(request, serialNumber, Date.from(genTime)).getEncoded();
         } catch (TSPException | OperatorCreationException | IOException | RuntimeException e) {
             LOG.error("TSA {} failed to issue a time-stamp token", certificate.getSubject(), e);
-            return refuse(PKIFailureInfo.systemFailure, "the TSA failed to issue a token; see its log");
+            return null;
         }
     }
 

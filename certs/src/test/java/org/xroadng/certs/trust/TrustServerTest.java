@@ -126,6 +126,68 @@ class TrustServerTest {
     }
 
     @Test
+    void metrics_countOcspAnswersByStatus_tsaTokensAndRejections_certificatesIssued_caExpiry()
+            throws CaException, SigningException, CertificateValidationException, NoSuchAlgorithmException,
+            TimestampException, IOException, InterruptedException {
+        IssuedCertificate issued = issueAuthCertificate();
+        validator().validate(List.of(issued.certificate()), List.of(ca.caCertificate()), keys.clock.instant(),
+                CertificateProfile.AUTH);
+        ca.revoke(issued.serial(), RevocationReason.KEY_COMPROMISE);
+        assertThrows(CertificateValidationException.class, () -> validator().validate(List.of(issued.certificate()),
+                List.of(ca.caCertificate()), keys.clock.instant(), CertificateProfile.AUTH));
+        assertEquals(200, post("/ocsp", "application/ocsp-request", "not an OCSP request"));
+        byte[] digest = MessageDigest.getInstance("SHA-256").digest("batch root".getBytes(StandardCharsets.UTF_8));
+        new TimestampClient(ca.settings().tsaUrl(), ca.tsaCertificate(), keys.clock, keys.bc, keys.random,
+                Duration.ofSeconds(5)).timestamp(digest);
+        assertEquals(200, post("/tsa", "application/timestamp-query", "not a TimeStampReq"));
+
+        String scrape = get("/metrics");
+        assertEquals(2.0, value(scrape, "xroad_ocsp_responses_total{status=\"successful\"}"), scrape);
+        assertEquals(1.0, value(scrape, "xroad_ocsp_responses_total{status=\"malformedRequest\"}"), scrape);
+        assertEquals(0.0, value(scrape, "xroad_ocsp_responses_total{status=\"internalError\"}"), scrape);
+        assertEquals(1.0, value(scrape, "xroad_ocsp_certificate_statuses_total{status=\"good\"}"), scrape);
+        assertEquals(1.0, value(scrape, "xroad_ocsp_certificate_statuses_total{status=\"revoked\"}"), scrape);
+        assertEquals(0.0, value(scrape, "xroad_ocsp_certificate_statuses_total{status=\"unknown\"}"), scrape);
+        assertEquals(3.0, value(scrape, "xroad_ocsp_response_seconds_count"), scrape);
+        assertEquals(1.0, value(scrape, "xroad_tsa_tokens_total"), scrape);
+        assertEquals(1.0, value(scrape, "xroad_tsa_rejections_total{fail_info=\"badDataFormat\"}"), scrape);
+        assertEquals(0.0, value(scrape, "xroad_tsa_rejections_total{fail_info=\"systemFailure\"}"), scrape);
+        assertEquals(2.0, value(scrape, "xroad_tsa_response_seconds_count"), scrape);
+        assertEquals(1.0, value(scrape, "xroad_ca_certificates_issued_total{profile=\"auth\"}"), scrape);
+        assertEquals(0.0, value(scrape, "xroad_ca_certificates_issued_total{profile=\"sign\"}"), scrape);
+        assertEquals(1.0, value(scrape, "xroad_ca_certificates_revoked_total{profile=\"auth\"}"), scrape);
+        for (String certificate : List.of("ca", "ocsp", "tsa")) {
+            double expiry = value(scrape, "xroad_ca_certificate_expiry_seconds{certificate=\"" + certificate + "\"}");
+            assertTrue(expiry > 86400 && expiry <= 20L * 365 * 86400, certificate + " expires in " + expiry + " s");
+        }
+        assertTrue(scrape.contains("\njvm_memory_used_bytes{"), "the JVM's metrics too");
+    }
+
+    private int post(String path, String type, String body) throws IOException, InterruptedException {
+        return java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
+                        server.baseUri().resolve(path)).header("Content-Type", type)
+                .POST(java.net.http.HttpRequest.BodyPublishers.ofString(body)).build(),
+                java.net.http.HttpResponse.BodyHandlers.discarding()).statusCode();
+    }
+
+    private String get(String path) throws IOException, InterruptedException {
+        var response = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
+                server.baseUri().resolve(path)).build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, response.statusCode(), response.body());
+        return response.body();
+    }
+
+    /** The value of the series {@code series} (name and labels as exported) in Prometheus text. */
+    private static double value(String scrape, String series) {
+        for (String line : scrape.split("\n")) {
+            if (line.startsWith(series + " ")) {
+                return Double.parseDouble(line.substring(series.length() + 1).trim());
+            }
+        }
+        throw new AssertionError("no series " + series + " in\n" + scrape);
+    }
+
+    @Test
     void servedCaCertificate_isTheCasOwn() throws CertificateException, IOException, InterruptedException {
         var response = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
                 ca.settings().caCertificateUrl()).build(), java.net.http.HttpResponse.BodyHandlers.ofString());

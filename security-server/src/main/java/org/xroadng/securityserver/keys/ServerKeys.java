@@ -28,6 +28,7 @@ import org.xroadng.protocol.id.SecurityServerId;
 import org.xroadng.protocol.id.XRoadId;
 import org.xroadng.protocol.jws.SigningException;
 import org.xroadng.protocol.jws.SigningKey;
+import org.xroadng.securityserver.message.ServerIdentity.MemberKey;
 import org.xroadng.securityserver.ServerException;
 import org.xroadng.protocol.store.Database;
 import org.xroadng.protocol.store.Jdbc;
@@ -75,18 +76,9 @@ public final class ServerKeys {
         }
     }
 
-    /** A member's signing key with its CA-issued certificate chain, as the message signer uses it. */
-    public record MemberSigner(MemberId member, SigningKey key, List<X509Certificate> chain) {
-        public MemberSigner {
-            Objects.requireNonNull(member, "member");
-            Objects.requireNonNull(key, "key");
-            chain = List.copyOf(chain);
-        }
-    }
-
     /** The keys and certificates the data plane reads without touching the token or database. */
     private record Snapshot(List<KeyInfo> keys, List<KeyInfo> authKeys,
-                            Map<MemberId, List<MemberSigner>> signers, List<X509Certificate> ownCertificates) {
+                            Map<MemberId, List<MemberKey>> signers, List<X509Certificate> ownCertificates) {
     }
 
     private final SoftwareToken token;
@@ -670,12 +662,12 @@ public final class ServerKeys {
      * The member's signing key and chain, only once a CA-issued certificate has been imported for
      * it: of several (a rotation under way), the one with the newest certificate.
      */
-    public Optional<MemberSigner> signer(MemberId member) {
+    public Optional<MemberKey> signer(MemberId member) {
         return signers(member).stream().findFirst();
     }
 
     /** The member's certified signing keys, the newest certificate (latest notBefore) first. */
-    public List<MemberSigner> signers(MemberId member) {
+    public List<MemberKey> signers(MemberId member) {
         return snapshot.signers().getOrDefault(member, List.of());
     }
 
@@ -719,7 +711,7 @@ public final class ServerKeys {
     private Snapshot load() throws TokenException {
         List<String[]> rows = database.inTransaction(ServerKeys::rows);
         List<KeyInfo> keys = new ArrayList<>();
-        Map<MemberId, List<MemberSigner>> signers = new HashMap<>();
+        Map<MemberId, List<MemberKey>> signers = new HashMap<>();
         List<X509Certificate> own = new ArrayList<>();
         List<KeyInfo> authKeys = new ArrayList<>();
         for (String[] row : rows) {
@@ -742,13 +734,13 @@ public final class ServerKeys {
                     authKeys.add(keys.get(keys.size() - 1));
                 } else {
                     signers.computeIfAbsent((MemberId) identity, m -> new ArrayList<>())
-                            .add(new MemberSigner((MemberId) identity, holder.signingKey(row[0]), tokenKey.chain()));
+                            .add(new MemberKey((MemberId) identity, holder.signingKey(row[0]), tokenKey.chain()));
                 }
             }
         }
-        Map<MemberId, List<MemberSigner>> newestFirst = new HashMap<>();
+        Map<MemberId, List<MemberKey>> newestFirst = new HashMap<>();
         signers.forEach((member, list) -> newestFirst.put(member, list.stream().sorted(Comparator.comparing(
-                (MemberSigner m) -> m.chain().get(0).getNotBefore()).reversed()).toList()));
+                (MemberKey m) -> m.chain().get(0).getNotBefore()).reversed()).toList()));
         authKeys.sort(Comparator.comparing((KeyInfo k) -> k.certificate().orElseThrow().getNotBefore())
                 .thenComparing(KeyInfo::keyId).reversed());
         return new Snapshot(List.copyOf(keys), List.copyOf(authKeys), Map.copyOf(newestFirst), List.copyOf(own));

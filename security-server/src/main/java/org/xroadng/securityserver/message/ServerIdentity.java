@@ -2,6 +2,7 @@ package org.xroadng.securityserver.message;
 
 import java.security.cert.X509Certificate;
 import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
 import javax.net.ssl.X509KeyManager;
 import org.xroadng.protocol.id.MemberId;
@@ -35,10 +36,18 @@ public interface ServerIdentity {
     /** Every certificate this server signs or authenticates with, whose OCSP status it must keep fresh. */
     List<X509Certificate> ownCertificates();
 
-    /** A member's signing key and its certificate chain. */
+    /**
+     * A member's signing key and its CA-issued certificate chain, the signing certificate first:
+     * what the message signers use, and what {@code ServerKeys} hands out for each certified key.
+     */
     record MemberKey(MemberId member, SigningKey key, List<X509Certificate> chain) {
         public MemberKey {
+            Objects.requireNonNull(member, "member");
+            Objects.requireNonNull(key, "key");
             chain = List.copyOf(chain);
+            if (chain.isEmpty()) {
+                throw new IllegalArgumentException("the signing key of " + member + " has no certificate chain");
+            }
         }
     }
 }

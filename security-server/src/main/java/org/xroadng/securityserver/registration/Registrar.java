@@ -44,7 +44,7 @@ import org.xroadng.protocol.management.OwnerRequest;
 import org.xroadng.securityserver.ServerSettings;
 import org.xroadng.securityserver.conf.ServerConfStore;
 import org.xroadng.securityserver.keys.ServerKeys;
-import org.xroadng.securityserver.keys.ServerKeys.MemberSigner;
+import org.xroadng.securityserver.message.ServerIdentity.MemberKey;
 
 /**
  * Files management requests at the registry's {@code POST /management/requests} (the anchor's
@@ -100,7 +100,7 @@ public final class Registrar implements Registration {
         ServerKeys.KeyInfo authKey = keys.authKeys().stream().findFirst().orElseThrow(() -> RegistrationException.notReady(
                 "the authentication key " + keys.authKeyId() + " has no CA-issued certificate yet; import one first"));
         X509Certificate authCertificate = authKey.certificate().orElseThrow();
-        MemberSigner owner = keys.signer(keys.serverId().owner()).orElseThrow(() -> RegistrationException.notReady(
+        MemberKey owner = keys.signer(keys.serverId().owner()).orElseThrow(() -> RegistrationException.notReady(
                 "the owner " + keys.serverId().owner() + " has no signing certificate on this server yet; import one first"));
         GlobalConfiguration global = refresh();
         byte[] authOcsp = ocsp(authCertificate, global);
@@ -122,7 +122,7 @@ public final class Registrar implements Registration {
         if (store.current().client(client).isEmpty()) {
             throw RegistrationException.notReady(client + " is not a client of this server; add it first");
         }
-        MemberSigner signer = keys.signer(client.member()).orElseThrow(() -> RegistrationException.notReady(
+        MemberKey signer = keys.signer(client.member()).orElseThrow(() -> RegistrationException.notReady(
                 "member " + client.member() + " has no signing certificate on this server; create a signing key"
                         + " (sign-key add), have the CA certify it and import the certificate"));
         GlobalConfiguration global = refresh();
@@ -174,7 +174,7 @@ public final class Registrar implements Registration {
 
     /** Signs the request with the server owner's signing key, with a fresh OCSP response, and files it. */
     private Filed fileAsOwner(OwnerRequest request) throws RegistrationException {
-        MemberSigner owner = keys.signer(keys.serverId().owner()).orElseThrow(() -> RegistrationException.notReady(
+        MemberKey owner = keys.signer(keys.serverId().owner()).orElseThrow(() -> RegistrationException.notReady(
                 "the owner " + keys.serverId().owner() + " has no signing certificate on this server yet; import one first"));
         GlobalConfiguration global = refresh();
         byte[] ocsp = ocsp(owner.chain().get(0), global);

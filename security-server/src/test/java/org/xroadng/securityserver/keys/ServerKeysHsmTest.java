@@ -103,7 +103,7 @@ class ServerKeysHsmTest {
 
         keys.importCertificate(List.of(certificate, pki.ca.cert()));
 
-        ServerKeys.MemberSigner signer = keys.signer(SERVER.owner()).orElseThrow();
+        org.xroadng.securityserver.message.ServerIdentity.MemberKey signer = keys.signer(SERVER.owner()).orElseThrow();
         byte[] signature = signer.key().sign("summary".getBytes(StandardCharsets.UTF_8));
         Signature verifier = Signature.getInstance("SHA256withECDSA", pki.bc);
         verifier.initVerify(certificate.getPublicKey());
