@@ -21,6 +21,7 @@ import org.xroadng.protocol.id.MemberId;
 import org.xroadng.protocol.id.ServiceId;
 import org.xroadng.protocol.id.SubsystemId;
 import org.xroadng.protocol.management.AddressChangeRequest;
+import org.xroadng.protocol.management.OwnerChangeRequest;
 import org.xroadng.protocol.management.AuthCertDeletionRequest;
 import org.xroadng.protocol.management.ClientChangeRequest;
 import org.xroadng.securityserver.ServerException;
@@ -493,11 +494,12 @@ public final class AdminApi {
      * Files one of the requests the server's owner signs about its server: {@code type}
      * {@code clientDeletion}, {@code clientDisable} or {@code clientEnable} with {@code client};
      * {@code authCertDeletion} with an optional PEM {@code certificate} (else the current
-     * authentication certificate); {@code addressChange} with {@code address}.
+     * authentication certificate); {@code addressChange} with {@code address}; {@code ownerChange}
+     * with {@code newOwner}, a member (signed by that member's key, not the owner's).
      */
     private Registration.Filed fileOwnerRequest(HttpCall call, Operator who) throws HttpProblem, AccessDeniedException,
             ServerException, RegistrationException, TokenException, DescriptionException {
-        JsonBody body = JsonBody.parse(call, Set.of("type", "client", "certificate", "address"));
+        JsonBody body = JsonBody.parse(call, Set.of("type", "client", "certificate", "address", "newOwner"));
         String type = body.string("type");
         if (ClientChangeRequest.TYPES.contains(type)) {
             requireOnly(body, type, "client");
@@ -525,14 +527,18 @@ public final class AdminApi {
             }
             return admin.changeAddress(who, address);
         }
+        if (type.equals(OwnerChangeRequest.TYPE)) {
+            requireOnly(body, type, "newOwner");
+            return admin.changeOwner(who, ConfValues.id("newOwner", body.string("newOwner"), MemberId::parse));
+        }
         throw HttpProblem.badRequest("field 'type' is '" + type + "'; expected one of clientDeletion, clientDisable,"
-                + " clientEnable, authCertDeletion, addressChange (authCertReg and clientReg are filed at"
+                + " clientEnable, authCertDeletion, addressChange, ownerChange (authCertReg and clientReg are filed at"
                 + " /api/v1/registration and /api/v1/client-registrations)");
     }
 
     /** Refuses fields of other request types than {@code type}'s one field {@code allowed}. */
     private static void requireOnly(JsonBody body, String type, String allowed) throws HttpProblem {
-        for (String field : List.of("client", "certificate", "address")) {
+        for (String field : List.of("client", "certificate", "address", "newOwner")) {
             if (!field.equals(allowed) && body.optionalString(field) != null) {
                 throw HttpProblem.badRequest("field '" + field + "' does not belong to a " + type + " request;"
                         + " expected only 'type' and '" + allowed + "'");

@@ -88,6 +88,11 @@ class AdminApiTest {
         public Filed changeAddress(String address) {
             return new Filed(10, "addressChange", "pending");
         }
+
+        @Override
+        public Filed changeOwner(org.xroadng.protocol.id.MemberId newOwner) {
+            return new Filed(11, "ownerChange", "pending");
+        }
     }
 
     @BeforeEach
