@@ -95,8 +95,12 @@ public final class AdminApi {
     }
 
     /** What {@code GET /status} answers. */
+    /**
+     * @param owner the member that owns the server as its current global configuration names it (the
+     *              identifier's member until an approved ownerChange reaches the server)
+     */
     public record Status(String serverId, String serverAddress, boolean authCertificate, int keys, int clients,
-                         int services, int accessRights, int localGroups) {
+                         int services, int accessRights, int localGroups, String owner) {
     }
 
     /** A key as listed: never the private key. */
@@ -157,6 +161,7 @@ public final class AdminApi {
     private final AdminKeys adminKeys;
     private final java.util.function.Supplier<Optional<CheckpointPublisher>> checkpoints;
     private final java.util.function.Supplier<Optional<RestrictedAccessReader>> restricted;
+    private final java.util.function.Supplier<Optional<MemberId>> owner;
     private final ServerAdmin admin;
 
     public AdminApi(ServerSettings settings, ServerKeys keys, ServerConfStore store, AdminKeys adminKeys,
@@ -185,6 +190,18 @@ public final class AdminApi {
     public AdminApi(ServerSettings settings, AdminKeys adminKeys, ServerAdmin admin,
                     java.util.function.Supplier<Optional<CheckpointPublisher>> checkpoints,
                     java.util.function.Supplier<Optional<RestrictedAccessReader>> restricted) {
+        this(settings, adminKeys, admin, checkpoints, restricted, Optional::empty);
+    }
+
+    /**
+     * @param owner the server's owner as its current global configuration names it; empty while it
+     *              has none (then the member its identifier names is reported)
+     */
+    public AdminApi(ServerSettings settings, AdminKeys adminKeys, ServerAdmin admin,
+                    java.util.function.Supplier<Optional<CheckpointPublisher>> checkpoints,
+                    java.util.function.Supplier<Optional<RestrictedAccessReader>> restricted,
+                    java.util.function.Supplier<Optional<MemberId>> owner) {
+        this.owner = Objects.requireNonNull(owner, "owner");
         this.restricted = Objects.requireNonNull(restricted, "restricted");
         this.checkpoints = Objects.requireNonNull(checkpoints, "checkpoints");
         this.admin = Objects.requireNonNull(admin, "admin");
@@ -203,7 +220,7 @@ public final class AdminApi {
         route(server, "GET", "/status", 200, (call, who) -> new Status(settings.serverId().format(), settings.serverAddress(),
                 keys.authCertificate().isPresent(), keys.keys().size(), store.current().clients().size(),
                 store.current().services().size(), store.current().accessRights().size(),
-                store.current().localGroups().size()));
+                store.current().localGroups().size(), owner.get().orElse(settings.serverId().owner()).format()));
 
         // The inspector's reading of restricted accesses (docs/citizens.md): each reading is logged for the citizen.
         route(server, "GET", "/restricted-accesses", 200, (call, who) -> {
