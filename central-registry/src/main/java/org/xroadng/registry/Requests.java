@@ -14,6 +14,7 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import org.xroadng.protocol.id.MemberId;
 import org.xroadng.protocol.id.SecurityServerId;
 import org.xroadng.protocol.id.SubsystemId;
 import org.xroadng.registry.management.ManagementRequestException;
@@ -23,19 +24,21 @@ import org.xroadng.registry.management.SignatureProof;
 import org.xroadng.registry.management.VerifiedManagementRequest;
 import org.xroadng.registry.management.VerifiedAuthCertReg;
 import org.xroadng.registry.management.VerifiedClientReg;
+import org.xroadng.registry.management.VerifiedOwnerChange;
 import org.xroadng.registry.management.VerifiedOwnerRequest;
 import org.xroadng.protocol.management.AddressChangeRequest;
 import org.xroadng.protocol.management.AuthCertDeletionRequest;
 import org.xroadng.protocol.management.AuthCertRegRequest;
 import org.xroadng.protocol.management.ClientChangeRequest;
 import org.xroadng.protocol.management.ClientRegRequest;
+import org.xroadng.protocol.management.OwnerChangeRequest;
 import org.xroadng.protocol.management.OwnerRequest;
 import org.xroadng.protocol.store.Jdbc;
 
 /**
  * Management requests (DESIGN.md section 5), filed by security servers and self-authenticating
- * through their signatures: {@code authCertReg}, {@code clientReg} and {@code addressChange} are
- * pending until an operator approves or rejects them ({@code clientReg} may be approved
+ * through their signatures: {@code authCertReg}, {@code clientReg}, {@code addressChange} and
+ * {@code ownerChange} are pending until an operator approves or rejects them ({@code clientReg} may be approved
  * automatically by a setting); {@code clientDeletion}, {@code authCertDeletion},
  * {@code clientDisable} and {@code clientEnable} are carried out when filed.
  *
@@ -49,9 +52,10 @@ public final class Requests {
     private static final String APPROVED = "approved";
     private static final String REJECTED = "rejected";
 
+    /** A stored request; {@code newOwner} is set for {@code ownerChange} alone. */
     public record RequestView(long id, String type, String status, SecurityServerId server, SubsystemId client,
                               String address, String authCertificateSha256, Instant receivedAt, Instant decidedAt,
-                              String decidedBy, String reason) {
+                              String decidedBy, String reason, MemberId newOwner) {
     }
 
     private final Changes changes;
@@ -78,7 +82,8 @@ public final class Requests {
             VerifiedManagementRequest verified;
             try {
                 verified = verifier.verify(signedRequest == null ? "" : signedRequest.strip(),
-                        trustAnchors.caCertificates(), Duration.ofSeconds(settings.ocspFreshnessSeconds()));
+                        trustAnchors.caCertificates(), Duration.ofSeconds(settings.ocspFreshnessSeconds()),
+                        Servers.owners(c));
             } catch (ManagementRequestException e) {
                 throw new RegistryException(RegistryException.Kind.BAD_REQUEST,
                         "ManagementRequest." + pascal(e.reason().name()), e.getMessage());
@@ -88,6 +93,9 @@ public final class Requests {
             }
             if (verified instanceof VerifiedOwnerRequest owner) {
                 return fileOwnerRequest(c, owner.request(), signedRequest);
+            }
+            if (verified instanceof VerifiedOwnerChange change) {
+                return fileOwnerChange(c, change.request(), signedRequest);
             }
             VerifiedClientReg client = (VerifiedClientReg) verified;
             long id = fileClientReg(c, client, signedRequest);
@@ -242,6 +250,54 @@ public final class Requests {
         return find(c, id).orElseThrow();
     }
 
+    /**
+     * Records an {@code ownerChange} for an operator to decide (docs/registry.md, "Owner change"):
+     * the server is registered, the new owner is a member of this instance, is not the owner
+     * already, and one of its subsystems is a registered client of the server (X-Road's rule that
+     * the new owner is already the server's client); no other owner change of the server is pending,
+     * and this signed request was not filed before.
+     */
+    private RequestView fileOwnerChange(Connection c, OwnerChangeRequest change, String signed)
+            throws SQLException, RegistryException {
+        SecurityServerId server = change.server();
+        MemberId newOwner = change.newOwner();
+        Validation.sameInstance(members.instance(), server);
+        MemberId owner = Servers.ownerOf(c, server).orElseThrow(() -> RegistryException.badRequest(
+                "security server " + server.format() + " is not registered"));
+        Optional<Long> filed = Jdbc.queryOne(c, "SELECT id FROM management_request WHERE type = ? AND server_id = ?"
+                + " AND signed_request = ?", r -> r.getLong(1), OwnerChangeRequest.TYPE, server.format(), signed);
+        if (filed.isPresent()) {
+            throw RegistryException.conflict("this signed ownerChange request was already filed as request "
+                    + filed.get() + "; sign a new one to ask again");
+        }
+        requireOwnerChangeAllowed(c, server, owner, newOwner);
+        Optional<Long> pending = pendingOf(c, OwnerChangeRequest.TYPE, server, null);
+        if (pending.isPresent()) {
+            throw RegistryException.conflict("an owner change of " + server.format() + " is already pending as request "
+                    + pending.get());
+        }
+        return find(c, Jdbc.insert(c, "INSERT INTO management_request (type, status, server_id, new_owner_id,"
+                        + " signed_request, received_at) VALUES (?, ?, ?, ?, ?, ?)", OwnerChangeRequest.TYPE, PENDING,
+                server.format(), newOwner.format(), signed, changes.clock().instant())).orElseThrow();
+    }
+
+    /** The registry's state allows {@code newOwner} to take {@code server} over from {@code owner}. */
+    private static void requireOwnerChangeAllowed(Connection c, SecurityServerId server, MemberId owner,
+                                                  MemberId newOwner) throws SQLException, RegistryException {
+        if (newOwner.equals(owner)) {
+            throw RegistryException.conflict(newOwner.format() + " already owns security server " + server.format());
+        }
+        if (!Members.memberExists(c, newOwner)) {
+            throw RegistryException.badRequest("new owner " + newOwner.format() + " is not a member of this instance");
+        }
+        if (Jdbc.count(c, "SELECT COUNT(*) FROM server_client sc JOIN subsystem s ON s.id = sc.subsystem_id"
+                + " WHERE sc.server_id = ? AND s.member_id = ?", server.format(), newOwner.format()) == 0) {
+            throw RegistryException.badRequest("new owner " + newOwner.format() + " is not a registered client of"
+                    + " security server " + server.format() + "; register one of its subsystems there (clientReg)"
+                    + " first");
+        }
+    }
+
     private RequestView fileAddressChange(Connection c, AddressChangeRequest move, String signed)
             throws SQLException, RegistryException {
         SecurityServerId server = move.server();
@@ -351,6 +407,13 @@ public final class Requests {
                     request.type().equals(ClientChangeRequest.DISABLE), server, request.client().format());
             case AuthCertDeletionRequest.TYPE -> Jdbc.update(c, "DELETE FROM auth_certificate WHERE sha256 = ? AND"
                     + " server_id = ?", request.authCertificateSha256(), server);
+            case OwnerChangeRequest.TYPE -> {
+                MemberId owner = Servers.ownerOf(c, request.server()).orElseThrow(() -> RegistryException.conflict(
+                        "security server " + server + " is no longer registered"));
+                requireOwnerChangeAllowed(c, request.server(), owner, request.newOwner());
+                Jdbc.update(c, "UPDATE security_server SET owner_id = ? WHERE id = ?", request.newOwner().format(),
+                        server);
+            }
             case AddressChangeRequest.TYPE -> {
                 if (Servers.find(c, request.server()).isEmpty()) {
                     throw RegistryException.conflict("security server " + server + " is no longer registered");
@@ -372,8 +435,9 @@ public final class Requests {
 
     private void registerAuthCertificate(Connection c, long id, RequestView request) throws SQLException, RegistryException {
         SecurityServerId server = request.server();
-        if (!Members.memberExists(c, server.owner())) {
-            throw RegistryException.conflict("server owner " + server.owner().format() + " is no longer a member");
+        MemberId owner = Servers.ownerOf(c, server).orElse(server.owner());
+        if (!Members.memberExists(c, owner)) {
+            throw RegistryException.conflict("server owner " + owner.format() + " is no longer a member");
         }
         if (Servers.find(c, server).isEmpty()) {
             Jdbc.update(c, "INSERT INTO security_server (id, owner_id, address, created_at) VALUES (?, ?, ?, ?)",
@@ -411,10 +475,12 @@ public final class Requests {
 
     private static RequestView view(ResultSet r) throws SQLException {
         String client = r.getString("client_id");
+        String newOwner = r.getString("new_owner_id");
         return new RequestView(r.getLong("id"), r.getString("type"), r.getString("status"),
                 SecurityServerId.parse(r.getString("server_id")), client == null ? null : SubsystemId.parse(client),
                 r.getString("address"), r.getString("auth_cert_sha256"), Jdbc.instant(r, "received_at"),
-                Jdbc.instant(r, "decided_at"), r.getString("decided_by"), r.getString("decision_reason"));
+                Jdbc.instant(r, "decided_at"), r.getString("decided_by"), r.getString("decision_reason"),
+                newOwner == null ? null : MemberId.parse(newOwner));
     }
 
     private static String pascal(String constant) {

@@ -3,11 +3,15 @@ package org.xroadng.registry;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.List;
 import java.util.Optional;
+import org.xroadng.protocol.id.MemberId;
 import org.xroadng.protocol.id.SecurityServerId;
 import org.xroadng.protocol.id.SubsystemId;
 import org.xroadng.protocol.store.Jdbc;
+import org.xroadng.registry.management.ServerOwners;
 
 /**
  * Registered security servers. A server comes into the registry through an approved
@@ -16,9 +20,13 @@ import org.xroadng.protocol.store.Jdbc;
  */
 public final class Servers {
 
-    /** A server as the operator API shows it; {@code disabledClients} are registered but suspended. */
+    /**
+     * A server as the operator API shows it; {@code disabledClients} are registered but suspended;
+     * {@code owner} is the member that owns it now, the member its identifier names unless an
+     * {@code ownerChange} was approved.
+     */
     public record ServerView(SecurityServerId id, String address, List<String> authCertificateHashes,
-                             List<SubsystemId> clients, List<SubsystemId> disabledClients) {
+                             List<SubsystemId> clients, List<SubsystemId> disabledClients, MemberId owner) {
     }
 
     private final Changes changes;
@@ -77,10 +85,32 @@ public final class Servers {
         return text;
     }
 
+    /** The member that owns the registered server {@code id} now; empty when it is not registered. */
+    static Optional<MemberId> ownerOf(Connection c, SecurityServerId id) throws SQLException {
+        return Jdbc.queryOne(c, "SELECT owner_id FROM security_server WHERE id = ?",
+                r -> MemberId.parse(r.getString(1)), id.format());
+    }
+
+    /**
+     * The servers whose owner is not the member their identifier names (an {@code ownerChange} was
+     * approved), for {@link org.xroadng.registry.management.ManagementRequestVerifier}. Identifier
+     * parts cannot hold {@code %} or {@code _}, so the pattern matches literally.
+     */
+    static ServerOwners owners(Connection c) throws SQLException {
+        Map<SecurityServerId, MemberId> changed = new HashMap<>();
+        for (String[] row : Jdbc.query(c, "SELECT id, owner_id FROM security_server WHERE id NOT LIKE"
+                + " owner_id || '/%'", r -> new String[] {r.getString(1), r.getString(2)})) {
+            changed.put(SecurityServerId.parse(row[0]), MemberId.parse(row[1]));
+        }
+        return ServerOwners.changed(changed);
+    }
+
     static Optional<ServerView> find(Connection c, SecurityServerId id) throws SQLException {
-        Optional<String> address = Jdbc.queryOne(c, "SELECT address FROM security_server WHERE id = ?",
-                r -> r.getString(1), id.format());
-        if (address.isEmpty()) {
+        record Row(String address, MemberId owner) {
+        }
+        Optional<Row> row = Jdbc.queryOne(c, "SELECT address, owner_id FROM security_server WHERE id = ?",
+                r -> new Row(r.getString(1), MemberId.parse(r.getString(2))), id.format());
+        if (row.isEmpty()) {
             return Optional.empty();
         }
         List<String> hashes = Jdbc.query(c, "SELECT sha256 FROM auth_certificate WHERE server_id = ? ORDER BY sha256",
@@ -91,6 +121,6 @@ public final class Servers {
         List<SubsystemId> disabled = Jdbc.query(c,
                 "SELECT subsystem_id FROM server_client WHERE server_id = ? AND disabled ORDER BY subsystem_id",
                 r -> SubsystemId.parse(r.getString(1)), id.format());
-        return Optional.of(new ServerView(id, address.get(), hashes, clients, disabled));
+        return Optional.of(new ServerView(id, row.get().address(), hashes, clients, disabled, row.get().owner()));
     }
 }

@@ -32,6 +32,7 @@ import org.xroadng.protocol.id.SubsystemId;
 import org.xroadng.protocol.jws.SigningException;
 import org.xroadng.protocol.management.ClientRegRequest;
 import org.xroadng.protocol.management.ManagementRequests;
+import org.xroadng.protocol.management.OwnerChangeRequest;
 import org.xroadng.registry.ApiKeys.Role;
 import org.xroadng.registry.TrustedRegistry.Credential;
 import org.xroadng.registry.console.RegistryConsole;
@@ -418,6 +419,39 @@ class RegistryConsoleTest {
                 Map.of("password", "another long password")).status());
         assertEquals(204, registry.admin("DELETE", "/api/v1/console-users/nina", null).status());
         assertEquals(404, registry.admin("DELETE", "/api/v1/console-users/nina", null).status());
+    }
+
+    @Test
+    void officer_approvesAnOwnerChangeSeeingTheNewOwnerAndItsSignature_theServersPageNamesTheOwner()
+            throws IOException, InterruptedException, RegistryException, CaException, CertificateEncodingException,
+            OcspException, SigningException, TokenException {
+        MemberId bank = MemberId.parse("DEMO/GOV/1002");
+        TrustedRegistry.created(registry.admin("POST", "/api/v1/members", Map.of("id", bank.format(), "name", "Bank")));
+        Credential banks = trusted.credential(CertificateProfile.SIGN, bank);
+        long loans = pendingClientRegistration("population");
+        registry.home.registry().requests().approve(Actor.SYSTEM, loans);
+        RegistryFixture.Answer reg = trusted.file(ManagementRequests.clientReg(new ClientRegRequest(SERVER,
+                bank.subsystem("loans"), clock.instant()), banks.signer(), banks.ocsp()));
+        registry.home.registry().requests().approve(Actor.SYSTEM, reg.json().path("id").asLong());
+        RegistryFixture.Answer filed = trusted.file(ManagementRequests.ownerChange(new OwnerChangeRequest(SERVER, bank,
+                clock.instant()), banks.signer(), banks.ocsp()));
+        assertEquals(202, filed.status(), filed.raw().body());
+        long id = filed.json().path("id").asLong();
+
+        ConsoleBrowser rita = browser();
+        rita.signIn("rita", PASSWORD);
+        String list = rita.get("/requests").body();
+        assertTrue(list.contains("id=\"request-" + id + "\"") && list.contains("owner change"), list);
+        String view = rita.get("/requests/view?id=" + id).body();
+        assertTrue(view.contains("id=\"request-new-owner\">DEMO/GOV/1002<"), view);
+        assertTrue(view.contains("urn:xroad:member:DEMO/GOV/1002"), "the new owner signed: " + view);
+        HttpResponse<String> approved = rita.submit("/requests/view?id=" + id, "/requests/approve",
+                Map.of("id", String.valueOf(id)));
+        assertEquals(303, approved.statusCode(), approved.body());
+        assertEquals(bank, registry.home.registry().servers().get(SERVER).owner());
+        String servers = rita.get("/servers").body();
+        assertTrue(servers.contains("class=\"server-owner\">DEMO/GOV/1002<"), servers);
+        assertEquals(String.valueOf(id), audit("managementRequest.approve").get(0).target());
     }
 
     /** Registers {@link #SERVER} once, then files a clientReg of {@code subsystem}; answers its id (pending). */

@@ -538,8 +538,8 @@ final class RegistryOperatorCommands {
             }
 
             void print(JsonNode a) {
-                table(a.path("items"), new String[] {"ID", "TYPE", "STATUS", "SERVER", "CLIENT", "RECEIVED"},
-                        "id", "type", "status", "server", "client", "receivedAt");
+                table(a.path("items"), new String[] {"ID", "TYPE", "STATUS", "SERVER", "CLIENT", "NEW OWNER",
+                        "RECEIVED"}, "id", "type", "status", "server", "client", "newOwner", "receivedAt");
             }
         }
 

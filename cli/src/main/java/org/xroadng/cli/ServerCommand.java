@@ -37,6 +37,7 @@ import picocli.CommandLine.Parameters;
         subcommands = {ServerCommand.Init.class, ServerCommand.Serve.class, ServerCommand.ImportCert.class, ServerCommand.AuthKey.class,
                 ServerCommand.SignKey.class, ServerCommand.Key.class,
                 ServerCommand.Register.class, ServerCommand.UnregisterAuthCert.class, ServerCommand.ChangeAddress.class,
+                ServerCommand.ChangeOwner.class,
                 ServerCommand.Client.class, ServerCommand.Service.class,
                 ServerCommand.Acl.class, ServerCommand.LocalGroup.class, ServerCommand.AccessLogStatus.class,
                 ServerCommand.User.class, ServerCommand.ApiKey.class,
@@ -453,6 +454,27 @@ final class ServerCommand {
 
         JsonNode call(ApiClient client) {
             return client.post("/api/v1/management-requests", Map.of("type", "addressChange", "address", address));
+        }
+
+        void print(JsonNode a) {
+            printFiled(this, a);
+        }
+    }
+
+    @Command(name = "change-owner", mixinStandardHelpOptions = true,
+            description = "File ownerChange with the registry, signed by the NEW owner's signing key: MEMBER (a member"
+                    + " with a subsystem registered as a client here and a signing certificate on this server)"
+                    + " owns this server once an operator approves it and the next global configuration shows it."
+                    + " The server keeps its identifier; from then on its requests are signed by MEMBER.")
+    static final class ChangeOwner extends Operation {
+        @Parameters(paramLabel = "MEMBER", description = "The new owner, INSTANCE/CLASS/MEMBER") String owner;
+
+        ChangeOwner(Services services) {
+            super(services);
+        }
+
+        JsonNode call(ApiClient client) {
+            return client.post("/api/v1/management-requests", Map.of("type", "ownerChange", "newOwner", owner));
         }
 
         void print(JsonNode a) {

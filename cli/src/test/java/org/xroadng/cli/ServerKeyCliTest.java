@@ -67,6 +67,11 @@ class ServerKeyCliTest {
         public Filed changeAddress(String address) {
             return new Filed(5, "addressChange", "pending");
         }
+
+        @Override
+        public Filed changeOwner(org.xroadng.protocol.id.MemberId newOwner) {
+            return new Filed(6, "ownerChange", "pending");
+        }
     }
 
     @BeforeEach

@@ -228,7 +228,10 @@ public final class SecurityServer implements AutoCloseable, ServerStatus {
                 new HttpDescriptionFetcher(AdminApi.DESCRIPTION_TIMEOUT));
         new AdminApi(home.settings(), home.adminKeys(), serverAdmin,
                 () -> self[0] == null ? Optional.empty() : self[0].checkpoints(),
-                () -> self[0] == null ? Optional.empty() : self[0].restrictedAccesses()).addTo(builder);
+                () -> self[0] == null ? Optional.empty() : self[0].restrictedAccesses(),
+                () -> self[0] == null ? Optional.empty() : self[0].globalConfiguration().flatMap(g -> g.securityServers()
+                        .stream().filter(s -> s.id().equals(home.settings().serverId())).findFirst())
+                        .map(GlobalConfiguration.SecurityServer::owner)).addTo(builder);
         // The operator console at / (docs/console.md): the same service layer, so the same roles and audit.
         new OperatorConsole(serverAdmin, home.adminKeys(), new StatusOf(self), false, random, clock).addTo(builder);
         // Unauthenticated, for load balancers and monitoring: 200 while the server can take exchanges.

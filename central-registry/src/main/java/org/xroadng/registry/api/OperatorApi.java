@@ -170,6 +170,10 @@ public final class OperatorApi {
         route(server, "GET", "/management-requests", Permission.READ, 200, (call, actor) ->
                 requests.list(call.queryParam("status").orElse(null), offset(call), limit(call)));
         route(server, "GET", "/management-requests/{id}", Permission.READ, 200, (call, actor) -> requests.get(number(call, "id")));
+        // The signatures a request carries, as the console's request page shows them: who signed (an
+        // ownerChange is signed by the new owner), the certificates, the OCSP status on receipt.
+        route(server, "GET", "/management-requests/{id}/proof", Permission.READ, 200,
+                (call, actor) -> requests.proof(number(call, "id")));
         route(server, "POST", "/management-requests/{id}/approve", Permission.REGISTER, 200,
                 (call, actor) -> requests.approve(actor, number(call, "id")));
         route(server, "POST", "/management-requests/{id}/reject", Permission.REGISTER, 200, (call, actor) -> {

@@ -462,7 +462,9 @@ final class RegistryConsolePages {
 
     private static Map<String, Object> requestRow(Requests.RequestView v) {
         return row("id", v.id(), "type", v.type(), "status", v.status(), "server", v.server().format(),
-                "client", v.client() == null ? "" : v.client().format(), "address", v.address() == null ? "" : v.address(),
+                "client", v.client() != null ? v.client().format() : v.newOwner() != null ? v.newOwner().format() : "",
+                "newOwner", v.newOwner() == null ? "" : v.newOwner().format(),
+                "address", v.address() == null ? "" : v.address(),
                 "authCert", v.authCertificateSha256() == null ? "" : v.authCertificateSha256(),
                 "received", DATE_TIME.format(v.receivedAt()), "iso", v.receivedAt().toString(),
                 "decided", v.decidedAt() == null ? "" : DATE_TIME.format(v.decidedAt()),

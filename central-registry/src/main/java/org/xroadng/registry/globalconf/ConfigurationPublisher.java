@@ -151,15 +151,18 @@ public final class ConfigurationPublisher {
                             r -> SubsystemId.parse(r.getString(1)).subsystemCode(), row.getKey())));
         }
         List<GlobalConfiguration.SecurityServer> servers = new ArrayList<>();
-        for (var row : Jdbc.query(c, "SELECT id, address FROM security_server ORDER BY id",
-                r -> java.util.Map.entry(r.getString(1), r.getString(2)))) {
-            servers.add(new GlobalConfiguration.SecurityServer(SecurityServerId.parse(row.getKey()), row.getValue(),
+        record ServerRow(String id, String address, MemberId owner) {
+        }
+        for (ServerRow row : Jdbc.query(c, "SELECT id, address, owner_id FROM security_server ORDER BY id",
+                r -> new ServerRow(r.getString(1), r.getString(2), MemberId.parse(r.getString(3))))) {
+            servers.add(new GlobalConfiguration.SecurityServer(SecurityServerId.parse(row.id()), row.address(),
                     Jdbc.query(c, "SELECT sha256 FROM auth_certificate WHERE server_id = ? ORDER BY sha256",
-                            r -> r.getString(1), row.getKey()),
+                            r -> r.getString(1), row.id()),
                     Jdbc.query(c, "SELECT subsystem_id FROM server_client WHERE server_id = ? AND NOT disabled"
-                            + " ORDER BY subsystem_id", r -> SubsystemId.parse(r.getString(1)), row.getKey()),
+                            + " ORDER BY subsystem_id", r -> SubsystemId.parse(r.getString(1)), row.id()),
                     Jdbc.query(c, "SELECT subsystem_id FROM server_client WHERE server_id = ? AND disabled"
-                            + " ORDER BY subsystem_id", r -> SubsystemId.parse(r.getString(1)), row.getKey())));
+                            + " ORDER BY subsystem_id", r -> SubsystemId.parse(r.getString(1)), row.id()),
+                    row.owner()));
         }
         List<GlobalConfiguration.GlobalGroup> groups = new ArrayList<>();
         for (var row : Jdbc.query(c, "SELECT code, description FROM global_group ORDER BY code",

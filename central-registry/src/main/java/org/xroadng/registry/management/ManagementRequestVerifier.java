@@ -26,6 +26,7 @@ import org.xroadng.protocol.management.AuthCertRegRequest;
 import org.xroadng.protocol.management.ClientChangeRequest;
 import org.xroadng.protocol.management.ClientRegRequest;
 import org.xroadng.protocol.management.ManagementRequests;
+import org.xroadng.protocol.management.OwnerChangeRequest;
 import org.xroadng.protocol.management.OwnerRequest;
 import org.xroadng.registry.management.ManagementRequestException.Reason;
 import org.xroadng.registry.signer.SignerValidationException;
@@ -51,12 +52,16 @@ import org.xroadng.registry.signer.SignerValidator;
  *       and the signer's member is the client subsystem's member;
  *   <li>for {@code clientDeletion}, {@code clientDisable}, {@code clientEnable},
  *       {@code authCertDeletion} and {@code addressChange} ({@link OwnerRequest}): the payload is
- *       exactly such a request as strict JSON and the signer's member is the server's owner;
+ *       exactly such a request as strict JSON and the signer's member is the server's owner as the
+ *       given {@link ServerOwners} records it (after an approved {@code ownerChange}, the new owner,
+ *       not the member the server's identifier names);
+ *   <li>for {@code ownerChange} ({@link OwnerChangeRequest}, PR-MSERV section 2.5): the payload is
+ *       exactly such a request as strict JSON and the signer's member is the new owner it names;
  *   <li>for {@code authCertReg}: the payload is itself such a JWS, signed by the key of its own
  *       {@code x5c[0]} (proof of possession), which is the DER certificate the inner
  *       {@link AuthCertRegRequest} names, is an {@code auth} certificate for
  *       {@code request.server()} under the same CA and OCSP rules, and the outer signer is the
- *       server's owner;
+ *       server's owner ({@link ServerOwners});
  *   <li>{@code requestedAt} is within {@link #REQUEST_TIME_WINDOW} of the clock, either way, so a
  *       captured request cannot be replayed later (within the window, duplicates are a registry
  *       state matter).
@@ -78,7 +83,7 @@ public final class ManagementRequestVerifier {
     /** The request types answered by a bare JSON payload, in the order error messages list them. */
     private static final String OWNER_TYPES = String.join(", ", ClientRegRequest.TYPE, ClientChangeRequest.DELETION,
             ClientChangeRequest.DISABLE, ClientChangeRequest.ENABLE, AuthCertDeletionRequest.TYPE,
-            AddressChangeRequest.TYPE);
+            AddressChangeRequest.TYPE, OwnerChangeRequest.TYPE);
 
     private final Provider provider;
     private final Clock clock;
@@ -91,18 +96,33 @@ public final class ManagementRequestVerifier {
     }
 
     /**
+     * Verifies a request about a server owned by the member its identifier names (no
+     * {@code ownerChange} approved for it).
+     *
      * @param approvedCas   the approved CA certificates (global configuration)
      * @param ocspFreshness the greatest accepted age of a carried OCSP response ({@code ocspFreshnessSeconds}); positive
      */
     public VerifiedManagementRequest verify(String compactJws, Collection<X509Certificate> approvedCas,
                                             Duration ocspFreshness) throws ManagementRequestException {
+        return verify(compactJws, approvedCas, ocspFreshness, ServerOwners.AS_IDENTIFIED);
+    }
+
+    /**
+     * @param approvedCas   the approved CA certificates (global configuration)
+     * @param ocspFreshness the greatest accepted age of a carried OCSP response ({@code ocspFreshnessSeconds}); positive
+     * @param owners        who owns each server now: whose signing key signs its requests about itself
+     */
+    public VerifiedManagementRequest verify(String compactJws, Collection<X509Certificate> approvedCas,
+                                            Duration ocspFreshness, ServerOwners owners)
+            throws ManagementRequestException {
         Objects.requireNonNull(approvedCas, "approvedCas");
+        Objects.requireNonNull(owners, "owners");
         SignerValidator signers = SignerValidator.at(provider, approvedCas, ocspFreshness, clock.instant());
         requireCompactJws(compactJws, "request body");
         VerifiedJws outer = verifySignature(compactJws, Reason.BAD_SIGNATURE, "request signature");
         String innerJws = asCompactJws(outer.payload());
         if (innerJws != null) {
-            return verifyAuthCertReg(outer, innerJws, signers);
+            return verifyAuthCertReg(outer, innerJws, signers, owners);
         }
         JsonNode payload = RequestPayloads.object(outer.payload(), "request payload");
         String type = RequestPayloads.type(payload, "request payload");
@@ -110,11 +130,13 @@ public final class ManagementRequestVerifier {
             case ClientRegRequest.TYPE -> verifyClientReg(outer, payload, signers);
             case ClientChangeRequest.DELETION, ClientChangeRequest.DISABLE, ClientChangeRequest.ENABLE ->
                     verifyOwnerRequest(outer, RequestPayloads.bind(payload, ClientChangeRequest.class,
-                            type + " payload"), signers);
+                            type + " payload"), signers, owners);
             case AuthCertDeletionRequest.TYPE -> verifyOwnerRequest(outer, RequestPayloads.bind(payload,
-                    AuthCertDeletionRequest.class, type + " payload"), signers);
+                    AuthCertDeletionRequest.class, type + " payload"), signers, owners);
             case AddressChangeRequest.TYPE -> verifyOwnerRequest(outer, RequestPayloads.bind(payload,
-                    AddressChangeRequest.class, type + " payload"), signers);
+                    AddressChangeRequest.class, type + " payload"), signers, owners);
+            case OwnerChangeRequest.TYPE -> verifyOwnerChange(outer, RequestPayloads.bind(payload,
+                    OwnerChangeRequest.class, type + " payload"), signers);
             case AuthCertRegRequest.TYPE -> throw new ManagementRequestException(Reason.PROOF_OF_POSSESSION,
                     "authCertReg payload: expected a JWS signed by the new auth key around the JSON; actual bare JSON"
                             + " signed only by " + outer.signer().getSubjectX500Principal());
@@ -139,21 +161,35 @@ public final class ManagementRequestVerifier {
     }
 
     /** The owner's request about its server: signed by a signing certificate of the server's owner. */
-    private VerifiedOwnerRequest verifyOwnerRequest(VerifiedJws outer, OwnerRequest request, SignerValidator signers)
-            throws ManagementRequestException {
+    private VerifiedOwnerRequest verifyOwnerRequest(VerifiedJws outer, OwnerRequest request, SignerValidator signers,
+                                                    ServerOwners owners) throws ManagementRequestException {
         requireTimely(request.requestedAt(), signers.instant());
         ValidatedCertificate signer = validate(outer, CertificateProfile.SIGN, signers, "owner signing certificate");
-        MemberId expected = request.server().owner();
+        MemberId expected = owners.ownerOf(request.server());
         if (!expected.equals(signer.identity())) {
             throw new ManagementRequestException(Reason.SIGNER_MISMATCH, request.type() + " signer: expected the"
                     + " signing certificate of " + expected + ", the owner of server " + request.server()
                     + "; actual a certificate of " + signer.identity());
         }
-        return new VerifiedOwnerRequest(request, outer.signer());
+        return new VerifiedOwnerRequest(request, expected, outer.signer());
     }
 
-    private VerifiedAuthCertReg verifyAuthCertReg(VerifiedJws outer, String innerJws, SignerValidator signers)
-            throws ManagementRequestException {
+    /** PR-MSERV section 2.5: the member taking the server over signs the request. */
+    private VerifiedOwnerChange verifyOwnerChange(VerifiedJws outer, OwnerChangeRequest request,
+                                                  SignerValidator signers) throws ManagementRequestException {
+        requireTimely(request.requestedAt(), signers.instant());
+        ValidatedCertificate signer = validate(outer, CertificateProfile.SIGN, signers,
+                "new owner signing certificate");
+        if (!request.newOwner().equals(signer.identity())) {
+            throw new ManagementRequestException(Reason.SIGNER_MISMATCH, "ownerChange signer: expected the signing"
+                    + " certificate of " + request.newOwner() + ", the new owner it names for server "
+                    + request.server() + "; actual a certificate of " + signer.identity());
+        }
+        return new VerifiedOwnerChange(request, outer.signer());
+    }
+
+    private VerifiedAuthCertReg verifyAuthCertReg(VerifiedJws outer, String innerJws, SignerValidator signers,
+                                                  ServerOwners owners) throws ManagementRequestException {
         VerifiedJws inner = verifySignature(innerJws, Reason.PROOF_OF_POSSESSION, "proof of possession");
         JsonNode payload = RequestPayloads.object(inner.payload(), "authCertReg payload");
         String type = RequestPayloads.type(payload, "authCertReg payload");
@@ -171,12 +207,13 @@ public final class ManagementRequestVerifier {
             throw new ManagementRequestException(Reason.IDENTITY_MISMATCH, "auth certificate: expected one for"
                     + " security server " + server + "; actual one for " + auth.identity());
         }
-        if (!server.owner().equals(owner.identity())) {
+        MemberId expectedOwner = owners.ownerOf(server);
+        if (!expectedOwner.equals(owner.identity())) {
             throw new ManagementRequestException(Reason.SIGNER_MISMATCH, "authCertReg signer: expected the signing"
-                    + " certificate of " + server.owner() + ", the owner of " + server + "; actual a certificate of "
+                    + " certificate of " + expectedOwner + ", the owner of " + server + "; actual a certificate of "
                     + owner.identity());
         }
-        return VerifiedAuthCertReg.of(request, inner.signer(), outer.signer());
+        return VerifiedAuthCertReg.of(request, inner.signer(), outer.signer(), expectedOwner);
     }
 
     /** The inner JWS proves possession of the key of the certificate the request registers. */

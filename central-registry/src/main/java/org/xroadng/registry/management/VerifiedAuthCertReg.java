@@ -15,18 +15,20 @@ import org.xroadng.protocol.management.AuthCertRegRequest;
 /**
  * A verified {@code authCertReg}: the auth certificate signed the request (proof of possession),
  * is valid for {@code request.server()}, and the owner's signing certificate, valid for
- * {@code request.server().owner()}, signed it again.
+ * {@code owner} (the server's owner as the registry records it, {@link ServerOwners}), signed it again.
  *
  * <p>Created only consistent: the auth certificate is the one the request names, and
  * {@code authCertificateSha256Hex} is the lowercase hex SHA-256 of its DER encoding (the hash the
  * registry stores for the server, DESIGN.md section 5).
  */
 public record VerifiedAuthCertReg(AuthCertRegRequest request, X509Certificate authCertificate,
-                                  X509Certificate ownerSigningCertificate, String authCertificateSha256Hex)
+                                  X509Certificate ownerSigningCertificate, String authCertificateSha256Hex,
+                                  MemberId owner)
         implements VerifiedManagementRequest {
 
     public VerifiedAuthCertReg {
         Objects.requireNonNull(request, "request");
+        owner = owner == null ? request.server().owner() : owner;
         Objects.requireNonNull(authCertificate, "authCertificate");
         Objects.requireNonNull(ownerSigningCertificate, "ownerSigningCertificate");
         Objects.requireNonNull(authCertificateSha256Hex, "authCertificateSha256Hex");
@@ -45,8 +47,19 @@ public record VerifiedAuthCertReg(AuthCertRegRequest request, X509Certificate au
     /** A verified request with the auth certificate's hash computed. */
     static VerifiedAuthCertReg of(AuthCertRegRequest request, X509Certificate authCertificate,
                                   X509Certificate ownerSigningCertificate) {
+        return of(request, authCertificate, ownerSigningCertificate, request.server().owner());
+    }
+
+    static VerifiedAuthCertReg of(AuthCertRegRequest request, X509Certificate authCertificate,
+                                  X509Certificate ownerSigningCertificate, MemberId owner) {
         return new VerifiedAuthCertReg(request, authCertificate, ownerSigningCertificate,
-                sha256Hex(derOf(authCertificate)));
+                sha256Hex(derOf(authCertificate)), owner);
+    }
+
+    /** A request for a server owned by the member its identifier names. */
+    public VerifiedAuthCertReg(AuthCertRegRequest request, X509Certificate authCertificate,
+                               X509Certificate ownerSigningCertificate, String authCertificateSha256Hex) {
+        this(request, authCertificate, ownerSigningCertificate, authCertificateSha256Hex, null);
     }
 
     @Override
@@ -62,7 +75,7 @@ public record VerifiedAuthCertReg(AuthCertRegRequest request, X509Certificate au
     /** The owner of the server, whose signing certificate signed the request. */
     @Override
     public MemberId signer() {
-        return request.server().owner();
+        return owner;
     }
 
     @Override

@@ -11,7 +11,7 @@ import org.xroadng.protocol.id.SecurityServerId;
  * exists, the server is registered, it is no duplicate) is not decided here.
  */
 public sealed interface VerifiedManagementRequest
-        permits VerifiedAuthCertReg, VerifiedClientReg, VerifiedOwnerRequest {
+        permits VerifiedAuthCertReg, VerifiedClientReg, VerifiedOwnerRequest, VerifiedOwnerChange {
 
     /** The wire type, such as {@code authCertReg} or {@code clientReg}. */
     String type();

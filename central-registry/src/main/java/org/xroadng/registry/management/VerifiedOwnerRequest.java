@@ -10,13 +10,15 @@ import org.xroadng.protocol.management.OwnerRequest;
 /**
  * A verified request a server's owner made about its server ({@code clientDeletion},
  * {@code clientDisable}, {@code clientEnable}, {@code authCertDeletion}, {@code addressChange}):
- * signed by a signing certificate valid for {@code request.server().owner()}.
+ * signed by a signing certificate valid for {@code owner}, the server's owner as the registry
+ * recorded it when the request was verified ({@link ServerOwners}).
  */
-public record VerifiedOwnerRequest(OwnerRequest request, X509Certificate signingCertificate)
+public record VerifiedOwnerRequest(OwnerRequest request, MemberId owner, X509Certificate signingCertificate)
         implements VerifiedManagementRequest {
 
     public VerifiedOwnerRequest {
         Objects.requireNonNull(request, "request");
+        Objects.requireNonNull(owner, "owner");
         Objects.requireNonNull(signingCertificate, "signingCertificate");
     }
 
@@ -32,7 +34,7 @@ public record VerifiedOwnerRequest(OwnerRequest request, X509Certificate signing
 
     @Override
     public MemberId signer() {
-        return request.server().owner();
+        return owner;
     }
 
     @Override

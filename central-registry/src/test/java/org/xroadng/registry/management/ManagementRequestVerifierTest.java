@@ -36,6 +36,8 @@ import org.xroadng.protocol.jws.JwsSigner;
 import org.xroadng.protocol.management.AuthCertRegRequest;
 import org.xroadng.protocol.management.ClientRegRequest;
 import org.xroadng.protocol.management.ManagementRequests;
+import org.xroadng.protocol.management.AddressChangeRequest;
+import org.xroadng.protocol.management.OwnerChangeRequest;
 import org.xroadng.registry.management.ManagementRequestException.Reason;
 
 class ManagementRequestVerifierTest {
@@ -129,6 +131,45 @@ class ManagementRequestVerifierTest {
         assertEquals(OTHER, reg.signer());
         assertEquals(SERVER, reg.server());
         assertEquals(otherSign.cert(), reg.signingCertificate());
+    }
+
+    // ---- ownerChange, and the owner after one ----
+
+    @Test
+    void ownerChange_signedByTheNewOwner_isAccepted_byTheCurrentOwnerRefused()
+            throws ManagementRequestException, SigningException {
+        OwnerChangeRequest request = new OwnerChangeRequest(SERVER, OTHER, clock.instant());
+
+        VerifiedOwnerChange verified = (VerifiedOwnerChange) verify(ManagementRequests.ownerChange(request,
+                ca.signer(otherSign), ca.ocsp(otherSign.cert())));
+
+        assertEquals(request, verified.request());
+        assertEquals(OTHER, verified.signer());
+        assertEquals(otherSign.cert(), verified.signingCertificate());
+        ManagementRequestException e = refused(ManagementRequests.ownerChange(request, ca.signer(ownerSign),
+                ca.ocsp(ownerSign.cert())), Reason.SIGNER_MISMATCH);
+        assertContains("expected the signing certificate of " + OTHER + ", the new owner it names", e.getMessage());
+    }
+
+    @Test
+    void ownerRequest_afterAnOwnerChange_mustBeSignedByTheRecordedOwner()
+            throws ManagementRequestException, SigningException {
+        ServerOwners changed = ServerOwners.changed(Map.of(SERVER, OTHER));
+        AddressChangeRequest request = new AddressChangeRequest(SERVER, ADDRESS, clock.instant());
+
+        VerifiedOwnerRequest verified = (VerifiedOwnerRequest) verifier.verify(ManagementRequests.ownerRequest(request,
+                ca.signer(otherSign), ca.ocsp(otherSign.cert())), List.of(ca.ca()), FRESHNESS, changed);
+
+        assertEquals(OTHER, verified.signer());
+        ManagementRequestException e = assertThrows(ManagementRequestException.class, () -> verifier.verify(
+                ManagementRequests.ownerRequest(request, ca.signer(ownerSign), ca.ocsp(ownerSign.cert())),
+                List.of(ca.ca()), FRESHNESS, changed));
+        assertEquals(Reason.SIGNER_MISMATCH, e.reason());
+        assertContains("expected the signing certificate of " + OTHER + ", the owner of server " + SERVER,
+                e.getMessage());
+        VerifiedAuthCertReg reg = (VerifiedAuthCertReg) verifier.verify(filed(authCertReg(auth), auth, otherSign),
+                List.of(ca.ca()), FRESHNESS, changed);
+        assertEquals(OTHER, reg.signer());
     }
 
     @Test

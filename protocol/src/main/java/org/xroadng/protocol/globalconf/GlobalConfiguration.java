@@ -89,10 +89,20 @@ public record GlobalConfiguration(String instance, long version, Instant generat
      * @param disabledClients       the subsystems registered on it but suspended by {@code clientDisable}:
      *                              not among {@code clients}, so peers refuse their messages; absent
      *                              (null) in JSON means none
+     * @param owner                 the member that owns it now: whose signing key signs its requests about
+     *                              itself and who is its member-level client. The member its identifier names
+     *                              until an {@code ownerChange} is approved; absent (null) in JSON means that
+     *                              member. The identifier never changes (docs/registry.md, "Owner change").
      */
     public record SecurityServer(SecurityServerId id, String address, List<String> authCertificateHashes,
-                                 List<SubsystemId> clients, List<SubsystemId> disabledClients) {
+                                 List<SubsystemId> clients, List<SubsystemId> disabledClients, MemberId owner) {
         public SecurityServer {
+            Objects.requireNonNull(id, "id");
+            owner = owner == null ? id.owner() : owner;
+            if (!owner.instance().equals(id.instance())) {
+                throw new IllegalArgumentException("owner " + owner.format() + " of " + id.format()
+                        + " is of another instance");
+            }
             authCertificateHashes = List.copyOf(authCertificateHashes);
             clients = List.copyOf(clients);
             disabledClients = disabledClients == null ? List.of() : List.copyOf(disabledClients);
@@ -104,10 +114,16 @@ public record GlobalConfiguration(String instance, long version, Instant generat
             }
         }
 
-        /** A server none of whose clients is disabled. */
+        /** A server owned by the member its identifier names. */
+        public SecurityServer(SecurityServerId id, String address, List<String> authCertificateHashes,
+                              List<SubsystemId> clients, List<SubsystemId> disabledClients) {
+            this(id, address, authCertificateHashes, clients, disabledClients, null);
+        }
+
+        /** A server none of whose clients is disabled, owned by the member its identifier names. */
         public SecurityServer(SecurityServerId id, String address, List<String> authCertificateHashes,
                               List<SubsystemId> clients) {
-            this(id, address, authCertificateHashes, clients, List.of());
+            this(id, address, authCertificateHashes, clients, List.of(), null);
         }
     }
 

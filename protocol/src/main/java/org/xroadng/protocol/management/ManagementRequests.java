@@ -44,6 +44,12 @@ public final class ManagementRequests {
         return ownerSigner.sign(json(request), ocsp(ownerOcsp));
     }
 
+    /** An {@code ownerChange} signed by the new owner member's signing key (PR-MSERV section 2.5). */
+    public static String ownerChange(OwnerChangeRequest request, JwsSigner newOwnerSigner, byte[] newOwnerOcsp)
+            throws SigningException {
+        return newOwnerSigner.sign(json(request), ocsp(newOwnerOcsp));
+    }
+
     private static Map<String, Object> ocsp(byte[] der) {
         return Map.of(OCSP_PARAM, Base64.getEncoder().encodeToString(der));
     }

@@ -21,6 +21,7 @@ import org.xroadng.protocol.id.MemberId;
 import org.xroadng.protocol.id.ServiceId;
 import org.xroadng.protocol.id.SubsystemId;
 import org.xroadng.protocol.management.AddressChangeRequest;
+import org.xroadng.protocol.management.OwnerChangeRequest;
 import org.xroadng.protocol.management.AuthCertDeletionRequest;
 import org.xroadng.protocol.management.ClientChangeRequest;
 import org.xroadng.securityserver.ServerException;
@@ -94,8 +95,12 @@ public final class AdminApi {
     }
 
     /** What {@code GET /status} answers. */
+    /**
+     * @param owner the member that owns the server as its current global configuration names it (the
+     *              identifier's member until an approved ownerChange reaches the server)
+     */
     public record Status(String serverId, String serverAddress, boolean authCertificate, int keys, int clients,
-                         int services, int accessRights, int localGroups) {
+                         int services, int accessRights, int localGroups, String owner) {
     }
 
     /** A key as listed: never the private key. */
@@ -156,6 +161,7 @@ public final class AdminApi {
     private final AdminKeys adminKeys;
     private final java.util.function.Supplier<Optional<CheckpointPublisher>> checkpoints;
     private final java.util.function.Supplier<Optional<RestrictedAccessReader>> restricted;
+    private final java.util.function.Supplier<Optional<MemberId>> owner;
     private final ServerAdmin admin;
 
     public AdminApi(ServerSettings settings, ServerKeys keys, ServerConfStore store, AdminKeys adminKeys,
@@ -184,6 +190,18 @@ public final class AdminApi {
     public AdminApi(ServerSettings settings, AdminKeys adminKeys, ServerAdmin admin,
                     java.util.function.Supplier<Optional<CheckpointPublisher>> checkpoints,
                     java.util.function.Supplier<Optional<RestrictedAccessReader>> restricted) {
+        this(settings, adminKeys, admin, checkpoints, restricted, Optional::empty);
+    }
+
+    /**
+     * @param owner the server's owner as its current global configuration names it; empty while it
+     *              has none (then the member its identifier names is reported)
+     */
+    public AdminApi(ServerSettings settings, AdminKeys adminKeys, ServerAdmin admin,
+                    java.util.function.Supplier<Optional<CheckpointPublisher>> checkpoints,
+                    java.util.function.Supplier<Optional<RestrictedAccessReader>> restricted,
+                    java.util.function.Supplier<Optional<MemberId>> owner) {
+        this.owner = Objects.requireNonNull(owner, "owner");
         this.restricted = Objects.requireNonNull(restricted, "restricted");
         this.checkpoints = Objects.requireNonNull(checkpoints, "checkpoints");
         this.admin = Objects.requireNonNull(admin, "admin");
@@ -202,7 +220,7 @@ public final class AdminApi {
         route(server, "GET", "/status", 200, (call, who) -> new Status(settings.serverId().format(), settings.serverAddress(),
                 keys.authCertificate().isPresent(), keys.keys().size(), store.current().clients().size(),
                 store.current().services().size(), store.current().accessRights().size(),
-                store.current().localGroups().size()));
+                store.current().localGroups().size(), owner.get().orElse(settings.serverId().owner()).format()));
 
         // The inspector's reading of restricted accesses (docs/citizens.md): each reading is logged for the citizen.
         route(server, "GET", "/restricted-accesses", 200, (call, who) -> {
@@ -493,11 +511,12 @@ public final class AdminApi {
      * Files one of the requests the server's owner signs about its server: {@code type}
      * {@code clientDeletion}, {@code clientDisable} or {@code clientEnable} with {@code client};
      * {@code authCertDeletion} with an optional PEM {@code certificate} (else the current
-     * authentication certificate); {@code addressChange} with {@code address}.
+     * authentication certificate); {@code addressChange} with {@code address}; {@code ownerChange}
+     * with {@code newOwner}, a member (signed by that member's key, not the owner's).
      */
     private Registration.Filed fileOwnerRequest(HttpCall call, Operator who) throws HttpProblem, AccessDeniedException,
             ServerException, RegistrationException, TokenException, DescriptionException {
-        JsonBody body = JsonBody.parse(call, Set.of("type", "client", "certificate", "address"));
+        JsonBody body = JsonBody.parse(call, Set.of("type", "client", "certificate", "address", "newOwner"));
         String type = body.string("type");
         if (ClientChangeRequest.TYPES.contains(type)) {
             requireOnly(body, type, "client");
@@ -525,14 +544,18 @@ public final class AdminApi {
             }
             return admin.changeAddress(who, address);
         }
+        if (type.equals(OwnerChangeRequest.TYPE)) {
+            requireOnly(body, type, "newOwner");
+            return admin.changeOwner(who, ConfValues.id("newOwner", body.string("newOwner"), MemberId::parse));
+        }
         throw HttpProblem.badRequest("field 'type' is '" + type + "'; expected one of clientDeletion, clientDisable,"
-                + " clientEnable, authCertDeletion, addressChange (authCertReg and clientReg are filed at"
+                + " clientEnable, authCertDeletion, addressChange, ownerChange (authCertReg and clientReg are filed at"
                 + " /api/v1/registration and /api/v1/client-registrations)");
     }
 
     /** Refuses fields of other request types than {@code type}'s one field {@code allowed}. */
     private static void requireOnly(JsonBody body, String type, String allowed) throws HttpProblem {
-        for (String field : List.of("client", "certificate", "address")) {
+        for (String field : List.of("client", "certificate", "address", "newOwner")) {
             if (!field.equals(allowed) && body.optionalString(field) != null) {
                 throw HttpProblem.badRequest("field '" + field + "' does not belong to a " + type + " request;"
                         + " expected only 'type' and '" + allowed + "'");

@@ -295,6 +295,13 @@ public final class ServerAdmin {
                 () -> registration.changeAddress(address));
     }
 
+    /** Files ownerChange making {@code newOwner} this server's owner, signed by the new owner's key. */
+    public Registration.Filed changeOwner(Operator operator, MemberId newOwner)
+            throws AccessDeniedException, ServerException, RegistrationException, TokenException, DescriptionException {
+        return act(operator, Permission.REGISTER, "server.ownerChange", newOwner.format(), true,
+                () -> registration.changeOwner(newOwner));
+    }
+
     // clients
 
     public LocalClient addClient(Operator operator, SubsystemId id, LocalClient.IsAuthentication mode,

@@ -161,7 +161,14 @@ public final class ClientProxyService {
         RestPath target = RestPath.parse(request.target());
         ProtocolHeaders headers = ProtocolHeaders.parse(request);
         requested(request.headers());
-        LocalConfiguration.HostedClient client = localConf.get().hostedClient(headers.client()).orElseThrow(() -> new ExchangeException(
+        LocalConfiguration local = localConf.get();
+        // A member calls without a subsystem through the servers it owns now (after an ownerChange,
+        // the global configuration's owner, not the member the server's identifier names).
+        MemberId owner = headers.client() instanceof MemberId
+                ? globalConf.current(ErrorType.CLIENT_PROXY_OUTDATED_GLOBAL_CONF).ownerOf(local.serverId())
+                        .orElse(local.serverId().owner())
+                : local.serverId().owner();
+        LocalConfiguration.HostedClient client = local.hostedClient(headers.client(), owner).orElseThrow(() -> new ExchangeException(
                 ErrorType.CLIENT_UNKNOWN_MEMBER, headers.client().format() + " is not a client of this security server"
                 + (headers.client() instanceof MemberId ? " (a member calls without a subsystem only through the"
                 + " security servers it owns)" : "")));

@@ -12,6 +12,7 @@ import org.xroadng.protocol.globalconf.GlobalConfiguration;
 import org.xroadng.protocol.id.ClientId;
 import org.xroadng.protocol.id.SecurityServerId;
 import org.xroadng.protocol.id.ServiceId;
+import org.xroadng.protocol.id.MemberId;
 import org.xroadng.protocol.id.SubsystemId;
 
 /**
@@ -137,10 +138,18 @@ public final class LocalConfiguration {
      * with a certificate pinned for one of those subsystems. Other members are not hosted.
      */
     public Optional<HostedClient> hostedClient(ClientId id) {
+        return hostedClient(id, serverId.owner());
+    }
+
+    /**
+     * As {@link #hostedClient(ClientId)}, with {@code owner} the server's owner now as the global
+     * configuration names it (another member than the identifier's after an {@code ownerChange}).
+     */
+    public Optional<HostedClient> hostedClient(ClientId id, MemberId owner) {
         if (id instanceof SubsystemId subsystem) {
             return client(subsystem).map(c -> new HostedClient(c.id(), c.authentication(), c.pinnedCertificateHashes()));
         }
-        if (!id.equals(serverId.owner())) {
+        if (!id.equals(owner)) {
             return Optional.empty();
         }
         Set<String> pins = new HashSet<>();

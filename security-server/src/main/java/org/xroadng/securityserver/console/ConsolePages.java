@@ -25,6 +25,7 @@ import org.xroadng.auditlog.web.FormBody;
 import org.xroadng.auditlog.web.Pager;
 import org.xroadng.certs.Pem;
 import org.xroadng.certs.token.TokenException;
+import org.xroadng.protocol.globalconf.GlobalConfiguration;
 import org.xroadng.protocol.http.HttpApiServer;
 import org.xroadng.protocol.http.HttpProblem;
 import org.xroadng.protocol.http.HttpReply;
@@ -111,6 +112,9 @@ final class ConsolePages {
             post(server, change.getKey(), "clients", "done." + change.getValue(), (who, form) -> admin.changeClient(who,
                     change.getValue(), id(form, "client", SubsystemId::parse)));
         }
+        // X-Road's ownerChange: signed by the member that is to own the server, not by the owner
+        post(server, "/clients/make-owner", "clients", "done.ownerChange", (who, form) -> admin.changeOwner(who,
+                id(form, "member", MemberId::parse)));
         post(server, "/local-groups", "local-groups", "done.groupAdded", (who, form) -> {
             String code = required(form, "code");
             String description = required(form, "description");
@@ -407,9 +411,12 @@ final class ConsolePages {
             }
             case "clients" -> {
                 model.put("clients", store.clients());
-                model.put("disabledClients", status.globalConfiguration().flatMap(g -> g.securityServers().stream()
-                        .filter(s -> s.id().equals(admin.keys().serverId())).findFirst())
+                var registered = status.globalConfiguration().flatMap(g -> g.securityServers().stream()
+                        .filter(s -> s.id().equals(admin.keys().serverId())).findFirst());
+                model.put("disabledClients", registered
                         .map(s -> s.disabledClients().stream().map(SubsystemId::format).toList()).orElse(List.of()));
+                model.put("owner", registered.map(GlobalConfiguration.SecurityServer::owner)
+                        .orElse(admin.keys().serverId().owner()).format());
             }
             case "descriptions" -> descriptions(model);
             case "api-keys" -> {

@@ -96,13 +96,23 @@ public final class TrustedConfiguration {
     }
 
     /**
+     * The member that owns the registered server {@code id} now: the member its identifier names
+     * until an approved {@code ownerChange} names another (docs/registry.md, "Owner change").
+     */
+    public Optional<MemberId> ownerOf(SecurityServerId id) {
+        return Optional.ofNullable(servers.get(id)).map(GlobalConfiguration.SecurityServer::owner);
+    }
+
+    /**
      * Whether {@code server} is registered as a host of {@code client}: a subsystem when the
      * registry lists it among the server's clients; a member (a member-level client) when it owns
-     * the registered server, as X-Road's owner member is always a client of its own server.
+     * the registered server now ({@link #ownerOf}), as X-Road's owner member is always a client of
+     * its own server.
      */
     public boolean hosts(SecurityServerId server, ClientId client) {
         if (client instanceof MemberId member) {
-            return servers.containsKey(server) && server.owner().equals(member);
+            GlobalConfiguration.SecurityServer registered = servers.get(server);
+            return registered != null && registered.owner().equals(member);
         }
         Set<SubsystemId> clients = clientsOf.get(server);
         return clients != null && clients.contains(client);

@@ -30,6 +30,8 @@ import org.xroadng.protocol.globalconf.ConfigurationClient;
 import org.xroadng.protocol.globalconf.ConfigurationException;
 import org.xroadng.protocol.globalconf.GlobalConfiguration;
 import org.xroadng.protocol.globalconf.HttpConfigurationSource;
+import org.xroadng.protocol.id.MemberId;
+import org.xroadng.protocol.id.SecurityServerId;
 import org.xroadng.protocol.id.SubsystemId;
 import org.xroadng.protocol.json.ProtocolJson;
 import org.xroadng.protocol.jws.JwsSigner;
@@ -40,6 +42,7 @@ import org.xroadng.protocol.management.AuthCertRegRequest;
 import org.xroadng.protocol.management.ClientChangeRequest;
 import org.xroadng.protocol.management.ClientRegRequest;
 import org.xroadng.protocol.management.ManagementRequests;
+import org.xroadng.protocol.management.OwnerChangeRequest;
 import org.xroadng.protocol.management.OwnerRequest;
 import org.xroadng.securityserver.ServerSettings;
 import org.xroadng.securityserver.conf.ServerConfStore;
@@ -55,6 +58,11 @@ import org.xroadng.securityserver.message.ServerIdentity.MemberKey;
  * extension, verified against the issuing CA taken from the configuration's approved CAs, and must
  * be {@code good}. A request is sent only when all of that succeeded. After each download, the
  * clients' registered flags are brought in line with the configuration.
+ *
+ * <p>The server's requests about itself are signed by its owner as the downloaded configuration
+ * names it ({@link GlobalConfiguration.SecurityServer#owner}): after an approved {@code ownerChange}
+ * the new owner's key is taken into use from the first configuration that shows it, while the
+ * server's identifier stays (docs/security-server.md, "Owner change").
  */
 public final class Registrar implements Registration {
 
@@ -100,9 +108,8 @@ public final class Registrar implements Registration {
         ServerKeys.KeyInfo authKey = keys.authKeys().stream().findFirst().orElseThrow(() -> RegistrationException.notReady(
                 "the authentication key " + keys.authKeyId() + " has no CA-issued certificate yet; import one first"));
         X509Certificate authCertificate = authKey.certificate().orElseThrow();
-        MemberKey owner = keys.signer(keys.serverId().owner()).orElseThrow(() -> RegistrationException.notReady(
-                "the owner " + keys.serverId().owner() + " has no signing certificate on this server yet; import one first"));
         GlobalConfiguration global = refresh();
+        MemberKey owner = ownerSigner(global);
         byte[] authOcsp = ocsp(authCertificate, global);
         byte[] ownerOcsp = ocsp(owner.chain().get(0), global);
         try {
@@ -172,11 +179,61 @@ public final class Registrar implements Registration {
         return fileAsOwner(new AddressChangeRequest(keys.serverId(), address, clock.instant()));
     }
 
+    @Override
+    public Filed changeOwner(MemberId newOwner) throws RegistrationException {
+        SecurityServerId self = keys.serverId();
+        if (!newOwner.instance().equals(self.instance())) {
+            throw RegistrationException.notReady("new owner " + newOwner + " is of instance " + newOwner.instance()
+                    + "; this server is of instance " + self.instance());
+        }
+        GlobalConfiguration global = refresh();
+        MemberId owner = ownerIn(global);
+        if (newOwner.equals(owner)) {
+            throw RegistrationException.notReady(newOwner + " already owns this server");
+        }
+        Optional<GlobalConfiguration.SecurityServer> registered = global.securityServers().stream()
+                .filter(s -> s.id().equals(self)).findFirst();
+        if (registered.isEmpty()) {
+            throw RegistrationException.notReady("this server " + self + " is not registered in the global"
+                    + " configuration yet; its authCertReg must be approved first");
+        }
+        boolean client = registered.get().clients().stream().anyMatch(c -> c.member().equals(newOwner))
+                || registered.get().disabledClients().stream().anyMatch(c -> c.member().equals(newOwner));
+        if (!client) {
+            throw RegistrationException.notReady("new owner " + newOwner + " is not a registered client of this"
+                    + " server; register one of its subsystems here first (xroad server client register)");
+        }
+        MemberKey signer = keys.signer(newOwner).orElseThrow(() -> RegistrationException.notReady(
+                "new owner " + newOwner + " has no signing certificate on this server; create a signing key"
+                        + " (sign-key add), have the CA certify it and import the certificate"));
+        byte[] ocsp = ocsp(signer.chain().get(0), global);
+        try {
+            return send(ManagementRequests.ownerChange(new OwnerChangeRequest(self, newOwner, clock.instant()),
+                    new JwsSigner(signer.key(), signer.chain()), ocsp));
+        } catch (SigningException e) {
+            throw new RegistrationException(RegistrationException.Kind.NOT_READY, "Registration.SigningFailed",
+                    "cannot sign the ownerChange request: " + e.getMessage(), e);
+        }
+    }
+
+    /** The member that owns this server as {@code global} names it; the identifier's before registration. */
+    private MemberId ownerIn(GlobalConfiguration global) {
+        SecurityServerId self = keys.serverId();
+        return global.securityServers().stream().filter(s -> s.id().equals(self)).findFirst()
+                .map(GlobalConfiguration.SecurityServer::owner).orElse(self.owner());
+    }
+
+    /** The signing key of this server's owner as {@code global} names it. */
+    private MemberKey ownerSigner(GlobalConfiguration global) throws RegistrationException {
+        MemberId owner = ownerIn(global);
+        return keys.signer(owner).orElseThrow(() -> RegistrationException.notReady("the owner " + owner
+                + " has no signing certificate on this server yet; import one first"));
+    }
+
     /** Signs the request with the server owner's signing key, with a fresh OCSP response, and files it. */
     private Filed fileAsOwner(OwnerRequest request) throws RegistrationException {
-        MemberKey owner = keys.signer(keys.serverId().owner()).orElseThrow(() -> RegistrationException.notReady(
-                "the owner " + keys.serverId().owner() + " has no signing certificate on this server yet; import one first"));
         GlobalConfiguration global = refresh();
+        MemberKey owner = ownerSigner(global);
         byte[] ocsp = ocsp(owner.chain().get(0), global);
         try {
             return send(ManagementRequests.ownerRequest(request, new JwsSigner(owner.key(), owner.chain()), ocsp));

@@ -2,6 +2,7 @@ package org.xroadng.securityserver.registration;
 
 import java.security.cert.X509Certificate;
 import java.util.Optional;
+import org.xroadng.protocol.id.MemberId;
 import org.xroadng.protocol.id.SubsystemId;
 
 /**
@@ -35,4 +36,12 @@ public interface Registration {
 
     /** Files {@code addressChange} to the given {@code host:port}, signed by the server owner's signing key. */
     Filed changeAddress(String address) throws RegistrationException;
+
+    /**
+     * Files {@code ownerChange} making {@code newOwner} the server's owner, signed by the new
+     * owner's signing key (X-Road PR-MSERV section 2.5). The new owner must be a member other than
+     * the current owner, with a subsystem registered as a client of this server and a signing
+     * certificate here.
+     */
+    Filed changeOwner(MemberId newOwner) throws RegistrationException;
 }

@@ -87,6 +87,11 @@ class AdminApiEdgesTest {
             public Filed changeAddress(String address) throws RegistrationException {
                 throw new RegistrationException(RegistrationException.Kind.NOT_READY, 0, "NotReady", "no signing certificate");
             }
+
+            @Override
+            public Filed changeOwner(org.xroadng.protocol.id.MemberId newOwner) throws RegistrationException {
+                throw new RegistrationException(RegistrationException.Kind.NOT_READY, 0, "NotReady", "no signing certificate");
+            }
         };
         HttpApiServer.Builder builder = new AdminApi(home.settings(), home.keys(), home.store(), home.adminKeys(),
                 notReady).addTo(HttpApiServer.builder("admin-edges"));

@@ -88,6 +88,11 @@ class AdminApiTest {
         public Filed changeAddress(String address) {
             return new Filed(10, "addressChange", "pending");
         }
+
+        @Override
+        public Filed changeOwner(org.xroadng.protocol.id.MemberId newOwner) {
+            return new Filed(11, "ownerChange", "pending");
+        }
     }
 
     @BeforeEach
@@ -144,9 +149,35 @@ class AdminApiTest {
     }
 
     @Test
+    void ownerChange_isFiledWithANewOwner_andBadInputIsA400NamingTheField()
+            throws IOException, InterruptedException, JsonProcessingException {
+        Answer filed = call("POST", "/api/v1/management-requests",
+                Map.of("type", "ownerChange", "newOwner", "DEMO/COM/2001"));
+        assertEquals(202, filed.status(), String.valueOf(filed.json()));
+        assertEquals("ownerChange", filed.json().path("type").asText());
+        assertEquals("pending", filed.json().path("status").asText());
+
+        Answer notAMember = call("POST", "/api/v1/management-requests",
+                Map.of("type", "ownerChange", "newOwner", "DEMO/GOV/1001/ss1"));
+        assertEquals(400, notAMember.status());
+        assertTrue(notAMember.message().contains("newOwner"), notAMember.message());
+        Answer missing = call("POST", "/api/v1/management-requests", Map.of("type", "ownerChange"));
+        assertEquals(400, missing.status());
+        assertTrue(missing.message().contains("newOwner"), missing.message());
+        Answer mixed = call("POST", "/api/v1/management-requests",
+                Map.of("type", "ownerChange", "newOwner", "DEMO/COM/2001", "client", "DEMO/COM/2001/loans"));
+        assertEquals(400, mixed.status());
+        assertEquals("field 'client' does not belong to a ownerChange request; expected only 'type' and 'newOwner'",
+                mixed.message());
+        Answer audit = call("GET", "/api/v1/audit", null);
+        assertTrue(audit.json().toString().contains("server.ownerChange"), audit.json().toString());
+    }
+
+    @Test
     void statusAndKeys_describeTheServer() throws IOException, InterruptedException, JsonProcessingException {
         Answer status = call("GET", "/api/v1/status", null);
         assertEquals("DEMO/GOV/1001/ss1", status.json().path("serverId").asText());
+        assertEquals("DEMO/GOV/1001", status.json().path("owner").asText());
         assertEquals(false, status.json().path("authCertificate").asBoolean());
         Answer keys = call("GET", "/api/v1/keys", null);
         assertEquals(2, keys.json().size());

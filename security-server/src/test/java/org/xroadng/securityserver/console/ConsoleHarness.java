@@ -84,6 +84,11 @@ final class ConsoleHarness implements AutoCloseable {
         public Filed changeAddress(String address) {
             return new Filed(5, "addressChange", "pending");
         }
+
+        @Override
+        public Filed changeOwner(org.xroadng.protocol.id.MemberId newOwner) {
+            return new Filed(6, "ownerChange", "pending");
+        }
     }
 
     /** The global configuration the pages see; none until a test sets one. */

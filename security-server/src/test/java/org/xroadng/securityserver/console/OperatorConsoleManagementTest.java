@@ -224,6 +224,47 @@ class OperatorConsoleManagementTest {
         assertTrue(harness.home.store().clients().isEmpty());
     }
 
+    @Test
+    void makeOwner_offeredForAnotherMembersRegisteredClient_filedByTheRegistrationOfficer_goneOnceItOwns()
+            throws IOException, InterruptedException, AccessDeniedException, ServerException, RegistrationException,
+            TokenException, DescriptionException {
+        SubsystemId loans = SubsystemId.parse("DEMO/COM/2001/loans");
+        harness.admin.addClient(Operator.SYSTEM, loans, LocalClient.IsAuthentication.HTTP, List.of());
+        harness.home.store().setRegistered(loans, true);
+        harness.home.store().setRegistered(POPULATION, true);
+        ConsoleHarness.Browser rita = signedIn("rita");
+        String clients = rita.get("/clients").body();
+        assertTrue(clients.contains("Owner of this server: DEMO/GOV/1001"), clients);
+        assertTrue(clients.contains("name=\"member\" value=\"DEMO/COM/2001\""), clients);
+        assertFalse(clients.contains("name=\"member\" value=\"DEMO/GOV/1001\""), "the owner is not offered: " + clients);
+
+        ConsoleHarness.Browser alice = signedIn("alice");
+        assertEquals(403, alice.submit("/clients", "/clients/make-owner", Map.of("member", "DEMO/COM/2001"))
+                .statusCode());
+        HttpResponse<String> bad = rita.submit("/clients", "/clients/make-owner", Map.of("member", loans.format()));
+        assertEquals(400, bad.statusCode());
+        HttpResponse<String> filed = rita.submit("/clients", "/clients/make-owner", Map.of("member", "DEMO/COM/2001"));
+        assertEquals(303, filed.statusCode(), filed.body());
+        assertTrue(rita.get(filed.headers().firstValue("Location").orElseThrow()).body()
+                .contains("The owner change request was sent to the central registry"));
+        ServerConfStore.AuditEntry audited = lastAudit("server.ownerChange");
+        assertEquals("user:rita", audited.actor());
+        assertEquals("DEMO/COM/2001", audited.target());
+
+        // once the configuration names the bank as owner, the page says so and offers the old owner instead
+        var now = harness.clock.instant();
+        harness.globalConfiguration = Optional.of(new org.xroadng.protocol.globalconf.GlobalConfiguration("DEMO", 7,
+                now, now.plusSeconds(600), List.of(), List.of(), List.of(
+                new org.xroadng.protocol.globalconf.GlobalConfiguration.SecurityServer(harness.home.keys().serverId(),
+                        "127.0.0.1:5500", List.of(), List.of(POPULATION, loans), List.of(),
+                        org.xroadng.protocol.id.MemberId.parse("DEMO/COM/2001"))), List.of(), List.of(), List.of(),
+                new org.xroadng.protocol.globalconf.GlobalConfiguration.Settings(3600, 14400)));
+        clients = rita.get("/clients").body();
+        assertTrue(clients.contains("Owner of this server: DEMO/COM/2001"), clients);
+        assertFalse(clients.contains("name=\"member\" value=\"DEMO/COM/2001\""), clients);
+        assertTrue(clients.contains("name=\"member\" value=\"DEMO/GOV/1001\""), clients);
+    }
+
     private X509Certificate certify(String keyId, CertificateProfile profile, org.xroadng.protocol.id.XRoadId identity,
                                     CertificateKind kind) throws IOException, GeneralSecurityException, ServerException,
             TokenException {

@@ -19,6 +19,7 @@ import org.xroadng.certs.Keys;
 import org.xroadng.certs.ca.CertificateKind;
 import org.xroadng.certs.ca.X509Issuer;
 import org.xroadng.protocol.globalconf.GlobalConfiguration;
+import org.xroadng.protocol.id.MemberId;
 import org.xroadng.protocol.id.SecurityServerId;
 import org.xroadng.protocol.id.SubsystemId;
 import org.xroadng.protocol.jws.JcaSigningKey;
@@ -72,6 +73,21 @@ class TrustedConfigurationTest {
         assertTrue(trusted.hosts(SS1, TAX));
         assertFalse(trusted.hosts(SS1, LOANS));
         assertFalse(trusted.hosts(SS2, TAX));
+    }
+
+    @Test
+    void memberLevelClient_isTheOwnerTheConfigurationNames_notTheIdentifiersMember() {
+        var handedOver = new GlobalConfiguration.SecurityServer(SS1, "h1:1", List.of(), List.of(TAX, LOANS),
+                List.of(), MemberId.parse("DEMO/COM/2001"));
+        var unchanged = new GlobalConfiguration.SecurityServer(SS2, "h2:1", List.of(), List.of(TAX));
+        TrustedConfiguration trusted = of(List.of(handedOver, unchanged));
+
+        assertEquals(Optional.of(MemberId.parse("DEMO/COM/2001")), trusted.ownerOf(SS1));
+        assertTrue(trusted.hosts(SS1, MemberId.parse("DEMO/COM/2001")));
+        assertFalse(trusted.hosts(SS1, MemberId.parse("DEMO/GOV/1002")));
+        assertEquals(Optional.of(MemberId.parse("DEMO/GOV/1002")), trusted.ownerOf(SS2));
+        assertTrue(trusted.hosts(SS2, MemberId.parse("DEMO/GOV/1002")));
+        assertEquals(Optional.empty(), trusted.ownerOf(SS3));
     }
 
     @Test
