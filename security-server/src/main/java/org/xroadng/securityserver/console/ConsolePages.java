@@ -121,8 +121,7 @@ final class ConsolePages {
                         : "field.refusedHere", e.getMessage());
             }
         });
-        post(server, "/local-groups/members", "local-groups", "done.memberAdded", (who, form) -> admin.addLocalGroupMember(
-                who, required(form, "group"), id(form, "member", SubsystemId::parse)));
+        post(server, "/local-groups/members", "local-groups", "done.memberAdded", this::addGroupMember);
         post(server, "/keys/sign-key", "keys", "done.keyAdded", (who, form) -> admin.addSigningKey(who,
                 id(form, "member", MemberId::parse), token(form)));
         post(server, "/keys/rotate-sign", "keys", "done.signKeyRotated", (who, form) -> admin.rotateSigningKey(who,
@@ -148,11 +147,22 @@ final class ConsolePages {
             if (chain.isEmpty()) {
                 throw new FieldProblem("certificate", "field.certificate", "no certificate in the text");
             }
-            admin.importCertificate(who, chain);
+            try {
+                admin.importCertificate(who, chain);
+            } catch (ServerException e) {
+                // for no key of this server, or not fitting its key: said next to the text, audited as failed
+                throw new FieldProblem("certificate", "field.certificateRefused", e.getMessage());
+            }
         });
         post(server, "/users", "users", "done.userAdded", this::addUser);
-        post(server, "/users/delete", "users", "done.userDeleted", (who, form) -> admin.deleteUser(who,
-                required(form, "name")));
+        post(server, "/users/delete", "users", "done.userDeleted", (who, form) -> {
+            String name = required(form, "name");
+            try {
+                admin.deleteUser(who, name);
+            } catch (ServerException e) {
+                refuseLastAdministrator(e, "field.lastAdministratorUser", name);
+            }
+        });
         post(server, "/users/password", "users", "done.passwordSet", (who, form) -> {
             String name = required(form, "name");
             try {
@@ -162,8 +172,14 @@ final class ConsolePages {
             }
             admin.setPassword(who, name, form.raw("password"));
         });
-        post(server, "/api-keys/revoke", "api-keys", "done.apiKeyRevoked", (who, form) -> admin.revokeApiKey(who,
-                number(form, "id")));
+        post(server, "/api-keys/revoke", "api-keys", "done.apiKeyRevoked", (who, form) -> {
+            long id = number(form, "id");
+            try {
+                admin.revokeApiKey(who, id);
+            } catch (ServerException e) {
+                refuseLastAdministrator(e, "field.lastAdministratorKey", "#" + id);
+            }
+        });
         // a new key is shown once, on the page that answers the POST: never in a URL or a redirect
         server.route("POST", "/api-keys", call -> console.posted(call, r -> {
             FormBody form = FormBody.parse(call);
@@ -207,6 +223,18 @@ final class ConsolePages {
     }
 
     // actions
+
+    /**
+     * A removal refused because it would leave no system administrator (the only conflict a user's
+     * deletion or a key's revocation meets) in the viewer's language; any other failure as it came.
+     */
+    private static void refuseLastAdministrator(ServerException e, String key, String what)
+            throws FieldProblem, ServerException {
+        if (e.kind() == ServerException.Kind.CONFLICT) {
+            throw new FieldProblem("form", key, what);
+        }
+        throw e;
+    }
 
     private void addService(Operator who, FormBody form) throws FieldProblem, AccessDeniedException, ServerException,
             RegistrationException, TokenException, DescriptionException {
@@ -273,6 +301,25 @@ final class ConsolePages {
         }
     }
 
+    private void addGroupMember(Operator who, FormBody form) throws FieldProblem, AccessDeniedException,
+            ServerException, RegistrationException, TokenException, DescriptionException {
+        String group = required(form, "group");
+        if (!admin.store().current().localGroups().containsKey(group)) {
+            throw new FieldProblem("group", "field.unknownGroup", group);
+        }
+        SubsystemId member = id(form, "member", SubsystemId::parse);
+        try {
+            admin.addLocalGroupMember(who, group, member);
+        } catch (ServerException e) {
+            throw new FieldProblem("member", e.kind() == ServerException.Kind.CONFLICT ? "field.duplicate"
+                    : "field.refusedHere", e.getMessage());
+        }
+    }
+
+    /**
+     * A service's row forms: enable or disable, or its timeout and personal-data flag. A bad timeout
+     * is shown in that service's row ({@code timeout-CODE}), not by the add form's field.
+     */
     private void updateService(Operator who, FormBody form) throws FieldProblem, AccessDeniedException, ServerException,
             RegistrationException, TokenException, DescriptionException {
         ServiceId id = id(form, "service", ServiceId::parse);
@@ -284,7 +331,12 @@ final class ConsolePages {
             default -> existing.enabled();
         };
         URI url = form.get("url").isEmpty() ? existing.url() : url(form);
-        int timeout = form.get("timeoutSeconds").isEmpty() ? (int) existing.timeout().toSeconds() : timeout(form);
+        int timeout;
+        try {
+            timeout = form.get("timeoutSeconds").isEmpty() ? (int) existing.timeout().toSeconds() : timeout(form);
+        } catch (FieldProblem e) {
+            throw new FieldProblem("timeout-" + id.serviceCode(), e.key(), e.getMessage());
+        }
         boolean personal = form.get("edit").equals("details") ? form.checked("personalData") : existing.personalData();
         admin.updateService(who, id, url, timeout, personal, enabled);
     }
@@ -475,14 +527,14 @@ final class ConsolePages {
         model.put("aheadDays", CertificateExpiry.AHEAD.toDays());
         model.put("unstamped", status.unstampedRecords().isPresent() ? status.unstampedRecords().getAsLong() : null);
         model.put("stampingFailingSince", status.timestampingFailingSince().map(DATE_TIME::format).orElse(null));
-        model.put("accessLog", status.checkpointStatus().map(a -> Map.of("size", a.size(),
+        model.put("accessLog", status.checkpointStatus().map(a -> Map.of("events", a.size(),
                 "witnessedSize", a.witnessedSize() == null ? "-" : a.witnessedSize().toString(),
                 "witnessedAt", a.witnessedAt() == null ? "-" : DATE_TIME.format(a.witnessedAt()),
                 "failure", a.lastFailure() == null ? "" : a.lastFailure())).orElse(null));
         var counts = status.exchanges();
         model.put("exchanges", counts);
-        model.put("perMinute", status.exchangesPerMinute().isPresent()
-                ? String.format(java.util.Locale.ROOT, "%.1f", status.exchangesPerMinute().getAsDouble()) : null);
+        model.put("lastMinute", status.lastMinute().map(w -> Map.of("exchanges", w.exchanges(), "errors", w.errors(),
+                "wholeMinute", w.wholeMinute(), "seconds", w.span().toSeconds())).orElse(null));
     }
 
     private List<Map<String, Object>> keys() {
