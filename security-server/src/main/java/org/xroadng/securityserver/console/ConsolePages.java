@@ -405,7 +405,7 @@ final class ConsolePages {
         String side = r.call().queryParam("side").orElse("");
         Map<String, Object> values = Map.of("queryId", queryId);
         if (!side.equals("consumer") && !side.equals("provider")) {
-            return show(r, "message-log", 400, Map.of("errors", Map.of("side", console.message(r.language(),
+            return show(r, "message-log", 400, Map.of("errors", Map.of("form", console.message(r.language(),
                     "field.side", side)), "values", values));
         }
         try {
