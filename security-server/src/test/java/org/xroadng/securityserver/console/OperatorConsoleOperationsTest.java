@@ -367,4 +367,32 @@ class OperatorConsoleOperationsTest {
                 .statusCode());
         return browser;
     }
+
+    @Test
+    void times_inTheViewersZoneOnceConsoleJsToldIt_utcSaidSoWithoutOrForAnUnknownZone()
+            throws IOException, InterruptedException {
+        harness.home.store().record("system", "test.row", "a row at 09:00 UTC", ServerConfStore.SUCCESS);
+        ConsoleHarness.Browser olga = signedIn("olga");
+        String utc = olga.get("/audit").body();
+        assertTrue(utc.contains("data-zone=\"UTC\""), utc);
+        assertTrue(utc.contains("<time datetime=\"2026-03-01T09:00:00Z\">01/03/2026 09:00:00 UTC</time>"), utc);
+
+        olga.cookies.put("xroad-tz", "Asia/Ho_Chi_Minh");
+        String hanoi = olga.get("/audit").body();
+        assertTrue(hanoi.contains("data-zone=\"Asia/Ho_Chi_Minh\""), hanoi);
+        assertTrue(hanoi.contains("<time datetime=\"2026-03-01T09:00:00Z\">01/03/2026 16:00:00 UTC+07:00</time>"),
+                hanoi);
+        harness.globalConfiguration = Optional.of(new org.xroadng.protocol.globalconf.GlobalConfiguration("DEMO", 7,
+                ConsoleHarness.START, ConsoleHarness.START.plusSeconds(600), List.of(), List.of(), List.of(), List.of(),
+                List.of(), List.of(), new org.xroadng.protocol.globalconf.GlobalConfiguration.Settings(3600, 14400)));
+        String dashboard = olga.get("/").body();
+        assertTrue(dashboard.contains(">01/03/2026 16:00:00 UTC+07:00</time>")
+                && dashboard.contains(">01/03/2026 16:10:00 UTC+07:00</time>"), "generated and expires: " + dashboard);
+
+        for (String unknown : List.of("Mars/Olympus", "<script>alert(1)</script>", "Asia/Ho Chi Minh")) {
+            olga.cookies.put("xroad-tz", unknown);
+            String page = olga.get("/audit").body();
+            assertTrue(page.contains(">01/03/2026 09:00:00 UTC</time>") && page.contains("data-zone=\"UTC\""), unknown);
+        }
+    }
 }
