@@ -115,7 +115,6 @@ class ConsoleBrowserTest {
             signIn(browser, wait, console.path("user").asText(), console.path("password").asText());
             assertEquals("Dashboard", browser.findElement(By.tagName("h1")).getText());
             assertTrue(browser.findElement(By.id("card-global")).getText().contains("Version"));
-            screenshot(browser, "dashboard");
 
             browser.findElement(By.id("nav-services")).click();
             wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("add-service")));
@@ -202,6 +201,14 @@ class ConsoleBrowserTest {
                     .getText();
             assertTrue(created.startsWith("xsk_"), created);
             screenshot(browser, "api-keys");
+
+            // the server had traffic: the dashboard counts it (a number, never "not known" once the server runs)
+            browser.findElement(By.id("nav-dashboard")).click();
+            String lastMinute = wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("last-minute"))).getText();
+            assertTrue(lastMinute.matches("(?s)(no exchanges|\\d+ exchanges?) \\(.*"), lastMinute);
+            assertTrue(browser.findElement(By.id("card-exchanges")).getText().matches("(?s).*Completed\\s+[1-9].*"),
+                    browser.findElement(By.id("card-exchanges")).getText());
+            screenshot(browser, "dashboard");
         } finally {
             browser.quit();
         }
@@ -224,6 +231,11 @@ class ConsoleBrowserTest {
             signIn(browser, wait, "olga", "observer password 1");
             assertEquals("Tổng quan", browser.findElement(By.tagName("h1")).getText());
             assertTrue(browser.findElement(By.id("signed-in-as")).getText().contains("Đã đăng nhập: olga (observer)"));
+            // the sign-in page's script told the server the browser's zone: times are rendered in it, offset said
+            String zone = browser.findElement(By.tagName("html")).getAttribute("data-zone");
+            assertTrue(zone.equals("Asia/Ho_Chi_Minh") || zone.equals("Asia/Saigon"), zone); // Chromium's ICU: Saigon
+            assertTrue(browser.findElement(By.id("card-global")).getText().contains("UTC+07:00"),
+                    browser.findElement(By.id("card-global")).getText());
             screenshot(browser, "dashboard-vi");
 
             browser.findElement(By.id("nav-services")).click();

@@ -55,6 +55,7 @@ import org.xroadng.securityserver.log.TimestampingOverdueException;
 import org.xroadng.securityserver.log.TimestampingSettings;
 import org.xroadng.securityserver.message.ServerIdentity;
 import org.xroadng.securityserver.metrics.MetricsListener;
+import org.xroadng.securityserver.metrics.RecentExchanges;
 
 /**
  * A running security server ({@code xroad server serve}): the admin API and metrics at once, and
@@ -88,9 +89,8 @@ public final class SecurityServer implements AutoCloseable, ServerStatus {
     private volatile BatchTimestamper timestamper;
     private volatile DataPlane.AccessLogging accessLogging;
     private volatile H2MessageLog readableLog;
-    /** Samples of the exchange total, for the console's exchanges per minute. */
-    private final java.util.ArrayDeque<java.util.Map.Entry<java.time.Instant, Long>> exchangeSamples =
-            new java.util.ArrayDeque<>();
+    /** Samples of the exchange totals, for the console's exchanges in the last minute. */
+    private final RecentExchanges recentExchanges = new RecentExchanges();
 
     /** The access log's file in the server directory (H2, without {@code .mv.db}). */
     public static final String ACCESS_LOG_FILE = ServerHome.ACCESS_LOG_FILE;
@@ -383,8 +383,8 @@ public final class SecurityServer implements AutoCloseable, ServerStatus {
         }
 
         @Override
-        public java.util.OptionalDouble exchangesPerMinute() {
-            return server().map(ServerStatus::exchangesPerMinute).orElse(java.util.OptionalDouble.empty());
+        public Optional<RecentExchanges.Window> lastMinute() {
+            return server().flatMap(ServerStatus::lastMinute);
         }
 
         @Override
@@ -426,34 +426,16 @@ public final class SecurityServer implements AutoCloseable, ServerStatus {
     }
 
     /**
-     * Exchanges in the last minute, from samples of the total the watcher takes every
-     * {@link #WATCH_INTERVAL}; empty until samples span most of a minute.
+     * Exchanges in the last minute: the totals now less those the watcher sampled (every
+     * {@link #WATCH_INTERVAL}) about a minute ago, or at start for a younger server.
      */
     @Override
-    public java.util.OptionalDouble exchangesPerMinute() {
-        synchronized (exchangeSamples) {
-            if (exchangeSamples.size() < 2) {
-                return java.util.OptionalDouble.empty();
-            }
-            var first = exchangeSamples.peekFirst();
-            var last = exchangeSamples.peekLast();
-            double seconds = Duration.between(first.getKey(), last.getKey()).toMillis() / 1000.0;
-            if (seconds < 30) {
-                return java.util.OptionalDouble.empty();
-            }
-            return java.util.OptionalDouble.of((last.getValue() - first.getValue()) * 60.0 / seconds);
-        }
+    public Optional<RecentExchanges.Window> lastMinute() {
+        return recentExchanges.lastMinute(clock.instant(), metrics.exchangeCounts());
     }
 
     private void sampleExchanges() {
-        java.time.Instant now = clock.instant();
-        synchronized (exchangeSamples) {
-            exchangeSamples.addLast(java.util.Map.entry(now, metrics.exchangeCounts().total()));
-            while (exchangeSamples.size() > 2 && exchangeSamples.peekFirst().getKey()
-                    .isBefore(now.minus(Duration.ofSeconds(60)))) {
-                exchangeSamples.removeFirst();
-            }
-        }
+        recentExchanges.sample(clock.instant(), metrics.exchangeCounts());
     }
 
     @Override

@@ -77,10 +77,16 @@ public final class AdminKeys {
                         java.util.Optional.ofNullable(Jdbc.instant(r, "revoked_at")))));
     }
 
-    /** Revokes key {@code id} from now on; an unknown or already revoked id is not found. */
+    /**
+     * Revokes key {@code id} from now on; an unknown or already revoked id is not found; the last
+     * user or active key holding the system-administrator role is refused ({@link SystemAdministrators}).
+     */
     public void revoke(long id) throws org.xroadng.securityserver.ServerException {
-        int updated = database.inTransaction(c -> Jdbc.update(c,
-                "UPDATE admin_api_key SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL", clock.instant(), id));
+        int updated = database.inTransaction(c -> {
+            SystemAdministrators.requireAnotherBesides(c, null, id);
+            return Jdbc.update(c, "UPDATE admin_api_key SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL",
+                    clock.instant(), id);
+        });
         if (updated == 0) {
             throw org.xroadng.securityserver.ServerException.notFound("no active admin API key " + id);
         }

@@ -74,9 +74,14 @@ public final class ConsoleUsers {
         });
     }
 
+    /**
+     * Deletes a user; the last user or active API key holding the system-administrator role is
+     * refused ({@link SystemAdministrators}).
+     */
     public void delete(String name) throws ServerException {
         String n = name(name);
         database.inTransaction(c -> {
+            SystemAdministrators.requireAnotherBesides(c, n, null);
             if (Jdbc.update(c, "DELETE FROM console_user WHERE name = ?", n) == 0) {
                 throw ServerException.notFound("no user " + n + " on this server");
             }

@@ -14,8 +14,6 @@ import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -23,6 +21,7 @@ import java.util.Map;
 import java.util.Optional;
 import org.xroadng.auditlog.web.FormBody;
 import org.xroadng.auditlog.web.Pager;
+import org.xroadng.auditlog.web.ViewerZone;
 import org.xroadng.certs.Pem;
 import org.xroadng.certs.token.TokenException;
 import org.xroadng.protocol.globalconf.GlobalConfiguration;
@@ -62,10 +61,6 @@ import org.xroadng.securityserver.registration.RegistrationException;
  * with a notice (POST-redirect-GET), a refusal by role is a 403 page saying so.
  */
 final class ConsolePages {
-
-    /** Dates as Vietnamese write them (dd/MM/yyyy), in UTC on the page; console.js shows the viewer's zone. */
-    static final DateTimeFormatter DATE_TIME = DateTimeFormatter.ofPattern("dd/MM/yyyy HH:mm:ss 'UTC'")
-            .withZone(ZoneOffset.UTC);
 
     /** An action a form asks for. */
     @FunctionalInterface
@@ -125,8 +120,7 @@ final class ConsolePages {
                         : "field.refusedHere", e.getMessage());
             }
         });
-        post(server, "/local-groups/members", "local-groups", "done.memberAdded", (who, form) -> admin.addLocalGroupMember(
-                who, required(form, "group"), id(form, "member", SubsystemId::parse)));
+        post(server, "/local-groups/members", "local-groups", "done.memberAdded", this::addGroupMember);
         post(server, "/keys/sign-key", "keys", "done.keyAdded", (who, form) -> admin.addSigningKey(who,
                 id(form, "member", MemberId::parse), token(form)));
         post(server, "/keys/rotate-sign", "keys", "done.signKeyRotated", (who, form) -> admin.rotateSigningKey(who,
@@ -152,11 +146,22 @@ final class ConsolePages {
             if (chain.isEmpty()) {
                 throw new FieldProblem("certificate", "field.certificate", "no certificate in the text");
             }
-            admin.importCertificate(who, chain);
+            try {
+                admin.importCertificate(who, chain);
+            } catch (ServerException e) {
+                // for no key of this server, or not fitting its key: said next to the text, audited as failed
+                throw new FieldProblem("certificate", "field.certificateRefused", e.getMessage());
+            }
         });
         post(server, "/users", "users", "done.userAdded", this::addUser);
-        post(server, "/users/delete", "users", "done.userDeleted", (who, form) -> admin.deleteUser(who,
-                required(form, "name")));
+        post(server, "/users/delete", "users", "done.userDeleted", (who, form) -> {
+            String name = required(form, "name");
+            try {
+                admin.deleteUser(who, name);
+            } catch (ServerException e) {
+                refuseLastAdministrator(e, "field.lastAdministratorUser", name);
+            }
+        });
         post(server, "/users/password", "users", "done.passwordSet", (who, form) -> {
             String name = required(form, "name");
             try {
@@ -166,8 +171,14 @@ final class ConsolePages {
             }
             admin.setPassword(who, name, form.raw("password"));
         });
-        post(server, "/api-keys/revoke", "api-keys", "done.apiKeyRevoked", (who, form) -> admin.revokeApiKey(who,
-                number(form, "id")));
+        post(server, "/api-keys/revoke", "api-keys", "done.apiKeyRevoked", (who, form) -> {
+            long id = number(form, "id");
+            try {
+                admin.revokeApiKey(who, id);
+            } catch (ServerException e) {
+                refuseLastAdministrator(e, "field.lastAdministratorKey", "#" + id);
+            }
+        });
         // a new key is shown once, on the page that answers the POST: never in a URL or a redirect
         server.route("POST", "/api-keys", call -> console.posted(call, r -> {
             FormBody form = FormBody.parse(call);
@@ -211,6 +222,18 @@ final class ConsolePages {
     }
 
     // actions
+
+    /**
+     * A removal refused because it would leave no system administrator (the only conflict a user's
+     * deletion or a key's revocation meets) in the viewer's language; any other failure as it came.
+     */
+    private static void refuseLastAdministrator(ServerException e, String key, String what)
+            throws FieldProblem, ServerException {
+        if (e.kind() == ServerException.Kind.CONFLICT) {
+            throw new FieldProblem("form", key, what);
+        }
+        throw e;
+    }
 
     private void addService(Operator who, FormBody form) throws FieldProblem, AccessDeniedException, ServerException,
             RegistrationException, TokenException, DescriptionException {
@@ -277,6 +300,25 @@ final class ConsolePages {
         }
     }
 
+    private void addGroupMember(Operator who, FormBody form) throws FieldProblem, AccessDeniedException,
+            ServerException, RegistrationException, TokenException, DescriptionException {
+        String group = required(form, "group");
+        if (!admin.store().current().localGroups().containsKey(group)) {
+            throw new FieldProblem("group", "field.unknownGroup", group);
+        }
+        SubsystemId member = id(form, "member", SubsystemId::parse);
+        try {
+            admin.addLocalGroupMember(who, group, member);
+        } catch (ServerException e) {
+            throw new FieldProblem("member", e.kind() == ServerException.Kind.CONFLICT ? "field.duplicate"
+                    : "field.refusedHere", e.getMessage());
+        }
+    }
+
+    /**
+     * A service's row forms: enable or disable, or its timeout and personal-data flag. A bad timeout
+     * is shown in that service's row ({@code timeout-CODE}), not by the add form's field.
+     */
     private void updateService(Operator who, FormBody form) throws FieldProblem, AccessDeniedException, ServerException,
             RegistrationException, TokenException, DescriptionException {
         ServiceId id = id(form, "service", ServiceId::parse);
@@ -288,7 +330,12 @@ final class ConsolePages {
             default -> existing.enabled();
         };
         URI url = form.get("url").isEmpty() ? existing.url() : url(form);
-        int timeout = form.get("timeoutSeconds").isEmpty() ? (int) existing.timeout().toSeconds() : timeout(form);
+        int timeout;
+        try {
+            timeout = form.get("timeoutSeconds").isEmpty() ? (int) existing.timeout().toSeconds() : timeout(form);
+        } catch (FieldProblem e) {
+            throw new FieldProblem("timeout-" + id.serviceCode(), e.key(), e.getMessage());
+        }
         boolean personal = form.get("edit").equals("details") ? form.checked("personalData") : existing.personalData();
         admin.updateService(who, id, url, timeout, personal, enabled);
     }
@@ -357,7 +404,7 @@ final class ConsolePages {
         String side = r.call().queryParam("side").orElse("");
         Map<String, Object> values = Map.of("queryId", queryId);
         if (!side.equals("consumer") && !side.equals("provider")) {
-            return show(r, "message-log", 400, Map.of("errors", Map.of("side", console.message(r.language(),
+            return show(r, "message-log", 400, Map.of("errors", Map.of("form", console.message(r.language(),
                     "field.side", side)), "values", values));
         }
         try {
@@ -398,9 +445,11 @@ final class ConsolePages {
         model.put("done", r.call().query().getOrDefault("done", List.of()).stream().filter(d -> d.matches(
                 "done\\.[A-Za-z]+")).findFirst().orElse(null));
         model.putAll(extra);
+        // dates as dd/MM/yyyy, times in the viewer's zone (ViewerZone: console.js's cookie, else UTC)
+        ViewerZone time = r.zone();
         ServerConfStore store = admin.store();
         switch (page) {
-            case "dashboard" -> dashboard(model);
+            case "dashboard" -> dashboard(model, time);
             case "services" -> {
                 model.put("services", store.services());
                 model.put("clients", store.clients());
@@ -418,18 +467,18 @@ final class ConsolePages {
                 model.put("owner", registered.map(GlobalConfiguration.SecurityServer::owner)
                         .orElse(admin.keys().serverId().owner()).format());
             }
-            case "descriptions" -> descriptions(model);
+            case "descriptions" -> descriptions(model, time);
             case "api-keys" -> {
                 model.putIfAbsent("created", null);
                 model.put("allRoles", java.util.Arrays.stream(Role.values()).map(Role::code).toList());
                 model.put("apiKeys", admin.adminKeys().list().stream().map(k -> Map.of("id", k.id(), "label", k.label(),
-                        "roles", Role.format(k.roles()), "created", DATE_TIME.format(k.createdAt()),
-                        "iso", k.createdAt().toString(), "revoked", k.revokedAt().map(DATE_TIME::format).orElse(""),
+                        "roles", Role.format(k.roles()), "created", time.format(k.createdAt()),
+                        "iso", k.createdAt().toString(), "revoked", k.revokedAt().map(time::format).orElse(""),
                         "active", k.revokedAt().isEmpty())).toList());
             }
             case "local-groups" -> model.put("groups", store.localGroups());
             case "keys" -> {
-                model.put("keys", keys());
+                model.put("keys", keys(time));
                 List<String> tokens = new ArrayList<>();
                 tokens.add(ServerKeys.KeyInfo.SOFTWARE);
                 tokens.addAll(admin.keys().hsmTokens());
@@ -439,9 +488,9 @@ final class ConsolePages {
             case "users" -> {
                 model.put("allRoles", java.util.Arrays.stream(Role.values()).map(Role::code).toList());
                 model.put("users", admin.users().list().stream().map(u -> Map.of("name", u.name(),
-                        "roles", Role.format(u.roles()), "created", DATE_TIME.format(u.createdAt()),
+                        "roles", Role.format(u.roles()), "created", time.format(u.createdAt()),
                         "iso", u.createdAt().toString(),
-                        "locked", u.lockedUntil().map(DATE_TIME::format).orElse("-"))).toList());
+                        "locked", u.lockedUntil().map(time::format).orElse("-"))).toList());
             }
             case "audit" -> {
                 int number;
@@ -453,7 +502,7 @@ final class ConsolePages {
                 }
                 model.put("pager", Pager.links("/audit?", "page", number, store.auditCount()));
                 model.put("entries", store.auditTrail(Pager.offset(number), Pager.PAGE_SIZE, Optional.empty()).stream()
-                        .map(e -> Map.of("at", DATE_TIME.format(e.at()), "iso", e.at().toString(), "actor", e.actor(),
+                        .map(e -> Map.of("at", time.format(e.at()), "iso", e.at().toString(), "actor", e.actor(),
                                 "action", e.action(), "target", e.target(), "detail", e.outcome(),
                                 "ok", e.outcome().equals(ServerConfStore.SUCCESS))).toList());
             }
@@ -462,12 +511,12 @@ final class ConsolePages {
         return console.render(r, code, page, console.message(r.language(), "page." + page), model);
     }
 
-    private void dashboard(Map<String, Object> model) {
+    private void dashboard(Map<String, Object> model, ViewerZone time) {
         Instant now = clock.instant();
         model.put("global", status.globalConfiguration().map(g -> Map.of("version", g.version(),
-                "generatedAt", DATE_TIME.format(g.generatedAt()), "iso", g.generatedAt().toString(),
+                "generatedAt", time.format(g.generatedAt()), "iso", g.generatedAt().toString(),
                 "ageSeconds", Duration.between(g.generatedAt(), now).toSeconds(),
-                "expiresAt", DATE_TIME.format(g.expiresAt()), "expired", !now.isBefore(g.expiresAt()))).orElse(null));
+                "expiresAt", time.format(g.expiresAt()), "expiresIso", g.expiresAt().toString(), "expired", !now.isBefore(g.expiresAt()))).orElse(null));
         List<Map<String, Object>> checks = new ArrayList<>();
         status.checks().forEach((name, problem) -> checks.add(Map.of("name", name, "ok", problem.isEmpty(),
                 "problem", problem.orElse(""))));
@@ -475,24 +524,25 @@ final class ConsolePages {
         List<Map<String, Object>> expiring = new ArrayList<>();
         for (CertificateExpiry c : CertificateExpiry.dueSoon(admin.keys().keys(), now)) {
             expiring.add(Map.of("role", c.role().name().toLowerCase(java.util.Locale.ROOT), "keyId", c.keyId(),
-                    "serial", c.serial(), "notAfter", DATE_TIME.format(c.notAfter()), "daysLeft", c.daysLeft(now),
+                    "serial", c.serial(), "notAfter", time.format(c.notAfter()), "daysLeft", c.daysLeft(now),
                     "expired", c.expired(now)));
         }
         model.put("expiring", expiring);
         model.put("aheadDays", CertificateExpiry.AHEAD.toDays());
         model.put("unstamped", status.unstampedRecords().isPresent() ? status.unstampedRecords().getAsLong() : null);
-        model.put("stampingFailingSince", status.timestampingFailingSince().map(DATE_TIME::format).orElse(null));
-        model.put("accessLog", status.checkpointStatus().map(a -> Map.of("size", a.size(),
+        model.put("stampingFailingSince", status.timestampingFailingSince().map(time::format).orElse(null));
+        model.put("accessLog", status.checkpointStatus().map(a -> Map.of("events", a.size(),
                 "witnessedSize", a.witnessedSize() == null ? "-" : a.witnessedSize().toString(),
-                "witnessedAt", a.witnessedAt() == null ? "-" : DATE_TIME.format(a.witnessedAt()),
+                "witnessedAt", a.witnessedAt() == null ? "-" : time.format(a.witnessedAt()),
+                "witnessedIso", a.witnessedAt() == null ? "" : a.witnessedAt().toString(),
                 "failure", a.lastFailure() == null ? "" : a.lastFailure())).orElse(null));
         var counts = status.exchanges();
         model.put("exchanges", counts);
-        model.put("perMinute", status.exchangesPerMinute().isPresent()
-                ? String.format(java.util.Locale.ROOT, "%.1f", status.exchangesPerMinute().getAsDouble()) : null);
+        model.put("lastMinute", status.lastMinute().map(w -> Map.of("exchanges", w.exchanges(), "errors", w.errors(),
+                "wholeMinute", w.wholeMinute(), "seconds", w.span().toSeconds())).orElse(null));
     }
 
-    private List<Map<String, Object>> keys() {
+    private List<Map<String, Object>> keys(ViewerZone time) {
         Instant now = clock.instant();
         String authKeyInUse = admin.keys().authKeyInUse().map(ServerKeys.KeyInfo::keyId).orElse("");
         List<Map<String, Object>> out = new ArrayList<>();
@@ -506,7 +556,8 @@ final class ConsolePages {
             X509Certificate certificate = key.certificate().orElse(null);
             row.put("certified", certificate != null);
             row.put("subject", certificate == null ? "" : certificate.getSubjectX500Principal().getName());
-            row.put("notAfter", certificate == null ? "" : DATE_TIME.format(certificate.getNotAfter().toInstant()));
+            row.put("notAfter", certificate == null ? "" : time.format(certificate.getNotAfter().toInstant()));
+            row.put("notAfterIso", certificate == null ? "" : certificate.getNotAfter().toInstant().toString());
             row.put("expired", certificate != null && !now.isBefore(certificate.getNotAfter().toInstant()));
             row.put("daysLeft", certificate == null ? 0
                     : Duration.between(now, certificate.getNotAfter().toInstant()).toDays());
@@ -515,22 +566,23 @@ final class ConsolePages {
         return out;
     }
 
-    private void descriptions(Map<String, Object> model) {
+    private void descriptions(Map<String, Object> model, ViewerZone time) {
         ServerConfStore store = admin.store();
         model.put("services", store.services());
         model.put("clients", store.clients());
         model.put("descriptions", store.descriptions().stream().map(d -> Map.of("service", d.service().format(),
                 "source", d.source().map(URI::toString).orElse(""), "uploaded", d.source().isEmpty(),
-                "bytes", d.size(), "refreshed", DATE_TIME.format(d.refreshedAt()), "iso", d.refreshedAt().toString(),
+                "bytes", d.size(), "refreshed", time.format(d.refreshedAt()), "iso", d.refreshedAt().toString(),
                 "endpoints", d.endpoints().stream().map(e -> e.method() + " " + e.path()).toList())).toList());
         model.put("wsdls", store.wsdls().stream().map(w -> Map.of("id", w.id(), "provider", w.provider().format(),
                 "source", w.source().map(URI::toString).orElse(""), "uploaded", w.source().isEmpty(),
-                "bytes", w.content().length, "refreshed", DATE_TIME.format(w.refreshedAt()),
+                "bytes", w.content().length, "refreshed", time.format(w.refreshedAt()),
                 "iso", w.refreshedAt().toString(), "services", w.services().stream().map(ServiceId::serviceCode)
                         .toList())).toList());
     }
 
     private void messageLog(OperatorConsole.Request r, Map<String, Object> model) {
+        ViewerZone time = r.zone();
         String queryId = r.call().query().getOrDefault("queryId", List.of("")).get(0).strip();
         model.put("queryId", queryId);
         model.put("available", status.messageLog().isPresent());
@@ -542,7 +594,7 @@ final class ConsolePages {
                     exchange.ifPresent(e -> found.add(Map.of("side", side, "client", e.exchange().client().format(),
                             "service", e.exchange().service().format(), "method", e.exchange().method(),
                             "path", e.exchange().path(), "status", e.exchange().status(),
-                            "at", DATE_TIME.format(e.exchange().at()), "iso", e.exchange().at().toString(),
+                            "at", time.format(e.exchange().at()), "iso", e.exchange().at().toString(),
                             "records", e.requestRecordId() + ", " + e.responseRecordId())));
                 } catch (MessageLogException e) {
                     model.put("errors", Map.of("queryId", console.message(r.language(), "field.refused", e.getMessage())));

@@ -13,6 +13,7 @@ import org.xroadng.auditlog.web.ConsoleReplies;
 import org.xroadng.auditlog.web.ConsoleSessions;
 import org.xroadng.auditlog.web.Cookies;
 import org.xroadng.auditlog.web.FormBody;
+import org.xroadng.auditlog.web.ViewerZone;
 import org.xroadng.auditlog.web.WebTemplates;
 import org.xroadng.protocol.http.HttpApiServer;
 import org.xroadng.protocol.http.HttpCall;
@@ -42,7 +43,8 @@ import org.xroadng.securityserver.admin.ServerAdmin;
 public final class OperatorConsole {
 
     /** One page request after the session was checked. */
-    record Request(HttpCall call, ConsoleSessions.Session<Operator> session, Operator operator, Locale language) {
+    record Request(HttpCall call, ConsoleSessions.Session<Operator> session, Operator operator, Locale language,
+                   ViewerZone zone) {
     }
 
     /** A page's answer: template and model, or a finished reply (a redirect, a download). */
@@ -131,6 +133,7 @@ public final class OperatorConsole {
         variables.put("menu", MENU);
         variables.put("csrf", request.session().csrf());
         variables.put("path", request.call().path());
+        variables.put("zone", request.zone().id());
         variables.put("serverId", admin.keys().serverId().format());
         for (Permission permission : Permission.values()) {
             variables.put("may" + camel(permission.name()), request.operator().may(permission));
@@ -225,7 +228,8 @@ public final class OperatorConsole {
     // machinery
 
     private Request request(HttpCall call, ConsoleSessions.Session<Operator> session) {
-        return new Request(call, session, session.operator().orElseThrow(), ConsoleLanguage.of(call));
+        return new Request(call, session, session.operator().orElseThrow(), ConsoleLanguage.of(call),
+                ViewerZone.of(call));
     }
 
     /**

@@ -3,12 +3,12 @@ package org.xroadng.securityserver.console;
 import java.time.Instant;
 import java.util.Map;
 import java.util.Optional;
-import java.util.OptionalDouble;
 import java.util.OptionalLong;
 import org.xroadng.protocol.globalconf.GlobalConfiguration;
 import org.xroadng.securityserver.accesslog.CheckpointPublisher;
 import org.xroadng.securityserver.log.H2MessageLog;
 import org.xroadng.securityserver.metrics.MetricsListener;
+import org.xroadng.securityserver.metrics.RecentExchanges;
 
 /**
  * What the console's dashboard and message-log pages read from the running server. The running
@@ -34,8 +34,8 @@ public interface ServerStatus {
 
     MetricsListener.ExchangeCounts exchanges();
 
-    /** Exchanges completed or refused in the last minute, when a minute of samples is known. */
-    OptionalDouble exchangesPerMinute();
+    /** Exchanges and errors in the last minute (or since start, for a younger server); empty while starting. */
+    Optional<RecentExchanges.Window> lastMinute();
 
     /** The message log, to find exchanges and export their evidence. */
     Optional<H2MessageLog> messageLog();

@@ -238,6 +238,14 @@ class AdminApiTest {
         Answer skipped = call("GET", "/api/v1/audit?limit=1&offset=1", null);
         assertEquals(newest.json().get(1).path("id").asLong(), skipped.json().get(0).path("id").asLong());
         assertEquals(400, call("GET", "/api/v1/audit?offset=-1", null).status());
+
+        // the key 'server init' printed is the only holder of system-administrator here: it stays
+        long initId = call("GET", "/api/v1/api-keys", null).json().get(0).path("id").asLong();
+        Answer last = call("DELETE", "/api/v1/api-keys/" + initId, null);
+        assertEquals(409, last.status());
+        assertTrue(last.message().contains("is the last user or active admin API key with the system-administrator"
+                + " role"), last.message());
+        assertEquals(200, call("GET", "/api/v1/status", null).status(), "still active");
     }
 
     @Test

@@ -16,7 +16,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.OptionalDouble;
 import java.util.OptionalLong;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -40,6 +39,7 @@ import org.xroadng.securityserver.admin.ServerAdmin;
 import org.xroadng.securityserver.description.HttpDescriptionFetcher;
 import org.xroadng.securityserver.log.H2MessageLog;
 import org.xroadng.securityserver.metrics.MetricsListener;
+import org.xroadng.securityserver.metrics.RecentExchanges;
 import org.xroadng.securityserver.registration.Registration;
 
 /**
@@ -94,8 +94,21 @@ final class ConsoleHarness implements AutoCloseable {
     /** The global configuration the pages see; none until a test sets one. */
     volatile Optional<GlobalConfiguration> globalConfiguration = Optional.empty();
 
-    /** What the dashboard shows when no message path runs: the path down, no configuration unless a test gives one. */
-    private final class Idle implements ServerStatus {
+    /** The health checks the dashboard shows; by default the message path down. */
+    volatile Map<String, Optional<String>> checks = Map.of("messagePath",
+            Optional.of("the message path does not run: no authentication certificate"));
+    volatile OptionalLong unstamped = OptionalLong.empty();
+    volatile Optional<Instant> stampingFailingSince = Optional.empty();
+    volatile Optional<CheckpointPublisher.Status> checkpoint = Optional.empty();
+    /** The exchange counters the dashboard reads, fed by a test as the data plane would. */
+    final MetricsListener metrics = new MetricsListener();
+    /** Sampled by {@link #sampleExchanges}, as the running server's watcher does. */
+    final RecentExchanges recent = new RecentExchanges();
+    volatile Optional<H2MessageLog> messageLog = Optional.empty();
+    volatile Optional<String> signedConfiguration = Optional.empty();
+
+    /** What the pages read: whatever the test set above, with the counters' real last minute. */
+    private final class Status implements ServerStatus {
         @Override
         public Optional<GlobalConfiguration> globalConfiguration() {
             return globalConfiguration;
@@ -103,43 +116,48 @@ final class ConsoleHarness implements AutoCloseable {
 
         @Override
         public Map<String, Optional<String>> checks() {
-            return Map.of("messagePath", Optional.of("the message path does not run: no authentication certificate"));
+            return checks;
         }
 
         @Override
         public OptionalLong unstampedRecords() {
-            return OptionalLong.empty();
+            return unstamped;
         }
 
         @Override
         public Optional<Instant> timestampingFailingSince() {
-            return Optional.empty();
+            return stampingFailingSince;
         }
 
         @Override
         public Optional<CheckpointPublisher.Status> checkpointStatus() {
-            return Optional.empty();
+            return checkpoint;
         }
 
         @Override
         public MetricsListener.ExchangeCounts exchanges() {
-            return new MetricsListener.ExchangeCounts(3, 1, 2, Map.of("Server.ServerProxy.AccessDenied", 2L));
+            return metrics.exchangeCounts();
         }
 
         @Override
-        public OptionalDouble exchangesPerMinute() {
-            return OptionalDouble.empty();
+        public Optional<RecentExchanges.Window> lastMinute() {
+            return recent.lastMinute(clock.instant(), metrics.exchangeCounts());
         }
 
         @Override
         public Optional<H2MessageLog> messageLog() {
-            return Optional.empty();
+            return messageLog;
         }
 
         @Override
         public Optional<String> signedConfiguration() {
-            return Optional.empty();
+            return signedConfiguration;
         }
+    }
+
+    /** Samples the counters now, as the running server's watcher does every few seconds. */
+    void sampleExchanges() {
+        recent.sample(clock.instant(), metrics.exchangeCounts());
     }
 
     ConsoleHarness(Path dir, boolean secureCookies) throws IOException, ServerException, CertificateEncodingException {
@@ -155,7 +173,7 @@ final class ConsoleHarness implements AutoCloseable {
                 new HttpDescriptionFetcher(Duration.ofSeconds(5)));
         HttpApiServer.Builder builder = HttpApiServer.builder("console-test");
         new AdminApi(home.settings(), home.adminKeys(), admin, Optional::empty).addTo(builder);
-        new OperatorConsole(admin, home.adminKeys(), new Idle(), secureCookies, pki.random, clock).addTo(builder);
+        new OperatorConsole(admin, home.adminKeys(), new Status(), secureCookies, pki.random, clock).addTo(builder);
         server = builder.start();
     }
 
@@ -163,6 +181,7 @@ final class ConsoleHarness implements AutoCloseable {
     public void close() {
         server.close();
         home.close();
+        metrics.close();
     }
 
     /** A browser: one cookie jar (session and language), no redirects followed. */
