@@ -67,6 +67,24 @@ public record AcmeIdentifier(String type, String value) {
                 : new AcmeIdentifier(DNS, lower);
     }
 
+    /**
+     * The identifiers a PKCS#10 request (DER) asks to be certified: its {@code urn:xroad:} URIs
+     * first, then its DNS names and IP addresses; what an order for it must name.
+     */
+    public static java.util.List<AcmeIdentifier> requestedBy(byte[] csrDer) throws AcmeException {
+        CsrNames names = CsrNames.of(csrDer);
+        java.util.List<AcmeIdentifier> out = new java.util.ArrayList<>();
+        for (String uri : names.uris()) {
+            try {
+                out.add(new AcmeIdentifier(XROAD, uri));
+            } catch (IllegalArgumentException e) {
+                throw new AcmeException(AcmeError.BAD_CSR, e.getMessage());
+            }
+        }
+        names.hosts().stream().sorted(java.util.Comparator.comparing(AcmeIdentifier::value)).forEach(out::add);
+        return java.util.List.copyOf(out);
+    }
+
     public boolean isXRoad() {
         return XROAD.equals(type);
     }
