@@ -35,7 +35,9 @@ import org.xroadng.certs.Pem;
  * account binding, {@link Account#obtain} orders, answers the http-01 challenges through an
  * {@link Http01Responder}, finalizes with the CSR and downloads the chain. A {@code badNonce}
  * answer is retried once with the nonce it carries (RFC 8555 section 6.5); any other problem
- * document is an {@link AcmeException} with the server's type and detail.
+ * document is an {@link AcmeException} with the server's type and detail. One client serves one
+ * thread (it keeps the last nonce); polling a resource still pending waits as {@code Retry-After}
+ * says (at most 5 s, 10 times), so call it off the event loop.
  */
 public final class AcmeClient {
 
