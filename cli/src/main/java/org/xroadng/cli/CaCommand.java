@@ -14,6 +14,8 @@ import java.util.List;
 import java.util.Map;
 import org.bouncycastle.asn1.x509.GeneralName;
 import org.xroadng.certs.Pem;
+import org.xroadng.certs.acme.AcmeServer;
+import org.xroadng.certs.acme.EabCredentials;
 import org.xroadng.certs.ca.CaException;
 import org.xroadng.certs.ca.CaSettings;
 import org.xroadng.certs.ca.CertificateAuthority;
@@ -37,6 +39,7 @@ import picocli.CommandLine.Option;
         description = "Run a certificate authority: create it, issue member signing and server authentication"
                 + " certificates from CSRs, revoke them, list them.",
         subcommands = {CaCommand.Init.class, CaCommand.Issue.class, CaCommand.Revoke.class, CaCommand.ListCertificates.class,
+                CaCommand.AcmeEab.class,
                 ComponentBackupCommand.CaBackupCase.class, ComponentBackupCommand.CaRestoreCase.class})
 final class CaCommand {
 
@@ -187,6 +190,52 @@ final class CaCommand {
                 throw new IllegalArgumentException("'" + ip + "' is not an IPv4 or IPv6 address");
             }
             return new GeneralName(GeneralName.iPAddress, ip);
+        }
+    }
+
+    @Command(name = "acme-eab", mixinStandardHelpOptions = true,
+            description = "Create external account binding credentials for a member (RFC 8555 section 7.3.4): its"
+                    + " security servers bind ACME accounts with them and may then renew that member's signing"
+                    + " certificates and its servers' authentication certificates. Shown once; hand them over out"
+                    + " of band. --withdraw KID stops new accounts being bound with them.")
+    static final class AcmeEab implements Runnable {
+        private final Services services;
+
+        @Mixin
+        CaDir ca;
+
+        @Option(names = "--member", paramLabel = "ID", description = "The member, INSTANCE/CLASS/CODE")
+        String member;
+
+        @Option(names = "--withdraw", paramLabel = "KID", description = "Withdraw these credentials instead")
+        String withdraw;
+
+        AcmeEab(Services services) {
+            this.services = services;
+        }
+
+        @Override
+        public void run() {
+            if ((member == null) == (withdraw == null)) {
+                throw new UserError("give exactly one of --member ID (create) and --withdraw KID");
+            }
+            MemberId id = member == null ? null : parse("--member", () -> MemberId.parse(member));
+            try (CertificateAuthority authority = ca.open(services)) {
+                if (id == null) {
+                    if (!AcmeServer.revokeEab(authority, withdraw, services.clock())) {
+                        throw new UserError("no EAB credentials '" + withdraw + "' to withdraw (unknown or already withdrawn)");
+                    }
+                    services.out().printf("EAB credentials %s withdrawn%n", withdraw);
+                    return;
+                }
+                EabCredentials eab = AcmeServer.createEab(authority, id, services.clock(), services.random());
+                services.out().printf("EAB credentials for %s (ACME directory %s/acme/directory):%n", id.format(),
+                        authority.settings().baseUrl().toString().replaceAll("/$", ""));
+                services.out().printf("  eabKeyId: %s%n  eabHmacKey: %s%n", eab.keyId(), eab.hmacKeyText());
+                services.out().flush();
+            } catch (CaException e) {
+                throw new UserError(e.getMessage(), e);
+            }
         }
     }
 

@@ -35,7 +35,7 @@ import picocli.CommandLine.Parameters;
         description = "Create a security server and operate it through its admin API: keys and certificates,"
                 + " registration, clients, services, access rights, local groups.",
         subcommands = {ServerCommand.Init.class, ServerCommand.Serve.class, ServerCommand.ImportCert.class, ServerCommand.AuthKey.class,
-                ServerCommand.SignKey.class, ServerCommand.Key.class,
+                ServerCommand.SignKey.class, ServerCommand.Key.class, ServerCommand.Cert.class,
                 ServerCommand.Register.class, ServerCommand.UnregisterAuthCert.class, ServerCommand.ChangeAddress.class,
                 ServerCommand.ChangeOwner.class,
                 ServerCommand.Client.class, ServerCommand.Service.class,
@@ -356,6 +356,51 @@ final class ServerCommand {
 
             void print(JsonNode a) {
                 line("signing key %s for %s; CSR written to %s", a.path("keyId").asText(), a.path("member").asText(), out);
+            }
+        }
+    }
+
+    @Command(name = "cert", mixinStandardHelpOptions = true, description = "The server's certificates.",
+            subcommands = {Cert.Renew.class})
+    static final class Cert {
+        @Command(name = "renew", mixinStandardHelpOptions = true,
+                description = "Renew certificates now by ACME at the CA (acme.yaml in the server's directory): a new"
+                        + " key in the same token, ordered, finalized and imported, taken into use as a rotated key is."
+                        + " A renewed authentication certificate is registered (authCertReg) at once. Without --key,"
+                        + " every certificate due for renewal (renewBeforeDays); the outcome is audited.")
+        static final class Renew extends Operation {
+            @Option(names = "--key", paramLabel = "KEY_ID",
+                    description = "The key whose certificate to renew, due or not (see 'xroad server key list')")
+            String key;
+
+            Renew(Services services) {
+                super(services);
+            }
+
+            JsonNode call(ApiClient client) {
+                return client.post("/api/v1/certificate-renewals", key == null ? Map.of() : Map.of("keyId", key));
+            }
+
+            void print(JsonNode a) {
+                if (a.isEmpty()) {
+                    line("no certificate is due for renewal");
+                }
+                for (JsonNode o : a) {
+                    if (!o.path("failure").isNull() && o.has("failure") && !o.path("failure").asText().isEmpty()) {
+                        line("key %s: not renewed: %s", o.path("keyId").asText(), o.path("failure").asText());
+                        continue;
+                    }
+                    line("key %s: %s certificate of %s renewed: new key %s, serial %s, valid until %s",
+                            o.path("keyId").asText(), o.path("role").asText(), o.path("identity").asText(),
+                            o.path("newKeyId").asText(), o.path("serial").asText(), o.path("notAfter").asText());
+                    if (o.hasNonNull("registration")) {
+                        line("  registration filed: %s", o.path("registration").asText());
+                    }
+                    if (o.hasNonNull("registrationFailure")) {
+                        line("  registration failed: %s (file it with 'xroad server register')",
+                                o.path("registrationFailure").asText());
+                    }
+                }
             }
         }
     }

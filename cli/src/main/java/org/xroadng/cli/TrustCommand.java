@@ -17,7 +17,8 @@ import picocli.CommandLine.Option;
 final class TrustCommand {
 
     @Command(name = "serve", mixinStandardHelpOptions = true,
-            description = "Serve POST /ocsp, GET /ocsp/{request}, POST /tsa, GET /ca.pem, /ocsp.pem and /tsa.pem"
+            description = "Serve POST /ocsp, GET /ocsp/{request}, POST /tsa, GET /ca.pem, /ocsp.pem and /tsa.pem, and"
+                    + " the ACME server under /acme (directory /acme/directory)"
                     + " until stopped with Ctrl-C.")
     static final class Serve implements Runnable {
         private final Services services;
@@ -28,6 +29,11 @@ final class TrustCommand {
         @Option(names = "--listen", paramLabel = "HOST:PORT", description = "Listen address (default: listen in ca.yaml)")
         String listen;
 
+        @Option(names = "--acme-challenge-port", paramLabel = "PORT", defaultValue = "80",
+                description = "The port the ACME server fetches http-01 answers from (default: ${DEFAULT-VALUE},"
+                        + " as RFC 8555 requires; another only behind port forwarding or in tests)")
+        int acmeChallengePort;
+
         Serve(Services services) {
             this.services = services;
         }
@@ -37,7 +43,11 @@ final class TrustCommand {
             try (CertificateAuthority authority = ca.open(services)) {
                 InetSocketAddress address = listen == null ? authority.settings().listen()
                         : CaCommand.parse("--listen", () -> ConfigValues.hostPort(listen));
-                try (TrustServer server = TrustServer.start(authority, address, services.clock(), services.random())) {
+                if (acmeChallengePort < 1 || acmeChallengePort > 65535) {
+                    throw new UserError("--acme-challenge-port must be 1..65535, not " + acmeChallengePort);
+                }
+                try (TrustServer server = TrustServer.start(authority, address, services.clock(), services.random(),
+                        acmeChallengePort)) {
                     services.out().printf("trust services of '%s' listening on %s: OCSP %s/ocsp, TSA %s/tsa,"
                                     + " CA certificate %s/ca.pem (Ctrl-C stops)%n", authority.settings().name(),
                             server.baseUri(), server.baseUri(), server.baseUri(), server.baseUri());

@@ -138,6 +138,93 @@ class KeyRotationDemoTest {
         }
     }
 
+    /**
+     * The population registry's signing certificate renewed by ACME at the demo's CA: the CA
+     * operator creates EAB credentials for the owner ({@code xroad ca acme-eab}), the server gets
+     * them in its {@code acme.yaml} (read when it starts), and under load {@code xroad server cert
+     * renew} orders, imports and hands the new certificate to the rotation; answers soon carry it
+     * and no query fails.
+     */
+    @Test
+    void signingCertificateRenewedByAcmeUnderLoad_noQueryFails_andAnswersCarryTheRenewedCertificate()
+            throws DemoException, IOException, InterruptedException, CertificateException {
+        Path demo = dir.resolve("demo");
+        DemoPorts ports = new DemoPorts(RunningDemo.freeBasePort());
+        Path caDir;
+        Path populationDir;
+        CliRunner caOperator = new CliRunner(Map.of(PinOptions.ENV, DemoNetwork.DEVELOPMENT_PIN));
+        try (DemoNetwork network = DemoNetwork.start(demo, ports, new BouncyCastleProvider(), new SecureRandom(),
+                Clock.systemUTC(), new Progress(new PrintWriter(Writer.nullWriter())))) {
+            caDir = network.dir().resolve("ca");
+            populationDir = network.provider().dir();
+        }
+        CliRunner.Run eab = caOperator.run("ca", "acme-eab", "--dir", caDir.toString(), "--member", OWNER);
+        assertEquals(0, eab.exitCode(), eab.out() + eab.err());
+        java.util.regex.Matcher kid = java.util.regex.Pattern.compile("eabKeyId: (\\S+)").matcher(eab.out());
+        java.util.regex.Matcher hmac = java.util.regex.Pattern.compile("eabHmacKey: (\\S+)").matcher(eab.out());
+        assertTrue(kid.find() && hmac.find(), eab.out());
+        Files.writeString(populationDir.resolve("acme.yaml"), "directoryUrl: http://127.0.0.1:" + ports.trust()
+                + "/acme/directory\neabKeyId: " + kid.group(1) + "\neabHmacKey: " + hmac.group(1)
+                + "\nautoRenew: false\n");
+
+        try (DemoNetwork network = DemoNetwork.start(demo, ports, new BouncyCastleProvider(), new SecureRandom(),
+                Clock.systemUTC(), new Progress(new PrintWriter(Writer.nullWriter())))) {
+            DemoServer taxBoard = network.consumer();
+            DemoServer population = network.provider();
+            ConcurrentLinkedQueue<Answer> answers = new ConcurrentLinkedQueue<>();
+            AtomicBoolean running = new AtomicBoolean(true);
+            List<Thread> clients = load(taxBoard, answers, running);
+            CliRunner operator = new CliRunner(Map.of(ServerCommand.KEY_ENV, population.apiKey(), PinOptions.ENV,
+                    DemoNetwork.DEVELOPMENT_PIN));
+            String admin = population.adminUrl().toString();
+            String oldKey = keyIds(population, "sign", OWNER).get(0);
+            long warmUp = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+            while (answers.size() < 5) {
+                if (System.nanoTime() > warmUp) {
+                    fail("the load got no answers within 60 s of the demo's restart: " + answers);
+                }
+                Thread.sleep(200);
+            }
+            int beforeRenewal = answers.size();
+
+            CliRunner.Run renewed = operator.run("server", "cert", "renew", "--key", oldKey, "--admin", admin);
+
+            assertEquals(0, renewed.exitCode(), renewed.out() + renewed.err());
+            java.util.regex.Matcher serial = java.util.regex.Pattern.compile("renewed: new key (\\S+), serial (\\S+),")
+                    .matcher(renewed.out());
+            assertTrue(serial.find(), renewed.out());
+            assertEquals(2, keyIds(population, "sign", OWNER).size(), "the old key stays until the operator deletes it");
+            Path bundle = dir.resolve("acme-evidence.json");
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+            boolean signedWithRenewed = false;
+            while (!signedWithRenewed) {
+                if (System.nanoTime() > deadline) {
+                    fail("no answer signed with the renewed certificate within 60 s of its renewal");
+                }
+                Thread.sleep(500);
+                String latest = answers.stream().filter(a -> a.status() == 200).reduce((a, b) -> b).orElseThrow().queryId();
+                CliRunner.Run export = operator.run("evidence", "export", "--server-dir", taxBoard.dir().toString(),
+                        "--query-id", latest, "--out", bundle.toString());
+                if (export.exitCode() != 0 && export.err().contains("is not time-stamped yet")) {
+                    continue;
+                }
+                assertEquals(0, export.exitCode(), export.out() + export.err());
+                JsonNode evidence = ProtocolJson.mapper().readTree(Files.readString(bundle));
+                signedWithRenewed = signerOf(evidence.path("response").path("signature").asText()).getSerialNumber()
+                        .toString(16).equals(serial.group(2));
+            }
+            Thread.sleep(1000);
+            List<Answer> all = stop(clients, running, answers);
+            assertTrue(beforeRenewal > 0 && all.size() > beforeRenewal, "queries before and after the renewal: "
+                    + beforeRenewal + " then " + all.size());
+            HttpResponse<String> audit = http.send(HttpRequest.newBuilder(URI.create(admin
+                            + "/api/v1/audit?action=certificate.renew")).header("Authorization", "Bearer "
+                            + population.apiKey()).build(), HttpResponse.BodyHandlers.ofString());
+            assertEquals(200, audit.statusCode(), audit.body());
+            assertTrue(audit.body().contains(oldKey) && audit.body().contains("new key"), audit.body());
+        }
+    }
+
     @Test
     void authenticationKeyRotatedUnderLoad_presentedOnceRegistered_oldOneWithdrawn_noQueryFails()
             throws DemoException, IOException, InterruptedException, CertificateException,

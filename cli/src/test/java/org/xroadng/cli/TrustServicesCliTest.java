@@ -110,6 +110,34 @@ class TrustServicesCliTest {
     }
 
     @Test
+    void acmeEab_createdForAMember_withdrawnOnce_andBadUseRefused() throws IOException, InterruptedException {
+        String caDir = dir.resolve("ca").toString();
+
+        CliRunner.Run created = xroad.run("ca", "acme-eab", "--dir", caDir, "--member", "DEMO/GOV/1001");
+        assertEquals(0, created.exitCode(), created.err());
+        java.util.regex.Matcher kid = java.util.regex.Pattern.compile("eabKeyId: (\\S+)").matcher(created.out());
+        assertTrue(kid.find() && created.out().contains("eabHmacKey: ")
+                && created.out().contains("/acme/directory"), created.out());
+        HttpResponse<String> directory = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                URI.create("http://127.0.0.1:" + port + "/acme/directory")).build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, directory.statusCode());
+        assertTrue(directory.body().contains("\"externalAccountRequired\":true"), directory.body());
+
+        CliRunner.Run withdrawn = xroad.run("ca", "acme-eab", "--dir", caDir, "--withdraw", kid.group(1));
+        CliRunner.Run again = xroad.run("ca", "acme-eab", "--dir", caDir, "--withdraw", kid.group(1));
+        CliRunner.Run neither = xroad.run("ca", "acme-eab", "--dir", caDir);
+        CliRunner.Run badMember = xroad.run("ca", "acme-eab", "--dir", caDir, "--member", "DEMO/GOV");
+
+        assertEquals(0, withdrawn.exitCode(), withdrawn.err());
+        assertEquals(1, again.exitCode());
+        assertTrue(again.err().contains("already withdrawn"), again.err());
+        assertEquals(1, neither.exitCode());
+        assertTrue(neither.err().contains("exactly one of --member"), neither.err());
+        assertEquals(1, badMember.exitCode());
+        assertTrue(badMember.err().contains("--member"), badMember.err());
+    }
+
+    @Test
     void issuedCertificate_passesOpenSslVerifyAgainstServedCaCertificate() throws IOException, InterruptedException {
         Path cert = issueMemberCertificate();
         HttpResponse<String> ca = HttpClient.newHttpClient().send(HttpRequest.newBuilder(

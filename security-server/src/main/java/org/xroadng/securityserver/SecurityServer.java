@@ -31,11 +31,13 @@ import org.xroadng.protocol.http.HttpReply;
 import org.xroadng.protocol.id.MemberId;
 import org.xroadng.protocol.id.SecurityServerId;
 import org.xroadng.securityserver.admin.AdminApi;
+import org.xroadng.securityserver.admin.Operator;
 import org.xroadng.securityserver.admin.ServerAdmin;
 import org.xroadng.securityserver.console.OperatorConsole;
 import org.xroadng.securityserver.console.ServerStatus;
 import org.xroadng.securityserver.description.HttpDescriptionFetcher;
 import org.xroadng.securityserver.keys.CertificateExpiry;
+import org.xroadng.securityserver.keys.CertificateRenewal;
 import org.xroadng.securityserver.keys.ServerKeys;
 import org.xroadng.securityserver.transport.AuthCertificateTrustManager;
 import org.xroadng.securityserver.globalconf.GlobalConfHolder;
@@ -78,6 +80,10 @@ public final class SecurityServer implements AutoCloseable, ServerStatus {
     private final SecureRandom random;
     private final Clock clock;
     private final ScheduledExecutorService watcher;
+    /** Renews due certificates by ACME ({@code acme.yaml}, {@code autoRenew}); its own thread, as it waits on the CA. */
+    private final ScheduledExecutorService renewer;
+    /** How often the renewer looks for certificates due for renewal. */
+    static final Duration RENEWAL_CHECK_INTERVAL = Duration.ofHours(1);
     private volatile DataPlane plane;
     private volatile X509Certificate planeAuthCertificate;
     /** The own certificates the running message path has OCSP responses for (its last refresh's). */
@@ -107,6 +113,11 @@ public final class SecurityServer implements AutoCloseable, ServerStatus {
         this.clock = clock;
         this.watcher = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread thread = new Thread(r, "server-watch");
+            thread.setDaemon(true);
+            return thread;
+        });
+        this.renewer = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread thread = new Thread(r, "certificate-renewal");
             thread.setDaemon(true);
             return thread;
         });
@@ -226,6 +237,8 @@ public final class SecurityServer implements AutoCloseable, ServerStatus {
         SecurityServer[] self = new SecurityServer[1];
         ServerAdmin serverAdmin = new ServerAdmin(home.keys(), home.store(), home.registrar(), home.adminKeys(),
                 new HttpDescriptionFetcher(AdminApi.DESCRIPTION_TIMEOUT));
+        Optional<CertificateRenewal> renewal = home.renewal();
+        renewal.ifPresent(serverAdmin::renewal);
         new AdminApi(home.settings(), home.adminKeys(), serverAdmin,
                 () -> self[0] == null ? Optional.empty() : self[0].checkpoints(),
                 () -> self[0] == null ? Optional.empty() : self[0].restrictedAccesses(),
@@ -268,7 +281,32 @@ public final class SecurityServer implements AutoCloseable, ServerStatus {
         server.watch();
         server.watcher.scheduleWithFixedDelay(server::watch, WATCH_INTERVAL.toMillis(), WATCH_INTERVAL.toMillis(),
                 TimeUnit.MILLISECONDS);
+        if (renewal.isPresent() && renewal.get().settings().autoRenew()) {
+            server.renewer.scheduleWithFixedDelay(() -> renewDue(serverAdmin), 0, RENEWAL_CHECK_INTERVAL.toMillis(),
+                    TimeUnit.MILLISECONDS);
+        }
         return server;
+    }
+
+    /**
+     * One pass of automatic renewal, as the system: each due certificate renewed and audited; a
+     * failure is logged and tried again on the next pass, never the end of the renewer.
+     */
+    private static void renewDue(ServerAdmin serverAdmin) {
+        try {
+            for (ServerAdmin.RenewalOutcome outcome : serverAdmin.renewDue(Operator.SYSTEM)) {
+                if (outcome.failure() != null) {
+                    LOG.warn("the certificate of key {} was not renewed: {}", outcome.keyId(), outcome.failure());
+                } else {
+                    LOG.info("the certificate of key {} was renewed: key {} holds one valid until {}{}", outcome.keyId(),
+                            outcome.renewed().keyId(), outcome.renewed().certificate().getNotAfter().toInstant(),
+                            outcome.registrationFailure() == null ? "" : "; its registration failed: "
+                                    + outcome.registrationFailure() + " (file it with 'xroad server register')");
+                }
+            }
+        } catch (Throwable e) { // a scheduled task that throws runs no more: renewal must outlive any failure
+            LOG.error("automatic certificate renewal failed; it is tried again in {}", RENEWAL_CHECK_INTERVAL, e);
+        }
     }
 
     /**
@@ -651,6 +689,7 @@ public final class SecurityServer implements AutoCloseable, ServerStatus {
     @Override
     public synchronized void close() {
         watcher.shutdownNow();
+        renewer.shutdownNow();
         if (plane != null) {
             plane.close();
         }

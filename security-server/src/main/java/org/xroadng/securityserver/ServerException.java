@@ -8,8 +8,11 @@ package org.xroadng.securityserver;
  */
 public final class ServerException extends Exception {
 
-    /** The kind of refusal, which the admin API maps to an HTTP status. */
-    public enum Kind { BAD_REQUEST, NOT_FOUND, CONFLICT }
+    /**
+     * The kind of refusal, which the admin API maps to an HTTP status. {@code UPSTREAM}: a service
+     * the server relies on for the operation (the CA's ACME server) refused or failed.
+     */
+    public enum Kind { BAD_REQUEST, NOT_FOUND, CONFLICT, UPSTREAM }
 
     private final Kind kind;
     private final String expected;
@@ -36,6 +39,10 @@ public final class ServerException extends Exception {
 
     public static ServerException conflict(String message) {
         return new ServerException(Kind.CONFLICT, message, null, null);
+    }
+
+    public static ServerException upstream(String message) {
+        return new ServerException(Kind.UPSTREAM, message, null, null);
     }
 
     public Kind kind() {

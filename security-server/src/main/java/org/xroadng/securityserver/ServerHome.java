@@ -20,6 +20,8 @@ import org.xroadng.protocol.id.MemberId;
 import org.xroadng.securityserver.admin.AdminKeys;
 import org.xroadng.securityserver.conf.ServerConfStore;
 import org.xroadng.securityserver.keys.HsmToken;
+import org.xroadng.securityserver.keys.AcmeSettings;
+import org.xroadng.securityserver.keys.CertificateRenewal;
 import org.xroadng.securityserver.keys.ServerKeys;
 import org.xroadng.securityserver.registration.Registrar;
 import org.xroadng.protocol.store.Database;
@@ -39,6 +41,7 @@ import org.xroadng.protocol.store.StoreException;
 public final class ServerHome implements AutoCloseable {
 
     public static final String TOKEN_FILE = "token.p12";
+    private final Optional<AcmeSettings> acme;
     public static final String AUTH_CSR_FILE = "auth.csr";
     /** The access log's file in the server directory (H2, without {@code .mv.db}). */
     public static final String ACCESS_LOG_FILE = "accesslog";
@@ -65,6 +68,12 @@ public final class ServerHome implements AutoCloseable {
 
     private ServerHome(Path dir, ServerSettings settings, Anchor anchor, Database database, ServerKeys keys,
                        Provider provider, SecureRandom random, Clock clock) {
+        this(dir, settings, anchor, database, keys, Optional.empty(), provider, random, clock);
+    }
+
+    private ServerHome(Path dir, ServerSettings settings, Anchor anchor, Database database, ServerKeys keys,
+                       Optional<AcmeSettings> acme, Provider provider, SecureRandom random, Clock clock) {
+        this.acme = acme;
         this.dir = dir;
         this.settings = settings;
         this.anchor = anchor;
@@ -155,6 +164,12 @@ public final class ServerHome implements AutoCloseable {
             throw ServerException.badRequest(e.getMessage());
         }
         Anchor anchor = anchor(dir, settings);
+        Optional<AcmeSettings> acme;
+        try {
+            acme = AcmeSettings.load(dir);
+        } catch (ConfigException e) {
+            throw ServerException.badRequest(e.getMessage());
+        }
         Map<String, KeyToken> hsms = hsms(dir, env, random, clock);
         try {
             SoftwareToken token = SoftwareToken.open(dir.resolve(TOKEN_FILE), pin, provider, random, clock);
@@ -162,7 +177,7 @@ public final class ServerHome implements AutoCloseable {
             try {
                 ServerKeys keys = ServerKeys.open(token, hsms, database, settings.serverId(), settings.serverHost(),
                         clock);
-                return new ServerHome(dir, settings, anchor, database, keys, provider, random, clock);
+                return new ServerHome(dir, settings, anchor, database, keys, acme, provider, random, clock);
             } catch (TokenException | RuntimeException e) {
                 database.close();
                 throw e;
@@ -281,6 +296,14 @@ public final class ServerHome implements AutoCloseable {
      */
     public byte[] copyDatabase() throws org.xroadng.certs.backup.BackupException {
         return org.xroadng.certs.backup.ComponentBackup.copyOf(database);
+    }
+
+    /**
+     * Renewal of this server's certificates by ACME, as {@code acme.yaml} configures it; empty
+     * when the file is absent (renewal is then the operator's, by hand).
+     */
+    public Optional<CertificateRenewal> renewal() {
+        return acme.map(settings -> new CertificateRenewal(keys, settings, random, clock));
     }
 
     /** A registrar filing this server's management requests with the registry of its anchor. */

@@ -44,6 +44,7 @@ import org.xroadng.certs.token.SoftwareToken;
 import org.xroadng.certs.token.TokenException;
 import org.xroadng.protocol.config.ConfigException;
 import org.xroadng.protocol.jws.SigningKey;
+import org.xroadng.protocol.store.Database;
 
 /**
  * A certificate authority in one directory: its settings ({@code ca.yaml}), a PIN-protected
@@ -260,6 +261,14 @@ public final class CertificateAuthority implements AutoCloseable {
     /** The status of issued certificates, for the OCSP responder. */
     public CertificateStatusSource statusSource() {
         return store;
+    }
+
+    /**
+     * The CA's database, for the ACME server's records (tables {@code acme_*}, migration
+     * {@code db/ca} V2); certificates are issued only through {@link #issue}.
+     */
+    public Database database() {
+        return store.database();
     }
 
     public CaSettings settings() {

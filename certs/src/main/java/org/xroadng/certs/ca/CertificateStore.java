@@ -40,6 +40,10 @@ final class CertificateStore implements CertificateStatusSource, AutoCloseable {
         }
     }
 
+    Database database() {
+        return database;
+    }
+
     void insert(String kind, String identity, X509Certificate certificate, Instant issuedAt) throws CaException {
         try {
             database.inTransaction(c -> Jdbc.update(c, "INSERT INTO issued_certificate (serial, kind, identity,"

@@ -9,6 +9,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import org.xroadng.certs.Pem;
+import org.xroadng.certs.acme.AcmeServer;
 import org.xroadng.certs.ca.CaException;
 import org.xroadng.certs.ca.CertificateAuthority;
 import org.xroadng.certs.ocsp.OcspHttpEndpoints;
@@ -27,6 +28,8 @@ import org.xroadng.protocol.http.HttpReply;
  *       from the CA's records, so a revocation is visible at once;
  *   <li>{@code POST /tsa}: the time-stamping authority (RFC 3161);
  *   <li>{@code GET /ca.pem}, {@code /ocsp.pem}, {@code /tsa.pem}: the certificates, for operators;
+ *   <li>{@code /acme/...}: the ACME server (RFC 8555, {@link AcmeServer}) issuing signing and
+ *       authentication certificates to accounts bound to a member by external account binding;
  *   <li>{@code GET /metrics}: Prometheus metrics ({@link ComponentMetrics}, component {@code trust}):
  *       OCSP and TSA requests by route and status, their latency, the JVM; and {@link TrustMetrics}:
  *       OCSP answers by status, time-stamp tokens and rejections, certificates issued and revoked,
@@ -50,6 +53,15 @@ public final class TrustServer implements AutoCloseable {
 
     public static TrustServer start(CertificateAuthority ca, InetSocketAddress listen, Clock clock, SecureRandom random)
             throws CaException {
+        return start(ca, listen, clock, random, AcmeServer.DEFAULT_CHALLENGE_PORT);
+    }
+
+    /**
+     * As {@link #start(CertificateAuthority, InetSocketAddress, Clock, SecureRandom)}, the ACME
+     * server fetching http-01 challenges on {@code acmeChallengePort} instead of 80.
+     */
+    public static TrustServer start(CertificateAuthority ca, InetSocketAddress listen, Clock clock, SecureRandom random,
+                                    int acmeChallengePort) throws CaException {
         ComponentMetrics metrics = null;
         try {
             metrics = new ComponentMetrics("trust");
@@ -62,6 +74,7 @@ public final class TrustServer implements AutoCloseable {
             HttpApiServer.Builder builder = HttpApiServer.builder("trust").bind(listen).maxBodyBytes(64 * 1024);
             metrics.addTo(builder);
             new OcspHttpEndpoints(responder).addTo(builder, "/ocsp");
+            new AcmeServer(ca, acmeChallengePort, clock, random).addTo(builder);
             builder.route("POST", "/tsa", new TsaHttpEndpoint(tsa))
                     .route("GET", "/ca.pem", call -> pem(Pem.encode(ca.caCertificate())))
                     .route("GET", "/ocsp.pem", call -> pem(Pem.encode(ca.ocspCertificate())))

@@ -78,11 +78,18 @@ class TrustServerTest {
 
     @Test
     void everyRoute_answersBadContentTypesAndEscapesWithJson4xx() {
+        List<String> acme = server.routes().stream().filter(r -> r.contains(" /acme/")).toList();
         org.xroadng.certs.ApiEdgeSweep sweep = new org.xroadng.certs.ApiEdgeSweep(server.address(), java.util.Map.of())
-                .sweep(server.routes());
+                .sweep(server.routes().stream().filter(r -> !acme.contains(r)).toList());
+        org.xroadng.certs.ApiEdgeSweep acmeSweep = new org.xroadng.certs.ApiEdgeSweep(server.address(), java.util.Map.of())
+                .sweep(acme);
 
         assertEquals(List.of(), sweep.findings());
         assertEquals(List.of(), sweep.jsonRoutes(), "the trust services read no JSON");
+        // ACME answers RFC 7807 problem documents (application/problem+json), not our error JSON:
+        // the only finding allowed on its routes is that format, never a 5xx or a Java name
+        assertEquals(List.of(), acmeSweep.findings().stream().filter(f -> !(f.contains("error is not JSON: 400")
+                && f.contains("\"type\":\"urn:ietf:params:acme:error:malformed\""))).toList());
     }
 
     private IssuedCertificate issueAuthCertificate() throws CaException, SigningException {

@@ -106,6 +106,18 @@ public final class ConfigFile {
         return value.asInt();
     }
 
+    /** {@code true} or {@code false} (a YAML boolean); the default when the key is absent. */
+    public boolean booleanValue(String key, boolean defaultValue) throws ConfigException {
+        JsonNode value = root.get(key);
+        if (value == null || value.isNull()) {
+            return defaultValue;
+        }
+        if (!value.isBoolean()) {
+            throw bad(key, value.toString(), "true or false");
+        }
+        return value.asBoolean();
+    }
+
     /** An absolute http or https URL without query or fragment. */
     public URI httpUrl(String key) throws ConfigException {
         String text = requireString(key);

@@ -41,6 +41,7 @@ import org.xroadng.securityserver.conf.WsdlDescription;
 import org.xroadng.securityserver.description.DescriptionFetcher;
 import org.xroadng.securityserver.description.HttpDescriptionFetcher;
 import org.xroadng.securityserver.description.ServiceDescriptions;
+import org.xroadng.securityserver.keys.CertificateRenewal;
 import org.xroadng.securityserver.keys.ServerKeys;
 import org.xroadng.securityserver.registration.Registration;
 import org.xroadng.securityserver.registration.RegistrationException;
@@ -276,6 +277,13 @@ public final class AdminApi {
                     : admin.addSigningKey(who, member, tokenId);
             return new NewSignKey(keyId, member.format(), keys.csr(keyId));
         });
+        // renewal by ACME (acme.yaml): one key's certificate, or every one that is due
+        route(server, "POST", "/certificate-renewals", 200, (call, who) -> {
+            String keyId = JsonBody.parse(call, Set.of("keyId")).optionalString("keyId");
+            List<ServerAdmin.RenewalOutcome> outcomes = keyId == null ? admin.renewDue(who)
+                    : List.of(admin.renewCertificate(who, keyId));
+            return outcomes.stream().map(AdminApi::view).toList();
+        });
         route(server, "POST", "/registration", 202, (call, who) -> admin.register(who));
         route(server, "POST", "/client-registrations", 202, (call, who) -> admin.registerClient(who, ConfValues.id("client",
                 JsonBody.parse(call, Set.of("client")).string("client"), SubsystemId::parse)));
@@ -498,12 +506,28 @@ public final class AdminApi {
         return operator.get();
     }
 
+    /** A renewal's outcome as the API shows it. */
+    record RenewalView(String keyId, String role, String identity, String newKeyId, String serial, String notAfter,
+                       String failure, String registration, String registrationFailure) {
+    }
+
+    private static RenewalView view(ServerAdmin.RenewalOutcome o) {
+        CertificateRenewal.Renewed r = o.renewed();
+        return new RenewalView(o.keyId(), r == null ? null : r.role().name().toLowerCase(Locale.ROOT),
+                r == null ? null : r.identity().format(), r == null ? null : r.keyId(),
+                r == null ? null : r.certificate().getSerialNumber().toString(16),
+                r == null ? null : r.certificate().getNotAfter().toInstant().toString(), o.failure(),
+                o.registration() == null ? null : o.registration().type() + " " + o.registration().id() + " "
+                        + o.registration().status(), o.registrationFailure());
+    }
+
     /** Maps a refusal to its HTTP status and error type. */
     public static HttpProblem problem(ServerException e) {
         return switch (e.kind()) {
             case BAD_REQUEST -> new HttpProblem(400, "BadRequest", e.getMessage());
             case NOT_FOUND -> new HttpProblem(404, "NotFound", e.getMessage());
             case CONFLICT -> new HttpProblem(409, "Conflict", e.getMessage());
+            case UPSTREAM -> new HttpProblem(502, "BadGateway", e.getMessage());
         };
     }
 

@@ -25,6 +25,7 @@ import org.xroadng.securityserver.description.DescriptionException;
 import org.xroadng.securityserver.description.DescriptionFetcher;
 import org.xroadng.securityserver.description.ServiceDescriptions;
 import org.xroadng.securityserver.description.WsdlDescriptions;
+import org.xroadng.securityserver.keys.CertificateRenewal;
 import org.xroadng.securityserver.keys.ServerKeys;
 import org.xroadng.securityserver.registration.Registration;
 import org.xroadng.securityserver.registration.RegistrationException;
@@ -85,6 +86,78 @@ public final class ServerAdmin {
     /** The admin API keys (listing them is anyone's; making and revoking them a system administrator's). */
     public AdminKeys adminKeys() {
         return adminKeys;
+    }
+
+    /** Renewal by ACME, when {@code acme.yaml} configures it ({@link #renewal(CertificateRenewal)}). */
+    private volatile CertificateRenewal renewal;
+
+    /** Gives the server's ACME renewal to this service layer (absent: renewing is refused with why). */
+    public void renewal(CertificateRenewal renewal) {
+        this.renewal = Objects.requireNonNull(renewal, "renewal");
+    }
+
+    /**
+     * What one renewal came to: the certificate renewed (or the refusal, when {@code failure} is
+     * set), and for an authentication certificate the authCertReg filed for it (or why it could
+     * not be).
+     */
+    public record RenewalOutcome(String keyId, CertificateRenewal.Renewed renewed, String failure,
+                                 Registration.Filed registration, String registrationFailure) {
+    }
+
+    /**
+     * Renews the certificate of key {@code keyId} now by ACME ({@link CertificateRenewal#renew}),
+     * audited as {@code certificate.renew}; a renewed authentication certificate is then registered
+     * ({@code authCertReg}, audited as {@code server.register}) as an imported one would be. A
+     * failed registration does not undo the renewal: the outcome says why, for a later
+     * {@code xroad server register}.
+     */
+    public RenewalOutcome renewCertificate(Operator operator, String keyId)
+            throws AccessDeniedException, ServerException, RegistrationException, TokenException, DescriptionException {
+        CertificateRenewal acme = renewal;
+        require(operator, Permission.MANAGE_KEYS, "certificate.renew", keyId);
+        if (acme == null) {
+            ServerException refused = ServerException.conflict("certificates are not renewed by ACME on this server:"
+                    + " there is no " + org.xroadng.securityserver.keys.AcmeSettings.FILE + " in its directory"
+                    + " (docs/security-server.md, 'Certificate renewal by ACME')");
+            store.record(operator.auditName(), "certificate.renew", keyId, "failed: " + refused.getMessage());
+            throw refused;
+        }
+        CertificateRenewal.Renewed renewed = act(operator, Permission.MANAGE_KEYS, "certificate.renew", keyId, false,
+                () -> acme.renew(keyId));
+        store.record(operator.auditName(), "certificate.renew", keyId, ServerConfStore.SUCCESS + ": new key "
+                + renewed.keyId() + ", certificate " + renewed.certificate().getSerialNumber().toString(16)
+                + " valid until " + renewed.certificate().getNotAfter().toInstant());
+        if (renewed.role() != ServerKeys.Role.AUTH) {
+            return new RenewalOutcome(keyId, renewed, null, null, null);
+        }
+        try {
+            return new RenewalOutcome(keyId, renewed, null, register(operator), null);
+        } catch (RegistrationException | ServerException | AccessDeniedException e) {
+            return new RenewalOutcome(keyId, renewed, null, null, e.getMessage());
+        }
+    }
+
+    /**
+     * Renews every certificate that is due now ({@link CertificateRenewal#due}); each is
+     * tried and audited on its own, so one the CA refuses does not stop the others.
+     */
+    public List<RenewalOutcome> renewDue(Operator operator)
+            throws AccessDeniedException, ServerException {
+        require(operator, Permission.MANAGE_KEYS, "certificate.renew", "(due)");
+        CertificateRenewal acme = renewal;
+        if (acme == null) {
+            return List.of();
+        }
+        List<RenewalOutcome> outcomes = new java.util.ArrayList<>();
+        for (ServerKeys.KeyInfo key : acme.due()) {
+            try {
+                outcomes.add(renewCertificate(operator, key.keyId()));
+            } catch (ServerException | RegistrationException | TokenException | DescriptionException e) {
+                outcomes.add(new RenewalOutcome(key.keyId(), null, e.getMessage(), null, null));
+            }
+        }
+        return List.copyOf(outcomes);
     }
 
     /**

@@ -93,6 +93,9 @@ public final class ServerBackup {
             for (HsmToken token : HsmToken.loadAll(dir)) {
                 names.add(HsmToken.DIR + "/" + token.id() + ".yaml");
             }
+            if (Files.exists(dir.resolve(org.xroadng.securityserver.keys.AcmeSettings.FILE))) {
+                names.add(org.xroadng.securityserver.keys.AcmeSettings.FILE); // the EAB credentials for renewal
+            }
             files.putAll(ComponentBackup.read(dir, names));
             files.put(CONFIGURATION_DATABASE, home.copyDatabase());
             if (Files.exists(dir.resolve(ACCESS_LOG_DATABASE))) {

@@ -118,6 +118,23 @@ class ServerBackupTest {
     }
 
     @Test
+    void acmeSettings_areInTheArchive_andRestored() throws ServerException, java.io.IOException {
+        String acme = "directoryUrl: http://127.0.0.1:8899/acme/directory\neabKeyId: kid-1\n"
+                + "eabHmacKey: " + "A".repeat(43) + "\n";
+        Files.writeString(home.dir().resolve(org.xroadng.securityserver.keys.AcmeSettings.FILE), acme);
+        byte[] archive = ServerBackup.create(home, PASSPHRASE, pki.bc, pki.random, CLOCK);
+        Path fresh = dir.resolve("restored");
+
+        ServerBackup.Restored restored = restore(archive, fresh, SERVER);
+
+        assertTrue(restored.files().contains("acme.yaml"), restored.files().toString());
+        assertEquals(acme, Files.readString(fresh.resolve("acme.yaml")));
+        try (ServerHome back = ServerHome.open(fresh, PIN, pki.bc, pki.random, CLOCK)) {
+            assertEquals("kid-1", back.renewal().orElseThrow().settings().eab().keyId());
+        }
+    }
+
+    @Test
     void oneBitChange_isRefusedAndNothingIsWritten() throws ServerException {
         byte[] archive = ServerBackup.create(home, PASSPHRASE, pki.bc, pki.random, CLOCK);
         archive[archive.length / 2] ^= 0x04;
