@@ -174,7 +174,7 @@ class CertificateRenewalTest {
         X509Certificate renewed = outcome.renewed().certificate();
         assertTrue(renewed.getNotAfter().after(old.getNotAfter()));
         // the signer signs with the renewed certificate's key from now on, and the signature verifies with it
-        ServerKeys.MemberSigner signer = home.keys().signer(OWNER).orElseThrow();
+        org.xroadng.securityserver.message.ServerIdentity.MemberKey signer = home.keys().signer(OWNER).orElseThrow();
         assertEquals(renewed, signer.chain().get(0));
         byte[] data = "exchange".getBytes(StandardCharsets.UTF_8);
         Signature verifier = Signature.getInstance("SHA256withECDSA", pki.bc);
