@@ -119,6 +119,19 @@ class ClusteredNodesTest {
                 "DEMO/GOV/1002/tax", "method", "GET", "path", "/**", "purposes", List.of("tax-assessment")));
         HttpResponse<String> throughB = awaitOk(http, consumer, "address", "via-b-address");
         assertEquals(200, throughB.statusCode(), throughB.body());
+        // Its evidence is exported from node b's log after node b is killed (below): it must be
+        // time-stamped first, by node b's own timestamper, which the kill ends.
+        CliRunner withPin = new CliRunner(Map.of(PinOptions.ENV, DemoNetwork.DEVELOPMENT_PIN));
+        Path bundle = dir.resolve("evidence-b.json");
+        String[] exportB = {"evidence", "export", "--server-dir", nodeBDir.toString(), "--node", "b",
+                "--query-id", "via-b-address", "--side", "provider", "--out", bundle.toString()};
+        long stampDeadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(1);
+        CliRunner.Run stamped = withPin.run(exportB);
+        while (stamped.exitCode() != 0 && System.nanoTime() < stampDeadline) {
+            Thread.sleep(500);
+            stamped = withPin.run(exportB);
+        }
+        assertEquals(0, stamped.exitCode(), "node b time-stamps what it answered: " + stamped.out() + stamped.err());
 
         // Both nodes behind the balancer, then node b killed under load.
         balancer.backends(List.of(ports.providerServerProxy(1), nodeBServerProxy));
@@ -180,10 +193,7 @@ class ClusteredNodesTest {
         assertOneAccessLog(database, data, answered.size());
 
         // Evidence of what node b served is exported from node b's own log, and verifies offline.
-        CliRunner withPin = new CliRunner(Map.of(PinOptions.ENV, DemoNetwork.DEVELOPMENT_PIN));
-        Path bundle = dir.resolve("evidence-b.json");
-        CliRunner.Run export = withPin.run("evidence", "export", "--server-dir", nodeBDir.toString(), "--node", "b",
-                "--query-id", "via-b-address", "--side", "provider", "--out", bundle.toString());
+        CliRunner.Run export = withPin.run(exportB);
         assertEquals(0, export.exitCode(), export.out() + export.err());
         CliRunner.Run verified = withPin.run("evidence", "verify", bundle.toString(), "--anchor",
                 network.anchorFile().toString());
