@@ -393,6 +393,32 @@ class RegistryConsoleTest {
     }
 
     @Test
+    void times_inTheViewersZone_fromTheScriptsCookie_elseInUtc() throws IOException, InterruptedException,
+            CaException, CertificateEncodingException, OcspException, SigningException, TokenException {
+        long id = pendingClientRegistration("population");
+        ConsoleBrowser browser = browser();
+        browser.signIn("rita", PASSWORD);
+        java.time.format.DateTimeFormatter format = java.time.format.DateTimeFormatter.ofPattern("dd/MM/yyyy HH:mm");
+        java.time.Instant received = clock.instant();
+
+        String utc = browser.get("/requests/view?id=" + id).body();
+        assertTrue(utc.contains("data-zone=\"UTC\""), utc);
+        assertTrue(utc.contains(format.withZone(java.time.ZoneOffset.UTC).format(received)), utc);
+
+        browser.cookies.put("xroad-tz", "Asia/Ho_Chi_Minh");
+        String hanoi = browser.get("/requests/view?id=" + id).body();
+        assertTrue(hanoi.contains("data-zone=\"Asia/Ho_Chi_Minh\""), hanoi);
+        assertTrue(hanoi.contains(format.withZone(java.time.ZoneId.of("Asia/Ho_Chi_Minh")).format(received)
+                + ":"), hanoi);
+        assertTrue(hanoi.contains("UTC+07:00"), "every time names its zone: " + hanoi);
+        assertTrue(browser.get("/audit").body().contains("UTC+07:00"), browser.last.body());
+
+        browser.cookies.put("xroad-tz", "Not/AZone");
+        assertTrue(browser.get("/requests/view?id=" + id).body().contains("data-zone=\"UTC\""),
+                "an unknown zone is UTC: " + browser.last.body());
+    }
+
+    @Test
     void bundles_holdTheSameKeysInBothLanguages() {
         BundleMessages messages = BundleMessages.of(RegistryConsole.class);
         assertEquals(messages.keys(ConsoleLanguage.ENGLISH), messages.keys(ConsoleLanguage.VIETNAMESE));

@@ -8,6 +8,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import org.xroadng.auditlog.web.BundleMessages;
+import org.xroadng.auditlog.web.ViewerZone;
 import org.xroadng.auditlog.web.ConsoleLanguage;
 import org.xroadng.auditlog.web.ConsoleReplies;
 import org.xroadng.auditlog.web.ConsoleSessions;
@@ -44,7 +45,8 @@ import org.xroadng.registry.Registry;
 public final class RegistryConsole {
 
     /** One page request after the session was checked. */
-    record Request(HttpCall call, ConsoleSessions.Session<Operator> session, Operator operator, Locale language) {
+    record Request(HttpCall call, ConsoleSessions.Session<Operator> session, Operator operator, Locale language,
+                   ViewerZone zone) {
     }
 
     /** A page's answer: template and model, or a finished reply (a redirect). */
@@ -134,6 +136,7 @@ public final class RegistryConsole {
         variables.put("csrf", request.session().csrf());
         variables.put("path", request.call().path());
         variables.put("instance", registry.instance());
+        variables.put("zone", request.zone().id());
         variables.put("mayRegister", request.operator().may(Permission.REGISTER));
         variables.put("mayAdmin", request.operator().may(Permission.ADMIN));
         return ConsoleReplies.page(status, templates.render(SHARED_PAGES.contains(template) ? WebTemplates.SHARED + template
@@ -221,7 +224,7 @@ public final class RegistryConsole {
     // machinery
 
     private Request request(HttpCall call, ConsoleSessions.Session<Operator> session) {
-        return new Request(call, session, session.operator().orElseThrow(), ConsoleLanguage.of(call));
+        return new Request(call, session, session.operator().orElseThrow(), ConsoleLanguage.of(call), ViewerZone.of(call));
     }
 
     /**

@@ -2,8 +2,6 @@ package org.xroadng.registry.console;
 
 import java.time.Clock;
 import java.time.Instant;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -11,6 +9,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.function.Function;
 import org.xroadng.auditlog.web.ConsoleReplies;
+import org.xroadng.auditlog.web.ViewerZone;
 import org.xroadng.auditlog.web.FormBody;
 import org.xroadng.auditlog.web.Pager;
 import org.xroadng.protocol.accesslog.WitnessedCheckpoint;
@@ -40,8 +39,7 @@ import org.xroadng.registry.management.SignatureProof;
 final class RegistryConsolePages {
 
     /** Dates as Vietnamese write them (dd/MM/yyyy), in UTC on the page; console.js shows the viewer's zone. */
-    static final DateTimeFormatter DATE_TIME = DateTimeFormatter.ofPattern("dd/MM/yyyy HH:mm:ss 'UTC'")
-            .withZone(ZoneOffset.UTC);
+
 
     private static final int LIST_LIMIT = 500;
     /** Rows on one page of a long list (members, subsystems, servers, groups, requests, the audit trail). */
@@ -294,9 +292,11 @@ final class RegistryConsolePages {
         model.put("done", r.call().query().getOrDefault("done", List.of()).stream().filter(d -> d.matches(
                 "done\\.[A-Za-z]+")).findFirst().orElse(null));
         model.putAll(extra);
+        // dates as dd/MM/yyyy, times in the viewer's zone (ViewerZone: console.js's cookie, else UTC)
+        ViewerZone time = r.zone();
         try {
             switch (page) {
-                case "overview" -> overview(model);
+                case "overview" -> overview(model, time);
                 case "members" -> members(r, model);
                 case "servers" -> {
                     int number = pageNumber(r, "page");
@@ -323,26 +323,26 @@ final class RegistryConsolePages {
                     if (r.operator().may(Permission.ADMIN)) {
                         model.put("keys", registry.apiKeys().list().stream().map(k -> row(
                                 "id", k.id(), "role", k.role().code(), "label", k.label(),
-                                "created", DATE_TIME.format(k.createdAt()), "iso", k.createdAt().toString(),
-                                "revoked", k.revokedAt() == null ? "" : DATE_TIME.format(k.revokedAt()))).toList());
+                                "created", time.format(k.createdAt()), "iso", k.createdAt().toString(),
+                                "revoked", k.revokedAt() == null ? "" : time.format(k.revokedAt()))).toList());
                     } else {
                         model.put("keys", List.of());
                     }
                     model.put("roles", List.of("admin", "registration-officer", "viewer"));
                 }
-                case "checkpoints" -> checkpoints(model);
+                case "checkpoints" -> checkpoints(model, time);
                 case "users" -> {
                     model.put("users", r.operator().may(Permission.ADMIN) ? registry.consoleUsers().list().stream()
                             .map(u -> row("name", u.name(), "role", u.role().code(),
-                                    "created", DATE_TIME.format(u.createdAt()), "iso", u.createdAt().toString(),
-                                    "locked", u.lockedUntil() == null ? "" : DATE_TIME.format(u.lockedUntil())))
+                                    "created", time.format(u.createdAt()), "iso", u.createdAt().toString(),
+                                    "locked", u.lockedUntil() == null ? "" : time.format(u.lockedUntil())))
                             .toList() : List.of());
                     model.put("roles", List.of("admin", "registration-officer", "viewer"));
                 }
                 case "audit" -> {
                     int number = pageNumber(r, "page");
                     var entries = registry.auditTrail().list(offset(number), PAGE_SIZE);
-                    model.put("entries", entries.items().stream().map(RegistryConsolePages::auditRow).toList());
+                    model.put("entries", entries.items().stream().map(e -> auditRow(e, time)).toList());
                     model.put("pager", pager("/audit?", "page", number, entries.total()));
                 }
                 default -> throw new IllegalStateException("no console page " + page);
@@ -354,11 +354,11 @@ final class RegistryConsolePages {
         return console.render(r, code, page, model);
     }
 
-    private void overview(Map<String, Object> model) throws RegistryException {
+    private void overview(Map<String, Object> model, ViewerZone time) throws RegistryException {
         Instant now = clock.instant();
         model.put("global", registry.publisher().latest().map(p -> row("version", p.version(),
-                "generatedAt", DATE_TIME.format(p.generatedAt()), "iso", p.generatedAt().toString(),
-                "expiresAt", DATE_TIME.format(p.expiresAt()), "expiresIso", p.expiresAt().toString(), "expired", !now.isBefore(p.expiresAt()))).orElse(null));
+                "generatedAt", time.format(p.generatedAt()), "iso", p.generatedAt().toString(),
+                "expiresAt", time.format(p.expiresAt()), "expiresIso", p.expiresAt().toString(), "expired", !now.isBefore(p.expiresAt()))).orElse(null));
         model.put("pending", registry.requests().list("pending", 0, 1).total());
         model.put("memberCount", registry.members().members(0, 1).total());
         model.put("serverCount", registry.servers().list(0, 1).total());
@@ -404,7 +404,7 @@ final class RegistryConsolePages {
         model.put("requests", List.of());
         int number = pageNumber(r, "page");
         var page = registry.requests().list(filter, offset(number), PAGE_SIZE);
-        model.put("requests", page.items().stream().map(RegistryConsolePages::requestRow).toList());
+        model.put("requests", page.items().stream().map(v -> requestRow(v, r.zone())).toList());
         model.put("pager", pager("/requests?status=" + status + "&", "page", number, page.total()));
     }
 
@@ -416,15 +416,16 @@ final class RegistryConsolePages {
             throw RegistryException.badRequest("request id '" + model.get("id") + "' is not a number; expected the"
                     + " number the list of management requests shows");
         }
-        model.put("request", requestRow(registry.requests().get(id)));
+        ViewerZone time = r.zone();
+        model.put("request", requestRow(registry.requests().get(id), time));
         List<Map<String, Object>> proofs = new ArrayList<>();
         for (SignatureProof proof : registry.requests().proof(id)) {
             proofs.add(row("part", proof.part(), "identity", proof.identity(), "subject", proof.subject(),
                     "issuer", proof.issuer(), "serial", proof.serialHex(),
-                    "notBefore", proof.notBefore() == null ? "" : DATE_TIME.format(proof.notBefore()),
-                    "notAfter", proof.notAfter() == null ? "" : DATE_TIME.format(proof.notAfter()),
+                    "notBefore", proof.notBefore() == null ? "" : time.format(proof.notBefore()),
+                    "notAfter", proof.notAfter() == null ? "" : time.format(proof.notAfter()),
                     "ocsp", proof.ocspStatus(), "good", proof.ocspStatus().equals("good"),
-                    "ocspAt", proof.ocspProducedFor() == null ? "" : DATE_TIME.format(proof.ocspProducedFor()),
+                    "ocspAt", proof.ocspProducedFor() == null ? "" : time.format(proof.ocspProducedFor()),
                     "problem", proof.problem()));
         }
         model.put("proofs", proofs);
@@ -446,34 +447,34 @@ final class RegistryConsolePages {
         return row("name", name, "value", typed.getOrDefault(name, String.valueOf(stored)));
     }
 
-    private void checkpoints(Map<String, Object> model) throws RegistryException {
+    private void checkpoints(Map<String, Object> model, ViewerZone time) throws RegistryException {
         List<Map<String, Object>> rows = new ArrayList<>();
         for (Servers.ServerView server : registry.servers().list(0, LIST_LIMIT).items()) {
             Optional<WitnessedCheckpoint> latest = registry.witness().latest(server.id());
             rows.add(row("server", server.id().format(), "known", latest.isPresent(),
                     "size", latest.map(WitnessedCheckpoint::size).orElse(0L),
                     "rootHash", latest.map(WitnessedCheckpoint::rootHash).orElse(""),
-                    "at", latest.map(w -> DATE_TIME.format(w.witnessedAt())).orElse(""),
+                    "at", latest.map(w -> time.format(w.witnessedAt())).orElse(""),
                     "iso", latest.map(w -> w.witnessedAt().toString()).orElse("")));
         }
         model.put("checkpoints", rows);
         model.put("witnesses", registry.transparencyWitnesses().get());
     }
 
-    private static Map<String, Object> requestRow(Requests.RequestView v) {
+    private static Map<String, Object> requestRow(Requests.RequestView v, ViewerZone time) {
         return row("id", v.id(), "type", v.type(), "status", v.status(), "server", v.server().format(),
                 "client", v.client() != null ? v.client().format() : v.newOwner() != null ? v.newOwner().format() : "",
                 "newOwner", v.newOwner() == null ? "" : v.newOwner().format(),
                 "address", v.address() == null ? "" : v.address(),
                 "authCert", v.authCertificateSha256() == null ? "" : v.authCertificateSha256(),
-                "received", DATE_TIME.format(v.receivedAt()), "iso", v.receivedAt().toString(),
-                "decided", v.decidedAt() == null ? "" : DATE_TIME.format(v.decidedAt()),
+                "received", time.format(v.receivedAt()), "iso", v.receivedAt().toString(),
+                "decided", v.decidedAt() == null ? "" : time.format(v.decidedAt()),
                 "decidedBy", v.decidedBy() == null ? "" : v.decidedBy(), "reason", v.reason() == null ? "" : v.reason(),
                 "pending", v.status().equals("pending"));
     }
 
-    private static Map<String, Object> auditRow(AuditTrail.Entry e) {
-        return row("at", DATE_TIME.format(e.at()), "iso", e.at().toString(), "actor", e.actor(), "action", e.action(),
+    private static Map<String, Object> auditRow(AuditTrail.Entry e, ViewerZone time) {
+        return row("at", time.format(e.at()), "iso", e.at().toString(), "actor", e.actor(), "action", e.action(),
                 "target", e.target() == null ? "" : e.target(), "outcome", e.outcome(),
                 "detail", e.detail() == null ? "" : e.detail(), "ok", e.outcome().equals("success"));
     }

@@ -12,6 +12,7 @@ import java.security.cert.CertificateEncodingException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Base64;
+import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -24,23 +25,33 @@ import org.xroadng.certs.MutableClock;
 import org.xroadng.certs.TestPki;
 import org.xroadng.certs.ca.CertificateKind;
 import org.xroadng.certs.token.Pin;
+import org.xroadng.certs.token.TokenException;
 import org.xroadng.protocol.globalconf.Anchor;
 import org.xroadng.protocol.globalconf.AnchorFile;
 import org.xroadng.protocol.globalconf.GlobalConfiguration;
 import org.xroadng.protocol.http.HttpApiServer;
 import org.xroadng.protocol.id.SecurityServerId;
+import org.xroadng.protocol.id.ServiceId;
 import org.xroadng.protocol.id.SubsystemId;
 import org.xroadng.securityserver.ServerException;
 import org.xroadng.securityserver.ServerHome;
 import org.xroadng.securityserver.ServerSettings;
 import org.xroadng.securityserver.accesslog.CheckpointPublisher;
+import org.xroadng.securityserver.admin.AccessDeniedException;
 import org.xroadng.securityserver.admin.AdminApi;
+import org.xroadng.securityserver.admin.ConsoleUsers;
+import org.xroadng.securityserver.admin.Operator;
+import org.xroadng.securityserver.admin.Role;
 import org.xroadng.securityserver.admin.ServerAdmin;
+import org.xroadng.securityserver.conf.LocalClient;
+import org.xroadng.securityserver.conf.ServerConfStore;
+import org.xroadng.securityserver.description.DescriptionException;
 import org.xroadng.securityserver.description.HttpDescriptionFetcher;
 import org.xroadng.securityserver.log.H2MessageLog;
 import org.xroadng.securityserver.metrics.MetricsListener;
 import org.xroadng.securityserver.metrics.RecentExchanges;
 import org.xroadng.securityserver.registration.Registration;
+import org.xroadng.securityserver.registration.RegistrationException;
 
 /**
  * A security server's admin port with the admin API and the console, over a real server home (H2
@@ -250,6 +261,43 @@ final class ConsoleHarness implements AutoCloseable {
 
     Browser browser() {
         return new Browser();
+    }
+
+    /** The password of every user {@link #addOperators} adds. */
+    static final String PASSWORD = "correct horse battery";
+    static final SubsystemId POPULATION = SubsystemId.parse("DEMO/GOV/1001/population");
+    static final ServiceId PERSON = ServiceId.parse(POPULATION.format() + "/person");
+
+    /**
+     * One console user per role, each with {@link #PASSWORD} (alice service administrator, olga
+     * observer, rita registration officer, sam system administrator, kim security officer), and the
+     * client {@link #POPULATION} with its service {@link #PERSON}.
+     */
+    void addOperators() throws ServerException, AccessDeniedException, DescriptionException, RegistrationException,
+            TokenException {
+        ConsoleUsers users = home.adminKeys().users();
+        users.add("alice", PASSWORD, EnumSet.of(Role.SERVICE_ADMINISTRATOR));
+        users.add("olga", PASSWORD, EnumSet.of(Role.OBSERVER));
+        users.add("rita", PASSWORD, EnumSet.of(Role.REGISTRATION_OFFICER));
+        users.add("sam", PASSWORD, EnumSet.of(Role.SYSTEM_ADMINISTRATOR));
+        users.add("kim", PASSWORD, EnumSet.of(Role.SECURITY_OFFICER));
+        admin.addClient(Operator.SYSTEM, POPULATION, LocalClient.IsAuthentication.HTTP, List.of());
+        admin.addService(Operator.SYSTEM, PERSON, URI.create("http://127.0.0.1:9/person"), 30, true);
+    }
+
+    /** A browser signed in as {@code user} (one of {@link #addOperators}'). */
+    Browser signedIn(String user) throws IOException, InterruptedException {
+        Browser browser = browser();
+        HttpResponse<String> signIn = browser.signIn(user, PASSWORD);
+        if (signIn.statusCode() != 303) {
+            throw new AssertionError(user + " could not sign in: " + signIn.statusCode() + " " + signIn.body());
+        }
+        return browser;
+    }
+
+    /** The newest audit row of {@code action}. */
+    ServerConfStore.AuditEntry lastAudit(String action) {
+        return home.store().auditTrail(1, Optional.of(action)).get(0);
     }
 
     void advance(Duration by) {

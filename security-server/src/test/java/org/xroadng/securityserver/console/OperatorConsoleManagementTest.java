@@ -56,9 +56,9 @@ import org.xroadng.securityserver.registration.RegistrationException;
  */
 class OperatorConsoleManagementTest {
 
-    private static final String PASSWORD = "correct horse battery";
-    private static final SubsystemId POPULATION = SubsystemId.parse("DEMO/GOV/1001/population");
-    private static final ServiceId PERSON = ServiceId.parse(POPULATION.format() + "/person");
+    private static final String PASSWORD = ConsoleHarness.PASSWORD;
+    private static final SubsystemId POPULATION = ConsoleHarness.POPULATION;
+    private static final ServiceId PERSON = ConsoleHarness.PERSON;
 
     @TempDir
     Path dir;
@@ -69,14 +69,7 @@ class OperatorConsoleManagementTest {
     void start() throws IOException, ServerException, CertificateEncodingException, AccessDeniedException,
             RegistrationException, TokenException, DescriptionException {
         harness = new ConsoleHarness(dir, false);
-        ConsoleUsers users = harness.home.adminKeys().users();
-        users.add("alice", PASSWORD, EnumSet.of(Role.SERVICE_ADMINISTRATOR));
-        users.add("olga", PASSWORD, EnumSet.of(Role.OBSERVER));
-        users.add("rita", PASSWORD, EnumSet.of(Role.REGISTRATION_OFFICER));
-        users.add("sam", PASSWORD, EnumSet.of(Role.SYSTEM_ADMINISTRATOR));
-        users.add("kim", PASSWORD, EnumSet.of(Role.SECURITY_OFFICER));
-        harness.admin.addClient(Operator.SYSTEM, POPULATION, LocalClient.IsAuthentication.HTTP, List.of());
-        harness.admin.addService(Operator.SYSTEM, PERSON, URI.create("http://127.0.0.1:9/person"), 30, true);
+        harness.addOperators();
     }
 
     @AfterEach
@@ -84,20 +77,10 @@ class OperatorConsoleManagementTest {
         harness.close();
     }
 
-    private ConsoleHarness.Browser signedIn(String user) throws IOException, InterruptedException {
-        ConsoleHarness.Browser browser = harness.browser();
-        assertEquals(303, browser.signIn(user, PASSWORD).statusCode());
-        return browser;
-    }
-
-    private ServerConfStore.AuditEntry lastAudit(String action) {
-        return harness.home.store().auditTrail(1, Optional.of(action)).get(0);
-    }
-
     @Test
     void openApiDescriptions_addRefreshDelete_badDocumentsShownByTheField_othersRolesRefused()
             throws IOException, InterruptedException {
-        ConsoleHarness.Browser alice = signedIn("alice");
+        ConsoleHarness.Browser alice = harness.signedIn("alice");
         HttpResponse<String> neither = alice.submit("/descriptions", "/descriptions/openapi",
                 Map.of("service", PERSON.format()));
         assertEquals(400, neither.statusCode());
@@ -117,14 +100,14 @@ class OperatorConsoleManagementTest {
         String page = alice.get("/descriptions?done=done.descriptionAdded").body();
         assertTrue(page.contains("The OpenAPI description was added") && page.contains("<code>GET /person/*</code>"), page);
         assertTrue(page.contains(TestDescriptions.PERSON.getBytes(StandardCharsets.UTF_8).length + " bytes"), page);
-        assertEquals("user:alice", lastAudit("serviceDescription.add").actor());
-        assertEquals("success", lastAudit("serviceDescription.add").outcome());
+        assertEquals("user:alice", harness.lastAudit("serviceDescription.add").actor());
+        assertEquals("success", harness.lastAudit("serviceDescription.add").outcome());
 
-        ConsoleHarness.Browser olga = signedIn("olga");
+        ConsoleHarness.Browser olga = harness.signedIn("olga");
         assertTrue(olga.get("/descriptions").body().contains("<fieldset disabled=\"disabled\">"));
         assertEquals(403, olga.submit("/descriptions", "/descriptions/openapi/delete",
                 Map.of("service", PERSON.format())).statusCode());
-        assertTrue(lastAudit("serviceDescription.delete").outcome().startsWith("refused: user:olga"));
+        assertTrue(harness.lastAudit("serviceDescription.delete").outcome().startsWith("refused: user:olga"));
         assertEquals(1, harness.home.store().descriptions().size());
 
         assertEquals(303, alice.submit("/descriptions", "/descriptions/openapi/refresh", Map.of(
@@ -133,13 +116,13 @@ class OperatorConsoleManagementTest {
         assertEquals(303, alice.submit("/descriptions", "/descriptions/openapi/delete",
                 Map.of("service", PERSON.format())).statusCode());
         assertTrue(harness.home.store().descriptions().isEmpty());
-        assertEquals("success", lastAudit("serviceDescription.delete").outcome());
+        assertEquals("success", harness.lastAudit("serviceDescription.delete").outcome());
     }
 
     @Test
     void wsdlDescriptions_addMakesServices_refreshAndDelete_bothUrlAndContentRefused()
             throws IOException, InterruptedException {
-        ConsoleHarness.Browser alice = signedIn("alice");
+        ConsoleHarness.Browser alice = harness.signedIn("alice");
         String wsdl = TestWsdl.of("http://127.0.0.1:9/soap", "getPerson", "listPersons");
         HttpResponse<String> both = alice.submit("/descriptions", "/descriptions/wsdl", Map.of("provider",
                 POPULATION.format(), "wsdlUrl", "http://127.0.0.1:9/wsdl", "wsdlContent", wsdl));
@@ -168,13 +151,13 @@ class OperatorConsoleManagementTest {
         assertEquals(303, alice.submit("/descriptions", "/descriptions/wsdl/delete", Map.of("id", Long.toString(id)))
                 .statusCode());
         assertTrue(harness.home.store().wsdls().isEmpty());
-        assertEquals("user:alice", lastAudit("wsdl.delete").actor());
+        assertEquals("user:alice", harness.lastAudit("wsdl.delete").actor());
     }
 
     @Test
     void serviceAndClientDeletion_andTheClientRequestsToTheRegistry_eachByItsRole()
             throws IOException, InterruptedException {
-        ConsoleHarness.Browser rita = signedIn("rita");
+        ConsoleHarness.Browser rita = harness.signedIn("rita");
         assertEquals(403, rita.submit("/services", "/services/delete", Map.of("service", PERSON.format()))
                 .statusCode(), "services are the service administrator's");
         HttpResponse<String> withServices = rita.submit("/clients", "/clients/delete",
@@ -183,16 +166,16 @@ class OperatorConsoleManagementTest {
         assertTrue(withServices.body().contains("provides services " + PERSON.format() + "; delete them first"),
                 withServices.body());
 
-        ConsoleHarness.Browser alice = signedIn("alice");
+        ConsoleHarness.Browser alice = harness.signedIn("alice");
         harness.admin.store();
         assertEquals(303, alice.submit("/services", "/services/delete", Map.of("service", PERSON.format()))
                 .statusCode());
         assertTrue(harness.home.store().services().isEmpty());
-        assertEquals("user:alice", lastAudit("service.delete").actor());
+        assertEquals("user:alice", harness.lastAudit("service.delete").actor());
         for (String path : List.of("/clients/disable", "/clients/enable", "/clients/unregister", "/clients/delete")) {
             assertEquals(403, alice.submit("/clients", path, Map.of("client", POPULATION.format())).statusCode(), path);
         }
-        assertTrue(lastAudit("client.clientDisable").outcome().startsWith("refused: user:alice"));
+        assertTrue(harness.lastAudit("client.clientDisable").outcome().startsWith("refused: user:alice"));
 
         for (String[] step : new String[][] {{"/clients/disable", "clientDisable", "to disable the client"},
                 {"/clients/enable", "clientEnable", "to enable the client again"},
@@ -200,7 +183,7 @@ class OperatorConsoleManagementTest {
             HttpResponse<String> filed = rita.submit("/clients", step[0], Map.of("client", POPULATION.format()));
             assertEquals(303, filed.statusCode(), filed.body());
             assertTrue(rita.get(filed.headers().firstValue("Location").orElseThrow()).body().contains(step[2]), step[0]);
-            ServerConfStore.AuditEntry audited = lastAudit("client." + step[1]);
+            ServerConfStore.AuditEntry audited = harness.lastAudit("client." + step[1]);
             assertEquals("user:rita", audited.actor());
             assertEquals(POPULATION.format(), audited.target());
             assertEquals("success", audited.outcome());
@@ -232,13 +215,13 @@ class OperatorConsoleManagementTest {
         harness.admin.addClient(Operator.SYSTEM, loans, LocalClient.IsAuthentication.HTTP, List.of());
         harness.home.store().setRegistered(loans, true);
         harness.home.store().setRegistered(POPULATION, true);
-        ConsoleHarness.Browser rita = signedIn("rita");
+        ConsoleHarness.Browser rita = harness.signedIn("rita");
         String clients = rita.get("/clients").body();
         assertTrue(clients.contains("Owner of this server: DEMO/GOV/1001"), clients);
         assertTrue(clients.contains("name=\"member\" value=\"DEMO/COM/2001\""), clients);
         assertFalse(clients.contains("name=\"member\" value=\"DEMO/GOV/1001\""), "the owner is not offered: " + clients);
 
-        ConsoleHarness.Browser alice = signedIn("alice");
+        ConsoleHarness.Browser alice = harness.signedIn("alice");
         assertEquals(403, alice.submit("/clients", "/clients/make-owner", Map.of("member", "DEMO/COM/2001"))
                 .statusCode());
         HttpResponse<String> bad = rita.submit("/clients", "/clients/make-owner", Map.of("member", loans.format()));
@@ -247,7 +230,7 @@ class OperatorConsoleManagementTest {
         assertEquals(303, filed.statusCode(), filed.body());
         assertTrue(rita.get(filed.headers().firstValue("Location").orElseThrow()).body()
                 .contains("The owner change request was sent to the central registry"));
-        ServerConfStore.AuditEntry audited = lastAudit("server.ownerChange");
+        ServerConfStore.AuditEntry audited = harness.lastAudit("server.ownerChange");
         assertEquals("user:rita", audited.actor());
         assertEquals("DEMO/COM/2001", audited.target());
 
@@ -280,7 +263,7 @@ class OperatorConsoleManagementTest {
             throws IOException, InterruptedException, GeneralSecurityException, ServerException, TokenException {
         var keys = harness.home.keys();
         MemberId owner = keys.serverId().owner();
-        ConsoleHarness.Browser kim = signedIn("kim");
+        ConsoleHarness.Browser kim = harness.signedIn("kim");
         HttpResponse<String> notYet = kim.submit("/keys", "/keys/rotate-auth", Map.of());
         assertEquals(409, notYet.statusCode());
         assertTrue(notYet.body().contains("has no certificate yet"), notYet.body());
@@ -298,7 +281,7 @@ class OperatorConsoleManagementTest {
                 "token", "software"));
         assertEquals(303, rotated.statusCode(), rotated.body());
         assertEquals(4 - 1, keys.keys().size(), "auth, the certified signing key and its successor");
-        assertEquals("user:kim", lastAudit("key.rotateSigning").actor());
+        assertEquals("user:kim", harness.lastAudit("key.rotateSigning").actor());
         String next = keys.keys().stream().filter(k -> k.identity().equals(owner) && !k.keyId().equals(first))
                 .findFirst().orElseThrow().keyId();
 
@@ -313,16 +296,16 @@ class OperatorConsoleManagementTest {
                 "confirm", "yes"));
         assertEquals(409, auth.statusCode());
         assertTrue(auth.body().contains("this server&#39;s only authentication key"), auth.body());
-        assertTrue(lastAudit("key.delete").outcome().startsWith("failed: key "), lastAudit("key.delete").outcome());
+        assertTrue(harness.lastAudit("key.delete").outcome().startsWith("failed: key "), harness.lastAudit("key.delete").outcome());
 
-        ConsoleHarness.Browser rita = signedIn("rita");
+        ConsoleHarness.Browser rita = harness.signedIn("rita");
         assertEquals(403, rita.submit("/keys", "/keys/delete", Map.of("keyId", next, "confirm", "yes")).statusCode());
         assertEquals(403, rita.submit("/keys", "/keys/rotate-sign", Map.of("member", owner.format())).statusCode());
         assertTrue(keys.keys().stream().anyMatch(k -> k.keyId().equals(next)), "still there");
 
         assertEquals(303, kim.submit("/keys", "/keys/delete", Map.of("keyId", next, "confirm", "yes")).statusCode());
         assertTrue(keys.keys().stream().noneMatch(k -> k.keyId().equals(next)));
-        ServerConfStore.AuditEntry deleted = lastAudit("key.delete");
+        ServerConfStore.AuditEntry deleted = harness.lastAudit("key.delete");
         assertEquals("user:kim", deleted.actor());
         assertEquals(next + " (sign " + owner.format() + ", token software)", deleted.target());
         assertEquals("success", deleted.outcome());
@@ -333,7 +316,7 @@ class OperatorConsoleManagementTest {
                 CertificateKind.SERVER_AUTH), harness.pki.ca.cert()));
         assertTrue(kim.get("/keys").body().contains("in use for TLS"));
         assertEquals(303, kim.submit("/keys", "/keys/rotate-auth", Map.of()).statusCode());
-        assertEquals("success", lastAudit("key.rotateAuth").outcome());
+        assertEquals("success", harness.lastAudit("key.rotateAuth").outcome());
     }
 
     private static String createdKey(String page) {
@@ -353,7 +336,7 @@ class OperatorConsoleManagementTest {
     @Test
     void apiKeys_createdShownOnceWithItsRoles_revokedEndsItsSessions_othersRolesRefused_labelEscaped()
             throws IOException, InterruptedException {
-        ConsoleHarness.Browser sam = signedIn("sam");
+        ConsoleHarness.Browser sam = harness.signedIn("sam");
         int before = harness.home.adminKeys().list().size();
         HttpResponse<String> noLabel = sam.submit("/api-keys", "/api-keys", Map.of("role", "observer"));
         assertEquals(400, noLabel.statusCode());
@@ -364,10 +347,10 @@ class OperatorConsoleManagementTest {
         assertTrue(badRole.body().contains("id=\"role-error\""), badRole.body());
         assertEquals(before, harness.home.adminKeys().list().size(), "nothing stored");
 
-        ConsoleHarness.Browser alice = signedIn("alice");
+        ConsoleHarness.Browser alice = harness.signedIn("alice");
         assertEquals(403, alice.submit("/api-keys", "/api-keys", Map.of("label", "mine", "role", "observer"))
                 .statusCode());
-        assertTrue(lastAudit("apiKey.create").outcome().startsWith("refused: user:alice"));
+        assertTrue(harness.lastAudit("apiKey.create").outcome().startsWith("refused: user:alice"));
         assertEquals(before, harness.home.adminKeys().list().size());
 
         String label = "<script>alert(1)</script> monitoring";
@@ -379,7 +362,7 @@ class OperatorConsoleManagementTest {
         assertTrue(created.body().contains("&lt;script&gt;alert(1)&lt;/script&gt; monitoring"));
         assertFalse(sam.get("/api-keys").body().contains(key), "shown once");
         assertEquals(200, apiStatus(key));
-        assertEquals("user:sam", lastAudit("apiKey.create").actor());
+        assertEquals("user:sam", harness.lastAudit("apiKey.create").actor());
         long id = harness.home.adminKeys().list().get(before).id();
 
         // a console signed in with the key has the key's roles, and ends when the key is revoked
@@ -393,7 +376,7 @@ class OperatorConsoleManagementTest {
         assertEquals(401, apiStatus(key));
         assertEquals(303, withKey.get("/").statusCode(), "signed out at the next request");
         assertEquals("/login", withKey.last.headers().firstValue("Location").orElseThrow());
-        assertEquals("success", lastAudit("apiKey.revoke").outcome());
+        assertEquals("success", harness.lastAudit("apiKey.revoke").outcome());
         HttpResponse<String> again = sam.submit("/api-keys", "/api-keys/revoke", Map.of("id", Long.toString(id)));
         assertEquals(400, again.statusCode());
         assertTrue(again.body().contains("no active admin API key " + id), again.body());
@@ -401,9 +384,9 @@ class OperatorConsoleManagementTest {
 
     @Test
     void deletedUser_isSignedOutAtTheNextRequest() throws IOException, InterruptedException {
-        ConsoleHarness.Browser olga = signedIn("olga");
+        ConsoleHarness.Browser olga = harness.signedIn("olga");
         assertEquals(200, olga.get("/").statusCode());
-        ConsoleHarness.Browser sam = signedIn("sam");
+        ConsoleHarness.Browser sam = harness.signedIn("sam");
         assertEquals(303, sam.submit("/users", "/users/delete", Map.of("name", "olga")).statusCode());
         assertEquals(303, olga.get("/").statusCode());
     }
@@ -415,21 +398,21 @@ class OperatorConsoleManagementTest {
             harness.browser().signIn("olga", "wrong password " + i);
         }
         assertEquals(401, harness.browser().signIn("olga", PASSWORD).statusCode(), "locked");
-        ConsoleHarness.Browser sam = signedIn("sam");
+        ConsoleHarness.Browser sam = harness.signedIn("sam");
         HttpResponse<String> tooShort = sam.submit("/users", "/users/password", Map.of("name", "olga", "password", "x"));
         assertEquals(400, tooShort.statusCode());
         assertTrue(tooShort.body().contains("id=\"password-olga-error\" class=\"field-error\">The password must be 10"),
                 tooShort.body());
-        ConsoleHarness.Browser alice = signedIn("alice");
+        ConsoleHarness.Browser alice = harness.signedIn("alice");
         assertEquals(403, alice.submit("/users", "/users/password", Map.of("name", "olga", "password",
                 "a new passphrase here")).statusCode());
-        assertTrue(lastAudit("user.password").outcome().startsWith("refused: user:alice"));
+        assertTrue(harness.lastAudit("user.password").outcome().startsWith("refused: user:alice"));
 
         assertEquals(303, sam.submit("/users", "/users/password", Map.of("name", "olga", "password",
                 "a new passphrase here")).statusCode());
         assertEquals(303, harness.browser().signIn("olga", "a new passphrase here").statusCode(), "lock lifted");
-        assertEquals("user:sam", lastAudit("user.password").actor());
-        assertEquals("success", lastAudit("user.password").outcome());
+        assertEquals("user:sam", harness.lastAudit("user.password").actor());
+        assertEquals("success", harness.lastAudit("user.password").outcome());
     }
 
     @Test
@@ -438,7 +421,7 @@ class OperatorConsoleManagementTest {
             harness.home.store().record("system", "test.row", "row " + i, ServerConfStore.SUCCESS);
         }
         long total = harness.home.store().auditCount();
-        ConsoleHarness.Browser olga = signedIn("olga");
+        ConsoleHarness.Browser olga = harness.signedIn("olga");
         String first = olga.get("/audit").body();
         assertTrue(first.contains("Page 1 of 2: rows 1 to 50 of " + (total + 1)), first);
         assertTrue(first.contains("<a id=\"page-next\" href=\"/audit?page=2\" rel=\"next\">"), first);

@@ -68,9 +68,9 @@ import org.xroadng.securityserver.registration.RegistrationException;
  */
 class OperatorConsoleOperationsTest {
 
-    private static final String PASSWORD = "correct horse battery";
-    private static final SubsystemId POPULATION = SubsystemId.parse("DEMO/GOV/1001/population");
-    private static final ServiceId PERSON = ServiceId.parse(POPULATION.format() + "/person");
+    private static final String PASSWORD = ConsoleHarness.PASSWORD;
+    private static final SubsystemId POPULATION = ConsoleHarness.POPULATION;
+    private static final ServiceId PERSON = ConsoleHarness.PERSON;
     private static final MemberId BANK = MemberId.parse("DEMO/COM/2001");
 
     @TempDir
@@ -82,28 +82,12 @@ class OperatorConsoleOperationsTest {
     void start() throws IOException, ServerException, CertificateEncodingException, AccessDeniedException,
             RegistrationException, TokenException, DescriptionException {
         harness = new ConsoleHarness(dir, false);
-        ConsoleUsers users = harness.home.adminKeys().users();
-        users.add("alice", PASSWORD, EnumSet.of(Role.SERVICE_ADMINISTRATOR));
-        users.add("olga", PASSWORD, EnumSet.of(Role.OBSERVER));
-        users.add("sam", PASSWORD, EnumSet.of(Role.SYSTEM_ADMINISTRATOR));
-        users.add("kim", PASSWORD, EnumSet.of(Role.SECURITY_OFFICER));
-        harness.admin.addClient(Operator.SYSTEM, POPULATION, LocalClient.IsAuthentication.HTTP, List.of());
-        harness.admin.addService(Operator.SYSTEM, PERSON, URI.create("http://127.0.0.1:9/person"), 30, true);
+        harness.addOperators();
     }
 
     @AfterEach
     void stop() {
         harness.close();
-    }
-
-    private ConsoleHarness.Browser signedIn(String user) throws IOException, InterruptedException {
-        ConsoleHarness.Browser browser = harness.browser();
-        assertEquals(303, browser.signIn(user, PASSWORD).statusCode());
-        return browser;
-    }
-
-    private ServerConfStore.AuditEntry lastAudit(String action) {
-        return harness.home.store().auditTrail(1, Optional.of(action)).get(0);
     }
 
     private Set<String> keyIds() {
@@ -124,7 +108,7 @@ class OperatorConsoleOperationsTest {
     void securityOfficer_createsAKey_downloadsItsCsr_importsTheCertificate_auditedWithUserActionTargetOutcome()
             throws IOException, InterruptedException, GeneralSecurityException, OperatorCreationException,
             PKCSException {
-        ConsoleHarness.Browser kim = signedIn("kim");
+        ConsoleHarness.Browser kim = harness.signedIn("kim");
         Set<String> before = keyIds();
         HttpResponse<String> created = kim.submit("/keys", "/keys/sign-key", Map.of("member", BANK.format(),
                 "token", "software"));
@@ -135,8 +119,8 @@ class OperatorConsoleOperationsTest {
         assertEquals(1, added.size(), "one new key");
         String keyId = added.iterator().next();
         assertEquals(BANK, key(keyId).identity());
-        assertEquals("user:kim", lastAudit("key.addSigning").actor());
-        assertEquals(BANK.format(), lastAudit("key.addSigning").target());
+        assertEquals("user:kim", harness.lastAudit("key.addSigning").actor());
+        assertEquals(BANK.format(), harness.lastAudit("key.addSigning").target());
 
         // the keys page lists it, waiting, with its CSR's link; the CSR is a PKCS#10 request signed by the key
         String page = kim.get("/keys?done=done.keyAdded").body();
@@ -152,8 +136,8 @@ class OperatorConsoleOperationsTest {
         PublicKey csrKey = new JcaPKCS10CertificationRequest(csr).getPublicKey();
         assertTrue(csr.isSignatureValid(new JcaContentVerifierProviderBuilder().build(csrKey)), "signed by its key");
         assertTrue(csr.getSubject().toString().contains("2001"), csr.getSubject().toString());
-        assertEquals("success", lastAudit("key.csr").outcome());
-        assertEquals("user:kim", lastAudit("key.csr").actor());
+        assertEquals("success", harness.lastAudit("key.csr").outcome());
+        assertEquals("user:kim", harness.lastAudit("key.csr").actor());
 
         // not a certificate, and a certificate of a key this server does not have: said by the field, nothing stored
         HttpResponse<String> garbage = kim.submit("/keys", "/keys/import", Map.of("certificate", "hello <b>"));
@@ -169,7 +153,7 @@ class OperatorConsoleOperationsTest {
         assertTrue(notOurs.body().contains("id=\"certificate-error\" class=\"field-error\">This certificate cannot be"
                 + " imported here: certificate CN=DEMO/COM/2001 is for a key this server does not have"),
                 notOurs.body());
-        ServerConfStore.AuditEntry failed = lastAudit("certificate.import");
+        ServerConfStore.AuditEntry failed = harness.lastAudit("certificate.import");
         assertEquals("user:kim", failed.actor());
         assertTrue(failed.outcome().startsWith("failed: certificate CN=DEMO/COM/2001 is for a key"), failed.outcome());
         assertEquals(before.size() + 1, keyIds().size());
@@ -178,14 +162,14 @@ class OperatorConsoleOperationsTest {
         // an observer's import is refused at the server
         X509Certificate certificate = signingCertificate(csrKey, BANK);
         String chain = Pem.encodeAll(List.of(certificate, harness.pki.ca.cert()));
-        assertEquals(403, signedIn("olga").submit("/keys", "/keys/import", Map.of("certificate", chain)).statusCode());
-        assertTrue(lastAudit("certificate.import").outcome().startsWith("refused: user:olga"));
+        assertEquals(403, harness.signedIn("olga").submit("/keys", "/keys/import", Map.of("certificate", chain)).statusCode());
+        assertTrue(harness.lastAudit("certificate.import").outcome().startsWith("refused: user:olga"));
         assertTrue(key(keyId).certificate().isEmpty());
 
         HttpResponse<String> imported = kim.submit("/keys", "/keys/import", Map.of("certificate", chain));
         assertEquals(303, imported.statusCode(), imported.body());
         assertEquals(certificate, key(keyId).certificate().orElseThrow());
-        ServerConfStore.AuditEntry audited = lastAudit("certificate.import");
+        ServerConfStore.AuditEntry audited = harness.lastAudit("certificate.import");
         assertEquals("user:kim", audited.actor());
         assertEquals("CN=DEMO/COM/2001", audited.target());
         assertEquals("success", audited.outcome());
@@ -200,7 +184,7 @@ class OperatorConsoleOperationsTest {
     @Test
     void dashboard_showsTheChecksLagCheckpointAndTheLastMinuteFromTheCounters_aNumberOnceThereIsTraffic()
             throws IOException, InterruptedException {
-        ConsoleHarness.Browser olga = signedIn("olga");
+        ConsoleHarness.Browser olga = harness.signedIn("olga");
         assertTrue(olga.get("/").body().contains("<dd id=\"last-minute\">not known</dd>"), "before the first sample");
 
         harness.sampleExchanges(); // the server starts: its first sample
@@ -243,7 +227,7 @@ class OperatorConsoleOperationsTest {
 
     @Test
     void localGroupMembers_badInputShownByTheField_nothingStored() throws IOException, InterruptedException {
-        ConsoleHarness.Browser alice = signedIn("alice");
+        ConsoleHarness.Browser alice = harness.signedIn("alice");
         assertEquals(303, alice.submit("/local-groups", "/local-groups", Map.of("code", "auditors",
                 "description", "Auditors")).statusCode());
         HttpResponse<String> noGroup = alice.submit("/local-groups", "/local-groups/members", Map.of("group", "nosuch",
@@ -275,7 +259,7 @@ class OperatorConsoleOperationsTest {
     @Test
     void serviceUpdate_aTimeoutNotANumberOrOutOfRange_shownInThatServicesRow_nothingStored()
             throws IOException, InterruptedException {
-        ConsoleHarness.Browser alice = signedIn("alice");
+        ConsoleHarness.Browser alice = harness.signedIn("alice");
         for (String bad : List.of("ten", "-5", "0", "601", "1.5")) {
             HttpResponse<String> answer = alice.submit("/services", "/services/update", Map.of("service",
                     PERSON.format(), "edit", "details", "timeoutSeconds", bad));
@@ -314,7 +298,7 @@ class OperatorConsoleOperationsTest {
     @Test
     void theLastSystemAdministrator_cannotBeDeletedOrRevoked_inTheConsoleOrTheApi()
             throws IOException, InterruptedException {
-        ConsoleHarness.Browser sam = signedIn("sam");
+        ConsoleHarness.Browser sam = harness.signedIn("sam");
         long initKey = harness.home.adminKeys().list().get(0).id();
         // the key 'server init' printed holds every role: while sam is there it may go
         assertEquals(303, sam.submit("/api-keys", "/api-keys/revoke", Map.of("id", Long.toString(initKey)))
@@ -327,8 +311,8 @@ class OperatorConsoleOperationsTest {
                 + " or active API key with the system administrator role"), self.body());
         assertTrue(harness.home.adminKeys().users().list().stream().anyMatch(u -> u.name().equals("sam")),
                 "nothing deleted");
-        assertTrue(lastAudit("user.delete").outcome().startsWith("failed: user sam is the last user"),
-                lastAudit("user.delete").outcome());
+        assertTrue(harness.lastAudit("user.delete").outcome().startsWith("failed: user sam is the last user"),
+                harness.lastAudit("user.delete").outcome());
         // other users go as before
         assertEquals(303, sam.submit("/users", "/users/delete", Map.of("name", "olga")).statusCode());
 
@@ -342,8 +326,8 @@ class OperatorConsoleOperationsTest {
         assertTrue(last.body().contains("admin API key " + keyId + " is the last user or active admin API key with the"
                 + " system-administrator role"), last.body());
         assertEquals(200, api("GET", "/status", key).statusCode(), "still active");
-        assertTrue(lastAudit("apiKey.revoke").outcome().startsWith("failed: admin API key " + keyId),
-                lastAudit("apiKey.revoke").outcome());
+        assertTrue(harness.lastAudit("apiKey.revoke").outcome().startsWith("failed: admin API key " + keyId),
+                harness.lastAudit("apiKey.revoke").outcome());
 
         // an observer's key is revoked as before; in the console the last key's revocation is refused too
         String observer = createdKey(signedInWithKey(key).submit("/api-keys", "/api-keys", Map.of("label", "watch",
@@ -372,7 +356,7 @@ class OperatorConsoleOperationsTest {
     void times_inTheViewersZoneOnceConsoleJsToldIt_utcSaidSoWithoutOrForAnUnknownZone()
             throws IOException, InterruptedException {
         harness.home.store().record("system", "test.row", "a row at 09:00 UTC", ServerConfStore.SUCCESS);
-        ConsoleHarness.Browser olga = signedIn("olga");
+        ConsoleHarness.Browser olga = harness.signedIn("olga");
         String utc = olga.get("/audit").body();
         assertTrue(utc.contains("data-zone=\"UTC\""), utc);
         assertTrue(utc.contains("<time datetime=\"2026-03-01T09:00:00Z\">01/03/2026 09:00:00 UTC</time>"), utc);
