@@ -163,11 +163,15 @@ class DiskFullTest {
             DemoLogChecks.assertLogged(servers.resolve(DemoLogChecks.PROVIDER_DIR), "provider", answered);
         } catch (AssertionError e) {
             // what the servers said about their storage while the disk was full, to find out why
-            String said = demo.output().lines().filter(l -> l.contains("WARN") || l.contains("ERROR"))
-                    .limit(200).collect(Collectors.joining("\n"));
-            throw new AssertionError(e.getMessage() + "\n" + summary + "\nthe servers' warnings and errors:\n" + said, e);
+            throw new AssertionError(e.getMessage() + "\n" + summary + "\nthe servers' warnings and errors:\n"
+                    + warnings(demo, 200), e);
         }
-        DemoLogChecks.assertWitnessed(data, true);
+        try {
+            DemoLogChecks.assertWitnessed(data, true);
+        } catch (AssertionError e) {
+            throw new AssertionError(e.getMessage() + "\n" + summary + "\nthe demo's warnings and errors:\n"
+                    + warnings(demo, 200), e);
+        }
 
         DemoJvm again = start(ports, data);
         HttpResponse<String> restarted = http.send(query(clientProxy, "disk-after-restart"),
@@ -306,9 +310,7 @@ class DiskFullTest {
             while (status != 200) {
                 if (System.nanoTime() > deadline) {
                     fail("the registry's witness holds no checkpoint from " + server + " " + WITNESS_DEADLINE
-                            + " after recovery (last answer " + status + "); the demo said:\n"
-                            + demo.output().lines().filter(l -> l.contains("WARN") || l.contains("ERROR"))
-                            .limit(100).collect(Collectors.joining("\n")));
+                            + " after recovery (last answer " + status + "); the demo said:\n" + warnings(demo, 100));
                 }
                 try {
                     status = http.send(HttpRequest.newBuilder(latest).timeout(Duration.ofSeconds(5)).build(),
@@ -321,6 +323,12 @@ class DiskFullTest {
                 }
             }
         }
+    }
+
+    /** The first {@code limit} lines of what the demo logged at WARN or ERROR. */
+    private static String warnings(DemoJvm demo, int limit) {
+        return demo.output().lines().filter(l -> l.contains("WARN") || l.contains("ERROR")).limit(limit)
+                .collect(Collectors.joining("\n"));
     }
 
     private static void awaitOks(ConcurrentLinkedQueue<Outcome> outcomes, int oks, Duration within)

@@ -105,6 +105,16 @@ public final class Database implements AutoCloseable {
     }
 
     /**
+     * As {@link #open(Path, String)}, for tables that are an index of an append-only journal which
+     * is durable by itself (the message log's and the access log's): H2 writes their commits in the
+     * background, at most {@value #JOURNALLED_WRITE_DELAY_MILLIS} ms later, and what a crash loses
+     * is rebuilt from the journal when the log opens.
+     */
+    public static Database openBehindJournal(Path file, String name) {
+        return open(h2UrlBehindJournal(file), name);
+    }
+
+    /**
      * The JDBC URL of the H2 database in {@code file}: auto-server mode, and no {@code .trace.db}
      * file beside it ({@code TRACE_LEVEL_FILE=0}): every failure H2 reports reaches the component
      * as an exception, which it logs. (H2's own shutdown hook closes the database, and auto-server
@@ -113,9 +123,28 @@ public final class Database implements AutoCloseable {
      * one heap, meant to fit 256 MB, and the logs' pages pass through the cache as they are written,
      * living seconds, so that every young collection copied H2's cache again (about 20 MB of the
      * survivors of two servers under load in one JVM, measured with {@code -Xlog:gc+age=trace}).
+     *
+     * <p>Every commit is written to the file before it returns ({@code WRITE_DELAY=0}). H2's default
+     * keeps committed changes in memory for up to half a second: a {@code kill -9} lost them, and so
+     * did a failed background write on a full disk, after the caller had been told they were
+     * stored (the registry's witness answered a checkpoint it then no longer held). Now a commit
+     * that cannot be written fails in the caller's transaction.
      */
     public static String h2Url(Path file) {
-        return "jdbc:h2:file:" + file.toAbsolutePath() + ";AUTO_SERVER=TRUE;TRACE_LEVEL_FILE=0;CACHE_SIZE=4096";
+        return h2Url(file, 0);
+    }
+
+    /** H2's default background write of commits, for tables a journal makes durable ({@link #openBehindJournal}). */
+    private static final int JOURNALLED_WRITE_DELAY_MILLIS = 500;
+
+    /** The JDBC URL of {@link #openBehindJournal}: as {@link #h2Url}, with commits written in the background. */
+    public static String h2UrlBehindJournal(Path file) {
+        return h2Url(file, JOURNALLED_WRITE_DELAY_MILLIS);
+    }
+
+    private static String h2Url(Path file, int writeDelayMillis) {
+        return "jdbc:h2:file:" + file.toAbsolutePath() + ";AUTO_SERVER=TRUE;TRACE_LEVEL_FILE=0;CACHE_SIZE=4096;WRITE_DELAY="
+                + writeDelayMillis;
     }
 
     /**

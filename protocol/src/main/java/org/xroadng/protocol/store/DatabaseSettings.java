@@ -153,6 +153,17 @@ public final class DatabaseSettings {
         return Database.open(new Database.Target(url, user, password(), name, schema, source));
     }
 
+    /**
+     * As {@link #open(Path, String, String)}, for tables that index a journal durable by itself: the
+     * embedded H2 file writes commits in the background ({@link Database#openBehindJournal}).
+     */
+    public Database openBehindJournal(Path h2File, String name, String schema) {
+        if (isEmbedded()) {
+            return Database.openBehindJournal(h2File, name);
+        }
+        return open(h2File, name, schema);
+    }
+
     private String password() {
         try {
             String text = Files.readString(passwordFile);

@@ -99,8 +99,9 @@ public final class ServerBackup {
             files.putAll(ComponentBackup.read(dir, names));
             files.put(CONFIGURATION_DATABASE, home.copyDatabase());
             if (Files.exists(dir.resolve(ACCESS_LOG_DATABASE))) {
-                try (Database accessLog = settings.database().open(dir.resolve(ServerHome.ACCESS_LOG_FILE),
-                        H2MerkleLog.DATABASE_NAME)) {
+                // as the running server's message log opens it, so that its write delay is left alone
+                try (Database accessLog = settings.database().openBehindJournal(dir.resolve(ServerHome.ACCESS_LOG_FILE),
+                        H2MerkleLog.DATABASE_NAME, H2MerkleLog.DATABASE_NAME)) {
                     files.put(ACCESS_LOG_DATABASE, ComponentBackup.copyOf(accessLog));
                 }
             }

@@ -262,14 +262,15 @@ public final class H2MessageLog implements MessageLog, AutoCloseable {
                                     MessageLogSettings settings, MessageLogListener listener)
             throws MessageLogException {
         String schema = node == null ? DATABASE_NAME : DATABASE_NAME + "_" + node;
-        return open(() -> database.open(file, DATABASE_NAME, schema), accessLogFile == null ? null
-                        : () -> database.open(accessLogFile, H2MerkleLog.DATABASE_NAME), journalDir(file),
+        return open(() -> database.openBehindJournal(file, DATABASE_NAME, schema), accessLogFile == null ? null
+                        : () -> database.openBehindJournal(accessLogFile, H2MerkleLog.DATABASE_NAME,
+                                H2MerkleLog.DATABASE_NAME), journalDir(file),
                 Journal.Settings.defaults(), FileChannel::open, key, provider, random, clock, settings, listener);
     }
 
     /** The JDBC URL the log uses for {@code file}, for operators' tools and tests. */
     public static String jdbcUrl(Path file) {
-        return Database.h2Url(file);
+        return Database.h2UrlBehindJournal(file);
     }
 
     /** The journal directory of the log in H2 file {@code file}: beside it, named after it. */
