@@ -617,6 +617,7 @@ public final class H2MessageLog implements MessageLog, AutoCloseable {
      * the two records of an exchange share it.
      */
     RecordTable.Entries entries() {
+        SharedPrefixes prefixes = new SharedPrefixes();
         return new RecordTable.Entries() {
             private RecordTable.Location last;
             private JournalEntry entry;
@@ -625,7 +626,8 @@ public final class H2MessageLog implements MessageLog, AutoCloseable {
             public JournalEntry at(RecordTable.Location location) {
                 if (!location.equals(last)) {
                     try {
-                        entry = JournalEntry.decode(segments.read(location.segment(), location.offset()));
+                        entry = JournalEntry.decode(segments.read(location.segment(), location.offset()),
+                                prefixes.before(location.segment(), location.offset()));
                     } catch (JournalException | IllegalArgumentException e) {
                         throw new StoreException("cannot read the journal entry at segment " + location.segment()
                                 + ", offset " + location.offset() + ": " + e.getMessage(), e);
@@ -635,6 +637,41 @@ public final class H2MessageLog implements MessageLog, AutoCloseable {
                 return entry;
             }
         };
+    }
+
+    /**
+     * Reads the signatures version 3 entries begin like ({@link JournalGroup}) from the entries
+     * they refer back to, for one reader (one thread): the entry read last is kept, as the entries
+     * of one append refer to the same few.
+     */
+    private final class SharedPrefixes {
+        private long segment = -1;
+        private long offset = -1;
+        private JournalEntry entry;
+
+        /** The source of the prefixes of the entry at {@code offset} in {@code segment}. */
+        JournalEntry.PrefixSource before(long segment, long offset) {
+            return ref -> signature(segment, offset - ref.backBytes(), ref);
+        }
+
+        private byte[] signature(long segment, long at, JournalEntry.PrefixRef ref) {
+            if (segment != this.segment || at != offset) {
+                try {
+                    entry = JournalEntry.decode(segments.read(segment, at));
+                } catch (JournalException e) {
+                    throw new IllegalArgumentException("the entry whose signature it begins like, " + ref.backBytes()
+                            + " bytes before it, cannot be read: " + e.getMessage(), e);
+                }
+                this.segment = segment;
+                offset = at;
+            }
+            String signature = ref.row() < entry.rows().size() ? entry.rows().get(ref.row()).signature() : null;
+            if (signature == null) {
+                throw new IllegalArgumentException("the entry " + ref.backBytes() + " bytes before it has no signature"
+                        + " in row " + ref.row());
+            }
+            return signature.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        }
     }
 
     /** The lock a process writing the message log in {@code schema} holds: a hash of its name. */
@@ -882,6 +919,7 @@ public final class H2MessageLog implements MessageLog, AutoCloseable {
      * missing (H2 lost it), so a stub the journal kept never stays without what opens it.
      */
     private final class Replay implements Journal.EntryConsumer {
+        private final SharedPrefixes prefixes = new SharedPrefixes();
         private RecordTable.Head last;
         private long accessSize;
         private final List<LogRow> rows = new ArrayList<>();
@@ -911,7 +949,7 @@ public final class H2MessageLog implements MessageLog, AutoCloseable {
         public void accept(long sequence, long segment, long offset, byte[] payload) throws JournalException {
             JournalEntry entry;
             try {
-                entry = JournalEntry.decode(payload);
+                entry = JournalEntry.decode(payload, prefixes.before(segment, offset));
             } catch (IllegalArgumentException e) {
                 throw new JournalException("journal entry " + sequence + " cannot be read: " + e.getMessage());
             }
@@ -1222,6 +1260,7 @@ public final class H2MessageLog implements MessageLog, AutoCloseable {
     private void keep(List<Pending> batch, List<LogRow> rows, List<byte[]> hashes, long id, byte[] prev,
                       H2AccessLog.Prepared prepared, List<AccessEvent> events, int[] eventOf) {
         List<byte[]> payloads = new ArrayList<>(batch.size());
+        JournalGroup group = new JournalGroup();
         int[] entryOfRow = new int[rows.size()];
         int row = 0;
         for (int i = 0; i < batch.size(); i++) {
@@ -1235,7 +1274,7 @@ public final class H2MessageLog implements MessageLog, AutoCloseable {
             JournalEntry.Access access = eventOf[i] < 0 ? null : new JournalEntry.Access(
                     prepared.firstIndex() + eventOf[i], prepared.entries().get(eventOf[i]), events.get(eventOf[i]).subjects(),
                     prepared.secrets().isEmpty() ? null : prepared.secrets().get(eventOf[i]));
-            payloads.add(new JournalEntry(own, access).encode());
+            payloads.add(group.encode(new JournalEntry(own, access)));
         }
         long[] offsets = new long[payloads.size()];
         long segment;

@@ -5,6 +5,7 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
 import org.xroadng.auditlog.access.store.SealedEvents;
@@ -28,7 +29,19 @@ import org.xroadng.auditlog.access.store.SealedEvents;
  * there; it is what every entry without a secret is written as, byte for byte as releases before
  * restricted events wrote it, so an ordinary exchange costs no byte more. Version 2, written only
  * when the access entry carries a secret, goes on with the secret's event id, commitment,
- * disclosure date and sealed bytes. Both are read.
+ * disclosure date and sealed bytes.
+ *
+ * <p>Version 3 keeps what the signatures of one append have in common once ({@link JournalGroup}):
+ * a signature begins with its signer's protected header, which carries the signer's
+ * certificate and OCSP response (about 3 KB of a 3.5 KB compact JWS, and the start of the
+ * base64 of a batch signature's JSON), the same in every message a server signs until its OCSP
+ * response is renewed. After the version comes a byte (1: a secret follows the subjects, as in
+ * version 2), then the rows as in version 1 except each signature: -1 and the signature whole, or
+ * the distance in bytes back from this entry's frame to an earlier entry's frame in the same
+ * segment, the row there, how many bytes of that row's signature (UTF-8) this one begins with,
+ * and the bytes after them. The reader puts the signature together again byte for byte
+ * ({@link PrefixSource}), so the record hashes are those of the rows as written. All three
+ * versions are read.
  */
 record JournalEntry(List<LogRow> rows, Access access) {
 
@@ -36,6 +49,8 @@ record JournalEntry(List<LogRow> rows, Access access) {
     static final byte VERSION_1 = 1;
     /** Entries whose access entry is a restricted event's stub, its secret after the subjects. */
     static final byte VERSION_2 = 2;
+    /** Entries whose signatures may begin like an earlier entry's. */
+    static final byte VERSION_3 = 3;
 
     /**
      * An access-log entry: leaf {@code index}, its bytes, the subjects that index it and, for a
@@ -53,6 +68,38 @@ record JournalEntry(List<LogRow> rows, Access access) {
         }
     }
 
+    /**
+     * A row's signature that begins with the first {@code prefixBytes} bytes (UTF-8) of the
+     * signature of row {@code row} of the entry whose frame starts {@code backBytes} before this
+     * entry's, in the same segment.
+     */
+    record PrefixRef(long backBytes, int row, int prefixBytes) {
+        PrefixRef {
+            if (backBytes <= 0 || row < 0 || row > 1 || prefixBytes <= 0) {
+                throw new IllegalArgumentException("a signature prefix reference points back at least one byte, to row"
+                        + " 0 or 1, for at least one byte; was " + backBytes + ", " + row + ", " + prefixBytes);
+            }
+        }
+    }
+
+    /** Where a version 3 entry's referenced signature prefixes are read. */
+    @FunctionalInterface
+    interface PrefixSource {
+        /**
+         * The signature of row {@code ref.row()} of the entry {@code ref.backBytes()} before the
+         * one being read, in UTF-8 (at least {@code ref.prefixBytes()} bytes of it).
+         *
+         * @throws IllegalArgumentException when there is no such entry or row
+         */
+        byte[] signature(PrefixRef ref);
+    }
+
+    /** For entries read where no earlier entry can be: a reference is refused. */
+    static final PrefixSource NO_PREFIXES = ref -> {
+        throw new IllegalArgumentException("the entry refers to a signature " + ref.backBytes()
+                + " bytes before it, which cannot be read here");
+    };
+
     JournalEntry {
         rows = List.copyOf(rows);
         if (rows.isEmpty() && access == null) {
@@ -61,11 +108,24 @@ record JournalEntry(List<LogRow> rows, Access access) {
     }
 
     byte[] encode() {
+        return encode(null);
+    }
+
+    /**
+     * The entry's bytes; {@code refs}, when not null, holds for each row the earlier row whose
+     * signature its own begins like (null: the signature is written whole).
+     */
+    byte[] encode(PrefixRef[] refs) {
         LogRow.Encoder e = LogRow.Encoder.scratch();
         boolean secret = access != null && access.secret() != null;
-        e.bytes(new byte[] {secret ? VERSION_2 : VERSION_1});
+        boolean shared = refs != null && Arrays.stream(refs).anyMatch(Objects::nonNull);
+        e.bytes(new byte[] {shared ? VERSION_3 : secret ? VERSION_2 : VERSION_1});
+        if (shared) {
+            e.bytes(new byte[] {(byte) (secret ? 1 : 0)});
+        }
         e.longValue(rows.size());
-        for (LogRow r : rows) {
+        for (int i = 0; i < rows.size(); i++) {
+            LogRow r = rows.get(i);
             e.longValue(r.id());
             e.string(r.side());
             e.string(r.kind());
@@ -83,7 +143,18 @@ record JournalEntry(List<LogRow> rows, Access access) {
             e.status(r.status());
             e.instant(r.exchangedAt());
             e.instant(r.storedAt());
-            e.string(r.signature());
+            if (!shared) {
+                e.string(r.signature());
+            } else if (refs[i] == null) {
+                e.longValue(-1);
+                e.string(r.signature());
+            } else {
+                byte[] signature = r.signature().getBytes(StandardCharsets.UTF_8);
+                e.longValue(refs[i].backBytes());
+                e.longValue(refs[i].row());
+                e.longValue(refs[i].prefixBytes());
+                e.bytes(Arrays.copyOfRange(signature, refs[i].prefixBytes(), signature.length));
+            }
             e.bytes(r.bodySha256());
             e.bytes(r.bodySealed());
             e.bytes(r.prevHash());
@@ -103,14 +174,36 @@ record JournalEntry(List<LogRow> rows, Access access) {
         return e.copy();
     }
 
-    /** @throws IllegalArgumentException when the bytes are not an entry of version 1 or 2 */
+    /**
+     * An entry that refers to no earlier one (versions 1 and 2, and version 3 without references).
+     *
+     * @throws IllegalArgumentException when the bytes are not such an entry
+     */
     static JournalEntry decode(byte[] bytes) {
+        return decode(bytes, NO_PREFIXES);
+    }
+
+    /**
+     * An entry of any version, the signature prefixes it shares with earlier entries read from {@code prefixes}.
+     *
+     * @throws IllegalArgumentException when the bytes are not an entry, or a header cannot be read
+     */
+    static JournalEntry decode(byte[] bytes, PrefixSource prefixes) {
         Decoder d = new Decoder(ByteBuffer.wrap(bytes));
         try {
             byte[] version = d.bytes();
             if (version == null || version.length != 1
-                    || (version[0] != VERSION_1 && version[0] != VERSION_2)) {
+                    || (version[0] != VERSION_1 && version[0] != VERSION_2 && version[0] != VERSION_3)) {
                 throw new IllegalArgumentException("unknown journal entry version");
+            }
+            boolean shared = version[0] == VERSION_3;
+            boolean secret = version[0] == VERSION_2;
+            if (shared) {
+                byte[] flags = d.bytes();
+                if (flags == null || flags.length != 1 || (flags[0] != 0 && flags[0] != 1)) {
+                    throw new IllegalArgumentException("a version 3 entry's secret flag is neither 0 nor 1");
+                }
+                secret = flags[0] == 1;
             }
             long count = d.longValue();
             if (count < 0 || count > 2) {
@@ -118,16 +211,34 @@ record JournalEntry(List<LogRow> rows, Access access) {
             }
             List<LogRow> rows = new ArrayList<>((int) count);
             for (int i = 0; i < count; i++) {
-                rows.add(new LogRow(d.longValue(), d.string(), d.string(), d.string(), d.string(), d.string(),
-                        d.string(), d.string(), d.string(), d.string(), d.string(), d.string(), d.list(), d.list(),
-                        d.status(), d.instant(), d.instant(), d.string(), d.bytes(), d.bytes(), d.bytes()));
+                long id = d.longValue();
+                String side = d.string();
+                String kind = d.string();
+                String queryId = d.string();
+                String requestId = d.string();
+                String client = d.string();
+                String service = d.string();
+                String method = d.string();
+                String path = d.string();
+                String userId = d.string();
+                String issue = d.string();
+                String purpose = d.string();
+                List<String> subjects = d.list();
+                List<String> dataSubjects = d.list();
+                Integer status = d.status();
+                Instant exchangedAt = d.instant();
+                Instant storedAt = d.instant();
+                String signature = shared ? d.signature(prefixes) : d.string();
+                rows.add(new LogRow(id, side, kind, queryId, requestId, client, service, method, path, userId, issue,
+                        purpose, subjects, dataSubjects, status, exchangedAt, storedAt, signature, d.bytes(),
+                        d.bytes(), d.bytes()));
             }
             long index = d.longValue();
             Access access = index < 0 ? null : new Access(index, d.bytes(), d.list());
-            if (version[0] == VERSION_2) {
+            if (secret) {
                 if (access == null) {
                     throw new IllegalArgumentException(
-                            "a version 2 entry without an access entry to keep a secret for");
+                            "an entry with a secret but without an access entry to keep it for");
                 }
                 access = new Access(access.index(), access.entry(), access.subjects(),
                         new SealedEvents.Secret(d.string(), d.string(), d.instant(), d.bytes()));
@@ -143,6 +254,9 @@ record JournalEntry(List<LogRow> rows, Access access) {
 
     /** Reads what {@link LogRow.Encoder} writes. */
     private record Decoder(ByteBuffer in) {
+
+        /** No signature is longer than a journal entry may be. */
+        private static final long MAX_PAYLOAD_BYTES = 64L * 1024 * 1024;
 
         byte[] bytes() {
             int length = in.getInt();
@@ -161,6 +275,29 @@ record JournalEntry(List<LogRow> rows, Access access) {
         String string() {
             byte[] value = bytes();
             return value == null ? null : new String(value, StandardCharsets.UTF_8);
+        }
+
+        /** A version 3 signature: whole, or a prefix of an earlier row's and the rest. */
+        String signature(PrefixSource prefixes) {
+            long back = longValue();
+            if (back == -1) {
+                return string();
+            }
+            long row = longValue();
+            long prefix = longValue();
+            if (back <= 0 || row < 0 || row > 1 || prefix <= 0 || prefix > MAX_PAYLOAD_BYTES) {
+                throw new IllegalArgumentException("a signature prefix reference " + back + " bytes back to row " + row
+                        + " for " + prefix + " bytes; expected a positive distance, row 0 or 1 and a positive length");
+            }
+            byte[] rest = Objects.requireNonNull(bytes());
+            byte[] earlier = prefixes.signature(new PrefixRef(back, (int) row, (int) prefix));
+            if (earlier.length < prefix) {
+                throw new IllegalArgumentException("the signature " + back + " bytes back has " + earlier.length
+                        + " bytes, fewer than the " + prefix + " this one begins with");
+            }
+            byte[] whole = Arrays.copyOf(earlier, (int) prefix + rest.length);
+            System.arraycopy(rest, 0, whole, (int) prefix, rest.length);
+            return new String(whole, StandardCharsets.UTF_8);
         }
 
         List<String> list() {

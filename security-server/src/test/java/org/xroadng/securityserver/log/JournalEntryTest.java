@@ -161,7 +161,7 @@ class JournalEntryTest {
     @Test
     void unknownVersion_refused() {
         byte[] later = HEX.parseHex(V1_REFUSED_ATTEMPT);
-        later[4] = 3;
+        later[4] = 4;
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> JournalEntry.decode(later));
         assertTrue(e.getMessage().contains("unknown journal entry version"), e.getMessage());
     }

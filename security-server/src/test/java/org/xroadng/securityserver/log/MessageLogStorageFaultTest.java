@@ -48,8 +48,8 @@ class MessageLogStorageFaultTest {
     private static ExchangeRecord exchange(String queryId) {
         return new ExchangeRecord("provider", queryId, "req-" + queryId, SubsystemId.parse("DEMO/GOV/1002/tax"),
                 ServiceId.parse("DEMO/GOV/1001/population/person"), "GET", "/person/EE1", null, null,
-                "tax-assessment", List.of("EE1"), List.of(), "jws.request." + queryId,
-                new byte[0], "jws.response." + queryId, ("{\"name\":\"" + queryId + "\"}").getBytes(StandardCharsets.UTF_8),
+                "tax-assessment", List.of("EE1"), List.of(), LogFixtures.requestSignature(queryId),
+                new byte[0], LogFixtures.responseSignature(queryId), ("{\"name\":\"" + queryId + "\"}").getBytes(StandardCharsets.UTF_8),
                 200, AT);
     }
 

@@ -80,6 +80,15 @@ import org.slf4j.LoggerFactory;
  */
 public final class Journal implements AutoCloseable {
 
+    /**
+     * The bytes an entry of {@code payloadLength} takes in a segment, its frame header included:
+     * the entries of one {@link #append} lie one after another in one segment, each this far
+     * after the one before.
+     */
+    public static long frameBytes(int payloadLength) {
+        return FRAME_HEADER_BYTES + (long) payloadLength;
+    }
+
     /** The largest payload an entry may have: 64 MiB. */
     public static final int MAX_PAYLOAD_BYTES = 64 * 1024 * 1024;
     static final long PREALLOCATE_BYTES = 4L * 1024 * 1024;
