@@ -657,7 +657,8 @@ public final class H2MessageLog implements MessageLog, AutoCloseable {
         private byte[] signature(long segment, long at, JournalEntry.PrefixRef ref) {
             if (segment != this.segment || at != offset) {
                 try {
-                    entry = JournalEntry.decode(segments.read(segment, at));
+                    // The row referred to is whole, but another row of its entry may refer further back.
+                    entry = JournalEntry.decode(segments.read(segment, at), new SharedPrefixes().before(segment, at));
                 } catch (JournalException e) {
                     throw new IllegalArgumentException("the entry whose signature it begins like, " + ref.backBytes()
                             + " bytes before it, cannot be read: " + e.getMessage(), e);

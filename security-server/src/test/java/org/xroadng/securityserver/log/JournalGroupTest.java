@@ -58,7 +58,7 @@ class JournalGroupTest {
                 if (earlier == null) {
                     throw new IllegalArgumentException("no frame " + ref.backBytes() + " bytes back");
                 }
-                return JournalEntry.decode(earlier).rows().get(ref.row()).signature().getBytes(StandardCharsets.UTF_8);
+                return read(offset - ref.backBytes()).rows().get(ref.row()).signature().getBytes(StandardCharsets.UTF_8);
             });
         }
     }
@@ -173,5 +173,32 @@ class JournalGroupTest {
         assertEquals(JournalEntry.VERSION_3, second[4]);
         JournalEntry read = Segment.of(List.of(first, second)).read(4096 + Journal.frameBytes(first.length));
         assertEquals(common + "aè-second", read.rows().get(0).signature());
+    }
+
+    @Test
+    void anEntryReferredToMayItselfReferFurtherBack() {
+        String a = "A".repeat(800);
+        String b = "B".repeat(800);
+        String c = "C".repeat(800);
+        JournalGroup group = new JournalGroup();
+        List<JournalEntry> written = List.of(
+                new JournalEntry(List.of(row(1, LogRow.REQUEST, a + ".1"), row(2, LogRow.RESPONSE, b + ".2")), null),
+                // a new signer for the request (whole), the response's signer seen before (a reference)
+                new JournalEntry(List.of(row(3, LogRow.REQUEST, c + ".3"), row(4, LogRow.RESPONSE, b + ".4")), null),
+                // its request refers to the entry above, whose response refers to the first
+                new JournalEntry(List.of(row(5, LogRow.REQUEST, c + ".5"), row(6, LogRow.RESPONSE, a + ".6")), null));
+        List<byte[]> payloads = new ArrayList<>();
+        for (JournalEntry entry : written) {
+            payloads.add(group.encode(entry));
+        }
+        Segment segment = Segment.of(payloads);
+        int i = 0;
+        for (long offset : segment.frames().keySet()) {
+            JournalEntry read = segment.read(offset);
+            for (int r = 0; r < 2; r++) {
+                assertEquals(written.get(i).rows().get(r).signature(), read.rows().get(r).signature());
+            }
+            i++;
+        }
     }
 }

@@ -254,6 +254,41 @@ class JournaledLogTest {
         }
     }
 
+    @Test
+    void requestsFromManySigners_entriesReferToEntriesThatReferFurther_readAndReplayedAsWritten()
+            throws InterruptedException, ExecutionException, TimeoutException, MessageLogException, IOException,
+            SQLException {
+        // Requests from four signers in turn, responses all from one: an entry whose request is the
+        // first from its signer in the group refers back for its response, and a later request from
+        // that signer refers to it.
+        List<String> signers = List.of("A", "B", "C", "D").stream().map(s -> s + "x".repeat(700)).toList();
+        List<ExchangeRecord> sent = new ArrayList<>();
+        try (H2MessageLog log = open()) {
+            List<CompletableFuture<Void>> futures = new ArrayList<>();
+            for (int i = 0; i < 80; i++) {
+                ExchangeRecord exchange = LogFixtures.providerExchange("m-" + i, "/person/EE1", List.of("EE1"), AT,
+                        signers.get(i % signers.size()));
+                sent.add(exchange);
+                futures.add(log.append(exchange));
+            }
+            for (CompletableFuture<Void> future : futures) {
+                future.get(10, TimeUnit.SECONDS);
+            }
+            log.awaitTables();
+            assertEquals(160, intactRecords(log), "the chain reads through every reference");
+        }
+        assertTrue(entriesSharingHeaders(160) > 0, "exchanges appended together share their signatures' beginnings");
+        Files.delete(dir.resolve("messagelog.mv.db"));
+        Files.delete(dir.resolve("accesslog.mv.db"));
+        try (H2MessageLog log = open()) {
+            assertEquals(160, intactRecords(log), "every exchange is replayed from the journal");
+            for (ExchangeRecord exchange : sent) {
+                assertEquals(exchange.requestSignature(), log.find(exchange.queryId(), "provider").orElseThrow()
+                        .exchange().requestSignature(), exchange.queryId());
+            }
+        }
+    }
+
     /** How many of the journal entries of records 1 to {@code records} refer to an earlier entry's header. */
     private long entriesSharingHeaders(long records) throws SQLException, IOException {
         java.util.Set<RecordTable.Location> shared = new java.util.HashSet<>();

@@ -48,9 +48,15 @@ final class LogFixtures {
      * naming {@code subjects}, at {@code at}; its response body names the query.
      */
     static ExchangeRecord providerExchange(String queryId, String path, List<String> subjects, Instant at) {
+        return providerExchange(queryId, path, subjects, at, CONSUMER_HEADER);
+    }
+
+    /** As {@link #providerExchange(String, String, List, Instant)}, the request signed under {@code requestHeader}. */
+    static ExchangeRecord providerExchange(String queryId, String path, List<String> subjects, Instant at,
+                                           String requestHeader) {
         return new ExchangeRecord("provider", queryId, "req-" + queryId, SubsystemId.parse("DEMO/GOV/1002/tax"),
                 ServiceId.parse("DEMO/GOV/1001/population/person"), "GET", path, "officer-7", null,
-                "tax-assessment", subjects, List.of(), requestSignature(queryId), new byte[0],
+                "tax-assessment", subjects, List.of(), requestHeader + ".request." + queryId, new byte[0],
                 responseSignature(queryId), ("{\"name\":\"" + queryId + "\"}").getBytes(StandardCharsets.UTF_8), 200, at);
     }
 }
