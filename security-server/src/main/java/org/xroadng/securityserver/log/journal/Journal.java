@@ -40,8 +40,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Entries are written as frames (length, CRC32C over sequence and payload, sequence, payload)
  * into segment files named by their first sequence (format in {@code SegmentFormat}).
- * {@link #append} writes a group of entries with one gathering write (one per 8 MiB of
- * payload); {@link #commit} acknowledges
+ * {@link #append} writes a group of entries with one write call (one per MiB of frames);
+ * {@link #commit} acknowledges
  * everything appended so far, after one {@code fdatasync} when asked to force.
  *
  * <p><b>Guarantees.</b> After {@code commit(true)} returns, the committed entries survive a crash
@@ -103,12 +103,13 @@ public final class Journal implements AutoCloseable {
     private static final Set<OpenOption> READ_WRITE = Set.of(READ, WRITE);
     private static final Set<OpenOption> CREATE = Set.of(CREATE_NEW, READ, WRITE);
     /**
-     * The JDK copies heap buffers into temporary direct buffers for a write, all buffers of one call
-     * at once: payloads are handed over in pieces of at most 1 MiB, and one write call takes at
-     * most 8 MiB, so a group of large entries does not need gigabytes of direct memory.
+     * Frames are copied into one direct buffer of this size, kept for the journal's life, and
+     * written from it, a write call per buffer full. Handed heap buffers, the JDK copies each into a
+     * temporary direct buffer of its own; a group's entries differ in size, so its per-thread cache
+     * of those missed and it allocated and freed native memory for every entry of every group (a
+     * tenth of the writer's samples). A group of large entries still needs no more direct memory.
      */
-    private static final int PIECE_BYTES = 1024 * 1024;
-    private static final long WRITE_CALL_BYTES = 8L * 1024 * 1024;
+    private static final int STAGING_BYTES = 1024 * 1024;
 
     /**
      * How the journal lays out its files.
@@ -193,8 +194,8 @@ public final class Journal implements AutoCloseable {
     // The writer's scratch, reused by every append.
     private final CRC32C crc = new CRC32C();
     private final byte[] sequenceScratch = new byte[8];
-    private ByteBuffer[] frameHeaders = new ByteBuffer[0];
-    private ByteBuffer[] gather = new ByteBuffer[0];
+    /** Where appended frames are laid out before they are written (allocated on first append). */
+    private ByteBuffer staging;
     /** The name of the thread that makes spare segments, when it starts. */
     private volatile String spareThreadName = "journal-spare";
 
@@ -322,7 +323,7 @@ public final class Journal implements AutoCloseable {
     }
 
     /**
-     * Writes the entries as frames after the last one, with one gathering write (one per 8 MiB),
+     * Writes the entries as frames after the last one, with one write call (one per MiB of frames),
      * and returns the
      * sequence of the first (an empty list writes nothing and returns {@link #nextSequence}). They
      * are not acknowledged until {@link #commit}. A payload above {@link #MAX_PAYLOAD_BYTES} is
@@ -345,7 +346,6 @@ public final class Journal implements AutoCloseable {
             return nextSequence;
         }
         long bytes = 0;
-        int buffers = count;
         for (int i = 0; i < count; i++) {
             byte[] payload = Objects.requireNonNull(payloads.get(i), "payload");
             if (payload.length > MAX_PAYLOAD_BYTES) {
@@ -354,41 +354,44 @@ public final class Journal implements AutoCloseable {
                         + " bytes (64 MiB); nothing was appended to " + dir);
             }
             bytes += FRAME_HEADER_BYTES + payload.length;
-            buffers += (payload.length + PIECE_BYTES - 1) / PIECE_BYTES;
         }
         long first = nextSequence;
         if (writePosition >= settings.segmentBytes()) {
             roll(first);
         }
-        ensureScratch(count, buffers);
-        int filled = 0;
-        long frameAt = writePosition;
-        for (int i = 0; i < count; i++) {
-            byte[] payload = payloads.get(i);
-            if (offsets != null) {
-                offsets[i] = frameAt;
-            }
-            frameAt += FRAME_HEADER_BYTES + payload.length;
-            ByteBuffer header = frameHeaders[i];
-            long sequence = first + i;
-            header.clear();
-            header.putInt(0, payload.length)
-                    .putInt(4, FrameReader.crc(crc, sequenceScratch, sequence, payload))
-                    .putLong(8, sequence);
-            gather[filled++] = header;
-            for (int at = 0; at < payload.length; at += PIECE_BYTES) {
-                gather[filled++] = ByteBuffer.wrap(payload, at, Math.min(PIECE_BYTES, payload.length - at));
-            }
+        if (staging == null) {
+            staging = ByteBuffer.allocateDirect(STAGING_BYTES);
         }
+        long frameAt = writePosition;
         unforced = true;
         try {
             preallocate(writePosition + bytes);
-            writeFully(channel, gather, filled);
+            staging.clear();
+            for (int i = 0; i < count; i++) {
+                byte[] payload = payloads.get(i);
+                if (offsets != null) {
+                    offsets[i] = frameAt;
+                }
+                frameAt += FRAME_HEADER_BYTES + payload.length;
+                if (staging.remaining() < FRAME_HEADER_BYTES) {
+                    flushStaging();
+                }
+                staging.putInt(payload.length)
+                        .putInt(FrameReader.crc(crc, sequenceScratch, first + i, payload))
+                        .putLong(first + i);
+                for (int at = 0; at < payload.length; ) {
+                    if (!staging.hasRemaining()) {
+                        flushStaging();
+                    }
+                    int piece = Math.min(staging.remaining(), payload.length - at);
+                    staging.put(payload, at, piece);
+                    at += piece;
+                }
+            }
+            flushStaging();
         } catch (IOException | RuntimeException | Error e) {
             throw fail("appending " + count + " entries (sequences " + first + ".." + (first + count - 1) + ") to "
                     + segmentPath(currentFirst) + " at offset " + writePosition + " failed: " + describe(e), e);
-        } finally {
-            Arrays.fill(gather, 0, filled, null);
         }
         writePosition += bytes;
         nextSequence = first + count;
@@ -859,35 +862,13 @@ public final class Journal implements AutoCloseable {
         }
     }
 
-    /** Frame headers (slices of one direct buffer) for {@code count} entries, a gather array for {@code buffers}. */
-    private void ensureScratch(int count, int buffers) {
-        if (frameHeaders.length < count) {
-            int capacity = Math.max(count, Math.max(64, frameHeaders.length * 2));
-            ByteBuffer block = ByteBuffer.allocateDirect(capacity * FRAME_HEADER_BYTES);
-            frameHeaders = new ByteBuffer[capacity];
-            for (int i = 0; i < capacity; i++) {
-                frameHeaders[i] = block.slice(i * FRAME_HEADER_BYTES, FRAME_HEADER_BYTES);
-            }
+    /** Writes what {@link #staging} holds at the channel's position, and empties it. */
+    private void flushStaging() throws IOException {
+        staging.flip();
+        while (staging.hasRemaining()) {
+            channel.write(staging);
         }
-        if (gather.length < buffers) {
-            gather = new ByteBuffer[Math.max(buffers, Math.max(128, gather.length * 2))];
-        }
-    }
-
-    /** Writes the buffers at the channel's position: one gathering write per 8 MiB, repeated until all is written. */
-    private static void writeFully(FileChannel channel, ByteBuffer[] buffers, int count) throws IOException {
-        int from = 0;
-        while (from < count) {
-            int to = from + 1;
-            long bytes = buffers[from].remaining();
-            while (to < count && bytes + buffers[to].remaining() <= WRITE_CALL_BYTES) {
-                bytes += buffers[to++].remaining();
-            }
-            channel.write(buffers, from, to - from);
-            while (from < count && !buffers[from].hasRemaining()) {
-                from++;
-            }
-        }
+        staging.clear();
     }
 
     static void writeFully(FileChannel channel, ByteBuffer buffer, long position) throws IOException {
