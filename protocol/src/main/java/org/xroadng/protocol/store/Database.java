@@ -44,12 +44,18 @@ public final class Database implements AutoCloseable {
     private static final int MAX_CONNECTIONS = 16;
     private static final long CONNECTION_TIMEOUT_MILLIS = 5_000;
     /**
-     * How long a transaction on an embedded H2 file waits for a connection: opening one is local
-     * and takes milliseconds, unless the file cannot be opened (a full disk), and then the caller
-     * (the message log's writer, with exchanges queued behind it) should hear so in a second, not
-     * five: DiskFullTest saw every client wait 10 s while two repairs each waited out 5 s.
+     * How long a transaction on an embedded H2 file waits for a connection once the file is open:
+     * a connection to an open file takes milliseconds; one that cannot be had is a file that
+     * cannot be opened again (a full disk), and then the caller (the message log's writer, with
+     * exchanges queued behind it) should hear so in a second, not five: DiskFullTest saw every
+     * client wait 10 s while two repairs each waited out 5 s.
      */
     private static final long H2_CONNECTION_TIMEOUT_MILLIS = 1_000;
+    /**
+     * How long opening an H2 file may take at start: after a crash H2 waits until the dead
+     * process's lock file is 2 s old, then checks it for 2 s more.
+     */
+    private static final long H2_OPEN_TIMEOUT_MILLIS = 15_000;
     /** How long {@link #lock} waits for a lock another process holds before it fails. */
     private static final int LOCK_WAIT_SECONDS = 30;
 
@@ -193,7 +199,7 @@ public final class Database implements AutoCloseable {
     public static Database open(Target target) {
         Pool pool;
         try {
-            pool = newPool(target);
+            pool = newPool(target, true);
         } catch (HikariPool.PoolInitializationException e) {
             throw refusal(target, e.getCause() instanceof SQLException sql ? sql : null, e);
         }
@@ -213,11 +219,12 @@ public final class Database implements AutoCloseable {
      * pool rolls every connection back as it is taken and as it is returned, and a rollback empties
      * the session's query cache, so that every statement was parsed again in every transaction
      * (about a tenth of the message-log writer's time, found with JFR). Hikari rolls back only a
-     * connection returned with work not committed. An H2 pool opens no connection as it is made:
-     * after a storage failure closed the database, the new pool ({@link #reopenIfClosed}) opens it
-     * again on its first use.
+     * connection returned with work not committed. At start ({@code first}) an H2 pool opens its
+     * file before it is returned, waiting for as long as opening after a crash takes; after a
+     * storage failure closed the database, the new pool ({@link #reopenIfClosed}) opens it again
+     * on its first use, in the background, and a transaction waits a second for it at most.
      */
-    private static Pool newPool(Target target) {
+    private static Pool newPool(Target target, boolean first) {
         HikariConfig config = new HikariConfig();
         config.setPoolName(target.name());
         config.setJdbcUrl(target.url());
@@ -235,7 +242,7 @@ public final class Database implements AutoCloseable {
             config.addDataSourceProperty("ApplicationName", "xroad-" + target.name());
         } else {
             config.setMinimumIdle(1);
-            config.setInitializationFailTimeout(-1);
+            config.setInitializationFailTimeout(first ? H2_OPEN_TIMEOUT_MILLIS : -1);
         }
         HikariDataSource hikari = new HikariDataSource(config);
         return new Pool(hikari, hikari::close);
@@ -385,7 +392,7 @@ public final class Database implements AutoCloseable {
                 return;
             }
             LOG.warn("the {} database closed after a storage failure; it is opened again on next use", target.name());
-            pool = newPool(target);
+            pool = newPool(target, false);
             reopenings++;
             failed.close().run();
         }
