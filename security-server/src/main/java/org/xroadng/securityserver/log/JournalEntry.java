@@ -149,11 +149,10 @@ record JournalEntry(List<LogRow> rows, Access access) {
                 e.longValue(-1);
                 e.string(r.signature());
             } else {
-                byte[] signature = r.signature().getBytes(StandardCharsets.UTF_8);
                 e.longValue(refs[i].backBytes());
                 e.longValue(refs[i].row());
                 e.longValue(refs[i].prefixBytes());
-                e.bytes(Arrays.copyOfRange(signature, refs[i].prefixBytes(), signature.length));
+                e.bytesFrom(r.signature().getBytes(StandardCharsets.UTF_8), refs[i].prefixBytes());
             }
             e.bytes(r.bodySha256());
             e.bytes(r.bodySealed());
@@ -186,7 +185,7 @@ record JournalEntry(List<LogRow> rows, Access access) {
     /**
      * An entry of any version, the signature prefixes it shares with earlier entries read from {@code prefixes}.
      *
-     * @throws IllegalArgumentException when the bytes are not an entry, or a header cannot be read
+     * @throws IllegalArgumentException when the bytes are not an entry, or a signature it refers to cannot be read
      */
     static JournalEntry decode(byte[] bytes, PrefixSource prefixes) {
         Decoder d = new Decoder(ByteBuffer.wrap(bytes));

@@ -15,7 +15,7 @@ import org.xroadng.securityserver.log.journal.Journal;
  * known while encoding, and a reference never leaves its segment, nor the group commit that makes
  * it durable together with what it refers to.
  *
- * <p>Of the 10.6 KB a logged exchange took in the journal under load, about 9 KB were its two
+ * <p>Of the 10 to 12 KB a logged exchange took in the journal under load, about 9 KB were its two
  * batch signatures, nearly all of it their signers' certificates and OCSP responses; the journal's
  * bytes are copied, checksummed, written, flushed and zeroed ahead once each, so they are worth
  * keeping few.

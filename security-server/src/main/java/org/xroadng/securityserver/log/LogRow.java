@@ -115,6 +115,15 @@ record LogRow(long id, String side, String kind, String queryId, String requestI
             size += value.length;
         }
 
+        /** As {@link #bytes}, for the bytes of {@code value} from index {@code from} on. */
+        void bytesFrom(byte[] value, int from) {
+            int length = value.length - from;
+            intValue(length);
+            ensure(length);
+            System.arraycopy(value, from, buffer, size, length);
+            size += length;
+        }
+
         void list(List<String> values) {
             longValue(values.size());
             values.forEach(this::string);
