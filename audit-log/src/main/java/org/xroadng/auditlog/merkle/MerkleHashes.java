@@ -1,10 +1,10 @@
 package org.xroadng.auditlog.merkle;
 
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import org.xroadng.protocol.crypto.Digests;
 
 /**
  * The Merkle Tree Hash of RFC 6962 section 2.1 / RFC 9162 section 2.1.1 with SHA-256 and domain
@@ -101,10 +101,6 @@ public final class MerkleHashes {
     }
 
     private static MessageDigest sha256() {
-        try {
-            return MessageDigest.getInstance("SHA-256");
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("every Java platform has SHA-256", e);
-        }
+        return Digests.sha256();
     }
 }

@@ -7,6 +7,7 @@ import java.security.Provider;
 import java.security.PublicKey;
 import java.security.Signature;
 import java.util.Objects;
+import org.xroadng.protocol.crypto.Digests;
 
 /**
  * A {@link SigningKey} over a JCA private key held in memory by a token, signing through an
@@ -48,7 +49,7 @@ public final class JcaSigningKey implements SigningKey {
     @Override
     public byte[] sign(byte[] data, int offset, int length) throws SigningException {
         try {
-            MessageDigest sha256 = MessageDigest.getInstance("SHA-256");
+            MessageDigest sha256 = Digests.sha256();
             sha256.update(data, offset, length);
             byte[] hash = sha256.digest();
             Signature signature = Signature.getInstance("NONEwithECDSA", provider);

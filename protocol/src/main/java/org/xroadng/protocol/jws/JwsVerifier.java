@@ -23,6 +23,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import com.nimbusds.jose.util.Base64;
 import java.util.Objects;
 import java.util.Set;
+import org.xroadng.protocol.crypto.Digests;
 
 /**
  * Verifies compact ES256 JWS whose signer certificate travels in {@code x5c} (RFC 7515 section
@@ -162,7 +163,7 @@ public final class JwsVerifier {
         try {
             // JDK SHA-256 (intrinsics) over the signing input, the provider's raw ECDSA over the hash:
             // the same check as SHA256withECDSA.
-            java.security.MessageDigest sha256 = java.security.MessageDigest.getInstance("SHA-256");
+            java.security.MessageDigest sha256 = Digests.sha256();
             sha256.update(ascii, 0, lastDot);
             Signature signature = Signature.getInstance("NONEwithECDSA", provider);
             signature.initVerify(key);

@@ -5,6 +5,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
+import java.time.LocalDateTime;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
@@ -72,7 +73,11 @@ public final class Jdbc {
      * never later than the one written.
      */
     public static OffsetDateTime timestamp(Instant instant) {
-        return instant.truncatedTo(ChronoUnit.MICROS).atOffset(ZoneOffset.UTC);
+        // LocalDateTime.ofEpochSecond, not Instant.atOffset: that builds a new ZoneRules for UTC on
+        // every call, which was a few percent of the message-log writer.
+        Instant micros = instant.truncatedTo(ChronoUnit.MICROS);
+        return OffsetDateTime.of(LocalDateTime.ofEpochSecond(micros.getEpochSecond(), micros.getNano(), ZoneOffset.UTC),
+                ZoneOffset.UTC);
     }
 
     public static Instant instant(ResultSet r, String column) throws SQLException {

@@ -2,10 +2,10 @@ package org.xroadng.securityserver.log;
 
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
 import java.util.Arrays;
 import java.util.List;
+import org.xroadng.protocol.crypto.Digests;
 
 /**
  * One stored message as its columns, and the two canonical encodings over them: the bytes the
@@ -56,11 +56,7 @@ record LogRow(long id, String side, String kind, String queryId, String requestI
     }
 
     static MessageDigest sha256() {
-        try {
-            return MessageDigest.getInstance("SHA-256");
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is not available", e);
-        }
+        return Digests.sha256();
     }
 
     /** The canonical encoding described in the class comment. */

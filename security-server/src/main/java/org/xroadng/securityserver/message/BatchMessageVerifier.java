@@ -2,14 +2,13 @@ package org.xroadng.securityserver.message;
 
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.security.Provider;
 import java.time.Clock;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReferenceArray;
+import org.xroadng.protocol.crypto.Digests;
 import org.xroadng.protocol.id.MemberId;
 import org.xroadng.protocol.jws.JwsVerificationException;
 import org.xroadng.protocol.jws.JwsVerifier;
@@ -124,10 +123,6 @@ public final class BatchMessageVerifier implements MessageVerifier {
     }
 
     private static byte[] sha256(String text) {
-        try {
-            return MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("every Java platform has SHA-256", e);
-        }
+        return Digests.sha256(text.getBytes(StandardCharsets.UTF_8));
     }
 }

@@ -2,13 +2,13 @@ package org.xroadng.securityserver.message;
 
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import org.xroadng.protocol.crypto.Digests;
 
 /**
  * The digests inside signed message summaries: SHA-256, base64url without padding. Headers are
@@ -48,10 +48,6 @@ public final class MessageHashes {
     }
 
     private static MessageDigest digest() {
-        try {
-            return MessageDigest.getInstance("SHA-256");
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is not available", e);
-        }
+        return Digests.sha256();
     }
 }

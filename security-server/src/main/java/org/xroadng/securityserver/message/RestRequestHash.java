@@ -2,13 +2,13 @@ package org.xroadng.securityserver.message;
 
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import org.xroadng.protocol.crypto.Digests;
 import org.xroadng.securityserver.http.IncomingRequest;
 
 /**
@@ -58,10 +58,6 @@ public final class RestRequestHash {
     }
 
     private static MessageDigest sha512() {
-        try {
-            return MessageDigest.getInstance("SHA-512");
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-512 is not available", e);
-        }
+        return Digests.sha512();
     }
 }
