@@ -109,7 +109,13 @@ public final class AccessLoggingLog implements MessageLog {
      */
     static AccessEvent eventOf(ExchangeRecord record, List<String> subjects, UUID eventId, String outcome,
                                SecureRandom random) {
-        String requestHash = record.requestSignature() == null ? null : MessageHashes.sha256(record.requestSignature());
+        return eventOf(record, subjects, eventId, outcome, random,
+                record.requestSignature() == null ? null : MessageHashes.sha256(record.requestSignature()));
+    }
+
+    /** {@link #eventOf(ExchangeRecord, List, UUID, String, SecureRandom)} given the request signature's hash. */
+    static AccessEvent eventOf(ExchangeRecord record, List<String> subjects, UUID eventId, String outcome,
+                               SecureRandom random, String requestHash) {
         AccessEvent.Seal seal = null;
         if (record.restriction() != null) {
             byte[] salt = new byte[RestrictedAccess.SALT_BYTES];

@@ -54,6 +54,7 @@ import org.xroadng.securityserver.log.journal.Journal;
 import org.xroadng.securityserver.log.journal.JournalException;
 import org.xroadng.securityserver.log.journal.JournalInUseException;
 import org.xroadng.securityserver.log.journal.SegmentReader;
+import org.xroadng.securityserver.message.MessageHashes;
 
 /**
  * The message log and the access log of one server (DESIGN.md sections 6 and 7): every exchange
@@ -1210,6 +1211,9 @@ public final class H2MessageLog implements MessageLog, AutoCloseable {
         Instant storedAt = clock.instant();
         List<LogRow> rows = new ArrayList<>(batch.size() * 2);
         List<byte[]> hashes = new ArrayList<>(batch.size() * 2);
+        // Each row's signature as UTF-8, made once: the record hash, the journal entry and the access
+        // event's request hash all take these bytes (a batch signature is some 5 KB).
+        List<byte[]> signatures = new ArrayList<>(batch.size() * 2);
         List<AccessEvent> events = new ArrayList<>();
         int[] eventOf = new int[batch.size()];
         long id = head.id();
@@ -1218,20 +1222,28 @@ public final class H2MessageLog implements MessageLog, AutoCloseable {
             for (int i = 0; i < batch.size(); i++) {
                 Pending p = batch.get(i);
                 eventOf[i] = -1;
+                byte[] requestSignature = null;
                 if (p.accessOnly() == null) {
                     for (boolean request : new boolean[] {true, false}) {
                         LogRow row = row(++id, p.record(), request, storedAt, prev);
-                        prev = row.recordHash();
+                        byte[] signature = LogRow.utf8(row.signature());
+                        prev = row.recordHash(signature);
                         rows.add(row);
                         hashes.add(prev);
+                        signatures.add(signature);
+                        if (request) {
+                            requestSignature = signature;
+                        }
                     }
+                } else {
+                    requestSignature = LogRow.utf8(p.record().requestSignature());
                 }
                 List<String> subjects = AccessLoggingLog.subjectsOf(p.record());
                 if (accessLog != null && !subjects.isEmpty()) {
                     eventOf[i] = events.size();
                     events.add(AccessLoggingLog.eventOf(p.record(), subjects, AccessLoggingLog.randomUuid(random),
                             p.accessOnly() == null ? AccessEvent.outcomeOf(p.record().status()) : p.accessOnly(),
-                            random));
+                            random, requestSignature == null ? null : MessageHashes.sha256(requestSignature)));
                 }
             }
         } catch (GeneralSecurityException e) {
@@ -1249,7 +1261,7 @@ public final class H2MessageLog implements MessageLog, AutoCloseable {
             }
         }
         try {
-            keep(batch, rows, hashes, id, prev, prepared, events, eventOf);
+            keep(batch, rows, hashes, signatures, id, prev, prepared, events, eventOf);
         } finally {
             if (prepared != null) {
                 accessLog.endTurn(); // held from preparing the events' indexes until they are stored or given up
@@ -1258,24 +1270,27 @@ public final class H2MessageLog implements MessageLog, AutoCloseable {
     }
 
     /** The rest of {@link #write}: the journal, then the tables, then the answers. */
-    private void keep(List<Pending> batch, List<LogRow> rows, List<byte[]> hashes, long id, byte[] prev,
-                      H2AccessLog.Prepared prepared, List<AccessEvent> events, int[] eventOf) {
+    private void keep(List<Pending> batch, List<LogRow> rows, List<byte[]> hashes, List<byte[]> signatures, long id,
+                      byte[] prev, H2AccessLog.Prepared prepared, List<AccessEvent> events, int[] eventOf) {
         List<byte[]> payloads = new ArrayList<>(batch.size());
         JournalGroup group = new JournalGroup();
         int[] entryOfRow = new int[rows.size()];
         int row = 0;
         for (int i = 0; i < batch.size(); i++) {
             List<LogRow> own = List.of();
+            List<byte[]> ownSignatures = List.of();
             if (batch.get(i).accessOnly() == null) {
                 entryOfRow[row] = i;
                 entryOfRow[row + 1] = i;
-                own = rows.subList(row, row += 2);
+                own = rows.subList(row, row + 2);
+                ownSignatures = signatures.subList(row, row + 2);
+                row += 2;
             }
             // A restricted event's secret goes into its stub's entry: durable in the same write, replayed with it.
             JournalEntry.Access access = eventOf[i] < 0 ? null : new JournalEntry.Access(
                     prepared.firstIndex() + eventOf[i], prepared.entries().get(eventOf[i]), events.get(eventOf[i]).subjects(),
                     prepared.secrets().isEmpty() ? null : prepared.secrets().get(eventOf[i]));
-            payloads.add(group.encode(new JournalEntry(own, access)));
+            payloads.add(group.encode(new JournalEntry(own, access), ownSignatures));
         }
         long[] offsets = new long[payloads.size()];
         long segment;

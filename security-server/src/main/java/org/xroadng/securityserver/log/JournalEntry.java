@@ -108,14 +108,24 @@ record JournalEntry(List<LogRow> rows, Access access) {
     }
 
     byte[] encode() {
-        return encode(null);
+        return encode(null, signaturesOf(rows));
+    }
+
+    /** Each row's signature as UTF-8 ({@link LogRow#utf8}), in the rows' order. */
+    static List<byte[]> signaturesOf(List<LogRow> rows) {
+        List<byte[]> signatures = new ArrayList<>(rows.size());
+        for (LogRow row : rows) {
+            signatures.add(LogRow.utf8(row.signature()));
+        }
+        return signatures;
     }
 
     /**
      * The entry's bytes; {@code refs}, when not null, holds for each row the earlier row whose
-     * signature its own begins like (null: the signature is written whole).
+     * signature its own begins like (null: the signature is written whole); {@code signatures}
+     * holds each row's signature as UTF-8, which the caller has at hand already.
      */
-    byte[] encode(PrefixRef[] refs) {
+    byte[] encode(PrefixRef[] refs, List<byte[]> signatures) {
         LogRow.Encoder e = LogRow.Encoder.scratch();
         boolean secret = access != null && access.secret() != null;
         boolean shared = refs != null && Arrays.stream(refs).anyMatch(Objects::nonNull);
@@ -143,16 +153,17 @@ record JournalEntry(List<LogRow> rows, Access access) {
             e.status(r.status());
             e.instant(r.exchangedAt());
             e.instant(r.storedAt());
+            // e.bytes of the UTF-8 is e.string of the text: a length (-1 for null), then the bytes
             if (!shared) {
-                e.string(r.signature());
+                e.bytes(signatures.get(i));
             } else if (refs[i] == null) {
                 e.longValue(-1);
-                e.string(r.signature());
+                e.bytes(signatures.get(i));
             } else {
                 e.longValue(refs[i].backBytes());
                 e.longValue(refs[i].row());
                 e.longValue(refs[i].prefixBytes());
-                e.bytesFrom(r.signature().getBytes(StandardCharsets.UTF_8), refs[i].prefixBytes());
+                e.bytesFrom(signatures.get(i), refs[i].prefixBytes());
             }
             e.bytes(r.bodySha256());
             e.bytes(r.bodySealed());

@@ -1,6 +1,5 @@
 package org.xroadng.securityserver.log;
 
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -40,14 +39,18 @@ final class JournalGroup {
 
     /** The bytes of {@code entry}, the next entry of this append. */
     byte[] encode(JournalEntry entry) {
+        return encode(entry, JournalEntry.signaturesOf(entry.rows()));
+    }
+
+    /** {@link #encode(JournalEntry)}, given each row's signature as UTF-8 ({@link LogRow#utf8}). */
+    byte[] encode(JournalEntry entry, List<byte[]> signatures) {
         List<LogRow> rows = entry.rows();
         JournalEntry.PrefixRef[] refs = null;
         for (int i = 0; i < rows.size(); i++) {
-            String text = rows.get(i).signature();
-            if (text == null || text.length() < SHARED_MIN_BYTES) {
+            byte[] signature = signatures.get(i);
+            if (signature == null || signature.length < SHARED_MIN_BYTES) {
                 continue;
             }
-            byte[] signature = text.getBytes(StandardCharsets.UTF_8);
             Whole best = null;
             int bestPrefix = 0;
             for (Whole whole : wholes) {
@@ -66,7 +69,7 @@ final class JournalGroup {
                 pendingWholes.add(new Whole(frameAt, i, signature));
             }
         }
-        byte[] payload = entry.encode(refs);
+        byte[] payload = entry.encode(refs, signatures);
         // Referred to from the next entries on only: an entry never refers to itself.
         wholes.addAll(pendingWholes);
         pendingWholes.clear();

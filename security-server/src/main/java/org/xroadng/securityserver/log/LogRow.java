@@ -32,6 +32,16 @@ record LogRow(long id, String side, String kind, String queryId, String requestI
         return fields().recordHash();
     }
 
+    /** {@link #recordHash()}, given {@link #utf8} of the signature. */
+    byte[] recordHash(byte[] signatureUtf8) {
+        return fields().recordHash(signatureUtf8);
+    }
+
+    /** The UTF-8 of {@code text}, or null for null: a signature's bytes, as the encodings hold them. */
+    static byte[] utf8(String text) {
+        return text == null ? null : text.getBytes(StandardCharsets.UTF_8);
+    }
+
     /** The fields the record hash covers, the sealed body by its SHA-256. */
     RecordFields fields() {
         return new RecordFields(id, side, kind, queryId, requestId, client, service, method, path, userId, issue,

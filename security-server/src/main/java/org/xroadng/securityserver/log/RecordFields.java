@@ -54,18 +54,23 @@ public record RecordFields(long id, String side, String kind, String queryId, St
 
     /** SHA-256(prevHash || canonical bytes). */
     public byte[] recordHash() {
+        return recordHash(LogRow.utf8(signature));
+    }
+
+    /** {@link #recordHash()}, given the UTF-8 of {@link #signature} (null when it is null), which the writer has already. */
+    byte[] recordHash(byte[] signatureUtf8) {
         MessageDigest sha = LogRow.sha256();
         sha.update(prevHash);
-        encodeInto(LogRow.Encoder.scratch()).digestInto(sha);
+        encodeInto(LogRow.Encoder.scratch(), signatureUtf8).digestInto(sha);
         return sha.digest();
     }
 
     /** The canonical encoding of the fields (without the previous hash). */
     public byte[] canonicalBytes() {
-        return encodeInto(LogRow.Encoder.scratch()).copy();
+        return encodeInto(LogRow.Encoder.scratch(), LogRow.utf8(signature)).copy();
     }
 
-    private LogRow.Encoder encodeInto(LogRow.Encoder e) {
+    private LogRow.Encoder encodeInto(LogRow.Encoder e, byte[] signatureUtf8) {
         e.string(HASH_DOMAIN);
         e.longValue(id);
         e.string(side);
@@ -84,7 +89,7 @@ public record RecordFields(long id, String side, String kind, String queryId, St
         e.status(status);
         e.instant(exchangedAt);
         e.instant(storedAt);
-        e.string(signature);
+        e.bytes(signatureUtf8); // as e.string(signature): a length (-1 for null), then the UTF-8
         e.bytes(bodySha256);
         e.bytes(sealedBodySha256);
         return e;
