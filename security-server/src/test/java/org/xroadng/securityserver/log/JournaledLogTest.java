@@ -513,6 +513,81 @@ class JournaledLogTest {
         }
     }
 
+    /** Rows in {@code message_record}, read past the log (which would wait for its tables). */
+    private long storedRows() throws SQLException {
+        try (Connection c = messageLogDatabase()) {
+            return Jdbc.queryOne(c, "SELECT COUNT(*) FROM message_record", r -> r.getLong(1)).orElseThrow();
+        }
+    }
+
+    /**
+     * Asserts that {@code subject}'s events are at {@code indexes}, each linking back to the one
+     * before it (its {@code previous} entry for the subject), the first to none.
+     */
+    private static void assertSubjectChain(H2MessageLog log, String subject, List<Long> indexes) throws IOException {
+        List<AccessLog.StoredEvent> events = accessLog(log).eventsOf(subject, 1000);
+        assertEquals(indexes, events.stream().map(AccessLog.StoredEvent::index).toList(), subject + "'s events");
+        Long before = null;
+        for (AccessLog.StoredEvent event : events) {
+            Map<?, ?> entry = ProtocolJson.mapper().readValue(event.entry(), Map.class);
+            Object previous = entry.get("previous") instanceof Map<?, ?> links ? links.get(subject) : null;
+            assertEquals(before, previous == null ? null : ((Number) previous).longValue(),
+                    "event " + event.index() + " links to the subject's event before it");
+            before = event.index();
+        }
+    }
+
+    @Test
+    void tablesHeldUp_exchangesAreAnsweredMeanwhileAndQueriesSeeThemOnceStored()
+            throws InterruptedException, ExecutionException, TimeoutException, MessageLogException, SQLException,
+            IOException {
+        try (H2MessageLog log = open()) {
+            appendOneByOne(log, "a-", 2);
+            Runnable release = log.holdTables();
+            for (int i = 0; i < 3; i++) {
+                // Three groups, each answered once its journal entry is durable, the tables held up.
+                log.append(exchange("held-" + i, List.of("EE1"))).get(5, TimeUnit.SECONDS);
+            }
+            assertEquals(4, storedRows(), "the tables do not hold the held exchanges yet");
+            release.run();
+            for (String id : List.of("a-0", "a-1", "held-0", "held-1", "held-2")) {
+                assertTrue(log.find(id, "provider").isPresent(), id + " is found once the tables hold it");
+            }
+            assertEquals(10, intactRecords(log));
+            assertSubjectChain(log, "EE1", List.of(0L, 1L, 2L, 3L, 4L));
+        }
+    }
+
+    @Test
+    void tablesFailWithGroupsWaitingBehind_theyAreStoredFromTheJournalWithTheirAccessIndexes()
+            throws InterruptedException, ExecutionException, TimeoutException, MessageLogException, SQLException,
+            IOException {
+        try (H2MessageLog log = open()) {
+            appendOneByOne(log, "a-", 2);
+            Runnable release = log.holdTables();
+            for (int i = 0; i < 3; i++) {
+                log.append(exchange("held-" + i, List.of("EE1", "EE" + (2 + i % 2)))).get(5, TimeUnit.SECONDS);
+            }
+            // The table loses its newest row: the first held group cannot follow it, and the two behind
+            // it must not be stored either (they would leave a gap in the chain).
+            loseTheNewestRows(3, 1);
+            release.run();
+            appendOneByOne(log, "after-", 1); // the writer sees the failure and first catches up
+            awaitIntactRecords(log, 12);
+            for (String id : List.of("a-1", "held-0", "held-1", "held-2", "after-0")) {
+                assertTrue(log.find(id, "provider").isPresent(), id);
+            }
+            assertEquals(6, accessLog(log).merkleLog().size());
+            assertSubjectChain(log, "EE1", List.of(0L, 1L, 2L, 3L, 4L, 5L));
+            assertSubjectChain(log, "EE2", List.of(2L, 4L));
+            assertSubjectChain(log, "EE3", List.of(3L));
+        }
+        try (H2MessageLog log = open()) {
+            assertEquals(12, intactRecords(log));
+            assertSubjectChain(log, "EE1", List.of(0L, 1L, 2L, 3L, 4L, 5L));
+        }
+    }
+
     @Test
     void tablesLoseTheirNewestRowsWhileRunning_theIndexerDoesNotMarkThemIndexed()
             throws InterruptedException, ExecutionException, TimeoutException, MessageLogException, SQLException {
