@@ -24,13 +24,11 @@ import java.util.Optional;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import java.util.concurrent.atomic.LongAdder;
@@ -61,8 +59,7 @@ import org.xroadng.securityserver.message.MessageHashes;
 /**
  * The message log and the access log of one server (DESIGN.md sections 6 and 7): every exchange
  * goes first into an append-only {@link Journal}, then into the H2 tables that answer queries.
- * One writer thread keeps the journal, with group commit; a second stores what it kept in the
- * tables, a few groups behind at most, so the writer never waits for H2.
+ * One writer thread does both, with group commit.
  *
  * <p>Storage: each exchange is two message-log rows, its request (id n) and its response (id
  * n + 1), each with its own JWS, encrypted body ({@link RecordCipher}, the row's id and metadata
@@ -83,13 +80,10 @@ import org.xroadng.securityserver.message.MessageHashes;
  * fails with a {@link MessageLogException} when it could not be kept. The journal entry is where
  * the records stay: {@code message_record} gets an index row per record (id, side, kind, query
  * id, times, hashes, and where its entry is, read back through {@link SegmentReader}) and the
- * access log its event, in one transaction per batch without forcing it, once the batch's answers
- * have gone out, on the table writer while the writer goes on with the next batches (at most
- * {@value #TABLE_GROUPS_AHEAD} ahead; with an access log other nodes share, on the writer before
- * the next batch): the access events of later batches are prepared after those on their way
- * ({@link H2AccessLog#prepareFollowing}). Queries that must see every answered exchange
- * ({@link #find}, {@link #verifyChain}, a subject's events through {@link #acknowledgedAccessLog})
- * first wait for the tables to hold it ({@link #awaitTables}). H2 writes its files in
+ * access log its event, in the writer's transaction without forcing it, once the batch's answers
+ * have gone out: queries that must see every answered exchange ({@link #find},
+ * {@link #verifyChain}, a subject's events through {@link #acknowledgedAccessLog}) first wait for
+ * the writer to have stored it ({@link #awaitTables}). H2 writes its files in
  * the background; every {@value #INDEX_SYNC_SECONDS} seconds (and on close) both databases are
  * forced, {@code journal_state} notes the last entry they hold (a restart replays and fully
  * checks only the entries after it), and the segments no index row refers to any more (their
@@ -100,10 +94,8 @@ import org.xroadng.securityserver.message.MessageHashes;
  * <p>After a failure the journal is the truth. A batch whose journal write or flush failed did
  * not happen: the journal is cut back to its last committed entry and the chain head stays where
  * it was. When H2 fails after the journal kept a batch (a full disk, H2 closing its store), the
- * batch is acknowledged (it is durable), the table writer stores no later batch, and the tables
- * are brought up to the journal again by replaying it before the writer's next batch (once the
- * table writer has finished what it was given), at most once a second, and on every start after
- * a crash.
+ * batch is acknowledged (it is durable) and the tables are brought up to the journal again by
+ * replaying it before the next batch, at most once a second, and on every start after a crash.
  * Any {@link Throwable} in the writer (an {@link OutOfMemoryError} while sealing a body, say)
  * fails the batch it was writing and the writer goes on; should the writer thread ever end
  * anyway, every waiting and later append fails at once and {@link #unavailable()} says why, so no
@@ -120,8 +112,6 @@ public final class H2MessageLog implements MessageLog, AutoCloseable {
     /** Query index files written per index sync: 16 of {@value QueryIndex#CHUNK} rows each. */
     private static final int SEAL_CHUNKS = 16;
     private static final int REPLAY_BATCH = 256;
-    /** Groups the writer may have answered before the indexer stored them in the tables. */
-    private static final int TABLE_GROUPS_AHEAD = 4;
     /** How long a query waits at most for the tables to hold what was answered ({@link #awaitTables}). */
     static final long TABLE_WAIT_MILLIS = 5_000;
     private static final String READ_ONLY = "the message log was opened while its server runs (the server holds its"
@@ -148,20 +138,7 @@ public final class H2MessageLog implements MessageLog, AutoCloseable {
     private final BlockingQueue<Pending> queue;
     private final ReadWriteLock closing = new ReentrantReadWriteLock();
     private final Thread writer;
-    /**
-     * Stores each kept group in the tables, in order, once its answers are out, so the writer
-     * goes on to the next group meanwhile. (With an access log other nodes share, the writer
-     * stores each group itself, holding its turn at that log.)
-     */
-    private final ExecutorService tableWriter = Executors.newSingleThreadExecutor(task -> {
-        Thread thread = new Thread(task, ServerThreads.name("message-log-tables", this.threadTag));
-        thread.setDaemon(true);
-        return thread;
-    });
-    /**
-     * Forces the tables every {@value #INDEX_SYNC_SECONDS} s, so neither the writer nor the
-     * storing of groups waits for it.
-     */
+    /** Forces the tables every {@value #INDEX_SYNC_SECONDS} s, so the writer never waits for it. */
     private final ExecutorService indexer = Executors.newSingleThreadExecutor(task -> {
         Thread thread = new Thread(task, ServerThreads.name("message-log-indexer", this.threadTag));
         thread.setDaemon(true);
@@ -171,12 +148,6 @@ public final class H2MessageLog implements MessageLog, AutoCloseable {
     /** The server whose threads these are, in their names ({@link ServerThreads}); null until told. */
     private volatile String threadTag;
     private volatile IntConsumer rowsWritten = rows -> { };
-    /** Whether {@link #tableWriter} stores the kept groups in the tables; else the writer does. */
-    private final boolean tablesBehindWriter;
-    /** A permit per group handed to {@link #tableWriter} and not yet stored, {@value #TABLE_GROUPS_AHEAD} at most. */
-    private final Semaphore tableSlots = new Semaphore(TABLE_GROUPS_AHEAD);
-    /** {@link #tableWriter} failed to store a kept group; it stores none after it until the writer's catch-up. */
-    private volatile boolean tablesFailed;
     // Owned by the writer thread once it runs.
     /** The chain head as the journal holds it. */
     private RecordTable.Head head;
@@ -199,8 +170,6 @@ public final class H2MessageLog implements MessageLog, AutoCloseable {
     private volatile long acknowledgedSequence;
     /** The last journal entry the tables hold, with every one before it; {@link #awaitTables} waits on it. */
     private volatile long storedSequence;
-    /** The last record the tables hold, set before {@link #storedSequence}: what the forcing checks for. */
-    private volatile RecordTable.Head storedHead = RecordTable.Head.EMPTY;
     private final Object storedChanged = new Object();
     private final LongAdder groupsWritten = new LongAdder();
     private final LongAdder exchangesWritten = new LongAdder();
@@ -226,7 +195,6 @@ public final class H2MessageLog implements MessageLog, AutoCloseable {
         this.db = db;
         this.accessLog = accessLog;
         this.sharedAccessLog = accessLog != null && db.engine() == Database.Engine.POSTGRESQL;
-        this.tablesBehindWriter = !sharedAccessLog;
         this.journal = journal;
         this.segments = segments;
         this.queries = queries;
@@ -749,7 +717,6 @@ public final class H2MessageLog implements MessageLog, AutoCloseable {
                 interrupted = true;
             }
         }
-        tableWriter.shutdownNow();
         indexer.shutdownNow();
         if (journal != null) {
             journal.close();
@@ -771,7 +738,6 @@ public final class H2MessageLog implements MessageLog, AutoCloseable {
     private void run() {
         try {
             drain();
-            awaitTableWork();
             awaitIndexing();
             syncIndex();
         } catch (Throwable t) {
@@ -814,9 +780,6 @@ public final class H2MessageLog implements MessageLog, AutoCloseable {
                 if (closed && queue.isEmpty()) {
                     return;
                 }
-                if (tablesFailed) {
-                    indexBehind = true;
-                }
                 if ((journalFailed || indexBehind) && retryDue()) {
                     repair();
                 }
@@ -829,10 +792,8 @@ public final class H2MessageLog implements MessageLog, AutoCloseable {
             batch.add(first);
             queue.drainTo(batch, settings.maxBatch() - 1);
             try {
-                if (db.reopenings() != reopeningsSeen || tablesFailed) {
-                    // H2 reopened its store under a failure (the timestamper's, say), or the table
-                    // writer could not store a kept group
-                    indexBehind = true;
+                if (db.reopenings() != reopeningsSeen) {
+                    indexBehind = true; // H2 reopened its store under a failure (the timestamper's, say)
                 }
                 if (journalFailed || indexBehind) {
                     if (!retryDue()) {
@@ -874,13 +835,6 @@ public final class H2MessageLog implements MessageLog, AutoCloseable {
     private void repair() {
         retried = true;
         lastRetry = System.nanoTime();
-        // The groups handed to the table writer are stored (or given up) first: the catch-up reads
-        // the tables, and the access log's next append must follow what was journaled.
-        awaitTableWork();
-        tablesFailed = false;
-        if (tablesBehindWriter && accessLog != null) {
-            accessLog.forgetPrepared();
-        }
         if (journalFailed) {
             try {
                 journal.rollback();
@@ -940,7 +894,7 @@ public final class H2MessageLog implements MessageLog, AutoCloseable {
             durableRecordId = head.id();
             reopeningsSeen = reopenings;
             indexBehind = false;
-            stored(journal.committedSequence(), head);
+            stored(journal.committedSequence());
             if (stored.id() < head.id()) {
                 LOG.info("the message log's tables were brought up to its journal: records {} to {}", stored.id() + 1,
                         head.id());
@@ -1094,9 +1048,6 @@ public final class H2MessageLog implements MessageLog, AutoCloseable {
      */
     private void syncIndex() {
         lastIndexSync = System.nanoTime();
-        if (tablesFailed) {
-            indexBehind = true;
-        }
         if (journalFailed || indexBehind) {
             return;
         }
@@ -1114,8 +1065,8 @@ public final class H2MessageLog implements MessageLog, AutoCloseable {
     /**
      * As {@link #syncIndex}, with the forcing on the indexer thread (it took tens of milliseconds
      * on the writer, and every exchange waiting then waited as long); the writer releases the
-     * segments once it is done. It covers the entries the tables hold by then, which may be fewer
-     * than the journal's while the table writer catches up.
+     * segments once it is done. Every entry up to the committed one is in the tables already: the
+     * writer stores each batch before it takes the next.
      */
     private void syncIndexInBackground() {
         lastIndexSync = System.nanoTime();
@@ -1123,10 +1074,8 @@ public final class H2MessageLog implements MessageLog, AutoCloseable {
         if (indexing != null || journalFailed || indexBehind) {
             return;
         }
-        // What the tables hold (they may lag the journal while groups are being stored): read in
-        // this order, the record is at least as new as the entry, which forceIndex requires.
-        long covered = storedSequence;
-        RecordTable.Head stored = storedHead;
+        long covered = journal.committedSequence();
+        RecordTable.Head stored = head;
         try {
             indexing = indexer.submit(() -> {
                 long releasable = forceIndex(covered, stored);
@@ -1304,7 +1253,7 @@ public final class H2MessageLog implements MessageLog, AutoCloseable {
         H2AccessLog.Prepared prepared = null;
         if (!events.isEmpty()) {
             try {
-                prepared = tablesBehindWriter ? accessLog.prepareFollowing(events) : accessLog.prepare(events);
+                prepared = accessLog.prepare(events);
             } catch (RuntimeException e) {
                 indexBehind = true;
                 fail(batch, new MessageLogException("the access log cannot be read: " + e.getMessage(), e));
@@ -1365,123 +1314,38 @@ public final class H2MessageLog implements MessageLog, AutoCloseable {
         for (Pending p : batch) {
             p.future().complete(null);
         }
-        List<RecordTable.Location> locations = new ArrayList<>(rows.size());
-        for (int entry : entryOfRow) {
-            locations.add(new RecordTable.Location(segment, offsets[entry]));
-        }
-        TableWork work = new TableWork(batch.size(), rows, hashes, locations, prepared, head, committed);
-        if (tablesBehindWriter) {
-            handToTableWriter(work);
-        } else if (!store(work)) {
-            indexBehind = true; // the tables are brought up to the journal before the next batch
-        }
-    }
-
-    /** A kept group for the tables: its rows and access events, the chain head and journal entry after it. */
-    private record TableWork(int exchanges, List<LogRow> rows, List<byte[]> hashes,
-                             List<RecordTable.Location> locations, H2AccessLog.Prepared prepared, RecordTable.Head head,
-                             long lastSequence) {
-    }
-
-    /**
-     * On the writer: has {@link #tableWriter} store {@code work} after the groups before it,
-     * waiting while {@value #TABLE_GROUPS_AHEAD} groups are on their way already (the tables are
-     * slower than the journal for as long as it takes). After a group failed none is stored until
-     * the writer's catch-up has put the tables right from the journal.
-     */
-    private void handToTableWriter(TableWork work) {
-        tableSlots.acquireUninterruptibly();
-        try {
-            tableWriter.execute(() -> {
-                boolean stored = false;
-                try {
-                    stored = !tablesFailed && store(work);
-                } catch (Throwable t) {
-                    LOG.error("{} exchanges are kept in the journal but not yet in the tables", work.exchanges(), t);
-                } finally {
-                    if (!stored) {
-                        tablesFailed = true;
-                    }
-                    tableSlots.release();
-                }
-            });
-        } catch (RejectedExecutionException e) {
-            // The table writer stopped (the log is closing): the writer stores the group itself.
-            tableSlots.release();
-            if (tablesFailed || !store(work)) {
-                tablesFailed = true;
-            }
-        }
-    }
-
-    /**
-     * For tests: holds {@link #tableWriter} until the returned action runs, as slow tables would;
-     * groups kept meanwhile wait for it in order.
-     */
-    Runnable holdTables() throws InterruptedException {
-        CountDownLatch holding = new CountDownLatch(1);
-        CountDownLatch released = new CountDownLatch(1);
-        tableWriter.execute(() -> {
-            holding.countDown();
-            try {
-                released.await();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        });
-        holding.await();
-        return released::countDown;
-    }
-
-    /** On the writer: waits until every group handed to {@link #tableWriter} is stored or given up. */
-    private void awaitTableWork() {
-        if (!tablesBehindWriter) {
-            return;
-        }
-        tableSlots.acquireUninterruptibly(TABLE_GROUPS_AHEAD);
-        tableSlots.release(TABLE_GROUPS_AHEAD);
-    }
-
-    /**
-     * Stores a kept group in the tables (on {@link #tableWriter}, or on the writer when the access
-     * log is shared); false when they failed, which is logged: the group is in the journal,
-     * answered, and the tables lag it until the writer's catch-up.
-     */
-    private boolean store(TableWork work) {
-        List<LogRow> rows = work.rows();
         try {
             if (!rows.isEmpty()) {
+                List<RecordTable.Location> locations = new ArrayList<>(rows.size());
+                for (int entry : entryOfRow) {
+                    locations.add(new RecordTable.Location(segment, offsets[entry]));
+                }
                 RecordTable.Head before = new RecordTable.Head(rows.get(0).id() - 1, rows.get(0).prevHash());
                 db.inTransaction(c -> {
                     // H2 may have reopened its file since the last batch and lost its newest rows: these
                     // then would leave a gap in the chain, which the catch-up fills from the journal instead.
                     RecordTable.requireHead(c, before);
-                    RecordTable.insert(c, rows, work.hashes(), work.locations());
+                    RecordTable.insert(c, rows, hashes, locations);
                     return null;
                 });
             }
-            if (work.prepared() != null) {
-                accessLog.appendPrepared(work.prepared());
+            if (prepared != null) {
+                accessLog.appendPrepared(prepared);
             }
-            durableRecordId = work.head().id();
-            stored(work.lastSequence(), work.head());
-            return true;
+            durableRecordId = id;
+            stored(committed);
         } catch (RuntimeException e) {
-            LOG.error("{} exchanges are kept in the journal but not yet in the tables: {}", work.exchanges(),
+            // Kept by the journal, so acknowledged; the tables are brought up to it before the next batch.
+            indexBehind = true;
+            LOG.error("{} exchanges are kept in the journal but not yet in the tables: {}", batch.size(),
                     e.getMessage());
-            return false;
-        } finally {
-            rowsWritten.accept(rows.size());
         }
+        rowsWritten.accept(rows.size());
     }
 
-    /**
-     * The tables hold every journal entry through {@code sequence}, and record {@code through}
-     * last; wakes those waiting for it.
-     */
-    private void stored(long sequence, RecordTable.Head through) {
+    /** On the writer: the tables hold every journal entry through {@code sequence}; wakes those waiting for it. */
+    private void stored(long sequence) {
         synchronized (storedChanged) {
-            storedHead = through;
             storedSequence = sequence;
             storedChanged.notifyAll();
         }
