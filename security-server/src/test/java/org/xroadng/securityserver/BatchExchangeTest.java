@@ -263,23 +263,32 @@ class BatchExchangeTest {
     void oneBitChangedAnywhereInTheBatchSignature_isRefusedByTheSignatureCheck() throws EvidenceFormatException,
             IOException {
         String token = EvidenceBundle.parse(bundleJson).request().signature();
-        byte[] decoded = Base64.getUrlDecoder().decode(token);
-        int step = Math.max(1, decoded.length / 97);
+        // protected.payload.signature~leaf: each part is base64url; a bit changed in the bytes of any
+        // of them (the root's header, payload and signature, and the leaf) must be caught
         int checked = 0;
-        for (int i = 0; i < decoded.length; i += step) {
-            for (int bit : new int[] {0, 5}) {
-                byte[] changed = decoded.clone();
-                changed[i] ^= (byte) (1 << bit);
-                String changedToken = Base64.getUrlEncoder().withoutPadding().encodeToString(changed);
-                EvidenceVerification result = verify(withRequestSignature(t -> changedToken));
+        int start = 0;
+        for (String part : token.split("[.~]")) {
+            byte[] decoded = Base64.getUrlDecoder().decode(part);
+            int step = Math.max(1, decoded.length / 40);
+            for (int i = 0; i < decoded.length; i += step) {
+                for (int bit : new int[] {0, 5}) {
+                    byte[] changed = decoded.clone();
+                    changed[i] ^= (byte) (1 << bit);
+                    String changedToken = token.substring(0, start)
+                            + Base64.getUrlEncoder().withoutPadding().encodeToString(changed)
+                            + token.substring(start + part.length());
+                    EvidenceVerification result = verify(withRequestSignature(t -> changedToken));
 
-                assertFalse(result.valid(), "byte " + i + " bit " + bit);
-                assertTrue(result.failedParts().stream().anyMatch(p -> p.startsWith("request.signature")),
-                        "byte " + i + " bit " + bit + " (" + (char) decoded[i] + "): " + result.failures());
-                checked++;
+                    String where = "part at " + start + ", byte " + i + " bit " + bit;
+                    assertFalse(result.valid(), where);
+                    assertTrue(result.failedParts().stream().anyMatch(p -> p.startsWith("request.signature")),
+                            where + " (" + (char) decoded[i] + "): " + result.failures());
+                    checked++;
+                }
             }
+            start += part.length() + 1;
         }
-        assertTrue(checked > 150, checked + " changes checked");
+        assertTrue(checked > 250, checked + " changes checked");
     }
 
     @Test
@@ -289,7 +298,11 @@ class BatchExchangeTest {
 
         String summary = new String(d.leaf().summary(), StandardCharsets.UTF_8);
         assertTrue(summary.contains("\"id\":\"" + bundle.exchange().queryId() + "\""), summary);
-        assertFalse(new String(Base64.getUrlDecoder().decode(bundle.request().signature()), StandardCharsets.UTF_8)
-                .matches(".*batch-\\d+-\\d+.*batch-\\d+-\\d+.*"), "another message's query id is in the signature");
+        StringBuilder decoded = new StringBuilder();
+        for (String part : bundle.request().signature().split("[.~]")) {
+            decoded.append(new String(Base64.getUrlDecoder().decode(part), StandardCharsets.UTF_8));
+        }
+        assertFalse(decoded.toString().matches("(?s).*batch-\\d+-\\d+.*batch-\\d+-\\d+.*"),
+                "another message's query id is in the signature");
     }
 }

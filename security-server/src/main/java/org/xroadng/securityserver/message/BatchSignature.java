@@ -21,11 +21,18 @@ import org.xroadng.securityserver.message.MessageVerificationException.Reason;
  * of many summaries, and for each message its own leaf and inclusion path.
  *
  * <h2>Wire form</h2>
- * The {@code X-Road-Signature} value is the base64url (RFC 4648 section 5, no padding) of the UTF-8
- * JSON of a flattened JWS JSON serialization (RFC 7515 section 7.2.2):
+ * The {@code X-Road-Signature} value is the root JWS in compact form, a {@code ~}, and the
+ * base64url (RFC 4648 section 5, no padding) of the UTF-8 JSON of this message's leaf:
+ * <pre>protected.payload.signature~b64url({"summary": b64url, "salt": b64url, "index": n, "path": [b64url, ...]})</pre>
+ * A {@code ~} is in neither base64url nor a compact JWS, so the value is never taken for a plain
+ * signature, and the two parts are found without decoding anything. Servers before this form
+ * sent, and every server still reads, the <em>flattened form</em>: the base64url of the UTF-8
+ * JSON of a flattened JWS JSON serialization (RFC 7515 section 7.2.2),
  * <pre>{"protected": ..., "payload": ..., "signature": ...,
  *  "header": {"batchLeaf": {"summary": b64url, "salt": b64url, "index": n, "path": [b64url, ...]}}}</pre>
- * It has no dot, so it is never taken for a compact JWS (which has two). The protected header is
+ * which has no dot. It encoded the root's protected header (the certificate and OCSP response,
+ * some 3 KB) in base64url twice: a third more bytes on the wire, in the logs and in every check
+ * of the header. The protected header is
  * that of a plain message signature ({@code alg} ES256, {@code x5c}, {@code ocsp}) plus
  * {@value #ROOT_PARAM}: {@value #ROOT_PARAM_VALUE}, listed in {@code crit} (RFC 7515 section
  * 4.1.11), so a verifier that knows only plain signatures refuses a root, and a root can never be
@@ -51,6 +58,9 @@ public final class BatchSignature {
     public static final int MAX_SIZE = 1 << 16;
 
     private static final byte[] LEAF_LABEL = "xroadng/batch-leaf/v1".getBytes(StandardCharsets.US_ASCII);
+    /** Between the root JWS and the leaf in the compact form. */
+    private static final char LEAF_SEPARATOR = '~';
+    private static final Set<String> LEAF_FIELDS = Set.of("summary", "salt", "index", "path");
     private static final int MAX_TOKEN_CHARS = 256 * 1024;
     private static final Base64.Encoder B64U = Base64.getUrlEncoder().withoutPadding();
     private static final Base64.Decoder B64U_DECODER = Base64.getUrlDecoder();
@@ -102,9 +112,13 @@ public final class BatchSignature {
         }
     }
 
-    /** True when {@code signature} is in batch form, false for a compact JWS (which has dots). */
+    /**
+     * True when {@code signature} is in a batch form (it has a {@code ~}, or no dot at all), false
+     * for a plain compact JWS.
+     */
     public static boolean isBatch(String signature) {
-        return signature != null && !signature.isEmpty() && signature.indexOf('.') < 0;
+        return signature != null && !signature.isEmpty()
+                && (signature.indexOf(LEAF_SEPARATOR) >= 0 || signature.indexOf('.') < 0);
     }
 
     /** {@code SHA-256(0x00 || "xroadng/batch-leaf/v1" || salt || summary)}. */
@@ -190,17 +204,21 @@ public final class BatchSignature {
         return new Root(root, size.intValue());
     }
 
-    /** The wire form of one message's signature: the root JWS with its leaf in the unprotected header. */
+    /** The wire form of one message's signature: the root JWS, {@code ~}, and its leaf. */
     public static String encode(String rootCompactJws, Leaf leaf) {
-        String[] parts = rootCompactJws.split("\\.", -1);
-        if (parts.length != 3) {
+        requireCompactRoot(rootCompactJws);
+        return rootCompactJws + LEAF_SEPARATOR + B64U.encodeToString(leafJson(leaf).toString()
+                .getBytes(StandardCharsets.UTF_8));
+    }
+
+    private static void requireCompactRoot(String rootCompactJws) {
+        if (rootCompactJws.split("\\.", -1).length != 3 || rootCompactJws.indexOf(LEAF_SEPARATOR) >= 0) {
             throw new IllegalArgumentException("the root is not a compact JWS");
         }
-        ObjectNode json = ProtocolJson.mapper().createObjectNode();
-        json.put("protected", parts[0]);
-        json.put("payload", parts[1]);
-        json.put("signature", parts[2]);
-        ObjectNode leafNode = json.putObject("header").putObject("batchLeaf");
+    }
+
+    private static ObjectNode leafJson(Leaf leaf) {
+        ObjectNode leafNode = ProtocolJson.mapper().createObjectNode();
         leafNode.put("summary", B64U.encodeToString(leaf.summary));
         leafNode.put("salt", B64U.encodeToString(leaf.salt));
         leafNode.put("index", leaf.index());
@@ -208,13 +226,21 @@ public final class BatchSignature {
         for (byte[] h : leaf.path) {
             path.add(B64U.encodeToString(h));
         }
-        return B64U.encodeToString(json.toString().getBytes(StandardCharsets.UTF_8));
+        return leafNode;
     }
 
-    /** Reads the wire form; checks its shape and the sizes of salt and path hashes, nothing cryptographic. */
+    /**
+     * Reads either wire form (compact or flattened); checks its shape and the sizes of salt and
+     * path hashes, nothing cryptographic.
+     */
     public static Decoded decode(String signature) throws MessageVerificationException {
         if (!isBatch(signature) || signature.length() > MAX_TOKEN_CHARS) {
-            throw invalid("the batch signature is empty, has a dot or is longer than " + MAX_TOKEN_CHARS + " characters");
+            throw invalid("the batch signature is empty, is a plain JWS (dots and no '~') or is longer than "
+                    + MAX_TOKEN_CHARS + " characters");
+        }
+        int separator = signature.indexOf(LEAF_SEPARATOR);
+        if (separator >= 0) {
+            return decodeCompact(signature, separator);
         }
         byte[] json = canonical(signature, "the batch signature");
         JsonNode node = tree(json, "the batch signature");
@@ -222,8 +248,32 @@ public final class BatchSignature {
         JsonNode header = node.get("header");
         requireFields(header, Set.of("batchLeaf"), "the batch signature's unprotected header");
         JsonNode leaf = header.get("batchLeaf");
-        requireFields(leaf, Set.of("summary", "salt", "index", "path"), "the batch leaf");
+        requireFields(leaf, LEAF_FIELDS, "the batch leaf");
         String rootJws = text(node, "protected") + "." + text(node, "payload") + "." + text(node, "signature");
+        return new Decoded(rootJws, leafOf(leaf));
+    }
+
+    /** The compact form: {@code protected.payload.signature~leaf}, the {@code ~} at {@code separator}. */
+    private static Decoded decodeCompact(String signature, int separator) throws MessageVerificationException {
+        if (signature.indexOf(LEAF_SEPARATOR, separator + 1) >= 0) {
+            throw invalid("the batch signature has more than one '~'; expected root JWS '~' leaf");
+        }
+        String rootJws = signature.substring(0, separator);
+        int firstDot = rootJws.indexOf('.');
+        int lastDot = rootJws.lastIndexOf('.');
+        if (firstDot <= 0 || lastDot == firstDot || lastDot == rootJws.length() - 1 || lastDot == firstDot + 1
+                || rootJws.indexOf('.', firstDot + 1) != lastDot) {
+            throw invalid("the batch signature's root is not a compact JWS (three non-empty parts joined by dots)"
+                    + " before its '~'");
+        }
+        JsonNode leaf = tree(canonical(signature.substring(separator + 1), "the batch signature's leaf"),
+                "the batch leaf");
+        requireFields(leaf, LEAF_FIELDS, "the batch leaf");
+        return new Decoded(rootJws, leafOf(leaf));
+    }
+
+    /** The leaf of either form, its members already checked to be exactly {@link #LEAF_FIELDS}. */
+    private static Leaf leafOf(JsonNode leaf) throws MessageVerificationException {
         byte[] salt = bytes(leaf.get("salt"), "the batch leaf's salt");
         if (salt.length != SALT_BYTES) {
             throw invalid("the batch leaf's salt has " + salt.length + " bytes; expected " + SALT_BYTES);
@@ -245,7 +295,7 @@ public final class BatchSignature {
             }
             path.add(hash);
         }
-        return new Decoded(rootJws, new Leaf(summary, salt, index.intValue(), path));
+        return new Leaf(summary, salt, index.intValue(), path);
     }
 
     /**

@@ -128,6 +128,20 @@ class BatchMessageSignerTest {
     }
 
     @Test
+    void flattenedFormOfEarlierServers_verifiesAsTheSameSignature() throws MessageVerificationException {
+        BatchSignature.Decoded d = BatchSignature.decode(batchOfFive.get(3));
+        String flattened = BatchSignatureTest.flattened(d.rootJws(), d.leaf());
+        assertTrue(flattened.indexOf('.') < 0 && flattened.indexOf('~') < 0, flattened);
+
+        MessageVerifier.Verified<RequestDigest> verified = verifier.verify(flattened, RequestDigest.class, trusted);
+
+        assertEquals(ProxyFixture.CONSUMER_MEMBER, verified.signer());
+        assertEquals(digest(3), verified.summary());
+        assertTrue(batchOfFive.get(3).length() * 5 / 4 < flattened.length(), "the compact form is shorter: "
+                + batchOfFive.get(3).length() + " against " + flattened.length() + " characters");
+    }
+
+    @Test
     void batches_countSignaturesAndTheMessagesTheyCover() throws InterruptedException, ExecutionException,
             TimeoutException {
         try (BatchMessageSigner signer = BatchMessageSigner.unstarted(fixture.consumer, ocsp, fixture.random, 256, completions)) {

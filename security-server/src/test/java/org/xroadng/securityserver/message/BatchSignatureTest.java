@@ -87,20 +87,59 @@ class BatchSignatureTest {
         assertTrue(tree.paths().get(0).isEmpty());
     }
 
-    @Test
-    void encoded_decodesToTheSameRootAndLeaf_andHasNoDotOrSpace() throws MessageVerificationException {
-        List<byte[]> path = List.of(leaf(1), leaf(2));
-        String token = BatchSignature.encode(ROOT_JWS, new BatchSignature.Leaf(SUMMARY, SALT, 0, path));
+    /**
+     * The flattened form servers sent before the compact one, written here as they wrote it: the
+     * base64url of {"protected","payload","signature","header":{"batchLeaf":{...}}}.
+     */
+    static String flattened(String rootJws, BatchSignature.Leaf leaf) {
+        Base64.Encoder b64u = Base64.getUrlEncoder().withoutPadding();
+        String[] parts = rootJws.split("\\.");
+        StringBuilder path = new StringBuilder();
+        for (byte[] h : leaf.path()) {
+            path.append(path.length() == 0 ? "" : ",").append('"').append(b64u.encodeToString(h)).append('"');
+        }
+        String json = "{\"protected\":\"" + parts[0] + "\",\"payload\":\"" + parts[1] + "\",\"signature\":\""
+                + parts[2] + "\",\"header\":{\"batchLeaf\":{\"summary\":\"" + b64u.encodeToString(leaf.summary())
+                + "\",\"salt\":\"" + b64u.encodeToString(leaf.salt()) + "\",\"index\":" + leaf.index() + ",\"path\":["
+                + path + "]}}}";
+        return b64u.encodeToString(json.getBytes(StandardCharsets.UTF_8));
+    }
 
-        assertTrue(token.matches("[A-Za-z0-9_-]+"), token);
+    private static void assertDecodesTo(String token, List<byte[]> path) throws MessageVerificationException {
         assertTrue(BatchSignature.isBatch(token));
-        assertFalse(BatchSignature.isBatch(ROOT_JWS));
         BatchSignature.Decoded decoded = BatchSignature.decode(token);
         assertEquals(ROOT_JWS, decoded.rootJws());
         assertArrayEquals(SUMMARY, decoded.leaf().summary());
         assertArrayEquals(SALT, decoded.leaf().salt());
         assertEquals(0, decoded.leaf().index());
-        assertArrayEquals(leaf(2), decoded.leaf().path().get(1));
+        assertEquals(path.size(), decoded.leaf().path().size());
+        for (int i = 0; i < path.size(); i++) {
+            assertArrayEquals(path.get(i), decoded.leaf().path().get(i));
+        }
+    }
+
+    @Test
+    void encoded_isTheRootJwsATildeAndTheLeaf_andDecodesToThem() throws MessageVerificationException {
+        List<byte[]> path = List.of(leaf(1), leaf(2));
+        String token = BatchSignature.encode(ROOT_JWS, new BatchSignature.Leaf(SUMMARY, SALT, 0, path));
+
+        assertTrue(token.startsWith(ROOT_JWS + "~"), token);
+        assertTrue(token.matches("[A-Za-z0-9_-]+\\.[A-Za-z0-9_-]+\\.[A-Za-z0-9_-]+~[A-Za-z0-9_-]+"), token);
+        assertFalse(BatchSignature.isBatch(ROOT_JWS));
+        assertDecodesTo(token, path);
+    }
+
+    @Test
+    void flattenedFormOfEarlierServers_decodesToTheSameRootAndLeaf() throws MessageVerificationException {
+        List<byte[]> path = List.of(leaf(1), leaf(2));
+        BatchSignature.Leaf leaf = new BatchSignature.Leaf(SUMMARY, SALT, 0, path);
+        String compact = BatchSignature.encode(ROOT_JWS, leaf);
+        String flattened = flattened(ROOT_JWS, leaf);
+
+        assertTrue(flattened.matches("[A-Za-z0-9_-]+"), flattened);
+        assertDecodesTo(flattened, path);
+        assertTrue(flattened.length() > compact.length() * 5 / 4, "the compact form is a fifth shorter at least: "
+                + flattened.length() + " against " + compact.length() + " characters");
     }
 
     @Test
@@ -145,8 +184,30 @@ class BatchSignatureTest {
     }
 
     @Test
-    void decode_refusesMalformedTokens() {
+    void decode_refusesMalformedCompactTokens() {
+        Base64.Encoder b64u = Base64.getUrlEncoder().withoutPadding();
         String good = BatchSignature.encode(ROOT_JWS, new BatchSignature.Leaf(SUMMARY, SALT, 0, List.of()));
+        String leaf = good.substring(good.indexOf('~') + 1);
+        String leafJson = new String(Base64.getUrlDecoder().decode(leaf), StandardCharsets.UTF_8);
+
+        assertRefused(() -> BatchSignature.decode(good + "~" + leaf), "the batch signature has more than one '~'");
+        for (String root : List.of("eyJhbGciOiJFUzI1NiJ9.eyJ2IjoxfQ", "eyJhbGciOiJFUzI1NiJ9..c2ln",
+                ".eyJ2IjoxfQ.c2ln", "eyJhbGciOiJFUzI1NiJ9.eyJ2IjoxfQ.", "a.b.c.d", "")) {
+            assertRefused(() -> BatchSignature.decode(root + "~" + leaf), "the batch signature's root is not a compact JWS");
+        }
+        assertRefused(() -> BatchSignature.decode(ROOT_JWS + "~" + leaf + "="), "the batch signature's leaf is not");
+        assertRefused(() -> BatchSignature.decode(ROOT_JWS + "~"), "the batch leaf is not");
+        assertRefused(() -> BatchSignature.decode(ROOT_JWS + "~" + b64u.encodeToString(
+                leafJson.replace("\"index\"", "\"extra\":1,\"index\"").getBytes(StandardCharsets.UTF_8))),
+                "the batch leaf has the members");
+        assertRefused(() -> BatchSignature.decode(ROOT_JWS + "~" + b64u.encodeToString(
+                leafJson.replace(b64u.encodeToString(SALT), b64u.encodeToString(new byte[15]))
+                        .getBytes(StandardCharsets.UTF_8))), "the batch leaf's salt has 15 bytes; expected 16");
+    }
+
+    @Test
+    void decode_refusesMalformedFlattenedTokens() {
+        String good = flattened(ROOT_JWS, new BatchSignature.Leaf(SUMMARY, SALT, 0, List.of()));
         Base64.Encoder b64u = Base64.getUrlEncoder().withoutPadding();
 
         assertRefused(() -> BatchSignature.decode(good + "="), "the batch signature is not");
