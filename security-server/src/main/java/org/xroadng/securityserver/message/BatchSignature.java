@@ -31,8 +31,8 @@ import org.xroadng.securityserver.message.MessageVerificationException.Reason;
  * <pre>{"protected": ..., "payload": ..., "signature": ...,
  *  "header": {"batchLeaf": {"summary": b64url, "salt": b64url, "index": n, "path": [b64url, ...]}}}</pre>
  * which has no dot. It encoded the root's protected header (the certificate and OCSP response,
- * some 3 KB) in base64url twice: a third more bytes on the wire, in the logs and in every check
- * of the header. The protected header is
+ * some 3 KB) in base64url twice: about a quarter more characters on the wire, in the logs and in
+ * every check of the header. The protected header is
  * that of a plain message signature ({@code alg} ES256, {@code x5c}, {@code ocsp}) plus
  * {@value #ROOT_PARAM}: {@value #ROOT_PARAM_VALUE}, listed in {@code crit} (RFC 7515 section
  * 4.1.11), so a verifier that knows only plain signatures refuses a root, and a root can never be
