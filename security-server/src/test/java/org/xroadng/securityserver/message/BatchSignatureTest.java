@@ -206,6 +206,14 @@ class BatchSignatureTest {
     }
 
     @Test
+    void encode_refusesARootThatIsNotACompactJws() {
+        BatchSignature.Leaf leaf = new BatchSignature.Leaf(SUMMARY, SALT, 0, List.of());
+        for (String root : List.of("a.b", "a.b.c.d", "a..c", ".b.c", "a.b.", "a.b.c~d", "")) {
+            assertThrows(IllegalArgumentException.class, () -> BatchSignature.encode(root, leaf), root);
+        }
+    }
+
+    @Test
     void decode_refusesMalformedFlattenedTokens() {
         String good = flattened(ROOT_JWS, new BatchSignature.Leaf(SUMMARY, SALT, 0, List.of()));
         Base64.Encoder b64u = Base64.getUrlEncoder().withoutPadding();
