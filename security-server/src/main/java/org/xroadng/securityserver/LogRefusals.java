@@ -9,7 +9,7 @@ import java.util.concurrent.TimeoutException;
 import org.xroadng.protocol.error.ErrorType;
 import org.xroadng.securityserver.log.MessageLog;
 import org.xroadng.securityserver.log.MessageLogException;
-import org.xroadng.securityserver.log.TimestampingOverdueException;
+import org.xroadng.securityserver.log.timestamp.TimestampingOverdueException;
 
 /**
  * Where the proxies turn the logs' troubles into wire errors (STYLE.md 13: the logs throw their

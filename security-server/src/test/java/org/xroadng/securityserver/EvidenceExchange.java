@@ -21,7 +21,6 @@ import java.util.List;
 import org.xroadng.certs.ca.CaException;
 import org.xroadng.protocol.globalconf.Anchor;
 import org.xroadng.protocol.jws.SigningException;
-import org.xroadng.securityserver.log.BatchTimestamper;
 import org.xroadng.securityserver.log.Durability;
 import org.xroadng.securityserver.log.H2MessageLog;
 import org.xroadng.securityserver.log.MessageLog;
@@ -29,10 +28,11 @@ import org.xroadng.securityserver.log.MessageLogException;
 import org.xroadng.securityserver.log.MessageLogKey;
 import org.xroadng.securityserver.log.MessageLogListener;
 import org.xroadng.securityserver.log.MessageLogSettings;
-import org.xroadng.securityserver.log.TimestampHealth;
-import org.xroadng.securityserver.log.TimestampingConfiguration;
-import org.xroadng.securityserver.log.TimestampingListener;
-import org.xroadng.securityserver.log.TimestampingSettings;
+import org.xroadng.securityserver.log.timestamp.BatchTimestamper;
+import org.xroadng.securityserver.log.timestamp.TimestampHealth;
+import org.xroadng.securityserver.log.timestamp.TimestampingConfiguration;
+import org.xroadng.securityserver.log.timestamp.TimestampingListener;
+import org.xroadng.securityserver.log.timestamp.TimestampingSettings;
 
 /**
  * One real exchange between two test servers (real signatures, OCSP responses from the test CA),

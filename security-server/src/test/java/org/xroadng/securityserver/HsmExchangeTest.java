@@ -41,7 +41,6 @@ import org.xroadng.securityserver.evidence.EvidenceExporter;
 import org.xroadng.securityserver.evidence.EvidenceFormatException;
 import org.xroadng.securityserver.evidence.EvidenceVerification;
 import org.xroadng.securityserver.evidence.EvidenceVerifier;
-import org.xroadng.securityserver.log.BatchTimestamper;
 import org.xroadng.securityserver.log.Durability;
 import org.xroadng.securityserver.log.H2MessageLog;
 import org.xroadng.securityserver.log.MessageLog;
@@ -49,10 +48,11 @@ import org.xroadng.securityserver.log.MessageLogException;
 import org.xroadng.securityserver.log.MessageLogKey;
 import org.xroadng.securityserver.log.MessageLogListener;
 import org.xroadng.securityserver.log.MessageLogSettings;
-import org.xroadng.securityserver.log.TimestampHealth;
-import org.xroadng.securityserver.log.TimestampingConfiguration;
-import org.xroadng.securityserver.log.TimestampingListener;
-import org.xroadng.securityserver.log.TimestampingSettings;
+import org.xroadng.securityserver.log.timestamp.BatchTimestamper;
+import org.xroadng.securityserver.log.timestamp.TimestampHealth;
+import org.xroadng.securityserver.log.timestamp.TimestampingConfiguration;
+import org.xroadng.securityserver.log.timestamp.TimestampingListener;
+import org.xroadng.securityserver.log.timestamp.TimestampingSettings;
 import org.xroadng.securityserver.message.MessageSignatures;
 
 /**

@@ -13,7 +13,7 @@ import org.xroadng.protocol.error.ErrorType;
 import org.xroadng.securityserver.log.ExchangeRecord;
 import org.xroadng.securityserver.log.MessageLog;
 import org.xroadng.securityserver.log.MessageLogException;
-import org.xroadng.securityserver.log.TimestampingOverdueException;
+import org.xroadng.securityserver.log.timestamp.TimestampingOverdueException;
 
 /** The edge chooses the wire error for the logs' own exceptions, by the proxy's side. */
 class LogRefusalsTest {

@@ -63,8 +63,8 @@ import org.xroadng.securityserver.conf.LocalClient;
 import org.xroadng.securityserver.conf.LocalConfiguration;
 import org.xroadng.securityserver.conf.LocalService;
 import org.xroadng.securityserver.message.MessageSignatures;
-import org.xroadng.securityserver.log.AccessLoggingLog;
 import org.xroadng.securityserver.log.MessageLog;
+import org.xroadng.securityserver.log.access.AccessLoggingLog;
 import org.xroadng.auditlog.access.AccessLog;
 import org.xroadng.auditlog.access.MemoryAccessLog;
 import org.xroadng.auditlog.merkle.InMemoryMerkleLog;
@@ -173,7 +173,7 @@ final class TestNetwork implements AutoCloseable {
             CertificateEncodingException, CertificateException, IOException, KeyStoreException,
             NoSuchAlgorithmException, SigningException, UnrecoverableKeyException {
         if (h2AccessLogs) {
-            org.xroadng.auditlog.access.SealingCipher cipher = new org.xroadng.securityserver.log.SealedEventCipher(
+            org.xroadng.auditlog.access.SealingCipher cipher = new org.xroadng.securityserver.log.access.SealedEventCipher(
                     new org.xroadng.securityserver.log.RecordCipher(org.xroadng.securityserver.log.MessageLogKey.of(
                             new byte[32]), new BouncyCastleProvider(), random));
             consumerAccessLog = org.xroadng.auditlog.access.store.H2AccessLog.open(

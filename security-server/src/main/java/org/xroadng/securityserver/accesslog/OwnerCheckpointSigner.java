@@ -21,7 +21,7 @@ import org.xroadng.protocol.jws.SigningException;
 import org.xroadng.securityserver.ExchangeException;
 import org.xroadng.securityserver.globalconf.GlobalConfHolder;
 import org.xroadng.securityserver.globalconf.TrustedConfiguration;
-import org.xroadng.securityserver.log.TimestampingConfiguration;
+import org.xroadng.securityserver.log.timestamp.TimestampingConfiguration;
 import org.xroadng.securityserver.message.MessageSigningException;
 import org.xroadng.securityserver.message.OwnOcspResponses;
 import org.xroadng.securityserver.message.ServerIdentity;

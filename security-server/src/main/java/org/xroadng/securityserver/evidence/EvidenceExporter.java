@@ -9,9 +9,9 @@ import org.xroadng.securityserver.log.ExchangeRecord;
 import org.xroadng.securityserver.log.H2MessageLog;
 import org.xroadng.securityserver.log.MessageLogException;
 import org.xroadng.securityserver.log.RecordFields;
-import org.xroadng.securityserver.log.RecordStamp;
 import org.xroadng.securityserver.log.StoredExchange;
-import org.xroadng.securityserver.log.TimestampBatch;
+import org.xroadng.securityserver.log.timestamp.RecordStamp;
+import org.xroadng.securityserver.log.timestamp.TimestampBatch;
 
 /**
  * Reads one exchange out of a message log as an {@link EvidenceBundle}: both messages with their

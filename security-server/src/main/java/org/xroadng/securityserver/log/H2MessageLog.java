@@ -50,10 +50,17 @@ import org.xroadng.protocol.store.DatabaseSettings;
 import org.xroadng.protocol.store.Jdbc;
 import org.xroadng.protocol.store.StoreException;
 import org.xroadng.securityserver.ServerThreads;
+import org.xroadng.securityserver.log.access.AccessLoggingLog;
+import org.xroadng.securityserver.log.access.SealedEventCipher;
+import org.xroadng.securityserver.log.archive.ArchiveTable;
+import org.xroadng.securityserver.log.archive.MessageLogArchiver;
 import org.xroadng.securityserver.log.journal.Journal;
 import org.xroadng.securityserver.log.journal.JournalException;
 import org.xroadng.securityserver.log.journal.JournalInUseException;
 import org.xroadng.securityserver.log.journal.SegmentReader;
+import org.xroadng.securityserver.log.timestamp.BatchTimestamper;
+import org.xroadng.securityserver.log.timestamp.RecordStamp;
+import org.xroadng.securityserver.log.timestamp.StampTable;
 import org.xroadng.securityserver.message.MessageHashes;
 
 /**
@@ -380,7 +387,7 @@ public final class H2MessageLog implements MessageLog, AutoCloseable {
     }
 
     /** The server named by {@link #nameThreads}, or null. */
-    String threadTag() {
+    public String threadTag() {
         return threadTag;
     }
 
@@ -604,12 +611,12 @@ public final class H2MessageLog implements MessageLog, AutoCloseable {
      * H2 lose some of them in a failure, replaying the journal stores them again byte for byte, so
      * a stamp over their hashes stays true.
      */
-    long durableRecordId() {
+    public long durableRecordId() {
         return durableRecordId;
     }
 
     /** The database, for the {@link BatchTimestamper} and {@link MessageLogArchiver} of this log. */
-    Database database() {
+    public Database database() {
         return db;
     }
 
@@ -617,7 +624,7 @@ public final class H2MessageLog implements MessageLog, AutoCloseable {
      * Reads records' journal entries for one reader (one thread): the entry read last is kept, as
      * the two records of an exchange share it.
      */
-    RecordTable.Entries entries() {
+    public RecordTable.Entries entries() {
         SharedPrefixes prefixes = new SharedPrefixes();
         return new RecordTable.Entries() {
             private RecordTable.Location last;
@@ -693,7 +700,7 @@ public final class H2MessageLog implements MessageLog, AutoCloseable {
      * Tells {@code observer} on the writer thread how many rows each written batch added, after
      * the listener; for the {@link BatchTimestamper} to start a run when enough records wait.
      */
-    void observeRowsWritten(IntConsumer observer) {
+    public void observeRowsWritten(IntConsumer observer) {
         rowsWritten = Objects.requireNonNull(observer, "observer");
     }
 

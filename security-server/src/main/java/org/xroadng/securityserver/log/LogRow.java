@@ -16,19 +16,19 @@ import org.xroadng.protocol.crypto.Digests;
  * instants as epoch seconds and nanoseconds, the status as a presence byte and an int. The sealed
  * body enters by its SHA-256, so the chain commits to plaintext digest and ciphertext alike.
  */
-record LogRow(long id, String side, String kind, String queryId, String requestId, String client, String service,
-              String method, String path, String userId, String issue, String purpose, List<String> subjects,
-              List<String> dataSubjects, Integer status, Instant exchangedAt, Instant storedAt, String signature,
-              byte[] bodySha256, byte[] bodySealed, byte[] prevHash) {
+public record LogRow(long id, String side, String kind, String queryId, String requestId, String client, String service,
+                     String method, String path, String userId, String issue, String purpose, List<String> subjects,
+                     List<String> dataSubjects, Integer status, Instant exchangedAt, Instant storedAt, String signature,
+                     byte[] bodySha256, byte[] bodySealed, byte[] prevHash) {
 
     static final String REQUEST = "request";
     static final String RESPONSE = "response";
-    static final byte[] GENESIS = new byte[32];
+    public static final byte[] GENESIS = new byte[32];
 
     private static final String AAD_DOMAIN = "xroadng/messagelog/body/v1";
 
     /** SHA-256(prevHash || canonical bytes), as {@link RecordFields#recordHash()} computes it. */
-    byte[] recordHash() {
+    public byte[] recordHash() {
         return fields().recordHash();
     }
 
@@ -65,7 +65,7 @@ record LogRow(long id, String side, String kind, String queryId, String requestI
         return associatedData(id, side, kind, queryId, requestId);
     }
 
-    static MessageDigest sha256() {
+    public static MessageDigest sha256() {
         return Digests.sha256();
     }
 

@@ -2,6 +2,7 @@ package org.xroadng.securityserver.log;
 
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import org.xroadng.securityserver.log.timestamp.TimestampingOverdueException;
 
 /**
  * Where a server keeps every signed request and response as evidence (DESIGN.md section 6,

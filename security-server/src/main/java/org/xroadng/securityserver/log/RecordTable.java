@@ -25,14 +25,14 @@ import org.xroadng.protocol.store.StoreException;
  * before V7 hold every column themselves. Lists in those are stored one element per line (NULL
  * when empty): subjects come from HTTP header values, which cannot hold a line break.
  */
-final class RecordTable {
+public final class RecordTable {
 
     static final String COLUMNS = "id, side, kind, query_id, request_id, client, service, method, path, user_id, "
             + "issue, purpose, subjects, data_subjects, status, exchanged_at, stored_at, signature, body_sha256, "
             + "body_sealed, prev_hash, record_hash";
 
     /** What {@link #row} reads: every column, and the journal location of rows that have one. */
-    static final String READ_COLUMNS = COLUMNS + ", journal_segment, journal_offset";
+    public static final String READ_COLUMNS = COLUMNS + ", journal_segment, journal_offset";
 
     private static final String INSERT = "INSERT INTO message_record (id, side, kind, query_id, exchanged_at,"
             + " stored_at, prev_hash, record_hash, journal_segment, journal_offset) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
@@ -48,7 +48,7 @@ final class RecordTable {
 
     /** Reads the journal entry at a location. */
     @FunctionalInterface
-    interface Entries {
+    public interface Entries {
         /** @throws StoreException when it cannot be read or is not a journal entry */
         JournalEntry at(Location location);
     }
@@ -206,7 +206,7 @@ final class RecordTable {
      *
      * @throws StoreException when the journal entry cannot be read or does not hold the record
      */
-    static LogRow row(ResultSet r, Entries entries) throws SQLException {
+    public static LogRow row(ResultSet r, Entries entries) throws SQLException {
         long id = r.getLong("id");
         long segment = r.getLong("journal_segment");
         if (r.wasNull()) {

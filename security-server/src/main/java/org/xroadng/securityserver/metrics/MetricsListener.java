@@ -19,8 +19,8 @@ import org.xroadng.protocol.error.ErrorType;
 import org.xroadng.protocol.globalconf.GlobalConfiguration;
 import org.xroadng.protocol.metrics.ComponentMetrics;
 import org.xroadng.securityserver.ExchangeListener;
-import org.xroadng.securityserver.log.TimestampBatch;
-import org.xroadng.securityserver.log.TimestampingListener;
+import org.xroadng.securityserver.log.timestamp.TimestampBatch;
+import org.xroadng.securityserver.log.timestamp.TimestampingListener;
 
 /**
  * Exchange metrics in Prometheus form, for the admin port's {@code GET /metrics}:

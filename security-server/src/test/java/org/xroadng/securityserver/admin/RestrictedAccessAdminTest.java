@@ -44,11 +44,11 @@ import org.xroadng.securityserver.ServerHome;
 import org.xroadng.securityserver.ServerSettings;
 import org.xroadng.securityserver.accesslog.RestrictedAccessReader;
 import org.xroadng.securityserver.description.HttpDescriptionFetcher;
-import org.xroadng.securityserver.log.AccessLoggingLog;
 import org.xroadng.securityserver.log.MessageLog;
 import org.xroadng.securityserver.log.MessageLogKey;
 import org.xroadng.securityserver.log.RecordCipher;
-import org.xroadng.securityserver.log.SealedEventCipher;
+import org.xroadng.securityserver.log.access.AccessLoggingLog;
+import org.xroadng.securityserver.log.access.SealedEventCipher;
 
 /**
  * The admin API's side of restricted accesses: access rights that allow them, the inspector's key

@@ -8,20 +8,20 @@ import org.xroadng.protocol.id.ServiceId;
 import org.xroadng.protocol.id.SubsystemId;
 
 /** What the message log's tests build their logs and exchanges from. */
-final class LogFixtures {
+public final class LogFixtures {
 
     private LogFixtures() {
     }
 
     /** 32 bytes of {@code value}: a hash, a salt or a key that a test can tell apart. */
-    static byte[] filled(int value) {
+    public static byte[] filled(int value) {
         byte[] bytes = new byte[32];
         Arrays.fill(bytes, (byte) value);
         return bytes;
     }
 
     /** A message log key of 32 bytes of {@code value}. */
-    static MessageLogKey key(int value) {
+    public static MessageLogKey key(int value) {
         return MessageLogKey.of(filled(value));
     }
 

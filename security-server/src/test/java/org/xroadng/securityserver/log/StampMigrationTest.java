@@ -18,6 +18,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.xroadng.auditlog.merkle.InMemoryMerkleLog;
 import org.xroadng.protocol.store.Jdbc;
+import org.xroadng.securityserver.log.timestamp.RecordStamp;
+import org.xroadng.securityserver.log.timestamp.StampTable;
 
 /**
  * A message log written before migration V5 (stamps as columns of message_record) keeps every

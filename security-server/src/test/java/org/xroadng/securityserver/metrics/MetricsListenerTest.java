@@ -92,7 +92,7 @@ class MetricsListenerTest {
                     "DEMO", 7, now.minusSeconds(30), now.plusSeconds(570), List.of(), List.of(), List.of(), List.of(),
                     List.of(), List.of(), new org.xroadng.protocol.globalconf.GlobalConfiguration.Settings(600, 14_400))),
                     clock);
-            metrics.batchStamped(new org.xroadng.securityserver.log.TimestampBatch(1, new byte[32], 5, 1,
+            metrics.batchStamped(new org.xroadng.securityserver.log.timestamp.TimestampBatch(1, new byte[32], 5, 1,
                     "http://tsa.example/tsa", new byte[] {48, 0}, now, now));
             metrics.stampingFailed(3, "TSA down");
 
