@@ -735,4 +735,74 @@ class JournaledLogTest {
             assertEquals(3, accessLog(log).merkleLog().size());
         }
     }
+
+    @Test
+    void groupsKeptInQuickSuccession_storedInTheTablesTogetherAndAllFoundOnceAnswered()
+            throws InterruptedException, ExecutionException, TimeoutException, MessageLogException,
+            ProofVerificationException {
+        // One exchange per group (maxBatch 1), no device flush: forty groups written back to back.
+        MessageLogSettings oneByOne = new MessageLogSettings(Durability.COMMIT, 1_000, 1);
+        try (H2MessageLog log = H2MessageLog.open(dir.resolve("messagelog"), dir.resolve("accesslog"), KEY, bc,
+                random, clock, oneByOne, MessageLogListener.NONE)) {
+            List<Integer> stores = java.util.Collections.synchronizedList(new ArrayList<>());
+            log.observeRowsWritten(stores::add);
+            appendAll(log, "q-", 40, List.of("EE1"));
+
+            assertEquals(40, log.groups().groups(), "one journal write per exchange");
+            assertEquals(80, stores.stream().mapToInt(Integer::intValue).sum(), "every row stored once");
+            assertTrue(stores.size() < 40, "groups kept within moments of each other are stored together: "
+                    + stores.size() + " stores for 40 groups");
+            assertEquals(80, intactRecords(log));
+            assertTrue(log.find("q-39", "provider").isPresent(), "the last one answered is found");
+            MerkleLog merkle = accessLog(log).merkleLog();
+            assertEquals(40, merkle.size());
+            List<AccessLog.StoredEvent> events = accessLog(log).eventsOf("EE1", 100);
+            assertEquals(40, events.size());
+            for (int i = 1; i < events.size(); i++) {
+                String entry = new String(events.get(i).entry(), StandardCharsets.UTF_8);
+                assertTrue(entry.contains("\"previous\":{\"EE1\":" + (i - 1) + "}"), "event " + i + " links to "
+                        + (i - 1) + ": " + entry);
+            }
+            merkle.inclusion(39, 40).verify(MerkleHashes.leafHash(events.get(39).entry()), merkle.root(40));
+        }
+    }
+
+    @Test
+    void flushFailsWhileEarlierGroupsWaitForTheTables_theyAreStoredAndTheFailedOneIsNot()
+            throws InterruptedException, ExecutionException, TimeoutException, MessageLogException {
+        FaultyDisk disk = FaultyDisk.at(dir);
+        try (H2MessageLog log = open(disk)) {
+            // Answered, not awaited: kept for the tables when the next journal write fails.
+            for (int i = 0; i < 3; i++) {
+                log.append(exchange("kept-" + i, List.of("EE1"))).get(10, TimeUnit.SECONDS);
+            }
+            disk.syncFails(true);
+            assertThrows(ExecutionException.class,
+                    () -> log.append(exchange("lost", List.of("EE1"))).get(10, TimeUnit.SECONDS));
+            disk.syncFails(false);
+
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+            boolean back = false;
+            while (!back && System.nanoTime() < deadline) {
+                try {
+                    log.append(exchange("after", List.of("EE1"))).get(10, TimeUnit.SECONDS);
+                    back = true;
+                } catch (ExecutionException e) {
+                    Thread.sleep(100);
+                }
+            }
+            assertTrue(back, "the log takes exchanges again within seconds of the disk recovering");
+            assertEquals(8, intactRecords(log), "the three kept and the one after, two rows each");
+            assertTrue(log.find("lost", "provider").isEmpty());
+            List<AccessLog.StoredEvent> events = accessLog(log).eventsOf("EE1", 10);
+            assertEquals(List.of(0L, 1L, 2L, 3L), events.stream().map(AccessLog.StoredEvent::index).toList());
+            String after = new String(events.get(3).entry(), StandardCharsets.UTF_8);
+            assertTrue(after.contains("\"queryId\":\"after\"") && after.contains("\"previous\":{\"EE1\":2}"),
+                    "the event after links to the last kept one, not to the lost one: " + after);
+        }
+        try (H2MessageLog log = open(disk)) {
+            assertEquals(8, intactRecords(log), "and so after a restart");
+            assertEquals(4, accessLog(log).merkleLog().size());
+        }
+    }
 }
