@@ -87,12 +87,10 @@ import org.xroadng.securityserver.message.MessageHashes;
  * fails with a {@link MessageLogException} when it could not be kept. The journal entry is where
  * the records stay: {@code message_record} gets an index row per record (id, side, kind, query
  * id, times, hashes, and where its entry is, read back through {@link SegmentReader}) and the
- * access log its event, in the writer's transactions without forcing them, after the batch's
- * answers have gone out: the groups kept within {@value #TABLE_DELAY_MILLIS} ms (or
- * {@value #TABLE_ROWS} rows) are stored together, since at a few exchanges per group a
- * transaction per group cost more than the group. Queries that must see every answered exchange
- * ({@link #find}, {@link #verifyChain}, a subject's events through {@link #acknowledgedAccessLog})
- * first wait for the writer to have stored it ({@link #awaitTables}). H2 writes its files in
+ * access log its event, in the writer's transaction without forcing it, once the batch's answers
+ * have gone out: queries that must see every answered exchange ({@link #find},
+ * {@link #verifyChain}, a subject's events through {@link #acknowledgedAccessLog}) first wait for
+ * the writer to have stored it ({@link #awaitTables}). H2 writes its files in
  * the background; every {@value #INDEX_SYNC_SECONDS} seconds (and on close) both databases are
  * forced, {@code journal_state} notes the last entry they hold (a restart replays and fully
  * checks only the entries after it), and the segments no index row refers to any more (their
@@ -123,13 +121,6 @@ public final class H2MessageLog implements MessageLog, AutoCloseable {
     private static final int REPLAY_BATCH = 256;
     /** How long a query waits at most for the tables to hold what was answered ({@link #awaitTables}). */
     static final long TABLE_WAIT_MILLIS = 5_000;
-    /**
-     * How long kept groups wait at most to be stored in the tables together ({@link #storeKept}):
-     * at a few exchanges per group, one transaction per group cost more than the group itself.
-     */
-    static final long TABLE_DELAY_MILLIS = 20;
-    /** Kept rows stored at once, whatever their age. */
-    static final int TABLE_ROWS = 1024;
     private static final String READ_ONLY = "the message log was opened while its server runs (the server holds its"
             + " journal): it can be read, not written";
 
@@ -177,21 +168,6 @@ public final class H2MessageLog implements MessageLog, AutoCloseable {
     /** The tables' forcing under way on the indexer, if any; its result is what the journal may release. */
     private Future<Long> indexing;
     private long reopeningsSeen;
-    /**
-     * Groups the journal keeps and the tables do not hold yet, stored together by {@link #storeKept}:
-     * their index rows with record hashes and journal locations, their access events (prepared one
-     * after the other, {@link H2AccessLog#prepareFollowing}) and the last journal entry among them.
-     */
-    private final List<LogRow> keptRows = new ArrayList<>();
-    private final List<byte[]> keptHashes = new ArrayList<>();
-    private final List<RecordTable.Location> keptLocations = new ArrayList<>();
-    private final List<H2AccessLog.Prepared> keptEvents = new ArrayList<>();
-    private long keptSequence;
-    /** When the oldest of the kept groups was answered ({@link System#nanoTime}); meaningless when none is kept. */
-    private long keptSince;
-    private boolean keptAny;
-    /** A query waits for the tables ({@link #awaitTables}): the writer stores what it kept without waiting. */
-    private volatile boolean tablesWanted;
     /** Why the log cannot take exchanges now; null while it can. */
     private volatile String unavailable;
     private volatile boolean writerStopped;
@@ -721,9 +697,8 @@ public final class H2MessageLog implements MessageLog, AutoCloseable {
     }
 
     /**
-     * Tells {@code observer} on the writer thread how many rows each store of the tables added
-     * (the groups kept since the last one); for the {@link BatchTimestamper} to start a run when
-     * enough records wait.
+     * Tells {@code observer} on the writer thread how many rows each written batch added, after
+     * the listener; for the {@link BatchTimestamper} to start a run when enough records wait.
      */
     public void observeRowsWritten(IntConsumer observer) {
         rowsWritten = Objects.requireNonNull(observer, "observer");
@@ -803,13 +778,12 @@ public final class H2MessageLog implements MessageLog, AutoCloseable {
         while (true) {
             Pending first;
             try {
-                first = queue.poll(pollNanos(), TimeUnit.NANOSECONDS);
+                first = queue.poll(POLL_MILLIS, TimeUnit.MILLISECONDS);
             } catch (InterruptedException e) {
                 // Nobody interrupts the writer but close's caller expects every accepted record written.
                 continue;
             }
             if (first == null) {
-                storeKept(); // nothing came in while the kept groups waited (or none is kept)
                 if (closed && queue.isEmpty()) {
                     return;
                 }
@@ -853,25 +827,11 @@ public final class H2MessageLog implements MessageLog, AutoCloseable {
                 fail(batch, new MessageLogException("message log writer failed: " + e, e));
             }
             batch.clear();
-            if (keptAny && (tablesWanted || keptRows.size() >= TABLE_ROWS
-                    || System.nanoTime() - keptSince >= TimeUnit.MILLISECONDS.toNanos(TABLE_DELAY_MILLIS))) {
-                storeKept();
-            }
             if (System.nanoTime() - lastIndexSync > TimeUnit.SECONDS.toNanos(INDEX_SYNC_SECONDS)
                     && !journalFailed && !indexBehind) {
                 syncIndexInBackground();
             }
         }
-    }
-
-    /** How long the writer waits for the next exchange: no longer than the kept groups may wait. */
-    private long pollNanos() {
-        long poll = TimeUnit.MILLISECONDS.toNanos(POLL_MILLIS);
-        if (!keptAny) {
-            return poll;
-        }
-        long left = keptSince + TimeUnit.MILLISECONDS.toNanos(TABLE_DELAY_MILLIS) - System.nanoTime();
-        return Math.max(0, Math.min(poll, left));
     }
 
     private boolean retryDue() {
@@ -912,7 +872,6 @@ public final class H2MessageLog implements MessageLog, AutoCloseable {
      * replayed instead, so those records are stored again rather than silently skipped.
      */
     private void catchUp() {
-        forgetKept(); // the journal holds them: replayed below
         try {
             RecordTable.Head stored = db.inTransaction(RecordTable::head);
             long reopenings = db.reopenings();
@@ -1096,7 +1055,6 @@ public final class H2MessageLog implements MessageLog, AutoCloseable {
      */
     private void syncIndex() {
         lastIndexSync = System.nanoTime();
-        storeKept();
         if (journalFailed || indexBehind) {
             return;
         }
@@ -1115,16 +1073,12 @@ public final class H2MessageLog implements MessageLog, AutoCloseable {
      * As {@link #syncIndex}, with the forcing on the indexer thread (it took tens of milliseconds
      * on the writer, and every exchange waiting then waited as long); the writer releases the
      * segments once it is done. Every entry up to the committed one is in the tables already: the
-     * writer stores what it kept first.
+     * writer stores each batch before it takes the next.
      */
     private void syncIndexInBackground() {
         lastIndexSync = System.nanoTime();
         collectIndexing();
         if (indexing != null || journalFailed || indexBehind) {
-            return;
-        }
-        storeKept();
-        if (indexBehind) {
             return;
         }
         long covered = journal.committedSequence();
@@ -1306,9 +1260,7 @@ public final class H2MessageLog implements MessageLog, AutoCloseable {
         H2AccessLog.Prepared prepared = null;
         if (!events.isEmpty()) {
             try {
-                // Kept groups' events may not be stored yet: these follow them. A log other nodes append
-                // to is stored group by group instead, holding the turn from preparing to storing.
-                prepared = sharedAccessLog ? accessLog.prepare(events) : accessLog.prepareFollowing(events);
+                prepared = accessLog.prepare(events);
             } catch (RuntimeException e) {
                 indexBehind = true;
                 fail(batch, new MessageLogException("the access log cannot be read: " + e.getMessage(), e));
@@ -1324,7 +1276,7 @@ public final class H2MessageLog implements MessageLog, AutoCloseable {
         }
     }
 
-    /** The rest of {@link #write}: the journal, then the answers; the tables follow ({@link #storeKept}). */
+    /** The rest of {@link #write}: the journal, then the tables, then the answers. */
     private void keep(List<Pending> batch, List<LogRow> rows, List<byte[]> hashes, List<byte[]> signatures, long id,
                       byte[] prev, H2AccessLog.Prepared prepared, List<AccessEvent> events, int[] eventOf) {
         List<byte[]> payloads = new ArrayList<>(batch.size());
@@ -1353,12 +1305,6 @@ public final class H2MessageLog implements MessageLog, AutoCloseable {
             segment = journal.segmentOf(journal.append(payloads, offsets));
             journal.commit(settings.durability() == Durability.FSYNC);
         } catch (JournalException e) {
-            // The groups kept before this one are durable: into the tables with them. This group's
-            // events, prepared to follow theirs, are given up.
-            storeKept();
-            if (prepared != null && !sharedAccessLog) {
-                accessLog.forgetPrepared();
-            }
             journalFailed = true;
             unavailable = "the message log's journal failed to write; it is tried again within a second";
             fail(batch, new MessageLogException("cannot keep " + batch.size() + " exchanges: " + e.getMessage(), e));
@@ -1366,8 +1312,8 @@ public final class H2MessageLog implements MessageLog, AutoCloseable {
         }
         head = new RecordTable.Head(id, prev);
         long committed = journal.committedSequence();
-        // Durable now: the answers go out; the tables are filled with the groups kept meanwhile, at most
-        // TABLE_DELAY_MILLIS later. Queries that must see what was answered wait for it (awaitTables).
+        // Durable now: the answers go out, then the tables are filled; the next batch waits for that,
+        // the answers no longer do. Queries that must see what was answered wait for it (awaitTables).
         acknowledgedSequence = committed;
         groupsWritten.increment();
         exchangesWritten.add(batch.size());
@@ -1375,77 +1321,33 @@ public final class H2MessageLog implements MessageLog, AutoCloseable {
         for (Pending p : batch) {
             p.future().complete(null);
         }
-        if (!keptAny) {
-            keptAny = true;
-            keptSince = System.nanoTime();
-        }
-        for (int entry : entryOfRow) {
-            keptLocations.add(new RecordTable.Location(segment, offsets[entry]));
-        }
-        keptRows.addAll(rows);
-        keptHashes.addAll(hashes);
-        if (prepared != null) {
-            keptEvents.add(prepared);
-        }
-        keptSequence = committed;
-        if (sharedAccessLog) {
-            storeKept(); // while this node holds the access log's turn
-        }
-    }
-
-    /**
-     * On the writer: stores the kept groups in the tables, in one transaction for their index rows
-     * and one for their access events. Should H2 fail, they are kept by the journal (so
-     * acknowledged) and the tables are brought up to it before the next group ({@link #catchUp}).
-     */
-    private void storeKept() {
-        tablesWanted = false;
-        if (!keptAny || journalFailed || indexBehind) {
-            return;
-        }
-        int rows = keptRows.size();
         try {
-            if (rows > 0) {
-                LogRow first = keptRows.get(0);
-                RecordTable.Head before = new RecordTable.Head(first.id() - 1, first.prevHash());
+            if (!rows.isEmpty()) {
+                List<RecordTable.Location> locations = new ArrayList<>(rows.size());
+                for (int entry : entryOfRow) {
+                    locations.add(new RecordTable.Location(segment, offsets[entry]));
+                }
+                RecordTable.Head before = new RecordTable.Head(rows.get(0).id() - 1, rows.get(0).prevHash());
                 db.inTransaction(c -> {
-                    // H2 may have reopened its file since the last store and lost its newest rows: these
+                    // H2 may have reopened its file since the last batch and lost its newest rows: these
                     // then would leave a gap in the chain, which the catch-up fills from the journal instead.
                     RecordTable.requireHead(c, before);
-                    RecordTable.insert(c, keptRows, keptHashes, keptLocations);
+                    RecordTable.insert(c, rows, hashes, locations);
                     return null;
                 });
             }
-            if (!keptEvents.isEmpty()) {
-                accessLog.appendPrepared(H2AccessLog.Prepared.joined(keptEvents));
+            if (prepared != null) {
+                accessLog.appendPrepared(prepared);
             }
-            durableRecordId = head.id();
+            durableRecordId = id;
+            stored(committed);
         } catch (RuntimeException e) {
+            // Kept by the journal, so acknowledged; the tables are brought up to it before the next batch.
             indexBehind = true;
-            LOG.error("{} records are kept in the journal but not yet in the tables: {}", rows, e.getMessage());
-        } finally {
-            clearKept();
+            LOG.error("{} exchanges are kept in the journal but not yet in the tables: {}", batch.size(),
+                    e.getMessage());
         }
-        rowsWritten.accept(rows);
-        if (!indexBehind) {
-            stored(keptSequence); // last: a query waiting for the tables sees them, and the observer has heard
-        }
-    }
-
-    private void clearKept() {
-        keptRows.clear();
-        keptHashes.clear();
-        keptLocations.clear();
-        keptEvents.clear();
-        keptAny = false;
-    }
-
-    /** Drops the kept groups, for the catch-up to store them from the journal, and what the access log prepared. */
-    private void forgetKept() {
-        clearKept();
-        if (accessLog != null && !sharedAccessLog) {
-            accessLog.forgetPrepared();
-        }
+        rowsWritten.accept(rows.size());
     }
 
     /** On the writer: the tables hold every journal entry through {@code sequence}; wakes those waiting for it. */
@@ -1458,8 +1360,7 @@ public final class H2MessageLog implements MessageLog, AutoCloseable {
 
     /**
      * Waits until the tables hold every exchange answered before this call: the writer answers
-     * once the journal keeps an exchange, and stores it in the tables at most
-     * {@value #TABLE_DELAY_MILLIS} ms later (at once when a query waits and exchanges keep it busy). So a query
+     * once the journal keeps an exchange, and stores it in the tables right after. So a query
      * made after an answer finds it. Gives up after {@value #TABLE_WAIT_MILLIS} ms, or at once
      * when the writer has stopped or is the caller; the query then sees what the tables hold (after
      * a storage failure they lag until the journal is replayed into them).
@@ -1469,7 +1370,6 @@ public final class H2MessageLog implements MessageLog, AutoCloseable {
         if (storedSequence >= target || Thread.currentThread() == writer) {
             return; // on the writer (code run as an answer completes): it fills the tables once that returns
         }
-        tablesWanted = true; // the writer stores what it kept after the group it is writing, if any
         long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(TABLE_WAIT_MILLIS);
         synchronized (storedChanged) {
             while (storedSequence < target && !writerStopped) {

@@ -42,9 +42,8 @@ public final class H2AccessLog implements AccessLog, AutoCloseable {
     private final SealedEvents sealed;
     /**
      * The latest leaf index of the most recently named subjects, least recently named evicted
-     * first, under this object's lock; changed after an append committed, so it agrees with
-     * {@code access_subject}, and by {@link #prepareFollowing}, ahead of it, for events on their
-     * way to the store (the most recently named, so never the ones evicted).
+     * first; changed only after an append committed, under this object's lock, so it always agrees
+     * with {@code access_subject}.
      */
     private final Map<String, Long> latest = new LinkedHashMap<>(1024, 0.75f, true) {
         @Override
@@ -55,11 +54,6 @@ public final class H2AccessLog implements AccessLog, AutoCloseable {
 
     /** Guarded by this: the Merkle log's reload count when {@link #latest} was last known right. */
     private long reloadsSeen;
-    /**
-     * Guarded by this: the index after the last event {@link #prepareFollowing} prepared; while
-     * the log holds fewer, events before it are on their way to the store. 0 after {@link #forgetPrepared}.
-     */
-    private long preparedEnd;
     /** Guarded by this: this process's turn at appending, held from {@link #takeTurn} to {@link #endTurn}. */
     private Database.Lock turn;
     /** Guarded by this: held while this process is the one publishing checkpoints ({@link #publishingTurn}). */
@@ -221,36 +215,6 @@ public final class H2AccessLog implements AccessLog, AutoCloseable {
         public Prepared(long firstIndex, List<byte[]> entries, List<List<String>> subjects) {
             this(firstIndex, entries, subjects, Map.of());
         }
-
-        /**
-         * Appends prepared one after the other ({@link #prepareFollowing}) as one, to be stored in
-         * one transaction: their entries in order, each secret at its event's position in the whole.
-         *
-         * @throws IllegalArgumentException when one does not start where the one before it ends
-         */
-        public static Prepared joined(List<Prepared> appends) {
-            if (appends.size() == 1) {
-                return appends.get(0);
-            }
-            if (appends.isEmpty()) {
-                throw new IllegalArgumentException("no appends to join");
-            }
-            List<byte[]> entries = new ArrayList<>();
-            List<List<String>> subjects = new ArrayList<>();
-            Map<Integer, SealedEvents.Secret> secrets = new HashMap<>();
-            long first = appends.get(0).firstIndex();
-            for (Prepared append : appends) {
-                if (append.firstIndex() != first + entries.size()) {
-                    throw new IllegalArgumentException("an append prepared at index " + append.firstIndex()
-                            + " does not follow the one ending at " + (first + entries.size()));
-                }
-                int offset = entries.size();
-                append.secrets().forEach((position, secret) -> secrets.put(offset + position, secret));
-                entries.addAll(append.entries());
-                subjects.addAll(append.subjects());
-            }
-            return new Prepared(first, entries, subjects, secrets);
-        }
     }
 
     /**
@@ -273,50 +237,6 @@ public final class H2AccessLog implements AccessLog, AutoCloseable {
         return new Prepared(first, SubjectLinks.entries(events, first,
                 latestIndexes(SubjectLinks.subjectsOf(events))), events.stream().map(AccessEvent::subjects).toList(),
                 secrets);
-    }
-
-    /**
-     * As {@link #prepare}, for a writer that stores events some time after a journal keeps them
-     * (several appends in one transaction, {@link Prepared#joined}): the events follow those
-     * prepared before, whether or not these are stored yet, and their links take those into
-     * account. The writer stores every prepared append, in order, with {@link #appendPrepared};
-     * when one cannot be stored (or was prepared and never journaled), it calls
-     * {@link #forgetPrepared} and puts the log right from its journal before it prepares again. Not for a log other nodes append to
-     * (PostgreSQL): their turn is held from preparing to storing ({@link #prepare}).
-     *
-     * @throws IllegalStateException when an event is restricted and the log has no cipher
-     */
-    public synchronized Prepared prepareFollowing(List<AccessEvent> events) {
-        if (shared()) {
-            throw new IllegalStateException("an access log shared by several nodes stores each append before the"
-                    + " next is prepared");
-        }
-        boolean restricted = false;
-        for (AccessEvent event : events) {
-            Objects.requireNonNull(event, "event");
-            restricted |= event.restricted();
-        }
-        Map<Integer, SealedEvents.Secret> secrets = restricted ? sealed.secretsOf(events) : Map.of();
-        // While earlier events are on their way, the log's state is left as it is: a reload now
-        // would count without them. With none on the way it is brought up to date as for prepare.
-        long first = preparedEnd > log.size() ? preparedEnd : takeTurn();
-        List<byte[]> entries = SubjectLinks.entries(events, first, latestIndexes(SubjectLinks.subjectsOf(events)));
-        for (int i = 0; i < events.size(); i++) {
-            for (String subject : events.get(i).subjects()) {
-                latest.put(subject, first + i);
-            }
-        }
-        preparedEnd = first + events.size();
-        return new Prepared(first, entries, events.stream().map(AccessEvent::subjects).toList(), secrets);
-    }
-
-    /**
-     * Forgets the events {@link #prepareFollowing} prepared that are not stored: their writer gave
-     * them up, or stores them again from its journal. Call only while none is being stored.
-     */
-    public synchronized void forgetPrepared() {
-        preparedEnd = 0;
-        latest.clear(); // it may name indexes that will not be stored; the database answers again
     }
 
     /**
@@ -366,7 +286,6 @@ public final class H2AccessLog implements AccessLog, AutoCloseable {
             // A failed batch may or may not be on disk, or another node appended: forget links that
             // may be out of date.
             latest.clear();
-            preparedEnd = 0;
             reloadsSeen = reloads;
         }
         return log.size();
@@ -406,8 +325,7 @@ public final class H2AccessLog implements AccessLog, AutoCloseable {
         });
         for (int i = 0; i < subjects.size(); i++) {
             for (String subject : subjects.get(i)) {
-                // never back: an append prepared later (prepareFollowing) may have named it since
-                latest.merge(subject, first + i, Math::max);
+                latest.put(subject, first + i);
             }
         }
     }

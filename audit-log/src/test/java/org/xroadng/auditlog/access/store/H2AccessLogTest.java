@@ -3,8 +3,6 @@ package org.xroadng.auditlog.access.store;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assumptions.assumeFalse;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.nio.file.Path;
 import java.time.Instant;
@@ -96,83 +94,6 @@ class H2AccessLogTest {
 
             assertEquals(java.util.Map.of("EE3", 3L), AccessLinksCheck.linksOf(log, 5));
             assertEquals(java.util.Map.of("EE2", 2L), AccessLinksCheck.linksOf(log, 6));
-        }
-    }
-
-    @Test
-    void prepareFollowing_linksToEventsNotStoredYetAndNeverBackToAnOlderOneAsTheyAreStored() {
-        assumeTrue(storage().isEmbedded(), "a shared log stores each append before the next is prepared");
-        try (H2AccessLog log = open()) {
-            log.appendAll(List.of(event(0, "EE1")));
-            H2AccessLog.Prepared first = log.prepareFollowing(List.of(event(1, "EE1")));
-            H2AccessLog.Prepared second = log.prepareFollowing(List.of(event(2, "EE1", "EE2")));
-            assertEquals(1, first.firstIndex());
-            assertEquals(2, second.firstIndex(), "after the events prepared before, stored or not");
-
-            log.appendPrepared(first); // stored while the next is prepared: EE1's latest stays event 2
-            H2AccessLog.Prepared third = log.prepareFollowing(List.of(event(3, "EE1")));
-            log.appendPrepared(second);
-            log.appendPrepared(third);
-
-            assertEquals(4, log.merkleLog().size());
-            assertEquals(java.util.Map.of("EE1", 0L), AccessLinksCheck.linksOf(log, 1));
-            assertEquals(java.util.Map.of("EE1", 1L), AccessLinksCheck.linksOf(log, 2));
-            assertEquals(java.util.Map.of("EE1", 2L), AccessLinksCheck.linksOf(log, 3));
-        }
-    }
-
-    @Test
-    void joined_storesAppendsPreparedOneAfterTheOtherInOneGoWithTheirLinks() {
-        assumeTrue(storage().isEmbedded(), "a shared log stores each append before the next is prepared");
-        try (H2AccessLog log = open()) {
-            log.appendAll(List.of(event(0, "EE1")));
-            H2AccessLog.Prepared first = log.prepareFollowing(List.of(event(1, "EE1"), event(2, "EE2")));
-            H2AccessLog.Prepared second = log.prepareFollowing(List.of(event(3, "EE2", "EE1")));
-
-            H2AccessLog.Prepared both = H2AccessLog.Prepared.joined(List.of(first, second));
-            assertEquals(1, both.firstIndex());
-            assertEquals(3, both.entries().size());
-            log.appendPrepared(both);
-
-            assertEquals(4, log.merkleLog().size());
-            assertEquals(java.util.Map.of("EE1", 0L), AccessLinksCheck.linksOf(log, 1));
-            assertEquals(java.util.Map.of("EE1", 1L, "EE2", 2L), AccessLinksCheck.linksOf(log, 3));
-            assertEquals(List.of(0L, 1L, 3L), log.eventsOf("EE1", 10).stream().map(AccessLog.StoredEvent::index).toList(),
-                    "every joined event is indexed under its subjects");
-        }
-    }
-
-    @Test
-    void joined_refusesAppendsThatDoNotFollowEachOther() {
-        H2AccessLog.Prepared first = new H2AccessLog.Prepared(4, List.of(new byte[] {1}), List.of(List.of("EE1")));
-        H2AccessLog.Prepared gap = new H2AccessLog.Prepared(6, List.of(new byte[] {2}), List.of(List.of("EE1")));
-        IllegalArgumentException refused = assertThrows(IllegalArgumentException.class,
-                () -> H2AccessLog.Prepared.joined(List.of(first, gap)));
-        assertEquals("an append prepared at index 6 does not follow the one ending at 5", refused.getMessage());
-        assertThrows(IllegalArgumentException.class, () -> H2AccessLog.Prepared.joined(List.of()));
-    }
-
-    @Test
-    void forgetPrepared_theNextAppendTakesTheIndexesOfEventsGivenUp() {
-        assumeTrue(storage().isEmbedded(), "a shared log stores each append before the next is prepared");
-        try (H2AccessLog log = open()) {
-            log.appendAll(List.of(event(0, "EE1")));
-            log.prepareFollowing(List.of(event(1, "EE1"))); // never stored: its journal write failed, say
-            log.forgetPrepared();
-
-            H2AccessLog.Prepared again = log.prepareFollowing(List.of(event(2, "EE1")));
-            assertEquals(1, again.firstIndex());
-            log.appendPrepared(again);
-            assertEquals(java.util.Map.of("EE1", 0L), AccessLinksCheck.linksOf(log, 1),
-                    "links to the stored event, not to the one given up");
-        }
-    }
-
-    @Test
-    void prepareFollowing_refusedForALogOtherNodesAppendTo() {
-        assumeFalse(storage().isEmbedded());
-        try (H2AccessLog log = open()) {
-            assertThrows(IllegalStateException.class, () -> log.prepareFollowing(List.of(event(0, "EE1"))));
         }
     }
 
