@@ -23,7 +23,7 @@ public record LogRow(long id, String side, String kind, String queryId, String r
 
     static final String REQUEST = "request";
     static final String RESPONSE = "response";
-    public static final byte[] GENESIS = new byte[32];
+    static final byte[] GENESIS = new byte[32];
 
     private static final String AAD_DOMAIN = "xroadng/messagelog/body/v1";
 
@@ -67,6 +67,11 @@ public record LogRow(long id, String side, String kind, String queryId, String r
 
     public static MessageDigest sha256() {
         return Digests.sha256();
+    }
+
+    /** The hash the first record links to: 32 zero bytes (a copy, for the archive's chains). */
+    public static byte[] genesis() {
+        return GENESIS.clone();
     }
 
     /** The canonical encoding described in the class comment. */

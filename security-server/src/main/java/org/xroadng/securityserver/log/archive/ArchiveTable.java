@@ -39,7 +39,7 @@ public final class ArchiveTable {
 
     /** The hash the first remaining record must link to: the last archived record's, or the genesis. */
     public static byte[] chainStart(Connection c) throws SQLException {
-        return state(c).map(State::recordHash).orElse(LogRow.GENESIS);
+        return state(c).map(State::recordHash).orElse(LogRow.genesis());
     }
 
     /**

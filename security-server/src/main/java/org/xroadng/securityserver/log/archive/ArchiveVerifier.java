@@ -111,7 +111,7 @@ public final class ArchiveVerifier {
     private static final class Chain {
         long recordId;
         long batchId;
-        byte[] hash = LogRow.GENESIS;
+        byte[] hash = LogRow.genesis();
     }
 
     /** Checks one file; returns its SHA-256. */

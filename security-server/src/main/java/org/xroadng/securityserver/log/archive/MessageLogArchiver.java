@@ -223,7 +223,7 @@ public final class MessageLogArchiver {
                     + " last archived file's: expected " + HexFormat.of().formatHex(previousFile) + ", found "
                     + HexFormat.of().formatHex(file.previousFileSha256()));
         }
-        byte[] prev = state.map(ArchiveTable.State::recordHash).orElse(LogRow.GENESIS);
+        byte[] prev = state.map(ArchiveTable.State::recordHash).orElse(LogRow.genesis());
         long expectedId = state.map(s -> s.recordId() + 1).orElse(1L);
         for (ArchivedBatch batch : file.batches()) {
             for (ArchivedRecord r : batch.records()) {
@@ -243,7 +243,7 @@ public final class MessageLogArchiver {
             throws ArchiveException {
         long sequence = state.map(ArchiveTable.State::sequence).orElse(0L) + 1;
         byte[] previousFile = state.map(ArchiveTable.State::fileSha256).orElse(new byte[32]);
-        byte[] prev = state.map(ArchiveTable.State::recordHash).orElse(LogRow.GENESIS);
+        byte[] prev = state.map(ArchiveTable.State::recordHash).orElse(LogRow.genesis());
         long expectedId = state.map(s -> s.recordId() + 1).orElse(1L);
         List<ArchivedBatch> batches = new ArrayList<>();
         long count = 0;
