@@ -259,7 +259,6 @@ public final class BatchSignature {
         JsonNode header = node.get("header");
         requireFields(header, Set.of("batchLeaf"), "the batch signature's unprotected header");
         JsonNode leaf = header.get("batchLeaf");
-        requireFields(leaf, LEAF_FIELDS, "the batch leaf");
         String rootJws = text(node, "protected") + "." + text(node, "payload") + "." + text(node, "signature");
         return new Decoded(rootJws, leafOf(leaf));
     }
@@ -276,12 +275,12 @@ public final class BatchSignature {
         }
         JsonNode leaf = tree(canonical(signature.substring(separator + 1), "the batch signature's leaf"),
                 "the batch leaf");
-        requireFields(leaf, LEAF_FIELDS, "the batch leaf");
         return new Decoded(rootJws, leafOf(leaf));
     }
 
-    /** The leaf of either form, its members already checked to be exactly {@link #LEAF_FIELDS}. */
+    /** The leaf of either form: exactly the members {@link #LEAF_FIELDS}, each checked. */
     private static Leaf leafOf(JsonNode leaf) throws MessageVerificationException {
+        requireFields(leaf, LEAF_FIELDS, "the batch leaf");
         byte[] salt = bytes(leaf.get("salt"), "the batch leaf's salt");
         if (salt.length != SALT_BYTES) {
             throw invalid("the batch leaf's salt has " + salt.length + " bytes; expected " + SALT_BYTES);

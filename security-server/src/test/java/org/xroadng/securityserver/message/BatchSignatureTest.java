@@ -229,6 +229,10 @@ class BatchSignatureTest {
                 .replace(b64u.encodeToString(SALT), b64u.encodeToString(new byte[15]));
         assertRefused(() -> BatchSignature.decode(b64u.encodeToString(shortSalt.getBytes(StandardCharsets.UTF_8))),
                 "the batch leaf's salt has 15 bytes; expected 16");
+        String leafExtra = new String(Base64.getUrlDecoder().decode(good), StandardCharsets.UTF_8)
+                .replace("\"batchLeaf\":{", "\"batchLeaf\":{\"extra\":1,");
+        assertRefused(() -> BatchSignature.decode(b64u.encodeToString(leafExtra.getBytes(StandardCharsets.UTF_8))),
+                "the batch leaf has the members");
     }
 
     private interface Call {
