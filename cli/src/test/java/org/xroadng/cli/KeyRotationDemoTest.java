@@ -98,22 +98,31 @@ class KeyRotationDemoTest {
             // Answers signed with the new key, found through the tax board's message log.
             Path bundle = dir.resolve("evidence.json");
             String signedWithNew = null;
+            String candidate = null;
+            String lastSeen = "nothing exported yet";
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
             while (signedWithNew == null) {
                 if (System.nanoTime() > deadline) {
-                    fail("no answer signed with the new certificate within 60 s of its import");
+                    fail("no answer signed with the new certificate within 60 s of its import; last: " + lastSeen);
                 }
                 Thread.sleep(500);
-                String latest = answers.stream().filter(a -> a.status() == 200).reduce((a, b) -> b).orElseThrow().queryId();
+                if (candidate == null) {
+                    candidate = latestAnswered(answers);
+                }
                 CliRunner.Run export = operator.run("evidence", "export", "--server-dir", taxBoard.dir().toString(),
-                        "--query-id", latest, "--out", bundle.toString());
+                        "--query-id", candidate, "--out", bundle.toString());
                 if (export.exitCode() != 0 && export.err().contains("is not time-stamped yet")) {
-                    continue; // stamped within a second or two: export a later one next time round
+                    lastSeen = candidate + " not time-stamped yet";
+                    continue; // the same exchange is tried again: the next timestamping run stamps it
                 }
                 assertEquals(0, export.exitCode(), export.out() + export.err());
                 JsonNode evidence = ProtocolJson.mapper().readTree(Files.readString(bundle));
-                if (signerOf(evidence.path("response").path("signature").asText()).equals(next)) {
-                    signedWithNew = latest;
+                X509Certificate signer = signerOf(evidence.path("response").path("signature").asText());
+                if (signer.equals(next)) {
+                    signedWithNew = candidate;
+                } else {
+                    lastSeen = candidate + " signed by serial " + signer.getSerialNumber().toString(16);
+                    candidate = null; // signed with the old key: a later answer next time round
                 }
             }
             // the old key, no longer chosen, is deleted from the token while the load runs; the new one is
@@ -197,21 +206,29 @@ class KeyRotationDemoTest {
             Path bundle = dir.resolve("acme-evidence.json");
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
             boolean signedWithRenewed = false;
+            String candidate = null;
+            String lastSeen = "nothing exported yet";
             while (!signedWithRenewed) {
                 if (System.nanoTime() > deadline) {
-                    fail("no answer signed with the renewed certificate within 60 s of its renewal");
+                    fail("no answer signed with the renewed certificate within 60 s of its renewal; last: " + lastSeen);
                 }
                 Thread.sleep(500);
-                String latest = answers.stream().filter(a -> a.status() == 200).reduce((a, b) -> b).orElseThrow().queryId();
+                if (candidate == null) {
+                    candidate = latestAnswered(answers);
+                }
                 CliRunner.Run export = operator.run("evidence", "export", "--server-dir", taxBoard.dir().toString(),
-                        "--query-id", latest, "--out", bundle.toString());
+                        "--query-id", candidate, "--out", bundle.toString());
                 if (export.exitCode() != 0 && export.err().contains("is not time-stamped yet")) {
+                    lastSeen = candidate + " not time-stamped yet";
                     continue;
                 }
                 assertEquals(0, export.exitCode(), export.out() + export.err());
                 JsonNode evidence = ProtocolJson.mapper().readTree(Files.readString(bundle));
-                signedWithRenewed = signerOf(evidence.path("response").path("signature").asText()).getSerialNumber()
-                        .toString(16).equals(serial.group(2));
+                String signer = signerOf(evidence.path("response").path("signature").asText()).getSerialNumber()
+                        .toString(16);
+                signedWithRenewed = signer.equals(serial.group(2));
+                lastSeen = candidate + " signed by serial " + signer;
+                candidate = null;
             }
             Thread.sleep(1000);
             List<Answer> all = stop(clients, running, answers);
@@ -329,6 +346,14 @@ class KeyRotationDemoTest {
             }
         }
         return ids;
+    }
+
+    /**
+     * The query id of the latest answer with status 200. An exchange not yet time-stamped is tried
+     * again rather than replaced by a newer one, which the next run may not have reached either.
+     */
+    private static String latestAnswered(ConcurrentLinkedQueue<Answer> answers) {
+        return answers.stream().filter(a -> a.status() == 200).reduce((a, b) -> b).orElseThrow().queryId();
     }
 
     /** Four clients querying without pause until {@code running} is cleared. */
