@@ -1,7 +1,6 @@
 package org.xroadng.securityserver;
 
 import io.netty.channel.EventLoopGroup;
-import io.netty.channel.nio.NioEventLoopGroup;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -20,6 +19,7 @@ import java.util.function.Supplier;
 import org.xroadng.certs.ocsp.HttpOcspTransport;
 import org.xroadng.certs.ocsp.OcspClient;
 import org.xroadng.protocol.globalconf.ConfigurationClient;
+import org.xroadng.protocol.http.Transport;
 import org.xroadng.securityserver.clientproxy.ClientProxy;
 import org.xroadng.securityserver.clientproxy.ClientProxyService;
 import org.xroadng.securityserver.clientproxy.ProviderServers;
@@ -158,8 +158,9 @@ public final class DataPlane implements AutoCloseable {
         this.globalConf = globalConf;
         this.ocsp = ocsp;
         this.workers = workers;
-        this.boss = new NioEventLoopGroup(1, new DefaultThreadFactory(ServerThreads.name("proxy-accept", server), true));
-        this.loops = new NioEventLoopGroup(Runtime.getRuntime().availableProcessors(), new DefaultThreadFactory(ServerThreads.name("proxy-io", server), true));
+        this.boss = Transport.chosen().group(1, new DefaultThreadFactory(ServerThreads.name("proxy-accept", server), true));
+        this.loops = Transport.chosen().group(Runtime.getRuntime().availableProcessors(),
+                new DefaultThreadFactory(ServerThreads.name("proxy-io", server), true));
         this.timers = Executors.newSingleThreadScheduledExecutor(new DefaultThreadFactory(ServerThreads.name("proxy-timers", server), true));
         this.checkpointing = Executors.newSingleThreadScheduledExecutor(
                 new DefaultThreadFactory(ServerThreads.name("checkpoint-publisher", server), true));

@@ -1,10 +1,10 @@
 package org.xroadng.cli.bench;
 
+import org.xroadng.protocol.http.Transport;
 import org.xroadng.securityserver.ServerSettings;
 import org.xroadng.securityserver.log.Durability;
 import org.xroadng.securityserver.message.MessageSignatures;
 import io.netty.channel.EventLoopGroup;
-import io.netty.channel.nio.NioEventLoopGroup;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -93,7 +93,7 @@ public final class ExchangeBench implements AutoCloseable {
         DemoNetwork network = DemoNetwork.start(dir, freePorts(random, providerServers), messageLog, durability,
                 signatures, provider,
                 random, clock, new Progress(new PrintWriter(Writer.nullWriter())));
-        EventLoopGroup loops = new NioEventLoopGroup(1, new DefaultThreadFactory("bench-is", true));
+        EventLoopGroup loops = Transport.chosen().group(1, new DefaultThreadFactory("bench-is", true));
         TrivialIs is;
         try {
             is = TrivialIs.start(new InetSocketAddress("127.0.0.1", 0), loops);

@@ -9,9 +9,7 @@ import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.SimpleChannelInboundHandler;
-import io.netty.channel.nio.NioEventLoopGroup;
 import io.netty.channel.socket.SocketChannel;
-import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.handler.codec.http.DefaultFullHttpRequest;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.FullHttpResponse;
@@ -36,6 +34,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 import org.HdrHistogram.Histogram;
 import org.HdrHistogram.Recorder;
+import org.xroadng.protocol.http.Transport;
 
 /**
  * An HTTP/1.1 load generator over C keep-alive connections. Closed loop (rate 0): each connection
@@ -218,7 +217,7 @@ public final class HttpLoad {
 
     /** A load in progress: its counters, read and reset by {@link #interval()}. */
     public final class Running implements AutoCloseable {
-        private final EventLoopGroup group = new NioEventLoopGroup(1, new DefaultThreadFactory("bench-load", true));
+        private final EventLoopGroup group = Transport.chosen().group(1, new DefaultThreadFactory("bench-load", true));
         private final Recorder recorder = new Recorder(3);
         private final AtomicLong sent = new AtomicLong();
         private final AtomicLong ok = new AtomicLong();
@@ -235,7 +234,7 @@ public final class HttpLoad {
 
         private Running(long intervalNanos) {
             this.intervalNanos = intervalNanos;
-            this.bootstrap = new Bootstrap().group(group).channel(NioSocketChannel.class)
+            this.bootstrap = new Bootstrap().group(group).channel(Transport.socketChannel(group))
                     .option(ChannelOption.TCP_NODELAY, true)
                     .handler(new ChannelInitializer<SocketChannel>() {
                         @Override

@@ -7,9 +7,7 @@ import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.ChannelPipeline;
 import io.netty.channel.EventLoopGroup;
-import io.netty.channel.nio.NioEventLoopGroup;
 import io.netty.channel.socket.SocketChannel;
-import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.ssl.SslHandler;
 import io.netty.util.concurrent.DefaultThreadFactory;
@@ -108,11 +106,11 @@ public final class HttpApiServer implements AutoCloseable {
         Duration idle = builder.idleTimeout;
         Duration head = builder.headerTimeout;
         AtomicInteger open = new AtomicInteger();
-        this.acceptor = new NioEventLoopGroup(1, new DefaultThreadFactory(builder.name + "-accept", true));
-        this.io = new NioEventLoopGroup(2, new DefaultThreadFactory(builder.name + "-io", true));
+        this.acceptor = Transport.chosen().group(1, new DefaultThreadFactory(builder.name + "-accept", true));
+        this.io = Transport.chosen().group(2, new DefaultThreadFactory(builder.name + "-io", true));
         this.workers = new ThreadPoolExecutor(builder.threads, builder.threads, 0, TimeUnit.SECONDS,
                 new ArrayBlockingQueue<>(builder.queueCapacity), namedThreads(builder.name));
-        ServerBootstrap bootstrap = new ServerBootstrap().group(acceptor, io).channel(NioServerSocketChannel.class)
+        ServerBootstrap bootstrap = new ServerBootstrap().group(acceptor, io).channel(Transport.serverChannel(acceptor))
                 .option(ChannelOption.SO_BACKLOG, 128)
                 // as a restarted server expects: a port with connections in TIME_WAIT can be bound again
                 .option(ChannelOption.SO_REUSEADDR, true)

@@ -6,10 +6,10 @@ import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.socket.SocketChannel;
-import io.netty.channel.socket.nio.NioServerSocketChannel;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.util.function.Consumer;
+import org.xroadng.protocol.http.Transport;
 
 /** A bound Netty server channel; closing it stops accepting and closes the listener. */
 public final class NettyServer implements AutoCloseable {
@@ -25,7 +25,7 @@ public final class NettyServer implements AutoCloseable {
                                    Consumer<SocketChannel> pipeline) throws IOException {
         ServerBootstrap bootstrap = new ServerBootstrap()
                 .group(boss, workers)
-                .channel(NioServerSocketChannel.class)
+                .channel(Transport.serverChannel(boss))
                 .option(ChannelOption.SO_BACKLOG, 1024)
                 .childOption(ChannelOption.TCP_NODELAY, true)
                 .childOption(ChannelOption.SO_KEEPALIVE, true)

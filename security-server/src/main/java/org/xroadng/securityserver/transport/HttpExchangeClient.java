@@ -13,7 +13,6 @@ import io.netty.channel.pool.ChannelHealthChecker;
 import io.netty.channel.pool.SimpleChannelPool;
 import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.handler.timeout.IdleStateHandler;
-import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.handler.codec.http.DefaultFullHttpRequest;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.FullHttpResponse;
@@ -39,6 +38,7 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import javax.net.ssl.SSLPeerUnverifiedException;
+import org.xroadng.protocol.http.Transport;
 import org.xroadng.securityserver.http.BudgetExceededException;
 import org.xroadng.securityserver.http.Reservation;
 
@@ -251,7 +251,7 @@ public final class HttpExchangeClient implements AutoCloseable {
     }
 
     private SimpleChannelPool pool(InetSocketAddress address) {
-        Bootstrap bootstrap = new Bootstrap().group(loops).channel(NioSocketChannel.class).remoteAddress(address)
+        Bootstrap bootstrap = new Bootstrap().group(loops).channel(Transport.socketChannel(loops)).remoteAddress(address)
                 .option(ChannelOption.TCP_NODELAY, true)
                 .option(ChannelOption.SO_KEEPALIVE, true)
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) connectTimeout.toMillis());
