@@ -265,6 +265,10 @@ public final class SoftwareToken implements KeyToken {
      * A JSSE key manager (for TLS client and server authentication) that presents this one key
      * and its certificate chain, and nothing else in the token. It is built from an in-memory
      * key store holding just that entry, so later changes to the token do not affect it.
+     *
+     * <p>The JDK's {@code SunX509} manager reads that entry once. The {@code PKIX} one would read
+     * it again in every handshake, each time deriving the PKCS#12 entry's key from the PIN
+     * (PBKDF2, many milliseconds of CPU): a burst of new connections then stalls every exchange.
      */
     public synchronized X509KeyManager keyManager(String keyId) throws TokenException {
         try {
@@ -275,7 +279,7 @@ public final class SoftwareToken implements KeyToken {
             KeyStore single = KeyStore.getInstance(TYPE);
             single.load(null, null);
             single.setKeyEntry(keyId, store.getKey(keyId, password), password, store.getCertificateChain(keyId));
-            KeyManagerFactory factory = KeyManagerFactory.getInstance("PKIX");
+            KeyManagerFactory factory = KeyManagerFactory.getInstance("SunX509");
             factory.init(single, password);
             for (KeyManager manager : factory.getKeyManagers()) {
                 if (manager instanceof X509KeyManager x509) {
