@@ -8,9 +8,6 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.SimpleChannelInboundHandler;
-import io.netty.channel.pool.AbstractChannelPoolHandler;
-import io.netty.channel.pool.ChannelHealthChecker;
-import io.netty.channel.pool.SimpleChannelPool;
 import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.handler.codec.http.DefaultFullHttpRequest;
@@ -91,6 +88,11 @@ public final class HttpExchangeClient implements AutoCloseable {
      * from being written into a connection the server is closing at that moment.
      */
     static final int POOL_IDLE_SECONDS = 20;
+    /**
+     * Most connections to one address being opened (TCP connect and TLS handshake) at once; other
+     * requests that find no idle connection wait for the next one released or opened.
+     */
+    static final int MAX_OPENING = 4;
     /** Methods a server may receive twice with the effect of once (RFC 9110 section 9.2.2). */
     private static final java.util.Set<String> IDEMPOTENT = java.util.Set.of("GET", "HEAD", "OPTIONS", "TRACE", "PUT",
             "DELETE");
@@ -101,7 +103,7 @@ public final class HttpExchangeClient implements AutoCloseable {
     private final int maxResponseBytes;
     private final Duration connectTimeout;
     private final boolean verifyHostname;
-    private final Map<InetSocketAddress, SimpleChannelPool> pools = new ConcurrentHashMap<>();
+    private final Map<InetSocketAddress, Connections> pools = new ConcurrentHashMap<>();
     private volatile boolean closed;
 
     /**
@@ -156,8 +158,17 @@ public final class HttpExchangeClient implements AutoCloseable {
     private void attempt(InetSocketAddress address, Request request, long deadline, Reservation reservation,
                          CompletableFuture<Answer> answer, boolean mayRetry, boolean sentBefore) {
         long begun = System.nanoTime();
-        SimpleChannelPool pool = pools.computeIfAbsent(address, this::pool);
-        pool.acquire().addListener(acquired -> {
+        Connections pool = pools.computeIfAbsent(address, this::connections);
+        io.netty.util.concurrent.Future<Channel> acquiring = pool.acquire(deadline);
+        answer.whenComplete((a, e) -> {
+            if (e != null) {
+                acquiring.cancel(false); // the caller gave up while the request waited for a connection
+            }
+        });
+        acquiring.addListener(acquired -> {
+            if (acquired.isCancelled()) {
+                return;
+            }
             if (!acquired.isSuccess()) {
                 answer.completeExceptionally(sentBefore ? acquired.cause() : new RequestNotSentException(acquired.cause()));
                 return;
@@ -183,12 +194,13 @@ public final class HttpExchangeClient implements AutoCloseable {
                 boolean answering = Boolean.TRUE.equals(channel.attr(ANSWERING).get());
                 channel.attr(PENDING).set(null);
                 channel.attr(RESERVATION).set(null);
-                if (e != null || !channel.isActive() || closed) {
-                    channel.close(); // a closed client's pools keep no connection
-                } else {
+                boolean reusable = e == null && channel.isActive() && !closed;
+                if (reusable) {
                     channel.attr(REUSED).set(true);
+                } else {
+                    channel.close(); // a closed client's pools keep no connection
                 }
-                pool.release(channel);
+                pool.release(channel, reusable);
                 boolean everSent = sentBefore || sent.get();
                 if (e == null) {
                     answer.complete(new Answer(a.status(), a.headers(), a.body(), a.peer(), connectNanos[0]));
@@ -250,32 +262,33 @@ public final class HttpExchangeClient implements AutoCloseable {
         return out;
     }
 
-    private SimpleChannelPool pool(InetSocketAddress address) {
+    private Connections connections(InetSocketAddress address) {
         Bootstrap bootstrap = new Bootstrap().group(loops).channel(Transport.socketChannel(loops)).remoteAddress(address)
                 .option(ChannelOption.TCP_NODELAY, true)
                 .option(ChannelOption.SO_KEEPALIVE, true)
-                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) connectTimeout.toMillis());
-        return new SimpleChannelPool(bootstrap, new AbstractChannelPoolHandler() {
-            @Override
-            public void channelCreated(Channel channel) {
-                if (tls != null) {
-                    SslHandler handler = tls.newHandler(channel.alloc(), address.getHostString(), address.getPort(),
-                            tlsTasks);
-                    if (verifyHostname) {
-                        javax.net.ssl.SSLParameters parameters = handler.engine().getSSLParameters();
-                        parameters.setEndpointIdentificationAlgorithm("HTTPS");
-                        handler.engine().setSSLParameters(parameters);
+                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) connectTimeout.toMillis())
+                .handler(new io.netty.channel.ChannelInitializer<Channel>() {
+                    @Override
+                    protected void initChannel(Channel channel) {
+                        if (tls != null) {
+                            SslHandler handler = tls.newHandler(channel.alloc(), address.getHostString(),
+                                    address.getPort(), tlsTasks);
+                            if (verifyHostname) {
+                                javax.net.ssl.SSLParameters parameters = handler.engine().getSSLParameters();
+                                parameters.setEndpointIdentificationAlgorithm("HTTPS");
+                                handler.engine().setSSLParameters(parameters);
+                            }
+                            channel.pipeline().addLast("tls", handler);
+                        }
+                        channel.pipeline()
+                                .addLast("http", new HttpClientCodec(4096, 65536, 65536))
+                                .addLast("budget", new AnswerBudget(maxResponseBytes))
+                                .addLast("aggregate", new HttpObjectAggregator(maxResponseBytes))
+                                .addLast("idle", new IdleStateHandler(0, 0, POOL_IDLE_SECONDS))
+                                .addLast("answer", new AnswerHandler());
                     }
-                    channel.pipeline().addLast("tls", handler);
-                }
-                channel.pipeline()
-                        .addLast("http", new HttpClientCodec(4096, 65536, 65536))
-                        .addLast("budget", new AnswerBudget(maxResponseBytes))
-                        .addLast("aggregate", new HttpObjectAggregator(maxResponseBytes))
-                        .addLast("idle", new IdleStateHandler(0, 0, POOL_IDLE_SECONDS))
-                        .addLast("answer", new AnswerHandler());
-            }
-        }, ChannelHealthChecker.ACTIVE);
+                });
+        return new Connections(bootstrap);
     }
 
     /**
@@ -359,7 +372,7 @@ public final class HttpExchangeClient implements AutoCloseable {
         @Override
         public void userEventTriggered(ChannelHandlerContext ctx, Object event) {
             if (event instanceof IdleStateEvent && ctx.channel().attr(PENDING).get() == null) {
-                ctx.close(); // idle in the pool for POOL_IDLE_SECONDS; the health check drops it on acquire
+                ctx.close(); // idle for POOL_IDLE_SECONDS; closing takes it out of the idle ones
                 return;
             }
             if (event instanceof io.netty.handler.ssl.SslHandshakeCompletionEvent handshake && !handshake.isSuccess()) {
@@ -397,7 +410,160 @@ public final class HttpExchangeClient implements AutoCloseable {
      */
     public void close() {
         closed = true;
-        pools.values().forEach(SimpleChannelPool::closeAsync);
+        pools.values().forEach(Connections::close);
         pools.clear();
+    }
+
+    /**
+     * The kept-alive connections to one address. A request takes an idle connection (the one
+     * used last); without one it waits, and a connection is opened for it only while fewer than
+     * {@link #MAX_OPENING} are being opened. Each connection released or opened goes to the
+     * request that has waited longest, else to the idle ones. A handshake costs both servers
+     * milliseconds of CPU (key agreement, signatures, certificate checks): after a pause, a burst
+     * that opened one connection per waiting request kept both servers' cores on handshakes while
+     * every exchange waited, where the connections in use would each have been free again within a
+     * millisecond.
+     */
+    private final class Connections {
+
+        private final Bootstrap bootstrap;
+        /** Open connections carrying no request, the last released at the end; guarded by this. */
+        private final java.util.ArrayDeque<Channel> idle = new java.util.ArrayDeque<>();
+        /** Requests waiting for a connection, longest first; guarded by this. */
+        private final java.util.ArrayDeque<io.netty.util.concurrent.Promise<Channel>> waiting =
+                new java.util.ArrayDeque<>();
+        /** Connections being opened; guarded by this. */
+        private int opening;
+
+        Connections(Bootstrap bootstrap) {
+            this.bootstrap = bootstrap;
+        }
+
+        /**
+         * An open connection with its TLS handshake done, now or once one is released or opened;
+         * a {@link TimeoutException} if none comes by {@code deadline} ({@link System#nanoTime()}).
+         */
+        io.netty.util.concurrent.Future<Channel> acquire(long deadline) {
+            io.netty.channel.EventLoop loop = loops.next();
+            io.netty.util.concurrent.Promise<Channel> promise = loop.newPromise();
+            boolean open;
+            synchronized (this) {
+                Channel ready = pollActive();
+                if (ready != null) {
+                    return promise.setSuccess(ready);
+                }
+                waiting.add(promise);
+                open = startsOpening();
+            }
+            long left = Math.max(0, deadline - System.nanoTime());
+            var timer = loop.schedule(() -> promise.tryFailure(new TimeoutException("no connection within "
+                    + TimeUnit.NANOSECONDS.toMillis(left) + " ms")), left, TimeUnit.NANOSECONDS);
+            promise.addListener(done -> timer.cancel(false));
+            if (open) {
+                open();
+            }
+            return promise;
+        }
+
+        /**
+         * A connection whose exchange ended: to the longest waiting request, or to the idle ones;
+         * one not {@code reusable} (failed, being closed) is closed.
+         */
+        void release(Channel channel, boolean reusable) {
+            while (reusable && channel.isActive() && !closed) {
+                io.netty.util.concurrent.Promise<Channel> next;
+                synchronized (this) {
+                    next = waiting.poll();
+                    if (next == null) {
+                        idle.add(channel);
+                        return;
+                    }
+                }
+                if (next.trySuccess(channel)) {
+                    return;
+                }
+            }
+            channel.close();
+        }
+
+        void close() {
+            List<io.netty.util.concurrent.Promise<Channel>> left;
+            List<Channel> open;
+            synchronized (this) {
+                left = new ArrayList<>(waiting);
+                waiting.clear();
+                open = new ArrayList<>(idle);
+                idle.clear();
+            }
+            IOException closing = new IOException("client is closed");
+            left.forEach(p -> p.tryFailure(closing));
+            open.forEach(Channel::close);
+        }
+
+        /** The idle connection used last that is still open, or null; closed ones met on the way are dropped. Holding this. */
+        private Channel pollActive() {
+            for (Channel ready = idle.pollLast(); ready != null; ready = idle.pollLast()) {
+                if (ready.isActive()) {
+                    return ready;
+                }
+            }
+            return null;
+        }
+
+        /** A connection closed (by either side, or idle too long) leaves the idle ones. */
+        private synchronized void forget(Channel channel) {
+            idle.remove(channel);
+        }
+
+        /** Whether another connection is to be opened, counting it if so: more requests wait than are being served. Holding this. */
+        private boolean startsOpening() {
+            if (opening < MAX_OPENING && waiting.size() > opening) {
+                opening++;
+                return true;
+            }
+            return false;
+        }
+
+        private void open() {
+            io.netty.channel.ChannelFuture connecting = bootstrap.connect();
+            connecting.addListener(connected -> {
+                if (!connected.isSuccess()) {
+                    opened(connecting.channel(), connected.cause());
+                    return;
+                }
+                Channel channel = connecting.channel();
+                channel.closeFuture().addListener(gone -> forget(channel));
+                handshake(channel).addListener(ready -> opened(channel, ready.isSuccess() ? null : ready.cause()));
+            });
+        }
+
+        /**
+         * One opening ended: the connection goes to the longest waiting request; if it failed, every
+         * waiting request fails with the cause, as each would have on a connection of its own.
+         */
+        private void opened(Channel channel, Throwable failure) {
+            if (failure == null) {
+                release(channel, true); // before counting who still waits
+            }
+            List<io.netty.util.concurrent.Promise<Channel>> failed = List.of();
+            boolean more;
+            synchronized (this) {
+                opening--;
+                if (failure != null) {
+                    failed = new ArrayList<>(waiting);
+                    waiting.clear();
+                }
+                more = startsOpening();
+            }
+            if (failure != null) {
+                channel.close();
+                for (io.netty.util.concurrent.Promise<Channel> p : failed) {
+                    p.tryFailure(failure);
+                }
+            }
+            if (more) {
+                open();
+            }
+        }
     }
 }

@@ -238,4 +238,116 @@ class HttpExchangeClientTest {
             tlsClient.close();
         }
     }
+
+    /**
+     * Twelve requests at once to a server that has not yet finished any TLS handshake: only
+     * {@link HttpExchangeClient#MAX_OPENING} connections are opened; the other requests wait. When
+     * the handshakes fail, every waiting request fails as not sent, and no further connection is tried.
+     */
+    @Test
+    void burstWithoutIdleConnections_opensAtMostFourAtOnce_andAFailedOpeningFailsTheWaiting()
+            throws IOException, InterruptedException {
+        HttpExchangeClient tlsClient = new HttpExchangeClient(loops, io.netty.handler.ssl.SslContextBuilder.forClient()
+                .trustManager(io.netty.handler.ssl.util.InsecureTrustManagerFactory.INSTANCE).build(), Runnable::run,
+                false, 1 << 20, Duration.ofSeconds(5));
+        List<Socket> accepted = java.util.Collections.synchronizedList(new java.util.ArrayList<>());
+        try (ServerSocket server = new ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress())) {
+            Thread silent = new Thread(() -> {
+                while (!server.isClosed()) {
+                    try {
+                        accepted.add(server.accept()); // never answers the ClientHello
+                    } catch (IOException e) {
+                        return;
+                    }
+                }
+            }, "silent-server");
+            silent.setDaemon(true);
+            silent.start();
+            List<java.util.concurrent.CompletableFuture<HttpExchangeClient.Answer>> answers = new java.util.ArrayList<>();
+            for (int i = 0; i < 12; i++) {
+                answers.add(tlsClient.send(new InetSocketAddress("127.0.0.1", server.getLocalPort()),
+                        new HttpExchangeClient.Request("GET", "/" + i, List.of(), new byte[0]), Duration.ofSeconds(5)));
+            }
+            long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+            while (accepted.size() < HttpExchangeClient.MAX_OPENING && System.nanoTime() < until) {
+                Thread.sleep(20);
+            }
+            Thread.sleep(300);
+            assertEquals(HttpExchangeClient.MAX_OPENING, accepted.size(), "connections being opened at once");
+
+            synchronized (accepted) {
+                for (Socket socket : accepted) {
+                    socket.close();
+                }
+            }
+            for (var answer : answers) {
+                ExecutionException failed = assertThrows(ExecutionException.class, () -> answer.get(10, TimeUnit.SECONDS));
+                assertTrue(failed.getCause() instanceof RequestNotSentException, failed.toString());
+            }
+            Thread.sleep(200);
+            assertEquals(HttpExchangeClient.MAX_OPENING, accepted.size(), "no connection tried after the failures");
+        } finally {
+            tlsClient.close();
+        }
+    }
+
+    /**
+     * Sixteen requests at once to a TLS server whose handshakes take 300 ms and whose answers are
+     * immediate: the first connections opened carry the waiting requests one after another, so
+     * all are answered over at most two rounds of openings, not one connection per request.
+     */
+    @Test
+    void burstWhileHandshakesAreSlow_waitingRequestsTakeTheConnectionsReleased()
+            throws IOException, InterruptedException, ExecutionException, TimeoutException,
+            java.security.cert.CertificateException {
+        io.netty.handler.ssl.util.SelfSignedCertificate certificate = new io.netty.handler.ssl.util.SelfSignedCertificate();
+        io.netty.handler.ssl.SslContext serverTls = io.netty.handler.ssl.SslContextBuilder
+                .forServer(certificate.certificate(), certificate.privateKey()).build();
+        java.util.concurrent.ScheduledExecutorService slow = java.util.concurrent.Executors.newScheduledThreadPool(4);
+        AtomicInteger connections = new AtomicInteger();
+        io.netty.channel.Channel server = new io.netty.bootstrap.ServerBootstrap().group(loops)
+                .channel(io.netty.channel.socket.nio.NioServerSocketChannel.class)
+                .childHandler(new io.netty.channel.ChannelInitializer<io.netty.channel.socket.SocketChannel>() {
+                    @Override
+                    protected void initChannel(io.netty.channel.socket.SocketChannel ch) {
+                        connections.incrementAndGet();
+                        ch.pipeline().addLast(serverTls.newHandler(ch.alloc(),
+                                        task -> slow.schedule(task, 300, TimeUnit.MILLISECONDS)),
+                                new io.netty.handler.codec.http.HttpServerCodec(),
+                                new io.netty.handler.codec.http.HttpObjectAggregator(1024),
+                                new io.netty.channel.SimpleChannelInboundHandler<io.netty.handler.codec.http.FullHttpRequest>() {
+                                    @Override
+                                    protected void channelRead0(io.netty.channel.ChannelHandlerContext ctx,
+                                                                io.netty.handler.codec.http.FullHttpRequest request) {
+                                        var ok = new io.netty.handler.codec.http.DefaultFullHttpResponse(
+                                                io.netty.handler.codec.http.HttpVersion.HTTP_1_1,
+                                                io.netty.handler.codec.http.HttpResponseStatus.OK,
+                                                io.netty.buffer.Unpooled.copiedBuffer("ok", StandardCharsets.US_ASCII));
+                                        io.netty.handler.codec.http.HttpUtil.setContentLength(ok, 2);
+                                        ctx.writeAndFlush(ok);
+                                    }
+                                });
+                    }
+                }).bind(new InetSocketAddress("127.0.0.1", 0)).sync().channel();
+        HttpExchangeClient tlsClient = new HttpExchangeClient(loops, io.netty.handler.ssl.SslContextBuilder.forClient()
+                .trustManager(io.netty.handler.ssl.util.InsecureTrustManagerFactory.INSTANCE).build(), Runnable::run,
+                false, 1 << 20, Duration.ofSeconds(10));
+        try {
+            List<java.util.concurrent.CompletableFuture<HttpExchangeClient.Answer>> answers = new java.util.ArrayList<>();
+            for (int i = 0; i < 16; i++) {
+                answers.add(tlsClient.send((InetSocketAddress) server.localAddress(),
+                        new HttpExchangeClient.Request("GET", "/" + i, List.of(), new byte[0]), Duration.ofSeconds(10)));
+            }
+            for (var answer : answers) {
+                assertEquals(200, answer.get(20, TimeUnit.SECONDS).status());
+            }
+            assertTrue(connections.get() <= 2 * HttpExchangeClient.MAX_OPENING,
+                    "16 requests answered over " + connections.get() + " connections");
+        } finally {
+            tlsClient.close();
+            server.close().sync();
+            slow.shutdownNow();
+            certificate.delete();
+        }
+    }
 }
