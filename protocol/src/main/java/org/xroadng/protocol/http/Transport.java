@@ -13,24 +13,20 @@ import io.netty.channel.socket.ServerSocketChannel;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
-import java.util.Locale;
 import java.util.concurrent.ThreadFactory;
 import java.util.function.Supplier;
 
 /**
  * The socket transport under every Netty server and client of this process: Linux's epoll where
  * Netty's native library loads (fewer system calls and allocations per wakeup than the JDK's
- * selector), the JDK's NIO elsewhere. The system property {@value #PROPERTY} ({@code epoll} or
- * {@code nio}) chooses one; {@code epoll} where it cannot load is refused with the reason.
- * Channels are chosen by the event loop group they are registered with, so a group made by a test
- * with another transport still gets channels it can serve.
+ * selector), the JDK's NIO elsewhere. Netty's own switch {@code -Dio.netty.transport.noNative=true}
+ * keeps the native library from loading, and so chooses NIO. Channels are chosen by the event loop
+ * group they are registered with, so a group made by a test with another transport still gets
+ * channels it can serve.
  */
 public enum Transport {
     EPOLL(EpollIoHandler::newFactory),
     NIO(NioIoHandler::newFactory);
-
-    /** The system property that chooses the transport. */
-    public static final String PROPERTY = "xroad.transport";
 
     private final Supplier<IoHandlerFactory> handlers;
 
@@ -38,42 +34,16 @@ public enum Transport {
         this.handlers = handlers;
     }
 
-    /**
-     * The transport this process uses: {@value #PROPERTY} if set, else epoll where available, else NIO.
-     *
-     * @throws IllegalArgumentException if {@value #PROPERTY} names no transport, or epoll where it cannot load
-     */
+    /** The transport of this platform: epoll where Netty's native library loads, else NIO. */
     public static Transport chosen() {
-        return choose(System.getProperty(PROPERTY), Epoll.isAvailable(), Epoll::unavailabilityCause);
+        return choose(Epoll.isAvailable());
     }
 
-    /**
-     * The transport for a {@value #PROPERTY} value ({@code null}: none given) where epoll is
-     * {@code epollAvailable}.
-     *
-     * @throws IllegalArgumentException for a value other than {@code epoll} or {@code nio}, or
-     *                                  {@code epoll} where it is not available
-     */
-    static Transport choose(String property, boolean epollAvailable, Supplier<Throwable> whyNot) {
-        if (property == null || property.isBlank()) {
-            return epollAvailable ? EPOLL : NIO;
-        }
-        return switch (property.strip().toLowerCase(Locale.ROOT)) {
-            case "epoll" -> {
-                if (!epollAvailable) {
-                    Throwable cause = whyNot.get();
-                    throw new IllegalArgumentException(PROPERTY + " is epoll, but Netty's epoll transport cannot load"
-                            + " here: " + (cause == null ? "not Linux" : cause.getMessage()) + "; use nio");
-                }
-                yield EPOLL;
-            }
-            case "nio" -> NIO;
-            default -> throw new IllegalArgumentException(PROPERTY + " is '" + property
-                    + "'; expected epoll or nio");
-        };
+    static Transport choose(boolean epollAvailable) {
+        return epollAvailable ? EPOLL : NIO;
     }
 
-    /** A group of {@code threads} event loops on this transport, their threads made by {@code threads}. */
+    /** A group of {@code threads} event loops on this transport, their threads made by {@code factory}. */
     public EventLoopGroup group(int threads, ThreadFactory factory) {
         return new MultiThreadIoEventLoopGroup(threads, factory, handlers.get());
     }

@@ -1,7 +1,6 @@
 package org.xroadng.protocol.http;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
@@ -34,31 +33,9 @@ import org.junit.jupiter.api.Test;
 class TransportTest {
 
     @Test
-    void noProperty_epollWhereItLoads_elseNio() {
-        assertEquals(Transport.EPOLL, Transport.choose(null, true, () -> null));
-        assertEquals(Transport.EPOLL, Transport.choose(" ", true, () -> null));
-        assertEquals(Transport.NIO, Transport.choose(null, false, () -> new UnsatisfiedLinkError("no library")));
-    }
-
-    @Test
-    void property_choosesEitherTransport_anyCase() {
-        assertEquals(Transport.NIO, Transport.choose("nio", true, () -> null));
-        assertEquals(Transport.NIO, Transport.choose(" NIO ", true, () -> null));
-        assertEquals(Transport.EPOLL, Transport.choose("Epoll", true, () -> null));
-    }
-
-    @Test
-    void unknownTransport_refusedWithWhatIsExpected() {
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> Transport.choose("io_uring", true, () -> null));
-        assertEquals("xroad.transport is 'io_uring'; expected epoll or nio", e.getMessage());
-    }
-
-    @Test
-    void epollWhereItCannotLoad_refusedWithTheReason() {
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> Transport.choose("epoll", false, () -> new UnsatisfiedLinkError("libnetty_transport_native_epoll")));
-        assertTrue(e.getMessage().contains("cannot load here: libnetty_transport_native_epoll; use nio"), e.getMessage());
+    void epollWhereItLoads_elseNio() {
+        assertEquals(Transport.EPOLL, Transport.choose(true));
+        assertEquals(Transport.NIO, Transport.choose(false));
     }
 
     /**
@@ -72,7 +49,6 @@ class TransportTest {
         assertTrue(Transport.class.getClassLoader()
                 .getResource("META-INF/native/libnetty_transport_native_epoll_x86_64.so") != null,
                 "the native epoll library is on the class path");
-        assumeTrue(System.getProperty(Transport.PROPERTY) == null, "the transport is chosen by the property");
         assertEquals(Epoll.isAvailable() ? Transport.EPOLL : Transport.NIO, Transport.chosen(),
                 () -> "epoll " + (Epoll.isAvailable() ? "loads" : "does not load: " + Epoll.unavailabilityCause()));
     }
