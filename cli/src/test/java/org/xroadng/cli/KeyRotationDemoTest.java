@@ -97,34 +97,8 @@ class KeyRotationDemoTest {
 
             // Answers signed with the new key, found through the tax board's message log.
             Path bundle = dir.resolve("evidence.json");
-            String signedWithNew = null;
-            String candidate = null;
-            String lastSeen = "nothing exported yet";
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-            while (signedWithNew == null) {
-                if (System.nanoTime() > deadline) {
-                    fail("no answer signed with the new certificate within 60 s of its import; last: " + lastSeen);
-                }
-                Thread.sleep(500);
-                if (candidate == null) {
-                    candidate = latestAnswered(answers);
-                }
-                CliRunner.Run export = operator.run("evidence", "export", "--server-dir", taxBoard.dir().toString(),
-                        "--query-id", candidate, "--out", bundle.toString());
-                if (export.exitCode() != 0 && export.err().contains("is not time-stamped yet")) {
-                    lastSeen = candidate + " not time-stamped yet";
-                    continue; // the same exchange is tried again: the next timestamping run stamps it
-                }
-                assertEquals(0, export.exitCode(), export.out() + export.err());
-                JsonNode evidence = ProtocolJson.mapper().readTree(Files.readString(bundle));
-                X509Certificate signer = signerOf(evidence.path("response").path("signature").asText());
-                if (signer.equals(next)) {
-                    signedWithNew = candidate;
-                } else {
-                    lastSeen = candidate + " signed by serial " + signer.getSerialNumber().toString(16);
-                    candidate = null; // signed with the old key: a later answer next time round
-                }
-            }
+            String signedWithNew = awaitAnswerSignedBy(next::equals, "the new certificate", operator, taxBoard,
+                    answers, bundle);
             // the old key, no longer chosen, is deleted from the token while the load runs; the new one is
             // now the member's only key and is refused
             String newKey = added.out().split(" ")[2];
@@ -204,32 +178,8 @@ class KeyRotationDemoTest {
             assertTrue(serial.find(), renewed.out());
             assertEquals(2, keyIds(population, "sign", OWNER).size(), "the old key stays until the operator deletes it");
             Path bundle = dir.resolve("acme-evidence.json");
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-            boolean signedWithRenewed = false;
-            String candidate = null;
-            String lastSeen = "nothing exported yet";
-            while (!signedWithRenewed) {
-                if (System.nanoTime() > deadline) {
-                    fail("no answer signed with the renewed certificate within 60 s of its renewal; last: " + lastSeen);
-                }
-                Thread.sleep(500);
-                if (candidate == null) {
-                    candidate = latestAnswered(answers);
-                }
-                CliRunner.Run export = operator.run("evidence", "export", "--server-dir", taxBoard.dir().toString(),
-                        "--query-id", candidate, "--out", bundle.toString());
-                if (export.exitCode() != 0 && export.err().contains("is not time-stamped yet")) {
-                    lastSeen = candidate + " not time-stamped yet";
-                    continue;
-                }
-                assertEquals(0, export.exitCode(), export.out() + export.err());
-                JsonNode evidence = ProtocolJson.mapper().readTree(Files.readString(bundle));
-                String signer = signerOf(evidence.path("response").path("signature").asText()).getSerialNumber()
-                        .toString(16);
-                signedWithRenewed = signer.equals(serial.group(2));
-                lastSeen = candidate + " signed by serial " + signer;
-                candidate = null;
-            }
+            awaitAnswerSignedBy(c -> c.getSerialNumber().toString(16).equals(serial.group(2)),
+                    "the renewed certificate", operator, taxBoard, answers, bundle);
             Thread.sleep(1000);
             List<Answer> all = stop(clients, running, answers);
             assertTrue(beforeRenewal > 0 && all.size() > beforeRenewal, "queries before and after the renewal: "
@@ -346,6 +296,44 @@ class KeyRotationDemoTest {
             }
         }
         return ids;
+    }
+
+    /**
+     * Waits up to 60 s for an answer whose response was signed with a certificate {@code wanted}
+     * accepts, found through the tax board's message log (its evidence exported to {@code bundle});
+     * returns its query id. An exchange not yet time-stamped is tried again (stamped within a second
+     * or two); one signed with another certificate is replaced by a later answer.
+     */
+    private static String awaitAnswerSignedBy(java.util.function.Predicate<X509Certificate> wanted, String what,
+                                              CliRunner operator, DemoServer taxBoard,
+                                              ConcurrentLinkedQueue<Answer> answers, Path bundle)
+            throws InterruptedException, IOException, CertificateException {
+        String candidate = null;
+        String lastSeen = "nothing exported yet";
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (true) {
+            if (System.nanoTime() > deadline) {
+                fail("no answer signed with " + what + " within 60 s; last: " + lastSeen);
+            }
+            Thread.sleep(500);
+            if (candidate == null) {
+                candidate = latestAnswered(answers);
+            }
+            CliRunner.Run export = operator.run("evidence", "export", "--server-dir", taxBoard.dir().toString(),
+                    "--query-id", candidate, "--out", bundle.toString());
+            if (export.exitCode() != 0 && export.err().contains("is not time-stamped yet")) {
+                lastSeen = candidate + " not time-stamped yet";
+                continue;
+            }
+            assertEquals(0, export.exitCode(), export.out() + export.err());
+            JsonNode evidence = ProtocolJson.mapper().readTree(Files.readString(bundle));
+            X509Certificate signer = signerOf(evidence.path("response").path("signature").asText());
+            if (wanted.test(signer)) {
+                return candidate;
+            }
+            lastSeen = candidate + " signed by serial " + signer.getSerialNumber().toString(16);
+            candidate = null;
+        }
     }
 
     /**
