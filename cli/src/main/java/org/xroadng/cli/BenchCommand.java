@@ -172,7 +172,8 @@ final class BenchCommand {
 
         @Option(names = "--warmup", defaultValue = "60", description = "Warm-up seconds before measuring, at least;"
                 + " the warm-up of a signed run goes on, up to " + WARMUP_EXTRA_SECONDS + " s more, while the JIT"
-                + " compiler is still busy (default: ${DEFAULT-VALUE})")
+                + " compiler is still busy; half way through, the servers take up a new configuration version, as"
+                + " they do every minute (default: ${DEFAULT-VALUE})")
         int warmup;
 
         // Named by its negative form: picocli sets a negatable option to the opposite of its default
@@ -267,7 +268,8 @@ final class BenchCommand {
                         String providerSide = providerServers == 1 ? "provider SS" : providerServers + " provider SS";
                         runs.add(measure("consumer SS -> " + providerSide + " -> IS, logs " + logs, "logs " + logs, true,
                                 ExchangeBench.load(bench.clientProxy(), subjects),
-                                new WarmUp(Duration.ofSeconds(warmup), Duration.ofSeconds(warmup + WARMUP_EXTRA_SECONDS)),
+                                new WarmUp(Duration.ofSeconds(warmup), Duration.ofSeconds(warmup + WARMUP_EXTRA_SECONDS))
+                                        .midway(() -> newConfiguration(bench, out)),
                                 cpu, gc));
                         out.printf("%s: warmed up for %d s%n", runs.get(runs.size() - 1).path(),
                                 runs.get(runs.size() - 1).warmedUp().toSeconds());
@@ -325,6 +327,24 @@ final class BenchCommand {
                 printCpu(out, runs, ecdsa);
             }
             out.flush();
+        }
+
+        /**
+         * During the warm-up: a new configuration version, as the registry publishes every minute.
+         * The first one a server takes up after the JIT compiled its message path sends that path
+         * back to the interpreter for a moment (branches never taken before); in a run it would be
+         * a stall of up to a few hundred milliseconds that a running server pays once.
+         */
+        private static void newConfiguration(ExchangeBench bench, PrintWriter out) {
+            try {
+                out.printf("global configuration version %d taken up by every server during the warm-up%n",
+                        bench.newConfiguration());
+                out.flush();
+            } catch (org.xroadng.cli.demo.DemoException e) {
+                out.printf("warning: no new configuration version during the warm-up (%s); the measured run may meet"
+                        + " the first one%n", e.getMessage());
+                out.flush();
+            }
         }
 
         private Measured measure(String path, String column, boolean signed, HttpLoad load, WarmUp warmUp,

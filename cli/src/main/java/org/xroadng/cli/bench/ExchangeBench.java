@@ -117,6 +117,14 @@ public final class ExchangeBench implements AutoCloseable {
         return new InetSocketAddress("127.0.0.1", network.ports().consumerClientProxy());
     }
 
+    /**
+     * A new configuration version, taken up by every server now (the registry publishes one every
+     * minute, so a run longer than that meets one); returns its version.
+     */
+    public long newConfiguration() throws DemoException {
+        return network.publishConfiguration();
+    }
+
     public InetSocketAddress providerIs() {
         return is.address();
     }

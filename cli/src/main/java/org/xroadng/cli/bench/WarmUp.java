@@ -19,20 +19,42 @@ public final class WarmUp {
 
     private final Duration minimum;
     private final Duration maximum;
+    private final Runnable midway;
 
     /** At least {@code minimum}; at most {@code maximum}; a zero minimum is no warm-up at all. */
     public WarmUp(Duration minimum, Duration maximum) {
+        this(minimum, maximum, () -> {
+        });
+    }
+
+    private WarmUp(Duration minimum, Duration maximum, Runnable midway) {
         if (minimum.isNegative() || maximum.compareTo(minimum) < 0) {
             throw new IllegalArgumentException("warm-up from " + minimum + " to " + maximum);
         }
         this.minimum = minimum;
         this.maximum = maximum;
+        this.midway = midway;
+    }
+
+    /**
+     * This warm-up, running {@code action} once half way through its minimum: something the
+     * measured load will meet now and then, which the compiler should have seen before measuring
+     * starts (the first time a path takes a branch it never took, the JIT throws away its compiled
+     * code and compiles it again). The rest of the warm-up then waits for that compiling too.
+     */
+    public WarmUp midway(Runnable action) {
+        return new WarmUp(minimum, maximum, action);
     }
 
     /** Waits out the warm-up while the load runs; returns how long it lasted. */
     public Duration await() throws InterruptedException {
         long start = System.nanoTime();
-        Thread.sleep(minimum.toMillis());
+        long half = minimum.toMillis() / 2;
+        Thread.sleep(half);
+        if (!minimum.isZero()) {
+            midway.run();
+        }
+        Thread.sleep(Math.max(0, minimum.toMillis() - (System.nanoTime() - start) / 1_000_000));
         CompilationMXBean jit = ManagementFactory.getCompilationMXBean();
         if (minimum.isZero() || jit == null || !jit.isCompilationTimeMonitoringSupported()) {
             return Duration.ofNanos(System.nanoTime() - start);

@@ -345,6 +345,32 @@ public final class DemoNetwork implements AutoCloseable {
         return List.copyOf(all);
     }
 
+    /**
+     * Has the registry publish a new configuration version now, with what the last one held (as
+     * it does every {@code refreshSeconds}), and every security server take it up at once.
+     *
+     * @return the version every server now holds
+     * @throws DemoException when the registry cannot sign it or a server did not take it up
+     */
+    public long publishConfiguration() throws DemoException {
+        long version;
+        try {
+            version = registryHome.registry().publish().version();
+        } catch (SigningException e) {
+            throw new DemoException("the registry cannot sign a new global configuration: " + e.getMessage(), e);
+        }
+        for (DemoServer server : servers()) {
+            server.refresh();
+            long held = server.configurationVersion();
+            if (held != version) {
+                throw new DemoException("security server " + server.id().format() + " holds global configuration"
+                        + " version " + held + " after a refresh, not the " + version + " the registry published"
+                        + " (its log says why)");
+            }
+        }
+        return version;
+    }
+
     /** Stops everything started, newest first; safe to call more than once. */
     @Override
     public void close() {

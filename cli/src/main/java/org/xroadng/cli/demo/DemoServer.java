@@ -9,6 +9,7 @@ import java.security.SecureRandom;
 import java.time.Clock;
 import java.util.List;
 import java.util.Optional;
+import org.xroadng.protocol.globalconf.GlobalConfiguration;
 import org.xroadng.protocol.id.SecurityServerId;
 import org.xroadng.protocol.id.SubsystemId;
 import org.xroadng.securityserver.SecurityServer;
@@ -213,6 +214,11 @@ public final class DemoServer implements AutoCloseable {
 
     void refresh() {
         runtime.refreshNow();
+    }
+
+    /** The version of the global configuration the server holds now; 0 when it holds none. */
+    long configurationVersion() {
+        return runtime.globalConfiguration().map(GlobalConfiguration::version).orElse(0L);
     }
 
     @Override
