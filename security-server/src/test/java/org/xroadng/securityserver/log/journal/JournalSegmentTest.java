@@ -178,6 +178,29 @@ class JournalSegmentTest {
     }
 
     @Test
+    void theNextSegmentsZeros_areForcedAMebibyteAtATime() throws JournalException, InterruptedException {
+        FaultyChannels disk = new FaultyChannels();
+        Journal.Settings settings = new Journal.Settings(4L * 1024 * 1024);
+        long spareBytes = settings.segmentBytes() + Journal.PREALLOCATE_BYTES;
+        int expected = (int) (spareBytes / Journal.SPARE_FORCE_BYTES);
+        try (Journal journal = Journal.open(dir, settings, disk)) {
+            int written = 0;
+            while (journal.writtenEnd() <= settings.segmentBytes() / 2) {
+                journal.append(payloads(written + 1, 4, 64 * 1024));
+                journal.commit(false);
+                written += 4;
+            }
+            long deadline = System.nanoTime() + 10_000_000_000L;
+            while (disk.forces(Journal.SPARE_FILE) < expected && System.nanoTime() < deadline) {
+                Thread.sleep(20);
+            }
+
+            assertEquals(expected, disk.forces(Journal.SPARE_FILE), "one force per MiB of the " + spareBytes
+                    + " bytes of zeros (the last one the file's, with its size), not one for all of them");
+        }
+    }
+
+    @Test
     void theNextSegmentIsMadeAheadOfTime_zeroedAndForced_andTakenByTheRoll() throws JournalException, IOException,
             InterruptedException {
         Journal.Settings settings = new Journal.Settings(64 * 1024);
