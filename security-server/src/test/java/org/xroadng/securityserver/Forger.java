@@ -50,6 +50,11 @@ final class Forger {
                 Executors.newCachedThreadPool(), 1 << 20, Duration.ofSeconds(5));
     }
 
+    /** The consumer server's client to its peers, as the forger uses it. */
+    PeerClient peers() {
+        return peers;
+    }
+
     /** The signed summary a correct consumer would make for a POST of {@code body} to person{@code path}. */
     RequestDigest digest(String path, byte[] body) {
         return RequestDigest.builder().id("forged-1").client(TestNetwork.TAX).service(TestNetwork.PERSON).method("POST")
@@ -71,6 +76,6 @@ final class Forger {
                 Map.entry("X-Road-Id", "forged-1"), Map.entry("X-Road-Purpose", "tax-assessment"),
                 Map.entry("X-Road-Signature", signature)), body);
         return peers.send("127.0.0.1:" + network.provider.serverProxy().getPort(), request, Duration.ofSeconds(10),
-                "forger").get();
+                "forger", 1).get();
     }
 }

@@ -272,7 +272,7 @@ public final class ClientProxyService {
         GlobalConfiguration.SecurityServer host = order.get(index);
         ProviderServers.Attempt attempt = providerServers.begin(host);
         return peers.send(host.address(), request(out), PEER_TIMEOUT, out.trusted().peerTrustFingerprint(),
-                        out.request().reservation())
+                        out.trusted().configuration().version(), out.request().reservation())
                 .handle((response, error) -> {
                     if (error == null && refusedUnprocessed(response)) {
                         // the provider's server refused before its IS saw anything: safe to send elsewhere

@@ -135,7 +135,7 @@ public final class HttpExchangeClient implements AutoCloseable {
                                           Reservation reservation) {
         CompletableFuture<Answer> answer = new CompletableFuture<>();
         if (closed) {
-            answer.completeExceptionally(new IOException("client is closed"));
+            answer.completeExceptionally(new RequestNotSentException(new ClientClosedException()));
             return answer;
         }
         attempt(address, request, System.nanoTime() + timeout.toNanos(), reservation, answer, true, false);
@@ -402,6 +402,27 @@ public final class HttpExchangeClient implements AutoCloseable {
         }
     }
 
+    /** The client was closed before the request could be sent: {@link RequestNotSentException} carries it. */
+    public static final class ClientClosedException extends IOException {
+
+        ClientClosedException() {
+            super("client is closed");
+        }
+
+        /** Whether {@code failure}, or any of its causes, is a request that was not sent because its client was closed. */
+        public static boolean isCause(Throwable failure) {
+            if (!RequestNotSentException.isNotSent(failure)) {
+                return false;
+            }
+            for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
+                if (cause instanceof ClientClosedException) {
+                    return true;
+                }
+            }
+            return false;
+        }
+    }
+
     @Override
     /**
      * Closes the idle connections and, as their exchanges end, the others, without waiting: it may
@@ -495,7 +516,7 @@ public final class HttpExchangeClient implements AutoCloseable {
                 open = new ArrayList<>(idle);
                 idle.clear();
             }
-            IOException closing = new IOException("client is closed");
+            IOException closing = new ClientClosedException();
             left.forEach(p -> p.tryFailure(closing));
             open.forEach(Channel::close);
         }

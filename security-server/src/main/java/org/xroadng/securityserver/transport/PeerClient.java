@@ -20,17 +20,29 @@ import org.xroadng.securityserver.http.Reservation;
  * authenticated again under the new configuration. Likewise when this server starts presenting
  * another authentication certificate ({@link #authKeyChanged}): connections opened with the old one
  * would go on carrying it, under load for ever, and its peers refuse it once it is withdrawn.
+ *
+ * <p>Pools only move forward: a request prepared under an older configuration version than the
+ * pool's (it began just before the server took up the new one) goes on the newer pool rather than
+ * bringing back the old one. A request that was waiting for a connection of a pool when a newer one
+ * replaced it was never sent: it goes on the newer pool, within what is left of its time, instead
+ * of failing.
  */
 public final class PeerClient implements AutoCloseable {
 
     /**
-     * A connection pool, the peer-trust fingerprint its connections were authenticated under and
-     * the {@link #authKeyChanged} count when they were opened.
+     * A connection pool, the peer-trust fingerprint its connections were authenticated under, the
+     * configuration version that started it and the {@link #authKeyChanged} count when they were opened.
      */
-    private record Pool(String fingerprint, long authKeyEpoch, HttpExchangeClient client) {
+    record Pool(String fingerprint, long configurationVersion, long authKeyEpoch, HttpExchangeClient client) {
 
-        boolean serves(String trustFingerprint, long epoch) {
-            return fingerprint.equals(trustFingerprint) && authKeyEpoch == epoch;
+        /**
+         * Whether a request under {@code trustFingerprint} of configuration {@code version} goes on
+         * this pool, {@code epoch} being the current {@link #authKeyChanged} count: when the pool
+         * presents the current key and trusts as the request's configuration does, or as a newer
+         * one does.
+         */
+        boolean serves(String trustFingerprint, long version, long epoch) {
+            return authKeyEpoch == epoch && (fingerprint.equals(trustFingerprint) || version < configurationVersion);
         }
     }
 
@@ -42,6 +54,7 @@ public final class PeerClient implements AutoCloseable {
     private final Duration connectTimeout;
     private volatile Pool pool;
     private volatile long authKeyEpoch;
+    private volatile boolean closed;
 
     public PeerClient(X509KeyManager authKeyManager, AuthCertificateTrustManager trustManager, EventLoopGroup loops,
                       Executor tlsTasks, int maxResponseBytes, Duration connectTimeout) {
@@ -53,34 +66,66 @@ public final class PeerClient implements AutoCloseable {
         this.connectTimeout = connectTimeout;
     }
 
-    /** Sends to the server proxy at {@code address} ({@code host:port}) over a connection trusted under {@code trustFingerprint}. */
+    /**
+     * Sends to the server proxy at {@code address} ({@code host:port}) over a connection trusted
+     * under {@code trustFingerprint}, the peer-trust fingerprint of configuration {@code version}.
+     */
     public CompletableFuture<HttpExchangeClient.Answer> send(String address, HttpExchangeClient.Request request,
-                                                             Duration timeout, String trustFingerprint) {
-        return send(address, request, timeout, trustFingerprint, Reservation.NONE);
+                                                             Duration timeout, String trustFingerprint, long version) {
+        return send(address, request, timeout, trustFingerprint, version, Reservation.NONE);
     }
 
-    /** As {@link #send(String, HttpExchangeClient.Request, Duration, String)}, the answer's body held in {@code reservation}. */
+    /** As {@link #send(String, HttpExchangeClient.Request, Duration, String, long)}, the answer's body held in {@code reservation}. */
     public CompletableFuture<HttpExchangeClient.Answer> send(String address, HttpExchangeClient.Request request,
-                                                             Duration timeout, String trustFingerprint,
+                                                             Duration timeout, String trustFingerprint, long version,
                                                              Reservation reservation) {
+        InetSocketAddress to = socketAddress(address);
+        long deadline = System.nanoTime() + timeout.toNanos();
+        Pool used = poolFor(trustFingerprint, version);
+        return used.client().send(to, request, timeout, reservation)
+                .exceptionallyCompose(failure -> sentAgain(used, to, request, deadline, reservation, failure));
+    }
+
+    /**
+     * A request that failed unsent because its pool was closed meanwhile, by a newer pool taking
+     * over, goes on the pool in use now with what is left of its time; any other failure stands.
+     */
+    private CompletableFuture<HttpExchangeClient.Answer> sentAgain(Pool closedPool, InetSocketAddress to,
+                                                                   HttpExchangeClient.Request request, long deadline,
+                                                                   Reservation reservation, Throwable failure) {
+        Pool now = pool;
+        long left = deadline - System.nanoTime();
+        if (now == closedPool || closed || left <= 0 || !HttpExchangeClient.ClientClosedException.isCause(failure)) {
+            return CompletableFuture.failedFuture(failure);
+        }
+        return now.client().send(to, request, Duration.ofNanos(left), reservation)
+                .exceptionallyCompose(again -> sentAgain(now, to, request, deadline, reservation, again));
+    }
+
+    /** The pool a request under {@code trustFingerprint} of configuration {@code version} goes on, started if need be. */
+    private Pool poolFor(String trustFingerprint, long version) {
         Pool current = pool;
         long epoch = authKeyEpoch;
-        if (current == null || !current.serves(trustFingerprint, epoch)) {
-            synchronized (this) {
-                current = pool;
-                epoch = authKeyEpoch;
-                if (current == null || !current.serves(trustFingerprint, epoch)) {
-                    Pool old = current;
-                    current = new Pool(trustFingerprint, epoch, new HttpExchangeClient(loops, newTlsContext(), tlsTasks,
-                            false, maxResponseBytes, connectTimeout));
-                    pool = current;
-                    if (old != null) {
-                        old.client().close();
-                    }
+        if (current != null && current.serves(trustFingerprint, version, epoch)) {
+            return current;
+        }
+        synchronized (this) {
+            current = pool;
+            epoch = authKeyEpoch;
+            if (closed && current != null) {
+                return current; // closed: its send fails at once, and no new pool outlives the client
+            }
+            if (current == null || !current.serves(trustFingerprint, version, epoch)) {
+                Pool old = current;
+                current = new Pool(trustFingerprint, version, epoch, new HttpExchangeClient(loops, newTlsContext(),
+                        tlsTasks, false, maxResponseBytes, connectTimeout));
+                pool = current;
+                if (old != null) {
+                    old.client().close();
                 }
             }
+            return current;
         }
-        return current.client().send(socketAddress(address), request, timeout, reservation);
     }
 
     /**
@@ -121,6 +166,7 @@ public final class PeerClient implements AutoCloseable {
 
     @Override
     public synchronized void close() {
+        closed = true;
         if (pool != null) {
             pool.client().close();
         }
