@@ -249,9 +249,13 @@ class JournaledLogTest {
     /** Where record {@code id}'s journal entry is, as its index row says. */
     private RecordTable.Location locationOf(long id) throws SQLException {
         try (Connection c = messageLogDatabase()) {
-            return Jdbc.queryOne(c, "SELECT journal_segment, journal_offset FROM message_record WHERE id = ?",
-                    r -> new RecordTable.Location(r.getLong(1), r.getLong(2)), id).orElseThrow();
+            return locationOf(c, id);
         }
+    }
+
+    private static RecordTable.Location locationOf(Connection c, long id) throws SQLException {
+        return Jdbc.queryOne(c, "SELECT journal_segment, journal_offset FROM message_record WHERE id = ?",
+                r -> new RecordTable.Location(r.getLong(1), r.getLong(2)), id).orElseThrow();
     }
 
     @Test
@@ -292,10 +296,12 @@ class JournaledLogTest {
     /** How many of the journal entries of records 1 to {@code records} refer to an earlier entry's header. */
     private long entriesSharingHeaders(long records) throws SQLException, IOException {
         java.util.Set<RecordTable.Location> shared = new java.util.HashSet<>();
-        try (SegmentReader reader = new SegmentReader(H2MessageLog.journalDir(dir.resolve("messagelog")),
-                FileChannel::open)) {
+        // One connection for all the lookups: each connection to the closed database opens it again.
+        try (Connection c = messageLogDatabase();
+             SegmentReader reader = new SegmentReader(H2MessageLog.journalDir(dir.resolve("messagelog")),
+                     FileChannel::open)) {
             for (long id = 1; id <= records; id++) {
-                RecordTable.Location at = locationOf(id);
+                RecordTable.Location at = locationOf(c, id);
                 if (reader.read(at.segment(), at.offset())[4] == JournalEntry.VERSION_3) {
                     shared.add(at);
                 }
