@@ -57,6 +57,15 @@ class KeyRotationDemoTest {
     @TempDir
     Path dir;
 
+    /**
+     * How often the servers fetch the global configuration in the authentication key's rotation:
+     * the new certificate is presented once the configuration has listed it for twice this, and the
+     * old one is gone from the provider's within one interval of its withdrawal. The demo's 10 s made
+     * the test wait some 35 s for those two; the ratio between a peer's refresh and the switch, which
+     * is what keeps the rotation from failing a query, is the same at any interval.
+     */
+    private static final int AUTH_REFRESH_SECONDS = 2;
+
     private final HttpClient http = HttpClient.newHttpClient();
 
     private record Answer(String queryId, int status, String body) {
@@ -195,10 +204,8 @@ class KeyRotationDemoTest {
     @Test
     void authenticationKeyRotatedUnderLoad_presentedOnceRegistered_oldOneWithdrawn_noQueryFails()
             throws DemoException, IOException, InterruptedException, CertificateException,
-            java.security.GeneralSecurityException {
-        try (DemoNetwork network = DemoNetwork.start(dir.resolve("demo"), new DemoPorts(RunningDemo.freeBasePort()),
-                new BouncyCastleProvider(), new SecureRandom(), Clock.systemUTC(),
-                new Progress(new PrintWriter(Writer.nullWriter())))) {
+            java.security.GeneralSecurityException, org.xroadng.protocol.config.ConfigException {
+        try (DemoNetwork network = DemoNetworks.refreshingEvery(dir.resolve("demo"), AUTH_REFRESH_SECONDS)) {
             DemoServer taxBoard = network.consumer();
             ConcurrentLinkedQueue<Answer> answers = new ConcurrentLinkedQueue<>();
             AtomicBoolean running = new AtomicBoolean(true);
@@ -244,7 +251,7 @@ class KeyRotationDemoTest {
                 if (System.nanoTime() > deadline) {
                     fail("the new authentication certificate was not presented within 90 s of its approval");
                 }
-                Thread.sleep(1000);
+                Thread.sleep(250);
             }
             Path oldPem = dir.resolve("auth-old.pem");
             Files.writeString(oldPem, org.xroadng.certs.Pem.encode(old));
@@ -252,10 +259,10 @@ class KeyRotationDemoTest {
                     "--admin", admin);
             assertEquals(0, withdrawn.exitCode(), withdrawn.out() + withdrawn.err());
             assertTrue(withdrawn.out().contains("authCertDeletion request"), withdrawn.out());
-            // The provider's next configuration (the demo refreshes every 10 s) no longer lists the old
-            // certificate; new connections from the tax board's server (a burst opens more) present
-            // the new one and are accepted.
-            Thread.sleep(12_000);
+            // The provider's next configuration (fetched every AUTH_REFRESH_SECONDS; three intervals
+            // allow for a slow fetch) no longer lists the old certificate; new connections from the tax
+            // board's server (a burst opens more) present the new one and are accepted.
+            Thread.sleep(TimeUnit.SECONDS.toMillis(3L * AUTH_REFRESH_SECONDS));
             List<Answer> burst = java.util.Collections.synchronizedList(new ArrayList<>());
             List<Thread> burstClients = new ArrayList<>();
             for (int i = 0; i < 24; i++) {
