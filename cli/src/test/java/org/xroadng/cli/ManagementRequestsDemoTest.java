@@ -6,27 +6,21 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.Writer;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
-import java.security.SecureRandom;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
 import java.util.function.Predicate;
-import org.bouncycastle.jce.provider.BouncyCastleProvider;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.xroadng.cli.demo.DemoException;
 import org.xroadng.cli.demo.DemoNetwork;
-import org.xroadng.cli.demo.DemoPorts;
 import org.xroadng.cli.demo.DemoServer;
-import org.xroadng.cli.demo.Progress;
+import org.xroadng.protocol.config.ConfigException;
 import org.xroadng.protocol.json.ProtocolJson;
 
 /**
@@ -39,7 +33,13 @@ import org.xroadng.protocol.json.ProtocolJson;
 class ManagementRequestsDemoTest {
 
     private static final String TAX = "DEMO/GOV/1002/tax";
-    /** The demo's servers fetch the global configuration every 10 s; allow for a loaded machine. */
+    /**
+     * How often the servers fetch the global configuration here: each request is in force on a
+     * server from its next fetch on, and the test waits for that four times (at the demo's 10 s,
+     * some 20 s of waiting in all).
+     */
+    private static final int REFRESH_SECONDS = 2;
+    /** Far more than a fetch takes; allow for a loaded machine. */
     private static final Duration IN_FORCE_WITHIN = Duration.ofSeconds(45);
 
     @TempDir
@@ -49,10 +49,8 @@ class ManagementRequestsDemoTest {
 
     @Test
     void clientDisableEnableAndUnregister_areEnforcedByTheProvider()
-            throws DemoException, IOException, InterruptedException {
-        try (DemoNetwork network = DemoNetwork.start(dir.resolve("demo"), new DemoPorts(RunningDemo.freeBasePort()),
-                new BouncyCastleProvider(), new SecureRandom(), Clock.systemUTC(),
-                new Progress(new PrintWriter(Writer.nullWriter())))) {
+            throws DemoException, IOException, InterruptedException, ConfigException {
+        try (DemoNetwork network = DemoNetworks.refreshingEvery(dir.resolve("demo"), REFRESH_SECONDS)) {
             DemoServer taxBoard = network.consumer();
             CliRunner operator = new CliRunner(Map.of(ServerCommand.KEY_ENV, taxBoard.apiKey()));
             assertEquals(200, query(taxBoard).statusCode());
