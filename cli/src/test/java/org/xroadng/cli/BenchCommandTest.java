@@ -151,7 +151,7 @@ class BenchCommandTest {
 
     @Test
     void soakShortRun_printsALinePerIntervalAndTheVerdicts() {
-        CliRunner.Run run = cli.run("bench", "soak", "--minutes", "0.1", "--rate", "50", "--interval", "2");
+        CliRunner.Run run = cli.run("bench", "soak", "--minutes", "0.05", "--rate", "50", "--interval", "1");
 
         assertEquals(0, run.exitCode(), run.out() + run.err());
         List<String> lines = run.out().lines().toList();
