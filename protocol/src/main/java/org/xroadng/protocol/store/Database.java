@@ -144,36 +144,20 @@ public final class Database implements AutoCloseable {
      * that cannot be written fails in the caller's transaction.
      */
     public static String h2Url(Path file) {
-        return h2Url(file, 0, CACHE_KB);
+        return h2Url(file, 0);
     }
-
-    /** The page cache of an H2 file, in KB ({@code CACHE_SIZE}); see {@link #h2Url}. */
-    private static final int CACHE_KB = 4096;
 
     /** H2's default background write of commits, for tables a journal makes durable ({@link #openBehindJournal}). */
     private static final int JOURNALLED_WRITE_DELAY_MILLIS = 500;
 
-    /**
-     * The page cache of tables behind a journal, in KB: the smallest H2 keeps (it counts its cache in
-     * whole MB). Nearly every page of theirs is written once, cached, and read again rarely (queries
-     * go to the newest pages, still cached, or to the journal), so a larger cache only holds them
-     * longer: each young collection copied them again. Under a fixed 1,000 exchanges/s through two
-     * servers in one JVM, 4 MB left 22 MB of survivors per collection and 1 MB 14 MB; the median
-     * pause fell from 38 to 17 ms ({@code -Xlog:gc+age=trace}).
-     */
-    private static final int JOURNALLED_CACHE_KB = 1024;
-
-    /**
-     * The JDBC URL of {@link #openBehindJournal}: as {@link #h2Url}, with commits written in the
-     * background and a smaller page cache.
-     */
+    /** The JDBC URL of {@link #openBehindJournal}: as {@link #h2Url}, with commits written in the background. */
     public static String h2UrlBehindJournal(Path file) {
-        return h2Url(file, JOURNALLED_WRITE_DELAY_MILLIS, JOURNALLED_CACHE_KB);
+        return h2Url(file, JOURNALLED_WRITE_DELAY_MILLIS);
     }
 
-    private static String h2Url(Path file, int writeDelayMillis, int cacheKb) {
-        return "jdbc:h2:file:" + file.toAbsolutePath() + ";AUTO_SERVER=TRUE;TRACE_LEVEL_FILE=0;CACHE_SIZE=" + cacheKb
-                + ";WRITE_DELAY=" + writeDelayMillis;
+    private static String h2Url(Path file, int writeDelayMillis) {
+        return "jdbc:h2:file:" + file.toAbsolutePath() + ";AUTO_SERVER=TRUE;TRACE_LEVEL_FILE=0;CACHE_SIZE=4096;WRITE_DELAY="
+                + writeDelayMillis;
     }
 
     /**
