@@ -130,7 +130,13 @@ class DiskFullTest {
         Files.delete(mountPoint.resolve("filler"));
         long freedAt = System.nanoTime();
         phase.set(Phase.FREED);
-        Duration recovery = awaitRecovery(http, health, outcomes, freedAt);
+        Duration recovery;
+        try {
+            recovery = awaitRecovery(http, health, outcomes, freedAt);
+        } catch (AssertionError e) {
+            // what the servers said about their storage since, to find out why they did not recover
+            throw new AssertionError(e.getMessage() + "\nthe servers' warnings and errors:\n" + warnings(demo, 200), e);
+        }
         Thread.sleep(2000);
         running.set(false);
         for (Thread client : clients) {
