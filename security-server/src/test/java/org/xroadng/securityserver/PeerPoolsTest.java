@@ -16,8 +16,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.xroadng.certs.ca.CaException;
@@ -34,22 +32,18 @@ import org.xroadng.securityserver.transport.PeerClient;
 class PeerPoolsTest {
 
     @TempDir
-    static Path dir;
-    static TestNetwork network;
-
-    @BeforeAll
-    static void start() throws CaException, CertificateEncodingException, CertificateException, IOException,
-            KeyStoreException, NoSuchAlgorithmException, SigningException, UnrecoverableKeyException {
-        network = new TestNetwork(dir);
-    }
-
-    @AfterAll
-    static void stop() {
-        network.close();
-    }
+    Path dir;
 
     @Test
     void requestsWaitingForAConnectionWhenANewerConfigurationReplacesThePool_goOnTheNewPool()
+            throws CaException, CertificateException, IOException, KeyStoreException, NoSuchAlgorithmException,
+            SigningException, UnrecoverableKeyException, InterruptedException, ExecutionException, TimeoutException {
+        try (TestNetwork network = new TestNetwork(dir)) {
+            sendWhileThePoolIsReplaced(network);
+        }
+    }
+
+    private static void sendWhileThePoolIsReplaced(TestNetwork network)
             throws CertificateEncodingException, InterruptedException, ExecutionException, TimeoutException {
         PeerClient peers = new Forger(network, network.consumer).peers();
         String provider = "127.0.0.1:" + network.provider.serverProxy().getPort();
