@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Supplier;
 import org.bouncycastle.asn1.x500.X500Name;
 import org.xroadng.certs.Keys;
 import org.xroadng.certs.ca.CertificateKind;
@@ -28,6 +29,7 @@ import org.xroadng.protocol.jws.JwsSigner;
 import org.xroadng.protocol.jws.JwsVerificationException;
 import org.xroadng.protocol.jws.SigningException;
 import org.xroadng.protocol.jws.JwsVerifier;
+import org.xroadng.securityserver.message.BatchMessageSigner;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -161,6 +163,7 @@ final class BenchCommand {
         /** How much longer than --warmup a signed run may warm up while the JIT compiler is busy. */
         private static final int WARMUP_EXTRA_SECONDS = 240;
         private static final double MIN_GROUP_SHARE = 0.005;
+        private static final BatchMessageSigner.Batches NO_BATCHES = new BatchMessageSigner.Batches(0, 0);
 
         private final Services services;
 
@@ -220,7 +223,8 @@ final class BenchCommand {
 
         /** One measured run: what the load saw and, where the JVM tells, the CPU it took. */
         private record Measured(String path, String column, boolean signed, HttpLoad.Result load,
-                                Optional<CpuProfile.Usage> cpu, Optional<GcPauses.Summary> gc, Duration warmedUp) {
+                                Optional<CpuProfile.Usage> cpu, Optional<GcPauses.Summary> gc, Duration warmedUp,
+                                BatchMessageSigner.Batches batches) {
         }
 
         @Override
@@ -270,7 +274,7 @@ final class BenchCommand {
                                 ExchangeBench.load(bench.clientProxy(), subjects),
                                 new WarmUp(Duration.ofSeconds(warmup), Duration.ofSeconds(warmup + WARMUP_EXTRA_SECONDS))
                                         .midway(() -> newConfiguration(bench, out)),
-                                cpu, gc));
+                                cpu, gc, bench::signerBatches));
                         out.printf("%s: warmed up for %d s%n", runs.get(runs.size() - 1).path(),
                                 runs.get(runs.size() - 1).warmedUp().toSeconds());
                         out.flush();
@@ -278,7 +282,7 @@ final class BenchCommand {
                             Duration direct = Duration.ofSeconds(Math.min(warmup, 2));
                             runs.add(measure("straight to the IS", "IS only", false,
                                     new HttpLoad(bench.providerIs(), "/EE38001010001", Map.of()),
-                                    new WarmUp(direct, direct), cpu, gc));
+                                    new WarmUp(direct, direct), cpu, gc, () -> NO_BATCHES));
                         }
                     }
                 }
@@ -302,6 +306,7 @@ final class BenchCommand {
             }
             table.print(out);
             printPauses(out, runs);
+            printBatches(out, runs);
             if (rate > 0) {
                 // Every path was offered the same load: throughput says nothing, the latencies do.
                 out.printf("at a fixed rate, compare latencies: a path that cannot carry %.0f requests/s falls"
@@ -348,8 +353,10 @@ final class BenchCommand {
         }
 
         private Measured measure(String path, String column, boolean signed, HttpLoad load, WarmUp warmUp,
-                                 Optional<CpuProfile> cpu, Optional<GcPauses> gc) throws InterruptedException {
+                                 Optional<CpuProfile> cpu, Optional<GcPauses> gc,
+                                 Supplier<BatchMessageSigner.Batches> batches) throws InterruptedException {
             CpuProfile.Snapshot[] marks = new CpuProfile.Snapshot[2];
+            BatchMessageSigner.Batches[] signing = new BatchMessageSigner.Batches[2];
             long[] window = new long[2];
             Duration[] warmedUp = {Duration.ZERO};
             HttpLoad.Result result = load.run(connections, rate, warmUp, Duration.ofSeconds(seconds),
@@ -363,16 +370,38 @@ final class BenchCommand {
                         public void measuringStarted() {
                             window[0] = System.nanoTime();
                             cpu.ifPresent(c -> marks[0] = c.snapshot());
+                            signing[0] = batches.get();
                         }
 
                         @Override
                         public void measuringEnded() {
+                            signing[1] = batches.get();
                             cpu.ifPresent(c -> marks[1] = c.snapshot());
                             window[1] = System.nanoTime();
                         }
                     });
             return new Measured(path, column, signed, result, cpu.map(c -> CpuProfile.between(marks[0], marks[1])),
-                    gc.map(g -> g.between(window[0], window[1])), warmedUp[0]);
+                    gc.map(g -> g.between(window[0], window[1])), warmedUp[0],
+                    new BatchMessageSigner.Batches(signing[1].signatures() - signing[0].signatures(),
+                            signing[1].messages() - signing[0].messages()));
+        }
+
+        /**
+         * How many messages shared each batch signature while measuring, over every server: the
+         * fewer signatures per message, the less of an exchange its signing and verifying take.
+         */
+        private static void printBatches(PrintWriter out, List<Measured> runs) {
+            List<String> parts = new ArrayList<>();
+            for (Measured run : runs) {
+                BatchMessageSigner.Batches b = run.batches();
+                if (b.signatures() > 0) {
+                    parts.add(String.format("%s %.1f messages per signature (%,d signatures)", run.column(),
+                            (double) b.messages() / b.signatures(), b.signatures()));
+                }
+            }
+            if (!parts.isEmpty()) {
+                out.println("batch signatures while measuring: " + String.join("; ", parts));
+            }
         }
 
         /**

@@ -67,6 +67,8 @@ class BenchCommandTest {
                 run.out());
         assertTrue(lines.stream().anyMatch(l -> l.matches("logs off: [0-9,]+ CPU µs per exchange, of which its 4 ECDSA"
                 + " operations \\d+ µs \\([0-9.]+%\\)")), run.out());
+        assertTrue(lines.stream().anyMatch(l -> l.matches("batch signatures while measuring: logs off [0-9.]+ messages"
+                + " per signature \\([0-9,]+ signatures\\)")), run.out());
         assertFalse(run.err().contains("Exception"), run.err());
     }
 

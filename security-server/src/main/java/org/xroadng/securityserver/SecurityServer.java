@@ -274,7 +274,7 @@ public final class SecurityServer implements AutoCloseable, ServerStatus {
         metrics.globalConfiguration(configuration::lastGood, clock);
         metrics.ownCertificates(() -> Optional.ofNullable(server.plane).flatMap(DataPlane::firstCertificateExpiry),
                 () -> Optional.ofNullable(server.plane).flatMap(DataPlane::oldestOcspResponse), clock);
-        metrics.messageSigner(() -> Optional.ofNullable(server.plane).flatMap(DataPlane::signerBatches));
+        metrics.messageSigner(server::signerBatches);
         if (accessLogging != null) {
             metrics.accessLog(() -> server.checkpoints().map(CheckpointPublisher::status));
         }
@@ -456,6 +456,14 @@ public final class SecurityServer implements AutoCloseable, ServerStatus {
     @Override
     public Optional<CheckpointPublisher.Status> checkpointStatus() {
         return checkpoints().map(CheckpointPublisher::status);
+    }
+
+    /**
+     * What the batch signer did since the message path (re)started: signatures made and the
+     * messages they cover; empty while the path is not running or signs each message alone.
+     */
+    public Optional<org.xroadng.securityserver.message.BatchMessageSigner.Batches> signerBatches() {
+        return Optional.ofNullable(plane).flatMap(DataPlane::signerBatches);
     }
 
     @Override

@@ -3,6 +3,7 @@ package org.xroadng.cli.bench;
 import org.xroadng.protocol.http.Transport;
 import org.xroadng.securityserver.ServerSettings;
 import org.xroadng.securityserver.log.Durability;
+import org.xroadng.securityserver.message.BatchMessageSigner;
 import org.xroadng.securityserver.message.MessageSignatures;
 import io.netty.channel.EventLoopGroup;
 import io.netty.util.concurrent.DefaultThreadFactory;
@@ -123,6 +124,20 @@ public final class ExchangeBench implements AutoCloseable {
      */
     public long newConfiguration() throws DemoException {
         return network.publishConfiguration();
+    }
+
+    /** The signatures every server's batch signer made so far and the messages they cover, summed. */
+    public BatchMessageSigner.Batches signerBatches() {
+        long signatures = 0;
+        long messages = 0;
+        for (var server : network.servers()) {
+            var batches = server.signerBatches();
+            if (batches.isPresent()) {
+                signatures += batches.get().signatures();
+                messages += batches.get().messages();
+            }
+        }
+        return new BatchMessageSigner.Batches(signatures, messages);
     }
 
     public InetSocketAddress providerIs() {

@@ -217,6 +217,11 @@ public final class DemoServer implements AutoCloseable {
     }
 
     /** The version of the global configuration the server holds now; 0 when it holds none. */
+    /** What this server's batch signer did since its message path started; empty when it signs each message alone. */
+    public Optional<org.xroadng.securityserver.message.BatchMessageSigner.Batches> signerBatches() {
+        return runtime.signerBatches();
+    }
+
     long configurationVersion() {
         return runtime.globalConfiguration().map(GlobalConfiguration::version).orElse(0L);
     }

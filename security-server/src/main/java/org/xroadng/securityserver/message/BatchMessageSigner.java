@@ -1,9 +1,13 @@
 package org.xroadng.securityserver.message;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import io.netty.util.concurrent.EventExecutor;
+import io.netty.util.concurrent.EventExecutorGroup;
+import io.netty.util.concurrent.FastThreadLocal;
 import java.security.SecureRandom;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -33,12 +37,22 @@ import org.xroadng.securityserver.message.MessageSigningException.Reason;
  * a batch is whatever queued while the previous one was being signed, so latency never waits for
  * company.
  *
- * <p>{@link #sign} only queues and never blocks. Futures are completed through the executor given
- * at start (the data plane's event loops), never on the signing thread itself, so that what
- * callers compose on them (logging, sending) runs in parallel while the next batch is signed.
- * The thread owns its failures (STYLE.md 16): anything thrown while signing a batch fails that
- * batch's futures with {@link Reason#SIGNING_FAILED} and the thread goes on; after {@link #close}
- * every waiting and later future fails.
+ * <p><b>Event-loop turns.</b> When the completions executor is an event loop group (the data
+ * plane's), a summary asked for on one of its loops is held until that loop has handled the rest of
+ * its current turn's I/O, then handed over with every other summary that turn produced, as one lump
+ * (a task queued on the loop, which Netty runs after the turn's ready channels). Under load a turn
+ * reads many requests (or provider answers) at once, and they share a signature instead of the
+ * first being taken alone the moment it arrives; at low load a turn holds one summary, handed over
+ * as soon as that turn's I/O is done. The futures of summaries asked for on a loop are completed on
+ * that same loop, which runs what the callers compose on them (logging, sending on the channel the
+ * loop owns) without another hop; the others' futures through the executor.
+ *
+ * <p>{@link #sign} only queues and never blocks. Futures are never completed on the signing thread
+ * itself, so that what callers compose on them runs in parallel while the next batch is signed:
+ * the completions of one batch go to each executor as one task. The thread owns its failures
+ * (STYLE.md 16): anything thrown while signing a batch fails that batch's futures with
+ * {@link Reason#SIGNING_FAILED} and the thread goes on; after {@link #close} every waiting and later
+ * future fails.
  */
 public final class BatchMessageSigner implements MessageSigner, AutoCloseable {
 
@@ -51,8 +65,9 @@ public final class BatchMessageSigner implements MessageSigner, AutoCloseable {
     public record Batches(long signatures, long messages) {
     }
 
+    /** A summary to sign, and the executor its future is completed through. */
     private record Pending(MemberId member, MessageSummary summary, TrustedConfiguration trusted,
-                           CompletableFuture<String> result) {
+                           CompletableFuture<String> result, Executor completeOn) {
     }
 
     /** Summaries signed under one key and with one OCSP freshness share a root. */
@@ -65,7 +80,19 @@ public final class BatchMessageSigner implements MessageSigner, AutoCloseable {
     private final int maxBatch;
     private final SingleMessageSigner single;
     private final Executor completions;
-    private final BlockingQueue<Pending> queue = new LinkedBlockingQueue<>();
+    /** The loops whose turns are handed over whole, when completions is an event loop group; else null. */
+    private final EventExecutorGroup loops;
+    /** Lumps of summaries: one loop's turn, or one summary asked for elsewhere. */
+    private final BlockingQueue<List<Pending>> queue = new LinkedBlockingQueue<>();
+    /** The summaries asked for on the current thread's loop during its current turn. */
+    private final FastThreadLocal<List<Pending>> turn = new FastThreadLocal<>() {
+        @Override
+        protected List<Pending> initialValue() {
+            return new ArrayList<>();
+        }
+    };
+    /** Taken from the queue but beyond the last batch's maximum; the signing thread's alone. */
+    private final ArrayDeque<Pending> backlog = new ArrayDeque<>();
     private final Map<X509Certificate, JwsSigner> signers = new ConcurrentHashMap<>();
     private final Thread thread;
     private volatile boolean closed;
@@ -83,13 +110,15 @@ public final class BatchMessageSigner implements MessageSigner, AutoCloseable {
         this.maxBatch = maxBatch;
         this.single = new SingleMessageSigner(identity, ocsp);
         this.completions = completions;
+        this.loops = completions instanceof EventExecutorGroup group ? group : null;
         this.thread = new Thread(this::run, threadName);
         this.thread.setDaemon(true);
     }
 
     /**
      * Starts the signing thread; at most {@code maxBatch} summaries share one signature; futures are
-     * completed through {@code completions} (on the calling thread when it refuses the task).
+     * completed through {@code completions} (on the calling thread when it refuses the task); when
+     * it is an event loop group, what its loops ask for is handed over a turn at a time.
      */
     public static BatchMessageSigner start(ServerIdentity identity, OwnOcspResponses ocsp, SecureRandom random,
                                            int maxBatch, Executor completions) {
@@ -111,15 +140,53 @@ public final class BatchMessageSigner implements MessageSigner, AutoCloseable {
 
     @Override
     public CompletableFuture<String> sign(MemberId member, MessageSummary summary, TrustedConfiguration trusted) {
-        CompletableFuture<String> result = new CompletableFuture<>();
         if (closed) {
             return CompletableFuture.failedFuture(shutDown());
         }
-        queue.add(new Pending(member, summary, trusted, result));
+        CompletableFuture<String> result = new CompletableFuture<>();
+        EventExecutor loop = currentLoop();
+        if (loop == null) {
+            handOver(List.of(new Pending(member, summary, trusted, result, completions)));
+            return result;
+        }
+        List<Pending> buffered = turn.get();
+        Pending pending = new Pending(member, summary, trusted, result, loop);
+        if (buffered.isEmpty()) {
+            try {
+                loop.execute(() -> endOfTurn(buffered));
+            } catch (RejectedExecutionException e) {
+                // The loop is shutting down: no end of turn to wait for.
+                handOver(List.of(pending));
+                return result;
+            }
+        }
+        buffered.add(pending);
+        return result;
+    }
+
+    /** The loop of {@link #loops} this thread runs, or null. */
+    private EventExecutor currentLoop() {
+        if (loops != null) {
+            for (EventExecutor loop : loops) {
+                if (loop.inEventLoop()) {
+                    return loop;
+                }
+            }
+        }
+        return null;
+    }
+
+    private void endOfTurn(List<Pending> buffered) {
+        List<Pending> lump = List.copyOf(buffered);
+        buffered.clear();
+        handOver(lump);
+    }
+
+    private void handOver(List<Pending> lump) {
+        queue.add(lump);
         if (closed) {
             failWaiting();
         }
-        return result;
     }
 
     /** Signatures made and messages they cover so far, for metrics. */
@@ -144,18 +211,32 @@ public final class BatchMessageSigner implements MessageSigner, AutoCloseable {
         List<Pending> batch = new ArrayList<>();
         while (!closed) {
             try {
-                batch.add(queue.take());
-                queue.drainTo(batch, maxBatch - 1);
+                if (backlog.isEmpty()) {
+                    backlog.addAll(queue.take());
+                }
+                for (List<Pending> lump = queue.poll(); lump != null; lump = queue.poll()) {
+                    backlog.addAll(lump);
+                }
+                while (batch.size() < maxBatch && !backlog.isEmpty()) {
+                    batch.add(backlog.poll());
+                }
                 signAll(batch);
             } catch (InterruptedException e) {
                 break;
             } catch (Throwable t) {
                 LOG.error("the message signer failed a batch of {}", batch.size(), t);
-                fail(batch, new MessageSigningException(Reason.SIGNING_FAILED, "signing failed: " + t, t));
+                Completions done = new Completions();
+                fail(batch, new MessageSigningException(Reason.SIGNING_FAILED, "signing failed: " + t, t), done);
+                done.dispatch();
             } finally {
                 batch.clear();
             }
         }
+        List<Pending> left = new ArrayList<>(backlog);
+        backlog.clear();
+        Completions done = new Completions();
+        fail(left, shutDown(), done);
+        done.dispatch();
         failWaiting();
     }
 
@@ -164,31 +245,37 @@ public final class BatchMessageSigner implements MessageSigner, AutoCloseable {
         for (Pending p : batch) {
             groups.computeIfAbsent(new GroupKey(p.member(), p.trusted().ocspFreshness()), k -> new ArrayList<>()).add(p);
         }
-        for (Map.Entry<GroupKey, List<Pending>> group : groups.entrySet()) {
-            List<Pending> members = group.getValue();
-            try {
-                if (members.size() == 1) {
-                    Pending p = members.get(0);
-                    single.sign(p.member(), p.summary(), p.trusted()).whenComplete((jws, error) -> {
-                        if (error == null) {
-                            signed(1);
-                        }
-                        complete(p, jws, error);
-                    });
-                } else {
-                    signGroup(group.getKey(), members);
+        Completions done = new Completions();
+        try {
+            for (Map.Entry<GroupKey, List<Pending>> group : groups.entrySet()) {
+                List<Pending> members = group.getValue();
+                try {
+                    if (members.size() == 1) {
+                        Pending p = members.get(0);
+                        single.sign(p.member(), p.summary(), p.trusted()).whenComplete((jws, error) -> {
+                            if (error == null) {
+                                signed(1);
+                            }
+                            done.add(p, jws, error);
+                        });
+                    } else {
+                        signGroup(group.getKey(), members, done);
+                    }
+                } catch (MessageSigningException e) {
+                    fail(members, e, done);
+                } catch (RuntimeException | Error e) {
+                    LOG.error("the message signer failed a batch of {} for {}", members.size(),
+                            group.getKey().member(), e);
+                    fail(members, new MessageSigningException(Reason.SIGNING_FAILED, "signing as "
+                            + group.getKey().member().format() + " failed: " + e, e), done);
                 }
-            } catch (MessageSigningException e) {
-                fail(members, e);
-            } catch (RuntimeException | Error e) {
-                LOG.error("the message signer failed a batch of {} for {}", members.size(), group.getKey().member(), e);
-                fail(members, new MessageSigningException(Reason.SIGNING_FAILED, "signing as "
-                        + group.getKey().member().format() + " failed: " + e, e));
             }
+        } finally {
+            done.dispatch();
         }
     }
 
-    private void signGroup(GroupKey group, List<Pending> members) throws MessageSigningException {
+    private void signGroup(GroupKey group, List<Pending> members, Completions done) throws MessageSigningException {
         OwnOcspResponses.Chosen chosen = ocsp.choose(group.member(), identity.signingKeys(group.member()),
                 group.freshness());
         ServerIdentity.MemberKey key = chosen.key();
@@ -225,7 +312,7 @@ public final class BatchMessageSigner implements MessageSigner, AutoCloseable {
         }
         signed(n);
         for (int i = 0; i < n; i++) {
-            complete(members.get(i), BatchSignature.encode(root,
+            done.add(members.get(i), BatchSignature.encode(root,
                     new BatchSignature.Leaf(summaries.get(i), salts.get(i), i, tree.paths().get(i))), null);
         }
     }
@@ -236,24 +323,40 @@ public final class BatchMessageSigner implements MessageSigner, AutoCloseable {
     }
 
     private void failWaiting() {
-        List<Pending> waiting = new ArrayList<>();
-        queue.drainTo(waiting);
-        fail(waiting, shutDown());
+        List<List<Pending>> lumps = new ArrayList<>();
+        queue.drainTo(lumps);
+        Completions done = new Completions();
+        lumps.forEach(lump -> fail(lump, shutDown(), done));
+        done.dispatch();
     }
 
-    private void fail(List<Pending> pending, MessageSigningException e) {
+    private static void fail(List<Pending> pending, MessageSigningException e, Completions done) {
         for (Pending p : pending) {
-            complete(p, null, e);
+            done.add(p, null, e);
         }
     }
 
-    private void complete(Pending p, String signature, Throwable error) {
-        Runnable completion = error == null ? () -> p.result().complete(signature)
-                : () -> p.result().completeExceptionally(error);
-        try {
-            completions.execute(completion);
-        } catch (RejectedExecutionException e) {
-            completion.run();
+    /** The answers of one batch, handed to each executor as one task. */
+    private static final class Completions {
+        private final Map<Executor, List<Runnable>> byExecutor = new LinkedHashMap<>();
+
+        void add(Pending p, String signature, Throwable error) {
+            Runnable completion = error == null ? () -> p.result().complete(signature)
+                    : () -> p.result().completeExceptionally(error);
+            byExecutor.computeIfAbsent(p.completeOn(), e -> new ArrayList<>()).add(completion);
+        }
+
+        void dispatch() {
+            for (Map.Entry<Executor, List<Runnable>> each : byExecutor.entrySet()) {
+                List<Runnable> completions = each.getValue();
+                Runnable all = () -> completions.forEach(Runnable::run);
+                try {
+                    each.getKey().execute(all);
+                } catch (RejectedExecutionException e) {
+                    all.run();
+                }
+            }
+            byExecutor.clear();
         }
     }
 

@@ -7,6 +7,9 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.netty.channel.DefaultEventLoopGroup;
+import io.netty.channel.EventLoop;
+import io.netty.channel.EventLoopGroup;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
@@ -19,6 +22,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -213,6 +217,49 @@ class BatchMessageSignerTest {
             assertTrue(roots.size() < batched, roots.size() + " roots for " + batched + " batch signatures");
         } finally {
             pool.shutdownNow();
+        }
+    }
+
+    /**
+     * What an event loop asks for during one turn is handed over when the turn ends: the running
+     * signing thread, which would take a lone summary the moment it is queued, sees all of them at
+     * once, and every future completes on the loop that asked.
+     */
+    @Test
+    void whatOneEventLoopTurnAsksFor_sharesOneSignature_andIsAnsweredOnThatLoop() throws InterruptedException,
+            ExecutionException, TimeoutException, MessageVerificationException {
+        int n = 8;
+        EventLoopGroup loops = new DefaultEventLoopGroup(2);
+        try (BatchMessageSigner signer = BatchMessageSigner.start(fixture.consumer, ocsp, fixture.random, 256, loops)) {
+            Set<Thread> completedOn = ConcurrentHashMap.newKeySet();
+            EventLoop loop = loops.next();
+            Thread[] loopThread = new Thread[1];
+            List<CompletableFuture<String>> futures = loop.submit(() -> {
+                loopThread[0] = Thread.currentThread();
+                List<CompletableFuture<String>> asked = new ArrayList<>();
+                for (int i = 0; i < n; i++) {
+                    CompletableFuture<String> f = signer.sign(ProxyFixture.CONSUMER_MEMBER, digest(i), trusted);
+                    f.whenComplete((signature, error) -> completedOn.add(Thread.currentThread()));
+                    asked.add(f);
+                    if (i == 0) {
+                        Thread.sleep(200); // long enough for the signing thread to take a queued summary alone
+                    }
+                }
+                return asked;
+            }).get(10, TimeUnit.SECONDS);
+
+            Set<String> roots = new HashSet<>();
+            for (int i = 0; i < n; i++) {
+                String signature = futures.get(i).get(10, TimeUnit.SECONDS);
+                assertTrue(BatchSignature.isBatch(signature), "message " + i + " is in the turn's batch");
+                assertEquals(digest(i), verifier.verify(signature, RequestDigest.class, trusted).summary());
+                roots.add(BatchSignature.decode(signature).rootJws());
+            }
+            assertEquals(1, roots.size(), "one root for the turn's " + n + " summaries");
+            assertEquals(new BatchMessageSigner.Batches(1, n), signer.batches());
+            assertEquals(Set.of(loopThread[0]), completedOn, "answered on the loop that asked");
+        } finally {
+            loops.shutdownGracefully(0, 5, TimeUnit.SECONDS).syncUninterruptibly();
         }
     }
 
