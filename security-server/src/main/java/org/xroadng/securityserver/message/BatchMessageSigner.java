@@ -34,8 +34,8 @@ import org.xroadng.securityserver.message.MessageSigningException.Reason;
  * {@link SingleMessageSigner} signs it (a plain compact JWS, so nothing changes at low load); two or
  * more for one member share one ES256 signature over the Merkle root of their salted leaves, each
  * answered with its own {@link BatchSignature} (root JWS plus leaf and inclusion path). No timer:
- * a batch is whatever queued while the previous one was being signed, so latency never waits for
- * company.
+ * a batch is whatever queued while the previous one was being signed, so a summary never waits for
+ * company longer than the rest of its event loop's turn (below).
  *
  * <p><b>Event-loop turns.</b> When the completions executor is an event loop group (the data
  * plane's), a summary asked for on one of its loops is held until that loop has handled the rest of
