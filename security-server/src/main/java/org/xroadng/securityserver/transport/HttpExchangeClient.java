@@ -409,13 +409,15 @@ public final class HttpExchangeClient implements AutoCloseable {
             super("client is closed");
         }
 
-        /** Whether {@code failure}, or any of its causes, is a request that was not sent because its client was closed. */
+        /**
+         * Whether {@code failure}, or any of its causes, is a request that was not sent because its
+         * client was closed: this exception below a {@link RequestNotSentException} in the chain.
+         */
         public static boolean isCause(Throwable failure) {
-            if (!RequestNotSentException.isNotSent(failure)) {
-                return false;
-            }
+            boolean notSent = false;
             for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
-                if (cause instanceof ClientClosedException) {
+                notSent |= cause instanceof RequestNotSentException;
+                if (notSent && cause instanceof ClientClosedException) {
                     return true;
                 }
             }

@@ -191,6 +191,18 @@ class HttpExchangeClientTest {
     }
 
     @Test
+    void clientClosed_isTheCauseOnlyUnderANotSentFailure() {
+        HttpExchangeClient.ClientClosedException closed = new HttpExchangeClient.ClientClosedException();
+
+        assertTrue(HttpExchangeClient.ClientClosedException.isCause(
+                new java.util.concurrent.CompletionException(new RequestNotSentException(closed))));
+        assertFalse(HttpExchangeClient.ClientClosedException.isCause(new IOException("reset", closed)),
+                "closed after the request was written: it may have been acted on");
+        assertFalse(HttpExchangeClient.ClientClosedException.isCause(
+                new RequestNotSentException(new IOException("connection refused"))));
+    }
+
+    @Test
     void connectionRefused_reportedAsNotSent() throws IOException, InterruptedException, TimeoutException {
         int port;
         try (ServerSocket closed = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
