@@ -23,6 +23,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -232,6 +233,8 @@ class BatchMessageSignerTest {
         EventLoopGroup loops = new DefaultEventLoopGroup(2);
         try (BatchMessageSigner signer = BatchMessageSigner.start(fixture.consumer, ocsp, fixture.random, 256, loops)) {
             Set<Thread> completedOn = ConcurrentHashMap.newKeySet();
+            // Awaited before any get(): a thread waiting in get() may run a completed future's actions itself.
+            CountDownLatch answered = new CountDownLatch(n);
             EventLoop loop = loops.next();
             Thread[] loopThread = new Thread[1];
             List<CompletableFuture<String>> futures = loop.submit(() -> {
@@ -239,7 +242,10 @@ class BatchMessageSignerTest {
                 List<CompletableFuture<String>> asked = new ArrayList<>();
                 for (int i = 0; i < n; i++) {
                     CompletableFuture<String> f = signer.sign(ProxyFixture.CONSUMER_MEMBER, digest(i), trusted);
-                    f.whenComplete((signature, error) -> completedOn.add(Thread.currentThread()));
+                    f.whenComplete((signature, error) -> {
+                        completedOn.add(Thread.currentThread());
+                        answered.countDown();
+                    });
                     asked.add(f);
                     if (i == 0) {
                         Thread.sleep(200); // long enough for the signing thread to take a queued summary alone
@@ -247,6 +253,7 @@ class BatchMessageSignerTest {
                 }
                 return asked;
             }).get(10, TimeUnit.SECONDS);
+            assertTrue(answered.await(10, TimeUnit.SECONDS), "every summary answered");
 
             Set<String> roots = new HashSet<>();
             for (int i = 0; i < n; i++) {
