@@ -225,13 +225,18 @@ public final class BatchMessageSigner implements MessageSigner, AutoCloseable {
                 break;
             } catch (Throwable t) {
                 LOG.error("the message signer failed a batch of {}", batch.size(), t);
-                failNow(batch, new MessageSigningException(Reason.SIGNING_FAILED, "signing failed: " + t, t));
+                Completions done = new Completions();
+                fail(batch, new MessageSigningException(Reason.SIGNING_FAILED, "signing failed: " + t, t), done);
+                done.dispatch();
             } finally {
                 batch.clear();
             }
         }
-        failNow(new ArrayList<>(backlog), shutDown());
+        List<Pending> left = new ArrayList<>(backlog);
         backlog.clear();
+        Completions done = new Completions();
+        fail(left, shutDown(), done);
+        done.dispatch();
         failWaiting();
     }
 
@@ -320,15 +325,8 @@ public final class BatchMessageSigner implements MessageSigner, AutoCloseable {
     private void failWaiting() {
         List<List<Pending>> lumps = new ArrayList<>();
         queue.drainTo(lumps);
-        List<Pending> waiting = new ArrayList<>();
-        lumps.forEach(waiting::addAll);
-        failNow(waiting, shutDown());
-    }
-
-    /** Fails {@code pending} with {@code e}, each executor's share as one task. */
-    private static void failNow(List<Pending> pending, MessageSigningException e) {
         Completions done = new Completions();
-        fail(pending, e, done);
+        lumps.forEach(lump -> fail(lump, shutDown(), done));
         done.dispatch();
     }
 
